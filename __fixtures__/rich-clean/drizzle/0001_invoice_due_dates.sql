@@ -1,0 +1,2 @@
+ALTER TABLE "billing"."invoices" ADD COLUMN "due_on" timestamp with time zone DEFAULT now() + interval '30 days';--> statement-breakpoint
+CREATE INDEX "invoices_due_idx" ON "billing"."invoices" USING brin ("due_on");

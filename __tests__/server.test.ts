@@ -1,0 +1,102 @@
+// A real server: the tool creates its own throwaway databases, works only in them, and drops them — after a
+// clean run, after a failing migration, and when the process is interrupted (SIGINT/SIGTERM).
+import { spawn } from 'node:child_process'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import postgres from 'postgres'
+import { runCheck } from '../src/engine/check'
+import { LocalClusterProvider } from '../src/postgres/local-cluster'
+import { ServerProvider } from '../src/postgres/server'
+import { REPO, appendHandWrittenMigration, makeProject } from './helpers/project'
+import { BASE_SCHEMA } from './helpers/schemas'
+
+const ADMIN_URL = process.env.DRIFT_GUARD_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => undefined })
+const dirs: string[] = []
+afterAll(async () => {
+  await admin.end()
+  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true })
+})
+
+async function throwawayDatabases(): Promise<string[]> {
+  const rows = await admin.unsafe<{ datname: string }[]>("select datname from pg_database where datname like 'dg\\_%'")
+  return rows.map((r) => r.datname)
+}
+
+/** Databases of this file's runs only: other test files use the same server at the same time. */
+async function throwawayDatabasesOf(target: string): Promise<string[]> {
+  return (await throwawayDatabases()).filter((d) => d.includes(`_${target}_`))
+}
+
+async function project(target = 'tenant'): Promise<string> {
+  const dir = await makeProject({ steps: [BASE_SCHEMA] })
+  dirs.push(dir)
+  fs.writeFileSync(path.join(dir, 'drift-guard.config.json'), JSON.stringify({ targets: [{ name: target, drizzleConfig: 'drizzle.config.ts', databases: ['tenant_1', 'tenant_2', 'tenant_3'] }] }))
+  return dir
+}
+
+test('a clean run drops every database it created, and touches nothing else', async () => {
+  const before = await throwawayDatabases()
+  const otherDb = 'dg_test_untouched_guard'
+  await admin.unsafe(`drop database if exists ${otherDb}`)
+  await admin.unsafe(`create database ${otherDb}`)
+  const other = postgres(ADMIN_URL.replace(/\/[^/]*$/, `/${otherDb}`), { max: 1, onnotice: () => undefined })
+  try {
+    const objects = async (): Promise<number> => Number((await other.unsafe<{ n: string }[]>("select count(*) as n from pg_class where relnamespace = 'public'::regnamespace"))[0].n)
+    const objectsBefore = await objects()
+    const provider = new ServerProvider(ADMIN_URL.replace(/\/[^/]*$/, `/${otherDb}`))
+    const report = await runCheck({ root: await project(), provider })
+    await provider.dispose()
+    expect(report.ok).toBe(true)
+    expect(report.targets[0].databases.map((d) => d.name)).toEqual(['tenant_1', 'tenant_2', 'tenant_3'])
+    expect(await objects()).toBe(objectsBefore)
+  } finally {
+    await other.end()
+    await admin.unsafe(`drop database if exists ${otherDb} with (force)`)
+  }
+  expect((await throwawayDatabases()).filter((d) => !before.includes(d) && d.includes('_tenant_'))).toEqual([])
+})
+
+test('a failing migration still leaves no database behind, and the finding is grouped across tenants', async () => {
+  const dir = await project()
+  appendHandWrittenMigration(dir, 'drizzle', '0001_bad', 'ALTER TABLE "nope" ADD COLUMN "x" int;')
+  const provider = new ServerProvider(ADMIN_URL)
+  const report = await runCheck({ root: dir, provider })
+  await provider.dispose()
+  const failed = report.findings.filter((f) => f.kind === 'migration_failed')
+  expect(failed).toHaveLength(1)
+  expect(failed[0].databases).toEqual(['tenant_1', 'tenant_2', 'tenant_3'])
+  expect(failed[0].message).toMatch(/relation "nope" does not exist/)
+  expect(await throwawayDatabasesOf('tenant')).toEqual([])
+})
+
+test.each(['SIGINT', 'SIGTERM'] as const)('%s while migrating: the CLI drops its databases and exits', async (signal) => {
+  const target = `sig${signal.toLowerCase()}`
+  const dir = await project(target)
+  appendHandWrittenMigration(dir, 'drizzle', '0001_slow', 'SELECT pg_sleep(30);')
+  const child = spawn(process.execPath, [path.join(REPO, 'dist', 'cli.js'), 'check', '--database-url', ADMIN_URL], { cwd: dir, stdio: 'pipe' })
+  let stderr = ''
+  child.stdout.resume()
+  child.stderr.on('data', (d) => (stderr += d))
+  const exited = new Promise<string>((resolve) => child.on('exit', (code, sig) => resolve(`${code ?? sig}: ${stderr}`)))
+  // Wait until the migrations run (pg_sleep holds them), then interrupt.
+  const sleeping = async (): Promise<boolean> =>
+    (await admin.unsafe("select 1 from pg_stat_activity where query = 'SELECT pg_sleep(30);' and datname like $1", [`dg\\_%\\_${target}\\_%`])).length > 0
+  for (let i = 0; i < 300 && !(await sleeping()); i++) await new Promise((r) => setTimeout(r, 100))
+  expect((await throwawayDatabasesOf(target)).length).toBeGreaterThan(0)
+  child.kill(signal)
+  expect(await exited).toMatch(new RegExp(`^${signal === 'SIGINT' ? 130 : 143}: `))
+  expect(await throwawayDatabasesOf(target)).toEqual([])
+})
+
+const hasInitdb = ['/usr/local/bin/initdb', '/usr/bin/initdb'].some((f) => fs.existsSync(f)) || fs.existsSync('/usr/lib/postgresql')
+;(hasInitdb ? test : test.skip)('a temporary cluster from initdb/pg_ctl on PATH: runs the check, then is removed', async () => {
+  const provider = new LocalClusterProvider()
+  try {
+    const report = await runCheck({ root: await project(), provider })
+    expect(report.ok).toBe(true)
+    expect(report.postgres.version).toMatch(/^PostgreSQL \d+/)
+  } finally {
+    await provider.dispose()
+  }
+})

@@ -1,0 +1,1 @@
+// Anchor for resolving the packages in ./node_modules (see src/config/vendor.ts).

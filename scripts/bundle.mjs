@@ -1,0 +1,54 @@
+// Builds dist/: the action (dist/index.js) and the CLI (dist/cli.js) with @vercel/ncc, plus dist/vendor/node_modules
+// with the packages that must stay as their authors built them: PGlite (its wasm/data files and start-up code
+// break when bundled), drizzle-kit's API (dynamic requires ncc cannot follow) and drizzle-orm (for schemas of
+// projects that have no node_modules). Deterministic: the same src/ gives the same dist/ (check-dist relies on it).
+import { execFileSync } from 'node:child_process'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+// DIST_DIR lets the check-dist test build into a scratch folder and compare.
+const dist = process.env.DIST_DIR ? path.resolve(process.env.DIST_DIR) : path.join(root, 'dist')
+const work = path.join(dist, '..', `.ncc-${process.pid}`)
+const ncc = path.join(root, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js')
+
+fs.rmSync(dist, { recursive: true, force: true })
+fs.rmSync(work, { recursive: true, force: true })
+fs.mkdirSync(dist, { recursive: true })
+
+for (const [entry, out] of [['src/index.ts', 'index.js'], ['src/cli.ts', 'cli.js']]) {
+  const outDir = path.join(work, path.basename(out, '.js'))
+  execFileSync(process.execPath, [ncc, 'build', entry, '-o', outDir, '--quiet', '--target', 'es2022'], { cwd: root, stdio: 'inherit' })
+  const files = fs.readdirSync(outDir)
+  const extra = files.filter((f) => f !== 'index.js')
+  if (extra.length) throw new Error(`ncc emitted unexpected files for ${entry}: ${extra.join(', ')} (keep packages with assets in vendor/)`)
+  fs.copyFileSync(path.join(outDir, 'index.js'), path.join(dist, out))
+}
+fs.chmodSync(path.join(dist, 'cli.js'), 0o755)
+
+const vendor = path.join(dist, 'vendor', 'node_modules')
+function copyPackage(name, keep) {
+  const from = path.join(root, 'node_modules', name)
+  const to = path.join(vendor, name)
+  const walk = (dir) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = path.join(dir, entry.name)
+      const rel = path.relative(from, full)
+      if (entry.isDirectory()) {
+        if (entry.name !== 'node_modules') walk(full)
+      } else if (rel === 'package.json' || rel === 'LICENSE' || rel === 'LICENSE.md' || keep(rel)) {
+        fs.mkdirSync(path.dirname(path.join(to, rel)), { recursive: true })
+        fs.copyFileSync(full, path.join(to, rel))
+      }
+    }
+  }
+  walk(from)
+}
+copyPackage('drizzle-orm', (rel) => rel.endsWith('.cjs'))
+copyPackage('drizzle-kit', (rel) => rel === 'api.js')
+copyPackage('@electric-sql/pglite', (rel) => rel === 'dist/index.cjs' || /^dist\/[^/]+\.(wasm|data|tar\.gz)$/.test(rel) || /^dist\/contrib\/[^/]+\.cjs$/.test(rel))
+copyPackage('@electric-sql/pglite-pgvector', (rel) => rel === 'dist/index.cjs' || rel.endsWith('.tar.gz'))
+fs.writeFileSync(path.join(dist, 'vendor', 'index.js'), '// Anchor for resolving the packages in ./node_modules (see src/config/vendor.ts).\n')
+fs.rmSync(work, { recursive: true, force: true })
+console.log('dist/ built')

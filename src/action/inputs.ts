@@ -1,0 +1,91 @@
+// The one place that reads the action's inputs; everything else takes ActionSettings.
+import * as core from '@actions/core'
+import * as path from 'node:path'
+import * as os from 'node:os'
+import { UsageError } from '../engine/types'
+import { PostgresKind } from '../postgres/factory'
+import { Inputs } from './constants'
+
+export interface ActionSettings {
+  /** Config file, relative to the working directory; undefined: default name, or discovery when absent. */
+  config?: string
+  /** Absolute repository/working folder. */
+  workingDirectory: string
+  /** Absolute GITHUB_WORKSPACE (annotation paths are relative to it). */
+  workspace: string
+  databaseUrl?: string
+  postgres?: PostgresKind
+  token: string
+  comment: boolean
+  /** Keys the sticky comment, so several jobs or configs in one PR keep separate comments. */
+  commentId: string
+  failOn: 'error' | 'warning' | 'never'
+  /** Git ref to compare migrations with; default: the pull request's base commit. */
+  base?: string
+  reportPath: string
+  sarifPath?: string
+  /** check: migrations from clean (pull requests); audit: the live databases at database-url, read-only. */
+  mode: 'check' | 'audit'
+  tenantsQuery?: string
+  tenantsPattern?: string
+  tenantUrlTemplate?: string
+  shard?: [number, number]
+  concurrency?: number
+}
+
+export function readInputs(env: NodeJS.ProcessEnv = process.env): ActionSettings {
+  const workspace = path.resolve(env.GITHUB_WORKSPACE || process.cwd())
+  const workingDirectory = path.resolve(workspace, core.getInput(Inputs.WorkingDirectory) || '.')
+  const configInput = core.getInput(Inputs.Config)
+  const databaseUrl = core.getInput(Inputs.DatabaseUrl) || undefined
+  if (databaseUrl) {
+    core.setSecret(databaseUrl)
+    try {
+      const password = new URL(databaseUrl).password
+      if (password) core.setSecret(decodeURIComponent(password))
+    } catch {
+      // not a URL: the engine says so
+    }
+  }
+  const postgresInput = core.getInput(Inputs.Postgres) || undefined
+  if (postgresInput && !['embedded', 'server', 'local'].includes(postgresInput)) {
+    throw new UsageError(`input postgres must be embedded, server or local (got "${postgresInput}")`)
+  }
+  if (postgresInput === 'embedded' && databaseUrl) core.warning('postgres: embedded ignores database-url')
+  const failOn = core.getInput(Inputs.FailOn) || 'error'
+  if (!['error', 'warning', 'never'].includes(failOn)) throw new UsageError(`input fail-on must be error, warning or never (got "${failOn}")`)
+  const commentInput = (core.getInput(Inputs.Comment) || 'true').toLowerCase()
+  if (!['true', 'false'].includes(commentInput)) throw new UsageError(`input comment must be true or false (got "${commentInput}")`)
+  const reportPath = path.resolve(workspace, core.getInput(Inputs.ReportPath) || path.join(env.RUNNER_TEMP || os.tmpdir(), 'drift-guard-report.json'))
+  const sarifInput = core.getInput(Inputs.SarifPath)
+  const relativeDir = path.relative(workspace, workingDirectory) || '.'
+  const mode = core.getInput(Inputs.Mode) || 'check'
+  if (mode !== 'check' && mode !== 'audit') throw new UsageError(`input mode must be check or audit (got "${mode}")`)
+  if (mode === 'audit' && !databaseUrl) throw new UsageError('mode: audit needs database-url (from a secret): the master database, or any database on the server')
+  const shardInput = core.getInput(Inputs.Shard)
+  const shardMatch = /^(\d+)\/(\d+)$/.exec(shardInput)
+  if (shardInput && (!shardMatch || Number(shardMatch[1]) < 1 || Number(shardMatch[1]) > Number(shardMatch[2]))) throw new UsageError(`input shard must be I/N, e.g. 2/4 (got "${shardInput}")`)
+  const concurrencyInput = core.getInput(Inputs.Concurrency)
+  if (concurrencyInput && !(Number.isInteger(Number(concurrencyInput)) && Number(concurrencyInput) > 0)) throw new UsageError(`input concurrency must be a whole number (got "${concurrencyInput}")`)
+  return {
+    mode,
+    tenantsQuery: core.getInput(Inputs.TenantsQuery) || undefined,
+    tenantsPattern: core.getInput(Inputs.TenantsPattern) || undefined,
+    tenantUrlTemplate: core.getInput(Inputs.TenantUrlTemplate) || undefined,
+    shard: shardMatch ? [Number(shardMatch[1]), Number(shardMatch[2])] : undefined,
+    concurrency: concurrencyInput ? Number(concurrencyInput) : undefined,
+    // The default name falls back to discovery when the file is absent, like the CLI.
+    config: configInput && configInput !== 'drift-guard.config.json' ? configInput : undefined,
+    workingDirectory,
+    workspace,
+    databaseUrl,
+    postgres: postgresInput as PostgresKind | undefined,
+    token: core.getInput(Inputs.GithubToken),
+    comment: commentInput === 'true',
+    commentId: core.getInput(Inputs.CommentId) || `${relativeDir}:${configInput || 'drift-guard.config.json'}`,
+    failOn: failOn as ActionSettings['failOn'],
+    base: core.getInput(Inputs.Base) || undefined,
+    reportPath,
+    sarifPath: sarifInput ? path.resolve(workspace, sarifInput) : undefined
+  }
+}

@@ -1,0 +1,291 @@
+// Reads drift-guard.config.json (or discovers drizzle configs) and resolves every target to absolute paths.
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { FindingKind, Severity, UsageError } from '../engine/types'
+import { ModuleLoader, ModuleLoadError, describeError } from './module-loader'
+import { glob, hasGlob } from './glob'
+import { JsonSyntaxError, parseJson } from './json'
+
+export const DEFAULT_CONFIG_FILE = 'drift-guard.config.json'
+
+/** A target as written in drift-guard.config.json. */
+export interface TargetConfig {
+  name: string
+  drizzleConfig?: string
+  schema?: string | string[]
+  migrations?: string
+  databases?: string[]
+  /** Folder drizzle-kit runs from (schema and out are relative to it). */
+  cwd?: string
+  casing?: 'snake_case' | 'camelCase'
+  schemaFilter?: string | string[]
+  tablesFilter?: string | string[]
+  extensionsFilters?: string[]
+  migrationsTable?: string
+  migrationsSchema?: string
+  severity?: Partial<Record<FindingKind, Severity | 'off'>>
+}
+
+export interface DriftGuardConfig {
+  targets: TargetConfig[]
+}
+
+/** A target with everything resolved: what the engine works on. */
+export interface ResolvedTarget {
+  name: string
+  /** Absolute path of the drizzle config, when the target came from one. */
+  drizzleConfig?: string
+  cwd: string
+  schemaPatterns: string[]
+  schemaFiles: string[]
+  migrationsDir: string
+  databases: string[]
+  casing?: 'snake_case' | 'camelCase'
+  schemaFilter?: string[]
+  tablesFilter?: string[]
+  extensionsFilters?: string[]
+  migrationsTable: string
+  migrationsSchema: string
+  severity: Partial<Record<FindingKind, Severity | 'off'>>
+}
+
+export interface LoadedConfig {
+  root: string
+  configFile?: string
+  targets: ResolvedTarget[]
+  notes: string[]
+}
+
+interface DrizzleKitConfig {
+  dialect?: string
+  schema?: string | string[]
+  out?: string
+  casing?: 'snake_case' | 'camelCase'
+  schemaFilter?: string | string[]
+  tablesFilter?: string | string[]
+  extensionsFilters?: string[]
+  migrations?: { table?: string; schema?: string; prefix?: string }
+}
+
+const TARGET_KEYS = new Set([
+  'name',
+  'drizzleConfig',
+  'schema',
+  'migrations',
+  'databases',
+  'cwd',
+  'casing',
+  'schemaFilter',
+  'tablesFilter',
+  'extensionsFilters',
+  'migrationsTable',
+  'migrationsSchema',
+  'severity'
+])
+
+export function loadConfig(root: string, configPath?: string): LoadedConfig {
+  root = path.resolve(root)
+  if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new UsageError(`Folder not found: ${root}`)
+  const explicit = configPath !== undefined
+  const file = path.resolve(root, configPath ?? DEFAULT_CONFIG_FILE)
+  if (fs.existsSync(file)) return loadConfigFile(root, file)
+  if (explicit) throw new UsageError(`Config file not found: ${path.relative(process.cwd(), file) || file}`)
+  return discoverTargets(root)
+}
+
+function loadConfigFile(root: string, file: string): LoadedConfig {
+  const rel = path.relative(root, file)
+  let parsed: unknown
+  const text = fs.readFileSync(file, 'utf8')
+  try {
+    parsed = parseJson(text)
+  } catch (error) {
+    const line = (error as JsonSyntaxError).line
+    throw new UsageError(`${rel}${line ? `:${line}` : ''}: malformed JSON: ${(error as Error).message}`, rel, line)
+  }
+  const config = parsed as DriftGuardConfig
+  if (!config || typeof config !== 'object' || !Array.isArray(config.targets) || config.targets.length === 0) {
+    throw new UsageError(`${rel}: expected { "targets": [ { "name": …, "drizzleConfig": … } ] } with at least one target`, rel)
+  }
+  const names = new Set<string>()
+  const targets = config.targets.map((target, index) => {
+    if (!target || typeof target !== 'object' || typeof target.name !== 'string' || !target.name) {
+      throw new UsageError(`${rel}: targets[${index}] needs a "name"`, rel)
+    }
+    for (const key of Object.keys(target)) {
+      if (!TARGET_KEYS.has(key)) throw new UsageError(`${rel}: targets[${index}] ("${target.name}") has an unknown key "${key}"`, rel)
+    }
+    if (names.has(target.name)) throw new UsageError(`${rel}: two targets are named "${target.name}"`, rel)
+    names.add(target.name)
+    return resolveTarget(root, target, rel)
+  })
+  return { root, configFile: file, targets, notes: [] }
+}
+
+/**
+ * Without a config file: every drizzle config in the repository (drizzle.config.ts, drizzle.*.config.ts,
+ * drizzle-*.config.ts…, outside node_modules and build folders) is a target, named after it. Configs for other
+ * dialects are skipped with a note.
+ */
+function discoverTargets(root: string): LoadedConfig {
+  const found = glob('**/drizzle*.config.{ts,mts,cts,js,mjs,cjs,json}', root).map((f) => path.relative(root, f))
+  if (found.length === 0) {
+    throw new UsageError(
+      `No ${DEFAULT_CONFIG_FILE} and no drizzle config (drizzle.config.ts, drizzle.*.config.ts) in ${root}. ` +
+        `Write ${DEFAULT_CONFIG_FILE} with your targets, or pass --config.`
+    )
+  }
+  const notes: string[] = []
+  const targets: ResolvedTarget[] = []
+  const used = new Set<string>()
+  for (const file of found) {
+    const base = path.basename(file)
+    const middle = /^drizzle[.-]([\w-]+)\.config\./.exec(base)?.[1]
+    const folder = path.dirname(file) === '.' ? '' : path.dirname(file).split(path.sep).join('/')
+    let name = middle ? (folder ? `${folder}:${middle}` : middle) : folder || 'default'
+    for (let i = 2; used.has(name); i++) name = `${name}-${i}`
+    used.add(name)
+    try {
+      targets.push(resolveTarget(root, { name, drizzleConfig: file, databases: [name] }, '(discovered)'))
+    } catch (error) {
+      if (error instanceof UsageError && /dialect is/.test(error.message)) {
+        notes.push(`skipped ${file}: ${error.message.replace(/^[^:]*: /, '')}`)
+        continue
+      }
+      throw error
+    }
+  }
+  if (targets.length === 0) throw new UsageError(`No PostgreSQL drizzle config in ${root} (${notes.join('; ')})`)
+  notes.unshift(
+    `No ${DEFAULT_CONFIG_FILE}: discovered ${targets.map((t) => path.relative(root, t.drizzleConfig!)).join(', ')} (one target each). ` +
+      `Write ${DEFAULT_CONFIG_FILE} to name the databases (e.g. master + tenants).`
+  )
+  return { root, targets, notes }
+}
+
+function asList(value: string | string[] | undefined): string[] | undefined {
+  if (value === undefined) return undefined
+  return Array.isArray(value) ? value : [value]
+}
+
+function resolveTarget(root: string, target: TargetConfig, where: string): ResolvedTarget {
+  let kit: DrizzleKitConfig = {}
+  let drizzleConfig: string | undefined
+  if (target.drizzleConfig) {
+    drizzleConfig = path.resolve(root, target.drizzleConfig)
+    if (!fs.existsSync(drizzleConfig)) {
+      throw new UsageError(`${where}: target "${target.name}": drizzle config not found: ${target.drizzleConfig}`)
+    }
+    kit = loadDrizzleConfig(root, drizzleConfig)
+    const dialect = kit.dialect
+    if (dialect !== 'postgresql') {
+      throw new UsageError(
+        `${path.relative(root, drizzleConfig)}: dialect is ${dialect === undefined ? 'not set' : `"${dialect}"`}; ` +
+          'drift-guard checks PostgreSQL projects only (dialect: "postgresql")',
+        path.relative(root, drizzleConfig)
+      )
+    }
+  } else if (!target.schema || !target.migrations) {
+    throw new UsageError(`${where}: target "${target.name}" needs "drizzleConfig", or both "schema" and "migrations"`)
+  }
+
+  // drizzle-kit resolves schema and out from the folder it runs in; monorepos run it from the package folder.
+  const cwd = target.cwd
+    ? path.resolve(root, target.cwd)
+    : drizzleConfig
+      ? nearestPackageFolder(path.dirname(drizzleConfig), root)
+      : root
+  const schemaPatterns = asList(target.schema) ?? asList(kit.schema)
+  if (!schemaPatterns || schemaPatterns.length === 0) {
+    throw new UsageError(`target "${target.name}": no schema (set "schema" in the drizzle config or the target)`)
+  }
+  const schemaFiles = [...new Set(schemaPatterns.flatMap((p) => expandSchema(p, cwd)))]
+  if (schemaFiles.length === 0) {
+    throw new UsageError(
+      `target "${target.name}": schema ${schemaPatterns.map((p) => `"${p}"`).join(', ')} matches no file ` +
+        `(looked in ${path.relative(root, cwd) || '.'}). Set the target's "cwd" to the folder drizzle-kit runs from.`
+    )
+  }
+  const out = target.migrations ?? kit.out ?? 'drizzle'
+  const migrationsDir = path.resolve(cwd, out)
+  if (!fs.existsSync(migrationsDir) || !fs.statSync(migrationsDir).isDirectory()) {
+    throw new UsageError(
+      `target "${target.name}": migrations folder not found: ${path.relative(root, migrationsDir)} ` +
+        `(resolved from ${path.relative(root, cwd) || '.'}). Set the target's "cwd" if drizzle-kit runs elsewhere.`
+    )
+  }
+  return {
+    name: target.name,
+    drizzleConfig,
+    cwd,
+    schemaPatterns,
+    schemaFiles,
+    migrationsDir,
+    databases: target.databases && target.databases.length > 0 ? target.databases : [target.name],
+    casing: target.casing ?? kit.casing,
+    schemaFilter: asList(target.schemaFilter) ?? asList(kit.schemaFilter),
+    tablesFilter: asList(target.tablesFilter) ?? asList(kit.tablesFilter),
+    extensionsFilters: target.extensionsFilters ?? kit.extensionsFilters,
+    migrationsTable: target.migrationsTable ?? kit.migrations?.table ?? '__drizzle_migrations',
+    migrationsSchema: target.migrationsSchema ?? kit.migrations?.schema ?? 'drizzle',
+    severity: target.severity ?? {}
+  }
+}
+
+function expandSchema(pattern: string, cwd: string): string[] {
+  if (hasGlob(pattern)) return glob(pattern, cwd).filter((f) => /\.(ts|tsx|mts|cts|js|mjs|cjs)$/.test(f) && !f.endsWith('.d.ts'))
+  const full = path.resolve(cwd, pattern)
+  if (!fs.existsSync(full)) return []
+  // A folder means every module in it, as drizzle-kit reads it.
+  if (fs.statSync(full).isDirectory()) return glob('**/*.{ts,tsx,mts,cts,js,mjs,cjs}', full).filter((f) => !f.endsWith('.d.ts'))
+  return [full]
+}
+
+function nearestPackageFolder(from: string, root: string): string {
+  let dir = from
+  for (;;) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir
+    const parent = path.dirname(dir)
+    if (dir === root || parent === dir || !parent.startsWith(root)) return dir === root ? root : from
+    dir = parent
+  }
+}
+
+/**
+ * Evaluates a drizzle config. A config that throws only because an environment variable is unset
+ * (`if (!process.env.DATABASE_URL) throw …`) is retried with placeholders: the check needs no credentials.
+ */
+export function loadDrizzleConfig(root: string, file: string): DrizzleKitConfig {
+  const rel = path.relative(root, file)
+  if (file.endsWith('.json')) {
+    try {
+      return JSON.parse(fs.readFileSync(file, 'utf8')) as DrizzleKitConfig
+    } catch (error) {
+      throw new UsageError(`${rel}: malformed JSON: ${(error as Error).message}`, rel)
+    }
+  }
+  const load = (): DrizzleKitConfig => {
+    const exports = new ModuleLoader({ root, stubMissingPackages: true }).load(file)
+    const config = (exports.default ?? exports) as DrizzleKitConfig
+    if (!config || typeof config !== 'object') throw new UsageError(`${rel}: does not export a config object`, rel)
+    return config
+  }
+  try {
+    return load()
+  } catch (first) {
+    if (!(first instanceof ModuleLoadError)) throw first
+    // Retry with placeholders for the variables the config reads and the environment lacks.
+    const source = fs.readFileSync(file, 'utf8')
+    const names = new Set([...source.matchAll(/process\.env(?:\.([A-Za-z_][\w]*)|\[\s*["'`]([^"'`]+)["'`]\s*\])/g)].map((m) => m[1] ?? m[2]))
+    const unset = [...names].filter((n) => process.env[n] === undefined)
+    if (unset.length === 0) throw first
+    for (const n of unset) process.env[n] = 'drift-guard-placeholder'
+    try {
+      return load()
+    } catch {
+      throw new UsageError(`${describeError(first)} (it reads ${unset.join(', ')}, which ${unset.length > 1 ? 'are' : 'is'} unset)`, rel)
+    } finally {
+      for (const n of unset) delete process.env[n]
+    }
+  }
+}

@@ -1,0 +1,360 @@
+// Loads a project's drizzle configs and schema files (TS, ESM or CJS) without a build step.
+//
+// Files of the project are transpiled with sucrase (TypeScript + ESM -> CJS, line numbers kept) and evaluated in
+// this process with a require() of our own, so we can: honour tsconfig `paths`, map `.js` imports to `.ts` files,
+// fall back to the bundled drizzle-orm when the project has no node_modules, stand in for `drizzle-kit` and
+// `dotenv` (a drift check needs no credentials), and name the import chain when something cannot be loaded.
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import Module, { builtinModules, createRequire } from 'node:module'
+import * as vm from 'node:vm'
+import { transform } from 'sucrase'
+import { UsageError } from '../engine/types'
+import { findTsconfigPaths, resolveWithPaths } from './tsconfig-paths'
+import { vendorRequire } from './vendor'
+
+const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs']
+const PROBE_EXTENSIONS = [...SOURCE_EXTENSIONS, '.json']
+
+/** Modules a drift check can replace, because only their shape matters at load time. */
+const STAND_INS: Record<string, () => unknown> = {
+  // drizzle.config.ts files call defineConfig() for types only.
+  'drizzle-kit': () => ({ defineConfig: <T>(config: T): T => config }),
+  // Configs load .env files for credentials, which the check does not need.
+  dotenv: () => ({ config: () => ({ parsed: {} }), configDotenv: () => ({ parsed: {} }), parse: () => ({}) }),
+  'dotenv/config': () => ({}),
+  '@next/env': () => ({ loadEnvConfig: () => ({ combinedEnv: {}, loadedEnvFiles: [] }) })
+}
+
+export class ModuleLoadError extends UsageError {
+  constructor(
+    message: string,
+    readonly chain: string[],
+    file?: string,
+    line?: number
+  ) {
+    super(message, file, line)
+    this.name = 'ModuleLoadError'
+  }
+}
+
+interface LoadedModule {
+  exports: unknown
+  loaded: boolean
+}
+
+export interface ModuleLoaderOptions {
+  /** Repository root: paths in errors are shown relative to it. */
+  root: string
+  /**
+   * Serve a permissive stand-in for packages that are not installed, instead of failing. For drizzle configs only:
+   * they often import the app's database module for its URL (`import { dbUrl } from "@app/db"`), whose driver
+   * the check never uses. Schemas keep failing clearly, since a stand-in there could change what they declare.
+   */
+  stubMissingPackages?: boolean
+}
+
+/** A value that accepts any use (property, call, new, coercion) and gives itself back. */
+function permissiveStub(name: string): unknown {
+  const target = function () {
+    return undefined
+  }
+  const stub: unknown = new Proxy(target, {
+    get(_t, key) {
+      if (key === Symbol.toPrimitive) return () => `drift-guard-stub:${name}`
+      if (key === 'then') return undefined // not a promise
+      if (key === '__esModule') return true
+      return stub
+    },
+    apply: () => stub,
+    construct: () => stub as object
+  })
+  return stub
+}
+
+export class ModuleLoader {
+  private readonly cache = new Map<string, LoadedModule>()
+  private readonly stack: string[] = []
+  /** Every project file evaluated, in load order (used to find declarations in the source). */
+  readonly loadedFiles: string[] = []
+  /** Package specifiers served from the bundled copy because the project has none installed. */
+  readonly fallbacks = new Set<string>()
+  /** Packages replaced by a permissive stand-in (configs only). */
+  readonly stubbed = new Set<string>()
+
+  constructor(private readonly options: ModuleLoaderOptions) {}
+
+  /** Loads a file of the project and returns its exports. */
+  load(file: string): Record<string, unknown> {
+    const absolute = path.resolve(file)
+    const exports = this.loadFile(absolute)
+    return (exports ?? {}) as Record<string, unknown>
+  }
+
+  private rel(file: string): string {
+    const r = path.relative(this.options.root, file)
+    return r.startsWith('..') ? file : r
+  }
+
+  private chain(extra?: string): string[] {
+    const files = this.stack.map((f) => this.rel(f))
+    return extra ? [...files, extra] : files
+  }
+
+  private loadFile(file: string): unknown {
+    const cached = this.cache.get(file)
+    if (cached) return cached.exports
+    if (file.endsWith('.json')) {
+      const record: LoadedModule = { exports: undefined, loaded: false }
+      this.cache.set(file, record)
+      try {
+        record.exports = JSON.parse(fs.readFileSync(file, 'utf8'))
+      } catch (error) {
+        throw new ModuleLoadError(`${this.rel(file)} is not valid JSON: ${(error as Error).message}`, this.chain(this.rel(file)), this.rel(file))
+      }
+      return record.exports
+    }
+    const source = fs.readFileSync(file, 'utf8')
+    let code: string
+    try {
+      code = transform(source, {
+        transforms: file.endsWith('x') ? ['typescript', 'imports', 'jsx'] : ['typescript', 'imports'],
+        filePath: file,
+        production: true,
+        keepUnusedImports: false
+      }).code
+    } catch (error) {
+      const message = (error as Error).message
+      const match = /\((\d+):(\d+)\)/.exec(message)
+      throw new ModuleLoadError(
+        `${this.rel(file)}${match ? `:${match[1]}` : ''}: cannot be parsed: ${message}`,
+        this.chain(this.rel(file)),
+        this.rel(file),
+        match ? Number(match[1]) : undefined
+      )
+    }
+    // import.meta only exists in ESM; configs use it for __dirname-like paths.
+    code = code.replace(/\bimport\.meta\.url\b/g, JSON.stringify(`file://${file}`))
+    code = code.replace(/\bimport\.meta\.dirname\b/g, JSON.stringify(path.dirname(file)))
+    code = code.replace(/\bimport\.meta\.filename\b/g, JSON.stringify(file))
+
+    const module = { exports: {} as unknown, loaded: false, id: file, filename: file }
+    const record: LoadedModule = { exports: module.exports, loaded: false }
+    this.cache.set(file, record)
+    this.loadedFiles.push(file)
+    // `process` is passed in so that the module sees the same environment as the loader (and its placeholders).
+    const wrapper = vm.runInThisContext(`(function (exports, require, module, __filename, __dirname, process) {${code}\n})`, {
+      filename: file
+    }) as (...args: unknown[]) => void
+    const localRequire = this.makeRequire(file)
+    this.stack.push(file)
+    try {
+      wrapper.call(module.exports, module.exports, localRequire, module, file, path.dirname(file), process)
+    } catch (error) {
+      this.cache.delete(file)
+      if (error instanceof ModuleLoadError) throw error
+      const line = lineInFile(error, file)
+      const where = `${this.rel(file)}${line ? `:${line}` : ''}`
+      const chain = this.chain()
+      const via = chain.length > 1 ? ` (import chain: ${chain.join(' -> ')})` : ''
+      throw new ModuleLoadError(
+        `${where} threw while being imported: ${describeError(error)}${via}. The schema must load without the application's runtime (database connections, secrets); import only drizzle-orm and schema files from it`,
+        chain,
+        this.rel(file),
+        line
+      )
+    } finally {
+      this.stack.pop()
+    }
+    record.exports = module.exports
+    record.loaded = true
+    return module.exports
+  }
+
+  private makeRequire(importer: string): NodeJS.Require {
+    const nativeRequire = createRequire(importer)
+    const requireFn = ((specifier: string) => this.require(specifier, importer, nativeRequire)) as NodeJS.Require
+    requireFn.resolve = ((specifier: string) => nativeRequire.resolve(specifier)) as NodeJS.RequireResolve
+    requireFn.cache = Module.createRequire(importer).cache
+    return requireFn
+  }
+
+  private require(specifier: string, importer: string, nativeRequire: NodeJS.Require): unknown {
+    const bare = specifier.startsWith('node:') ? specifier.slice(5) : specifier
+    if (builtinModules.includes(bare) || builtinModules.includes(bare.split('/')[0])) return nativeRequire(specifier)
+
+    if (specifier.startsWith('.') || path.isAbsolute(specifier)) {
+      const resolved = resolveFile(path.resolve(path.dirname(importer), specifier))
+      if (!resolved) throw this.unresolved(specifier, importer)
+      return this.loadResolved(resolved, nativeRequire)
+    }
+
+    const aliased = resolveWithPaths(findTsconfigPaths(importer), specifier, resolveFile)
+    if (aliased) return this.loadResolved(aliased, nativeRequire)
+
+    let resolved: string | undefined
+    try {
+      resolved = nativeRequire.resolve(specifier)
+    } catch {
+      // Workspace packages often export TypeScript under "import"/"types" conditions only, which require() cannot
+      // resolve (ERR_PACKAGE_PATH_NOT_EXPORTED): read their package.json as a bundler would.
+      resolved = resolvePackageSource(specifier, importer)
+    }
+    if (resolved) return this.loadResolved(resolved, nativeRequire)
+
+    const packageName = packageNameOf(specifier)
+    if (STAND_INS[specifier]) {
+      this.fallbacks.add(specifier)
+      return STAND_INS[specifier]()
+    }
+    if (packageName === 'drizzle-orm') {
+      this.fallbacks.add(packageName)
+      return vendorRequire(specifier)
+    }
+    if (this.options.stubMissingPackages) {
+      this.stubbed.add(packageName)
+      return permissiveStub(specifier)
+    }
+    throw this.unresolved(specifier, importer)
+  }
+
+  private loadResolved(resolved: string, nativeRequire: NodeJS.Require): unknown {
+    const real = safeRealpath(resolved)
+    // Packages (including workspace packages that ship built JS) load natively; project sources through us.
+    const insideNodeModules = real.split(path.sep).includes('node_modules')
+    const ext = path.extname(real)
+    if (!insideNodeModules && (PROBE_EXTENSIONS.includes(ext) || ext === '')) return this.loadFile(real)
+    try {
+      return nativeRequire(real)
+    } catch (error) {
+      throw new ModuleLoadError(
+        `${path.relative(this.options.root, real)} could not be loaded: ${describeError(error)}`,
+        this.chain(this.rel(real))
+      )
+    }
+  }
+
+  private unresolved(specifier: string, importer: string): ModuleLoadError {
+    const line = findImportLine(importer, specifier)
+    const where = `${this.rel(importer)}${line ? `:${line}` : ''}`
+    const chain = this.chain()
+    const via = chain.length > 1 ? ` (import chain: ${chain.join(' -> ')})` : ''
+    const hint = specifier.startsWith('.')
+      ? ''
+      : ' Install the project\'s dependencies (npm ci) or declare the alias in tsconfig.json "paths".'
+    return new ModuleLoadError(`Cannot resolve "${specifier}" imported by ${where}${via}.${hint}`, chain, this.rel(importer), line)
+  }
+}
+
+/** Resolves a path the way TypeScript projects expect: exact file, `.js` written for `.ts`, extensions, index files. */
+export function resolveFile(candidate: string): string | undefined {
+  const tries: string[] = [candidate]
+  const ext = path.extname(candidate)
+  const swap: Record<string, string[]> = { '.js': ['.ts', '.tsx'], '.jsx': ['.tsx'], '.mjs': ['.mts'], '.cjs': ['.cts'] }
+  if (swap[ext]) for (const alt of swap[ext]) tries.push(candidate.slice(0, -ext.length) + alt)
+  for (const e of PROBE_EXTENSIONS) tries.push(candidate + e)
+  for (const e of PROBE_EXTENSIONS) tries.push(path.join(candidate, 'index' + e))
+  for (const t of tries) {
+    try {
+      if (fs.statSync(t).isFile()) return t
+    } catch {
+      // try the next candidate
+    }
+  }
+  return undefined
+}
+
+/** Finds node_modules/<package> above the importer and resolves the specifier from its package.json. */
+export function resolvePackageSource(specifier: string, importer: string): string | undefined {
+  const name = packageNameOf(specifier)
+  const subpath = '.' + specifier.slice(name.length)
+  for (let dir = path.dirname(importer); ; dir = path.dirname(dir)) {
+    const pkgDir = path.join(dir, 'node_modules', name)
+    const pkgFile = path.join(pkgDir, 'package.json')
+    if (fs.existsSync(pkgFile)) {
+      let pkg: { exports?: unknown; main?: string; module?: string; types?: string }
+      try {
+        pkg = JSON.parse(fs.readFileSync(pkgFile, 'utf8'))
+      } catch {
+        return undefined
+      }
+      const target = exportTarget(pkg.exports, subpath) ?? (subpath === '.' ? pkg.module ?? pkg.main ?? pkg.types ?? 'index' : subpath)
+      return resolveFile(path.resolve(pkgDir, target))
+    }
+    if (path.dirname(dir) === dir) return undefined
+  }
+}
+
+const CONDITIONS = ['source', 'development', 'import', 'node', 'require', 'default', 'types']
+
+function exportTarget(exports: unknown, subpath: string): string | undefined {
+  if (exports === undefined || exports === null) return undefined
+  if (typeof exports === 'string') return subpath === '.' ? exports : undefined
+  if (Array.isArray(exports)) return exports.map((e) => exportTarget(e, subpath)).find(Boolean)
+  const map = exports as Record<string, unknown>
+  const keys = Object.keys(map)
+  if (keys.some((k) => k.startsWith('.'))) {
+    if (map[subpath] !== undefined) return pick(map[subpath])
+    for (const key of keys.filter((k) => k.includes('*'))) {
+      const [prefix, suffix] = key.split('*')
+      if (subpath.startsWith(prefix) && subpath.endsWith(suffix)) {
+        const star = subpath.slice(prefix.length, subpath.length - suffix.length)
+        return pick(map[key])?.replace(/\*/g, star)
+      }
+    }
+    return undefined
+  }
+  return subpath === '.' ? pick(map) : undefined
+}
+
+function pick(value: unknown): string | undefined {
+  if (typeof value === 'string') return value
+  if (Array.isArray(value)) return value.map(pick).find(Boolean)
+  if (value && typeof value === 'object') {
+    const map = value as Record<string, unknown>
+    for (const c of CONDITIONS) if (map[c] !== undefined) return pick(map[c])
+  }
+  return undefined
+}
+
+function packageNameOf(specifier: string): string {
+  const parts = specifier.split('/')
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]
+}
+
+function safeRealpath(file: string): string {
+  try {
+    return fs.realpathSync(file)
+  } catch {
+    return file
+  }
+}
+
+function findImportLine(file: string, specifier: string): number | undefined {
+  try {
+    const lines = fs.readFileSync(file, 'utf8').split('\n')
+    const quoted = [`'${specifier}'`, `"${specifier}"`, '`' + specifier + '`']
+    const index = lines.findIndex((l) => quoted.some((q) => l.includes(q)))
+    return index >= 0 ? index + 1 : undefined
+  } catch {
+    return undefined
+  }
+}
+
+function lineInFile(error: unknown, file: string): number | undefined {
+  const stack = (error as Error | undefined)?.stack
+  if (!stack) return undefined
+  for (const line of stack.split('\n')) {
+    const index = line.indexOf(file + ':')
+    if (index >= 0) {
+      const match = /^:(\d+)/.exec(line.slice(index + file.length))
+      if (match) return Number(match[1])
+    }
+  }
+  return undefined
+}
+
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message.split('\n')[0]
+  return String(error)
+}

@@ -1,0 +1,181 @@
+// Turns a structural difference into a finding a person can act on: where it is declared (or created), where it
+// came from (cause), and the SQL that would fix it. The cause compares three records of the truth: the schema
+// source, drizzle-kit's snapshots, and the SQL files.
+import * as path from 'node:path'
+import { Finding } from '../engine/types'
+import { Migration } from '../migrations/folder'
+import { DatabaseModel, TableModel } from '../model/types'
+import { PgSnapshot } from '../schema/drizzle-kit'
+import { Declaration, SourceIndex } from '../schema/source-index'
+import { SchemaDifference } from './diff-schemas'
+import { SnapshotFile, canonical, snapshotDeclares } from './snapshot'
+
+export interface ExplainContext {
+  root: string
+  target: string
+  sources: SourceIndex
+  schemaSnapshot: PgSnapshot
+  snapshots: SnapshotFile[]
+  migrations: Migration[]
+  expected: DatabaseModel
+  generateCommand: string
+  /** audit: migrations this database has not applied yet. */
+  pending?: Set<string>
+}
+
+const q = (name: string): string => `"${name.replace(/"/g, '""')}"`
+const tableRef = (schema: string, table: string): string => (schema === 'public' ? q(table) : `${q(schema)}.${q(table)}`)
+
+export function explainDifference(d: SchemaDifference, ctx: ExplainContext): Omit<Finding, 'severity' | 'databases'> {
+  const finding: Omit<Finding, 'severity' | 'databases'> = {
+    kind: d.kind,
+    target: ctx.target,
+    schema: d.schema,
+    ...(d.table ? { table: d.table } : {}),
+    ...(d.column ? { column: d.column } : {}),
+    ...(d.name ? { name: d.name } : {}),
+    message: d.message
+  }
+  const declaration = declarationOf(d, ctx)
+  const latest = [...ctx.snapshots].reverse().find((s) => s.snapshot)
+  const inLatest = latest?.snapshot ? snapshotDeclares(latest.snapshot, d) : false
+  const latestTag = latest?.migration.tag
+  const declaredAt = declaration ? `declared at ${declaration.file}:${declaration.line}` : 'declared in the schema'
+  const causes: string[] = []
+
+  if (d.kind.startsWith('missing_')) {
+    if (declaration) Object.assign(finding, declaration)
+    if (!latest) causes.push(`${declaredAt}; the migrations folder has no usable snapshot, so drizzle-kit never recorded it: run ${ctx.generateCommand}`)
+    else if (!inLatest) {
+      causes.push(`${declaredAt}, added to the schema after the last snapshot (${latestTag}): no migration was generated for it. Run ${ctx.generateCommand}`)
+    } else {
+      const first = ctx.snapshots.find((s) => s.snapshot && snapshotDeclares(s.snapshot, d))
+      const dropped = findStatement(ctx, d, 'drop', first?.migration)
+      if (first && ctx.pending?.has(first.migration.tag)) causes.push(`${declaredAt}; created by ${path.relative(ctx.root, first.migration.file)}, which this database has not applied yet (pending)`)
+      else if (dropped) causes.push(`${declaredAt}; in snapshot ${first?.migration.tag} but dropped by ${dropped.file}:${dropped.line}, which the snapshots do not record (hand-written SQL)`)
+      else if (first) {
+        causes.push(
+          `${declaredAt}; in snapshot ${first.migration.tag} but not created by ${path.relative(ctx.root, first.migration.file)}: the SQL was edited after generation (or the migration was written by hand)`
+        )
+      }
+    }
+  } else if (d.kind.startsWith('extra_')) {
+    const created = findStatement(ctx, d, 'create')
+    if (created) Object.assign(finding, created)
+    if (latest && inLatest) {
+      causes.push(`removed from the schema after the last snapshot (${latestTag}): no migration was generated to drop it. Run ${ctx.generateCommand}`)
+    } else {
+      causes.push(
+        `${created ? `created by ${created.file}:${created.line}` : 'created by the migrations'} but declared neither in the schema nor in any snapshot: hand-written SQL. drizzle-kit push would drop it; declare it in the schema, or drop it in a migration`
+      )
+    }
+  } else {
+    if (declaration) Object.assign(finding, declaration)
+    const altered = findStatement(ctx, d, 'alter')
+    const schemaSide = d.column ? ctx.schemaSnapshot.tables[`${d.schema}.${d.table}`]?.columns[d.column] : undefined
+    const snapshotSide = d.column && latest?.snapshot ? latest.snapshot.tables[`${d.schema}.${d.table}`]?.columns[d.column] : undefined
+    if (d.kind === 'enum_mismatch' && latest?.snapshot) {
+      const key = Object.keys(ctx.schemaSnapshot.enums).find((k) => ctx.schemaSnapshot.enums[k].name === d.name && (ctx.schemaSnapshot.enums[k].schema || 'public') === d.schema)
+      const changed = key && canonical(ctx.schemaSnapshot.enums[key]) !== canonical(latest.snapshot.enums?.[key])
+      causes.push(changed ? `${declaredAt}, changed after the last snapshot (${latestTag}): no migration was generated` : `${declaredAt}; the snapshots agree with the schema, so the SQL that built this enum differs from what drizzle-kit generated`)
+    } else if (d.column && latest?.snapshot && canonical(schemaSide) !== canonical(snapshotSide)) {
+      causes.push(`${declaredAt}, changed after the last snapshot (${latestTag}): no migration was generated. Run ${ctx.generateCommand}`)
+    } else if (altered) {
+      const verb = altered.creates ? 'created with another definition by' : 'changed by'
+      causes.push(`${declaredAt}; ${verb} ${altered.file}:${altered.line}, which the snapshots do not record (hand-written SQL)`)
+    } else if (latest) {
+      causes.push(`${declaredAt}; the snapshots agree with the schema, so the SQL that built it differs from what drizzle-kit generated (edited after generation?)`)
+    } else causes.push(declaredAt)
+  }
+  if (d.hint) causes.push(d.hint)
+  finding.cause = causes.join('. ').replace(/\.\./g, '.')
+  const fix = fixSql(d, ctx.expected)
+  if (fix) finding.fix = fix
+  return finding
+}
+
+function declarationOf(d: SchemaDifference, ctx: ExplainContext): Declaration | undefined {
+  if (d.kind.endsWith('_enum') || d.kind === 'enum_mismatch') return d.name ? ctx.sources.enum(d.schema, d.name) : undefined
+  if (d.kind.endsWith('_sequence')) return d.name ? ctx.sources.object('sequence', d.schema, d.name) : undefined
+  if (d.kind.endsWith('_view') || d.kind === 'view_mismatch') return d.name ? ctx.sources.object('view', d.schema, d.name) : undefined
+  if (d.kind.endsWith('_schema')) return d.name ? ctx.sources.object('schema', d.schema, d.name) : undefined
+  if (!d.table) return undefined
+  if (d.column) return ctx.sources.column(d.schema, d.table, d.column)
+  if (d.name) return ctx.sources.tableObject(d.schema, d.table, d.name, d.columns)
+  return ctx.sources.table(d.schema, d.table)
+}
+
+/** The SQL statement that created, dropped or altered an object: a line mentioning its quoted name. */
+function findStatement(ctx: ExplainContext, d: SchemaDifference, action: 'create' | 'drop' | 'alter', after?: Migration): (Declaration & { creates?: boolean }) | undefined {
+  const object = d.column ?? d.name ?? d.table
+  if (!object) return undefined
+  const start = after ? ctx.migrations.indexOf(after) + 1 : 0
+  const verbs = action === 'create' ? /\b(create|add)\b/i : action === 'drop' ? /\bdrop\b/i : /\b(alter|set|drop\s+not|drop\s+default|type)\b/i
+  const names = [`"${object}"`, ` ${object} `, ` ${object}(`, ` ${object};`, ` ${object}\n`]
+  for (const migration of ctx.migrations.slice(start)) {
+    if (migration.sql === undefined) continue
+    for (const statement of migration.statements) {
+      if (d.table && d.column && !statement.sql.includes(d.table)) continue
+      const lines = statement.sql.split('\n')
+      const offset = statement.chunkLine
+      for (let i = 0; i < lines.length; i++) {
+        const line = ` ${lines[i]}\n`
+        if (names.some((n) => line.includes(n)) && verbs.test(statement.sql)) {
+          if (action === 'drop' && !/\bdrop\b/i.test(lines[i])) continue
+          const creates = /^\s*create\s+table\b/i.test(statement.sql)
+          return { file: path.relative(ctx.root, migration.file), line: offset + i, ...(action === 'alter' && creates ? { creates } : {}) }
+        }
+      }
+    }
+  }
+  return undefined
+}
+
+function fixSql(d: SchemaDifference, expected: DatabaseModel): string | undefined {
+  const t = d.table ? tableRef(d.schema, d.table) : ''
+  const table: TableModel | undefined = d.table ? expected.tables.get(`${d.schema}.${d.table}`) : undefined
+  switch (d.kind) {
+    case 'missing_column': {
+      const c = table?.columns.get(d.column!)
+      if (!c) return undefined
+      const serial = c.default === 'nextval(<owned sequence>)'
+      const type = serial ? ({ integer: 'serial', bigint: 'bigserial', smallint: 'smallserial' } as Record<string, string>)[c.type] ?? c.type : c.type
+      const parts = [`ALTER TABLE ${t} ADD COLUMN ${q(c.name)} ${type}`]
+      if (c.identity) parts.push(`GENERATED ${c.identity.toUpperCase()} AS IDENTITY`)
+      if (c.generated) parts.push(`GENERATED ALWAYS AS (${c.generated}) STORED`)
+      if (c.default && !serial) parts.push(`DEFAULT ${c.default}`)
+      if (c.notNull && !serial) parts.push('NOT NULL')
+      return parts.join(' ') + ';'
+    }
+    case 'extra_column':
+      return `ALTER TABLE ${t} DROP COLUMN ${q(d.column!)};`
+    case 'column_type_mismatch':
+      return `ALTER TABLE ${t} ALTER COLUMN ${q(d.column!)} SET DATA TYPE ${d.expected};`
+    case 'column_nullability_mismatch':
+      return `ALTER TABLE ${t} ALTER COLUMN ${q(d.column!)} ${d.expected === 'NOT NULL' ? 'SET' : 'DROP'} NOT NULL;`
+    case 'column_default_mismatch':
+      return d.expected === '(none)' ? `ALTER TABLE ${t} ALTER COLUMN ${q(d.column!)} DROP DEFAULT;` : `ALTER TABLE ${t} ALTER COLUMN ${q(d.column!)} SET DEFAULT ${d.expected};`
+    case 'extra_table':
+      return `DROP TABLE ${t};`
+    case 'missing_index': {
+      const i = table?.indexes.get(d.name!)
+      return i ? i.definition.replace(/ INDEX ON /, ` INDEX ${q(i.name)} ON `) + ';' : undefined
+    }
+    case 'extra_index':
+      return `DROP INDEX ${d.schema === 'public' ? q(d.name!) : `${q(d.schema)}.${q(d.name!)}`};`
+    case 'missing_constraint': {
+      const c = table?.constraints.get(d.name!) ?? [...(table?.constraints.values() ?? [])].find((x) => x.kind === 'primary_key' && x.name === d.name)
+      return c ? `ALTER TABLE ${t} ADD CONSTRAINT ${q(c.name)} ${c.definition};` : undefined
+    }
+    case 'extra_constraint':
+      return `ALTER TABLE ${t} DROP CONSTRAINT ${q(d.name!)};`
+    case 'missing_enum': {
+      const e = expected.enums.get(`${d.schema}.${d.name}`)
+      return e ? `CREATE TYPE ${tableRef(e.schema, e.name)} AS ENUM (${e.values.map((v) => `'${v.replace(/'/g, "''")}'`).join(', ')});` : undefined
+    }
+    case 'missing_schema':
+      return `CREATE SCHEMA ${q(d.name!)};`
+    default:
+      return undefined
+  }
+}

@@ -1,0 +1,344 @@
+// The audit of live databases: for the master and every tenant database, which migrations are applied, pending,
+// skipped or unknown, which applied files changed since, and how the live schema differs from the repository's.
+// Production is only read: read-only sessions with timeouts; the schema's own database is built on the embedded
+// Postgres (or any provider given), never on the audited server.
+import * as path from 'node:path'
+import { ResolvedTarget, loadConfig } from '../config/load-config'
+import { describeError } from '../config/module-loader'
+import { SchemaDifference, diffSchemas } from '../diff/diff-schemas'
+import { explainDifference } from '../diff/explain'
+import { readSnapshots } from '../diff/snapshot'
+import { compareLedger, LedgerRow } from '../audit/ledger'
+import { MigrationFolder, readMigrationFolder } from '../migrations/folder'
+import { introspectDatabase } from '../model/introspect'
+import { DatabaseModel } from '../model/types'
+import { DEFAULT_LIVE_OPTIONS, LiveOptions, databaseUrl, openLive } from '../postgres/live'
+import { PostgresProvider } from '../postgres/provider'
+import { extensionsCreatedBy } from '../postgres/pglite'
+import { maskUrl } from '../postgres/server'
+import { LoadedSchema, loadSchema } from '../schema/load-schema'
+import { drizzleKitVersion } from '../schema/drizzle-kit'
+import { buildSchemaDatabase, declaredCounts, generateCommand, limiter, stripEmpty, TOOL_VERSION, withoutEqualDefaults } from './check'
+import { DatabaseResult, DatabaseUnavailableError, Finding, Report, SEVERITY_RANK, TargetResult, UsageError } from './types'
+
+export interface AuditOptions {
+  root: string
+  config?: string
+  /** The master database (or any database on the server): tenants are found from it. */
+  databaseUrl: string
+  /** Where the schema's own database is built (embedded by default). */
+  scratch: PostgresProvider
+  /** Which target the tenant options apply to (default: a target named tenant/tenants, else the last one). */
+  tenantTarget?: string
+  /** SQL run on the --database-url database; its first column lists the tenant databases. */
+  tenantsQuery?: string
+  /** LIKE pattern over pg_database, e.g. tenant_%. */
+  tenantsPattern?: string
+  /** URL of a tenant database, with {database} (tenants on other hosts). */
+  tenantUrlTemplate?: string
+  concurrency?: number
+  /** Per-database time limit. */
+  timeoutMs?: number
+  /** [i, n]: audit the i-th of n shards (1-based) of the database list. */
+  shard?: [number, number]
+  live?: LiveOptions
+  log?: (line: string) => void
+}
+
+/** A finding before the target's name and severity overrides are applied. */
+type TargetFinding = Omit<Finding, 'target'>
+
+interface AuditTarget {
+  target: ResolvedTarget
+  schema: LoadedSchema
+  folder: MigrationFolder
+  databases: { name: string; url: string }[]
+}
+
+export async function runAudit(options: AuditOptions): Promise<Report> {
+  const log = options.log ?? (() => undefined)
+  const live = options.live ?? DEFAULT_LIVE_OPTIONS
+  const config = loadConfig(options.root, options.config)
+  const root = config.root
+  const tenantTarget =
+    options.tenantTarget ??
+    (config.targets.find((t) => /^tenants?$/.test(t.name)) ?? config.targets[config.targets.length - 1]).name
+  if (!config.targets.some((t) => t.name === tenantTarget)) throw new UsageError(`--tenant-target ${tenantTarget}: no such target`)
+
+  const prepared: AuditTarget[] = []
+  for (const target of config.targets) {
+    const schema = loadSchema(root, target)
+    const folder = readMigrationFolder(target.migrationsDir)
+    const names = target.name === tenantTarget && (options.tenantsQuery || options.tenantsPattern) ? await discoverTenants(options, live) : target.databases
+    const template = target.name === tenantTarget ? options.tenantUrlTemplate : undefined
+    prepared.push({ target, schema, folder, databases: names.map((name) => ({ name, url: databaseUrl(options.databaseUrl, name, template) })) })
+  }
+  // Shards split the whole list of (target, database) pairs, in a stable order, so a matrix covers each once.
+  if (options.shard) {
+    const [i, n] = options.shard
+    let position = 0
+    for (const p of prepared) p.databases = p.databases.filter(() => position++ % n === i - 1)
+  }
+
+  const concurrency = options.concurrency ?? (await serverSizedConcurrency(options.databaseUrl, live))
+  log(`auditing ${prepared.reduce((n, p) => n + p.databases.length, 0)} database(s), ${concurrency} at a time`)
+  const limit = limiter(concurrency)
+  const findings: Finding[] = []
+  const targets: TargetResult[] = []
+  for (const p of prepared) {
+    const { target, schema, folder } = p
+    log(`target ${target.name}: ${p.databases.length} database(s)`)
+    const extensions = [...new Set(folder.migrations.flatMap((m) => (m.sql ? extensionsCreatedBy(m.sql) : [])))]
+    const available = await options.scratch.availableExtensions()
+    const migrationsTable = { schema: target.migrationsSchema, table: target.migrationsTable }
+    const introspectOptions = { schemas: target.schemaFilter, tablesFilter: target.tablesFilter, migrationsTable }
+    const expected = await buildSchemaDatabase(target, schema.snapshot, options.scratch, extensions.filter((e) => !available || available.has(e)), introspectOptions, async (_phase, fn) => fn(), root, schema.cacheKey)
+    const ctx = {
+      root,
+      target: target.name,
+      sources: schema.sources,
+      schemaSnapshot: schema.snapshot,
+      snapshots: readSnapshots(folder.migrations),
+      migrations: folder.migrations,
+      expected: 'model' in expected ? expected.model : emptyModel(),
+      generateCommand: generateCommand(target, root)
+    }
+    if ('error' in expected) findings.push({ ...expected.error, target: target.name })
+
+    const grouped = new Map<string, { finding: TargetFinding; databases: string[] }>()
+    const add = (finding: TargetFinding, database: string): void => {
+      const key = JSON.stringify(finding)
+      const entry = grouped.get(key)
+      if (entry) entry.databases.push(database)
+      else grouped.set(key, { finding, databases: [database] })
+    }
+    const results = await Promise.all(
+      p.databases.map((db) =>
+        limit(() =>
+          withTimeout(auditDatabase(db, folder, introspectOptions, 'model' in expected ? expected.model : undefined, live, root, target), options.timeoutMs ?? 120_000, db.name).catch(
+            (error): { result: DatabaseResult; findings: TargetFinding[]; differences?: SchemaDifference[] } => ({
+              result: { name: db.name, migrations: [], compared: false, error: describeError(error) },
+              findings: [
+                {
+                  kind: 'database_unreachable',
+                  severity: 'error',
+                  message: describeError(error),
+                  cause: error instanceof DatabaseUnavailableError ? 'the database could not be reached with the credentials given' : 'the audit of this database did not finish'
+                }
+              ]
+            })
+          )
+        )
+      )
+    )
+    results.forEach((r, i) => {
+      const name = p.databases[i].name
+      for (const f of r.findings) add(f, name)
+      const pending = new Set(r.result.ledger?.pending ?? [])
+      for (const d of r.differences ?? []) {
+        const explained = explainDifference(d, { ...ctx, pending })
+        // Drift that a pending migration will fix is expected until the next deploy: a warning, like the pending migration.
+        add({ ...explained, severity: explained.cause?.includes('(pending)') ? 'warning' : 'error' }, name)
+      }
+      log(`  ${name}: ${r.result.error ?? `${r.result.ledger?.applied ?? 0} applied, ${r.result.ledger?.pending.length ?? 0} pending`}`)
+    })
+    const order = new Map(p.databases.map((d, i) => [d.name, i]))
+    for (const { finding, databases } of grouped.values()) {
+      const severity = target.severity[finding.kind]
+      if (severity === 'off') continue
+      findings.push({ ...finding, target: target.name, severity: severity ?? finding.severity, databases: databases.sort((a, b) => order.get(a)! - order.get(b)!) })
+    }
+    targets.push({
+      name: target.name,
+      ...(target.drizzleConfig ? { drizzleConfig: path.relative(root, target.drizzleConfig) } : {}),
+      schema: target.schemaFiles.map((f) => path.relative(root, f)),
+      migrations: path.relative(root, target.migrationsDir),
+      migrationsFormat: folder.format,
+      migrationsTable: `${target.migrationsSchema}.${target.migrationsTable}`,
+      databases: results.map((r) => r.result),
+      declared: declaredCounts(schema.snapshot),
+      notes: []
+    })
+  }
+  findings.sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || (b.databases?.length ?? 0) - (a.databases?.length ?? 0))
+  const summary = {
+    errors: findings.filter((f) => f.severity === 'error').length,
+    warnings: findings.filter((f) => f.severity === 'warning').length,
+    notices: findings.filter((f) => f.severity === 'notice').length
+  }
+  return {
+    version: 1,
+    mode: 'audit',
+    ok: summary.errors === 0,
+    tool: { name: 'drizzle-drift-guard', version: TOOL_VERSION, drizzleKit: drizzleKitVersion() },
+    root,
+    postgres: { provider: `live databases at ${maskUrl(options.databaseUrl)}` },
+    targets,
+    findings: findings.map(stripEmpty),
+    summary,
+    notes: [...config.notes, ...(options.shard ? [`shard ${options.shard[0]}/${options.shard[1]}`] : [])]
+  }
+}
+
+/**
+ * At most 8 databases at once, and never more than a quarter of the connections the server has free, so the
+ * audit does not crowd out production traffic.
+ */
+async function serverSizedConcurrency(url: string, live: LiveOptions): Promise<number> {
+  try {
+    const session = await openLive(url, 'sizing', live)
+    try {
+      const [row] = await session.query<{ max: string; used: string }>(
+        "select current_setting('max_connections') as max, (select count(*) from pg_stat_activity) as used"
+      )
+      const free = Number(row.max) - Number(row.used)
+      return Math.max(1, Math.min(8, Math.floor(free / 4)))
+    } finally {
+      await session.close()
+    }
+  } catch {
+    return 4 // the master is unreachable: each database will report it
+  }
+}
+
+async function discoverTenants(options: AuditOptions, live: LiveOptions): Promise<string[]> {
+  const master = await openLive(options.databaseUrl, 'master', live)
+  try {
+    if (options.tenantsQuery) {
+      const rows = await master.query<Record<string, unknown>>(options.tenantsQuery)
+      return rows.map((r) => String(Object.values(r)[0])).filter((n) => n && n !== 'null')
+    }
+    const rows = await master.query<{ name: string }>(
+      'select datname as name from pg_database where datname like $1 and datallowconn and not datistemplate order by 1',
+      [options.tenantsPattern]
+    )
+    return rows.map((r) => r.name)
+  } catch (error) {
+    throw new UsageError(`could not list the tenant databases: ${describeError(error)}`)
+  } finally {
+    await master.close()
+  }
+}
+
+async function auditDatabase(
+  db: { name: string; url: string },
+  folder: MigrationFolder,
+  introspectOptions: Parameters<typeof introspectDatabase>[1],
+  expected: DatabaseModel | undefined,
+  live: LiveOptions,
+  root: string,
+  target: ResolvedTarget
+): Promise<{ result: DatabaseResult; findings: TargetFinding[]; differences?: SchemaDifference[] }> {
+  const session = await openLive(db.url, db.name, live)
+  try {
+    const findings: TargetFinding[] = []
+    const table = `"${target.migrationsSchema.replace(/"/g, '""')}"."${target.migrationsTable.replace(/"/g, '""')}"`
+    const [exists] = await session.query<{ found: string | null }>('select to_regclass($1) as found', [table])
+    const rows: LedgerRow[] = exists?.found
+      ? (await session.query<{ id: number; hash: string; created_at: string }>(`select id, hash, created_at from ${table} order by id`)).map((r) => ({
+          id: Number(r.id),
+          hash: r.hash,
+          createdAt: Number(r.created_at)
+        }))
+      : []
+    const ledger = compareLedger(rows, folder.migrations)
+    const rel = (file: string): string => path.relative(root, file)
+    for (const m of ledger.pending) {
+      findings.push({ kind: 'migration_pending', severity: 'warning', name: m.tag, file: rel(m.file), message: `${m.tag} is not applied yet`, cause: 'newer than the last migration this database ran: the next drizzle-kit migrate applies it' })
+    }
+    for (const m of ledger.skipped) {
+      findings.push({
+        kind: 'migration_skipped',
+        severity: 'error',
+        name: m.tag,
+        file: rel(m.file),
+        message: `${m.tag} was never applied, and never will be`,
+        cause: "its journal `when` is older than the last migration this database ran; drizzle's migrator only applies newer ones (drizzle-orm issue #5769)",
+        fix: `Apply ${path.basename(m.file)} by hand and record it, or move its change into a new migration`
+      })
+    }
+    for (const { migration } of ledger.modified) {
+      findings.push({
+        kind: 'migration_modified',
+        severity: 'error',
+        name: migration.tag,
+        file: rel(migration.file),
+        message: `${migration.tag} changed after this database applied it (the stored hash differs)`,
+        cause: 'the file was edited after it ran here; drizzle never re-runs it, so this database lacks the edit'
+      })
+    }
+    if (ledger.unknown.length > 0) {
+      findings.push({
+        kind: 'migration_unknown',
+        severity: 'warning',
+        message: `${ledger.unknown.length} applied migration(s) match no file of the repository (created_at ${ledger.unknown.map((r) => r.createdAt).join(', ')})`,
+        cause: 'applied from another branch or a deleted migration'
+      })
+    }
+    let differences: SchemaDifference[] | undefined
+    if (expected) {
+      const model = await introspectDatabase(session, introspectOptions)
+      differences = await withoutEqualDefaults(session, diffSchemas(expected, model, { ignoreSchemas: [target.migrationsSchema] }))
+    }
+    return {
+      result: {
+        name: db.name,
+        migrations: [],
+        compared: expected !== undefined,
+        ledger: {
+          applied: ledger.applied.length,
+          pending: ledger.pending.map((m) => m.tag),
+          skipped: ledger.skipped.map((m) => m.tag),
+          modified: ledger.modified.map((m) => m.migration.tag),
+          unknown: ledger.unknown.length
+        }
+      },
+      findings,
+      differences
+    }
+  } finally {
+    await session.close().catch(() => undefined)
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, name: string): Promise<T> {
+  let timer: NodeJS.Timeout
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${name}: the audit did not finish within ${Math.round(ms / 1000)} s`)), ms)
+    })
+  ])
+}
+
+function emptyModel(): DatabaseModel {
+  return { schemas: new Set(), tables: new Map(), enums: new Map(), sequences: new Map(), views: new Map(), extensions: new Set() }
+}
+
+/** Combines the JSON reports of several shards into one. */
+export function mergeReports(reports: Report[]): Report {
+  if (reports.length === 0) throw new UsageError('merge needs at least one report')
+  const targets = new Map<string, TargetResult>()
+  const grouped = new Map<string, Finding>()
+  for (const report of reports) {
+    for (const t of report.targets) {
+      const existing = targets.get(t.name)
+      if (existing) existing.databases.push(...t.databases)
+      else targets.set(t.name, { ...t, databases: [...t.databases] })
+    }
+    for (const f of report.findings) {
+      const { databases, ...rest } = f
+      const key = JSON.stringify(rest)
+      const existing = grouped.get(key)
+      if (existing) existing.databases = [...(existing.databases ?? []), ...(databases ?? [])]
+      else grouped.set(key, { ...f, databases: [...(databases ?? [])] })
+    }
+  }
+  const findings = [...grouped.values()].sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || (b.databases?.length ?? 0) - (a.databases?.length ?? 0))
+  const summary = {
+    errors: findings.filter((f) => f.severity === 'error').length,
+    warnings: findings.filter((f) => f.severity === 'warning').length,
+    notices: findings.filter((f) => f.severity === 'notice').length
+  }
+  return { ...reports[0], ok: summary.errors === 0, targets: [...targets.values()], findings: findings.map(stripEmpty), summary, notes: [...new Set(reports.flatMap((r) => r.notes.filter((n) => !n.startsWith('shard '))))] }
+}

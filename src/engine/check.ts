@@ -1,0 +1,453 @@
+// The drift check: load -> provision -> migrate -> introspect -> diff -> report. Knows nothing of GitHub.
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { LoadedConfig, ResolvedTarget, loadConfig } from '../config/load-config'
+import { SchemaDifference, diffSchemas } from '../diff/diff-schemas'
+import { explainDifference } from '../diff/explain'
+import { SnapshotFile, compareSnapshots, identifierCollisions, readSnapshots } from '../diff/snapshot'
+import { applyMigrations } from '../migrations/apply'
+import { checkAgainstBase, checkFolder } from '../migrations/checks'
+import { MigrationFolder, hashMigration, readMigrationFolder } from '../migrations/folder'
+import { introspectDatabase } from '../model/introspect'
+import { DatabaseModel } from '../model/types'
+import { extensionsCreatedBy } from '../postgres/pglite'
+import { Database, PostgresProvider, toPostgresError } from '../postgres/provider'
+import { PgSnapshot, drizzleKitVersion, emptySnapshot, generateSql } from '../schema/drizzle-kit'
+import { LoadedSchema, loadSchema } from '../schema/load-schema'
+import { readCachedSchema, writeCachedSchema } from '../schema/schema-cache'
+import { DatabaseResult, Finding, Report, SEVERITY_RANK, Severity, TargetResult } from './types'
+
+export interface CheckOptions {
+  root: string
+  config?: string
+  provider: PostgresProvider
+  /** Git ref of the base branch: enables migration_modified / out-of-order checks against it. */
+  base?: string
+  /** Progress lines for people (stderr in the CLI, the log in the action). */
+  log?: (line: string) => void
+  version?: string
+  /** Databases worked on at once (default: what the provider suits). */
+  concurrency?: number
+  /** Stand in for packages the schema imports that are not installed (e.g. nanoid in $defaultFn). */
+  stubMissingImports?: boolean
+}
+
+/** A finding before the target's name and severity overrides are applied. */
+type TargetFinding = Omit<Finding, 'target'>
+
+// From package.json, so the report, --version and the package never disagree.
+export const TOOL_VERSION: string = (require('../../package.json') as { version: string }).version
+
+export async function runCheck(options: CheckOptions): Promise<Report> {
+  const log = options.log ?? (() => undefined)
+  const timings: Record<string, number> = { load: 0, provision: 0, migrate: 0, introspect: 0, diff: 0 }
+  const timed = async <T>(phase: string, fn: () => Promise<T> | T): Promise<T> => {
+    const start = performance.now()
+    try {
+      return await fn()
+    } finally {
+      timings[phase] = (timings[phase] ?? 0) + (performance.now() - start)
+    }
+  }
+
+  const config: LoadedConfig = await timed('load', () => loadConfig(options.root, options.config))
+  // One database per logical database, plus one for each target's schema.
+  const concurrency = options.concurrency ?? options.provider.concurrency
+  options.provider.warm?.(config.targets.flatMap((t) => [...t.databases.map((d) => `${t.name}_${d}`), `${t.name}_schema`]).slice(0, concurrency))
+  const root = config.root
+  const findings: Finding[] = []
+  const targets: TargetResult[] = []
+  const schemas = new Map<string, LoadedSchema>()
+  const notes = [...config.notes]
+
+  interface Prepared {
+    target: ResolvedTarget
+    schema: LoadedSchema
+    folder: MigrationFolder
+    snapshots: SnapshotFile[]
+    result: TargetResult
+    findings: TargetFinding[]
+  }
+  const prepared: Prepared[] = []
+  for (const target of config.targets) {
+    const rel = (f: string): string => path.relative(root, f)
+    log(`target ${target.name}: ${target.schemaFiles.map(rel).join(', ')} -> ${rel(target.migrationsDir)}`)
+    const schema = await timed('load', () => loadSchema(root, target, options.stubMissingImports))
+    schemas.set(target.name, schema)
+    const folder = await timed('load', () => readMigrationFolder(target.migrationsDir))
+    const snapshots = await timed('load', () => readSnapshots(folder.migrations))
+    const targetFindings: TargetFinding[] = [...checkFolder(folder, snapshots, root)]
+    if (options.base) targetFindings.push(...checkAgainstBase(folder, options.base, root))
+    targetFindings.push(...(await timed('diff', () => snapshotFindings(target, schema.snapshot, snapshots, root, schema.cacheKey))))
+    for (const c of identifierCollisions(schema.snapshot)) {
+      const table = c.table ?? Object.values(schema.snapshot.tables).find((t) => Object.keys(t.indexes ?? {}).some((n) => c.names.includes(n)))?.name
+      const where = table ? schema.sources.tableObject(c.schema, table, c.names[1]) : undefined
+      targetFindings.push({
+        kind: 'identifier_collision',
+        severity: 'error',
+        schema: c.schema,
+        ...(table ? { table } : {}),
+        name: c.cut,
+        ...(where ?? {}),
+        message: `${c.names.map((n) => `"${n}"`).join(' and ')} are both cut to "${c.cut}" (63 bytes)`,
+        cause: `Postgres cuts identifiers to 63 bytes, so these ${c.what === 'constraint' ? 'constraints of one table' : 'relations of one schema'} get the same name: creating the second fails, or it silently does not exist`,
+        fix: 'Give one of them a shorter explicit name in the schema'
+      })
+    }
+    const result: TargetResult = {
+      name: target.name,
+      ...(target.drizzleConfig ? { drizzleConfig: rel(target.drizzleConfig) } : {}),
+      schema: target.schemaFiles.map(rel),
+      migrations: rel(target.migrationsDir),
+      migrationsFormat: folder.format,
+      migrationsTable: `${target.migrationsSchema}.${target.migrationsTable}`,
+      ...(target.casing ? { casing: target.casing } : {}),
+      databases: [],
+      declared: declaredCounts(schema.snapshot),
+      notes: [
+        ...(schema.fallbacks.length ? [`the project has no ${schema.fallbacks.join(', ')} installed: used the bundled copy`] : []),
+        ...(schema.stubbed.length ? [`not installed, replaced by stand-ins while loading the schema: ${schema.stubbed.join(', ')} (install the dependencies if they shape tables or columns)`] : [])
+      ]
+    }
+    if (folder.format === 'folders') result.notes.push('drizzle-kit 1.x folder layout: snapshots (version 8) are not compared with the schema yet')
+    prepared.push({ target, schema, folder, snapshots, result, findings: targetFindings })
+  }
+
+  // Every database of every target at once, as many at a time as the provider takes: creating a database on a
+  // server costs a checkpoint-like fsync, and each embedded instance is single-threaded.
+  const limit = limiter(concurrency)
+  await Promise.all(
+    prepared.map(async (p) => {
+      p.findings.push(...(await checkDatabases(p.target, p.folder, p.schema, p.snapshots, options.provider, p.result, root, timed, log, limit)))
+    })
+  )
+  for (const p of prepared) {
+    for (const f of p.findings) {
+      const severity = p.target.severity[f.kind]
+      if (severity === 'off') continue
+      findings.push({ ...f, target: p.target.name, severity: severity ?? f.severity })
+    }
+    targets.push(p.result)
+  }
+
+  findings.push(...crossTargetFindings(config.targets, schemas))
+  findings.sort(
+    (a, b) =>
+      SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
+      config.targets.findIndex((t) => t.name === a.target) - config.targets.findIndex((t) => t.name === b.target) ||
+      (a.file ?? '').localeCompare(b.file ?? '') ||
+      (a.line ?? 0) - (b.line ?? 0)
+  )
+  const summary = {
+    errors: findings.filter((f) => f.severity === 'error').length,
+    warnings: findings.filter((f) => f.severity === 'warning').length,
+    notices: findings.filter((f) => f.severity === 'notice').length
+  }
+  return {
+    version: 1,
+    ok: summary.errors === 0,
+    tool: { name: 'drizzle-drift-guard', version: options.version ?? TOOL_VERSION, drizzleKit: drizzleKitVersion() },
+    root,
+    postgres: { provider: options.provider.description, version: await options.provider.serverVersion().catch(() => undefined) },
+    targets,
+    findings: findings.map(stripEmpty),
+    summary,
+    notes,
+    timings: Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)]))
+  }
+}
+
+async function snapshotFindings(target: ResolvedTarget, schema: PgSnapshot, snapshots: SnapshotFile[], root: string, cacheKey?: string): Promise<TargetFinding[]> {
+  const latest = [...snapshots].reverse().find((s) => s.snapshot)
+  if (!latest?.snapshot) return []
+  const comparison = compareSnapshots(latest.snapshot, schema)
+  if (comparison.changes.length === 0) return []
+  const command = generateCommand(target, root)
+  let fix: string
+  if (comparison.possibleRenames.length > 0) {
+    fix = `Run ${command} and answer its rename questions (possible renames: ${comparison.possibleRenames.join('; ')})`
+  } else {
+    try {
+      // What drizzle-kit generate would write, cached with the schema (keyed by the last snapshot's content too).
+      const snapshotKey = latest.migration.snapshotFile ? hashMigration(fs.readFileSync(latest.migration.snapshotFile, 'utf8')) : undefined
+      const cached = readCachedSchema(cacheKey)
+      const statements = (snapshotKey && cached?.generate?.[snapshotKey]) || (await generateSql(latest.snapshot, schema))
+      if (cached && snapshotKey && !cached.generate?.[snapshotKey]) writeCachedSchema(cacheKey, { ...cached, generate: { ...cached.generate, [snapshotKey]: statements } })
+      fix = statements.join('\n')
+    } catch (error) {
+      fix = `Run ${command} (${(error as Error).message.split('\n')[0]})`
+    }
+  }
+  const shown = comparison.changes.slice(0, 12).map((c) => c.description)
+  const more = comparison.changes.length > shown.length ? `, and ${comparison.changes.length - shown.length} more` : ''
+  return [
+    {
+      kind: 'snapshot_out_of_date',
+      severity: 'error',
+      file: path.relative(root, latest.migration.snapshotFile!),
+      line: 1,
+      name: latest.migration.tag,
+      message: `the schema differs from the last snapshot (${latest.migration.tag}): ${shown.join('; ')}${more}`,
+      cause: `the schema was changed without running drizzle-kit generate; \`${command}\` would write a new migration`,
+      fix
+    }
+  ]
+}
+
+export function generateCommand(target: ResolvedTarget, root: string): string {
+  const config = target.drizzleConfig ? ` --config ${path.relative(target.cwd, target.drizzleConfig)}` : ''
+  const cd = path.relative(root, target.cwd)
+  return `${cd ? `cd ${cd} && ` : ''}npx drizzle-kit generate${config}`
+}
+
+async function checkDatabases(
+  target: ResolvedTarget,
+  folder: MigrationFolder,
+  schema: LoadedSchema,
+  snapshots: SnapshotFile[],
+  provider: PostgresProvider,
+  result: TargetResult,
+  root: string,
+  timed: <T>(phase: string, fn: () => Promise<T> | T) => Promise<T>,
+  log: (line: string) => void,
+  limit: <T>(fn: () => Promise<T>) => Promise<T>
+): Promise<TargetFinding[]> {
+  const out: TargetFinding[] = []
+  const extensions = [...new Set(folder.migrations.flatMap((m) => (m.sql ? extensionsCreatedBy(m.sql) : [])))]
+  const available = await provider.availableExtensions()
+  const migrationsTable = { schema: target.migrationsSchema, table: target.migrationsTable }
+  const introspectOptions = { schemas: target.schemaFilter, tablesFilter: target.tablesFilter, migrationsTable }
+  const failures = new Map<string, { finding: TargetFinding; databases: string[] }>()
+
+  // The database the schema describes is built first (it takes the first slot), and at the same time as the
+  // migrated ones where the provider allows; each migrated database is diffed while its session is still open,
+  // so that defaults written differently can be compared by value in Postgres.
+  const usableExtensions = extensions.filter((e) => !available || available.has(e))
+  const expectedBuild = limit(() => buildSchemaDatabase(target, schema.snapshot, provider, usableExtensions, introspectOptions, timed, root, schema.cacheKey))
+  const diffOptions = { ignoreSchemas: [target.migrationsSchema] }
+
+  const migrateOne = async (name: string): Promise<{ result: DatabaseResult; differences?: SchemaDifference[] }> => {
+    const db = await timed('provision', () => provider.createDatabase(`${target.name}_${name}`, { extensions }))
+    try {
+      const applied = await timed('migrate', () => applyMigrations(db, folder.migrations, migrationsTable))
+      const dbResult: DatabaseResult = { name, migrations: applied.applied.map((a) => ({ ...a, file: path.relative(root, a.file) })), compared: !applied.failure }
+      if (applied.failure) {
+        const { migration, line, error } = applied.failure
+        const file = path.relative(root, migration.file)
+        const key = `${file}:${line}:${error.message}`
+        const missingExtension = extensions.find((e) => available && !available.has(e) && error.message.includes(e))
+        const existing = failures.get(key)
+        if (existing) existing.databases.push(name)
+        else {
+          failures.set(key, {
+            databases: [name],
+            finding: {
+              kind: 'migration_failed',
+              severity: 'error',
+              file,
+              line,
+              name: migration.tag,
+              message: `${migration.tag} failed at ${file}:${line}: ${error.message}`,
+              cause: missingExtension
+                ? provider.description.startsWith('embedded')
+                  ? `the embedded Postgres has no extension "${missingExtension}"; run with --database-url against a server that has it`
+                  : `the Postgres at ${provider.description} has no extension "${missingExtension}" installed; use a server (or image) that has it`
+                : `drizzle's migrator would stop here and roll back every migration of this run${error.hint ? ` (hint: ${error.hint})` : ''}; the schema comparison is skipped for this database`
+            }
+          })
+        }
+        log(`  ${name}: ${migration.tag} failed: ${error.message}`)
+        return { result: dbResult }
+      }
+      log(`  ${name}: applied ${applied.applied.length} migration(s)`)
+      const model = await timed('introspect', () => introspectDatabase(db, introspectOptions))
+      const expected = await expectedBuild
+      if ('error' in expected) return { result: dbResult }
+      const differences = await timed('diff', () => withoutEqualDefaults(db, diffSchemas(expected.model, model, diffOptions)))
+      return { result: dbResult, differences }
+    } finally {
+      await db.close()
+    }
+  }
+  const migrated = await Promise.all(target.databases.map((name) => limit(() => migrateOne(name))))
+  const expected = await expectedBuild
+  result.databases.push(...migrated.map((m) => m.result))
+  const compared = migrated.flatMap((m, i) => (m.differences ? [{ name: target.databases[i], differences: m.differences }] : []))
+  // Sorted so that grouped findings list databases in config order whatever finished first.
+  for (const { finding, databases } of failures.values()) out.push({ ...finding, databases: target.databases.filter((d) => databases.includes(d)) })
+  if (result.databases.every((d) => !d.compared)) return out
+  if ('error' in expected) {
+    out.push(expected.error)
+    return out
+  }
+  const ctx = {
+    root,
+    target: target.name,
+    sources: schema.sources,
+    schemaSnapshot: schema.snapshot,
+    snapshots,
+    migrations: folder.migrations,
+    expected: expected.model,
+    generateCommand: generateCommand(target, root)
+  }
+  const grouped = new Map<string, { difference: SchemaDifference; databases: string[] }>()
+  await timed('diff', () => {
+    for (const { name, differences } of compared) {
+      for (const difference of differences) {
+        const key = JSON.stringify(difference)
+        const entry = grouped.get(key)
+        if (entry) entry.databases.push(name)
+        else grouped.set(key, { difference, databases: [name] })
+      }
+    }
+    for (const { difference, databases } of grouped.values()) {
+      out.push({ ...explainDifference(difference, ctx), severity: 'error', databases })
+    }
+  })
+  return out
+}
+
+/**
+ * Defaults written differently but equal in value (`ARRAY[]::text[]` and `'{}'::text[]`, `CURRENT_TIMESTAMP` and
+ * `now()`, casts) are not drift: Postgres evaluates both in the database being checked. Expressions with side
+ * effects or a different value per call (nextval, random, gen_random_uuid) are never evaluated.
+ */
+export async function withoutEqualDefaults(db: Database, differences: SchemaDifference[]): Promise<SchemaDifference[]> {
+  const kept: SchemaDifference[] = []
+  for (const d of differences) {
+    if (d.kind !== 'column_default_mismatch' || !d.expected || !d.actual || d.expected === '(none)' || d.actual === '(none)' || !d.type) {
+      kept.push(d)
+      continue
+    }
+    if (/nextval|random|uuid|clock_timestamp|timeofday|currval|setval/i.test(d.expected + d.actual)) {
+      kept.push(d)
+      continue
+    }
+    try {
+      const [row] = await db.query<{ same: boolean }>(`select (${d.expected})::${d.type} is not distinct from (${d.actual})::${d.type} as same`)
+      if (!row?.same) kept.push(d)
+    } catch {
+      kept.push(d)
+    }
+  }
+  return kept
+}
+
+export async function buildSchemaDatabase(
+  target: ResolvedTarget,
+  snapshot: PgSnapshot,
+  provider: PostgresProvider,
+  extensions: string[],
+  introspectOptions: Parameters<typeof introspectDatabase>[1],
+  timed: <T>(phase: string, fn: () => Promise<T> | T) => Promise<T>,
+  root: string,
+  cacheKey?: string
+): Promise<{ model: DatabaseModel } | { error: TargetFinding }> {
+  const cached = readCachedSchema(cacheKey)
+  const statements = cached?.createSql ?? (await generateSql(emptySnapshot(), snapshot))
+  if (cached && !cached.createSql) writeCachedSchema(cacheKey, { ...cached, createSql: statements })
+  const db = await timed('provision', () => provider.createDatabase(`${target.name}_schema`, { extensions }))
+  try {
+    return await timed('migrate', async () => {
+      for (const ext of extensions) if (ext !== 'plpgsql') await db.exec(`CREATE EXTENSION IF NOT EXISTS "${ext}"`)
+      await db.exec(`CREATE SCHEMA IF NOT EXISTS "${target.migrationsSchema}"`)
+      for (const statement of statements) {
+        try {
+          await db.exec(statement)
+        } catch (error) {
+          const info = toPostgresError(error)
+          return {
+            error: {
+              kind: 'schema_error' as const,
+              severity: 'error' as Severity,
+              file: path.relative(root, target.schemaFiles[0]),
+              message: `the schema cannot be built: drizzle-kit's SQL for it fails: ${info.message}`,
+              cause: `statement: ${statement.trim().split('\n')[0].slice(0, 200)}`
+            }
+          }
+        }
+      }
+      const model = await timed('introspect', () => introspectDatabase(db, introspectOptions))
+      return { model }
+    })
+  } finally {
+    await db.close()
+  }
+}
+
+function crossTargetFindings(targets: ResolvedTarget[], schemas: Map<string, LoadedSchema>): Finding[] {
+  const out: Finding[] = []
+  const owners = new Map<string, string[]>()
+  for (const target of targets) {
+    const schema = schemas.get(target.name)
+    if (!schema) continue
+    for (const key of Object.keys(schema.snapshot.tables)) owners.set(key, [...(owners.get(key) ?? []), target.name])
+  }
+  for (const [key, names] of owners) {
+    if (names.length < 2) continue
+    const [schemaName, table] = key.split('.')
+    const first = schemas.get(names[0])!.sources.table(schemaName, table)
+    out.push({
+      kind: 'cross_target_table',
+      severity: 'warning',
+      target: names.join(', '),
+      schema: schemaName,
+      table,
+      ...(first ? first : {}),
+      message: `table ${key} is declared by ${names.join(' and ')}`,
+      cause: 'each target creates it in its own databases; if they share a database, the second CREATE TABLE fails, and if not, the two definitions can drift apart'
+    })
+  }
+  const byDatabase = new Map<string, ResolvedTarget[]>()
+  for (const target of targets) {
+    for (const db of target.databases) {
+      const key = `${db}|${target.migrationsSchema}.${target.migrationsTable}`
+      byDatabase.set(key, [...(byDatabase.get(key) ?? []), target])
+    }
+  }
+  for (const [key, sharing] of byDatabase) {
+    if (sharing.length < 2) continue
+    const [db, table] = key.split('|')
+    out.push({
+      kind: 'shared_migrations_table',
+      severity: 'error',
+      target: sharing.map((t) => t.name).join(', '),
+      databases: [db],
+      name: table,
+      message: `targets ${sharing.map((t) => t.name).join(' and ')} both record their migrations in ${table} of database ${db}`,
+      cause: "drizzle's migrator reads only the newest entry of that table, so each side skips the other's older migrations (drizzle-orm issue #1365)",
+      fix: `Give each drizzle config its own migrations: { table: "__drizzle_migrations_${sharing[1].name}" }`
+    })
+  }
+  return out
+}
+
+/** Runs at most `size` tasks at a time. */
+export function limiter(size: number): <T>(fn: () => Promise<T>) => Promise<T> {
+  let running = 0
+  const waiting: (() => void)[] = []
+  return async <T>(fn: () => Promise<T>): Promise<T> => {
+    if (running >= size) await new Promise<void>((resolve) => waiting.push(resolve))
+    running++
+    try {
+      return await fn()
+    } finally {
+      running--
+      waiting.shift()?.()
+    }
+  }
+}
+
+export function declaredCounts(snapshot: PgSnapshot): TargetResult['declared'] {
+  const tables = Object.values(snapshot.tables)
+  return {
+    tables: tables.length,
+    columns: tables.reduce((n, t) => n + Object.keys(t.columns).length, 0),
+    enums: Object.keys(snapshot.enums ?? {}).length,
+    indexes: tables.reduce((n, t) => n + Object.keys(t.indexes ?? {}).length, 0)
+  }
+}
+
+export function stripEmpty(f: Finding): Finding {
+  return Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0))) as unknown as Finding
+}

@@ -1,0 +1,137 @@
+// The report is a contract: the action, the CLI's JSON output and other tools rely on it.
+// Fields absent from a finding are omitted, never null.
+
+export type Severity = 'error' | 'warning' | 'notice'
+
+export type FindingKind =
+  | 'missing_table'
+  | 'extra_table'
+  | 'missing_column'
+  | 'extra_column'
+  | 'column_type_mismatch'
+  | 'column_nullability_mismatch'
+  | 'column_default_mismatch'
+  | 'column_identity_mismatch'
+  | 'column_generated_mismatch'
+  | 'missing_index'
+  | 'extra_index'
+  | 'index_mismatch'
+  | 'missing_constraint'
+  | 'extra_constraint'
+  | 'constraint_mismatch'
+  | 'missing_enum'
+  | 'extra_enum'
+  | 'enum_mismatch'
+  | 'missing_schema'
+  | 'extra_schema'
+  | 'missing_sequence'
+  | 'extra_sequence'
+  | 'missing_view'
+  | 'extra_view'
+  | 'view_mismatch'
+  | 'missing_policy'
+  | 'extra_policy'
+  | 'policy_mismatch'
+  | 'rls_mismatch'
+  | 'identifier_collision'
+  | 'snapshot_out_of_date'
+  | 'migration_failed'
+  | 'migration_out_of_order'
+  | 'migration_modified'
+  | 'journal_error'
+  | 'schema_error'
+  | 'cross_target_table'
+  | 'migration_pending'
+  | 'migration_skipped'
+  | 'migration_unknown'
+  | 'database_unreachable'
+  | 'shared_migrations_table'
+
+export interface Finding {
+  kind: FindingKind
+  severity: Severity
+  target: string
+  /** Logical database names (from the config) where this was found. */
+  databases?: string[]
+  schema?: string
+  table?: string
+  column?: string
+  /** Index, constraint, enum, sequence, view, policy or migration tag. */
+  name?: string
+  /** Path relative to the repository root. */
+  file?: string
+  line?: number
+  message: string
+  /** Where the difference came from, in words. */
+  cause?: string
+  /** SQL or command that would fix it. */
+  fix?: string
+}
+
+export interface AppliedMigration {
+  tag: string
+  file: string
+  statements: number
+  ok: boolean
+}
+
+export interface DatabaseResult {
+  /** Logical name from the config (e.g. tenant_1); in an audit, the live database's name. */
+  name: string
+  /** check: the migrations applied from clean. */
+  migrations: AppliedMigration[]
+  /** False when a migration failed (check) or the database could not be read (audit): no schema comparison. */
+  compared: boolean
+  /** audit: the database's __drizzle_migrations against the repository. */
+  ledger?: { applied: number; pending: string[]; skipped: string[]; modified: string[]; unknown: number }
+  /** audit: why the database could not be audited. */
+  error?: string
+}
+
+export interface TargetResult {
+  name: string
+  drizzleConfig?: string
+  schema: string[]
+  migrations: string
+  migrationsFormat: 'journal' | 'folders'
+  migrationsTable: string
+  casing?: string
+  databases: DatabaseResult[]
+  /** Counts of what the schema declares, to make "no drift" meaningful. */
+  declared: { tables: number; columns: number; enums: number; indexes: number }
+  notes: string[]
+}
+
+export interface Report {
+  version: 1
+  /** check: migrations applied from clean; audit: live databases read. */
+  mode?: 'check' | 'audit'
+  ok: boolean
+  /** drizzleKit: the drizzle-kit whose serialiser read the schema. */
+  tool: { name: 'drizzle-drift-guard'; version: string; drizzleKit?: string }
+  root: string
+  postgres: { provider: string; version?: string }
+  targets: TargetResult[]
+  findings: Finding[]
+  summary: { errors: number; warnings: number; notices: number }
+  notes: string[]
+  timings?: Record<string, number>
+}
+
+/** Errors the user can fix (bad config, bad input): exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string, readonly file?: string, readonly line?: number) {
+    super(message)
+    this.name = 'UsageError'
+  }
+}
+
+/** The database could not be started or reached: exit code 3. */
+export class DatabaseUnavailableError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'DatabaseUnavailableError'
+  }
+}
+
+export const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, notice: 2 }

@@ -1,0 +1,62 @@
+// Applies migrations the way drizzle-orm's Postgres migrator does in production:
+//   CREATE SCHEMA IF NOT EXISTS <migrations schema>; CREATE TABLE IF NOT EXISTS <table>(id serial, hash, created_at);
+//   read the newest created_at; run every migration whose `when` is newer, all in ONE transaction, statement by
+//   statement (split at `--> statement-breakpoint`), inserting (sha256 of the file, when) after each migration.
+// We run each chunk with the simple query protocol (as node-postgres does), so chunks holding several statements
+// behave as they do with the most common driver.
+import { Database, PostgresErrorInfo, toPostgresError } from '../postgres/provider'
+import { Migration } from './folder'
+
+export interface MigrationsTable {
+  schema: string
+  table: string
+}
+
+export interface MigrationFailure {
+  migration: Migration
+  /** Line in the SQL file of the failing statement (or of the error position inside it). */
+  line: number
+  error: PostgresErrorInfo
+}
+
+export interface ApplyResult {
+  applied: { tag: string; file: string; statements: number; ok: boolean }[]
+  failure?: MigrationFailure
+}
+
+const quote = (identifier: string): string => `"${identifier.replace(/"/g, '""')}"`
+
+export async function applyMigrations(db: Database, migrations: Migration[], where: MigrationsTable): Promise<ApplyResult> {
+  const table = `${quote(where.schema)}.${quote(where.table)}`
+  await db.exec(`CREATE SCHEMA IF NOT EXISTS ${quote(where.schema)}`)
+  await db.exec(`CREATE TABLE IF NOT EXISTS ${table} (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint)`)
+  const [last] = await db.query<{ created_at: string | number | null }>(
+    `select id, hash, created_at from ${table} order by created_at desc limit 1`
+  )
+  const lastWhen = last?.created_at === undefined || last?.created_at === null ? undefined : Number(last.created_at)
+  const applied: ApplyResult['applied'] = []
+  await db.exec('BEGIN')
+  for (const migration of migrations) {
+    if (lastWhen !== undefined && !(lastWhen < migration.when)) continue
+    if (migration.sql === undefined) continue // reported by the folder checks
+    for (const statement of migration.statements) {
+      try {
+        await db.exec(statement.sql)
+      } catch (error) {
+        const info = toPostgresError(error)
+        await db.exec('ROLLBACK').catch(() => undefined)
+        applied.push({ tag: migration.tag, file: migration.file, statements: migration.statements.length, ok: false })
+        return { applied, failure: { migration, line: errorLine(statement.sql, statement.chunkLine, statement.line, info.position), error: info } }
+      }
+    }
+    await db.query(`insert into ${table} ("hash", "created_at") values ($1, $2)`, [migration.hash, migration.when])
+    applied.push({ tag: migration.tag, file: migration.file, statements: migration.statements.length, ok: true })
+  }
+  await db.exec('COMMIT')
+  return { applied }
+}
+
+function errorLine(sql: string, chunkLine: number, statementLine: number, position?: number): number {
+  if (!position || position > sql.length) return statementLine
+  return chunkLine + (sql.slice(0, position - 1).match(/\n/g)?.length ?? 0)
+}

@@ -1,0 +1,173 @@
+// Integrity of a migrations folder on its own, and against the base branch: the failures drizzle never reports.
+import { execFileSync } from 'node:child_process'
+import * as path from 'node:path'
+import { Finding, UsageError } from '../engine/types'
+import { SnapshotFile } from '../diff/snapshot'
+import { MigrationFolder, hashMigration } from './folder'
+
+type FolderFinding = Omit<Finding, 'target' | 'severity'> & { severity: Finding['severity'] }
+
+export function checkFolder(folder: MigrationFolder, snapshots: SnapshotFile[], root: string): FolderFinding[] {
+  const out: FolderFinding[] = []
+  const rel = (f: string): string => path.relative(root, f)
+  for (const p of folder.problems) {
+    out.push({ kind: 'journal_error', severity: p.severity, file: rel(p.file), ...(p.line ? { line: p.line } : {}), ...(p.tag ? { name: p.tag } : {}), message: `${rel(p.file)}: ${p.message}` })
+  }
+  const journal = folder.journalFile ? rel(folder.journalFile) : rel(folder.dir)
+  const seenIdx = new Map<number, string>()
+  const seenTag = new Set<string>()
+  let newest: { when: number; tag: string } | undefined
+  for (const entry of folder.journalEntries) {
+    if (folder.format === 'journal' && seenIdx.has(entry.idx)) {
+      out.push({ kind: 'journal_error', severity: 'error', file: journal, line: entry.line, name: entry.tag, message: `journal entries "${seenIdx.get(entry.idx)}" and "${entry.tag}" share idx ${entry.idx}`, cause: 'two branches each generated a migration with the same number; one was merged over the other', fix: 'Keep one, regenerate the other on top of it (drizzle-kit generate)' })
+    }
+    if (seenTag.has(entry.tag)) {
+      out.push({ kind: 'journal_error', severity: 'error', file: journal, line: entry.line, name: entry.tag, message: `journal lists "${entry.tag}" twice` })
+    }
+    seenIdx.set(entry.idx, entry.tag)
+    seenTag.add(entry.tag)
+    if (newest && entry.when <= newest.when) {
+      out.push({
+        kind: 'migration_out_of_order',
+        severity: 'error',
+        file: journal,
+        line: entry.line,
+        name: entry.tag,
+        message: `${entry.tag} has when=${entry.when} (${iso(entry.when)}), not newer than the earlier ${newest.tag} (${iso(newest.when)})`,
+        cause: `drizzle's migrator only applies migrations newer than the last one a database ran, so every database that already ran ${newest.tag} silently skips ${entry.tag} (drizzle-orm issue #5769)`,
+        fix: `Give ${entry.tag} a "when" later than ${newest.when} in meta/_journal.json, or regenerate it after the others`
+      })
+    }
+    if (!newest || entry.when > newest.when) newest = { when: entry.when, tag: entry.tag }
+  }
+
+  if (folder.format === 'journal') {
+    let previous: SnapshotFile | undefined
+    const ids = new Map<string, string>()
+    for (const s of snapshots) {
+      const m = s.migration
+      if (!s.snapshot) {
+        if (s.problem?.message === 'no snapshot file') {
+          out.push({ kind: 'journal_error', severity: 'warning', file: journal, line: m.journalLine, name: m.tag, message: `no snapshot for ${m.tag} (meta/${m.tag.split('_')[0]}_snapshot.json)`, cause: 'drizzle-kit generate diffs the schema against the last snapshot; a missing one makes it regenerate changes that were already migrated' })
+        } else if (s.problem) {
+          out.push({ kind: 'journal_error', severity: s.problem.message.startsWith('malformed') ? 'error' : 'notice', file: rel(m.snapshotFile ?? folder.dir), ...(s.problem.line ? { line: s.problem.line } : {}), name: m.tag, message: `snapshot of ${m.tag}: ${s.problem.message}` })
+        }
+        previous = undefined
+        continue
+      }
+      const { id, prevId } = s.snapshot
+      if (id && ids.has(id)) {
+        out.push({ kind: 'journal_error', severity: 'error', file: rel(m.snapshotFile!), line: 1, name: m.tag, message: `snapshots of ${ids.get(id)} and ${m.tag} have the same id ${id}`, cause: 'a snapshot was copied instead of generated' })
+      }
+      if (id) ids.set(id, m.tag)
+      if (previous?.snapshot && prevId !== previous.snapshot.id) {
+        out.push({
+          kind: 'journal_error',
+          severity: 'error',
+          file: rel(m.snapshotFile!),
+          line: 1,
+          name: m.tag,
+          message: `snapshot of ${m.tag} has prevId ${prevId}, but the previous snapshot (${previous.migration.tag}) has id ${previous.snapshot.id}`,
+          cause: 'the prevId chain is broken: two branches generated migrations from the same parent, or a snapshot was edited',
+          fix: 'Regenerate the later migration on top of the earlier one (drizzle-kit generate), or run drizzle-kit check'
+        })
+      }
+      previous = s
+    }
+  }
+  return out
+}
+
+function iso(when: number): string {
+  return new Date(when).toISOString()
+}
+
+/** Against the base branch: applied migrations that were edited, and new ones that production would skip. */
+export function checkAgainstBase(folder: MigrationFolder, base: string, root: string): FolderFinding[] {
+  const git = (...args: string[]): string => execFileSync('git', ['-C', root, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024 })
+  let top: string
+  try {
+    top = git('rev-parse', '--show-toplevel').trim()
+    git('rev-parse', '--verify', '--quiet', `${base}^{commit}`)
+  } catch {
+    throw new UsageError(`--base ${base}: not a commit of the git repository at ${root} (with actions/checkout, fetch it: fetch-depth: 0)`)
+  }
+  const relDir = path.relative(top, folder.dir).split(path.sep).join('/')
+  const show = (file: string): string | undefined => {
+    try {
+      return git('show', `${base}:${relDir ? relDir + '/' : ''}${file}`)
+    } catch {
+      return undefined
+    }
+  }
+  const out: FolderFinding[] = []
+  const baseEntries: { tag: string; when: number; sql?: string }[] = []
+  if (folder.format === 'journal') {
+    const journalText = show('meta/_journal.json')
+    if (journalText === undefined) return out // the folder is new in this change
+    let journal: { entries?: { tag: string; when: number }[] }
+    try {
+      journal = JSON.parse(journalText)
+    } catch {
+      return out
+    }
+    for (const e of journal.entries ?? []) baseEntries.push({ tag: e.tag, when: e.when, sql: show(`${e.tag}.sql`) })
+  } else {
+    let listing = ''
+    try {
+      listing = git('ls-tree', '--name-only', `${base}:${relDir}`)
+    } catch {
+      return out
+    }
+    for (const name of listing.split('\n').filter((n) => /^\d{14}_/.test(n))) {
+      const m = folder.migrations.find((x) => x.tag === name)
+      baseEntries.push({ tag: name, when: m?.when ?? 0, sql: show(`${name}/migration.sql`) })
+    }
+  }
+  if (baseEntries.length === 0) return out
+  const newestBase = baseEntries.reduce((a, b) => (b.when > a.when ? b : a))
+  const journal = folder.journalFile ? path.relative(root, folder.journalFile) : path.relative(root, folder.dir)
+  for (const entry of baseEntries) {
+    const current = folder.migrations.find((m) => m.tag === entry.tag)
+    if (!current) {
+      out.push({ kind: 'journal_error', severity: 'error', file: journal, name: entry.tag, message: `${entry.tag} exists on ${base} but was removed`, cause: 'databases that ran it keep its changes; removing a migration does not undo it', fix: 'Restore it and write a new migration that reverts it' })
+      continue
+    }
+    if (entry.sql !== undefined && current.sql !== undefined && hashMigration(entry.sql) !== current.hash) {
+      out.push({
+        kind: 'migration_modified',
+        severity: 'error',
+        file: path.relative(root, current.file),
+        line: firstDifferentLine(entry.sql, current.sql),
+        name: entry.tag,
+        message: `${entry.tag} was changed after it was merged (it differs from ${base})`,
+        cause: 'databases that already ran it never run it again, and drizzle never compares the stored hash: the change reaches only new databases',
+        fix: `Revert ${path.basename(current.file)} to its ${base} version and put the change in a new migration (drizzle-kit generate)`
+      })
+    }
+  }
+  // drizzle-kit 1.x's migrator tracks migrations by name, so an older timestamp is still applied.
+  if (folder.format === 'folders') return out
+  const baseTags = new Set(baseEntries.map((e) => e.tag))
+  for (const m of folder.migrations) {
+    if (baseTags.has(m.tag) || m.when > newestBase.when) continue
+    out.push({
+      kind: 'migration_out_of_order',
+      severity: 'error',
+      file: journal,
+      ...(m.journalLine ? { line: m.journalLine } : {}),
+      name: m.tag,
+      message: `new migration ${m.tag} is dated ${new Date(m.when).toISOString()}, not after ${newestBase.tag} (${new Date(newestBase.when).toISOString()}) already on ${base}`,
+      cause: `production databases have run ${newestBase.tag}; drizzle's migrator applies only migrations newer than that, so it skips ${m.tag} for good (drizzle-orm issue #5769)`,
+      fix: `Regenerate ${m.tag} on top of ${base} (delete it, merge ${base}, run drizzle-kit generate)`
+    })
+  }
+  return out
+}
+
+function firstDifferentLine(a: string, b: string): number {
+  const x = a.split('\n')
+  const y = b.split('\n')
+  for (let i = 0; i < Math.max(x.length, y.length); i++) if (x[i] !== y[i]) return i + 1
+  return 1
+}

@@ -1,0 +1,237 @@
+// Reads a drizzle-kit migrations folder, in either layout, into the list of migrations drizzle's migrator applies.
+//   0.x layout: meta/_journal.json + NNNN_tag.sql + meta/NNNN_snapshot.json
+//   v1 layout:  <YYYYMMDDHHmmss>_<name>/migration.sql + snapshot.json (no journal; order and `when` from the name)
+// Problems with the folder are findings (journal_error), not exceptions: the rest of the check goes on.
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { createHash } from 'node:crypto'
+import { JsonSyntaxError, parseJson } from '../config/json'
+
+export const STATEMENT_BREAKPOINT = '--> statement-breakpoint'
+
+export interface MigrationStatement {
+  sql: string
+  /** 1-based line in the SQL file where the statement's text starts. */
+  line: number
+  /** 1-based line where the chunk (with its leading whitespace) starts: Postgres error positions count from here. */
+  chunkLine: number
+}
+
+export interface Migration {
+  idx: number
+  tag: string
+  /** Journal `when` (0.x) or the folder's timestamp (v1), in milliseconds: what drizzle stores in created_at. */
+  when: number
+  /** Absolute path of the SQL file. */
+  file: string
+  /** SQL text, undefined when the file is missing. */
+  sql?: string
+  /** sha256 of the whole file, as drizzle's migrator stores it. */
+  hash?: string
+  statements: MigrationStatement[]
+  breakpoints: boolean
+  /** Absolute path of the snapshot written with this migration, if it exists. */
+  snapshotFile?: string
+  /** 1-based line of this entry in meta/_journal.json. */
+  journalLine?: number
+}
+
+export interface FolderProblem {
+  message: string
+  file: string
+  line?: number
+  tag?: string
+  severity: 'error' | 'warning'
+}
+
+export interface MigrationFolder {
+  dir: string
+  format: 'journal' | 'folders'
+  journalFile?: string
+  migrations: Migration[]
+  problems: FolderProblem[]
+  /** Raw journal entries as written (for order and duplicate checks). */
+  journalEntries: JournalEntry[]
+}
+
+export interface JournalEntry {
+  idx: number
+  version?: string
+  when: number
+  tag: string
+  breakpoints: boolean
+  line?: number
+}
+
+/**
+ * Splits a migration as drizzle-orm's readMigrationFiles does: at every `--> statement-breakpoint`, whatever the
+ * journal entry's `breakpoints` flag says (docs/research/drizzle-migrator.md).
+ */
+export function splitStatements(sql: string): MigrationStatement[] {
+  const chunks = sql.split(STATEMENT_BREAKPOINT)
+  const statements: MigrationStatement[] = []
+  let offsetLines = 0
+  for (const chunk of chunks) {
+    const leading = /^\s*/.exec(chunk)?.[0] ?? ''
+    const startLine = 1 + offsetLines + (leading.match(/\n/g)?.length ?? 0)
+    if (chunk.trim().length > 0) statements.push({ sql: chunk, line: startLine, chunkLine: 1 + offsetLines })
+    offsetLines += chunk.split('\n').length - 1
+  }
+  return statements
+}
+
+export function hashMigration(sql: string): string {
+  return createHash('sha256').update(sql).digest('hex')
+}
+
+export function readMigrationFolder(dir: string): MigrationFolder {
+  const journalFile = path.join(dir, 'meta', '_journal.json')
+  if (fs.existsSync(journalFile)) return readJournalFolder(dir, journalFile)
+  const v1 = fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && /^\d{14}_/.test(e.name))
+  if (v1.length > 0) return readV1Folder(dir, v1.map((e) => e.name).sort())
+  const sqlFiles = fs.readdirSync(dir).filter((f) => f.endsWith('.sql'))
+  return {
+    dir,
+    format: 'journal',
+    migrations: [],
+    journalEntries: [],
+    problems: [
+      {
+        message:
+          sqlFiles.length > 0
+            ? `${sqlFiles.length} SQL file(s) but no meta/_journal.json: drizzle's migrator applies nothing from this folder`
+            : 'the migrations folder holds no migration: run drizzle-kit generate',
+        file: sqlFiles.length > 0 ? path.join(dir, 'meta', '_journal.json') : dir,
+        severity: 'error'
+      }
+    ]
+  }
+}
+
+function readJournalFolder(dir: string, journalFile: string): MigrationFolder {
+  const problems: FolderProblem[] = []
+  const text = fs.readFileSync(journalFile, 'utf8')
+  let journal: { entries?: unknown }
+  try {
+    journal = parseJson(text)
+  } catch (error) {
+    const line = (error as JsonSyntaxError).line
+    return {
+      dir,
+      format: 'journal',
+      journalFile,
+      migrations: [],
+      journalEntries: [],
+      problems: [{ message: `malformed JSON: ${(error as Error).message}`, file: journalFile, line, severity: 'error' }]
+    }
+  }
+  if (!journal || !Array.isArray(journal.entries)) {
+    return {
+      dir,
+      format: 'journal',
+      journalFile,
+      migrations: [],
+      journalEntries: [],
+      problems: [{ message: 'has no "entries" array', file: journalFile, line: 1, severity: 'error' }]
+    }
+  }
+  const journalDialect = (journal as { dialect?: unknown }).dialect
+  if (typeof journalDialect === 'string' && !['postgresql', 'pg', 'postgres'].includes(journalDialect)) {
+    problems.push({ message: `the journal's dialect is "${journalDialect}", not postgresql: it was generated for another database`, file: journalFile, line: 1, severity: 'warning' })
+  }
+  if ((journal.entries as unknown[]).length === 0) {
+    problems.push({ message: "the journal lists no migration: the schema was never generated into this folder (a drizzle-kit push workflow?); run drizzle-kit generate", file: journalFile, line: 1, severity: 'error' })
+  }
+  const lines = text.split('\n')
+  const lineOfTag = (tag: string): number | undefined => {
+    const i = lines.findIndex((l) => l.includes(`"${tag}"`))
+    return i >= 0 ? i + 1 : undefined
+  }
+  const entries: JournalEntry[] = []
+  for (const [position, raw] of (journal.entries as Record<string, unknown>[]).entries()) {
+    const tag = typeof raw?.tag === 'string' ? raw.tag : undefined
+    const when = typeof raw?.when === 'number' ? raw.when : undefined
+    if (!tag || when === undefined) {
+      problems.push({
+        message: `entry #${position} lacks a ${!tag ? '"tag"' : '"when"'}`,
+        file: journalFile,
+        line: tag ? lineOfTag(tag) : undefined,
+        severity: 'error'
+      })
+      continue
+    }
+    entries.push({
+      idx: typeof raw.idx === 'number' ? raw.idx : position,
+      version: typeof raw.version === 'string' ? raw.version : undefined,
+      when,
+      tag,
+      breakpoints: raw.breakpoints !== false,
+      line: lineOfTag(tag)
+    })
+  }
+
+  const migrations: Migration[] = entries.map((entry) => {
+    const file = path.join(dir, `${entry.tag}.sql`)
+    const prefix = entry.tag.split('_')[0]
+    const snapshot = path.join(dir, 'meta', `${prefix}_snapshot.json`)
+    let sql: string | undefined
+    if (fs.existsSync(file)) sql = fs.readFileSync(file, 'utf8')
+    else problems.push({ message: `journal entry "${entry.tag}" has no SQL file ${entry.tag}.sql: drizzle's migrator stops with "No file … found"`, file: journalFile, line: entry.line, tag: entry.tag, severity: 'error' })
+    return {
+      idx: entry.idx,
+      tag: entry.tag,
+      when: entry.when,
+      file,
+      sql,
+      hash: sql === undefined ? undefined : hashMigration(sql),
+      statements: sql === undefined ? [] : splitStatements(sql),
+      breakpoints: entry.breakpoints,
+      snapshotFile: fs.existsSync(snapshot) ? snapshot : undefined,
+      journalLine: entry.line
+    }
+  })
+
+  const listed = new Set(entries.map((e) => `${e.tag}.sql`))
+  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.sql')).sort()) {
+    if (!listed.has(file)) {
+      problems.push({
+        message: `${file} is not in meta/_journal.json: drizzle's migrator never applies it`,
+        file: path.join(dir, file),
+        line: 1,
+        tag: file.replace(/\.sql$/, ''),
+        severity: 'warning'
+      })
+    }
+  }
+  return { dir, format: 'journal', journalFile, migrations, problems, journalEntries: entries }
+}
+
+function readV1Folder(dir: string, names: string[]): MigrationFolder {
+  const problems: FolderProblem[] = []
+  const migrations: Migration[] = []
+  const entries: JournalEntry[] = []
+  names.forEach((name, idx) => {
+    const file = path.join(dir, name, 'migration.sql')
+    const snapshot = path.join(dir, name, 'snapshot.json')
+    const ts = name.slice(0, 14)
+    const when = Date.UTC(+ts.slice(0, 4), +ts.slice(4, 6) - 1, +ts.slice(6, 8), +ts.slice(8, 10), +ts.slice(10, 12), +ts.slice(12, 14))
+    let sql: string | undefined
+    if (fs.existsSync(file)) sql = fs.readFileSync(file, 'utf8')
+    else problems.push({ message: `${name}/ has no migration.sql`, file: path.join(dir, name), tag: name, severity: 'error' })
+    entries.push({ idx, when, tag: name, breakpoints: true })
+    migrations.push({
+      idx,
+      tag: name,
+      when,
+      file,
+      sql,
+      hash: sql === undefined ? undefined : hashMigration(sql),
+      statements: sql === undefined ? [] : splitStatements(sql),
+      breakpoints: true,
+      snapshotFile: fs.existsSync(snapshot) ? snapshot : undefined
+    })
+  })
+  return { dir, format: 'folders', migrations, problems, journalEntries: entries }
+}

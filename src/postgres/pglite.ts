@@ -1,0 +1,174 @@
+// Embedded Postgres: PGlite (PostgreSQL compiled to WebAssembly), nothing to install.
+//
+// PGlite holds one database per instance, and a fresh instance runs initdb (seconds). So initdb runs once: its
+// data directory is kept (in memory, and in a cache file across runs) and every throwaway database starts as a
+// copy of it. The wasm and data files are passed in explicitly, because bundling breaks PGlite's own lookup.
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { DatabaseUnavailableError } from '../engine/types'
+import { vendorPackageVersion, vendorRequire, vendorResolve } from '../config/vendor'
+import { Database, DatabaseOptions, PostgresProvider } from './provider'
+import { resetDatabase } from './reset'
+
+interface PGliteInstance {
+  query<T>(sql: string, params?: unknown[]): Promise<{ rows: T[] }>
+  exec(sql: string): Promise<unknown>
+  dumpDataDir(compression?: 'none' | 'gzip' | 'auto'): Promise<Blob | File>
+  close(): Promise<void>
+}
+interface PGliteModule {
+  PGlite: { create(options: Record<string, unknown>): Promise<PGliteInstance> }
+}
+
+/** CREATE EXTENSION name -> where PGlite has it. */
+const CONTRIB = new Set([
+  'amcheck', 'bloom', 'btree_gin', 'btree_gist', 'citext', 'cube', 'dict_int', 'dict_xsyn', 'earthdistance',
+  'file_fdw', 'fuzzystrmatch', 'hstore', 'intarray', 'isn', 'lo', 'ltree', 'moddatetime', 'pageinspect',
+  'pg_buffercache', 'pg_freespacemap', 'pg_stat_statements', 'pg_surgery', 'pg_trgm', 'pg_visibility',
+  'pg_walinspect', 'pgcrypto', 'seg', 'tablefunc', 'tcn', 'tsm_system_rows', 'tsm_system_time', 'unaccent', 'uuid-ossp'
+])
+/** Built into every Postgres: nothing to load. */
+const BUILT_IN = new Set(['plpgsql'])
+
+function loadExtension(name: string): [string, unknown] {
+  if (name === 'vector') {
+    const mod = vendorRequire<Record<string, unknown>>('@electric-sql/pglite-pgvector')
+    return ['vector', mod.vector]
+  }
+  const file = name.replace(/-/g, '_')
+  const mod = vendorRequire<Record<string, unknown>>(`@electric-sql/pglite/contrib/${file}`)
+  return [file, mod[file]]
+}
+
+interface PooledInstance {
+  pg: PGliteInstance
+  /** The extensions it was started with. */
+  key: string
+  /** Roles of a fresh instance (migrations may create more). */
+  roles: Set<string>
+}
+
+export class PgliteProvider implements PostgresProvider {
+  readonly description: string
+  /** PGlite runs in this thread (WebAssembly, synchronous): a second instance at once only costs memory. */
+  readonly concurrency = 1
+  private template?: Promise<{ dataDir: Blob; wasmModule: WebAssembly.Module; fsBundle: Blob }>
+  private readonly open = new Set<PGliteInstance>()
+  private readonly idle: PooledInstance[] = []
+  private version?: string
+
+  constructor(private readonly cacheDir: string = defaultCacheDir()) {
+    this.description = `embedded (PGlite ${vendorPackageVersion('@electric-sql/pglite')})`
+  }
+
+  async availableExtensions(): Promise<Set<string>> {
+    return new Set([...CONTRIB, ...BUILT_IN, 'vector'])
+  }
+
+  private async start(): Promise<{ dataDir: Blob; wasmModule: WebAssembly.Module; fsBundle: Blob }> {
+    const { PGlite } = vendorRequire<PGliteModule>('@electric-sql/pglite')
+    const distDir = path.dirname(vendorResolve('@electric-sql/pglite'))
+    let wasmModule: WebAssembly.Module
+    let fsBundle: Blob
+    try {
+      wasmModule = await WebAssembly.compile(fs.readFileSync(path.join(distDir, 'pglite.wasm')))
+      fsBundle = new Blob([fs.readFileSync(path.join(distDir, 'pglite.data'))])
+    } catch (error) {
+      throw new DatabaseUnavailableError(`embedded Postgres could not start: ${(error as Error).message}`)
+    }
+    const cacheFile = path.join(this.cacheDir, `pglite-${vendorPackageVersion('@electric-sql/pglite')}-datadir.tar`)
+    if (fs.existsSync(cacheFile)) {
+      return { dataDir: new Blob([fs.readFileSync(cacheFile)]), wasmModule, fsBundle }
+    }
+    const fresh = await PGlite.create({ wasmModule, fsBundle })
+    const dataDir = await fresh.dumpDataDir('none')
+    await fresh.close()
+    try {
+      // Written to a temporary name first, so a concurrent run never reads half a file.
+      fs.mkdirSync(this.cacheDir, { recursive: true })
+      const tmp = `${cacheFile}.${process.pid}.tmp`
+      fs.writeFileSync(tmp, Buffer.from(await dataDir.arrayBuffer()))
+      fs.renameSync(tmp, cacheFile)
+    } catch {
+      // The cache only saves time; a read-only disk is not an error.
+    }
+    return { dataDir, wasmModule, fsBundle }
+  }
+
+  async createDatabase(label: string, options: DatabaseOptions = {}): Promise<Database> {
+    const wanted = (options.extensions ?? []).filter((name) => !BUILT_IN.has(name) && (CONTRIB.has(name) || name === 'vector')).sort()
+    const key = wanted.join(',')
+    // A returned instance was reset to the state of a fresh one: reuse it rather than start another (≈0.5 s).
+    const pooled = this.idle.findIndex((p) => p.key === key)
+    const instance = pooled >= 0 ? this.idle.splice(pooled, 1)[0] : await this.startInstance(key, wanted)
+    this.open.add(instance.pg)
+    const open = this.open
+    const release = async (): Promise<void> => {
+      if (!open.delete(instance.pg)) return
+      const pg = instance.pg
+      const session = { query: async <T>(sql: string, params?: unknown[]) => (await pg.query<T>(sql, params)).rows, exec: async (sql: string) => void (await pg.exec(sql)) }
+      const reusable = await resetDatabase(session, instance.roles, true).catch(() => false)
+      if (reusable) this.idle.push(instance)
+      else await pg.close().catch(() => undefined)
+    }
+    const pg = instance.pg
+    return {
+      label,
+      async query<T>(sql: string, params?: unknown[]): Promise<T[]> {
+        return (await pg.query<T>(sql, params)).rows
+      },
+      async exec(sql: string): Promise<void> {
+        await pg.exec(sql)
+      },
+      close: release
+    }
+  }
+
+  private async startInstance(key: string, names: string[]): Promise<PooledInstance> {
+    this.template ??= this.start()
+    const { dataDir, wasmModule, fsBundle } = await this.template
+    const { PGlite } = vendorRequire<PGliteModule>('@electric-sql/pglite')
+    const extensions: Record<string, unknown> = {}
+    for (const name of names) {
+      const [extKey, ext] = loadExtension(name)
+      extensions[extKey] = ext
+    }
+    let pg: PGliteInstance
+    try {
+      pg = await PGlite.create({ loadDataDir: dataDir, wasmModule, fsBundle, extensions })
+    } catch (error) {
+      throw new DatabaseUnavailableError(`embedded Postgres could not start: ${(error as Error).message}`)
+    }
+    const { rows } = await pg.query<{ v: string }>("select current_setting('server_version') as v")
+    this.version ??= `PostgreSQL ${rows[0].v} (${this.description})`
+    const roles = await pg.query<{ rolname: string }>('select rolname from pg_roles')
+    return { pg, key, roles: new Set(roles.rows.map((r) => r.rolname)) }
+  }
+
+  async serverVersion(): Promise<string> {
+    if (this.version) return this.version
+    const db = await this.createDatabase('version')
+    await db.close()
+    return this.version ?? this.description
+  }
+
+  async dispose(): Promise<void> {
+    const instances = [...this.open, ...this.idle.map((p) => p.pg)]
+    this.open.clear()
+    this.idle.length = 0
+    await Promise.all(instances.map((i) => i.close().catch(() => undefined)))
+  }
+}
+
+function defaultCacheDir(): string {
+  return path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'drizzle-drift-guard')
+}
+
+/** Extension names a migration creates (CREATE EXTENSION [IF NOT EXISTS] "name"). */
+export function extensionsCreatedBy(sql: string): string[] {
+  const names: string[] = []
+  const re = /create\s+extension\s+(?:if\s+not\s+exists\s+)?(?:"([^"]+)"|([\w-]+))/gi
+  for (let m = re.exec(sql); m; m = re.exec(sql)) names.push((m[1] ?? m[2]).toLowerCase())
+  return names
+}

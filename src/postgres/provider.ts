@@ -1,0 +1,54 @@
+// The database seam: the engine only needs to create throwaway databases and run SQL on them.
+
+/** An error from Postgres, with what we need to point at the failing SQL. */
+export interface PostgresErrorInfo {
+  message: string
+  code?: string
+  /** 1-based character offset in the statement, when Postgres gives one. */
+  position?: number
+  detail?: string
+  hint?: string
+}
+
+/** A session on one database. */
+export interface Database {
+  /** Logical label (what the report shows). */
+  readonly label: string
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>
+  /** Runs SQL text that may hold several statements (simple query protocol, as node-postgres does). */
+  exec(sql: string): Promise<void>
+  close(): Promise<void>
+}
+
+export interface DatabaseOptions {
+  /** Extensions the SQL will create (the embedded Postgres must load them up front). */
+  extensions?: string[]
+}
+
+export interface PostgresProvider {
+  /** e.g. "embedded (PGlite 0.5.14)" or "server 127.0.0.1:5432". */
+  readonly description: string
+  /** How many databases to work on at once. */
+  readonly concurrency: number
+  /** Starts creating databases for these labels in the background, to overlap with loading the schemas. */
+  warm?(labels: string[]): void
+  /** Creates an empty database that this provider owns and will remove in dispose(). */
+  createDatabase(label: string, options?: DatabaseOptions): Promise<Database>
+  /** Extensions available on this Postgres (undefined: unknown, let CREATE EXTENSION decide). */
+  availableExtensions(): Promise<Set<string> | undefined>
+  serverVersion(): Promise<string>
+  /** Removes every database this provider created. Safe to call twice. */
+  dispose(): Promise<void>
+}
+
+export function toPostgresError(error: unknown): PostgresErrorInfo {
+  const e = error as { message?: string; code?: string; position?: number | string; detail?: string; hint?: string }
+  const position = e?.position === undefined ? undefined : Number(e.position)
+  return {
+    message: String(e?.message ?? error).split('\n')[0],
+    code: e?.code,
+    position: Number.isFinite(position) ? position : undefined,
+    detail: e?.detail,
+    hint: e?.hint
+  }
+}

@@ -1,0 +1,156 @@
+// Renderers of the report: text (terminal), markdown (job summary and PR comment: one renderer for both), JSON.
+import { Finding, Report } from '../engine/types'
+
+const ICON: Record<Finding['severity'], string> = { error: '✖', warning: '⚠', notice: 'ℹ' }
+
+export function renderJson(report: Report): string {
+  return JSON.stringify(report, null, 2) + '\n'
+}
+
+export function verdict(report: Report): string {
+  const { errors, warnings } = report.summary
+  const dbCount = report.targets.reduce((n, t) => n + t.databases.length, 0)
+  if (errors === 0 && warnings === 0) {
+    return `No drift: the migrations of ${report.targets.length} target(s) build exactly what the schema declares (${dbCount} database(s) checked).`
+  }
+  const parts = [errors ? `${errors} error(s)` : '', warnings ? `${warnings} warning(s)` : ''].filter(Boolean).join(', ')
+  return errors ? `Drift found: ${parts}.` : `No drift errors; ${parts}.`
+}
+
+/** A few database names, then how many: a fleet of thousands stays readable. */
+export function databaseList(names: string[], max = 5): string {
+  return names.length <= max ? names.join(', ') : `${names.slice(0, max).join(', ')} and ${names.length - max} more (${names.length} databases)`
+}
+
+/** One line per target: what was checked (from clean) or audited (live). */
+function targetLine(report: Report, target: Report['targets'][number]): string {
+  if (report.mode === 'audit') {
+    const unreachable = target.databases.filter((d) => d.error).length
+    const pending = target.databases.filter((d) => d.ledger && d.ledger.pending.length > 0).length
+    return `${target.name}: ${target.databases.length} live database(s) audited against ${target.migrations}${unreachable ? `, ${unreachable} unreachable` : ''}${pending ? `, ${pending} with pending migrations` : ''}`
+  }
+  const dbs = target.databases.map((d) => `${d.name} (${d.migrations.filter((m) => m.ok).length}/${d.migrations.length} migrations${d.compared ? '' : ', not compared'})`)
+  return `${target.name}: ${target.migrations} -> ${dbs.join(', ') || 'no database'}`
+}
+
+function where(f: Finding): string {
+  return f.file ? `${f.file}${f.line ? `:${f.line}` : ''}` : ''
+}
+
+function subject(f: Finding): string {
+  if (f.table && f.column) return `${f.table}.${f.column}`
+  if (f.table && f.name) return `${f.table} ${f.name}`
+  return f.table ?? f.name ?? ''
+}
+
+export function renderText(report: Report): string {
+  const lines: string[] = []
+  for (const note of report.notes) lines.push(`note: ${note}`)
+  for (const target of report.targets) {
+    const findings = report.findings.filter((f) => f.target === target.name)
+    lines.push('')
+    lines.push(targetLine(report, target))
+    for (const note of target.notes) lines.push(`  note: ${note}`)
+    if (findings.length === 0) {
+      lines.push(`  ✔ no drift (${target.declared.tables} tables, ${target.declared.columns} columns, ${target.declared.enums} enums, ${target.declared.indexes} indexes)`)
+      continue
+    }
+    for (const f of findings) {
+      const loc = where(f)
+      lines.push(`  ${ICON[f.severity]} ${f.kind}${subject(f) ? ` ${subject(f)}` : ''}${loc ? `  ${loc}` : ''}`)
+      lines.push(`      ${f.message}`)
+      if (f.databases && f.databases.length) lines.push(`      databases: ${databaseList(f.databases)}`)
+      if (f.cause) lines.push(`      cause: ${f.cause}`)
+      if (f.fix) lines.push(...f.fix.split('\n').map((l, i) => `      ${i === 0 ? 'fix:   ' : '       '}${l}`))
+    }
+  }
+  const cross = report.findings.filter((f) => !report.targets.some((t) => t.name === f.target))
+  if (cross.length) {
+    lines.push('')
+    lines.push('across targets:')
+    for (const f of cross) {
+      lines.push(`  ${ICON[f.severity]} ${f.kind} ${where(f)}`)
+      lines.push(`      ${f.message}`)
+      if (f.cause) lines.push(`      cause: ${f.cause}`)
+      if (f.fix) lines.push(`      fix:    ${f.fix}`)
+    }
+  }
+  lines.push('')
+  lines.push(verdict(report))
+  return lines.join('\n') + '\n'
+}
+
+const escapeCell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, '<br>')
+
+export interface MarkdownOptions {
+  /** Link files to this base URL (e.g. https://github.com/o/r/blob/<sha>/). */
+  fileUrl?: string
+  /** Cut the findings table after this many characters (PR comments are limited to 65,536). */
+  maxLength?: number
+  /** Where the full report is (for the truncation note). */
+  fullReportHint?: string
+  /** Add the migrations applied to each database (job summary). */
+  details?: boolean
+}
+
+export function renderMarkdown(report: Report, options: MarkdownOptions = {}): string {
+  const head: string[] = []
+  const { errors, warnings } = report.summary
+  head.push(`### ${errors ? '❌' : warnings ? '⚠️' : '✅'} drizzle-drift-guard: ${verdict(report)}`)
+  head.push('')
+  for (const note of report.notes) head.push(`> ${note}`)
+  const body: string[] = []
+  const link = (f: Finding): string => {
+    const loc = where(f)
+    if (!loc) return ''
+    return options.fileUrl && f.file ? `[${loc}](${options.fileUrl}${f.file}${f.line ? `#L${f.line}` : ''})` : `\`${loc}\``
+  }
+  for (const target of report.targets) {
+    const findings = report.findings.filter((f) => f.target === target.name)
+    body.push(`#### ${findings.some((f) => f.severity === 'error') ? '❌' : findings.length ? '⚠️' : '✅'} ${target.name}`)
+    body.push('')
+    body.push(
+      report.mode === 'audit'
+        ? `${targetLine(report, target).replace(`${target.name}: `, '')}; schema: ${target.declared.tables} tables, ${target.declared.columns} columns.`
+        : `Migrations \`${target.migrations}\` applied to ${target.databases.map((d) => `\`${d.name}\` (${d.migrations.filter((m) => m.ok).length}/${d.migrations.length}${d.compared ? '' : ', failed'})`).join(', ') || 'no database'}; schema: ${target.declared.tables} tables, ${target.declared.columns} columns.`
+    )
+    body.push('')
+    if (options.details && report.mode !== 'audit') {
+      for (const db of target.databases) {
+        body.push(`<details><summary>Migrations applied to <code>${db.name}</code>: ${db.migrations.filter((m) => m.ok).length} of ${db.migrations.length}</summary>`)
+        body.push('')
+        for (const m of db.migrations) body.push(`- ${m.ok ? '✔' : '✖'} \`${m.file}\` (${m.statements} statement(s))`)
+        body.push('')
+        body.push('</details>')
+        body.push('')
+      }
+    }
+    if (findings.length === 0) {
+      body.push('No drift.')
+      body.push('')
+      continue
+    }
+    body.push('| | Kind | Object | Where | Cause | Fix |')
+    body.push('|---|---|---|---|---|---|')
+    for (const f of findings) {
+      const fix = f.fix ? `<code>${escapeCell(f.fix).replace(/`/g, "'")}</code>` : ''
+      const dbs = f.databases && f.databases.length < target.databases.length ? ` (${databaseList(f.databases)})` : f.databases && f.databases.length > 1 ? ` (all ${f.databases.length} databases)` : ''
+      body.push(`| ${ICON[f.severity]} | \`${f.kind}\` | ${escapeCell(subject(f) || f.message)}${dbs} | ${link(f)} | ${escapeCell(f.cause ?? f.message)} | ${fix} |`)
+    }
+    body.push('')
+  }
+  const cross = report.findings.filter((f) => !report.targets.some((t) => t.name === f.target))
+  if (cross.length) {
+    body.push('#### Across targets')
+    body.push('')
+    for (const f of cross) body.push(`- ${ICON[f.severity]} \`${f.kind}\` ${escapeCell(f.message)}${f.cause ? ` — ${escapeCell(f.cause)}` : ''}`)
+    body.push('')
+  }
+  let text = [...head, '', ...body].join('\n')
+  if (options.maxLength && text.length > options.maxLength) {
+    const note = `\n\n…truncated: ${report.findings.length} findings in all. ${options.fullReportHint ?? 'See the job summary for the full report.'}\n`
+    text = text.slice(0, options.maxLength - note.length)
+    text = text.slice(0, text.lastIndexOf('\n')) + note
+  }
+  return text
+}

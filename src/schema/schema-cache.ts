@@ -1,0 +1,57 @@
+// drizzle-kit's serialisation of a schema, kept on disk between runs: loading drizzle-kit's API alone takes
+// ~0.2 s, and a local edit-and-check loop re-reads the same schema most of the time. The key covers the content of
+// every project file the schema loaded, the casing, and the versions of drizzle-kit and drizzle-orm, so any change
+// to them misses the cache. DRIFT_GUARD_NO_CACHE=1 turns it off.
+import { createHash } from 'node:crypto'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { PgSnapshot } from './drizzle-kit'
+
+export interface CachedSchema {
+  snapshot: PgSnapshot
+  /** drizzle-kit's SQL that creates the schema from nothing. */
+  createSql?: string[]
+  /** What drizzle-kit generate would write, by sha256 of the last snapshot file. */
+  generate?: Record<string, string[]>
+}
+
+function cacheDir(): string {
+  return path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'drizzle-drift-guard', 'schemas')
+}
+
+export function schemaCacheKey(files: string[], parts: string[]): string | undefined {
+  if (process.env.DRIFT_GUARD_NO_CACHE) return undefined
+  const hash = createHash('sha256')
+  for (const part of parts) hash.update(part).update('\0')
+  for (const file of [...files].sort()) {
+    try {
+      hash.update(file).update('\0').update(fs.readFileSync(file)).update('\0')
+    } catch {
+      return undefined
+    }
+  }
+  return hash.digest('hex')
+}
+
+export function readCachedSchema(key: string | undefined): CachedSchema | undefined {
+  if (!key) return undefined
+  try {
+    return JSON.parse(fs.readFileSync(path.join(cacheDir(), `${key}.json`), 'utf8')) as CachedSchema
+  } catch {
+    return undefined
+  }
+}
+
+export function writeCachedSchema(key: string | undefined, value: CachedSchema): void {
+  if (!key) return
+  try {
+    fs.mkdirSync(cacheDir(), { recursive: true })
+    const file = path.join(cacheDir(), `${key}.json`)
+    const tmp = `${file}.${process.pid}.tmp`
+    fs.writeFileSync(tmp, JSON.stringify(value))
+    fs.renameSync(tmp, file)
+  } catch {
+    // a cache that cannot be written only costs time
+  }
+}
