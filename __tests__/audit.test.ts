@@ -15,7 +15,7 @@ import { REPO, tempDir } from './helpers/project'
 const ADMIN_URL = process.env.DRIFT_GUARD_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 const PREFIX = `audit_${process.pid}`
 const MASTER = `${PREFIX}_rsm_master`
-const TENANTS = ['healthy', 'pending', 'edited', 'handcol', 'noindex', 'healthy2'].map((t) => `${PREFIX}_tenant_${t}`)
+const TENANTS = ['healthy', 'pending', 'edited', 'handcol', 'noindex', 'skipped', 'unknown', 'reordered', 'healthy2'].map((t) => `${PREFIX}_tenant_${t}`)
 const GHOST = `${PREFIX}_tenant_ghost`
 const url = (db: string): string => ADMIN_URL.replace(/\/[^/]*$/, `/${db}`)
 
@@ -54,6 +54,12 @@ beforeAll(async () => {
     if (db.endsWith('_pending')) await applyMigrations(t, tenant.slice(0, 1), where)
     else await applyMigrations(t, tenant, where)
     if (db.endsWith('_edited')) await t.query('update drizzle.__drizzle_migrations set hash = $1 where created_at = $2', ['0'.repeat(64), tenant[1].when])
+    // Ledger faults, as drizzle's migrator would leave them: a row lost (the migration counts as never applied, and
+    // is older than the newest row), a row from a branch, rows written in another order than the journal's.
+    const ledger = 'drizzle.__drizzle_migrations'
+    if (db.endsWith('_skipped')) await t.query(`delete from ${ledger} where created_at = $1`, [tenant[0].when])
+    if (db.endsWith('_unknown')) await t.query(`insert into ${ledger} (hash, created_at) values ($1, $2)`, ['f'.repeat(64), tenant[0].when + 1])
+    if (db.endsWith('_reordered')) await t.exec(`update ${ledger} set id = -id; update ${ledger} set id = case when created_at = ${tenant[0].when} then 2 else 1 end`)
     if (db.endsWith('_handcol')) await t.exec('ALTER TABLE clients ADD COLUMN notes text')
     if (db.endsWith('_noindex')) await t.exec('DROP INDEX invoices_project_idx')
     await t.end()
@@ -72,6 +78,8 @@ const onlyIn = (report: Report, kind: Finding['kind'], match: Partial<Finding> =
   if (!f) throw new Error(`no ${kind} ${JSON.stringify(match)} in ${report.findings.map((x) => `${x.kind}:${x.column ?? x.name ?? ''}@${x.databases}`).join('\n')}`)
   return f.databases ?? []
 }
+
+const ledgerOf = (report: Report, db: string): unknown => report.targets.find((t) => t.name === 'tenant')!.databases.find((d) => d.name === db)!.ledger
 
 async function audit(extra: Partial<Parameters<typeof runAudit>[0]> = {}): Promise<Report> {
   fs.writeFileSync(
@@ -95,6 +103,11 @@ test('each planted fault is reported on the right database, and nothing on the h
   expect(onlyIn(report, 'migration_modified', { name: '0001_invoice_payments' })).toEqual([tenant('edited')])
   expect(onlyIn(report, 'extra_column', { table: 'clients', column: 'notes' })).toEqual([tenant('handcol')])
   expect(onlyIn(report, 'missing_index', { name: 'invoices_project_idx' })).toEqual([tenant('noindex')])
+  expect(onlyIn(report, 'migration_skipped', { name: '0000_brave_tenant' })).toEqual([tenant('skipped')])
+  expect(onlyIn(report, 'migration_unknown')).toEqual([tenant('unknown')])
+  expect(onlyIn(report, 'migration_out_of_order', { name: '0000_brave_tenant' })).toEqual([tenant('reordered')])
+  expect(ledgerOf(report, tenant('skipped'))).toMatchObject({ applied: 1, skipped: ['0000_brave_tenant'], pending: [] })
+  expect(ledgerOf(report, tenant('unknown'))).toMatchObject({ applied: 2, unknown: 1 })
   const unreachable = report.findings.find((f) => f.kind === 'database_unreachable')!
   expect(unreachable.databases).toEqual([GHOST])
   expect(unreachable.message).toMatch(/does not exist/)
@@ -116,6 +129,13 @@ test('tenants by pattern over pg_database, sharded across a matrix, merged back 
   const merged = mergeReports(shards)
   const key = (r: Report): string[] => r.findings.map((f) => `${f.kind}:${f.table ?? ''}.${f.column ?? f.name ?? ''}@${[...(f.databases ?? [])].sort().join(',')}`).sort()
   expect(key(merged)).toEqual(key(whole))
+})
+
+test('a target whose config names no databases is the database of --database-url itself', async () => {
+  fs.writeFileSync(path.join(project, 'drift-guard.config.json'), JSON.stringify({ targets: [{ name: 'master', drizzleConfig: 'drizzle.master.config.ts' }] }))
+  const report = await runAudit({ root: project, databaseUrl: url(MASTER), scratch, timeoutMs: 60_000 })
+  expect(report.targets[0].databases.map((d) => d.name)).toEqual([MASTER])
+  expect(onlyIn(report, 'missing_column', { table: 'organizations', column: 'logo_url' })).toEqual([MASTER])
 })
 
 test('the audit only reads: its sessions refuse writes, and the databases are unchanged afterwards', async () => {

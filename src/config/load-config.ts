@@ -40,6 +40,8 @@ export interface ResolvedTarget {
   schemaFiles: string[]
   migrationsDir: string
   databases: string[]
+  /** Whether the config named the databases (else `databases` is the target's name, a label only). */
+  databasesNamed: boolean
   casing?: 'snake_case' | 'camelCase'
   schemaFilter?: string[]
   tablesFilter?: string[]
@@ -146,7 +148,7 @@ function discoverTargets(root: string): LoadedConfig {
     for (let i = 2; used.has(name); i++) name = `${name}-${i}`
     used.add(name)
     try {
-      targets.push(resolveTarget(root, { name, drizzleConfig: file, databases: [name] }, '(discovered)'))
+      targets.push(resolveTarget(root, { name, drizzleConfig: file }, '(discovered)'))
     } catch (error) {
       if (error instanceof UsageError && /dialect is/.test(error.message)) {
         notes.push(`skipped ${file}: ${error.message.replace(/^[^:]*: /, '')}`)
@@ -222,6 +224,7 @@ function resolveTarget(root: string, target: TargetConfig, where: string): Resol
     schemaFiles,
     migrationsDir,
     databases: target.databases && target.databases.length > 0 ? target.databases : [target.name],
+    databasesNamed: !!target.databases && target.databases.length > 0,
     casing: target.casing ?? kit.casing,
     schemaFilter: asList(target.schemaFilter) ?? asList(kit.schemaFilter),
     tablesFilter: asList(target.tablesFilter) ?? asList(kit.tablesFilter),

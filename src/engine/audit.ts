@@ -69,7 +69,13 @@ export async function runAudit(options: AuditOptions): Promise<Report> {
   for (const target of config.targets) {
     const schema = loadSchema(root, target)
     const folder = readMigrationFolder(target.migrationsDir)
-    const names = target.name === tenantTarget && (options.tenantsQuery || options.tenantsPattern) ? await discoverTenants(options, live) : target.databases
+    // A target whose config names no databases is the database of --database-url itself (its name is only a label).
+    const names =
+      target.name === tenantTarget && (options.tenantsQuery || options.tenantsPattern)
+        ? await discoverTenants(options, live)
+        : target.databasesNamed
+          ? target.databases
+          : [urlDatabase(options.databaseUrl)]
     const template = target.name === tenantTarget ? options.tenantUrlTemplate : undefined
     prepared.push({ target, schema, folder, databases: names.map((name) => ({ name, url: databaseUrl(options.databaseUrl, name, template) })) })
   }
@@ -267,6 +273,16 @@ async function auditDatabase(
         cause: 'the file was edited after it ran here; drizzle never re-runs it, so this database lacks the edit'
       })
     }
+    for (const { migration, after } of ledger.outOfOrder) {
+      findings.push({
+        kind: 'migration_out_of_order',
+        severity: 'warning',
+        name: migration.tag,
+        file: rel(migration.file),
+        message: `${migration.tag} was applied after ${after.tag}, which comes later in the journal`,
+        cause: 'this database ran the migrations in another order than the journal gives (a reordered journal, or a migration applied from a branch): a fresh database built from the repository may differ from it'
+      })
+    }
     if (ledger.unknown.length > 0) {
       findings.push({
         kind: 'migration_unknown',
@@ -341,4 +357,11 @@ export function mergeReports(reports: Report[]): Report {
     notices: findings.filter((f) => f.severity === 'notice').length
   }
   return { ...reports[0], ok: summary.errors === 0, targets: [...targets.values()], findings: findings.map(stripEmpty), summary, notes: [...new Set(reports.flatMap((r) => r.notes.filter((n) => !n.startsWith('shard '))))] }
+}
+
+/** The database a postgres:// URL names (Postgres's default: the user's name). */
+function urlDatabase(url: string): string {
+  const parsed = new URL(url)
+  const name = decodeURIComponent(parsed.pathname.replace(/^\//, ''))
+  return name || decodeURIComponent(parsed.username) || 'postgres'
 }

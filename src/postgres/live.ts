@@ -20,6 +20,8 @@ export function databaseUrl(base: string, database: string, template?: string): 
   return url.toString()
 }
 
+const BEGIN_READ_ONLY = 'begin isolation level repeatable read read only'
+
 export async function openLive(url: string, label: string, options: LiveOptions = DEFAULT_LIVE_OPTIONS): Promise<Database> {
   const sql = postgres(url, {
     max: 1,
@@ -34,22 +36,38 @@ export async function openLive(url: string, label: string, options: LiveOptions 
       lock_timeout: options.lockTimeoutMs
     }
   })
+  let session: Awaited<ReturnType<typeof sql.reserve>>
   try {
-    await sql.unsafe('select 1')
+    // One connection, in one read-only transaction: a second guard besides the session default (which a role's
+    // settings could not undo inside it), and every catalog read of this database sees the same snapshot.
+    session = await sql.reserve()
+    await session.unsafe(BEGIN_READ_ONLY)
   } catch (error) {
     await sql.end({ timeout: 1 }).catch(() => undefined)
     const e = error as { code?: string; message?: string }
     throw new DatabaseUnavailableError(`cannot connect to ${maskUrl(url)}: ${e.code === 'ECONNREFUSED' ? 'connection refused' : String(e.message ?? error).split('\n')[0]}`)
   }
+  // A failed statement aborts the transaction: start a new one, so the next read of this database still works.
+  const inTransaction = async <T>(run: () => Promise<T>): Promise<T> => {
+    try {
+      return await run()
+    } catch (error) {
+      await session.unsafe('rollback').catch(() => undefined)
+      await session.unsafe(BEGIN_READ_ONLY).catch(() => undefined)
+      throw error
+    }
+  }
   return {
     label,
     async query<T>(text: string, params?: unknown[]): Promise<T[]> {
-      return (await sql.unsafe(text, (params ?? []) as never[])) as unknown as T[]
+      return (await inTransaction(() => session.unsafe(text, (params ?? []) as never[]))) as unknown as T[]
     },
     async exec(text: string): Promise<void> {
-      await sql.unsafe(text).simple()
+      await inTransaction(() => session.unsafe(text).simple())
     },
     async close(): Promise<void> {
+      await session.unsafe('rollback').catch(() => undefined)
+      session.release()
       await sql.end({ timeout: 2 })
     }
   }
