@@ -1,0 +1,111 @@
+// Causes that name the right origin of a finding (docs/real-world.md, failures 12 and 13c): each project is
+// generated with drizzle-kit's own API, then the fault is planted as it happened in a real repository.
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { runCheck } from '../src/engine/check'
+import { Finding, Report } from '../src/engine/types'
+import { PgliteProvider } from '../src/postgres/pglite'
+import { PostgresProvider } from '../src/postgres/provider'
+import { ServerProvider } from '../src/postgres/server'
+import { appendHandWrittenMigration, makeProject } from './helpers/project'
+import { BASE_SCHEMA } from './helpers/schemas'
+
+const SERVER_URL = process.env.DRIFT_GUARD_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+
+const dirs: string[] = []
+const providers: PostgresProvider[] = []
+afterAll(async () => {
+  for (const p of providers) await p.dispose()
+  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true })
+})
+
+function embedded(): PostgresProvider {
+  const p = new PgliteProvider()
+  providers.push(p)
+  return p
+}
+function server(): PostgresProvider {
+  const p = new ServerProvider(SERVER_URL)
+  providers.push(p)
+  return p
+}
+
+async function project(steps: string[], finalSchema?: string): Promise<string> {
+  const dir = await makeProject({ steps, finalSchema })
+  dirs.push(dir)
+  return dir
+}
+
+function find(report: Report, kind: Finding['kind'], match: Partial<Finding> = {}): Finding {
+  const found = report.findings.find((f) => f.kind === kind && Object.entries(match).every(([k, v]) => (f as unknown as Record<string, unknown>)[k] === v))
+  if (!found) throw new Error(`no ${kind} ${JSON.stringify(match)} in:\n${report.findings.map((f) => `${f.kind} ${f.table ?? ''}.${f.column ?? f.name ?? ''}: ${f.cause}`).join('\n')}`)
+  return found
+}
+
+const TRGM_SCHEMA = `import { pgTable, serial, text, index } from "drizzle-orm/pg-core";
+
+export const items = pgTable("items", {
+  id: serial("id").primaryKey(),
+  name: text("name").notNull(),
+}, (t) => [index("items_name_trgm_idx").using("gin", t.name.op("gin_trgm_ops"))]);
+`
+
+const VECTOR_SCHEMA = `import { pgTable, serial, vector } from "drizzle-orm/pg-core";
+
+export const items = pgTable("items", {
+  id: serial("id").primaryKey(),
+  embedding: vector("embedding", { dimensions: 3 }),
+});
+`
+
+describe('12b: an extension the Postgres does not have', () => {
+  test('on a server: the cause names the server and pg_available_extensions, and the ways past it', async () => {
+    const dir = await project([BASE_SCHEMA])
+    appendHandWrittenMigration(dir, 'drizzle', '0001_vector', 'CREATE EXTENSION IF NOT EXISTS vector;')
+    const report = await runCheck({ root: dir, provider: server() })
+    const failed = find(report, 'migration_failed', { name: '0001_vector' })
+    expect(failed.cause).not.toMatch(/embedded Postgres has no/)
+    expect(failed.cause).toMatch(/^the server 127\.0\.0\.1:5432 has no extension "vector" available \(it is not in pg_available_extensions\)/)
+    expect(failed.cause).toMatch(/install it on that server \(pgvector: /)
+    expect(failed.cause).toMatch(/run without --database-url: the embedded Postgres has it/)
+  })
+
+  test('on the embedded Postgres: the cause says so, and points to --database-url', async () => {
+    const dir = await project([BASE_SCHEMA])
+    appendHandWrittenMigration(dir, 'drizzle', '0001_postgis', 'CREATE EXTENSION IF NOT EXISTS postgis;')
+    const report = await runCheck({ root: dir, provider: embedded() })
+    const failed = find(report, 'migration_failed', { name: '0001_postgis' })
+    expect(failed.cause).toBe('the embedded Postgres has no extension "postgis"; run with --database-url against a server that has it')
+  })
+})
+
+describe('13c: a migration that uses an extension no migration creates', () => {
+  test('gin_trgm_ops (embedded): names pg_trgm, says no migration creates it, and gives the CREATE EXTENSION', async () => {
+    const dir = await project([TRGM_SCHEMA])
+    const report = await runCheck({ root: dir, provider: embedded() })
+    const failed = find(report, 'migration_failed', { name: '0000_step_0' })
+    expect(failed.message).toMatch(/operator class "gin_trgm_ops" does not exist/)
+    expect(failed.cause).toMatch(/^operator class "gin_trgm_ops" comes from the extension "pg_trgm", and no migration creates it/)
+    expect(failed.cause).toMatch(/before 0000_step_0/)
+    expect(failed.fix).toBe('CREATE EXTENSION IF NOT EXISTS pg_trgm;')
+  })
+
+  test('a vector column on a server without pgvector: names vector, and that the server lacks it too', async () => {
+    const dir = await project([VECTOR_SCHEMA])
+    const report = await runCheck({ root: dir, provider: server() })
+    const failed = find(report, 'migration_failed', { name: '0000_step_0' })
+    expect(failed.message).toMatch(/type "vector" does not exist/)
+    expect(failed.cause).toMatch(/^type "vector" comes from the extension "vector", and no migration creates it/)
+    expect(failed.cause).toMatch(/the server 127\.0\.0\.1:5432 has no extension "vector" available/)
+    expect(failed.fix).toBe('CREATE EXTENSION IF NOT EXISTS vector;')
+  })
+
+  test('a function of an extension created only by a later migration (server): says to move it earlier', async () => {
+    const dir = await project([BASE_SCHEMA])
+    appendHandWrittenMigration(dir, 'drizzle', '0001_search', 'CREATE INDEX "accounts_email_sim" ON "accounts" ((similarity("email", \'x\')));')
+    appendHandWrittenMigration(dir, 'drizzle', '0002_trgm', 'CREATE EXTENSION IF NOT EXISTS "pg_trgm";')
+    const report = await runCheck({ root: dir, provider: server() })
+    const failed = find(report, 'migration_failed', { name: '0001_search' })
+    expect(failed.cause).toMatch(/^function similarity\(\) comes from the extension "pg_trgm", and only the later 0002_trgm creates it/)
+  })
+})
