@@ -109,3 +109,72 @@ describe('13c: a migration that uses an extension no migration creates', () => {
     expect(failed.cause).toMatch(/^function similarity\(\) comes from the extension "pg_trgm", and only the later 0002_trgm creates it/)
   })
 })
+
+const LEGACY_SCHEMA = `import { pgTable, serial, text, index } from "drizzle-orm/pg-core";
+
+export const items = pgTable("items", {
+  id: serial("id").primaryKey(),
+  name: text("name").notNull(),
+  legacy: text("legacy"),
+}, (t) => [index("items_name_idx").on(t.name)]);
+`
+const LEGACY_DROPPED = `import { pgTable, serial, text } from "drizzle-orm/pg-core";
+
+export const items = pgTable("items", {
+  id: serial("id").primaryKey(),
+  name: text("name").notNull(),
+});
+`
+
+describe('12a: dropped from the schema, but not by the SQL', () => {
+  test('a column and an index that a later snapshot lacks: the cause names the migration whose SQL does not drop them', async () => {
+    const dir = await project([LEGACY_SCHEMA, LEGACY_DROPPED])
+    const sqlFile = path.join(dir, 'drizzle', '0001_step_1.sql')
+    expect(fs.readFileSync(sqlFile, 'utf8')).toMatch(/DROP COLUMN "legacy"/)
+    fs.writeFileSync(sqlFile, 'SELECT 1;')
+    const report = await runCheck({ root: dir, provider: embedded() })
+    const column = find(report, 'extra_column', { table: 'items', column: 'legacy' })
+    expect(column.file).toBe(path.join('drizzle', '0000_step_0.sql'))
+    expect(column.cause).toMatch(/^created by drizzle\/0000_step_0\.sql:\d+, then removed from the schema in 0001_step_1, whose SQL does not drop it/)
+    expect(column.cause).not.toMatch(/neither in the schema nor in any snapshot/)
+    expect(column.fix).toBe('ALTER TABLE "items" DROP COLUMN "legacy";')
+    const index = find(report, 'extra_index', { name: 'items_name_idx' })
+    expect(index.cause).toMatch(/removed from the schema in 0001_step_1, whose SQL does not drop it/)
+  })
+
+  test('an object no snapshot ever had keeps the hand-written cause', async () => {
+    const dir = await project([LEGACY_DROPPED])
+    appendHandWrittenMigration(dir, 'drizzle', '0001_hand', 'ALTER TABLE "items" ADD COLUMN "legacy" text;')
+    const report = await runCheck({ root: dir, provider: embedded() })
+    expect(find(report, 'extra_column', { column: 'legacy' }).cause).toMatch(/declared neither in the schema nor in any snapshot: hand-written SQL/)
+  })
+})
+
+const LONG_FK_SCHEMA = `import { pgTable, serial, integer } from "drizzle-orm/pg-core";
+
+export const workflowDeploymentOperation = pgTable("workflow_deployment_operation", {
+  id: serial("id").primaryKey(),
+});
+
+export const workflowSchedule = pgTable("workflow_schedule", {
+  id: serial("id").primaryKey(),
+  deploymentOperationId: integer("deployment_operation_id").references(() => workflowDeploymentOperation.id, { onDelete: "cascade" }),
+  ownerId: integer("owner_id").references(() => workflowDeploymentOperation.id, { onDelete: "cascade" }),
+});
+`
+
+describe('12d: names longer than 63 bytes', () => {
+  test('a foreign key whose generated name Postgres cuts is traced to the statement that created it, like a short one', async () => {
+    const dir = await project([LONG_FK_SCHEMA])
+    const sqlFile = path.join(dir, 'drizzle', '0000_step_0.sql')
+    const sql = fs.readFileSync(sqlFile, 'utf8')
+    expect(sql).toContain('"workflow_schedule_deployment_operation_id_workflow_deployment_operation_id_fk"')
+    fs.writeFileSync(sqlFile, sql.replace(/ON DELETE cascade/g, 'ON DELETE no action'))
+    const lineOf = (text: string): number => sql.split('\n').findIndex((l) => l.includes(text)) + 1
+    const report = await runCheck({ root: dir, provider: embedded() })
+    const short = find(report, 'constraint_mismatch', { name: 'workflow_schedule_owner_id_workflow_deployment_operation_id_fk' })
+    expect(short.cause).toContain(`by drizzle/0000_step_0.sql:${lineOf('workflow_schedule_owner_id_workflow')}, which the snapshots do not record`)
+    const long = find(report, 'constraint_mismatch', { name: 'workflow_schedule_deployment_operation_id_workflow_deployment_o' })
+    expect(long.cause).toContain(`by drizzle/0000_step_0.sql:${lineOf('workflow_schedule_deployment_operation_id_workflow')}, which the snapshots do not record`)
+  })
+})
