@@ -5,6 +5,7 @@ import * as path from 'node:path'
 import { runCheck } from '../src/engine/check'
 import { Finding, Report } from '../src/engine/types'
 import { PgliteProvider } from '../src/postgres/pglite'
+import { renderText } from '../src/report/render'
 import { PostgresProvider } from '../src/postgres/provider'
 import { ServerProvider } from '../src/postgres/server'
 import { appendHandWrittenMigration, makeProject } from './helpers/project'
@@ -177,4 +178,47 @@ describe('12d: names longer than 63 bytes', () => {
     const long = find(report, 'constraint_mismatch', { name: 'workflow_schedule_deployment_operation_id_workflow_deployment_o' })
     expect(long.cause).toContain(`by drizzle/0000_step_0.sql:${lineOf('workflow_schedule_deployment_operation_id_workflow')}, which the snapshots do not record`)
   })
+})
+
+const DONE_SCHEMA = `import { pgTable, serial, boolean, text } from "drizzle-orm/pg-core";
+
+export const items = pgTable("items", {
+  id: serial("id").primaryKey(),
+  done: boolean("done").notNull(),
+});
+`
+const DONE_DEFAULT = DONE_SCHEMA.replace('boolean("done").notNull()', 'boolean("done").default(false).notNull()')
+const DONE_TITLE = DONE_DEFAULT.replace('  done:', '  title: text("title"),\n  done:')
+
+describe('12c: a journal entry whose SQL file is missing', () => {
+  test('says that drizzle applies none, counts only what ran, and names the missing migration in the causes', async () => {
+    const dir = await project([DONE_SCHEMA, DONE_DEFAULT, DONE_TITLE])
+    const sqlFile = path.join(dir, 'drizzle', '0001_step_1.sql')
+    expect(fs.readFileSync(sqlFile, 'utf8')).toMatch(/ALTER COLUMN "done" SET DEFAULT false/)
+    fs.rmSync(sqlFile)
+    const report = await runCheck({ root: dir, provider: embedded() })
+
+    const journal = find(report, 'journal_error', { name: '0001_step_1' })
+    expect(journal.message).toMatch(/reads every SQL file before it applies any, so it throws "No file .*0001_step_1\.sql found" and applies none of the 3 migrations/)
+    expect(journal.cause).toMatch(/the check applies the 1 migration\(s\) before it/)
+    // The migrations before the missing one were applied for the comparison; the missing one and later ones were not.
+    expect(report.targets[0].databases[0].migrations.map((m) => [m.tag, m.ok])).toEqual([
+      ['0000_step_0', true],
+      ['0001_step_1', false],
+      ['0002_step_2', false]
+    ])
+    expect(renderText(report)).toContain('(1/3 migrations)')
+
+    const defaultMismatch = find(report, 'column_default_mismatch', { table: 'items', column: 'done' })
+    expect(defaultMismatch.cause).toMatch(/; set by 0001_step_1, whose SQL file is missing$/)
+    const title = find(report, 'missing_column', { table: 'items', column: 'title' })
+    expect(title.cause).toMatch(/; created by 0002_step_2, which was not applied: drizzle's migrator applies no migration while 0001_step_1's SQL file is missing/)
+  })
+})
+
+test('a boolean default(false) added without generate is a schema change drizzle-kit sees (snapshot default false is a value)', async () => {
+  const dir = await project([DONE_SCHEMA], DONE_DEFAULT)
+  const report = await runCheck({ root: dir, provider: embedded() })
+  expect(find(report, 'snapshot_out_of_date').message).toMatch(/column items\.done changed/)
+  expect(find(report, 'column_default_mismatch', { column: 'done' }).cause).toMatch(/changed after the last snapshot \(0000_step_0\): no migration was generated/)
 })
