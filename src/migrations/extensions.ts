@@ -145,7 +145,9 @@ const quoteExtension = (name: string): string => (/^[a-z_][a-z0-9_]*$/.test(name
 
 /** The cause (and fix) of a failed migration when an extension explains it; undefined otherwise. */
 export function extensionFailureCause(ctx: FailureContext): { cause: string; fix?: string } | undefined {
-  const unavailable = ctx.created.find((e) => ctx.available && !ctx.available.has(e) && ctx.error.message.includes(e))
+  // `extension "x" is not available` (PostgreSQL 16+), `could not open extension control file ".../x.control"` (older).
+  const names = (e: string): boolean => ctx.error.message.includes(`"${e}"`) || ctx.error.message.includes(`/${e}.control`)
+  const unavailable = ctx.created.find((e) => ctx.available && !ctx.available.has(e) && names(e))
   if (unavailable) return { cause: unavailableCause(unavailable, ctx) }
   const used = extensionUsedBy(ctx.error)
   if (!used) return undefined
