@@ -4,6 +4,7 @@
 import * as path from 'node:path'
 import { Finding } from '../engine/types'
 import { Migration } from '../migrations/folder'
+import { MAX_IDENTIFIER_BYTES, truncateIdentifier } from '../model/identifiers'
 import { DatabaseModel, TableModel } from '../model/types'
 import { PgSnapshot } from '../schema/drizzle-kit'
 import { Declaration, SourceIndex } from '../schema/source-index'
@@ -21,6 +22,8 @@ export interface ExplainContext {
   generateCommand: string
   /** audit: migrations this database has not applied yet. */
   pending?: Set<string>
+  /** check: the first migration whose SQL file is missing; only the migrations before it were applied. */
+  stoppedAt?: Migration
 }
 
 const q = (name: string): string => `"${name.replace(/"/g, '""')}"`
@@ -51,7 +54,9 @@ export function explainDifference(d: SchemaDifference, ctx: ExplainContext): Omi
     } else {
       const first = ctx.snapshots.find((s) => s.snapshot && snapshotDeclares(s.snapshot, d))
       const dropped = findStatement(ctx, d, 'drop', first?.migration)
+      const skipped = first && notApplied(ctx, first.migration)
       if (first && ctx.pending?.has(first.migration.tag)) causes.push(`${declaredAt}; created by ${path.relative(ctx.root, first.migration.file)}, which this database has not applied yet (pending)`)
+      else if (first && skipped) causes.push(`${declaredAt}; created by ${first.migration.tag}, ${skipped}`)
       else if (dropped) causes.push(`${declaredAt}; in snapshot ${first?.migration.tag} but dropped by ${dropped.file}:${dropped.line}, which the snapshots do not record (hand-written SQL)`)
       else if (first) {
         causes.push(
@@ -62,8 +67,18 @@ export function explainDifference(d: SchemaDifference, ctx: ExplainContext): Omi
   } else if (d.kind.startsWith('extra_')) {
     const created = findStatement(ctx, d, 'create')
     if (created) Object.assign(finding, created)
+    const removal = latest && !inLatest ? removedIn(ctx, d) : undefined
+    const recreated = removal && findStatement(ctx, d, 'create', removal)
     if (latest && inLatest) {
       causes.push(`removed from the schema after the last snapshot (${latestTag}): no migration was generated to drop it. Run ${ctx.generateCommand}`)
+    } else if (removal && recreated) {
+      Object.assign(finding, recreated)
+      causes.push(`removed from the schema in ${removal.tag}, then created again by ${recreated.file}:${recreated.line}, which the snapshots do not record (hand-written SQL). Declare it in the schema, or drop it in a migration`)
+    } else if (removal) {
+      // drizzle-kit generate will not drop it: its snapshots already lack it.
+      causes.push(
+        `${created ? `created by ${created.file}:${created.line}, then` : ''} removed from the schema in ${removal.tag}, ${notApplied(ctx, removal) ?? 'whose SQL does not drop it'}. drizzle-kit generate will not drop it (the snapshots already lack it): drop it in a migration, or declare it in the schema again`.trim()
+      )
     } else {
       causes.push(
         `${created ? `created by ${created.file}:${created.line}` : 'created by the migrations'} but declared neither in the schema nor in any snapshot: hand-written SQL. drizzle-kit push would drop it; declare it in the schema, or drop it in a migration`
@@ -72,6 +87,7 @@ export function explainDifference(d: SchemaDifference, ctx: ExplainContext): Omi
   } else {
     if (declaration) Object.assign(finding, declaration)
     const altered = findStatement(ctx, d, 'alter')
+    const introduced = ctx.stoppedAt ? introducedBy(ctx, d) : undefined
     const schemaSide = d.column ? ctx.schemaSnapshot.tables[`${d.schema}.${d.table}`]?.columns[d.column] : undefined
     const snapshotSide = d.column && latest?.snapshot ? latest.snapshot.tables[`${d.schema}.${d.table}`]?.columns[d.column] : undefined
     if (d.kind === 'enum_mismatch' && latest?.snapshot) {
@@ -80,6 +96,8 @@ export function explainDifference(d: SchemaDifference, ctx: ExplainContext): Omi
       causes.push(changed ? `${declaredAt}, changed after the last snapshot (${latestTag}): no migration was generated` : `${declaredAt}; the snapshots agree with the schema, so the SQL that built this enum differs from what drizzle-kit generated`)
     } else if (d.column && latest?.snapshot && canonical(schemaSide) !== canonical(snapshotSide)) {
       causes.push(`${declaredAt}, changed after the last snapshot (${latestTag}): no migration was generated. Run ${ctx.generateCommand}`)
+    } else if (introduced && notApplied(ctx, introduced)) {
+      causes.push(`${declaredAt}; set by ${introduced.tag}, ${notApplied(ctx, introduced)}`)
     } else if (altered) {
       const verb = altered.creates ? 'created with another definition by' : 'changed by'
       causes.push(`${declaredAt}; ${verb} ${altered.file}:${altered.line}, which the snapshots do not record (hand-written SQL)`)
@@ -112,6 +130,9 @@ function findStatement(ctx: ExplainContext, d: SchemaDifference, action: 'create
   const start = after ? ctx.migrations.indexOf(after) + 1 : 0
   const verbs = action === 'create' ? /\b(create|add)\b/i : action === 'drop' ? /\bdrop\b/i : /\b(alter|set|drop\s+not|drop\s+default|type)\b/i
   const names = [`"${object}"`, ` ${object} `, ` ${object}(`, ` ${object};`, ` ${object}\n`]
+  // The database holds names cut to 63 bytes; the SQL spells them in full (drizzle-kit's generated FK names).
+  const cut = Buffer.byteLength(object) === MAX_IDENTIFIER_BYTES
+  const mentions = (line: string): boolean => names.some((n) => line.includes(n)) || (cut && quotedIdentifiers(line).some((id) => truncateIdentifier(id) === object))
   for (const migration of ctx.migrations.slice(start)) {
     if (migration.sql === undefined) continue
     for (const statement of migration.statements) {
@@ -120,13 +141,65 @@ function findStatement(ctx: ExplainContext, d: SchemaDifference, action: 'create
       const offset = statement.chunkLine
       for (let i = 0; i < lines.length; i++) {
         const line = ` ${lines[i]}\n`
-        if (names.some((n) => line.includes(n)) && verbs.test(statement.sql)) {
+        if (mentions(line) && verbs.test(statement.sql)) {
           if (action === 'drop' && !/\bdrop\b/i.test(lines[i])) continue
           const creates = /^\s*create\s+table\b/i.test(statement.sql)
           return { file: path.relative(ctx.root, migration.file), line: offset + i, ...(action === 'alter' && creates ? { creates } : {}) }
         }
       }
     }
+  }
+  return undefined
+}
+
+function quotedIdentifiers(line: string): string[] {
+  return [...line.matchAll(/"((?:[^"]|"")+)"/g)].map((m) => m[1].replace(/""/g, '"'))
+}
+
+/** Why the check's database lacks what a migration's SQL would build, when the check did not run it. */
+function notApplied(ctx: ExplainContext, migration: Migration): string | undefined {
+  if (!ctx.stoppedAt) return undefined
+  if (migration.sql === undefined) return 'whose SQL file is missing'
+  if (ctx.migrations.indexOf(migration) > ctx.migrations.indexOf(ctx.stoppedAt)) {
+    return `which was not applied: drizzle's migrator applies no migration while ${ctx.stoppedAt.tag}'s SQL file is missing, and the check stops there`
+  }
+  return undefined
+}
+
+/** The migration whose snapshot dropped an object that earlier snapshots have (the last time it was dropped). */
+function removedIn(ctx: ExplainContext, d: SchemaDifference): Migration | undefined {
+  let removal: Migration | undefined
+  let had = false
+  for (const s of ctx.snapshots) {
+    if (!s.snapshot) continue
+    if (snapshotDeclares(s.snapshot, d)) {
+      had = true
+      removal = undefined
+    } else if (had) removal ??= s.migration
+  }
+  return removal
+}
+
+/** The migration whose snapshot first records the object as the last snapshot has it. */
+function introducedBy(ctx: ExplainContext, d: SchemaDifference): Migration | undefined {
+  const recorded = ctx.snapshots.filter((s) => s.snapshot)
+  if (recorded.length === 0) return undefined
+  const last = canonical(snapshotEntry(recorded[recorded.length - 1].snapshot!, d))
+  let first: Migration | undefined
+  for (let i = recorded.length - 1; i >= 0 && canonical(snapshotEntry(recorded[i].snapshot!, d)) === last; i--) first = recorded[i].migration
+  return first
+}
+
+function snapshotEntry(snapshot: PgSnapshot, d: SchemaDifference): unknown {
+  const bySchemaAndName = (v: { name: string; schema: string }): boolean => (v.schema || 'public') === d.schema && v.name === d.name
+  if (d.kind === 'enum_mismatch') return Object.values(snapshot.enums ?? {}).find(bySchemaAndName)
+  if (d.kind === 'view_mismatch') return Object.values(snapshot.views ?? {}).find(bySchemaAndName)
+  const table = d.table ? snapshot.tables[`${d.schema}.${d.table}`] : undefined
+  if (!table || d.column) return table?.columns[d.column!]
+  if (!d.name) return table
+  for (const group of [table.indexes, table.foreignKeys, table.compositePrimaryKeys, table.uniqueConstraints, table.checkConstraints, table.policies]) {
+    const key = Object.keys(group ?? {}).find((n) => truncateIdentifier(n) === d.name)
+    if (key) return group![key]
   }
   return undefined
 }

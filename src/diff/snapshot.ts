@@ -51,7 +51,8 @@ export function canonical(value: unknown): string {
       const out: Record<string, unknown> = {}
       for (const key of Object.keys(v as object).sort()) {
         const inner = clean((v as Record<string, unknown>)[key])
-        if (inner === undefined || inner === null || inner === false) continue
+        // `default: false` is a value (boolean columns), not an omitted flag.
+        if (inner === undefined || inner === null || (inner === false && key !== 'default')) continue
         if (typeof inner === 'object' && !Array.isArray(inner) && Object.keys(inner as object).length === 0) continue
         if (Array.isArray(inner) && inner.length === 0) continue
         out[key] = inner

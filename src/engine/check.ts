@@ -7,10 +7,11 @@ import { explainDifference } from '../diff/explain'
 import { SnapshotFile, compareSnapshots, identifierCollisions, readSnapshots } from '../diff/snapshot'
 import { applyMigrations } from '../migrations/apply'
 import { checkAgainstBase, checkFolder } from '../migrations/checks'
+import { extensionFailureCause } from '../migrations/extensions'
 import { MigrationFolder, hashMigration, readMigrationFolder } from '../migrations/folder'
 import { introspectDatabase } from '../model/introspect'
 import { DatabaseModel } from '../model/types'
-import { extensionsCreatedBy } from '../postgres/pglite'
+import { EMBEDDED_EXTENSIONS, extensionsCreatedBy } from '../postgres/pglite'
 import { Database, PostgresProvider, toPostgresError } from '../postgres/provider'
 import { PgSnapshot, drizzleKitVersion, emptySnapshot, generateSql } from '../schema/drizzle-kit'
 import { LoadedSchema, loadSchema } from '../schema/load-schema'
@@ -235,7 +236,16 @@ async function checkDatabases(
         const { migration, line, error } = applied.failure
         const file = path.relative(root, migration.file)
         const key = `${file}:${line}:${error.message}`
-        const missingExtension = extensions.find((e) => available && !available.has(e) && error.message.includes(e))
+        const explained = extensionFailureCause({
+          error,
+          migration,
+          migrations: folder.migrations,
+          created: extensions,
+          available,
+          provider: provider.description,
+          embedded: provider.description.startsWith('embedded'),
+          embeddedExtensions: EMBEDDED_EXTENSIONS
+        })
         const existing = failures.get(key)
         if (existing) existing.databases.push(name)
         else {
@@ -248,11 +258,10 @@ async function checkDatabases(
               line,
               name: migration.tag,
               message: `${migration.tag} failed at ${file}:${line}: ${error.message}`,
-              cause: missingExtension
-                ? provider.description.startsWith('embedded')
-                  ? `the embedded Postgres has no extension "${missingExtension}"; run with --database-url against a server that has it`
-                  : `the Postgres at ${provider.description} has no extension "${missingExtension}" installed; use a server (or image) that has it`
-                : `drizzle's migrator would stop here and roll back every migration of this run${error.hint ? ` (hint: ${error.hint})` : ''}; the schema comparison is skipped for this database`
+              cause:
+                explained?.cause ??
+                `drizzle's migrator would stop here and roll back every migration of this run${error.hint ? ` (hint: ${error.hint})` : ''}; the schema comparison is skipped for this database`,
+              ...(explained?.fix ? { fix: explained.fix } : {})
             }
           })
         }
@@ -288,7 +297,9 @@ async function checkDatabases(
     snapshots,
     migrations: folder.migrations,
     expected: expected.model,
-    generateCommand: generateCommand(target, root)
+    generateCommand: generateCommand(target, root),
+    // Every database runs the same migrations from clean, so they all stop at the same missing file.
+    stoppedAt: folder.migrations.find((m) => m.sql === undefined)
   }
   const grouped = new Map<string, { difference: SchemaDifference; databases: string[] }>()
   await timed('diff', () => {

@@ -36,9 +36,18 @@ export async function applyMigrations(db: Database, migrations: Migration[], whe
   const lastWhen = last?.created_at === undefined || last?.created_at === null ? undefined : Number(last.created_at)
   const applied: ApplyResult['applied'] = []
   await db.exec('BEGIN')
+  let stoppedAt: Migration | undefined
   for (const migration of migrations) {
     if (lastWhen !== undefined && !(lastWhen < migration.when)) continue
-    if (migration.sql === undefined) continue // reported by the folder checks
+    // drizzle's migrator throws before applying anything when a file is missing, so production would apply none.
+    // The check still applies the migrations before it (what they build is worth comparing; the journal_error
+    // says drizzle applies none), and stops there, since later ones may depend on the missing one. It and the
+    // later ones are listed as not applied, so that "N/M migrations" never counts them.
+    if (migration.sql === undefined) stoppedAt ??= migration
+    if (stoppedAt) {
+      applied.push({ tag: migration.tag, file: migration.file, statements: migration.statements.length, ok: false })
+      continue
+    }
     for (const statement of migration.statements) {
       try {
         await db.exec(statement.sql)

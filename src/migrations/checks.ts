@@ -11,7 +11,7 @@ export function checkFolder(folder: MigrationFolder, snapshots: SnapshotFile[], 
   const out: FolderFinding[] = []
   const rel = (f: string): string => path.relative(root, f)
   for (const p of folder.problems) {
-    out.push({ kind: 'journal_error', severity: p.severity, file: rel(p.file), ...(p.line ? { line: p.line } : {}), ...(p.tag ? { name: p.tag } : {}), message: `${rel(p.file)}: ${p.message}` })
+    out.push({ kind: 'journal_error', severity: p.severity, file: rel(p.file), ...(p.line ? { line: p.line } : {}), ...(p.tag ? { name: p.tag } : {}), message: `${rel(p.file)}: ${p.message}`, ...(p.cause ? { cause: p.cause } : {}) })
   }
   const journal = folder.journalFile ? rel(folder.journalFile) : rel(folder.dir)
   const seenIdx = new Map<number, string>()

@@ -42,6 +42,7 @@ export interface FolderProblem {
   line?: number
   tag?: string
   severity: 'error' | 'warning'
+  cause?: string
 }
 
 export interface MigrationFolder {
@@ -172,13 +173,24 @@ function readJournalFolder(dir: string, journalFile: string): MigrationFolder {
     })
   }
 
-  const migrations: Migration[] = entries.map((entry) => {
+  let missingBefore = 0
+  const migrations: Migration[] = entries.map((entry, position) => {
     const file = path.join(dir, `${entry.tag}.sql`)
     const prefix = entry.tag.split('_')[0]
     const snapshot = path.join(dir, 'meta', `${prefix}_snapshot.json`)
     let sql: string | undefined
     if (fs.existsSync(file)) sql = fs.readFileSync(file, 'utf8')
-    else problems.push({ message: `journal entry "${entry.tag}" has no SQL file ${entry.tag}.sql: drizzle's migrator stops with "No file … found"`, file: journalFile, line: entry.line, tag: entry.tag, severity: 'error' })
+    else {
+      // drizzle-orm 0.45's readMigrationFiles reads every file before the migrator runs any (docs/research/drizzle-migrator.md).
+      problems.push({
+        message: `journal entry "${entry.tag}" has no SQL file ${entry.tag}.sql: drizzle's migrator reads every SQL file before it applies any, so it throws "No file ${path.basename(dir)}/${entry.tag}.sql found" and applies none of the ${entries.length} migrations`,
+        cause: missingBefore++ === 0 ? `the check applies the ${position} migration(s) before it, to compare what they build with the schema, and stops there` : undefined,
+        file: journalFile,
+        line: entry.line,
+        tag: entry.tag,
+        severity: 'error'
+      })
+    }
     return {
       idx: entry.idx,
       tag: entry.tag,
@@ -217,18 +229,21 @@ function readV1Folder(dir: string, names: string[]): MigrationFolder {
     const snapshot = path.join(dir, name, 'snapshot.json')
     const ts = name.slice(0, 14)
     const when = Date.UTC(+ts.slice(0, 4), +ts.slice(4, 6) - 1, +ts.slice(6, 8), +ts.slice(8, 10), +ts.slice(10, 12), +ts.slice(12, 14))
-    let sql: string | undefined
-    if (fs.existsSync(file)) sql = fs.readFileSync(file, 'utf8')
-    else problems.push({ message: `${name}/ has no migration.sql`, file: path.join(dir, name), tag: name, severity: 'error' })
     entries.push({ idx, when, tag: name, breakpoints: true })
+    // drizzle-orm 1.x's readMigrationFiles keeps only the folders that hold a migration.sql: the others are skipped.
+    if (!fs.existsSync(file)) {
+      problems.push({ message: `${name}/ has no migration.sql: drizzle's migrator skips this folder`, file: path.join(dir, name), tag: name, severity: 'error' })
+      return
+    }
+    const sql = fs.readFileSync(file, 'utf8')
     migrations.push({
       idx,
       tag: name,
       when,
       file,
       sql,
-      hash: sql === undefined ? undefined : hashMigration(sql),
-      statements: sql === undefined ? [] : splitStatements(sql),
+      hash: hashMigration(sql),
+      statements: splitStatements(sql),
       breakpoints: true,
       snapshotFile: fs.existsSync(snapshot) ? snapshot : undefined
     })

@@ -30,6 +30,8 @@ const CONTRIB = new Set([
 ])
 /** Built into every Postgres: nothing to load. */
 const BUILT_IN = new Set(['plpgsql'])
+/** Every extension the embedded Postgres can create. */
+export const EMBEDDED_EXTENSIONS: ReadonlySet<string> = new Set([...CONTRIB, ...BUILT_IN, 'vector'])
 
 function loadExtension(name: string): [string, unknown] {
   if (name === 'vector') {
@@ -63,7 +65,7 @@ export class PgliteProvider implements PostgresProvider {
   }
 
   async availableExtensions(): Promise<Set<string>> {
-    return new Set([...CONTRIB, ...BUILT_IN, 'vector'])
+    return new Set(EMBEDDED_EXTENSIONS)
   }
 
   private async start(): Promise<{ dataDir: Blob; wasmModule: WebAssembly.Module; fsBundle: Blob }> {
