@@ -176,7 +176,7 @@ function resolveTarget(root: string, target: TargetConfig, where: string): Resol
     if (!fs.existsSync(drizzleConfig)) {
       throw new UsageError(`${where}: target "${target.name}": drizzle config not found: ${target.drizzleConfig}`)
     }
-    kit = loadDrizzleConfig(root, drizzleConfig)
+    kit = loadDrizzleConfig(root, drizzleConfig, targetCwd(root, target, drizzleConfig))
     const dialect = kit.dialect
     if (dialect !== 'postgresql') {
       throw new UsageError(
@@ -189,12 +189,7 @@ function resolveTarget(root: string, target: TargetConfig, where: string): Resol
     throw new UsageError(`${where}: target "${target.name}" needs "drizzleConfig", or both "schema" and "migrations"`)
   }
 
-  // drizzle-kit resolves schema and out from the folder it runs in; monorepos run it from the package folder.
-  const cwd = target.cwd
-    ? path.resolve(root, target.cwd)
-    : drizzleConfig
-      ? nearestPackageFolder(path.dirname(drizzleConfig), root)
-      : root
+  const cwd = targetCwd(root, target, drizzleConfig)
   const schemaPatterns = asList(target.schema) ?? asList(kit.schema)
   if (!schemaPatterns || schemaPatterns.length === 0) {
     throw new UsageError(`target "${target.name}": no schema (set "schema" in the drizzle config or the target)`)
@@ -241,6 +236,12 @@ function expandSchema(pattern: string, cwd: string): string[] {
   return [full]
 }
 
+// drizzle-kit resolves schema and out from the folder it runs in; monorepos run it from the package folder.
+function targetCwd(root: string, target: TargetConfig, drizzleConfig: string | undefined): string {
+  if (target.cwd) return path.resolve(root, target.cwd)
+  return drizzleConfig ? nearestPackageFolder(path.dirname(drizzleConfig), root) : root
+}
+
 function nearestPackageFolder(from: string, root: string): string {
   let dir = from
   for (;;) {
@@ -252,10 +253,12 @@ function nearestPackageFolder(from: string, root: string): string {
 }
 
 /**
- * Evaluates a drizzle config. A config that throws only because an environment variable is unset
+ * Evaluates a drizzle config in `cwd`, the folder drizzle-kit runs from: configs compute their paths from
+ * `process.cwd()` (e.g. `relative(process.cwd(), …import.meta.url…)`), so they must see the same folder.
+ * A config that throws only because an environment variable is unset
  * (`if (!process.env.DATABASE_URL) throw …`) is retried with placeholders: the check needs no credentials.
  */
-export function loadDrizzleConfig(root: string, file: string): DrizzleKitConfig {
+export function loadDrizzleConfig(root: string, file: string, cwd: string): DrizzleKitConfig {
   const rel = path.relative(root, file)
   if (file.endsWith('.json')) {
     try {
@@ -265,7 +268,15 @@ export function loadDrizzleConfig(root: string, file: string): DrizzleKitConfig 
     }
   }
   const load = (): DrizzleKitConfig => {
-    const exports = new ModuleLoader({ root, stubMissingPackages: true }).load(file)
+    const previous = process.cwd()
+    process.chdir(cwd)
+    let exports: Record<string, unknown>
+    try {
+      // Loading is synchronous: nothing else runs while the process is in the target's folder.
+      exports = new ModuleLoader({ root, stubMissingPackages: true }).load(file)
+    } finally {
+      process.chdir(previous)
+    }
     const config = (exports.default ?? exports) as DrizzleKitConfig
     if (!config || typeof config !== 'object') throw new UsageError(`${rel}: does not export a config object`, rel)
     return config

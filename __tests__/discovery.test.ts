@@ -1,0 +1,86 @@
+// Finding and resolving targets as drizzle-kit would: configs evaluated in the folder drizzle-kit runs from, one
+// target per schema + migrations folder, schema folders read like drizzle-kit 0.31 reads them, discovery that
+// survives one stale config and finds drizzle.config.<name>.ts.
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { loadConfig } from '../src/config/load-config'
+import { runCheck } from '../src/engine/check'
+import { PgliteProvider } from '../src/postgres/pglite'
+import { tempDir, writeMigrations } from './helpers/project'
+
+const dirs: string[] = []
+const provider = new PgliteProvider()
+afterAll(async () => {
+  await provider.dispose()
+  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true })
+})
+
+function project(prefix: string, files: Record<string, string>): string {
+  const dir = tempDir(prefix)
+  dirs.push(dir)
+  for (const [file, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true })
+    fs.writeFileSync(path.join(dir, file), content)
+  }
+  return dir
+}
+
+const PARENT_SCHEMA = 'import { pgTable, integer } from "drizzle-orm/pg-core";\nexport const parent = pgTable("parent", { id: integer("id").primaryKey() });\n'
+
+/** Runs `fn` with the process in `dir`, as if the CLI had been started there. */
+async function inFolder<T>(dir: string, fn: () => Promise<T>): Promise<T> {
+  const previous = process.cwd()
+  process.chdir(dir)
+  try {
+    return await fn()
+  } finally {
+    process.chdir(previous)
+  }
+}
+
+describe('configs are evaluated in the folder drizzle-kit runs from', () => {
+  const CWD_RELATIVE_CONFIG = [
+    'import { relative } from "node:path";',
+    'import { fileURLToPath } from "node:url";',
+    'export default {',
+    '  schema: relative(process.cwd(), fileURLToPath(new URL("./schema.ts", import.meta.url))),',
+    '  out: relative(process.cwd(), fileURLToPath(new URL("./migrations", import.meta.url))),',
+    '  dialect: "postgresql",',
+    '};',
+    ''
+  ].join('\n')
+
+  test('a config computing paths from process.cwd() and import.meta.url works from the repository root, the package and elsewhere', async () => {
+    const dir = project('cwdcfg-', {
+      'package.json': '{ "name": "r", "private": true }',
+      'packages/db/package.json': '{ "name": "db", "scripts": { "generate": "drizzle-kit generate" } }',
+      'packages/db/drizzle.config.ts': CWD_RELATIVE_CONFIG,
+      'packages/db/schema.ts': PARENT_SCHEMA
+    })
+    await writeMigrations(path.join(dir, 'packages', 'db'), 'migrations', [PARENT_SCHEMA])
+    for (const from of [dir, path.join(dir, 'packages', 'db'), path.dirname(dir)]) {
+      const report = await inFolder(from, async () => {
+        const r = await runCheck({ root: dir, provider })
+        expect(process.cwd()).toBe(from)
+        return r
+      })
+      expect(report.targets.map((t) => [t.name, t.schema, t.migrations])).toEqual([['packages/db', ['packages/db/schema.ts'], 'packages/db/migrations']])
+      expect(report.findings).toEqual([])
+    }
+    // A target's "cwd" is the folder the config sees.
+    fs.writeFileSync(path.join(dir, 'drift-guard.config.json'), JSON.stringify({ targets: [{ name: 'db', drizzleConfig: 'packages/db/drizzle.config.ts', cwd: 'packages' }] }))
+    const config = loadConfig(dir)
+    expect(config.targets[0]).toMatchObject({ cwd: path.join(dir, 'packages'), schemaFiles: [path.join(dir, 'packages', 'db', 'schema.ts')] })
+  })
+
+  test('the process folder is restored when the config throws', () => {
+    const dir = project('cwdthrow-', {
+      'package.json': '{ "private": true }',
+      'db/package.json': '{}',
+      'db/drizzle.config.ts': 'throw new Error("config failed in " + process.cwd());\n'
+    })
+    const before = process.cwd()
+    expect(() => loadConfig(dir)).toThrow(`config failed in ${path.join(dir, 'db')}`)
+    expect(process.cwd()).toBe(before)
+  })
+})
