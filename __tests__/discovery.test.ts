@@ -84,3 +84,54 @@ describe('configs are evaluated in the folder drizzle-kit runs from', () => {
     expect(process.cwd()).toBe(before)
   })
 })
+
+describe('one target per schema and migrations folder', () => {
+  const twoConfigs = (prefix: string, webOut: string): string =>
+    project(prefix, {
+      'package.json': '{ "name": "r", "private": true }',
+      'packages/db/package.json': '{ "name": "db" }',
+      'packages/db/drizzle.config.ts': 'export default { dialect: "postgresql", schema: "./schema.ts", out: "./migrations" };\n',
+      'packages/db/schema.ts': PARENT_SCHEMA,
+      'apps/web/package.json': '{ "name": "web" }',
+      'apps/web/drizzle.config.ts': `export default { dialect: "postgresql", schema: "../../packages/db/schema.ts", out: "${webOut}" };\n`
+    })
+
+  test('two configs for the same schema files and migrations folder are checked once, with a note', async () => {
+    const dir = twoConfigs('samefolder-', '../../packages/db/migrations')
+    await writeMigrations(path.join(dir, 'packages', 'db'), 'migrations', [PARENT_SCHEMA])
+    const report = await runCheck({ root: dir, provider })
+    expect(report.targets.map((t) => [t.name, t.migrations])).toEqual([['apps/web', 'packages/db/migrations']])
+    expect(report.findings).toEqual([])
+    expect(report.notes).toContainEqual(
+      'packages/db/drizzle.config.ts has the same schema files and migrations folder (packages/db/migrations) as target "apps/web": checked once, as "apps/web"'
+    )
+  })
+
+  test('the same schema with its own migrations folder stays a target of its own, and the shared table is reported', async () => {
+    const dir = twoConfigs('ownfolder-', './migrations')
+    await writeMigrations(path.join(dir, 'packages', 'db'), 'migrations', [PARENT_SCHEMA])
+    await writeMigrations(path.join(dir, 'apps', 'web'), 'migrations', [PARENT_SCHEMA])
+    const report = await runCheck({ root: dir, provider })
+    expect(report.targets.map((t) => t.name)).toEqual(['apps/web', 'packages/db'])
+    expect(report.findings.map((f) => [f.kind, f.target, f.table])).toEqual([['cross_target_table', 'apps/web, packages/db', 'parent']])
+  })
+
+  test('targets named in drift-guard.config.json that share a migrations folder but not their databases: no cross_target_table', async () => {
+    const dir = twoConfigs('named-', '../../packages/db/migrations')
+    await writeMigrations(path.join(dir, 'packages', 'db'), 'migrations', [PARENT_SCHEMA])
+    fs.writeFileSync(
+      path.join(dir, 'drift-guard.config.json'),
+      JSON.stringify({
+        targets: [
+          { name: 'web', drizzleConfig: 'apps/web/drizzle.config.ts', databases: ['web'] },
+          { name: 'db', drizzleConfig: 'packages/db/drizzle.config.ts', databases: ['db'] },
+          { name: 'db-again', drizzleConfig: 'packages/db/drizzle.config.ts', databases: ['db'] }
+        ]
+      })
+    )
+    const report = await runCheck({ root: dir, provider })
+    expect(report.targets.map((t) => t.name)).toEqual(['web', 'db'])
+    expect(report.notes).toEqual(['target "db-again" has the same schema files and migrations folder (packages/db/migrations) as target "db": checked once, as "db"'])
+    expect(report.findings).toEqual([])
+  })
+})

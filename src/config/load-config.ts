@@ -119,7 +119,41 @@ function loadConfigFile(root: string, file: string): LoadedConfig {
     names.add(target.name)
     return resolveTarget(root, target, rel)
   })
-  return { root, configFile: file, targets, notes: [] }
+  const unique = withoutDuplicates(targets, root, true)
+  return { root, configFile: file, targets: unique.targets, notes: unique.notes }
+}
+
+/**
+ * Two configs for the same schema files and the same migrations folder (and migrations table) are one target: the
+ * first is kept and the others are noted; checking both would only report every finding twice. Targets named in
+ * drift-guard.config.json must also agree on their databases and severities, since those are the user's.
+ */
+function withoutDuplicates(targets: ResolvedTarget[], root: string, named: boolean): { targets: ResolvedTarget[]; notes: string[] } {
+  const kept = new Map<string, ResolvedTarget>()
+  const notes: string[] = []
+  for (const target of targets) {
+    const key = JSON.stringify([
+      [...target.schemaFiles].sort(),
+      target.migrationsDir,
+      target.migrationsSchema,
+      target.migrationsTable,
+      target.casing ?? null,
+      target.schemaFilter ?? null,
+      target.tablesFilter ?? null,
+      target.extensionsFilters ?? null,
+      named ? [target.databases, target.severity] : null
+    ])
+    const first = kept.get(key)
+    if (!first) {
+      kept.set(key, target)
+      continue
+    }
+    const which = named || !target.drizzleConfig ? `target "${target.name}"` : path.relative(root, target.drizzleConfig)
+    notes.push(
+      `${which} has the same schema files and migrations folder (${path.relative(root, target.migrationsDir) || '.'}) as target "${first.name}": checked once, as "${first.name}"`
+    )
+  }
+  return { targets: [...kept.values()], notes }
 }
 
 /**
@@ -160,7 +194,8 @@ function discoverTargets(root: string): LoadedConfig {
     `No ${DEFAULT_CONFIG_FILE}: discovered ${targets.map((t) => path.relative(root, t.drizzleConfig!)).join(', ')} (one target each). ` +
       `Write ${DEFAULT_CONFIG_FILE} to name the databases (e.g. master + tenants).`
   )
-  return { root, targets, notes }
+  const unique = withoutDuplicates(targets, root, false)
+  return { root, targets: unique.targets, notes: [...notes, ...unique.notes] }
 }
 
 function asList(value: string | string[] | undefined): string[] | undefined {

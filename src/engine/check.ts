@@ -377,14 +377,16 @@ export async function buildSchemaDatabase(
 
 function crossTargetFindings(targets: ResolvedTarget[], schemas: Map<string, LoadedSchema>): Finding[] {
   const out: Finding[] = []
-  const owners = new Map<string, string[]>()
+  const owners = new Map<string, ResolvedTarget[]>()
   for (const target of targets) {
     const schema = schemas.get(target.name)
     if (!schema) continue
-    for (const key of Object.keys(schema.snapshot.tables)) owners.set(key, [...(owners.get(key) ?? []), target.name])
+    for (const key of Object.keys(schema.snapshot.tables)) owners.set(key, [...(owners.get(key) ?? []), target])
   }
-  for (const [key, names] of owners) {
-    if (names.length < 2) continue
+  for (const [key, owning] of owners) {
+    // Targets that apply the same migrations folder create the table once, from the same history.
+    if (new Set(owning.map((t) => `${t.migrationsDir}|${t.migrationsSchema}.${t.migrationsTable}`)).size < 2) continue
+    const names = owning.map((t) => t.name)
     const [schemaName, table] = key.split('.')
     const first = schemas.get(names[0])!.sources.table(schemaName, table)
     out.push({
