@@ -135,3 +135,47 @@ describe('one target per schema and migrations folder', () => {
     expect(report.findings).toEqual([])
   })
 })
+
+describe('schema entries are read as drizzle-kit 0.31 reads them', () => {
+  const table = (name: string): string => `import { pgTable, integer } from "drizzle-orm/pg-core";\nexport const ${name} = pgTable("${name}", { id: integer("id").primaryKey() });\n`
+
+  test('a folder is its own files, not its sub-folders: no false missing_table or snapshot_out_of_date', async () => {
+    const dir = project('folder-', {
+      'package.json': '{ "name": "r", "private": true }',
+      'drizzle.config.ts': 'export default { dialect: "postgresql", schema: "./src/schema", out: "./drizzle" };\n',
+      'src/schema/index.ts': table('users'),
+      'src/schema/legacy/old.ts': table('old_table')
+    })
+    await writeMigrations(dir, 'drizzle', [table('users')])
+    const report = await runCheck({ root: dir, provider })
+    expect(report.targets[0].schema).toEqual(['src/schema/index.ts'])
+    expect(report.findings).toEqual([])
+  })
+
+  test('globs are globs: folders they match stand for their own files, names starting with "." need an explicit "."', () => {
+    const dir = project('globs-', {
+      'package.json': '{ "name": "r", "private": true }',
+      'src/schema/index.ts': table('a'),
+      'src/schema/.hidden.ts': table('b'),
+      'src/schema/types.d.ts': 'export type T = string;\n',
+      'src/schema/legacy/old.ts': table('c'),
+      'src/schema/legacy/deep/older.ts': table('d'),
+      'src/schema/.drafts/draft.ts': table('e'),
+      'src/other.ts': table('f')
+    })
+    fs.mkdirSync(path.join(dir, 'drizzle'))
+    const schemaOf = (schema: string | string[]): string[] => {
+      fs.writeFileSync(path.join(dir, 'drift-guard.config.json'), JSON.stringify({ targets: [{ name: 't', schema, migrations: './drizzle' }] }))
+      return loadConfig(dir).targets[0].schemaFiles.map((f) => path.relative(dir, f))
+    }
+    expect(schemaOf('./src/schema')).toEqual(['src/schema/.hidden.ts', 'src/schema/index.ts'])
+    expect(schemaOf('src/schema/')).toEqual(['src/schema/.hidden.ts', 'src/schema/index.ts'])
+    expect(schemaOf('./src/schema/*.ts')).toEqual(['src/schema/index.ts'])
+    expect(schemaOf('./src/schema/.*.ts')).toEqual(['src/schema/.hidden.ts'])
+    expect(schemaOf('./src/schema/**/*.ts')).toEqual(['src/schema/index.ts', 'src/schema/legacy/deep/older.ts', 'src/schema/legacy/old.ts'])
+    // "src/*" matches the folder src/schema, which stands for its own files.
+    expect(schemaOf('./src/*')).toEqual(['src/other.ts', 'src/schema/.hidden.ts', 'src/schema/index.ts'])
+    expect(schemaOf('./src/{schema/legacy,other.ts}')).toEqual(['src/other.ts', 'src/schema/legacy/old.ts'])
+    expect(schemaOf(['./src/schema/[a-j]*.ts', './src/schema/legacy'])).toEqual(['src/schema/index.ts', 'src/schema/legacy/old.ts'])
+  })
+})

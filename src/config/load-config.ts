@@ -3,7 +3,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { FindingKind, Severity, UsageError } from '../engine/types'
 import { ModuleLoader, ModuleLoadError, describeError } from './module-loader'
-import { glob, hasGlob } from './glob'
+import { drizzleKitSchemaFiles, glob } from './glob'
 import { JsonSyntaxError, parseJson } from './json'
 
 export const DEFAULT_CONFIG_FILE = 'drift-guard.config.json'
@@ -262,13 +262,12 @@ function resolveTarget(root: string, target: TargetConfig, where: string): Resol
   }
 }
 
+/**
+ * The modules drizzle-kit imports for one `schema` entry: globs as glob matches them, a folder as its own files
+ * (not its sub-folders). Other files (README.md, .d.ts) are left out: drizzle-kit gets no tables from them.
+ */
 function expandSchema(pattern: string, cwd: string): string[] {
-  if (hasGlob(pattern)) return glob(pattern, cwd).filter((f) => /\.(ts|tsx|mts|cts|js|mjs|cjs)$/.test(f) && !f.endsWith('.d.ts'))
-  const full = path.resolve(cwd, pattern)
-  if (!fs.existsSync(full)) return []
-  // A folder means every module in it, as drizzle-kit reads it.
-  if (fs.statSync(full).isDirectory()) return glob('**/*.{ts,tsx,mts,cts,js,mjs,cjs}', full).filter((f) => !f.endsWith('.d.ts'))
-  return [full]
+  return drizzleKitSchemaFiles(pattern, cwd).filter((f) => /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/.test(f) && !/\.d\.[mc]?ts$/.test(f))
 }
 
 // drizzle-kit resolves schema and out from the folder it runs in; monorepos run it from the package folder.
