@@ -179,3 +179,68 @@ describe('schema entries are read as drizzle-kit 0.31 reads them', () => {
     expect(schemaOf(['./src/schema/[a-j]*.ts', './src/schema/legacy'])).toEqual(['src/schema/index.ts', 'src/schema/legacy/old.ts'])
   })
 })
+
+describe('discovery', () => {
+  test('one stale config is that target\'s schema_error; the other targets are still checked', async () => {
+    const dir = project('stale-', {
+      'package.json': '{ "name": "r", "private": true }',
+      'packages/db/package.json': '{ "name": "db" }',
+      'packages/db/drizzle.config.ts': 'export default { dialect: "postgresql", schema: "./schema.ts", out: "./migrations" };\n',
+      'packages/db/schema.ts': PARENT_SCHEMA,
+      'packages/auth/package.json': '{ "name": "auth" }',
+      'packages/auth/drizzle.config.ts': 'export default { dialect: "postgresql", schema: "./src/auth-schema.ts", out: "./migrations" };\n'
+    })
+    await writeMigrations(path.join(dir, 'packages', 'db'), 'migrations', [PARENT_SCHEMA])
+    const report = await runCheck({ root: dir, provider })
+    expect(report.targets.map((t) => [t.name, t.databases.map((d) => d.compared)])).toEqual([
+      ['packages/db', [true]],
+      ['packages/auth', []]
+    ])
+    expect(report.findings).toEqual([
+      expect.objectContaining({
+        kind: 'schema_error',
+        severity: 'error',
+        target: 'packages/auth',
+        file: 'packages/auth/drizzle.config.ts',
+        message: 'packages/auth/drizzle.config.ts cannot be checked: schema "./src/auth-schema.ts" matches no file (looked in packages/auth). Set the target\'s "cwd" to the folder drizzle-kit runs from.'
+      })
+    ])
+    expect(report.summary.errors).toBe(1)
+
+    // Named in drift-guard.config.json, the same config is a usage error: the user asked for it.
+    fs.writeFileSync(
+      path.join(dir, 'drift-guard.config.json'),
+      JSON.stringify({ targets: [{ name: 'db', drizzleConfig: 'packages/db/drizzle.config.ts' }, { name: 'auth', drizzleConfig: 'packages/auth/drizzle.config.ts' }] })
+    )
+    await expect(runCheck({ root: dir, provider })).rejects.toMatchObject({ name: 'UsageError', message: expect.stringMatching(/target "auth": schema "\.\/src\/auth-schema\.ts" matches no file/) })
+  })
+
+  test('when every discovered config is stale, the first error is a usage error', () => {
+    const dir = project('allstale-', {
+      'package.json': '{ "name": "r", "private": true }',
+      'drizzle.config.ts': 'export default { dialect: "postgresql", schema: "./schema.ts", out: "./drizzle" };\n',
+      'schema.ts': PARENT_SCHEMA
+    })
+    expect(() => loadConfig(dir)).toThrow(/target "default": migrations folder not found: drizzle/)
+  })
+
+  test('drizzle.config.<name>.ts is discovered next to drizzle.config.ts (drizzle.config.d.ts is not a config)', async () => {
+    const events = 'import { pgTable, integer } from "drizzle-orm/pg-core";\nexport const events = pgTable("events", { id: integer("id").primaryKey() });\n'
+    const dir = project('named-configs-', {
+      'package.json': '{ "name": "r", "private": true }',
+      'drizzle.config.ts': 'export default { dialect: "postgresql", schema: "./schema.ts", out: "./drizzle" };\n',
+      'drizzle.config.events.ts': 'export default { dialect: "postgresql", schema: "./events.ts", out: "./drizzle-events", migrations: { table: "events_migrations" } };\n',
+      'drizzle.config.d.ts': 'export {};\n',
+      'schema.ts': PARENT_SCHEMA,
+      'events.ts': events
+    })
+    await writeMigrations(dir, 'drizzle', [PARENT_SCHEMA])
+    await writeMigrations(dir, 'drizzle-events', [events])
+    const report = await runCheck({ root: dir, provider })
+    expect(report.targets.map((t) => [t.name, t.drizzleConfig, t.migrations])).toEqual([
+      ['events', 'drizzle.config.events.ts', 'drizzle-events'],
+      ['default', 'drizzle.config.ts', 'drizzle']
+    ])
+    expect(report.findings).toEqual([])
+  })
+})

@@ -49,10 +49,20 @@ export interface ResolvedTarget {
   severity: Partial<Record<FindingKind, Severity | 'off'>>
 }
 
+/** A discovered config that cannot be checked (stale paths, throws): reported as that target's error. */
+export interface FailedTarget {
+  name: string
+  /** Absolute path of the drizzle config. */
+  drizzleConfig: string
+  error: UsageError
+}
+
 export interface LoadedConfig {
   root: string
   configFile?: string
   targets: ResolvedTarget[]
+  /** Discovery only: with drift-guard.config.json every target must resolve. */
+  failedTargets?: FailedTarget[]
   notes: string[]
 }
 
@@ -156,13 +166,19 @@ function withoutDuplicates(targets: ResolvedTarget[], root: string, named: boole
   return { targets: [...kept.values()], notes }
 }
 
+const CONFIG_EXTENSIONS = '{ts,mts,cts,js,mjs,cjs,json}'
+
 /**
  * Without a config file: every drizzle config in the repository (drizzle.config.ts, drizzle.*.config.ts,
- * drizzle-*.config.ts…, outside node_modules and build folders) is a target, named after it. Configs for other
- * dialects are skipped with a note.
+ * drizzle-*.config.ts, drizzle.config.*.ts…, outside node_modules and build folders) is a target, named after it.
+ * Configs for other dialects are skipped with a note.
  */
 function discoverTargets(root: string): LoadedConfig {
-  const found = glob('**/drizzle*.config.{ts,mts,cts,js,mjs,cjs,json}', root).map((f) => path.relative(root, f))
+  const candidates = [...glob(`**/drizzle*.config.${CONFIG_EXTENSIONS}`, root), ...glob(`**/drizzle.config.*.${CONFIG_EXTENSIONS}`, root)]
+  const found = [...new Set(candidates)]
+    .filter((f) => !/\.d\.[mc]?ts$/.test(f))
+    .sort()
+    .map((f) => path.relative(root, f))
   if (found.length === 0) {
     throw new UsageError(
       `No ${DEFAULT_CONFIG_FILE} and no drizzle config (drizzle.config.ts, drizzle.*.config.ts) in ${root}. ` +
@@ -171,10 +187,11 @@ function discoverTargets(root: string): LoadedConfig {
   }
   const notes: string[] = []
   const targets: ResolvedTarget[] = []
+  const failedTargets: FailedTarget[] = []
   const used = new Set<string>()
   for (const file of found) {
     const base = path.basename(file)
-    const middle = /^drizzle[.-]([\w-]+)\.config\./.exec(base)?.[1]
+    const middle = (/^drizzle[.-]([\w.-]+?)\.config\./.exec(base) ?? /^drizzle\.config\.([\w.-]+)\.\w+$/.exec(base))?.[1]
     const folder = path.dirname(file) === '.' ? '' : path.dirname(file).split(path.sep).join('/')
     let name = middle ? (folder ? `${folder}:${middle}` : middle) : folder || 'default'
     for (let i = 2; used.has(name); i++) name = `${name}-${i}`
@@ -186,16 +203,23 @@ function discoverTargets(root: string): LoadedConfig {
         notes.push(`skipped ${file}: ${error.message.replace(/^[^:]*: /, '')}`)
         continue
       }
+      // Nobody chose this config: one stale config (a schema file since moved) must not stop the others' check.
+      if (error instanceof UsageError) {
+        failedTargets.push({ name, drizzleConfig: path.resolve(root, file), error })
+        continue
+      }
       throw error
     }
   }
+  // Nothing left to check: the first failure is the answer, as it was before any target was checked.
+  if (targets.length === 0 && failedTargets.length > 0) throw failedTargets[0].error
   if (targets.length === 0) throw new UsageError(`No PostgreSQL drizzle config in ${root} (${notes.join('; ')})`)
   notes.unshift(
     `No ${DEFAULT_CONFIG_FILE}: discovered ${targets.map((t) => path.relative(root, t.drizzleConfig!)).join(', ')} (one target each). ` +
       `Write ${DEFAULT_CONFIG_FILE} to name the databases (e.g. master + tenants).`
   )
   const unique = withoutDuplicates(targets, root, false)
-  return { root, targets: unique.targets, notes: [...notes, ...unique.notes] }
+  return { root, targets: unique.targets, failedTargets, notes: [...notes, ...unique.notes] }
 }
 
 function asList(value: string | string[] | undefined): string[] | undefined {

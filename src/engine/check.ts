@@ -1,7 +1,7 @@
 // The drift check: load -> provision -> migrate -> introspect -> diff -> report. Knows nothing of GitHub.
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { LoadedConfig, ResolvedTarget, loadConfig } from '../config/load-config'
+import { DEFAULT_CONFIG_FILE, FailedTarget, LoadedConfig, ResolvedTarget, loadConfig } from '../config/load-config'
 import { SchemaDifference, diffSchemas } from '../diff/diff-schemas'
 import { explainDifference } from '../diff/explain'
 import { SnapshotFile, compareSnapshots, identifierCollisions, readSnapshots } from '../diff/snapshot'
@@ -129,6 +129,11 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
     }
     targets.push(p.result)
   }
+  for (const failed of config.failedTargets ?? []) {
+    const { result, finding } = failedTargetResult(failed, root)
+    targets.push(result)
+    findings.push(finding)
+  }
 
   findings.push(...crossTargetFindings(config.targets, schemas))
   findings.sort(
@@ -154,6 +159,35 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
     summary,
     notes,
     timings: Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)]))
+  }
+}
+
+/** A discovered config that could not be resolved: its own error, so that the other targets are still checked. */
+function failedTargetResult(failed: FailedTarget, root: string): { result: TargetResult; finding: Finding } {
+  const config = path.relative(root, failed.drizzleConfig)
+  const reason = failed.error.message.replace(`target "${failed.name}": `, '')
+  return {
+    result: {
+      name: failed.name,
+      drizzleConfig: config,
+      schema: [],
+      migrations: '',
+      migrationsFormat: 'journal',
+      migrationsTable: '',
+      databases: [],
+      declared: { tables: 0, columns: 0, enums: 0, indexes: 0 },
+      notes: ['not checked: its drizzle config cannot be resolved']
+    },
+    finding: {
+      kind: 'schema_error',
+      severity: 'error',
+      target: failed.name,
+      file: failed.error.file ?? config,
+      ...(failed.error.line ? { line: failed.error.line } : {}),
+      message: `${config} cannot be checked: ${reason}`,
+      cause: `found by discovery (no ${DEFAULT_CONFIG_FILE}); the other targets were checked`,
+      fix: `Fix or delete ${config}, or write ${DEFAULT_CONFIG_FILE} naming the targets to check`
+    }
   }
 }
 
