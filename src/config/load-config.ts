@@ -3,7 +3,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { FindingKind, Severity, UsageError } from '../engine/types'
 import { ModuleLoader, ModuleLoadError, describeError } from './module-loader'
-import { glob, hasGlob } from './glob'
+import { drizzleKitSchemaFiles, glob } from './glob'
 import { JsonSyntaxError, parseJson } from './json'
 
 export const DEFAULT_CONFIG_FILE = 'drift-guard.config.json'
@@ -51,10 +51,20 @@ export interface ResolvedTarget {
   severity: Partial<Record<FindingKind, Severity | 'off'>>
 }
 
+/** A discovered config that cannot be checked (stale paths, throws): reported as that target's error. */
+export interface FailedTarget {
+  name: string
+  /** Absolute path of the drizzle config. */
+  drizzleConfig: string
+  error: UsageError
+}
+
 export interface LoadedConfig {
   root: string
   configFile?: string
   targets: ResolvedTarget[]
+  /** Discovery only: with drift-guard.config.json every target must resolve. */
+  failedTargets?: FailedTarget[]
   notes: string[]
 }
 
@@ -121,16 +131,56 @@ function loadConfigFile(root: string, file: string): LoadedConfig {
     names.add(target.name)
     return resolveTarget(root, target, rel)
   })
-  return { root, configFile: file, targets, notes: [] }
+  const unique = withoutDuplicates(targets, root, true)
+  return { root, configFile: file, targets: unique.targets, notes: unique.notes }
 }
 
 /**
+ * Two configs for the same schema files and the same migrations folder (and migrations table) are one target: the
+ * first is kept and the others are noted; checking both would only report every finding twice. Targets named in
+ * drift-guard.config.json must also agree on their databases and severities, since those are the user's.
+ */
+function withoutDuplicates(targets: ResolvedTarget[], root: string, named: boolean): { targets: ResolvedTarget[]; notes: string[] } {
+  const kept = new Map<string, ResolvedTarget>()
+  const notes: string[] = []
+  for (const target of targets) {
+    const key = JSON.stringify([
+      [...target.schemaFiles].sort(),
+      target.migrationsDir,
+      target.migrationsSchema,
+      target.migrationsTable,
+      target.casing ?? null,
+      target.schemaFilter ?? null,
+      target.tablesFilter ?? null,
+      target.extensionsFilters ?? null,
+      named ? [target.databases, target.severity] : null
+    ])
+    const first = kept.get(key)
+    if (!first) {
+      kept.set(key, target)
+      continue
+    }
+    const which = named || !target.drizzleConfig ? `target "${target.name}"` : path.relative(root, target.drizzleConfig)
+    notes.push(
+      `${which} has the same schema files and migrations folder (${path.relative(root, target.migrationsDir) || '.'}) as target "${first.name}": checked once, as "${first.name}"`
+    )
+  }
+  return { targets: [...kept.values()], notes }
+}
+
+const CONFIG_EXTENSIONS = '{ts,mts,cts,js,mjs,cjs,json}'
+
+/**
  * Without a config file: every drizzle config in the repository (drizzle.config.ts, drizzle.*.config.ts,
- * drizzle-*.config.ts…, outside node_modules and build folders) is a target, named after it. Configs for other
- * dialects are skipped with a note.
+ * drizzle-*.config.ts, drizzle.config.*.ts…, outside node_modules and build folders) is a target, named after it.
+ * Configs for other dialects are skipped with a note.
  */
 function discoverTargets(root: string): LoadedConfig {
-  const found = glob('**/drizzle*.config.{ts,mts,cts,js,mjs,cjs,json}', root).map((f) => path.relative(root, f))
+  const candidates = [...glob(`**/drizzle*.config.${CONFIG_EXTENSIONS}`, root), ...glob(`**/drizzle.config.*.${CONFIG_EXTENSIONS}`, root)]
+  const found = [...new Set(candidates)]
+    .filter((f) => !/\.d\.[mc]?ts$/.test(f))
+    .sort()
+    .map((f) => path.relative(root, f))
   if (found.length === 0) {
     throw new UsageError(
       `No ${DEFAULT_CONFIG_FILE} and no drizzle config (drizzle.config.ts, drizzle.*.config.ts) in ${root}. ` +
@@ -139,10 +189,11 @@ function discoverTargets(root: string): LoadedConfig {
   }
   const notes: string[] = []
   const targets: ResolvedTarget[] = []
+  const failedTargets: FailedTarget[] = []
   const used = new Set<string>()
   for (const file of found) {
     const base = path.basename(file)
-    const middle = /^drizzle[.-]([\w-]+)\.config\./.exec(base)?.[1]
+    const middle = (/^drizzle[.-]([\w.-]+?)\.config\./.exec(base) ?? /^drizzle\.config\.([\w.-]+)\.\w+$/.exec(base))?.[1]
     const folder = path.dirname(file) === '.' ? '' : path.dirname(file).split(path.sep).join('/')
     let name = middle ? (folder ? `${folder}:${middle}` : middle) : folder || 'default'
     for (let i = 2; used.has(name); i++) name = `${name}-${i}`
@@ -154,15 +205,23 @@ function discoverTargets(root: string): LoadedConfig {
         notes.push(`skipped ${file}: ${error.message.replace(/^[^:]*: /, '')}`)
         continue
       }
+      // Nobody chose this config: one stale config (a schema file since moved) must not stop the others' check.
+      if (error instanceof UsageError) {
+        failedTargets.push({ name, drizzleConfig: path.resolve(root, file), error })
+        continue
+      }
       throw error
     }
   }
+  // Nothing left to check: the first failure is the answer, as it was before any target was checked.
+  if (targets.length === 0 && failedTargets.length > 0) throw failedTargets[0].error
   if (targets.length === 0) throw new UsageError(`No PostgreSQL drizzle config in ${root} (${notes.join('; ')})`)
   notes.unshift(
     `No ${DEFAULT_CONFIG_FILE}: discovered ${targets.map((t) => path.relative(root, t.drizzleConfig!)).join(', ')} (one target each). ` +
       `Write ${DEFAULT_CONFIG_FILE} to name the databases (e.g. master + tenants).`
   )
-  return { root, targets, notes }
+  const unique = withoutDuplicates(targets, root, false)
+  return { root, targets: unique.targets, failedTargets, notes: [...notes, ...unique.notes] }
 }
 
 function asList(value: string | string[] | undefined): string[] | undefined {
@@ -178,7 +237,7 @@ function resolveTarget(root: string, target: TargetConfig, where: string): Resol
     if (!fs.existsSync(drizzleConfig)) {
       throw new UsageError(`${where}: target "${target.name}": drizzle config not found: ${target.drizzleConfig}`)
     }
-    kit = loadDrizzleConfig(root, drizzleConfig)
+    kit = loadDrizzleConfig(root, drizzleConfig, targetCwd(root, target, drizzleConfig))
     const dialect = kit.dialect
     if (dialect !== 'postgresql') {
       throw new UsageError(
@@ -191,12 +250,7 @@ function resolveTarget(root: string, target: TargetConfig, where: string): Resol
     throw new UsageError(`${where}: target "${target.name}" needs "drizzleConfig", or both "schema" and "migrations"`)
   }
 
-  // drizzle-kit resolves schema and out from the folder it runs in; monorepos run it from the package folder.
-  const cwd = target.cwd
-    ? path.resolve(root, target.cwd)
-    : drizzleConfig
-      ? nearestPackageFolder(path.dirname(drizzleConfig), root)
-      : root
+  const cwd = targetCwd(root, target, drizzleConfig)
   const schemaPatterns = asList(target.schema) ?? asList(kit.schema)
   if (!schemaPatterns || schemaPatterns.length === 0) {
     throw new UsageError(`target "${target.name}": no schema (set "schema" in the drizzle config or the target)`)
@@ -235,13 +289,18 @@ function resolveTarget(root: string, target: TargetConfig, where: string): Resol
   }
 }
 
+/**
+ * The modules drizzle-kit imports for one `schema` entry: globs as glob matches them, a folder as its own files
+ * (not its sub-folders). Other files (README.md, .d.ts) are left out: drizzle-kit gets no tables from them.
+ */
 function expandSchema(pattern: string, cwd: string): string[] {
-  if (hasGlob(pattern)) return glob(pattern, cwd).filter((f) => /\.(ts|tsx|mts|cts|js|mjs|cjs)$/.test(f) && !f.endsWith('.d.ts'))
-  const full = path.resolve(cwd, pattern)
-  if (!fs.existsSync(full)) return []
-  // A folder means every module in it, as drizzle-kit reads it.
-  if (fs.statSync(full).isDirectory()) return glob('**/*.{ts,tsx,mts,cts,js,mjs,cjs}', full).filter((f) => !f.endsWith('.d.ts'))
-  return [full]
+  return drizzleKitSchemaFiles(pattern, cwd).filter((f) => /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/.test(f) && !/\.d\.[mc]?ts$/.test(f))
+}
+
+// drizzle-kit resolves schema and out from the folder it runs in; monorepos run it from the package folder.
+function targetCwd(root: string, target: TargetConfig, drizzleConfig: string | undefined): string {
+  if (target.cwd) return path.resolve(root, target.cwd)
+  return drizzleConfig ? nearestPackageFolder(path.dirname(drizzleConfig), root) : root
 }
 
 function nearestPackageFolder(from: string, root: string): string {
@@ -255,10 +314,12 @@ function nearestPackageFolder(from: string, root: string): string {
 }
 
 /**
- * Evaluates a drizzle config. A config that throws only because an environment variable is unset
+ * Evaluates a drizzle config in `cwd`, the folder drizzle-kit runs from: configs compute their paths from
+ * `process.cwd()` (e.g. `relative(process.cwd(), …import.meta.url…)`), so they must see the same folder.
+ * A config that throws only because an environment variable is unset
  * (`if (!process.env.DATABASE_URL) throw …`) is retried with placeholders: the check needs no credentials.
  */
-export function loadDrizzleConfig(root: string, file: string): DrizzleKitConfig {
+export function loadDrizzleConfig(root: string, file: string, cwd: string): DrizzleKitConfig {
   const rel = path.relative(root, file)
   if (file.endsWith('.json')) {
     try {
@@ -268,7 +329,15 @@ export function loadDrizzleConfig(root: string, file: string): DrizzleKitConfig 
     }
   }
   const load = (): DrizzleKitConfig => {
-    const exports = new ModuleLoader({ root, stubMissingPackages: true }).load(file)
+    const previous = process.cwd()
+    process.chdir(cwd)
+    let exports: Record<string, unknown>
+    try {
+      // Loading is synchronous: nothing else runs while the process is in the target's folder.
+      exports = new ModuleLoader({ root, stubMissingPackages: true }).load(file)
+    } finally {
+      process.chdir(previous)
+    }
     const config = (exports.default ?? exports) as DrizzleKitConfig
     if (!config || typeof config !== 'object') throw new UsageError(`${rel}: does not export a config object`, rel)
     return config

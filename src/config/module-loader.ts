@@ -7,6 +7,7 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import Module, { builtinModules, createRequire } from 'node:module'
+import { pathToFileURL } from 'node:url'
 import * as vm from 'node:vm'
 import { transform } from 'sucrase'
 import { UsageError } from '../engine/types'
@@ -134,7 +135,7 @@ export class ModuleLoader {
       )
     }
     // import.meta only exists in ESM; configs use it for __dirname-like paths.
-    code = code.replace(/\bimport\.meta\.url\b/g, JSON.stringify(`file://${file}`))
+    code = code.replace(/\bimport\.meta\.url\b/g, JSON.stringify(pathToFileURL(file).href))
     code = code.replace(/\bimport\.meta\.dirname\b/g, JSON.stringify(path.dirname(file)))
     code = code.replace(/\bimport\.meta\.filename\b/g, JSON.stringify(file))
 

@@ -59,6 +59,8 @@ export async function runAudit(options: AuditOptions): Promise<Report> {
   const log = options.log ?? (() => undefined)
   const live = options.live ?? DEFAULT_LIVE_OPTIONS
   const config = loadConfig(options.root, options.config)
+  // An audit reads live databases by target: a discovered config that cannot be resolved stays a usage error here.
+  if (config.failedTargets?.length) throw config.failedTargets[0].error
   const root = config.root
   const tenantTarget =
     options.tenantTarget ??

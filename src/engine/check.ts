@@ -1,7 +1,7 @@
 // The drift check: load -> provision -> migrate -> introspect -> diff -> report. Knows nothing of GitHub.
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { LoadedConfig, ResolvedTarget, loadConfig } from '../config/load-config'
+import { DEFAULT_CONFIG_FILE, FailedTarget, LoadedConfig, ResolvedTarget, loadConfig } from '../config/load-config'
 import { SchemaDifference, diffSchemas } from '../diff/diff-schemas'
 import { explainDifference } from '../diff/explain'
 import { SnapshotFile, compareSnapshots, identifierCollisions, readSnapshots } from '../diff/snapshot'
@@ -130,6 +130,11 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
     }
     targets.push(p.result)
   }
+  for (const failed of config.failedTargets ?? []) {
+    const { result, finding } = failedTargetResult(failed, root)
+    targets.push(result)
+    findings.push(finding)
+  }
 
   findings.push(...crossTargetFindings(config.targets, schemas))
   findings.sort(
@@ -155,6 +160,35 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
     summary,
     notes,
     timings: Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)]))
+  }
+}
+
+/** A discovered config that could not be resolved: its own error, so that the other targets are still checked. */
+function failedTargetResult(failed: FailedTarget, root: string): { result: TargetResult; finding: Finding } {
+  const config = path.relative(root, failed.drizzleConfig)
+  const reason = failed.error.message.replace(`target "${failed.name}": `, '')
+  return {
+    result: {
+      name: failed.name,
+      drizzleConfig: config,
+      schema: [],
+      migrations: '',
+      migrationsFormat: 'journal',
+      migrationsTable: '',
+      databases: [],
+      declared: { tables: 0, columns: 0, enums: 0, indexes: 0 },
+      notes: ['not checked: its drizzle config cannot be resolved']
+    },
+    finding: {
+      kind: 'schema_error',
+      severity: 'error',
+      target: failed.name,
+      file: failed.error.file ?? config,
+      ...(failed.error.line ? { line: failed.error.line } : {}),
+      message: `${config} cannot be checked: ${reason}`,
+      cause: `found by discovery (no ${DEFAULT_CONFIG_FILE}); the other targets were checked`,
+      fix: `Fix or delete ${config}, or write ${DEFAULT_CONFIG_FILE} naming the targets to check`
+    }
   }
 }
 
@@ -388,14 +422,16 @@ export async function buildSchemaDatabase(
 
 function crossTargetFindings(targets: ResolvedTarget[], schemas: Map<string, LoadedSchema>): Finding[] {
   const out: Finding[] = []
-  const owners = new Map<string, string[]>()
+  const owners = new Map<string, ResolvedTarget[]>()
   for (const target of targets) {
     const schema = schemas.get(target.name)
     if (!schema) continue
-    for (const key of Object.keys(schema.snapshot.tables)) owners.set(key, [...(owners.get(key) ?? []), target.name])
+    for (const key of Object.keys(schema.snapshot.tables)) owners.set(key, [...(owners.get(key) ?? []), target])
   }
-  for (const [key, names] of owners) {
-    if (names.length < 2) continue
+  for (const [key, owning] of owners) {
+    // Targets that apply the same migrations folder create the table once, from the same history.
+    if (new Set(owning.map((t) => `${t.migrationsDir}|${t.migrationsSchema}.${t.migrationsTable}`)).size < 2) continue
+    const names = owning.map((t) => t.name)
     const [schemaName, table] = key.split('.')
     const first = schemas.get(names[0])!.sources.table(schemaName, table)
     out.push({

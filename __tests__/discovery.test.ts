@@ -1,0 +1,246 @@
+// Finding and resolving targets as drizzle-kit would: configs evaluated in the folder drizzle-kit runs from, one
+// target per schema + migrations folder, schema folders read like drizzle-kit 0.31 reads them, discovery that
+// survives one stale config and finds drizzle.config.<name>.ts.
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { loadConfig } from '../src/config/load-config'
+import { runCheck } from '../src/engine/check'
+import { PgliteProvider } from '../src/postgres/pglite'
+import { tempDir, writeMigrations } from './helpers/project'
+
+const dirs: string[] = []
+const provider = new PgliteProvider()
+afterAll(async () => {
+  await provider.dispose()
+  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true })
+})
+
+function project(prefix: string, files: Record<string, string>): string {
+  const dir = tempDir(prefix)
+  dirs.push(dir)
+  for (const [file, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true })
+    fs.writeFileSync(path.join(dir, file), content)
+  }
+  return dir
+}
+
+const PARENT_SCHEMA = 'import { pgTable, integer } from "drizzle-orm/pg-core";\nexport const parent = pgTable("parent", { id: integer("id").primaryKey() });\n'
+
+/** Runs `fn` with the process in `dir`, as if the CLI had been started there. */
+async function inFolder<T>(dir: string, fn: () => Promise<T>): Promise<T> {
+  const previous = process.cwd()
+  process.chdir(dir)
+  try {
+    return await fn()
+  } finally {
+    process.chdir(previous)
+  }
+}
+
+describe('configs are evaluated in the folder drizzle-kit runs from', () => {
+  const CWD_RELATIVE_CONFIG = [
+    'import { relative } from "node:path";',
+    'import { fileURLToPath } from "node:url";',
+    'export default {',
+    '  schema: relative(process.cwd(), fileURLToPath(new URL("./schema.ts", import.meta.url))),',
+    '  out: relative(process.cwd(), fileURLToPath(new URL("./migrations", import.meta.url))),',
+    '  dialect: "postgresql",',
+    '};',
+    ''
+  ].join('\n')
+
+  test('a config computing paths from process.cwd() and import.meta.url works from the repository root, the package and elsewhere', async () => {
+    const dir = project('cwdcfg-', {
+      'package.json': '{ "name": "r", "private": true }',
+      'packages/db/package.json': '{ "name": "db", "scripts": { "generate": "drizzle-kit generate" } }',
+      'packages/db/drizzle.config.ts': CWD_RELATIVE_CONFIG,
+      'packages/db/schema.ts': PARENT_SCHEMA
+    })
+    await writeMigrations(path.join(dir, 'packages', 'db'), 'migrations', [PARENT_SCHEMA])
+    for (const from of [dir, path.join(dir, 'packages', 'db'), path.dirname(dir)]) {
+      const report = await inFolder(from, async () => {
+        const r = await runCheck({ root: dir, provider })
+        expect(process.cwd()).toBe(from)
+        return r
+      })
+      expect(report.targets.map((t) => [t.name, t.schema, t.migrations])).toEqual([['packages/db', ['packages/db/schema.ts'], 'packages/db/migrations']])
+      expect(report.findings).toEqual([])
+    }
+    // A target's "cwd" is the folder the config sees.
+    fs.writeFileSync(path.join(dir, 'drift-guard.config.json'), JSON.stringify({ targets: [{ name: 'db', drizzleConfig: 'packages/db/drizzle.config.ts', cwd: 'packages' }] }))
+    const config = loadConfig(dir)
+    expect(config.targets[0]).toMatchObject({ cwd: path.join(dir, 'packages'), schemaFiles: [path.join(dir, 'packages', 'db', 'schema.ts')] })
+  })
+
+  test('the process folder is restored when the config throws', () => {
+    const dir = project('cwdthrow-', {
+      'package.json': '{ "private": true }',
+      'db/package.json': '{}',
+      'db/drizzle.config.ts': 'throw new Error("config failed in " + process.cwd());\n'
+    })
+    const before = process.cwd()
+    expect(() => loadConfig(dir)).toThrow(`config failed in ${path.join(dir, 'db')}`)
+    expect(process.cwd()).toBe(before)
+  })
+})
+
+describe('one target per schema and migrations folder', () => {
+  const twoConfigs = (prefix: string, webOut: string): string =>
+    project(prefix, {
+      'package.json': '{ "name": "r", "private": true }',
+      'packages/db/package.json': '{ "name": "db" }',
+      'packages/db/drizzle.config.ts': 'export default { dialect: "postgresql", schema: "./schema.ts", out: "./migrations" };\n',
+      'packages/db/schema.ts': PARENT_SCHEMA,
+      'apps/web/package.json': '{ "name": "web" }',
+      'apps/web/drizzle.config.ts': `export default { dialect: "postgresql", schema: "../../packages/db/schema.ts", out: "${webOut}" };\n`
+    })
+
+  test('two configs for the same schema files and migrations folder are checked once, with a note', async () => {
+    const dir = twoConfigs('samefolder-', '../../packages/db/migrations')
+    await writeMigrations(path.join(dir, 'packages', 'db'), 'migrations', [PARENT_SCHEMA])
+    const report = await runCheck({ root: dir, provider })
+    expect(report.targets.map((t) => [t.name, t.migrations])).toEqual([['apps/web', 'packages/db/migrations']])
+    expect(report.findings).toEqual([])
+    expect(report.notes).toContainEqual(
+      'packages/db/drizzle.config.ts has the same schema files and migrations folder (packages/db/migrations) as target "apps/web": checked once, as "apps/web"'
+    )
+  })
+
+  test('the same schema with its own migrations folder stays a target of its own, and the shared table is reported', async () => {
+    const dir = twoConfigs('ownfolder-', './migrations')
+    await writeMigrations(path.join(dir, 'packages', 'db'), 'migrations', [PARENT_SCHEMA])
+    await writeMigrations(path.join(dir, 'apps', 'web'), 'migrations', [PARENT_SCHEMA])
+    const report = await runCheck({ root: dir, provider })
+    expect(report.targets.map((t) => t.name)).toEqual(['apps/web', 'packages/db'])
+    expect(report.findings.map((f) => [f.kind, f.target, f.table])).toEqual([['cross_target_table', 'apps/web, packages/db', 'parent']])
+  })
+
+  test('targets named in drift-guard.config.json that share a migrations folder but not their databases: no cross_target_table', async () => {
+    const dir = twoConfigs('named-', '../../packages/db/migrations')
+    await writeMigrations(path.join(dir, 'packages', 'db'), 'migrations', [PARENT_SCHEMA])
+    fs.writeFileSync(
+      path.join(dir, 'drift-guard.config.json'),
+      JSON.stringify({
+        targets: [
+          { name: 'web', drizzleConfig: 'apps/web/drizzle.config.ts', databases: ['web'] },
+          { name: 'db', drizzleConfig: 'packages/db/drizzle.config.ts', databases: ['db'] },
+          { name: 'db-again', drizzleConfig: 'packages/db/drizzle.config.ts', databases: ['db'] }
+        ]
+      })
+    )
+    const report = await runCheck({ root: dir, provider })
+    expect(report.targets.map((t) => t.name)).toEqual(['web', 'db'])
+    expect(report.notes).toEqual(['target "db-again" has the same schema files and migrations folder (packages/db/migrations) as target "db": checked once, as "db"'])
+    expect(report.findings).toEqual([])
+  })
+})
+
+describe('schema entries are read as drizzle-kit 0.31 reads them', () => {
+  const table = (name: string): string => `import { pgTable, integer } from "drizzle-orm/pg-core";\nexport const ${name} = pgTable("${name}", { id: integer("id").primaryKey() });\n`
+
+  test('a folder is its own files, not its sub-folders: no false missing_table or snapshot_out_of_date', async () => {
+    const dir = project('folder-', {
+      'package.json': '{ "name": "r", "private": true }',
+      'drizzle.config.ts': 'export default { dialect: "postgresql", schema: "./src/schema", out: "./drizzle" };\n',
+      'src/schema/index.ts': table('users'),
+      'src/schema/legacy/old.ts': table('old_table')
+    })
+    await writeMigrations(dir, 'drizzle', [table('users')])
+    const report = await runCheck({ root: dir, provider })
+    expect(report.targets[0].schema).toEqual(['src/schema/index.ts'])
+    expect(report.findings).toEqual([])
+  })
+
+  test('globs are globs: folders they match stand for their own files, names starting with "." need an explicit "."', () => {
+    const dir = project('globs-', {
+      'package.json': '{ "name": "r", "private": true }',
+      'src/schema/index.ts': table('a'),
+      'src/schema/.hidden.ts': table('b'),
+      'src/schema/types.d.ts': 'export type T = string;\n',
+      'src/schema/legacy/old.ts': table('c'),
+      'src/schema/legacy/deep/older.ts': table('d'),
+      'src/schema/.drafts/draft.ts': table('e'),
+      'src/other.ts': table('f')
+    })
+    fs.mkdirSync(path.join(dir, 'drizzle'))
+    const schemaOf = (schema: string | string[]): string[] => {
+      fs.writeFileSync(path.join(dir, 'drift-guard.config.json'), JSON.stringify({ targets: [{ name: 't', schema, migrations: './drizzle' }] }))
+      return loadConfig(dir).targets[0].schemaFiles.map((f) => path.relative(dir, f))
+    }
+    expect(schemaOf('./src/schema')).toEqual(['src/schema/.hidden.ts', 'src/schema/index.ts'])
+    expect(schemaOf('src/schema/')).toEqual(['src/schema/.hidden.ts', 'src/schema/index.ts'])
+    expect(schemaOf('./src/schema/*.ts')).toEqual(['src/schema/index.ts'])
+    expect(schemaOf('./src/schema/.*.ts')).toEqual(['src/schema/.hidden.ts'])
+    expect(schemaOf('./src/schema/**/*.ts')).toEqual(['src/schema/index.ts', 'src/schema/legacy/deep/older.ts', 'src/schema/legacy/old.ts'])
+    // "src/*" matches the folder src/schema, which stands for its own files.
+    expect(schemaOf('./src/*')).toEqual(['src/other.ts', 'src/schema/.hidden.ts', 'src/schema/index.ts'])
+    expect(schemaOf('./src/{schema/legacy,other.ts}')).toEqual(['src/other.ts', 'src/schema/legacy/old.ts'])
+    expect(schemaOf(['./src/schema/[a-j]*.ts', './src/schema/legacy'])).toEqual(['src/schema/index.ts', 'src/schema/legacy/old.ts'])
+  })
+})
+
+describe('discovery', () => {
+  test('one stale config is that target\'s schema_error; the other targets are still checked', async () => {
+    const dir = project('stale-', {
+      'package.json': '{ "name": "r", "private": true }',
+      'packages/db/package.json': '{ "name": "db" }',
+      'packages/db/drizzle.config.ts': 'export default { dialect: "postgresql", schema: "./schema.ts", out: "./migrations" };\n',
+      'packages/db/schema.ts': PARENT_SCHEMA,
+      'packages/auth/package.json': '{ "name": "auth" }',
+      'packages/auth/drizzle.config.ts': 'export default { dialect: "postgresql", schema: "./src/auth-schema.ts", out: "./migrations" };\n'
+    })
+    await writeMigrations(path.join(dir, 'packages', 'db'), 'migrations', [PARENT_SCHEMA])
+    const report = await runCheck({ root: dir, provider })
+    expect(report.targets.map((t) => [t.name, t.databases.map((d) => d.compared)])).toEqual([
+      ['packages/db', [true]],
+      ['packages/auth', []]
+    ])
+    expect(report.findings).toEqual([
+      expect.objectContaining({
+        kind: 'schema_error',
+        severity: 'error',
+        target: 'packages/auth',
+        file: 'packages/auth/drizzle.config.ts',
+        message: 'packages/auth/drizzle.config.ts cannot be checked: schema "./src/auth-schema.ts" matches no file (looked in packages/auth). Set the target\'s "cwd" to the folder drizzle-kit runs from.'
+      })
+    ])
+    expect(report.summary.errors).toBe(1)
+
+    // Named in drift-guard.config.json, the same config is a usage error: the user asked for it.
+    fs.writeFileSync(
+      path.join(dir, 'drift-guard.config.json'),
+      JSON.stringify({ targets: [{ name: 'db', drizzleConfig: 'packages/db/drizzle.config.ts' }, { name: 'auth', drizzleConfig: 'packages/auth/drizzle.config.ts' }] })
+    )
+    await expect(runCheck({ root: dir, provider })).rejects.toMatchObject({ name: 'UsageError', message: expect.stringMatching(/target "auth": schema "\.\/src\/auth-schema\.ts" matches no file/) })
+  })
+
+  test('when every discovered config is stale, the first error is a usage error', () => {
+    const dir = project('allstale-', {
+      'package.json': '{ "name": "r", "private": true }',
+      'drizzle.config.ts': 'export default { dialect: "postgresql", schema: "./schema.ts", out: "./drizzle" };\n',
+      'schema.ts': PARENT_SCHEMA
+    })
+    expect(() => loadConfig(dir)).toThrow(/target "default": migrations folder not found: drizzle/)
+  })
+
+  test('drizzle.config.<name>.ts is discovered next to drizzle.config.ts (drizzle.config.d.ts is not a config)', async () => {
+    const events = 'import { pgTable, integer } from "drizzle-orm/pg-core";\nexport const events = pgTable("events", { id: integer("id").primaryKey() });\n'
+    const dir = project('named-configs-', {
+      'package.json': '{ "name": "r", "private": true }',
+      'drizzle.config.ts': 'export default { dialect: "postgresql", schema: "./schema.ts", out: "./drizzle" };\n',
+      'drizzle.config.events.ts': 'export default { dialect: "postgresql", schema: "./events.ts", out: "./drizzle-events", migrations: { table: "events_migrations" } };\n',
+      'drizzle.config.d.ts': 'export {};\n',
+      'schema.ts': PARENT_SCHEMA,
+      'events.ts': events
+    })
+    await writeMigrations(dir, 'drizzle', [PARENT_SCHEMA])
+    await writeMigrations(dir, 'drizzle-events', [events])
+    const report = await runCheck({ root: dir, provider })
+    expect(report.targets.map((t) => [t.name, t.drizzleConfig, t.migrations])).toEqual([
+      ['events', 'drizzle.config.events.ts', 'drizzle-events'],
+      ['default', 'drizzle.config.ts', 'drizzle']
+    ])
+    expect(report.findings).toEqual([])
+  })
+})
