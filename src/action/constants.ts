@@ -16,7 +16,10 @@ export enum Inputs {
   TenantsPattern = 'tenants-pattern',
   TenantUrlTemplate = 'tenant-url-template',
   Shard = 'shard',
-  Concurrency = 'concurrency'
+  Concurrency = 'concurrency',
+  StubMissingImports = 'stub-missing-imports',
+  TenantTarget = 'tenant-target',
+  Timeout = 'timeout'
 }
 
 export enum Outputs {

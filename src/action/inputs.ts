@@ -31,6 +31,12 @@ export interface ActionSettings {
   tenantUrlTemplate?: string
   shard?: [number, number]
   concurrency?: number
+  /** Stand in for packages the schema imports that are not installed (the action runs without npm ci). */
+  stubMissingImports: boolean
+  /** audit: the target the tenant options apply to. */
+  tenantTarget?: string
+  /** audit: time limit per database, in seconds. */
+  timeoutSeconds?: number
 }
 
 export function readInputs(env: NodeJS.ProcessEnv = process.env): ActionSettings {
@@ -67,8 +73,15 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): ActionSettings
   if (shardInput && (!shardMatch || Number(shardMatch[1]) < 1 || Number(shardMatch[1]) > Number(shardMatch[2]))) throw new UsageError(`input shard must be I/N, e.g. 2/4 (got "${shardInput}")`)
   const concurrencyInput = core.getInput(Inputs.Concurrency)
   if (concurrencyInput && !(Number.isInteger(Number(concurrencyInput)) && Number(concurrencyInput) > 0)) throw new UsageError(`input concurrency must be a whole number (got "${concurrencyInput}")`)
+  const stubInput = (core.getInput(Inputs.StubMissingImports) || 'false').toLowerCase()
+  if (!['true', 'false'].includes(stubInput)) throw new UsageError(`input stub-missing-imports must be true or false (got "${stubInput}")`)
+  const timeoutInput = core.getInput(Inputs.Timeout)
+  if (timeoutInput && !(Number(timeoutInput) > 0)) throw new UsageError(`input timeout must be a number of seconds (got "${timeoutInput}")`)
   return {
     mode,
+    stubMissingImports: stubInput === 'true',
+    tenantTarget: core.getInput(Inputs.TenantTarget) || undefined,
+    timeoutSeconds: timeoutInput ? Number(timeoutInput) : undefined,
     tenantsQuery: core.getInput(Inputs.TenantsQuery) || undefined,
     tenantsPattern: core.getInput(Inputs.TenantsPattern) || undefined,
     tenantUrlTemplate: core.getInput(Inputs.TenantUrlTemplate) || undefined,

@@ -53,12 +53,15 @@ export async function run(): Promise<void> {
         tenantUrlTemplate: settings.tenantUrlTemplate,
         shard: settings.shard,
         concurrency: settings.concurrency,
+        tenantTarget: settings.tenantTarget,
+        timeoutMs: settings.timeoutSeconds === undefined ? undefined : settings.timeoutSeconds * 1000,
+        stubMissingImports: settings.stubMissingImports,
         log
       })
     } else {
       const base = resolveBase(settings)
       core.startGroup(`drift-guard check (${provider.description})`)
-      report = await runCheck({ root: settings.workingDirectory, config: settings.config, provider, base, log, concurrency: settings.concurrency })
+      report = await runCheck({ root: settings.workingDirectory, config: settings.config, provider, base, log, concurrency: settings.concurrency, stubMissingImports: settings.stubMissingImports })
     }
   } catch (error) {
     let message = describeError(error)

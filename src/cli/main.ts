@@ -248,6 +248,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
             concurrency: args.concurrency,
             timeoutMs: args.timeoutSeconds === undefined ? undefined : args.timeoutSeconds * 1000,
             shard: args.shard,
+            stubMissingImports: args.stubMissingImports,
             log
           })
         : await runCheck({ root: args.cwd, config: args.config, provider, base: args.base, log, concurrency: args.concurrency, stubMissingImports: args.stubMissingImports })

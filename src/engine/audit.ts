@@ -42,6 +42,8 @@ export interface AuditOptions {
   /** [i, n]: audit the i-th of n shards (1-based) of the database list. */
   shard?: [number, number]
   live?: LiveOptions
+  /** Stand in for packages the schema imports that are not installed, as in check. */
+  stubMissingImports?: boolean
   log?: (line: string) => void
 }
 
@@ -69,7 +71,7 @@ export async function runAudit(options: AuditOptions): Promise<Report> {
 
   const prepared: AuditTarget[] = []
   for (const target of config.targets) {
-    const schema = loadSchema(root, target)
+    const schema = loadSchema(root, target, options.stubMissingImports)
     const folder = readMigrationFolder(target.migrationsDir)
     // A target whose config names no databases is the database of --database-url itself (its name is only a label).
     const names =
