@@ -1,0 +1,117 @@
+// Building the schema's database: the on-disk cache of drizzle-kit's serialisation (failure 8 of
+// docs/real-world.md), tables in a pgSchema the schema files do not export (7), and drizzle-kit SQL that Postgres
+// rejects (6). Real drizzle-kit output, applied on real Postgres.
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { spawnSync } from 'node:child_process'
+import { runCheck } from '../src/engine/check'
+import { Finding, Report } from '../src/engine/types'
+import { PgliteProvider } from '../src/postgres/pglite'
+import { PostgresProvider } from '../src/postgres/provider'
+import { ServerProvider } from '../src/postgres/server'
+import { REPO, tempDir, writeMigrations } from './helpers/project'
+
+const SERVER_URL = process.env.DRIFT_GUARD_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+const KIT_CONFIG = (schema: string): string =>
+  `import { defineConfig } from "drizzle-kit";\nexport default defineConfig({ dialect: "postgresql", schema: ${JSON.stringify(schema)}, out: "./drizzle" });\n`
+
+const dirs: string[] = []
+afterAll(() => {
+  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true })
+})
+
+function write(dir: string, files: Record<string, string>): void {
+  for (const [file, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true })
+    fs.writeFileSync(path.join(dir, file), content)
+  }
+}
+
+function cliCheck(dir: string): Report {
+  const run = spawnSync(process.execPath, ['-r', 'sucrase/register', path.join(REPO, 'src', 'cli.ts'), 'check', '--cwd', dir, '--format', 'json', '--fail-on', 'never'], {
+    cwd: REPO,
+    encoding: 'utf8',
+    env: { ...process.env, NODE_OPTIONS: '' }
+  })
+  if (run.status !== 0) throw new Error(`check exited ${run.status}: ${run.stderr}`)
+  return JSON.parse(run.stdout) as Report
+}
+
+const summary = (report: Report): string[] => report.findings.map((f) => `${f.severity} ${f.kind} ${[f.table, f.column ?? f.name].filter(Boolean).join('.')}`)
+
+/** The reproduction of failures 7 and 8: tables in pgSchema("app"), declared in a helper outside the schema glob. */
+const APP_HELPERS = `import { pgSchema } from "drizzle-orm/pg-core";\nexport const appSchema = pgSchema("app");\n`
+const APP_ITEMS = `import { integer, text } from "drizzle-orm/pg-core";\nimport { appSchema } from "../helpers";\n\nexport const status = appSchema.enum("status", ["open", "done"]);\nexport const items = appSchema.table("items", {\n  id: integer("id").primaryKey(),\n  title: text("title").notNull(),\n  status: status("status").default("open"),\n});\n`
+
+async function appSchemaProject(prefix: string): Promise<string> {
+  const dir = tempDir(prefix)
+  dirs.push(dir)
+  write(dir, { 'package.json': '{ "name": "r", "private": true }\n', 'drizzle.config.ts': KIT_CONFIG('./src/schema/*.ts'), 'src/helpers.ts': APP_HELPERS, 'src/schema/items.ts': APP_ITEMS })
+  // drizzle-kit generate's own output for it: no CREATE SCHEMA, since no schema file exports appSchema.
+  await writeMigrations(dir, 'drizzle', [APP_ITEMS], undefined, 'src/schema/.step.ts')
+  return dir
+}
+
+function prependToMigration(dir: string, tag: string, sql: string): void {
+  const file = path.join(dir, 'drizzle', `${tag}.sql`)
+  fs.writeFileSync(file, sql + fs.readFileSync(file, 'utf8'))
+}
+
+describe('the schema cache', () => {
+  let provider: PostgresProvider
+  beforeAll(() => {
+    provider = new PgliteProvider()
+  })
+  afterAll(async () => {
+    await provider.dispose()
+  })
+  const check = (dir: string): Promise<Report> => runCheck({ root: dir, provider })
+
+  test('other entry files over the same loaded files are another schema (failure 8)', async () => {
+    const dir = await appSchemaProject('cache-entries-')
+    prependToMigration(dir, '0000_step_0', 'CREATE SCHEMA IF NOT EXISTS "app";\n--> statement-breakpoint\n')
+    const first = await check(dir)
+    expect(first.findings.filter((f) => f.kind === 'snapshot_out_of_date')).toEqual([])
+    // Adding the helper to the entries exports appSchema: drizzle-kit generate would now write CREATE SCHEMA "app".
+    write(dir, { 'drift-guard.config.json': JSON.stringify({ targets: [{ name: 'default', drizzleConfig: 'drizzle.config.ts', schema: ['./src/schema/*.ts', './src/helpers.ts'] }] }) })
+    const second = await check(dir)
+    const outOfDate = second.findings.find((f) => f.kind === 'snapshot_out_of_date')
+    expect(outOfDate?.message).toMatch(/schema app added/)
+    expect(outOfDate?.fix).toMatch(/CREATE SCHEMA "app"/)
+  })
+
+  test('a JSON file the schema imports is part of the key', async () => {
+    const dir = tempDir('cache-json-')
+    dirs.push(dir)
+    const schema = `import { pgEnum, pgTable, integer } from "drizzle-orm/pg-core";\nimport roles from "./roles.json";\n\nexport const role = pgEnum("role", roles as [string, ...string[]]);\nexport const members = pgTable("members", { id: integer("id").primaryKey(), role: role("role") });\n`
+    write(dir, { 'package.json': '{ "name": "r", "private": true }\n', 'drizzle.config.ts': KIT_CONFIG('./src/schema.ts'), 'src/roles.json': '["owner", "member"]', 'src/schema.ts': schema })
+    await writeMigrations(dir, 'drizzle', [schema])
+    expect((await check(dir)).findings).toEqual([])
+    write(dir, { 'src/roles.json': '["owner", "member", "guest"]' })
+    const second = await check(dir)
+    expect(summary(second)).toEqual(expect.arrayContaining(['error snapshot_out_of_date 0000_step_0', 'error enum_mismatch role']))
+  })
+
+  test('an installed package the schema imports is part of the key (its version and entry file)', async () => {
+    const dir = tempDir('cache-package-')
+    dirs.push(dir)
+    const schema = `import { pgTable, integer } from "drizzle-orm/pg-core";\nimport { DEFAULT_QUOTA } from "quota-consts";\n\nexport const plans = pgTable("plans", { id: integer("id").primaryKey(), quota: integer("quota").default(DEFAULT_QUOTA) });\n`
+    write(dir, {
+      'package.json': '{ "name": "r", "private": true }\n',
+      'drizzle.config.ts': KIT_CONFIG('./src/schema.ts'),
+      'node_modules/quota-consts/package.json': '{ "name": "quota-consts", "version": "1.0.0", "main": "v1.js" }',
+      'node_modules/quota-consts/v1.js': 'exports.DEFAULT_QUOTA = 10\n',
+      'src/schema.ts': schema
+    })
+    await writeMigrations(dir, 'drizzle', [schema])
+    // Two runs of the CLI (from source), as in a local edit-and-check loop: Node caches package.json files and
+    // modules for the life of a process, so an upgrade is only seen by a new one.
+    expect(cliCheck(dir).findings).toEqual([])
+    write(dir, {
+      'node_modules/quota-consts/package.json': '{ "name": "quota-consts", "version": "2.0.0", "main": "v2.js" }',
+      'node_modules/quota-consts/v2.js': 'exports.DEFAULT_QUOTA = 20\n'
+    })
+    const second = cliCheck(dir)
+    expect(summary(second)).toEqual(expect.arrayContaining(['error snapshot_out_of_date 0000_step_0', 'error column_default_mismatch plans.quota']))
+  })
+})
