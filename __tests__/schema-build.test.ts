@@ -115,3 +115,41 @@ describe('the schema cache', () => {
     expect(summary(second)).toEqual(expect.arrayContaining(['error snapshot_out_of_date 0000_step_0', 'error column_default_mismatch plans.quota']))
   })
 })
+
+describe.each([
+  ['embedded Postgres (PGlite)', (): PostgresProvider => new PgliteProvider()],
+  ['the PostgreSQL server at 127.0.0.1:5432', (): PostgresProvider => new ServerProvider(SERVER_URL)]
+])('building the schema on %s', (_name, createProvider) => {
+  let provider: PostgresProvider
+  beforeAll(() => {
+    provider = createProvider()
+  })
+  afterAll(async () => {
+    await provider.dispose()
+  })
+  const check = (dir: string): Promise<Report> => runCheck({ root: dir, provider })
+
+  test('tables and enums in a pgSchema the schema files do not export are built and compared (failure 7)', async () => {
+    const dir = await appSchemaProject('pgschema-')
+    // What latitude does: CREATE SCHEMA by hand in the first migration. And a planted difference, to see the
+    // comparison run.
+    prependToMigration(dir, '0000_step_0', 'CREATE SCHEMA IF NOT EXISTS "app";\n--> statement-breakpoint\n')
+    const sql = path.join(dir, 'drizzle', '0000_step_0.sql')
+    fs.writeFileSync(sql, fs.readFileSync(sql, 'utf8').replace('"title" text NOT NULL', '"title" text'))
+    const report = await check(dir)
+    // Nothing about the schema itself: drizzle-kit generate reports no change either (it writes no CREATE SCHEMA
+    // for an unexported pgSchema, and the snapshot has none).
+    expect(summary(report)).toEqual(['error column_nullability_mismatch items.title'])
+    expect(report.findings[0]).toMatchObject({ schema: 'app', file: path.join('src', 'schema', 'items.ts'), line: 7 })
+    expect(report.targets[0].databases[0].compared).toBe(true)
+  })
+
+  test("drizzle-kit's own SQL for an unexported pgSchema fails to migrate, and the cause says why", async () => {
+    const dir = await appSchemaProject('pgschema-plain-')
+    const report = await check(dir)
+    expect(summary(report)).toEqual(['error migration_failed 0000_step_0'])
+    expect(report.findings[0].message).toMatch(/schema "app" does not exist/)
+    expect(report.findings[0].cause).toMatch(/pgSchema\("app"\) without exporting it/)
+    expect(report.findings[0].fix).toMatch(/CREATE SCHEMA IF NOT EXISTS "app"/)
+  })
+})

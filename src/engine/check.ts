@@ -274,7 +274,7 @@ async function checkDatabases(
   result.databases.push(...migrated.map((m) => m.result))
   const compared = migrated.flatMap((m, i) => (m.differences ? [{ name: target.databases[i], differences: m.differences }] : []))
   // Sorted so that grouped findings list databases in config order whatever finished first.
-  for (const { finding, databases } of failures.values()) out.push({ ...finding, databases: target.databases.filter((d) => databases.includes(d)) })
+  for (const { finding, databases } of failures.values()) out.push({ ...withUnexportedSchemaCause(finding, schema.snapshot), databases: target.databases.filter((d) => databases.includes(d)) })
   if (result.databases.every((d) => !d.compared)) return out
   if ('error' in expected) {
     out.push(expected.error)
@@ -351,6 +351,9 @@ export async function buildSchemaDatabase(
     return await timed('migrate', async () => {
       for (const ext of extensions) if (ext !== 'plpgsql') await db.exec(`CREATE EXTENSION IF NOT EXISTS "${ext}"`)
       await db.exec(`CREATE SCHEMA IF NOT EXISTS "${target.migrationsSchema}"`)
+      // drizzle-kit writes CREATE SCHEMA only for a pgSchema the schema files export; one imported from elsewhere
+      // (a helper outside the schema glob) is created by hand-written SQL in the migrations, so here as well.
+      for (const name of unexportedSchemas(snapshot)) await db.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(name)}`)
       for (const statement of statements) {
         try {
           await db.exec(statement)
@@ -374,6 +377,31 @@ export async function buildSchemaDatabase(
     await db.close()
   }
 }
+
+/** Schemas that declared objects live in but that the schema files do not export (drizzle-kit does not create them). */
+export function unexportedSchemas(snapshot: PgSnapshot): string[] {
+  const used = new Set<string>()
+  for (const table of Object.values(snapshot.tables)) {
+    used.add(table.schema || 'public')
+    for (const column of Object.values(table.columns)) if (column.typeSchema) used.add(column.typeSchema)
+  }
+  for (const group of [snapshot.enums, snapshot.sequences, snapshot.views ?? {}]) for (const o of Object.values(group)) used.add(o.schema || 'public')
+  const exported = new Set(Object.values(snapshot.schemas ?? {}))
+  return [...used].filter((s) => s !== 'public' && !exported.has(s)).sort()
+}
+
+/** A migration that fails on a schema no migration creates, when the schema files use but do not export it. */
+function withUnexportedSchemaCause(finding: TargetFinding, snapshot: PgSnapshot): TargetFinding {
+  const missing = /schema "([^"]+)" does not exist/.exec(finding.message)?.[1]
+  if (!missing || !unexportedSchemas(snapshot).includes(missing)) return finding
+  return {
+    ...finding,
+    cause: `no migration creates schema "${missing}": the schema files use pgSchema("${missing}") without exporting it, so drizzle-kit generate writes no CREATE SCHEMA for it`,
+    fix: `Add CREATE SCHEMA IF NOT EXISTS "${missing}"; before this statement${finding.file ? ` in ${finding.file}` : ''}, and export the pgSchema object from a schema file so that drizzle-kit records it`
+  }
+}
+
+const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`
 
 function crossTargetFindings(targets: ResolvedTarget[], schemas: Map<string, LoadedSchema>): Finding[] {
   const out: Finding[] = []
