@@ -11,11 +11,13 @@ import { MigrationFolder, hashMigration, readMigrationFolder } from '../migratio
 import { introspectDatabase } from '../model/introspect'
 import { DatabaseModel } from '../model/types'
 import { extensionsCreatedBy } from '../postgres/pglite'
-import { Database, PostgresProvider, toPostgresError } from '../postgres/provider'
+import { Database, PostgresProvider } from '../postgres/provider'
 import { PgSnapshot, drizzleKitVersion, emptySnapshot, generateSql } from '../schema/drizzle-kit'
 import { LoadedSchema, loadSchema } from '../schema/load-schema'
+import { SchemaBuild, runSchemaStatements, withoutUnbuilt } from '../schema/build-statements'
+import { SourceIndex } from '../schema/source-index'
 import { readCachedSchema, writeCachedSchema } from '../schema/schema-cache'
-import { DatabaseResult, Finding, Report, SEVERITY_RANK, Severity, TargetResult } from './types'
+import { DatabaseResult, Finding, Report, SEVERITY_RANK, TargetResult } from './types'
 
 export interface CheckOptions {
   root: string
@@ -223,7 +225,7 @@ async function checkDatabases(
   // migrated ones where the provider allows; each migrated database is diffed while its session is still open,
   // so that defaults written differently can be compared by value in Postgres.
   const usableExtensions = extensions.filter((e) => !available || available.has(e))
-  const expectedBuild = limit(() => buildSchemaDatabase(target, schema.snapshot, provider, usableExtensions, introspectOptions, timed, root, schema.cacheKey))
+  const expectedBuild = limit(() => buildSchemaDatabase(target, schema.snapshot, provider, usableExtensions, introspectOptions, timed, root, schema.cacheKey, schema.sources))
   const diffOptions = { ignoreSchemas: [target.migrationsSchema] }
 
   const migrateOne = async (name: string): Promise<{ result: DatabaseResult; differences?: SchemaDifference[] }> => {
@@ -263,7 +265,7 @@ async function checkDatabases(
       const model = await timed('introspect', () => introspectDatabase(db, introspectOptions))
       const expected = await expectedBuild
       if ('error' in expected) return { result: dbResult }
-      const differences = await timed('diff', () => withoutEqualDefaults(db, diffSchemas(expected.model, model, diffOptions)))
+      const differences = await timed('diff', () => withoutEqualDefaults(db, withoutUnbuilt(diffSchemas(expected.model, model, diffOptions), expected.unbuilt)))
       return { result: dbResult, differences }
     } finally {
       await db.close()
@@ -280,6 +282,7 @@ async function checkDatabases(
     out.push(expected.error)
     return out
   }
+  out.push(...expected.problems)
   const ctx = {
     root,
     target: target.name,
@@ -341,8 +344,9 @@ export async function buildSchemaDatabase(
   introspectOptions: Parameters<typeof introspectDatabase>[1],
   timed: <T>(phase: string, fn: () => Promise<T> | T) => Promise<T>,
   root: string,
-  cacheKey?: string
-): Promise<{ model: DatabaseModel } | { error: TargetFinding }> {
+  cacheKey?: string,
+  sources?: SourceIndex
+): Promise<({ model: DatabaseModel } & SchemaBuild) | { error: TargetFinding }> {
   const cached = readCachedSchema(cacheKey)
   const statements = cached?.createSql ?? (await generateSql(emptySnapshot(), snapshot))
   if (cached && !cached.createSql) writeCachedSchema(cacheKey, { ...cached, createSql: statements })
@@ -354,24 +358,9 @@ export async function buildSchemaDatabase(
       // drizzle-kit writes CREATE SCHEMA only for a pgSchema the schema files export; one imported from elsewhere
       // (a helper outside the schema glob) is created by hand-written SQL in the migrations, so here as well.
       for (const name of unexportedSchemas(snapshot)) await db.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(name)}`)
-      for (const statement of statements) {
-        try {
-          await db.exec(statement)
-        } catch (error) {
-          const info = toPostgresError(error)
-          return {
-            error: {
-              kind: 'schema_error' as const,
-              severity: 'error' as Severity,
-              file: path.relative(root, target.schemaFiles[0]),
-              message: `the schema cannot be built: drizzle-kit's SQL for it fails: ${info.message}`,
-              cause: `statement: ${statement.trim().split('\n')[0].slice(0, 200)}`
-            }
-          }
-        }
-      }
+      const build = await runSchemaStatements(db, statements, { root, fallbackFile: target.schemaFiles[0], sources })
       const model = await timed('introspect', () => introspectDatabase(db, introspectOptions))
-      return { model }
+      return { model, ...build }
     })
   } finally {
     await db.close()
