@@ -18,6 +18,7 @@ import { extensionsCreatedBy } from '../postgres/pglite'
 import { maskUrl } from '../postgres/server'
 import { LoadedSchema, loadSchema } from '../schema/load-schema'
 import { drizzleKitVersion } from '../schema/drizzle-kit'
+import { withoutUnbuilt } from '../schema/build-statements'
 import { buildSchemaDatabase, declaredCounts, generateCommand, limiter, stripEmpty, TOOL_VERSION, withoutEqualDefaults } from './check'
 import { DatabaseResult, DatabaseUnavailableError, Finding, Report, SEVERITY_RANK, TargetResult, UsageError } from './types'
 
@@ -114,6 +115,7 @@ export async function runAudit(options: AuditOptions): Promise<Report> {
       generateCommand: generateCommand(target, root)
     }
     if ('error' in expected) findings.push({ ...expected.error, target: target.name })
+    else for (const f of expected.problems) findings.push({ ...f, target: target.name })
 
     const grouped = new Map<string, { finding: TargetFinding; databases: string[] }>()
     const add = (finding: TargetFinding, database: string): void => {
@@ -145,7 +147,8 @@ export async function runAudit(options: AuditOptions): Promise<Report> {
       const name = p.databases[i].name
       for (const f of r.findings) add(f, name)
       const pending = new Set(r.result.ledger?.pending ?? [])
-      for (const d of r.differences ?? []) {
+      // Objects the schema's database could not build are reported once, above, not as drift of each database.
+      for (const d of withoutUnbuilt(r.differences ?? [], 'unbuilt' in expected ? expected.unbuilt : [])) {
         const explained = explainDifference(d, { ...ctx, pending })
         // Drift that a pending migration will fix is expected until the next deploy: a warning, like the pending migration.
         add({ ...explained, severity: explained.cause?.includes('(pending)') ? 'warning' : 'error' }, name)

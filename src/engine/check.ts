@@ -15,8 +15,10 @@ import { EMBEDDED_EXTENSIONS, extensionsCreatedBy } from '../postgres/pglite'
 import { Database, PostgresProvider, toPostgresError } from '../postgres/provider'
 import { PgSnapshot, drizzleKitVersion, emptySnapshot, generateSql } from '../schema/drizzle-kit'
 import { LoadedSchema, loadSchema } from '../schema/load-schema'
+import { SchemaBuild, runSchemaStatements, withoutUnbuilt } from '../schema/build-statements'
+import { SourceIndex } from '../schema/source-index'
 import { readCachedSchema, writeCachedSchema } from '../schema/schema-cache'
-import { DatabaseResult, Finding, Report, SEVERITY_RANK, Severity, TargetResult } from './types'
+import { DatabaseResult, Finding, Report, SEVERITY_RANK, TargetResult } from './types'
 
 export interface CheckOptions {
   root: string
@@ -258,7 +260,7 @@ async function checkDatabases(
   // migrated ones where the provider allows; each migrated database is diffed while its session is still open,
   // so that defaults written differently can be compared by value in Postgres.
   const usableExtensions = extensions.filter((e) => !available || available.has(e))
-  const expectedBuild = limit(() => buildSchemaDatabase(target, schema.snapshot, provider, usableExtensions, introspectOptions, timed, root, schema.cacheKey))
+  const expectedBuild = limit(() => buildSchemaDatabase(target, schema.snapshot, provider, usableExtensions, introspectOptions, timed, root, schema.cacheKey, schema.sources))
   const diffOptions = { ignoreSchemas: [target.migrationsSchema] }
 
   const migrateOne = async (name: string): Promise<{ result: DatabaseResult; differences?: SchemaDifference[] }> => {
@@ -306,7 +308,7 @@ async function checkDatabases(
       const model = await timed('introspect', () => introspectDatabase(db, introspectOptions))
       const expected = await expectedBuild
       if ('error' in expected) return { result: dbResult }
-      const differences = await timed('diff', () => withoutEqualDefaults(db, diffSchemas(expected.model, model, diffOptions)))
+      const differences = await timed('diff', () => withoutEqualDefaults(db, withoutUnbuilt(diffSchemas(expected.model, model, diffOptions), expected.unbuilt)))
       return { result: dbResult, differences }
     } finally {
       await db.close()
@@ -317,12 +319,13 @@ async function checkDatabases(
   result.databases.push(...migrated.map((m) => m.result))
   const compared = migrated.flatMap((m, i) => (m.differences ? [{ name: target.databases[i], differences: m.differences }] : []))
   // Sorted so that grouped findings list databases in config order whatever finished first.
-  for (const { finding, databases } of failures.values()) out.push({ ...finding, databases: target.databases.filter((d) => databases.includes(d)) })
+  for (const { finding, databases } of failures.values()) out.push({ ...withUnexportedSchemaCause(finding, schema.snapshot), databases: target.databases.filter((d) => databases.includes(d)) })
   if (result.databases.every((d) => !d.compared)) return out
   if ('error' in expected) {
     out.push(expected.error)
     return out
   }
+  out.push(...expected.problems)
   const ctx = {
     root,
     target: target.name,
@@ -386,8 +389,9 @@ export async function buildSchemaDatabase(
   introspectOptions: Parameters<typeof introspectDatabase>[1],
   timed: <T>(phase: string, fn: () => Promise<T> | T) => Promise<T>,
   root: string,
-  cacheKey?: string
-): Promise<{ model: DatabaseModel } | { error: TargetFinding }> {
+  cacheKey?: string,
+  sources?: SourceIndex
+): Promise<({ model: DatabaseModel } & SchemaBuild) | { error: TargetFinding }> {
   const cached = readCachedSchema(cacheKey)
   const statements = cached?.createSql ?? (await generateSql(emptySnapshot(), snapshot))
   if (cached && !cached.createSql) writeCachedSchema(cacheKey, { ...cached, createSql: statements })
@@ -396,29 +400,42 @@ export async function buildSchemaDatabase(
     return await timed('migrate', async () => {
       for (const ext of extensions) if (ext !== 'plpgsql') await db.exec(`CREATE EXTENSION IF NOT EXISTS "${ext}"`)
       await db.exec(`CREATE SCHEMA IF NOT EXISTS "${target.migrationsSchema}"`)
-      for (const statement of statements) {
-        try {
-          await db.exec(statement)
-        } catch (error) {
-          const info = toPostgresError(error)
-          return {
-            error: {
-              kind: 'schema_error' as const,
-              severity: 'error' as Severity,
-              file: path.relative(root, target.schemaFiles[0]),
-              message: `the schema cannot be built: drizzle-kit's SQL for it fails: ${info.message}`,
-              cause: `statement: ${statement.trim().split('\n')[0].slice(0, 200)}`
-            }
-          }
-        }
-      }
+      // drizzle-kit writes CREATE SCHEMA only for a pgSchema the schema files export; one imported from elsewhere
+      // (a helper outside the schema glob) is created by hand-written SQL in the migrations, so here as well.
+      for (const name of unexportedSchemas(snapshot)) await db.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(name)}`)
+      const build = await runSchemaStatements(db, statements, { root, fallbackFile: target.schemaFiles[0], sources })
       const model = await timed('introspect', () => introspectDatabase(db, introspectOptions))
-      return { model }
+      return { model, ...build }
     })
   } finally {
     await db.close()
   }
 }
+
+/** Schemas that declared objects live in but that the schema files do not export (drizzle-kit does not create them). */
+export function unexportedSchemas(snapshot: PgSnapshot): string[] {
+  const used = new Set<string>()
+  for (const table of Object.values(snapshot.tables)) {
+    used.add(table.schema || 'public')
+    for (const column of Object.values(table.columns)) if (column.typeSchema) used.add(column.typeSchema)
+  }
+  for (const group of [snapshot.enums, snapshot.sequences, snapshot.views ?? {}]) for (const o of Object.values(group)) used.add(o.schema || 'public')
+  const exported = new Set(Object.values(snapshot.schemas ?? {}))
+  return [...used].filter((s) => s !== 'public' && !exported.has(s)).sort()
+}
+
+/** A migration that fails on a schema no migration creates, when the schema files use but do not export it. */
+function withUnexportedSchemaCause(finding: TargetFinding, snapshot: PgSnapshot): TargetFinding {
+  const missing = /schema "([^"]+)" does not exist/.exec(finding.message)?.[1]
+  if (!missing || !unexportedSchemas(snapshot).includes(missing)) return finding
+  return {
+    ...finding,
+    cause: `no migration creates schema "${missing}": the schema files use pgSchema("${missing}") without exporting it, so drizzle-kit generate writes no CREATE SCHEMA for it`,
+    fix: `Add CREATE SCHEMA IF NOT EXISTS "${missing}"; before this statement${finding.file ? ` in ${finding.file}` : ''}, and export the pgSchema object from a schema file so that drizzle-kit records it`
+  }
+}
+
+const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`
 
 function crossTargetFindings(targets: ResolvedTarget[], schemas: Map<string, LoadedSchema>): Finding[] {
   const out: Finding[] = []

@@ -7,6 +7,7 @@ import { UsageError } from '../engine/types'
 import { PgSnapshot, drizzleKitVersion, serializeSchema } from './drizzle-kit'
 import { readCachedSchema, schemaCacheKey, writeCachedSchema } from './schema-cache'
 import { createRequire } from 'node:module'
+import { createHash } from 'node:crypto'
 import { vendorPackageVersion } from '../config/vendor'
 import { SourceIndex } from './source-index'
 
@@ -32,14 +33,19 @@ export function loadSchema(root: string, target: ResolvedTarget, stubMissingPack
     }
   }
   const projectFiles = loader.loadedFiles.filter((f) => !f.split(path.sep).includes('node_modules'))
-  const cacheKey = schemaCacheKey(projectFiles, [
-    'v2',
+  // Everything drizzle-kit's serialisation depends on. schemaFilter, tablesFilter and extensionsFilters are not
+  // here on purpose: `drizzle-kit generate` serialises without them (they only narrow push/pull), and the
+  // introspection that uses them is never cached.
+  const cacheKey = schemaCacheKey([...projectFiles, ...importedJsonFiles(projectFiles)], [
+    'v3',
     // Only the entry files' exports are the schema: the same loaded files with other entries is another schema.
     target.schemaFiles.join('\n'),
     target.casing ?? '',
     drizzleKitVersion(),
     drizzleOrmVersion(target.schemaFiles[0]),
-    [...loader.fallbacks, ...loader.stubbed].join(',')
+    [...loader.fallbacks, ...loader.stubbed].join(','),
+    // Installed packages load natively (not through the loader): their versions and entry files stand for them.
+    ...importedPackages(projectFiles)
   ])
   const cached = readCachedSchema(cacheKey)
   let snapshot: PgSnapshot
@@ -74,4 +80,69 @@ function drizzleOrmVersion(from: string): string {
     // not installed in the project
   }
   return `bundled ${vendorPackageVersion('drizzle-orm')}`
+}
+
+const IMPORT_SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)['"]([^'"\n]+)['"]/g
+
+function importSpecifiers(file: string): string[] {
+  try {
+    return [...fs.readFileSync(file, 'utf8').matchAll(IMPORT_SPECIFIER)].map((m) => m[1])
+  } catch {
+    return []
+  }
+}
+
+/** JSON files the project files import (the loader parses them without listing them among its loaded files). */
+function importedJsonFiles(files: string[]): string[] {
+  const out = new Set<string>()
+  for (const file of files) {
+    for (const specifier of importSpecifiers(file)) {
+      if (specifier.endsWith('.json') && specifier.startsWith('.')) out.add(path.resolve(path.dirname(file), specifier))
+    }
+  }
+  return [...out]
+}
+
+/**
+ * "specifier=name@version sha256(entry file)" for each package the project files import, as resolved from the
+ * importer: a package upgraded (or a local copy edited) between runs changes the key.
+ */
+function importedPackages(files: string[]): string[] {
+  const out = new Set<string>()
+  for (const file of files) {
+    const specifiers = importSpecifiers(file).filter((s) => !s.startsWith('.') && !path.isAbsolute(s) && !s.startsWith('node:'))
+    if (specifiers.length === 0) continue
+    const require = createRequire(file)
+    for (const specifier of specifiers) {
+      let entry: string
+      try {
+        entry = require.resolve(specifier)
+      } catch {
+        continue // not installed (type-only import, alias, or served from the bundle: keyed by fallbacks)
+      }
+      if (!path.isAbsolute(entry)) continue // a builtin
+      out.add(`${specifier}=${packageVersionAt(entry)} ${hashFile(entry)}`)
+    }
+  }
+  return [...out].sort()
+}
+
+function packageVersionAt(entry: string): string {
+  for (let dir = path.dirname(entry); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    try {
+      const json = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string }
+      if (json.name) return `${json.name}@${json.version ?? '?'}`
+    } catch {
+      // keep walking up
+    }
+  }
+  return '?'
+}
+
+function hashFile(file: string): string {
+  try {
+    return createHash('sha256').update(fs.readFileSync(file)).digest('hex').slice(0, 16)
+  } catch {
+    return '?'
+  }
 }

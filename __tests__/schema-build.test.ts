@@ -1,0 +1,224 @@
+// Building the schema's database: the on-disk cache of drizzle-kit's serialisation (failure 8 of
+// docs/real-world.md), tables in a pgSchema the schema files do not export (7), and drizzle-kit SQL that Postgres
+// rejects (6). Real drizzle-kit output, applied on real Postgres.
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { spawnSync } from 'node:child_process'
+import { runCheck } from '../src/engine/check'
+import { Finding, Report } from '../src/engine/types'
+import { PgliteProvider } from '../src/postgres/pglite'
+import { PostgresProvider } from '../src/postgres/provider'
+import { ServerProvider } from '../src/postgres/server'
+import { REPO, tempDir, writeMigrations } from './helpers/project'
+
+const SERVER_URL = process.env.DRIFT_GUARD_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+const KIT_CONFIG = (schema: string): string =>
+  `import { defineConfig } from "drizzle-kit";\nexport default defineConfig({ dialect: "postgresql", schema: ${JSON.stringify(schema)}, out: "./drizzle" });\n`
+
+const dirs: string[] = []
+afterAll(() => {
+  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true })
+})
+
+function write(dir: string, files: Record<string, string>): void {
+  for (const [file, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true })
+    fs.writeFileSync(path.join(dir, file), content)
+  }
+}
+
+function cliCheck(dir: string): Report {
+  const run = spawnSync(process.execPath, ['-r', 'sucrase/register', path.join(REPO, 'src', 'cli.ts'), 'check', '--cwd', dir, '--format', 'json', '--fail-on', 'never'], {
+    cwd: REPO,
+    encoding: 'utf8',
+    env: { ...process.env, NODE_OPTIONS: '' }
+  })
+  if (run.status !== 0) throw new Error(`check exited ${run.status}: ${run.stderr}`)
+  return JSON.parse(run.stdout) as Report
+}
+
+const summary = (report: Report): string[] => report.findings.map((f) => `${f.severity} ${f.kind} ${[f.table, f.column ?? f.name].filter(Boolean).join('.')}`)
+
+/** The reproduction of failures 7 and 8: tables in pgSchema("app"), declared in a helper outside the schema glob. */
+const APP_HELPERS = `import { pgSchema } from "drizzle-orm/pg-core";\nexport const appSchema = pgSchema("app");\n`
+const APP_ITEMS = `import { integer, text } from "drizzle-orm/pg-core";\nimport { appSchema } from "../helpers";\n\nexport const status = appSchema.enum("status", ["open", "done"]);\nexport const items = appSchema.table("items", {\n  id: integer("id").primaryKey(),\n  title: text("title").notNull(),\n  status: status("status").default("open"),\n});\n`
+
+async function appSchemaProject(prefix: string): Promise<string> {
+  const dir = tempDir(prefix)
+  dirs.push(dir)
+  write(dir, { 'package.json': '{ "name": "r", "private": true }\n', 'drizzle.config.ts': KIT_CONFIG('./src/schema/*.ts'), 'src/helpers.ts': APP_HELPERS, 'src/schema/items.ts': APP_ITEMS })
+  // drizzle-kit generate's own output for it: no CREATE SCHEMA, since no schema file exports appSchema.
+  await writeMigrations(dir, 'drizzle', [APP_ITEMS], undefined, 'src/schema/.step.ts')
+  return dir
+}
+
+function prependToMigration(dir: string, tag: string, sql: string): void {
+  const file = path.join(dir, 'drizzle', `${tag}.sql`)
+  fs.writeFileSync(file, sql + fs.readFileSync(file, 'utf8'))
+}
+
+describe('the schema cache', () => {
+  let provider: PostgresProvider
+  beforeAll(() => {
+    provider = new PgliteProvider()
+  })
+  afterAll(async () => {
+    await provider.dispose()
+  })
+  const check = (dir: string): Promise<Report> => runCheck({ root: dir, provider })
+
+  test('other entry files over the same loaded files are another schema (failure 8)', async () => {
+    const dir = await appSchemaProject('cache-entries-')
+    prependToMigration(dir, '0000_step_0', 'CREATE SCHEMA IF NOT EXISTS "app";\n--> statement-breakpoint\n')
+    const first = await check(dir)
+    expect(first.findings.filter((f) => f.kind === 'snapshot_out_of_date')).toEqual([])
+    // Adding the helper to the entries exports appSchema: drizzle-kit generate would now write CREATE SCHEMA "app".
+    write(dir, { 'drift-guard.config.json': JSON.stringify({ targets: [{ name: 'default', drizzleConfig: 'drizzle.config.ts', schema: ['./src/schema/*.ts', './src/helpers.ts'] }] }) })
+    const second = await check(dir)
+    const outOfDate = second.findings.find((f) => f.kind === 'snapshot_out_of_date')
+    expect(outOfDate?.message).toMatch(/schema app added/)
+    expect(outOfDate?.fix).toMatch(/CREATE SCHEMA "app"/)
+  })
+
+  test('a JSON file the schema imports is part of the key', async () => {
+    const dir = tempDir('cache-json-')
+    dirs.push(dir)
+    const schema = `import { pgEnum, pgTable, integer } from "drizzle-orm/pg-core";\nimport roles from "./roles.json";\n\nexport const role = pgEnum("role", roles as [string, ...string[]]);\nexport const members = pgTable("members", { id: integer("id").primaryKey(), role: role("role") });\n`
+    write(dir, { 'package.json': '{ "name": "r", "private": true }\n', 'drizzle.config.ts': KIT_CONFIG('./src/schema.ts'), 'src/roles.json': '["owner", "member"]', 'src/schema.ts': schema })
+    await writeMigrations(dir, 'drizzle', [schema])
+    expect((await check(dir)).findings).toEqual([])
+    write(dir, { 'src/roles.json': '["owner", "member", "guest"]' })
+    const second = await check(dir)
+    expect(summary(second)).toEqual(expect.arrayContaining(['error snapshot_out_of_date 0000_step_0', 'error enum_mismatch role']))
+  })
+
+  test('an installed package the schema imports is part of the key (its version and entry file)', async () => {
+    const dir = tempDir('cache-package-')
+    dirs.push(dir)
+    const schema = `import { pgTable, integer } from "drizzle-orm/pg-core";\nimport { DEFAULT_QUOTA } from "quota-consts";\n\nexport const plans = pgTable("plans", { id: integer("id").primaryKey(), quota: integer("quota").default(DEFAULT_QUOTA) });\n`
+    write(dir, {
+      'package.json': '{ "name": "r", "private": true }\n',
+      'drizzle.config.ts': KIT_CONFIG('./src/schema.ts'),
+      'node_modules/quota-consts/package.json': '{ "name": "quota-consts", "version": "1.0.0", "main": "v1.js" }',
+      'node_modules/quota-consts/v1.js': 'exports.DEFAULT_QUOTA = 10\n',
+      'src/schema.ts': schema
+    })
+    await writeMigrations(dir, 'drizzle', [schema])
+    // Two runs of the CLI (from source), as in a local edit-and-check loop: Node caches package.json files and
+    // modules for the life of a process, so an upgrade is only seen by a new one.
+    expect(cliCheck(dir).findings).toEqual([])
+    write(dir, {
+      'node_modules/quota-consts/package.json': '{ "name": "quota-consts", "version": "2.0.0", "main": "v2.js" }',
+      'node_modules/quota-consts/v2.js': 'exports.DEFAULT_QUOTA = 20\n'
+    })
+    const second = cliCheck(dir)
+    expect(summary(second)).toEqual(expect.arrayContaining(['error snapshot_out_of_date 0000_step_0', 'error column_default_mismatch plans.quota']))
+  })
+})
+
+describe.each([
+  ['embedded Postgres (PGlite)', (): PostgresProvider => new PgliteProvider()],
+  ['the PostgreSQL server at 127.0.0.1:5432', (): PostgresProvider => new ServerProvider(SERVER_URL)]
+])('building the schema on %s', (_name, createProvider) => {
+  let provider: PostgresProvider
+  beforeAll(() => {
+    provider = createProvider()
+  })
+  afterAll(async () => {
+    await provider.dispose()
+  })
+  const check = (dir: string): Promise<Report> => runCheck({ root: dir, provider })
+
+  test('tables and enums in a pgSchema the schema files do not export are built and compared (failure 7)', async () => {
+    const dir = await appSchemaProject('pgschema-')
+    // What latitude does: CREATE SCHEMA by hand in the first migration. And a planted difference, to see the
+    // comparison run.
+    prependToMigration(dir, '0000_step_0', 'CREATE SCHEMA IF NOT EXISTS "app";\n--> statement-breakpoint\n')
+    const sql = path.join(dir, 'drizzle', '0000_step_0.sql')
+    fs.writeFileSync(sql, fs.readFileSync(sql, 'utf8').replace('"title" text NOT NULL', '"title" text'))
+    const report = await check(dir)
+    // Nothing about the schema itself: drizzle-kit generate reports no change either (it writes no CREATE SCHEMA
+    // for an unexported pgSchema, and the snapshot has none).
+    expect(summary(report)).toEqual(['error column_nullability_mismatch items.title'])
+    expect(report.findings[0]).toMatchObject({ schema: 'app', file: path.join('src', 'schema', 'items.ts'), line: 7 })
+    expect(report.targets[0].databases[0].compared).toBe(true)
+  })
+
+  test("drizzle-kit's own SQL for an unexported pgSchema fails to migrate, and the cause says why", async () => {
+    const dir = await appSchemaProject('pgschema-plain-')
+    const report = await check(dir)
+    expect(summary(report)).toEqual(['error migration_failed 0000_step_0'])
+    expect(report.findings[0].message).toMatch(/schema "app" does not exist/)
+    expect(report.findings[0].cause).toMatch(/pgSchema\("app"\) without exporting it/)
+    expect(report.findings[0].fix).toMatch(/CREATE SCHEMA IF NOT EXISTS "app"/)
+  })
+})
+
+// Failure 6: giselle's index (drizzle-kit writes the cast expression unparenthesised), and a table Postgres cannot
+// build at all (a custom type that does not exist), which an index and a foreign key of another table depend on.
+const REJECTED_SCHEMA = `import { sql } from "drizzle-orm";
+import { customType, index, integer, pgTable, text } from "drizzle-orm/pg-core";
+
+const handle = customType<{ data: string }>({ dataType: () => "handle_t" });
+
+export const docs = pgTable("docs", { id: integer("id").primaryKey(), title: text("title").notNull(), body: text("body") }, (t) => [
+  index("docs_title_idx").using("btree", sql\`\${t.title}::varchar(64) varchar_ops\`),
+]);
+
+export const authors = pgTable("authors", { id: integer("id").primaryKey(), handle: handle("handle").notNull() }, (t) => [
+  index("authors_handle_idx").on(t.handle),
+]);
+
+export const posts = pgTable("posts", {
+  id: integer("id").primaryKey(),
+  authorId: integer("author_id").references(() => authors.id),
+  docId: integer("doc_id").references(() => docs.id),
+});
+`
+
+describe.each([
+  ['embedded Postgres (PGlite)', (): PostgresProvider => new PgliteProvider()],
+  ['the PostgreSQL server at 127.0.0.1:5432', (): PostgresProvider => new ServerProvider(SERVER_URL)]
+])('statements of the schema that Postgres rejects, on %s', (_name, createProvider) => {
+  let provider: PostgresProvider
+  beforeAll(() => {
+    provider = createProvider()
+  })
+  afterAll(async () => {
+    await provider.dispose()
+  })
+
+  test('are reported on their object, and everything else is built and compared (failure 6)', async () => {
+    const dir = tempDir('rejected-')
+    dirs.push(dir)
+    write(dir, { 'package.json': '{ "name": "r", "private": true }\n', 'drizzle.config.ts': KIT_CONFIG('./src/schema.ts'), 'src/schema.ts': REJECTED_SCHEMA })
+    await writeMigrations(dir, 'drizzle', [REJECTED_SCHEMA])
+    const sqlFile = path.join(dir, 'drizzle', '0000_step_0.sql')
+    const generated = fs.readFileSync(sqlFile, 'utf8')
+    // drizzle-kit's own output really has the unparenthesised expression.
+    expect(generated).toContain('USING btree ("title"::varchar(64) varchar_ops)')
+    fs.writeFileSync(
+      sqlFile,
+      generated
+        // fixed by hand, as giselle did
+        .replace('USING btree ("title"::varchar(64) varchar_ops)', 'USING btree (("title"::varchar(64)) varchar_ops)')
+        .replace('"handle" "handle_t"', '"handle" text')
+        // a planted difference in a table next to the index, to see the comparison run
+        .replace('"body" text', '"body" varchar(10)')
+    )
+    const report = await runCheck({ root: dir, provider })
+    expect(summary(report).sort()).toEqual(['error column_type_mismatch docs.body', 'error schema_error authors', 'warning schema_error docs.docs_title_idx'])
+
+    const index = report.findings.find((f) => f.kind === 'schema_error' && f.severity === 'warning')!
+    expect(index).toMatchObject({ file: path.join('src', 'schema.ts'), line: 7, table: 'docs' })
+    expect(index.message).toMatch(/syntax error at or near "::"/)
+    expect(index.fix).toBe('CREATE INDEX "docs_title_idx" ON "docs" USING btree (("title"::varchar(64)) varchar_ops);')
+
+    const table = report.findings.find((f) => f.kind === 'schema_error' && f.severity === 'error')!
+    expect(table).toMatchObject({ file: path.join('src', 'schema.ts'), line: 10, table: 'authors' })
+    expect(table.message).toMatch(/type "handle_t" does not exist/)
+    expect(table.cause).toMatch(/^statement: CREATE TABLE "authors"/)
+    // The statements that fail only because authors is missing are named once, here, and not compared.
+    expect(table.cause).toMatch(/also not built, as they depend on it: constraint "posts_author_id_authors_id_fk" on posts, index "authors_handle_idx" on authors/)
+  })
+})

@@ -1,0 +1,301 @@
+// Runs drizzle-kit's SQL for the schema in the schema's database one statement at a time, so that a statement
+// Postgres rejects is reported on the object it creates and everything else is still built and compared.
+// Statements that fail only because an object they need was not built are folded into that object's finding,
+// and the differences about unbuilt objects are left out of the comparison (they are not drift of the migrations).
+import * as path from 'node:path'
+import { SchemaDifference } from '../diff/diff-schemas'
+import { Finding } from '../engine/types'
+import { Database, toPostgresError } from '../postgres/provider'
+import { Declaration, SourceIndex } from './source-index'
+
+type SchemaFinding = Omit<Finding, 'target'>
+
+/** An object of the schema that could not be built: a whole table (no name), or an object by name. */
+export interface UnbuiltObject {
+  schema: string
+  table?: string
+  name?: string
+}
+
+interface StatementObject extends UnbuiltObject {
+  what: 'table' | 'index' | 'constraint' | 'enum' | 'sequence' | 'view' | 'policy' | 'schema' | 'statement'
+}
+
+export interface SchemaBuild {
+  /** Errors (statements Postgres rejects) and warnings (indexes built only once their expression was parenthesised). */
+  problems: SchemaFinding[]
+  unbuilt: UnbuiltObject[]
+}
+
+export interface BuildContext {
+  root: string
+  /** Where to report a statement whose object is not found in the source. */
+  fallbackFile: string
+  sources?: SourceIndex
+}
+
+const QUALIFIED = String.raw`((?:"(?:[^"]|"")+"\.)?"(?:[^"]|"")+")`
+const NAME = String.raw`"((?:[^"]|"")+)"`
+const PATTERNS: [StatementObject['what'], RegExp][] = [
+  ['table', new RegExp(String.raw`^\s*CREATE\s+(?:UNLOGGED\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?${QUALIFIED}`, 'i')],
+  ['index', new RegExp(String.raw`^\s*CREATE\s+(?:UNIQUE\s+)?INDEX\s+(?:CONCURRENTLY\s+)?(?:IF\s+NOT\s+EXISTS\s+)?${NAME}\s+ON\s+(?:ONLY\s+)?${QUALIFIED}`, 'i')],
+  ['constraint', new RegExp(String.raw`^\s*ALTER\s+TABLE\s+(?:ONLY\s+)?${QUALIFIED}\s+ADD\s+CONSTRAINT\s+${NAME}`, 'i')],
+  ['enum', new RegExp(String.raw`^\s*CREATE\s+TYPE\s+${QUALIFIED}`, 'i')],
+  ['sequence', new RegExp(String.raw`^\s*CREATE\s+SEQUENCE\s+(?:IF\s+NOT\s+EXISTS\s+)?${QUALIFIED}`, 'i')],
+  ['view', new RegExp(String.raw`^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:MATERIALIZED\s+)?VIEW\s+(?:IF\s+NOT\s+EXISTS\s+)?${QUALIFIED}`, 'i')],
+  ['policy', new RegExp(String.raw`^\s*CREATE\s+POLICY\s+${NAME}\s+ON\s+${QUALIFIED}`, 'i')],
+  ['schema', new RegExp(String.raw`^\s*CREATE\s+SCHEMA\s+(?:IF\s+NOT\s+EXISTS\s+)?${NAME}`, 'i')]
+]
+
+function unquote(identifier: string): string {
+  return identifier.slice(1, -1).replace(/""/g, '"')
+}
+
+function splitQualified(qualified: string): { schema: string; name: string } {
+  const match = /^(?:("(?:[^"]|"")+")\.)?("(?:[^"]|"")+")$/.exec(qualified)
+  if (!match) return { schema: 'public', name: qualified }
+  return { schema: match[1] ? unquote(match[1]) : 'public', name: unquote(match[2]) }
+}
+
+/** What a statement of drizzle-kit's SQL creates. */
+export function statementObject(statement: string): StatementObject {
+  for (const [what, pattern] of PATTERNS) {
+    const m = pattern.exec(statement)
+    if (!m) continue
+    switch (what) {
+      case 'table': {
+        const { schema, name } = splitQualified(m[1])
+        return { what, schema, table: name }
+      }
+      case 'index':
+      case 'policy': {
+        const { schema, name: table } = splitQualified(m[2])
+        return { what, schema, table, name: unquote(`"${m[1]}"`) }
+      }
+      case 'constraint': {
+        const { schema, name: table } = splitQualified(m[1])
+        return { what, schema, table, name: unquote(`"${m[2]}"`) }
+      }
+      case 'schema':
+        return { what, schema: unquote(`"${m[1]}"`), name: unquote(`"${m[1]}"`) }
+      default: {
+        const { schema, name } = splitQualified(m[1])
+        return { what, schema, name }
+      }
+    }
+  }
+  return { what: 'statement', schema: 'public' }
+}
+
+function describe(object: StatementObject): string {
+  const qualified = (name: string): string => (object.schema === 'public' ? name : `${object.schema}.${name}`)
+  if (object.what === 'table') return `table ${qualified(object.table!)}`
+  if (object.what === 'statement') return 'a statement'
+  if (object.table) return `${object.what} "${object.name}" on ${qualified(object.table)}`
+  return `${object.what} ${qualified(object.name!)}`
+}
+
+function declaration(object: StatementObject, sources: SourceIndex | undefined): Declaration | undefined {
+  if (!sources) return undefined
+  switch (object.what) {
+    case 'table':
+      return sources.table(object.schema, object.table!)
+    case 'index':
+    case 'constraint':
+    case 'policy':
+      return sources.tableObject(object.schema, object.table!, object.name!) ?? sources.table(object.schema, object.table!)
+    case 'enum':
+      return sources.enum(object.schema, object.name!)
+    case 'sequence':
+    case 'view':
+    case 'schema':
+      return sources.object(object.what, object.schema, object.name!)
+    default:
+      return undefined
+  }
+}
+
+/** The name in "relation/type/schema "x" does not exist", without its schema. */
+function missingName(message: string): string | undefined {
+  const m = /"([^"]+)" does not exist/.exec(message)
+  return m ? m[1].split('.').pop() : undefined
+}
+
+/**
+ * The element list of CREATE INDEX … (a, b) split at top-level commas, with its position in the statement.
+ * Undefined when the statement is not an index or its parentheses do not balance.
+ */
+function indexElements(statement: string): { start: number; end: number; elements: string[] } | undefined {
+  const head = /^\s*CREATE\s+(?:UNIQUE\s+)?INDEX\b[\s\S]*?\bON\s+(?:ONLY\s+)?(?:"(?:[^"]|"")+"\.)?"(?:[^"]|"")+"\s*(?:USING\s+\w+\s*)?\(/i.exec(statement)
+  if (!head) return undefined
+  const start = head.index + head[0].length
+  let depth = 0
+  let quote: string | undefined
+  const elements: string[] = []
+  let from = start
+  for (let i = start; i < statement.length; i++) {
+    const c = statement[i]
+    if (quote) {
+      if (c === quote) quote = undefined
+      continue
+    }
+    if (c === '"' || c === "'") quote = c
+    else if (c === '(') depth++
+    else if (c === ')') {
+      if (depth === 0) {
+        elements.push(statement.slice(from, i))
+        return { start, end: i, elements }
+      }
+      depth--
+    } else if (c === ',' && depth === 0) {
+      elements.push(statement.slice(from, i))
+      from = i + 1
+    }
+  }
+  return undefined
+}
+
+/** Words of an index element at depth 0 (an expression, then opclass / COLLATE / ASC / NULLS …). */
+function topLevelWords(element: string): string[] {
+  const words: string[] = []
+  let depth = 0
+  let quote: string | undefined
+  let current = ''
+  for (const c of element.trim()) {
+    if (quote) {
+      current += c
+      if (c === quote) quote = undefined
+      continue
+    }
+    if (c === '"' || c === "'") quote = c
+    if (c === '(') depth++
+    if (c === ')') depth--
+    if (/\s/.test(c) && depth === 0) {
+      if (current) words.push(current)
+      current = ''
+    } else current += c
+  }
+  if (current) words.push(current)
+  return words
+}
+
+/**
+ * The index with each expression element parenthesised, keeping the last `kept` words (opclass, ordering) outside:
+ * drizzle-kit writes `USING hnsw ("embedding"::vector(1536) vector_cosine_ops)`, Postgres needs
+ * `(("embedding"::vector(1536)) vector_cosine_ops)`. Plain column elements are left as they are.
+ */
+function parenthesisedIndex(statement: string, kept: number): string | undefined {
+  const list = indexElements(statement)
+  if (!list) return undefined
+  let changed = false
+  const elements = list.elements.map((element) => {
+    const words = topLevelWords(element)
+    if (words.length === 0 || /^"(?:[^"]|"")+"$/.test(words[0])) return element
+    const outside = Math.min(kept, words.length - 1)
+    changed = true
+    const expression = words.slice(0, words.length - outside).join(' ')
+    return [`(${expression})`, ...words.slice(words.length - outside)].join(' ')
+  })
+  if (!changed) return undefined
+  return statement.slice(0, list.start) + elements.join(', ') + statement.slice(list.end)
+}
+
+const firstLine = (statement: string, max = 300): string => {
+  const flat = statement.trim().replace(/\s+/g, ' ').replace(/;$/, '')
+  return flat.length > max ? `${flat.slice(0, max)}…` : flat
+}
+
+export async function runSchemaStatements(db: Database, statements: string[], context: BuildContext): Promise<SchemaBuild> {
+  const problems: SchemaFinding[] = []
+  const unbuilt: StatementObject[] = []
+  // Finding of each failed object, to fold the statements that fail because of it into it.
+  const failedBy = new Map<string, { finding: SchemaFinding; dependents: string[] }>()
+  const where = (object: StatementObject): Pick<Finding, 'file' | 'line'> => declaration(object, context.sources) ?? { file: path.relative(context.root, context.fallbackFile) }
+  const subject = (object: StatementObject): Partial<Finding> => ({
+    schema: object.schema,
+    ...(object.table ? { table: object.table } : {}),
+    ...(object.name ? { name: object.name } : {})
+  })
+
+  for (const statement of statements) {
+    try {
+      await db.exec(statement)
+      continue
+    } catch (error) {
+      const info = toPostgresError(error)
+      const object = statementObject(statement)
+      // Only a syntax error can be drizzle-kit's missing parentheses (a missing table or opclass is not).
+      if (object.what === 'index' && (info.code === undefined || info.code === '42601')) {
+        const fixed = await retryParenthesised(db, statement)
+        if (fixed) {
+          problems.push({
+            kind: 'schema_error',
+            severity: 'warning',
+            ...subject(object),
+            ...where(object),
+            message: `drizzle-kit's SQL for ${describe(object)} is invalid (${info.message}); it was built with its expression parenthesised and compared`,
+            cause: `drizzle-kit writes an index expression without parentheses (${firstLine(statement, 200)}); Postgres needs them around an expression followed by an operator class, so the migration \`drizzle-kit generate\` writes for this index fails until it is fixed by hand`,
+            fix: fixed
+          })
+          continue
+        }
+      }
+      unbuilt.push(object)
+      // Not built because an object it needs was not built: said once, on that object.
+      const missing = missingName(info.message)
+      const cause = missing ? failedBy.get(missing) : undefined
+      if (cause) {
+        cause.dependents.push(describe(object))
+        const name = object.what === 'table' ? object.table : object.name
+        if (name) failedBy.set(name, cause)
+        continue
+      }
+      const finding: SchemaFinding = {
+        kind: 'schema_error',
+        severity: 'error',
+        ...subject(object),
+        ...where(object),
+        message: `drizzle-kit's SQL for ${describe(object)} fails on Postgres: ${info.message}`,
+        cause: `statement: ${firstLine(statement)}`,
+        fix: 'Change the declaration so that drizzle-kit writes SQL Postgres accepts; this object is left out of the comparison'
+      }
+      problems.push(finding)
+      const name = object.what === 'table' ? object.table : object.name
+      if (name) failedBy.set(name, { finding, dependents: [] })
+    }
+  }
+  for (const { finding, dependents } of new Set(failedBy.values())) {
+    if (dependents.length) finding.cause += `; also not built, as they depend on it: ${[...new Set(dependents)].join(', ')}`
+  }
+  return { problems, unbuilt: unbuilt.map(({ what: _what, ...rest }) => rest) }
+}
+
+/** The failing index with its expressions parenthesised: the first form Postgres accepts (it is then built). */
+async function retryParenthesised(db: Database, statement: string): Promise<string | undefined> {
+  const tried = new Set<string>()
+  for (let kept = 0; kept <= 4; kept++) {
+    const candidate = parenthesisedIndex(statement, kept)
+    if (!candidate || tried.has(candidate)) continue
+    tried.add(candidate)
+    try {
+      await db.exec(candidate)
+      return candidate
+    } catch {
+      // try keeping one more word outside the parentheses
+    }
+  }
+  return undefined
+}
+
+/** Differences about objects that were not built in the schema's database: already reported as schema_error. */
+export function withoutUnbuilt(differences: SchemaDifference[], unbuilt: UnbuiltObject[]): SchemaDifference[] {
+  if (unbuilt.length === 0) return differences
+  return differences.filter(
+    (d) =>
+      !unbuilt.some((u) => {
+        if (u.schema !== d.schema) return false
+        if (!u.name) return u.table !== undefined && d.table === u.table
+        return d.name === u.name && (u.table === undefined || d.table === u.table)
+      })
+  )
+}
