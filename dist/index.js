@@ -47768,6 +47768,9 @@ var Inputs;
     Inputs["TenantUrlTemplate"] = "tenant-url-template";
     Inputs["Shard"] = "shard";
     Inputs["Concurrency"] = "concurrency";
+    Inputs["StubMissingImports"] = "stub-missing-imports";
+    Inputs["TenantTarget"] = "tenant-target";
+    Inputs["Timeout"] = "timeout";
 })(Inputs || (exports.Inputs = Inputs = {}));
 var Outputs;
 (function (Outputs) {
@@ -47873,8 +47876,17 @@ function readInputs(env = process.env) {
     const concurrencyInput = core.getInput(constants_1.Inputs.Concurrency);
     if (concurrencyInput && !(Number.isInteger(Number(concurrencyInput)) && Number(concurrencyInput) > 0))
         throw new types_1.UsageError(`input concurrency must be a whole number (got "${concurrencyInput}")`);
+    const stubInput = (core.getInput(constants_1.Inputs.StubMissingImports) || 'false').toLowerCase();
+    if (!['true', 'false'].includes(stubInput))
+        throw new types_1.UsageError(`input stub-missing-imports must be true or false (got "${stubInput}")`);
+    const timeoutInput = core.getInput(constants_1.Inputs.Timeout);
+    if (timeoutInput && !(Number(timeoutInput) > 0))
+        throw new types_1.UsageError(`input timeout must be a number of seconds (got "${timeoutInput}")`);
     return {
         mode,
+        stubMissingImports: stubInput === 'true',
+        tenantTarget: core.getInput(constants_1.Inputs.TenantTarget) || undefined,
+        timeoutSeconds: timeoutInput ? Number(timeoutInput) : undefined,
         tenantsQuery: core.getInput(constants_1.Inputs.TenantsQuery) || undefined,
         tenantsPattern: core.getInput(constants_1.Inputs.TenantsPattern) || undefined,
         tenantUrlTemplate: core.getInput(constants_1.Inputs.TenantUrlTemplate) || undefined,
@@ -47995,13 +48007,16 @@ async function run() {
                 tenantUrlTemplate: settings.tenantUrlTemplate,
                 shard: settings.shard,
                 concurrency: settings.concurrency,
+                tenantTarget: settings.tenantTarget,
+                timeoutMs: settings.timeoutSeconds === undefined ? undefined : settings.timeoutSeconds * 1000,
+                stubMissingImports: settings.stubMissingImports,
                 log
             });
         }
         else {
             const base = resolveBase(settings);
             core.startGroup(`drift-guard check (${provider.description})`);
-            report = await (0, check_1.runCheck)({ root: settings.workingDirectory, config: settings.config, provider, base, log, concurrency: settings.concurrency });
+            report = await (0, check_1.runCheck)({ root: settings.workingDirectory, config: settings.config, provider, base, log, concurrency: settings.concurrency, stubMissingImports: settings.stubMissingImports });
         }
     }
     catch (error) {
@@ -48100,14 +48115,16 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.compareLedger = compareLedger;
 function compareLedger(rows, migrations) {
     const newest = rows.reduce((max, r) => (max === undefined || r.createdAt > max ? r.createdAt : max), undefined);
-    const status = { applied: [], pending: [], skipped: [], modified: [], unknown: [] };
+    const status = { applied: [], pending: [], skipped: [], modified: [], unknown: [], outOfOrder: [] };
     const matched = new Set();
+    const migrationOf = new Map();
     for (const m of migrations) {
         // Rows are matched by the journal's `when` (what drizzle stores), then by hash for rows whose `when` moved.
         const byWhen = rows.find((r) => !matched.has(r) && r.createdAt === m.when);
         const byHash = byWhen ?? rows.find((r) => !matched.has(r) && m.hash !== undefined && r.hash === m.hash);
         if (byHash) {
             matched.add(byHash);
+            migrationOf.set(byHash, m);
             status.applied.push(m);
             if (m.hash !== undefined && byHash.hash !== m.hash)
                 status.modified.push({ migration: m, row: byHash });
@@ -48119,6 +48136,18 @@ function compareLedger(rows, migrations) {
             status.skipped.push(m);
     }
     status.unknown = rows.filter((r) => !matched.has(r));
+    // The migrator appends rows in journal order; a row whose migration comes before one applied earlier means this
+    // database ran the migrations in another order (a reordered journal, or migrations applied from a branch).
+    let latest;
+    for (const row of [...rows].sort((a, b) => a.id - b.id)) {
+        const m = migrationOf.get(row);
+        if (!m)
+            continue;
+        if (latest && migrations.indexOf(m) < migrations.indexOf(latest))
+            status.outOfOrder.push({ migration: m, after: latest });
+        else
+            latest = m;
+    }
     return status;
 }
 
@@ -48227,6 +48256,8 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.hasGlob = hasGlob;
 exports.globToRegExp = globToRegExp;
 exports.glob = glob;
+exports.drizzleKitSchemaFiles = drizzleKitSchemaFiles;
+exports.expandBraces = expandBraces;
 // Minimal glob for drizzle config `schema` values ("./src/db/schema/*.ts", "./src/**/schema.ts", "./db/{a,b}.ts").
 const fs = __importStar(__nccwpck_require__(3024));
 const path = __importStar(__nccwpck_require__(6760));
@@ -48300,6 +48331,162 @@ function glob(pattern, cwd) {
     };
     walk(base);
     return results.sort().map((f) => f.split('/').join(path.sep));
+}
+/**
+ * What drizzle-kit 0.31 reads for one `schema` entry (`prepareFilenames`): the paths glob 8 matches (files and
+ * folders, relative to the folder drizzle-kit runs from; `*`, `?`, `[…]` and `**` never match a name starting
+ * with "."; `**` does not descend into symlinked folders; nothing is skipped, not even node_modules), where each
+ * matched folder stands for its own files only (no sub-folders, dot files included). Absolute paths, sorted.
+ */
+function drizzleKitSchemaFiles(pattern, cwd) {
+    const files = new Set();
+    for (const expanded of expandBraces(pattern)) {
+        for (const match of globPaths(path.resolve(cwd, expanded))) {
+            let stat;
+            try {
+                stat = fs.lstatSync(match);
+            }
+            catch {
+                continue;
+            }
+            if (!stat.isDirectory()) {
+                files.add(match);
+                continue;
+            }
+            for (const name of fs.readdirSync(match)) {
+                const file = path.join(match, name);
+                if (!fs.lstatSync(file).isDirectory())
+                    files.add(file);
+            }
+        }
+    }
+    return [...files].sort();
+}
+/** `a/{b,c}/*.{ts,js}` -> the four patterns it stands for, as minimatch expands braces before matching. */
+function expandBraces(pattern) {
+    let depth = 0;
+    let open = -1;
+    for (let i = 0; i < pattern.length; i++) {
+        const c = pattern[i];
+        if (c === '\\')
+            i++;
+        else if (c === '{' && depth++ === 0)
+            open = i;
+        else if (c === '}' && depth > 0 && --depth === 0) {
+            const parts = splitTopLevel(pattern.slice(open + 1, i));
+            if (parts.length < 2)
+                continue; // "{a}" is literal in minimatch
+            const head = pattern.slice(0, open);
+            const tails = expandBraces(pattern.slice(i + 1));
+            return parts.flatMap((part) => expandBraces(head + part).flatMap((start) => tails.map((tail) => start + tail)));
+        }
+    }
+    return [pattern];
+}
+function splitTopLevel(body) {
+    const parts = [];
+    let depth = 0;
+    let start = 0;
+    for (let i = 0; i < body.length; i++) {
+        const c = body[i];
+        if (c === '\\')
+            i++;
+        else if (c === '{')
+            depth++;
+        else if (c === '}')
+            depth--;
+        else if (c === ',' && depth === 0) {
+            parts.push(body.slice(start, i));
+            start = i + 1;
+        }
+    }
+    parts.push(body.slice(start));
+    return parts;
+}
+/** One path segment of a glob (no "/", no braces) as a RegExp; a leading "." must be written to be matched. */
+function segmentRegExp(segment) {
+    let re = segment.startsWith('.') ? '' : '(?!\\.)';
+    for (let i = 0; i < segment.length; i++) {
+        const c = segment[i];
+        if (c === '*')
+            re += '[^/]*';
+        else if (c === '?')
+            re += '[^/]';
+        else if (c === '[' && segment.indexOf(']', i + 2) > 0) {
+            const end = segment.indexOf(']', i + 2);
+            let body = segment.slice(i + 1, end);
+            const negated = body.startsWith('!') || body.startsWith('^');
+            if (negated)
+                body = body.slice(1);
+            re += `[${negated ? '^' : ''}${body.replace(/\\/g, '\\\\')}]`;
+            i = end;
+        }
+        else if (c === '\\' && i + 1 < segment.length)
+            re += escape(segment[++i]);
+        else
+            re += escape(c);
+    }
+    return new RegExp(`^${re}$`);
+}
+/** Paths (files and folders) an absolute, brace-free glob matches. */
+function globPaths(absolute) {
+    const segments = absolute.split(path.sep).slice(1);
+    const results = new Set();
+    const entries = (dir) => {
+        try {
+            return fs.readdirSync(dir, { withFileTypes: true });
+        }
+        catch {
+            return [];
+        }
+    };
+    const isFolder = (file) => {
+        try {
+            return fs.statSync(file).isDirectory();
+        }
+        catch {
+            return false;
+        }
+    };
+    const walk = (dir, index) => {
+        if (index === segments.length) {
+            results.add(dir);
+            return;
+        }
+        const segment = segments[index];
+        const last = index === segments.length - 1;
+        if (segment === '**') {
+            walk(dir, index + 1); // zero folders
+            for (const entry of entries(dir)) {
+                if (entry.name.startsWith('.'))
+                    continue;
+                const full = path.join(dir, entry.name);
+                if (entry.isDirectory())
+                    walk(full, index);
+                else if (last)
+                    results.add(full);
+            }
+            return;
+        }
+        if (!hasGlob(segment)) {
+            const full = path.join(dir, segment.replace(/\\(.)/g, '$1'));
+            if (last ? fs.existsSync(full) : isFolder(full))
+                walk(full, index + 1);
+            return;
+        }
+        const matcher = segmentRegExp(segment);
+        for (const entry of entries(dir)) {
+            if (!matcher.test(entry.name))
+                continue;
+            const full = path.join(dir, entry.name);
+            if (last)
+                results.add(full);
+            else if (isFolder(full))
+                walk(full, index + 1);
+        }
+    };
+    walk(path.sep, 0);
+    return [...results];
 }
 
 
@@ -48450,46 +48637,92 @@ function loadConfigFile(root, file) {
         names.add(target.name);
         return resolveTarget(root, target, rel);
     });
-    return { root, configFile: file, targets, notes: [] };
+    const unique = withoutDuplicates(targets, root, true);
+    return { root, configFile: file, targets: unique.targets, notes: unique.notes };
 }
 /**
+ * Two configs for the same schema files and the same migrations folder (and migrations table) are one target: the
+ * first is kept and the others are noted; checking both would only report every finding twice. Targets named in
+ * drift-guard.config.json must also agree on their databases and severities, since those are the user's.
+ */
+function withoutDuplicates(targets, root, named) {
+    const kept = new Map();
+    const notes = [];
+    for (const target of targets) {
+        const key = JSON.stringify([
+            [...target.schemaFiles].sort(),
+            target.migrationsDir,
+            target.migrationsSchema,
+            target.migrationsTable,
+            target.casing ?? null,
+            target.schemaFilter ?? null,
+            target.tablesFilter ?? null,
+            target.extensionsFilters ?? null,
+            named ? [target.databases, target.severity] : null
+        ]);
+        const first = kept.get(key);
+        if (!first) {
+            kept.set(key, target);
+            continue;
+        }
+        const which = named || !target.drizzleConfig ? `target "${target.name}"` : path.relative(root, target.drizzleConfig);
+        notes.push(`${which} has the same schema files and migrations folder (${path.relative(root, target.migrationsDir) || '.'}) as target "${first.name}": checked once, as "${first.name}"`);
+    }
+    return { targets: [...kept.values()], notes };
+}
+const CONFIG_EXTENSIONS = '{ts,mts,cts,js,mjs,cjs,json}';
+/**
  * Without a config file: every drizzle config in the repository (drizzle.config.ts, drizzle.*.config.ts,
- * drizzle-*.config.ts…, outside node_modules and build folders) is a target, named after it. Configs for other
- * dialects are skipped with a note.
+ * drizzle-*.config.ts, drizzle.config.*.ts…, outside node_modules and build folders) is a target, named after it.
+ * Configs for other dialects are skipped with a note.
  */
 function discoverTargets(root) {
-    const found = (0, glob_1.glob)('**/drizzle*.config.{ts,mts,cts,js,mjs,cjs,json}', root).map((f) => path.relative(root, f));
+    const candidates = [...(0, glob_1.glob)(`**/drizzle*.config.${CONFIG_EXTENSIONS}`, root), ...(0, glob_1.glob)(`**/drizzle.config.*.${CONFIG_EXTENSIONS}`, root)];
+    const found = [...new Set(candidates)]
+        .filter((f) => !/\.d\.[mc]?ts$/.test(f))
+        .sort()
+        .map((f) => path.relative(root, f));
     if (found.length === 0) {
         throw new types_1.UsageError(`No ${exports.DEFAULT_CONFIG_FILE} and no drizzle config (drizzle.config.ts, drizzle.*.config.ts) in ${root}. ` +
             `Write ${exports.DEFAULT_CONFIG_FILE} with your targets, or pass --config.`);
     }
     const notes = [];
     const targets = [];
+    const failedTargets = [];
     const used = new Set();
     for (const file of found) {
         const base = path.basename(file);
-        const middle = /^drizzle[.-]([\w-]+)\.config\./.exec(base)?.[1];
+        const middle = (/^drizzle[.-]([\w.-]+?)\.config\./.exec(base) ?? /^drizzle\.config\.([\w.-]+)\.\w+$/.exec(base))?.[1];
         const folder = path.dirname(file) === '.' ? '' : path.dirname(file).split(path.sep).join('/');
         let name = middle ? (folder ? `${folder}:${middle}` : middle) : folder || 'default';
         for (let i = 2; used.has(name); i++)
             name = `${name}-${i}`;
         used.add(name);
         try {
-            targets.push(resolveTarget(root, { name, drizzleConfig: file, databases: [name] }, '(discovered)'));
+            targets.push(resolveTarget(root, { name, drizzleConfig: file }, '(discovered)'));
         }
         catch (error) {
             if (error instanceof types_1.UsageError && /dialect is/.test(error.message)) {
                 notes.push(`skipped ${file}: ${error.message.replace(/^[^:]*: /, '')}`);
                 continue;
             }
+            // Nobody chose this config: one stale config (a schema file since moved) must not stop the others' check.
+            if (error instanceof types_1.UsageError) {
+                failedTargets.push({ name, drizzleConfig: path.resolve(root, file), error });
+                continue;
+            }
             throw error;
         }
     }
+    // Nothing left to check: the first failure is the answer, as it was before any target was checked.
+    if (targets.length === 0 && failedTargets.length > 0)
+        throw failedTargets[0].error;
     if (targets.length === 0)
         throw new types_1.UsageError(`No PostgreSQL drizzle config in ${root} (${notes.join('; ')})`);
     notes.unshift(`No ${exports.DEFAULT_CONFIG_FILE}: discovered ${targets.map((t) => path.relative(root, t.drizzleConfig)).join(', ')} (one target each). ` +
         `Write ${exports.DEFAULT_CONFIG_FILE} to name the databases (e.g. master + tenants).`);
-    return { root, targets, notes };
+    const unique = withoutDuplicates(targets, root, false);
+    return { root, targets: unique.targets, failedTargets, notes: [...notes, ...unique.notes] };
 }
 function asList(value) {
     if (value === undefined)
@@ -48504,7 +48737,7 @@ function resolveTarget(root, target, where) {
         if (!fs.existsSync(drizzleConfig)) {
             throw new types_1.UsageError(`${where}: target "${target.name}": drizzle config not found: ${target.drizzleConfig}`);
         }
-        kit = loadDrizzleConfig(root, drizzleConfig);
+        kit = loadDrizzleConfig(root, drizzleConfig, targetCwd(root, target, drizzleConfig));
         const dialect = kit.dialect;
         if (dialect !== 'postgresql') {
             throw new types_1.UsageError(`${path.relative(root, drizzleConfig)}: dialect is ${dialect === undefined ? 'not set' : `"${dialect}"`}; ` +
@@ -48514,12 +48747,7 @@ function resolveTarget(root, target, where) {
     else if (!target.schema || !target.migrations) {
         throw new types_1.UsageError(`${where}: target "${target.name}" needs "drizzleConfig", or both "schema" and "migrations"`);
     }
-    // drizzle-kit resolves schema and out from the folder it runs in; monorepos run it from the package folder.
-    const cwd = target.cwd
-        ? path.resolve(root, target.cwd)
-        : drizzleConfig
-            ? nearestPackageFolder(path.dirname(drizzleConfig), root)
-            : root;
+    const cwd = targetCwd(root, target, drizzleConfig);
     const schemaPatterns = asList(target.schema) ?? asList(kit.schema);
     if (!schemaPatterns || schemaPatterns.length === 0) {
         throw new types_1.UsageError(`target "${target.name}": no schema (set "schema" in the drizzle config or the target)`);
@@ -48543,6 +48771,7 @@ function resolveTarget(root, target, where) {
         schemaFiles,
         migrationsDir,
         databases: target.databases && target.databases.length > 0 ? target.databases : [target.name],
+        databasesNamed: !!target.databases && target.databases.length > 0,
         casing: target.casing ?? kit.casing,
         schemaFilter: asList(target.schemaFilter) ?? asList(kit.schemaFilter),
         tablesFilter: asList(target.tablesFilter) ?? asList(kit.tablesFilter),
@@ -48552,16 +48781,18 @@ function resolveTarget(root, target, where) {
         severity: target.severity ?? {}
     };
 }
+/**
+ * The modules drizzle-kit imports for one `schema` entry: globs as glob matches them, a folder as its own files
+ * (not its sub-folders). Other files (README.md, .d.ts) are left out: drizzle-kit gets no tables from them.
+ */
 function expandSchema(pattern, cwd) {
-    if ((0, glob_1.hasGlob)(pattern))
-        return (0, glob_1.glob)(pattern, cwd).filter((f) => /\.(ts|tsx|mts|cts|js|mjs|cjs)$/.test(f) && !f.endsWith('.d.ts'));
-    const full = path.resolve(cwd, pattern);
-    if (!fs.existsSync(full))
-        return [];
-    // A folder means every module in it, as drizzle-kit reads it.
-    if (fs.statSync(full).isDirectory())
-        return (0, glob_1.glob)('**/*.{ts,tsx,mts,cts,js,mjs,cjs}', full).filter((f) => !f.endsWith('.d.ts'));
-    return [full];
+    return (0, glob_1.drizzleKitSchemaFiles)(pattern, cwd).filter((f) => /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/.test(f) && !/\.d\.[mc]?ts$/.test(f));
+}
+// drizzle-kit resolves schema and out from the folder it runs in; monorepos run it from the package folder.
+function targetCwd(root, target, drizzleConfig) {
+    if (target.cwd)
+        return path.resolve(root, target.cwd);
+    return drizzleConfig ? nearestPackageFolder(path.dirname(drizzleConfig), root) : root;
 }
 function nearestPackageFolder(from, root) {
     let dir = from;
@@ -48575,10 +48806,12 @@ function nearestPackageFolder(from, root) {
     }
 }
 /**
- * Evaluates a drizzle config. A config that throws only because an environment variable is unset
+ * Evaluates a drizzle config in `cwd`, the folder drizzle-kit runs from: configs compute their paths from
+ * `process.cwd()` (e.g. `relative(process.cwd(), …import.meta.url…)`), so they must see the same folder.
+ * A config that throws only because an environment variable is unset
  * (`if (!process.env.DATABASE_URL) throw …`) is retried with placeholders: the check needs no credentials.
  */
-function loadDrizzleConfig(root, file) {
+function loadDrizzleConfig(root, file, cwd) {
     const rel = path.relative(root, file);
     if (file.endsWith('.json')) {
         try {
@@ -48589,7 +48822,16 @@ function loadDrizzleConfig(root, file) {
         }
     }
     const load = () => {
-        const exports = new module_loader_1.ModuleLoader({ root, stubMissingPackages: true }).load(file);
+        const previous = process.cwd();
+        process.chdir(cwd);
+        let exports;
+        try {
+            // Loading is synchronous: nothing else runs while the process is in the target's folder.
+            exports = new module_loader_1.ModuleLoader({ root, stubMissingPackages: true }).load(file);
+        }
+        finally {
+            process.chdir(previous);
+        }
         const config = (exports.default ?? exports);
         if (!config || typeof config !== 'object')
             throw new types_1.UsageError(`${rel}: does not export a config object`, rel);
@@ -48677,6 +48919,7 @@ exports.describeError = describeError;
 const fs = __importStar(__nccwpck_require__(3024));
 const path = __importStar(__nccwpck_require__(6760));
 const node_module_1 = __importStar(__nccwpck_require__(8995));
+const node_url_1 = __nccwpck_require__(3136);
 const vm = __importStar(__nccwpck_require__(714));
 const sucrase_1 = __nccwpck_require__(2413);
 const types_1 = __nccwpck_require__(5552);
@@ -48780,7 +49023,7 @@ class ModuleLoader {
             throw new ModuleLoadError(`${this.rel(file)}${match ? `:${match[1]}` : ''}: cannot be parsed: ${message}`, this.chain(this.rel(file)), this.rel(file), match ? Number(match[1]) : undefined);
         }
         // import.meta only exists in ESM; configs use it for __dirname-like paths.
-        code = code.replace(/\bimport\.meta\.url\b/g, JSON.stringify(`file://${file}`));
+        code = code.replace(/\bimport\.meta\.url\b/g, JSON.stringify((0, node_url_1.pathToFileURL)(file).href));
         code = code.replace(/\bimport\.meta\.dirname\b/g, JSON.stringify(path.dirname(file)));
         code = code.replace(/\bimport\.meta\.filename\b/g, JSON.stringify(file));
         const module = { exports: {}, loaded: false, id: file, filename: file };
@@ -49650,6 +49893,7 @@ exports.explainDifference = explainDifference;
 // came from (cause), and the SQL that would fix it. The cause compares three records of the truth: the schema
 // source, drizzle-kit's snapshots, and the SQL files.
 const path = __importStar(__nccwpck_require__(6760));
+const identifiers_1 = __nccwpck_require__(3937);
 const snapshot_1 = __nccwpck_require__(5479);
 const q = (name) => `"${name.replace(/"/g, '""')}"`;
 const tableRef = (schema, table) => (schema === 'public' ? q(table) : `${q(schema)}.${q(table)}`);
@@ -49680,8 +49924,11 @@ function explainDifference(d, ctx) {
         else {
             const first = ctx.snapshots.find((s) => s.snapshot && (0, snapshot_1.snapshotDeclares)(s.snapshot, d));
             const dropped = findStatement(ctx, d, 'drop', first?.migration);
+            const skipped = first && notApplied(ctx, first.migration);
             if (first && ctx.pending?.has(first.migration.tag))
                 causes.push(`${declaredAt}; created by ${path.relative(ctx.root, first.migration.file)}, which this database has not applied yet (pending)`);
+            else if (first && skipped)
+                causes.push(`${declaredAt}; created by ${first.migration.tag}, ${skipped}`);
             else if (dropped)
                 causes.push(`${declaredAt}; in snapshot ${first?.migration.tag} but dropped by ${dropped.file}:${dropped.line}, which the snapshots do not record (hand-written SQL)`);
             else if (first) {
@@ -49693,8 +49940,18 @@ function explainDifference(d, ctx) {
         const created = findStatement(ctx, d, 'create');
         if (created)
             Object.assign(finding, created);
+        const removal = latest && !inLatest ? removedIn(ctx, d) : undefined;
+        const recreated = removal && findStatement(ctx, d, 'create', removal);
         if (latest && inLatest) {
             causes.push(`removed from the schema after the last snapshot (${latestTag}): no migration was generated to drop it. Run ${ctx.generateCommand}`);
+        }
+        else if (removal && recreated) {
+            Object.assign(finding, recreated);
+            causes.push(`removed from the schema in ${removal.tag}, then created again by ${recreated.file}:${recreated.line}, which the snapshots do not record (hand-written SQL). Declare it in the schema, or drop it in a migration`);
+        }
+        else if (removal) {
+            // drizzle-kit generate will not drop it: its snapshots already lack it.
+            causes.push(`${created ? `created by ${created.file}:${created.line}, then` : ''} removed from the schema in ${removal.tag}, ${notApplied(ctx, removal) ?? 'whose SQL does not drop it'}. drizzle-kit generate will not drop it (the snapshots already lack it): drop it in a migration, or declare it in the schema again`.trim());
         }
         else {
             causes.push(`${created ? `created by ${created.file}:${created.line}` : 'created by the migrations'} but declared neither in the schema nor in any snapshot: hand-written SQL. drizzle-kit push would drop it; declare it in the schema, or drop it in a migration`);
@@ -49704,6 +49961,7 @@ function explainDifference(d, ctx) {
         if (declaration)
             Object.assign(finding, declaration);
         const altered = findStatement(ctx, d, 'alter');
+        const introduced = ctx.stoppedAt ? introducedBy(ctx, d) : undefined;
         const schemaSide = d.column ? ctx.schemaSnapshot.tables[`${d.schema}.${d.table}`]?.columns[d.column] : undefined;
         const snapshotSide = d.column && latest?.snapshot ? latest.snapshot.tables[`${d.schema}.${d.table}`]?.columns[d.column] : undefined;
         if (d.kind === 'enum_mismatch' && latest?.snapshot) {
@@ -49713,6 +49971,9 @@ function explainDifference(d, ctx) {
         }
         else if (d.column && latest?.snapshot && (0, snapshot_1.canonical)(schemaSide) !== (0, snapshot_1.canonical)(snapshotSide)) {
             causes.push(`${declaredAt}, changed after the last snapshot (${latestTag}): no migration was generated. Run ${ctx.generateCommand}`);
+        }
+        else if (introduced && notApplied(ctx, introduced)) {
+            causes.push(`${declaredAt}; set by ${introduced.tag}, ${notApplied(ctx, introduced)}`);
         }
         else if (altered) {
             const verb = altered.creates ? 'created with another definition by' : 'changed by';
@@ -49757,6 +50018,9 @@ function findStatement(ctx, d, action, after) {
     const start = after ? ctx.migrations.indexOf(after) + 1 : 0;
     const verbs = action === 'create' ? /\b(create|add)\b/i : action === 'drop' ? /\bdrop\b/i : /\b(alter|set|drop\s+not|drop\s+default|type)\b/i;
     const names = [`"${object}"`, ` ${object} `, ` ${object}(`, ` ${object};`, ` ${object}\n`];
+    // The database holds names cut to 63 bytes; the SQL spells them in full (drizzle-kit's generated FK names).
+    const cut = Buffer.byteLength(object) === identifiers_1.MAX_IDENTIFIER_BYTES;
+    const mentions = (line) => names.some((n) => line.includes(n)) || (cut && quotedIdentifiers(line).some((id) => (0, identifiers_1.truncateIdentifier)(id) === object));
     for (const migration of ctx.migrations.slice(start)) {
         if (migration.sql === undefined)
             continue;
@@ -49767,7 +50031,7 @@ function findStatement(ctx, d, action, after) {
             const offset = statement.chunkLine;
             for (let i = 0; i < lines.length; i++) {
                 const line = ` ${lines[i]}\n`;
-                if (names.some((n) => line.includes(n)) && verbs.test(statement.sql)) {
+                if (mentions(line) && verbs.test(statement.sql)) {
                     if (action === 'drop' && !/\bdrop\b/i.test(lines[i]))
                         continue;
                     const creates = /^\s*create\s+table\b/i.test(statement.sql);
@@ -49775,6 +50039,65 @@ function findStatement(ctx, d, action, after) {
                 }
             }
         }
+    }
+    return undefined;
+}
+function quotedIdentifiers(line) {
+    return [...line.matchAll(/"((?:[^"]|"")+)"/g)].map((m) => m[1].replace(/""/g, '"'));
+}
+/** Why the check's database lacks what a migration's SQL would build, when the check did not run it. */
+function notApplied(ctx, migration) {
+    if (!ctx.stoppedAt)
+        return undefined;
+    if (migration.sql === undefined)
+        return 'whose SQL file is missing';
+    if (ctx.migrations.indexOf(migration) > ctx.migrations.indexOf(ctx.stoppedAt)) {
+        return `which was not applied: drizzle's migrator applies no migration while ${ctx.stoppedAt.tag}'s SQL file is missing, and the check stops there`;
+    }
+    return undefined;
+}
+/** The migration whose snapshot dropped an object that earlier snapshots have (the last time it was dropped). */
+function removedIn(ctx, d) {
+    let removal;
+    let had = false;
+    for (const s of ctx.snapshots) {
+        if (!s.snapshot)
+            continue;
+        if ((0, snapshot_1.snapshotDeclares)(s.snapshot, d)) {
+            had = true;
+            removal = undefined;
+        }
+        else if (had)
+            removal ??= s.migration;
+    }
+    return removal;
+}
+/** The migration whose snapshot first records the object as the last snapshot has it. */
+function introducedBy(ctx, d) {
+    const recorded = ctx.snapshots.filter((s) => s.snapshot);
+    if (recorded.length === 0)
+        return undefined;
+    const last = (0, snapshot_1.canonical)(snapshotEntry(recorded[recorded.length - 1].snapshot, d));
+    let first;
+    for (let i = recorded.length - 1; i >= 0 && (0, snapshot_1.canonical)(snapshotEntry(recorded[i].snapshot, d)) === last; i--)
+        first = recorded[i].migration;
+    return first;
+}
+function snapshotEntry(snapshot, d) {
+    const bySchemaAndName = (v) => (v.schema || 'public') === d.schema && v.name === d.name;
+    if (d.kind === 'enum_mismatch')
+        return Object.values(snapshot.enums ?? {}).find(bySchemaAndName);
+    if (d.kind === 'view_mismatch')
+        return Object.values(snapshot.views ?? {}).find(bySchemaAndName);
+    const table = d.table ? snapshot.tables[`${d.schema}.${d.table}`] : undefined;
+    if (!table || d.column)
+        return table?.columns[d.column];
+    if (!d.name)
+        return table;
+    for (const group of [table.indexes, table.foreignKeys, table.compositePrimaryKeys, table.uniqueConstraints, table.checkConstraints, table.policies]) {
+        const key = Object.keys(group ?? {}).find((n) => (0, identifiers_1.truncateIdentifier)(n) === d.name);
+        if (key)
+            return group[key];
     }
     return undefined;
 }
@@ -49926,7 +50249,8 @@ function canonical(value) {
             const out = {};
             for (const key of Object.keys(v).sort()) {
                 const inner = clean(v[key]);
-                if (inner === undefined || inner === null || inner === false)
+                // `default: false` is a value (boolean columns), not an omitted flag.
+                if (inner === undefined || inner === null || (inner === false && key !== 'default'))
                     continue;
                 if (typeof inner === 'object' && !Array.isArray(inner) && Object.keys(inner).length === 0)
                     continue;
@@ -50159,12 +50483,16 @@ const pglite_1 = __nccwpck_require__(9890);
 const server_1 = __nccwpck_require__(9080);
 const load_schema_1 = __nccwpck_require__(971);
 const drizzle_kit_1 = __nccwpck_require__(6964);
+const build_statements_1 = __nccwpck_require__(4882);
 const check_1 = __nccwpck_require__(3326);
 const types_1 = __nccwpck_require__(5552);
 async function runAudit(options) {
     const log = options.log ?? (() => undefined);
     const live = options.live ?? live_1.DEFAULT_LIVE_OPTIONS;
     const config = (0, load_config_1.loadConfig)(options.root, options.config);
+    // An audit reads live databases by target: a discovered config that cannot be resolved stays a usage error here.
+    if (config.failedTargets?.length)
+        throw config.failedTargets[0].error;
     const root = config.root;
     const tenantTarget = options.tenantTarget ??
         (config.targets.find((t) => /^tenants?$/.test(t.name)) ?? config.targets[config.targets.length - 1]).name;
@@ -50172,9 +50500,14 @@ async function runAudit(options) {
         throw new types_1.UsageError(`--tenant-target ${tenantTarget}: no such target`);
     const prepared = [];
     for (const target of config.targets) {
-        const schema = (0, load_schema_1.loadSchema)(root, target);
+        const schema = (0, load_schema_1.loadSchema)(root, target, options.stubMissingImports);
         const folder = (0, folder_1.readMigrationFolder)(target.migrationsDir);
-        const names = target.name === tenantTarget && (options.tenantsQuery || options.tenantsPattern) ? await discoverTenants(options, live) : target.databases;
+        // A target whose config names no databases is the database of --database-url itself (its name is only a label).
+        const names = target.name === tenantTarget && (options.tenantsQuery || options.tenantsPattern)
+            ? await discoverTenants(options, live)
+            : target.databasesNamed
+                ? target.databases
+                : [urlDatabase(options.databaseUrl)];
         const template = target.name === tenantTarget ? options.tenantUrlTemplate : undefined;
         prepared.push({ target, schema, folder, databases: names.map((name) => ({ name, url: (0, live_1.databaseUrl)(options.databaseUrl, name, template) })) });
     }
@@ -50210,6 +50543,9 @@ async function runAudit(options) {
         };
         if ('error' in expected)
             findings.push({ ...expected.error, target: target.name });
+        else
+            for (const f of expected.problems)
+                findings.push({ ...f, target: target.name });
         const grouped = new Map();
         const add = (finding, database) => {
             const key = JSON.stringify(finding);
@@ -50235,7 +50571,8 @@ async function runAudit(options) {
             for (const f of r.findings)
                 add(f, name);
             const pending = new Set(r.result.ledger?.pending ?? []);
-            for (const d of r.differences ?? []) {
+            // Objects the schema's database could not build are reported once, above, not as drift of each database.
+            for (const d of (0, build_statements_1.withoutUnbuilt)(r.differences ?? [], 'unbuilt' in expected ? expected.unbuilt : [])) {
                 const explained = (0, explain_1.explainDifference)(d, { ...ctx, pending });
                 // Drift that a pending migration will fix is expected until the next deploy: a warning, like the pending migration.
                 add({ ...explained, severity: explained.cause?.includes('(pending)') ? 'warning' : 'error' }, name);
@@ -50356,6 +50693,16 @@ async function auditDatabase(db, folder, introspectOptions, expected, live, root
                 cause: 'the file was edited after it ran here; drizzle never re-runs it, so this database lacks the edit'
             });
         }
+        for (const { migration, after } of ledger.outOfOrder) {
+            findings.push({
+                kind: 'migration_out_of_order',
+                severity: 'warning',
+                name: migration.tag,
+                file: rel(migration.file),
+                message: `${migration.tag} was applied after ${after.tag}, which comes later in the journal`,
+                cause: 'this database ran the migrations in another order than the journal gives (a reordered journal, or a migration applied from a branch): a fresh database built from the repository may differ from it'
+            });
+        }
         if (ledger.unknown.length > 0) {
             findings.push({
                 kind: 'migration_unknown',
@@ -50434,6 +50781,12 @@ function mergeReports(reports) {
     };
     return { ...reports[0], ok: summary.errors === 0, targets: [...targets.values()], findings: findings.map(check_1.stripEmpty), summary, notes: [...new Set(reports.flatMap((r) => r.notes.filter((n) => !n.startsWith('shard '))))] };
 }
+/** The database a postgres:// URL names (Postgres's default: the user's name). */
+function urlDatabase(url) {
+    const parsed = new URL(url);
+    const name = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
+    return name || decodeURIComponent(parsed.username) || 'postgres';
+}
 
 
 /***/ }),
@@ -50482,6 +50835,7 @@ exports.runCheck = runCheck;
 exports.generateCommand = generateCommand;
 exports.withoutEqualDefaults = withoutEqualDefaults;
 exports.buildSchemaDatabase = buildSchemaDatabase;
+exports.unexportedSchemas = unexportedSchemas;
 exports.limiter = limiter;
 exports.declaredCounts = declaredCounts;
 exports.stripEmpty = stripEmpty;
@@ -50494,12 +50848,13 @@ const explain_1 = __nccwpck_require__(4184);
 const snapshot_1 = __nccwpck_require__(5479);
 const apply_1 = __nccwpck_require__(9657);
 const checks_1 = __nccwpck_require__(9748);
+const extensions_1 = __nccwpck_require__(9767);
 const folder_1 = __nccwpck_require__(7697);
 const introspect_1 = __nccwpck_require__(1370);
 const pglite_1 = __nccwpck_require__(9890);
-const provider_1 = __nccwpck_require__(6410);
 const drizzle_kit_1 = __nccwpck_require__(6964);
 const load_schema_1 = __nccwpck_require__(971);
+const build_statements_1 = __nccwpck_require__(4882);
 const schema_cache_1 = __nccwpck_require__(4407);
 const types_1 = __nccwpck_require__(5552);
 // From package.json, so the report, --version and the package never disagree.
@@ -50586,6 +50941,11 @@ async function runCheck(options) {
         }
         targets.push(p.result);
     }
+    for (const failed of config.failedTargets ?? []) {
+        const { result, finding } = failedTargetResult(failed, root);
+        targets.push(result);
+        findings.push(finding);
+    }
     findings.push(...crossTargetFindings(config.targets, schemas));
     findings.sort((a, b) => types_1.SEVERITY_RANK[a.severity] - types_1.SEVERITY_RANK[b.severity] ||
         config.targets.findIndex((t) => t.name === a.target) - config.targets.findIndex((t) => t.name === b.target) ||
@@ -50607,6 +50967,34 @@ async function runCheck(options) {
         summary,
         notes,
         timings: Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)]))
+    };
+}
+/** A discovered config that could not be resolved: its own error, so that the other targets are still checked. */
+function failedTargetResult(failed, root) {
+    const config = path.relative(root, failed.drizzleConfig);
+    const reason = failed.error.message.replace(`target "${failed.name}": `, '');
+    return {
+        result: {
+            name: failed.name,
+            drizzleConfig: config,
+            schema: [],
+            migrations: '',
+            migrationsFormat: 'journal',
+            migrationsTable: '',
+            databases: [],
+            declared: { tables: 0, columns: 0, enums: 0, indexes: 0 },
+            notes: ['not checked: its drizzle config cannot be resolved']
+        },
+        finding: {
+            kind: 'schema_error',
+            severity: 'error',
+            target: failed.name,
+            file: failed.error.file ?? config,
+            ...(failed.error.line ? { line: failed.error.line } : {}),
+            message: `${config} cannot be checked: ${reason}`,
+            cause: `found by discovery (no ${load_config_1.DEFAULT_CONFIG_FILE}); the other targets were checked`,
+            fix: `Fix or delete ${config}, or write ${load_config_1.DEFAULT_CONFIG_FILE} naming the targets to check`
+        }
     };
 }
 async function snapshotFindings(target, schema, snapshots, root, cacheKey) {
@@ -50666,7 +51054,7 @@ async function checkDatabases(target, folder, schema, snapshots, provider, resul
     // migrated ones where the provider allows; each migrated database is diffed while its session is still open,
     // so that defaults written differently can be compared by value in Postgres.
     const usableExtensions = extensions.filter((e) => !available || available.has(e));
-    const expectedBuild = limit(() => buildSchemaDatabase(target, schema.snapshot, provider, usableExtensions, introspectOptions, timed, root, schema.cacheKey));
+    const expectedBuild = limit(() => buildSchemaDatabase(target, schema.snapshot, provider, usableExtensions, introspectOptions, timed, root, schema.cacheKey, schema.sources));
     const diffOptions = { ignoreSchemas: [target.migrationsSchema] };
     const migrateOne = async (name) => {
         const db = await timed('provision', () => provider.createDatabase(`${target.name}_${name}`, { extensions }));
@@ -50677,7 +51065,16 @@ async function checkDatabases(target, folder, schema, snapshots, provider, resul
                 const { migration, line, error } = applied.failure;
                 const file = path.relative(root, migration.file);
                 const key = `${file}:${line}:${error.message}`;
-                const missingExtension = extensions.find((e) => available && !available.has(e) && error.message.includes(e));
+                const explained = (0, extensions_1.extensionFailureCause)({
+                    error,
+                    migration,
+                    migrations: folder.migrations,
+                    created: extensions,
+                    available,
+                    provider: provider.description,
+                    embedded: provider.description.startsWith('embedded'),
+                    embeddedExtensions: pglite_1.EMBEDDED_EXTENSIONS
+                });
                 const existing = failures.get(key);
                 if (existing)
                     existing.databases.push(name);
@@ -50691,11 +51088,9 @@ async function checkDatabases(target, folder, schema, snapshots, provider, resul
                             line,
                             name: migration.tag,
                             message: `${migration.tag} failed at ${file}:${line}: ${error.message}`,
-                            cause: missingExtension
-                                ? provider.description.startsWith('embedded')
-                                    ? `the embedded Postgres has no extension "${missingExtension}"; run with --database-url against a server that has it`
-                                    : `the Postgres at ${provider.description} has no extension "${missingExtension}" installed; use a server (or image) that has it`
-                                : `drizzle's migrator would stop here and roll back every migration of this run${error.hint ? ` (hint: ${error.hint})` : ''}; the schema comparison is skipped for this database`
+                            cause: explained?.cause ??
+                                `drizzle's migrator would stop here and roll back every migration of this run${error.hint ? ` (hint: ${error.hint})` : ''}; the schema comparison is skipped for this database`,
+                            ...(explained?.fix ? { fix: explained.fix } : {})
                         }
                     });
                 }
@@ -50707,7 +51102,7 @@ async function checkDatabases(target, folder, schema, snapshots, provider, resul
             const expected = await expectedBuild;
             if ('error' in expected)
                 return { result: dbResult };
-            const differences = await timed('diff', () => withoutEqualDefaults(db, (0, diff_schemas_1.diffSchemas)(expected.model, model, diffOptions)));
+            const differences = await timed('diff', () => withoutEqualDefaults(db, (0, build_statements_1.withoutUnbuilt)((0, diff_schemas_1.diffSchemas)(expected.model, model, diffOptions), expected.unbuilt)));
             return { result: dbResult, differences };
         }
         finally {
@@ -50720,13 +51115,14 @@ async function checkDatabases(target, folder, schema, snapshots, provider, resul
     const compared = migrated.flatMap((m, i) => (m.differences ? [{ name: target.databases[i], differences: m.differences }] : []));
     // Sorted so that grouped findings list databases in config order whatever finished first.
     for (const { finding, databases } of failures.values())
-        out.push({ ...finding, databases: target.databases.filter((d) => databases.includes(d)) });
+        out.push({ ...withUnexportedSchemaCause(finding, schema.snapshot), databases: target.databases.filter((d) => databases.includes(d)) });
     if (result.databases.every((d) => !d.compared))
         return out;
     if ('error' in expected) {
         out.push(expected.error);
         return out;
     }
+    out.push(...expected.problems);
     const ctx = {
         root,
         target: target.name,
@@ -50735,7 +51131,9 @@ async function checkDatabases(target, folder, schema, snapshots, provider, resul
         snapshots,
         migrations: folder.migrations,
         expected: expected.model,
-        generateCommand: generateCommand(target, root)
+        generateCommand: generateCommand(target, root),
+        // Every database runs the same migrations from clean, so they all stop at the same missing file.
+        stoppedAt: folder.migrations.find((m) => m.sql === undefined)
     };
     const grouped = new Map();
     await timed('diff', () => {
@@ -50782,7 +51180,7 @@ async function withoutEqualDefaults(db, differences) {
     }
     return kept;
 }
-async function buildSchemaDatabase(target, snapshot, provider, extensions, introspectOptions, timed, root, cacheKey) {
+async function buildSchemaDatabase(target, snapshot, provider, extensions, introspectOptions, timed, root, cacheKey, sources) {
     const cached = (0, schema_cache_1.readCachedSchema)(cacheKey);
     const statements = cached?.createSql ?? (await (0, drizzle_kit_1.generateSql)((0, drizzle_kit_1.emptySnapshot)(), snapshot));
     if (cached && !cached.createSql)
@@ -50794,31 +51192,46 @@ async function buildSchemaDatabase(target, snapshot, provider, extensions, intro
                 if (ext !== 'plpgsql')
                     await db.exec(`CREATE EXTENSION IF NOT EXISTS "${ext}"`);
             await db.exec(`CREATE SCHEMA IF NOT EXISTS "${target.migrationsSchema}"`);
-            for (const statement of statements) {
-                try {
-                    await db.exec(statement);
-                }
-                catch (error) {
-                    const info = (0, provider_1.toPostgresError)(error);
-                    return {
-                        error: {
-                            kind: 'schema_error',
-                            severity: 'error',
-                            file: path.relative(root, target.schemaFiles[0]),
-                            message: `the schema cannot be built: drizzle-kit's SQL for it fails: ${info.message}`,
-                            cause: `statement: ${statement.trim().split('\n')[0].slice(0, 200)}`
-                        }
-                    };
-                }
-            }
+            // drizzle-kit writes CREATE SCHEMA only for a pgSchema the schema files export; one imported from elsewhere
+            // (a helper outside the schema glob) is created by hand-written SQL in the migrations, so here as well.
+            for (const name of unexportedSchemas(snapshot))
+                await db.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(name)}`);
+            const build = await (0, build_statements_1.runSchemaStatements)(db, statements, { root, fallbackFile: target.schemaFiles[0], sources });
             const model = await timed('introspect', () => (0, introspect_1.introspectDatabase)(db, introspectOptions));
-            return { model };
+            return { model, ...build };
         });
     }
     finally {
         await db.close();
     }
 }
+/** Schemas that declared objects live in but that the schema files do not export (drizzle-kit does not create them). */
+function unexportedSchemas(snapshot) {
+    const used = new Set();
+    for (const table of Object.values(snapshot.tables)) {
+        used.add(table.schema || 'public');
+        for (const column of Object.values(table.columns))
+            if (column.typeSchema)
+                used.add(column.typeSchema);
+    }
+    for (const group of [snapshot.enums, snapshot.sequences, snapshot.views ?? {}])
+        for (const o of Object.values(group))
+            used.add(o.schema || 'public');
+    const exported = new Set(Object.values(snapshot.schemas ?? {}));
+    return [...used].filter((s) => s !== 'public' && !exported.has(s)).sort();
+}
+/** A migration that fails on a schema no migration creates, when the schema files use but do not export it. */
+function withUnexportedSchemaCause(finding, snapshot) {
+    const missing = /schema "([^"]+)" does not exist/.exec(finding.message)?.[1];
+    if (!missing || !unexportedSchemas(snapshot).includes(missing))
+        return finding;
+    return {
+        ...finding,
+        cause: `no migration creates schema "${missing}": the schema files use pgSchema("${missing}") without exporting it, so drizzle-kit generate writes no CREATE SCHEMA for it`,
+        fix: `Add CREATE SCHEMA IF NOT EXISTS "${missing}"; before this statement${finding.file ? ` in ${finding.file}` : ''}, and export the pgSchema object from a schema file so that drizzle-kit records it`
+    };
+}
+const quoteIdent = (name) => `"${name.replace(/"/g, '""')}"`;
 function crossTargetFindings(targets, schemas) {
     const out = [];
     const owners = new Map();
@@ -50827,11 +51240,13 @@ function crossTargetFindings(targets, schemas) {
         if (!schema)
             continue;
         for (const key of Object.keys(schema.snapshot.tables))
-            owners.set(key, [...(owners.get(key) ?? []), target.name]);
+            owners.set(key, [...(owners.get(key) ?? []), target]);
     }
-    for (const [key, names] of owners) {
-        if (names.length < 2)
+    for (const [key, owning] of owners) {
+        // Targets that apply the same migrations folder create the table once, from the same history.
+        if (new Set(owning.map((t) => `${t.migrationsDir}|${t.migrationsSchema}.${t.migrationsTable}`)).size < 2)
             continue;
+        const names = owning.map((t) => t.name);
         const [schemaName, table] = key.split('.');
         const first = schemas.get(names[0]).sources.table(schemaName, table);
         out.push({
@@ -51004,11 +51419,20 @@ async function applyMigrations(db, migrations, where) {
     const lastWhen = last?.created_at === undefined || last?.created_at === null ? undefined : Number(last.created_at);
     const applied = [];
     await db.exec('BEGIN');
+    let stoppedAt;
     for (const migration of migrations) {
         if (lastWhen !== undefined && !(lastWhen < migration.when))
             continue;
+        // drizzle's migrator throws before applying anything when a file is missing, so production would apply none.
+        // The check still applies the migrations before it (what they build is worth comparing; the journal_error
+        // says drizzle applies none), and stops there, since later ones may depend on the missing one. It and the
+        // later ones are listed as not applied, so that "N/M migrations" never counts them.
         if (migration.sql === undefined)
-            continue; // reported by the folder checks
+            stoppedAt ??= migration;
+        if (stoppedAt) {
+            applied.push({ tag: migration.tag, file: migration.file, statements: migration.statements.length, ok: false });
+            continue;
+        }
         for (const statement of migration.statements) {
             try {
                 await db.exec(statement.sql);
@@ -51085,7 +51509,7 @@ function checkFolder(folder, snapshots, root) {
     const out = [];
     const rel = (f) => path.relative(root, f);
     for (const p of folder.problems) {
-        out.push({ kind: 'journal_error', severity: p.severity, file: rel(p.file), ...(p.line ? { line: p.line } : {}), ...(p.tag ? { name: p.tag } : {}), message: `${rel(p.file)}: ${p.message}` });
+        out.push({ kind: 'journal_error', severity: p.severity, file: rel(p.file), ...(p.line ? { line: p.line } : {}), ...(p.tag ? { name: p.tag } : {}), message: `${rel(p.file)}: ${p.message}`, ...(p.cause ? { cause: p.cause } : {}) });
     }
     const journal = folder.journalFile ? rel(folder.journalFile) : rel(folder.dir);
     const seenIdx = new Map();
@@ -51260,6 +51684,167 @@ function firstDifferentLine(a, b) {
 
 /***/ }),
 
+/***/ 9767:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.extensionUsedBy = extensionUsedBy;
+exports.extensionFailureCause = extensionFailureCause;
+// Why a migration failed, when the reason is an extension: either CREATE EXTENSION names one this Postgres does not
+// have, or a statement uses an operator class, type, function or access method of an extension that no migration
+// before it creates (it works in production only because someone installed it by hand, or the provider did).
+const pglite_1 = __nccwpck_require__(9890);
+/** Well-known objects of extensions, by the name Postgres prints in "… does not exist" errors (lower case). */
+const OPERATOR_CLASSES = {
+    gin_trgm_ops: 'pg_trgm',
+    gist_trgm_ops: 'pg_trgm',
+    vector_l2_ops: 'vector',
+    vector_ip_ops: 'vector',
+    vector_cosine_ops: 'vector',
+    vector_l1_ops: 'vector',
+    halfvec_l2_ops: 'vector',
+    halfvec_ip_ops: 'vector',
+    halfvec_cosine_ops: 'vector',
+    sparsevec_l2_ops: 'vector',
+    bit_hamming_ops: 'vector',
+    bit_jaccard_ops: 'vector',
+    gin_hstore_ops: 'hstore',
+    gist_hstore_ops: 'hstore',
+    gist_ltree_ops: 'ltree',
+    gist__int_ops: 'intarray',
+    gist__intbig_ops: 'intarray',
+    gin__int_ops: 'intarray',
+    gist_geometry_ops_2d: 'postgis',
+    gist_geometry_ops_nd: 'postgis',
+    gist_geography_ops: 'postgis'
+};
+const TYPES = {
+    vector: 'vector',
+    halfvec: 'vector',
+    sparsevec: 'vector',
+    citext: 'citext',
+    hstore: 'hstore',
+    ltree: 'ltree',
+    lquery: 'ltree',
+    ltxtquery: 'ltree',
+    geometry: 'postgis',
+    geography: 'postgis',
+    box2d: 'postgis',
+    box3d: 'postgis',
+    cube: 'cube',
+    earth: 'earthdistance',
+    seg: 'seg',
+    isbn: 'isn',
+    isbn13: 'isn',
+    ean13: 'isn',
+    issn: 'isn'
+};
+const FUNCTIONS = {
+    gen_random_uuid: 'pgcrypto', // built in since PostgreSQL 13
+    gen_random_bytes: 'pgcrypto',
+    crypt: 'pgcrypto',
+    gen_salt: 'pgcrypto',
+    digest: 'pgcrypto',
+    hmac: 'pgcrypto',
+    pgp_sym_encrypt: 'pgcrypto',
+    pgp_sym_decrypt: 'pgcrypto',
+    uuid_generate_v1: 'uuid-ossp',
+    uuid_generate_v1mc: 'uuid-ossp',
+    uuid_generate_v3: 'uuid-ossp',
+    uuid_generate_v4: 'uuid-ossp',
+    uuid_generate_v5: 'uuid-ossp',
+    uuid_nil: 'uuid-ossp',
+    similarity: 'pg_trgm',
+    word_similarity: 'pg_trgm',
+    strict_word_similarity: 'pg_trgm',
+    show_trgm: 'pg_trgm',
+    set_limit: 'pg_trgm',
+    unaccent: 'unaccent',
+    levenshtein: 'fuzzystrmatch',
+    levenshtein_less_equal: 'fuzzystrmatch',
+    soundex: 'fuzzystrmatch',
+    difference: 'fuzzystrmatch',
+    metaphone: 'fuzzystrmatch',
+    dmetaphone: 'fuzzystrmatch',
+    earth_distance: 'earthdistance',
+    ll_to_earth: 'earthdistance',
+    earth_box: 'earthdistance',
+    cube: 'cube',
+    hstore: 'hstore',
+    akeys: 'hstore',
+    nlevel: 'ltree',
+    subpath: 'ltree',
+    lca: 'ltree',
+    text2ltree: 'ltree',
+    moddatetime: 'moddatetime'
+};
+const ACCESS_METHODS = { hnsw: 'vector', ivfflat: 'vector', bloom: 'bloom' };
+/** How to install the extensions people most often lack on a server. */
+const INSTALL_HINTS = {
+    vector: 'pgvector: the pgvector/pgvector Docker image, or the postgresql-<major>-pgvector package',
+    postgis: 'the postgis/postgis Docker image, or the postgresql-<major>-postgis-3 package'
+};
+/** The extension a Postgres error points to, when it names a well-known object of one. */
+function extensionUsedBy(error) {
+    const m = error.message;
+    let match = /operator class "([^"]+)" does not exist/i.exec(m);
+    if (match && OPERATOR_CLASSES[match[1].toLowerCase()])
+        return { extension: OPERATOR_CLASSES[match[1].toLowerCase()], object: `operator class "${match[1]}"` };
+    match = /type "(?:[^"]+\.)?([^".]+)" does not exist/i.exec(m);
+    if (match && TYPES[match[1].toLowerCase()])
+        return { extension: TYPES[match[1].toLowerCase()], object: `type "${match[1]}"` };
+    match = /function (?:[\w"]+\.)?"?(\w+)"?\(.*\) does not exist/i.exec(m);
+    if (match) {
+        const name = match[1].toLowerCase();
+        const extension = FUNCTIONS[name] ?? (name.startsWith('st_') ? 'postgis' : undefined);
+        if (extension)
+            return { extension, object: `function ${match[1]}()` };
+    }
+    match = /access method "([^"]+)" does not exist/i.exec(m);
+    if (match && ACCESS_METHODS[match[1].toLowerCase()])
+        return { extension: ACCESS_METHODS[match[1].toLowerCase()], object: `access method "${match[1]}"` };
+    // An exclusion constraint or a GiST/GIN index over plain scalar columns needs btree_gist / btree_gin.
+    match = /data type ([\w ]+?) has no default operator class for access method "(gist|gin)"/i.exec(m);
+    if (match)
+        return { extension: match[2] === 'gist' ? 'btree_gist' : 'btree_gin', object: `a ${match[2].toUpperCase()} operator class for ${match[1]}` };
+    match = /operator does not exist: text (%|<%|%>|<<%|%>>|<->) text/i.exec(m);
+    if (match)
+        return { extension: 'pg_trgm', object: `operator ${match[1]}` };
+    return undefined;
+}
+const quoteExtension = (name) => (/^[a-z_][a-z0-9_]*$/.test(name) ? name : `"${name}"`);
+/** The cause (and fix) of a failed migration when an extension explains it; undefined otherwise. */
+function extensionFailureCause(ctx) {
+    // `extension "x" is not available` (PostgreSQL 16+), `could not open extension control file ".../x.control"` (older).
+    const names = (e) => ctx.error.message.includes(`"${e}"`) || ctx.error.message.includes(`/${e}.control`);
+    const unavailable = ctx.created.find((e) => ctx.available && !ctx.available.has(e) && names(e));
+    if (unavailable)
+        return { cause: unavailableCause(unavailable, ctx) };
+    const used = extensionUsedBy(ctx.error);
+    if (!used)
+        return undefined;
+    const index = ctx.migrations.indexOf(ctx.migration);
+    const later = ctx.migrations.slice(index + 1).find((m) => m.sql !== undefined && (0, pglite_1.extensionsCreatedBy)(m.sql).includes(used.extension));
+    const fix = `CREATE EXTENSION IF NOT EXISTS ${quoteExtension(used.extension)};`;
+    const where = later
+        ? `only the later ${later.tag} creates it: move its CREATE EXTENSION into a migration before ${ctx.migration.tag}`
+        : `no migration creates it, so this works only where it was installed by hand (or by the provider). Create it in a migration before ${ctx.migration.tag} (drizzle-kit generate --custom): ${fix}`;
+    const missingHere = ctx.available && !ctx.available.has(used.extension) ? `; ${unavailableCause(used.extension, ctx)}` : '';
+    return { cause: `${used.object} comes from the extension "${used.extension}", and ${where}${missingHere}`, fix };
+}
+function unavailableCause(extension, ctx) {
+    if (ctx.embedded)
+        return `the embedded Postgres has no extension "${extension}"; run with --database-url against a server that has it`;
+    const hint = INSTALL_HINTS[extension] ? ` (${INSTALL_HINTS[extension]})` : '';
+    const embedded = ctx.embeddedExtensions.has(extension) ? ', or run without --database-url: the embedded Postgres has it' : '';
+    return `the ${ctx.provider} has no extension "${extension}" available (it is not in pg_available_extensions), so CREATE EXTENSION cannot work there: install it on that server${hint}, point --database-url at a Postgres that has it${embedded}`;
+}
+
+
+/***/ }),
+
 /***/ 7697:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
@@ -51420,15 +52005,25 @@ function readJournalFolder(dir, journalFile) {
             line: lineOfTag(tag)
         });
     }
-    const migrations = entries.map((entry) => {
+    let missingBefore = 0;
+    const migrations = entries.map((entry, position) => {
         const file = path.join(dir, `${entry.tag}.sql`);
         const prefix = entry.tag.split('_')[0];
         const snapshot = path.join(dir, 'meta', `${prefix}_snapshot.json`);
         let sql;
         if (fs.existsSync(file))
             sql = fs.readFileSync(file, 'utf8');
-        else
-            problems.push({ message: `journal entry "${entry.tag}" has no SQL file ${entry.tag}.sql: drizzle's migrator stops with "No file … found"`, file: journalFile, line: entry.line, tag: entry.tag, severity: 'error' });
+        else {
+            // drizzle-orm 0.45's readMigrationFiles reads every file before the migrator runs any (docs/research/drizzle-migrator.md).
+            problems.push({
+                message: `journal entry "${entry.tag}" has no SQL file ${entry.tag}.sql: drizzle's migrator reads every SQL file before it applies any, so it throws "No file ${path.basename(dir)}/${entry.tag}.sql found" and applies none of the ${entries.length} migrations`,
+                cause: missingBefore++ === 0 ? `the check applies the ${position} migration(s) before it, to compare what they build with the schema, and stops there` : undefined,
+                file: journalFile,
+                line: entry.line,
+                tag: entry.tag,
+                severity: 'error'
+            });
+        }
         return {
             idx: entry.idx,
             tag: entry.tag,
@@ -51465,20 +52060,21 @@ function readV1Folder(dir, names) {
         const snapshot = path.join(dir, name, 'snapshot.json');
         const ts = name.slice(0, 14);
         const when = Date.UTC(+ts.slice(0, 4), +ts.slice(4, 6) - 1, +ts.slice(6, 8), +ts.slice(8, 10), +ts.slice(10, 12), +ts.slice(12, 14));
-        let sql;
-        if (fs.existsSync(file))
-            sql = fs.readFileSync(file, 'utf8');
-        else
-            problems.push({ message: `${name}/ has no migration.sql`, file: path.join(dir, name), tag: name, severity: 'error' });
         entries.push({ idx, when, tag: name, breakpoints: true });
+        // drizzle-orm 1.x's readMigrationFiles keeps only the folders that hold a migration.sql: the others are skipped.
+        if (!fs.existsSync(file)) {
+            problems.push({ message: `${name}/ has no migration.sql: drizzle's migrator skips this folder`, file: path.join(dir, name), tag: name, severity: 'error' });
+            return;
+        }
+        const sql = fs.readFileSync(file, 'utf8');
         migrations.push({
             idx,
             tag: name,
             when,
             file,
             sql,
-            hash: sql === undefined ? undefined : hashMigration(sql),
-            statements: sql === undefined ? [] : splitStatements(sql),
+            hash: hashMigration(sql),
+            statements: splitStatements(sql),
             breakpoints: true,
             snapshotFile: fs.existsSync(snapshot) ? snapshot : undefined
         });
@@ -51799,6 +52395,7 @@ function databaseUrl(base, database, template) {
     url.pathname = '/' + encodeURIComponent(database);
     return url.toString();
 }
+const BEGIN_READ_ONLY = 'begin isolation level repeatable read read only';
 async function openLive(url, label, options = exports.DEFAULT_LIVE_OPTIONS) {
     const sql = (0, postgres_1.default)(url, {
         max: 1,
@@ -51813,23 +52410,40 @@ async function openLive(url, label, options = exports.DEFAULT_LIVE_OPTIONS) {
             lock_timeout: options.lockTimeoutMs
         }
     });
+    let session;
     try {
-        await sql.unsafe('select 1');
+        // One connection, in one read-only transaction: a second guard besides the session default (which a role's
+        // settings could not undo inside it), and every catalog read of this database sees the same snapshot.
+        session = await sql.reserve();
+        await session.unsafe(BEGIN_READ_ONLY);
     }
     catch (error) {
         await sql.end({ timeout: 1 }).catch(() => undefined);
         const e = error;
         throw new types_1.DatabaseUnavailableError(`cannot connect to ${(0, server_1.maskUrl)(url)}: ${e.code === 'ECONNREFUSED' ? 'connection refused' : String(e.message ?? error).split('\n')[0]}`);
     }
+    // A failed statement aborts the transaction: start a new one, so the next read of this database still works.
+    const inTransaction = async (run) => {
+        try {
+            return await run();
+        }
+        catch (error) {
+            await session.unsafe('rollback').catch(() => undefined);
+            await session.unsafe(BEGIN_READ_ONLY).catch(() => undefined);
+            throw error;
+        }
+    };
     return {
         label,
         async query(text, params) {
-            return (await sql.unsafe(text, (params ?? [])));
+            return (await inTransaction(() => session.unsafe(text, (params ?? []))));
         },
         async exec(text) {
-            await sql.unsafe(text).simple();
+            await inTransaction(() => session.unsafe(text).simple());
         },
         async close() {
+            await session.unsafe('rollback').catch(() => undefined);
+            session.release();
             await sql.end({ timeout: 2 });
         }
     };
@@ -52021,7 +52635,7 @@ var __importStar = (this && this.__importStar) || (function () {
     };
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.PgliteProvider = void 0;
+exports.PgliteProvider = exports.EMBEDDED_EXTENSIONS = void 0;
 exports.extensionsCreatedBy = extensionsCreatedBy;
 // Embedded Postgres: PGlite (PostgreSQL compiled to WebAssembly), nothing to install.
 //
@@ -52043,6 +52657,8 @@ const CONTRIB = new Set([
 ]);
 /** Built into every Postgres: nothing to load. */
 const BUILT_IN = new Set(['plpgsql']);
+/** Every extension the embedded Postgres can create. */
+exports.EMBEDDED_EXTENSIONS = new Set([...CONTRIB, ...BUILT_IN, 'vector']);
 function loadExtension(name) {
     if (name === 'vector') {
         const mod = (0, vendor_1.vendorRequire)('@electric-sql/pglite-pgvector');
@@ -52066,7 +52682,7 @@ class PgliteProvider {
         this.description = `embedded (PGlite ${(0, vendor_1.vendorPackageVersion)('@electric-sql/pglite')})`;
     }
     async availableExtensions() {
-        return new Set([...CONTRIB, ...BUILT_IN, 'vector']);
+        return new Set(exports.EMBEDDED_EXTENSIONS);
     }
     async start() {
         const { PGlite } = (0, vendor_1.vendorRequire)('@electric-sql/pglite');
@@ -52771,6 +53387,337 @@ function renderSarif(report, pathPrefix = '') {
 
 /***/ }),
 
+/***/ 4882:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.statementObject = statementObject;
+exports.runSchemaStatements = runSchemaStatements;
+exports.withoutUnbuilt = withoutUnbuilt;
+// Runs drizzle-kit's SQL for the schema in the schema's database one statement at a time, so that a statement
+// Postgres rejects is reported on the object it creates and everything else is still built and compared.
+// Statements that fail only because an object they need was not built are folded into that object's finding,
+// and the differences about unbuilt objects are left out of the comparison (they are not drift of the migrations).
+const path = __importStar(__nccwpck_require__(6760));
+const provider_1 = __nccwpck_require__(6410);
+const QUALIFIED = String.raw `((?:"(?:[^"]|"")+"\.)?"(?:[^"]|"")+")`;
+const NAME = String.raw `"((?:[^"]|"")+)"`;
+const PATTERNS = [
+    ['table', new RegExp(String.raw `^\s*CREATE\s+(?:UNLOGGED\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?${QUALIFIED}`, 'i')],
+    ['index', new RegExp(String.raw `^\s*CREATE\s+(?:UNIQUE\s+)?INDEX\s+(?:CONCURRENTLY\s+)?(?:IF\s+NOT\s+EXISTS\s+)?${NAME}\s+ON\s+(?:ONLY\s+)?${QUALIFIED}`, 'i')],
+    ['constraint', new RegExp(String.raw `^\s*ALTER\s+TABLE\s+(?:ONLY\s+)?${QUALIFIED}\s+ADD\s+CONSTRAINT\s+${NAME}`, 'i')],
+    ['enum', new RegExp(String.raw `^\s*CREATE\s+TYPE\s+${QUALIFIED}`, 'i')],
+    ['sequence', new RegExp(String.raw `^\s*CREATE\s+SEQUENCE\s+(?:IF\s+NOT\s+EXISTS\s+)?${QUALIFIED}`, 'i')],
+    ['view', new RegExp(String.raw `^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:MATERIALIZED\s+)?VIEW\s+(?:IF\s+NOT\s+EXISTS\s+)?${QUALIFIED}`, 'i')],
+    ['policy', new RegExp(String.raw `^\s*CREATE\s+POLICY\s+${NAME}\s+ON\s+${QUALIFIED}`, 'i')],
+    ['schema', new RegExp(String.raw `^\s*CREATE\s+SCHEMA\s+(?:IF\s+NOT\s+EXISTS\s+)?${NAME}`, 'i')]
+];
+function unquote(identifier) {
+    return identifier.slice(1, -1).replace(/""/g, '"');
+}
+function splitQualified(qualified) {
+    const match = /^(?:("(?:[^"]|"")+")\.)?("(?:[^"]|"")+")$/.exec(qualified);
+    if (!match)
+        return { schema: 'public', name: qualified };
+    return { schema: match[1] ? unquote(match[1]) : 'public', name: unquote(match[2]) };
+}
+/** What a statement of drizzle-kit's SQL creates. */
+function statementObject(statement) {
+    for (const [what, pattern] of PATTERNS) {
+        const m = pattern.exec(statement);
+        if (!m)
+            continue;
+        switch (what) {
+            case 'table': {
+                const { schema, name } = splitQualified(m[1]);
+                return { what, schema, table: name };
+            }
+            case 'index':
+            case 'policy': {
+                const { schema, name: table } = splitQualified(m[2]);
+                return { what, schema, table, name: unquote(`"${m[1]}"`) };
+            }
+            case 'constraint': {
+                const { schema, name: table } = splitQualified(m[1]);
+                return { what, schema, table, name: unquote(`"${m[2]}"`) };
+            }
+            case 'schema':
+                return { what, schema: unquote(`"${m[1]}"`), name: unquote(`"${m[1]}"`) };
+            default: {
+                const { schema, name } = splitQualified(m[1]);
+                return { what, schema, name };
+            }
+        }
+    }
+    return { what: 'statement', schema: 'public' };
+}
+function describe(object) {
+    const qualified = (name) => (object.schema === 'public' ? name : `${object.schema}.${name}`);
+    if (object.what === 'table')
+        return `table ${qualified(object.table)}`;
+    if (object.what === 'statement')
+        return 'a statement';
+    if (object.table)
+        return `${object.what} "${object.name}" on ${qualified(object.table)}`;
+    return `${object.what} ${qualified(object.name)}`;
+}
+function declaration(object, sources) {
+    if (!sources)
+        return undefined;
+    switch (object.what) {
+        case 'table':
+            return sources.table(object.schema, object.table);
+        case 'index':
+        case 'constraint':
+        case 'policy':
+            return sources.tableObject(object.schema, object.table, object.name) ?? sources.table(object.schema, object.table);
+        case 'enum':
+            return sources.enum(object.schema, object.name);
+        case 'sequence':
+        case 'view':
+        case 'schema':
+            return sources.object(object.what, object.schema, object.name);
+        default:
+            return undefined;
+    }
+}
+/** The name in "relation/type/schema "x" does not exist", without its schema. */
+function missingName(message) {
+    const m = /"([^"]+)" does not exist/.exec(message);
+    return m ? m[1].split('.').pop() : undefined;
+}
+/**
+ * The element list of CREATE INDEX … (a, b) split at top-level commas, with its position in the statement.
+ * Undefined when the statement is not an index or its parentheses do not balance.
+ */
+function indexElements(statement) {
+    const head = /^\s*CREATE\s+(?:UNIQUE\s+)?INDEX\b[\s\S]*?\bON\s+(?:ONLY\s+)?(?:"(?:[^"]|"")+"\.)?"(?:[^"]|"")+"\s*(?:USING\s+\w+\s*)?\(/i.exec(statement);
+    if (!head)
+        return undefined;
+    const start = head.index + head[0].length;
+    let depth = 0;
+    let quote;
+    const elements = [];
+    let from = start;
+    for (let i = start; i < statement.length; i++) {
+        const c = statement[i];
+        if (quote) {
+            if (c === quote)
+                quote = undefined;
+            continue;
+        }
+        if (c === '"' || c === "'")
+            quote = c;
+        else if (c === '(')
+            depth++;
+        else if (c === ')') {
+            if (depth === 0) {
+                elements.push(statement.slice(from, i));
+                return { start, end: i, elements };
+            }
+            depth--;
+        }
+        else if (c === ',' && depth === 0) {
+            elements.push(statement.slice(from, i));
+            from = i + 1;
+        }
+    }
+    return undefined;
+}
+/** Words of an index element at depth 0 (an expression, then opclass / COLLATE / ASC / NULLS …). */
+function topLevelWords(element) {
+    const words = [];
+    let depth = 0;
+    let quote;
+    let current = '';
+    for (const c of element.trim()) {
+        if (quote) {
+            current += c;
+            if (c === quote)
+                quote = undefined;
+            continue;
+        }
+        if (c === '"' || c === "'")
+            quote = c;
+        if (c === '(')
+            depth++;
+        if (c === ')')
+            depth--;
+        if (/\s/.test(c) && depth === 0) {
+            if (current)
+                words.push(current);
+            current = '';
+        }
+        else
+            current += c;
+    }
+    if (current)
+        words.push(current);
+    return words;
+}
+/**
+ * The index with each expression element parenthesised, keeping the last `kept` words (opclass, ordering) outside:
+ * drizzle-kit writes `USING hnsw ("embedding"::vector(1536) vector_cosine_ops)`, Postgres needs
+ * `(("embedding"::vector(1536)) vector_cosine_ops)`. Plain column elements are left as they are.
+ */
+function parenthesisedIndex(statement, kept) {
+    const list = indexElements(statement);
+    if (!list)
+        return undefined;
+    let changed = false;
+    const elements = list.elements.map((element) => {
+        const words = topLevelWords(element);
+        if (words.length === 0 || /^"(?:[^"]|"")+"$/.test(words[0]))
+            return element;
+        const outside = Math.min(kept, words.length - 1);
+        changed = true;
+        const expression = words.slice(0, words.length - outside).join(' ');
+        return [`(${expression})`, ...words.slice(words.length - outside)].join(' ');
+    });
+    if (!changed)
+        return undefined;
+    return statement.slice(0, list.start) + elements.join(', ') + statement.slice(list.end);
+}
+const firstLine = (statement, max = 300) => {
+    const flat = statement.trim().replace(/\s+/g, ' ').replace(/;$/, '');
+    return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+};
+async function runSchemaStatements(db, statements, context) {
+    const problems = [];
+    const unbuilt = [];
+    // Finding of each failed object, to fold the statements that fail because of it into it.
+    const failedBy = new Map();
+    const where = (object) => declaration(object, context.sources) ?? { file: path.relative(context.root, context.fallbackFile) };
+    const subject = (object) => ({
+        schema: object.schema,
+        ...(object.table ? { table: object.table } : {}),
+        ...(object.name ? { name: object.name } : {})
+    });
+    for (const statement of statements) {
+        try {
+            await db.exec(statement);
+            continue;
+        }
+        catch (error) {
+            const info = (0, provider_1.toPostgresError)(error);
+            const object = statementObject(statement);
+            // Only a syntax error can be drizzle-kit's missing parentheses (a missing table or opclass is not).
+            if (object.what === 'index' && (info.code === undefined || info.code === '42601')) {
+                const fixed = await retryParenthesised(db, statement);
+                if (fixed) {
+                    problems.push({
+                        kind: 'schema_error',
+                        severity: 'warning',
+                        ...subject(object),
+                        ...where(object),
+                        message: `drizzle-kit's SQL for ${describe(object)} is invalid (${info.message}); it was built with its expression parenthesised and compared`,
+                        cause: `drizzle-kit writes an index expression without parentheses (${firstLine(statement, 200)}); Postgres needs them around an expression followed by an operator class, so the migration \`drizzle-kit generate\` writes for this index fails until it is fixed by hand`,
+                        fix: fixed
+                    });
+                    continue;
+                }
+            }
+            unbuilt.push(object);
+            // Not built because an object it needs was not built: said once, on that object.
+            const missing = missingName(info.message);
+            const cause = missing ? failedBy.get(missing) : undefined;
+            if (cause) {
+                cause.dependents.push(describe(object));
+                const name = object.what === 'table' ? object.table : object.name;
+                if (name)
+                    failedBy.set(name, cause);
+                continue;
+            }
+            const finding = {
+                kind: 'schema_error',
+                severity: 'error',
+                ...subject(object),
+                ...where(object),
+                message: `drizzle-kit's SQL for ${describe(object)} fails on Postgres: ${info.message}`,
+                cause: `statement: ${firstLine(statement)}`,
+                fix: 'Change the declaration so that drizzle-kit writes SQL Postgres accepts; this object is left out of the comparison'
+            };
+            problems.push(finding);
+            const name = object.what === 'table' ? object.table : object.name;
+            if (name)
+                failedBy.set(name, { finding, dependents: [] });
+        }
+    }
+    for (const { finding, dependents } of new Set(failedBy.values())) {
+        if (dependents.length)
+            finding.cause += `; also not built, as they depend on it: ${[...new Set(dependents)].join(', ')}`;
+    }
+    return { problems, unbuilt: unbuilt.map(({ what: _what, ...rest }) => rest) };
+}
+/** The failing index with its expressions parenthesised: the first form Postgres accepts (it is then built). */
+async function retryParenthesised(db, statement) {
+    const tried = new Set();
+    for (let kept = 0; kept <= 4; kept++) {
+        const candidate = parenthesisedIndex(statement, kept);
+        if (!candidate || tried.has(candidate))
+            continue;
+        tried.add(candidate);
+        try {
+            await db.exec(candidate);
+            return candidate;
+        }
+        catch {
+            // try keeping one more word outside the parentheses
+        }
+    }
+    return undefined;
+}
+/** Differences about objects that were not built in the schema's database: already reported as schema_error. */
+function withoutUnbuilt(differences, unbuilt) {
+    if (unbuilt.length === 0)
+        return differences;
+    return differences.filter((d) => !unbuilt.some((u) => {
+        if (u.schema !== d.schema)
+            return false;
+        if (!u.name)
+            return u.table !== undefined && d.table === u.table;
+        return d.name === u.name && (u.table === undefined || d.table === u.table);
+    }));
+}
+
+
+/***/ }),
+
 /***/ 6964:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
@@ -52889,6 +53836,7 @@ const types_1 = __nccwpck_require__(5552);
 const drizzle_kit_1 = __nccwpck_require__(6964);
 const schema_cache_1 = __nccwpck_require__(4407);
 const node_module_1 = __nccwpck_require__(8995);
+const node_crypto_1 = __nccwpck_require__(7598);
 const vendor_1 = __nccwpck_require__(9526);
 const source_index_1 = __nccwpck_require__(9423);
 function loadSchema(root, target, stubMissingPackages = false) {
@@ -52903,14 +53851,19 @@ function loadSchema(root, target, stubMissingPackages = false) {
         }
     }
     const projectFiles = loader.loadedFiles.filter((f) => !f.split(path.sep).includes('node_modules'));
-    const cacheKey = (0, schema_cache_1.schemaCacheKey)(projectFiles, [
-        'v2',
+    // Everything drizzle-kit's serialisation depends on. schemaFilter, tablesFilter and extensionsFilters are not
+    // here on purpose: `drizzle-kit generate` serialises without them (they only narrow push/pull), and the
+    // introspection that uses them is never cached.
+    const cacheKey = (0, schema_cache_1.schemaCacheKey)([...projectFiles, ...importedJsonFiles(projectFiles)], [
+        'v3',
         // Only the entry files' exports are the schema: the same loaded files with other entries is another schema.
         target.schemaFiles.join('\n'),
         target.casing ?? '',
         (0, drizzle_kit_1.drizzleKitVersion)(),
         drizzleOrmVersion(target.schemaFiles[0]),
-        [...loader.fallbacks, ...loader.stubbed].join(',')
+        [...loader.fallbacks, ...loader.stubbed].join(','),
+        // Installed packages load natively (not through the loader): their versions and entry files stand for them.
+        ...importedPackages(projectFiles)
     ]);
     const cached = (0, schema_cache_1.readCachedSchema)(cacheKey);
     let snapshot;
@@ -52946,6 +53899,73 @@ function drizzleOrmVersion(from) {
         // not installed in the project
     }
     return `bundled ${(0, vendor_1.vendorPackageVersion)('drizzle-orm')}`;
+}
+const IMPORT_SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)['"]([^'"\n]+)['"]/g;
+function importSpecifiers(file) {
+    try {
+        return [...fs.readFileSync(file, 'utf8').matchAll(IMPORT_SPECIFIER)].map((m) => m[1]);
+    }
+    catch {
+        return [];
+    }
+}
+/** JSON files the project files import (the loader parses them without listing them among its loaded files). */
+function importedJsonFiles(files) {
+    const out = new Set();
+    for (const file of files) {
+        for (const specifier of importSpecifiers(file)) {
+            if (specifier.endsWith('.json') && specifier.startsWith('.'))
+                out.add(path.resolve(path.dirname(file), specifier));
+        }
+    }
+    return [...out];
+}
+/**
+ * "specifier=name@version sha256(entry file)" for each package the project files import, as resolved from the
+ * importer: a package upgraded (or a local copy edited) between runs changes the key.
+ */
+function importedPackages(files) {
+    const out = new Set();
+    for (const file of files) {
+        const specifiers = importSpecifiers(file).filter((s) => !s.startsWith('.') && !path.isAbsolute(s) && !s.startsWith('node:'));
+        if (specifiers.length === 0)
+            continue;
+        const require = (0, node_module_1.createRequire)(file);
+        for (const specifier of specifiers) {
+            let entry;
+            try {
+                entry = require.resolve(specifier);
+            }
+            catch {
+                continue; // not installed (type-only import, alias, or served from the bundle: keyed by fallbacks)
+            }
+            if (!path.isAbsolute(entry))
+                continue; // a builtin
+            out.add(`${specifier}=${packageVersionAt(entry)} ${hashFile(entry)}`);
+        }
+    }
+    return [...out].sort();
+}
+function packageVersionAt(entry) {
+    for (let dir = path.dirname(entry); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+        try {
+            const json = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
+            if (json.name)
+                return `${json.name}@${json.version ?? '?'}`;
+        }
+        catch {
+            // keep walking up
+        }
+    }
+    return '?';
+}
+function hashFile(file) {
+    try {
+        return (0, node_crypto_1.createHash)('sha256').update(fs.readFileSync(file)).digest('hex').slice(0, 16);
+    }
+    catch {
+        return '?';
+    }
 }
 
 
@@ -52994,9 +54014,10 @@ exports.schemaCacheKey = schemaCacheKey;
 exports.readCachedSchema = readCachedSchema;
 exports.writeCachedSchema = writeCachedSchema;
 // drizzle-kit's serialisation of a schema, kept on disk between runs: loading drizzle-kit's API alone takes
-// ~0.2 s, and a local edit-and-check loop re-reads the same schema most of the time. The key covers the content of
-// every project file the schema loaded, the casing, and the versions of drizzle-kit and drizzle-orm, so any change
-// to them misses the cache. DRIFT_GUARD_NO_CACHE=1 turns it off.
+// ~0.2 s, and a local edit-and-check loop re-reads the same schema most of the time. The key covers the entry
+// files, the content of every project file (and imported JSON file) the schema loaded, the version and entry file
+// of every package those files import, the casing, and the versions of drizzle-kit and drizzle-orm, so any change
+// to them misses the cache (see ./load-schema.ts). DRIFT_GUARD_NO_CACHE=1 turns it off.
 const node_crypto_1 = __nccwpck_require__(7598);
 const fs = __importStar(__nccwpck_require__(3024));
 const os = __importStar(__nccwpck_require__(8161));
@@ -53427,6 +54448,14 @@ module.exports = require("node:path");
 
 "use strict";
 module.exports = require("node:stream");
+
+/***/ }),
+
+/***/ 3136:
+/***/ ((module) => {
+
+"use strict";
+module.exports = require("node:url");
 
 /***/ }),
 
