@@ -171,7 +171,7 @@ describe('from the bundle', () => {
     await audit() // writes drift-guard.config.json
     const text = run(['audit', '--database-url', url(MASTER), '--tenants-query', 'select database_name from organizations order by 1'])
     expect(text.status).toBe(1)
-    expect(text.stdout).toMatch(/tenant: 7 live database\(s\) audited against drizzle\/migrations\/tenant, 1 unreachable, 1 with pending migrations/)
+    expect(text.stdout).toMatch(/tenant: 10 live database\(s\) audited against drizzle\/migrations\/tenant, 1 unreachable, 1 with pending migrations/)
     expect(text.stdout).toMatch(new RegExp(`✖ missing_column organizations.stripe_customer_id .*\\n.*\\n\\s+databases: ${MASTER}`))
     const files = [1, 2].map((i) => {
       const out = path.join(project, `shard-${i}.json`)
@@ -182,7 +182,7 @@ describe('from the bundle', () => {
     const merged = run(['merge', ...files, '--format', 'json'])
     expect(merged.status).toBe(1)
     const report = JSON.parse(merged.stdout)
-    expect(report.targets.find((t: { name: string }) => t.name === 'tenant').databases).toHaveLength(6)
+    expect(report.targets.find((t: { name: string }) => t.name === 'tenant').databases).toHaveLength(TENANTS.length)
   })
 
   test('the action in audit mode: the grouped report in the job summary and the outputs, no comment', async () => {
@@ -210,7 +210,7 @@ describe('from the bundle', () => {
     })
     expect(r.status).toBe(1)
     const md = fs.readFileSync(summary, 'utf8')
-    expect(md).toMatch(/7 live database\(s\) audited/)
+    expect(md).toMatch(/10 live database\(s\) audited/)
     expect(md).toContain(`\`missing_column\` | invoices.paid_at (${TENANTS[1]})`)
     expect(fs.readFileSync(output, 'utf8')).toMatch(/drift<<ghadelimiter_[\w-]+\ntrue\n/)
     fs.rmSync(temp, { recursive: true, force: true })

@@ -115,6 +115,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
         : `Migrations \`${target.migrations}\` applied to ${target.databases.map((d) => `\`${d.name}\` (${d.migrations.filter((m) => m.ok).length}/${d.migrations.length}${d.compared ? '' : ', failed'})`).join(', ') || 'no database'}; schema: ${target.declared.tables} tables, ${target.declared.columns} columns.`
     )
     body.push('')
+    for (const note of target.notes) body.push(`> ${escapeCell(note)}`, '')
     if (options.details && report.mode !== 'audit') {
       for (const db of target.databases) {
         body.push(`<details><summary>Migrations applied to <code>${db.name}</code>: ${db.migrations.filter((m) => m.ok).length} of ${db.migrations.length}</summary>`)
