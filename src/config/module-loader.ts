@@ -101,6 +101,12 @@ export class ModuleLoader {
     return extra ? [...files, extra] : files
   }
 
+  /** " (import chain: a -> b)" when the file was reached through imports. */
+  private via(extra?: string): string {
+    const chain = this.chain(extra)
+    return chain.length > 1 ? ` (import chain: ${chain.join(' -> ')})` : ''
+  }
+
   private loadFile(file: string): unknown {
     const cached = this.cache.get(file)
     if (cached) return cached.exports
@@ -121,13 +127,16 @@ export class ModuleLoader {
         transforms: file.endsWith('x') ? ['typescript', 'imports', 'jsx'] : ['typescript', 'imports'],
         filePath: file,
         production: true,
-        keepUnusedImports: false
+        keepUnusedImports: false,
+        // Node 20 runs ES2022 as written; sucrase's rewrites of `??`, `?.` and class fields into arrow functions
+        // break valid code (a `yield` or `await` inside them moves into the arrow).
+        disableESTransforms: true
       }).code
     } catch (error) {
       const message = (error as Error).message
       const match = /\((\d+):(\d+)\)/.exec(message)
       throw new ModuleLoadError(
-        `${this.rel(file)}${match ? `:${match[1]}` : ''}: cannot be parsed: ${message}`,
+        `${this.rel(file)}${match ? `:${match[1]}` : ''}: cannot be parsed: ${message}${this.via(this.rel(file))}`,
         this.chain(this.rel(file)),
         this.rel(file),
         match ? Number(match[1]) : undefined
@@ -138,14 +147,26 @@ export class ModuleLoader {
     code = code.replace(/\bimport\.meta\.dirname\b/g, JSON.stringify(path.dirname(file)))
     code = code.replace(/\bimport\.meta\.filename\b/g, JSON.stringify(file))
 
+    // `process` is passed in so that the module sees the same environment as the loader (and its placeholders).
+    let wrapper: (...args: unknown[]) => void
+    try {
+      wrapper = vm.runInThisContext(`(function (exports, require, module, __filename, __dirname, process) {${code}\n})`, {
+        filename: file
+      }) as typeof wrapper
+    } catch (error) {
+      // Syntax Node rejects: blame this file, not the importer's require() that is still on the stack.
+      const line = lineInFile(error, file)
+      throw new ModuleLoadError(
+        `${this.rel(file)}${line ? `:${line}` : ''}: cannot be parsed: ${describeError(error)}${this.via(this.rel(file))}`,
+        this.chain(this.rel(file)),
+        this.rel(file),
+        line
+      )
+    }
     const module = { exports: {} as unknown, loaded: false, id: file, filename: file }
     const record: LoadedModule = { exports: module.exports, loaded: false }
     this.cache.set(file, record)
     this.loadedFiles.push(file)
-    // `process` is passed in so that the module sees the same environment as the loader (and its placeholders).
-    const wrapper = vm.runInThisContext(`(function (exports, require, module, __filename, __dirname, process) {${code}\n})`, {
-      filename: file
-    }) as (...args: unknown[]) => void
     const localRequire = this.makeRequire(file)
     this.stack.push(file)
     try {
@@ -355,6 +376,7 @@ function lineInFile(error: unknown, file: string): number | undefined {
 }
 
 export function describeError(error: unknown): string {
-  if (error instanceof Error) return error.message.split('\n')[0]
+  // Not `instanceof Error`: errors of code run through vm may come from another realm.
+  if (error && typeof error === 'object' && typeof (error as Error).message === 'string') return (error as Error).message.split('\n')[0]
   return String(error)
 }
