@@ -74,6 +74,8 @@ function permissiveStub(name: string): unknown {
 
 export class ModuleLoader {
   private readonly cache = new Map<string, LoadedModule>()
+  /** For each module's exports object, the exports objects that `export *` from it (kept live, see starExport). */
+  private readonly starExporters = new WeakMap<object, Set<object>>()
   private readonly stack: string[] = []
   /** Every project file evaluated, in load order (used to find declarations in the source). */
   readonly loadedFiles: string[] = []
@@ -146,11 +148,13 @@ export class ModuleLoader {
     code = code.replace(/\bimport\.meta\.url\b/g, JSON.stringify(`file://${file}`))
     code = code.replace(/\bimport\.meta\.dirname\b/g, JSON.stringify(path.dirname(file)))
     code = code.replace(/\bimport\.meta\.filename\b/g, JSON.stringify(file))
+    // sucrase's `export *` copies the names the module has when the barrel runs; ours also adds them later.
+    code = code.replace(/function (_createStarExport\d*)\(obj\) \{/, 'function $1(obj) { return __driftGuardStarExport(exports, obj); ')
 
     // `process` is passed in so that the module sees the same environment as the loader (and its placeholders).
     let wrapper: (...args: unknown[]) => void
     try {
-      wrapper = vm.runInThisContext(`(function (exports, require, module, __filename, __dirname, process) {${code}\n})`, {
+      wrapper = vm.runInThisContext(`(function (exports, require, module, __filename, __dirname, process, __driftGuardStarExport) {${code}\n})`, {
         filename: file
       }) as typeof wrapper
     } catch (error) {
@@ -170,7 +174,8 @@ export class ModuleLoader {
     const localRequire = this.makeRequire(file)
     this.stack.push(file)
     try {
-      wrapper.call(module.exports, module.exports, localRequire, module, file, path.dirname(file), process)
+      const starExport = (target: object, source: unknown): void => this.starExport(target, source)
+      wrapper.call(module.exports, module.exports, localRequire, module, file, path.dirname(file), process, starExport)
     } catch (error) {
       this.cache.delete(file)
       if (error instanceof ModuleLoadError) throw error
@@ -189,7 +194,28 @@ export class ModuleLoader {
     }
     record.exports = module.exports
     record.loaded = true
+    // Barrels that re-exported this module while it was still loading (an import cycle) get its names now.
+    if (module.exports && typeof module.exports === 'object') this.propagateStarExports(module.exports)
     return module.exports
+  }
+
+  /**
+   * `export * from source` into target, kept live as ESM bindings are (and as esbuild/tsx, which drizzle-kit
+   * loads schemas with, make them): in an import cycle the source may still be loading, so names it gets later
+   * (its own, or through its own `export *`) are added to target then, and to whatever re-exports target.
+   */
+  private starExport(target: object, source: unknown): void {
+    if (!source || (typeof source !== 'object' && typeof source !== 'function')) return
+    let exporters = this.starExporters.get(source)
+    if (!exporters) this.starExporters.set(source, (exporters = new Set()))
+    exporters.add(target)
+    if (copyStarNames(target, source)) this.propagateStarExports(target)
+  }
+
+  private propagateStarExports(source: object): void {
+    for (const target of this.starExporters.get(source) ?? []) {
+      if (copyStarNames(target, source)) this.propagateStarExports(target)
+    }
   }
 
   private makeRequire(importer: string): NodeJS.Require {
@@ -265,6 +291,23 @@ export class ModuleLoader {
       : ' Install the project\'s dependencies (npm ci) or declare the alias in tsconfig.json "paths".'
     return new ModuleLoadError(`Cannot resolve "${specifier}" imported by ${where}${via}.${hint}`, chain, this.rel(importer), line)
   }
+}
+
+/** Adds getters on target for the names of source it lacks (its own exports win, as in ESM); true if any was added. */
+function copyStarNames(target: object, source: object): boolean {
+  let added = false
+  for (const key of Object.keys(source)) {
+    if (key === 'default' || key === '__esModule' || Object.prototype.hasOwnProperty.call(target, key)) continue
+    Object.defineProperty(target, key, {
+      enumerable: true,
+      configurable: true,
+      get: () => (source as Record<string, unknown>)[key],
+      // The barrel's own export of the same name, assigned when its declaration runs, replaces the re-export.
+      set: (value: unknown) => Object.defineProperty(target, key, { value, enumerable: true, configurable: true, writable: true })
+    })
+    added = true
+  }
+  return added
 }
 
 /** Resolves a path the way TypeScript projects expect: exact file, `.js` written for `.ts`, extensions, index files. */
