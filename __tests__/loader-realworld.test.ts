@@ -8,6 +8,7 @@ import { ModuleLoader, ModuleLoadError } from '../src/config/module-loader'
 import { runCheck } from '../src/engine/check'
 import { PgliteProvider } from '../src/postgres/pglite'
 import { serializeSchema } from '../src/schema/drizzle-kit'
+import { parsePnpmWorkspacePackages } from '../src/config/workspaces'
 import { REPO, tempDir } from './helpers/project'
 
 const dirs: string[] = []
@@ -135,5 +136,99 @@ describe('`export *` re-exports stay live through import cycles (4)', () => {
       'b.ts': 'export const x = 2\nexport const y = 3\n'
     })
     expect(new ModuleLoader({ root: dir }).load(path.join(dir, 'a.ts'))).toEqual({ x: 1, y: 3 })
+  })
+})
+
+const MEMBERS_SCHEMA = (from: string): string =>
+  `import { ROLES, EMBEDDING_DIMENSIONS } from '${from}'
+import { pgEnum, pgTable, integer, vector } from 'drizzle-orm/pg-core'
+export const role = pgEnum('role', ROLES)
+export const members = pgTable('members', {
+  id: integer('id').primaryKey(),
+  role: role('role').notNull(),
+  embedding: vector('embedding', { dimensions: EMBEDDING_DIMENSIONS }),
+})
+`
+const SHARED_SOURCE = "export const ROLES = ['owner', 'member'] as const\nexport const EMBEDDING_DIMENSIONS = 1536\n"
+
+function expectMembers(exports: Record<string, unknown>): void {
+  const snapshot = serializeSchema(exports)
+  expect(snapshot.enums['public.role'].values).toEqual(['owner', 'member'])
+  expect(snapshot.tables['public.members'].columns.embedding.type).toBe('vector(1536)')
+}
+
+describe('workspace packages resolve by name without node_modules (11)', () => {
+  test('npm/yarn "workspaces" array, exports "." to the TypeScript source (the reproduction)', () => {
+    const dir = project({
+      'package.json': '{ "name": "r", "private": true, "workspaces": ["packages/*"] }',
+      'packages/shared/package.json': '{ "name": "@r/shared", "type": "module", "main": "src/index.ts", "exports": { ".": "./src/index.ts" } }',
+      'packages/shared/src/index.ts': SHARED_SOURCE,
+      'packages/db/package.json': '{ "name": "@r/db", "private": true }',
+      'packages/db/schema.ts': MEMBERS_SCHEMA('@r/shared')
+    })
+    expect(fs.existsSync(path.join(dir, 'node_modules'))).toBe(false)
+    expectMembers(new ModuleLoader({ root: dir }).load(path.join(dir, 'packages/db/schema.ts')))
+  })
+
+  test('pnpm-workspace.yaml; exports with conditions and subpaths pointing at an unbuilt dist/ lead to src/', () => {
+    const dir = project({
+      'package.json': '{ "name": "r", "private": true }',
+      'pnpm-workspace.yaml': "# the apps and libraries\npackages:\n  - 'libs/*'   # shared code\n  - \"apps/**\"\n  - '!libs/legacy'\ncatalog:\n  zod: ^3.0.0\n",
+      'libs/shared/package.json': JSON.stringify({
+        name: '@r/shared',
+        type: 'module',
+        exports: {
+          '.': { types: './dist/index.d.ts', import: './dist/index.js', require: './dist/index.cjs' },
+          './constants/*': { import: './dist/constants/*.js', default: './dist/constants/*.js' }
+        }
+      }),
+      'libs/shared/src/index.ts': "export { ROLES } from './constants/roles'\n",
+      'libs/shared/src/constants/roles.ts': "export const ROLES = ['owner', 'member'] as const\n",
+      'libs/shared/src/constants/vectors.ts': 'export const EMBEDDING_DIMENSIONS = 1536\n',
+      // Excluded by the negated glob: a second package of the same name must not shadow the first.
+      'libs/legacy/package.json': '{ "name": "@r/shared", "main": "index.ts" }',
+      'libs/legacy/index.ts': 'export const ROLES = ["legacy"]\nexport const EMBEDDING_DIMENSIONS = 3\n',
+      'apps/api/db/package.json': '{ "name": "@r/db" }',
+      'apps/api/db/schema.ts': MEMBERS_SCHEMA('@r/shared').replace(
+        "import { ROLES, EMBEDDING_DIMENSIONS } from '@r/shared'",
+        "import { ROLES } from '@r/shared'\nimport { EMBEDDING_DIMENSIONS } from '@r/shared/constants/vectors'"
+      )
+    })
+    expectMembers(new ModuleLoader({ root: dir }).load(path.join(dir, 'apps/api/db/schema.ts')))
+  })
+
+  test('yarn\'s { packages: [...] }, a package with neither exports nor main: src/index.ts', () => {
+    const dir = project({
+      'package.json': '{ "name": "r", "private": true, "workspaces": { "packages": ["packages/*"], "nohoist": [] } }',
+      'packages/shared/package.json': '{ "name": "@r/shared" }',
+      'packages/shared/src/index.ts': SHARED_SOURCE,
+      'packages/db/package.json': '{ "name": "@r/db" }',
+      'packages/db/schema.ts': MEMBERS_SCHEMA('@r/shared')
+    })
+    expectMembers(new ModuleLoader({ root: dir }).load(path.join(dir, 'packages/db/schema.ts')))
+  })
+
+  test('the pnpm-workspace.yaml subset: block and flow lists, quotes, comments, other keys', () => {
+    expect(parsePnpmWorkspacePackages("packages:\n- apps/*\n  # comment\n- 'packages/**' # trailing\nonlyBuiltDependencies:\n  - esbuild\n")).toEqual([
+      'apps/*',
+      'packages/**'
+    ])
+    expect(parsePnpmWorkspacePackages("packages: ['apps/*', \"libs/*\"]\n")).toEqual(['apps/*', 'libs/*'])
+    expect(parsePnpmWorkspacePackages('catalog:\n  zod: 3\n')).toEqual([])
+  })
+
+  test('with --stub-missing-imports, a stand-in that reaches a column type is named instead of failing in Postgres', async () => {
+    const dir = project({
+      'package.json': '{ "name": "r", "private": true, "workspaces": ["packages/*"] }',
+      'packages/db/package.json': '{ "name": "@r/db" }',
+      'packages/db/drizzle.config.ts': "export default { dialect: 'postgresql', schema: './schema.ts', out: './drizzle' }\n",
+      'packages/db/schema.ts': MEMBERS_SCHEMA('@r/not-in-the-workspace'),
+      'packages/db/drizzle/meta/_journal.json': '{ "version": "7", "dialect": "postgresql", "entries": [] }'
+    })
+    provider ??= new PgliteProvider()
+    const check = runCheck({ root: dir, provider, stubMissingImports: true })
+    await expect(check).rejects.toThrow(
+      /^packages\/db\/schema\.ts: the column members\.embedding uses a stand-in for @r\/not-in-the-workspace \(--stub-missing-imports\)/
+    )
   })
 })

@@ -12,9 +12,10 @@ import { transform } from 'sucrase'
 import { UsageError } from '../engine/types'
 import { findTsconfigPaths, resolveWithPaths } from './tsconfig-paths'
 import { vendorRequire } from './vendor'
+import { PROBE_EXTENSIONS, packageNameOf, resolveFile, resolvePackageSource, resolveWorkspacePackage } from './package-resolve'
 
-const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs']
-const PROBE_EXTENSIONS = [...SOURCE_EXTENSIONS, '.json']
+export { resolveFile } from './package-resolve'
+
 
 /** Modules a drift check can replace, because only their shape matters at load time. */
 const STAND_INS: Record<string, () => unknown> = {
@@ -54,6 +55,9 @@ export interface ModuleLoaderOptions {
   stubMissingPackages?: boolean
 }
 
+/** What a stand-in turns into as a string: how one that reached a table definition is recognised. */
+const STAND_IN_MARKER = 'drift-guard-stub:'
+
 /** A value that accepts any use (property, call, new, coercion) and gives itself back. */
 function permissiveStub(name: string): unknown {
   const target = function () {
@@ -61,7 +65,7 @@ function permissiveStub(name: string): unknown {
   }
   const stub: unknown = new Proxy(target, {
     get(_t, key) {
-      if (key === Symbol.toPrimitive) return () => `drift-guard-stub:${name}`
+      if (key === Symbol.toPrimitive) return () => `${STAND_IN_MARKER}${name}`
       if (key === 'then') return undefined // not a promise
       if (key === '__esModule') return true
       return stub
@@ -247,6 +251,9 @@ export class ModuleLoader {
       // resolve (ERR_PACKAGE_PATH_NOT_EXPORTED): read their package.json as a bundler would.
       resolved = resolvePackageSource(specifier, importer)
     }
+    // Without node_modules (or with a workspace package's exports pointing at an unbuilt dist/): the workspace
+    // globs say where the package manager would link it from.
+    resolved ??= resolveWorkspacePackage(specifier, importer)
     if (resolved) return this.loadResolved(resolved, nativeRequire)
 
     const packageName = packageNameOf(specifier)
@@ -310,80 +317,32 @@ function copyStarNames(target: object, source: object): boolean {
   return added
 }
 
-/** Resolves a path the way TypeScript projects expect: exact file, `.js` written for `.ts`, extensions, index files. */
-export function resolveFile(candidate: string): string | undefined {
-  const tries: string[] = [candidate]
-  const ext = path.extname(candidate)
-  const swap: Record<string, string[]> = { '.js': ['.ts', '.tsx'], '.jsx': ['.tsx'], '.mjs': ['.mts'], '.cjs': ['.cts'] }
-  if (swap[ext]) for (const alt of swap[ext]) tries.push(candidate.slice(0, -ext.length) + alt)
-  for (const e of PROBE_EXTENSIONS) tries.push(candidate + e)
-  for (const e of PROBE_EXTENSIONS) tries.push(path.join(candidate, 'index' + e))
-  for (const t of tries) {
-    try {
-      if (fs.statSync(t).isFile()) return t
-    } catch {
-      // try the next candidate
+/**
+ * Where a stand-in's value reached drizzle-kit's snapshot of the schema (e.g. a column type `vector(<stand-in>)`):
+ * "column members.embedding" and the package stood in for, or undefined when none did.
+ */
+export function standInInSnapshot(snapshot: {
+  tables?: Record<string, { name: string; schema?: string; columns?: Record<string, { name: string }> }>
+  enums?: Record<string, { name: string }>
+}): { where: string; packageName: string } | undefined {
+  const marked = (value: unknown): string | undefined => {
+    const match = new RegExp(`${STAND_IN_MARKER}([^\\s"'(),]+)`).exec(JSON.stringify(value) ?? '')
+    return match ? packageNameOf(match[1]) : undefined
+  }
+  for (const table of Object.values(snapshot.tables ?? {})) {
+    for (const column of Object.values(table.columns ?? {})) {
+      const packageName = marked(column)
+      if (packageName) return { where: `column ${table.name}.${column.name}`, packageName }
     }
+    const packageName = marked(table)
+    if (packageName) return { where: `table ${table.name}`, packageName }
   }
-  return undefined
-}
-
-/** Finds node_modules/<package> above the importer and resolves the specifier from its package.json. */
-export function resolvePackageSource(specifier: string, importer: string): string | undefined {
-  const name = packageNameOf(specifier)
-  const subpath = '.' + specifier.slice(name.length)
-  for (let dir = path.dirname(importer); ; dir = path.dirname(dir)) {
-    const pkgDir = path.join(dir, 'node_modules', name)
-    const pkgFile = path.join(pkgDir, 'package.json')
-    if (fs.existsSync(pkgFile)) {
-      let pkg: { exports?: unknown; main?: string; module?: string; types?: string }
-      try {
-        pkg = JSON.parse(fs.readFileSync(pkgFile, 'utf8'))
-      } catch {
-        return undefined
-      }
-      const target = exportTarget(pkg.exports, subpath) ?? (subpath === '.' ? pkg.module ?? pkg.main ?? pkg.types ?? 'index' : subpath)
-      return resolveFile(path.resolve(pkgDir, target))
-    }
-    if (path.dirname(dir) === dir) return undefined
+  for (const e of Object.values(snapshot.enums ?? {})) {
+    const packageName = marked(e)
+    if (packageName) return { where: `enum ${e.name}`, packageName }
   }
-}
-
-const CONDITIONS = ['source', 'development', 'import', 'node', 'require', 'default', 'types']
-
-function exportTarget(exports: unknown, subpath: string): string | undefined {
-  if (exports === undefined || exports === null) return undefined
-  if (typeof exports === 'string') return subpath === '.' ? exports : undefined
-  if (Array.isArray(exports)) return exports.map((e) => exportTarget(e, subpath)).find(Boolean)
-  const map = exports as Record<string, unknown>
-  const keys = Object.keys(map)
-  if (keys.some((k) => k.startsWith('.'))) {
-    if (map[subpath] !== undefined) return pick(map[subpath])
-    for (const key of keys.filter((k) => k.includes('*'))) {
-      const [prefix, suffix] = key.split('*')
-      if (subpath.startsWith(prefix) && subpath.endsWith(suffix)) {
-        const star = subpath.slice(prefix.length, subpath.length - suffix.length)
-        return pick(map[key])?.replace(/\*/g, star)
-      }
-    }
-    return undefined
-  }
-  return subpath === '.' ? pick(map) : undefined
-}
-
-function pick(value: unknown): string | undefined {
-  if (typeof value === 'string') return value
-  if (Array.isArray(value)) return value.map(pick).find(Boolean)
-  if (value && typeof value === 'object') {
-    const map = value as Record<string, unknown>
-    for (const c of CONDITIONS) if (map[c] !== undefined) return pick(map[c])
-  }
-  return undefined
-}
-
-function packageNameOf(specifier: string): string {
-  const parts = specifier.split('/')
-  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]
+  const packageName = marked(snapshot)
+  return packageName ? { where: 'the schema', packageName } : undefined
 }
 
 function safeRealpath(file: string): string {
