@@ -2,14 +2,17 @@
 // reach Node untouched, circular `export *` barrels, workspace packages without node_modules, and db modules whose
 // driver is not installed.
 import * as fs from 'node:fs'
+import * as os from 'node:os'
 import * as path from 'node:path'
 import { spawnSync } from 'node:child_process'
+import { loadDrizzleConfig } from '../src/config/load-config'
 import { ModuleLoader, ModuleLoadError } from '../src/config/module-loader'
+import { serveVendoredPackageFrom } from '../src/config/vendor'
 import { runCheck } from '../src/engine/check'
 import { PgliteProvider } from '../src/postgres/pglite'
 import { serializeSchema } from '../src/schema/drizzle-kit'
 import { parsePnpmWorkspacePackages } from '../src/config/workspaces'
-import { REPO, tempDir } from './helpers/project'
+import { REPO, tempDir, writeMigrations } from './helpers/project'
 
 const dirs: string[] = []
 let provider: PgliteProvider | undefined
@@ -230,5 +233,72 @@ describe('workspace packages resolve by name without node_modules (11)', () => {
     await expect(check).rejects.toThrow(
       /^packages\/db\/schema\.ts: the column members\.embedding uses a stand-in for @r\/not-in-the-workspace \(--stub-missing-imports\)/
     )
+  })
+})
+
+describe('database drivers that are not installed anywhere (9)', () => {
+  // The bundle's situation: the project has no node_modules, and drizzle-orm is the tool's copy in a folder whose own
+  // require("postgres") finds nothing. Both live under the system temp folder, outside this repository (whose
+  // node_modules has postgres, a dependency of the tool).
+  let outside: string
+  beforeAll(() => {
+    outside = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-nodriver-'))
+    dirs.push(outside)
+    const from = path.join(REPO, 'node_modules', 'drizzle-orm')
+    const to = path.join(outside, 'vendor', 'node_modules', 'drizzle-orm')
+    // What scripts/bundle.mjs ships of drizzle-orm: package.json and the CommonJS files.
+    for (const rel of fs.readdirSync(from, { recursive: true }) as string[]) {
+      if (rel !== 'package.json' && !rel.endsWith('.cjs')) continue
+      fs.mkdirSync(path.dirname(path.join(to, rel)), { recursive: true })
+      fs.copyFileSync(path.join(from, rel), path.join(to, rel))
+    }
+    fs.writeFileSync(path.join(outside, 'vendor', 'index.js'), '')
+    serveVendoredPackageFrom('drizzle-orm', path.join(outside, 'vendor'))
+  })
+  afterAll(() => serveVendoredPackageFrom('drizzle-orm', undefined))
+
+  function outsideProject(name: string, files: Record<string, string>): string {
+    const dir = path.join(outside, name)
+    write(dir, { 'package.json': '{ "name": "r", "private": true }', ...files })
+    for (const driver of ['postgres', 'pg']) {
+      expect(() => require.resolve(driver, { paths: [dir] })).toThrow(/Cannot (find|resolve) module/)
+      expect(() => require.resolve(driver, { paths: [path.join(outside, 'vendor', 'node_modules', 'drizzle-orm')] })).toThrow(/Cannot (find|resolve) module/)
+    }
+    return dir
+  }
+
+  const ITEMS = "import { pgTable, integer } from 'drizzle-orm/pg-core'\nexport const items = pgTable('items', { id: integer('id').primaryKey() })\n"
+
+  test('a config importing the app\'s db module (drizzle-orm/postgres-js + postgres) loads; the client is never connected', () => {
+    const dir = outsideProject('cfgdriver', {
+      'db.ts':
+        "import { drizzle } from 'drizzle-orm/postgres-js'\nimport postgres from 'postgres'\nexport const dbUrl = process.env.DATABASE_URL ?? 'postgres://localhost/app'\nexport const db = drizzle(postgres(dbUrl))\n",
+      'drizzle.config.ts':
+        "import { defineConfig } from 'drizzle-kit'\nimport { dbUrl } from './db'\nexport default defineConfig({ dialect: 'postgresql', schema: './schema.ts', out: './drizzle', dbCredentials: { url: dbUrl } })\n",
+      'schema.ts': ITEMS
+    })
+    const saved = process.env.DATABASE_URL
+    delete process.env.DATABASE_URL
+    try {
+      const config = loadDrizzleConfig(dir, path.join(dir, 'drizzle.config.ts'))
+      expect(config).toMatchObject({ schema: './schema.ts', dbCredentials: { url: 'postgres://localhost/app' } })
+    } finally {
+      if (saved !== undefined) process.env.DATABASE_URL = saved
+    }
+  })
+
+  test('a schema importing a db module built with the bundled drizzle-orm/node-postgres and pg checks clean', async () => {
+    const dir = outsideProject('schemadriver', {
+      'drizzle.config.ts': "export default { dialect: 'postgresql', schema: './schema.ts', out: './drizzle' }\n",
+      'db.ts':
+        "import { drizzle } from 'drizzle-orm/node-postgres'\nimport { Pool } from 'pg'\nexport const db = drizzle(new Pool({ connectionString: 'postgres://localhost/app' }))\nexport const ready = db.select\n",
+      'schema.ts': "import { db } from './db'\nexport const client = db\n" + ITEMS
+    })
+    await writeMigrations(dir, 'drizzle', [ITEMS])
+    provider ??= new PgliteProvider()
+    const report = await runCheck({ root: dir, provider })
+    expect(report.findings).toEqual([])
+    expect(report.targets[0].declared).toMatchObject({ tables: 1 })
+    expect(report.targets[0].notes.join('\n')).toMatch(/replaced by stand-ins while loading the schema: pg\b/)
   })
 })

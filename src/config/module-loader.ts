@@ -12,6 +12,7 @@ import { transform } from 'sucrase'
 import { UsageError } from '../engine/types'
 import { findTsconfigPaths, resolveWithPaths } from './tsconfig-paths'
 import { vendorRequire } from './vendor'
+import { isDriverPackage, missingDriver } from './drivers'
 import { PROBE_EXTENSIONS, packageNameOf, resolveFile, resolvePackageSource, resolveWorkspacePackage } from './package-resolve'
 
 export { resolveFile } from './package-resolve'
@@ -263,13 +264,31 @@ export class ModuleLoader {
     }
     if (packageName === 'drizzle-orm') {
       this.fallbacks.add(packageName)
-      return vendorRequire(specifier)
+      try {
+        return vendorRequire(specifier)
+      } catch (error) {
+        // The bundled drizzle-orm's driver entries require() their client package, which the bundle does not ship.
+        const driver = missingDriver(error)
+        if (driver) return this.driverStandIn(specifier, driver)
+        throw error
+      }
     }
+    if (isDriverPackage(specifier)) return this.driverStandIn(specifier, packageName)
     if (this.options.stubMissingPackages) {
       this.stubbed.add(packageName)
       return permissiveStub(specifier)
     }
     throw this.unresolved(specifier, importer)
+  }
+
+  /**
+   * A database driver that is not installed (or a module that needs one, such as `drizzle-orm/postgres-js`): configs
+   * and db modules only build a client with it at import, which the check never connects. The stand-in can be
+   * called and constructed, and gives itself back.
+   */
+  private driverStandIn(specifier: string, driver: string): unknown {
+    this.stubbed.add(driver)
+    return permissiveStub(specifier)
   }
 
   private loadResolved(resolved: string, nativeRequire: NodeJS.Require): unknown {
@@ -281,6 +300,9 @@ export class ModuleLoader {
     try {
       return nativeRequire(real)
     } catch (error) {
+      // The project's drizzle-orm is installed, its driver package is not.
+      const driver = missingDriver(error)
+      if (driver) return this.driverStandIn(real, driver)
       throw new ModuleLoadError(
         `${path.relative(this.options.root, real)} could not be loaded: ${describeError(error)}`,
         this.chain(this.rel(real))
