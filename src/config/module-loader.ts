@@ -2,8 +2,10 @@
 //
 // Files of the project are transpiled with sucrase (TypeScript + ESM -> CJS, line numbers kept) and evaluated in
 // this process with a require() of our own, so we can: honour tsconfig `paths`, map `.js` imports to `.ts` files,
-// fall back to the bundled drizzle-orm when the project has no node_modules, stand in for `drizzle-kit` and
-// `dotenv` (a drift check needs no credentials), and name the import chain when something cannot be loaded.
+// resolve workspace packages by name without node_modules, fall back to the bundled drizzle-orm when the project has
+// no node_modules, stand in for `drizzle-kit`, `dotenv` and database drivers (a drift check needs no credentials and
+// never connects), keep `export *` live through import cycles as esbuild does, and name the import chain when
+// something cannot be loaded.
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import Module, { builtinModules, createRequire } from 'node:module'
@@ -16,7 +18,6 @@ import { isDriverPackage, missingDriver } from './drivers'
 import { PROBE_EXTENSIONS, packageNameOf, resolveFile, resolvePackageSource, resolveWorkspacePackage } from './package-resolve'
 
 export { resolveFile } from './package-resolve'
-
 
 /** Modules a drift check can replace, because only their shape matters at load time. */
 const STAND_INS: Record<string, () => unknown> = {
