@@ -2,8 +2,10 @@
 //
 // Files of the project are transpiled with sucrase (TypeScript + ESM -> CJS, line numbers kept) and evaluated in
 // this process with a require() of our own, so we can: honour tsconfig `paths`, map `.js` imports to `.ts` files,
-// fall back to the bundled drizzle-orm when the project has no node_modules, stand in for `drizzle-kit` and
-// `dotenv` (a drift check needs no credentials), and name the import chain when something cannot be loaded.
+// resolve workspace packages by name without node_modules, fall back to the bundled drizzle-orm when the project has
+// no node_modules, stand in for `drizzle-kit`, `dotenv` and database drivers (a drift check needs no credentials and
+// never connects), keep `export *` live through import cycles as esbuild does, and name the import chain when
+// something cannot be loaded.
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import Module, { builtinModules, createRequire } from 'node:module'
@@ -13,9 +15,10 @@ import { transform } from 'sucrase'
 import { UsageError } from '../engine/types'
 import { findTsconfigPaths, resolveWithPaths } from './tsconfig-paths'
 import { vendorRequire } from './vendor'
+import { isDriverPackage, missingDriver } from './drivers'
+import { PROBE_EXTENSIONS, packageNameOf, resolveFile, resolvePackageSource, resolveWorkspacePackage } from './package-resolve'
 
-const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs']
-const PROBE_EXTENSIONS = [...SOURCE_EXTENSIONS, '.json']
+export { resolveFile } from './package-resolve'
 
 /** Modules a drift check can replace, because only their shape matters at load time. */
 const STAND_INS: Record<string, () => unknown> = {
@@ -55,6 +58,9 @@ export interface ModuleLoaderOptions {
   stubMissingPackages?: boolean
 }
 
+/** What a stand-in turns into as a string: how one that reached a table definition is recognised. */
+const STAND_IN_MARKER = 'drift-guard-stub:'
+
 /** A value that accepts any use (property, call, new, coercion) and gives itself back. */
 function permissiveStub(name: string): unknown {
   const target = function () {
@@ -62,7 +68,7 @@ function permissiveStub(name: string): unknown {
   }
   const stub: unknown = new Proxy(target, {
     get(_t, key) {
-      if (key === Symbol.toPrimitive) return () => `drift-guard-stub:${name}`
+      if (key === Symbol.toPrimitive) return () => `${STAND_IN_MARKER}${name}`
       if (key === 'then') return undefined // not a promise
       if (key === '__esModule') return true
       return stub
@@ -75,6 +81,8 @@ function permissiveStub(name: string): unknown {
 
 export class ModuleLoader {
   private readonly cache = new Map<string, LoadedModule>()
+  /** For each module's exports object, the exports objects that `export *` from it (kept live, see starExport). */
+  private readonly starExporters = new WeakMap<object, Set<object>>()
   private readonly stack: string[] = []
   /** Every project file evaluated, in load order (used to find declarations in the source). */
   readonly loadedFiles: string[] = []
@@ -102,6 +110,12 @@ export class ModuleLoader {
     return extra ? [...files, extra] : files
   }
 
+  /** " (import chain: a -> b)" when the file was reached through imports. */
+  private via(extra?: string): string {
+    const chain = this.chain(extra)
+    return chain.length > 1 ? ` (import chain: ${chain.join(' -> ')})` : ''
+  }
+
   private loadFile(file: string): unknown {
     const cached = this.cache.get(file)
     if (cached) return cached.exports
@@ -122,13 +136,16 @@ export class ModuleLoader {
         transforms: file.endsWith('x') ? ['typescript', 'imports', 'jsx'] : ['typescript', 'imports'],
         filePath: file,
         production: true,
-        keepUnusedImports: false
+        keepUnusedImports: false,
+        // Node 20 runs ES2022 as written; sucrase's rewrites of `??`, `?.` and class fields into arrow functions
+        // break valid code (a `yield` or `await` inside them moves into the arrow).
+        disableESTransforms: true
       }).code
     } catch (error) {
       const message = (error as Error).message
       const match = /\((\d+):(\d+)\)/.exec(message)
       throw new ModuleLoadError(
-        `${this.rel(file)}${match ? `:${match[1]}` : ''}: cannot be parsed: ${message}`,
+        `${this.rel(file)}${match ? `:${match[1]}` : ''}: cannot be parsed: ${message}${this.via(this.rel(file))}`,
         this.chain(this.rel(file)),
         this.rel(file),
         match ? Number(match[1]) : undefined
@@ -138,19 +155,34 @@ export class ModuleLoader {
     code = code.replace(/\bimport\.meta\.url\b/g, JSON.stringify(pathToFileURL(file).href))
     code = code.replace(/\bimport\.meta\.dirname\b/g, JSON.stringify(path.dirname(file)))
     code = code.replace(/\bimport\.meta\.filename\b/g, JSON.stringify(file))
+    // sucrase's `export *` copies the names the module has when the barrel runs; ours also adds them later.
+    code = code.replace(/function (_createStarExport\d*)\(obj\) \{/, 'function $1(obj) { return __driftGuardStarExport(exports, obj); ')
 
+    // `process` is passed in so that the module sees the same environment as the loader (and its placeholders).
+    let wrapper: (...args: unknown[]) => void
+    try {
+      wrapper = vm.runInThisContext(`(function (exports, require, module, __filename, __dirname, process, __driftGuardStarExport) {${code}\n})`, {
+        filename: file
+      }) as typeof wrapper
+    } catch (error) {
+      // Syntax Node rejects: blame this file, not the importer's require() that is still on the stack.
+      const line = lineInFile(error, file)
+      throw new ModuleLoadError(
+        `${this.rel(file)}${line ? `:${line}` : ''}: cannot be parsed: ${describeError(error)}${this.via(this.rel(file))}`,
+        this.chain(this.rel(file)),
+        this.rel(file),
+        line
+      )
+    }
     const module = { exports: {} as unknown, loaded: false, id: file, filename: file }
     const record: LoadedModule = { exports: module.exports, loaded: false }
     this.cache.set(file, record)
     this.loadedFiles.push(file)
-    // `process` is passed in so that the module sees the same environment as the loader (and its placeholders).
-    const wrapper = vm.runInThisContext(`(function (exports, require, module, __filename, __dirname, process) {${code}\n})`, {
-      filename: file
-    }) as (...args: unknown[]) => void
     const localRequire = this.makeRequire(file)
     this.stack.push(file)
     try {
-      wrapper.call(module.exports, module.exports, localRequire, module, file, path.dirname(file), process)
+      const starExport = (target: object, source: unknown): void => this.starExport(target, source)
+      wrapper.call(module.exports, module.exports, localRequire, module, file, path.dirname(file), process, starExport)
     } catch (error) {
       this.cache.delete(file)
       if (error instanceof ModuleLoadError) throw error
@@ -169,7 +201,28 @@ export class ModuleLoader {
     }
     record.exports = module.exports
     record.loaded = true
+    // Barrels that re-exported this module while it was still loading (an import cycle) get its names now.
+    if (module.exports && typeof module.exports === 'object') this.propagateStarExports(module.exports)
     return module.exports
+  }
+
+  /**
+   * `export * from source` into target, kept live as ESM bindings are (and as esbuild/tsx, which drizzle-kit
+   * loads schemas with, make them): in an import cycle the source may still be loading, so names it gets later
+   * (its own, or through its own `export *`) are added to target then, and to whatever re-exports target.
+   */
+  private starExport(target: object, source: unknown): void {
+    if (!source || (typeof source !== 'object' && typeof source !== 'function')) return
+    let exporters = this.starExporters.get(source)
+    if (!exporters) this.starExporters.set(source, (exporters = new Set()))
+    exporters.add(target)
+    if (copyStarNames(target, source)) this.propagateStarExports(target)
+  }
+
+  private propagateStarExports(source: object): void {
+    for (const target of this.starExporters.get(source) ?? []) {
+      if (copyStarNames(target, source)) this.propagateStarExports(target)
+    }
   }
 
   private makeRequire(importer: string): NodeJS.Require {
@@ -201,6 +254,9 @@ export class ModuleLoader {
       // resolve (ERR_PACKAGE_PATH_NOT_EXPORTED): read their package.json as a bundler would.
       resolved = resolvePackageSource(specifier, importer)
     }
+    // Without node_modules (or with a workspace package's exports pointing at an unbuilt dist/): the workspace
+    // globs say where the package manager would link it from.
+    resolved ??= resolveWorkspacePackage(specifier, importer)
     if (resolved) return this.loadResolved(resolved, nativeRequire)
 
     const packageName = packageNameOf(specifier)
@@ -210,13 +266,31 @@ export class ModuleLoader {
     }
     if (packageName === 'drizzle-orm') {
       this.fallbacks.add(packageName)
-      return vendorRequire(specifier)
+      try {
+        return vendorRequire(specifier)
+      } catch (error) {
+        // The bundled drizzle-orm's driver entries require() their client package, which the bundle does not ship.
+        const driver = missingDriver(error)
+        if (driver) return this.driverStandIn(specifier, driver)
+        throw error
+      }
     }
+    if (isDriverPackage(specifier)) return this.driverStandIn(specifier, packageName)
     if (this.options.stubMissingPackages) {
       this.stubbed.add(packageName)
       return permissiveStub(specifier)
     }
     throw this.unresolved(specifier, importer)
+  }
+
+  /**
+   * A database driver that is not installed (or a module that needs one, such as `drizzle-orm/postgres-js`): configs
+   * and db modules only build a client with it at import, which the check never connects. The stand-in can be
+   * called and constructed, and gives itself back.
+   */
+  private driverStandIn(specifier: string, driver: string): unknown {
+    this.stubbed.add(driver)
+    return permissiveStub(specifier)
   }
 
   private loadResolved(resolved: string, nativeRequire: NodeJS.Require): unknown {
@@ -228,6 +302,9 @@ export class ModuleLoader {
     try {
       return nativeRequire(real)
     } catch (error) {
+      // The project's drizzle-orm is installed, its driver package is not.
+      const driver = missingDriver(error)
+      if (driver) return this.driverStandIn(real, driver)
       throw new ModuleLoadError(
         `${path.relative(this.options.root, real)} could not be loaded: ${describeError(error)}`,
         this.chain(this.rel(real))
@@ -247,80 +324,49 @@ export class ModuleLoader {
   }
 }
 
-/** Resolves a path the way TypeScript projects expect: exact file, `.js` written for `.ts`, extensions, index files. */
-export function resolveFile(candidate: string): string | undefined {
-  const tries: string[] = [candidate]
-  const ext = path.extname(candidate)
-  const swap: Record<string, string[]> = { '.js': ['.ts', '.tsx'], '.jsx': ['.tsx'], '.mjs': ['.mts'], '.cjs': ['.cts'] }
-  if (swap[ext]) for (const alt of swap[ext]) tries.push(candidate.slice(0, -ext.length) + alt)
-  for (const e of PROBE_EXTENSIONS) tries.push(candidate + e)
-  for (const e of PROBE_EXTENSIONS) tries.push(path.join(candidate, 'index' + e))
-  for (const t of tries) {
-    try {
-      if (fs.statSync(t).isFile()) return t
-    } catch {
-      // try the next candidate
+/** Adds getters on target for the names of source it lacks (its own exports win, as in ESM); true if any was added. */
+function copyStarNames(target: object, source: object): boolean {
+  let added = false
+  for (const key of Object.keys(source)) {
+    if (key === 'default' || key === '__esModule' || Object.prototype.hasOwnProperty.call(target, key)) continue
+    Object.defineProperty(target, key, {
+      enumerable: true,
+      configurable: true,
+      get: () => (source as Record<string, unknown>)[key],
+      // The barrel's own export of the same name, assigned when its declaration runs, replaces the re-export.
+      set: (value: unknown) => Object.defineProperty(target, key, { value, enumerable: true, configurable: true, writable: true })
+    })
+    added = true
+  }
+  return added
+}
+
+/**
+ * Where a stand-in's value reached drizzle-kit's snapshot of the schema (e.g. a column type `vector(<stand-in>)`):
+ * "column members.embedding" and the package stood in for, or undefined when none did.
+ */
+export function standInInSnapshot(snapshot: {
+  tables?: Record<string, { name: string; schema?: string; columns?: Record<string, { name: string }> }>
+  enums?: Record<string, { name: string }>
+}): { where: string; packageName: string } | undefined {
+  const marked = (value: unknown): string | undefined => {
+    const match = new RegExp(`${STAND_IN_MARKER}([^\\s"'(),]+)`).exec(JSON.stringify(value) ?? '')
+    return match ? packageNameOf(match[1]) : undefined
+  }
+  for (const table of Object.values(snapshot.tables ?? {})) {
+    for (const column of Object.values(table.columns ?? {})) {
+      const packageName = marked(column)
+      if (packageName) return { where: `column ${table.name}.${column.name}`, packageName }
     }
+    const packageName = marked(table)
+    if (packageName) return { where: `table ${table.name}`, packageName }
   }
-  return undefined
-}
-
-/** Finds node_modules/<package> above the importer and resolves the specifier from its package.json. */
-export function resolvePackageSource(specifier: string, importer: string): string | undefined {
-  const name = packageNameOf(specifier)
-  const subpath = '.' + specifier.slice(name.length)
-  for (let dir = path.dirname(importer); ; dir = path.dirname(dir)) {
-    const pkgDir = path.join(dir, 'node_modules', name)
-    const pkgFile = path.join(pkgDir, 'package.json')
-    if (fs.existsSync(pkgFile)) {
-      let pkg: { exports?: unknown; main?: string; module?: string; types?: string }
-      try {
-        pkg = JSON.parse(fs.readFileSync(pkgFile, 'utf8'))
-      } catch {
-        return undefined
-      }
-      const target = exportTarget(pkg.exports, subpath) ?? (subpath === '.' ? pkg.module ?? pkg.main ?? pkg.types ?? 'index' : subpath)
-      return resolveFile(path.resolve(pkgDir, target))
-    }
-    if (path.dirname(dir) === dir) return undefined
+  for (const e of Object.values(snapshot.enums ?? {})) {
+    const packageName = marked(e)
+    if (packageName) return { where: `enum ${e.name}`, packageName }
   }
-}
-
-const CONDITIONS = ['source', 'development', 'import', 'node', 'require', 'default', 'types']
-
-function exportTarget(exports: unknown, subpath: string): string | undefined {
-  if (exports === undefined || exports === null) return undefined
-  if (typeof exports === 'string') return subpath === '.' ? exports : undefined
-  if (Array.isArray(exports)) return exports.map((e) => exportTarget(e, subpath)).find(Boolean)
-  const map = exports as Record<string, unknown>
-  const keys = Object.keys(map)
-  if (keys.some((k) => k.startsWith('.'))) {
-    if (map[subpath] !== undefined) return pick(map[subpath])
-    for (const key of keys.filter((k) => k.includes('*'))) {
-      const [prefix, suffix] = key.split('*')
-      if (subpath.startsWith(prefix) && subpath.endsWith(suffix)) {
-        const star = subpath.slice(prefix.length, subpath.length - suffix.length)
-        return pick(map[key])?.replace(/\*/g, star)
-      }
-    }
-    return undefined
-  }
-  return subpath === '.' ? pick(map) : undefined
-}
-
-function pick(value: unknown): string | undefined {
-  if (typeof value === 'string') return value
-  if (Array.isArray(value)) return value.map(pick).find(Boolean)
-  if (value && typeof value === 'object') {
-    const map = value as Record<string, unknown>
-    for (const c of CONDITIONS) if (map[c] !== undefined) return pick(map[c])
-  }
-  return undefined
-}
-
-function packageNameOf(specifier: string): string {
-  const parts = specifier.split('/')
-  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]
+  const packageName = marked(snapshot)
+  return packageName ? { where: 'the schema', packageName } : undefined
 }
 
 function safeRealpath(file: string): string {
@@ -356,6 +402,7 @@ function lineInFile(error: unknown, file: string): number | undefined {
 }
 
 export function describeError(error: unknown): string {
-  if (error instanceof Error) return error.message.split('\n')[0]
+  // Not `instanceof Error`: errors of code run through vm may come from another realm.
+  if (error && typeof error === 'object' && typeof (error as Error).message === 'string') return (error as Error).message.split('\n')[0]
   return String(error)
 }

@@ -21,13 +21,32 @@ const fromVendor = (() => {
 // A require that webpack/ncc cannot follow, so the packages are not pulled into the bundle.
 const fromSource = createRequire(__filename)
 
+/** Packages served from another folder laid out like dist/vendor (see serveVendoredPackageFrom). */
+const overrides = new Map<string, NodeJS.Require>()
+
+/**
+ * Serves a shipped package from `dir`/node_modules instead (undefined: back to the default). For tests that need
+ * the bundle's situation while running from source: a copy of the package outside this repository, where its own
+ * require() of anything else finds nothing, as in the bundle.
+ */
+export function serveVendoredPackageFrom(name: string, dir: string | undefined): void {
+  if (dir === undefined) overrides.delete(name)
+  else overrides.set(name, createRequire(path.join(dir, 'index.js')))
+}
+
+function vendorRequireFor(specifier: string): NodeJS.Require {
+  const parts = specifier.split('/')
+  const name = specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]
+  return overrides.get(name) ?? fromVendor ?? fromSource
+}
+
 export function vendorRequire<T = unknown>(specifier: string): T {
-  return (fromVendor ?? fromSource)(specifier) as T
+  return vendorRequireFor(specifier)(specifier) as T
 }
 
 /** Absolute path of a file inside a shipped package (e.g. PGlite's wasm). */
 export function vendorResolve(specifier: string): string {
-  return (fromVendor ?? fromSource).resolve(specifier)
+  return vendorRequireFor(specifier).resolve(specifier)
 }
 
 /** Version of a shipped package (read from its package.json, which some packages do not export). */

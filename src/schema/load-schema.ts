@@ -2,7 +2,7 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { ResolvedTarget } from '../config/load-config'
-import { ModuleLoader } from '../config/module-loader'
+import { ModuleLoader, standInInSnapshot } from '../config/module-loader'
 import { UsageError } from '../engine/types'
 import { PgSnapshot, drizzleKitVersion, serializeSchema } from './drizzle-kit'
 import { readCachedSchema, schemaCacheKey, writeCachedSchema } from './schema-cache'
@@ -54,8 +54,18 @@ export function loadSchema(root: string, target: ResolvedTarget, stubMissingPack
     if (!cached) writeCachedSchema(cacheKey, { snapshot })
   } catch (error) {
     const first = path.relative(root, target.schemaFiles[0])
+    const standIns = loader.stubbed.size ? ` (stand-ins were used for ${[...loader.stubbed].join(', ')}, which are not installed)` : ''
     throw new UsageError(
-      `${first}: drizzle-kit could not read the schema: ${(error as Error).message.split('\n')[0]}`,
+      `${first}: drizzle-kit could not read the schema: ${(error as Error).message.split('\n')[0]}${standIns}`,
+      first
+    )
+  }
+  const standIn = loader.stubbed.size ? standInInSnapshot(snapshot) : undefined
+  if (standIn) {
+    // Its SQL would be nonsense (`vector(drift-guard-stub:…)`): say why instead of failing in Postgres.
+    const first = path.relative(root, target.schemaFiles[0])
+    throw new UsageError(
+      `${first}: the ${standIn.where} uses a stand-in for ${standIn.packageName} (--stub-missing-imports), so the schema cannot be built as declared. Install the project's dependencies, or make ${standIn.packageName} resolvable (workspace package, tsconfig "paths")`,
       first
     )
   }
