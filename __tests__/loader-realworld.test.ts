@@ -280,7 +280,7 @@ describe('database drivers that are not installed anywhere (9)', () => {
     const saved = process.env.DATABASE_URL
     delete process.env.DATABASE_URL
     try {
-      const config = loadDrizzleConfig(dir, path.join(dir, 'drizzle.config.ts'))
+      const config = loadDrizzleConfig(dir, path.join(dir, 'drizzle.config.ts'), dir)
       expect(config).toMatchObject({ schema: './schema.ts', dbCredentials: { url: 'postgres://localhost/app' } })
     } finally {
       if (saved !== undefined) process.env.DATABASE_URL = saved
