@@ -18085,6 +18085,53 @@ function enableCompileCache() {
 
 /***/ }),
 
+/***/ 3289:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.DRIVER_PACKAGES = void 0;
+exports.isDriverPackage = isDriverPackage;
+exports.missingDriver = missingDriver;
+// Database drivers a project's config or db module imports only to build a client at import time. The check never
+// connects through them, so when one is not installed (the action's bundle has no node_modules of its own, and the
+// project may have none either) a stand-in that can be constructed and called is enough.
+const package_resolve_1 = __nccwpck_require__(6967);
+exports.DRIVER_PACKAGES = new Set([
+    'postgres',
+    'pg',
+    'pg-native',
+    '@neondatabase/serverless',
+    '@vercel/postgres',
+    '@xata.io/client',
+    '@aws-sdk/client-rds-data',
+    'mysql2',
+    '@planetscale/database',
+    '@tidbcloud/serverless',
+    'better-sqlite3',
+    '@libsql/client',
+    '@libsql/client-wasm',
+    'sql.js',
+    'gel'
+]);
+function isDriverPackage(specifier) {
+    return exports.DRIVER_PACKAGES.has((0, package_resolve_1.packageNameOf)(specifier));
+}
+/**
+ * The driver package whose absence made a package fail to load (the bundled drizzle-orm's
+ * `drizzle-orm/postgres-js` requires `postgres`, which the bundle does not ship), or undefined for any other error.
+ */
+function missingDriver(error) {
+    if (error?.code !== 'MODULE_NOT_FOUND')
+        return undefined;
+    const missing = /Cannot find module '([^']+)'/.exec(String(error.message))?.[1];
+    return missing && isDriverPackage(missing) ? (0, package_resolve_1.packageNameOf)(missing) : undefined;
+}
+
+
+/***/ }),
+
 /***/ 3334:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
@@ -18777,16 +18824,17 @@ var __importStar = (this && this.__importStar) || (function () {
     };
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.ModuleLoader = exports.ModuleLoadError = void 0;
-exports.resolveFile = resolveFile;
-exports.resolvePackageSource = resolvePackageSource;
+exports.ModuleLoader = exports.ModuleLoadError = exports.resolveFile = void 0;
+exports.standInInSnapshot = standInInSnapshot;
 exports.describeError = describeError;
 // Loads a project's drizzle configs and schema files (TS, ESM or CJS) without a build step.
 //
 // Files of the project are transpiled with sucrase (TypeScript + ESM -> CJS, line numbers kept) and evaluated in
 // this process with a require() of our own, so we can: honour tsconfig `paths`, map `.js` imports to `.ts` files,
-// fall back to the bundled drizzle-orm when the project has no node_modules, stand in for `drizzle-kit` and
-// `dotenv` (a drift check needs no credentials), and name the import chain when something cannot be loaded.
+// resolve workspace packages by name without node_modules, fall back to the bundled drizzle-orm when the project has
+// no node_modules, stand in for `drizzle-kit`, `dotenv` and database drivers (a drift check needs no credentials and
+// never connects), keep `export *` live through import cycles as esbuild does, and name the import chain when
+// something cannot be loaded.
 const fs = __importStar(__nccwpck_require__(3024));
 const path = __importStar(__nccwpck_require__(6760));
 const node_module_1 = __importStar(__nccwpck_require__(8995));
@@ -18796,8 +18844,10 @@ const sucrase_1 = __nccwpck_require__(2413);
 const types_1 = __nccwpck_require__(3171);
 const tsconfig_paths_1 = __nccwpck_require__(3350);
 const vendor_1 = __nccwpck_require__(9526);
-const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
-const PROBE_EXTENSIONS = [...SOURCE_EXTENSIONS, '.json'];
+const drivers_1 = __nccwpck_require__(3289);
+const package_resolve_1 = __nccwpck_require__(6967);
+var package_resolve_2 = __nccwpck_require__(6967);
+Object.defineProperty(exports, "resolveFile", ({ enumerable: true, get: function () { return package_resolve_2.resolveFile; } }));
 /** Modules a drift check can replace, because only their shape matters at load time. */
 const STAND_INS = {
     // drizzle.config.ts files call defineConfig() for types only.
@@ -18816,6 +18866,8 @@ class ModuleLoadError extends types_1.UsageError {
     }
 }
 exports.ModuleLoadError = ModuleLoadError;
+/** What a stand-in turns into as a string: how one that reached a table definition is recognised. */
+const STAND_IN_MARKER = 'drift-guard-stub:';
 /** A value that accepts any use (property, call, new, coercion) and gives itself back. */
 function permissiveStub(name) {
     const target = function () {
@@ -18824,7 +18876,7 @@ function permissiveStub(name) {
     const stub = new Proxy(target, {
         get(_t, key) {
             if (key === Symbol.toPrimitive)
-                return () => `drift-guard-stub:${name}`;
+                return () => `${STAND_IN_MARKER}${name}`;
             if (key === 'then')
                 return undefined; // not a promise
             if (key === '__esModule')
@@ -18839,6 +18891,8 @@ function permissiveStub(name) {
 class ModuleLoader {
     options;
     cache = new Map();
+    /** For each module's exports object, the exports objects that `export *` from it (kept live, see starExport). */
+    starExporters = new WeakMap();
     stack = [];
     /** Every project file evaluated, in load order (used to find declarations in the source). */
     loadedFiles = [];
@@ -18863,6 +18917,11 @@ class ModuleLoader {
         const files = this.stack.map((f) => this.rel(f));
         return extra ? [...files, extra] : files;
     }
+    /** " (import chain: a -> b)" when the file was reached through imports. */
+    via(extra) {
+        const chain = this.chain(extra);
+        return chain.length > 1 ? ` (import chain: ${chain.join(' -> ')})` : '';
+    }
     loadFile(file) {
         const cached = this.cache.get(file);
         if (cached)
@@ -18885,30 +18944,44 @@ class ModuleLoader {
                 transforms: file.endsWith('x') ? ['typescript', 'imports', 'jsx'] : ['typescript', 'imports'],
                 filePath: file,
                 production: true,
-                keepUnusedImports: false
+                keepUnusedImports: false,
+                // Node 20 runs ES2022 as written; sucrase's rewrites of `??`, `?.` and class fields into arrow functions
+                // break valid code (a `yield` or `await` inside them moves into the arrow).
+                disableESTransforms: true
             }).code;
         }
         catch (error) {
             const message = error.message;
             const match = /\((\d+):(\d+)\)/.exec(message);
-            throw new ModuleLoadError(`${this.rel(file)}${match ? `:${match[1]}` : ''}: cannot be parsed: ${message}`, this.chain(this.rel(file)), this.rel(file), match ? Number(match[1]) : undefined);
+            throw new ModuleLoadError(`${this.rel(file)}${match ? `:${match[1]}` : ''}: cannot be parsed: ${message}${this.via(this.rel(file))}`, this.chain(this.rel(file)), this.rel(file), match ? Number(match[1]) : undefined);
         }
         // import.meta only exists in ESM; configs use it for __dirname-like paths.
         code = code.replace(/\bimport\.meta\.url\b/g, JSON.stringify((0, node_url_1.pathToFileURL)(file).href));
         code = code.replace(/\bimport\.meta\.dirname\b/g, JSON.stringify(path.dirname(file)));
         code = code.replace(/\bimport\.meta\.filename\b/g, JSON.stringify(file));
+        // sucrase's `export *` copies the names the module has when the barrel runs; ours also adds them later.
+        code = code.replace(/function (_createStarExport\d*)\(obj\) \{/, 'function $1(obj) { return __driftGuardStarExport(exports, obj); ');
+        // `process` is passed in so that the module sees the same environment as the loader (and its placeholders).
+        let wrapper;
+        try {
+            wrapper = vm.runInThisContext(`(function (exports, require, module, __filename, __dirname, process, __driftGuardStarExport) {${code}\n})`, {
+                filename: file
+            });
+        }
+        catch (error) {
+            // Syntax Node rejects: blame this file, not the importer's require() that is still on the stack.
+            const line = lineInFile(error, file);
+            throw new ModuleLoadError(`${this.rel(file)}${line ? `:${line}` : ''}: cannot be parsed: ${describeError(error)}${this.via(this.rel(file))}`, this.chain(this.rel(file)), this.rel(file), line);
+        }
         const module = { exports: {}, loaded: false, id: file, filename: file };
         const record = { exports: module.exports, loaded: false };
         this.cache.set(file, record);
         this.loadedFiles.push(file);
-        // `process` is passed in so that the module sees the same environment as the loader (and its placeholders).
-        const wrapper = vm.runInThisContext(`(function (exports, require, module, __filename, __dirname, process) {${code}\n})`, {
-            filename: file
-        });
         const localRequire = this.makeRequire(file);
         this.stack.push(file);
         try {
-            wrapper.call(module.exports, module.exports, localRequire, module, file, path.dirname(file), process);
+            const starExport = (target, source) => this.starExport(target, source);
+            wrapper.call(module.exports, module.exports, localRequire, module, file, path.dirname(file), process, starExport);
         }
         catch (error) {
             this.cache.delete(file);
@@ -18925,7 +18998,31 @@ class ModuleLoader {
         }
         record.exports = module.exports;
         record.loaded = true;
+        // Barrels that re-exported this module while it was still loading (an import cycle) get its names now.
+        if (module.exports && typeof module.exports === 'object')
+            this.propagateStarExports(module.exports);
         return module.exports;
+    }
+    /**
+     * `export * from source` into target, kept live as ESM bindings are (and as esbuild/tsx, which drizzle-kit
+     * loads schemas with, make them): in an import cycle the source may still be loading, so names it gets later
+     * (its own, or through its own `export *`) are added to target then, and to whatever re-exports target.
+     */
+    starExport(target, source) {
+        if (!source || (typeof source !== 'object' && typeof source !== 'function'))
+            return;
+        let exporters = this.starExporters.get(source);
+        if (!exporters)
+            this.starExporters.set(source, (exporters = new Set()));
+        exporters.add(target);
+        if (copyStarNames(target, source))
+            this.propagateStarExports(target);
+    }
+    propagateStarExports(source) {
+        for (const target of this.starExporters.get(source) ?? []) {
+            if (copyStarNames(target, source))
+                this.propagateStarExports(target);
+        }
     }
     makeRequire(importer) {
         const nativeRequire = (0, node_module_1.createRequire)(importer);
@@ -18939,12 +19036,12 @@ class ModuleLoader {
         if (node_module_1.builtinModules.includes(bare) || node_module_1.builtinModules.includes(bare.split('/')[0]))
             return nativeRequire(specifier);
         if (specifier.startsWith('.') || path.isAbsolute(specifier)) {
-            const resolved = resolveFile(path.resolve(path.dirname(importer), specifier));
+            const resolved = (0, package_resolve_1.resolveFile)(path.resolve(path.dirname(importer), specifier));
             if (!resolved)
                 throw this.unresolved(specifier, importer);
             return this.loadResolved(resolved, nativeRequire);
         }
-        const aliased = (0, tsconfig_paths_1.resolveWithPaths)((0, tsconfig_paths_1.findTsconfigPaths)(importer), specifier, resolveFile);
+        const aliased = (0, tsconfig_paths_1.resolveWithPaths)((0, tsconfig_paths_1.findTsconfigPaths)(importer), specifier, package_resolve_1.resolveFile);
         if (aliased)
             return this.loadResolved(aliased, nativeRequire);
         let resolved;
@@ -18954,36 +19051,63 @@ class ModuleLoader {
         catch {
             // Workspace packages often export TypeScript under "import"/"types" conditions only, which require() cannot
             // resolve (ERR_PACKAGE_PATH_NOT_EXPORTED): read their package.json as a bundler would.
-            resolved = resolvePackageSource(specifier, importer);
+            resolved = (0, package_resolve_1.resolvePackageSource)(specifier, importer);
         }
+        // Without node_modules (or with a workspace package's exports pointing at an unbuilt dist/): the workspace
+        // globs say where the package manager would link it from.
+        resolved ??= (0, package_resolve_1.resolveWorkspacePackage)(specifier, importer);
         if (resolved)
             return this.loadResolved(resolved, nativeRequire);
-        const packageName = packageNameOf(specifier);
+        const packageName = (0, package_resolve_1.packageNameOf)(specifier);
         if (STAND_INS[specifier]) {
             this.fallbacks.add(specifier);
             return STAND_INS[specifier]();
         }
         if (packageName === 'drizzle-orm') {
             this.fallbacks.add(packageName);
-            return (0, vendor_1.vendorRequire)(specifier);
+            try {
+                return (0, vendor_1.vendorRequire)(specifier);
+            }
+            catch (error) {
+                // The bundled drizzle-orm's driver entries require() their client package, which the bundle does not ship.
+                const driver = (0, drivers_1.missingDriver)(error);
+                if (driver)
+                    return this.driverStandIn(specifier, driver);
+                throw error;
+            }
         }
+        if ((0, drivers_1.isDriverPackage)(specifier))
+            return this.driverStandIn(specifier, packageName);
         if (this.options.stubMissingPackages) {
             this.stubbed.add(packageName);
             return permissiveStub(specifier);
         }
         throw this.unresolved(specifier, importer);
     }
+    /**
+     * A database driver that is not installed (or a module that needs one, such as `drizzle-orm/postgres-js`): configs
+     * and db modules only build a client with it at import, which the check never connects. The stand-in can be
+     * called and constructed, and gives itself back.
+     */
+    driverStandIn(specifier, driver) {
+        this.stubbed.add(driver);
+        return permissiveStub(specifier);
+    }
     loadResolved(resolved, nativeRequire) {
         const real = safeRealpath(resolved);
         // Packages (including workspace packages that ship built JS) load natively; project sources through us.
         const insideNodeModules = real.split(path.sep).includes('node_modules');
         const ext = path.extname(real);
-        if (!insideNodeModules && (PROBE_EXTENSIONS.includes(ext) || ext === ''))
+        if (!insideNodeModules && (package_resolve_1.PROBE_EXTENSIONS.includes(ext) || ext === ''))
             return this.loadFile(real);
         try {
             return nativeRequire(real);
         }
         catch (error) {
+            // The project's drizzle-orm is installed, its driver package is not.
+            const driver = (0, drivers_1.missingDriver)(error);
+            if (driver)
+                return this.driverStandIn(real, driver);
             throw new ModuleLoadError(`${path.relative(this.options.root, real)} could not be loaded: ${describeError(error)}`, this.chain(this.rel(real)));
         }
     }
@@ -18999,91 +19123,49 @@ class ModuleLoader {
     }
 }
 exports.ModuleLoader = ModuleLoader;
-/** Resolves a path the way TypeScript projects expect: exact file, `.js` written for `.ts`, extensions, index files. */
-function resolveFile(candidate) {
-    const tries = [candidate];
-    const ext = path.extname(candidate);
-    const swap = { '.js': ['.ts', '.tsx'], '.jsx': ['.tsx'], '.mjs': ['.mts'], '.cjs': ['.cts'] };
-    if (swap[ext])
-        for (const alt of swap[ext])
-            tries.push(candidate.slice(0, -ext.length) + alt);
-    for (const e of PROBE_EXTENSIONS)
-        tries.push(candidate + e);
-    for (const e of PROBE_EXTENSIONS)
-        tries.push(path.join(candidate, 'index' + e));
-    for (const t of tries) {
-        try {
-            if (fs.statSync(t).isFile())
-                return t;
-        }
-        catch {
-            // try the next candidate
-        }
+/** Adds getters on target for the names of source it lacks (its own exports win, as in ESM); true if any was added. */
+function copyStarNames(target, source) {
+    let added = false;
+    for (const key of Object.keys(source)) {
+        if (key === 'default' || key === '__esModule' || Object.prototype.hasOwnProperty.call(target, key))
+            continue;
+        Object.defineProperty(target, key, {
+            enumerable: true,
+            configurable: true,
+            get: () => source[key],
+            // The barrel's own export of the same name, assigned when its declaration runs, replaces the re-export.
+            set: (value) => Object.defineProperty(target, key, { value, enumerable: true, configurable: true, writable: true })
+        });
+        added = true;
     }
-    return undefined;
+    return added;
 }
-/** Finds node_modules/<package> above the importer and resolves the specifier from its package.json. */
-function resolvePackageSource(specifier, importer) {
-    const name = packageNameOf(specifier);
-    const subpath = '.' + specifier.slice(name.length);
-    for (let dir = path.dirname(importer);; dir = path.dirname(dir)) {
-        const pkgDir = path.join(dir, 'node_modules', name);
-        const pkgFile = path.join(pkgDir, 'package.json');
-        if (fs.existsSync(pkgFile)) {
-            let pkg;
-            try {
-                pkg = JSON.parse(fs.readFileSync(pkgFile, 'utf8'));
-            }
-            catch {
-                return undefined;
-            }
-            const target = exportTarget(pkg.exports, subpath) ?? (subpath === '.' ? pkg.module ?? pkg.main ?? pkg.types ?? 'index' : subpath);
-            return resolveFile(path.resolve(pkgDir, target));
+/**
+ * Where a stand-in's value reached drizzle-kit's snapshot of the schema (e.g. a column type `vector(<stand-in>)`):
+ * "column members.embedding" and the package stood in for, or undefined when none did.
+ */
+function standInInSnapshot(snapshot) {
+    const marked = (value) => {
+        const match = new RegExp(`${STAND_IN_MARKER}([^\\s"'(),]+)`).exec(JSON.stringify(value) ?? '');
+        return match ? (0, package_resolve_1.packageNameOf)(match[1]) : undefined;
+    };
+    for (const table of Object.values(snapshot.tables ?? {})) {
+        for (const column of Object.values(table.columns ?? {})) {
+            const packageName = marked(column);
+            if (packageName)
+                return { where: `column ${table.name}.${column.name}`, packageName };
         }
-        if (path.dirname(dir) === dir)
-            return undefined;
+        const packageName = marked(table);
+        if (packageName)
+            return { where: `table ${table.name}`, packageName };
     }
-}
-const CONDITIONS = ['source', 'development', 'import', 'node', 'require', 'default', 'types'];
-function exportTarget(exports, subpath) {
-    if (exports === undefined || exports === null)
-        return undefined;
-    if (typeof exports === 'string')
-        return subpath === '.' ? exports : undefined;
-    if (Array.isArray(exports))
-        return exports.map((e) => exportTarget(e, subpath)).find(Boolean);
-    const map = exports;
-    const keys = Object.keys(map);
-    if (keys.some((k) => k.startsWith('.'))) {
-        if (map[subpath] !== undefined)
-            return pick(map[subpath]);
-        for (const key of keys.filter((k) => k.includes('*'))) {
-            const [prefix, suffix] = key.split('*');
-            if (subpath.startsWith(prefix) && subpath.endsWith(suffix)) {
-                const star = subpath.slice(prefix.length, subpath.length - suffix.length);
-                return pick(map[key])?.replace(/\*/g, star);
-            }
-        }
-        return undefined;
+    for (const e of Object.values(snapshot.enums ?? {})) {
+        const packageName = marked(e);
+        if (packageName)
+            return { where: `enum ${e.name}`, packageName };
     }
-    return subpath === '.' ? pick(map) : undefined;
-}
-function pick(value) {
-    if (typeof value === 'string')
-        return value;
-    if (Array.isArray(value))
-        return value.map(pick).find(Boolean);
-    if (value && typeof value === 'object') {
-        const map = value;
-        for (const c of CONDITIONS)
-            if (map[c] !== undefined)
-                return pick(map[c]);
-    }
-    return undefined;
-}
-function packageNameOf(specifier) {
-    const parts = specifier.split('/');
-    return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+    const packageName = marked(snapshot);
+    return packageName ? { where: 'the schema', packageName } : undefined;
 }
 function safeRealpath(file) {
     try {
@@ -19119,9 +19201,187 @@ function lineInFile(error, file) {
     return undefined;
 }
 function describeError(error) {
-    if (error instanceof Error)
+    // Not `instanceof Error`: errors of code run through vm may come from another realm.
+    if (error && typeof error === 'object' && typeof error.message === 'string')
         return error.message.split('\n')[0];
     return String(error);
+}
+
+
+/***/ }),
+
+/***/ 6967:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.PROBE_EXTENSIONS = exports.SOURCE_EXTENSIONS = void 0;
+exports.resolveFile = resolveFile;
+exports.packageNameOf = packageNameOf;
+exports.resolvePackageSource = resolvePackageSource;
+exports.resolveWorkspacePackage = resolveWorkspacePackage;
+exports.resolvePackageEntry = resolvePackageEntry;
+// Resolving files and packages to the source a TypeScript project means: `.js` written for `.ts`, index files,
+// package.json `exports`/`module`/`main` read as a bundler does, and workspace packages found by name.
+const fs = __importStar(__nccwpck_require__(3024));
+const path = __importStar(__nccwpck_require__(6760));
+const workspaces_1 = __nccwpck_require__(6082);
+exports.SOURCE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
+exports.PROBE_EXTENSIONS = [...exports.SOURCE_EXTENSIONS, '.json'];
+/** Resolves a path the way TypeScript projects expect: exact file, `.js` written for `.ts`, extensions, index files. */
+function resolveFile(candidate) {
+    const tries = [candidate];
+    const ext = path.extname(candidate);
+    const swap = { '.js': ['.ts', '.tsx'], '.jsx': ['.tsx'], '.mjs': ['.mts'], '.cjs': ['.cts'] };
+    if (swap[ext])
+        for (const alt of swap[ext])
+            tries.push(candidate.slice(0, -ext.length) + alt);
+    for (const e of exports.PROBE_EXTENSIONS)
+        tries.push(candidate + e);
+    for (const e of exports.PROBE_EXTENSIONS)
+        tries.push(path.join(candidate, 'index' + e));
+    for (const t of tries) {
+        try {
+            if (fs.statSync(t).isFile())
+                return t;
+        }
+        catch {
+            // try the next candidate
+        }
+    }
+    return undefined;
+}
+function packageNameOf(specifier) {
+    const parts = specifier.split('/');
+    return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+}
+/** Finds node_modules/<package> above the importer and resolves the specifier from its package.json. */
+function resolvePackageSource(specifier, importer) {
+    const name = packageNameOf(specifier);
+    for (let dir = path.dirname(importer);; dir = path.dirname(dir)) {
+        const pkgDir = path.join(dir, 'node_modules', name);
+        if (fs.existsSync(path.join(pkgDir, 'package.json')))
+            return resolvePackageEntry(pkgDir, '.' + specifier.slice(name.length));
+        if (path.dirname(dir) === dir)
+            return undefined;
+    }
+}
+/**
+ * A workspace package imported by name, resolved in its folder as the package manager's link would lead there.
+ * For checkouts without node_modules (and for workspace packages whose `exports` point at an unbuilt dist/).
+ */
+function resolveWorkspacePackage(specifier, importer) {
+    const name = packageNameOf(specifier);
+    const dir = (0, workspaces_1.findWorkspace)(importer)?.packages.get(name);
+    return dir ? resolvePackageEntry(dir, '.' + specifier.slice(name.length)) : undefined;
+}
+/**
+ * The file a package's subpath ("." or "./sub") leads to. Every target its `exports` conditions name is tried in
+ * order, then `module`/`main`/`types`, then `src/index`; a target in an unbuilt output folder (dist/, build/,
+ * lib/, out/) falls back to the same path under src/, where workspace packages keep the TypeScript it is built from.
+ */
+function resolvePackageEntry(pkgDir, subpath) {
+    let pkg;
+    try {
+        pkg = JSON.parse(fs.readFileSync(path.join(pkgDir, 'package.json'), 'utf8'));
+    }
+    catch {
+        return undefined;
+    }
+    const targets = exportTargets(pkg.exports, subpath);
+    if (subpath === '.')
+        targets.push(...[pkg.module, pkg.main, pkg.types, pkg.typings].filter((t) => typeof t === 'string'), 'index', 'src/index');
+    else
+        targets.push(subpath, path.posix.join('src', subpath));
+    const found = (target) => {
+        const file = resolveFile(path.resolve(pkgDir, target.replace(/\.d\.([mc]?ts)$/, '.$1')));
+        return file && !/\.d\.[mc]?ts$/.test(file) ? file : undefined;
+    };
+    for (const target of targets) {
+        const file = found(target);
+        if (file)
+            return file;
+    }
+    for (const target of targets) {
+        const source = target.replace(/^(\.\/)?(dist|build|lib|out)\//, 'src/').replace(/\.(d\.)?[mc]?[jt]s$/, '');
+        if (source !== target) {
+            const file = found(source);
+            if (file)
+                return file;
+        }
+    }
+    return undefined;
+}
+const CONDITIONS = ['source', 'development', 'import', 'node', 'require', 'default', 'types'];
+/** Every target `exports` gives a subpath, in the order of CONDITIONS (a bundler's view: source first). */
+function exportTargets(exports, subpath) {
+    if (exports === undefined || exports === null)
+        return [];
+    if (typeof exports === 'string')
+        return subpath === '.' ? [exports] : [];
+    if (Array.isArray(exports))
+        return exports.flatMap((e) => exportTargets(e, subpath));
+    const map = exports;
+    const keys = Object.keys(map);
+    if (!keys.some((k) => k.startsWith('.')))
+        return subpath === '.' ? conditionTargets(map) : [];
+    if (map[subpath] !== undefined)
+        return conditionTargets(map[subpath]);
+    // Subpath patterns: the longest prefix wins, as in Node.
+    const patterns = keys.filter((k) => k.includes('*')).sort((a, b) => b.indexOf('*') - a.indexOf('*'));
+    for (const key of patterns) {
+        const [prefix, suffix] = key.split('*');
+        if (subpath.startsWith(prefix) && subpath.endsWith(suffix) && subpath.length >= prefix.length + suffix.length) {
+            const star = subpath.slice(prefix.length, subpath.length - suffix.length);
+            return conditionTargets(map[key]).map((t) => t.replace(/\*/g, star));
+        }
+    }
+    return [];
+}
+function conditionTargets(value) {
+    if (typeof value === 'string')
+        return [value];
+    if (Array.isArray(value))
+        return value.flatMap(conditionTargets);
+    if (value && typeof value === 'object') {
+        const map = value;
+        return CONDITIONS.filter((c) => map[c] !== undefined).flatMap((c) => conditionTargets(map[c]));
+    }
+    return [];
 }
 
 
@@ -19363,6 +19623,7 @@ var __importStar = (this && this.__importStar) || (function () {
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.vendorDirectory = vendorDirectory;
+exports.serveVendoredPackageFrom = serveVendoredPackageFrom;
 exports.vendorRequire = vendorRequire;
 exports.vendorResolve = vendorResolve;
 exports.vendorPackageVersion = vendorPackageVersion;
@@ -19386,12 +19647,30 @@ const fromVendor = (() => {
 })();
 // A require that webpack/ncc cannot follow, so the packages are not pulled into the bundle.
 const fromSource = (0, node_module_1.createRequire)(__filename);
+/** Packages served from another folder laid out like dist/vendor (see serveVendoredPackageFrom). */
+const overrides = new Map();
+/**
+ * Serves a shipped package from `dir`/node_modules instead (undefined: back to the default). For tests that need
+ * the bundle's situation while running from source: a copy of the package outside this repository, where its own
+ * require() of anything else finds nothing, as in the bundle.
+ */
+function serveVendoredPackageFrom(name, dir) {
+    if (dir === undefined)
+        overrides.delete(name);
+    else
+        overrides.set(name, (0, node_module_1.createRequire)(path.join(dir, 'index.js')));
+}
+function vendorRequireFor(specifier) {
+    const parts = specifier.split('/');
+    const name = specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+    return overrides.get(name) ?? fromVendor ?? fromSource;
+}
 function vendorRequire(specifier) {
-    return (fromVendor ?? fromSource)(specifier);
+    return vendorRequireFor(specifier)(specifier);
 }
 /** Absolute path of a file inside a shipped package (e.g. PGlite's wasm). */
 function vendorResolve(specifier) {
-    return (fromVendor ?? fromSource).resolve(specifier);
+    return vendorRequireFor(specifier).resolve(specifier);
 }
 /** Version of a shipped package (read from its package.json, which some packages do not export). */
 function vendorPackageVersion(name, entry = name) {
@@ -19409,6 +19688,174 @@ function vendorPackageVersion(name, entry = name) {
             return 'unknown';
         dir = parent;
     }
+}
+
+
+/***/ }),
+
+/***/ 6082:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.findWorkspace = findWorkspace;
+exports.workspacePatterns = workspacePatterns;
+exports.parsePnpmWorkspacePackages = parsePnpmWorkspacePackages;
+// Workspace packages by name, as npm/yarn/pnpm link them into node_modules: a checkout without node_modules (the
+// action runs before or without `npm ci`) still resolves `import { x } from "@app/shared"` to the package's source.
+const fs = __importStar(__nccwpck_require__(3024));
+const path = __importStar(__nccwpck_require__(6760));
+const glob_1 = __nccwpck_require__(3334);
+const byDirectory = new Map();
+/** The workspace a file belongs to: the nearest folder above it that declares workspaces. */
+function findWorkspace(file) {
+    const visited = [];
+    let found = null;
+    for (let dir = path.dirname(file);; dir = path.dirname(dir)) {
+        const cached = byDirectory.get(dir);
+        if (cached !== undefined) {
+            found = cached;
+            break;
+        }
+        visited.push(dir);
+        const patterns = workspacePatterns(dir);
+        if (patterns) {
+            found = { root: dir, packages: listPackages(dir, patterns) };
+            break;
+        }
+        if (path.dirname(dir) === dir)
+            break;
+    }
+    for (const v of visited)
+        byDirectory.set(v, found);
+    return found;
+}
+/** The workspace globs a folder declares (pnpm-workspace.yaml, else package.json "workspaces"), or undefined. */
+function workspacePatterns(dir) {
+    const pnpm = path.join(dir, 'pnpm-workspace.yaml');
+    if (fs.existsSync(pnpm)) {
+        try {
+            return parsePnpmWorkspacePackages(fs.readFileSync(pnpm, 'utf8'));
+        }
+        catch {
+            return undefined;
+        }
+    }
+    const pkgFile = path.join(dir, 'package.json');
+    if (!fs.existsSync(pkgFile))
+        return undefined;
+    try {
+        const workspaces = JSON.parse(fs.readFileSync(pkgFile, 'utf8')).workspaces;
+        // npm/yarn: an array, or yarn's { packages: [...], nohoist: [...] }.
+        const list = Array.isArray(workspaces) ? workspaces : workspaces?.packages;
+        return Array.isArray(list) ? list.filter((p) => typeof p === 'string') : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * The `packages:` list of a pnpm-workspace.yaml: block (`- 'apps/*'`) or flow (`['apps/*']`) style. Only that key
+ * is read, so a small parser does (the bundle has no YAML library).
+ */
+function parsePnpmWorkspacePackages(text) {
+    const lines = text.split(/\r?\n/);
+    const start = lines.findIndex((l) => /^packages\s*:/.test(l));
+    if (start < 0)
+        return [];
+    const unquote = (s) => s.trim().replace(/^(['"])(.*)\1$/, '$2');
+    const inline = stripComment(lines[start].replace(/^packages\s*:/, '')).trim();
+    if (inline.startsWith('[')) {
+        return inline
+            .replace(/^\[|\]$/g, '')
+            .split(',')
+            .map(unquote)
+            .filter(Boolean);
+    }
+    const out = [];
+    for (const raw of lines.slice(start + 1)) {
+        const line = stripComment(raw);
+        if (line.trim() === '')
+            continue;
+        const item = /^\s*-\s*(.+)$/.exec(line);
+        if (item)
+            out.push(unquote(item[1]));
+        else if (/^\S/.test(line))
+            break; // the next top-level key
+    }
+    return out;
+}
+function stripComment(line) {
+    // A `#` starts a comment at the line's start or after a space, outside quotes; globs never contain one there.
+    let quote;
+    for (let i = 0; i < line.length; i++) {
+        const c = line[i];
+        if (quote) {
+            if (c === quote)
+                quote = undefined;
+        }
+        else if (c === '"' || c === "'")
+            quote = c;
+        else if (c === '#' && (i === 0 || /\s/.test(line[i - 1])))
+            return line.slice(0, i);
+    }
+    return line;
+}
+function listPackages(root, patterns) {
+    const packages = new Map();
+    const excluded = patterns.filter((p) => p.startsWith('!')).map((p) => p.slice(1));
+    const excludedDirs = new Set(excluded.flatMap((p) => (0, glob_1.glob)(path.posix.join(p.replace(/\/+$/, ''), 'package.json'), root)).map(path.dirname));
+    for (const pattern of patterns.filter((p) => !p.startsWith('!'))) {
+        for (const pkgFile of (0, glob_1.glob)(path.posix.join(pattern.replace(/\/+$/, ''), 'package.json'), root)) {
+            const dir = path.dirname(pkgFile);
+            if (excludedDirs.has(dir))
+                continue;
+            try {
+                const name = JSON.parse(fs.readFileSync(pkgFile, 'utf8')).name;
+                // The first package of a name wins, as a package manager refuses duplicates anyway.
+                if (typeof name === 'string' && !packages.has(name))
+                    packages.set(name, dir);
+            }
+            catch {
+                // an unreadable package.json: the package manager would fail on it too
+            }
+        }
+    }
+    return packages;
 }
 
 
@@ -23662,7 +24109,14 @@ function loadSchema(root, target, stubMissingPackages = false) {
     }
     catch (error) {
         const first = path.relative(root, target.schemaFiles[0]);
-        throw new types_1.UsageError(`${first}: drizzle-kit could not read the schema: ${error.message.split('\n')[0]}`, first);
+        const standIns = loader.stubbed.size ? ` (stand-ins were used for ${[...loader.stubbed].join(', ')}, which are not installed)` : '';
+        throw new types_1.UsageError(`${first}: drizzle-kit could not read the schema: ${error.message.split('\n')[0]}${standIns}`, first);
+    }
+    const standIn = loader.stubbed.size ? (0, module_loader_1.standInInSnapshot)(snapshot) : undefined;
+    if (standIn) {
+        // Its SQL would be nonsense (`vector(drift-guard-stub:…)`): say why instead of failing in Postgres.
+        const first = path.relative(root, target.schemaFiles[0]);
+        throw new types_1.UsageError(`${first}: the ${standIn.where} uses a stand-in for ${standIn.packageName} (--stub-missing-imports), so the schema cannot be built as declared. Install the project's dependencies, or make ${standIn.packageName} resolvable (workspace package, tsconfig "paths")`, first);
     }
     const sources = new source_index_1.SourceIndex(root, exports, projectFiles, target.casing);
     return { snapshot, sources, fallbacks: [...loader.fallbacks], stubbed: [...loader.stubbed], cacheKey };
