@@ -219,6 +219,40 @@ describe('bad input: one clear line, the right exit code', () => {
     expect(r.stderr).not.toContain('hunter2secret')
   })
 
+  test('--config naming a folder: exit 2, says so', () => {
+    const dir = isolated(base)
+    const r = run(['check', '--config', 'drizzle'], dir)
+    expect(r.status).toBe(2)
+    expectCleanError(r)
+    expect(r.stderr).toMatch(/drizzle is a folder, not a config file/)
+  })
+
+  test('--config in another folder: its paths are relative to that file, not to where the CLI runs', () => {
+    const dir = isolated(base)
+    fs.writeFileSync(path.join(dir, 'drift-guard.config.json'), JSON.stringify({ targets: [{ name: 'app', drizzleConfig: 'drizzle.config.ts' }] }))
+    const r = run(['check', '--config', path.join(dir, 'drift-guard.config.json'), '--format', 'json'], sandbox)
+    expect(r.stderr).not.toMatch(/not found/)
+    expect(r.status).toBe(0)
+    expect(JSON.parse(r.stdout).targets.map((t: { name: string }) => t.name)).toEqual(['app'])
+  })
+
+  test('--output that cannot be written: exit 2 before printing a report', () => {
+    const dir = isolated(base)
+    const r = run(['check', '--format', 'json', '--output', path.join(dir, 'drizzle.config.ts', 'report.json')], dir)
+    expect(r.status).toBe(2)
+    expectCleanError(r)
+    expect(r.stderr).toMatch(/cannot write --output .*report\.json/)
+  })
+
+  test('merge of a JSON file that is not a report: exit 2 naming it', () => {
+    const file = path.join(fs.mkdtempSync(path.join(sandbox, 'merge-')), 'partial.json')
+    fs.writeFileSync(file, '{"version":1}')
+    const r = run(['merge', file], sandbox)
+    expect(r.status).toBe(2)
+    expectCleanError(r)
+    expect(r.stderr).toMatch(/partial\.json: not a drift-guard JSON report/)
+  })
+
   test('unknown option: exit 2 with usage', () => {
     const r = run(['check', '--frobnicate'], isolated(base))
     expect(r.status).toBe(2)

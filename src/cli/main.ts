@@ -179,7 +179,9 @@ function runMerge(args: CliArgs, io: CliIO): number {
   try {
     const reports = args.files.map((file) => {
       try {
-        return parseJson<Report>(fs.readFileSync(file, 'utf8'))
+        const report = parseJson<Report>(fs.readFileSync(file, 'utf8'))
+        if (!report || !Array.isArray(report.targets) || !Array.isArray(report.findings) || !report.summary) throw new Error('not a drift-guard JSON report (written by --format json or --output FILE.json)')
+        return report
       } catch (error) {
         throw new UsageError(`${file}: ${describeError(error)}`)
       }
@@ -253,13 +255,18 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
           })
         : await runCheck({ root: args.cwd, config: args.config, provider, base: args.base, log, concurrency: args.concurrency, stubMissingImports: args.stubMissingImports })
     const rendered = args.format === 'json' ? renderJson(report) : args.format === 'markdown' ? renderMarkdown(report) : renderText(report)
-    io.stdout(rendered)
+    // The file first: when it cannot be written, the run fails before anything is printed as if it had succeeded.
     if (args.output) {
       const out = path.resolve(args.output)
       const content = out.endsWith('.json') ? renderJson(report) : out.endsWith('.md') ? renderMarkdown(report) : renderText(report)
-      fs.mkdirSync(path.dirname(out), { recursive: true })
-      fs.writeFileSync(out, content)
+      try {
+        fs.mkdirSync(path.dirname(out), { recursive: true })
+        fs.writeFileSync(out, content)
+      } catch (error) {
+        throw new UsageError(`cannot write --output ${args.output}: ${describeError(error)}`)
+      }
     }
+    io.stdout(rendered)
     if (args.verbose && report.timings) {
       io.stderr(`timings (ms): ${Object.entries(report.timings).map(([k, v]) => `${k} ${v}`).join(', ')}\n`)
     }

@@ -100,7 +100,9 @@ export function loadConfig(root: string, configPath?: string): LoadedConfig {
   if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new UsageError(`Folder not found: ${root}`)
   const explicit = configPath !== undefined
   const file = path.resolve(root, configPath ?? DEFAULT_CONFIG_FILE)
-  if (fs.existsSync(file)) return loadConfigFile(root, file)
+  if (fs.existsSync(file) && fs.statSync(file).isDirectory()) throw new UsageError(`${configPath ?? DEFAULT_CONFIG_FILE} is a folder, not a config file (give the drift-guard.config.json inside it)`)
+  // Paths in the config (and in the report) are relative to the config file's folder, wherever the tool runs from.
+  if (fs.existsSync(file)) return loadConfigFile(path.dirname(file), file)
   if (explicit) throw new UsageError(`Config file not found: ${path.relative(process.cwd(), file) || file}`)
   return discoverTargets(root)
 }
