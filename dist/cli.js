@@ -17919,7 +17919,10 @@ function runMerge(args, io) {
     try {
         const reports = args.files.map((file) => {
             try {
-                return (0, json_1.parseJson)(fs.readFileSync(file, 'utf8'));
+                const report = (0, json_1.parseJson)(fs.readFileSync(file, 'utf8'));
+                if (!report || !Array.isArray(report.targets) || !Array.isArray(report.findings) || !report.summary)
+                    throw new Error('not a drift-guard JSON report (written by --format json or --output FILE.json)');
+                return report;
             }
             catch (error) {
                 throw new types_1.UsageError(`${file}: ${(0, module_loader_1.describeError)(error)}`);
@@ -17993,13 +17996,19 @@ async function runCli(argv, io) {
             })
             : await (0, check_1.runCheck)({ root: args.cwd, config: args.config, provider, base: args.base, log, concurrency: args.concurrency, stubMissingImports: args.stubMissingImports });
         const rendered = args.format === 'json' ? (0, render_1.renderJson)(report) : args.format === 'markdown' ? (0, render_1.renderMarkdown)(report) : (0, render_1.renderText)(report);
-        io.stdout(rendered);
+        // The file first: when it cannot be written, the run fails before anything is printed as if it had succeeded.
         if (args.output) {
             const out = path.resolve(args.output);
             const content = out.endsWith('.json') ? (0, render_1.renderJson)(report) : out.endsWith('.md') ? (0, render_1.renderMarkdown)(report) : (0, render_1.renderText)(report);
-            fs.mkdirSync(path.dirname(out), { recursive: true });
-            fs.writeFileSync(out, content);
+            try {
+                fs.mkdirSync(path.dirname(out), { recursive: true });
+                fs.writeFileSync(out, content);
+            }
+            catch (error) {
+                throw new types_1.UsageError(`cannot write --output ${args.output}: ${(0, module_loader_1.describeError)(error)}`);
+            }
         }
+        io.stdout(rendered);
         if (args.verbose && report.timings) {
             io.stderr(`timings (ms): ${Object.entries(report.timings).map(([k, v]) => `${k} ${v}`).join(', ')}\n`);
         }
@@ -18520,8 +18529,11 @@ function loadConfig(root, configPath) {
         throw new types_1.UsageError(`Folder not found: ${root}`);
     const explicit = configPath !== undefined;
     const file = path.resolve(root, configPath ?? exports.DEFAULT_CONFIG_FILE);
+    if (fs.existsSync(file) && fs.statSync(file).isDirectory())
+        throw new types_1.UsageError(`${configPath ?? exports.DEFAULT_CONFIG_FILE} is a folder, not a config file (give the drift-guard.config.json inside it)`);
+    // Paths in the config (and in the report) are relative to the config file's folder, wherever the tool runs from.
     if (fs.existsSync(file))
-        return loadConfigFile(root, file);
+        return loadConfigFile(path.dirname(file), file);
     if (explicit)
         throw new types_1.UsageError(`Config file not found: ${path.relative(process.cwd(), file) || file}`);
     return discoverTargets(root);
@@ -21935,7 +21947,7 @@ function checkAgainstBase(folder, base, root) {
             baseEntries.push({ tag: e.tag, when: e.when, sql: show(`${e.tag}.sql`) });
     }
     else {
-        let listing = '';
+        let listing;
         try {
             listing = git('ls-tree', '--name-only', `${base}:${relDir}`);
         }
@@ -23281,7 +23293,7 @@ class ServerProvider {
     constructor(url, socketDir) {
         this.url = url;
         this.socketDir = socketDir;
-        let host = 'server';
+        let host;
         try {
             const parsed = new URL(url);
             if (!/^postgres(ql)?:$/.test(parsed.protocol))

@@ -48649,8 +48649,11 @@ function loadConfig(root, configPath) {
         throw new types_1.UsageError(`Folder not found: ${root}`);
     const explicit = configPath !== undefined;
     const file = path.resolve(root, configPath ?? exports.DEFAULT_CONFIG_FILE);
+    if (fs.existsSync(file) && fs.statSync(file).isDirectory())
+        throw new types_1.UsageError(`${configPath ?? exports.DEFAULT_CONFIG_FILE} is a folder, not a config file (give the drift-guard.config.json inside it)`);
+    // Paths in the config (and in the report) are relative to the config file's folder, wherever the tool runs from.
     if (fs.existsSync(file))
-        return loadConfigFile(root, file);
+        return loadConfigFile(path.dirname(file), file);
     if (explicit)
         throw new types_1.UsageError(`Config file not found: ${path.relative(process.cwd(), file) || file}`);
     return discoverTargets(root);
@@ -52064,7 +52067,7 @@ function checkAgainstBase(folder, base, root) {
             baseEntries.push({ tag: e.tag, when: e.when, sql: show(`${e.tag}.sql`) });
     }
     else {
-        let listing = '';
+        let listing;
         try {
             listing = git('ls-tree', '--name-only', `${base}:${relDir}`);
         }
@@ -53410,7 +53413,7 @@ class ServerProvider {
     constructor(url, socketDir) {
         this.url = url;
         this.socketDir = socketDir;
-        let host = 'server';
+        let host;
         try {
             const parsed = new URL(url);
             if (!/^postgres(ql)?:$/.test(parsed.protocol))

@@ -12,7 +12,7 @@ import { MigrationFolder, hashMigration, readMigrationFolder } from '../migratio
 import { introspectDatabase } from '../model/introspect'
 import { DatabaseModel } from '../model/types'
 import { EMBEDDED_EXTENSIONS, extensionsCreatedBy } from '../postgres/pglite'
-import { Database, PostgresProvider, toPostgresError } from '../postgres/provider'
+import { Database, PostgresProvider } from '../postgres/provider'
 import { PgSnapshot, drizzleKitVersion, emptySnapshot, generateSql } from '../schema/drizzle-kit'
 import { LoadedSchema, loadSchema } from '../schema/load-schema'
 import { SchemaBuild, runSchemaStatements, withoutUnbuilt } from '../schema/build-statements'

@@ -113,7 +113,7 @@ export function checkAgainstBase(folder: MigrationFolder, base: string, root: st
     }
     for (const e of journal.entries ?? []) baseEntries.push({ tag: e.tag, when: e.when, sql: show(`${e.tag}.sql`) })
   } else {
-    let listing = ''
+    let listing: string
     try {
       listing = git('ls-tree', '--name-only', `${base}:${relDir}`)
     } catch {

@@ -61,7 +61,7 @@ export class ServerProvider implements PostgresProvider {
     private readonly url: string,
     private readonly socketDir?: string
   ) {
-    let host = 'server'
+    let host: string
     try {
       const parsed = new URL(url)
       if (!/^postgres(ql)?:$/.test(parsed.protocol)) throw new Error('protocol')
