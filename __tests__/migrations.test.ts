@@ -5,15 +5,16 @@ import * as path from 'node:path'
 import { runCheck } from '../src/engine/check'
 import { Finding, Report } from '../src/engine/types'
 import { PgliteProvider } from '../src/postgres/pglite'
+import { PostgresProvider } from '../src/postgres/provider'
+import { ServerProvider } from '../src/postgres/server'
 import { applyMigrations } from '../src/migrations/apply'
 import { readMigrationFolder, splitStatements } from '../src/migrations/folder'
 import { appendHandWrittenMigration, makeProject, writeMigrations } from './helpers/project'
 import { BASE_SCHEMA, BASE_SCHEMA_AHEAD } from './helpers/schemas'
 
-const provider = new PgliteProvider()
+const SERVER_URL = process.env.DRIFT_GUARD_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 const dirs: string[] = []
-afterAll(async () => {
-  await provider.dispose()
+afterAll(() => {
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true })
 })
 
@@ -26,6 +27,21 @@ async function twoStepProject(): Promise<string> {
   dirs.push(dir)
   return dir
 }
+
+
+// Every check of this file on both Postgres kinds: the migrator's bookkeeping and the folder checks must not
+// depend on which one applies the migrations.
+describe.each([
+  ['embedded Postgres (PGlite)', (): PostgresProvider => new PgliteProvider()],
+  ['the PostgreSQL server at 127.0.0.1:5432', (): PostgresProvider => new ServerProvider(SERVER_URL)]
+])('on %s', (_name, createProvider) => {
+let provider: PostgresProvider
+beforeAll(() => {
+  provider = createProvider()
+})
+afterAll(async () => {
+  await provider.dispose()
+})
 
 test('statements split at every breakpoint (as drizzle does, whatever the breakpoints flag) keep their line numbers', () => {
   const sql = 'CREATE TABLE a (id int);\n--> statement-breakpoint\n\nCREATE TABLE b (\n  id int\n);'
@@ -175,4 +191,5 @@ test('drizzle-kit 1.x folder layout (<timestamp>_<name>/migration.sql): applied 
   fs.writeFileSync(second, fs.readFileSync(second, 'utf8').replace(/ALTER TABLE "accounts" ADD COLUMN "plan" text;/, 'SELECT 1;'))
   const drifted = await runCheck({ root: dir, provider })
   expect(drifted.findings.map((f) => `${f.kind} ${f.column}`)).toEqual(['missing_column plan'])
+})
 })
