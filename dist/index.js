@@ -53118,6 +53118,11 @@ function loadExtension(name) {
     const mod = (0, vendor_1.vendorRequire)(`@electric-sql/pglite/contrib/${file}`);
     return [file, mod[file]];
 }
+/**
+ * A throwaway database holds a schema and a few rows: PGlite's default 128 MB of shared buffers only costs memory
+ * (WebAssembly memory never shrinks), and nothing needs to survive a crash.
+ */
+const EMBEDDED_SETTINGS = ['shared_buffers = 16MB', 'fsync = off', 'synchronous_commit = off', 'full_page_writes = off'];
 class PgliteProvider {
     cacheDir;
     description;
@@ -53207,7 +53212,7 @@ class PgliteProvider {
         }
         let pg;
         try {
-            pg = await PGlite.create({ loadDataDir: dataDir, wasmModule, fsBundle, extensions });
+            pg = await PGlite.create({ loadDataDir: dataDir, wasmModule, fsBundle, extensions, postgresqlconf: EMBEDDED_SETTINGS });
         }
         catch (error) {
             throw new types_1.DatabaseUnavailableError(`embedded Postgres could not start: ${error.message}`);

@@ -43,6 +43,12 @@ function loadExtension(name: string): [string, unknown] {
   return [file, mod[file]]
 }
 
+/**
+ * A throwaway database holds a schema and a few rows: PGlite's default 128 MB of shared buffers only costs memory
+ * (WebAssembly memory never shrinks), and nothing needs to survive a crash.
+ */
+const EMBEDDED_SETTINGS = ['shared_buffers = 16MB', 'fsync = off', 'synchronous_commit = off', 'full_page_writes = off']
+
 interface PooledInstance {
   pg: PGliteInstance
   /** The extensions it was started with. */
@@ -138,7 +144,7 @@ export class PgliteProvider implements PostgresProvider {
     }
     let pg: PGliteInstance
     try {
-      pg = await PGlite.create({ loadDataDir: dataDir, wasmModule, fsBundle, extensions })
+      pg = await PGlite.create({ loadDataDir: dataDir, wasmModule, fsBundle, extensions, postgresqlconf: EMBEDDED_SETTINGS })
     } catch (error) {
       throw new DatabaseUnavailableError(`embedded Postgres could not start: ${(error as Error).message}`)
     }
