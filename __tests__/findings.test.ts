@@ -275,8 +275,8 @@ export const invites = pgTable("${long}", {
     expect(find(report, 'snapshot_out_of_date').fix).toContain('ADD COLUMN "path" "ltree"')
   })
 
-  test('SQL written by hand that means the same as the schema: no finding (defaults by value, PK declared either way, NOT VALID)', async () => {
-    const schema = `import { pgTable, serial, text, jsonb, timestamp, numeric, integer, primaryKey, check } from "drizzle-orm/pg-core";
+  test('SQL written by hand that means the same as the schema: no finding (defaults by value, PK declared either way, NOT VALID, a partitioned table)', async () => {
+    const schema = `import { pgTable, serial, text, jsonb, timestamp, numeric, integer, primaryKey, check, index } from "drizzle-orm/pg-core";
 import { sql } from "drizzle-orm";
 export const things = pgTable("things", {
   id: serial("id").primaryKey(),
@@ -288,6 +288,10 @@ export const things = pgTable("things", {
 export const pairs = pgTable("pairs", {
   left: integer("left").notNull(),
 }, (t) => [primaryKey({ columns: [t.left] }), check("pairs_left_positive", sql\`\${t.left} > 0\`)]);
+export const events = pgTable("events", {
+  id: integer("id").notNull(),
+  at: timestamp("at").notNull(),
+}, (t) => [primaryKey({ columns: [t.id, t.at] }), index("events_at_idx").on(t.at)]);
 `
     const dir = await makeProject({ steps: [schema] })
     dirs.push(dir)
@@ -306,7 +310,12 @@ export const pairs = pgTable("pairs", {
         'CREATE TABLE pairs ("left" integer PRIMARY KEY);',
         '--> statement-breakpoint',
         '-- zero-downtime pattern: added NOT VALID, validated later (or never): the same constraint',
-        'ALTER TABLE pairs ADD CONSTRAINT pairs_left_positive CHECK ("left" > 0) NOT VALID;'
+        'ALTER TABLE pairs ADD CONSTRAINT pairs_left_positive CHECK ("left" > 0) NOT VALID;',
+        '--> statement-breakpoint',
+        '-- partitioning is not expressible in a Drizzle schema; Postgres prints its indexes "ON ONLY"',
+        'CREATE TABLE events (id integer NOT NULL, at timestamp NOT NULL, CONSTRAINT events_id_at_pk PRIMARY KEY (id, at)) PARTITION BY RANGE (at);',
+        '--> statement-breakpoint',
+        'CREATE INDEX events_at_idx ON events USING btree (at);'
       ].join('\n')
     )
     const report = await check(dir)

@@ -250,5 +250,7 @@ function quoteIfNeeded(name: string): string {
 
 function indexDefinitionWithoutName(definition: string, name: string): string {
   const quoted = /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`
-  return definition.replace(` INDEX ${quoted} ON `, ' INDEX ON ')
+  // pg_get_indexdef says "ON ONLY" for every index of a partitioned table: a property of the table (partitioning,
+  // which a Drizzle schema cannot declare), not of the index.
+  return definition.replace(` INDEX ${quoted} ON `, ' INDEX ON ').replace(/ INDEX ON ONLY /, ' INDEX ON ')
 }
