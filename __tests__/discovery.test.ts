@@ -215,6 +215,22 @@ describe('discovery', () => {
     await expect(runCheck({ root: dir, provider })).rejects.toMatchObject({ name: 'UsageError', message: expect.stringMatching(/target "auth": schema "\.\/src\/auth-schema\.ts" matches no file/) })
   })
 
+  test("a config without out whose default folder holds another config's migrations is a push config: skipped with a note", async () => {
+    const events = 'import { pgTable, integer } from "drizzle-orm/pg-core";\nexport const events = pgTable("events", { id: integer("id").primaryKey() });\n'
+    const dir = project('push-config-', {
+      'package.json': '{ "name": "r", "private": true }',
+      'drizzle.config.ts': 'export default { dialect: "postgresql", schema: "./schema.ts", out: "./drizzle" };\n',
+      'drizzle.config.events.ts': 'export default { dialect: "postgresql", schema: "./events.ts" };\n',
+      'schema.ts': PARENT_SCHEMA,
+      'events.ts': events
+    })
+    await writeMigrations(dir, 'drizzle', [PARENT_SCHEMA])
+    const report = await runCheck({ root: dir, provider })
+    expect(report.targets.map((t) => t.name)).toEqual(['default'])
+    expect(report.findings).toEqual([])
+    expect(report.notes.join('\n')).toMatch(/skipped drizzle\.config\.events\.ts: it has no `out`, .*drizzle-kit push config/)
+  })
+
   test('when every discovered config is stale, the first error is a usage error', () => {
     const dir = project('allstale-', {
       'package.json': '{ "name": "r", "private": true }',

@@ -48764,6 +48764,18 @@ function discoverTargets(root) {
             throw error;
         }
     }
+    // A config without `out` gets drizzle-kit's default folder; when that folder is another config's declared `out`
+    // for other schema files, the config is one used with `drizzle-kit push` (no migrations of its own).
+    for (const t of [...targets]) {
+        if (t.outDeclared)
+            continue;
+        const owner = targets.find((o) => o !== t && o.outDeclared && o.migrationsDir === t.migrationsDir && o.schemaFiles.join('\n') !== t.schemaFiles.join('\n'));
+        if (!owner)
+            continue;
+        targets.splice(targets.indexOf(t), 1);
+        notes.push(`skipped ${path.relative(root, t.drizzleConfig)}: it has no \`out\`, and drizzle-kit's default folder (${path.relative(root, t.migrationsDir)}) holds the migrations of ` +
+            `${path.relative(root, owner.drizzleConfig)}: a drizzle-kit push config. Name it in ${exports.DEFAULT_CONFIG_FILE} with its own "migrations" to check it`);
+    }
     // Nothing left to check: the first failure is the answer, as it was before any target was checked.
     if (targets.length === 0 && failedTargets.length > 0)
         throw failedTargets[0].error;
@@ -48822,6 +48834,7 @@ function resolveTarget(root, target, where) {
         migrationsDir,
         databases: target.databases && target.databases.length > 0 ? target.databases : [target.name],
         databasesNamed: !!target.databases && target.databases.length > 0,
+        outDeclared: (target.migrations ?? kit.out) !== undefined,
         casing: target.casing ?? kit.casing,
         schemaFilter: asList(target.schemaFilter) ?? asList(kit.schemaFilter),
         tablesFilter: asList(target.tablesFilter) ?? asList(kit.tablesFilter),
@@ -52767,7 +52780,9 @@ function quoteIfNeeded(name) {
 }
 function indexDefinitionWithoutName(definition, name) {
     const quoted = /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
-    return definition.replace(` INDEX ${quoted} ON `, ' INDEX ON ');
+    // pg_get_indexdef says "ON ONLY" for every index of a partitioned table: a property of the table (partitioning,
+    // which a Drizzle schema cannot declare), not of the index.
+    return definition.replace(` INDEX ${quoted} ON `, ' INDEX ON ').replace(/ INDEX ON ONLY /, ' INDEX ON ');
 }
 
 

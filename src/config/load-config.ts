@@ -40,6 +40,8 @@ export interface ResolvedTarget {
   schemaFiles: string[]
   migrationsDir: string
   databases: string[]
+  /** Whether the migrations folder was given (`out`, or the target's `migrations`), not drizzle-kit's default. */
+  outDeclared: boolean
   /** Whether the config named the databases (else `databases` is the target's name, a label only). */
   databasesNamed: boolean
   casing?: 'snake_case' | 'camelCase'
@@ -215,6 +217,18 @@ function discoverTargets(root: string): LoadedConfig {
       throw error
     }
   }
+  // A config without `out` gets drizzle-kit's default folder; when that folder is another config's declared `out`
+  // for other schema files, the config is one used with `drizzle-kit push` (no migrations of its own).
+  for (const t of [...targets]) {
+    if (t.outDeclared) continue
+    const owner = targets.find((o) => o !== t && o.outDeclared && o.migrationsDir === t.migrationsDir && o.schemaFiles.join('\n') !== t.schemaFiles.join('\n'))
+    if (!owner) continue
+    targets.splice(targets.indexOf(t), 1)
+    notes.push(
+      `skipped ${path.relative(root, t.drizzleConfig!)}: it has no \`out\`, and drizzle-kit's default folder (${path.relative(root, t.migrationsDir)}) holds the migrations of ` +
+        `${path.relative(root, owner.drizzleConfig!)}: a drizzle-kit push config. Name it in ${DEFAULT_CONFIG_FILE} with its own "migrations" to check it`
+    )
+  }
   // Nothing left to check: the first failure is the answer, as it was before any target was checked.
   if (targets.length === 0 && failedTargets.length > 0) throw failedTargets[0].error
   if (targets.length === 0) throw new UsageError(`No PostgreSQL drizzle config in ${root} (${notes.join('; ')})`)
@@ -281,6 +295,7 @@ function resolveTarget(root: string, target: TargetConfig, where: string): Resol
     migrationsDir,
     databases: target.databases && target.databases.length > 0 ? target.databases : [target.name],
     databasesNamed: !!target.databases && target.databases.length > 0,
+    outDeclared: (target.migrations ?? kit.out) !== undefined,
     casing: target.casing ?? kit.casing,
     schemaFilter: asList(target.schemaFilter) ?? asList(kit.schemaFilter),
     tablesFilter: asList(target.tablesFilter) ?? asList(kit.tablesFilter),
