@@ -136,11 +136,11 @@ async function main(): Promise<void> {
     }
     process.stderr.write('\n')
     const dbs = project.targets.reduce((n, t) => n + t.databases.length, 0)
-    const migrations = fs.readdirSync(path.join(project.dir, project.name === 'saas' ? 'drizzle/migrations/master' : 'drizzle')).filter((f) => f.endsWith('.sql')).length
+    const sqlFiles = (folder: string): number => fs.readdirSync(path.join(project.dir, folder)).filter((f) => f.endsWith('.sql')).length
     rows.push([
       project.name,
       `${dbs}`,
-      project.name === 'saas' ? `${migrations} + tenant` : `${migrations}`,
+      project.name === 'saas' ? `${sqlFiles('drizzle/migrations/master')} + ${sqlFiles('drizzle/migrations/tenant')}` : `${sqlFiles('drizzle')}`,
       `${(kit / 1000).toFixed(2)} s`,
       `${(median(server) / 1000).toFixed(2)} s`,
       `${((median(server) / kit) * 100).toFixed(0)} %`,
