@@ -1,0 +1,34 @@
+// The README's example of the job summary and the pull-request comment is exact: docs/examples/ holds what the
+// action renders for examples/saas, compared here with a fresh run (UPDATE_GOLDEN=1 rewrites the files).
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { commentMarker } from '../src/action/comment'
+import { COMMENT_MAX_LENGTH } from '../src/action/constants'
+import { runCheck } from '../src/engine/check'
+import { PgliteProvider } from '../src/postgres/pglite'
+import { renderMarkdown } from '../src/report/render'
+import { REPO } from './helpers/project'
+
+const FILE_URL = 'https://github.com/OWNER/REPO/blob/SHA/'
+const golden = (name: string): string => path.join(REPO, 'docs', 'examples', name)
+
+function expectGolden(name: string, actual: string): void {
+  if (process.env.UPDATE_GOLDEN === '1') {
+    fs.mkdirSync(path.dirname(golden(name)), { recursive: true })
+    fs.writeFileSync(golden(name), actual)
+  }
+  expect(actual).toBe(fs.readFileSync(golden(name), 'utf8'))
+}
+
+test('the job summary and the sticky comment for examples/saas are exactly docs/examples/summary.md and comment.md', async () => {
+  const provider = new PgliteProvider()
+  try {
+    const report = await runCheck({ root: path.join(REPO, 'examples', 'saas'), provider })
+    // As src/action/main.ts renders them (the comment body is prefixed with its marker by upsertComment).
+    expectGolden('summary.md', renderMarkdown(report, { fileUrl: FILE_URL, details: true }))
+    const comment = renderMarkdown(report, { fileUrl: FILE_URL, maxLength: COMMENT_MAX_LENGTH, fullReportHint: 'See the job summary of run 42 for the full report.' })
+    expectGolden('comment.md', `${commentMarker('.:drift-guard.config.json')}\n${comment}`)
+  } finally {
+    await provider.dispose()
+  }
+})
