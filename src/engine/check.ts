@@ -15,7 +15,7 @@ import { EMBEDDED_EXTENSIONS, extensionsCreatedBy } from '../postgres/pglite'
 import { Database, PostgresProvider } from '../postgres/provider'
 import { PgSnapshot, drizzleKitVersion, emptySnapshot, generateSql } from '../schema/drizzle-kit'
 import { LoadedSchema, loadSchema } from '../schema/load-schema'
-import { SchemaBuild, runSchemaStatements, withoutUnbuilt } from '../schema/build-statements'
+import { BuildContext, SchemaBuild, functionDefinitions, runSchemaStatements, withoutUnbuilt } from '../schema/build-statements'
 import { SourceIndex } from '../schema/source-index'
 import { readCachedSchema, writeCachedSchema } from '../schema/schema-cache'
 import { DatabaseResult, Finding, Report, SEVERITY_RANK, TargetResult } from './types'
@@ -247,7 +247,7 @@ async function checkDatabases(
   root: string,
   timed: <T>(phase: string, fn: () => Promise<T> | T) => Promise<T>,
   log: (line: string) => void,
-  limit: <T>(fn: () => Promise<T>) => Promise<T>
+  limit: Limiter
 ): Promise<TargetFinding[]> {
   const out: TargetFinding[] = []
   const extensions = [...new Set(folder.migrations.flatMap((m) => (m.sql ? extensionsCreatedBy(m.sql) : [])))]
@@ -260,7 +260,23 @@ async function checkDatabases(
   // migrated ones where the provider allows; each migrated database is diffed while its session is still open,
   // so that defaults written differently can be compared by value in Postgres.
   const usableExtensions = extensions.filter((e) => !available || available.has(e))
-  const expectedBuild = limit(() => buildSchemaDatabase(target, schema.snapshot, provider, usableExtensions, introspectOptions, timed, root, schema.cacheKey, schema.sources))
+  // The functions the migrations create, read from the first database that applied them all, for the schema's
+  // policies, checks and defaults that call them. The schema's build asks for them only when a statement fails
+  // for want of one, and gives up its slot while it waits: that database may need the slot to be migrated.
+  let giveFunctions: (definitions: string[] | undefined) => void = () => undefined
+  const migratedFunctions = new Promise<string[] | undefined>((resolve) => (giveFunctions = resolve))
+  let functionsRead = false
+  const expectedBuild = limit.acquire().then(async (release) => {
+    try {
+      const functions = (): Promise<string[] | undefined> => {
+        release()
+        return migratedFunctions
+      }
+      return await buildSchemaDatabase(target, schema.snapshot, provider, usableExtensions, introspectOptions, timed, root, schema.cacheKey, schema.sources, { functions })
+    } finally {
+      release()
+    }
+  })
   const diffOptions = { ignoreSchemas: [target.migrationsSchema] }
 
   const migrateOne = async (name: string): Promise<{ result: DatabaseResult; differences?: SchemaDifference[] }> => {
@@ -305,6 +321,10 @@ async function checkDatabases(
         return { result: dbResult }
       }
       log(`  ${name}: applied ${applied.applied.length} migration(s)`)
+      if (!functionsRead) {
+        functionsRead = true
+        giveFunctions(await functionDefinitions(db).catch(() => undefined))
+      }
       const model = await timed('introspect', () => introspectDatabase(db, introspectOptions))
       const expected = await expectedBuild
       if ('error' in expected) return { result: dbResult }
@@ -314,7 +334,8 @@ async function checkDatabases(
       await db.close()
     }
   }
-  const migrated = await Promise.all(target.databases.map((name) => limit(() => migrateOne(name))))
+  // No database applied every migration: the schema's build goes on without the functions.
+  const migrated = await Promise.all(target.databases.map((name) => limit(() => migrateOne(name)))).finally(() => giveFunctions(undefined))
   const expected = await expectedBuild
   result.databases.push(...migrated.map((m) => m.result))
   const compared = migrated.flatMap((m, i) => (m.differences ? [{ name: target.databases[i], differences: m.differences }] : []))
@@ -390,7 +411,8 @@ export async function buildSchemaDatabase(
   timed: <T>(phase: string, fn: () => Promise<T> | T) => Promise<T>,
   root: string,
   cacheKey?: string,
-  sources?: SourceIndex
+  sources?: SourceIndex,
+  build: Pick<BuildContext, 'functions'> = {}
 ): Promise<({ model: DatabaseModel } & SchemaBuild) | { error: TargetFinding }> {
   const cached = readCachedSchema(cacheKey)
   const statements = cached?.createSql ?? (await generateSql(emptySnapshot(), snapshot))
@@ -403,9 +425,9 @@ export async function buildSchemaDatabase(
       // drizzle-kit writes CREATE SCHEMA only for a pgSchema the schema files export; one imported from elsewhere
       // (a helper outside the schema glob) is created by hand-written SQL in the migrations, so here as well.
       for (const name of unexportedSchemas(snapshot)) await db.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(name)}`)
-      const build = await runSchemaStatements(db, statements, { root, fallbackFile: target.schemaFiles[0], sources })
+      const built = await runSchemaStatements(db, statements, { root, fallbackFile: target.schemaFiles[0], sources, ...build })
       const model = await timed('introspect', () => introspectDatabase(db, introspectOptions))
-      return { model, ...build }
+      return { model, ...built }
     })
   } finally {
     await db.close()
@@ -486,20 +508,35 @@ function crossTargetFindings(targets: ResolvedTarget[], schemas: Map<string, Loa
   return out
 }
 
-/** Runs at most `size` tasks at a time. */
-export function limiter(size: number): <T>(fn: () => Promise<T>) => Promise<T> {
+/** Runs at most `size` tasks at a time; `acquire` takes a slot by hand (its release may be called early, once). */
+export interface Limiter {
+  <T>(fn: () => Promise<T>): Promise<T>
+  acquire(): Promise<() => void>
+}
+
+export function limiter(size: number): Limiter {
   let running = 0
   const waiting: (() => void)[] = []
-  return async <T>(fn: () => Promise<T>): Promise<T> => {
+  const acquire = async (): Promise<() => void> => {
     if (running >= size) await new Promise<void>((resolve) => waiting.push(resolve))
     running++
-    try {
-      return await fn()
-    } finally {
+    let held = true
+    return () => {
+      if (!held) return
+      held = false
       running--
       waiting.shift()?.()
     }
   }
+  const limit = async <T>(fn: () => Promise<T>): Promise<T> => {
+    const release = await acquire()
+    try {
+      return await fn()
+    } finally {
+      release()
+    }
+  }
+  return Object.assign(limit, { acquire })
 }
 
 export function declaredCounts(snapshot: PgSnapshot): TargetResult['declared'] {

@@ -1,0 +1,122 @@
+// What the schema's database needs from hand-written SQL (functions that policies, checks and defaults call), SQL
+// that a provider runs before the migrations (setup files, preinstalled extensions), and migrations applied
+// outside drizzle's single transaction. Real migrations, on the embedded Postgres and the server.
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { runCheck } from '../src/engine/check'
+import { Report, UsageError } from '../src/engine/types'
+import { PgliteProvider } from '../src/postgres/pglite'
+import { PostgresProvider } from '../src/postgres/provider'
+import { ServerProvider } from '../src/postgres/server'
+import postgres from 'postgres'
+import { appendHandWrittenMigration, makeProject } from './helpers/project'
+
+const SERVER_URL = process.env.DRIFT_GUARD_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+
+const dirs: string[] = []
+afterAll(() => {
+  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true })
+})
+
+const summary = (report: Report): string[] => report.findings.map((f) => `${f.severity} ${f.kind} ${[f.table, f.column ?? f.name].filter(Boolean).join('.')}`)
+
+/** Puts hand-written SQL before the first statement of the generated 0000 migration (as people edit it). */
+function prependToFirstMigration(dir: string, sql: string): void {
+  const folder = path.join(dir, 'drizzle')
+  const file = path.join(folder, fs.readdirSync(folder).find((f) => f.startsWith('0000_') && f.endsWith('.sql'))!)
+  fs.writeFileSync(file, `${sql}\n--> statement-breakpoint\n${fs.readFileSync(file, 'utf8')}`)
+}
+
+const FUNCTIONS_SCHEMA = `import { pgTable, pgPolicy, integer, text, check, index } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+
+export const docs = pgTable("docs", {
+  id: integer("id").primaryKey(),
+  orgId: text("org_id").notNull(),
+  code: text("code").default(sql\`next_code()\`).notNull(),
+}, (t) => [
+  pgPolicy("docs_org_policy", { for: "all", to: "public", using: sql\`org_id = current_org_id()\`, withCheck: sql\`org_id = current_org_id()\` }),
+  pgPolicy("docs_read", { for: "select", to: "public", using: sql\`is_member(org_id)\` }),
+  check("docs_code_valid", sql\`valid_code(\${t.code})\`),
+  index("docs_code_idx").using("btree", sql\`normalise_code(\${t.code})\`),
+]);
+
+export const notes = pgTable("notes", {
+  id: integer("id").primaryKey(),
+  docId: integer("doc_id").references(() => docs.id),
+});
+`
+
+const FUNCTIONS_SQL = [
+  `CREATE FUNCTION current_org_id() RETURNS text AS $$ SELECT current_setting('app.org_id', true) $$ LANGUAGE sql STABLE;`,
+  `CREATE FUNCTION is_member(org text) RETURNS boolean AS $$ SELECT org = current_org_id() $$ LANGUAGE sql STABLE;`,
+  `CREATE FUNCTION next_code() RETURNS text AS $$ BEGIN RETURN md5(random()::text); END $$ LANGUAGE plpgsql;`,
+  `CREATE FUNCTION valid_code(code text) RETURNS boolean AS $$ SELECT length(code) > 0 $$ LANGUAGE sql IMMUTABLE;`,
+  `CREATE FUNCTION normalise_code(code text) RETURNS text AS $$ SELECT lower(code) $$ LANGUAGE sql IMMUTABLE;`,
+  `CREATE PROCEDURE archive_docs() AS $$ BEGIN DELETE FROM docs; END $$ LANGUAGE plpgsql;`
+].join('\n--> statement-breakpoint\n')
+
+/** A body that reads a table the schema creates: in the schema's database that table is built only after it. */
+const DOCS_COUNT_SQL = `CREATE FUNCTION docs_count() RETURNS bigint AS $$ SELECT count(*) FROM docs $$ LANGUAGE sql STABLE;`
+
+async function functionsProject(finalSchema?: string): Promise<string> {
+  const dir = await makeProject({ steps: [FUNCTIONS_SCHEMA], ...(finalSchema ? { finalSchema } : {}) })
+  dirs.push(dir)
+  prependToFirstMigration(dir, FUNCTIONS_SQL)
+  const folder = path.join(dir, 'drizzle')
+  const file = path.join(folder, fs.readdirSync(folder).find((f) => f.startsWith('0000_') && f.endsWith('.sql'))!)
+  fs.appendFileSync(file, `\n--> statement-breakpoint\n${DOCS_COUNT_SQL}`)
+  return dir
+}
+
+describe.each([
+  ['embedded Postgres (PGlite)', (): PostgresProvider => new PgliteProvider()],
+  ['the PostgreSQL server at 127.0.0.1:5432', (): PostgresProvider => new ServerProvider(SERVER_URL)]
+])('on %s', (_name, createProvider) => {
+  let provider: PostgresProvider
+  beforeAll(() => {
+    provider = createProvider()
+  })
+  afterAll(async () => {
+    await provider.dispose()
+  })
+
+  describe('functions the migrations create (failure 15)', () => {
+    test('policies, checks, defaults and index expressions that call them are built and compared: no finding', async () => {
+      const dir = await functionsProject()
+      const report = await runCheck({ root: dir, provider })
+      expect(summary(report)).toEqual([])
+      expect(report.ok).toBe(true)
+    })
+
+    test('a policy that calls such a function is compared: a changed one is policy_mismatch, not schema_error', async () => {
+      const dir = await functionsProject(FUNCTIONS_SCHEMA.replace('using: sql`is_member(org_id)`', 'using: sql`is_member(org_id) and current_org_id() is not null`'))
+      const report = await runCheck({ root: dir, provider })
+      expect(summary(report)).toEqual(expect.arrayContaining(['error policy_mismatch docs.docs_read']))
+      expect(summary(report).filter((s) => !s.includes('snapshot_out_of_date'))).toEqual(['error policy_mismatch docs.docs_read'])
+    })
+
+    test('several databases, one at a time: the schema waits for the first migrated one without holding its slot', async () => {
+      const dir = await functionsProject()
+      fs.writeFileSync(path.join(dir, 'drift-guard.config.json'), JSON.stringify({ targets: [{ name: 'app', drizzleConfig: 'drizzle.config.ts', databases: ['tenant_a', 'tenant_b'] }] }))
+      const report = await runCheck({ root: dir, provider, concurrency: 1 })
+      expect(summary(report)).toEqual([])
+      expect(report.targets[0].databases.map((d) => d.compared)).toEqual([true, true])
+    })
+
+    test('when every migrated database fails, the schema is built without them and the failure is reported', async () => {
+      const dir = await functionsProject()
+      appendHandWrittenMigration(dir, 'drizzle', '0001_broken', 'ALTER TABLE "nowhere" ADD COLUMN "x" integer;', { copySnapshot: true })
+      const report = await runCheck({ root: dir, provider, concurrency: 1 })
+      expect(summary(report)).toEqual(['error migration_failed 0001_broken'])
+    })
+
+    test('a function the migrations do not create is still a schema_error on the object that calls it', async () => {
+      const dir = await functionsProject(FUNCTIONS_SCHEMA.replace('using: sql`is_member(org_id)`', 'using: sql`is_admin(org_id)`'))
+      const report = await runCheck({ root: dir, provider })
+      const error = report.findings.find((f) => f.kind === 'schema_error')
+      expect(error).toMatchObject({ table: 'docs', name: 'docs_read' })
+      expect(error?.message).toMatch(/function is_admin\(text\) does not exist/)
+    })
+  })
+})
