@@ -3,6 +3,7 @@
 // outside drizzle's single transaction. Real migrations, on the embedded Postgres and the server.
 import * as fs from 'node:fs'
 import * as path from 'node:path'
+import { loadConfig } from '../src/config/load-config'
 import { runCheck } from '../src/engine/check'
 import { Report, UsageError } from '../src/engine/types'
 import { PgliteProvider } from '../src/postgres/pglite'
@@ -69,6 +70,47 @@ async function functionsProject(finalSchema?: string): Promise<string> {
   return dir
 }
 
+const SUPABASE_SCHEMA = `import { pgTable, pgPolicy, uuid, text } from "drizzle-orm/pg-core";
+import { authUsers, authenticatedRole, authUid } from "drizzle-orm/supabase";
+
+export const profiles = pgTable("profiles", {
+  id: uuid("id").primaryKey().references(() => authUsers.id, { onDelete: "cascade" }),
+  name: text("name"),
+}, (t) => [
+  pgPolicy("profiles_own", { for: "select", to: authenticatedRole, using: sql\`\${t.id} = \${authUid}\` }),
+]);
+`.replace('from "drizzle-orm/supabase";', 'from "drizzle-orm/supabase";\nimport { sql } from "drizzle-orm";')
+
+/** What \`supabase start\` has before the project's migrations: the auth schema, auth.uid() and the API roles. */
+const SUPABASE_SETUP = `-- Supabase's platform objects
+CREATE SCHEMA IF NOT EXISTS auth;
+CREATE TABLE auth.users (id uuid PRIMARY KEY, email varchar(255), note text DEFAULT 'a;b');
+CREATE FUNCTION auth.uid() RETURNS uuid LANGUAGE sql STABLE AS $$
+  SELECT nullif(current_setting('request.jwt.claim.sub', true), '')::uuid;
+$$;
+/* the API roles; ; */
+CREATE ROLE authenticated NOLOGIN;
+CREATE ROLE anon NOLOGIN;
+`
+
+async function supabaseProject(setup: string | undefined, databases?: string[]): Promise<string> {
+  const dir = await makeProject({ steps: [SUPABASE_SCHEMA] })
+  dirs.push(dir)
+  appendHandWrittenMigration(dir, 'drizzle', '0001_grants', 'GRANT SELECT ON "profiles" TO authenticated;\n--> statement-breakpoint\nGRANT SELECT ON "profiles" TO anon;', { copySnapshot: true })
+  if (setup !== undefined) fs.mkdirSync(path.join(dir, 'supabase'))
+  if (setup !== undefined) fs.writeFileSync(path.join(dir, 'supabase', 'setup.sql'), setup)
+  const target = { name: 'app', drizzleConfig: 'drizzle.config.ts', ...(databases ? { databases } : {}), ...(setup !== undefined ? { setup: ['supabase/setup.sql'] } : {}) }
+  fs.writeFileSync(path.join(dir, 'drift-guard.config.json'), JSON.stringify({ targets: [target] }, null, 2))
+  return dir
+}
+
+const TRGM_SCHEMA = `import { pgTable, integer, text, index } from "drizzle-orm/pg-core";
+
+export const items = pgTable("items", { id: integer("id").primaryKey(), name: text("name").notNull() }, (t) => [
+  index("items_name_trgm_idx").using("gin", t.name.op("gin_trgm_ops")),
+]);
+`
+
 describe.each([
   ['embedded Postgres (PGlite)', (): PostgresProvider => new PgliteProvider()],
   ['the PostgreSQL server at 127.0.0.1:5432', (): PostgresProvider => new ServerProvider(SERVER_URL)]
@@ -79,6 +121,48 @@ describe.each([
   })
   afterAll(async () => {
     await provider.dispose()
+  })
+
+  describe('setup SQL and preinstalled extensions (failure 19a)', () => {
+    test('a Supabase project: auth.users, auth.uid() and the API roles from setup SQL; nothing reported, setup objects included', async () => {
+      const without = await supabaseProject(undefined)
+      const failed = await runCheck({ root: without, provider })
+      expect(summary(failed)).toEqual(['error migration_failed 0000_step_0'])
+      expect(failed.findings[0].cause).toMatch(/expect a Supabase Postgres .*"setup" in drift-guard\.config\.json, or run with --database-url/)
+      const dir = await supabaseProject(SUPABASE_SETUP)
+      const report = await runCheck({ root: dir, provider })
+      expect(summary(report)).toEqual([])
+      expect(report.targets[0].databases[0]).toMatchObject({ compared: true })
+    })
+
+    test('several databases: the setup runs in each (a role the setup of another created is not an error)', async () => {
+      const dir = await supabaseProject(SUPABASE_SETUP, ['tenant_a', 'tenant_b', 'tenant_c'])
+      const report = await runCheck({ root: dir, provider })
+      expect(summary(report)).toEqual([])
+      expect(report.targets[0].databases.map((d) => d.compared)).toEqual([true, true, true])
+    })
+
+    test('a failing setup statement is an error naming its file and line', async () => {
+      const dir = await supabaseProject(SUPABASE_SETUP.replace('CREATE ROLE anon NOLOGIN;', 'CREATE ROLE anon NOLOGIN;\n\nSELECT no_such_function();'))
+      const run = runCheck({ root: dir, provider })
+      await expect(run).rejects.toThrow(UsageError)
+      await expect(run).rejects.toThrow(/^supabase\/setup\.sql:11: setup SQL of target "app" fails: function no_such_function\(\) does not exist/)
+    })
+
+    test('"extensions": created first in every database, as a provider that preinstalls them', async () => {
+      const dir = await makeProject({ steps: [TRGM_SCHEMA] })
+      dirs.push(dir)
+      const config = (extra: object): void =>
+        fs.writeFileSync(path.join(dir, 'drift-guard.config.json'), JSON.stringify({ targets: [{ name: 'app', drizzleConfig: 'drizzle.config.ts', databases: ['a', 'b'], ...extra }] }))
+      config({})
+      const failed = await runCheck({ root: dir, provider })
+      expect(summary(failed)).toEqual(['error migration_failed 0000_step_0'])
+      expect(failed.findings[0].message).toMatch(/gin_trgm_ops/)
+      config({ extensions: ['pg_trgm'] })
+      const report = await runCheck({ root: dir, provider })
+      expect(summary(report)).toEqual([])
+      expect(report.targets[0].databases.map((d) => d.compared)).toEqual([true, true])
+    })
   })
 
   describe('functions the migrations create (failure 15)', () => {
@@ -118,5 +202,42 @@ describe.each([
       expect(error).toMatchObject({ table: 'docs', name: 'docs_read' })
       expect(error?.message).toMatch(/function is_admin\(text\) does not exist/)
     })
+  })
+})
+
+describe('setup on the server', () => {
+  const roleNames = async (): Promise<string[]> => {
+    const sql = postgres(SERVER_URL, { max: 1, onnotice: () => undefined })
+    try {
+      return (await sql<{ rolname: string }[]>`select rolname from pg_roles where rolname in ('authenticated', 'anon')`).map((r) => r.rolname)
+    } finally {
+      await sql.end()
+    }
+  }
+
+  test('roles the setup created are dropped when the run ends: nothing is left on the server', async () => {
+    expect(await roleNames()).toEqual([])
+    const provider = new ServerProvider(SERVER_URL)
+    try {
+      const dir = await supabaseProject(SUPABASE_SETUP, ['tenant_a', 'tenant_b'])
+      expect(summary(await runCheck({ root: dir, provider }))).toEqual([])
+      expect((await roleNames()).sort()).toEqual(['anon', 'authenticated'])
+    } finally {
+      await provider.dispose()
+    }
+    expect(await roleNames()).toEqual([])
+  })
+})
+
+describe('config', () => {
+  test('a setup file that does not exist, or a setup that is not a list, is a config error', async () => {
+    const dir = await supabaseProject(SUPABASE_SETUP)
+    const write = (target: object): void => fs.writeFileSync(path.join(dir, 'drift-guard.config.json'), JSON.stringify({ targets: [{ name: 'app', drizzleConfig: 'drizzle.config.ts', ...target }] }))
+    write({ setup: ['supabase/missing.sql'] })
+    expect(() => loadConfig(dir)).toThrow('drift-guard.config.json: target "app": setup file not found: supabase/missing.sql')
+    write({ setup: 'supabase/setup.sql' })
+    expect(() => loadConfig(dir)).toThrow('"setup" must be a list of SQL file paths')
+    write({ transaction: 'no' })
+    expect(() => loadConfig(dir)).toThrow('"transaction" must be true or false')
   })
 })

@@ -12,7 +12,8 @@ import { MigrationFolder, hashMigration, readMigrationFolder } from '../migratio
 import { introspectDatabase } from '../model/introspect'
 import { DatabaseModel } from '../model/types'
 import { EMBEDDED_EXTENSIONS, extensionsCreatedBy } from '../postgres/pglite'
-import { Database, PostgresProvider } from '../postgres/provider'
+import { Database, PostgresErrorInfo, PostgresProvider } from '../postgres/provider'
+import { prepareDatabase, readSetupScripts } from '../postgres/setup-sql'
 import { PgSnapshot, drizzleKitVersion, emptySnapshot, generateSql } from '../schema/drizzle-kit'
 import { LoadedSchema, loadSchema } from '../schema/load-schema'
 import { BuildContext, SchemaBuild, functionDefinitions, runSchemaStatements, withoutUnbuilt } from '../schema/build-statements'
@@ -260,6 +261,10 @@ async function checkDatabases(
   // migrated ones where the provider allows; each migrated database is diffed while its session is still open,
   // so that defaults written differently can be compared by value in Postgres.
   const usableExtensions = extensions.filter((e) => !available || available.has(e))
+  // What the provider does before the migrations: preinstalled extensions (those this Postgres has) and setup SQL.
+  const preinstalled = target.extensions.filter((e) => !available || available.has(e))
+  for (const e of target.extensions.filter((x) => !preinstalled.includes(x))) result.notes.push(`extension "${e}" ("extensions") is not available on ${provider.description}: not created`)
+  const setup = readSetupScripts(target.setup, root)
   // The functions the migrations create, read from the first database that applied them all, for the schema's
   // policies, checks and defaults that call them. The schema's build asks for them only when a statement fails
   // for want of one, and gives up its slot while it waits: that database may need the slot to be migrated.
@@ -277,11 +282,14 @@ async function checkDatabases(
       release()
     }
   })
+  // A setup error may reject it before anything awaits it; the migrated databases' own await still sees it.
+  expectedBuild.catch(() => undefined)
   const diffOptions = { ignoreSchemas: [target.migrationsSchema] }
 
   const migrateOne = async (name: string): Promise<{ result: DatabaseResult; differences?: SchemaDifference[] }> => {
-    const db = await timed('provision', () => provider.createDatabase(`${target.name}_${name}`, { extensions }))
+    const db = await timed('provision', () => provider.createDatabase(`${target.name}_${name}`, { extensions: [...preinstalled, ...extensions] }))
     try {
+      await timed('migrate', () => prepareDatabase(db, preinstalled, setup, target.name))
       const applied = await timed('migrate', () => applyMigrations(db, folder.migrations, migrationsTable))
       const dbResult: DatabaseResult = { name, migrations: applied.applied.map((a) => ({ ...a, file: path.relative(root, a.file) })), compared: !applied.failure }
       if (applied.failure) {
@@ -312,6 +320,7 @@ async function checkDatabases(
               message: `${migration.tag} failed at ${file}:${line}: ${error.message}`,
               cause:
                 explained?.cause ??
+                runnerCause(error, target) ??
                 `drizzle's migrator would stop here and roll back every migration of this run${error.hint ? ` (hint: ${error.hint})` : ''}; the schema comparison is skipped for this database`,
               ...(explained?.fix ? { fix: explained.fix } : {})
             }
@@ -417,9 +426,14 @@ export async function buildSchemaDatabase(
   const cached = readCachedSchema(cacheKey)
   const statements = cached?.createSql ?? (await generateSql(emptySnapshot(), snapshot))
   if (cached && !cached.createSql) writeCachedSchema(cacheKey, { ...cached, createSql: statements })
-  const db = await timed('provision', () => provider.createDatabase(`${target.name}_schema`, { extensions }))
+  const available = target.extensions.length > 0 ? await provider.availableExtensions() : undefined
+  const preinstalled = target.extensions.filter((e) => !available || available.has(e))
+  const setup = readSetupScripts(target.setup, root)
+  const db = await timed('provision', () => provider.createDatabase(`${target.name}_schema`, { extensions: [...preinstalled, ...extensions] }))
   try {
     return await timed('migrate', async () => {
+      // As in the migrated databases, before anything else: what setup creates is then on both sides.
+      await prepareDatabase(db, preinstalled, setup, target.name)
       for (const ext of extensions) if (ext !== 'plpgsql') await db.exec(`CREATE EXTENSION IF NOT EXISTS "${ext}"`)
       await db.exec(`CREATE SCHEMA IF NOT EXISTS "${target.migrationsSchema}"`)
       // drizzle-kit writes CREATE SCHEMA only for a pgSchema the schema files export; one imported from elsewhere
@@ -432,6 +446,17 @@ export async function buildSchemaDatabase(
   } finally {
     await db.close()
   }
+}
+
+/** A migration that fails because of where it runs, not because of what it says. */
+function runnerCause(error: PostgresErrorInfo, target: ResolvedTarget): string | undefined {
+  if (/schema "auth" does not exist|relation "auth\.|function auth\.|role "(?:authenticated|anon|service_role)" does not exist/.test(error.message)) {
+    return (
+      'the migrations expect a Supabase Postgres (its auth schema, auth.uid(), the authenticated/anon/service_role roles): ' +
+      `name a SQL file that creates what they need in target "${target.name}"'s "setup" in ${DEFAULT_CONFIG_FILE}, or run with --database-url against a Supabase Postgres (e.g. supabase start)`
+    )
+  }
+  return undefined
 }
 
 /** Schemas that declared objects live in but that the schema files do not export (drizzle-kit does not create them). */
