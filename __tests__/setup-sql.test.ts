@@ -165,6 +165,45 @@ describe.each([
     })
   })
 
+  describe('CREATE INDEX CONCURRENTLY (failure 19b)', () => {
+    const table = `import { pgTable, integer, text, index } from "drizzle-orm/pg-core";
+
+export const items = pgTable("items", { id: integer("id").primaryKey(), name: text("name").notNull(), code: text("code") }, (t) => [INDEXES]);
+`
+    async function concurrentlyProject(transaction?: boolean): Promise<string> {
+      const dir = await makeProject({ steps: [table.replace('INDEXES', ''), table.replace('INDEXES', 'index("items_name_idx").on(t.name), index("items_code_idx").on(t.code)')] })
+      dirs.push(dir)
+      const file = path.join(dir, 'drizzle', fs.readdirSync(path.join(dir, 'drizzle')).find((f) => f.startsWith('0001_'))!)
+      // As another runner's migrations are written: several statements in one chunk, one that a transaction refuses.
+      fs.writeFileSync(file, 'CREATE INDEX CONCURRENTLY "items_name_idx" ON "items" USING btree ("name");\nCREATE INDEX CONCURRENTLY IF NOT EXISTS "items_code_idx" ON "items" USING btree ("code");\n')
+      const target = { name: 'app', drizzleConfig: 'drizzle.config.ts', databases: ['a', 'b'], ...(transaction === undefined ? {} : { transaction }) }
+      fs.writeFileSync(path.join(dir, 'drift-guard.config.json'), JSON.stringify({ targets: [target] }))
+      return dir
+    }
+
+    test("drizzle's migrator runs every migration in one transaction: migration_failed, and the cause says so", async () => {
+      const report = await runCheck({ root: await concurrentlyProject(), provider })
+      expect(summary(report)).toEqual(['error migration_failed 0001_step_1'])
+      expect(report.findings[0]).toMatchObject({ file: path.join('drizzle', '0001_step_1.sql'), line: 1 })
+      expect(report.findings[0].cause).toMatch(/^drizzle's migrator runs every migration in one transaction; CONCURRENTLY cannot run inside a transaction block: drizzle-kit migrate fails the same way\. If you apply migrations with another runner, set "transaction": false/)
+    })
+
+    test('"transaction": false applies each statement on its own: compared, no finding', async () => {
+      const report = await runCheck({ root: await concurrentlyProject(false), provider })
+      expect(summary(report)).toEqual([])
+      expect(report.targets[0].databases.map((d) => d.compared)).toEqual([true, true])
+    })
+
+    test('"transaction": false: a failing statement is named by its own line', async () => {
+      const dir = await concurrentlyProject(false)
+      const file = path.join(dir, 'drizzle', '0001_step_1.sql')
+      fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('("code")', '("no_such_column")'))
+      const report = await runCheck({ root: dir, provider })
+      expect(summary(report)).toEqual(['error migration_failed 0001_step_1'])
+      expect(report.findings[0]).toMatchObject({ file: path.join('drizzle', '0001_step_1.sql'), line: 2 })
+    })
+  })
+
   describe('functions the migrations create (failure 15)', () => {
     test('policies, checks, defaults and index expressions that call them are built and compared: no finding', async () => {
       const dir = await functionsProject()

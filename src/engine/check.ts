@@ -8,12 +8,12 @@ import { SnapshotFile, compareSnapshots, identifierCollisions, readSnapshots } f
 import { applyMigrations } from '../migrations/apply'
 import { checkAgainstBase, checkFolder } from '../migrations/checks'
 import { extensionFailureCause } from '../migrations/extensions'
-import { MigrationFolder, hashMigration, readMigrationFolder } from '../migrations/folder'
+import { Migration, MigrationFolder, hashMigration, readMigrationFolder } from '../migrations/folder'
 import { introspectDatabase } from '../model/introspect'
 import { DatabaseModel } from '../model/types'
 import { EMBEDDED_EXTENSIONS, extensionsCreatedBy } from '../postgres/pglite'
 import { Database, PostgresErrorInfo, PostgresProvider } from '../postgres/provider'
-import { prepareDatabase, readSetupScripts } from '../postgres/setup-sql'
+import { prepareDatabase, readSetupScripts, splitSqlStatements } from '../postgres/setup-sql'
 import { PgSnapshot, drizzleKitVersion, emptySnapshot, generateSql } from '../schema/drizzle-kit'
 import { LoadedSchema, loadSchema } from '../schema/load-schema'
 import { BuildContext, SchemaBuild, functionDefinitions, runSchemaStatements, withoutUnbuilt } from '../schema/build-statements'
@@ -286,11 +286,14 @@ async function checkDatabases(
   expectedBuild.catch(() => undefined)
   const diffOptions = { ignoreSchemas: [target.migrationsSchema] }
 
+  // Outside a transaction, a chunk of several statements would still be one (the simple query protocol runs them
+  // in an implicit transaction): each statement is sent on its own, as autocommit runners do.
+  const migrations = target.transaction ? folder.migrations : folder.migrations.map(oneStatementEach)
   const migrateOne = async (name: string): Promise<{ result: DatabaseResult; differences?: SchemaDifference[] }> => {
     const db = await timed('provision', () => provider.createDatabase(`${target.name}_${name}`, { extensions: [...preinstalled, ...extensions] }))
     try {
       await timed('migrate', () => prepareDatabase(db, preinstalled, setup, target.name))
-      const applied = await timed('migrate', () => applyMigrations(db, folder.migrations, migrationsTable))
+      const applied = await timed('migrate', () => applyMigrations(db, migrations, migrationsTable, { transaction: target.transaction }))
       const dbResult: DatabaseResult = { name, migrations: applied.applied.map((a) => ({ ...a, file: path.relative(root, a.file) })), compared: !applied.failure }
       if (applied.failure) {
         const { migration, line, error } = applied.failure
@@ -448,8 +451,26 @@ export async function buildSchemaDatabase(
   }
 }
 
+/** The migration with each chunk split into its statements, lines kept. */
+function oneStatementEach(migration: Migration): Migration {
+  return {
+    ...migration,
+    statements: migration.statements.flatMap((chunk) =>
+      splitSqlStatements(chunk.sql).map((s) => ({ sql: s.sql, line: chunk.chunkLine + s.line - 1, chunkLine: chunk.chunkLine + s.textLine - 1 }))
+    )
+  }
+}
+
 /** A migration that fails because of where it runs, not because of what it says. */
 function runnerCause(error: PostgresErrorInfo, target: ResolvedTarget): string | undefined {
+  // 25001 active_sql_transaction: CREATE INDEX CONCURRENTLY, ALTER TYPE … ADD VALUE before 12, VACUUM…
+  if (target.transaction && (error.code === '25001' || /cannot run inside a transaction block/.test(error.message))) {
+    const what = /^(\S+(?: \S+)*?) cannot run inside a transaction block/.exec(error.message)?.[1] ?? 'this statement'
+    return (
+      `drizzle's migrator runs every migration in one transaction; ${/CONCURRENTLY/.test(what) ? 'CONCURRENTLY' : what} cannot run inside a transaction block: ` +
+      `drizzle-kit migrate fails the same way. If you apply migrations with another runner, set "transaction": false on target "${target.name}" in ${DEFAULT_CONFIG_FILE}`
+    )
+  }
   if (/schema "auth" does not exist|relation "auth\.|function auth\.|role "(?:authenticated|anon|service_role)" does not exist/.test(error.message)) {
     return (
       'the migrations expect a Supabase Postgres (its auth schema, auth.uid(), the authenticated/anon/service_role roles): ' +
