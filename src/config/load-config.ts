@@ -24,6 +24,12 @@ export interface TargetConfig {
   migrationsTable?: string
   migrationsSchema?: string
   severity?: Partial<Record<FindingKind, Severity | 'off'>>
+  /** SQL files run, in order, in every throwaway database before anything else (platform schemas, roles). */
+  setup?: string[]
+  /** Extensions created in every throwaway database first, as a provider that preinstalls them. */
+  extensions?: string[]
+  /** false: apply each migration statement on its own, outside a transaction (runners other than drizzle's). */
+  transaction?: boolean
 }
 
 export interface DriftGuardConfig {
@@ -51,6 +57,11 @@ export interface ResolvedTarget {
   migrationsTable: string
   migrationsSchema: string
   severity: Partial<Record<FindingKind, Severity | 'off'>>
+  /** Absolute paths of the setup SQL files, in order. */
+  setup: string[]
+  extensions: string[]
+  /** Whether migrations are applied in one transaction, as drizzle's migrator does (default). */
+  transaction: boolean
 }
 
 /** A discovered config that cannot be checked (stale paths, throws): reported as that target's error. */
@@ -94,7 +105,10 @@ const TARGET_KEYS = new Set([
   'extensionsFilters',
   'migrationsTable',
   'migrationsSchema',
-  'severity'
+  'severity',
+  'setup',
+  'extensions',
+  'transaction'
 ])
 
 export function loadConfig(root: string, configPath?: string): LoadedConfig {
@@ -157,7 +171,7 @@ function withoutDuplicates(targets: ResolvedTarget[], root: string, named: boole
       target.schemaFilter ?? null,
       target.tablesFilter ?? null,
       target.extensionsFilters ?? null,
-      named ? [target.databases, target.severity] : null
+      named ? [target.databases, target.severity, target.setup, target.extensions, target.transaction] : null
     ])
     const first = kept.get(key)
     if (!first) {
@@ -302,8 +316,30 @@ function resolveTarget(root: string, target: TargetConfig, where: string): Resol
     extensionsFilters: target.extensionsFilters ?? kit.extensionsFilters,
     migrationsTable: target.migrationsTable ?? kit.migrations?.table ?? '__drizzle_migrations',
     migrationsSchema: target.migrationsSchema ?? kit.migrations?.schema ?? 'drizzle',
-    severity: target.severity ?? {}
+    severity: target.severity ?? {},
+    ...providerOptions(root, target, where)
   }
+}
+
+/** setup, extensions and transaction: what the provider the migrations run on does before and around them. */
+function providerOptions(root: string, target: TargetConfig, where: string): Pick<ResolvedTarget, 'setup' | 'extensions' | 'transaction'> {
+  const strings = (key: 'setup' | 'extensions'): string[] => {
+    const value = target[key]
+    if (value === undefined) return []
+    if (!Array.isArray(value) || value.some((v) => typeof v !== 'string' || v.trim() === '')) {
+      throw new UsageError(`${where}: target "${target.name}": "${key}" must be a list of ${key === 'setup' ? 'SQL file paths' : 'extension names'}`, where)
+    }
+    return value
+  }
+  const setup = strings('setup').map((file) => {
+    const absolute = path.resolve(root, file)
+    if (!fs.existsSync(absolute) || !fs.statSync(absolute).isFile()) throw new UsageError(`${where}: target "${target.name}": setup file not found: ${file}`, where)
+    return absolute
+  })
+  if (target.transaction !== undefined && typeof target.transaction !== 'boolean') {
+    throw new UsageError(`${where}: target "${target.name}": "transaction" must be true or false`, where)
+  }
+  return { setup, extensions: [...new Set(strings('extensions').map((e) => e.trim()))], transaction: target.transaction ?? true }
 }
 
 /**

@@ -8,14 +8,15 @@ import { SnapshotFile, compareSnapshots, identifierCollisions, readSnapshots } f
 import { applyMigrations } from '../migrations/apply'
 import { checkAgainstBase, checkFolder } from '../migrations/checks'
 import { extensionFailureCause } from '../migrations/extensions'
-import { MigrationFolder, hashMigration, readMigrationFolder } from '../migrations/folder'
+import { Migration, MigrationFolder, hashMigration, readMigrationFolder } from '../migrations/folder'
 import { introspectDatabase } from '../model/introspect'
 import { DatabaseModel } from '../model/types'
 import { EMBEDDED_EXTENSIONS, extensionsCreatedBy } from '../postgres/pglite'
-import { Database, PostgresProvider } from '../postgres/provider'
+import { Database, PostgresErrorInfo, PostgresProvider } from '../postgres/provider'
+import { prepareDatabase, readSetupScripts, splitSqlStatements } from '../postgres/setup-sql'
 import { PgSnapshot, drizzleKitVersion, emptySnapshot, generateSql } from '../schema/drizzle-kit'
 import { LoadedSchema, loadSchema } from '../schema/load-schema'
-import { SchemaBuild, runSchemaStatements, withoutUnbuilt } from '../schema/build-statements'
+import { BuildContext, SchemaBuild, functionDefinitions, runSchemaStatements, withoutUnbuilt } from '../schema/build-statements'
 import { SourceIndex } from '../schema/source-index'
 import { readCachedSchema, writeCachedSchema } from '../schema/schema-cache'
 import { DatabaseResult, Finding, Report, SEVERITY_RANK, TargetResult } from './types'
@@ -247,7 +248,7 @@ async function checkDatabases(
   root: string,
   timed: <T>(phase: string, fn: () => Promise<T> | T) => Promise<T>,
   log: (line: string) => void,
-  limit: <T>(fn: () => Promise<T>) => Promise<T>
+  limit: Limiter
 ): Promise<TargetFinding[]> {
   const out: TargetFinding[] = []
   const extensions = [...new Set(folder.migrations.flatMap((m) => (m.sql ? extensionsCreatedBy(m.sql) : [])))]
@@ -260,13 +261,39 @@ async function checkDatabases(
   // migrated ones where the provider allows; each migrated database is diffed while its session is still open,
   // so that defaults written differently can be compared by value in Postgres.
   const usableExtensions = extensions.filter((e) => !available || available.has(e))
-  const expectedBuild = limit(() => buildSchemaDatabase(target, schema.snapshot, provider, usableExtensions, introspectOptions, timed, root, schema.cacheKey, schema.sources))
+  // What the provider does before the migrations: preinstalled extensions (those this Postgres has) and setup SQL.
+  const preinstalled = target.extensions.filter((e) => !available || available.has(e))
+  for (const e of target.extensions.filter((x) => !preinstalled.includes(x))) result.notes.push(`extension "${e}" ("extensions") is not available on ${provider.description}: not created`)
+  const setup = readSetupScripts(target.setup, root)
+  // The functions the migrations create, read from the first database that applied them all, for the schema's
+  // policies, checks and defaults that call them. The schema's build asks for them only when a statement fails
+  // for want of one, and gives up its slot while it waits: that database may need the slot to be migrated.
+  let giveFunctions: (definitions: string[] | undefined) => void = () => undefined
+  const migratedFunctions = new Promise<string[] | undefined>((resolve) => (giveFunctions = resolve))
+  let functionsRead = false
+  const expectedBuild = limit.acquire().then(async (release) => {
+    try {
+      const functions = (): Promise<string[] | undefined> => {
+        release()
+        return migratedFunctions
+      }
+      return await buildSchemaDatabase(target, schema.snapshot, provider, usableExtensions, introspectOptions, timed, root, schema.cacheKey, schema.sources, { functions })
+    } finally {
+      release()
+    }
+  })
+  // A setup error may reject it before anything awaits it; the migrated databases' own await still sees it.
+  expectedBuild.catch(() => undefined)
   const diffOptions = { ignoreSchemas: [target.migrationsSchema] }
 
+  // Outside a transaction, a chunk of several statements would still be one (the simple query protocol runs them
+  // in an implicit transaction): each statement is sent on its own, as autocommit runners do.
+  const migrations = target.transaction ? folder.migrations : folder.migrations.map(oneStatementEach)
   const migrateOne = async (name: string): Promise<{ result: DatabaseResult; differences?: SchemaDifference[] }> => {
-    const db = await timed('provision', () => provider.createDatabase(`${target.name}_${name}`, { extensions }))
+    const db = await timed('provision', () => provider.createDatabase(`${target.name}_${name}`, { extensions: [...preinstalled, ...extensions] }))
     try {
-      const applied = await timed('migrate', () => applyMigrations(db, folder.migrations, migrationsTable))
+      await timed('migrate', () => prepareDatabase(db, preinstalled, setup, target.name))
+      const applied = await timed('migrate', () => applyMigrations(db, migrations, migrationsTable, { transaction: target.transaction }))
       const dbResult: DatabaseResult = { name, migrations: applied.applied.map((a) => ({ ...a, file: path.relative(root, a.file) })), compared: !applied.failure }
       if (applied.failure) {
         const { migration, line, error } = applied.failure
@@ -296,6 +323,7 @@ async function checkDatabases(
               message: `${migration.tag} failed at ${file}:${line}: ${error.message}`,
               cause:
                 explained?.cause ??
+                runnerCause(error, target) ??
                 `drizzle's migrator would stop here and roll back every migration of this run${error.hint ? ` (hint: ${error.hint})` : ''}; the schema comparison is skipped for this database`,
               ...(explained?.fix ? { fix: explained.fix } : {})
             }
@@ -305,6 +333,10 @@ async function checkDatabases(
         return { result: dbResult }
       }
       log(`  ${name}: applied ${applied.applied.length} migration(s)`)
+      if (!functionsRead) {
+        functionsRead = true
+        giveFunctions(await functionDefinitions(db).catch(() => undefined))
+      }
       const model = await timed('introspect', () => introspectDatabase(db, introspectOptions))
       const expected = await expectedBuild
       if ('error' in expected) return { result: dbResult }
@@ -314,7 +346,8 @@ async function checkDatabases(
       await db.close()
     }
   }
-  const migrated = await Promise.all(target.databases.map((name) => limit(() => migrateOne(name))))
+  // No database applied every migration: the schema's build goes on without the functions.
+  const migrated = await Promise.all(target.databases.map((name) => limit(() => migrateOne(name)))).finally(() => giveFunctions(undefined))
   const expected = await expectedBuild
   result.databases.push(...migrated.map((m) => m.result))
   const compared = migrated.flatMap((m, i) => (m.differences ? [{ name: target.databases[i], differences: m.differences }] : []))
@@ -390,26 +423,61 @@ export async function buildSchemaDatabase(
   timed: <T>(phase: string, fn: () => Promise<T> | T) => Promise<T>,
   root: string,
   cacheKey?: string,
-  sources?: SourceIndex
+  sources?: SourceIndex,
+  build: Pick<BuildContext, 'functions'> = {}
 ): Promise<({ model: DatabaseModel } & SchemaBuild) | { error: TargetFinding }> {
   const cached = readCachedSchema(cacheKey)
   const statements = cached?.createSql ?? (await generateSql(emptySnapshot(), snapshot))
   if (cached && !cached.createSql) writeCachedSchema(cacheKey, { ...cached, createSql: statements })
-  const db = await timed('provision', () => provider.createDatabase(`${target.name}_schema`, { extensions }))
+  const available = target.extensions.length > 0 ? await provider.availableExtensions() : undefined
+  const preinstalled = target.extensions.filter((e) => !available || available.has(e))
+  const setup = readSetupScripts(target.setup, root)
+  const db = await timed('provision', () => provider.createDatabase(`${target.name}_schema`, { extensions: [...preinstalled, ...extensions] }))
   try {
     return await timed('migrate', async () => {
+      // As in the migrated databases, before anything else: what setup creates is then on both sides.
+      await prepareDatabase(db, preinstalled, setup, target.name)
       for (const ext of extensions) if (ext !== 'plpgsql') await db.exec(`CREATE EXTENSION IF NOT EXISTS "${ext}"`)
       await db.exec(`CREATE SCHEMA IF NOT EXISTS "${target.migrationsSchema}"`)
       // drizzle-kit writes CREATE SCHEMA only for a pgSchema the schema files export; one imported from elsewhere
       // (a helper outside the schema glob) is created by hand-written SQL in the migrations, so here as well.
       for (const name of unexportedSchemas(snapshot)) await db.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(name)}`)
-      const build = await runSchemaStatements(db, statements, { root, fallbackFile: target.schemaFiles[0], sources })
+      const built = await runSchemaStatements(db, statements, { root, fallbackFile: target.schemaFiles[0], sources, ...build })
       const model = await timed('introspect', () => introspectDatabase(db, introspectOptions))
-      return { model, ...build }
+      return { model, ...built }
     })
   } finally {
     await db.close()
   }
+}
+
+/** The migration with each chunk split into its statements, lines kept. */
+function oneStatementEach(migration: Migration): Migration {
+  return {
+    ...migration,
+    statements: migration.statements.flatMap((chunk) =>
+      splitSqlStatements(chunk.sql).map((s) => ({ sql: s.sql, line: chunk.chunkLine + s.line - 1, chunkLine: chunk.chunkLine + s.textLine - 1 }))
+    )
+  }
+}
+
+/** A migration that fails because of where it runs, not because of what it says. */
+function runnerCause(error: PostgresErrorInfo, target: ResolvedTarget): string | undefined {
+  // 25001 active_sql_transaction: CREATE INDEX CONCURRENTLY, ALTER TYPE … ADD VALUE before 12, VACUUM…
+  if (target.transaction && (error.code === '25001' || /cannot run inside a transaction block/.test(error.message))) {
+    const what = /^(\S+(?: \S+)*?) cannot run inside a transaction block/.exec(error.message)?.[1] ?? 'this statement'
+    return (
+      `drizzle's migrator runs every migration in one transaction; ${/CONCURRENTLY/.test(what) ? 'CONCURRENTLY' : what} cannot run inside a transaction block: ` +
+      `drizzle-kit migrate fails the same way. If you apply migrations with another runner, set "transaction": false on target "${target.name}" in ${DEFAULT_CONFIG_FILE}`
+    )
+  }
+  if (/schema "auth" does not exist|relation "auth\.|function auth\.|role "(?:authenticated|anon|service_role)" does not exist/.test(error.message)) {
+    return (
+      'the migrations expect a Supabase Postgres (its auth schema, auth.uid(), the authenticated/anon/service_role roles): ' +
+      `name a SQL file that creates what they need in target "${target.name}"'s "setup" in ${DEFAULT_CONFIG_FILE}, or run with --database-url against a Supabase Postgres (e.g. supabase start)`
+    )
+  }
+  return undefined
 }
 
 /** Schemas that declared objects live in but that the schema files do not export (drizzle-kit does not create them). */
@@ -486,20 +554,35 @@ function crossTargetFindings(targets: ResolvedTarget[], schemas: Map<string, Loa
   return out
 }
 
-/** Runs at most `size` tasks at a time. */
-export function limiter(size: number): <T>(fn: () => Promise<T>) => Promise<T> {
+/** Runs at most `size` tasks at a time; `acquire` takes a slot by hand (its release may be called early, once). */
+export interface Limiter {
+  <T>(fn: () => Promise<T>): Promise<T>
+  acquire(): Promise<() => void>
+}
+
+export function limiter(size: number): Limiter {
   let running = 0
   const waiting: (() => void)[] = []
-  return async <T>(fn: () => Promise<T>): Promise<T> => {
+  const acquire = async (): Promise<() => void> => {
     if (running >= size) await new Promise<void>((resolve) => waiting.push(resolve))
     running++
-    try {
-      return await fn()
-    } finally {
+    let held = true
+    return () => {
+      if (!held) return
+      held = false
       running--
       waiting.shift()?.()
     }
   }
+  const limit = async <T>(fn: () => Promise<T>): Promise<T> => {
+    const release = await acquire()
+    try {
+      return await fn()
+    } finally {
+      release()
+    }
+  }
+  return Object.assign(limit, { acquire })
 }
 
 export function declaredCounts(snapshot: PgSnapshot): TargetResult['declared'] {

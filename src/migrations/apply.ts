@@ -26,7 +26,9 @@ export interface ApplyResult {
 
 const quote = (identifier: string): string => `"${identifier.replace(/"/g, '""')}"`
 
-export async function applyMigrations(db: Database, migrations: Migration[], where: MigrationsTable): Promise<ApplyResult> {
+/** @param options.transaction false: no transaction around the run (each statement commits on its own), as other runners do */
+export async function applyMigrations(db: Database, migrations: Migration[], where: MigrationsTable, options: { transaction?: boolean } = {}): Promise<ApplyResult> {
+  const transaction = options.transaction ?? true
   const table = `${quote(where.schema)}.${quote(where.table)}`
   await db.exec(`CREATE SCHEMA IF NOT EXISTS ${quote(where.schema)}`)
   await db.exec(`CREATE TABLE IF NOT EXISTS ${table} (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint)`)
@@ -35,7 +37,7 @@ export async function applyMigrations(db: Database, migrations: Migration[], whe
   )
   const lastWhen = last?.created_at === undefined || last?.created_at === null ? undefined : Number(last.created_at)
   const applied: ApplyResult['applied'] = []
-  await db.exec('BEGIN')
+  if (transaction) await db.exec('BEGIN')
   let stoppedAt: Migration | undefined
   for (const migration of migrations) {
     if (lastWhen !== undefined && !(lastWhen < migration.when)) continue
@@ -53,7 +55,7 @@ export async function applyMigrations(db: Database, migrations: Migration[], whe
         await db.exec(statement.sql)
       } catch (error) {
         const info = toPostgresError(error)
-        await db.exec('ROLLBACK').catch(() => undefined)
+        if (transaction) await db.exec('ROLLBACK').catch(() => undefined)
         applied.push({ tag: migration.tag, file: migration.file, statements: migration.statements.length, ok: false })
         return { applied, failure: { migration, line: errorLine(statement.sql, statement.chunkLine, statement.line, info.position), error: info } }
       }
@@ -61,7 +63,7 @@ export async function applyMigrations(db: Database, migrations: Migration[], whe
     await db.query(`insert into ${table} ("hash", "created_at") values ($1, $2)`, [migration.hash, migration.when])
     applied.push({ tag: migration.tag, file: migration.file, statements: migration.statements.length, ok: true })
   }
-  await db.exec('COMMIT')
+  if (transaction) await db.exec('COMMIT')
   return { applied }
 }
 

@@ -47,6 +47,8 @@ export class ServerProvider implements PostgresProvider {
   readonly concurrency = Math.max(2, Math.min(4, os.cpus().length))
   private admin?: Sql
   private readonly created = new Set<string>()
+  /** Roles that appeared on the server while one of this run's databases was in use. */
+  private readonly createdRoles = new Set<string>()
   private readonly sessions = new Set<Sql>()
   private readonly runId = `dg_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`
   private counter = 0
@@ -160,6 +162,10 @@ export class ServerProvider implements PostgresProvider {
     const release = async (): Promise<void> => {
       if (!this.sessions.delete(sql)) return
       const session = { query: async <T>(text: string, params?: unknown[]) => (await sql.unsafe(text, (params ?? []) as never[])) as unknown as T[], exec: async (text: string) => void (await sql.unsafe(text).simple()) }
+      // Roles are the server's, not the database's: one that the setup SQL or a migration created outlives the
+      // database, so it is remembered here and dropped in dispose().
+      const roles = await session.query<{ name: string }>('select rolname as name from pg_roles').catch(() => [])
+      for (const { name: role } of roles) if (!rolesBefore.has(role)) this.createdRoles.add(role)
       const reusable = !this.disposed && (await resetDatabase(session, rolesBefore, false).catch(() => false))
       if (reusable) this.idle.push({ name, sql })
       else await sql.end({ timeout: 5 }).catch(() => undefined)
@@ -221,6 +227,11 @@ export class ServerProvider implements PostgresProvider {
         }
       })
     )
+    // After the databases: a role cannot be dropped while objects there depend on it. One that still has
+    // dependencies elsewhere is not only ours: it is left.
+    const roles = [...this.createdRoles]
+    this.createdRoles.clear()
+    for (const role of roles) await admin.unsafe(`drop role if exists "${role.replace(/"/g, '""')}"`).catch(() => undefined)
     this.admin = undefined
     this.adminConnecting = undefined
     this.forgetInterrupt?.()

@@ -5,7 +5,7 @@
 import * as path from 'node:path'
 import { SchemaDifference } from '../diff/diff-schemas'
 import { Finding } from '../engine/types'
-import { Database, toPostgresError } from '../postgres/provider'
+import { Database, PostgresErrorInfo, toPostgresError } from '../postgres/provider'
 import { Declaration, SourceIndex } from './source-index'
 
 type SchemaFinding = Omit<Finding, 'target'>
@@ -32,6 +32,11 @@ export interface BuildContext {
   /** Where to report a statement whose object is not found in the source. */
   fallbackFile: string
   sources?: SourceIndex
+  /**
+   * The functions the migrations create (CREATE OR REPLACE statements), asked for only when a statement fails
+   * with "function … does not exist"; undefined when no migrated database could give them.
+   */
+  functions?: () => Promise<string[] | undefined>
 }
 
 const QUALIFIED = String.raw`((?:"(?:[^"]|"")+"\.)?"(?:[^"]|"")+")`
@@ -217,10 +222,11 @@ export async function runSchemaStatements(db: Database, statements: string[], co
     ...(object.name ? { name: object.name } : {})
   })
 
-  for (const statement of statements) {
+  /** Runs one statement; undefined when it was built (perhaps parenthesised, with a warning). */
+  const attempt = async (statement: string): Promise<PostgresErrorInfo | undefined> => {
     try {
       await db.exec(statement)
-      continue
+      return undefined
     } catch (error) {
       const info = toPostgresError(error)
       const object = statementObject(statement)
@@ -237,37 +243,102 @@ export async function runSchemaStatements(db: Database, statements: string[], co
             cause: `drizzle-kit writes an index expression without parentheses (${firstLine(statement, 200)}); Postgres needs them around an expression followed by an operator class, so the migration \`drizzle-kit generate\` writes for this index fails until it is fixed by hand`,
             fix: fixed
           })
-          continue
+          return undefined
         }
       }
-      unbuilt.push(object)
-      // Not built because an object it needs was not built: said once, on that object.
-      const missing = missingName(info.message)
-      const cause = missing ? failedBy.get(missing) : undefined
-      if (cause) {
-        cause.dependents.push(describe(object))
-        const name = object.what === 'table' ? object.table : object.name
-        if (name) failedBy.set(name, cause)
-        continue
-      }
-      const finding: SchemaFinding = {
-        kind: 'schema_error',
-        severity: 'error',
-        ...subject(object),
-        ...where(object),
-        message: `drizzle-kit's SQL for ${describe(object)} fails on Postgres: ${info.message}`,
-        cause: `statement: ${firstLine(statement)}`,
-        fix: 'Change the declaration so that drizzle-kit writes SQL Postgres accepts; this object is left out of the comparison'
-      }
-      problems.push(finding)
-      const name = object.what === 'table' ? object.table : object.name
-      if (name) failedBy.set(name, { finding, dependents: [] })
+      return info
     }
+  }
+
+  let failed: { statement: string; info: PostgresErrorInfo }[] = []
+  for (const statement of statements) {
+    const info = await attempt(statement)
+    if (info) failed.push({ statement, info })
+  }
+  // Drizzle cannot declare functions: the ones policies, checks, defaults and index expressions call come from
+  // hand-written SQL. Once they exist, every failed statement is tried again in order (its dependents too).
+  if (context.functions && failed.some((f) => f.info.code === UNDEFINED_FUNCTION)) {
+    const definitions = await context.functions()
+    if (definitions && definitions.length > 0) {
+      await createFunctions(db, definitions)
+      const retried: typeof failed = []
+      for (const f of failed) {
+        const info = await attempt(f.statement)
+        if (info) retried.push({ statement: f.statement, info })
+      }
+      failed = retried
+    }
+  }
+
+  for (const { statement, info } of failed) {
+    const object = statementObject(statement)
+    unbuilt.push(object)
+    // Not built because an object it needs was not built: said once, on that object.
+    const missing = missingName(info.message)
+    const cause = missing ? failedBy.get(missing) : undefined
+    if (cause) {
+      cause.dependents.push(describe(object))
+      const name = object.what === 'table' ? object.table : object.name
+      if (name) failedBy.set(name, cause)
+      continue
+    }
+    const finding: SchemaFinding = {
+      kind: 'schema_error',
+      severity: 'error',
+      ...subject(object),
+      ...where(object),
+      message: `drizzle-kit's SQL for ${describe(object)} fails on Postgres: ${info.message}`,
+      cause: `statement: ${firstLine(statement)}`,
+      fix: 'Change the declaration so that drizzle-kit writes SQL Postgres accepts; this object is left out of the comparison'
+    }
+    problems.push(finding)
+    const name = object.what === 'table' ? object.table : object.name
+    if (name) failedBy.set(name, { finding, dependents: [] })
   }
   for (const { finding, dependents } of new Set(failedBy.values())) {
     if (dependents.length) finding.cause += `; also not built, as they depend on it: ${[...new Set(dependents)].join(', ')}`
   }
   return { problems, unbuilt: unbuilt.map(({ what: _what, ...rest }) => rest) }
+}
+
+/** SQLSTATE undefined_function: "function … does not exist" (also an operator that does not exist). */
+const UNDEFINED_FUNCTION = '42883'
+
+/**
+ * CREATE OR REPLACE of every function and procedure of a migrated database that no extension owns (not
+ * aggregates), in creation order. Functions are not compared; the schema's database only needs them to build.
+ */
+export async function functionDefinitions(db: Database): Promise<string[]> {
+  const rows = await db.query<{ definition: string }>(
+    `select pg_get_functiondef(p.oid) as definition
+       from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+      where p.prokind in ('f', 'p')
+        and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg\\_toast%' and n.nspname not like 'pg\\_temp\\_%'
+        and not exists (select 1 from pg_depend d where d.classid = 'pg_proc'::regclass and d.objid = p.oid and d.deptype = 'e')
+      order by p.oid`
+  )
+  return rows.map((r) => r.definition)
+}
+
+/**
+ * Creates the functions with their bodies unchecked (a body may read a table built only after it), each round
+ * retrying the ones that failed until none more can be created: an argument or result type may be a table or enum
+ * that another function's failure does not affect. The ones that cannot be created (a schema the schema files do
+ * not have) are left out; the statements that call them stay schema errors.
+ */
+async function createFunctions(db: Database, definitions: string[]): Promise<void> {
+  await db.exec('SET check_function_bodies = off')
+  try {
+    let pending = definitions
+    for (;;) {
+      const left: string[] = []
+      for (const definition of pending) await db.exec(definition).catch(() => left.push(definition))
+      if (left.length === 0 || left.length === pending.length) break
+      pending = left
+    }
+  } finally {
+    await db.exec('RESET check_function_bodies')
+  }
 }
 
 /** The failing index with its expressions parenthesised: the first form Postgres accepts (it is then built). */
