@@ -58,6 +58,9 @@ async function drizzleKitWay(project: Project, admin: ReturnType<typeof postgres
   for (const n of names) await admin.unsafe(`drop database if exists "${n}" with (force)`)
   const elapsed = performance.now() - start
   // Leave the working tree as it was (generate may have written a migration).
+  // `git add -N` made the new files tracked (intent to add): unstage them first, or clean would keep them and every
+  // later run would measure the project with the fix migration in it.
+  run('git', ['reset', '-q'], project.dir)
   run('git', ['checkout', '--', '.'], project.dir)
   run('git', ['clean', '-fdq'], project.dir)
   return elapsed
