@@ -7,16 +7,22 @@ import { Migration } from '../migrations/folder'
 import { vendorRequire } from '../config/vendor'
 import { JsonSyntaxError, parseJson } from '../config/json'
 import { truncateIdentifier } from '../model/identifiers'
+import { V1Snapshot, V1SnapshotJson, reconstructV1States } from './snapshot-v1'
+import { uniquesAddedByName } from '../schema/kit1-names'
 
 export interface SnapshotFile {
   migration: Migration
+  /** A 0.x snapshot (version 7, older ones upgraded). */
   snapshot?: PgSnapshot
+  /** A drizzle-kit 1.x snapshot (version 8 or later), rebuilt to the full state after this migration. */
+  v1?: V1Snapshot
   /** Why the snapshot could not be used (missing, malformed, other format). */
   problem?: { message: string; line?: number }
 }
 
 export function readSnapshots(migrations: Migration[]): SnapshotFile[] {
-  return migrations.map((migration) => {
+  const v1Json: (V1SnapshotJson | undefined)[] = migrations.map(() => undefined)
+  const files = migrations.map((migration, position): SnapshotFile => {
     if (!migration.snapshotFile) return { migration, problem: { message: 'no snapshot file' } }
     const text = fs.readFileSync(migration.snapshotFile, 'utf8')
     let json: Record<string, unknown>
@@ -25,11 +31,14 @@ export function readSnapshots(migrations: Migration[]): SnapshotFile[] {
     } catch (error) {
       return { migration, problem: { message: `malformed JSON: ${(error as Error).message}`, line: (error as JsonSyntaxError).line } }
     }
-    if (json.dialect !== undefined && json.dialect !== 'postgresql' && json.dialect !== 'pg') {
+    if (json.dialect !== undefined && !['postgresql', 'postgres', 'pg'].includes(String(json.dialect))) {
       return { migration, problem: { message: `dialect "${String(json.dialect)}" is not postgresql` } }
     }
     const version = Number(json.version)
-    if (version >= 8) return { migration, problem: { message: `snapshot version ${json.version} (drizzle-kit 1.x) is not compared yet` } }
+    if (version >= 8) {
+      v1Json[position] = json as V1SnapshotJson
+      return { migration }
+    }
     if (version < 7) {
       try {
         // drizzle-kit upgrades old snapshots before diffing; do the same.
@@ -41,6 +50,16 @@ export function readSnapshots(migrations: Migration[]): SnapshotFile[] {
     }
     return { migration, snapshot: json as unknown as PgSnapshot }
   })
+  if (v1Json.some(Boolean)) {
+    // Version 9 "diff" snapshots hold one migration's changes: every state is rebuilt from the whole folder.
+    const addedByName = uniquesAddedByName(migrations.map((m) => m.sql))
+    reconstructV1States(v1Json).forEach((state, i) => {
+      if (!state) return
+      if ('problem' in state) files[i] = { ...files[i], problem: { message: `drizzle-kit 1.x snapshot cannot be rebuilt: ${state.problem}` } }
+      else files[i] = { ...files[i], v1: { ddl: state.ddl, uniquesAddedByName: addedByName } }
+    })
+  }
+  return files
 }
 
 /** Stable text of a JSON value with empty/false/undefined members dropped (older snapshots omit them). */

@@ -5,6 +5,8 @@ import { DEFAULT_CONFIG_FILE, FailedTarget, LoadedConfig, ResolvedTarget, loadCo
 import { SchemaDifference, diffSchemas } from '../diff/diff-schemas'
 import { explainDifference } from '../diff/explain'
 import { SnapshotFile, compareSnapshots, identifierCollisions, readSnapshots } from '../diff/snapshot'
+import { compareV1Snapshot } from '../diff/snapshot-v1'
+import { kit1Note } from '../schema/kit1-names'
 import { applyMigrations } from '../migrations/apply'
 import { checkAgainstBase, checkFolder } from '../migrations/checks'
 import { extensionFailureCause } from '../migrations/extensions'
@@ -113,7 +115,7 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
         ...(schema.stubbed.length ? [`not installed, replaced by stand-ins while loading the schema: ${schema.stubbed.join(', ')} (install the dependencies if they shape tables or columns)`] : [])
       ]
     }
-    if (folder.format === 'folders') result.notes.push('drizzle-kit 1.x folder layout: snapshots (version 8) are not compared with the schema yet')
+    if (schema.drizzleKit1) result.notes.push(kit1Note(schema.drizzleKit1))
     prepared.push({ target, schema, folder, snapshots, result, findings: targetFindings })
   }
 
@@ -196,13 +198,16 @@ function failedTargetResult(failed: FailedTarget, root: string): { result: Targe
 }
 
 async function snapshotFindings(target: ResolvedTarget, schema: PgSnapshot, snapshots: SnapshotFile[], root: string, cacheKey?: string): Promise<TargetFinding[]> {
-  const latest = [...snapshots].reverse().find((s) => s.snapshot)
-  if (!latest?.snapshot) return []
-  const comparison = compareSnapshots(latest.snapshot, schema)
+  const latest = [...snapshots].reverse().find((s) => s.snapshot || s.v1)
+  if (!latest) return []
+  const comparison = latest.v1 ? compareV1Snapshot(latest.v1, schema) : compareSnapshots(latest.snapshot!, schema)
   if (comparison.changes.length === 0) return []
   const command = generateCommand(target, root)
   let fix: string
-  if (comparison.possibleRenames.length > 0) {
+  if (!latest.snapshot) {
+    // The bundled 0.31 cannot write what 1.x would: only the project's own drizzle-kit can.
+    fix = `Run ${command}${comparison.possibleRenames.length > 0 ? ` and answer its rename questions (possible renames: ${comparison.possibleRenames.join('; ')})` : ''}`
+  } else if (comparison.possibleRenames.length > 0) {
     fix = `Run ${command} and answer its rename questions (possible renames: ${comparison.possibleRenames.join('; ')})`
   } else {
     try {

@@ -10,6 +10,9 @@ import { createRequire } from 'node:module'
 import { createHash } from 'node:crypto'
 import { vendorPackageVersion } from '../config/vendor'
 import { SourceIndex } from './source-index'
+import { drizzleKit1Evidence } from './kit-version'
+import { uniquesAddedByName, withKit1ConstraintNames } from './kit1-names'
+import { readMigrationFolder } from '../migrations/folder'
 
 export interface LoadedSchema {
   snapshot: PgSnapshot
@@ -20,6 +23,8 @@ export interface LoadedSchema {
   stubbed: string[]
   /** Key of drizzle-kit's serialisation in the on-disk cache (undefined: not cacheable). */
   cacheKey?: string
+  /** Why the project is taken for a drizzle-kit 1.x one (its constraint names are then 1.x's). */
+  drizzleKit1?: string
 }
 
 export function loadSchema(root: string, target: ResolvedTarget, stubMissingPackages = false): LoadedSchema {
@@ -33,6 +38,8 @@ export function loadSchema(root: string, target: ResolvedTarget, stubMissingPack
     }
   }
   const projectFiles = loader.loadedFiles.filter((f) => !f.split(path.sep).includes('node_modules'))
+  const drizzleKit1 = drizzleKit1Evidence(target, root)
+  const addedByName = drizzleKit1 ? uniquesAddedInMigrations(target.migrationsDir) : undefined
   // Everything drizzle-kit's serialisation depends on. schemaFilter, tablesFilter and extensionsFilters are not
   // here on purpose: `drizzle-kit generate` serialises without them (they only narrow push/pull), and the
   // introspection that uses them is never cached.
@@ -41,6 +48,8 @@ export function loadSchema(root: string, target: ResolvedTarget, stubMissingPack
     // Only the entry files' exports are the schema: the same loaded files with other entries is another schema.
     target.schemaFiles.join('\n'),
     target.casing ?? '',
+    // The SQL built from the snapshot depends on the naming rules (and on what they read in the migrations).
+    drizzleKit1 ? `kit1 ${[...(addedByName ?? [])].sort().join(',')}` : 'kit0',
     drizzleKitVersion(),
     drizzleOrmVersion(target.schemaFiles[0]),
     [...loader.fallbacks, ...loader.stubbed].join(','),
@@ -52,6 +61,8 @@ export function loadSchema(root: string, target: ResolvedTarget, stubMissingPack
   try {
     snapshot = cached?.snapshot ?? serializeSchema(exports, target.casing)
     if (!cached) writeCachedSchema(cacheKey, { snapshot })
+    // The cache keeps drizzle-kit's own serialisation; the names are 1.x's from here on.
+    if (drizzleKit1) snapshot = withKit1ConstraintNames(snapshot, { uniquesAddedByName: addedByName })
   } catch (error) {
     const first = path.relative(root, target.schemaFiles[0])
     const standIns = loader.stubbed.size ? ` (stand-ins were used for ${[...loader.stubbed].join(', ')}, which are not installed)` : ''
@@ -70,7 +81,16 @@ export function loadSchema(root: string, target: ResolvedTarget, stubMissingPack
     )
   }
   const sources = new SourceIndex(root, exports, projectFiles, target.casing)
-  return { snapshot, sources, fallbacks: [...loader.fallbacks], stubbed: [...loader.stubbed], cacheKey }
+  return { snapshot, sources, fallbacks: [...loader.fallbacks], stubbed: [...loader.stubbed], cacheKey, ...(drizzleKit1 ? { drizzleKit1 } : {}) }
+}
+
+/** Unique constraints the migrations add by name (none when the folder cannot be read). */
+function uniquesAddedInMigrations(dir: string): Set<string> {
+  try {
+    return uniquesAddedByName(readMigrationFolder(dir).migrations.map((m) => m.sql))
+  } catch {
+    return new Set()
+  }
 }
 
 /** The drizzle-orm the schema runs with: the project's own, else the bundled one. */
