@@ -48641,7 +48641,10 @@ const TARGET_KEYS = new Set([
     'extensionsFilters',
     'migrationsTable',
     'migrationsSchema',
-    'severity'
+    'severity',
+    'setup',
+    'extensions',
+    'transaction'
 ]);
 function loadConfig(root, configPath) {
     root = path.resolve(root);
@@ -48708,7 +48711,7 @@ function withoutDuplicates(targets, root, named) {
             target.schemaFilter ?? null,
             target.tablesFilter ?? null,
             target.extensionsFilters ?? null,
-            named ? [target.databases, target.severity] : null
+            named ? [target.databases, target.severity, target.setup, target.extensions, target.transaction] : null
         ]);
         const first = kept.get(key);
         if (!first) {
@@ -48841,8 +48844,31 @@ function resolveTarget(root, target, where) {
         extensionsFilters: target.extensionsFilters ?? kit.extensionsFilters,
         migrationsTable: target.migrationsTable ?? kit.migrations?.table ?? '__drizzle_migrations',
         migrationsSchema: target.migrationsSchema ?? kit.migrations?.schema ?? 'drizzle',
-        severity: target.severity ?? {}
+        severity: target.severity ?? {},
+        ...providerOptions(root, target, where)
     };
+}
+/** setup, extensions and transaction: what the provider the migrations run on does before and around them. */
+function providerOptions(root, target, where) {
+    const strings = (key) => {
+        const value = target[key];
+        if (value === undefined)
+            return [];
+        if (!Array.isArray(value) || value.some((v) => typeof v !== 'string' || v.trim() === '')) {
+            throw new types_1.UsageError(`${where}: target "${target.name}": "${key}" must be a list of ${key === 'setup' ? 'SQL file paths' : 'extension names'}`, where);
+        }
+        return value;
+    };
+    const setup = strings('setup').map((file) => {
+        const absolute = path.resolve(root, file);
+        if (!fs.existsSync(absolute) || !fs.statSync(absolute).isFile())
+            throw new types_1.UsageError(`${where}: target "${target.name}": setup file not found: ${file}`, where);
+        return absolute;
+    });
+    if (target.transaction !== undefined && typeof target.transaction !== 'boolean') {
+        throw new types_1.UsageError(`${where}: target "${target.name}": "transaction" must be true or false`, where);
+    }
+    return { setup, extensions: [...new Set(strings('extensions').map((e) => e.trim()))], transaction: target.transaction ?? true };
 }
 /**
  * The modules drizzle-kit imports for one `schema` entry: globs as glob matches them, a folder as its own files
@@ -50621,6 +50647,349 @@ function fixSql(d, expected) {
 
 /***/ }),
 
+/***/ 5954:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.reconstructV1States = reconstructV1States;
+exports.normaliseV7 = normaliseV7;
+exports.normaliseDdl = normaliseDdl;
+exports.compareV1Snapshot = compareV1Snapshot;
+const kit1_names_1 = __nccwpck_require__(4245);
+const identifiers_1 = __nccwpck_require__(3937);
+/**
+ * The full state at each snapshot, or why it cannot be had. Diff snapshots are rebuilt from their first parent's
+ * state; the other parents of a merge contribute the diffs the first parent's history lacks (as drizzle-kit does).
+ */
+function reconstructV1States(snapshots) {
+    const byId = new Map();
+    for (const s of snapshots)
+        if (s && typeof s.id === 'string')
+            byId.set(s.id, s);
+    const memo = new Map();
+    const prevIdsOf = (s) => (Array.isArray(s.prevIds) ? s.prevIds.filter((p) => typeof p === 'string' && !/^0{8}-/.test(p)) : []);
+    const history = (ids) => {
+        const found = new Set();
+        const stack = [...ids];
+        while (stack.length) {
+            const id = stack.pop();
+            if (found.has(id))
+                continue;
+            found.add(id);
+            const s = byId.get(id);
+            if (s)
+                stack.push(...prevIdsOf(s));
+        }
+        return found;
+    };
+    const stateOf = (id, depth = 0) => {
+        const cached = memo.get(id);
+        if (cached)
+            return cached;
+        const s = byId.get(id);
+        if (!s)
+            throw new Error(`its parent snapshot ${id} is not in the migrations folder`);
+        if (depth > 100_000)
+            throw new Error('its prevIds form a cycle');
+        let state;
+        if (s.type !== 'diff') {
+            if (!Array.isArray(s.ddl))
+                throw new Error('it has no "ddl" list');
+            state = new Map(s.ddl.filter(isEntity).map((e) => [entityKey(e), e]));
+        }
+        else {
+            const [first, ...others] = prevIdsOf(s);
+            if (!first)
+                throw new Error('it is a diff snapshot with no parent');
+            state = new Map(stateOf(first, depth + 1));
+            if (others.length) {
+                const known = history([first]);
+                const extra = history(others);
+                for (const other of snapshots)
+                    if (other && typeof other.id === 'string' && extra.has(other.id) && !known.has(other.id) && other.type === 'diff')
+                        applyDeltas(state, other.deltas);
+            }
+            applyDeltas(state, s.deltas);
+        }
+        memo.set(id, state);
+        return state;
+    };
+    return snapshots.map((s) => {
+        if (!s)
+            return undefined;
+        try {
+            if (typeof s.id !== 'string') {
+                if (s.type !== 'diff' && Array.isArray(s.ddl))
+                    return { ddl: s.ddl.filter(isEntity) };
+                throw new Error('it has no id');
+            }
+            return { ddl: [...stateOf(s.id).values()] };
+        }
+        catch (error) {
+            return { problem: error.message };
+        }
+    });
+}
+const isEntity = (e) => !!e && typeof e === 'object' && typeof e.entityType === 'string';
+/** drizzle-kit's key of an entity: its type and its identifying fields (`columns\0["public","users","id"]`). */
+function entityKey(e) {
+    const identity = 'table' in e && e.entityType !== 'tables' ? [e.schema, e.table, e.name] : 'schema' in e ? [e.schema, e.name] : [e.name];
+    return `${e.entityType}\0${JSON.stringify(identity)}`;
+}
+function applyDeltas(state, deltas) {
+    if (!Array.isArray(deltas))
+        throw new Error('it is a diff snapshot without "deltas"');
+    for (const delta of deltas) {
+        if (delta?.op === 'create' && isEntity(delta.row))
+            state.set(entityKey(delta.row), delta.row);
+        else if (delta?.op === 'drop' && typeof delta.key === 'string')
+            state.delete(delta.key);
+        else if ((delta?.op === 'alter' || delta?.op === 'rename') && typeof delta.key === 'string') {
+            const row = state.get(delta.key);
+            if (!row)
+                continue; // an entity this tool does not key the same way (privileges): not compared anyway
+            const updated = { ...row, ...delta.set };
+            state.delete(delta.key);
+            state.set(entityKey(updated), updated);
+        }
+    }
+}
+const PART_KINDS = ['index', 'foreign key', 'primary key', 'unique constraint', 'check constraint', 'policy'];
+function newTable(schema, name, rls) {
+    return { schema, name, rls, columns: new Map(), parts: new Map(PART_KINDS.map((k) => [k, new Map()])) };
+}
+/** `numeric(10, 2)` and `numeric(10,2)`: drizzle-kit 1.x writes no space. */
+const normType = (type) => type.trim().replace(/\s*,\s*/g, ',').replace(/\s+/g, ' ').toLowerCase();
+/** The default without trailing casts (`'{}'::jsonb`, `'a'::"app"."status"`), as drizzle-kit 1.x stores it. */
+function normDefault(value, dimensions) {
+    if (value === undefined || value === null)
+        return null;
+    let text = String(value).trim();
+    for (let previous = ''; previous !== text;) {
+        previous = text;
+        text = text.replace(/::(?:"[^"]+"|[\w]+)(?:\.(?:"[^"]+"|[\w]+))?(?:\s*\([^)]*\))?(?:\s+with(?:out)?\s+time\s+zone)?(?:\s+varying)?(?:\[\d*\])*$/i, '').trim();
+    }
+    if (dimensions > 0) {
+        // `'{"a","b"}'` (0.31) and `'{a,b}'` (1.x): the same array literal.
+        const m = /^'\{(.*)\}'$/s.exec(text);
+        if (m)
+            text = `'{${m[1].split(',').map((e) => e.trim().replace(/^"([^"\\{},\s]*)"$/, '$1')).join(',')}}'`;
+    }
+    return text;
+}
+/** An expression without `"table".` qualifiers (0.31 writes them in checks, where clauses, generated columns). */
+function normExpression(value, table) {
+    if (value === undefined || value === null || value === '')
+        return null;
+    const quoted = `"${table.replace(/"/g, '""')}".`;
+    return String(value).split(quoted).join('').replace(/\s+/g, ' ').trim();
+}
+const upper = (value, fallback) => (typeof value === 'string' && value ? value.toUpperCase() : fallback);
+const str = (value) => (value === undefined || value === null ? '' : String(value));
+function columnText(c, table) {
+    const identity = c.identity;
+    const generated = c.generated;
+    return JSON.stringify({
+        type: `${c.typeSchema && c.typeSchema !== 'public' ? `${str(c.typeSchema)}.` : ''}${normType(c.type)}${'[]'.repeat(c.dimensions)}`,
+        notNull: c.notNull,
+        default: normDefault(c.default, c.dimensions),
+        identity: identity ? [identity.type, identity.name, identity.increment, identity.startWith, identity.minValue, identity.maxValue, identity.cache, identity.cycle ?? false].map(str) : null,
+        generated: generated ? normExpression(generated.as, table) : null
+    });
+}
+const indexText = (columns, isUnique, where, method, withText) => JSON.stringify({ columns: columns.map((c) => [c.value, c.isExpression, c.asc, c.nullsFirst, c.opclass]), isUnique, where, method: method || 'btree', with: withText });
+const cut = identifiers_1.truncateIdentifier;
+/** The schema's snapshot (0.31, version 7, names already as 1.x gives them) in the normalised form. */
+function normaliseV7(snapshot) {
+    const model = { tables: new Map(), enums: new Map(), schemas: new Set(Object.keys(snapshot.schemas ?? {})), sequences: new Map(), views: new Map() };
+    for (const t of Object.values(snapshot.tables)) {
+        const schema = t.schema || 'public';
+        const tablePolicies = Object.values(t.policies ?? {});
+        const loosePolicies = Object.values((snapshot.policies ?? {})).filter((p) => p.on === t.name && (str(p.schema) || 'public') === schema);
+        const table = newTable(schema, t.name, Boolean(t.isRLSEnabled) || tablePolicies.length + loosePolicies.length > 0);
+        model.tables.set(`${schema}.${t.name}`, table);
+        const pkColumns = new Set(Object.values(t.compositePrimaryKeys ?? {}).flatMap((pk) => pk.columns));
+        for (const c of Object.values(t.columns)) {
+            const dimensions = (c.type.match(/\[\d*\]/g) ?? []).length;
+            table.columns.set(c.name, columnText({ type: c.type.replace(/\[\d*\]/g, ''), dimensions, typeSchema: c.typeSchema, notNull: c.notNull || c.primaryKey || pkColumns.has(c.name) || Boolean(c.identity), default: c.default, identity: c.identity, generated: c.generated }, t.name));
+            if (c.primaryKey)
+                table.parts.get('primary key').set((0, kit1_names_1.postgresObjectName)(t.name, undefined, 'pkey'), JSON.stringify([c.name]));
+            if (c.isUnique && c.uniqueName)
+                table.parts.get('unique constraint').set(cut(c.uniqueName), JSON.stringify([[c.name], Boolean(c.nullsNotDistinct)]));
+        }
+        for (const pk of Object.values(t.compositePrimaryKeys ?? {}))
+            table.parts.get('primary key').set(cut(pk.name), JSON.stringify(pk.columns));
+        for (const u of Object.values(t.uniqueConstraints ?? {}))
+            table.parts.get('unique constraint').set(cut(u.name), JSON.stringify([u.columns, Boolean(u.nullsNotDistinct)]));
+        for (const fk of Object.values(t.foreignKeys ?? {})) {
+            table.parts.get('foreign key').set(cut(fk.name), JSON.stringify([fk.columnsFrom, str(fk.schemaTo) || 'public', fk.tableTo, fk.columnsTo, upper(fk.onUpdate, 'NO ACTION'), upper(fk.onDelete, 'NO ACTION')]));
+        }
+        for (const chk of Object.values(t.checkConstraints ?? {}))
+            table.parts.get('check constraint').set(cut(chk.name), JSON.stringify(normExpression(chk.value, t.name)));
+        for (const i of Object.values(t.indexes ?? {})) {
+            const columns = i.columns.map((c) => {
+                const col = c;
+                return { value: col.expression, isExpression: col.isExpression, asc: col.asc !== false, nullsFirst: col.nulls === 'first', opclass: str(col.opclass) };
+            });
+            const withText = Object.entries((i.with ?? {})).map(([k, v]) => `${k}=${str(v)}`).join(',');
+            table.parts.get('index').set(cut(i.name), indexText(columns, Boolean(i.isUnique), normExpression(i.where, t.name), str(i.method), withText));
+        }
+        for (const p of [...tablePolicies, ...loosePolicies])
+            table.parts.get('policy').set(cut(str(p.name)), policyText(p.as, p.for, p.to, p.using, p.withCheck, t.name));
+    }
+    for (const e of Object.values(snapshot.enums ?? {}))
+        model.enums.set(`${e.schema || 'public'}.${e.name}`, JSON.stringify(e.values));
+    for (const s of Object.values(snapshot.sequences ?? {})) {
+        model.sequences.set(`${s.schema || 'public'}.${s.name}`, sequenceText(s.increment, s.minValue, s.maxValue, s.startWith, s.cache, s.cycle));
+    }
+    for (const v of Object.values(snapshot.views ?? {}))
+        if (!v.isExisting)
+            model.views.set(`${v.schema || 'public'}.${v.name}`, JSON.stringify(Boolean(v.materialized)));
+    return model;
+}
+const policyText = (as, forWhat, roles, using, withCheck, table) => JSON.stringify([upper(as, 'PERMISSIVE'), upper(forWhat, 'ALL'), (Array.isArray(roles) ? roles.map(str) : []).sort(), normExpression(using, table), normExpression(withCheck, table)]);
+const sequenceText = (...values) => JSON.stringify(values.map((v, i) => (i === values.length - 1 ? Boolean(v) : str(v))));
+/** A v1 snapshot's state in the normalised form, with each unnamed constraint under the name the database has. */
+function normaliseDdl(snapshot) {
+    const model = { tables: new Map(), enums: new Map(), schemas: new Set(), sequences: new Map(), views: new Map() };
+    const of = (type) => snapshot.ddl.filter((e) => e.entityType === type);
+    for (const s of of('schemas'))
+        if (str(s.name) !== 'public')
+            model.schemas.add(str(s.name));
+    for (const t of of('tables'))
+        model.tables.set(`${str(t.schema)}.${str(t.name)}`, newTable(str(t.schema), str(t.name), Boolean(t.isRlsEnabled)));
+    const tableOf = (e) => model.tables.get(`${str(e.schema)}.${str(e.table)}`);
+    for (const p of of('policies')) {
+        const table = tableOf(p);
+        if (!table)
+            continue;
+        table.rls = true;
+        table.parts.get('policy').set(cut(str(p.name)), policyText(p.as, p.for, p.roles, p.using, p.withCheck, table.name));
+    }
+    const pkColumns = new Set(of('pks').flatMap((pk) => (pk.columns ?? []).map((c) => `${str(pk.schema)}.${str(pk.table)}.${c}`)));
+    for (const c of of('columns')) {
+        const table = tableOf(c);
+        if (!table)
+            continue;
+        const notNull = Boolean(c.notNull) || pkColumns.has(`${table.schema}.${table.name}.${str(c.name)}`) || Boolean(c.identity);
+        table.columns.set(str(c.name), columnText({ type: str(c.type), dimensions: Number(c.dimensions ?? 0), typeSchema: c.typeSchema, notNull, default: c.default, identity: c.identity, generated: c.generated }, table.name));
+    }
+    for (const pk of of('pks')) {
+        const table = tableOf(pk);
+        if (!table)
+            continue;
+        const columns = pk.columns ?? [];
+        // Unnamed: a one-column key is written as a bare PRIMARY KEY, so Postgres picks its name.
+        const name = !pk.nameExplicit && columns.length === 1 ? (0, kit1_names_1.postgresObjectName)(table.name, undefined, 'pkey') : cut(str(pk.name));
+        table.parts.get('primary key').set(name, JSON.stringify(columns));
+    }
+    for (const u of of('uniques')) {
+        const table = tableOf(u);
+        if (!table)
+            continue;
+        const columns = u.columns ?? [];
+        const bare = !u.nameExplicit && columns.length === 1 && !snapshot.uniquesAddedByName.has(str(u.name));
+        table.parts.get('unique constraint').set(bare ? (0, kit1_names_1.postgresObjectName)(table.name, columns[0], 'key') : cut(str(u.name)), JSON.stringify([columns, Boolean(u.nullsNotDistinct)]));
+    }
+    for (const fk of of('fks')) {
+        const table = tableOf(fk);
+        if (!table)
+            continue;
+        table.parts.get('foreign key').set(cut(str(fk.name)), JSON.stringify([fk.columns, str(fk.schemaTo) || 'public', fk.tableTo, fk.columnsTo, upper(fk.onUpdate, 'NO ACTION'), upper(fk.onDelete, 'NO ACTION')]));
+    }
+    for (const chk of of('checks'))
+        tableOf(chk)?.parts.get('check constraint').set(cut(str(chk.name)), JSON.stringify(normExpression(chk.value, str(chk.table))));
+    for (const i of of('indexes')) {
+        const table = tableOf(i);
+        if (!table)
+            continue;
+        const columns = (i.columns ?? []).map((c) => ({
+            value: str(c.value),
+            isExpression: Boolean(c.isExpression),
+            asc: c.asc !== false,
+            nullsFirst: Boolean(c.nullsFirst),
+            opclass: str(c.opclass?.name)
+        }));
+        table.parts.get('index').set(cut(str(i.name)), indexText(columns, Boolean(i.isUnique), normExpression(i.where, table.name), str(i.method), str(i.with)));
+    }
+    for (const e of of('enums'))
+        model.enums.set(`${str(e.schema)}.${str(e.name)}`, JSON.stringify(e.values));
+    for (const s of of('sequences'))
+        model.sequences.set(`${str(s.schema)}.${str(s.name)}`, sequenceText(s.incrementBy, s.minValue, s.maxValue, s.startWith, s.cacheSize, s.cycle));
+    for (const v of of('views'))
+        model.views.set(`${str(v.schema)}.${str(v.name)}`, JSON.stringify(Boolean(v.materialized)));
+    return model;
+}
+function diffMaps(kind, where, before, after, extra) {
+    const out = [];
+    for (const [name, text] of after) {
+        if (!before.has(name))
+            out.push({ ...extra, name: extra.table ? name : name.split('.').pop(), description: `${kind} ${name} added to ${where}` });
+        else if (before.get(name) !== text)
+            out.push({ ...extra, name: extra.table ? name : name.split('.').pop(), description: `${kind} ${name} on ${where} changed` });
+    }
+    for (const name of before.keys())
+        if (!after.has(name))
+            out.push({ ...extra, name: extra.table ? name : name.split('.').pop(), description: `${kind} ${name} removed from ${where}` });
+    return out;
+}
+/** What drizzle-kit 1.x generate would see between its last snapshot and the schema, in compareSnapshots' words. */
+function compareV1Snapshot(last, schema) {
+    const before = normaliseDdl(last);
+    const after = normaliseV7(schema);
+    const changes = [];
+    const possibleRenames = [];
+    const added = [...after.tables.keys()].filter((k) => !before.tables.has(k));
+    const removed = [...before.tables.keys()].filter((k) => !after.tables.has(k));
+    for (const key of added)
+        changes.push({ schema: after.tables.get(key).schema, table: after.tables.get(key).name, description: `table ${key} added` });
+    for (const key of removed)
+        changes.push({ schema: before.tables.get(key).schema, table: before.tables.get(key).name, description: `table ${key} removed` });
+    if (added.length && removed.length)
+        possibleRenames.push(`tables ${removed.join(', ')} -> ${added.join(', ')}`);
+    for (const [key, a] of after.tables) {
+        const b = before.tables.get(key);
+        if (!b)
+            continue;
+        const where = { schema: a.schema, table: a.name };
+        const addedColumns = [...a.columns.keys()].filter((c) => !b.columns.has(c));
+        const removedColumns = [...b.columns.keys()].filter((c) => !a.columns.has(c));
+        for (const c of addedColumns)
+            changes.push({ ...where, column: c, description: `column ${a.name}.${c} added` });
+        for (const c of removedColumns)
+            changes.push({ ...where, column: c, description: `column ${a.name}.${c} removed` });
+        if (addedColumns.length && removedColumns.length)
+            possibleRenames.push(`columns of ${key}: ${removedColumns.join(', ')} -> ${addedColumns.join(', ')}`);
+        for (const [c, text] of a.columns)
+            if (b.columns.has(c) && b.columns.get(c) !== text)
+                changes.push({ ...where, column: c, description: `column ${a.name}.${c} changed` });
+        for (const kind of PART_KINDS)
+            changes.push(...diffMaps(kind, key, b.parts.get(kind), a.parts.get(kind), where));
+        if (a.rls !== b.rls)
+            changes.push({ ...where, description: `row level security on ${key} ${a.rls ? 'enabled' : 'disabled'}` });
+    }
+    for (const [kind, b, a] of [['enum', before.enums, after.enums], ['sequence', before.sequences, after.sequences], ['view', before.views, after.views]]) {
+        const found = diffMaps(kind, 'the schema', b, a, {});
+        changes.push(...found);
+        if (found.some((c) => c.description.includes(' added')) && found.some((c) => c.description.includes(' removed')))
+            possibleRenames.push(`${kind}s`);
+    }
+    const addedSchemas = [...after.schemas].filter((s) => !before.schemas.has(s));
+    const removedSchemas = [...before.schemas].filter((s) => !after.schemas.has(s));
+    for (const s of addedSchemas)
+        changes.push({ name: s, description: `schema ${s} added` });
+    for (const s of removedSchemas)
+        changes.push({ name: s, description: `schema ${s} removed` });
+    if (addedSchemas.length && removedSchemas.length)
+        possibleRenames.push('schemas');
+    return { changes, possibleRenames };
+}
+
+
+/***/ }),
+
 /***/ 5479:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
@@ -50672,8 +51041,11 @@ const fs = __importStar(__nccwpck_require__(3024));
 const vendor_1 = __nccwpck_require__(9526);
 const json_1 = __nccwpck_require__(9054);
 const identifiers_1 = __nccwpck_require__(3937);
+const snapshot_v1_1 = __nccwpck_require__(5954);
+const kit1_names_1 = __nccwpck_require__(4245);
 function readSnapshots(migrations) {
-    return migrations.map((migration) => {
+    const v1Json = migrations.map(() => undefined);
+    const files = migrations.map((migration, position) => {
         if (!migration.snapshotFile)
             return { migration, problem: { message: 'no snapshot file' } };
         const text = fs.readFileSync(migration.snapshotFile, 'utf8');
@@ -50684,12 +51056,14 @@ function readSnapshots(migrations) {
         catch (error) {
             return { migration, problem: { message: `malformed JSON: ${error.message}`, line: error.line } };
         }
-        if (json.dialect !== undefined && json.dialect !== 'postgresql' && json.dialect !== 'pg') {
+        if (json.dialect !== undefined && !['postgresql', 'postgres', 'pg'].includes(String(json.dialect))) {
             return { migration, problem: { message: `dialect "${String(json.dialect)}" is not postgresql` } };
         }
         const version = Number(json.version);
-        if (version >= 8)
-            return { migration, problem: { message: `snapshot version ${json.version} (drizzle-kit 1.x) is not compared yet` } };
+        if (version >= 8) {
+            v1Json[position] = json;
+            return { migration };
+        }
         if (version < 7) {
             try {
                 // drizzle-kit upgrades old snapshots before diffing; do the same.
@@ -50702,6 +51076,19 @@ function readSnapshots(migrations) {
         }
         return { migration, snapshot: json };
     });
+    if (v1Json.some(Boolean)) {
+        // Version 9 "diff" snapshots hold one migration's changes: every state is rebuilt from the whole folder.
+        const addedByName = (0, kit1_names_1.uniquesAddedByName)(migrations.map((m) => m.sql));
+        (0, snapshot_v1_1.reconstructV1States)(v1Json).forEach((state, i) => {
+            if (!state)
+                return;
+            if ('problem' in state)
+                files[i] = { ...files[i], problem: { message: `drizzle-kit 1.x snapshot cannot be rebuilt: ${state.problem}` } };
+            else
+                files[i] = { ...files[i], v1: { ddl: state.ddl, uniquesAddedByName: addedByName } };
+        });
+    }
+    return files;
 }
 /** Stable text of a JSON value with empty/false/undefined members dropped (older snapshots omit them). */
 function canonical(value) {
@@ -51309,12 +51696,15 @@ const load_config_1 = __nccwpck_require__(6943);
 const diff_schemas_1 = __nccwpck_require__(8925);
 const explain_1 = __nccwpck_require__(4184);
 const snapshot_1 = __nccwpck_require__(5479);
+const snapshot_v1_1 = __nccwpck_require__(5954);
+const kit1_names_1 = __nccwpck_require__(4245);
 const apply_1 = __nccwpck_require__(9657);
 const checks_1 = __nccwpck_require__(9748);
 const extensions_1 = __nccwpck_require__(9767);
 const folder_1 = __nccwpck_require__(7697);
 const introspect_1 = __nccwpck_require__(1370);
 const pglite_1 = __nccwpck_require__(9890);
+const setup_sql_1 = __nccwpck_require__(6143);
 const drizzle_kit_1 = __nccwpck_require__(6964);
 const load_schema_1 = __nccwpck_require__(971);
 const build_statements_1 = __nccwpck_require__(4882);
@@ -51385,8 +51775,8 @@ async function runCheck(options) {
                 ...(schema.stubbed.length ? [`not installed, replaced by stand-ins while loading the schema: ${schema.stubbed.join(', ')} (install the dependencies if they shape tables or columns)`] : [])
             ]
         };
-        if (folder.format === 'folders')
-            result.notes.push('drizzle-kit 1.x folder layout: snapshots (version 8) are not compared with the schema yet');
+        if (schema.drizzleKit1)
+            result.notes.push((0, kit1_names_1.kit1Note)(schema.drizzleKit1));
         prepared.push({ target, schema, folder, snapshots, result, findings: targetFindings });
     }
     // Every database of every target at once, as many at a time as the provider takes: creating a database on a
@@ -51461,15 +51851,19 @@ function failedTargetResult(failed, root) {
     };
 }
 async function snapshotFindings(target, schema, snapshots, root, cacheKey) {
-    const latest = [...snapshots].reverse().find((s) => s.snapshot);
-    if (!latest?.snapshot)
+    const latest = [...snapshots].reverse().find((s) => s.snapshot || s.v1);
+    if (!latest)
         return [];
-    const comparison = (0, snapshot_1.compareSnapshots)(latest.snapshot, schema);
+    const comparison = latest.v1 ? (0, snapshot_v1_1.compareV1Snapshot)(latest.v1, schema) : (0, snapshot_1.compareSnapshots)(latest.snapshot, schema);
     if (comparison.changes.length === 0)
         return [];
     const command = generateCommand(target, root);
     let fix;
-    if (comparison.possibleRenames.length > 0) {
+    if (!latest.snapshot) {
+        // The bundled 0.31 cannot write what 1.x would: only the project's own drizzle-kit can.
+        fix = `Run ${command}${comparison.possibleRenames.length > 0 ? ` and answer its rename questions (possible renames: ${comparison.possibleRenames.join('; ')})` : ''}`;
+    }
+    else if (comparison.possibleRenames.length > 0) {
         fix = `Run ${command} and answer its rename questions (possible renames: ${comparison.possibleRenames.join('; ')})`;
     }
     else {
@@ -51517,12 +51911,40 @@ async function checkDatabases(target, folder, schema, snapshots, provider, resul
     // migrated ones where the provider allows; each migrated database is diffed while its session is still open,
     // so that defaults written differently can be compared by value in Postgres.
     const usableExtensions = extensions.filter((e) => !available || available.has(e));
-    const expectedBuild = limit(() => buildSchemaDatabase(target, schema.snapshot, provider, usableExtensions, introspectOptions, timed, root, schema.cacheKey, schema.sources));
-    const diffOptions = { ignoreSchemas: [target.migrationsSchema] };
-    const migrateOne = async (name) => {
-        const db = await timed('provision', () => provider.createDatabase(`${target.name}_${name}`, { extensions }));
+    // What the provider does before the migrations: preinstalled extensions (those this Postgres has) and setup SQL.
+    const preinstalled = target.extensions.filter((e) => !available || available.has(e));
+    for (const e of target.extensions.filter((x) => !preinstalled.includes(x)))
+        result.notes.push(`extension "${e}" ("extensions") is not available on ${provider.description}: not created`);
+    const setup = (0, setup_sql_1.readSetupScripts)(target.setup, root);
+    // The functions the migrations create, read from the first database that applied them all, for the schema's
+    // policies, checks and defaults that call them. The schema's build asks for them only when a statement fails
+    // for want of one, and gives up its slot while it waits: that database may need the slot to be migrated.
+    let giveFunctions = () => undefined;
+    const migratedFunctions = new Promise((resolve) => (giveFunctions = resolve));
+    let functionsRead = false;
+    const expectedBuild = limit.acquire().then(async (release) => {
         try {
-            const applied = await timed('migrate', () => (0, apply_1.applyMigrations)(db, folder.migrations, migrationsTable));
+            const functions = () => {
+                release();
+                return migratedFunctions;
+            };
+            return await buildSchemaDatabase(target, schema.snapshot, provider, usableExtensions, introspectOptions, timed, root, schema.cacheKey, schema.sources, { functions });
+        }
+        finally {
+            release();
+        }
+    });
+    // A setup error may reject it before anything awaits it; the migrated databases' own await still sees it.
+    expectedBuild.catch(() => undefined);
+    const diffOptions = { ignoreSchemas: [target.migrationsSchema] };
+    // Outside a transaction, a chunk of several statements would still be one (the simple query protocol runs them
+    // in an implicit transaction): each statement is sent on its own, as autocommit runners do.
+    const migrations = target.transaction ? folder.migrations : folder.migrations.map(oneStatementEach);
+    const migrateOne = async (name) => {
+        const db = await timed('provision', () => provider.createDatabase(`${target.name}_${name}`, { extensions: [...preinstalled, ...extensions] }));
+        try {
+            await timed('migrate', () => (0, setup_sql_1.prepareDatabase)(db, preinstalled, setup, target.name));
+            const applied = await timed('migrate', () => (0, apply_1.applyMigrations)(db, migrations, migrationsTable, { transaction: target.transaction }));
             const dbResult = { name, migrations: applied.applied.map((a) => ({ ...a, file: path.relative(root, a.file) })), compared: !applied.failure };
             if (applied.failure) {
                 const { migration, line, error } = applied.failure;
@@ -51552,6 +51974,7 @@ async function checkDatabases(target, folder, schema, snapshots, provider, resul
                             name: migration.tag,
                             message: `${migration.tag} failed at ${file}:${line}: ${error.message}`,
                             cause: explained?.cause ??
+                                runnerCause(error, target) ??
                                 `drizzle's migrator would stop here and roll back every migration of this run${error.hint ? ` (hint: ${error.hint})` : ''}; the schema comparison is skipped for this database`,
                             ...(explained?.fix ? { fix: explained.fix } : {})
                         }
@@ -51561,6 +51984,10 @@ async function checkDatabases(target, folder, schema, snapshots, provider, resul
                 return { result: dbResult };
             }
             log(`  ${name}: applied ${applied.applied.length} migration(s)`);
+            if (!functionsRead) {
+                functionsRead = true;
+                giveFunctions(await (0, build_statements_1.functionDefinitions)(db).catch(() => undefined));
+            }
             const model = await timed('introspect', () => (0, introspect_1.introspectDatabase)(db, introspectOptions));
             const expected = await expectedBuild;
             if ('error' in expected)
@@ -51572,7 +51999,8 @@ async function checkDatabases(target, folder, schema, snapshots, provider, resul
             await db.close();
         }
     };
-    const migrated = await Promise.all(target.databases.map((name) => limit(() => migrateOne(name))));
+    // No database applied every migration: the schema's build goes on without the functions.
+    const migrated = await Promise.all(target.databases.map((name) => limit(() => migrateOne(name)))).finally(() => giveFunctions(undefined));
     const expected = await expectedBuild;
     result.databases.push(...migrated.map((m) => m.result));
     const compared = migrated.flatMap((m, i) => (m.differences ? [{ name: target.databases[i], differences: m.differences }] : []));
@@ -51643,14 +52071,19 @@ async function withoutEqualDefaults(db, differences) {
     }
     return kept;
 }
-async function buildSchemaDatabase(target, snapshot, provider, extensions, introspectOptions, timed, root, cacheKey, sources) {
+async function buildSchemaDatabase(target, snapshot, provider, extensions, introspectOptions, timed, root, cacheKey, sources, build = {}) {
     const cached = (0, schema_cache_1.readCachedSchema)(cacheKey);
     const statements = cached?.createSql ?? (await (0, drizzle_kit_1.generateSql)((0, drizzle_kit_1.emptySnapshot)(), snapshot));
     if (cached && !cached.createSql)
         (0, schema_cache_1.writeCachedSchema)(cacheKey, { ...cached, createSql: statements });
-    const db = await timed('provision', () => provider.createDatabase(`${target.name}_schema`, { extensions }));
+    const available = target.extensions.length > 0 ? await provider.availableExtensions() : undefined;
+    const preinstalled = target.extensions.filter((e) => !available || available.has(e));
+    const setup = (0, setup_sql_1.readSetupScripts)(target.setup, root);
+    const db = await timed('provision', () => provider.createDatabase(`${target.name}_schema`, { extensions: [...preinstalled, ...extensions] }));
     try {
         return await timed('migrate', async () => {
+            // As in the migrated databases, before anything else: what setup creates is then on both sides.
+            await (0, setup_sql_1.prepareDatabase)(db, preinstalled, setup, target.name);
             for (const ext of extensions)
                 if (ext !== 'plpgsql')
                     await db.exec(`CREATE EXTENSION IF NOT EXISTS "${ext}"`);
@@ -51659,14 +52092,35 @@ async function buildSchemaDatabase(target, snapshot, provider, extensions, intro
             // (a helper outside the schema glob) is created by hand-written SQL in the migrations, so here as well.
             for (const name of unexportedSchemas(snapshot))
                 await db.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(name)}`);
-            const build = await (0, build_statements_1.runSchemaStatements)(db, statements, { root, fallbackFile: target.schemaFiles[0], sources });
+            const built = await (0, build_statements_1.runSchemaStatements)(db, statements, { root, fallbackFile: target.schemaFiles[0], sources, ...build });
             const model = await timed('introspect', () => (0, introspect_1.introspectDatabase)(db, introspectOptions));
-            return { model, ...build };
+            return { model, ...built };
         });
     }
     finally {
         await db.close();
     }
+}
+/** The migration with each chunk split into its statements, lines kept. */
+function oneStatementEach(migration) {
+    return {
+        ...migration,
+        statements: migration.statements.flatMap((chunk) => (0, setup_sql_1.splitSqlStatements)(chunk.sql).map((s) => ({ sql: s.sql, line: chunk.chunkLine + s.line - 1, chunkLine: chunk.chunkLine + s.textLine - 1 })))
+    };
+}
+/** A migration that fails because of where it runs, not because of what it says. */
+function runnerCause(error, target) {
+    // 25001 active_sql_transaction: CREATE INDEX CONCURRENTLY, ALTER TYPE … ADD VALUE before 12, VACUUM…
+    if (target.transaction && (error.code === '25001' || /cannot run inside a transaction block/.test(error.message))) {
+        const what = /^(\S+(?: \S+)*?) cannot run inside a transaction block/.exec(error.message)?.[1] ?? 'this statement';
+        return (`drizzle's migrator runs every migration in one transaction; ${/CONCURRENTLY/.test(what) ? 'CONCURRENTLY' : what} cannot run inside a transaction block: ` +
+            `drizzle-kit migrate fails the same way. If you apply migrations with another runner, set "transaction": false on target "${target.name}" in ${load_config_1.DEFAULT_CONFIG_FILE}`);
+    }
+    if (/schema "auth" does not exist|relation "auth\.|function auth\.|role "(?:authenticated|anon|service_role)" does not exist/.test(error.message)) {
+        return ('the migrations expect a Supabase Postgres (its auth schema, auth.uid(), the authenticated/anon/service_role roles): ' +
+            `name a SQL file that creates what they need in target "${target.name}"'s "setup" in ${load_config_1.DEFAULT_CONFIG_FILE}, or run with --database-url against a Supabase Postgres (e.g. supabase start)`);
+    }
+    return undefined;
 }
 /** Schemas that declared objects live in but that the schema files do not export (drizzle-kit does not create them). */
 function unexportedSchemas(snapshot) {
@@ -51747,22 +52201,32 @@ function crossTargetFindings(targets, schemas) {
     }
     return out;
 }
-/** Runs at most `size` tasks at a time. */
 function limiter(size) {
     let running = 0;
     const waiting = [];
-    return async (fn) => {
+    const acquire = async () => {
         if (running >= size)
             await new Promise((resolve) => waiting.push(resolve));
         running++;
+        let held = true;
+        return () => {
+            if (!held)
+                return;
+            held = false;
+            running--;
+            waiting.shift()?.();
+        };
+    };
+    const limit = async (fn) => {
+        const release = await acquire();
         try {
             return await fn();
         }
         finally {
-            running--;
-            waiting.shift()?.();
+            release();
         }
     };
+    return Object.assign(limit, { acquire });
 }
 function declaredCounts(snapshot) {
     const tables = Object.values(snapshot.tables);
@@ -51874,14 +52338,17 @@ exports.applyMigrations = applyMigrations;
 // behave as they do with the most common driver.
 const provider_1 = __nccwpck_require__(6410);
 const quote = (identifier) => `"${identifier.replace(/"/g, '""')}"`;
-async function applyMigrations(db, migrations, where) {
+/** @param options.transaction false: no transaction around the run (each statement commits on its own), as other runners do */
+async function applyMigrations(db, migrations, where, options = {}) {
+    const transaction = options.transaction ?? true;
     const table = `${quote(where.schema)}.${quote(where.table)}`;
     await db.exec(`CREATE SCHEMA IF NOT EXISTS ${quote(where.schema)}`);
     await db.exec(`CREATE TABLE IF NOT EXISTS ${table} (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint)`);
     const [last] = await db.query(`select id, hash, created_at from ${table} order by created_at desc limit 1`);
     const lastWhen = last?.created_at === undefined || last?.created_at === null ? undefined : Number(last.created_at);
     const applied = [];
-    await db.exec('BEGIN');
+    if (transaction)
+        await db.exec('BEGIN');
     let stoppedAt;
     for (const migration of migrations) {
         if (lastWhen !== undefined && !(lastWhen < migration.when))
@@ -51902,7 +52369,8 @@ async function applyMigrations(db, migrations, where) {
             }
             catch (error) {
                 const info = (0, provider_1.toPostgresError)(error);
-                await db.exec('ROLLBACK').catch(() => undefined);
+                if (transaction)
+                    await db.exec('ROLLBACK').catch(() => undefined);
                 applied.push({ tag: migration.tag, file: migration.file, statements: migration.statements.length, ok: false });
                 return { applied, failure: { migration, line: errorLine(statement.sql, statement.chunkLine, statement.line, info.position), error: info } };
             }
@@ -51910,7 +52378,8 @@ async function applyMigrations(db, migrations, where) {
         await db.query(`insert into ${table} ("hash", "created_at") values ($1, $2)`, [migration.hash, migration.when]);
         applied.push({ tag: migration.tag, file: migration.file, statements: migration.statements.length, ok: true });
     }
-    await db.exec('COMMIT');
+    if (transaction)
+        await db.exec('COMMIT');
     return { applied };
 }
 function errorLine(sql, chunkLine, statementLine, position) {
@@ -53421,6 +53890,8 @@ class ServerProvider {
     concurrency = Math.max(2, Math.min(4, os.cpus().length));
     admin;
     created = new Set();
+    /** Roles that appeared on the server while one of this run's databases was in use. */
+    createdRoles = new Set();
     sessions = new Set();
     runId = `dg_${Date.now().toString(36)}_${(0, node_crypto_1.randomBytes)(3).toString('hex')}`;
     counter = 0;
@@ -53534,6 +54005,12 @@ class ServerProvider {
             if (!this.sessions.delete(sql))
                 return;
             const session = { query: async (text, params) => (await sql.unsafe(text, (params ?? []))), exec: async (text) => void (await sql.unsafe(text).simple()) };
+            // Roles are the server's, not the database's: one that the setup SQL or a migration created outlives the
+            // database, so it is remembered here and dropped in dispose().
+            const roles = await session.query('select rolname as name from pg_roles').catch(() => []);
+            for (const { name: role } of roles)
+                if (!rolesBefore.has(role))
+                    this.createdRoles.add(role);
             const reusable = !this.disposed && (await (0, reset_1.resetDatabase)(session, rolesBefore, false).catch(() => false));
             if (reusable)
                 this.idle.push({ name, sql });
@@ -53595,6 +54072,12 @@ class ServerProvider {
                 await admin.unsafe(`drop database if exists "${name}"`).catch(() => undefined);
             }
         }));
+        // After the databases: a role cannot be dropped while objects there depend on it. One that still has
+        // dependencies elsewhere is not only ours: it is left.
+        const roles = [...this.createdRoles];
+        this.createdRoles.clear();
+        for (const role of roles)
+            await admin.unsafe(`drop role if exists "${role.replace(/"/g, '""')}"`).catch(() => undefined);
         this.admin = undefined;
         this.adminConnecting = undefined;
         this.forgetInterrupt?.();
@@ -53608,6 +54091,207 @@ function describe(error) {
     if (e?.code === 'ECONNREFUSED')
         return 'connection refused';
     return message.split('\n')[0];
+}
+
+
+/***/ }),
+
+/***/ 6143:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.splitSqlStatements = splitSqlStatements;
+exports.positionLine = positionLine;
+exports.readSetupScripts = readSetupScripts;
+exports.prepareDatabase = prepareDatabase;
+// What a provider does to a database before the migrations run: extensions it preinstalls and the project's setup
+// SQL (Supabase's `auth` schema and roles, say). Run in every throwaway database, migrated ones and the schema's,
+// so that what it creates exists on both sides and is never drift. Statements run one at a time, so that a failing
+// one is named by file and line.
+const fs = __importStar(__nccwpck_require__(3024));
+const path = __importStar(__nccwpck_require__(6760));
+const types_1 = __nccwpck_require__(5552);
+const provider_1 = __nccwpck_require__(6410);
+/**
+ * Splits SQL text at the semicolons that end statements: not those in quotes, identifiers, dollar-quoted bodies
+ * or comments. Pieces with nothing but blanks and comments are dropped.
+ */
+function splitSqlStatements(text) {
+    const out = [];
+    let start = 0;
+    let textLine = 1;
+    let line = 1;
+    let first;
+    const push = (end) => {
+        if (first !== undefined)
+            out.push({ sql: text.slice(start, end), line: first, textLine });
+        start = end;
+        textLine = line;
+        first = undefined;
+    };
+    const newlines = (from, to) => {
+        let n = 0;
+        for (let k = from; k < to; k++)
+            if (text[k] === '\n')
+                n++;
+        return n;
+    };
+    let i = 0;
+    while (i < text.length) {
+        const c = text[i];
+        if (c === '\n') {
+            line++;
+            i++;
+            continue;
+        }
+        if (c === '-' && text[i + 1] === '-') {
+            const end = text.indexOf('\n', i);
+            i = end < 0 ? text.length : end;
+            continue;
+        }
+        if (c === '/' && text[i + 1] === '*') {
+            let depth = 1;
+            let k = i + 2;
+            while (k < text.length && depth > 0) {
+                const pair = text.slice(k, k + 2);
+                if (pair === '/*' || pair === '*/') {
+                    depth += pair === '/*' ? 1 : -1;
+                    k += 2;
+                }
+                else
+                    k++;
+            }
+            line += newlines(i, k);
+            i = k;
+            continue;
+        }
+        if (/\s/.test(c)) {
+            i++;
+            continue;
+        }
+        first ??= line;
+        if (c === "'" || c === '"') {
+            // E'…' strings escape with backslashes; others double the quote.
+            const backslashes = c === "'" && /[eE]/.test(text[i - 1] ?? '') && !/[\w$]/.test(text[i - 2] ?? '');
+            let k = i + 1;
+            while (k < text.length) {
+                if (backslashes && text[k] === '\\')
+                    k += 2;
+                else if (text[k] === c && text[k + 1] === c)
+                    k += 2;
+                else if (text[k] === c)
+                    break;
+                else
+                    k++;
+            }
+            line += newlines(i, Math.min(k, text.length));
+            i = k + 1;
+            continue;
+        }
+        if (c === '$' && !/[\w$]/.test(text[i - 1] ?? '')) {
+            const tag = /^\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$/.exec(text.slice(i, i + 64))?.[0];
+            if (tag) {
+                const close = text.indexOf(tag, i + tag.length);
+                const end = close < 0 ? text.length : close + tag.length;
+                line += newlines(i, end);
+                i = end;
+                continue;
+            }
+        }
+        if (c === ';') {
+            push(i + 1);
+            i++;
+            continue;
+        }
+        i++;
+    }
+    push(text.length);
+    return out;
+}
+/** The line of a Postgres error position inside a statement. */
+function positionLine(statement, position) {
+    if (!position || position > statement.sql.length)
+        return statement.line;
+    return statement.textLine + (statement.sql.slice(0, position - 1).match(/\n/g)?.length ?? 0);
+}
+/** Reads and splits the setup files (absolute paths), in order. */
+function readSetupScripts(files, root) {
+    return files.map((file) => {
+        const rel = path.relative(root, file);
+        let text;
+        try {
+            text = fs.readFileSync(file, 'utf8');
+        }
+        catch (error) {
+            throw new types_1.UsageError(`${rel}: cannot read the setup file: ${error.message}`, rel);
+        }
+        return { file: rel, statements: splitSqlStatements(text) };
+    });
+}
+const CREATE_ROLE = /^\s*(?:--[^\n]*\n\s*|\/\*[\s\S]*?\*\/\s*)*CREATE\s+(?:ROLE|USER|GROUP)\b/i;
+/**
+ * Creates the extensions, then runs the setup statements. A role is the server's, not the database's: the setup
+ * runs in every throwaway database, so a CREATE ROLE for a role that already exists (created by the setup of
+ * another database, or there before) is skipped. Any other failure is the user's to fix, named by file:line.
+ */
+async function prepareDatabase(db, extensions, scripts, target) {
+    for (const extension of extensions) {
+        try {
+            await db.exec(`CREATE EXTENSION IF NOT EXISTS "${extension.replace(/"/g, '""')}"`);
+        }
+        catch (error) {
+            throw new types_1.UsageError(`target "${target}": "extensions": CREATE EXTENSION "${extension}" fails: ${(0, provider_1.toPostgresError)(error).message}`);
+        }
+    }
+    for (const script of scripts) {
+        for (const statement of script.statements) {
+            try {
+                await db.exec(statement.sql);
+            }
+            catch (error) {
+                const info = (0, provider_1.toPostgresError)(error);
+                if (info.code === '42710' && CREATE_ROLE.test(statement.sql))
+                    continue;
+                const line = positionLine(statement, info.position);
+                throw new types_1.UsageError(`${script.file}:${line}: setup SQL of target "${target}" fails: ${info.message}${info.hint ? ` (hint: ${info.hint})` : ''}`, script.file, line);
+            }
+        }
+    }
 }
 
 
@@ -53900,6 +54584,7 @@ var __importStar = (this && this.__importStar) || (function () {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.statementObject = statementObject;
 exports.runSchemaStatements = runSchemaStatements;
+exports.functionDefinitions = functionDefinitions;
 exports.withoutUnbuilt = withoutUnbuilt;
 // Runs drizzle-kit's SQL for the schema in the schema's database one statement at a time, so that a statement
 // Postgres rejects is reported on the object it creates and everything else is still built and compared.
@@ -54100,10 +54785,11 @@ async function runSchemaStatements(db, statements, context) {
         ...(object.table ? { table: object.table } : {}),
         ...(object.name ? { name: object.name } : {})
     });
-    for (const statement of statements) {
+    /** Runs one statement; undefined when it was built (perhaps parenthesised, with a warning). */
+    const attempt = async (statement) => {
         try {
             await db.exec(statement);
-            continue;
+            return undefined;
         }
         catch (error) {
             const info = (0, provider_1.toPostgresError)(error);
@@ -54121,40 +54807,103 @@ async function runSchemaStatements(db, statements, context) {
                         cause: `drizzle-kit writes an index expression without parentheses (${firstLine(statement, 200)}); Postgres needs them around an expression followed by an operator class, so the migration \`drizzle-kit generate\` writes for this index fails until it is fixed by hand`,
                         fix: fixed
                     });
-                    continue;
+                    return undefined;
                 }
             }
-            unbuilt.push(object);
-            // Not built because an object it needs was not built: said once, on that object.
-            const missing = missingName(info.message);
-            const cause = missing ? failedBy.get(missing) : undefined;
-            if (cause) {
-                cause.dependents.push(describe(object));
-                const name = object.what === 'table' ? object.table : object.name;
-                if (name)
-                    failedBy.set(name, cause);
-                continue;
+            return info;
+        }
+    };
+    let failed = [];
+    for (const statement of statements) {
+        const info = await attempt(statement);
+        if (info)
+            failed.push({ statement, info });
+    }
+    // Drizzle cannot declare functions: the ones policies, checks, defaults and index expressions call come from
+    // hand-written SQL. Once they exist, every failed statement is tried again in order (its dependents too).
+    if (context.functions && failed.some((f) => f.info.code === UNDEFINED_FUNCTION)) {
+        const definitions = await context.functions();
+        if (definitions && definitions.length > 0) {
+            await createFunctions(db, definitions);
+            const retried = [];
+            for (const f of failed) {
+                const info = await attempt(f.statement);
+                if (info)
+                    retried.push({ statement: f.statement, info });
             }
-            const finding = {
-                kind: 'schema_error',
-                severity: 'error',
-                ...subject(object),
-                ...where(object),
-                message: `drizzle-kit's SQL for ${describe(object)} fails on Postgres: ${info.message}`,
-                cause: `statement: ${firstLine(statement)}`,
-                fix: 'Change the declaration so that drizzle-kit writes SQL Postgres accepts; this object is left out of the comparison'
-            };
-            problems.push(finding);
+            failed = retried;
+        }
+    }
+    for (const { statement, info } of failed) {
+        const object = statementObject(statement);
+        unbuilt.push(object);
+        // Not built because an object it needs was not built: said once, on that object.
+        const missing = missingName(info.message);
+        const cause = missing ? failedBy.get(missing) : undefined;
+        if (cause) {
+            cause.dependents.push(describe(object));
             const name = object.what === 'table' ? object.table : object.name;
             if (name)
-                failedBy.set(name, { finding, dependents: [] });
+                failedBy.set(name, cause);
+            continue;
         }
+        const finding = {
+            kind: 'schema_error',
+            severity: 'error',
+            ...subject(object),
+            ...where(object),
+            message: `drizzle-kit's SQL for ${describe(object)} fails on Postgres: ${info.message}`,
+            cause: `statement: ${firstLine(statement)}`,
+            fix: 'Change the declaration so that drizzle-kit writes SQL Postgres accepts; this object is left out of the comparison'
+        };
+        problems.push(finding);
+        const name = object.what === 'table' ? object.table : object.name;
+        if (name)
+            failedBy.set(name, { finding, dependents: [] });
     }
     for (const { finding, dependents } of new Set(failedBy.values())) {
         if (dependents.length)
             finding.cause += `; also not built, as they depend on it: ${[...new Set(dependents)].join(', ')}`;
     }
     return { problems, unbuilt: unbuilt.map(({ what: _what, ...rest }) => rest) };
+}
+/** SQLSTATE undefined_function: "function … does not exist" (also an operator that does not exist). */
+const UNDEFINED_FUNCTION = '42883';
+/**
+ * CREATE OR REPLACE of every function and procedure of a migrated database that no extension owns (not
+ * aggregates), in creation order. Functions are not compared; the schema's database only needs them to build.
+ */
+async function functionDefinitions(db) {
+    const rows = await db.query(`select pg_get_functiondef(p.oid) as definition
+       from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+      where p.prokind in ('f', 'p')
+        and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg\\_toast%' and n.nspname not like 'pg\\_temp\\_%'
+        and not exists (select 1 from pg_depend d where d.classid = 'pg_proc'::regclass and d.objid = p.oid and d.deptype = 'e')
+      order by p.oid`);
+    return rows.map((r) => r.definition);
+}
+/**
+ * Creates the functions with their bodies unchecked (a body may read a table built only after it), each round
+ * retrying the ones that failed until none more can be created: an argument or result type may be a table or enum
+ * that another function's failure does not affect. The ones that cannot be created (a schema the schema files do
+ * not have) are left out; the statements that call them stay schema errors.
+ */
+async function createFunctions(db, definitions) {
+    await db.exec('SET check_function_bodies = off');
+    try {
+        let pending = definitions;
+        for (;;) {
+            const left = [];
+            for (const definition of pending)
+                await db.exec(definition).catch(() => left.push(definition));
+            if (left.length === 0 || left.length === pending.length)
+                break;
+            pending = left;
+        }
+    }
+    finally {
+        await db.exec('RESET check_function_bodies');
+    }
 }
 /** The failing index with its expressions parenthesised: the first form Postgres accepts (it is then built). */
 async function retryParenthesised(db, statement) {
@@ -54260,6 +55009,274 @@ async function quietlyAsync(fn) {
 
 /***/ }),
 
+/***/ 9582:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.drizzleKit1Evidence = drizzleKit1Evidence;
+exports.isV1Folder = isV1Folder;
+exports.isMajorOneOrLater = isMajorOneOrLater;
+// Whether a target is a drizzle-kit 1.x project. The schema is serialised by the bundled 0.31, which names unnamed
+// constraints otherwise (./kit1-names.ts), so the project's own generation has to be known: from the migrations
+// folder's layout, else from the drizzle-kit / drizzle-orm version the nearest package.json (or the root's) asks for.
+const fs = __importStar(__nccwpck_require__(3024));
+const path = __importStar(__nccwpck_require__(6760));
+/** Why the target is taken for a drizzle-kit 1.x project, or undefined for 0.x. */
+function drizzleKit1Evidence(target, root) {
+    if (isV1Folder(target.migrationsDir))
+        return `${rel(root, target.migrationsDir)} has drizzle-kit 1.x's folder layout`;
+    const files = new Set();
+    const nearest = nearestPackageJson(target.drizzleConfig ? path.dirname(target.drizzleConfig) : target.cwd, root);
+    if (nearest)
+        files.add(nearest);
+    if (fs.existsSync(path.join(root, 'package.json')))
+        files.add(path.join(root, 'package.json'));
+    for (const file of files) {
+        const asked = askedVersions(file, root);
+        for (const [name, spec] of asked)
+            if (isMajorOneOrLater(spec))
+                return `${rel(root, file)} asks for ${name} ${spec}`;
+    }
+    return undefined;
+}
+/** `<YYYYMMDDHHmmss>_<name>/` folders and no meta/_journal.json, as readMigrationFolder tells the layouts apart. */
+function isV1Folder(dir) {
+    if (fs.existsSync(path.join(dir, 'meta', '_journal.json')))
+        return false;
+    try {
+        return fs.readdirSync(dir, { withFileTypes: true }).some((e) => e.isDirectory() && /^\d{14}_/.test(e.name));
+    }
+    catch {
+        return false;
+    }
+}
+function nearestPackageJson(from, root) {
+    for (let dir = from;; dir = path.dirname(dir)) {
+        const file = path.join(dir, 'package.json');
+        if (fs.existsSync(file))
+            return file;
+        if (dir === root || dir === path.dirname(dir) || !dir.startsWith(root))
+            return undefined;
+    }
+}
+function askedVersions(file, root) {
+    let json;
+    try {
+        json = JSON.parse(fs.readFileSync(file, 'utf8'));
+    }
+    catch {
+        return []; // an unreadable package.json says nothing about the version
+    }
+    const out = [];
+    for (const name of ['drizzle-kit', 'drizzle-orm']) {
+        for (const group of ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies']) {
+            const spec = json[group]?.[name];
+            if (typeof spec !== 'string')
+                continue;
+            out.push([name, spec.startsWith('catalog:') ? (catalogVersion(root, name, spec.slice('catalog:'.length)) ?? spec) : spec]);
+        }
+    }
+    return out;
+}
+/** A pnpm catalog entry (`catalog:` or `catalog:<name>` in pnpm-workspace.yaml), read line by line. */
+function catalogVersion(root, name, catalog) {
+    let text;
+    try {
+        text = fs.readFileSync(path.join(root, 'pnpm-workspace.yaml'), 'utf8');
+    }
+    catch {
+        return undefined;
+    }
+    const lines = text.split('\n');
+    const header = catalog && catalog !== 'default' ? new RegExp(`^\\s+['"]?${catalog}['"]?:\\s*$`) : /^catalog:\s*$/;
+    const start = lines.findIndex((l) => header.test(l));
+    if (start < 0)
+        return undefined;
+    const indent = (lines[start].match(/^\s*/)?.[0].length ?? 0);
+    for (const line of lines.slice(start + 1)) {
+        if (line.trim() === '' || line.trim().startsWith('#'))
+            continue;
+        if ((line.match(/^\s*/)?.[0].length ?? 0) <= indent)
+            break;
+        const m = /^\s*['"]?([^'":\s]+)['"]?\s*:\s*['"]?([^'"#\s]+)/.exec(line);
+        if (m && m[1] === name)
+            return m[2];
+    }
+    return undefined;
+}
+/** "^1.0.0-beta.2", "1.0.0-rc.2", ">=1", "beta": drizzle-kit 1.x (its pre-releases were published as beta / rc). */
+function isMajorOneOrLater(spec) {
+    const s = spec.trim().replace(/^npm:[^@]+@/, '');
+    if (/^(beta|rc|next)$/i.test(s))
+        return true;
+    const m = /^[\^~>=v\s]*(\d+)(?:[.\s]|$)/.exec(s);
+    return m !== null && Number(m[1]) >= 1;
+}
+const rel = (root, file) => path.relative(root, file) || '.';
+
+
+/***/ }),
+
+/***/ 4245:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.withKit1ConstraintNames = withKit1ConstraintNames;
+exports.kit1ForeignKeyName = kit1ForeignKeyName;
+exports.nameHash = nameHash;
+exports.postgresObjectName = postgresObjectName;
+exports.uniquesAddedByName = uniquesAddedByName;
+exports.kit1Note = kit1Note;
+const identifiers_1 = __nccwpck_require__(3937);
+/** The schema's snapshot with every unnamed constraint named as drizzle-kit 1.x and Postgres name it. */
+function withKit1ConstraintNames(snapshot, options = {}) {
+    const tables = {};
+    for (const [key, table] of Object.entries(snapshot.tables))
+        tables[key] = renameTable(table, options);
+    return { ...snapshot, tables };
+}
+function renameTable(table, options) {
+    const t = table.name;
+    const rekey = (record, rename) => {
+        const out = {};
+        for (const entry of Object.values(record ?? {})) {
+            const name = rename(entry);
+            out[name] = name === entry.name ? entry : { ...entry, name };
+        }
+        return out;
+    };
+    const compositePrimaryKeys = rekey(table.compositePrimaryKeys, (pk) => {
+        if (pk.name !== `${t}_${pk.columns.join('_')}_pk`)
+            return pk.name;
+        // One column: 1.x writes a bare PRIMARY KEY; more: CONSTRAINT "<table>_pkey", which Postgres cuts.
+        return pk.columns.length === 1 ? postgresObjectName(t, undefined, 'pkey') : (0, identifiers_1.truncateIdentifier)(`${t}_pkey`);
+    });
+    const uniqueName = (columns, name) => {
+        if (columns.length !== 1 || name !== `${t}_${columns[0]}_unique` || options.uniquesAddedByName?.has(name))
+            return name;
+        return postgresObjectName(t, columns[0], 'key');
+    };
+    const uniqueConstraints = rekey(table.uniqueConstraints, (u) => uniqueName(u.columns, u.name));
+    const columns = {};
+    for (const [key, column] of Object.entries(table.columns)) {
+        // Older serialisations keep a column's .unique() on the column.
+        columns[key] = column.isUnique && column.uniqueName ? { ...column, uniqueName: uniqueName([column.name], column.uniqueName) } : column;
+    }
+    const foreignKeys = rekey(table.foreignKeys, (fk) => {
+        const from = fk.tableFrom ?? t;
+        if (fk.name !== `${from}_${fk.columnsFrom.join('_')}_${fk.tableTo}_${fk.columnsTo.join('_')}_fk`)
+            return fk.name;
+        return (0, identifiers_1.truncateIdentifier)(kit1ForeignKeyName(from, fk.columnsFrom, fk.tableTo, fk.columnsTo));
+    });
+    return { ...table, columns, compositePrimaryKeys, uniqueConstraints, foreignKeys };
+}
+/** drizzle-kit 1.x's default foreign key name (its length test counts UTF-16 units, as JavaScript does). */
+function kit1ForeignKeyName(table, columns, tableTo, columnsTo) {
+    const desired = `${table}_${columns.join('_')}_${tableTo}_${columnsTo.join('_')}_fkey`;
+    if (desired.length <= 63)
+        return desired;
+    return table.length < 45 ? `${table}_${nameHash(desired)}_fkey` : `${nameHash(desired)}_fkey`;
+}
+const HASH_DIGITS = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
+/** The 12-character hash drizzle-kit 1.x puts in long names: a base-53 polynomial of the code points, in base 62. */
+function nameHash(input, length = 12) {
+    const base = BigInt(HASH_DIGITS.length);
+    const modulus = base ** BigInt(length);
+    let sum = 0n;
+    let power = 1n;
+    for (const ch of input) {
+        sum = (sum + BigInt(ch.codePointAt(0) ?? 0) * power) % modulus;
+        power = (power * 53n) % modulus;
+    }
+    let digits = '';
+    for (let i = 0; i < length; i++) {
+        digits = HASH_DIGITS[Number(sum % base)] + digits;
+        sum /= base;
+    }
+    return digits;
+}
+/**
+ * The name Postgres gives a constraint it names itself: `<name1>_<name2>_<label>`, taking bytes off the longer of
+ * name1 and name2 until it fits in 63 bytes, on character boundaries (makeObjectName in Postgres's indexcmds.c).
+ */
+function postgresObjectName(name1, name2, label) {
+    const overhead = (name2 !== undefined ? 1 : 0) + label.length + 1;
+    const available = identifiers_1.MAX_IDENTIFIER_BYTES - overhead;
+    let bytes1 = Buffer.byteLength(name1);
+    let bytes2 = name2 !== undefined ? Buffer.byteLength(name2) : 0;
+    while (bytes1 + bytes2 > available) {
+        if (bytes1 > bytes2)
+            bytes1--;
+        else
+            bytes2--;
+    }
+    const part1 = clipBytes(name1, bytes1);
+    return name2 !== undefined ? `${part1}_${clipBytes(name2, bytes2)}_${label}` : `${part1}_${label}`;
+}
+function clipBytes(text, bytes) {
+    let out = '';
+    for (const ch of text) {
+        if (Buffer.byteLength(out + ch) > bytes)
+            break;
+        out += ch;
+    }
+    return out;
+}
+/** Unique constraints that migrations add by name (`ADD CONSTRAINT "…" UNIQUE`): 1.x named these, not Postgres. */
+function uniquesAddedByName(sqlTexts) {
+    const names = new Set();
+    for (const sql of sqlTexts)
+        for (const m of (sql ?? '').matchAll(/ADD\s+CONSTRAINT\s+"((?:[^"]|"")+)"\s+UNIQUE/gi))
+            names.add(m[1].replace(/""/g, '"'));
+    return names;
+}
+/** The report's note for a drizzle-kit 1.x project. */
+function kit1Note(evidence) {
+    return (`drizzle-kit 1.x project (${evidence}): constraints the schema does not name are expected under 1.x's names ` +
+        '(primary key <table>_pkey, a column\'s unique <table>_<column>_key, foreign key <table>_<columns>_<target>_<columns>_fkey, ' +
+        'hashed past 63 characters; Postgres\'s own names, cut to 63 bytes, where 1.x writes none), and the schema is compared with the last v1 snapshot');
+}
+
+
+/***/ }),
+
 /***/ 971:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
@@ -54311,6 +55328,9 @@ const node_module_1 = __nccwpck_require__(8995);
 const node_crypto_1 = __nccwpck_require__(7598);
 const vendor_1 = __nccwpck_require__(9526);
 const source_index_1 = __nccwpck_require__(9423);
+const kit_version_1 = __nccwpck_require__(9582);
+const kit1_names_1 = __nccwpck_require__(4245);
+const folder_1 = __nccwpck_require__(7697);
 function loadSchema(root, target, stubMissingPackages = false) {
     const loader = new module_loader_1.ModuleLoader({ root, stubMissingPackages });
     const exports = {};
@@ -54323,6 +55343,8 @@ function loadSchema(root, target, stubMissingPackages = false) {
         }
     }
     const projectFiles = loader.loadedFiles.filter((f) => !f.split(path.sep).includes('node_modules'));
+    const drizzleKit1 = (0, kit_version_1.drizzleKit1Evidence)(target, root);
+    const addedByName = drizzleKit1 ? uniquesAddedInMigrations(target.migrationsDir) : undefined;
     // Everything drizzle-kit's serialisation depends on. schemaFilter, tablesFilter and extensionsFilters are not
     // here on purpose: `drizzle-kit generate` serialises without them (they only narrow push/pull), and the
     // introspection that uses them is never cached.
@@ -54331,6 +55353,8 @@ function loadSchema(root, target, stubMissingPackages = false) {
         // Only the entry files' exports are the schema: the same loaded files with other entries is another schema.
         target.schemaFiles.join('\n'),
         target.casing ?? '',
+        // The SQL built from the snapshot depends on the naming rules (and on what they read in the migrations).
+        drizzleKit1 ? `kit1 ${[...(addedByName ?? [])].sort().join(',')}` : 'kit0',
         (0, drizzle_kit_1.drizzleKitVersion)(),
         drizzleOrmVersion(target.schemaFiles[0]),
         [...loader.fallbacks, ...loader.stubbed].join(','),
@@ -54343,6 +55367,9 @@ function loadSchema(root, target, stubMissingPackages = false) {
         snapshot = cached?.snapshot ?? (0, drizzle_kit_1.serializeSchema)(exports, target.casing);
         if (!cached)
             (0, schema_cache_1.writeCachedSchema)(cacheKey, { snapshot });
+        // The cache keeps drizzle-kit's own serialisation; the names are 1.x's from here on.
+        if (drizzleKit1)
+            snapshot = (0, kit1_names_1.withKit1ConstraintNames)(snapshot, { uniquesAddedByName: addedByName });
     }
     catch (error) {
         const first = path.relative(root, target.schemaFiles[0]);
@@ -54356,7 +55383,16 @@ function loadSchema(root, target, stubMissingPackages = false) {
         throw new types_1.UsageError(`${first}: the ${standIn.where} uses a stand-in for ${standIn.packageName} (--stub-missing-imports), so the schema cannot be built as declared. Install the project's dependencies, or make ${standIn.packageName} resolvable (workspace package, tsconfig "paths")`, first);
     }
     const sources = new source_index_1.SourceIndex(root, exports, projectFiles, target.casing);
-    return { snapshot, sources, fallbacks: [...loader.fallbacks], stubbed: [...loader.stubbed], cacheKey };
+    return { snapshot, sources, fallbacks: [...loader.fallbacks], stubbed: [...loader.stubbed], cacheKey, ...(drizzleKit1 ? { drizzleKit1 } : {}) };
+}
+/** Unique constraints the migrations add by name (none when the folder cannot be read). */
+function uniquesAddedInMigrations(dir) {
+    try {
+        return (0, kit1_names_1.uniquesAddedByName)((0, folder_1.readMigrationFolder)(dir).migrations.map((m) => m.sql));
+    }
+    catch {
+        return new Set();
+    }
 }
 /** The drizzle-orm the schema runs with: the project's own, else the bundled one. */
 function drizzleOrmVersion(from) {
