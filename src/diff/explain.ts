@@ -8,7 +8,7 @@ import { MAX_IDENTIFIER_BYTES, truncateIdentifier } from '../model/identifiers'
 import { DatabaseModel, TableModel } from '../model/types'
 import { PgSnapshot } from '../schema/drizzle-kit'
 import { Declaration, SourceIndex } from '../schema/source-index'
-import { SchemaDifference } from './diff-schemas'
+import { EnumValueAddition, SchemaDifference, enumOrderHint, misplacedEnumValues } from './diff-schemas'
 import { SnapshotFile, canonical, snapshotDeclares } from './snapshot'
 
 export interface ExplainContext {
@@ -90,10 +90,16 @@ export function explainDifference(d: SchemaDifference, ctx: ExplainContext): Omi
     const introduced = ctx.stoppedAt ? introducedBy(ctx, d) : undefined
     const schemaSide = d.column ? ctx.schemaSnapshot.tables[`${d.schema}.${d.table}`]?.columns[d.column] : undefined
     const snapshotSide = d.column && latest?.snapshot ? latest.snapshot.tables[`${d.schema}.${d.table}`]?.columns[d.column] : undefined
-    if (d.kind === 'enum_mismatch' && latest?.snapshot) {
-      const key = Object.keys(ctx.schemaSnapshot.enums).find((k) => ctx.schemaSnapshot.enums[k].name === d.name && (ctx.schemaSnapshot.enums[k].schema || 'public') === d.schema)
-      const changed = key && canonical(ctx.schemaSnapshot.enums[key]) !== canonical(latest.snapshot.enums?.[key])
-      causes.push(changed ? `${declaredAt}, changed after the last snapshot (${latestTag}): no migration was generated` : `${declaredAt}; the snapshots agree with the schema, so the SQL that built this enum differs from what drizzle-kit generated`)
+    const enumKey = d.kind === 'enum_mismatch' ? Object.keys(ctx.schemaSnapshot.enums).find((k) => ctx.schemaSnapshot.enums[k].name === d.name && (ctx.schemaSnapshot.enums[k].schema || 'public') === d.schema) : undefined
+    const enumChanged = enumKey !== undefined && latest?.snapshot !== undefined && canonical(ctx.schemaSnapshot.enums[enumKey]) !== canonical(latest.snapshot.enums?.[enumKey])
+    // diffSchemas hints at the order only when both sides hold the same values.
+    const enumOrder = d.kind === 'enum_mismatch' && d.hint !== undefined && !enumChanged && enumKey !== undefined ? enumOrderCause(ctx, d, ctx.schemaSnapshot.enums[enumKey].values) : undefined
+    if (enumOrder) {
+      const origin = latest ? 'not the SQL drizzle-kit generates for the schema (edited after generation, or written by hand)' : 'which the snapshots do not record (hand-written SQL)'
+      causes.push(`${declaredAt}; ${enumOrder.cause}, ${origin}`)
+      if (enumOrder.hint) d = { ...d, hint: enumOrder.hint }
+    } else if (d.kind === 'enum_mismatch' && latest?.snapshot) {
+      causes.push(enumChanged ? `${declaredAt}, changed after the last snapshot (${latestTag}): no migration was generated` : `${declaredAt}; the snapshots agree with the schema, so the SQL that built this enum differs from what drizzle-kit generated`)
     } else if (d.column && latest?.snapshot && canonical(schemaSide) !== canonical(snapshotSide)) {
       causes.push(`${declaredAt}, changed after the last snapshot (${latestTag}): no migration was generated. Run ${ctx.generateCommand}`)
     } else if (introduced && notApplied(ctx, introduced)) {
@@ -150,6 +156,112 @@ function findStatement(ctx: ExplainContext, d: SchemaDifference, action: 'create
     }
   }
   return undefined
+}
+
+// An identifier as SQL writes it, quoted or not, optionally schema-qualified.
+const IDENT = String.raw`(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)`
+const TYPE_STATEMENT = new RegExp(String.raw`\b(create|alter|drop)\s+type\s+(?:if\s+exists\s+)?(${IDENT}(?:\s*\.\s*${IDENT})?)`, 'gi')
+const unquote = (id: string): string => (id.startsWith('"') ? id.slice(1, -1).replace(/""/g, '"') : id.toLowerCase())
+const STRING = /^\s*'((?:[^']|'')*)'/
+
+/** Where each value of an enum came from, replayed from the SQL's CREATE TYPE and ALTER TYPE … ADD/RENAME VALUE. */
+interface EnumEvent {
+  kind: 'create' | 'add'
+  file: string
+  line: number
+  additions: EnumValueAddition[]
+}
+
+function enumHistory(ctx: ExplainContext, schema: string, name: string): EnumEvent[] {
+  let events: EnumEvent[] = []
+  let order: string[] = []
+  for (const migration of ctx.migrations) {
+    if (migration.sql === undefined) continue
+    for (const statement of migration.statements) {
+      for (const m of statement.sql.matchAll(TYPE_STATEMENT)) {
+        const parts = m[2].split(/\s*\.\s*(?=["A-Za-z_])/).map(unquote)
+        const [s, n] = parts.length === 2 ? parts : ['public', parts[0]]
+        if (s !== schema || n !== name) continue
+        const line = statement.chunkLine + (statement.sql.slice(0, m.index).match(/\n/g)?.length ?? 0)
+        const file = path.relative(ctx.root, migration.file)
+        const rest = statement.sql.slice(m.index! + m[0].length)
+        const verb = m[1].toLowerCase()
+        if (verb === 'drop') {
+          events = []
+          order = []
+        } else if (verb === 'create') {
+          const body = /^\s*as\s+enum\s*\(/i.exec(rest)
+          if (!body) continue
+          order = []
+          let text = rest.slice(body[0].length)
+          for (let v = STRING.exec(text); v; v = STRING.exec(text)) {
+            order.push(v[1].replace(/''/g, "'"))
+            text = text.slice(v[0].length).replace(/^\s*,/, '')
+          }
+          events = [{ kind: 'create', file, line, additions: order.map((value, i) => ({ value, order: order.slice(0, i + 1) })) }]
+        } else {
+          const add = /^\s*add\s+value\s+(?:if\s+not\s+exists\s+)?'((?:[^']|'')*)'(?:\s+(before|after)\s+'((?:[^']|'')*)')?/i.exec(rest)
+          const rename = /^\s*rename\s+value\s+'((?:[^']|'')*)'\s+to\s+'((?:[^']|'')*)'/i.exec(rest)
+          if (add) {
+            const value = add[1].replace(/''/g, "'")
+            if (order.includes(value)) continue
+            const neighbour = add[3]?.replace(/''/g, "'")
+            const at = neighbour !== undefined && order.includes(neighbour) ? order.indexOf(neighbour) + (add[2].toLowerCase() === 'after' ? 1 : 0) : order.length
+            order = [...order.slice(0, at), value, ...order.slice(at)]
+            events.push({ kind: 'add', file, line, additions: [{ value, order }] })
+          } else if (rename) {
+            const [from, to] = [rename[1].replace(/''/g, "'"), rename[2].replace(/''/g, "'")]
+            const swap = (v: string): string => (v === from ? to : v)
+            order = order.map(swap)
+            for (const e of events) for (const a of e.additions) Object.assign(a, { value: swap(a.value), order: a.order.map(swap) })
+          }
+        }
+      }
+    }
+  }
+  return events
+}
+
+/** The statements that put an enum's values out of the schema's order, and the ADD VALUE clauses that would not have. */
+function enumOrderCause(ctx: ExplainContext, d: SchemaDifference, schemaValues: string[]): { cause: string; hint?: string } | undefined {
+  const events = enumHistory(ctx, d.schema, d.name!)
+  const created = events.find((e) => e.kind === 'create')
+  if (!created) return undefined
+  const sites = new Map<string, { file: string; line: number }>()
+  for (const e of events) for (const a of e.additions) sites.set(a.value, e)
+  const fromCreate = misplacedEnumValues(schemaValues, created.additions)
+  if (fromCreate.length > 0) return { cause: `created by ${created.file}:${created.line} with its values in another order` }
+  const misplaced = misplacedEnumValues(schemaValues, events.filter((e) => e.kind === 'add').flatMap((e) => e.additions))
+  if (misplaced.length === 0) return undefined
+  // Values appended one after another by one file read as one run: "'b', 'c' added by 0001.sql:1-2 after 'z'".
+  const runs: Array<{ file: string; lines: number[]; values: string[]; after?: string }> = []
+  for (const m of misplaced) {
+    const site = sites.get(m.value)!
+    const run = runs[runs.length - 1]
+    if (run && run.file === site.file && m.after === run.values[run.values.length - 1]) {
+      run.values.push(m.value)
+      run.lines.push(site.line)
+    } else runs.push({ file: site.file, lines: [site.line], values: [m.value], ...(m.after !== undefined ? { after: m.after } : {}) })
+  }
+  const cause = runs
+    .map((r) => `${r.values.map((v) => `'${v}'`).join(', ')} added by ${r.file}:${lineRanges(r.lines)} ${r.after !== undefined ? `after '${r.after}'` : 'first'}`)
+    .join('; ')
+  const quoteName = (n: string): string => (/^[a-z_][a-z0-9_$]*$/.test(n) ? n : q(n))
+  const label = d.schema === 'public' ? quoteName(d.name!) : `${quoteName(d.schema)}.${quoteName(d.name!)}`
+  return { cause, hint: enumOrderHint(label, misplaced) }
+}
+
+/** 1, 2, 3, 7 -> "1-3, 7". */
+function lineRanges(lines: number[]): string {
+  const sorted = [...new Set(lines)].sort((a, b) => a - b)
+  const out: string[] = []
+  for (let i = 0; i < sorted.length; i++) {
+    let j = i
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++
+    out.push(i === j ? `${sorted[i]}` : `${sorted[i]}-${sorted[j]}`)
+    i = j
+  }
+  return out.join(', ')
 }
 
 function quotedIdentifiers(line: string): string[] {

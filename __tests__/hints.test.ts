@@ -1,0 +1,87 @@
+// Causes, fix hints, locations and report lines found wrong on real repositories (docs/real-world.md, failures 18,
+// 19c and the smaller points of the second trial): each project is the reproduction written there, checked on the
+// embedded Postgres.
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { runCheck } from '../src/engine/check'
+import { Finding, Report } from '../src/engine/types'
+import { PgliteProvider } from '../src/postgres/pglite'
+import { tempDir } from './helpers/project'
+
+const dirs: string[] = []
+const provider = new PgliteProvider()
+afterAll(async () => {
+  await provider.dispose()
+  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true })
+})
+
+const CONFIG = `import { defineConfig } from 'drizzle-kit'\nexport default defineConfig({ dialect: 'postgresql', schema: './schema.ts', out: './drizzle' })\n`
+
+/** A project written file by file, as the reproductions are: journal entries are given by tag. */
+function writeProject(files: Record<string, string>, tags: string[] = ['0000_init']): string {
+  const dir = tempDir('dg-hints-')
+  dirs.push(dir)
+  const entries = tags.map((tag, idx) => ({ idx, version: '7', when: 1700000000000 + idx * 1000, tag, breakpoints: true }))
+  const all: Record<string, string> = {
+    'package.json': '{ "name": "r", "private": true }\n',
+    'drizzle.config.ts': CONFIG,
+    'drizzle/meta/_journal.json': JSON.stringify({ version: '7', dialect: 'postgresql', entries }, null, 2),
+    ...files
+  }
+  for (const [file, content] of Object.entries(all)) {
+    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true })
+    fs.writeFileSync(path.join(dir, file), content)
+  }
+  return dir
+}
+
+function find(report: Report, kind: Finding['kind'], match: Partial<Finding> = {}): Finding {
+  const found = report.findings.find((f) => f.kind === kind && Object.entries(match).every(([k, v]) => (f as unknown as Record<string, unknown>)[k] === v))
+  if (!found) throw new Error(`no ${kind} ${JSON.stringify(match)} in:\n${report.findings.map((f) => `${f.kind} ${f.table ?? ''}.${f.column ?? f.name ?? ''}: ${f.cause ?? f.message}`).join('\n')}`)
+  return found
+}
+
+const check = (dir: string): Promise<Report> => runCheck({ root: dir, provider })
+
+describe('18a: enum values appended in another order', () => {
+  test('the hint names, for each misplaced value, a neighbour that existed when it was added; the cause blames the migration that added it', async () => {
+    const dir = writeProject(
+      {
+        'schema.ts': [
+          "import { pgTable, pgEnum, integer } from 'drizzle-orm/pg-core'",
+          "export const source = pgEnum('source', ['a', 'b', 'c', 'z'])",
+          "export const items = pgTable('items', { id: integer('id').primaryKey(), source: source('source') })"
+        ].join('\n'),
+        'drizzle/0000_init.sql': `CREATE TYPE "public"."source" AS ENUM('a', 'z');\n--> statement-breakpoint\nCREATE TABLE "items" ("id" integer PRIMARY KEY NOT NULL, "source" "source");`,
+        'drizzle/0001_more.sql': `ALTER TYPE "public"."source" ADD VALUE 'b';--> statement-breakpoint\nALTER TYPE "public"."source" ADD VALUE 'c';`
+      },
+      ['0000_init', '0001_more']
+    )
+    const mismatch = find(await check(dir), 'enum_mismatch', { name: 'source' })
+    expect(mismatch).toMatchObject({ file: 'schema.ts', line: 2 })
+    expect(mismatch.cause).toContain(`'b', 'c' added by ${path.join('drizzle', '0001_more.sql')}:1-2 after 'z'`)
+    expect(mismatch.cause).toContain("ALTER TYPE source ADD VALUE 'b' BEFORE 'z', ADD VALUE 'c' BEFORE 'z' would have kept the schema's order")
+    expect(mismatch.cause).not.toContain('0000_init')
+  })
+
+  test('a value placed with a BEFORE that was wrong is blamed on its own statement, and the fix uses the values of that time', async () => {
+    const dir = writeProject(
+      {
+        'schema.ts': [
+          "import { pgTable, pgEnum, integer } from 'drizzle-orm/pg-core'",
+          "export const kind = pgEnum('kind', ['github', 'gitlab', 'bitbucket', 'drop', 'raw'])",
+          "export const apps = pgTable('apps', { id: integer('id').primaryKey(), kind: kind('kind') })"
+        ].join('\n'),
+        'drizzle/0000_init.sql': `CREATE TYPE "kind" AS ENUM('github', 'drop', 'raw');\n--> statement-breakpoint\nCREATE TABLE "apps" ("id" integer PRIMARY KEY NOT NULL, "kind" "kind");`,
+        'drizzle/0001_gitlab.sql': `-- gitlab\nALTER TYPE "kind" ADD VALUE 'gitlab' BEFORE 'drop';`,
+        'drizzle/0002_bitbucket.sql': `ALTER TYPE "kind" ADD VALUE 'bitbucket' AFTER 'raw';`
+      },
+      ['0000_init', '0001_gitlab', '0002_bitbucket']
+    )
+    const mismatch = find(await check(dir), 'enum_mismatch', { name: 'kind' })
+    expect(mismatch.message).toContain('database (github, gitlab, drop, raw, bitbucket)')
+    expect(mismatch.cause).toContain(`'bitbucket' added by ${path.join('drizzle', '0002_bitbucket.sql')}:1 after 'raw'`)
+    expect(mismatch.cause).toContain("ALTER TYPE kind ADD VALUE 'bitbucket' BEFORE 'drop' would have kept")
+    expect(mismatch.cause).not.toMatch(/0000_init|0001_gitlab/)
+  })
+})
