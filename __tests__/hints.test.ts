@@ -6,7 +6,7 @@ import * as path from 'node:path'
 import { runCheck } from '../src/engine/check'
 import { Finding, Report } from '../src/engine/types'
 import { PgliteProvider } from '../src/postgres/pglite'
-import { tempDir } from './helpers/project'
+import { makeProject, tempDir } from './helpers/project'
 
 const dirs: string[] = []
 const provider = new PgliteProvider()
@@ -83,5 +83,19 @@ describe('18a: enum values appended in another order', () => {
     expect(mismatch.cause).toContain(`'bitbucket' added by ${path.join('drizzle', '0002_bitbucket.sql')}:1 after 'raw'`)
     expect(mismatch.cause).toContain("ALTER TYPE kind ADD VALUE 'bitbucket' BEFORE 'drop' would have kept")
     expect(mismatch.cause).not.toMatch(/0000_init|0001_gitlab/)
+  })
+})
+
+describe('18b: journal entries with neither SQL file nor snapshot', () => {
+  test('"no migration was generated" also names the entries after the last snapshot whose files are missing', async () => {
+    const items = "import { pgTable, integer } from 'drizzle-orm/pg-core'\nexport const items = pgTable('items', { id: integer('id').primaryKey() })\n"
+    const dir = await makeProject({ steps: [items], finalSchema: items + "export const pins = pgTable('pins', { id: integer('id').primaryKey() })\n" })
+    dirs.push(dir)
+    const journalFile = path.join(dir, 'drizzle', 'meta', '_journal.json')
+    const journal = JSON.parse(fs.readFileSync(journalFile, 'utf8'))
+    journal.entries.push({ idx: 1, version: '7', when: journal.entries[0].when + 1000, tag: '0001_pins', breakpoints: true })
+    fs.writeFileSync(journalFile, JSON.stringify(journal, null, 2))
+    const missing = find(await check(dir), 'missing_table', { table: 'pins' })
+    expect(missing.cause).toContain('added to the schema after the last snapshot (0000_step_0): no migration was generated for it, or it is in 0001_pins (after the last snapshot), whose SQL file and snapshot are missing')
   })
 })

@@ -43,6 +43,7 @@ export function explainDifference(d: SchemaDifference, ctx: ExplainContext): Omi
   const latest = [...ctx.snapshots].reverse().find((s) => s.snapshot)
   const inLatest = latest?.snapshot ? snapshotDeclares(latest.snapshot, d) : false
   const latestTag = latest?.migration.tag
+  const lost = lostAfter(ctx, latest?.migration)
   const declaredAt = declaration ? `declared at ${declaration.file}:${declaration.line}` : 'declared in the schema'
   const causes: string[] = []
 
@@ -50,7 +51,7 @@ export function explainDifference(d: SchemaDifference, ctx: ExplainContext): Omi
     if (declaration) Object.assign(finding, declaration)
     if (!latest) causes.push(`${declaredAt}; the migrations folder has no usable snapshot, so drizzle-kit never recorded it: run ${ctx.generateCommand}`)
     else if (!inLatest) {
-      causes.push(`${declaredAt}, added to the schema after the last snapshot (${latestTag}): no migration was generated for it. Run ${ctx.generateCommand}`)
+      causes.push(`${declaredAt}, added to the schema after the last snapshot (${latestTag}): no migration was generated for it${lost}. Run ${ctx.generateCommand}`)
     } else {
       const first = ctx.snapshots.find((s) => s.snapshot && snapshotDeclares(s.snapshot, d))
       const dropped = findStatement(ctx, d, 'drop', first?.migration)
@@ -70,7 +71,7 @@ export function explainDifference(d: SchemaDifference, ctx: ExplainContext): Omi
     const removal = latest && !inLatest ? removedIn(ctx, d) : undefined
     const recreated = removal && findStatement(ctx, d, 'create', removal)
     if (latest && inLatest) {
-      causes.push(`removed from the schema after the last snapshot (${latestTag}): no migration was generated to drop it. Run ${ctx.generateCommand}`)
+      causes.push(`removed from the schema after the last snapshot (${latestTag}): no migration was generated to drop it${lost}. Run ${ctx.generateCommand}`)
     } else if (removal && recreated) {
       Object.assign(finding, recreated)
       causes.push(`removed from the schema in ${removal.tag}, then created again by ${recreated.file}:${recreated.line}, which the snapshots do not record (hand-written SQL). Declare it in the schema, or drop it in a migration`)
@@ -99,9 +100,9 @@ export function explainDifference(d: SchemaDifference, ctx: ExplainContext): Omi
       causes.push(`${declaredAt}; ${enumOrder.cause}, ${origin}`)
       if (enumOrder.hint) d = { ...d, hint: enumOrder.hint }
     } else if (d.kind === 'enum_mismatch' && latest?.snapshot) {
-      causes.push(enumChanged ? `${declaredAt}, changed after the last snapshot (${latestTag}): no migration was generated` : `${declaredAt}; the snapshots agree with the schema, so the SQL that built this enum differs from what drizzle-kit generated`)
+      causes.push(enumChanged ? `${declaredAt}, changed after the last snapshot (${latestTag}): no migration was generated${lost}` : `${declaredAt}; the snapshots agree with the schema, so the SQL that built this enum differs from what drizzle-kit generated`)
     } else if (d.column && latest?.snapshot && canonical(schemaSide) !== canonical(snapshotSide)) {
-      causes.push(`${declaredAt}, changed after the last snapshot (${latestTag}): no migration was generated. Run ${ctx.generateCommand}`)
+      causes.push(`${declaredAt}, changed after the last snapshot (${latestTag}): no migration was generated${lost}. Run ${ctx.generateCommand}`)
     } else if (introduced && notApplied(ctx, introduced)) {
       causes.push(`${declaredAt}; set by ${introduced.tag}, ${notApplied(ctx, introduced)}`)
     } else if (altered) {
@@ -266,6 +267,19 @@ function lineRanges(lines: number[]): string {
 
 function quotedIdentifiers(line: string): string[] {
   return [...line.matchAll(/"((?:[^"]|"")+)"/g)].map((m) => m[1].replace(/""/g, '"'))
+}
+
+/**
+ * Journal entries after the last snapshot with neither SQL file nor snapshot: the change may be in one of them
+ * (files lost or never committed), so "no migration was generated" alone could be wrong.
+ */
+function lostAfter(ctx: ExplainContext, latest: Migration | undefined): string {
+  const lost = ctx.migrations.slice(latest ? ctx.migrations.indexOf(latest) + 1 : 0).filter((m) => m.sql === undefined && !m.snapshotFile)
+  if (lost.length === 0) return ''
+  const tags = lost.map((m) => m.tag).join(', ')
+  return lost.length === 1
+    ? `, or it is in ${tags} (after the last snapshot), whose SQL file and snapshot are missing: restore them, or remove the entry from the journal`
+    : `, or it is in one of ${tags} (after the last snapshot), whose SQL files and snapshots are missing: restore them, or remove the entries from the journal`
 }
 
 /** Why the check's database lacks what a migration's SQL would build, when the check did not run it. */
