@@ -99,3 +99,31 @@ describe('18b: journal entries with neither SQL file nor snapshot', () => {
     expect(missing.cause).toContain('added to the schema after the last snapshot (0000_step_0): no migration was generated for it, or it is in 0001_pins (after the last snapshot), whose SQL file and snapshot are missing')
   })
 })
+
+describe('18c: an object traced through renames', () => {
+  test('an index whose name an older index had, renamed away, is traced to the statement that created the one that exists', async () => {
+    const sql = [
+      'CREATE TABLE "events" ("id" integer NOT NULL, "org_id" integer NOT NULL, "at" timestamp NOT NULL, CONSTRAINT "events_id_at_pk" PRIMARY KEY ("id", "at"));',
+      'CREATE INDEX "events_org_idx" ON "events" USING btree ("org_id");',
+      'ALTER TABLE "events" RENAME TO "events_legacy";',
+      'ALTER INDEX "events_org_idx" RENAME TO "events_legacy_org_idx";',
+      'ALTER TABLE "events_legacy" RENAME CONSTRAINT "events_id_at_pk" TO "events_legacy_pk";',
+      'CREATE TABLE "events" ("id" integer NOT NULL, "org_id" integer NOT NULL, "at" timestamp NOT NULL, CONSTRAINT "events_id_at_pk" PRIMARY KEY ("id", "at"));',
+      'CREATE INDEX "events_org_idx" ON "events" USING btree ("org_id" DESC);'
+    ].join('\n--> statement-breakpoint\n')
+    const dir = writeProject({
+      'schema.ts': [
+        "import { pgTable, primaryKey, index, integer, timestamp } from 'drizzle-orm/pg-core'",
+        "export const events = pgTable('events', { id: integer('id').notNull(), orgId: integer('org_id').notNull(), at: timestamp('at').notNull() },",
+        "  (t) => [primaryKey({ columns: [t.id, t.at] }), index('events_org_idx').on(t.orgId)])"
+      ].join('\n'),
+      'drizzle/0000_init.sql': sql
+    })
+    const report = await check(dir)
+    const file = path.join('drizzle', '0000_init.sql')
+    const mismatch = find(report, 'index_mismatch', { name: 'events_org_idx' })
+    expect(mismatch.cause).toContain(`created with another definition by ${file}:13,`)
+    // The table renamed into existence is traced to its RENAME.
+    expect(find(report, 'extra_table', { table: 'events_legacy' })).toMatchObject({ file, line: 5 })
+  })
+})

@@ -130,7 +130,11 @@ function declarationOf(d: SchemaDifference, ctx: ExplainContext): Declaration | 
   return ctx.sources.table(d.schema, d.table)
 }
 
-/** The SQL statement that created, dropped or altered an object: a line mentioning its quoted name. */
+/**
+ * The SQL statement that created, dropped or altered an object: a line mentioning its quoted name. For create and
+ * alter, only the object that exists now counts: the search starts after the last statement that dropped the name
+ * or renamed it away, and a RENAME … TO <name> creates it.
+ */
 function findStatement(ctx: ExplainContext, d: SchemaDifference, action: 'create' | 'drop' | 'alter', after?: Migration): (Declaration & { creates?: boolean }) | undefined {
   const object = d.column ?? d.name ?? d.table
   if (!object) return undefined
@@ -140,23 +144,60 @@ function findStatement(ctx: ExplainContext, d: SchemaDifference, action: 'create
   // The database holds names cut to 63 bytes; the SQL spells them in full (drizzle-kit's generated FK names).
   const cut = Buffer.byteLength(object) === MAX_IDENTIFIER_BYTES
   const mentions = (line: string): boolean => names.some((n) => line.includes(n)) || (cut && quotedIdentifiers(line).some((id) => truncateIdentifier(id) === object))
-  for (const migration of ctx.migrations.slice(start)) {
-    if (migration.sql === undefined) continue
-    for (const statement of migration.statements) {
-      if (d.table && d.column && !statement.sql.includes(d.table)) continue
+  const statements = ctx.migrations
+    .slice(start)
+    .filter((m) => m.sql !== undefined)
+    .flatMap((migration) => migration.statements.map((statement) => ({ migration, statement })))
+    .filter(({ statement }) => !(d.table && d.column && !statement.sql.includes(d.table)))
+  // A column goes with its table; an index or constraint goes when its table is dropped.
+  const removes = (sql: string): boolean =>
+    removesName(sql, object) || (d.table !== undefined && object !== d.table && (d.column ? removesName(sql, d.table) : dropsName(sql, d.table)))
+  let from = 0
+  if (action !== 'drop') statements.forEach(({ statement }, i) => removes(statement.sql) && (from = i + 1))
+  const search = (first: number, matches: (sql: string) => boolean): (Declaration & { creates?: boolean }) | undefined => {
+    for (const { migration, statement } of statements.slice(first)) {
+      if (!matches(statement.sql)) continue
       const lines = statement.sql.split('\n')
-      const offset = statement.chunkLine
       for (let i = 0; i < lines.length; i++) {
-        const line = ` ${lines[i]}\n`
-        if (mentions(line) && verbs.test(statement.sql)) {
-          if (action === 'drop' && !/\bdrop\b/i.test(lines[i])) continue
-          const creates = /^\s*create\s+table\b/i.test(statement.sql)
-          return { file: path.relative(ctx.root, migration.file), line: offset + i, ...(action === 'alter' && creates ? { creates } : {}) }
-        }
+        if (!mentions(` ${lines[i]}\n`)) continue
+        if (action === 'drop' && !/\bdrop\b/i.test(lines[i])) continue
+        const creates = /^\s*create\s+table\b/i.test(statement.sql)
+        return { file: path.relative(ctx.root, migration.file), line: statement.chunkLine + i, ...(action === 'alter' && creates ? { creates } : {}) }
       }
     }
+    return undefined
   }
-  return undefined
+  const createsName = (sql: string): boolean => /\b(create|add)\b/i.test(sql) || renamesInto(sql, object)
+  if (action === 'create') return search(from, createsName) ?? (from > 0 ? search(0, createsName) : undefined)
+  if (action === 'drop') return search(0, (sql) => verbs.test(sql))
+  const altered = search(from, (sql) => verbs.test(sql) || renamesInto(sql, object))
+  if (altered || from === 0) return altered
+  // Dropped or renamed away, then created again: the statement that created the one that exists.
+  const recreated = search(from, createsName)
+  return recreated ? { ...recreated, creates: true } : search(0, (sql) => verbs.test(sql))
+}
+
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+/** The name as SQL writes it, quoted or not, optionally schema-qualified; not followed by more of an identifier. */
+const nameRe = (name: string): string => String.raw`(?:${IDENT}\s*\.\s*)?(?:"${escapeRegExp(name.replace(/"/g, '""'))}"|${escapeRegExp(name)}(?![\w$]))`
+
+function dropsName(sql: string, name: string): boolean {
+  return new RegExp(String.raw`\bdrop\s+(?:table|index|constraint|column|type|sequence|view|materialized\s+view|policy)\s+(?:concurrently\s+)?(?:if\s+exists\s+)?${nameRe(name)}`, 'i').test(sql)
+}
+
+/** DROP … <name>, or RENAME <name> TO …, ALTER INDEX/TABLE/… <name> RENAME TO …: the name stops existing. */
+function removesName(sql: string, name: string): boolean {
+  const n = nameRe(name)
+  return (
+    dropsName(sql, name) ||
+    new RegExp(String.raw`\brename\s+(?:column\s+|constraint\s+)?${n}\s+to\b`, 'i').test(sql) ||
+    new RegExp(String.raw`\balter\s+(?:table|index|sequence|view|materialized\s+view|type)\s+(?:if\s+exists\s+)?(?:only\s+)?${n}\s+rename\s+to\b`, 'i').test(sql)
+  )
+}
+
+/** RENAME … TO <name>: the name starts existing. */
+function renamesInto(sql: string, name: string): boolean {
+  return new RegExp(String.raw`\brename\b[^;]*?\bto\s+${nameRe(name)}`, 'i').test(sql)
 }
 
 // An identifier as SQL writes it, quoted or not, optionally schema-qualified.
