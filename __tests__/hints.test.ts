@@ -127,3 +127,34 @@ describe('18c: an object traced through renames', () => {
     expect(find(report, 'extra_table', { table: 'events_legacy' })).toMatchObject({ file, line: 5 })
   })
 })
+
+describe('19c: SQL line numbers', () => {
+  test('a column created NOT NULL by a CREATE TABLE after a comment is traced to the column line, not the comment', async () => {
+    const schema = [
+      "import { pgTable, text } from 'drizzle-orm/pg-core'",
+      "export const embedding = pgTable('embedding', { id: text('id').primaryKey(), content: text('content').notNull(), embedding: text('embedding') })"
+    ].join('\n')
+    const dir = await makeProject({ steps: [schema] })
+    dirs.push(dir)
+    const file = path.join(dir, 'drizzle', '0000_step_0.sql')
+    const generated = fs.readFileSync(file, 'utf8')
+    expect(generated).toMatch(/^CREATE TABLE "embedding"/)
+    const edited = '-- Create embedding table with optimized vector type\n' + generated.replace('"embedding" text', '"embedding" text NOT NULL')
+    fs.writeFileSync(file, edited)
+    const report = await check(dir)
+    const mismatch = find(report, 'column_nullability_mismatch', { table: 'embedding', column: 'embedding' })
+    const columnLine = edited.split('\n').findIndex((l) => l.includes('"embedding" text NOT NULL')) + 1
+    expect(columnLine).toBeGreaterThan(2)
+    expect(mismatch.cause).toContain(`the SQL that built it (${path.join('drizzle', '0000_step_0.sql')}:${columnLine}) differs`)
+  })
+
+  test('a failing statement after comment lines is reported at its own line', async () => {
+    const dir = writeProject({
+      'schema.ts': "import { pgTable, integer } from 'drizzle-orm/pg-core'\nexport const items = pgTable('items', { id: integer('id').primaryKey() })\n",
+      'drizzle/0000_init.sql': 'CREATE TABLE "items" ("id" integer PRIMARY KEY NOT NULL);\n--> statement-breakpoint\n\n-- clean up the old table\n-- (it was renamed)\nDROP TABLE "old_items";'
+    })
+    const report = await check(dir)
+    const failure = report.findings.find((f) => f.kind === 'migration_failed')
+    expect(failure).toMatchObject({ file: path.join('drizzle', '0000_init.sql'), line: 6 })
+  })
+})

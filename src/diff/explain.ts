@@ -108,9 +108,12 @@ export function explainDifference(d: SchemaDifference, ctx: ExplainContext): Omi
     } else if (altered) {
       const verb = altered.creates ? 'created with another definition by' : 'changed by'
       causes.push(`${declaredAt}; ${verb} ${altered.file}:${altered.line}, which the snapshots do not record (hand-written SQL)`)
-    } else if (latest) {
-      causes.push(`${declaredAt}; the snapshots agree with the schema, so the SQL that built it differs from what drizzle-kit generated (edited after generation?)`)
-    } else causes.push(declaredAt)
+    } else {
+      const built = findStatement(ctx, d, 'create')
+      const site = built ? ` (${built.file}:${built.line})` : ''
+      if (latest) causes.push(`${declaredAt}; the snapshots agree with the schema, so the SQL that built it${site} differs from what drizzle-kit generated (edited after generation?)`)
+      else causes.push(built ? `${declaredAt}; created with another definition by ${built.file}:${built.line}` : declaredAt)
+    }
   }
   if (d.hint) causes.push(d.hint)
   finding.cause = causes.join('. ').replace(/\.\./g, '.')
@@ -148,20 +151,24 @@ function findStatement(ctx: ExplainContext, d: SchemaDifference, action: 'create
     .slice(start)
     .filter((m) => m.sql !== undefined)
     .flatMap((migration) => migration.statements.map((statement) => ({ migration, statement })))
-    .filter(({ statement }) => !(d.table && d.column && !statement.sql.includes(d.table)))
+    .map(({ migration, statement }) => ({ migration, statement, code: withoutComments(statement.sql) }))
+    .filter(({ code }) => !(d.table && d.column && !code.includes(d.table)))
   // A column goes with its table; an index or constraint goes when its table is dropped.
   const removes = (sql: string): boolean =>
     removesName(sql, object) || (d.table !== undefined && object !== d.table && (d.column ? removesName(sql, d.table) : dropsName(sql, d.table)))
   let from = 0
-  if (action !== 'drop') statements.forEach(({ statement }, i) => removes(statement.sql) && (from = i + 1))
+  if (action !== 'drop') statements.forEach(({ code }, i) => removes(code) && (from = i + 1))
+  // A column of a CREATE TABLE is found at its own line (`"embedding" vector(1536) NOT NULL`), not the table's.
+  const definition = d.column ? new RegExp(String.raw`^\s*(?:"${escapeRegExp(d.column.replace(/"/g, '""'))}"|${escapeRegExp(d.column)}\s)`) : undefined
   const search = (first: number, matches: (sql: string) => boolean): (Declaration & { creates?: boolean }) | undefined => {
-    for (const { migration, statement } of statements.slice(first)) {
-      if (!matches(statement.sql)) continue
-      const lines = statement.sql.split('\n')
-      for (let i = 0; i < lines.length; i++) {
+    for (const { migration, statement, code } of statements.slice(first)) {
+      if (!matches(code)) continue
+      const lines = code.split('\n')
+      const creates = /^\s*create\s+table\b/i.test(code)
+      const columnLine = creates && definition ? lines.findIndex((l) => definition.test(l)) : -1
+      for (let i = columnLine >= 0 ? columnLine : 0; i < lines.length; i++) {
         if (!mentions(` ${lines[i]}\n`)) continue
         if (action === 'drop' && !/\bdrop\b/i.test(lines[i])) continue
-        const creates = /^\s*create\s+table\b/i.test(statement.sql)
         return { file: path.relative(ctx.root, migration.file), line: statement.chunkLine + i, ...(action === 'alter' && creates ? { creates } : {}) }
       }
     }
@@ -175,6 +182,11 @@ function findStatement(ctx: ExplainContext, d: SchemaDifference, action: 'create
   // Dropped or renamed away, then created again: the statement that created the one that exists.
   const recreated = search(from, createsName)
   return recreated ? { ...recreated, creates: true } : search(0, (sql) => verbs.test(sql))
+}
+
+/** SQL without its comments, line for line (so that line numbers still hold): a comment is not a statement's words. */
+function withoutComments(sql: string): string {
+  return sql.replace(/\/\*[\s\S]*?\*\/|--[^\n]*/g, (comment) => comment.replace(/[^\n]/g, ' '))
 }
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
