@@ -158,3 +158,29 @@ describe('19c: SQL line numbers', () => {
     expect(failure).toMatchObject({ file: path.join('drizzle', '0000_init.sql'), line: 6 })
   })
 })
+
+describe('a stand-in (--stub-missing-imports) as the values of an enum', () => {
+  const schema = (values: string): string =>
+    [
+      "import { pgTable, pgEnum, integer } from 'drizzle-orm/pg-core'",
+      "import { ROLES } from '@r/not-installed'",
+      `export const role = pgEnum('role', ${values})`,
+      "export const members = pgTable('members', { id: integer('id').primaryKey(), role: role('role') })"
+    ].join('\n')
+  const migration = `CREATE TYPE "public"."role" AS ENUM('owner', 'member');\n--> statement-breakpoint\nCREATE TABLE "members" ("id" integer PRIMARY KEY NOT NULL, "role" "role");`
+
+  test('an enum left without values is a clear error at its declaration, not an empty enum', async () => {
+    const dir = writeProject({ 'schema.ts': schema('ROLES'), 'drizzle/0000_init.sql': migration })
+    await expect(runCheck({ root: dir, provider, stubMissingImports: true })).rejects.toMatchObject({
+      message: expect.stringMatching(/^schema\.ts:3: enum role has no values, and a stand-in was used for @r\/not-installed \(--stub-missing-imports\)/),
+      line: 3
+    })
+  })
+
+  test('an enum whose values are stand-ins names the package', async () => {
+    const dir = writeProject({ 'schema.ts': schema('[ROLES.OWNER, ROLES.MEMBER]'), 'drizzle/0000_init.sql': migration })
+    await expect(runCheck({ root: dir, provider, stubMissingImports: true })).rejects.toThrow(
+      /^schema\.ts:3: the values of enum role are a stand-in for @r\/not-installed \(--stub-missing-imports\), so the schema cannot be built as declared/
+    )
+  })
+})
