@@ -6,7 +6,8 @@ import * as path from 'node:path'
 import { runCheck } from '../src/engine/check'
 import { Finding, Report } from '../src/engine/types'
 import { PgliteProvider } from '../src/postgres/pglite'
-import { makeProject, tempDir } from './helpers/project'
+import { renderMarkdown, renderText } from '../src/report/render'
+import { makeProject, tempDir, writeMigrations } from './helpers/project'
 
 const dirs: string[] = []
 const provider = new PgliteProvider()
@@ -182,5 +183,36 @@ describe('a stand-in (--stub-missing-imports) as the values of an enum', () => {
     await expect(runCheck({ root: dir, provider, stubMissingImports: true })).rejects.toThrow(
       /^schema\.ts:3: the values of enum role are a stand-in for @r\/not-installed \(--stub-missing-imports\), so the schema cannot be built as declared/
     )
+  })
+})
+
+describe('a discovered target that could not be loaded, in the report', () => {
+  test('text and markdown say it was not checked, instead of an empty migrations folder and "no database"', async () => {
+    const schema = "import { pgTable, integer } from 'drizzle-orm/pg-core'\nexport const items = pgTable('items', { id: integer('id').primaryKey() })\n"
+    const dir = tempDir('dg-hints-')
+    dirs.push(dir)
+    const files: Record<string, string> = {
+      'package.json': '{ "name": "r", "private": true }',
+      'packages/db/package.json': '{ "name": "db" }',
+      'packages/db/drizzle.config.ts': 'export default { dialect: "postgresql", schema: "./schema.ts", out: "./migrations" };\n',
+      'packages/db/schema.ts': schema,
+      'packages/auth/package.json': '{ "name": "auth" }',
+      'packages/auth/drizzle.config.ts': 'export default { dialect: "postgresql", schema: "./src/auth-schema.ts", out: "./migrations" };\n'
+    }
+    for (const [file, content] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true })
+      fs.writeFileSync(path.join(dir, file), content)
+    }
+    await writeMigrations(path.join(dir, 'packages', 'db'), 'migrations', [schema])
+    const report = await check(dir)
+    expect(report.targets.map((t) => t.name)).toEqual(['packages/db', 'packages/auth'])
+
+    const text = renderText(report)
+    expect(text).toContain('\npackages/auth: not checked: its drizzle config cannot be resolved (see the finding below)\n  ✖ schema_error')
+    expect(text).toContain('packages/db: packages/db/migrations -> packages/db (1/1 migrations)')
+    expect(text).not.toContain('no database')
+    const markdown = renderMarkdown(report)
+    expect(markdown).toContain('`packages/auth/drizzle.config.ts`: not checked: its drizzle config cannot be resolved (see the finding below).')
+    expect(markdown).not.toMatch(/Migrations `` applied|no database/)
   })
 })
