@@ -61,6 +61,15 @@ export interface ModuleLoaderOptions {
 /** What a stand-in turns into as a string: how one that reached a table definition is recognised. */
 const STAND_IN_MARKER = 'drift-guard-stub:'
 
+/** Every stand-in made, with the specifier it stands for: to tell one apart from a real value. */
+const standIns = new WeakMap<object, string>()
+
+/** The package a value stands in for (--stub-missing-imports), or undefined when it is a real value. */
+export function standInFor(value: unknown): string | undefined {
+  const specifier = typeof value === 'function' || (typeof value === 'object' && value !== null) ? standIns.get(value) : undefined
+  return specifier === undefined ? undefined : packageNameOf(specifier)
+}
+
 /** A value that accepts any use (property, call, new, coercion) and gives itself back. */
 function permissiveStub(name: string): unknown {
   const target = function () {
@@ -76,6 +85,7 @@ function permissiveStub(name: string): unknown {
     apply: () => stub,
     construct: () => stub as object
   })
+  standIns.set(stub as object, name)
   return stub
 }
 

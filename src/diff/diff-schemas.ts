@@ -65,7 +65,8 @@ export function diffSchemas(expected: DatabaseModel, actual: DatabaseModel, opti
         expected: e.values.join(', '),
         actual: a.values.join(', '),
         message: `enum ${label(e.schema, e.name)}: ${parts.join('; ')}`,
-        hint: sameSet ? enumOrderHint(e.values, a.values, label(e.schema, e.name)) : undefined
+        // Without the SQL's history (explain.ts traces it), assume each value was appended in the database's order.
+        hint: sameSet ? enumOrderHint(label(e.schema, e.name), misplacedEnumValues(e.values, a.values.map((value, i) => ({ value, order: a.values.slice(0, i + 1) })))) : undefined
       })
     }
   }
@@ -299,17 +300,49 @@ function renameHint(candidates: string[], name: string, what: string): string | 
   return `if ${candidates.map((c) => `"${c}"`).join(' or ')} was renamed to "${name}", the migration that renames the ${what} is missing (drizzle-kit asks about renames interactively; this check never guesses)`
 }
 
-function enumOrderHint(expected: string[], actual: string[], name: string): string {
-  // ALTER TYPE … ADD VALUE appends unless BEFORE/AFTER is given: say where each misplaced value should have gone.
-  const statements: string[] = []
-  for (let i = 0; i < expected.length; i++) {
-    if (actual.indexOf(expected[i]) !== i) {
-      const before = expected[i + 1]
-      statements.push(before ? `ALTER TYPE ${name} ADD VALUE '${expected[i]}' BEFORE '${before}'` : `ALTER TYPE ${name} ADD VALUE '${expected[i]}' AFTER '${expected[i - 1]}'`)
-      break
-    }
+/** The type's values just after `value` was added to it (in the type's order). */
+export interface EnumValueAddition {
+  value: string
+  order: string[]
+}
+
+export interface MisplacedEnumValue {
+  value: string
+  /** The value it was placed right after in the type (undefined: placed first). */
+  after?: string
+  /** The ADD VALUE clause that would have put it where the schema has it, among the values that existed then. */
+  clause: string
+}
+
+const literal = (v: string): string => `'${v.replace(/'/g, "''")}'`
+
+/**
+ * The added values that did not land where the schema has them. A value is in place when the values before it in
+ * the type are the ones before it in the schema (among the values that existed then); the fix names a neighbour
+ * that existed at that time: the next schema value (BEFORE), or else the previous one (AFTER).
+ */
+export function misplacedEnumValues(schemaValues: string[], additions: EnumValueAddition[]): MisplacedEnumValue[] {
+  const out: MisplacedEnumValue[] = []
+  for (const { value, order } of additions) {
+    const rank = schemaValues.indexOf(value)
+    if (rank < 0) continue
+    const existing = order.filter((v) => v !== value && schemaValues.includes(v))
+    const at = order.indexOf(value)
+    const beforeInType = new Set(order.slice(0, at).filter((v) => schemaValues.includes(v)))
+    const beforeInSchema = existing.filter((v) => schemaValues.indexOf(v) < rank)
+    if (beforeInSchema.length === beforeInType.size && beforeInSchema.every((v) => beforeInType.has(v))) continue
+    const next = schemaValues.slice(rank + 1).find((v) => existing.includes(v))
+    const previous = [...schemaValues.slice(0, rank)].reverse().find((v) => existing.includes(v))
+    const clause = next !== undefined ? `ADD VALUE ${literal(value)} BEFORE ${literal(next)}` : `ADD VALUE ${literal(value)} AFTER ${literal(previous!)}`
+    out.push({ value, ...(at > 0 ? { after: order[at - 1] } : {}), clause })
   }
-  return `Postgres keeps enum values in the order they were added; ${statements[0] ?? 'ADD VALUE … BEFORE/AFTER'} would have kept the schema's order. Recreate the type to reorder it.`
+  return out
+}
+
+export function enumOrderHint(name: string, misplaced: MisplacedEnumValue[]): string {
+  // ALTER TYPE … ADD VALUE appends unless BEFORE/AFTER is given: say where each misplaced value should have gone.
+  const statements = misplaced.length ? `ALTER TYPE ${name} ${misplaced.map((m) => m.clause).join(', ')}` : 'ADD VALUE … BEFORE/AFTER'
+  return `Postgres keeps enum values in the order they were added; ${statements} would have kept the schema's order. Recreate the type to reorder it.`
 }
 
 function label(schema: string, name: string): string {

@@ -8,7 +8,7 @@ import { MAX_IDENTIFIER_BYTES, truncateIdentifier } from '../model/identifiers'
 import { DatabaseModel, TableModel } from '../model/types'
 import { PgSnapshot } from '../schema/drizzle-kit'
 import { Declaration, SourceIndex } from '../schema/source-index'
-import { SchemaDifference } from './diff-schemas'
+import { EnumValueAddition, SchemaDifference, enumOrderHint, misplacedEnumValues } from './diff-schemas'
 import { SnapshotFile, canonical, snapshotDeclares } from './snapshot'
 
 export interface ExplainContext {
@@ -43,6 +43,7 @@ export function explainDifference(d: SchemaDifference, ctx: ExplainContext): Omi
   const latest = [...ctx.snapshots].reverse().find((s) => s.snapshot)
   const inLatest = latest?.snapshot ? snapshotDeclares(latest.snapshot, d) : false
   const latestTag = latest?.migration.tag
+  const lost = lostAfter(ctx, latest?.migration)
   const declaredAt = declaration ? `declared at ${declaration.file}:${declaration.line}` : 'declared in the schema'
   const causes: string[] = []
 
@@ -50,7 +51,7 @@ export function explainDifference(d: SchemaDifference, ctx: ExplainContext): Omi
     if (declaration) Object.assign(finding, declaration)
     if (!latest) causes.push(`${declaredAt}; the migrations folder has no usable snapshot, so drizzle-kit never recorded it: run ${ctx.generateCommand}`)
     else if (!inLatest) {
-      causes.push(`${declaredAt}, added to the schema after the last snapshot (${latestTag}): no migration was generated for it. Run ${ctx.generateCommand}`)
+      causes.push(`${declaredAt}, added to the schema after the last snapshot (${latestTag}): no migration was generated for it${lost}. Run ${ctx.generateCommand}`)
     } else {
       const first = ctx.snapshots.find((s) => s.snapshot && snapshotDeclares(s.snapshot, d))
       const dropped = findStatement(ctx, d, 'drop', first?.migration)
@@ -70,7 +71,7 @@ export function explainDifference(d: SchemaDifference, ctx: ExplainContext): Omi
     const removal = latest && !inLatest ? removedIn(ctx, d) : undefined
     const recreated = removal && findStatement(ctx, d, 'create', removal)
     if (latest && inLatest) {
-      causes.push(`removed from the schema after the last snapshot (${latestTag}): no migration was generated to drop it. Run ${ctx.generateCommand}`)
+      causes.push(`removed from the schema after the last snapshot (${latestTag}): no migration was generated to drop it${lost}. Run ${ctx.generateCommand}`)
     } else if (removal && recreated) {
       Object.assign(finding, recreated)
       causes.push(`removed from the schema in ${removal.tag}, then created again by ${recreated.file}:${recreated.line}, which the snapshots do not record (hand-written SQL). Declare it in the schema, or drop it in a migration`)
@@ -90,20 +91,29 @@ export function explainDifference(d: SchemaDifference, ctx: ExplainContext): Omi
     const introduced = ctx.stoppedAt ? introducedBy(ctx, d) : undefined
     const schemaSide = d.column ? ctx.schemaSnapshot.tables[`${d.schema}.${d.table}`]?.columns[d.column] : undefined
     const snapshotSide = d.column && latest?.snapshot ? latest.snapshot.tables[`${d.schema}.${d.table}`]?.columns[d.column] : undefined
-    if (d.kind === 'enum_mismatch' && latest?.snapshot) {
-      const key = Object.keys(ctx.schemaSnapshot.enums).find((k) => ctx.schemaSnapshot.enums[k].name === d.name && (ctx.schemaSnapshot.enums[k].schema || 'public') === d.schema)
-      const changed = key && canonical(ctx.schemaSnapshot.enums[key]) !== canonical(latest.snapshot.enums?.[key])
-      causes.push(changed ? `${declaredAt}, changed after the last snapshot (${latestTag}): no migration was generated` : `${declaredAt}; the snapshots agree with the schema, so the SQL that built this enum differs from what drizzle-kit generated`)
+    const enumKey = d.kind === 'enum_mismatch' ? Object.keys(ctx.schemaSnapshot.enums).find((k) => ctx.schemaSnapshot.enums[k].name === d.name && (ctx.schemaSnapshot.enums[k].schema || 'public') === d.schema) : undefined
+    const enumChanged = enumKey !== undefined && latest?.snapshot !== undefined && canonical(ctx.schemaSnapshot.enums[enumKey]) !== canonical(latest.snapshot.enums?.[enumKey])
+    // diffSchemas hints at the order only when both sides hold the same values.
+    const enumOrder = d.kind === 'enum_mismatch' && d.hint !== undefined && !enumChanged && enumKey !== undefined ? enumOrderCause(ctx, d, ctx.schemaSnapshot.enums[enumKey].values) : undefined
+    if (enumOrder) {
+      const origin = latest ? 'not the SQL drizzle-kit generates for the schema (edited after generation, or written by hand)' : 'which the snapshots do not record (hand-written SQL)'
+      causes.push(`${declaredAt}; ${enumOrder.cause}, ${origin}`)
+      if (enumOrder.hint) d = { ...d, hint: enumOrder.hint }
+    } else if (d.kind === 'enum_mismatch' && latest?.snapshot) {
+      causes.push(enumChanged ? `${declaredAt}, changed after the last snapshot (${latestTag}): no migration was generated${lost}` : `${declaredAt}; the snapshots agree with the schema, so the SQL that built this enum differs from what drizzle-kit generated`)
     } else if (d.column && latest?.snapshot && canonical(schemaSide) !== canonical(snapshotSide)) {
-      causes.push(`${declaredAt}, changed after the last snapshot (${latestTag}): no migration was generated. Run ${ctx.generateCommand}`)
+      causes.push(`${declaredAt}, changed after the last snapshot (${latestTag}): no migration was generated${lost}. Run ${ctx.generateCommand}`)
     } else if (introduced && notApplied(ctx, introduced)) {
       causes.push(`${declaredAt}; set by ${introduced.tag}, ${notApplied(ctx, introduced)}`)
     } else if (altered) {
       const verb = altered.creates ? 'created with another definition by' : 'changed by'
       causes.push(`${declaredAt}; ${verb} ${altered.file}:${altered.line}, which the snapshots do not record (hand-written SQL)`)
-    } else if (latest) {
-      causes.push(`${declaredAt}; the snapshots agree with the schema, so the SQL that built it differs from what drizzle-kit generated (edited after generation?)`)
-    } else causes.push(declaredAt)
+    } else {
+      const built = findStatement(ctx, d, 'create')
+      const site = built ? ` (${built.file}:${built.line})` : ''
+      if (latest) causes.push(`${declaredAt}; the snapshots agree with the schema, so the SQL that built it${site} differs from what drizzle-kit generated (edited after generation?)`)
+      else causes.push(built ? `${declaredAt}; created with another definition by ${built.file}:${built.line}` : declaredAt)
+    }
   }
   if (d.hint) causes.push(d.hint)
   finding.cause = causes.join('. ').replace(/\.\./g, '.')
@@ -123,7 +133,11 @@ function declarationOf(d: SchemaDifference, ctx: ExplainContext): Declaration | 
   return ctx.sources.table(d.schema, d.table)
 }
 
-/** The SQL statement that created, dropped or altered an object: a line mentioning its quoted name. */
+/**
+ * The SQL statement that created, dropped or altered an object: a line mentioning its quoted name. For create and
+ * alter, only the object that exists now counts: the search starts after the last statement that dropped the name
+ * or renamed it away, and a RENAME … TO <name> creates it.
+ */
 function findStatement(ctx: ExplainContext, d: SchemaDifference, action: 'create' | 'drop' | 'alter', after?: Migration): (Declaration & { creates?: boolean }) | undefined {
   const object = d.column ?? d.name ?? d.table
   if (!object) return undefined
@@ -133,27 +147,192 @@ function findStatement(ctx: ExplainContext, d: SchemaDifference, action: 'create
   // The database holds names cut to 63 bytes; the SQL spells them in full (drizzle-kit's generated FK names).
   const cut = Buffer.byteLength(object) === MAX_IDENTIFIER_BYTES
   const mentions = (line: string): boolean => names.some((n) => line.includes(n)) || (cut && quotedIdentifiers(line).some((id) => truncateIdentifier(id) === object))
-  for (const migration of ctx.migrations.slice(start)) {
+  const statements = ctx.migrations
+    .slice(start)
+    .filter((m) => m.sql !== undefined)
+    .flatMap((migration) => migration.statements.map((statement) => ({ migration, statement })))
+    .map(({ migration, statement }) => ({ migration, statement, code: withoutComments(statement.sql) }))
+    .filter(({ code }) => !(d.table && d.column && !code.includes(d.table)))
+  // A column goes with its table; an index or constraint goes when its table is dropped.
+  const removes = (sql: string): boolean =>
+    removesName(sql, object) || (d.table !== undefined && object !== d.table && (d.column ? removesName(sql, d.table) : dropsName(sql, d.table)))
+  let from = 0
+  if (action !== 'drop') statements.forEach(({ code }, i) => removes(code) && (from = i + 1))
+  // A column of a CREATE TABLE is found at its own line (`"embedding" vector(1536) NOT NULL`), not the table's.
+  const definition = d.column ? new RegExp(String.raw`^\s*(?:"${escapeRegExp(d.column.replace(/"/g, '""'))}"|${escapeRegExp(d.column)}\s)`) : undefined
+  const search = (first: number, matches: (sql: string) => boolean): (Declaration & { creates?: boolean }) | undefined => {
+    for (const { migration, statement, code } of statements.slice(first)) {
+      if (!matches(code)) continue
+      const lines = code.split('\n')
+      const creates = /^\s*create\s+table\b/i.test(code)
+      const columnLine = creates && definition ? lines.findIndex((l) => definition.test(l)) : -1
+      for (let i = columnLine >= 0 ? columnLine : 0; i < lines.length; i++) {
+        if (!mentions(` ${lines[i]}\n`)) continue
+        if (action === 'drop' && !/\bdrop\b/i.test(lines[i])) continue
+        return { file: path.relative(ctx.root, migration.file), line: statement.chunkLine + i, ...(action === 'alter' && creates ? { creates } : {}) }
+      }
+    }
+    return undefined
+  }
+  const createsName = (sql: string): boolean => /\b(create|add)\b/i.test(sql) || renamesInto(sql, object)
+  if (action === 'create') return search(from, createsName) ?? (from > 0 ? search(0, createsName) : undefined)
+  if (action === 'drop') return search(0, (sql) => verbs.test(sql))
+  const altered = search(from, (sql) => verbs.test(sql) || renamesInto(sql, object))
+  if (altered || from === 0) return altered
+  // Dropped or renamed away, then created again: the statement that created the one that exists.
+  const recreated = search(from, createsName)
+  return recreated ? { ...recreated, creates: true } : search(0, (sql) => verbs.test(sql))
+}
+
+/** SQL without its comments, line for line (so that line numbers still hold): a comment is not a statement's words. */
+function withoutComments(sql: string): string {
+  return sql.replace(/\/\*[\s\S]*?\*\/|--[^\n]*/g, (comment) => comment.replace(/[^\n]/g, ' '))
+}
+
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+/** The name as SQL writes it, quoted or not, optionally schema-qualified; not followed by more of an identifier. */
+const nameRe = (name: string): string => String.raw`(?:${IDENT}\s*\.\s*)?(?:"${escapeRegExp(name.replace(/"/g, '""'))}"|${escapeRegExp(name)}(?![\w$]))`
+
+function dropsName(sql: string, name: string): boolean {
+  return new RegExp(String.raw`\bdrop\s+(?:table|index|constraint|column|type|sequence|view|materialized\s+view|policy)\s+(?:concurrently\s+)?(?:if\s+exists\s+)?${nameRe(name)}`, 'i').test(sql)
+}
+
+/** DROP … <name>, or RENAME <name> TO …, ALTER INDEX/TABLE/… <name> RENAME TO …: the name stops existing. */
+function removesName(sql: string, name: string): boolean {
+  const n = nameRe(name)
+  return (
+    dropsName(sql, name) ||
+    new RegExp(String.raw`\brename\s+(?:column\s+|constraint\s+)?${n}\s+to\b`, 'i').test(sql) ||
+    new RegExp(String.raw`\balter\s+(?:table|index|sequence|view|materialized\s+view|type)\s+(?:if\s+exists\s+)?(?:only\s+)?${n}\s+rename\s+to\b`, 'i').test(sql)
+  )
+}
+
+/** RENAME … TO <name>: the name starts existing. */
+function renamesInto(sql: string, name: string): boolean {
+  return new RegExp(String.raw`\brename\b[^;]*?\bto\s+${nameRe(name)}`, 'i').test(sql)
+}
+
+// An identifier as SQL writes it, quoted or not, optionally schema-qualified.
+const IDENT = String.raw`(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)`
+const TYPE_STATEMENT = new RegExp(String.raw`\b(create|alter|drop)\s+type\s+(?:if\s+exists\s+)?(${IDENT}(?:\s*\.\s*${IDENT})?)`, 'gi')
+const unquote = (id: string): string => (id.startsWith('"') ? id.slice(1, -1).replace(/""/g, '"') : id.toLowerCase())
+const STRING = /^\s*'((?:[^']|'')*)'/
+
+/** Where each value of an enum came from, replayed from the SQL's CREATE TYPE and ALTER TYPE … ADD/RENAME VALUE. */
+interface EnumEvent {
+  kind: 'create' | 'add'
+  file: string
+  line: number
+  additions: EnumValueAddition[]
+}
+
+function enumHistory(ctx: ExplainContext, schema: string, name: string): EnumEvent[] {
+  let events: EnumEvent[] = []
+  let order: string[] = []
+  for (const migration of ctx.migrations) {
     if (migration.sql === undefined) continue
     for (const statement of migration.statements) {
-      if (d.table && d.column && !statement.sql.includes(d.table)) continue
-      const lines = statement.sql.split('\n')
-      const offset = statement.chunkLine
-      for (let i = 0; i < lines.length; i++) {
-        const line = ` ${lines[i]}\n`
-        if (mentions(line) && verbs.test(statement.sql)) {
-          if (action === 'drop' && !/\bdrop\b/i.test(lines[i])) continue
-          const creates = /^\s*create\s+table\b/i.test(statement.sql)
-          return { file: path.relative(ctx.root, migration.file), line: offset + i, ...(action === 'alter' && creates ? { creates } : {}) }
+      for (const m of statement.sql.matchAll(TYPE_STATEMENT)) {
+        const parts = m[2].split(/\s*\.\s*(?=["A-Za-z_])/).map(unquote)
+        const [s, n] = parts.length === 2 ? parts : ['public', parts[0]]
+        if (s !== schema || n !== name) continue
+        const line = statement.chunkLine + (statement.sql.slice(0, m.index).match(/\n/g)?.length ?? 0)
+        const file = path.relative(ctx.root, migration.file)
+        const rest = statement.sql.slice(m.index! + m[0].length)
+        const verb = m[1].toLowerCase()
+        if (verb === 'drop') {
+          events = []
+          order = []
+        } else if (verb === 'create') {
+          const body = /^\s*as\s+enum\s*\(/i.exec(rest)
+          if (!body) continue
+          order = []
+          let text = rest.slice(body[0].length)
+          for (let v = STRING.exec(text); v; v = STRING.exec(text)) {
+            order.push(v[1].replace(/''/g, "'"))
+            text = text.slice(v[0].length).replace(/^\s*,/, '')
+          }
+          events = [{ kind: 'create', file, line, additions: order.map((value, i) => ({ value, order: order.slice(0, i + 1) })) }]
+        } else {
+          const add = /^\s*add\s+value\s+(?:if\s+not\s+exists\s+)?'((?:[^']|'')*)'(?:\s+(before|after)\s+'((?:[^']|'')*)')?/i.exec(rest)
+          const rename = /^\s*rename\s+value\s+'((?:[^']|'')*)'\s+to\s+'((?:[^']|'')*)'/i.exec(rest)
+          if (add) {
+            const value = add[1].replace(/''/g, "'")
+            if (order.includes(value)) continue
+            const neighbour = add[3]?.replace(/''/g, "'")
+            const at = neighbour !== undefined && order.includes(neighbour) ? order.indexOf(neighbour) + (add[2].toLowerCase() === 'after' ? 1 : 0) : order.length
+            order = [...order.slice(0, at), value, ...order.slice(at)]
+            events.push({ kind: 'add', file, line, additions: [{ value, order }] })
+          } else if (rename) {
+            const [from, to] = [rename[1].replace(/''/g, "'"), rename[2].replace(/''/g, "'")]
+            const swap = (v: string): string => (v === from ? to : v)
+            order = order.map(swap)
+            for (const e of events) for (const a of e.additions) Object.assign(a, { value: swap(a.value), order: a.order.map(swap) })
+          }
         }
       }
     }
   }
-  return undefined
+  return events
+}
+
+/** The statements that put an enum's values out of the schema's order, and the ADD VALUE clauses that would not have. */
+function enumOrderCause(ctx: ExplainContext, d: SchemaDifference, schemaValues: string[]): { cause: string; hint?: string } | undefined {
+  const events = enumHistory(ctx, d.schema, d.name!)
+  const created = events.find((e) => e.kind === 'create')
+  if (!created) return undefined
+  const sites = new Map<string, { file: string; line: number }>()
+  for (const e of events) for (const a of e.additions) sites.set(a.value, e)
+  const fromCreate = misplacedEnumValues(schemaValues, created.additions)
+  if (fromCreate.length > 0) return { cause: `created by ${created.file}:${created.line} with its values in another order` }
+  const misplaced = misplacedEnumValues(schemaValues, events.filter((e) => e.kind === 'add').flatMap((e) => e.additions))
+  if (misplaced.length === 0) return undefined
+  // Values appended one after another by one file read as one run: "'b', 'c' added by 0001.sql:1-2 after 'z'".
+  const runs: Array<{ file: string; lines: number[]; values: string[]; after?: string }> = []
+  for (const m of misplaced) {
+    const site = sites.get(m.value)!
+    const run = runs[runs.length - 1]
+    if (run && run.file === site.file && m.after === run.values[run.values.length - 1]) {
+      run.values.push(m.value)
+      run.lines.push(site.line)
+    } else runs.push({ file: site.file, lines: [site.line], values: [m.value], ...(m.after !== undefined ? { after: m.after } : {}) })
+  }
+  const cause = runs
+    .map((r) => `${r.values.map((v) => `'${v}'`).join(', ')} added by ${r.file}:${lineRanges(r.lines)} ${r.after !== undefined ? `after '${r.after}'` : 'first'}`)
+    .join('; ')
+  const quoteName = (n: string): string => (/^[a-z_][a-z0-9_$]*$/.test(n) ? n : q(n))
+  const label = d.schema === 'public' ? quoteName(d.name!) : `${quoteName(d.schema)}.${quoteName(d.name!)}`
+  return { cause, hint: enumOrderHint(label, misplaced) }
+}
+
+/** 1, 2, 3, 7 -> "1-3, 7". */
+function lineRanges(lines: number[]): string {
+  const sorted = [...new Set(lines)].sort((a, b) => a - b)
+  const out: string[] = []
+  for (let i = 0; i < sorted.length; i++) {
+    let j = i
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++
+    out.push(i === j ? `${sorted[i]}` : `${sorted[i]}-${sorted[j]}`)
+    i = j
+  }
+  return out.join(', ')
 }
 
 function quotedIdentifiers(line: string): string[] {
   return [...line.matchAll(/"((?:[^"]|"")+)"/g)].map((m) => m[1].replace(/""/g, '"'))
+}
+
+/**
+ * Journal entries after the last snapshot with neither SQL file nor snapshot: the change may be in one of them
+ * (files lost or never committed), so "no migration was generated" alone could be wrong.
+ */
+function lostAfter(ctx: ExplainContext, latest: Migration | undefined): string {
+  const lost = ctx.migrations.slice(latest ? ctx.migrations.indexOf(latest) + 1 : 0).filter((m) => m.sql === undefined && !m.snapshotFile)
+  if (lost.length === 0) return ''
+  const tags = lost.map((m) => m.tag).join(', ')
+  return lost.length === 1
+    ? `, or it is in ${tags} (after the last snapshot), whose SQL file and snapshot are missing: restore them, or remove the entry from the journal`
+    : `, or it is in one of ${tags} (after the last snapshot), whose SQL files and snapshots are missing: restore them, or remove the entries from the journal`
 }
 
 /** Why the check's database lacks what a migration's SQL would build, when the check did not run it. */

@@ -11,7 +11,7 @@ export const STATEMENT_BREAKPOINT = '--> statement-breakpoint'
 
 export interface MigrationStatement {
   sql: string
-  /** 1-based line in the SQL file where the statement's text starts. */
+  /** 1-based line in the SQL file where the statement's SQL starts (after leading comments and blank lines). */
   line: number
   /** 1-based line where the chunk (with its leading whitespace) starts: Postgres error positions count from here. */
   chunkLine: number
@@ -73,7 +73,10 @@ export function splitStatements(sql: string): MigrationStatement[] {
   const statements: MigrationStatement[] = []
   let offsetLines = 0
   for (const chunk of chunks) {
-    const leading = /^\s*/.exec(chunk)?.[0] ?? ''
+    // The statement starts at its first line of SQL: comments before it (`-- Create the table …`) are not it.
+    const whitespace = /^\s*/.exec(chunk)?.[0] ?? ''
+    const comments = /^(?:\s|--[^\n]*|\/\*[\s\S]*?\*\/)*/.exec(chunk)?.[0] ?? ''
+    const leading = comments.length < chunk.trimEnd().length ? comments.slice(0, comments.lastIndexOf('\n') + 1) : whitespace
     const startLine = 1 + offsetLines + (leading.match(/\n/g)?.length ?? 0)
     if (chunk.trim().length > 0) statements.push({ sql: chunk, line: startLine, chunkLine: 1 + offsetLines })
     offsetLines += chunk.split('\n').length - 1

@@ -22,8 +22,24 @@ export function databaseList(names: string[], max = 5): string {
   return names.length <= max ? names.join(', ') : `${names.slice(0, max).join(', ')} and ${names.length - max} more (${names.length} databases)`
 }
 
+/** A discovered target whose config could not be resolved: no migrations folder, no database (its finding says why). */
+function notChecked(report: Report, target: Report['targets'][number]): boolean {
+  return report.mode !== 'audit' && !target.migrations && target.databases.length === 0
+}
+
+/** "not checked: its drizzle config cannot be resolved (see the finding below)": the target's own note, said once. */
+function notCheckedLine(target: Report['targets'][number]): string {
+  return `${target.notes.find((n) => n.startsWith('not checked')) ?? 'not checked'} (see the finding below)`
+}
+
+/** The notes not already said by the target's line. */
+function otherNotes(report: Report, target: Report['targets'][number]): string[] {
+  return notChecked(report, target) ? target.notes.filter((n) => !n.startsWith('not checked')) : target.notes
+}
+
 /** One line per target: what was checked (from clean) or audited (live). */
 function targetLine(report: Report, target: Report['targets'][number]): string {
+  if (notChecked(report, target)) return `${target.name}: ${notCheckedLine(target)}`
   if (report.mode === 'audit') {
     const unreachable = target.databases.filter((d) => d.error).length
     const pending = target.databases.filter((d) => d.ledger && d.ledger.pending.length > 0).length
@@ -50,7 +66,7 @@ export function renderText(report: Report): string {
     const findings = report.findings.filter((f) => f.target === target.name)
     lines.push('')
     lines.push(targetLine(report, target))
-    for (const note of target.notes) lines.push(`  note: ${note}`)
+    for (const note of otherNotes(report, target)) lines.push(`  note: ${note}`)
     if (findings.length === 0) {
       lines.push(`  ✔ no drift (${target.declared.tables} tables, ${target.declared.columns} columns, ${target.declared.enums} enums, ${target.declared.indexes} indexes)`)
       continue
@@ -110,12 +126,14 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
     body.push(`#### ${findings.some((f) => f.severity === 'error') ? '❌' : findings.length ? '⚠️' : '✅'} ${target.name}`)
     body.push('')
     body.push(
-      report.mode === 'audit'
+      notChecked(report, target)
+        ? `${target.drizzleConfig ? `\`${target.drizzleConfig}\`: ` : ''}${notCheckedLine(target)}.`
+        : report.mode === 'audit'
         ? `${targetLine(report, target).replace(`${target.name}: `, '')}; schema: ${target.declared.tables} tables, ${target.declared.columns} columns.`
         : `Migrations \`${target.migrations}\` applied to ${target.databases.map((d) => `\`${d.name}\` (${d.migrations.filter((m) => m.ok).length}/${d.migrations.length}${d.compared ? '' : ', failed'})`).join(', ') || 'no database'}; schema: ${target.declared.tables} tables, ${target.declared.columns} columns.`
     )
     body.push('')
-    for (const note of target.notes) body.push(`> ${escapeCell(note)}`, '')
+    for (const note of otherNotes(report, target)) body.push(`> ${escapeCell(note)}`, '')
     if (options.details && report.mode !== 'audit') {
       for (const db of target.databases) {
         body.push(`<details><summary>Migrations applied to <code>${db.name}</code>: ${db.migrations.filter((m) => m.ok).length} of ${db.migrations.length}</summary>`)

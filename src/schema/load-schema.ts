@@ -2,7 +2,7 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { ResolvedTarget } from '../config/load-config'
-import { ModuleLoader, standInInSnapshot } from '../config/module-loader'
+import { ModuleLoader, standInFor, standInInSnapshot } from '../config/module-loader'
 import { UsageError } from '../engine/types'
 import { PgSnapshot, drizzleKitVersion, serializeSchema } from './drizzle-kit'
 import { readCachedSchema, schemaCacheKey, writeCachedSchema } from './schema-cache'
@@ -80,6 +80,7 @@ export function loadSchema(root: string, target: ResolvedTarget, stubMissingPack
       first
     )
   }
+  if (loader.stubbed.size) throwOnStandInEnum(root, target, exports, projectFiles, [...loader.stubbed])
   const sources = new SourceIndex(root, exports, projectFiles, target.casing)
   return { snapshot, sources, fallbacks: [...loader.fallbacks], stubbed: [...loader.stubbed], cacheKey, ...(drizzleKit1 ? { drizzleKit1 } : {}) }
 }
@@ -90,6 +91,32 @@ function uniquesAddedInMigrations(dir: string): Set<string> {
     return uniquesAddedByName(readMigrationFolder(dir).migrations.map((m) => m.sql))
   } catch {
     return new Set()
+  }
+}
+
+/**
+ * An enum whose values come from a package that was stood in for (`pgEnum('role', ROLES)`) becomes an empty enum,
+ * or one of stand-ins, without a word from drizzle-kit: say so instead of comparing an enum that is not the schema's.
+ */
+function throwOnStandInEnum(root: string, target: ResolvedTarget, exports: Record<string, unknown>, projectFiles: string[], stubbed: string[]): void {
+  for (const value of Object.values(exports)) {
+    if (typeof value !== 'function' || !('enumName' in value) || !('enumValues' in value)) continue
+    const e = value as unknown as { enumName: string; enumValues: unknown; schema?: string }
+    const values: unknown[] = Array.isArray(e.enumValues) ? e.enumValues : []
+    const standIn = standInFor(e.enumValues) ?? values.map(standInFor).find((p) => p !== undefined)
+    if (!standIn && values.length > 0) continue
+    const at = new SourceIndex(root, exports, projectFiles, target.casing).enum(e.schema ?? 'public', e.enumName)
+    const where = at ? `${at.file}:${at.line}` : path.relative(root, target.schemaFiles[0])
+    const why = standIn
+      ? `the values of enum ${e.enumName} are a stand-in for ${standIn} (--stub-missing-imports)`
+      : stubbed.length === 1
+        ? `enum ${e.enumName} has no values, and a stand-in was used for ${stubbed[0]} (--stub-missing-imports): its values come from it`
+        : `enum ${e.enumName} has no values, and stand-ins were used for ${stubbed.join(', ')} (--stub-missing-imports): its values come from one of them`
+    throw new UsageError(
+      `${where}: ${why}, so the schema cannot be built as declared. Install the project's dependencies, or make ${standIn ?? (stubbed.length === 1 ? stubbed[0] : 'the package')} resolvable (workspace package, tsconfig "paths")`,
+      at?.file ?? path.relative(root, target.schemaFiles[0]),
+      at?.line
+    )
   }
 }
 
