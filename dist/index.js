@@ -48996,6 +48996,7 @@ var __importStar = (this && this.__importStar) || (function () {
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ModuleLoader = exports.ModuleLoadError = exports.resolveFile = void 0;
+exports.standInFor = standInFor;
 exports.standInInSnapshot = standInInSnapshot;
 exports.describeError = describeError;
 // Loads a project's drizzle configs and schema files (TS, ESM or CJS) without a build step.
@@ -49039,6 +49040,13 @@ class ModuleLoadError extends types_1.UsageError {
 exports.ModuleLoadError = ModuleLoadError;
 /** What a stand-in turns into as a string: how one that reached a table definition is recognised. */
 const STAND_IN_MARKER = 'drift-guard-stub:';
+/** Every stand-in made, with the specifier it stands for: to tell one apart from a real value. */
+const standIns = new WeakMap();
+/** The package a value stands in for (--stub-missing-imports), or undefined when it is a real value. */
+function standInFor(value) {
+    const specifier = typeof value === 'function' || (typeof value === 'object' && value !== null) ? standIns.get(value) : undefined;
+    return specifier === undefined ? undefined : (0, package_resolve_1.packageNameOf)(specifier);
+}
 /** A value that accepts any use (property, call, new, coercion) and gives itself back. */
 function permissiveStub(name) {
     const target = function () {
@@ -49057,6 +49065,7 @@ function permissiveStub(name) {
         apply: () => stub,
         construct: () => stub
     });
+    standIns.set(stub, name);
     return stub;
 }
 class ModuleLoader {
@@ -50039,6 +50048,8 @@ function listPackages(root, patterns) {
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.diffSchemas = diffSchemas;
+exports.misplacedEnumValues = misplacedEnumValues;
+exports.enumOrderHint = enumOrderHint;
 const CONSTRAINT_LABEL = {
     primary_key: 'primary key',
     unique: 'unique constraint',
@@ -50077,7 +50088,8 @@ function diffSchemas(expected, actual, options) {
                 expected: e.values.join(', '),
                 actual: a.values.join(', '),
                 message: `enum ${label(e.schema, e.name)}: ${parts.join('; ')}`,
-                hint: sameSet ? enumOrderHint(e.values, a.values, label(e.schema, e.name)) : undefined
+                // Without the SQL's history (explain.ts traces it), assume each value was appended in the database's order.
+                hint: sameSet ? enumOrderHint(label(e.schema, e.name), misplacedEnumValues(e.values, a.values.map((value, i) => ({ value, order: a.values.slice(0, i + 1) })))) : undefined
             });
         }
     }
@@ -50316,17 +50328,35 @@ function renameHint(candidates, name, what) {
         return undefined;
     return `if ${candidates.map((c) => `"${c}"`).join(' or ')} was renamed to "${name}", the migration that renames the ${what} is missing (drizzle-kit asks about renames interactively; this check never guesses)`;
 }
-function enumOrderHint(expected, actual, name) {
-    // ALTER TYPE … ADD VALUE appends unless BEFORE/AFTER is given: say where each misplaced value should have gone.
-    const statements = [];
-    for (let i = 0; i < expected.length; i++) {
-        if (actual.indexOf(expected[i]) !== i) {
-            const before = expected[i + 1];
-            statements.push(before ? `ALTER TYPE ${name} ADD VALUE '${expected[i]}' BEFORE '${before}'` : `ALTER TYPE ${name} ADD VALUE '${expected[i]}' AFTER '${expected[i - 1]}'`);
-            break;
-        }
+const literal = (v) => `'${v.replace(/'/g, "''")}'`;
+/**
+ * The added values that did not land where the schema has them. A value is in place when the values before it in
+ * the type are the ones before it in the schema (among the values that existed then); the fix names a neighbour
+ * that existed at that time: the next schema value (BEFORE), or else the previous one (AFTER).
+ */
+function misplacedEnumValues(schemaValues, additions) {
+    const out = [];
+    for (const { value, order } of additions) {
+        const rank = schemaValues.indexOf(value);
+        if (rank < 0)
+            continue;
+        const existing = order.filter((v) => v !== value && schemaValues.includes(v));
+        const at = order.indexOf(value);
+        const beforeInType = new Set(order.slice(0, at).filter((v) => schemaValues.includes(v)));
+        const beforeInSchema = existing.filter((v) => schemaValues.indexOf(v) < rank);
+        if (beforeInSchema.length === beforeInType.size && beforeInSchema.every((v) => beforeInType.has(v)))
+            continue;
+        const next = schemaValues.slice(rank + 1).find((v) => existing.includes(v));
+        const previous = [...schemaValues.slice(0, rank)].reverse().find((v) => existing.includes(v));
+        const clause = next !== undefined ? `ADD VALUE ${literal(value)} BEFORE ${literal(next)}` : `ADD VALUE ${literal(value)} AFTER ${literal(previous)}`;
+        out.push({ value, ...(at > 0 ? { after: order[at - 1] } : {}), clause });
     }
-    return `Postgres keeps enum values in the order they were added; ${statements[0] ?? 'ADD VALUE … BEFORE/AFTER'} would have kept the schema's order. Recreate the type to reorder it.`;
+    return out;
+}
+function enumOrderHint(name, misplaced) {
+    // ALTER TYPE … ADD VALUE appends unless BEFORE/AFTER is given: say where each misplaced value should have gone.
+    const statements = misplaced.length ? `ALTER TYPE ${name} ${misplaced.map((m) => m.clause).join(', ')}` : 'ADD VALUE … BEFORE/AFTER';
+    return `Postgres keeps enum values in the order they were added; ${statements} would have kept the schema's order. Recreate the type to reorder it.`;
 }
 function label(schema, name) {
     return schema === 'public' ? quoteName(name) : `${quoteName(schema)}.${quoteName(name)}`;
@@ -50383,6 +50413,7 @@ exports.explainDifference = explainDifference;
 // source, drizzle-kit's snapshots, and the SQL files.
 const path = __importStar(__nccwpck_require__(6760));
 const identifiers_1 = __nccwpck_require__(3937);
+const diff_schemas_1 = __nccwpck_require__(8925);
 const snapshot_1 = __nccwpck_require__(5479);
 const q = (name) => `"${name.replace(/"/g, '""')}"`;
 const tableRef = (schema, table) => (schema === 'public' ? q(table) : `${q(schema)}.${q(table)}`);
@@ -50400,6 +50431,7 @@ function explainDifference(d, ctx) {
     const latest = [...ctx.snapshots].reverse().find((s) => s.snapshot);
     const inLatest = latest?.snapshot ? (0, snapshot_1.snapshotDeclares)(latest.snapshot, d) : false;
     const latestTag = latest?.migration.tag;
+    const lost = lostAfter(ctx, latest?.migration);
     const declaredAt = declaration ? `declared at ${declaration.file}:${declaration.line}` : 'declared in the schema';
     const causes = [];
     if (d.kind.startsWith('missing_')) {
@@ -50408,7 +50440,7 @@ function explainDifference(d, ctx) {
         if (!latest)
             causes.push(`${declaredAt}; the migrations folder has no usable snapshot, so drizzle-kit never recorded it: run ${ctx.generateCommand}`);
         else if (!inLatest) {
-            causes.push(`${declaredAt}, added to the schema after the last snapshot (${latestTag}): no migration was generated for it. Run ${ctx.generateCommand}`);
+            causes.push(`${declaredAt}, added to the schema after the last snapshot (${latestTag}): no migration was generated for it${lost}. Run ${ctx.generateCommand}`);
         }
         else {
             const first = ctx.snapshots.find((s) => s.snapshot && (0, snapshot_1.snapshotDeclares)(s.snapshot, d));
@@ -50432,7 +50464,7 @@ function explainDifference(d, ctx) {
         const removal = latest && !inLatest ? removedIn(ctx, d) : undefined;
         const recreated = removal && findStatement(ctx, d, 'create', removal);
         if (latest && inLatest) {
-            causes.push(`removed from the schema after the last snapshot (${latestTag}): no migration was generated to drop it. Run ${ctx.generateCommand}`);
+            causes.push(`removed from the schema after the last snapshot (${latestTag}): no migration was generated to drop it${lost}. Run ${ctx.generateCommand}`);
         }
         else if (removal && recreated) {
             Object.assign(finding, recreated);
@@ -50453,13 +50485,21 @@ function explainDifference(d, ctx) {
         const introduced = ctx.stoppedAt ? introducedBy(ctx, d) : undefined;
         const schemaSide = d.column ? ctx.schemaSnapshot.tables[`${d.schema}.${d.table}`]?.columns[d.column] : undefined;
         const snapshotSide = d.column && latest?.snapshot ? latest.snapshot.tables[`${d.schema}.${d.table}`]?.columns[d.column] : undefined;
-        if (d.kind === 'enum_mismatch' && latest?.snapshot) {
-            const key = Object.keys(ctx.schemaSnapshot.enums).find((k) => ctx.schemaSnapshot.enums[k].name === d.name && (ctx.schemaSnapshot.enums[k].schema || 'public') === d.schema);
-            const changed = key && (0, snapshot_1.canonical)(ctx.schemaSnapshot.enums[key]) !== (0, snapshot_1.canonical)(latest.snapshot.enums?.[key]);
-            causes.push(changed ? `${declaredAt}, changed after the last snapshot (${latestTag}): no migration was generated` : `${declaredAt}; the snapshots agree with the schema, so the SQL that built this enum differs from what drizzle-kit generated`);
+        const enumKey = d.kind === 'enum_mismatch' ? Object.keys(ctx.schemaSnapshot.enums).find((k) => ctx.schemaSnapshot.enums[k].name === d.name && (ctx.schemaSnapshot.enums[k].schema || 'public') === d.schema) : undefined;
+        const enumChanged = enumKey !== undefined && latest?.snapshot !== undefined && (0, snapshot_1.canonical)(ctx.schemaSnapshot.enums[enumKey]) !== (0, snapshot_1.canonical)(latest.snapshot.enums?.[enumKey]);
+        // diffSchemas hints at the order only when both sides hold the same values.
+        const enumOrder = d.kind === 'enum_mismatch' && d.hint !== undefined && !enumChanged && enumKey !== undefined ? enumOrderCause(ctx, d, ctx.schemaSnapshot.enums[enumKey].values) : undefined;
+        if (enumOrder) {
+            const origin = latest ? 'not the SQL drizzle-kit generates for the schema (edited after generation, or written by hand)' : 'which the snapshots do not record (hand-written SQL)';
+            causes.push(`${declaredAt}; ${enumOrder.cause}, ${origin}`);
+            if (enumOrder.hint)
+                d = { ...d, hint: enumOrder.hint };
+        }
+        else if (d.kind === 'enum_mismatch' && latest?.snapshot) {
+            causes.push(enumChanged ? `${declaredAt}, changed after the last snapshot (${latestTag}): no migration was generated${lost}` : `${declaredAt}; the snapshots agree with the schema, so the SQL that built this enum differs from what drizzle-kit generated`);
         }
         else if (d.column && latest?.snapshot && (0, snapshot_1.canonical)(schemaSide) !== (0, snapshot_1.canonical)(snapshotSide)) {
-            causes.push(`${declaredAt}, changed after the last snapshot (${latestTag}): no migration was generated. Run ${ctx.generateCommand}`);
+            causes.push(`${declaredAt}, changed after the last snapshot (${latestTag}): no migration was generated${lost}. Run ${ctx.generateCommand}`);
         }
         else if (introduced && notApplied(ctx, introduced)) {
             causes.push(`${declaredAt}; set by ${introduced.tag}, ${notApplied(ctx, introduced)}`);
@@ -50468,11 +50508,14 @@ function explainDifference(d, ctx) {
             const verb = altered.creates ? 'created with another definition by' : 'changed by';
             causes.push(`${declaredAt}; ${verb} ${altered.file}:${altered.line}, which the snapshots do not record (hand-written SQL)`);
         }
-        else if (latest) {
-            causes.push(`${declaredAt}; the snapshots agree with the schema, so the SQL that built it differs from what drizzle-kit generated (edited after generation?)`);
+        else {
+            const built = findStatement(ctx, d, 'create');
+            const site = built ? ` (${built.file}:${built.line})` : '';
+            if (latest)
+                causes.push(`${declaredAt}; the snapshots agree with the schema, so the SQL that built it${site} differs from what drizzle-kit generated (edited after generation?)`);
+            else
+                causes.push(built ? `${declaredAt}; created with another definition by ${built.file}:${built.line}` : declaredAt);
         }
-        else
-            causes.push(declaredAt);
     }
     if (d.hint)
         causes.push(d.hint);
@@ -50499,7 +50542,11 @@ function declarationOf(d, ctx) {
         return ctx.sources.tableObject(d.schema, d.table, d.name, d.columns);
     return ctx.sources.table(d.schema, d.table);
 }
-/** The SQL statement that created, dropped or altered an object: a line mentioning its quoted name. */
+/**
+ * The SQL statement that created, dropped or altered an object: a line mentioning its quoted name. For create and
+ * alter, only the object that exists now counts: the search starts after the last statement that dropped the name
+ * or renamed it away, and a RENAME … TO <name> creates it.
+ */
 function findStatement(ctx, d, action, after) {
     const object = d.column ?? d.name ?? d.table;
     if (!object)
@@ -50510,29 +50557,195 @@ function findStatement(ctx, d, action, after) {
     // The database holds names cut to 63 bytes; the SQL spells them in full (drizzle-kit's generated FK names).
     const cut = Buffer.byteLength(object) === identifiers_1.MAX_IDENTIFIER_BYTES;
     const mentions = (line) => names.some((n) => line.includes(n)) || (cut && quotedIdentifiers(line).some((id) => (0, identifiers_1.truncateIdentifier)(id) === object));
-    for (const migration of ctx.migrations.slice(start)) {
+    const statements = ctx.migrations
+        .slice(start)
+        .filter((m) => m.sql !== undefined)
+        .flatMap((migration) => migration.statements.map((statement) => ({ migration, statement })))
+        .map(({ migration, statement }) => ({ migration, statement, code: withoutComments(statement.sql) }))
+        .filter(({ code }) => !(d.table && d.column && !code.includes(d.table)));
+    // A column goes with its table; an index or constraint goes when its table is dropped.
+    const removes = (sql) => removesName(sql, object) || (d.table !== undefined && object !== d.table && (d.column ? removesName(sql, d.table) : dropsName(sql, d.table)));
+    let from = 0;
+    if (action !== 'drop')
+        statements.forEach(({ code }, i) => removes(code) && (from = i + 1));
+    // A column of a CREATE TABLE is found at its own line (`"embedding" vector(1536) NOT NULL`), not the table's.
+    const definition = d.column ? new RegExp(String.raw `^\s*(?:"${escapeRegExp(d.column.replace(/"/g, '""'))}"|${escapeRegExp(d.column)}\s)`) : undefined;
+    const search = (first, matches) => {
+        for (const { migration, statement, code } of statements.slice(first)) {
+            if (!matches(code))
+                continue;
+            const lines = code.split('\n');
+            const creates = /^\s*create\s+table\b/i.test(code);
+            const columnLine = creates && definition ? lines.findIndex((l) => definition.test(l)) : -1;
+            for (let i = columnLine >= 0 ? columnLine : 0; i < lines.length; i++) {
+                if (!mentions(` ${lines[i]}\n`))
+                    continue;
+                if (action === 'drop' && !/\bdrop\b/i.test(lines[i]))
+                    continue;
+                return { file: path.relative(ctx.root, migration.file), line: statement.chunkLine + i, ...(action === 'alter' && creates ? { creates } : {}) };
+            }
+        }
+        return undefined;
+    };
+    const createsName = (sql) => /\b(create|add)\b/i.test(sql) || renamesInto(sql, object);
+    if (action === 'create')
+        return search(from, createsName) ?? (from > 0 ? search(0, createsName) : undefined);
+    if (action === 'drop')
+        return search(0, (sql) => verbs.test(sql));
+    const altered = search(from, (sql) => verbs.test(sql) || renamesInto(sql, object));
+    if (altered || from === 0)
+        return altered;
+    // Dropped or renamed away, then created again: the statement that created the one that exists.
+    const recreated = search(from, createsName);
+    return recreated ? { ...recreated, creates: true } : search(0, (sql) => verbs.test(sql));
+}
+/** SQL without its comments, line for line (so that line numbers still hold): a comment is not a statement's words. */
+function withoutComments(sql) {
+    return sql.replace(/\/\*[\s\S]*?\*\/|--[^\n]*/g, (comment) => comment.replace(/[^\n]/g, ' '));
+}
+const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** The name as SQL writes it, quoted or not, optionally schema-qualified; not followed by more of an identifier. */
+const nameRe = (name) => String.raw `(?:${IDENT}\s*\.\s*)?(?:"${escapeRegExp(name.replace(/"/g, '""'))}"|${escapeRegExp(name)}(?![\w$]))`;
+function dropsName(sql, name) {
+    return new RegExp(String.raw `\bdrop\s+(?:table|index|constraint|column|type|sequence|view|materialized\s+view|policy)\s+(?:concurrently\s+)?(?:if\s+exists\s+)?${nameRe(name)}`, 'i').test(sql);
+}
+/** DROP … <name>, or RENAME <name> TO …, ALTER INDEX/TABLE/… <name> RENAME TO …: the name stops existing. */
+function removesName(sql, name) {
+    const n = nameRe(name);
+    return (dropsName(sql, name) ||
+        new RegExp(String.raw `\brename\s+(?:column\s+|constraint\s+)?${n}\s+to\b`, 'i').test(sql) ||
+        new RegExp(String.raw `\balter\s+(?:table|index|sequence|view|materialized\s+view|type)\s+(?:if\s+exists\s+)?(?:only\s+)?${n}\s+rename\s+to\b`, 'i').test(sql));
+}
+/** RENAME … TO <name>: the name starts existing. */
+function renamesInto(sql, name) {
+    return new RegExp(String.raw `\brename\b[^;]*?\bto\s+${nameRe(name)}`, 'i').test(sql);
+}
+// An identifier as SQL writes it, quoted or not, optionally schema-qualified.
+const IDENT = String.raw `(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)`;
+const TYPE_STATEMENT = new RegExp(String.raw `\b(create|alter|drop)\s+type\s+(?:if\s+exists\s+)?(${IDENT}(?:\s*\.\s*${IDENT})?)`, 'gi');
+const unquote = (id) => (id.startsWith('"') ? id.slice(1, -1).replace(/""/g, '"') : id.toLowerCase());
+const STRING = /^\s*'((?:[^']|'')*)'/;
+function enumHistory(ctx, schema, name) {
+    let events = [];
+    let order = [];
+    for (const migration of ctx.migrations) {
         if (migration.sql === undefined)
             continue;
         for (const statement of migration.statements) {
-            if (d.table && d.column && !statement.sql.includes(d.table))
-                continue;
-            const lines = statement.sql.split('\n');
-            const offset = statement.chunkLine;
-            for (let i = 0; i < lines.length; i++) {
-                const line = ` ${lines[i]}\n`;
-                if (mentions(line) && verbs.test(statement.sql)) {
-                    if (action === 'drop' && !/\bdrop\b/i.test(lines[i]))
+            for (const m of statement.sql.matchAll(TYPE_STATEMENT)) {
+                const parts = m[2].split(/\s*\.\s*(?=["A-Za-z_])/).map(unquote);
+                const [s, n] = parts.length === 2 ? parts : ['public', parts[0]];
+                if (s !== schema || n !== name)
+                    continue;
+                const line = statement.chunkLine + (statement.sql.slice(0, m.index).match(/\n/g)?.length ?? 0);
+                const file = path.relative(ctx.root, migration.file);
+                const rest = statement.sql.slice(m.index + m[0].length);
+                const verb = m[1].toLowerCase();
+                if (verb === 'drop') {
+                    events = [];
+                    order = [];
+                }
+                else if (verb === 'create') {
+                    const body = /^\s*as\s+enum\s*\(/i.exec(rest);
+                    if (!body)
                         continue;
-                    const creates = /^\s*create\s+table\b/i.test(statement.sql);
-                    return { file: path.relative(ctx.root, migration.file), line: offset + i, ...(action === 'alter' && creates ? { creates } : {}) };
+                    order = [];
+                    let text = rest.slice(body[0].length);
+                    for (let v = STRING.exec(text); v; v = STRING.exec(text)) {
+                        order.push(v[1].replace(/''/g, "'"));
+                        text = text.slice(v[0].length).replace(/^\s*,/, '');
+                    }
+                    events = [{ kind: 'create', file, line, additions: order.map((value, i) => ({ value, order: order.slice(0, i + 1) })) }];
+                }
+                else {
+                    const add = /^\s*add\s+value\s+(?:if\s+not\s+exists\s+)?'((?:[^']|'')*)'(?:\s+(before|after)\s+'((?:[^']|'')*)')?/i.exec(rest);
+                    const rename = /^\s*rename\s+value\s+'((?:[^']|'')*)'\s+to\s+'((?:[^']|'')*)'/i.exec(rest);
+                    if (add) {
+                        const value = add[1].replace(/''/g, "'");
+                        if (order.includes(value))
+                            continue;
+                        const neighbour = add[3]?.replace(/''/g, "'");
+                        const at = neighbour !== undefined && order.includes(neighbour) ? order.indexOf(neighbour) + (add[2].toLowerCase() === 'after' ? 1 : 0) : order.length;
+                        order = [...order.slice(0, at), value, ...order.slice(at)];
+                        events.push({ kind: 'add', file, line, additions: [{ value, order }] });
+                    }
+                    else if (rename) {
+                        const [from, to] = [rename[1].replace(/''/g, "'"), rename[2].replace(/''/g, "'")];
+                        const swap = (v) => (v === from ? to : v);
+                        order = order.map(swap);
+                        for (const e of events)
+                            for (const a of e.additions)
+                                Object.assign(a, { value: swap(a.value), order: a.order.map(swap) });
+                    }
                 }
             }
         }
     }
-    return undefined;
+    return events;
+}
+/** The statements that put an enum's values out of the schema's order, and the ADD VALUE clauses that would not have. */
+function enumOrderCause(ctx, d, schemaValues) {
+    const events = enumHistory(ctx, d.schema, d.name);
+    const created = events.find((e) => e.kind === 'create');
+    if (!created)
+        return undefined;
+    const sites = new Map();
+    for (const e of events)
+        for (const a of e.additions)
+            sites.set(a.value, e);
+    const fromCreate = (0, diff_schemas_1.misplacedEnumValues)(schemaValues, created.additions);
+    if (fromCreate.length > 0)
+        return { cause: `created by ${created.file}:${created.line} with its values in another order` };
+    const misplaced = (0, diff_schemas_1.misplacedEnumValues)(schemaValues, events.filter((e) => e.kind === 'add').flatMap((e) => e.additions));
+    if (misplaced.length === 0)
+        return undefined;
+    // Values appended one after another by one file read as one run: "'b', 'c' added by 0001.sql:1-2 after 'z'".
+    const runs = [];
+    for (const m of misplaced) {
+        const site = sites.get(m.value);
+        const run = runs[runs.length - 1];
+        if (run && run.file === site.file && m.after === run.values[run.values.length - 1]) {
+            run.values.push(m.value);
+            run.lines.push(site.line);
+        }
+        else
+            runs.push({ file: site.file, lines: [site.line], values: [m.value], ...(m.after !== undefined ? { after: m.after } : {}) });
+    }
+    const cause = runs
+        .map((r) => `${r.values.map((v) => `'${v}'`).join(', ')} added by ${r.file}:${lineRanges(r.lines)} ${r.after !== undefined ? `after '${r.after}'` : 'first'}`)
+        .join('; ');
+    const quoteName = (n) => (/^[a-z_][a-z0-9_$]*$/.test(n) ? n : q(n));
+    const label = d.schema === 'public' ? quoteName(d.name) : `${quoteName(d.schema)}.${quoteName(d.name)}`;
+    return { cause, hint: (0, diff_schemas_1.enumOrderHint)(label, misplaced) };
+}
+/** 1, 2, 3, 7 -> "1-3, 7". */
+function lineRanges(lines) {
+    const sorted = [...new Set(lines)].sort((a, b) => a - b);
+    const out = [];
+    for (let i = 0; i < sorted.length; i++) {
+        let j = i;
+        while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1)
+            j++;
+        out.push(i === j ? `${sorted[i]}` : `${sorted[i]}-${sorted[j]}`);
+        i = j;
+    }
+    return out.join(', ');
 }
 function quotedIdentifiers(line) {
     return [...line.matchAll(/"((?:[^"]|"")+)"/g)].map((m) => m[1].replace(/""/g, '"'));
+}
+/**
+ * Journal entries after the last snapshot with neither SQL file nor snapshot: the change may be in one of them
+ * (files lost or never committed), so "no migration was generated" alone could be wrong.
+ */
+function lostAfter(ctx, latest) {
+    const lost = ctx.migrations.slice(latest ? ctx.migrations.indexOf(latest) + 1 : 0).filter((m) => m.sql === undefined && !m.snapshotFile);
+    if (lost.length === 0)
+        return '';
+    const tags = lost.map((m) => m.tag).join(', ');
+    return lost.length === 1
+        ? `, or it is in ${tags} (after the last snapshot), whose SQL file and snapshot are missing: restore them, or remove the entry from the journal`
+        : `, or it is in one of ${tags} (after the last snapshot), whose SQL files and snapshots are missing: restore them, or remove the entries from the journal`;
 }
 /** Why the check's database lacks what a migration's SQL would build, when the check did not run it. */
 function notApplied(ctx, migration) {
@@ -52838,7 +53051,10 @@ function splitStatements(sql) {
     const statements = [];
     let offsetLines = 0;
     for (const chunk of chunks) {
-        const leading = /^\s*/.exec(chunk)?.[0] ?? '';
+        // The statement starts at its first line of SQL: comments before it (`-- Create the table …`) are not it.
+        const whitespace = /^\s*/.exec(chunk)?.[0] ?? '';
+        const comments = /^(?:\s|--[^\n]*|\/\*[\s\S]*?\*\/)*/.exec(chunk)?.[0] ?? '';
+        const leading = comments.length < chunk.trimEnd().length ? comments.slice(0, comments.lastIndexOf('\n') + 1) : whitespace;
         const startLine = 1 + offsetLines + (leading.match(/\n/g)?.length ?? 0);
         if (chunk.trim().length > 0)
             statements.push({ sql: chunk, line: startLine, chunkLine: 1 + offsetLines });
@@ -54325,8 +54541,22 @@ function verdict(report) {
 function databaseList(names, max = 5) {
     return names.length <= max ? names.join(', ') : `${names.slice(0, max).join(', ')} and ${names.length - max} more (${names.length} databases)`;
 }
+/** A discovered target whose config could not be resolved: no migrations folder, no database (its finding says why). */
+function notChecked(report, target) {
+    return report.mode !== 'audit' && !target.migrations && target.databases.length === 0;
+}
+/** "not checked: its drizzle config cannot be resolved (see the finding below)": the target's own note, said once. */
+function notCheckedLine(target) {
+    return `${target.notes.find((n) => n.startsWith('not checked')) ?? 'not checked'} (see the finding below)`;
+}
+/** The notes not already said by the target's line. */
+function otherNotes(report, target) {
+    return notChecked(report, target) ? target.notes.filter((n) => !n.startsWith('not checked')) : target.notes;
+}
 /** One line per target: what was checked (from clean) or audited (live). */
 function targetLine(report, target) {
+    if (notChecked(report, target))
+        return `${target.name}: ${notCheckedLine(target)}`;
     if (report.mode === 'audit') {
         const unreachable = target.databases.filter((d) => d.error).length;
         const pending = target.databases.filter((d) => d.ledger && d.ledger.pending.length > 0).length;
@@ -54353,7 +54583,7 @@ function renderText(report) {
         const findings = report.findings.filter((f) => f.target === target.name);
         lines.push('');
         lines.push(targetLine(report, target));
-        for (const note of target.notes)
+        for (const note of otherNotes(report, target))
             lines.push(`  note: ${note}`);
         if (findings.length === 0) {
             lines.push(`  ✔ no drift (${target.declared.tables} tables, ${target.declared.columns} columns, ${target.declared.enums} enums, ${target.declared.indexes} indexes)`);
@@ -54407,11 +54637,13 @@ function renderMarkdown(report, options = {}) {
         const findings = report.findings.filter((f) => f.target === target.name);
         body.push(`#### ${findings.some((f) => f.severity === 'error') ? '❌' : findings.length ? '⚠️' : '✅'} ${target.name}`);
         body.push('');
-        body.push(report.mode === 'audit'
-            ? `${targetLine(report, target).replace(`${target.name}: `, '')}; schema: ${target.declared.tables} tables, ${target.declared.columns} columns.`
-            : `Migrations \`${target.migrations}\` applied to ${target.databases.map((d) => `\`${d.name}\` (${d.migrations.filter((m) => m.ok).length}/${d.migrations.length}${d.compared ? '' : ', failed'})`).join(', ') || 'no database'}; schema: ${target.declared.tables} tables, ${target.declared.columns} columns.`);
+        body.push(notChecked(report, target)
+            ? `${target.drizzleConfig ? `\`${target.drizzleConfig}\`: ` : ''}${notCheckedLine(target)}.`
+            : report.mode === 'audit'
+                ? `${targetLine(report, target).replace(`${target.name}: `, '')}; schema: ${target.declared.tables} tables, ${target.declared.columns} columns.`
+                : `Migrations \`${target.migrations}\` applied to ${target.databases.map((d) => `\`${d.name}\` (${d.migrations.filter((m) => m.ok).length}/${d.migrations.length}${d.compared ? '' : ', failed'})`).join(', ') || 'no database'}; schema: ${target.declared.tables} tables, ${target.declared.columns} columns.`);
         body.push('');
-        for (const note of target.notes)
+        for (const note of otherNotes(report, target))
             body.push(`> ${escapeCell(note)}`, '');
         if (options.details && report.mode !== 'audit') {
             for (const db of target.databases) {
@@ -55382,6 +55614,8 @@ function loadSchema(root, target, stubMissingPackages = false) {
         const first = path.relative(root, target.schemaFiles[0]);
         throw new types_1.UsageError(`${first}: the ${standIn.where} uses a stand-in for ${standIn.packageName} (--stub-missing-imports), so the schema cannot be built as declared. Install the project's dependencies, or make ${standIn.packageName} resolvable (workspace package, tsconfig "paths")`, first);
     }
+    if (loader.stubbed.size)
+        throwOnStandInEnum(root, target, exports, projectFiles, [...loader.stubbed]);
     const sources = new source_index_1.SourceIndex(root, exports, projectFiles, target.casing);
     return { snapshot, sources, fallbacks: [...loader.fallbacks], stubbed: [...loader.stubbed], cacheKey, ...(drizzleKit1 ? { drizzleKit1 } : {}) };
 }
@@ -55392,6 +55626,29 @@ function uniquesAddedInMigrations(dir) {
     }
     catch {
         return new Set();
+    }
+}
+/**
+ * An enum whose values come from a package that was stood in for (`pgEnum('role', ROLES)`) becomes an empty enum,
+ * or one of stand-ins, without a word from drizzle-kit: say so instead of comparing an enum that is not the schema's.
+ */
+function throwOnStandInEnum(root, target, exports, projectFiles, stubbed) {
+    for (const value of Object.values(exports)) {
+        if (typeof value !== 'function' || !('enumName' in value) || !('enumValues' in value))
+            continue;
+        const e = value;
+        const values = Array.isArray(e.enumValues) ? e.enumValues : [];
+        const standIn = (0, module_loader_1.standInFor)(e.enumValues) ?? values.map(module_loader_1.standInFor).find((p) => p !== undefined);
+        if (!standIn && values.length > 0)
+            continue;
+        const at = new source_index_1.SourceIndex(root, exports, projectFiles, target.casing).enum(e.schema ?? 'public', e.enumName);
+        const where = at ? `${at.file}:${at.line}` : path.relative(root, target.schemaFiles[0]);
+        const why = standIn
+            ? `the values of enum ${e.enumName} are a stand-in for ${standIn} (--stub-missing-imports)`
+            : stubbed.length === 1
+                ? `enum ${e.enumName} has no values, and a stand-in was used for ${stubbed[0]} (--stub-missing-imports): its values come from it`
+                : `enum ${e.enumName} has no values, and stand-ins were used for ${stubbed.join(', ')} (--stub-missing-imports): its values come from one of them`;
+        throw new types_1.UsageError(`${where}: ${why}, so the schema cannot be built as declared. Install the project's dependencies, or make ${standIn ?? (stubbed.length === 1 ? stubbed[0] : 'the package')} resolvable (workspace package, tsconfig "paths")`, at?.file ?? path.relative(root, target.schemaFiles[0]), at?.line);
     }
 }
 /** The drizzle-orm the schema runs with: the project's own, else the bundled one. */
