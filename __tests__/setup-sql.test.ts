@@ -11,6 +11,9 @@ import { PostgresProvider } from '../src/postgres/provider'
 import { ServerProvider } from '../src/postgres/server'
 import postgres from 'postgres'
 import { appendHandWrittenMigration, makeProject } from './helpers/project'
+import { runAudit } from '../src/engine/audit'
+import { applyMigrations } from '../src/migrations/apply'
+import { readMigrationFolder } from '../src/migrations/folder'
 
 const SERVER_URL = process.env.DRIFT_GUARD_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 
@@ -266,6 +269,30 @@ describe('setup on the server', () => {
     }
     expect(await roleNames()).toEqual([])
   })
+})
+
+test('the audit builds the schema with the functions of the live database: policies calling them compare equal', async () => {
+  const dir = await functionsProject()
+  const live = `dg_audit_functions_${process.pid}`
+  const admin = postgres(SERVER_URL, { max: 1, onnotice: () => undefined })
+  const scratch = new PgliteProvider()
+  await admin.unsafe(`drop database if exists "${live}" with (force)`)
+  await admin.unsafe(`create database "${live}"`)
+  const liveUrl = SERVER_URL.replace(/\/[^/]*$/, `/${live}`)
+  try {
+    const sql = postgres(liveUrl, { max: 1, onnotice: () => undefined })
+    const session = { label: live, query: async <T>(text: string, params?: unknown[]) => (await sql.unsafe(text, (params ?? []) as never[])) as unknown as T[], exec: async (text: string) => void (await sql.unsafe(text).simple()), close: async () => sql.end() }
+    await applyMigrations(session, readMigrationFolder(path.join(dir, 'drizzle')).migrations, { schema: 'drizzle', table: '__drizzle_migrations' })
+    await sql.end()
+    fs.writeFileSync(path.join(dir, 'drift-guard.config.json'), JSON.stringify({ targets: [{ name: 'app', drizzleConfig: 'drizzle.config.ts', databases: [live] }] }))
+    const report = await runAudit({ root: dir, databaseUrl: liveUrl, scratch, timeoutMs: 60_000 })
+    expect(summary(report)).toEqual([])
+    expect(report.targets[0].databases[0]).toMatchObject({ name: live, compared: true })
+  } finally {
+    await scratch.dispose()
+    await admin.unsafe(`drop database if exists "${live}" with (force)`)
+    await admin.end()
+  }
 })
 
 describe('config', () => {

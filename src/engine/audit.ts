@@ -20,6 +20,7 @@ import { LoadedSchema, loadSchema } from '../schema/load-schema'
 import { drizzleKitVersion } from '../schema/drizzle-kit'
 import { withoutUnbuilt } from '../schema/build-statements'
 import { buildSchemaDatabase, declaredCounts, generateCommand, limiter, stripEmpty, TOOL_VERSION, withoutEqualDefaults } from './check'
+import { functionDefinitions } from '../schema/build-statements'
 import { DatabaseResult, DatabaseUnavailableError, Finding, Report, SEVERITY_RANK, TargetResult, UsageError } from './types'
 
 export interface AuditOptions {
@@ -103,7 +104,23 @@ export async function runAudit(options: AuditOptions): Promise<Report> {
     const available = await options.scratch.availableExtensions()
     const migrationsTable = { schema: target.migrationsSchema, table: target.migrationsTable }
     const introspectOptions = { schemas: target.schemaFilter, tablesFilter: target.tablesFilter, migrationsTable }
-    const expected = await buildSchemaDatabase(target, schema.snapshot, options.scratch, extensions.filter((e) => !available || available.has(e)), introspectOptions, async (_phase, fn) => fn(), root, schema.cacheKey)
+    // Functions that policies, checks or defaults call come from hand-written SQL: read them, only when the build
+    // needs them, from the first live database that answers (read-only), as the check reads them from a migrated one.
+    const functions = async (): Promise<string[] | undefined> => {
+      for (const db of p.databases) {
+        const session = await openLive(db.url, db.name, live).catch(() => undefined)
+        if (!session) continue
+        try {
+          return await functionDefinitions(session)
+        } catch {
+          return undefined
+        } finally {
+          await session.close().catch(() => undefined)
+        }
+      }
+      return undefined
+    }
+    const expected = await buildSchemaDatabase(target, schema.snapshot, options.scratch, extensions.filter((e) => !available || available.has(e)), introspectOptions, async (_phase, fn) => fn(), root, schema.cacheKey, schema.sources, { functions })
     const ctx = {
       root,
       target: target.name,
