@@ -147,3 +147,21 @@ describe('__fixtures__/kit1-clean: v1 snapshots are compared with the schema (sn
     expect(stale?.fix).toBe('Run npx drizzle-kit generate --config drizzle.config.ts')
   })
 })
+
+describe('causes read the v1 snapshots too', () => {
+  test.each(['v8', 'v9'])('%s: a column added without generate is "added after the last snapshot"; one the SQL lost is "in snapshot … but not created by"', async (version) => {
+    const dir = tempDir(`kit1-causes-${version}-`)
+    dirs.push(dir)
+    fs.cpSync(path.join(FIXTURE, version), dir, { recursive: true })
+    const schemaFile = path.join(dir, 'schema.ts')
+    fs.writeFileSync(schemaFile, fs.readFileSync(schemaFile, 'utf8').replace("  nickname: text('nickname')\n", "  nickname: text('nickname'),\n  plannedAt: timestamp('planned_at')\n"))
+    // The nickname column was generated (it is in the last snapshot), then its statement was edited away.
+    const folder = fs.readdirSync(path.join(dir, 'drizzle')).find((f) => f.endsWith('_add_nickname'))!
+    const sqlFile = path.join(dir, 'drizzle', folder, 'migration.sql')
+    fs.writeFileSync(sqlFile, fs.readFileSync(sqlFile, 'utf8').replace('ALTER TABLE "users" ADD COLUMN "nickname" text;--> statement-breakpoint\n', '').replace(/CREATE INDEX "users_nickname_idx"[^;]*;/, 'SELECT 1;'))
+    const report = await runCheck({ root: dir, provider })
+    const cause = (column: string): string | undefined => report.findings.find((f) => f.kind === 'missing_column' && f.column === column)?.cause
+    expect(cause('planned_at')).toMatch(/added to the schema after the last snapshot \(\d{14}_add_nickname\): no migration was generated for it/)
+    expect(cause('nickname')).toMatch(new RegExp(`in snapshot ${folder} but not created by drizzle/${folder}/migration\\.sql: the SQL was edited after generation`))
+  })
+})

@@ -50415,6 +50415,37 @@ const path = __importStar(__nccwpck_require__(6760));
 const identifiers_1 = __nccwpck_require__(3937);
 const diff_schemas_1 = __nccwpck_require__(8925);
 const snapshot_1 = __nccwpck_require__(5479);
+const snapshot_v1_1 = __nccwpck_require__(5954);
+const recordedCache = new WeakMap();
+function recordedSnapshots(ctx) {
+    const cached = recordedCache.get(ctx.snapshots);
+    if (cached)
+        return cached;
+    let schemaNorm;
+    const recorded = [];
+    for (const s of ctx.snapshots) {
+        if (s.snapshot) {
+            const snapshot = s.snapshot;
+            recorded.push({
+                migration: s.migration,
+                declares: (d) => (0, snapshot_1.snapshotDeclares)(snapshot, d),
+                entry: (d) => (0, snapshot_1.canonical)(snapshotEntry(snapshot, d)),
+                schemaEntry: (d) => (0, snapshot_1.canonical)(snapshotEntry(ctx.schemaSnapshot, d))
+            });
+        }
+        else if (s.v1) {
+            const model = (0, snapshot_v1_1.normaliseDdl)(s.v1);
+            recorded.push({
+                migration: s.migration,
+                declares: (d) => (0, snapshot_v1_1.normEntry)(model, d) !== undefined,
+                entry: (d) => (0, snapshot_v1_1.normEntry)(model, d),
+                schemaEntry: (d) => (0, snapshot_v1_1.normEntry)((schemaNorm ??= (0, snapshot_v1_1.normaliseV7)(ctx.schemaSnapshot)), d)
+            });
+        }
+    }
+    recordedCache.set(ctx.snapshots, recorded);
+    return recorded;
+}
 const q = (name) => `"${name.replace(/"/g, '""')}"`;
 const tableRef = (schema, table) => (schema === 'public' ? q(table) : `${q(schema)}.${q(table)}`);
 function explainDifference(d, ctx) {
@@ -50428,8 +50459,9 @@ function explainDifference(d, ctx) {
         message: d.message
     };
     const declaration = declarationOf(d, ctx);
-    const latest = [...ctx.snapshots].reverse().find((s) => s.snapshot);
-    const inLatest = latest?.snapshot ? (0, snapshot_1.snapshotDeclares)(latest.snapshot, d) : false;
+    const recorded = recordedSnapshots(ctx);
+    const latest = recorded[recorded.length - 1];
+    const inLatest = latest ? latest.declares(d) : false;
     const latestTag = latest?.migration.tag;
     const lost = lostAfter(ctx, latest?.migration);
     const declaredAt = declaration ? `declared at ${declaration.file}:${declaration.line}` : 'declared in the schema';
@@ -50443,7 +50475,7 @@ function explainDifference(d, ctx) {
             causes.push(`${declaredAt}, added to the schema after the last snapshot (${latestTag}): no migration was generated for it${lost}. Run ${ctx.generateCommand}`);
         }
         else {
-            const first = ctx.snapshots.find((s) => s.snapshot && (0, snapshot_1.snapshotDeclares)(s.snapshot, d));
+            const first = recorded.find((s) => s.declares(d));
             const dropped = findStatement(ctx, d, 'drop', first?.migration);
             const skipped = first && notApplied(ctx, first.migration);
             if (first && ctx.pending?.has(first.migration.tag))
@@ -50483,10 +50515,8 @@ function explainDifference(d, ctx) {
             Object.assign(finding, declaration);
         const altered = findStatement(ctx, d, 'alter');
         const introduced = ctx.stoppedAt ? introducedBy(ctx, d) : undefined;
-        const schemaSide = d.column ? ctx.schemaSnapshot.tables[`${d.schema}.${d.table}`]?.columns[d.column] : undefined;
-        const snapshotSide = d.column && latest?.snapshot ? latest.snapshot.tables[`${d.schema}.${d.table}`]?.columns[d.column] : undefined;
         const enumKey = d.kind === 'enum_mismatch' ? Object.keys(ctx.schemaSnapshot.enums).find((k) => ctx.schemaSnapshot.enums[k].name === d.name && (ctx.schemaSnapshot.enums[k].schema || 'public') === d.schema) : undefined;
-        const enumChanged = enumKey !== undefined && latest?.snapshot !== undefined && (0, snapshot_1.canonical)(ctx.schemaSnapshot.enums[enumKey]) !== (0, snapshot_1.canonical)(latest.snapshot.enums?.[enumKey]);
+        const enumChanged = enumKey !== undefined && latest !== undefined && latest.schemaEntry(d) !== latest.entry(d);
         // diffSchemas hints at the order only when both sides hold the same values.
         const enumOrder = d.kind === 'enum_mismatch' && d.hint !== undefined && !enumChanged && enumKey !== undefined ? enumOrderCause(ctx, d, ctx.schemaSnapshot.enums[enumKey].values) : undefined;
         if (enumOrder) {
@@ -50495,10 +50525,10 @@ function explainDifference(d, ctx) {
             if (enumOrder.hint)
                 d = { ...d, hint: enumOrder.hint };
         }
-        else if (d.kind === 'enum_mismatch' && latest?.snapshot) {
+        else if (d.kind === 'enum_mismatch' && latest) {
             causes.push(enumChanged ? `${declaredAt}, changed after the last snapshot (${latestTag}): no migration was generated${lost}` : `${declaredAt}; the snapshots agree with the schema, so the SQL that built this enum differs from what drizzle-kit generated`);
         }
-        else if (d.column && latest?.snapshot && (0, snapshot_1.canonical)(schemaSide) !== (0, snapshot_1.canonical)(snapshotSide)) {
+        else if (d.column && latest && latest.schemaEntry(d) !== latest.entry(d)) {
             causes.push(`${declaredAt}, changed after the last snapshot (${latestTag}): no migration was generated${lost}. Run ${ctx.generateCommand}`);
         }
         else if (introduced && notApplied(ctx, introduced)) {
@@ -50762,10 +50792,8 @@ function notApplied(ctx, migration) {
 function removedIn(ctx, d) {
     let removal;
     let had = false;
-    for (const s of ctx.snapshots) {
-        if (!s.snapshot)
-            continue;
-        if ((0, snapshot_1.snapshotDeclares)(s.snapshot, d)) {
+    for (const s of recordedSnapshots(ctx)) {
+        if (s.declares(d)) {
             had = true;
             removal = undefined;
         }
@@ -50776,12 +50804,12 @@ function removedIn(ctx, d) {
 }
 /** The migration whose snapshot first records the object as the last snapshot has it. */
 function introducedBy(ctx, d) {
-    const recorded = ctx.snapshots.filter((s) => s.snapshot);
+    const recorded = recordedSnapshots(ctx);
     if (recorded.length === 0)
         return undefined;
-    const last = (0, snapshot_1.canonical)(snapshotEntry(recorded[recorded.length - 1].snapshot, d));
+    const last = recorded[recorded.length - 1].entry(d);
     let first;
-    for (let i = recorded.length - 1; i >= 0 && (0, snapshot_1.canonical)(snapshotEntry(recorded[i].snapshot, d)) === last; i--)
+    for (let i = recorded.length - 1; i >= 0 && recorded[i].entry(d) === last; i--)
         first = recorded[i].migration;
     return first;
 }
@@ -50870,6 +50898,7 @@ exports.reconstructV1States = reconstructV1States;
 exports.normaliseV7 = normaliseV7;
 exports.normaliseDdl = normaliseDdl;
 exports.compareV1Snapshot = compareV1Snapshot;
+exports.normEntry = normEntry;
 const kit1_names_1 = __nccwpck_require__(4245);
 const identifiers_1 = __nccwpck_require__(3937);
 /**
@@ -51198,6 +51227,31 @@ function compareV1Snapshot(last, schema) {
     if (addedSchemas.length && removedSchemas.length)
         possibleRenames.push('schemas');
     return { changes, possibleRenames };
+}
+/** The normalised entry of a finding's object (table, column, index, constraint, policy, enum…), for the causes. */
+function normEntry(model, what) {
+    const key = (name) => `${what.schema}.${name ?? ''}`;
+    if (what.kind.endsWith('_enum') || what.kind === 'enum_mismatch')
+        return model.enums.get(key(what.name));
+    if (what.kind.endsWith('_schema'))
+        return what.name !== undefined && model.schemas.has(what.name) ? 'schema' : undefined;
+    if (what.kind.endsWith('_sequence'))
+        return model.sequences.get(key(what.name));
+    if (what.kind.endsWith('_view') || what.kind === 'view_mismatch')
+        return model.views.get(key(what.name));
+    const table = what.table ? model.tables.get(key(what.table)) : undefined;
+    if (!table)
+        return undefined;
+    if (what.column)
+        return table.columns.get(what.column);
+    if (what.kind.endsWith('_table') || !what.name)
+        return JSON.stringify([table.rls, [...table.columns]]);
+    for (const part of table.parts.values()) {
+        const found = part.get(what.name);
+        if (found !== undefined)
+            return found;
+    }
+    return undefined;
 }
 
 
@@ -51548,6 +51602,7 @@ const load_schema_1 = __nccwpck_require__(971);
 const drizzle_kit_1 = __nccwpck_require__(6964);
 const build_statements_1 = __nccwpck_require__(4882);
 const check_1 = __nccwpck_require__(3326);
+const build_statements_2 = __nccwpck_require__(4882);
 const types_1 = __nccwpck_require__(5552);
 async function runAudit(options) {
     const log = options.log ?? (() => undefined);
@@ -51593,7 +51648,26 @@ async function runAudit(options) {
         const available = await options.scratch.availableExtensions();
         const migrationsTable = { schema: target.migrationsSchema, table: target.migrationsTable };
         const introspectOptions = { schemas: target.schemaFilter, tablesFilter: target.tablesFilter, migrationsTable };
-        const expected = await (0, check_1.buildSchemaDatabase)(target, schema.snapshot, options.scratch, extensions.filter((e) => !available || available.has(e)), introspectOptions, async (_phase, fn) => fn(), root, schema.cacheKey);
+        // Functions that policies, checks or defaults call come from hand-written SQL: read them, only when the build
+        // needs them, from the first live database that answers (read-only), as the check reads them from a migrated one.
+        const functions = async () => {
+            for (const db of p.databases) {
+                const session = await (0, live_1.openLive)(db.url, db.name, live).catch(() => undefined);
+                if (!session)
+                    continue;
+                try {
+                    return await (0, build_statements_2.functionDefinitions)(session);
+                }
+                catch {
+                    return undefined;
+                }
+                finally {
+                    await session.close().catch(() => undefined);
+                }
+            }
+            return undefined;
+        };
+        const expected = await (0, check_1.buildSchemaDatabase)(target, schema.snapshot, options.scratch, extensions.filter((e) => !available || available.has(e)), introspectOptions, async (_phase, fn) => fn(), root, schema.cacheKey, schema.sources, { functions });
         const ctx = {
             root,
             target: target.name,

@@ -10,6 +10,7 @@ import { PgSnapshot } from '../schema/drizzle-kit'
 import { Declaration, SourceIndex } from '../schema/source-index'
 import { EnumValueAddition, SchemaDifference, enumOrderHint, misplacedEnumValues } from './diff-schemas'
 import { SnapshotFile, canonical, snapshotDeclares } from './snapshot'
+import { NormModel, normEntry, normaliseDdl, normaliseV7 } from './snapshot-v1'
 
 export interface ExplainContext {
   root: string
@@ -26,6 +27,48 @@ export interface ExplainContext {
   stoppedAt?: Migration
 }
 
+/**
+ * One recorded snapshot, whichever drizzle-kit wrote it (0.x version 7, or 1.x's ddl), as the causes ask of it:
+ * does it declare an object, and what did it record for it (comparable with the schema's own record).
+ */
+interface RecordedSnapshot {
+  migration: Migration
+  declares(d: SchemaDifference): boolean
+  entry(d: SchemaDifference): string | undefined
+  /** The schema's record of the same object, in this snapshot's form. */
+  schemaEntry(d: SchemaDifference): string | undefined
+}
+
+const recordedCache = new WeakMap<SnapshotFile[], RecordedSnapshot[]>()
+
+function recordedSnapshots(ctx: ExplainContext): RecordedSnapshot[] {
+  const cached = recordedCache.get(ctx.snapshots)
+  if (cached) return cached
+  let schemaNorm: NormModel | undefined
+  const recorded: RecordedSnapshot[] = []
+  for (const s of ctx.snapshots) {
+    if (s.snapshot) {
+      const snapshot = s.snapshot
+      recorded.push({
+        migration: s.migration,
+        declares: (d) => snapshotDeclares(snapshot, d),
+        entry: (d) => canonical(snapshotEntry(snapshot, d)),
+        schemaEntry: (d) => canonical(snapshotEntry(ctx.schemaSnapshot, d))
+      })
+    } else if (s.v1) {
+      const model = normaliseDdl(s.v1)
+      recorded.push({
+        migration: s.migration,
+        declares: (d) => normEntry(model, d) !== undefined,
+        entry: (d) => normEntry(model, d),
+        schemaEntry: (d) => normEntry((schemaNorm ??= normaliseV7(ctx.schemaSnapshot)), d)
+      })
+    }
+  }
+  recordedCache.set(ctx.snapshots, recorded)
+  return recorded
+}
+
 const q = (name: string): string => `"${name.replace(/"/g, '""')}"`
 const tableRef = (schema: string, table: string): string => (schema === 'public' ? q(table) : `${q(schema)}.${q(table)}`)
 
@@ -40,8 +83,9 @@ export function explainDifference(d: SchemaDifference, ctx: ExplainContext): Omi
     message: d.message
   }
   const declaration = declarationOf(d, ctx)
-  const latest = [...ctx.snapshots].reverse().find((s) => s.snapshot)
-  const inLatest = latest?.snapshot ? snapshotDeclares(latest.snapshot, d) : false
+  const recorded = recordedSnapshots(ctx)
+  const latest = recorded[recorded.length - 1]
+  const inLatest = latest ? latest.declares(d) : false
   const latestTag = latest?.migration.tag
   const lost = lostAfter(ctx, latest?.migration)
   const declaredAt = declaration ? `declared at ${declaration.file}:${declaration.line}` : 'declared in the schema'
@@ -53,7 +97,7 @@ export function explainDifference(d: SchemaDifference, ctx: ExplainContext): Omi
     else if (!inLatest) {
       causes.push(`${declaredAt}, added to the schema after the last snapshot (${latestTag}): no migration was generated for it${lost}. Run ${ctx.generateCommand}`)
     } else {
-      const first = ctx.snapshots.find((s) => s.snapshot && snapshotDeclares(s.snapshot, d))
+      const first = recorded.find((s) => s.declares(d))
       const dropped = findStatement(ctx, d, 'drop', first?.migration)
       const skipped = first && notApplied(ctx, first.migration)
       if (first && ctx.pending?.has(first.migration.tag)) causes.push(`${declaredAt}; created by ${path.relative(ctx.root, first.migration.file)}, which this database has not applied yet (pending)`)
@@ -89,19 +133,17 @@ export function explainDifference(d: SchemaDifference, ctx: ExplainContext): Omi
     if (declaration) Object.assign(finding, declaration)
     const altered = findStatement(ctx, d, 'alter')
     const introduced = ctx.stoppedAt ? introducedBy(ctx, d) : undefined
-    const schemaSide = d.column ? ctx.schemaSnapshot.tables[`${d.schema}.${d.table}`]?.columns[d.column] : undefined
-    const snapshotSide = d.column && latest?.snapshot ? latest.snapshot.tables[`${d.schema}.${d.table}`]?.columns[d.column] : undefined
     const enumKey = d.kind === 'enum_mismatch' ? Object.keys(ctx.schemaSnapshot.enums).find((k) => ctx.schemaSnapshot.enums[k].name === d.name && (ctx.schemaSnapshot.enums[k].schema || 'public') === d.schema) : undefined
-    const enumChanged = enumKey !== undefined && latest?.snapshot !== undefined && canonical(ctx.schemaSnapshot.enums[enumKey]) !== canonical(latest.snapshot.enums?.[enumKey])
+    const enumChanged = enumKey !== undefined && latest !== undefined && latest.schemaEntry(d) !== latest.entry(d)
     // diffSchemas hints at the order only when both sides hold the same values.
     const enumOrder = d.kind === 'enum_mismatch' && d.hint !== undefined && !enumChanged && enumKey !== undefined ? enumOrderCause(ctx, d, ctx.schemaSnapshot.enums[enumKey].values) : undefined
     if (enumOrder) {
       const origin = latest ? 'not the SQL drizzle-kit generates for the schema (edited after generation, or written by hand)' : 'which the snapshots do not record (hand-written SQL)'
       causes.push(`${declaredAt}; ${enumOrder.cause}, ${origin}`)
       if (enumOrder.hint) d = { ...d, hint: enumOrder.hint }
-    } else if (d.kind === 'enum_mismatch' && latest?.snapshot) {
+    } else if (d.kind === 'enum_mismatch' && latest) {
       causes.push(enumChanged ? `${declaredAt}, changed after the last snapshot (${latestTag}): no migration was generated${lost}` : `${declaredAt}; the snapshots agree with the schema, so the SQL that built this enum differs from what drizzle-kit generated`)
-    } else if (d.column && latest?.snapshot && canonical(schemaSide) !== canonical(snapshotSide)) {
+    } else if (d.column && latest && latest.schemaEntry(d) !== latest.entry(d)) {
       causes.push(`${declaredAt}, changed after the last snapshot (${latestTag}): no migration was generated${lost}. Run ${ctx.generateCommand}`)
     } else if (introduced && notApplied(ctx, introduced)) {
       causes.push(`${declaredAt}; set by ${introduced.tag}, ${notApplied(ctx, introduced)}`)
@@ -349,9 +391,8 @@ function notApplied(ctx: ExplainContext, migration: Migration): string | undefin
 function removedIn(ctx: ExplainContext, d: SchemaDifference): Migration | undefined {
   let removal: Migration | undefined
   let had = false
-  for (const s of ctx.snapshots) {
-    if (!s.snapshot) continue
-    if (snapshotDeclares(s.snapshot, d)) {
+  for (const s of recordedSnapshots(ctx)) {
+    if (s.declares(d)) {
       had = true
       removal = undefined
     } else if (had) removal ??= s.migration
@@ -361,11 +402,11 @@ function removedIn(ctx: ExplainContext, d: SchemaDifference): Migration | undefi
 
 /** The migration whose snapshot first records the object as the last snapshot has it. */
 function introducedBy(ctx: ExplainContext, d: SchemaDifference): Migration | undefined {
-  const recorded = ctx.snapshots.filter((s) => s.snapshot)
+  const recorded = recordedSnapshots(ctx)
   if (recorded.length === 0) return undefined
-  const last = canonical(snapshotEntry(recorded[recorded.length - 1].snapshot!, d))
+  const last = recorded[recorded.length - 1].entry(d)
   let first: Migration | undefined
-  for (let i = recorded.length - 1; i >= 0 && canonical(snapshotEntry(recorded[i].snapshot!, d)) === last; i--) first = recorded[i].migration
+  for (let i = recorded.length - 1; i >= 0 && recorded[i].entry(d) === last; i--) first = recorded[i].migration
   return first
 }
 

@@ -111,7 +111,7 @@ function applyDeltas(state: Map<string, DdlEntity>, deltas: unknown): void {
 
 // ---- the normalised form both sides are brought to ----
 
-interface NormTable {
+export interface NormTable {
   schema: string
   name: string
   rls: boolean
@@ -120,7 +120,7 @@ interface NormTable {
   parts: Map<string, Map<string, string>>
 }
 
-interface NormModel {
+export interface NormModel {
   tables: Map<string, NormTable>
   enums: Map<string, string>
   schemas: Set<string>
@@ -331,3 +331,21 @@ export function compareV1Snapshot(last: V1Snapshot, schema: PgSnapshot): Snapsho
   return { changes, possibleRenames }
 }
 
+
+/** The normalised entry of a finding's object (table, column, index, constraint, policy, enum…), for the causes. */
+export function normEntry(model: NormModel, what: { schema: string; table?: string; column?: string; name?: string; kind: string }): string | undefined {
+  const key = (name: string | undefined): string => `${what.schema}.${name ?? ''}`
+  if (what.kind.endsWith('_enum') || what.kind === 'enum_mismatch') return model.enums.get(key(what.name))
+  if (what.kind.endsWith('_schema')) return what.name !== undefined && model.schemas.has(what.name) ? 'schema' : undefined
+  if (what.kind.endsWith('_sequence')) return model.sequences.get(key(what.name))
+  if (what.kind.endsWith('_view') || what.kind === 'view_mismatch') return model.views.get(key(what.name))
+  const table = what.table ? model.tables.get(key(what.table)) : undefined
+  if (!table) return undefined
+  if (what.column) return table.columns.get(what.column)
+  if (what.kind.endsWith('_table') || !what.name) return JSON.stringify([table.rls, [...table.columns]])
+  for (const part of table.parts.values()) {
+    const found = part.get(what.name)
+    if (found !== undefined) return found
+  }
+  return undefined
+}
