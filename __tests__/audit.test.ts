@@ -138,6 +138,26 @@ test('a target whose config names no databases is the database of --database-url
   expect(onlyIn(report, 'missing_column', { table: 'organizations', column: 'logo_url' })).toEqual([MASTER])
 })
 
+test('a database over the time limit is a finding, and its session is closed at once (not left to statement_timeout)', async () => {
+  const db = TENANTS[0]
+  const locker = postgres(url(db), { max: 1, onnotice: () => undefined })
+  const reserved = await locker.reserve()
+  try {
+    await reserved.unsafe('begin')
+    await reserved.unsafe('lock table drizzle.__drizzle_migrations in access exclusive mode')
+    fs.writeFileSync(path.join(project, 'drift-guard.config.json'), JSON.stringify({ targets: [{ name: 'tenant', drizzleConfig: 'drizzle.tenant.config.ts', databases: [db] }] }))
+    const report = await runAudit({ root: project, databaseUrl: url(db), scratch, timeoutMs: 300, live: { statementTimeoutMs: 60_000, lockTimeoutMs: 60_000, connectTimeoutSeconds: 10 } })
+    expect(report.findings.map((f) => [f.kind, f.message])).toEqual([['database_unreachable', `${db}: the audit did not finish within 0 s`]])
+    const auditSessions = async (): Promise<number> => (await admin.unsafe("select 1 from pg_stat_activity where application_name = 'drizzle-drift-guard-audit' and datname = $1", [db])).length
+    for (let i = 0; i < 50 && (await auditSessions()) > 0; i++) await new Promise((r) => setTimeout(r, 100))
+    expect(await auditSessions()).toBe(0)
+  } finally {
+    await reserved.unsafe('rollback')
+    reserved.release()
+    await locker.end({ timeout: 1 })
+  }
+})
+
 test('the audit only reads: its sessions refuse writes, and the databases are unchanged afterwards', async () => {
   const session = await openLive(url(TENANTS[0]), 'probe')
   try {

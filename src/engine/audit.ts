@@ -144,7 +144,7 @@ export async function runAudit(options: AuditOptions): Promise<Report> {
     const results = await Promise.all(
       p.databases.map((db) =>
         limit(() =>
-          withTimeout(auditDatabase(db, folder, introspectOptions, 'model' in expected ? expected.model : undefined, live, root, target), options.timeoutMs ?? 120_000, db.name).catch(
+          withTimeout((onSession) => auditDatabase(db, folder, introspectOptions, 'model' in expected ? expected.model : undefined, live, root, target, onSession), options.timeoutMs ?? 120_000, db.name).catch(
             (error): { result: DatabaseResult; findings: TargetFinding[]; differences?: SchemaDifference[] } => ({
               result: { name: db.name, migrations: [], compared: false, error: describeError(error) },
               findings: [
@@ -257,9 +257,11 @@ async function auditDatabase(
   expected: DatabaseModel | undefined,
   live: LiveOptions,
   root: string,
-  target: ResolvedTarget
+  target: ResolvedTarget,
+  onSession: (close: () => Promise<void>) => void = () => undefined
 ): Promise<{ result: DatabaseResult; findings: TargetFinding[]; differences?: SchemaDifference[] }> {
   const session = await openLive(db.url, db.name, live)
+  onSession(() => session.close())
   try {
     const findings: TargetFinding[] = []
     const table = `"${target.migrationsSchema.replace(/"/g, '""')}"."${target.migrationsTable.replace(/"/g, '""')}"`
@@ -341,12 +343,26 @@ async function auditDatabase(
   }
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number, name: string): Promise<T> {
+/**
+ * Runs one database's audit within a time limit. On expiry its session is closed too: the server-side query would
+ * otherwise go on until statement_timeout, holding a connection the rest of the fleet needs.
+ */
+function withTimeout<T>(run: (onSession: (close: () => Promise<void>) => void) => Promise<T>, ms: number, name: string): Promise<T> {
   let timer: NodeJS.Timeout
+  let close: (() => Promise<void>) | undefined
+  let expired = false
+  const promise = run((c) => {
+    close = c
+    if (expired) void c().catch(() => undefined)
+  })
   return Promise.race([
     promise.finally(() => clearTimeout(timer)),
     new Promise<T>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${name}: the audit did not finish within ${Math.round(ms / 1000)} s`)), ms)
+      timer = setTimeout(() => {
+        expired = true
+        void close?.().catch(() => undefined)
+        reject(new Error(`${name}: the audit did not finish within ${Math.round(ms / 1000)} s`))
+      }, ms)
     })
   ])
 }

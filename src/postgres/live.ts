@@ -47,28 +47,42 @@ export async function openLive(url: string, label: string, options: LiveOptions 
     const e = error as { code?: string; message?: string }
     throw new DatabaseUnavailableError(`cannot connect to ${maskUrl(url)}: ${e.code === 'ECONNREFUSED' ? 'connection refused' : String(e.message ?? error).split('\n')[0]}`)
   }
+  // Queries on the wire, so that closing can cancel them: a backend waiting on a lock does not notice that its
+  // client went away, and would hold its connection until lock_timeout or statement_timeout.
+  const running = new Set<{ cancel(): unknown }>()
+  const track = <Q extends { cancel(): unknown } & PromiseLike<unknown>>(query: Q): Q => {
+    running.add(query)
+    const forget = (): void => void running.delete(query)
+    query.then(forget, forget)
+    return query
+  }
   // A failed statement aborts the transaction: start a new one, so the next read of this database still works.
   const inTransaction = async <T>(run: () => Promise<T>): Promise<T> => {
     try {
       return await run()
     } catch (error) {
+      if (closing) throw error
       await session.unsafe('rollback').catch(() => undefined)
       await session.unsafe(BEGIN_READ_ONLY).catch(() => undefined)
       throw error
     }
   }
+  let closing: Promise<void> | undefined
   return {
     label,
     async query<T>(text: string, params?: unknown[]): Promise<T[]> {
-      return (await inTransaction(() => session.unsafe(text, (params ?? []) as never[]))) as unknown as T[]
+      return (await inTransaction(() => track(session.unsafe(text, (params ?? []) as never[])))) as unknown as T[]
     },
     async exec(text: string): Promise<void> {
-      await inTransaction(() => session.unsafe(text).simple())
+      await inTransaction(() => track(session.unsafe(text).simple()))
     },
-    async close(): Promise<void> {
-      await session.unsafe('rollback').catch(() => undefined)
-      session.release()
-      await sql.end({ timeout: 2 })
-    }
+    // Ending the connection ends its read-only transaction (nothing to commit); once is enough, also when a time
+    // limit closes it while a query still runs.
+    close: () =>
+      (closing ??= (async () => {
+        await Promise.allSettled([...running].map((q) => q.cancel()))
+        session.release() // a reserved connection is not ended by sql.end(): it would wait for it forever
+        await sql.end({ timeout: 2 })
+      })())
   }
 }
