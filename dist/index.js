@@ -51692,7 +51692,7 @@ async function runAudit(options) {
             else
                 grouped.set(key, { finding, databases: [database] });
         };
-        const results = await Promise.all(p.databases.map((db) => limit(() => withTimeout(auditDatabase(db, folder, introspectOptions, 'model' in expected ? expected.model : undefined, live, root, target), options.timeoutMs ?? 120_000, db.name).catch((error) => ({
+        const results = await Promise.all(p.databases.map((db) => limit(() => withTimeout((onSession) => auditDatabase(db, folder, introspectOptions, 'model' in expected ? expected.model : undefined, live, root, target, onSession), options.timeoutMs ?? 120_000, db.name).catch((error) => ({
             result: { name: db.name, migrations: [], compared: false, error: (0, module_loader_1.describeError)(error) },
             findings: [
                 {
@@ -51791,8 +51791,9 @@ async function discoverTenants(options, live) {
         await master.close();
     }
 }
-async function auditDatabase(db, folder, introspectOptions, expected, live, root, target) {
+async function auditDatabase(db, folder, introspectOptions, expected, live, root, target, onSession = () => undefined) {
     const session = await (0, live_1.openLive)(db.url, db.name, live);
+    onSession(() => session.close());
     try {
         const findings = [];
         const table = `"${target.migrationsSchema.replace(/"/g, '""')}"."${target.migrationsTable.replace(/"/g, '""')}"`;
@@ -51874,12 +51875,27 @@ async function auditDatabase(db, folder, introspectOptions, expected, live, root
         await session.close().catch(() => undefined);
     }
 }
-function withTimeout(promise, ms, name) {
+/**
+ * Runs one database's audit within a time limit. On expiry its session is closed too: the server-side query would
+ * otherwise go on until statement_timeout, holding a connection the rest of the fleet needs.
+ */
+function withTimeout(run, ms, name) {
     let timer;
+    let close;
+    let expired = false;
+    const promise = run((c) => {
+        close = c;
+        if (expired)
+            void c().catch(() => undefined);
+    });
     return Promise.race([
         promise.finally(() => clearTimeout(timer)),
         new Promise((_, reject) => {
-            timer = setTimeout(() => reject(new Error(`${name}: the audit did not finish within ${Math.round(ms / 1000)} s`)), ms);
+            timer = setTimeout(() => {
+                expired = true;
+                void close?.().catch(() => undefined);
+                reject(new Error(`${name}: the audit did not finish within ${Math.round(ms / 1000)} s`));
+            }, ms);
         })
     ]);
 }
@@ -53646,30 +53662,44 @@ async function openLive(url, label, options = exports.DEFAULT_LIVE_OPTIONS) {
         const e = error;
         throw new types_1.DatabaseUnavailableError(`cannot connect to ${(0, server_1.maskUrl)(url)}: ${e.code === 'ECONNREFUSED' ? 'connection refused' : String(e.message ?? error).split('\n')[0]}`);
     }
+    // Queries on the wire, so that closing can cancel them: a backend waiting on a lock does not notice that its
+    // client went away, and would hold its connection until lock_timeout or statement_timeout.
+    const running = new Set();
+    const track = (query) => {
+        running.add(query);
+        const forget = () => void running.delete(query);
+        query.then(forget, forget);
+        return query;
+    };
     // A failed statement aborts the transaction: start a new one, so the next read of this database still works.
     const inTransaction = async (run) => {
         try {
             return await run();
         }
         catch (error) {
+            if (closing)
+                throw error;
             await session.unsafe('rollback').catch(() => undefined);
             await session.unsafe(BEGIN_READ_ONLY).catch(() => undefined);
             throw error;
         }
     };
+    let closing;
     return {
         label,
         async query(text, params) {
-            return (await inTransaction(() => session.unsafe(text, (params ?? []))));
+            return (await inTransaction(() => track(session.unsafe(text, (params ?? [])))));
         },
         async exec(text) {
-            await inTransaction(() => session.unsafe(text).simple());
+            await inTransaction(() => track(session.unsafe(text).simple()));
         },
-        async close() {
-            await session.unsafe('rollback').catch(() => undefined);
-            session.release();
+        // Ending the connection ends its read-only transaction (nothing to commit); once is enough, also when a time
+        // limit closes it while a query still runs.
+        close: () => (closing ??= (async () => {
+            await Promise.allSettled([...running].map((q) => q.cancel()));
+            session.release(); // a reserved connection is not ended by sql.end(): it would wait for it forever
             await sql.end({ timeout: 2 });
-        }
+        })())
     };
 }
 
@@ -53860,6 +53890,7 @@ var __importStar = (this && this.__importStar) || (function () {
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.PgliteProvider = exports.EMBEDDED_EXTENSIONS = void 0;
+exports.initDataDirInWorker = initDataDirInWorker;
 exports.extensionsCreatedBy = extensionsCreatedBy;
 // Embedded Postgres: PGlite (PostgreSQL compiled to WebAssembly), nothing to install.
 //
@@ -53869,6 +53900,8 @@ exports.extensionsCreatedBy = extensionsCreatedBy;
 const fs = __importStar(__nccwpck_require__(3024));
 const os = __importStar(__nccwpck_require__(8161));
 const path = __importStar(__nccwpck_require__(6760));
+const node_worker_threads_1 = __nccwpck_require__(5919);
+const zlib = __importStar(__nccwpck_require__(8522));
 const types_1 = __nccwpck_require__(5552);
 const vendor_1 = __nccwpck_require__(9526);
 const reset_1 = __nccwpck_require__(3760);
@@ -53929,9 +53962,26 @@ class PgliteProvider {
         if (fs.existsSync(cacheFile)) {
             return { dataDir: new Blob([fs.readFileSync(cacheFile)]), wasmModule, fsBundle };
         }
-        const fresh = await PGlite.create({ wasmModule, fsBundle });
-        const dataDir = await fresh.dumpDataDir('none');
-        await fresh.close();
+        // The data directory shipped with the tool (scripts/pglite-datadir.mjs): no initdb at all.
+        const shipped = path.join((0, vendor_1.vendorDirectory)() ?? path.join(__dirname, '..', '..', 'vendor-data'), `pglite-${(0, vendor_1.vendorPackageVersion)('@electric-sql/pglite')}-datadir.tar.gz`);
+        if (fs.existsSync(shipped)) {
+            try {
+                return { dataDir: new Blob([new Uint8Array(zlib.gunzipSync(fs.readFileSync(shipped)))]), wasmModule, fsBundle };
+            }
+            catch {
+                // A damaged file: initdb below makes a new data directory.
+            }
+        }
+        let dataDir;
+        try {
+            dataDir = new Blob([new Uint8Array(await initDataDirInWorker((0, vendor_1.vendorResolve)('@electric-sql/pglite'), wasmModule, path.join(distDir, 'pglite.data')))]);
+        }
+        catch {
+            // No worker threads (or the worker failed): initdb here, at the cost of its memory for the rest of the run.
+            const fresh = await PGlite.create({ wasmModule, fsBundle });
+            dataDir = await fresh.dumpDataDir('none');
+            await fresh.close();
+        }
         try {
             // Written to a temporary name first, so a concurrent run never reads half a file.
             fs.mkdirSync(this.cacheDir, { recursive: true });
@@ -54011,6 +54061,36 @@ class PgliteProvider {
     }
 }
 exports.PgliteProvider = PgliteProvider;
+/**
+ * Runs PGlite's initdb in a worker thread and returns the data directory it produced. WebAssembly memory is never
+ * given back while its isolate lives: initdb's instance in this thread would keep ~0.5 GB for the whole first run
+ * (a fresh CI runner); a worker's memory goes with the worker.
+ */
+function initDataDirInWorker(pgliteEntry, wasmModule, dataFile) {
+    // eval'd CommonJS: nothing for the bundler to follow, and the vendored PGlite loads by its absolute path.
+    const code = `
+    const { parentPort, workerData } = require('node:worker_threads')
+    const fs = require('node:fs')
+    const { PGlite } = require(workerData.pgliteEntry)
+    ;(async () => {
+      const pg = await PGlite.create({ wasmModule: workerData.wasmModule, fsBundle: new Blob([fs.readFileSync(workerData.dataFile)]) })
+      const dump = Buffer.from(await (await pg.dumpDataDir('none')).arrayBuffer())
+      await pg.close()
+      parentPort.postMessage(dump)
+    })().catch((error) => parentPort.postMessage({ error: String((error && error.message) || error) }))
+  `;
+    return new Promise((resolve, reject) => {
+        const worker = new node_worker_threads_1.Worker(code, { eval: true, workerData: { pgliteEntry, wasmModule, dataFile } });
+        // Answered only once the worker is gone, so that its memory is free before this thread starts an instance.
+        let answer = new Error('initdb worker exited without an answer');
+        worker.once('message', (message) => {
+            answer = 'error' in message ? new Error(message.error) : Buffer.from(message);
+            void worker.terminate();
+        });
+        worker.once('error', (error) => (answer = error));
+        worker.once('exit', () => (answer instanceof Error ? reject(answer) : resolve(answer)));
+    });
+}
 function defaultCacheDir() {
     return path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'drizzle-drift-guard');
 }
@@ -56318,6 +56398,22 @@ module.exports = require("node:util");
 
 "use strict";
 module.exports = require("node:vm");
+
+/***/ }),
+
+/***/ 5919:
+/***/ ((module) => {
+
+"use strict";
+module.exports = require("node:worker_threads");
+
+/***/ }),
+
+/***/ 8522:
+/***/ ((module) => {
+
+"use strict";
+module.exports = require("node:zlib");
 
 /***/ }),
 

@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { dataDirFile, makeDataDir } from './pglite-datadir.mjs'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 // DIST_DIR lets the check-dist test build into a scratch folder and compare.
@@ -49,6 +50,10 @@ copyPackage('drizzle-orm', (rel) => rel.endsWith('.cjs'))
 copyPackage('drizzle-kit', (rel) => rel === 'api.js')
 copyPackage('@electric-sql/pglite', (rel) => rel === 'dist/index.cjs' || /^dist\/[^/]+\.(wasm|data|tar\.gz)$/.test(rel) || /^dist\/contrib\/[^/]+\.cjs$/.test(rel))
 copyPackage('@electric-sql/pglite-pgvector', (rel) => rel === 'dist/index.cjs' || rel.endsWith('.tar.gz'))
+// PGlite's initialised data directory (committed, one per PGlite version; made here only when the version changed).
+const dataDir = dataDirFile()
+if (!fs.existsSync(dataDir)) await makeDataDir(dataDir)
+fs.copyFileSync(dataDir, path.join(dist, 'vendor', path.basename(dataDir)))
 fs.writeFileSync(path.join(dist, 'vendor', 'index.js'), '// Anchor for resolving the packages in ./node_modules (see src/config/vendor.ts).\n')
 fs.rmSync(work, { recursive: true, force: true })
 console.log('dist/ built')

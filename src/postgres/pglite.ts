@@ -6,8 +6,10 @@
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
+import { Worker } from 'node:worker_threads'
+import * as zlib from 'node:zlib'
 import { DatabaseUnavailableError } from '../engine/types'
-import { vendorPackageVersion, vendorRequire, vendorResolve } from '../config/vendor'
+import { vendorDirectory, vendorPackageVersion, vendorRequire, vendorResolve } from '../config/vendor'
 import { Database, DatabaseOptions, PostgresProvider } from './provider'
 import { resetDatabase } from './reset'
 
@@ -89,9 +91,24 @@ export class PgliteProvider implements PostgresProvider {
     if (fs.existsSync(cacheFile)) {
       return { dataDir: new Blob([fs.readFileSync(cacheFile)]), wasmModule, fsBundle }
     }
-    const fresh = await PGlite.create({ wasmModule, fsBundle })
-    const dataDir = await fresh.dumpDataDir('none')
-    await fresh.close()
+    // The data directory shipped with the tool (scripts/pglite-datadir.mjs): no initdb at all.
+    const shipped = path.join(vendorDirectory() ?? path.join(__dirname, '..', '..', 'vendor-data'), `pglite-${vendorPackageVersion('@electric-sql/pglite')}-datadir.tar.gz`)
+    if (fs.existsSync(shipped)) {
+      try {
+        return { dataDir: new Blob([new Uint8Array(zlib.gunzipSync(fs.readFileSync(shipped)))]), wasmModule, fsBundle }
+      } catch {
+        // A damaged file: initdb below makes a new data directory.
+      }
+    }
+    let dataDir: Blob
+    try {
+      dataDir = new Blob([new Uint8Array(await initDataDirInWorker(vendorResolve('@electric-sql/pglite'), wasmModule, path.join(distDir, 'pglite.data')))])
+    } catch {
+      // No worker threads (or the worker failed): initdb here, at the cost of its memory for the rest of the run.
+      const fresh = await PGlite.create({ wasmModule, fsBundle })
+      dataDir = await fresh.dumpDataDir('none')
+      await fresh.close()
+    }
     try {
       // Written to a temporary name first, so a concurrent run never reads half a file.
       fs.mkdirSync(this.cacheDir, { recursive: true })
@@ -167,6 +184,37 @@ export class PgliteProvider implements PostgresProvider {
     this.idle.length = 0
     await Promise.all(instances.map((i) => i.close().catch(() => undefined)))
   }
+}
+
+/**
+ * Runs PGlite's initdb in a worker thread and returns the data directory it produced. WebAssembly memory is never
+ * given back while its isolate lives: initdb's instance in this thread would keep ~0.5 GB for the whole first run
+ * (a fresh CI runner); a worker's memory goes with the worker.
+ */
+export function initDataDirInWorker(pgliteEntry: string, wasmModule: WebAssembly.Module, dataFile: string): Promise<Buffer> {
+  // eval'd CommonJS: nothing for the bundler to follow, and the vendored PGlite loads by its absolute path.
+  const code = `
+    const { parentPort, workerData } = require('node:worker_threads')
+    const fs = require('node:fs')
+    const { PGlite } = require(workerData.pgliteEntry)
+    ;(async () => {
+      const pg = await PGlite.create({ wasmModule: workerData.wasmModule, fsBundle: new Blob([fs.readFileSync(workerData.dataFile)]) })
+      const dump = Buffer.from(await (await pg.dumpDataDir('none')).arrayBuffer())
+      await pg.close()
+      parentPort.postMessage(dump)
+    })().catch((error) => parentPort.postMessage({ error: String((error && error.message) || error) }))
+  `
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(code, { eval: true, workerData: { pgliteEntry, wasmModule, dataFile } })
+    // Answered only once the worker is gone, so that its memory is free before this thread starts an instance.
+    let answer: Buffer | Error = new Error('initdb worker exited without an answer')
+    worker.once('message', (message: Buffer | Uint8Array | { error: string }) => {
+      answer = 'error' in message ? new Error(message.error) : Buffer.from(message)
+      void worker.terminate()
+    })
+    worker.once('error', (error) => (answer = error))
+    worker.once('exit', () => (answer instanceof Error ? reject(answer) : resolve(answer)))
+  })
 }
 
 function defaultCacheDir(): string {
