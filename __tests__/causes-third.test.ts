@@ -51,3 +51,74 @@ describe('21: drizzle-kit 1.x snapshots and tables in a pgSchema', () => {
     expect(find(report, 'snapshot_out_of_date').message).toMatch(/index items_open_idx on app\.items changed/)
   })
 })
+
+const USERS_POSTS = (fk: string, extra = ''): string => `import { sql } from 'drizzle-orm'
+import { check, index, integer, pgPolicy, pgTable, text } from 'drizzle-orm/pg-core'
+export const users = pgTable('users', { id: integer('id').primaryKey() })
+export const posts = pgTable('posts', { id: integer('id').primaryKey(), userId: integer('user_id').references(() => users.id${fk}), title: text('title') }, (t) => [
+${extra}])
+export const aVeryLongTableNameForForeignKeysToBeCutAtSixtyThreeBytes = pgTable('a_very_long_table_name_for_foreign_keys_to_be_cut', {
+  id: integer('id').primaryKey(),
+  aVeryLongColumnNameToo: integer('a_very_long_column_name_too').references(() => users.id${fk})
+})
+`
+
+describe('22a: a constraint, index or policy changed after the last snapshot', () => {
+  test('foreign keys (one named past 63 bytes): "changed after the last snapshot", not drizzle-kit\'s own SQL as hand-written', async () => {
+    const dir = await project([USERS_POSTS('')], USERS_POSTS(", { onDelete: 'cascade' }"))
+    const report = await runCheck({ root: dir, provider })
+    const fks = report.findings.filter((f) => f.kind === 'constraint_mismatch')
+    expect(fks.map((f) => f.name).sort()).toEqual(['a_very_long_table_name_for_foreign_keys_to_be_cut_a_very_long_c', 'posts_user_id_users_id_fk'])
+    for (const fk of fks) {
+      expect(fk.cause).toMatch(/^declared at src\/schema\.ts:\d+, changed after the last snapshot \(0000_step_0\): no migration was generated\. Run npx drizzle-kit generate/)
+      expect(fk.cause).not.toMatch(/hand-written/)
+    }
+  })
+
+  test('an index, a check, a policy and a column\'s unique: the same cause', async () => {
+    const before = "  index('posts_title_idx').on(t.title),\n  check('posts_title_check', sql`${t.title} <> ''`),\n  pgPolicy('posts_read', { for: 'select', using: sql`true` }),\n  unique('posts_title_key').on(t.title),\n"
+    const after = "  index('posts_title_idx').on(t.title).where(sql`${t.title} is not null`),\n  check('posts_title_check', sql`length(${t.title}) > 1`),\n  pgPolicy('posts_read', { for: 'select', using: sql`false` }),\n  unique('posts_title_key').on(t.title).nullsNotDistinct(),\n"
+    const imports = (schema: string): string => schema.replace('pgTable, text }', 'pgTable, text, unique }')
+    const dir = await project([imports(USERS_POSTS('', before))], imports(USERS_POSTS('', after)))
+    const report = await runCheck({ root: dir, provider })
+    for (const [kind, name] of [['index_mismatch', 'posts_title_idx'], ['constraint_mismatch', 'posts_title_check'], ['policy_mismatch', 'posts_read'], ['constraint_mismatch', 'posts_title_key']] as const) {
+      expect(find(report, kind, { name }).cause).toMatch(/^declared at src\/schema\.ts:\d+, changed after the last snapshot \(0000_step_0\): no migration was generated\. Run npx drizzle-kit generate/)
+    }
+  })
+
+  test('a foreign key a hand-written migration changed (the snapshots agree with the schema): still the hand-written SQL', async () => {
+    const dir = await project([USERS_POSTS('')])
+    appendHandWrittenMigration(dir, 'drizzle', '0001_cascade', 'ALTER TABLE "posts" DROP CONSTRAINT "posts_user_id_users_id_fk";\n--> statement-breakpoint\nALTER TABLE "posts" ADD CONSTRAINT "posts_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "users"("id") ON DELETE CASCADE;')
+    const report = await runCheck({ root: dir, provider })
+    expect(find(report, 'constraint_mismatch', { name: 'posts_user_id_users_id_fk' }).cause).toBe(
+      'declared at src/schema.ts:4; changed by drizzle/0001_cascade.sql:3, which the snapshots do not record (hand-written SQL)'
+    )
+  })
+
+  test('drizzle-kit 1.x snapshots: foreign keys (1.x names, one hashed past 63 bytes), a check, an index and a policy changed without generate', async () => {
+    const dir = tempDir('kit1-changed-')
+    dirs.push(dir)
+    fs.cpSync(path.join(REPO, '__fixtures__', 'kit1-clean', 'v8'), dir, { recursive: true })
+    const schemaFile = path.join(dir, 'schema.ts')
+    const source = fs.readFileSync(schemaFile, 'utf8')
+    const edited = source
+      .replace("references(() => users.id, { onDelete: 'cascade' })", "references(() => users.id, { onDelete: 'restrict' })")
+      .replace("parentId: integer('parent_id').references(() => users.id)", "parentId: integer('parent_id').references(() => users.id, { onDelete: 'cascade' })")
+      .replace('sql`${t.balance} >= 0`', 'sql`${t.balance} >= 1`')
+      .replace('sql`${t.active} = true`', 'sql`${t.active} = false`')
+      .replace("using: sql`true`", 'using: sql`false`')
+    expect(edited.split('\n').filter((l, i) => l !== source.split('\n')[i])).toHaveLength(5)
+    fs.writeFileSync(schemaFile, edited)
+    const report = await runCheck({ root: dir, provider })
+    const changed = report.findings.filter((f) => ['constraint_mismatch', 'index_mismatch', 'policy_mismatch'].includes(f.kind))
+    // 1.x hashes a foreign key name past 63 bytes (a_really_long_table_name_…_parent_id_users_id_fkey).
+    expect(changed.map((f) => `${f.table} ${f.name}`).sort()).toEqual([
+      expect.stringMatching(/^a_really_long_table_name_that_is_more_than_fifty_eight_chars_x \w+_fkey$/),
+      'memberships memberships_read',
+      'posts posts_user_id_users_id_fkey',
+      'users users_active_idx',
+      'users users_balance_check'
+    ])
+    for (const f of changed) expect(f.cause).toMatch(/^declared at schema\.ts:\d+, changed after the last snapshot \(\d{14}_add_nickname\): no migration was generated\. Run npx drizzle-kit generate/)
+  })
+})

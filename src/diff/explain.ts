@@ -11,6 +11,7 @@ import { Declaration, SourceIndex } from '../schema/source-index'
 import { EnumValueAddition, SchemaDifference, enumOrderHint, misplacedEnumValues } from './diff-schemas'
 import { SnapshotFile, canonical, snapshotDeclares } from './snapshot'
 import { NormModel, normEntry, normaliseDdl, normaliseV7 } from './snapshot-v1'
+import { postgresObjectName } from '../schema/kit1-names'
 
 export interface ExplainContext {
   root: string
@@ -143,7 +144,7 @@ export function explainDifference(d: SchemaDifference, ctx: ExplainContext): Omi
       if (enumOrder.hint) d = { ...d, hint: enumOrder.hint }
     } else if (d.kind === 'enum_mismatch' && latest) {
       causes.push(enumChanged ? `${declaredAt}, changed after the last snapshot (${latestTag}): no migration was generated${lost}` : `${declaredAt}; the snapshots agree with the schema, so the SQL that built this enum differs from what drizzle-kit generated`)
-    } else if (d.column && latest && latest.schemaEntry(d) !== latest.entry(d)) {
+    } else if (latest && changedAfterSnapshot(latest, d)) {
       causes.push(`${declaredAt}, changed after the last snapshot (${latestTag}): no migration was generated${lost}. Run ${ctx.generateCommand}`)
     } else if (introduced && notApplied(ctx, introduced)) {
       causes.push(`${declaredAt}; set by ${introduced.tag}, ${notApplied(ctx, introduced)}`)
@@ -347,6 +348,20 @@ function enumOrderCause(ctx: ExplainContext, d: SchemaDifference, schemaValues: 
   return { cause, hint: enumOrderHint(label, misplaced) }
 }
 
+/**
+ * The schema's record of a column, constraint, index or policy differs from the last snapshot's: the schema changed
+ * and no migration was generated. A named object counts only when the snapshot records it (by the name the database
+ * has) and differently, so drizzle-kit's own SQL for an unchanged object is never blamed this way.
+ */
+function changedAfterSnapshot(latest: RecordedSnapshot, d: SchemaDifference): boolean {
+  if (!d.table) return false
+  if (d.column) return latest.schemaEntry(d) !== latest.entry(d)
+  if (!d.name) return false
+  const recorded = latest.entry(d)
+  const schema = latest.schemaEntry(d)
+  return recorded !== undefined && schema !== undefined && recorded !== schema
+}
+
 /** 1, 2, 3, 7 -> "1-3, 7". */
 function lineRanges(lines: number[]): string {
   const sorted = [...new Set(lines)].sort((a, b) => a - b)
@@ -417,11 +432,16 @@ function snapshotEntry(snapshot: PgSnapshot, d: SchemaDifference): unknown {
   const table = d.table ? snapshot.tables[`${d.schema}.${d.table}`] : undefined
   if (!table || d.column) return table?.columns[d.column!]
   if (!d.name) return table
+  // The database holds names cut to 63 bytes, the snapshot the full ones; two full names cut alike are ambiguous.
+  const found: unknown[] = []
   for (const group of [table.indexes, table.foreignKeys, table.compositePrimaryKeys, table.uniqueConstraints, table.checkConstraints, table.policies]) {
-    const key = Object.keys(group ?? {}).find((n) => truncateIdentifier(n) === d.name)
-    if (key) return group![key]
+    for (const [name, entry] of Object.entries(group ?? {})) if (truncateIdentifier(name) === d.name) found.push(entry)
   }
-  return undefined
+  // A column's own `.unique()` and `.primaryKey()` are recorded on the column.
+  for (const c of Object.values(table.columns)) if (c.isUnique && c.uniqueName && truncateIdentifier(c.uniqueName) === d.name) found.push({ unique: [c.name], nullsNotDistinct: c.nullsNotDistinct })
+  const pkColumns = Object.values(table.columns).filter((c) => c.primaryKey).map((c) => c.name)
+  if (pkColumns.length > 0 && postgresObjectName(table.name, undefined, 'pkey') === d.name) found.push({ primaryKey: pkColumns })
+  return found.length === 1 ? found[0] : undefined
 }
 
 function fixSql(d: SchemaDifference, expected: DatabaseModel): string | undefined {
