@@ -122,3 +122,41 @@ describe('22a: a constraint, index or policy changed after the last snapshot', (
     for (const f of changed) expect(f.cause).toMatch(/^declared at schema\.ts:\d+, changed after the last snapshot \(\d{14}_add_nickname\): no migration was generated\. Run npx drizzle-kit generate/)
   })
 })
+
+/** The reproduction of §22b (and 18a's schema and 0000): one SQL file per journal entry, no snapshots. */
+function enumProject(migrations: Record<string, string>): string {
+  const dir = tempDir('enum-order-')
+  dirs.push(dir)
+  const tags = ['0000_init', ...Object.keys(migrations)]
+  const files: Record<string, string> = {
+    'package.json': '{ "name": "r", "private": true }\n',
+    'drizzle.config.ts': "import { defineConfig } from 'drizzle-kit'\nexport default defineConfig({ dialect: 'postgresql', schema: './schema.ts', out: './drizzle' })\n",
+    'schema.ts': "import { pgTable, pgEnum, integer } from 'drizzle-orm/pg-core'\nexport const source = pgEnum('source', ['a', 'b', 'c', 'z'])\nexport const items = pgTable('items', { id: integer('id').primaryKey(), source: source('source') })\n",
+    'drizzle/0000_init.sql': `CREATE TYPE "public"."source" AS ENUM('a', 'z');\n--> statement-breakpoint\nCREATE TABLE "items" ("id" integer PRIMARY KEY NOT NULL, "source" "source");\n`,
+    'drizzle/meta/_journal.json': JSON.stringify({ version: '7', dialect: 'postgresql', entries: tags.map((tag, idx) => ({ idx, version: '7', when: 1700000000000 + idx * 1000, tag, breakpoints: true })) }),
+    ...Object.fromEntries(Object.entries(migrations).map(([tag, sql]) => [`drizzle/${tag}.sql`, sql]))
+  }
+  for (const [file, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true })
+    fs.writeFileSync(path.join(dir, file), content)
+  }
+  return dir
+}
+
+describe('22b: enum values added where the values that existed then put them', () => {
+  test("'c' added BEFORE 'z' after 'b' was appended: only 'b' is blamed, and the hint has only its clause", async () => {
+    const dir = enumProject({ '0001_b': `ALTER TYPE "public"."source" ADD VALUE 'b';\n`, '0002_c': `ALTER TYPE "public"."source" ADD VALUE 'c' BEFORE 'z';\n` })
+    const mismatch = find(await runCheck({ root: dir, provider }), 'enum_mismatch', { name: 'source' })
+    expect(mismatch.message).toBe('enum source: same values in another order: schema (a, b, c, z), database (a, c, z, b)')
+    expect(mismatch.cause).toBe(
+      "declared at schema.ts:2; 'b' added by drizzle/0001_b.sql:1 after 'z', which the snapshots do not record (hand-written SQL). Postgres keeps enum values in the order they were added; ALTER TYPE source ADD VALUE 'b' BEFORE 'z' would have kept the schema's order. Recreate the type to reorder it."
+    )
+  })
+
+  test("'c' added AFTER 'a' instead: had 'b' gone before 'z', 'c' would still land before 'b', so both are blamed", async () => {
+    const dir = enumProject({ '0001_b': `ALTER TYPE "public"."source" ADD VALUE 'b';\n`, '0002_c': `ALTER TYPE "public"."source" ADD VALUE 'c' AFTER 'a';\n` })
+    const mismatch = find(await runCheck({ root: dir, provider }), 'enum_mismatch', { name: 'source' })
+    expect(mismatch.cause).toContain("'b' added by drizzle/0001_b.sql:1 after 'z'; 'c' added by drizzle/0002_c.sql:1 after 'a'")
+    expect(mismatch.cause).toContain("ALTER TYPE source ADD VALUE 'b' BEFORE 'z', ADD VALUE 'c' BEFORE 'z' would have kept the schema's order")
+  })
+})

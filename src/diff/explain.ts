@@ -305,12 +305,18 @@ function enumHistory(ctx: ExplainContext, schema: string, name: string): EnumEve
             const neighbour = add[3]?.replace(/''/g, "'")
             const at = neighbour !== undefined && order.includes(neighbour) ? order.indexOf(neighbour) + (add[2].toLowerCase() === 'after' ? 1 : 0) : order.length
             order = [...order.slice(0, at), value, ...order.slice(at)]
-            events.push({ kind: 'add', file, line, additions: [{ value, order }] })
+            const placement = neighbour === undefined || !order.includes(neighbour) ? undefined : add[2].toLowerCase() === 'after' ? { after: neighbour } : { before: neighbour }
+            events.push({ kind: 'add', file, line, additions: [{ value, order, ...(placement ? { placement } : {}) }] })
           } else if (rename) {
             const [from, to] = [rename[1].replace(/''/g, "'"), rename[2].replace(/''/g, "'")]
             const swap = (v: string): string => (v === from ? to : v)
             order = order.map(swap)
-            for (const e of events) for (const a of e.additions) Object.assign(a, { value: swap(a.value), order: a.order.map(swap) })
+            for (const e of events) {
+              for (const a of e.additions) {
+                const placement = a.placement && ('before' in a.placement ? { before: swap(a.placement.before) } : { after: swap(a.placement.after) })
+                Object.assign(a, { value: swap(a.value), order: a.order.map(swap), ...(placement ? { placement } : {}) })
+              }
+            }
           }
         }
       }
