@@ -303,7 +303,10 @@ function renameHint(candidates: string[], name: string, what: string): string | 
 /** The type's values just after `value` was added to it (in the type's order). */
 export interface EnumValueAddition {
   value: string
+  /** The type's values right after it was added. */
   order: string[]
+  /** The ADD VALUE's BEFORE/AFTER neighbour; none: appended. */
+  placement?: { before: string } | { after: string }
 }
 
 export interface MisplacedEnumValue {
@@ -317,24 +320,40 @@ export interface MisplacedEnumValue {
 const literal = (v: string): string => `'${v.replace(/'/g, "''")}'`
 
 /**
- * The added values that did not land where the schema has them. A value is in place when the values before it in
- * the type are the ones before it in the schema (among the values that existed then); the fix names a neighbour
- * that existed at that time: the next schema value (BEFORE), or else the previous one (AFTER).
+ * The added values that did not land where the schema has them. Each addition is replayed on the type as it would
+ * be had every value misplaced before it gone where the schema has it: a value that its own statement put in the
+ * schema's place there is not blamed for an earlier value's misplacement ('c' BEFORE 'z' after 'b' was appended
+ * after 'z'). A value is in place when the values before it are the ones before it in the schema; the fix names a
+ * neighbour that existed at that time: the next schema value (BEFORE), or else the previous one (AFTER).
  */
 export function misplacedEnumValues(schemaValues: string[], additions: EnumValueAddition[]): MisplacedEnumValue[] {
   const out: MisplacedEnumValue[] = []
-  for (const { value, order } of additions) {
+  let replayed: string[] | undefined
+  for (const { value, order, placement } of additions) {
+    const existing = order.filter((v) => v !== value)
+    // Values that reached the type without an addition here (the CREATE TYPE's): where the type has them.
+    replayed = (replayed ?? []).filter((v) => existing.includes(v) && v !== value)
+    for (const v of existing) {
+      if (replayed.includes(v)) continue
+      const previous = existing.slice(0, existing.indexOf(v)).reverse().find((p) => replayed!.includes(p))
+      replayed.splice(previous === undefined ? 0 : replayed.indexOf(previous) + 1, 0, v)
+    }
+    const neighbour = placement && ('before' in placement ? placement.before : placement.after)
+    const at = neighbour !== undefined && replayed.includes(neighbour) ? replayed.indexOf(neighbour) + (placement && 'after' in placement ? 1 : 0) : replayed.length
     const rank = schemaValues.indexOf(value)
-    if (rank < 0) continue
-    const existing = order.filter((v) => v !== value && schemaValues.includes(v))
-    const at = order.indexOf(value)
-    const beforeInType = new Set(order.slice(0, at).filter((v) => schemaValues.includes(v)))
-    const beforeInSchema = existing.filter((v) => schemaValues.indexOf(v) < rank)
-    if (beforeInSchema.length === beforeInType.size && beforeInSchema.every((v) => beforeInType.has(v))) continue
-    const next = schemaValues.slice(rank + 1).find((v) => existing.includes(v))
-    const previous = [...schemaValues.slice(0, rank)].reverse().find((v) => existing.includes(v))
+    const inSchema = replayed.filter((v) => schemaValues.includes(v))
+    const beforeInType = new Set(replayed.slice(0, at).filter((v) => schemaValues.includes(v)))
+    const beforeInSchema = inSchema.filter((v) => schemaValues.indexOf(v) < rank)
+    if (rank < 0 || (beforeInSchema.length === beforeInType.size && beforeInSchema.every((v) => beforeInType.has(v)))) {
+      replayed.splice(at, 0, value)
+      continue
+    }
+    const next = schemaValues.slice(rank + 1).find((v) => inSchema.includes(v))
+    const previous = [...schemaValues.slice(0, rank)].reverse().find((v) => inSchema.includes(v))
     const clause = next !== undefined ? `ADD VALUE ${literal(value)} BEFORE ${literal(next)}` : `ADD VALUE ${literal(value)} AFTER ${literal(previous!)}`
-    out.push({ value, ...(at > 0 ? { after: order[at - 1] } : {}), clause })
+    const actual = order.indexOf(value)
+    out.push({ value, ...(actual > 0 ? { after: order[actual - 1] } : {}), clause })
+    replayed.splice(next !== undefined ? replayed.indexOf(next) : replayed.indexOf(previous!) + 1, 0, value)
   }
   return out
 }

@@ -11,6 +11,7 @@ import { Declaration, SourceIndex } from '../schema/source-index'
 import { EnumValueAddition, SchemaDifference, enumOrderHint, misplacedEnumValues } from './diff-schemas'
 import { SnapshotFile, canonical, snapshotDeclares } from './snapshot'
 import { NormModel, normEntry, normaliseDdl, normaliseV7 } from './snapshot-v1'
+import { postgresObjectName } from '../schema/kit1-names'
 
 export interface ExplainContext {
   root: string
@@ -143,7 +144,7 @@ export function explainDifference(d: SchemaDifference, ctx: ExplainContext): Omi
       if (enumOrder.hint) d = { ...d, hint: enumOrder.hint }
     } else if (d.kind === 'enum_mismatch' && latest) {
       causes.push(enumChanged ? `${declaredAt}, changed after the last snapshot (${latestTag}): no migration was generated${lost}` : `${declaredAt}; the snapshots agree with the schema, so the SQL that built this enum differs from what drizzle-kit generated`)
-    } else if (d.column && latest && latest.schemaEntry(d) !== latest.entry(d)) {
+    } else if (latest && changedAfterSnapshot(latest, d)) {
       causes.push(`${declaredAt}, changed after the last snapshot (${latestTag}): no migration was generated${lost}. Run ${ctx.generateCommand}`)
     } else if (introduced && notApplied(ctx, introduced)) {
       causes.push(`${declaredAt}; set by ${introduced.tag}, ${notApplied(ctx, introduced)}`)
@@ -304,12 +305,18 @@ function enumHistory(ctx: ExplainContext, schema: string, name: string): EnumEve
             const neighbour = add[3]?.replace(/''/g, "'")
             const at = neighbour !== undefined && order.includes(neighbour) ? order.indexOf(neighbour) + (add[2].toLowerCase() === 'after' ? 1 : 0) : order.length
             order = [...order.slice(0, at), value, ...order.slice(at)]
-            events.push({ kind: 'add', file, line, additions: [{ value, order }] })
+            const placement = neighbour === undefined || !order.includes(neighbour) ? undefined : add[2].toLowerCase() === 'after' ? { after: neighbour } : { before: neighbour }
+            events.push({ kind: 'add', file, line, additions: [{ value, order, ...(placement ? { placement } : {}) }] })
           } else if (rename) {
             const [from, to] = [rename[1].replace(/''/g, "'"), rename[2].replace(/''/g, "'")]
             const swap = (v: string): string => (v === from ? to : v)
             order = order.map(swap)
-            for (const e of events) for (const a of e.additions) Object.assign(a, { value: swap(a.value), order: a.order.map(swap) })
+            for (const e of events) {
+              for (const a of e.additions) {
+                const placement = a.placement && ('before' in a.placement ? { before: swap(a.placement.before) } : { after: swap(a.placement.after) })
+                Object.assign(a, { value: swap(a.value), order: a.order.map(swap), ...(placement ? { placement } : {}) })
+              }
+            }
           }
         }
       }
@@ -345,6 +352,20 @@ function enumOrderCause(ctx: ExplainContext, d: SchemaDifference, schemaValues: 
   const quoteName = (n: string): string => (/^[a-z_][a-z0-9_$]*$/.test(n) ? n : q(n))
   const label = d.schema === 'public' ? quoteName(d.name!) : `${quoteName(d.schema)}.${quoteName(d.name!)}`
   return { cause, hint: enumOrderHint(label, misplaced) }
+}
+
+/**
+ * The schema's record of a column, constraint, index or policy differs from the last snapshot's: the schema changed
+ * and no migration was generated. A named object counts only when the snapshot records it (by the name the database
+ * has) and differently, so drizzle-kit's own SQL for an unchanged object is never blamed this way.
+ */
+function changedAfterSnapshot(latest: RecordedSnapshot, d: SchemaDifference): boolean {
+  if (!d.table) return false
+  if (d.column) return latest.schemaEntry(d) !== latest.entry(d)
+  if (!d.name) return false
+  const recorded = latest.entry(d)
+  const schema = latest.schemaEntry(d)
+  return recorded !== undefined && schema !== undefined && recorded !== schema
 }
 
 /** 1, 2, 3, 7 -> "1-3, 7". */
@@ -417,11 +438,16 @@ function snapshotEntry(snapshot: PgSnapshot, d: SchemaDifference): unknown {
   const table = d.table ? snapshot.tables[`${d.schema}.${d.table}`] : undefined
   if (!table || d.column) return table?.columns[d.column!]
   if (!d.name) return table
+  // The database holds names cut to 63 bytes, the snapshot the full ones; two full names cut alike are ambiguous.
+  const found: unknown[] = []
   for (const group of [table.indexes, table.foreignKeys, table.compositePrimaryKeys, table.uniqueConstraints, table.checkConstraints, table.policies]) {
-    const key = Object.keys(group ?? {}).find((n) => truncateIdentifier(n) === d.name)
-    if (key) return group![key]
+    for (const [name, entry] of Object.entries(group ?? {})) if (truncateIdentifier(name) === d.name) found.push(entry)
   }
-  return undefined
+  // A column's own `.unique()` and `.primaryKey()` are recorded on the column.
+  for (const c of Object.values(table.columns)) if (c.isUnique && c.uniqueName && truncateIdentifier(c.uniqueName) === d.name) found.push({ unique: [c.name], nullsNotDistinct: c.nullsNotDistinct })
+  const pkColumns = Object.values(table.columns).filter((c) => c.primaryKey).map((c) => c.name)
+  if (pkColumns.length > 0 && postgresObjectName(table.name, undefined, 'pkey') === d.name) found.push({ primaryKey: pkColumns })
+  return found.length === 1 ? found[0] : undefined
 }
 
 function fixSql(d: SchemaDifference, expected: DatabaseModel): string | undefined {

@@ -153,17 +153,24 @@ function normDefault(value: unknown, dimensions: number): string | null {
   return text
 }
 
-/** An expression without `"table".` qualifiers (0.31 writes them in checks, where clauses, generated columns). */
-function normExpression(value: unknown, table: string): string | null {
+type TableRef = { schema: string; name: string }
+const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`
+
+/**
+ * An expression without `"schema"."table".` and `"table".` qualifiers: 0.31 writes them in checks, where clauses,
+ * generated columns and policies (`"app"."items"."done"` for a table in a pgSchema), 1.x writes the bare column. 0.31
+ * always quotes them (its dialect's escapeName), so the unquoted forms are the user's own text, kept on both sides.
+ */
+function normExpression(value: unknown, table: TableRef): string | null {
   if (value === undefined || value === null || value === '') return null
-  const quoted = `"${table.replace(/"/g, '""')}".`
-  return String(value).split(quoted).join('').replace(/\s+/g, ' ').trim()
+  const qualifiers = [`${quoteIdent(table.schema || 'public')}.${quoteIdent(table.name)}.`, `${quoteIdent(table.name)}.`]
+  return qualifiers.reduce((text, q) => text.split(q).join(''), String(value)).replace(/\s+/g, ' ').trim()
 }
 
 const upper = (value: unknown, fallback: string): string => (typeof value === 'string' && value ? value.toUpperCase() : fallback)
 const str = (value: unknown): string => (value === undefined || value === null ? '' : String(value))
 
-function columnText(c: { type: string; dimensions: number; typeSchema?: unknown; notNull: boolean; default: unknown; identity?: unknown; generated?: unknown }, table: string): string {
+function columnText(c: { type: string; dimensions: number; typeSchema?: unknown; notNull: boolean; default: unknown; identity?: unknown; generated?: unknown }, table: TableRef): string {
   const identity = c.identity as Record<string, unknown> | null | undefined
   const generated = c.generated as { as?: unknown; type?: unknown } | null | undefined
   return JSON.stringify({
@@ -192,7 +199,7 @@ export function normaliseV7(snapshot: PgSnapshot): NormModel {
     const pkColumns = new Set(Object.values(t.compositePrimaryKeys ?? {}).flatMap((pk) => pk.columns))
     for (const c of Object.values(t.columns)) {
       const dimensions = (c.type.match(/\[\d*\]/g) ?? []).length
-      table.columns.set(c.name, columnText({ type: c.type.replace(/\[\d*\]/g, ''), dimensions, typeSchema: c.typeSchema, notNull: c.notNull || c.primaryKey || pkColumns.has(c.name) || Boolean(c.identity), default: c.default, identity: c.identity, generated: c.generated }, t.name))
+      table.columns.set(c.name, columnText({ type: c.type.replace(/\[\d*\]/g, ''), dimensions, typeSchema: c.typeSchema, notNull: c.notNull || c.primaryKey || pkColumns.has(c.name) || Boolean(c.identity), default: c.default, identity: c.identity, generated: c.generated }, table))
       if (c.primaryKey) table.parts.get('primary key')!.set(postgresObjectName(t.name, undefined, 'pkey'), JSON.stringify([c.name]))
       if (c.isUnique && c.uniqueName) table.parts.get('unique constraint')!.set(cut(c.uniqueName), JSON.stringify([[c.name], Boolean(c.nullsNotDistinct)]))
     }
@@ -201,16 +208,16 @@ export function normaliseV7(snapshot: PgSnapshot): NormModel {
     for (const fk of Object.values(t.foreignKeys ?? {})) {
       table.parts.get('foreign key')!.set(cut(fk.name), JSON.stringify([fk.columnsFrom, str(fk.schemaTo) || 'public', fk.tableTo, fk.columnsTo, upper(fk.onUpdate, 'NO ACTION'), upper(fk.onDelete, 'NO ACTION')]))
     }
-    for (const chk of Object.values(t.checkConstraints ?? {})) table.parts.get('check constraint')!.set(cut(chk.name), JSON.stringify(normExpression(chk.value, t.name)))
+    for (const chk of Object.values(t.checkConstraints ?? {})) table.parts.get('check constraint')!.set(cut(chk.name), JSON.stringify(normExpression(chk.value, table)))
     for (const i of Object.values(t.indexes ?? {})) {
       const columns = i.columns.map((c) => {
         const col = c as { expression: string; isExpression: boolean; asc?: boolean; nulls?: string; opclass?: string }
         return { value: col.expression, isExpression: col.isExpression, asc: col.asc !== false, nullsFirst: col.nulls === 'first', opclass: str(col.opclass) }
       })
       const withText = Object.entries((i.with ?? {}) as Record<string, unknown>).map(([k, v]) => `${k}=${str(v)}`).join(',')
-      table.parts.get('index')!.set(cut(i.name), indexText(columns, Boolean(i.isUnique), normExpression(i.where, t.name), str(i.method), withText))
+      table.parts.get('index')!.set(cut(i.name), indexText(columns, Boolean(i.isUnique), normExpression(i.where, table), str(i.method), withText))
     }
-    for (const p of [...tablePolicies, ...loosePolicies] as Record<string, unknown>[]) table.parts.get('policy')!.set(cut(str(p.name)), policyText(p.as, p.for, p.to, p.using, p.withCheck, t.name))
+    for (const p of [...tablePolicies, ...loosePolicies] as Record<string, unknown>[]) table.parts.get('policy')!.set(cut(str(p.name)), policyText(p.as, p.for, p.to, p.using, p.withCheck, table))
   }
   for (const e of Object.values(snapshot.enums ?? {})) model.enums.set(`${e.schema || 'public'}.${e.name}`, JSON.stringify(e.values))
   for (const s of Object.values(snapshot.sequences ?? {})) {
@@ -220,7 +227,7 @@ export function normaliseV7(snapshot: PgSnapshot): NormModel {
   return model
 }
 
-const policyText = (as: unknown, forWhat: unknown, roles: unknown, using: unknown, withCheck: unknown, table: string): string =>
+const policyText = (as: unknown, forWhat: unknown, roles: unknown, using: unknown, withCheck: unknown, table: TableRef): string =>
   JSON.stringify([upper(as, 'PERMISSIVE'), upper(forWhat, 'ALL'), (Array.isArray(roles) ? roles.map(str) : []).sort(), normExpression(using, table), normExpression(withCheck, table)])
 
 const sequenceText = (...values: unknown[]): string => JSON.stringify(values.map((v, i) => (i === values.length - 1 ? Boolean(v) : str(v))))
@@ -236,14 +243,14 @@ export function normaliseDdl(snapshot: V1Snapshot): NormModel {
     const table = tableOf(p)
     if (!table) continue
     table.rls = true
-    table.parts.get('policy')!.set(cut(str(p.name)), policyText(p.as, p.for, p.roles, p.using, p.withCheck, table.name))
+    table.parts.get('policy')!.set(cut(str(p.name)), policyText(p.as, p.for, p.roles, p.using, p.withCheck, table))
   }
   const pkColumns = new Set(of('pks').flatMap((pk) => ((pk.columns as string[]) ?? []).map((c) => `${str(pk.schema)}.${str(pk.table)}.${c}`)))
   for (const c of of('columns')) {
     const table = tableOf(c)
     if (!table) continue
     const notNull = Boolean(c.notNull) || pkColumns.has(`${table.schema}.${table.name}.${str(c.name)}`) || Boolean(c.identity)
-    table.columns.set(str(c.name), columnText({ type: str(c.type), dimensions: Number(c.dimensions ?? 0), typeSchema: c.typeSchema, notNull, default: c.default, identity: c.identity, generated: c.generated }, table.name))
+    table.columns.set(str(c.name), columnText({ type: str(c.type), dimensions: Number(c.dimensions ?? 0), typeSchema: c.typeSchema, notNull, default: c.default, identity: c.identity, generated: c.generated }, table))
   }
   for (const pk of of('pks')) {
     const table = tableOf(pk)
@@ -265,7 +272,10 @@ export function normaliseDdl(snapshot: V1Snapshot): NormModel {
     if (!table) continue
     table.parts.get('foreign key')!.set(cut(str(fk.name)), JSON.stringify([fk.columns, str(fk.schemaTo) || 'public', fk.tableTo, fk.columnsTo, upper(fk.onUpdate, 'NO ACTION'), upper(fk.onDelete, 'NO ACTION')]))
   }
-  for (const chk of of('checks')) tableOf(chk)?.parts.get('check constraint')!.set(cut(str(chk.name)), JSON.stringify(normExpression(chk.value, str(chk.table))))
+  for (const chk of of('checks')) {
+    const table = tableOf(chk)
+    if (table) table.parts.get('check constraint')!.set(cut(str(chk.name)), JSON.stringify(normExpression(chk.value, table)))
+  }
   for (const i of of('indexes')) {
     const table = tableOf(i)
     if (!table) continue
@@ -276,7 +286,7 @@ export function normaliseDdl(snapshot: V1Snapshot): NormModel {
       nullsFirst: Boolean(c.nullsFirst),
       opclass: str((c.opclass as { name?: unknown } | null)?.name)
     }))
-    table.parts.get('index')!.set(cut(str(i.name)), indexText(columns, Boolean(i.isUnique), normExpression(i.where, table.name), str(i.method), str(i.with)))
+    table.parts.get('index')!.set(cut(str(i.name)), indexText(columns, Boolean(i.isUnique), normExpression(i.where, table), str(i.method), str(i.with)))
   }
   for (const e of of('enums')) model.enums.set(`${str(e.schema)}.${str(e.name)}`, JSON.stringify(e.values))
   for (const s of of('sequences')) model.sequences.set(`${str(s.schema)}.${str(s.name)}`, sequenceText(s.incrementBy, s.minValue, s.maxValue, s.startWith, s.cacheSize, s.cycle))
