@@ -68,6 +68,10 @@ async function supabaseProject(steps: string[], options: { schemaFilter?: string
   return dir
 }
 
+const TRGM_SCHEMA = `import { pgTable, integer, text, index } from "drizzle-orm/pg-core";
+export const items = pgTable("items", { id: integer("id").primaryKey(), name: text("name").notNull() }, (t) => [index("items_name_trgm_idx").using("gin", t.name.op("gin_trgm_ops"))]);
+`
+
 describe.each([
   ['embedded Postgres (PGlite)', (): PostgresProvider => new PgliteProvider()],
   ['the PostgreSQL server at 127.0.0.1:5432', (): PostgresProvider => new ServerProvider(SERVER_URL)]
@@ -107,5 +111,15 @@ describe.each([
     } finally {
       await db.close()
     }
+  })
+
+  test('a migration using an extension no migration creates (autumn, pg_trgm): the cause also names "extensions": ["pg_trgm"] for a provider that preinstalls it (failure 23a)', async () => {
+    const dir = await makeProject({ steps: [TRGM_SCHEMA] })
+    dirs.push(dir)
+    fs.writeFileSync(path.join(dir, 'drift-guard.config.json'), JSON.stringify({ targets: [{ name: 'app', drizzleConfig: 'drizzle.config.ts' }] }))
+    const failed = (await runCheck({ root: dir, provider })).findings.find((f) => f.kind === 'migration_failed')!
+    expect(failed.cause).toMatch(/^operator class "gin_trgm_ops" comes from the extension "pg_trgm", and no migration creates it/)
+    expect(failed.cause).toMatch(/: CREATE EXTENSION IF NOT EXISTS pg_trgm; If the provider preinstalls it \(a managed Postgres, a CI image\), add "extensions": \["pg_trgm"\] to target "app" in drift-guard\.config\.json instead$/)
+    expect(failed.fix).toBe('CREATE EXTENSION IF NOT EXISTS pg_trgm;')
   })
 })

@@ -306,6 +306,7 @@ async function checkDatabases(
         const key = `${file}:${line}:${error.message}`
         const explained = extensionFailureCause({
           error,
+          target: target.name,
           migration,
           migrations: folder.migrations,
           created: extensions,
