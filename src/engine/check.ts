@@ -18,7 +18,7 @@ import { Database, PostgresErrorInfo, PostgresProvider } from '../postgres/provi
 import { prepareDatabase, readSetupScripts, splitSqlStatements } from '../postgres/setup-sql'
 import { PgSnapshot, drizzleKitVersion, emptySnapshot, generateSql } from '../schema/drizzle-kit'
 import { LoadedSchema, loadSchema } from '../schema/load-schema'
-import { BuildContext, SchemaBuild, functionDefinitions, runSchemaStatements, withoutUnbuilt } from '../schema/build-statements'
+import { BuildContext, SchemaBuild, existingObjects, functionDefinitions, runSchemaStatements, withoutUnbuilt } from '../schema/build-statements'
 import { SourceIndex } from '../schema/source-index'
 import { readCachedSchema, writeCachedSchema } from '../schema/schema-cache'
 import { DatabaseResult, Finding, Report, SEVERITY_RANK, TargetResult } from './types'
@@ -306,6 +306,7 @@ async function checkDatabases(
         const key = `${file}:${line}:${error.message}`
         const explained = extensionFailureCause({
           error,
+          target: target.name,
           migration,
           migrations: folder.migrations,
           created: extensions,
@@ -447,7 +448,9 @@ export async function buildSchemaDatabase(
       // drizzle-kit writes CREATE SCHEMA only for a pgSchema the schema files export; one imported from elsewhere
       // (a helper outside the schema glob) is created by hand-written SQL in the migrations, so here as well.
       for (const name of unexportedSchemas(snapshot)) await db.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(name)}`)
-      const built = await runSchemaStatements(db, statements, { root, fallbackFile: target.schemaFiles[0], sources, ...build })
+      // What the setup and the extensions created before drizzle-kit's SQL: its statements for those are skipped.
+      const existing = await existingObjects(db)
+      const built = await runSchemaStatements(db, statements, { root, fallbackFile: target.schemaFiles[0], sources, existing, ...build })
       const model = await timed('introspect', () => introspectDatabase(db, introspectOptions))
       return { model, ...built }
     })

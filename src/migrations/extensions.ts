@@ -1,6 +1,7 @@
 // Why a migration failed, when the reason is an extension: either CREATE EXTENSION names one this Postgres does not
 // have, or a statement uses an operator class, type, function or access method of an extension that no migration
 // before it creates (it works in production only because someone installed it by hand, or the provider did).
+import { DEFAULT_CONFIG_FILE } from '../config/load-config'
 import { extensionsCreatedBy } from '../postgres/pglite'
 import { PostgresErrorInfo } from '../postgres/provider'
 import { Migration } from './folder'
@@ -128,6 +129,8 @@ export function extensionUsedBy(error: PostgresErrorInfo): ExtensionUse | undefi
 
 export interface FailureContext {
   error: PostgresErrorInfo
+  /** The target's name, for the config option that would help. */
+  target: string
   migration: Migration
   migrations: Migration[]
   /** Extensions created by any migration of the folder. */
@@ -154,10 +157,14 @@ export function extensionFailureCause(ctx: FailureContext): { cause: string; fix
   const index = ctx.migrations.indexOf(ctx.migration)
   const later = ctx.migrations.slice(index + 1).find((m) => m.sql !== undefined && extensionsCreatedBy(m.sql).includes(used.extension))
   const fix = `CREATE EXTENSION IF NOT EXISTS ${quoteExtension(used.extension)};`
+  const missing = ctx.available !== undefined && !ctx.available.has(used.extension)
+  // Where the provider installs it (autumn's CI image has pg_trgm), the migrations are right as they are and the
+  // target says so; an extension this Postgres lacks cannot be preinstalled here, so the option would not help.
+  const preinstalled = missing ? '' : ` If the provider preinstalls it (a managed Postgres, a CI image), add "extensions": ["${used.extension}"] to target "${ctx.target}" in ${DEFAULT_CONFIG_FILE} instead`
   const where = later
     ? `only the later ${later.tag} creates it: move its CREATE EXTENSION into a migration before ${ctx.migration.tag}`
-    : `no migration creates it, so this works only where it was installed by hand (or by the provider). Create it in a migration before ${ctx.migration.tag} (drizzle-kit generate --custom): ${fix}`
-  const missingHere = ctx.available && !ctx.available.has(used.extension) ? `; ${unavailableCause(used.extension, ctx)}` : ''
+    : `no migration creates it, so this works only where it was installed by hand (or by the provider). Create it in a migration before ${ctx.migration.tag} (drizzle-kit generate --custom): ${fix}${preinstalled}`
+  const missingHere = missing ? `; ${unavailableCause(used.extension, ctx)}` : ''
   return { cause: `${used.object} comes from the extension "${used.extension}", and ${where}${missingHere}`, fix }
 }
 

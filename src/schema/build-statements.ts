@@ -37,6 +37,49 @@ export interface BuildContext {
    * with "function … does not exist"; undefined when no migrated database could give them.
    */
   functions?: () => Promise<string[] | undefined>
+  /** What the database had before drizzle-kit's SQL ran (the setup SQL's objects, extensions'): see `existingObjects`. */
+  existing?: ExistingObjects
+}
+
+/** Keys of the objects a database has: `schema:s`, `relation:s.name` (tables, views, sequences, indexes), `type:s.name`, `constraint:s.table.name`, `policy:s.table.name`. */
+export type ExistingObjects = Set<string>
+
+/** The objects of a database outside the system schemas, keyed as statements' objects are matched against them. */
+export async function existingObjects(db: Database): Promise<ExistingObjects> {
+  const system = `not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg\\_toast%' and n.nspname not like 'pg\\_temp\\_%'`
+  const rows = await db.query<{ key: string }>(
+    `select 'schema:' || n.nspname as key from pg_namespace n where n.nspname ${system}
+     union all
+     select 'relation:' || n.nspname || '.' || c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname ${system}
+     union all
+     select 'type:' || n.nspname || '.' || t.typname from pg_type t join pg_namespace n on n.oid = t.typnamespace where t.typtype in ('e', 'd', 'c') and t.typrelid = 0 and n.nspname ${system}
+     union all
+     select 'constraint:' || n.nspname || '.' || c.relname || '.' || k.conname from pg_constraint k join pg_class c on c.oid = k.conrelid join pg_namespace n on n.oid = c.relnamespace where n.nspname ${system}
+     union all
+     select 'policy:' || n.nspname || '.' || c.relname || '.' || p.polname from pg_policy p join pg_class c on c.oid = p.polrelid join pg_namespace n on n.oid = c.relnamespace where n.nspname ${system}`
+  )
+  return new Set(rows.map((r) => r.key))
+}
+
+/** Whether the object a statement creates is there already. */
+function alreadyExists(object: StatementObject, existing: ExistingObjects): boolean {
+  switch (object.what) {
+    case 'schema':
+      return existing.has(`schema:${object.name}`)
+    case 'table':
+      return existing.has(`relation:${object.schema}.${object.table}`)
+    case 'index':
+    case 'sequence':
+    case 'view':
+      return existing.has(`relation:${object.schema}.${object.name}`)
+    case 'enum':
+      return existing.has(`type:${object.schema}.${object.name}`)
+    case 'constraint':
+    case 'policy':
+      return existing.has(`${object.what}:${object.schema}.${object.table}.${object.name}`)
+    default:
+      return false
+  }
 }
 
 const QUALIFIED = String.raw`((?:"(?:[^"]|"")+"\.)?"(?:[^"]|"")+")`
@@ -96,6 +139,7 @@ function describe(object: StatementObject): string {
   const qualified = (name: string): string => (object.schema === 'public' ? name : `${object.schema}.${name}`)
   if (object.what === 'table') return `table ${qualified(object.table!)}`
   if (object.what === 'statement') return 'a statement'
+  if (object.what === 'schema') return `schema ${object.name}`
   if (object.table) return `${object.what} "${object.name}" on ${qualified(object.table)}`
   return `${object.what} ${qualified(object.name!)}`
 }
@@ -250,8 +294,24 @@ export async function runSchemaStatements(db: Database, statements: string[], co
     }
   }
 
+  // Objects the setup SQL (or an extension) created before drizzle-kit's SQL ran, which the schema declares only
+  // to reference them (Supabase's auth.users): the migrations never create them, so the migrated databases have
+  // the setup's version, and so does this one. A declaration that differs from the setup's (other columns, an
+  // index) is not drift of the migrations, so the statement is skipped and the object, with what the statements
+  // on it would add, is left out of the comparison: no finding is the right answer.
+  const setupTables = new Set<string>()
   let failed: { statement: string; info: PostgresErrorInfo }[] = []
   for (const statement of statements) {
+    if (context.existing) {
+      const object = statementObject(statement)
+      const onSetupTable = object.table !== undefined && object.what !== 'table' && setupTables.has(`${object.schema}.${object.table}`)
+      if (onSetupTable || alreadyExists(object, context.existing)) {
+        if (object.what === 'table') setupTables.add(`${object.schema}.${object.table}`)
+        // A schema is only a namespace: the objects declared in it are still built and compared.
+        if (object.what !== 'schema' && !onSetupTable) unbuilt.push(object)
+        continue
+      }
+    }
     const info = await attempt(statement)
     if (info) failed.push({ statement, info })
   }
