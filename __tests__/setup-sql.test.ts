@@ -269,6 +269,24 @@ describe('setup on the server', () => {
     }
     expect(await roleNames()).toEqual([])
   })
+
+  test('a role another client creates on the server during a run is left alone', async () => {
+    const other = `dg_other_client_${process.pid}`
+    const admin = postgres(SERVER_URL, { max: 1, onnotice: () => undefined })
+    const provider = new ServerProvider(SERVER_URL)
+    try {
+      const db = await provider.createDatabase('roles')
+      await db.exec('CREATE TABLE t (id int)')
+      await admin.unsafe(`create role "${other}" nologin`)
+      await db.close()
+      await provider.dispose()
+      expect((await admin.unsafe('select 1 from pg_roles where rolname = $1', [other])).length).toBe(1)
+    } finally {
+      await provider.dispose()
+      await admin.unsafe(`drop role if exists "${other}"`)
+      await admin.end()
+    }
+  })
 })
 
 test('the audit builds the schema with the functions of the live database: policies calling them compare equal', async () => {

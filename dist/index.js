@@ -50330,26 +50330,41 @@ function renameHint(candidates, name, what) {
 }
 const literal = (v) => `'${v.replace(/'/g, "''")}'`;
 /**
- * The added values that did not land where the schema has them. A value is in place when the values before it in
- * the type are the ones before it in the schema (among the values that existed then); the fix names a neighbour
- * that existed at that time: the next schema value (BEFORE), or else the previous one (AFTER).
+ * The added values that did not land where the schema has them. Each addition is replayed on the type as it would
+ * be had every value misplaced before it gone where the schema has it: a value that its own statement put in the
+ * schema's place there is not blamed for an earlier value's misplacement ('c' BEFORE 'z' after 'b' was appended
+ * after 'z'). A value is in place when the values before it are the ones before it in the schema; the fix names a
+ * neighbour that existed at that time: the next schema value (BEFORE), or else the previous one (AFTER).
  */
 function misplacedEnumValues(schemaValues, additions) {
     const out = [];
-    for (const { value, order } of additions) {
+    let replayed;
+    for (const { value, order, placement } of additions) {
+        const existing = order.filter((v) => v !== value);
+        // Values that reached the type without an addition here (the CREATE TYPE's): where the type has them.
+        replayed = (replayed ?? []).filter((v) => existing.includes(v) && v !== value);
+        for (const v of existing) {
+            if (replayed.includes(v))
+                continue;
+            const previous = existing.slice(0, existing.indexOf(v)).reverse().find((p) => replayed.includes(p));
+            replayed.splice(previous === undefined ? 0 : replayed.indexOf(previous) + 1, 0, v);
+        }
+        const neighbour = placement && ('before' in placement ? placement.before : placement.after);
+        const at = neighbour !== undefined && replayed.includes(neighbour) ? replayed.indexOf(neighbour) + (placement && 'after' in placement ? 1 : 0) : replayed.length;
         const rank = schemaValues.indexOf(value);
-        if (rank < 0)
+        const inSchema = replayed.filter((v) => schemaValues.includes(v));
+        const beforeInType = new Set(replayed.slice(0, at).filter((v) => schemaValues.includes(v)));
+        const beforeInSchema = inSchema.filter((v) => schemaValues.indexOf(v) < rank);
+        if (rank < 0 || (beforeInSchema.length === beforeInType.size && beforeInSchema.every((v) => beforeInType.has(v)))) {
+            replayed.splice(at, 0, value);
             continue;
-        const existing = order.filter((v) => v !== value && schemaValues.includes(v));
-        const at = order.indexOf(value);
-        const beforeInType = new Set(order.slice(0, at).filter((v) => schemaValues.includes(v)));
-        const beforeInSchema = existing.filter((v) => schemaValues.indexOf(v) < rank);
-        if (beforeInSchema.length === beforeInType.size && beforeInSchema.every((v) => beforeInType.has(v)))
-            continue;
-        const next = schemaValues.slice(rank + 1).find((v) => existing.includes(v));
-        const previous = [...schemaValues.slice(0, rank)].reverse().find((v) => existing.includes(v));
+        }
+        const next = schemaValues.slice(rank + 1).find((v) => inSchema.includes(v));
+        const previous = [...schemaValues.slice(0, rank)].reverse().find((v) => inSchema.includes(v));
         const clause = next !== undefined ? `ADD VALUE ${literal(value)} BEFORE ${literal(next)}` : `ADD VALUE ${literal(value)} AFTER ${literal(previous)}`;
-        out.push({ value, ...(at > 0 ? { after: order[at - 1] } : {}), clause });
+        const actual = order.indexOf(value);
+        out.push({ value, ...(actual > 0 ? { after: order[actual - 1] } : {}), clause });
+        replayed.splice(next !== undefined ? replayed.indexOf(next) : replayed.indexOf(previous) + 1, 0, value);
     }
     return out;
 }
@@ -50416,6 +50431,7 @@ const identifiers_1 = __nccwpck_require__(3937);
 const diff_schemas_1 = __nccwpck_require__(8925);
 const snapshot_1 = __nccwpck_require__(5479);
 const snapshot_v1_1 = __nccwpck_require__(5954);
+const kit1_names_1 = __nccwpck_require__(4245);
 const recordedCache = new WeakMap();
 function recordedSnapshots(ctx) {
     const cached = recordedCache.get(ctx.snapshots);
@@ -50528,7 +50544,7 @@ function explainDifference(d, ctx) {
         else if (d.kind === 'enum_mismatch' && latest) {
             causes.push(enumChanged ? `${declaredAt}, changed after the last snapshot (${latestTag}): no migration was generated${lost}` : `${declaredAt}; the snapshots agree with the schema, so the SQL that built this enum differs from what drizzle-kit generated`);
         }
-        else if (d.column && latest && latest.schemaEntry(d) !== latest.entry(d)) {
+        else if (latest && changedAfterSnapshot(latest, d)) {
             causes.push(`${declaredAt}, changed after the last snapshot (${latestTag}): no migration was generated${lost}. Run ${ctx.generateCommand}`);
         }
         else if (introduced && notApplied(ctx, introduced)) {
@@ -50697,15 +50713,19 @@ function enumHistory(ctx, schema, name) {
                         const neighbour = add[3]?.replace(/''/g, "'");
                         const at = neighbour !== undefined && order.includes(neighbour) ? order.indexOf(neighbour) + (add[2].toLowerCase() === 'after' ? 1 : 0) : order.length;
                         order = [...order.slice(0, at), value, ...order.slice(at)];
-                        events.push({ kind: 'add', file, line, additions: [{ value, order }] });
+                        const placement = neighbour === undefined || !order.includes(neighbour) ? undefined : add[2].toLowerCase() === 'after' ? { after: neighbour } : { before: neighbour };
+                        events.push({ kind: 'add', file, line, additions: [{ value, order, ...(placement ? { placement } : {}) }] });
                     }
                     else if (rename) {
                         const [from, to] = [rename[1].replace(/''/g, "'"), rename[2].replace(/''/g, "'")];
                         const swap = (v) => (v === from ? to : v);
                         order = order.map(swap);
-                        for (const e of events)
-                            for (const a of e.additions)
-                                Object.assign(a, { value: swap(a.value), order: a.order.map(swap) });
+                        for (const e of events) {
+                            for (const a of e.additions) {
+                                const placement = a.placement && ('before' in a.placement ? { before: swap(a.placement.before) } : { after: swap(a.placement.after) });
+                                Object.assign(a, { value: swap(a.value), order: a.order.map(swap), ...(placement ? { placement } : {}) });
+                            }
+                        }
                     }
                 }
             }
@@ -50747,6 +50767,22 @@ function enumOrderCause(ctx, d, schemaValues) {
     const quoteName = (n) => (/^[a-z_][a-z0-9_$]*$/.test(n) ? n : q(n));
     const label = d.schema === 'public' ? quoteName(d.name) : `${quoteName(d.schema)}.${quoteName(d.name)}`;
     return { cause, hint: (0, diff_schemas_1.enumOrderHint)(label, misplaced) };
+}
+/**
+ * The schema's record of a column, constraint, index or policy differs from the last snapshot's: the schema changed
+ * and no migration was generated. A named object counts only when the snapshot records it (by the name the database
+ * has) and differently, so drizzle-kit's own SQL for an unchanged object is never blamed this way.
+ */
+function changedAfterSnapshot(latest, d) {
+    if (!d.table)
+        return false;
+    if (d.column)
+        return latest.schemaEntry(d) !== latest.entry(d);
+    if (!d.name)
+        return false;
+    const recorded = latest.entry(d);
+    const schema = latest.schemaEntry(d);
+    return recorded !== undefined && schema !== undefined && recorded !== schema;
 }
 /** 1, 2, 3, 7 -> "1-3, 7". */
 function lineRanges(lines) {
@@ -50824,12 +50860,21 @@ function snapshotEntry(snapshot, d) {
         return table?.columns[d.column];
     if (!d.name)
         return table;
+    // The database holds names cut to 63 bytes, the snapshot the full ones; two full names cut alike are ambiguous.
+    const found = [];
     for (const group of [table.indexes, table.foreignKeys, table.compositePrimaryKeys, table.uniqueConstraints, table.checkConstraints, table.policies]) {
-        const key = Object.keys(group ?? {}).find((n) => (0, identifiers_1.truncateIdentifier)(n) === d.name);
-        if (key)
-            return group[key];
+        for (const [name, entry] of Object.entries(group ?? {}))
+            if ((0, identifiers_1.truncateIdentifier)(name) === d.name)
+                found.push(entry);
     }
-    return undefined;
+    // A column's own `.unique()` and `.primaryKey()` are recorded on the column.
+    for (const c of Object.values(table.columns))
+        if (c.isUnique && c.uniqueName && (0, identifiers_1.truncateIdentifier)(c.uniqueName) === d.name)
+            found.push({ unique: [c.name], nullsNotDistinct: c.nullsNotDistinct });
+    const pkColumns = Object.values(table.columns).filter((c) => c.primaryKey).map((c) => c.name);
+    if (pkColumns.length > 0 && (0, kit1_names_1.postgresObjectName)(table.name, undefined, 'pkey') === d.name)
+        found.push({ primaryKey: pkColumns });
+    return found.length === 1 ? found[0] : undefined;
 }
 function fixSql(d, expected) {
     const t = d.table ? tableRef(d.schema, d.table) : '';
@@ -51021,12 +51066,17 @@ function normDefault(value, dimensions) {
     }
     return text;
 }
-/** An expression without `"table".` qualifiers (0.31 writes them in checks, where clauses, generated columns). */
+const quoteIdent = (name) => `"${name.replace(/"/g, '""')}"`;
+/**
+ * An expression without `"schema"."table".` and `"table".` qualifiers: 0.31 writes them in checks, where clauses,
+ * generated columns and policies (`"app"."items"."done"` for a table in a pgSchema), 1.x writes the bare column. 0.31
+ * always quotes them (its dialect's escapeName), so the unquoted forms are the user's own text, kept on both sides.
+ */
 function normExpression(value, table) {
     if (value === undefined || value === null || value === '')
         return null;
-    const quoted = `"${table.replace(/"/g, '""')}".`;
-    return String(value).split(quoted).join('').replace(/\s+/g, ' ').trim();
+    const qualifiers = [`${quoteIdent(table.schema || 'public')}.${quoteIdent(table.name)}.`, `${quoteIdent(table.name)}.`];
+    return qualifiers.reduce((text, q) => text.split(q).join(''), String(value)).replace(/\s+/g, ' ').trim();
 }
 const upper = (value, fallback) => (typeof value === 'string' && value ? value.toUpperCase() : fallback);
 const str = (value) => (value === undefined || value === null ? '' : String(value));
@@ -51055,7 +51105,7 @@ function normaliseV7(snapshot) {
         const pkColumns = new Set(Object.values(t.compositePrimaryKeys ?? {}).flatMap((pk) => pk.columns));
         for (const c of Object.values(t.columns)) {
             const dimensions = (c.type.match(/\[\d*\]/g) ?? []).length;
-            table.columns.set(c.name, columnText({ type: c.type.replace(/\[\d*\]/g, ''), dimensions, typeSchema: c.typeSchema, notNull: c.notNull || c.primaryKey || pkColumns.has(c.name) || Boolean(c.identity), default: c.default, identity: c.identity, generated: c.generated }, t.name));
+            table.columns.set(c.name, columnText({ type: c.type.replace(/\[\d*\]/g, ''), dimensions, typeSchema: c.typeSchema, notNull: c.notNull || c.primaryKey || pkColumns.has(c.name) || Boolean(c.identity), default: c.default, identity: c.identity, generated: c.generated }, table));
             if (c.primaryKey)
                 table.parts.get('primary key').set((0, kit1_names_1.postgresObjectName)(t.name, undefined, 'pkey'), JSON.stringify([c.name]));
             if (c.isUnique && c.uniqueName)
@@ -51069,17 +51119,17 @@ function normaliseV7(snapshot) {
             table.parts.get('foreign key').set(cut(fk.name), JSON.stringify([fk.columnsFrom, str(fk.schemaTo) || 'public', fk.tableTo, fk.columnsTo, upper(fk.onUpdate, 'NO ACTION'), upper(fk.onDelete, 'NO ACTION')]));
         }
         for (const chk of Object.values(t.checkConstraints ?? {}))
-            table.parts.get('check constraint').set(cut(chk.name), JSON.stringify(normExpression(chk.value, t.name)));
+            table.parts.get('check constraint').set(cut(chk.name), JSON.stringify(normExpression(chk.value, table)));
         for (const i of Object.values(t.indexes ?? {})) {
             const columns = i.columns.map((c) => {
                 const col = c;
                 return { value: col.expression, isExpression: col.isExpression, asc: col.asc !== false, nullsFirst: col.nulls === 'first', opclass: str(col.opclass) };
             });
             const withText = Object.entries((i.with ?? {})).map(([k, v]) => `${k}=${str(v)}`).join(',');
-            table.parts.get('index').set(cut(i.name), indexText(columns, Boolean(i.isUnique), normExpression(i.where, t.name), str(i.method), withText));
+            table.parts.get('index').set(cut(i.name), indexText(columns, Boolean(i.isUnique), normExpression(i.where, table), str(i.method), withText));
         }
         for (const p of [...tablePolicies, ...loosePolicies])
-            table.parts.get('policy').set(cut(str(p.name)), policyText(p.as, p.for, p.to, p.using, p.withCheck, t.name));
+            table.parts.get('policy').set(cut(str(p.name)), policyText(p.as, p.for, p.to, p.using, p.withCheck, table));
     }
     for (const e of Object.values(snapshot.enums ?? {}))
         model.enums.set(`${e.schema || 'public'}.${e.name}`, JSON.stringify(e.values));
@@ -51108,7 +51158,7 @@ function normaliseDdl(snapshot) {
         if (!table)
             continue;
         table.rls = true;
-        table.parts.get('policy').set(cut(str(p.name)), policyText(p.as, p.for, p.roles, p.using, p.withCheck, table.name));
+        table.parts.get('policy').set(cut(str(p.name)), policyText(p.as, p.for, p.roles, p.using, p.withCheck, table));
     }
     const pkColumns = new Set(of('pks').flatMap((pk) => (pk.columns ?? []).map((c) => `${str(pk.schema)}.${str(pk.table)}.${c}`)));
     for (const c of of('columns')) {
@@ -51116,7 +51166,7 @@ function normaliseDdl(snapshot) {
         if (!table)
             continue;
         const notNull = Boolean(c.notNull) || pkColumns.has(`${table.schema}.${table.name}.${str(c.name)}`) || Boolean(c.identity);
-        table.columns.set(str(c.name), columnText({ type: str(c.type), dimensions: Number(c.dimensions ?? 0), typeSchema: c.typeSchema, notNull, default: c.default, identity: c.identity, generated: c.generated }, table.name));
+        table.columns.set(str(c.name), columnText({ type: str(c.type), dimensions: Number(c.dimensions ?? 0), typeSchema: c.typeSchema, notNull, default: c.default, identity: c.identity, generated: c.generated }, table));
     }
     for (const pk of of('pks')) {
         const table = tableOf(pk);
@@ -51141,8 +51191,11 @@ function normaliseDdl(snapshot) {
             continue;
         table.parts.get('foreign key').set(cut(str(fk.name)), JSON.stringify([fk.columns, str(fk.schemaTo) || 'public', fk.tableTo, fk.columnsTo, upper(fk.onUpdate, 'NO ACTION'), upper(fk.onDelete, 'NO ACTION')]));
     }
-    for (const chk of of('checks'))
-        tableOf(chk)?.parts.get('check constraint').set(cut(str(chk.name)), JSON.stringify(normExpression(chk.value, str(chk.table))));
+    for (const chk of of('checks')) {
+        const table = tableOf(chk);
+        if (table)
+            table.parts.get('check constraint').set(cut(str(chk.name)), JSON.stringify(normExpression(chk.value, table)));
+    }
     for (const i of of('indexes')) {
         const table = tableOf(i);
         if (!table)
@@ -51154,7 +51207,7 @@ function normaliseDdl(snapshot) {
             nullsFirst: Boolean(c.nullsFirst),
             opclass: str(c.opclass?.name)
         }));
-        table.parts.get('index').set(cut(str(i.name)), indexText(columns, Boolean(i.isUnique), normExpression(i.where, table.name), str(i.method), str(i.with)));
+        table.parts.get('index').set(cut(str(i.name)), indexText(columns, Boolean(i.isUnique), normExpression(i.where, table), str(i.method), str(i.with)));
     }
     for (const e of of('enums'))
         model.enums.set(`${str(e.schema)}.${str(e.name)}`, JSON.stringify(e.values));
@@ -52255,6 +52308,7 @@ async function checkDatabases(target, folder, schema, snapshots, provider, resul
                 const key = `${file}:${line}:${error.message}`;
                 const explained = (0, extensions_1.extensionFailureCause)({
                     error,
+                    target: target.name,
                     migration,
                     migrations: folder.migrations,
                     created: extensions,
@@ -52395,7 +52449,9 @@ async function buildSchemaDatabase(target, snapshot, provider, extensions, intro
             // (a helper outside the schema glob) is created by hand-written SQL in the migrations, so here as well.
             for (const name of unexportedSchemas(snapshot))
                 await db.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(name)}`);
-            const built = await (0, build_statements_1.runSchemaStatements)(db, statements, { root, fallbackFile: target.schemaFiles[0], sources, ...build });
+            // What the setup and the extensions created before drizzle-kit's SQL: its statements for those are skipped.
+            const existing = await (0, build_statements_1.existingObjects)(db);
+            const built = await (0, build_statements_1.runSchemaStatements)(db, statements, { root, fallbackFile: target.schemaFiles[0], sources, existing, ...build });
             const model = await timed('introspect', () => (0, introspect_1.introspectDatabase)(db, introspectOptions));
             return { model, ...built };
         });
@@ -52930,6 +52986,7 @@ exports.extensionFailureCause = extensionFailureCause;
 // Why a migration failed, when the reason is an extension: either CREATE EXTENSION names one this Postgres does not
 // have, or a statement uses an operator class, type, function or access method of an extension that no migration
 // before it creates (it works in production only because someone installed it by hand, or the provider did).
+const load_config_1 = __nccwpck_require__(6943);
 const pglite_1 = __nccwpck_require__(9890);
 /** Well-known objects of extensions, by the name Postgres prints in "… does not exist" errors (lower case). */
 const OPERATOR_CLASSES = {
@@ -53063,10 +53120,14 @@ function extensionFailureCause(ctx) {
     const index = ctx.migrations.indexOf(ctx.migration);
     const later = ctx.migrations.slice(index + 1).find((m) => m.sql !== undefined && (0, pglite_1.extensionsCreatedBy)(m.sql).includes(used.extension));
     const fix = `CREATE EXTENSION IF NOT EXISTS ${quoteExtension(used.extension)};`;
+    const missing = ctx.available !== undefined && !ctx.available.has(used.extension);
+    // Where the provider installs it (autumn's CI image has pg_trgm), the migrations are right as they are and the
+    // target says so; an extension this Postgres lacks cannot be preinstalled here, so the option would not help.
+    const preinstalled = missing ? '' : ` If the provider preinstalls it (a managed Postgres, a CI image), add "extensions": ["${used.extension}"] to target "${ctx.target}" in ${load_config_1.DEFAULT_CONFIG_FILE} instead`;
     const where = later
         ? `only the later ${later.tag} creates it: move its CREATE EXTENSION into a migration before ${ctx.migration.tag}`
-        : `no migration creates it, so this works only where it was installed by hand (or by the provider). Create it in a migration before ${ctx.migration.tag} (drizzle-kit generate --custom): ${fix}`;
-    const missingHere = ctx.available && !ctx.available.has(used.extension) ? `; ${unavailableCause(used.extension, ctx)}` : '';
+        : `no migration creates it, so this works only where it was installed by hand (or by the provider). Create it in a migration before ${ctx.migration.tag} (drizzle-kit generate --custom): ${fix}${preinstalled}`;
+    const missingHere = missing ? `; ${unavailableCause(used.extension, ctx)}` : '';
     return { cause: `${used.object} comes from the extension "${used.extension}", and ${where}${missingHere}`, fix };
 }
 function unavailableCause(extension, ctx) {
@@ -54377,9 +54438,11 @@ class ServerProvider {
             const session = { query: async (text, params) => (await sql.unsafe(text, (params ?? []))), exec: async (text) => void (await sql.unsafe(text).simple()) };
             // Roles are the server's, not the database's: one that the setup SQL or a migration created outlives the
             // database, so it is remembered here and dropped in dispose().
+            // Only a new role that SQL run here creates by name is ours: another client of the server may create roles
+            // meanwhile, and those are never touched.
             const roles = await session.query('select rolname as name from pg_roles').catch(() => []);
             for (const { name: role } of roles)
-                if (!rolesBefore.has(role))
+                if (!rolesBefore.has(role) && this.rolesNamed.has(role))
                     this.createdRoles.add(role);
             const reusable = !this.disposed && (await (0, reset_1.resetDatabase)(session, rolesBefore, false).catch(() => false));
             if (reusable)
@@ -54389,14 +54452,23 @@ class ServerProvider {
         };
         return {
             label,
-            async query(text, params) {
+            query: async (text, params) => {
+                this.noteRoles(text);
                 return (await sql.unsafe(text, (params ?? [])));
             },
-            async exec(text) {
+            exec: async (text) => {
+                this.noteRoles(text);
                 await sql.unsafe(text).simple();
             },
             close: release
         };
+    }
+    /** Role names that SQL run in the throwaway databases creates (CREATE ROLE/USER/GROUP, also inside DO blocks). */
+    rolesNamed = new Set();
+    noteRoles(text) {
+        for (const m of text.matchAll(/\bcreate\s+(?:role|user|group)\s+(?:"((?:[^"]|"")+)"|([a-z_][a-z0-9_$]*))/gi)) {
+            this.rolesNamed.add(m[1] !== undefined ? m[1].replace(/""/g, '"') : m[2].toLowerCase());
+        }
     }
     takeWarmed() {
         for (const list of this.warmed.values())
@@ -54968,6 +55040,7 @@ var __importStar = (this && this.__importStar) || (function () {
     };
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.existingObjects = existingObjects;
 exports.statementObject = statementObject;
 exports.runSchemaStatements = runSchemaStatements;
 exports.functionDefinitions = functionDefinitions;
@@ -54978,6 +55051,40 @@ exports.withoutUnbuilt = withoutUnbuilt;
 // and the differences about unbuilt objects are left out of the comparison (they are not drift of the migrations).
 const path = __importStar(__nccwpck_require__(6760));
 const provider_1 = __nccwpck_require__(6410);
+/** The objects of a database outside the system schemas, keyed as statements' objects are matched against them. */
+async function existingObjects(db) {
+    const system = `not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg\\_toast%' and n.nspname not like 'pg\\_temp\\_%'`;
+    const rows = await db.query(`select 'schema:' || n.nspname as key from pg_namespace n where n.nspname ${system}
+     union all
+     select 'relation:' || n.nspname || '.' || c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname ${system}
+     union all
+     select 'type:' || n.nspname || '.' || t.typname from pg_type t join pg_namespace n on n.oid = t.typnamespace where t.typtype in ('e', 'd', 'c') and t.typrelid = 0 and n.nspname ${system}
+     union all
+     select 'constraint:' || n.nspname || '.' || c.relname || '.' || k.conname from pg_constraint k join pg_class c on c.oid = k.conrelid join pg_namespace n on n.oid = c.relnamespace where n.nspname ${system}
+     union all
+     select 'policy:' || n.nspname || '.' || c.relname || '.' || p.polname from pg_policy p join pg_class c on c.oid = p.polrelid join pg_namespace n on n.oid = c.relnamespace where n.nspname ${system}`);
+    return new Set(rows.map((r) => r.key));
+}
+/** Whether the object a statement creates is there already. */
+function alreadyExists(object, existing) {
+    switch (object.what) {
+        case 'schema':
+            return existing.has(`schema:${object.name}`);
+        case 'table':
+            return existing.has(`relation:${object.schema}.${object.table}`);
+        case 'index':
+        case 'sequence':
+        case 'view':
+            return existing.has(`relation:${object.schema}.${object.name}`);
+        case 'enum':
+            return existing.has(`type:${object.schema}.${object.name}`);
+        case 'constraint':
+        case 'policy':
+            return existing.has(`${object.what}:${object.schema}.${object.table}.${object.name}`);
+        default:
+            return false;
+    }
+}
 const QUALIFIED = String.raw `((?:"(?:[^"]|"")+"\.)?"(?:[^"]|"")+")`;
 const NAME = String.raw `"((?:[^"]|"")+)"`;
 const PATTERNS = [
@@ -55035,6 +55142,8 @@ function describe(object) {
         return `table ${qualified(object.table)}`;
     if (object.what === 'statement')
         return 'a statement';
+    if (object.what === 'schema')
+        return `schema ${object.name}`;
     if (object.table)
         return `${object.what} "${object.name}" on ${qualified(object.table)}`;
     return `${object.what} ${qualified(object.name)}`;
@@ -55199,8 +55308,26 @@ async function runSchemaStatements(db, statements, context) {
             return info;
         }
     };
+    // Objects the setup SQL (or an extension) created before drizzle-kit's SQL ran, which the schema declares only
+    // to reference them (Supabase's auth.users): the migrations never create them, so the migrated databases have
+    // the setup's version, and so does this one. A declaration that differs from the setup's (other columns, an
+    // index) is not drift of the migrations, so the statement is skipped and the object, with what the statements
+    // on it would add, is left out of the comparison: no finding is the right answer.
+    const setupTables = new Set();
     let failed = [];
     for (const statement of statements) {
+        if (context.existing) {
+            const object = statementObject(statement);
+            const onSetupTable = object.table !== undefined && object.what !== 'table' && setupTables.has(`${object.schema}.${object.table}`);
+            if (onSetupTable || alreadyExists(object, context.existing)) {
+                if (object.what === 'table')
+                    setupTables.add(`${object.schema}.${object.table}`);
+                // A schema is only a namespace: the objects declared in it are still built and compared.
+                if (object.what !== 'schema' && !onSetupTable)
+                    unbuilt.push(object);
+                continue;
+            }
+        }
         const info = await attempt(statement);
         if (info)
             failed.push({ statement, info });

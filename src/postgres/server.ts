@@ -164,21 +164,33 @@ export class ServerProvider implements PostgresProvider {
       const session = { query: async <T>(text: string, params?: unknown[]) => (await sql.unsafe(text, (params ?? []) as never[])) as unknown as T[], exec: async (text: string) => void (await sql.unsafe(text).simple()) }
       // Roles are the server's, not the database's: one that the setup SQL or a migration created outlives the
       // database, so it is remembered here and dropped in dispose().
+      // Only a new role that SQL run here creates by name is ours: another client of the server may create roles
+      // meanwhile, and those are never touched.
       const roles = await session.query<{ name: string }>('select rolname as name from pg_roles').catch(() => [])
-      for (const { name: role } of roles) if (!rolesBefore.has(role)) this.createdRoles.add(role)
+      for (const { name: role } of roles) if (!rolesBefore.has(role) && this.rolesNamed.has(role)) this.createdRoles.add(role)
       const reusable = !this.disposed && (await resetDatabase(session, rolesBefore, false).catch(() => false))
       if (reusable) this.idle.push({ name, sql })
       else await sql.end({ timeout: 5 }).catch(() => undefined)
     }
     return {
       label,
-      async query<T>(text: string, params?: unknown[]): Promise<T[]> {
+      query: async <T>(text: string, params?: unknown[]): Promise<T[]> => {
+        this.noteRoles(text)
         return (await sql.unsafe(text, (params ?? []) as never[])) as unknown as T[]
       },
-      async exec(text: string): Promise<void> {
+      exec: async (text: string): Promise<void> => {
+        this.noteRoles(text)
         await sql.unsafe(text).simple()
       },
       close: release
+    }
+  }
+
+  /** Role names that SQL run in the throwaway databases creates (CREATE ROLE/USER/GROUP, also inside DO blocks). */
+  private readonly rolesNamed = new Set<string>()
+  private noteRoles(text: string): void {
+    for (const m of text.matchAll(/\bcreate\s+(?:role|user|group)\s+(?:"((?:[^"]|"")+)"|([a-z_][a-z0-9_$]*))/gi)) {
+      this.rolesNamed.add(m[1] !== undefined ? m[1].replace(/""/g, '"') : m[2].toLowerCase())
     }
   }
 
