@@ -54727,7 +54727,9 @@ async function prepareDatabase(db, extensions, scripts, target) {
             }
             catch (error) {
                 const info = (0, provider_1.toPostgresError)(error);
-                if (info.code === '42710' && CREATE_ROLE.test(statement.sql))
+                // Roles are the server's: another database of this run may have created it already (42710), or be creating
+                // it at this moment (23505 on pg_authid once that one commits). Either way the role exists, as setup meant.
+                if ((info.code === '42710' || info.code === '23505') && CREATE_ROLE.test(statement.sql))
                     continue;
                 const line = positionLine(statement, info.position);
                 throw new types_1.UsageError(`${script.file}:${line}: setup SQL of target "${target}" fails: ${info.message}${info.hint ? ` (hint: ${info.hint})` : ''}`, script.file, line);

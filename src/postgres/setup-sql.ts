@@ -150,7 +150,9 @@ export async function prepareDatabase(db: Database, extensions: string[], script
         await db.exec(statement.sql)
       } catch (error) {
         const info = toPostgresError(error)
-        if (info.code === '42710' && CREATE_ROLE.test(statement.sql)) continue
+        // Roles are the server's: another database of this run may have created it already (42710), or be creating
+        // it at this moment (23505 on pg_authid once that one commits). Either way the role exists, as setup meant.
+        if ((info.code === '42710' || info.code === '23505') && CREATE_ROLE.test(statement.sql)) continue
         const line = positionLine(statement, info.position)
         throw new UsageError(`${script.file}:${line}: setup SQL of target "${target}" fails: ${info.message}${info.hint ? ` (hint: ${info.hint})` : ''}`, script.file, line)
       }
