@@ -10,8 +10,8 @@ import { PostgresProvider } from '../src/postgres/provider'
 import { ServerProvider } from '../src/postgres/server'
 import { appendHandWrittenMigration, makeProject } from './helpers/project'
 import { BASE_SCHEMA } from './helpers/schemas'
+import { SERVER_URL } from './helpers/postgres'
 
-const SERVER_URL = process.env.DRIFT_GUARD_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 
 const dirs: string[] = []
 const providers: PostgresProvider[] = []

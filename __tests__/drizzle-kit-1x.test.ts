@@ -8,8 +8,8 @@ import { PgliteProvider } from '../src/postgres/pglite'
 import { PostgresProvider } from '../src/postgres/provider'
 import { ServerProvider } from '../src/postgres/server'
 import { REPO, tempDir } from './helpers/project'
+import { SERVER_URL } from './helpers/postgres'
 
-const SERVER_URL = process.env.DRIFT_GUARD_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 const FIXTURE = path.join(REPO, '__fixtures__', 'kit1-clean')
 const dirs: string[] = []
 let provider: PostgresProvider

@@ -4,13 +4,10 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { runCheck } from '../src/engine/check'
 import { Finding, Report } from '../src/engine/types'
-import { PgliteProvider } from '../src/postgres/pglite'
-import { PostgresProvider } from '../src/postgres/provider'
-import { ServerProvider } from '../src/postgres/server'
 import { appendHandWrittenMigration, makeProject } from './helpers/project'
 import { BASE_SCHEMA, BASE_SCHEMA_AHEAD, OBJECTS_SCHEMA } from './helpers/schemas'
+import { EACH_POSTGRES, providerForSuite } from './helpers/postgres'
 
-export const SERVER_URL = process.env.DRIFT_GUARD_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 
 const dirs: string[] = []
 afterAll(() => {
@@ -23,17 +20,8 @@ function find(report: Report, kind: Finding['kind'], match: Partial<Finding> = {
   return found
 }
 
-describe.each([
-  ['embedded Postgres (PGlite)', (): PostgresProvider => new PgliteProvider()],
-  ['the PostgreSQL server at 127.0.0.1:5432', (): PostgresProvider => new ServerProvider(SERVER_URL)]
-])('on %s', (_name, createProvider) => {
-  let provider: PostgresProvider
-  beforeAll(() => {
-    provider = createProvider()
-  })
-  afterAll(async () => {
-    await provider.dispose()
-  })
+describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
+  const provider = providerForSuite(createProvider)
   const check = (dir: string): Promise<Report> => runCheck({ root: dir, provider })
 
   test('a clean project has no finding', async () => {

@@ -4,12 +4,10 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { runCheck } from '../src/engine/check'
 import { PgliteProvider } from '../src/postgres/pglite'
-import { PostgresProvider } from '../src/postgres/provider'
-import { ServerProvider } from '../src/postgres/server'
 import { REPO, appendHandWrittenMigration, makeProject, tempDir } from './helpers/project'
 import { BASE_SCHEMA } from './helpers/schemas'
+import { EACH_POSTGRES } from './helpers/postgres'
 
-const SERVER_URL = process.env.DRIFT_GUARD_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 const RICH = path.join(REPO, '__fixtures__', 'rich-clean')
 const MONOREPO = path.join(REPO, '__fixtures__', 'monorepo')
 const dirs: string[] = []
@@ -17,10 +15,7 @@ afterAll(() => {
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true })
 })
 
-describe.each([
-  ['embedded Postgres', (): PostgresProvider => new PgliteProvider()],
-  ['the local server', (): PostgresProvider => new ServerProvider(SERVER_URL)]
-])('__fixtures__/rich-clean on %s', (_name, createProvider) => {
+describe.each(EACH_POSTGRES)('__fixtures__/rich-clean on %s', (_name, createProvider) => {
   test('no finding', async () => {
     const provider = createProvider()
     try {

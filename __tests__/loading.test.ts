@@ -5,12 +5,10 @@ import * as path from 'node:path'
 import { loadConfig } from '../src/config/load-config'
 import { runCheck } from '../src/engine/check'
 import { PgliteProvider } from '../src/postgres/pglite'
-import { PostgresProvider } from '../src/postgres/provider'
-import { ServerProvider } from '../src/postgres/server'
 import { appendHandWrittenMigration, tempDir, writeMigrations } from './helpers/project'
 import { BASE_SCHEMA } from './helpers/schemas'
+import { EACH_POSTGRES, providerForSuite } from './helpers/postgres'
 
-const SERVER_URL = process.env.DRIFT_GUARD_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 const dirs: string[] = []
 afterAll(() => {
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true })
@@ -23,17 +21,8 @@ function write(dir: string, files: Record<string, string>): void {
   }
 }
 
-describe.each([
-  ['embedded Postgres', (): PostgresProvider => new PgliteProvider()],
-  ['the local server', (): PostgresProvider => new ServerProvider(SERVER_URL)]
-])('on %s', (_name, createProvider) => {
-  let provider: PostgresProvider
-  beforeAll(() => {
-    provider = createProvider()
-  })
-  afterAll(async () => {
-    await provider.dispose()
-  })
+describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
+  const provider = providerForSuite(createProvider)
 
   test('a monorepo package: config deep in apps/api, schema split over files with a tsconfig alias and .js imports', async () => {
     const dir = tempDir('monorepo-')
@@ -230,17 +219,8 @@ function appendHandWrittenMigrationFirst(dir: string, tag: string, sql: string):
   fs.writeFileSync(path.join(dir, 'drizzle', `${tag}.sql`), sql)
 }
 
-describe.each([
-  ['embedded Postgres', (): PostgresProvider => new PgliteProvider()],
-  ['the local server', (): PostgresProvider => new ServerProvider(SERVER_URL)]
-])('on %s', (_name, createProvider) => {
-  let provider: PostgresProvider
-  beforeAll(() => {
-    provider = createProvider()
-  })
-  afterAll(async () => {
-    await provider.dispose()
-  })
+describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
+  const provider = providerForSuite(createProvider)
 
   describe('migration folders as they are', () => {
     test('a custom migrations table in public is never reported; migrations with their own BEGIN/COMMIT and DO blocks apply', async () => {

@@ -4,15 +4,12 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { runCheck } from '../src/engine/check'
 import { Finding, Report } from '../src/engine/types'
-import { PgliteProvider } from '../src/postgres/pglite'
-import { PostgresProvider } from '../src/postgres/provider'
-import { ServerProvider } from '../src/postgres/server'
 import { applyMigrations } from '../src/migrations/apply'
 import { readMigrationFolder, splitStatements } from '../src/migrations/folder'
 import { appendHandWrittenMigration, makeProject, writeMigrations } from './helpers/project'
 import { BASE_SCHEMA, BASE_SCHEMA_AHEAD } from './helpers/schemas'
+import { EACH_POSTGRES, providerForSuite } from './helpers/postgres'
 
-const SERVER_URL = process.env.DRIFT_GUARD_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 const dirs: string[] = []
 afterAll(() => {
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true })
@@ -31,17 +28,8 @@ async function twoStepProject(): Promise<string> {
 
 // Every check of this file on both Postgres kinds: the migrator's bookkeeping and the folder checks must not
 // depend on which one applies the migrations.
-describe.each([
-  ['embedded Postgres (PGlite)', (): PostgresProvider => new PgliteProvider()],
-  ['the PostgreSQL server at 127.0.0.1:5432', (): PostgresProvider => new ServerProvider(SERVER_URL)]
-])('on %s', (_name, createProvider) => {
-let provider: PostgresProvider
-beforeAll(() => {
-  provider = createProvider()
-})
-afterAll(async () => {
-  await provider.dispose()
-})
+describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
+const provider = providerForSuite(createProvider)
 
 test('statements split at every breakpoint (as drizzle does, whatever the breakpoints flag) keep their line numbers', () => {
   const sql = 'CREATE TABLE a (id int);\n--> statement-breakpoint\n\nCREATE TABLE b (\n  id int\n);'

@@ -8,10 +8,9 @@ import { runCheck } from '../src/engine/check'
 import { Report } from '../src/engine/types'
 import { PgliteProvider } from '../src/postgres/pglite'
 import { PostgresProvider } from '../src/postgres/provider'
-import { ServerProvider } from '../src/postgres/server'
 import { REPO, tempDir, writeMigrations } from './helpers/project'
+import { EACH_POSTGRES, providerForSuite } from './helpers/postgres'
 
-const SERVER_URL = process.env.DRIFT_GUARD_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 const KIT_CONFIG = (schema: string): string =>
   `import { defineConfig } from "drizzle-kit";\nexport default defineConfig({ dialect: "postgresql", schema: ${JSON.stringify(schema)}, out: "./drizzle" });\n`
 
@@ -116,17 +115,8 @@ describe('the schema cache', () => {
   })
 })
 
-describe.each([
-  ['embedded Postgres (PGlite)', (): PostgresProvider => new PgliteProvider()],
-  ['the PostgreSQL server at 127.0.0.1:5432', (): PostgresProvider => new ServerProvider(SERVER_URL)]
-])('building the schema on %s', (_name, createProvider) => {
-  let provider: PostgresProvider
-  beforeAll(() => {
-    provider = createProvider()
-  })
-  afterAll(async () => {
-    await provider.dispose()
-  })
+describe.each(EACH_POSTGRES)('building the schema on %s', (_name, createProvider) => {
+  const provider = providerForSuite(createProvider)
   const check = (dir: string): Promise<Report> => runCheck({ root: dir, provider })
 
   test('tables and enums in a pgSchema the schema files do not export are built and compared (failure 7)', async () => {
@@ -176,17 +166,8 @@ export const posts = pgTable("posts", {
 });
 `
 
-describe.each([
-  ['embedded Postgres (PGlite)', (): PostgresProvider => new PgliteProvider()],
-  ['the PostgreSQL server at 127.0.0.1:5432', (): PostgresProvider => new ServerProvider(SERVER_URL)]
-])('statements of the schema that Postgres rejects, on %s', (_name, createProvider) => {
-  let provider: PostgresProvider
-  beforeAll(() => {
-    provider = createProvider()
-  })
-  afterAll(async () => {
-    await provider.dispose()
-  })
+describe.each(EACH_POSTGRES)('statements of the schema that Postgres rejects, on %s', (_name, createProvider) => {
+  const provider = providerForSuite(createProvider)
 
   test('are reported on their object, and everything else is built and compared (failure 6)', async () => {
     const dir = tempDir('rejected-')

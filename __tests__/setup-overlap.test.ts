@@ -6,13 +6,10 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { runCheck } from '../src/engine/check'
 import { Report } from '../src/engine/types'
-import { PgliteProvider } from '../src/postgres/pglite'
-import { PostgresProvider } from '../src/postgres/provider'
-import { ServerProvider } from '../src/postgres/server'
 import { runSchemaStatements } from '../src/schema/build-statements'
 import { REPO, makeProject } from './helpers/project'
+import { EACH_POSTGRES, providerForSuite } from './helpers/postgres'
 
-const SERVER_URL = process.env.DRIFT_GUARD_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 
 const dirs: string[] = []
 afterAll(() => {
@@ -72,17 +69,8 @@ const TRGM_SCHEMA = `import { pgTable, integer, text, index } from "drizzle-orm/
 export const items = pgTable("items", { id: integer("id").primaryKey(), name: text("name").notNull() }, (t) => [index("items_name_trgm_idx").using("gin", t.name.op("gin_trgm_ops"))]);
 `
 
-describe.each([
-  ['embedded Postgres (PGlite)', (): PostgresProvider => new PgliteProvider()],
-  ['the PostgreSQL server at 127.0.0.1:5432', (): PostgresProvider => new ServerProvider(SERVER_URL)]
-])('on %s', (_name, createProvider) => {
-  let provider: PostgresProvider
-  beforeAll(() => {
-    provider = createProvider()
-  })
-  afterAll(async () => {
-    await provider.dispose()
-  })
+describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
+  const provider = providerForSuite(createProvider)
 
   describe('the schema declares what the setup created (failure 20)', () => {
     test('docs/real-world.md §20: pgSchema("auth").table("users") with a Supabase setup and schemaFilter ["public"]: no finding', async () => {

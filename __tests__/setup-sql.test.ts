@@ -7,15 +7,14 @@ import { loadConfig } from '../src/config/load-config'
 import { runCheck } from '../src/engine/check'
 import { Report, UsageError } from '../src/engine/types'
 import { PgliteProvider } from '../src/postgres/pglite'
-import { PostgresProvider } from '../src/postgres/provider'
 import { ServerProvider } from '../src/postgres/server'
 import postgres from 'postgres'
 import { appendHandWrittenMigration, makeProject } from './helpers/project'
 import { runAudit } from '../src/engine/audit'
 import { applyMigrations } from '../src/migrations/apply'
 import { readMigrationFolder } from '../src/migrations/folder'
+import { EACH_POSTGRES, SERVER_URL, providerForSuite } from './helpers/postgres'
 
-const SERVER_URL = process.env.DRIFT_GUARD_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 
 const dirs: string[] = []
 afterAll(() => {
@@ -114,17 +113,8 @@ export const items = pgTable("items", { id: integer("id").primaryKey(), name: te
 ]);
 `
 
-describe.each([
-  ['embedded Postgres (PGlite)', (): PostgresProvider => new PgliteProvider()],
-  ['the PostgreSQL server at 127.0.0.1:5432', (): PostgresProvider => new ServerProvider(SERVER_URL)]
-])('on %s', (_name, createProvider) => {
-  let provider: PostgresProvider
-  beforeAll(() => {
-    provider = createProvider()
-  })
-  afterAll(async () => {
-    await provider.dispose()
-  })
+describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
+  const provider = providerForSuite(createProvider)
 
   describe('setup SQL and preinstalled extensions (failure 19a)', () => {
     test('a Supabase project: auth.users, auth.uid() and the API roles from setup SQL; nothing reported, setup objects included', async () => {
