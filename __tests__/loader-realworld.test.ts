@@ -220,6 +220,34 @@ describe('workspace packages resolve by name without node_modules (11)', () => {
     expect(parsePnpmWorkspacePackages('catalog:\n  zod: 3\n')).toEqual([])
   })
 
+  test('a flow list over several lines; an unclosed quote or bracket is an error at its line', () => {
+    expect(parsePnpmWorkspacePackages("packages: [\n  'apps/*', # apps\n  'libs/*'\n]\n")).toEqual(['apps/*', 'libs/*'])
+    expect(() => parsePnpmWorkspacePackages("onlyBuiltDependencies:\n  - esbuild\npackages:\n  - 'apps/*\n")).toThrow(expect.objectContaining({ line: 4, message: "unclosed quote in 'apps/*" }))
+    expect(() => parsePnpmWorkspacePackages("packages: ['apps/*',\n")).toThrow(expect.objectContaining({ line: 1 }))
+  })
+
+  test('broken workspace files are clear errors naming the file and line, not "Cannot resolve"', () => {
+    const files = {
+      'package.json': '{ "name": "r", "private": true }',
+      'packages/shared/package.json': '{ "name": "@r/shared" }',
+      'packages/shared/src/index.ts': SHARED_SOURCE,
+      'packages/db/package.json': '{ "name": "@r/db" }',
+      'packages/db/schema.ts': MEMBERS_SCHEMA('@r/shared')
+    }
+    const load = (dir: string): unknown => new ModuleLoader({ root: dir }).load(path.join(dir, 'packages/db/schema.ts'))
+    const yaml = project({ ...files, 'pnpm-workspace.yaml': "packages:\n  - 'packages/*\n" })
+    expect(() => load(yaml)).toThrow(expect.objectContaining({ file: 'pnpm-workspace.yaml', line: 2, message: "pnpm-workspace.yaml:2: malformed pnpm-workspace.yaml: unclosed quote in 'packages/*" }))
+    const json = project({ ...files, 'package.json': '{ "name": "r", "workspaces": ["packages/*"] }', 'packages/shared/package.json': '{\n  "name": "@r/shared",\n}\n' })
+    expect(() => load(json)).toThrow(expect.objectContaining({ file: 'packages/shared/package.json', line: 3, message: expect.stringMatching(/^packages\/shared\/package\.json:3: malformed package\.json: /) }))
+    const unbuilt = project({
+      ...files,
+      'package.json': '{ "name": "r", "workspaces": ["packages/*"] }',
+      'packages/shared/package.json': '{ "name": "@r/shared", "exports": { ".": "./dist/index.mjs" } }'
+    })
+    fs.rmSync(path.join(unbuilt, 'packages/shared/src'), { recursive: true, force: true })
+    expect(() => load(unbuilt)).toThrow(/Cannot resolve "@r\/shared" imported by packages\/db\/schema\.ts:\d+\. It is the workspace package in packages\/shared, whose package\.json .* leads to no file there/)
+  })
+
   test('with --stub-missing-imports, a stand-in that reaches a column type is named instead of failing in Postgres', async () => {
     const dir = project({
       'package.json': '{ "name": "r", "private": true, "workspaces": ["packages/*"] }',

@@ -266,7 +266,19 @@ export class ModuleLoader {
     }
     // Without node_modules (or with a workspace package's exports pointing at an unbuilt dist/): the workspace
     // globs say where the package manager would link it from.
-    resolved ??= resolveWorkspacePackage(specifier, importer)
+    let workspacePackage: string | undefined
+    if (!resolved) {
+      let inWorkspace: ReturnType<typeof resolveWorkspacePackage>
+      try {
+        inWorkspace = resolveWorkspacePackage(specifier, importer, this.options.root)
+      } catch (error) {
+        // A broken pnpm-workspace.yaml or package.json: its own file and line, not the importer's.
+        if (error instanceof UsageError) throw new ModuleLoadError(error.message, this.chain(), error.file, error.line)
+        throw error
+      }
+      resolved = inWorkspace.file
+      workspacePackage = inWorkspace.packageDir
+    }
     if (resolved) return this.loadResolved(resolved, nativeRequire)
 
     const packageName = packageNameOf(specifier)
@@ -290,7 +302,7 @@ export class ModuleLoader {
       this.stubbed.add(packageName)
       return permissiveStub(specifier)
     }
-    throw this.unresolved(specifier, importer)
+    throw this.unresolved(specifier, importer, workspacePackage)
   }
 
   /**
@@ -322,14 +334,17 @@ export class ModuleLoader {
     }
   }
 
-  private unresolved(specifier: string, importer: string): ModuleLoadError {
+  /** @param workspacePackage the folder of the workspace package of that name, found but leading to no file */
+  private unresolved(specifier: string, importer: string, workspacePackage?: string): ModuleLoadError {
     const line = findImportLine(importer, specifier)
     const where = `${this.rel(importer)}${line ? `:${line}` : ''}`
     const chain = this.chain()
     const via = chain.length > 1 ? ` (import chain: ${chain.join(' -> ')})` : ''
     const hint = specifier.startsWith('.')
       ? ''
-      : ' Install the project\'s dependencies (npm ci) or declare the alias in tsconfig.json "paths".'
+      : workspacePackage
+        ? ` It is the workspace package in ${this.rel(workspacePackage)}, whose package.json ("exports", "module", "main") leads to no file there, nor under src/: build it, or point its "exports" at its source.`
+        : ' Install the project\'s dependencies (npm ci), declare the alias in tsconfig.json "paths", or list its folder in the workspaces.'
     return new ModuleLoadError(`Cannot resolve "${specifier}" imported by ${where}${via}.${hint}`, chain, this.rel(importer), line)
   }
 }
@@ -358,7 +373,7 @@ function copyStarNames(target: object, source: object): boolean {
 export function standInInSnapshot(snapshot: {
   tables?: Record<string, { name: string; schema?: string; columns?: Record<string, { name: string }> }>
   enums?: Record<string, { name: string }>
-}): { where: string; packageName: string } | undefined {
+}): { where: string; packageName: string; schema?: string; table?: string; column?: string } | undefined {
   const marked = (value: unknown): string | undefined => {
     const match = new RegExp(`${STAND_IN_MARKER}([^\\s"'(),]+)`).exec(JSON.stringify(value) ?? '')
     return match ? packageNameOf(match[1]) : undefined
@@ -366,10 +381,10 @@ export function standInInSnapshot(snapshot: {
   for (const table of Object.values(snapshot.tables ?? {})) {
     for (const column of Object.values(table.columns ?? {})) {
       const packageName = marked(column)
-      if (packageName) return { where: `column ${table.name}.${column.name}`, packageName }
+      if (packageName) return { where: `column ${table.name}.${column.name}`, packageName, schema: table.schema || 'public', table: table.name, column: column.name }
     }
     const packageName = marked(table)
-    if (packageName) return { where: `table ${table.name}`, packageName }
+    if (packageName) return { where: `table ${table.name}`, packageName, schema: table.schema || 'public', table: table.name }
   }
   for (const e of Object.values(snapshot.enums ?? {})) {
     const packageName = marked(e)

@@ -44,10 +44,10 @@ export function resolvePackageSource(specifier: string, importer: string): strin
  * A workspace package imported by name, resolved in its folder as the package manager's link would lead there.
  * For checkouts without node_modules (and for workspace packages whose `exports` point at an unbuilt dist/).
  */
-export function resolveWorkspacePackage(specifier: string, importer: string): string | undefined {
+export function resolveWorkspacePackage(specifier: string, importer: string, root?: string): { file?: string; packageDir?: string } {
   const name = packageNameOf(specifier)
-  const dir = findWorkspace(importer)?.packages.get(name)
-  return dir ? resolvePackageEntry(dir, '.' + specifier.slice(name.length)) : undefined
+  const packageDir = findWorkspace(importer, root)?.packages.get(name)
+  return packageDir ? { file: resolvePackageEntry(packageDir, '.' + specifier.slice(name.length)), packageDir } : {}
 }
 
 interface PackageJson {

@@ -2,7 +2,9 @@
 // action runs before or without `npm ci`) still resolves `import { x } from "@app/shared"` to the package's source.
 import * as fs from 'node:fs'
 import * as path from 'node:path'
+import { UsageError } from '../engine/types'
 import { glob } from './glob'
+import { JsonSyntaxError, parseJson } from './json'
 
 export interface Workspace {
   /** Folder of the root package.json / pnpm-workspace.yaml. */
@@ -13,8 +15,12 @@ export interface Workspace {
 
 const byDirectory = new Map<string, Workspace | null>()
 
-/** The workspace a file belongs to: the nearest folder above it that declares workspaces. */
-export function findWorkspace(file: string): Workspace | null {
+/**
+ * The workspace a file belongs to: the nearest folder above it that declares workspaces, up to the repository's
+ * root (the folder holding .git), so that a stray package.json above the checkout is never read.
+ * @param root folder that messages are relative to
+ */
+export function findWorkspace(file: string, root = process.cwd()): Workspace | null {
   const visited: string[] = []
   let found: Workspace | null = null
   for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
@@ -24,37 +30,47 @@ export function findWorkspace(file: string): Workspace | null {
       break
     }
     visited.push(dir)
-    const patterns = workspacePatterns(dir)
+    const patterns = workspacePatterns(dir, root)
     if (patterns) {
-      found = { root: dir, packages: listPackages(dir, patterns) }
+      found = { root: dir, packages: listPackages(dir, patterns, root) }
       break
     }
-    if (path.dirname(dir) === dir) break
+    if (path.dirname(dir) === dir || fs.existsSync(path.join(dir, '.git'))) break
   }
   for (const v of visited) byDirectory.set(v, found)
   return found
 }
 
 /** The workspace globs a folder declares (pnpm-workspace.yaml, else package.json "workspaces"), or undefined. */
-export function workspacePatterns(dir: string): string[] | undefined {
+function workspacePatterns(dir: string, root: string): string[] | undefined {
   const pnpm = path.join(dir, 'pnpm-workspace.yaml')
   if (fs.existsSync(pnpm)) {
     try {
       return parsePnpmWorkspacePackages(fs.readFileSync(pnpm, 'utf8'))
-    } catch {
-      return undefined
+    } catch (error) {
+      throw malformed(pnpm, root, error as JsonSyntaxError)
     }
   }
   const pkgFile = path.join(dir, 'package.json')
   if (!fs.existsSync(pkgFile)) return undefined
+  const workspaces = readPackageJson(pkgFile, root).workspaces
+  // npm/yarn: an array, or yarn's { packages: [...], nohoist: [...] }.
+  const list = Array.isArray(workspaces) ? workspaces : (workspaces as { packages?: unknown } | undefined)?.packages
+  return Array.isArray(list) ? list.filter((p): p is string => typeof p === 'string') : undefined
+}
+
+/** A package.json, or a clear error at its line: the package manager would stop on it too. */
+export function readPackageJson(file: string, root: string): Record<string, unknown> {
   try {
-    const workspaces = (JSON.parse(fs.readFileSync(pkgFile, 'utf8')) as { workspaces?: unknown }).workspaces
-    // npm/yarn: an array, or yarn's { packages: [...], nohoist: [...] }.
-    const list = Array.isArray(workspaces) ? workspaces : (workspaces as { packages?: unknown } | undefined)?.packages
-    return Array.isArray(list) ? list.filter((p): p is string => typeof p === 'string') : undefined
-  } catch {
-    return undefined
+    return parseJson<Record<string, unknown>>(fs.readFileSync(file, 'utf8')) ?? {}
+  } catch (error) {
+    throw malformed(file, root, error as JsonSyntaxError)
   }
+}
+
+function malformed(file: string, root: string, error: JsonSyntaxError): UsageError {
+  const rel = path.relative(root, file) || file
+  return new UsageError(`${rel}${error.line ? `:${error.line}` : ''}: malformed ${path.basename(file)}: ${error.message}`, rel, error.line)
 }
 
 /**
@@ -65,21 +81,32 @@ export function parsePnpmWorkspacePackages(text: string): string[] {
   const lines = text.split(/\r?\n/)
   const start = lines.findIndex((l) => /^packages\s*:/.test(l))
   if (start < 0) return []
-  const unquote = (s: string): string => s.trim().replace(/^(['"])(.*)\1$/, '$2')
-  const inline = stripComment(lines[start].replace(/^packages\s*:/, '')).trim()
+  const unquote = (s: string, line: number): string => {
+    const t = s.trim()
+    if (/^(['"])(.*)\1$/.test(t)) return t.slice(1, -1)
+    if (/^['"]/.test(t) || /['"]$/.test(t)) throw new JsonSyntaxError(`unclosed quote in ${t}`, line)
+    return t
+  }
+  let inline = stripComment(lines[start].replace(/^packages\s*:/, '')).trim()
   if (inline.startsWith('[')) {
+    // A flow list may span lines: packages: [\n 'apps/*',\n 'libs/*'\n]
+    let end = start
+    while (!inline.includes(']')) {
+      if (++end >= lines.length) throw new JsonSyntaxError('the packages list opened with [ is never closed', start + 1)
+      inline += ' ' + stripComment(lines[end]).trim()
+    }
     return inline
-      .replace(/^\[|\]$/g, '')
+      .slice(1, inline.indexOf(']'))
       .split(',')
-      .map(unquote)
+      .map((item) => unquote(item, start + 1))
       .filter(Boolean)
   }
   const out: string[] = []
-  for (const raw of lines.slice(start + 1)) {
+  for (const [i, raw] of lines.slice(start + 1).entries()) {
     const line = stripComment(raw)
     if (line.trim() === '') continue
     const item = /^\s*-\s*(.+)$/.exec(line)
-    if (item) out.push(unquote(item[1]))
+    if (item) out.push(unquote(item[1], start + 2 + i))
     else if (/^\S/.test(line)) break // the next top-level key
   }
   return out
@@ -98,21 +125,17 @@ function stripComment(line: string): string {
   return line
 }
 
-function listPackages(root: string, patterns: string[]): Map<string, string> {
+function listPackages(workspaceRoot: string, patterns: string[], root: string): Map<string, string> {
   const packages = new Map<string, string>()
   const excluded = patterns.filter((p) => p.startsWith('!')).map((p) => p.slice(1))
-  const excludedDirs = new Set(excluded.flatMap((p) => glob(path.posix.join(p.replace(/\/+$/, ''), 'package.json'), root)).map(path.dirname))
+  const excludedDirs = new Set(excluded.flatMap((p) => glob(path.posix.join(p.replace(/\/+$/, ''), 'package.json'), workspaceRoot)).map(path.dirname))
   for (const pattern of patterns.filter((p) => !p.startsWith('!'))) {
-    for (const pkgFile of glob(path.posix.join(pattern.replace(/\/+$/, ''), 'package.json'), root)) {
+    for (const pkgFile of glob(path.posix.join(pattern.replace(/\/+$/, ''), 'package.json'), workspaceRoot)) {
       const dir = path.dirname(pkgFile)
       if (excludedDirs.has(dir)) continue
-      try {
-        const name = (JSON.parse(fs.readFileSync(pkgFile, 'utf8')) as { name?: unknown }).name
-        // The first package of a name wins, as a package manager refuses duplicates anyway.
-        if (typeof name === 'string' && !packages.has(name)) packages.set(name, dir)
-      } catch {
-        // an unreadable package.json: the package manager would fail on it too
-      }
+      const name = readPackageJson(pkgFile, root).name
+      // The first package of a name wins, as a package manager refuses duplicates anyway.
+      if (typeof name === 'string' && !packages.has(name)) packages.set(name, dir)
     }
   }
   return packages

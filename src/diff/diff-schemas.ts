@@ -369,5 +369,5 @@ function label(schema: string, name: string): string {
 }
 
 function quoteName(name: string): string {
-  return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name}"`
+  return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`
 }

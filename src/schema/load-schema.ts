@@ -3,6 +3,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { ResolvedTarget } from '../config/load-config'
 import { ModuleLoader, standInFor, standInInSnapshot } from '../config/module-loader'
+import { isDriverPackage } from '../config/drivers'
 import { UsageError } from '../engine/types'
 import { PgSnapshot, drizzleKitVersion, serializeSchema } from './drizzle-kit'
 import { readCachedSchema, schemaCacheKey, writeCachedSchema } from './schema-cache'
@@ -73,11 +74,21 @@ export function loadSchema(root: string, target: ResolvedTarget, stubMissingPack
   }
   const standIn = loader.stubbed.size ? standInInSnapshot(snapshot) : undefined
   if (standIn) {
-    // Its SQL would be nonsense (`vector(drift-guard-stub:…)`): say why instead of failing in Postgres.
-    const first = path.relative(root, target.schemaFiles[0])
+    // Its SQL would be nonsense (`vector(drift-guard-stub:…)`): say why, at the declaration, instead of failing in Postgres.
+    const declared =
+      standIn.table !== undefined
+        ? standIn.column !== undefined
+          ? new SourceIndex(root, exports, projectFiles, target.casing).column(standIn.schema!, standIn.table, standIn.column)
+          : new SourceIndex(root, exports, projectFiles, target.casing).table(standIn.schema!, standIn.table)
+        : undefined
+    const file = declared?.file ?? path.relative(root, target.schemaFiles[0])
+    const at = declared?.line ? ` It is declared at ${file}:${declared.line}.` : ''
+    // A driver is stood in for on its own (configs and db modules build a client at import); anything else only with the flag.
+    const why = isDriverPackage(standIn.packageName) ? 'the database driver is not installed, so the check stands in for it' : '--stub-missing-imports'
     throw new UsageError(
-      `${first}: the ${standIn.where} uses a stand-in for ${standIn.packageName} (--stub-missing-imports), so the schema cannot be built as declared. Install the project's dependencies, or make ${standIn.packageName} resolvable (workspace package, tsconfig "paths")`,
-      first
+      `${file}: the ${standIn.where} uses a stand-in for ${standIn.packageName} (${why}), so the schema cannot be built as declared. Install the project's dependencies, or make ${standIn.packageName} resolvable (workspace package, tsconfig "paths").${at}`,
+      file,
+      declared?.line
     )
   }
   if (loader.stubbed.size) throwOnStandInEnum(root, target, exports, projectFiles, [...loader.stubbed])
