@@ -315,3 +315,20 @@ describe('config', () => {
     expect(() => loadConfig(dir)).toThrow('"transaction" must be true or false')
   })
 })
+
+test('a session cut short (a signal, a failure elsewhere) still has its new roles dropped by dispose', async () => {
+  const role = `dg_cut_short_${process.pid}`
+  const admin = postgres(SERVER_URL, { max: 1, onnotice: () => undefined })
+  const provider = new ServerProvider(SERVER_URL)
+  try {
+    const db = await provider.createDatabase('cut')
+    await db.exec(`CREATE ROLE ${role} NOLOGIN`)
+    // No db.close(): the run is abandoned here.
+    await provider.dispose(true)
+    expect(await admin.unsafe('select 1 from pg_roles where rolname = $1', [role])).toHaveLength(0)
+  } finally {
+    await provider.dispose()
+    await admin.unsafe(`drop role if exists "${role}"`)
+    await admin.end()
+  }
+})

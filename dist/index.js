@@ -47832,6 +47832,7 @@ const core = __importStar(__nccwpck_require__(7484));
 const path = __importStar(__nccwpck_require__(6760));
 const os = __importStar(__nccwpck_require__(8161));
 const types_1 = __nccwpck_require__(5552);
+const audit_1 = __nccwpck_require__(3065);
 const constants_1 = __nccwpck_require__(915);
 function readInputs(env = process.env) {
     const workspace = path.resolve(env.GITHUB_WORKSPACE || process.cwd());
@@ -47880,8 +47881,8 @@ function readInputs(env = process.env) {
     if (!['true', 'false'].includes(stubInput))
         throw new types_1.UsageError(`input stub-missing-imports must be true or false (got "${stubInput}")`);
     const timeoutInput = core.getInput(constants_1.Inputs.Timeout);
-    if (timeoutInput && !(Number(timeoutInput) > 0))
-        throw new types_1.UsageError(`input timeout must be a number of seconds (got "${timeoutInput}")`);
+    if (timeoutInput && !(0, audit_1.isTimeoutSeconds)(Number(timeoutInput)))
+        throw new types_1.UsageError(`input timeout must be a number of seconds, at most ${audit_1.MAX_TIMEOUT_SECONDS} (got "${timeoutInput}")`);
     return {
         mode,
         stubMissingImports: stubInput === 'true',
@@ -49235,7 +49236,21 @@ class ModuleLoader {
         }
         // Without node_modules (or with a workspace package's exports pointing at an unbuilt dist/): the workspace
         // globs say where the package manager would link it from.
-        resolved ??= (0, package_resolve_1.resolveWorkspacePackage)(specifier, importer);
+        let workspacePackage;
+        if (!resolved) {
+            let inWorkspace;
+            try {
+                inWorkspace = (0, package_resolve_1.resolveWorkspacePackage)(specifier, importer, this.options.root);
+            }
+            catch (error) {
+                // A broken pnpm-workspace.yaml or package.json: its own file and line, not the importer's.
+                if (error instanceof types_1.UsageError)
+                    throw new ModuleLoadError(error.message, this.chain(), error.file, error.line);
+                throw error;
+            }
+            resolved = inWorkspace.file;
+            workspacePackage = inWorkspace.packageDir;
+        }
         if (resolved)
             return this.loadResolved(resolved, nativeRequire);
         const packageName = (0, package_resolve_1.packageNameOf)(specifier);
@@ -49262,7 +49277,7 @@ class ModuleLoader {
             this.stubbed.add(packageName);
             return permissiveStub(specifier);
         }
-        throw this.unresolved(specifier, importer);
+        throw this.unresolved(specifier, importer, workspacePackage);
     }
     /**
      * A database driver that is not installed (or a module that needs one, such as `drizzle-orm/postgres-js`): configs
@@ -49291,14 +49306,17 @@ class ModuleLoader {
             throw new ModuleLoadError(`${path.relative(this.options.root, real)} could not be loaded: ${describeError(error)}`, this.chain(this.rel(real)));
         }
     }
-    unresolved(specifier, importer) {
+    /** @param workspacePackage the folder of the workspace package of that name, found but leading to no file */
+    unresolved(specifier, importer, workspacePackage) {
         const line = findImportLine(importer, specifier);
         const where = `${this.rel(importer)}${line ? `:${line}` : ''}`;
         const chain = this.chain();
         const via = chain.length > 1 ? ` (import chain: ${chain.join(' -> ')})` : '';
         const hint = specifier.startsWith('.')
             ? ''
-            : ' Install the project\'s dependencies (npm ci) or declare the alias in tsconfig.json "paths".';
+            : workspacePackage
+                ? ` It is the workspace package in ${this.rel(workspacePackage)}, whose package.json ("exports", "module", "main") leads to no file there, nor under src/: build it, or point its "exports" at its source.`
+                : ' Install the project\'s dependencies (npm ci), declare the alias in tsconfig.json "paths", or list its folder in the workspaces.';
         return new ModuleLoadError(`Cannot resolve "${specifier}" imported by ${where}${via}.${hint}`, chain, this.rel(importer), line);
     }
 }
@@ -49333,11 +49351,11 @@ function standInInSnapshot(snapshot) {
         for (const column of Object.values(table.columns ?? {})) {
             const packageName = marked(column);
             if (packageName)
-                return { where: `column ${table.name}.${column.name}`, packageName };
+                return { where: `column ${table.name}.${column.name}`, packageName, schema: table.schema || 'public', table: table.name, column: column.name };
         }
         const packageName = marked(table);
         if (packageName)
-            return { where: `table ${table.name}`, packageName };
+            return { where: `table ${table.name}`, packageName, schema: table.schema || 'public', table: table.name };
     }
     for (const e of Object.values(snapshot.enums ?? {})) {
         const packageName = marked(e);
@@ -49484,10 +49502,10 @@ function resolvePackageSource(specifier, importer) {
  * A workspace package imported by name, resolved in its folder as the package manager's link would lead there.
  * For checkouts without node_modules (and for workspace packages whose `exports` point at an unbuilt dist/).
  */
-function resolveWorkspacePackage(specifier, importer) {
+function resolveWorkspacePackage(specifier, importer, root) {
     const name = packageNameOf(specifier);
-    const dir = (0, workspaces_1.findWorkspace)(importer)?.packages.get(name);
-    return dir ? resolvePackageEntry(dir, '.' + specifier.slice(name.length)) : undefined;
+    const packageDir = (0, workspaces_1.findWorkspace)(importer, root)?.packages.get(name);
+    return packageDir ? { file: resolvePackageEntry(packageDir, '.' + specifier.slice(name.length)), packageDir } : {};
 }
 /**
  * The file a package's subpath ("." or "./sub") leads to. Every target its `exports` conditions name is tried in
@@ -49913,16 +49931,22 @@ var __importStar = (this && this.__importStar) || (function () {
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.findWorkspace = findWorkspace;
-exports.workspacePatterns = workspacePatterns;
+exports.readPackageJson = readPackageJson;
 exports.parsePnpmWorkspacePackages = parsePnpmWorkspacePackages;
 // Workspace packages by name, as npm/yarn/pnpm link them into node_modules: a checkout without node_modules (the
 // action runs before or without `npm ci`) still resolves `import { x } from "@app/shared"` to the package's source.
 const fs = __importStar(__nccwpck_require__(3024));
 const path = __importStar(__nccwpck_require__(6760));
+const types_1 = __nccwpck_require__(5552);
 const glob_1 = __nccwpck_require__(3334);
+const json_1 = __nccwpck_require__(9054);
 const byDirectory = new Map();
-/** The workspace a file belongs to: the nearest folder above it that declares workspaces. */
-function findWorkspace(file) {
+/**
+ * The workspace a file belongs to: the nearest folder above it that declares workspaces, up to the repository's
+ * root (the folder holding .git), so that a stray package.json above the checkout is never read.
+ * @param root folder that messages are relative to
+ */
+function findWorkspace(file, root = process.cwd()) {
     const visited = [];
     let found = null;
     for (let dir = path.dirname(file);; dir = path.dirname(dir)) {
@@ -49932,12 +49956,12 @@ function findWorkspace(file) {
             break;
         }
         visited.push(dir);
-        const patterns = workspacePatterns(dir);
+        const patterns = workspacePatterns(dir, root);
         if (patterns) {
-            found = { root: dir, packages: listPackages(dir, patterns) };
+            found = { root: dir, packages: listPackages(dir, patterns, root) };
             break;
         }
-        if (path.dirname(dir) === dir)
+        if (path.dirname(dir) === dir || fs.existsSync(path.join(dir, '.git')))
             break;
     }
     for (const v of visited)
@@ -49945,28 +49969,36 @@ function findWorkspace(file) {
     return found;
 }
 /** The workspace globs a folder declares (pnpm-workspace.yaml, else package.json "workspaces"), or undefined. */
-function workspacePatterns(dir) {
+function workspacePatterns(dir, root) {
     const pnpm = path.join(dir, 'pnpm-workspace.yaml');
     if (fs.existsSync(pnpm)) {
         try {
             return parsePnpmWorkspacePackages(fs.readFileSync(pnpm, 'utf8'));
         }
-        catch {
-            return undefined;
+        catch (error) {
+            throw malformed(pnpm, root, error);
         }
     }
     const pkgFile = path.join(dir, 'package.json');
     if (!fs.existsSync(pkgFile))
         return undefined;
+    const workspaces = readPackageJson(pkgFile, root).workspaces;
+    // npm/yarn: an array, or yarn's { packages: [...], nohoist: [...] }.
+    const list = Array.isArray(workspaces) ? workspaces : workspaces?.packages;
+    return Array.isArray(list) ? list.filter((p) => typeof p === 'string') : undefined;
+}
+/** A package.json, or a clear error at its line: the package manager would stop on it too. */
+function readPackageJson(file, root) {
     try {
-        const workspaces = JSON.parse(fs.readFileSync(pkgFile, 'utf8')).workspaces;
-        // npm/yarn: an array, or yarn's { packages: [...], nohoist: [...] }.
-        const list = Array.isArray(workspaces) ? workspaces : workspaces?.packages;
-        return Array.isArray(list) ? list.filter((p) => typeof p === 'string') : undefined;
+        return (0, json_1.parseJson)(fs.readFileSync(file, 'utf8')) ?? {};
     }
-    catch {
-        return undefined;
+    catch (error) {
+        throw malformed(file, root, error);
     }
+}
+function malformed(file, root, error) {
+    const rel = path.relative(root, file) || file;
+    return new types_1.UsageError(`${rel}${error.line ? `:${error.line}` : ''}: malformed ${path.basename(file)}: ${error.message}`, rel, error.line);
 }
 /**
  * The `packages:` list of a pnpm-workspace.yaml: block (`- 'apps/*'`) or flow (`['apps/*']`) style. Only that key
@@ -49977,23 +50009,37 @@ function parsePnpmWorkspacePackages(text) {
     const start = lines.findIndex((l) => /^packages\s*:/.test(l));
     if (start < 0)
         return [];
-    const unquote = (s) => s.trim().replace(/^(['"])(.*)\1$/, '$2');
-    const inline = stripComment(lines[start].replace(/^packages\s*:/, '')).trim();
+    const unquote = (s, line) => {
+        const t = s.trim();
+        if (/^(['"])(.*)\1$/.test(t))
+            return t.slice(1, -1);
+        if (/^['"]/.test(t) || /['"]$/.test(t))
+            throw new json_1.JsonSyntaxError(`unclosed quote in ${t}`, line);
+        return t;
+    };
+    let inline = stripComment(lines[start].replace(/^packages\s*:/, '')).trim();
     if (inline.startsWith('[')) {
+        // A flow list may span lines: packages: [\n 'apps/*',\n 'libs/*'\n]
+        let end = start;
+        while (!inline.includes(']')) {
+            if (++end >= lines.length)
+                throw new json_1.JsonSyntaxError('the packages list opened with [ is never closed', start + 1);
+            inline += ' ' + stripComment(lines[end]).trim();
+        }
         return inline
-            .replace(/^\[|\]$/g, '')
+            .slice(1, inline.indexOf(']'))
             .split(',')
-            .map(unquote)
+            .map((item) => unquote(item, start + 1))
             .filter(Boolean);
     }
     const out = [];
-    for (const raw of lines.slice(start + 1)) {
+    for (const [i, raw] of lines.slice(start + 1).entries()) {
         const line = stripComment(raw);
         if (line.trim() === '')
             continue;
         const item = /^\s*-\s*(.+)$/.exec(line);
         if (item)
-            out.push(unquote(item[1]));
+            out.push(unquote(item[1], start + 2 + i));
         else if (/^\S/.test(line))
             break; // the next top-level key
     }
@@ -50015,24 +50061,19 @@ function stripComment(line) {
     }
     return line;
 }
-function listPackages(root, patterns) {
+function listPackages(workspaceRoot, patterns, root) {
     const packages = new Map();
     const excluded = patterns.filter((p) => p.startsWith('!')).map((p) => p.slice(1));
-    const excludedDirs = new Set(excluded.flatMap((p) => (0, glob_1.glob)(path.posix.join(p.replace(/\/+$/, ''), 'package.json'), root)).map(path.dirname));
+    const excludedDirs = new Set(excluded.flatMap((p) => (0, glob_1.glob)(path.posix.join(p.replace(/\/+$/, ''), 'package.json'), workspaceRoot)).map(path.dirname));
     for (const pattern of patterns.filter((p) => !p.startsWith('!'))) {
-        for (const pkgFile of (0, glob_1.glob)(path.posix.join(pattern.replace(/\/+$/, ''), 'package.json'), root)) {
+        for (const pkgFile of (0, glob_1.glob)(path.posix.join(pattern.replace(/\/+$/, ''), 'package.json'), workspaceRoot)) {
             const dir = path.dirname(pkgFile);
             if (excludedDirs.has(dir))
                 continue;
-            try {
-                const name = JSON.parse(fs.readFileSync(pkgFile, 'utf8')).name;
-                // The first package of a name wins, as a package manager refuses duplicates anyway.
-                if (typeof name === 'string' && !packages.has(name))
-                    packages.set(name, dir);
-            }
-            catch {
-                // an unreadable package.json: the package manager would fail on it too
-            }
+            const name = readPackageJson(pkgFile, root).name;
+            // The first package of a name wins, as a package manager refuses duplicates anyway.
+            if (typeof name === 'string' && !packages.has(name))
+                packages.set(name, dir);
         }
     }
     return packages;
@@ -50377,7 +50418,7 @@ function label(schema, name) {
     return schema === 'public' ? quoteName(name) : `${quoteName(schema)}.${quoteName(name)}`;
 }
 function quoteName(name) {
-    return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name}"`;
+    return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
 }
 
 
@@ -51633,6 +51674,8 @@ var __importStar = (this && this.__importStar) || (function () {
     };
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.MAX_TIMEOUT_SECONDS = void 0;
+exports.isTimeoutSeconds = isTimeoutSeconds;
 exports.runAudit = runAudit;
 exports.mergeReports = mergeReports;
 // The audit of live databases: for the master and every tenant database, which migrations are applied, pending,
@@ -51657,6 +51700,12 @@ const build_statements_1 = __nccwpck_require__(4882);
 const check_1 = __nccwpck_require__(3326);
 const build_statements_2 = __nccwpck_require__(4882);
 const types_1 = __nccwpck_require__(5552);
+/** Node's timers hold at most 2^31-1 ms; a longer (or infinite) limit would fire at once. */
+exports.MAX_TIMEOUT_SECONDS = 2_147_483;
+/** Whether a per-database time limit in seconds is usable (the CLI and the action both check it). */
+function isTimeoutSeconds(value) {
+    return Number.isFinite(value) && value > 0 && value <= exports.MAX_TIMEOUT_SECONDS;
+}
 async function runAudit(options) {
     const log = options.log ?? (() => undefined);
     const live = options.live ?? live_1.DEFAULT_LIVE_OPTIONS;
@@ -51704,7 +51753,8 @@ async function runAudit(options) {
         // Functions that policies, checks or defaults call come from hand-written SQL: read them, only when the build
         // needs them, from the first live database that answers (read-only), as the check reads them from a migrated one.
         const functions = async () => {
-            for (const db of p.databases) {
+            // A few tries, not the whole fleet: unreachable databases would each cost the connect timeout.
+            for (const db of p.databases.slice(0, 3)) {
                 const session = await (0, live_1.openLive)(db.url, db.name, live).catch(() => undefined);
                 if (!session)
                     continue;
@@ -52443,8 +52493,8 @@ async function buildSchemaDatabase(target, snapshot, provider, extensions, intro
             await (0, setup_sql_1.prepareDatabase)(db, preinstalled, setup, target.name);
             for (const ext of extensions)
                 if (ext !== 'plpgsql')
-                    await db.exec(`CREATE EXTENSION IF NOT EXISTS "${ext}"`);
-            await db.exec(`CREATE SCHEMA IF NOT EXISTS "${target.migrationsSchema}"`);
+                    await db.exec(`CREATE EXTENSION IF NOT EXISTS ${quoteIdent(ext)}`);
+            await db.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(target.migrationsSchema)}`);
             // drizzle-kit writes CREATE SCHEMA only for a pgSchema the schema files export; one imported from elsewhere
             // (a helper outside the schema glob) is created by hand-written SQL in the migrations, so here as well.
             for (const name of unexportedSchemas(snapshot))
@@ -52564,16 +52614,22 @@ function limiter(size) {
     let running = 0;
     const waiting = [];
     const acquire = async () => {
+        // A released slot passes straight to the first waiter (running stays counted), so a caller arriving between
+        // the release and the waiter's wake-up cannot take it too.
         if (running >= size)
             await new Promise((resolve) => waiting.push(resolve));
-        running++;
+        else
+            running++;
         let held = true;
         return () => {
             if (!held)
                 return;
             held = false;
-            running--;
-            waiting.shift()?.();
+            const next = waiting.shift();
+            if (next)
+                next();
+            else
+                running--;
         };
     };
     const limit = async (fn) => {
@@ -53719,10 +53775,12 @@ async function openLive(url, label, options = exports.DEFAULT_LIVE_OPTIONS) {
         await session.unsafe(BEGIN_READ_ONLY);
     }
     catch (error) {
+        session?.release(); // sql.end() would otherwise wait for the reserved connection
         await sql.end({ timeout: 1 }).catch(() => undefined);
         const e = error;
         throw new types_1.DatabaseUnavailableError(`cannot connect to ${(0, server_1.maskUrl)(url)}: ${e.code === 'ECONNREFUSED' ? 'connection refused' : String(e.message ?? error).split('\n')[0]}`);
     }
+    const reserved = session;
     // Queries on the wire, so that closing can cancel them: a backend waiting on a lock does not notice that its
     // client went away, and would hold its connection until lock_timeout or statement_timeout.
     const running = new Set();
@@ -53740,8 +53798,8 @@ async function openLive(url, label, options = exports.DEFAULT_LIVE_OPTIONS) {
         catch (error) {
             if (closing)
                 throw error;
-            await session.unsafe('rollback').catch(() => undefined);
-            await session.unsafe(BEGIN_READ_ONLY).catch(() => undefined);
+            await reserved.unsafe('rollback').catch(() => undefined);
+            await reserved.unsafe(BEGIN_READ_ONLY).catch(() => undefined);
             throw error;
         }
     };
@@ -53749,16 +53807,16 @@ async function openLive(url, label, options = exports.DEFAULT_LIVE_OPTIONS) {
     return {
         label,
         async query(text, params) {
-            return (await inTransaction(() => track(session.unsafe(text, (params ?? [])))));
+            return (await inTransaction(() => track(reserved.unsafe(text, (params ?? [])))));
         },
         async exec(text) {
-            await inTransaction(() => track(session.unsafe(text).simple()));
+            await inTransaction(() => track(reserved.unsafe(text).simple()));
         },
         // Ending the connection ends its read-only transaction (nothing to commit); once is enough, also when a time
         // limit closes it while a query still runs.
         close: () => (closing ??= (async () => {
             await Promise.allSettled([...running].map((q) => q.cancel()));
-            session.release(); // a reserved connection is not ended by sql.end(): it would wait for it forever
+            reserved.release(); // a reserved connection is not ended by sql.end(): it would wait for it forever
             await sql.end({ timeout: 2 });
         })())
     };
@@ -54102,10 +54160,16 @@ class PgliteProvider {
         catch (error) {
             throw new types_1.DatabaseUnavailableError(`embedded Postgres could not start: ${error.message}`);
         }
-        const { rows } = await pg.query("select current_setting('server_version') as v");
-        this.version ??= `PostgreSQL ${rows[0].v} (${this.description})`;
-        const roles = await pg.query('select rolname from pg_roles');
-        return { pg, key, roles: new Set(roles.rows.map((r) => r.rolname)) };
+        try {
+            const { rows } = await pg.query("select current_setting('server_version') as v");
+            this.version ??= `PostgreSQL ${rows[0].v} (${this.description})`;
+            const roles = await pg.query('select rolname from pg_roles');
+            return { pg, key, roles: new Set(roles.rows.map((r) => r.rolname)) };
+        }
+        catch (error) {
+            await pg.close().catch(() => undefined);
+            throw new types_1.DatabaseUnavailableError(`embedded Postgres could not start: ${error.message}`);
+        }
     }
     async serverVersion() {
         if (this.version)
@@ -54144,10 +54208,13 @@ function initDataDirInWorker(pgliteEntry, wasmModule, dataFile) {
         const worker = new node_worker_threads_1.Worker(code, { eval: true, workerData: { pgliteEntry, wasmModule, dataFile } });
         // Answered only once the worker is gone, so that its memory is free before this thread starts an instance.
         let answer = new Error('initdb worker exited without an answer');
+        // initdb takes seconds; a worker stuck for minutes is given up (the caller then runs initdb in this thread).
+        const limit = setTimeout(() => void worker.terminate(), 5 * 60_000);
         worker.once('message', (message) => {
             answer = 'error' in message ? new Error(message.error) : Buffer.from(message);
             void worker.terminate();
         });
+        worker.once('exit', () => clearTimeout(limit));
         worker.once('error', (error) => (answer = error));
         worker.once('exit', () => (answer instanceof Error ? reject(answer) : resolve(answer)));
     });
@@ -54516,6 +54583,13 @@ class ServerProvider {
         }));
         // After the databases: a role cannot be dropped while objects there depend on it. One that still has
         // dependencies elsewhere is not only ours: it is left.
+        // Sessions cut short (a signal, a failure elsewhere) never reached their release: their new roles are read here.
+        const now = await admin.unsafe('select rolname from pg_roles').catch(() => []);
+        const before = this.rolesCache ? await this.rolesCache.catch(() => undefined) : undefined;
+        if (before)
+            for (const { rolname } of now)
+                if (!before.has(rolname) && this.rolesNamed.has(rolname))
+                    this.createdRoles.add(rolname);
         const roles = [...this.createdRoles];
         this.createdRoles.clear();
         for (const role of roles)
@@ -54727,6 +54801,9 @@ async function prepareDatabase(db, extensions, scripts, target) {
             }
             catch (error) {
                 const info = (0, provider_1.toPostgresError)(error);
+                // Only Postgres's own answer (a SQLSTATE) is the statement's fault; a lost connection is the database's.
+                if (!/^[0-9A-Z]{5}$/.test(info.code ?? ''))
+                    throw new types_1.DatabaseUnavailableError(`target "${target}": the database was lost while running ${script.file}:${statement.line}: ${info.message}`);
                 // Roles are the server's: another database of this run may have created it already (42710), or be creating
                 // it at this moment (23505 on pg_authid once that one commits). Either way the role exists, as setup meant.
                 if ((info.code === '42710' || info.code === '23505') && CREATE_ROLE.test(statement.sql))
@@ -55836,6 +55913,7 @@ exports.loadSchema = loadSchema;
 const fs = __importStar(__nccwpck_require__(3024));
 const path = __importStar(__nccwpck_require__(6760));
 const module_loader_1 = __nccwpck_require__(8646);
+const drivers_1 = __nccwpck_require__(3289);
 const types_1 = __nccwpck_require__(5552);
 const drizzle_kit_1 = __nccwpck_require__(6964);
 const schema_cache_1 = __nccwpck_require__(4407);
@@ -55893,9 +55971,17 @@ function loadSchema(root, target, stubMissingPackages = false) {
     }
     const standIn = loader.stubbed.size ? (0, module_loader_1.standInInSnapshot)(snapshot) : undefined;
     if (standIn) {
-        // Its SQL would be nonsense (`vector(drift-guard-stub:…)`): say why instead of failing in Postgres.
-        const first = path.relative(root, target.schemaFiles[0]);
-        throw new types_1.UsageError(`${first}: the ${standIn.where} uses a stand-in for ${standIn.packageName} (--stub-missing-imports), so the schema cannot be built as declared. Install the project's dependencies, or make ${standIn.packageName} resolvable (workspace package, tsconfig "paths")`, first);
+        // Its SQL would be nonsense (`vector(drift-guard-stub:…)`): say why, at the declaration, instead of failing in Postgres.
+        const declared = standIn.table !== undefined
+            ? standIn.column !== undefined
+                ? new source_index_1.SourceIndex(root, exports, projectFiles, target.casing).column(standIn.schema, standIn.table, standIn.column)
+                : new source_index_1.SourceIndex(root, exports, projectFiles, target.casing).table(standIn.schema, standIn.table)
+            : undefined;
+        const file = declared?.file ?? path.relative(root, target.schemaFiles[0]);
+        const at = declared?.line ? ` It is declared at ${file}:${declared.line}.` : '';
+        // A driver is stood in for on its own (configs and db modules build a client at import); anything else only with the flag.
+        const why = (0, drivers_1.isDriverPackage)(standIn.packageName) ? 'the database driver is not installed, so the check stands in for it' : '--stub-missing-imports';
+        throw new types_1.UsageError(`${file}: the ${standIn.where} uses a stand-in for ${standIn.packageName} (${why}), so the schema cannot be built as declared. Install the project's dependencies, or make ${standIn.packageName} resolvable (workspace package, tsconfig "paths").${at}`, file, declared?.line);
     }
     if (loader.stubbed.size)
         throwOnStandInEnum(root, target, exports, projectFiles, [...loader.stubbed]);

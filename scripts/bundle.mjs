@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { dataDirFile, makeDataDir } from './pglite-datadir.mjs'
+import { dataDirFile } from './pglite-datadir.mjs'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 // DIST_DIR lets the check-dist test build into a scratch folder and compare.
@@ -50,9 +50,13 @@ copyPackage('drizzle-orm', (rel) => rel.endsWith('.cjs'))
 copyPackage('drizzle-kit', (rel) => rel === 'api.js')
 copyPackage('@electric-sql/pglite', (rel) => rel === 'dist/index.cjs' || /^dist\/[^/]+\.(wasm|data|tar\.gz)$/.test(rel) || /^dist\/contrib\/[^/]+\.cjs$/.test(rel))
 copyPackage('@electric-sql/pglite-pgvector', (rel) => rel === 'dist/index.cjs' || rel.endsWith('.tar.gz'))
-// PGlite's initialised data directory (committed, one per PGlite version; made here only when the version changed).
+// PGlite's initialised data directory (committed, one per PGlite version). Never made here: a build must not write
+// to the source tree, and check-dist must compare like with like.
 const dataDir = dataDirFile()
-if (!fs.existsSync(dataDir)) await makeDataDir(dataDir)
+if (!fs.existsSync(dataDir)) {
+  console.error(`${path.relative(root, dataDir)} is missing (PGlite was upgraded?): run node scripts/pglite-datadir.mjs, commit it, then bundle again`)
+  process.exit(1)
+}
 fs.copyFileSync(dataDir, path.join(dist, 'vendor', path.basename(dataDir)))
 fs.writeFileSync(path.join(dist, 'vendor', 'index.js'), '// Anchor for resolving the packages in ./node_modules (see src/config/vendor.ts).\n')
 fs.rmSync(work, { recursive: true, force: true })

@@ -3,6 +3,7 @@ import * as core from '@actions/core'
 import * as path from 'node:path'
 import * as os from 'node:os'
 import { UsageError } from '../engine/types'
+import { MAX_TIMEOUT_SECONDS, isTimeoutSeconds } from '../engine/audit'
 import { PostgresKind } from '../postgres/factory'
 import { Inputs } from './constants'
 
@@ -76,7 +77,7 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): ActionSettings
   const stubInput = (core.getInput(Inputs.StubMissingImports) || 'false').toLowerCase()
   if (!['true', 'false'].includes(stubInput)) throw new UsageError(`input stub-missing-imports must be true or false (got "${stubInput}")`)
   const timeoutInput = core.getInput(Inputs.Timeout)
-  if (timeoutInput && !(Number(timeoutInput) > 0)) throw new UsageError(`input timeout must be a number of seconds (got "${timeoutInput}")`)
+  if (timeoutInput && !isTimeoutSeconds(Number(timeoutInput))) throw new UsageError(`input timeout must be a number of seconds, at most ${MAX_TIMEOUT_SECONDS} (got "${timeoutInput}")`)
   return {
     mode,
     stubMissingImports: stubInput === 'true',

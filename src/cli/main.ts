@@ -3,7 +3,7 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { runCheck, TOOL_VERSION } from '../engine/check'
-import { mergeReports, runAudit } from '../engine/audit'
+import { MAX_TIMEOUT_SECONDS, isTimeoutSeconds, mergeReports, runAudit } from '../engine/audit'
 import { parseJson } from '../config/json'
 import { DatabaseUnavailableError, Report, UsageError } from '../engine/types'
 import { PostgresKind, createProvider } from '../postgres/factory'
@@ -149,7 +149,7 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
         break
       case '--timeout': {
         const v = Number(value(i++, arg))
-        if (!(v > 0)) throw new UsageError('--timeout must be a number of seconds')
+        if (!isTimeoutSeconds(v)) throw new UsageError(`--timeout must be a number of seconds, at most ${MAX_TIMEOUT_SECONDS}`)
         args.timeoutSeconds = v
         break
       }

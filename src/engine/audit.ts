@@ -49,6 +49,14 @@ export interface AuditOptions {
   log?: (line: string) => void
 }
 
+/** Node's timers hold at most 2^31-1 ms; a longer (or infinite) limit would fire at once. */
+export const MAX_TIMEOUT_SECONDS = 2_147_483
+
+/** Whether a per-database time limit in seconds is usable (the CLI and the action both check it). */
+export function isTimeoutSeconds(value: number): boolean {
+  return Number.isFinite(value) && value > 0 && value <= MAX_TIMEOUT_SECONDS
+}
+
 /** A finding before the target's name and severity overrides are applied. */
 type TargetFinding = Omit<Finding, 'target'>
 
@@ -107,7 +115,8 @@ export async function runAudit(options: AuditOptions): Promise<Report> {
     // Functions that policies, checks or defaults call come from hand-written SQL: read them, only when the build
     // needs them, from the first live database that answers (read-only), as the check reads them from a migrated one.
     const functions = async (): Promise<string[] | undefined> => {
-      for (const db of p.databases) {
+      // A few tries, not the whole fleet: unreachable databases would each cost the connect timeout.
+      for (const db of p.databases.slice(0, 3)) {
         const session = await openLive(db.url, db.name, live).catch(() => undefined)
         if (!session) continue
         try {

@@ -443,8 +443,8 @@ export async function buildSchemaDatabase(
     return await timed('migrate', async () => {
       // As in the migrated databases, before anything else: what setup creates is then on both sides.
       await prepareDatabase(db, preinstalled, setup, target.name)
-      for (const ext of extensions) if (ext !== 'plpgsql') await db.exec(`CREATE EXTENSION IF NOT EXISTS "${ext}"`)
-      await db.exec(`CREATE SCHEMA IF NOT EXISTS "${target.migrationsSchema}"`)
+      for (const ext of extensions) if (ext !== 'plpgsql') await db.exec(`CREATE EXTENSION IF NOT EXISTS ${quoteIdent(ext)}`)
+      await db.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(target.migrationsSchema)}`)
       // drizzle-kit writes CREATE SCHEMA only for a pgSchema the schema files export; one imported from elsewhere
       // (a helper outside the schema glob) is created by hand-written SQL in the migrations, so here as well.
       for (const name of unexportedSchemas(snapshot)) await db.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(name)}`)
@@ -572,14 +572,17 @@ export function limiter(size: number): Limiter {
   let running = 0
   const waiting: (() => void)[] = []
   const acquire = async (): Promise<() => void> => {
+    // A released slot passes straight to the first waiter (running stays counted), so a caller arriving between
+    // the release and the waiter's wake-up cannot take it too.
     if (running >= size) await new Promise<void>((resolve) => waiting.push(resolve))
-    running++
+    else running++
     let held = true
     return () => {
       if (!held) return
       held = false
-      running--
-      waiting.shift()?.()
+      const next = waiting.shift()
+      if (next) next()
+      else running--
     }
   }
   const limit = async <T>(fn: () => Promise<T>): Promise<T> => {

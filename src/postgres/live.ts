@@ -36,17 +36,19 @@ export async function openLive(url: string, label: string, options: LiveOptions 
       lock_timeout: options.lockTimeoutMs
     }
   })
-  let session: Awaited<ReturnType<typeof sql.reserve>>
+  let session: Awaited<ReturnType<typeof sql.reserve>> | undefined
   try {
     // One connection, in one read-only transaction: a second guard besides the session default (which a role's
     // settings could not undo inside it), and every catalog read of this database sees the same snapshot.
     session = await sql.reserve()
     await session.unsafe(BEGIN_READ_ONLY)
   } catch (error) {
+    session?.release() // sql.end() would otherwise wait for the reserved connection
     await sql.end({ timeout: 1 }).catch(() => undefined)
     const e = error as { code?: string; message?: string }
     throw new DatabaseUnavailableError(`cannot connect to ${maskUrl(url)}: ${e.code === 'ECONNREFUSED' ? 'connection refused' : String(e.message ?? error).split('\n')[0]}`)
   }
+  const reserved = session!
   // Queries on the wire, so that closing can cancel them: a backend waiting on a lock does not notice that its
   // client went away, and would hold its connection until lock_timeout or statement_timeout.
   const running = new Set<{ cancel(): unknown }>()
@@ -62,8 +64,8 @@ export async function openLive(url: string, label: string, options: LiveOptions 
       return await run()
     } catch (error) {
       if (closing) throw error
-      await session.unsafe('rollback').catch(() => undefined)
-      await session.unsafe(BEGIN_READ_ONLY).catch(() => undefined)
+      await reserved.unsafe('rollback').catch(() => undefined)
+      await reserved.unsafe(BEGIN_READ_ONLY).catch(() => undefined)
       throw error
     }
   }
@@ -71,17 +73,17 @@ export async function openLive(url: string, label: string, options: LiveOptions 
   return {
     label,
     async query<T>(text: string, params?: unknown[]): Promise<T[]> {
-      return (await inTransaction(() => track(session.unsafe(text, (params ?? []) as never[])))) as unknown as T[]
+      return (await inTransaction(() => track(reserved.unsafe(text, (params ?? []) as never[])))) as unknown as T[]
     },
     async exec(text: string): Promise<void> {
-      await inTransaction(() => track(session.unsafe(text).simple()))
+      await inTransaction(() => track(reserved.unsafe(text).simple()))
     },
     // Ending the connection ends its read-only transaction (nothing to commit); once is enough, also when a time
     // limit closes it while a query still runs.
     close: () =>
       (closing ??= (async () => {
         await Promise.allSettled([...running].map((q) => q.cancel()))
-        session.release() // a reserved connection is not ended by sql.end(): it would wait for it forever
+        reserved.release() // a reserved connection is not ended by sql.end(): it would wait for it forever
         await sql.end({ timeout: 2 })
       })())
   }

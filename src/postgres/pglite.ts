@@ -165,10 +165,15 @@ export class PgliteProvider implements PostgresProvider {
     } catch (error) {
       throw new DatabaseUnavailableError(`embedded Postgres could not start: ${(error as Error).message}`)
     }
-    const { rows } = await pg.query<{ v: string }>("select current_setting('server_version') as v")
-    this.version ??= `PostgreSQL ${rows[0].v} (${this.description})`
-    const roles = await pg.query<{ rolname: string }>('select rolname from pg_roles')
-    return { pg, key, roles: new Set(roles.rows.map((r) => r.rolname)) }
+    try {
+      const { rows } = await pg.query<{ v: string }>("select current_setting('server_version') as v")
+      this.version ??= `PostgreSQL ${rows[0].v} (${this.description})`
+      const roles = await pg.query<{ rolname: string }>('select rolname from pg_roles')
+      return { pg, key, roles: new Set(roles.rows.map((r) => r.rolname)) }
+    } catch (error) {
+      await pg.close().catch(() => undefined)
+      throw new DatabaseUnavailableError(`embedded Postgres could not start: ${(error as Error).message}`)
+    }
   }
 
   async serverVersion(): Promise<string> {
@@ -208,10 +213,13 @@ export function initDataDirInWorker(pgliteEntry: string, wasmModule: WebAssembly
     const worker = new Worker(code, { eval: true, workerData: { pgliteEntry, wasmModule, dataFile } })
     // Answered only once the worker is gone, so that its memory is free before this thread starts an instance.
     let answer: Buffer | Error = new Error('initdb worker exited without an answer')
+    // initdb takes seconds; a worker stuck for minutes is given up (the caller then runs initdb in this thread).
+    const limit = setTimeout(() => void worker.terminate(), 5 * 60_000)
     worker.once('message', (message: Buffer | Uint8Array | { error: string }) => {
       answer = 'error' in message ? new Error(message.error) : Buffer.from(message)
       void worker.terminate()
     })
+    worker.once('exit', () => clearTimeout(limit))
     worker.once('error', (error) => (answer = error))
     worker.once('exit', () => (answer instanceof Error ? reject(answer) : resolve(answer)))
   })

@@ -241,6 +241,10 @@ export class ServerProvider implements PostgresProvider {
     )
     // After the databases: a role cannot be dropped while objects there depend on it. One that still has
     // dependencies elsewhere is not only ours: it is left.
+    // Sessions cut short (a signal, a failure elsewhere) never reached their release: their new roles are read here.
+    const now = await admin.unsafe<{ rolname: string }[]>('select rolname from pg_roles').catch(() => [])
+    const before = this.rolesCache ? await this.rolesCache.catch(() => undefined) : undefined
+    if (before) for (const { rolname } of now) if (!before.has(rolname) && this.rolesNamed.has(rolname)) this.createdRoles.add(rolname)
     const roles = [...this.createdRoles]
     this.createdRoles.clear()
     for (const role of roles) await admin.unsafe(`drop role if exists "${role.replace(/"/g, '""')}"`).catch(() => undefined)

@@ -4,7 +4,7 @@
 // one is named by file and line.
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { UsageError } from '../engine/types'
+import { DatabaseUnavailableError, UsageError } from '../engine/types'
 import { Database, toPostgresError } from './provider'
 
 export interface SqlStatement {
@@ -150,6 +150,8 @@ export async function prepareDatabase(db: Database, extensions: string[], script
         await db.exec(statement.sql)
       } catch (error) {
         const info = toPostgresError(error)
+        // Only Postgres's own answer (a SQLSTATE) is the statement's fault; a lost connection is the database's.
+        if (!/^[0-9A-Z]{5}$/.test(info.code ?? '')) throw new DatabaseUnavailableError(`target "${target}": the database was lost while running ${script.file}:${statement.line}: ${info.message}`)
         // Roles are the server's: another database of this run may have created it already (42710), or be creating
         // it at this moment (23505 on pg_authid once that one commits). Either way the role exists, as setup meant.
         if ((info.code === '42710' || info.code === '23505') && CREATE_ROLE.test(statement.sql)) continue
