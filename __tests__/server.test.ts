@@ -100,3 +100,54 @@ const hasInitdb = ['/usr/local/bin/initdb', '/usr/bin/initdb'].some((f) => fs.ex
     await provider.dispose()
   }
 })
+
+describe('the pool of throwaway databases', () => {
+  const databasesOf = async (provider: ServerProvider): Promise<string[]> => (await throwawayDatabases()).filter((d) => d.startsWith(provider.runId))
+
+  test('a database returned after use is reset and handed to the next, instead of creating another', async () => {
+    const provider = new ServerProvider(ADMIN_URL)
+    const nameOf = async (db: { query<T>(sql: string): Promise<T[]> }): Promise<string> => (await db.query<{ name: string }>('select current_database() as name'))[0].name
+    try {
+      const first = await provider.createDatabase('pool_a')
+      await first.exec('CREATE TABLE left_behind (id int); CREATE SCHEMA extra; CREATE TYPE extra.mood AS ENUM (\'ok\')')
+      const firstName = await nameOf(first)
+      // Two at once: two databases.
+      const second = await provider.createDatabase('pool_b')
+      expect(await nameOf(second)).not.toBe(firstName)
+      await first.close()
+      const reused = await provider.createDatabase('pool_c')
+      expect(await nameOf(reused)).toBe(firstName)
+      const relations = await reused.query<{ n: string }>("select count(*) as n from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname not in ('pg_catalog', 'information_schema', 'pg_toast')")
+      expect(Number(relations[0].n)).toBe(0)
+      expect(await reused.query("select 1 from pg_namespace where nspname = 'extra'")).toEqual([])
+      expect(await databasesOf(provider)).toHaveLength(2)
+      await second.close()
+      await reused.close()
+    } finally {
+      await provider.dispose()
+    }
+    expect(await databasesOf(provider)).toEqual([])
+  })
+
+  test('a CREATE DATABASE still running when the run ends is cancelled or dropped: nothing is left', async () => {
+    const provider = new ServerProvider(ADMIN_URL)
+    await provider.warm(['cancelled'])
+    await provider.dispose()
+    expect(await databasesOf(provider)).toEqual([])
+    await expect(provider.createDatabase('late')).rejects.toThrow(/interrupted/)
+  })
+
+  test('a database that cannot be created is an error for the work waiting, not a hang', async () => {
+    const role = 'dg_test_nocreatedb'
+    await admin.unsafe(`drop role if exists ${role}`)
+    await admin.unsafe(`create role ${role} login nocreatedb`)
+    const provider = new ServerProvider(ADMIN_URL.replace('//postgres@', `//${role}@`))
+    try {
+      await provider.warm(['denied'])
+      await expect(Promise.all([provider.createDatabase('denied_1'), provider.createDatabase('denied_2')])).rejects.toThrow(/cannot create a database on .*permission denied/)
+    } finally {
+      await provider.dispose()
+      await admin.unsafe(`drop role if exists ${role}`)
+    }
+  })
+})

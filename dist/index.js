@@ -52131,9 +52131,12 @@ async function runCheck(options) {
         }
     };
     const config = await timed('load', () => (0, load_config_1.loadConfig)(options.root, options.config));
-    // One database per logical database, plus one for each target's schema.
+    // A server starts creating the first database while the schemas load (CREATE DATABASE is its slowest step);
+    // more are created when work waits for one. Named after its first use, as a database on the server shows.
     const concurrency = options.concurrency ?? options.provider.concurrency;
-    options.provider.warm?.(config.targets.flatMap((t) => [...t.databases.map((d) => `${t.name}_${d}`), `${t.name}_schema`]).slice(0, concurrency));
+    const first = config.targets[0];
+    if (first)
+        await options.provider.warm?.([`${first.name}_${first.databases[0] ?? 'schema'}`]);
     const root = config.root;
     const findings = [];
     const targets = [];
@@ -54116,21 +54119,25 @@ class PgliteProvider {
     async createDatabase(label, options = {}) {
         const wanted = (options.extensions ?? []).filter((name) => !BUILT_IN.has(name) && (CONTRIB.has(name) || name === 'vector')).sort();
         const key = wanted.join(',');
-        // A returned instance was reset to the state of a fresh one: reuse it rather than start another (≈0.5 s).
-        const pooled = this.idle.findIndex((p) => p.key === key);
-        const instance = pooled >= 0 ? this.idle.splice(pooled, 1)[0] : await this.startInstance(key, wanted);
-        this.open.add(instance.pg);
-        const open = this.open;
-        const release = async () => {
-            if (!open.delete(instance.pg))
-                return;
-            const pg = instance.pg;
+        // A returned instance is reused rather than another started (≈0.5 s), once reset to the state of a fresh one.
+        // The reset happens here, when it is taken, not when it is returned: the last use of each is never reset.
+        let instance;
+        for (let pooled = this.idle.findIndex((p) => p.key === key); pooled >= 0 && !instance; pooled = this.idle.findIndex((p) => p.key === key)) {
+            const candidate = this.idle.splice(pooled, 1)[0];
+            const pg = candidate.pg;
             const session = { query: async (sql, params) => (await pg.query(sql, params)).rows, exec: async (sql) => void (await pg.exec(sql)) };
-            const reusable = await (0, reset_1.resetDatabase)(session, instance.roles, true).catch(() => false);
-            if (reusable)
-                this.idle.push(instance);
+            if (await (0, reset_1.resetDatabase)(session, candidate.roles, true).catch(() => false))
+                instance = candidate;
             else
                 await pg.close().catch(() => undefined);
+        }
+        instance ??= await this.startInstance(key, wanted);
+        this.open.add(instance.pg);
+        const open = this.open;
+        const returned = instance;
+        const release = async () => {
+            if (open.delete(returned.pg))
+                this.idle.push(returned);
         };
         const pg = instance.pg;
         return {
@@ -54372,6 +54379,8 @@ function connect(url, socketDir, max = 1, throwaway = false) {
     return (0, postgres_1.default)(url, {
         ...(socketDir ? { host: socketDir } : {}),
         max,
+        // The admin connection reads no arrays (CREATE/DROP DATABASE, role and extension names): one round trip less.
+        fetch_types: throwaway,
         onnotice: () => undefined, // postgres.js prints notices to stdout by default: keep stdout for the report
         connect_timeout: 10,
         idle_timeout: 0,
@@ -54379,6 +54388,12 @@ function connect(url, socketDir, max = 1, throwaway = false) {
         // Throwaway databases need no durability: commits need not wait for the disk.
         connection: throwaway ? { application_name: 'drizzle-drift-guard', synchronous_commit: 'off' } : { application_name: 'drizzle-drift-guard' }
     });
+}
+function sessionOf(sql) {
+    return {
+        query: async (text, params) => (await sql.unsafe(text, (params ?? []))),
+        exec: async (text) => void (await sql.unsafe(text).simple())
+    };
 }
 class ServerProvider {
     url;
@@ -54391,13 +54406,12 @@ class ServerProvider {
     /** Roles that appeared on the server while one of this run's databases was in use. */
     createdRoles = new Set();
     sessions = new Set();
+    /** The prefix of every database this run creates. */
     runId = `dg_${Date.now().toString(36)}_${(0, node_crypto_1.randomBytes)(3).toString('hex')}`;
     counter = 0;
     version;
     /** Set once dispose() starts: no database may be created after that (a run interrupted by a signal). */
     disposed = false;
-    warmed = new Map();
-    idle = [];
     /** @param socketDir connect through the Unix socket in this folder (the temporary cluster) */
     constructor(url, socketDir) {
         this.url = url;
@@ -54425,7 +54439,9 @@ class ServerProvider {
         this.adminConnecting ??= (async () => {
             const sql = connect(this.url, this.socketDir, 4);
             try {
-                await sql.unsafe('select 1');
+                // Two connections opened now, while the event loop is free: warm() sends its CREATE DATABASE on them
+                // before the schemas load (synchronous work during which no connection could finish its handshake).
+                await Promise.all([sql.unsafe('select 1'), sql.unsafe('select 1')]);
             }
             catch (error) {
                 await sql.end({ timeout: 1 }).catch(() => undefined);
@@ -54450,59 +54466,123 @@ class ServerProvider {
         this.version = `PostgreSQL ${row.v} (${this.description})`;
         return this.version;
     }
-    /** Creates at most as many databases ahead as will be used at once: the others reuse them. */
-    warm(labels) {
-        for (const label of labels.slice(0, this.concurrency)) {
-            const made = this.makeDatabase(label);
-            made.catch(() => undefined); // reported when taken
-            this.warmed.set(label, [...(this.warmed.get(label) ?? []), made]);
-        }
+    /**
+     * Starts creating databases for these labels, up to the provider's concurrency, and resolves once the first
+     * CREATE DATABASE is on the wire: the server then works while this process loads the schemas (synchronous work,
+     * during which no connection could even finish its handshake). Errors are reported by createDatabase().
+     */
+    async warm(labels) {
+        if (this.disposed || labels.length === 0)
+            return;
+        for (const label of labels.slice(0, this.concurrency))
+            this.grow(label);
+        await this.adminSql().catch(() => undefined);
+        // postgres.js writes a query from a setImmediate callback a few microtasks after it is asked to run: two turns
+        // of the event loop see it sent.
+        for (let turn = 0; turn < 2; turn++)
+            await new Promise((resolve) => setImmediate(resolve));
     }
-    /** CREATE DATABASE statements in flight: dispose() waits for them, so none is left behind. */
-    creating = new Set();
-    makeDatabase(label) {
-        const made = this.createNamedDatabase(label);
-        this.creating.add(made);
-        void made.catch(() => undefined).finally(() => this.creating.delete(made));
-        return made;
+    /** Databases created or being created, in use or not. */
+    databases = 0;
+    /** CREATE DATABASE statements queued or running. */
+    pendingCreates = 0;
+    /** Databases ready for the next createDatabase(): new ones, and returned ones (with rolesBefore: to reset). */
+    pool = [];
+    /** createDatabase() calls waiting for a database. */
+    waiting = [];
+    /** The CREATE DATABASE statements, one after the other: run at once, they only wait for each other's disk flush. */
+    createChain = Promise.resolve();
+    /** The CREATE DATABASE running now, cancelled by dispose(): a database nobody will use is not waited for. */
+    creating;
+    /** Hands a database to the oldest waiting createDatabase(), or keeps it for the next. */
+    offer(database) {
+        const waiter = this.waiting.shift();
+        if (waiter)
+            waiter.take(database);
+        else
+            this.pool.push(database);
+    }
+    /** Creates one more database, after those being created. */
+    grow(label) {
+        this.databases++;
+        this.pendingCreates++;
+        const next = this.createChain.then(async () => {
+            try {
+                const name = await this.createNamedDatabase(label);
+                if (this.disposed)
+                    return; // committed just before the cancel: in `created`, dropped by dispose()
+                this.offer({ name, sql: connect(withDatabase(this.url, name), this.socketDir, 1, true) });
+            }
+            catch (error) {
+                this.databases--;
+                // The error goes to one waiter; with no database left to wait for, to all of them.
+                const failed = this.databases === 0 ? this.waiting.splice(0) : this.waiting.splice(0, 1);
+                for (const waiter of failed)
+                    waiter.fail(error);
+            }
+            finally {
+                this.pendingCreates--;
+            }
+        });
+        this.createChain = next;
     }
     async createNamedDatabase(label) {
         const admin = await this.adminSql();
+        // dispose() may have run while the connection was being opened: nothing is created after it.
+        if (this.disposed)
+            throw new types_1.DatabaseUnavailableError('interrupted: the throwaway databases were dropped');
         const safeLabel = label.toLowerCase().replace(/[^a-z0-9_]/g, '_').slice(0, 30);
         const name = `${this.runId}_${++this.counter}_${safeLabel}`.slice(0, 63);
         try {
-            await admin.unsafe(`create database "${name}" template template0`);
+            const query = admin.unsafe(`create database "${name}" template template0`);
+            this.creating = query;
+            await query;
         }
         catch (error) {
+            if (this.disposed)
+                throw new types_1.DatabaseUnavailableError('interrupted: the throwaway databases were dropped');
             throw new types_1.DatabaseUnavailableError(`cannot create a database on ${maskUrl(this.url)}: ${describe(error)}`);
+        }
+        finally {
+            this.creating = undefined;
         }
         this.created.add(name);
         return name;
     }
-    async createDatabase(label, _options) {
-        if (this.disposed)
-            throw new types_1.DatabaseUnavailableError('interrupted: the throwaway databases were dropped');
-        // A database reset after its last use serves the next one: creating databases is the slow part on a server.
-        const reused = this.idle.pop();
-        let name;
-        let sql;
-        if (reused)
-            ({ name, sql } = reused);
-        else {
-            name = await (this.takeWarmed() ?? this.makeDatabase(label));
-            const admin = await this.adminSql();
-            if (this.disposed) {
-                await admin.unsafe(`drop database if exists "${name}" with (force)`).catch(() => undefined);
+    /** A database for the caller: a new one, or one returned after use, reset. Waits while all are in use. */
+    async take(label) {
+        for (;;) {
+            if (this.disposed)
                 throw new types_1.DatabaseUnavailableError('interrupted: the throwaway databases were dropped');
+            // A new database first: it needs no reset.
+            const fresh = this.pool.findIndex((p) => !p.rolesBefore);
+            let database = fresh >= 0 ? this.pool.splice(fresh, 1)[0] : this.pool.shift();
+            if (!database) {
+                // A new database for each waiter that no CREATE DATABASE already queued will serve; the waiter takes
+                // whichever comes first, that one or a database returned after use. Never a fixed cap: the engine may
+                // hold databases while it waits (a migrated database waits for the schema's), and a cap could deadlock.
+                if (this.pendingCreates <= this.waiting.length)
+                    this.grow(label);
+                database = await new Promise((take, fail) => this.waiting.push({ take, fail }));
             }
-            sql = connect(withDatabase(this.url, name), this.socketDir, 1, true);
+            if (!database.rolesBefore)
+                return database;
+            // Reset when taken rather than when returned: the last use of each database is never reset.
+            if (await (0, reset_1.resetDatabase)(sessionOf(database.sql), database.rolesBefore, false).catch(() => false))
+                return { name: database.name, sql: database.sql };
+            // Not reusable: dropped in dispose(); another may be created in its place.
+            await database.sql.end({ timeout: 5 }).catch(() => undefined);
+            this.databases--;
         }
+    }
+    async createDatabase(label, _options) {
+        const { name, sql } = await this.take(label);
         this.sessions.add(sql);
         const rolesBefore = await this.roles();
         const release = async () => {
             if (!this.sessions.delete(sql))
                 return;
-            const session = { query: async (text, params) => (await sql.unsafe(text, (params ?? []))), exec: async (text) => void (await sql.unsafe(text).simple()) };
+            const session = sessionOf(sql);
             // Roles are the server's, not the database's: one that the setup SQL or a migration created outlives the
             // database, so it is remembered here and dropped in dispose().
             // Only a new role that SQL run here creates by name is ours: another client of the server may create roles
@@ -54511,9 +54591,8 @@ class ServerProvider {
             for (const { name: role } of roles)
                 if (!rolesBefore.has(role) && this.rolesNamed.has(role))
                     this.createdRoles.add(role);
-            const reusable = !this.disposed && (await (0, reset_1.resetDatabase)(session, rolesBefore, false).catch(() => false));
-            if (reusable)
-                this.idle.push({ name, sql });
+            if (!this.disposed)
+                this.offer({ name, sql, rolesBefore });
             else
                 await sql.end({ timeout: 5 }).catch(() => undefined);
         };
@@ -54537,12 +54616,6 @@ class ServerProvider {
             this.rolesNamed.add(m[1] !== undefined ? m[1].replace(/""/g, '"') : m[2].toLowerCase());
         }
     }
-    takeWarmed() {
-        for (const list of this.warmed.values())
-            if (list.length > 0)
-                return list.shift();
-        return undefined;
-    }
     rolesCache;
     /** Roles on the server before any migration ran (a migration that creates one makes its database not reusable). */
     roles() {
@@ -54561,15 +54634,23 @@ class ServerProvider {
     }
     async disposeOnce(interrupted) {
         this.disposed = true;
-        const sessions = [...this.sessions, ...this.idle.map((i) => i.sql)];
+        // Nothing more will be created or handed out: the CREATE DATABASE running is cancelled (if it still commits,
+        // its database is in `created` once the chain settles, and dropped below).
+        for (const waiter of this.waiting.splice(0))
+            waiter.fail(new types_1.DatabaseUnavailableError('interrupted: the throwaway databases were dropped'));
+        this.creating?.cancel();
+        const sessions = [...this.sessions, ...this.pool.map((p) => p.sql)];
         this.sessions.clear();
-        this.idle.length = 0;
+        this.pool.length = 0;
         await Promise.allSettled(sessions.map((s) => s.end({ timeout: interrupted ? 0 : 5 })));
+        // A connection still being opened (databases warmed before the config failed to load) is waited for, so that
+        // a CREATE DATABASE it was about to send is either refused (disposed) or dropped below.
+        if (!this.admin && this.adminConnecting)
+            await this.adminConnecting.catch(() => undefined);
         const admin = this.admin;
         if (!admin)
             return;
-        await Promise.allSettled([...[...this.warmed.values()].flat(), ...this.creating]);
-        this.warmed.clear();
+        await this.createChain;
         const names = [...this.created];
         this.created.clear();
         await Promise.all(names.map(async (name) => {

@@ -57,9 +57,11 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
   }
 
   const config: LoadedConfig = await timed('load', () => loadConfig(options.root, options.config))
-  // One database per logical database, plus one for each target's schema.
+  // A server starts creating the first database while the schemas load (CREATE DATABASE is its slowest step);
+  // more are created when work waits for one. Named after its first use, as a database on the server shows.
   const concurrency = options.concurrency ?? options.provider.concurrency
-  options.provider.warm?.(config.targets.flatMap((t) => [...t.databases.map((d) => `${t.name}_${d}`), `${t.name}_schema`]).slice(0, concurrency))
+  const first = config.targets[0]
+  if (first) await options.provider.warm?.([`${first.name}_${first.databases[0] ?? 'schema'}`])
   const root = config.root
   const findings: Finding[] = []
   const targets: TargetResult[] = []

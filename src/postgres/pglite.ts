@@ -124,18 +124,22 @@ export class PgliteProvider implements PostgresProvider {
   async createDatabase(label: string, options: DatabaseOptions = {}): Promise<Database> {
     const wanted = (options.extensions ?? []).filter((name) => !BUILT_IN.has(name) && (CONTRIB.has(name) || name === 'vector')).sort()
     const key = wanted.join(',')
-    // A returned instance was reset to the state of a fresh one: reuse it rather than start another (≈0.5 s).
-    const pooled = this.idle.findIndex((p) => p.key === key)
-    const instance = pooled >= 0 ? this.idle.splice(pooled, 1)[0] : await this.startInstance(key, wanted)
+    // A returned instance is reused rather than another started (≈0.5 s), once reset to the state of a fresh one.
+    // The reset happens here, when it is taken, not when it is returned: the last use of each is never reset.
+    let instance: PooledInstance | undefined
+    for (let pooled = this.idle.findIndex((p) => p.key === key); pooled >= 0 && !instance; pooled = this.idle.findIndex((p) => p.key === key)) {
+      const candidate = this.idle.splice(pooled, 1)[0]
+      const pg = candidate.pg
+      const session = { query: async <T>(sql: string, params?: unknown[]) => (await pg.query<T>(sql, params)).rows, exec: async (sql: string) => void (await pg.exec(sql)) }
+      if (await resetDatabase(session, candidate.roles, true).catch(() => false)) instance = candidate
+      else await pg.close().catch(() => undefined)
+    }
+    instance ??= await this.startInstance(key, wanted)
     this.open.add(instance.pg)
     const open = this.open
+    const returned = instance
     const release = async (): Promise<void> => {
-      if (!open.delete(instance.pg)) return
-      const pg = instance.pg
-      const session = { query: async <T>(sql: string, params?: unknown[]) => (await pg.query<T>(sql, params)).rows, exec: async (sql: string) => void (await pg.exec(sql)) }
-      const reusable = await resetDatabase(session, instance.roles, true).catch(() => false)
-      if (reusable) this.idle.push(instance)
-      else await pg.close().catch(() => undefined)
+      if (open.delete(returned.pg)) this.idle.push(returned)
     }
     const pg = instance.pg
     return {

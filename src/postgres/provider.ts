@@ -30,8 +30,11 @@ export interface PostgresProvider {
   readonly description: string
   /** How many databases to work on at once. */
   readonly concurrency: number
-  /** Starts creating databases for these labels in the background, to overlap with loading the schemas. */
-  warm?(labels: string[]): void
+  /**
+   * Starts creating databases for these labels in the background, to overlap with loading the schemas. Resolves
+   * once the work is under way (never rejects: errors surface from createDatabase).
+   */
+  warm?(labels: string[]): Promise<void> | void
   /** Creates an empty database that this provider owns and will remove in dispose(). */
   createDatabase(label: string, options?: DatabaseOptions): Promise<Database>
   /** Extensions available on this Postgres (undefined: unknown, let CREATE EXTENSION decide). */

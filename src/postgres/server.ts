@@ -7,7 +7,7 @@ import postgres from 'postgres'
 import { DatabaseUnavailableError } from '../engine/types'
 import { Database, DatabaseOptions, PostgresProvider } from './provider'
 import { onInterrupt } from '../engine/interrupt'
-import { resetDatabase } from './reset'
+import { ResettableSession, resetDatabase } from './reset'
 
 type Sql = ReturnType<typeof postgres>
 
@@ -32,6 +32,8 @@ function connect(url: string, socketDir?: string, max = 1, throwaway = false): S
   return postgres(url, {
     ...(socketDir ? { host: socketDir } : {}),
     max,
+    // The admin connection reads no arrays (CREATE/DROP DATABASE, role and extension names): one round trip less.
+    fetch_types: throwaway,
     onnotice: () => undefined, // postgres.js prints notices to stdout by default: keep stdout for the report
     connect_timeout: 10,
     idle_timeout: 0,
@@ -39,6 +41,20 @@ function connect(url: string, socketDir?: string, max = 1, throwaway = false): S
     // Throwaway databases need no durability: commits need not wait for the disk.
     connection: throwaway ? { application_name: 'drizzle-drift-guard', synchronous_commit: 'off' } : { application_name: 'drizzle-drift-guard' }
   })
+}
+
+/** A throwaway database with its session; `rolesBefore` once it was used (it must be reset before reuse). */
+interface Pooled {
+  name: string
+  sql: Sql
+  rolesBefore?: Set<string>
+}
+
+function sessionOf(sql: Sql): ResettableSession {
+  return {
+    query: async <T>(text: string, params?: unknown[]) => (await sql.unsafe(text, (params ?? []) as never[])) as unknown as T[],
+    exec: async (text: string) => void (await sql.unsafe(text).simple())
+  }
 }
 
 export class ServerProvider implements PostgresProvider {
@@ -50,13 +66,12 @@ export class ServerProvider implements PostgresProvider {
   /** Roles that appeared on the server while one of this run's databases was in use. */
   private readonly createdRoles = new Set<string>()
   private readonly sessions = new Set<Sql>()
-  private readonly runId = `dg_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`
+  /** The prefix of every database this run creates. */
+  readonly runId = `dg_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`
   private counter = 0
   private version?: string
   /** Set once dispose() starts: no database may be created after that (a run interrupted by a signal). */
   private disposed = false
-  private readonly warmed = new Map<string, Promise<string>[]>()
-  private readonly idle: { name: string; sql: Sql }[] = []
 
   /** @param socketDir connect through the Unix socket in this folder (the temporary cluster) */
   constructor(
@@ -83,7 +98,9 @@ export class ServerProvider implements PostgresProvider {
     this.adminConnecting ??= (async () => {
       const sql = connect(this.url, this.socketDir, 4)
       try {
-        await sql.unsafe('select 1')
+        // Two connections opened now, while the event loop is free: warm() sends its CREATE DATABASE on them
+        // before the schemas load (synchronous work during which no connection could finish its handshake).
+        await Promise.all([sql.unsafe('select 1'), sql.unsafe('select 1')])
       } catch (error) {
         await sql.end({ timeout: 1 }).catch(() => undefined)
         throw new DatabaseUnavailableError(`cannot connect to ${maskUrl(this.url)}: ${describe(error)}`)
@@ -109,67 +126,118 @@ export class ServerProvider implements PostgresProvider {
     return this.version
   }
 
-  /** Creates at most as many databases ahead as will be used at once: the others reuse them. */
-  warm(labels: string[]): void {
-    for (const label of labels.slice(0, this.concurrency)) {
-      const made = this.makeDatabase(label)
-      made.catch(() => undefined) // reported when taken
-      this.warmed.set(label, [...(this.warmed.get(label) ?? []), made])
-    }
+  /**
+   * Starts creating databases for these labels, up to the provider's concurrency, and resolves once the first
+   * CREATE DATABASE is on the wire: the server then works while this process loads the schemas (synchronous work,
+   * during which no connection could even finish its handshake). Errors are reported by createDatabase().
+   */
+  async warm(labels: string[]): Promise<void> {
+    if (this.disposed || labels.length === 0) return
+    for (const label of labels.slice(0, this.concurrency)) this.grow(label)
+    await this.adminSql().catch(() => undefined)
+    // postgres.js writes a query from a setImmediate callback a few microtasks after it is asked to run: two turns
+    // of the event loop see it sent.
+    for (let turn = 0; turn < 2; turn++) await new Promise<void>((resolve) => setImmediate(resolve))
   }
 
-  /** CREATE DATABASE statements in flight: dispose() waits for them, so none is left behind. */
-  private readonly creating = new Set<Promise<unknown>>()
+  /** Databases created or being created, in use or not. */
+  private databases = 0
+  /** CREATE DATABASE statements queued or running. */
+  private pendingCreates = 0
+  /** Databases ready for the next createDatabase(): new ones, and returned ones (with rolesBefore: to reset). */
+  private readonly pool: Pooled[] = []
+  /** createDatabase() calls waiting for a database. */
+  private readonly waiting: { take: (database: Pooled) => void; fail: (error: Error) => void }[] = []
+  /** The CREATE DATABASE statements, one after the other: run at once, they only wait for each other's disk flush. */
+  private createChain: Promise<unknown> = Promise.resolve()
+  /** The CREATE DATABASE running now, cancelled by dispose(): a database nobody will use is not waited for. */
+  private creating?: { cancel(): unknown }
 
-  private makeDatabase(label: string): Promise<string> {
-    const made = this.createNamedDatabase(label)
-    this.creating.add(made)
-    void made.catch(() => undefined).finally(() => this.creating.delete(made))
-    return made
+  /** Hands a database to the oldest waiting createDatabase(), or keeps it for the next. */
+  private offer(database: Pooled): void {
+    const waiter = this.waiting.shift()
+    if (waiter) waiter.take(database)
+    else this.pool.push(database)
+  }
+
+  /** Creates one more database, after those being created. */
+  private grow(label: string): void {
+    this.databases++
+    this.pendingCreates++
+    const next = this.createChain.then(async () => {
+      try {
+        const name = await this.createNamedDatabase(label)
+        if (this.disposed) return // committed just before the cancel: in `created`, dropped by dispose()
+        this.offer({ name, sql: connect(withDatabase(this.url, name), this.socketDir, 1, true) })
+      } catch (error) {
+        this.databases--
+        // The error goes to one waiter; with no database left to wait for, to all of them.
+        const failed = this.databases === 0 ? this.waiting.splice(0) : this.waiting.splice(0, 1)
+        for (const waiter of failed) waiter.fail(error as Error)
+      } finally {
+        this.pendingCreates--
+      }
+    })
+    this.createChain = next
   }
 
   private async createNamedDatabase(label: string): Promise<string> {
     const admin = await this.adminSql()
+    // dispose() may have run while the connection was being opened: nothing is created after it.
+    if (this.disposed) throw new DatabaseUnavailableError('interrupted: the throwaway databases were dropped')
     const safeLabel = label.toLowerCase().replace(/[^a-z0-9_]/g, '_').slice(0, 30)
     const name = `${this.runId}_${++this.counter}_${safeLabel}`.slice(0, 63)
     try {
-      await admin.unsafe(`create database "${name}" template template0`)
+      const query = admin.unsafe(`create database "${name}" template template0`)
+      this.creating = query
+      await query
     } catch (error) {
+      if (this.disposed) throw new DatabaseUnavailableError('interrupted: the throwaway databases were dropped')
       throw new DatabaseUnavailableError(`cannot create a database on ${maskUrl(this.url)}: ${describe(error)}`)
+    } finally {
+      this.creating = undefined
     }
     this.created.add(name)
     return name
   }
 
-  async createDatabase(label: string, _options?: DatabaseOptions): Promise<Database> {
-    if (this.disposed) throw new DatabaseUnavailableError('interrupted: the throwaway databases were dropped')
-    // A database reset after its last use serves the next one: creating databases is the slow part on a server.
-    const reused = this.idle.pop()
-    let name: string
-    let sql: Sql
-    if (reused) ({ name, sql } = reused)
-    else {
-      name = await (this.takeWarmed() ?? this.makeDatabase(label))
-      const admin = await this.adminSql()
-      if (this.disposed) {
-        await admin.unsafe(`drop database if exists "${name}" with (force)`).catch(() => undefined)
-        throw new DatabaseUnavailableError('interrupted: the throwaway databases were dropped')
+  /** A database for the caller: a new one, or one returned after use, reset. Waits while all are in use. */
+  private async take(label: string): Promise<Pooled> {
+    for (;;) {
+      if (this.disposed) throw new DatabaseUnavailableError('interrupted: the throwaway databases were dropped')
+      // A new database first: it needs no reset.
+      const fresh = this.pool.findIndex((p) => !p.rolesBefore)
+      let database = fresh >= 0 ? this.pool.splice(fresh, 1)[0] : this.pool.shift()
+      if (!database) {
+        // A new database for each waiter that no CREATE DATABASE already queued will serve; the waiter takes
+        // whichever comes first, that one or a database returned after use. Never a fixed cap: the engine may
+        // hold databases while it waits (a migrated database waits for the schema's), and a cap could deadlock.
+        if (this.pendingCreates <= this.waiting.length) this.grow(label)
+        database = await new Promise<Pooled>((take, fail) => this.waiting.push({ take, fail }))
       }
-      sql = connect(withDatabase(this.url, name), this.socketDir, 1, true)
+      if (!database.rolesBefore) return database
+      // Reset when taken rather than when returned: the last use of each database is never reset.
+      if (await resetDatabase(sessionOf(database.sql), database.rolesBefore, false).catch(() => false)) return { name: database.name, sql: database.sql }
+      // Not reusable: dropped in dispose(); another may be created in its place.
+      await database.sql.end({ timeout: 5 }).catch(() => undefined)
+      this.databases--
     }
+  }
+
+  async createDatabase(label: string, _options?: DatabaseOptions): Promise<Database> {
+    const { name, sql } = await this.take(label)
     this.sessions.add(sql)
     const rolesBefore = await this.roles()
     const release = async (): Promise<void> => {
       if (!this.sessions.delete(sql)) return
-      const session = { query: async <T>(text: string, params?: unknown[]) => (await sql.unsafe(text, (params ?? []) as never[])) as unknown as T[], exec: async (text: string) => void (await sql.unsafe(text).simple()) }
+      const session = sessionOf(sql)
       // Roles are the server's, not the database's: one that the setup SQL or a migration created outlives the
       // database, so it is remembered here and dropped in dispose().
       // Only a new role that SQL run here creates by name is ours: another client of the server may create roles
       // meanwhile, and those are never touched.
       const roles = await session.query<{ name: string }>('select rolname as name from pg_roles').catch(() => [])
       for (const { name: role } of roles) if (!rolesBefore.has(role) && this.rolesNamed.has(role)) this.createdRoles.add(role)
-      const reusable = !this.disposed && (await resetDatabase(session, rolesBefore, false).catch(() => false))
-      if (reusable) this.idle.push({ name, sql })
+      if (!this.disposed) this.offer({ name, sql, rolesBefore })
       else await sql.end({ timeout: 5 }).catch(() => undefined)
     }
     return {
@@ -194,11 +262,6 @@ export class ServerProvider implements PostgresProvider {
     }
   }
 
-  private takeWarmed(): Promise<string> | undefined {
-    for (const list of this.warmed.values()) if (list.length > 0) return list.shift()
-    return undefined
-  }
-
   private rolesCache?: Promise<Set<string>>
   /** Roles on the server before any migration ran (a migration that creates one makes its database not reusable). */
   private roles(): Promise<Set<string>> {
@@ -219,14 +282,20 @@ export class ServerProvider implements PostgresProvider {
 
   private async disposeOnce(interrupted: boolean): Promise<void> {
     this.disposed = true
-    const sessions = [...this.sessions, ...this.idle.map((i) => i.sql)]
+    // Nothing more will be created or handed out: the CREATE DATABASE running is cancelled (if it still commits,
+    // its database is in `created` once the chain settles, and dropped below).
+    for (const waiter of this.waiting.splice(0)) waiter.fail(new DatabaseUnavailableError('interrupted: the throwaway databases were dropped'))
+    this.creating?.cancel()
+    const sessions = [...this.sessions, ...this.pool.map((p) => p.sql)]
     this.sessions.clear()
-    this.idle.length = 0
+    this.pool.length = 0
     await Promise.allSettled(sessions.map((s) => s.end({ timeout: interrupted ? 0 : 5 })))
+    // A connection still being opened (databases warmed before the config failed to load) is waited for, so that
+    // a CREATE DATABASE it was about to send is either refused (disposed) or dropped below.
+    if (!this.admin && this.adminConnecting) await this.adminConnecting.catch(() => undefined)
     const admin = this.admin
     if (!admin) return
-    await Promise.allSettled([...[...this.warmed.values()].flat(), ...this.creating])
-    this.warmed.clear()
+    await this.createChain
     const names = [...this.created]
     this.created.clear()
     await Promise.all(
