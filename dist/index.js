@@ -52111,6 +52111,7 @@ const folder_1 = __nccwpck_require__(7697);
 const introspect_1 = __nccwpck_require__(1370);
 const pglite_1 = __nccwpck_require__(9890);
 const setup_sql_1 = __nccwpck_require__(6143);
+const roles_1 = __nccwpck_require__(3428);
 const drizzle_kit_1 = __nccwpck_require__(6964);
 const load_schema_1 = __nccwpck_require__(971);
 const build_statements_1 = __nccwpck_require__(4882);
@@ -52209,6 +52210,7 @@ async function runCheck(options) {
         findings.push(finding);
     }
     findings.push(...crossTargetFindings(config.targets, schemas));
+    findings.push(...crossDatabaseRoleFindings(prepared, root));
     findings.sort((a, b) => types_1.SEVERITY_RANK[a.severity] - types_1.SEVERITY_RANK[b.severity] ||
         config.targets.findIndex((t) => t.name === a.target) - config.targets.findIndex((t) => t.name === b.target) ||
         (a.file ?? '').localeCompare(b.file ?? '') ||
@@ -52561,6 +52563,44 @@ function withUnexportedSchemaCause(finding, snapshot) {
     };
 }
 const quoteIdent = (name) => `"${name.replace(/"/g, '""')}"`;
+/**
+ * A role that the migrations create in more than one database: roles belong to the whole server, so where those
+ * databases share one, the second CREATE ROLE fails. Each database is checked as if alone on its server.
+ */
+function crossDatabaseRoleFindings(prepared, root) {
+    const byRole = new Map();
+    for (const { target, folder } of prepared) {
+        const seen = new Set();
+        for (const creation of (0, roles_1.roleCreations)(folder.migrations)) {
+            if (seen.has(creation.role))
+                continue;
+            seen.add(creation.role);
+            byRole.set(creation.role, [...(byRole.get(creation.role) ?? []), { target, creation }]);
+        }
+    }
+    const out = [];
+    for (const [role, creators] of byRole) {
+        const runs = creators.flatMap(({ target }) => target.databases.map((db) => `${target.name}/${db}`));
+        if (runs.length < 2)
+            continue;
+        const { creation } = creators[0];
+        const databases = [...new Set(creators.flatMap(({ target }) => target.databases))];
+        const by = creators.map(({ target, creation: c }) => `${c.migration.tag} (${target.name})`).join(' and ');
+        out.push({
+            kind: 'cross_database_role',
+            severity: 'warning',
+            target: [...new Set(creators.map(({ target }) => target.name))].join(', '),
+            databases,
+            name: role,
+            file: path.relative(root, creation.migration.file),
+            line: creation.line,
+            message: `role "${role}" is created by ${by} in each of ${databases.join(', ')}`,
+            cause: `roles belong to the whole Postgres server, not to one database: where these databases share a server (as a master and its tenants usually do), the second CREATE ROLE fails with 'role "${role}" already exists' and drizzle's migrator rolls that database's migrations back. The check runs each database as if it had a server of its own`,
+            fix: `Create the role once, outside the per-database migrations (your provisioning; a "setup" script for this check), or guard it: DO $$ BEGIN <the CREATE ROLE statement>; EXCEPTION WHEN duplicate_object THEN NULL; END $$;`
+        });
+    }
+    return out;
+}
 function crossTargetFindings(targets, schemas) {
     const out = [];
     const owners = new Map();
@@ -53438,6 +53478,72 @@ function readV1Folder(dir, names) {
         });
     });
     return { dir, format: 'folders', migrations, problems, journalEntries: entries };
+}
+
+
+/***/ }),
+
+/***/ 3428:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.createdRole = createdRole;
+exports.roleCreations = roleCreations;
+exports.toleratingRolesCreated = toleratingRolesCreated;
+// Roles belong to a whole Postgres server, not to one database. A migration that creates one runs once per
+// database, so where several databases of a SaaS share a server (a master and its tenants, usually) the second
+// CREATE ROLE fails. Both providers run each database as if it were alone on its server; this module finds such
+// statements, so that the check can say so, and lets the server provider run them as a fresh server would.
+const setup_sql_1 = __nccwpck_require__(6143);
+const CREATE_ROLE = /^\s*(?:(?:--[^\n]*\n)|(?:\/\*[\s\S]*?\*\/)|\s)*create\s+(?:role|user|group)\s+(?:"((?:[^"]|"")+)"|([a-z_][a-z0-9_$]*))/i;
+/** The role a statement creates, when the statement itself is CREATE ROLE/USER/GROUP (not a DO block that may). */
+function createdRole(statement) {
+    const m = CREATE_ROLE.exec(statement);
+    if (!m)
+        return undefined;
+    return m[1] !== undefined ? m[1].replace(/""/g, '"') : m[2].toLowerCase();
+}
+/** Every CREATE ROLE/USER/GROUP statement of the migrations, in order. */
+function roleCreations(migrations) {
+    const out = [];
+    for (const migration of migrations) {
+        for (const chunk of migration.statements) {
+            if (!/create\s+(?:role|user|group)/i.test(chunk.sql))
+                continue;
+            for (const statement of (0, setup_sql_1.splitSqlStatements)(chunk.sql)) {
+                const role = createdRole(statement.sql);
+                if (role !== undefined)
+                    out.push({ role, migration, line: chunk.chunkLine + statement.line - 1 });
+            }
+        }
+    }
+    return out;
+}
+/**
+ * The SQL text with each CREATE ROLE/USER/GROUP of a role in `alreadyCreated` wrapped so that "already exists" is
+ * ignored: that role exists only because another database of this run created it on the same server. Lines are
+ * kept, so that error positions still point into the user's file.
+ */
+function toleratingRolesCreated(text, alreadyCreated) {
+    if (!/create\s+(?:role|user|group)/i.test(text))
+        return text;
+    let out = '';
+    let cursor = 0;
+    for (const statement of (0, setup_sql_1.splitSqlStatements)(text)) {
+        const at = text.indexOf(statement.sql, cursor);
+        if (at < 0)
+            continue;
+        const role = createdRole(statement.sql);
+        if (role === undefined || !alreadyCreated(role))
+            continue;
+        const lead = /^\s*/.exec(statement.sql)[0];
+        const body = statement.sql.slice(lead.length).replace(/;\s*$/, '');
+        out += text.slice(cursor, at) + `${lead}DO $dg_role$ BEGIN ${body}; EXCEPTION WHEN duplicate_object THEN NULL; END $dg_role$;`;
+        cursor = at + statement.sql.length;
+    }
+    return out + text.slice(cursor);
 }
 
 
@@ -54358,6 +54464,7 @@ const postgres_1 = __importDefault(__nccwpck_require__(2498));
 const types_1 = __nccwpck_require__(5552);
 const interrupt_1 = __nccwpck_require__(1649);
 const reset_1 = __nccwpck_require__(3760);
+const roles_1 = __nccwpck_require__(3428);
 /** The URL without its password, for messages. */
 function maskUrl(url) {
     try {
@@ -54603,8 +54710,11 @@ class ServerProvider {
                 return (await sql.unsafe(text, (params ?? [])));
             },
             exec: async (text) => {
+                // A role that an earlier database of this run created exists on the whole server: its CREATE ROLE here
+                // succeeds as it would on a server of its own (the check reports the clash as cross_database_role).
+                const run = (0, roles_1.toleratingRolesCreated)(text, (role) => this.rolesNamed.has(role) && !rolesBefore.has(role));
                 this.noteRoles(text);
-                await sql.unsafe(text).simple();
+                await sql.unsafe(run).simple();
             },
             close: release
         };

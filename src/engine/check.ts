@@ -16,6 +16,7 @@ import { DatabaseModel } from '../model/types'
 import { EMBEDDED_EXTENSIONS, extensionsCreatedBy } from '../postgres/pglite'
 import { Database, PostgresErrorInfo, PostgresProvider } from '../postgres/provider'
 import { prepareDatabase, readSetupScripts, splitSqlStatements } from '../postgres/setup-sql'
+import { RoleCreation, roleCreations } from '../migrations/roles'
 import { PgSnapshot, drizzleKitVersion, emptySnapshot, generateSql } from '../schema/drizzle-kit'
 import { LoadedSchema, loadSchema } from '../schema/load-schema'
 import { BuildContext, SchemaBuild, existingObjects, functionDefinitions, runSchemaStatements, withoutUnbuilt } from '../schema/build-statements'
@@ -144,6 +145,7 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
   }
 
   findings.push(...crossTargetFindings(config.targets, schemas))
+  findings.push(...crossDatabaseRoleFindings(prepared, root))
   findings.sort(
     (a, b) =>
       SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
@@ -514,6 +516,43 @@ function withUnexportedSchemaCause(finding: TargetFinding, snapshot: PgSnapshot)
 }
 
 const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`
+
+/**
+ * A role that the migrations create in more than one database: roles belong to the whole server, so where those
+ * databases share one, the second CREATE ROLE fails. Each database is checked as if alone on its server.
+ */
+function crossDatabaseRoleFindings(prepared: { target: ResolvedTarget; folder: MigrationFolder }[], root: string): Finding[] {
+  const byRole = new Map<string, { target: ResolvedTarget; creation: RoleCreation }[]>()
+  for (const { target, folder } of prepared) {
+    const seen = new Set<string>()
+    for (const creation of roleCreations(folder.migrations)) {
+      if (seen.has(creation.role)) continue
+      seen.add(creation.role)
+      byRole.set(creation.role, [...(byRole.get(creation.role) ?? []), { target, creation }])
+    }
+  }
+  const out: Finding[] = []
+  for (const [role, creators] of byRole) {
+    const runs = creators.flatMap(({ target }) => target.databases.map((db) => `${target.name}/${db}`))
+    if (runs.length < 2) continue
+    const { creation } = creators[0]
+    const databases = [...new Set(creators.flatMap(({ target }) => target.databases))]
+    const by = creators.map(({ target, creation: c }) => `${c.migration.tag} (${target.name})`).join(' and ')
+    out.push({
+      kind: 'cross_database_role',
+      severity: 'warning',
+      target: [...new Set(creators.map(({ target }) => target.name))].join(', '),
+      databases,
+      name: role,
+      file: path.relative(root, creation.migration.file),
+      line: creation.line,
+      message: `role "${role}" is created by ${by} in each of ${databases.join(', ')}`,
+      cause: `roles belong to the whole Postgres server, not to one database: where these databases share a server (as a master and its tenants usually do), the second CREATE ROLE fails with 'role "${role}" already exists' and drizzle's migrator rolls that database's migrations back. The check runs each database as if it had a server of its own`,
+      fix: `Create the role once, outside the per-database migrations (your provisioning; a "setup" script for this check), or guard it: DO $$ BEGIN <the CREATE ROLE statement>; EXCEPTION WHEN duplicate_object THEN NULL; END $$;`
+    })
+  }
+  return out
+}
 
 function crossTargetFindings(targets: ResolvedTarget[], schemas: Map<string, LoadedSchema>): Finding[] {
   const out: Finding[] = []

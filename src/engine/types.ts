@@ -41,6 +41,7 @@ export type FindingKind =
   | 'journal_error'
   | 'schema_error'
   | 'cross_target_table'
+  | 'cross_database_role'
   | 'migration_pending'
   | 'migration_skipped'
   | 'migration_unknown'

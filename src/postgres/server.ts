@@ -8,6 +8,7 @@ import { DatabaseUnavailableError } from '../engine/types'
 import { Database, DatabaseOptions, PostgresProvider } from './provider'
 import { onInterrupt } from '../engine/interrupt'
 import { ResettableSession, resetDatabase } from './reset'
+import { toleratingRolesCreated } from '../migrations/roles'
 
 type Sql = ReturnType<typeof postgres>
 
@@ -247,8 +248,11 @@ export class ServerProvider implements PostgresProvider {
         return (await sql.unsafe(text, (params ?? []) as never[])) as unknown as T[]
       },
       exec: async (text: string): Promise<void> => {
+        // A role that an earlier database of this run created exists on the whole server: its CREATE ROLE here
+        // succeeds as it would on a server of its own (the check reports the clash as cross_database_role).
+        const run = toleratingRolesCreated(text, (role) => this.rolesNamed.has(role) && !rolesBefore.has(role))
         this.noteRoles(text)
-        await sql.unsafe(text).simple()
+        await sql.unsafe(run).simple()
       },
       close: release
     }

@@ -1,0 +1,84 @@
+// Roles belong to a whole server: a migration that creates one, run in tenant_1 and tenant_2, clashes where the two
+// share a server. Both Postgres kinds run each database as if alone and report the clash once, the same way.
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import postgres from 'postgres'
+import { runCheck } from '../src/engine/check'
+import { createdRole, toleratingRolesCreated } from '../src/migrations/roles'
+import { Report } from '../src/engine/types'
+import { EACH_POSTGRES, SERVER_URL, providerForSuite } from './helpers/postgres'
+import { appendHandWrittenMigration, makeProject } from './helpers/project'
+import { BASE_SCHEMA } from './helpers/schemas'
+
+const dirs: string[] = []
+afterAll(() => {
+  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true })
+})
+
+const summary = (report: Report): string[] => report.findings.map((f) => `${f.severity} ${f.kind} ${f.name ?? ''}`)
+
+async function project(role: string, databases: string[], statement = `CREATE ROLE ${role} NOLOGIN;`): Promise<string> {
+  const dir = await makeProject({ steps: [BASE_SCHEMA] })
+  dirs.push(dir)
+  fs.writeFileSync(path.join(dir, 'drift-guard.config.json'), JSON.stringify({ targets: [{ name: 'tenant', drizzleConfig: 'drizzle.config.ts', databases }] }))
+  appendHandWrittenMigration(dir, 'drizzle', '0001_role', `-- the app's read-only role\n${statement}\n--> statement-breakpoint\nGRANT SELECT ON ALL TABLES IN SCHEMA public TO ${role};`, { copySnapshot: true })
+  return dir
+}
+
+test('createdRole reads the statement itself, not a DO block that may create one', () => {
+  expect(createdRole('-- c\nCREATE ROLE app NOLOGIN')).toBe('app')
+  expect(createdRole('/* x */ create user "Mixed""Case" with login')).toBe('Mixed"Case')
+  expect(createdRole('CREATE GROUP Readers')).toBe('readers')
+  expect(createdRole("DO $$ BEGIN CREATE ROLE app; EXCEPTION WHEN duplicate_object THEN NULL; END $$")).toBeUndefined()
+  expect(createdRole('GRANT app TO other')).toBeUndefined()
+})
+
+test('toleratingRolesCreated wraps only the roles asked for, and keeps every line where it was', () => {
+  const text = 'CREATE ROLE a NOLOGIN;\nGRANT x TO a;\nCREATE ROLE b;\nSELECT 1;'
+  const out = toleratingRolesCreated(text, (r) => r === 'b')
+  expect(out.split('\n')).toHaveLength(4)
+  expect(out).toMatch(/^CREATE ROLE a NOLOGIN;\nGRANT x TO a;\nDO \$dg_role\$ BEGIN CREATE ROLE b; EXCEPTION WHEN duplicate_object THEN NULL; END \$dg_role\$;\nSELECT 1;$/)
+  expect(toleratingRolesCreated(text, () => false)).toBe(text)
+})
+
+describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
+  const provider = providerForSuite(createProvider)
+
+  test('a role created by the migrations of two tenants: one warning at the statement, both tenants migrated and compared', async () => {
+    const role = `dg_test_role_${Math.random().toString(36).slice(2, 8)}`
+    const report = await runCheck({ root: await project(role, ['tenant_1', 'tenant_2']), provider })
+    expect(summary(report)).toEqual([`warning cross_database_role ${role}`])
+    const [finding] = report.findings
+    expect(finding).toMatchObject({ file: 'drizzle/0001_role.sql', line: 2, databases: ['tenant_1', 'tenant_2'] })
+    expect(finding.cause).toMatch(/roles belong to the whole Postgres server/)
+    expect(report.targets[0].databases.map((d) => [d.name, d.compared, d.migrations.every((m) => m.ok)])).toEqual([
+      ['tenant_1', true, true],
+      ['tenant_2', true, true]
+    ])
+  })
+
+  test('one database, or a guarded CREATE ROLE: no warning', async () => {
+    const role = `dg_test_role_${Math.random().toString(36).slice(2, 8)}`
+    expect(summary(await runCheck({ root: await project(role, ['tenant_1']), provider }))).toEqual([])
+    const guarded = `DO $$ BEGIN CREATE ROLE ${role} NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;`
+    expect(summary(await runCheck({ root: await project(role, ['tenant_1', 'tenant_2'], guarded), provider }))).toEqual([])
+  })
+})
+
+test('on the server, a role that existed before the run is not hidden: its CREATE ROLE fails as it would there', async () => {
+  const role = `dg_test_role_pre_${Math.random().toString(36).slice(2, 8)}`
+  const admin = postgres(SERVER_URL, { max: 1, onnotice: () => undefined })
+  await admin.unsafe(`create role ${role} nologin`)
+  const { ServerProvider } = await import('../src/postgres/server')
+  const provider = new ServerProvider(SERVER_URL)
+  try {
+    const report = await runCheck({ root: await project(role, ['tenant_1']), provider })
+    expect(summary(report)).toEqual(['error migration_failed 0001_role'])
+    expect(report.findings[0].message).toMatch(/already exists/)
+  } finally {
+    await provider.dispose()
+    expect((await admin.unsafe('select 1 from pg_roles where rolname = $1', [role])).length).toBe(1)
+    await admin.unsafe(`drop role ${role}`)
+    await admin.end()
+  }
+})
