@@ -133,7 +133,7 @@ test("the user's bug: five error annotations on the five schema lines, a summary
   for (const column of STRIPE_COLUMNS) expect(first.summary).toContain(`organizations.${column}`)
   expect(first.summary).toMatch(/#### ✅ tenant/)
   expect(first.summary).toContain('Migrations applied to <code>tenant_2</code>')
-  expect(first.outputs).toMatchObject({ drift: 'true' })
+  expect(first.outputs).toMatchObject({ outcome: 'drift', drift: 'true' })
   expect(Number(first.outputs.findings)).toBeGreaterThanOrEqual(6)
   const report = JSON.parse(fs.readFileSync(first.outputs.report, 'utf8'))
   expect(report.findings.filter((f: { kind: string }) => f.kind === 'missing_column').map((f: { column: string }) => f.column).sort()).toEqual([...STRIPE_COLUMNS].sort())
@@ -155,7 +155,7 @@ test("the user's bug: five error annotations on the five schema lines, a summary
   generateWithDrizzleKit(workspace, 'drizzle.master.config.ts')
   const third = await runAction(workspace, {})
   expect(third.status).toBe(0)
-  expect(third.outputs.drift).toBe('false')
+  expect(third.outputs).toMatchObject({ outcome: 'clean', drift: 'false' })
   expect(third.annotations.filter((a) => a.level === 'error')).toEqual([])
   expect(api.comments).toHaveLength(1)
   expect(api.comments[0].body).toMatch(/no drift/)
@@ -207,6 +207,9 @@ test('bad input fails the step with one clear line, no stack trace', async () =>
   expect(result.status).toBe(1)
   expect(result.stdout).toMatch(/::error::drift-guard: bad input: Config file not found: nope\.json/)
   expect(result.stdout + result.stderr).not.toMatch(/\n\s+at /)
+  // A later step can tell "no report" from drift, and the job summary says why.
+  expect(result.outputs).toEqual({ outcome: 'bad-input' })
+  expect(result.summary).toMatch(/^### drift-guard: bad input\n\nNo report: Config file not found: nope\.json/)
 })
 
 test('stub-missing-imports: a schema importing a package that is not installed still gets checked (no npm ci)', async () => {

@@ -47774,6 +47774,7 @@ var Inputs;
 })(Inputs || (exports.Inputs = Inputs = {}));
 var Outputs;
 (function (Outputs) {
+    Outputs["Outcome"] = "outcome";
     Outputs["Drift"] = "drift";
     Outputs["Findings"] = "findings";
     Outputs["Report"] = "report";
@@ -47978,21 +47979,18 @@ async function run() {
         settings = (0, inputs_1.readInputs)();
     }
     catch (error) {
-        core.setFailed((0, module_loader_1.describeError)(error));
+        await failStep(error);
         return;
     }
-    const provider = (() => {
-        try {
-            // An audit reads the live databases; the schema's own database is built on the embedded Postgres.
-            return settings.mode === 'audit' ? (0, factory_1.createProvider)('embedded', undefined) : (0, factory_1.createProvider)(settings.postgres, settings.databaseUrl);
-        }
-        catch (error) {
-            core.setFailed((0, module_loader_1.describeError)(error));
-            return undefined;
-        }
-    })();
-    if (!provider)
+    let provider;
+    try {
+        // An audit reads the live databases; the schema's own database is built on the embedded Postgres.
+        provider = settings.mode === 'audit' ? (0, factory_1.createProvider)('embedded', undefined) : (0, factory_1.createProvider)(settings.postgres, settings.databaseUrl);
+    }
+    catch (error) {
+        await failStep(error, settings);
         return;
+    }
     let report;
     try {
         const log = (line) => core.info(line);
@@ -48021,14 +48019,7 @@ async function run() {
         }
     }
     catch (error) {
-        let message = (0, module_loader_1.describeError)(error);
-        if (settings.databaseUrl)
-            message = message.split(settings.databaseUrl).join((0, server_1.maskUrl)(settings.databaseUrl));
-        const prefix = error instanceof types_1.DatabaseUnavailableError ? 'database unavailable' : error instanceof types_1.UsageError ? 'bad input' : 'internal error';
-        const file = error instanceof types_1.UsageError ? error.file : undefined;
-        if (file)
-            core.error(message, { file: path.relative(settings.workspace, path.resolve(settings.workingDirectory, file)), startLine: error instanceof types_1.UsageError ? error.line : undefined, title: `drift-guard: ${prefix}` });
-        core.setFailed(`drift-guard: ${prefix}: ${message}`);
+        await failStep(error, settings);
         return;
     }
     finally {
@@ -48039,6 +48030,7 @@ async function run() {
     fs.mkdirSync(path.dirname(settings.reportPath), { recursive: true });
     fs.writeFileSync(settings.reportPath, (0, render_1.renderJson)(report));
     const drift = report.summary.errors + report.summary.warnings > 0;
+    core.setOutput(constants_1.Outputs.Outcome, drift ? 'drift' : 'clean');
     core.setOutput(constants_1.Outputs.Drift, String(drift));
     core.setOutput(constants_1.Outputs.Findings, String(report.findings.length));
     core.setOutput(constants_1.Outputs.Report, settings.reportPath);
@@ -48069,6 +48061,29 @@ async function run() {
     const fail = settings.failOn === 'error' ? report.summary.errors > 0 : settings.failOn === 'warning' ? drift : false;
     if (fail)
         core.setFailed(`drift-guard: ${report.summary.errors} error(s), ${report.summary.warnings} warning(s): the migrations do not build what the schema declares`);
+}
+/**
+ * A run that produced no report: bad input, a database that cannot be reached, or a bug. One clear line (no stack
+ * trace), an annotation on the file when there is one, the `outcome` output and the job summary say which, so that
+ * a later step or a reviewer can tell it from drift.
+ */
+async function failStep(error, settings) {
+    let message = (0, module_loader_1.describeError)(error);
+    if (settings?.databaseUrl)
+        message = message.split(settings.databaseUrl).join((0, server_1.maskUrl)(settings.databaseUrl));
+    const outcome = error instanceof types_1.DatabaseUnavailableError ? 'database-unavailable' : error instanceof types_1.UsageError ? 'bad-input' : 'internal-error';
+    const prefix = outcome.replace('-', ' ');
+    const file = error instanceof types_1.UsageError ? error.file : undefined;
+    if (file && settings)
+        core.error(message, { file: path.relative(settings.workspace, path.resolve(settings.workingDirectory, file)), startLine: error instanceof types_1.UsageError ? error.line : undefined, title: `drift-guard: ${prefix}` });
+    core.setOutput(constants_1.Outputs.Outcome, outcome);
+    try {
+        await core.summary.addRaw(`### drift-guard: ${prefix}\n\nNo report: ${message.replace(/\n/g, '  \n')}\n`).write();
+    }
+    catch {
+        // no job summary outside GitHub
+    }
+    core.setFailed(`drift-guard: ${prefix}: ${message}`);
 }
 /** The base commit to compare migrations with: the input, else the pull request's base (fetched if shallow). */
 function resolveBase(settings) {

@@ -23,6 +23,7 @@ export enum Inputs {
 }
 
 export enum Outputs {
+  Outcome = 'outcome',
   Drift = 'drift',
   Findings = 'findings',
   Report = 'report',

@@ -24,19 +24,17 @@ export async function run(): Promise<void> {
   try {
     settings = readInputs()
   } catch (error) {
-    core.setFailed(describeError(error))
+    await failStep(error)
     return
   }
-  const provider = (() => {
-    try {
-      // An audit reads the live databases; the schema's own database is built on the embedded Postgres.
-      return settings.mode === 'audit' ? createProvider('embedded', undefined) : createProvider(settings.postgres, settings.databaseUrl)
-    } catch (error) {
-      core.setFailed(describeError(error))
-      return undefined
-    }
-  })()
-  if (!provider) return
+  let provider
+  try {
+    // An audit reads the live databases; the schema's own database is built on the embedded Postgres.
+    provider = settings.mode === 'audit' ? createProvider('embedded', undefined) : createProvider(settings.postgres, settings.databaseUrl)
+  } catch (error) {
+    await failStep(error, settings)
+    return
+  }
 
   let report: Report
   try {
@@ -64,12 +62,7 @@ export async function run(): Promise<void> {
       report = await runCheck({ root: settings.workingDirectory, config: settings.config, provider, base, log, concurrency: settings.concurrency, stubMissingImports: settings.stubMissingImports })
     }
   } catch (error) {
-    let message = describeError(error)
-    if (settings.databaseUrl) message = message.split(settings.databaseUrl).join(maskUrl(settings.databaseUrl))
-    const prefix = error instanceof DatabaseUnavailableError ? 'database unavailable' : error instanceof UsageError ? 'bad input' : 'internal error'
-    const file = error instanceof UsageError ? error.file : undefined
-    if (file) core.error(message, { file: path.relative(settings.workspace, path.resolve(settings.workingDirectory, file)), startLine: error instanceof UsageError ? error.line : undefined, title: `drift-guard: ${prefix}` })
-    core.setFailed(`drift-guard: ${prefix}: ${message}`)
+    await failStep(error, settings)
     return
   } finally {
     core.endGroup()
@@ -80,6 +73,7 @@ export async function run(): Promise<void> {
   fs.mkdirSync(path.dirname(settings.reportPath), { recursive: true })
   fs.writeFileSync(settings.reportPath, renderJson(report))
   const drift = report.summary.errors + report.summary.warnings > 0
+  core.setOutput(Outputs.Outcome, drift ? 'drift' : 'clean')
   core.setOutput(Outputs.Drift, String(drift))
   core.setOutput(Outputs.Findings, String(report.findings.length))
   core.setOutput(Outputs.Report, settings.reportPath)
@@ -111,6 +105,27 @@ export async function run(): Promise<void> {
   core.info(`${report.summary.errors} error(s), ${report.summary.warnings} warning(s), ${report.summary.notices} notice(s)`)
   const fail = settings.failOn === 'error' ? report.summary.errors > 0 : settings.failOn === 'warning' ? drift : false
   if (fail) core.setFailed(`drift-guard: ${report.summary.errors} error(s), ${report.summary.warnings} warning(s): the migrations do not build what the schema declares`)
+}
+
+/**
+ * A run that produced no report: bad input, a database that cannot be reached, or a bug. One clear line (no stack
+ * trace), an annotation on the file when there is one, the `outcome` output and the job summary say which, so that
+ * a later step or a reviewer can tell it from drift.
+ */
+async function failStep(error: unknown, settings?: ActionSettings): Promise<void> {
+  let message = describeError(error)
+  if (settings?.databaseUrl) message = message.split(settings.databaseUrl).join(maskUrl(settings.databaseUrl))
+  const outcome = error instanceof DatabaseUnavailableError ? 'database-unavailable' : error instanceof UsageError ? 'bad-input' : 'internal-error'
+  const prefix = outcome.replace('-', ' ')
+  const file = error instanceof UsageError ? error.file : undefined
+  if (file && settings) core.error(message, { file: path.relative(settings.workspace, path.resolve(settings.workingDirectory, file)), startLine: error instanceof UsageError ? error.line : undefined, title: `drift-guard: ${prefix}` })
+  core.setOutput(Outputs.Outcome, outcome)
+  try {
+    await core.summary.addRaw(`### drift-guard: ${prefix}\n\nNo report: ${message.replace(/\n/g, '  \n')}\n`).write()
+  } catch {
+    // no job summary outside GitHub
+  }
+  core.setFailed(`drift-guard: ${prefix}: ${message}`)
 }
 
 /** The base commit to compare migrations with: the input, else the pull request's base (fetched if shallow). */
