@@ -91,6 +91,23 @@ describe('the schema cache', () => {
     expect(summary(second)).toEqual(expect.arrayContaining(['error snapshot_out_of_date 0000_step_0', 'error enum_mismatch role']))
   })
 
+  test('the environment variables the schema reads are part of the key', async () => {
+    const dir = tempDir('cache-env-')
+    dirs.push(dir)
+    const schema = `import { pgTable, integer } from "drizzle-orm/pg-core";\n\nexport const plans = pgTable(process.env.DG_TEST_PLANS_TABLE ?? "plans", { id: integer("id").primaryKey() });\n`
+    write(dir, { 'package.json': '{ "name": "r", "private": true }\n', 'drizzle.config.ts': KIT_CONFIG('./src/schema.ts'), 'src/schema.ts': schema })
+    await writeMigrations(dir, 'drizzle', [schema])
+    expect((await check(dir)).findings).toEqual([])
+    process.env.DG_TEST_PLANS_TABLE = 'billing_plans'
+    try {
+      const second = await check(dir)
+      expect(summary(second)).toEqual(expect.arrayContaining(['error snapshot_out_of_date 0000_step_0', 'error missing_table billing_plans', 'error extra_table plans']))
+    } finally {
+      delete process.env.DG_TEST_PLANS_TABLE
+    }
+    expect((await check(dir)).findings).toEqual([])
+  })
+
   test('an installed package the schema imports is part of the key (its version and entry file)', async () => {
     const dir = tempDir('cache-package-')
     dirs.push(dir)

@@ -56133,14 +56133,16 @@ const folder_1 = __nccwpck_require__(7697);
 function loadSchema(root, target, stubMissingPackages = false) {
     const loader = new module_loader_1.ModuleLoader({ root, stubMissingPackages });
     const exports = {};
-    for (const file of target.schemaFiles) {
-        const moduleExports = loader.load(file);
-        for (const [name, value] of Object.entries(moduleExports)) {
-            if (name === 'default' || name === '__esModule')
-                continue;
-            exports[name] = value;
+    const envRead = recordingEnvReads(() => {
+        for (const file of target.schemaFiles) {
+            const moduleExports = loader.load(file);
+            for (const [name, value] of Object.entries(moduleExports)) {
+                if (name === 'default' || name === '__esModule')
+                    continue;
+                exports[name] = value;
+            }
         }
-    }
+    });
     const projectFiles = loader.loadedFiles.filter((f) => !f.split(path.sep).includes('node_modules'));
     const drizzleKit1 = (0, kit_version_1.drizzleKit1Evidence)(target, root);
     const addedByName = drizzleKit1 ? uniquesAddedInMigrations(target.migrationsDir) : undefined;
@@ -56158,7 +56160,9 @@ function loadSchema(root, target, stubMissingPackages = false) {
         drizzleOrmVersion(target.schemaFiles[0]),
         [...loader.fallbacks, ...loader.stubbed].join(','),
         // Installed packages load natively (not through the loader): their versions and entry files stand for them.
-        ...importedPackages(projectFiles)
+        ...importedPackages(projectFiles),
+        // A schema may shape itself from the environment (a pgSchema named by DB_SCHEMA, say).
+        ...[...envRead].sort().map((name) => `env ${name}=${process.env[name] ?? '(unset)'}`)
     ]);
     const cached = (0, schema_cache_1.readCachedSchema)(cacheKey);
     let snapshot;
@@ -56314,6 +56318,33 @@ function hashFile(file) {
         return '?';
     }
 }
+/**
+ * Runs `load` with process.env wrapped so that the names it reads are recorded (set or not). The schema cache keys
+ * on them: the same files with another environment can be another schema.
+ */
+function recordingEnvReads(load) {
+    const names = new Set();
+    const env = process.env;
+    process.env = new Proxy(env, {
+        get(target, name, receiver) {
+            if (typeof name === 'string')
+                names.add(name);
+            return Reflect.get(target, name, receiver);
+        },
+        has(target, name) {
+            if (typeof name === 'string')
+                names.add(name);
+            return Reflect.has(target, name);
+        }
+    });
+    try {
+        load();
+    }
+    finally {
+        process.env = env;
+    }
+    return names;
+}
 
 
 /***/ }),
@@ -56363,8 +56394,9 @@ exports.writeCachedSchema = writeCachedSchema;
 // drizzle-kit's serialisation of a schema, kept on disk between runs: loading drizzle-kit's API alone takes
 // ~0.2 s, and a local edit-and-check loop re-reads the same schema most of the time. The key covers the entry
 // files, the content of every project file (and imported JSON file) the schema loaded, the version and entry file
-// of every package those files import, the casing, and the versions of drizzle-kit and drizzle-orm, so any change
-// to them misses the cache (see ./load-schema.ts). DRIFT_GUARD_NO_CACHE=1 turns it off.
+// of every package those files import, the environment variables they read, the casing, and the versions of
+// drizzle-kit and drizzle-orm, so any change to them misses the cache (see ./load-schema.ts). Files the schema reads
+// with fs at import are not covered. DRIFT_GUARD_NO_CACHE=1 turns it off.
 const node_crypto_1 = __nccwpck_require__(7598);
 const fs = __importStar(__nccwpck_require__(3024));
 const os = __importStar(__nccwpck_require__(8161));

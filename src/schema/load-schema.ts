@@ -31,13 +31,15 @@ export interface LoadedSchema {
 export function loadSchema(root: string, target: ResolvedTarget, stubMissingPackages = false): LoadedSchema {
   const loader = new ModuleLoader({ root, stubMissingPackages })
   const exports: Record<string, unknown> = {}
-  for (const file of target.schemaFiles) {
-    const moduleExports = loader.load(file)
-    for (const [name, value] of Object.entries(moduleExports)) {
-      if (name === 'default' || name === '__esModule') continue
-      exports[name] = value
+  const envRead = recordingEnvReads(() => {
+    for (const file of target.schemaFiles) {
+      const moduleExports = loader.load(file)
+      for (const [name, value] of Object.entries(moduleExports)) {
+        if (name === 'default' || name === '__esModule') continue
+        exports[name] = value
+      }
     }
-  }
+  })
   const projectFiles = loader.loadedFiles.filter((f) => !f.split(path.sep).includes('node_modules'))
   const drizzleKit1 = drizzleKit1Evidence(target, root)
   const addedByName = drizzleKit1 ? uniquesAddedInMigrations(target.migrationsDir) : undefined
@@ -55,7 +57,9 @@ export function loadSchema(root: string, target: ResolvedTarget, stubMissingPack
     drizzleOrmVersion(target.schemaFiles[0]),
     [...loader.fallbacks, ...loader.stubbed].join(','),
     // Installed packages load natively (not through the loader): their versions and entry files stand for them.
-    ...importedPackages(projectFiles)
+    ...importedPackages(projectFiles),
+    // A schema may shape itself from the environment (a pgSchema named by DB_SCHEMA, say).
+    ...[...envRead].sort().map((name) => `env ${name}=${process.env[name] ?? '(unset)'}`)
   ])
   const cached = readCachedSchema(cacheKey)
   let snapshot: PgSnapshot
@@ -213,4 +217,29 @@ function hashFile(file: string): string {
   } catch {
     return '?'
   }
+}
+
+/**
+ * Runs `load` with process.env wrapped so that the names it reads are recorded (set or not). The schema cache keys
+ * on them: the same files with another environment can be another schema.
+ */
+function recordingEnvReads(load: () => void): Set<string> {
+  const names = new Set<string>()
+  const env = process.env
+  process.env = new Proxy(env, {
+    get(target, name, receiver) {
+      if (typeof name === 'string') names.add(name)
+      return Reflect.get(target, name, receiver)
+    },
+    has(target, name) {
+      if (typeof name === 'string') names.add(name)
+      return Reflect.has(target, name)
+    }
+  })
+  try {
+    load()
+  } finally {
+    process.env = env
+  }
+  return names
 }
