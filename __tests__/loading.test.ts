@@ -246,3 +246,35 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
 
   })
 })
+
+test('schema modules load in the folder drizzle-kit runs from: a schema reading a file relative to it', async () => {
+  const dir = tempDir('schema-cwd-')
+  dirs.push(dir)
+  const schema =
+    'import { readFileSync } from "node:fs";\nimport { pgEnum, pgTable, integer } from "drizzle-orm/pg-core";\n\n' +
+    'const roles = JSON.parse(readFileSync("config/roles.json", "utf8")) as [string, ...string[]];\n' +
+    'export const role = pgEnum("role", roles);\nexport const members = pgTable("members", { id: integer("id").primaryKey(), role: role("role") });\n'
+  write(dir, {
+    'package.json': '{ "name": "root", "private": true, "workspaces": ["packages/*"] }',
+    'packages/db/package.json': '{ "name": "db", "scripts": { "generate": "drizzle-kit generate" } }',
+    'packages/db/drizzle.config.ts': 'export default { dialect: "postgresql", schema: "./src/schema.ts", out: "./drizzle" };\n',
+    'packages/db/config/roles.json': '["owner", "member"]',
+    'packages/db/src/schema.ts': schema
+  })
+  const pkg = path.join(dir, 'packages', 'db')
+  const previous = process.cwd()
+  process.chdir(pkg) // drizzle-kit generate, as the package's script runs it
+  try {
+    await writeMigrations(pkg, 'drizzle', [schema])
+  } finally {
+    process.chdir(previous)
+  }
+  const provider = new PgliteProvider()
+  try {
+    const report = await runCheck({ root: dir, provider })
+    expect(report.findings).toEqual([])
+    expect(process.cwd()).toBe(previous)
+  } finally {
+    await provider.dispose()
+  }
+})

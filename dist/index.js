@@ -48635,6 +48635,7 @@ var __importStar = (this && this.__importStar) || (function () {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.DEFAULT_CONFIG_FILE = void 0;
 exports.loadConfig = loadConfig;
+exports.inFolder = inFolder;
 exports.loadDrizzleConfig = loadDrizzleConfig;
 // Reads drift-guard.config.json (or discovers drizzle configs) and resolves every target to absolute paths.
 const fs = __importStar(__nccwpck_require__(3024));
@@ -48911,6 +48912,20 @@ function nearestPackageFolder(from, root) {
     }
 }
 /**
+ * Runs synchronous work with `process.cwd()` set to `folder`, as drizzle-kit's process is when it loads configs and
+ * schemas. Synchronous on purpose: nothing else runs while the process is in the target's folder.
+ */
+function inFolder(folder, work) {
+    const previous = process.cwd();
+    process.chdir(folder);
+    try {
+        return work();
+    }
+    finally {
+        process.chdir(previous);
+    }
+}
+/**
  * Evaluates a drizzle config in `cwd`, the folder drizzle-kit runs from: configs compute their paths from
  * `process.cwd()` (e.g. `relative(process.cwd(), …import.meta.url…)`), so they must see the same folder.
  * A config that throws only because an environment variable is unset
@@ -48927,16 +48942,7 @@ function loadDrizzleConfig(root, file, cwd) {
         }
     }
     const load = () => {
-        const previous = process.cwd();
-        process.chdir(cwd);
-        let exports;
-        try {
-            // Loading is synchronous: nothing else runs while the process is in the target's folder.
-            exports = new module_loader_1.ModuleLoader({ root, stubMissingPackages: true }).load(file);
-        }
-        finally {
-            process.chdir(previous);
-        }
+        const exports = inFolder(cwd, () => new module_loader_1.ModuleLoader({ root, stubMissingPackages: true }).load(file));
         const config = (exports.default ?? exports);
         if (!config || typeof config !== 'object')
             throw new types_1.UsageError(`${rel}: does not export a config object`, rel);
@@ -56118,6 +56124,7 @@ exports.loadSchema = loadSchema;
 // Loads a target's schema modules and serialises them with drizzle-kit; remembers where each object is declared.
 const fs = __importStar(__nccwpck_require__(3024));
 const path = __importStar(__nccwpck_require__(6760));
+const load_config_1 = __nccwpck_require__(6943);
 const module_loader_1 = __nccwpck_require__(8646);
 const drivers_1 = __nccwpck_require__(3289);
 const types_1 = __nccwpck_require__(5552);
@@ -56133,7 +56140,8 @@ const folder_1 = __nccwpck_require__(7697);
 function loadSchema(root, target, stubMissingPackages = false) {
     const loader = new module_loader_1.ModuleLoader({ root, stubMissingPackages });
     const exports = {};
-    const envRead = recordingEnvReads(() => {
+    // In the folder drizzle-kit runs from, as it loads the schema there (a schema may read files relative to it).
+    const envRead = recordingEnvReads(() => (0, load_config_1.inFolder)(target.cwd, () => {
         for (const file of target.schemaFiles) {
             const moduleExports = loader.load(file);
             for (const [name, value] of Object.entries(moduleExports)) {
@@ -56142,7 +56150,7 @@ function loadSchema(root, target, stubMissingPackages = false) {
                 exports[name] = value;
             }
         }
-    });
+    }));
     const projectFiles = loader.loadedFiles.filter((f) => !f.split(path.sep).includes('node_modules'));
     const drizzleKit1 = (0, kit_version_1.drizzleKit1Evidence)(target, root);
     const addedByName = drizzleKit1 ? uniquesAddedInMigrations(target.migrationsDir) : undefined;

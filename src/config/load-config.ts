@@ -367,6 +367,20 @@ function nearestPackageFolder(from: string, root: string): string {
 }
 
 /**
+ * Runs synchronous work with `process.cwd()` set to `folder`, as drizzle-kit's process is when it loads configs and
+ * schemas. Synchronous on purpose: nothing else runs while the process is in the target's folder.
+ */
+export function inFolder<T>(folder: string, work: () => T): T {
+  const previous = process.cwd()
+  process.chdir(folder)
+  try {
+    return work()
+  } finally {
+    process.chdir(previous)
+  }
+}
+
+/**
  * Evaluates a drizzle config in `cwd`, the folder drizzle-kit runs from: configs compute their paths from
  * `process.cwd()` (e.g. `relative(process.cwd(), …import.meta.url…)`), so they must see the same folder.
  * A config that throws only because an environment variable is unset
@@ -382,15 +396,7 @@ export function loadDrizzleConfig(root: string, file: string, cwd: string): Driz
     }
   }
   const load = (): DrizzleKitConfig => {
-    const previous = process.cwd()
-    process.chdir(cwd)
-    let exports: Record<string, unknown>
-    try {
-      // Loading is synchronous: nothing else runs while the process is in the target's folder.
-      exports = new ModuleLoader({ root, stubMissingPackages: true }).load(file)
-    } finally {
-      process.chdir(previous)
-    }
+    const exports = inFolder(cwd, () => new ModuleLoader({ root, stubMissingPackages: true }).load(file))
     const config = (exports.default ?? exports) as DrizzleKitConfig
     if (!config || typeof config !== 'object') throw new UsageError(`${rel}: does not export a config object`, rel)
     return config

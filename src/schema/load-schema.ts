@@ -1,7 +1,7 @@
 // Loads a target's schema modules and serialises them with drizzle-kit; remembers where each object is declared.
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { ResolvedTarget } from '../config/load-config'
+import { ResolvedTarget, inFolder } from '../config/load-config'
 import { ModuleLoader, standInFor, standInInSnapshot } from '../config/module-loader'
 import { isDriverPackage } from '../config/drivers'
 import { UsageError } from '../engine/types'
@@ -31,7 +31,8 @@ export interface LoadedSchema {
 export function loadSchema(root: string, target: ResolvedTarget, stubMissingPackages = false): LoadedSchema {
   const loader = new ModuleLoader({ root, stubMissingPackages })
   const exports: Record<string, unknown> = {}
-  const envRead = recordingEnvReads(() => {
+  // In the folder drizzle-kit runs from, as it loads the schema there (a schema may read files relative to it).
+  const envRead = recordingEnvReads(() => inFolder(target.cwd, () => {
     for (const file of target.schemaFiles) {
       const moduleExports = loader.load(file)
       for (const [name, value] of Object.entries(moduleExports)) {
@@ -39,7 +40,7 @@ export function loadSchema(root: string, target: ResolvedTarget, stubMissingPack
         exports[name] = value
       }
     }
-  })
+  }))
   const projectFiles = loader.loadedFiles.filter((f) => !f.split(path.sep).includes('node_modules'))
   const drizzleKit1 = drizzleKit1Evidence(target, root)
   const addedByName = drizzleKit1 ? uniquesAddedInMigrations(target.migrationsDir) : undefined
