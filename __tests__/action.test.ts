@@ -224,3 +224,13 @@ test('stub-missing-imports: a schema importing a package that is not installed s
   expect(stubbed.outputs.findings).toBe('6')
   expect(stubbed.summary).toMatch(/nanoid/)
 })
+
+test('a schema module that starts a timer at import (an app module) does not keep the step running', async () => {
+  const workspace = workspaceWith('examples/saas')
+  const tenantSchema = path.join(workspace, 'packages/database/src/tenant/schema.ts')
+  fs.writeFileSync(tenantSchema, `setInterval(() => undefined, 1000);\n` + fs.readFileSync(tenantSchema, 'utf8'))
+  // Without an explicit exit the child never closes, and the test ends at its time limit.
+  const result = await runAction(workspace, { comment: 'false' }, { inputs: {} })
+  expect(result.status).toBe(1) // the user's bug, reported
+  expect(result.outputs.outcome).toBe('drift')
+}, 60_000)

@@ -61446,8 +61446,16 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 // Entry point of the GitHub Action (dist/index.js).
 const compile_cache_1 = __nccwpck_require__(9553);
 const main_1 = __nccwpck_require__(6769);
+const interrupt_1 = __nccwpck_require__(1649);
 (0, compile_cache_1.enableCompileCache)();
-void (0, main_1.run)();
+// Exits once the run is done, with the code core.setFailed set: a schema module that started a timer or opened a
+// connection at import (an app's db module) would otherwise keep the step running until the job's time limit.
+void (0, main_1.run)().finally(() => {
+    // The signal handler exits once the cleanup is done.
+    if ((0, interrupt_1.interruptedBy)())
+        return;
+    process.stdout.write('', () => process.exit());
+});
 
 })();
 

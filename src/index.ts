@@ -1,6 +1,13 @@
 // Entry point of the GitHub Action (dist/index.js).
 import { enableCompileCache } from './compile-cache'
 import { run } from './action/main'
+import { interruptedBy } from './engine/interrupt'
 
 enableCompileCache()
-void run()
+// Exits once the run is done, with the code core.setFailed set: a schema module that started a timer or opened a
+// connection at import (an app's db module) would otherwise keep the step running until the job's time limit.
+void run().finally(() => {
+  // The signal handler exits once the cleanup is done.
+  if (interruptedBy()) return
+  process.stdout.write('', () => process.exit())
+})
