@@ -6,6 +6,8 @@ import * as path from 'node:path'
 import { loadConfig } from '../src/config/load-config'
 import { runCheck } from '../src/engine/check'
 import { Report, UsageError } from '../src/engine/types'
+import { jsonLines } from '../src/config/json'
+import { splitSqlStatements } from '../src/postgres/setup-sql'
 import { PgliteProvider } from '../src/postgres/pglite'
 import { ServerProvider } from '../src/postgres/server'
 import postgres from 'postgres'
@@ -106,6 +108,29 @@ async function supabaseProject(setup: string | undefined, databases?: string[]):
   return dir
 }
 
+/** SQL-standard function and procedure bodies: semicolons inside BEGIN ATOMIC … END, a nested CASE … END, strings. */
+const ATOMIC_SQL = `CREATE FUNCTION setup_one() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT 2; END;
+CREATE OR REPLACE FUNCTION setup_sign(x int) RETURNS text
+LANGUAGE sql IMMUTABLE
+BEGIN ATOMIC
+  -- a comment; with a semicolon
+  SELECT CASE WHEN x > 0 THEN 'plus;' WHEN x < 0 THEN $$minus;$$ ELSE CASE WHEN x = 0 THEN 'zero' END END;
+END;
+CREATE TABLE setup_log (msg text);
+CREATE PROCEDURE setup_note(m text)
+LANGUAGE sql
+begin atomic
+  INSERT INTO setup_log VALUES (m);
+  INSERT INTO setup_log VALUES (m || ';again');
+end;
+CALL setup_note('hello');
+`
+
+const ITEMS_SCHEMA = `import { pgTable, integer, text } from "drizzle-orm/pg-core";
+
+export const items = pgTable("items", { id: integer("id").primaryKey(), name: text("name").notNull() });
+`
+
 const TRGM_SCHEMA = `import { pgTable, integer, text, index } from "drizzle-orm/pg-core";
 
 export const items = pgTable("items", { id: integer("id").primaryKey(), name: text("name").notNull() }, (t) => [
@@ -155,6 +180,63 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
       const report = await runCheck({ root: dir, provider })
       expect(summary(report)).toEqual([])
       expect(report.targets[0].databases.map((d) => d.compared)).toEqual([true, true])
+    })
+
+    test('an "extensions" name this Postgres lacks (a typo) is a config_error warning at its line in the config, with the closest name; the run goes on', async () => {
+      const dir = await makeProject({ steps: [ITEMS_SCHEMA] })
+      dirs.push(dir)
+      fs.writeFileSync(path.join(dir, 'drift-guard.config.json'), JSON.stringify({ targets: [{ name: 'app', drizzleConfig: 'drizzle.config.ts', extensions: ['pgcrypto', 'pg_trgrm', 'no_such_extension'] }] }, null, 2))
+      const report = await runCheck({ root: dir, provider })
+      expect(summary(report)).toEqual(['warning config_error pg_trgrm', 'warning config_error no_such_extension'])
+      expect(report.findings[0]).toMatchObject({ file: 'drift-guard.config.json', line: 8, target: 'app' })
+      expect(report.findings[0].message).toMatch(/^extension "pg_trgrm" in "extensions" of target "app" is not available on .*: not created \(did you mean "pg_trgm"\?\)$/)
+      expect(report.findings[1]).toMatchObject({ file: 'drift-guard.config.json', line: 9 })
+      expect(report.findings[1].message).not.toMatch(/did you mean/)
+      expect(report.ok).toBe(true)
+      expect(report.targets[0].databases[0]).toMatchObject({ compared: true })
+      expect(report.targets[0].notes.join('\n')).not.toMatch(/pg_trgrm/)
+    })
+
+    test('an "extensions" entry whose CREATE EXTENSION fails is an error at its line in the config', async () => {
+      const dir = await makeProject({ steps: [TRGM_SCHEMA] })
+      dirs.push(dir)
+      // earthdistance needs cube: a provider would have created both.
+      fs.writeFileSync(path.join(dir, 'drift-guard.config.json'), JSON.stringify({ targets: [{ name: 'app', drizzleConfig: 'drizzle.config.ts', extensions: ['pg_trgm', 'earthdistance'] }] }, null, 2))
+      const run = runCheck({ root: dir, provider })
+      await expect(run).rejects.toThrow(/^drift-guard\.config\.json:8: target "app": "extensions": CREATE EXTENSION "earthdistance" fails: required extension "cube" is not installed/)
+      await expect(run).rejects.toMatchObject({ name: 'UsageError', file: 'drift-guard.config.json', line: 8 })
+    })
+
+    test('CREATE EXTENSION in a setup file: created (the embedded Postgres loads it); one this Postgres lacks fails at the setup file and line', async () => {
+      const dir = await makeProject({ steps: [TRGM_SCHEMA] })
+      dirs.push(dir)
+      fs.mkdirSync(path.join(dir, 'sql'))
+      fs.writeFileSync(path.join(dir, 'sql', 'setup.sql'), '-- what the provider has\nCREATE EXTENSION IF NOT EXISTS pg_trgm;\n')
+      fs.writeFileSync(path.join(dir, 'drift-guard.config.json'), JSON.stringify({ targets: [{ name: 'app', drizzleConfig: 'drizzle.config.ts', databases: ['a', 'b'], setup: ['sql/setup.sql'] }] }))
+      const report = await runCheck({ root: dir, provider })
+      expect(summary(report)).toEqual([])
+      expect(report.targets[0].databases.map((d) => d.compared)).toEqual([true, true])
+      fs.appendFileSync(path.join(dir, 'sql', 'setup.sql'), '\nCREATE EXTENSION no_such_extension;\n')
+      const run = runCheck({ root: dir, provider })
+      await expect(run).rejects.toThrow(/^sql\/setup\.sql:4: setup SQL of target "app" fails: extension "no_such_extension" is not available/)
+      await expect(run).rejects.toMatchObject({ name: 'UsageError', file: 'sql/setup.sql', line: 4 })
+    })
+
+    test('SQL-standard bodies (BEGIN ATOMIC … END) in a setup file and in "transaction": false migrations are one statement each', async () => {
+      const dir = await makeProject({ steps: [ITEMS_SCHEMA] })
+      dirs.push(dir)
+      fs.mkdirSync(path.join(dir, 'sql'))
+      fs.writeFileSync(path.join(dir, 'sql', 'setup.sql'), ATOMIC_SQL)
+      // The migration's routines write to the setup's table (on both sides, so never drift).
+      const migrationSql = ATOMIC_SQL.replace(/setup_(one|sign|note)/g, 'migrated_$1').replace('CREATE TABLE setup_log (msg text);\n', '')
+      appendHandWrittenMigration(dir, 'drizzle', '0001_atomic', migrationSql, { copySnapshot: true })
+      fs.writeFileSync(path.join(dir, 'drift-guard.config.json'), JSON.stringify({ targets: [{ name: 'app', drizzleConfig: 'drizzle.config.ts', setup: ['sql/setup.sql'], transaction: false }] }))
+      const report = await runCheck({ root: dir, provider })
+      expect(summary(report)).toEqual([])
+      expect(report.targets[0].databases[0]).toMatchObject({ compared: true })
+      // The statement after the bodies is still on its own, named by its own line.
+      fs.appendFileSync(path.join(dir, 'sql', 'setup.sql'), 'SELECT setup_sign(1);\nSELECT no_such_function();\n')
+      await expect(runCheck({ root: dir, provider })).rejects.toMatchObject({ name: 'UsageError', file: 'sql/setup.sql', line: ATOMIC_SQL.split('\n').length + 1 })
     })
   })
 
@@ -304,15 +386,96 @@ test('the audit builds the schema with the functions of the live database: polic
 })
 
 describe('config', () => {
-  test('a setup file that does not exist, or a setup that is not a list, is a config error', async () => {
+  /** The UsageError loadConfig throws, as { message, file, line }. */
+  const configError = (dir: string): { message: string; file?: string; line?: number } => {
+    try {
+      loadConfig(dir)
+    } catch (error) {
+      expect(error).toBeInstanceOf(UsageError)
+      const { message, file, line } = error as UsageError
+      return { message, file, line }
+    }
+    throw new Error('loadConfig did not throw')
+  }
+
+  test('a bad "setup", "transaction" or "extensions" value is a config error at its file and line', async () => {
     const dir = await supabaseProject(SUPABASE_SETUP)
-    const write = (target: object): void => fs.writeFileSync(path.join(dir, 'drift-guard.config.json'), JSON.stringify({ targets: [{ name: 'app', drizzleConfig: 'drizzle.config.ts', ...target }] }))
-    write({ setup: ['supabase/missing.sql'] })
-    expect(() => loadConfig(dir)).toThrow('drift-guard.config.json: target "app": setup file not found: supabase/missing.sql')
+    const write = (target: object): void =>
+      fs.writeFileSync(path.join(dir, 'drift-guard.config.json'), JSON.stringify({ targets: [{ name: 'other', migrations: 'drizzle', schema: 'src/schema.ts' }, { name: 'app', drizzleConfig: 'drizzle.config.ts', ...target }] }, null, 2))
+    const file = 'drift-guard.config.json'
+    write({ setup: ['supabase/setup.sql', 'supabase/missing.sql'] })
+    expect(configError(dir)).toEqual({ file, line: 13, message: 'drift-guard.config.json:13: target "app": setup file not found: supabase/missing.sql' })
     write({ setup: 'supabase/setup.sql' })
-    expect(() => loadConfig(dir)).toThrow('"setup" must be a list of SQL file paths')
+    expect(configError(dir)).toEqual({ file, line: 11, message: 'drift-guard.config.json:11: target "app": "setup" must be a list of SQL file paths' })
+    write({ setup: ['supabase/setup.sql', 7] })
+    expect(configError(dir)).toMatchObject({ file, line: 13 })
     write({ transaction: 'no' })
-    expect(() => loadConfig(dir)).toThrow('"transaction" must be true or false')
+    expect(configError(dir)).toEqual({ file, line: 11, message: 'drift-guard.config.json:11: target "app": "transaction" must be true or false' })
+    write({ extensions: ['pg_trgm', ''] })
+    expect(configError(dir)).toEqual({ file, line: 13, message: 'drift-guard.config.json:13: target "app": "extensions" must be a list of extension names' })
+    write({ extensions: { pg_trgm: true } })
+    expect(configError(dir)).toMatchObject({ file, line: 11 })
+    write({ severity: { extra_index: 'warning', extra_table: 'warnign' } })
+    expect(configError(dir)).toEqual({ file, line: 13, message: 'drift-guard.config.json:13: target "app": "severity" of "extra_table" must be "error", "warning", "notice" or "off"' })
+    write({ severity: 'warning' })
+    expect(configError(dir)).toMatchObject({ file, line: 11 })
+    // A value written on the target's own line is found there too (minified config).
+    fs.writeFileSync(path.join(dir, 'drift-guard.config.json'), `{ "targets": [\n  { "name": "app", "drizzleConfig": "drizzle.config.ts", "setup": ["nowhere.sql"] }\n] }`)
+    expect(configError(dir)).toMatchObject({ file, line: 2 })
+  })
+
+  test('the other target errors name their line too: an unknown key, a repeated name, a missing drizzle config', async () => {
+    const dir = await supabaseProject(SUPABASE_SETUP)
+    const write = (targets: object[]): void => fs.writeFileSync(path.join(dir, 'drift-guard.config.json'), JSON.stringify({ targets }, null, 2))
+    write([{ name: 'app', drizzleConfig: 'drizzle.config.ts', setupp: [] }])
+    expect(configError(dir)).toMatchObject({ line: 6, message: expect.stringMatching(/^drift-guard\.config\.json:6: targets\[0\] \("app"\) has an unknown key "setupp"$/) })
+    write([{ name: 'app', drizzleConfig: 'drizzle.config.ts' }, { name: 'app', drizzleConfig: 'drizzle.config.ts' }])
+    expect(configError(dir)).toMatchObject({ line: 8, message: 'drift-guard.config.json:8: two targets are named "app"' })
+    write([{ name: 'app', drizzleConfig: 'drizzle.nowhere.ts' }])
+    expect(configError(dir)).toMatchObject({ line: 5, message: 'drift-guard.config.json:5: target "app": drizzle config not found: drizzle.nowhere.ts' })
+  })
+})
+
+describe('jsonLines', () => {
+  test('the line of each value and key, by path; strings with brackets, commas and escaped quotes are skipped whole', () => {
+    const text = '{\n  "a": "x\\"]},{",\n  "list": [\n    1,\n    { "b": [true,\n null] }\n  ],\n  "a": 2\n}'
+    expect(JSON.parse(text)).toEqual({ a: 2, list: [1, { b: [true, null] }] })
+    const lines = jsonLines(text)
+    expect(lines.value([])).toBe(1)
+    expect(lines.value(['list'])).toBe(3)
+    expect(lines.value(['list', 0])).toBe(4)
+    expect(lines.value(['list', 1, 'b'])).toBe(5)
+    expect(lines.value(['list', 1, 'b', 1])).toBe(6)
+    // JSON.parse keeps the last of a repeated key: so does the locator.
+    expect(lines.value(['a'])).toBe(8)
+    expect(lines.key(['list', 1, 'b'])).toBe(5)
+    expect(lines.value(['nowhere'])).toBeUndefined()
+  })
+})
+
+describe('splitSqlStatements', () => {
+  const split = (text: string): [number, string][] => splitSqlStatements(text).map((s) => [s.line, s.sql.trim()])
+
+  test('BEGIN ATOMIC … END bodies of functions and procedures stay one statement, nested CASE … END included', () => {
+    expect(split('CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT 2; END;\nSELECT 3;')).toEqual([
+      [1, 'CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT 2; END;'],
+      [2, 'SELECT 3;']
+    ])
+    expect(split(ATOMIC_SQL).map(([line]) => line)).toEqual([1, 2, 8, 9, 15])
+    expect(split(ATOMIC_SQL)[1][1]).toMatch(/^CREATE OR REPLACE FUNCTION setup_sign[\s\S]*END END;\nEND;$/)
+    expect(split(ATOMIC_SQL)[3][1]).toMatch(/^CREATE PROCEDURE setup_note[\s\S]*\nend;$/)
+  })
+
+  test('BEGIN elsewhere is no body: a parameter named begin, a transaction, a plpgsql body in dollar quotes', () => {
+    expect(split('CREATE FUNCTION g(begin int) RETURNS int RETURN begin + 1; SELECT 1;').map(([, sql]) => sql)).toEqual(['CREATE FUNCTION g(begin int) RETURNS int RETURN begin + 1;', 'SELECT 1;'])
+    expect(split('BEGIN; SELECT 1; END;').map(([, sql]) => sql)).toEqual(['BEGIN;', 'SELECT 1;', 'END;'])
+    expect(split('CREATE FUNCTION h() RETURNS void AS $$ BEGIN PERFORM 1; END $$ LANGUAGE plpgsql;\nSELECT 2;')).toHaveLength(2)
+    // Words in strings, quoted names and comments open nothing.
+    expect(split(`CREATE FUNCTION k() RETURNS text LANGUAGE sql RETURN 'begin atomic'; /* begin atomic */ SELECT "begin atomic"; SELECT 3;`)).toHaveLength(3)
+  })
+
+  test("a rule's actions in parentheses are one statement", () => {
+    expect(split('CREATE RULE r AS ON INSERT TO t DO INSTEAD (INSERT INTO u VALUES (1); INSERT INTO u VALUES (2));\nSELECT 1;')).toHaveLength(2)
   })
 })
 

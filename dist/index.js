@@ -48563,6 +48563,7 @@ function globPaths(absolute) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.JsonSyntaxError = void 0;
 exports.parseJson = parseJson;
+exports.jsonLines = jsonLines;
 // JSON.parse with the line of the error, for messages that point at the file and line.
 class JsonSyntaxError extends Error {
     line;
@@ -48589,6 +48590,66 @@ function parseJson(text) {
                     : undefined;
         throw new JsonSyntaxError(message, line);
     }
+}
+/**
+ * The line of every value (and of every object key) in a JSON text that JSON.parse accepts, so that a message about
+ * a value can point at the line it is written on. A repeated key is located at its last occurrence, the one
+ * JSON.parse keeps.
+ */
+function jsonLines(text) {
+    const values = new Map();
+    const keys = new Map();
+    let i = 0;
+    let line = 1;
+    const blank = () => {
+        while (i < text.length && /\s/.test(text[i]))
+            if (text[i++] === '\n')
+                line++;
+    };
+    // JSON strings hold no raw newline: skipping one never changes the line.
+    const string = () => {
+        const start = i;
+        i++;
+        while (i < text.length && text[i] !== '"')
+            i += text[i] === '\\' ? 2 : 1;
+        i++;
+        return JSON.parse(text.slice(start, i));
+    };
+    const value = (path) => {
+        blank();
+        values.set(JSON.stringify(path), line);
+        const c = text[i];
+        if (c === '{' || c === '[') {
+            const close = c === '{' ? '}' : ']';
+            i++;
+            for (let index = 0;; index++) {
+                blank();
+                if (i >= text.length || text[i] === close)
+                    break;
+                if (c === '{') {
+                    const keyLine = line;
+                    const key = string();
+                    keys.set(JSON.stringify([...path, key]), keyLine);
+                    blank();
+                    i++; // the colon
+                    value([...path, key]);
+                }
+                else
+                    value([...path, index]);
+                blank();
+                if (text[i] === ',')
+                    i++;
+            }
+            i++;
+        }
+        else if (c === '"')
+            string();
+        else
+            while (i < text.length && !/[\s,\]}]/.test(text[i]))
+                i++;
+    };
+    value([]);
+    return { value: (path) => values.get(JSON.stringify(path)), key: (path) => keys.get(JSON.stringify(path)) };
 }
 
 
@@ -48689,23 +48750,29 @@ function loadConfigFile(root, file) {
         const line = error.line;
         throw new types_1.UsageError(`${rel}${line ? `:${line}` : ''}: malformed JSON: ${error.message}`, rel, line);
     }
+    const lines = (0, json_1.jsonLines)(text);
+    // An error about a value names the file and the line the value is written on.
+    const at = (line) => `${rel}${line ? `:${line}` : ''}`;
+    const fail = (message, line) => {
+        throw new types_1.UsageError(`${at(line)}: ${message}`, rel, line);
+    };
     const config = parsed;
     if (!config || typeof config !== 'object' || !Array.isArray(config.targets) || config.targets.length === 0) {
-        throw new types_1.UsageError(`${rel}: expected { "targets": [ { "name": …, "drizzleConfig": … } ] } with at least one target`, rel);
+        fail('expected { "targets": [ { "name": …, "drizzleConfig": … } ] } with at least one target', lines.value(['targets']) ?? 1);
     }
     const names = new Set();
     const targets = config.targets.map((target, index) => {
         if (!target || typeof target !== 'object' || typeof target.name !== 'string' || !target.name) {
-            throw new types_1.UsageError(`${rel}: targets[${index}] needs a "name"`, rel);
+            fail(`targets[${index}] needs a "name"`, lines.value(['targets', index, 'name']) ?? lines.value(['targets', index]));
         }
         for (const key of Object.keys(target)) {
             if (!TARGET_KEYS.has(key))
-                throw new types_1.UsageError(`${rel}: targets[${index}] ("${target.name}") has an unknown key "${key}"`, rel);
+                fail(`targets[${index}] ("${target.name}") has an unknown key "${key}"`, lines.key(['targets', index, key]));
         }
         if (names.has(target.name))
-            throw new types_1.UsageError(`${rel}: two targets are named "${target.name}"`, rel);
+            fail(`two targets are named "${target.name}"`, lines.value(['targets', index, 'name']));
         names.add(target.name);
-        return resolveTarget(root, target, rel);
+        return resolveTarget(root, target, rel, { file: rel, line: (keys) => lines.value(['targets', index, ...keys]) ?? lines.value(['targets', index]) });
     });
     const unique = withoutDuplicates(targets, root, true);
     return { root, configFile: file, targets: unique.targets, notes: unique.notes };
@@ -48811,13 +48878,14 @@ function asList(value) {
         return undefined;
     return Array.isArray(value) ? value : [value];
 }
-function resolveTarget(root, target, where) {
+function resolveTarget(root, target, where, source) {
     let kit = {};
     let drizzleConfig;
     if (target.drizzleConfig) {
         drizzleConfig = path.resolve(root, target.drizzleConfig);
         if (!fs.existsSync(drizzleConfig)) {
-            throw new types_1.UsageError(`${where}: target "${target.name}": drizzle config not found: ${target.drizzleConfig}`);
+            const line = source?.line(['drizzleConfig']);
+            throw new types_1.UsageError(`${where}${line ? `:${line}` : ''}: target "${target.name}": drizzle config not found: ${target.drizzleConfig}`, source?.file, line);
         }
         kit = loadDrizzleConfig(root, drizzleConfig, targetCwd(root, target, drizzleConfig));
         const dialect = kit.dialect;
@@ -48827,7 +48895,8 @@ function resolveTarget(root, target, where) {
         }
     }
     else if (!target.schema || !target.migrations) {
-        throw new types_1.UsageError(`${where}: target "${target.name}" needs "drizzleConfig", or both "schema" and "migrations"`);
+        const line = source?.line([]);
+        throw new types_1.UsageError(`${where}${line ? `:${line}` : ''}: target "${target.name}" needs "drizzleConfig", or both "schema" and "migrations"`, source?.file, line);
     }
     const cwd = targetCwd(root, target, drizzleConfig);
     const schemaPatterns = asList(target.schema) ?? asList(kit.schema);
@@ -48862,30 +48931,58 @@ function resolveTarget(root, target, where) {
         migrationsTable: target.migrationsTable ?? kit.migrations?.table ?? '__drizzle_migrations',
         migrationsSchema: target.migrationsSchema ?? kit.migrations?.schema ?? 'drizzle',
         severity: target.severity ?? {},
-        ...providerOptions(root, target, where)
+        ...providerOptions(root, target, where, source)
     };
 }
+const SEVERITY_VALUES = ['error', 'warning', 'notice', 'off'];
 /** setup, extensions and transaction: what the provider the migrations run on does before and around them. */
-function providerOptions(root, target, where) {
+function providerOptions(root, target, where, source) {
+    const fail = (message, at) => {
+        const line = source?.line(at);
+        throw new types_1.UsageError(`${where}${line ? `:${line}` : ''}: target "${target.name}": ${message}`, source?.file ?? where, line);
+    };
     const strings = (key) => {
         const value = target[key];
         if (value === undefined)
             return [];
-        if (!Array.isArray(value) || value.some((v) => typeof v !== 'string' || v.trim() === '')) {
-            throw new types_1.UsageError(`${where}: target "${target.name}": "${key}" must be a list of ${key === 'setup' ? 'SQL file paths' : 'extension names'}`, where);
-        }
+        const wrong = !Array.isArray(value) ? -1 : value.findIndex((v) => typeof v !== 'string' || v.trim() === '');
+        if (wrong !== -1 || !Array.isArray(value))
+            fail(`"${key}" must be a list of ${key === 'setup' ? 'SQL file paths' : 'extension names'}`, wrong === -1 ? [key] : [key, wrong]);
         return value;
     };
-    const setup = strings('setup').map((file) => {
+    const setup = strings('setup').map((file, index) => {
         const absolute = path.resolve(root, file);
         if (!fs.existsSync(absolute) || !fs.statSync(absolute).isFile())
-            throw new types_1.UsageError(`${where}: target "${target.name}": setup file not found: ${file}`, where);
+            fail(`setup file not found: ${file}`, ['setup', index]);
         return absolute;
     });
-    if (target.transaction !== undefined && typeof target.transaction !== 'boolean') {
-        throw new types_1.UsageError(`${where}: target "${target.name}": "transaction" must be true or false`, where);
+    if (target.transaction !== undefined && typeof target.transaction !== 'boolean')
+        fail('"transaction" must be true or false', ['transaction']);
+    const severity = target.severity;
+    if (severity !== undefined && (!severity || typeof severity !== 'object' || Array.isArray(severity)))
+        fail('"severity" must be an object of finding kinds, e.g. { "extra_index": "warning" }', ['severity']);
+    for (const [kind, value] of Object.entries(severity ?? {})) {
+        // A misspelt severity would reach the report as it is, counted nowhere.
+        if (!SEVERITY_VALUES.includes(value))
+            fail(`"severity" of "${kind}" must be "error", "warning", "notice" or "off"`, ['severity', kind]);
     }
-    return { setup, extensions: [...new Set(strings('extensions').map((e) => e.trim()))], transaction: target.transaction ?? true };
+    const extensions = [];
+    const lines = {};
+    for (const [index, name] of strings('extensions').entries()) {
+        const extension = name.trim();
+        if (extensions.includes(extension))
+            continue;
+        extensions.push(extension);
+        const line = source?.line(['extensions', index]);
+        if (line)
+            lines[extension] = line;
+    }
+    return {
+        setup,
+        extensions,
+        ...(source && extensions.length > 0 ? { extensionsDeclared: { file: source.file, lines } } : {}),
+        transaction: target.transaction ?? true
+    };
 }
 /**
  * The modules drizzle-kit imports for one `schema` entry: globs as glob matches them, a folder as its own files
@@ -52345,9 +52442,11 @@ async function checkDatabases(target, folder, schema, snapshots, provider, resul
     const usableExtensions = extensions.filter((e) => !available || available.has(e));
     // What the provider does before the migrations: preinstalled extensions (those this Postgres has) and setup SQL.
     const preinstalled = target.extensions.filter((e) => !available || available.has(e));
-    for (const e of target.extensions.filter((x) => !preinstalled.includes(x)))
-        result.notes.push(`extension "${e}" ("extensions") is not available on ${provider.description}: not created`);
+    if (available)
+        out.push(...unavailableExtensionFindings(target, available, provider.description));
     const setup = (0, setup_sql_1.readSetupScripts)(target.setup, root);
+    // PGlite loads an extension's code when an instance starts: those the setup files create are asked for up front.
+    const loaded = [...new Set([...preinstalled, ...extensions, ...setup.flatMap((s) => s.extensions)])];
     // The functions the migrations create, read from the first database that applied them all, for the schema's
     // policies, checks and defaults that call them. The schema's build asks for them only when a statement fails
     // for want of one, and gives up its slot while it waits: that database may need the slot to be migrated.
@@ -52373,9 +52472,9 @@ async function checkDatabases(target, folder, schema, snapshots, provider, resul
     // in an implicit transaction): each statement is sent on its own, as autocommit runners do.
     const migrations = target.transaction ? folder.migrations : folder.migrations.map(oneStatementEach);
     const migrateOne = async (name) => {
-        const db = await timed('provision', () => provider.createDatabase(`${target.name}_${name}`, { extensions: [...preinstalled, ...extensions] }));
+        const db = await timed('provision', () => provider.createDatabase(`${target.name}_${name}`, { extensions: loaded }));
         try {
-            await timed('migrate', () => (0, setup_sql_1.prepareDatabase)(db, preinstalled, setup, target.name));
+            await timed('migrate', () => (0, setup_sql_1.prepareDatabase)(db, { names: preinstalled, declared: target.extensionsDeclared }, setup, target.name));
             const applied = await timed('migrate', () => (0, apply_1.applyMigrations)(db, migrations, migrationsTable, { transaction: target.transaction }));
             const dbResult = { name, migrations: applied.applied.map((a) => ({ ...a, file: path.relative(root, a.file) })), compared: !applied.failure };
             if (applied.failure) {
@@ -52512,11 +52611,12 @@ async function buildSchemaDatabase(target, snapshot, provider, extensions, intro
     const available = target.extensions.length > 0 ? await provider.availableExtensions() : undefined;
     const preinstalled = target.extensions.filter((e) => !available || available.has(e));
     const setup = (0, setup_sql_1.readSetupScripts)(target.setup, root);
-    const db = await timed('provision', () => provider.createDatabase(`${target.name}_schema`, { extensions: [...preinstalled, ...extensions] }));
+    const loaded = [...new Set([...preinstalled, ...extensions, ...setup.flatMap((s) => s.extensions)])];
+    const db = await timed('provision', () => provider.createDatabase(`${target.name}_schema`, { extensions: loaded }));
     try {
         return await timed('migrate', async () => {
             // As in the migrated databases, before anything else: what setup creates is then on both sides.
-            await (0, setup_sql_1.prepareDatabase)(db, preinstalled, setup, target.name);
+            await (0, setup_sql_1.prepareDatabase)(db, { names: preinstalled, declared: target.extensionsDeclared }, setup, target.name);
             for (const ext of extensions)
                 if (ext !== 'plpgsql')
                     await db.exec(`CREATE EXTENSION IF NOT EXISTS ${quoteIdent(ext)}`);
@@ -52535,6 +52635,54 @@ async function buildSchemaDatabase(target, snapshot, provider, extensions, intro
     finally {
         await db.close();
     }
+}
+/**
+ * Names in "extensions" that this Postgres does not have (a typo, or an extension of another provider): a warning at
+ * the name in the config, with the closest name it has. The run goes on without it, as that provider would not
+ * preinstall it; the migrations that need it then fail on their own line.
+ */
+function unavailableExtensionFindings(target, available, provider) {
+    return target.extensions
+        .filter((name) => !available.has(name))
+        .map((name) => {
+        const line = target.extensionsDeclared?.lines[name];
+        const closest = closestName(name, available);
+        const elsewhere = provider.startsWith('embedded')
+            ? 'if the migrations need an extension the embedded Postgres lacks, run with --database-url against a Postgres that has it'
+            : 'install it on that server, or point --database-url at a Postgres that has it';
+        return {
+            kind: 'config_error',
+            severity: 'warning',
+            name,
+            ...(target.extensionsDeclared ? { file: target.extensionsDeclared.file, ...(line ? { line } : {}) } : {}),
+            message: `extension "${name}" in "extensions" of target "${target.name}" is not available on ${provider}: not created${closest ? ` (did you mean "${closest}"?)` : ''}`,
+            cause: closest
+                ? `${provider} has no extension of that name and has "${closest}": a typo?`
+                : `${provider} has no extension of that name (a typo, or an extension of another provider); ${elsewhere}`
+        };
+    });
+}
+/** The available name nearest to a misspelt one (case aside, at most two edits; shorter names allow fewer). */
+function closestName(name, available) {
+    const limit = name.length <= 4 ? 1 : 2;
+    let best;
+    for (const candidate of [...available].sort()) {
+        const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
+        if (distance <= limit && (!best || distance < best.distance))
+            best = { name: candidate, distance };
+    }
+    return best?.name;
+}
+/** Levenshtein distance: insertions, deletions and substitutions. */
+function editDistance(a, b) {
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++)
+            current.push(Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)));
+        previous = current;
+    }
+    return previous[b.length];
 }
 /** The migration with each chunk split into its statements, lines kept. */
 function oneStatementEach(migration) {
@@ -54874,10 +55022,13 @@ exports.prepareDatabase = prepareDatabase;
 const fs = __importStar(__nccwpck_require__(3024));
 const path = __importStar(__nccwpck_require__(6760));
 const types_1 = __nccwpck_require__(5552);
+const pglite_1 = __nccwpck_require__(9890);
 const provider_1 = __nccwpck_require__(6410);
 /**
  * Splits SQL text at the semicolons that end statements: not those in quotes, identifiers, dollar-quoted bodies
- * or comments. Pieces with nothing but blanks and comments are dropped.
+ * or comments, nor those inside parentheses (a rule's actions) or the SQL-standard body of a function or procedure
+ * (`BEGIN ATOMIC … END`, PostgreSQL 14+).
+ * Pieces with nothing but blanks and comments are dropped.
  */
 function splitSqlStatements(text) {
     const out = [];
@@ -54885,13 +55036,25 @@ function splitSqlStatements(text) {
     let textLine = 1;
     let line = 1;
     let first;
+    // The statement's first words, to know a CREATE [OR REPLACE] FUNCTION/PROCEDURE; the word before the current one;
+    // and how many BEGIN ATOMIC (and CASE inside one) are still open: each closes with END. Such a body holds plain
+    // SQL statements only, so BEGIN ATOMIC, CASE and END are the words that open and close there.
+    let head = [];
+    let previousWord = '';
+    let atomicDepth = 0;
+    let parenDepth = 0;
     const push = (end) => {
         if (first !== undefined)
             out.push({ sql: text.slice(start, end), line: first, textLine });
         start = end;
         textLine = line;
         first = undefined;
+        head = [];
+        previousWord = '';
+        atomicDepth = 0;
+        parenDepth = 0;
     };
+    const routine = () => head[0] === 'create' && (/^(function|procedure)$/.test(head[1] ?? '') || (head[1] === 'or' && head[2] === 'replace' && /^(function|procedure)$/.test(head[3] ?? '')));
     const newlines = (from, to) => {
         let n = 0;
         for (let k = from; k < to; k++)
@@ -54961,11 +55124,30 @@ function splitSqlStatements(text) {
                 continue;
             }
         }
-        if (c === ';') {
-            push(i + 1);
-            i++;
+        if (/[A-Za-z_]/.test(c) && !/[\w$]/.test(text[i - 1] ?? '')) {
+            const word = /^[A-Za-z_][\w$]*/.exec(text.slice(i, i + 64))[0].toLowerCase();
+            if (head.length < 4)
+                head.push(word);
+            if (routine()) {
+                if (word === 'atomic' && previousWord === 'begin')
+                    atomicDepth++;
+                else if (word === 'case' && atomicDepth > 0)
+                    atomicDepth++;
+                else if (word === 'end' && atomicDepth > 0)
+                    atomicDepth--;
+            }
+            previousWord = word;
+            i += word.length;
             continue;
         }
+        previousWord = '';
+        // A rule's actions are in parentheses, separated by semicolons: DO INSTEAD (INSERT …; UPDATE …).
+        if (c === '(')
+            parenDepth++;
+        else if (c === ')')
+            parenDepth = Math.max(0, parenDepth - 1);
+        else if (c === ';' && atomicDepth === 0 && parenDepth === 0)
+            push(i + 1);
         i++;
     }
     push(text.length);
@@ -54988,22 +55170,30 @@ function readSetupScripts(files, root) {
         catch (error) {
             throw new types_1.UsageError(`${rel}: cannot read the setup file: ${error.message}`, rel);
         }
-        return { file: rel, statements: splitSqlStatements(text) };
+        const statements = splitSqlStatements(text);
+        return { file: rel, statements, extensions: [...new Set(statements.flatMap((s) => (0, pglite_1.extensionsCreatedBy)(s.sql)))] };
     });
 }
 const CREATE_ROLE = /^\s*(?:--[^\n]*\n\s*|\/\*[\s\S]*?\*\/\s*)*CREATE\s+(?:ROLE|USER|GROUP)\b/i;
 /**
  * Creates the extensions, then runs the setup statements. A role is the server's, not the database's: the setup
  * runs in every throwaway database, so a CREATE ROLE for a role that already exists (created by the setup of
- * another database, or there before) is skipped. Any other failure is the user's to fix, named by file:line.
+ * another database, or there before) is skipped. Any other failure is the user's to fix, named by file:line: the
+ * setup statement's, or for an extension the line that names it in the config.
  */
 async function prepareDatabase(db, extensions, scripts, target) {
-    for (const extension of extensions) {
+    for (const extension of extensions.names) {
         try {
             await db.exec(`CREATE EXTENSION IF NOT EXISTS "${extension.replace(/"/g, '""')}"`);
         }
         catch (error) {
-            throw new types_1.UsageError(`target "${target}": "extensions": CREATE EXTENSION "${extension}" fails: ${(0, provider_1.toPostgresError)(error).message}`);
+            const info = (0, provider_1.toPostgresError)(error);
+            if (!/^[0-9A-Z]{5}$/.test(info.code ?? ''))
+                throw new types_1.DatabaseUnavailableError(`target "${target}": the database was lost while creating extension "${extension}": ${info.message}`);
+            const file = extensions.declared?.file;
+            const line = extensions.declared?.lines[extension];
+            const where = file ? `${file}${line ? `:${line}` : ''}: ` : '';
+            throw new types_1.UsageError(`${where}target "${target}": "extensions": CREATE EXTENSION "${extension}" fails: ${info.message}${info.hint ? ` (hint: ${info.hint})` : ''}`, file, line);
         }
     }
     for (const script of scripts) {

@@ -4,7 +4,7 @@ import * as path from 'node:path'
 import { FindingKind, Severity, UsageError } from '../engine/types'
 import { ModuleLoader, ModuleLoadError, describeError } from './module-loader'
 import { drizzleKitSchemaFiles, glob } from './glob'
-import { JsonSyntaxError, parseJson } from './json'
+import { JsonPath, JsonSyntaxError, jsonLines, parseJson } from './json'
 
 export const DEFAULT_CONFIG_FILE = 'drift-guard.config.json'
 
@@ -60,6 +60,8 @@ export interface ResolvedTarget {
   /** Absolute paths of the setup SQL files, in order. */
   setup: string[]
   extensions: string[]
+  /** The config file that names `extensions` (relative to the root) and the line of each name in it. */
+  extensionsDeclared?: { file: string; lines: Record<string, number> }
   /** Whether migrations are applied in one transaction, as drizzle's migrator does (default). */
   transaction: boolean
 }
@@ -133,24 +135,37 @@ function loadConfigFile(root: string, file: string): LoadedConfig {
     const line = (error as JsonSyntaxError).line
     throw new UsageError(`${rel}${line ? `:${line}` : ''}: malformed JSON: ${(error as Error).message}`, rel, line)
   }
+  const lines = jsonLines(text)
+  // An error about a value names the file and the line the value is written on.
+  const at = (line: number | undefined): string => `${rel}${line ? `:${line}` : ''}`
+  const fail = (message: string, line: number | undefined): never => {
+    throw new UsageError(`${at(line)}: ${message}`, rel, line)
+  }
   const config = parsed as DriftGuardConfig
   if (!config || typeof config !== 'object' || !Array.isArray(config.targets) || config.targets.length === 0) {
-    throw new UsageError(`${rel}: expected { "targets": [ { "name": …, "drizzleConfig": … } ] } with at least one target`, rel)
+    fail('expected { "targets": [ { "name": …, "drizzleConfig": … } ] } with at least one target', lines.value(['targets']) ?? 1)
   }
   const names = new Set<string>()
   const targets = config.targets.map((target, index) => {
     if (!target || typeof target !== 'object' || typeof target.name !== 'string' || !target.name) {
-      throw new UsageError(`${rel}: targets[${index}] needs a "name"`, rel)
+      fail(`targets[${index}] needs a "name"`, lines.value(['targets', index, 'name']) ?? lines.value(['targets', index]))
     }
     for (const key of Object.keys(target)) {
-      if (!TARGET_KEYS.has(key)) throw new UsageError(`${rel}: targets[${index}] ("${target.name}") has an unknown key "${key}"`, rel)
+      if (!TARGET_KEYS.has(key)) fail(`targets[${index}] ("${target.name}") has an unknown key "${key}"`, lines.key(['targets', index, key]))
     }
-    if (names.has(target.name)) throw new UsageError(`${rel}: two targets are named "${target.name}"`, rel)
+    if (names.has(target.name)) fail(`two targets are named "${target.name}"`, lines.value(['targets', index, 'name']))
     names.add(target.name)
-    return resolveTarget(root, target, rel)
+    return resolveTarget(root, target, rel, { file: rel, line: (keys) => lines.value(['targets', index, ...keys]) ?? lines.value(['targets', index]) })
   })
   const unique = withoutDuplicates(targets, root, true)
   return { root, configFile: file, targets: unique.targets, notes: unique.notes }
+}
+
+/** Where a target is written in drift-guard.config.json: the file (relative to the root) and the line of a value in it. */
+interface TargetSource {
+  file: string
+  /** The line of the target's value at this path (`['setup', 1]`), or of the target when that is not written. */
+  line(path: JsonPath): number | undefined
 }
 
 /**
@@ -259,13 +274,14 @@ function asList(value: string | string[] | undefined): string[] | undefined {
   return Array.isArray(value) ? value : [value]
 }
 
-function resolveTarget(root: string, target: TargetConfig, where: string): ResolvedTarget {
+function resolveTarget(root: string, target: TargetConfig, where: string, source?: TargetSource): ResolvedTarget {
   let kit: DrizzleKitConfig = {}
   let drizzleConfig: string | undefined
   if (target.drizzleConfig) {
     drizzleConfig = path.resolve(root, target.drizzleConfig)
     if (!fs.existsSync(drizzleConfig)) {
-      throw new UsageError(`${where}: target "${target.name}": drizzle config not found: ${target.drizzleConfig}`)
+      const line = source?.line(['drizzleConfig'])
+      throw new UsageError(`${where}${line ? `:${line}` : ''}: target "${target.name}": drizzle config not found: ${target.drizzleConfig}`, source?.file, line)
     }
     kit = loadDrizzleConfig(root, drizzleConfig, targetCwd(root, target, drizzleConfig))
     const dialect = kit.dialect
@@ -277,7 +293,8 @@ function resolveTarget(root: string, target: TargetConfig, where: string): Resol
       )
     }
   } else if (!target.schema || !target.migrations) {
-    throw new UsageError(`${where}: target "${target.name}" needs "drizzleConfig", or both "schema" and "migrations"`)
+    const line = source?.line([])
+    throw new UsageError(`${where}${line ? `:${line}` : ''}: target "${target.name}" needs "drizzleConfig", or both "schema" and "migrations"`, source?.file, line)
   }
 
   const cwd = targetCwd(root, target, drizzleConfig)
@@ -317,29 +334,52 @@ function resolveTarget(root: string, target: TargetConfig, where: string): Resol
     migrationsTable: target.migrationsTable ?? kit.migrations?.table ?? '__drizzle_migrations',
     migrationsSchema: target.migrationsSchema ?? kit.migrations?.schema ?? 'drizzle',
     severity: target.severity ?? {},
-    ...providerOptions(root, target, where)
+    ...providerOptions(root, target, where, source)
   }
 }
 
+const SEVERITY_VALUES: unknown[] = ['error', 'warning', 'notice', 'off'] satisfies (Severity | 'off')[]
+
 /** setup, extensions and transaction: what the provider the migrations run on does before and around them. */
-function providerOptions(root: string, target: TargetConfig, where: string): Pick<ResolvedTarget, 'setup' | 'extensions' | 'transaction'> {
-  const strings = (key: 'setup' | 'extensions'): string[] => {
-    const value = target[key]
-    if (value === undefined) return []
-    if (!Array.isArray(value) || value.some((v) => typeof v !== 'string' || v.trim() === '')) {
-      throw new UsageError(`${where}: target "${target.name}": "${key}" must be a list of ${key === 'setup' ? 'SQL file paths' : 'extension names'}`, where)
-    }
-    return value
+function providerOptions(root: string, target: TargetConfig, where: string, source?: TargetSource): Pick<ResolvedTarget, 'setup' | 'extensions' | 'extensionsDeclared' | 'transaction'> {
+  const fail = (message: string, at: JsonPath): never => {
+    const line = source?.line(at)
+    throw new UsageError(`${where}${line ? `:${line}` : ''}: target "${target.name}": ${message}`, source?.file ?? where, line)
   }
-  const setup = strings('setup').map((file) => {
+  const strings = (key: 'setup' | 'extensions'): string[] => {
+    const value: unknown = target[key]
+    if (value === undefined) return []
+    const wrong = !Array.isArray(value) ? -1 : value.findIndex((v) => typeof v !== 'string' || v.trim() === '')
+    if (wrong !== -1 || !Array.isArray(value)) fail(`"${key}" must be a list of ${key === 'setup' ? 'SQL file paths' : 'extension names'}`, wrong === -1 ? [key] : [key, wrong])
+    return value as string[]
+  }
+  const setup = strings('setup').map((file, index) => {
     const absolute = path.resolve(root, file)
-    if (!fs.existsSync(absolute) || !fs.statSync(absolute).isFile()) throw new UsageError(`${where}: target "${target.name}": setup file not found: ${file}`, where)
+    if (!fs.existsSync(absolute) || !fs.statSync(absolute).isFile()) fail(`setup file not found: ${file}`, ['setup', index])
     return absolute
   })
-  if (target.transaction !== undefined && typeof target.transaction !== 'boolean') {
-    throw new UsageError(`${where}: target "${target.name}": "transaction" must be true or false`, where)
+  if (target.transaction !== undefined && typeof target.transaction !== 'boolean') fail('"transaction" must be true or false', ['transaction'])
+  const severity: unknown = target.severity
+  if (severity !== undefined && (!severity || typeof severity !== 'object' || Array.isArray(severity))) fail('"severity" must be an object of finding kinds, e.g. { "extra_index": "warning" }', ['severity'])
+  for (const [kind, value] of Object.entries(severity ?? {})) {
+    // A misspelt severity would reach the report as it is, counted nowhere.
+    if (!SEVERITY_VALUES.includes(value)) fail(`"severity" of "${kind}" must be "error", "warning", "notice" or "off"`, ['severity', kind])
   }
-  return { setup, extensions: [...new Set(strings('extensions').map((e) => e.trim()))], transaction: target.transaction ?? true }
+  const extensions: string[] = []
+  const lines: Record<string, number> = {}
+  for (const [index, name] of strings('extensions').entries()) {
+    const extension = name.trim()
+    if (extensions.includes(extension)) continue
+    extensions.push(extension)
+    const line = source?.line(['extensions', index])
+    if (line) lines[extension] = line
+  }
+  return {
+    setup,
+    extensions,
+    ...(source && extensions.length > 0 ? { extensionsDeclared: { file: source.file, lines } } : {}),
+    transaction: target.transaction ?? true
+  }
 }
 
 /**

@@ -272,8 +272,10 @@ async function checkDatabases(
   const usableExtensions = extensions.filter((e) => !available || available.has(e))
   // What the provider does before the migrations: preinstalled extensions (those this Postgres has) and setup SQL.
   const preinstalled = target.extensions.filter((e) => !available || available.has(e))
-  for (const e of target.extensions.filter((x) => !preinstalled.includes(x))) result.notes.push(`extension "${e}" ("extensions") is not available on ${provider.description}: not created`)
+  if (available) out.push(...unavailableExtensionFindings(target, available, provider.description))
   const setup = readSetupScripts(target.setup, root)
+  // PGlite loads an extension's code when an instance starts: those the setup files create are asked for up front.
+  const loaded = [...new Set([...preinstalled, ...extensions, ...setup.flatMap((s) => s.extensions)])]
   // The functions the migrations create, read from the first database that applied them all, for the schema's
   // policies, checks and defaults that call them. The schema's build asks for them only when a statement fails
   // for want of one, and gives up its slot while it waits: that database may need the slot to be migrated.
@@ -299,9 +301,9 @@ async function checkDatabases(
   // in an implicit transaction): each statement is sent on its own, as autocommit runners do.
   const migrations = target.transaction ? folder.migrations : folder.migrations.map(oneStatementEach)
   const migrateOne = async (name: string): Promise<{ result: DatabaseResult; differences?: SchemaDifference[] }> => {
-    const db = await timed('provision', () => provider.createDatabase(`${target.name}_${name}`, { extensions: [...preinstalled, ...extensions] }))
+    const db = await timed('provision', () => provider.createDatabase(`${target.name}_${name}`, { extensions: loaded }))
     try {
-      await timed('migrate', () => prepareDatabase(db, preinstalled, setup, target.name))
+      await timed('migrate', () => prepareDatabase(db, { names: preinstalled, declared: target.extensionsDeclared }, setup, target.name))
       const applied = await timed('migrate', () => applyMigrations(db, migrations, migrationsTable, { transaction: target.transaction }))
       const dbResult: DatabaseResult = { name, migrations: applied.applied.map((a) => ({ ...a, file: path.relative(root, a.file) })), compared: !applied.failure }
       if (applied.failure) {
@@ -442,11 +444,12 @@ export async function buildSchemaDatabase(
   const available = target.extensions.length > 0 ? await provider.availableExtensions() : undefined
   const preinstalled = target.extensions.filter((e) => !available || available.has(e))
   const setup = readSetupScripts(target.setup, root)
-  const db = await timed('provision', () => provider.createDatabase(`${target.name}_schema`, { extensions: [...preinstalled, ...extensions] }))
+  const loaded = [...new Set([...preinstalled, ...extensions, ...setup.flatMap((s) => s.extensions)])]
+  const db = await timed('provision', () => provider.createDatabase(`${target.name}_schema`, { extensions: loaded }))
   try {
     return await timed('migrate', async () => {
       // As in the migrated databases, before anything else: what setup creates is then on both sides.
-      await prepareDatabase(db, preinstalled, setup, target.name)
+      await prepareDatabase(db, { names: preinstalled, declared: target.extensionsDeclared }, setup, target.name)
       for (const ext of extensions) if (ext !== 'plpgsql') await db.exec(`CREATE EXTENSION IF NOT EXISTS ${quoteIdent(ext)}`)
       await db.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(target.migrationsSchema)}`)
       // drizzle-kit writes CREATE SCHEMA only for a pgSchema the schema files export; one imported from elsewhere
@@ -461,6 +464,55 @@ export async function buildSchemaDatabase(
   } finally {
     await db.close()
   }
+}
+
+/**
+ * Names in "extensions" that this Postgres does not have (a typo, or an extension of another provider): a warning at
+ * the name in the config, with the closest name it has. The run goes on without it, as that provider would not
+ * preinstall it; the migrations that need it then fail on their own line.
+ */
+function unavailableExtensionFindings(target: ResolvedTarget, available: ReadonlySet<string>, provider: string): TargetFinding[] {
+  return target.extensions
+    .filter((name) => !available.has(name))
+    .map((name) => {
+      const line = target.extensionsDeclared?.lines[name]
+      const closest = closestName(name, available)
+      const elsewhere = provider.startsWith('embedded')
+        ? 'if the migrations need an extension the embedded Postgres lacks, run with --database-url against a Postgres that has it'
+        : 'install it on that server, or point --database-url at a Postgres that has it'
+      return {
+        kind: 'config_error',
+        severity: 'warning',
+        name,
+        ...(target.extensionsDeclared ? { file: target.extensionsDeclared.file, ...(line ? { line } : {}) } : {}),
+        message: `extension "${name}" in "extensions" of target "${target.name}" is not available on ${provider}: not created${closest ? ` (did you mean "${closest}"?)` : ''}`,
+        cause: closest
+          ? `${provider} has no extension of that name and has "${closest}": a typo?`
+          : `${provider} has no extension of that name (a typo, or an extension of another provider); ${elsewhere}`
+      }
+    })
+}
+
+/** The available name nearest to a misspelt one (case aside, at most two edits; shorter names allow fewer). */
+function closestName(name: string, available: ReadonlySet<string>): string | undefined {
+  const limit = name.length <= 4 ? 1 : 2
+  let best: { name: string; distance: number } | undefined
+  for (const candidate of [...available].sort()) {
+    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase())
+    if (distance <= limit && (!best || distance < best.distance)) best = { name: candidate, distance }
+  }
+  return best?.name
+}
+
+/** Levenshtein distance: insertions, deletions and substitutions. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i]
+    for (let j = 1; j <= b.length; j++) current.push(Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)))
+    previous = current
+  }
+  return previous[b.length]
 }
 
 /** The migration with each chunk split into its statements, lines kept. */

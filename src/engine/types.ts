@@ -47,6 +47,7 @@ export type FindingKind =
   | 'migration_unknown'
   | 'database_unreachable'
   | 'shared_migrations_table'
+  | 'config_error'
 
 export interface Finding {
   kind: FindingKind

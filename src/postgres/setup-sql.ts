@@ -5,6 +5,7 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { DatabaseUnavailableError, UsageError } from '../engine/types'
+import { extensionsCreatedBy } from './pglite'
 import { Database, toPostgresError } from './provider'
 
 export interface SqlStatement {
@@ -17,7 +18,9 @@ export interface SqlStatement {
 
 /**
  * Splits SQL text at the semicolons that end statements: not those in quotes, identifiers, dollar-quoted bodies
- * or comments. Pieces with nothing but blanks and comments are dropped.
+ * or comments, nor those inside parentheses (a rule's actions) or the SQL-standard body of a function or procedure
+ * (`BEGIN ATOMIC … END`, PostgreSQL 14+).
+ * Pieces with nothing but blanks and comments are dropped.
  */
 export function splitSqlStatements(text: string): SqlStatement[] {
   const out: SqlStatement[] = []
@@ -25,12 +28,25 @@ export function splitSqlStatements(text: string): SqlStatement[] {
   let textLine = 1
   let line = 1
   let first: number | undefined
+  // The statement's first words, to know a CREATE [OR REPLACE] FUNCTION/PROCEDURE; the word before the current one;
+  // and how many BEGIN ATOMIC (and CASE inside one) are still open: each closes with END. Such a body holds plain
+  // SQL statements only, so BEGIN ATOMIC, CASE and END are the words that open and close there.
+  let head: string[] = []
+  let previousWord = ''
+  let atomicDepth = 0
+  let parenDepth = 0
   const push = (end: number): void => {
     if (first !== undefined) out.push({ sql: text.slice(start, end), line: first, textLine })
     start = end
     textLine = line
     first = undefined
+    head = []
+    previousWord = ''
+    atomicDepth = 0
+    parenDepth = 0
   }
+  const routine = (): boolean =>
+    head[0] === 'create' && (/^(function|procedure)$/.test(head[1] ?? '') || (head[1] === 'or' && head[2] === 'replace' && /^(function|procedure)$/.test(head[3] ?? '')))
   const newlines = (from: number, to: number): number => {
     let n = 0
     for (let k = from; k < to; k++) if (text[k] === '\n') n++
@@ -92,11 +108,23 @@ export function splitSqlStatements(text: string): SqlStatement[] {
         continue
       }
     }
-    if (c === ';') {
-      push(i + 1)
-      i++
+    if (/[A-Za-z_]/.test(c) && !/[\w$]/.test(text[i - 1] ?? '')) {
+      const word = /^[A-Za-z_][\w$]*/.exec(text.slice(i, i + 64))![0].toLowerCase()
+      if (head.length < 4) head.push(word)
+      if (routine()) {
+        if (word === 'atomic' && previousWord === 'begin') atomicDepth++
+        else if (word === 'case' && atomicDepth > 0) atomicDepth++
+        else if (word === 'end' && atomicDepth > 0) atomicDepth--
+      }
+      previousWord = word
+      i += word.length
       continue
     }
+    previousWord = ''
+    // A rule's actions are in parentheses, separated by semicolons: DO INSTEAD (INSERT …; UPDATE …).
+    if (c === '(') parenDepth++
+    else if (c === ')') parenDepth = Math.max(0, parenDepth - 1)
+    else if (c === ';' && atomicDepth === 0 && parenDepth === 0) push(i + 1)
     i++
   }
   push(text.length)
@@ -113,6 +141,8 @@ export interface SetupScript {
   /** Path relative to the repository root, for messages. */
   file: string
   statements: SqlStatement[]
+  /** Extensions its statements create: a provider that loads extensions per database (PGlite) needs them up front. */
+  extensions: string[]
 }
 
 /** Reads and splits the setup files (absolute paths), in order. */
@@ -125,23 +155,40 @@ export function readSetupScripts(files: string[], root: string): SetupScript[] {
     } catch (error) {
       throw new UsageError(`${rel}: cannot read the setup file: ${(error as Error).message}`, rel)
     }
-    return { file: rel, statements: splitSqlStatements(text) }
+    const statements = splitSqlStatements(text)
+    return { file: rel, statements, extensions: [...new Set(statements.flatMap((s) => extensionsCreatedBy(s.sql)))] }
   })
 }
 
 const CREATE_ROLE = /^\s*(?:--[^\n]*\n\s*|\/\*[\s\S]*?\*\/\s*)*CREATE\s+(?:ROLE|USER|GROUP)\b/i
 
+/** The extensions of a target ("extensions" in drift-guard.config.json) and where each name is written. */
+export interface PreinstalledExtensions {
+  names: string[]
+  declared?: { file: string; lines: Record<string, number> }
+}
+
 /**
  * Creates the extensions, then runs the setup statements. A role is the server's, not the database's: the setup
  * runs in every throwaway database, so a CREATE ROLE for a role that already exists (created by the setup of
- * another database, or there before) is skipped. Any other failure is the user's to fix, named by file:line.
+ * another database, or there before) is skipped. Any other failure is the user's to fix, named by file:line: the
+ * setup statement's, or for an extension the line that names it in the config.
  */
-export async function prepareDatabase(db: Database, extensions: string[], scripts: SetupScript[], target: string): Promise<void> {
-  for (const extension of extensions) {
+export async function prepareDatabase(db: Database, extensions: PreinstalledExtensions, scripts: SetupScript[], target: string): Promise<void> {
+  for (const extension of extensions.names) {
     try {
       await db.exec(`CREATE EXTENSION IF NOT EXISTS "${extension.replace(/"/g, '""')}"`)
     } catch (error) {
-      throw new UsageError(`target "${target}": "extensions": CREATE EXTENSION "${extension}" fails: ${toPostgresError(error).message}`)
+      const info = toPostgresError(error)
+      if (!/^[0-9A-Z]{5}$/.test(info.code ?? '')) throw new DatabaseUnavailableError(`target "${target}": the database was lost while creating extension "${extension}": ${info.message}`)
+      const file = extensions.declared?.file
+      const line = extensions.declared?.lines[extension]
+      const where = file ? `${file}${line ? `:${line}` : ''}: ` : ''
+      throw new UsageError(
+        `${where}target "${target}": "extensions": CREATE EXTENSION "${extension}" fails: ${info.message}${info.hint ? ` (hint: ${info.hint})` : ''}`,
+        file,
+        line
+      )
     }
   }
   for (const script of scripts) {
