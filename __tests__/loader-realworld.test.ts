@@ -11,7 +11,7 @@ import { serveVendoredPackageFrom } from '../src/config/vendor'
 import { runCheck } from '../src/engine/check'
 import { PgliteProvider } from '../src/postgres/pglite'
 import { serializeSchema } from '../src/schema/drizzle-kit'
-import { parsePnpmWorkspacePackages } from '../src/config/workspaces'
+import { parsePnpmCatalogs, parsePnpmWorkspacePackages } from '../src/config/workspaces'
 import { REPO, tempDir, writeMigrations } from './helpers/project'
 
 const dirs: string[] = []
@@ -220,6 +220,15 @@ describe('workspace packages resolve by name without node_modules (11)', () => {
     expect(parsePnpmWorkspacePackages('catalog:\n  zod: 3\n')).toEqual([])
   })
 
+  test('the pnpm-workspace.yaml catalogs: the default one, named ones (catalogs.default is the default), quotes, comments, CRLF', () => {
+    const text = "packages:\r\n  - apps/*\r\ncatalog:\r\n  zod: ^3.0.0 # pinned\r\n  '@r/x': '1.0'\r\ncatalogs:\r\n  default:\r\n    pg: 8\r\n  \"next.1\":\r\n    react: \"19\"\r\n    # nothing\r\n    nested:\r\n      deep: 1\r\nonlyBuiltDependencies:\r\n  - esbuild\r\n"
+    expect(Object.fromEntries([...parsePnpmCatalogs(text)].map(([name, entries]) => [name, Object.fromEntries(entries)]))).toEqual({
+      default: { zod: '^3.0.0', '@r/x': '1.0', pg: '8' },
+      'next.1': { react: '19' }
+    })
+    expect(parsePnpmCatalogs("packages:\n  - apps/*\n")).toEqual(new Map())
+  })
+
   test('a flow list over several lines; an unclosed quote or bracket is an error at its line', () => {
     expect(parsePnpmWorkspacePackages("packages: [\n  'apps/*', # apps\n  'libs/*'\n]\n")).toEqual(['apps/*', 'libs/*'])
     expect(() => parsePnpmWorkspacePackages("onlyBuiltDependencies:\n  - esbuild\npackages:\n  - 'apps/*\n")).toThrow(expect.objectContaining({ line: 4, message: "unclosed quote in 'apps/*" }))
@@ -328,5 +337,21 @@ describe('database drivers that are not installed anywhere (9)', () => {
     expect(report.findings).toEqual([])
     expect(report.targets[0].declared).toMatchObject({ tables: 1 })
     expect(report.targets[0].notes.join('\n')).toMatch(/replaced by stand-ins while loading the schema: pg\b/)
+  })
+
+  test("a schema importing Neon's db module (drizzle-orm/neon-serverless, @neondatabase/serverless and ws) checks clean", async () => {
+    const dir = outsideProject('neondriver', {
+      'drizzle.config.ts': "export default { dialect: 'postgresql', schema: './schema.ts', out: './drizzle' }\n",
+      'db.ts':
+        "import { Pool, neonConfig } from '@neondatabase/serverless'\nimport { drizzle } from 'drizzle-orm/neon-serverless'\nimport ws from 'ws'\n" +
+        "neonConfig.webSocketConstructor = ws\nexport const db = drizzle(new Pool({ connectionString: process.env.DATABASE_URL }))\n",
+      'schema.ts': "import { db } from './db'\nexport const client = db\n" + ITEMS
+    })
+    for (const driver of ['ws', '@neondatabase/serverless']) expect(() => require.resolve(driver, { paths: [dir] })).toThrow(/Cannot (find|resolve) module/)
+    await writeMigrations(dir, 'drizzle', [ITEMS])
+    provider ??= new PgliteProvider()
+    const report = await runCheck({ root: dir, provider })
+    expect(report.findings).toEqual([])
+    expect(report.targets[0].notes.join('\n')).toMatch(/replaced by stand-ins while loading the schema: (?=[^\n]*@neondatabase\/serverless)(?=[^\n]*\bws\b)/)
   })
 })

@@ -8,6 +8,7 @@ import { runCheck } from '../src/engine/check'
 import { Report } from '../src/engine/types'
 import { PgliteProvider } from '../src/postgres/pglite'
 import { PostgresProvider } from '../src/postgres/provider'
+import { runSchemaStatements } from '../src/schema/build-statements'
 import { REPO, tempDir, writeMigrations } from './helpers/project'
 import { EACH_POSTGRES, providerForSuite } from './helpers/postgres'
 
@@ -218,5 +219,65 @@ describe.each(EACH_POSTGRES)('statements of the schema that Postgres rejects, on
     expect(table.cause).toMatch(/^statement: CREATE TABLE "authors"/)
     // The statements that fail only because authors is missing are named once, here, and not compared.
     expect(table.cause).toMatch(/also not built, as they depend on it: constraint "posts_author_id_authors_id_fk" on posts, index "authors_handle_idx" on authors/)
+  })
+})
+
+// The same table name in two schemas, public.users failing to build: a statement that fails on auth.users (here
+// declared only to be referenced, as Supabase's is, with no setup SQL creating it) is its own error, not folded into
+// public.users'. Failed objects are told apart by schema, kind and name.
+const SAME_NAME_SCHEMA = `import { customType, integer, pgSchema, pgTable } from "drizzle-orm/pg-core";
+
+const handle = customType<{ data: string }>({ dataType: () => "handle_t" });
+export const auth = pgSchema("auth");
+const authUsers = auth.table("users", { id: integer("id").primaryKey() });
+
+export const users = pgTable("users", { id: integer("id").primaryKey(), handle: handle("handle") });
+export const posts = pgTable("posts", { id: integer("id").primaryKey(), authorId: integer("author_id").references(() => users.id) });
+export const sessions = auth.table("sessions", { id: integer("id").primaryKey(), userId: integer("user_id").references(() => authUsers.id) });
+`
+
+describe.each(EACH_POSTGRES)('failed objects of the same name, on %s', (_name, createProvider) => {
+  const provider = providerForSuite(createProvider)
+
+  test('public.users fails: what fails on auth.users is its own schema_error, what needs public.users is folded into it', async () => {
+    const dir = tempDir('same-name-')
+    dirs.push(dir)
+    write(dir, { 'package.json': '{ "name": "r", "private": true }\n', 'drizzle.config.ts': KIT_CONFIG('./src/schema.ts'), 'src/schema.ts': SAME_NAME_SCHEMA })
+    await writeMigrations(dir, 'drizzle', [SAME_NAME_SCHEMA])
+    // The migrations build (the type fixed by hand, auth.users created by hand-written SQL); the schema's SQL does not.
+    const sqlFile = path.join(dir, 'drizzle', '0000_step_0.sql')
+    const generated = fs.readFileSync(sqlFile, 'utf8')
+    expect(generated).toContain('CREATE SCHEMA "auth";\n')
+    fs.writeFileSync(sqlFile, generated.replace('"handle" "handle_t"', '"handle" text').replace('CREATE SCHEMA "auth";\n', 'CREATE SCHEMA "auth";\nCREATE TABLE "auth"."users" ("id" integer PRIMARY KEY);\n'))
+    const report = await runCheck({ root: dir, provider })
+    const errors = report.findings.filter((f) => f.kind === 'schema_error')
+    expect(errors.map((f) => `${f.schema}.${[f.table, f.name].filter(Boolean).join('.')}`).sort()).toEqual(['auth.sessions.sessions_user_id_users_id_fk', 'public.users'])
+    const table = errors.find((f) => f.table === 'users')!
+    expect(table.message).toMatch(/type "handle_t" does not exist/)
+    expect(table.cause).toMatch(/also not built, as they depend on it: constraint "posts_author_id_users_id_fk" on posts$/)
+    const fk = errors.find((f) => f.table === 'sessions')!
+    expect(fk.message).toMatch(/relation "auth\.users" does not exist/)
+  })
+
+  test('a failed index named like a failed table: what needs the table is folded into the table', async () => {
+    const db = await provider.createDatabase('same_name_index')
+    try {
+      const built = await runSchemaStatements(
+        db,
+        [
+          'CREATE TABLE "accounts" ("id" integer, "owner_id" integer);',
+          'CREATE TABLE "users" ("id" integer PRIMARY KEY, "handle" "handle_t");',
+          'CREATE INDEX "users" ON "accounts" USING btree ("nope");',
+          'ALTER TABLE "accounts" ADD CONSTRAINT "accounts_owner_id_users_id_fk" FOREIGN KEY ("owner_id") REFERENCES "public"."users"("id");'
+        ],
+        { root: REPO, fallbackFile: path.join(REPO, 'schema.ts') }
+      )
+      expect(built.problems.map((p) => [p.name ?? p.table, p.message, p.cause])).toEqual([
+        ['users', expect.stringMatching(/table users fails on Postgres: type "handle_t" does not exist$/), expect.stringMatching(/; also not built, as they depend on it: constraint "accounts_owner_id_users_id_fk" on accounts$/)],
+        ['users', expect.stringMatching(/index "users" on accounts fails on Postgres: column "nope" does not exist$/), 'statement: CREATE INDEX "users" ON "accounts" USING btree ("nope")']
+      ])
+    } finally {
+      await db.close()
+    }
   })
 })

@@ -18112,6 +18112,8 @@ exports.DRIVER_PACKAGES = new Set([
     'pg',
     'pg-native',
     '@neondatabase/serverless',
+    // The WebSocket constructor @neondatabase/serverless is given outside the edge (neonConfig.webSocketConstructor = ws).
+    'ws',
     '@vercel/postgres',
     '@xata.io/client',
     '@aws-sdk/client-rds-data',
@@ -19914,7 +19916,9 @@ var __importStar = (this && this.__importStar) || (function () {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.findWorkspace = findWorkspace;
 exports.readPackageJson = readPackageJson;
+exports.readPnpmWorkspace = readPnpmWorkspace;
 exports.parsePnpmWorkspacePackages = parsePnpmWorkspacePackages;
+exports.parsePnpmCatalogs = parsePnpmCatalogs;
 // Workspace packages by name, as npm/yarn/pnpm link them into node_modules: a checkout without node_modules (the
 // action runs before or without `npm ci`) still resolves `import { x } from "@app/shared"` to the package's source.
 const fs = __importStar(__nccwpck_require__(3024));
@@ -19953,14 +19957,8 @@ function findWorkspace(file, root = process.cwd()) {
 /** The workspace globs a folder declares (pnpm-workspace.yaml, else package.json "workspaces"), or undefined. */
 function workspacePatterns(dir, root) {
     const pnpm = path.join(dir, 'pnpm-workspace.yaml');
-    if (fs.existsSync(pnpm)) {
-        try {
-            return parsePnpmWorkspacePackages(fs.readFileSync(pnpm, 'utf8'));
-        }
-        catch (error) {
-            throw malformed(pnpm, root, error);
-        }
-    }
+    if (fs.existsSync(pnpm))
+        return readPnpmWorkspace(pnpm, root).packages;
     const pkgFile = path.join(dir, 'package.json');
     if (!fs.existsSync(pkgFile))
         return undefined;
@@ -19981,6 +19979,19 @@ function readPackageJson(file, root) {
 function malformed(file, root, error) {
     const rel = path.relative(root, file) || file;
     return new types_1.UsageError(`${rel}${error.line ? `:${error.line}` : ''}: malformed ${path.basename(file)}: ${error.message}`, rel, error.line);
+}
+/**
+ * The one reader of pnpm-workspace.yaml (workspace packages, and the catalogs kit-version.ts reads versions from).
+ * A malformed `packages:` list is a clear error at its line: pnpm would stop on it too.
+ */
+function readPnpmWorkspace(file, root) {
+    try {
+        const text = fs.readFileSync(file, 'utf8');
+        return { packages: parsePnpmWorkspacePackages(text), catalogs: parsePnpmCatalogs(text) };
+    }
+    catch (error) {
+        throw malformed(file, root, error);
+    }
 }
 /**
  * The `packages:` list of a pnpm-workspace.yaml: block (`- 'apps/*'`) or flow (`['apps/*']`) style. Only that key
@@ -20026,6 +20037,67 @@ function parsePnpmWorkspacePackages(text) {
             break; // the next top-level key
     }
     return out;
+}
+/**
+ * The `catalog:` (the default catalog) and `catalogs:` (named ones) mappings of a pnpm-workspace.yaml, block style.
+ * Names are compared as text, never turned into patterns: a catalog or package may be called `@scope/pkg.name` or
+ * `kit+orm`. Lenient: an entry this subset does not read (flow style, anchors) is left out, not an error, since
+ * only a drizzle version is looked up in it.
+ */
+function parsePnpmCatalogs(text) {
+    const lines = text.split(/\r?\n/);
+    const catalogs = new Map();
+    const add = (catalog, entries) => {
+        const into = catalogs.get(catalog) ?? new Map();
+        catalogs.set(catalog, into);
+        for (const e of entries)
+            if (e.value !== '' && !into.has(e.key))
+                into.set(e.key, e.value);
+    };
+    for (const top of mappingEntries(lines, -1, -1)) {
+        if (top.key === 'catalog')
+            add('default', mappingEntries(lines, top.index, top.indent));
+        else if (top.key === 'catalogs') {
+            for (const named of mappingEntries(lines, top.index, top.indent))
+                add(named.key, mappingEntries(lines, named.index, named.indent));
+        }
+    }
+    return catalogs;
+}
+/**
+ * The `key: value` children of the block mapping whose key is at line `parent` (-1: the document) with indentation
+ * `parentIndent`: the lines up to the next one indented no deeper than it, at the first child's indentation.
+ */
+function mappingEntries(lines, parent, parentIndent) {
+    const out = [];
+    let indent;
+    for (let i = parent + 1; i < lines.length; i++) {
+        const line = stripComment(lines[i]);
+        if (line.trim() === '')
+            continue;
+        const lineIndent = line.length - line.trimStart().length;
+        if (lineIndent <= parentIndent)
+            break;
+        indent ??= lineIndent;
+        if (lineIndent < indent)
+            break;
+        if (lineIndent > indent)
+            continue; // inside the previous child
+        const m = /^\s*(?:'((?:[^']|'')*)'|"((?:[^"\\]|\\.)*)"|((?!-(?:\s|$))[^\s'"#].*?))\s*:(?:\s+(.*))?$/.exec(line);
+        if (!m)
+            continue;
+        const key = m[1] !== undefined ? m[1].replace(/''/g, "'") : m[2] !== undefined ? m[2].replace(/\\(.)/g, '$1') : m[3];
+        out.push({ key, value: unquoteScalar((m[4] ?? '').trim()), index: i, indent: lineIndent });
+    }
+    return out;
+}
+/** A YAML scalar without its quotes ('' doubles a single quote; \ escapes in double quotes, the common ones). */
+function unquoteScalar(value) {
+    if (/^'.*'$/.test(value))
+        return value.slice(1, -1).replace(/''/g, "'");
+    if (/^".*"$/.test(value))
+        return value.slice(1, -1).replace(/\\(.)/g, '$1');
+    return value;
 }
 function stripComment(line) {
     // A `#` starts a comment at the line's start or after a space, outside quotes; globs never contain one there.
@@ -21159,10 +21231,40 @@ function normaliseV7(snapshot) {
     for (const s of Object.values(snapshot.sequences ?? {})) {
         model.sequences.set(`${s.schema || 'public'}.${s.name}`, sequenceText(s.increment, s.minValue, s.maxValue, s.startWith, s.cache, s.cycle));
     }
-    for (const v of Object.values(snapshot.views ?? {}))
+    const tables = [...model.tables.values()];
+    for (const v of Object.values(snapshot.views ?? {})) {
         if (!v.isExisting)
-            model.views.set(`${v.schema || 'public'}.${v.name}`, JSON.stringify(Boolean(v.materialized)));
+            model.views.set(`${v.schema || 'public'}.${v.name}`, viewText(v.materialized, v.definition, v.with, v.withNoData, v.tablespace, v.using, tables));
+    }
     return model;
+}
+/**
+ * A view as both generations record it, compared as 0.x's snapshots are (definition and options; unset options are
+ * absent, not null). 1.x lists every `with` option, null when unset, and `using` as { name }; 0.31 only the ones
+ * given. The definition is drizzle's SQL for the view's query on both sides, without the table qualifiers that one
+ * writes and the other may not (as normExpression, for every table of the schema).
+ */
+function viewText(materialized, definition, withOptions, withNoData, tablespace, using, tables) {
+    const options = Object.entries((withOptions ?? {}))
+        .filter(([, value]) => value !== null && value !== undefined)
+        .map(([key, value]) => [key, str(value)])
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const usingName = using && typeof using === 'object' ? using.name : using;
+    return JSON.stringify({
+        materialized: Boolean(materialized),
+        definition: withoutQualifiers(str(definition), tables),
+        with: options,
+        withNoData: Boolean(withNoData),
+        tablespace: str(tablespace),
+        using: str(usingName)
+    });
+}
+/** The text without the `"schema"."table".` and `"table".` qualifiers of the given tables, whitespace collapsed. */
+function withoutQualifiers(text, tables) {
+    const qualified = tables.map((t) => `${quoteIdent(t.schema || 'public')}.${quoteIdent(t.name)}.`);
+    const bare = tables.map((t) => `${quoteIdent(t.name)}.`);
+    // Schema-qualified first: `"app"."items".` must go whole, not leave `"app".` behind.
+    return [...qualified, ...bare].reduce((out, q) => out.split(q).join(''), text).replace(/\s+/g, ' ').trim();
 }
 const policyText = (as, forWhat, roles, using, withCheck, table) => JSON.stringify([upper(as, 'PERMISSIVE'), upper(forWhat, 'ALL'), (Array.isArray(roles) ? roles.map(str) : []).sort(), normExpression(using, table), normExpression(withCheck, table)]);
 const sequenceText = (...values) => JSON.stringify(values.map((v, i) => (i === values.length - 1 ? Boolean(v) : str(v))));
@@ -21236,8 +21338,11 @@ function normaliseDdl(snapshot) {
         model.enums.set(`${str(e.schema)}.${str(e.name)}`, JSON.stringify(e.values));
     for (const s of of('sequences'))
         model.sequences.set(`${str(s.schema)}.${str(s.name)}`, sequenceText(s.incrementBy, s.minValue, s.maxValue, s.startWith, s.cacheSize, s.cycle));
-    for (const v of of('views'))
-        model.views.set(`${str(v.schema)}.${str(v.name)}`, JSON.stringify(Boolean(v.materialized)));
+    const tables = [...model.tables.values()];
+    for (const v of of('views')) {
+        if (!v.isExisting)
+            model.views.set(`${str(v.schema)}.${str(v.name)}`, viewText(v.materialized, v.definition, v.with, v.withNoData, v.tablespace, v.using, tables));
+    }
     return model;
 }
 function diffMaps(kind, where, before, after, extra) {
@@ -25428,10 +25533,44 @@ function declaration(object, sources) {
             return undefined;
     }
 }
-/** The name in "relation/type/schema "x" does not exist", without its schema. */
-function missingName(message) {
-    const m = /"([^"]+)" does not exist/.exec(message);
-    return m ? m[1].split('.').pop() : undefined;
+/**
+ * Key of an object in the failures that statements needing it are folded into: schema, kind and name, since a
+ * failed public.users says nothing of auth.users, nor a failed index of a table of the same name. Constraints and
+ * policies are named per table.
+ */
+function failureKey(what, schema, name, table) {
+    return JSON.stringify([what, schema, ...(table !== undefined ? [table] : []), name]);
+}
+function objectKey(object) {
+    if (object.what === 'statement')
+        return undefined;
+    if (object.what === 'table')
+        return failureKey('table', object.schema, object.table);
+    if (object.what === 'constraint' || object.what === 'policy')
+        return failureKey(object.what, object.schema, object.name, object.table);
+    return failureKey(object.what, object.schema, object.name);
+}
+/** What Postgres's "… does not exist" names: each noun is the objects it can mean (relations share one namespace). */
+const MISSING_KINDS = {
+    relation: ['table', 'view', 'sequence', 'index'],
+    type: ['enum'],
+    schema: ['schema']
+};
+/**
+ * The keys of what a `relation "auth.users" does not exist` (or type, schema) error names; not `column "x" of
+ * relation "y" does not exist`, whose relation is there. A name Postgres did not qualify was looked up in the search
+ * path, whose first schema, the one drizzle-kit's unqualified names are created in, is public.
+ */
+function missingObjectKeys(message) {
+    const m = /^(relation|type|schema) "(.+)" does not exist/.exec(message);
+    if (!m)
+        return [];
+    if (m[1] === 'schema')
+        return [failureKey('schema', m[2], m[2])];
+    const dot = m[2].lastIndexOf('.');
+    const schema = dot > 0 ? m[2].slice(0, dot) : 'public';
+    const name = dot > 0 ? m[2].slice(dot + 1) : m[2];
+    return MISSING_KINDS[m[1]].map((what) => failureKey(what, schema, name));
 }
 /**
  * The element list of CREATE INDEX … (a, b) split at top-level commas, with its position in the statement.
@@ -25532,7 +25671,7 @@ const firstLine = (statement, max = 300) => {
 async function runSchemaStatements(db, statements, context) {
     const problems = [];
     const unbuilt = [];
-    // Finding of each failed object, to fold the statements that fail because of it into it.
+    // Finding of each failed object (by objectKey), to fold the statements that fail because of it into it.
     const failedBy = new Map();
     const where = (object) => declaration(object, context.sources) ?? { file: path.relative(context.root, context.fallbackFile) };
     const subject = (object) => ({
@@ -25611,13 +25750,12 @@ async function runSchemaStatements(db, statements, context) {
         const object = statementObject(statement);
         unbuilt.push(object);
         // Not built because an object it needs was not built: said once, on that object.
-        const missing = missingName(info.message);
-        const cause = missing ? failedBy.get(missing) : undefined;
+        const key = objectKey(object);
+        const cause = missingObjectKeys(info.message).map((k) => failedBy.get(k)).find(Boolean);
         if (cause) {
             cause.dependents.push(describe(object));
-            const name = object.what === 'table' ? object.table : object.name;
-            if (name)
-                failedBy.set(name, cause);
+            if (key)
+                failedBy.set(key, cause);
             continue;
         }
         const finding = {
@@ -25630,9 +25768,8 @@ async function runSchemaStatements(db, statements, context) {
             fix: 'Change the declaration so that drizzle-kit writes SQL Postgres accepts; this object is left out of the comparison'
         };
         problems.push(finding);
-        const name = object.what === 'table' ? object.table : object.name;
-        if (name)
-            failedBy.set(name, { finding, dependents: [] });
+        if (key)
+            failedBy.set(key, { finding, dependents: [] });
     }
     for (const { finding, dependents } of new Set(failedBy.values())) {
         if (dependents.length)
@@ -25829,6 +25966,7 @@ exports.isMajorOneOrLater = isMajorOneOrLater;
 // folder's layout, else from the drizzle-kit / drizzle-orm version the nearest package.json (or the root's) asks for.
 const fs = __importStar(__nccwpck_require__(3024));
 const path = __importStar(__nccwpck_require__(6760));
+const workspaces_1 = __nccwpck_require__(6082);
 /** Why the target is taken for a drizzle-kit 1.x project, or undefined for 0.x. */
 function drizzleKit1Evidence(target, root) {
     if (isV1Folder(target.migrationsDir))
@@ -25886,35 +26024,24 @@ function askedVersions(file, root) {
     }
     return out;
 }
-/** A pnpm catalog entry (`catalog:` or `catalog:<name>` in pnpm-workspace.yaml), read line by line. */
+/** A pnpm catalog entry (`catalog:` or `catalog:<name>` in the root's pnpm-workspace.yaml). */
 function catalogVersion(root, name, catalog) {
-    let text;
-    try {
-        text = fs.readFileSync(path.join(root, 'pnpm-workspace.yaml'), 'utf8');
-    }
-    catch {
+    const file = path.join(root, 'pnpm-workspace.yaml');
+    if (!fs.existsSync(file))
         return undefined;
-    }
-    const lines = text.split('\n');
-    const header = catalog && catalog !== 'default' ? new RegExp(`^\\s+['"]?${catalog}['"]?:\\s*$`) : /^catalog:\s*$/;
-    const start = lines.findIndex((l) => header.test(l));
-    if (start < 0)
-        return undefined;
-    const indent = (lines[start].match(/^\s*/)?.[0].length ?? 0);
-    for (const line of lines.slice(start + 1)) {
-        if (line.trim() === '' || line.trim().startsWith('#'))
-            continue;
-        if ((line.match(/^\s*/)?.[0].length ?? 0) <= indent)
-            break;
-        const m = /^\s*['"]?([^'":\s]+)['"]?\s*:\s*['"]?([^'"#\s]+)/.exec(line);
-        if (m && m[1] === name)
-            return m[2];
-    }
-    return undefined;
+    return (0, workspaces_1.readPnpmWorkspace)(file, root).catalogs.get(catalog || 'default')?.get(name);
+}
+/**
+ * The version an `npm:` alias asks for (`npm:drizzle-kit@1.0.0-beta.2`, `npm:@some/fork@^1.0.0`): a fork published
+ * under another name still says which drizzle it follows. Anything else is returned as it is.
+ */
+function aliasedVersion(spec) {
+    const alias = /^npm:(?:@[^/@\s]+\/)?[^@\s]+@(.*)$/.exec(spec.trim());
+    return alias ? alias[1] : spec;
 }
 /** "^1.0.0-beta.2", "1.0.0-rc.2", ">=1", "beta": drizzle-kit 1.x (its pre-releases were published as beta / rc). */
 function isMajorOneOrLater(spec) {
-    const s = spec.trim().replace(/^npm:[^@]+@/, '');
+    const s = aliasedVersion(spec).trim();
     if (/^(beta|rc|next)$/i.test(s))
         return true;
     const m = /^[\^~>=v\s]*(\d+)(?:[.\s]|$)/.exec(s);

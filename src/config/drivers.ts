@@ -8,6 +8,8 @@ export const DRIVER_PACKAGES = new Set([
   'pg',
   'pg-native',
   '@neondatabase/serverless',
+  // The WebSocket constructor @neondatabase/serverless is given outside the edge (neonConfig.webSocketConstructor = ws).
+  'ws',
   '@vercel/postgres',
   '@xata.io/client',
   '@aws-sdk/client-rds-data',

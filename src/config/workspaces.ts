@@ -44,13 +44,7 @@ export function findWorkspace(file: string, root = process.cwd()): Workspace | n
 /** The workspace globs a folder declares (pnpm-workspace.yaml, else package.json "workspaces"), or undefined. */
 function workspacePatterns(dir: string, root: string): string[] | undefined {
   const pnpm = path.join(dir, 'pnpm-workspace.yaml')
-  if (fs.existsSync(pnpm)) {
-    try {
-      return parsePnpmWorkspacePackages(fs.readFileSync(pnpm, 'utf8'))
-    } catch (error) {
-      throw malformed(pnpm, root, error as JsonSyntaxError)
-    }
-  }
+  if (fs.existsSync(pnpm)) return readPnpmWorkspace(pnpm, root).packages
   const pkgFile = path.join(dir, 'package.json')
   if (!fs.existsSync(pkgFile)) return undefined
   const workspaces = readPackageJson(pkgFile, root).workspaces
@@ -71,6 +65,26 @@ export function readPackageJson(file: string, root: string): Record<string, unkn
 function malformed(file: string, root: string, error: JsonSyntaxError): UsageError {
   const rel = path.relative(root, file) || file
   return new UsageError(`${rel}${error.line ? `:${error.line}` : ''}: malformed ${path.basename(file)}: ${error.message}`, rel, error.line)
+}
+
+/** What the tool reads of a pnpm-workspace.yaml: the workspace globs and the catalogs. */
+export interface PnpmWorkspace {
+  packages: string[]
+  /** Catalog name (`default` for `catalog:`) -> package name -> version spec. */
+  catalogs: Map<string, Map<string, string>>
+}
+
+/**
+ * The one reader of pnpm-workspace.yaml (workspace packages, and the catalogs kit-version.ts reads versions from).
+ * A malformed `packages:` list is a clear error at its line: pnpm would stop on it too.
+ */
+export function readPnpmWorkspace(file: string, root: string): PnpmWorkspace {
+  try {
+    const text = fs.readFileSync(file, 'utf8')
+    return { packages: parsePnpmWorkspacePackages(text), catalogs: parsePnpmCatalogs(text) }
+  } catch (error) {
+    throw malformed(file, root, error as JsonSyntaxError)
+  }
 }
 
 /**
@@ -110,6 +124,68 @@ export function parsePnpmWorkspacePackages(text: string): string[] {
     else if (/^\S/.test(line)) break // the next top-level key
   }
   return out
+}
+
+/**
+ * The `catalog:` (the default catalog) and `catalogs:` (named ones) mappings of a pnpm-workspace.yaml, block style.
+ * Names are compared as text, never turned into patterns: a catalog or package may be called `@scope/pkg.name` or
+ * `kit+orm`. Lenient: an entry this subset does not read (flow style, anchors) is left out, not an error, since
+ * only a drizzle version is looked up in it.
+ */
+export function parsePnpmCatalogs(text: string): Map<string, Map<string, string>> {
+  const lines = text.split(/\r?\n/)
+  const catalogs = new Map<string, Map<string, string>>()
+  const add = (catalog: string, entries: MappingEntry[]): void => {
+    const into = catalogs.get(catalog) ?? new Map<string, string>()
+    catalogs.set(catalog, into)
+    for (const e of entries) if (e.value !== '' && !into.has(e.key)) into.set(e.key, e.value)
+  }
+  for (const top of mappingEntries(lines, -1, -1)) {
+    if (top.key === 'catalog') add('default', mappingEntries(lines, top.index, top.indent))
+    else if (top.key === 'catalogs') {
+      for (const named of mappingEntries(lines, top.index, top.indent)) add(named.key, mappingEntries(lines, named.index, named.indent))
+    }
+  }
+  return catalogs
+}
+
+interface MappingEntry {
+  key: string
+  /** The value on the key's own line, unquoted ('' when the value is a nested block). */
+  value: string
+  /** Line index and indentation of the key. */
+  index: number
+  indent: number
+}
+
+/**
+ * The `key: value` children of the block mapping whose key is at line `parent` (-1: the document) with indentation
+ * `parentIndent`: the lines up to the next one indented no deeper than it, at the first child's indentation.
+ */
+function mappingEntries(lines: string[], parent: number, parentIndent: number): MappingEntry[] {
+  const out: MappingEntry[] = []
+  let indent: number | undefined
+  for (let i = parent + 1; i < lines.length; i++) {
+    const line = stripComment(lines[i])
+    if (line.trim() === '') continue
+    const lineIndent = line.length - line.trimStart().length
+    if (lineIndent <= parentIndent) break
+    indent ??= lineIndent
+    if (lineIndent < indent) break
+    if (lineIndent > indent) continue // inside the previous child
+    const m = /^\s*(?:'((?:[^']|'')*)'|"((?:[^"\\]|\\.)*)"|((?!-(?:\s|$))[^\s'"#].*?))\s*:(?:\s+(.*))?$/.exec(line)
+    if (!m) continue
+    const key = m[1] !== undefined ? m[1].replace(/''/g, "'") : m[2] !== undefined ? m[2].replace(/\\(.)/g, '$1') : m[3]
+    out.push({ key, value: unquoteScalar((m[4] ?? '').trim()), index: i, indent: lineIndent })
+  }
+  return out
+}
+
+/** A YAML scalar without its quotes ('' doubles a single quote; \ escapes in double quotes, the common ones). */
+function unquoteScalar(value: string): string {
+  if (/^'.*'$/.test(value)) return value.slice(1, -1).replace(/''/g, "'")
+  if (/^".*"$/.test(value)) return value.slice(1, -1).replace(/\\(.)/g, '$1')
+  return value
 }
 
 function stripComment(line: string): string {

@@ -223,8 +223,41 @@ export function normaliseV7(snapshot: PgSnapshot): NormModel {
   for (const s of Object.values(snapshot.sequences ?? {})) {
     model.sequences.set(`${s.schema || 'public'}.${s.name}`, sequenceText(s.increment, s.minValue, s.maxValue, s.startWith, s.cache, s.cycle))
   }
-  for (const v of Object.values(snapshot.views ?? {})) if (!v.isExisting) model.views.set(`${v.schema || 'public'}.${v.name}`, JSON.stringify(Boolean(v.materialized)))
+  const tables = [...model.tables.values()]
+  for (const v of Object.values(snapshot.views ?? {})) {
+    if (!v.isExisting) model.views.set(`${v.schema || 'public'}.${v.name}`, viewText(v.materialized, v.definition, v.with, v.withNoData, v.tablespace, v.using, tables))
+  }
   return model
+}
+
+/**
+ * A view as both generations record it, compared as 0.x's snapshots are (definition and options; unset options are
+ * absent, not null). 1.x lists every `with` option, null when unset, and `using` as { name }; 0.31 only the ones
+ * given. The definition is drizzle's SQL for the view's query on both sides, without the table qualifiers that one
+ * writes and the other may not (as normExpression, for every table of the schema).
+ */
+function viewText(materialized: unknown, definition: unknown, withOptions: unknown, withNoData: unknown, tablespace: unknown, using: unknown, tables: TableRef[]): string {
+  const options = Object.entries((withOptions ?? {}) as Record<string, unknown>)
+    .filter(([, value]) => value !== null && value !== undefined)
+    .map(([key, value]) => [key, str(value)])
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  const usingName = using && typeof using === 'object' ? (using as { name?: unknown }).name : using
+  return JSON.stringify({
+    materialized: Boolean(materialized),
+    definition: withoutQualifiers(str(definition), tables),
+    with: options,
+    withNoData: Boolean(withNoData),
+    tablespace: str(tablespace),
+    using: str(usingName)
+  })
+}
+
+/** The text without the `"schema"."table".` and `"table".` qualifiers of the given tables, whitespace collapsed. */
+function withoutQualifiers(text: string, tables: TableRef[]): string {
+  const qualified = tables.map((t) => `${quoteIdent(t.schema || 'public')}.${quoteIdent(t.name)}.`)
+  const bare = tables.map((t) => `${quoteIdent(t.name)}.`)
+  // Schema-qualified first: `"app"."items".` must go whole, not leave `"app".` behind.
+  return [...qualified, ...bare].reduce((out, q) => out.split(q).join(''), text).replace(/\s+/g, ' ').trim()
 }
 
 const policyText = (as: unknown, forWhat: unknown, roles: unknown, using: unknown, withCheck: unknown, table: TableRef): string =>
@@ -290,7 +323,10 @@ export function normaliseDdl(snapshot: V1Snapshot): NormModel {
   }
   for (const e of of('enums')) model.enums.set(`${str(e.schema)}.${str(e.name)}`, JSON.stringify(e.values))
   for (const s of of('sequences')) model.sequences.set(`${str(s.schema)}.${str(s.name)}`, sequenceText(s.incrementBy, s.minValue, s.maxValue, s.startWith, s.cacheSize, s.cycle))
-  for (const v of of('views')) model.views.set(`${str(v.schema)}.${str(v.name)}`, JSON.stringify(Boolean(v.materialized)))
+  const tables = [...model.tables.values()]
+  for (const v of of('views')) {
+    if (!v.isExisting) model.views.set(`${str(v.schema)}.${str(v.name)}`, viewText(v.materialized, v.definition, v.with, v.withNoData, v.tablespace, v.using, tables))
+  }
   return model
 }
 

@@ -164,10 +164,42 @@ function declaration(object: StatementObject, sources: SourceIndex | undefined):
   }
 }
 
-/** The name in "relation/type/schema "x" does not exist", without its schema. */
-function missingName(message: string): string | undefined {
-  const m = /"([^"]+)" does not exist/.exec(message)
-  return m ? m[1].split('.').pop() : undefined
+/**
+ * Key of an object in the failures that statements needing it are folded into: schema, kind and name, since a
+ * failed public.users says nothing of auth.users, nor a failed index of a table of the same name. Constraints and
+ * policies are named per table.
+ */
+function failureKey(what: StatementObject['what'], schema: string, name: string, table?: string): string {
+  return JSON.stringify([what, schema, ...(table !== undefined ? [table] : []), name])
+}
+
+function objectKey(object: StatementObject): string | undefined {
+  if (object.what === 'statement') return undefined
+  if (object.what === 'table') return failureKey('table', object.schema, object.table!)
+  if (object.what === 'constraint' || object.what === 'policy') return failureKey(object.what, object.schema, object.name!, object.table)
+  return failureKey(object.what, object.schema, object.name!)
+}
+
+/** What Postgres's "… does not exist" names: each noun is the objects it can mean (relations share one namespace). */
+const MISSING_KINDS: Record<string, StatementObject['what'][]> = {
+  relation: ['table', 'view', 'sequence', 'index'],
+  type: ['enum'],
+  schema: ['schema']
+}
+
+/**
+ * The keys of what a `relation "auth.users" does not exist` (or type, schema) error names; not `column "x" of
+ * relation "y" does not exist`, whose relation is there. A name Postgres did not qualify was looked up in the search
+ * path, whose first schema, the one drizzle-kit's unqualified names are created in, is public.
+ */
+function missingObjectKeys(message: string): string[] {
+  const m = /^(relation|type|schema) "(.+)" does not exist/.exec(message)
+  if (!m) return []
+  if (m[1] === 'schema') return [failureKey('schema', m[2], m[2])]
+  const dot = m[2].lastIndexOf('.')
+  const schema = dot > 0 ? m[2].slice(0, dot) : 'public'
+  const name = dot > 0 ? m[2].slice(dot + 1) : m[2]
+  return MISSING_KINDS[m[1]].map((what) => failureKey(what, schema, name))
 }
 
 /**
@@ -257,7 +289,7 @@ const firstLine = (statement: string, max = 300): string => {
 export async function runSchemaStatements(db: Database, statements: string[], context: BuildContext): Promise<SchemaBuild> {
   const problems: SchemaFinding[] = []
   const unbuilt: StatementObject[] = []
-  // Finding of each failed object, to fold the statements that fail because of it into it.
+  // Finding of each failed object (by objectKey), to fold the statements that fail because of it into it.
   const failedBy = new Map<string, { finding: SchemaFinding; dependents: string[] }>()
   const where = (object: StatementObject): Pick<Finding, 'file' | 'line'> => declaration(object, context.sources) ?? { file: path.relative(context.root, context.fallbackFile) }
   const subject = (object: StatementObject): Partial<Finding> => ({
@@ -334,12 +366,11 @@ export async function runSchemaStatements(db: Database, statements: string[], co
     const object = statementObject(statement)
     unbuilt.push(object)
     // Not built because an object it needs was not built: said once, on that object.
-    const missing = missingName(info.message)
-    const cause = missing ? failedBy.get(missing) : undefined
+    const key = objectKey(object)
+    const cause = missingObjectKeys(info.message).map((k) => failedBy.get(k)).find(Boolean)
     if (cause) {
       cause.dependents.push(describe(object))
-      const name = object.what === 'table' ? object.table : object.name
-      if (name) failedBy.set(name, cause)
+      if (key) failedBy.set(key, cause)
       continue
     }
     const finding: SchemaFinding = {
@@ -352,8 +383,7 @@ export async function runSchemaStatements(db: Database, statements: string[], co
       fix: 'Change the declaration so that drizzle-kit writes SQL Postgres accepts; this object is left out of the comparison'
     }
     problems.push(finding)
-    const name = object.what === 'table' ? object.table : object.name
-    if (name) failedBy.set(name, { finding, dependents: [] })
+    if (key) failedBy.set(key, { finding, dependents: [] })
   }
   for (const { finding, dependents } of new Set(failedBy.values())) {
     if (dependents.length) finding.cause += `; also not built, as they depend on it: ${[...new Set(dependents)].join(', ')}`

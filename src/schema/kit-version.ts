@@ -4,6 +4,7 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { ResolvedTarget } from '../config/load-config'
+import { readPnpmWorkspace } from '../config/workspaces'
 
 /** Why the target is taken for a drizzle-kit 1.x project, or undefined for 0.x. */
 export function drizzleKit1Evidence(target: ResolvedTarget, root: string): string | undefined {
@@ -55,31 +56,25 @@ function askedVersions(file: string, root: string): [string, string][] {
   return out
 }
 
-/** A pnpm catalog entry (`catalog:` or `catalog:<name>` in pnpm-workspace.yaml), read line by line. */
+/** A pnpm catalog entry (`catalog:` or `catalog:<name>` in the root's pnpm-workspace.yaml). */
 function catalogVersion(root: string, name: string, catalog: string): string | undefined {
-  let text: string
-  try {
-    text = fs.readFileSync(path.join(root, 'pnpm-workspace.yaml'), 'utf8')
-  } catch {
-    return undefined
-  }
-  const lines = text.split('\n')
-  const header = catalog && catalog !== 'default' ? new RegExp(`^\\s+['"]?${catalog}['"]?:\\s*$`) : /^catalog:\s*$/
-  const start = lines.findIndex((l) => header.test(l))
-  if (start < 0) return undefined
-  const indent = (lines[start].match(/^\s*/)?.[0].length ?? 0)
-  for (const line of lines.slice(start + 1)) {
-    if (line.trim() === '' || line.trim().startsWith('#')) continue
-    if ((line.match(/^\s*/)?.[0].length ?? 0) <= indent) break
-    const m = /^\s*['"]?([^'":\s]+)['"]?\s*:\s*['"]?([^'"#\s]+)/.exec(line)
-    if (m && m[1] === name) return m[2]
-  }
-  return undefined
+  const file = path.join(root, 'pnpm-workspace.yaml')
+  if (!fs.existsSync(file)) return undefined
+  return readPnpmWorkspace(file, root).catalogs.get(catalog || 'default')?.get(name)
+}
+
+/**
+ * The version an `npm:` alias asks for (`npm:drizzle-kit@1.0.0-beta.2`, `npm:@some/fork@^1.0.0`): a fork published
+ * under another name still says which drizzle it follows. Anything else is returned as it is.
+ */
+function aliasedVersion(spec: string): string {
+  const alias = /^npm:(?:@[^/@\s]+\/)?[^@\s]+@(.*)$/.exec(spec.trim())
+  return alias ? alias[1] : spec
 }
 
 /** "^1.0.0-beta.2", "1.0.0-rc.2", ">=1", "beta": drizzle-kit 1.x (its pre-releases were published as beta / rc). */
 export function isMajorOneOrLater(spec: string): boolean {
-  const s = spec.trim().replace(/^npm:[^@]+@/, '')
+  const s = aliasedVersion(spec).trim()
   if (/^(beta|rc|next)$/i.test(s)) return true
   const m = /^[\^~>=v\s]*(\d+)(?:[.\s]|$)/.exec(s)
   return m !== null && Number(m[1]) >= 1
