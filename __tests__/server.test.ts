@@ -37,6 +37,7 @@ async function project(target = 'tenant'): Promise<string> {
 
 test('a clean run drops every database it created, and touches nothing else', async () => {
   const before = await throwawayDatabases()
+  let runId = ''
   const otherDb = 'dg_test_untouched_guard'
   await admin.unsafe(`drop database if exists ${otherDb}`)
   await admin.unsafe(`create database ${otherDb}`)
@@ -45,6 +46,7 @@ test('a clean run drops every database it created, and touches nothing else', as
     const objects = async (): Promise<number> => Number((await other.unsafe<{ n: string }[]>("select count(*) as n from pg_class where relnamespace = 'public'::regnamespace"))[0].n)
     const objectsBefore = await objects()
     const provider = new ServerProvider(ADMIN_URL.replace(/\/[^/]*$/, `/${otherDb}`))
+    runId = provider.runId
     const report = await runCheck({ root: await project(), provider })
     await provider.dispose()
     expect(report.ok).toBe(true)
@@ -54,7 +56,7 @@ test('a clean run drops every database it created, and touches nothing else', as
     await other.end()
     await admin.unsafe(`drop database if exists ${otherDb} with (force)`)
   }
-  expect((await throwawayDatabases()).filter((d) => !before.includes(d) && d.includes('_tenant_'))).toEqual([])
+  expect((await throwawayDatabases()).filter((d) => !before.includes(d) && d.startsWith(`${runId}_`))).toEqual([])
 })
 
 test('a failing migration still leaves no database behind, and the finding is grouped across tenants', async () => {
@@ -67,7 +69,8 @@ test('a failing migration still leaves no database behind, and the finding is gr
   expect(failed).toHaveLength(1)
   expect(failed[0].databases).toEqual(['tenant_1', 'tenant_2', 'tenant_3'])
   expect(failed[0].message).toMatch(/relation "nope" does not exist/)
-  expect(await throwawayDatabasesOf('tenant')).toEqual([])
+  // This run's own databases: other test files use the same server at the same time.
+  expect((await throwawayDatabases()).filter((d) => d.startsWith(`${provider.runId}_`))).toEqual([])
 })
 
 test.each(['SIGINT', 'SIGTERM'] as const)('%s while migrating: the CLI drops its databases and exits', async (signal) => {
