@@ -231,6 +231,38 @@ describe('discovery', () => {
     expect(report.notes.join('\n')).toMatch(/skipped drizzle\.config\.events\.ts: it has no `out`, .*drizzle-kit push config/)
   })
 
+  test("a config without out whose default folder does not exist is a push config too: skipped with a note, exit 0 (failure 25)", async () => {
+    const dir = project('push-config-nofolder-', {
+      'package.json': '{ "name": "r", "private": true }',
+      'drizzle.config.ts': 'export default { dialect: "postgresql", schema: "./schema.ts", out: "./migrations" };\n',
+      'drizzle.config.test.ts': 'export default { dialect: "postgresql", schema: "./schema.ts" };\n',
+      'schema.ts': PARENT_SCHEMA
+    })
+    await writeMigrations(dir, 'migrations', [PARENT_SCHEMA])
+    const report = await runCheck({ root: dir, provider })
+    expect(report.targets.map((t) => t.name)).toEqual(['default'])
+    expect(report.findings).toEqual([])
+    expect(report.notes.join('\n')).toMatch(/skipped drizzle\.config\.test\.ts: it has no `out` and drizzle-kit's default folder does not exist: a drizzle-kit push config/)
+  })
+
+  test('configs that package.json scripts pass to drizzle-kit with --config are discovered, whatever their name (32a)', async () => {
+    const dir = project('script-configs-', {
+      'package.json': '{ "name": "root", "private": true, "workspaces": ["packages/*"] }',
+      'packages/db/package.json': JSON.stringify({
+        name: 'db',
+        scripts: { 'db:generate': 'drizzle-kit generate --config ./configs/postgresql.config.ts', 'db:push:mysql': 'dotenv -- drizzle-kit push --config=configs/mysql.config.ts && echo done' }
+      }),
+      'packages/db/configs/postgresql.config.ts': 'export default { dialect: "postgresql", schema: "./src/schema.ts", out: "./migrations/postgresql" };\n',
+      'packages/db/configs/mysql.config.ts': 'export default { dialect: "mysql", schema: "./src/schema.ts", out: "./migrations/mysql" };\n',
+      'packages/db/src/schema.ts': PARENT_SCHEMA
+    })
+    await writeMigrations(path.join(dir, 'packages', 'db'), 'migrations/postgresql', [PARENT_SCHEMA])
+    const report = await runCheck({ root: dir, provider })
+    expect(report.targets.map((t) => [t.name, t.drizzleConfig, t.migrations])).toEqual([['packages/db/configs:postgresql', 'packages/db/configs/postgresql.config.ts', 'packages/db/migrations/postgresql']])
+    expect(report.findings).toEqual([])
+    expect(report.notes.join('\n')).toMatch(/skipped packages\/db\/configs\/mysql\.config\.ts: dialect is "mysql"/)
+  })
+
   test('when every discovered config is stale, the first error is a usage error', () => {
     const dir = project('allstale-', {
       'package.json': '{ "name": "r", "private": true }',

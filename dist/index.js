@@ -48366,7 +48366,7 @@ function globToRegExp(pattern) {
 function escape(s) {
     return s.replace(/[.+^${}()|[\]\\]/g, '\\$&');
 }
-/** Files matching a glob, relative to `cwd`, sorted. */
+/** Absolute paths of the files matching a glob (relative patterns are resolved from `cwd`), sorted. */
 function glob(pattern, cwd) {
     const absolute = path.resolve(cwd, pattern).split(path.sep).join('/');
     const segments = absolute.split('/');
@@ -48810,13 +48810,49 @@ function withoutDuplicates(targets, root, named) {
     return { targets: [...kept.values()], notes };
 }
 const CONFIG_EXTENSIONS = '{ts,mts,cts,js,mjs,cjs,json}';
+/** A target's migrations folder does not exist; without a declared `out`, a discovered config is a push config. */
+class MissingMigrationsFolderError extends types_1.UsageError {
+    outDeclared;
+    constructor(message, outDeclared) {
+        super(message);
+        this.outDeclared = outDeclared;
+    }
+}
+/**
+ * Configs that package.json scripts pass to drizzle-kit (`drizzle-kit generate --config ./configs/pg.config.ts`),
+ * resolved from the script's package folder: projects name them freely (homarr: configs/postgresql.config.ts).
+ */
+function configsNamedInScripts(root) {
+    const out = [];
+    for (const manifest of (0, glob_1.glob)('**/package.json', root)) {
+        let scripts;
+        try {
+            scripts = JSON.parse(fs.readFileSync(manifest, 'utf8')).scripts;
+        }
+        catch {
+            continue; // a broken package.json is reported where it matters (workspaces), not by discovery
+        }
+        if (!scripts || typeof scripts !== 'object')
+            continue;
+        for (const script of Object.values(scripts)) {
+            if (typeof script !== 'string' || !/drizzle-kit/.test(script))
+                continue;
+            for (const m of script.matchAll(/drizzle-kit\s+[\w:-]+[^&|;]*?--config[=\s]+(?:"([^"]+)"|'([^']+)'|([^\s&|;]+))/g)) {
+                const file = path.resolve(path.dirname(manifest), m[1] ?? m[2] ?? m[3]);
+                if (fs.existsSync(file) && fs.statSync(file).isFile())
+                    out.push(file);
+            }
+        }
+    }
+    return out;
+}
 /**
  * Without a config file: every drizzle config in the repository (drizzle.config.ts, drizzle.*.config.ts,
  * drizzle-*.config.ts, drizzle.config.*.ts…, outside node_modules and build folders) is a target, named after it.
  * Configs for other dialects are skipped with a note.
  */
 function discoverTargets(root) {
-    const candidates = [...(0, glob_1.glob)(`**/drizzle*.config.${CONFIG_EXTENSIONS}`, root), ...(0, glob_1.glob)(`**/drizzle.config.*.${CONFIG_EXTENSIONS}`, root)];
+    const candidates = [...(0, glob_1.glob)(`**/drizzle*.config.${CONFIG_EXTENSIONS}`, root), ...(0, glob_1.glob)(`**/drizzle.config.*.${CONFIG_EXTENSIONS}`, root), ...configsNamedInScripts(root)];
     const found = [...new Set(candidates)]
         .filter((f) => !/\.d\.[mc]?ts$/.test(f))
         .sort()
@@ -48831,7 +48867,8 @@ function discoverTargets(root) {
     const used = new Set();
     for (const file of found) {
         const base = path.basename(file);
-        const middle = (/^drizzle[.-]([\w.-]+?)\.config\./.exec(base) ?? /^drizzle\.config\.([\w.-]+)\.\w+$/.exec(base))?.[1];
+        // drizzle.master.config.ts → "master"; a config named in a script (postgresql.config.ts) → "postgresql".
+        const middle = (/^drizzle[.-]([\w.-]+?)\.config\./.exec(base) ?? /^drizzle\.config\.([\w.-]+)\.\w+$/.exec(base) ?? /^(?!drizzle\.)([\w.-]+?)(?:\.config)?\.\w+$/.exec(base))?.[1];
         const folder = path.dirname(file) === '.' ? '' : path.dirname(file).split(path.sep).join('/');
         let name = middle ? (folder ? `${folder}:${middle}` : middle) : folder || 'default';
         for (let i = 2; used.has(name); i++)
@@ -48843,6 +48880,11 @@ function discoverTargets(root) {
         catch (error) {
             if (error instanceof types_1.UsageError && /dialect is/.test(error.message)) {
                 notes.push(`skipped ${file}: ${error.message.replace(/^[^:]*: /, '')}`);
+                continue;
+            }
+            // No `out` and no drizzle/ folder: a config for `drizzle-kit push` (a test database, say), with nothing to check.
+            if (error instanceof MissingMigrationsFolderError && !error.outDeclared) {
+                notes.push(`skipped ${file}: it has no \`out\` and drizzle-kit's default folder does not exist: a drizzle-kit push config. Name it in ${exports.DEFAULT_CONFIG_FILE} with its own "migrations" to check it`);
                 continue;
             }
             // Nobody chose this config: one stale config (a schema file since moved) must not stop the others' check.
@@ -48913,8 +48955,8 @@ function resolveTarget(root, target, where, source) {
     const out = target.migrations ?? kit.out ?? 'drizzle';
     const migrationsDir = path.resolve(cwd, out);
     if (!fs.existsSync(migrationsDir) || !fs.statSync(migrationsDir).isDirectory()) {
-        throw new types_1.UsageError(`target "${target.name}": migrations folder not found: ${path.relative(root, migrationsDir)} ` +
-            `(resolved from ${path.relative(root, cwd) || '.'}). Set the target's "cwd" if drizzle-kit runs elsewhere.`);
+        throw new MissingMigrationsFolderError(`target "${target.name}": migrations folder not found: ${path.relative(root, migrationsDir)} ` +
+            `(resolved from ${path.relative(root, cwd) || '.'}). Set the target's "cwd" if drizzle-kit runs elsewhere.`, (target.migrations ?? kit.out) !== undefined);
     }
     return {
         name: target.name,

@@ -37,7 +37,7 @@ function escape(s: string): string {
   return s.replace(/[.+^${}()|[\]\\]/g, '\\$&')
 }
 
-/** Files matching a glob, relative to `cwd`, sorted. */
+/** Absolute paths of the files matching a glob (relative patterns are resolved from `cwd`), sorted. */
 export function glob(pattern: string, cwd: string): string[] {
   const absolute = path.resolve(cwd, pattern).split(path.sep).join('/')
   const segments = absolute.split('/')

@@ -203,13 +203,48 @@ function withoutDuplicates(targets: ResolvedTarget[], root: string, named: boole
 
 const CONFIG_EXTENSIONS = '{ts,mts,cts,js,mjs,cjs,json}'
 
+/** A target's migrations folder does not exist; without a declared `out`, a discovered config is a push config. */
+class MissingMigrationsFolderError extends UsageError {
+  constructor(
+    message: string,
+    readonly outDeclared: boolean
+  ) {
+    super(message)
+  }
+}
+
+/**
+ * Configs that package.json scripts pass to drizzle-kit (`drizzle-kit generate --config ./configs/pg.config.ts`),
+ * resolved from the script's package folder: projects name them freely (homarr: configs/postgresql.config.ts).
+ */
+function configsNamedInScripts(root: string): string[] {
+  const out: string[] = []
+  for (const manifest of glob('**/package.json', root)) {
+    let scripts: unknown
+    try {
+      scripts = (JSON.parse(fs.readFileSync(manifest, 'utf8')) as { scripts?: unknown }).scripts
+    } catch {
+      continue // a broken package.json is reported where it matters (workspaces), not by discovery
+    }
+    if (!scripts || typeof scripts !== 'object') continue
+    for (const script of Object.values(scripts as Record<string, unknown>)) {
+      if (typeof script !== 'string' || !/drizzle-kit/.test(script)) continue
+      for (const m of script.matchAll(/drizzle-kit\s+[\w:-]+[^&|;]*?--config[=\s]+(?:"([^"]+)"|'([^']+)'|([^\s&|;]+))/g)) {
+        const file = path.resolve(path.dirname(manifest), m[1] ?? m[2] ?? m[3])
+        if (fs.existsSync(file) && fs.statSync(file).isFile()) out.push(file)
+      }
+    }
+  }
+  return out
+}
+
 /**
  * Without a config file: every drizzle config in the repository (drizzle.config.ts, drizzle.*.config.ts,
  * drizzle-*.config.ts, drizzle.config.*.ts…, outside node_modules and build folders) is a target, named after it.
  * Configs for other dialects are skipped with a note.
  */
 function discoverTargets(root: string): LoadedConfig {
-  const candidates = [...glob(`**/drizzle*.config.${CONFIG_EXTENSIONS}`, root), ...glob(`**/drizzle.config.*.${CONFIG_EXTENSIONS}`, root)]
+  const candidates = [...glob(`**/drizzle*.config.${CONFIG_EXTENSIONS}`, root), ...glob(`**/drizzle.config.*.${CONFIG_EXTENSIONS}`, root), ...configsNamedInScripts(root)]
   const found = [...new Set(candidates)]
     .filter((f) => !/\.d\.[mc]?ts$/.test(f))
     .sort()
@@ -226,7 +261,8 @@ function discoverTargets(root: string): LoadedConfig {
   const used = new Set<string>()
   for (const file of found) {
     const base = path.basename(file)
-    const middle = (/^drizzle[.-]([\w.-]+?)\.config\./.exec(base) ?? /^drizzle\.config\.([\w.-]+)\.\w+$/.exec(base))?.[1]
+    // drizzle.master.config.ts → "master"; a config named in a script (postgresql.config.ts) → "postgresql".
+    const middle = (/^drizzle[.-]([\w.-]+?)\.config\./.exec(base) ?? /^drizzle\.config\.([\w.-]+)\.\w+$/.exec(base) ?? /^(?!drizzle\.)([\w.-]+?)(?:\.config)?\.\w+$/.exec(base))?.[1]
     const folder = path.dirname(file) === '.' ? '' : path.dirname(file).split(path.sep).join('/')
     let name = middle ? (folder ? `${folder}:${middle}` : middle) : folder || 'default'
     for (let i = 2; used.has(name); i++) name = `${name}-${i}`
@@ -236,6 +272,11 @@ function discoverTargets(root: string): LoadedConfig {
     } catch (error) {
       if (error instanceof UsageError && /dialect is/.test(error.message)) {
         notes.push(`skipped ${file}: ${error.message.replace(/^[^:]*: /, '')}`)
+        continue
+      }
+      // No `out` and no drizzle/ folder: a config for `drizzle-kit push` (a test database, say), with nothing to check.
+      if (error instanceof MissingMigrationsFolderError && !error.outDeclared) {
+        notes.push(`skipped ${file}: it has no \`out\` and drizzle-kit's default folder does not exist: a drizzle-kit push config. Name it in ${DEFAULT_CONFIG_FILE} with its own "migrations" to check it`)
         continue
       }
       // Nobody chose this config: one stale config (a schema file since moved) must not stop the others' check.
@@ -312,9 +353,10 @@ function resolveTarget(root: string, target: TargetConfig, where: string, source
   const out = target.migrations ?? kit.out ?? 'drizzle'
   const migrationsDir = path.resolve(cwd, out)
   if (!fs.existsSync(migrationsDir) || !fs.statSync(migrationsDir).isDirectory()) {
-    throw new UsageError(
+    throw new MissingMigrationsFolderError(
       `target "${target.name}": migrations folder not found: ${path.relative(root, migrationsDir)} ` +
-        `(resolved from ${path.relative(root, cwd) || '.'}). Set the target's "cwd" if drizzle-kit runs elsewhere.`
+        `(resolved from ${path.relative(root, cwd) || '.'}). Set the target's "cwd" if drizzle-kit runs elsewhere.`,
+      (target.migrations ?? kit.out) !== undefined
     )
   }
   return {
