@@ -219,6 +219,19 @@ describe('bad input: one clear line, the right exit code', () => {
     expect(r.stderr).not.toContain('hunter2secret')
   })
 
+  test('with --format json, a run that makes no report prints a JSON error on stdout, never nothing (29)', () => {
+    const dir = isolated(base)
+    fs.writeFileSync(path.join(dir, 'drift-guard.config.json'), '{\n  "targets": [\n    { "name": "x", }\n  ]\n}\n')
+    const bad = run(['check', '--format', 'json'], dir)
+    expect(bad.status).toBe(2)
+    expect(bad.stderr).toMatch(/^drift-guard: drift-guard\.config\.json:3: malformed JSON/)
+    expect(JSON.parse(bad.stdout)).toEqual({ version: 1, ok: false, error: { outcome: 'bad-input', message: expect.stringMatching(/malformed JSON/), file: 'drift-guard.config.json', line: 3 } })
+    const unreachable = run(['check', '--format', 'json', '--database-url', 'postgres://user:hunter2secret@127.0.0.1:1/postgres'], isolated(base))
+    expect(unreachable.status).toBe(3)
+    expect(JSON.parse(unreachable.stdout).error).toMatchObject({ outcome: 'database-unavailable', message: expect.stringMatching(/user:\*\*\*@/) })
+    expect(unreachable.stdout).not.toContain('hunter2secret')
+  })
+
   test('--config naming a folder: exit 2, says so', () => {
     const dir = isolated(base)
     const r = run(['check', '--config', 'drizzle'], dir)

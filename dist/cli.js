@@ -17974,8 +17974,7 @@ async function runCli(argv, io) {
         provider = args.command === 'audit' ? (0, factory_1.createProvider)(args.postgres === 'local' ? 'local' : 'embedded', undefined) : (0, factory_1.createProvider)(args.postgres, args.databaseUrl);
     }
     catch (error) {
-        io.stderr(`drift-guard: ${(0, module_loader_1.describeError)(error)}\n`);
-        return error instanceof types_1.DatabaseUnavailableError ? 3 : 2;
+        return failed(error, args, io);
     }
     try {
         const report = args.command === 'audit'
@@ -18015,20 +18014,28 @@ async function runCli(argv, io) {
         return exitCodeFor(report, args.failOn);
     }
     catch (error) {
-        const message = (0, module_loader_1.describeError)(error);
-        const masked = args.databaseUrl ? message.split(args.databaseUrl).join((0, server_1.maskUrl)(args.databaseUrl)) : message;
-        io.stderr(`drift-guard: ${masked}\n`);
-        if (error instanceof types_1.UsageError)
-            return 2;
-        if (error instanceof types_1.DatabaseUnavailableError)
-            return 3;
-        if (args.verbose)
-            io.stderr(`${error.stack ?? ''}\n`);
-        return 2;
+        return failed(error, args, io);
     }
     finally {
         await provider.dispose().catch(() => undefined);
     }
+}
+/**
+ * A run that made no report: one line on stderr, the exit code, and with --format json a small JSON document on
+ * stdout (`ok: false` and the error), so that a consumer parsing stdout gets JSON rather than nothing.
+ */
+function failed(error, args, io) {
+    const message = (0, module_loader_1.describeError)(error);
+    const masked = args.databaseUrl ? message.split(args.databaseUrl).join((0, server_1.maskUrl)(args.databaseUrl)) : message;
+    io.stderr(`drift-guard: ${masked}\n`);
+    const outcome = error instanceof types_1.DatabaseUnavailableError ? 'database-unavailable' : error instanceof types_1.UsageError ? 'bad-input' : 'internal-error';
+    if (outcome === 'internal-error' && args.verbose)
+        io.stderr(`${error.stack ?? ''}\n`);
+    if (args.format === 'json') {
+        const where = error instanceof types_1.UsageError ? { ...(error.file ? { file: error.file } : {}), ...(error.line ? { line: error.line } : {}) } : {};
+        io.stdout(JSON.stringify({ version: 1, ok: false, error: { outcome, message: masked, ...where } }, null, 2) + '\n');
+    }
+    return outcome === 'database-unavailable' ? 3 : 2;
 }
 
 

@@ -232,8 +232,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     // An audit only reads the databases at --database-url; the schema's own database is built on the embedded one.
     provider = args.command === 'audit' ? createProvider(args.postgres === 'local' ? 'local' : 'embedded', undefined) : createProvider(args.postgres, args.databaseUrl)
   } catch (error) {
-    io.stderr(`drift-guard: ${describeError(error)}\n`)
-    return error instanceof DatabaseUnavailableError ? 3 : 2
+    return failed(error, args, io)
   }
   try {
     const report =
@@ -272,14 +271,25 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     }
     return exitCodeFor(report, args.failOn)
   } catch (error) {
-    const message = describeError(error)
-    const masked = args.databaseUrl ? message.split(args.databaseUrl).join(maskUrl(args.databaseUrl)) : message
-    io.stderr(`drift-guard: ${masked}\n`)
-    if (error instanceof UsageError) return 2
-    if (error instanceof DatabaseUnavailableError) return 3
-    if (args.verbose) io.stderr(`${(error as Error).stack ?? ''}\n`)
-    return 2
+    return failed(error, args, io)
   } finally {
     await provider.dispose().catch(() => undefined)
   }
+}
+
+/**
+ * A run that made no report: one line on stderr, the exit code, and with --format json a small JSON document on
+ * stdout (`ok: false` and the error), so that a consumer parsing stdout gets JSON rather than nothing.
+ */
+function failed(error: unknown, args: { databaseUrl?: string; verbose?: boolean; format?: string }, io: { stdout(text: string): void; stderr(text: string): void }): number {
+  const message = describeError(error)
+  const masked = args.databaseUrl ? message.split(args.databaseUrl).join(maskUrl(args.databaseUrl)) : message
+  io.stderr(`drift-guard: ${masked}\n`)
+  const outcome = error instanceof DatabaseUnavailableError ? 'database-unavailable' : error instanceof UsageError ? 'bad-input' : 'internal-error'
+  if (outcome === 'internal-error' && args.verbose) io.stderr(`${(error as Error).stack ?? ''}\n`)
+  if (args.format === 'json') {
+    const where = error instanceof UsageError ? { ...(error.file ? { file: error.file } : {}), ...(error.line ? { line: error.line } : {}) } : {}
+    io.stdout(JSON.stringify({ version: 1, ok: false, error: { outcome, message: masked, ...where } }, null, 2) + '\n')
+  }
+  return outcome === 'database-unavailable' ? 3 : 2
 }
