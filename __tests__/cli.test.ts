@@ -253,8 +253,10 @@ describe('bad input: one clear line, the right exit code', () => {
     const dir = isolated(base)
     const r = run(['check', '--format', 'json', '--output', path.join(dir, 'drizzle.config.ts', 'report.json')], dir)
     expect(r.status).toBe(2)
-    expectCleanError(r)
+    expectCleanError({ stderr: r.stderr, stdout: '' })
     expect(r.stderr).toMatch(/cannot write --output .*report\.json/)
+    // No report on stdout: only the error document of --format json.
+    expect(JSON.parse(r.stdout)).toEqual({ version: 1, ok: false, error: { outcome: 'bad-input', message: expect.stringMatching(/cannot write --output/) } })
   })
 
   test('merge of a JSON file that is not a report: exit 2 naming it', () => {
