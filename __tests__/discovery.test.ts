@@ -263,6 +263,19 @@ describe('discovery', () => {
     expect(report.notes.join('\n')).toMatch(/skipped packages\/db\/configs\/mysql\.config\.ts: dialect is "mysql"/)
   })
 
+  test('a schema in a build output that is not there: build first, or point "schema" at the sources (32b)', () => {
+    const dir = project('build-output-', {
+      'package.json': '{ "name": "root", "private": true, "workspaces": ["packages/*"] }',
+      'packages/db/package.json': '{ "name": "db" }',
+      'packages/db/drizzle.config.ts': 'export default { dialect: "postgresql", schema: "./dist/src/schema", out: "./drizzle" };\n',
+      'packages/db/src/schema/index.ts': PARENT_SCHEMA
+    })
+    fs.mkdirSync(path.join(dir, 'packages', 'db', 'drizzle'))
+    expect(() => loadConfig(dir)).toThrow(
+      'target "packages/db": schema "./dist/src/schema" is in packages/db/dist, a build output that is not in the repository: build the package before the check, or set the target\'s "schema" in drift-guard.config.json to the sources ("src/schema", resolved from packages/db)'
+    )
+  })
+
   test('when every discovered config is stale, the first error is a usage error', () => {
     const dir = project('allstale-', {
       'package.json': '{ "name": "r", "private": true }',

@@ -48949,6 +48949,9 @@ function resolveTarget(root, target, where, source) {
     }
     const schemaFiles = [...new Set(schemaPatterns.flatMap((p) => expandSchema(p, cwd)))];
     if (schemaFiles.length === 0) {
+        const built = buildOutputHint(root, cwd, schemaPatterns);
+        if (built)
+            throw new types_1.UsageError(`target "${target.name}": ${built}`);
         throw new types_1.UsageError(`target "${target.name}": schema ${schemaPatterns.map((p) => `"${p}"`).join(', ')} matches no file ` +
             `(looked in ${path.relative(root, cwd) || '.'}). Set the target's "cwd" to the folder drizzle-kit runs from.`);
     }
@@ -49032,6 +49035,30 @@ function providerOptions(root, target, where, source) {
  * The modules drizzle-kit imports for one `schema` entry: globs as glob matches them, a folder as its own files
  * (not its sub-folders). Other files (README.md, .d.ts) are left out: drizzle-kit gets no tables from them.
  */
+/** Build folders a schema may point into (ctrlplane: `schema: "./dist/src/schema"`, compiled by tsc, not committed). */
+const BUILD_FOLDERS = new Set(['dist', 'build', 'out', 'lib', '.next', '.output']);
+/**
+ * When a schema pattern points into a build output that does not exist, what to say instead of "set cwd": build the
+ * package first, or check its sources (named when the same path without the build folder exists).
+ */
+function buildOutputHint(root, cwd, patterns) {
+    for (const pattern of patterns) {
+        const segments = pattern.replace(/^\.\//, '').split(/[\\/]/);
+        const at = segments.findIndex((s) => BUILD_FOLDERS.has(s));
+        if (at < 0)
+            continue;
+        const folder = path.resolve(cwd, ...segments.slice(0, at + 1));
+        if (fs.existsSync(folder))
+            continue;
+        // dist/src/schema → src/schema; dist/schema.js → schema.ts, src/schema.ts
+        const rest = segments.slice(at + 1).join('/').replace(/\.js$/, '.ts');
+        const candidates = [rest, `src/${rest}`, rest.replace(/^src\//, '')].filter(Boolean).map((r) => [...segments.slice(0, at), r].join('/'));
+        const sources = candidates.find((c) => fs.existsSync(path.resolve(cwd, c)));
+        return (`schema "${pattern}" is in ${path.relative(root, folder)}, a build output that is not in the repository: build the package before the check, ` +
+            `or set the target's "schema" in ${exports.DEFAULT_CONFIG_FILE} to the sources${sources ? ` ("${sources}", resolved from ${path.relative(root, cwd) || '.'})` : ''}`);
+    }
+    return undefined;
+}
 function expandSchema(pattern, cwd) {
     return (0, glob_1.drizzleKitSchemaFiles)(pattern, cwd).filter((f) => /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/.test(f) && !/\.d\.[mc]?ts$/.test(f));
 }
