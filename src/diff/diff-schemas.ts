@@ -2,6 +2,7 @@
 // Both models come from the same catalog queries, so equal objects print identically; differences are real.
 import { FindingKind } from '../engine/types'
 import { ConstraintModel, DatabaseModel, IndexModel, TableModel } from '../model/types'
+import { quoteIdentifierIfNeeded } from '../model/identifiers'
 
 export interface SchemaDifference {
   kind: FindingKind
@@ -368,6 +369,4 @@ function label(schema: string, name: string): string {
   return schema === 'public' ? quoteName(name) : `${quoteName(schema)}.${quoteName(name)}`
 }
 
-function quoteName(name: string): string {
-  return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`
-}
+const quoteName = quoteIdentifierIfNeeded

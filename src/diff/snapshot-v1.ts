@@ -9,6 +9,7 @@ import { PgSnapshot } from '../schema/drizzle-kit'
 import { postgresObjectName } from '../schema/kit1-names'
 import { truncateIdentifier } from '../model/identifiers'
 import type { SnapshotChange, SnapshotComparison } from './snapshot'
+import { quoteIdentifier } from '../model/identifiers'
 
 export type DdlEntity = { entityType: string; [field: string]: unknown }
 
@@ -154,7 +155,7 @@ function normDefault(value: unknown, dimensions: number): string | null {
 }
 
 type TableRef = { schema: string; name: string }
-const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`
+const quoteIdent = quoteIdentifier
 
 /**
  * An expression without `"schema"."table".` and `"table".` qualifiers: 0.31 writes them in checks, where clauses,

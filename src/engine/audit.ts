@@ -22,6 +22,7 @@ import { withoutUnbuilt } from '../schema/build-statements'
 import { buildSchemaDatabase, declaredCounts, generateCommand, limiter, stripEmpty, TOOL_VERSION, withoutEqualDefaults } from './check'
 import { functionDefinitions } from '../schema/build-statements'
 import { DatabaseResult, DatabaseUnavailableError, Finding, Report, SEVERITY_RANK, TargetResult, UsageError } from './types'
+import { quoteIdentifier } from '../model/identifiers'
 
 export interface AuditOptions {
   root: string
@@ -273,7 +274,7 @@ async function auditDatabase(
   onSession(() => session.close())
   try {
     const findings: TargetFinding[] = []
-    const table = `"${target.migrationsSchema.replace(/"/g, '""')}"."${target.migrationsTable.replace(/"/g, '""')}"`
+    const table = `${quoteIdentifier(target.migrationsSchema)}.${quoteIdentifier(target.migrationsTable)}`
     const [exists] = await session.query<{ found: string | null }>('select to_regclass($1) as found', [table])
     const rows: LedgerRow[] = exists?.found
       ? (await session.query<{ id: number; hash: string; created_at: string }>(`select id, hash, created_at from ${table} order by id`)).map((r) => ({

@@ -6,6 +6,7 @@
 // behave as they do with the most common driver.
 import { Database, PostgresErrorInfo, toPostgresError } from '../postgres/provider'
 import { Migration } from './folder'
+import { quoteIdentifier } from '../model/identifiers'
 
 export interface MigrationsTable {
   schema: string
@@ -24,7 +25,7 @@ export interface ApplyResult {
   failure?: MigrationFailure
 }
 
-const quote = (identifier: string): string => `"${identifier.replace(/"/g, '""')}"`
+const quote = quoteIdentifier
 
 /** @param options.transaction false: no transaction around the run (each statement commits on its own), as other runners do */
 export async function applyMigrations(db: Database, migrations: Migration[], where: MigrationsTable, options: { transaction?: boolean } = {}): Promise<ApplyResult> {

@@ -2,6 +2,7 @@
 import { Database } from '../postgres/provider'
 import { globToRegExp } from '../config/glob'
 import { ColumnModel, ConstraintModel, DatabaseModel, IndexModel, TableModel, qualified } from './types'
+import { quoteIdentifierIfNeeded } from './identifiers'
 
 export interface IntrospectOptions {
   /** Only these schemas (drizzle-kit's schemaFilter). Default: every non-system schema. */
@@ -245,11 +246,11 @@ function columnType(c: { type: string; type_kind: string; type_schema: string; t
 }
 
 function quoteIfNeeded(name: string): string {
-  return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`
+  return quoteIdentifierIfNeeded(name)
 }
 
 function indexDefinitionWithoutName(definition: string, name: string): string {
-  const quoted = /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`
+  const quoted = quoteIdentifierIfNeeded(name)
   // pg_get_indexdef says "ON ONLY" for every index of a partitioned table: a property of the table (partitioning,
   // which a Drizzle schema cannot declare), not of the index.
   return definition.replace(` INDEX ${quoted} ON `, ' INDEX ON ').replace(/ INDEX ON ONLY /, ' INDEX ON ')

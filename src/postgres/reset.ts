@@ -1,12 +1,14 @@
 // Brings a throwaway database back to the state of a fresh one, so that it can serve the next logical database
 // instead of creating another (creating a database costs ~0.1-0.5 s on a server and ~0.5 s embedded).
 // What a reset cannot undo makes it refuse: the caller then uses a new database.
+import { quoteIdentifier } from '../model/identifiers'
+
 export interface ResettableSession {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>
   exec(sql: string): Promise<void>
 }
 
-const q = (n: string): string => `"${n.replace(/"/g, '""')}"`
+const q = quoteIdentifier
 
 /**
  * @param rolesBefore role names that existed when the database was created; roles a migration created are

@@ -9,6 +9,7 @@ import { Database, DatabaseOptions, PostgresProvider } from './provider'
 import { onInterrupt } from '../engine/interrupt'
 import { ResettableSession, resetDatabase } from './reset'
 import { toleratingRolesCreated } from '../migrations/roles'
+import { quoteIdentifier } from '../model/identifiers'
 
 type Sql = ReturnType<typeof postgres>
 
@@ -320,7 +321,7 @@ export class ServerProvider implements PostgresProvider {
     if (before) for (const { rolname } of now) if (!before.has(rolname) && this.rolesNamed.has(rolname)) this.createdRoles.add(rolname)
     const roles = [...this.createdRoles]
     this.createdRoles.clear()
-    for (const role of roles) await admin.unsafe(`drop role if exists "${role.replace(/"/g, '""')}"`).catch(() => undefined)
+    for (const role of roles) await admin.unsafe(`drop role if exists ${quoteIdentifier(role)}`).catch(() => undefined)
     this.admin = undefined
     this.adminConnecting = undefined
     this.forgetInterrupt?.()

@@ -7,6 +7,7 @@ import * as path from 'node:path'
 import { DatabaseUnavailableError, UsageError } from '../engine/types'
 import { extensionsCreatedBy } from './pglite'
 import { Database, toPostgresError } from './provider'
+import { quoteIdentifier } from '../model/identifiers'
 
 export interface SqlStatement {
   sql: string
@@ -177,7 +178,7 @@ export interface PreinstalledExtensions {
 export async function prepareDatabase(db: Database, extensions: PreinstalledExtensions, scripts: SetupScript[], target: string): Promise<void> {
   for (const extension of extensions.names) {
     try {
-      await db.exec(`CREATE EXTENSION IF NOT EXISTS "${extension.replace(/"/g, '""')}"`)
+      await db.exec(`CREATE EXTENSION IF NOT EXISTS ${quoteIdentifier(extension)}`)
     } catch (error) {
       const info = toPostgresError(error)
       if (!/^[0-9A-Z]{5}$/.test(info.code ?? '')) throw new DatabaseUnavailableError(`target "${target}": the database was lost while creating extension "${extension}": ${info.message}`)
