@@ -23776,6 +23776,7 @@ exports.truncateIdentifier = truncateIdentifier;
 exports.quoteIdentifier = quoteIdentifier;
 exports.quoteIdentifierIfNeeded = quoteIdentifierIfNeeded;
 exports.unquoteIdentifier = unquoteIdentifier;
+exports.userSchemaCondition = userSchemaCondition;
 // Postgres cuts identifiers to 63 bytes (NAMEDATALEN - 1), silently, on a character boundary.
 exports.MAX_IDENTIFIER_BYTES = 63;
 function truncateIdentifier(name) {
@@ -23816,6 +23817,10 @@ function quoteIdentifierIfNeeded(name) {
 function unquoteIdentifier(written) {
     return written.startsWith('"') ? written.slice(1, -1).replace(/""/g, '"') : written.toLowerCase();
 }
+/** SQL condition: `column` (a pg_namespace.nspname) is a user schema, not Postgres's own (catalog, toast, temp). */
+function userSchemaCondition(column = 'n.nspname') {
+    return `${column} not in ('pg_catalog', 'information_schema', 'pg_toast') and ${column} not like 'pg\\_temp\\_%' and ${column} not like 'pg\\_toast\\_temp\\_%'`;
+}
 
 
 /***/ }),
@@ -23831,7 +23836,7 @@ exports.tableFilter = tableFilter;
 const glob_1 = __nccwpck_require__(3334);
 const types_1 = __nccwpck_require__(440);
 const identifiers_1 = __nccwpck_require__(3937);
-const SYSTEM_SCHEMA = `n.nspname not in ('pg_catalog', 'information_schema', 'pg_toast') and n.nspname not like 'pg\\_temp\\_%' and n.nspname not like 'pg\\_toast\\_temp\\_%'`;
+const SYSTEM_SCHEMA = (0, identifiers_1.userSchemaCondition)('n.nspname');
 /** Objects that belong to an extension (e.g. PostGIS's spatial_ref_sys) are not the project's. */
 const NOT_FROM_EXTENSION = (oid, catalog) => `not exists (select 1 from pg_depend d where d.classid = '${catalog}'::regclass and d.objid = ${oid} and d.deptype = 'e')`;
 async function introspectDatabase(db, options) {
@@ -24647,7 +24652,7 @@ async function resetDatabase(db, rolesBefore, dropNewRoles) {
     const roles = (await db.query('select rolname as name from pg_roles')).map((r) => r.name).filter((r) => !rolesBefore.has(r));
     if (roles.length > 0 && !dropNewRoles)
         return false;
-    const schemas = await db.query("select nspname as name from pg_namespace where nspname not in ('pg_catalog', 'information_schema', 'pg_toast') and nspname not like 'pg\\_temp\\_%' and nspname not like 'pg\\_toast\\_temp\\_%'");
+    const schemas = await db.query(`select nspname as name from pg_namespace where ${(0, identifiers_1.userSchemaCondition)('nspname')}`);
     const extensions = await db.query("select extname as name from pg_extension where extname <> 'plpgsql'");
     await db.exec([
         ...extensions.map((e) => `DROP EXTENSION IF EXISTS ${q(e.name)} CASCADE;`),

@@ -45,3 +45,8 @@ export function quoteIdentifierIfNeeded(name: string): string {
 export function unquoteIdentifier(written: string): string {
   return written.startsWith('"') ? written.slice(1, -1).replace(/""/g, '"') : written.toLowerCase()
 }
+
+/** SQL condition: `column` (a pg_namespace.nspname) is a user schema, not Postgres's own (catalog, toast, temp). */
+export function userSchemaCondition(column = 'n.nspname'): string {
+  return `${column} not in ('pg_catalog', 'information_schema', 'pg_toast') and ${column} not like 'pg\\_temp\\_%' and ${column} not like 'pg\\_toast\\_temp\\_%'`
+}

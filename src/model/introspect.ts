@@ -2,7 +2,7 @@
 import { Database } from '../postgres/provider'
 import { globToRegExp } from '../config/glob'
 import { ColumnModel, ConstraintModel, DatabaseModel, IndexModel, TableModel, qualified } from './types'
-import { quoteIdentifierIfNeeded } from './identifiers'
+import { quoteIdentifierIfNeeded, userSchemaCondition } from './identifiers'
 
 export interface IntrospectOptions {
   /** Only these schemas (drizzle-kit's schemaFilter). Default: every non-system schema. */
@@ -13,7 +13,7 @@ export interface IntrospectOptions {
   migrationsTable: { schema: string; table: string }
 }
 
-const SYSTEM_SCHEMA = `n.nspname not in ('pg_catalog', 'information_schema', 'pg_toast') and n.nspname not like 'pg\\_temp\\_%' and n.nspname not like 'pg\\_toast\\_temp\\_%'`
+const SYSTEM_SCHEMA = userSchemaCondition('n.nspname')
 /** Objects that belong to an extension (e.g. PostGIS's spatial_ref_sys) are not the project's. */
 const NOT_FROM_EXTENSION = (oid: string, catalog: string): string =>
   `not exists (select 1 from pg_depend d where d.classid = '${catalog}'::regclass and d.objid = ${oid} and d.deptype = 'e')`

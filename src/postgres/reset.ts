@@ -1,7 +1,7 @@
 // Brings a throwaway database back to the state of a fresh one, so that it can serve the next logical database
 // instead of creating another (creating a database costs ~0.1-0.5 s on a server and ~0.5 s embedded).
 // What a reset cannot undo makes it refuse: the caller then uses a new database.
-import { quoteIdentifier } from '../model/identifiers'
+import { quoteIdentifier, userSchemaCondition } from '../model/identifiers'
 
 export interface ResettableSession {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>
@@ -29,7 +29,7 @@ export async function resetDatabase(db: ResettableSession, rolesBefore: Set<stri
   const roles = (await db.query<{ name: string }>('select rolname as name from pg_roles')).map((r) => r.name).filter((r) => !rolesBefore.has(r))
   if (roles.length > 0 && !dropNewRoles) return false
   const schemas = await db.query<{ name: string }>(
-    "select nspname as name from pg_namespace where nspname not in ('pg_catalog', 'information_schema', 'pg_toast') and nspname not like 'pg\\_temp\\_%' and nspname not like 'pg\\_toast\\_temp\\_%'"
+    `select nspname as name from pg_namespace where ${userSchemaCondition('nspname')}`
   )
   const extensions = await db.query<{ name: string }>("select extname as name from pg_extension where extname <> 'plpgsql'")
   await db.exec(
