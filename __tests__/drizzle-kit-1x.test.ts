@@ -284,3 +284,85 @@ describe('causes read the v1 snapshots too', () => {
     expect(cause('nickname')).toMatch(new RegExp(`in snapshot ${folder} but not created by drizzle/${folder}/migration\\.sql: the SQL was edited after generation`))
   })
 })
+
+describe('casing (failure 24): 1.x names unnamed constraints after the cased column names, not the TypeScript keys', () => {
+  // drizzle-kit 1.x betas with `casing: 'snake_case'` in the config, as they write this schema: the table's
+  // unique().on() is `<table>_<cased columns>_unique`, a column's .unique() is Postgres's `<table>_<cased>_key`
+  // (written inline without a name), the foreign key `…_fkey` and the index `<table>_<cased>_index`.
+  const SCHEMA = `import { date, index, integer, pgTable, text, unique } from 'drizzle-orm/pg-core'
+export const guests = pgTable('guests', { id: integer().primaryKey() })
+export const bookings = pgTable(
+  'bookings',
+  {
+    id: integer().primaryKey(),
+    guestId: integer().notNull().references(() => guests.id),
+    roomNumber: integer().notNull(),
+    startsOn: date().notNull(),
+    confirmationCode: text().unique(),
+  },
+  (t) => [unique().on(t.roomNumber, t.startsOn), index().on(t.guestId)],
+)
+`
+  const SQL = `CREATE TABLE "guests" (
+	"id" integer PRIMARY KEY
+);
+--> statement-breakpoint
+CREATE TABLE "bookings" (
+	"id" integer PRIMARY KEY,
+	"guest_id" integer NOT NULL,
+	"room_number" integer NOT NULL,
+	"starts_on" date NOT NULL,
+	"confirmation_code" text UNIQUE,
+	CONSTRAINT "bookings_room_number_starts_on_unique" UNIQUE("room_number","starts_on")
+);
+--> statement-breakpoint
+CREATE INDEX "bookings_guest_id_index" ON "bookings" ("guest_id");
+--> statement-breakpoint
+ALTER TABLE "bookings" ADD CONSTRAINT "bookings_guest_id_guests_id_fkey" FOREIGN KEY ("guest_id") REFERENCES "guests"("id");
+`
+  const indexColumn = (value: string): Record<string, unknown> => ({ value, isExpression: false, asc: true, nullsFirst: false, opclass: null })
+  const SNAPSHOT = {
+    version: '8',
+    dialect: 'postgres',
+    id: '5d0f3c7e-2b1a-4e8f-9c6d-7a4b3e2f1d09',
+    prevIds: ['00000000-0000-0000-0000-000000000000'],
+    ddl: [
+      { schema: 'public', name: 'guests', isRlsEnabled: false, entityType: 'tables' },
+      { schema: 'public', name: 'bookings', isRlsEnabled: false, entityType: 'tables' },
+      column('guests', 'id', 'integer', true),
+      column('bookings', 'id', 'integer', true),
+      column('bookings', 'guest_id', 'integer', true),
+      column('bookings', 'room_number', 'integer', true),
+      column('bookings', 'starts_on', 'date', true),
+      column('bookings', 'confirmation_code', 'text', false),
+      { schema: 'public', table: 'guests', name: 'guests_pkey', columns: ['id'], nameExplicit: false, entityType: 'pks' },
+      { schema: 'public', table: 'bookings', name: 'bookings_pkey', columns: ['id'], nameExplicit: false, entityType: 'pks' },
+      { schema: 'public', table: 'bookings', name: 'bookings_room_number_starts_on_unique', nameExplicit: false, columns: ['room_number', 'starts_on'], nullsNotDistinct: false, entityType: 'uniques' },
+      { schema: 'public', table: 'bookings', name: 'bookings_confirmation_code_key', nameExplicit: false, columns: ['confirmation_code'], nullsNotDistinct: false, entityType: 'uniques' },
+      { schema: 'public', table: 'bookings', name: 'bookings_guest_id_guests_id_fkey', nameExplicit: false, columns: ['guest_id'], schemaTo: 'public', tableTo: 'guests', columnsTo: ['id'], onUpdate: 'NO ACTION', onDelete: 'NO ACTION', entityType: 'fks' },
+      { schema: 'public', table: 'bookings', name: 'bookings_guest_id_index', nameExplicit: false, columns: [indexColumn('guest_id')], isUnique: false, where: null, with: '', method: 'btree', concurrently: false, entityType: 'indexes' }
+    ],
+    renames: []
+  }
+  const CASED_CONFIG = `export default { dialect: 'postgresql', schema: './schema.ts', out: './drizzle', casing: 'snake_case' }\n`
+
+  test('keys in camelCase, columns unnamed: no finding, and the schema agrees with the v1 snapshot', async () => {
+    const dir = tempDir('kit1-casing-')
+    dirs.push(dir)
+    write(dir, {
+      'package.json': '{ "name": "r", "private": true }',
+      'drizzle.config.ts': CASED_CONFIG,
+      'schema.ts': SCHEMA,
+      'drizzle/20270301000000_init/migration.sql': SQL,
+      'drizzle/20270301000000_init/snapshot.json': JSON.stringify(SNAPSHOT, null, 2)
+    })
+    expect(summary(await runCheck({ root: dir, provider }))).toEqual([])
+
+    // A unique the SQL really names otherwise is still reported, under the cased name 1.x would give it.
+    write(dir, { 'drizzle/20270301000000_init/migration.sql': SQL.replace('"bookings_room_number_starts_on_unique"', '"bookings_room_slot"') })
+    const renamed = await runCheck({ root: dir, provider })
+    const mismatch = renamed.findings.find((f) => f.kind === 'constraint_mismatch')
+    expect(mismatch).toMatchObject({ table: 'bookings', name: 'bookings_room_number_starts_on_unique', file: 'schema.ts' })
+    expect(mismatch?.message).toBe('unique constraint on bookings is named "bookings_room_slot", the schema names it "bookings_room_number_starts_on_unique"')
+  })
+})

@@ -86,6 +86,93 @@ describe('syntax reaches Node as written (10)', () => {
   })
 })
 
+describe('no-semicolon code: destructured exports after a line without `;` (33)', () => {
+  const TABLES = `import { integer, pgTable } from 'drizzle-orm/pg-core'
+export const all = {
+  users: pgTable('users', { id: integer('id').primaryKey() }),
+  posts: pgTable('posts', { id: integer('id').primaryKey() }),
+  tags: pgTable('tags', { id: integer('id').primaryKey() }),
+  notes: pgTable('notes', { id: integer('id').primaryKey() }),
+  files: pgTable('files', { id: integer('id').primaryKey() })
+}
+`
+  // sucrase rewrites each export as \`( { users: exports.users } = source)\` or \`[exports.posts, …] = …\` in place,
+  // which without a \`;\` continues the line before: a call of \`source\`, of \`pick()\`'s result, of the template.
+  const SCHEMA = `import { all } from './tables'
+const source = all
+export const { users } = source
+const pick = () => all
+const picked = pick()
+export const [posts, tags] = [picked.posts, picked.tags]
+const label = \`notes\`
+export const {
+  notes,
+} = all
+const list = [all.files]
+/* the last one */ export let [files] = list
+`
+  const files = { 'package.json': '{ "name": "r", "private": true }', 'tables.ts': TABLES }
+
+  test('object and array patterns, after an identifier, a call, a template literal and an array: every table loads', () => {
+    const dir = project({ ...files, 'schema.ts': SCHEMA, 'first.ts': "export const { first } = { first: 1 }\nexport const [second] = [2]\n" })
+    const exports = new ModuleLoader({ root: dir }).load(path.join(dir, 'schema.ts'))
+    expect(Object.keys(exports).sort()).toEqual(['files', 'notes', 'posts', 'tags', 'users'])
+    expect(Object.keys(serializeSchema(exports).tables).sort()).toEqual(['public.files', 'public.notes', 'public.posts', 'public.tags', 'public.users'])
+    // On the first line, after sucrase's own preamble.
+    expect(new ModuleLoader({ root: dir }).load(path.join(dir, 'first.ts'))).toMatchObject({ first: 1, second: 2 })
+  })
+
+  test('the lines stay where they were: an error after them names its own line', () => {
+    const source = SCHEMA + "export const { broken } = (() => { throw new Error('at the end') })()\n"
+    const dir = project({ ...files, 'schema.ts': source })
+    const error = loadError(() => new ModuleLoader({ root: dir }).load(path.join(dir, 'schema.ts')))
+    expect(error.message).toMatch(new RegExp(`^schema\\.ts:${lineOfText(source, 'broken')} threw while being imported: at the end\\.`))
+  })
+
+  test('a line of a template literal that reads like such an export is left as written', () => {
+    const dir = project({ ...files, 'schema.ts': "import { all } from './tables'\nconst text = all\nexport const doc = `\nexport const { users } = x\n`\nexport const { users } = all\n" })
+    const exports = new ModuleLoader({ root: dir }).load(path.join(dir, 'schema.ts'))
+    expect(exports.doc).toBe('\nexport const { users } = x\n')
+    expect(Object.keys(exports).sort()).toEqual(['doc', 'users'])
+  })
+})
+
+const lineOfText = (source: string, text: string): number => source.split('\n').findIndex((l) => l.includes(text)) + 1
+
+describe('packages that are not installed: what the errors say (29, 32d)', () => {
+  test('a package the schema imports: the one-line error also names --stub-missing-imports and its action input', () => {
+    const dir = project({
+      'package.json': '{ "name": "r", "private": true }',
+      'schema.ts': "import { pgTable, text } from 'drizzle-orm/pg-core'\nimport { newId } from '@r/ids'\nexport const users = pgTable('users', { id: text('id').primaryKey().$defaultFn(() => newId()) })\n"
+    })
+    const error = loadError(() => new ModuleLoader({ root: dir }).load(path.join(dir, 'schema.ts')))
+    expect(error.message).toBe(
+      'Cannot resolve "@r/ids" imported by schema.ts:2. Install the project\'s dependencies (npm ci), declare the alias in tsconfig.json "paths", list its folder in the workspaces, ' +
+        'or pass --stub-missing-imports (action input `stub-missing-imports: true`) if the schema uses it only at runtime ($defaultFn, validation).'
+    )
+    // With the flag, it loads.
+    expect(Object.keys(new ModuleLoader({ root: dir, stubMissingPackages: true }).load(path.join(dir, 'schema.ts')))).toEqual(['users'])
+  })
+
+  test('a schema that computes its tables from a stood-in package and throws: the stand-in is named, not the runtime', () => {
+    const dir = project({
+      'package.json': '{ "name": "r", "private": true }',
+      'pg.ts': "import { pgTable, text } from 'drizzle-orm/pg-core'\nexport const users = pgTable('users', { id: text('id').primaryKey() })\n",
+      'schema.ts':
+        "import { v } from '@r/validation'\nimport { check } from '@r/checks'\nimport * as pg from './pg'\n" +
+        "const driver = v.picklist(['pg', 'sqlite']).parse(process.env.APP_DRIVER ?? 'pg')\ncheck(driver)\n" +
+        'const byDriver = { pg: () => pg, sqlite: () => pg };\nexport const { users } = byDriver[driver]()\n'
+    })
+    const error = loadError(() => new ModuleLoader({ root: dir, stubMissingPackages: true }).load(path.join(dir, 'schema.ts')))
+    expect(error.message).toBe(
+      'schema.ts:7 threw while being imported: byDriver[driver] is not a function. A stand-in may have produced the value that failed: ' +
+        '@r/validation, @r/checks are not installed, so the check stood in for them. Install @r/validation, @r/checks (npm ci), or point "schema" at files that do not compute tables from them; ' +
+        "otherwise, the schema must load without the application's runtime (database connections, secrets); import only drizzle-orm and schema files from it"
+    )
+    expect(error.line).toBe(7)
+  })
+})
+
 /** Runs the project's drizzle-kit CLI (the real one, as `npx drizzle-kit generate` would) in dir. */
 function drizzleKitGenerate(dir: string): string {
   const result = spawnSync(process.execPath, [path.join(REPO, 'node_modules', 'drizzle-kit', 'bin.cjs'), 'generate', '--name', 'init'], {

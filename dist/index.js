@@ -49270,6 +49270,8 @@ class ModuleLoader {
     fallbacks = new Set();
     /** Packages replaced by a permissive stand-in (configs only). */
     stubbed = new Set();
+    /** The packages of `stubbed` stood in for because stubMissingPackages asked for it (not database drivers). */
+    stoodInOnRequest = new Set();
     constructor(options) {
         this.options = options;
     }
@@ -49325,6 +49327,7 @@ class ModuleLoader {
             const match = /\((\d+):(\d+)\)/.exec(message);
             throw new ModuleLoadError(`${this.rel(file)}${match ? `:${match[1]}` : ''}: cannot be parsed: ${message}${this.via(this.rel(file))}`, this.chain(this.rel(file)), this.rel(file), match ? Number(match[1]) : undefined);
         }
+        code = terminateDestructuredExports(source, code);
         // import.meta only exists in ESM; configs use it for __dirname-like paths.
         code = code.replace(/\bimport\.meta\.url\b/g, JSON.stringify((0, node_url_1.pathToFileURL)(file).href));
         code = code.replace(/\bimport\.meta\.dirname\b/g, JSON.stringify(path.dirname(file)));
@@ -49361,7 +49364,7 @@ class ModuleLoader {
             const where = `${this.rel(file)}${line ? `:${line}` : ''}`;
             const chain = this.chain();
             const via = chain.length > 1 ? ` (import chain: ${chain.join(' -> ')})` : '';
-            throw new ModuleLoadError(`${where} threw while being imported: ${describeError(error)}${via}. The schema must load without the application's runtime (database connections, secrets); import only drizzle-orm and schema files from it`, chain, this.rel(file), line);
+            throw new ModuleLoadError(`${where} threw while being imported: ${describeError(error)}${via}. ${this.whyImportThrew()}`, chain, this.rel(file), line);
         }
         finally {
             this.stack.pop();
@@ -49464,6 +49467,7 @@ class ModuleLoader {
             return this.driverStandIn(specifier, packageName);
         if (this.options.stubMissingPackages) {
             this.stubbed.add(packageName);
+            this.stoodInOnRequest.add(packageName);
             return permissiveStub(specifier);
         }
         throw this.unresolved(specifier, importer, workspacePackage);
@@ -49495,6 +49499,22 @@ class ModuleLoader {
             throw new ModuleLoadError(`${path.relative(this.options.root, real)} could not be loaded: ${describeError(error)}`, this.chain(this.rel(real)));
         }
     }
+    /**
+     * What to do about a module that threw. With stand-ins for missing packages (--stub-missing-imports, and always
+     * for configs), the value that failed
+     * may be one: a stand-in returns itself from every call, so a schema that computes its tables from the package
+     * (`z.enum([…]).parse(env)` picking a driver) gets a stand-in where it expects a string.
+     */
+    whyImportThrew() {
+        const runtime = "the schema must load without the application's runtime (database connections, secrets); import only drizzle-orm and schema files from it";
+        const packages = [...this.stoodInOnRequest];
+        if (packages.length === 0)
+            return runtime[0].toUpperCase() + runtime.slice(1);
+        const list = packages.join(', ');
+        const them = packages.length === 1 ? 'it' : 'them';
+        return (`A stand-in may have produced the value that failed: ${list} ${packages.length === 1 ? 'is' : 'are'} not installed, so the check stood in for ${them}. ` +
+            `Install ${list} (npm ci), or point "schema" at files that do not compute tables from ${them}; otherwise, ${runtime}`);
+    }
     /** @param workspacePackage the folder of the workspace package of that name, found but leading to no file */
     unresolved(specifier, importer, workspacePackage) {
         const line = findImportLine(importer, specifier);
@@ -49505,11 +49525,35 @@ class ModuleLoader {
             ? ''
             : workspacePackage
                 ? ` It is the workspace package in ${this.rel(workspacePackage)}, whose package.json ("exports", "module", "main") leads to no file there, nor under src/: build it, or point its "exports" at its source.`
-                : ' Install the project\'s dependencies (npm ci), declare the alias in tsconfig.json "paths", or list its folder in the workspaces.';
+                : ' Install the project\'s dependencies (npm ci), declare the alias in tsconfig.json "paths", list its folder in the workspaces, ' +
+                    'or pass --stub-missing-imports (action input `stub-missing-imports: true`) if the schema uses it only at runtime ($defaultFn, validation).';
         return new ModuleLoadError(`Cannot resolve "${specifier}" imported by ${where}${via}.${hint}`, chain, this.rel(importer), line);
     }
 }
 exports.ModuleLoader = ModuleLoader;
+/** `export const|let|var` with an object or array pattern, at the start of a line (after block comments, if any). */
+const DESTRUCTURED_EXPORT = /^\s*(?:\/\*.*?\*\/\s*)*export\s+(?:const|let|var)\s*[{[]/;
+/**
+ * sucrase writes `export const { a } = f()` as `( { a: exports.a } = f())`, and `export const [a] = f()` as
+ * `[exports.a] = f()`, where the declaration was. After a line without `;` (no-semicolon code style) that continues
+ * the previous line: a call of it, or an index into it (`Cannot access 'x' before initialization`). A `;` put before
+ * the rewritten statement, on its own line, ends the previous statement and keeps every line where it was (errors
+ * name file:line). Only lines the source starts with such an export are touched, and only where the output starts
+ * with the rewrite (a line of a template literal or a comment is left as it is, since sucrase leaves it as written).
+ */
+function terminateDestructuredExports(source, code) {
+    if (!/\bexport\s+(?:const|let|var)\s*[{[]/.test(source))
+        return code;
+    const sourceLines = source.split('\n');
+    const codeLines = code.split('\n');
+    if (codeLines.length !== sourceLines.length)
+        return code;
+    for (let i = 0; i < sourceLines.length; i++) {
+        if (DESTRUCTURED_EXPORT.test(sourceLines[i]))
+            codeLines[i] = codeLines[i].replace(/^(\s*(?:\/\*.*?\*\/\s*)*)(?=[([])/, '$1;');
+    }
+    return codeLines.join('\n');
+}
 /** Adds getters on target for the names of source it lacks (its own exports win, as in ESM); true if any was added. */
 function copyStarNames(target, source) {
     let added = false;
@@ -56393,12 +56437,14 @@ const rel = (root, file) => path.relative(root, file) || '.';
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.withKit1ConstraintNames = withKit1ConstraintNames;
+exports.columnNamesBeforeCasing = columnNamesBeforeCasing;
 exports.kit1ForeignKeyName = kit1ForeignKeyName;
 exports.nameHash = nameHash;
 exports.postgresObjectName = postgresObjectName;
 exports.uniquesAddedByName = uniquesAddedByName;
 exports.kit1Note = kit1Note;
 const identifiers_1 = __nccwpck_require__(3937);
+const source_index_1 = __nccwpck_require__(9423);
 /** The schema's snapshot with every unnamed constraint named as drizzle-kit 1.x and Postgres name it. */
 function withKit1ConstraintNames(snapshot, options = {}) {
     const tables = {};
@@ -56422,9 +56468,17 @@ function renameTable(table, options) {
         // One column: 1.x writes a bare PRIMARY KEY; more: CONSTRAINT "<table>_pkey", which Postgres cuts.
         return pk.columns.length === 1 ? postgresObjectName(t, undefined, 'pkey') : (0, identifiers_1.truncateIdentifier)(`${t}_pkey`);
     });
+    // Under `casing`, drizzle-orm names an unnamed unique constraint after the columns' TypeScript keys, as 0.31
+    // takes it (`pages_siteId_slug_unique`); 1.x (its betas with a casing option) after the cased names, as the
+    // database has them (`pages_site_id_slug_unique`, or a column's `pages_external_id_key`).
+    const ormNames = options.columnNames?.get(`${table.schema || 'public'}.${t}`);
+    const isDefaultUniqueName = (columns, name) => name === `${t}_${columns.join('_')}_unique` || (ormNames !== undefined && name === `${t}_${columns.map((c) => ormNames.get(c) ?? c).join('_')}_unique`);
     const uniqueName = (columns, name) => {
-        if (columns.length !== 1 || name !== `${t}_${columns[0]}_unique` || options.uniquesAddedByName?.has(name))
+        if (!isDefaultUniqueName(columns, name))
             return name;
+        const kit1Name = `${t}_${columns.join('_')}_unique`;
+        if (columns.length !== 1 || options.uniquesAddedByName?.has(kit1Name))
+            return kit1Name;
         return postgresObjectName(t, columns[0], 'key');
     };
     const uniqueConstraints = rekey(table.uniqueConstraints, (u) => uniqueName(u.columns, u.name));
@@ -56441,6 +56495,35 @@ function renameTable(table, options) {
     });
     return { ...table, columns, compositePrimaryKeys, uniqueConstraints, foreignKeys };
 }
+/**
+ * For each table of the schema's exports ("schema.table"), the columns whose database name under `casing` is not
+ * their drizzle-orm name: database name -> drizzle-orm name (the TypeScript key of a column declared without a
+ * name). Empty without casing.
+ */
+function columnNamesBeforeCasing(exports, casing) {
+    const out = new Map();
+    if (casing !== 'snake_case' && casing !== 'camelCase')
+        return out;
+    const cased = casing === 'snake_case' ? source_index_1.toSnakeCase : source_index_1.toCamelCase;
+    for (const value of Object.values(exports)) {
+        const table = value;
+        if (!table || typeof table !== 'object' || table[IS_TABLE] === undefined || !table[COLUMNS])
+            continue;
+        const names = new Map();
+        for (const column of Object.values(table[COLUMNS])) {
+            const dbName = column.keyAsName ? cased(column.name) : column.name;
+            if (dbName !== column.name)
+                names.set(dbName, column.name);
+        }
+        if (names.size > 0)
+            out.set(`${table[SCHEMA] || 'public'}.${table[NAME]}`, names);
+    }
+    return out;
+}
+const NAME = Symbol.for('drizzle:Name');
+const SCHEMA = Symbol.for('drizzle:Schema');
+const COLUMNS = Symbol.for('drizzle:Columns');
+const IS_TABLE = Symbol.for('drizzle:IsDrizzleTable');
 /** drizzle-kit 1.x's default foreign key name (its length test counts UTF-16 units, as JavaScript does). */
 function kit1ForeignKeyName(table, columns, tableTo, columnsTo) {
     const desired = `${table}_${columns.join('_')}_${tableTo}_${columnsTo.join('_')}_fkey`;
@@ -56588,7 +56671,8 @@ function loadSchema(root, target, stubMissingPackages = false) {
     // here on purpose: `drizzle-kit generate` serialises without them (they only narrow push/pull), and the
     // introspection that uses them is never cached.
     const cacheKey = (0, schema_cache_1.schemaCacheKey)([...projectFiles, ...importedJsonFiles(projectFiles)], [
-        'v3',
+        // The format, and the rules the cached SQL was built with: bumped when they change (v4: 1.x unique names under casing).
+        'v4',
         // Only the entry files' exports are the schema: the same loaded files with other entries is another schema.
         target.schemaFiles.join('\n'),
         target.casing ?? '',
@@ -56610,7 +56694,7 @@ function loadSchema(root, target, stubMissingPackages = false) {
             (0, schema_cache_1.writeCachedSchema)(cacheKey, { snapshot });
         // The cache keeps drizzle-kit's own serialisation; the names are 1.x's from here on.
         if (drizzleKit1)
-            snapshot = (0, kit1_names_1.withKit1ConstraintNames)(snapshot, { uniquesAddedByName: addedByName });
+            snapshot = (0, kit1_names_1.withKit1ConstraintNames)(snapshot, { uniquesAddedByName: addedByName, columnNames: (0, kit1_names_1.columnNamesBeforeCasing)(exports, target.casing) });
     }
     catch (error) {
         const first = path.relative(root, target.schemaFiles[0]);
@@ -56938,13 +57022,15 @@ const SCHEMA = Symbol.for('drizzle:Schema');
 const COLUMNS = Symbol.for('drizzle:Columns');
 const IS_TABLE = Symbol.for('drizzle:IsDrizzleTable');
 const VIEW = Symbol.for('drizzle:ViewBaseConfig');
+/** drizzle-orm's `casing: 'snake_case'` of a key (drizzle-orm/casing), which drizzle-kit applies to unnamed columns. */
 function toSnakeCase(input) {
     const words = input.replace(/['\u2019]/g, '').match(/[\da-z]+|[A-Z]+(?![a-z])|[A-Z][\da-z]+/g) ?? [];
     return words.map((w) => w.toLowerCase()).join('_');
 }
 function toCamelCase(input) {
     const words = input.replace(/['\u2019]/g, '').match(/[\da-z]+|[A-Z]+(?![a-z])|[A-Z][\da-z]+/g) ?? [];
-    return words.map((w, i) => (i === 0 ? w.toLowerCase() : w[0].toUpperCase() + w.slice(1).toLowerCase())).join('');
+    // As drizzle-orm's: the rest of each word is kept as written (`user_ID` -> `userID`).
+    return words.map((w, i) => (i === 0 ? w.toLowerCase() : w[0].toUpperCase() + w.slice(1))).join('');
 }
 class SourceIndex {
     root;
@@ -57063,16 +57149,83 @@ class SourceIndex {
         }
         return undefined;
     }
-    /** An index or constraint: the line that names it, else the line of its (first) column, else the table. */
+    /**
+     * An index or constraint: the line that names it, else the table-level call on exactly its columns
+     * (`uniqueIndex().on(t.fromId, t.toId)`), else the line of its (first) column, else the table.
+     */
     tableObject(schema, table, name, columns = []) {
         const found = this.tableBlock(schema, table);
         if (!found)
             return undefined;
         return (this.quoted(found.block, name) ??
+            this.builderCall(found.entry, found.block, name, columns) ??
             (columns.length > 0 ? this.column(schema, table, columns[0]) : undefined) ?? {
             file: this.rel(found.block.file),
             line: found.block.start + 1
         });
+    }
+    /**
+     * The line of the first builder call in the table's block whose column arguments are `<param>.<key>` of exactly
+     * these columns, in order: `index()`/`uniqueIndex()` `.on(…)`/`.onOnly(…)`/`.using('gin', …)`, `unique().on(…)`,
+     * `primaryKey({ columns: […] })`, `foreignKey({ columns: […], … })`. The default name's suffix says which builders
+     * can have made it, so a column's unique is not taken for an index on the same column.
+     */
+    builderCall(entry, block, name, columns) {
+        if (columns.length === 0)
+            return undefined;
+        const keys = columns.map((c) => entry.keys.get(c));
+        if (keys.some((k) => k === undefined))
+            return undefined;
+        const builders = /_(index|idx)$/.test(name)
+            ? ['index', 'uniqueIndex']
+            : /_(unique|key)$/.test(name)
+                ? ['unique']
+                : /_(pk|pkey)$/.test(name)
+                    ? ['primaryKey']
+                    : /_(fk|fkey)$/.test(name)
+                        ? ['foreignKey']
+                        : ['index', 'uniqueIndex', 'unique', 'primaryKey', 'foreignKey'];
+        const lines = this.lines(block.file).slice(block.start, block.end);
+        const text = lines.join('\n');
+        const code = blankStringsAndComments(text);
+        for (const m of code.matchAll(/\b(index|uniqueIndex|unique|primaryKey|foreignKey)\s*\(/g)) {
+            if (!builders.includes(m[1]))
+                continue;
+            const open = m.index + m[0].length - 1;
+            const close = matchingParen(code, open);
+            if (close < 0)
+                continue;
+            let args;
+            if (m[1] === 'primaryKey' || m[1] === 'foreignKey') {
+                const list = /\bcolumns\s*:\s*\[/.exec(code.slice(open, close));
+                if (list) {
+                    const start = open + list.index + list[0].length;
+                    const end = matchingParen(code, start - 1);
+                    if (end > 0)
+                        args = splitArguments(text.slice(start, end));
+                }
+                else if (m[1] === 'primaryKey') {
+                    args = splitArguments(text.slice(open + 1, close)); // the older primaryKey(t.a, t.b)
+                }
+            }
+            else {
+                const call = /^\s*\.\s*(on|onOnly|using)\s*\(/.exec(code.slice(close + 1));
+                if (!call)
+                    continue;
+                const start = close + 1 + call[0].length;
+                const end = matchingParen(code, start - 1);
+                if (end < 0)
+                    continue;
+                args = splitArguments(text.slice(start, end));
+                if (call[1] === 'using')
+                    args = args.slice(1); // the method
+            }
+            const argKeys = args?.map((a) => /^[A-Za-z_$][\w$]*\s*\.\s*([A-Za-z_$][\w$]*)/.exec(a)?.[1]);
+            if (argKeys && argKeys.length === keys.length && argKeys.every((k, i) => k === keys[i])) {
+                return { file: this.rel(block.file), line: block.start + text.slice(0, m.index).split('\n').length };
+            }
+        }
+        return undefined;
     }
     enum(schema, name) {
         const exportName = this.enums.get(`${schema}.${name}`);
@@ -57096,6 +57249,46 @@ class SourceIndex {
     }
 }
 exports.SourceIndex = SourceIndex;
+/** The text with string literals and comments replaced by spaces (same length and lines), to count brackets in. */
+function blankStringsAndComments(text) {
+    return text.replace(/\/\/[^\n]*|\/\*[\s\S]*?\*\/|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`/g, (m) => m.replace(/[^\n]/g, ' '));
+}
+/** The index of the bracket closing the one at `open` (`(` or `[`) in blanked code, or -1. */
+function matchingParen(code, open) {
+    let depth = 0;
+    for (let i = open; i < code.length; i++) {
+        const ch = code[i];
+        if (ch === '(' || ch === '[' || ch === '{')
+            depth++;
+        else if (ch === ')' || ch === ']' || ch === '}') {
+            depth--;
+            if (depth === 0)
+                return i;
+        }
+    }
+    return -1;
+}
+/** Top-level comma-separated arguments of a call's or array's inside, as written and trimmed. */
+function splitArguments(inside) {
+    const code = blankStringsAndComments(inside);
+    const out = [];
+    let depth = 0;
+    let from = 0;
+    for (let i = 0; i <= code.length; i++) {
+        const ch = code[i];
+        if (ch === '(' || ch === '[' || ch === '{')
+            depth++;
+        else if (ch === ')' || ch === ']' || ch === '}')
+            depth--;
+        else if ((ch === ',' && depth === 0) || i === code.length) {
+            const arg = inside.slice(from, i).trim();
+            if (arg)
+                out.push(arg);
+            from = i + 1;
+        }
+    }
+    return out;
+}
 
 
 /***/ }),

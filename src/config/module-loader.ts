@@ -51,9 +51,10 @@ export interface ModuleLoaderOptions {
   /** Repository root: paths in errors are shown relative to it. */
   root: string
   /**
-   * Serve a permissive stand-in for packages that are not installed, instead of failing. For drizzle configs only:
+   * Serve a permissive stand-in for packages that are not installed, instead of failing. Always for drizzle configs:
    * they often import the app's database module for its URL (`import { dbUrl } from "@app/db"`), whose driver
-   * the check never uses. Schemas keep failing clearly, since a stand-in there could change what they declare.
+   * the check never uses. For schemas only on request (--stub-missing-imports), since a stand-in there could change
+   * what they declare.
    */
   stubMissingPackages?: boolean
 }
@@ -100,6 +101,8 @@ export class ModuleLoader {
   readonly fallbacks = new Set<string>()
   /** Packages replaced by a permissive stand-in (configs only). */
   readonly stubbed = new Set<string>()
+  /** The packages of `stubbed` stood in for because stubMissingPackages asked for it (not database drivers). */
+  private readonly stoodInOnRequest = new Set<string>()
 
   constructor(private readonly options: ModuleLoaderOptions) {}
 
@@ -161,6 +164,7 @@ export class ModuleLoader {
         match ? Number(match[1]) : undefined
       )
     }
+    code = terminateDestructuredExports(source, code)
     // import.meta only exists in ESM; configs use it for __dirname-like paths.
     code = code.replace(/\bimport\.meta\.url\b/g, JSON.stringify(pathToFileURL(file).href))
     code = code.replace(/\bimport\.meta\.dirname\b/g, JSON.stringify(path.dirname(file)))
@@ -201,7 +205,7 @@ export class ModuleLoader {
       const chain = this.chain()
       const via = chain.length > 1 ? ` (import chain: ${chain.join(' -> ')})` : ''
       throw new ModuleLoadError(
-        `${where} threw while being imported: ${describeError(error)}${via}. The schema must load without the application's runtime (database connections, secrets); import only drizzle-orm and schema files from it`,
+        `${where} threw while being imported: ${describeError(error)}${via}. ${this.whyImportThrew()}`,
         chain,
         this.rel(file),
         line
@@ -300,6 +304,7 @@ export class ModuleLoader {
     if (isDriverPackage(specifier)) return this.driverStandIn(specifier, packageName)
     if (this.options.stubMissingPackages) {
       this.stubbed.add(packageName)
+      this.stoodInOnRequest.add(packageName)
       return permissiveStub(specifier)
     }
     throw this.unresolved(specifier, importer, workspacePackage)
@@ -334,6 +339,24 @@ export class ModuleLoader {
     }
   }
 
+  /**
+   * What to do about a module that threw. With stand-ins for missing packages (--stub-missing-imports, and always
+   * for configs), the value that failed
+   * may be one: a stand-in returns itself from every call, so a schema that computes its tables from the package
+   * (`z.enum([…]).parse(env)` picking a driver) gets a stand-in where it expects a string.
+   */
+  private whyImportThrew(): string {
+    const runtime = "the schema must load without the application's runtime (database connections, secrets); import only drizzle-orm and schema files from it"
+    const packages = [...this.stoodInOnRequest]
+    if (packages.length === 0) return runtime[0].toUpperCase() + runtime.slice(1)
+    const list = packages.join(', ')
+    const them = packages.length === 1 ? 'it' : 'them'
+    return (
+      `A stand-in may have produced the value that failed: ${list} ${packages.length === 1 ? 'is' : 'are'} not installed, so the check stood in for ${them}. ` +
+      `Install ${list} (npm ci), or point "schema" at files that do not compute tables from ${them}; otherwise, ${runtime}`
+    )
+  }
+
   /** @param workspacePackage the folder of the workspace package of that name, found but leading to no file */
   private unresolved(specifier: string, importer: string, workspacePackage?: string): ModuleLoadError {
     const line = findImportLine(importer, specifier)
@@ -344,9 +367,32 @@ export class ModuleLoader {
       ? ''
       : workspacePackage
         ? ` It is the workspace package in ${this.rel(workspacePackage)}, whose package.json ("exports", "module", "main") leads to no file there, nor under src/: build it, or point its "exports" at its source.`
-        : ' Install the project\'s dependencies (npm ci), declare the alias in tsconfig.json "paths", or list its folder in the workspaces.'
+        : ' Install the project\'s dependencies (npm ci), declare the alias in tsconfig.json "paths", list its folder in the workspaces, ' +
+          'or pass --stub-missing-imports (action input `stub-missing-imports: true`) if the schema uses it only at runtime ($defaultFn, validation).'
     return new ModuleLoadError(`Cannot resolve "${specifier}" imported by ${where}${via}.${hint}`, chain, this.rel(importer), line)
   }
+}
+
+/** `export const|let|var` with an object or array pattern, at the start of a line (after block comments, if any). */
+const DESTRUCTURED_EXPORT = /^\s*(?:\/\*.*?\*\/\s*)*export\s+(?:const|let|var)\s*[{[]/
+
+/**
+ * sucrase writes `export const { a } = f()` as `( { a: exports.a } = f())`, and `export const [a] = f()` as
+ * `[exports.a] = f()`, where the declaration was. After a line without `;` (no-semicolon code style) that continues
+ * the previous line: a call of it, or an index into it (`Cannot access 'x' before initialization`). A `;` put before
+ * the rewritten statement, on its own line, ends the previous statement and keeps every line where it was (errors
+ * name file:line). Only lines the source starts with such an export are touched, and only where the output starts
+ * with the rewrite (a line of a template literal or a comment is left as it is, since sucrase leaves it as written).
+ */
+function terminateDestructuredExports(source: string, code: string): string {
+  if (!/\bexport\s+(?:const|let|var)\s*[{[]/.test(source)) return code
+  const sourceLines = source.split('\n')
+  const codeLines = code.split('\n')
+  if (codeLines.length !== sourceLines.length) return code
+  for (let i = 0; i < sourceLines.length; i++) {
+    if (DESTRUCTURED_EXPORT.test(sourceLines[i])) codeLines[i] = codeLines[i].replace(/^(\s*(?:\/\*.*?\*\/\s*)*)(?=[([])/, '$1;')
+  }
+  return codeLines.join('\n')
 }
 
 /** Adds getters on target for the names of source it lacks (its own exports win, as in ESM); true if any was added. */

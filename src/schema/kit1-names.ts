@@ -9,12 +9,23 @@
 // written in CREATE TABLE), so Postgres picks it, cutting table and column names to fit 63 bytes (makeObjectName):
 // that is also the name a one-column table unique() gets, unless a migration added it later by name.
 // Explicit names (and indexes, checks, identity sequences, which both versions name alike) are left as they are.
+// Under the drizzle config's `casing`, 1.x builds every default name from the cased column names (read in drizzle-kit
+// 1.0.0-beta.9, beta.15 and beta.22: dialects/postgres/drizzle.ts and ddl.ts; indexes too, `<table>_<cased>_index`).
+// 0.31 does too, except for unique constraints, which drizzle-orm names after the TypeScript keys: those are renamed
+// after the cased names here (columnNamesBeforeCasing). From 1.0.0-rc.1 the casing is declared on the tables and
+// drizzle-kit reads none from its config, so every name follows the column names as declared.
 import { PgSnapshot, SnapshotTable } from './drizzle-kit'
 import { MAX_IDENTIFIER_BYTES, truncateIdentifier } from '../model/identifiers'
+import { toCamelCase, toSnakeCase } from './source-index'
 
 export interface Kit1NamingOptions {
   /** Constraint names the migrations add with `ADD CONSTRAINT "…" UNIQUE` (kept: 1.x wrote them by name). */
   uniquesAddedByName?: Set<string>
+  /**
+   * Under `casing`, for each table ("schema.table"): the database name of each column whose drizzle-orm name (its
+   * TypeScript key) differs from it, with that name (see columnNamesBeforeCasing).
+   */
+  columnNames?: Map<string, Map<string, string>>
 }
 
 /** The schema's snapshot with every unnamed constraint named as drizzle-kit 1.x and Postgres name it. */
@@ -39,8 +50,16 @@ function renameTable(table: SnapshotTable, options: Kit1NamingOptions): Snapshot
     // One column: 1.x writes a bare PRIMARY KEY; more: CONSTRAINT "<table>_pkey", which Postgres cuts.
     return pk.columns.length === 1 ? postgresObjectName(t, undefined, 'pkey') : truncateIdentifier(`${t}_pkey`)
   })
+  // Under `casing`, drizzle-orm names an unnamed unique constraint after the columns' TypeScript keys, as 0.31
+  // takes it (`pages_siteId_slug_unique`); 1.x (its betas with a casing option) after the cased names, as the
+  // database has them (`pages_site_id_slug_unique`, or a column's `pages_external_id_key`).
+  const ormNames = options.columnNames?.get(`${table.schema || 'public'}.${t}`)
+  const isDefaultUniqueName = (columns: string[], name: string): boolean =>
+    name === `${t}_${columns.join('_')}_unique` || (ormNames !== undefined && name === `${t}_${columns.map((c) => ormNames.get(c) ?? c).join('_')}_unique`)
   const uniqueName = (columns: string[], name: string): string => {
-    if (columns.length !== 1 || name !== `${t}_${columns[0]}_unique` || options.uniquesAddedByName?.has(name)) return name
+    if (!isDefaultUniqueName(columns, name)) return name
+    const kit1Name = `${t}_${columns.join('_')}_unique`
+    if (columns.length !== 1 || options.uniquesAddedByName?.has(kit1Name)) return kit1Name
     return postgresObjectName(t, columns[0], 'key')
   }
   const uniqueConstraints = rekey(table.uniqueConstraints, (u) => uniqueName(u.columns, u.name))
@@ -56,6 +75,33 @@ function renameTable(table: SnapshotTable, options: Kit1NamingOptions): Snapshot
   })
   return { ...table, columns, compositePrimaryKeys, uniqueConstraints, foreignKeys }
 }
+
+/**
+ * For each table of the schema's exports ("schema.table"), the columns whose database name under `casing` is not
+ * their drizzle-orm name: database name -> drizzle-orm name (the TypeScript key of a column declared without a
+ * name). Empty without casing.
+ */
+export function columnNamesBeforeCasing(exports: Record<string, unknown>, casing: string | undefined): Map<string, Map<string, string>> {
+  const out = new Map<string, Map<string, string>>()
+  if (casing !== 'snake_case' && casing !== 'camelCase') return out
+  const cased = casing === 'snake_case' ? toSnakeCase : toCamelCase
+  for (const value of Object.values(exports)) {
+    const table = value as Record<symbol, unknown> | null
+    if (!table || typeof table !== 'object' || table[IS_TABLE] === undefined || !table[COLUMNS]) continue
+    const names = new Map<string, string>()
+    for (const column of Object.values(table[COLUMNS] as Record<string, { name: string; keyAsName?: boolean }>)) {
+      const dbName = column.keyAsName ? cased(column.name) : column.name
+      if (dbName !== column.name) names.set(dbName, column.name)
+    }
+    if (names.size > 0) out.set(`${(table[SCHEMA] as string | undefined) || 'public'}.${table[NAME] as string}`, names)
+  }
+  return out
+}
+
+const NAME = Symbol.for('drizzle:Name')
+const SCHEMA = Symbol.for('drizzle:Schema')
+const COLUMNS = Symbol.for('drizzle:Columns')
+const IS_TABLE = Symbol.for('drizzle:IsDrizzleTable')
 
 /** drizzle-kit 1.x's default foreign key name (its length test counts UTF-16 units, as JavaScript does). */
 export function kit1ForeignKeyName(table: string, columns: string[], tableTo: string, columnsTo: string[]): string {

@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto'
 import { vendorPackageVersion } from '../config/vendor'
 import { SourceIndex } from './source-index'
 import { drizzleKit1Evidence } from './kit-version'
-import { uniquesAddedByName, withKit1ConstraintNames } from './kit1-names'
+import { columnNamesBeforeCasing, uniquesAddedByName, withKit1ConstraintNames } from './kit1-names'
 import { readMigrationFolder } from '../migrations/folder'
 
 export interface LoadedSchema {
@@ -48,7 +48,8 @@ export function loadSchema(root: string, target: ResolvedTarget, stubMissingPack
   // here on purpose: `drizzle-kit generate` serialises without them (they only narrow push/pull), and the
   // introspection that uses them is never cached.
   const cacheKey = schemaCacheKey([...projectFiles, ...importedJsonFiles(projectFiles)], [
-    'v3',
+    // The format, and the rules the cached SQL was built with: bumped when they change (v4: 1.x unique names under casing).
+    'v4',
     // Only the entry files' exports are the schema: the same loaded files with other entries is another schema.
     target.schemaFiles.join('\n'),
     target.casing ?? '',
@@ -68,7 +69,7 @@ export function loadSchema(root: string, target: ResolvedTarget, stubMissingPack
     snapshot = cached?.snapshot ?? serializeSchema(exports, target.casing)
     if (!cached) writeCachedSchema(cacheKey, { snapshot })
     // The cache keeps drizzle-kit's own serialisation; the names are 1.x's from here on.
-    if (drizzleKit1) snapshot = withKit1ConstraintNames(snapshot, { uniquesAddedByName: addedByName })
+    if (drizzleKit1) snapshot = withKit1ConstraintNames(snapshot, { uniquesAddedByName: addedByName, columnNames: columnNamesBeforeCasing(exports, target.casing) })
   } catch (error) {
     const first = path.relative(root, target.schemaFiles[0])
     const standIns = loader.stubbed.size ? ` (stand-ins were used for ${[...loader.stubbed].join(', ')}, which are not installed)` : ''

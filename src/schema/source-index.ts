@@ -23,6 +23,7 @@ interface TableEntry {
   block?: { file: string; start: number; end: number }
 }
 
+/** drizzle-orm's `casing: 'snake_case'` of a key (drizzle-orm/casing), which drizzle-kit applies to unnamed columns. */
 export function toSnakeCase(input: string): string {
   const words = input.replace(/['\u2019]/g, '').match(/[\da-z]+|[A-Z]+(?![a-z])|[A-Z][\da-z]+/g) ?? []
   return words.map((w) => w.toLowerCase()).join('_')
@@ -30,7 +31,8 @@ export function toSnakeCase(input: string): string {
 
 export function toCamelCase(input: string): string {
   const words = input.replace(/['\u2019]/g, '').match(/[\da-z]+|[A-Z]+(?![a-z])|[A-Z][\da-z]+/g) ?? []
-  return words.map((w, i) => (i === 0 ? w.toLowerCase() : w[0].toUpperCase() + w.slice(1).toLowerCase())).join('')
+  // As drizzle-orm's: the rest of each word is kept as written (`user_ID` -> `userID`).
+  return words.map((w, i) => (i === 0 ? w.toLowerCase() : w[0].toUpperCase() + w.slice(1))).join('')
 }
 
 export class SourceIndex {
@@ -148,17 +150,75 @@ export class SourceIndex {
     return undefined
   }
 
-  /** An index or constraint: the line that names it, else the line of its (first) column, else the table. */
+  /**
+   * An index or constraint: the line that names it, else the table-level call on exactly its columns
+   * (`uniqueIndex().on(t.fromId, t.toId)`), else the line of its (first) column, else the table.
+   */
   tableObject(schema: string, table: string, name: string, columns: string[] = []): Declaration | undefined {
     const found = this.tableBlock(schema, table)
     if (!found) return undefined
     return (
       this.quoted(found.block, name) ??
+      this.builderCall(found.entry, found.block, name, columns) ??
       (columns.length > 0 ? this.column(schema, table, columns[0]) : undefined) ?? {
         file: this.rel(found.block.file),
         line: found.block.start + 1
       }
     )
+  }
+
+  /**
+   * The line of the first builder call in the table's block whose column arguments are `<param>.<key>` of exactly
+   * these columns, in order: `index()`/`uniqueIndex()` `.on(…)`/`.onOnly(…)`/`.using('gin', …)`, `unique().on(…)`,
+   * `primaryKey({ columns: […] })`, `foreignKey({ columns: […], … })`. The default name's suffix says which builders
+   * can have made it, so a column's unique is not taken for an index on the same column.
+   */
+  private builderCall(entry: TableEntry, block: { file: string; start: number; end: number }, name: string, columns: string[]): Declaration | undefined {
+    if (columns.length === 0) return undefined
+    const keys = columns.map((c) => entry.keys.get(c))
+    if (keys.some((k) => k === undefined)) return undefined
+    const builders = /_(index|idx)$/.test(name)
+      ? ['index', 'uniqueIndex']
+      : /_(unique|key)$/.test(name)
+        ? ['unique']
+        : /_(pk|pkey)$/.test(name)
+          ? ['primaryKey']
+          : /_(fk|fkey)$/.test(name)
+            ? ['foreignKey']
+            : ['index', 'uniqueIndex', 'unique', 'primaryKey', 'foreignKey']
+    const lines = this.lines(block.file).slice(block.start, block.end)
+    const text = lines.join('\n')
+    const code = blankStringsAndComments(text)
+    for (const m of code.matchAll(/\b(index|uniqueIndex|unique|primaryKey|foreignKey)\s*\(/g)) {
+      if (!builders.includes(m[1])) continue
+      const open = m.index + m[0].length - 1
+      const close = matchingParen(code, open)
+      if (close < 0) continue
+      let args: string[] | undefined
+      if (m[1] === 'primaryKey' || m[1] === 'foreignKey') {
+        const list = /\bcolumns\s*:\s*\[/.exec(code.slice(open, close))
+        if (list) {
+          const start = open + list.index + list[0].length
+          const end = matchingParen(code, start - 1)
+          if (end > 0) args = splitArguments(text.slice(start, end))
+        } else if (m[1] === 'primaryKey') {
+          args = splitArguments(text.slice(open + 1, close)) // the older primaryKey(t.a, t.b)
+        }
+      } else {
+        const call = /^\s*\.\s*(on|onOnly|using)\s*\(/.exec(code.slice(close + 1))
+        if (!call) continue
+        const start = close + 1 + call[0].length
+        const end = matchingParen(code, start - 1)
+        if (end < 0) continue
+        args = splitArguments(text.slice(start, end))
+        if (call[1] === 'using') args = args.slice(1) // the method
+      }
+      const argKeys = args?.map((a) => /^[A-Za-z_$][\w$]*\s*\.\s*([A-Za-z_$][\w$]*)/.exec(a)?.[1])
+      if (argKeys && argKeys.length === keys.length && argKeys.every((k, i) => k === keys[i])) {
+        return { file: this.rel(block.file), line: block.start + text.slice(0, m.index).split('\n').length }
+      }
+    }
+    return undefined
   }
 
   enum(schema: string, name: string): Declaration | undefined {
@@ -183,4 +243,42 @@ export class SourceIndex {
     }
     return undefined
   }
+}
+
+/** The text with string literals and comments replaced by spaces (same length and lines), to count brackets in. */
+function blankStringsAndComments(text: string): string {
+  return text.replace(/\/\/[^\n]*|\/\*[\s\S]*?\*\/|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`/g, (m) => m.replace(/[^\n]/g, ' '))
+}
+
+/** The index of the bracket closing the one at `open` (`(` or `[`) in blanked code, or -1. */
+function matchingParen(code: string, open: number): number {
+  let depth = 0
+  for (let i = open; i < code.length; i++) {
+    const ch = code[i]
+    if (ch === '(' || ch === '[' || ch === '{') depth++
+    else if (ch === ')' || ch === ']' || ch === '}') {
+      depth--
+      if (depth === 0) return i
+    }
+  }
+  return -1
+}
+
+/** Top-level comma-separated arguments of a call's or array's inside, as written and trimmed. */
+function splitArguments(inside: string): string[] {
+  const code = blankStringsAndComments(inside)
+  const out: string[] = []
+  let depth = 0
+  let from = 0
+  for (let i = 0; i <= code.length; i++) {
+    const ch = code[i]
+    if (ch === '(' || ch === '[' || ch === '{') depth++
+    else if (ch === ')' || ch === ']' || ch === '}') depth--
+    else if ((ch === ',' && depth === 0) || i === code.length) {
+      const arg = inside.slice(from, i).trim()
+      if (arg) out.push(arg)
+      from = i + 1
+    }
+  }
+  return out
 }
