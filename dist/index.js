@@ -56673,6 +56673,8 @@ function loadSchema(root, target, stubMissingPackages = false) {
     const cacheKey = (0, schema_cache_1.schemaCacheKey)([...projectFiles, ...importedJsonFiles(projectFiles)], [
         // The format, and the rules the cached SQL was built with: bumped when they change (v4: 1.x unique names under casing).
         'v4',
+        // The tool's own code (its naming rules, the SQL it builds): a new build of the bundle misses the old entries.
+        toolFingerprint(),
         // Only the entry files' exports are the schema: the same loaded files with other entries is another schema.
         target.schemaFiles.join('\n'),
         target.casing ?? '',
@@ -56867,6 +56869,16 @@ function recordingEnvReads(load) {
     }
     return names;
 }
+/** Size and modification time of the running code (the bundle, or this file from source). */
+function toolFingerprint() {
+    try {
+        const stat = fs.statSync(__filename);
+        return `tool ${stat.size} ${stat.mtimeMs}`;
+    }
+    catch {
+        return 'tool ?';
+    }
+}
 
 
 /***/ }),
@@ -56916,7 +56928,8 @@ exports.writeCachedSchema = writeCachedSchema;
 // drizzle-kit's serialisation of a schema, kept on disk between runs: loading drizzle-kit's API alone takes
 // ~0.2 s, and a local edit-and-check loop re-reads the same schema most of the time. The key covers the entry
 // files, the content of every project file (and imported JSON file) the schema loaded, the version and entry file
-// of every package those files import, the environment variables they read, the casing, and the versions of
+// of every package those files import, the environment variables they read, the casing, the build of this tool
+// (size and time of the running bundle), and the versions of
 // drizzle-kit and drizzle-orm, so any change to them misses the cache (see ./load-schema.ts). Files the schema reads
 // with fs at import are not covered. DRIFT_GUARD_NO_CACHE=1 turns it off.
 const node_crypto_1 = __nccwpck_require__(7598);

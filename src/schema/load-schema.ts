@@ -50,6 +50,8 @@ export function loadSchema(root: string, target: ResolvedTarget, stubMissingPack
   const cacheKey = schemaCacheKey([...projectFiles, ...importedJsonFiles(projectFiles)], [
     // The format, and the rules the cached SQL was built with: bumped when they change (v4: 1.x unique names under casing).
     'v4',
+    // The tool's own code (its naming rules, the SQL it builds): a new build of the bundle misses the old entries.
+    toolFingerprint(),
     // Only the entry files' exports are the schema: the same loaded files with other entries is another schema.
     target.schemaFiles.join('\n'),
     target.casing ?? '',
@@ -244,4 +246,14 @@ function recordingEnvReads(load: () => void): Set<string> {
     process.env = env
   }
   return names
+}
+
+/** Size and modification time of the running code (the bundle, or this file from source). */
+function toolFingerprint(): string {
+  try {
+    const stat = fs.statSync(__filename)
+    return `tool ${stat.size} ${stat.mtimeMs}`
+  } catch {
+    return 'tool ?'
+  }
 }
