@@ -26655,15 +26655,21 @@ function recordingEnvReads(load) {
     }
     return names;
 }
-/** Size and modification time of the running code (the bundle, or this file from source). */
+let fingerprint;
+/**
+ * A hash of the running code (the bundle, or this file from source): by content, not time, since a CI checkout
+ * gives the same bundle a new time on every run and a restored cache must still hit (~5 ms for the 2 MB bundle).
+ */
 function toolFingerprint() {
+    if (fingerprint)
+        return fingerprint;
     try {
-        const stat = fs.statSync(__filename);
-        return `tool ${stat.size} ${stat.mtimeMs}`;
+        fingerprint = `tool ${(0, node_crypto_1.createHash)('sha256').update(fs.readFileSync(__filename)).digest('hex')}`;
     }
     catch {
-        return 'tool ?';
+        fingerprint = 'tool ?';
     }
+    return fingerprint;
 }
 
 
@@ -26715,7 +26721,7 @@ exports.writeCachedSchema = writeCachedSchema;
 // ~0.2 s, and a local edit-and-check loop re-reads the same schema most of the time. The key covers the entry
 // files, the content of every project file (and imported JSON file) the schema loaded, the version and entry file
 // of every package those files import, the environment variables they read, the casing, the build of this tool
-// (size and time of the running bundle), and the versions of
+// (a hash of the running bundle), and the versions of
 // drizzle-kit and drizzle-orm, so any change to them misses the cache (see ./load-schema.ts). Files the schema reads
 // with fs at import are not covered. DRIFT_GUARD_NO_CACHE=1 turns it off.
 const node_crypto_1 = __nccwpck_require__(7598);

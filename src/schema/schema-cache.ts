@@ -2,7 +2,7 @@
 // ~0.2 s, and a local edit-and-check loop re-reads the same schema most of the time. The key covers the entry
 // files, the content of every project file (and imported JSON file) the schema loaded, the version and entry file
 // of every package those files import, the environment variables they read, the casing, the build of this tool
-// (size and time of the running bundle), and the versions of
+// (a hash of the running bundle), and the versions of
 // drizzle-kit and drizzle-orm, so any change to them misses the cache (see ./load-schema.ts). Files the schema reads
 // with fs at import are not covered. DRIFT_GUARD_NO_CACHE=1 turns it off.
 import { createHash } from 'node:crypto'
