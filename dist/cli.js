@@ -20497,6 +20497,7 @@ function diffConstraints(e, a, out) {
             kind: 'extra_constraint',
             name: ac.name,
             columns: ac.columns,
+            constraintKind: ac.kind,
             actual: ac.definition,
             message: `${CONSTRAINT_LABEL[ac.kind]} "${ac.name}" on ${t} is not declared in the schema (${ac.definition})${duplicate ? `: it duplicates "${duplicate.name}"` : ''}`
         });
@@ -20637,10 +20638,12 @@ var __importStar = (this && this.__importStar) || (function () {
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.explainDifference = explainDifference;
+exports.defaultSeverity = defaultSeverity;
 // Turns a structural difference into a finding a person can act on: where it is declared (or created), where it
 // came from (cause), and the SQL that would fix it. The cause compares three records of the truth: the schema
 // source, drizzle-kit's snapshots, and the SQL files.
 const path = __importStar(__nccwpck_require__(6760));
+const load_config_1 = __nccwpck_require__(6943);
 const identifiers_1 = __nccwpck_require__(3937);
 const diff_schemas_1 = __nccwpck_require__(8925);
 const snapshot_1 = __nccwpck_require__(5479);
@@ -20736,6 +20739,10 @@ function explainDifference(d, ctx) {
             // drizzle-kit generate will not drop it: its snapshots already lack it.
             causes.push(`${created ? `created by ${created.file}:${created.line}, then` : ''} removed from the schema in ${removal.tag}, ${notApplied(ctx, removal) ?? 'whose SQL does not drop it'}. drizzle-kit generate will not drop it (the snapshots already lack it): drop it in a migration, or declare it in the schema again`.trim());
         }
+        else if (undeclarable(d)) {
+            causes.push(`${created ? `created by ${created.file}:${created.line}` : 'created by the migrations'}: hand-written SQL, as it must be, since drizzle cannot declare ${CONSTRAINT_KINDS[d.constraintKind]}s. ` +
+                "drizzle-kit does not manage it either: generate never drops it, and push's introspection reads only primary key, unique, check and foreign-key constraints (and skips the indexes constraints own), so push leaves it alone");
+        }
         else {
             causes.push(`${created ? `created by ${created.file}:${created.line}` : 'created by the migrations'} but declared neither in the schema nor in any snapshot: hand-written SQL. drizzle-kit push would drop it; declare it in the schema, or drop it in a migration`);
         }
@@ -20780,10 +20787,27 @@ function explainDifference(d, ctx) {
     if (d.hint)
         causes.push(d.hint);
     finding.cause = causes.join('. ').replace(/\.\./g, '.');
-    const fix = fixSql(d, ctx.expected);
+    const fix = undeclarable(d)
+        ? `Keep it, and accept it in ${load_config_1.DEFAULT_CONFIG_FILE}: "severity": { "${d.kind}": "notice" } (or "off") on target "${ctx.target}" (this applies to every ${d.kind} of the target)`
+        : fixSql(d, ctx.expected);
     if (fix)
         finding.fix = fix;
     return finding;
+}
+/** Constraint kinds drizzle has no API for, named as people write them. */
+const CONSTRAINT_KINDS = { exclusion: 'exclusion (EXCLUDE) constraint' };
+/** An undeclared constraint of a kind the schema cannot declare: accepted or dropped, never "declared in the schema". */
+function undeclarable(d) {
+    return d.kind === 'extra_constraint' && d.constraintKind !== undefined && CONSTRAINT_KINDS[d.constraintKind] !== undefined;
+}
+/**
+ * The severity of a difference. An undeclared constraint that drizzle cannot declare is a warning: it is not drift
+ * the schema could ever fix, drizzle-kit neither writes nor drops it (generate and push leave it alone), and the
+ * team usually wants it (an integrity rule). An error would fail every run of such a project until the severity
+ * is lowered by hand; a warning still shows a constraint that nobody meant to keep.
+ */
+function defaultSeverity(d) {
+    return undeclarable(d) ? 'warning' : 'error';
 }
 function declarationOf(d, ctx) {
     if (d.kind.endsWith('_enum') || d.kind === 'enum_mismatch')
@@ -20939,7 +20963,11 @@ function enumHistory(ctx, schema, name) {
                                 const placement = a.placement && ('before' in a.placement ? { before: swap(a.placement.before) } : { after: swap(a.placement.after) });
                                 Object.assign(a, { value: swap(a.value), order: a.order.map(swap), ...(placement ? { placement } : {}) });
                             }
+                            if (e.kind === 'rename' && e.to === from)
+                                e.to = to;
                         }
+                        // The value keeps its place under its new name: the rename is what put that name there.
+                        events.push({ kind: 'rename', file, line, additions: [], from, to });
                     }
                 }
             }
@@ -20953,13 +20981,26 @@ function enumOrderCause(ctx, d, schemaValues) {
     const created = events.find((e) => e.kind === 'create');
     if (!created)
         return undefined;
+    const quoteName = (n) => (/^[a-z_][a-z0-9_$]*$/.test(n) ? n : q(n));
+    const label = d.schema === 'public' ? quoteName(d.name) : `${quoteName(d.schema)}.${quoteName(d.name)}`;
+    const databaseValues = d.actual?.split(', ') ?? [];
+    // Values that exist cannot be added again: where the CREATE TYPE or a rename put them, only recreating the type
+    // (or declaring the database's order) helps.
+    const recreate = `Postgres keeps enum values in the order they were created and added. Recreate the type to reorder it, or declare the values in the schema in the database's order (${databaseValues.join(', ')})`;
+    const renamed = renamedEnumValues(events, schemaValues, databaseValues);
+    if (renamed.length > 0) {
+        const cause = renamed
+            .map(({ value, renames }) => `'${value}' has the place of '${renames[0].from}': renamed by ${renames.map((r) => `${r.file}:${r.line}`).join(', then ')} (RENAME VALUE keeps the position of the old value)`)
+            .join('; ');
+        return { cause, hint: recreate };
+    }
     const sites = new Map();
     for (const e of events)
         for (const a of e.additions)
             sites.set(a.value, e);
     const fromCreate = (0, diff_schemas_1.misplacedEnumValues)(schemaValues, created.additions);
     if (fromCreate.length > 0)
-        return { cause: `created by ${created.file}:${created.line} with its values in another order` };
+        return { cause: `created by ${created.file}:${created.line} with its values in another order`, hint: recreate };
     const misplaced = (0, diff_schemas_1.misplacedEnumValues)(schemaValues, events.filter((e) => e.kind === 'add').flatMap((e) => e.additions));
     if (misplaced.length === 0)
         return undefined;
@@ -20978,9 +21019,33 @@ function enumOrderCause(ctx, d, schemaValues) {
     const cause = runs
         .map((r) => `${r.values.map((v) => `'${v}'`).join(', ')} added by ${r.file}:${lineRanges(r.lines)} ${r.after !== undefined ? `after '${r.after}'` : 'first'}`)
         .join('; ');
-    const quoteName = (n) => (/^[a-z_][a-z0-9_$]*$/.test(n) ? n : q(n));
-    const label = d.schema === 'public' ? quoteName(d.name) : `${quoteName(d.schema)}.${quoteName(d.name)}`;
-    return { cause, hint: (0, diff_schemas_1.enumOrderHint)(label, misplaced) };
+    // An ADD VALUE clause is only proposed for a value an ADD VALUE added under the name it has now.
+    const addedAsNamed = misplaced.every((m) => !events.some((e) => e.kind === 'rename' && e.to === m.value));
+    return { cause, hint: addedAsNamed ? (0, diff_schemas_1.enumOrderHint)(label, misplaced) : recreate };
+}
+/**
+ * The values a RENAME VALUE put out of the schema's order: the other values are in the schema's order, and the
+ * renamed one, which took the old value's place, is not. Each with its renames, first to last.
+ */
+function renamedEnumValues(events, schemaValues, databaseValues) {
+    const renames = new Map();
+    for (const e of events) {
+        if (e.kind !== 'rename')
+            continue;
+        // e.to is the value's name now; a chain a -> b -> c is one value renamed twice.
+        renames.set(e.to, [...(renames.get(e.to) ?? []), e]);
+    }
+    const values = [...renames.keys()].filter((v) => databaseValues.includes(v) && schemaValues.includes(v));
+    if (values.length === 0)
+        return [];
+    const others = (list) => list.filter((v) => !renames.has(v) && databaseValues.includes(v) && schemaValues.includes(v));
+    if (others(databaseValues).join('\u0000') !== others(schemaValues).join('\u0000'))
+        return [];
+    const inPlace = (value) => {
+        const keep = (list) => list.filter((v) => v === value || others([v]).length > 0).join('\u0000');
+        return keep(databaseValues) === keep(schemaValues);
+    };
+    return values.filter((v) => !inPlace(v)).map((value) => ({ value, renames: renames.get(value) }));
 }
 /**
  * The schema's record of a column, constraint, index or policy differs from the last snapshot's: the schema changed
@@ -22003,7 +22068,7 @@ async function runAudit(options) {
             else
                 grouped.set(key, { finding, databases: [database] });
         };
-        const results = await Promise.all(p.databases.map((db) => limit(() => withTimeout((onSession) => auditDatabase(db, folder, introspectOptions, 'model' in expected ? expected.model : undefined, live, root, target, onSession), options.timeoutMs ?? 120_000, db.name).catch((error) => ({
+        const results = await Promise.all(p.databases.map((db) => limit(() => withTimeout((onSession) => auditDatabase(db, folder, introspectOptions, 'model' in expected ? expected : undefined, live, root, target, onSession), options.timeoutMs ?? 120_000, db.name).catch((error) => ({
             result: { name: db.name, migrations: [], compared: false, error: (0, module_loader_1.describeError)(error) },
             findings: [
                 {
@@ -22019,11 +22084,10 @@ async function runAudit(options) {
             for (const f of r.findings)
                 add(f, name);
             const pending = new Set(r.result.ledger?.pending ?? []);
-            // Objects the schema's database could not build are reported once, above, not as drift of each database.
-            for (const d of (0, build_statements_1.withoutUnbuilt)(r.differences ?? [], 'unbuilt' in expected ? expected.unbuilt : [])) {
+            for (const d of r.differences ?? []) {
                 const explained = (0, explain_1.explainDifference)(d, { ...ctx, pending });
                 // Drift that a pending migration will fix is expected until the next deploy: a warning, like the pending migration.
-                add({ ...explained, severity: explained.cause?.includes('(pending)') ? 'warning' : 'error' }, name);
+                add({ ...explained, severity: explained.cause?.includes('(pending)') ? 'warning' : (0, explain_1.defaultSeverity)(d) }, name);
             }
             log(`  ${name}: ${r.result.error ?? `${r.result.ledger?.applied ?? 0} applied, ${r.result.ledger?.pending.length ?? 0} pending`}`);
         });
@@ -22163,7 +22227,9 @@ async function auditDatabase(db, folder, introspectOptions, expected, live, root
         let differences;
         if (expected) {
             const model = await (0, introspect_1.introspectDatabase)(session, introspectOptions);
-            differences = await (0, check_1.withoutEqualDefaults)(session, (0, diff_schemas_1.diffSchemas)(expected, model, { ignoreSchemas: [target.migrationsSchema] }));
+            // Objects the schema's database could not build are reported once (schema_error), not as drift of each
+            // database; those that failed for the platform's want are still looked for by name.
+            differences = await (0, check_1.withoutEqualDefaults)(session, (0, build_statements_1.withoutUnbuilt)((0, diff_schemas_1.diffSchemas)(expected.model, model, { ignoreSchemas: [target.migrationsSchema] }), expected.unbuilt, model));
         }
         return {
             result: {
@@ -22315,6 +22381,7 @@ const kit1_names_1 = __nccwpck_require__(4245);
 const apply_1 = __nccwpck_require__(9657);
 const checks_1 = __nccwpck_require__(9748);
 const extensions_1 = __nccwpck_require__(9767);
+const platform_1 = __nccwpck_require__(830);
 const folder_1 = __nccwpck_require__(7697);
 const introspect_1 = __nccwpck_require__(1370);
 const pglite_1 = __nccwpck_require__(9890);
@@ -22614,7 +22681,7 @@ async function checkDatabases(target, folder, schema, snapshots, provider, resul
             const expected = await expectedBuild;
             if ('error' in expected)
                 return { result: dbResult };
-            const differences = await timed('diff', () => withoutEqualDefaults(db, (0, build_statements_1.withoutUnbuilt)((0, diff_schemas_1.diffSchemas)(expected.model, model, diffOptions), expected.unbuilt)));
+            const differences = await timed('diff', () => withoutEqualDefaults(db, (0, build_statements_1.withoutUnbuilt)((0, diff_schemas_1.diffSchemas)(expected.model, model, diffOptions), expected.unbuilt, model)));
             return { result: dbResult, differences };
         }
         finally {
@@ -22661,7 +22728,7 @@ async function checkDatabases(target, folder, schema, snapshots, provider, resul
             }
         }
         for (const { difference, databases } of grouped.values()) {
-            out.push({ ...(0, explain_1.explainDifference)(difference, ctx), severity: 'error', databases });
+            out.push({ ...(0, explain_1.explainDifference)(difference, ctx), severity: (0, explain_1.defaultSeverity)(difference), databases });
         }
     });
     return out;
@@ -22717,7 +22784,15 @@ async function buildSchemaDatabase(target, snapshot, provider, extensions, intro
                 await db.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(name)}`);
             // What the setup and the extensions created before drizzle-kit's SQL: its statements for those are skipped.
             const existing = await (0, build_statements_1.existingObjects)(db);
-            const built = await (0, build_statements_1.runSchemaStatements)(db, statements, { root, fallbackFile: target.schemaFiles[0], sources, existing, ...build });
+            // A declaration right for the platform it is written for (Supabase's roles, an extension's types) is said to be.
+            const platformCause = async (error) => (0, platform_1.schemaPlatformCause)(error, {
+                target: target.name,
+                available: available ?? (await provider.availableExtensions()),
+                provider: provider.description,
+                embedded: provider.description.startsWith('embedded'),
+                embeddedExtensions: pglite_1.EMBEDDED_EXTENSIONS
+            });
+            const built = await (0, build_statements_1.runSchemaStatements)(db, statements, { root, fallbackFile: target.schemaFiles[0], sources, existing, platformCause, ...build });
             const model = await timed('introspect', () => (0, introspect_1.introspectDatabase)(db, introspectOptions));
             return { model, ...built };
         });
@@ -22789,11 +22864,8 @@ function runnerCause(error, target) {
         return (`drizzle's migrator runs every migration in one transaction; ${/CONCURRENTLY/.test(what) ? 'CONCURRENTLY' : what} cannot run inside a transaction block: ` +
             `drizzle-kit migrate fails the same way. If you apply migrations with another runner, set "transaction": false on target "${target.name}" in ${load_config_1.DEFAULT_CONFIG_FILE}`);
     }
-    if (/schema "auth" does not exist|relation "auth\.|function auth\.|role "(?:authenticated|anon|service_role)" does not exist/.test(error.message)) {
-        return ('the migrations expect a Supabase Postgres (its auth schema, auth.uid(), the authenticated/anon/service_role roles): ' +
-            `name a SQL file that creates what they need in target "${target.name}"'s "setup" in ${load_config_1.DEFAULT_CONFIG_FILE}, or run with --database-url against a Supabase Postgres (e.g. supabase start)`);
-    }
-    return undefined;
+    const platform = (0, platform_1.platformHint)(error, target.name, 'the migrations');
+    return platform ? (0, platform_1.platformSentence)(platform) : undefined;
 }
 /** Schemas that declared objects live in but that the schema files do not export (drizzle-kit does not create them). */
 function unexportedSchemas(snapshot) {
@@ -23162,6 +23234,30 @@ function checkFolder(folder, snapshots, root) {
         out.push({ kind: 'journal_error', severity: p.severity, file: rel(p.file), ...(p.line ? { line: p.line } : {}), ...(p.tag ? { name: p.tag } : {}), message: `${rel(p.file)}: ${p.message}`, ...(p.cause ? { cause: p.cause } : {}) });
     }
     const journal = folder.journalFile ? rel(folder.journalFile) : rel(folder.dir);
+    // Two entries listed in each other's place (a hand-resolved merge of _journal.json) break the prevId chain at up
+    // to three links and can put a `when` out of order: said once, as the swap it is, instead of as each symptom.
+    const swaps = folder.format === 'journal' ? swappedEntries(snapshots) : [];
+    const swapped = new Set(swaps.flatMap((s) => [s.first.migration.tag, s.second.migration.tag]));
+    const explainedLinks = new Set(swaps.flatMap((s) => s.links));
+    for (const { first, second } of swaps) {
+        const [a, b] = [first.migration, second.migration];
+        out.push({
+            kind: 'journal_error',
+            severity: 'error',
+            file: journal,
+            ...(a.journalLine ? { line: a.journalLine } : {}),
+            name: a.tag,
+            message: `the journal lists ${a.tag} (idx ${a.idx}) before ${b.tag} (idx ${b.idx}), but ${a.tag}'s snapshot was generated on top of ${b.tag}'s (its prevId ${first.snapshot.prevId} is the id of ${b.tag}'s)`,
+            cause: `the two entries were reordered, as a merge of _journal.json that kept both sides leaves them: the snapshots' prevId chain is intact with ${b.tag} first. drizzle's migrator applies migrations in journal order, so a new database runs ${a.tag} before the ${b.tag} it was generated after${a.when > b.when ? `, and one that already ran ${a.tag} skips ${b.tag} (its "when" is older)` : ''}`,
+            fix: `In meta/_journal.json, swap the two entries back: ${b.tag} first with idx ${a.idx}, then ${a.tag} with idx ${b.idx}`
+        });
+    }
+    const outOfOrderAfterSwaps = outOfOrder(swaps.reduce((entries, { first, second }) => {
+        const [i, j] = [entries.findIndex((e) => e.tag === first.migration.tag), entries.findIndex((e) => e.tag === second.migration.tag)];
+        const exchanged = [...entries];
+        [exchanged[i], exchanged[j]] = [exchanged[j], exchanged[i]];
+        return exchanged;
+    }, folder.journalEntries));
     const seenIdx = new Map();
     const seenTag = new Set();
     let newest;
@@ -23174,7 +23270,9 @@ function checkFolder(folder, snapshots, root) {
         }
         seenIdx.set(entry.idx, entry.tag);
         seenTag.add(entry.tag);
-        if (newest && entry.when <= newest.when) {
+        // An entry that swapping back puts in order is the swap's finding.
+        const bySwap = newest !== undefined && (swapped.has(entry.tag) || swapped.has(newest.tag)) && !outOfOrderAfterSwaps.has(entry.tag);
+        if (newest && entry.when <= newest.when && !bySwap) {
             out.push({
                 kind: 'migration_out_of_order',
                 severity: 'error',
@@ -23210,7 +23308,7 @@ function checkFolder(folder, snapshots, root) {
             }
             if (id)
                 ids.set(id, m.tag);
-            if (previous?.snapshot && prevId !== previous.snapshot.id) {
+            if (previous?.snapshot && prevId !== previous.snapshot.id && !explainedLinks.has(m.tag)) {
                 out.push({
                     kind: 'journal_error',
                     severity: 'error',
@@ -23224,6 +23322,70 @@ function checkFolder(folder, snapshots, root) {
             }
             previous = s;
         }
+    }
+    return out;
+}
+/** The tags of the snapshots whose prevId is not the id of the snapshot before them (the chain's broken links). */
+function brokenLinks(order) {
+    const broken = new Set();
+    let previous;
+    for (const s of order) {
+        if (!s.snapshot) {
+            previous = undefined;
+            continue;
+        }
+        if (previous?.snapshot && s.snapshot.prevId !== previous.snapshot.id)
+            broken.add(s.migration.tag);
+        previous = s;
+    }
+    return broken;
+}
+/**
+ * Pairs of journal entries whose exchange mends the prevId chain: every broken link next to them disappears and no
+ * new one appears. Only entries next to a broken link are tried (a swap breaks the links into and out of both).
+ */
+function swappedEntries(snapshots) {
+    const broken = brokenLinks(snapshots);
+    if (broken.size < 2)
+        return [];
+    const position = new Map(snapshots.map((s, i) => [s.migration.tag, i]));
+    const candidates = [...new Set([...broken].flatMap((tag) => [position.get(tag) - 1, position.get(tag)]))].filter((i) => i >= 0 && snapshots[i].snapshot).sort((a, b) => a - b);
+    // A long run of broken links is not a swap; trying every pair of it would only cost time.
+    if (candidates.length > 16)
+        return [];
+    const out = [];
+    let order = snapshots;
+    for (const [x, i] of candidates.entries()) {
+        for (const j of candidates.slice(x + 1)) {
+            const exchanged = [...order];
+            [exchanged[i], exchanged[j]] = [exchanged[j], exchanged[i]];
+            const before = brokenLinks(order);
+            const after = brokenLinks(exchanged);
+            if ([...after].some((tag) => !before.has(tag)))
+                continue;
+            const mended = [...before].filter((tag) => !after.has(tag));
+            // Both entries' own links must be mended, else this is not their swap.
+            if (mended.length < 2 || after.has(order[i].migration.tag) || after.has(order[j].migration.tag))
+                continue;
+            const follower = (k) => (order[k + 1] ? [order[k + 1].migration.tag] : []);
+            const around = new Set([order[i].migration.tag, order[j].migration.tag, ...follower(i), ...follower(j)]);
+            if (!mended.every((tag) => around.has(tag)))
+                continue;
+            out.push({ first: order[i], second: order[j], links: mended });
+            order = exchanged;
+            break;
+        }
+    }
+    return out;
+}
+/** Tags of the entries whose `when` is not newer than every entry before them. */
+function outOfOrder(entries) {
+    const out = new Set();
+    let newest = -Infinity;
+    for (const e of entries) {
+        if (e.when <= newest)
+            out.add(e.tag);
+        newest = Math.max(newest, e.when);
     }
     return out;
 }
@@ -23342,6 +23504,7 @@ function firstDifferentLine(a, b) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.extensionUsedBy = extensionUsedBy;
 exports.extensionFailureCause = extensionFailureCause;
+exports.schemaExtensionCause = schemaExtensionCause;
 // Why a migration failed, when the reason is an extension: either CREATE EXTENSION names one this Postgres does not
 // have, or a statement uses an operator class, type, function or access method of an extension that no migration
 // before it creates (it works in production only because someone installed it by hand, or the provider did).
@@ -23478,16 +23641,37 @@ function extensionFailureCause(ctx) {
         return undefined;
     const index = ctx.migrations.indexOf(ctx.migration);
     const later = ctx.migrations.slice(index + 1).find((m) => m.sql !== undefined && (0, pglite_1.extensionsCreatedBy)(m.sql).includes(used.extension));
-    const fix = `CREATE EXTENSION IF NOT EXISTS ${quoteExtension(used.extension)};`;
+    const fix = createExtension(used.extension);
     const missing = ctx.available !== undefined && !ctx.available.has(used.extension);
-    // Where the provider installs it (autumn's CI image has pg_trgm), the migrations are right as they are and the
-    // target says so; an extension this Postgres lacks cannot be preinstalled here, so the option would not help.
-    const preinstalled = missing ? '' : ` If the provider preinstalls it (a managed Postgres, a CI image), add "extensions": ["${used.extension}"] to target "${ctx.target}" in ${load_config_1.DEFAULT_CONFIG_FILE} instead`;
+    const preinstalled = missing ? '' : ` ${preinstalledOption(used.extension, ctx)} instead`;
     const where = later
         ? `only the later ${later.tag} creates it: move its CREATE EXTENSION into a migration before ${ctx.migration.tag}`
         : `no migration creates it, so this works only where it was installed by hand (or by the provider). Create it in a migration before ${ctx.migration.tag} (drizzle-kit generate --custom): ${fix}${preinstalled}`;
     const missingHere = missing ? `; ${unavailableCause(used.extension, ctx)}` : '';
     return { cause: `${used.object} comes from the extension "${used.extension}", and ${where}${missingHere}`, fix };
+}
+/**
+ * The same for drizzle-kit's SQL for the schema. Its database has the extensions the migrations (and the setup
+ * and "extensions") create, so one it lacks is created by none of them: the declaration is right, the Postgres
+ * it needs is not the one the check built.
+ */
+function schemaExtensionCause(error, ctx) {
+    const used = extensionUsedBy(error);
+    if (!used)
+        return undefined;
+    const missing = ctx.available !== undefined && !ctx.available.has(used.extension);
+    const cause = `${used.object} comes from the extension "${used.extension}", which no migration, setup file or "extensions" entry creates${missing ? `; ${unavailableCause(used.extension, ctx)}` : ''}`;
+    const create = `create it in a migration before the first that needs it (drizzle-kit generate --custom): ${createExtension(used.extension)}`;
+    // Both ways out, also where this Postgres lacks it (the cause says so): they are what the project needs elsewhere.
+    return { cause, fix: `${preinstalledOption(used.extension, ctx)}, or ${create}` };
+}
+const createExtension = (extension) => `CREATE EXTENSION IF NOT EXISTS ${quoteExtension(extension)};`;
+/**
+ * Where the provider installs it (autumn's CI image has pg_trgm), the SQL is right as it is and the target says
+ * so. Not offered for an extension this Postgres lacks: it cannot be preinstalled here, so the option would not help.
+ */
+function preinstalledOption(extension, ctx) {
+    return `If the provider preinstalls it (a managed Postgres, a CI image), add "extensions": ["${extension}"] to target "${ctx.target}" in ${load_config_1.DEFAULT_CONFIG_FILE}`;
 }
 function unavailableCause(extension, ctx) {
     if (ctx.embedded)
@@ -23738,6 +23922,73 @@ function readV1Folder(dir, names) {
         });
     });
     return { dir, format: 'folders', migrations, problems, journalEntries: entries };
+}
+
+
+/***/ }),
+
+/***/ 830:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.platformHint = platformHint;
+exports.platformSentence = platformSentence;
+exports.schemaPlatformCause = schemaPlatformCause;
+// Why SQL fails because of the Postgres it runs on, not because of what it says: a role, schema or function that
+// the platform provides (Supabase's auth schema and auth.uid(), its authenticated/anon/service_role roles), or an
+// object of an extension nobody created. One wording for both sides that run SQL: a migration that fails
+// (migration_failed) and drizzle-kit's SQL for the schema (schema_error), whose declaration is then right as it is.
+const load_config_1 = __nccwpck_require__(6943);
+const extensions_1 = __nccwpck_require__(9767);
+/** Schemas only Supabase creates, before any migration runs. */
+const SUPABASE_SCHEMAS = ['auth', 'storage', 'realtime', 'vault'];
+const SUPABASE_ROLES = ['authenticated', 'anon', 'service_role'];
+/**
+ * When SQL fails for want of what the platform provides: a Supabase schema, table or function, or a role (roles
+ * belong to the server; drizzle-kit creates only the ones the schema declares with pgRole, without .existing()).
+ * `subject` is what expects it: "the migrations" or "the schema".
+ */
+function platformHint(error, target, subject) {
+    const needs = subject === 'the schema' ? 'it needs' : 'they need';
+    const setup = `name a SQL file that creates what ${needs} in target "${target}"'s "setup" in ${load_config_1.DEFAULT_CONFIG_FILE}`;
+    const schemas = SUPABASE_SCHEMAS.join('|');
+    const supabase = new RegExp(String.raw `schema "(?:${schemas})" does not exist|relation "(?:${schemas})\.|function (?:${schemas})\.|role "(?:${SUPABASE_ROLES.join('|')})" does not exist`);
+    if (supabase.test(error.message)) {
+        return {
+            cause: `${subject} expect${subject === 'the schema' ? 's' : ''} a Supabase Postgres (its auth schema, auth.uid(), the authenticated/anon/service_role roles)`,
+            remedy: `${setup}, or run with --database-url against a Supabase Postgres (e.g. supabase start)`
+        };
+    }
+    const role = /role "([^"]+)" does not exist/.exec(error.message)?.[1];
+    if (role) {
+        const uses = subject === 'the schema'
+            ? `the schema uses role "${role}", which drizzle-kit does not create (only roles declared with pgRole, without .existing(), are)`
+            : `the migrations use role "${role}" before any of them creates it`;
+        return {
+            cause: `${uses}: roles belong to the server (the platform's, or made by provisioning)`,
+            remedy: `${setup} (e.g. CREATE ROLE "${role}" NOLOGIN;), or run with --database-url against a Postgres that has it`
+        };
+    }
+    return undefined;
+}
+/** The failure's hint as one sentence, as a migration_failed's cause says it. */
+function platformSentence(hint) {
+    return `${hint.cause}: ${hint.remedy}`;
+}
+/**
+ * Why drizzle-kit's SQL for the schema fails on this Postgres when the declaration is right for the platform it is
+ * written for: an extension's object, or what the platform provides. Undefined when the SQL itself is at fault.
+ */
+function schemaPlatformCause(error, ctx) {
+    const extension = (0, extensions_1.schemaExtensionCause)(error, ctx);
+    if (extension)
+        return extension;
+    const hint = platformHint(error, ctx.target, 'the schema');
+    if (!hint)
+        return undefined;
+    return { cause: hint.cause, fix: hint.remedy.charAt(0).toUpperCase() + hint.remedy.slice(1) };
 }
 
 
@@ -25912,24 +26163,29 @@ async function runSchemaStatements(db, statements, context) {
     }
     for (const { statement, info } of failed) {
         const object = statementObject(statement);
-        unbuilt.push(object);
         // Not built because an object it needs was not built: said once, on that object.
         const key = objectKey(object);
         const cause = missingObjectKeys(info.message).map((k) => failedBy.get(k)).find(Boolean);
         if (cause) {
+            unbuilt.push(object);
             cause.dependents.push(describe(object));
             if (key)
                 failedBy.set(key, cause);
             continue;
         }
+        const platform = await context.platformCause?.(info);
+        // A statement or schema has nothing a migrated database could lack by name.
+        unbuilt.push({ ...object, ...(platform && object.what !== 'statement' && object.what !== 'schema' ? { byName: true } : {}) });
         const finding = {
             kind: 'schema_error',
             severity: 'error',
             ...subject(object),
             ...where(object),
             message: `drizzle-kit's SQL for ${describe(object)} fails on Postgres: ${info.message}`,
-            cause: `statement: ${firstLine(statement)}`,
-            fix: 'Change the declaration so that drizzle-kit writes SQL Postgres accepts; this object is left out of the comparison'
+            cause: `statement: ${firstLine(statement)}${platform ? `; ${platform.cause}` : ''}`,
+            fix: platform
+                ? `${platform.fix}. Until then this object is compared by name only: a migrated database that lacks it is reported, its definition is not compared`
+                : 'Change the declaration so that drizzle-kit writes SQL Postgres accepts; this object is left out of the comparison'
         };
         problems.push(finding);
         if (key)
@@ -25939,7 +26195,7 @@ async function runSchemaStatements(db, statements, context) {
         if (dependents.length)
             finding.cause += `; also not built, as they depend on it: ${[...new Set(dependents)].join(', ')}`;
     }
-    return { problems, unbuilt: unbuilt.map(({ what: _what, ...rest }) => rest) };
+    return { problems, unbuilt };
 }
 /** SQLSTATE undefined_function: "function … does not exist" (also an operator that does not exist). */
 const UNDEFINED_FUNCTION = '42883';
@@ -25997,17 +26253,66 @@ async function retryParenthesised(db, statement) {
     }
     return undefined;
 }
-/** Differences about objects that were not built in the schema's database: already reported as schema_error. */
-function withoutUnbuilt(differences, unbuilt) {
+/**
+ * Differences about objects that were not built in the schema's database (already reported as schema_error) left
+ * out. With the database compared (`actual`), an object whose statement failed only for want of what the platform
+ * provides is still looked for by name: one the database lacks altogether is reported as missing, since that is
+ * drift whatever its definition (a policy that no migration creates).
+ */
+function withoutUnbuilt(differences, unbuilt, actual) {
     if (unbuilt.length === 0)
         return differences;
-    return differences.filter((d) => !unbuilt.some((u) => {
+    const kept = differences.filter((d) => !unbuilt.some((u) => {
         if (u.schema !== d.schema)
             return false;
         if (!u.name)
             return u.table !== undefined && d.table === u.table;
         return d.name === u.name && (u.table === undefined || d.table === u.table);
     }));
+    if (!actual)
+        return kept;
+    return [...kept, ...unbuilt.flatMap((u) => (u.byName ? missingByName(u, actual) : []))];
+}
+const MISSING_KIND = {
+    table: 'missing_table',
+    index: 'missing_index',
+    constraint: 'missing_constraint',
+    policy: 'missing_policy',
+    enum: 'missing_enum',
+    sequence: 'missing_sequence',
+    view: 'missing_view'
+};
+function missingByName(object, actual) {
+    const kind = MISSING_KIND[object.what];
+    if (!kind)
+        return [];
+    const key = (name) => `${object.schema}.${name}`;
+    let present;
+    if (object.what === 'table')
+        present = actual.tables.has(key(object.table));
+    else if (object.table !== undefined) {
+        const table = actual.tables.get(key(object.table));
+        // A table the database lacks is its own finding (missing_table); what is on it goes with it.
+        if (!table)
+            return [];
+        const group = object.what === 'index' ? table.indexes : object.what === 'policy' ? table.policies : table.constraints;
+        present = group.has(object.name);
+    }
+    else {
+        const group = object.what === 'enum' ? actual.enums : object.what === 'sequence' ? actual.sequences : actual.views;
+        present = group.has(key(object.name));
+    }
+    if (present)
+        return [];
+    return [
+        {
+            kind,
+            schema: object.schema,
+            ...(object.table !== undefined ? { table: object.table } : {}),
+            ...(object.name !== undefined ? { name: object.name } : {}),
+            message: `${describe(object)} does not exist (compared by name only: drizzle-kit's SQL for it fails on this Postgres, see its schema_error)`
+        }
+    ];
 }
 
 

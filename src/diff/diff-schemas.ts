@@ -13,6 +13,8 @@ export interface SchemaDifference {
   name?: string
   /** Columns an index or constraint is on (to find its declaration). */
   columns?: string[]
+  /** What a constraint is (an exclusion constraint cannot be declared with drizzle). */
+  constraintKind?: ConstraintModel['kind']
   /** What the schema says and what the database has, in Postgres's words. */
   expected?: string
   actual?: string
@@ -252,6 +254,7 @@ function diffConstraints(e: TableModel, a: TableModel, out: SchemaDifference[]):
       kind: 'extra_constraint',
       name: ac.name,
       columns: ac.columns,
+      constraintKind: ac.kind,
       actual: ac.definition,
       message: `${CONSTRAINT_LABEL[ac.kind]} "${ac.name}" on ${t} is not declared in the schema (${ac.definition})${duplicate ? `: it duplicates "${duplicate.name}"` : ''}`
     })

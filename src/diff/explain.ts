@@ -2,6 +2,7 @@
 // came from (cause), and the SQL that would fix it. The cause compares three records of the truth: the schema
 // source, drizzle-kit's snapshots, and the SQL files.
 import * as path from 'node:path'
+import { DEFAULT_CONFIG_FILE } from '../config/load-config'
 import { Finding } from '../engine/types'
 import { Migration } from '../migrations/folder'
 import { MAX_IDENTIFIER_BYTES, truncateIdentifier } from '../model/identifiers'
@@ -125,6 +126,11 @@ export function explainDifference(d: SchemaDifference, ctx: ExplainContext): Omi
       causes.push(
         `${created ? `created by ${created.file}:${created.line}, then` : ''} removed from the schema in ${removal.tag}, ${notApplied(ctx, removal) ?? 'whose SQL does not drop it'}. drizzle-kit generate will not drop it (the snapshots already lack it): drop it in a migration, or declare it in the schema again`.trim()
       )
+    } else if (undeclarable(d)) {
+      causes.push(
+        `${created ? `created by ${created.file}:${created.line}` : 'created by the migrations'}: hand-written SQL, as it must be, since drizzle cannot declare ${CONSTRAINT_KINDS[d.constraintKind!]}s. ` +
+          "drizzle-kit does not manage it either: generate never drops it, and push's introspection reads only primary key, unique, check and foreign-key constraints (and skips the indexes constraints own), so push leaves it alone"
+      )
     } else {
       causes.push(
         `${created ? `created by ${created.file}:${created.line}` : 'created by the migrations'} but declared neither in the schema nor in any snapshot: hand-written SQL. drizzle-kit push would drop it; declare it in the schema, or drop it in a migration`
@@ -160,9 +166,29 @@ export function explainDifference(d: SchemaDifference, ctx: ExplainContext): Omi
   }
   if (d.hint) causes.push(d.hint)
   finding.cause = causes.join('. ').replace(/\.\./g, '.')
-  const fix = fixSql(d, ctx.expected)
+  const fix = undeclarable(d)
+    ? `Keep it, and accept it in ${DEFAULT_CONFIG_FILE}: "severity": { "${d.kind}": "notice" } (or "off") on target "${ctx.target}" (this applies to every ${d.kind} of the target)`
+    : fixSql(d, ctx.expected)
   if (fix) finding.fix = fix
   return finding
+}
+
+/** Constraint kinds drizzle has no API for, named as people write them. */
+const CONSTRAINT_KINDS: Partial<Record<NonNullable<SchemaDifference['constraintKind']>, string>> = { exclusion: 'exclusion (EXCLUDE) constraint' }
+
+/** An undeclared constraint of a kind the schema cannot declare: accepted or dropped, never "declared in the schema". */
+function undeclarable(d: SchemaDifference): boolean {
+  return d.kind === 'extra_constraint' && d.constraintKind !== undefined && CONSTRAINT_KINDS[d.constraintKind] !== undefined
+}
+
+/**
+ * The severity of a difference. An undeclared constraint that drizzle cannot declare is a warning: it is not drift
+ * the schema could ever fix, drizzle-kit neither writes nor drops it (generate and push leave it alone), and the
+ * team usually wants it (an integrity rule). An error would fail every run of such a project until the severity
+ * is lowered by hand; a warning still shows a constraint that nobody meant to keep.
+ */
+export function defaultSeverity(d: SchemaDifference): Finding['severity'] {
+  return undeclarable(d) ? 'warning' : 'error'
 }
 
 function declarationOf(d: SchemaDifference, ctx: ExplainContext): Declaration | undefined {
@@ -263,10 +289,14 @@ const STRING = /^\s*'((?:[^']|'')*)'/
 
 /** Where each value of an enum came from, replayed from the SQL's CREATE TYPE and ALTER TYPE … ADD/RENAME VALUE. */
 interface EnumEvent {
-  kind: 'create' | 'add'
+  kind: 'create' | 'add' | 'rename'
   file: string
   line: number
+  /** The values as they are named now (a later RENAME VALUE renames them here too). */
   additions: EnumValueAddition[]
+  /** rename: the value's name before and after. */
+  from?: string
+  to?: string
 }
 
 function enumHistory(ctx: ExplainContext, schema: string, name: string): EnumEvent[] {
@@ -316,7 +346,10 @@ function enumHistory(ctx: ExplainContext, schema: string, name: string): EnumEve
                 const placement = a.placement && ('before' in a.placement ? { before: swap(a.placement.before) } : { after: swap(a.placement.after) })
                 Object.assign(a, { value: swap(a.value), order: a.order.map(swap), ...(placement ? { placement } : {}) })
               }
+              if (e.kind === 'rename' && e.to === from) e.to = to
             }
+            // The value keeps its place under its new name: the rename is what put that name there.
+            events.push({ kind: 'rename', file, line, additions: [], from, to })
           }
         }
       }
@@ -330,10 +363,23 @@ function enumOrderCause(ctx: ExplainContext, d: SchemaDifference, schemaValues: 
   const events = enumHistory(ctx, d.schema, d.name!)
   const created = events.find((e) => e.kind === 'create')
   if (!created) return undefined
+  const quoteName = (n: string): string => (/^[a-z_][a-z0-9_$]*$/.test(n) ? n : q(n))
+  const label = d.schema === 'public' ? quoteName(d.name!) : `${quoteName(d.schema)}.${quoteName(d.name!)}`
+  const databaseValues = d.actual?.split(', ') ?? []
+  // Values that exist cannot be added again: where the CREATE TYPE or a rename put them, only recreating the type
+  // (or declaring the database's order) helps.
+  const recreate = `Postgres keeps enum values in the order they were created and added. Recreate the type to reorder it, or declare the values in the schema in the database's order (${databaseValues.join(', ')})`
+  const renamed = renamedEnumValues(events, schemaValues, databaseValues)
+  if (renamed.length > 0) {
+    const cause = renamed
+      .map(({ value, renames }) => `'${value}' has the place of '${renames[0].from}': renamed by ${renames.map((r) => `${r.file}:${r.line}`).join(', then ')} (RENAME VALUE keeps the position of the old value)`)
+      .join('; ')
+    return { cause, hint: recreate }
+  }
   const sites = new Map<string, { file: string; line: number }>()
   for (const e of events) for (const a of e.additions) sites.set(a.value, e)
   const fromCreate = misplacedEnumValues(schemaValues, created.additions)
-  if (fromCreate.length > 0) return { cause: `created by ${created.file}:${created.line} with its values in another order` }
+  if (fromCreate.length > 0) return { cause: `created by ${created.file}:${created.line} with its values in another order`, hint: recreate }
   const misplaced = misplacedEnumValues(schemaValues, events.filter((e) => e.kind === 'add').flatMap((e) => e.additions))
   if (misplaced.length === 0) return undefined
   // Values appended one after another by one file read as one run: "'b', 'c' added by 0001.sql:1-2 after 'z'".
@@ -349,9 +395,31 @@ function enumOrderCause(ctx: ExplainContext, d: SchemaDifference, schemaValues: 
   const cause = runs
     .map((r) => `${r.values.map((v) => `'${v}'`).join(', ')} added by ${r.file}:${lineRanges(r.lines)} ${r.after !== undefined ? `after '${r.after}'` : 'first'}`)
     .join('; ')
-  const quoteName = (n: string): string => (/^[a-z_][a-z0-9_$]*$/.test(n) ? n : q(n))
-  const label = d.schema === 'public' ? quoteName(d.name!) : `${quoteName(d.schema)}.${quoteName(d.name!)}`
-  return { cause, hint: enumOrderHint(label, misplaced) }
+  // An ADD VALUE clause is only proposed for a value an ADD VALUE added under the name it has now.
+  const addedAsNamed = misplaced.every((m) => !events.some((e) => e.kind === 'rename' && e.to === m.value))
+  return { cause, hint: addedAsNamed ? enumOrderHint(label, misplaced) : recreate }
+}
+
+/**
+ * The values a RENAME VALUE put out of the schema's order: the other values are in the schema's order, and the
+ * renamed one, which took the old value's place, is not. Each with its renames, first to last.
+ */
+function renamedEnumValues(events: EnumEvent[], schemaValues: string[], databaseValues: string[]): { value: string; renames: EnumEvent[] }[] {
+  const renames = new Map<string, EnumEvent[]>()
+  for (const e of events) {
+    if (e.kind !== 'rename') continue
+    // e.to is the value's name now; a chain a -> b -> c is one value renamed twice.
+    renames.set(e.to!, [...(renames.get(e.to!) ?? []), e])
+  }
+  const values = [...renames.keys()].filter((v) => databaseValues.includes(v) && schemaValues.includes(v))
+  if (values.length === 0) return []
+  const others = (list: string[]): string[] => list.filter((v) => !renames.has(v) && databaseValues.includes(v) && schemaValues.includes(v))
+  if (others(databaseValues).join('\u0000') !== others(schemaValues).join('\u0000')) return []
+  const inPlace = (value: string): boolean => {
+    const keep = (list: string[]): string => list.filter((v) => v === value || others([v]).length > 0).join('\u0000')
+    return keep(databaseValues) === keep(schemaValues)
+  }
+  return values.filter((v) => !inPlace(v)).map((value) => ({ value, renames: renames.get(value)! }))
 }
 
 /**

@@ -6,7 +6,7 @@ import * as path from 'node:path'
 import { ResolvedTarget, loadConfig } from '../config/load-config'
 import { describeError } from '../config/module-loader'
 import { SchemaDifference, diffSchemas } from '../diff/diff-schemas'
-import { explainDifference } from '../diff/explain'
+import { defaultSeverity, explainDifference } from '../diff/explain'
 import { readSnapshots } from '../diff/snapshot'
 import { compareLedger, LedgerRow } from '../audit/ledger'
 import { MigrationFolder, readMigrationFolder } from '../migrations/folder'
@@ -18,7 +18,7 @@ import { extensionsCreatedBy } from '../postgres/pglite'
 import { maskUrl } from '../postgres/server'
 import { LoadedSchema, loadSchema } from '../schema/load-schema'
 import { drizzleKitVersion } from '../schema/drizzle-kit'
-import { withoutUnbuilt } from '../schema/build-statements'
+import { UnbuiltObject, withoutUnbuilt } from '../schema/build-statements'
 import { buildSchemaDatabase, declaredCounts, generateCommand, limiter, stripEmpty, TOOL_VERSION, withoutEqualDefaults } from './check'
 import { functionDefinitions } from '../schema/build-statements'
 import { DatabaseResult, DatabaseUnavailableError, Finding, Report, SEVERITY_RANK, TargetResult, UsageError } from './types'
@@ -154,7 +154,7 @@ export async function runAudit(options: AuditOptions): Promise<Report> {
     const results = await Promise.all(
       p.databases.map((db) =>
         limit(() =>
-          withTimeout((onSession) => auditDatabase(db, folder, introspectOptions, 'model' in expected ? expected.model : undefined, live, root, target, onSession), options.timeoutMs ?? 120_000, db.name).catch(
+          withTimeout((onSession) => auditDatabase(db, folder, introspectOptions, 'model' in expected ? expected : undefined, live, root, target, onSession), options.timeoutMs ?? 120_000, db.name).catch(
             (error): { result: DatabaseResult; findings: TargetFinding[]; differences?: SchemaDifference[] } => ({
               result: { name: db.name, migrations: [], compared: false, error: describeError(error) },
               findings: [
@@ -174,11 +174,10 @@ export async function runAudit(options: AuditOptions): Promise<Report> {
       const name = p.databases[i].name
       for (const f of r.findings) add(f, name)
       const pending = new Set(r.result.ledger?.pending ?? [])
-      // Objects the schema's database could not build are reported once, above, not as drift of each database.
-      for (const d of withoutUnbuilt(r.differences ?? [], 'unbuilt' in expected ? expected.unbuilt : [])) {
+      for (const d of r.differences ?? []) {
         const explained = explainDifference(d, { ...ctx, pending })
         // Drift that a pending migration will fix is expected until the next deploy: a warning, like the pending migration.
-        add({ ...explained, severity: explained.cause?.includes('(pending)') ? 'warning' : 'error' }, name)
+        add({ ...explained, severity: explained.cause?.includes('(pending)') ? 'warning' : defaultSeverity(d) }, name)
       }
       log(`  ${name}: ${r.result.error ?? `${r.result.ledger?.applied ?? 0} applied, ${r.result.ledger?.pending.length ?? 0} pending`}`)
     })
@@ -264,7 +263,7 @@ async function auditDatabase(
   db: { name: string; url: string },
   folder: MigrationFolder,
   introspectOptions: Parameters<typeof introspectDatabase>[1],
-  expected: DatabaseModel | undefined,
+  expected: { model: DatabaseModel; unbuilt: UnbuiltObject[] } | undefined,
   live: LiveOptions,
   root: string,
   target: ResolvedTarget,
@@ -330,7 +329,9 @@ async function auditDatabase(
     let differences: SchemaDifference[] | undefined
     if (expected) {
       const model = await introspectDatabase(session, introspectOptions)
-      differences = await withoutEqualDefaults(session, diffSchemas(expected, model, { ignoreSchemas: [target.migrationsSchema] }))
+      // Objects the schema's database could not build are reported once (schema_error), not as drift of each
+      // database; those that failed for the platform's want are still looked for by name.
+      differences = await withoutEqualDefaults(session, withoutUnbuilt(diffSchemas(expected.model, model, { ignoreSchemas: [target.migrationsSchema] }), expected.unbuilt, model))
     }
     return {
       result: {

@@ -3,13 +3,14 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { DEFAULT_CONFIG_FILE, FailedTarget, LoadedConfig, ResolvedTarget, loadConfig } from '../config/load-config'
 import { SchemaDifference, diffSchemas } from '../diff/diff-schemas'
-import { explainDifference } from '../diff/explain'
+import { defaultSeverity, explainDifference } from '../diff/explain'
 import { SnapshotFile, compareSnapshots, identifierCollisions, readSnapshots } from '../diff/snapshot'
 import { compareV1Snapshot } from '../diff/snapshot-v1'
 import { kit1Note } from '../schema/kit1-names'
 import { applyMigrations } from '../migrations/apply'
 import { checkAgainstBase, checkFolder } from '../migrations/checks'
 import { extensionFailureCause } from '../migrations/extensions'
+import { platformHint, platformSentence, schemaPlatformCause } from '../migrations/platform'
 import { Migration, MigrationFolder, hashMigration, readMigrationFolder } from '../migrations/folder'
 import { introspectDatabase } from '../model/introspect'
 import { DatabaseModel } from '../model/types'
@@ -352,7 +353,7 @@ async function checkDatabases(
       const model = await timed('introspect', () => introspectDatabase(db, introspectOptions))
       const expected = await expectedBuild
       if ('error' in expected) return { result: dbResult }
-      const differences = await timed('diff', () => withoutEqualDefaults(db, withoutUnbuilt(diffSchemas(expected.model, model, diffOptions), expected.unbuilt)))
+      const differences = await timed('diff', () => withoutEqualDefaults(db, withoutUnbuilt(diffSchemas(expected.model, model, diffOptions), expected.unbuilt, model)))
       return { result: dbResult, differences }
     } finally {
       await db.close()
@@ -394,7 +395,7 @@ async function checkDatabases(
       }
     }
     for (const { difference, databases } of grouped.values()) {
-      out.push({ ...explainDifference(difference, ctx), severity: 'error', databases })
+      out.push({ ...explainDifference(difference, ctx), severity: defaultSeverity(difference), databases })
     }
   })
   return out
@@ -457,7 +458,16 @@ export async function buildSchemaDatabase(
       for (const name of unexportedSchemas(snapshot)) await db.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(name)}`)
       // What the setup and the extensions created before drizzle-kit's SQL: its statements for those are skipped.
       const existing = await existingObjects(db)
-      const built = await runSchemaStatements(db, statements, { root, fallbackFile: target.schemaFiles[0], sources, existing, ...build })
+      // A declaration right for the platform it is written for (Supabase's roles, an extension's types) is said to be.
+      const platformCause: BuildContext['platformCause'] = async (error) =>
+        schemaPlatformCause(error, {
+          target: target.name,
+          available: available ?? (await provider.availableExtensions()),
+          provider: provider.description,
+          embedded: provider.description.startsWith('embedded'),
+          embeddedExtensions: EMBEDDED_EXTENSIONS
+        })
+      const built = await runSchemaStatements(db, statements, { root, fallbackFile: target.schemaFiles[0], sources, existing, platformCause, ...build })
       const model = await timed('introspect', () => introspectDatabase(db, introspectOptions))
       return { model, ...built }
     })
@@ -535,13 +545,8 @@ function runnerCause(error: PostgresErrorInfo, target: ResolvedTarget): string |
       `drizzle-kit migrate fails the same way. If you apply migrations with another runner, set "transaction": false on target "${target.name}" in ${DEFAULT_CONFIG_FILE}`
     )
   }
-  if (/schema "auth" does not exist|relation "auth\.|function auth\.|role "(?:authenticated|anon|service_role)" does not exist/.test(error.message)) {
-    return (
-      'the migrations expect a Supabase Postgres (its auth schema, auth.uid(), the authenticated/anon/service_role roles): ' +
-      `name a SQL file that creates what they need in target "${target.name}"'s "setup" in ${DEFAULT_CONFIG_FILE}, or run with --database-url against a Supabase Postgres (e.g. supabase start)`
-    )
-  }
-  return undefined
+  const platform = platformHint(error, target.name, 'the migrations')
+  return platform ? platformSentence(platform) : undefined
 }
 
 /** Schemas that declared objects live in but that the schema files do not export (drizzle-kit does not create them). */

@@ -14,6 +14,30 @@ export function checkFolder(folder: MigrationFolder, snapshots: SnapshotFile[], 
     out.push({ kind: 'journal_error', severity: p.severity, file: rel(p.file), ...(p.line ? { line: p.line } : {}), ...(p.tag ? { name: p.tag } : {}), message: `${rel(p.file)}: ${p.message}`, ...(p.cause ? { cause: p.cause } : {}) })
   }
   const journal = folder.journalFile ? rel(folder.journalFile) : rel(folder.dir)
+  // Two entries listed in each other's place (a hand-resolved merge of _journal.json) break the prevId chain at up
+  // to three links and can put a `when` out of order: said once, as the swap it is, instead of as each symptom.
+  const swaps = folder.format === 'journal' ? swappedEntries(snapshots) : []
+  const swapped = new Set(swaps.flatMap((s) => [s.first.migration.tag, s.second.migration.tag]))
+  const explainedLinks = new Set(swaps.flatMap((s) => s.links))
+  for (const { first, second } of swaps) {
+    const [a, b] = [first.migration, second.migration]
+    out.push({
+      kind: 'journal_error',
+      severity: 'error',
+      file: journal,
+      ...(a.journalLine ? { line: a.journalLine } : {}),
+      name: a.tag,
+      message: `the journal lists ${a.tag} (idx ${a.idx}) before ${b.tag} (idx ${b.idx}), but ${a.tag}'s snapshot was generated on top of ${b.tag}'s (its prevId ${first.snapshot!.prevId} is the id of ${b.tag}'s)`,
+      cause: `the two entries were reordered, as a merge of _journal.json that kept both sides leaves them: the snapshots' prevId chain is intact with ${b.tag} first. drizzle's migrator applies migrations in journal order, so a new database runs ${a.tag} before the ${b.tag} it was generated after${a.when > b.when ? `, and one that already ran ${a.tag} skips ${b.tag} (its "when" is older)` : ''}`,
+      fix: `In meta/_journal.json, swap the two entries back: ${b.tag} first with idx ${a.idx}, then ${a.tag} with idx ${b.idx}`
+    })
+  }
+  const outOfOrderAfterSwaps = outOfOrder(swaps.reduce((entries, { first, second }) => {
+    const [i, j] = [entries.findIndex((e) => e.tag === first.migration.tag), entries.findIndex((e) => e.tag === second.migration.tag)]
+    const exchanged = [...entries]
+    ;[exchanged[i], exchanged[j]] = [exchanged[j], exchanged[i]]
+    return exchanged
+  }, folder.journalEntries))
   const seenIdx = new Map<number, string>()
   const seenTag = new Set<string>()
   let newest: { when: number; tag: string } | undefined
@@ -26,7 +50,9 @@ export function checkFolder(folder: MigrationFolder, snapshots: SnapshotFile[], 
     }
     seenIdx.set(entry.idx, entry.tag)
     seenTag.add(entry.tag)
-    if (newest && entry.when <= newest.when) {
+    // An entry that swapping back puts in order is the swap's finding.
+    const bySwap = newest !== undefined && (swapped.has(entry.tag) || swapped.has(newest.tag)) && !outOfOrderAfterSwaps.has(entry.tag)
+    if (newest && entry.when <= newest.when && !bySwap) {
       out.push({
         kind: 'migration_out_of_order',
         severity: 'error',
@@ -60,7 +86,7 @@ export function checkFolder(folder: MigrationFolder, snapshots: SnapshotFile[], 
         out.push({ kind: 'journal_error', severity: 'error', file: rel(m.snapshotFile!), line: 1, name: m.tag, message: `snapshots of ${ids.get(id)} and ${m.tag} have the same id ${id}`, cause: 'a snapshot was copied instead of generated' })
       }
       if (id) ids.set(id, m.tag)
-      if (previous?.snapshot && prevId !== previous.snapshot.id) {
+      if (previous?.snapshot && prevId !== previous.snapshot.id && !explainedLinks.has(m.tag)) {
         out.push({
           kind: 'journal_error',
           severity: 'error',
@@ -74,6 +100,74 @@ export function checkFolder(folder: MigrationFolder, snapshots: SnapshotFile[], 
       }
       previous = s
     }
+  }
+  return out
+}
+
+/** The tags of the snapshots whose prevId is not the id of the snapshot before them (the chain's broken links). */
+function brokenLinks(order: SnapshotFile[]): Set<string> {
+  const broken = new Set<string>()
+  let previous: SnapshotFile | undefined
+  for (const s of order) {
+    if (!s.snapshot) {
+      previous = undefined
+      continue
+    }
+    if (previous?.snapshot && s.snapshot.prevId !== previous.snapshot.id) broken.add(s.migration.tag)
+    previous = s
+  }
+  return broken
+}
+
+interface SwappedEntries {
+  /** Listed first, though generated after `second`. */
+  first: SnapshotFile
+  second: SnapshotFile
+  /** The broken links that listing them the other way round mends (tags of the snapshots after a broken link). */
+  links: string[]
+}
+
+/**
+ * Pairs of journal entries whose exchange mends the prevId chain: every broken link next to them disappears and no
+ * new one appears. Only entries next to a broken link are tried (a swap breaks the links into and out of both).
+ */
+function swappedEntries(snapshots: SnapshotFile[]): SwappedEntries[] {
+  const broken = brokenLinks(snapshots)
+  if (broken.size < 2) return []
+  const position = new Map(snapshots.map((s, i) => [s.migration.tag, i]))
+  const candidates = [...new Set([...broken].flatMap((tag) => [position.get(tag)! - 1, position.get(tag)!]))].filter((i) => i >= 0 && snapshots[i].snapshot).sort((a, b) => a - b)
+  // A long run of broken links is not a swap; trying every pair of it would only cost time.
+  if (candidates.length > 16) return []
+  const out: SwappedEntries[] = []
+  let order = snapshots
+  for (const [x, i] of candidates.entries()) {
+    for (const j of candidates.slice(x + 1)) {
+      const exchanged = [...order]
+      ;[exchanged[i], exchanged[j]] = [exchanged[j], exchanged[i]]
+      const before = brokenLinks(order)
+      const after = brokenLinks(exchanged)
+      if ([...after].some((tag) => !before.has(tag))) continue
+      const mended = [...before].filter((tag) => !after.has(tag))
+      // Both entries' own links must be mended, else this is not their swap.
+      if (mended.length < 2 || after.has(order[i].migration.tag) || after.has(order[j].migration.tag)) continue
+      const follower = (k: number): string[] => (order[k + 1] ? [order[k + 1].migration.tag] : [])
+      const around = new Set([order[i].migration.tag, order[j].migration.tag, ...follower(i), ...follower(j)])
+      if (!mended.every((tag) => around.has(tag))) continue
+      out.push({ first: order[i], second: order[j], links: mended })
+      order = exchanged
+      break
+    }
+  }
+  return out
+}
+
+/** Tags of the entries whose `when` is not newer than every entry before them. */
+function outOfOrder(entries: { tag: string; when: number }[]): Set<string> {
+  const out = new Set<string>()
+  let newest = -Infinity
+  for (const e of entries) {
+    if (e.when <= newest) out.add(e.tag)
+    newest = Math.max(newest, e.when)
   }
   return out
 }

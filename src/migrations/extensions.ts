@@ -127,21 +127,25 @@ export function extensionUsedBy(error: PostgresErrorInfo): ExtensionUse | undefi
   return undefined
 }
 
-export interface FailureContext {
-  error: PostgresErrorInfo
+/** Where SQL ran: the target (for the config option that would help) and the Postgres. */
+export interface ExtensionContext {
   /** The target's name, for the config option that would help. */
   target: string
-  migration: Migration
-  migrations: Migration[]
-  /** Extensions created by any migration of the folder. */
-  created: string[]
   /** Extensions this Postgres has (pg_available_extensions), when known. */
-  available?: Set<string>
+  available?: ReadonlySet<string>
   /** The provider's description, e.g. `server 127.0.0.1:5432` or `embedded (PGlite 0.3.x)`. */
   provider: string
   embedded: boolean
   /** Extensions the embedded Postgres has: named as a way out when a server lacks one. */
   embeddedExtensions: ReadonlySet<string>
+}
+
+export interface FailureContext extends ExtensionContext {
+  error: PostgresErrorInfo
+  migration: Migration
+  migrations: Migration[]
+  /** Extensions created by any migration of the folder. */
+  created: string[]
 }
 
 const quoteExtension = (name: string): string => (/^[a-z_][a-z0-9_]*$/.test(name) ? name : `"${name}"`)
@@ -156,11 +160,9 @@ export function extensionFailureCause(ctx: FailureContext): { cause: string; fix
   if (!used) return undefined
   const index = ctx.migrations.indexOf(ctx.migration)
   const later = ctx.migrations.slice(index + 1).find((m) => m.sql !== undefined && extensionsCreatedBy(m.sql).includes(used.extension))
-  const fix = `CREATE EXTENSION IF NOT EXISTS ${quoteExtension(used.extension)};`
+  const fix = createExtension(used.extension)
   const missing = ctx.available !== undefined && !ctx.available.has(used.extension)
-  // Where the provider installs it (autumn's CI image has pg_trgm), the migrations are right as they are and the
-  // target says so; an extension this Postgres lacks cannot be preinstalled here, so the option would not help.
-  const preinstalled = missing ? '' : ` If the provider preinstalls it (a managed Postgres, a CI image), add "extensions": ["${used.extension}"] to target "${ctx.target}" in ${DEFAULT_CONFIG_FILE} instead`
+  const preinstalled = missing ? '' : ` ${preinstalledOption(used.extension, ctx)} instead`
   const where = later
     ? `only the later ${later.tag} creates it: move its CREATE EXTENSION into a migration before ${ctx.migration.tag}`
     : `no migration creates it, so this works only where it was installed by hand (or by the provider). Create it in a migration before ${ctx.migration.tag} (drizzle-kit generate --custom): ${fix}${preinstalled}`
@@ -168,7 +170,32 @@ export function extensionFailureCause(ctx: FailureContext): { cause: string; fix
   return { cause: `${used.object} comes from the extension "${used.extension}", and ${where}${missingHere}`, fix }
 }
 
-function unavailableCause(extension: string, ctx: FailureContext): string {
+/**
+ * The same for drizzle-kit's SQL for the schema. Its database has the extensions the migrations (and the setup
+ * and "extensions") create, so one it lacks is created by none of them: the declaration is right, the Postgres
+ * it needs is not the one the check built.
+ */
+export function schemaExtensionCause(error: PostgresErrorInfo, ctx: ExtensionContext): { cause: string; fix: string } | undefined {
+  const used = extensionUsedBy(error)
+  if (!used) return undefined
+  const missing = ctx.available !== undefined && !ctx.available.has(used.extension)
+  const cause = `${used.object} comes from the extension "${used.extension}", which no migration, setup file or "extensions" entry creates${missing ? `; ${unavailableCause(used.extension, ctx)}` : ''}`
+  const create = `create it in a migration before the first that needs it (drizzle-kit generate --custom): ${createExtension(used.extension)}`
+  // Both ways out, also where this Postgres lacks it (the cause says so): they are what the project needs elsewhere.
+  return { cause, fix: `${preinstalledOption(used.extension, ctx)}, or ${create}` }
+}
+
+const createExtension = (extension: string): string => `CREATE EXTENSION IF NOT EXISTS ${quoteExtension(extension)};`
+
+/**
+ * Where the provider installs it (autumn's CI image has pg_trgm), the SQL is right as it is and the target says
+ * so. Not offered for an extension this Postgres lacks: it cannot be preinstalled here, so the option would not help.
+ */
+function preinstalledOption(extension: string, ctx: ExtensionContext): string {
+  return `If the provider preinstalls it (a managed Postgres, a CI image), add "extensions": ["${extension}"] to target "${ctx.target}" in ${DEFAULT_CONFIG_FILE}`
+}
+
+function unavailableCause(extension: string, ctx: ExtensionContext): string {
   if (ctx.embedded) return `the embedded Postgres has no extension "${extension}"; run with --database-url against a server that has it`
   const hint = INSTALL_HINTS[extension] ? ` (${INSTALL_HINTS[extension]})` : ''
   const embedded = ctx.embeddedExtensions.has(extension) ? ', or run without --database-url: the embedded Postgres has it' : ''

@@ -4,21 +4,27 @@
 // and the differences about unbuilt objects are left out of the comparison (they are not drift of the migrations).
 import * as path from 'node:path'
 import { SchemaDifference } from '../diff/diff-schemas'
-import { Finding } from '../engine/types'
+import { Finding, FindingKind } from '../engine/types'
+import { DatabaseModel } from '../model/types'
 import { Database, PostgresErrorInfo, toPostgresError } from '../postgres/provider'
 import { Declaration, SourceIndex } from './source-index'
 
 type SchemaFinding = Omit<Finding, 'target'>
 
-/** An object of the schema that could not be built: a whole table (no name), or an object by name. */
-export interface UnbuiltObject {
+interface StatementObject {
+  what: 'table' | 'index' | 'constraint' | 'enum' | 'sequence' | 'view' | 'policy' | 'schema' | 'statement'
   schema: string
   table?: string
   name?: string
 }
 
-interface StatementObject extends UnbuiltObject {
-  what: 'table' | 'index' | 'constraint' | 'enum' | 'sequence' | 'view' | 'policy' | 'schema' | 'statement'
+/** An object of the schema that could not be built: a whole table (no name), or an object by name. */
+export interface UnbuiltObject extends StatementObject {
+  /**
+   * Its statement failed for want of what the platform provides (a role, Supabase's auth schema, an extension):
+   * the declaration is right, so a migrated database that lacks the object altogether still lacks it.
+   */
+  byName?: boolean
 }
 
 export interface SchemaBuild {
@@ -39,6 +45,11 @@ export interface BuildContext {
   functions?: () => Promise<string[] | undefined>
   /** What the database had before drizzle-kit's SQL ran (the setup SQL's objects, extensions'): see `existingObjects`. */
   existing?: ExistingObjects
+  /**
+   * Why a statement fails when its declaration is right for the platform it is written for (a role, schema or
+   * extension this Postgres lacks), with the way out; undefined when the SQL itself is at fault.
+   */
+  platformCause?: (error: PostgresErrorInfo) => Promise<{ cause: string; fix: string } | undefined>
 }
 
 /** Keys of the objects a database has: `schema:s`, `relation:s.name` (tables, views, sequences, indexes), `type:s.name`, `constraint:s.table.name`, `policy:s.table.name`. */
@@ -288,7 +299,7 @@ const firstLine = (statement: string, max = 300): string => {
 
 export async function runSchemaStatements(db: Database, statements: string[], context: BuildContext): Promise<SchemaBuild> {
   const problems: SchemaFinding[] = []
-  const unbuilt: StatementObject[] = []
+  const unbuilt: UnbuiltObject[] = []
   // Finding of each failed object (by objectKey), to fold the statements that fail because of it into it.
   const failedBy = new Map<string, { finding: SchemaFinding; dependents: string[] }>()
   const where = (object: StatementObject): Pick<Finding, 'file' | 'line'> => declaration(object, context.sources) ?? { file: path.relative(context.root, context.fallbackFile) }
@@ -364,23 +375,28 @@ export async function runSchemaStatements(db: Database, statements: string[], co
 
   for (const { statement, info } of failed) {
     const object = statementObject(statement)
-    unbuilt.push(object)
     // Not built because an object it needs was not built: said once, on that object.
     const key = objectKey(object)
     const cause = missingObjectKeys(info.message).map((k) => failedBy.get(k)).find(Boolean)
     if (cause) {
+      unbuilt.push(object)
       cause.dependents.push(describe(object))
       if (key) failedBy.set(key, cause)
       continue
     }
+    const platform = await context.platformCause?.(info)
+    // A statement or schema has nothing a migrated database could lack by name.
+    unbuilt.push({ ...object, ...(platform && object.what !== 'statement' && object.what !== 'schema' ? { byName: true } : {}) })
     const finding: SchemaFinding = {
       kind: 'schema_error',
       severity: 'error',
       ...subject(object),
       ...where(object),
       message: `drizzle-kit's SQL for ${describe(object)} fails on Postgres: ${info.message}`,
-      cause: `statement: ${firstLine(statement)}`,
-      fix: 'Change the declaration so that drizzle-kit writes SQL Postgres accepts; this object is left out of the comparison'
+      cause: `statement: ${firstLine(statement)}${platform ? `; ${platform.cause}` : ''}`,
+      fix: platform
+        ? `${platform.fix}. Until then this object is compared by name only: a migrated database that lacks it is reported, its definition is not compared`
+        : 'Change the declaration so that drizzle-kit writes SQL Postgres accepts; this object is left out of the comparison'
     }
     problems.push(finding)
     if (key) failedBy.set(key, { finding, dependents: [] })
@@ -388,7 +404,7 @@ export async function runSchemaStatements(db: Database, statements: string[], co
   for (const { finding, dependents } of new Set(failedBy.values())) {
     if (dependents.length) finding.cause += `; also not built, as they depend on it: ${[...new Set(dependents)].join(', ')}`
   }
-  return { problems, unbuilt: unbuilt.map(({ what: _what, ...rest }) => rest) }
+  return { problems, unbuilt }
 }
 
 /** SQLSTATE undefined_function: "function … does not exist" (also an operator that does not exist). */
@@ -448,10 +464,15 @@ async function retryParenthesised(db: Database, statement: string): Promise<stri
   return undefined
 }
 
-/** Differences about objects that were not built in the schema's database: already reported as schema_error. */
-export function withoutUnbuilt(differences: SchemaDifference[], unbuilt: UnbuiltObject[]): SchemaDifference[] {
+/**
+ * Differences about objects that were not built in the schema's database (already reported as schema_error) left
+ * out. With the database compared (`actual`), an object whose statement failed only for want of what the platform
+ * provides is still looked for by name: one the database lacks altogether is reported as missing, since that is
+ * drift whatever its definition (a policy that no migration creates).
+ */
+export function withoutUnbuilt(differences: SchemaDifference[], unbuilt: UnbuiltObject[], actual?: DatabaseModel): SchemaDifference[] {
   if (unbuilt.length === 0) return differences
-  return differences.filter(
+  const kept = differences.filter(
     (d) =>
       !unbuilt.some((u) => {
         if (u.schema !== d.schema) return false
@@ -459,4 +480,44 @@ export function withoutUnbuilt(differences: SchemaDifference[], unbuilt: Unbuilt
         return d.name === u.name && (u.table === undefined || d.table === u.table)
       })
   )
+  if (!actual) return kept
+  return [...kept, ...unbuilt.flatMap((u) => (u.byName ? missingByName(u, actual) : []))]
+}
+
+const MISSING_KIND: Partial<Record<StatementObject['what'], FindingKind>> = {
+  table: 'missing_table',
+  index: 'missing_index',
+  constraint: 'missing_constraint',
+  policy: 'missing_policy',
+  enum: 'missing_enum',
+  sequence: 'missing_sequence',
+  view: 'missing_view'
+}
+
+function missingByName(object: UnbuiltObject, actual: DatabaseModel): SchemaDifference[] {
+  const kind = MISSING_KIND[object.what]
+  if (!kind) return []
+  const key = (name: string): string => `${object.schema}.${name}`
+  let present: boolean
+  if (object.what === 'table') present = actual.tables.has(key(object.table!))
+  else if (object.table !== undefined) {
+    const table = actual.tables.get(key(object.table))
+    // A table the database lacks is its own finding (missing_table); what is on it goes with it.
+    if (!table) return []
+    const group = object.what === 'index' ? table.indexes : object.what === 'policy' ? table.policies : table.constraints
+    present = group.has(object.name!)
+  } else {
+    const group = object.what === 'enum' ? actual.enums : object.what === 'sequence' ? actual.sequences : actual.views
+    present = group.has(key(object.name!))
+  }
+  if (present) return []
+  return [
+    {
+      kind,
+      schema: object.schema,
+      ...(object.table !== undefined ? { table: object.table } : {}),
+      ...(object.name !== undefined ? { name: object.name } : {}),
+      message: `${describe(object)} does not exist (compared by name only: drizzle-kit's SQL for it fails on this Postgres, see its schema_error)`
+    }
+  ]
 }
