@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto'
 import { parse } from 'yaml'
 import { Inputs, Outputs } from '../src/action/constants'
 import { REPO } from './helpers/project'
+import { FINDING_KINDS } from '../src/engine/types'
 
 function listFiles(dir: string): string[] {
   const out: string[] = []
@@ -65,4 +66,11 @@ test('.ci/run runs exactly the README test command after npm ci', () => {
   const readme = fs.readFileSync(path.join(REPO, 'README.md'), 'utf8')
   expect(readme).toContain('npm test')
   expect(readme).toContain('npm run example')
+})
+
+test('the README lists exactly the finding kinds the code has', () => {
+  const readme = fs.readFileSync(path.join(REPO, 'README.md'), 'utf8')
+  const list = /^Kinds: ([\s\S]*?`database_unreachable`)/m.exec(readme)?.[1] ?? ''
+  const listed = [...list.matchAll(/`([a-z_]+)`/g)].map((m) => m[1])
+  expect([...listed].sort()).toEqual([...FINDING_KINDS].sort())
 })

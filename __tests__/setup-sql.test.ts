@@ -419,6 +419,12 @@ describe('config', () => {
     expect(configError(dir)).toEqual({ file, line: 13, message: 'drift-guard.config.json:13: target "app": "severity" of "extra_table" must be "error", "warning", "notice" or "off"' })
     write({ severity: 'warning' })
     expect(configError(dir)).toMatchObject({ file, line: 11 })
+    write({ severity: { extra_index: 'warning', extra_indx: 'off' } })
+    expect(configError(dir)).toEqual({
+      file,
+      line: 13,
+      message: 'drift-guard.config.json:13: target "app": "severity" names "extra_indx", which is not a finding kind (did you mean "extra_index"?); the kinds are listed in the README'
+    })
     // A value written on the target's own line is found there too (minified config).
     fs.writeFileSync(path.join(dir, 'drift-guard.config.json'), `{ "targets": [\n  { "name": "app", "drizzleConfig": "drizzle.config.ts", "setup": ["nowhere.sql"] }\n] }`)
     expect(configError(dir)).toMatchObject({ file, line: 2 })

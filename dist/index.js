@@ -48707,6 +48707,7 @@ const types_1 = __nccwpck_require__(5552);
 const module_loader_1 = __nccwpck_require__(8646);
 const glob_1 = __nccwpck_require__(3334);
 const json_1 = __nccwpck_require__(9054);
+const suggest_1 = __nccwpck_require__(2784);
 exports.DEFAULT_CONFIG_FILE = 'drift-guard.config.json';
 const TARGET_KEYS = new Set([
     'name',
@@ -49009,6 +49010,11 @@ function providerOptions(root, target, where, source) {
     if (severity !== undefined && (!severity || typeof severity !== 'object' || Array.isArray(severity)))
         fail('"severity" must be an object of finding kinds, e.g. { "extra_index": "warning" }', ['severity']);
     for (const [kind, value] of Object.entries(severity ?? {})) {
+        // A misspelt kind would silently set nothing.
+        if (!types_1.FINDING_KINDS.includes(kind)) {
+            const closest = (0, suggest_1.closestName)(kind, new Set(types_1.FINDING_KINDS));
+            fail(`"severity" names "${kind}", which is not a finding kind${closest ? ` (did you mean "${closest}"?)` : ''}; the kinds are listed in the README`, ['severity', kind]);
+        }
         // A misspelt severity would reach the report as it is, counted nowhere.
         if (!SEVERITY_VALUES.includes(value))
             fail(`"severity" of "${kind}" must be "error", "warning", "notice" or "off"`, ['severity', kind]);
@@ -49813,6 +49819,41 @@ function conditionTargets(value) {
         return CONDITIONS.filter((c) => map[c] !== undefined).flatMap((c) => conditionTargets(map[c]));
     }
     return [];
+}
+
+
+/***/ }),
+
+/***/ 2784:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+// "Did you mean …?" for names a user typed: extensions in drift-guard.config.json, finding kinds in "severity".
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.closestName = closestName;
+exports.editDistance = editDistance;
+/** The available name nearest to a misspelt one (case aside, at most two edits; shorter names allow fewer). */
+function closestName(name, available) {
+    const limit = name.length <= 4 ? 1 : 2;
+    let best;
+    for (const candidate of [...available].sort()) {
+        const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
+        if (distance <= limit && (!best || distance < best.distance))
+            best = { name: candidate, distance };
+    }
+    return best?.name;
+}
+/** Levenshtein distance: insertions, deletions and substitutions. */
+function editDistance(a, b) {
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++)
+            current.push(Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)));
+        previous = current;
+    }
+    return previous[b.length];
 }
 
 
@@ -52521,6 +52562,7 @@ const load_schema_1 = __nccwpck_require__(971);
 const build_statements_1 = __nccwpck_require__(4882);
 const schema_cache_1 = __nccwpck_require__(4407);
 const types_1 = __nccwpck_require__(5552);
+const suggest_1 = __nccwpck_require__(2784);
 // From package.json, so the report, --version and the package never disagree.
 exports.TOOL_VERSION = __nccwpck_require__(8330).version;
 async function runCheck(options) {
@@ -52940,7 +52982,7 @@ function unavailableExtensionFindings(target, available, provider) {
         .filter((name) => !available.has(name))
         .map((name) => {
         const line = target.extensionsDeclared?.lines[name];
-        const closest = closestName(name, available);
+        const closest = (0, suggest_1.closestName)(name, available);
         const elsewhere = provider.startsWith('embedded')
             ? 'if the migrations need an extension the embedded Postgres lacks, run with --database-url against a Postgres that has it'
             : 'install it on that server, or point --database-url at a Postgres that has it';
@@ -52955,28 +52997,6 @@ function unavailableExtensionFindings(target, available, provider) {
                 : `${provider} has no extension of that name (a typo, or an extension of another provider); ${elsewhere}`
         };
     });
-}
-/** The available name nearest to a misspelt one (case aside, at most two edits; shorter names allow fewer). */
-function closestName(name, available) {
-    const limit = name.length <= 4 ? 1 : 2;
-    let best;
-    for (const candidate of [...available].sort()) {
-        const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
-        if (distance <= limit && (!best || distance < best.distance))
-            best = { name: candidate, distance };
-    }
-    return best?.name;
-}
-/** Levenshtein distance: insertions, deletions and substitutions. */
-function editDistance(a, b) {
-    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-        const current = [i];
-        for (let j = 1; j <= b.length; j++)
-            current.push(Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)));
-        previous = current;
-    }
-    return previous[b.length];
 }
 /** The migration with each chunk split into its statements, lines kept. */
 function oneStatementEach(migration) {
@@ -53215,7 +53235,54 @@ function install() {
 // The report is a contract: the action, the CLI's JSON output and other tools rely on it.
 // Fields absent from a finding are omitted, never null.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.SEVERITY_RANK = exports.DatabaseUnavailableError = exports.UsageError = void 0;
+exports.SEVERITY_RANK = exports.DatabaseUnavailableError = exports.UsageError = exports.FINDING_KINDS = void 0;
+/** Every kind of finding, as reports name them (the README lists them; a test keeps the two equal). */
+exports.FINDING_KINDS = [
+    'missing_table',
+    'extra_table',
+    'missing_column',
+    'extra_column',
+    'column_type_mismatch',
+    'column_nullability_mismatch',
+    'column_default_mismatch',
+    'column_identity_mismatch',
+    'column_generated_mismatch',
+    'missing_index',
+    'extra_index',
+    'index_mismatch',
+    'missing_constraint',
+    'extra_constraint',
+    'constraint_mismatch',
+    'missing_enum',
+    'extra_enum',
+    'enum_mismatch',
+    'missing_schema',
+    'extra_schema',
+    'missing_sequence',
+    'extra_sequence',
+    'missing_view',
+    'extra_view',
+    'view_mismatch',
+    'missing_policy',
+    'extra_policy',
+    'policy_mismatch',
+    'rls_mismatch',
+    'identifier_collision',
+    'snapshot_out_of_date',
+    'migration_failed',
+    'migration_out_of_order',
+    'migration_modified',
+    'journal_error',
+    'schema_error',
+    'cross_target_table',
+    'cross_database_role',
+    'migration_pending',
+    'migration_skipped',
+    'migration_unknown',
+    'database_unreachable',
+    'shared_migrations_table',
+    'config_error'
+];
 /** Errors the user can fix (bad config, bad input): exit code 2. */
 class UsageError extends Error {
     file;

@@ -1,10 +1,11 @@
 // Reads drift-guard.config.json (or discovers drizzle configs) and resolves every target to absolute paths.
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { FindingKind, Severity, UsageError } from '../engine/types'
+import { FINDING_KINDS, FindingKind, Severity, UsageError } from '../engine/types'
 import { ModuleLoader, ModuleLoadError, describeError } from './module-loader'
 import { drizzleKitSchemaFiles, glob } from './glob'
 import { JsonPath, JsonSyntaxError, jsonLines, parseJson } from './json'
+import { closestName } from './suggest'
 
 export const DEFAULT_CONFIG_FILE = 'drift-guard.config.json'
 
@@ -406,6 +407,11 @@ function providerOptions(root: string, target: TargetConfig, where: string, sour
   const severity: unknown = target.severity
   if (severity !== undefined && (!severity || typeof severity !== 'object' || Array.isArray(severity))) fail('"severity" must be an object of finding kinds, e.g. { "extra_index": "warning" }', ['severity'])
   for (const [kind, value] of Object.entries(severity ?? {})) {
+    // A misspelt kind would silently set nothing.
+    if (!(FINDING_KINDS as readonly string[]).includes(kind)) {
+      const closest = closestName(kind, new Set(FINDING_KINDS))
+      fail(`"severity" names "${kind}", which is not a finding kind${closest ? ` (did you mean "${closest}"?)` : ''}; the kinds are listed in the README`, ['severity', kind])
+    }
     // A misspelt severity would reach the report as it is, counted nowhere.
     if (!SEVERITY_VALUES.includes(value)) fail(`"severity" of "${kind}" must be "error", "warning", "notice" or "off"`, ['severity', kind])
   }

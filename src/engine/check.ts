@@ -24,6 +24,7 @@ import { BuildContext, SchemaBuild, existingObjects, functionDefinitions, runSch
 import { SourceIndex } from '../schema/source-index'
 import { readCachedSchema, writeCachedSchema } from '../schema/schema-cache'
 import { DatabaseResult, Finding, Report, SEVERITY_RANK, TargetResult } from './types'
+import { closestName } from '../config/suggest'
 
 export interface CheckOptions {
   root: string
@@ -501,28 +502,6 @@ function unavailableExtensionFindings(target: ResolvedTarget, available: Readonl
           : `${provider} has no extension of that name (a typo, or an extension of another provider); ${elsewhere}`
       }
     })
-}
-
-/** The available name nearest to a misspelt one (case aside, at most two edits; shorter names allow fewer). */
-function closestName(name: string, available: ReadonlySet<string>): string | undefined {
-  const limit = name.length <= 4 ? 1 : 2
-  let best: { name: string; distance: number } | undefined
-  for (const candidate of [...available].sort()) {
-    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase())
-    if (distance <= limit && (!best || distance < best.distance)) best = { name: candidate, distance }
-  }
-  return best?.name
-}
-
-/** Levenshtein distance: insertions, deletions and substitutions. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j)
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i]
-    for (let j = 1; j <= b.length; j++) current.push(Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)))
-    previous = current
-  }
-  return previous[b.length]
 }
 
 /** The migration with each chunk split into its statements, lines kept. */

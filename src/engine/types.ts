@@ -3,51 +3,55 @@
 
 export type Severity = 'error' | 'warning' | 'notice'
 
-export type FindingKind =
-  | 'missing_table'
-  | 'extra_table'
-  | 'missing_column'
-  | 'extra_column'
-  | 'column_type_mismatch'
-  | 'column_nullability_mismatch'
-  | 'column_default_mismatch'
-  | 'column_identity_mismatch'
-  | 'column_generated_mismatch'
-  | 'missing_index'
-  | 'extra_index'
-  | 'index_mismatch'
-  | 'missing_constraint'
-  | 'extra_constraint'
-  | 'constraint_mismatch'
-  | 'missing_enum'
-  | 'extra_enum'
-  | 'enum_mismatch'
-  | 'missing_schema'
-  | 'extra_schema'
-  | 'missing_sequence'
-  | 'extra_sequence'
-  | 'missing_view'
-  | 'extra_view'
-  | 'view_mismatch'
-  | 'missing_policy'
-  | 'extra_policy'
-  | 'policy_mismatch'
-  | 'rls_mismatch'
-  | 'identifier_collision'
-  | 'snapshot_out_of_date'
-  | 'migration_failed'
-  | 'migration_out_of_order'
-  | 'migration_modified'
-  | 'journal_error'
-  | 'schema_error'
-  | 'cross_target_table'
-  | 'cross_database_role'
-  | 'migration_pending'
-  | 'migration_skipped'
-  | 'migration_unknown'
-  | 'database_unreachable'
-  | 'shared_migrations_table'
-  | 'config_error'
+/** Every kind of finding, as reports name them (the README lists them; a test keeps the two equal). */
+export const FINDING_KINDS = [
+  'missing_table',
+  'extra_table',
+  'missing_column',
+  'extra_column',
+  'column_type_mismatch',
+  'column_nullability_mismatch',
+  'column_default_mismatch',
+  'column_identity_mismatch',
+  'column_generated_mismatch',
+  'missing_index',
+  'extra_index',
+  'index_mismatch',
+  'missing_constraint',
+  'extra_constraint',
+  'constraint_mismatch',
+  'missing_enum',
+  'extra_enum',
+  'enum_mismatch',
+  'missing_schema',
+  'extra_schema',
+  'missing_sequence',
+  'extra_sequence',
+  'missing_view',
+  'extra_view',
+  'view_mismatch',
+  'missing_policy',
+  'extra_policy',
+  'policy_mismatch',
+  'rls_mismatch',
+  'identifier_collision',
+  'snapshot_out_of_date',
+  'migration_failed',
+  'migration_out_of_order',
+  'migration_modified',
+  'journal_error',
+  'schema_error',
+  'cross_target_table',
+  'cross_database_role',
+  'migration_pending',
+  'migration_skipped',
+  'migration_unknown',
+  'database_unreachable',
+  'shared_migrations_table',
+  'config_error'
+] as const
+
+export type FindingKind = (typeof FINDING_KINDS)[number]
 
 export interface Finding {
   kind: FindingKind
