@@ -52213,7 +52213,7 @@ async function runAudit(options) {
             }
             return undefined;
         };
-        const expected = await (0, check_1.buildSchemaDatabase)(target, schema.snapshot, options.scratch, extensions.filter((e) => !available || available.has(e)), introspectOptions, async (_phase, fn) => fn(), root, schema.cacheKey, schema.sources, { functions });
+        const expected = await (0, check_1.buildSchemaDatabase)(target, schema.snapshot, options.scratch, extensions.filter((e) => !available || available.has(e)), introspectOptions, async (_phase, fn) => fn(), root, schema.cacheKey, schema.sources, { functions }, (0, check_1.rolesCreatedBy)(folder));
         const ctx = {
             root,
             target: target.name,
@@ -52536,6 +52536,7 @@ exports.generateCommand = generateCommand;
 exports.withoutEqualDefaults = withoutEqualDefaults;
 exports.buildSchemaDatabase = buildSchemaDatabase;
 exports.unexportedSchemas = unexportedSchemas;
+exports.rolesCreatedBy = rolesCreatedBy;
 exports.limiter = limiter;
 exports.declaredCounts = declaredCounts;
 exports.stripEmpty = stripEmpty;
@@ -52787,7 +52788,7 @@ async function checkDatabases(target, folder, schema, snapshots, provider, resul
                 release();
                 return migratedFunctions;
             };
-            return await buildSchemaDatabase(target, schema.snapshot, provider, usableExtensions, introspectOptions, timed, root, schema.cacheKey, schema.sources, { functions });
+            return await buildSchemaDatabase(target, schema.snapshot, provider, usableExtensions, introspectOptions, timed, root, schema.cacheKey, schema.sources, { functions }, rolesCreatedBy(folder));
         }
         finally {
             release();
@@ -52931,7 +52932,7 @@ async function withoutEqualDefaults(db, differences) {
     }
     return kept;
 }
-async function buildSchemaDatabase(target, snapshot, provider, extensions, introspectOptions, timed, root, cacheKey, sources, build = {}) {
+async function buildSchemaDatabase(target, snapshot, provider, extensions, introspectOptions, timed, root, cacheKey, sources, build = {}, migrationRoles = []) {
     const cached = (0, schema_cache_1.readCachedSchema)(cacheKey);
     const statements = cached?.createSql ?? (await (0, drizzle_kit_1.generateSql)((0, drizzle_kit_1.emptySnapshot)(), snapshot));
     if (cached && !cached.createSql)
@@ -52953,6 +52954,11 @@ async function buildSchemaDatabase(target, snapshot, provider, extensions, intro
             // (a helper outside the schema glob) is created by hand-written SQL in the migrations, so here as well.
             for (const name of unexportedSchemas(snapshot))
                 await db.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(name)}`);
+            // Roles the migrations create and the schema does not declare (pgRole): its policies may name them.
+            const declaredRoles = new Set(Object.keys(snapshot.roles ?? {}));
+            for (const role of migrationRoles.filter((r) => !declaredRoles.has(r))) {
+                await db.exec(`DO $$ BEGIN CREATE ROLE ${quoteIdent(role)} NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$`);
+            }
             // What the setup and the extensions created before drizzle-kit's SQL: its statements for those are skipped.
             const existing = await (0, build_statements_1.existingObjects)(db);
             // A declaration right for the platform it is written for (Supabase's roles, an extension's types) is said to be.
@@ -53043,6 +53049,10 @@ function withUnexportedSchemaCause(finding, snapshot) {
     };
 }
 const quoteIdent = (name) => `"${name.replace(/"/g, '""')}"`;
+/** The roles the migrations create (CREATE ROLE/USER/GROUP statements), each once. */
+function rolesCreatedBy(folder) {
+    return [...new Set((0, roles_1.roleCreations)(folder.migrations).map((c) => c.role))];
+}
 /**
  * A role that the migrations create in more than one database: roles belong to the whole server, so where those
  * databases share one, the second CREATE ROLE fails. Each database is checked as if alone on its server.

@@ -19,7 +19,7 @@ import { maskUrl } from '../postgres/server'
 import { LoadedSchema, loadSchema } from '../schema/load-schema'
 import { drizzleKitVersion } from '../schema/drizzle-kit'
 import { UnbuiltObject, withoutUnbuilt } from '../schema/build-statements'
-import { buildSchemaDatabase, declaredCounts, generateCommand, limiter, stripEmpty, TOOL_VERSION, withoutEqualDefaults } from './check'
+import { rolesCreatedBy, buildSchemaDatabase, declaredCounts, generateCommand, limiter, stripEmpty, TOOL_VERSION, withoutEqualDefaults } from './check'
 import { functionDefinitions } from '../schema/build-statements'
 import { DatabaseResult, DatabaseUnavailableError, Finding, Report, SEVERITY_RANK, TargetResult, UsageError } from './types'
 import { quoteIdentifier } from '../model/identifiers'
@@ -130,7 +130,7 @@ export async function runAudit(options: AuditOptions): Promise<Report> {
       }
       return undefined
     }
-    const expected = await buildSchemaDatabase(target, schema.snapshot, options.scratch, extensions.filter((e) => !available || available.has(e)), introspectOptions, async (_phase, fn) => fn(), root, schema.cacheKey, schema.sources, { functions })
+    const expected = await buildSchemaDatabase(target, schema.snapshot, options.scratch, extensions.filter((e) => !available || available.has(e)), introspectOptions, async (_phase, fn) => fn(), root, schema.cacheKey, schema.sources, { functions }, rolesCreatedBy(folder))
     const ctx = {
       root,
       target: target.name,

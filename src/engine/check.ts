@@ -290,7 +290,7 @@ async function checkDatabases(
         release()
         return migratedFunctions
       }
-      return await buildSchemaDatabase(target, schema.snapshot, provider, usableExtensions, introspectOptions, timed, root, schema.cacheKey, schema.sources, { functions })
+      return await buildSchemaDatabase(target, schema.snapshot, provider, usableExtensions, introspectOptions, timed, root, schema.cacheKey, schema.sources, { functions }, rolesCreatedBy(folder))
     } finally {
       release()
     }
@@ -438,7 +438,8 @@ export async function buildSchemaDatabase(
   root: string,
   cacheKey?: string,
   sources?: SourceIndex,
-  build: Pick<BuildContext, 'functions'> = {}
+  build: Pick<BuildContext, 'functions'> = {},
+  migrationRoles: string[] = []
 ): Promise<({ model: DatabaseModel } & SchemaBuild) | { error: TargetFinding }> {
   const cached = readCachedSchema(cacheKey)
   const statements = cached?.createSql ?? (await generateSql(emptySnapshot(), snapshot))
@@ -457,6 +458,11 @@ export async function buildSchemaDatabase(
       // drizzle-kit writes CREATE SCHEMA only for a pgSchema the schema files export; one imported from elsewhere
       // (a helper outside the schema glob) is created by hand-written SQL in the migrations, so here as well.
       for (const name of unexportedSchemas(snapshot)) await db.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(name)}`)
+      // Roles the migrations create and the schema does not declare (pgRole): its policies may name them.
+      const declaredRoles = new Set(Object.keys(snapshot.roles ?? {}))
+      for (const role of migrationRoles.filter((r) => !declaredRoles.has(r))) {
+        await db.exec(`DO $$ BEGIN CREATE ROLE ${quoteIdent(role)} NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$`)
+      }
       // What the setup and the extensions created before drizzle-kit's SQL: its statements for those are skipped.
       const existing = await existingObjects(db)
       // A declaration right for the platform it is written for (Supabase's roles, an extension's types) is said to be.
@@ -552,6 +558,11 @@ function withUnexportedSchemaCause(finding: TargetFinding, snapshot: PgSnapshot)
 }
 
 const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`
+
+/** The roles the migrations create (CREATE ROLE/USER/GROUP statements), each once. */
+export function rolesCreatedBy(folder: MigrationFolder): string[] {
+  return [...new Set(roleCreations(folder.migrations).map((c) => c.role))]
+}
 
 /**
  * A role that the migrations create in more than one database: roles belong to the whole server, so where those
