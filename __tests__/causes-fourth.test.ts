@@ -117,6 +117,32 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
       expect(find(report, 'missing_index')).toMatchObject({ file: 'schema.ts', line: 3 })
     })
 
+    test('a function in a schema that nothing here creates (made by SQL applied outside the migrations): the fix is a setup file (spot check, 26)', async () => {
+      const schema = NOTES_SCHEMA.replace("to: 'authenticated', using: sql`owner = auth.uid()`", "using: sql`owner = any (private.my_team_members())`")
+      const report = await check(writeProject({ 'schema.ts': schema, 'drizzle/0000_init.sql': NOTES_TABLE }))
+      const error = find(report, 'schema_error')
+      expect(error.message).toMatch(/schema "private" does not exist/)
+      expect(error.cause).toMatch(/; the schema uses schema "private", which neither the schema files nor the migrations create \(it is made outside them/)
+      expect(error.fix).toMatch(/^Name a SQL file that creates what it needs in target "default"'s "setup" in drift-guard\.config\.json \(the SQL your other environments get it from\), or create it in a migration/)
+      expect(summary(report)).toContain('error missing_policy notes.notes_owner_read')
+    })
+
+    test('a table literally named "auth.users" in public whose key collides: one schema_error, its index folded in, no Supabase hint (34)', async () => {
+      const schema = `import { index, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core'
+export const users = pgTable('users', { id: uuid('id').primaryKey() })
+export const authUsers = pgTable('auth.users', { id: uuid('id').notNull(), email: text('email') }, (t) => [
+  primaryKey({ columns: [t.id], name: 'users_pkey' }),
+  index('auth_users_email_idx').on(t.email),
+])
+`
+      const report = await check(writeProject({ 'schema.ts': schema, 'drizzle/0000_init.sql': 'CREATE TABLE "users" ("id" uuid PRIMARY KEY NOT NULL);' }))
+      const errors = report.findings.filter((f) => f.kind === 'schema_error')
+      expect(errors).toHaveLength(1)
+      expect(errors[0].message).toMatch(/table auth\.users fails on Postgres: relation "users_pkey" already exists/)
+      expect(errors[0].cause).toMatch(/also not built, as they depend on it: index "auth_users_email_idx"/)
+      expect(errors[0].fix).not.toMatch(/Supabase/)
+    })
+
     test('SQL at fault (a type nobody provides): still "Change the declaration", and nothing compared by name', async () => {
       const schema = `import { customType, integer, pgTable } from 'drizzle-orm/pg-core'
 const handle = customType<{ data: string }>({ dataType: () => 'handle_t' })

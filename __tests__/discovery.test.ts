@@ -276,6 +276,18 @@ describe('discovery', () => {
     )
   })
 
+  test("a target's own \"schema\" that matches nothing: the error says it is resolved from the folder drizzle-kit runs from (32c)", () => {
+    const dir = project('own-schema-', {
+      'package.json': '{ "name": "root", "private": true, "workspaces": ["packages/*"] }',
+      'packages/db/package.json': '{ "name": "db" }',
+      'packages/db/drizzle.config.ts': 'export default { dialect: "postgresql", schema: "./src/schema", out: "./drizzle" };\n',
+      'packages/db/src/schema/index.ts': PARENT_SCHEMA,
+      'drift-guard.config.json': JSON.stringify({ targets: [{ name: 'db', drizzleConfig: 'packages/db/drizzle.config.ts', schema: 'packages/db/src/schema' }] })
+    })
+    fs.mkdirSync(path.join(dir, 'packages', 'db', 'drizzle'))
+    expect(() => loadConfig(dir)).toThrow(/matches no file \(looked in packages\/db\)\. A target's own "schema" is resolved, like the drizzle config's, from the folder drizzle-kit runs from \(packages\/db\), not from drift-guard\.config\.json's folder/)
+  })
+
   test('when every discovered config is stale, the first error is a usage error', () => {
     const dir = project('allstale-', {
       'package.json': '{ "name": "r", "private": true }',

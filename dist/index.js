@@ -48953,8 +48953,12 @@ function resolveTarget(root, target, where, source) {
         const built = buildOutputHint(root, cwd, schemaPatterns);
         if (built)
             throw new types_1.UsageError(`target "${target.name}": ${built}`);
+        const own = asList(target.schema);
         throw new types_1.UsageError(`target "${target.name}": schema ${schemaPatterns.map((p) => `"${p}"`).join(', ')} matches no file ` +
-            `(looked in ${path.relative(root, cwd) || '.'}). Set the target's "cwd" to the folder drizzle-kit runs from.`);
+            `(looked in ${path.relative(root, cwd) || '.'}). ` +
+            (own && drizzleConfig
+                ? `A target's own "schema" is resolved, like the drizzle config's, from the folder drizzle-kit runs from (${path.relative(root, cwd) || '.'}), not from ${exports.DEFAULT_CONFIG_FILE}'s folder; or set the target's "cwd".`
+                : `Set the target's "cwd" to the folder drizzle-kit runs from.`));
     }
     const out = target.migrations ?? kit.out ?? 'drizzle';
     const migrationsDir = path.resolve(cwd, out);
@@ -54167,6 +54171,16 @@ function platformHint(error, target, subject) {
             remedy: `${setup}, or run with --database-url against a Supabase Postgres (e.g. supabase start)`
         };
     }
+    // The schema calls a function, or a function in a schema, that nothing here creates (midday: policies calling
+    // private.get_teams_for_authenticated_user(), made by SQL applied outside the migrations).
+    const missing = subject === 'the schema' ? /^(?:schema "([^"]+)"|function ([^\s(]+)\([^)]*\)) does not exist/.exec(error.message) : undefined;
+    if (missing) {
+        const what = missing[1] !== undefined ? `schema "${missing[1]}"` : `function ${missing[2]}()`;
+        return {
+            cause: `the schema uses ${what}, which neither the schema files nor the migrations create (it is made outside them: SQL applied by hand, the platform, provisioning)`,
+            remedy: `${setup} (the SQL your other environments get it from), or create it in a migration`
+        };
+    }
     const role = /role "([^"]+)" does not exist/.exec(error.message)?.[1];
     if (role) {
         const uses = subject === 'the schema'
@@ -56276,7 +56290,11 @@ function missingObjectKeys(message) {
     const dot = m[2].lastIndexOf('.');
     const schema = dot > 0 ? m[2].slice(0, dot) : 'public';
     const name = dot > 0 ? m[2].slice(dot + 1) : m[2];
-    return MISSING_KINDS[m[1]].map((what) => failureKey(what, schema, name));
+    const keys = MISSING_KINDS[m[1]].map((what) => failureKey(what, schema, name));
+    // Postgres prints `auth.users` the same for auth's users and for a table named "auth.users" in public (midday).
+    if (dot > 0)
+        keys.push(...MISSING_KINDS[m[1]].map((what) => failureKey(what, 'public', m[2])));
+    return keys;
 }
 /**
  * The element list of CREATE INDEX … (a, b) split at top-level commas, with its position in the statement.

@@ -348,9 +348,13 @@ function resolveTarget(root: string, target: TargetConfig, where: string, source
   if (schemaFiles.length === 0) {
     const built = buildOutputHint(root, cwd, schemaPatterns)
     if (built) throw new UsageError(`target "${target.name}": ${built}`)
+    const own = asList(target.schema)
     throw new UsageError(
       `target "${target.name}": schema ${schemaPatterns.map((p) => `"${p}"`).join(', ')} matches no file ` +
-        `(looked in ${path.relative(root, cwd) || '.'}). Set the target's "cwd" to the folder drizzle-kit runs from.`
+        `(looked in ${path.relative(root, cwd) || '.'}). ` +
+        (own && drizzleConfig
+          ? `A target's own "schema" is resolved, like the drizzle config's, from the folder drizzle-kit runs from (${path.relative(root, cwd) || '.'}), not from ${DEFAULT_CONFIG_FILE}'s folder; or set the target's "cwd".`
+          : `Set the target's "cwd" to the folder drizzle-kit runs from.`)
     )
   }
   const out = target.migrations ?? kit.out ?? 'drizzle'

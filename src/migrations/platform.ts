@@ -32,6 +32,16 @@ export function platformHint(error: PostgresErrorInfo, target: string, subject: 
       remedy: `${setup}, or run with --database-url against a Supabase Postgres (e.g. supabase start)`
     }
   }
+  // The schema calls a function, or a function in a schema, that nothing here creates (midday: policies calling
+  // private.get_teams_for_authenticated_user(), made by SQL applied outside the migrations).
+  const missing = subject === 'the schema' ? /^(?:schema "([^"]+)"|function ([^\s(]+)\([^)]*\)) does not exist/.exec(error.message) : undefined
+  if (missing) {
+    const what = missing[1] !== undefined ? `schema "${missing[1]}"` : `function ${missing[2]}()`
+    return {
+      cause: `the schema uses ${what}, which neither the schema files nor the migrations create (it is made outside them: SQL applied by hand, the platform, provisioning)`,
+      remedy: `${setup} (the SQL your other environments get it from), or create it in a migration`
+    }
+  }
   const role = /role "([^"]+)" does not exist/.exec(error.message)?.[1]
   if (role) {
     const uses =

@@ -210,7 +210,10 @@ function missingObjectKeys(message: string): string[] {
   const dot = m[2].lastIndexOf('.')
   const schema = dot > 0 ? m[2].slice(0, dot) : 'public'
   const name = dot > 0 ? m[2].slice(dot + 1) : m[2]
-  return MISSING_KINDS[m[1]].map((what) => failureKey(what, schema, name))
+  const keys = MISSING_KINDS[m[1]].map((what) => failureKey(what, schema, name))
+  // Postgres prints `auth.users` the same for auth's users and for a table named "auth.users" in public (midday).
+  if (dot > 0) keys.push(...MISSING_KINDS[m[1]].map((what) => failureKey(what, 'public', m[2])))
+  return keys
 }
 
 /**
