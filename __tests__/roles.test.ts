@@ -37,7 +37,7 @@ test('toleratingRolesCreated wraps only the roles asked for, and keeps every lin
   const text = 'CREATE ROLE a NOLOGIN;\nGRANT x TO a;\nCREATE ROLE b;\nSELECT 1;'
   const out = toleratingRolesCreated(text, (r) => r === 'b')
   expect(out.split('\n')).toHaveLength(4)
-  expect(out).toMatch(/^CREATE ROLE a NOLOGIN;\nGRANT x TO a;\nDO \$dg_role\$ BEGIN CREATE ROLE b; EXCEPTION WHEN duplicate_object THEN NULL; END \$dg_role\$;\nSELECT 1;$/)
+  expect(out).toMatch(/^CREATE ROLE a NOLOGIN;\nGRANT x TO a;\nDO \$dg_role\$ BEGIN CREATE ROLE b; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END \$dg_role\$;\nSELECT 1;$/)
   expect(toleratingRolesCreated(text, () => false)).toBe(text)
 })
 
@@ -63,6 +63,21 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
     const guarded = `DO $$ BEGIN CREATE ROLE ${role} NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;`
     expect(summary(await runCheck({ root: await project(role, ['tenant_1', 'tenant_2'], guarded), provider }))).toEqual([])
   })
+})
+
+test('on the server, a database that creates the same role twice still fails, as on a server of its own', async () => {
+  const role = `dg_test_role_twice_${Math.random().toString(36).slice(2, 8)}`
+  const { ServerProvider } = await import('../src/postgres/server')
+  const provider = new ServerProvider(SERVER_URL)
+  try {
+    const twice = `CREATE ROLE ${role} NOLOGIN;\n--> statement-breakpoint\nCREATE ROLE ${role} NOLOGIN;`
+    const report = await runCheck({ root: await project(role, ['tenant_1', 'tenant_2'], twice), provider })
+    const failed = report.findings.find((f) => f.kind === 'migration_failed')
+    expect(failed?.message).toMatch(/already exists/)
+    expect(failed?.databases).toEqual(['tenant_1', 'tenant_2'])
+  } finally {
+    await provider.dispose()
+  }
 })
 
 test('on the server, a role that existed before the run is not hidden: its CREATE ROLE fails as it would there', async () => {

@@ -22832,7 +22832,8 @@ async function buildSchemaDatabase(target, snapshot, provider, extensions, intro
             // Roles the migrations create and the schema does not declare (pgRole): its policies may name them.
             const declaredRoles = new Set(Object.keys(snapshot.roles ?? {}));
             for (const role of migrationRoles.filter((r) => !declaredRoles.has(r))) {
-                await db.exec(`DO $$ BEGIN CREATE ROLE ${quoteIdent(role)} NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$`);
+                // unique_violation too: on a server, a migrated database of this run may be creating it at the same moment.
+                await db.exec(`DO $$ BEGIN CREATE ROLE ${quoteIdent(role)} NOLOGIN; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$`);
             }
             // What the setup and the extensions created before drizzle-kit's SQL: its statements for those are skipped.
             const existing = await (0, build_statements_1.existingObjects)(db);
@@ -24093,6 +24094,7 @@ function schemaPlatformCause(error, ctx) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.createdRole = createdRole;
 exports.roleCreations = roleCreations;
+exports.rolesCreatedIn = rolesCreatedIn;
 exports.toleratingRolesCreated = toleratingRolesCreated;
 // Roles belong to a whole Postgres server, not to one database. A migration that creates one runs once per
 // database, so where several databases of a SaaS share a server (a master and its tenants, usually) the second
@@ -24123,9 +24125,15 @@ function roleCreations(migrations) {
     }
     return out;
 }
+/** The roles SQL text creates with CREATE ROLE/USER/GROUP statements of its own. */
+function rolesCreatedIn(text) {
+    if (!/create\s+(?:role|user|group)/i.test(text))
+        return [];
+    return (0, setup_sql_1.splitSqlStatements)(text).flatMap((s) => createdRole(s.sql) ?? []);
+}
 /**
  * The SQL text with each CREATE ROLE/USER/GROUP of a role in `alreadyCreated` wrapped so that "already exists" is
- * ignored: that role exists only because another database of this run created it on the same server. Lines are
+ * ignored (and the unique_violation of two databases creating it at the same moment): that role exists only because another database of this run created it on the same server. Lines are
  * kept, so that error positions still point into the user's file.
  */
 function toleratingRolesCreated(text, alreadyCreated) {
@@ -24142,7 +24150,7 @@ function toleratingRolesCreated(text, alreadyCreated) {
             continue;
         const lead = /^\s*/.exec(statement.sql)[0];
         const body = statement.sql.slice(lead.length).replace(/;\s*$/, '');
-        out += text.slice(cursor, at) + `${lead}DO $dg_role$ BEGIN ${body}; EXCEPTION WHEN duplicate_object THEN NULL; END $dg_role$;`;
+        out += text.slice(cursor, at) + `${lead}DO $dg_role$ BEGIN ${body}; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $dg_role$;`;
         cursor = at + statement.sql.length;
     }
     return out + text.slice(cursor);
@@ -25329,6 +25337,8 @@ class ServerProvider {
         const { name, sql } = await this.take(label);
         this.sessions.add(sql);
         const rolesBefore = await this.roles();
+        /** Roles this database's own SQL created (a second CREATE ROLE of one of them fails, as on its own server). */
+        const rolesCreatedHere = new Set();
         const release = async () => {
             if (!this.sessions.delete(sql))
                 return;
@@ -25353,10 +25363,13 @@ class ServerProvider {
                 return (await sql.unsafe(text, (params ?? [])));
             },
             exec: async (text) => {
-                // A role that an earlier database of this run created exists on the whole server: its CREATE ROLE here
-                // succeeds as it would on a server of its own (the check reports the clash as cross_database_role).
-                const run = (0, roles_1.toleratingRolesCreated)(text, (role) => this.rolesNamed.has(role) && !rolesBefore.has(role));
+                // Each database runs as if it had a server of its own: a CREATE ROLE of a role that was not on the server
+                // before the run, and that this database has not created yet, succeeds even when another database of the
+                // run created it first, or is creating it right now (the check reports the clash as cross_database_role).
+                const run = (0, roles_1.toleratingRolesCreated)(text, (role) => !rolesBefore.has(role) && !rolesCreatedHere.has(role));
                 this.noteRoles(text);
+                for (const role of (0, roles_1.rolesCreatedIn)(text))
+                    rolesCreatedHere.add(role);
                 await sql.unsafe(run).simple();
             },
             close: release

@@ -461,7 +461,8 @@ export async function buildSchemaDatabase(
       // Roles the migrations create and the schema does not declare (pgRole): its policies may name them.
       const declaredRoles = new Set(Object.keys(snapshot.roles ?? {}))
       for (const role of migrationRoles.filter((r) => !declaredRoles.has(r))) {
-        await db.exec(`DO $$ BEGIN CREATE ROLE ${quoteIdent(role)} NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$`)
+        // unique_violation too: on a server, a migrated database of this run may be creating it at the same moment.
+        await db.exec(`DO $$ BEGIN CREATE ROLE ${quoteIdent(role)} NOLOGIN; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$`)
       }
       // What the setup and the extensions created before drizzle-kit's SQL: its statements for those are skipped.
       const existing = await existingObjects(db)

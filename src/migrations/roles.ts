@@ -36,9 +36,15 @@ export function roleCreations(migrations: Migration[]): RoleCreation[] {
   return out
 }
 
+/** The roles SQL text creates with CREATE ROLE/USER/GROUP statements of its own. */
+export function rolesCreatedIn(text: string): string[] {
+  if (!/create\s+(?:role|user|group)/i.test(text)) return []
+  return splitSqlStatements(text).flatMap((s) => createdRole(s.sql) ?? [])
+}
+
 /**
  * The SQL text with each CREATE ROLE/USER/GROUP of a role in `alreadyCreated` wrapped so that "already exists" is
- * ignored: that role exists only because another database of this run created it on the same server. Lines are
+ * ignored (and the unique_violation of two databases creating it at the same moment): that role exists only because another database of this run created it on the same server. Lines are
  * kept, so that error positions still point into the user's file.
  */
 export function toleratingRolesCreated(text: string, alreadyCreated: (role: string) => boolean): string {
@@ -52,7 +58,7 @@ export function toleratingRolesCreated(text: string, alreadyCreated: (role: stri
     if (role === undefined || !alreadyCreated(role)) continue
     const lead = /^\s*/.exec(statement.sql)![0]
     const body = statement.sql.slice(lead.length).replace(/;\s*$/, '')
-    out += text.slice(cursor, at) + `${lead}DO $dg_role$ BEGIN ${body}; EXCEPTION WHEN duplicate_object THEN NULL; END $dg_role$;`
+    out += text.slice(cursor, at) + `${lead}DO $dg_role$ BEGIN ${body}; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $dg_role$;`
     cursor = at + statement.sql.length
   }
   return out + text.slice(cursor)

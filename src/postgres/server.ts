@@ -8,7 +8,7 @@ import { DatabaseUnavailableError } from '../engine/types'
 import { Database, DatabaseOptions, PostgresProvider } from './provider'
 import { onInterrupt } from '../engine/interrupt'
 import { ResettableSession, resetDatabase } from './reset'
-import { toleratingRolesCreated } from '../migrations/roles'
+import { rolesCreatedIn, toleratingRolesCreated } from '../migrations/roles'
 import { quoteIdentifier } from '../model/identifiers'
 
 type Sql = ReturnType<typeof postgres>
@@ -230,6 +230,8 @@ export class ServerProvider implements PostgresProvider {
     const { name, sql } = await this.take(label)
     this.sessions.add(sql)
     const rolesBefore = await this.roles()
+    /** Roles this database's own SQL created (a second CREATE ROLE of one of them fails, as on its own server). */
+    const rolesCreatedHere = new Set<string>()
     const release = async (): Promise<void> => {
       if (!this.sessions.delete(sql)) return
       const session = sessionOf(sql)
@@ -249,10 +251,12 @@ export class ServerProvider implements PostgresProvider {
         return (await sql.unsafe(text, (params ?? []) as never[])) as unknown as T[]
       },
       exec: async (text: string): Promise<void> => {
-        // A role that an earlier database of this run created exists on the whole server: its CREATE ROLE here
-        // succeeds as it would on a server of its own (the check reports the clash as cross_database_role).
-        const run = toleratingRolesCreated(text, (role) => this.rolesNamed.has(role) && !rolesBefore.has(role))
+        // Each database runs as if it had a server of its own: a CREATE ROLE of a role that was not on the server
+        // before the run, and that this database has not created yet, succeeds even when another database of the
+        // run created it first, or is creating it right now (the check reports the clash as cross_database_role).
+        const run = toleratingRolesCreated(text, (role) => !rolesBefore.has(role) && !rolesCreatedHere.has(role))
         this.noteRoles(text)
+        for (const role of rolesCreatedIn(text)) rolesCreatedHere.add(role)
         await sql.unsafe(run).simple()
       },
       close: release
