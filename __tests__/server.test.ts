@@ -23,10 +23,6 @@ async function throwawayDatabases(): Promise<string[]> {
   return rows.map((r) => r.datname)
 }
 
-/** Databases of this file's runs only: other test files use the same server at the same time. */
-async function throwawayDatabasesOf(target: string): Promise<string[]> {
-  return (await throwawayDatabases()).filter((d) => d.includes(`_${target}_`))
-}
 
 async function project(target = 'tenant'): Promise<string> {
   const dir = await makeProject({ steps: [BASE_SCHEMA] })
@@ -82,14 +78,18 @@ test.each(['SIGINT', 'SIGTERM'] as const)('%s while migrating: the CLI drops its
   child.stdout.resume()
   child.stderr.on('data', (d) => (stderr += d))
   const exited = new Promise<string>((resolve) => child.on('exit', (code, sig) => resolve(`${code ?? sig}: ${stderr}`)))
-  // Wait until the migrations run (pg_sleep holds them), then interrupt.
+  // The child's sessions say its pid (application_name): their databases are its throwaway databases.
+  const application = `drizzle-drift-guard ${child.pid}`
+  const databasesOfChild = async (): Promise<string[]> =>
+    (await admin.unsafe<{ datname: string }[]>("select distinct datname from pg_stat_activity where application_name = $1 and datname like 'dg\\_%'", [application])).map((r) => r.datname)
   const sleeping = async (): Promise<boolean> =>
-    (await admin.unsafe("select 1 from pg_stat_activity where query = 'SELECT pg_sleep(30);' and datname like $1", [`dg\\_%\\_${target}\\_%`])).length > 0
+    (await admin.unsafe("select 1 from pg_stat_activity where query = 'SELECT pg_sleep(30);' and application_name = $1", [application])).length > 0
   for (let i = 0; i < 300 && !(await sleeping()); i++) await new Promise((r) => setTimeout(r, 100))
-  expect((await throwawayDatabasesOf(target)).length).toBeGreaterThan(0)
+  const ours = await databasesOfChild()
+  expect(ours.length).toBeGreaterThan(0)
   child.kill(signal)
   expect(await exited).toMatch(new RegExp(`^${signal === 'SIGINT' ? 130 : 143}: `))
-  expect(await throwawayDatabasesOf(target)).toEqual([])
+  expect((await throwawayDatabases()).filter((d) => ours.includes(d))).toEqual([])
 })
 
 const hasInitdb = ['/usr/local/bin/initdb', '/usr/bin/initdb'].some((f) => fs.existsSync(f)) || fs.existsSync('/usr/lib/postgresql')
@@ -152,5 +152,43 @@ describe('the pool of throwaway databases', () => {
       await provider.dispose()
       await admin.unsafe(`drop role if exists ${role}`)
     }
+  })
+})
+
+describe("the CLI's early server (its first CREATE DATABASE sent before the rest of the CLI loads)", () => {
+  const io = () => {
+    const out = { stdout: '', stderr: '' }
+    return { out, io: { stdout: (t: string) => void (out.stdout += t), stderr: (t: string) => void (out.stderr += t), env: {} } }
+  }
+  const ofRun = async (provider: ServerProvider): Promise<string[]> => (await throwawayDatabases()).filter((d) => d.startsWith(`${provider.runId}_`))
+
+  test('a config that cannot load: exit 2, and the database warmed for it is dropped', async () => {
+    const { runCli } = await import('../src/cli/main')
+    const dir = await project()
+    fs.writeFileSync(path.join(dir, 'drift-guard.config.json'), '{ "targets": [ { "name": "x", } ] }')
+    const provider = new ServerProvider(ADMIN_URL)
+    await provider.warm(['check'])
+    const { out, io: cli } = io()
+    expect(await runCli(['check', '--cwd', dir, '--database-url', ADMIN_URL], cli, { provider, databaseUrl: ADMIN_URL })).toBe(2)
+    expect(out.stderr).toMatch(/malformed JSON/)
+    expect(await ofRun(provider)).toEqual([])
+  })
+
+  test('used for the run when the options ask for that server; disposed unused when they ask for another Postgres', async () => {
+    const { runCli } = await import('../src/cli/main')
+    const dir = await project()
+    const used = new ServerProvider(ADMIN_URL)
+    await used.warm(['check'])
+    const first = io()
+    expect(await runCli(['check', '--cwd', dir, '--database-url', ADMIN_URL, '--format', 'json'], first.io, { provider: used, databaseUrl: ADMIN_URL })).toBe(0)
+    expect(JSON.parse(first.out.stdout).postgres.provider).toMatch(/^server /)
+    expect(await ofRun(used)).toEqual([])
+
+    const unused = new ServerProvider(ADMIN_URL)
+    await unused.warm(['check'])
+    const second = io()
+    expect(await runCli(['check', '--cwd', dir, '--postgres', 'embedded', '--format', 'json'], second.io, { provider: unused, databaseUrl: ADMIN_URL })).toBe(0)
+    expect(JSON.parse(second.out.stdout).postgres.provider).toMatch(/^embedded/)
+    expect(await ofRun(unused)).toEqual([])
   })
 })

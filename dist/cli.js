@@ -17948,7 +17948,19 @@ function exitCodeFor(report, failOn) {
         return 1;
     return 0;
 }
-async function runCli(argv, io) {
+/**
+ * @param prepared a server provider the entry point started early for `check` (its first database under way): used
+ *   when the parsed options ask for that server, else disposed
+ */
+async function runCli(argv, io, prepared) {
+    try {
+        return await runParsed(argv, io, prepared);
+    }
+    finally {
+        await prepared?.provider.dispose().catch(() => undefined);
+    }
+}
+async function runParsed(argv, io, prepared) {
     let args;
     try {
         args = parseArgs(argv, io.env);
@@ -17971,7 +17983,12 @@ async function runCli(argv, io) {
     let provider;
     try {
         // An audit only reads the databases at --database-url; the schema's own database is built on the embedded one.
-        provider = args.command === 'audit' ? (0, factory_1.createProvider)(args.postgres === 'local' ? 'local' : 'embedded', undefined) : (0, factory_1.createProvider)(args.postgres, args.databaseUrl);
+        const usePrepared = prepared && args.command === 'check' && (args.postgres ?? 'server') === 'server' && args.databaseUrl === prepared.databaseUrl;
+        provider = usePrepared
+            ? prepared.provider
+            : args.command === 'audit'
+                ? (0, factory_1.createProvider)(args.postgres === 'local' ? 'local' : 'embedded', undefined)
+                : (0, factory_1.createProvider)(args.postgres, args.databaseUrl);
     }
     catch (error) {
         return failed(error, args, io);
@@ -22453,13 +22470,12 @@ async function runCheck(options) {
             timings[phase] = (timings[phase] ?? 0) + (performance.now() - start);
         }
     };
-    const config = await timed('load', () => (0, load_config_1.loadConfig)(options.root, options.config));
-    // A server starts creating the first database while the schemas load (CREATE DATABASE is its slowest step);
-    // more are created when work waits for one. Named after its first use, as a database on the server shows.
+    // Every run needs a database: a server starts creating one while the config and the schemas load (CREATE
+    // DATABASE is its slowest step, and the first database is on the critical path); more are created when work
+    // waits for one.
     const concurrency = options.concurrency ?? options.provider.concurrency;
-    const first = config.targets[0];
-    if (first)
-        await options.provider.warm?.([`${first.name}_${first.databases[0] ?? 'schema'}`]);
+    await options.provider.warm?.(['check']);
+    const config = await timed('load', () => (0, load_config_1.loadConfig)(options.root, options.config));
     const root = config.root;
     const findings = [];
     const targets = [];
@@ -25144,7 +25160,8 @@ function connect(url, socketDir, max = 1, throwaway = false) {
         idle_timeout: 0,
         prepare: false,
         // Throwaway databases need no durability: commits need not wait for the disk.
-        connection: throwaway ? { application_name: 'drizzle-drift-guard', synchronous_commit: 'off' } : { application_name: 'drizzle-drift-guard' }
+        // The process id tells which run holds a throwaway database, on a server several runs share.
+        connection: throwaway ? { application_name: `drizzle-drift-guard ${process.pid}`, synchronous_commit: 'off' } : { application_name: `drizzle-drift-guard ${process.pid}` }
     });
 }
 function sessionOf(sql) {
@@ -25230,7 +25247,8 @@ class ServerProvider {
      * during which no connection could even finish its handshake). Errors are reported by createDatabase().
      */
     async warm(labels) {
-        if (this.disposed || labels.length === 0)
+        // Once: the CLI's entry point may have warmed this provider before the engine asks again.
+        if (this.disposed || labels.length === 0 || this.databases > 0)
             return;
         for (const label of labels.slice(0, this.concurrency))
             this.grow(label);
@@ -30477,18 +30495,58 @@ var exports = __webpack_exports__;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 // Entry point of the CLI (dist/cli.js). Only the report goes to stdout: anything a library prints while the
 // check runs is sent to stderr, so `--format json` output can be piped as is.
+//
+// With a server, the first CREATE DATABASE is the slowest step on the critical path (35-180 ms), so it is sent
+// before the rest of the CLI (sucrase, the engine, the reporters: ~50 ms of start-up) is even evaluated: only the
+// server provider is imported here, the rest is required once the statement is on its way.
 const compile_cache_1 = __nccwpck_require__(9553);
-const main_1 = __nccwpck_require__(2957);
 const interrupt_1 = __nccwpck_require__(1649);
+const server_1 = __nccwpck_require__(9080);
 (0, compile_cache_1.enableCompileCache)();
 const stdoutWrite = process.stdout.write.bind(process.stdout);
 process.stdout.write = process.stderr.write.bind(process.stderr);
-(0, main_1.runCli)(process.argv.slice(2), {
-    // After SIGINT/SIGTERM the run is abandoned: its (partial) report is not printed.
-    stdout: (text) => void ((0, interrupt_1.interruptedBy)() ? undefined : stdoutWrite(text)),
-    stderr: (text) => void process.stderr.write(text),
-    env: process.env
-}).then((code) => {
+/** `check` with a server URL (option or environment) and no other --postgres: the URL; else undefined. */
+function serverUrlOfCheck(argv, env) {
+    if (argv[0] !== 'check')
+        return undefined;
+    let url = env.DRIFT_GUARD_DATABASE_URL || undefined;
+    for (let i = 1; i < argv.length; i++) {
+        const arg = argv[i];
+        if (arg === '--database-url')
+            url = argv[++i];
+        else if (arg.startsWith('--database-url='))
+            url = arg.slice('--database-url='.length);
+        else if ((arg === '--postgres' && argv[i + 1] !== 'server') || (arg.startsWith('--postgres=') && arg !== '--postgres=server'))
+            return undefined;
+    }
+    return url;
+}
+async function earlyServer(argv, env) {
+    const databaseUrl = serverUrlOfCheck(argv, env);
+    if (!databaseUrl)
+        return undefined;
+    let provider;
+    try {
+        provider = new server_1.ServerProvider(databaseUrl);
+    }
+    catch {
+        return undefined; // a URL that is not one: the full run reports it
+    }
+    await provider.warm(['check']);
+    return { provider, databaseUrl };
+}
+void (async () => {
+    const argv = process.argv.slice(2);
+    const prepared = await earlyServer(argv, process.env);
+    // Evaluated only now, after the early CREATE DATABASE.
+    const { runCli } = __nccwpck_require__(2957);
+    return runCli(argv, {
+        // After SIGINT/SIGTERM the run is abandoned: its (partial) report is not printed.
+        stdout: (text) => void ((0, interrupt_1.interruptedBy)() ? undefined : stdoutWrite(text)),
+        stderr: (text) => void process.stderr.write(text),
+        env: process.env
+    }, prepared);
+})().then((code) => {
     // The signal handler exits once the cleanup is done.
     if ((0, interrupt_1.interruptedBy)())
         return;

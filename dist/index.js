@@ -52582,13 +52582,12 @@ async function runCheck(options) {
             timings[phase] = (timings[phase] ?? 0) + (performance.now() - start);
         }
     };
-    const config = await timed('load', () => (0, load_config_1.loadConfig)(options.root, options.config));
-    // A server starts creating the first database while the schemas load (CREATE DATABASE is its slowest step);
-    // more are created when work waits for one. Named after its first use, as a database on the server shows.
+    // Every run needs a database: a server starts creating one while the config and the schemas load (CREATE
+    // DATABASE is its slowest step, and the first database is on the critical path); more are created when work
+    // waits for one.
     const concurrency = options.concurrency ?? options.provider.concurrency;
-    const first = config.targets[0];
-    if (first)
-        await options.provider.warm?.([`${first.name}_${first.databases[0] ?? 'schema'}`]);
+    await options.provider.warm?.(['check']);
+    const config = await timed('load', () => (0, load_config_1.loadConfig)(options.root, options.config));
     const root = config.root;
     const findings = [];
     const targets = [];
@@ -55273,7 +55272,8 @@ function connect(url, socketDir, max = 1, throwaway = false) {
         idle_timeout: 0,
         prepare: false,
         // Throwaway databases need no durability: commits need not wait for the disk.
-        connection: throwaway ? { application_name: 'drizzle-drift-guard', synchronous_commit: 'off' } : { application_name: 'drizzle-drift-guard' }
+        // The process id tells which run holds a throwaway database, on a server several runs share.
+        connection: throwaway ? { application_name: `drizzle-drift-guard ${process.pid}`, synchronous_commit: 'off' } : { application_name: `drizzle-drift-guard ${process.pid}` }
     });
 }
 function sessionOf(sql) {
@@ -55359,7 +55359,8 @@ class ServerProvider {
      * during which no connection could even finish its handshake). Errors are reported by createDatabase().
      */
     async warm(labels) {
-        if (this.disposed || labels.length === 0)
+        // Once: the CLI's entry point may have warmed this provider before the engine asks again.
+        if (this.disposed || labels.length === 0 || this.databases > 0)
             return;
         for (const label of labels.slice(0, this.concurrency))
             this.grow(label);

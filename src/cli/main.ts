@@ -10,6 +10,7 @@ import { PostgresKind, createProvider } from '../postgres/factory'
 import { maskUrl } from '../postgres/server'
 import { renderJson, renderMarkdown, renderText } from '../report/render'
 import { describeError } from '../config/module-loader'
+import type { PostgresProvider } from '../postgres/provider'
 
 export const USAGE = `drift-guard ${TOOL_VERSION}: prove that Drizzle migrations build exactly what the schema declares
 
@@ -209,7 +210,19 @@ export interface CliIO {
   env: NodeJS.ProcessEnv
 }
 
-export async function runCli(argv: string[], io: CliIO): Promise<number> {
+/**
+ * @param prepared a server provider the entry point started early for `check` (its first database under way): used
+ *   when the parsed options ask for that server, else disposed
+ */
+export async function runCli(argv: string[], io: CliIO, prepared?: { provider: PostgresProvider; databaseUrl: string }): Promise<number> {
+  try {
+    return await runParsed(argv, io, prepared)
+  } finally {
+    await prepared?.provider.dispose().catch(() => undefined)
+  }
+}
+
+async function runParsed(argv: string[], io: CliIO, prepared?: { provider: PostgresProvider; databaseUrl: string }): Promise<number> {
   let args: CliArgs | 'help' | 'version'
   try {
     args = parseArgs(argv, io.env)
@@ -230,7 +243,12 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   let provider
   try {
     // An audit only reads the databases at --database-url; the schema's own database is built on the embedded one.
-    provider = args.command === 'audit' ? createProvider(args.postgres === 'local' ? 'local' : 'embedded', undefined) : createProvider(args.postgres, args.databaseUrl)
+    const usePrepared = prepared && args.command === 'check' && (args.postgres ?? 'server') === 'server' && args.databaseUrl === prepared.databaseUrl
+    provider = usePrepared
+      ? prepared.provider
+      : args.command === 'audit'
+        ? createProvider(args.postgres === 'local' ? 'local' : 'embedded', undefined)
+        : createProvider(args.postgres, args.databaseUrl)
   } catch (error) {
     return failed(error, args, io)
   }

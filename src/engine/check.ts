@@ -59,12 +59,12 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
     }
   }
 
-  const config: LoadedConfig = await timed('load', () => loadConfig(options.root, options.config))
-  // A server starts creating the first database while the schemas load (CREATE DATABASE is its slowest step);
-  // more are created when work waits for one. Named after its first use, as a database on the server shows.
+  // Every run needs a database: a server starts creating one while the config and the schemas load (CREATE
+  // DATABASE is its slowest step, and the first database is on the critical path); more are created when work
+  // waits for one.
   const concurrency = options.concurrency ?? options.provider.concurrency
-  const first = config.targets[0]
-  if (first) await options.provider.warm?.([`${first.name}_${first.databases[0] ?? 'schema'}`])
+  await options.provider.warm?.(['check'])
+  const config: LoadedConfig = await timed('load', () => loadConfig(options.root, options.config))
   const root = config.root
   const findings: Finding[] = []
   const targets: TargetResult[] = []

@@ -41,7 +41,8 @@ function connect(url: string, socketDir?: string, max = 1, throwaway = false): S
     idle_timeout: 0,
     prepare: false,
     // Throwaway databases need no durability: commits need not wait for the disk.
-    connection: throwaway ? { application_name: 'drizzle-drift-guard', synchronous_commit: 'off' } : { application_name: 'drizzle-drift-guard' }
+    // The process id tells which run holds a throwaway database, on a server several runs share.
+    connection: throwaway ? { application_name: `drizzle-drift-guard ${process.pid}`, synchronous_commit: 'off' } : { application_name: `drizzle-drift-guard ${process.pid}` }
   })
 }
 
@@ -134,7 +135,8 @@ export class ServerProvider implements PostgresProvider {
    * during which no connection could even finish its handshake). Errors are reported by createDatabase().
    */
   async warm(labels: string[]): Promise<void> {
-    if (this.disposed || labels.length === 0) return
+    // Once: the CLI's entry point may have warmed this provider before the engine asks again.
+    if (this.disposed || labels.length === 0 || this.databases > 0) return
     for (const label of labels.slice(0, this.concurrency)) this.grow(label)
     await this.adminSql().catch(() => undefined)
     // postgres.js writes a query from a setImmediate callback a few microtasks after it is asked to run: two turns
