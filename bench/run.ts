@@ -146,10 +146,10 @@ async function main(): Promise<void> {
       project.name === 'saas' ? `${sqlFiles('drizzle/migrations/master')} + ${sqlFiles('drizzle/migrations/tenant')}` : `${sqlFiles('drizzle')}`,
       `${(kit / 1000).toFixed(2)} s`,
       `${(median(server) / 1000).toFixed(2)} s`,
-      `${((median(server) / kit) * 100).toFixed(0)} %`,
-      `${(median(cold) / 1000).toFixed(2)} s (${((median(cold) / kit) * 100).toFixed(0)} %)`,
+      `${((median(server) / kit) * 100).toFixed(1)} %`,
+      `${(median(cold) / 1000).toFixed(2)} s (${((median(cold) / kit) * 100).toFixed(1)} %)`,
       `${(median(embedded) / 1000).toFixed(2)} s`,
-      `${((median(embedded) / kit) * 100).toFixed(0)} %`,
+      `${((median(embedded) / kit) * 100).toFixed(1)} %`,
       `${peakMemoryMb(project, ['--database-url', SERVER]) ?? '?'} / ${peakMemoryMb(project, []) ?? '?'} MB`
     ])
   }
