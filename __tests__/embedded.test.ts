@@ -4,22 +4,34 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { PgliteProvider, initDataDirInWorker } from '../src/postgres/pglite'
-import { vendorResolve } from '../src/config/vendor'
+import * as zlib from 'node:zlib'
+import { vendorPackageVersion, vendorResolve } from '../src/config/vendor'
+import { REPO } from './helpers/project'
 
 const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-embedded-'))
 afterAll(() => fs.rmSync(temp, { recursive: true, force: true }))
 
-test('an empty cache folder: the shipped data directory serves, nothing is initialised or written', async () => {
+test('an empty cache folder: the shipped data directory serves as is (no initdb), kept unpacked for the next run', async () => {
   const cache = path.join(temp, 'cache')
-  const provider = new PgliteProvider(cache)
-  try {
-    const db = await provider.createDatabase('fresh')
-    expect(await db.query<{ n: number }>('select 1 as n')).toEqual([{ n: 1 }])
-    await db.close()
-  } finally {
-    await provider.dispose()
+  const start = async (): Promise<void> => {
+    const provider = new PgliteProvider(cache)
+    try {
+      const db = await provider.createDatabase('fresh')
+      expect(await db.query<{ n: number }>('select 1 as n')).toEqual([{ n: 1 }])
+      await db.close()
+    } finally {
+      await provider.dispose()
+    }
   }
-  expect(fs.existsSync(cache)).toBe(false)
+  await start()
+  // Byte for byte the shipped directory: initdb would have written another one (its own timestamps and ids).
+  const version = vendorPackageVersion('@electric-sql/pglite')
+  const shipped = zlib.gunzipSync(fs.readFileSync(path.join(REPO, 'vendor-data', `pglite-${version}-datadir.tar.gz`)))
+  const cached = path.join(cache, `pglite-${version}-datadir.tar`)
+  expect(fs.readFileSync(cached).equals(shipped)).toBe(true)
+  expect(fs.readdirSync(cache)).toEqual([path.basename(cached)])
+  // The next run starts from the unpacked copy.
+  await start()
 })
 
 test("initdb in a worker thread gives a data directory PGlite starts from", async () => {
