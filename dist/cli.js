@@ -20741,7 +20741,7 @@ function recordedSnapshots(ctx) {
     recordedCache.set(ctx.snapshots, recorded);
     return recorded;
 }
-const q = (name) => `"${name.replace(/"/g, '""')}"`;
+const q = identifiers_1.quoteIdentifier;
 const tableRef = (schema, table) => (schema === 'public' ? q(table) : `${q(schema)}.${q(table)}`);
 function explainDifference(d, ctx) {
     const finding = {
@@ -20969,7 +20969,7 @@ function renamesInto(sql, name) {
 // An identifier as SQL writes it, quoted or not, optionally schema-qualified.
 const IDENT = String.raw `(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)`;
 const TYPE_STATEMENT = new RegExp(String.raw `\b(create|alter|drop)\s+type\s+(?:if\s+exists\s+)?(${IDENT}(?:\s*\.\s*${IDENT})?)`, 'gi');
-const unquote = (id) => (id.startsWith('"') ? id.slice(1, -1).replace(/""/g, '"') : id.toLowerCase());
+const unquote = identifiers_1.unquoteIdentifier;
 const STRING = /^\s*'((?:[^']|'')*)'/;
 function enumHistory(ctx, schema, name) {
     let events = [];
@@ -22456,6 +22456,7 @@ const build_statements_1 = __nccwpck_require__(4882);
 const schema_cache_1 = __nccwpck_require__(4407);
 const types_1 = __nccwpck_require__(3171);
 const suggest_1 = __nccwpck_require__(2784);
+const identifiers_1 = __nccwpck_require__(3937);
 // From package.json, so the report, --version and the package never disagree.
 exports.TOOL_VERSION = __nccwpck_require__(8330).version;
 async function runCheck(options) {
@@ -22940,7 +22941,7 @@ function withUnexportedSchemaCause(finding, snapshot) {
         fix: `Add CREATE SCHEMA IF NOT EXISTS "${missing}"; before this statement${finding.file ? ` in ${finding.file}` : ''}, and export the pgSchema object from a schema file so that drizzle-kit records it`
     };
 }
-const quoteIdent = (name) => `"${name.replace(/"/g, '""')}"`;
+const quoteIdent = identifiers_1.quoteIdentifier;
 /** The roles the migrations create (CREATE ROLE/USER/GROUP statements), each once. */
 function rolesCreatedBy(folder) {
     return [...new Set((0, roles_1.roleCreations)(folder.migrations).map((c) => c.role))];
@@ -25962,6 +25963,7 @@ exports.withoutUnbuilt = withoutUnbuilt;
 // and the differences about unbuilt objects are left out of the comparison (they are not drift of the migrations).
 const path = __importStar(__nccwpck_require__(6760));
 const provider_1 = __nccwpck_require__(6410);
+const identifiers_1 = __nccwpck_require__(3937);
 /** The objects of a database outside the system schemas, keyed as statements' objects are matched against them. */
 async function existingObjects(db) {
     const system = `not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg\\_toast%' and n.nspname not like 'pg\\_temp\\_%'`;
@@ -26008,9 +26010,7 @@ const PATTERNS = [
     ['policy', new RegExp(String.raw `^\s*CREATE\s+POLICY\s+${NAME}\s+ON\s+${QUALIFIED}`, 'i')],
     ['schema', new RegExp(String.raw `^\s*CREATE\s+SCHEMA\s+(?:IF\s+NOT\s+EXISTS\s+)?${NAME}`, 'i')]
 ];
-function unquote(identifier) {
-    return identifier.slice(1, -1).replace(/""/g, '"');
-}
+const unquote = identifiers_1.unquoteIdentifier;
 function splitQualified(qualified) {
     const match = /^(?:("(?:[^"]|"")+")\.)?("(?:[^"]|"")+")$/.exec(qualified);
     if (!match)

@@ -5,7 +5,7 @@ import * as path from 'node:path'
 import { DEFAULT_CONFIG_FILE } from '../config/load-config'
 import { Finding } from '../engine/types'
 import { Migration } from '../migrations/folder'
-import { MAX_IDENTIFIER_BYTES, truncateIdentifier } from '../model/identifiers'
+import { MAX_IDENTIFIER_BYTES, truncateIdentifier, unquoteIdentifier, quoteIdentifier } from '../model/identifiers'
 import { DatabaseModel, TableModel } from '../model/types'
 import { PgSnapshot } from '../schema/drizzle-kit'
 import { Declaration, SourceIndex } from '../schema/source-index'
@@ -71,7 +71,7 @@ function recordedSnapshots(ctx: ExplainContext): RecordedSnapshot[] {
   return recorded
 }
 
-const q = (name: string): string => `"${name.replace(/"/g, '""')}"`
+const q = quoteIdentifier
 const tableRef = (schema: string, table: string): string => (schema === 'public' ? q(table) : `${q(schema)}.${q(table)}`)
 
 export function explainDifference(d: SchemaDifference, ctx: ExplainContext): Omit<Finding, 'severity' | 'databases'> {
@@ -284,7 +284,7 @@ function renamesInto(sql: string, name: string): boolean {
 // An identifier as SQL writes it, quoted or not, optionally schema-qualified.
 const IDENT = String.raw`(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)`
 const TYPE_STATEMENT = new RegExp(String.raw`\b(create|alter|drop)\s+type\s+(?:if\s+exists\s+)?(${IDENT}(?:\s*\.\s*${IDENT})?)`, 'gi')
-const unquote = (id: string): string => (id.startsWith('"') ? id.slice(1, -1).replace(/""/g, '"') : id.toLowerCase())
+const unquote = unquoteIdentifier
 const STRING = /^\s*'((?:[^']|'')*)'/
 
 /** Where each value of an enum came from, replayed from the SQL's CREATE TYPE and ALTER TYPE … ADD/RENAME VALUE. */

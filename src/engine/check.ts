@@ -25,6 +25,7 @@ import { SourceIndex } from '../schema/source-index'
 import { readCachedSchema, writeCachedSchema } from '../schema/schema-cache'
 import { DatabaseResult, Finding, Report, SEVERITY_RANK, TargetResult } from './types'
 import { closestName } from '../config/suggest'
+import { quoteIdentifier } from '../model/identifiers'
 
 export interface CheckOptions {
   root: string
@@ -558,7 +559,7 @@ function withUnexportedSchemaCause(finding: TargetFinding, snapshot: PgSnapshot)
   }
 }
 
-const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`
+const quoteIdent = quoteIdentifier
 
 /** The roles the migrations create (CREATE ROLE/USER/GROUP statements), each once. */
 export function rolesCreatedBy(folder: MigrationFolder): string[] {

@@ -8,6 +8,7 @@ import { Finding, FindingKind } from '../engine/types'
 import { DatabaseModel } from '../model/types'
 import { Database, PostgresErrorInfo, toPostgresError } from '../postgres/provider'
 import { Declaration, SourceIndex } from './source-index'
+import { unquoteIdentifier } from '../model/identifiers'
 
 type SchemaFinding = Omit<Finding, 'target'>
 
@@ -106,9 +107,7 @@ const PATTERNS: [StatementObject['what'], RegExp][] = [
   ['schema', new RegExp(String.raw`^\s*CREATE\s+SCHEMA\s+(?:IF\s+NOT\s+EXISTS\s+)?${NAME}`, 'i')]
 ]
 
-function unquote(identifier: string): string {
-  return identifier.slice(1, -1).replace(/""/g, '"')
-}
+const unquote = unquoteIdentifier
 
 function splitQualified(qualified: string): { schema: string; name: string } {
   const match = /^(?:("(?:[^"]|"")+")\.)?("(?:[^"]|"")+")$/.exec(qualified)
