@@ -234,3 +234,12 @@ test('a schema module that starts a timer at import (an app module) does not kee
   expect(result.status).toBe(1) // the user's bug, reported
   expect(result.outputs.outcome).toBe('drift')
 }, 60_000)
+
+test('a report file that cannot be written fails the step and still says drift (never exit 0)', async () => {
+  const workspace = workspaceWith('examples/saas')
+  fs.writeFileSync(path.join(workspace, 'not-a-folder'), '')
+  const result = await runAction(workspace, { comment: 'false', 'report-path': path.join(workspace, 'not-a-folder', 'report.json') }, { inputs: {} })
+  expect(result.status).toBe(1)
+  expect(result.outputs).toMatchObject({ outcome: 'drift', drift: 'true' })
+  expect(result.stdout).toMatch(/::error::drift-guard: cannot write the report \(report-path \/ sarif-path\): .*; 6 error\(s\)/)
+})

@@ -57,6 +57,13 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
     ])
   })
 
+  test('"severity": { "cross_database_role": "off" } on the target turns it off', async () => {
+    const role = `dg_test_role_${Math.random().toString(36).slice(2, 8)}`
+    const dir = await project(role, ['tenant_1', 'tenant_2'])
+    fs.writeFileSync(path.join(dir, 'drift-guard.config.json'), JSON.stringify({ targets: [{ name: 'tenant', drizzleConfig: 'drizzle.config.ts', databases: ['tenant_1', 'tenant_2'], severity: { cross_database_role: 'off' } }] }))
+    expect(summary(await runCheck({ root: dir, provider }))).toEqual([])
+  })
+
   test('one database, or a guarded CREATE ROLE: no warning', async () => {
     const role = `dg_test_role_${Math.random().toString(36).slice(2, 8)}`
     expect(summary(await runCheck({ root: await project(role, ['tenant_1']), provider }))).toEqual([])

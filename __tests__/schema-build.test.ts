@@ -109,6 +109,24 @@ describe('the schema cache', () => {
     expect((await check(dir)).findings).toEqual([])
   })
 
+  test('a schema may assign process.env variables that exist (dotenv override) and spread it; a spread turns the cache off', async () => {
+    const dir = tempDir('cache-env-spread-')
+    dirs.push(dir)
+    const schema =
+      `import { pgTable, integer } from "drizzle-orm/pg-core";\n\nprocess.env.HOME = process.env.HOME;\nObject.assign(process.env, { DG_TEST_ASSIGNED: "1" });\n` +
+      `const env = { ...process.env };\nexport const plans = pgTable(env.DG_TEST_SPREAD_TABLE ?? "plans", { id: integer("id").primaryKey() });\n`
+    write(dir, { 'package.json': '{ "name": "r", "private": true }\n', 'drizzle.config.ts': KIT_CONFIG('./src/schema.ts'), 'src/schema.ts': schema })
+    await writeMigrations(dir, 'drizzle', [schema])
+    expect((await check(dir)).findings).toEqual([])
+    process.env.DG_TEST_SPREAD_TABLE = 'billing_plans'
+    try {
+      expect(summary(await check(dir))).toEqual(expect.arrayContaining(['error missing_table billing_plans', 'error extra_table plans']))
+    } finally {
+      delete process.env.DG_TEST_SPREAD_TABLE
+      delete process.env.DG_TEST_ASSIGNED
+    }
+  })
+
   test('an installed package the schema imports is part of the key (its version and entry file)', async () => {
     const dir = tempDir('cache-package-')
     dirs.push(dir)

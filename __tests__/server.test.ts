@@ -192,3 +192,32 @@ describe("the CLI's early server (its first CREATE DATABASE sent before the rest
     expect(await ofRun(unused)).toEqual([])
   })
 })
+
+test('a server that accepts connections and closes them at once: a bad config is still exit 2, a good one exit 3, never a hang', async () => {
+  const net = await import('node:net')
+  const closer = net.createServer((socket) => socket.destroy())
+  await new Promise<void>((resolve) => closer.listen(0, '127.0.0.1', resolve))
+  const port = (closer.address() as { port: number }).port
+  const url = `postgres://postgres@127.0.0.1:${port}/postgres`
+  const runCliChild = (args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> =>
+    new Promise((resolve) => {
+      const child = spawn(process.execPath, [path.join(REPO, 'dist', 'cli.js'), ...args], { cwd, stdio: 'pipe' })
+      let stdout = ''
+      let stderr = ''
+      child.stdout.on('data', (d) => (stdout += d))
+      child.stderr.on('data', (d) => (stderr += d))
+      child.on('exit', (code) => resolve({ code, stdout, stderr }))
+    })
+  try {
+    const dir = await project()
+    const good = await runCliChild(['check', '--database-url', url], dir)
+    expect(good.code).toBe(3)
+    expect(good.stderr).toMatch(/cannot connect to postgres:\/\/postgres@127\.0\.0\.1:\d+\/postgres/)
+    fs.writeFileSync(path.join(dir, 'drift-guard.config.json'), '{ "targets": [ { "name": "x", } ] }')
+    const bad = await runCliChild(['check', '--database-url', url, '--format', 'json'], dir)
+    expect(bad.code).toBe(2)
+    expect(JSON.parse(bad.stdout).error.outcome).toBe('bad-input')
+  } finally {
+    closer.close()
+  }
+}, 60_000)

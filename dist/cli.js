@@ -17967,6 +17967,10 @@ async function runParsed(argv, io, prepared) {
     }
     catch (error) {
         io.stderr(`drift-guard: ${(0, module_loader_1.describeError)(error)}\n${exports.USAGE.split('\n')[2]}\n`);
+        // Whoever asked for JSON parses stdout: a usage error is a JSON error document too.
+        const json = argv.some((a, i) => a === '--format=json' || (a === '--format' && argv[i + 1] === 'json'));
+        if (json)
+            io.stdout(JSON.stringify({ version: 1, ok: false, error: { outcome: 'bad-input', message: (0, module_loader_1.describeError)(error) } }, null, 2) + '\n');
         return 2;
     }
     if (args === 'help') {
@@ -22548,8 +22552,15 @@ async function runCheck(options) {
         targets.push(result);
         findings.push(finding);
     }
-    findings.push(...crossTargetFindings(config.targets, schemas));
-    findings.push(...crossDatabaseRoleFindings(prepared, root));
+    // Findings across targets take a target's "severity" when every target they name agrees on it.
+    for (const f of [...crossTargetFindings(config.targets, schemas), ...crossDatabaseRoleFindings(prepared, root)]) {
+        const named = f.target.split(', ').map((name) => config.targets.find((t) => t.name === name));
+        const chosen = new Set(named.map((t) => t?.severity[f.kind]));
+        const severity = chosen.size === 1 ? [...chosen][0] : undefined;
+        if (severity === 'off')
+            continue;
+        findings.push({ ...f, severity: severity ?? f.severity });
+    }
     findings.sort((a, b) => types_1.SEVERITY_RANK[a.severity] - types_1.SEVERITY_RANK[b.severity] ||
         config.targets.findIndex((t) => t.name === a.target) - config.targets.findIndex((t) => t.name === b.target) ||
         (a.file ?? '').localeCompare(b.file ?? '') ||
@@ -25159,6 +25170,8 @@ function withDatabase(url, database) {
     parsed.pathname = '/' + encodeURIComponent(database);
     return parsed.toString();
 }
+/** How long connecting to the server may take, in all. */
+const CONNECT_SECONDS = 10;
 function connect(url, socketDir, max = 1, throwaway = false) {
     return (0, postgres_1.default)(url, {
         ...(socketDir ? { host: socketDir } : {}),
@@ -25166,7 +25179,7 @@ function connect(url, socketDir, max = 1, throwaway = false) {
         // The admin connection reads no arrays (CREATE/DROP DATABASE, role and extension names): one round trip less.
         fetch_types: throwaway,
         onnotice: () => undefined, // postgres.js prints notices to stdout by default: keep stdout for the report
-        connect_timeout: 10,
+        connect_timeout: CONNECT_SECONDS,
         idle_timeout: 0,
         prepare: false,
         // Throwaway databases need no durability: commits need not wait for the disk.
@@ -25223,14 +25236,28 @@ class ServerProvider {
             throw new types_1.DatabaseUnavailableError('interrupted: the throwaway databases were dropped');
         this.adminConnecting ??= (async () => {
             const sql = connect(this.url, this.socketDir, 4);
+            let deadline;
             try {
                 // Two connections opened now, while the event loop is free: warm() sends its CREATE DATABASE on them
                 // before the schemas load (synchronous work during which no connection could finish its handshake).
-                await Promise.all([sql.unsafe('select 1'), sql.unsafe('select 1')]);
+                // A wall-clock limit: a server that accepts and closes at once makes postgres.js reconnect forever, each
+                // attempt with a fresh connect_timeout.
+                await Promise.race([
+                    Promise.all([sql.unsafe('select 1'), sql.unsafe('select 1')]),
+                    new Promise((_, reject) => (deadline = setTimeout(() => reject(new Error(`no answer within ${CONNECT_SECONDS} s`)), CONNECT_SECONDS * 1000)))
+                ]);
             }
             catch (error) {
-                await sql.end({ timeout: 1 }).catch(() => undefined);
+                await sql.end({ timeout: 0 }).catch(() => undefined);
                 throw new types_1.DatabaseUnavailableError(`cannot connect to ${maskUrl(this.url)}: ${describe(error)}`);
+            }
+            finally {
+                clearTimeout(deadline);
+            }
+            if (this.disposed) {
+                // dispose() ran while this connection was being opened (a config that failed to load): nothing was sent.
+                await sql.end({ timeout: 0 }).catch(() => undefined);
+                throw new types_1.DatabaseUnavailableError('interrupted: the throwaway databases were dropped');
             }
             this.admin = sql;
             this.forgetInterrupt = (0, interrupt_1.onInterrupt)(() => this.dispose(true));
@@ -25262,7 +25289,11 @@ class ServerProvider {
             return;
         for (const label of labels.slice(0, this.concurrency))
             this.grow(label);
-        await this.adminSql().catch(() => undefined);
+        // A local server answers in a few milliseconds; a slow or unreachable one must not hold the run (its error comes
+        // from createDatabase, after the config has been read).
+        let waited;
+        await Promise.race([this.adminSql().catch(() => undefined), new Promise((resolve) => (waited = setTimeout(resolve, 100)))]);
+        clearTimeout(waited);
         // postgres.js writes a query from a setImmediate callback a few microtasks after it is asked to run: two turns
         // of the event loop see it sent.
         for (let turn = 0; turn < 2; turn++)
@@ -25354,7 +25385,13 @@ class ServerProvider {
             if (!database.rolesBefore)
                 return database;
             // Reset when taken rather than when returned: the last use of each database is never reset.
-            if (await (0, reset_1.resetDatabase)(sessionOf(database.sql), database.rolesBefore, false).catch(() => false))
+            const reset = await (0, reset_1.resetDatabase)(sessionOf(database.sql), database.rolesBefore, false).catch(() => false);
+            if (this.disposed) {
+                // dispose() ran during the reset: this session was in neither the pool nor the sessions it closed.
+                await database.sql.end({ timeout: 0 }).catch(() => undefined);
+                throw new types_1.DatabaseUnavailableError('interrupted: the throwaway databases were dropped');
+            }
+            if (reset)
                 return { name: database.name, sql: database.sql };
             // Not reusable: dropped in dispose(); another may be created in its place.
             await database.sql.end({ timeout: 5 }).catch(() => undefined);
@@ -25432,15 +25469,16 @@ class ServerProvider {
         // its database is in `created` once the chain settles, and dropped below).
         for (const waiter of this.waiting.splice(0))
             waiter.fail(new types_1.DatabaseUnavailableError('interrupted: the throwaway databases were dropped'));
-        this.creating?.cancel();
+        // Cancelled only when the process is being stopped: postgres.js's cancel can reject unhandled when the server
+        // is gone; at a normal end the create is waited for (< 0.2 s) and its database dropped.
+        if (interrupted)
+            this.creating?.cancel();
         const sessions = [...this.sessions, ...this.pool.map((p) => p.sql)];
         this.sessions.clear();
         this.pool.length = 0;
         await Promise.allSettled(sessions.map((s) => s.end({ timeout: interrupted ? 0 : 5 })));
-        // A connection still being opened (databases warmed before the config failed to load) is waited for, so that
-        // a CREATE DATABASE it was about to send is either refused (disposed) or dropped below.
-        if (!this.admin && this.adminConnecting)
-            await this.adminConnecting.catch(() => undefined);
+        // A connection still being opened is not waited for (a slow server must not delay the end of a run): once open
+        // it sees `disposed`, closes and sends nothing. Without a connection no database was created.
         const admin = this.admin;
         if (!admin)
             return;
@@ -26912,8 +26950,8 @@ function loadSchema(root, target, stubMissingPackages = false) {
         // Installed packages load natively (not through the loader): their versions and entry files stand for them.
         ...importedPackages(projectFiles),
         // A schema may shape itself from the environment (a pgSchema named by DB_SCHEMA, say).
-        ...[...envRead].sort().map((name) => `env ${name}=${process.env[name] ?? '(unset)'}`)
-    ]);
+        ...[...(envRead ?? [])].sort().map((name) => `env ${name}=${process.env[name] ?? '(unset)'}`)
+    ], envRead !== undefined);
     const cached = (0, schema_cache_1.readCachedSchema)(cacheKey);
     let snapshot;
     try {
@@ -27070,21 +27108,34 @@ function hashFile(file) {
 }
 /**
  * Runs `load` with process.env wrapped so that the names it reads are recorded (set or not). The schema cache keys
- * on them: the same files with another environment can be another schema.
+ * on them: the same files with another environment can be another schema. Undefined when the whole environment was
+ * enumerated (the schema is then not cached).
  */
 function recordingEnvReads(load) {
     const names = new Set();
+    let enumerated = false;
     const env = process.env;
     process.env = new Proxy(env, {
-        get(target, name, receiver) {
+        get(target, name) {
             if (typeof name === 'string')
                 names.add(name);
-            return Reflect.get(target, name, receiver);
+            return Reflect.get(target, name);
         },
         has(target, name) {
             if (typeof name === 'string')
                 names.add(name);
             return Reflect.has(target, name);
+        },
+        // Writes go to the real object without the proxy as receiver: Node's process.env accepts only plain values
+        // (dotenv with override, dotenv-expand and @next/env assign variables that exist).
+        set: (target, name, value) => Reflect.set(target, name, value),
+        defineProperty: (target, name, descriptor) => Reflect.defineProperty(target, name, descriptor),
+        deleteProperty: (target, name) => Reflect.deleteProperty(target, name),
+        ownKeys(target) {
+            // `{ ...process.env }` reads every variable: the schema may depend on any of them (and CI sets new ones
+            // each run), so such a schema is not cached at all.
+            enumerated = true;
+            return Reflect.ownKeys(target);
         }
     });
     try {
@@ -27093,7 +27144,7 @@ function recordingEnvReads(load) {
     finally {
         process.env = env;
     }
-    return names;
+    return enumerated ? undefined : names;
 }
 let fingerprint;
 /**
@@ -27171,8 +27222,9 @@ const path = __importStar(__nccwpck_require__(6760));
 function cacheDir() {
     return path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'drizzle-drift-guard', 'schemas');
 }
-function schemaCacheKey(files, parts) {
-    if (process.env.DRIFT_GUARD_NO_CACHE)
+/** @param cacheable false: the schema read something the key cannot cover (the whole environment) */
+function schemaCacheKey(files, parts, cacheable = true) {
+    if (process.env.DRIFT_GUARD_NO_CACHE || !cacheable)
         return undefined;
     const hash = (0, node_crypto_1.createHash)('sha256');
     for (const part of parts)
@@ -30516,7 +30568,7 @@ const stdoutWrite = process.stdout.write.bind(process.stdout);
 process.stdout.write = process.stderr.write.bind(process.stderr);
 /** `check` with a server URL (option or environment) and no other --postgres: the URL; else undefined. */
 function serverUrlOfCheck(argv, env) {
-    if (argv[0] !== 'check')
+    if (argv[0] !== 'check' || argv.some((a) => ['-h', '--help', '-v', '--version'].includes(a)))
         return undefined;
     let url = env.DRIFT_GUARD_DATABASE_URL || undefined;
     for (let i = 1; i < argv.length; i++) {

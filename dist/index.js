@@ -48027,17 +48027,24 @@ async function run() {
         await provider.dispose().catch(() => undefined);
     }
     // Outputs and files first: later steps (upload-sarif, a workflow_run commenter) rely on them.
-    fs.mkdirSync(path.dirname(settings.reportPath), { recursive: true });
-    fs.writeFileSync(settings.reportPath, (0, render_1.renderJson)(report));
     const drift = report.summary.errors + report.summary.warnings > 0;
     core.setOutput(constants_1.Outputs.Outcome, drift ? 'drift' : 'clean');
     core.setOutput(constants_1.Outputs.Drift, String(drift));
     core.setOutput(constants_1.Outputs.Findings, String(report.findings.length));
-    core.setOutput(constants_1.Outputs.Report, settings.reportPath);
-    if (settings.sarifPath) {
-        fs.mkdirSync(path.dirname(settings.sarifPath), { recursive: true });
-        fs.writeFileSync(settings.sarifPath, (0, sarif_1.renderSarif)(report, path.relative(settings.workspace, settings.workingDirectory)));
-        core.setOutput(constants_1.Outputs.Sarif, settings.sarifPath);
+    try {
+        fs.mkdirSync(path.dirname(settings.reportPath), { recursive: true });
+        fs.writeFileSync(settings.reportPath, (0, render_1.renderJson)(report));
+        core.setOutput(constants_1.Outputs.Report, settings.reportPath);
+        if (settings.sarifPath) {
+            fs.mkdirSync(path.dirname(settings.sarifPath), { recursive: true });
+            fs.writeFileSync(settings.sarifPath, (0, sarif_1.renderSarif)(report, path.relative(settings.workspace, settings.workingDirectory)));
+            core.setOutput(constants_1.Outputs.Sarif, settings.sarifPath);
+        }
+    }
+    catch (error) {
+        // The verdict is known: a report file that cannot be written fails the step too, and never hides drift.
+        core.setFailed(`drift-guard: cannot write the report (report-path / sarif-path): ${(0, module_loader_1.describeError)(error)}; ${report.summary.errors} error(s), ${report.summary.warnings} warning(s)`);
+        return;
     }
     const annotations = (0, annotations_1.annotate)(report, settings.workingDirectory, settings.workspace);
     const fileUrl = blobUrl(settings);
@@ -52660,8 +52667,15 @@ async function runCheck(options) {
         targets.push(result);
         findings.push(finding);
     }
-    findings.push(...crossTargetFindings(config.targets, schemas));
-    findings.push(...crossDatabaseRoleFindings(prepared, root));
+    // Findings across targets take a target's "severity" when every target they name agrees on it.
+    for (const f of [...crossTargetFindings(config.targets, schemas), ...crossDatabaseRoleFindings(prepared, root)]) {
+        const named = f.target.split(', ').map((name) => config.targets.find((t) => t.name === name));
+        const chosen = new Set(named.map((t) => t?.severity[f.kind]));
+        const severity = chosen.size === 1 ? [...chosen][0] : undefined;
+        if (severity === 'off')
+            continue;
+        findings.push({ ...f, severity: severity ?? f.severity });
+    }
     findings.sort((a, b) => types_1.SEVERITY_RANK[a.severity] - types_1.SEVERITY_RANK[b.severity] ||
         config.targets.findIndex((t) => t.name === a.target) - config.targets.findIndex((t) => t.name === b.target) ||
         (a.file ?? '').localeCompare(b.file ?? '') ||
@@ -55271,6 +55285,8 @@ function withDatabase(url, database) {
     parsed.pathname = '/' + encodeURIComponent(database);
     return parsed.toString();
 }
+/** How long connecting to the server may take, in all. */
+const CONNECT_SECONDS = 10;
 function connect(url, socketDir, max = 1, throwaway = false) {
     return (0, postgres_1.default)(url, {
         ...(socketDir ? { host: socketDir } : {}),
@@ -55278,7 +55294,7 @@ function connect(url, socketDir, max = 1, throwaway = false) {
         // The admin connection reads no arrays (CREATE/DROP DATABASE, role and extension names): one round trip less.
         fetch_types: throwaway,
         onnotice: () => undefined, // postgres.js prints notices to stdout by default: keep stdout for the report
-        connect_timeout: 10,
+        connect_timeout: CONNECT_SECONDS,
         idle_timeout: 0,
         prepare: false,
         // Throwaway databases need no durability: commits need not wait for the disk.
@@ -55335,14 +55351,28 @@ class ServerProvider {
             throw new types_1.DatabaseUnavailableError('interrupted: the throwaway databases were dropped');
         this.adminConnecting ??= (async () => {
             const sql = connect(this.url, this.socketDir, 4);
+            let deadline;
             try {
                 // Two connections opened now, while the event loop is free: warm() sends its CREATE DATABASE on them
                 // before the schemas load (synchronous work during which no connection could finish its handshake).
-                await Promise.all([sql.unsafe('select 1'), sql.unsafe('select 1')]);
+                // A wall-clock limit: a server that accepts and closes at once makes postgres.js reconnect forever, each
+                // attempt with a fresh connect_timeout.
+                await Promise.race([
+                    Promise.all([sql.unsafe('select 1'), sql.unsafe('select 1')]),
+                    new Promise((_, reject) => (deadline = setTimeout(() => reject(new Error(`no answer within ${CONNECT_SECONDS} s`)), CONNECT_SECONDS * 1000)))
+                ]);
             }
             catch (error) {
-                await sql.end({ timeout: 1 }).catch(() => undefined);
+                await sql.end({ timeout: 0 }).catch(() => undefined);
                 throw new types_1.DatabaseUnavailableError(`cannot connect to ${maskUrl(this.url)}: ${describe(error)}`);
+            }
+            finally {
+                clearTimeout(deadline);
+            }
+            if (this.disposed) {
+                // dispose() ran while this connection was being opened (a config that failed to load): nothing was sent.
+                await sql.end({ timeout: 0 }).catch(() => undefined);
+                throw new types_1.DatabaseUnavailableError('interrupted: the throwaway databases were dropped');
             }
             this.admin = sql;
             this.forgetInterrupt = (0, interrupt_1.onInterrupt)(() => this.dispose(true));
@@ -55374,7 +55404,11 @@ class ServerProvider {
             return;
         for (const label of labels.slice(0, this.concurrency))
             this.grow(label);
-        await this.adminSql().catch(() => undefined);
+        // A local server answers in a few milliseconds; a slow or unreachable one must not hold the run (its error comes
+        // from createDatabase, after the config has been read).
+        let waited;
+        await Promise.race([this.adminSql().catch(() => undefined), new Promise((resolve) => (waited = setTimeout(resolve, 100)))]);
+        clearTimeout(waited);
         // postgres.js writes a query from a setImmediate callback a few microtasks after it is asked to run: two turns
         // of the event loop see it sent.
         for (let turn = 0; turn < 2; turn++)
@@ -55466,7 +55500,13 @@ class ServerProvider {
             if (!database.rolesBefore)
                 return database;
             // Reset when taken rather than when returned: the last use of each database is never reset.
-            if (await (0, reset_1.resetDatabase)(sessionOf(database.sql), database.rolesBefore, false).catch(() => false))
+            const reset = await (0, reset_1.resetDatabase)(sessionOf(database.sql), database.rolesBefore, false).catch(() => false);
+            if (this.disposed) {
+                // dispose() ran during the reset: this session was in neither the pool nor the sessions it closed.
+                await database.sql.end({ timeout: 0 }).catch(() => undefined);
+                throw new types_1.DatabaseUnavailableError('interrupted: the throwaway databases were dropped');
+            }
+            if (reset)
                 return { name: database.name, sql: database.sql };
             // Not reusable: dropped in dispose(); another may be created in its place.
             await database.sql.end({ timeout: 5 }).catch(() => undefined);
@@ -55544,15 +55584,16 @@ class ServerProvider {
         // its database is in `created` once the chain settles, and dropped below).
         for (const waiter of this.waiting.splice(0))
             waiter.fail(new types_1.DatabaseUnavailableError('interrupted: the throwaway databases were dropped'));
-        this.creating?.cancel();
+        // Cancelled only when the process is being stopped: postgres.js's cancel can reject unhandled when the server
+        // is gone; at a normal end the create is waited for (< 0.2 s) and its database dropped.
+        if (interrupted)
+            this.creating?.cancel();
         const sessions = [...this.sessions, ...this.pool.map((p) => p.sql)];
         this.sessions.clear();
         this.pool.length = 0;
         await Promise.allSettled(sessions.map((s) => s.end({ timeout: interrupted ? 0 : 5 })));
-        // A connection still being opened (databases warmed before the config failed to load) is waited for, so that
-        // a CREATE DATABASE it was about to send is either refused (disposed) or dropped below.
-        if (!this.admin && this.adminConnecting)
-            await this.adminConnecting.catch(() => undefined);
+        // A connection still being opened is not waited for (a slow server must not delay the end of a run): once open
+        // it sees `disposed`, closes and sends nothing. Without a connection no database was created.
         const admin = this.admin;
         if (!admin)
             return;
@@ -57109,8 +57150,8 @@ function loadSchema(root, target, stubMissingPackages = false) {
         // Installed packages load natively (not through the loader): their versions and entry files stand for them.
         ...importedPackages(projectFiles),
         // A schema may shape itself from the environment (a pgSchema named by DB_SCHEMA, say).
-        ...[...envRead].sort().map((name) => `env ${name}=${process.env[name] ?? '(unset)'}`)
-    ]);
+        ...[...(envRead ?? [])].sort().map((name) => `env ${name}=${process.env[name] ?? '(unset)'}`)
+    ], envRead !== undefined);
     const cached = (0, schema_cache_1.readCachedSchema)(cacheKey);
     let snapshot;
     try {
@@ -57267,21 +57308,34 @@ function hashFile(file) {
 }
 /**
  * Runs `load` with process.env wrapped so that the names it reads are recorded (set or not). The schema cache keys
- * on them: the same files with another environment can be another schema.
+ * on them: the same files with another environment can be another schema. Undefined when the whole environment was
+ * enumerated (the schema is then not cached).
  */
 function recordingEnvReads(load) {
     const names = new Set();
+    let enumerated = false;
     const env = process.env;
     process.env = new Proxy(env, {
-        get(target, name, receiver) {
+        get(target, name) {
             if (typeof name === 'string')
                 names.add(name);
-            return Reflect.get(target, name, receiver);
+            return Reflect.get(target, name);
         },
         has(target, name) {
             if (typeof name === 'string')
                 names.add(name);
             return Reflect.has(target, name);
+        },
+        // Writes go to the real object without the proxy as receiver: Node's process.env accepts only plain values
+        // (dotenv with override, dotenv-expand and @next/env assign variables that exist).
+        set: (target, name, value) => Reflect.set(target, name, value),
+        defineProperty: (target, name, descriptor) => Reflect.defineProperty(target, name, descriptor),
+        deleteProperty: (target, name) => Reflect.deleteProperty(target, name),
+        ownKeys(target) {
+            // `{ ...process.env }` reads every variable: the schema may depend on any of them (and CI sets new ones
+            // each run), so such a schema is not cached at all.
+            enumerated = true;
+            return Reflect.ownKeys(target);
         }
     });
     try {
@@ -57290,7 +57344,7 @@ function recordingEnvReads(load) {
     finally {
         process.env = env;
     }
-    return names;
+    return enumerated ? undefined : names;
 }
 let fingerprint;
 /**
@@ -57368,8 +57422,9 @@ const path = __importStar(__nccwpck_require__(6760));
 function cacheDir() {
     return path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'drizzle-drift-guard', 'schemas');
 }
-function schemaCacheKey(files, parts) {
-    if (process.env.DRIFT_GUARD_NO_CACHE)
+/** @param cacheable false: the schema read something the key cannot cover (the whole environment) */
+function schemaCacheKey(files, parts, cacheable = true) {
+    if (process.env.DRIFT_GUARD_NO_CACHE || !cacheable)
         return undefined;
     const hash = (0, node_crypto_1.createHash)('sha256');
     for (const part of parts)
@@ -62515,7 +62570,13 @@ const interrupt_1 = __nccwpck_require__(1649);
 (0, compile_cache_1.enableCompileCache)();
 // Exits once the run is done, with the code core.setFailed set: a schema module that started a timer or opened a
 // connection at import (an app's db module) would otherwise keep the step running until the job's time limit.
-void (0, main_1.run)().finally(() => {
+void (0, main_1.run)()
+    .catch((error) => {
+    // run() reports its own failures; anything that still escapes fails the step rather than exiting 0.
+    process.exitCode = 1;
+    process.stdout.write(`::error::drift-guard: internal error: ${String(error?.message ?? error).split('\n')[0]}\n`);
+})
+    .finally(() => {
     // The signal handler exits once the cleanup is done.
     if ((0, interrupt_1.interruptedBy)())
         return;

@@ -16,7 +16,7 @@ process.stdout.write = process.stderr.write.bind(process.stderr) as typeof proce
 
 /** `check` with a server URL (option or environment) and no other --postgres: the URL; else undefined. */
 function serverUrlOfCheck(argv: string[], env: NodeJS.ProcessEnv): string | undefined {
-  if (argv[0] !== 'check') return undefined
+  if (argv[0] !== 'check' || argv.some((a) => ['-h', '--help', '-v', '--version'].includes(a))) return undefined
   let url = env.DRIFT_GUARD_DATABASE_URL || undefined
   for (let i = 1; i < argv.length; i++) {
     const arg = argv[i]

@@ -70,17 +70,23 @@ export async function run(): Promise<void> {
   }
 
   // Outputs and files first: later steps (upload-sarif, a workflow_run commenter) rely on them.
-  fs.mkdirSync(path.dirname(settings.reportPath), { recursive: true })
-  fs.writeFileSync(settings.reportPath, renderJson(report))
   const drift = report.summary.errors + report.summary.warnings > 0
   core.setOutput(Outputs.Outcome, drift ? 'drift' : 'clean')
   core.setOutput(Outputs.Drift, String(drift))
   core.setOutput(Outputs.Findings, String(report.findings.length))
-  core.setOutput(Outputs.Report, settings.reportPath)
-  if (settings.sarifPath) {
-    fs.mkdirSync(path.dirname(settings.sarifPath), { recursive: true })
-    fs.writeFileSync(settings.sarifPath, renderSarif(report, path.relative(settings.workspace, settings.workingDirectory)))
-    core.setOutput(Outputs.Sarif, settings.sarifPath)
+  try {
+    fs.mkdirSync(path.dirname(settings.reportPath), { recursive: true })
+    fs.writeFileSync(settings.reportPath, renderJson(report))
+    core.setOutput(Outputs.Report, settings.reportPath)
+    if (settings.sarifPath) {
+      fs.mkdirSync(path.dirname(settings.sarifPath), { recursive: true })
+      fs.writeFileSync(settings.sarifPath, renderSarif(report, path.relative(settings.workspace, settings.workingDirectory)))
+      core.setOutput(Outputs.Sarif, settings.sarifPath)
+    }
+  } catch (error) {
+    // The verdict is known: a report file that cannot be written fails the step too, and never hides drift.
+    core.setFailed(`drift-guard: cannot write the report (report-path / sarif-path): ${describeError(error)}; ${report.summary.errors} error(s), ${report.summary.warnings} warning(s)`)
+    return
   }
 
   const annotations = annotate(report, settings.workingDirectory, settings.workspace)

@@ -228,6 +228,9 @@ async function runParsed(argv: string[], io: CliIO, prepared?: { provider: Postg
     args = parseArgs(argv, io.env)
   } catch (error) {
     io.stderr(`drift-guard: ${describeError(error)}\n${USAGE.split('\n')[2]}\n`)
+    // Whoever asked for JSON parses stdout: a usage error is a JSON error document too.
+    const json = argv.some((a, i) => a === '--format=json' || (a === '--format' && argv[i + 1] === 'json'))
+    if (json) io.stdout(JSON.stringify({ version: 1, ok: false, error: { outcome: 'bad-input', message: describeError(error) } }, null, 2) + '\n')
     return 2
   }
   if (args === 'help') {

@@ -147,8 +147,14 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
     findings.push(finding)
   }
 
-  findings.push(...crossTargetFindings(config.targets, schemas))
-  findings.push(...crossDatabaseRoleFindings(prepared, root))
+  // Findings across targets take a target's "severity" when every target they name agrees on it.
+  for (const f of [...crossTargetFindings(config.targets, schemas), ...crossDatabaseRoleFindings(prepared, root)]) {
+    const named = f.target.split(', ').map((name) => config.targets.find((t) => t.name === name))
+    const chosen = new Set(named.map((t) => t?.severity[f.kind]))
+    const severity = chosen.size === 1 ? [...chosen][0] : undefined
+    if (severity === 'off') continue
+    findings.push({ ...f, severity: severity ?? f.severity })
+  }
   findings.sort(
     (a, b) =>
       SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||

@@ -30,6 +30,9 @@ function withDatabase(url: string, database: string): string {
   return parsed.toString()
 }
 
+/** How long connecting to the server may take, in all. */
+const CONNECT_SECONDS = 10
+
 function connect(url: string, socketDir?: string, max = 1, throwaway = false): Sql {
   return postgres(url, {
     ...(socketDir ? { host: socketDir } : {}),
@@ -37,7 +40,7 @@ function connect(url: string, socketDir?: string, max = 1, throwaway = false): S
     // The admin connection reads no arrays (CREATE/DROP DATABASE, role and extension names): one round trip less.
     fetch_types: throwaway,
     onnotice: () => undefined, // postgres.js prints notices to stdout by default: keep stdout for the report
-    connect_timeout: 10,
+    connect_timeout: CONNECT_SECONDS,
     idle_timeout: 0,
     prepare: false,
     // Throwaway databases need no durability: commits need not wait for the disk.
@@ -100,13 +103,26 @@ export class ServerProvider implements PostgresProvider {
     if (this.disposed) throw new DatabaseUnavailableError('interrupted: the throwaway databases were dropped')
     this.adminConnecting ??= (async () => {
       const sql = connect(this.url, this.socketDir, 4)
+      let deadline: NodeJS.Timeout | undefined
       try {
         // Two connections opened now, while the event loop is free: warm() sends its CREATE DATABASE on them
         // before the schemas load (synchronous work during which no connection could finish its handshake).
-        await Promise.all([sql.unsafe('select 1'), sql.unsafe('select 1')])
+        // A wall-clock limit: a server that accepts and closes at once makes postgres.js reconnect forever, each
+        // attempt with a fresh connect_timeout.
+        await Promise.race([
+          Promise.all([sql.unsafe('select 1'), sql.unsafe('select 1')]),
+          new Promise((_, reject) => (deadline = setTimeout(() => reject(new Error(`no answer within ${CONNECT_SECONDS} s`)), CONNECT_SECONDS * 1000)))
+        ])
       } catch (error) {
-        await sql.end({ timeout: 1 }).catch(() => undefined)
+        await sql.end({ timeout: 0 }).catch(() => undefined)
         throw new DatabaseUnavailableError(`cannot connect to ${maskUrl(this.url)}: ${describe(error)}`)
+      } finally {
+        clearTimeout(deadline)
+      }
+      if (this.disposed) {
+        // dispose() ran while this connection was being opened (a config that failed to load): nothing was sent.
+        await sql.end({ timeout: 0 }).catch(() => undefined)
+        throw new DatabaseUnavailableError('interrupted: the throwaway databases were dropped')
       }
       this.admin = sql
       this.forgetInterrupt = onInterrupt(() => this.dispose(true))
@@ -138,7 +154,11 @@ export class ServerProvider implements PostgresProvider {
     // Once: the CLI's entry point may have warmed this provider before the engine asks again.
     if (this.disposed || labels.length === 0 || this.databases > 0) return
     for (const label of labels.slice(0, this.concurrency)) this.grow(label)
-    await this.adminSql().catch(() => undefined)
+    // A local server answers in a few milliseconds; a slow or unreachable one must not hold the run (its error comes
+    // from createDatabase, after the config has been read).
+    let waited: NodeJS.Timeout | undefined
+    await Promise.race([this.adminSql().catch(() => undefined), new Promise<void>((resolve) => (waited = setTimeout(resolve, 100)))])
+    clearTimeout(waited)
     // postgres.js writes a query from a setImmediate callback a few microtasks after it is asked to run: two turns
     // of the event loop see it sent.
     for (let turn = 0; turn < 2; turn++) await new Promise<void>((resolve) => setImmediate(resolve))
@@ -221,7 +241,13 @@ export class ServerProvider implements PostgresProvider {
       }
       if (!database.rolesBefore) return database
       // Reset when taken rather than when returned: the last use of each database is never reset.
-      if (await resetDatabase(sessionOf(database.sql), database.rolesBefore, false).catch(() => false)) return { name: database.name, sql: database.sql }
+      const reset = await resetDatabase(sessionOf(database.sql), database.rolesBefore, false).catch(() => false)
+      if (this.disposed) {
+        // dispose() ran during the reset: this session was in neither the pool nor the sessions it closed.
+        await database.sql.end({ timeout: 0 }).catch(() => undefined)
+        throw new DatabaseUnavailableError('interrupted: the throwaway databases were dropped')
+      }
+      if (reset) return { name: database.name, sql: database.sql }
       // Not reusable: dropped in dispose(); another may be created in its place.
       await database.sql.end({ timeout: 5 }).catch(() => undefined)
       this.databases--
@@ -296,14 +322,15 @@ export class ServerProvider implements PostgresProvider {
     // Nothing more will be created or handed out: the CREATE DATABASE running is cancelled (if it still commits,
     // its database is in `created` once the chain settles, and dropped below).
     for (const waiter of this.waiting.splice(0)) waiter.fail(new DatabaseUnavailableError('interrupted: the throwaway databases were dropped'))
-    this.creating?.cancel()
+    // Cancelled only when the process is being stopped: postgres.js's cancel can reject unhandled when the server
+    // is gone; at a normal end the create is waited for (< 0.2 s) and its database dropped.
+    if (interrupted) this.creating?.cancel()
     const sessions = [...this.sessions, ...this.pool.map((p) => p.sql)]
     this.sessions.clear()
     this.pool.length = 0
     await Promise.allSettled(sessions.map((s) => s.end({ timeout: interrupted ? 0 : 5 })))
-    // A connection still being opened (databases warmed before the config failed to load) is waited for, so that
-    // a CREATE DATABASE it was about to send is either refused (disposed) or dropped below.
-    if (!this.admin && this.adminConnecting) await this.adminConnecting.catch(() => undefined)
+    // A connection still being opened is not waited for (a slow server must not delay the end of a run): once open
+    // it sees `disposed`, closes and sends nothing. Without a connection no database was created.
     const admin = this.admin
     if (!admin) return
     await this.createChain

@@ -63,8 +63,8 @@ export function loadSchema(root: string, target: ResolvedTarget, stubMissingPack
     // Installed packages load natively (not through the loader): their versions and entry files stand for them.
     ...importedPackages(projectFiles),
     // A schema may shape itself from the environment (a pgSchema named by DB_SCHEMA, say).
-    ...[...envRead].sort().map((name) => `env ${name}=${process.env[name] ?? '(unset)'}`)
-  ])
+    ...[...(envRead ?? [])].sort().map((name) => `env ${name}=${process.env[name] ?? '(unset)'}`)
+  ], envRead !== undefined)
   const cached = readCachedSchema(cacheKey)
   let snapshot: PgSnapshot
   try {
@@ -225,19 +225,32 @@ function hashFile(file: string): string {
 
 /**
  * Runs `load` with process.env wrapped so that the names it reads are recorded (set or not). The schema cache keys
- * on them: the same files with another environment can be another schema.
+ * on them: the same files with another environment can be another schema. Undefined when the whole environment was
+ * enumerated (the schema is then not cached).
  */
-function recordingEnvReads(load: () => void): Set<string> {
+function recordingEnvReads(load: () => void): Set<string> | undefined {
   const names = new Set<string>()
+  let enumerated = false
   const env = process.env
   process.env = new Proxy(env, {
-    get(target, name, receiver) {
+    get(target, name) {
       if (typeof name === 'string') names.add(name)
-      return Reflect.get(target, name, receiver)
+      return Reflect.get(target, name)
     },
     has(target, name) {
       if (typeof name === 'string') names.add(name)
       return Reflect.has(target, name)
+    },
+    // Writes go to the real object without the proxy as receiver: Node's process.env accepts only plain values
+    // (dotenv with override, dotenv-expand and @next/env assign variables that exist).
+    set: (target, name, value) => Reflect.set(target, name, value),
+    defineProperty: (target, name, descriptor) => Reflect.defineProperty(target, name, descriptor),
+    deleteProperty: (target, name) => Reflect.deleteProperty(target, name),
+    ownKeys(target) {
+      // `{ ...process.env }` reads every variable: the schema may depend on any of them (and CI sets new ones
+      // each run), so such a schema is not cached at all.
+      enumerated = true
+      return Reflect.ownKeys(target)
     }
   })
   try {
@@ -245,7 +258,7 @@ function recordingEnvReads(load: () => void): Set<string> {
   } finally {
     process.env = env
   }
-  return names
+  return enumerated ? undefined : names
 }
 
 let fingerprint: string | undefined

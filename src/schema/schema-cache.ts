@@ -23,8 +23,9 @@ function cacheDir(): string {
   return path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'drizzle-drift-guard', 'schemas')
 }
 
-export function schemaCacheKey(files: string[], parts: string[]): string | undefined {
-  if (process.env.DRIFT_GUARD_NO_CACHE) return undefined
+/** @param cacheable false: the schema read something the key cannot cover (the whole environment) */
+export function schemaCacheKey(files: string[], parts: string[], cacheable = true): string | undefined {
+  if (process.env.DRIFT_GUARD_NO_CACHE || !cacheable) return undefined
   const hash = createHash('sha256')
   for (const part of parts) hash.update(part).update('\0')
   for (const file of [...files].sort()) {
