@@ -221,3 +221,25 @@ test('a server that accepts connections and closes them at once: a bad config is
     closer.close()
   }
 }, 60_000)
+
+test('a role another run creates while ours names it too: ours skips it, and never drops it', async () => {
+  const role = `dg_test_shared_role_${process.pid}`
+  await admin.unsafe(`drop role if exists ${role}`)
+  const provider = new ServerProvider(ADMIN_URL)
+  try {
+    const db = await provider.createDatabase('roles_other_run')
+    // The other run's role appears after this run started: on a server of its own this CREATE ROLE would succeed.
+    await admin.unsafe(`create role ${role} nologin`)
+    await db.exec(`CREATE ROLE ${role} NOLOGIN;`)
+    await db.close()
+    const mine = `dg_test_own_role_${process.pid}`
+    const second = await provider.createDatabase('roles_own')
+    await second.exec(`CREATE ROLE ${mine} NOLOGIN;`)
+    await second.close()
+    await provider.dispose()
+    expect((await admin.unsafe('select rolname from pg_roles where rolname = any($1) order by 1', [[role, mine]])).map((r) => r.rolname)).toEqual([role])
+  } finally {
+    await provider.dispose()
+    await admin.unsafe(`drop role if exists ${role}`)
+  }
+})

@@ -55522,15 +55522,6 @@ class ServerProvider {
         const release = async () => {
             if (!this.sessions.delete(sql))
                 return;
-            const session = sessionOf(sql);
-            // Roles are the server's, not the database's: one that the setup SQL or a migration created outlives the
-            // database, so it is remembered here and dropped in dispose().
-            // Only a new role that SQL run here creates by name is ours: another client of the server may create roles
-            // meanwhile, and those are never touched.
-            const roles = await session.query('select rolname as name from pg_roles').catch(() => []);
-            for (const { name: role } of roles)
-                if (!rolesBefore.has(role) && this.rolesNamed.has(role))
-                    this.createdRoles.add(role);
             if (!this.disposed)
                 this.offer({ name, sql, rolesBefore });
             else
@@ -55539,27 +55530,46 @@ class ServerProvider {
         return {
             label,
             query: async (text, params) => {
-                this.noteRoles(text);
-                return (await sql.unsafe(text, (params ?? [])));
+                return (await this.trackingRoles(sql, text, () => sql.unsafe(text, (params ?? []))));
             },
             exec: async (text) => {
                 // Each database runs as if it had a server of its own: a CREATE ROLE of a role that was not on the server
                 // before the run, and that this database has not created yet, succeeds even when another database of the
                 // run created it first, or is creating it right now (the check reports the clash as cross_database_role).
                 const run = (0, roles_1.toleratingRolesCreated)(text, (role) => !rolesBefore.has(role) && !rolesCreatedHere.has(role));
-                this.noteRoles(text);
                 for (const role of (0, roles_1.rolesCreatedIn)(text))
                     rolesCreatedHere.add(role);
-                await sql.unsafe(run).simple();
+                await this.trackingRoles(sql, text, () => sql.unsafe(run).simple());
             },
             close: release
         };
     }
     /** Role names that SQL run in the throwaway databases creates (CREATE ROLE/USER/GROUP, also inside DO blocks). */
     rolesNamed = new Set();
-    noteRoles(text) {
-        for (const m of text.matchAll(/\bcreate\s+(?:role|user|group)\s+(?:"((?:[^"]|"")+)"|([a-z_][a-z0-9_$]*))/gi)) {
-            this.rolesNamed.add(m[1] !== undefined ? m[1].replace(/""/g, '"') : m[2].toLowerCase());
+    /**
+     * Runs SQL that may create roles, and remembers the ones it did create: those named in it that did not exist just
+     * before and do just after, seen from this session. Roles are the server's, not the database's, so they outlive
+     * the database and are dropped in dispose(); one that another client (another run of this tool, say) created is
+     * never ours, even when our SQL names it too.
+     */
+    async trackingRoles(sql, text, run) {
+        const named = [...text.matchAll(/\bcreate\s+(?:role|user|group)\s+(?:"((?:[^"]|"")+)"|([a-z_][a-z0-9_$]*))/gi)].map((m) => m[1] !== undefined ? m[1].replace(/""/g, '"') : m[2].toLowerCase());
+        if (named.length === 0)
+            return run();
+        for (const role of named)
+            this.rolesNamed.add(role);
+        const present = async () => new Set((await sql.unsafe('select rolname from pg_roles where rolname = any($1)', [named])).map((r) => r.rolname));
+        const before = await present().catch(() => undefined);
+        try {
+            return await run();
+        }
+        finally {
+            // Also after a failure: in autocommit (setup, "transaction": false) what ran before it stays.
+            const after = before ? await present().catch(() => undefined) : undefined;
+            if (before && after)
+                for (const role of after)
+                    if (!before.has(role))
+                        this.createdRoles.add(role);
         }
     }
     rolesCache;
@@ -55611,13 +55621,16 @@ class ServerProvider {
         }));
         // After the databases: a role cannot be dropped while objects there depend on it. One that still has
         // dependencies elsewhere is not only ours: it is left.
-        // Sessions cut short (a signal, a failure elsewhere) never reached their release: their new roles are read here.
-        const now = await admin.unsafe('select rolname from pg_roles').catch(() => []);
-        const before = this.rolesCache ? await this.rolesCache.catch(() => undefined) : undefined;
-        if (before)
-            for (const { rolname } of now)
-                if (!before.has(rolname) && this.rolesNamed.has(rolname))
-                    this.createdRoles.add(rolname);
+        // A run cut short by a signal may have been stopped between a statement and the check after it: then a role that
+        // our SQL names and that appeared during the run is taken for ours, as the best guess left.
+        if (interrupted) {
+            const now = await admin.unsafe('select rolname from pg_roles').catch(() => []);
+            const before = this.rolesCache ? await this.rolesCache.catch(() => undefined) : undefined;
+            if (before)
+                for (const { rolname } of now)
+                    if (!before.has(rolname) && this.rolesNamed.has(rolname))
+                        this.createdRoles.add(rolname);
+        }
         const roles = [...this.createdRoles];
         this.createdRoles.clear();
         for (const role of roles)

@@ -262,30 +262,21 @@ export class ServerProvider implements PostgresProvider {
     const rolesCreatedHere = new Set<string>()
     const release = async (): Promise<void> => {
       if (!this.sessions.delete(sql)) return
-      const session = sessionOf(sql)
-      // Roles are the server's, not the database's: one that the setup SQL or a migration created outlives the
-      // database, so it is remembered here and dropped in dispose().
-      // Only a new role that SQL run here creates by name is ours: another client of the server may create roles
-      // meanwhile, and those are never touched.
-      const roles = await session.query<{ name: string }>('select rolname as name from pg_roles').catch(() => [])
-      for (const { name: role } of roles) if (!rolesBefore.has(role) && this.rolesNamed.has(role)) this.createdRoles.add(role)
       if (!this.disposed) this.offer({ name, sql, rolesBefore })
       else await sql.end({ timeout: 5 }).catch(() => undefined)
     }
     return {
       label,
       query: async <T>(text: string, params?: unknown[]): Promise<T[]> => {
-        this.noteRoles(text)
-        return (await sql.unsafe(text, (params ?? []) as never[])) as unknown as T[]
+        return (await this.trackingRoles(sql, text, () => sql.unsafe(text, (params ?? []) as never[]))) as unknown as T[]
       },
       exec: async (text: string): Promise<void> => {
         // Each database runs as if it had a server of its own: a CREATE ROLE of a role that was not on the server
         // before the run, and that this database has not created yet, succeeds even when another database of the
         // run created it first, or is creating it right now (the check reports the clash as cross_database_role).
         const run = toleratingRolesCreated(text, (role) => !rolesBefore.has(role) && !rolesCreatedHere.has(role))
-        this.noteRoles(text)
         for (const role of rolesCreatedIn(text)) rolesCreatedHere.add(role)
-        await sql.unsafe(run).simple()
+        await this.trackingRoles(sql, text, () => sql.unsafe(run).simple())
       },
       close: release
     }
@@ -293,9 +284,27 @@ export class ServerProvider implements PostgresProvider {
 
   /** Role names that SQL run in the throwaway databases creates (CREATE ROLE/USER/GROUP, also inside DO blocks). */
   private readonly rolesNamed = new Set<string>()
-  private noteRoles(text: string): void {
-    for (const m of text.matchAll(/\bcreate\s+(?:role|user|group)\s+(?:"((?:[^"]|"")+)"|([a-z_][a-z0-9_$]*))/gi)) {
-      this.rolesNamed.add(m[1] !== undefined ? m[1].replace(/""/g, '"') : m[2].toLowerCase())
+
+  /**
+   * Runs SQL that may create roles, and remembers the ones it did create: those named in it that did not exist just
+   * before and do just after, seen from this session. Roles are the server's, not the database's, so they outlive
+   * the database and are dropped in dispose(); one that another client (another run of this tool, say) created is
+   * never ours, even when our SQL names it too.
+   */
+  private async trackingRoles<T>(sql: Sql, text: string, run: () => Promise<T>): Promise<T> {
+    const named = [...text.matchAll(/\bcreate\s+(?:role|user|group)\s+(?:"((?:[^"]|"")+)"|([a-z_][a-z0-9_$]*))/gi)].map((m) =>
+      m[1] !== undefined ? m[1].replace(/""/g, '"') : m[2].toLowerCase()
+    )
+    if (named.length === 0) return run()
+    for (const role of named) this.rolesNamed.add(role)
+    const present = async (): Promise<Set<string>> => new Set((await sql.unsafe<{ rolname: string }[]>('select rolname from pg_roles where rolname = any($1)', [named])).map((r) => r.rolname))
+    const before = await present().catch(() => undefined)
+    try {
+      return await run()
+    } finally {
+      // Also after a failure: in autocommit (setup, "transaction": false) what ran before it stays.
+      const after = before ? await present().catch(() => undefined) : undefined
+      if (before && after) for (const role of after) if (!before.has(role)) this.createdRoles.add(role)
     }
   }
 
@@ -348,10 +357,13 @@ export class ServerProvider implements PostgresProvider {
     )
     // After the databases: a role cannot be dropped while objects there depend on it. One that still has
     // dependencies elsewhere is not only ours: it is left.
-    // Sessions cut short (a signal, a failure elsewhere) never reached their release: their new roles are read here.
-    const now = await admin.unsafe<{ rolname: string }[]>('select rolname from pg_roles').catch(() => [])
-    const before = this.rolesCache ? await this.rolesCache.catch(() => undefined) : undefined
-    if (before) for (const { rolname } of now) if (!before.has(rolname) && this.rolesNamed.has(rolname)) this.createdRoles.add(rolname)
+    // A run cut short by a signal may have been stopped between a statement and the check after it: then a role that
+    // our SQL names and that appeared during the run is taken for ours, as the best guess left.
+    if (interrupted) {
+      const now = await admin.unsafe<{ rolname: string }[]>('select rolname from pg_roles').catch(() => [])
+      const before = this.rolesCache ? await this.rolesCache.catch(() => undefined) : undefined
+      if (before) for (const { rolname } of now) if (!before.has(rolname) && this.rolesNamed.has(rolname)) this.createdRoles.add(rolname)
+    }
     const roles = [...this.createdRoles]
     this.createdRoles.clear()
     for (const role of roles) await admin.unsafe(`drop role if exists ${quoteIdentifier(role)}`).catch(() => undefined)
