@@ -34,6 +34,22 @@ test('an empty cache folder: the shipped data directory serves as is (no initdb)
   await start()
 })
 
+test('a damaged cached data directory is removed and the shipped one serves again', async () => {
+  const cache = path.join(temp, 'damaged')
+  fs.mkdirSync(cache, { recursive: true })
+  const cached = path.join(cache, `pglite-${vendorPackageVersion('@electric-sql/pglite')}-datadir.tar`)
+  fs.writeFileSync(cached, 'not a tar file')
+  const provider = new PgliteProvider(cache)
+  try {
+    const db = await provider.createDatabase('after-damage')
+    expect(await db.query<{ n: number }>('select 1 as n')).toEqual([{ n: 1 }])
+    await db.close()
+  } finally {
+    await provider.dispose()
+  }
+  expect(fs.statSync(cached).size).toBeGreaterThan(1_000_000)
+})
+
 test("initdb in a worker thread gives a data directory PGlite starts from", async () => {
   const dist = path.dirname(vendorResolve('@electric-sql/pglite'))
   const wasmModule = await WebAssembly.compile(fs.readFileSync(path.join(dist, 'pglite.wasm')))

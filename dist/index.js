@@ -54975,7 +54975,7 @@ class PgliteProvider {
         catch (error) {
             throw new types_1.DatabaseUnavailableError(`embedded Postgres could not start: ${error.message}`);
         }
-        const cacheFile = path.join(this.cacheDir, `pglite-${(0, vendor_1.vendorPackageVersion)('@electric-sql/pglite')}-datadir.tar`);
+        const cacheFile = this.cachedDataDir();
         if (fs.existsSync(cacheFile)) {
             return { dataDir: new Blob([fs.readFileSync(cacheFile)]), wasmModule, fsBundle };
         }
@@ -55008,16 +55008,21 @@ class PgliteProvider {
         this.writeCache(cacheFile, Buffer.from(await dataDir.arrayBuffer()));
         return { dataDir, wasmModule, fsBundle };
     }
+    retried = false;
+    cachedDataDir() {
+        return path.join(this.cacheDir, `pglite-${(0, vendor_1.vendorPackageVersion)('@electric-sql/pglite')}-datadir.tar`);
+    }
     writeCache(cacheFile, content) {
+        // Written to a temporary name first, so a concurrent run never reads half a file.
+        const tmp = `${cacheFile}.${process.pid}.tmp`;
         try {
-            // Written to a temporary name first, so a concurrent run never reads half a file.
             fs.mkdirSync(this.cacheDir, { recursive: true });
-            const tmp = `${cacheFile}.${process.pid}.tmp`;
             fs.writeFileSync(tmp, content);
             fs.renameSync(tmp, cacheFile);
         }
         catch {
-            // The cache only saves time; a read-only disk is not an error.
+            // The cache only saves time; a read-only or full disk is not an error.
+            fs.rmSync(tmp, { force: true });
         }
     }
     async createDatabase(label, options = {}) {
@@ -55069,6 +55074,15 @@ class PgliteProvider {
             pg = await PGlite.create({ loadDataDir: dataDir, wasmModule, fsBundle, extensions, postgresqlconf: EMBEDDED_SETTINGS });
         }
         catch (error) {
+            // A damaged cached data directory would fail every run from now on: it is removed, and the next start uses
+            // the shipped one (or initdb) again.
+            const cached = this.cachedDataDir();
+            if (fs.existsSync(cached) && !this.retried) {
+                this.retried = true;
+                fs.rmSync(cached, { force: true });
+                this.template = undefined;
+                return this.startInstance(key, names);
+            }
             throw new types_1.DatabaseUnavailableError(`embedded Postgres could not start: ${error.message}`);
         }
         try {

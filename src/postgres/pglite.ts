@@ -87,7 +87,7 @@ export class PgliteProvider implements PostgresProvider {
     } catch (error) {
       throw new DatabaseUnavailableError(`embedded Postgres could not start: ${(error as Error).message}`)
     }
-    const cacheFile = path.join(this.cacheDir, `pglite-${vendorPackageVersion('@electric-sql/pglite')}-datadir.tar`)
+    const cacheFile = this.cachedDataDir()
     if (fs.existsSync(cacheFile)) {
       return { dataDir: new Blob([fs.readFileSync(cacheFile)]), wasmModule, fsBundle }
     }
@@ -119,15 +119,22 @@ export class PgliteProvider implements PostgresProvider {
     return { dataDir, wasmModule, fsBundle }
   }
 
+  private retried = false
+
+  private cachedDataDir(): string {
+    return path.join(this.cacheDir, `pglite-${vendorPackageVersion('@electric-sql/pglite')}-datadir.tar`)
+  }
+
   private writeCache(cacheFile: string, content: Buffer): void {
+    // Written to a temporary name first, so a concurrent run never reads half a file.
+    const tmp = `${cacheFile}.${process.pid}.tmp`
     try {
-      // Written to a temporary name first, so a concurrent run never reads half a file.
       fs.mkdirSync(this.cacheDir, { recursive: true })
-      const tmp = `${cacheFile}.${process.pid}.tmp`
       fs.writeFileSync(tmp, content)
       fs.renameSync(tmp, cacheFile)
     } catch {
-      // The cache only saves time; a read-only disk is not an error.
+      // The cache only saves time; a read-only or full disk is not an error.
+      fs.rmSync(tmp, { force: true })
     }
   }
 
@@ -177,6 +184,15 @@ export class PgliteProvider implements PostgresProvider {
     try {
       pg = await PGlite.create({ loadDataDir: dataDir, wasmModule, fsBundle, extensions, postgresqlconf: EMBEDDED_SETTINGS })
     } catch (error) {
+      // A damaged cached data directory would fail every run from now on: it is removed, and the next start uses
+      // the shipped one (or initdb) again.
+      const cached = this.cachedDataDir()
+      if (fs.existsSync(cached) && !this.retried) {
+        this.retried = true
+        fs.rmSync(cached, { force: true })
+        this.template = undefined
+        return this.startInstance(key, names)
+      }
       throw new DatabaseUnavailableError(`embedded Postgres could not start: ${(error as Error).message}`)
     }
     try {
