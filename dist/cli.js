@@ -17758,6 +17758,7 @@ const factory_1 = __nccwpck_require__(6761);
 const server_1 = __nccwpck_require__(9080);
 const render_1 = __nccwpck_require__(6340);
 const module_loader_1 = __nccwpck_require__(8646);
+const interrupt_1 = __nccwpck_require__(1649);
 exports.USAGE = `drift-guard ${check_1.TOOL_VERSION}: prove that Drizzle migrations build exactly what the schema declares
 
 Usage: drift-guard check [options]            migrations from clean vs the schema (pull requests)
@@ -18048,6 +18049,9 @@ async function runParsed(argv, io, prepared) {
 function failed(error, args, io) {
     const message = (0, module_loader_1.describeError)(error);
     const masked = args.databaseUrl ? message.split(args.databaseUrl).join((0, server_1.maskUrl)(args.databaseUrl)) : message;
+    // After SIGINT/SIGTERM the run is abandoned: the signal handler has said so, the errors it caused are not news.
+    if ((0, interrupt_1.interruptedBy)())
+        return 2;
     io.stderr(`drift-guard: ${masked}\n`);
     const outcome = error instanceof types_1.DatabaseUnavailableError ? 'database-unavailable' : error instanceof types_1.UsageError ? 'bad-input' : 'internal-error';
     if (outcome === 'internal-error' && args.verbose)

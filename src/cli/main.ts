@@ -11,6 +11,7 @@ import { maskUrl } from '../postgres/server'
 import { renderJson, renderMarkdown, renderText } from '../report/render'
 import { describeError } from '../config/module-loader'
 import type { PostgresProvider } from '../postgres/provider'
+import { interruptedBy } from '../engine/interrupt'
 
 export const USAGE = `drift-guard ${TOOL_VERSION}: prove that Drizzle migrations build exactly what the schema declares
 
@@ -305,6 +306,8 @@ async function runParsed(argv: string[], io: CliIO, prepared?: { provider: Postg
 function failed(error: unknown, args: { databaseUrl?: string; verbose?: boolean; format?: string }, io: { stdout(text: string): void; stderr(text: string): void }): number {
   const message = describeError(error)
   const masked = args.databaseUrl ? message.split(args.databaseUrl).join(maskUrl(args.databaseUrl)) : message
+  // After SIGINT/SIGTERM the run is abandoned: the signal handler has said so, the errors it caused are not news.
+  if (interruptedBy()) return 2
   io.stderr(`drift-guard: ${masked}\n`)
   const outcome = error instanceof DatabaseUnavailableError ? 'database-unavailable' : error instanceof UsageError ? 'bad-input' : 'internal-error'
   if (outcome === 'internal-error' && args.verbose) io.stderr(`${(error as Error).stack ?? ''}\n`)
