@@ -4,11 +4,11 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { runCheck } from '../src/engine/check'
-import { Finding, Report } from '../src/engine/types'
+import { Report } from '../src/engine/types'
 import { readSnapshots } from '../src/diff/snapshot'
 import { checkFolder } from '../src/migrations/checks'
 import { readMigrationFolder } from '../src/migrations/folder'
-import { tempDir } from './helpers/project'
+import { tempDir, findFinding, writeJournalProject } from './helpers/project'
 import { EACH_POSTGRES, providerForSuite } from './helpers/postgres'
 
 const dirs: string[] = []
@@ -18,31 +18,16 @@ afterAll(() => {
 
 const CONFIG = `import { defineConfig } from 'drizzle-kit'\nexport default defineConfig({ dialect: 'postgresql', schema: './schema.ts', out: './drizzle' })\n`
 
-/** A project written file by file: journal entries by tag, a second apart, in the order given. */
+/** A project written file by file (journal entries by tag, a second apart, in the order given). */
 function writeProject(files: Record<string, string>, tags: string[] = ['0000_init']): string {
   const dir = tempDir('dg-fourth-')
   dirs.push(dir)
-  const entries = tags.map((tag, idx) => ({ idx, version: '7', when: 1700000000000 + idx * 1000, tag, breakpoints: true }))
-  const all: Record<string, string> = {
-    'package.json': '{ "name": "r", "private": true }\n',
-    'drizzle.config.ts': CONFIG,
-    'drizzle/meta/_journal.json': JSON.stringify({ version: '7', dialect: 'postgresql', entries }, null, 2),
-    ...files
-  }
-  for (const [file, content] of Object.entries(all)) {
-    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true })
-    fs.writeFileSync(path.join(dir, file), content)
-  }
-  return dir
+  return writeJournalProject(dir, CONFIG, files, tags)
 }
 
 const summary = (report: Report): string[] => report.findings.map((f) => `${f.severity} ${f.kind} ${[f.table, f.column ?? f.name].filter(Boolean).join('.')}`)
 
-function find(report: Report, kind: Finding['kind'], match: Partial<Finding> = {}): Finding {
-  const found = report.findings.find((f) => f.kind === kind && Object.entries(match).every(([k, v]) => (f as unknown as Record<string, unknown>)[k] === v))
-  if (!found) throw new Error(`no ${kind} ${JSON.stringify(match)} in:\n${report.findings.map((f) => `${f.kind} ${f.table ?? ''}.${f.name ?? ''}: ${f.message} | ${f.cause ?? ''}`).join('\n')}`)
-  return found
-}
+const find = findFinding
 
 /** Supabase's kind of schema: a policy to the authenticated role calling auth.uid(). */
 const NOTES_SCHEMA = `import { sql } from 'drizzle-orm'

@@ -3,10 +3,10 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { runCheck } from '../src/engine/check'
-import { Finding, Report } from '../src/engine/types'
+import { Report } from '../src/engine/types'
 import { PgliteProvider } from '../src/postgres/pglite'
 import { PostgresProvider } from '../src/postgres/provider'
-import { REPO, appendHandWrittenMigration, makeProject, tempDir } from './helpers/project'
+import { REPO, appendHandWrittenMigration, makeProject, tempDir, findFinding } from './helpers/project'
 
 const dirs: string[] = []
 let provider: PostgresProvider
@@ -20,11 +20,7 @@ afterAll(async () => {
 
 const summary = (report: Report): string[] => report.findings.map((f) => `${f.kind} ${f.table ?? ''} ${f.name ?? f.column ?? ''}: ${f.message} | ${f.cause ?? ''}`)
 
-function find(report: Report, kind: Finding['kind'], match: Partial<Finding> = {}): Finding {
-  const found = report.findings.find((f) => f.kind === kind && Object.entries(match).every(([k, v]) => (f as unknown as Record<string, unknown>)[k] === v))
-  if (!found) throw new Error(`no ${kind} ${JSON.stringify(match)} in:\n${summary(report).join('\n')}`)
-  return found
-}
+const find = findFinding
 
 async function project(steps: string[], finalSchema?: string): Promise<string> {
   const dir = await makeProject({ steps, finalSchema })

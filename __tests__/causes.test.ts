@@ -3,12 +3,11 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { runCheck } from '../src/engine/check'
-import { Finding, Report } from '../src/engine/types'
 import { PgliteProvider } from '../src/postgres/pglite'
 import { renderText } from '../src/report/render'
 import { PostgresProvider } from '../src/postgres/provider'
 import { ServerProvider } from '../src/postgres/server'
-import { appendHandWrittenMigration, makeProject } from './helpers/project'
+import { appendHandWrittenMigration, makeProject, findFinding } from './helpers/project'
 import { BASE_SCHEMA } from './helpers/schemas'
 import { SERVER_URL } from './helpers/postgres'
 
@@ -37,11 +36,7 @@ async function project(steps: string[], finalSchema?: string): Promise<string> {
   return dir
 }
 
-function find(report: Report, kind: Finding['kind'], match: Partial<Finding> = {}): Finding {
-  const found = report.findings.find((f) => f.kind === kind && Object.entries(match).every(([k, v]) => (f as unknown as Record<string, unknown>)[k] === v))
-  if (!found) throw new Error(`no ${kind} ${JSON.stringify(match)} in:\n${report.findings.map((f) => `${f.kind} ${f.table ?? ''}.${f.column ?? f.name ?? ''}: ${f.cause}`).join('\n')}`)
-  return found
-}
+const find = findFinding
 
 const TRGM_SCHEMA = `import { pgTable, serial, text, index } from "drizzle-orm/pg-core";
 

@@ -6,7 +6,7 @@ import * as path from 'node:path'
 import { loadConfig } from '../src/config/load-config'
 import { runCheck } from '../src/engine/check'
 import { PgliteProvider } from '../src/postgres/pglite'
-import { tempDir, writeMigrations } from './helpers/project'
+import { tempDir, writeFiles, writeMigrations } from './helpers/project'
 
 const dirs: string[] = []
 const provider = new PgliteProvider()
@@ -18,10 +18,7 @@ afterAll(async () => {
 function project(prefix: string, files: Record<string, string>): string {
   const dir = tempDir(prefix)
   dirs.push(dir)
-  for (const [file, content] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true })
-    fs.writeFileSync(path.join(dir, file), content)
-  }
+  writeFiles(dir, files)
   return dir
 }
 

@@ -9,7 +9,7 @@ import { PostgresProvider } from '../src/postgres/provider'
 import { ServerProvider } from '../src/postgres/server'
 import { ResolvedTarget } from '../src/config/load-config'
 import { drizzleKit1Evidence } from '../src/schema/kit-version'
-import { REPO, tempDir } from './helpers/project'
+import { REPO, tempDir, writeFiles } from './helpers/project'
 import { SERVER_URL } from './helpers/postgres'
 
 const FIXTURE = path.join(REPO, '__fixtures__', 'kit1-clean')
@@ -25,12 +25,7 @@ afterAll(async () => {
 
 const summary = (report: Report): string[] => report.findings.map((f) => `${f.kind} ${f.table ?? ''} ${f.name ?? f.column ?? ''}`.trim())
 
-function write(dir: string, files: Record<string, string>): void {
-  for (const [file, content] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true })
-    fs.writeFileSync(path.join(dir, file), content)
-  }
-}
+const write = writeFiles
 
 // docs/real-world.md §14, as latitude's drizzle-kit 1.0 beta wrote it.
 const SCHEMA_14 = `import { integer, pgTable, text } from 'drizzle-orm/pg-core'

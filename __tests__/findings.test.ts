@@ -3,8 +3,8 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { runCheck } from '../src/engine/check'
-import { Finding, Report } from '../src/engine/types'
-import { appendHandWrittenMigration, makeProject } from './helpers/project'
+import { Report } from '../src/engine/types'
+import { appendHandWrittenMigration, makeProject, findFinding } from './helpers/project'
 import { BASE_SCHEMA, BASE_SCHEMA_AHEAD, OBJECTS_SCHEMA } from './helpers/schemas'
 import { EACH_POSTGRES, providerForSuite } from './helpers/postgres'
 
@@ -14,11 +14,7 @@ afterAll(() => {
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true })
 })
 
-function find(report: Report, kind: Finding['kind'], match: Partial<Finding> = {}): Finding {
-  const found = report.findings.find((f) => f.kind === kind && Object.entries(match).every(([k, v]) => (f as unknown as Record<string, unknown>)[k] === v))
-  if (!found) throw new Error(`no ${kind} ${JSON.stringify(match)} in:\n${report.findings.map((f) => `${f.kind} ${f.table ?? ''}.${f.column ?? f.name ?? ''}`).join('\n')}`)
-  return found
-}
+const find = findFinding
 
 describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
   const provider = providerForSuite(createProvider)

@@ -12,7 +12,7 @@ import { runCheck } from '../src/engine/check'
 import { PgliteProvider } from '../src/postgres/pglite'
 import { serializeSchema } from '../src/schema/drizzle-kit'
 import { parsePnpmCatalogs, parsePnpmWorkspacePackages } from '../src/config/workspaces'
-import { REPO, tempDir, writeMigrations } from './helpers/project'
+import { REPO, tempDir, writeMigrations, writeFiles } from './helpers/project'
 
 const dirs: string[] = []
 let provider: PgliteProvider | undefined
@@ -28,12 +28,7 @@ function project(files: Record<string, string>, prefix = 'loader-'): string {
   return dir
 }
 
-function write(dir: string, files: Record<string, string>): void {
-  for (const [file, content] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true })
-    fs.writeFileSync(path.join(dir, file), content)
-  }
-}
+const write = writeFiles
 
 function loadError(run: () => unknown): ModuleLoadError {
   try {

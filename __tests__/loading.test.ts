@@ -5,7 +5,7 @@ import * as path from 'node:path'
 import { loadConfig } from '../src/config/load-config'
 import { runCheck } from '../src/engine/check'
 import { PgliteProvider } from '../src/postgres/pglite'
-import { appendHandWrittenMigration, tempDir, writeMigrations } from './helpers/project'
+import { appendHandWrittenMigration, tempDir, writeMigrations, writeFiles } from './helpers/project'
 import { BASE_SCHEMA } from './helpers/schemas'
 import { EACH_POSTGRES, providerForSuite } from './helpers/postgres'
 
@@ -14,12 +14,7 @@ afterAll(() => {
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true })
 })
 
-function write(dir: string, files: Record<string, string>): void {
-  for (const [file, content] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true })
-    fs.writeFileSync(path.join(dir, file), content)
-  }
-}
+const write = writeFiles
 
 describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
   const provider = providerForSuite(createProvider)

@@ -9,7 +9,7 @@ import { Report } from '../src/engine/types'
 import { PgliteProvider } from '../src/postgres/pglite'
 import { PostgresProvider } from '../src/postgres/provider'
 import { runSchemaStatements } from '../src/schema/build-statements'
-import { REPO, tempDir, writeMigrations } from './helpers/project'
+import { REPO, tempDir, writeMigrations, writeFiles } from './helpers/project'
 import { EACH_POSTGRES, providerForSuite } from './helpers/postgres'
 
 const KIT_CONFIG = (schema: string): string =>
@@ -20,12 +20,7 @@ afterAll(() => {
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true })
 })
 
-function write(dir: string, files: Record<string, string>): void {
-  for (const [file, content] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true })
-    fs.writeFileSync(path.join(dir, file), content)
-  }
-}
+const write = writeFiles
 
 function cliCheck(dir: string): Report {
   const run = spawnSync(process.execPath, ['-r', 'sucrase/register', path.join(REPO, 'src', 'cli.ts'), 'check', '--cwd', dir, '--format', 'json', '--fail-on', 'never'], {

@@ -6,6 +6,7 @@ import * as path from 'node:path'
 import { randomUUID } from 'node:crypto'
 import { ModuleLoader } from '../../src/config/module-loader'
 import { PgSnapshot, emptySnapshot, generateSql, serializeSchema } from '../../src/schema/drizzle-kit'
+import { Finding, Report } from '../../src/engine/types'
 
 export const REPO = path.resolve(__dirname, '..', '..')
 
@@ -84,4 +85,37 @@ export function appendHandWrittenMigration(dir: string, out: string, tag: string
     const prev = JSON.parse(fs.readFileSync(path.join(folder, 'meta', `${String(idx - 1).padStart(4, '0')}_snapshot.json`), 'utf8'))
     fs.writeFileSync(path.join(folder, 'meta', `${String(idx).padStart(4, '0')}_snapshot.json`), JSON.stringify({ ...prev, id: randomUUID(), prevId: prev.id }, null, 2))
   }
+}
+
+/** Writes files (path relative to `dir` → content), creating their folders. */
+export function writeFiles(dir: string, files: Record<string, string>): void {
+  for (const [file, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true })
+    fs.writeFileSync(path.join(dir, file), content)
+  }
+}
+
+/**
+ * A project written file by file into `dir`, as the reproductions of docs/real-world.md are: a package.json, the
+ * drizzle config and a 0.x journal whose entries are the tags given, a second apart, in that order.
+ */
+export function writeJournalProject(dir: string, config: string, files: Record<string, string>, tags: string[] = ['0000_init']): string {
+  const entries = tags.map((tag, idx) => ({ idx, version: '7', when: 1700000000000 + idx * 1000, tag, breakpoints: true }))
+  writeFiles(dir, {
+    'package.json': '{ "name": "r", "private": true }\n',
+    'drizzle.config.ts': config,
+    'drizzle/meta/_journal.json': JSON.stringify({ version: '7', dialect: 'postgresql', entries }, null, 2),
+    ...files
+  })
+  return dir
+}
+
+/** The finding of that kind whose fields equal `match`; throws listing every finding when there is none. */
+export function findFinding(report: Report, kind: Finding['kind'], match: Partial<Finding> = {}): Finding {
+  const found = report.findings.find((f) => f.kind === kind && Object.entries(match).every(([k, v]) => (f as unknown as Record<string, unknown>)[k] === v))
+  if (!found) {
+    const listed = report.findings.map((f) => `${f.kind} ${f.table ?? ''}.${f.column ?? f.name ?? ''}: ${f.message} | ${f.cause ?? ''}`)
+    throw new Error(`no ${kind} ${JSON.stringify(match)} in:\n${listed.join('\n')}`)
+  }
+  return found
 }
