@@ -3,7 +3,7 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { runCheck } from '../src/engine/check'
-import { Report } from '../src/engine/types'
+import { Report } from '../src/core/findings'
 import { PgliteProvider } from '../src/postgres/pglite'
 import { PostgresProvider } from '../src/postgres/provider'
 import { REPO, appendHandWrittenMigration, makeProject, tempDir, findFinding } from './helpers/project'

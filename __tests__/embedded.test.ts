@@ -5,7 +5,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { PgliteProvider, initDataDirInWorker } from '../src/postgres/pglite'
 import * as zlib from 'node:zlib'
-import { vendorPackageVersion, vendorResolve } from '../src/config/vendor'
+import { vendorPackageVersion, vendorResolve } from '../src/core/vendor'
 import { REPO } from './helpers/project'
 
 const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-embedded-'))

@@ -3,7 +3,7 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { runCheck } from '../src/engine/check'
-import { Report } from '../src/engine/types'
+import { Report } from '../src/core/findings'
 import { appendHandWrittenMigration, makeProject, findFinding } from './helpers/project'
 import { BASE_SCHEMA, BASE_SCHEMA_AHEAD, OBJECTS_SCHEMA } from './helpers/schemas'
 import { EACH_POSTGRES, providerForSuite } from './helpers/postgres'

@@ -4,7 +4,7 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { runCheck } from '../src/engine/check'
-import { Report } from '../src/engine/types'
+import { Report } from '../src/core/findings'
 import { PgliteProvider } from '../src/postgres/pglite'
 import { renderMarkdown, renderText } from '../src/report/render'
 import { makeProject, tempDir, writeMigrations, findFinding, writeJournalProject } from './helpers/project'

@@ -1,6 +1,6 @@
 // Names written as Postgres writes them (quote_ident): the comparison matches pg_get_indexdef's text and the
 // reports show names as SQL would need them.
-import { quoteIdentifier, quoteIdentifierIfNeeded, truncateIdentifier, unquoteIdentifier } from '../src/model/identifiers'
+import { quoteIdentifier, quoteIdentifierIfNeeded, truncateIdentifier, unquoteIdentifier } from '../src/sql/identifiers'
 import { EACH_POSTGRES, providerForSuite } from './helpers/postgres'
 
 test('quoting and unquoting', () => {

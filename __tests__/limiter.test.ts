@@ -1,6 +1,6 @@
 // The limiter that bounds databases worked on at once: a released slot goes to the first waiter, never to a
 // caller that arrives between the release and the waiter's turn.
-import { limiter } from '../src/engine/check'
+import { limiter } from '../src/core/limiter'
 
 test('limiter(1): after a release, a newcomer waits behind the queued task', async () => {
   const limit = limiter(1)

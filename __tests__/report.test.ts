@@ -1,5 +1,5 @@
 // Renderers: one markdown for the job summary and the PR comment (kept under GitHub's limit), text, SARIF.
-import { Finding, Report } from '../src/engine/types'
+import { Finding, Report } from '../src/core/findings'
 import { renderMarkdown, renderText, verdict } from '../src/report/render'
 import { renderSarif } from '../src/report/sarif'
 import { COMMENT_MAX_LENGTH } from '../src/action/constants'

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto'
 import { parse } from 'yaml'
 import { Inputs, Outputs } from '../src/action/constants'
 import { REPO } from './helpers/project'
-import { FINDING_KINDS } from '../src/engine/types'
+import { FINDING_KINDS } from '../src/core/findings'
 
 function listFiles(dir: string): string[] {
   const out: string[] = []

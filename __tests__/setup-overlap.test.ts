@@ -5,7 +5,7 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { runCheck } from '../src/engine/check'
-import { Report } from '../src/engine/types'
+import { Report } from '../src/core/findings'
 import { runSchemaStatements } from '../src/schema/build-statements'
 import { REPO, makeProject } from './helpers/project'
 import { EACH_POSTGRES, providerForSuite } from './helpers/postgres'

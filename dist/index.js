@@ -47832,8 +47832,8 @@ exports.readInputs = readInputs;
 const core = __importStar(__nccwpck_require__(7484));
 const path = __importStar(__nccwpck_require__(6760));
 const os = __importStar(__nccwpck_require__(8161));
-const types_1 = __nccwpck_require__(5552);
-const audit_1 = __nccwpck_require__(3065);
+const errors_1 = __nccwpck_require__(4296);
+const settings_1 = __nccwpck_require__(2416);
 const constants_1 = __nccwpck_require__(915);
 function readInputs(env = process.env) {
     const workspace = path.resolve(env.GITHUB_WORKSPACE || process.cwd());
@@ -47853,58 +47853,62 @@ function readInputs(env = process.env) {
     }
     const postgresInput = core.getInput(constants_1.Inputs.Postgres) || undefined;
     if (postgresInput && !['embedded', 'server', 'local'].includes(postgresInput)) {
-        throw new types_1.UsageError(`input postgres must be embedded, server or local (got "${postgresInput}")`);
+        throw new errors_1.UsageError(`input postgres must be embedded, server or local (got "${postgresInput}")`);
     }
     if (postgresInput === 'embedded' && databaseUrl)
         core.warning('postgres: embedded ignores database-url');
     const failOn = core.getInput(constants_1.Inputs.FailOn) || 'error';
     if (!['error', 'warning', 'never'].includes(failOn))
-        throw new types_1.UsageError(`input fail-on must be error, warning or never (got "${failOn}")`);
+        throw new errors_1.UsageError(`input fail-on must be error, warning or never (got "${failOn}")`);
     const commentInput = (core.getInput(constants_1.Inputs.Comment) || 'true').toLowerCase();
     if (!['true', 'false'].includes(commentInput))
-        throw new types_1.UsageError(`input comment must be true or false (got "${commentInput}")`);
+        throw new errors_1.UsageError(`input comment must be true or false (got "${commentInput}")`);
     const reportPath = path.resolve(workspace, core.getInput(constants_1.Inputs.ReportPath) || path.join(env.RUNNER_TEMP || os.tmpdir(), 'drift-guard-report.json'));
     const sarifInput = core.getInput(constants_1.Inputs.SarifPath);
     const relativeDir = path.relative(workspace, workingDirectory) || '.';
     const mode = core.getInput(constants_1.Inputs.Mode) || 'check';
     if (mode !== 'check' && mode !== 'audit')
-        throw new types_1.UsageError(`input mode must be check or audit (got "${mode}")`);
+        throw new errors_1.UsageError(`input mode must be check or audit (got "${mode}")`);
     if (mode === 'audit' && !databaseUrl)
-        throw new types_1.UsageError('mode: audit needs database-url (from a secret): the master database, or any database on the server');
+        throw new errors_1.UsageError('mode: audit needs database-url (from a secret): the master database, or any database on the server');
     const shardInput = core.getInput(constants_1.Inputs.Shard);
     const shardMatch = /^(\d+)\/(\d+)$/.exec(shardInput);
     if (shardInput && (!shardMatch || Number(shardMatch[1]) < 1 || Number(shardMatch[1]) > Number(shardMatch[2])))
-        throw new types_1.UsageError(`input shard must be I/N, e.g. 2/4 (got "${shardInput}")`);
+        throw new errors_1.UsageError(`input shard must be I/N, e.g. 2/4 (got "${shardInput}")`);
     const concurrencyInput = core.getInput(constants_1.Inputs.Concurrency);
     if (concurrencyInput && !(Number.isInteger(Number(concurrencyInput)) && Number(concurrencyInput) > 0))
-        throw new types_1.UsageError(`input concurrency must be a whole number (got "${concurrencyInput}")`);
+        throw new errors_1.UsageError(`input concurrency must be a whole number (got "${concurrencyInput}")`);
     const stubInput = (core.getInput(constants_1.Inputs.StubMissingImports) || 'false').toLowerCase();
     if (!['true', 'false'].includes(stubInput))
-        throw new types_1.UsageError(`input stub-missing-imports must be true or false (got "${stubInput}")`);
+        throw new errors_1.UsageError(`input stub-missing-imports must be true or false (got "${stubInput}")`);
     const timeoutInput = core.getInput(constants_1.Inputs.Timeout);
-    if (timeoutInput && !(0, audit_1.isTimeoutSeconds)(Number(timeoutInput)))
-        throw new types_1.UsageError(`input timeout must be a number of seconds, at most ${audit_1.MAX_TIMEOUT_SECONDS} (got "${timeoutInput}")`);
+    if (timeoutInput && !(0, settings_1.isTimeoutSeconds)(Number(timeoutInput)))
+        throw new errors_1.UsageError(`input timeout must be a number of seconds, at most ${settings_1.MAX_TIMEOUT_SECONDS} (got "${timeoutInput}")`);
     return {
-        mode,
-        stubMissingImports: stubInput === 'true',
-        tenantTarget: core.getInput(constants_1.Inputs.TenantTarget) || undefined,
-        timeoutSeconds: timeoutInput ? Number(timeoutInput) : undefined,
-        tenantsQuery: core.getInput(constants_1.Inputs.TenantsQuery) || undefined,
-        tenantsPattern: core.getInput(constants_1.Inputs.TenantsPattern) || undefined,
-        tenantUrlTemplate: core.getInput(constants_1.Inputs.TenantUrlTemplate) || undefined,
-        shard: shardMatch ? [Number(shardMatch[1]), Number(shardMatch[2])] : undefined,
-        concurrency: concurrencyInput ? Number(concurrencyInput) : undefined,
-        // The default name falls back to discovery when the file is absent, like the CLI.
-        config: configInput && configInput !== 'drift-guard.config.json' ? configInput : undefined,
-        workingDirectory,
+        run: {
+            mode,
+            root: workingDirectory,
+            // The default name falls back to discovery when the file is absent, like the CLI.
+            config: configInput && configInput !== 'drift-guard.config.json' ? configInput : undefined,
+            databaseUrl,
+            postgres: postgresInput,
+            base: core.getInput(constants_1.Inputs.Base) || undefined,
+            concurrency: concurrencyInput ? Number(concurrencyInput) : undefined,
+            stubMissingImports: stubInput === 'true',
+            failOn: failOn,
+            audit: {
+                tenantTarget: core.getInput(constants_1.Inputs.TenantTarget) || undefined,
+                timeoutSeconds: timeoutInput ? Number(timeoutInput) : undefined,
+                tenantsQuery: core.getInput(constants_1.Inputs.TenantsQuery) || undefined,
+                tenantsPattern: core.getInput(constants_1.Inputs.TenantsPattern) || undefined,
+                tenantUrlTemplate: core.getInput(constants_1.Inputs.TenantUrlTemplate) || undefined,
+                shard: shardMatch ? [Number(shardMatch[1]), Number(shardMatch[2])] : undefined
+            }
+        },
         workspace,
-        databaseUrl,
-        postgres: postgresInput,
         token: core.getInput(constants_1.Inputs.GithubToken),
         comment: commentInput === 'true',
         commentId: core.getInput(constants_1.Inputs.CommentId) || `${relativeDir}:${configInput || 'drift-guard.config.json'}`,
-        failOn: failOn,
-        base: core.getInput(constants_1.Inputs.Base) || undefined,
         reportPath,
         sarifPath: sarifInput ? path.resolve(workspace, sarifInput) : undefined
     };
@@ -47961,14 +47965,11 @@ const github = __importStar(__nccwpck_require__(3228));
 const node_child_process_1 = __nccwpck_require__(1421);
 const fs = __importStar(__nccwpck_require__(3024));
 const path = __importStar(__nccwpck_require__(6760));
-const check_1 = __nccwpck_require__(3326);
-const audit_1 = __nccwpck_require__(3065);
-const types_1 = __nccwpck_require__(5552);
-const factory_1 = __nccwpck_require__(6761);
-const server_1 = __nccwpck_require__(9080);
 const render_1 = __nccwpck_require__(6340);
 const sarif_1 = __nccwpck_require__(643);
-const module_loader_1 = __nccwpck_require__(8646);
+const errors_1 = __nccwpck_require__(4296);
+const outcome_1 = __nccwpck_require__(6497);
+const run_1 = __nccwpck_require__(9240);
 const annotations_1 = __nccwpck_require__(7376);
 const comment_1 = __nccwpck_require__(1151);
 const constants_1 = __nccwpck_require__(915);
@@ -47979,56 +47980,34 @@ async function run() {
         settings = (0, inputs_1.readInputs)();
     }
     catch (error) {
-        await failStep(error);
+        await failStep((0, outcome_1.failureOf)(error));
         return;
     }
-    let provider;
+    const base = settings.run.mode === 'check' ? resolveBase(settings) : undefined;
+    let result;
+    let grouped = false;
     try {
-        // An audit reads the live databases; the schema's own database is built on the embedded Postgres.
-        provider = settings.mode === 'audit' ? (0, factory_1.createProvider)('embedded', undefined) : (0, factory_1.createProvider)(settings.postgres, settings.databaseUrl);
-    }
-    catch (error) {
-        await failStep(error, settings);
-        return;
-    }
-    let report;
-    try {
-        const log = (line) => core.info(line);
-        if (settings.mode === 'audit') {
-            core.startGroup('drift-guard audit of the live databases (read-only)');
-            report = await (0, audit_1.runAudit)({
-                root: settings.workingDirectory,
-                config: settings.config,
-                databaseUrl: settings.databaseUrl,
-                scratch: provider,
-                tenantsQuery: settings.tenantsQuery,
-                tenantsPattern: settings.tenantsPattern,
-                tenantUrlTemplate: settings.tenantUrlTemplate,
-                shard: settings.shard,
-                concurrency: settings.concurrency,
-                tenantTarget: settings.tenantTarget,
-                timeoutMs: settings.timeoutSeconds === undefined ? undefined : settings.timeoutSeconds * 1000,
-                stubMissingImports: settings.stubMissingImports,
-                log
-            });
-        }
-        else {
-            const base = resolveBase(settings);
-            core.startGroup(`drift-guard check (${provider.description})`);
-            report = await (0, check_1.runCheck)({ root: settings.workingDirectory, config: settings.config, provider, base, log, concurrency: settings.concurrency, stubMissingImports: settings.stubMissingImports });
-        }
-    }
-    catch (error) {
-        await failStep(error, settings);
-        return;
+        result = await (0, run_1.executeRun)({ ...settings.run, base }, {
+            log: (line) => core.info(line),
+            onProvider: (provider) => {
+                grouped = true;
+                core.startGroup(settings.run.mode === 'audit' ? 'drift-guard audit of the live databases (read-only)' : `drift-guard check (${provider.description})`);
+            }
+        });
     }
     finally {
-        core.endGroup();
-        await provider.dispose().catch(() => undefined);
+        if (grouped)
+            core.endGroup();
     }
+    if ('failure' in result) {
+        await failStep(result.failure, settings);
+        return;
+    }
+    const { report } = result;
     // Outputs and files first: later steps (upload-sarif, a workflow_run commenter) rely on them.
-    const drift = report.summary.errors + report.summary.warnings > 0;
-    core.setOutput(constants_1.Outputs.Outcome, drift ? 'drift' : 'clean');
+    const outcome = (0, outcome_1.reportOutcome)(report);
+    const drift = outcome === 'drift';
+    core.setOutput(constants_1.Outputs.Outcome, outcome);
     core.setOutput(constants_1.Outputs.Drift, String(drift));
     core.setOutput(constants_1.Outputs.Findings, String(report.findings.length));
     try {
@@ -48037,26 +48016,26 @@ async function run() {
         core.setOutput(constants_1.Outputs.Report, settings.reportPath);
         if (settings.sarifPath) {
             fs.mkdirSync(path.dirname(settings.sarifPath), { recursive: true });
-            fs.writeFileSync(settings.sarifPath, (0, sarif_1.renderSarif)(report, path.relative(settings.workspace, settings.workingDirectory)));
+            fs.writeFileSync(settings.sarifPath, (0, sarif_1.renderSarif)(report, path.relative(settings.workspace, settings.run.root)));
             core.setOutput(constants_1.Outputs.Sarif, settings.sarifPath);
         }
     }
     catch (error) {
         // The verdict is known: a report file that cannot be written fails the step too, and never hides drift.
-        core.setFailed(`drift-guard: cannot write the report (report-path / sarif-path): ${(0, module_loader_1.describeError)(error)}; ${report.summary.errors} error(s), ${report.summary.warnings} warning(s)`);
+        core.setFailed(`drift-guard: cannot write the report (report-path / sarif-path): ${(0, errors_1.describeError)(error)}; ${report.summary.errors} error(s), ${report.summary.warnings} warning(s)`);
         return;
     }
-    const annotations = (0, annotations_1.annotate)(report, settings.workingDirectory, settings.workspace);
+    const annotations = (0, annotations_1.annotate)(report, settings.run.root, settings.workspace);
     const fileUrl = blobUrl(settings);
     const hiddenNote = annotations.hidden > 0 ? `\n> ${annotations.hidden} more finding(s) than GitHub shows as annotations: all are listed below.\n` : '';
     try {
         await core.summary.addRaw((0, render_1.renderMarkdown)(report, { fileUrl, details: true }) + hiddenNote).write();
     }
     catch (error) {
-        core.warning(`could not write the job summary: ${(0, module_loader_1.describeError)(error)}`);
+        core.warning(`could not write the job summary: ${(0, errors_1.describeError)(error)}`);
     }
     const pr = github.context.payload.pull_request;
-    if (settings.comment && pr && settings.token && settings.mode === 'check') {
+    if (settings.comment && pr && settings.token && settings.run.mode === 'check') {
         const body = drift
             ? (0, render_1.renderMarkdown)(report, { fileUrl, maxLength: constants_1.COMMENT_MAX_LENGTH, fullReportHint: `See the job summary of run ${github.context.runId} for the full report.` })
             : undefined;
@@ -48065,8 +48044,7 @@ async function run() {
         core.info(`pull-request comment: ${outcome}`);
     }
     core.info(`${report.summary.errors} error(s), ${report.summary.warnings} warning(s), ${report.summary.notices} notice(s)`);
-    const fail = settings.failOn === 'error' ? report.summary.errors > 0 : settings.failOn === 'warning' ? drift : false;
-    if (fail)
+    if ((0, outcome_1.failsOn)(report, settings.run.failOn))
         core.setFailed(`drift-guard: ${report.summary.errors} error(s), ${report.summary.warnings} warning(s): the migrations do not build what the schema declares`);
 }
 /**
@@ -48074,15 +48052,11 @@ async function run() {
  * trace), an annotation on the file when there is one, the `outcome` output and the job summary say which, so that
  * a later step or a reviewer can tell it from drift.
  */
-async function failStep(error, settings) {
-    let message = (0, module_loader_1.describeError)(error);
-    if (settings?.databaseUrl)
-        message = message.split(settings.databaseUrl).join((0, server_1.maskUrl)(settings.databaseUrl));
-    const outcome = error instanceof types_1.DatabaseUnavailableError ? 'database-unavailable' : error instanceof types_1.UsageError ? 'bad-input' : 'internal-error';
+async function failStep(failure, settings) {
+    const { outcome, message, file, line } = failure;
     const prefix = outcome.replace('-', ' ');
-    const file = error instanceof types_1.UsageError ? error.file : undefined;
     if (file && settings)
-        core.error(message, { file: path.relative(settings.workspace, path.resolve(settings.workingDirectory, file)), startLine: error instanceof types_1.UsageError ? error.line : undefined, title: `drift-guard: ${prefix}` });
+        core.error(message, { file: path.relative(settings.workspace, path.resolve(settings.run.root, file)), startLine: line, title: `drift-guard: ${prefix}` });
     core.setOutput(constants_1.Outputs.Outcome, outcome);
     try {
         await core.summary.addRaw(`### drift-guard: ${prefix}\n\nNo report: ${message.replace(/\n/g, '  \n')}\n`).write();
@@ -48094,10 +48068,10 @@ async function failStep(error, settings) {
 }
 /** The base commit to compare migrations with: the input, else the pull request's base (fetched if shallow). */
 function resolveBase(settings) {
-    const base = settings.base ?? github.context.payload.pull_request?.base?.sha;
+    const base = settings.run.base ?? github.context.payload.pull_request?.base?.sha;
     if (!base)
         return undefined;
-    const git = (...args) => void (0, node_child_process_1.execFileSync)('git', ['-C', settings.workingDirectory, ...args], { stdio: 'ignore', timeout: 60_000 });
+    const git = (...args) => void (0, node_child_process_1.execFileSync)('git', ['-C', settings.run.root, ...args], { stdio: 'ignore', timeout: 60_000 });
     try {
         git('cat-file', '-e', `${base}^{commit}`);
         return base;
@@ -48118,60 +48092,12 @@ function blobUrl(settings) {
         const { serverUrl, repo, sha } = github.context;
         if (!sha)
             return undefined;
-        const dir = path.relative(settings.workspace, settings.workingDirectory).split(path.sep).join('/');
+        const dir = path.relative(settings.workspace, settings.run.root).split(path.sep).join('/');
         return `${serverUrl}/${repo.owner}/${repo.repo}/blob/${sha}/${dir ? `${dir}/` : ''}`;
     }
     catch {
         return undefined; // GITHUB_REPOSITORY unset: plain paths
     }
-}
-
-
-/***/ }),
-
-/***/ 1958:
-/***/ ((__unused_webpack_module, exports) => {
-
-"use strict";
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.compareLedger = compareLedger;
-function compareLedger(rows, migrations) {
-    const newest = rows.reduce((max, r) => (max === undefined || r.createdAt > max ? r.createdAt : max), undefined);
-    const status = { applied: [], pending: [], skipped: [], modified: [], unknown: [], outOfOrder: [] };
-    const matched = new Set();
-    const migrationOf = new Map();
-    for (const m of migrations) {
-        // Rows are matched by the journal's `when` (what drizzle stores), then by hash for rows whose `when` moved.
-        const byWhen = rows.find((r) => !matched.has(r) && r.createdAt === m.when);
-        const byHash = byWhen ?? rows.find((r) => !matched.has(r) && m.hash !== undefined && r.hash === m.hash);
-        if (byHash) {
-            matched.add(byHash);
-            migrationOf.set(byHash, m);
-            status.applied.push(m);
-            if (m.hash !== undefined && byHash.hash !== m.hash)
-                status.modified.push({ migration: m, row: byHash });
-            continue;
-        }
-        if (newest === undefined || m.when > newest)
-            status.pending.push(m);
-        else
-            status.skipped.push(m);
-    }
-    status.unknown = rows.filter((r) => !matched.has(r));
-    // The migrator appends rows in journal order; a row whose migration comes before one applied earlier means this
-    // database ran the migrations in another order (a reordered journal, or migrations applied from a branch).
-    let latest;
-    for (const row of [...rows].sort((a, b) => a.id - b.id)) {
-        const m = migrationOf.get(row);
-        if (!m)
-            continue;
-        if (latest && migrations.indexOf(m) < migrations.indexOf(latest))
-            status.outOfOrder.push({ migration: m, after: latest });
-        else
-            latest = m;
-    }
-    return status;
 }
 
 
@@ -48564,106 +48490,6 @@ function globPaths(absolute) {
 
 /***/ }),
 
-/***/ 9054:
-/***/ ((__unused_webpack_module, exports) => {
-
-"use strict";
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.JsonSyntaxError = void 0;
-exports.parseJson = parseJson;
-exports.jsonLines = jsonLines;
-// JSON.parse with the line of the error, for messages that point at the file and line.
-class JsonSyntaxError extends Error {
-    line;
-    constructor(message, line) {
-        super(message);
-        this.line = line;
-    }
-}
-exports.JsonSyntaxError = JsonSyntaxError;
-function parseJson(text) {
-    try {
-        return JSON.parse(text);
-    }
-    catch (error) {
-        const message = error.message;
-        const lineColumn = /\(line (\d+) column \d+\)/.exec(message);
-        const position = /at position (\d+)/.exec(message);
-        const line = lineColumn
-            ? Number(lineColumn[1])
-            : position
-                ? text.slice(0, Number(position[1])).split('\n').length
-                : /end of JSON/.test(message)
-                    ? text.trimEnd().split('\n').length
-                    : undefined;
-        throw new JsonSyntaxError(message, line);
-    }
-}
-/**
- * The line of every value (and of every object key) in a JSON text that JSON.parse accepts, so that a message about
- * a value can point at the line it is written on. A repeated key is located at its last occurrence, the one
- * JSON.parse keeps.
- */
-function jsonLines(text) {
-    const values = new Map();
-    const keys = new Map();
-    let i = 0;
-    let line = 1;
-    const blank = () => {
-        while (i < text.length && /\s/.test(text[i]))
-            if (text[i++] === '\n')
-                line++;
-    };
-    // JSON strings hold no raw newline: skipping one never changes the line.
-    const string = () => {
-        const start = i;
-        i++;
-        while (i < text.length && text[i] !== '"')
-            i += text[i] === '\\' ? 2 : 1;
-        i++;
-        return JSON.parse(text.slice(start, i));
-    };
-    const value = (path) => {
-        blank();
-        values.set(JSON.stringify(path), line);
-        const c = text[i];
-        if (c === '{' || c === '[') {
-            const close = c === '{' ? '}' : ']';
-            i++;
-            for (let index = 0;; index++) {
-                blank();
-                if (i >= text.length || text[i] === close)
-                    break;
-                if (c === '{') {
-                    const keyLine = line;
-                    const key = string();
-                    keys.set(JSON.stringify([...path, key]), keyLine);
-                    blank();
-                    i++; // the colon
-                    value([...path, key]);
-                }
-                else
-                    value([...path, index]);
-                blank();
-                if (text[i] === ',')
-                    i++;
-            }
-            i++;
-        }
-        else if (c === '"')
-            string();
-        else
-            while (i < text.length && !/[\s,\]}]/.test(text[i]))
-                i++;
-    };
-    value([]);
-    return { value: (path) => values.get(JSON.stringify(path)), key: (path) => keys.get(JSON.stringify(path)) };
-}
-
-
-/***/ }),
-
 /***/ 6943:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
@@ -48710,11 +48536,13 @@ exports.loadDrizzleConfig = loadDrizzleConfig;
 // Reads drift-guard.config.json (or discovers drizzle configs) and resolves every target to absolute paths.
 const fs = __importStar(__nccwpck_require__(3024));
 const path = __importStar(__nccwpck_require__(6760));
-const types_1 = __nccwpck_require__(5552);
+const findings_1 = __nccwpck_require__(4637);
+const errors_1 = __nccwpck_require__(4296);
 const module_loader_1 = __nccwpck_require__(8646);
+const errors_2 = __nccwpck_require__(4296);
 const glob_1 = __nccwpck_require__(3334);
-const json_1 = __nccwpck_require__(9054);
-const suggest_1 = __nccwpck_require__(2784);
+const json_1 = __nccwpck_require__(8534);
+const suggest_1 = __nccwpck_require__(2085);
 exports.DEFAULT_CONFIG_FILE = 'drift-guard.config.json';
 const TARGET_KEYS = new Set([
     'name',
@@ -48737,16 +48565,16 @@ const TARGET_KEYS = new Set([
 function loadConfig(root, configPath) {
     root = path.resolve(root);
     if (!fs.existsSync(root) || !fs.statSync(root).isDirectory())
-        throw new types_1.UsageError(`Folder not found: ${root}`);
+        throw new errors_1.UsageError(`Folder not found: ${root}`);
     const explicit = configPath !== undefined;
     const file = path.resolve(root, configPath ?? exports.DEFAULT_CONFIG_FILE);
     if (fs.existsSync(file) && fs.statSync(file).isDirectory())
-        throw new types_1.UsageError(`${configPath ?? exports.DEFAULT_CONFIG_FILE} is a folder, not a config file (give the drift-guard.config.json inside it)`);
+        throw new errors_1.UsageError(`${configPath ?? exports.DEFAULT_CONFIG_FILE} is a folder, not a config file (give the drift-guard.config.json inside it)`);
     // Paths in the config (and in the report) are relative to the config file's folder, wherever the tool runs from.
     if (fs.existsSync(file))
         return loadConfigFile(path.dirname(file), file);
     if (explicit)
-        throw new types_1.UsageError(`Config file not found: ${path.relative(process.cwd(), file) || file}`);
+        throw new errors_1.UsageError(`Config file not found: ${path.relative(process.cwd(), file) || file}`);
     return discoverTargets(root);
 }
 function loadConfigFile(root, file) {
@@ -48758,13 +48586,13 @@ function loadConfigFile(root, file) {
     }
     catch (error) {
         const line = error.line;
-        throw new types_1.UsageError(`${rel}${line ? `:${line}` : ''}: malformed JSON: ${error.message}`, rel, line);
+        throw new errors_1.UsageError(`${rel}${line ? `:${line}` : ''}: malformed JSON: ${error.message}`, rel, line);
     }
     const lines = (0, json_1.jsonLines)(text);
     // An error about a value names the file and the line the value is written on.
     const at = (line) => `${rel}${line ? `:${line}` : ''}`;
     const fail = (message, line) => {
-        throw new types_1.UsageError(`${at(line)}: ${message}`, rel, line);
+        throw new errors_1.UsageError(`${at(line)}: ${message}`, rel, line);
     };
     const config = parsed;
     if (!config || typeof config !== 'object' || !Array.isArray(config.targets) || config.targets.length === 0) {
@@ -48819,7 +48647,7 @@ function withoutDuplicates(targets, root, named) {
 }
 const CONFIG_EXTENSIONS = '{ts,mts,cts,js,mjs,cjs,json}';
 /** A target's migrations folder does not exist; without a declared `out`, a discovered config is a push config. */
-class MissingMigrationsFolderError extends types_1.UsageError {
+class MissingMigrationsFolderError extends errors_1.UsageError {
     outDeclared;
     constructor(message, outDeclared) {
         super(message);
@@ -48866,7 +48694,7 @@ function discoverTargets(root) {
         .sort()
         .map((f) => path.relative(root, f));
     if (found.length === 0) {
-        throw new types_1.UsageError(`No ${exports.DEFAULT_CONFIG_FILE} and no drizzle config (drizzle.config.ts, drizzle.*.config.ts) in ${root}. ` +
+        throw new errors_1.UsageError(`No ${exports.DEFAULT_CONFIG_FILE} and no drizzle config (drizzle.config.ts, drizzle.*.config.ts) in ${root}. ` +
             `Write ${exports.DEFAULT_CONFIG_FILE} with your targets, or pass --config.`);
     }
     const notes = [];
@@ -48886,7 +48714,7 @@ function discoverTargets(root) {
             targets.push(resolveTarget(root, { name, drizzleConfig: file }, '(discovered)'));
         }
         catch (error) {
-            if (error instanceof types_1.UsageError && /dialect is/.test(error.message)) {
+            if (error instanceof errors_1.UsageError && /dialect is/.test(error.message)) {
                 notes.push(`skipped ${file}: ${error.message.replace(/^[^:]*: /, '')}`);
                 continue;
             }
@@ -48896,7 +48724,7 @@ function discoverTargets(root) {
                 continue;
             }
             // Nobody chose this config: one stale config (a schema file since moved) must not stop the others' check.
-            if (error instanceof types_1.UsageError) {
+            if (error instanceof errors_1.UsageError) {
                 failedTargets.push({ name, drizzleConfig: path.resolve(root, file), error });
                 continue;
             }
@@ -48919,7 +48747,7 @@ function discoverTargets(root) {
     if (targets.length === 0 && failedTargets.length > 0)
         throw failedTargets[0].error;
     if (targets.length === 0)
-        throw new types_1.UsageError(`No PostgreSQL drizzle config in ${root} (${notes.join('; ')})`);
+        throw new errors_1.UsageError(`No PostgreSQL drizzle config in ${root} (${notes.join('; ')})`);
     notes.unshift(`No ${exports.DEFAULT_CONFIG_FILE}: discovered ${targets.map((t) => path.relative(root, t.drizzleConfig)).join(', ')} (one target each). ` +
         `Write ${exports.DEFAULT_CONFIG_FILE} to name the databases (e.g. master + tenants).`);
     const unique = withoutDuplicates(targets, root, false);
@@ -48937,31 +48765,31 @@ function resolveTarget(root, target, where, source) {
         drizzleConfig = path.resolve(root, target.drizzleConfig);
         if (!fs.existsSync(drizzleConfig)) {
             const line = source?.line(['drizzleConfig']);
-            throw new types_1.UsageError(`${where}${line ? `:${line}` : ''}: target "${target.name}": drizzle config not found: ${target.drizzleConfig}`, source?.file, line);
+            throw new errors_1.UsageError(`${where}${line ? `:${line}` : ''}: target "${target.name}": drizzle config not found: ${target.drizzleConfig}`, source?.file, line);
         }
         kit = loadDrizzleConfig(root, drizzleConfig, targetCwd(root, target, drizzleConfig));
         const dialect = kit.dialect;
         if (dialect !== 'postgresql') {
-            throw new types_1.UsageError(`${path.relative(root, drizzleConfig)}: dialect is ${dialect === undefined ? 'not set' : `"${dialect}"`}; ` +
+            throw new errors_1.UsageError(`${path.relative(root, drizzleConfig)}: dialect is ${dialect === undefined ? 'not set' : `"${dialect}"`}; ` +
                 'drift-guard checks PostgreSQL projects only (dialect: "postgresql")', path.relative(root, drizzleConfig));
         }
     }
     else if (!target.schema || !target.migrations) {
         const line = source?.line([]);
-        throw new types_1.UsageError(`${where}${line ? `:${line}` : ''}: target "${target.name}" needs "drizzleConfig", or both "schema" and "migrations"`, source?.file, line);
+        throw new errors_1.UsageError(`${where}${line ? `:${line}` : ''}: target "${target.name}" needs "drizzleConfig", or both "schema" and "migrations"`, source?.file, line);
     }
     const cwd = targetCwd(root, target, drizzleConfig);
     const schemaPatterns = asList(target.schema) ?? asList(kit.schema);
     if (!schemaPatterns || schemaPatterns.length === 0) {
-        throw new types_1.UsageError(`target "${target.name}": no schema (set "schema" in the drizzle config or the target)`);
+        throw new errors_1.UsageError(`target "${target.name}": no schema (set "schema" in the drizzle config or the target)`);
     }
     const schemaFiles = [...new Set(schemaPatterns.flatMap((p) => expandSchema(p, cwd)))];
     if (schemaFiles.length === 0) {
         const built = buildOutputHint(root, cwd, schemaPatterns);
         if (built)
-            throw new types_1.UsageError(`target "${target.name}": ${built}`);
+            throw new errors_1.UsageError(`target "${target.name}": ${built}`);
         const own = asList(target.schema);
-        throw new types_1.UsageError(`target "${target.name}": schema ${schemaPatterns.map((p) => `"${p}"`).join(', ')} matches no file ` +
+        throw new errors_1.UsageError(`target "${target.name}": schema ${schemaPatterns.map((p) => `"${p}"`).join(', ')} matches no file ` +
             `(looked in ${path.relative(root, cwd) || '.'}). ` +
             (own && drizzleConfig
                 ? `A target's own "schema" is resolved, like the drizzle config's, from the folder drizzle-kit runs from (${path.relative(root, cwd) || '.'}), not from ${exports.DEFAULT_CONFIG_FILE}'s folder; or set the target's "cwd".`
@@ -48998,7 +48826,7 @@ const SEVERITY_VALUES = ['error', 'warning', 'notice', 'off'];
 function providerOptions(root, target, where, source) {
     const fail = (message, at) => {
         const line = source?.line(at);
-        throw new types_1.UsageError(`${where}${line ? `:${line}` : ''}: target "${target.name}": ${message}`, source?.file ?? where, line);
+        throw new errors_1.UsageError(`${where}${line ? `:${line}` : ''}: target "${target.name}": ${message}`, source?.file ?? where, line);
     };
     const strings = (key) => {
         const value = target[key];
@@ -49022,8 +48850,8 @@ function providerOptions(root, target, where, source) {
         fail('"severity" must be an object of finding kinds, e.g. { "extra_index": "warning" }', ['severity']);
     for (const [kind, value] of Object.entries(severity ?? {})) {
         // A misspelt kind would silently set nothing.
-        if (!types_1.FINDING_KINDS.includes(kind)) {
-            const closest = (0, suggest_1.closestName)(kind, new Set(types_1.FINDING_KINDS));
+        if (!findings_1.FINDING_KINDS.includes(kind)) {
+            const closest = (0, suggest_1.closestName)(kind, new Set(findings_1.FINDING_KINDS));
             fail(`"severity" names "${kind}", which is not a finding kind${closest ? ` (did you mean "${closest}"?)` : ''}; the kinds are listed in the README`, ['severity', kind]);
         }
         // A misspelt severity would reach the report as it is, counted nowhere.
@@ -49123,14 +48951,14 @@ function loadDrizzleConfig(root, file, cwd) {
             return JSON.parse(fs.readFileSync(file, 'utf8'));
         }
         catch (error) {
-            throw new types_1.UsageError(`${rel}: malformed JSON: ${error.message}`, rel);
+            throw new errors_1.UsageError(`${rel}: malformed JSON: ${error.message}`, rel);
         }
     }
     const load = () => {
         const exports = inFolder(cwd, () => new module_loader_1.ModuleLoader({ root, stubMissingPackages: true }).load(file));
         const config = (exports.default ?? exports);
         if (!config || typeof config !== 'object')
-            throw new types_1.UsageError(`${rel}: does not export a config object`, rel);
+            throw new errors_1.UsageError(`${rel}: does not export a config object`, rel);
         return config;
     };
     try {
@@ -49151,7 +48979,7 @@ function loadDrizzleConfig(root, file, cwd) {
             return load();
         }
         catch {
-            throw new types_1.UsageError(`${(0, module_loader_1.describeError)(first)} (it reads ${unset.join(', ')}, which ${unset.length > 1 ? 'are' : 'is'} unset)`, rel);
+            throw new errors_1.UsageError(`${(0, errors_2.describeError)(first)} (it reads ${unset.join(', ')}, which ${unset.length > 1 ? 'are' : 'is'} unset)`, rel);
         }
         finally {
             for (const n of unset)
@@ -49205,7 +49033,6 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ModuleLoader = exports.ModuleLoadError = exports.resolveFile = void 0;
 exports.standInFor = standInFor;
 exports.standInInSnapshot = standInInSnapshot;
-exports.describeError = describeError;
 // Loads a project's drizzle configs and schema files (TS, ESM or CJS) without a build step.
 //
 // Files of the project are transpiled with sucrase (TypeScript + ESM -> CJS, line numbers kept) and evaluated in
@@ -49220,9 +49047,9 @@ const node_module_1 = __importStar(__nccwpck_require__(8995));
 const node_url_1 = __nccwpck_require__(3136);
 const vm = __importStar(__nccwpck_require__(714));
 const sucrase_1 = __nccwpck_require__(2413);
-const types_1 = __nccwpck_require__(5552);
+const errors_1 = __nccwpck_require__(4296);
 const tsconfig_paths_1 = __nccwpck_require__(3350);
-const vendor_1 = __nccwpck_require__(9526);
+const vendor_1 = __nccwpck_require__(2317);
 const drivers_1 = __nccwpck_require__(3289);
 const package_resolve_1 = __nccwpck_require__(6967);
 var package_resolve_2 = __nccwpck_require__(6967);
@@ -49236,7 +49063,7 @@ const STAND_INS = {
     'dotenv/config': () => ({}),
     '@next/env': () => ({ loadEnvConfig: () => ({ combinedEnv: {}, loadedEnvFiles: [] }) })
 };
-class ModuleLoadError extends types_1.UsageError {
+class ModuleLoadError extends errors_1.UsageError {
     chain;
     constructor(message, chain, file, line) {
         super(message, file, line);
@@ -49361,7 +49188,7 @@ class ModuleLoader {
         catch (error) {
             // Syntax Node rejects: blame this file, not the importer's require() that is still on the stack.
             const line = lineInFile(error, file);
-            throw new ModuleLoadError(`${this.rel(file)}${line ? `:${line}` : ''}: cannot be parsed: ${describeError(error)}${this.via(this.rel(file))}`, this.chain(this.rel(file)), this.rel(file), line);
+            throw new ModuleLoadError(`${this.rel(file)}${line ? `:${line}` : ''}: cannot be parsed: ${(0, errors_1.describeError)(error)}${this.via(this.rel(file))}`, this.chain(this.rel(file)), this.rel(file), line);
         }
         const module = { exports: {}, loaded: false, id: file, filename: file };
         const record = { exports: module.exports, loaded: false };
@@ -49381,7 +49208,7 @@ class ModuleLoader {
             const where = `${this.rel(file)}${line ? `:${line}` : ''}`;
             const chain = this.chain();
             const via = chain.length > 1 ? ` (import chain: ${chain.join(' -> ')})` : '';
-            throw new ModuleLoadError(`${where} threw while being imported: ${describeError(error)}${via}. ${this.whyImportThrew()}`, chain, this.rel(file), line);
+            throw new ModuleLoadError(`${where} threw while being imported: ${(0, errors_1.describeError)(error)}${via}. ${this.whyImportThrew()}`, chain, this.rel(file), line);
         }
         finally {
             this.stack.pop();
@@ -49453,7 +49280,7 @@ class ModuleLoader {
             }
             catch (error) {
                 // A broken pnpm-workspace.yaml or package.json: its own file and line, not the importer's.
-                if (error instanceof types_1.UsageError)
+                if (error instanceof errors_1.UsageError)
                     throw new ModuleLoadError(error.message, this.chain(), error.file, error.line);
                 throw error;
             }
@@ -49513,7 +49340,7 @@ class ModuleLoader {
             const driver = (0, drivers_1.missingDriver)(error);
             if (driver)
                 return this.driverStandIn(real, driver);
-            throw new ModuleLoadError(`${path.relative(this.options.root, real)} could not be loaded: ${describeError(error)}`, this.chain(this.rel(real)));
+            throw new ModuleLoadError(`${path.relative(this.options.root, real)} could not be loaded: ${(0, errors_1.describeError)(error)}`, this.chain(this.rel(real)));
         }
     }
     /**
@@ -49647,12 +49474,6 @@ function lineInFile(error, file) {
         }
     }
     return undefined;
-}
-function describeError(error) {
-    // Not `instanceof Error`: errors of code run through vm may come from another realm.
-    if (error && typeof error === 'object' && typeof error.message === 'string')
-        return error.message.split('\n')[0];
-    return String(error);
 }
 
 
@@ -49830,41 +49651,6 @@ function conditionTargets(value) {
         return CONDITIONS.filter((c) => map[c] !== undefined).flatMap((c) => conditionTargets(map[c]));
     }
     return [];
-}
-
-
-/***/ }),
-
-/***/ 2784:
-/***/ ((__unused_webpack_module, exports) => {
-
-"use strict";
-
-// "Did you mean …?" for names a user typed: extensions in drift-guard.config.json, finding kinds in "severity".
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.closestName = closestName;
-exports.editDistance = editDistance;
-/** The available name nearest to a misspelt one (case aside, at most two edits; shorter names allow fewer). */
-function closestName(name, available) {
-    const limit = name.length <= 4 ? 1 : 2;
-    let best;
-    for (const candidate of [...available].sort()) {
-        const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
-        if (distance <= limit && (!best || distance < best.distance))
-            best = { name: candidate, distance };
-    }
-    return best?.name;
-}
-/** Levenshtein distance: insertions, deletions and substitutions. */
-function editDistance(a, b) {
-    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-        const current = [i];
-        for (let j = 1; j <= b.length; j++)
-            current.push(Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)));
-        previous = current;
-    }
-    return previous[b.length];
 }
 
 
@@ -50066,116 +49852,6 @@ function resolveWithPaths(aliases, specifier, resolveFile) {
 
 /***/ }),
 
-/***/ 9526:
-/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
-
-"use strict";
-
-var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    var desc = Object.getOwnPropertyDescriptor(m, k);
-    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
-      desc = { enumerable: true, get: function() { return m[k]; } };
-    }
-    Object.defineProperty(o, k2, desc);
-}) : (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    o[k2] = m[k];
-}));
-var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
-    Object.defineProperty(o, "default", { enumerable: true, value: v });
-}) : function(o, v) {
-    o["default"] = v;
-});
-var __importStar = (this && this.__importStar) || (function () {
-    var ownKeys = function(o) {
-        ownKeys = Object.getOwnPropertyNames || function (o) {
-            var ar = [];
-            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
-            return ar;
-        };
-        return ownKeys(o);
-    };
-    return function (mod) {
-        if (mod && mod.__esModule) return mod;
-        var result = {};
-        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
-        __setModuleDefault(result, mod);
-        return result;
-    };
-})();
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.vendorDirectory = vendorDirectory;
-exports.serveVendoredPackageFrom = serveVendoredPackageFrom;
-exports.vendorRequire = vendorRequire;
-exports.vendorResolve = vendorResolve;
-exports.vendorPackageVersion = vendorPackageVersion;
-// Packages the tool ships for the project: drizzle-orm (for schemas when the project has no node_modules),
-// drizzle-kit's API (to serialise a schema exactly as `drizzle-kit generate` does) and PGlite (embedded Postgres).
-//
-// In the bundle they live in dist/vendor/node_modules as the packages' own built files, not bundled by ncc:
-// ncc breaks PGlite's start-up and chokes on drizzle-kit's dynamic requires. Running from source, they are
-// the ordinary dependencies in node_modules.
-const fs = __importStar(__nccwpck_require__(3024));
-const path = __importStar(__nccwpck_require__(6760));
-const node_module_1 = __nccwpck_require__(8995);
-/** Folder of the shipped packages when running from dist/, or undefined when running from source. */
-function vendorDirectory() {
-    const candidate = path.join(__dirname, 'vendor');
-    return fs.existsSync(path.join(candidate, 'node_modules')) ? candidate : undefined;
-}
-const fromVendor = (() => {
-    const dir = vendorDirectory();
-    return dir ? (0, node_module_1.createRequire)(path.join(dir, 'index.js')) : undefined;
-})();
-// A require that webpack/ncc cannot follow, so the packages are not pulled into the bundle.
-const fromSource = (0, node_module_1.createRequire)(__filename);
-/** Packages served from another folder laid out like dist/vendor (see serveVendoredPackageFrom). */
-const overrides = new Map();
-/**
- * Serves a shipped package from `dir`/node_modules instead (undefined: back to the default). For tests that need
- * the bundle's situation while running from source: a copy of the package outside this repository, where its own
- * require() of anything else finds nothing, as in the bundle.
- */
-function serveVendoredPackageFrom(name, dir) {
-    if (dir === undefined)
-        overrides.delete(name);
-    else
-        overrides.set(name, (0, node_module_1.createRequire)(path.join(dir, 'index.js')));
-}
-function vendorRequireFor(specifier) {
-    const parts = specifier.split('/');
-    const name = specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
-    return overrides.get(name) ?? fromVendor ?? fromSource;
-}
-function vendorRequire(specifier) {
-    return vendorRequireFor(specifier)(specifier);
-}
-/** Absolute path of a file inside a shipped package (e.g. PGlite's wasm). */
-function vendorResolve(specifier) {
-    return vendorRequireFor(specifier).resolve(specifier);
-}
-/** Version of a shipped package (read from its package.json, which some packages do not export). */
-function vendorPackageVersion(name, entry = name) {
-    // Resolved from an entry the bundle ships (drizzle-kit ships only its API, not its CLI's index.js).
-    let dir = path.dirname(vendorResolve(entry));
-    for (;;) {
-        const file = path.join(dir, 'package.json');
-        if (fs.existsSync(file)) {
-            const pkg = JSON.parse(fs.readFileSync(file, 'utf8'));
-            if (pkg.name === name)
-                return pkg.version;
-        }
-        const parent = path.dirname(dir);
-        if (parent === dir)
-            return 'unknown';
-        dir = parent;
-    }
-}
-
-
-/***/ }),
-
 /***/ 6082:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
@@ -50224,9 +49900,9 @@ exports.parsePnpmCatalogs = parsePnpmCatalogs;
 // action runs before or without `npm ci`) still resolves `import { x } from "@app/shared"` to the package's source.
 const fs = __importStar(__nccwpck_require__(3024));
 const path = __importStar(__nccwpck_require__(6760));
-const types_1 = __nccwpck_require__(5552);
+const errors_1 = __nccwpck_require__(4296);
 const glob_1 = __nccwpck_require__(3334);
-const json_1 = __nccwpck_require__(9054);
+const json_1 = __nccwpck_require__(8534);
 const byDirectory = new Map();
 /**
  * The workspace a file belongs to: the nearest folder above it that declares workspaces, up to the repository's
@@ -50279,7 +49955,7 @@ function readPackageJson(file, root) {
 }
 function malformed(file, root, error) {
     const rel = path.relative(root, file) || file;
-    return new types_1.UsageError(`${rel}${error.line ? `:${error.line}` : ''}: malformed ${path.basename(file)}: ${error.message}`, rel, error.line);
+    return new errors_1.UsageError(`${rel}${error.line ? `:${error.line}` : ''}: malformed ${path.basename(file)}: ${error.message}`, rel, error.line);
 }
 /**
  * The one reader of pnpm-workspace.yaml (workspace packages, and the catalogs kit-version.ts reads versions from).
@@ -50437,6 +50113,455 @@ function listPackages(workspaceRoot, patterns, root) {
 
 /***/ }),
 
+/***/ 4296:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+// The errors the tool turns into an outcome (not findings: faults in the user's project are findings).
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.DatabaseUnavailableError = exports.UsageError = void 0;
+exports.describeError = describeError;
+/** Errors the user can fix (bad config, bad input): exit code 2. */
+class UsageError extends Error {
+    file;
+    line;
+    constructor(message, file, line) {
+        super(message);
+        this.file = file;
+        this.line = line;
+        this.name = 'UsageError';
+    }
+}
+exports.UsageError = UsageError;
+/** The database could not be started or reached: exit code 3. */
+class DatabaseUnavailableError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'DatabaseUnavailableError';
+    }
+}
+exports.DatabaseUnavailableError = DatabaseUnavailableError;
+/** The first line of an error's message, whatever realm it was thrown in. */
+function describeError(error) {
+    // Not `instanceof Error`: errors of code run through vm may come from another realm.
+    if (error && typeof error === 'object' && typeof error.message === 'string')
+        return error.message.split('\n')[0];
+    return String(error);
+}
+
+
+/***/ }),
+
+/***/ 4637:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+// The report is a contract: the action, the CLI's JSON output and other tools rely on it.
+// Fields absent from a finding are omitted, never null.
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.SEVERITY_RANK = exports.FINDING_KINDS = void 0;
+/** Every kind of finding, as reports name them (the README lists them; a test keeps the two equal). */
+exports.FINDING_KINDS = [
+    'missing_table',
+    'extra_table',
+    'missing_column',
+    'extra_column',
+    'column_type_mismatch',
+    'column_nullability_mismatch',
+    'column_default_mismatch',
+    'column_identity_mismatch',
+    'column_generated_mismatch',
+    'missing_index',
+    'extra_index',
+    'index_mismatch',
+    'missing_constraint',
+    'extra_constraint',
+    'constraint_mismatch',
+    'missing_enum',
+    'extra_enum',
+    'enum_mismatch',
+    'missing_schema',
+    'extra_schema',
+    'missing_sequence',
+    'extra_sequence',
+    'missing_view',
+    'extra_view',
+    'view_mismatch',
+    'missing_policy',
+    'extra_policy',
+    'policy_mismatch',
+    'rls_mismatch',
+    'identifier_collision',
+    'snapshot_out_of_date',
+    'migration_failed',
+    'migration_out_of_order',
+    'migration_modified',
+    'journal_error',
+    'schema_error',
+    'cross_target_table',
+    'cross_database_role',
+    'migration_pending',
+    'migration_skipped',
+    'migration_unknown',
+    'database_unreachable',
+    'shared_migrations_table',
+    'config_error'
+];
+exports.SEVERITY_RANK = { error: 0, warning: 1, notice: 2 };
+
+
+/***/ }),
+
+/***/ 9192:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.onInterrupt = onInterrupt;
+exports.interruptedBy = interruptedBy;
+const cleanups = new Set();
+let installed = false;
+let interrupted;
+function onInterrupt(cleanup) {
+    install();
+    cleanups.add(cleanup);
+    return () => cleanups.delete(cleanup);
+}
+function interruptedBy() {
+    return interrupted;
+}
+function install() {
+    if (installed)
+        return;
+    installed = true;
+    for (const signal of ['SIGINT', 'SIGTERM']) {
+        process.once(signal, () => {
+            interrupted = signal;
+            // Dropping databases under sessions still at work makes those sessions fail (a query cut, "database does not
+            // exist" on a connection being opened). Those failures are the interruption's own consequences, not errors
+            // to report: without this they end the process with code 1 before the cleanup finishes.
+            process.on('unhandledRejection', () => undefined);
+            process.on('uncaughtException', () => undefined);
+            const code = signal === 'SIGINT' ? 130 : 143;
+            process.stderr.write(`drift-guard: ${signal}: removing the throwaway databases\n`);
+            const timer = setTimeout(() => process.exit(code), 15_000);
+            void Promise.allSettled([...cleanups].map((c) => c())).then(() => {
+                clearTimeout(timer);
+                process.exit(code);
+            });
+        });
+    }
+}
+
+
+/***/ }),
+
+/***/ 8534:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.JsonSyntaxError = void 0;
+exports.parseJson = parseJson;
+exports.jsonLines = jsonLines;
+// JSON.parse with the line of the error, for messages that point at the file and line.
+class JsonSyntaxError extends Error {
+    line;
+    constructor(message, line) {
+        super(message);
+        this.line = line;
+    }
+}
+exports.JsonSyntaxError = JsonSyntaxError;
+function parseJson(text) {
+    try {
+        return JSON.parse(text);
+    }
+    catch (error) {
+        const message = error.message;
+        const lineColumn = /\(line (\d+) column \d+\)/.exec(message);
+        const position = /at position (\d+)/.exec(message);
+        const line = lineColumn
+            ? Number(lineColumn[1])
+            : position
+                ? text.slice(0, Number(position[1])).split('\n').length
+                : /end of JSON/.test(message)
+                    ? text.trimEnd().split('\n').length
+                    : undefined;
+        throw new JsonSyntaxError(message, line);
+    }
+}
+/**
+ * The line of every value (and of every object key) in a JSON text that JSON.parse accepts, so that a message about
+ * a value can point at the line it is written on. A repeated key is located at its last occurrence, the one
+ * JSON.parse keeps.
+ */
+function jsonLines(text) {
+    const values = new Map();
+    const keys = new Map();
+    let i = 0;
+    let line = 1;
+    const blank = () => {
+        while (i < text.length && /\s/.test(text[i]))
+            if (text[i++] === '\n')
+                line++;
+    };
+    // JSON strings hold no raw newline: skipping one never changes the line.
+    const string = () => {
+        const start = i;
+        i++;
+        while (i < text.length && text[i] !== '"')
+            i += text[i] === '\\' ? 2 : 1;
+        i++;
+        return JSON.parse(text.slice(start, i));
+    };
+    const value = (path) => {
+        blank();
+        values.set(JSON.stringify(path), line);
+        const c = text[i];
+        if (c === '{' || c === '[') {
+            const close = c === '{' ? '}' : ']';
+            i++;
+            for (let index = 0;; index++) {
+                blank();
+                if (i >= text.length || text[i] === close)
+                    break;
+                if (c === '{') {
+                    const keyLine = line;
+                    const key = string();
+                    keys.set(JSON.stringify([...path, key]), keyLine);
+                    blank();
+                    i++; // the colon
+                    value([...path, key]);
+                }
+                else
+                    value([...path, index]);
+                blank();
+                if (text[i] === ',')
+                    i++;
+            }
+            i++;
+        }
+        else if (c === '"')
+            string();
+        else
+            while (i < text.length && !/[\s,\]}]/.test(text[i]))
+                i++;
+    };
+    value([]);
+    return { value: (path) => values.get(JSON.stringify(path)), key: (path) => keys.get(JSON.stringify(path)) };
+}
+
+
+/***/ }),
+
+/***/ 5543:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+// A bound on how much work runs at once (databases being created, migrated and compared).
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.limiter = limiter;
+function limiter(size) {
+    let running = 0;
+    const waiting = [];
+    const acquire = async () => {
+        // A released slot passes straight to the first waiter (running stays counted), so a caller arriving between
+        // the release and the waiter's wake-up cannot take it too.
+        if (running >= size)
+            await new Promise((resolve) => waiting.push(resolve));
+        else
+            running++;
+        let held = true;
+        return () => {
+            if (!held)
+                return;
+            held = false;
+            const next = waiting.shift();
+            if (next)
+                next();
+            else
+                running--;
+        };
+    };
+    const limit = async (fn) => {
+        const release = await acquire();
+        try {
+            return await fn();
+        }
+        finally {
+            release();
+        }
+    };
+    return Object.assign(limit, { acquire });
+}
+
+
+/***/ }),
+
+/***/ 2085:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+// "Did you mean …?" for names a user typed: extensions in drift-guard.config.json, finding kinds in "severity".
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.closestName = closestName;
+exports.editDistance = editDistance;
+/** The available name nearest to a misspelt one (case aside, at most two edits; shorter names allow fewer). */
+function closestName(name, available) {
+    const limit = name.length <= 4 ? 1 : 2;
+    let best;
+    for (const candidate of [...available].sort()) {
+        const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
+        if (distance <= limit && (!best || distance < best.distance))
+            best = { name: candidate, distance };
+    }
+    return best?.name;
+}
+/** Levenshtein distance: insertions, deletions and substitutions. */
+function editDistance(a, b) {
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++)
+            current.push(Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)));
+        previous = current;
+    }
+    return previous[b.length];
+}
+
+
+/***/ }),
+
+/***/ 2317:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.vendorDirectory = vendorDirectory;
+exports.serveVendoredPackageFrom = serveVendoredPackageFrom;
+exports.vendorRequire = vendorRequire;
+exports.vendorResolve = vendorResolve;
+exports.vendorPackageVersion = vendorPackageVersion;
+// Packages the tool ships for the project: drizzle-orm (for schemas when the project has no node_modules),
+// drizzle-kit's API (to serialise a schema exactly as `drizzle-kit generate` does) and PGlite (embedded Postgres).
+//
+// In the bundle they live in dist/vendor/node_modules as the packages' own built files, not bundled by ncc:
+// ncc breaks PGlite's start-up and chokes on drizzle-kit's dynamic requires. Running from source, they are
+// the ordinary dependencies in node_modules.
+const fs = __importStar(__nccwpck_require__(3024));
+const path = __importStar(__nccwpck_require__(6760));
+const node_module_1 = __nccwpck_require__(8995);
+/** Folder of the shipped packages when running from dist/, or undefined when running from source. */
+function vendorDirectory() {
+    const candidate = path.join(__dirname, 'vendor');
+    return fs.existsSync(path.join(candidate, 'node_modules')) ? candidate : undefined;
+}
+const fromVendor = (() => {
+    const dir = vendorDirectory();
+    return dir ? (0, node_module_1.createRequire)(path.join(dir, 'index.js')) : undefined;
+})();
+// A require that webpack/ncc cannot follow, so the packages are not pulled into the bundle.
+const fromSource = (0, node_module_1.createRequire)(__filename);
+/** Packages served from another folder laid out like dist/vendor (see serveVendoredPackageFrom). */
+const overrides = new Map();
+/**
+ * Serves a shipped package from `dir`/node_modules instead (undefined: back to the default). For tests that need
+ * the bundle's situation while running from source: a copy of the package outside this repository, where its own
+ * require() of anything else finds nothing, as in the bundle.
+ */
+function serveVendoredPackageFrom(name, dir) {
+    if (dir === undefined)
+        overrides.delete(name);
+    else
+        overrides.set(name, (0, node_module_1.createRequire)(path.join(dir, 'index.js')));
+}
+function vendorRequireFor(specifier) {
+    const parts = specifier.split('/');
+    const name = specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+    return overrides.get(name) ?? fromVendor ?? fromSource;
+}
+function vendorRequire(specifier) {
+    return vendorRequireFor(specifier)(specifier);
+}
+/** Absolute path of a file inside a shipped package (e.g. PGlite's wasm). */
+function vendorResolve(specifier) {
+    return vendorRequireFor(specifier).resolve(specifier);
+}
+/** Version of a shipped package (read from its package.json, which some packages do not export). */
+function vendorPackageVersion(name, entry = name) {
+    // Resolved from an entry the bundle ships (drizzle-kit ships only its API, not its CLI's index.js).
+    let dir = path.dirname(vendorResolve(entry));
+    for (;;) {
+        const file = path.join(dir, 'package.json');
+        if (fs.existsSync(file)) {
+            const pkg = JSON.parse(fs.readFileSync(file, 'utf8'));
+            if (pkg.name === name)
+                return pkg.version;
+        }
+        const parent = path.dirname(dir);
+        if (parent === dir)
+            return 'unknown';
+        dir = parent;
+    }
+}
+
+
+/***/ }),
+
+/***/ 3323:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.TOOL_VERSION = void 0;
+// From package.json, so the report, --version and the package never disagree.
+exports.TOOL_VERSION = __nccwpck_require__(8330).version;
+
+
+/***/ }),
+
 /***/ 8925:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
@@ -50446,7 +50571,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.diffSchemas = diffSchemas;
 exports.misplacedEnumValues = misplacedEnumValues;
 exports.enumOrderHint = enumOrderHint;
-const identifiers_1 = __nccwpck_require__(3937);
+const identifiers_1 = __nccwpck_require__(7704);
 const CONSTRAINT_LABEL = {
     primary_key: 'primary key',
     unique: 'unique constraint',
@@ -50779,7 +50904,1125 @@ const quoteName = identifiers_1.quoteIdentifierIfNeeded;
 
 /***/ }),
 
-/***/ 4184:
+/***/ 764:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.DIFFERENCE_RULES = void 0;
+exports.withoutUnbuilt = withoutUnbuilt;
+exports.withoutEqualDefaults = withoutEqualDefaults;
+exports.compareDatabases = compareDatabases;
+const objects_1 = __nccwpck_require__(7915);
+const diff_schemas_1 = __nccwpck_require__(8925);
+/**
+ * Differences about objects that were not built in the schema's database (already reported as schema_error) left
+ * out. With the database compared (`actual`), an object whose statement failed only for want of what the platform
+ * provides is still looked for by name: one the database lacks altogether is reported as missing, since that is
+ * drift whatever its definition (a policy that no migration creates).
+ */
+function withoutUnbuilt(differences, unbuilt, actual) {
+    if (unbuilt.length === 0)
+        return differences;
+    const kept = differences.filter((d) => !unbuilt.some((u) => {
+        if (u.schema !== d.schema)
+            return false;
+        if (!u.name)
+            return u.table !== undefined && d.table === u.table;
+        return d.name === u.name && (u.table === undefined || d.table === u.table);
+    }));
+    if (!actual)
+        return kept;
+    return [...kept, ...unbuilt.flatMap((u) => (u.byName ? missingByName(u, actual) : []))];
+}
+const MISSING_KIND = {
+    table: 'missing_table',
+    index: 'missing_index',
+    constraint: 'missing_constraint',
+    policy: 'missing_policy',
+    enum: 'missing_enum',
+    sequence: 'missing_sequence',
+    view: 'missing_view'
+};
+function missingByName(object, actual) {
+    const kind = MISSING_KIND[object.what];
+    if (!kind)
+        return [];
+    const key = (name) => `${object.schema}.${name}`;
+    let present;
+    if (object.what === 'table')
+        present = actual.tables.has(key(object.table));
+    else if (object.table !== undefined) {
+        const table = actual.tables.get(key(object.table));
+        // A table the database lacks is its own finding (missing_table); what is on it goes with it.
+        if (!table)
+            return [];
+        const group = object.what === 'index' ? table.indexes : object.what === 'policy' ? table.policies : table.constraints;
+        present = group.has(object.name);
+    }
+    else {
+        const group = object.what === 'enum' ? actual.enums : object.what === 'sequence' ? actual.sequences : actual.views;
+        present = group.has(key(object.name));
+    }
+    if (present)
+        return [];
+    return [
+        {
+            kind,
+            schema: object.schema,
+            ...(object.table !== undefined ? { table: object.table } : {}),
+            ...(object.name !== undefined ? { name: object.name } : {}),
+            message: `${(0, objects_1.describeStatementObject)(object)} does not exist (compared by name only: drizzle-kit's SQL for it fails on this Postgres, see its schema_error)`
+        }
+    ];
+}
+/**
+ * Defaults written differently but equal in value (`ARRAY[]::text[]` and `'{}'::text[]`, `CURRENT_TIMESTAMP` and
+ * `now()`, casts) are not drift: Postgres evaluates both in the database being checked. Expressions with side
+ * effects or a different value per call (nextval, random, gen_random_uuid) are never evaluated.
+ */
+async function withoutEqualDefaults(db, differences) {
+    const kept = [];
+    for (const d of differences) {
+        if (d.kind !== 'column_default_mismatch' || !d.expected || !d.actual || d.expected === '(none)' || d.actual === '(none)' || !d.type) {
+            kept.push(d);
+            continue;
+        }
+        if (/nextval|random|uuid|clock_timestamp|timeofday|currval|setval/i.test(d.expected + d.actual)) {
+            kept.push(d);
+            continue;
+        }
+        try {
+            const [row] = await db.query(`select (${d.expected})::${d.type} is not distinct from (${d.actual})::${d.type} as same`);
+            if (!row?.same)
+                kept.push(d);
+        }
+        catch {
+            kept.push(d);
+        }
+    }
+    return kept;
+}
+/** The steps, in order: what is not drift of the migrations leaves before anything is explained. */
+exports.DIFFERENCE_RULES = [
+    (differences, { unbuilt, actual }) => withoutUnbuilt(differences, unbuilt, actual),
+    (differences, { database }) => withoutEqualDefaults(database, differences)
+];
+/** The differences between the schema's database and a migrated one, through every rule. */
+async function compareDatabases(expected, context, options) {
+    let differences = (0, diff_schemas_1.diffSchemas)(expected, context.actual, options);
+    for (const rule of exports.DIFFERENCE_RULES)
+        differences = await rule(differences, context);
+    return differences;
+}
+
+
+/***/ }),
+
+/***/ 3065:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.runAudit = runAudit;
+exports.mergeReports = mergeReports;
+// The audit of live databases: for the master and every tenant database, which migrations are applied, pending,
+// skipped or unknown, which applied files changed since, and how the live schema differs from the repository's.
+// Production is only read: read-only sessions with timeouts; the schema's own database is built on the embedded
+// Postgres (or any provider given), never on the audited server.
+const path = __importStar(__nccwpck_require__(6760));
+const load_config_1 = __nccwpck_require__(6943);
+const errors_1 = __nccwpck_require__(4296);
+const explain_difference_1 = __nccwpck_require__(5790);
+const snapshots_1 = __nccwpck_require__(8678);
+const ledger_1 = __nccwpck_require__(3540);
+const folder_1 = __nccwpck_require__(7697);
+const introspect_1 = __nccwpck_require__(1370);
+const live_1 = __nccwpck_require__(1509);
+const extensions_1 = __nccwpck_require__(7980);
+const server_1 = __nccwpck_require__(9080);
+const load_schema_1 = __nccwpck_require__(971);
+const drizzle_kit_1 = __nccwpck_require__(6964);
+const roles_1 = __nccwpck_require__(3428);
+const schema_database_1 = __nccwpck_require__(8381);
+const declared_1 = __nccwpck_require__(7245);
+const snapshot_findings_1 = __nccwpck_require__(8090);
+const limiter_1 = __nccwpck_require__(5543);
+const version_1 = __nccwpck_require__(3323);
+const rules_1 = __nccwpck_require__(764);
+const assembly_1 = __nccwpck_require__(7388);
+const run_context_1 = __nccwpck_require__(7741);
+const build_statements_1 = __nccwpck_require__(4882);
+const errors_2 = __nccwpck_require__(4296);
+const identifiers_1 = __nccwpck_require__(7704);
+async function runAudit(options) {
+    const log = options.log ?? (() => undefined);
+    const live = options.live ?? live_1.DEFAULT_LIVE_OPTIONS;
+    const config = (0, load_config_1.loadConfig)(options.root, options.config);
+    // An audit reads live databases by target: a discovered config that cannot be resolved stays a usage error here.
+    if (config.failedTargets?.length)
+        throw config.failedTargets[0].error;
+    const root = config.root;
+    const tenantTarget = options.tenantTarget ??
+        (config.targets.find((t) => /^tenants?$/.test(t.name)) ?? config.targets[config.targets.length - 1]).name;
+    if (!config.targets.some((t) => t.name === tenantTarget))
+        throw new errors_2.UsageError(`--tenant-target ${tenantTarget}: no such target`);
+    const prepared = [];
+    for (const target of config.targets) {
+        const schema = (0, load_schema_1.loadSchema)(root, target, options.stubMissingImports);
+        const folder = (0, folder_1.readMigrationFolder)(target.migrationsDir);
+        // A target whose config names no databases is the database of --database-url itself (its name is only a label).
+        const names = target.name === tenantTarget && (options.tenantsQuery || options.tenantsPattern)
+            ? await discoverTenants(options, live)
+            : target.databasesNamed
+                ? target.databases
+                : [urlDatabase(options.databaseUrl)];
+        const template = target.name === tenantTarget ? options.tenantUrlTemplate : undefined;
+        prepared.push({ target, schema, folder, databases: names.map((name) => ({ name, url: (0, live_1.databaseUrl)(options.databaseUrl, name, template) })) });
+    }
+    // Shards split the whole list of (target, database) pairs, in a stable order, so a matrix covers each once.
+    if (options.shard) {
+        const [i, n] = options.shard;
+        let position = 0;
+        for (const p of prepared)
+            p.databases = p.databases.filter(() => position++ % n === i - 1);
+    }
+    const concurrency = options.concurrency ?? (await serverSizedConcurrency(options.databaseUrl, live));
+    log(`auditing ${prepared.reduce((n, p) => n + p.databases.length, 0)} database(s), ${concurrency} at a time`);
+    const limit = (0, limiter_1.limiter)(concurrency);
+    const findings = [];
+    const targets = [];
+    for (const p of prepared) {
+        const { target, schema, folder } = p;
+        log(`target ${target.name}: ${p.databases.length} database(s)`);
+        const extensions = [...new Set(folder.migrations.flatMap((m) => (m.sql ? (0, extensions_1.extensionsCreatedBy)(m.sql) : [])))];
+        const available = await options.scratch.availableExtensions();
+        const migrationsTable = { schema: target.migrationsSchema, table: target.migrationsTable };
+        const introspectOptions = { schemas: target.schemaFilter, tablesFilter: target.tablesFilter, migrationsTable };
+        // Functions that policies, checks or defaults call come from hand-written SQL: read them, only when the build
+        // needs them, from the first live database that answers (read-only), as the check reads them from a migrated one.
+        const functions = async () => {
+            // A few tries, not the whole fleet: unreachable databases would each cost the connect timeout.
+            for (const db of p.databases.slice(0, 3)) {
+                const session = await (0, live_1.openLive)(db.url, db.name, live).catch(() => undefined);
+                if (!session)
+                    continue;
+                try {
+                    return await (0, build_statements_1.functionDefinitions)(session);
+                }
+                catch {
+                    return undefined;
+                }
+                finally {
+                    await session.close().catch(() => undefined);
+                }
+            }
+            return undefined;
+        };
+        const expected = await (0, schema_database_1.buildSchemaDatabase)({ target, snapshot: schema.snapshot, extensions: extensions.filter((e) => !available || available.has(e)), introspectOptions, cacheKey: schema.cacheKey, sources: schema.sources, functions, migrationRoles: (0, roles_1.rolesCreatedBy)(folder) }, { provider: options.scratch, root, timed: run_context_1.untimed });
+        const ctx = {
+            root,
+            target: target.name,
+            sources: schema.sources,
+            schemaSnapshot: schema.snapshot,
+            snapshots: (0, snapshots_1.readSnapshots)(folder.migrations),
+            migrations: folder.migrations,
+            expected: 'model' in expected ? expected.model : emptyModel(),
+            generateCommand: (0, snapshot_findings_1.generateCommand)(target, root)
+        };
+        if ('error' in expected)
+            findings.push({ ...expected.error, target: target.name });
+        else
+            for (const f of expected.problems)
+                findings.push({ ...f, target: target.name });
+        const seen = [];
+        const add = (finding, database) => void seen.push({ finding, database });
+        const results = await Promise.all(p.databases.map((db) => limit(() => withTimeout((onSession) => auditDatabase(db, folder, introspectOptions, 'model' in expected ? expected : undefined, live, root, target, onSession), options.timeoutMs ?? 120_000, db.name).catch((error) => ({
+            result: { name: db.name, migrations: [], compared: false, error: (0, errors_1.describeError)(error) },
+            findings: [
+                {
+                    kind: 'database_unreachable',
+                    severity: 'error',
+                    message: (0, errors_1.describeError)(error),
+                    cause: error instanceof errors_2.DatabaseUnavailableError ? 'the database could not be reached with the credentials given' : 'the audit of this database did not finish'
+                }
+            ]
+        })))));
+        results.forEach((r, i) => {
+            const name = p.databases[i].name;
+            for (const f of r.findings)
+                add(f, name);
+            const pending = new Set(r.result.ledger?.pending ?? []);
+            for (const d of r.differences ?? []) {
+                const explained = (0, explain_difference_1.explainDifference)(d, { ...ctx, pending });
+                // Drift that a pending migration will fix is expected until the next deploy: a warning, like the pending migration.
+                add({ ...explained, severity: explained.cause?.includes('(pending)') ? 'warning' : (0, explain_difference_1.defaultSeverity)(d) }, name);
+            }
+            log(`  ${name}: ${r.result.error ?? `${r.result.ledger?.applied ?? 0} applied, ${r.result.ledger?.pending.length ?? 0} pending`}`);
+        });
+        const order = new Map(p.databases.map((d, i) => [d.name, i]));
+        for (const { finding, databases } of (0, assembly_1.groupByDatabase)(seen)) {
+            findings.push({ ...finding, target: target.name, databases: databases.sort((a, b) => order.get(a) - order.get(b)) });
+        }
+        targets.push({
+            name: target.name,
+            ...(target.drizzleConfig ? { drizzleConfig: path.relative(root, target.drizzleConfig) } : {}),
+            schema: target.schemaFiles.map((f) => path.relative(root, f)),
+            migrations: path.relative(root, target.migrationsDir),
+            migrationsFormat: folder.format,
+            migrationsTable: `${target.migrationsSchema}.${target.migrationsTable}`,
+            databases: results.map((r) => r.result),
+            declared: (0, declared_1.declaredCounts)(schema.snapshot),
+            notes: []
+        });
+    }
+    const assembled = (0, assembly_1.assembleFindings)(findings, { targets: config.targets }, 'by-spread');
+    return {
+        version: 1,
+        mode: 'audit',
+        ok: assembled.ok,
+        tool: { name: 'drizzle-drift-guard', version: version_1.TOOL_VERSION, drizzleKit: (0, drizzle_kit_1.drizzleKitVersion)() },
+        root,
+        postgres: { provider: `live databases at ${(0, server_1.maskUrl)(options.databaseUrl)}` },
+        targets,
+        findings: assembled.findings,
+        summary: assembled.summary,
+        notes: [...config.notes, ...(options.shard ? [`shard ${options.shard[0]}/${options.shard[1]}`] : [])]
+    };
+}
+/**
+ * At most 8 databases at once, and never more than a quarter of the connections the server has free, so the
+ * audit does not crowd out production traffic.
+ */
+async function serverSizedConcurrency(url, live) {
+    try {
+        const session = await (0, live_1.openLive)(url, 'sizing', live);
+        try {
+            const [row] = await session.query("select current_setting('max_connections') as max, (select count(*) from pg_stat_activity) as used");
+            const free = Number(row.max) - Number(row.used);
+            return Math.max(1, Math.min(8, Math.floor(free / 4)));
+        }
+        finally {
+            await session.close();
+        }
+    }
+    catch {
+        return 4; // the master is unreachable: each database will report it
+    }
+}
+async function discoverTenants(options, live) {
+    const master = await (0, live_1.openLive)(options.databaseUrl, 'master', live);
+    try {
+        if (options.tenantsQuery) {
+            const rows = await master.query(options.tenantsQuery);
+            return rows.map((r) => String(Object.values(r)[0])).filter((n) => n && n !== 'null');
+        }
+        const rows = await master.query('select datname as name from pg_database where datname like $1 and datallowconn and not datistemplate order by 1', [options.tenantsPattern]);
+        return rows.map((r) => r.name);
+    }
+    catch (error) {
+        throw new errors_2.UsageError(`could not list the tenant databases: ${(0, errors_1.describeError)(error)}`);
+    }
+    finally {
+        await master.close();
+    }
+}
+async function auditDatabase(db, folder, introspectOptions, expected, live, root, target, onSession = () => undefined) {
+    const session = await (0, live_1.openLive)(db.url, db.name, live);
+    onSession(() => session.close());
+    try {
+        const findings = [];
+        const table = `${(0, identifiers_1.quoteIdentifier)(target.migrationsSchema)}.${(0, identifiers_1.quoteIdentifier)(target.migrationsTable)}`;
+        const [exists] = await session.query('select to_regclass($1) as found', [table]);
+        const rows = exists?.found
+            ? (await session.query(`select id, hash, created_at from ${table} order by id`)).map((r) => ({
+                id: Number(r.id),
+                hash: r.hash,
+                createdAt: Number(r.created_at)
+            }))
+            : [];
+        const ledger = (0, ledger_1.compareLedger)(rows, folder.migrations);
+        const rel = (file) => path.relative(root, file);
+        for (const m of ledger.pending) {
+            findings.push({ kind: 'migration_pending', severity: 'warning', name: m.tag, file: rel(m.file), message: `${m.tag} is not applied yet`, cause: 'newer than the last migration this database ran: the next drizzle-kit migrate applies it' });
+        }
+        for (const m of ledger.skipped) {
+            findings.push({
+                kind: 'migration_skipped',
+                severity: 'error',
+                name: m.tag,
+                file: rel(m.file),
+                message: `${m.tag} was never applied, and never will be`,
+                cause: "its journal `when` is older than the last migration this database ran; drizzle's migrator only applies newer ones (drizzle-orm issue #5769)",
+                fix: `Apply ${path.basename(m.file)} by hand and record it, or move its change into a new migration`
+            });
+        }
+        for (const { migration } of ledger.modified) {
+            findings.push({
+                kind: 'migration_modified',
+                severity: 'error',
+                name: migration.tag,
+                file: rel(migration.file),
+                message: `${migration.tag} changed after this database applied it (the stored hash differs)`,
+                cause: 'the file was edited after it ran here; drizzle never re-runs it, so this database lacks the edit'
+            });
+        }
+        for (const { migration, after } of ledger.outOfOrder) {
+            findings.push({
+                kind: 'migration_out_of_order',
+                severity: 'warning',
+                name: migration.tag,
+                file: rel(migration.file),
+                message: `${migration.tag} was applied after ${after.tag}, which comes later in the journal`,
+                cause: 'this database ran the migrations in another order than the journal gives (a reordered journal, or a migration applied from a branch): a fresh database built from the repository may differ from it'
+            });
+        }
+        if (ledger.unknown.length > 0) {
+            findings.push({
+                kind: 'migration_unknown',
+                severity: 'warning',
+                message: `${ledger.unknown.length} applied migration(s) match no file of the repository (created_at ${ledger.unknown.map((r) => r.createdAt).join(', ')})`,
+                cause: 'applied from another branch or a deleted migration'
+            });
+        }
+        let differences;
+        if (expected) {
+            const model = await (0, introspect_1.introspectDatabase)(session, introspectOptions);
+            // Objects the schema's database could not build are reported once (schema_error), not as drift of each
+            // database; those that failed for the platform's want are still looked for by name.
+            differences = await (0, rules_1.compareDatabases)(expected.model, { database: session, actual: model, unbuilt: expected.unbuilt }, { ignoreSchemas: [target.migrationsSchema] });
+        }
+        return {
+            result: {
+                name: db.name,
+                migrations: [],
+                compared: expected !== undefined,
+                ledger: {
+                    applied: ledger.applied.length,
+                    pending: ledger.pending.map((m) => m.tag),
+                    skipped: ledger.skipped.map((m) => m.tag),
+                    modified: ledger.modified.map((m) => m.migration.tag),
+                    unknown: ledger.unknown.length
+                }
+            },
+            findings,
+            differences
+        };
+    }
+    finally {
+        await session.close().catch(() => undefined);
+    }
+}
+/**
+ * Runs one database's audit within a time limit. On expiry its session is closed too: the server-side query would
+ * otherwise go on until statement_timeout, holding a connection the rest of the fleet needs.
+ */
+function withTimeout(run, ms, name) {
+    let timer;
+    let close;
+    let expired = false;
+    const promise = run((c) => {
+        close = c;
+        if (expired)
+            void c().catch(() => undefined);
+    });
+    return Promise.race([
+        promise.finally(() => clearTimeout(timer)),
+        new Promise((_, reject) => {
+            timer = setTimeout(() => {
+                expired = true;
+                void close?.().catch(() => undefined);
+                reject(new Error(`${name}: the audit did not finish within ${Math.round(ms / 1000)} s`));
+            }, ms);
+        })
+    ]);
+}
+function emptyModel() {
+    return { schemas: new Set(), tables: new Map(), enums: new Map(), sequences: new Map(), views: new Map(), extensions: new Set() };
+}
+/** Combines the JSON reports of several shards into one. */
+function mergeReports(reports) {
+    if (reports.length === 0)
+        throw new errors_2.UsageError('merge needs at least one report');
+    const targets = new Map();
+    const grouped = new Map();
+    for (const report of reports) {
+        for (const t of report.targets) {
+            const existing = targets.get(t.name);
+            if (existing)
+                existing.databases.push(...t.databases);
+            else
+                targets.set(t.name, { ...t, databases: [...t.databases] });
+        }
+        for (const f of report.findings) {
+            const { databases, ...rest } = f;
+            const key = JSON.stringify(rest);
+            const existing = grouped.get(key);
+            if (existing)
+                existing.databases = [...(existing.databases ?? []), ...(databases ?? [])];
+            else
+                grouped.set(key, { ...f, databases: [...(databases ?? [])] });
+        }
+    }
+    const assembled = (0, assembly_1.finishFindings)([...grouped.values()], 'by-spread');
+    return { ...reports[0], ok: assembled.ok, targets: [...targets.values()], findings: assembled.findings, summary: assembled.summary, notes: [...new Set(reports.flatMap((r) => r.notes.filter((n) => !n.startsWith('shard '))))] };
+}
+/** The database a postgres:// URL names (Postgres's default: the user's name). */
+function urlDatabase(url) {
+    const parsed = new URL(url);
+    const name = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
+    return name || decodeURIComponent(parsed.username) || 'postgres';
+}
+
+
+/***/ }),
+
+/***/ 3326:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.runCheck = runCheck;
+// The drift check: load -> provision -> migrate -> introspect -> diff -> explain -> report. Knows nothing of GitHub.
+// This file only orchestrates: each step lives in its own folder (see docs/design.md).
+const path = __importStar(__nccwpck_require__(6760));
+const load_config_1 = __nccwpck_require__(6943);
+const limiter_1 = __nccwpck_require__(5543);
+const version_1 = __nccwpck_require__(3323);
+const cross_target_1 = __nccwpck_require__(8009);
+const journal_1 = __nccwpck_require__(4676);
+const snapshot_findings_1 = __nccwpck_require__(8090);
+const snapshots_1 = __nccwpck_require__(8678);
+const folder_1 = __nccwpck_require__(7697);
+const assembly_1 = __nccwpck_require__(7388);
+const declared_1 = __nccwpck_require__(7245);
+const drizzle_kit_1 = __nccwpck_require__(6964);
+const kit1_names_1 = __nccwpck_require__(4245);
+const load_schema_1 = __nccwpck_require__(971);
+const run_context_1 = __nccwpck_require__(7741);
+const target_databases_1 = __nccwpck_require__(6290);
+async function runCheck(options) {
+    const log = options.log ?? (() => undefined);
+    const { timings, timed } = (0, run_context_1.phaseClock)(['load', 'provision', 'migrate', 'introspect', 'diff']);
+    // Every run needs a database: a server starts creating one while the config and the schemas load (CREATE
+    // DATABASE is its slowest step, and the first database is on the critical path); more are created when work
+    // waits for one.
+    await options.provider.warm?.(['check']);
+    const config = await timed('load', () => (0, load_config_1.loadConfig)(options.root, options.config));
+    const root = config.root;
+    const run = { provider: options.provider, root, timed, log, limit: (0, limiter_1.limiter)(options.concurrency ?? options.provider.concurrency) };
+    const prepared = [];
+    for (const target of config.targets)
+        prepared.push(await prepareTarget(target, options, run));
+    // Every database of every target at once, as many at a time as the provider takes: creating a database on a
+    // server costs a checkpoint-like fsync, and each embedded instance is single-threaded.
+    await Promise.all(prepared.map(async (p) => p.findings.push(...(await (0, target_databases_1.checkTargetDatabases)(p, run)))));
+    const findings = prepared.flatMap((p) => p.findings.map((f) => ({ ...f, target: p.target.name })));
+    const targets = prepared.map((p) => p.result);
+    for (const failed of config.failedTargets ?? []) {
+        const { result, finding } = (0, cross_target_1.failedTargetResult)(failed, root);
+        targets.push(result);
+        findings.push(finding);
+    }
+    const schemas = new Map(prepared.map((p) => [p.target.name, p.schema]));
+    findings.push(...(0, cross_target_1.crossTargetFindings)(config.targets, schemas), ...(0, cross_target_1.crossDatabaseRoleFindings)(prepared, root));
+    const assembled = (0, assembly_1.assembleFindings)(findings, { targets: config.targets }, 'by-target');
+    return {
+        version: 1,
+        ok: assembled.ok,
+        tool: { name: 'drizzle-drift-guard', version: options.version ?? version_1.TOOL_VERSION, drizzleKit: (0, drizzle_kit_1.drizzleKitVersion)() },
+        root,
+        postgres: { provider: options.provider.description, version: await options.provider.serverVersion().catch(() => undefined) },
+        targets,
+        findings: assembled.findings,
+        summary: assembled.summary,
+        notes: [...config.notes],
+        timings: Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)]))
+    };
+}
+/** Loads a target's schema, migrations and snapshots, and checks what needs no database. */
+async function prepareTarget(target, options, { root, timed, log }) {
+    const rel = (f) => path.relative(root, f);
+    log(`target ${target.name}: ${target.schemaFiles.map(rel).join(', ')} -> ${rel(target.migrationsDir)}`);
+    const schema = await timed('load', () => (0, load_schema_1.loadSchema)(root, target, options.stubMissingImports));
+    const folder = await timed('load', () => (0, folder_1.readMigrationFolder)(target.migrationsDir));
+    const snapshots = await timed('load', () => (0, snapshots_1.readSnapshots)(folder.migrations));
+    const findings = [...(0, journal_1.checkFolder)(folder, snapshots, root)];
+    if (options.base)
+        findings.push(...(0, journal_1.checkAgainstBase)(folder, options.base, root));
+    findings.push(...(await timed('diff', () => (0, snapshot_findings_1.snapshotFindings)(target, schema.snapshot, snapshots, root, schema.cacheKey))));
+    findings.push(...(0, snapshot_findings_1.identifierCollisionFindings)(schema.snapshot, schema.sources));
+    const result = {
+        name: target.name,
+        ...(target.drizzleConfig ? { drizzleConfig: rel(target.drizzleConfig) } : {}),
+        schema: target.schemaFiles.map(rel),
+        migrations: rel(target.migrationsDir),
+        migrationsFormat: folder.format,
+        migrationsTable: `${target.migrationsSchema}.${target.migrationsTable}`,
+        ...(target.casing ? { casing: target.casing } : {}),
+        databases: [],
+        declared: (0, declared_1.declaredCounts)(schema.snapshot),
+        notes: [
+            ...(schema.fallbacks.length ? [`the project has no ${schema.fallbacks.join(', ')} installed: used the bundled copy`] : []),
+            ...(schema.stubbed.length ? [`not installed, replaced by stand-ins while loading the schema: ${schema.stubbed.join(', ')} (install the dependencies if they shape tables or columns)`] : [])
+        ]
+    };
+    if (schema.drizzleKit1)
+        result.notes.push((0, kit1_names_1.kit1Note)(schema.drizzleKit1));
+    return { target, schema, folder, snapshots, result, findings };
+}
+
+
+/***/ }),
+
+/***/ 7741:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.untimed = void 0;
+exports.phaseClock = phaseClock;
+/** A clock per phase, and the function that feeds it. */
+function phaseClock(phases) {
+    const timings = Object.fromEntries(phases.map((p) => [p, 0]));
+    const timed = async (phase, fn) => {
+        const start = performance.now();
+        try {
+            return await fn();
+        }
+        finally {
+            timings[phase] = (timings[phase] ?? 0) + (performance.now() - start);
+        }
+    };
+    return { timings, timed };
+}
+/** A clock that keeps no time (the audit reports none). */
+const untimed = async (_phase, fn) => fn();
+exports.untimed = untimed;
+
+
+/***/ }),
+
+/***/ 8381:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.buildSchemaDatabase = buildSchemaDatabase;
+const platform_1 = __nccwpck_require__(6312);
+const introspect_1 = __nccwpck_require__(1370);
+const pglite_1 = __nccwpck_require__(9890);
+const setup_sql_1 = __nccwpck_require__(6143);
+const build_statements_1 = __nccwpck_require__(4882);
+const declared_1 = __nccwpck_require__(7245);
+const drizzle_kit_1 = __nccwpck_require__(6964);
+const schema_cache_1 = __nccwpck_require__(4407);
+const identifiers_1 = __nccwpck_require__(7704);
+/** The database the schema describes, built from drizzle-kit's SQL for it and introspected. */
+async function buildSchemaDatabase(request, { provider, root, timed }) {
+    const { target, snapshot, extensions, introspectOptions, cacheKey, sources, functions, migrationRoles = [] } = request;
+    const cached = (0, schema_cache_1.readCachedSchema)(cacheKey);
+    const statements = cached?.createSql ?? (await (0, drizzle_kit_1.generateSql)((0, drizzle_kit_1.emptySnapshot)(), snapshot));
+    if (cached && !cached.createSql)
+        (0, schema_cache_1.writeCachedSchema)(cacheKey, { ...cached, createSql: statements });
+    const available = target.extensions.length > 0 ? await provider.availableExtensions() : undefined;
+    const preinstalled = target.extensions.filter((e) => !available || available.has(e));
+    const setup = (0, setup_sql_1.readSetupScripts)(target.setup, root);
+    const loaded = [...new Set([...preinstalled, ...extensions, ...setup.flatMap((s) => s.extensions)])];
+    const db = await timed('provision', () => provider.createDatabase(`${target.name}_schema`, { extensions: loaded }));
+    try {
+        return await timed('migrate', async () => {
+            // As in the migrated databases, before anything else: what setup creates is then on both sides.
+            await (0, setup_sql_1.prepareDatabase)(db, { names: preinstalled, declared: target.extensionsDeclared }, setup, target.name);
+            for (const ext of extensions)
+                if (ext !== 'plpgsql')
+                    await db.exec(`CREATE EXTENSION IF NOT EXISTS ${(0, identifiers_1.quoteIdentifier)(ext)}`);
+            await db.exec(`CREATE SCHEMA IF NOT EXISTS ${(0, identifiers_1.quoteIdentifier)(target.migrationsSchema)}`);
+            // drizzle-kit writes CREATE SCHEMA only for a pgSchema the schema files export; one imported from elsewhere
+            // (a helper outside the schema glob) is created by hand-written SQL in the migrations, so here as well.
+            for (const name of (0, declared_1.unexportedSchemas)(snapshot))
+                await db.exec(`CREATE SCHEMA IF NOT EXISTS ${(0, identifiers_1.quoteIdentifier)(name)}`);
+            // Roles the migrations create and the schema does not declare (pgRole): its policies may name them.
+            const declaredRoles = new Set(Object.keys(snapshot.roles ?? {}));
+            for (const role of migrationRoles.filter((r) => !declaredRoles.has(r))) {
+                // unique_violation too: on a server, a migrated database of this run may be creating it at the same moment.
+                await db.exec(`DO $$ BEGIN CREATE ROLE ${(0, identifiers_1.quoteIdentifier)(role)} NOLOGIN; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$`);
+            }
+            // What the setup and the extensions created before drizzle-kit's SQL: its statements for those are skipped.
+            const existing = await (0, build_statements_1.existingObjects)(db);
+            // A declaration right for the platform it is written for (Supabase's roles, an extension's types) is said to be.
+            const platformCause = async (error) => (0, platform_1.schemaPlatformCause)(error, {
+                target: target.name,
+                available: available ?? (await provider.availableExtensions()),
+                provider: provider.description,
+                embedded: provider.description.startsWith('embedded'),
+                embeddedExtensions: pglite_1.EMBEDDED_EXTENSIONS
+            });
+            const built = await (0, build_statements_1.runSchemaStatements)(db, statements, { root, fallbackFile: target.schemaFiles[0], sources, existing, platformCause, functions });
+            const model = await timed('introspect', () => (0, introspect_1.introspectDatabase)(db, introspectOptions));
+            return { model, ...built };
+        });
+    }
+    finally {
+        await db.close();
+    }
+}
+
+
+/***/ }),
+
+/***/ 6290:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.checkTargetDatabases = checkTargetDatabases;
+// One target's databases: each migrated from clean as drizzle's migrator would, compared with the schema's database
+// while its session is open, and the differences explained once for all the databases that share them.
+const path = __importStar(__nccwpck_require__(6760));
+const assembly_1 = __nccwpck_require__(7388);
+const rules_1 = __nccwpck_require__(764);
+const explain_difference_1 = __nccwpck_require__(5790);
+const extensions_1 = __nccwpck_require__(9225);
+const failed_migration_1 = __nccwpck_require__(9515);
+const snapshot_findings_1 = __nccwpck_require__(8090);
+const apply_1 = __nccwpck_require__(9657);
+const roles_1 = __nccwpck_require__(3428);
+const introspect_1 = __nccwpck_require__(1370);
+const pglite_1 = __nccwpck_require__(9890);
+const setup_sql_1 = __nccwpck_require__(6143);
+const build_statements_1 = __nccwpck_require__(4882);
+const extensions_2 = __nccwpck_require__(7980);
+const statements_1 = __nccwpck_require__(5528);
+const schema_database_1 = __nccwpck_require__(8381);
+/**
+ * Applies the target's migrations to a throwaway database per database it names, builds the schema's database
+ * beside them, and returns the findings: failed migrations (grouped across databases) and explained differences.
+ */
+async function checkTargetDatabases({ target, folder, schema, snapshots, result }, run) {
+    const { provider, root, timed, log, limit } = run;
+    const out = [];
+    const extensions = [...new Set(folder.migrations.flatMap((m) => (m.sql ? (0, extensions_2.extensionsCreatedBy)(m.sql) : [])))];
+    const available = await provider.availableExtensions();
+    const migrationsTable = { schema: target.migrationsSchema, table: target.migrationsTable };
+    const introspectOptions = { schemas: target.schemaFilter, tablesFilter: target.tablesFilter, migrationsTable };
+    const failures = new Map();
+    // The database the schema describes is built first (it takes the first slot), and at the same time as the
+    // migrated ones where the provider allows; each migrated database is diffed while its session is still open,
+    // so that defaults written differently can be compared by value in Postgres.
+    const usableExtensions = extensions.filter((e) => !available || available.has(e));
+    // What the provider does before the migrations: preinstalled extensions (those this Postgres has) and setup SQL.
+    const preinstalled = target.extensions.filter((e) => !available || available.has(e));
+    if (available)
+        out.push(...(0, extensions_1.unavailableExtensionFindings)(target, available, provider.description));
+    const setup = (0, setup_sql_1.readSetupScripts)(target.setup, root);
+    // PGlite loads an extension's code when an instance starts: those the setup files create are asked for up front.
+    const loaded = [...new Set([...preinstalled, ...extensions, ...setup.flatMap((s) => s.extensions)])];
+    // The functions the migrations create, read from the first database that applied them all, for the schema's
+    // policies, checks and defaults that call them. The schema's build asks for them only when a statement fails
+    // for want of one, and gives up its slot while it waits: that database may need the slot to be migrated.
+    let giveFunctions = () => undefined;
+    const migratedFunctions = new Promise((resolve) => (giveFunctions = resolve));
+    let functionsRead = false;
+    const expectedBuild = limit.acquire().then(async (release) => {
+        try {
+            const functions = () => {
+                release();
+                return migratedFunctions;
+            };
+            return await (0, schema_database_1.buildSchemaDatabase)({ target, snapshot: schema.snapshot, extensions: usableExtensions, introspectOptions, cacheKey: schema.cacheKey, sources: schema.sources, functions, migrationRoles: (0, roles_1.rolesCreatedBy)(folder) }, run);
+        }
+        finally {
+            release();
+        }
+    });
+    // A setup error may reject it before anything awaits it; the migrated databases' own await still sees it.
+    expectedBuild.catch(() => undefined);
+    const diffOptions = { ignoreSchemas: [target.migrationsSchema] };
+    // Outside a transaction, a chunk of several statements would still be one (the simple query protocol runs them
+    // in an implicit transaction): each statement is sent on its own, as autocommit runners do.
+    const migrations = target.transaction ? folder.migrations : folder.migrations.map(oneStatementEach);
+    const migrateOne = async (name) => {
+        const db = await timed('provision', () => provider.createDatabase(`${target.name}_${name}`, { extensions: loaded }));
+        try {
+            await timed('migrate', () => (0, setup_sql_1.prepareDatabase)(db, { names: preinstalled, declared: target.extensionsDeclared }, setup, target.name));
+            const applied = await timed('migrate', () => (0, apply_1.applyMigrations)(db, migrations, migrationsTable, { transaction: target.transaction }));
+            const dbResult = { name, migrations: applied.applied.map((a) => ({ ...a, file: path.relative(root, a.file) })), compared: !applied.failure };
+            if (applied.failure) {
+                const { migration, line, error } = applied.failure;
+                const file = path.relative(root, migration.file);
+                const key = `${file}:${line}:${error.message}`;
+                const explained = (0, extensions_1.extensionFailureCause)({
+                    error,
+                    target: target.name,
+                    migration,
+                    migrations: folder.migrations,
+                    created: extensions,
+                    available,
+                    provider: provider.description,
+                    embedded: provider.description.startsWith('embedded'),
+                    embeddedExtensions: pglite_1.EMBEDDED_EXTENSIONS
+                });
+                const existing = failures.get(key);
+                if (existing)
+                    existing.databases.push(name);
+                else {
+                    failures.set(key, {
+                        databases: [name],
+                        finding: {
+                            kind: 'migration_failed',
+                            severity: 'error',
+                            file,
+                            line,
+                            name: migration.tag,
+                            message: `${migration.tag} failed at ${file}:${line}: ${error.message}`,
+                            cause: explained?.cause ??
+                                (0, failed_migration_1.runnerCause)(error, target) ??
+                                `drizzle's migrator would stop here and roll back every migration of this run${error.hint ? ` (hint: ${error.hint})` : ''}; the schema comparison is skipped for this database`,
+                            ...(explained?.fix ? { fix: explained.fix } : {})
+                        }
+                    });
+                }
+                log(`  ${name}: ${migration.tag} failed: ${error.message}`);
+                return { result: dbResult };
+            }
+            log(`  ${name}: applied ${applied.applied.length} migration(s)`);
+            if (!functionsRead) {
+                functionsRead = true;
+                giveFunctions(await (0, build_statements_1.functionDefinitions)(db).catch(() => undefined));
+            }
+            const model = await timed('introspect', () => (0, introspect_1.introspectDatabase)(db, introspectOptions));
+            const expected = await expectedBuild;
+            if ('error' in expected)
+                return { result: dbResult };
+            const differences = await timed('diff', () => (0, rules_1.compareDatabases)(expected.model, { database: db, actual: model, unbuilt: expected.unbuilt }, diffOptions));
+            return { result: dbResult, differences };
+        }
+        finally {
+            await db.close();
+        }
+    };
+    // No database applied every migration: the schema's build goes on without the functions.
+    const migrated = await Promise.all(target.databases.map((name) => limit(() => migrateOne(name)))).finally(() => giveFunctions(undefined));
+    const expected = await expectedBuild;
+    result.databases.push(...migrated.map((m) => m.result));
+    const compared = migrated.flatMap((m, i) => (m.differences ? [{ name: target.databases[i], differences: m.differences }] : []));
+    // Sorted so that grouped findings list databases in config order whatever finished first.
+    for (const { finding, databases } of failures.values())
+        out.push({ ...(0, failed_migration_1.withUnexportedSchemaCause)(finding, schema.snapshot), databases: target.databases.filter((d) => databases.includes(d)) });
+    if (result.databases.every((d) => !d.compared))
+        return out;
+    if ('error' in expected) {
+        out.push(expected.error);
+        return out;
+    }
+    out.push(...expected.problems);
+    const ctx = {
+        root,
+        target: target.name,
+        sources: schema.sources,
+        schemaSnapshot: schema.snapshot,
+        snapshots,
+        migrations: folder.migrations,
+        expected: expected.model,
+        generateCommand: (0, snapshot_findings_1.generateCommand)(target, root),
+        // Every database runs the same migrations from clean, so they all stop at the same missing file.
+        stoppedAt: folder.migrations.find((m) => m.sql === undefined)
+    };
+    await timed('diff', () => {
+        const seen = compared.flatMap(({ name, differences }) => differences.map((difference) => ({ finding: difference, database: name })));
+        for (const { finding: difference, databases } of (0, assembly_1.groupByDatabase)(seen)) {
+            out.push({ ...(0, explain_difference_1.explainDifference)(difference, ctx), severity: (0, explain_difference_1.defaultSeverity)(difference), databases });
+        }
+    });
+    return out;
+}
+/** The migration with each chunk split into its statements, lines kept. */
+function oneStatementEach(migration) {
+    return {
+        ...migration,
+        statements: migration.statements.flatMap((chunk) => (0, statements_1.splitSqlStatements)(chunk.sql).map((s) => ({ sql: s.sql, line: chunk.chunkLine + s.line - 1, chunkLine: chunk.chunkLine + s.textLine - 1 })))
+    };
+}
+
+
+/***/ }),
+
+/***/ 8009:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.failedTargetResult = failedTargetResult;
+exports.crossDatabaseRoleFindings = crossDatabaseRoleFindings;
+exports.crossTargetFindings = crossTargetFindings;
+// Findings about several targets or databases at once: a table two targets create, a migrations table two targets
+// share, a role created in several databases of one server, and a discovered config that cannot be resolved.
+const path = __importStar(__nccwpck_require__(6760));
+const load_config_1 = __nccwpck_require__(6943);
+const roles_1 = __nccwpck_require__(3428);
+/** A discovered config that could not be resolved: its own error, so that the other targets are still checked. */
+function failedTargetResult(failed, root) {
+    const config = path.relative(root, failed.drizzleConfig);
+    const reason = failed.error.message.replace(`target "${failed.name}": `, '');
+    return {
+        result: {
+            name: failed.name,
+            drizzleConfig: config,
+            schema: [],
+            migrations: '',
+            migrationsFormat: 'journal',
+            migrationsTable: '',
+            databases: [],
+            declared: { tables: 0, columns: 0, enums: 0, indexes: 0 },
+            notes: ['not checked: its drizzle config cannot be resolved']
+        },
+        finding: {
+            kind: 'schema_error',
+            severity: 'error',
+            target: failed.name,
+            file: failed.error.file ?? config,
+            ...(failed.error.line ? { line: failed.error.line } : {}),
+            message: `${config} cannot be checked: ${reason}`,
+            cause: `found by discovery (no ${load_config_1.DEFAULT_CONFIG_FILE}); the other targets were checked`,
+            fix: `Fix or delete ${config}, or write ${load_config_1.DEFAULT_CONFIG_FILE} naming the targets to check`
+        }
+    };
+}
+/**
+ * A role that the migrations create in more than one database: roles belong to the whole server, so where those
+ * databases share one, the second CREATE ROLE fails. Each database is checked as if alone on its server.
+ */
+function crossDatabaseRoleFindings(prepared, root) {
+    const byRole = new Map();
+    for (const { target, folder } of prepared) {
+        const seen = new Set();
+        for (const creation of (0, roles_1.roleCreations)(folder.migrations)) {
+            if (seen.has(creation.role))
+                continue;
+            seen.add(creation.role);
+            byRole.set(creation.role, [...(byRole.get(creation.role) ?? []), { target, creation }]);
+        }
+    }
+    const out = [];
+    for (const [role, creators] of byRole) {
+        const runs = creators.flatMap(({ target }) => target.databases.map((db) => `${target.name}/${db}`));
+        if (runs.length < 2)
+            continue;
+        const { creation } = creators[0];
+        const databases = [...new Set(creators.flatMap(({ target }) => target.databases))];
+        const by = creators.map(({ target, creation: c }) => `${c.migration.tag} (${target.name})`).join(' and ');
+        out.push({
+            kind: 'cross_database_role',
+            severity: 'warning',
+            target: [...new Set(creators.map(({ target }) => target.name))].join(', '),
+            databases,
+            name: role,
+            file: path.relative(root, creation.migration.file),
+            line: creation.line,
+            message: `role "${role}" is created by ${by} in each of ${databases.join(', ')}`,
+            cause: `roles belong to the whole Postgres server, not to one database: where these databases share a server (as a master and its tenants usually do), the second CREATE ROLE fails with 'role "${role}" already exists' and drizzle's migrator rolls that database's migrations back. The check runs each database as if it had a server of its own`,
+            fix: `Create the role once, outside the per-database migrations (your provisioning; a "setup" script for this check), or guard it: DO $$ BEGIN <the CREATE ROLE statement>; EXCEPTION WHEN duplicate_object THEN NULL; END $$;`
+        });
+    }
+    return out;
+}
+function crossTargetFindings(targets, schemas) {
+    const out = [];
+    const owners = new Map();
+    for (const target of targets) {
+        const schema = schemas.get(target.name);
+        if (!schema)
+            continue;
+        for (const key of Object.keys(schema.snapshot.tables))
+            owners.set(key, [...(owners.get(key) ?? []), target]);
+    }
+    for (const [key, owning] of owners) {
+        // Targets that apply the same migrations folder create the table once, from the same history.
+        if (new Set(owning.map((t) => `${t.migrationsDir}|${t.migrationsSchema}.${t.migrationsTable}`)).size < 2)
+            continue;
+        const names = owning.map((t) => t.name);
+        const [schemaName, table] = key.split('.');
+        const first = schemas.get(names[0]).sources.table(schemaName, table);
+        out.push({
+            kind: 'cross_target_table',
+            severity: 'warning',
+            target: names.join(', '),
+            schema: schemaName,
+            table,
+            ...(first ? first : {}),
+            message: `table ${key} is declared by ${names.join(' and ')}`,
+            cause: 'each target creates it in its own databases; if they share a database, the second CREATE TABLE fails, and if not, the two definitions can drift apart'
+        });
+    }
+    const byDatabase = new Map();
+    for (const target of targets) {
+        for (const db of target.databases) {
+            const key = `${db}|${target.migrationsSchema}.${target.migrationsTable}`;
+            byDatabase.set(key, [...(byDatabase.get(key) ?? []), target]);
+        }
+    }
+    for (const [key, sharing] of byDatabase) {
+        if (sharing.length < 2)
+            continue;
+        const [db, table] = key.split('|');
+        out.push({
+            kind: 'shared_migrations_table',
+            severity: 'error',
+            target: sharing.map((t) => t.name).join(', '),
+            databases: [db],
+            name: table,
+            message: `targets ${sharing.map((t) => t.name).join(' and ')} both record their migrations in ${table} of database ${db}`,
+            cause: "drizzle's migrator reads only the newest entry of that table, so each side skips the other's older migrations (drizzle-orm issue #1365)",
+            fix: `Give each drizzle config its own migrations: { table: "__drizzle_migrations_${sharing[1].name}" }`
+        });
+    }
+    return out;
+}
+
+
+/***/ }),
+
+/***/ 5790:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -50825,10 +52068,10 @@ exports.defaultSeverity = defaultSeverity;
 // source, drizzle-kit's snapshots, and the SQL files.
 const path = __importStar(__nccwpck_require__(6760));
 const load_config_1 = __nccwpck_require__(6943);
-const identifiers_1 = __nccwpck_require__(3937);
+const identifiers_1 = __nccwpck_require__(7704);
 const diff_schemas_1 = __nccwpck_require__(8925);
-const snapshot_1 = __nccwpck_require__(5479);
-const snapshot_v1_1 = __nccwpck_require__(5954);
+const snapshots_1 = __nccwpck_require__(8678);
+const snapshot_v1_1 = __nccwpck_require__(5213);
 const kit1_names_1 = __nccwpck_require__(4245);
 const recordedCache = new WeakMap();
 function recordedSnapshots(ctx) {
@@ -50842,9 +52085,9 @@ function recordedSnapshots(ctx) {
             const snapshot = s.snapshot;
             recorded.push({
                 migration: s.migration,
-                declares: (d) => (0, snapshot_1.snapshotDeclares)(snapshot, d),
-                entry: (d) => (0, snapshot_1.canonical)(snapshotEntry(snapshot, d)),
-                schemaEntry: (d) => (0, snapshot_1.canonical)(snapshotEntry(ctx.schemaSnapshot, d))
+                declares: (d) => (0, snapshots_1.snapshotDeclares)(snapshot, d),
+                entry: (d) => (0, snapshots_1.canonical)(snapshotEntry(snapshot, d)),
+                schemaEntry: (d) => (0, snapshots_1.canonical)(snapshotEntry(ctx.schemaSnapshot, d))
             });
         }
         else if (s.v1) {
@@ -51393,7 +52636,780 @@ function fixSql(d, expected) {
 
 /***/ }),
 
-/***/ 5954:
+/***/ 9225:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.extensionUsedBy = extensionUsedBy;
+exports.extensionFailureCause = extensionFailureCause;
+exports.schemaExtensionCause = schemaExtensionCause;
+exports.unavailableExtensionFindings = unavailableExtensionFindings;
+// Why a migration failed, when the reason is an extension: either CREATE EXTENSION names one this Postgres does not
+// have, or a statement uses an operator class, type, function or access method of an extension that no migration
+// before it creates (it works in production only because someone installed it by hand, or the provider did).
+const load_config_1 = __nccwpck_require__(6943);
+const suggest_1 = __nccwpck_require__(2085);
+const extensions_1 = __nccwpck_require__(7980);
+/** Well-known objects of extensions, by the name Postgres prints in "… does not exist" errors (lower case). */
+const OPERATOR_CLASSES = {
+    gin_trgm_ops: 'pg_trgm',
+    gist_trgm_ops: 'pg_trgm',
+    vector_l2_ops: 'vector',
+    vector_ip_ops: 'vector',
+    vector_cosine_ops: 'vector',
+    vector_l1_ops: 'vector',
+    halfvec_l2_ops: 'vector',
+    halfvec_ip_ops: 'vector',
+    halfvec_cosine_ops: 'vector',
+    sparsevec_l2_ops: 'vector',
+    bit_hamming_ops: 'vector',
+    bit_jaccard_ops: 'vector',
+    gin_hstore_ops: 'hstore',
+    gist_hstore_ops: 'hstore',
+    gist_ltree_ops: 'ltree',
+    gist__int_ops: 'intarray',
+    gist__intbig_ops: 'intarray',
+    gin__int_ops: 'intarray',
+    gist_geometry_ops_2d: 'postgis',
+    gist_geometry_ops_nd: 'postgis',
+    gist_geography_ops: 'postgis'
+};
+const TYPES = {
+    vector: 'vector',
+    halfvec: 'vector',
+    sparsevec: 'vector',
+    citext: 'citext',
+    hstore: 'hstore',
+    ltree: 'ltree',
+    lquery: 'ltree',
+    ltxtquery: 'ltree',
+    geometry: 'postgis',
+    geography: 'postgis',
+    box2d: 'postgis',
+    box3d: 'postgis',
+    cube: 'cube',
+    earth: 'earthdistance',
+    seg: 'seg',
+    isbn: 'isn',
+    isbn13: 'isn',
+    ean13: 'isn',
+    issn: 'isn'
+};
+const FUNCTIONS = {
+    gen_random_uuid: 'pgcrypto', // built in since PostgreSQL 13
+    gen_random_bytes: 'pgcrypto',
+    crypt: 'pgcrypto',
+    gen_salt: 'pgcrypto',
+    digest: 'pgcrypto',
+    hmac: 'pgcrypto',
+    pgp_sym_encrypt: 'pgcrypto',
+    pgp_sym_decrypt: 'pgcrypto',
+    uuid_generate_v1: 'uuid-ossp',
+    uuid_generate_v1mc: 'uuid-ossp',
+    uuid_generate_v3: 'uuid-ossp',
+    uuid_generate_v4: 'uuid-ossp',
+    uuid_generate_v5: 'uuid-ossp',
+    uuid_nil: 'uuid-ossp',
+    similarity: 'pg_trgm',
+    word_similarity: 'pg_trgm',
+    strict_word_similarity: 'pg_trgm',
+    show_trgm: 'pg_trgm',
+    set_limit: 'pg_trgm',
+    unaccent: 'unaccent',
+    levenshtein: 'fuzzystrmatch',
+    levenshtein_less_equal: 'fuzzystrmatch',
+    soundex: 'fuzzystrmatch',
+    difference: 'fuzzystrmatch',
+    metaphone: 'fuzzystrmatch',
+    dmetaphone: 'fuzzystrmatch',
+    earth_distance: 'earthdistance',
+    ll_to_earth: 'earthdistance',
+    earth_box: 'earthdistance',
+    cube: 'cube',
+    hstore: 'hstore',
+    akeys: 'hstore',
+    nlevel: 'ltree',
+    subpath: 'ltree',
+    lca: 'ltree',
+    text2ltree: 'ltree',
+    moddatetime: 'moddatetime'
+};
+const ACCESS_METHODS = { hnsw: 'vector', ivfflat: 'vector', bloom: 'bloom' };
+/** How to install the extensions people most often lack on a server. */
+const INSTALL_HINTS = {
+    vector: 'pgvector: the pgvector/pgvector Docker image, or the postgresql-<major>-pgvector package',
+    postgis: 'the postgis/postgis Docker image, or the postgresql-<major>-postgis-3 package'
+};
+/** The extension a Postgres error points to, when it names a well-known object of one. */
+function extensionUsedBy(error) {
+    const m = error.message;
+    let match = /operator class "([^"]+)" does not exist/i.exec(m);
+    if (match && OPERATOR_CLASSES[match[1].toLowerCase()])
+        return { extension: OPERATOR_CLASSES[match[1].toLowerCase()], object: `operator class "${match[1]}"` };
+    match = /type "(?:[^"]+\.)?([^".]+)" does not exist/i.exec(m);
+    if (match && TYPES[match[1].toLowerCase()])
+        return { extension: TYPES[match[1].toLowerCase()], object: `type "${match[1]}"` };
+    match = /function (?:[\w"]+\.)?"?(\w+)"?\(.*\) does not exist/i.exec(m);
+    if (match) {
+        const name = match[1].toLowerCase();
+        const extension = FUNCTIONS[name] ?? (name.startsWith('st_') ? 'postgis' : undefined);
+        if (extension)
+            return { extension, object: `function ${match[1]}()` };
+    }
+    match = /access method "([^"]+)" does not exist/i.exec(m);
+    if (match && ACCESS_METHODS[match[1].toLowerCase()])
+        return { extension: ACCESS_METHODS[match[1].toLowerCase()], object: `access method "${match[1]}"` };
+    // An exclusion constraint or a GiST/GIN index over plain scalar columns needs btree_gist / btree_gin.
+    match = /data type ([\w ]+?) has no default operator class for access method "(gist|gin)"/i.exec(m);
+    if (match)
+        return { extension: match[2] === 'gist' ? 'btree_gist' : 'btree_gin', object: `a ${match[2].toUpperCase()} operator class for ${match[1]}` };
+    match = /operator does not exist: text (%|<%|%>|<<%|%>>|<->) text/i.exec(m);
+    if (match)
+        return { extension: 'pg_trgm', object: `operator ${match[1]}` };
+    return undefined;
+}
+const quoteExtension = (name) => (/^[a-z_][a-z0-9_]*$/.test(name) ? name : `"${name}"`);
+/** The cause (and fix) of a failed migration when an extension explains it; undefined otherwise. */
+function extensionFailureCause(ctx) {
+    // `extension "x" is not available` (PostgreSQL 16+), `could not open extension control file ".../x.control"` (older).
+    const names = (e) => ctx.error.message.includes(`"${e}"`) || ctx.error.message.includes(`/${e}.control`);
+    const unavailable = ctx.created.find((e) => ctx.available && !ctx.available.has(e) && names(e));
+    if (unavailable)
+        return { cause: unavailableCause(unavailable, ctx) };
+    const used = extensionUsedBy(ctx.error);
+    if (!used)
+        return undefined;
+    const index = ctx.migrations.indexOf(ctx.migration);
+    const later = ctx.migrations.slice(index + 1).find((m) => m.sql !== undefined && (0, extensions_1.extensionsCreatedBy)(m.sql).includes(used.extension));
+    const fix = createExtension(used.extension);
+    const missing = ctx.available !== undefined && !ctx.available.has(used.extension);
+    const preinstalled = missing ? '' : ` ${preinstalledOption(used.extension, ctx)} instead`;
+    const where = later
+        ? `only the later ${later.tag} creates it: move its CREATE EXTENSION into a migration before ${ctx.migration.tag}`
+        : `no migration creates it, so this works only where it was installed by hand (or by the provider). Create it in a migration before ${ctx.migration.tag} (drizzle-kit generate --custom): ${fix}${preinstalled}`;
+    const missingHere = missing ? `; ${unavailableCause(used.extension, ctx)}` : '';
+    return { cause: `${used.object} comes from the extension "${used.extension}", and ${where}${missingHere}`, fix };
+}
+/**
+ * The same for drizzle-kit's SQL for the schema. Its database has the extensions the migrations (and the setup
+ * and "extensions") create, so one it lacks is created by none of them: the declaration is right, the Postgres
+ * it needs is not the one the check built.
+ */
+function schemaExtensionCause(error, ctx) {
+    const used = extensionUsedBy(error);
+    if (!used)
+        return undefined;
+    const missing = ctx.available !== undefined && !ctx.available.has(used.extension);
+    const cause = `${used.object} comes from the extension "${used.extension}", which no migration, setup file or "extensions" entry creates${missing ? `; ${unavailableCause(used.extension, ctx)}` : ''}`;
+    const create = `create it in a migration before the first that needs it (drizzle-kit generate --custom): ${createExtension(used.extension)}`;
+    // Both ways out, also where this Postgres lacks it (the cause says so): they are what the project needs elsewhere.
+    return { cause, fix: `${preinstalledOption(used.extension, ctx)}, or ${create}` };
+}
+const createExtension = (extension) => `CREATE EXTENSION IF NOT EXISTS ${quoteExtension(extension)};`;
+/**
+ * Where the provider installs it (autumn's CI image has pg_trgm), the SQL is right as it is and the target says
+ * so. Not offered for an extension this Postgres lacks: it cannot be preinstalled here, so the option would not help.
+ */
+function preinstalledOption(extension, ctx) {
+    return `If the provider preinstalls it (a managed Postgres, a CI image), add "extensions": ["${extension}"] to target "${ctx.target}" in ${load_config_1.DEFAULT_CONFIG_FILE}`;
+}
+function unavailableCause(extension, ctx) {
+    if (ctx.embedded)
+        return `the embedded Postgres has no extension "${extension}"; run with --database-url against a server that has it`;
+    const hint = INSTALL_HINTS[extension] ? ` (${INSTALL_HINTS[extension]})` : '';
+    const embedded = ctx.embeddedExtensions.has(extension) ? ', or run without --database-url: the embedded Postgres has it' : '';
+    return `the ${ctx.provider} has no extension "${extension}" available (it is not in pg_available_extensions), so CREATE EXTENSION cannot work there: install it on that server${hint}, point --database-url at a Postgres that has it${embedded}`;
+}
+/**
+ * Names in "extensions" that this Postgres does not have (a typo, or an extension of another provider): a warning at
+ * the name in the config, with the closest name it has. The run goes on without it, as that provider would not
+ * preinstall it; the migrations that need it then fail on their own line.
+ */
+function unavailableExtensionFindings(target, available, provider) {
+    return target.extensions
+        .filter((name) => !available.has(name))
+        .map((name) => {
+        const line = target.extensionsDeclared?.lines[name];
+        const closest = (0, suggest_1.closestName)(name, available);
+        const elsewhere = provider.startsWith('embedded')
+            ? 'if the migrations need an extension the embedded Postgres lacks, run with --database-url against a Postgres that has it'
+            : 'install it on that server, or point --database-url at a Postgres that has it';
+        return {
+            kind: 'config_error',
+            severity: 'warning',
+            name,
+            ...(target.extensionsDeclared ? { file: target.extensionsDeclared.file, ...(line ? { line } : {}) } : {}),
+            message: `extension "${name}" in "extensions" of target "${target.name}" is not available on ${provider}: not created${closest ? ` (did you mean "${closest}"?)` : ''}`,
+            cause: closest
+                ? `${provider} has no extension of that name and has "${closest}": a typo?`
+                : `${provider} has no extension of that name (a typo, or an extension of another provider); ${elsewhere}`
+        };
+    });
+}
+
+
+/***/ }),
+
+/***/ 9515:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.runnerCause = runnerCause;
+exports.withUnexportedSchemaCause = withUnexportedSchemaCause;
+// Why a migration failed when the SQL is not at fault: where it runs (a transaction, a platform), or a schema the
+// schema files use without exporting it.
+const load_config_1 = __nccwpck_require__(6943);
+const declared_1 = __nccwpck_require__(7245);
+const platform_1 = __nccwpck_require__(6312);
+/** A migration that fails because of where it runs, not because of what it says. */
+function runnerCause(error, target) {
+    // 25001 active_sql_transaction: CREATE INDEX CONCURRENTLY, ALTER TYPE … ADD VALUE before 12, VACUUM…
+    if (target.transaction && (error.code === '25001' || /cannot run inside a transaction block/.test(error.message))) {
+        const what = /^(\S+(?: \S+)*?) cannot run inside a transaction block/.exec(error.message)?.[1] ?? 'this statement';
+        return (`drizzle's migrator runs every migration in one transaction; ${/CONCURRENTLY/.test(what) ? 'CONCURRENTLY' : what} cannot run inside a transaction block: ` +
+            `drizzle-kit migrate fails the same way. If you apply migrations with another runner, set "transaction": false on target "${target.name}" in ${load_config_1.DEFAULT_CONFIG_FILE}`);
+    }
+    const platform = (0, platform_1.platformHint)(error, target.name, 'the migrations');
+    return platform ? (0, platform_1.platformSentence)(platform) : undefined;
+}
+/** A migration that fails on a schema no migration creates, when the schema files use but do not export it. */
+function withUnexportedSchemaCause(finding, snapshot) {
+    const missing = /schema "([^"]+)" does not exist/.exec(finding.message)?.[1];
+    if (!missing || !(0, declared_1.unexportedSchemas)(snapshot).includes(missing))
+        return finding;
+    return {
+        ...finding,
+        cause: `no migration creates schema "${missing}": the schema files use pgSchema("${missing}") without exporting it, so drizzle-kit generate writes no CREATE SCHEMA for it`,
+        fix: `Add CREATE SCHEMA IF NOT EXISTS "${missing}"; before this statement${finding.file ? ` in ${finding.file}` : ''}, and export the pgSchema object from a schema file so that drizzle-kit records it`
+    };
+}
+
+
+/***/ }),
+
+/***/ 4676:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.checkFolder = checkFolder;
+exports.checkAgainstBase = checkAgainstBase;
+// Integrity of a migrations folder on its own, and against the base branch: the failures drizzle never reports.
+const node_child_process_1 = __nccwpck_require__(1421);
+const path = __importStar(__nccwpck_require__(6760));
+const errors_1 = __nccwpck_require__(4296);
+const folder_1 = __nccwpck_require__(7697);
+function checkFolder(folder, snapshots, root) {
+    const out = [];
+    const rel = (f) => path.relative(root, f);
+    for (const p of folder.problems) {
+        out.push({ kind: 'journal_error', severity: p.severity, file: rel(p.file), ...(p.line ? { line: p.line } : {}), ...(p.tag ? { name: p.tag } : {}), message: `${rel(p.file)}: ${p.message}`, ...(p.cause ? { cause: p.cause } : {}) });
+    }
+    const journal = folder.journalFile ? rel(folder.journalFile) : rel(folder.dir);
+    // Two entries listed in each other's place (a hand-resolved merge of _journal.json) break the prevId chain at up
+    // to three links and can put a `when` out of order: said once, as the swap it is, instead of as each symptom.
+    const swaps = folder.format === 'journal' ? swappedEntries(snapshots) : [];
+    const swapped = new Set(swaps.flatMap((s) => [s.first.migration.tag, s.second.migration.tag]));
+    const explainedLinks = new Set(swaps.flatMap((s) => s.links));
+    for (const { first, second } of swaps) {
+        const [a, b] = [first.migration, second.migration];
+        out.push({
+            kind: 'journal_error',
+            severity: 'error',
+            file: journal,
+            ...(a.journalLine ? { line: a.journalLine } : {}),
+            name: a.tag,
+            message: `the journal lists ${a.tag} (idx ${a.idx}) before ${b.tag} (idx ${b.idx}), but ${a.tag}'s snapshot was generated on top of ${b.tag}'s (its prevId ${first.snapshot.prevId} is the id of ${b.tag}'s)`,
+            cause: `the two entries were reordered, as a merge of _journal.json that kept both sides leaves them: the snapshots' prevId chain is intact with ${b.tag} first. drizzle's migrator applies migrations in journal order, so a new database runs ${a.tag} before the ${b.tag} it was generated after${a.when > b.when ? `, and one that already ran ${a.tag} skips ${b.tag} (its "when" is older)` : ''}`,
+            fix: `In meta/_journal.json, swap the two entries back: ${b.tag} first with idx ${a.idx}, then ${a.tag} with idx ${b.idx}`
+        });
+    }
+    const outOfOrderAfterSwaps = outOfOrder(swaps.reduce((entries, { first, second }) => {
+        const [i, j] = [entries.findIndex((e) => e.tag === first.migration.tag), entries.findIndex((e) => e.tag === second.migration.tag)];
+        const exchanged = [...entries];
+        [exchanged[i], exchanged[j]] = [exchanged[j], exchanged[i]];
+        return exchanged;
+    }, folder.journalEntries));
+    const seenIdx = new Map();
+    const seenTag = new Set();
+    let newest;
+    for (const entry of folder.journalEntries) {
+        if (folder.format === 'journal' && seenIdx.has(entry.idx)) {
+            out.push({ kind: 'journal_error', severity: 'error', file: journal, line: entry.line, name: entry.tag, message: `journal entries "${seenIdx.get(entry.idx)}" and "${entry.tag}" share idx ${entry.idx}`, cause: 'two branches each generated a migration with the same number; one was merged over the other', fix: 'Keep one, regenerate the other on top of it (drizzle-kit generate)' });
+        }
+        if (seenTag.has(entry.tag)) {
+            out.push({ kind: 'journal_error', severity: 'error', file: journal, line: entry.line, name: entry.tag, message: `journal lists "${entry.tag}" twice` });
+        }
+        seenIdx.set(entry.idx, entry.tag);
+        seenTag.add(entry.tag);
+        // An entry that swapping back puts in order is the swap's finding.
+        const bySwap = newest !== undefined && (swapped.has(entry.tag) || swapped.has(newest.tag)) && !outOfOrderAfterSwaps.has(entry.tag);
+        if (newest && entry.when <= newest.when && !bySwap) {
+            out.push({
+                kind: 'migration_out_of_order',
+                severity: 'error',
+                file: journal,
+                line: entry.line,
+                name: entry.tag,
+                message: `${entry.tag} has when=${entry.when} (${iso(entry.when)}), not newer than the earlier ${newest.tag} (${iso(newest.when)})`,
+                cause: `drizzle's migrator only applies migrations newer than the last one a database ran, so every database that already ran ${newest.tag} silently skips ${entry.tag} (drizzle-orm issue #5769)`,
+                fix: `Give ${entry.tag} a "when" later than ${newest.when} in meta/_journal.json, or regenerate it after the others`
+            });
+        }
+        if (!newest || entry.when > newest.when)
+            newest = { when: entry.when, tag: entry.tag };
+    }
+    if (folder.format === 'journal') {
+        let previous;
+        const ids = new Map();
+        for (const s of snapshots) {
+            const m = s.migration;
+            if (!s.snapshot) {
+                if (s.problem?.message === 'no snapshot file') {
+                    out.push({ kind: 'journal_error', severity: 'warning', file: journal, line: m.journalLine, name: m.tag, message: `no snapshot for ${m.tag} (meta/${m.tag.split('_')[0]}_snapshot.json)`, cause: 'drizzle-kit generate diffs the schema against the last snapshot; a missing one makes it regenerate changes that were already migrated' });
+                }
+                else if (s.problem) {
+                    out.push({ kind: 'journal_error', severity: s.problem.message.startsWith('malformed') ? 'error' : 'notice', file: rel(m.snapshotFile ?? folder.dir), ...(s.problem.line ? { line: s.problem.line } : {}), name: m.tag, message: `snapshot of ${m.tag}: ${s.problem.message}` });
+                }
+                previous = undefined;
+                continue;
+            }
+            const { id, prevId } = s.snapshot;
+            if (id && ids.has(id)) {
+                out.push({ kind: 'journal_error', severity: 'error', file: rel(m.snapshotFile), line: 1, name: m.tag, message: `snapshots of ${ids.get(id)} and ${m.tag} have the same id ${id}`, cause: 'a snapshot was copied instead of generated' });
+            }
+            if (id)
+                ids.set(id, m.tag);
+            if (previous?.snapshot && prevId !== previous.snapshot.id && !explainedLinks.has(m.tag)) {
+                out.push({
+                    kind: 'journal_error',
+                    severity: 'error',
+                    file: rel(m.snapshotFile),
+                    line: 1,
+                    name: m.tag,
+                    message: `snapshot of ${m.tag} has prevId ${prevId}, but the previous snapshot (${previous.migration.tag}) has id ${previous.snapshot.id}`,
+                    cause: 'the prevId chain is broken: two branches generated migrations from the same parent, or a snapshot was edited',
+                    fix: 'Regenerate the later migration on top of the earlier one (drizzle-kit generate), or run drizzle-kit check'
+                });
+            }
+            previous = s;
+        }
+    }
+    return out;
+}
+/** The tags of the snapshots whose prevId is not the id of the snapshot before them (the chain's broken links). */
+function brokenLinks(order) {
+    const broken = new Set();
+    let previous;
+    for (const s of order) {
+        if (!s.snapshot) {
+            previous = undefined;
+            continue;
+        }
+        if (previous?.snapshot && s.snapshot.prevId !== previous.snapshot.id)
+            broken.add(s.migration.tag);
+        previous = s;
+    }
+    return broken;
+}
+/**
+ * Pairs of journal entries whose exchange mends the prevId chain: every broken link next to them disappears and no
+ * new one appears. Only entries next to a broken link are tried (a swap breaks the links into and out of both).
+ */
+function swappedEntries(snapshots) {
+    const broken = brokenLinks(snapshots);
+    if (broken.size < 2)
+        return [];
+    const position = new Map(snapshots.map((s, i) => [s.migration.tag, i]));
+    const candidates = [...new Set([...broken].flatMap((tag) => [position.get(tag) - 1, position.get(tag)]))].filter((i) => i >= 0 && snapshots[i].snapshot).sort((a, b) => a - b);
+    // A long run of broken links is not a swap; trying every pair of it would only cost time.
+    if (candidates.length > 16)
+        return [];
+    const out = [];
+    let order = snapshots;
+    for (const [x, i] of candidates.entries()) {
+        for (const j of candidates.slice(x + 1)) {
+            const exchanged = [...order];
+            [exchanged[i], exchanged[j]] = [exchanged[j], exchanged[i]];
+            const before = brokenLinks(order);
+            const after = brokenLinks(exchanged);
+            if ([...after].some((tag) => !before.has(tag)))
+                continue;
+            const mended = [...before].filter((tag) => !after.has(tag));
+            // Both entries' own links must be mended, else this is not their swap.
+            if (mended.length < 2 || after.has(order[i].migration.tag) || after.has(order[j].migration.tag))
+                continue;
+            const follower = (k) => (order[k + 1] ? [order[k + 1].migration.tag] : []);
+            const around = new Set([order[i].migration.tag, order[j].migration.tag, ...follower(i), ...follower(j)]);
+            if (!mended.every((tag) => around.has(tag)))
+                continue;
+            out.push({ first: order[i], second: order[j], links: mended });
+            order = exchanged;
+            break;
+        }
+    }
+    return out;
+}
+/** Tags of the entries whose `when` is not newer than every entry before them. */
+function outOfOrder(entries) {
+    const out = new Set();
+    let newest = -Infinity;
+    for (const e of entries) {
+        if (e.when <= newest)
+            out.add(e.tag);
+        newest = Math.max(newest, e.when);
+    }
+    return out;
+}
+function iso(when) {
+    return new Date(when).toISOString();
+}
+/** Against the base branch: applied migrations that were edited, and new ones that production would skip. */
+function checkAgainstBase(folder, base, root) {
+    const git = (...args) => (0, node_child_process_1.execFileSync)('git', ['-C', root, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024 });
+    let top;
+    try {
+        top = git('rev-parse', '--show-toplevel').trim();
+        git('rev-parse', '--verify', '--quiet', `${base}^{commit}`);
+    }
+    catch {
+        throw new errors_1.UsageError(`--base ${base}: not a commit of the git repository at ${root} (with actions/checkout, fetch it: fetch-depth: 0)`);
+    }
+    const relDir = path.relative(top, folder.dir).split(path.sep).join('/');
+    const show = (file) => {
+        try {
+            return git('show', `${base}:${relDir ? relDir + '/' : ''}${file}`);
+        }
+        catch {
+            return undefined;
+        }
+    };
+    const out = [];
+    const baseEntries = [];
+    if (folder.format === 'journal') {
+        const journalText = show('meta/_journal.json');
+        if (journalText === undefined)
+            return out; // the folder is new in this change
+        let journal;
+        try {
+            journal = JSON.parse(journalText);
+        }
+        catch {
+            return out;
+        }
+        for (const e of journal.entries ?? [])
+            baseEntries.push({ tag: e.tag, when: e.when, sql: show(`${e.tag}.sql`) });
+    }
+    else {
+        let listing;
+        try {
+            listing = git('ls-tree', '--name-only', `${base}:${relDir}`);
+        }
+        catch {
+            return out;
+        }
+        for (const name of listing.split('\n').filter((n) => /^\d{14}_/.test(n))) {
+            const m = folder.migrations.find((x) => x.tag === name);
+            baseEntries.push({ tag: name, when: m?.when ?? 0, sql: show(`${name}/migration.sql`) });
+        }
+    }
+    if (baseEntries.length === 0)
+        return out;
+    const newestBase = baseEntries.reduce((a, b) => (b.when > a.when ? b : a));
+    const journal = folder.journalFile ? path.relative(root, folder.journalFile) : path.relative(root, folder.dir);
+    for (const entry of baseEntries) {
+        const current = folder.migrations.find((m) => m.tag === entry.tag);
+        if (!current) {
+            out.push({ kind: 'journal_error', severity: 'error', file: journal, name: entry.tag, message: `${entry.tag} exists on ${base} but was removed`, cause: 'databases that ran it keep its changes; removing a migration does not undo it', fix: 'Restore it and write a new migration that reverts it' });
+            continue;
+        }
+        if (entry.sql !== undefined && current.sql !== undefined && (0, folder_1.hashMigration)(entry.sql) !== current.hash) {
+            out.push({
+                kind: 'migration_modified',
+                severity: 'error',
+                file: path.relative(root, current.file),
+                line: firstDifferentLine(entry.sql, current.sql),
+                name: entry.tag,
+                message: `${entry.tag} was changed after it was merged (it differs from ${base})`,
+                cause: 'databases that already ran it never run it again, and drizzle never compares the stored hash: the change reaches only new databases',
+                fix: `Revert ${path.basename(current.file)} to its ${base} version and put the change in a new migration (drizzle-kit generate)`
+            });
+        }
+    }
+    // drizzle-kit 1.x's migrator tracks migrations by name, so an older timestamp is still applied.
+    if (folder.format === 'folders')
+        return out;
+    const baseTags = new Set(baseEntries.map((e) => e.tag));
+    for (const m of folder.migrations) {
+        if (baseTags.has(m.tag) || m.when > newestBase.when)
+            continue;
+        out.push({
+            kind: 'migration_out_of_order',
+            severity: 'error',
+            file: journal,
+            ...(m.journalLine ? { line: m.journalLine } : {}),
+            name: m.tag,
+            message: `new migration ${m.tag} is dated ${new Date(m.when).toISOString()}, not after ${newestBase.tag} (${new Date(newestBase.when).toISOString()}) already on ${base}`,
+            cause: `production databases have run ${newestBase.tag}; drizzle's migrator applies only migrations newer than that, so it skips ${m.tag} for good (drizzle-orm issue #5769)`,
+            fix: `Regenerate ${m.tag} on top of ${base} (delete it, merge ${base}, run drizzle-kit generate)`
+        });
+    }
+    return out;
+}
+function firstDifferentLine(a, b) {
+    const x = a.split('\n');
+    const y = b.split('\n');
+    for (let i = 0; i < Math.max(x.length, y.length); i++)
+        if (x[i] !== y[i])
+            return i + 1;
+    return 1;
+}
+
+
+/***/ }),
+
+/***/ 6312:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.platformHint = platformHint;
+exports.platformSentence = platformSentence;
+exports.schemaPlatformCause = schemaPlatformCause;
+// Why SQL fails because of the Postgres it runs on, not because of what it says: a role, schema or function that
+// the platform provides (Supabase's auth schema and auth.uid(), its authenticated/anon/service_role roles), or an
+// object of an extension nobody created. One wording for both sides that run SQL: a migration that fails
+// (migration_failed) and drizzle-kit's SQL for the schema (schema_error), whose declaration is then right as it is.
+const load_config_1 = __nccwpck_require__(6943);
+const extensions_1 = __nccwpck_require__(9225);
+/** Schemas only Supabase creates, before any migration runs. */
+const SUPABASE_SCHEMAS = ['auth', 'storage', 'realtime', 'vault'];
+const SUPABASE_ROLES = ['authenticated', 'anon', 'service_role'];
+/**
+ * When SQL fails for want of what the platform provides: a Supabase schema, table or function, or a role (roles
+ * belong to the server; drizzle-kit creates only the ones the schema declares with pgRole, without .existing()).
+ * `subject` is what expects it: "the migrations" or "the schema".
+ */
+function platformHint(error, target, subject) {
+    const needs = subject === 'the schema' ? 'it needs' : 'they need';
+    const setup = `name a SQL file that creates what ${needs} in target "${target}"'s "setup" in ${load_config_1.DEFAULT_CONFIG_FILE}`;
+    const schemas = SUPABASE_SCHEMAS.join('|');
+    const supabase = new RegExp(String.raw `schema "(?:${schemas})" does not exist|relation "(?:${schemas})\.|function (?:${schemas})\.|role "(?:${SUPABASE_ROLES.join('|')})" does not exist`);
+    if (supabase.test(error.message)) {
+        return {
+            cause: `${subject} expect${subject === 'the schema' ? 's' : ''} a Supabase Postgres (its auth schema, auth.uid(), the authenticated/anon/service_role roles)`,
+            remedy: `${setup}, or run with --database-url against a Supabase Postgres (e.g. supabase start)`
+        };
+    }
+    // The schema calls a function, or a function in a schema, that nothing here creates (midday: policies calling
+    // private.get_teams_for_authenticated_user(), made by SQL applied outside the migrations).
+    const missing = subject === 'the schema' ? /^(?:schema "([^"]+)"|function ([^\s(]+)\([^)]*\)) does not exist/.exec(error.message) : undefined;
+    if (missing) {
+        const what = missing[1] !== undefined ? `schema "${missing[1]}"` : `function ${missing[2]}()`;
+        return {
+            cause: `the schema uses ${what}, which neither the schema files nor the migrations create (it is made outside them: SQL applied by hand, the platform, provisioning)`,
+            remedy: `${setup} (the SQL your other environments get it from), or create it in a migration`
+        };
+    }
+    const role = /role "([^"]+)" does not exist/.exec(error.message)?.[1];
+    if (role) {
+        const uses = subject === 'the schema'
+            ? `the schema uses role "${role}", which drizzle-kit does not create (only roles declared with pgRole, without .existing(), are)`
+            : `the migrations use role "${role}" before any of them creates it`;
+        return {
+            cause: `${uses}: roles belong to the server (the platform's, or made by provisioning)`,
+            remedy: `${setup} (e.g. CREATE ROLE "${role}" NOLOGIN;), or run with --database-url against a Postgres that has it`
+        };
+    }
+    return undefined;
+}
+/** The failure's hint as one sentence, as a migration_failed's cause says it. */
+function platformSentence(hint) {
+    return `${hint.cause}: ${hint.remedy}`;
+}
+/**
+ * Why drizzle-kit's SQL for the schema fails on this Postgres when the declaration is right for the platform it is
+ * written for: an extension's object, or what the platform provides. Undefined when the SQL itself is at fault.
+ */
+function schemaPlatformCause(error, ctx) {
+    const extension = (0, extensions_1.schemaExtensionCause)(error, ctx);
+    if (extension)
+        return extension;
+    const hint = platformHint(error, ctx.target, 'the schema');
+    if (!hint)
+        return undefined;
+    return { cause: hint.cause, fix: hint.remedy.charAt(0).toUpperCase() + hint.remedy.slice(1) };
+}
+
+
+/***/ }),
+
+/***/ 8090:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.snapshotFindings = snapshotFindings;
+exports.generateCommand = generateCommand;
+exports.identifierCollisionFindings = identifierCollisionFindings;
+// What the schema says against drizzle-kit's own record of it (the last snapshot), and names the schema declares
+// that Postgres would cut to the same 63 bytes.
+const fs = __importStar(__nccwpck_require__(3024));
+const path = __importStar(__nccwpck_require__(6760));
+const folder_1 = __nccwpck_require__(7697);
+const drizzle_kit_1 = __nccwpck_require__(6964);
+const schema_cache_1 = __nccwpck_require__(4407);
+const snapshot_v1_1 = __nccwpck_require__(5213);
+const snapshots_1 = __nccwpck_require__(8678);
+/** `snapshot_out_of_date` when the schema differs from the last snapshot, with what drizzle-kit generate would write. */
+async function snapshotFindings(target, schema, snapshots, root, cacheKey) {
+    const latest = [...snapshots].reverse().find((s) => s.snapshot || s.v1);
+    if (!latest)
+        return [];
+    const comparison = latest.v1 ? (0, snapshot_v1_1.compareV1Snapshot)(latest.v1, schema) : (0, snapshots_1.compareSnapshots)(latest.snapshot, schema);
+    if (comparison.changes.length === 0)
+        return [];
+    const command = generateCommand(target, root);
+    let fix;
+    if (!latest.snapshot) {
+        // The bundled 0.31 cannot write what 1.x would: only the project's own drizzle-kit can.
+        fix = `Run ${command}${comparison.possibleRenames.length > 0 ? ` and answer its rename questions (possible renames: ${comparison.possibleRenames.join('; ')})` : ''}`;
+    }
+    else if (comparison.possibleRenames.length > 0) {
+        fix = `Run ${command} and answer its rename questions (possible renames: ${comparison.possibleRenames.join('; ')})`;
+    }
+    else {
+        try {
+            // What drizzle-kit generate would write, cached with the schema (keyed by the last snapshot's content too).
+            const snapshotKey = latest.migration.snapshotFile ? (0, folder_1.hashMigration)(fs.readFileSync(latest.migration.snapshotFile, 'utf8')) : undefined;
+            const cached = (0, schema_cache_1.readCachedSchema)(cacheKey);
+            const statements = (snapshotKey && cached?.generate?.[snapshotKey]) || (await (0, drizzle_kit_1.generateSql)(latest.snapshot, schema));
+            if (cached && snapshotKey && !cached.generate?.[snapshotKey])
+                (0, schema_cache_1.writeCachedSchema)(cacheKey, { ...cached, generate: { ...cached.generate, [snapshotKey]: statements } });
+            fix = statements.join('\n');
+        }
+        catch (error) {
+            fix = `Run ${command} (${error.message.split('\n')[0]})`;
+        }
+    }
+    const shown = comparison.changes.slice(0, 12).map((c) => c.description);
+    const more = comparison.changes.length > shown.length ? `, and ${comparison.changes.length - shown.length} more` : '';
+    return [
+        {
+            kind: 'snapshot_out_of_date',
+            severity: 'error',
+            file: path.relative(root, latest.migration.snapshotFile),
+            line: 1,
+            name: latest.migration.tag,
+            message: `the schema differs from the last snapshot (${latest.migration.tag}): ${shown.join('; ')}${more}`,
+            cause: `the schema was changed without running drizzle-kit generate; \`${command}\` would write a new migration`,
+            fix
+        }
+    ];
+}
+function generateCommand(target, root) {
+    const config = target.drizzleConfig ? ` --config ${path.relative(target.cwd, target.drizzleConfig)}` : '';
+    const cd = path.relative(root, target.cwd);
+    return `${cd ? `cd ${cd} && ` : ''}npx drizzle-kit generate${config}`;
+}
+/** Names the schema declares that Postgres cuts to the same 63 bytes. */
+function identifierCollisionFindings(snapshot, sources) {
+    const out = [];
+    for (const c of (0, snapshots_1.identifierCollisions)(snapshot)) {
+        const table = c.table ?? Object.values(snapshot.tables).find((t) => Object.keys(t.indexes ?? {}).some((n) => c.names.includes(n)))?.name;
+        const where = table ? sources.tableObject(c.schema, table, c.names[1]) : undefined;
+        out.push({
+            kind: 'identifier_collision',
+            severity: 'error',
+            schema: c.schema,
+            ...(table ? { table } : {}),
+            name: c.cut,
+            ...(where ?? {}),
+            message: `${c.names.map((n) => `"${n}"`).join(' and ')} are both cut to "${c.cut}" (63 bytes)`,
+            cause: `Postgres cuts identifiers to 63 bytes, so these ${c.what === 'constraint' ? 'constraints of one table' : 'relations of one schema'} get the same name: creating the second fails, or it silently does not exist`,
+            fix: 'Give one of them a shorter explicit name in the schema'
+        });
+    }
+    return out;
+}
+
+
+/***/ }),
+
+/***/ 5213:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -51405,8 +53421,8 @@ exports.normaliseDdl = normaliseDdl;
 exports.compareV1Snapshot = compareV1Snapshot;
 exports.normEntry = normEntry;
 const kit1_names_1 = __nccwpck_require__(4245);
-const identifiers_1 = __nccwpck_require__(3937);
-const identifiers_2 = __nccwpck_require__(3937);
+const identifiers_1 = __nccwpck_require__(7704);
+const identifiers_2 = __nccwpck_require__(7704);
 /**
  * The full state at each snapshot, or why it cannot be had. Diff snapshots are rebuilt from their first parent's
  * state; the other parents of a merge contribute the diffs the first parent's history lacks (as drizzle-kit does).
@@ -51804,7 +53820,7 @@ function normEntry(model, what) {
 
 /***/ }),
 
-/***/ 5479:
+/***/ 8678:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -51852,10 +53868,10 @@ exports.identifierCollisions = identifierCollisions;
 // generate` would write a migration, i.e. one was never generated. Compared as drizzle-kit's JSON, because that
 // is what drizzle-kit compares.
 const fs = __importStar(__nccwpck_require__(3024));
-const vendor_1 = __nccwpck_require__(9526);
-const json_1 = __nccwpck_require__(9054);
-const identifiers_1 = __nccwpck_require__(3937);
-const snapshot_v1_1 = __nccwpck_require__(5954);
+const vendor_1 = __nccwpck_require__(2317);
+const json_1 = __nccwpck_require__(8534);
+const identifiers_1 = __nccwpck_require__(7704);
+const snapshot_v1_1 = __nccwpck_require__(5213);
 const kit1_names_1 = __nccwpck_require__(4245);
 function readSnapshots(migrations) {
     const v1Json = migrations.map(() => undefined);
@@ -52088,1255 +54104,6 @@ function identifierCollisions(snapshot) {
 
 /***/ }),
 
-/***/ 3065:
-/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
-
-"use strict";
-
-var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    var desc = Object.getOwnPropertyDescriptor(m, k);
-    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
-      desc = { enumerable: true, get: function() { return m[k]; } };
-    }
-    Object.defineProperty(o, k2, desc);
-}) : (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    o[k2] = m[k];
-}));
-var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
-    Object.defineProperty(o, "default", { enumerable: true, value: v });
-}) : function(o, v) {
-    o["default"] = v;
-});
-var __importStar = (this && this.__importStar) || (function () {
-    var ownKeys = function(o) {
-        ownKeys = Object.getOwnPropertyNames || function (o) {
-            var ar = [];
-            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
-            return ar;
-        };
-        return ownKeys(o);
-    };
-    return function (mod) {
-        if (mod && mod.__esModule) return mod;
-        var result = {};
-        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
-        __setModuleDefault(result, mod);
-        return result;
-    };
-})();
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.MAX_TIMEOUT_SECONDS = void 0;
-exports.isTimeoutSeconds = isTimeoutSeconds;
-exports.runAudit = runAudit;
-exports.mergeReports = mergeReports;
-// The audit of live databases: for the master and every tenant database, which migrations are applied, pending,
-// skipped or unknown, which applied files changed since, and how the live schema differs from the repository's.
-// Production is only read: read-only sessions with timeouts; the schema's own database is built on the embedded
-// Postgres (or any provider given), never on the audited server.
-const path = __importStar(__nccwpck_require__(6760));
-const load_config_1 = __nccwpck_require__(6943);
-const module_loader_1 = __nccwpck_require__(8646);
-const diff_schemas_1 = __nccwpck_require__(8925);
-const explain_1 = __nccwpck_require__(4184);
-const snapshot_1 = __nccwpck_require__(5479);
-const ledger_1 = __nccwpck_require__(1958);
-const folder_1 = __nccwpck_require__(7697);
-const introspect_1 = __nccwpck_require__(1370);
-const live_1 = __nccwpck_require__(1509);
-const pglite_1 = __nccwpck_require__(9890);
-const server_1 = __nccwpck_require__(9080);
-const load_schema_1 = __nccwpck_require__(971);
-const drizzle_kit_1 = __nccwpck_require__(6964);
-const build_statements_1 = __nccwpck_require__(4882);
-const check_1 = __nccwpck_require__(3326);
-const build_statements_2 = __nccwpck_require__(4882);
-const types_1 = __nccwpck_require__(5552);
-const identifiers_1 = __nccwpck_require__(3937);
-/** Node's timers hold at most 2^31-1 ms; a longer (or infinite) limit would fire at once. */
-exports.MAX_TIMEOUT_SECONDS = 2_147_483;
-/** Whether a per-database time limit in seconds is usable (the CLI and the action both check it). */
-function isTimeoutSeconds(value) {
-    return Number.isFinite(value) && value > 0 && value <= exports.MAX_TIMEOUT_SECONDS;
-}
-async function runAudit(options) {
-    const log = options.log ?? (() => undefined);
-    const live = options.live ?? live_1.DEFAULT_LIVE_OPTIONS;
-    const config = (0, load_config_1.loadConfig)(options.root, options.config);
-    // An audit reads live databases by target: a discovered config that cannot be resolved stays a usage error here.
-    if (config.failedTargets?.length)
-        throw config.failedTargets[0].error;
-    const root = config.root;
-    const tenantTarget = options.tenantTarget ??
-        (config.targets.find((t) => /^tenants?$/.test(t.name)) ?? config.targets[config.targets.length - 1]).name;
-    if (!config.targets.some((t) => t.name === tenantTarget))
-        throw new types_1.UsageError(`--tenant-target ${tenantTarget}: no such target`);
-    const prepared = [];
-    for (const target of config.targets) {
-        const schema = (0, load_schema_1.loadSchema)(root, target, options.stubMissingImports);
-        const folder = (0, folder_1.readMigrationFolder)(target.migrationsDir);
-        // A target whose config names no databases is the database of --database-url itself (its name is only a label).
-        const names = target.name === tenantTarget && (options.tenantsQuery || options.tenantsPattern)
-            ? await discoverTenants(options, live)
-            : target.databasesNamed
-                ? target.databases
-                : [urlDatabase(options.databaseUrl)];
-        const template = target.name === tenantTarget ? options.tenantUrlTemplate : undefined;
-        prepared.push({ target, schema, folder, databases: names.map((name) => ({ name, url: (0, live_1.databaseUrl)(options.databaseUrl, name, template) })) });
-    }
-    // Shards split the whole list of (target, database) pairs, in a stable order, so a matrix covers each once.
-    if (options.shard) {
-        const [i, n] = options.shard;
-        let position = 0;
-        for (const p of prepared)
-            p.databases = p.databases.filter(() => position++ % n === i - 1);
-    }
-    const concurrency = options.concurrency ?? (await serverSizedConcurrency(options.databaseUrl, live));
-    log(`auditing ${prepared.reduce((n, p) => n + p.databases.length, 0)} database(s), ${concurrency} at a time`);
-    const limit = (0, check_1.limiter)(concurrency);
-    const findings = [];
-    const targets = [];
-    for (const p of prepared) {
-        const { target, schema, folder } = p;
-        log(`target ${target.name}: ${p.databases.length} database(s)`);
-        const extensions = [...new Set(folder.migrations.flatMap((m) => (m.sql ? (0, pglite_1.extensionsCreatedBy)(m.sql) : [])))];
-        const available = await options.scratch.availableExtensions();
-        const migrationsTable = { schema: target.migrationsSchema, table: target.migrationsTable };
-        const introspectOptions = { schemas: target.schemaFilter, tablesFilter: target.tablesFilter, migrationsTable };
-        // Functions that policies, checks or defaults call come from hand-written SQL: read them, only when the build
-        // needs them, from the first live database that answers (read-only), as the check reads them from a migrated one.
-        const functions = async () => {
-            // A few tries, not the whole fleet: unreachable databases would each cost the connect timeout.
-            for (const db of p.databases.slice(0, 3)) {
-                const session = await (0, live_1.openLive)(db.url, db.name, live).catch(() => undefined);
-                if (!session)
-                    continue;
-                try {
-                    return await (0, build_statements_2.functionDefinitions)(session);
-                }
-                catch {
-                    return undefined;
-                }
-                finally {
-                    await session.close().catch(() => undefined);
-                }
-            }
-            return undefined;
-        };
-        const expected = await (0, check_1.buildSchemaDatabase)(target, schema.snapshot, options.scratch, extensions.filter((e) => !available || available.has(e)), introspectOptions, async (_phase, fn) => fn(), root, schema.cacheKey, schema.sources, { functions }, (0, check_1.rolesCreatedBy)(folder));
-        const ctx = {
-            root,
-            target: target.name,
-            sources: schema.sources,
-            schemaSnapshot: schema.snapshot,
-            snapshots: (0, snapshot_1.readSnapshots)(folder.migrations),
-            migrations: folder.migrations,
-            expected: 'model' in expected ? expected.model : emptyModel(),
-            generateCommand: (0, check_1.generateCommand)(target, root)
-        };
-        if ('error' in expected)
-            findings.push({ ...expected.error, target: target.name });
-        else
-            for (const f of expected.problems)
-                findings.push({ ...f, target: target.name });
-        const grouped = new Map();
-        const add = (finding, database) => {
-            const key = JSON.stringify(finding);
-            const entry = grouped.get(key);
-            if (entry)
-                entry.databases.push(database);
-            else
-                grouped.set(key, { finding, databases: [database] });
-        };
-        const results = await Promise.all(p.databases.map((db) => limit(() => withTimeout((onSession) => auditDatabase(db, folder, introspectOptions, 'model' in expected ? expected : undefined, live, root, target, onSession), options.timeoutMs ?? 120_000, db.name).catch((error) => ({
-            result: { name: db.name, migrations: [], compared: false, error: (0, module_loader_1.describeError)(error) },
-            findings: [
-                {
-                    kind: 'database_unreachable',
-                    severity: 'error',
-                    message: (0, module_loader_1.describeError)(error),
-                    cause: error instanceof types_1.DatabaseUnavailableError ? 'the database could not be reached with the credentials given' : 'the audit of this database did not finish'
-                }
-            ]
-        })))));
-        results.forEach((r, i) => {
-            const name = p.databases[i].name;
-            for (const f of r.findings)
-                add(f, name);
-            const pending = new Set(r.result.ledger?.pending ?? []);
-            for (const d of r.differences ?? []) {
-                const explained = (0, explain_1.explainDifference)(d, { ...ctx, pending });
-                // Drift that a pending migration will fix is expected until the next deploy: a warning, like the pending migration.
-                add({ ...explained, severity: explained.cause?.includes('(pending)') ? 'warning' : (0, explain_1.defaultSeverity)(d) }, name);
-            }
-            log(`  ${name}: ${r.result.error ?? `${r.result.ledger?.applied ?? 0} applied, ${r.result.ledger?.pending.length ?? 0} pending`}`);
-        });
-        const order = new Map(p.databases.map((d, i) => [d.name, i]));
-        for (const { finding, databases } of grouped.values()) {
-            const severity = target.severity[finding.kind];
-            if (severity === 'off')
-                continue;
-            findings.push({ ...finding, target: target.name, severity: severity ?? finding.severity, databases: databases.sort((a, b) => order.get(a) - order.get(b)) });
-        }
-        targets.push({
-            name: target.name,
-            ...(target.drizzleConfig ? { drizzleConfig: path.relative(root, target.drizzleConfig) } : {}),
-            schema: target.schemaFiles.map((f) => path.relative(root, f)),
-            migrations: path.relative(root, target.migrationsDir),
-            migrationsFormat: folder.format,
-            migrationsTable: `${target.migrationsSchema}.${target.migrationsTable}`,
-            databases: results.map((r) => r.result),
-            declared: (0, check_1.declaredCounts)(schema.snapshot),
-            notes: []
-        });
-    }
-    findings.sort((a, b) => types_1.SEVERITY_RANK[a.severity] - types_1.SEVERITY_RANK[b.severity] || (b.databases?.length ?? 0) - (a.databases?.length ?? 0));
-    const summary = {
-        errors: findings.filter((f) => f.severity === 'error').length,
-        warnings: findings.filter((f) => f.severity === 'warning').length,
-        notices: findings.filter((f) => f.severity === 'notice').length
-    };
-    return {
-        version: 1,
-        mode: 'audit',
-        ok: summary.errors === 0,
-        tool: { name: 'drizzle-drift-guard', version: check_1.TOOL_VERSION, drizzleKit: (0, drizzle_kit_1.drizzleKitVersion)() },
-        root,
-        postgres: { provider: `live databases at ${(0, server_1.maskUrl)(options.databaseUrl)}` },
-        targets,
-        findings: findings.map(check_1.stripEmpty),
-        summary,
-        notes: [...config.notes, ...(options.shard ? [`shard ${options.shard[0]}/${options.shard[1]}`] : [])]
-    };
-}
-/**
- * At most 8 databases at once, and never more than a quarter of the connections the server has free, so the
- * audit does not crowd out production traffic.
- */
-async function serverSizedConcurrency(url, live) {
-    try {
-        const session = await (0, live_1.openLive)(url, 'sizing', live);
-        try {
-            const [row] = await session.query("select current_setting('max_connections') as max, (select count(*) from pg_stat_activity) as used");
-            const free = Number(row.max) - Number(row.used);
-            return Math.max(1, Math.min(8, Math.floor(free / 4)));
-        }
-        finally {
-            await session.close();
-        }
-    }
-    catch {
-        return 4; // the master is unreachable: each database will report it
-    }
-}
-async function discoverTenants(options, live) {
-    const master = await (0, live_1.openLive)(options.databaseUrl, 'master', live);
-    try {
-        if (options.tenantsQuery) {
-            const rows = await master.query(options.tenantsQuery);
-            return rows.map((r) => String(Object.values(r)[0])).filter((n) => n && n !== 'null');
-        }
-        const rows = await master.query('select datname as name from pg_database where datname like $1 and datallowconn and not datistemplate order by 1', [options.tenantsPattern]);
-        return rows.map((r) => r.name);
-    }
-    catch (error) {
-        throw new types_1.UsageError(`could not list the tenant databases: ${(0, module_loader_1.describeError)(error)}`);
-    }
-    finally {
-        await master.close();
-    }
-}
-async function auditDatabase(db, folder, introspectOptions, expected, live, root, target, onSession = () => undefined) {
-    const session = await (0, live_1.openLive)(db.url, db.name, live);
-    onSession(() => session.close());
-    try {
-        const findings = [];
-        const table = `${(0, identifiers_1.quoteIdentifier)(target.migrationsSchema)}.${(0, identifiers_1.quoteIdentifier)(target.migrationsTable)}`;
-        const [exists] = await session.query('select to_regclass($1) as found', [table]);
-        const rows = exists?.found
-            ? (await session.query(`select id, hash, created_at from ${table} order by id`)).map((r) => ({
-                id: Number(r.id),
-                hash: r.hash,
-                createdAt: Number(r.created_at)
-            }))
-            : [];
-        const ledger = (0, ledger_1.compareLedger)(rows, folder.migrations);
-        const rel = (file) => path.relative(root, file);
-        for (const m of ledger.pending) {
-            findings.push({ kind: 'migration_pending', severity: 'warning', name: m.tag, file: rel(m.file), message: `${m.tag} is not applied yet`, cause: 'newer than the last migration this database ran: the next drizzle-kit migrate applies it' });
-        }
-        for (const m of ledger.skipped) {
-            findings.push({
-                kind: 'migration_skipped',
-                severity: 'error',
-                name: m.tag,
-                file: rel(m.file),
-                message: `${m.tag} was never applied, and never will be`,
-                cause: "its journal `when` is older than the last migration this database ran; drizzle's migrator only applies newer ones (drizzle-orm issue #5769)",
-                fix: `Apply ${path.basename(m.file)} by hand and record it, or move its change into a new migration`
-            });
-        }
-        for (const { migration } of ledger.modified) {
-            findings.push({
-                kind: 'migration_modified',
-                severity: 'error',
-                name: migration.tag,
-                file: rel(migration.file),
-                message: `${migration.tag} changed after this database applied it (the stored hash differs)`,
-                cause: 'the file was edited after it ran here; drizzle never re-runs it, so this database lacks the edit'
-            });
-        }
-        for (const { migration, after } of ledger.outOfOrder) {
-            findings.push({
-                kind: 'migration_out_of_order',
-                severity: 'warning',
-                name: migration.tag,
-                file: rel(migration.file),
-                message: `${migration.tag} was applied after ${after.tag}, which comes later in the journal`,
-                cause: 'this database ran the migrations in another order than the journal gives (a reordered journal, or a migration applied from a branch): a fresh database built from the repository may differ from it'
-            });
-        }
-        if (ledger.unknown.length > 0) {
-            findings.push({
-                kind: 'migration_unknown',
-                severity: 'warning',
-                message: `${ledger.unknown.length} applied migration(s) match no file of the repository (created_at ${ledger.unknown.map((r) => r.createdAt).join(', ')})`,
-                cause: 'applied from another branch or a deleted migration'
-            });
-        }
-        let differences;
-        if (expected) {
-            const model = await (0, introspect_1.introspectDatabase)(session, introspectOptions);
-            // Objects the schema's database could not build are reported once (schema_error), not as drift of each
-            // database; those that failed for the platform's want are still looked for by name.
-            differences = await (0, check_1.withoutEqualDefaults)(session, (0, build_statements_1.withoutUnbuilt)((0, diff_schemas_1.diffSchemas)(expected.model, model, { ignoreSchemas: [target.migrationsSchema] }), expected.unbuilt, model));
-        }
-        return {
-            result: {
-                name: db.name,
-                migrations: [],
-                compared: expected !== undefined,
-                ledger: {
-                    applied: ledger.applied.length,
-                    pending: ledger.pending.map((m) => m.tag),
-                    skipped: ledger.skipped.map((m) => m.tag),
-                    modified: ledger.modified.map((m) => m.migration.tag),
-                    unknown: ledger.unknown.length
-                }
-            },
-            findings,
-            differences
-        };
-    }
-    finally {
-        await session.close().catch(() => undefined);
-    }
-}
-/**
- * Runs one database's audit within a time limit. On expiry its session is closed too: the server-side query would
- * otherwise go on until statement_timeout, holding a connection the rest of the fleet needs.
- */
-function withTimeout(run, ms, name) {
-    let timer;
-    let close;
-    let expired = false;
-    const promise = run((c) => {
-        close = c;
-        if (expired)
-            void c().catch(() => undefined);
-    });
-    return Promise.race([
-        promise.finally(() => clearTimeout(timer)),
-        new Promise((_, reject) => {
-            timer = setTimeout(() => {
-                expired = true;
-                void close?.().catch(() => undefined);
-                reject(new Error(`${name}: the audit did not finish within ${Math.round(ms / 1000)} s`));
-            }, ms);
-        })
-    ]);
-}
-function emptyModel() {
-    return { schemas: new Set(), tables: new Map(), enums: new Map(), sequences: new Map(), views: new Map(), extensions: new Set() };
-}
-/** Combines the JSON reports of several shards into one. */
-function mergeReports(reports) {
-    if (reports.length === 0)
-        throw new types_1.UsageError('merge needs at least one report');
-    const targets = new Map();
-    const grouped = new Map();
-    for (const report of reports) {
-        for (const t of report.targets) {
-            const existing = targets.get(t.name);
-            if (existing)
-                existing.databases.push(...t.databases);
-            else
-                targets.set(t.name, { ...t, databases: [...t.databases] });
-        }
-        for (const f of report.findings) {
-            const { databases, ...rest } = f;
-            const key = JSON.stringify(rest);
-            const existing = grouped.get(key);
-            if (existing)
-                existing.databases = [...(existing.databases ?? []), ...(databases ?? [])];
-            else
-                grouped.set(key, { ...f, databases: [...(databases ?? [])] });
-        }
-    }
-    const findings = [...grouped.values()].sort((a, b) => types_1.SEVERITY_RANK[a.severity] - types_1.SEVERITY_RANK[b.severity] || (b.databases?.length ?? 0) - (a.databases?.length ?? 0));
-    const summary = {
-        errors: findings.filter((f) => f.severity === 'error').length,
-        warnings: findings.filter((f) => f.severity === 'warning').length,
-        notices: findings.filter((f) => f.severity === 'notice').length
-    };
-    return { ...reports[0], ok: summary.errors === 0, targets: [...targets.values()], findings: findings.map(check_1.stripEmpty), summary, notes: [...new Set(reports.flatMap((r) => r.notes.filter((n) => !n.startsWith('shard '))))] };
-}
-/** The database a postgres:// URL names (Postgres's default: the user's name). */
-function urlDatabase(url) {
-    const parsed = new URL(url);
-    const name = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
-    return name || decodeURIComponent(parsed.username) || 'postgres';
-}
-
-
-/***/ }),
-
-/***/ 3326:
-/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
-
-"use strict";
-
-var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    var desc = Object.getOwnPropertyDescriptor(m, k);
-    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
-      desc = { enumerable: true, get: function() { return m[k]; } };
-    }
-    Object.defineProperty(o, k2, desc);
-}) : (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    o[k2] = m[k];
-}));
-var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
-    Object.defineProperty(o, "default", { enumerable: true, value: v });
-}) : function(o, v) {
-    o["default"] = v;
-});
-var __importStar = (this && this.__importStar) || (function () {
-    var ownKeys = function(o) {
-        ownKeys = Object.getOwnPropertyNames || function (o) {
-            var ar = [];
-            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
-            return ar;
-        };
-        return ownKeys(o);
-    };
-    return function (mod) {
-        if (mod && mod.__esModule) return mod;
-        var result = {};
-        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
-        __setModuleDefault(result, mod);
-        return result;
-    };
-})();
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.TOOL_VERSION = void 0;
-exports.runCheck = runCheck;
-exports.generateCommand = generateCommand;
-exports.withoutEqualDefaults = withoutEqualDefaults;
-exports.buildSchemaDatabase = buildSchemaDatabase;
-exports.unexportedSchemas = unexportedSchemas;
-exports.rolesCreatedBy = rolesCreatedBy;
-exports.limiter = limiter;
-exports.declaredCounts = declaredCounts;
-exports.stripEmpty = stripEmpty;
-// The drift check: load -> provision -> migrate -> introspect -> diff -> report. Knows nothing of GitHub.
-const fs = __importStar(__nccwpck_require__(3024));
-const path = __importStar(__nccwpck_require__(6760));
-const load_config_1 = __nccwpck_require__(6943);
-const diff_schemas_1 = __nccwpck_require__(8925);
-const explain_1 = __nccwpck_require__(4184);
-const snapshot_1 = __nccwpck_require__(5479);
-const snapshot_v1_1 = __nccwpck_require__(5954);
-const kit1_names_1 = __nccwpck_require__(4245);
-const apply_1 = __nccwpck_require__(9657);
-const checks_1 = __nccwpck_require__(9748);
-const extensions_1 = __nccwpck_require__(9767);
-const platform_1 = __nccwpck_require__(830);
-const folder_1 = __nccwpck_require__(7697);
-const introspect_1 = __nccwpck_require__(1370);
-const pglite_1 = __nccwpck_require__(9890);
-const setup_sql_1 = __nccwpck_require__(6143);
-const roles_1 = __nccwpck_require__(3428);
-const drizzle_kit_1 = __nccwpck_require__(6964);
-const load_schema_1 = __nccwpck_require__(971);
-const build_statements_1 = __nccwpck_require__(4882);
-const schema_cache_1 = __nccwpck_require__(4407);
-const types_1 = __nccwpck_require__(5552);
-const suggest_1 = __nccwpck_require__(2784);
-const identifiers_1 = __nccwpck_require__(3937);
-// From package.json, so the report, --version and the package never disagree.
-exports.TOOL_VERSION = __nccwpck_require__(8330).version;
-async function runCheck(options) {
-    const log = options.log ?? (() => undefined);
-    const timings = { load: 0, provision: 0, migrate: 0, introspect: 0, diff: 0 };
-    const timed = async (phase, fn) => {
-        const start = performance.now();
-        try {
-            return await fn();
-        }
-        finally {
-            timings[phase] = (timings[phase] ?? 0) + (performance.now() - start);
-        }
-    };
-    // Every run needs a database: a server starts creating one while the config and the schemas load (CREATE
-    // DATABASE is its slowest step, and the first database is on the critical path); more are created when work
-    // waits for one.
-    const concurrency = options.concurrency ?? options.provider.concurrency;
-    await options.provider.warm?.(['check']);
-    const config = await timed('load', () => (0, load_config_1.loadConfig)(options.root, options.config));
-    const root = config.root;
-    const findings = [];
-    const targets = [];
-    const schemas = new Map();
-    const notes = [...config.notes];
-    const prepared = [];
-    for (const target of config.targets) {
-        const rel = (f) => path.relative(root, f);
-        log(`target ${target.name}: ${target.schemaFiles.map(rel).join(', ')} -> ${rel(target.migrationsDir)}`);
-        const schema = await timed('load', () => (0, load_schema_1.loadSchema)(root, target, options.stubMissingImports));
-        schemas.set(target.name, schema);
-        const folder = await timed('load', () => (0, folder_1.readMigrationFolder)(target.migrationsDir));
-        const snapshots = await timed('load', () => (0, snapshot_1.readSnapshots)(folder.migrations));
-        const targetFindings = [...(0, checks_1.checkFolder)(folder, snapshots, root)];
-        if (options.base)
-            targetFindings.push(...(0, checks_1.checkAgainstBase)(folder, options.base, root));
-        targetFindings.push(...(await timed('diff', () => snapshotFindings(target, schema.snapshot, snapshots, root, schema.cacheKey))));
-        for (const c of (0, snapshot_1.identifierCollisions)(schema.snapshot)) {
-            const table = c.table ?? Object.values(schema.snapshot.tables).find((t) => Object.keys(t.indexes ?? {}).some((n) => c.names.includes(n)))?.name;
-            const where = table ? schema.sources.tableObject(c.schema, table, c.names[1]) : undefined;
-            targetFindings.push({
-                kind: 'identifier_collision',
-                severity: 'error',
-                schema: c.schema,
-                ...(table ? { table } : {}),
-                name: c.cut,
-                ...(where ?? {}),
-                message: `${c.names.map((n) => `"${n}"`).join(' and ')} are both cut to "${c.cut}" (63 bytes)`,
-                cause: `Postgres cuts identifiers to 63 bytes, so these ${c.what === 'constraint' ? 'constraints of one table' : 'relations of one schema'} get the same name: creating the second fails, or it silently does not exist`,
-                fix: 'Give one of them a shorter explicit name in the schema'
-            });
-        }
-        const result = {
-            name: target.name,
-            ...(target.drizzleConfig ? { drizzleConfig: rel(target.drizzleConfig) } : {}),
-            schema: target.schemaFiles.map(rel),
-            migrations: rel(target.migrationsDir),
-            migrationsFormat: folder.format,
-            migrationsTable: `${target.migrationsSchema}.${target.migrationsTable}`,
-            ...(target.casing ? { casing: target.casing } : {}),
-            databases: [],
-            declared: declaredCounts(schema.snapshot),
-            notes: [
-                ...(schema.fallbacks.length ? [`the project has no ${schema.fallbacks.join(', ')} installed: used the bundled copy`] : []),
-                ...(schema.stubbed.length ? [`not installed, replaced by stand-ins while loading the schema: ${schema.stubbed.join(', ')} (install the dependencies if they shape tables or columns)`] : [])
-            ]
-        };
-        if (schema.drizzleKit1)
-            result.notes.push((0, kit1_names_1.kit1Note)(schema.drizzleKit1));
-        prepared.push({ target, schema, folder, snapshots, result, findings: targetFindings });
-    }
-    // Every database of every target at once, as many at a time as the provider takes: creating a database on a
-    // server costs a checkpoint-like fsync, and each embedded instance is single-threaded.
-    const limit = limiter(concurrency);
-    await Promise.all(prepared.map(async (p) => {
-        p.findings.push(...(await checkDatabases(p.target, p.folder, p.schema, p.snapshots, options.provider, p.result, root, timed, log, limit)));
-    }));
-    for (const p of prepared) {
-        for (const f of p.findings) {
-            const severity = p.target.severity[f.kind];
-            if (severity === 'off')
-                continue;
-            findings.push({ ...f, target: p.target.name, severity: severity ?? f.severity });
-        }
-        targets.push(p.result);
-    }
-    for (const failed of config.failedTargets ?? []) {
-        const { result, finding } = failedTargetResult(failed, root);
-        targets.push(result);
-        findings.push(finding);
-    }
-    // Findings across targets take a target's "severity" when every target they name agrees on it.
-    for (const f of [...crossTargetFindings(config.targets, schemas), ...crossDatabaseRoleFindings(prepared, root)]) {
-        const named = f.target.split(', ').map((name) => config.targets.find((t) => t.name === name));
-        const chosen = new Set(named.map((t) => t?.severity[f.kind]));
-        const severity = chosen.size === 1 ? [...chosen][0] : undefined;
-        if (severity === 'off')
-            continue;
-        findings.push({ ...f, severity: severity ?? f.severity });
-    }
-    findings.sort((a, b) => types_1.SEVERITY_RANK[a.severity] - types_1.SEVERITY_RANK[b.severity] ||
-        config.targets.findIndex((t) => t.name === a.target) - config.targets.findIndex((t) => t.name === b.target) ||
-        (a.file ?? '').localeCompare(b.file ?? '') ||
-        (a.line ?? 0) - (b.line ?? 0));
-    const summary = {
-        errors: findings.filter((f) => f.severity === 'error').length,
-        warnings: findings.filter((f) => f.severity === 'warning').length,
-        notices: findings.filter((f) => f.severity === 'notice').length
-    };
-    return {
-        version: 1,
-        ok: summary.errors === 0,
-        tool: { name: 'drizzle-drift-guard', version: options.version ?? exports.TOOL_VERSION, drizzleKit: (0, drizzle_kit_1.drizzleKitVersion)() },
-        root,
-        postgres: { provider: options.provider.description, version: await options.provider.serverVersion().catch(() => undefined) },
-        targets,
-        findings: findings.map(stripEmpty),
-        summary,
-        notes,
-        timings: Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)]))
-    };
-}
-/** A discovered config that could not be resolved: its own error, so that the other targets are still checked. */
-function failedTargetResult(failed, root) {
-    const config = path.relative(root, failed.drizzleConfig);
-    const reason = failed.error.message.replace(`target "${failed.name}": `, '');
-    return {
-        result: {
-            name: failed.name,
-            drizzleConfig: config,
-            schema: [],
-            migrations: '',
-            migrationsFormat: 'journal',
-            migrationsTable: '',
-            databases: [],
-            declared: { tables: 0, columns: 0, enums: 0, indexes: 0 },
-            notes: ['not checked: its drizzle config cannot be resolved']
-        },
-        finding: {
-            kind: 'schema_error',
-            severity: 'error',
-            target: failed.name,
-            file: failed.error.file ?? config,
-            ...(failed.error.line ? { line: failed.error.line } : {}),
-            message: `${config} cannot be checked: ${reason}`,
-            cause: `found by discovery (no ${load_config_1.DEFAULT_CONFIG_FILE}); the other targets were checked`,
-            fix: `Fix or delete ${config}, or write ${load_config_1.DEFAULT_CONFIG_FILE} naming the targets to check`
-        }
-    };
-}
-async function snapshotFindings(target, schema, snapshots, root, cacheKey) {
-    const latest = [...snapshots].reverse().find((s) => s.snapshot || s.v1);
-    if (!latest)
-        return [];
-    const comparison = latest.v1 ? (0, snapshot_v1_1.compareV1Snapshot)(latest.v1, schema) : (0, snapshot_1.compareSnapshots)(latest.snapshot, schema);
-    if (comparison.changes.length === 0)
-        return [];
-    const command = generateCommand(target, root);
-    let fix;
-    if (!latest.snapshot) {
-        // The bundled 0.31 cannot write what 1.x would: only the project's own drizzle-kit can.
-        fix = `Run ${command}${comparison.possibleRenames.length > 0 ? ` and answer its rename questions (possible renames: ${comparison.possibleRenames.join('; ')})` : ''}`;
-    }
-    else if (comparison.possibleRenames.length > 0) {
-        fix = `Run ${command} and answer its rename questions (possible renames: ${comparison.possibleRenames.join('; ')})`;
-    }
-    else {
-        try {
-            // What drizzle-kit generate would write, cached with the schema (keyed by the last snapshot's content too).
-            const snapshotKey = latest.migration.snapshotFile ? (0, folder_1.hashMigration)(fs.readFileSync(latest.migration.snapshotFile, 'utf8')) : undefined;
-            const cached = (0, schema_cache_1.readCachedSchema)(cacheKey);
-            const statements = (snapshotKey && cached?.generate?.[snapshotKey]) || (await (0, drizzle_kit_1.generateSql)(latest.snapshot, schema));
-            if (cached && snapshotKey && !cached.generate?.[snapshotKey])
-                (0, schema_cache_1.writeCachedSchema)(cacheKey, { ...cached, generate: { ...cached.generate, [snapshotKey]: statements } });
-            fix = statements.join('\n');
-        }
-        catch (error) {
-            fix = `Run ${command} (${error.message.split('\n')[0]})`;
-        }
-    }
-    const shown = comparison.changes.slice(0, 12).map((c) => c.description);
-    const more = comparison.changes.length > shown.length ? `, and ${comparison.changes.length - shown.length} more` : '';
-    return [
-        {
-            kind: 'snapshot_out_of_date',
-            severity: 'error',
-            file: path.relative(root, latest.migration.snapshotFile),
-            line: 1,
-            name: latest.migration.tag,
-            message: `the schema differs from the last snapshot (${latest.migration.tag}): ${shown.join('; ')}${more}`,
-            cause: `the schema was changed without running drizzle-kit generate; \`${command}\` would write a new migration`,
-            fix
-        }
-    ];
-}
-function generateCommand(target, root) {
-    const config = target.drizzleConfig ? ` --config ${path.relative(target.cwd, target.drizzleConfig)}` : '';
-    const cd = path.relative(root, target.cwd);
-    return `${cd ? `cd ${cd} && ` : ''}npx drizzle-kit generate${config}`;
-}
-async function checkDatabases(target, folder, schema, snapshots, provider, result, root, timed, log, limit) {
-    const out = [];
-    const extensions = [...new Set(folder.migrations.flatMap((m) => (m.sql ? (0, pglite_1.extensionsCreatedBy)(m.sql) : [])))];
-    const available = await provider.availableExtensions();
-    const migrationsTable = { schema: target.migrationsSchema, table: target.migrationsTable };
-    const introspectOptions = { schemas: target.schemaFilter, tablesFilter: target.tablesFilter, migrationsTable };
-    const failures = new Map();
-    // The database the schema describes is built first (it takes the first slot), and at the same time as the
-    // migrated ones where the provider allows; each migrated database is diffed while its session is still open,
-    // so that defaults written differently can be compared by value in Postgres.
-    const usableExtensions = extensions.filter((e) => !available || available.has(e));
-    // What the provider does before the migrations: preinstalled extensions (those this Postgres has) and setup SQL.
-    const preinstalled = target.extensions.filter((e) => !available || available.has(e));
-    if (available)
-        out.push(...unavailableExtensionFindings(target, available, provider.description));
-    const setup = (0, setup_sql_1.readSetupScripts)(target.setup, root);
-    // PGlite loads an extension's code when an instance starts: those the setup files create are asked for up front.
-    const loaded = [...new Set([...preinstalled, ...extensions, ...setup.flatMap((s) => s.extensions)])];
-    // The functions the migrations create, read from the first database that applied them all, for the schema's
-    // policies, checks and defaults that call them. The schema's build asks for them only when a statement fails
-    // for want of one, and gives up its slot while it waits: that database may need the slot to be migrated.
-    let giveFunctions = () => undefined;
-    const migratedFunctions = new Promise((resolve) => (giveFunctions = resolve));
-    let functionsRead = false;
-    const expectedBuild = limit.acquire().then(async (release) => {
-        try {
-            const functions = () => {
-                release();
-                return migratedFunctions;
-            };
-            return await buildSchemaDatabase(target, schema.snapshot, provider, usableExtensions, introspectOptions, timed, root, schema.cacheKey, schema.sources, { functions }, rolesCreatedBy(folder));
-        }
-        finally {
-            release();
-        }
-    });
-    // A setup error may reject it before anything awaits it; the migrated databases' own await still sees it.
-    expectedBuild.catch(() => undefined);
-    const diffOptions = { ignoreSchemas: [target.migrationsSchema] };
-    // Outside a transaction, a chunk of several statements would still be one (the simple query protocol runs them
-    // in an implicit transaction): each statement is sent on its own, as autocommit runners do.
-    const migrations = target.transaction ? folder.migrations : folder.migrations.map(oneStatementEach);
-    const migrateOne = async (name) => {
-        const db = await timed('provision', () => provider.createDatabase(`${target.name}_${name}`, { extensions: loaded }));
-        try {
-            await timed('migrate', () => (0, setup_sql_1.prepareDatabase)(db, { names: preinstalled, declared: target.extensionsDeclared }, setup, target.name));
-            const applied = await timed('migrate', () => (0, apply_1.applyMigrations)(db, migrations, migrationsTable, { transaction: target.transaction }));
-            const dbResult = { name, migrations: applied.applied.map((a) => ({ ...a, file: path.relative(root, a.file) })), compared: !applied.failure };
-            if (applied.failure) {
-                const { migration, line, error } = applied.failure;
-                const file = path.relative(root, migration.file);
-                const key = `${file}:${line}:${error.message}`;
-                const explained = (0, extensions_1.extensionFailureCause)({
-                    error,
-                    target: target.name,
-                    migration,
-                    migrations: folder.migrations,
-                    created: extensions,
-                    available,
-                    provider: provider.description,
-                    embedded: provider.description.startsWith('embedded'),
-                    embeddedExtensions: pglite_1.EMBEDDED_EXTENSIONS
-                });
-                const existing = failures.get(key);
-                if (existing)
-                    existing.databases.push(name);
-                else {
-                    failures.set(key, {
-                        databases: [name],
-                        finding: {
-                            kind: 'migration_failed',
-                            severity: 'error',
-                            file,
-                            line,
-                            name: migration.tag,
-                            message: `${migration.tag} failed at ${file}:${line}: ${error.message}`,
-                            cause: explained?.cause ??
-                                runnerCause(error, target) ??
-                                `drizzle's migrator would stop here and roll back every migration of this run${error.hint ? ` (hint: ${error.hint})` : ''}; the schema comparison is skipped for this database`,
-                            ...(explained?.fix ? { fix: explained.fix } : {})
-                        }
-                    });
-                }
-                log(`  ${name}: ${migration.tag} failed: ${error.message}`);
-                return { result: dbResult };
-            }
-            log(`  ${name}: applied ${applied.applied.length} migration(s)`);
-            if (!functionsRead) {
-                functionsRead = true;
-                giveFunctions(await (0, build_statements_1.functionDefinitions)(db).catch(() => undefined));
-            }
-            const model = await timed('introspect', () => (0, introspect_1.introspectDatabase)(db, introspectOptions));
-            const expected = await expectedBuild;
-            if ('error' in expected)
-                return { result: dbResult };
-            const differences = await timed('diff', () => withoutEqualDefaults(db, (0, build_statements_1.withoutUnbuilt)((0, diff_schemas_1.diffSchemas)(expected.model, model, diffOptions), expected.unbuilt, model)));
-            return { result: dbResult, differences };
-        }
-        finally {
-            await db.close();
-        }
-    };
-    // No database applied every migration: the schema's build goes on without the functions.
-    const migrated = await Promise.all(target.databases.map((name) => limit(() => migrateOne(name)))).finally(() => giveFunctions(undefined));
-    const expected = await expectedBuild;
-    result.databases.push(...migrated.map((m) => m.result));
-    const compared = migrated.flatMap((m, i) => (m.differences ? [{ name: target.databases[i], differences: m.differences }] : []));
-    // Sorted so that grouped findings list databases in config order whatever finished first.
-    for (const { finding, databases } of failures.values())
-        out.push({ ...withUnexportedSchemaCause(finding, schema.snapshot), databases: target.databases.filter((d) => databases.includes(d)) });
-    if (result.databases.every((d) => !d.compared))
-        return out;
-    if ('error' in expected) {
-        out.push(expected.error);
-        return out;
-    }
-    out.push(...expected.problems);
-    const ctx = {
-        root,
-        target: target.name,
-        sources: schema.sources,
-        schemaSnapshot: schema.snapshot,
-        snapshots,
-        migrations: folder.migrations,
-        expected: expected.model,
-        generateCommand: generateCommand(target, root),
-        // Every database runs the same migrations from clean, so they all stop at the same missing file.
-        stoppedAt: folder.migrations.find((m) => m.sql === undefined)
-    };
-    const grouped = new Map();
-    await timed('diff', () => {
-        for (const { name, differences } of compared) {
-            for (const difference of differences) {
-                const key = JSON.stringify(difference);
-                const entry = grouped.get(key);
-                if (entry)
-                    entry.databases.push(name);
-                else
-                    grouped.set(key, { difference, databases: [name] });
-            }
-        }
-        for (const { difference, databases } of grouped.values()) {
-            out.push({ ...(0, explain_1.explainDifference)(difference, ctx), severity: (0, explain_1.defaultSeverity)(difference), databases });
-        }
-    });
-    return out;
-}
-/**
- * Defaults written differently but equal in value (`ARRAY[]::text[]` and `'{}'::text[]`, `CURRENT_TIMESTAMP` and
- * `now()`, casts) are not drift: Postgres evaluates both in the database being checked. Expressions with side
- * effects or a different value per call (nextval, random, gen_random_uuid) are never evaluated.
- */
-async function withoutEqualDefaults(db, differences) {
-    const kept = [];
-    for (const d of differences) {
-        if (d.kind !== 'column_default_mismatch' || !d.expected || !d.actual || d.expected === '(none)' || d.actual === '(none)' || !d.type) {
-            kept.push(d);
-            continue;
-        }
-        if (/nextval|random|uuid|clock_timestamp|timeofday|currval|setval/i.test(d.expected + d.actual)) {
-            kept.push(d);
-            continue;
-        }
-        try {
-            const [row] = await db.query(`select (${d.expected})::${d.type} is not distinct from (${d.actual})::${d.type} as same`);
-            if (!row?.same)
-                kept.push(d);
-        }
-        catch {
-            kept.push(d);
-        }
-    }
-    return kept;
-}
-async function buildSchemaDatabase(target, snapshot, provider, extensions, introspectOptions, timed, root, cacheKey, sources, build = {}, migrationRoles = []) {
-    const cached = (0, schema_cache_1.readCachedSchema)(cacheKey);
-    const statements = cached?.createSql ?? (await (0, drizzle_kit_1.generateSql)((0, drizzle_kit_1.emptySnapshot)(), snapshot));
-    if (cached && !cached.createSql)
-        (0, schema_cache_1.writeCachedSchema)(cacheKey, { ...cached, createSql: statements });
-    const available = target.extensions.length > 0 ? await provider.availableExtensions() : undefined;
-    const preinstalled = target.extensions.filter((e) => !available || available.has(e));
-    const setup = (0, setup_sql_1.readSetupScripts)(target.setup, root);
-    const loaded = [...new Set([...preinstalled, ...extensions, ...setup.flatMap((s) => s.extensions)])];
-    const db = await timed('provision', () => provider.createDatabase(`${target.name}_schema`, { extensions: loaded }));
-    try {
-        return await timed('migrate', async () => {
-            // As in the migrated databases, before anything else: what setup creates is then on both sides.
-            await (0, setup_sql_1.prepareDatabase)(db, { names: preinstalled, declared: target.extensionsDeclared }, setup, target.name);
-            for (const ext of extensions)
-                if (ext !== 'plpgsql')
-                    await db.exec(`CREATE EXTENSION IF NOT EXISTS ${quoteIdent(ext)}`);
-            await db.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(target.migrationsSchema)}`);
-            // drizzle-kit writes CREATE SCHEMA only for a pgSchema the schema files export; one imported from elsewhere
-            // (a helper outside the schema glob) is created by hand-written SQL in the migrations, so here as well.
-            for (const name of unexportedSchemas(snapshot))
-                await db.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(name)}`);
-            // Roles the migrations create and the schema does not declare (pgRole): its policies may name them.
-            const declaredRoles = new Set(Object.keys(snapshot.roles ?? {}));
-            for (const role of migrationRoles.filter((r) => !declaredRoles.has(r))) {
-                // unique_violation too: on a server, a migrated database of this run may be creating it at the same moment.
-                await db.exec(`DO $$ BEGIN CREATE ROLE ${quoteIdent(role)} NOLOGIN; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$`);
-            }
-            // What the setup and the extensions created before drizzle-kit's SQL: its statements for those are skipped.
-            const existing = await (0, build_statements_1.existingObjects)(db);
-            // A declaration right for the platform it is written for (Supabase's roles, an extension's types) is said to be.
-            const platformCause = async (error) => (0, platform_1.schemaPlatformCause)(error, {
-                target: target.name,
-                available: available ?? (await provider.availableExtensions()),
-                provider: provider.description,
-                embedded: provider.description.startsWith('embedded'),
-                embeddedExtensions: pglite_1.EMBEDDED_EXTENSIONS
-            });
-            const built = await (0, build_statements_1.runSchemaStatements)(db, statements, { root, fallbackFile: target.schemaFiles[0], sources, existing, platformCause, ...build });
-            const model = await timed('introspect', () => (0, introspect_1.introspectDatabase)(db, introspectOptions));
-            return { model, ...built };
-        });
-    }
-    finally {
-        await db.close();
-    }
-}
-/**
- * Names in "extensions" that this Postgres does not have (a typo, or an extension of another provider): a warning at
- * the name in the config, with the closest name it has. The run goes on without it, as that provider would not
- * preinstall it; the migrations that need it then fail on their own line.
- */
-function unavailableExtensionFindings(target, available, provider) {
-    return target.extensions
-        .filter((name) => !available.has(name))
-        .map((name) => {
-        const line = target.extensionsDeclared?.lines[name];
-        const closest = (0, suggest_1.closestName)(name, available);
-        const elsewhere = provider.startsWith('embedded')
-            ? 'if the migrations need an extension the embedded Postgres lacks, run with --database-url against a Postgres that has it'
-            : 'install it on that server, or point --database-url at a Postgres that has it';
-        return {
-            kind: 'config_error',
-            severity: 'warning',
-            name,
-            ...(target.extensionsDeclared ? { file: target.extensionsDeclared.file, ...(line ? { line } : {}) } : {}),
-            message: `extension "${name}" in "extensions" of target "${target.name}" is not available on ${provider}: not created${closest ? ` (did you mean "${closest}"?)` : ''}`,
-            cause: closest
-                ? `${provider} has no extension of that name and has "${closest}": a typo?`
-                : `${provider} has no extension of that name (a typo, or an extension of another provider); ${elsewhere}`
-        };
-    });
-}
-/** The migration with each chunk split into its statements, lines kept. */
-function oneStatementEach(migration) {
-    return {
-        ...migration,
-        statements: migration.statements.flatMap((chunk) => (0, setup_sql_1.splitSqlStatements)(chunk.sql).map((s) => ({ sql: s.sql, line: chunk.chunkLine + s.line - 1, chunkLine: chunk.chunkLine + s.textLine - 1 })))
-    };
-}
-/** A migration that fails because of where it runs, not because of what it says. */
-function runnerCause(error, target) {
-    // 25001 active_sql_transaction: CREATE INDEX CONCURRENTLY, ALTER TYPE … ADD VALUE before 12, VACUUM…
-    if (target.transaction && (error.code === '25001' || /cannot run inside a transaction block/.test(error.message))) {
-        const what = /^(\S+(?: \S+)*?) cannot run inside a transaction block/.exec(error.message)?.[1] ?? 'this statement';
-        return (`drizzle's migrator runs every migration in one transaction; ${/CONCURRENTLY/.test(what) ? 'CONCURRENTLY' : what} cannot run inside a transaction block: ` +
-            `drizzle-kit migrate fails the same way. If you apply migrations with another runner, set "transaction": false on target "${target.name}" in ${load_config_1.DEFAULT_CONFIG_FILE}`);
-    }
-    const platform = (0, platform_1.platformHint)(error, target.name, 'the migrations');
-    return platform ? (0, platform_1.platformSentence)(platform) : undefined;
-}
-/** Schemas that declared objects live in but that the schema files do not export (drizzle-kit does not create them). */
-function unexportedSchemas(snapshot) {
-    const used = new Set();
-    for (const table of Object.values(snapshot.tables)) {
-        used.add(table.schema || 'public');
-        for (const column of Object.values(table.columns))
-            if (column.typeSchema)
-                used.add(column.typeSchema);
-    }
-    for (const group of [snapshot.enums, snapshot.sequences, snapshot.views ?? {}])
-        for (const o of Object.values(group))
-            used.add(o.schema || 'public');
-    const exported = new Set(Object.values(snapshot.schemas ?? {}));
-    return [...used].filter((s) => s !== 'public' && !exported.has(s)).sort();
-}
-/** A migration that fails on a schema no migration creates, when the schema files use but do not export it. */
-function withUnexportedSchemaCause(finding, snapshot) {
-    const missing = /schema "([^"]+)" does not exist/.exec(finding.message)?.[1];
-    if (!missing || !unexportedSchemas(snapshot).includes(missing))
-        return finding;
-    return {
-        ...finding,
-        cause: `no migration creates schema "${missing}": the schema files use pgSchema("${missing}") without exporting it, so drizzle-kit generate writes no CREATE SCHEMA for it`,
-        fix: `Add CREATE SCHEMA IF NOT EXISTS "${missing}"; before this statement${finding.file ? ` in ${finding.file}` : ''}, and export the pgSchema object from a schema file so that drizzle-kit records it`
-    };
-}
-const quoteIdent = identifiers_1.quoteIdentifier;
-/** The roles the migrations create (CREATE ROLE/USER/GROUP statements), each once. */
-function rolesCreatedBy(folder) {
-    return [...new Set((0, roles_1.roleCreations)(folder.migrations).map((c) => c.role))];
-}
-/**
- * A role that the migrations create in more than one database: roles belong to the whole server, so where those
- * databases share one, the second CREATE ROLE fails. Each database is checked as if alone on its server.
- */
-function crossDatabaseRoleFindings(prepared, root) {
-    const byRole = new Map();
-    for (const { target, folder } of prepared) {
-        const seen = new Set();
-        for (const creation of (0, roles_1.roleCreations)(folder.migrations)) {
-            if (seen.has(creation.role))
-                continue;
-            seen.add(creation.role);
-            byRole.set(creation.role, [...(byRole.get(creation.role) ?? []), { target, creation }]);
-        }
-    }
-    const out = [];
-    for (const [role, creators] of byRole) {
-        const runs = creators.flatMap(({ target }) => target.databases.map((db) => `${target.name}/${db}`));
-        if (runs.length < 2)
-            continue;
-        const { creation } = creators[0];
-        const databases = [...new Set(creators.flatMap(({ target }) => target.databases))];
-        const by = creators.map(({ target, creation: c }) => `${c.migration.tag} (${target.name})`).join(' and ');
-        out.push({
-            kind: 'cross_database_role',
-            severity: 'warning',
-            target: [...new Set(creators.map(({ target }) => target.name))].join(', '),
-            databases,
-            name: role,
-            file: path.relative(root, creation.migration.file),
-            line: creation.line,
-            message: `role "${role}" is created by ${by} in each of ${databases.join(', ')}`,
-            cause: `roles belong to the whole Postgres server, not to one database: where these databases share a server (as a master and its tenants usually do), the second CREATE ROLE fails with 'role "${role}" already exists' and drizzle's migrator rolls that database's migrations back. The check runs each database as if it had a server of its own`,
-            fix: `Create the role once, outside the per-database migrations (your provisioning; a "setup" script for this check), or guard it: DO $$ BEGIN <the CREATE ROLE statement>; EXCEPTION WHEN duplicate_object THEN NULL; END $$;`
-        });
-    }
-    return out;
-}
-function crossTargetFindings(targets, schemas) {
-    const out = [];
-    const owners = new Map();
-    for (const target of targets) {
-        const schema = schemas.get(target.name);
-        if (!schema)
-            continue;
-        for (const key of Object.keys(schema.snapshot.tables))
-            owners.set(key, [...(owners.get(key) ?? []), target]);
-    }
-    for (const [key, owning] of owners) {
-        // Targets that apply the same migrations folder create the table once, from the same history.
-        if (new Set(owning.map((t) => `${t.migrationsDir}|${t.migrationsSchema}.${t.migrationsTable}`)).size < 2)
-            continue;
-        const names = owning.map((t) => t.name);
-        const [schemaName, table] = key.split('.');
-        const first = schemas.get(names[0]).sources.table(schemaName, table);
-        out.push({
-            kind: 'cross_target_table',
-            severity: 'warning',
-            target: names.join(', '),
-            schema: schemaName,
-            table,
-            ...(first ? first : {}),
-            message: `table ${key} is declared by ${names.join(' and ')}`,
-            cause: 'each target creates it in its own databases; if they share a database, the second CREATE TABLE fails, and if not, the two definitions can drift apart'
-        });
-    }
-    const byDatabase = new Map();
-    for (const target of targets) {
-        for (const db of target.databases) {
-            const key = `${db}|${target.migrationsSchema}.${target.migrationsTable}`;
-            byDatabase.set(key, [...(byDatabase.get(key) ?? []), target]);
-        }
-    }
-    for (const [key, sharing] of byDatabase) {
-        if (sharing.length < 2)
-            continue;
-        const [db, table] = key.split('|');
-        out.push({
-            kind: 'shared_migrations_table',
-            severity: 'error',
-            target: sharing.map((t) => t.name).join(', '),
-            databases: [db],
-            name: table,
-            message: `targets ${sharing.map((t) => t.name).join(' and ')} both record their migrations in ${table} of database ${db}`,
-            cause: "drizzle's migrator reads only the newest entry of that table, so each side skips the other's older migrations (drizzle-orm issue #1365)",
-            fix: `Give each drizzle config its own migrations: { table: "__drizzle_migrations_${sharing[1].name}" }`
-        });
-    }
-    return out;
-}
-function limiter(size) {
-    let running = 0;
-    const waiting = [];
-    const acquire = async () => {
-        // A released slot passes straight to the first waiter (running stays counted), so a caller arriving between
-        // the release and the waiter's wake-up cannot take it too.
-        if (running >= size)
-            await new Promise((resolve) => waiting.push(resolve));
-        else
-            running++;
-        let held = true;
-        return () => {
-            if (!held)
-                return;
-            held = false;
-            const next = waiting.shift();
-            if (next)
-                next();
-            else
-                running--;
-        };
-    };
-    const limit = async (fn) => {
-        const release = await acquire();
-        try {
-            return await fn();
-        }
-        finally {
-            release();
-        }
-    };
-    return Object.assign(limit, { acquire });
-}
-function declaredCounts(snapshot) {
-    const tables = Object.values(snapshot.tables);
-    return {
-        tables: tables.length,
-        columns: tables.reduce((n, t) => n + Object.keys(t.columns).length, 0),
-        enums: Object.keys(snapshot.enums ?? {}).length,
-        indexes: tables.reduce((n, t) => n + Object.keys(t.indexes ?? {}).length, 0)
-    };
-}
-function stripEmpty(f) {
-    return Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0)));
-}
-
-
-/***/ }),
-
-/***/ 1649:
-/***/ ((__unused_webpack_module, exports) => {
-
-"use strict";
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.onInterrupt = onInterrupt;
-exports.interruptedBy = interruptedBy;
-const cleanups = new Set();
-let installed = false;
-let interrupted;
-function onInterrupt(cleanup) {
-    install();
-    cleanups.add(cleanup);
-    return () => cleanups.delete(cleanup);
-}
-function interruptedBy() {
-    return interrupted;
-}
-function install() {
-    if (installed)
-        return;
-    installed = true;
-    for (const signal of ['SIGINT', 'SIGTERM']) {
-        process.once(signal, () => {
-            interrupted = signal;
-            // Dropping databases under sessions still at work makes those sessions fail (a query cut, "database does not
-            // exist" on a connection being opened). Those failures are the interruption's own consequences, not errors
-            // to report: without this they end the process with code 1 before the cleanup finishes.
-            process.on('unhandledRejection', () => undefined);
-            process.on('uncaughtException', () => undefined);
-            const code = signal === 'SIGINT' ? 130 : 143;
-            process.stderr.write(`drift-guard: ${signal}: removing the throwaway databases\n`);
-            const timer = setTimeout(() => process.exit(code), 15_000);
-            void Promise.allSettled([...cleanups].map((c) => c())).then(() => {
-                clearTimeout(timer);
-                process.exit(code);
-            });
-        });
-    }
-}
-
-
-/***/ }),
-
-/***/ 5552:
-/***/ ((__unused_webpack_module, exports) => {
-
-"use strict";
-
-// The report is a contract: the action, the CLI's JSON output and other tools rely on it.
-// Fields absent from a finding are omitted, never null.
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.SEVERITY_RANK = exports.DatabaseUnavailableError = exports.UsageError = exports.FINDING_KINDS = void 0;
-/** Every kind of finding, as reports name them (the README lists them; a test keeps the two equal). */
-exports.FINDING_KINDS = [
-    'missing_table',
-    'extra_table',
-    'missing_column',
-    'extra_column',
-    'column_type_mismatch',
-    'column_nullability_mismatch',
-    'column_default_mismatch',
-    'column_identity_mismatch',
-    'column_generated_mismatch',
-    'missing_index',
-    'extra_index',
-    'index_mismatch',
-    'missing_constraint',
-    'extra_constraint',
-    'constraint_mismatch',
-    'missing_enum',
-    'extra_enum',
-    'enum_mismatch',
-    'missing_schema',
-    'extra_schema',
-    'missing_sequence',
-    'extra_sequence',
-    'missing_view',
-    'extra_view',
-    'view_mismatch',
-    'missing_policy',
-    'extra_policy',
-    'policy_mismatch',
-    'rls_mismatch',
-    'identifier_collision',
-    'snapshot_out_of_date',
-    'migration_failed',
-    'migration_out_of_order',
-    'migration_modified',
-    'journal_error',
-    'schema_error',
-    'cross_target_table',
-    'cross_database_role',
-    'migration_pending',
-    'migration_skipped',
-    'migration_unknown',
-    'database_unreachable',
-    'shared_migrations_table',
-    'config_error'
-];
-/** Errors the user can fix (bad config, bad input): exit code 2. */
-class UsageError extends Error {
-    file;
-    line;
-    constructor(message, file, line) {
-        super(message);
-        this.file = file;
-        this.line = line;
-        this.name = 'UsageError';
-    }
-}
-exports.UsageError = UsageError;
-/** The database could not be started or reached: exit code 3. */
-class DatabaseUnavailableError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'DatabaseUnavailableError';
-    }
-}
-exports.DatabaseUnavailableError = DatabaseUnavailableError;
-exports.SEVERITY_RANK = { error: 0, warning: 1, notice: 2 };
-
-
-/***/ }),
-
 /***/ 9657:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
@@ -53351,7 +54118,7 @@ exports.applyMigrations = applyMigrations;
 // We run each chunk with the simple query protocol (as node-postgres does), so chunks holding several statements
 // behave as they do with the most common driver.
 const provider_1 = __nccwpck_require__(6410);
-const identifiers_1 = __nccwpck_require__(3937);
+const identifiers_1 = __nccwpck_require__(7704);
 const quote = identifiers_1.quoteIdentifier;
 /** @param options.transaction false: no transaction around the run (each statement commits on its own), as other runners do */
 async function applyMigrations(db, migrations, where, options = {}) {
@@ -53401,509 +54168,6 @@ function errorLine(sql, chunkLine, statementLine, position) {
     if (!position || position > sql.length)
         return statementLine;
     return chunkLine + (sql.slice(0, position - 1).match(/\n/g)?.length ?? 0);
-}
-
-
-/***/ }),
-
-/***/ 9748:
-/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
-
-"use strict";
-
-var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    var desc = Object.getOwnPropertyDescriptor(m, k);
-    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
-      desc = { enumerable: true, get: function() { return m[k]; } };
-    }
-    Object.defineProperty(o, k2, desc);
-}) : (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    o[k2] = m[k];
-}));
-var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
-    Object.defineProperty(o, "default", { enumerable: true, value: v });
-}) : function(o, v) {
-    o["default"] = v;
-});
-var __importStar = (this && this.__importStar) || (function () {
-    var ownKeys = function(o) {
-        ownKeys = Object.getOwnPropertyNames || function (o) {
-            var ar = [];
-            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
-            return ar;
-        };
-        return ownKeys(o);
-    };
-    return function (mod) {
-        if (mod && mod.__esModule) return mod;
-        var result = {};
-        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
-        __setModuleDefault(result, mod);
-        return result;
-    };
-})();
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.checkFolder = checkFolder;
-exports.checkAgainstBase = checkAgainstBase;
-// Integrity of a migrations folder on its own, and against the base branch: the failures drizzle never reports.
-const node_child_process_1 = __nccwpck_require__(1421);
-const path = __importStar(__nccwpck_require__(6760));
-const types_1 = __nccwpck_require__(5552);
-const folder_1 = __nccwpck_require__(7697);
-function checkFolder(folder, snapshots, root) {
-    const out = [];
-    const rel = (f) => path.relative(root, f);
-    for (const p of folder.problems) {
-        out.push({ kind: 'journal_error', severity: p.severity, file: rel(p.file), ...(p.line ? { line: p.line } : {}), ...(p.tag ? { name: p.tag } : {}), message: `${rel(p.file)}: ${p.message}`, ...(p.cause ? { cause: p.cause } : {}) });
-    }
-    const journal = folder.journalFile ? rel(folder.journalFile) : rel(folder.dir);
-    // Two entries listed in each other's place (a hand-resolved merge of _journal.json) break the prevId chain at up
-    // to three links and can put a `when` out of order: said once, as the swap it is, instead of as each symptom.
-    const swaps = folder.format === 'journal' ? swappedEntries(snapshots) : [];
-    const swapped = new Set(swaps.flatMap((s) => [s.first.migration.tag, s.second.migration.tag]));
-    const explainedLinks = new Set(swaps.flatMap((s) => s.links));
-    for (const { first, second } of swaps) {
-        const [a, b] = [first.migration, second.migration];
-        out.push({
-            kind: 'journal_error',
-            severity: 'error',
-            file: journal,
-            ...(a.journalLine ? { line: a.journalLine } : {}),
-            name: a.tag,
-            message: `the journal lists ${a.tag} (idx ${a.idx}) before ${b.tag} (idx ${b.idx}), but ${a.tag}'s snapshot was generated on top of ${b.tag}'s (its prevId ${first.snapshot.prevId} is the id of ${b.tag}'s)`,
-            cause: `the two entries were reordered, as a merge of _journal.json that kept both sides leaves them: the snapshots' prevId chain is intact with ${b.tag} first. drizzle's migrator applies migrations in journal order, so a new database runs ${a.tag} before the ${b.tag} it was generated after${a.when > b.when ? `, and one that already ran ${a.tag} skips ${b.tag} (its "when" is older)` : ''}`,
-            fix: `In meta/_journal.json, swap the two entries back: ${b.tag} first with idx ${a.idx}, then ${a.tag} with idx ${b.idx}`
-        });
-    }
-    const outOfOrderAfterSwaps = outOfOrder(swaps.reduce((entries, { first, second }) => {
-        const [i, j] = [entries.findIndex((e) => e.tag === first.migration.tag), entries.findIndex((e) => e.tag === second.migration.tag)];
-        const exchanged = [...entries];
-        [exchanged[i], exchanged[j]] = [exchanged[j], exchanged[i]];
-        return exchanged;
-    }, folder.journalEntries));
-    const seenIdx = new Map();
-    const seenTag = new Set();
-    let newest;
-    for (const entry of folder.journalEntries) {
-        if (folder.format === 'journal' && seenIdx.has(entry.idx)) {
-            out.push({ kind: 'journal_error', severity: 'error', file: journal, line: entry.line, name: entry.tag, message: `journal entries "${seenIdx.get(entry.idx)}" and "${entry.tag}" share idx ${entry.idx}`, cause: 'two branches each generated a migration with the same number; one was merged over the other', fix: 'Keep one, regenerate the other on top of it (drizzle-kit generate)' });
-        }
-        if (seenTag.has(entry.tag)) {
-            out.push({ kind: 'journal_error', severity: 'error', file: journal, line: entry.line, name: entry.tag, message: `journal lists "${entry.tag}" twice` });
-        }
-        seenIdx.set(entry.idx, entry.tag);
-        seenTag.add(entry.tag);
-        // An entry that swapping back puts in order is the swap's finding.
-        const bySwap = newest !== undefined && (swapped.has(entry.tag) || swapped.has(newest.tag)) && !outOfOrderAfterSwaps.has(entry.tag);
-        if (newest && entry.when <= newest.when && !bySwap) {
-            out.push({
-                kind: 'migration_out_of_order',
-                severity: 'error',
-                file: journal,
-                line: entry.line,
-                name: entry.tag,
-                message: `${entry.tag} has when=${entry.when} (${iso(entry.when)}), not newer than the earlier ${newest.tag} (${iso(newest.when)})`,
-                cause: `drizzle's migrator only applies migrations newer than the last one a database ran, so every database that already ran ${newest.tag} silently skips ${entry.tag} (drizzle-orm issue #5769)`,
-                fix: `Give ${entry.tag} a "when" later than ${newest.when} in meta/_journal.json, or regenerate it after the others`
-            });
-        }
-        if (!newest || entry.when > newest.when)
-            newest = { when: entry.when, tag: entry.tag };
-    }
-    if (folder.format === 'journal') {
-        let previous;
-        const ids = new Map();
-        for (const s of snapshots) {
-            const m = s.migration;
-            if (!s.snapshot) {
-                if (s.problem?.message === 'no snapshot file') {
-                    out.push({ kind: 'journal_error', severity: 'warning', file: journal, line: m.journalLine, name: m.tag, message: `no snapshot for ${m.tag} (meta/${m.tag.split('_')[0]}_snapshot.json)`, cause: 'drizzle-kit generate diffs the schema against the last snapshot; a missing one makes it regenerate changes that were already migrated' });
-                }
-                else if (s.problem) {
-                    out.push({ kind: 'journal_error', severity: s.problem.message.startsWith('malformed') ? 'error' : 'notice', file: rel(m.snapshotFile ?? folder.dir), ...(s.problem.line ? { line: s.problem.line } : {}), name: m.tag, message: `snapshot of ${m.tag}: ${s.problem.message}` });
-                }
-                previous = undefined;
-                continue;
-            }
-            const { id, prevId } = s.snapshot;
-            if (id && ids.has(id)) {
-                out.push({ kind: 'journal_error', severity: 'error', file: rel(m.snapshotFile), line: 1, name: m.tag, message: `snapshots of ${ids.get(id)} and ${m.tag} have the same id ${id}`, cause: 'a snapshot was copied instead of generated' });
-            }
-            if (id)
-                ids.set(id, m.tag);
-            if (previous?.snapshot && prevId !== previous.snapshot.id && !explainedLinks.has(m.tag)) {
-                out.push({
-                    kind: 'journal_error',
-                    severity: 'error',
-                    file: rel(m.snapshotFile),
-                    line: 1,
-                    name: m.tag,
-                    message: `snapshot of ${m.tag} has prevId ${prevId}, but the previous snapshot (${previous.migration.tag}) has id ${previous.snapshot.id}`,
-                    cause: 'the prevId chain is broken: two branches generated migrations from the same parent, or a snapshot was edited',
-                    fix: 'Regenerate the later migration on top of the earlier one (drizzle-kit generate), or run drizzle-kit check'
-                });
-            }
-            previous = s;
-        }
-    }
-    return out;
-}
-/** The tags of the snapshots whose prevId is not the id of the snapshot before them (the chain's broken links). */
-function brokenLinks(order) {
-    const broken = new Set();
-    let previous;
-    for (const s of order) {
-        if (!s.snapshot) {
-            previous = undefined;
-            continue;
-        }
-        if (previous?.snapshot && s.snapshot.prevId !== previous.snapshot.id)
-            broken.add(s.migration.tag);
-        previous = s;
-    }
-    return broken;
-}
-/**
- * Pairs of journal entries whose exchange mends the prevId chain: every broken link next to them disappears and no
- * new one appears. Only entries next to a broken link are tried (a swap breaks the links into and out of both).
- */
-function swappedEntries(snapshots) {
-    const broken = brokenLinks(snapshots);
-    if (broken.size < 2)
-        return [];
-    const position = new Map(snapshots.map((s, i) => [s.migration.tag, i]));
-    const candidates = [...new Set([...broken].flatMap((tag) => [position.get(tag) - 1, position.get(tag)]))].filter((i) => i >= 0 && snapshots[i].snapshot).sort((a, b) => a - b);
-    // A long run of broken links is not a swap; trying every pair of it would only cost time.
-    if (candidates.length > 16)
-        return [];
-    const out = [];
-    let order = snapshots;
-    for (const [x, i] of candidates.entries()) {
-        for (const j of candidates.slice(x + 1)) {
-            const exchanged = [...order];
-            [exchanged[i], exchanged[j]] = [exchanged[j], exchanged[i]];
-            const before = brokenLinks(order);
-            const after = brokenLinks(exchanged);
-            if ([...after].some((tag) => !before.has(tag)))
-                continue;
-            const mended = [...before].filter((tag) => !after.has(tag));
-            // Both entries' own links must be mended, else this is not their swap.
-            if (mended.length < 2 || after.has(order[i].migration.tag) || after.has(order[j].migration.tag))
-                continue;
-            const follower = (k) => (order[k + 1] ? [order[k + 1].migration.tag] : []);
-            const around = new Set([order[i].migration.tag, order[j].migration.tag, ...follower(i), ...follower(j)]);
-            if (!mended.every((tag) => around.has(tag)))
-                continue;
-            out.push({ first: order[i], second: order[j], links: mended });
-            order = exchanged;
-            break;
-        }
-    }
-    return out;
-}
-/** Tags of the entries whose `when` is not newer than every entry before them. */
-function outOfOrder(entries) {
-    const out = new Set();
-    let newest = -Infinity;
-    for (const e of entries) {
-        if (e.when <= newest)
-            out.add(e.tag);
-        newest = Math.max(newest, e.when);
-    }
-    return out;
-}
-function iso(when) {
-    return new Date(when).toISOString();
-}
-/** Against the base branch: applied migrations that were edited, and new ones that production would skip. */
-function checkAgainstBase(folder, base, root) {
-    const git = (...args) => (0, node_child_process_1.execFileSync)('git', ['-C', root, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024 });
-    let top;
-    try {
-        top = git('rev-parse', '--show-toplevel').trim();
-        git('rev-parse', '--verify', '--quiet', `${base}^{commit}`);
-    }
-    catch {
-        throw new types_1.UsageError(`--base ${base}: not a commit of the git repository at ${root} (with actions/checkout, fetch it: fetch-depth: 0)`);
-    }
-    const relDir = path.relative(top, folder.dir).split(path.sep).join('/');
-    const show = (file) => {
-        try {
-            return git('show', `${base}:${relDir ? relDir + '/' : ''}${file}`);
-        }
-        catch {
-            return undefined;
-        }
-    };
-    const out = [];
-    const baseEntries = [];
-    if (folder.format === 'journal') {
-        const journalText = show('meta/_journal.json');
-        if (journalText === undefined)
-            return out; // the folder is new in this change
-        let journal;
-        try {
-            journal = JSON.parse(journalText);
-        }
-        catch {
-            return out;
-        }
-        for (const e of journal.entries ?? [])
-            baseEntries.push({ tag: e.tag, when: e.when, sql: show(`${e.tag}.sql`) });
-    }
-    else {
-        let listing;
-        try {
-            listing = git('ls-tree', '--name-only', `${base}:${relDir}`);
-        }
-        catch {
-            return out;
-        }
-        for (const name of listing.split('\n').filter((n) => /^\d{14}_/.test(n))) {
-            const m = folder.migrations.find((x) => x.tag === name);
-            baseEntries.push({ tag: name, when: m?.when ?? 0, sql: show(`${name}/migration.sql`) });
-        }
-    }
-    if (baseEntries.length === 0)
-        return out;
-    const newestBase = baseEntries.reduce((a, b) => (b.when > a.when ? b : a));
-    const journal = folder.journalFile ? path.relative(root, folder.journalFile) : path.relative(root, folder.dir);
-    for (const entry of baseEntries) {
-        const current = folder.migrations.find((m) => m.tag === entry.tag);
-        if (!current) {
-            out.push({ kind: 'journal_error', severity: 'error', file: journal, name: entry.tag, message: `${entry.tag} exists on ${base} but was removed`, cause: 'databases that ran it keep its changes; removing a migration does not undo it', fix: 'Restore it and write a new migration that reverts it' });
-            continue;
-        }
-        if (entry.sql !== undefined && current.sql !== undefined && (0, folder_1.hashMigration)(entry.sql) !== current.hash) {
-            out.push({
-                kind: 'migration_modified',
-                severity: 'error',
-                file: path.relative(root, current.file),
-                line: firstDifferentLine(entry.sql, current.sql),
-                name: entry.tag,
-                message: `${entry.tag} was changed after it was merged (it differs from ${base})`,
-                cause: 'databases that already ran it never run it again, and drizzle never compares the stored hash: the change reaches only new databases',
-                fix: `Revert ${path.basename(current.file)} to its ${base} version and put the change in a new migration (drizzle-kit generate)`
-            });
-        }
-    }
-    // drizzle-kit 1.x's migrator tracks migrations by name, so an older timestamp is still applied.
-    if (folder.format === 'folders')
-        return out;
-    const baseTags = new Set(baseEntries.map((e) => e.tag));
-    for (const m of folder.migrations) {
-        if (baseTags.has(m.tag) || m.when > newestBase.when)
-            continue;
-        out.push({
-            kind: 'migration_out_of_order',
-            severity: 'error',
-            file: journal,
-            ...(m.journalLine ? { line: m.journalLine } : {}),
-            name: m.tag,
-            message: `new migration ${m.tag} is dated ${new Date(m.when).toISOString()}, not after ${newestBase.tag} (${new Date(newestBase.when).toISOString()}) already on ${base}`,
-            cause: `production databases have run ${newestBase.tag}; drizzle's migrator applies only migrations newer than that, so it skips ${m.tag} for good (drizzle-orm issue #5769)`,
-            fix: `Regenerate ${m.tag} on top of ${base} (delete it, merge ${base}, run drizzle-kit generate)`
-        });
-    }
-    return out;
-}
-function firstDifferentLine(a, b) {
-    const x = a.split('\n');
-    const y = b.split('\n');
-    for (let i = 0; i < Math.max(x.length, y.length); i++)
-        if (x[i] !== y[i])
-            return i + 1;
-    return 1;
-}
-
-
-/***/ }),
-
-/***/ 9767:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
-
-"use strict";
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.extensionUsedBy = extensionUsedBy;
-exports.extensionFailureCause = extensionFailureCause;
-exports.schemaExtensionCause = schemaExtensionCause;
-// Why a migration failed, when the reason is an extension: either CREATE EXTENSION names one this Postgres does not
-// have, or a statement uses an operator class, type, function or access method of an extension that no migration
-// before it creates (it works in production only because someone installed it by hand, or the provider did).
-const load_config_1 = __nccwpck_require__(6943);
-const pglite_1 = __nccwpck_require__(9890);
-/** Well-known objects of extensions, by the name Postgres prints in "… does not exist" errors (lower case). */
-const OPERATOR_CLASSES = {
-    gin_trgm_ops: 'pg_trgm',
-    gist_trgm_ops: 'pg_trgm',
-    vector_l2_ops: 'vector',
-    vector_ip_ops: 'vector',
-    vector_cosine_ops: 'vector',
-    vector_l1_ops: 'vector',
-    halfvec_l2_ops: 'vector',
-    halfvec_ip_ops: 'vector',
-    halfvec_cosine_ops: 'vector',
-    sparsevec_l2_ops: 'vector',
-    bit_hamming_ops: 'vector',
-    bit_jaccard_ops: 'vector',
-    gin_hstore_ops: 'hstore',
-    gist_hstore_ops: 'hstore',
-    gist_ltree_ops: 'ltree',
-    gist__int_ops: 'intarray',
-    gist__intbig_ops: 'intarray',
-    gin__int_ops: 'intarray',
-    gist_geometry_ops_2d: 'postgis',
-    gist_geometry_ops_nd: 'postgis',
-    gist_geography_ops: 'postgis'
-};
-const TYPES = {
-    vector: 'vector',
-    halfvec: 'vector',
-    sparsevec: 'vector',
-    citext: 'citext',
-    hstore: 'hstore',
-    ltree: 'ltree',
-    lquery: 'ltree',
-    ltxtquery: 'ltree',
-    geometry: 'postgis',
-    geography: 'postgis',
-    box2d: 'postgis',
-    box3d: 'postgis',
-    cube: 'cube',
-    earth: 'earthdistance',
-    seg: 'seg',
-    isbn: 'isn',
-    isbn13: 'isn',
-    ean13: 'isn',
-    issn: 'isn'
-};
-const FUNCTIONS = {
-    gen_random_uuid: 'pgcrypto', // built in since PostgreSQL 13
-    gen_random_bytes: 'pgcrypto',
-    crypt: 'pgcrypto',
-    gen_salt: 'pgcrypto',
-    digest: 'pgcrypto',
-    hmac: 'pgcrypto',
-    pgp_sym_encrypt: 'pgcrypto',
-    pgp_sym_decrypt: 'pgcrypto',
-    uuid_generate_v1: 'uuid-ossp',
-    uuid_generate_v1mc: 'uuid-ossp',
-    uuid_generate_v3: 'uuid-ossp',
-    uuid_generate_v4: 'uuid-ossp',
-    uuid_generate_v5: 'uuid-ossp',
-    uuid_nil: 'uuid-ossp',
-    similarity: 'pg_trgm',
-    word_similarity: 'pg_trgm',
-    strict_word_similarity: 'pg_trgm',
-    show_trgm: 'pg_trgm',
-    set_limit: 'pg_trgm',
-    unaccent: 'unaccent',
-    levenshtein: 'fuzzystrmatch',
-    levenshtein_less_equal: 'fuzzystrmatch',
-    soundex: 'fuzzystrmatch',
-    difference: 'fuzzystrmatch',
-    metaphone: 'fuzzystrmatch',
-    dmetaphone: 'fuzzystrmatch',
-    earth_distance: 'earthdistance',
-    ll_to_earth: 'earthdistance',
-    earth_box: 'earthdistance',
-    cube: 'cube',
-    hstore: 'hstore',
-    akeys: 'hstore',
-    nlevel: 'ltree',
-    subpath: 'ltree',
-    lca: 'ltree',
-    text2ltree: 'ltree',
-    moddatetime: 'moddatetime'
-};
-const ACCESS_METHODS = { hnsw: 'vector', ivfflat: 'vector', bloom: 'bloom' };
-/** How to install the extensions people most often lack on a server. */
-const INSTALL_HINTS = {
-    vector: 'pgvector: the pgvector/pgvector Docker image, or the postgresql-<major>-pgvector package',
-    postgis: 'the postgis/postgis Docker image, or the postgresql-<major>-postgis-3 package'
-};
-/** The extension a Postgres error points to, when it names a well-known object of one. */
-function extensionUsedBy(error) {
-    const m = error.message;
-    let match = /operator class "([^"]+)" does not exist/i.exec(m);
-    if (match && OPERATOR_CLASSES[match[1].toLowerCase()])
-        return { extension: OPERATOR_CLASSES[match[1].toLowerCase()], object: `operator class "${match[1]}"` };
-    match = /type "(?:[^"]+\.)?([^".]+)" does not exist/i.exec(m);
-    if (match && TYPES[match[1].toLowerCase()])
-        return { extension: TYPES[match[1].toLowerCase()], object: `type "${match[1]}"` };
-    match = /function (?:[\w"]+\.)?"?(\w+)"?\(.*\) does not exist/i.exec(m);
-    if (match) {
-        const name = match[1].toLowerCase();
-        const extension = FUNCTIONS[name] ?? (name.startsWith('st_') ? 'postgis' : undefined);
-        if (extension)
-            return { extension, object: `function ${match[1]}()` };
-    }
-    match = /access method "([^"]+)" does not exist/i.exec(m);
-    if (match && ACCESS_METHODS[match[1].toLowerCase()])
-        return { extension: ACCESS_METHODS[match[1].toLowerCase()], object: `access method "${match[1]}"` };
-    // An exclusion constraint or a GiST/GIN index over plain scalar columns needs btree_gist / btree_gin.
-    match = /data type ([\w ]+?) has no default operator class for access method "(gist|gin)"/i.exec(m);
-    if (match)
-        return { extension: match[2] === 'gist' ? 'btree_gist' : 'btree_gin', object: `a ${match[2].toUpperCase()} operator class for ${match[1]}` };
-    match = /operator does not exist: text (%|<%|%>|<<%|%>>|<->) text/i.exec(m);
-    if (match)
-        return { extension: 'pg_trgm', object: `operator ${match[1]}` };
-    return undefined;
-}
-const quoteExtension = (name) => (/^[a-z_][a-z0-9_]*$/.test(name) ? name : `"${name}"`);
-/** The cause (and fix) of a failed migration when an extension explains it; undefined otherwise. */
-function extensionFailureCause(ctx) {
-    // `extension "x" is not available` (PostgreSQL 16+), `could not open extension control file ".../x.control"` (older).
-    const names = (e) => ctx.error.message.includes(`"${e}"`) || ctx.error.message.includes(`/${e}.control`);
-    const unavailable = ctx.created.find((e) => ctx.available && !ctx.available.has(e) && names(e));
-    if (unavailable)
-        return { cause: unavailableCause(unavailable, ctx) };
-    const used = extensionUsedBy(ctx.error);
-    if (!used)
-        return undefined;
-    const index = ctx.migrations.indexOf(ctx.migration);
-    const later = ctx.migrations.slice(index + 1).find((m) => m.sql !== undefined && (0, pglite_1.extensionsCreatedBy)(m.sql).includes(used.extension));
-    const fix = createExtension(used.extension);
-    const missing = ctx.available !== undefined && !ctx.available.has(used.extension);
-    const preinstalled = missing ? '' : ` ${preinstalledOption(used.extension, ctx)} instead`;
-    const where = later
-        ? `only the later ${later.tag} creates it: move its CREATE EXTENSION into a migration before ${ctx.migration.tag}`
-        : `no migration creates it, so this works only where it was installed by hand (or by the provider). Create it in a migration before ${ctx.migration.tag} (drizzle-kit generate --custom): ${fix}${preinstalled}`;
-    const missingHere = missing ? `; ${unavailableCause(used.extension, ctx)}` : '';
-    return { cause: `${used.object} comes from the extension "${used.extension}", and ${where}${missingHere}`, fix };
-}
-/**
- * The same for drizzle-kit's SQL for the schema. Its database has the extensions the migrations (and the setup
- * and "extensions") create, so one it lacks is created by none of them: the declaration is right, the Postgres
- * it needs is not the one the check built.
- */
-function schemaExtensionCause(error, ctx) {
-    const used = extensionUsedBy(error);
-    if (!used)
-        return undefined;
-    const missing = ctx.available !== undefined && !ctx.available.has(used.extension);
-    const cause = `${used.object} comes from the extension "${used.extension}", which no migration, setup file or "extensions" entry creates${missing ? `; ${unavailableCause(used.extension, ctx)}` : ''}`;
-    const create = `create it in a migration before the first that needs it (drizzle-kit generate --custom): ${createExtension(used.extension)}`;
-    // Both ways out, also where this Postgres lacks it (the cause says so): they are what the project needs elsewhere.
-    return { cause, fix: `${preinstalledOption(used.extension, ctx)}, or ${create}` };
-}
-const createExtension = (extension) => `CREATE EXTENSION IF NOT EXISTS ${quoteExtension(extension)};`;
-/**
- * Where the provider installs it (autumn's CI image has pg_trgm), the SQL is right as it is and the target says
- * so. Not offered for an extension this Postgres lacks: it cannot be preinstalled here, so the option would not help.
- */
-function preinstalledOption(extension, ctx) {
-    return `If the provider preinstalls it (a managed Postgres, a CI image), add "extensions": ["${extension}"] to target "${ctx.target}" in ${load_config_1.DEFAULT_CONFIG_FILE}`;
-}
-function unavailableCause(extension, ctx) {
-    if (ctx.embedded)
-        return `the embedded Postgres has no extension "${extension}"; run with --database-url against a server that has it`;
-    const hint = INSTALL_HINTS[extension] ? ` (${INSTALL_HINTS[extension]})` : '';
-    const embedded = ctx.embeddedExtensions.has(extension) ? ', or run without --database-url: the embedded Postgres has it' : '';
-    return `the ${ctx.provider} has no extension "${extension}" available (it is not in pg_available_extensions), so CREATE EXTENSION cannot work there: install it on that server${hint}, point --database-url at a Postgres that has it${embedded}`;
 }
 
 
@@ -53959,7 +54223,7 @@ exports.readMigrationFolder = readMigrationFolder;
 const fs = __importStar(__nccwpck_require__(3024));
 const path = __importStar(__nccwpck_require__(6760));
 const node_crypto_1 = __nccwpck_require__(7598);
-const json_1 = __nccwpck_require__(9054);
+const json_1 = __nccwpck_require__(8534);
 exports.STATEMENT_BREAKPOINT = '--> statement-breakpoint';
 /**
  * Splits a migration as drizzle-orm's readMigrationFiles does: at every `--> statement-breakpoint`, whatever the
@@ -54152,78 +54416,49 @@ function readV1Folder(dir, names) {
 
 /***/ }),
 
-/***/ 830:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+/***/ 3540:
+/***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.platformHint = platformHint;
-exports.platformSentence = platformSentence;
-exports.schemaPlatformCause = schemaPlatformCause;
-// Why SQL fails because of the Postgres it runs on, not because of what it says: a role, schema or function that
-// the platform provides (Supabase's auth schema and auth.uid(), its authenticated/anon/service_role roles), or an
-// object of an extension nobody created. One wording for both sides that run SQL: a migration that fails
-// (migration_failed) and drizzle-kit's SQL for the schema (schema_error), whose declaration is then right as it is.
-const load_config_1 = __nccwpck_require__(6943);
-const extensions_1 = __nccwpck_require__(9767);
-/** Schemas only Supabase creates, before any migration runs. */
-const SUPABASE_SCHEMAS = ['auth', 'storage', 'realtime', 'vault'];
-const SUPABASE_ROLES = ['authenticated', 'anon', 'service_role'];
-/**
- * When SQL fails for want of what the platform provides: a Supabase schema, table or function, or a role (roles
- * belong to the server; drizzle-kit creates only the ones the schema declares with pgRole, without .existing()).
- * `subject` is what expects it: "the migrations" or "the schema".
- */
-function platformHint(error, target, subject) {
-    const needs = subject === 'the schema' ? 'it needs' : 'they need';
-    const setup = `name a SQL file that creates what ${needs} in target "${target}"'s "setup" in ${load_config_1.DEFAULT_CONFIG_FILE}`;
-    const schemas = SUPABASE_SCHEMAS.join('|');
-    const supabase = new RegExp(String.raw `schema "(?:${schemas})" does not exist|relation "(?:${schemas})\.|function (?:${schemas})\.|role "(?:${SUPABASE_ROLES.join('|')})" does not exist`);
-    if (supabase.test(error.message)) {
-        return {
-            cause: `${subject} expect${subject === 'the schema' ? 's' : ''} a Supabase Postgres (its auth schema, auth.uid(), the authenticated/anon/service_role roles)`,
-            remedy: `${setup}, or run with --database-url against a Supabase Postgres (e.g. supabase start)`
-        };
+exports.compareLedger = compareLedger;
+function compareLedger(rows, migrations) {
+    const newest = rows.reduce((max, r) => (max === undefined || r.createdAt > max ? r.createdAt : max), undefined);
+    const status = { applied: [], pending: [], skipped: [], modified: [], unknown: [], outOfOrder: [] };
+    const matched = new Set();
+    const migrationOf = new Map();
+    for (const m of migrations) {
+        // Rows are matched by the journal's `when` (what drizzle stores), then by hash for rows whose `when` moved.
+        const byWhen = rows.find((r) => !matched.has(r) && r.createdAt === m.when);
+        const byHash = byWhen ?? rows.find((r) => !matched.has(r) && m.hash !== undefined && r.hash === m.hash);
+        if (byHash) {
+            matched.add(byHash);
+            migrationOf.set(byHash, m);
+            status.applied.push(m);
+            if (m.hash !== undefined && byHash.hash !== m.hash)
+                status.modified.push({ migration: m, row: byHash });
+            continue;
+        }
+        if (newest === undefined || m.when > newest)
+            status.pending.push(m);
+        else
+            status.skipped.push(m);
     }
-    // The schema calls a function, or a function in a schema, that nothing here creates (midday: policies calling
-    // private.get_teams_for_authenticated_user(), made by SQL applied outside the migrations).
-    const missing = subject === 'the schema' ? /^(?:schema "([^"]+)"|function ([^\s(]+)\([^)]*\)) does not exist/.exec(error.message) : undefined;
-    if (missing) {
-        const what = missing[1] !== undefined ? `schema "${missing[1]}"` : `function ${missing[2]}()`;
-        return {
-            cause: `the schema uses ${what}, which neither the schema files nor the migrations create (it is made outside them: SQL applied by hand, the platform, provisioning)`,
-            remedy: `${setup} (the SQL your other environments get it from), or create it in a migration`
-        };
+    status.unknown = rows.filter((r) => !matched.has(r));
+    // The migrator appends rows in journal order; a row whose migration comes before one applied earlier means this
+    // database ran the migrations in another order (a reordered journal, or migrations applied from a branch).
+    let latest;
+    for (const row of [...rows].sort((a, b) => a.id - b.id)) {
+        const m = migrationOf.get(row);
+        if (!m)
+            continue;
+        if (latest && migrations.indexOf(m) < migrations.indexOf(latest))
+            status.outOfOrder.push({ migration: m, after: latest });
+        else
+            latest = m;
     }
-    const role = /role "([^"]+)" does not exist/.exec(error.message)?.[1];
-    if (role) {
-        const uses = subject === 'the schema'
-            ? `the schema uses role "${role}", which drizzle-kit does not create (only roles declared with pgRole, without .existing(), are)`
-            : `the migrations use role "${role}" before any of them creates it`;
-        return {
-            cause: `${uses}: roles belong to the server (the platform's, or made by provisioning)`,
-            remedy: `${setup} (e.g. CREATE ROLE "${role}" NOLOGIN;), or run with --database-url against a Postgres that has it`
-        };
-    }
-    return undefined;
-}
-/** The failure's hint as one sentence, as a migration_failed's cause says it. */
-function platformSentence(hint) {
-    return `${hint.cause}: ${hint.remedy}`;
-}
-/**
- * Why drizzle-kit's SQL for the schema fails on this Postgres when the declaration is right for the platform it is
- * written for: an extension's object, or what the platform provides. Undefined when the SQL itself is at fault.
- */
-function schemaPlatformCause(error, ctx) {
-    const extension = (0, extensions_1.schemaExtensionCause)(error, ctx);
-    if (extension)
-        return extension;
-    const hint = platformHint(error, ctx.target, 'the schema');
-    if (!hint)
-        return undefined;
-    return { cause: hint.cause, fix: hint.remedy.charAt(0).toUpperCase() + hint.remedy.slice(1) };
+    return status;
 }
 
 
@@ -54235,23 +54470,14 @@ function schemaPlatformCause(error, ctx) {
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.createdRole = createdRole;
 exports.roleCreations = roleCreations;
-exports.rolesCreatedIn = rolesCreatedIn;
-exports.toleratingRolesCreated = toleratingRolesCreated;
+exports.rolesCreatedBy = rolesCreatedBy;
 // Roles belong to a whole Postgres server, not to one database. A migration that creates one runs once per
 // database, so where several databases of a SaaS share a server (a master and its tenants, usually) the second
 // CREATE ROLE fails. Both providers run each database as if it were alone on its server; this module finds such
 // statements, so that the check can say so, and lets the server provider run them as a fresh server would.
-const setup_sql_1 = __nccwpck_require__(6143);
-const CREATE_ROLE = /^\s*(?:(?:--[^\n]*\n)|(?:\/\*[\s\S]*?\*\/)|\s)*create\s+(?:role|user|group)\s+(?:"((?:[^"]|"")+)"|([a-z_][a-z0-9_$]*))/i;
-/** The role a statement creates, when the statement itself is CREATE ROLE/USER/GROUP (not a DO block that may). */
-function createdRole(statement) {
-    const m = CREATE_ROLE.exec(statement);
-    if (!m)
-        return undefined;
-    return m[1] !== undefined ? m[1].replace(/""/g, '"') : m[2].toLowerCase();
-}
+const statements_1 = __nccwpck_require__(5528);
+const roles_1 = __nccwpck_require__(13);
 /** Every CREATE ROLE/USER/GROUP statement of the migrations, in order. */
 function roleCreations(migrations) {
     const out = [];
@@ -54259,8 +54485,8 @@ function roleCreations(migrations) {
         for (const chunk of migration.statements) {
             if (!/create\s+(?:role|user|group)/i.test(chunk.sql))
                 continue;
-            for (const statement of (0, setup_sql_1.splitSqlStatements)(chunk.sql)) {
-                const role = createdRole(statement.sql);
+            for (const statement of (0, statements_1.splitSqlStatements)(chunk.sql)) {
+                const role = (0, roles_1.createdRole)(statement.sql);
                 if (role !== undefined)
                     out.push({ role, migration, line: chunk.chunkLine + statement.line - 1 });
             }
@@ -54268,95 +54494,9 @@ function roleCreations(migrations) {
     }
     return out;
 }
-/** The roles SQL text creates with CREATE ROLE/USER/GROUP statements of its own. */
-function rolesCreatedIn(text) {
-    if (!/create\s+(?:role|user|group)/i.test(text))
-        return [];
-    return (0, setup_sql_1.splitSqlStatements)(text).flatMap((s) => createdRole(s.sql) ?? []);
-}
-/**
- * The SQL text with each CREATE ROLE/USER/GROUP of a role in `alreadyCreated` wrapped so that "already exists" is
- * ignored (and the unique_violation of two databases creating it at the same moment): that role exists only because another database of this run created it on the same server. Lines are
- * kept, so that error positions still point into the user's file.
- */
-function toleratingRolesCreated(text, alreadyCreated) {
-    if (!/create\s+(?:role|user|group)/i.test(text))
-        return text;
-    let out = '';
-    let cursor = 0;
-    for (const statement of (0, setup_sql_1.splitSqlStatements)(text)) {
-        const at = text.indexOf(statement.sql, cursor);
-        if (at < 0)
-            continue;
-        const role = createdRole(statement.sql);
-        if (role === undefined || !alreadyCreated(role))
-            continue;
-        const lead = /^\s*/.exec(statement.sql)[0];
-        const body = statement.sql.slice(lead.length).replace(/;\s*$/, '');
-        out += text.slice(cursor, at) + `${lead}DO $dg_role$ BEGIN ${body}; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $dg_role$;`;
-        cursor = at + statement.sql.length;
-    }
-    return out + text.slice(cursor);
-}
-
-
-/***/ }),
-
-/***/ 3937:
-/***/ ((__unused_webpack_module, exports) => {
-
-"use strict";
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.MAX_IDENTIFIER_BYTES = void 0;
-exports.truncateIdentifier = truncateIdentifier;
-exports.quoteIdentifier = quoteIdentifier;
-exports.quoteIdentifierIfNeeded = quoteIdentifierIfNeeded;
-exports.unquoteIdentifier = unquoteIdentifier;
-exports.userSchemaCondition = userSchemaCondition;
-// Postgres cuts identifiers to 63 bytes (NAMEDATALEN - 1), silently, on a character boundary.
-exports.MAX_IDENTIFIER_BYTES = 63;
-function truncateIdentifier(name) {
-    if (Buffer.byteLength(name) <= exports.MAX_IDENTIFIER_BYTES)
-        return name;
-    let out = '';
-    for (const ch of name) {
-        if (Buffer.byteLength(out + ch) > exports.MAX_IDENTIFIER_BYTES)
-            break;
-        out += ch;
-    }
-    return out;
-}
-/** `"name"`, with inner quotes doubled: always safe in SQL. */
-function quoteIdentifier(name) {
-    return `"${name.replace(/"/g, '""')}"`;
-}
-/**
- * Keywords Postgres's quote_ident() quotes (reserved, type/function-name and column-name keywords; the unreserved
- * ones stay bare), so that a name is written as pg_get_indexdef and friends write it.
- */
-const QUOTED_KEYWORDS = new Set(('all analyse analyze and any array as asc asymmetric both case cast check collate column constraint create ' +
-    'current_catalog current_date current_role current_time current_timestamp current_user default deferrable desc ' +
-    'distinct do else end except false fetch for foreign from grant group having in initially intersect into lateral ' +
-    'leading limit localtime localtimestamp not null offset on only or order placing primary references returning ' +
-    'select session_user some symmetric system_user table then to trailing true union unique user using variadic when ' +
-    'where window with authorization binary collation concurrently cross current_schema freeze full ilike inner is ' +
-    'isnull join left like natural notnull outer overlaps right similar tablesample verbose between bigint bit boolean ' +
-    'char character coalesce dec decimal exists extract float greatest grouping inout int integer interval least ' +
-    'national nchar none normalize nullif numeric out overlay position precision real row setof smallint substring time ' +
-    'timestamp treat trim values varchar xmlattributes xmlconcat xmlelement xmlexists xmlforest xmlnamespaces xmlparse ' +
-    'xmlpi xmlroot xmlserialize xmltable').split(' '));
-/** The name as Postgres prints it: bare when only lower-case letters, digits and _ (not first a digit) and not a keyword, else quoted. */
-function quoteIdentifierIfNeeded(name) {
-    return /^[a-z_][a-z0-9_]*$/.test(name) && !QUOTED_KEYWORDS.has(name) ? name : quoteIdentifier(name);
-}
-/** A name as written in SQL back to the name: `"Mixed""Case"` → `Mixed"Case`, `Users` → `users`. */
-function unquoteIdentifier(written) {
-    return written.startsWith('"') ? written.slice(1, -1).replace(/""/g, '"') : written.toLowerCase();
-}
-/** SQL condition: `column` (a pg_namespace.nspname) is a user schema, not Postgres's own (catalog, toast, temp). */
-function userSchemaCondition(column = 'n.nspname') {
-    return `${column} not in ('pg_catalog', 'information_schema', 'pg_toast') and ${column} not like 'pg\\_temp\\_%' and ${column} not like 'pg\\_toast\\_temp\\_%'`;
+/** The roles the migrations create (CREATE ROLE/USER/GROUP statements), each once. */
+function rolesCreatedBy(folder) {
+    return [...new Set(roleCreations(folder.migrations).map((c) => c.role))];
 }
 
 
@@ -54372,7 +54512,7 @@ exports.introspectDatabase = introspectDatabase;
 exports.tableFilter = tableFilter;
 const glob_1 = __nccwpck_require__(3334);
 const types_1 = __nccwpck_require__(440);
-const identifiers_1 = __nccwpck_require__(3937);
+const identifiers_1 = __nccwpck_require__(7704);
 const SYSTEM_SCHEMA = (0, identifiers_1.userSchemaCondition)('n.nspname');
 /** Objects that belong to an extension (e.g. PostGIS's spatial_ref_sys) are not the project's. */
 const NOT_FROM_EXTENSION = (oid, catalog) => `not exists (select 1 from pg_depend d where d.classid = '${catalog}'::regclass and d.objid = ${oid} and d.deptype = 'e')`;
@@ -54602,7 +54742,7 @@ exports.qualified = qualified;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.createProvider = createProvider;
 // Picks the Postgres implementation from the settings (embedded by default).
-const types_1 = __nccwpck_require__(5552);
+const errors_1 = __nccwpck_require__(4296);
 const local_cluster_1 = __nccwpck_require__(1675);
 const pglite_1 = __nccwpck_require__(9890);
 const server_1 = __nccwpck_require__(9080);
@@ -54613,12 +54753,12 @@ function createProvider(kind, databaseUrl) {
             return new pglite_1.PgliteProvider();
         case 'server':
             if (!databaseUrl)
-                throw new types_1.UsageError('--postgres server needs --database-url (or DRIFT_GUARD_DATABASE_URL)');
+                throw new errors_1.UsageError('--postgres server needs --database-url (or DRIFT_GUARD_DATABASE_URL)');
             return new server_1.ServerProvider(databaseUrl);
         case 'local':
             return new local_cluster_1.LocalClusterProvider();
         default:
-            throw new types_1.UsageError(`unknown --postgres "${String(chosen)}" (embedded, server or local)`);
+            throw new errors_1.UsageError(`unknown --postgres "${String(chosen)}" (embedded, server or local)`);
     }
 }
 
@@ -54641,7 +54781,7 @@ exports.openLive = openLive;
 // and lock timeouts, so nothing the audit runs can write, wait on a lock for long, or run away.
 const postgres_1 = __importDefault(__nccwpck_require__(2498));
 const server_1 = __nccwpck_require__(9080);
-const types_1 = __nccwpck_require__(5552);
+const errors_1 = __nccwpck_require__(4296);
 exports.DEFAULT_LIVE_OPTIONS = { statementTimeoutMs: 30_000, lockTimeoutMs: 2_000, connectTimeoutSeconds: 10 };
 function databaseUrl(base, database, template) {
     if (template)
@@ -54676,7 +54816,7 @@ async function openLive(url, label, options = exports.DEFAULT_LIVE_OPTIONS) {
         session?.release(); // sql.end() would otherwise wait for the reserved connection
         await sql.end({ timeout: 1 }).catch(() => undefined);
         const e = error;
-        throw new types_1.DatabaseUnavailableError(`cannot connect to ${(0, server_1.maskUrl)(url)}: ${e.code === 'ECONNREFUSED' ? 'connection refused' : String(e.message ?? error).split('\n')[0]}`);
+        throw new errors_1.DatabaseUnavailableError(`cannot connect to ${(0, server_1.maskUrl)(url)}: ${e.code === 'ECONNREFUSED' ? 'connection refused' : String(e.message ?? error).split('\n')[0]}`);
     }
     const reserved = session;
     // Queries on the wire, so that closing can cancel them: a backend waiting on a lock does not notice that its
@@ -54769,9 +54909,9 @@ const node_child_process_1 = __nccwpck_require__(1421);
 const fs = __importStar(__nccwpck_require__(3024));
 const os = __importStar(__nccwpck_require__(8161));
 const path = __importStar(__nccwpck_require__(6760));
-const types_1 = __nccwpck_require__(5552);
+const errors_1 = __nccwpck_require__(4296);
 const server_1 = __nccwpck_require__(9080);
-const interrupt_1 = __nccwpck_require__(1649);
+const interrupt_1 = __nccwpck_require__(9192);
 function findBinary(name) {
     const dirs = (process.env.PATH ?? '').split(path.delimiter);
     // Debian/Ubuntu keep the server binaries out of PATH, under /usr/lib/postgresql/<major>/bin.
@@ -54806,7 +54946,7 @@ class LocalClusterProvider {
         const initdb = findBinary('initdb');
         const pgCtl = findBinary('pg_ctl');
         if (!initdb || !pgCtl)
-            throw new types_1.DatabaseUnavailableError('--postgres local needs initdb and pg_ctl (PostgreSQL server binaries) on PATH');
+            throw new errors_1.DatabaseUnavailableError('--postgres local needs initdb and pg_ctl (PostgreSQL server binaries) on PATH');
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drift-guard-pg-'));
         this.dataDir = dir;
         this.forgetInterrupt = (0, interrupt_1.onInterrupt)(() => this.dispose());
@@ -54823,7 +54963,7 @@ class LocalClusterProvider {
         catch (error) {
             const stderr = String(error.stderr ?? error.message).trim().split('\n').pop();
             await this.dispose();
-            throw new types_1.DatabaseUnavailableError(`could not start a temporary Postgres cluster: ${stderr}`);
+            throw new errors_1.DatabaseUnavailableError(`could not start a temporary Postgres cluster: ${stderr}`);
         }
         this.server = new server_1.ServerProvider('postgres://postgres@localhost:5432/postgres', dir);
         this.description = `temporary cluster (${path.basename(path.dirname(path.dirname(initdb)))})`;
@@ -54908,7 +55048,6 @@ var __importStar = (this && this.__importStar) || (function () {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.PgliteProvider = exports.EMBEDDED_EXTENSIONS = void 0;
 exports.initDataDirInWorker = initDataDirInWorker;
-exports.extensionsCreatedBy = extensionsCreatedBy;
 // Embedded Postgres: PGlite (PostgreSQL compiled to WebAssembly), nothing to install.
 //
 // PGlite holds one database per instance, and a fresh instance runs initdb (seconds). So initdb runs once: its
@@ -54919,8 +55058,8 @@ const os = __importStar(__nccwpck_require__(8161));
 const path = __importStar(__nccwpck_require__(6760));
 const node_worker_threads_1 = __nccwpck_require__(5919);
 const zlib = __importStar(__nccwpck_require__(8522));
-const types_1 = __nccwpck_require__(5552);
-const vendor_1 = __nccwpck_require__(9526);
+const errors_1 = __nccwpck_require__(4296);
+const vendor_1 = __nccwpck_require__(2317);
 const reset_1 = __nccwpck_require__(3760);
 /** CREATE EXTENSION name -> where PGlite has it. */
 const CONTRIB = new Set([
@@ -54973,7 +55112,7 @@ class PgliteProvider {
             fsBundle = new Blob([fs.readFileSync(path.join(distDir, 'pglite.data'))]);
         }
         catch (error) {
-            throw new types_1.DatabaseUnavailableError(`embedded Postgres could not start: ${error.message}`);
+            throw new errors_1.DatabaseUnavailableError(`embedded Postgres could not start: ${error.message}`);
         }
         const cacheFile = this.cachedDataDir();
         if (fs.existsSync(cacheFile)) {
@@ -55083,7 +55222,7 @@ class PgliteProvider {
                 this.template = undefined;
                 return this.startInstance(key, names);
             }
-            throw new types_1.DatabaseUnavailableError(`embedded Postgres could not start: ${error.message}`);
+            throw new errors_1.DatabaseUnavailableError(`embedded Postgres could not start: ${error.message}`);
         }
         try {
             const { rows } = await pg.query("select current_setting('server_version') as v");
@@ -55093,7 +55232,7 @@ class PgliteProvider {
         }
         catch (error) {
             await pg.close().catch(() => undefined);
-            throw new types_1.DatabaseUnavailableError(`embedded Postgres could not start: ${error.message}`);
+            throw new errors_1.DatabaseUnavailableError(`embedded Postgres could not start: ${error.message}`);
         }
     }
     async serverVersion() {
@@ -55147,14 +55286,6 @@ function initDataDirInWorker(pgliteEntry, wasmModule, dataFile) {
 function defaultCacheDir() {
     return path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'drizzle-drift-guard');
 }
-/** Extension names a migration creates (CREATE EXTENSION [IF NOT EXISTS] "name"). */
-function extensionsCreatedBy(sql) {
-    const names = [];
-    const re = /create\s+extension\s+(?:if\s+not\s+exists\s+)?(?:"([^"]+)"|([\w-]+))/gi;
-    for (let m = re.exec(sql); m; m = re.exec(sql))
-        names.push((m[1] ?? m[2]).toLowerCase());
-    return names;
-}
 
 
 /***/ }),
@@ -55192,7 +55323,7 @@ exports.resetDatabase = resetDatabase;
 // Brings a throwaway database back to the state of a fresh one, so that it can serve the next logical database
 // instead of creating another (creating a database costs ~0.1-0.5 s on a server and ~0.5 s embedded).
 // What a reset cannot undo makes it refuse: the caller then uses a new database.
-const identifiers_1 = __nccwpck_require__(3937);
+const identifiers_1 = __nccwpck_require__(7704);
 const q = identifiers_1.quoteIdentifier;
 /**
  * @param rolesBefore role names that existed when the database was created; roles a migration created are
@@ -55277,11 +55408,11 @@ exports.maskUrl = maskUrl;
 const node_crypto_1 = __nccwpck_require__(7598);
 const os = __importStar(__nccwpck_require__(8161));
 const postgres_1 = __importDefault(__nccwpck_require__(2498));
-const types_1 = __nccwpck_require__(5552);
-const interrupt_1 = __nccwpck_require__(1649);
+const errors_1 = __nccwpck_require__(4296);
+const interrupt_1 = __nccwpck_require__(9192);
 const reset_1 = __nccwpck_require__(3760);
-const roles_1 = __nccwpck_require__(3428);
-const identifiers_1 = __nccwpck_require__(3937);
+const roles_1 = __nccwpck_require__(13);
+const identifiers_1 = __nccwpck_require__(7704);
 /** The URL without its password, for messages. */
 function maskUrl(url) {
     try {
@@ -55351,7 +55482,7 @@ class ServerProvider {
             host = `${parsed.hostname || 'localhost'}:${parsed.port || 5432}`;
         }
         catch {
-            throw new types_1.DatabaseUnavailableError(`--database-url is not a postgres:// URL: ${maskUrl(url)}`);
+            throw new errors_1.DatabaseUnavailableError(`--database-url is not a postgres:// URL: ${maskUrl(url)}`);
         }
         this.description = `server ${host}`;
     }
@@ -55362,7 +55493,7 @@ class ServerProvider {
         if (this.admin)
             return this.admin;
         if (this.disposed)
-            throw new types_1.DatabaseUnavailableError('interrupted: the throwaway databases were dropped');
+            throw new errors_1.DatabaseUnavailableError('interrupted: the throwaway databases were dropped');
         this.adminConnecting ??= (async () => {
             const sql = connect(this.url, this.socketDir, 4);
             let deadline;
@@ -55378,7 +55509,7 @@ class ServerProvider {
             }
             catch (error) {
                 await sql.end({ timeout: 0 }).catch(() => undefined);
-                throw new types_1.DatabaseUnavailableError(`cannot connect to ${maskUrl(this.url)}: ${describe(error)}`);
+                throw new errors_1.DatabaseUnavailableError(`cannot connect to ${maskUrl(this.url)}: ${describe(error)}`);
             }
             finally {
                 clearTimeout(deadline);
@@ -55386,7 +55517,7 @@ class ServerProvider {
             if (this.disposed) {
                 // dispose() ran while this connection was being opened (a config that failed to load): nothing was sent.
                 await sql.end({ timeout: 0 }).catch(() => undefined);
-                throw new types_1.DatabaseUnavailableError('interrupted: the throwaway databases were dropped');
+                throw new errors_1.DatabaseUnavailableError('interrupted: the throwaway databases were dropped');
             }
             this.admin = sql;
             this.forgetInterrupt = (0, interrupt_1.onInterrupt)(() => this.dispose(true));
@@ -55476,7 +55607,7 @@ class ServerProvider {
         const admin = await this.adminSql();
         // dispose() may have run while the connection was being opened: nothing is created after it.
         if (this.disposed)
-            throw new types_1.DatabaseUnavailableError('interrupted: the throwaway databases were dropped');
+            throw new errors_1.DatabaseUnavailableError('interrupted: the throwaway databases were dropped');
         const safeLabel = label.toLowerCase().replace(/[^a-z0-9_]/g, '_').slice(0, 30);
         const name = `${this.runId}_${++this.counter}_${safeLabel}`.slice(0, 63);
         try {
@@ -55486,8 +55617,8 @@ class ServerProvider {
         }
         catch (error) {
             if (this.disposed)
-                throw new types_1.DatabaseUnavailableError('interrupted: the throwaway databases were dropped');
-            throw new types_1.DatabaseUnavailableError(`cannot create a database on ${maskUrl(this.url)}: ${describe(error)}`);
+                throw new errors_1.DatabaseUnavailableError('interrupted: the throwaway databases were dropped');
+            throw new errors_1.DatabaseUnavailableError(`cannot create a database on ${maskUrl(this.url)}: ${describe(error)}`);
         }
         finally {
             this.creating = undefined;
@@ -55499,7 +55630,7 @@ class ServerProvider {
     async take(label) {
         for (;;) {
             if (this.disposed)
-                throw new types_1.DatabaseUnavailableError('interrupted: the throwaway databases were dropped');
+                throw new errors_1.DatabaseUnavailableError('interrupted: the throwaway databases were dropped');
             // A new database first: it needs no reset.
             const fresh = this.pool.findIndex((p) => !p.rolesBefore);
             let database = fresh >= 0 ? this.pool.splice(fresh, 1)[0] : this.pool.shift();
@@ -55518,7 +55649,7 @@ class ServerProvider {
             if (this.disposed) {
                 // dispose() ran during the reset: this session was in neither the pool nor the sessions it closed.
                 await database.sql.end({ timeout: 0 }).catch(() => undefined);
-                throw new types_1.DatabaseUnavailableError('interrupted: the throwaway databases were dropped');
+                throw new errors_1.DatabaseUnavailableError('interrupted: the throwaway databases were dropped');
             }
             if (reset)
                 return { name: database.name, sql: database.sql };
@@ -55567,7 +55698,7 @@ class ServerProvider {
      * never ours, even when our SQL names it too.
      */
     async trackingRoles(sql, text, run) {
-        const named = [...text.matchAll(/\bcreate\s+(?:role|user|group)\s+(?:"((?:[^"]|"")+)"|([a-z_][a-z0-9_$]*))/gi)].map((m) => m[1] !== undefined ? m[1].replace(/""/g, '"') : m[2].toLowerCase());
+        const named = (0, roles_1.rolesNamedIn)(text);
         if (named.length === 0)
             return run();
         for (const role of named)
@@ -55607,7 +55738,7 @@ class ServerProvider {
         // Nothing more will be created or handed out: the CREATE DATABASE running is cancelled (if it still commits,
         // its database is in `created` once the chain settles, and dropped below).
         for (const waiter of this.waiting.splice(0))
-            waiter.fail(new types_1.DatabaseUnavailableError('interrupted: the throwaway databases were dropped'));
+            waiter.fail(new errors_1.DatabaseUnavailableError('interrupted: the throwaway databases were dropped'));
         // Cancelled only when the process is being stopped: postgres.js's cancel can reject unhandled when the server
         // is gone; at a normal end the create is waited for (< 0.2 s) and its database dropped.
         if (interrupted)
@@ -55706,8 +55837,6 @@ var __importStar = (this && this.__importStar) || (function () {
     };
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.splitSqlStatements = splitSqlStatements;
-exports.positionLine = positionLine;
 exports.readSetupScripts = readSetupScripts;
 exports.prepareDatabase = prepareDatabase;
 // What a provider does to a database before the migrations run: extensions it preinstalls and the project's setup
@@ -55716,145 +55845,11 @@ exports.prepareDatabase = prepareDatabase;
 // one is named by file and line.
 const fs = __importStar(__nccwpck_require__(3024));
 const path = __importStar(__nccwpck_require__(6760));
-const types_1 = __nccwpck_require__(5552);
-const pglite_1 = __nccwpck_require__(9890);
+const errors_1 = __nccwpck_require__(4296);
+const extensions_1 = __nccwpck_require__(7980);
 const provider_1 = __nccwpck_require__(6410);
-const identifiers_1 = __nccwpck_require__(3937);
-/**
- * Splits SQL text at the semicolons that end statements: not those in quotes, identifiers, dollar-quoted bodies
- * or comments, nor those inside parentheses (a rule's actions) or the SQL-standard body of a function or procedure
- * (`BEGIN ATOMIC … END`, PostgreSQL 14+).
- * Pieces with nothing but blanks and comments are dropped.
- */
-function splitSqlStatements(text) {
-    const out = [];
-    let start = 0;
-    let textLine = 1;
-    let line = 1;
-    let first;
-    // The statement's first words, to know a CREATE [OR REPLACE] FUNCTION/PROCEDURE; the word before the current one;
-    // and how many BEGIN ATOMIC (and CASE inside one) are still open: each closes with END. Such a body holds plain
-    // SQL statements only, so BEGIN ATOMIC, CASE and END are the words that open and close there.
-    let head = [];
-    let previousWord = '';
-    let atomicDepth = 0;
-    let parenDepth = 0;
-    const push = (end) => {
-        if (first !== undefined)
-            out.push({ sql: text.slice(start, end), line: first, textLine });
-        start = end;
-        textLine = line;
-        first = undefined;
-        head = [];
-        previousWord = '';
-        atomicDepth = 0;
-        parenDepth = 0;
-    };
-    const routine = () => head[0] === 'create' && (/^(function|procedure)$/.test(head[1] ?? '') || (head[1] === 'or' && head[2] === 'replace' && /^(function|procedure)$/.test(head[3] ?? '')));
-    const newlines = (from, to) => {
-        let n = 0;
-        for (let k = from; k < to; k++)
-            if (text[k] === '\n')
-                n++;
-        return n;
-    };
-    let i = 0;
-    while (i < text.length) {
-        const c = text[i];
-        if (c === '\n') {
-            line++;
-            i++;
-            continue;
-        }
-        if (c === '-' && text[i + 1] === '-') {
-            const end = text.indexOf('\n', i);
-            i = end < 0 ? text.length : end;
-            continue;
-        }
-        if (c === '/' && text[i + 1] === '*') {
-            let depth = 1;
-            let k = i + 2;
-            while (k < text.length && depth > 0) {
-                const pair = text.slice(k, k + 2);
-                if (pair === '/*' || pair === '*/') {
-                    depth += pair === '/*' ? 1 : -1;
-                    k += 2;
-                }
-                else
-                    k++;
-            }
-            line += newlines(i, k);
-            i = k;
-            continue;
-        }
-        if (/\s/.test(c)) {
-            i++;
-            continue;
-        }
-        first ??= line;
-        if (c === "'" || c === '"') {
-            // E'…' strings escape with backslashes; others double the quote.
-            const backslashes = c === "'" && /[eE]/.test(text[i - 1] ?? '') && !/[\w$]/.test(text[i - 2] ?? '');
-            let k = i + 1;
-            while (k < text.length) {
-                if (backslashes && text[k] === '\\')
-                    k += 2;
-                else if (text[k] === c && text[k + 1] === c)
-                    k += 2;
-                else if (text[k] === c)
-                    break;
-                else
-                    k++;
-            }
-            line += newlines(i, Math.min(k, text.length));
-            i = k + 1;
-            continue;
-        }
-        if (c === '$' && !/[\w$]/.test(text[i - 1] ?? '')) {
-            const tag = /^\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$/.exec(text.slice(i, i + 64))?.[0];
-            if (tag) {
-                const close = text.indexOf(tag, i + tag.length);
-                const end = close < 0 ? text.length : close + tag.length;
-                line += newlines(i, end);
-                i = end;
-                continue;
-            }
-        }
-        if (/[A-Za-z_]/.test(c) && !/[\w$]/.test(text[i - 1] ?? '')) {
-            const word = /^[A-Za-z_][\w$]*/.exec(text.slice(i, i + 64))[0].toLowerCase();
-            if (head.length < 4)
-                head.push(word);
-            if (routine()) {
-                if (word === 'atomic' && previousWord === 'begin')
-                    atomicDepth++;
-                else if (word === 'case' && atomicDepth > 0)
-                    atomicDepth++;
-                else if (word === 'end' && atomicDepth > 0)
-                    atomicDepth--;
-            }
-            previousWord = word;
-            i += word.length;
-            continue;
-        }
-        previousWord = '';
-        // A rule's actions are in parentheses, separated by semicolons: DO INSTEAD (INSERT …; UPDATE …).
-        if (c === '(')
-            parenDepth++;
-        else if (c === ')')
-            parenDepth = Math.max(0, parenDepth - 1);
-        else if (c === ';' && atomicDepth === 0 && parenDepth === 0)
-            push(i + 1);
-        i++;
-    }
-    push(text.length);
-    return out;
-}
-/** The line of a Postgres error position inside a statement. */
-function positionLine(statement, position) {
-    if (!position || position > statement.sql.length)
-        return statement.line;
-    return statement.textLine + (statement.sql.slice(0, position - 1).match(/\n/g)?.length ?? 0);
-}
+const identifiers_1 = __nccwpck_require__(7704);
+const statements_1 = __nccwpck_require__(5528);
 /** Reads and splits the setup files (absolute paths), in order. */
 function readSetupScripts(files, root) {
     return files.map((file) => {
@@ -55864,10 +55859,10 @@ function readSetupScripts(files, root) {
             text = fs.readFileSync(file, 'utf8');
         }
         catch (error) {
-            throw new types_1.UsageError(`${rel}: cannot read the setup file: ${error.message}`, rel);
+            throw new errors_1.UsageError(`${rel}: cannot read the setup file: ${error.message}`, rel);
         }
-        const statements = splitSqlStatements(text);
-        return { file: rel, statements, extensions: [...new Set(statements.flatMap((s) => (0, pglite_1.extensionsCreatedBy)(s.sql)))] };
+        const statements = (0, statements_1.splitSqlStatements)(text);
+        return { file: rel, statements, extensions: [...new Set(statements.flatMap((s) => (0, extensions_1.extensionsCreatedBy)(s.sql)))] };
     });
 }
 const CREATE_ROLE = /^\s*(?:--[^\n]*\n\s*|\/\*[\s\S]*?\*\/\s*)*CREATE\s+(?:ROLE|USER|GROUP)\b/i;
@@ -55885,11 +55880,11 @@ async function prepareDatabase(db, extensions, scripts, target) {
         catch (error) {
             const info = (0, provider_1.toPostgresError)(error);
             if (!/^[0-9A-Z]{5}$/.test(info.code ?? ''))
-                throw new types_1.DatabaseUnavailableError(`target "${target}": the database was lost while creating extension "${extension}": ${info.message}`);
+                throw new errors_1.DatabaseUnavailableError(`target "${target}": the database was lost while creating extension "${extension}": ${info.message}`);
             const file = extensions.declared?.file;
             const line = extensions.declared?.lines[extension];
             const where = file ? `${file}${line ? `:${line}` : ''}: ` : '';
-            throw new types_1.UsageError(`${where}target "${target}": "extensions": CREATE EXTENSION "${extension}" fails: ${info.message}${info.hint ? ` (hint: ${info.hint})` : ''}`, file, line);
+            throw new errors_1.UsageError(`${where}target "${target}": "extensions": CREATE EXTENSION "${extension}" fails: ${info.message}${info.hint ? ` (hint: ${info.hint})` : ''}`, file, line);
         }
     }
     for (const script of scripts) {
@@ -55901,16 +55896,94 @@ async function prepareDatabase(db, extensions, scripts, target) {
                 const info = (0, provider_1.toPostgresError)(error);
                 // Only Postgres's own answer (a SQLSTATE) is the statement's fault; a lost connection is the database's.
                 if (!/^[0-9A-Z]{5}$/.test(info.code ?? ''))
-                    throw new types_1.DatabaseUnavailableError(`target "${target}": the database was lost while running ${script.file}:${statement.line}: ${info.message}`);
+                    throw new errors_1.DatabaseUnavailableError(`target "${target}": the database was lost while running ${script.file}:${statement.line}: ${info.message}`);
                 // Roles are the server's: another database of this run may have created it already (42710), or be creating
                 // it at this moment (23505 on pg_authid once that one commits). Either way the role exists, as setup meant.
                 if ((info.code === '42710' || info.code === '23505') && CREATE_ROLE.test(statement.sql))
                     continue;
-                const line = positionLine(statement, info.position);
-                throw new types_1.UsageError(`${script.file}:${line}: setup SQL of target "${target}" fails: ${info.message}${info.hint ? ` (hint: ${info.hint})` : ''}`, script.file, line);
+                const line = (0, statements_1.positionLine)(statement, info.position);
+                throw new errors_1.UsageError(`${script.file}:${line}: setup SQL of target "${target}" fails: ${info.message}${info.hint ? ` (hint: ${info.hint})` : ''}`, script.file, line);
             }
         }
     }
+}
+
+
+/***/ }),
+
+/***/ 7388:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.FINDING_POLICIES = exports.applySeverityOverrides = void 0;
+exports.assembleFindings = assembleFindings;
+exports.finishFindings = finishFindings;
+exports.summarise = summarise;
+exports.groupByDatabase = groupByDatabase;
+exports.stripEmpty = stripEmpty;
+// One assembly of a report's findings, for check, audit and merge: policies (the config's severity overrides, and
+// any later policy) in one ordered list, then one sort, one summary, one shape of finding.
+const findings_1 = __nccwpck_require__(4637);
+/**
+ * The config's "severity" per target. A finding naming several targets ("master, tenant") takes a target's choice
+ * only when every target it names agrees on it; "off" leaves the finding out.
+ */
+const applySeverityOverrides = (findings, { targets }) => findings.flatMap((f) => {
+    const named = f.target.split(', ').map((name) => targets.find((t) => t.name === name));
+    const chosen = new Set(named.map((t) => t?.severity[f.kind]));
+    const severity = chosen.size === 1 ? [...chosen][0] : undefined;
+    if (severity === 'off')
+        return [];
+    return [severity ? { ...f, severity } : f];
+});
+exports.applySeverityOverrides = applySeverityOverrides;
+/** The policies, in order. */
+exports.FINDING_POLICIES = [exports.applySeverityOverrides];
+function assembleFindings(findings, context, order, policies = exports.FINDING_POLICIES) {
+    let kept = findings;
+    for (const policy of policies)
+        kept = policy(kept, context);
+    return finishFindings(kept, order, context.targets);
+}
+/** Sorted, summarised and stripped of empty fields (findings whose policies were applied already, as in merge). */
+function finishFindings(findings, order, targets = []) {
+    const position = (name) => targets.findIndex((t) => t.name === name);
+    const sorted = [...findings].sort(order === 'by-target'
+        ? (a, b) => findings_1.SEVERITY_RANK[a.severity] - findings_1.SEVERITY_RANK[b.severity] ||
+            position(a.target) - position(b.target) ||
+            (a.file ?? '').localeCompare(b.file ?? '') ||
+            (a.line ?? 0) - (b.line ?? 0)
+        : (a, b) => findings_1.SEVERITY_RANK[a.severity] - findings_1.SEVERITY_RANK[b.severity] || (b.databases?.length ?? 0) - (a.databases?.length ?? 0));
+    const summary = summarise(sorted);
+    return { findings: sorted.map(stripEmpty), summary, ok: summary.errors === 0 };
+}
+function summarise(findings) {
+    return {
+        errors: findings.filter((f) => f.severity === 'error').length,
+        warnings: findings.filter((f) => f.severity === 'warning').length,
+        notices: findings.filter((f) => f.severity === 'notice').length
+    };
+}
+/**
+ * Findings equal but for the database they were seen on, as one finding listing the databases (in `order` when
+ * given, else as met): thousands of tenants give a short report.
+ */
+function groupByDatabase(entries, key = (f) => JSON.stringify(f)) {
+    const grouped = new Map();
+    for (const { finding, database } of entries) {
+        const k = key(finding);
+        const entry = grouped.get(k);
+        if (entry)
+            entry.databases.push(database);
+        else
+            grouped.set(k, { finding, databases: [database] });
+    }
+    return [...grouped.values()];
+}
+function stripEmpty(f) {
+    return Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0)));
 }
 
 
@@ -56178,6 +56251,144 @@ function renderSarif(report, pathPrefix = '') {
 
 /***/ }),
 
+/***/ 6497:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.FAIL_ON_LEVELS = void 0;
+exports.reportOutcome = reportOutcome;
+exports.failsOn = failsOn;
+exports.exitCodeFor = exitCodeFor;
+exports.exitCodeOfFailure = exitCodeOfFailure;
+exports.failureOf = failureOf;
+// How a run ends, for every adapter: the outcome's name (the action's `outcome` output, the CLI's JSON error
+// document), the exit code, and whether `fail-on` fails it. One module, so the CLI and the action cannot disagree.
+const errors_1 = __nccwpck_require__(4296);
+exports.FAIL_ON_LEVELS = ['error', 'warning', 'never'];
+/** A report's outcome: drift when anything was found at warning or error severity. */
+function reportOutcome(report) {
+    return report.summary.errors + report.summary.warnings > 0 ? 'drift' : 'clean';
+}
+/** Whether `fail-on` fails a run with this report. */
+function failsOn(report, failOn) {
+    if (failOn === 'never')
+        return false;
+    if (report.summary.errors > 0)
+        return true;
+    return failOn === 'warning' && report.summary.warnings > 0;
+}
+/** 0 no failing finding; 1 drift or integrity errors; 2 bad config, usage or input (or a bug); 3 database unavailable. */
+function exitCodeFor(report, failOn) {
+    return failsOn(report, failOn) ? 1 : 0;
+}
+function exitCodeOfFailure(failure) {
+    return failure.outcome === 'database-unavailable' ? 3 : 2;
+}
+/** The failure an error stands for, its message with every secret given replaced by its masked form. */
+function failureOf(error, mask = (t) => t) {
+    const outcome = error instanceof errors_1.DatabaseUnavailableError ? 'database-unavailable' : error instanceof errors_1.UsageError ? 'bad-input' : 'internal-error';
+    const where = error instanceof errors_1.UsageError ? { ...(error.file ? { file: error.file } : {}), ...(error.line ? { line: error.line } : {}) } : {};
+    return { outcome, message: mask((0, errors_1.describeError)(error)), ...where, error };
+}
+
+
+/***/ }),
+
+/***/ 9240:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.secretMasker = secretMasker;
+exports.executeRun = executeRun;
+const audit_1 = __nccwpck_require__(3065);
+const check_1 = __nccwpck_require__(3326);
+const factory_1 = __nccwpck_require__(6761);
+const server_1 = __nccwpck_require__(9080);
+const outcome_1 = __nccwpck_require__(6497);
+/** Replaces the database URL given (whatever its form) by its masked form. */
+function secretMasker(settings) {
+    const url = settings.databaseUrl;
+    return url ? (text) => text.split(url).join((0, server_1.maskUrl)(url)) : (text) => text;
+}
+async function executeRun(settings, hooks = {}) {
+    const mask = secretMasker(settings);
+    let provider;
+    try {
+        provider = chooseProvider(settings, hooks.prepared);
+    }
+    catch (error) {
+        return { failure: (0, outcome_1.failureOf)(error, mask) };
+    }
+    try {
+        hooks.onProvider?.(provider);
+        const report = settings.mode === 'audit' ? await (0, audit_1.runAudit)(auditOptions(settings, provider, hooks.log)) : await (0, check_1.runCheck)(checkOptions(settings, provider, hooks.log));
+        return { report };
+    }
+    catch (error) {
+        return { failure: (0, outcome_1.failureOf)(error, mask) };
+    }
+    finally {
+        await provider.dispose().catch(() => undefined);
+    }
+}
+/**
+ * An audit only reads the databases at the URL: the schema's own database is built on the embedded Postgres (or a
+ * local cluster). A check uses the server the entry point prepared when the settings ask for that same server.
+ */
+function chooseProvider(settings, prepared) {
+    if (settings.mode === 'audit')
+        return (0, factory_1.createProvider)(settings.postgres === 'local' ? 'local' : 'embedded', undefined);
+    if (prepared && (settings.postgres ?? 'server') === 'server' && settings.databaseUrl === prepared.databaseUrl)
+        return prepared.provider;
+    return (0, factory_1.createProvider)(settings.postgres, settings.databaseUrl);
+}
+function checkOptions(settings, provider, log) {
+    return { root: settings.root, config: settings.config, provider, base: settings.base, log, concurrency: settings.concurrency, stubMissingImports: settings.stubMissingImports };
+}
+function auditOptions(settings, provider, log) {
+    const { audit } = settings;
+    return {
+        root: settings.root,
+        config: settings.config,
+        databaseUrl: settings.databaseUrl,
+        scratch: provider,
+        tenantTarget: audit.tenantTarget,
+        tenantsQuery: audit.tenantsQuery,
+        tenantsPattern: audit.tenantsPattern,
+        tenantUrlTemplate: audit.tenantUrlTemplate,
+        concurrency: settings.concurrency,
+        timeoutMs: audit.timeoutSeconds === undefined ? undefined : audit.timeoutSeconds * 1000,
+        shard: audit.shard,
+        stubMissingImports: settings.stubMissingImports,
+        log
+    };
+}
+
+
+/***/ }),
+
+/***/ 2416:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.MAX_TIMEOUT_SECONDS = void 0;
+exports.isTimeoutSeconds = isTimeoutSeconds;
+/** Node's timers hold at most 2^31-1 ms; a longer (or infinite) limit would fire at once. */
+exports.MAX_TIMEOUT_SECONDS = 2_147_483;
+/** Whether a per-database time limit in seconds is usable (the CLI and the action both check it). */
+function isTimeoutSeconds(value) {
+    return Number.isFinite(value) && value > 0 && value <= exports.MAX_TIMEOUT_SECONDS;
+}
+
+
+/***/ }),
+
 /***/ 4882:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
@@ -56218,17 +56429,15 @@ var __importStar = (this && this.__importStar) || (function () {
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.existingObjects = existingObjects;
-exports.statementObject = statementObject;
 exports.runSchemaStatements = runSchemaStatements;
 exports.functionDefinitions = functionDefinitions;
-exports.withoutUnbuilt = withoutUnbuilt;
 // Runs drizzle-kit's SQL for the schema in the schema's database one statement at a time, so that a statement
 // Postgres rejects is reported on the object it creates and everything else is still built and compared.
 // Statements that fail only because an object they need was not built are folded into that object's finding,
 // and the differences about unbuilt objects are left out of the comparison (they are not drift of the migrations).
 const path = __importStar(__nccwpck_require__(6760));
 const provider_1 = __nccwpck_require__(6410);
-const identifiers_1 = __nccwpck_require__(3937);
+const objects_1 = __nccwpck_require__(7915);
 /** The objects of a database outside the system schemas, keyed as statements' objects are matched against them. */
 async function existingObjects(db) {
     const system = `not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg\\_toast%' and n.nspname not like 'pg\\_temp\\_%'`;
@@ -56262,67 +56471,6 @@ function alreadyExists(object, existing) {
         default:
             return false;
     }
-}
-const QUALIFIED = String.raw `((?:"(?:[^"]|"")+"\.)?"(?:[^"]|"")+")`;
-const NAME = String.raw `"((?:[^"]|"")+)"`;
-const PATTERNS = [
-    ['table', new RegExp(String.raw `^\s*CREATE\s+(?:UNLOGGED\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?${QUALIFIED}`, 'i')],
-    ['index', new RegExp(String.raw `^\s*CREATE\s+(?:UNIQUE\s+)?INDEX\s+(?:CONCURRENTLY\s+)?(?:IF\s+NOT\s+EXISTS\s+)?${NAME}\s+ON\s+(?:ONLY\s+)?${QUALIFIED}`, 'i')],
-    ['constraint', new RegExp(String.raw `^\s*ALTER\s+TABLE\s+(?:ONLY\s+)?${QUALIFIED}\s+ADD\s+CONSTRAINT\s+${NAME}`, 'i')],
-    ['enum', new RegExp(String.raw `^\s*CREATE\s+TYPE\s+${QUALIFIED}`, 'i')],
-    ['sequence', new RegExp(String.raw `^\s*CREATE\s+SEQUENCE\s+(?:IF\s+NOT\s+EXISTS\s+)?${QUALIFIED}`, 'i')],
-    ['view', new RegExp(String.raw `^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:MATERIALIZED\s+)?VIEW\s+(?:IF\s+NOT\s+EXISTS\s+)?${QUALIFIED}`, 'i')],
-    ['policy', new RegExp(String.raw `^\s*CREATE\s+POLICY\s+${NAME}\s+ON\s+${QUALIFIED}`, 'i')],
-    ['schema', new RegExp(String.raw `^\s*CREATE\s+SCHEMA\s+(?:IF\s+NOT\s+EXISTS\s+)?${NAME}`, 'i')]
-];
-const unquote = identifiers_1.unquoteIdentifier;
-function splitQualified(qualified) {
-    const match = /^(?:("(?:[^"]|"")+")\.)?("(?:[^"]|"")+")$/.exec(qualified);
-    if (!match)
-        return { schema: 'public', name: qualified };
-    return { schema: match[1] ? unquote(match[1]) : 'public', name: unquote(match[2]) };
-}
-/** What a statement of drizzle-kit's SQL creates. */
-function statementObject(statement) {
-    for (const [what, pattern] of PATTERNS) {
-        const m = pattern.exec(statement);
-        if (!m)
-            continue;
-        switch (what) {
-            case 'table': {
-                const { schema, name } = splitQualified(m[1]);
-                return { what, schema, table: name };
-            }
-            case 'index':
-            case 'policy': {
-                const { schema, name: table } = splitQualified(m[2]);
-                return { what, schema, table, name: unquote(`"${m[1]}"`) };
-            }
-            case 'constraint': {
-                const { schema, name: table } = splitQualified(m[1]);
-                return { what, schema, table, name: unquote(`"${m[2]}"`) };
-            }
-            case 'schema':
-                return { what, schema: unquote(`"${m[1]}"`), name: unquote(`"${m[1]}"`) };
-            default: {
-                const { schema, name } = splitQualified(m[1]);
-                return { what, schema, name };
-            }
-        }
-    }
-    return { what: 'statement', schema: 'public' };
-}
-function describe(object) {
-    const qualified = (name) => (object.schema === 'public' ? name : `${object.schema}.${name}`);
-    if (object.what === 'table')
-        return `table ${qualified(object.table)}`;
-    if (object.what === 'statement')
-        return 'a statement';
-    if (object.what === 'schema')
-        return `schema ${object.name}`;
-    if (object.table)
-        return `${object.what} "${object.name}" on ${qualified(object.table)}`;
-    return `${object.what} ${qualified(object.name)}`;
 }
 function declaration(object, sources) {
     if (!sources)
@@ -56502,7 +56650,7 @@ async function runSchemaStatements(db, statements, context) {
         }
         catch (error) {
             const info = (0, provider_1.toPostgresError)(error);
-            const object = statementObject(statement);
+            const object = (0, objects_1.statementObject)(statement);
             // Only a syntax error can be drizzle-kit's missing parentheses (a missing table or opclass is not).
             if (object.what === 'index' && (info.code === undefined || info.code === '42601')) {
                 const fixed = await retryParenthesised(db, statement);
@@ -56512,7 +56660,7 @@ async function runSchemaStatements(db, statements, context) {
                         severity: 'warning',
                         ...subject(object),
                         ...where(object),
-                        message: `drizzle-kit's SQL for ${describe(object)} is invalid (${info.message}); it was built with its expression parenthesised and compared`,
+                        message: `drizzle-kit's SQL for ${(0, objects_1.describeStatementObject)(object)} is invalid (${info.message}); it was built with its expression parenthesised and compared`,
                         cause: `drizzle-kit writes an index expression without parentheses (${firstLine(statement, 200)}); Postgres needs them around an expression followed by an operator class, so the migration \`drizzle-kit generate\` writes for this index fails until it is fixed by hand`,
                         fix: fixed
                     });
@@ -56531,7 +56679,7 @@ async function runSchemaStatements(db, statements, context) {
     let failed = [];
     for (const statement of statements) {
         if (context.existing) {
-            const object = statementObject(statement);
+            const object = (0, objects_1.statementObject)(statement);
             const onSetupTable = object.table !== undefined && object.what !== 'table' && setupTables.has(`${object.schema}.${object.table}`);
             if (onSetupTable || alreadyExists(object, context.existing)) {
                 if (object.what === 'table')
@@ -56562,13 +56710,13 @@ async function runSchemaStatements(db, statements, context) {
         }
     }
     for (const { statement, info } of failed) {
-        const object = statementObject(statement);
+        const object = (0, objects_1.statementObject)(statement);
         // Not built because an object it needs was not built: said once, on that object.
         const key = objectKey(object);
         const cause = missingObjectKeys(info.message).map((k) => failedBy.get(k)).find(Boolean);
         if (cause) {
             unbuilt.push(object);
-            cause.dependents.push(describe(object));
+            cause.dependents.push((0, objects_1.describeStatementObject)(object));
             if (key)
                 failedBy.set(key, cause);
             continue;
@@ -56581,7 +56729,7 @@ async function runSchemaStatements(db, statements, context) {
             severity: 'error',
             ...subject(object),
             ...where(object),
-            message: `drizzle-kit's SQL for ${describe(object)} fails on Postgres: ${info.message}`,
+            message: `drizzle-kit's SQL for ${(0, objects_1.describeStatementObject)(object)} fails on Postgres: ${info.message}`,
             cause: `statement: ${firstLine(statement)}${platform ? `; ${platform.cause}` : ''}`,
             fix: platform
                 ? `${platform.fix}. Until then this object is compared by name only: a migrated database that lacks it is reported, its definition is not compared`
@@ -56653,66 +56801,41 @@ async function retryParenthesised(db, statement) {
     }
     return undefined;
 }
-/**
- * Differences about objects that were not built in the schema's database (already reported as schema_error) left
- * out. With the database compared (`actual`), an object whose statement failed only for want of what the platform
- * provides is still looked for by name: one the database lacks altogether is reported as missing, since that is
- * drift whatever its definition (a policy that no migration creates).
- */
-function withoutUnbuilt(differences, unbuilt, actual) {
-    if (unbuilt.length === 0)
-        return differences;
-    const kept = differences.filter((d) => !unbuilt.some((u) => {
-        if (u.schema !== d.schema)
-            return false;
-        if (!u.name)
-            return u.table !== undefined && d.table === u.table;
-        return d.name === u.name && (u.table === undefined || d.table === u.table);
-    }));
-    if (!actual)
-        return kept;
-    return [...kept, ...unbuilt.flatMap((u) => (u.byName ? missingByName(u, actual) : []))];
+
+
+/***/ }),
+
+/***/ 7245:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.declaredCounts = declaredCounts;
+exports.unexportedSchemas = unexportedSchemas;
+function declaredCounts(snapshot) {
+    const tables = Object.values(snapshot.tables);
+    return {
+        tables: tables.length,
+        columns: tables.reduce((n, t) => n + Object.keys(t.columns).length, 0),
+        enums: Object.keys(snapshot.enums ?? {}).length,
+        indexes: tables.reduce((n, t) => n + Object.keys(t.indexes ?? {}).length, 0)
+    };
 }
-const MISSING_KIND = {
-    table: 'missing_table',
-    index: 'missing_index',
-    constraint: 'missing_constraint',
-    policy: 'missing_policy',
-    enum: 'missing_enum',
-    sequence: 'missing_sequence',
-    view: 'missing_view'
-};
-function missingByName(object, actual) {
-    const kind = MISSING_KIND[object.what];
-    if (!kind)
-        return [];
-    const key = (name) => `${object.schema}.${name}`;
-    let present;
-    if (object.what === 'table')
-        present = actual.tables.has(key(object.table));
-    else if (object.table !== undefined) {
-        const table = actual.tables.get(key(object.table));
-        // A table the database lacks is its own finding (missing_table); what is on it goes with it.
-        if (!table)
-            return [];
-        const group = object.what === 'index' ? table.indexes : object.what === 'policy' ? table.policies : table.constraints;
-        present = group.has(object.name);
+/** Schemas that declared objects live in but that the schema files do not export (drizzle-kit does not create them). */
+function unexportedSchemas(snapshot) {
+    const used = new Set();
+    for (const table of Object.values(snapshot.tables)) {
+        used.add(table.schema || 'public');
+        for (const column of Object.values(table.columns))
+            if (column.typeSchema)
+                used.add(column.typeSchema);
     }
-    else {
-        const group = object.what === 'enum' ? actual.enums : object.what === 'sequence' ? actual.sequences : actual.views;
-        present = group.has(key(object.name));
-    }
-    if (present)
-        return [];
-    return [
-        {
-            kind,
-            schema: object.schema,
-            ...(object.table !== undefined ? { table: object.table } : {}),
-            ...(object.name !== undefined ? { name: object.name } : {}),
-            message: `${describe(object)} does not exist (compared by name only: drizzle-kit's SQL for it fails on this Postgres, see its schema_error)`
-        }
-    ];
+    for (const group of [snapshot.enums, snapshot.sequences, snapshot.views ?? {}])
+        for (const o of Object.values(group))
+            used.add(o.schema || 'public');
+    const exported = new Set(Object.values(snapshot.schemas ?? {}));
+    return [...used].filter((s) => s !== 'public' && !exported.has(s)).sort();
 }
 
 
@@ -56731,7 +56854,7 @@ exports.emptySnapshot = emptySnapshot;
 // drizzle-kit's own serialiser and SQL generator (drizzle-kit/api), so the schema is read exactly as
 // `drizzle-kit generate` reads it. Only the two functions that never prompt are used here:
 // generateDrizzleJson (sync), and generateMigration when no rename is possible (see ../diff/snapshot.ts).
-const vendor_1 = __nccwpck_require__(9526);
+const vendor_1 = __nccwpck_require__(2317);
 let api;
 function kit() {
     api ??= (0, vendor_1.vendorRequire)('drizzle-kit/api');
@@ -56934,7 +57057,7 @@ exports.nameHash = nameHash;
 exports.postgresObjectName = postgresObjectName;
 exports.uniquesAddedByName = uniquesAddedByName;
 exports.kit1Note = kit1Note;
-const identifiers_1 = __nccwpck_require__(3937);
+const identifiers_1 = __nccwpck_require__(7704);
 const source_index_1 = __nccwpck_require__(9423);
 /** The schema's snapshot with every unnamed constraint named as drizzle-kit 1.x and Postgres name it. */
 function withKit1ConstraintNames(snapshot, options = {}) {
@@ -57131,12 +57254,12 @@ const path = __importStar(__nccwpck_require__(6760));
 const load_config_1 = __nccwpck_require__(6943);
 const module_loader_1 = __nccwpck_require__(8646);
 const drivers_1 = __nccwpck_require__(3289);
-const types_1 = __nccwpck_require__(5552);
+const errors_1 = __nccwpck_require__(4296);
 const drizzle_kit_1 = __nccwpck_require__(6964);
 const schema_cache_1 = __nccwpck_require__(4407);
 const node_module_1 = __nccwpck_require__(8995);
 const node_crypto_1 = __nccwpck_require__(7598);
-const vendor_1 = __nccwpck_require__(9526);
+const vendor_1 = __nccwpck_require__(2317);
 const source_index_1 = __nccwpck_require__(9423);
 const kit_version_1 = __nccwpck_require__(9582);
 const kit1_names_1 = __nccwpck_require__(4245);
@@ -57192,7 +57315,7 @@ function loadSchema(root, target, stubMissingPackages = false) {
     catch (error) {
         const first = path.relative(root, target.schemaFiles[0]);
         const standIns = loader.stubbed.size ? ` (stand-ins were used for ${[...loader.stubbed].join(', ')}, which are not installed)` : '';
-        throw new types_1.UsageError(`${first}: drizzle-kit could not read the schema: ${error.message.split('\n')[0]}${standIns}`, first);
+        throw new errors_1.UsageError(`${first}: drizzle-kit could not read the schema: ${error.message.split('\n')[0]}${standIns}`, first);
     }
     const standIn = loader.stubbed.size ? (0, module_loader_1.standInInSnapshot)(snapshot) : undefined;
     if (standIn) {
@@ -57206,7 +57329,7 @@ function loadSchema(root, target, stubMissingPackages = false) {
         const at = declared?.line ? ` It is declared at ${file}:${declared.line}.` : '';
         // A driver is stood in for on its own (configs and db modules build a client at import); anything else only with the flag.
         const why = (0, drivers_1.isDriverPackage)(standIn.packageName) ? 'the database driver is not installed, so the check stands in for it' : '--stub-missing-imports';
-        throw new types_1.UsageError(`${file}: the ${standIn.where} uses a stand-in for ${standIn.packageName} (${why}), so the schema cannot be built as declared. Install the project's dependencies, or make ${standIn.packageName} resolvable (workspace package, tsconfig "paths").${at}`, file, declared?.line);
+        throw new errors_1.UsageError(`${file}: the ${standIn.where} uses a stand-in for ${standIn.packageName} (${why}), so the schema cannot be built as declared. Install the project's dependencies, or make ${standIn.packageName} resolvable (workspace package, tsconfig "paths").${at}`, file, declared?.line);
     }
     if (loader.stubbed.size)
         throwOnStandInEnum(root, target, exports, projectFiles, [...loader.stubbed]);
@@ -57242,7 +57365,7 @@ function throwOnStandInEnum(root, target, exports, projectFiles, stubbed) {
             : stubbed.length === 1
                 ? `enum ${e.enumName} has no values, and a stand-in was used for ${stubbed[0]} (--stub-missing-imports): its values come from it`
                 : `enum ${e.enumName} has no values, and stand-ins were used for ${stubbed.join(', ')} (--stub-missing-imports): its values come from one of them`;
-        throw new types_1.UsageError(`${where}: ${why}, so the schema cannot be built as declared. Install the project's dependencies, or make ${standIn ?? (stubbed.length === 1 ? stubbed[0] : 'the package')} resolvable (workspace package, tsconfig "paths")`, at?.file ?? path.relative(root, target.schemaFiles[0]), at?.line);
+        throw new errors_1.UsageError(`${where}: ${why}, so the schema cannot be built as declared. Install the project's dependencies, or make ${standIn ?? (stubbed.length === 1 ? stubbed[0] : 'the package')} resolvable (workspace package, tsconfig "paths")`, at?.file ?? path.relative(root, target.schemaFiles[0]), at?.line);
     }
 }
 /** The drizzle-orm the schema runs with: the project's own, else the bundled one. */
@@ -57812,6 +57935,367 @@ function splitArguments(inside) {
         }
     }
     return out;
+}
+
+
+/***/ }),
+
+/***/ 7980:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.extensionsCreatedBy = extensionsCreatedBy;
+/** Extension names a migration creates (CREATE EXTENSION [IF NOT EXISTS] "name"). */
+function extensionsCreatedBy(sql) {
+    const names = [];
+    const re = /create\s+extension\s+(?:if\s+not\s+exists\s+)?(?:"([^"]+)"|([\w-]+))/gi;
+    for (let m = re.exec(sql); m; m = re.exec(sql))
+        names.push((m[1] ?? m[2]).toLowerCase());
+    return names;
+}
+
+
+/***/ }),
+
+/***/ 7704:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.MAX_IDENTIFIER_BYTES = void 0;
+exports.truncateIdentifier = truncateIdentifier;
+exports.quoteIdentifier = quoteIdentifier;
+exports.quoteIdentifierIfNeeded = quoteIdentifierIfNeeded;
+exports.unquoteIdentifier = unquoteIdentifier;
+exports.userSchemaCondition = userSchemaCondition;
+// Postgres cuts identifiers to 63 bytes (NAMEDATALEN - 1), silently, on a character boundary.
+exports.MAX_IDENTIFIER_BYTES = 63;
+function truncateIdentifier(name) {
+    if (Buffer.byteLength(name) <= exports.MAX_IDENTIFIER_BYTES)
+        return name;
+    let out = '';
+    for (const ch of name) {
+        if (Buffer.byteLength(out + ch) > exports.MAX_IDENTIFIER_BYTES)
+            break;
+        out += ch;
+    }
+    return out;
+}
+/** `"name"`, with inner quotes doubled: always safe in SQL. */
+function quoteIdentifier(name) {
+    return `"${name.replace(/"/g, '""')}"`;
+}
+/**
+ * Keywords Postgres's quote_ident() quotes (reserved, type/function-name and column-name keywords; the unreserved
+ * ones stay bare), so that a name is written as pg_get_indexdef and friends write it.
+ */
+const QUOTED_KEYWORDS = new Set(('all analyse analyze and any array as asc asymmetric both case cast check collate column constraint create ' +
+    'current_catalog current_date current_role current_time current_timestamp current_user default deferrable desc ' +
+    'distinct do else end except false fetch for foreign from grant group having in initially intersect into lateral ' +
+    'leading limit localtime localtimestamp not null offset on only or order placing primary references returning ' +
+    'select session_user some symmetric system_user table then to trailing true union unique user using variadic when ' +
+    'where window with authorization binary collation concurrently cross current_schema freeze full ilike inner is ' +
+    'isnull join left like natural notnull outer overlaps right similar tablesample verbose between bigint bit boolean ' +
+    'char character coalesce dec decimal exists extract float greatest grouping inout int integer interval least ' +
+    'national nchar none normalize nullif numeric out overlay position precision real row setof smallint substring time ' +
+    'timestamp treat trim values varchar xmlattributes xmlconcat xmlelement xmlexists xmlforest xmlnamespaces xmlparse ' +
+    'xmlpi xmlroot xmlserialize xmltable').split(' '));
+/** The name as Postgres prints it: bare when only lower-case letters, digits and _ (not first a digit) and not a keyword, else quoted. */
+function quoteIdentifierIfNeeded(name) {
+    return /^[a-z_][a-z0-9_]*$/.test(name) && !QUOTED_KEYWORDS.has(name) ? name : quoteIdentifier(name);
+}
+/** A name as written in SQL back to the name: `"Mixed""Case"` → `Mixed"Case`, `Users` → `users`. */
+function unquoteIdentifier(written) {
+    return written.startsWith('"') ? written.slice(1, -1).replace(/""/g, '"') : written.toLowerCase();
+}
+/** SQL condition: `column` (a pg_namespace.nspname) is a user schema, not Postgres's own (catalog, toast, temp). */
+function userSchemaCondition(column = 'n.nspname') {
+    return `${column} not in ('pg_catalog', 'information_schema', 'pg_toast') and ${column} not like 'pg\\_temp\\_%' and ${column} not like 'pg\\_toast\\_temp\\_%'`;
+}
+
+
+/***/ }),
+
+/***/ 7915:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.statementObject = statementObject;
+exports.describeStatementObject = describeStatementObject;
+// What a DDL statement of drizzle-kit's SQL creates (kind, schema, table, name), read from its text.
+const identifiers_1 = __nccwpck_require__(7704);
+const QUALIFIED = String.raw `((?:"(?:[^"]|"")+"\.)?"(?:[^"]|"")+")`;
+const NAME = String.raw `"((?:[^"]|"")+)"`;
+const PATTERNS = [
+    ['table', new RegExp(String.raw `^\s*CREATE\s+(?:UNLOGGED\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?${QUALIFIED}`, 'i')],
+    ['index', new RegExp(String.raw `^\s*CREATE\s+(?:UNIQUE\s+)?INDEX\s+(?:CONCURRENTLY\s+)?(?:IF\s+NOT\s+EXISTS\s+)?${NAME}\s+ON\s+(?:ONLY\s+)?${QUALIFIED}`, 'i')],
+    ['constraint', new RegExp(String.raw `^\s*ALTER\s+TABLE\s+(?:ONLY\s+)?${QUALIFIED}\s+ADD\s+CONSTRAINT\s+${NAME}`, 'i')],
+    ['enum', new RegExp(String.raw `^\s*CREATE\s+TYPE\s+${QUALIFIED}`, 'i')],
+    ['sequence', new RegExp(String.raw `^\s*CREATE\s+SEQUENCE\s+(?:IF\s+NOT\s+EXISTS\s+)?${QUALIFIED}`, 'i')],
+    ['view', new RegExp(String.raw `^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:MATERIALIZED\s+)?VIEW\s+(?:IF\s+NOT\s+EXISTS\s+)?${QUALIFIED}`, 'i')],
+    ['policy', new RegExp(String.raw `^\s*CREATE\s+POLICY\s+${NAME}\s+ON\s+${QUALIFIED}`, 'i')],
+    ['schema', new RegExp(String.raw `^\s*CREATE\s+SCHEMA\s+(?:IF\s+NOT\s+EXISTS\s+)?${NAME}`, 'i')]
+];
+function splitQualified(qualified) {
+    const match = /^(?:("(?:[^"]|"")+")\.)?("(?:[^"]|"")+")$/.exec(qualified);
+    if (!match)
+        return { schema: 'public', name: qualified };
+    return { schema: match[1] ? (0, identifiers_1.unquoteIdentifier)(match[1]) : 'public', name: (0, identifiers_1.unquoteIdentifier)(match[2]) };
+}
+/** What a statement of drizzle-kit's SQL creates. */
+function statementObject(statement) {
+    for (const [what, pattern] of PATTERNS) {
+        const m = pattern.exec(statement);
+        if (!m)
+            continue;
+        switch (what) {
+            case 'table': {
+                const { schema, name } = splitQualified(m[1]);
+                return { what, schema, table: name };
+            }
+            case 'index':
+            case 'policy': {
+                const { schema, name: table } = splitQualified(m[2]);
+                return { what, schema, table, name: (0, identifiers_1.unquoteIdentifier)(`"${m[1]}"`) };
+            }
+            case 'constraint': {
+                const { schema, name: table } = splitQualified(m[1]);
+                return { what, schema, table, name: (0, identifiers_1.unquoteIdentifier)(`"${m[2]}"`) };
+            }
+            case 'schema':
+                return { what, schema: (0, identifiers_1.unquoteIdentifier)(`"${m[1]}"`), name: (0, identifiers_1.unquoteIdentifier)(`"${m[1]}"`) };
+            default: {
+                const { schema, name } = splitQualified(m[1]);
+                return { what, schema, name };
+            }
+        }
+    }
+    return { what: 'statement', schema: 'public' };
+}
+function describeStatementObject(object) {
+    const qualified = (name) => (object.schema === 'public' ? name : `${object.schema}.${name}`);
+    if (object.what === 'table')
+        return `table ${qualified(object.table)}`;
+    if (object.what === 'statement')
+        return 'a statement';
+    if (object.what === 'schema')
+        return `schema ${object.name}`;
+    if (object.table)
+        return `${object.what} "${object.name}" on ${qualified(object.table)}`;
+    return `${object.what} ${qualified(object.name)}`;
+}
+
+
+/***/ }),
+
+/***/ 13:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.createdRole = createdRole;
+exports.rolesCreatedIn = rolesCreatedIn;
+exports.toleratingRolesCreated = toleratingRolesCreated;
+exports.rolesNamedIn = rolesNamedIn;
+// CREATE ROLE/USER/GROUP statements in SQL text: which role a statement creates, and the same text made to tolerate
+// a role another database of the run already created on the same server.
+const statements_1 = __nccwpck_require__(5528);
+const CREATE_ROLE = /^\s*(?:(?:--[^\n]*\n)|(?:\/\*[\s\S]*?\*\/)|\s)*create\s+(?:role|user|group)\s+(?:"((?:[^"]|"")+)"|([a-z_][a-z0-9_$]*))/i;
+/** The role a statement creates, when the statement itself is CREATE ROLE/USER/GROUP (not a DO block that may). */
+function createdRole(statement) {
+    const m = CREATE_ROLE.exec(statement);
+    if (!m)
+        return undefined;
+    return m[1] !== undefined ? m[1].replace(/""/g, '"') : m[2].toLowerCase();
+}
+/** The roles SQL text creates with CREATE ROLE/USER/GROUP statements of its own. */
+function rolesCreatedIn(text) {
+    if (!/create\s+(?:role|user|group)/i.test(text))
+        return [];
+    return (0, statements_1.splitSqlStatements)(text).flatMap((s) => createdRole(s.sql) ?? []);
+}
+/**
+ * The SQL text with each CREATE ROLE/USER/GROUP of a role in `alreadyCreated` wrapped so that "already exists" is
+ * ignored (and the unique_violation of two databases creating it at the same moment): that role exists only because another database of this run created it on the same server. Lines are
+ * kept, so that error positions still point into the user's file.
+ */
+function toleratingRolesCreated(text, alreadyCreated) {
+    if (!/create\s+(?:role|user|group)/i.test(text))
+        return text;
+    let out = '';
+    let cursor = 0;
+    for (const statement of (0, statements_1.splitSqlStatements)(text)) {
+        const at = text.indexOf(statement.sql, cursor);
+        if (at < 0)
+            continue;
+        const role = createdRole(statement.sql);
+        if (role === undefined || !alreadyCreated(role))
+            continue;
+        const lead = /^\s*/.exec(statement.sql)[0];
+        const body = statement.sql.slice(lead.length).replace(/;\s*$/, '');
+        out += text.slice(cursor, at) + `${lead}DO $dg_role$ BEGIN ${body}; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $dg_role$;`;
+        cursor = at + statement.sql.length;
+    }
+    return out + text.slice(cursor);
+}
+/** Every role name that follows CREATE ROLE/USER/GROUP anywhere in the text, also inside DO blocks and functions. */
+function rolesNamedIn(text) {
+    return [...text.matchAll(/\bcreate\s+(?:role|user|group)\s+(?:"((?:[^"]|"")+)"|([a-z_][a-z0-9_$]*))/gi)].map((m) => m[1] !== undefined ? m[1].replace(/""/g, '"') : m[2].toLowerCase());
+}
+
+
+/***/ }),
+
+/***/ 5528:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+// SQL text split into statements, with the lines they start on: no database needed, so errors and findings can
+// name file and line before anything runs.
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.splitSqlStatements = splitSqlStatements;
+exports.positionLine = positionLine;
+/**
+ * Splits SQL text at the semicolons that end statements: not those in quotes, identifiers, dollar-quoted bodies
+ * or comments, nor those inside parentheses (a rule's actions) or the SQL-standard body of a function or procedure
+ * (`BEGIN ATOMIC … END`, PostgreSQL 14+).
+ * Pieces with nothing but blanks and comments are dropped.
+ */
+function splitSqlStatements(text) {
+    const out = [];
+    let start = 0;
+    let textLine = 1;
+    let line = 1;
+    let first;
+    // The statement's first words, to know a CREATE [OR REPLACE] FUNCTION/PROCEDURE; the word before the current one;
+    // and how many BEGIN ATOMIC (and CASE inside one) are still open: each closes with END. Such a body holds plain
+    // SQL statements only, so BEGIN ATOMIC, CASE and END are the words that open and close there.
+    let head = [];
+    let previousWord = '';
+    let atomicDepth = 0;
+    let parenDepth = 0;
+    const push = (end) => {
+        if (first !== undefined)
+            out.push({ sql: text.slice(start, end), line: first, textLine });
+        start = end;
+        textLine = line;
+        first = undefined;
+        head = [];
+        previousWord = '';
+        atomicDepth = 0;
+        parenDepth = 0;
+    };
+    const routine = () => head[0] === 'create' && (/^(function|procedure)$/.test(head[1] ?? '') || (head[1] === 'or' && head[2] === 'replace' && /^(function|procedure)$/.test(head[3] ?? '')));
+    const newlines = (from, to) => {
+        let n = 0;
+        for (let k = from; k < to; k++)
+            if (text[k] === '\n')
+                n++;
+        return n;
+    };
+    let i = 0;
+    while (i < text.length) {
+        const c = text[i];
+        if (c === '\n') {
+            line++;
+            i++;
+            continue;
+        }
+        if (c === '-' && text[i + 1] === '-') {
+            const end = text.indexOf('\n', i);
+            i = end < 0 ? text.length : end;
+            continue;
+        }
+        if (c === '/' && text[i + 1] === '*') {
+            let depth = 1;
+            let k = i + 2;
+            while (k < text.length && depth > 0) {
+                const pair = text.slice(k, k + 2);
+                if (pair === '/*' || pair === '*/') {
+                    depth += pair === '/*' ? 1 : -1;
+                    k += 2;
+                }
+                else
+                    k++;
+            }
+            line += newlines(i, k);
+            i = k;
+            continue;
+        }
+        if (/\s/.test(c)) {
+            i++;
+            continue;
+        }
+        first ??= line;
+        if (c === "'" || c === '"') {
+            // E'…' strings escape with backslashes; others double the quote.
+            const backslashes = c === "'" && /[eE]/.test(text[i - 1] ?? '') && !/[\w$]/.test(text[i - 2] ?? '');
+            let k = i + 1;
+            while (k < text.length) {
+                if (backslashes && text[k] === '\\')
+                    k += 2;
+                else if (text[k] === c && text[k + 1] === c)
+                    k += 2;
+                else if (text[k] === c)
+                    break;
+                else
+                    k++;
+            }
+            line += newlines(i, Math.min(k, text.length));
+            i = k + 1;
+            continue;
+        }
+        if (c === '$' && !/[\w$]/.test(text[i - 1] ?? '')) {
+            const tag = /^\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$/.exec(text.slice(i, i + 64))?.[0];
+            if (tag) {
+                const close = text.indexOf(tag, i + tag.length);
+                const end = close < 0 ? text.length : close + tag.length;
+                line += newlines(i, end);
+                i = end;
+                continue;
+            }
+        }
+        if (/[A-Za-z_]/.test(c) && !/[\w$]/.test(text[i - 1] ?? '')) {
+            const word = /^[A-Za-z_][\w$]*/.exec(text.slice(i, i + 64))[0].toLowerCase();
+            if (head.length < 4)
+                head.push(word);
+            if (routine()) {
+                if (word === 'atomic' && previousWord === 'begin')
+                    atomicDepth++;
+                else if (word === 'case' && atomicDepth > 0)
+                    atomicDepth++;
+                else if (word === 'end' && atomicDepth > 0)
+                    atomicDepth--;
+            }
+            previousWord = word;
+            i += word.length;
+            continue;
+        }
+        previousWord = '';
+        // A rule's actions are in parentheses, separated by semicolons: DO INSTEAD (INSERT …; UPDATE …).
+        if (c === '(')
+            parenDepth++;
+        else if (c === ')')
+            parenDepth = Math.max(0, parenDepth - 1);
+        else if (c === ';' && atomicDepth === 0 && parenDepth === 0)
+            push(i + 1);
+        i++;
+    }
+    push(text.length);
+    return out;
+}
+/** The line of a Postgres error position inside a statement. */
+function positionLine(statement, position) {
+    if (!position || position > statement.sql.length)
+        return statement.line;
+    return statement.textLine + (statement.sql.slice(0, position - 1).match(/\n/g)?.length ?? 0);
 }
 
 
@@ -62593,7 +63077,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 // Entry point of the GitHub Action (dist/index.js).
 const compile_cache_1 = __nccwpck_require__(9553);
 const main_1 = __nccwpck_require__(6769);
-const interrupt_1 = __nccwpck_require__(1649);
+const interrupt_1 = __nccwpck_require__(9192);
 (0, compile_cache_1.enableCompileCache)();
 // Exits once the run is done, with the code core.setFailed set: a schema module that started a timer or opened a
 // connection at import (an app's db module) would otherwise keep the step running until the job's time limit.

@@ -6,7 +6,7 @@
 // before the rest of the CLI (sucrase, the engine, the reporters: ~50 ms of start-up) is even evaluated: only the
 // server provider is imported here, the rest is required once the statement is on its way.
 import { enableCompileCache } from './compile-cache'
-import { interruptedBy } from './engine/interrupt'
+import { interruptedBy } from './core/interrupt'
 import type { PostgresProvider } from './postgres/provider'
 import { ServerProvider } from './postgres/server'
 

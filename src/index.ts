@@ -1,7 +1,7 @@
 // Entry point of the GitHub Action (dist/index.js).
 import { enableCompileCache } from './compile-cache'
 import { run } from './action/main'
-import { interruptedBy } from './engine/interrupt'
+import { interruptedBy } from './core/interrupt'
 
 enableCompileCache()
 // Exits once the run is done, with the code core.setFailed set: a schema module that started a timer or opened a

@@ -6,7 +6,7 @@ import * as path from 'node:path'
 import { randomUUID } from 'node:crypto'
 import { ModuleLoader } from '../../src/config/module-loader'
 import { PgSnapshot, emptySnapshot, generateSql, serializeSchema } from '../../src/schema/drizzle-kit'
-import { Finding, Report } from '../../src/engine/types'
+import { Finding, Report } from '../../src/core/findings'
 
 export const REPO = path.resolve(__dirname, '..', '..')
 

@@ -2,7 +2,7 @@
 // level per step: the most important come first (the report is sorted), the rest are counted in the summary.
 import * as core from '@actions/core'
 import * as path from 'node:path'
-import { Finding, Report } from '../engine/types'
+import { Finding, Report } from '../core/findings'
 import { ANNOTATIONS_PER_LEVEL } from './constants'
 
 export interface AnnotationResult {

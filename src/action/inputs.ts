@@ -2,42 +2,23 @@
 import * as core from '@actions/core'
 import * as path from 'node:path'
 import * as os from 'node:os'
-import { UsageError } from '../engine/types'
-import { MAX_TIMEOUT_SECONDS, isTimeoutSeconds } from '../engine/audit'
+import { UsageError } from '../core/errors'
+import { FailOn } from '../run/outcome'
+import { MAX_TIMEOUT_SECONDS, RunSettings, isTimeoutSeconds } from '../run/settings'
 import { PostgresKind } from '../postgres/factory'
 import { Inputs } from './constants'
 
 export interface ActionSettings {
-  /** Config file, relative to the working directory; undefined: default name, or discovery when absent. */
-  config?: string
-  /** Absolute repository/working folder. */
-  workingDirectory: string
+  /** What to run: the same settings the CLI fills in. */
+  run: RunSettings
   /** Absolute GITHUB_WORKSPACE (annotation paths are relative to it). */
   workspace: string
-  databaseUrl?: string
-  postgres?: PostgresKind
   token: string
   comment: boolean
   /** Keys the sticky comment, so several jobs or configs in one PR keep separate comments. */
   commentId: string
-  failOn: 'error' | 'warning' | 'never'
-  /** Git ref to compare migrations with; default: the pull request's base commit. */
-  base?: string
   reportPath: string
   sarifPath?: string
-  /** check: migrations from clean (pull requests); audit: the live databases at database-url, read-only. */
-  mode: 'check' | 'audit'
-  tenantsQuery?: string
-  tenantsPattern?: string
-  tenantUrlTemplate?: string
-  shard?: [number, number]
-  concurrency?: number
-  /** Stand in for packages the schema imports that are not installed (the action runs without npm ci). */
-  stubMissingImports: boolean
-  /** audit: the target the tenant options apply to. */
-  tenantTarget?: string
-  /** audit: time limit per database, in seconds. */
-  timeoutSeconds?: number
 }
 
 export function readInputs(env: NodeJS.ProcessEnv = process.env): ActionSettings {
@@ -79,26 +60,30 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): ActionSettings
   const timeoutInput = core.getInput(Inputs.Timeout)
   if (timeoutInput && !isTimeoutSeconds(Number(timeoutInput))) throw new UsageError(`input timeout must be a number of seconds, at most ${MAX_TIMEOUT_SECONDS} (got "${timeoutInput}")`)
   return {
-    mode,
-    stubMissingImports: stubInput === 'true',
-    tenantTarget: core.getInput(Inputs.TenantTarget) || undefined,
-    timeoutSeconds: timeoutInput ? Number(timeoutInput) : undefined,
-    tenantsQuery: core.getInput(Inputs.TenantsQuery) || undefined,
-    tenantsPattern: core.getInput(Inputs.TenantsPattern) || undefined,
-    tenantUrlTemplate: core.getInput(Inputs.TenantUrlTemplate) || undefined,
-    shard: shardMatch ? [Number(shardMatch[1]), Number(shardMatch[2])] : undefined,
-    concurrency: concurrencyInput ? Number(concurrencyInput) : undefined,
-    // The default name falls back to discovery when the file is absent, like the CLI.
-    config: configInput && configInput !== 'drift-guard.config.json' ? configInput : undefined,
-    workingDirectory,
+    run: {
+      mode,
+      root: workingDirectory,
+      // The default name falls back to discovery when the file is absent, like the CLI.
+      config: configInput && configInput !== 'drift-guard.config.json' ? configInput : undefined,
+      databaseUrl,
+      postgres: postgresInput as PostgresKind | undefined,
+      base: core.getInput(Inputs.Base) || undefined,
+      concurrency: concurrencyInput ? Number(concurrencyInput) : undefined,
+      stubMissingImports: stubInput === 'true',
+      failOn: failOn as FailOn,
+      audit: {
+        tenantTarget: core.getInput(Inputs.TenantTarget) || undefined,
+        timeoutSeconds: timeoutInput ? Number(timeoutInput) : undefined,
+        tenantsQuery: core.getInput(Inputs.TenantsQuery) || undefined,
+        tenantsPattern: core.getInput(Inputs.TenantsPattern) || undefined,
+        tenantUrlTemplate: core.getInput(Inputs.TenantUrlTemplate) || undefined,
+        shard: shardMatch ? [Number(shardMatch[1]), Number(shardMatch[2])] : undefined
+      }
+    },
     workspace,
-    databaseUrl,
-    postgres: postgresInput as PostgresKind | undefined,
     token: core.getInput(Inputs.GithubToken),
     comment: commentInput === 'true',
     commentId: core.getInput(Inputs.CommentId) || `${relativeDir}:${configInput || 'drift-guard.config.json'}`,
-    failOn: failOn as ActionSettings['failOn'],
-    base: core.getInput(Inputs.Base) || undefined,
     reportPath,
     sarifPath: sarifInput ? path.resolve(workspace, sarifInput) : undefined
   }

@@ -6,14 +6,11 @@ import * as github from '@actions/github'
 import { execFileSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { runCheck } from '../engine/check'
-import { runAudit } from '../engine/audit'
-import { DatabaseUnavailableError, Report, UsageError } from '../engine/types'
-import { createProvider } from '../postgres/factory'
-import { maskUrl } from '../postgres/server'
 import { renderJson, renderMarkdown } from '../report/render'
 import { renderSarif } from '../report/sarif'
-import { describeError } from '../config/module-loader'
+import { describeError } from '../core/errors'
+import { RunFailure, failsOn, failureOf, reportOutcome } from '../run/outcome'
+import { RunResult, executeRun } from '../run/run'
 import { annotate } from './annotations'
 import { upsertComment } from './comment'
 import { COMMENT_MAX_LENGTH, Outputs } from './constants'
@@ -24,54 +21,36 @@ export async function run(): Promise<void> {
   try {
     settings = readInputs()
   } catch (error) {
-    await failStep(error)
+    await failStep(failureOf(error))
     return
   }
-  let provider
+  const base = settings.run.mode === 'check' ? resolveBase(settings) : undefined
+  let result: RunResult
+  let grouped = false
   try {
-    // An audit reads the live databases; the schema's own database is built on the embedded Postgres.
-    provider = settings.mode === 'audit' ? createProvider('embedded', undefined) : createProvider(settings.postgres, settings.databaseUrl)
-  } catch (error) {
-    await failStep(error, settings)
-    return
-  }
-
-  let report: Report
-  try {
-    const log = (line: string): void => core.info(line)
-    if (settings.mode === 'audit') {
-      core.startGroup('drift-guard audit of the live databases (read-only)')
-      report = await runAudit({
-        root: settings.workingDirectory,
-        config: settings.config,
-        databaseUrl: settings.databaseUrl!,
-        scratch: provider,
-        tenantsQuery: settings.tenantsQuery,
-        tenantsPattern: settings.tenantsPattern,
-        tenantUrlTemplate: settings.tenantUrlTemplate,
-        shard: settings.shard,
-        concurrency: settings.concurrency,
-        tenantTarget: settings.tenantTarget,
-        timeoutMs: settings.timeoutSeconds === undefined ? undefined : settings.timeoutSeconds * 1000,
-        stubMissingImports: settings.stubMissingImports,
-        log
-      })
-    } else {
-      const base = resolveBase(settings)
-      core.startGroup(`drift-guard check (${provider.description})`)
-      report = await runCheck({ root: settings.workingDirectory, config: settings.config, provider, base, log, concurrency: settings.concurrency, stubMissingImports: settings.stubMissingImports })
-    }
-  } catch (error) {
-    await failStep(error, settings)
-    return
+    result = await executeRun(
+      { ...settings.run, base },
+      {
+        log: (line) => core.info(line),
+        onProvider: (provider) => {
+          grouped = true
+          core.startGroup(settings.run.mode === 'audit' ? 'drift-guard audit of the live databases (read-only)' : `drift-guard check (${provider.description})`)
+        }
+      }
+    )
   } finally {
-    core.endGroup()
-    await provider.dispose().catch(() => undefined)
+    if (grouped) core.endGroup()
   }
+  if ('failure' in result) {
+    await failStep(result.failure, settings)
+    return
+  }
+  const { report } = result
 
   // Outputs and files first: later steps (upload-sarif, a workflow_run commenter) rely on them.
-  const drift = report.summary.errors + report.summary.warnings > 0
-  core.setOutput(Outputs.Outcome, drift ? 'drift' : 'clean')
+  const outcome = reportOutcome(report)
+  const drift = outcome === 'drift'
+  core.setOutput(Outputs.Outcome, outcome)
   core.setOutput(Outputs.Drift, String(drift))
   core.setOutput(Outputs.Findings, String(report.findings.length))
   try {
@@ -80,7 +59,7 @@ export async function run(): Promise<void> {
     core.setOutput(Outputs.Report, settings.reportPath)
     if (settings.sarifPath) {
       fs.mkdirSync(path.dirname(settings.sarifPath), { recursive: true })
-      fs.writeFileSync(settings.sarifPath, renderSarif(report, path.relative(settings.workspace, settings.workingDirectory)))
+      fs.writeFileSync(settings.sarifPath, renderSarif(report, path.relative(settings.workspace, settings.run.root)))
       core.setOutput(Outputs.Sarif, settings.sarifPath)
     }
   } catch (error) {
@@ -89,7 +68,7 @@ export async function run(): Promise<void> {
     return
   }
 
-  const annotations = annotate(report, settings.workingDirectory, settings.workspace)
+  const annotations = annotate(report, settings.run.root, settings.workspace)
   const fileUrl = blobUrl(settings)
   const hiddenNote = annotations.hidden > 0 ? `\n> ${annotations.hidden} more finding(s) than GitHub shows as annotations: all are listed below.\n` : ''
   try {
@@ -99,7 +78,7 @@ export async function run(): Promise<void> {
   }
 
   const pr = github.context.payload.pull_request
-  if (settings.comment && pr && settings.token && settings.mode === 'check') {
+  if (settings.comment && pr && settings.token && settings.run.mode === 'check') {
     const body = drift
       ? renderMarkdown(report, { fileUrl, maxLength: COMMENT_MAX_LENGTH, fullReportHint: `See the job summary of run ${github.context.runId} for the full report.` })
       : undefined
@@ -109,8 +88,7 @@ export async function run(): Promise<void> {
   }
 
   core.info(`${report.summary.errors} error(s), ${report.summary.warnings} warning(s), ${report.summary.notices} notice(s)`)
-  const fail = settings.failOn === 'error' ? report.summary.errors > 0 : settings.failOn === 'warning' ? drift : false
-  if (fail) core.setFailed(`drift-guard: ${report.summary.errors} error(s), ${report.summary.warnings} warning(s): the migrations do not build what the schema declares`)
+  if (failsOn(report, settings.run.failOn)) core.setFailed(`drift-guard: ${report.summary.errors} error(s), ${report.summary.warnings} warning(s): the migrations do not build what the schema declares`)
 }
 
 /**
@@ -118,13 +96,10 @@ export async function run(): Promise<void> {
  * trace), an annotation on the file when there is one, the `outcome` output and the job summary say which, so that
  * a later step or a reviewer can tell it from drift.
  */
-async function failStep(error: unknown, settings?: ActionSettings): Promise<void> {
-  let message = describeError(error)
-  if (settings?.databaseUrl) message = message.split(settings.databaseUrl).join(maskUrl(settings.databaseUrl))
-  const outcome = error instanceof DatabaseUnavailableError ? 'database-unavailable' : error instanceof UsageError ? 'bad-input' : 'internal-error'
+async function failStep(failure: RunFailure, settings?: ActionSettings): Promise<void> {
+  const { outcome, message, file, line } = failure
   const prefix = outcome.replace('-', ' ')
-  const file = error instanceof UsageError ? error.file : undefined
-  if (file && settings) core.error(message, { file: path.relative(settings.workspace, path.resolve(settings.workingDirectory, file)), startLine: error instanceof UsageError ? error.line : undefined, title: `drift-guard: ${prefix}` })
+  if (file && settings) core.error(message, { file: path.relative(settings.workspace, path.resolve(settings.run.root, file)), startLine: line, title: `drift-guard: ${prefix}` })
   core.setOutput(Outputs.Outcome, outcome)
   try {
     await core.summary.addRaw(`### drift-guard: ${prefix}\n\nNo report: ${message.replace(/\n/g, '  \n')}\n`).write()
@@ -136,9 +111,9 @@ async function failStep(error: unknown, settings?: ActionSettings): Promise<void
 
 /** The base commit to compare migrations with: the input, else the pull request's base (fetched if shallow). */
 function resolveBase(settings: ActionSettings): string | undefined {
-  const base = settings.base ?? github.context.payload.pull_request?.base?.sha
+  const base = settings.run.base ?? github.context.payload.pull_request?.base?.sha
   if (!base) return undefined
-  const git = (...args: string[]): void => void execFileSync('git', ['-C', settings.workingDirectory, ...args], { stdio: 'ignore', timeout: 60_000 })
+  const git = (...args: string[]): void => void execFileSync('git', ['-C', settings.run.root, ...args], { stdio: 'ignore', timeout: 60_000 })
   try {
     git('cat-file', '-e', `${base}^{commit}`)
     return base
@@ -157,7 +132,7 @@ function blobUrl(settings: ActionSettings): string | undefined {
   try {
     const { serverUrl, repo, sha } = github.context
     if (!sha) return undefined
-    const dir = path.relative(settings.workspace, settings.workingDirectory).split(path.sep).join('/')
+    const dir = path.relative(settings.workspace, settings.run.root).split(path.sep).join('/')
     return `${serverUrl}/${repo.owner}/${repo.repo}/blob/${sha}/${dir ? `${dir}/` : ''}`
   } catch {
     return undefined // GITHUB_REPOSITORY unset: plain paths

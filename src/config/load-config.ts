@@ -1,11 +1,13 @@
 // Reads drift-guard.config.json (or discovers drizzle configs) and resolves every target to absolute paths.
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { FINDING_KINDS, FindingKind, Severity, UsageError } from '../engine/types'
-import { ModuleLoader, ModuleLoadError, describeError } from './module-loader'
+import { FINDING_KINDS, FindingKind, Severity } from '../core/findings'
+import { UsageError } from '../core/errors'
+import { ModuleLoader, ModuleLoadError } from './module-loader'
+import { describeError } from '../core/errors'
 import { drizzleKitSchemaFiles, glob } from './glob'
-import { JsonPath, JsonSyntaxError, jsonLines, parseJson } from './json'
-import { closestName } from './suggest'
+import { JsonPath, JsonSyntaxError, jsonLines, parseJson } from '../core/json'
+import { closestName } from '../core/suggest'
 
 export const DEFAULT_CONFIG_FILE = 'drift-guard.config.json'
 

@@ -12,9 +12,9 @@ import Module, { builtinModules, createRequire } from 'node:module'
 import { pathToFileURL } from 'node:url'
 import * as vm from 'node:vm'
 import { transform } from 'sucrase'
-import { UsageError } from '../engine/types'
+import { UsageError, describeError } from '../core/errors'
 import { findTsconfigPaths, resolveWithPaths } from './tsconfig-paths'
-import { vendorRequire } from './vendor'
+import { vendorRequire } from '../core/vendor'
 import { isDriverPackage, missingDriver } from './drivers'
 import { PROBE_EXTENSIONS, packageNameOf, resolveFile, resolvePackageSource, resolveWorkspacePackage } from './package-resolve'
 
@@ -472,8 +472,3 @@ function lineInFile(error: unknown, file: string): number | undefined {
   return undefined
 }
 
-export function describeError(error: unknown): string {
-  // Not `instanceof Error`: errors of code run through vm may come from another realm.
-  if (error && typeof error === 'object' && typeof (error as Error).message === 'string') return (error as Error).message.split('\n')[0]
-  return String(error)
-}

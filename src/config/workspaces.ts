@@ -2,9 +2,9 @@
 // action runs before or without `npm ci`) still resolves `import { x } from "@app/shared"` to the package's source.
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { UsageError } from '../engine/types'
+import { UsageError } from '../core/errors'
 import { glob } from './glob'
-import { JsonSyntaxError, parseJson } from './json'
+import { JsonSyntaxError, parseJson } from '../core/json'
 
 export interface Workspace {
   /** Folder of the root package.json / pnpm-workspace.yaml. */

@@ -1,8 +1,8 @@
 // diff(expected, actual): what the schema's database has that the migrated one lacks, and the reverse.
 // Both models come from the same catalog queries, so equal objects print identically; differences are real.
-import { FindingKind } from '../engine/types'
+import { FindingKind } from '../core/findings'
 import { ConstraintModel, DatabaseModel, IndexModel, TableModel } from '../model/types'
-import { quoteIdentifierIfNeeded } from '../model/identifiers'
+import { quoteIdentifierIfNeeded } from '../sql/identifiers'
 
 export interface SchemaDifference {
   kind: FindingKind

@@ -4,25 +4,34 @@
 // Postgres (or any provider given), never on the audited server.
 import * as path from 'node:path'
 import { ResolvedTarget, loadConfig } from '../config/load-config'
-import { describeError } from '../config/module-loader'
-import { SchemaDifference, diffSchemas } from '../diff/diff-schemas'
-import { defaultSeverity, explainDifference } from '../diff/explain'
-import { readSnapshots } from '../diff/snapshot'
-import { compareLedger, LedgerRow } from '../audit/ledger'
+import { describeError } from '../core/errors'
+import { SchemaDifference } from '../diff/diff-schemas'
+import { defaultSeverity, explainDifference } from '../explain/explain-difference'
+import { readSnapshots } from '../explain/snapshots'
+import { compareLedger, LedgerRow } from '../migrations/ledger'
 import { MigrationFolder, readMigrationFolder } from '../migrations/folder'
 import { introspectDatabase } from '../model/introspect'
 import { DatabaseModel } from '../model/types'
 import { DEFAULT_LIVE_OPTIONS, LiveOptions, databaseUrl, openLive } from '../postgres/live'
 import { PostgresProvider } from '../postgres/provider'
-import { extensionsCreatedBy } from '../postgres/pglite'
+import { extensionsCreatedBy } from '../sql/extensions'
 import { maskUrl } from '../postgres/server'
 import { LoadedSchema, loadSchema } from '../schema/load-schema'
 import { drizzleKitVersion } from '../schema/drizzle-kit'
-import { UnbuiltObject, withoutUnbuilt } from '../schema/build-statements'
-import { rolesCreatedBy, buildSchemaDatabase, declaredCounts, generateCommand, limiter, stripEmpty, TOOL_VERSION, withoutEqualDefaults } from './check'
+import { UnbuiltObject } from '../schema/build-statements'
+import { rolesCreatedBy } from '../migrations/roles'
+import { buildSchemaDatabase } from './schema-database'
+import { declaredCounts } from '../schema/declared'
+import { generateCommand } from '../explain/snapshot-findings'
+import { limiter } from '../core/limiter'
+import { TOOL_VERSION } from '../core/version'
+import { compareDatabases } from '../diff/rules'
+import { assembleFindings, finishFindings, groupByDatabase } from '../report/assembly'
+import { untimed } from './run-context'
 import { functionDefinitions } from '../schema/build-statements'
-import { DatabaseResult, DatabaseUnavailableError, Finding, Report, SEVERITY_RANK, TargetResult, UsageError } from './types'
-import { quoteIdentifier } from '../model/identifiers'
+import { DatabaseResult, Finding, Report, TargetResult } from '../core/findings'
+import { DatabaseUnavailableError, UsageError } from '../core/errors'
+import { quoteIdentifier } from '../sql/identifiers'
 
 export interface AuditOptions {
   root: string
@@ -48,14 +57,6 @@ export interface AuditOptions {
   /** Stand in for packages the schema imports that are not installed, as in check. */
   stubMissingImports?: boolean
   log?: (line: string) => void
-}
-
-/** Node's timers hold at most 2^31-1 ms; a longer (or infinite) limit would fire at once. */
-export const MAX_TIMEOUT_SECONDS = 2_147_483
-
-/** Whether a per-database time limit in seconds is usable (the CLI and the action both check it). */
-export function isTimeoutSeconds(value: number): boolean {
-  return Number.isFinite(value) && value > 0 && value <= MAX_TIMEOUT_SECONDS
 }
 
 /** A finding before the target's name and severity overrides are applied. */
@@ -130,7 +131,10 @@ export async function runAudit(options: AuditOptions): Promise<Report> {
       }
       return undefined
     }
-    const expected = await buildSchemaDatabase(target, schema.snapshot, options.scratch, extensions.filter((e) => !available || available.has(e)), introspectOptions, async (_phase, fn) => fn(), root, schema.cacheKey, schema.sources, { functions }, rolesCreatedBy(folder))
+    const expected = await buildSchemaDatabase(
+      { target, snapshot: schema.snapshot, extensions: extensions.filter((e) => !available || available.has(e)), introspectOptions, cacheKey: schema.cacheKey, sources: schema.sources, functions, migrationRoles: rolesCreatedBy(folder) },
+      { provider: options.scratch, root, timed: untimed }
+    )
     const ctx = {
       root,
       target: target.name,
@@ -144,13 +148,8 @@ export async function runAudit(options: AuditOptions): Promise<Report> {
     if ('error' in expected) findings.push({ ...expected.error, target: target.name })
     else for (const f of expected.problems) findings.push({ ...f, target: target.name })
 
-    const grouped = new Map<string, { finding: TargetFinding; databases: string[] }>()
-    const add = (finding: TargetFinding, database: string): void => {
-      const key = JSON.stringify(finding)
-      const entry = grouped.get(key)
-      if (entry) entry.databases.push(database)
-      else grouped.set(key, { finding, databases: [database] })
-    }
+    const seen: { finding: TargetFinding; database: string }[] = []
+    const add = (finding: TargetFinding, database: string): void => void seen.push({ finding, database })
     const results = await Promise.all(
       p.databases.map((db) =>
         limit(() =>
@@ -182,10 +181,8 @@ export async function runAudit(options: AuditOptions): Promise<Report> {
       log(`  ${name}: ${r.result.error ?? `${r.result.ledger?.applied ?? 0} applied, ${r.result.ledger?.pending.length ?? 0} pending`}`)
     })
     const order = new Map(p.databases.map((d, i) => [d.name, i]))
-    for (const { finding, databases } of grouped.values()) {
-      const severity = target.severity[finding.kind]
-      if (severity === 'off') continue
-      findings.push({ ...finding, target: target.name, severity: severity ?? finding.severity, databases: databases.sort((a, b) => order.get(a)! - order.get(b)!) })
+    for (const { finding, databases } of groupByDatabase(seen)) {
+      findings.push({ ...finding, target: target.name, databases: databases.sort((a, b) => order.get(a)! - order.get(b)!) })
     }
     targets.push({
       name: target.name,
@@ -199,22 +196,17 @@ export async function runAudit(options: AuditOptions): Promise<Report> {
       notes: []
     })
   }
-  findings.sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || (b.databases?.length ?? 0) - (a.databases?.length ?? 0))
-  const summary = {
-    errors: findings.filter((f) => f.severity === 'error').length,
-    warnings: findings.filter((f) => f.severity === 'warning').length,
-    notices: findings.filter((f) => f.severity === 'notice').length
-  }
+  const assembled = assembleFindings(findings, { targets: config.targets }, 'by-spread')
   return {
     version: 1,
     mode: 'audit',
-    ok: summary.errors === 0,
+    ok: assembled.ok,
     tool: { name: 'drizzle-drift-guard', version: TOOL_VERSION, drizzleKit: drizzleKitVersion() },
     root,
     postgres: { provider: `live databases at ${maskUrl(options.databaseUrl)}` },
     targets,
-    findings: findings.map(stripEmpty),
-    summary,
+    findings: assembled.findings,
+    summary: assembled.summary,
     notes: [...config.notes, ...(options.shard ? [`shard ${options.shard[0]}/${options.shard[1]}`] : [])]
   }
 }
@@ -331,7 +323,7 @@ async function auditDatabase(
       const model = await introspectDatabase(session, introspectOptions)
       // Objects the schema's database could not build are reported once (schema_error), not as drift of each
       // database; those that failed for the platform's want are still looked for by name.
-      differences = await withoutEqualDefaults(session, withoutUnbuilt(diffSchemas(expected.model, model, { ignoreSchemas: [target.migrationsSchema] }), expected.unbuilt, model))
+      differences = await compareDatabases(expected.model, { database: session, actual: model, unbuilt: expected.unbuilt }, { ignoreSchemas: [target.migrationsSchema] })
     }
     return {
       result: {
@@ -401,13 +393,8 @@ export function mergeReports(reports: Report[]): Report {
       else grouped.set(key, { ...f, databases: [...(databases ?? [])] })
     }
   }
-  const findings = [...grouped.values()].sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || (b.databases?.length ?? 0) - (a.databases?.length ?? 0))
-  const summary = {
-    errors: findings.filter((f) => f.severity === 'error').length,
-    warnings: findings.filter((f) => f.severity === 'warning').length,
-    notices: findings.filter((f) => f.severity === 'notice').length
-  }
-  return { ...reports[0], ok: summary.errors === 0, targets: [...targets.values()], findings: findings.map(stripEmpty), summary, notes: [...new Set(reports.flatMap((r) => r.notes.filter((n) => !n.startsWith('shard '))))] }
+  const assembled = finishFindings([...grouped.values()], 'by-spread')
+  return { ...reports[0], ok: assembled.ok, targets: [...targets.values()], findings: assembled.findings, summary: assembled.summary, notes: [...new Set(reports.flatMap((r) => r.notes.filter((n) => !n.startsWith('shard '))))] }
 }
 
 /** The database a postgres:// URL names (Postgres's default: the user's name). */

@@ -6,7 +6,7 @@
 // behave as they do with the most common driver.
 import { Database, PostgresErrorInfo, toPostgresError } from '../postgres/provider'
 import { Migration } from './folder'
-import { quoteIdentifier } from '../model/identifiers'
+import { quoteIdentifier } from '../sql/identifiers'
 
 export interface MigrationsTable {
   schema: string

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { createHash } from 'node:crypto'
-import { JsonSyntaxError, parseJson } from '../config/json'
+import { JsonSyntaxError, parseJson } from '../core/json'
 
 export const STATEMENT_BREAKPOINT = '--> statement-breakpoint'
 

@@ -2,7 +2,7 @@
 import { Database } from '../postgres/provider'
 import { globToRegExp } from '../config/glob'
 import { ColumnModel, ConstraintModel, DatabaseModel, IndexModel, TableModel, qualified } from './types'
-import { quoteIdentifierIfNeeded, userSchemaCondition } from './identifiers'
+import { quoteIdentifierIfNeeded, userSchemaCondition } from '../sql/identifiers'
 
 export interface IntrospectOptions {
   /** Only these schemas (drizzle-kit's schemaFilter). Default: every non-system schema. */

@@ -1,5 +1,5 @@
 // Picks the Postgres implementation from the settings (embedded by default).
-import { UsageError } from '../engine/types'
+import { UsageError } from '../core/errors'
 import { LocalClusterProvider } from './local-cluster'
 import { PgliteProvider } from './pglite'
 import { PostgresProvider } from './provider'

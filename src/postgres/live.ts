@@ -3,7 +3,7 @@
 import postgres from 'postgres'
 import { Database } from './provider'
 import { maskUrl } from './server'
-import { DatabaseUnavailableError } from '../engine/types'
+import { DatabaseUnavailableError } from '../core/errors'
 
 export interface LiveOptions {
   statementTimeoutMs: number

@@ -4,10 +4,10 @@ import { execFileSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { DatabaseUnavailableError } from '../engine/types'
+import { DatabaseUnavailableError } from '../core/errors'
 import { Database, DatabaseOptions, PostgresProvider } from './provider'
 import { ServerProvider } from './server'
-import { onInterrupt } from '../engine/interrupt'
+import { onInterrupt } from '../core/interrupt'
 
 function findBinary(name: string): string | undefined {
   const dirs = (process.env.PATH ?? '').split(path.delimiter)

@@ -8,8 +8,8 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { Worker } from 'node:worker_threads'
 import * as zlib from 'node:zlib'
-import { DatabaseUnavailableError } from '../engine/types'
-import { vendorDirectory, vendorPackageVersion, vendorRequire, vendorResolve } from '../config/vendor'
+import { DatabaseUnavailableError } from '../core/errors'
+import { vendorDirectory, vendorPackageVersion, vendorRequire, vendorResolve } from '../core/vendor'
 import { Database, DatabaseOptions, PostgresProvider } from './provider'
 import { resetDatabase } from './reset'
 
@@ -259,10 +259,3 @@ function defaultCacheDir(): string {
   return path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'drizzle-drift-guard')
 }
 
-/** Extension names a migration creates (CREATE EXTENSION [IF NOT EXISTS] "name"). */
-export function extensionsCreatedBy(sql: string): string[] {
-  const names: string[] = []
-  const re = /create\s+extension\s+(?:if\s+not\s+exists\s+)?(?:"([^"]+)"|([\w-]+))/gi
-  for (let m = re.exec(sql); m; m = re.exec(sql)) names.push((m[1] ?? m[2]).toLowerCase())
-  return names
-}

@@ -1,7 +1,7 @@
 // Brings a throwaway database back to the state of a fresh one, so that it can serve the next logical database
 // instead of creating another (creating a database costs ~0.1-0.5 s on a server and ~0.5 s embedded).
 // What a reset cannot undo makes it refuse: the caller then uses a new database.
-import { quoteIdentifier, userSchemaCondition } from '../model/identifiers'
+import { quoteIdentifier, userSchemaCondition } from '../sql/identifiers'
 
 export interface ResettableSession {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>

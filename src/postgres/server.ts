@@ -4,12 +4,12 @@
 import { randomBytes } from 'node:crypto'
 import * as os from 'node:os'
 import postgres from 'postgres'
-import { DatabaseUnavailableError } from '../engine/types'
+import { DatabaseUnavailableError } from '../core/errors'
 import { Database, DatabaseOptions, PostgresProvider } from './provider'
-import { onInterrupt } from '../engine/interrupt'
+import { onInterrupt } from '../core/interrupt'
 import { ResettableSession, resetDatabase } from './reset'
-import { rolesCreatedIn, toleratingRolesCreated } from '../migrations/roles'
-import { quoteIdentifier } from '../model/identifiers'
+import { rolesCreatedIn, rolesNamedIn, toleratingRolesCreated } from '../sql/roles'
+import { quoteIdentifier } from '../sql/identifiers'
 
 type Sql = ReturnType<typeof postgres>
 
@@ -292,9 +292,7 @@ export class ServerProvider implements PostgresProvider {
    * never ours, even when our SQL names it too.
    */
   private async trackingRoles<T>(sql: Sql, text: string, run: () => Promise<T>): Promise<T> {
-    const named = [...text.matchAll(/\bcreate\s+(?:role|user|group)\s+(?:"((?:[^"]|"")+)"|([a-z_][a-z0-9_$]*))/gi)].map((m) =>
-      m[1] !== undefined ? m[1].replace(/""/g, '"') : m[2].toLowerCase()
-    )
+    const named = rolesNamedIn(text)
     if (named.length === 0) return run()
     for (const role of named) this.rolesNamed.add(role)
     const present = async (): Promise<Set<string>> => new Set((await sql.unsafe<{ rolname: string }[]>('select rolname from pg_roles where rolname = any($1)', [named])).map((r) => r.rolname))

@@ -1,5 +1,5 @@
 // Renderers of the report: text (terminal), markdown (job summary and PR comment: one renderer for both), JSON.
-import { Finding, Report } from '../engine/types'
+import { Finding, Report } from '../core/findings'
 
 const ICON: Record<Finding['severity'], string> = { error: '✖', warning: '⚠', notice: 'ℹ' }
 

@@ -1,6 +1,6 @@
 // SARIF 2.1.0, for GitHub code scanning (github/codeql-action/upload-sarif).
 import * as path from 'node:path'
-import { Report } from '../engine/types'
+import { Report } from '../core/findings'
 
 export function renderSarif(report: Report, pathPrefix = ''): string {
   const kinds = [...new Set(report.findings.map((f) => f.kind))].sort()

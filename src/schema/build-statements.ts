@@ -3,21 +3,12 @@
 // Statements that fail only because an object they need was not built are folded into that object's finding,
 // and the differences about unbuilt objects are left out of the comparison (they are not drift of the migrations).
 import * as path from 'node:path'
-import { SchemaDifference } from '../diff/diff-schemas'
-import { Finding, FindingKind } from '../engine/types'
-import { DatabaseModel } from '../model/types'
+import { Finding } from '../core/findings'
 import { Database, PostgresErrorInfo, toPostgresError } from '../postgres/provider'
 import { Declaration, SourceIndex } from './source-index'
-import { unquoteIdentifier } from '../model/identifiers'
+import { StatementObject, describeStatementObject as describe, statementObject } from '../sql/objects'
 
 type SchemaFinding = Omit<Finding, 'target'>
-
-interface StatementObject {
-  what: 'table' | 'index' | 'constraint' | 'enum' | 'sequence' | 'view' | 'policy' | 'schema' | 'statement'
-  schema: string
-  table?: string
-  name?: string
-}
 
 /** An object of the schema that could not be built: a whole table (no name), or an object by name. */
 export interface UnbuiltObject extends StatementObject {
@@ -92,66 +83,6 @@ function alreadyExists(object: StatementObject, existing: ExistingObjects): bool
     default:
       return false
   }
-}
-
-const QUALIFIED = String.raw`((?:"(?:[^"]|"")+"\.)?"(?:[^"]|"")+")`
-const NAME = String.raw`"((?:[^"]|"")+)"`
-const PATTERNS: [StatementObject['what'], RegExp][] = [
-  ['table', new RegExp(String.raw`^\s*CREATE\s+(?:UNLOGGED\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?${QUALIFIED}`, 'i')],
-  ['index', new RegExp(String.raw`^\s*CREATE\s+(?:UNIQUE\s+)?INDEX\s+(?:CONCURRENTLY\s+)?(?:IF\s+NOT\s+EXISTS\s+)?${NAME}\s+ON\s+(?:ONLY\s+)?${QUALIFIED}`, 'i')],
-  ['constraint', new RegExp(String.raw`^\s*ALTER\s+TABLE\s+(?:ONLY\s+)?${QUALIFIED}\s+ADD\s+CONSTRAINT\s+${NAME}`, 'i')],
-  ['enum', new RegExp(String.raw`^\s*CREATE\s+TYPE\s+${QUALIFIED}`, 'i')],
-  ['sequence', new RegExp(String.raw`^\s*CREATE\s+SEQUENCE\s+(?:IF\s+NOT\s+EXISTS\s+)?${QUALIFIED}`, 'i')],
-  ['view', new RegExp(String.raw`^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:MATERIALIZED\s+)?VIEW\s+(?:IF\s+NOT\s+EXISTS\s+)?${QUALIFIED}`, 'i')],
-  ['policy', new RegExp(String.raw`^\s*CREATE\s+POLICY\s+${NAME}\s+ON\s+${QUALIFIED}`, 'i')],
-  ['schema', new RegExp(String.raw`^\s*CREATE\s+SCHEMA\s+(?:IF\s+NOT\s+EXISTS\s+)?${NAME}`, 'i')]
-]
-
-const unquote = unquoteIdentifier
-
-function splitQualified(qualified: string): { schema: string; name: string } {
-  const match = /^(?:("(?:[^"]|"")+")\.)?("(?:[^"]|"")+")$/.exec(qualified)
-  if (!match) return { schema: 'public', name: qualified }
-  return { schema: match[1] ? unquote(match[1]) : 'public', name: unquote(match[2]) }
-}
-
-/** What a statement of drizzle-kit's SQL creates. */
-export function statementObject(statement: string): StatementObject {
-  for (const [what, pattern] of PATTERNS) {
-    const m = pattern.exec(statement)
-    if (!m) continue
-    switch (what) {
-      case 'table': {
-        const { schema, name } = splitQualified(m[1])
-        return { what, schema, table: name }
-      }
-      case 'index':
-      case 'policy': {
-        const { schema, name: table } = splitQualified(m[2])
-        return { what, schema, table, name: unquote(`"${m[1]}"`) }
-      }
-      case 'constraint': {
-        const { schema, name: table } = splitQualified(m[1])
-        return { what, schema, table, name: unquote(`"${m[2]}"`) }
-      }
-      case 'schema':
-        return { what, schema: unquote(`"${m[1]}"`), name: unquote(`"${m[1]}"`) }
-      default: {
-        const { schema, name } = splitQualified(m[1])
-        return { what, schema, name }
-      }
-    }
-  }
-  return { what: 'statement', schema: 'public' }
-}
-
-function describe(object: StatementObject): string {
-  const qualified = (name: string): string => (object.schema === 'public' ? name : `${object.schema}.${name}`)
-  if (object.what === 'table') return `table ${qualified(object.table!)}`
-  if (object.what === 'statement') return 'a statement'
-  if (object.what === 'schema') return `schema ${object.name}`
-  if (object.table) return `${object.what} "${object.name}" on ${qualified(object.table)}`
-  return `${object.what} ${qualified(object.name!)}`
 }
 
 function declaration(object: StatementObject, sources: SourceIndex | undefined): Declaration | undefined {
@@ -464,62 +395,4 @@ async function retryParenthesised(db: Database, statement: string): Promise<stri
     }
   }
   return undefined
-}
-
-/**
- * Differences about objects that were not built in the schema's database (already reported as schema_error) left
- * out. With the database compared (`actual`), an object whose statement failed only for want of what the platform
- * provides is still looked for by name: one the database lacks altogether is reported as missing, since that is
- * drift whatever its definition (a policy that no migration creates).
- */
-export function withoutUnbuilt(differences: SchemaDifference[], unbuilt: UnbuiltObject[], actual?: DatabaseModel): SchemaDifference[] {
-  if (unbuilt.length === 0) return differences
-  const kept = differences.filter(
-    (d) =>
-      !unbuilt.some((u) => {
-        if (u.schema !== d.schema) return false
-        if (!u.name) return u.table !== undefined && d.table === u.table
-        return d.name === u.name && (u.table === undefined || d.table === u.table)
-      })
-  )
-  if (!actual) return kept
-  return [...kept, ...unbuilt.flatMap((u) => (u.byName ? missingByName(u, actual) : []))]
-}
-
-const MISSING_KIND: Partial<Record<StatementObject['what'], FindingKind>> = {
-  table: 'missing_table',
-  index: 'missing_index',
-  constraint: 'missing_constraint',
-  policy: 'missing_policy',
-  enum: 'missing_enum',
-  sequence: 'missing_sequence',
-  view: 'missing_view'
-}
-
-function missingByName(object: UnbuiltObject, actual: DatabaseModel): SchemaDifference[] {
-  const kind = MISSING_KIND[object.what]
-  if (!kind) return []
-  const key = (name: string): string => `${object.schema}.${name}`
-  let present: boolean
-  if (object.what === 'table') present = actual.tables.has(key(object.table!))
-  else if (object.table !== undefined) {
-    const table = actual.tables.get(key(object.table))
-    // A table the database lacks is its own finding (missing_table); what is on it goes with it.
-    if (!table) return []
-    const group = object.what === 'index' ? table.indexes : object.what === 'policy' ? table.policies : table.constraints
-    present = group.has(object.name!)
-  } else {
-    const group = object.what === 'enum' ? actual.enums : object.what === 'sequence' ? actual.sequences : actual.views
-    present = group.has(key(object.name!))
-  }
-  if (present) return []
-  return [
-    {
-      kind,
-      schema: object.schema,
-      ...(object.table !== undefined ? { table: object.table } : {}),
-      ...(object.name !== undefined ? { name: object.name } : {}),
-      message: `${describe(object)} does not exist (compared by name only: drizzle-kit's SQL for it fails on this Postgres, see its schema_error)`
-    }
-  ]
 }

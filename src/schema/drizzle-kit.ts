@@ -1,7 +1,7 @@
 // drizzle-kit's own serialiser and SQL generator (drizzle-kit/api), so the schema is read exactly as
 // `drizzle-kit generate` reads it. Only the two functions that never prompt are used here:
 // generateDrizzleJson (sync), and generateMigration when no rename is possible (see ../diff/snapshot.ts).
-import { vendorPackageVersion, vendorRequire } from '../config/vendor'
+import { vendorPackageVersion, vendorRequire } from '../core/vendor'
 
 /** drizzle-kit's Postgres snapshot (version 7), as written in meta/NNNN_snapshot.json. */
 export interface PgSnapshot {

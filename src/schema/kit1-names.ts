@@ -15,7 +15,7 @@
 // after the cased names here (columnNamesBeforeCasing). From 1.0.0-rc.1 the casing is declared on the tables and
 // drizzle-kit reads none from its config, so every name follows the column names as declared.
 import { PgSnapshot, SnapshotTable } from './drizzle-kit'
-import { MAX_IDENTIFIER_BYTES, truncateIdentifier } from '../model/identifiers'
+import { MAX_IDENTIFIER_BYTES, truncateIdentifier } from '../sql/identifiers'
 import { toCamelCase, toSnakeCase } from './source-index'
 
 export interface Kit1NamingOptions {

@@ -4,9 +4,9 @@
 import * as fs from 'node:fs'
 import { PgSnapshot, SnapshotTable } from '../schema/drizzle-kit'
 import { Migration } from '../migrations/folder'
-import { vendorRequire } from '../config/vendor'
-import { JsonSyntaxError, parseJson } from '../config/json'
-import { truncateIdentifier } from '../model/identifiers'
+import { vendorRequire } from '../core/vendor'
+import { JsonSyntaxError, parseJson } from '../core/json'
+import { truncateIdentifier } from '../sql/identifiers'
 import { V1Snapshot, V1SnapshotJson, reconstructV1States } from './snapshot-v1'
 import { uniquesAddedByName } from '../schema/kit1-names'
 

@@ -124,20 +124,4 @@ export interface Report {
   timings?: Record<string, number>
 }
 
-/** Errors the user can fix (bad config, bad input): exit code 2. */
-export class UsageError extends Error {
-  constructor(message: string, readonly file?: string, readonly line?: number) {
-    super(message)
-    this.name = 'UsageError'
-  }
-}
-
-/** The database could not be started or reached: exit code 3. */
-export class DatabaseUnavailableError extends Error {
-  constructor(message: string) {
-    super(message)
-    this.name = 'DatabaseUnavailableError'
-  }
-}
-
 export const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, notice: 2 }

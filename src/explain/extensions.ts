@@ -1,10 +1,14 @@
 // Why a migration failed, when the reason is an extension: either CREATE EXTENSION names one this Postgres does not
 // have, or a statement uses an operator class, type, function or access method of an extension that no migration
 // before it creates (it works in production only because someone installed it by hand, or the provider did).
-import { DEFAULT_CONFIG_FILE } from '../config/load-config'
-import { extensionsCreatedBy } from '../postgres/pglite'
+import { DEFAULT_CONFIG_FILE, ResolvedTarget } from '../config/load-config'
+import { Finding } from '../core/findings'
+import { closestName } from '../core/suggest'
+import { extensionsCreatedBy } from '../sql/extensions'
 import { PostgresErrorInfo } from '../postgres/provider'
-import { Migration } from './folder'
+import { Migration } from '../migrations/folder'
+
+type TargetFinding = Omit<Finding, 'target'>
 
 /** Well-known objects of extensions, by the name Postgres prints in "… does not exist" errors (lower case). */
 const OPERATOR_CLASSES: Record<string, string> = {
@@ -200,4 +204,31 @@ function unavailableCause(extension: string, ctx: ExtensionContext): string {
   const hint = INSTALL_HINTS[extension] ? ` (${INSTALL_HINTS[extension]})` : ''
   const embedded = ctx.embeddedExtensions.has(extension) ? ', or run without --database-url: the embedded Postgres has it' : ''
   return `the ${ctx.provider} has no extension "${extension}" available (it is not in pg_available_extensions), so CREATE EXTENSION cannot work there: install it on that server${hint}, point --database-url at a Postgres that has it${embedded}`
+}
+
+/**
+ * Names in "extensions" that this Postgres does not have (a typo, or an extension of another provider): a warning at
+ * the name in the config, with the closest name it has. The run goes on without it, as that provider would not
+ * preinstall it; the migrations that need it then fail on their own line.
+ */
+export function unavailableExtensionFindings(target: ResolvedTarget, available: ReadonlySet<string>, provider: string): TargetFinding[] {
+  return target.extensions
+    .filter((name) => !available.has(name))
+    .map((name) => {
+      const line = target.extensionsDeclared?.lines[name]
+      const closest = closestName(name, available)
+      const elsewhere = provider.startsWith('embedded')
+        ? 'if the migrations need an extension the embedded Postgres lacks, run with --database-url against a Postgres that has it'
+        : 'install it on that server, or point --database-url at a Postgres that has it'
+      return {
+        kind: 'config_error',
+        severity: 'warning',
+        name,
+        ...(target.extensionsDeclared ? { file: target.extensionsDeclared.file, ...(line ? { line } : {}) } : {}),
+        message: `extension "${name}" in "extensions" of target "${target.name}" is not available on ${provider}: not created${closest ? ` (did you mean "${closest}"?)` : ''}`,
+        cause: closest
+          ? `${provider} has no extension of that name and has "${closest}": a typo?`
+          : `${provider} has no extension of that name (a typo, or an extension of another provider); ${elsewhere}`
+      }
+    })
 }

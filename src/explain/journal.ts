@@ -1,9 +1,10 @@
 // Integrity of a migrations folder on its own, and against the base branch: the failures drizzle never reports.
 import { execFileSync } from 'node:child_process'
 import * as path from 'node:path'
-import { Finding, UsageError } from '../engine/types'
-import { SnapshotFile } from '../diff/snapshot'
-import { MigrationFolder, hashMigration } from './folder'
+import { Finding } from '../core/findings'
+import { UsageError } from '../core/errors'
+import { SnapshotFile } from './snapshots'
+import { MigrationFolder, hashMigration } from '../migrations/folder'
 
 type FolderFinding = Omit<Finding, 'target' | 'severity'> & { severity: Finding['severity'] }
 

@@ -2,7 +2,7 @@
 // the migrator stores (sha256 of the file, journal `when`) and later applies only entries newer than the newest
 // stored `created_at`. So an entry older than that without a row was skipped for good, and a row whose file
 // changed since is never re-run.
-import { Migration } from '../migrations/folder'
+import { Migration } from './folder'
 
 export interface LedgerRow {
   id: number

@@ -7,9 +7,9 @@
 // policies) made explicit.
 import { PgSnapshot } from '../schema/drizzle-kit'
 import { postgresObjectName } from '../schema/kit1-names'
-import { truncateIdentifier } from '../model/identifiers'
-import type { SnapshotChange, SnapshotComparison } from './snapshot'
-import { quoteIdentifier } from '../model/identifiers'
+import { truncateIdentifier } from '../sql/identifiers'
+import type { SnapshotChange, SnapshotComparison } from './snapshots'
+import { quoteIdentifier } from '../sql/identifiers'
 
 export type DdlEntity = { entityType: string; [field: string]: unknown }
 

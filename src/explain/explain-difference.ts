@@ -3,14 +3,14 @@
 // source, drizzle-kit's snapshots, and the SQL files.
 import * as path from 'node:path'
 import { DEFAULT_CONFIG_FILE } from '../config/load-config'
-import { Finding } from '../engine/types'
+import { Finding } from '../core/findings'
 import { Migration } from '../migrations/folder'
-import { MAX_IDENTIFIER_BYTES, truncateIdentifier, unquoteIdentifier, quoteIdentifier } from '../model/identifiers'
+import { MAX_IDENTIFIER_BYTES, truncateIdentifier, unquoteIdentifier, quoteIdentifier } from '../sql/identifiers'
 import { DatabaseModel, TableModel } from '../model/types'
 import { PgSnapshot } from '../schema/drizzle-kit'
 import { Declaration, SourceIndex } from '../schema/source-index'
-import { EnumValueAddition, SchemaDifference, enumOrderHint, misplacedEnumValues } from './diff-schemas'
-import { SnapshotFile, canonical, snapshotDeclares } from './snapshot'
+import { EnumValueAddition, SchemaDifference, enumOrderHint, misplacedEnumValues } from '../diff/diff-schemas'
+import { SnapshotFile, canonical, snapshotDeclares } from './snapshots'
 import { NormModel, normEntry, normaliseDdl, normaliseV7 } from './snapshot-v1'
 import { postgresObjectName } from '../schema/kit1-names'
 

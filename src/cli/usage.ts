@@ -1,0 +1,37 @@
+// The CLI's help text: one place, printed by --help and quoted (its usage line) after a usage error.
+import { TOOL_VERSION } from '../core/version'
+
+export const USAGE = `drift-guard ${TOOL_VERSION}: prove that Drizzle migrations build exactly what the schema declares
+
+Usage: drift-guard check [options]            migrations from clean vs the schema (pull requests)
+       drift-guard audit --database-url URL [options]   live databases vs the repository (read-only)
+       drift-guard merge REPORT.json...         combine the JSON reports of audit shards
+
+Options:
+  --config FILE          drift-guard.config.json (default; without it, drizzle.config.ts and
+                         drizzle.*.config.ts at the root are discovered, one target each)
+  --cwd DIR              repository root (default: current folder)
+  --database-url URL     a Postgres server to create throwaway databases on (default: embedded
+                         Postgres). Also DRIFT_GUARD_DATABASE_URL.
+  --postgres KIND        embedded | server | local (a temporary cluster from initdb on PATH)
+  --base REF             git ref of the base branch: report migrations changed or misordered since
+  --format FORMAT        text (default) | json | markdown
+  --output FILE          also write the report (format from the extension: .json, .md, else text)
+  --fail-on LEVEL        error (default) | warning | never
+  --concurrency N        databases worked on at once (default: 1 embedded, 2-4 by cores on a server; in an
+                         audit up to 8, at most a quarter of the connections the server has free)
+  --stub-missing-imports stand in for packages the schema imports that are not installed (e.g. nanoid used
+                         in $defaultFn) instead of failing; the report lists them
+  --verbose              print progress and the time of each phase to stderr
+  -h, --help             this help
+  -v, --version          the version
+
+Audit options:
+  --tenants-query SQL    run on the --database-url database; its first column lists the tenant databases
+  --tenants-pattern P    tenant databases by a LIKE pattern over pg_database (e.g. tenant_%)
+  --tenant-url-template U  URL of a tenant database, with {database} (tenants on other hosts)
+  --tenant-target NAME   the target the tenant options apply to (default: "tenant"/"tenants", else the last)
+  --timeout SECONDS      time limit per database (default 120)
+  --shard I/N            audit the I-th of N shards of the databases (GitHub Actions matrix)
+
+Exit codes: 0 no drift, 1 drift or integrity errors, 2 bad config or input, 3 database unavailable.`

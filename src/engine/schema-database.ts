@@ -1,0 +1,79 @@
+// The schema's side of the comparison: a throwaway database built from drizzle-kit's SQL for the schema, prepared as
+// the migrated ones are (setup, extensions, schemas and roles the migrations would have made), then introspected.
+import { ResolvedTarget } from '../config/load-config'
+import { Finding } from '../core/findings'
+import { schemaPlatformCause } from '../explain/platform'
+import { IntrospectOptions, introspectDatabase } from '../model/introspect'
+import { DatabaseModel } from '../model/types'
+import { EMBEDDED_EXTENSIONS } from '../postgres/pglite'
+import { prepareDatabase, readSetupScripts } from '../postgres/setup-sql'
+import { BuildContext, SchemaBuild, existingObjects, runSchemaStatements } from '../schema/build-statements'
+import { unexportedSchemas } from '../schema/declared'
+import { PgSnapshot, emptySnapshot, generateSql } from '../schema/drizzle-kit'
+import { readCachedSchema, writeCachedSchema } from '../schema/schema-cache'
+import { SourceIndex } from '../schema/source-index'
+import { quoteIdentifier as quoteIdent } from '../sql/identifiers'
+import { RunContext } from './run-context'
+
+type TargetFinding = Omit<Finding, 'target'>
+
+export interface SchemaDatabaseRequest {
+  target: ResolvedTarget
+  snapshot: PgSnapshot
+  /** The extensions the migrations create (and this Postgres has). */
+  extensions: string[]
+  introspectOptions: IntrospectOptions
+  cacheKey?: string
+  sources?: SourceIndex
+  functions?: BuildContext['functions']
+  /** Roles the migrations create: the schema's policies may name them. */
+  migrationRoles?: string[]
+}
+
+/** The database the schema describes, built from drizzle-kit's SQL for it and introspected. */
+export async function buildSchemaDatabase(
+  request: SchemaDatabaseRequest,
+  { provider, root, timed }: Pick<RunContext, 'provider' | 'root' | 'timed'>): Promise<({ model: DatabaseModel } & SchemaBuild) | { error: TargetFinding }> {
+  const { target, snapshot, extensions, introspectOptions, cacheKey, sources, functions, migrationRoles = [] } = request
+  const cached = readCachedSchema(cacheKey)
+  const statements = cached?.createSql ?? (await generateSql(emptySnapshot(), snapshot))
+  if (cached && !cached.createSql) writeCachedSchema(cacheKey, { ...cached, createSql: statements })
+  const available = target.extensions.length > 0 ? await provider.availableExtensions() : undefined
+  const preinstalled = target.extensions.filter((e) => !available || available.has(e))
+  const setup = readSetupScripts(target.setup, root)
+  const loaded = [...new Set([...preinstalled, ...extensions, ...setup.flatMap((s) => s.extensions)])]
+  const db = await timed('provision', () => provider.createDatabase(`${target.name}_schema`, { extensions: loaded }))
+  try {
+    return await timed('migrate', async () => {
+      // As in the migrated databases, before anything else: what setup creates is then on both sides.
+      await prepareDatabase(db, { names: preinstalled, declared: target.extensionsDeclared }, setup, target.name)
+      for (const ext of extensions) if (ext !== 'plpgsql') await db.exec(`CREATE EXTENSION IF NOT EXISTS ${quoteIdent(ext)}`)
+      await db.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(target.migrationsSchema)}`)
+      // drizzle-kit writes CREATE SCHEMA only for a pgSchema the schema files export; one imported from elsewhere
+      // (a helper outside the schema glob) is created by hand-written SQL in the migrations, so here as well.
+      for (const name of unexportedSchemas(snapshot)) await db.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(name)}`)
+      // Roles the migrations create and the schema does not declare (pgRole): its policies may name them.
+      const declaredRoles = new Set(Object.keys(snapshot.roles ?? {}))
+      for (const role of migrationRoles.filter((r) => !declaredRoles.has(r))) {
+        // unique_violation too: on a server, a migrated database of this run may be creating it at the same moment.
+        await db.exec(`DO $$ BEGIN CREATE ROLE ${quoteIdent(role)} NOLOGIN; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$`)
+      }
+      // What the setup and the extensions created before drizzle-kit's SQL: its statements for those are skipped.
+      const existing = await existingObjects(db)
+      // A declaration right for the platform it is written for (Supabase's roles, an extension's types) is said to be.
+      const platformCause: BuildContext['platformCause'] = async (error) =>
+        schemaPlatformCause(error, {
+          target: target.name,
+          available: available ?? (await provider.availableExtensions()),
+          provider: provider.description,
+          embedded: provider.description.startsWith('embedded'),
+          embeddedExtensions: EMBEDDED_EXTENSIONS
+        })
+      const built = await runSchemaStatements(db, statements, { root, fallbackFile: target.schemaFiles[0], sources, existing, platformCause, functions })
+      const model = await timed('introspect', () => introspectDatabase(db, introspectOptions))
+      return { model, ...built }
+    })
+  } finally {
+    await db.close()
+  }
+}

@@ -1,0 +1,191 @@
+// One target's databases: each migrated from clean as drizzle's migrator would, compared with the schema's database
+// while its session is open, and the differences explained once for all the databases that share them.
+import * as path from 'node:path'
+import { ResolvedTarget } from '../config/load-config'
+import { DatabaseResult, Finding, TargetResult } from '../core/findings'
+import { SchemaDifference } from '../diff/diff-schemas'
+import { groupByDatabase } from '../report/assembly'
+import { compareDatabases } from '../diff/rules'
+import { defaultSeverity, explainDifference } from '../explain/explain-difference'
+import { extensionFailureCause, unavailableExtensionFindings } from '../explain/extensions'
+import { runnerCause, withUnexportedSchemaCause } from '../explain/failed-migration'
+import { generateCommand } from '../explain/snapshot-findings'
+import { SnapshotFile } from '../explain/snapshots'
+import { applyMigrations } from '../migrations/apply'
+import { Migration, MigrationFolder } from '../migrations/folder'
+import { rolesCreatedBy } from '../migrations/roles'
+import { introspectDatabase } from '../model/introspect'
+import { EMBEDDED_EXTENSIONS } from '../postgres/pglite'
+import { prepareDatabase, readSetupScripts } from '../postgres/setup-sql'
+import { functionDefinitions } from '../schema/build-statements'
+import { LoadedSchema } from '../schema/load-schema'
+import { extensionsCreatedBy } from '../sql/extensions'
+import { splitSqlStatements } from '../sql/statements'
+import { RunContext } from './run-context'
+import { buildSchemaDatabase } from './schema-database'
+
+type TargetFinding = Omit<Finding, 'target'>
+
+/** One target's migrations, applied and compared in every database the target names. */
+export interface TargetCheck {
+  target: ResolvedTarget
+  folder: MigrationFolder
+  schema: LoadedSchema
+  snapshots: SnapshotFile[]
+  /** Filled in: each database's migrations and whether it was compared. */
+  result: TargetResult
+}
+
+/**
+ * Applies the target's migrations to a throwaway database per database it names, builds the schema's database
+ * beside them, and returns the findings: failed migrations (grouped across databases) and explained differences.
+ */
+export async function checkTargetDatabases(
+  { target, folder, schema, snapshots, result }: TargetCheck,
+  run: RunContext): Promise<TargetFinding[]> {
+  const { provider, root, timed, log, limit } = run
+  const out: TargetFinding[] = []
+  const extensions = [...new Set(folder.migrations.flatMap((m) => (m.sql ? extensionsCreatedBy(m.sql) : [])))]
+  const available = await provider.availableExtensions()
+  const migrationsTable = { schema: target.migrationsSchema, table: target.migrationsTable }
+  const introspectOptions = { schemas: target.schemaFilter, tablesFilter: target.tablesFilter, migrationsTable }
+  const failures = new Map<string, { finding: TargetFinding; databases: string[] }>()
+
+  // The database the schema describes is built first (it takes the first slot), and at the same time as the
+  // migrated ones where the provider allows; each migrated database is diffed while its session is still open,
+  // so that defaults written differently can be compared by value in Postgres.
+  const usableExtensions = extensions.filter((e) => !available || available.has(e))
+  // What the provider does before the migrations: preinstalled extensions (those this Postgres has) and setup SQL.
+  const preinstalled = target.extensions.filter((e) => !available || available.has(e))
+  if (available) out.push(...unavailableExtensionFindings(target, available, provider.description))
+  const setup = readSetupScripts(target.setup, root)
+  // PGlite loads an extension's code when an instance starts: those the setup files create are asked for up front.
+  const loaded = [...new Set([...preinstalled, ...extensions, ...setup.flatMap((s) => s.extensions)])]
+  // The functions the migrations create, read from the first database that applied them all, for the schema's
+  // policies, checks and defaults that call them. The schema's build asks for them only when a statement fails
+  // for want of one, and gives up its slot while it waits: that database may need the slot to be migrated.
+  let giveFunctions: (definitions: string[] | undefined) => void = () => undefined
+  const migratedFunctions = new Promise<string[] | undefined>((resolve) => (giveFunctions = resolve))
+  let functionsRead = false
+  const expectedBuild = limit.acquire().then(async (release) => {
+    try {
+      const functions = (): Promise<string[] | undefined> => {
+        release()
+        return migratedFunctions
+      }
+      return await buildSchemaDatabase(
+        { target, snapshot: schema.snapshot, extensions: usableExtensions, introspectOptions, cacheKey: schema.cacheKey, sources: schema.sources, functions, migrationRoles: rolesCreatedBy(folder) },
+        run
+      )
+    } finally {
+      release()
+    }
+  })
+  // A setup error may reject it before anything awaits it; the migrated databases' own await still sees it.
+  expectedBuild.catch(() => undefined)
+  const diffOptions = { ignoreSchemas: [target.migrationsSchema] }
+
+  // Outside a transaction, a chunk of several statements would still be one (the simple query protocol runs them
+  // in an implicit transaction): each statement is sent on its own, as autocommit runners do.
+  const migrations = target.transaction ? folder.migrations : folder.migrations.map(oneStatementEach)
+  const migrateOne = async (name: string): Promise<{ result: DatabaseResult; differences?: SchemaDifference[] }> => {
+    const db = await timed('provision', () => provider.createDatabase(`${target.name}_${name}`, { extensions: loaded }))
+    try {
+      await timed('migrate', () => prepareDatabase(db, { names: preinstalled, declared: target.extensionsDeclared }, setup, target.name))
+      const applied = await timed('migrate', () => applyMigrations(db, migrations, migrationsTable, { transaction: target.transaction }))
+      const dbResult: DatabaseResult = { name, migrations: applied.applied.map((a) => ({ ...a, file: path.relative(root, a.file) })), compared: !applied.failure }
+      if (applied.failure) {
+        const { migration, line, error } = applied.failure
+        const file = path.relative(root, migration.file)
+        const key = `${file}:${line}:${error.message}`
+        const explained = extensionFailureCause({
+          error,
+          target: target.name,
+          migration,
+          migrations: folder.migrations,
+          created: extensions,
+          available,
+          provider: provider.description,
+          embedded: provider.description.startsWith('embedded'),
+          embeddedExtensions: EMBEDDED_EXTENSIONS
+        })
+        const existing = failures.get(key)
+        if (existing) existing.databases.push(name)
+        else {
+          failures.set(key, {
+            databases: [name],
+            finding: {
+              kind: 'migration_failed',
+              severity: 'error',
+              file,
+              line,
+              name: migration.tag,
+              message: `${migration.tag} failed at ${file}:${line}: ${error.message}`,
+              cause:
+                explained?.cause ??
+                runnerCause(error, target) ??
+                `drizzle's migrator would stop here and roll back every migration of this run${error.hint ? ` (hint: ${error.hint})` : ''}; the schema comparison is skipped for this database`,
+              ...(explained?.fix ? { fix: explained.fix } : {})
+            }
+          })
+        }
+        log(`  ${name}: ${migration.tag} failed: ${error.message}`)
+        return { result: dbResult }
+      }
+      log(`  ${name}: applied ${applied.applied.length} migration(s)`)
+      if (!functionsRead) {
+        functionsRead = true
+        giveFunctions(await functionDefinitions(db).catch(() => undefined))
+      }
+      const model = await timed('introspect', () => introspectDatabase(db, introspectOptions))
+      const expected = await expectedBuild
+      if ('error' in expected) return { result: dbResult }
+      const differences = await timed('diff', () => compareDatabases(expected.model, { database: db, actual: model, unbuilt: expected.unbuilt }, diffOptions))
+      return { result: dbResult, differences }
+    } finally {
+      await db.close()
+    }
+  }
+  // No database applied every migration: the schema's build goes on without the functions.
+  const migrated = await Promise.all(target.databases.map((name) => limit(() => migrateOne(name)))).finally(() => giveFunctions(undefined))
+  const expected = await expectedBuild
+  result.databases.push(...migrated.map((m) => m.result))
+  const compared = migrated.flatMap((m, i) => (m.differences ? [{ name: target.databases[i], differences: m.differences }] : []))
+  // Sorted so that grouped findings list databases in config order whatever finished first.
+  for (const { finding, databases } of failures.values()) out.push({ ...withUnexportedSchemaCause(finding, schema.snapshot), databases: target.databases.filter((d) => databases.includes(d)) })
+  if (result.databases.every((d) => !d.compared)) return out
+  if ('error' in expected) {
+    out.push(expected.error)
+    return out
+  }
+  out.push(...expected.problems)
+  const ctx = {
+    root,
+    target: target.name,
+    sources: schema.sources,
+    schemaSnapshot: schema.snapshot,
+    snapshots,
+    migrations: folder.migrations,
+    expected: expected.model,
+    generateCommand: generateCommand(target, root),
+    // Every database runs the same migrations from clean, so they all stop at the same missing file.
+    stoppedAt: folder.migrations.find((m) => m.sql === undefined)
+  }
+  await timed('diff', () => {
+    const seen = compared.flatMap(({ name, differences }) => differences.map((difference) => ({ finding: difference, database: name })))
+    for (const { finding: difference, databases } of groupByDatabase(seen)) {
+      out.push({ ...explainDifference(difference, ctx), severity: defaultSeverity(difference), databases })
+    }
+  })
+  return out
+}
+
+/** The migration with each chunk split into its statements, lines kept. */
+function oneStatementEach(migration: Migration): Migration {
+  return {
+    ...migration,
+    statements: migration.statements.flatMap((chunk) =>
+      splitSqlStatements(chunk.sql).map((s) => ({ sql: s.sql, line: chunk.chunkLine + s.line - 1, chunkLine: chunk.chunkLine + s.textLine - 1 }))
+    )
+  }
+}

@@ -1,0 +1,83 @@
+// The one run path of the action and the CLI: pick the Postgres provider from the settings, run the check or the
+// audit, dispose of what was created (also on failure), and return a report or a failure with secrets masked.
+import { Report } from '../core/findings'
+import { runAudit } from '../engine/audit'
+import { runCheck } from '../engine/check'
+import { createProvider } from '../postgres/factory'
+import type { PostgresProvider } from '../postgres/provider'
+import { maskUrl } from '../postgres/server'
+import { RunFailure, failureOf } from './outcome'
+import { RunSettings } from './settings'
+
+export type RunResult = { report: Report } | { failure: RunFailure }
+
+/** A server provider an entry point started early (its first database under way), for the URL it was made for. */
+export interface PreparedProvider {
+  provider: PostgresProvider
+  databaseUrl: string
+}
+
+export interface RunHooks {
+  log?: (line: string) => void
+  prepared?: PreparedProvider
+  /** Called once the provider is chosen, before anything runs (the action opens its log group here). */
+  onProvider?: (provider: PostgresProvider) => void
+}
+
+/** Replaces the database URL given (whatever its form) by its masked form. */
+export function secretMasker(settings: Pick<RunSettings, 'databaseUrl'>): (text: string) => string {
+  const url = settings.databaseUrl
+  return url ? (text) => text.split(url).join(maskUrl(url)) : (text) => text
+}
+
+export async function executeRun(settings: RunSettings, hooks: RunHooks = {}): Promise<RunResult> {
+  const mask = secretMasker(settings)
+  let provider: PostgresProvider
+  try {
+    provider = chooseProvider(settings, hooks.prepared)
+  } catch (error) {
+    return { failure: failureOf(error, mask) }
+  }
+  try {
+    hooks.onProvider?.(provider)
+    const report = settings.mode === 'audit' ? await runAudit(auditOptions(settings, provider, hooks.log)) : await runCheck(checkOptions(settings, provider, hooks.log))
+    return { report }
+  } catch (error) {
+    return { failure: failureOf(error, mask) }
+  } finally {
+    await provider.dispose().catch(() => undefined)
+  }
+}
+
+/**
+ * An audit only reads the databases at the URL: the schema's own database is built on the embedded Postgres (or a
+ * local cluster). A check uses the server the entry point prepared when the settings ask for that same server.
+ */
+function chooseProvider(settings: RunSettings, prepared?: PreparedProvider): PostgresProvider {
+  if (settings.mode === 'audit') return createProvider(settings.postgres === 'local' ? 'local' : 'embedded', undefined)
+  if (prepared && (settings.postgres ?? 'server') === 'server' && settings.databaseUrl === prepared.databaseUrl) return prepared.provider
+  return createProvider(settings.postgres, settings.databaseUrl)
+}
+
+function checkOptions(settings: RunSettings, provider: PostgresProvider, log?: (line: string) => void): Parameters<typeof runCheck>[0] {
+  return { root: settings.root, config: settings.config, provider, base: settings.base, log, concurrency: settings.concurrency, stubMissingImports: settings.stubMissingImports }
+}
+
+function auditOptions(settings: RunSettings, provider: PostgresProvider, log?: (line: string) => void): Parameters<typeof runAudit>[0] {
+  const { audit } = settings
+  return {
+    root: settings.root,
+    config: settings.config,
+    databaseUrl: settings.databaseUrl!,
+    scratch: provider,
+    tenantTarget: audit.tenantTarget,
+    tenantsQuery: audit.tenantsQuery,
+    tenantsPattern: audit.tenantsPattern,
+    tenantUrlTemplate: audit.tenantUrlTemplate,
+    concurrency: settings.concurrency,
+    timeoutMs: audit.timeoutSeconds === undefined ? undefined : audit.timeoutSeconds * 1000,
+    shard: audit.shard,
+    stubMissingImports: settings.stubMissingImports,
+    log
+  }
+}
