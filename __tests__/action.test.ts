@@ -8,7 +8,13 @@ import * as path from 'node:path'
 import { startGithubStandIn, GithubStandIn } from './helpers/github-api'
 import { REPO } from './helpers/project'
 
-const STRIPE_COLUMNS = ['logo_url', 'stripe_customer_id', 'stripe_subscription_id', 'subscription_status', 'current_period_end']
+const STRIPE_COLUMNS = [
+  'logo_url',
+  'stripe_customer_id',
+  'stripe_subscription_id',
+  'subscription_status',
+  'current_period_end'
+]
 const MASTER_SCHEMA = 'packages/database/src/master/schema.ts'
 
 let sandbox: string
@@ -44,7 +50,11 @@ interface RunResult {
 }
 
 /** Runs the action in a child process; async, because the GitHub stand-in answers from this process. */
-async function runAction(workspace: string, inputs: Record<string, string>, event: Record<string, unknown> = pullRequestEvent()): Promise<RunResult> {
+async function runAction(
+  workspace: string,
+  inputs: Record<string, string>,
+  event: Record<string, unknown> = pullRequestEvent()
+): Promise<RunResult> {
   const temp = fs.mkdtempSync(path.join(sandbox, 'runner-'))
   const eventPath = path.join(temp, 'event.json')
   fs.writeFileSync(eventPath, JSON.stringify(event))
@@ -85,7 +95,12 @@ async function runAction(workspace: string, inputs: Record<string, string>, even
   const raw = fs.readFileSync(outputPath, 'utf8')
   for (const m of raw.matchAll(/^([\w-]+)<<(ghadelimiter_[\w-]+)\n([\s\S]*?)\n\2$/gm)) outputs[m[1]] = m[3]
   const annotations = [...result.stdout.matchAll(/^::(error|warning|notice)(?: ([^:]*))?::(.*)$/gm)].map((m) => {
-    const props = Object.fromEntries((m[2] ?? '').split(',').filter(Boolean).map((p) => p.split('=') as [string, string]))
+    const props = Object.fromEntries(
+      (m[2] ?? '')
+        .split(',')
+        .filter(Boolean)
+        .map((p) => p.split('=') as [string, string])
+    )
     return {
       level: m[1],
       file: props.file,
@@ -94,7 +109,14 @@ async function runAction(workspace: string, inputs: Record<string, string>, even
       message: m[3].replace(/%0A/g, '\n').replace(/%25/g, '%')
     }
   })
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr, summary: fs.readFileSync(summaryPath, 'utf8'), outputs, annotations }
+  return {
+    status: result.status,
+    stdout: result.stdout,
+    stderr: result.stderr,
+    summary: fs.readFileSync(summaryPath, 'utf8'),
+    outputs,
+    annotations
+  }
 }
 
 /** What the user does to fix it: `drizzle-kit generate` (the real CLI; node_modules linked only while it runs). */
@@ -102,7 +124,18 @@ function generateWithDrizzleKit(workspace: string, config: string): void {
   const link = path.join(workspace, 'node_modules')
   fs.symlinkSync(path.join(REPO, 'node_modules'), link)
   try {
-    const result = spawnSync(process.execPath, [path.join(REPO, 'node_modules', 'drizzle-kit', 'bin.cjs'), 'generate', '--config', config, '--name', 'stripe_columns'], { cwd: workspace, encoding: 'utf8' })
+    const result = spawnSync(
+      process.execPath,
+      [
+        path.join(REPO, 'node_modules', 'drizzle-kit', 'bin.cjs'),
+        'generate',
+        '--config',
+        config,
+        '--name',
+        'stripe_columns'
+      ],
+      { cwd: workspace, encoding: 'utf8' }
+    )
     expect(result.stdout).toMatch(/Your SQL migration file/)
   } finally {
     fs.unlinkSync(link)
@@ -110,7 +143,10 @@ function generateWithDrizzleKit(workspace: string, config: string): void {
 }
 
 function pullRequestEvent(): Record<string, unknown> {
-  return { pull_request: { number: 7, base: { sha: 'does-not-exist' }, head: { sha: 'abc123' } }, repository: { name: 'saas', owner: { login: 'acme' } } }
+  return {
+    pull_request: { number: 7, base: { sha: 'does-not-exist' }, head: { sha: 'abc123' } },
+    repository: { name: 'saas', owner: { login: 'acme' } }
+  }
 }
 
 test("the user's bug: five error annotations on the five schema lines, a summary naming them, drift=true, one comment", async () => {
@@ -120,7 +156,9 @@ test("the user's bug: five error annotations on the five schema lines, a summary
   expect(first.status).toBe(1)
   expect(first.stdout).not.toContain('ghs_secret_token_value')
 
-  const columnAnnotations = first.annotations.filter((a) => a.level === 'error' && a.title?.startsWith('drift-guard missing_column'))
+  const columnAnnotations = first.annotations.filter(
+    (a) => a.level === 'error' && a.title?.startsWith('drift-guard missing_column')
+  )
   expect(columnAnnotations).toHaveLength(5)
   for (const column of STRIPE_COLUMNS) {
     const annotation = columnAnnotations.find((a) => a.title === `drift-guard missing_column: organizations.${column}`)
@@ -136,7 +174,12 @@ test("the user's bug: five error annotations on the five schema lines, a summary
   expect(first.outputs).toMatchObject({ outcome: 'drift', drift: 'true' })
   expect(Number(first.outputs.findings)).toBeGreaterThanOrEqual(6)
   const report = JSON.parse(fs.readFileSync(first.outputs.report, 'utf8'))
-  expect(report.findings.filter((f: { kind: string }) => f.kind === 'missing_column').map((f: { column: string }) => f.column).sort()).toEqual([...STRIPE_COLUMNS].sort())
+  expect(
+    report.findings
+      .filter((f: { kind: string }) => f.kind === 'missing_column')
+      .map((f: { column: string }) => f.column)
+      .sort()
+  ).toEqual([...STRIPE_COLUMNS].sort())
 
   expect(api.comments).toHaveLength(1)
   const commentId = api.comments[0].id
@@ -168,7 +211,10 @@ test('two jobs (or configs) in one pull request keep separate sticky comments', 
   await runAction(workspace, { 'comment-id': 'job-b' })
   await runAction(workspace, { 'comment-id': 'job-a' })
   const added = api.comments.filter((c) => !before.some((b) => b.id === c.id))
-  expect(added.map((c) => c.body.split('\n')[0])).toEqual(['<!-- drizzle-drift-guard:job-a -->', '<!-- drizzle-drift-guard:job-b -->'])
+  expect(added.map((c) => c.body.split('\n')[0])).toEqual([
+    '<!-- drizzle-drift-guard:job-a -->',
+    '<!-- drizzle-drift-guard:job-b -->'
+  ])
   for (const b of before) expect(api.comments.find((c) => c.id === b.id)?.body).toBe(b.body)
 })
 
@@ -197,7 +243,12 @@ test('workflow_dispatch: same check, no comment, SARIF written, fail-on never ke
   expect(api.requests.length).toBe(before)
   const parsed = JSON.parse(fs.readFileSync(sarif, 'utf8'))
   expect(parsed.version).toBe('2.1.0')
-  const uris = parsed.runs[0].results.filter((r: { ruleId: string }) => r.ruleId === 'missing_column').map((r: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) => r.locations[0].physicalLocation.artifactLocation.uri)
+  const uris = parsed.runs[0].results
+    .filter((r: { ruleId: string }) => r.ruleId === 'missing_column')
+    .map(
+      (r: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) =>
+        r.locations[0].physicalLocation.artifactLocation.uri
+    )
   expect(uris).toEqual(Array(5).fill(MASTER_SCHEMA))
 })
 
@@ -215,11 +266,20 @@ test('bad input fails the step with one clear line, no stack trace', async () =>
 test('stub-missing-imports: a schema importing a package that is not installed still gets checked (no npm ci)', async () => {
   const workspace = workspaceWith('examples/saas')
   const tenantSchema = path.join(workspace, 'packages/database/src/tenant/schema.ts')
-  fs.writeFileSync(tenantSchema, `import { nanoid } from "nanoid";\nexport const newId = () => nanoid();\n` + fs.readFileSync(tenantSchema, 'utf8'))
+  fs.writeFileSync(
+    tenantSchema,
+    `import { nanoid } from "nanoid";\nexport const newId = () => nanoid();\n` + fs.readFileSync(tenantSchema, 'utf8')
+  )
   const stopped = await runAction(workspace, { comment: 'false' }, { inputs: {} })
   expect(stopped.status).toBe(1)
-  expect(stopped.stdout).toMatch(/::error::drift-guard: .*Cannot resolve "nanoid" imported by packages\/database\/src\/tenant\/schema\.ts:1/)
-  const stubbed = await runAction(workspace, { comment: 'false', 'stub-missing-imports': 'true', 'fail-on': 'never' }, { inputs: {} })
+  expect(stopped.stdout).toMatch(
+    /::error::drift-guard: .*Cannot resolve "nanoid" imported by packages\/database\/src\/tenant\/schema\.ts:1/
+  )
+  const stubbed = await runAction(
+    workspace,
+    { comment: 'false', 'stub-missing-imports': 'true', 'fail-on': 'never' },
+    { inputs: {} }
+  )
   expect(stubbed.status).toBe(0)
   expect(stubbed.outputs.findings).toBe('6')
   expect(stubbed.summary).toMatch(/nanoid/)
@@ -238,8 +298,14 @@ test('a schema module that starts a timer at import (an app module) does not kee
 test('a report file that cannot be written fails the step and still says drift (never exit 0)', async () => {
   const workspace = workspaceWith('examples/saas')
   fs.writeFileSync(path.join(workspace, 'not-a-folder'), '')
-  const result = await runAction(workspace, { comment: 'false', 'report-path': path.join(workspace, 'not-a-folder', 'report.json') }, { inputs: {} })
+  const result = await runAction(
+    workspace,
+    { comment: 'false', 'report-path': path.join(workspace, 'not-a-folder', 'report.json') },
+    { inputs: {} }
+  )
   expect(result.status).toBe(1)
   expect(result.outputs).toMatchObject({ outcome: 'drift', drift: 'true' })
-  expect(result.stdout).toMatch(/::error::drift-guard: cannot write the report \(report-path \/ sarif-path\): .*; 6 error\(s\)/)
+  expect(result.stdout).toMatch(
+    /::error::drift-guard: cannot write the report \(report-path \/ sarif-path\): .*; 6 error\(s\)/
+  )
 })

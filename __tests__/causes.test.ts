@@ -11,7 +11,6 @@ import { appendHandWrittenMigration, makeProject, findFinding } from './helpers/
 import { BASE_SCHEMA } from './helpers/schemas'
 import { SERVER_URL } from './helpers/postgres'
 
-
 const dirs: string[] = []
 const providers: PostgresProvider[] = []
 afterAll(async () => {
@@ -61,7 +60,9 @@ describe('12b: an extension the Postgres does not have', () => {
     const report = await runCheck({ root: dir, provider: server() })
     const failed = find(report, 'migration_failed', { name: '0001_vector' })
     expect(failed.cause).not.toMatch(/embedded Postgres has no/)
-    expect(failed.cause).toMatch(/^the server 127\.0\.0\.1:5432 has no extension "vector" available \(it is not in pg_available_extensions\)/)
+    expect(failed.cause).toMatch(
+      /^the server 127\.0\.0\.1:5432 has no extension "vector" available \(it is not in pg_available_extensions\)/
+    )
     expect(failed.cause).toMatch(/install it on that server \(pgvector: /)
     expect(failed.cause).toMatch(/run without --database-url: the embedded Postgres has it/)
   })
@@ -71,7 +72,9 @@ describe('12b: an extension the Postgres does not have', () => {
     appendHandWrittenMigration(dir, 'drizzle', '0001_postgis', 'CREATE EXTENSION IF NOT EXISTS postgis;')
     const report = await runCheck({ root: dir, provider: embedded() })
     const failed = find(report, 'migration_failed', { name: '0001_postgis' })
-    expect(failed.cause).toBe('the embedded Postgres has no extension "postgis"; run with --database-url against a server that has it')
+    expect(failed.cause).toBe(
+      'the embedded Postgres has no extension "postgis"; run with --database-url against a server that has it'
+    )
   })
 })
 
@@ -81,7 +84,9 @@ describe('13c: a migration that uses an extension no migration creates', () => {
     const report = await runCheck({ root: dir, provider: embedded() })
     const failed = find(report, 'migration_failed', { name: '0000_step_0' })
     expect(failed.message).toMatch(/operator class "gin_trgm_ops" does not exist/)
-    expect(failed.cause).toMatch(/^operator class "gin_trgm_ops" comes from the extension "pg_trgm", and no migration creates it/)
+    expect(failed.cause).toMatch(
+      /^operator class "gin_trgm_ops" comes from the extension "pg_trgm", and no migration creates it/
+    )
     expect(failed.cause).toMatch(/before 0000_step_0/)
     expect(failed.fix).toBe('CREATE EXTENSION IF NOT EXISTS pg_trgm;')
   })
@@ -98,11 +103,18 @@ describe('13c: a migration that uses an extension no migration creates', () => {
 
   test('a function of an extension created only by a later migration (server): says to move it earlier', async () => {
     const dir = await project([BASE_SCHEMA])
-    appendHandWrittenMigration(dir, 'drizzle', '0001_search', 'CREATE INDEX "accounts_email_sim" ON "accounts" ((similarity("email", \'x\')));')
+    appendHandWrittenMigration(
+      dir,
+      'drizzle',
+      '0001_search',
+      'CREATE INDEX "accounts_email_sim" ON "accounts" ((similarity("email", \'x\')));'
+    )
     appendHandWrittenMigration(dir, 'drizzle', '0002_trgm', 'CREATE EXTENSION IF NOT EXISTS "pg_trgm";')
     const report = await runCheck({ root: dir, provider: server() })
     const failed = find(report, 'migration_failed', { name: '0001_search' })
-    expect(failed.cause).toMatch(/^function similarity\(\) comes from the extension "pg_trgm", and only the later 0002_trgm creates it/)
+    expect(failed.cause).toMatch(
+      /^function similarity\(\) comes from the extension "pg_trgm", and only the later 0002_trgm creates it/
+    )
   })
 })
 
@@ -131,7 +143,9 @@ describe('12a: dropped from the schema, but not by the SQL', () => {
     const report = await runCheck({ root: dir, provider: embedded() })
     const column = find(report, 'extra_column', { table: 'items', column: 'legacy' })
     expect(column.file).toBe(path.join('drizzle', '0000_step_0.sql'))
-    expect(column.cause).toMatch(/^created by drizzle\/0000_step_0\.sql:\d+, then removed from the schema in 0001_step_1, whose SQL does not drop it/)
+    expect(column.cause).toMatch(
+      /^created by drizzle\/0000_step_0\.sql:\d+, then removed from the schema in 0001_step_1, whose SQL does not drop it/
+    )
     expect(column.cause).not.toMatch(/neither in the schema nor in any snapshot/)
     expect(column.fix).toBe('ALTER TABLE "items" DROP COLUMN "legacy";')
     const index = find(report, 'extra_index', { name: 'items_name_idx' })
@@ -142,7 +156,9 @@ describe('12a: dropped from the schema, but not by the SQL', () => {
     const dir = await project([LEGACY_DROPPED])
     appendHandWrittenMigration(dir, 'drizzle', '0001_hand', 'ALTER TABLE "items" ADD COLUMN "legacy" text;')
     const report = await runCheck({ root: dir, provider: embedded() })
-    expect(find(report, 'extra_column', { column: 'legacy' }).cause).toMatch(/declared neither in the schema nor in any snapshot: hand-written SQL/)
+    expect(find(report, 'extra_column', { column: 'legacy' }).cause).toMatch(
+      /declared neither in the schema nor in any snapshot: hand-written SQL/
+    )
   })
 })
 
@@ -168,10 +184,18 @@ describe('12d: names longer than 63 bytes', () => {
     fs.writeFileSync(sqlFile, sql.replace(/ON DELETE cascade/g, 'ON DELETE no action'))
     const lineOf = (text: string): number => sql.split('\n').findIndex((l) => l.includes(text)) + 1
     const report = await runCheck({ root: dir, provider: embedded() })
-    const short = find(report, 'constraint_mismatch', { name: 'workflow_schedule_owner_id_workflow_deployment_operation_id_fk' })
-    expect(short.cause).toContain(`by drizzle/0000_step_0.sql:${lineOf('workflow_schedule_owner_id_workflow')}, which the snapshots do not record`)
-    const long = find(report, 'constraint_mismatch', { name: 'workflow_schedule_deployment_operation_id_workflow_deployment_o' })
-    expect(long.cause).toContain(`by drizzle/0000_step_0.sql:${lineOf('workflow_schedule_deployment_operation_id_workflow')}, which the snapshots do not record`)
+    const short = find(report, 'constraint_mismatch', {
+      name: 'workflow_schedule_owner_id_workflow_deployment_operation_id_fk'
+    })
+    expect(short.cause).toContain(
+      `by drizzle/0000_step_0.sql:${lineOf('workflow_schedule_owner_id_workflow')}, which the snapshots do not record`
+    )
+    const long = find(report, 'constraint_mismatch', {
+      name: 'workflow_schedule_deployment_operation_id_workflow_deployment_o'
+    })
+    expect(long.cause).toContain(
+      `by drizzle/0000_step_0.sql:${lineOf('workflow_schedule_deployment_operation_id_workflow')}, which the snapshots do not record`
+    )
   })
 })
 
@@ -194,7 +218,9 @@ describe('12c: a journal entry whose SQL file is missing', () => {
     const report = await runCheck({ root: dir, provider: embedded() })
 
     const journal = find(report, 'journal_error', { name: '0001_step_1' })
-    expect(journal.message).toMatch(/reads every SQL file before it applies any, so it throws "No file .*0001_step_1\.sql found" and applies none of the 3 migrations/)
+    expect(journal.message).toMatch(
+      /reads every SQL file before it applies any, so it throws "No file .*0001_step_1\.sql found" and applies none of the 3 migrations/
+    )
     expect(journal.cause).toMatch(/the check applies the 1 migration\(s\) before it/)
     // The migrations before the missing one were applied for the comparison; the missing one and later ones were not.
     expect(report.targets[0].databases[0].migrations.map((m) => [m.tag, m.ok])).toEqual([
@@ -207,7 +233,9 @@ describe('12c: a journal entry whose SQL file is missing', () => {
     const defaultMismatch = find(report, 'column_default_mismatch', { table: 'items', column: 'done' })
     expect(defaultMismatch.cause).toMatch(/; set by 0001_step_1, whose SQL file is missing$/)
     const title = find(report, 'missing_column', { table: 'items', column: 'title' })
-    expect(title.cause).toMatch(/; created by 0002_step_2, which was not applied: drizzle's migrator applies no migration while 0001_step_1's SQL file is missing/)
+    expect(title.cause).toMatch(
+      /; created by 0002_step_2, which was not applied: drizzle's migrator applies no migration while 0001_step_1's SQL file is missing/
+    )
   })
 })
 
@@ -215,5 +243,7 @@ test('a boolean default(false) added without generate is a schema change drizzle
   const dir = await project([DONE_SCHEMA], DONE_DEFAULT)
   const report = await runCheck({ root: dir, provider: embedded() })
   expect(find(report, 'snapshot_out_of_date').message).toMatch(/column items\.done changed/)
-  expect(find(report, 'column_default_mismatch', { column: 'done' }).cause).toMatch(/changed after the last snapshot \(0000_step_0\): no migration was generated/)
+  expect(find(report, 'column_default_mismatch', { column: 'done' }).cause).toMatch(
+    /changed after the last snapshot \(0000_step_0\): no migration was generated/
+  )
 })

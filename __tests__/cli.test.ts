@@ -28,8 +28,17 @@ function isolated(dir: string): string {
   return copy
 }
 
-function run(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, timeout: 170_000 })
+function run(
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = {}
+): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [cli, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    timeout: 170_000
+  })
   return { status: r.status, stdout: r.stdout, stderr: r.stderr }
 }
 
@@ -47,17 +56,34 @@ test("examples/saas: the user's bug, as JSON on stdout only, exit 1", () => {
   expect(report.version).toBe(1)
   expect(report.ok).toBe(false)
   const missing = report.findings.filter((f: { kind: string }) => f.kind === 'missing_column')
-  expect(missing.map((f: { column: string }) => f.column).sort()).toEqual(['current_period_end', 'logo_url', 'stripe_customer_id', 'stripe_subscription_id', 'subscription_status'])
-  for (const f of missing) expect(f).toMatchObject({ target: 'master', databases: ['rsm_master'], file: 'packages/database/src/master/schema.ts', severity: 'error' })
+  expect(missing.map((f: { column: string }) => f.column).sort()).toEqual([
+    'current_period_end',
+    'logo_url',
+    'stripe_customer_id',
+    'stripe_subscription_id',
+    'subscription_status'
+  ])
+  for (const f of missing)
+    expect(f).toMatchObject({
+      target: 'master',
+      databases: ['rsm_master'],
+      file: 'packages/database/src/master/schema.ts',
+      severity: 'error'
+    })
   expect(report.findings.filter((f: { target: string }) => f.target === 'tenant')).toEqual([])
-  expect(report.targets.map((t: { databases: { name: string }[] }) => t.databases.map((d) => d.name))).toEqual([['rsm_master'], ['tenant_1', 'tenant_2']])
+  expect(report.targets.map((t: { databases: { name: string }[] }) => t.databases.map((d) => d.name))).toEqual([
+    ['rsm_master'],
+    ['tenant_1', 'tenant_2']
+  ])
 })
 
 test('text output, --output FILE and --fail-on never', () => {
   const dir = isolated(path.join(REPO, 'examples', 'saas'))
   const r = run(['check', '--output', 'report.md', '--fail-on', 'never'], dir)
   expect(r.status).toBe(0)
-  expect(r.stdout).toMatch(/✖ missing_column organizations\.stripe_customer_id {2}packages\/database\/src\/master\/schema\.ts:\d+/)
+  expect(r.stdout).toMatch(
+    /✖ missing_column organizations\.stripe_customer_id {2}packages\/database\/src\/master\/schema\.ts:\d+/
+  )
   expect(r.stdout).toMatch(/Drift found/)
   expect(fs.readFileSync(path.join(dir, 'report.md'), 'utf8')).toMatch(/^### ❌ drizzle-drift-guard/)
 })
@@ -90,7 +116,9 @@ describe('bad input: one clear line, the right exit code', () => {
     const r = run(['check'], fs.mkdtempSync(path.join(sandbox, 'empty-')))
     expect(r.status).toBe(2)
     expectCleanError(r)
-    expect(r.stderr).toMatch(/No drift-guard\.config\.json and no drizzle config \(drizzle\.config\.ts, drizzle\.\*\.config\.ts\)/)
+    expect(r.stderr).toMatch(
+      /No drift-guard\.config\.json and no drizzle config \(drizzle\.config\.ts, drizzle\.\*\.config\.ts\)/
+    )
   })
 
   test('malformed config JSON: exit 2 with file and line', () => {
@@ -115,7 +143,11 @@ describe('bad input: one clear line, the right exit code', () => {
     const dir = isolated(base)
     const file = path.join(dir, 'src', 'schema.ts')
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8') + '\nthrow new Error("boom at import");\n')
-    const line = fs.readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes('boom')) + 1
+    const line =
+      fs
+        .readFileSync(file, 'utf8')
+        .split('\n')
+        .findIndex((l) => l.includes('boom')) + 1
     const r = run(['check'], dir)
     expect(r.status).toBe(2)
     expectCleanError(r)
@@ -124,14 +156,22 @@ describe('bad input: one clear line, the right exit code', () => {
 
   test('a schema that imports an app module which needs the runtime: exit 2 naming the import chain', () => {
     const dir = isolated(base)
-    fs.writeFileSync(path.join(dir, 'src', 'db.ts'), 'if (!process.env.APP_DATABASE_URL) throw new Error("APP_DATABASE_URL is required");\nexport const pool = {};\n')
+    fs.writeFileSync(
+      path.join(dir, 'src', 'db.ts'),
+      'if (!process.env.APP_DATABASE_URL) throw new Error("APP_DATABASE_URL is required");\nexport const pool = {};\n'
+    )
     fs.writeFileSync(path.join(dir, 'src', 'app.ts'), 'import { pool } from "./db";\nexport const app = { pool };\n')
     const file = path.join(dir, 'src', 'schema.ts')
-    fs.writeFileSync(file, `import { app } from "./app";\n${fs.readFileSync(file, 'utf8')}\nexport const appRef = () => app;\n`)
+    fs.writeFileSync(
+      file,
+      `import { app } from "./app";\n${fs.readFileSync(file, 'utf8')}\nexport const appRef = () => app;\n`
+    )
     const r = run(['check'], dir)
     expect(r.status).toBe(2)
     expectCleanError(r)
-    expect(r.stderr).toContain('src/db.ts:1 threw while being imported: APP_DATABASE_URL is required (import chain: src/schema.ts -> src/app.ts -> src/db.ts)')
+    expect(r.stderr).toContain(
+      'src/db.ts:1 threw while being imported: APP_DATABASE_URL is required (import chain: src/schema.ts -> src/app.ts -> src/db.ts)'
+    )
   })
 
   test('a schema whose imports open connections at import time: the check still ends', () => {
@@ -141,7 +181,10 @@ describe('bad input: one clear line, the right exit code', () => {
       'import * as net from "node:net";\nconst connect = () => { const s = net.connect(9, "127.0.0.1"); s.on("error", () => setTimeout(connect, 50)); };\nconnect();\nsetInterval(() => undefined, 1000);\nexport const queue = {};\n'
     )
     const file = path.join(dir, 'src', 'schema.ts')
-    fs.writeFileSync(file, `import { queue } from "./queue";\n${fs.readFileSync(file, 'utf8')}\nexport const q = () => queue;\n`)
+    fs.writeFileSync(
+      file,
+      `import { queue } from "./queue";\n${fs.readFileSync(file, 'utf8')}\nexport const q = () => queue;\n`
+    )
     const r = run(['check'], dir)
     expect(r.status).toBe(0)
     expect(r.stdout).toMatch(/No drift/)
@@ -150,7 +193,10 @@ describe('bad input: one clear line, the right exit code', () => {
   test('an import that cannot be resolved: exit 2, names the import and the file', () => {
     const dir = isolated(base)
     const file = path.join(dir, 'src', 'schema.ts')
-    fs.writeFileSync(file, `import { nanoid } from "nanoid";\n${fs.readFileSync(file, "utf8")}\nexport const makeId = () => nanoid();\n`)
+    fs.writeFileSync(
+      file,
+      `import { nanoid } from "nanoid";\n${fs.readFileSync(file, 'utf8')}\nexport const makeId = () => nanoid();\n`
+    )
     const r = run(['check'], dir)
     expect(r.status).toBe(2)
     expectCleanError(r)
@@ -159,7 +205,10 @@ describe('bad input: one clear line, the right exit code', () => {
 
   test('a dialect other than postgresql: exit 2', () => {
     const dir = isolated(base)
-    fs.writeFileSync(path.join(dir, 'drizzle.config.ts'), 'export default { dialect: "mysql", schema: "./src/schema.ts", out: "./drizzle" };\n')
+    fs.writeFileSync(
+      path.join(dir, 'drizzle.config.ts'),
+      'export default { dialect: "mysql", schema: "./src/schema.ts", out: "./drizzle" };\n'
+    )
     const r = run(['check'], dir)
     expect(r.status).toBe(2)
     expectCleanError(r)
@@ -168,7 +217,10 @@ describe('bad input: one clear line, the right exit code', () => {
 
   test('malformed journal: a journal_error finding on the file and line, exit 1', () => {
     const dir = isolated(base)
-    fs.writeFileSync(path.join(dir, 'drizzle', 'meta', '_journal.json'), '{\n  "version": "7",\n  "entries": [\n    { "idx": 0,, }\n  ]\n}\n')
+    fs.writeFileSync(
+      path.join(dir, 'drizzle', 'meta', '_journal.json'),
+      '{\n  "version": "7",\n  "entries": [\n    { "idx": 0,, }\n  ]\n}\n'
+    )
     const r = run(['check', '--format', 'json'], dir)
     expect(r.status).toBe(1)
     const journal = JSON.parse(r.stdout).findings.find((f: { kind: string }) => f.kind === 'journal_error')
@@ -199,10 +251,15 @@ describe('bad input: one clear line, the right exit code', () => {
 
   test('a journal with no entries (a drizzle-kit push workflow) and of another dialect: journal_error findings', () => {
     const dir = isolated(base)
-    fs.writeFileSync(path.join(dir, 'drizzle', 'meta', '_journal.json'), '{"version":"5","dialect":"mysql","entries":[]}')
+    fs.writeFileSync(
+      path.join(dir, 'drizzle', 'meta', '_journal.json'),
+      '{"version":"5","dialect":"mysql","entries":[]}'
+    )
     const r = run(['check', '--format', 'json'], dir)
     expect(r.status).toBe(1)
-    const journal = JSON.parse(r.stdout).findings.filter((f: { kind: string }) => f.kind === 'journal_error').map((f: { severity: string; message: string }) => `${f.severity}: ${f.message}`)
+    const journal = JSON.parse(r.stdout)
+      .findings.filter((f: { kind: string }) => f.kind === 'journal_error')
+      .map((f: { severity: string; message: string }) => `${f.severity}: ${f.message}`)
     expect(journal).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^error: .*the journal lists no migration: .*drizzle-kit push workflow/),
@@ -225,13 +282,32 @@ describe('bad input: one clear line, the right exit code', () => {
     const bad = run(['check', '--format', 'json'], dir)
     expect(bad.status).toBe(2)
     expect(bad.stderr).toMatch(/^drift-guard: drift-guard\.config\.json:3: malformed JSON/)
-    expect(JSON.parse(bad.stdout)).toEqual({ version: 1, ok: false, error: { outcome: 'bad-input', message: expect.stringMatching(/malformed JSON/), file: 'drift-guard.config.json', line: 3 } })
+    expect(JSON.parse(bad.stdout)).toEqual({
+      version: 1,
+      ok: false,
+      error: {
+        outcome: 'bad-input',
+        message: expect.stringMatching(/malformed JSON/),
+        file: 'drift-guard.config.json',
+        line: 3
+      }
+    })
     const usage = run(['check', '--format', 'json', '--bogus'], dir)
     expect(usage.status).toBe(2)
-    expect(JSON.parse(usage.stdout)).toEqual({ version: 1, ok: false, error: { outcome: 'bad-input', message: expect.stringMatching(/--bogus/) } })
-    const unreachable = run(['check', '--format', 'json', '--database-url', 'postgres://user:hunter2secret@127.0.0.1:1/postgres'], isolated(base))
+    expect(JSON.parse(usage.stdout)).toEqual({
+      version: 1,
+      ok: false,
+      error: { outcome: 'bad-input', message: expect.stringMatching(/--bogus/) }
+    })
+    const unreachable = run(
+      ['check', '--format', 'json', '--database-url', 'postgres://user:hunter2secret@127.0.0.1:1/postgres'],
+      isolated(base)
+    )
     expect(unreachable.status).toBe(3)
-    expect(JSON.parse(unreachable.stdout).error).toMatchObject({ outcome: 'database-unavailable', message: expect.stringMatching(/user:\*\*\*@/) })
+    expect(JSON.parse(unreachable.stdout).error).toMatchObject({
+      outcome: 'database-unavailable',
+      message: expect.stringMatching(/user:\*\*\*@/)
+    })
     expect(unreachable.stdout).not.toContain('hunter2secret')
   })
 
@@ -245,7 +321,10 @@ describe('bad input: one clear line, the right exit code', () => {
 
   test('--config in another folder: its paths are relative to that file, not to where the CLI runs', () => {
     const dir = isolated(base)
-    fs.writeFileSync(path.join(dir, 'drift-guard.config.json'), JSON.stringify({ targets: [{ name: 'app', drizzleConfig: 'drizzle.config.ts' }] }))
+    fs.writeFileSync(
+      path.join(dir, 'drift-guard.config.json'),
+      JSON.stringify({ targets: [{ name: 'app', drizzleConfig: 'drizzle.config.ts' }] })
+    )
     const r = run(['check', '--config', path.join(dir, 'drift-guard.config.json'), '--format', 'json'], sandbox)
     expect(r.stderr).not.toMatch(/not found/)
     expect(r.status).toBe(0)
@@ -259,7 +338,11 @@ describe('bad input: one clear line, the right exit code', () => {
     expectCleanError({ stderr: r.stderr, stdout: '' })
     expect(r.stderr).toMatch(/cannot write --output .*report\.json/)
     // No report on stdout: only the error document of --format json.
-    expect(JSON.parse(r.stdout)).toEqual({ version: 1, ok: false, error: { outcome: 'bad-input', message: expect.stringMatching(/cannot write --output/) } })
+    expect(JSON.parse(r.stdout)).toEqual({
+      version: 1,
+      ok: false,
+      error: { outcome: 'bad-input', message: expect.stringMatching(/cannot write --output/) }
+    })
   })
 
   test('merge of a JSON file that is not a report: exit 2 naming it', () => {

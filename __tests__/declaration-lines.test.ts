@@ -61,14 +61,23 @@ describe('an unnamed table-level index or constraint is at its builder call (28)
   const dir = project({ 'package.json': '{ "name": "r", "private": true }', 'schema.ts': SCHEMA })
   const file = path.join(dir, 'schema.ts')
   const sources = new SourceIndex(dir, new ModuleLoader({ root: dir }).load(file), [file])
-  const at = (table: string, name: string, columns: string[]): number | undefined => sources.tableObject('public', table, name, columns)?.line
+  const at = (table: string, name: string, columns: string[]): number | undefined =>
+    sources.tableObject('public', table, name, columns)?.line
 
-  test('the call whose columns are exactly the object\'s, in order; the default name tells an index from a unique', () => {
-    expect(at('edges', 'edges_source_node_target_node_index', ['source_node', 'target_node'])).toBe(lineOf(SCHEMA, '    uniqueIndex()'))
-    expect(at('edges', 'edges_target_node_source_node_index', ['target_node', 'source_node'])).toBe(lineOf(SCHEMA, 'index().on(t.targetNode, t.sourceNode)'))
-    expect(at('edges', 'edges_source_node_target_node_unique', ['source_node', 'target_node'])).toBe(lineOf(SCHEMA, 'unique().on('))
+  test("the call whose columns are exactly the object's, in order; the default name tells an index from a unique", () => {
+    expect(at('edges', 'edges_source_node_target_node_index', ['source_node', 'target_node'])).toBe(
+      lineOf(SCHEMA, '    uniqueIndex()')
+    )
+    expect(at('edges', 'edges_target_node_source_node_index', ['target_node', 'source_node'])).toBe(
+      lineOf(SCHEMA, 'index().on(t.targetNode, t.sourceNode)')
+    )
+    expect(at('edges', 'edges_source_node_target_node_unique', ['source_node', 'target_node'])).toBe(
+      lineOf(SCHEMA, 'unique().on(')
+    )
     expect(at('edges', 'edges_tag_index', ['tag'])).toBe(lineOf(SCHEMA, ".using('btree'"))
-    expect(at('memberships', 'memberships_group_ref_person_ref_pk', ['group_ref', 'person_ref'])).toBe(lineOf(SCHEMA, 'primaryKey({'))
+    expect(at('memberships', 'memberships_group_ref_person_ref_pk', ['group_ref', 'person_ref'])).toBe(
+      lineOf(SCHEMA, 'primaryKey({')
+    )
     expect(at('memberships', 'memberships_edge_ref_edges_id_fk', ['edge_ref'])).toBe(lineOf(SCHEMA, 'foreignKey('))
   })
 
@@ -94,18 +103,28 @@ export const follows = pgTable(
       'package.json': '{ "name": "r", "private": true }',
       'drizzle.config.ts': "export default { dialect: 'postgresql', schema: './schema.ts', out: './drizzle' }\n",
       'schema.ts': schema,
-      'drizzle/0000_init.sql': 'CREATE TABLE "follows" ("id" integer PRIMARY KEY NOT NULL, "follower_id" integer NOT NULL, "followee_id" integer NOT NULL);\n',
-      'drizzle/meta/_journal.json': JSON.stringify({ version: '7', dialect: 'postgresql', entries: [{ idx: 0, version: '7', when: 1700000000000, tag: '0000_init', breakpoints: true }] })
+      'drizzle/0000_init.sql':
+        'CREATE TABLE "follows" ("id" integer PRIMARY KEY NOT NULL, "follower_id" integer NOT NULL, "followee_id" integer NOT NULL);\n',
+      'drizzle/meta/_journal.json': JSON.stringify({
+        version: '7',
+        dialect: 'postgresql',
+        entries: [{ idx: 0, version: '7', when: 1700000000000, tag: '0000_init', breakpoints: true }]
+      })
     })
     provider ??= new PgliteProvider()
     const report = await runCheck({ root, provider })
     const missing = report.findings.find((f) => f.kind === 'missing_index')
-    expect(missing).toMatchObject({ name: 'follows_follower_id_followee_id_index', file: 'schema.ts', line: lineOf(schema, 'uniqueIndex().on(') })
+    expect(missing).toMatchObject({
+      name: 'follows_follower_id_followee_id_index',
+      file: 'schema.ts',
+      line: lineOf(schema, 'uniqueIndex().on(')
+    })
   })
 })
 
 test("casing: 'camelCase' keeps the rest of each word as drizzle-orm does (owner_ID is ownerID)", () => {
-  const source = "import { integer, pgTable } from 'drizzle-orm/pg-core'\nexport const pets = pgTable('pets', {\n  pet_id: integer().primaryKey(),\n  owner_ID: integer(),\n})\n"
+  const source =
+    "import { integer, pgTable } from 'drizzle-orm/pg-core'\nexport const pets = pgTable('pets', {\n  pet_id: integer().primaryKey(),\n  owner_ID: integer(),\n})\n"
   const dir = project({ 'package.json': '{ "name": "r", "private": true }', 'schema.ts': source })
   const file = path.join(dir, 'schema.ts')
   const sources = new SourceIndex(dir, new ModuleLoader({ root: dir }).load(file), [file], 'camelCase')

@@ -22,7 +22,8 @@ function project(prefix: string, files: Record<string, string>): string {
   return dir
 }
 
-const PARENT_SCHEMA = 'import { pgTable, integer } from "drizzle-orm/pg-core";\nexport const parent = pgTable("parent", { id: integer("id").primaryKey() });\n'
+const PARENT_SCHEMA =
+  'import { pgTable, integer } from "drizzle-orm/pg-core";\nexport const parent = pgTable("parent", { id: integer("id").primaryKey() });\n'
 
 /** Runs `fn` with the process in `dir`, as if the CLI had been started there. */
 async function inFolder<T>(dir: string, fn: () => Promise<T>): Promise<T> {
@@ -61,13 +62,21 @@ describe('configs are evaluated in the folder drizzle-kit runs from', () => {
         expect(process.cwd()).toBe(from)
         return r
       })
-      expect(report.targets.map((t) => [t.name, t.schema, t.migrations])).toEqual([['packages/db', ['packages/db/schema.ts'], 'packages/db/migrations']])
+      expect(report.targets.map((t) => [t.name, t.schema, t.migrations])).toEqual([
+        ['packages/db', ['packages/db/schema.ts'], 'packages/db/migrations']
+      ])
       expect(report.findings).toEqual([])
     }
     // A target's "cwd" is the folder the config sees.
-    fs.writeFileSync(path.join(dir, 'drift-guard.config.json'), JSON.stringify({ targets: [{ name: 'db', drizzleConfig: 'packages/db/drizzle.config.ts', cwd: 'packages' }] }))
+    fs.writeFileSync(
+      path.join(dir, 'drift-guard.config.json'),
+      JSON.stringify({ targets: [{ name: 'db', drizzleConfig: 'packages/db/drizzle.config.ts', cwd: 'packages' }] })
+    )
     const config = loadConfig(dir)
-    expect(config.targets[0]).toMatchObject({ cwd: path.join(dir, 'packages'), schemaFiles: [path.join(dir, 'packages', 'db', 'schema.ts')] })
+    expect(config.targets[0]).toMatchObject({
+      cwd: path.join(dir, 'packages'),
+      schemaFiles: [path.join(dir, 'packages', 'db', 'schema.ts')]
+    })
   })
 
   test('the process folder is restored when the config throws', () => {
@@ -87,7 +96,8 @@ describe('one target per schema and migrations folder', () => {
     project(prefix, {
       'package.json': '{ "name": "r", "private": true }',
       'packages/db/package.json': '{ "name": "db" }',
-      'packages/db/drizzle.config.ts': 'export default { dialect: "postgresql", schema: "./schema.ts", out: "./migrations" };\n',
+      'packages/db/drizzle.config.ts':
+        'export default { dialect: "postgresql", schema: "./schema.ts", out: "./migrations" };\n',
       'packages/db/schema.ts': PARENT_SCHEMA,
       'apps/web/package.json': '{ "name": "web" }',
       'apps/web/drizzle.config.ts': `export default { dialect: "postgresql", schema: "../../packages/db/schema.ts", out: "${webOut}" };\n`
@@ -110,7 +120,9 @@ describe('one target per schema and migrations folder', () => {
     await writeMigrations(path.join(dir, 'apps', 'web'), 'migrations', [PARENT_SCHEMA])
     const report = await runCheck({ root: dir, provider })
     expect(report.targets.map((t) => t.name)).toEqual(['apps/web', 'packages/db'])
-    expect(report.findings.map((f) => [f.kind, f.target, f.table])).toEqual([['cross_target_table', 'apps/web, packages/db', 'parent']])
+    expect(report.findings.map((f) => [f.kind, f.target, f.table])).toEqual([
+      ['cross_target_table', 'apps/web, packages/db', 'parent']
+    ])
   })
 
   test('targets named in drift-guard.config.json that share a migrations folder but not their databases: no cross_target_table', async () => {
@@ -128,13 +140,16 @@ describe('one target per schema and migrations folder', () => {
     )
     const report = await runCheck({ root: dir, provider })
     expect(report.targets.map((t) => t.name)).toEqual(['web', 'db'])
-    expect(report.notes).toEqual(['target "db-again" has the same schema files and migrations folder (packages/db/migrations) as target "db": checked once, as "db"'])
+    expect(report.notes).toEqual([
+      'target "db-again" has the same schema files and migrations folder (packages/db/migrations) as target "db": checked once, as "db"'
+    ])
     expect(report.findings).toEqual([])
   })
 })
 
 describe('schema entries are read as drizzle-kit 0.31 reads them', () => {
-  const table = (name: string): string => `import { pgTable, integer } from "drizzle-orm/pg-core";\nexport const ${name} = pgTable("${name}", { id: integer("id").primaryKey() });\n`
+  const table = (name: string): string =>
+    `import { pgTable, integer } from "drizzle-orm/pg-core";\nexport const ${name} = pgTable("${name}", { id: integer("id").primaryKey() });\n`
 
   test('a folder is its own files, not its sub-folders: no false missing_table or snapshot_out_of_date', async () => {
     const dir = project('folder-', {
@@ -162,30 +177,42 @@ describe('schema entries are read as drizzle-kit 0.31 reads them', () => {
     })
     fs.mkdirSync(path.join(dir, 'drizzle'))
     const schemaOf = (schema: string | string[]): string[] => {
-      fs.writeFileSync(path.join(dir, 'drift-guard.config.json'), JSON.stringify({ targets: [{ name: 't', schema, migrations: './drizzle' }] }))
+      fs.writeFileSync(
+        path.join(dir, 'drift-guard.config.json'),
+        JSON.stringify({ targets: [{ name: 't', schema, migrations: './drizzle' }] })
+      )
       return loadConfig(dir).targets[0].schemaFiles.map((f) => path.relative(dir, f))
     }
     expect(schemaOf('./src/schema')).toEqual(['src/schema/.hidden.ts', 'src/schema/index.ts'])
     expect(schemaOf('src/schema/')).toEqual(['src/schema/.hidden.ts', 'src/schema/index.ts'])
     expect(schemaOf('./src/schema/*.ts')).toEqual(['src/schema/index.ts'])
     expect(schemaOf('./src/schema/.*.ts')).toEqual(['src/schema/.hidden.ts'])
-    expect(schemaOf('./src/schema/**/*.ts')).toEqual(['src/schema/index.ts', 'src/schema/legacy/deep/older.ts', 'src/schema/legacy/old.ts'])
+    expect(schemaOf('./src/schema/**/*.ts')).toEqual([
+      'src/schema/index.ts',
+      'src/schema/legacy/deep/older.ts',
+      'src/schema/legacy/old.ts'
+    ])
     // "src/*" matches the folder src/schema, which stands for its own files.
     expect(schemaOf('./src/*')).toEqual(['src/other.ts', 'src/schema/.hidden.ts', 'src/schema/index.ts'])
     expect(schemaOf('./src/{schema/legacy,other.ts}')).toEqual(['src/other.ts', 'src/schema/legacy/old.ts'])
-    expect(schemaOf(['./src/schema/[a-j]*.ts', './src/schema/legacy'])).toEqual(['src/schema/index.ts', 'src/schema/legacy/old.ts'])
+    expect(schemaOf(['./src/schema/[a-j]*.ts', './src/schema/legacy'])).toEqual([
+      'src/schema/index.ts',
+      'src/schema/legacy/old.ts'
+    ])
   })
 })
 
 describe('discovery', () => {
-  test('one stale config is that target\'s schema_error; the other targets are still checked', async () => {
+  test("one stale config is that target's schema_error; the other targets are still checked", async () => {
     const dir = project('stale-', {
       'package.json': '{ "name": "r", "private": true }',
       'packages/db/package.json': '{ "name": "db" }',
-      'packages/db/drizzle.config.ts': 'export default { dialect: "postgresql", schema: "./schema.ts", out: "./migrations" };\n',
+      'packages/db/drizzle.config.ts':
+        'export default { dialect: "postgresql", schema: "./schema.ts", out: "./migrations" };\n',
       'packages/db/schema.ts': PARENT_SCHEMA,
       'packages/auth/package.json': '{ "name": "auth" }',
-      'packages/auth/drizzle.config.ts': 'export default { dialect: "postgresql", schema: "./src/auth-schema.ts", out: "./migrations" };\n'
+      'packages/auth/drizzle.config.ts':
+        'export default { dialect: "postgresql", schema: "./src/auth-schema.ts", out: "./migrations" };\n'
     })
     await writeMigrations(path.join(dir, 'packages', 'db'), 'migrations', [PARENT_SCHEMA])
     const report = await runCheck({ root: dir, provider })
@@ -199,7 +226,8 @@ describe('discovery', () => {
         severity: 'error',
         target: 'packages/auth',
         file: 'packages/auth/drizzle.config.ts',
-        message: 'packages/auth/drizzle.config.ts cannot be checked: schema "./src/auth-schema.ts" matches no file (looked in packages/auth). Set the target\'s "cwd" to the folder drizzle-kit runs from.'
+        message:
+          'packages/auth/drizzle.config.ts cannot be checked: schema "./src/auth-schema.ts" matches no file (looked in packages/auth). Set the target\'s "cwd" to the folder drizzle-kit runs from.'
       })
     ])
     expect(report.summary.errors).toBe(1)
@@ -207,13 +235,22 @@ describe('discovery', () => {
     // Named in drift-guard.config.json, the same config is a usage error: the user asked for it.
     fs.writeFileSync(
       path.join(dir, 'drift-guard.config.json'),
-      JSON.stringify({ targets: [{ name: 'db', drizzleConfig: 'packages/db/drizzle.config.ts' }, { name: 'auth', drizzleConfig: 'packages/auth/drizzle.config.ts' }] })
+      JSON.stringify({
+        targets: [
+          { name: 'db', drizzleConfig: 'packages/db/drizzle.config.ts' },
+          { name: 'auth', drizzleConfig: 'packages/auth/drizzle.config.ts' }
+        ]
+      })
     )
-    await expect(runCheck({ root: dir, provider })).rejects.toMatchObject({ name: 'UsageError', message: expect.stringMatching(/target "auth": schema "\.\/src\/auth-schema\.ts" matches no file/) })
+    await expect(runCheck({ root: dir, provider })).rejects.toMatchObject({
+      name: 'UsageError',
+      message: expect.stringMatching(/target "auth": schema "\.\/src\/auth-schema\.ts" matches no file/)
+    })
   })
 
   test("a config without out whose default folder holds another config's migrations is a push config: skipped with a note", async () => {
-    const events = 'import { pgTable, integer } from "drizzle-orm/pg-core";\nexport const events = pgTable("events", { id: integer("id").primaryKey() });\n'
+    const events =
+      'import { pgTable, integer } from "drizzle-orm/pg-core";\nexport const events = pgTable("events", { id: integer("id").primaryKey() });\n'
     const dir = project('push-config-', {
       'package.json': '{ "name": "r", "private": true }',
       'drizzle.config.ts': 'export default { dialect: "postgresql", schema: "./schema.ts", out: "./drizzle" };\n',
@@ -225,10 +262,12 @@ describe('discovery', () => {
     const report = await runCheck({ root: dir, provider })
     expect(report.targets.map((t) => t.name)).toEqual(['default'])
     expect(report.findings).toEqual([])
-    expect(report.notes.join('\n')).toMatch(/skipped drizzle\.config\.events\.ts: it has no `out`, .*drizzle-kit push config/)
+    expect(report.notes.join('\n')).toMatch(
+      /skipped drizzle\.config\.events\.ts: it has no `out`, .*drizzle-kit push config/
+    )
   })
 
-  test("a config without out whose default folder does not exist is a push config too: skipped with a note, exit 0 (failure 25)", async () => {
+  test('a config without out whose default folder does not exist is a push config too: skipped with a note, exit 0 (failure 25)', async () => {
     const dir = project('push-config-nofolder-', {
       'package.json': '{ "name": "r", "private": true }',
       'drizzle.config.ts': 'export default { dialect: "postgresql", schema: "./schema.ts", out: "./migrations" };\n',
@@ -239,7 +278,9 @@ describe('discovery', () => {
     const report = await runCheck({ root: dir, provider })
     expect(report.targets.map((t) => t.name)).toEqual(['default'])
     expect(report.findings).toEqual([])
-    expect(report.notes.join('\n')).toMatch(/skipped drizzle\.config\.test\.ts: it has no `out` and drizzle-kit's default folder does not exist: a drizzle-kit push config/)
+    expect(report.notes.join('\n')).toMatch(
+      /skipped drizzle\.config\.test\.ts: it has no `out` and drizzle-kit's default folder does not exist: a drizzle-kit push config/
+    )
   })
 
   test('configs that package.json scripts pass to drizzle-kit with --config are discovered, whatever their name (32a)', async () => {
@@ -247,15 +288,26 @@ describe('discovery', () => {
       'package.json': '{ "name": "root", "private": true, "workspaces": ["packages/*"] }',
       'packages/db/package.json': JSON.stringify({
         name: 'db',
-        scripts: { 'db:generate': 'drizzle-kit generate --config ./configs/postgresql.config.ts', 'db:push:mysql': 'dotenv -- drizzle-kit push --config=configs/mysql.config.ts && echo done' }
+        scripts: {
+          'db:generate': 'drizzle-kit generate --config ./configs/postgresql.config.ts',
+          'db:push:mysql': 'dotenv -- drizzle-kit push --config=configs/mysql.config.ts && echo done'
+        }
       }),
-      'packages/db/configs/postgresql.config.ts': 'export default { dialect: "postgresql", schema: "./src/schema.ts", out: "./migrations/postgresql" };\n',
-      'packages/db/configs/mysql.config.ts': 'export default { dialect: "mysql", schema: "./src/schema.ts", out: "./migrations/mysql" };\n',
+      'packages/db/configs/postgresql.config.ts':
+        'export default { dialect: "postgresql", schema: "./src/schema.ts", out: "./migrations/postgresql" };\n',
+      'packages/db/configs/mysql.config.ts':
+        'export default { dialect: "mysql", schema: "./src/schema.ts", out: "./migrations/mysql" };\n',
       'packages/db/src/schema.ts': PARENT_SCHEMA
     })
     await writeMigrations(path.join(dir, 'packages', 'db'), 'migrations/postgresql', [PARENT_SCHEMA])
     const report = await runCheck({ root: dir, provider })
-    expect(report.targets.map((t) => [t.name, t.drizzleConfig, t.migrations])).toEqual([['packages/db/configs:postgresql', 'packages/db/configs/postgresql.config.ts', 'packages/db/migrations/postgresql']])
+    expect(report.targets.map((t) => [t.name, t.drizzleConfig, t.migrations])).toEqual([
+      [
+        'packages/db/configs:postgresql',
+        'packages/db/configs/postgresql.config.ts',
+        'packages/db/migrations/postgresql'
+      ]
+    ])
     expect(report.findings).toEqual([])
     expect(report.notes.join('\n')).toMatch(/skipped packages\/db\/configs\/mysql\.config\.ts: dialect is "mysql"/)
   })
@@ -264,7 +316,8 @@ describe('discovery', () => {
     const dir = project('build-output-', {
       'package.json': '{ "name": "root", "private": true, "workspaces": ["packages/*"] }',
       'packages/db/package.json': '{ "name": "db" }',
-      'packages/db/drizzle.config.ts': 'export default { dialect: "postgresql", schema: "./dist/src/schema", out: "./drizzle" };\n',
+      'packages/db/drizzle.config.ts':
+        'export default { dialect: "postgresql", schema: "./dist/src/schema", out: "./drizzle" };\n',
       'packages/db/src/schema/index.ts': PARENT_SCHEMA
     })
     fs.mkdirSync(path.join(dir, 'packages', 'db', 'drizzle'))
@@ -273,16 +326,21 @@ describe('discovery', () => {
     )
   })
 
-  test("a target's own \"schema\" that matches nothing: the error says it is resolved from the folder drizzle-kit runs from (32c)", () => {
+  test('a target\'s own "schema" that matches nothing: the error says it is resolved from the folder drizzle-kit runs from (32c)', () => {
     const dir = project('own-schema-', {
       'package.json': '{ "name": "root", "private": true, "workspaces": ["packages/*"] }',
       'packages/db/package.json': '{ "name": "db" }',
-      'packages/db/drizzle.config.ts': 'export default { dialect: "postgresql", schema: "./src/schema", out: "./drizzle" };\n',
+      'packages/db/drizzle.config.ts':
+        'export default { dialect: "postgresql", schema: "./src/schema", out: "./drizzle" };\n',
       'packages/db/src/schema/index.ts': PARENT_SCHEMA,
-      'drift-guard.config.json': JSON.stringify({ targets: [{ name: 'db', drizzleConfig: 'packages/db/drizzle.config.ts', schema: 'packages/db/src/schema' }] })
+      'drift-guard.config.json': JSON.stringify({
+        targets: [{ name: 'db', drizzleConfig: 'packages/db/drizzle.config.ts', schema: 'packages/db/src/schema' }]
+      })
     })
     fs.mkdirSync(path.join(dir, 'packages', 'db', 'drizzle'))
-    expect(() => loadConfig(dir)).toThrow(/matches no file \(looked in packages\/db\)\. A target's own "schema" is resolved, like the drizzle config's, from the folder drizzle-kit runs from \(packages\/db\), not from drift-guard\.config\.json's folder/)
+    expect(() => loadConfig(dir)).toThrow(
+      /matches no file \(looked in packages\/db\)\. A target's own "schema" is resolved, like the drizzle config's, from the folder drizzle-kit runs from \(packages\/db\), not from drift-guard\.config\.json's folder/
+    )
   })
 
   test('when every discovered config is stale, the first error is a usage error', () => {
@@ -295,11 +353,13 @@ describe('discovery', () => {
   })
 
   test('drizzle.config.<name>.ts is discovered next to drizzle.config.ts (drizzle.config.d.ts is not a config)', async () => {
-    const events = 'import { pgTable, integer } from "drizzle-orm/pg-core";\nexport const events = pgTable("events", { id: integer("id").primaryKey() });\n'
+    const events =
+      'import { pgTable, integer } from "drizzle-orm/pg-core";\nexport const events = pgTable("events", { id: integer("id").primaryKey() });\n'
     const dir = project('named-configs-', {
       'package.json': '{ "name": "r", "private": true }',
       'drizzle.config.ts': 'export default { dialect: "postgresql", schema: "./schema.ts", out: "./drizzle" };\n',
-      'drizzle.config.events.ts': 'export default { dialect: "postgresql", schema: "./events.ts", out: "./drizzle-events", migrations: { table: "events_migrations" } };\n',
+      'drizzle.config.events.ts':
+        'export default { dialect: "postgresql", schema: "./events.ts", out: "./drizzle-events", migrations: { table: "events_migrations" } };\n',
       'drizzle.config.d.ts': 'export {};\n',
       'schema.ts': PARENT_SCHEMA,
       'events.ts': events

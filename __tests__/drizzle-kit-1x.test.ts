@@ -23,7 +23,8 @@ afterAll(async () => {
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true })
 })
 
-const summary = (report: Report): string[] => report.findings.map((f) => `${f.kind} ${f.table ?? ''} ${f.name ?? f.column ?? ''}`.trim())
+const summary = (report: Report): string[] =>
+  report.findings.map((f) => `${f.kind} ${f.table ?? ''} ${f.name ?? f.column ?? ''}`.trim())
 
 const write = writeFiles
 
@@ -39,7 +40,17 @@ CREATE TABLE "posts" ("id" integer PRIMARY KEY, "user_id" integer NOT NULL);
 ALTER TABLE "posts" ADD CONSTRAINT "posts_user_id_users_id_fkey" FOREIGN KEY ("user_id") REFERENCES "users"("id");
 `
 const column = (table: string, name: string, type: string, notNull: boolean): Record<string, unknown> => ({
-  schema: 'public', table, name, type, typeSchema: null, notNull, dimensions: 0, default: null, generated: null, identity: null, entityType: 'columns'
+  schema: 'public',
+  table,
+  name,
+  type,
+  typeSchema: null,
+  notNull,
+  dimensions: 0,
+  default: null,
+  generated: null,
+  identity: null,
+  entityType: 'columns'
 })
 const SNAPSHOT_14 = {
   version: '8',
@@ -53,10 +64,30 @@ const SNAPSHOT_14 = {
     column('posts', 'user_id', 'integer', true),
     column('users', 'id', 'integer', true),
     column('users', 'email', 'text', true),
-    { schema: 'public', table: 'posts', name: 'posts_user_id_users_id_fkey', nameExplicit: false, columns: ['user_id'], schemaTo: 'public', tableTo: 'users', columnsTo: ['id'], onUpdate: 'NO ACTION', onDelete: 'NO ACTION', entityType: 'fks' },
+    {
+      schema: 'public',
+      table: 'posts',
+      name: 'posts_user_id_users_id_fkey',
+      nameExplicit: false,
+      columns: ['user_id'],
+      schemaTo: 'public',
+      tableTo: 'users',
+      columnsTo: ['id'],
+      onUpdate: 'NO ACTION',
+      onDelete: 'NO ACTION',
+      entityType: 'fks'
+    },
     { schema: 'public', table: 'posts', name: 'posts_pkey', columns: ['id'], nameExplicit: false, entityType: 'pks' },
     { schema: 'public', table: 'users', name: 'users_pkey', columns: ['id'], nameExplicit: false, entityType: 'pks' },
-    { schema: 'public', table: 'users', name: 'users_email_key', nameExplicit: false, columns: ['email'], nullsNotDistinct: false, entityType: 'uniques' }
+    {
+      schema: 'public',
+      table: 'users',
+      name: 'users_email_key',
+      nameExplicit: false,
+      columns: ['email'],
+      nullsNotDistinct: false,
+      entityType: 'uniques'
+    }
   ],
   renames: []
 }
@@ -83,26 +114,39 @@ describe('§14: constraints the schema does not name are expected under drizzle-
   test.each([
     ['drizzle-kit', '^1.0.0-beta.2'],
     ['drizzle-orm', '1.0.0-rc.2']
-  ])('0.x folder layout with %s %s in package.json: 1.x names; without it, the 0.31 names and a constraint_mismatch', async (pkg, version) => {
-    const dir = tempDir('kit1-version-')
-    dirs.push(dir)
-    const journal = { version: '7', dialect: 'postgresql', entries: [{ idx: 0, version: '7', when: 1700000000000, tag: '0000_init', breakpoints: true }] }
-    write(dir, {
-      'package.json': JSON.stringify({ name: 'r', private: true, devDependencies: { [pkg]: version } }),
-      'drizzle.config.ts': CONFIG,
-      'schema.ts': SCHEMA_14,
-      'drizzle/0000_init.sql': SQL_14,
-      'drizzle/meta/_journal.json': JSON.stringify(journal)
-    })
-    const report = await runCheck({ root: dir, provider })
-    // The journal has no snapshot (a warning about that is expected); no constraint is reported.
-    expect(summary(report).filter((s) => !s.startsWith('journal_error'))).toEqual([])
-    expect(report.targets[0].notes.join('\n')).toContain(`package.json asks for ${pkg} ${version}`)
+  ])(
+    '0.x folder layout with %s %s in package.json: 1.x names; without it, the 0.31 names and a constraint_mismatch',
+    async (pkg, version) => {
+      const dir = tempDir('kit1-version-')
+      dirs.push(dir)
+      const journal = {
+        version: '7',
+        dialect: 'postgresql',
+        entries: [{ idx: 0, version: '7', when: 1700000000000, tag: '0000_init', breakpoints: true }]
+      }
+      write(dir, {
+        'package.json': JSON.stringify({ name: 'r', private: true, devDependencies: { [pkg]: version } }),
+        'drizzle.config.ts': CONFIG,
+        'schema.ts': SCHEMA_14,
+        'drizzle/0000_init.sql': SQL_14,
+        'drizzle/meta/_journal.json': JSON.stringify(journal)
+      })
+      const report = await runCheck({ root: dir, provider })
+      // The journal has no snapshot (a warning about that is expected); no constraint is reported.
+      expect(summary(report).filter((s) => !s.startsWith('journal_error'))).toEqual([])
+      expect(report.targets[0].notes.join('\n')).toContain(`package.json asks for ${pkg} ${version}`)
 
-    write(dir, { 'package.json': JSON.stringify({ name: 'r', private: true, devDependencies: { [pkg]: '^0.31.0' } }) })
-    const zeroX = await runCheck({ root: dir, provider })
-    expect(summary(zeroX).filter((s) => !s.startsWith('journal_error')).sort()).toEqual(['constraint_mismatch posts posts_user_id_users_id_fk', 'constraint_mismatch users users_email_unique'])
-  })
+      write(dir, {
+        'package.json': JSON.stringify({ name: 'r', private: true, devDependencies: { [pkg]: '^0.31.0' } })
+      })
+      const zeroX = await runCheck({ root: dir, provider })
+      expect(
+        summary(zeroX)
+          .filter((s) => !s.startsWith('journal_error'))
+          .sort()
+      ).toEqual(['constraint_mismatch posts posts_user_id_users_id_fk', 'constraint_mismatch users users_email_unique'])
+    }
+  )
 })
 
 describe('the drizzle version a package.json asks for (src/schema/kit-version.ts)', () => {
@@ -114,7 +158,8 @@ describe('the drizzle version a package.json asks for (src/schema/kit-version.ts
     const target = { name: 'default', cwd: dir, migrationsDir: path.join(dir, 'drizzle') } as ResolvedTarget
     return drizzleKit1Evidence(target, dir)
   }
-  const packageJson = (deps: Record<string, string>): string => JSON.stringify({ name: 'r', private: true, devDependencies: deps })
+  const packageJson = (deps: Record<string, string>): string =>
+    JSON.stringify({ name: 'r', private: true, devDependencies: deps })
 
   test.each([
     ['drizzle-kit', 'npm:drizzle-kit@1.0.0-beta.2'],
@@ -126,7 +171,14 @@ describe('the drizzle version a package.json asks for (src/schema/kit-version.ts
   })
 
   test('an npm alias of a 0.x version is not', () => {
-    expect(evidence({ 'package.json': packageJson({ 'drizzle-orm': 'npm:@some/fork@0.44.0', 'drizzle-kit': 'npm:drizzle-kit@^0.31.0' }) })).toBeUndefined()
+    expect(
+      evidence({
+        'package.json': packageJson({
+          'drizzle-orm': 'npm:@some/fork@0.44.0',
+          'drizzle-kit': 'npm:drizzle-kit@^0.31.0'
+        })
+      })
+    ).toBeUndefined()
   })
 
   const WORKSPACE = `packages:
@@ -149,16 +201,32 @@ catalogs:
     ['drizzle-orm', 'catalog:kit+orm', 'drizzle-orm npm:@some/fork@1.0.0-rc.2'],
     ['drizzle-kit', 'catalog:v1[beta', 'drizzle-kit 1.0.0-rc.2']
   ])('a pnpm catalog is found by its exact name: %s %s', (pkg, spec, asked) => {
-    expect(evidence({ 'pnpm-workspace.yaml': WORKSPACE, 'package.json': packageJson({ [pkg]: spec }) })).toBe(`package.json asks for ${asked}`)
+    expect(evidence({ 'pnpm-workspace.yaml': WORKSPACE, 'package.json': packageJson({ [pkg]: spec }) })).toBe(
+      `package.json asks for ${asked}`
+    )
   })
 
-  test.each(['catalog:', 'catalog:default', 'catalog:drizzlex1', 'catalog:drizzle+1', 'catalog:not-there'])('%s asks for no 1.x', (spec) => {
-    expect(evidence({ 'pnpm-workspace.yaml': WORKSPACE, 'package.json': packageJson({ 'drizzle-kit': spec }) })).toBeUndefined()
-  })
+  test.each(['catalog:', 'catalog:default', 'catalog:drizzlex1', 'catalog:drizzle+1', 'catalog:not-there'])(
+    '%s asks for no 1.x',
+    (spec) => {
+      expect(
+        evidence({ 'pnpm-workspace.yaml': WORKSPACE, 'package.json': packageJson({ 'drizzle-kit': spec }) })
+      ).toBeUndefined()
+    }
+  )
 
   test('a malformed pnpm-workspace.yaml is the same error at its line as for workspace packages', () => {
-    expect(() => evidence({ 'pnpm-workspace.yaml': "packages:\n  - 'packages/*\ncatalog:\n  drizzle-kit: 1.0.0\n", 'package.json': packageJson({ 'drizzle-kit': 'catalog:' }) })).toThrow(
-      expect.objectContaining({ file: 'pnpm-workspace.yaml', line: 2, message: "pnpm-workspace.yaml:2: malformed pnpm-workspace.yaml: unclosed quote in 'packages/*" })
+    expect(() =>
+      evidence({
+        'pnpm-workspace.yaml': "packages:\n  - 'packages/*\ncatalog:\n  drizzle-kit: 1.0.0\n",
+        'package.json': packageJson({ 'drizzle-kit': 'catalog:' })
+      })
+    ).toThrow(
+      expect.objectContaining({
+        file: 'pnpm-workspace.yaml',
+        line: 2,
+        message: "pnpm-workspace.yaml:2: malformed pnpm-workspace.yaml: unclosed quote in 'packages/*"
+      })
     )
   })
 })
@@ -178,49 +246,63 @@ describe('__fixtures__/kit1-clean: v1 snapshots are compared with the schema (sn
     }
   })
 
-  test.each(['v8', 'v9'])('%s: a column added without generate, a default changed and an index removed are named by snapshot_out_of_date', async (version) => {
-    const dir = tempDir(`kit1-${version}-`)
-    dirs.push(dir)
-    fs.cpSync(path.join(FIXTURE, version), dir, { recursive: true })
-    const schemaFile = path.join(dir, 'schema.ts')
-    const source = fs.readFileSync(schemaFile, 'utf8')
-    const edited = source
-      .replace("  nickname: text('nickname')\n", "  nickname: text('nickname'),\n  plannedAt: timestamp('planned_at')\n")
-      .replace("views: integer('views').default(0).notNull()", "views: integer('views').default(7).notNull()")
-      .replace("  index('users_name_idx').on(t.name),\n", '')
-    expect(edited).not.toBe(source)
-    fs.writeFileSync(schemaFile, edited)
-    const report = await runCheck({ root: dir, provider })
-    const stale = report.findings.find((f) => f.kind === 'snapshot_out_of_date')
-    expect(stale?.message).toContain('the schema differs from the last snapshot (')
-    expect(stale?.message).toContain('_add_nickname)')
-    expect(stale?.message).toContain('column users.planned_at added')
-    expect(stale?.message).toContain('column posts.views changed')
-    expect(stale?.message).toContain('index users_name_idx removed from public.users')
-    expect(stale?.message.split(';')).toHaveLength(3)
-    expect(stale?.file).toMatch(/^drizzle\/\d{14}_add_nickname\/snapshot\.json$/)
-    expect(stale?.fix).toBe('Run npx drizzle-kit generate --config drizzle.config.ts')
-  })
-})
-
-describe('views in v1 snapshots are compared with the schema by definition and options', () => {
-  test.each(['v8', 'v9'])('%s: a view whose query or options changed without generate is named by snapshot_out_of_date', async (version) => {
-    for (const [from, to] of [
-      ['select id from users where active', 'select id from users where not active'],
-      ["pgView('active_users', { id: integer('id') })", "pgView('active_users', { id: integer('id') }).with({ securityBarrier: true })"]
-    ]) {
-      const dir = tempDir(`kit1-view-${version}-`)
+  test.each(['v8', 'v9'])(
+    '%s: a column added without generate, a default changed and an index removed are named by snapshot_out_of_date',
+    async (version) => {
+      const dir = tempDir(`kit1-${version}-`)
       dirs.push(dir)
       fs.cpSync(path.join(FIXTURE, version), dir, { recursive: true })
       const schemaFile = path.join(dir, 'schema.ts')
       const source = fs.readFileSync(schemaFile, 'utf8')
-      expect(source).toContain(from)
-      fs.writeFileSync(schemaFile, source.replace(from, to))
+      const edited = source
+        .replace(
+          "  nickname: text('nickname')\n",
+          "  nickname: text('nickname'),\n  plannedAt: timestamp('planned_at')\n"
+        )
+        .replace("views: integer('views').default(0).notNull()", "views: integer('views').default(7).notNull()")
+        .replace("  index('users_name_idx').on(t.name),\n", '')
+      expect(edited).not.toBe(source)
+      fs.writeFileSync(schemaFile, edited)
       const report = await runCheck({ root: dir, provider })
       const stale = report.findings.find((f) => f.kind === 'snapshot_out_of_date')
-      expect(stale?.message).toMatch(/the schema differs from the last snapshot \(\d{14}_\w+\): view public\.active_users on the schema changed$/)
+      expect(stale?.message).toContain('the schema differs from the last snapshot (')
+      expect(stale?.message).toContain('_add_nickname)')
+      expect(stale?.message).toContain('column users.planned_at added')
+      expect(stale?.message).toContain('column posts.views changed')
+      expect(stale?.message).toContain('index users_name_idx removed from public.users')
+      expect(stale?.message.split(';')).toHaveLength(3)
+      expect(stale?.file).toMatch(/^drizzle\/\d{14}_add_nickname\/snapshot\.json$/)
+      expect(stale?.fix).toBe('Run npx drizzle-kit generate --config drizzle.config.ts')
     }
-  })
+  )
+})
+
+describe('views in v1 snapshots are compared with the schema by definition and options', () => {
+  test.each(['v8', 'v9'])(
+    '%s: a view whose query or options changed without generate is named by snapshot_out_of_date',
+    async (version) => {
+      for (const [from, to] of [
+        ['select id from users where active', 'select id from users where not active'],
+        [
+          "pgView('active_users', { id: integer('id') })",
+          "pgView('active_users', { id: integer('id') }).with({ securityBarrier: true })"
+        ]
+      ]) {
+        const dir = tempDir(`kit1-view-${version}-`)
+        dirs.push(dir)
+        fs.cpSync(path.join(FIXTURE, version), dir, { recursive: true })
+        const schemaFile = path.join(dir, 'schema.ts')
+        const source = fs.readFileSync(schemaFile, 'utf8')
+        expect(source).toContain(from)
+        fs.writeFileSync(schemaFile, source.replace(from, to))
+        const report = await runCheck({ root: dir, provider })
+        const stale = report.findings.find((f) => f.kind === 'snapshot_out_of_date')
+        expect(stale?.message).toMatch(
+          /the schema differs from the last snapshot \(\d{14}_\w+\): view public\.active_users on the schema changed$/
+        )
+      }
+    }
+  )
 
   // A query builder view with options, recorded as drizzle-kit 1.x records it: every `with` option (null when
   // unset), `using` as an object, and the where clause's column with or without its table.
@@ -229,7 +311,12 @@ import { boolean, integer, pgTable, pgView } from 'drizzle-orm/pg-core'
 export const users = pgTable('users', { id: integer('id').primaryKey(), active: boolean('active').notNull() })
 export const activeUsers = pgView('active_users').with({ securityBarrier: true }).as((qb) => qb.select({ id: users.id }).from(users).where(eq(users.active, true)))
 `
-  const WITH_OPTIONS = Object.fromEntries(['checkOption', 'securityBarrier', 'securityInvoker', 'fillfactor', 'autovacuumEnabled'].map((k) => [k, k === 'securityBarrier' ? true : null]))
+  const WITH_OPTIONS = Object.fromEntries(
+    ['checkOption', 'securityBarrier', 'securityInvoker', 'fillfactor', 'autovacuumEnabled'].map((k) => [
+      k,
+      k === 'securityBarrier' ? true : null
+    ])
+  )
   const viewSnapshot = (definition: string): Record<string, unknown> => ({
     version: '8',
     dialect: 'postgres',
@@ -240,11 +327,25 @@ export const activeUsers = pgView('active_users').with({ securityBarrier: true }
       column('users', 'id', 'integer', true),
       column('users', 'active', 'boolean', true),
       { schema: 'public', table: 'users', name: 'users_pkey', columns: ['id'], nameExplicit: false, entityType: 'pks' },
-      { schema: 'public', name: 'active_users', definition, with: WITH_OPTIONS, withNoData: null, using: null, tablespace: null, materialized: false, isExisting: false, entityType: 'views' }
+      {
+        schema: 'public',
+        name: 'active_users',
+        definition,
+        with: WITH_OPTIONS,
+        withNoData: null,
+        using: null,
+        tablespace: null,
+        materialized: false,
+        isExisting: false,
+        entityType: 'views'
+      }
     ],
     renames: []
   })
-  test.each(['select "id" from "users" where "active" = true', 'select "id" from "users" where "users"."active" = true'])('recorded as %s: no finding', async (definition) => {
+  test.each([
+    'select "id" from "users" where "active" = true',
+    'select "id" from "users" where "users"."active" = true'
+  ])('recorded as %s: no finding', async (definition) => {
     const dir = tempDir('kit1-view-options-')
     dirs.push(dir)
     write(dir, {
@@ -256,28 +357,54 @@ export const activeUsers = pgView('active_users').with({ securityBarrier: true }
     })
     expect(summary(await runCheck({ root: dir, provider }))).toEqual([])
     // The same view with another option is a change.
-    write(dir, { 'schema.ts': VIEW_SCHEMA.replace('securityBarrier: true', 'securityBarrier: true, checkOption: "cascaded"') })
+    write(dir, {
+      'schema.ts': VIEW_SCHEMA.replace('securityBarrier: true', 'securityBarrier: true, checkOption: "cascaded"')
+    })
     const stale = (await runCheck({ root: dir, provider })).findings.find((f) => f.kind === 'snapshot_out_of_date')
     expect(stale?.message).toMatch(/view public\.active_users on the schema changed$/)
   })
 })
 
 describe('causes read the v1 snapshots too', () => {
-  test.each(['v8', 'v9'])('%s: a column added without generate is "added after the last snapshot"; one the SQL lost is "in snapshot … but not created by"', async (version) => {
-    const dir = tempDir(`kit1-causes-${version}-`)
-    dirs.push(dir)
-    fs.cpSync(path.join(FIXTURE, version), dir, { recursive: true })
-    const schemaFile = path.join(dir, 'schema.ts')
-    fs.writeFileSync(schemaFile, fs.readFileSync(schemaFile, 'utf8').replace("  nickname: text('nickname')\n", "  nickname: text('nickname'),\n  plannedAt: timestamp('planned_at')\n"))
-    // The nickname column was generated (it is in the last snapshot), then its statement was edited away.
-    const folder = fs.readdirSync(path.join(dir, 'drizzle')).find((f) => f.endsWith('_add_nickname'))!
-    const sqlFile = path.join(dir, 'drizzle', folder, 'migration.sql')
-    fs.writeFileSync(sqlFile, fs.readFileSync(sqlFile, 'utf8').replace('ALTER TABLE "users" ADD COLUMN "nickname" text;--> statement-breakpoint\n', '').replace(/CREATE INDEX "users_nickname_idx"[^;]*;/, 'SELECT 1;'))
-    const report = await runCheck({ root: dir, provider })
-    const cause = (column: string): string | undefined => report.findings.find((f) => f.kind === 'missing_column' && f.column === column)?.cause
-    expect(cause('planned_at')).toMatch(/added to the schema after the last snapshot \(\d{14}_add_nickname\): no migration was generated for it/)
-    expect(cause('nickname')).toMatch(new RegExp(`in snapshot ${folder} but not created by drizzle/${folder}/migration\\.sql: the SQL was edited after generation`))
-  })
+  test.each(['v8', 'v9'])(
+    '%s: a column added without generate is "added after the last snapshot"; one the SQL lost is "in snapshot … but not created by"',
+    async (version) => {
+      const dir = tempDir(`kit1-causes-${version}-`)
+      dirs.push(dir)
+      fs.cpSync(path.join(FIXTURE, version), dir, { recursive: true })
+      const schemaFile = path.join(dir, 'schema.ts')
+      fs.writeFileSync(
+        schemaFile,
+        fs
+          .readFileSync(schemaFile, 'utf8')
+          .replace(
+            "  nickname: text('nickname')\n",
+            "  nickname: text('nickname'),\n  plannedAt: timestamp('planned_at')\n"
+          )
+      )
+      // The nickname column was generated (it is in the last snapshot), then its statement was edited away.
+      const folder = fs.readdirSync(path.join(dir, 'drizzle')).find((f) => f.endsWith('_add_nickname'))!
+      const sqlFile = path.join(dir, 'drizzle', folder, 'migration.sql')
+      fs.writeFileSync(
+        sqlFile,
+        fs
+          .readFileSync(sqlFile, 'utf8')
+          .replace('ALTER TABLE "users" ADD COLUMN "nickname" text;--> statement-breakpoint\n', '')
+          .replace(/CREATE INDEX "users_nickname_idx"[^;]*;/, 'SELECT 1;')
+      )
+      const report = await runCheck({ root: dir, provider })
+      const cause = (column: string): string | undefined =>
+        report.findings.find((f) => f.kind === 'missing_column' && f.column === column)?.cause
+      expect(cause('planned_at')).toMatch(
+        /added to the schema after the last snapshot \(\d{14}_add_nickname\): no migration was generated for it/
+      )
+      expect(cause('nickname')).toMatch(
+        new RegExp(
+          `in snapshot ${folder} but not created by drizzle/${folder}/migration\\.sql: the SQL was edited after generation`
+        )
+      )
+    }
+  )
 })
 
 describe('casing (failure 24): 1.x names unnamed constraints after the cased column names, not the TypeScript keys', () => {
@@ -315,7 +442,13 @@ CREATE INDEX "bookings_guest_id_index" ON "bookings" ("guest_id");
 --> statement-breakpoint
 ALTER TABLE "bookings" ADD CONSTRAINT "bookings_guest_id_guests_id_fkey" FOREIGN KEY ("guest_id") REFERENCES "guests"("id");
 `
-  const indexColumn = (value: string): Record<string, unknown> => ({ value, isExpression: false, asc: true, nullsFirst: false, opclass: null })
+  const indexColumn = (value: string): Record<string, unknown> => ({
+    value,
+    isExpression: false,
+    asc: true,
+    nullsFirst: false,
+    opclass: null
+  })
   const SNAPSHOT = {
     version: '8',
     dialect: 'postgres',
@@ -330,12 +463,66 @@ ALTER TABLE "bookings" ADD CONSTRAINT "bookings_guest_id_guests_id_fkey" FOREIGN
       column('bookings', 'room_number', 'integer', true),
       column('bookings', 'starts_on', 'date', true),
       column('bookings', 'confirmation_code', 'text', false),
-      { schema: 'public', table: 'guests', name: 'guests_pkey', columns: ['id'], nameExplicit: false, entityType: 'pks' },
-      { schema: 'public', table: 'bookings', name: 'bookings_pkey', columns: ['id'], nameExplicit: false, entityType: 'pks' },
-      { schema: 'public', table: 'bookings', name: 'bookings_room_number_starts_on_unique', nameExplicit: false, columns: ['room_number', 'starts_on'], nullsNotDistinct: false, entityType: 'uniques' },
-      { schema: 'public', table: 'bookings', name: 'bookings_confirmation_code_key', nameExplicit: false, columns: ['confirmation_code'], nullsNotDistinct: false, entityType: 'uniques' },
-      { schema: 'public', table: 'bookings', name: 'bookings_guest_id_guests_id_fkey', nameExplicit: false, columns: ['guest_id'], schemaTo: 'public', tableTo: 'guests', columnsTo: ['id'], onUpdate: 'NO ACTION', onDelete: 'NO ACTION', entityType: 'fks' },
-      { schema: 'public', table: 'bookings', name: 'bookings_guest_id_index', nameExplicit: false, columns: [indexColumn('guest_id')], isUnique: false, where: null, with: '', method: 'btree', concurrently: false, entityType: 'indexes' }
+      {
+        schema: 'public',
+        table: 'guests',
+        name: 'guests_pkey',
+        columns: ['id'],
+        nameExplicit: false,
+        entityType: 'pks'
+      },
+      {
+        schema: 'public',
+        table: 'bookings',
+        name: 'bookings_pkey',
+        columns: ['id'],
+        nameExplicit: false,
+        entityType: 'pks'
+      },
+      {
+        schema: 'public',
+        table: 'bookings',
+        name: 'bookings_room_number_starts_on_unique',
+        nameExplicit: false,
+        columns: ['room_number', 'starts_on'],
+        nullsNotDistinct: false,
+        entityType: 'uniques'
+      },
+      {
+        schema: 'public',
+        table: 'bookings',
+        name: 'bookings_confirmation_code_key',
+        nameExplicit: false,
+        columns: ['confirmation_code'],
+        nullsNotDistinct: false,
+        entityType: 'uniques'
+      },
+      {
+        schema: 'public',
+        table: 'bookings',
+        name: 'bookings_guest_id_guests_id_fkey',
+        nameExplicit: false,
+        columns: ['guest_id'],
+        schemaTo: 'public',
+        tableTo: 'guests',
+        columnsTo: ['id'],
+        onUpdate: 'NO ACTION',
+        onDelete: 'NO ACTION',
+        entityType: 'fks'
+      },
+      {
+        schema: 'public',
+        table: 'bookings',
+        name: 'bookings_guest_id_index',
+        nameExplicit: false,
+        columns: [indexColumn('guest_id')],
+        isUnique: false,
+        where: null,
+        with: '',
+        method: 'btree',
+        concurrently: false,
+        entityType: 'indexes'
+      }
     ],
     renames: []
   }
@@ -354,10 +541,21 @@ ALTER TABLE "bookings" ADD CONSTRAINT "bookings_guest_id_guests_id_fkey" FOREIGN
     expect(summary(await runCheck({ root: dir, provider }))).toEqual([])
 
     // A unique the SQL really names otherwise is still reported, under the cased name 1.x would give it.
-    write(dir, { 'drizzle/20270301000000_init/migration.sql': SQL.replace('"bookings_room_number_starts_on_unique"', '"bookings_room_slot"') })
+    write(dir, {
+      'drizzle/20270301000000_init/migration.sql': SQL.replace(
+        '"bookings_room_number_starts_on_unique"',
+        '"bookings_room_slot"'
+      )
+    })
     const renamed = await runCheck({ root: dir, provider })
     const mismatch = renamed.findings.find((f) => f.kind === 'constraint_mismatch')
-    expect(mismatch).toMatchObject({ table: 'bookings', name: 'bookings_room_number_starts_on_unique', file: 'schema.ts' })
-    expect(mismatch?.message).toBe('unique constraint on bookings is named "bookings_room_slot", the schema names it "bookings_room_number_starts_on_unique"')
+    expect(mismatch).toMatchObject({
+      table: 'bookings',
+      name: 'bookings_room_number_starts_on_unique',
+      file: 'schema.ts'
+    })
+    expect(mismatch?.message).toBe(
+      'unique constraint on bookings is named "bookings_room_slot", the schema names it "bookings_room_number_starts_on_unique"'
+    )
   })
 })

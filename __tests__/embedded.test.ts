@@ -50,15 +50,31 @@ test('a damaged cached data directory is removed and the shipped one serves agai
   expect(fs.statSync(cached).size).toBeGreaterThan(1_000_000)
 })
 
-test("initdb in a worker thread gives a data directory PGlite starts from", async () => {
+test('initdb in a worker thread gives a data directory PGlite starts from', async () => {
   const dist = path.dirname(vendorResolve('@electric-sql/pglite'))
   const wasmModule = await WebAssembly.compile(fs.readFileSync(path.join(dist, 'pglite.wasm')))
-  const dump = await initDataDirInWorker(vendorResolve('@electric-sql/pglite'), wasmModule, path.join(dist, 'pglite.data'))
+  const dump = await initDataDirInWorker(
+    vendorResolve('@electric-sql/pglite'),
+    wasmModule,
+    path.join(dist, 'pglite.data')
+  )
   expect(dump.length).toBeGreaterThan(1_000_000)
-  const { PGlite } = require('@electric-sql/pglite') as { PGlite: { create(o: Record<string, unknown>): Promise<{ query<T>(s: string): Promise<{ rows: T[] }>; close(): Promise<void> }> } }
-  const pg = await PGlite.create({ loadDataDir: new Blob([new Uint8Array(dump)]), wasmModule, fsBundle: new Blob([fs.readFileSync(path.join(dist, 'pglite.data'))]) })
+  const { PGlite } = require('@electric-sql/pglite') as {
+    PGlite: {
+      create(
+        o: Record<string, unknown>
+      ): Promise<{ query<T>(s: string): Promise<{ rows: T[] }>; close(): Promise<void> }>
+    }
+  }
+  const pg = await PGlite.create({
+    loadDataDir: new Blob([new Uint8Array(dump)]),
+    wasmModule,
+    fsBundle: new Blob([fs.readFileSync(path.join(dist, 'pglite.data'))])
+  })
   try {
-    expect((await pg.query<{ v: string }>("select current_setting('server_version_num') as v")).rows[0].v).toMatch(/^\d+$/)
+    expect((await pg.query<{ v: string }>("select current_setting('server_version_num') as v")).rows[0].v).toMatch(
+      /^\d+$/
+    )
   } finally {
     await pg.close()
   }

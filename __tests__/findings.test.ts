@@ -8,7 +8,6 @@ import { appendHandWrittenMigration, makeProject, findFinding } from './helpers/
 import { BASE_SCHEMA, BASE_SCHEMA_AHEAD, OBJECTS_SCHEMA } from './helpers/schemas'
 import { EACH_POSTGRES, providerForSuite } from './helpers/postgres'
 
-
 const dirs: string[] = []
 afterAll(() => {
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true })
@@ -60,24 +59,45 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
     const extraTable = find(report, 'extra_table', { table: 'legacy' })
     expect(extraTable).toMatchObject({ file: sql, line: 1, severity: 'error' })
     expect(extraTable.cause).toMatch(/hand-written SQL/)
-    expect(find(report, 'extra_column', { table: 'accounts', column: 'notes' })).toMatchObject({ file: sql, line: 3, fix: 'ALTER TABLE "accounts" DROP COLUMN "notes";' })
-    expect(find(report, 'column_type_mismatch', { column: 'name' })).toMatchObject({ table: 'projects', file: 'src/schema.ts' })
+    expect(find(report, 'extra_column', { table: 'accounts', column: 'notes' })).toMatchObject({
+      file: sql,
+      line: 3,
+      fix: 'ALTER TABLE "accounts" DROP COLUMN "notes";'
+    })
+    expect(find(report, 'column_type_mismatch', { column: 'name' })).toMatchObject({
+      table: 'projects',
+      file: 'src/schema.ts'
+    })
     expect(find(report, 'column_type_mismatch', { column: 'name' }).message).toMatch(/character varying\(100\).*text/)
-    expect(find(report, 'column_nullability_mismatch', { column: 'email' }).fix).toBe('ALTER TABLE "accounts" ALTER COLUMN "email" SET NOT NULL;')
+    expect(find(report, 'column_nullability_mismatch', { column: 'email' }).fix).toBe(
+      'ALTER TABLE "accounts" ALTER COLUMN "email" SET NOT NULL;'
+    )
     expect(find(report, 'column_default_mismatch', { column: 'credits' }).message).toMatch(/10.*0/)
-    expect(find(report, 'extra_index', { name: 'accounts_created_idx' })).toMatchObject({ table: 'accounts', file: sql })
+    expect(find(report, 'extra_index', { name: 'accounts_created_idx' })).toMatchObject({
+      table: 'accounts',
+      file: sql
+    })
     const missingIndex = find(report, 'missing_index', { name: 'projects_account_idx' })
     expect(missingIndex.cause).toMatch(/dropped by drizzle\/0001_hand_written\.sql:13/)
     expect(missingIndex.fix).toBe('CREATE INDEX "projects_account_idx" ON public.projects USING btree (account_id);')
-    expect(find(report, 'missing_constraint', { name: 'credits_positive' }).fix).toMatch(/ADD CONSTRAINT "credits_positive" CHECK/)
+    expect(find(report, 'missing_constraint', { name: 'credits_positive' }).fix).toMatch(
+      /ADD CONSTRAINT "credits_positive" CHECK/
+    )
     expect(find(report, 'extra_constraint', { name: 'name_not_empty' })).toMatchObject({ table: 'projects' })
-    expect(find(report, 'constraint_mismatch', { name: 'projects_account_id_accounts_id_fk' }).message).toMatch(/ON DELETE CASCADE/)
+    expect(find(report, 'constraint_mismatch', { name: 'projects_account_id_accounts_id_fk' }).message).toMatch(
+      /ON DELETE CASCADE/
+    )
     expect(find(report, 'enum_mismatch', { name: 'status' }).message).toMatch(/extra value\(s\) 'archived'/)
     expect(find(report, 'extra_enum', { name: 'mood' })).toBeDefined()
     const indexMismatch = find(report, 'index_mismatch', { name: 'accounts_email_idx' })
     expect(indexMismatch.message).toMatch(/lower\(email\)/)
     expect(indexMismatch.file).toBe('src/schema.ts')
-    expect(indexMismatch.line).toBe(fs.readFileSync(path.join(dir, 'src/schema.ts'), 'utf8').split('\n').findIndex((l) => l.includes('"accounts_email_idx"')) + 1)
+    expect(indexMismatch.line).toBe(
+      fs
+        .readFileSync(path.join(dir, 'src/schema.ts'), 'utf8')
+        .split('\n')
+        .findIndex((l) => l.includes('"accounts_email_idx"')) + 1
+    )
     // The schema and the last snapshot agree: nothing to generate.
     expect(report.findings.some((f) => f.kind === 'snapshot_out_of_date')).toBe(false)
   })
@@ -90,10 +110,21 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
     const lineOf = (text: string): number => lines.findIndex((l) => l.includes(text)) + 1
 
     const column = find(report, 'missing_column', { table: 'accounts', column: 'plan' })
-    expect(column).toMatchObject({ file: 'src/schema.ts', line: lineOf('plan: text("plan")'), fix: 'ALTER TABLE "accounts" ADD COLUMN "plan" text;' })
-    expect(column.cause).toMatch(/added to the schema after the last snapshot \(0000_step_0\): no migration was generated/)
-    expect(find(report, 'missing_table', { table: 'invoices' })).toMatchObject({ line: lineOf('export const invoices') })
-    expect(find(report, 'missing_enum', { name: 'tier' })).toMatchObject({ line: lineOf('export const tier'), fix: 'CREATE TYPE "tier" AS ENUM (\'a\', \'b\');' })
+    expect(column).toMatchObject({
+      file: 'src/schema.ts',
+      line: lineOf('plan: text("plan")'),
+      fix: 'ALTER TABLE "accounts" ADD COLUMN "plan" text;'
+    })
+    expect(column.cause).toMatch(
+      /added to the schema after the last snapshot \(0000_step_0\): no migration was generated/
+    )
+    expect(find(report, 'missing_table', { table: 'invoices' })).toMatchObject({
+      line: lineOf('export const invoices')
+    })
+    expect(find(report, 'missing_enum', { name: 'tier' })).toMatchObject({
+      line: lineOf('export const tier'),
+      fix: "CREATE TYPE \"tier\" AS ENUM ('a', 'b');"
+    })
     const snapshot = find(report, 'snapshot_out_of_date')
     expect(snapshot.file).toBe(path.join('drizzle', 'meta', '0000_snapshot.json'))
     expect(snapshot.fix).toContain('ALTER TABLE "accounts" ADD COLUMN "plan" text;')
@@ -105,16 +136,24 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
     const dir = await makeProject({ steps: [BASE_SCHEMA] })
     dirs.push(dir)
     const file = path.join(dir, 'drizzle', '0000_step_0.sql')
-    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('\t"created_at" timestamp DEFAULT now() NOT NULL,\n', ''))
+    fs.writeFileSync(
+      file,
+      fs.readFileSync(file, 'utf8').replace('\t"created_at" timestamp DEFAULT now() NOT NULL,\n', '')
+    )
     const report = await check(dir)
     const missing = find(report, 'missing_column', { column: 'created_at' })
-    expect(missing.cause).toMatch(/in snapshot 0000_step_0 but not created by drizzle\/0000_step_0\.sql: the SQL was edited after generation/)
+    expect(missing.cause).toMatch(
+      /in snapshot 0000_step_0 but not created by drizzle\/0000_step_0\.sql: the SQL was edited after generation/
+    )
     expect(missing.line).toBe(BASE_SCHEMA.split('\n').findIndex((l) => l.includes('createdAt:')) + 1)
     expect(report.findings.map((f) => f.kind)).toEqual(['missing_column'])
   })
 
   test('a renamed column is reported as missing + extra with a hint, never a prompt', async () => {
-    const renamed = BASE_SCHEMA.replace('name: text("name").notNull(),', 'title: text("title").notNull(),').replace('t.accountId, t.name', 't.accountId, t.title')
+    const renamed = BASE_SCHEMA.replace('name: text("name").notNull(),', 'title: text("title").notNull(),').replace(
+      't.accountId, t.name',
+      't.accountId, t.title'
+    )
     const dir = await makeProject({ steps: [BASE_SCHEMA], finalSchema: renamed })
     dirs.push(dir)
     const report = await check(dir)
@@ -126,7 +165,12 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
   test('a failing migration names the SQL file and line, and the comparison is skipped for that database', async () => {
     const dir = await makeProject({ steps: [BASE_SCHEMA] })
     dirs.push(dir)
-    appendHandWrittenMigration(dir, 'drizzle', '0001_broken', 'ALTER TABLE "accounts" ADD COLUMN "a" text;\n--> statement-breakpoint\nALTER TABLE "accounts"\n  ADD COLUMN "b" nosuchtype;')
+    appendHandWrittenMigration(
+      dir,
+      'drizzle',
+      '0001_broken',
+      'ALTER TABLE "accounts" ADD COLUMN "a" text;\n--> statement-breakpoint\nALTER TABLE "accounts"\n  ADD COLUMN "b" nosuchtype;'
+    )
     const report = await check(dir)
     const failed = find(report, 'migration_failed')
     expect(failed).toMatchObject({ file: path.join('drizzle', '0001_broken.sql'), line: 4, name: '0001_broken' })
@@ -213,10 +257,19 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
     )
     expect(find(report, 'column_generated_mismatch').message).toMatch(/upper\(email\).*lower\(email\)/)
     const line = (text: string): number => OBJECTS_SCHEMA.split('\n').findIndex((l) => l.includes(text)) + 1
-    expect(find(report, 'missing_sequence')).toMatchObject({ file: 'src/schema.ts', line: line('export const ticketSeq') })
-    expect(find(report, 'missing_view')).toMatchObject({ file: 'src/schema.ts', line: line('export const accountEmails') })
+    expect(find(report, 'missing_sequence')).toMatchObject({
+      file: 'src/schema.ts',
+      line: line('export const ticketSeq')
+    })
+    expect(find(report, 'missing_view')).toMatchObject({
+      file: 'src/schema.ts',
+      line: line('export const accountEmails')
+    })
     expect(find(report, 'missing_schema')).toMatchObject({ file: 'src/schema.ts', line: line('export const audit') })
-    expect(find(report, 'missing_policy')).toMatchObject({ file: 'src/schema.ts', line: line('pgPolicy("projects_read"') })
+    expect(find(report, 'missing_policy')).toMatchObject({
+      file: 'src/schema.ts',
+      line: line('pgPolicy("projects_read"')
+    })
     expect(find(report, 'extra_view')).toMatchObject({ file: path.join('drizzle', '0001_by_hand.sql') })
   })
 
@@ -238,18 +291,32 @@ export const invites = pgTable("${long}", {
     const cleanReport = await check(clean)
     expect(cleanReport.findings).toEqual([])
 
-    const colliding = schema.replace('index("' + long + '_lookup_by_email_address_idx").on(t.email),', 'index("' + long + '_lookup_by_email_address_idx").on(t.email),\n  index("' + long + '_lookup_by_email_address_and_name_idx").on(t.email, t.name),')
+    const colliding = schema.replace(
+      'index("' + long + '_lookup_by_email_address_idx").on(t.email),',
+      'index("' +
+        long +
+        '_lookup_by_email_address_idx").on(t.email),\n  index("' +
+        long +
+        '_lookup_by_email_address_and_name_idx").on(t.email, t.name),'
+    )
     const dir = await makeProject({ steps: [colliding] })
     dirs.push(dir)
     const report = await check(dir)
     const collision = find(report, 'identifier_collision')
-    expect(collision).toMatchObject({ table: long, name: (long + '_lookup_by_email_address_idx').slice(0, 63), file: 'src/schema.ts' })
+    expect(collision).toMatchObject({
+      table: long,
+      name: (long + '_lookup_by_email_address_idx').slice(0, 63),
+      file: 'src/schema.ts'
+    })
     expect(collision.line).toBe(colliding.split('\n').findIndex((l) => l.includes('_and_name_idx')) + 1)
     expect(find(report, 'migration_failed').message).toMatch(/already exists/)
   })
 
   test('a schema whose own SQL cannot run (a type no migration provides): schema_error, not a crash', async () => {
-    const withType = BASE_SCHEMA.replace('import { sql } from "drizzle-orm";', 'import { sql } from "drizzle-orm";\nimport { customType } from "drizzle-orm/pg-core";\nconst ltree = customType<{ data: string }>({ dataType: () => "ltree" });').replace('  name: text("name").notNull(),\n}', '  name: text("name").notNull(),\n  path: ltree("path"),\n}')
+    const withType = BASE_SCHEMA.replace(
+      'import { sql } from "drizzle-orm";',
+      'import { sql } from "drizzle-orm";\nimport { customType } from "drizzle-orm/pg-core";\nconst ltree = customType<{ data: string }>({ dataType: () => "ltree" });'
+    ).replace('  name: text("name").notNull(),\n}', '  name: text("name").notNull(),\n  path: ltree("path"),\n}')
     const dir = await makeProject({ steps: [BASE_SCHEMA], finalSchema: withType })
     dirs.push(dir)
     const report = await check(dir)
@@ -284,7 +351,7 @@ export const events = pgTable("events", {
       [
         'CREATE TABLE things (',
         '  id serial,',
-        "  tags text[] NOT NULL DEFAULT ARRAY[]::text[],",
+        '  tags text[] NOT NULL DEFAULT ARRAY[]::text[],',
         `  settings jsonb NOT NULL DEFAULT '{"b":1,"a":2}',`,
         '  price numeric(10,2) NOT NULL DEFAULT 9.90,',
         '  created_at timestamptz NOT NULL DEFAULT CURRENT_TIMESTAMP,',
@@ -311,7 +378,9 @@ export const events = pgTable("events", {
     const after = BASE_SCHEMA.replace('["active", "paused", "closed"]', '["active", "trial", "paused", "closed"]')
     const dir = await makeProject({ steps: [before], finalSchema: after })
     dirs.push(dir)
-    appendHandWrittenMigration(dir, 'drizzle', '0001_trial', 'ALTER TYPE "status" ADD VALUE \'trial\';', { copySnapshot: true })
+    appendHandWrittenMigration(dir, 'drizzle', '0001_trial', 'ALTER TYPE "status" ADD VALUE \'trial\';', {
+      copySnapshot: true
+    })
     // The snapshot is updated to the schema, as drizzle-kit would have written it.
     const snap = path.join(dir, 'drizzle', 'meta', '0001_snapshot.json')
     const json = JSON.parse(fs.readFileSync(snap, 'utf8'))
@@ -319,8 +388,12 @@ export const events = pgTable("events", {
     fs.writeFileSync(snap, JSON.stringify(json))
     const report = await check(dir)
     const mismatch = find(report, 'enum_mismatch', { name: 'status' })
-    expect(mismatch.message).toMatch(/same values in another order: schema \(active, trial, paused, closed\), database \(active, paused, closed, trial\)/)
-    expect(mismatch.cause).toMatch(/ALTER TYPE status ADD VALUE 'trial' BEFORE 'paused' would have kept the schema's order/)
+    expect(mismatch.message).toMatch(
+      /same values in another order: schema \(active, trial, paused, closed\), database \(active, paused, closed, trial\)/
+    )
+    expect(mismatch.cause).toMatch(
+      /ALTER TYPE status ADD VALUE 'trial' BEFORE 'paused' would have kept the schema's order/
+    )
     expect(mismatch.line).toBe(after.split('\n').findIndex((l) => l.includes('export const status')) + 1)
   })
 })

@@ -32,16 +32,33 @@ describe.each(EACH_POSTGRES)('__fixtures__/rich-clean on %s', (_name, createProv
     try {
       const clean = await runCheck({ root: MONOREPO, provider })
       expect(clean.findings).toEqual([])
-      expect(clean.targets[0]).toMatchObject({ name: 'apps/api/src/db', migrations: 'apps/api/drizzle', migrationsTable: 'public.schema_migrations', declared: { tables: 2, enums: 1 } })
+      expect(clean.targets[0]).toMatchObject({
+        name: 'apps/api/src/db',
+        migrations: 'apps/api/drizzle',
+        migrationsTable: 'public.schema_migrations',
+        declared: { tables: 2, enums: 1 }
+      })
       const copy = tempDir('monorepo-drift-')
       dirs.push(copy)
       fs.cpSync(MONOREPO, copy, { recursive: true })
       const shared = path.join(copy, 'packages', 'shared', 'src', 'columns.ts')
-      fs.writeFileSync(shared, fs.readFileSync(shared, 'utf8').replace('  updatedAt:', '  deletedAt: timestamp("deleted_at", { withTimezone: true }),\n  updatedAt:'))
+      fs.writeFileSync(
+        shared,
+        fs
+          .readFileSync(shared, 'utf8')
+          .replace('  updatedAt:', '  deletedAt: timestamp("deleted_at", { withTimezone: true }),\n  updatedAt:')
+      )
       const drifted = await runCheck({ root: copy, provider })
       const missing = drifted.findings.filter((f) => f.kind === 'missing_column')
-      expect(missing.map((f) => `${f.table}.${f.column}`).sort()).toEqual(['customers.deleted_at', 'tickets.deleted_at'])
-      const line = fs.readFileSync(shared, 'utf8').split('\n').findIndex((l) => l.includes('deletedAt')) + 1
+      expect(missing.map((f) => `${f.table}.${f.column}`).sort()).toEqual([
+        'customers.deleted_at',
+        'tickets.deleted_at'
+      ])
+      const line =
+        fs
+          .readFileSync(shared, 'utf8')
+          .split('\n')
+          .findIndex((l) => l.includes('deletedAt')) + 1
       for (const f of missing) expect(f).toMatchObject({ file: 'packages/shared/src/columns.ts', line })
     } finally {
       await provider.dispose()
@@ -57,18 +74,31 @@ test.each([
   const copy = tempDir('kit-')
   dirs.push(copy)
   fs.cpSync(path.join(REPO, folder), copy, { recursive: true })
-  const result = spawnSync(process.execPath, [path.join(REPO, 'node_modules', 'drizzle-kit', 'bin.cjs'), 'generate', '--config', config], { cwd: path.join(copy, cwd), encoding: 'utf8' })
+  const result = spawnSync(
+    process.execPath,
+    [path.join(REPO, 'node_modules', 'drizzle-kit', 'bin.cjs'), 'generate', '--config', config],
+    { cwd: path.join(copy, cwd), encoding: 'utf8' }
+  )
   expect(result.stdout).toContain('No schema changes, nothing to migrate')
 })
 
 test('severity per finding kind: a team that keeps hand-made indexes makes them warnings, or turns them off', async () => {
   const dir = await makeProject({ steps: [BASE_SCHEMA] })
   dirs.push(dir)
-  appendHandWrittenMigration(dir, 'drizzle', '0001_index', 'CREATE INDEX "accounts_created_idx" ON "accounts" ("created_at");', { copySnapshot: true })
+  appendHandWrittenMigration(
+    dir,
+    'drizzle',
+    '0001_index',
+    'CREATE INDEX "accounts_created_idx" ON "accounts" ("created_at");',
+    { copySnapshot: true }
+  )
   const provider = new PgliteProvider()
   try {
     const write = (severity: Record<string, string>): void =>
-      fs.writeFileSync(path.join(dir, 'drift-guard.config.json'), JSON.stringify({ targets: [{ name: 'app', drizzleConfig: 'drizzle.config.ts', severity }] }))
+      fs.writeFileSync(
+        path.join(dir, 'drift-guard.config.json'),
+        JSON.stringify({ targets: [{ name: 'app', drizzleConfig: 'drizzle.config.ts', severity }] })
+      )
     write({ extra_index: 'warning' })
     const warned = await runCheck({ root: dir, provider })
     expect(warned.findings.map((f) => [f.kind, f.severity])).toEqual([['extra_index', 'warning']])
@@ -83,22 +113,51 @@ test('severity per finding kind: a team that keeps hand-made indexes makes them 
 test('the on-disk cache of drizzle-kit results never hides a change to the schema or to a file it imports', async () => {
   const dir = await makeProject({ steps: [BASE_SCHEMA] })
   dirs.push(dir)
-  fs.writeFileSync(path.join(dir, 'src', 'columns.ts'), 'import { text } from "drizzle-orm/pg-core";\nexport const extra = {};\n')
+  fs.writeFileSync(
+    path.join(dir, 'src', 'columns.ts'),
+    'import { text } from "drizzle-orm/pg-core";\nexport const extra = {};\n'
+  )
   const schemaFile = path.join(dir, 'src', 'schema.ts')
-  fs.writeFileSync(schemaFile, fs.readFileSync(schemaFile, 'utf8').replace('import { sql } from "drizzle-orm";', 'import { sql } from "drizzle-orm";\nimport { extra } from "./columns";').replace('  createdAt: timestamp("created_at").defaultNow().notNull(),\n}', '  createdAt: timestamp("created_at").defaultNow().notNull(),\n  ...extra,\n}'))
+  fs.writeFileSync(
+    schemaFile,
+    fs
+      .readFileSync(schemaFile, 'utf8')
+      .replace(
+        'import { sql } from "drizzle-orm";',
+        'import { sql } from "drizzle-orm";\nimport { extra } from "./columns";'
+      )
+      .replace(
+        '  createdAt: timestamp("created_at").defaultNow().notNull(),\n}',
+        '  createdAt: timestamp("created_at").defaultNow().notNull(),\n  ...extra,\n}'
+      )
+  )
   const provider = new PgliteProvider()
   try {
     expect((await runCheck({ root: dir, provider })).findings).toEqual([])
     expect((await runCheck({ root: dir, provider })).findings).toEqual([]) // from the cache
     // A change in an imported file only (not in schema.ts itself) must miss the cache.
-    fs.writeFileSync(path.join(dir, 'src', 'columns.ts'), 'import { text } from "drizzle-orm/pg-core";\nexport const extra = { nickname: text("nickname") };\n')
+    fs.writeFileSync(
+      path.join(dir, 'src', 'columns.ts'),
+      'import { text } from "drizzle-orm/pg-core";\nexport const extra = { nickname: text("nickname") };\n'
+    )
     const report = await runCheck({ root: dir, provider })
-    expect(report.findings.map((f) => `${f.kind} ${f.column ?? f.name ?? ''}`).sort()).toEqual(['missing_column nickname', 'snapshot_out_of_date 0000_step_0'])
+    expect(report.findings.map((f) => `${f.kind} ${f.column ?? f.name ?? ''}`).sort()).toEqual([
+      'missing_column nickname',
+      'snapshot_out_of_date 0000_step_0'
+    ])
     // The same loaded files with another entry list is another schema: columns.ts exports a table once it is an entry.
-    fs.writeFileSync(path.join(dir, 'src', 'columns.ts'), 'import { pgTable, serial, text } from "drizzle-orm/pg-core";\nexport const extra = {};\nexport const notes = pgTable("notes", { id: serial("id").primaryKey(), body: text("body") });\n')
+    fs.writeFileSync(
+      path.join(dir, 'src', 'columns.ts'),
+      'import { pgTable, serial, text } from "drizzle-orm/pg-core";\nexport const extra = {};\nexport const notes = pgTable("notes", { id: serial("id").primaryKey(), body: text("body") });\n'
+    )
     expect((await runCheck({ root: dir, provider })).findings).toEqual([])
-    fs.writeFileSync(path.join(dir, 'drizzle.config.ts'), 'export default { dialect: "postgresql", schema: ["./src/schema.ts", "./src/columns.ts"], out: "./drizzle" };\n')
-    expect((await runCheck({ root: dir, provider })).findings.map((f) => `${f.kind} ${f.table ?? f.name ?? ''}`).sort()).toEqual(['missing_table notes', 'snapshot_out_of_date 0000_step_0'])
+    fs.writeFileSync(
+      path.join(dir, 'drizzle.config.ts'),
+      'export default { dialect: "postgresql", schema: ["./src/schema.ts", "./src/columns.ts"], out: "./drizzle" };\n'
+    )
+    expect(
+      (await runCheck({ root: dir, provider })).findings.map((f) => `${f.kind} ${f.table ?? f.name ?? ''}`).sort()
+    ).toEqual(['missing_table notes', 'snapshot_out_of_date 0000_step_0'])
   } finally {
     await provider.dispose()
   }

@@ -26,7 +26,11 @@ test('the job summary and the sticky comment for examples/saas are exactly docs/
     const report = await runCheck({ root: path.join(REPO, 'examples', 'saas'), provider })
     // As src/action/main.ts renders them (the comment body is prefixed with its marker by upsertComment).
     expectGolden('summary.md', renderMarkdown(report, { fileUrl: FILE_URL, details: true }))
-    const comment = renderMarkdown(report, { fileUrl: FILE_URL, maxLength: COMMENT_MAX_LENGTH, fullReportHint: 'See the job summary of run 42 for the full report.' })
+    const comment = renderMarkdown(report, {
+      fileUrl: FILE_URL,
+      maxLength: COMMENT_MAX_LENGTH,
+      fullReportHint: 'See the job summary of run 42 for the full report.'
+    })
     expectGolden('comment.md', `${commentMarker('.:drift-guard.config.json')}\n${comment}`)
   } finally {
     await provider.dispose()

@@ -46,7 +46,9 @@ describe('18a: enum values appended in another order', () => {
     const mismatch = find(await check(dir), 'enum_mismatch', { name: 'source' })
     expect(mismatch).toMatchObject({ file: 'schema.ts', line: 2 })
     expect(mismatch.cause).toContain(`'b', 'c' added by ${path.join('drizzle', '0001_more.sql')}:1-2 after 'z'`)
-    expect(mismatch.cause).toContain("ALTER TYPE source ADD VALUE 'b' BEFORE 'z', ADD VALUE 'c' BEFORE 'z' would have kept the schema's order")
+    expect(mismatch.cause).toContain(
+      "ALTER TYPE source ADD VALUE 'b' BEFORE 'z', ADD VALUE 'c' BEFORE 'z' would have kept the schema's order"
+    )
     expect(mismatch.cause).not.toContain('0000_init')
   })
 
@@ -74,15 +76,27 @@ describe('18a: enum values appended in another order', () => {
 
 describe('18b: journal entries with neither SQL file nor snapshot', () => {
   test('"no migration was generated" also names the entries after the last snapshot whose files are missing', async () => {
-    const items = "import { pgTable, integer } from 'drizzle-orm/pg-core'\nexport const items = pgTable('items', { id: integer('id').primaryKey() })\n"
-    const dir = await makeProject({ steps: [items], finalSchema: items + "export const pins = pgTable('pins', { id: integer('id').primaryKey() })\n" })
+    const items =
+      "import { pgTable, integer } from 'drizzle-orm/pg-core'\nexport const items = pgTable('items', { id: integer('id').primaryKey() })\n"
+    const dir = await makeProject({
+      steps: [items],
+      finalSchema: items + "export const pins = pgTable('pins', { id: integer('id').primaryKey() })\n"
+    })
     dirs.push(dir)
     const journalFile = path.join(dir, 'drizzle', 'meta', '_journal.json')
     const journal = JSON.parse(fs.readFileSync(journalFile, 'utf8'))
-    journal.entries.push({ idx: 1, version: '7', when: journal.entries[0].when + 1000, tag: '0001_pins', breakpoints: true })
+    journal.entries.push({
+      idx: 1,
+      version: '7',
+      when: journal.entries[0].when + 1000,
+      tag: '0001_pins',
+      breakpoints: true
+    })
     fs.writeFileSync(journalFile, JSON.stringify(journal, null, 2))
     const missing = find(await check(dir), 'missing_table', { table: 'pins' })
-    expect(missing.cause).toContain('added to the schema after the last snapshot (0000_step_0): no migration was generated for it, or it is in 0001_pins (after the last snapshot), whose SQL file and snapshot are missing')
+    expect(missing.cause).toContain(
+      'added to the schema after the last snapshot (0000_step_0): no migration was generated for it, or it is in 0001_pins (after the last snapshot), whose SQL file and snapshot are missing'
+    )
   })
 })
 
@@ -125,19 +139,25 @@ describe('19c: SQL line numbers', () => {
     const file = path.join(dir, 'drizzle', '0000_step_0.sql')
     const generated = fs.readFileSync(file, 'utf8')
     expect(generated).toMatch(/^CREATE TABLE "embedding"/)
-    const edited = '-- Create embedding table with optimized vector type\n' + generated.replace('"embedding" text', '"embedding" text NOT NULL')
+    const edited =
+      '-- Create embedding table with optimized vector type\n' +
+      generated.replace('"embedding" text', '"embedding" text NOT NULL')
     fs.writeFileSync(file, edited)
     const report = await check(dir)
     const mismatch = find(report, 'column_nullability_mismatch', { table: 'embedding', column: 'embedding' })
     const columnLine = edited.split('\n').findIndex((l) => l.includes('"embedding" text NOT NULL')) + 1
     expect(columnLine).toBeGreaterThan(2)
-    expect(mismatch.cause).toContain(`the SQL that built it (${path.join('drizzle', '0000_step_0.sql')}:${columnLine}) differs`)
+    expect(mismatch.cause).toContain(
+      `the SQL that built it (${path.join('drizzle', '0000_step_0.sql')}:${columnLine}) differs`
+    )
   })
 
   test('a failing statement after comment lines is reported at its own line', async () => {
     const dir = writeProject({
-      'schema.ts': "import { pgTable, integer } from 'drizzle-orm/pg-core'\nexport const items = pgTable('items', { id: integer('id').primaryKey() })\n",
-      'drizzle/0000_init.sql': 'CREATE TABLE "items" ("id" integer PRIMARY KEY NOT NULL);\n--> statement-breakpoint\n\n-- clean up the old table\n-- (it was renamed)\nDROP TABLE "old_items";'
+      'schema.ts':
+        "import { pgTable, integer } from 'drizzle-orm/pg-core'\nexport const items = pgTable('items', { id: integer('id').primaryKey() })\n",
+      'drizzle/0000_init.sql':
+        'CREATE TABLE "items" ("id" integer PRIMARY KEY NOT NULL);\n--> statement-breakpoint\n\n-- clean up the old table\n-- (it was renamed)\nDROP TABLE "old_items";'
     })
     const report = await check(dir)
     const failure = report.findings.find((f) => f.kind === 'migration_failed')
@@ -158,7 +178,9 @@ describe('a stand-in (--stub-missing-imports) as the values of an enum', () => {
   test('an enum left without values is a clear error at its declaration, not an empty enum', async () => {
     const dir = writeProject({ 'schema.ts': schema('ROLES'), 'drizzle/0000_init.sql': migration })
     await expect(runCheck({ root: dir, provider, stubMissingImports: true })).rejects.toMatchObject({
-      message: expect.stringMatching(/^schema\.ts:3: enum role has no values, and a stand-in was used for @r\/not-installed \(--stub-missing-imports\)/),
+      message: expect.stringMatching(
+        /^schema\.ts:3: enum role has no values, and a stand-in was used for @r\/not-installed \(--stub-missing-imports\)/
+      ),
       line: 3
     })
   })
@@ -173,16 +195,19 @@ describe('a stand-in (--stub-missing-imports) as the values of an enum', () => {
 
 describe('a discovered target that could not be loaded, in the report', () => {
   test('text and markdown say it was not checked, instead of an empty migrations folder and "no database"', async () => {
-    const schema = "import { pgTable, integer } from 'drizzle-orm/pg-core'\nexport const items = pgTable('items', { id: integer('id').primaryKey() })\n"
+    const schema =
+      "import { pgTable, integer } from 'drizzle-orm/pg-core'\nexport const items = pgTable('items', { id: integer('id').primaryKey() })\n"
     const dir = tempDir('dg-hints-')
     dirs.push(dir)
     const files: Record<string, string> = {
       'package.json': '{ "name": "r", "private": true }',
       'packages/db/package.json': '{ "name": "db" }',
-      'packages/db/drizzle.config.ts': 'export default { dialect: "postgresql", schema: "./schema.ts", out: "./migrations" };\n',
+      'packages/db/drizzle.config.ts':
+        'export default { dialect: "postgresql", schema: "./schema.ts", out: "./migrations" };\n',
       'packages/db/schema.ts': schema,
       'packages/auth/package.json': '{ "name": "auth" }',
-      'packages/auth/drizzle.config.ts': 'export default { dialect: "postgresql", schema: "./src/auth-schema.ts", out: "./migrations" };\n'
+      'packages/auth/drizzle.config.ts':
+        'export default { dialect: "postgresql", schema: "./src/auth-schema.ts", out: "./migrations" };\n'
     }
     for (const [file, content] of Object.entries(files)) {
       fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true })
@@ -193,11 +218,15 @@ describe('a discovered target that could not be loaded, in the report', () => {
     expect(report.targets.map((t) => t.name)).toEqual(['packages/db', 'packages/auth'])
 
     const text = renderText(report)
-    expect(text).toContain('\npackages/auth: not checked: its drizzle config cannot be resolved (see the finding below)\n  ✖ schema_error')
+    expect(text).toContain(
+      '\npackages/auth: not checked: its drizzle config cannot be resolved (see the finding below)\n  ✖ schema_error'
+    )
     expect(text).toContain('packages/db: packages/db/migrations -> packages/db (1/1 migrations)')
     expect(text).not.toContain('no database')
     const markdown = renderMarkdown(report)
-    expect(markdown).toContain('`packages/auth/drizzle.config.ts`: not checked: its drizzle config cannot be resolved (see the finding below).')
+    expect(markdown).toContain(
+      '`packages/auth/drizzle.config.ts`: not checked: its drizzle config cannot be resolved (see the finding below).'
+    )
     expect(markdown).not.toMatch(/Migrations `` applied|no database/)
   })
 })

@@ -18,15 +18,20 @@ test('quoting and unquoting', () => {
 describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
   const provider = providerForSuite(createProvider)
 
-  test("quoteIdentifierIfNeeded agrees with quote_ident() on every keyword and on ordinary names", async () => {
+  test('quoteIdentifierIfNeeded agrees with quote_ident() on every keyword and on ordinary names', async () => {
     const db = await provider.createDatabase('identifiers')
     try {
       const keywords = (await db.query<{ word: string }>('select word from pg_get_keywords()')).map((r) => r.word)
       const names = [...keywords, 'users', 'user_id', 'Users', 'a b', 'a"b', '_x$1', '1x', 'émile']
-      const quoted = await db.query<{ name: string; quoted: string }>('select name, quote_ident(name) as quoted from unnest($1::text[]) as name', [names])
+      const quoted = await db.query<{ name: string; quoted: string }>(
+        'select name, quote_ident(name) as quoted from unnest($1::text[]) as name',
+        [names]
+      )
       // Keywords that came or went between the server (15) and the embedded Postgres (18) follow the newer one.
       const versionDependent = /^(system_user|json\w*|merge_action)$/
-      const disagreements = quoted.filter((r) => !versionDependent.test(r.name) && quoteIdentifierIfNeeded(r.name) !== r.quoted)
+      const disagreements = quoted.filter(
+        (r) => !versionDependent.test(r.name) && quoteIdentifierIfNeeded(r.name) !== r.quoted
+      )
       expect(disagreements).toEqual([])
     } finally {
       await db.close()

@@ -109,10 +109,20 @@ const list = [all.files]
   const files = { 'package.json': '{ "name": "r", "private": true }', 'tables.ts': TABLES }
 
   test('object and array patterns, after an identifier, a call, a template literal and an array: every table loads', () => {
-    const dir = project({ ...files, 'schema.ts': SCHEMA, 'first.ts': "export const { first } = { first: 1 }\nexport const [second] = [2]\n" })
+    const dir = project({
+      ...files,
+      'schema.ts': SCHEMA,
+      'first.ts': 'export const { first } = { first: 1 }\nexport const [second] = [2]\n'
+    })
     const exports = new ModuleLoader({ root: dir }).load(path.join(dir, 'schema.ts'))
     expect(Object.keys(exports).sort()).toEqual(['files', 'notes', 'posts', 'tags', 'users'])
-    expect(Object.keys(serializeSchema(exports).tables).sort()).toEqual(['public.files', 'public.notes', 'public.posts', 'public.tags', 'public.users'])
+    expect(Object.keys(serializeSchema(exports).tables).sort()).toEqual([
+      'public.files',
+      'public.notes',
+      'public.posts',
+      'public.tags',
+      'public.users'
+    ])
     // On the first line, after sucrase's own preamble.
     expect(new ModuleLoader({ root: dir }).load(path.join(dir, 'first.ts'))).toMatchObject({ first: 1, second: 2 })
   })
@@ -121,11 +131,17 @@ const list = [all.files]
     const source = SCHEMA + "export const { broken } = (() => { throw new Error('at the end') })()\n"
     const dir = project({ ...files, 'schema.ts': source })
     const error = loadError(() => new ModuleLoader({ root: dir }).load(path.join(dir, 'schema.ts')))
-    expect(error.message).toMatch(new RegExp(`^schema\\.ts:${lineOfText(source, 'broken')} threw while being imported: at the end\\.`))
+    expect(error.message).toMatch(
+      new RegExp(`^schema\\.ts:${lineOfText(source, 'broken')} threw while being imported: at the end\\.`)
+    )
   })
 
   test('a line of a template literal that reads like such an export is left as written', () => {
-    const dir = project({ ...files, 'schema.ts': "import { all } from './tables'\nconst text = all\nexport const doc = `\nexport const { users } = x\n`\nexport const { users } = all\n" })
+    const dir = project({
+      ...files,
+      'schema.ts':
+        "import { all } from './tables'\nconst text = all\nexport const doc = `\nexport const { users } = x\n`\nexport const { users } = all\n"
+    })
     const exports = new ModuleLoader({ root: dir }).load(path.join(dir, 'schema.ts'))
     expect(exports.doc).toBe('\nexport const { users } = x\n')
     expect(Object.keys(exports).sort()).toEqual(['doc', 'users'])
@@ -138,7 +154,8 @@ describe('packages that are not installed: what the errors say (29, 32d)', () =>
   test('a package the schema imports: the one-line error also names --stub-missing-imports and its action input', () => {
     const dir = project({
       'package.json': '{ "name": "r", "private": true }',
-      'schema.ts': "import { pgTable, text } from 'drizzle-orm/pg-core'\nimport { newId } from '@r/ids'\nexport const users = pgTable('users', { id: text('id').primaryKey().$defaultFn(() => newId()) })\n"
+      'schema.ts':
+        "import { pgTable, text } from 'drizzle-orm/pg-core'\nimport { newId } from '@r/ids'\nexport const users = pgTable('users', { id: text('id').primaryKey().$defaultFn(() => newId()) })\n"
     })
     const error = loadError(() => new ModuleLoader({ root: dir }).load(path.join(dir, 'schema.ts')))
     expect(error.message).toBe(
@@ -146,19 +163,24 @@ describe('packages that are not installed: what the errors say (29, 32d)', () =>
         'or pass --stub-missing-imports (action input `stub-missing-imports: true`) if the schema uses it only at runtime ($defaultFn, validation).'
     )
     // With the flag, it loads.
-    expect(Object.keys(new ModuleLoader({ root: dir, stubMissingPackages: true }).load(path.join(dir, 'schema.ts')))).toEqual(['users'])
+    expect(
+      Object.keys(new ModuleLoader({ root: dir, stubMissingPackages: true }).load(path.join(dir, 'schema.ts')))
+    ).toEqual(['users'])
   })
 
   test('a schema that computes its tables from a stood-in package and throws: the stand-in is named, not the runtime', () => {
     const dir = project({
       'package.json': '{ "name": "r", "private": true }',
-      'pg.ts': "import { pgTable, text } from 'drizzle-orm/pg-core'\nexport const users = pgTable('users', { id: text('id').primaryKey() })\n",
+      'pg.ts':
+        "import { pgTable, text } from 'drizzle-orm/pg-core'\nexport const users = pgTable('users', { id: text('id').primaryKey() })\n",
       'schema.ts':
         "import { v } from '@r/validation'\nimport { check } from '@r/checks'\nimport * as pg from './pg'\n" +
         "const driver = v.picklist(['pg', 'sqlite']).parse(process.env.APP_DRIVER ?? 'pg')\ncheck(driver)\n" +
         'const byDriver = { pg: () => pg, sqlite: () => pg };\nexport const { users } = byDriver[driver]()\n'
     })
-    const error = loadError(() => new ModuleLoader({ root: dir, stubMissingPackages: true }).load(path.join(dir, 'schema.ts')))
+    const error = loadError(() =>
+      new ModuleLoader({ root: dir, stubMissingPackages: true }).load(path.join(dir, 'schema.ts'))
+    )
     expect(error.message).toBe(
       'schema.ts:7 threw while being imported: byDriver[driver] is not a function. A stand-in may have produced the value that failed: ' +
         '@r/validation, @r/checks are not installed, so the check stood in for them. Install @r/validation, @r/checks (npm ci), or point "schema" at files that do not compute tables from them; ' +
@@ -170,11 +192,15 @@ describe('packages that are not installed: what the errors say (29, 32d)', () =>
 
 /** Runs the project's drizzle-kit CLI (the real one, as `npx drizzle-kit generate` would) in dir. */
 function drizzleKitGenerate(dir: string): string {
-  const result = spawnSync(process.execPath, [path.join(REPO, 'node_modules', 'drizzle-kit', 'bin.cjs'), 'generate', '--name', 'init'], {
-    cwd: dir,
-    encoding: 'utf8',
-    timeout: 120_000
-  })
+  const result = spawnSync(
+    process.execPath,
+    [path.join(REPO, 'node_modules', 'drizzle-kit', 'bin.cjs'), 'generate', '--name', 'init'],
+    {
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: 120_000
+    }
+  )
   expect(result.status).toBe(0)
   return fs.readFileSync(path.join(dir, 'drizzle', '0000_init.sql'), 'utf8')
 }
@@ -246,7 +272,8 @@ describe('workspace packages resolve by name without node_modules (11)', () => {
   test('npm/yarn "workspaces" array, exports "." to the TypeScript source (the reproduction)', () => {
     const dir = project({
       'package.json': '{ "name": "r", "private": true, "workspaces": ["packages/*"] }',
-      'packages/shared/package.json': '{ "name": "@r/shared", "type": "module", "main": "src/index.ts", "exports": { ".": "./src/index.ts" } }',
+      'packages/shared/package.json':
+        '{ "name": "@r/shared", "type": "module", "main": "src/index.ts", "exports": { ".": "./src/index.ts" } }',
       'packages/shared/src/index.ts': SHARED_SOURCE,
       'packages/db/package.json': '{ "name": "@r/db", "private": true }',
       'packages/db/schema.ts': MEMBERS_SCHEMA('@r/shared')
@@ -258,7 +285,8 @@ describe('workspace packages resolve by name without node_modules (11)', () => {
   test('pnpm-workspace.yaml; exports with conditions and subpaths pointing at an unbuilt dist/ lead to src/', () => {
     const dir = project({
       'package.json': '{ "name": "r", "private": true }',
-      'pnpm-workspace.yaml': "# the apps and libraries\npackages:\n  - 'libs/*'   # shared code\n  - \"apps/**\"\n  - '!libs/legacy'\ncatalog:\n  zod: ^3.0.0\n",
+      'pnpm-workspace.yaml':
+        "# the apps and libraries\npackages:\n  - 'libs/*'   # shared code\n  - \"apps/**\"\n  - '!libs/legacy'\ncatalog:\n  zod: ^3.0.0\n",
       'libs/shared/package.json': JSON.stringify({
         name: '@r/shared',
         type: 'module',
@@ -282,7 +310,7 @@ describe('workspace packages resolve by name without node_modules (11)', () => {
     expectMembers(new ModuleLoader({ root: dir }).load(path.join(dir, 'apps/api/db/schema.ts')))
   })
 
-  test('yarn\'s { packages: [...] }, a package with neither exports nor main: src/index.ts', () => {
+  test("yarn's { packages: [...] }, a package with neither exports nor main: src/index.ts", () => {
     const dir = project({
       'package.json': '{ "name": "r", "private": true, "workspaces": { "packages": ["packages/*"], "nohoist": [] } }',
       'packages/shared/package.json': '{ "name": "@r/shared" }',
@@ -294,26 +322,32 @@ describe('workspace packages resolve by name without node_modules (11)', () => {
   })
 
   test('the pnpm-workspace.yaml subset: block and flow lists, quotes, comments, other keys', () => {
-    expect(parsePnpmWorkspacePackages("packages:\n- apps/*\n  # comment\n- 'packages/**' # trailing\nonlyBuiltDependencies:\n  - esbuild\n")).toEqual([
-      'apps/*',
-      'packages/**'
-    ])
-    expect(parsePnpmWorkspacePackages("packages: ['apps/*', \"libs/*\"]\n")).toEqual(['apps/*', 'libs/*'])
+    expect(
+      parsePnpmWorkspacePackages(
+        "packages:\n- apps/*\n  # comment\n- 'packages/**' # trailing\nonlyBuiltDependencies:\n  - esbuild\n"
+      )
+    ).toEqual(['apps/*', 'packages/**'])
+    expect(parsePnpmWorkspacePackages('packages: [\'apps/*\', "libs/*"]\n')).toEqual(['apps/*', 'libs/*'])
     expect(parsePnpmWorkspacePackages('catalog:\n  zod: 3\n')).toEqual([])
   })
 
   test('the pnpm-workspace.yaml catalogs: the default one, named ones (catalogs.default is the default), quotes, comments, CRLF', () => {
-    const text = "packages:\r\n  - apps/*\r\ncatalog:\r\n  zod: ^3.0.0 # pinned\r\n  '@r/x': '1.0'\r\ncatalogs:\r\n  default:\r\n    pg: 8\r\n  \"next.1\":\r\n    react: \"19\"\r\n    # nothing\r\n    nested:\r\n      deep: 1\r\nonlyBuiltDependencies:\r\n  - esbuild\r\n"
-    expect(Object.fromEntries([...parsePnpmCatalogs(text)].map(([name, entries]) => [name, Object.fromEntries(entries)]))).toEqual({
+    const text =
+      'packages:\r\n  - apps/*\r\ncatalog:\r\n  zod: ^3.0.0 # pinned\r\n  \'@r/x\': \'1.0\'\r\ncatalogs:\r\n  default:\r\n    pg: 8\r\n  "next.1":\r\n    react: "19"\r\n    # nothing\r\n    nested:\r\n      deep: 1\r\nonlyBuiltDependencies:\r\n  - esbuild\r\n'
+    expect(
+      Object.fromEntries([...parsePnpmCatalogs(text)].map(([name, entries]) => [name, Object.fromEntries(entries)]))
+    ).toEqual({
       default: { zod: '^3.0.0', '@r/x': '1.0', pg: '8' },
       'next.1': { react: '19' }
     })
-    expect(parsePnpmCatalogs("packages:\n  - apps/*\n")).toEqual(new Map())
+    expect(parsePnpmCatalogs('packages:\n  - apps/*\n')).toEqual(new Map())
   })
 
   test('a flow list over several lines; an unclosed quote or bracket is an error at its line', () => {
     expect(parsePnpmWorkspacePackages("packages: [\n  'apps/*', # apps\n  'libs/*'\n]\n")).toEqual(['apps/*', 'libs/*'])
-    expect(() => parsePnpmWorkspacePackages("onlyBuiltDependencies:\n  - esbuild\npackages:\n  - 'apps/*\n")).toThrow(expect.objectContaining({ line: 4, message: "unclosed quote in 'apps/*" }))
+    expect(() => parsePnpmWorkspacePackages("onlyBuiltDependencies:\n  - esbuild\npackages:\n  - 'apps/*\n")).toThrow(
+      expect.objectContaining({ line: 4, message: "unclosed quote in 'apps/*" })
+    )
     expect(() => parsePnpmWorkspacePackages("packages: ['apps/*',\n")).toThrow(expect.objectContaining({ line: 1 }))
   })
 
@@ -327,23 +361,42 @@ describe('workspace packages resolve by name without node_modules (11)', () => {
     }
     const load = (dir: string): unknown => new ModuleLoader({ root: dir }).load(path.join(dir, 'packages/db/schema.ts'))
     const yaml = project({ ...files, 'pnpm-workspace.yaml': "packages:\n  - 'packages/*\n" })
-    expect(() => load(yaml)).toThrow(expect.objectContaining({ file: 'pnpm-workspace.yaml', line: 2, message: "pnpm-workspace.yaml:2: malformed pnpm-workspace.yaml: unclosed quote in 'packages/*" }))
-    const json = project({ ...files, 'package.json': '{ "name": "r", "workspaces": ["packages/*"] }', 'packages/shared/package.json': '{\n  "name": "@r/shared",\n}\n' })
-    expect(() => load(json)).toThrow(expect.objectContaining({ file: 'packages/shared/package.json', line: 3, message: expect.stringMatching(/^packages\/shared\/package\.json:3: malformed package\.json: /) }))
+    expect(() => load(yaml)).toThrow(
+      expect.objectContaining({
+        file: 'pnpm-workspace.yaml',
+        line: 2,
+        message: "pnpm-workspace.yaml:2: malformed pnpm-workspace.yaml: unclosed quote in 'packages/*"
+      })
+    )
+    const json = project({
+      ...files,
+      'package.json': '{ "name": "r", "workspaces": ["packages/*"] }',
+      'packages/shared/package.json': '{\n  "name": "@r/shared",\n}\n'
+    })
+    expect(() => load(json)).toThrow(
+      expect.objectContaining({
+        file: 'packages/shared/package.json',
+        line: 3,
+        message: expect.stringMatching(/^packages\/shared\/package\.json:3: malformed package\.json: /)
+      })
+    )
     const unbuilt = project({
       ...files,
       'package.json': '{ "name": "r", "workspaces": ["packages/*"] }',
       'packages/shared/package.json': '{ "name": "@r/shared", "exports": { ".": "./dist/index.mjs" } }'
     })
     fs.rmSync(path.join(unbuilt, 'packages/shared/src'), { recursive: true, force: true })
-    expect(() => load(unbuilt)).toThrow(/Cannot resolve "@r\/shared" imported by packages\/db\/schema\.ts:\d+\. It is the workspace package in packages\/shared, whose package\.json .* leads to no file there/)
+    expect(() => load(unbuilt)).toThrow(
+      /Cannot resolve "@r\/shared" imported by packages\/db\/schema\.ts:\d+\. It is the workspace package in packages\/shared, whose package\.json .* leads to no file there/
+    )
   })
 
   test('with --stub-missing-imports, a stand-in that reaches a column type is named instead of failing in Postgres', async () => {
     const dir = project({
       'package.json': '{ "name": "r", "private": true, "workspaces": ["packages/*"] }',
       'packages/db/package.json': '{ "name": "@r/db" }',
-      'packages/db/drizzle.config.ts': "export default { dialect: 'postgresql', schema: './schema.ts', out: './drizzle' }\n",
+      'packages/db/drizzle.config.ts':
+        "export default { dialect: 'postgresql', schema: './schema.ts', out: './drizzle' }\n",
       'packages/db/schema.ts': MEMBERS_SCHEMA('@r/not-in-the-workspace'),
       'packages/db/drizzle/meta/_journal.json': '{ "version": "7", "dialect": "postgresql", "entries": [] }'
     })
@@ -381,14 +434,17 @@ describe('database drivers that are not installed anywhere (9)', () => {
     write(dir, { 'package.json': '{ "name": "r", "private": true }', ...files })
     for (const driver of ['postgres', 'pg']) {
       expect(() => require.resolve(driver, { paths: [dir] })).toThrow(/Cannot (find|resolve) module/)
-      expect(() => require.resolve(driver, { paths: [path.join(outside, 'vendor', 'node_modules', 'drizzle-orm')] })).toThrow(/Cannot (find|resolve) module/)
+      expect(() =>
+        require.resolve(driver, { paths: [path.join(outside, 'vendor', 'node_modules', 'drizzle-orm')] })
+      ).toThrow(/Cannot (find|resolve) module/)
     }
     return dir
   }
 
-  const ITEMS = "import { pgTable, integer } from 'drizzle-orm/pg-core'\nexport const items = pgTable('items', { id: integer('id').primaryKey() })\n"
+  const ITEMS =
+    "import { pgTable, integer } from 'drizzle-orm/pg-core'\nexport const items = pgTable('items', { id: integer('id').primaryKey() })\n"
 
-  test('a config importing the app\'s db module (drizzle-orm/postgres-js + postgres) loads; the client is never connected', () => {
+  test("a config importing the app's db module (drizzle-orm/postgres-js + postgres) loads; the client is never connected", () => {
     const dir = outsideProject('cfgdriver', {
       'db.ts':
         "import { drizzle } from 'drizzle-orm/postgres-js'\nimport postgres from 'postgres'\nexport const dbUrl = process.env.DATABASE_URL ?? 'postgres://localhost/app'\nexport const db = drizzle(postgres(dbUrl))\n",
@@ -426,14 +482,17 @@ describe('database drivers that are not installed anywhere (9)', () => {
       'drizzle.config.ts': "export default { dialect: 'postgresql', schema: './schema.ts', out: './drizzle' }\n",
       'db.ts':
         "import { Pool, neonConfig } from '@neondatabase/serverless'\nimport { drizzle } from 'drizzle-orm/neon-serverless'\nimport ws from 'ws'\n" +
-        "neonConfig.webSocketConstructor = ws\nexport const db = drizzle(new Pool({ connectionString: process.env.DATABASE_URL }))\n",
+        'neonConfig.webSocketConstructor = ws\nexport const db = drizzle(new Pool({ connectionString: process.env.DATABASE_URL }))\n',
       'schema.ts': "import { db } from './db'\nexport const client = db\n" + ITEMS
     })
-    for (const driver of ['ws', '@neondatabase/serverless']) expect(() => require.resolve(driver, { paths: [dir] })).toThrow(/Cannot (find|resolve) module/)
+    for (const driver of ['ws', '@neondatabase/serverless'])
+      expect(() => require.resolve(driver, { paths: [dir] })).toThrow(/Cannot (find|resolve) module/)
     await writeMigrations(dir, 'drizzle', [ITEMS])
     provider ??= new PgliteProvider()
     const report = await runCheck({ root: dir, provider })
     expect(report.findings).toEqual([])
-    expect(report.targets[0].notes.join('\n')).toMatch(/replaced by stand-ins while loading the schema: (?=[^\n]*@neondatabase\/serverless)(?=[^\n]*\bws\b)/)
+    expect(report.targets[0].notes.join('\n')).toMatch(
+      /replaced by stand-ins while loading the schema: (?=[^\n]*@neondatabase\/serverless)(?=[^\n]*\bws\b)/
+    )
   })
 })

@@ -23,20 +23,30 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
     const dir = tempDir('monorepo-')
     dirs.push(dir)
     const pkg = path.join(dir, 'apps', 'api')
-    const enums = 'import { pgEnum } from "drizzle-orm/pg-core";\nexport const status = pgEnum("status", ["active", "paused", "closed"]);\n'
-    const tables = BASE_SCHEMA.replace('export const status = pgEnum("status", ["active", "paused", "closed"]);', 'import { status } from "@db/enums";')
+    const enums =
+      'import { pgEnum } from "drizzle-orm/pg-core";\nexport const status = pgEnum("status", ["active", "paused", "closed"]);\n'
+    const tables = BASE_SCHEMA.replace(
+      'export const status = pgEnum("status", ["active", "paused", "closed"]);',
+      'import { status } from "@db/enums";'
+    )
     write(dir, {
       'package.json': '{ "name": "root", "private": true, "workspaces": ["apps/*"] }',
       'tsconfig.base.json': '{\n  // shared options\n  "compilerOptions": { "strict": true, },\n}\n',
-      'apps/api/package.json': '{ "name": "api", "type": "module", "scripts": { "db:generate": "drizzle-kit generate --config src/db/drizzle.config.ts" } }',
-      'apps/api/tsconfig.json': '{ "extends": "../../tsconfig.base.json", "compilerOptions": { "baseUrl": ".", "paths": { "@db/*": ["src/db/schema/*"] } } }',
-      'apps/api/src/db/drizzle.config.ts': 'import { defineConfig } from "drizzle-kit";\nimport "dotenv/config";\nexport default defineConfig({ dialect: "postgresql", schema: "./src/db/schema/index.ts", out: "./drizzle" });\n',
+      'apps/api/package.json':
+        '{ "name": "api", "type": "module", "scripts": { "db:generate": "drizzle-kit generate --config src/db/drizzle.config.ts" } }',
+      'apps/api/tsconfig.json':
+        '{ "extends": "../../tsconfig.base.json", "compilerOptions": { "baseUrl": ".", "paths": { "@db/*": ["src/db/schema/*"] } } }',
+      'apps/api/src/db/drizzle.config.ts':
+        'import { defineConfig } from "drizzle-kit";\nimport "dotenv/config";\nexport default defineConfig({ dialect: "postgresql", schema: "./src/db/schema/index.ts", out: "./drizzle" });\n',
       'apps/api/src/db/schema/enums.ts': enums,
       'apps/api/src/db/schema/tables.ts': tables,
       'apps/api/src/db/schema/index.ts': 'export * from "./enums.js";\nexport * from "./tables.js";\n'
     })
     await writeMigrations(pkg, 'drizzle', [BASE_SCHEMA])
-    fs.writeFileSync(path.join(dir, 'drift-guard.config.json'), JSON.stringify({ targets: [{ name: 'api', drizzleConfig: 'apps/api/src/db/drizzle.config.ts' }] }))
+    fs.writeFileSync(
+      path.join(dir, 'drift-guard.config.json'),
+      JSON.stringify({ targets: [{ name: 'api', drizzleConfig: 'apps/api/src/db/drizzle.config.ts' }] })
+    )
 
     const config = loadConfig(dir)
     expect(config.targets[0].cwd).toBe(pkg) // the nearest package.json above the config
@@ -51,17 +61,21 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
     write(dir, {
       'package.json': '{ "private": true }',
       'packages/db/package.json': '{}',
-      'packages/db/drizzle.config.ts': 'export default { dialect: "postgresql", schema: "./schema.ts", out: "./drizzle" };\n',
+      'packages/db/drizzle.config.ts':
+        'export default { dialect: "postgresql", schema: "./schema.ts", out: "./drizzle" };\n',
       'packages/db/schema.ts': BASE_SCHEMA,
       'packages/analytics/package.json': '{}',
-      'packages/analytics/drizzle.config.ts': 'export default { dialect: "mysql", schema: "./schema.ts", out: "./drizzle" };\n',
+      'packages/analytics/drizzle.config.ts':
+        'export default { dialect: "mysql", schema: "./schema.ts", out: "./drizzle" };\n',
       'node_modules/some-lib/drizzle.config.ts': 'throw new Error("never loaded")'
     })
     await writeMigrations(path.join(dir, 'packages', 'db'), 'drizzle', [BASE_SCHEMA])
     const config = loadConfig(dir)
     expect(config.targets.map((t) => t.name)).toEqual(['packages/db'])
     expect(config.notes.join('\n')).toMatch(/skipped packages\/analytics\/drizzle\.config\.ts: dialect is "mysql"/)
-    expect(config.notes.join('\n')).toMatch(/discovered packages\/db\/drizzle\.config\.ts .*Write drift-guard\.config\.json/)
+    expect(config.notes.join('\n')).toMatch(
+      /discovered packages\/db\/drizzle\.config\.ts .*Write drift-guard\.config\.json/
+    )
     const report = await runCheck({ root: dir, provider })
     expect(report.findings).toEqual([])
   })
@@ -71,13 +85,19 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
     dirs.push(dir)
     write(dir, {
       'package.json': '{ "private": true, "workspaces": ["packages/*", "apps/*"] }',
-      'packages/db-enums/package.json': '{ "name": "@acme/db-enums", "type": "module", "exports": { ".": { "types": "./src/index.ts", "import": "./src/index.ts" } } }',
+      'packages/db-enums/package.json':
+        '{ "name": "@acme/db-enums", "type": "module", "exports": { ".": { "types": "./src/index.ts", "import": "./src/index.ts" } } }',
       'packages/db-enums/src/index.ts': 'export { status } from "./status.js";\n',
-      'packages/db-enums/src/status.ts': 'import { pgEnum } from "drizzle-orm/pg-core";\nexport const status = pgEnum("status", ["active", "paused", "closed"]);\n',
+      'packages/db-enums/src/status.ts':
+        'import { pgEnum } from "drizzle-orm/pg-core";\nexport const status = pgEnum("status", ["active", "paused", "closed"]);\n',
       'apps/api/package.json': '{ "name": "api" }',
-      'apps/api/drizzle.config.ts': 'export default { dialect: "postgresql", schema: ["./db/enums.ts", "./db/tables.ts"], out: "./drizzle" };\n',
+      'apps/api/drizzle.config.ts':
+        'export default { dialect: "postgresql", schema: ["./db/enums.ts", "./db/tables.ts"], out: "./drizzle" };\n',
       'apps/api/db/enums.ts': 'export * from "@acme/db-enums";\n',
-      'apps/api/db/tables.ts': BASE_SCHEMA.replace('export const status = pgEnum("status", ["active", "paused", "closed"]);', 'import { status } from "@acme/db-enums";')
+      'apps/api/db/tables.ts': BASE_SCHEMA.replace(
+        'export const status = pgEnum("status", ["active", "paused", "closed"]);',
+        'import { status } from "@acme/db-enums";'
+      )
     })
     // npm links workspace packages into node_modules.
     fs.mkdirSync(path.join(dir, 'node_modules', '@acme'), { recursive: true })
@@ -93,16 +113,25 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
     const dir = tempDir('config-imports-')
     dirs.push(dir)
     write(dir, {
-      'src/db/index.ts': 'import postgres from "some-driver-not-installed";\nexport const dbUrl = process.env.DATABASE_URL ?? "postgres://localhost/app";\nexport const client = postgres(dbUrl);\n',
-      'drizzle.config.ts': 'import { dbUrl } from "./src/db";\nexport default { dialect: "postgresql", schema: "./src/schema.ts", out: "./drizzle", dbCredentials: { url: dbUrl } };\n',
+      'src/db/index.ts':
+        'import postgres from "some-driver-not-installed";\nexport const dbUrl = process.env.DATABASE_URL ?? "postgres://localhost/app";\nexport const client = postgres(dbUrl);\n',
+      'drizzle.config.ts':
+        'import { dbUrl } from "./src/db";\nexport default { dialect: "postgresql", schema: "./src/schema.ts", out: "./drizzle", dbCredentials: { url: dbUrl } };\n',
       'src/lib/id.ts': 'import { nanoid } from "nanoid-not-installed";\nexport const newId = () => nanoid();\n',
-      'src/schema.ts': BASE_SCHEMA.replace('import { sql } from "drizzle-orm";', 'import { sql } from "drizzle-orm";\nimport { newId } from "./lib/id";\nexport const ids = newId;')
+      'src/schema.ts': BASE_SCHEMA.replace(
+        'import { sql } from "drizzle-orm";',
+        'import { sql } from "drizzle-orm";\nimport { newId } from "./lib/id";\nexport const ids = newId;'
+      )
     })
     await writeMigrations(dir, 'drizzle', [BASE_SCHEMA])
-    await expect(runCheck({ root: dir, provider })).rejects.toThrow(/Cannot resolve "nanoid-not-installed" imported by src\/lib\/id\.ts:1 \(import chain: src\/schema\.ts -> src\/lib\/id\.ts\)/)
+    await expect(runCheck({ root: dir, provider })).rejects.toThrow(
+      /Cannot resolve "nanoid-not-installed" imported by src\/lib\/id\.ts:1 \(import chain: src\/schema\.ts -> src\/lib\/id\.ts\)/
+    )
     const report = await runCheck({ root: dir, provider, stubMissingImports: true })
     expect(report.findings).toEqual([])
-    expect(report.targets[0].notes.join(' ')).toMatch(/replaced by stand-ins while loading the schema: nanoid-not-installed/)
+    expect(report.targets[0].notes.join(' ')).toMatch(
+      /replaced by stand-ins while loading the schema: nanoid-not-installed/
+    )
   })
 
   test('schema or folder not found: the error says where it looked and suggests "cwd"', () => {
@@ -110,19 +139,26 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
     dirs.push(dir)
     write(dir, {
       'package.json': '{}',
-      'db/drizzle.config.ts': 'export default { dialect: "postgresql", schema: "./db/schema.ts", out: "./db/migrations" };\n',
+      'db/drizzle.config.ts':
+        'export default { dialect: "postgresql", schema: "./db/schema.ts", out: "./db/migrations" };\n',
       'db/package.json': '{}',
       'db/schema.ts': BASE_SCHEMA
     })
-    fs.writeFileSync(path.join(dir, 'drift-guard.config.json'), JSON.stringify({ targets: [{ name: 'x', drizzleConfig: 'db/drizzle.config.ts' }] }))
-    expect(() => loadConfig(dir)).toThrow(/schema "\.\/db\/schema\.ts" matches no file \(looked in db\)\. Set the target's "cwd"/)
+    fs.writeFileSync(
+      path.join(dir, 'drift-guard.config.json'),
+      JSON.stringify({ targets: [{ name: 'x', drizzleConfig: 'db/drizzle.config.ts' }] })
+    )
+    expect(() => loadConfig(dir)).toThrow(
+      /schema "\.\/db\/schema\.ts" matches no file \(looked in db\)\. Set the target's "cwd"/
+    )
   })
 
   test('a config that throws when an environment variable is unset still loads', async () => {
     const dir = tempDir('env-')
     dirs.push(dir)
     write(dir, {
-      'drizzle.config.ts': 'if (!process.env.DATABASE_URL_FOR_TEST_ONLY) throw new Error("DATABASE_URL_FOR_TEST_ONLY is not set");\nexport default { dialect: "postgresql", schema: "./schema.ts", out: "./drizzle", dbCredentials: { url: process.env.DATABASE_URL_FOR_TEST_ONLY } };\n',
+      'drizzle.config.ts':
+        'if (!process.env.DATABASE_URL_FOR_TEST_ONLY) throw new Error("DATABASE_URL_FOR_TEST_ONLY is not set");\nexport default { dialect: "postgresql", schema: "./schema.ts", out: "./drizzle", dbCredentials: { url: process.env.DATABASE_URL_FOR_TEST_ONLY } };\n',
       'schema.ts': BASE_SCHEMA
     })
     await writeMigrations(dir, 'drizzle', [BASE_SCHEMA])
@@ -135,7 +171,10 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
     dirs.push(dir)
     const [enumsPart, rest] = [
       'import { pgEnum } from "drizzle-orm/pg-core";\nexport const status = pgEnum("status", ["active", "paused", "closed"]);\n',
-      BASE_SCHEMA.replace('export const status = pgEnum("status", ["active", "paused", "closed"]);', 'import { status } from "./a-enums";')
+      BASE_SCHEMA.replace(
+        'export const status = pgEnum("status", ["active", "paused", "closed"]);',
+        'import { status } from "./a-enums";'
+      )
     ]
     write(dir, {
       'drizzle.config.ts': 'export default { dialect: "postgresql", schema: "./db/*.ts", out: "./drizzle" };\n',
@@ -147,8 +186,6 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
     expect(report.targets[0].schema).toEqual(['db/a-enums.ts', 'db/b-tables.ts'])
     expect(report.findings).toEqual([])
   })
-
-
 })
 
 describe('extensions on the embedded Postgres', () => {
@@ -166,10 +203,20 @@ describe('extensions on the embedded Postgres', () => {
     )
     const dir = tempDir('ext-')
     dirs.push(dir)
-    write(dir, { 'drizzle.config.ts': 'export default { dialect: "postgresql", schema: "./schema.ts", out: "./drizzle" };\n', 'schema.ts': schema })
+    write(dir, {
+      'drizzle.config.ts': 'export default { dialect: "postgresql", schema: "./schema.ts", out: "./drizzle" };\n',
+      'schema.ts': schema
+    })
     fs.mkdirSync(path.join(dir, 'drizzle', 'meta'), { recursive: true })
-    fs.writeFileSync(path.join(dir, 'drizzle', 'meta', '_journal.json'), JSON.stringify({ version: '7', dialect: 'postgresql', entries: [] }))
-    appendHandWrittenMigrationFirst(dir, '0000_extensions', 'CREATE EXTENSION IF NOT EXISTS pgcrypto;\n--> statement-breakpoint\nCREATE EXTENSION IF NOT EXISTS "citext";')
+    fs.writeFileSync(
+      path.join(dir, 'drizzle', 'meta', '_journal.json'),
+      JSON.stringify({ version: '7', dialect: 'postgresql', entries: [] })
+    )
+    appendHandWrittenMigrationFirst(
+      dir,
+      '0000_extensions',
+      'CREATE EXTENSION IF NOT EXISTS pgcrypto;\n--> statement-breakpoint\nCREATE EXTENSION IF NOT EXISTS "citext";'
+    )
     await writeMigrations(dir, 'drizzle-gen', [schema])
     const generated = fs.readFileSync(path.join(dir, 'drizzle-gen', '0000_step_0.sql'), 'utf8')
     appendHandWrittenMigration(dir, 'drizzle', '0001_tables', generated)
@@ -181,7 +228,10 @@ describe('extensions on the embedded Postgres', () => {
   test('an extension the embedded Postgres lacks: migration_failed naming it, with the way out', async () => {
     const dir = tempDir('ext-missing-')
     dirs.push(dir)
-    write(dir, { 'drizzle.config.ts': 'export default { dialect: "postgresql", schema: "./schema.ts", out: "./drizzle" };\n', 'schema.ts': BASE_SCHEMA })
+    write(dir, {
+      'drizzle.config.ts': 'export default { dialect: "postgresql", schema: "./schema.ts", out: "./drizzle" };\n',
+      'schema.ts': BASE_SCHEMA
+    })
     await writeMigrations(dir, 'drizzle', [BASE_SCHEMA])
     appendHandWrittenMigration(dir, 'drizzle', '0001_search', 'CREATE EXTENSION IF NOT EXISTS pg_search;')
     const report = await runCheck({ root: dir, provider })
@@ -191,19 +241,25 @@ describe('extensions on the embedded Postgres', () => {
   })
 
   test('pgvector on the embedded Postgres: CREATE EXTENSION vector and a vector column compare clean', async () => {
-    const schema = 'import { pgTable, serial, vector, index } from "drizzle-orm/pg-core";\nexport const items = pgTable("items", { id: serial("id").primaryKey(), embedding: vector("embedding", { dimensions: 3 }) }, (t) => [index("items_embedding_idx").using("hnsw", t.embedding.op("vector_cosine_ops"))]);\n'
+    const schema =
+      'import { pgTable, serial, vector, index } from "drizzle-orm/pg-core";\nexport const items = pgTable("items", { id: serial("id").primaryKey(), embedding: vector("embedding", { dimensions: 3 }) }, (t) => [index("items_embedding_idx").using("hnsw", t.embedding.op("vector_cosine_ops"))]);\n'
     const dir = tempDir('vector-')
     dirs.push(dir)
-    write(dir, { 'drizzle.config.ts': 'export default { dialect: "postgresql", schema: "./schema.ts", out: "./drizzle" };\n', 'schema.ts': schema })
+    write(dir, {
+      'drizzle.config.ts': 'export default { dialect: "postgresql", schema: "./schema.ts", out: "./drizzle" };\n',
+      'schema.ts': schema
+    })
     await writeMigrations(dir, 'drizzle', [schema])
     const first = path.join(dir, 'drizzle', '0000_step_0.sql')
-    fs.writeFileSync(first, 'CREATE EXTENSION IF NOT EXISTS vector;\n--> statement-breakpoint\n' + fs.readFileSync(first, 'utf8'))
+    fs.writeFileSync(
+      first,
+      'CREATE EXTENSION IF NOT EXISTS vector;\n--> statement-breakpoint\n' + fs.readFileSync(first, 'utf8')
+    )
     const report = await runCheck({ root: dir, provider })
     expect(report.findings).toEqual([])
     expect(report.targets[0].databases[0].migrations[0].ok).toBe(true)
   })
 })
-
 
 /** A journal whose first entry is hand-written (extensions before any table). */
 function appendHandWrittenMigrationFirst(dir: string, tag: string, sql: string): void {
@@ -222,7 +278,8 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
       const dir = tempDir('folders-')
       dirs.push(dir)
       write(dir, {
-        'drizzle.config.ts': 'export default { dialect: "postgresql", schema: "./schema.ts", out: "./drizzle", migrations: { table: "schema_migrations", schema: "public" } };\n',
+        'drizzle.config.ts':
+          'export default { dialect: "postgresql", schema: "./schema.ts", out: "./drizzle", migrations: { table: "schema_migrations", schema: "public" } };\n',
         'schema.ts': BASE_SCHEMA
       })
       await writeMigrations(dir, 'drizzle', [BASE_SCHEMA])
@@ -230,7 +287,7 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
         dir,
         'drizzle',
         '0001_data',
-        'BEGIN;\nUPDATE accounts SET credits = 0 WHERE credits IS NULL;\nCOMMIT;\n--> statement-breakpoint\nDO $$\nBEGIN\n  IF NOT EXISTS (SELECT 1 FROM accounts) THEN\n    RAISE NOTICE \'empty\';\n  END IF;\nEND $$;',
+        "BEGIN;\nUPDATE accounts SET credits = 0 WHERE credits IS NULL;\nCOMMIT;\n--> statement-breakpoint\nDO $$\nBEGIN\n  IF NOT EXISTS (SELECT 1 FROM accounts) THEN\n    RAISE NOTICE 'empty';\n  END IF;\nEND $$;",
         { copySnapshot: true }
       )
       const report = await runCheck({ root: dir, provider })
@@ -238,7 +295,6 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
       expect(report.targets[0].databases[0].migrations.map((m) => m.ok)).toEqual([true, true])
       expect(report.findings).toEqual([])
     })
-
   })
 })
 
@@ -252,7 +308,8 @@ test('schema modules load in the folder drizzle-kit runs from: a schema reading 
   write(dir, {
     'package.json': '{ "name": "root", "private": true, "workspaces": ["packages/*"] }',
     'packages/db/package.json': '{ "name": "db", "scripts": { "generate": "drizzle-kit generate" } }',
-    'packages/db/drizzle.config.ts': 'export default { dialect: "postgresql", schema: "./src/schema.ts", out: "./drizzle" };\n',
+    'packages/db/drizzle.config.ts':
+      'export default { dialect: "postgresql", schema: "./src/schema.ts", out: "./drizzle" };\n',
     'packages/db/config/roles.json': '["owner", "member"]',
     'packages/db/src/schema.ts': schema
   })

@@ -21,8 +21,16 @@ function report(findings: Finding[]): Report {
         migrationsFormat: 'journal',
         migrationsTable: 'drizzle.__drizzle_migrations',
         databases: [
-          { name: 'tenant_1', migrations: [{ tag: '0000_a', file: 'drizzle/tenant/0000_a.sql', statements: 2, ok: true }], compared: true },
-          { name: 'tenant_2', migrations: [{ tag: '0000_a', file: 'drizzle/tenant/0000_a.sql', statements: 2, ok: true }], compared: true }
+          {
+            name: 'tenant_1',
+            migrations: [{ tag: '0000_a', file: 'drizzle/tenant/0000_a.sql', statements: 2, ok: true }],
+            compared: true
+          },
+          {
+            name: 'tenant_2',
+            migrations: [{ tag: '0000_a', file: 'drizzle/tenant/0000_a.sql', statements: 2, ok: true }],
+            compared: true
+          }
         ],
         declared: { tables: 3, columns: 12, enums: 1, indexes: 2 },
         notes: []
@@ -52,14 +60,19 @@ const missing = (i: number): Finding => ({
 test('markdown: verdict, per-target table with links, databases named when not all have the finding', () => {
   const md = renderMarkdown(report([missing(1)]), { fileUrl: 'https://github.com/acme/saas/blob/abc/', details: true })
   expect(md.split('\n')[0]).toBe('### ❌ drizzle-drift-guard: Drift found: 1 error(s).')
-  expect(md).toContain('| ✖ | `missing_column` | invoices.col_1 (tenant_1) | [src/tenant.ts:11](https://github.com/acme/saas/blob/abc/src/tenant.ts#L11) |')
+  expect(md).toContain(
+    '| ✖ | `missing_column` | invoices.col_1 (tenant_1) | [src/tenant.ts:11](https://github.com/acme/saas/blob/abc/src/tenant.ts#L11) |'
+  )
   expect(md).toContain('added after the last snapshot \\| with a pipe')
   expect(md).toContain('<details><summary>Migrations applied to <code>tenant_2</code>: 1 of 1</summary>')
 })
 
 test('the PR comment stays under 65,536 characters and says where the rest is', () => {
   const many = Array.from({ length: 2000 }, (_, i) => missing(i))
-  const md = renderMarkdown(report(many), { maxLength: COMMENT_MAX_LENGTH, fullReportHint: 'See the job summary of run 42.' })
+  const md = renderMarkdown(report(many), {
+    maxLength: COMMENT_MAX_LENGTH,
+    fullReportHint: 'See the job summary of run 42.'
+  })
   expect(md.length).toBeLessThanOrEqual(COMMENT_MAX_LENGTH)
   expect(md).toMatch(/…truncated: 2000 findings in all\. See the job summary of run 42\.\n$/)
   expect(renderMarkdown(report(many)).length).toBeGreaterThan(COMMENT_MAX_LENGTH)
@@ -69,7 +82,9 @@ test('text: a "no drift" target still says what was checked', () => {
   const text = renderText(report([]))
   expect(text).toContain('tenant: drizzle/tenant -> tenant_1 (1/1 migrations), tenant_2 (1/1 migrations)')
   expect(text).toContain('✔ no drift (3 tables, 12 columns, 1 enums, 2 indexes)')
-  expect(verdict(report([]))).toMatch(/^No drift: the migrations of 1 target\(s\) build exactly what the schema declares \(2 database\(s\) checked\)\.$/)
+  expect(verdict(report([]))).toMatch(
+    /^No drift: the migrations of 1 target\(s\) build exactly what the schema declares \(2 database\(s\) checked\)\.$/
+  )
 })
 
 test('SARIF 2.1.0: one rule per kind, results located in the repository', () => {
@@ -77,7 +92,10 @@ test('SARIF 2.1.0: one rule per kind, results located in the repository', () => 
   expect(sarif.version).toBe('2.1.0')
   expect(sarif.runs[0].tool.driver.rules.map((r: { id: string }) => r.id)).toEqual(['missing_column'])
   expect(sarif.runs[0].results.map((r: { level: string }) => r.level)).toEqual(['error', 'warning'])
-  expect(sarif.runs[0].results[0].locations[0].physicalLocation).toEqual({ artifactLocation: { uri: 'apps/api/src/tenant.ts' }, region: { startLine: 11 } })
+  expect(sarif.runs[0].results[0].locations[0].physicalLocation).toEqual({
+    artifactLocation: { uri: 'apps/api/src/tenant.ts' },
+    region: { startLine: 11 }
+  })
 })
 
 test('annotations: at most 10 per level (GitHub shows no more), errors first, paths relative to the workspace', () => {
@@ -90,7 +108,10 @@ test('annotations: at most 10 per level (GitHub shows no more), errors first, pa
   }) as typeof process.stdout.write
   let result
   try {
-    const findings = [...Array.from({ length: 14 }, (_, i) => missing(i)), ...Array.from({ length: 3 }, (_, i) => ({ ...missing(100 + i), severity: 'warning' as const }))]
+    const findings = [
+      ...Array.from({ length: 14 }, (_, i) => missing(i)),
+      ...Array.from({ length: 3 }, (_, i) => ({ ...missing(100 + i), severity: 'warning' as const }))
+    ]
     result = annotate(report(findings), '/work/repo/apps/api', '/work/repo')
   } finally {
     process.stdout.write = write
@@ -98,6 +119,8 @@ test('annotations: at most 10 per level (GitHub shows no more), errors first, pa
   expect(result).toEqual({ shown: 13, hidden: 4 })
   const errors = lines.filter((l) => l.startsWith('::error '))
   expect(errors).toHaveLength(10)
-  expect(errors[0]).toMatch(/^::error title=drift-guard missing_column%3A invoices\.col_0,file=apps\/api\/src\/tenant\.ts,line=10::column invoices\.col_0 does not exist/)
+  expect(errors[0]).toMatch(
+    /^::error title=drift-guard missing_column%3A invoices\.col_0,file=apps\/api\/src\/tenant\.ts,line=10::column invoices\.col_0 does not exist/
+  )
   expect(lines.filter((l) => l.startsWith('::warning '))).toHaveLength(3)
 })

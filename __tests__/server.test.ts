@@ -23,11 +23,15 @@ async function throwawayDatabases(): Promise<string[]> {
   return rows.map((r) => r.datname)
 }
 
-
 async function project(target = 'tenant'): Promise<string> {
   const dir = await makeProject({ steps: [BASE_SCHEMA] })
   dirs.push(dir)
-  fs.writeFileSync(path.join(dir, 'drift-guard.config.json'), JSON.stringify({ targets: [{ name: target, drizzleConfig: 'drizzle.config.ts', databases: ['tenant_1', 'tenant_2', 'tenant_3'] }] }))
+  fs.writeFileSync(
+    path.join(dir, 'drift-guard.config.json'),
+    JSON.stringify({
+      targets: [{ name: target, drizzleConfig: 'drizzle.config.ts', databases: ['tenant_1', 'tenant_2', 'tenant_3'] }]
+    })
+  )
   return dir
 }
 
@@ -39,7 +43,14 @@ test('a clean run drops every database it created, and touches nothing else', as
   await admin.unsafe(`create database ${otherDb}`)
   const other = postgres(ADMIN_URL.replace(/\/[^/]*$/, `/${otherDb}`), { max: 1, onnotice: () => undefined })
   try {
-    const objects = async (): Promise<number> => Number((await other.unsafe<{ n: string }[]>("select count(*) as n from pg_class where relnamespace = 'public'::regnamespace"))[0].n)
+    const objects = async (): Promise<number> =>
+      Number(
+        (
+          await other.unsafe<{ n: string }[]>(
+            "select count(*) as n from pg_class where relnamespace = 'public'::regnamespace"
+          )
+        )[0].n
+      )
     const objectsBefore = await objects()
     const provider = new ServerProvider(ADMIN_URL.replace(/\/[^/]*$/, `/${otherDb}`))
     runId = provider.runId
@@ -69,54 +80,78 @@ test('a failing migration still leaves no database behind, and the finding is gr
   expect((await throwawayDatabases()).filter((d) => d.startsWith(`${provider.runId}_`))).toEqual([])
 })
 
-test.each(['SIGINT', 'SIGTERM'] as const)('%s while migrating: the CLI drops its databases and exits', async (signal) => {
-  const target = `sig${signal.toLowerCase()}`
-  const dir = await project(target)
-  appendHandWrittenMigration(dir, 'drizzle', '0001_slow', 'SELECT pg_sleep(30);')
-  const child = spawn(process.execPath, [path.join(REPO, 'dist', 'cli.js'), 'check', '--database-url', ADMIN_URL], { cwd: dir, stdio: 'pipe' })
-  let stderr = ''
-  child.stdout.resume()
-  child.stderr.on('data', (d) => (stderr += d))
-  const exited = new Promise<string>((resolve) => child.on('exit', (code, sig) => resolve(`${code ?? sig}: ${stderr}`)))
-  // The child's sessions say its pid (application_name): their databases are its throwaway databases.
-  const application = `drizzle-drift-guard ${child.pid}`
-  const databasesOfChild = async (): Promise<string[]> =>
-    (await admin.unsafe<{ datname: string }[]>("select distinct datname from pg_stat_activity where application_name = $1 and datname like 'dg\\_%'", [application])).map((r) => r.datname)
-  const sleeping = async (): Promise<boolean> =>
-    (await admin.unsafe("select 1 from pg_stat_activity where query = 'SELECT pg_sleep(30);' and application_name = $1", [application])).length > 0
-  for (let i = 0; i < 300 && !(await sleeping()); i++) await new Promise((r) => setTimeout(r, 100))
-  const ours = await databasesOfChild()
-  expect(ours.length).toBeGreaterThan(0)
-  child.kill(signal)
-  const output = await exited
-  expect(output).toMatch(new RegExp(`^${signal === 'SIGINT' ? 130 : 143}: `))
-  // One line says what happens; the errors the cleanup causes in the abandoned run are not printed.
-  expect(output).toMatch(new RegExp(`drift-guard: ${signal}: removing the throwaway databases`))
-  expect(output).not.toMatch(/interrupted: the throwaway databases were dropped/)
-  expect((await throwawayDatabases()).filter((d) => ours.includes(d))).toEqual([])
-})
-
-const hasInitdb = ['/usr/local/bin/initdb', '/usr/bin/initdb'].some((f) => fs.existsSync(f)) || fs.existsSync('/usr/lib/postgresql')
-;(hasInitdb ? test : test.skip)('a temporary cluster from initdb/pg_ctl on PATH: runs the check, then is removed', async () => {
-  const provider = new LocalClusterProvider()
-  try {
-    const report = await runCheck({ root: await project(), provider })
-    expect(report.ok).toBe(true)
-    expect(report.postgres.version).toMatch(/^PostgreSQL \d+/)
-  } finally {
-    await provider.dispose()
+test.each(['SIGINT', 'SIGTERM'] as const)(
+  '%s while migrating: the CLI drops its databases and exits',
+  async (signal) => {
+    const target = `sig${signal.toLowerCase()}`
+    const dir = await project(target)
+    appendHandWrittenMigration(dir, 'drizzle', '0001_slow', 'SELECT pg_sleep(30);')
+    const child = spawn(process.execPath, [path.join(REPO, 'dist', 'cli.js'), 'check', '--database-url', ADMIN_URL], {
+      cwd: dir,
+      stdio: 'pipe'
+    })
+    let stderr = ''
+    child.stdout.resume()
+    child.stderr.on('data', (d) => (stderr += d))
+    const exited = new Promise<string>((resolve) =>
+      child.on('exit', (code, sig) => resolve(`${code ?? sig}: ${stderr}`))
+    )
+    // The child's sessions say its pid (application_name): their databases are its throwaway databases.
+    const application = `drizzle-drift-guard ${child.pid}`
+    const databasesOfChild = async (): Promise<string[]> =>
+      (
+        await admin.unsafe<{ datname: string }[]>(
+          "select distinct datname from pg_stat_activity where application_name = $1 and datname like 'dg\\_%'",
+          [application]
+        )
+      ).map((r) => r.datname)
+    const sleeping = async (): Promise<boolean> =>
+      (
+        await admin.unsafe(
+          "select 1 from pg_stat_activity where query = 'SELECT pg_sleep(30);' and application_name = $1",
+          [application]
+        )
+      ).length > 0
+    for (let i = 0; i < 300 && !(await sleeping()); i++) await new Promise((r) => setTimeout(r, 100))
+    const ours = await databasesOfChild()
+    expect(ours.length).toBeGreaterThan(0)
+    child.kill(signal)
+    const output = await exited
+    expect(output).toMatch(new RegExp(`^${signal === 'SIGINT' ? 130 : 143}: `))
+    // One line says what happens; the errors the cleanup causes in the abandoned run are not printed.
+    expect(output).toMatch(new RegExp(`drift-guard: ${signal}: removing the throwaway databases`))
+    expect(output).not.toMatch(/interrupted: the throwaway databases were dropped/)
+    expect((await throwawayDatabases()).filter((d) => ours.includes(d))).toEqual([])
   }
-})
+)
+
+const hasInitdb =
+  ['/usr/local/bin/initdb', '/usr/bin/initdb'].some((f) => fs.existsSync(f)) || fs.existsSync('/usr/lib/postgresql')
+;(hasInitdb ? test : test.skip)(
+  'a temporary cluster from initdb/pg_ctl on PATH: runs the check, then is removed',
+  async () => {
+    const provider = new LocalClusterProvider()
+    try {
+      const report = await runCheck({ root: await project(), provider })
+      expect(report.ok).toBe(true)
+      expect(report.postgres.version).toMatch(/^PostgreSQL \d+/)
+    } finally {
+      await provider.dispose()
+    }
+  }
+)
 
 describe('the pool of throwaway databases', () => {
-  const databasesOf = async (provider: ServerProvider): Promise<string[]> => (await throwawayDatabases()).filter((d) => d.startsWith(provider.runId))
+  const databasesOf = async (provider: ServerProvider): Promise<string[]> =>
+    (await throwawayDatabases()).filter((d) => d.startsWith(provider.runId))
 
   test('a database returned after use is reset and handed to the next, instead of creating another', async () => {
     const provider = new ServerProvider(ADMIN_URL)
-    const nameOf = async (db: { query<T>(sql: string): Promise<T[]> }): Promise<string> => (await db.query<{ name: string }>('select current_database() as name'))[0].name
+    const nameOf = async (db: { query<T>(sql: string): Promise<T[]> }): Promise<string> =>
+      (await db.query<{ name: string }>('select current_database() as name'))[0].name
     try {
       const first = await provider.createDatabase('pool_a')
-      await first.exec('CREATE TABLE left_behind (id int); CREATE SCHEMA extra; CREATE TYPE extra.mood AS ENUM (\'ok\')')
+      await first.exec("CREATE TABLE left_behind (id int); CREATE SCHEMA extra; CREATE TYPE extra.mood AS ENUM ('ok')")
       const firstName = await nameOf(first)
       // Two at once: two databases.
       const second = await provider.createDatabase('pool_b')
@@ -124,7 +159,9 @@ describe('the pool of throwaway databases', () => {
       await first.close()
       const reused = await provider.createDatabase('pool_c')
       expect(await nameOf(reused)).toBe(firstName)
-      const relations = await reused.query<{ n: string }>("select count(*) as n from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname not in ('pg_catalog', 'information_schema', 'pg_toast')")
+      const relations = await reused.query<{ n: string }>(
+        "select count(*) as n from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname not in ('pg_catalog', 'information_schema', 'pg_toast')"
+      )
       expect(Number(relations[0].n)).toBe(0)
       expect(await reused.query("select 1 from pg_namespace where nspname = 'extra'")).toEqual([])
       expect(await databasesOf(provider)).toHaveLength(2)
@@ -151,7 +188,9 @@ describe('the pool of throwaway databases', () => {
     const provider = new ServerProvider(ADMIN_URL.replace('//postgres@', `//${role}@`))
     try {
       await provider.warm(['denied'])
-      await expect(Promise.all([provider.createDatabase('denied_1'), provider.createDatabase('denied_2')])).rejects.toThrow(/cannot create a database on .*permission denied/)
+      await expect(
+        Promise.all([provider.createDatabase('denied_1'), provider.createDatabase('denied_2')])
+      ).rejects.toThrow(/cannot create a database on .*permission denied/)
     } finally {
       await provider.dispose()
       await admin.unsafe(`drop role if exists ${role}`)
@@ -162,9 +201,13 @@ describe('the pool of throwaway databases', () => {
 describe("the CLI's early server (its first CREATE DATABASE sent before the rest of the CLI loads)", () => {
   const io = () => {
     const out = { stdout: '', stderr: '' }
-    return { out, io: { stdout: (t: string) => void (out.stdout += t), stderr: (t: string) => void (out.stderr += t), env: {} } }
+    return {
+      out,
+      io: { stdout: (t: string) => void (out.stdout += t), stderr: (t: string) => void (out.stderr += t), env: {} }
+    }
   }
-  const ofRun = async (provider: ServerProvider): Promise<string[]> => (await throwawayDatabases()).filter((d) => d.startsWith(`${provider.runId}_`))
+  const ofRun = async (provider: ServerProvider): Promise<string[]> =>
+    (await throwawayDatabases()).filter((d) => d.startsWith(`${provider.runId}_`))
 
   test('a config that cannot load: exit 2, and the database warmed for it is dropped', async () => {
     const { runCli } = await import('../src/cli/main')
@@ -173,7 +216,9 @@ describe("the CLI's early server (its first CREATE DATABASE sent before the rest
     const provider = new ServerProvider(ADMIN_URL)
     await provider.warm(['check'])
     const { out, io: cli } = io()
-    expect(await runCli(['check', '--cwd', dir, '--database-url', ADMIN_URL], cli, { provider, databaseUrl: ADMIN_URL })).toBe(2)
+    expect(
+      await runCli(['check', '--cwd', dir, '--database-url', ADMIN_URL], cli, { provider, databaseUrl: ADMIN_URL })
+    ).toBe(2)
     expect(out.stderr).toMatch(/malformed JSON/)
     expect(await ofRun(provider)).toEqual([])
   })
@@ -184,14 +229,24 @@ describe("the CLI's early server (its first CREATE DATABASE sent before the rest
     const used = new ServerProvider(ADMIN_URL)
     await used.warm(['check'])
     const first = io()
-    expect(await runCli(['check', '--cwd', dir, '--database-url', ADMIN_URL, '--format', 'json'], first.io, { provider: used, databaseUrl: ADMIN_URL })).toBe(0)
+    expect(
+      await runCli(['check', '--cwd', dir, '--database-url', ADMIN_URL, '--format', 'json'], first.io, {
+        provider: used,
+        databaseUrl: ADMIN_URL
+      })
+    ).toBe(0)
     expect(JSON.parse(first.out.stdout).postgres.provider).toMatch(/^server /)
     expect(await ofRun(used)).toEqual([])
 
     const unused = new ServerProvider(ADMIN_URL)
     await unused.warm(['check'])
     const second = io()
-    expect(await runCli(['check', '--cwd', dir, '--postgres', 'embedded', '--format', 'json'], second.io, { provider: unused, databaseUrl: ADMIN_URL })).toBe(0)
+    expect(
+      await runCli(['check', '--cwd', dir, '--postgres', 'embedded', '--format', 'json'], second.io, {
+        provider: unused,
+        databaseUrl: ADMIN_URL
+      })
+    ).toBe(0)
     expect(JSON.parse(second.out.stdout).postgres.provider).toMatch(/^embedded/)
     expect(await ofRun(unused)).toEqual([])
   })
@@ -241,7 +296,11 @@ test('a role another run creates while ours names it too: ours skips it, and nev
     await second.exec(`CREATE ROLE ${mine} NOLOGIN;`)
     await second.close()
     await provider.dispose()
-    expect((await admin.unsafe('select rolname from pg_roles where rolname = any($1) order by 1', [[role, mine]])).map((r) => r.rolname)).toEqual([role])
+    expect(
+      (await admin.unsafe('select rolname from pg_roles where rolname = any($1) order by 1', [[role, mine]])).map(
+        (r) => r.rolname
+      )
+    ).toEqual([role])
   } finally {
     await provider.dispose()
     await admin.unsafe(`drop role if exists ${role}`)

@@ -10,13 +10,13 @@ import { runSchemaStatements } from '../src/schema/build-statements'
 import { REPO, makeProject } from './helpers/project'
 import { EACH_POSTGRES, providerForSuite } from './helpers/postgres'
 
-
 const dirs: string[] = []
 afterAll(() => {
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true })
 })
 
-const summary = (report: Report): string[] => report.findings.map((f) => `${f.severity} ${f.kind} ${[f.table, f.column ?? f.name].filter(Boolean).join('.')}`)
+const summary = (report: Report): string[] =>
+  report.findings.map((f) => `${f.severity} ${f.kind} ${[f.table, f.column ?? f.name].filter(Boolean).join('.')}`)
 
 /**
  * What Supabase has before the project's migrations (docs/real-world.md §20), without its roles: roles are the
@@ -44,14 +44,20 @@ export const profiles = pgTable("profiles", { id: uuid("id").primaryKey().refere
 /** As Supabase projects do: drizzle-kit's statements for what Supabase has are deleted from the generated SQL. */
 function dropStatements(dir: string, pattern: RegExp): void {
   const folder = path.join(dir, 'drizzle')
-  const file = path.join(folder, fs.readdirSync(folder).find((f) => f.startsWith('0000_') && f.endsWith('.sql'))!)
+  const file = path.join(
+    folder,
+    fs.readdirSync(folder).find((f) => f.startsWith('0000_') && f.endsWith('.sql'))!
+  )
   const chunks = fs.readFileSync(file, 'utf8').split('--> statement-breakpoint')
   const kept = chunks.filter((c) => !pattern.test(c))
   expect(kept.length).toBeLessThan(chunks.length)
   fs.writeFileSync(file, kept.map((c) => c.trim()).join('\n--> statement-breakpoint\n'))
 }
 
-async function supabaseProject(steps: string[], options: { schemaFilter?: string[]; finalSchema?: string }): Promise<string> {
+async function supabaseProject(
+  steps: string[],
+  options: { schemaFilter?: string[]; finalSchema?: string }
+): Promise<string> {
   const filter = options.schemaFilter ? `, schemaFilter: ${JSON.stringify(options.schemaFilter)}` : ''
   const dir = await makeProject({
     steps,
@@ -61,7 +67,10 @@ async function supabaseProject(steps: string[], options: { schemaFilter?: string
   })
   dirs.push(dir)
   dropStatements(dir, /CREATE SCHEMA "auth"|CREATE TABLE "auth"\."users"|ON "auth"\."users"/)
-  fs.writeFileSync(path.join(dir, 'drift-guard.config.json'), JSON.stringify({ targets: [{ name: 'app', drizzleConfig: 'drizzle.config.ts', setup: ['supabase/setup.sql'] }] }))
+  fs.writeFileSync(
+    path.join(dir, 'drift-guard.config.json'),
+    JSON.stringify({ targets: [{ name: 'app', drizzleConfig: 'drizzle.config.ts', setup: ['supabase/setup.sql'] }] })
+  )
   return dir
 }
 
@@ -80,12 +89,17 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
       expect(report.targets[0].databases[0]).toMatchObject({ compared: true })
     })
 
-    test('auth compared: the declared auth.users (other columns, an index) is the setup\'s on both sides, not reported; auth\'s own tables are built and compared', async () => {
+    test("auth compared: the declared auth.users (other columns, an index) is the setup's on both sides, not reported; auth's own tables are built and compared", async () => {
       const clean = await supabaseProject([WIDER_SCHEMA.replace('NOTE_BODY', '')], {})
       expect(summary(await runCheck({ root: clean, provider }))).toEqual([])
       // A column added to auth.user_notes without generate is still found: only the setup's objects are skipped.
-      const drifted = await supabaseProject([WIDER_SCHEMA.replace('NOTE_BODY', '')], { finalSchema: WIDER_SCHEMA.replace('NOTE_BODY', ', body: text("body")') })
-      expect(summary(await runCheck({ root: drifted, provider }))).toEqual(['error snapshot_out_of_date 0000_step_0', 'error missing_column user_notes.body'])
+      const drifted = await supabaseProject([WIDER_SCHEMA.replace('NOTE_BODY', '')], {
+        finalSchema: WIDER_SCHEMA.replace('NOTE_BODY', ', body: text("body")')
+      })
+      expect(summary(await runCheck({ root: drifted, provider }))).toEqual([
+        'error snapshot_out_of_date 0000_step_0',
+        'error missing_column user_notes.body'
+      ])
     })
   })
 
@@ -94,8 +108,13 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
     try {
       // Without what the database had before (no setup given), the CREATE SCHEMA fails as in §20's report.
       await db.exec('CREATE SCHEMA auth')
-      const built = await runSchemaStatements(db, ['CREATE SCHEMA "auth";\n'], { root: REPO, fallbackFile: path.join(REPO, 'schema.ts') })
-      expect(built.problems.map((p) => p.message)).toEqual(['drizzle-kit\'s SQL for schema auth fails on Postgres: schema "auth" already exists'])
+      const built = await runSchemaStatements(db, ['CREATE SCHEMA "auth";\n'], {
+        root: REPO,
+        fallbackFile: path.join(REPO, 'schema.ts')
+      })
+      expect(built.problems.map((p) => p.message)).toEqual([
+        'drizzle-kit\'s SQL for schema auth fails on Postgres: schema "auth" already exists'
+      ])
     } finally {
       await db.close()
     }
@@ -104,10 +123,17 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
   test('a migration using an extension no migration creates (autumn, pg_trgm): the cause also names "extensions": ["pg_trgm"] for a provider that preinstalls it (failure 23a)', async () => {
     const dir = await makeProject({ steps: [TRGM_SCHEMA] })
     dirs.push(dir)
-    fs.writeFileSync(path.join(dir, 'drift-guard.config.json'), JSON.stringify({ targets: [{ name: 'app', drizzleConfig: 'drizzle.config.ts' }] }))
+    fs.writeFileSync(
+      path.join(dir, 'drift-guard.config.json'),
+      JSON.stringify({ targets: [{ name: 'app', drizzleConfig: 'drizzle.config.ts' }] })
+    )
     const failed = (await runCheck({ root: dir, provider })).findings.find((f) => f.kind === 'migration_failed')!
-    expect(failed.cause).toMatch(/^operator class "gin_trgm_ops" comes from the extension "pg_trgm", and no migration creates it/)
-    expect(failed.cause).toMatch(/: CREATE EXTENSION IF NOT EXISTS pg_trgm; If the provider preinstalls it \(a managed Postgres, a CI image\), add "extensions": \["pg_trgm"\] to target "app" in drift-guard\.config\.json instead$/)
+    expect(failed.cause).toMatch(
+      /^operator class "gin_trgm_ops" comes from the extension "pg_trgm", and no migration creates it/
+    )
+    expect(failed.cause).toMatch(
+      /: CREATE EXTENSION IF NOT EXISTS pg_trgm; If the provider preinstalls it \(a managed Postgres, a CI image\), add "extensions": \["pg_trgm"\] to target "app" in drift-guard\.config\.json instead$/
+    )
     expect(failed.fix).toBe('CREATE EXTENSION IF NOT EXISTS pg_trgm;')
   })
 })

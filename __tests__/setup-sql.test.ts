@@ -18,18 +18,21 @@ import { applyMigrations } from '../src/migrations/apply'
 import { readMigrationFolder } from '../src/migrations/folder'
 import { EACH_POSTGRES, SERVER_URL, providerForSuite } from './helpers/postgres'
 
-
 const dirs: string[] = []
 afterAll(() => {
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true })
 })
 
-const summary = (report: Report): string[] => report.findings.map((f) => `${f.severity} ${f.kind} ${[f.table, f.column ?? f.name].filter(Boolean).join('.')}`)
+const summary = (report: Report): string[] =>
+  report.findings.map((f) => `${f.severity} ${f.kind} ${[f.table, f.column ?? f.name].filter(Boolean).join('.')}`)
 
 /** Puts hand-written SQL before the first statement of the generated 0000 migration (as people edit it). */
 function prependToFirstMigration(dir: string, sql: string): void {
   const folder = path.join(dir, 'drizzle')
-  const file = path.join(folder, fs.readdirSync(folder).find((f) => f.startsWith('0000_') && f.endsWith('.sql'))!)
+  const file = path.join(
+    folder,
+    fs.readdirSync(folder).find((f) => f.startsWith('0000_') && f.endsWith('.sql'))!
+  )
   fs.writeFileSync(file, `${sql}\n--> statement-breakpoint\n${fs.readFileSync(file, 'utf8')}`)
 }
 
@@ -70,7 +73,10 @@ async function functionsProject(finalSchema?: string): Promise<string> {
   dirs.push(dir)
   prependToFirstMigration(dir, FUNCTIONS_SQL)
   const folder = path.join(dir, 'drizzle')
-  const file = path.join(folder, fs.readdirSync(folder).find((f) => f.startsWith('0000_') && f.endsWith('.sql'))!)
+  const file = path.join(
+    folder,
+    fs.readdirSync(folder).find((f) => f.startsWith('0000_') && f.endsWith('.sql'))!
+  )
   fs.appendFileSync(file, `\n--> statement-breakpoint\n${DOCS_COUNT_SQL}`)
   return dir
 }
@@ -101,10 +107,21 @@ CREATE ROLE anon NOLOGIN;
 async function supabaseProject(setup: string | undefined, databases?: string[]): Promise<string> {
   const dir = await makeProject({ steps: [SUPABASE_SCHEMA] })
   dirs.push(dir)
-  appendHandWrittenMigration(dir, 'drizzle', '0001_grants', 'GRANT SELECT ON "profiles" TO authenticated;\n--> statement-breakpoint\nGRANT SELECT ON "profiles" TO anon;', { copySnapshot: true })
+  appendHandWrittenMigration(
+    dir,
+    'drizzle',
+    '0001_grants',
+    'GRANT SELECT ON "profiles" TO authenticated;\n--> statement-breakpoint\nGRANT SELECT ON "profiles" TO anon;',
+    { copySnapshot: true }
+  )
   if (setup !== undefined) fs.mkdirSync(path.join(dir, 'supabase'))
   if (setup !== undefined) fs.writeFileSync(path.join(dir, 'supabase', 'setup.sql'), setup)
-  const target = { name: 'app', drizzleConfig: 'drizzle.config.ts', ...(databases ? { databases } : {}), ...(setup !== undefined ? { setup: ['supabase/setup.sql'] } : {}) }
+  const target = {
+    name: 'app',
+    drizzleConfig: 'drizzle.config.ts',
+    ...(databases ? { databases } : {}),
+    ...(setup !== undefined ? { setup: ['supabase/setup.sql'] } : {})
+  }
   fs.writeFileSync(path.join(dir, 'drift-guard.config.json'), JSON.stringify({ targets: [target] }, null, 2))
   return dir
 }
@@ -147,7 +164,9 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
       const without = await supabaseProject(undefined)
       const failed = await runCheck({ root: without, provider })
       expect(summary(failed)).toEqual(['error migration_failed 0000_step_0'])
-      expect(failed.findings[0].cause).toMatch(/expect a Supabase Postgres .*"setup" in drift-guard\.config\.json, or run with --database-url/)
+      expect(failed.findings[0].cause).toMatch(
+        /expect a Supabase Postgres .*"setup" in drift-guard\.config\.json, or run with --database-url/
+      )
       const dir = await supabaseProject(SUPABASE_SETUP)
       const report = await runCheck({ root: dir, provider })
       expect(summary(report)).toEqual([])
@@ -162,17 +181,26 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
     })
 
     test('a failing setup statement is an error naming its file and line', async () => {
-      const dir = await supabaseProject(SUPABASE_SETUP.replace('CREATE ROLE anon NOLOGIN;', 'CREATE ROLE anon NOLOGIN;\n\nSELECT no_such_function();'))
+      const dir = await supabaseProject(
+        SUPABASE_SETUP.replace('CREATE ROLE anon NOLOGIN;', 'CREATE ROLE anon NOLOGIN;\n\nSELECT no_such_function();')
+      )
       const run = runCheck({ root: dir, provider })
       await expect(run).rejects.toThrow(UsageError)
-      await expect(run).rejects.toThrow(/^supabase\/setup\.sql:11: setup SQL of target "app" fails: function no_such_function\(\) does not exist/)
+      await expect(run).rejects.toThrow(
+        /^supabase\/setup\.sql:11: setup SQL of target "app" fails: function no_such_function\(\) does not exist/
+      )
     })
 
     test('"extensions": created first in every database, as a provider that preinstalls them', async () => {
       const dir = await makeProject({ steps: [TRGM_SCHEMA] })
       dirs.push(dir)
       const config = (extra: object): void =>
-        fs.writeFileSync(path.join(dir, 'drift-guard.config.json'), JSON.stringify({ targets: [{ name: 'app', drizzleConfig: 'drizzle.config.ts', databases: ['a', 'b'], ...extra }] }))
+        fs.writeFileSync(
+          path.join(dir, 'drift-guard.config.json'),
+          JSON.stringify({
+            targets: [{ name: 'app', drizzleConfig: 'drizzle.config.ts', databases: ['a', 'b'], ...extra }]
+          })
+        )
       config({})
       const failed = await runCheck({ root: dir, provider })
       expect(summary(failed)).toEqual(['error migration_failed 0000_step_0'])
@@ -186,11 +214,28 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
     test('an "extensions" name this Postgres lacks (a typo) is a config_error warning at its line in the config, with the closest name; the run goes on', async () => {
       const dir = await makeProject({ steps: [ITEMS_SCHEMA] })
       dirs.push(dir)
-      fs.writeFileSync(path.join(dir, 'drift-guard.config.json'), JSON.stringify({ targets: [{ name: 'app', drizzleConfig: 'drizzle.config.ts', extensions: ['pgcrypto', 'pg_trgrm', 'no_such_extension'] }] }, null, 2))
+      fs.writeFileSync(
+        path.join(dir, 'drift-guard.config.json'),
+        JSON.stringify(
+          {
+            targets: [
+              {
+                name: 'app',
+                drizzleConfig: 'drizzle.config.ts',
+                extensions: ['pgcrypto', 'pg_trgrm', 'no_such_extension']
+              }
+            ]
+          },
+          null,
+          2
+        )
+      )
       const report = await runCheck({ root: dir, provider })
       expect(summary(report)).toEqual(['warning config_error pg_trgrm', 'warning config_error no_such_extension'])
       expect(report.findings[0]).toMatchObject({ file: 'drift-guard.config.json', line: 8, target: 'app' })
-      expect(report.findings[0].message).toMatch(/^extension "pg_trgrm" in "extensions" of target "app" is not available on .*: not created \(did you mean "pg_trgm"\?\)$/)
+      expect(report.findings[0].message).toMatch(
+        /^extension "pg_trgrm" in "extensions" of target "app" is not available on .*: not created \(did you mean "pg_trgm"\?\)$/
+      )
       expect(report.findings[1]).toMatchObject({ file: 'drift-guard.config.json', line: 9 })
       expect(report.findings[1].message).not.toMatch(/did you mean/)
       expect(report.ok).toBe(true)
@@ -202,9 +247,18 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
       const dir = await makeProject({ steps: [TRGM_SCHEMA] })
       dirs.push(dir)
       // earthdistance needs cube: a provider would have created both.
-      fs.writeFileSync(path.join(dir, 'drift-guard.config.json'), JSON.stringify({ targets: [{ name: 'app', drizzleConfig: 'drizzle.config.ts', extensions: ['pg_trgm', 'earthdistance'] }] }, null, 2))
+      fs.writeFileSync(
+        path.join(dir, 'drift-guard.config.json'),
+        JSON.stringify(
+          { targets: [{ name: 'app', drizzleConfig: 'drizzle.config.ts', extensions: ['pg_trgm', 'earthdistance'] }] },
+          null,
+          2
+        )
+      )
       const run = runCheck({ root: dir, provider })
-      await expect(run).rejects.toThrow(/^drift-guard\.config\.json:8: target "app": "extensions": CREATE EXTENSION "earthdistance" fails: required extension "cube" is not installed/)
+      await expect(run).rejects.toThrow(
+        /^drift-guard\.config\.json:8: target "app": "extensions": CREATE EXTENSION "earthdistance" fails: required extension "cube" is not installed/
+      )
       await expect(run).rejects.toMatchObject({ name: 'UsageError', file: 'drift-guard.config.json', line: 8 })
     })
 
@@ -212,14 +266,26 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
       const dir = await makeProject({ steps: [TRGM_SCHEMA] })
       dirs.push(dir)
       fs.mkdirSync(path.join(dir, 'sql'))
-      fs.writeFileSync(path.join(dir, 'sql', 'setup.sql'), '-- what the provider has\nCREATE EXTENSION IF NOT EXISTS pg_trgm;\n')
-      fs.writeFileSync(path.join(dir, 'drift-guard.config.json'), JSON.stringify({ targets: [{ name: 'app', drizzleConfig: 'drizzle.config.ts', databases: ['a', 'b'], setup: ['sql/setup.sql'] }] }))
+      fs.writeFileSync(
+        path.join(dir, 'sql', 'setup.sql'),
+        '-- what the provider has\nCREATE EXTENSION IF NOT EXISTS pg_trgm;\n'
+      )
+      fs.writeFileSync(
+        path.join(dir, 'drift-guard.config.json'),
+        JSON.stringify({
+          targets: [
+            { name: 'app', drizzleConfig: 'drizzle.config.ts', databases: ['a', 'b'], setup: ['sql/setup.sql'] }
+          ]
+        })
+      )
       const report = await runCheck({ root: dir, provider })
       expect(summary(report)).toEqual([])
       expect(report.targets[0].databases.map((d) => d.compared)).toEqual([true, true])
       fs.appendFileSync(path.join(dir, 'sql', 'setup.sql'), '\nCREATE EXTENSION no_such_extension;\n')
       const run = runCheck({ root: dir, provider })
-      await expect(run).rejects.toThrow(/^sql\/setup\.sql:4: setup SQL of target "app" fails: extension "no_such_extension" is not available/)
+      await expect(run).rejects.toThrow(
+        /^sql\/setup\.sql:4: setup SQL of target "app" fails: extension "no_such_extension" is not available/
+      )
       await expect(run).rejects.toMatchObject({ name: 'UsageError', file: 'sql/setup.sql', line: 4 })
     })
 
@@ -229,15 +295,27 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
       fs.mkdirSync(path.join(dir, 'sql'))
       fs.writeFileSync(path.join(dir, 'sql', 'setup.sql'), ATOMIC_SQL)
       // The migration's routines write to the setup's table (on both sides, so never drift).
-      const migrationSql = ATOMIC_SQL.replace(/setup_(one|sign|note)/g, 'migrated_$1').replace('CREATE TABLE setup_log (msg text);\n', '')
+      const migrationSql = ATOMIC_SQL.replace(/setup_(one|sign|note)/g, 'migrated_$1').replace(
+        'CREATE TABLE setup_log (msg text);\n',
+        ''
+      )
       appendHandWrittenMigration(dir, 'drizzle', '0001_atomic', migrationSql, { copySnapshot: true })
-      fs.writeFileSync(path.join(dir, 'drift-guard.config.json'), JSON.stringify({ targets: [{ name: 'app', drizzleConfig: 'drizzle.config.ts', setup: ['sql/setup.sql'], transaction: false }] }))
+      fs.writeFileSync(
+        path.join(dir, 'drift-guard.config.json'),
+        JSON.stringify({
+          targets: [{ name: 'app', drizzleConfig: 'drizzle.config.ts', setup: ['sql/setup.sql'], transaction: false }]
+        })
+      )
       const report = await runCheck({ root: dir, provider })
       expect(summary(report)).toEqual([])
       expect(report.targets[0].databases[0]).toMatchObject({ compared: true })
       // The statement after the bodies is still on its own, named by its own line.
       fs.appendFileSync(path.join(dir, 'sql', 'setup.sql'), 'SELECT setup_sign(1);\nSELECT no_such_function();\n')
-      await expect(runCheck({ root: dir, provider })).rejects.toMatchObject({ name: 'UsageError', file: 'sql/setup.sql', line: ATOMIC_SQL.split('\n').length + 1 })
+      await expect(runCheck({ root: dir, provider })).rejects.toMatchObject({
+        name: 'UsageError',
+        file: 'sql/setup.sql',
+        line: ATOMIC_SQL.split('\n').length + 1
+      })
     })
   })
 
@@ -247,12 +325,29 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
 export const items = pgTable("items", { id: integer("id").primaryKey(), name: text("name").notNull(), code: text("code") }, (t) => [INDEXES]);
 `
     async function concurrentlyProject(transaction?: boolean): Promise<string> {
-      const dir = await makeProject({ steps: [table.replace('INDEXES', ''), table.replace('INDEXES', 'index("items_name_idx").on(t.name), index("items_code_idx").on(t.code)')] })
+      const dir = await makeProject({
+        steps: [
+          table.replace('INDEXES', ''),
+          table.replace('INDEXES', 'index("items_name_idx").on(t.name), index("items_code_idx").on(t.code)')
+        ]
+      })
       dirs.push(dir)
-      const file = path.join(dir, 'drizzle', fs.readdirSync(path.join(dir, 'drizzle')).find((f) => f.startsWith('0001_'))!)
+      const file = path.join(
+        dir,
+        'drizzle',
+        fs.readdirSync(path.join(dir, 'drizzle')).find((f) => f.startsWith('0001_'))!
+      )
       // As another runner's migrations are written: several statements in one chunk, one that a transaction refuses.
-      fs.writeFileSync(file, 'CREATE INDEX CONCURRENTLY "items_name_idx" ON "items" USING btree ("name");\nCREATE INDEX CONCURRENTLY IF NOT EXISTS "items_code_idx" ON "items" USING btree ("code");\n')
-      const target = { name: 'app', drizzleConfig: 'drizzle.config.ts', databases: ['a', 'b'], ...(transaction === undefined ? {} : { transaction }) }
+      fs.writeFileSync(
+        file,
+        'CREATE INDEX CONCURRENTLY "items_name_idx" ON "items" USING btree ("name");\nCREATE INDEX CONCURRENTLY IF NOT EXISTS "items_code_idx" ON "items" USING btree ("code");\n'
+      )
+      const target = {
+        name: 'app',
+        drizzleConfig: 'drizzle.config.ts',
+        databases: ['a', 'b'],
+        ...(transaction === undefined ? {} : { transaction })
+      }
       fs.writeFileSync(path.join(dir, 'drift-guard.config.json'), JSON.stringify({ targets: [target] }))
       return dir
     }
@@ -261,7 +356,9 @@ export const items = pgTable("items", { id: integer("id").primaryKey(), name: te
       const report = await runCheck({ root: await concurrentlyProject(), provider })
       expect(summary(report)).toEqual(['error migration_failed 0001_step_1'])
       expect(report.findings[0]).toMatchObject({ file: path.join('drizzle', '0001_step_1.sql'), line: 1 })
-      expect(report.findings[0].cause).toMatch(/^drizzle's migrator runs every migration in one transaction; CONCURRENTLY cannot run inside a transaction block: drizzle-kit migrate fails the same way\. If you apply migrations with another runner, set "transaction": false/)
+      expect(report.findings[0].cause).toMatch(
+        /^drizzle's migrator runs every migration in one transaction; CONCURRENTLY cannot run inside a transaction block: drizzle-kit migrate fails the same way\. If you apply migrations with another runner, set "transaction": false/
+      )
     })
 
     test('"transaction": false applies each statement on its own: compared, no finding', async () => {
@@ -289,15 +386,27 @@ export const items = pgTable("items", { id: integer("id").primaryKey(), name: te
     })
 
     test('a policy that calls such a function is compared: a changed one is policy_mismatch, not schema_error', async () => {
-      const dir = await functionsProject(FUNCTIONS_SCHEMA.replace('using: sql`is_member(org_id)`', 'using: sql`is_member(org_id) and current_org_id() is not null`'))
+      const dir = await functionsProject(
+        FUNCTIONS_SCHEMA.replace(
+          'using: sql`is_member(org_id)`',
+          'using: sql`is_member(org_id) and current_org_id() is not null`'
+        )
+      )
       const report = await runCheck({ root: dir, provider })
       expect(summary(report)).toEqual(expect.arrayContaining(['error policy_mismatch docs.docs_read']))
-      expect(summary(report).filter((s) => !s.includes('snapshot_out_of_date'))).toEqual(['error policy_mismatch docs.docs_read'])
+      expect(summary(report).filter((s) => !s.includes('snapshot_out_of_date'))).toEqual([
+        'error policy_mismatch docs.docs_read'
+      ])
     })
 
     test('several databases, one at a time: the schema waits for the first migrated one without holding its slot', async () => {
       const dir = await functionsProject()
-      fs.writeFileSync(path.join(dir, 'drift-guard.config.json'), JSON.stringify({ targets: [{ name: 'app', drizzleConfig: 'drizzle.config.ts', databases: ['tenant_a', 'tenant_b'] }] }))
+      fs.writeFileSync(
+        path.join(dir, 'drift-guard.config.json'),
+        JSON.stringify({
+          targets: [{ name: 'app', drizzleConfig: 'drizzle.config.ts', databases: ['tenant_a', 'tenant_b'] }]
+        })
+      )
       const report = await runCheck({ root: dir, provider, concurrency: 1 })
       expect(summary(report)).toEqual([])
       expect(report.targets[0].databases.map((d) => d.compared)).toEqual([true, true])
@@ -305,13 +414,17 @@ export const items = pgTable("items", { id: integer("id").primaryKey(), name: te
 
     test('when every migrated database fails, the schema is built without them and the failure is reported', async () => {
       const dir = await functionsProject()
-      appendHandWrittenMigration(dir, 'drizzle', '0001_broken', 'ALTER TABLE "nowhere" ADD COLUMN "x" integer;', { copySnapshot: true })
+      appendHandWrittenMigration(dir, 'drizzle', '0001_broken', 'ALTER TABLE "nowhere" ADD COLUMN "x" integer;', {
+        copySnapshot: true
+      })
       const report = await runCheck({ root: dir, provider, concurrency: 1 })
       expect(summary(report)).toEqual(['error migration_failed 0001_broken'])
     })
 
     test('a function the migrations do not create is still a schema_error on the object that calls it', async () => {
-      const dir = await functionsProject(FUNCTIONS_SCHEMA.replace('using: sql`is_member(org_id)`', 'using: sql`is_admin(org_id)`'))
+      const dir = await functionsProject(
+        FUNCTIONS_SCHEMA.replace('using: sql`is_member(org_id)`', 'using: sql`is_admin(org_id)`')
+      )
       const report = await runCheck({ root: dir, provider })
       const error = report.findings.find((f) => f.kind === 'schema_error')
       expect(error).toMatchObject({ table: 'docs', name: 'docs_read' })
@@ -324,7 +437,9 @@ describe('setup on the server', () => {
   const roleNames = async (): Promise<string[]> => {
     const sql = postgres(SERVER_URL, { max: 1, onnotice: () => undefined })
     try {
-      return (await sql<{ rolname: string }[]>`select rolname from pg_roles where rolname in ('authenticated', 'anon')`).map((r) => r.rolname)
+      return (
+        await sql<{ rolname: string }[]>`select rolname from pg_roles where rolname in ('authenticated', 'anon')`
+      ).map((r) => r.rolname)
     } finally {
       await sql.end()
     }
@@ -372,10 +487,22 @@ test('the audit builds the schema with the functions of the live database: polic
   const liveUrl = SERVER_URL.replace(/\/[^/]*$/, `/${live}`)
   try {
     const sql = postgres(liveUrl, { max: 1, onnotice: () => undefined })
-    const session = { label: live, query: async <T>(text: string, params?: unknown[]) => (await sql.unsafe(text, (params ?? []) as never[])) as unknown as T[], exec: async (text: string) => void (await sql.unsafe(text).simple()), close: async () => sql.end() }
-    await applyMigrations(session, readMigrationFolder(path.join(dir, 'drizzle')).migrations, { schema: 'drizzle', table: '__drizzle_migrations' })
+    const session = {
+      label: live,
+      query: async <T>(text: string, params?: unknown[]) =>
+        (await sql.unsafe(text, (params ?? []) as never[])) as unknown as T[],
+      exec: async (text: string) => void (await sql.unsafe(text).simple()),
+      close: async () => sql.end()
+    }
+    await applyMigrations(session, readMigrationFolder(path.join(dir, 'drizzle')).migrations, {
+      schema: 'drizzle',
+      table: '__drizzle_migrations'
+    })
     await sql.end()
-    fs.writeFileSync(path.join(dir, 'drift-guard.config.json'), JSON.stringify({ targets: [{ name: 'app', drizzleConfig: 'drizzle.config.ts', databases: [live] }] }))
+    fs.writeFileSync(
+      path.join(dir, 'drift-guard.config.json'),
+      JSON.stringify({ targets: [{ name: 'app', drizzleConfig: 'drizzle.config.ts', databases: [live] }] })
+    )
     const report = await runAudit({ root: dir, databaseUrl: liveUrl, scratch, timeoutMs: 60_000 })
     expect(summary(report)).toEqual([])
     expect(report.targets[0].databases[0]).toMatchObject({ name: live, compared: true })
@@ -402,44 +529,96 @@ describe('config', () => {
   test('a bad "setup", "transaction" or "extensions" value is a config error at its file and line', async () => {
     const dir = await supabaseProject(SUPABASE_SETUP)
     const write = (target: object): void =>
-      fs.writeFileSync(path.join(dir, 'drift-guard.config.json'), JSON.stringify({ targets: [{ name: 'other', migrations: 'drizzle', schema: 'src/schema.ts' }, { name: 'app', drizzleConfig: 'drizzle.config.ts', ...target }] }, null, 2))
+      fs.writeFileSync(
+        path.join(dir, 'drift-guard.config.json'),
+        JSON.stringify(
+          {
+            targets: [
+              { name: 'other', migrations: 'drizzle', schema: 'src/schema.ts' },
+              { name: 'app', drizzleConfig: 'drizzle.config.ts', ...target }
+            ]
+          },
+          null,
+          2
+        )
+      )
     const file = 'drift-guard.config.json'
     write({ setup: ['supabase/setup.sql', 'supabase/missing.sql'] })
-    expect(configError(dir)).toEqual({ file, line: 13, message: 'drift-guard.config.json:13: target "app": setup file not found: supabase/missing.sql' })
+    expect(configError(dir)).toEqual({
+      file,
+      line: 13,
+      message: 'drift-guard.config.json:13: target "app": setup file not found: supabase/missing.sql'
+    })
     write({ setup: 'supabase/setup.sql' })
-    expect(configError(dir)).toEqual({ file, line: 11, message: 'drift-guard.config.json:11: target "app": "setup" must be a list of SQL file paths' })
+    expect(configError(dir)).toEqual({
+      file,
+      line: 11,
+      message: 'drift-guard.config.json:11: target "app": "setup" must be a list of SQL file paths'
+    })
     write({ setup: ['supabase/setup.sql', 7] })
     expect(configError(dir)).toMatchObject({ file, line: 13 })
     write({ transaction: 'no' })
-    expect(configError(dir)).toEqual({ file, line: 11, message: 'drift-guard.config.json:11: target "app": "transaction" must be true or false' })
+    expect(configError(dir)).toEqual({
+      file,
+      line: 11,
+      message: 'drift-guard.config.json:11: target "app": "transaction" must be true or false'
+    })
     write({ extensions: ['pg_trgm', ''] })
-    expect(configError(dir)).toEqual({ file, line: 13, message: 'drift-guard.config.json:13: target "app": "extensions" must be a list of extension names' })
+    expect(configError(dir)).toEqual({
+      file,
+      line: 13,
+      message: 'drift-guard.config.json:13: target "app": "extensions" must be a list of extension names'
+    })
     write({ extensions: { pg_trgm: true } })
     expect(configError(dir)).toMatchObject({ file, line: 11 })
     write({ severity: { extra_index: 'warning', extra_table: 'warnign' } })
-    expect(configError(dir)).toEqual({ file, line: 13, message: 'drift-guard.config.json:13: target "app": "severity" of "extra_table" must be "error", "warning", "notice" or "off"' })
+    expect(configError(dir)).toEqual({
+      file,
+      line: 13,
+      message:
+        'drift-guard.config.json:13: target "app": "severity" of "extra_table" must be "error", "warning", "notice" or "off"'
+    })
     write({ severity: 'warning' })
     expect(configError(dir)).toMatchObject({ file, line: 11 })
     write({ severity: { extra_index: 'warning', extra_indx: 'off' } })
     expect(configError(dir)).toEqual({
       file,
       line: 13,
-      message: 'drift-guard.config.json:13: target "app": "severity" names "extra_indx", which is not a finding kind (did you mean "extra_index"?); the kinds are listed in the README'
+      message:
+        'drift-guard.config.json:13: target "app": "severity" names "extra_indx", which is not a finding kind (did you mean "extra_index"?); the kinds are listed in the README'
     })
     // A value written on the target's own line is found there too (minified config).
-    fs.writeFileSync(path.join(dir, 'drift-guard.config.json'), `{ "targets": [\n  { "name": "app", "drizzleConfig": "drizzle.config.ts", "setup": ["nowhere.sql"] }\n] }`)
+    fs.writeFileSync(
+      path.join(dir, 'drift-guard.config.json'),
+      `{ "targets": [\n  { "name": "app", "drizzleConfig": "drizzle.config.ts", "setup": ["nowhere.sql"] }\n] }`
+    )
     expect(configError(dir)).toMatchObject({ file, line: 2 })
   })
 
   test('the other target errors name their line too: an unknown key, a repeated name, a missing drizzle config', async () => {
     const dir = await supabaseProject(SUPABASE_SETUP)
-    const write = (targets: object[]): void => fs.writeFileSync(path.join(dir, 'drift-guard.config.json'), JSON.stringify({ targets }, null, 2))
+    const write = (targets: object[]): void =>
+      fs.writeFileSync(path.join(dir, 'drift-guard.config.json'), JSON.stringify({ targets }, null, 2))
     write([{ name: 'app', drizzleConfig: 'drizzle.config.ts', setupp: [] }])
-    expect(configError(dir)).toMatchObject({ line: 6, message: expect.stringMatching(/^drift-guard\.config\.json:6: targets\[0\] \("app"\) has an unknown key "setupp"$/) })
-    write([{ name: 'app', drizzleConfig: 'drizzle.config.ts' }, { name: 'app', drizzleConfig: 'drizzle.config.ts' }])
-    expect(configError(dir)).toMatchObject({ line: 8, message: 'drift-guard.config.json:8: two targets are named "app"' })
+    expect(configError(dir)).toMatchObject({
+      line: 6,
+      message: expect.stringMatching(
+        /^drift-guard\.config\.json:6: targets\[0\] \("app"\) has an unknown key "setupp"$/
+      )
+    })
+    write([
+      { name: 'app', drizzleConfig: 'drizzle.config.ts' },
+      { name: 'app', drizzleConfig: 'drizzle.config.ts' }
+    ])
+    expect(configError(dir)).toMatchObject({
+      line: 8,
+      message: 'drift-guard.config.json:8: two targets are named "app"'
+    })
     write([{ name: 'app', drizzleConfig: 'drizzle.nowhere.ts' }])
-    expect(configError(dir)).toMatchObject({ line: 5, message: 'drift-guard.config.json:5: target "app": drizzle config not found: drizzle.nowhere.ts' })
+    expect(configError(dir)).toMatchObject({
+      line: 5,
+      message: 'drift-guard.config.json:5: target "app": drizzle config not found: drizzle.nowhere.ts'
+    })
   })
 })
 
@@ -464,7 +643,9 @@ describe('splitSqlStatements', () => {
   const split = (text: string): [number, string][] => splitSqlStatements(text).map((s) => [s.line, s.sql.trim()])
 
   test('BEGIN ATOMIC … END bodies of functions and procedures stay one statement, nested CASE … END included', () => {
-    expect(split('CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT 2; END;\nSELECT 3;')).toEqual([
+    expect(
+      split('CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT 2; END;\nSELECT 3;')
+    ).toEqual([
       [1, 'CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT 2; END;'],
       [2, 'SELECT 3;']
     ])
@@ -474,15 +655,27 @@ describe('splitSqlStatements', () => {
   })
 
   test('BEGIN elsewhere is no body: a parameter named begin, a transaction, a plpgsql body in dollar quotes', () => {
-    expect(split('CREATE FUNCTION g(begin int) RETURNS int RETURN begin + 1; SELECT 1;').map(([, sql]) => sql)).toEqual(['CREATE FUNCTION g(begin int) RETURNS int RETURN begin + 1;', 'SELECT 1;'])
+    expect(split('CREATE FUNCTION g(begin int) RETURNS int RETURN begin + 1; SELECT 1;').map(([, sql]) => sql)).toEqual(
+      ['CREATE FUNCTION g(begin int) RETURNS int RETURN begin + 1;', 'SELECT 1;']
+    )
     expect(split('BEGIN; SELECT 1; END;').map(([, sql]) => sql)).toEqual(['BEGIN;', 'SELECT 1;', 'END;'])
-    expect(split('CREATE FUNCTION h() RETURNS void AS $$ BEGIN PERFORM 1; END $$ LANGUAGE plpgsql;\nSELECT 2;')).toHaveLength(2)
+    expect(
+      split('CREATE FUNCTION h() RETURNS void AS $$ BEGIN PERFORM 1; END $$ LANGUAGE plpgsql;\nSELECT 2;')
+    ).toHaveLength(2)
     // Words in strings, quoted names and comments open nothing.
-    expect(split(`CREATE FUNCTION k() RETURNS text LANGUAGE sql RETURN 'begin atomic'; /* begin atomic */ SELECT "begin atomic"; SELECT 3;`)).toHaveLength(3)
+    expect(
+      split(
+        `CREATE FUNCTION k() RETURNS text LANGUAGE sql RETURN 'begin atomic'; /* begin atomic */ SELECT "begin atomic"; SELECT 3;`
+      )
+    ).toHaveLength(3)
   })
 
   test("a rule's actions in parentheses are one statement", () => {
-    expect(split('CREATE RULE r AS ON INSERT TO t DO INSTEAD (INSERT INTO u VALUES (1); INSERT INTO u VALUES (2));\nSELECT 1;')).toHaveLength(2)
+    expect(
+      split(
+        'CREATE RULE r AS ON INSERT TO t DO INSTEAD (INSERT INTO u VALUES (1); INSERT INTO u VALUES (2));\nSELECT 1;'
+      )
+    ).toHaveLength(2)
   })
 })
 

@@ -10,7 +10,10 @@ import { readMigrationFolder } from '../src/migrations/folder'
 import { generateHistory } from './generate-history'
 
 const REPO = path.resolve(__dirname, '..')
-const SERVER = process.env.DRIFT_GUARD_BENCH_URL ?? process.env.DRIFT_GUARD_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+const SERVER =
+  process.env.DRIFT_GUARD_BENCH_URL ??
+  process.env.DRIFT_GUARD_TEST_DATABASE_URL ??
+  'postgres://postgres@127.0.0.1:5432/postgres'
 const args = process.argv.slice(2)
 const MAX = Number(args[args.indexOf('--tenants') + 1]) || 1000
 const SIZES = [...new Set([100, 300, MAX].filter((n) => n <= MAX))]
@@ -30,24 +33,33 @@ async function main(): Promise<void> {
   let tenantFolder: string
   if (BIG) {
     await generateHistory(project, { tables: 130, migrations: 200, enums: 30, handWrittenEvery: 25 })
-    fs.writeFileSync(path.join(project, 'drift-guard.config.json'), JSON.stringify({ targets: [{ name: 'tenant', drizzleConfig: 'drizzle.config.ts' }] }))
+    fs.writeFileSync(
+      path.join(project, 'drift-guard.config.json'),
+      JSON.stringify({ targets: [{ name: 'tenant', drizzleConfig: 'drizzle.config.ts' }] })
+    )
     tenantFolder = path.join(project, 'drizzle')
   } else {
     fs.cpSync(path.join(REPO, 'examples', 'saas'), project, { recursive: true })
     // The master's own drift is the user's bug; here only the tenants matter.
-    fs.writeFileSync(path.join(project, 'drift-guard.config.json'), JSON.stringify({ targets: [{ name: 'tenant', drizzleConfig: 'drizzle.tenant.config.ts' }] }))
+    fs.writeFileSync(
+      path.join(project, 'drift-guard.config.json'),
+      JSON.stringify({ targets: [{ name: 'tenant', drizzleConfig: 'drizzle.tenant.config.ts' }] })
+    )
     tenantFolder = path.join(project, 'drizzle', 'migrations', 'tenant')
   }
   const tenant = readMigrationFolder(tenantFolder).migrations
 
-  const existing = (await admin.unsafe<{ datname: string }[]>(`select datname from pg_database where datname like '${PREFIX}\\_%'`)).map((r) => r.datname)
+  const existing = (
+    await admin.unsafe<{ datname: string }[]>(`select datname from pg_database where datname like '${PREFIX}\\_%'`)
+  ).map((r) => r.datname)
   for (const db of existing) await admin.unsafe(`drop database "${db}" with (force)`)
   const template = `${PREFIX}_template`
   await admin.unsafe(`create database "${template}"`)
   const t = postgres(url(template), { max: 1, onnotice: () => undefined })
   const session = {
     label: template,
-    query: async <T>(text: string, params?: unknown[]) => (await t.unsafe(text, (params ?? []) as never[])) as unknown as T[],
+    query: async <T>(text: string, params?: unknown[]) =>
+      (await t.unsafe(text, (params ?? []) as never[])) as unknown as T[],
     exec: async (text: string) => void (await t.unsafe(text).simple()),
     close: async () => t.end()
   }
@@ -73,11 +85,21 @@ async function main(): Promise<void> {
     // The first `size` tenants: the pattern selects them by their zero-padded number.
     const keep = new Set(names.slice(0, size))
     const pattern = size === MAX ? `${PREFIX}\\_tenant\\_%` : undefined
-    const query = pattern ? undefined : `select datname from pg_database where datname like '${PREFIX}\\_tenant\\_%' order by 1 limit ${size}`
+    const query = pattern
+      ? undefined
+      : `select datname from pg_database where datname like '${PREFIX}\\_tenant\\_%' order by 1 limit ${size}`
     const start = performance.now()
     const r = spawnSync(
       process.execPath,
-      [path.join(REPO, 'dist', 'cli.js'), 'audit', '--database-url', url(template), ...(pattern ? ['--tenants-pattern', pattern] : ['--tenants-query', query!]), '--format', 'json'],
+      [
+        path.join(REPO, 'dist', 'cli.js'),
+        'audit',
+        '--database-url',
+        url(template),
+        ...(pattern ? ['--tenants-pattern', pattern] : ['--tenants-query', query!]),
+        '--format',
+        'json'
+      ],
       { cwd: project, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 }
     )
     const elapsed = performance.now() - start
@@ -92,7 +114,9 @@ async function main(): Promise<void> {
   await admin.end()
   fs.rmSync(project, { recursive: true, force: true })
   const header = ['tenants', 'wall time', 'per tenant', 'finding groups']
-  process.stdout.write(`\nAudit of a tenant fleet (${BIG ? '130-table' : '3-table'} tenant schema) on ${new URL(SERVER).host}, concurrency 8 (default), node ${process.version}\n\n`)
+  process.stdout.write(
+    `\nAudit of a tenant fleet (${BIG ? '130-table' : '3-table'} tenant schema) on ${new URL(SERVER).host}, concurrency 8 (default), node ${process.version}\n\n`
+  )
   process.stdout.write([header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n') + '\n')
 }
 

@@ -27,15 +27,23 @@ function schemaSource(tables: Table[], enums: number): string {
     'import { pgTable, pgEnum, serial, integer, text, varchar, boolean, timestamp, jsonb, numeric, index, uniqueIndex } from "drizzle-orm/pg-core";',
     ''
   ]
-  for (let e = 0; e < enums; e++) lines.push(`export const enum${e} = pgEnum("enum_${e}", ["a${e}", "b${e}", "c${e}"]);`)
+  for (let e = 0; e < enums; e++)
+    lines.push(`export const enum${e} = pgEnum("enum_${e}", ["a${e}", "b${e}", "c${e}"]);`)
   for (const [i, t] of tables.entries()) {
     lines.push(`export const ${t.name} = pgTable("${t.name}", {`)
     lines.push('  id: serial("id").primaryKey(),')
-    if (i > 0) lines.push(`  parentId: integer("parent_id").references(() => ${tables[i - 1].name}.id, { onDelete: "cascade" }),`)
+    if (i > 0)
+      lines.push(
+        `  parentId: integer("parent_id").references(() => ${tables[i - 1].name}.id, { onDelete: "cascade" }),`
+      )
     lines.push('  name: varchar("name", { length: 200 }).notNull(),')
     lines.push('  createdAt: timestamp("created_at", { withTimezone: true }).defaultNow().notNull(),')
-    if (t.enumColumn) lines.push(`  kind: ${t.enumColumn}("kind").default("${t.enumColumn.replace('enum', 'a')}").notNull(),`)
-    for (const c of t.columns) lines.push(`  ${c}: ${c.startsWith('flag') ? `boolean("${c}").default(false)` : c.startsWith('meta') ? `jsonb("${c}").default({})` : c.startsWith('amount') ? `numeric("${c}", { precision: 12, scale: 2 })` : `text("${c}")`},`)
+    if (t.enumColumn)
+      lines.push(`  kind: ${t.enumColumn}("kind").default("${t.enumColumn.replace('enum', 'a')}").notNull(),`)
+    for (const c of t.columns)
+      lines.push(
+        `  ${c}: ${c.startsWith('flag') ? `boolean("${c}").default(false)` : c.startsWith('meta') ? `jsonb("${c}").default({})` : c.startsWith('amount') ? `numeric("${c}", { precision: 12, scale: 2 })` : `text("${c}")`},`
+      )
     lines.push('}, (t) => [')
     lines.push(`  index("${t.name}_name_idx").on(t.name),`)
     for (const ix of t.indexes) lines.push(`  index("${t.name}_${ix}_idx").on(t.${ix}),`)
@@ -75,7 +83,12 @@ export async function generateHistory(dir: string, shape: HistoryShape): Promise
       const remainingTables = shape.tables - tables.length
       if (remainingTables > 0 && (remainingTables >= remainingSteps || step % 2 === 0 || tables.length === 0)) {
         const enumIndex = tables.length < shape.enums ? tables.length : undefined
-        tables.push({ name: `table_${tables.length}`, columns: [], indexes: [], enumColumn: enumIndex === undefined ? undefined : `enum${enumIndex}` })
+        tables.push({
+          name: `table_${tables.length}`,
+          columns: [],
+          indexes: [],
+          enumColumn: enumIndex === undefined ? undefined : `enum${enumIndex}`
+        })
       } else {
         const t = tables[step % tables.length]
         const kinds = ['note', 'flag', 'meta', 'amount']
@@ -93,5 +106,8 @@ export async function generateHistory(dir: string, shape: HistoryShape): Promise
     }
     entries.push({ idx: step, version: '7', when: start + step * 3_600_000, tag, breakpoints: true })
   }
-  fs.writeFileSync(path.join(dir, 'drizzle', 'meta', '_journal.json'), JSON.stringify({ version: '7', dialect: 'postgresql', entries }, null, 2))
+  fs.writeFileSync(
+    path.join(dir, 'drizzle', 'meta', '_journal.json'),
+    JSON.stringify({ version: '7', dialect: 'postgresql', entries }, null, 2)
+  )
 }

@@ -9,7 +9,10 @@ import postgres from 'postgres'
 import { generateHistory } from './generate-history'
 
 const REPO = path.resolve(__dirname, '..')
-const SERVER = process.env.DRIFT_GUARD_BENCH_URL ?? process.env.DRIFT_GUARD_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+const SERVER =
+  process.env.DRIFT_GUARD_BENCH_URL ??
+  process.env.DRIFT_GUARD_TEST_DATABASE_URL ??
+  'postgres://postgres@127.0.0.1:5432/postgres'
 const args = process.argv.slice(2)
 const RUNS = Number(args[args.indexOf('--runs') + 1]) || 3
 const QUICK = args.includes('--quick')
@@ -33,8 +36,14 @@ function time(fn: () => void): number {
 }
 
 function run(command: string, argv: string[], cwd: string, env: NodeJS.ProcessEnv = {}, okCodes = [0]): void {
-  const r = spawnSync(command, argv, { cwd, env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
-  if (!okCodes.includes(r.status ?? -1)) throw new Error(`${command} ${argv.join(' ')} exited ${r.status}: ${r.stderr.slice(-800)}${r.stdout.slice(-800)}`)
+  const r = spawnSync(command, argv, {
+    cwd,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024
+  })
+  if (!okCodes.includes(r.status ?? -1))
+    throw new Error(`${command} ${argv.join(' ')} exited ${r.status}: ${r.stderr.slice(-800)}${r.stdout.slice(-800)}`)
 }
 
 function withDatabase(url: string, db: string): string {
@@ -50,7 +59,10 @@ async function drizzleKitWay(project: Project, admin: ReturnType<typeof postgres
   const start = performance.now()
   for (const n of names) await admin.unsafe(`create database "${n}"`)
   for (const t of project.targets) {
-    for (const d of t.databases) run(process.execPath, [KIT, 'migrate', '--config', t.config], project.dir, { [t.env]: withDatabase(SERVER, `bench_kit_${d}`) })
+    for (const d of t.databases)
+      run(process.execPath, [KIT, 'migrate', '--config', t.config], project.dir, {
+        [t.env]: withDatabase(SERVER, `bench_kit_${d}`)
+      })
     run(process.execPath, [KIT, 'generate', '--config', t.config], project.dir, { [t.env]: 'postgres://unused' })
   }
   run('git', ['add', '-N', '.'], project.dir)
@@ -67,7 +79,9 @@ async function drizzleKitWay(project: Project, admin: ReturnType<typeof postgres
 }
 
 function driftGuard(project: Project, postgresArgs: string[], env: NodeJS.ProcessEnv = {}): number {
-  return time(() => run(process.execPath, [CLI, 'check', '--format', 'json', ...postgresArgs], project.dir, env, [0, 1]))
+  return time(() =>
+    run(process.execPath, [CLI, 'check', '--format', 'json', ...postgresArgs], project.dir, env, [0, 1])
+  )
 }
 
 function prepare(name: string, source: string | undefined, targets: Project['targets']): Project {
@@ -85,7 +99,11 @@ function gitInit(dir: string): void {
 }
 
 function peakMemoryMb(project: Project, postgresArgs: string[]): number | undefined {
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, CLI, 'check', '--format', 'json', ...postgresArgs], { cwd: project.dir, encoding: 'utf8' })
+  const r = spawnSync(
+    '/usr/bin/time',
+    ['-f', '%M', process.execPath, CLI, 'check', '--format', 'json', ...postgresArgs],
+    { cwd: project.dir, encoding: 'utf8' }
+  )
   const kb = Number(r.stderr.trim().split('\n').pop())
   return Number.isFinite(kb) ? Math.round(kb / 1024) : undefined
 }
@@ -100,17 +118,22 @@ async function main(): Promise<void> {
       { config: 'drizzle.tenant.config.ts', databases: ['tenant_1', 'tenant_2'], env: 'TENANT_DATABASE_URL' }
     ])
   )
-  const shapes = ONLY === 'saas'
-    ? []
-    : QUICK
-    ? [{ name: 'history-60', tables: 30, migrations: 60, enums: 6, handWrittenEvery: 15 }]
-    : [
-        { name: 'history-200', tables: 130, migrations: 200, enums: 30, handWrittenEvery: 25 },
-        { name: 'history-300', tables: 150, migrations: 300, enums: 30, handWrittenEvery: 25 }
-      ]
+  const shapes =
+    ONLY === 'saas'
+      ? []
+      : QUICK
+        ? [{ name: 'history-60', tables: 30, migrations: 60, enums: 6, handWrittenEvery: 15 }]
+        : [
+            { name: 'history-200', tables: 130, migrations: 200, enums: 30, handWrittenEvery: 25 },
+            { name: 'history-300', tables: 150, migrations: 300, enums: 30, handWrittenEvery: 25 }
+          ]
   for (const shape of shapes) {
-    const project = prepare(shape.name, undefined, [{ config: 'drizzle.config.ts', databases: ['main'], env: 'DATABASE_URL' }])
-    process.stderr.write(`generating ${shape.name} (${shape.migrations} migrations, ${shape.tables} tables, ${shape.enums} enums)…\n`)
+    const project = prepare(shape.name, undefined, [
+      { config: 'drizzle.config.ts', databases: ['main'], env: 'DATABASE_URL' }
+    ])
+    process.stderr.write(
+      `generating ${shape.name} (${shape.migrations} migrations, ${shape.tables} tables, ${shape.enums} enums)…\n`
+    )
     await generateHistory(project.dir, shape)
     projects.push(project)
   }
@@ -139,11 +162,14 @@ async function main(): Promise<void> {
     }
     process.stderr.write('\n')
     const dbs = project.targets.reduce((n, t) => n + t.databases.length, 0)
-    const sqlFiles = (folder: string): number => fs.readdirSync(path.join(project.dir, folder)).filter((f) => f.endsWith('.sql')).length
+    const sqlFiles = (folder: string): number =>
+      fs.readdirSync(path.join(project.dir, folder)).filter((f) => f.endsWith('.sql')).length
     rows.push([
       project.name,
       `${dbs}`,
-      project.name === 'saas' ? `${sqlFiles('drizzle/migrations/master')} + ${sqlFiles('drizzle/migrations/tenant')}` : `${sqlFiles('drizzle')}`,
+      project.name === 'saas'
+        ? `${sqlFiles('drizzle/migrations/master')} + ${sqlFiles('drizzle/migrations/tenant')}`
+        : `${sqlFiles('drizzle')}`,
       `${(kit / 1000).toFixed(2)} s`,
       `${(median(server) / 1000).toFixed(2)} s`,
       `${((median(server) / kit) * 100).toFixed(1)} %`,
@@ -154,9 +180,22 @@ async function main(): Promise<void> {
     ])
   }
   await admin.end()
-  const header = ['project', 'databases', 'migrations', 'drizzle-kit way', 'drift-guard (server)', 'ratio', 'server, no schema cache', 'drift-guard (embedded)', 'ratio', 'peak RSS (server / embedded)']
+  const header = [
+    'project',
+    'databases',
+    'migrations',
+    'drizzle-kit way',
+    'drift-guard (server)',
+    'ratio',
+    'server, no schema cache',
+    'drift-guard (embedded)',
+    'ratio',
+    'peak RSS (server / embedded)'
+  ]
   const table = [header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n')
-  process.stdout.write(`\nMedian of ${RUNS} runs, ${new Date().toISOString()}, node ${process.version}, server ${new URL(SERVER).host}\n\n${table}\n`)
+  process.stdout.write(
+    `\nMedian of ${RUNS} runs, ${new Date().toISOString()}, node ${process.version}, server ${new URL(SERVER).host}\n\n${table}\n`
+  )
   for (const p of projects) fs.rmSync(p.dir, { recursive: true, force: true })
 }
 

@@ -18,12 +18,21 @@ fs.rmSync(dist, { recursive: true, force: true })
 fs.rmSync(work, { recursive: true, force: true })
 fs.mkdirSync(dist, { recursive: true })
 
-for (const [entry, out] of [['src/index.ts', 'index.js'], ['src/cli.ts', 'cli.js']]) {
+for (const [entry, out] of [
+  ['src/index.ts', 'index.js'],
+  ['src/cli.ts', 'cli.js']
+]) {
   const outDir = path.join(work, path.basename(out, '.js'))
-  execFileSync(process.execPath, [ncc, 'build', entry, '-o', outDir, '--quiet', '--target', 'es2022'], { cwd: root, stdio: 'inherit' })
+  execFileSync(process.execPath, [ncc, 'build', entry, '-o', outDir, '--quiet', '--target', 'es2022'], {
+    cwd: root,
+    stdio: 'inherit'
+  })
   const files = fs.readdirSync(outDir)
   const extra = files.filter((f) => f !== 'index.js')
-  if (extra.length) throw new Error(`ncc emitted unexpected files for ${entry}: ${extra.join(', ')} (keep packages with assets in vendor/)`)
+  if (extra.length)
+    throw new Error(
+      `ncc emitted unexpected files for ${entry}: ${extra.join(', ')} (keep packages with assets in vendor/)`
+    )
   fs.copyFileSync(path.join(outDir, 'index.js'), path.join(dist, out))
 }
 fs.chmodSync(path.join(dist, 'cli.js'), 0o755)
@@ -48,16 +57,27 @@ function copyPackage(name, keep) {
 }
 copyPackage('drizzle-orm', (rel) => rel.endsWith('.cjs'))
 copyPackage('drizzle-kit', (rel) => rel === 'api.js')
-copyPackage('@electric-sql/pglite', (rel) => rel === 'dist/index.cjs' || /^dist\/[^/]+\.(wasm|data|tar\.gz)$/.test(rel) || /^dist\/contrib\/[^/]+\.cjs$/.test(rel))
+copyPackage(
+  '@electric-sql/pglite',
+  (rel) =>
+    rel === 'dist/index.cjs' ||
+    /^dist\/[^/]+\.(wasm|data|tar\.gz)$/.test(rel) ||
+    /^dist\/contrib\/[^/]+\.cjs$/.test(rel)
+)
 copyPackage('@electric-sql/pglite-pgvector', (rel) => rel === 'dist/index.cjs' || rel.endsWith('.tar.gz'))
 // PGlite's initialised data directory (committed, one per PGlite version). Never made here: a build must not write
 // to the source tree, and check-dist must compare like with like.
 const dataDir = dataDirFile()
 if (!fs.existsSync(dataDir)) {
-  console.error(`${path.relative(root, dataDir)} is missing (PGlite was upgraded?): run node scripts/pglite-datadir.mjs, commit it, then bundle again`)
+  console.error(
+    `${path.relative(root, dataDir)} is missing (PGlite was upgraded?): run node scripts/pglite-datadir.mjs, commit it, then bundle again`
+  )
   process.exit(1)
 }
 fs.copyFileSync(dataDir, path.join(dist, 'vendor', path.basename(dataDir)))
-fs.writeFileSync(path.join(dist, 'vendor', 'index.js'), '// Anchor for resolving the packages in ./node_modules (see src/config/vendor.ts).\n')
+fs.writeFileSync(
+  path.join(dist, 'vendor', 'index.js'),
+  '// Anchor for resolving the packages in ./node_modules (see src/config/vendor.ts).\n'
+)
 fs.rmSync(work, { recursive: true, force: true })
 console.log('dist/ built')

@@ -10,7 +10,9 @@ import { fileURLToPath } from 'node:url'
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
 export function dataDirFile() {
-  const { version } = JSON.parse(fs.readFileSync(path.join(root, 'node_modules', '@electric-sql', 'pglite', 'package.json'), 'utf8'))
+  const { version } = JSON.parse(
+    fs.readFileSync(path.join(root, 'node_modules', '@electric-sql', 'pglite', 'package.json'), 'utf8')
+  )
   return path.join(root, 'vendor-data', `pglite-${version}-datadir.tar.gz`)
 }
 

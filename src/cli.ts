@@ -22,12 +22,19 @@ function serverUrlOfCheck(argv: string[], env: NodeJS.ProcessEnv): string | unde
     const arg = argv[i]
     if (arg === '--database-url') url = argv[++i]
     else if (arg.startsWith('--database-url=')) url = arg.slice('--database-url='.length)
-    else if ((arg === '--postgres' && argv[i + 1] !== 'server') || (arg.startsWith('--postgres=') && arg !== '--postgres=server')) return undefined
+    else if (
+      (arg === '--postgres' && argv[i + 1] !== 'server') ||
+      (arg.startsWith('--postgres=') && arg !== '--postgres=server')
+    )
+      return undefined
   }
   return url
 }
 
-async function earlyServer(argv: string[], env: NodeJS.ProcessEnv): Promise<{ provider: PostgresProvider; databaseUrl: string } | undefined> {
+async function earlyServer(
+  argv: string[],
+  env: NodeJS.ProcessEnv
+): Promise<{ provider: PostgresProvider; databaseUrl: string } | undefined> {
   const databaseUrl = serverUrlOfCheck(argv, env)
   if (!databaseUrl) return undefined
   let provider: ServerProvider

@@ -10,7 +10,9 @@ void run()
   .catch((error: unknown) => {
     // run() reports its own failures; anything that still escapes fails the step rather than exiting 0.
     process.exitCode = 1
-    process.stdout.write(`::error::drift-guard: internal error: ${String((error as Error)?.message ?? error).split('\n')[0]}\n`)
+    process.stdout.write(
+      `::error::drift-guard: internal error: ${String((error as Error)?.message ?? error).split('\n')[0]}\n`
+    )
   })
   .finally(() => {
     // The signal handler exits once the cleanup is done.

@@ -32,7 +32,8 @@ export async function startGithubStandIn(): Promise<GithubStandIn> {
       }
       const list = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/.exec(url.pathname)
       const one = /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/.exec(url.pathname)
-      if (req.method !== 'GET' && state.failWritesWith) return send(state.failWritesWith, { message: 'Resource not accessible by integration' })
+      if (req.method !== 'GET' && state.failWritesWith)
+        return send(state.failWritesWith, { message: 'Resource not accessible by integration' })
       if (list && req.method === 'GET') return send(200, state.comments)
       if (list && req.method === 'POST') {
         const comment = { id: nextId++, body: JSON.parse(raw).body as string, user: { login: 'github-actions[bot]' } }

@@ -48,7 +48,13 @@ export async function makeProject(spec: ProjectSpec): Promise<string> {
 }
 
 /** Generates one migration per schema step into `out` (relative to dir), as drizzle-kit generate would. */
-export async function writeMigrations(dir: string, out: string, steps: string[], casing?: string, schemaFile = 'src/.step-schema.ts'): Promise<void> {
+export async function writeMigrations(
+  dir: string,
+  out: string,
+  steps: string[],
+  casing?: string,
+  schemaFile = 'src/.step-schema.ts'
+): Promise<void> {
   const folder = path.join(dir, out)
   fs.mkdirSync(path.join(folder, 'meta'), { recursive: true })
   let previous: PgSnapshot = emptySnapshot()
@@ -60,19 +66,35 @@ export async function writeMigrations(dir: string, out: string, steps: string[],
     fs.writeFileSync(file, source)
     const exports = new ModuleLoader({ root: dir }).load(file)
     fs.rmSync(file)
-    const current = { ...serializeSchema(exports, casing), id: randomUUID(), prevId: idx === 0 ? '00000000-0000-0000-0000-000000000000' : previous.id }
+    const current = {
+      ...serializeSchema(exports, casing),
+      id: randomUUID(),
+      prevId: idx === 0 ? '00000000-0000-0000-0000-000000000000' : previous.id
+    }
     const statements = await generateSql(previous, current)
     const tag = `${String(idx).padStart(4, '0')}_step_${idx}`
     fs.writeFileSync(path.join(folder, `${tag}.sql`), statements.join('\n--> statement-breakpoint\n'))
-    fs.writeFileSync(path.join(folder, 'meta', `${String(idx).padStart(4, '0')}_snapshot.json`), JSON.stringify(current, null, 2))
+    fs.writeFileSync(
+      path.join(folder, 'meta', `${String(idx).padStart(4, '0')}_snapshot.json`),
+      JSON.stringify(current, null, 2)
+    )
     entries.push({ idx, version: '7', when: start + idx * 86_400_000, tag, breakpoints: true })
     previous = current
   }
-  fs.writeFileSync(path.join(folder, 'meta', '_journal.json'), JSON.stringify({ version: '7', dialect: 'postgresql', entries }, null, 2))
+  fs.writeFileSync(
+    path.join(folder, 'meta', '_journal.json'),
+    JSON.stringify({ version: '7', dialect: 'postgresql', entries }, null, 2)
+  )
 }
 
 /** Appends a hand-written migration to a 0.x folder (SQL + journal entry; no snapshot, as people do). */
-export function appendHandWrittenMigration(dir: string, out: string, tag: string, sql: string, options: { when?: number; copySnapshot?: boolean } = {}): void {
+export function appendHandWrittenMigration(
+  dir: string,
+  out: string,
+  tag: string,
+  sql: string,
+  options: { when?: number; copySnapshot?: boolean } = {}
+): void {
   const folder = path.join(dir, out)
   const journalFile = path.join(folder, 'meta', '_journal.json')
   const journal = JSON.parse(fs.readFileSync(journalFile, 'utf8'))
@@ -82,8 +104,13 @@ export function appendHandWrittenMigration(dir: string, out: string, tag: string
   fs.writeFileSync(journalFile, JSON.stringify(journal, null, 2))
   fs.writeFileSync(path.join(folder, `${tag}.sql`), sql)
   if (options.copySnapshot) {
-    const prev = JSON.parse(fs.readFileSync(path.join(folder, 'meta', `${String(idx - 1).padStart(4, '0')}_snapshot.json`), 'utf8'))
-    fs.writeFileSync(path.join(folder, 'meta', `${String(idx).padStart(4, '0')}_snapshot.json`), JSON.stringify({ ...prev, id: randomUUID(), prevId: prev.id }, null, 2))
+    const prev = JSON.parse(
+      fs.readFileSync(path.join(folder, 'meta', `${String(idx - 1).padStart(4, '0')}_snapshot.json`), 'utf8')
+    )
+    fs.writeFileSync(
+      path.join(folder, 'meta', `${String(idx).padStart(4, '0')}_snapshot.json`),
+      JSON.stringify({ ...prev, id: randomUUID(), prevId: prev.id }, null, 2)
+    )
   }
 }
 
@@ -99,8 +126,19 @@ export function writeFiles(dir: string, files: Record<string, string>): void {
  * A project written file by file into `dir`, as the reproductions of docs/real-world.md are: a package.json, the
  * drizzle config and a 0.x journal whose entries are the tags given, a second apart, in that order.
  */
-export function writeJournalProject(dir: string, config: string, files: Record<string, string>, tags: string[] = ['0000_init']): string {
-  const entries = tags.map((tag, idx) => ({ idx, version: '7', when: 1700000000000 + idx * 1000, tag, breakpoints: true }))
+export function writeJournalProject(
+  dir: string,
+  config: string,
+  files: Record<string, string>,
+  tags: string[] = ['0000_init']
+): string {
+  const entries = tags.map((tag, idx) => ({
+    idx,
+    version: '7',
+    when: 1700000000000 + idx * 1000,
+    tag,
+    breakpoints: true
+  }))
   writeFiles(dir, {
     'package.json': '{ "name": "r", "private": true }\n',
     'drizzle.config.ts': config,
@@ -112,9 +150,14 @@ export function writeJournalProject(dir: string, config: string, files: Record<s
 
 /** The finding of that kind whose fields equal `match`; throws listing every finding when there is none. */
 export function findFinding(report: Report, kind: Finding['kind'], match: Partial<Finding> = {}): Finding {
-  const found = report.findings.find((f) => f.kind === kind && Object.entries(match).every(([k, v]) => (f as unknown as Record<string, unknown>)[k] === v))
+  const found = report.findings.find(
+    (f) =>
+      f.kind === kind && Object.entries(match).every(([k, v]) => (f as unknown as Record<string, unknown>)[k] === v)
+  )
   if (!found) {
-    const listed = report.findings.map((f) => `${f.kind} ${f.table ?? ''}.${f.column ?? f.name ?? ''}: ${f.message} | ${f.cause ?? ''}`)
+    const listed = report.findings.map(
+      (f) => `${f.kind} ${f.table ?? ''}.${f.column ?? f.name ?? ''}: ${f.message} | ${f.cause ?? ''}`
+    )
     throw new Error(`no ${kind} ${JSON.stringify(match)} in:\n${listed.join('\n')}`)
   }
   return found

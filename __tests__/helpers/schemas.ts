@@ -27,10 +27,12 @@ export const projects = pgTable("projects", {
 `
 
 /** BASE_SCHEMA plus a column, a table and an enum declared after the last snapshot. */
-export const BASE_SCHEMA_AHEAD = BASE_SCHEMA.replace(
-  '  createdAt: timestamp("created_at").defaultNow().notNull(),\n}',
-  '  createdAt: timestamp("created_at").defaultNow().notNull(),\n  plan: text("plan"),\n}'
-) + `
+export const BASE_SCHEMA_AHEAD =
+  BASE_SCHEMA.replace(
+    '  createdAt: timestamp("created_at").defaultNow().notNull(),\n}',
+    '  createdAt: timestamp("created_at").defaultNow().notNull(),\n  plan: text("plan"),\n}'
+  ) +
+  `
 export const tier = pgEnum("tier", ["a", "b"]);
 
 export const invoices = pgTable("invoices", {

@@ -11,7 +11,12 @@ export interface AnnotationResult {
 }
 
 export function annotationTitle(f: Finding): string {
-  const subject = f.table && f.column ? `${f.table}.${f.column}` : f.table && f.name ? `${f.table} ${f.name}` : (f.table ?? f.name ?? f.target)
+  const subject =
+    f.table && f.column
+      ? `${f.table}.${f.column}`
+      : f.table && f.name
+        ? `${f.table} ${f.name}`
+        : (f.table ?? f.name ?? f.target)
   return `drift-guard ${f.kind}: ${subject}`
 }
 
@@ -24,7 +29,14 @@ export function annotate(report: Report, workingDirectory: string, workspace: st
       continue
     }
     counts[f.severity]++
-    const text = [f.message, f.databases?.length ? `Databases: ${f.databases.join(', ')}.` : '', f.cause ? `Cause: ${f.cause}` : '', f.fix ? `Fix:\n${f.fix}` : ''].filter(Boolean).join('\n')
+    const text = [
+      f.message,
+      f.databases?.length ? `Databases: ${f.databases.join(', ')}.` : '',
+      f.cause ? `Cause: ${f.cause}` : '',
+      f.fix ? `Fix:\n${f.fix}` : ''
+    ]
+      .filter(Boolean)
+      .join('\n')
     const properties: core.AnnotationProperties = { title: annotationTitle(f) }
     if (f.file) {
       properties.file = path.relative(workspace, path.resolve(workingDirectory, f.file)).split(path.sep).join('/')

@@ -16,7 +16,12 @@ export interface CommentTarget {
 
 export type CommentOutcome = 'created' | 'updated' | 'cleared' | 'none' | 'failed'
 
-export async function upsertComment(token: string, target: CommentTarget, id: string, body: string | undefined): Promise<CommentOutcome> {
+export async function upsertComment(
+  token: string,
+  target: CommentTarget,
+  id: string,
+  body: string | undefined
+): Promise<CommentOutcome> {
   const marker = commentMarker(id)
   try {
     const octokit = github.getOctokit(token)
@@ -29,15 +34,30 @@ export async function upsertComment(token: string, target: CommentTarget, id: st
     const existing = comments.find((c) => c.body?.includes(marker))
     if (body === undefined) {
       if (!existing) return 'none'
-      await octokit.rest.issues.updateComment({ owner: target.owner, repo: target.repo, comment_id: existing.id, body: `${marker}\n### ✅ drizzle-drift-guard: no drift\n\nThe drift reported earlier in this pull request is gone.` })
+      await octokit.rest.issues.updateComment({
+        owner: target.owner,
+        repo: target.repo,
+        comment_id: existing.id,
+        body: `${marker}\n### ✅ drizzle-drift-guard: no drift\n\nThe drift reported earlier in this pull request is gone.`
+      })
       return 'cleared'
     }
     const full = `${marker}\n${body}`
     if (existing) {
-      await octokit.rest.issues.updateComment({ owner: target.owner, repo: target.repo, comment_id: existing.id, body: full })
+      await octokit.rest.issues.updateComment({
+        owner: target.owner,
+        repo: target.repo,
+        comment_id: existing.id,
+        body: full
+      })
       return 'updated'
     }
-    await octokit.rest.issues.createComment({ owner: target.owner, repo: target.repo, issue_number: target.issueNumber, body: full })
+    await octokit.rest.issues.createComment({
+      owner: target.owner,
+      repo: target.repo,
+      issue_number: target.issueNumber,
+      body: full
+    })
     return 'created'
   } catch (error) {
     const status = (error as { status?: number }).status
@@ -45,7 +65,9 @@ export async function upsertComment(token: string, target: CommentTarget, id: st
       status === 403 || status === 404
         ? 'the token cannot write comments (pull requests from forks get a read-only GITHUB_TOKEN; see the README for the workflow_run variant)'
         : (error as Error).message
-    core.warning(`drift-guard could not comment on the pull request: ${reason}. The annotations and the job summary hold the full report.`)
+    core.warning(
+      `drift-guard could not comment on the pull request: ${reason}. The annotations and the job summary hold the full report.`
+    )
     return 'failed'
   }
 }

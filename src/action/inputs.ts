@@ -41,24 +41,38 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): ActionSettings
   }
   if (postgresInput === 'embedded' && databaseUrl) core.warning('postgres: embedded ignores database-url')
   const failOn = core.getInput(Inputs.FailOn) || 'error'
-  if (!['error', 'warning', 'never'].includes(failOn)) throw new UsageError(`input fail-on must be error, warning or never (got "${failOn}")`)
+  if (!['error', 'warning', 'never'].includes(failOn))
+    throw new UsageError(`input fail-on must be error, warning or never (got "${failOn}")`)
   const commentInput = (core.getInput(Inputs.Comment) || 'true').toLowerCase()
-  if (!['true', 'false'].includes(commentInput)) throw new UsageError(`input comment must be true or false (got "${commentInput}")`)
-  const reportPath = path.resolve(workspace, core.getInput(Inputs.ReportPath) || path.join(env.RUNNER_TEMP || os.tmpdir(), 'drift-guard-report.json'))
+  if (!['true', 'false'].includes(commentInput))
+    throw new UsageError(`input comment must be true or false (got "${commentInput}")`)
+  const reportPath = path.resolve(
+    workspace,
+    core.getInput(Inputs.ReportPath) || path.join(env.RUNNER_TEMP || os.tmpdir(), 'drift-guard-report.json')
+  )
   const sarifInput = core.getInput(Inputs.SarifPath)
   const relativeDir = path.relative(workspace, workingDirectory) || '.'
   const mode = core.getInput(Inputs.Mode) || 'check'
   if (mode !== 'check' && mode !== 'audit') throw new UsageError(`input mode must be check or audit (got "${mode}")`)
-  if (mode === 'audit' && !databaseUrl) throw new UsageError('mode: audit needs database-url (from a secret): the master database, or any database on the server')
+  if (mode === 'audit' && !databaseUrl)
+    throw new UsageError(
+      'mode: audit needs database-url (from a secret): the master database, or any database on the server'
+    )
   const shardInput = core.getInput(Inputs.Shard)
   const shardMatch = /^(\d+)\/(\d+)$/.exec(shardInput)
-  if (shardInput && (!shardMatch || Number(shardMatch[1]) < 1 || Number(shardMatch[1]) > Number(shardMatch[2]))) throw new UsageError(`input shard must be I/N, e.g. 2/4 (got "${shardInput}")`)
+  if (shardInput && (!shardMatch || Number(shardMatch[1]) < 1 || Number(shardMatch[1]) > Number(shardMatch[2])))
+    throw new UsageError(`input shard must be I/N, e.g. 2/4 (got "${shardInput}")`)
   const concurrencyInput = core.getInput(Inputs.Concurrency)
-  if (concurrencyInput && !(Number.isInteger(Number(concurrencyInput)) && Number(concurrencyInput) > 0)) throw new UsageError(`input concurrency must be a whole number (got "${concurrencyInput}")`)
+  if (concurrencyInput && !(Number.isInteger(Number(concurrencyInput)) && Number(concurrencyInput) > 0))
+    throw new UsageError(`input concurrency must be a whole number (got "${concurrencyInput}")`)
   const stubInput = (core.getInput(Inputs.StubMissingImports) || 'false').toLowerCase()
-  if (!['true', 'false'].includes(stubInput)) throw new UsageError(`input stub-missing-imports must be true or false (got "${stubInput}")`)
+  if (!['true', 'false'].includes(stubInput))
+    throw new UsageError(`input stub-missing-imports must be true or false (got "${stubInput}")`)
   const timeoutInput = core.getInput(Inputs.Timeout)
-  if (timeoutInput && !isTimeoutSeconds(Number(timeoutInput))) throw new UsageError(`input timeout must be a number of seconds, at most ${MAX_TIMEOUT_SECONDS} (got "${timeoutInput}")`)
+  if (timeoutInput && !isTimeoutSeconds(Number(timeoutInput)))
+    throw new UsageError(
+      `input timeout must be a number of seconds, at most ${MAX_TIMEOUT_SECONDS} (got "${timeoutInput}")`
+    )
   return {
     run: {
       mode,

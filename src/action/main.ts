@@ -34,7 +34,11 @@ export async function run(): Promise<void> {
         log: (line) => core.info(line),
         onProvider: (provider) => {
           grouped = true
-          core.startGroup(settings.run.mode === 'audit' ? 'drift-guard audit of the live databases (read-only)' : `drift-guard check (${provider.description})`)
+          core.startGroup(
+            settings.run.mode === 'audit'
+              ? 'drift-guard audit of the live databases (read-only)'
+              : `drift-guard check (${provider.description})`
+          )
         }
       }
     )
@@ -64,13 +68,18 @@ export async function run(): Promise<void> {
     }
   } catch (error) {
     // The verdict is known: a report file that cannot be written fails the step too, and never hides drift.
-    core.setFailed(`drift-guard: cannot write the report (report-path / sarif-path): ${describeError(error)}; ${report.summary.errors} error(s), ${report.summary.warnings} warning(s)`)
+    core.setFailed(
+      `drift-guard: cannot write the report (report-path / sarif-path): ${describeError(error)}; ${report.summary.errors} error(s), ${report.summary.warnings} warning(s)`
+    )
     return
   }
 
   const annotations = annotate(report, settings.run.root, settings.workspace)
   const fileUrl = blobUrl(settings)
-  const hiddenNote = annotations.hidden > 0 ? `\n> ${annotations.hidden} more finding(s) than GitHub shows as annotations: all are listed below.\n` : ''
+  const hiddenNote =
+    annotations.hidden > 0
+      ? `\n> ${annotations.hidden} more finding(s) than GitHub shows as annotations: all are listed below.\n`
+      : ''
   try {
     await core.summary.addRaw(renderMarkdown(report, { fileUrl, details: true }) + hiddenNote).write()
   } catch (error) {
@@ -80,15 +89,29 @@ export async function run(): Promise<void> {
   const pr = github.context.payload.pull_request
   if (settings.comment && pr && settings.token && settings.run.mode === 'check') {
     const body = drift
-      ? renderMarkdown(report, { fileUrl, maxLength: COMMENT_MAX_LENGTH, fullReportHint: `See the job summary of run ${github.context.runId} for the full report.` })
+      ? renderMarkdown(report, {
+          fileUrl,
+          maxLength: COMMENT_MAX_LENGTH,
+          fullReportHint: `See the job summary of run ${github.context.runId} for the full report.`
+        })
       : undefined
     const { owner, repo } = github.context.repo
-    const outcome = await upsertComment(settings.token, { owner, repo, issueNumber: pr.number }, settings.commentId, body)
+    const outcome = await upsertComment(
+      settings.token,
+      { owner, repo, issueNumber: pr.number },
+      settings.commentId,
+      body
+    )
     core.info(`pull-request comment: ${outcome}`)
   }
 
-  core.info(`${report.summary.errors} error(s), ${report.summary.warnings} warning(s), ${report.summary.notices} notice(s)`)
-  if (failsOn(report, settings.run.failOn)) core.setFailed(`drift-guard: ${report.summary.errors} error(s), ${report.summary.warnings} warning(s): the migrations do not build what the schema declares`)
+  core.info(
+    `${report.summary.errors} error(s), ${report.summary.warnings} warning(s), ${report.summary.notices} notice(s)`
+  )
+  if (failsOn(report, settings.run.failOn))
+    core.setFailed(
+      `drift-guard: ${report.summary.errors} error(s), ${report.summary.warnings} warning(s): the migrations do not build what the schema declares`
+    )
 }
 
 /**
@@ -99,7 +122,12 @@ export async function run(): Promise<void> {
 async function failStep(failure: RunFailure, settings?: ActionSettings): Promise<void> {
   const { outcome, message, file, line } = failure
   const prefix = outcome.replace('-', ' ')
-  if (file && settings) core.error(message, { file: path.relative(settings.workspace, path.resolve(settings.run.root, file)), startLine: line, title: `drift-guard: ${prefix}` })
+  if (file && settings)
+    core.error(message, {
+      file: path.relative(settings.workspace, path.resolve(settings.run.root, file)),
+      startLine: line,
+      title: `drift-guard: ${prefix}`
+    })
   core.setOutput(Outputs.Outcome, outcome)
   try {
     await core.summary.addRaw(`### drift-guard: ${prefix}\n\nNo report: ${message.replace(/\n/g, '  \n')}\n`).write()
@@ -113,7 +141,8 @@ async function failStep(failure: RunFailure, settings?: ActionSettings): Promise
 function resolveBase(settings: ActionSettings): string | undefined {
   const base = settings.run.base ?? github.context.payload.pull_request?.base?.sha
   if (!base) return undefined
-  const git = (...args: string[]): void => void execFileSync('git', ['-C', settings.run.root, ...args], { stdio: 'ignore', timeout: 60_000 })
+  const git = (...args: string[]): void =>
+    void execFileSync('git', ['-C', settings.run.root, ...args], { stdio: 'ignore', timeout: 60_000 })
   try {
     git('cat-file', '-e', `${base}^{commit}`)
     return base
@@ -122,7 +151,9 @@ function resolveBase(settings: ActionSettings): string | undefined {
       git('fetch', '--no-tags', '--depth=1', 'origin', base)
       return base
     } catch {
-      core.warning(`base commit ${base} is not available (shallow clone?): migration_modified and out-of-order checks against the base are skipped. Use actions/checkout with fetch-depth: 0.`)
+      core.warning(
+        `base commit ${base} is not available (shallow clone?): migration_modified and out-of-order checks against the base are skipped. Use actions/checkout with fetch-depth: 0.`
+      )
       return undefined
     }
   }

@@ -52,7 +52,8 @@ export function parseArgv(argv: string[], spec: FlagSpec): ParsedArgv {
     let value = 'true'
     if (kind === 'value') {
       value = inline ?? argv[++i]
-      if (value === undefined || (inline === undefined && value.startsWith('--'))) throw new UsageError(`${arg} needs a value`)
+      if (value === undefined || (inline === undefined && value.startsWith('--')))
+        throw new UsageError(`${arg} needs a value`)
     }
     flags.set(arg, value)
     repeated.set(arg, [...(repeated.get(arg) ?? []), value])
@@ -61,10 +62,17 @@ export function parseArgv(argv: string[], spec: FlagSpec): ParsedArgv {
 }
 
 /** A value among `choices`, or a usage error naming them. */
-export function choice<T extends string>(flag: string, value: string | undefined, choices: readonly T[]): T | undefined {
+export function choice<T extends string>(
+  flag: string,
+  value: string | undefined,
+  choices: readonly T[]
+): T | undefined {
   if (value === undefined) return undefined
   if (!choices.includes(value as T)) {
-    const list = choices.length === 2 ? choices.join(' or ') : `${choices.slice(0, -1).join(', ')} or ${choices[choices.length - 1]}`
+    const list =
+      choices.length === 2
+        ? choices.join(' or ')
+        : `${choices.slice(0, -1).join(', ')} or ${choices[choices.length - 1]}`
     throw new UsageError(`${flag} must be ${list} (got "${value}")`)
   }
   return value as T

@@ -28,7 +28,8 @@ export function parseCommandLine(argv: string[]): { command: CliCommand; parsed:
   if (named !== undefined) parsed.positionals.shift()
   if (parsed.flags.has('-h') || parsed.flags.has('--help')) return 'help'
   if (parsed.flags.has('-v') || parsed.flags.has('--version')) return 'version'
-  if (parsed.positionals.length > command.maxPositionals) throw new UsageError(`unexpected argument "${parsed.positionals[command.maxPositionals]}"`)
+  if (parsed.positionals.length > command.maxPositionals)
+    throw new UsageError(`unexpected argument "${parsed.positionals[command.maxPositionals]}"`)
   command.validate?.(parsed)
   return { command, parsed }
 }
@@ -57,7 +58,14 @@ async function runParsed(argv: string[], io: CliIO, prepared?: PreparedProvider)
     io.stderr(`drift-guard: ${describeError(error)}\n${USAGE.split('\n')[2]}\n`)
     // Whoever asked for JSON parses stdout: a usage error is a JSON error document too.
     const json = argv.some((a, i) => a === '--format=json' || (a === '--format' && argv[i + 1] === 'json'))
-    if (json) io.stdout(JSON.stringify({ version: 1, ok: false, error: { outcome: 'bad-input', message: describeError(error) } }, null, 2) + '\n')
+    if (json)
+      io.stdout(
+        JSON.stringify(
+          { version: 1, ok: false, error: { outcome: 'bad-input', message: describeError(error) } },
+          null,
+          2
+        ) + '\n'
+      )
     return 2
   }
   io.stdout((line === 'help' ? USAGE : TOOL_VERSION) + '\n')

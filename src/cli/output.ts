@@ -38,14 +38,24 @@ export function writeOutputFile(file: string, content: string): void {
  * A run that made no report: one line on stderr, the exit code, and with --format json a small JSON document on
  * stdout (`ok: false` and the error), so that a consumer parsing stdout gets JSON rather than nothing.
  */
-export function printFailure(failure: RunFailure, options: { format?: string; verbose?: boolean }, io: Pick<CliIO, 'stdout' | 'stderr'>): number {
+export function printFailure(
+  failure: RunFailure,
+  options: { format?: string; verbose?: boolean },
+  io: Pick<CliIO, 'stdout' | 'stderr'>
+): number {
   // After SIGINT/SIGTERM the run is abandoned: the signal handler has said so, the errors it caused are not news.
   if (interruptedBy()) return 2
   io.stderr(`drift-guard: ${failure.message}\n`)
   if (failure.outcome === 'internal-error' && options.verbose) io.stderr(`${(failure.error as Error)?.stack ?? ''}\n`)
   if (options.format === 'json') {
     const where = { ...(failure.file ? { file: failure.file } : {}), ...(failure.line ? { line: failure.line } : {}) }
-    io.stdout(JSON.stringify({ version: 1, ok: false, error: { outcome: failure.outcome, message: failure.message, ...where } }, null, 2) + '\n')
+    io.stdout(
+      JSON.stringify(
+        { version: 1, ok: false, error: { outcome: failure.outcome, message: failure.message, ...where } },
+        null,
+        2
+      ) + '\n'
+    )
   }
   return exitCodeOfFailure(failure)
 }

@@ -2,7 +2,21 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 
-const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', 'dist', 'build', '.next', '.turbo', '.vercel', '.output', '.svelte-kit', '.cache', '.tmp', 'coverage', 'out'])
+const SKIPPED_DIRECTORIES = new Set([
+  'node_modules',
+  '.git',
+  'dist',
+  'build',
+  '.next',
+  '.turbo',
+  '.vercel',
+  '.output',
+  '.svelte-kit',
+  '.cache',
+  '.tmp',
+  'coverage',
+  'out'
+])
 
 export function hasGlob(pattern: string): boolean {
   return /[*?{[]/.test(pattern)
@@ -25,7 +39,14 @@ export function globToRegExp(pattern: string): RegExp {
       const end = pattern.indexOf('}', i)
       if (end < 0) re += '\\{'
       else {
-        re += '(?:' + pattern.slice(i + 1, end).split(',').map(escape).join('|') + ')'
+        re +=
+          '(?:' +
+          pattern
+            .slice(i + 1, end)
+            .split(',')
+            .map(escape)
+            .join('|') +
+          ')'
         i = end
       }
     } else re += escape(c)

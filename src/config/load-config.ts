@@ -121,7 +121,10 @@ export function loadConfig(root: string, configPath?: string): LoadedConfig {
   if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new UsageError(`Folder not found: ${root}`)
   const explicit = configPath !== undefined
   const file = path.resolve(root, configPath ?? DEFAULT_CONFIG_FILE)
-  if (fs.existsSync(file) && fs.statSync(file).isDirectory()) throw new UsageError(`${configPath ?? DEFAULT_CONFIG_FILE} is a folder, not a config file (give the drift-guard.config.json inside it)`)
+  if (fs.existsSync(file) && fs.statSync(file).isDirectory())
+    throw new UsageError(
+      `${configPath ?? DEFAULT_CONFIG_FILE} is a folder, not a config file (give the drift-guard.config.json inside it)`
+    )
   // Paths in the config (and in the report) are relative to the config file's folder, wherever the tool runs from.
   if (fs.existsSync(file)) return loadConfigFile(path.dirname(file), file)
   if (explicit) throw new UsageError(`Config file not found: ${path.relative(process.cwd(), file) || file}`)
@@ -146,19 +149,29 @@ function loadConfigFile(root: string, file: string): LoadedConfig {
   }
   const config = parsed as DriftGuardConfig
   if (!config || typeof config !== 'object' || !Array.isArray(config.targets) || config.targets.length === 0) {
-    fail('expected { "targets": [ { "name": …, "drizzleConfig": … } ] } with at least one target', lines.value(['targets']) ?? 1)
+    fail(
+      'expected { "targets": [ { "name": …, "drizzleConfig": … } ] } with at least one target',
+      lines.value(['targets']) ?? 1
+    )
   }
   const names = new Set<string>()
   const targets = config.targets.map((target, index) => {
     if (!target || typeof target !== 'object' || typeof target.name !== 'string' || !target.name) {
-      fail(`targets[${index}] needs a "name"`, lines.value(['targets', index, 'name']) ?? lines.value(['targets', index]))
+      fail(
+        `targets[${index}] needs a "name"`,
+        lines.value(['targets', index, 'name']) ?? lines.value(['targets', index])
+      )
     }
     for (const key of Object.keys(target)) {
-      if (!TARGET_KEYS.has(key)) fail(`targets[${index}] ("${target.name}") has an unknown key "${key}"`, lines.key(['targets', index, key]))
+      if (!TARGET_KEYS.has(key))
+        fail(`targets[${index}] ("${target.name}") has an unknown key "${key}"`, lines.key(['targets', index, key]))
     }
     if (names.has(target.name)) fail(`two targets are named "${target.name}"`, lines.value(['targets', index, 'name']))
     names.add(target.name)
-    return resolveTarget(root, target, rel, { file: rel, line: (keys) => lines.value(['targets', index, ...keys]) ?? lines.value(['targets', index]) })
+    return resolveTarget(root, target, rel, {
+      file: rel,
+      line: (keys) => lines.value(['targets', index, ...keys]) ?? lines.value(['targets', index])
+    })
   })
   const unique = withoutDuplicates(targets, root, true)
   return { root, configFile: file, targets: unique.targets, notes: unique.notes }
@@ -176,7 +189,11 @@ interface TargetSource {
  * first is kept and the others are noted; checking both would only report every finding twice. Targets named in
  * drift-guard.config.json must also agree on their databases and severities, since those are the user's.
  */
-function withoutDuplicates(targets: ResolvedTarget[], root: string, named: boolean): { targets: ResolvedTarget[]; notes: string[] } {
+function withoutDuplicates(
+  targets: ResolvedTarget[],
+  root: string,
+  named: boolean
+): { targets: ResolvedTarget[]; notes: string[] } {
   const kept = new Map<string, ResolvedTarget>()
   const notes: string[] = []
   for (const target of targets) {
@@ -232,7 +249,9 @@ function configsNamedInScripts(root: string): string[] {
     if (!scripts || typeof scripts !== 'object') continue
     for (const script of Object.values(scripts as Record<string, unknown>)) {
       if (typeof script !== 'string' || !/drizzle-kit/.test(script)) continue
-      for (const m of script.matchAll(/drizzle-kit\s+[\w:-]+[^&|;]*?--config[=\s]+(?:"([^"]+)"|'([^']+)'|([^\s&|;]+))/g)) {
+      for (const m of script.matchAll(
+        /drizzle-kit\s+[\w:-]+[^&|;]*?--config[=\s]+(?:"([^"]+)"|'([^']+)'|([^\s&|;]+))/g
+      )) {
         const file = path.resolve(path.dirname(manifest), m[1] ?? m[2] ?? m[3])
         if (fs.existsSync(file) && fs.statSync(file).isFile()) out.push(file)
       }
@@ -247,7 +266,11 @@ function configsNamedInScripts(root: string): string[] {
  * Configs for other dialects are skipped with a note.
  */
 function discoverTargets(root: string): LoadedConfig {
-  const candidates = [...glob(`**/drizzle*.config.${CONFIG_EXTENSIONS}`, root), ...glob(`**/drizzle.config.*.${CONFIG_EXTENSIONS}`, root), ...configsNamedInScripts(root)]
+  const candidates = [
+    ...glob(`**/drizzle*.config.${CONFIG_EXTENSIONS}`, root),
+    ...glob(`**/drizzle.config.*.${CONFIG_EXTENSIONS}`, root),
+    ...configsNamedInScripts(root)
+  ]
   const found = [...new Set(candidates)]
     .filter((f) => !/\.d\.[mc]?ts$/.test(f))
     .sort()
@@ -265,7 +288,9 @@ function discoverTargets(root: string): LoadedConfig {
   for (const file of found) {
     const base = path.basename(file)
     // drizzle.master.config.ts → "master"; a config named in a script (postgresql.config.ts) → "postgresql".
-    const middle = (/^drizzle[.-]([\w.-]+?)\.config\./.exec(base) ?? /^drizzle\.config\.([\w.-]+)\.\w+$/.exec(base) ?? /^(?!drizzle\.)([\w.-]+?)(?:\.config)?\.\w+$/.exec(base))?.[1]
+    const middle = (/^drizzle[.-]([\w.-]+?)\.config\./.exec(base) ??
+      /^drizzle\.config\.([\w.-]+)\.\w+$/.exec(base) ??
+      /^(?!drizzle\.)([\w.-]+?)(?:\.config)?\.\w+$/.exec(base))?.[1]
     const folder = path.dirname(file) === '.' ? '' : path.dirname(file).split(path.sep).join('/')
     let name = middle ? (folder ? `${folder}:${middle}` : middle) : folder || 'default'
     for (let i = 2; used.has(name); i++) name = `${name}-${i}`
@@ -279,7 +304,9 @@ function discoverTargets(root: string): LoadedConfig {
       }
       // No `out` and no drizzle/ folder: a config for `drizzle-kit push` (a test database, say), with nothing to check.
       if (error instanceof MissingMigrationsFolderError && !error.outDeclared) {
-        notes.push(`skipped ${file}: it has no \`out\` and drizzle-kit's default folder does not exist: a drizzle-kit push config. Name it in ${DEFAULT_CONFIG_FILE} with its own "migrations" to check it`)
+        notes.push(
+          `skipped ${file}: it has no \`out\` and drizzle-kit's default folder does not exist: a drizzle-kit push config. Name it in ${DEFAULT_CONFIG_FILE} with its own "migrations" to check it`
+        )
         continue
       }
       // Nobody chose this config: one stale config (a schema file since moved) must not stop the others' check.
@@ -294,7 +321,13 @@ function discoverTargets(root: string): LoadedConfig {
   // for other schema files, the config is one used with `drizzle-kit push` (no migrations of its own).
   for (const t of [...targets]) {
     if (t.outDeclared) continue
-    const owner = targets.find((o) => o !== t && o.outDeclared && o.migrationsDir === t.migrationsDir && o.schemaFiles.join('\n') !== t.schemaFiles.join('\n'))
+    const owner = targets.find(
+      (o) =>
+        o !== t &&
+        o.outDeclared &&
+        o.migrationsDir === t.migrationsDir &&
+        o.schemaFiles.join('\n') !== t.schemaFiles.join('\n')
+    )
     if (!owner) continue
     targets.splice(targets.indexOf(t), 1)
     notes.push(
@@ -325,7 +358,11 @@ function resolveTarget(root: string, target: TargetConfig, where: string, source
     drizzleConfig = path.resolve(root, target.drizzleConfig)
     if (!fs.existsSync(drizzleConfig)) {
       const line = source?.line(['drizzleConfig'])
-      throw new UsageError(`${where}${line ? `:${line}` : ''}: target "${target.name}": drizzle config not found: ${target.drizzleConfig}`, source?.file, line)
+      throw new UsageError(
+        `${where}${line ? `:${line}` : ''}: target "${target.name}": drizzle config not found: ${target.drizzleConfig}`,
+        source?.file,
+        line
+      )
     }
     kit = loadDrizzleConfig(root, drizzleConfig, targetCwd(root, target, drizzleConfig))
     const dialect = kit.dialect
@@ -338,7 +375,11 @@ function resolveTarget(root: string, target: TargetConfig, where: string, source
     }
   } else if (!target.schema || !target.migrations) {
     const line = source?.line([])
-    throw new UsageError(`${where}${line ? `:${line}` : ''}: target "${target.name}" needs "drizzleConfig", or both "schema" and "migrations"`, source?.file, line)
+    throw new UsageError(
+      `${where}${line ? `:${line}` : ''}: target "${target.name}" needs "drizzleConfig", or both "schema" and "migrations"`,
+      source?.file,
+      line
+    )
   }
 
   const cwd = targetCwd(root, target, drizzleConfig)
@@ -392,34 +433,54 @@ function resolveTarget(root: string, target: TargetConfig, where: string, source
 const SEVERITY_VALUES: unknown[] = ['error', 'warning', 'notice', 'off'] satisfies (Severity | 'off')[]
 
 /** setup, extensions and transaction: what the provider the migrations run on does before and around them. */
-function providerOptions(root: string, target: TargetConfig, where: string, source?: TargetSource): Pick<ResolvedTarget, 'setup' | 'extensions' | 'extensionsDeclared' | 'transaction'> {
+function providerOptions(
+  root: string,
+  target: TargetConfig,
+  where: string,
+  source?: TargetSource
+): Pick<ResolvedTarget, 'setup' | 'extensions' | 'extensionsDeclared' | 'transaction'> {
   const fail = (message: string, at: JsonPath): never => {
     const line = source?.line(at)
-    throw new UsageError(`${where}${line ? `:${line}` : ''}: target "${target.name}": ${message}`, source?.file ?? where, line)
+    throw new UsageError(
+      `${where}${line ? `:${line}` : ''}: target "${target.name}": ${message}`,
+      source?.file ?? where,
+      line
+    )
   }
   const strings = (key: 'setup' | 'extensions'): string[] => {
     const value: unknown = target[key]
     if (value === undefined) return []
     const wrong = !Array.isArray(value) ? -1 : value.findIndex((v) => typeof v !== 'string' || v.trim() === '')
-    if (wrong !== -1 || !Array.isArray(value)) fail(`"${key}" must be a list of ${key === 'setup' ? 'SQL file paths' : 'extension names'}`, wrong === -1 ? [key] : [key, wrong])
+    if (wrong !== -1 || !Array.isArray(value))
+      fail(
+        `"${key}" must be a list of ${key === 'setup' ? 'SQL file paths' : 'extension names'}`,
+        wrong === -1 ? [key] : [key, wrong]
+      )
     return value as string[]
   }
   const setup = strings('setup').map((file, index) => {
     const absolute = path.resolve(root, file)
-    if (!fs.existsSync(absolute) || !fs.statSync(absolute).isFile()) fail(`setup file not found: ${file}`, ['setup', index])
+    if (!fs.existsSync(absolute) || !fs.statSync(absolute).isFile())
+      fail(`setup file not found: ${file}`, ['setup', index])
     return absolute
   })
-  if (target.transaction !== undefined && typeof target.transaction !== 'boolean') fail('"transaction" must be true or false', ['transaction'])
+  if (target.transaction !== undefined && typeof target.transaction !== 'boolean')
+    fail('"transaction" must be true or false', ['transaction'])
   const severity: unknown = target.severity
-  if (severity !== undefined && (!severity || typeof severity !== 'object' || Array.isArray(severity))) fail('"severity" must be an object of finding kinds, e.g. { "extra_index": "warning" }', ['severity'])
+  if (severity !== undefined && (!severity || typeof severity !== 'object' || Array.isArray(severity)))
+    fail('"severity" must be an object of finding kinds, e.g. { "extra_index": "warning" }', ['severity'])
   for (const [kind, value] of Object.entries(severity ?? {})) {
     // A misspelt kind would silently set nothing.
     if (!(FINDING_KINDS as readonly string[]).includes(kind)) {
       const closest = closestName(kind, new Set(FINDING_KINDS))
-      fail(`"severity" names "${kind}", which is not a finding kind${closest ? ` (did you mean "${closest}"?)` : ''}; the kinds are listed in the README`, ['severity', kind])
+      fail(
+        `"severity" names "${kind}", which is not a finding kind${closest ? ` (did you mean "${closest}"?)` : ''}; the kinds are listed in the README`,
+        ['severity', kind]
+      )
     }
     // A misspelt severity would reach the report as it is, counted nowhere.
-    if (!SEVERITY_VALUES.includes(value)) fail(`"severity" of "${kind}" must be "error", "warning", "notice" or "off"`, ['severity', kind])
+    if (!SEVERITY_VALUES.includes(value))
+      fail(`"severity" of "${kind}" must be "error", "warning", "notice" or "off"`, ['severity', kind])
   }
   const extensions: string[] = []
   const lines: Record<string, number> = {}
@@ -457,8 +518,13 @@ function buildOutputHint(root: string, cwd: string, patterns: string[]): string 
     const folder = path.resolve(cwd, ...segments.slice(0, at + 1))
     if (fs.existsSync(folder)) continue
     // dist/src/schema → src/schema; dist/schema.js → schema.ts, src/schema.ts
-    const rest = segments.slice(at + 1).join('/').replace(/\.js$/, '.ts')
-    const candidates = [rest, `src/${rest}`, rest.replace(/^src\//, '')].filter(Boolean).map((r) => [...segments.slice(0, at), r].join('/'))
+    const rest = segments
+      .slice(at + 1)
+      .join('/')
+      .replace(/\.js$/, '.ts')
+    const candidates = [rest, `src/${rest}`, rest.replace(/^src\//, '')]
+      .filter(Boolean)
+      .map((r) => [...segments.slice(0, at), r].join('/'))
     const sources = candidates.find((c) => fs.existsSync(path.resolve(cwd, c)))
     return (
       `schema "${pattern}" is in ${path.relative(root, folder)}, a build output that is not in the repository: build the package before the check, ` +
@@ -469,7 +535,9 @@ function buildOutputHint(root: string, cwd: string, patterns: string[]): string 
 }
 
 function expandSchema(pattern: string, cwd: string): string[] {
-  return drizzleKitSchemaFiles(pattern, cwd).filter((f) => /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/.test(f) && !/\.d\.[mc]?ts$/.test(f))
+  return drizzleKitSchemaFiles(pattern, cwd).filter(
+    (f) => /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/.test(f) && !/\.d\.[mc]?ts$/.test(f)
+  )
 }
 
 // drizzle-kit resolves schema and out from the folder it runs in; monorepos run it from the package folder.
@@ -529,14 +597,19 @@ export function loadDrizzleConfig(root: string, file: string, cwd: string): Driz
     if (!(first instanceof ModuleLoadError)) throw first
     // Retry with placeholders for the variables the config reads and the environment lacks.
     const source = fs.readFileSync(file, 'utf8')
-    const names = new Set([...source.matchAll(/process\.env(?:\.([A-Za-z_][\w]*)|\[\s*["'`]([^"'`]+)["'`]\s*\])/g)].map((m) => m[1] ?? m[2]))
+    const names = new Set(
+      [...source.matchAll(/process\.env(?:\.([A-Za-z_][\w]*)|\[\s*["'`]([^"'`]+)["'`]\s*\])/g)].map((m) => m[1] ?? m[2])
+    )
     const unset = [...names].filter((n) => process.env[n] === undefined)
     if (unset.length === 0) throw first
     for (const n of unset) process.env[n] = 'drift-guard-placeholder'
     try {
       return load()
     } catch {
-      throw new UsageError(`${describeError(first)} (it reads ${unset.join(', ')}, which ${unset.length > 1 ? 'are' : 'is'} unset)`, rel)
+      throw new UsageError(
+        `${describeError(first)} (it reads ${unset.join(', ')}, which ${unset.length > 1 ? 'are' : 'is'} unset)`,
+        rel
+      )
     } finally {
       for (const n of unset) delete process.env[n]
     }

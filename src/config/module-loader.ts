@@ -16,7 +16,13 @@ import { UsageError, describeError } from '../core/errors'
 import { findTsconfigPaths, resolveWithPaths } from './tsconfig-paths'
 import { vendorRequire } from '../core/vendor'
 import { isDriverPackage, missingDriver } from './drivers'
-import { PROBE_EXTENSIONS, packageNameOf, resolveFile, resolvePackageSource, resolveWorkspacePackage } from './package-resolve'
+import {
+  PROBE_EXTENSIONS,
+  packageNameOf,
+  resolveFile,
+  resolvePackageSource,
+  resolveWorkspacePackage
+} from './package-resolve'
 
 export { resolveFile } from './package-resolve'
 
@@ -67,7 +73,8 @@ const standIns = new WeakMap<object, string>()
 
 /** The package a value stands in for (--stub-missing-imports), or undefined when it is a real value. */
 export function standInFor(value: unknown): string | undefined {
-  const specifier = typeof value === 'function' || (typeof value === 'object' && value !== null) ? standIns.get(value) : undefined
+  const specifier =
+    typeof value === 'function' || (typeof value === 'object' && value !== null) ? standIns.get(value) : undefined
   return specifier === undefined ? undefined : packageNameOf(specifier)
 }
 
@@ -138,7 +145,11 @@ export class ModuleLoader {
       try {
         record.exports = JSON.parse(fs.readFileSync(file, 'utf8'))
       } catch (error) {
-        throw new ModuleLoadError(`${this.rel(file)} is not valid JSON: ${(error as Error).message}`, this.chain(this.rel(file)), this.rel(file))
+        throw new ModuleLoadError(
+          `${this.rel(file)} is not valid JSON: ${(error as Error).message}`,
+          this.chain(this.rel(file)),
+          this.rel(file)
+        )
       }
       return record.exports
     }
@@ -170,14 +181,20 @@ export class ModuleLoader {
     code = code.replace(/\bimport\.meta\.dirname\b/g, JSON.stringify(path.dirname(file)))
     code = code.replace(/\bimport\.meta\.filename\b/g, JSON.stringify(file))
     // sucrase's `export *` copies the names the module has when the barrel runs; ours also adds them later.
-    code = code.replace(/function (_createStarExport\d*)\(obj\) \{/, 'function $1(obj) { return __driftGuardStarExport(exports, obj); ')
+    code = code.replace(
+      /function (_createStarExport\d*)\(obj\) \{/,
+      'function $1(obj) { return __driftGuardStarExport(exports, obj); '
+    )
 
     // `process` is passed in so that the module sees the same environment as the loader (and its placeholders).
     let wrapper: (...args: unknown[]) => void
     try {
-      wrapper = vm.runInThisContext(`(function (exports, require, module, __filename, __dirname, process, __driftGuardStarExport) {${code}\n})`, {
-        filename: file
-      }) as typeof wrapper
+      wrapper = vm.runInThisContext(
+        `(function (exports, require, module, __filename, __dirname, process, __driftGuardStarExport) {${code}\n})`,
+        {
+          filename: file
+        }
+      ) as typeof wrapper
     } catch (error) {
       // Syntax Node rejects: blame this file, not the importer's require() that is still on the stack.
       const line = lineInFile(error, file)
@@ -346,7 +363,8 @@ export class ModuleLoader {
    * (`z.enum([…]).parse(env)` picking a driver) gets a stand-in where it expects a string.
    */
   private whyImportThrew(): string {
-    const runtime = "the schema must load without the application's runtime (database connections, secrets); import only drizzle-orm and schema files from it"
+    const runtime =
+      "the schema must load without the application's runtime (database connections, secrets); import only drizzle-orm and schema files from it"
     const packages = [...this.stoodInOnRequest]
     if (packages.length === 0) return runtime[0].toUpperCase() + runtime.slice(1)
     const list = packages.join(', ')
@@ -369,7 +387,12 @@ export class ModuleLoader {
         ? ` It is the workspace package in ${this.rel(workspacePackage)}, whose package.json ("exports", "module", "main") leads to no file there, nor under src/: build it, or point its "exports" at its source.`
         : ' Install the project\'s dependencies (npm ci), declare the alias in tsconfig.json "paths", list its folder in the workspaces, ' +
           'or pass --stub-missing-imports (action input `stub-missing-imports: true`) if the schema uses it only at runtime ($defaultFn, validation).'
-    return new ModuleLoadError(`Cannot resolve "${specifier}" imported by ${where}${via}.${hint}`, chain, this.rel(importer), line)
+    return new ModuleLoadError(
+      `Cannot resolve "${specifier}" imported by ${where}${via}.${hint}`,
+      chain,
+      this.rel(importer),
+      line
+    )
   }
 }
 
@@ -390,7 +413,8 @@ function terminateDestructuredExports(source: string, code: string): string {
   const codeLines = code.split('\n')
   if (codeLines.length !== sourceLines.length) return code
   for (let i = 0; i < sourceLines.length; i++) {
-    if (DESTRUCTURED_EXPORT.test(sourceLines[i])) codeLines[i] = codeLines[i].replace(/^(\s*(?:\/\*.*?\*\/\s*)*)(?=[([])/, '$1;')
+    if (DESTRUCTURED_EXPORT.test(sourceLines[i]))
+      codeLines[i] = codeLines[i].replace(/^(\s*(?:\/\*.*?\*\/\s*)*)(?=[([])/, '$1;')
   }
   return codeLines.join('\n')
 }
@@ -405,7 +429,8 @@ function copyStarNames(target: object, source: object): boolean {
       configurable: true,
       get: () => (source as Record<string, unknown>)[key],
       // The barrel's own export of the same name, assigned when its declaration runs, replaces the re-export.
-      set: (value: unknown) => Object.defineProperty(target, key, { value, enumerable: true, configurable: true, writable: true })
+      set: (value: unknown) =>
+        Object.defineProperty(target, key, { value, enumerable: true, configurable: true, writable: true })
     })
     added = true
   }
@@ -427,10 +452,18 @@ export function standInInSnapshot(snapshot: {
   for (const table of Object.values(snapshot.tables ?? {})) {
     for (const column of Object.values(table.columns ?? {})) {
       const packageName = marked(column)
-      if (packageName) return { where: `column ${table.name}.${column.name}`, packageName, schema: table.schema || 'public', table: table.name, column: column.name }
+      if (packageName)
+        return {
+          where: `column ${table.name}.${column.name}`,
+          packageName,
+          schema: table.schema || 'public',
+          table: table.name,
+          column: column.name
+        }
     }
     const packageName = marked(table)
-    if (packageName) return { where: `table ${table.name}`, packageName, schema: table.schema || 'public', table: table.name }
+    if (packageName)
+      return { where: `table ${table.name}`, packageName, schema: table.schema || 'public', table: table.name }
   }
   for (const e of Object.values(snapshot.enums ?? {})) {
     const packageName = marked(e)
@@ -471,4 +504,3 @@ function lineInFile(error: unknown, file: string): number | undefined {
   }
   return undefined
 }
-

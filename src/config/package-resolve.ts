@@ -11,7 +11,12 @@ export const PROBE_EXTENSIONS = [...SOURCE_EXTENSIONS, '.json']
 export function resolveFile(candidate: string): string | undefined {
   const tries: string[] = [candidate]
   const ext = path.extname(candidate)
-  const swap: Record<string, string[]> = { '.js': ['.ts', '.tsx'], '.jsx': ['.tsx'], '.mjs': ['.mts'], '.cjs': ['.cts'] }
+  const swap: Record<string, string[]> = {
+    '.js': ['.ts', '.tsx'],
+    '.jsx': ['.tsx'],
+    '.mjs': ['.mts'],
+    '.cjs': ['.cts']
+  }
   if (swap[ext]) for (const alt of swap[ext]) tries.push(candidate.slice(0, -ext.length) + alt)
   for (const e of PROBE_EXTENSIONS) tries.push(candidate + e)
   for (const e of PROBE_EXTENSIONS) tries.push(path.join(candidate, 'index' + e))
@@ -35,7 +40,8 @@ export function resolvePackageSource(specifier: string, importer: string): strin
   const name = packageNameOf(specifier)
   for (let dir = path.dirname(importer); ; dir = path.dirname(dir)) {
     const pkgDir = path.join(dir, 'node_modules', name)
-    if (fs.existsSync(path.join(pkgDir, 'package.json'))) return resolvePackageEntry(pkgDir, '.' + specifier.slice(name.length))
+    if (fs.existsSync(path.join(pkgDir, 'package.json')))
+      return resolvePackageEntry(pkgDir, '.' + specifier.slice(name.length))
     if (path.dirname(dir) === dir) return undefined
   }
 }
@@ -44,7 +50,11 @@ export function resolvePackageSource(specifier: string, importer: string): strin
  * A workspace package imported by name, resolved in its folder as the package manager's link would lead there.
  * For checkouts without node_modules (and for workspace packages whose `exports` point at an unbuilt dist/).
  */
-export function resolveWorkspacePackage(specifier: string, importer: string, root?: string): { file?: string; packageDir?: string } {
+export function resolveWorkspacePackage(
+  specifier: string,
+  importer: string,
+  root?: string
+): { file?: string; packageDir?: string } {
   const name = packageNameOf(specifier)
   const packageDir = findWorkspace(importer, root)?.packages.get(name)
   return packageDir ? { file: resolvePackageEntry(packageDir, '.' + specifier.slice(name.length)), packageDir } : {}
@@ -71,7 +81,12 @@ export function resolvePackageEntry(pkgDir: string, subpath: string): string | u
     return undefined
   }
   const targets = exportTargets(pkg.exports, subpath)
-  if (subpath === '.') targets.push(...[pkg.module, pkg.main, pkg.types, pkg.typings].filter((t): t is string => typeof t === 'string'), 'index', 'src/index')
+  if (subpath === '.')
+    targets.push(
+      ...[pkg.module, pkg.main, pkg.types, pkg.typings].filter((t): t is string => typeof t === 'string'),
+      'index',
+      'src/index'
+    )
   else targets.push(subpath, path.posix.join('src', subpath))
   const found = (target: string): string | undefined => {
     const file = resolveFile(path.resolve(pkgDir, target.replace(/\.d\.([mc]?ts)$/, '.$1')))

@@ -43,7 +43,10 @@ interface RawCompilerOptions {
   paths?: Record<string, string[]>
 }
 
-function readTsconfig(file: string, seen = new Set<string>()): { baseUrl?: string; paths?: Record<string, string[]>; pathsBase?: string } {
+function readTsconfig(
+  file: string,
+  seen = new Set<string>()
+): { baseUrl?: string; paths?: Record<string, string[]>; pathsBase?: string } {
   if (seen.has(file)) return {}
   seen.add(file)
   let json: { extends?: string | string[]; compilerOptions?: RawCompilerOptions }
@@ -134,7 +137,11 @@ export function resolveWithPaths(
     } else {
       const prefix = pattern.slice(0, star)
       const suffix = pattern.slice(star + 1)
-      if (specifier.startsWith(prefix) && specifier.endsWith(suffix) && specifier.length >= prefix.length + suffix.length) {
+      if (
+        specifier.startsWith(prefix) &&
+        specifier.endsWith(suffix) &&
+        specifier.length >= prefix.length + suffix.length
+      ) {
         captured = specifier.slice(prefix.length, specifier.length - suffix.length)
       }
     }

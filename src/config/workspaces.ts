@@ -64,7 +64,11 @@ export function readPackageJson(file: string, root: string): Record<string, unkn
 
 function malformed(file: string, root: string, error: JsonSyntaxError): UsageError {
   const rel = path.relative(root, file) || file
-  return new UsageError(`${rel}${error.line ? `:${error.line}` : ''}: malformed ${path.basename(file)}: ${error.message}`, rel, error.line)
+  return new UsageError(
+    `${rel}${error.line ? `:${error.line}` : ''}: malformed ${path.basename(file)}: ${error.message}`,
+    rel,
+    error.line
+  )
 }
 
 /** What the tool reads of a pnpm-workspace.yaml: the workspace globs and the catalogs. */
@@ -143,7 +147,8 @@ export function parsePnpmCatalogs(text: string): Map<string, Map<string, string>
   for (const top of mappingEntries(lines, -1, -1)) {
     if (top.key === 'catalog') add('default', mappingEntries(lines, top.index, top.indent))
     else if (top.key === 'catalogs') {
-      for (const named of mappingEntries(lines, top.index, top.indent)) add(named.key, mappingEntries(lines, named.index, named.indent))
+      for (const named of mappingEntries(lines, top.index, top.indent))
+        add(named.key, mappingEntries(lines, named.index, named.indent))
     }
   }
   return catalogs
@@ -204,7 +209,11 @@ function stripComment(line: string): string {
 function listPackages(workspaceRoot: string, patterns: string[], root: string): Map<string, string> {
   const packages = new Map<string, string>()
   const excluded = patterns.filter((p) => p.startsWith('!')).map((p) => p.slice(1))
-  const excludedDirs = new Set(excluded.flatMap((p) => glob(path.posix.join(p.replace(/\/+$/, ''), 'package.json'), workspaceRoot)).map(path.dirname))
+  const excludedDirs = new Set(
+    excluded
+      .flatMap((p) => glob(path.posix.join(p.replace(/\/+$/, ''), 'package.json'), workspaceRoot))
+      .map(path.dirname)
+  )
   for (const pattern of patterns.filter((p) => !p.startsWith('!'))) {
     for (const pkgFile of glob(path.posix.join(pattern.replace(/\/+$/, ''), 'package.json'), workspaceRoot)) {
       const dir = path.dirname(pkgFile)

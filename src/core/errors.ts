@@ -2,7 +2,11 @@
 
 /** Errors the user can fix (bad config, bad input): exit code 2. */
 export class UsageError extends Error {
-  constructor(message: string, readonly file?: string, readonly line?: number) {
+  constructor(
+    message: string,
+    readonly file?: string,
+    readonly line?: number
+  ) {
     super(message)
     this.name = 'UsageError'
   }
@@ -19,6 +23,7 @@ export class DatabaseUnavailableError extends Error {
 /** The first line of an error's message, whatever realm it was thrown in. */
 export function describeError(error: unknown): string {
   // Not `instanceof Error`: errors of code run through vm may come from another realm.
-  if (error && typeof error === 'object' && typeof (error as Error).message === 'string') return (error as Error).message.split('\n')[0]
+  if (error && typeof error === 'object' && typeof (error as Error).message === 'string')
+    return (error as Error).message.split('\n')[0]
   return String(error)
 }

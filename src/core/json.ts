@@ -1,6 +1,9 @@
 // JSON.parse with the line of the error, for messages that point at the file and line.
 export class JsonSyntaxError extends Error {
-  constructor(message: string, readonly line?: number) {
+  constructor(
+    message: string,
+    readonly line?: number
+  ) {
     super(message)
   }
 }
@@ -31,7 +34,10 @@ export type JsonPath = (string | number)[]
  * a value can point at the line it is written on. A repeated key is located at its last occurrence, the one
  * JSON.parse keeps.
  */
-export function jsonLines(text: string): { value(path: JsonPath): number | undefined; key(path: JsonPath): number | undefined } {
+export function jsonLines(text: string): {
+  value(path: JsonPath): number | undefined
+  key(path: JsonPath): number | undefined
+} {
   const values = new Map<string, number>()
   const keys = new Map<string, number>()
   let i = 0

@@ -41,17 +41,29 @@ export function diffSchemas(expected: DatabaseModel, actual: DatabaseModel, opti
   const out: SchemaDifference[] = []
 
   for (const schema of expected.schemas) {
-    if (!actual.schemas.has(schema)) out.push({ kind: 'missing_schema', schema, name: schema, message: `schema "${schema}" does not exist` })
+    if (!actual.schemas.has(schema))
+      out.push({ kind: 'missing_schema', schema, name: schema, message: `schema "${schema}" does not exist` })
   }
   for (const schema of actual.schemas) {
     if (expected.schemas.has(schema) || schema === 'public' || options.ignoreSchemas.includes(schema)) continue
-    out.push({ kind: 'extra_schema', schema, name: schema, message: `schema "${schema}" is not declared in the schema` })
+    out.push({
+      kind: 'extra_schema',
+      schema,
+      name: schema,
+      message: `schema "${schema}" is not declared in the schema`
+    })
   }
 
   for (const [key, e] of expected.enums) {
     const a = actual.enums.get(key)
     if (!a) {
-      out.push({ kind: 'missing_enum', schema: e.schema, name: e.name, expected: e.values.join(', '), message: `enum ${label(e.schema, e.name)} does not exist` })
+      out.push({
+        kind: 'missing_enum',
+        schema: e.schema,
+        name: e.name,
+        expected: e.values.join(', '),
+        message: `enum ${label(e.schema, e.name)} does not exist`
+      })
       continue
     }
     if (e.values.join('\u0000') !== a.values.join('\u0000')) {
@@ -60,7 +72,10 @@ export function diffSchemas(expected: DatabaseModel, actual: DatabaseModel, opti
       const sameSet = missing.length === 0 && extra.length === 0
       const parts = sameSet
         ? [`same values in another order: schema (${e.values.join(', ')}), database (${a.values.join(', ')})`]
-        : [missing.length ? `missing value(s) ${missing.map((v) => `'${v}'`).join(', ')}` : '', extra.length ? `extra value(s) ${extra.map((v) => `'${v}'`).join(', ')}` : ''].filter(Boolean)
+        : [
+            missing.length ? `missing value(s) ${missing.map((v) => `'${v}'`).join(', ')}` : '',
+            extra.length ? `extra value(s) ${extra.map((v) => `'${v}'`).join(', ')}` : ''
+          ].filter(Boolean)
       out.push({
         kind: 'enum_mismatch',
         schema: e.schema,
@@ -69,31 +84,79 @@ export function diffSchemas(expected: DatabaseModel, actual: DatabaseModel, opti
         actual: a.values.join(', '),
         message: `enum ${label(e.schema, e.name)}: ${parts.join('; ')}`,
         // Without the SQL's history (explain.ts traces it), assume each value was appended in the database's order.
-        hint: sameSet ? enumOrderHint(label(e.schema, e.name), misplacedEnumValues(e.values, a.values.map((value, i) => ({ value, order: a.values.slice(0, i + 1) })))) : undefined
+        hint: sameSet
+          ? enumOrderHint(
+              label(e.schema, e.name),
+              misplacedEnumValues(
+                e.values,
+                a.values.map((value, i) => ({ value, order: a.values.slice(0, i + 1) }))
+              )
+            )
+          : undefined
       })
     }
   }
   for (const [key, a] of actual.enums) {
-    if (!expected.enums.has(key)) out.push({ kind: 'extra_enum', schema: a.schema, name: a.name, actual: a.values.join(', '), message: `enum ${label(a.schema, a.name)} is not declared in the schema` })
+    if (!expected.enums.has(key))
+      out.push({
+        kind: 'extra_enum',
+        schema: a.schema,
+        name: a.name,
+        actual: a.values.join(', '),
+        message: `enum ${label(a.schema, a.name)} is not declared in the schema`
+      })
   }
 
   for (const [key, e] of expected.sequences) {
     const a = actual.sequences.get(key)
-    if (!a) out.push({ kind: 'missing_sequence', schema: e.schema, name: e.name, expected: e.definition, message: `sequence ${label(e.schema, e.name)} does not exist` })
+    if (!a)
+      out.push({
+        kind: 'missing_sequence',
+        schema: e.schema,
+        name: e.name,
+        expected: e.definition,
+        message: `sequence ${label(e.schema, e.name)} does not exist`
+      })
   }
   for (const [key, a] of actual.sequences) {
-    if (!expected.sequences.has(key)) out.push({ kind: 'extra_sequence', schema: a.schema, name: a.name, actual: a.definition, message: `sequence ${label(a.schema, a.name)} is not declared in the schema` })
+    if (!expected.sequences.has(key))
+      out.push({
+        kind: 'extra_sequence',
+        schema: a.schema,
+        name: a.name,
+        actual: a.definition,
+        message: `sequence ${label(a.schema, a.name)} is not declared in the schema`
+      })
   }
 
   for (const [key, e] of expected.views) {
     const a = actual.views.get(key)
-    if (!a) out.push({ kind: 'missing_view', schema: e.schema, name: e.name, message: `view ${label(e.schema, e.name)} does not exist` })
+    if (!a)
+      out.push({
+        kind: 'missing_view',
+        schema: e.schema,
+        name: e.name,
+        message: `view ${label(e.schema, e.name)} does not exist`
+      })
     else if (a.definition !== e.definition || a.materialized !== e.materialized) {
-      out.push({ kind: 'view_mismatch', schema: e.schema, name: e.name, expected: e.definition, actual: a.definition, message: `view ${label(e.schema, e.name)} has another definition` })
+      out.push({
+        kind: 'view_mismatch',
+        schema: e.schema,
+        name: e.name,
+        expected: e.definition,
+        actual: a.definition,
+        message: `view ${label(e.schema, e.name)} has another definition`
+      })
     }
   }
   for (const [key, a] of actual.views) {
-    if (!expected.views.has(key)) out.push({ kind: 'extra_view', schema: a.schema, name: a.name, message: `view ${label(a.schema, a.name)} is not declared in the schema` })
+    if (!expected.views.has(key))
+      out.push({
+        kind: 'extra_view',
+        schema: a.schema,
+        name: a.name,
+        message: `view ${label(a.schema, a.name)} is not declared in the schema`
+      })
   }
 
   const missingTables: TableModel[] = []
@@ -110,11 +173,20 @@ export function diffSchemas(expected: DatabaseModel, actual: DatabaseModel, opti
       schema: e.schema,
       table: e.name,
       message: `table ${label(e.schema, e.name)} does not exist`,
-      hint: renameHint(extraTables.filter((a) => a.schema === e.schema).map((a) => a.name), e.name, 'table')
+      hint: renameHint(
+        extraTables.filter((a) => a.schema === e.schema).map((a) => a.name),
+        e.name,
+        'table'
+      )
     })
   }
   for (const a of extraTables) {
-    out.push({ kind: 'extra_table', schema: a.schema, table: a.name, message: `table ${label(a.schema, a.name)} is not declared in the schema` })
+    out.push({
+      kind: 'extra_table',
+      schema: a.schema,
+      table: a.name,
+      message: `table ${label(a.schema, a.name)} is not declared in the schema`
+    })
   }
   return out
 }
@@ -136,14 +208,27 @@ function diffTables(e: TableModel, a: TableModel, out: SchemaDifference[]): void
     })
   }
   for (const c of extraColumns) {
-    out.push({ ...where, kind: 'extra_column', column: c.name, actual: columnSummary(c), message: `column ${t}.${quoteName(c.name)} is not declared in the schema` })
+    out.push({
+      ...where,
+      kind: 'extra_column',
+      column: c.name,
+      actual: columnSummary(c),
+      message: `column ${t}.${quoteName(c.name)} is not declared in the schema`
+    })
   }
   for (const ec of e.columns.values()) {
     const ac = a.columns.get(ec.name)
     if (!ac) continue
     const col = `${t}.${quoteName(ec.name)}`
     if (ec.type !== ac.type) {
-      out.push({ ...where, kind: 'column_type_mismatch', column: ec.name, expected: ec.type, actual: ac.type, message: `column ${col} is ${ac.type}, the schema says ${ec.type}` })
+      out.push({
+        ...where,
+        kind: 'column_type_mismatch',
+        column: ec.name,
+        expected: ec.type,
+        actual: ac.type,
+        message: `column ${col} is ${ac.type}, the schema says ${ec.type}`
+      })
     }
     if (ec.notNull !== ac.notNull) {
       out.push({
@@ -204,11 +289,24 @@ function diffTables(e: TableModel, a: TableModel, out: SchemaDifference[]): void
     const ap = a.policies.get(name)
     if (!ap) out.push({ ...where, kind: 'missing_policy', name, message: `policy "${name}" on ${t} does not exist` })
     else if (JSON.stringify(ep) !== JSON.stringify(ap)) {
-      out.push({ ...where, kind: 'policy_mismatch', name, expected: JSON.stringify(ep), actual: JSON.stringify(ap), message: `policy "${name}" on ${t} differs` })
+      out.push({
+        ...where,
+        kind: 'policy_mismatch',
+        name,
+        expected: JSON.stringify(ep),
+        actual: JSON.stringify(ap),
+        message: `policy "${name}" on ${t} differs`
+      })
     }
   }
   for (const name of a.policies.keys()) {
-    if (!e.policies.has(name)) out.push({ ...where, kind: 'extra_policy', name, message: `policy "${name}" on ${t} is not declared in the schema` })
+    if (!e.policies.has(name))
+      out.push({
+        ...where,
+        kind: 'extra_policy',
+        name,
+        message: `policy "${name}" on ${t} is not declared in the schema`
+      })
   }
 }
 
@@ -219,10 +317,34 @@ function diffConstraints(e: TableModel, a: TableModel, out: SchemaDifference[]):
   // Postgres does not care about: compare the columns.
   const ePk = [...e.constraints.values()].find((c) => c.kind === 'primary_key')
   const aPk = [...a.constraints.values()].find((c) => c.kind === 'primary_key')
-  if (ePk && !aPk) out.push({ ...where, kind: 'missing_constraint', name: ePk.name, columns: ePk.columns, expected: ePk.definition, message: `primary key ${ePk.definition} on ${t} does not exist` })
-  if (!ePk && aPk) out.push({ ...where, kind: 'extra_constraint', name: aPk.name, columns: aPk.columns, actual: aPk.definition, message: `primary key ${aPk.definition} on ${t} is not declared in the schema` })
+  if (ePk && !aPk)
+    out.push({
+      ...where,
+      kind: 'missing_constraint',
+      name: ePk.name,
+      columns: ePk.columns,
+      expected: ePk.definition,
+      message: `primary key ${ePk.definition} on ${t} does not exist`
+    })
+  if (!ePk && aPk)
+    out.push({
+      ...where,
+      kind: 'extra_constraint',
+      name: aPk.name,
+      columns: aPk.columns,
+      actual: aPk.definition,
+      message: `primary key ${aPk.definition} on ${t} is not declared in the schema`
+    })
   if (ePk && aPk && ePk.definition !== aPk.definition) {
-    out.push({ ...where, kind: 'constraint_mismatch', name: ePk.name, columns: ePk.columns, expected: ePk.definition, actual: aPk.definition, message: `primary key on ${t} is ${aPk.definition}, the schema says ${ePk.definition}` })
+    out.push({
+      ...where,
+      kind: 'constraint_mismatch',
+      name: ePk.name,
+      columns: ePk.columns,
+      expected: ePk.definition,
+      actual: aPk.definition,
+      message: `primary key on ${t} is ${aPk.definition}, the schema says ${ePk.definition}`
+    })
   }
 
   const eRest = [...e.constraints.values()].filter((c) => c.kind !== 'primary_key')
@@ -232,7 +354,15 @@ function diffConstraints(e: TableModel, a: TableModel, out: SchemaDifference[]):
   for (const ec of eRest) {
     const ac = a.constraints.get(ec.name)
     if (ac && ac.kind !== 'primary_key' && ac.definition !== ec.definition) {
-      out.push({ ...where, kind: 'constraint_mismatch', name: ec.name, columns: ec.columns, expected: ec.definition, actual: ac.definition, message: `${CONSTRAINT_LABEL[ec.kind]} "${ec.name}" on ${t} is ${ac.definition}, the schema says ${ec.definition}` })
+      out.push({
+        ...where,
+        kind: 'constraint_mismatch',
+        name: ec.name,
+        columns: ec.columns,
+        expected: ec.definition,
+        actual: ac.definition,
+        message: `${CONSTRAINT_LABEL[ec.kind]} "${ec.name}" on ${t} is ${ac.definition}, the schema says ${ec.definition}`
+      })
     }
   }
   // The same definition under another name: one finding that says so, rather than a missing + extra pair.
@@ -241,14 +371,31 @@ function diffConstraints(e: TableModel, a: TableModel, out: SchemaDifference[]):
     const twin = extra.find((x) => !pairedExtra.has(x) && x.kind === ec.kind && x.definition === ec.definition)
     if (twin) {
       pairedExtra.add(twin)
-      out.push({ ...where, kind: 'constraint_mismatch', name: ec.name, columns: ec.columns, expected: ec.name, actual: twin.name, message: `${CONSTRAINT_LABEL[ec.kind]} on ${t} is named "${twin.name}", the schema names it "${ec.name}"` })
+      out.push({
+        ...where,
+        kind: 'constraint_mismatch',
+        name: ec.name,
+        columns: ec.columns,
+        expected: ec.name,
+        actual: twin.name,
+        message: `${CONSTRAINT_LABEL[ec.kind]} on ${t} is named "${twin.name}", the schema names it "${ec.name}"`
+      })
       continue
     }
-    out.push({ ...where, kind: 'missing_constraint', name: ec.name, columns: ec.columns, expected: ec.definition, message: `${CONSTRAINT_LABEL[ec.kind]} "${ec.name}" on ${t} does not exist (${ec.definition})` })
+    out.push({
+      ...where,
+      kind: 'missing_constraint',
+      name: ec.name,
+      columns: ec.columns,
+      expected: ec.definition,
+      message: `${CONSTRAINT_LABEL[ec.kind]} "${ec.name}" on ${t} does not exist (${ec.definition})`
+    })
   }
   for (const ac of extra) {
     if (pairedExtra.has(ac)) continue
-    const duplicate = aRest.find((x) => x !== ac && x.kind === ac.kind && x.definition === ac.definition && e.constraints.has(x.name))
+    const duplicate = aRest.find(
+      (x) => x !== ac && x.kind === ac.kind && x.definition === ac.definition && e.constraints.has(x.name)
+    )
     out.push({
       ...where,
       kind: 'extra_constraint',
@@ -270,7 +417,15 @@ function diffIndexes(e: TableModel, a: TableModel, out: SchemaDifference[]): voi
     const ai = a.indexes.get(ei.name)
     if (!ai) missing.push(ei)
     else if (ai.definition !== ei.definition) {
-      out.push({ ...where, kind: 'index_mismatch', name: ei.name, columns: keyColumns(ei), expected: ei.definition, actual: ai.definition, message: `index "${ei.name}" on ${t} is ${ai.definition}, the schema says ${ei.definition}` })
+      out.push({
+        ...where,
+        kind: 'index_mismatch',
+        name: ei.name,
+        columns: keyColumns(ei),
+        expected: ei.definition,
+        actual: ai.definition,
+        message: `index "${ei.name}" on ${t} is ${ai.definition}, the schema says ${ei.definition}`
+      })
     }
   }
   const paired = new Set<IndexModel>()
@@ -278,14 +433,36 @@ function diffIndexes(e: TableModel, a: TableModel, out: SchemaDifference[]): voi
     const twin = extra.find((x) => !paired.has(x) && x.definition === ei.definition)
     if (twin) {
       paired.add(twin)
-      out.push({ ...where, kind: 'index_mismatch', name: ei.name, columns: keyColumns(ei), expected: ei.name, actual: twin.name, message: `index on ${t} is named "${twin.name}", the schema names it "${ei.name}"` })
+      out.push({
+        ...where,
+        kind: 'index_mismatch',
+        name: ei.name,
+        columns: keyColumns(ei),
+        expected: ei.name,
+        actual: twin.name,
+        message: `index on ${t} is named "${twin.name}", the schema names it "${ei.name}"`
+      })
       continue
     }
-    out.push({ ...where, kind: 'missing_index', name: ei.name, columns: keyColumns(ei), expected: ei.definition, message: `index "${ei.name}" on ${t} does not exist (${ei.definition})` })
+    out.push({
+      ...where,
+      kind: 'missing_index',
+      name: ei.name,
+      columns: keyColumns(ei),
+      expected: ei.definition,
+      message: `index "${ei.name}" on ${t} does not exist (${ei.definition})`
+    })
   }
   for (const ai of extra) {
     if (paired.has(ai)) continue
-    out.push({ ...where, kind: 'extra_index', name: ai.name, columns: keyColumns(ai), actual: ai.definition, message: `index "${ai.name}" on ${t} is not declared in the schema (${ai.definition})` })
+    out.push({
+      ...where,
+      kind: 'extra_index',
+      name: ai.name,
+      columns: keyColumns(ai),
+      actual: ai.definition,
+      message: `index "${ai.name}" on ${t} is not declared in the schema (${ai.definition})`
+    })
   }
 }
 
@@ -294,7 +471,12 @@ function keyColumns(index: IndexModel): string[] {
 }
 
 function columnSummary(c: { type: string; notNull: boolean; default?: string; identity?: string }): string {
-  return [c.type, c.notNull ? 'NOT NULL' : '', c.default ? `DEFAULT ${c.default}` : '', c.identity ? `GENERATED ${c.identity.toUpperCase()} AS IDENTITY` : '']
+  return [
+    c.type,
+    c.notNull ? 'NOT NULL' : '',
+    c.default ? `DEFAULT ${c.default}` : '',
+    c.identity ? `GENERATED ${c.identity.toUpperCase()} AS IDENTITY` : ''
+  ]
     .filter(Boolean)
     .join(' ')
 }
@@ -339,11 +521,17 @@ export function misplacedEnumValues(schemaValues: string[], additions: EnumValue
     replayed = (replayed ?? []).filter((v) => existing.includes(v) && v !== value)
     for (const v of existing) {
       if (replayed.includes(v)) continue
-      const previous = existing.slice(0, existing.indexOf(v)).reverse().find((p) => replayed!.includes(p))
+      const previous = existing
+        .slice(0, existing.indexOf(v))
+        .reverse()
+        .find((p) => replayed!.includes(p))
       replayed.splice(previous === undefined ? 0 : replayed.indexOf(previous) + 1, 0, v)
     }
     const neighbour = placement && ('before' in placement ? placement.before : placement.after)
-    const at = neighbour !== undefined && replayed.includes(neighbour) ? replayed.indexOf(neighbour) + (placement && 'after' in placement ? 1 : 0) : replayed.length
+    const at =
+      neighbour !== undefined && replayed.includes(neighbour)
+        ? replayed.indexOf(neighbour) + (placement && 'after' in placement ? 1 : 0)
+        : replayed.length
     const rank = schemaValues.indexOf(value)
     const inSchema = replayed.filter((v) => schemaValues.includes(v))
     const beforeInType = new Set(replayed.slice(0, at).filter((v) => schemaValues.includes(v)))
@@ -354,7 +542,10 @@ export function misplacedEnumValues(schemaValues: string[], additions: EnumValue
     }
     const next = schemaValues.slice(rank + 1).find((v) => inSchema.includes(v))
     const previous = [...schemaValues.slice(0, rank)].reverse().find((v) => inSchema.includes(v))
-    const clause = next !== undefined ? `ADD VALUE ${literal(value)} BEFORE ${literal(next)}` : `ADD VALUE ${literal(value)} AFTER ${literal(previous!)}`
+    const clause =
+      next !== undefined
+        ? `ADD VALUE ${literal(value)} BEFORE ${literal(next)}`
+        : `ADD VALUE ${literal(value)} AFTER ${literal(previous!)}`
     const actual = order.indexOf(value)
     out.push({ value, ...(actual > 0 ? { after: order[actual - 1] } : {}), clause })
     replayed.splice(next !== undefined ? replayed.indexOf(next) : replayed.indexOf(previous!) + 1, 0, value)
@@ -364,7 +555,9 @@ export function misplacedEnumValues(schemaValues: string[], additions: EnumValue
 
 export function enumOrderHint(name: string, misplaced: MisplacedEnumValue[]): string {
   // ALTER TYPE … ADD VALUE appends unless BEFORE/AFTER is given: say where each misplaced value should have gone.
-  const statements = misplaced.length ? `ALTER TYPE ${name} ${misplaced.map((m) => m.clause).join(', ')}` : 'ADD VALUE … BEFORE/AFTER'
+  const statements = misplaced.length
+    ? `ALTER TYPE ${name} ${misplaced.map((m) => m.clause).join(', ')}`
+    : 'ADD VALUE … BEFORE/AFTER'
   return `Postgres keeps enum values in the order they were added; ${statements} would have kept the schema's order. Recreate the type to reorder it.`
 }
 

@@ -14,7 +14,11 @@ import { DiffOptions, SchemaDifference, diffSchemas } from './diff-schemas'
  * provides is still looked for by name: one the database lacks altogether is reported as missing, since that is
  * drift whatever its definition (a policy that no migration creates).
  */
-export function withoutUnbuilt(differences: SchemaDifference[], unbuilt: UnbuiltObject[], actual?: DatabaseModel): SchemaDifference[] {
+export function withoutUnbuilt(
+  differences: SchemaDifference[],
+  unbuilt: UnbuiltObject[],
+  actual?: DatabaseModel
+): SchemaDifference[] {
   if (unbuilt.length === 0) return differences
   const kept = differences.filter(
     (d) =>
@@ -48,7 +52,8 @@ function missingByName(object: UnbuiltObject, actual: DatabaseModel): SchemaDiff
     const table = actual.tables.get(key(object.table))
     // A table the database lacks is its own finding (missing_table); what is on it goes with it.
     if (!table) return []
-    const group = object.what === 'index' ? table.indexes : object.what === 'policy' ? table.policies : table.constraints
+    const group =
+      object.what === 'index' ? table.indexes : object.what === 'policy' ? table.policies : table.constraints
     present = group.has(object.name!)
   } else {
     const group = object.what === 'enum' ? actual.enums : object.what === 'sequence' ? actual.sequences : actual.views
@@ -74,7 +79,14 @@ function missingByName(object: UnbuiltObject, actual: DatabaseModel): SchemaDiff
 export async function withoutEqualDefaults(db: Database, differences: SchemaDifference[]): Promise<SchemaDifference[]> {
   const kept: SchemaDifference[] = []
   for (const d of differences) {
-    if (d.kind !== 'column_default_mismatch' || !d.expected || !d.actual || d.expected === '(none)' || d.actual === '(none)' || !d.type) {
+    if (
+      d.kind !== 'column_default_mismatch' ||
+      !d.expected ||
+      !d.actual ||
+      d.expected === '(none)' ||
+      d.actual === '(none)' ||
+      !d.type
+    ) {
       kept.push(d)
       continue
     }
@@ -83,7 +95,9 @@ export async function withoutEqualDefaults(db: Database, differences: SchemaDiff
       continue
     }
     try {
-      const [row] = await db.query<{ same: boolean }>(`select (${d.expected})::${d.type} is not distinct from (${d.actual})::${d.type} as same`)
+      const [row] = await db.query<{ same: boolean }>(
+        `select (${d.expected})::${d.type} is not distinct from (${d.actual})::${d.type} as same`
+      )
       if (!row?.same) kept.push(d)
     } catch {
       kept.push(d)
@@ -102,7 +116,10 @@ export interface DifferenceContext {
   unbuilt: UnbuiltObject[]
 }
 
-export type DifferenceRule = (differences: SchemaDifference[], context: DifferenceContext) => SchemaDifference[] | Promise<SchemaDifference[]>
+export type DifferenceRule = (
+  differences: SchemaDifference[],
+  context: DifferenceContext
+) => SchemaDifference[] | Promise<SchemaDifference[]>
 
 /** The steps, in order: what is not drift of the migrations leaves before anything is explained. */
 export const DIFFERENCE_RULES: readonly DifferenceRule[] = [
@@ -111,7 +128,11 @@ export const DIFFERENCE_RULES: readonly DifferenceRule[] = [
 ]
 
 /** The differences between the schema's database and a migrated one, through every rule. */
-export async function compareDatabases(expected: DatabaseModel, context: DifferenceContext, options: DiffOptions): Promise<SchemaDifference[]> {
+export async function compareDatabases(
+  expected: DatabaseModel,
+  context: DifferenceContext,
+  options: DiffOptions
+): Promise<SchemaDifference[]> {
   let differences = diffSchemas(expected, context.actual, options)
   for (const rule of DIFFERENCE_RULES) differences = await rule(differences, context)
   return differences

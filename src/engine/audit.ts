@@ -79,7 +79,8 @@ export async function runAudit(options: AuditOptions): Promise<Report> {
   const tenantTarget =
     options.tenantTarget ??
     (config.targets.find((t) => /^tenants?$/.test(t.name)) ?? config.targets[config.targets.length - 1]).name
-  if (!config.targets.some((t) => t.name === tenantTarget)) throw new UsageError(`--tenant-target ${tenantTarget}: no such target`)
+  if (!config.targets.some((t) => t.name === tenantTarget))
+    throw new UsageError(`--tenant-target ${tenantTarget}: no such target`)
 
   const prepared: AuditTarget[] = []
   for (const target of config.targets) {
@@ -93,7 +94,12 @@ export async function runAudit(options: AuditOptions): Promise<Report> {
           ? target.databases
           : [urlDatabase(options.databaseUrl)]
     const template = target.name === tenantTarget ? options.tenantUrlTemplate : undefined
-    prepared.push({ target, schema, folder, databases: names.map((name) => ({ name, url: databaseUrl(options.databaseUrl, name, template) })) })
+    prepared.push({
+      target,
+      schema,
+      folder,
+      databases: names.map((name) => ({ name, url: databaseUrl(options.databaseUrl, name, template) }))
+    })
   }
   // Shards split the whole list of (target, database) pairs, in a stable order, so a matrix covers each once.
   if (options.shard) {
@@ -132,7 +138,16 @@ export async function runAudit(options: AuditOptions): Promise<Report> {
       return undefined
     }
     const expected = await buildSchemaDatabase(
-      { target, snapshot: schema.snapshot, extensions: extensions.filter((e) => !available || available.has(e)), introspectOptions, cacheKey: schema.cacheKey, sources: schema.sources, functions, migrationRoles: rolesCreatedBy(folder) },
+      {
+        target,
+        snapshot: schema.snapshot,
+        extensions: extensions.filter((e) => !available || available.has(e)),
+        introspectOptions,
+        cacheKey: schema.cacheKey,
+        sources: schema.sources,
+        functions,
+        migrationRoles: rolesCreatedBy(folder)
+      },
       { provider: options.scratch, root, timed: untimed }
     )
     const ctx = {
@@ -153,19 +168,34 @@ export async function runAudit(options: AuditOptions): Promise<Report> {
     const results = await Promise.all(
       p.databases.map((db) =>
         limit(() =>
-          withTimeout((onSession) => auditDatabase(db, folder, introspectOptions, 'model' in expected ? expected : undefined, live, root, target, onSession), options.timeoutMs ?? 120_000, db.name).catch(
-            (error): { result: DatabaseResult; findings: TargetFinding[]; differences?: SchemaDifference[] } => ({
-              result: { name: db.name, migrations: [], compared: false, error: describeError(error) },
-              findings: [
-                {
-                  kind: 'database_unreachable',
-                  severity: 'error',
-                  message: describeError(error),
-                  cause: error instanceof DatabaseUnavailableError ? 'the database could not be reached with the credentials given' : 'the audit of this database did not finish'
-                }
-              ]
-            })
-          )
+          withTimeout(
+            (onSession) =>
+              auditDatabase(
+                db,
+                folder,
+                introspectOptions,
+                'model' in expected ? expected : undefined,
+                live,
+                root,
+                target,
+                onSession
+              ),
+            options.timeoutMs ?? 120_000,
+            db.name
+          ).catch((error): { result: DatabaseResult; findings: TargetFinding[]; differences?: SchemaDifference[] } => ({
+            result: { name: db.name, migrations: [], compared: false, error: describeError(error) },
+            findings: [
+              {
+                kind: 'database_unreachable',
+                severity: 'error',
+                message: describeError(error),
+                cause:
+                  error instanceof DatabaseUnavailableError
+                    ? 'the database could not be reached with the credentials given'
+                    : 'the audit of this database did not finish'
+              }
+            ]
+          }))
         )
       )
     )
@@ -178,11 +208,17 @@ export async function runAudit(options: AuditOptions): Promise<Report> {
         // Drift that a pending migration will fix is expected until the next deploy: a warning, like the pending migration.
         add({ ...explained, severity: explained.cause?.includes('(pending)') ? 'warning' : defaultSeverity(d) }, name)
       }
-      log(`  ${name}: ${r.result.error ?? `${r.result.ledger?.applied ?? 0} applied, ${r.result.ledger?.pending.length ?? 0} pending`}`)
+      log(
+        `  ${name}: ${r.result.error ?? `${r.result.ledger?.applied ?? 0} applied, ${r.result.ledger?.pending.length ?? 0} pending`}`
+      )
     })
     const order = new Map(p.databases.map((d, i) => [d.name, i]))
     for (const { finding, databases } of groupByDatabase(seen)) {
-      findings.push({ ...finding, target: target.name, databases: databases.sort((a, b) => order.get(a)! - order.get(b)!) })
+      findings.push({
+        ...finding,
+        target: target.name,
+        databases: databases.sort((a, b) => order.get(a)! - order.get(b)!)
+      })
     }
     targets.push({
       name: target.name,
@@ -268,7 +304,11 @@ async function auditDatabase(
     const table = `${quoteIdentifier(target.migrationsSchema)}.${quoteIdentifier(target.migrationsTable)}`
     const [exists] = await session.query<{ found: string | null }>('select to_regclass($1) as found', [table])
     const rows: LedgerRow[] = exists?.found
-      ? (await session.query<{ id: number; hash: string; created_at: string }>(`select id, hash, created_at from ${table} order by id`)).map((r) => ({
+      ? (
+          await session.query<{ id: number; hash: string; created_at: string }>(
+            `select id, hash, created_at from ${table} order by id`
+          )
+        ).map((r) => ({
           id: Number(r.id),
           hash: r.hash,
           createdAt: Number(r.created_at)
@@ -277,7 +317,14 @@ async function auditDatabase(
     const ledger = compareLedger(rows, folder.migrations)
     const rel = (file: string): string => path.relative(root, file)
     for (const m of ledger.pending) {
-      findings.push({ kind: 'migration_pending', severity: 'warning', name: m.tag, file: rel(m.file), message: `${m.tag} is not applied yet`, cause: 'newer than the last migration this database ran: the next drizzle-kit migrate applies it' })
+      findings.push({
+        kind: 'migration_pending',
+        severity: 'warning',
+        name: m.tag,
+        file: rel(m.file),
+        message: `${m.tag} is not applied yet`,
+        cause: 'newer than the last migration this database ran: the next drizzle-kit migrate applies it'
+      })
     }
     for (const m of ledger.skipped) {
       findings.push({
@@ -286,7 +333,8 @@ async function auditDatabase(
         name: m.tag,
         file: rel(m.file),
         message: `${m.tag} was never applied, and never will be`,
-        cause: "its journal `when` is older than the last migration this database ran; drizzle's migrator only applies newer ones (drizzle-orm issue #5769)",
+        cause:
+          "its journal `when` is older than the last migration this database ran; drizzle's migrator only applies newer ones (drizzle-orm issue #5769)",
         fix: `Apply ${path.basename(m.file)} by hand and record it, or move its change into a new migration`
       })
     }
@@ -307,7 +355,8 @@ async function auditDatabase(
         name: migration.tag,
         file: rel(migration.file),
         message: `${migration.tag} was applied after ${after.tag}, which comes later in the journal`,
-        cause: 'this database ran the migrations in another order than the journal gives (a reordered journal, or a migration applied from a branch): a fresh database built from the repository may differ from it'
+        cause:
+          'this database ran the migrations in another order than the journal gives (a reordered journal, or a migration applied from a branch): a fresh database built from the repository may differ from it'
       })
     }
     if (ledger.unknown.length > 0) {
@@ -323,7 +372,11 @@ async function auditDatabase(
       const model = await introspectDatabase(session, introspectOptions)
       // Objects the schema's database could not build are reported once (schema_error), not as drift of each
       // database; those that failed for the platform's want are still looked for by name.
-      differences = await compareDatabases(expected.model, { database: session, actual: model, unbuilt: expected.unbuilt }, { ignoreSchemas: [target.migrationsSchema] })
+      differences = await compareDatabases(
+        expected.model,
+        { database: session, actual: model, unbuilt: expected.unbuilt },
+        { ignoreSchemas: [target.migrationsSchema] }
+      )
     }
     return {
       result: {
@@ -350,7 +403,11 @@ async function auditDatabase(
  * Runs one database's audit within a time limit. On expiry its session is closed too: the server-side query would
  * otherwise go on until statement_timeout, holding a connection the rest of the fleet needs.
  */
-function withTimeout<T>(run: (onSession: (close: () => Promise<void>) => void) => Promise<T>, ms: number, name: string): Promise<T> {
+function withTimeout<T>(
+  run: (onSession: (close: () => Promise<void>) => void) => Promise<T>,
+  ms: number,
+  name: string
+): Promise<T> {
   let timer: NodeJS.Timeout
   let close: (() => Promise<void>) | undefined
   let expired = false
@@ -371,7 +428,14 @@ function withTimeout<T>(run: (onSession: (close: () => Promise<void>) => void) =
 }
 
 function emptyModel(): DatabaseModel {
-  return { schemas: new Set(), tables: new Map(), enums: new Map(), sequences: new Map(), views: new Map(), extensions: new Set() }
+  return {
+    schemas: new Set(),
+    tables: new Map(),
+    enums: new Map(),
+    sequences: new Map(),
+    views: new Map(),
+    extensions: new Set()
+  }
 }
 
 /** Combines the JSON reports of several shards into one. */
@@ -394,7 +458,14 @@ export function mergeReports(reports: Report[]): Report {
     }
   }
   const assembled = finishFindings([...grouped.values()], 'by-spread')
-  return { ...reports[0], ok: assembled.ok, targets: [...targets.values()], findings: assembled.findings, summary: assembled.summary, notes: [...new Set(reports.flatMap((r) => r.notes.filter((n) => !n.startsWith('shard '))))] }
+  return {
+    ...reports[0],
+    ok: assembled.ok,
+    targets: [...targets.values()],
+    findings: assembled.findings,
+    summary: assembled.summary,
+    notes: [...new Set(reports.flatMap((r) => r.notes.filter((n) => !n.startsWith('shard '))))]
+  }
 }
 
 /** The database a postgres:// URL names (Postgres's default: the user's name). */

@@ -52,7 +52,13 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
   await options.provider.warm?.(['check'])
   const config: LoadedConfig = await timed('load', () => loadConfig(options.root, options.config))
   const root = config.root
-  const run: RunContext = { provider: options.provider, root, timed, log, limit: limiter(options.concurrency ?? options.provider.concurrency) }
+  const run: RunContext = {
+    provider: options.provider,
+    root,
+    timed,
+    log,
+    limit: limiter(options.concurrency ?? options.provider.concurrency)
+  }
 
   const prepared: PreparedTarget[] = []
   for (const target of config.targets) prepared.push(await prepareTarget(target, options, run))
@@ -77,7 +83,10 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
     ok: assembled.ok,
     tool: { name: 'drizzle-drift-guard', version: options.version ?? TOOL_VERSION, drizzleKit: drizzleKitVersion() },
     root,
-    postgres: { provider: options.provider.description, version: await options.provider.serverVersion().catch(() => undefined) },
+    postgres: {
+      provider: options.provider.description,
+      version: await options.provider.serverVersion().catch(() => undefined)
+    },
     targets,
     findings: assembled.findings,
     summary: assembled.summary,
@@ -87,7 +96,11 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
 }
 
 /** Loads a target's schema, migrations and snapshots, and checks what needs no database. */
-async function prepareTarget(target: ResolvedTarget, options: CheckOptions, { root, timed, log }: RunContext): Promise<PreparedTarget> {
+async function prepareTarget(
+  target: ResolvedTarget,
+  options: CheckOptions,
+  { root, timed, log }: RunContext
+): Promise<PreparedTarget> {
   const rel = (f: string): string => path.relative(root, f)
   log(`target ${target.name}: ${target.schemaFiles.map(rel).join(', ')} -> ${rel(target.migrationsDir)}`)
   const schema = await timed('load', () => loadSchema(root, target, options.stubMissingImports))
@@ -95,7 +108,9 @@ async function prepareTarget(target: ResolvedTarget, options: CheckOptions, { ro
   const snapshots = await timed('load', () => readSnapshots(folder.migrations))
   const findings: TargetFinding[] = [...checkFolder(folder, snapshots, root)]
   if (options.base) findings.push(...checkAgainstBase(folder, options.base, root))
-  findings.push(...(await timed('diff', () => snapshotFindings(target, schema.snapshot, snapshots, root, schema.cacheKey))))
+  findings.push(
+    ...(await timed('diff', () => snapshotFindings(target, schema.snapshot, snapshots, root, schema.cacheKey)))
+  )
   findings.push(...identifierCollisionFindings(schema.snapshot, schema.sources))
   const result: TargetResult = {
     name: target.name,
@@ -108,8 +123,14 @@ async function prepareTarget(target: ResolvedTarget, options: CheckOptions, { ro
     databases: [],
     declared: declaredCounts(schema.snapshot),
     notes: [
-      ...(schema.fallbacks.length ? [`the project has no ${schema.fallbacks.join(', ')} installed: used the bundled copy`] : []),
-      ...(schema.stubbed.length ? [`not installed, replaced by stand-ins while loading the schema: ${schema.stubbed.join(', ')} (install the dependencies if they shape tables or columns)`] : [])
+      ...(schema.fallbacks.length
+        ? [`the project has no ${schema.fallbacks.join(', ')} installed: used the bundled copy`]
+        : []),
+      ...(schema.stubbed.length
+        ? [
+            `not installed, replaced by stand-ins while loading the schema: ${schema.stubbed.join(', ')} (install the dependencies if they shape tables or columns)`
+          ]
+        : [])
     ]
   }
   if (schema.drizzleKit1) result.notes.push(kit1Note(schema.drizzleKit1))

@@ -33,7 +33,8 @@ export interface SchemaDatabaseRequest {
 /** The database the schema describes, built from drizzle-kit's SQL for it and introspected. */
 export async function buildSchemaDatabase(
   request: SchemaDatabaseRequest,
-  { provider, root, timed }: Pick<RunContext, 'provider' | 'root' | 'timed'>): Promise<({ model: DatabaseModel } & SchemaBuild) | { error: TargetFinding }> {
+  { provider, root, timed }: Pick<RunContext, 'provider' | 'root' | 'timed'>
+): Promise<({ model: DatabaseModel } & SchemaBuild) | { error: TargetFinding }> {
   const { target, snapshot, extensions, introspectOptions, cacheKey, sources, functions, migrationRoles = [] } = request
   const cached = readCachedSchema(cacheKey)
   const statements = cached?.createSql ?? (await generateSql(emptySnapshot(), snapshot))
@@ -47,7 +48,8 @@ export async function buildSchemaDatabase(
     return await timed('migrate', async () => {
       // As in the migrated databases, before anything else: what setup creates is then on both sides.
       await prepareDatabase(db, { names: preinstalled, declared: target.extensionsDeclared }, setup, target.name)
-      for (const ext of extensions) if (ext !== 'plpgsql') await db.exec(`CREATE EXTENSION IF NOT EXISTS ${quoteIdent(ext)}`)
+      for (const ext of extensions)
+        if (ext !== 'plpgsql') await db.exec(`CREATE EXTENSION IF NOT EXISTS ${quoteIdent(ext)}`)
       await db.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(target.migrationsSchema)}`)
       // drizzle-kit writes CREATE SCHEMA only for a pgSchema the schema files export; one imported from elsewhere
       // (a helper outside the schema glob) is created by hand-written SQL in the migrations, so here as well.
@@ -56,7 +58,9 @@ export async function buildSchemaDatabase(
       const declaredRoles = new Set(Object.keys(snapshot.roles ?? {}))
       for (const role of migrationRoles.filter((r) => !declaredRoles.has(r))) {
         // unique_violation too: on a server, a migrated database of this run may be creating it at the same moment.
-        await db.exec(`DO $$ BEGIN CREATE ROLE ${quoteIdent(role)} NOLOGIN; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$`)
+        await db.exec(
+          `DO $$ BEGIN CREATE ROLE ${quoteIdent(role)} NOLOGIN; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$`
+        )
       }
       // What the setup and the extensions created before drizzle-kit's SQL: its statements for those are skipped.
       const existing = await existingObjects(db)
@@ -69,7 +73,14 @@ export async function buildSchemaDatabase(
           embedded: provider.description.startsWith('embedded'),
           embeddedExtensions: EMBEDDED_EXTENSIONS
         })
-      const built = await runSchemaStatements(db, statements, { root, fallbackFile: target.schemaFiles[0], sources, existing, platformCause, functions })
+      const built = await runSchemaStatements(db, statements, {
+        root,
+        fallbackFile: target.schemaFiles[0],
+        sources,
+        existing,
+        platformCause,
+        functions
+      })
       const model = await timed('introspect', () => introspectDatabase(db, introspectOptions))
       return { model, ...built }
     })

@@ -42,7 +42,8 @@ export interface TargetCheck {
  */
 export async function checkTargetDatabases(
   { target, folder, schema, snapshots, result }: TargetCheck,
-  run: RunContext): Promise<TargetFinding[]> {
+  run: RunContext
+): Promise<TargetFinding[]> {
   const { provider, root, timed, log, limit } = run
   const out: TargetFinding[] = []
   const extensions = [...new Set(folder.migrations.flatMap((m) => (m.sql ? extensionsCreatedBy(m.sql) : [])))]
@@ -74,7 +75,16 @@ export async function checkTargetDatabases(
         return migratedFunctions
       }
       return await buildSchemaDatabase(
-        { target, snapshot: schema.snapshot, extensions: usableExtensions, introspectOptions, cacheKey: schema.cacheKey, sources: schema.sources, functions, migrationRoles: rolesCreatedBy(folder) },
+        {
+          target,
+          snapshot: schema.snapshot,
+          extensions: usableExtensions,
+          introspectOptions,
+          cacheKey: schema.cacheKey,
+          sources: schema.sources,
+          functions,
+          migrationRoles: rolesCreatedBy(folder)
+        },
         run
       )
     } finally {
@@ -91,9 +101,17 @@ export async function checkTargetDatabases(
   const migrateOne = async (name: string): Promise<{ result: DatabaseResult; differences?: SchemaDifference[] }> => {
     const db = await timed('provision', () => provider.createDatabase(`${target.name}_${name}`, { extensions: loaded }))
     try {
-      await timed('migrate', () => prepareDatabase(db, { names: preinstalled, declared: target.extensionsDeclared }, setup, target.name))
-      const applied = await timed('migrate', () => applyMigrations(db, migrations, migrationsTable, { transaction: target.transaction }))
-      const dbResult: DatabaseResult = { name, migrations: applied.applied.map((a) => ({ ...a, file: path.relative(root, a.file) })), compared: !applied.failure }
+      await timed('migrate', () =>
+        prepareDatabase(db, { names: preinstalled, declared: target.extensionsDeclared }, setup, target.name)
+      )
+      const applied = await timed('migrate', () =>
+        applyMigrations(db, migrations, migrationsTable, { transaction: target.transaction })
+      )
+      const dbResult: DatabaseResult = {
+        name,
+        migrations: applied.applied.map((a) => ({ ...a, file: path.relative(root, a.file) })),
+        compared: !applied.failure
+      }
       if (applied.failure) {
         const { migration, line, error } = applied.failure
         const file = path.relative(root, migration.file)
@@ -140,19 +158,29 @@ export async function checkTargetDatabases(
       const model = await timed('introspect', () => introspectDatabase(db, introspectOptions))
       const expected = await expectedBuild
       if ('error' in expected) return { result: dbResult }
-      const differences = await timed('diff', () => compareDatabases(expected.model, { database: db, actual: model, unbuilt: expected.unbuilt }, diffOptions))
+      const differences = await timed('diff', () =>
+        compareDatabases(expected.model, { database: db, actual: model, unbuilt: expected.unbuilt }, diffOptions)
+      )
       return { result: dbResult, differences }
     } finally {
       await db.close()
     }
   }
   // No database applied every migration: the schema's build goes on without the functions.
-  const migrated = await Promise.all(target.databases.map((name) => limit(() => migrateOne(name)))).finally(() => giveFunctions(undefined))
+  const migrated = await Promise.all(target.databases.map((name) => limit(() => migrateOne(name)))).finally(() =>
+    giveFunctions(undefined)
+  )
   const expected = await expectedBuild
   result.databases.push(...migrated.map((m) => m.result))
-  const compared = migrated.flatMap((m, i) => (m.differences ? [{ name: target.databases[i], differences: m.differences }] : []))
+  const compared = migrated.flatMap((m, i) =>
+    m.differences ? [{ name: target.databases[i], differences: m.differences }] : []
+  )
   // Sorted so that grouped findings list databases in config order whatever finished first.
-  for (const { finding, databases } of failures.values()) out.push({ ...withUnexportedSchemaCause(finding, schema.snapshot), databases: target.databases.filter((d) => databases.includes(d)) })
+  for (const { finding, databases } of failures.values())
+    out.push({
+      ...withUnexportedSchemaCause(finding, schema.snapshot),
+      databases: target.databases.filter((d) => databases.includes(d))
+    })
   if (result.databases.every((d) => !d.compared)) return out
   if ('error' in expected) {
     out.push(expected.error)
@@ -172,7 +200,9 @@ export async function checkTargetDatabases(
     stoppedAt: folder.migrations.find((m) => m.sql === undefined)
   }
   await timed('diff', () => {
-    const seen = compared.flatMap(({ name, differences }) => differences.map((difference) => ({ finding: difference, database: name })))
+    const seen = compared.flatMap(({ name, differences }) =>
+      differences.map((difference) => ({ finding: difference, database: name }))
+    )
     for (const { finding: difference, databases } of groupByDatabase(seen)) {
       out.push({ ...explainDifference(difference, ctx), severity: defaultSeverity(difference), databases })
     }
@@ -185,7 +215,11 @@ function oneStatementEach(migration: Migration): Migration {
   return {
     ...migration,
     statements: migration.statements.flatMap((chunk) =>
-      splitSqlStatements(chunk.sql).map((s) => ({ sql: s.sql, line: chunk.chunkLine + s.line - 1, chunkLine: chunk.chunkLine + s.textLine - 1 }))
+      splitSqlStatements(chunk.sql).map((s) => ({
+        sql: s.sql,
+        line: chunk.chunkLine + s.line - 1,
+        chunkLine: chunk.chunkLine + s.textLine - 1
+      }))
     )
   }
 }

@@ -40,7 +40,10 @@ export function failedTargetResult(failed: FailedTarget, root: string): { result
  * A role that the migrations create in more than one database: roles belong to the whole server, so where those
  * databases share one, the second CREATE ROLE fails. Each database is checked as if alone on its server.
  */
-export function crossDatabaseRoleFindings(prepared: { target: ResolvedTarget; folder: MigrationFolder }[], root: string): Finding[] {
+export function crossDatabaseRoleFindings(
+  prepared: { target: ResolvedTarget; folder: MigrationFolder }[],
+  root: string
+): Finding[] {
   const byRole = new Map<string, { target: ResolvedTarget; creation: RoleCreation }[]>()
   for (const { target, folder } of prepared) {
     const seen = new Set<string>()
@@ -95,7 +98,8 @@ export function crossTargetFindings(targets: ResolvedTarget[], schemas: Map<stri
       table,
       ...(first ? first : {}),
       message: `table ${key} is declared by ${names.join(' and ')}`,
-      cause: 'each target creates it in its own databases; if they share a database, the second CREATE TABLE fails, and if not, the two definitions can drift apart'
+      cause:
+        'each target creates it in its own databases; if they share a database, the second CREATE TABLE fails, and if not, the two definitions can drift apart'
     })
   }
   const byDatabase = new Map<string, ResolvedTarget[]>()
@@ -115,7 +119,8 @@ export function crossTargetFindings(targets: ResolvedTarget[], schemas: Map<stri
       databases: [db],
       name: table,
       message: `targets ${sharing.map((t) => t.name).join(' and ')} both record their migrations in ${table} of database ${db}`,
-      cause: "drizzle's migrator reads only the newest entry of that table, so each side skips the other's older migrations (drizzle-orm issue #1365)",
+      cause:
+        "drizzle's migrator reads only the newest entry of that table, so each side skips the other's older migrations (drizzle-orm issue #1365)",
       fix: `Give each drizzle config its own migrations: { table: "__drizzle_migrations_${sharing[1].name}" }`
     })
   }

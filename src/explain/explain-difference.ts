@@ -72,7 +72,8 @@ function recordedSnapshots(ctx: ExplainContext): RecordedSnapshot[] {
 }
 
 const q = quoteIdentifier
-const tableRef = (schema: string, table: string): string => (schema === 'public' ? q(table) : `${q(schema)}.${q(table)}`)
+const tableRef = (schema: string, table: string): string =>
+  schema === 'public' ? q(table) : `${q(schema)}.${q(table)}`
 
 export function explainDifference(d: SchemaDifference, ctx: ExplainContext): Omit<Finding, 'severity' | 'databases'> {
   const finding: Omit<Finding, 'severity' | 'databases'> = {
@@ -95,16 +96,27 @@ export function explainDifference(d: SchemaDifference, ctx: ExplainContext): Omi
 
   if (d.kind.startsWith('missing_')) {
     if (declaration) Object.assign(finding, declaration)
-    if (!latest) causes.push(`${declaredAt}; the migrations folder has no usable snapshot, so drizzle-kit never recorded it: run ${ctx.generateCommand}`)
+    if (!latest)
+      causes.push(
+        `${declaredAt}; the migrations folder has no usable snapshot, so drizzle-kit never recorded it: run ${ctx.generateCommand}`
+      )
     else if (!inLatest) {
-      causes.push(`${declaredAt}, added to the schema after the last snapshot (${latestTag}): no migration was generated for it${lost}. Run ${ctx.generateCommand}`)
+      causes.push(
+        `${declaredAt}, added to the schema after the last snapshot (${latestTag}): no migration was generated for it${lost}. Run ${ctx.generateCommand}`
+      )
     } else {
       const first = recorded.find((s) => s.declares(d))
       const dropped = findStatement(ctx, d, 'drop', first?.migration)
       const skipped = first && notApplied(ctx, first.migration)
-      if (first && ctx.pending?.has(first.migration.tag)) causes.push(`${declaredAt}; created by ${path.relative(ctx.root, first.migration.file)}, which this database has not applied yet (pending)`)
+      if (first && ctx.pending?.has(first.migration.tag))
+        causes.push(
+          `${declaredAt}; created by ${path.relative(ctx.root, first.migration.file)}, which this database has not applied yet (pending)`
+        )
       else if (first && skipped) causes.push(`${declaredAt}; created by ${first.migration.tag}, ${skipped}`)
-      else if (dropped) causes.push(`${declaredAt}; in snapshot ${first?.migration.tag} but dropped by ${dropped.file}:${dropped.line}, which the snapshots do not record (hand-written SQL)`)
+      else if (dropped)
+        causes.push(
+          `${declaredAt}; in snapshot ${first?.migration.tag} but dropped by ${dropped.file}:${dropped.line}, which the snapshots do not record (hand-written SQL)`
+        )
       else if (first) {
         causes.push(
           `${declaredAt}; in snapshot ${first.migration.tag} but not created by ${path.relative(ctx.root, first.migration.file)}: the SQL was edited after generation (or the migration was written by hand)`
@@ -117,10 +129,14 @@ export function explainDifference(d: SchemaDifference, ctx: ExplainContext): Omi
     const removal = latest && !inLatest ? removedIn(ctx, d) : undefined
     const recreated = removal && findStatement(ctx, d, 'create', removal)
     if (latest && inLatest) {
-      causes.push(`removed from the schema after the last snapshot (${latestTag}): no migration was generated to drop it${lost}. Run ${ctx.generateCommand}`)
+      causes.push(
+        `removed from the schema after the last snapshot (${latestTag}): no migration was generated to drop it${lost}. Run ${ctx.generateCommand}`
+      )
     } else if (removal && recreated) {
       Object.assign(finding, recreated)
-      causes.push(`removed from the schema in ${removal.tag}, then created again by ${recreated.file}:${recreated.line}, which the snapshots do not record (hand-written SQL). Declare it in the schema, or drop it in a migration`)
+      causes.push(
+        `removed from the schema in ${removal.tag}, then created again by ${recreated.file}:${recreated.line}, which the snapshots do not record (hand-written SQL). Declare it in the schema, or drop it in a migration`
+      )
     } else if (removal) {
       // drizzle-kit generate will not drop it: its snapshots already lack it.
       causes.push(
@@ -140,28 +156,54 @@ export function explainDifference(d: SchemaDifference, ctx: ExplainContext): Omi
     if (declaration) Object.assign(finding, declaration)
     const altered = findStatement(ctx, d, 'alter')
     const introduced = ctx.stoppedAt ? introducedBy(ctx, d) : undefined
-    const enumKey = d.kind === 'enum_mismatch' ? Object.keys(ctx.schemaSnapshot.enums).find((k) => ctx.schemaSnapshot.enums[k].name === d.name && (ctx.schemaSnapshot.enums[k].schema || 'public') === d.schema) : undefined
+    const enumKey =
+      d.kind === 'enum_mismatch'
+        ? Object.keys(ctx.schemaSnapshot.enums).find(
+            (k) =>
+              ctx.schemaSnapshot.enums[k].name === d.name &&
+              (ctx.schemaSnapshot.enums[k].schema || 'public') === d.schema
+          )
+        : undefined
     const enumChanged = enumKey !== undefined && latest !== undefined && latest.schemaEntry(d) !== latest.entry(d)
     // diffSchemas hints at the order only when both sides hold the same values.
-    const enumOrder = d.kind === 'enum_mismatch' && d.hint !== undefined && !enumChanged && enumKey !== undefined ? enumOrderCause(ctx, d, ctx.schemaSnapshot.enums[enumKey].values) : undefined
+    const enumOrder =
+      d.kind === 'enum_mismatch' && d.hint !== undefined && !enumChanged && enumKey !== undefined
+        ? enumOrderCause(ctx, d, ctx.schemaSnapshot.enums[enumKey].values)
+        : undefined
     if (enumOrder) {
-      const origin = latest ? 'not the SQL drizzle-kit generates for the schema (edited after generation, or written by hand)' : 'which the snapshots do not record (hand-written SQL)'
+      const origin = latest
+        ? 'not the SQL drizzle-kit generates for the schema (edited after generation, or written by hand)'
+        : 'which the snapshots do not record (hand-written SQL)'
       causes.push(`${declaredAt}; ${enumOrder.cause}, ${origin}`)
       if (enumOrder.hint) d = { ...d, hint: enumOrder.hint }
     } else if (d.kind === 'enum_mismatch' && latest) {
-      causes.push(enumChanged ? `${declaredAt}, changed after the last snapshot (${latestTag}): no migration was generated${lost}` : `${declaredAt}; the snapshots agree with the schema, so the SQL that built this enum differs from what drizzle-kit generated`)
+      causes.push(
+        enumChanged
+          ? `${declaredAt}, changed after the last snapshot (${latestTag}): no migration was generated${lost}`
+          : `${declaredAt}; the snapshots agree with the schema, so the SQL that built this enum differs from what drizzle-kit generated`
+      )
     } else if (latest && changedAfterSnapshot(latest, d)) {
-      causes.push(`${declaredAt}, changed after the last snapshot (${latestTag}): no migration was generated${lost}. Run ${ctx.generateCommand}`)
+      causes.push(
+        `${declaredAt}, changed after the last snapshot (${latestTag}): no migration was generated${lost}. Run ${ctx.generateCommand}`
+      )
     } else if (introduced && notApplied(ctx, introduced)) {
       causes.push(`${declaredAt}; set by ${introduced.tag}, ${notApplied(ctx, introduced)}`)
     } else if (altered) {
       const verb = altered.creates ? 'created with another definition by' : 'changed by'
-      causes.push(`${declaredAt}; ${verb} ${altered.file}:${altered.line}, which the snapshots do not record (hand-written SQL)`)
+      causes.push(
+        `${declaredAt}; ${verb} ${altered.file}:${altered.line}, which the snapshots do not record (hand-written SQL)`
+      )
     } else {
       const built = findStatement(ctx, d, 'create')
       const site = built ? ` (${built.file}:${built.line})` : ''
-      if (latest) causes.push(`${declaredAt}; the snapshots agree with the schema, so the SQL that built it${site} differs from what drizzle-kit generated (edited after generation?)`)
-      else causes.push(built ? `${declaredAt}; created with another definition by ${built.file}:${built.line}` : declaredAt)
+      if (latest)
+        causes.push(
+          `${declaredAt}; the snapshots agree with the schema, so the SQL that built it${site} differs from what drizzle-kit generated (edited after generation?)`
+        )
+      else
+        causes.push(
+          built ? `${declaredAt}; created with another definition by ${built.file}:${built.line}` : declaredAt
+        )
     }
   }
   if (d.hint) causes.push(d.hint)
@@ -174,11 +216,15 @@ export function explainDifference(d: SchemaDifference, ctx: ExplainContext): Omi
 }
 
 /** Constraint kinds drizzle has no API for, named as people write them. */
-const CONSTRAINT_KINDS: Partial<Record<NonNullable<SchemaDifference['constraintKind']>, string>> = { exclusion: 'exclusion (EXCLUDE) constraint' }
+const CONSTRAINT_KINDS: Partial<Record<NonNullable<SchemaDifference['constraintKind']>, string>> = {
+  exclusion: 'exclusion (EXCLUDE) constraint'
+}
 
 /** An undeclared constraint of a kind the schema cannot declare: accepted or dropped, never "declared in the schema". */
 function undeclarable(d: SchemaDifference): boolean {
-  return d.kind === 'extra_constraint' && d.constraintKind !== undefined && CONSTRAINT_KINDS[d.constraintKind] !== undefined
+  return (
+    d.kind === 'extra_constraint' && d.constraintKind !== undefined && CONSTRAINT_KINDS[d.constraintKind] !== undefined
+  )
 }
 
 /**
@@ -192,9 +238,11 @@ export function defaultSeverity(d: SchemaDifference): Finding['severity'] {
 }
 
 function declarationOf(d: SchemaDifference, ctx: ExplainContext): Declaration | undefined {
-  if (d.kind.endsWith('_enum') || d.kind === 'enum_mismatch') return d.name ? ctx.sources.enum(d.schema, d.name) : undefined
+  if (d.kind.endsWith('_enum') || d.kind === 'enum_mismatch')
+    return d.name ? ctx.sources.enum(d.schema, d.name) : undefined
   if (d.kind.endsWith('_sequence')) return d.name ? ctx.sources.object('sequence', d.schema, d.name) : undefined
-  if (d.kind.endsWith('_view') || d.kind === 'view_mismatch') return d.name ? ctx.sources.object('view', d.schema, d.name) : undefined
+  if (d.kind.endsWith('_view') || d.kind === 'view_mismatch')
+    return d.name ? ctx.sources.object('view', d.schema, d.name) : undefined
   if (d.kind.endsWith('_schema')) return d.name ? ctx.sources.object('schema', d.schema, d.name) : undefined
   if (!d.table) return undefined
   if (d.column) return ctx.sources.column(d.schema, d.table, d.column)
@@ -207,15 +255,27 @@ function declarationOf(d: SchemaDifference, ctx: ExplainContext): Declaration | 
  * alter, only the object that exists now counts: the search starts after the last statement that dropped the name
  * or renamed it away, and a RENAME … TO <name> creates it.
  */
-function findStatement(ctx: ExplainContext, d: SchemaDifference, action: 'create' | 'drop' | 'alter', after?: Migration): (Declaration & { creates?: boolean }) | undefined {
+function findStatement(
+  ctx: ExplainContext,
+  d: SchemaDifference,
+  action: 'create' | 'drop' | 'alter',
+  after?: Migration
+): (Declaration & { creates?: boolean }) | undefined {
   const object = d.column ?? d.name ?? d.table
   if (!object) return undefined
   const start = after ? ctx.migrations.indexOf(after) + 1 : 0
-  const verbs = action === 'create' ? /\b(create|add)\b/i : action === 'drop' ? /\bdrop\b/i : /\b(alter|set|drop\s+not|drop\s+default|type)\b/i
+  const verbs =
+    action === 'create'
+      ? /\b(create|add)\b/i
+      : action === 'drop'
+        ? /\bdrop\b/i
+        : /\b(alter|set|drop\s+not|drop\s+default|type)\b/i
   const names = [`"${object}"`, ` ${object} `, ` ${object}(`, ` ${object};`, ` ${object}\n`]
   // The database holds names cut to 63 bytes; the SQL spells them in full (drizzle-kit's generated FK names).
   const cut = Buffer.byteLength(object) === MAX_IDENTIFIER_BYTES
-  const mentions = (line: string): boolean => names.some((n) => line.includes(n)) || (cut && quotedIdentifiers(line).some((id) => truncateIdentifier(id) === object))
+  const mentions = (line: string): boolean =>
+    names.some((n) => line.includes(n)) ||
+    (cut && quotedIdentifiers(line).some((id) => truncateIdentifier(id) === object))
   const statements = ctx.migrations
     .slice(start)
     .filter((m) => m.sql !== undefined)
@@ -224,12 +284,18 @@ function findStatement(ctx: ExplainContext, d: SchemaDifference, action: 'create
     .filter(({ code }) => !(d.table && d.column && !code.includes(d.table)))
   // A column goes with its table; an index or constraint goes when its table is dropped.
   const removes = (sql: string): boolean =>
-    removesName(sql, object) || (d.table !== undefined && object !== d.table && (d.column ? removesName(sql, d.table) : dropsName(sql, d.table)))
+    removesName(sql, object) ||
+    (d.table !== undefined && object !== d.table && (d.column ? removesName(sql, d.table) : dropsName(sql, d.table)))
   let from = 0
   if (action !== 'drop') statements.forEach(({ code }, i) => removes(code) && (from = i + 1))
   // A column of a CREATE TABLE is found at its own line (`"embedding" vector(1536) NOT NULL`), not the table's.
-  const definition = d.column ? new RegExp(String.raw`^\s*(?:"${escapeRegExp(d.column.replace(/"/g, '""'))}"|${escapeRegExp(d.column)}\s)`) : undefined
-  const search = (first: number, matches: (sql: string) => boolean): (Declaration & { creates?: boolean }) | undefined => {
+  const definition = d.column
+    ? new RegExp(String.raw`^\s*(?:"${escapeRegExp(d.column.replace(/"/g, '""'))}"|${escapeRegExp(d.column)}\s)`)
+    : undefined
+  const search = (
+    first: number,
+    matches: (sql: string) => boolean
+  ): (Declaration & { creates?: boolean }) | undefined => {
     for (const { migration, statement, code } of statements.slice(first)) {
       if (!matches(code)) continue
       const lines = code.split('\n')
@@ -238,7 +304,11 @@ function findStatement(ctx: ExplainContext, d: SchemaDifference, action: 'create
       for (let i = columnLine >= 0 ? columnLine : 0; i < lines.length; i++) {
         if (!mentions(` ${lines[i]}\n`)) continue
         if (action === 'drop' && !/\bdrop\b/i.test(lines[i])) continue
-        return { file: path.relative(ctx.root, migration.file), line: statement.chunkLine + i, ...(action === 'alter' && creates ? { creates } : {}) }
+        return {
+          file: path.relative(ctx.root, migration.file),
+          line: statement.chunkLine + i,
+          ...(action === 'alter' && creates ? { creates } : {})
+        }
       }
     }
     return undefined
@@ -260,10 +330,14 @@ function withoutComments(sql: string): string {
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 /** The name as SQL writes it, quoted or not, optionally schema-qualified; not followed by more of an identifier. */
-const nameRe = (name: string): string => String.raw`(?:${IDENT}\s*\.\s*)?(?:"${escapeRegExp(name.replace(/"/g, '""'))}"|${escapeRegExp(name)}(?![\w$]))`
+const nameRe = (name: string): string =>
+  String.raw`(?:${IDENT}\s*\.\s*)?(?:"${escapeRegExp(name.replace(/"/g, '""'))}"|${escapeRegExp(name)}(?![\w$]))`
 
 function dropsName(sql: string, name: string): boolean {
-  return new RegExp(String.raw`\bdrop\s+(?:table|index|constraint|column|type|sequence|view|materialized\s+view|policy)\s+(?:concurrently\s+)?(?:if\s+exists\s+)?${nameRe(name)}`, 'i').test(sql)
+  return new RegExp(
+    String.raw`\bdrop\s+(?:table|index|constraint|column|type|sequence|view|materialized\s+view|policy)\s+(?:concurrently\s+)?(?:if\s+exists\s+)?${nameRe(name)}`,
+    'i'
+  ).test(sql)
 }
 
 /** DROP … <name>, or RENAME <name> TO …, ALTER INDEX/TABLE/… <name> RENAME TO …: the name stops existing. */
@@ -272,7 +346,10 @@ function removesName(sql: string, name: string): boolean {
   return (
     dropsName(sql, name) ||
     new RegExp(String.raw`\brename\s+(?:column\s+|constraint\s+)?${n}\s+to\b`, 'i').test(sql) ||
-    new RegExp(String.raw`\balter\s+(?:table|index|sequence|view|materialized\s+view|type)\s+(?:if\s+exists\s+)?(?:only\s+)?${n}\s+rename\s+to\b`, 'i').test(sql)
+    new RegExp(
+      String.raw`\balter\s+(?:table|index|sequence|view|materialized\s+view|type)\s+(?:if\s+exists\s+)?(?:only\s+)?${n}\s+rename\s+to\b`,
+      'i'
+    ).test(sql)
   )
 }
 
@@ -283,7 +360,10 @@ function renamesInto(sql: string, name: string): boolean {
 
 // An identifier as SQL writes it, quoted or not, optionally schema-qualified.
 const IDENT = String.raw`(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)`
-const TYPE_STATEMENT = new RegExp(String.raw`\b(create|alter|drop)\s+type\s+(?:if\s+exists\s+)?(${IDENT}(?:\s*\.\s*${IDENT})?)`, 'gi')
+const TYPE_STATEMENT = new RegExp(
+  String.raw`\b(create|alter|drop)\s+type\s+(?:if\s+exists\s+)?(${IDENT}(?:\s*\.\s*${IDENT})?)`,
+  'gi'
+)
 const unquote = unquoteIdentifier
 const STRING = /^\s*'((?:[^']|'')*)'/
 
@@ -325,17 +405,35 @@ function enumHistory(ctx: ExplainContext, schema: string, name: string): EnumEve
             order.push(v[1].replace(/''/g, "'"))
             text = text.slice(v[0].length).replace(/^\s*,/, '')
           }
-          events = [{ kind: 'create', file, line, additions: order.map((value, i) => ({ value, order: order.slice(0, i + 1) })) }]
+          events = [
+            {
+              kind: 'create',
+              file,
+              line,
+              additions: order.map((value, i) => ({ value, order: order.slice(0, i + 1) }))
+            }
+          ]
         } else {
-          const add = /^\s*add\s+value\s+(?:if\s+not\s+exists\s+)?'((?:[^']|'')*)'(?:\s+(before|after)\s+'((?:[^']|'')*)')?/i.exec(rest)
+          const add =
+            /^\s*add\s+value\s+(?:if\s+not\s+exists\s+)?'((?:[^']|'')*)'(?:\s+(before|after)\s+'((?:[^']|'')*)')?/i.exec(
+              rest
+            )
           const rename = /^\s*rename\s+value\s+'((?:[^']|'')*)'\s+to\s+'((?:[^']|'')*)'/i.exec(rest)
           if (add) {
             const value = add[1].replace(/''/g, "'")
             if (order.includes(value)) continue
             const neighbour = add[3]?.replace(/''/g, "'")
-            const at = neighbour !== undefined && order.includes(neighbour) ? order.indexOf(neighbour) + (add[2].toLowerCase() === 'after' ? 1 : 0) : order.length
+            const at =
+              neighbour !== undefined && order.includes(neighbour)
+                ? order.indexOf(neighbour) + (add[2].toLowerCase() === 'after' ? 1 : 0)
+                : order.length
             order = [...order.slice(0, at), value, ...order.slice(at)]
-            const placement = neighbour === undefined || !order.includes(neighbour) ? undefined : add[2].toLowerCase() === 'after' ? { after: neighbour } : { before: neighbour }
+            const placement =
+              neighbour === undefined || !order.includes(neighbour)
+                ? undefined
+                : add[2].toLowerCase() === 'after'
+                  ? { after: neighbour }
+                  : { before: neighbour }
             events.push({ kind: 'add', file, line, additions: [{ value, order, ...(placement ? { placement } : {}) }] })
           } else if (rename) {
             const [from, to] = [rename[1].replace(/''/g, "'"), rename[2].replace(/''/g, "'")]
@@ -343,8 +441,14 @@ function enumHistory(ctx: ExplainContext, schema: string, name: string): EnumEve
             order = order.map(swap)
             for (const e of events) {
               for (const a of e.additions) {
-                const placement = a.placement && ('before' in a.placement ? { before: swap(a.placement.before) } : { after: swap(a.placement.after) })
-                Object.assign(a, { value: swap(a.value), order: a.order.map(swap), ...(placement ? { placement } : {}) })
+                const placement =
+                  a.placement &&
+                  ('before' in a.placement ? { before: swap(a.placement.before) } : { after: swap(a.placement.after) })
+                Object.assign(a, {
+                  value: swap(a.value),
+                  order: a.order.map(swap),
+                  ...(placement ? { placement } : {})
+                })
               }
               if (e.kind === 'rename' && e.to === from) e.to = to
             }
@@ -359,7 +463,11 @@ function enumHistory(ctx: ExplainContext, schema: string, name: string): EnumEve
 }
 
 /** The statements that put an enum's values out of the schema's order, and the ADD VALUE clauses that would not have. */
-function enumOrderCause(ctx: ExplainContext, d: SchemaDifference, schemaValues: string[]): { cause: string; hint?: string } | undefined {
+function enumOrderCause(
+  ctx: ExplainContext,
+  d: SchemaDifference,
+  schemaValues: string[]
+): { cause: string; hint?: string } | undefined {
   const events = enumHistory(ctx, d.schema, d.name!)
   const created = events.find((e) => e.kind === 'create')
   if (!created) return undefined
@@ -372,15 +480,22 @@ function enumOrderCause(ctx: ExplainContext, d: SchemaDifference, schemaValues: 
   const renamed = renamedEnumValues(events, schemaValues, databaseValues)
   if (renamed.length > 0) {
     const cause = renamed
-      .map(({ value, renames }) => `'${value}' has the place of '${renames[0].from}': renamed by ${renames.map((r) => `${r.file}:${r.line}`).join(', then ')} (RENAME VALUE keeps the position of the old value)`)
+      .map(
+        ({ value, renames }) =>
+          `'${value}' has the place of '${renames[0].from}': renamed by ${renames.map((r) => `${r.file}:${r.line}`).join(', then ')} (RENAME VALUE keeps the position of the old value)`
+      )
       .join('; ')
     return { cause, hint: recreate }
   }
   const sites = new Map<string, { file: string; line: number }>()
   for (const e of events) for (const a of e.additions) sites.set(a.value, e)
   const fromCreate = misplacedEnumValues(schemaValues, created.additions)
-  if (fromCreate.length > 0) return { cause: `created by ${created.file}:${created.line} with its values in another order`, hint: recreate }
-  const misplaced = misplacedEnumValues(schemaValues, events.filter((e) => e.kind === 'add').flatMap((e) => e.additions))
+  if (fromCreate.length > 0)
+    return { cause: `created by ${created.file}:${created.line} with its values in another order`, hint: recreate }
+  const misplaced = misplacedEnumValues(
+    schemaValues,
+    events.filter((e) => e.kind === 'add').flatMap((e) => e.additions)
+  )
   if (misplaced.length === 0) return undefined
   // Values appended one after another by one file read as one run: "'b', 'c' added by 0001.sql:1-2 after 'z'".
   const runs: Array<{ file: string; lines: number[]; values: string[]; after?: string }> = []
@@ -390,10 +505,19 @@ function enumOrderCause(ctx: ExplainContext, d: SchemaDifference, schemaValues: 
     if (run && run.file === site.file && m.after === run.values[run.values.length - 1]) {
       run.values.push(m.value)
       run.lines.push(site.line)
-    } else runs.push({ file: site.file, lines: [site.line], values: [m.value], ...(m.after !== undefined ? { after: m.after } : {}) })
+    } else
+      runs.push({
+        file: site.file,
+        lines: [site.line],
+        values: [m.value],
+        ...(m.after !== undefined ? { after: m.after } : {})
+      })
   }
   const cause = runs
-    .map((r) => `${r.values.map((v) => `'${v}'`).join(', ')} added by ${r.file}:${lineRanges(r.lines)} ${r.after !== undefined ? `after '${r.after}'` : 'first'}`)
+    .map(
+      (r) =>
+        `${r.values.map((v) => `'${v}'`).join(', ')} added by ${r.file}:${lineRanges(r.lines)} ${r.after !== undefined ? `after '${r.after}'` : 'first'}`
+    )
     .join('; ')
   // An ADD VALUE clause is only proposed for a value an ADD VALUE added under the name it has now.
   const addedAsNamed = misplaced.every((m) => !events.some((e) => e.kind === 'rename' && e.to === m.value))
@@ -404,7 +528,11 @@ function enumOrderCause(ctx: ExplainContext, d: SchemaDifference, schemaValues: 
  * The values a RENAME VALUE put out of the schema's order: the other values are in the schema's order, and the
  * renamed one, which took the old value's place, is not. Each with its renames, first to last.
  */
-function renamedEnumValues(events: EnumEvent[], schemaValues: string[], databaseValues: string[]): { value: string; renames: EnumEvent[] }[] {
+function renamedEnumValues(
+  events: EnumEvent[],
+  schemaValues: string[],
+  databaseValues: string[]
+): { value: string; renames: EnumEvent[] }[] {
   const renames = new Map<string, EnumEvent[]>()
   for (const e of events) {
     if (e.kind !== 'rename') continue
@@ -413,7 +541,8 @@ function renamedEnumValues(events: EnumEvent[], schemaValues: string[], database
   }
   const values = [...renames.keys()].filter((v) => databaseValues.includes(v) && schemaValues.includes(v))
   if (values.length === 0) return []
-  const others = (list: string[]): string[] => list.filter((v) => !renames.has(v) && databaseValues.includes(v) && schemaValues.includes(v))
+  const others = (list: string[]): string[] =>
+    list.filter((v) => !renames.has(v) && databaseValues.includes(v) && schemaValues.includes(v))
   if (others(databaseValues).join('\u0000') !== others(schemaValues).join('\u0000')) return []
   const inPlace = (value: string): boolean => {
     const keep = (list: string[]): string => list.filter((v) => v === value || others([v]).length > 0).join('\u0000')
@@ -458,7 +587,9 @@ function quotedIdentifiers(line: string): string[] {
  * (files lost or never committed), so "no migration was generated" alone could be wrong.
  */
 function lostAfter(ctx: ExplainContext, latest: Migration | undefined): string {
-  const lost = ctx.migrations.slice(latest ? ctx.migrations.indexOf(latest) + 1 : 0).filter((m) => m.sql === undefined && !m.snapshotFile)
+  const lost = ctx.migrations
+    .slice(latest ? ctx.migrations.indexOf(latest) + 1 : 0)
+    .filter((m) => m.sql === undefined && !m.snapshotFile)
   if (lost.length === 0) return ''
   const tags = lost.map((m) => m.tag).join(', ')
   return lost.length === 1
@@ -500,7 +631,8 @@ function introducedBy(ctx: ExplainContext, d: SchemaDifference): Migration | und
 }
 
 function snapshotEntry(snapshot: PgSnapshot, d: SchemaDifference): unknown {
-  const bySchemaAndName = (v: { name: string; schema: string }): boolean => (v.schema || 'public') === d.schema && v.name === d.name
+  const bySchemaAndName = (v: { name: string; schema: string }): boolean =>
+    (v.schema || 'public') === d.schema && v.name === d.name
   if (d.kind === 'enum_mismatch') return Object.values(snapshot.enums ?? {}).find(bySchemaAndName)
   if (d.kind === 'view_mismatch') return Object.values(snapshot.views ?? {}).find(bySchemaAndName)
   const table = d.table ? snapshot.tables[`${d.schema}.${d.table}`] : undefined
@@ -508,13 +640,25 @@ function snapshotEntry(snapshot: PgSnapshot, d: SchemaDifference): unknown {
   if (!d.name) return table
   // The database holds names cut to 63 bytes, the snapshot the full ones; two full names cut alike are ambiguous.
   const found: unknown[] = []
-  for (const group of [table.indexes, table.foreignKeys, table.compositePrimaryKeys, table.uniqueConstraints, table.checkConstraints, table.policies]) {
+  for (const group of [
+    table.indexes,
+    table.foreignKeys,
+    table.compositePrimaryKeys,
+    table.uniqueConstraints,
+    table.checkConstraints,
+    table.policies
+  ]) {
     for (const [name, entry] of Object.entries(group ?? {})) if (truncateIdentifier(name) === d.name) found.push(entry)
   }
   // A column's own `.unique()` and `.primaryKey()` are recorded on the column.
-  for (const c of Object.values(table.columns)) if (c.isUnique && c.uniqueName && truncateIdentifier(c.uniqueName) === d.name) found.push({ unique: [c.name], nullsNotDistinct: c.nullsNotDistinct })
-  const pkColumns = Object.values(table.columns).filter((c) => c.primaryKey).map((c) => c.name)
-  if (pkColumns.length > 0 && postgresObjectName(table.name, undefined, 'pkey') === d.name) found.push({ primaryKey: pkColumns })
+  for (const c of Object.values(table.columns))
+    if (c.isUnique && c.uniqueName && truncateIdentifier(c.uniqueName) === d.name)
+      found.push({ unique: [c.name], nullsNotDistinct: c.nullsNotDistinct })
+  const pkColumns = Object.values(table.columns)
+    .filter((c) => c.primaryKey)
+    .map((c) => c.name)
+  if (pkColumns.length > 0 && postgresObjectName(table.name, undefined, 'pkey') === d.name)
+    found.push({ primaryKey: pkColumns })
   return found.length === 1 ? found[0] : undefined
 }
 
@@ -526,7 +670,10 @@ function fixSql(d: SchemaDifference, expected: DatabaseModel): string | undefine
       const c = table?.columns.get(d.column!)
       if (!c) return undefined
       const serial = c.default === 'nextval(<owned sequence>)'
-      const type = serial ? ({ integer: 'serial', bigint: 'bigserial', smallint: 'smallserial' } as Record<string, string>)[c.type] ?? c.type : c.type
+      const type = serial
+        ? (({ integer: 'serial', bigint: 'bigserial', smallint: 'smallserial' } as Record<string, string>)[c.type] ??
+          c.type)
+        : c.type
       const parts = [`ALTER TABLE ${t} ADD COLUMN ${q(c.name)} ${type}`]
       if (c.identity) parts.push(`GENERATED ${c.identity.toUpperCase()} AS IDENTITY`)
       if (c.generated) parts.push(`GENERATED ALWAYS AS (${c.generated}) STORED`)
@@ -541,7 +688,9 @@ function fixSql(d: SchemaDifference, expected: DatabaseModel): string | undefine
     case 'column_nullability_mismatch':
       return `ALTER TABLE ${t} ALTER COLUMN ${q(d.column!)} ${d.expected === 'NOT NULL' ? 'SET' : 'DROP'} NOT NULL;`
     case 'column_default_mismatch':
-      return d.expected === '(none)' ? `ALTER TABLE ${t} ALTER COLUMN ${q(d.column!)} DROP DEFAULT;` : `ALTER TABLE ${t} ALTER COLUMN ${q(d.column!)} SET DEFAULT ${d.expected};`
+      return d.expected === '(none)'
+        ? `ALTER TABLE ${t} ALTER COLUMN ${q(d.column!)} DROP DEFAULT;`
+        : `ALTER TABLE ${t} ALTER COLUMN ${q(d.column!)} SET DEFAULT ${d.expected};`
     case 'extra_table':
       return `DROP TABLE ${t};`
     case 'missing_index': {
@@ -551,14 +700,18 @@ function fixSql(d: SchemaDifference, expected: DatabaseModel): string | undefine
     case 'extra_index':
       return `DROP INDEX ${d.schema === 'public' ? q(d.name!) : `${q(d.schema)}.${q(d.name!)}`};`
     case 'missing_constraint': {
-      const c = table?.constraints.get(d.name!) ?? [...(table?.constraints.values() ?? [])].find((x) => x.kind === 'primary_key' && x.name === d.name)
+      const c =
+        table?.constraints.get(d.name!) ??
+        [...(table?.constraints.values() ?? [])].find((x) => x.kind === 'primary_key' && x.name === d.name)
       return c ? `ALTER TABLE ${t} ADD CONSTRAINT ${q(c.name)} ${c.definition};` : undefined
     }
     case 'extra_constraint':
       return `ALTER TABLE ${t} DROP CONSTRAINT ${q(d.name!)};`
     case 'missing_enum': {
       const e = expected.enums.get(`${d.schema}.${d.name}`)
-      return e ? `CREATE TYPE ${tableRef(e.schema, e.name)} AS ENUM (${e.values.map((v) => `'${v.replace(/'/g, "''")}'`).join(', ')});` : undefined
+      return e
+        ? `CREATE TYPE ${tableRef(e.schema, e.name)} AS ENUM (${e.values.map((v) => `'${v.replace(/'/g, "''")}'`).join(', ')});`
+        : undefined
     }
     case 'missing_schema':
       return `CREATE SCHEMA ${q(d.name!)};`

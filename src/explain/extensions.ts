@@ -112,9 +112,11 @@ export interface ExtensionUse {
 export function extensionUsedBy(error: PostgresErrorInfo): ExtensionUse | undefined {
   const m = error.message
   let match = /operator class "([^"]+)" does not exist/i.exec(m)
-  if (match && OPERATOR_CLASSES[match[1].toLowerCase()]) return { extension: OPERATOR_CLASSES[match[1].toLowerCase()], object: `operator class "${match[1]}"` }
+  if (match && OPERATOR_CLASSES[match[1].toLowerCase()])
+    return { extension: OPERATOR_CLASSES[match[1].toLowerCase()], object: `operator class "${match[1]}"` }
   match = /type "(?:[^"]+\.)?([^".]+)" does not exist/i.exec(m)
-  if (match && TYPES[match[1].toLowerCase()]) return { extension: TYPES[match[1].toLowerCase()], object: `type "${match[1]}"` }
+  if (match && TYPES[match[1].toLowerCase()])
+    return { extension: TYPES[match[1].toLowerCase()], object: `type "${match[1]}"` }
   match = /function (?:[\w"]+\.)?"?(\w+)"?\(.*\) does not exist/i.exec(m)
   if (match) {
     const name = match[1].toLowerCase()
@@ -122,10 +124,15 @@ export function extensionUsedBy(error: PostgresErrorInfo): ExtensionUse | undefi
     if (extension) return { extension, object: `function ${match[1]}()` }
   }
   match = /access method "([^"]+)" does not exist/i.exec(m)
-  if (match && ACCESS_METHODS[match[1].toLowerCase()]) return { extension: ACCESS_METHODS[match[1].toLowerCase()], object: `access method "${match[1]}"` }
+  if (match && ACCESS_METHODS[match[1].toLowerCase()])
+    return { extension: ACCESS_METHODS[match[1].toLowerCase()], object: `access method "${match[1]}"` }
   // An exclusion constraint or a GiST/GIN index over plain scalar columns needs btree_gist / btree_gin.
   match = /data type ([\w ]+?) has no default operator class for access method "(gist|gin)"/i.exec(m)
-  if (match) return { extension: match[2] === 'gist' ? 'btree_gist' : 'btree_gin', object: `a ${match[2].toUpperCase()} operator class for ${match[1]}` }
+  if (match)
+    return {
+      extension: match[2] === 'gist' ? 'btree_gist' : 'btree_gin',
+      object: `a ${match[2].toUpperCase()} operator class for ${match[1]}`
+    }
   match = /operator does not exist: text (%|<%|%>|<<%|%>>|<->) text/i.exec(m)
   if (match) return { extension: 'pg_trgm', object: `operator ${match[1]}` }
   return undefined
@@ -157,13 +164,16 @@ const quoteExtension = (name: string): string => (/^[a-z_][a-z0-9_]*$/.test(name
 /** The cause (and fix) of a failed migration when an extension explains it; undefined otherwise. */
 export function extensionFailureCause(ctx: FailureContext): { cause: string; fix?: string } | undefined {
   // `extension "x" is not available` (PostgreSQL 16+), `could not open extension control file ".../x.control"` (older).
-  const names = (e: string): boolean => ctx.error.message.includes(`"${e}"`) || ctx.error.message.includes(`/${e}.control`)
+  const names = (e: string): boolean =>
+    ctx.error.message.includes(`"${e}"`) || ctx.error.message.includes(`/${e}.control`)
   const unavailable = ctx.created.find((e) => ctx.available && !ctx.available.has(e) && names(e))
   if (unavailable) return { cause: unavailableCause(unavailable, ctx) }
   const used = extensionUsedBy(ctx.error)
   if (!used) return undefined
   const index = ctx.migrations.indexOf(ctx.migration)
-  const later = ctx.migrations.slice(index + 1).find((m) => m.sql !== undefined && extensionsCreatedBy(m.sql).includes(used.extension))
+  const later = ctx.migrations
+    .slice(index + 1)
+    .find((m) => m.sql !== undefined && extensionsCreatedBy(m.sql).includes(used.extension))
   const fix = createExtension(used.extension)
   const missing = ctx.available !== undefined && !ctx.available.has(used.extension)
   const preinstalled = missing ? '' : ` ${preinstalledOption(used.extension, ctx)} instead`
@@ -179,7 +189,10 @@ export function extensionFailureCause(ctx: FailureContext): { cause: string; fix
  * and "extensions") create, so one it lacks is created by none of them: the declaration is right, the Postgres
  * it needs is not the one the check built.
  */
-export function schemaExtensionCause(error: PostgresErrorInfo, ctx: ExtensionContext): { cause: string; fix: string } | undefined {
+export function schemaExtensionCause(
+  error: PostgresErrorInfo,
+  ctx: ExtensionContext
+): { cause: string; fix: string } | undefined {
   const used = extensionUsedBy(error)
   if (!used) return undefined
   const missing = ctx.available !== undefined && !ctx.available.has(used.extension)
@@ -200,9 +213,12 @@ function preinstalledOption(extension: string, ctx: ExtensionContext): string {
 }
 
 function unavailableCause(extension: string, ctx: ExtensionContext): string {
-  if (ctx.embedded) return `the embedded Postgres has no extension "${extension}"; run with --database-url against a server that has it`
+  if (ctx.embedded)
+    return `the embedded Postgres has no extension "${extension}"; run with --database-url against a server that has it`
   const hint = INSTALL_HINTS[extension] ? ` (${INSTALL_HINTS[extension]})` : ''
-  const embedded = ctx.embeddedExtensions.has(extension) ? ', or run without --database-url: the embedded Postgres has it' : ''
+  const embedded = ctx.embeddedExtensions.has(extension)
+    ? ', or run without --database-url: the embedded Postgres has it'
+    : ''
   return `the ${ctx.provider} has no extension "${extension}" available (it is not in pg_available_extensions), so CREATE EXTENSION cannot work there: install it on that server${hint}, point --database-url at a Postgres that has it${embedded}`
 }
 
@@ -211,7 +227,11 @@ function unavailableCause(extension: string, ctx: ExtensionContext): string {
  * the name in the config, with the closest name it has. The run goes on without it, as that provider would not
  * preinstall it; the migrations that need it then fail on their own line.
  */
-export function unavailableExtensionFindings(target: ResolvedTarget, available: ReadonlySet<string>, provider: string): TargetFinding[] {
+export function unavailableExtensionFindings(
+  target: ResolvedTarget,
+  available: ReadonlySet<string>,
+  provider: string
+): TargetFinding[] {
   return target.extensions
     .filter((name) => !available.has(name))
     .map((name) => {

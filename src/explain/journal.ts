@@ -12,7 +12,15 @@ export function checkFolder(folder: MigrationFolder, snapshots: SnapshotFile[], 
   const out: FolderFinding[] = []
   const rel = (f: string): string => path.relative(root, f)
   for (const p of folder.problems) {
-    out.push({ kind: 'journal_error', severity: p.severity, file: rel(p.file), ...(p.line ? { line: p.line } : {}), ...(p.tag ? { name: p.tag } : {}), message: `${rel(p.file)}: ${p.message}`, ...(p.cause ? { cause: p.cause } : {}) })
+    out.push({
+      kind: 'journal_error',
+      severity: p.severity,
+      file: rel(p.file),
+      ...(p.line ? { line: p.line } : {}),
+      ...(p.tag ? { name: p.tag } : {}),
+      message: `${rel(p.file)}: ${p.message}`,
+      ...(p.cause ? { cause: p.cause } : {})
+    })
   }
   const journal = folder.journalFile ? rel(folder.journalFile) : rel(folder.dir)
   // Two entries listed in each other's place (a hand-resolved merge of _journal.json) break the prevId chain at up
@@ -33,26 +41,50 @@ export function checkFolder(folder: MigrationFolder, snapshots: SnapshotFile[], 
       fix: `In meta/_journal.json, swap the two entries back: ${b.tag} first with idx ${a.idx}, then ${a.tag} with idx ${b.idx}`
     })
   }
-  const outOfOrderAfterSwaps = outOfOrder(swaps.reduce((entries, { first, second }) => {
-    const [i, j] = [entries.findIndex((e) => e.tag === first.migration.tag), entries.findIndex((e) => e.tag === second.migration.tag)]
-    const exchanged = [...entries]
-    ;[exchanged[i], exchanged[j]] = [exchanged[j], exchanged[i]]
-    return exchanged
-  }, folder.journalEntries))
+  const outOfOrderAfterSwaps = outOfOrder(
+    swaps.reduce((entries, { first, second }) => {
+      const [i, j] = [
+        entries.findIndex((e) => e.tag === first.migration.tag),
+        entries.findIndex((e) => e.tag === second.migration.tag)
+      ]
+      const exchanged = [...entries]
+      ;[exchanged[i], exchanged[j]] = [exchanged[j], exchanged[i]]
+      return exchanged
+    }, folder.journalEntries)
+  )
   const seenIdx = new Map<number, string>()
   const seenTag = new Set<string>()
   let newest: { when: number; tag: string } | undefined
   for (const entry of folder.journalEntries) {
     if (folder.format === 'journal' && seenIdx.has(entry.idx)) {
-      out.push({ kind: 'journal_error', severity: 'error', file: journal, line: entry.line, name: entry.tag, message: `journal entries "${seenIdx.get(entry.idx)}" and "${entry.tag}" share idx ${entry.idx}`, cause: 'two branches each generated a migration with the same number; one was merged over the other', fix: 'Keep one, regenerate the other on top of it (drizzle-kit generate)' })
+      out.push({
+        kind: 'journal_error',
+        severity: 'error',
+        file: journal,
+        line: entry.line,
+        name: entry.tag,
+        message: `journal entries "${seenIdx.get(entry.idx)}" and "${entry.tag}" share idx ${entry.idx}`,
+        cause: 'two branches each generated a migration with the same number; one was merged over the other',
+        fix: 'Keep one, regenerate the other on top of it (drizzle-kit generate)'
+      })
     }
     if (seenTag.has(entry.tag)) {
-      out.push({ kind: 'journal_error', severity: 'error', file: journal, line: entry.line, name: entry.tag, message: `journal lists "${entry.tag}" twice` })
+      out.push({
+        kind: 'journal_error',
+        severity: 'error',
+        file: journal,
+        line: entry.line,
+        name: entry.tag,
+        message: `journal lists "${entry.tag}" twice`
+      })
     }
     seenIdx.set(entry.idx, entry.tag)
     seenTag.add(entry.tag)
     // An entry that swapping back puts in order is the swap's finding.
-    const bySwap = newest !== undefined && (swapped.has(entry.tag) || swapped.has(newest.tag)) && !outOfOrderAfterSwaps.has(entry.tag)
+    const bySwap =
+      newest !== undefined &&
+      (swapped.has(entry.tag) || swapped.has(newest.tag)) &&
+      !outOfOrderAfterSwaps.has(entry.tag)
     if (newest && entry.when <= newest.when && !bySwap) {
       out.push({
         kind: 'migration_out_of_order',
@@ -75,16 +107,40 @@ export function checkFolder(folder: MigrationFolder, snapshots: SnapshotFile[], 
       const m = s.migration
       if (!s.snapshot) {
         if (s.problem?.message === 'no snapshot file') {
-          out.push({ kind: 'journal_error', severity: 'warning', file: journal, line: m.journalLine, name: m.tag, message: `no snapshot for ${m.tag} (meta/${m.tag.split('_')[0]}_snapshot.json)`, cause: 'drizzle-kit generate diffs the schema against the last snapshot; a missing one makes it regenerate changes that were already migrated' })
+          out.push({
+            kind: 'journal_error',
+            severity: 'warning',
+            file: journal,
+            line: m.journalLine,
+            name: m.tag,
+            message: `no snapshot for ${m.tag} (meta/${m.tag.split('_')[0]}_snapshot.json)`,
+            cause:
+              'drizzle-kit generate diffs the schema against the last snapshot; a missing one makes it regenerate changes that were already migrated'
+          })
         } else if (s.problem) {
-          out.push({ kind: 'journal_error', severity: s.problem.message.startsWith('malformed') ? 'error' : 'notice', file: rel(m.snapshotFile ?? folder.dir), ...(s.problem.line ? { line: s.problem.line } : {}), name: m.tag, message: `snapshot of ${m.tag}: ${s.problem.message}` })
+          out.push({
+            kind: 'journal_error',
+            severity: s.problem.message.startsWith('malformed') ? 'error' : 'notice',
+            file: rel(m.snapshotFile ?? folder.dir),
+            ...(s.problem.line ? { line: s.problem.line } : {}),
+            name: m.tag,
+            message: `snapshot of ${m.tag}: ${s.problem.message}`
+          })
         }
         previous = undefined
         continue
       }
       const { id, prevId } = s.snapshot
       if (id && ids.has(id)) {
-        out.push({ kind: 'journal_error', severity: 'error', file: rel(m.snapshotFile!), line: 1, name: m.tag, message: `snapshots of ${ids.get(id)} and ${m.tag} have the same id ${id}`, cause: 'a snapshot was copied instead of generated' })
+        out.push({
+          kind: 'journal_error',
+          severity: 'error',
+          file: rel(m.snapshotFile!),
+          line: 1,
+          name: m.tag,
+          message: `snapshots of ${ids.get(id)} and ${m.tag} have the same id ${id}`,
+          cause: 'a snapshot was copied instead of generated'
+        })
       }
       if (id) ids.set(id, m.tag)
       if (previous?.snapshot && prevId !== previous.snapshot.id && !explainedLinks.has(m.tag)) {
@@ -95,7 +151,8 @@ export function checkFolder(folder: MigrationFolder, snapshots: SnapshotFile[], 
           line: 1,
           name: m.tag,
           message: `snapshot of ${m.tag} has prevId ${prevId}, but the previous snapshot (${previous.migration.tag}) has id ${previous.snapshot.id}`,
-          cause: 'the prevId chain is broken: two branches generated migrations from the same parent, or a snapshot was edited',
+          cause:
+            'the prevId chain is broken: two branches generated migrations from the same parent, or a snapshot was edited',
           fix: 'Regenerate the later migration on top of the earlier one (drizzle-kit generate), or run drizzle-kit check'
         })
       }
@@ -136,7 +193,9 @@ function swappedEntries(snapshots: SnapshotFile[]): SwappedEntries[] {
   const broken = brokenLinks(snapshots)
   if (broken.size < 2) return []
   const position = new Map(snapshots.map((s, i) => [s.migration.tag, i]))
-  const candidates = [...new Set([...broken].flatMap((tag) => [position.get(tag)! - 1, position.get(tag)!]))].filter((i) => i >= 0 && snapshots[i].snapshot).sort((a, b) => a - b)
+  const candidates = [...new Set([...broken].flatMap((tag) => [position.get(tag)! - 1, position.get(tag)!]))]
+    .filter((i) => i >= 0 && snapshots[i].snapshot)
+    .sort((a, b) => a - b)
   // A long run of broken links is not a swap; trying every pair of it would only cost time.
   if (candidates.length > 16) return []
   const out: SwappedEntries[] = []
@@ -179,13 +238,20 @@ function iso(when: number): string {
 
 /** Against the base branch: applied migrations that were edited, and new ones that production would skip. */
 export function checkAgainstBase(folder: MigrationFolder, base: string, root: string): FolderFinding[] {
-  const git = (...args: string[]): string => execFileSync('git', ['-C', root, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024 })
+  const git = (...args: string[]): string =>
+    execFileSync('git', ['-C', root, ...args], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      maxBuffer: 256 * 1024 * 1024
+    })
   let top: string
   try {
     top = git('rev-parse', '--show-toplevel').trim()
     git('rev-parse', '--verify', '--quiet', `${base}^{commit}`)
   } catch {
-    throw new UsageError(`--base ${base}: not a commit of the git repository at ${root} (with actions/checkout, fetch it: fetch-depth: 0)`)
+    throw new UsageError(
+      `--base ${base}: not a commit of the git repository at ${root} (with actions/checkout, fetch it: fetch-depth: 0)`
+    )
   }
   const relDir = path.relative(top, folder.dir).split(path.sep).join('/')
   const show = (file: string): string | undefined => {
@@ -225,7 +291,15 @@ export function checkAgainstBase(folder: MigrationFolder, base: string, root: st
   for (const entry of baseEntries) {
     const current = folder.migrations.find((m) => m.tag === entry.tag)
     if (!current) {
-      out.push({ kind: 'journal_error', severity: 'error', file: journal, name: entry.tag, message: `${entry.tag} exists on ${base} but was removed`, cause: 'databases that ran it keep its changes; removing a migration does not undo it', fix: 'Restore it and write a new migration that reverts it' })
+      out.push({
+        kind: 'journal_error',
+        severity: 'error',
+        file: journal,
+        name: entry.tag,
+        message: `${entry.tag} exists on ${base} but was removed`,
+        cause: 'databases that ran it keep its changes; removing a migration does not undo it',
+        fix: 'Restore it and write a new migration that reverts it'
+      })
       continue
     }
     if (entry.sql !== undefined && current.sql !== undefined && hashMigration(entry.sql) !== current.hash) {
@@ -236,7 +310,8 @@ export function checkAgainstBase(folder: MigrationFolder, base: string, root: st
         line: firstDifferentLine(entry.sql, current.sql),
         name: entry.tag,
         message: `${entry.tag} was changed after it was merged (it differs from ${base})`,
-        cause: 'databases that already ran it never run it again, and drizzle never compares the stored hash: the change reaches only new databases',
+        cause:
+          'databases that already ran it never run it again, and drizzle never compares the stored hash: the change reaches only new databases',
         fix: `Revert ${path.basename(current.file)} to its ${base} version and put the change in a new migration (drizzle-kit generate)`
       })
     }

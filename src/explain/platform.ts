@@ -21,11 +21,17 @@ const SUPABASE_ROLES = ['authenticated', 'anon', 'service_role']
  * belong to the server; drizzle-kit creates only the ones the schema declares with pgRole, without .existing()).
  * `subject` is what expects it: "the migrations" or "the schema".
  */
-export function platformHint(error: PostgresErrorInfo, target: string, subject: 'the migrations' | 'the schema'): PlatformHint | undefined {
+export function platformHint(
+  error: PostgresErrorInfo,
+  target: string,
+  subject: 'the migrations' | 'the schema'
+): PlatformHint | undefined {
   const needs = subject === 'the schema' ? 'it needs' : 'they need'
   const setup = `name a SQL file that creates what ${needs} in target "${target}"'s "setup" in ${DEFAULT_CONFIG_FILE}`
   const schemas = SUPABASE_SCHEMAS.join('|')
-  const supabase = new RegExp(String.raw`schema "(?:${schemas})" does not exist|relation "(?:${schemas})\.|function (?:${schemas})\.|role "(?:${SUPABASE_ROLES.join('|')})" does not exist`)
+  const supabase = new RegExp(
+    String.raw`schema "(?:${schemas})" does not exist|relation "(?:${schemas})\.|function (?:${schemas})\.|role "(?:${SUPABASE_ROLES.join('|')})" does not exist`
+  )
   if (supabase.test(error.message)) {
     return {
       cause: `${subject} expect${subject === 'the schema' ? 's' : ''} a Supabase Postgres (its auth schema, auth.uid(), the authenticated/anon/service_role roles)`,
@@ -34,7 +40,10 @@ export function platformHint(error: PostgresErrorInfo, target: string, subject: 
   }
   // The schema calls a function, or a function in a schema, that nothing here creates (midday: policies calling
   // private.get_teams_for_authenticated_user(), made by SQL applied outside the migrations).
-  const missing = subject === 'the schema' ? /^(?:schema "([^"]+)"|function ([^\s(]+)\([^)]*\)) does not exist/.exec(error.message) : undefined
+  const missing =
+    subject === 'the schema'
+      ? /^(?:schema "([^"]+)"|function ([^\s(]+)\([^)]*\)) does not exist/.exec(error.message)
+      : undefined
   if (missing) {
     const what = missing[1] !== undefined ? `schema "${missing[1]}"` : `function ${missing[2]}()`
     return {
@@ -65,7 +74,10 @@ export function platformSentence(hint: PlatformHint): string {
  * Why drizzle-kit's SQL for the schema fails on this Postgres when the declaration is right for the platform it is
  * written for: an extension's object, or what the platform provides. Undefined when the SQL itself is at fault.
  */
-export function schemaPlatformCause(error: PostgresErrorInfo, ctx: ExtensionContext): { cause: string; fix: string } | undefined {
+export function schemaPlatformCause(
+  error: PostgresErrorInfo,
+  ctx: ExtensionContext
+): { cause: string; fix: string } | undefined {
   const extension = schemaExtensionCause(error, ctx)
   if (extension) return extension
   const hint = platformHint(error, ctx.target, 'the schema')

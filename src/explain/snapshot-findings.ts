@@ -14,7 +14,13 @@ import { SnapshotFile, compareSnapshots, identifierCollisions } from './snapshot
 type TargetFinding = Omit<Finding, 'target'>
 
 /** `snapshot_out_of_date` when the schema differs from the last snapshot, with what drizzle-kit generate would write. */
-export async function snapshotFindings(target: ResolvedTarget, schema: PgSnapshot, snapshots: SnapshotFile[], root: string, cacheKey?: string): Promise<TargetFinding[]> {
+export async function snapshotFindings(
+  target: ResolvedTarget,
+  schema: PgSnapshot,
+  snapshots: SnapshotFile[],
+  root: string,
+  cacheKey?: string
+): Promise<TargetFinding[]> {
   const latest = [...snapshots].reverse().find((s) => s.snapshot || s.v1)
   if (!latest) return []
   const comparison = latest.v1 ? compareV1Snapshot(latest.v1, schema) : compareSnapshots(latest.snapshot!, schema)
@@ -29,10 +35,14 @@ export async function snapshotFindings(target: ResolvedTarget, schema: PgSnapsho
   } else {
     try {
       // What drizzle-kit generate would write, cached with the schema (keyed by the last snapshot's content too).
-      const snapshotKey = latest.migration.snapshotFile ? hashMigration(fs.readFileSync(latest.migration.snapshotFile, 'utf8')) : undefined
+      const snapshotKey = latest.migration.snapshotFile
+        ? hashMigration(fs.readFileSync(latest.migration.snapshotFile, 'utf8'))
+        : undefined
       const cached = readCachedSchema(cacheKey)
-      const statements = (snapshotKey && cached?.generate?.[snapshotKey]) || (await generateSql(latest.snapshot, schema))
-      if (cached && snapshotKey && !cached.generate?.[snapshotKey]) writeCachedSchema(cacheKey, { ...cached, generate: { ...cached.generate, [snapshotKey]: statements } })
+      const statements =
+        (snapshotKey && cached?.generate?.[snapshotKey]) || (await generateSql(latest.snapshot, schema))
+      if (cached && snapshotKey && !cached.generate?.[snapshotKey])
+        writeCachedSchema(cacheKey, { ...cached, generate: { ...cached.generate, [snapshotKey]: statements } })
       fix = statements.join('\n')
     } catch (error) {
       fix = `Run ${command} (${(error as Error).message.split('\n')[0]})`
@@ -63,8 +73,10 @@ export function generateCommand(target: ResolvedTarget, root: string): string {
 /** Names the schema declares that Postgres cuts to the same 63 bytes. */
 export function identifierCollisionFindings(snapshot: PgSnapshot, sources: SourceIndex): TargetFinding[] {
   const out: TargetFinding[] = []
-for (const c of identifierCollisions(snapshot)) {
-    const table = c.table ?? Object.values(snapshot.tables).find((t) => Object.keys(t.indexes ?? {}).some((n) => c.names.includes(n)))?.name
+  for (const c of identifierCollisions(snapshot)) {
+    const table =
+      c.table ??
+      Object.values(snapshot.tables).find((t) => Object.keys(t.indexes ?? {}).some((n) => c.names.includes(n)))?.name
     const where = table ? sources.tableObject(c.schema, table, c.names[1]) : undefined
     out.push({
       kind: 'identifier_collision',

@@ -29,7 +29,10 @@ export function readSnapshots(migrations: Migration[]): SnapshotFile[] {
     try {
       json = parseJson(text)
     } catch (error) {
-      return { migration, problem: { message: `malformed JSON: ${(error as Error).message}`, line: (error as JsonSyntaxError).line } }
+      return {
+        migration,
+        problem: { message: `malformed JSON: ${(error as Error).message}`, line: (error as JsonSyntaxError).line }
+      }
     }
     if (json.dialect !== undefined && !['postgresql', 'postgres', 'pg'].includes(String(json.dialect))) {
       return { migration, problem: { message: `dialect "${String(json.dialect)}" is not postgresql` } }
@@ -42,10 +45,15 @@ export function readSnapshots(migrations: Migration[]): SnapshotFile[] {
     if (version < 7) {
       try {
         // drizzle-kit upgrades old snapshots before diffing; do the same.
-        const { upPgSnapshot } = vendorRequire<{ upPgSnapshot(s: Record<string, unknown>): PgSnapshot }>('drizzle-kit/api')
+        const { upPgSnapshot } = vendorRequire<{ upPgSnapshot(s: Record<string, unknown>): PgSnapshot }>(
+          'drizzle-kit/api'
+        )
         return { migration, snapshot: upPgSnapshot(json) }
       } catch (error) {
-        return { migration, problem: { message: `snapshot version ${json.version} could not be upgraded: ${(error as Error).message}` } }
+        return {
+          migration,
+          problem: { message: `snapshot version ${json.version} could not be upgraded: ${(error as Error).message}` }
+        }
       }
     }
     return { migration, snapshot: json as unknown as PgSnapshot }
@@ -55,7 +63,8 @@ export function readSnapshots(migrations: Migration[]): SnapshotFile[] {
     const addedByName = uniquesAddedByName(migrations.map((m) => m.sql))
     reconstructV1States(v1Json).forEach((state, i) => {
       if (!state) return
-      if ('problem' in state) files[i] = { ...files[i], problem: { message: `drizzle-kit 1.x snapshot cannot be rebuilt: ${state.problem}` } }
+      if ('problem' in state)
+        files[i] = { ...files[i], problem: { message: `drizzle-kit 1.x snapshot cannot be rebuilt: ${state.problem}` } }
       else files[i] = { ...files[i], v1: { ddl: state.ddl, uniquesAddedByName: addedByName } }
     })
   }
@@ -100,15 +109,24 @@ export interface SnapshotComparison {
 
 type Named = Record<string, { name: string }>
 
-function diffNamed(kind: string, where: string, before: Named | undefined, after: Named | undefined, extra: Omit<SnapshotChange, 'description'>): SnapshotChange[] {
+function diffNamed(
+  kind: string,
+  where: string,
+  before: Named | undefined,
+  after: Named | undefined,
+  extra: Omit<SnapshotChange, 'description'>
+): SnapshotChange[] {
   const out: SnapshotChange[] = []
   const b = before ?? {}
   const a = after ?? {}
   for (const key of Object.keys(a)) {
     if (!(key in b)) out.push({ ...extra, name: a[key].name, description: `${kind} ${a[key].name} added to ${where}` })
-    else if (canonical(a[key]) !== canonical(b[key])) out.push({ ...extra, name: a[key].name, description: `${kind} ${a[key].name} on ${where} changed` })
+    else if (canonical(a[key]) !== canonical(b[key]))
+      out.push({ ...extra, name: a[key].name, description: `${kind} ${a[key].name} on ${where} changed` })
   }
-  for (const key of Object.keys(b)) if (!(key in a)) out.push({ ...extra, name: b[key].name, description: `${kind} ${b[key].name} removed from ${where}` })
+  for (const key of Object.keys(b))
+    if (!(key in a))
+      out.push({ ...extra, name: b[key].name, description: `${kind} ${b[key].name} removed from ${where}` })
   return out
 }
 
@@ -118,9 +136,20 @@ export function compareSnapshots(last: PgSnapshot, schema: PgSnapshot): Snapshot
   const possibleRenames: string[] = []
   const addedTables = Object.keys(schema.tables).filter((k) => !(k in last.tables))
   const removedTables = Object.keys(last.tables).filter((k) => !(k in schema.tables))
-  for (const key of addedTables) changes.push({ schema: schema.tables[key].schema || 'public', table: schema.tables[key].name, description: `table ${key} added` })
-  for (const key of removedTables) changes.push({ schema: last.tables[key].schema || 'public', table: last.tables[key].name, description: `table ${key} removed` })
-  if (addedTables.length && removedTables.length) possibleRenames.push(`tables ${removedTables.join(', ')} -> ${addedTables.join(', ')}`)
+  for (const key of addedTables)
+    changes.push({
+      schema: schema.tables[key].schema || 'public',
+      table: schema.tables[key].name,
+      description: `table ${key} added`
+    })
+  for (const key of removedTables)
+    changes.push({
+      schema: last.tables[key].schema || 'public',
+      table: last.tables[key].name,
+      description: `table ${key} removed`
+    })
+  if (addedTables.length && removedTables.length)
+    possibleRenames.push(`tables ${removedTables.join(', ')} -> ${addedTables.join(', ')}`)
 
   for (const key of Object.keys(schema.tables)) {
     const after = schema.tables[key]
@@ -131,7 +160,8 @@ export function compareSnapshots(last: PgSnapshot, schema: PgSnapshot): Snapshot
     const removed = Object.keys(before.columns).filter((c) => !(c in after.columns))
     for (const c of added) changes.push({ ...where, column: c, description: `column ${after.name}.${c} added` })
     for (const c of removed) changes.push({ ...where, column: c, description: `column ${after.name}.${c} removed` })
-    if (added.length && removed.length) possibleRenames.push(`columns of ${key}: ${removed.join(', ')} -> ${added.join(', ')}`)
+    if (added.length && removed.length)
+      possibleRenames.push(`columns of ${key}: ${removed.join(', ')} -> ${added.join(', ')}`)
     for (const c of Object.keys(after.columns)) {
       if (c in before.columns && canonical(after.columns[c]) !== canonical(before.columns[c])) {
         changes.push({ ...where, column: c, description: `column ${after.name}.${c} changed` })
@@ -141,7 +171,11 @@ export function compareSnapshots(last: PgSnapshot, schema: PgSnapshot): Snapshot
   }
   const enumChanges = diffNamed('enum', 'the schema', last.enums as Named, schema.enums as Named, {})
   changes.push(...enumChanges)
-  if (enumChanges.some((c) => c.description.includes(' added')) && enumChanges.some((c) => c.description.includes(' removed'))) possibleRenames.push('enums')
+  if (
+    enumChanges.some((c) => c.description.includes(' added')) &&
+    enumChanges.some((c) => c.description.includes(' removed'))
+  )
+    possibleRenames.push('enums')
   const addedSchemas = Object.keys(schema.schemas ?? {}).filter((s) => !(s in (last.schemas ?? {})))
   const removedSchemas = Object.keys(last.schemas ?? {}).filter((s) => !(s in (schema.schemas ?? {})))
   for (const s of addedSchemas) changes.push({ name: s, description: `schema ${s} added` })
@@ -149,14 +183,27 @@ export function compareSnapshots(last: PgSnapshot, schema: PgSnapshot): Snapshot
   if (addedSchemas.length && removedSchemas.length) possibleRenames.push('schemas')
   const seqChanges = diffNamed('sequence', 'the schema', last.sequences as Named, schema.sequences as Named, {})
   changes.push(...seqChanges)
-  if (seqChanges.some((c) => c.description.includes(' added')) && seqChanges.some((c) => c.description.includes(' removed'))) possibleRenames.push('sequences')
+  if (
+    seqChanges.some((c) => c.description.includes(' added')) &&
+    seqChanges.some((c) => c.description.includes(' removed'))
+  )
+    possibleRenames.push('sequences')
   const viewChanges = diffNamed('view', 'the schema', last.views as Named, schema.views as Named, {})
   changes.push(...viewChanges)
-  if (viewChanges.some((c) => c.description.includes(' added')) && viewChanges.some((c) => c.description.includes(' removed'))) possibleRenames.push('views')
+  if (
+    viewChanges.some((c) => c.description.includes(' added')) &&
+    viewChanges.some((c) => c.description.includes(' removed'))
+  )
+    possibleRenames.push('views')
   return { changes, possibleRenames }
 }
 
-function tableParts(before: SnapshotTable, after: SnapshotTable, key: string, where: { schema: string; table: string }): SnapshotChange[] {
+function tableParts(
+  before: SnapshotTable,
+  after: SnapshotTable,
+  key: string,
+  where: { schema: string; table: string }
+): SnapshotChange[] {
   return [
     ...diffNamed('index', key, before.indexes as Named, after.indexes as Named, where),
     ...diffNamed('foreign key', key, before.foreignKeys as Named, after.foreignKeys as Named, where),
@@ -164,17 +211,31 @@ function tableParts(before: SnapshotTable, after: SnapshotTable, key: string, wh
     ...diffNamed('unique constraint', key, before.uniqueConstraints as Named, after.uniqueConstraints as Named, where),
     ...diffNamed('check constraint', key, before.checkConstraints as Named, after.checkConstraints as Named, where),
     ...diffNamed('policy', key, before.policies as Named, after.policies as Named, where),
-    ...(Boolean(before.isRLSEnabled) !== Boolean(after.isRLSEnabled) ? [{ ...where, description: `row level security on ${key} ${after.isRLSEnabled ? 'enabled' : 'disabled'}` }] : [])
+    ...(Boolean(before.isRLSEnabled) !== Boolean(after.isRLSEnabled)
+      ? [{ ...where, description: `row level security on ${key} ${after.isRLSEnabled ? 'enabled' : 'disabled'}` }]
+      : [])
   ]
 }
 
 /** Whether a snapshot declares an object. `what` follows the finding's fields. */
-export function snapshotDeclares(snapshot: PgSnapshot, what: { schema: string; table?: string; column?: string; name?: string; kind: string }): boolean {
+export function snapshotDeclares(
+  snapshot: PgSnapshot,
+  what: { schema: string; table?: string; column?: string; name?: string; kind: string }
+): boolean {
   const tableKey = what.table ? `${what.schema}.${what.table}` : undefined
-  if (what.kind.endsWith('_enum') || what.kind === 'enum_mismatch') return Object.values(snapshot.enums ?? {}).some((e) => (e.schema || 'public') === what.schema && e.name === what.name)
+  if (what.kind.endsWith('_enum') || what.kind === 'enum_mismatch')
+    return Object.values(snapshot.enums ?? {}).some(
+      (e) => (e.schema || 'public') === what.schema && e.name === what.name
+    )
   if (what.kind.endsWith('_schema')) return what.name !== undefined && what.name in (snapshot.schemas ?? {})
-  if (what.kind.endsWith('_sequence')) return Object.values(snapshot.sequences ?? {}).some((s) => (s.schema || 'public') === what.schema && s.name === what.name)
-  if (what.kind.endsWith('_view') || what.kind === 'view_mismatch') return Object.values(snapshot.views ?? {}).some((v) => (v.schema || 'public') === what.schema && v.name === what.name)
+  if (what.kind.endsWith('_sequence'))
+    return Object.values(snapshot.sequences ?? {}).some(
+      (s) => (s.schema || 'public') === what.schema && s.name === what.name
+    )
+  if (what.kind.endsWith('_view') || what.kind === 'view_mismatch')
+    return Object.values(snapshot.views ?? {}).some(
+      (v) => (v.schema || 'public') === what.schema && v.name === what.name
+    )
   if (!tableKey) return false
   const table = snapshot.tables[tableKey]
   if (!table) return false
@@ -188,7 +249,9 @@ export function snapshotDeclares(snapshot: PgSnapshot, what: { schema: string; t
       ...Object.keys(table.uniqueConstraints ?? {}),
       ...Object.keys(table.checkConstraints ?? {}),
       ...Object.keys(table.policies ?? {}),
-      ...Object.values(table.columns).filter((c) => c.isUnique && c.uniqueName).map((c) => c.uniqueName as string)
+      ...Object.values(table.columns)
+        .filter((c) => c.isUnique && c.uniqueName)
+        .map((c) => c.uniqueName as string)
     ]
     // The database holds the cut names; the snapshot, the full ones.
     return names.some((n) => truncateIdentifier(n) === what.name)
@@ -227,11 +290,23 @@ export function identifierCollisions(snapshot: PgSnapshot): IdentifierCollision[
       const cut = truncateIdentifier(name)
       constraints.set(cut, (constraints.get(cut) ?? new Set()).add(name))
     }
-    for (const c of [...Object.values(table.foreignKeys ?? {}), ...Object.values(table.checkConstraints ?? {}), ...Object.values(table.uniqueConstraints ?? {}), ...Object.values(table.compositePrimaryKeys ?? {})]) addConstraint(c.name)
-    for (const u of [...Object.values(table.uniqueConstraints ?? {}), ...Object.values(table.compositePrimaryKeys ?? {})]) addRelation(schema, u.name)
-    for (const [cut, names] of constraints) if (names.size > 1) out.push({ schema, table: table.name, names: [...names], cut, what: 'constraint' })
+    for (const c of [
+      ...Object.values(table.foreignKeys ?? {}),
+      ...Object.values(table.checkConstraints ?? {}),
+      ...Object.values(table.uniqueConstraints ?? {}),
+      ...Object.values(table.compositePrimaryKeys ?? {})
+    ])
+      addConstraint(c.name)
+    for (const u of [
+      ...Object.values(table.uniqueConstraints ?? {}),
+      ...Object.values(table.compositePrimaryKeys ?? {})
+    ])
+      addRelation(schema, u.name)
+    for (const [cut, names] of constraints)
+      if (names.size > 1) out.push({ schema, table: table.name, names: [...names], cut, what: 'constraint' })
   }
   for (const s of Object.values(snapshot.sequences ?? {})) addRelation(s.schema || 'public', s.name)
-  for (const [schema, byCut] of relations) for (const [cut, names] of byCut) if (names.size > 1) out.push({ schema, names: [...names], cut, what: 'relation' })
+  for (const [schema, byCut] of relations)
+    for (const [cut, names] of byCut) if (names.size > 1) out.push({ schema, names: [...names], cut, what: 'relation' })
   return out
 }

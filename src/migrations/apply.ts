@@ -28,7 +28,12 @@ export interface ApplyResult {
 const quote = quoteIdentifier
 
 /** @param options.transaction false: no transaction around the run (each statement commits on its own), as other runners do */
-export async function applyMigrations(db: Database, migrations: Migration[], where: MigrationsTable, options: { transaction?: boolean } = {}): Promise<ApplyResult> {
+export async function applyMigrations(
+  db: Database,
+  migrations: Migration[],
+  where: MigrationsTable,
+  options: { transaction?: boolean } = {}
+): Promise<ApplyResult> {
   const transaction = options.transaction ?? true
   const table = `${quote(where.schema)}.${quote(where.table)}`
   await db.exec(`CREATE SCHEMA IF NOT EXISTS ${quote(where.schema)}`)
@@ -58,7 +63,14 @@ export async function applyMigrations(db: Database, migrations: Migration[], whe
         const info = toPostgresError(error)
         if (transaction) await db.exec('ROLLBACK').catch(() => undefined)
         applied.push({ tag: migration.tag, file: migration.file, statements: migration.statements.length, ok: false })
-        return { applied, failure: { migration, line: errorLine(statement.sql, statement.chunkLine, statement.line, info.position), error: info } }
+        return {
+          applied,
+          failure: {
+            migration,
+            line: errorLine(statement.sql, statement.chunkLine, statement.line, info.position),
+            error: info
+          }
+        }
       }
     }
     await db.query(`insert into ${table} ("hash", "created_at") values ($1, $2)`, [migration.hash, migration.when])

@@ -76,7 +76,8 @@ export function splitStatements(sql: string): MigrationStatement[] {
     // The statement starts at its first line of SQL: comments before it (`-- Create the table …`) are not it.
     const whitespace = /^\s*/.exec(chunk)?.[0] ?? ''
     const comments = /^(?:\s|--[^\n]*|\/\*[\s\S]*?\*\/)*/.exec(chunk)?.[0] ?? ''
-    const leading = comments.length < chunk.trimEnd().length ? comments.slice(0, comments.lastIndexOf('\n') + 1) : whitespace
+    const leading =
+      comments.length < chunk.trimEnd().length ? comments.slice(0, comments.lastIndexOf('\n') + 1) : whitespace
     const startLine = 1 + offsetLines + (leading.match(/\n/g)?.length ?? 0)
     if (chunk.trim().length > 0) statements.push({ sql: chunk, line: startLine, chunkLine: 1 + offsetLines })
     offsetLines += chunk.split('\n').length - 1
@@ -91,9 +92,7 @@ export function hashMigration(sql: string): string {
 export function readMigrationFolder(dir: string): MigrationFolder {
   const journalFile = path.join(dir, 'meta', '_journal.json')
   if (fs.existsSync(journalFile)) return readJournalFolder(dir, journalFile)
-  const v1 = fs
-    .readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && /^\d{14}_/.test(e.name))
+  const v1 = fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory() && /^\d{14}_/.test(e.name))
   if (v1.length > 0) return readV1Folder(dir, v1.map((e) => e.name).sort())
   const sqlFiles = fs.readdirSync(dir).filter((f) => f.endsWith('.sql'))
   return {
@@ -143,10 +142,21 @@ function readJournalFolder(dir: string, journalFile: string): MigrationFolder {
   }
   const journalDialect = (journal as { dialect?: unknown }).dialect
   if (typeof journalDialect === 'string' && !['postgresql', 'pg', 'postgres'].includes(journalDialect)) {
-    problems.push({ message: `the journal's dialect is "${journalDialect}", not postgresql: it was generated for another database`, file: journalFile, line: 1, severity: 'warning' })
+    problems.push({
+      message: `the journal's dialect is "${journalDialect}", not postgresql: it was generated for another database`,
+      file: journalFile,
+      line: 1,
+      severity: 'warning'
+    })
   }
   if ((journal.entries as unknown[]).length === 0) {
-    problems.push({ message: "the journal lists no migration: the schema was never generated into this folder (a drizzle-kit push workflow?); run drizzle-kit generate", file: journalFile, line: 1, severity: 'error' })
+    problems.push({
+      message:
+        'the journal lists no migration: the schema was never generated into this folder (a drizzle-kit push workflow?); run drizzle-kit generate',
+      file: journalFile,
+      line: 1,
+      severity: 'error'
+    })
   }
   const lines = text.split('\n')
   const lineOfTag = (tag: string): number | undefined => {
@@ -187,7 +197,10 @@ function readJournalFolder(dir: string, journalFile: string): MigrationFolder {
       // drizzle-orm 0.45's readMigrationFiles reads every file before the migrator runs any (docs/research/drizzle-migrator.md).
       problems.push({
         message: `journal entry "${entry.tag}" has no SQL file ${entry.tag}.sql: drizzle's migrator reads every SQL file before it applies any, so it throws "No file ${path.basename(dir)}/${entry.tag}.sql found" and applies none of the ${entries.length} migrations`,
-        cause: missingBefore++ === 0 ? `the check applies the ${position} migration(s) before it, to compare what they build with the schema, and stops there` : undefined,
+        cause:
+          missingBefore++ === 0
+            ? `the check applies the ${position} migration(s) before it, to compare what they build with the schema, and stops there`
+            : undefined,
         file: journalFile,
         line: entry.line,
         tag: entry.tag,
@@ -209,7 +222,10 @@ function readJournalFolder(dir: string, journalFile: string): MigrationFolder {
   })
 
   const listed = new Set(entries.map((e) => `${e.tag}.sql`))
-  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.sql')).sort()) {
+  for (const file of fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.sql'))
+    .sort()) {
     if (!listed.has(file)) {
       problems.push({
         message: `${file} is not in meta/_journal.json: drizzle's migrator never applies it`,
@@ -231,11 +247,23 @@ function readV1Folder(dir: string, names: string[]): MigrationFolder {
     const file = path.join(dir, name, 'migration.sql')
     const snapshot = path.join(dir, name, 'snapshot.json')
     const ts = name.slice(0, 14)
-    const when = Date.UTC(+ts.slice(0, 4), +ts.slice(4, 6) - 1, +ts.slice(6, 8), +ts.slice(8, 10), +ts.slice(10, 12), +ts.slice(12, 14))
+    const when = Date.UTC(
+      +ts.slice(0, 4),
+      +ts.slice(4, 6) - 1,
+      +ts.slice(6, 8),
+      +ts.slice(8, 10),
+      +ts.slice(10, 12),
+      +ts.slice(12, 14)
+    )
     entries.push({ idx, when, tag: name, breakpoints: true })
     // drizzle-orm 1.x's readMigrationFiles keeps only the folders that hold a migration.sql: the others are skipped.
     if (!fs.existsSync(file)) {
-      problems.push({ message: `${name}/ has no migration.sql: drizzle's migrator skips this folder`, file: path.join(dir, name), tag: name, severity: 'error' })
+      problems.push({
+        message: `${name}/ has no migration.sql: drizzle's migrator skips this folder`,
+        file: path.join(dir, name),
+        tag: name,
+        severity: 'error'
+      })
       return
     }
     const sql = fs.readFileSync(file, 'utf8')

@@ -25,7 +25,10 @@ export interface LedgerStatus {
 }
 
 export function compareLedger(rows: LedgerRow[], migrations: Migration[]): LedgerStatus {
-  const newest = rows.reduce<number | undefined>((max, r) => (max === undefined || r.createdAt > max ? r.createdAt : max), undefined)
+  const newest = rows.reduce<number | undefined>(
+    (max, r) => (max === undefined || r.createdAt > max ? r.createdAt : max),
+    undefined
+  )
   const status: LedgerStatus = { applied: [], pending: [], skipped: [], modified: [], unknown: [], outOfOrder: [] }
   const matched = new Set<LedgerRow>()
   const migrationOf = new Map<LedgerRow, Migration>()
@@ -50,7 +53,8 @@ export function compareLedger(rows: LedgerRow[], migrations: Migration[]): Ledge
   for (const row of [...rows].sort((a, b) => a.id - b.id)) {
     const m = migrationOf.get(row)
     if (!m) continue
-    if (latest && migrations.indexOf(m) < migrations.indexOf(latest)) status.outOfOrder.push({ migration: m, after: latest })
+    if (latest && migrations.indexOf(m) < migrations.indexOf(latest))
+      status.outOfOrder.push({ migration: m, after: latest })
     else latest = m
   }
   return status

@@ -70,7 +70,16 @@ export async function introspectDatabase(db: Database, options: IntrospectOption
         order by n.nspname, c.relname, a.attnum`,
       [list]
     ),
-    db.query<{ schema: string; table: string; name: string; type: string; definition: string; columns: string[]; ref_schema: string | null; ref_table: string | null }>(
+    db.query<{
+      schema: string
+      table: string
+      name: string
+      type: string
+      definition: string
+      columns: string[]
+      ref_schema: string | null
+      ref_table: string | null
+    }>(
       `select n.nspname as schema, c.relname as "table", con.conname as name, con.contype as type,
               pg_get_constraintdef(con.oid, true) as definition,
               array(select a.attname from unnest(con.conkey) with ordinality k(num, ord)
@@ -84,7 +93,16 @@ export async function introspectDatabase(db: Database, options: IntrospectOption
         where con.contype in ('p', 'u', 'f', 'c', 'x') and n.nspname = any($1) and c.relkind in ('r', 'p')`,
       [list]
     ),
-    db.query<{ schema: string; table: string; name: string; unique: boolean; method: string; definition: string; keys: string[]; where: string | null }>(
+    db.query<{
+      schema: string
+      table: string
+      name: string
+      unique: boolean
+      method: string
+      definition: string
+      keys: string[]
+      where: string | null
+    }>(
       `select n.nspname as schema, c.relname as "table", i.relname as name, ix.indisunique as unique, am.amname as method,
               pg_get_indexdef(ix.indexrelid) as definition,
               array(select pg_get_indexdef(ix.indexrelid, k, true) from generate_series(1, ix.indnkeyatts) k)::text[] as keys,
@@ -121,7 +139,16 @@ export async function introspectDatabase(db: Database, options: IntrospectOption
         where c.relkind in ('v', 'm') and n.nspname = any($1) and ${NOT_FROM_EXTENSION('c.oid', 'pg_class')}`,
       [list]
     ),
-    db.query<{ schema: string; table: string; name: string; command: string; permissive: boolean; roles: string[]; using: string | null; with_check: string | null }>(
+    db.query<{
+      schema: string
+      table: string
+      name: string
+      command: string
+      permissive: boolean
+      roles: string[]
+      using: string | null
+      with_check: string | null
+    }>(
       `select n.nspname as schema, c.relname as "table", p.polname as name, p.polcmd as command, p.polpermissive as permissive,
               array(select case when r = 0 then 'public' else pg_get_userbyid(r) end from unnest(p.polroles) r order by 1)::text[] as roles,
               pg_get_expr(p.polqual, p.polrelid) as using, pg_get_expr(p.polwithcheck, p.polrelid) as with_check
@@ -169,8 +196,7 @@ export async function introspectDatabase(db: Database, options: IntrospectOption
     }
     if (c.default !== null && c.generated !== 's') {
       // Serial columns: the sequence name is derived from the table and column; what matters is that it is owned.
-      column.default =
-        c.owned_sequence && /^nextval\(/.test(c.default) ? 'nextval(<owned sequence>)' : c.default
+      column.default = c.owned_sequence && /^nextval\(/.test(c.default) ? 'nextval(<owned sequence>)' : c.default
     }
     if (c.identity === 'a') column.identity = 'always'
     if (c.identity === 'd') column.identity = 'by default'
@@ -180,10 +206,17 @@ export async function introspectDatabase(db: Database, options: IntrospectOption
   for (const c of constraints) {
     const table = tableOf(c.schema, c.table)
     if (!table) continue
-    const kind = ({ p: 'primary_key', u: 'unique', f: 'foreign_key', c: 'check', x: 'exclusion' } as const)[c.type as 'p']
+    const kind = ({ p: 'primary_key', u: 'unique', f: 'foreign_key', c: 'check', x: 'exclusion' } as const)[
+      c.type as 'p'
+    ]
     // `NOT VALID` is a rollout state (zero-downtime ADD CONSTRAINT … NOT VALID, VALIDATE later), not a different
     // constraint: drizzle-kit never writes it, and the definitions are otherwise the same.
-    const constraint: ConstraintModel = { name: c.name, kind, columns: c.columns, definition: c.definition.replace(/ NOT VALID$/, '') }
+    const constraint: ConstraintModel = {
+      name: c.name,
+      kind,
+      columns: c.columns,
+      definition: c.definition.replace(/ NOT VALID$/, '')
+    }
     if (c.ref_table) constraint.references = qualified(c.ref_schema ?? 'public', c.ref_table)
     table.constraints.set(c.name, constraint)
   }
@@ -203,7 +236,9 @@ export async function introspectDatabase(db: Database, options: IntrospectOption
   for (const p of policies) {
     const table = tableOf(p.schema, p.table)
     if (!table) continue
-    const command = ({ r: 'select', a: 'insert', w: 'update', d: 'delete', '*': 'all' } as Record<string, string>)[p.command] ?? p.command
+    const command =
+      ({ r: 'select', a: 'insert', w: 'update', d: 'delete', '*': 'all' } as Record<string, string>)[p.command] ??
+      p.command
     table.policies.set(p.name, {
       name: p.name,
       command,
@@ -213,13 +248,19 @@ export async function introspectDatabase(db: Database, options: IntrospectOption
       withCheck: p.with_check ?? undefined
     })
   }
-  for (const e of enums) model.enums.set(qualified(e.schema, e.name), { schema: e.schema, name: e.name, values: e.values })
+  for (const e of enums)
+    model.enums.set(qualified(e.schema, e.name), { schema: e.schema, name: e.name, values: e.values })
   for (const s of sequences) {
     if (isMigrationsTable(s.schema, s.name.replace(/_id_seq$/, ''))) continue
     model.sequences.set(qualified(s.schema, s.name), s)
   }
   for (const v of views) {
-    model.views.set(qualified(v.schema, v.name), { schema: v.schema, name: v.name, materialized: v.kind === 'm', definition: v.definition })
+    model.views.set(qualified(v.schema, v.name), {
+      schema: v.schema,
+      name: v.name,
+      materialized: v.kind === 'm',
+      definition: v.definition
+    })
   }
   return model
 }
@@ -232,14 +273,27 @@ export function tableFilter(globs: string[] | undefined): (name: string) => bool
   return (name) => (include.length === 0 || include.some((r) => r.test(name))) && !exclude.some((r) => r.test(name))
 }
 
-function columnType(c: { type: string; type_kind: string; type_schema: string; type_name: string; elem_kind: string | null; elem_schema: string | null; elem_name: string | null }): string {
+function columnType(c: {
+  type: string
+  type_kind: string
+  type_schema: string
+  type_name: string
+  elem_kind: string | null
+  elem_schema: string | null
+  elem_name: string | null
+}): string {
   // format_type() qualifies a type only when its schema is not on the search_path; make enums and other
   // user-defined types always schema.name (public ones bare), so both databases print them the same way.
   if (c.type_kind === 'e' || c.type_kind === 'd' || c.type_kind === 'c') {
-    return c.type_schema === 'public' ? quoteIfNeeded(c.type_name) : `${quoteIfNeeded(c.type_schema)}.${quoteIfNeeded(c.type_name)}`
+    return c.type_schema === 'public'
+      ? quoteIfNeeded(c.type_name)
+      : `${quoteIfNeeded(c.type_schema)}.${quoteIfNeeded(c.type_name)}`
   }
   if (c.elem_kind && c.elem_name && (c.elem_kind === 'e' || c.elem_kind === 'd' || c.elem_kind === 'c')) {
-    const base = c.elem_schema === 'public' ? quoteIfNeeded(c.elem_name) : `${quoteIfNeeded(c.elem_schema ?? 'public')}.${quoteIfNeeded(c.elem_name)}`
+    const base =
+      c.elem_schema === 'public'
+        ? quoteIfNeeded(c.elem_name)
+        : `${quoteIfNeeded(c.elem_schema ?? 'public')}.${quoteIfNeeded(c.elem_name)}`
     return `${base}[]`
   }
   return c.type

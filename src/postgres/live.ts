@@ -11,7 +11,11 @@ export interface LiveOptions {
   connectTimeoutSeconds: number
 }
 
-export const DEFAULT_LIVE_OPTIONS: LiveOptions = { statementTimeoutMs: 30_000, lockTimeoutMs: 2_000, connectTimeoutSeconds: 10 }
+export const DEFAULT_LIVE_OPTIONS: LiveOptions = {
+  statementTimeoutMs: 30_000,
+  lockTimeoutMs: 2_000,
+  connectTimeoutSeconds: 10
+}
 
 export function databaseUrl(base: string, database: string, template?: string): string {
   if (template) return template.split('{database}').join(encodeURIComponent(database))
@@ -22,7 +26,11 @@ export function databaseUrl(base: string, database: string, template?: string): 
 
 const BEGIN_READ_ONLY = 'begin isolation level repeatable read read only'
 
-export async function openLive(url: string, label: string, options: LiveOptions = DEFAULT_LIVE_OPTIONS): Promise<Database> {
+export async function openLive(
+  url: string,
+  label: string,
+  options: LiveOptions = DEFAULT_LIVE_OPTIONS
+): Promise<Database> {
   const sql = postgres(url, {
     max: 1,
     prepare: false,
@@ -46,7 +54,9 @@ export async function openLive(url: string, label: string, options: LiveOptions 
     session?.release() // sql.end() would otherwise wait for the reserved connection
     await sql.end({ timeout: 1 }).catch(() => undefined)
     const e = error as { code?: string; message?: string }
-    throw new DatabaseUnavailableError(`cannot connect to ${maskUrl(url)}: ${e.code === 'ECONNREFUSED' ? 'connection refused' : String(e.message ?? error).split('\n')[0]}`)
+    throw new DatabaseUnavailableError(
+      `cannot connect to ${maskUrl(url)}: ${e.code === 'ECONNREFUSED' ? 'connection refused' : String(e.message ?? error).split('\n')[0]}`
+    )
   }
   const reserved = session!
   // Queries on the wire, so that closing can cancel them: a backend waiting on a lock does not notice that its

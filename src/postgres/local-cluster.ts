@@ -13,7 +13,8 @@ function findBinary(name: string): string | undefined {
   const dirs = (process.env.PATH ?? '').split(path.delimiter)
   // Debian/Ubuntu keep the server binaries out of PATH, under /usr/lib/postgresql/<major>/bin.
   try {
-    for (const major of fs.readdirSync('/usr/lib/postgresql').sort((a, b) => Number(b) - Number(a))) dirs.push(`/usr/lib/postgresql/${major}/bin`)
+    for (const major of fs.readdirSync('/usr/lib/postgresql').sort((a, b) => Number(b) - Number(a)))
+      dirs.push(`/usr/lib/postgresql/${major}/bin`)
   } catch {
     // not a Debian layout
   }
@@ -41,7 +42,10 @@ export class LocalClusterProvider implements PostgresProvider {
     if (this.server) return this.server
     const initdb = findBinary('initdb')
     const pgCtl = findBinary('pg_ctl')
-    if (!initdb || !pgCtl) throw new DatabaseUnavailableError('--postgres local needs initdb and pg_ctl (PostgreSQL server binaries) on PATH')
+    if (!initdb || !pgCtl)
+      throw new DatabaseUnavailableError(
+        '--postgres local needs initdb and pg_ctl (PostgreSQL server binaries) on PATH'
+      )
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drift-guard-pg-'))
     this.dataDir = dir
     this.forgetInterrupt = onInterrupt(() => this.dispose())
@@ -53,9 +57,21 @@ export class LocalClusterProvider implements PostgresProvider {
     const data = path.join(dir, 'data')
     try {
       this.run(initdb, ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'])
-      this.run(pgCtl, ['-D', data, '-w', '-l', path.join(dir, 'log'), '-o', `-c listen_addresses='' -k ${dir} -c fsync=off -c full_page_writes=off`, 'start'])
+      this.run(pgCtl, [
+        '-D',
+        data,
+        '-w',
+        '-l',
+        path.join(dir, 'log'),
+        '-o',
+        `-c listen_addresses='' -k ${dir} -c fsync=off -c full_page_writes=off`,
+        'start'
+      ])
     } catch (error) {
-      const stderr = String((error as { stderr?: Buffer }).stderr ?? (error as Error).message).trim().split('\n').pop()
+      const stderr = String((error as { stderr?: Buffer }).stderr ?? (error as Error).message)
+        .trim()
+        .split('\n')
+        .pop()
       await this.dispose()
       throw new DatabaseUnavailableError(`could not start a temporary Postgres cluster: ${stderr}`)
     }
@@ -86,7 +102,8 @@ export class LocalClusterProvider implements PostgresProvider {
     if (this.dataDir) {
       const pgCtl = findBinary('pg_ctl')
       try {
-        if (pgCtl && fs.existsSync(path.join(this.dataDir, 'data', 'postmaster.pid'))) this.run(pgCtl, ['-D', path.join(this.dataDir, 'data'), '-m', 'immediate', '-w', 'stop'])
+        if (pgCtl && fs.existsSync(path.join(this.dataDir, 'data', 'postmaster.pid')))
+          this.run(pgCtl, ['-D', path.join(this.dataDir, 'data'), '-m', 'immediate', '-w', 'stop'])
       } catch {
         // already stopped
       }

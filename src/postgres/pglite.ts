@@ -25,10 +25,39 @@ interface PGliteModule {
 
 /** CREATE EXTENSION name -> where PGlite has it. */
 const CONTRIB = new Set([
-  'amcheck', 'bloom', 'btree_gin', 'btree_gist', 'citext', 'cube', 'dict_int', 'dict_xsyn', 'earthdistance',
-  'file_fdw', 'fuzzystrmatch', 'hstore', 'intarray', 'isn', 'lo', 'ltree', 'moddatetime', 'pageinspect',
-  'pg_buffercache', 'pg_freespacemap', 'pg_stat_statements', 'pg_surgery', 'pg_trgm', 'pg_visibility',
-  'pg_walinspect', 'pgcrypto', 'seg', 'tablefunc', 'tcn', 'tsm_system_rows', 'tsm_system_time', 'unaccent', 'uuid-ossp'
+  'amcheck',
+  'bloom',
+  'btree_gin',
+  'btree_gist',
+  'citext',
+  'cube',
+  'dict_int',
+  'dict_xsyn',
+  'earthdistance',
+  'file_fdw',
+  'fuzzystrmatch',
+  'hstore',
+  'intarray',
+  'isn',
+  'lo',
+  'ltree',
+  'moddatetime',
+  'pageinspect',
+  'pg_buffercache',
+  'pg_freespacemap',
+  'pg_stat_statements',
+  'pg_surgery',
+  'pg_trgm',
+  'pg_visibility',
+  'pg_walinspect',
+  'pgcrypto',
+  'seg',
+  'tablefunc',
+  'tcn',
+  'tsm_system_rows',
+  'tsm_system_time',
+  'unaccent',
+  'uuid-ossp'
 ])
 /** Built into every Postgres: nothing to load. */
 const BUILT_IN = new Set(['plpgsql'])
@@ -92,7 +121,10 @@ export class PgliteProvider implements PostgresProvider {
       return { dataDir: new Blob([fs.readFileSync(cacheFile)]), wasmModule, fsBundle }
     }
     // The data directory shipped with the tool (scripts/pglite-datadir.mjs): no initdb at all.
-    const shipped = path.join(vendorDirectory() ?? path.join(__dirname, '..', '..', 'vendor-data'), `pglite-${vendorPackageVersion('@electric-sql/pglite')}-datadir.tar.gz`)
+    const shipped = path.join(
+      vendorDirectory() ?? path.join(__dirname, '..', '..', 'vendor-data'),
+      `pglite-${vendorPackageVersion('@electric-sql/pglite')}-datadir.tar.gz`
+    )
     if (fs.existsSync(shipped)) {
       let unpacked: Buffer | undefined
       try {
@@ -108,7 +140,15 @@ export class PgliteProvider implements PostgresProvider {
     }
     let dataDir: Blob
     try {
-      dataDir = new Blob([new Uint8Array(await initDataDirInWorker(vendorResolve('@electric-sql/pglite'), wasmModule, path.join(distDir, 'pglite.data')))])
+      dataDir = new Blob([
+        new Uint8Array(
+          await initDataDirInWorker(
+            vendorResolve('@electric-sql/pglite'),
+            wasmModule,
+            path.join(distDir, 'pglite.data')
+          )
+        )
+      ])
     } catch {
       // No worker threads (or the worker failed): initdb here, at the cost of its memory for the rest of the run.
       const fresh = await PGlite.create({ wasmModule, fsBundle })
@@ -139,15 +179,24 @@ export class PgliteProvider implements PostgresProvider {
   }
 
   async createDatabase(label: string, options: DatabaseOptions = {}): Promise<Database> {
-    const wanted = (options.extensions ?? []).filter((name) => !BUILT_IN.has(name) && (CONTRIB.has(name) || name === 'vector')).sort()
+    const wanted = (options.extensions ?? [])
+      .filter((name) => !BUILT_IN.has(name) && (CONTRIB.has(name) || name === 'vector'))
+      .sort()
     const key = wanted.join(',')
     // A returned instance is reused rather than another started (≈0.5 s), once reset to the state of a fresh one.
     // The reset happens here, when it is taken, not when it is returned: the last use of each is never reset.
     let instance: PooledInstance | undefined
-    for (let pooled = this.idle.findIndex((p) => p.key === key); pooled >= 0 && !instance; pooled = this.idle.findIndex((p) => p.key === key)) {
+    for (
+      let pooled = this.idle.findIndex((p) => p.key === key);
+      pooled >= 0 && !instance;
+      pooled = this.idle.findIndex((p) => p.key === key)
+    ) {
       const candidate = this.idle.splice(pooled, 1)[0]
       const pg = candidate.pg
-      const session = { query: async <T>(sql: string, params?: unknown[]) => (await pg.query<T>(sql, params)).rows, exec: async (sql: string) => void (await pg.exec(sql)) }
+      const session = {
+        query: async <T>(sql: string, params?: unknown[]) => (await pg.query<T>(sql, params)).rows,
+        exec: async (sql: string) => void (await pg.exec(sql))
+      }
       if (await resetDatabase(session, candidate.roles, true).catch(() => false)) instance = candidate
       else await pg.close().catch(() => undefined)
     }
@@ -182,7 +231,13 @@ export class PgliteProvider implements PostgresProvider {
     }
     let pg: PGliteInstance
     try {
-      pg = await PGlite.create({ loadDataDir: dataDir, wasmModule, fsBundle, extensions, postgresqlconf: EMBEDDED_SETTINGS })
+      pg = await PGlite.create({
+        loadDataDir: dataDir,
+        wasmModule,
+        fsBundle,
+        extensions,
+        postgresqlconf: EMBEDDED_SETTINGS
+      })
     } catch (error) {
       // A damaged cached data directory would fail every run from now on: it is removed, and the next start uses
       // the shipped one (or initdb) again.
@@ -226,7 +281,11 @@ export class PgliteProvider implements PostgresProvider {
  * given back while its isolate lives: initdb's instance in this thread would keep ~0.5 GB for the whole first run
  * (a fresh CI runner); a worker's memory goes with the worker.
  */
-export function initDataDirInWorker(pgliteEntry: string, wasmModule: WebAssembly.Module, dataFile: string): Promise<Buffer> {
+export function initDataDirInWorker(
+  pgliteEntry: string,
+  wasmModule: WebAssembly.Module,
+  dataFile: string
+): Promise<Buffer> {
   // eval'd CommonJS: nothing for the bundler to follow, and the vendored PGlite loads by its absolute path.
   const code = `
     const { parentPort, workerData } = require('node:worker_threads')
@@ -258,4 +317,3 @@ export function initDataDirInWorker(pgliteEntry: string, wasmModule: WebAssembly
 function defaultCacheDir(): string {
   return path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'drizzle-drift-guard')
 }
-

@@ -15,7 +15,11 @@ const q = quoteIdentifier
  *   dropped when `dropNewRoles` (embedded: the cluster is ours), else the database is not reusable (a server's
  *   roles are shared with others).
  */
-export async function resetDatabase(db: ResettableSession, rolesBefore: Set<string>, dropNewRoles: boolean): Promise<boolean> {
+export async function resetDatabase(
+  db: ResettableSession,
+  rolesBefore: Set<string>,
+  dropNewRoles: boolean
+): Promise<boolean> {
   await db.exec('ROLLBACK').catch(() => undefined)
   const [leftovers] = await db.query<{ n: string }>(
     `select (select count(*) from pg_event_trigger)
@@ -26,12 +30,16 @@ export async function resetDatabase(db: ResettableSession, rolesBefore: Set<stri
           + (select count(*) from pg_tablespace where spcname not in ('pg_default', 'pg_global')) as n`
   )
   if (Number(leftovers.n) > 0) return false
-  const roles = (await db.query<{ name: string }>('select rolname as name from pg_roles')).map((r) => r.name).filter((r) => !rolesBefore.has(r))
+  const roles = (await db.query<{ name: string }>('select rolname as name from pg_roles'))
+    .map((r) => r.name)
+    .filter((r) => !rolesBefore.has(r))
   if (roles.length > 0 && !dropNewRoles) return false
   const schemas = await db.query<{ name: string }>(
     `select nspname as name from pg_namespace where ${userSchemaCondition('nspname')}`
   )
-  const extensions = await db.query<{ name: string }>("select extname as name from pg_extension where extname <> 'plpgsql'")
+  const extensions = await db.query<{ name: string }>(
+    "select extname as name from pg_extension where extname <> 'plpgsql'"
+  )
   await db.exec(
     [
       ...extensions.map((e) => `DROP EXTENSION IF EXISTS ${q(e.name)} CASCADE;`),

@@ -45,7 +45,9 @@ function connect(url: string, socketDir?: string, max = 1, throwaway = false): S
     prepare: false,
     // Throwaway databases need no durability: commits need not wait for the disk.
     // The process id tells which run holds a throwaway database, on a server several runs share.
-    connection: throwaway ? { application_name: `drizzle-drift-guard ${process.pid}`, synchronous_commit: 'off' } : { application_name: `drizzle-drift-guard ${process.pid}` }
+    connection: throwaway
+      ? { application_name: `drizzle-drift-guard ${process.pid}`, synchronous_commit: 'off' }
+      : { application_name: `drizzle-drift-guard ${process.pid}` }
   })
 }
 
@@ -58,7 +60,8 @@ interface Pooled {
 
 function sessionOf(sql: Sql): ResettableSession {
   return {
-    query: async <T>(text: string, params?: unknown[]) => (await sql.unsafe(text, (params ?? []) as never[])) as unknown as T[],
+    query: async <T>(text: string, params?: unknown[]) =>
+      (await sql.unsafe(text, (params ?? []) as never[])) as unknown as T[],
     exec: async (text: string) => void (await sql.unsafe(text).simple())
   }
 }
@@ -111,7 +114,13 @@ export class ServerProvider implements PostgresProvider {
         // attempt with a fresh connect_timeout.
         await Promise.race([
           Promise.all([sql.unsafe('select 1'), sql.unsafe('select 1')]),
-          new Promise((_, reject) => (deadline = setTimeout(() => reject(new Error(`no answer within ${CONNECT_SECONDS} s`)), CONNECT_SECONDS * 1000)))
+          new Promise(
+            (_, reject) =>
+              (deadline = setTimeout(
+                () => reject(new Error(`no answer within ${CONNECT_SECONDS} s`)),
+                CONNECT_SECONDS * 1000
+              ))
+          )
         ])
       } catch (error) {
         await sql.end({ timeout: 0 }).catch(() => undefined)
@@ -157,7 +166,10 @@ export class ServerProvider implements PostgresProvider {
     // A local server answers in a few milliseconds; a slow or unreachable one must not hold the run (its error comes
     // from createDatabase, after the config has been read).
     let waited: NodeJS.Timeout | undefined
-    await Promise.race([this.adminSql().catch(() => undefined), new Promise<void>((resolve) => (waited = setTimeout(resolve, 100)))])
+    await Promise.race([
+      this.adminSql().catch(() => undefined),
+      new Promise<void>((resolve) => (waited = setTimeout(resolve, 100)))
+    ])
     clearTimeout(waited)
     // postgres.js writes a query from a setImmediate callback a few microtasks after it is asked to run: two turns
     // of the event loop see it sent.
@@ -209,7 +221,10 @@ export class ServerProvider implements PostgresProvider {
     const admin = await this.adminSql()
     // dispose() may have run while the connection was being opened: nothing is created after it.
     if (this.disposed) throw new DatabaseUnavailableError('interrupted: the throwaway databases were dropped')
-    const safeLabel = label.toLowerCase().replace(/[^a-z0-9_]/g, '_').slice(0, 30)
+    const safeLabel = label
+      .toLowerCase()
+      .replace(/[^a-z0-9_]/g, '_')
+      .slice(0, 30)
     const name = `${this.runId}_${++this.counter}_${safeLabel}`.slice(0, 63)
     try {
       const query = admin.unsafe(`create database "${name}" template template0`)
@@ -268,7 +283,9 @@ export class ServerProvider implements PostgresProvider {
     return {
       label,
       query: async <T>(text: string, params?: unknown[]): Promise<T[]> => {
-        return (await this.trackingRoles(sql, text, () => sql.unsafe(text, (params ?? []) as never[]))) as unknown as T[]
+        return (await this.trackingRoles(sql, text, () =>
+          sql.unsafe(text, (params ?? []) as never[])
+        )) as unknown as T[]
       },
       exec: async (text: string): Promise<void> => {
         // Each database runs as if it had a server of its own: a CREATE ROLE of a role that was not on the server
@@ -295,7 +312,12 @@ export class ServerProvider implements PostgresProvider {
     const named = rolesNamedIn(text)
     if (named.length === 0) return run()
     for (const role of named) this.rolesNamed.add(role)
-    const present = async (): Promise<Set<string>> => new Set((await sql.unsafe<{ rolname: string }[]>('select rolname from pg_roles where rolname = any($1)', [named])).map((r) => r.rolname))
+    const present = async (): Promise<Set<string>> =>
+      new Set(
+        (await sql.unsafe<{ rolname: string }[]>('select rolname from pg_roles where rolname = any($1)', [named])).map(
+          (r) => r.rolname
+        )
+      )
     const before = await present().catch(() => undefined)
     try {
       return await run()
@@ -309,7 +331,10 @@ export class ServerProvider implements PostgresProvider {
   private rolesCache?: Promise<Set<string>>
   /** Roles on the server before any migration ran (a migration that creates one makes its database not reusable). */
   private roles(): Promise<Set<string>> {
-    this.rolesCache ??= this.adminSql().then(async (admin) => new Set((await admin.unsafe<{ rolname: string }[]>('select rolname from pg_roles')).map((r) => r.rolname)))
+    this.rolesCache ??= this.adminSql().then(
+      async (admin) =>
+        new Set((await admin.unsafe<{ rolname: string }[]>('select rolname from pg_roles')).map((r) => r.rolname))
+    )
     return this.rolesCache
   }
 
@@ -328,7 +353,8 @@ export class ServerProvider implements PostgresProvider {
     this.disposed = true
     // Nothing more will be created or handed out: the CREATE DATABASE running is cancelled (if it still commits,
     // its database is in `created` once the chain settles, and dropped below).
-    for (const waiter of this.waiting.splice(0)) waiter.fail(new DatabaseUnavailableError('interrupted: the throwaway databases were dropped'))
+    for (const waiter of this.waiting.splice(0))
+      waiter.fail(new DatabaseUnavailableError('interrupted: the throwaway databases were dropped'))
     // Cancelled only when the process is being stopped: postgres.js's cancel can reject unhandled when the server
     // is gone; at a normal end the create is waited for (< 0.2 s) and its database dropped.
     if (interrupted) this.creating?.cancel()
@@ -360,7 +386,9 @@ export class ServerProvider implements PostgresProvider {
     if (interrupted) {
       const now = await admin.unsafe<{ rolname: string }[]>('select rolname from pg_roles').catch(() => [])
       const before = this.rolesCache ? await this.rolesCache.catch(() => undefined) : undefined
-      if (before) for (const { rolname } of now) if (!before.has(rolname) && this.rolesNamed.has(rolname)) this.createdRoles.add(rolname)
+      if (before)
+        for (const { rolname } of now)
+          if (!before.has(rolname) && this.rolesNamed.has(rolname)) this.createdRoles.add(rolname)
     }
     const roles = [...this.createdRoles]
     this.createdRoles.clear()

@@ -47,13 +47,21 @@ export interface PreinstalledExtensions {
  * another database, or there before) is skipped. Any other failure is the user's to fix, named by file:line: the
  * setup statement's, or for an extension the line that names it in the config.
  */
-export async function prepareDatabase(db: Database, extensions: PreinstalledExtensions, scripts: SetupScript[], target: string): Promise<void> {
+export async function prepareDatabase(
+  db: Database,
+  extensions: PreinstalledExtensions,
+  scripts: SetupScript[],
+  target: string
+): Promise<void> {
   for (const extension of extensions.names) {
     try {
       await db.exec(`CREATE EXTENSION IF NOT EXISTS ${quoteIdentifier(extension)}`)
     } catch (error) {
       const info = toPostgresError(error)
-      if (!/^[0-9A-Z]{5}$/.test(info.code ?? '')) throw new DatabaseUnavailableError(`target "${target}": the database was lost while creating extension "${extension}": ${info.message}`)
+      if (!/^[0-9A-Z]{5}$/.test(info.code ?? ''))
+        throw new DatabaseUnavailableError(
+          `target "${target}": the database was lost while creating extension "${extension}": ${info.message}`
+        )
       const file = extensions.declared?.file
       const line = extensions.declared?.lines[extension]
       const where = file ? `${file}${line ? `:${line}` : ''}: ` : ''
@@ -71,12 +79,19 @@ export async function prepareDatabase(db: Database, extensions: PreinstalledExte
       } catch (error) {
         const info = toPostgresError(error)
         // Only Postgres's own answer (a SQLSTATE) is the statement's fault; a lost connection is the database's.
-        if (!/^[0-9A-Z]{5}$/.test(info.code ?? '')) throw new DatabaseUnavailableError(`target "${target}": the database was lost while running ${script.file}:${statement.line}: ${info.message}`)
+        if (!/^[0-9A-Z]{5}$/.test(info.code ?? ''))
+          throw new DatabaseUnavailableError(
+            `target "${target}": the database was lost while running ${script.file}:${statement.line}: ${info.message}`
+          )
         // Roles are the server's: another database of this run may have created it already (42710), or be creating
         // it at this moment (23505 on pg_authid once that one commits). Either way the role exists, as setup meant.
         if ((info.code === '42710' || info.code === '23505') && CREATE_ROLE.test(statement.sql)) continue
         const line = positionLine(statement, info.position)
-        throw new UsageError(`${script.file}:${line}: setup SQL of target "${target}" fails: ${info.message}${info.hint ? ` (hint: ${info.hint})` : ''}`, script.file, line)
+        throw new UsageError(
+          `${script.file}:${line}: setup SQL of target "${target}" fails: ${info.message}${info.hint ? ` (hint: ${info.hint})` : ''}`,
+          script.file,
+          line
+        )
       }
     }
   }

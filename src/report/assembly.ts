@@ -44,14 +44,23 @@ export interface AssembledFindings {
   ok: boolean
 }
 
-export function assembleFindings(findings: Finding[], context: PolicyContext, order: FindingOrder, policies: readonly FindingPolicy[] = FINDING_POLICIES): AssembledFindings {
+export function assembleFindings(
+  findings: Finding[],
+  context: PolicyContext,
+  order: FindingOrder,
+  policies: readonly FindingPolicy[] = FINDING_POLICIES
+): AssembledFindings {
   let kept = findings
   for (const policy of policies) kept = policy(kept, context)
   return finishFindings(kept, order, context.targets)
 }
 
 /** Sorted, summarised and stripped of empty fields (findings whose policies were applied already, as in merge). */
-export function finishFindings(findings: Finding[], order: FindingOrder, targets: readonly PolicyTarget[] = []): AssembledFindings {
+export function finishFindings(
+  findings: Finding[],
+  order: FindingOrder,
+  targets: readonly PolicyTarget[] = []
+): AssembledFindings {
   const position = (name: string): number => targets.findIndex((t) => t.name === name)
   const sorted = [...findings].sort(
     order === 'by-target'
@@ -60,7 +69,9 @@ export function finishFindings(findings: Finding[], order: FindingOrder, targets
           position(a.target) - position(b.target) ||
           (a.file ?? '').localeCompare(b.file ?? '') ||
           (a.line ?? 0) - (b.line ?? 0)
-      : (a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || (b.databases?.length ?? 0) - (a.databases?.length ?? 0)
+      : (a, b) =>
+          SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
+          (b.databases?.length ?? 0) - (a.databases?.length ?? 0)
   )
   const summary = summarise(sorted)
   return { findings: sorted.map(stripEmpty), summary, ok: summary.errors === 0 }
@@ -78,7 +89,10 @@ export function summarise(findings: readonly Finding[]): Report['summary'] {
  * Findings equal but for the database they were seen on, as one finding listing the databases (in `order` when
  * given, else as met): thousands of tenants give a short report.
  */
-export function groupByDatabase<T>(entries: Iterable<{ finding: T; database: string }>, key: (finding: T) => string = (f) => JSON.stringify(f)): { finding: T; databases: string[] }[] {
+export function groupByDatabase<T>(
+  entries: Iterable<{ finding: T; database: string }>,
+  key: (finding: T) => string = (f) => JSON.stringify(f)
+): { finding: T; databases: string[] }[] {
   const grouped = new Map<string, { finding: T; databases: string[] }>()
   for (const { finding, database } of entries) {
     const k = key(finding)
@@ -90,5 +104,7 @@ export function groupByDatabase<T>(entries: Iterable<{ finding: T; database: str
 }
 
 export function stripEmpty(f: Finding): Finding {
-  return Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0))) as unknown as Finding
+  return Object.fromEntries(
+    Object.entries(f).filter(([, v]) => v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0))
+  ) as unknown as Finding
 }

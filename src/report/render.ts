@@ -13,13 +13,17 @@ export function verdict(report: Report): string {
   if (errors === 0 && warnings === 0) {
     return `No drift: the migrations of ${report.targets.length} target(s) build exactly what the schema declares (${dbCount} database(s) checked).`
   }
-  const parts = [errors ? `${errors} error(s)` : '', warnings ? `${warnings} warning(s)` : ''].filter(Boolean).join(', ')
+  const parts = [errors ? `${errors} error(s)` : '', warnings ? `${warnings} warning(s)` : '']
+    .filter(Boolean)
+    .join(', ')
   return errors ? `Drift found: ${parts}.` : `No drift errors; ${parts}.`
 }
 
 /** A few database names, then how many: a fleet of thousands stays readable. */
 export function databaseList(names: string[], max = 5): string {
-  return names.length <= max ? names.join(', ') : `${names.slice(0, max).join(', ')} and ${names.length - max} more (${names.length} databases)`
+  return names.length <= max
+    ? names.join(', ')
+    : `${names.slice(0, max).join(', ')} and ${names.length - max} more (${names.length} databases)`
 }
 
 /** A discovered target whose config could not be resolved: no migrations folder, no database (its finding says why). */
@@ -45,7 +49,10 @@ function targetLine(report: Report, target: Report['targets'][number]): string {
     const pending = target.databases.filter((d) => d.ledger && d.ledger.pending.length > 0).length
     return `${target.name}: ${target.databases.length} live database(s) audited against ${target.migrations}${unreachable ? `, ${unreachable} unreachable` : ''}${pending ? `, ${pending} with pending migrations` : ''}`
   }
-  const dbs = target.databases.map((d) => `${d.name} (${d.migrations.filter((m) => m.ok).length}/${d.migrations.length} migrations${d.compared ? '' : ', not compared'})`)
+  const dbs = target.databases.map(
+    (d) =>
+      `${d.name} (${d.migrations.filter((m) => m.ok).length}/${d.migrations.length} migrations${d.compared ? '' : ', not compared'})`
+  )
   return `${target.name}: ${target.migrations} -> ${dbs.join(', ') || 'no database'}`
 }
 
@@ -68,7 +75,9 @@ export function renderText(report: Report): string {
     lines.push(targetLine(report, target))
     for (const note of otherNotes(report, target)) lines.push(`  note: ${note}`)
     if (findings.length === 0) {
-      lines.push(`  ✔ no drift (${target.declared.tables} tables, ${target.declared.columns} columns, ${target.declared.enums} enums, ${target.declared.indexes} indexes)`)
+      lines.push(
+        `  ✔ no drift (${target.declared.tables} tables, ${target.declared.columns} columns, ${target.declared.enums} enums, ${target.declared.indexes} indexes)`
+      )
       continue
     }
     for (const f of findings) {
@@ -119,24 +128,30 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   const link = (f: Finding): string => {
     const loc = where(f)
     if (!loc) return ''
-    return options.fileUrl && f.file ? `[${loc}](${options.fileUrl}${f.file}${f.line ? `#L${f.line}` : ''})` : `\`${loc}\``
+    return options.fileUrl && f.file
+      ? `[${loc}](${options.fileUrl}${f.file}${f.line ? `#L${f.line}` : ''})`
+      : `\`${loc}\``
   }
   for (const target of report.targets) {
     const findings = report.findings.filter((f) => f.target === target.name)
-    body.push(`#### ${findings.some((f) => f.severity === 'error') ? '❌' : findings.length ? '⚠️' : '✅'} ${target.name}`)
+    body.push(
+      `#### ${findings.some((f) => f.severity === 'error') ? '❌' : findings.length ? '⚠️' : '✅'} ${target.name}`
+    )
     body.push('')
     body.push(
       notChecked(report, target)
         ? `${target.drizzleConfig ? `\`${target.drizzleConfig}\`: ` : ''}${notCheckedLine(target)}.`
         : report.mode === 'audit'
-        ? `${targetLine(report, target).replace(`${target.name}: `, '')}; schema: ${target.declared.tables} tables, ${target.declared.columns} columns.`
-        : `Migrations \`${target.migrations}\` applied to ${target.databases.map((d) => `\`${d.name}\` (${d.migrations.filter((m) => m.ok).length}/${d.migrations.length}${d.compared ? '' : ', failed'})`).join(', ') || 'no database'}; schema: ${target.declared.tables} tables, ${target.declared.columns} columns.`
+          ? `${targetLine(report, target).replace(`${target.name}: `, '')}; schema: ${target.declared.tables} tables, ${target.declared.columns} columns.`
+          : `Migrations \`${target.migrations}\` applied to ${target.databases.map((d) => `\`${d.name}\` (${d.migrations.filter((m) => m.ok).length}/${d.migrations.length}${d.compared ? '' : ', failed'})`).join(', ') || 'no database'}; schema: ${target.declared.tables} tables, ${target.declared.columns} columns.`
     )
     body.push('')
     for (const note of otherNotes(report, target)) body.push(`> ${escapeCell(note)}`, '')
     if (options.details && report.mode !== 'audit') {
       for (const db of target.databases) {
-        body.push(`<details><summary>Migrations applied to <code>${db.name}</code>: ${db.migrations.filter((m) => m.ok).length} of ${db.migrations.length}</summary>`)
+        body.push(
+          `<details><summary>Migrations applied to <code>${db.name}</code>: ${db.migrations.filter((m) => m.ok).length} of ${db.migrations.length}</summary>`
+        )
         body.push('')
         for (const m of db.migrations) body.push(`- ${m.ok ? '✔' : '✖'} \`${m.file}\` (${m.statements} statement(s))`)
         body.push('')
@@ -153,8 +168,15 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
     body.push('|---|---|---|---|---|---|')
     for (const f of findings) {
       const fix = f.fix ? `<code>${escapeCell(f.fix).replace(/`/g, "'")}</code>` : ''
-      const dbs = f.databases && f.databases.length < target.databases.length ? ` (${databaseList(f.databases)})` : f.databases && f.databases.length > 1 ? ` (all ${f.databases.length} databases)` : ''
-      body.push(`| ${ICON[f.severity]} | \`${f.kind}\` | ${escapeCell(subject(f) || f.message)}${dbs} | ${link(f)} | ${escapeCell(f.cause ?? f.message)} | ${fix} |`)
+      const dbs =
+        f.databases && f.databases.length < target.databases.length
+          ? ` (${databaseList(f.databases)})`
+          : f.databases && f.databases.length > 1
+            ? ` (all ${f.databases.length} databases)`
+            : ''
+      body.push(
+        `| ${ICON[f.severity]} | \`${f.kind}\` | ${escapeCell(subject(f) || f.message)}${dbs} | ${link(f)} | ${escapeCell(f.cause ?? f.message)} | ${fix} |`
+      )
     }
     body.push('')
   }
@@ -162,7 +184,10 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   if (cross.length) {
     body.push('#### Across targets')
     body.push('')
-    for (const f of cross) body.push(`- ${ICON[f.severity]} \`${f.kind}\` ${escapeCell(f.message)}${f.cause ? ` — ${escapeCell(f.cause)}` : ''}`)
+    for (const f of cross)
+      body.push(
+        `- ${ICON[f.severity]} \`${f.kind}\` ${escapeCell(f.message)}${f.cause ? ` — ${escapeCell(f.cause)}` : ''}`
+      )
     body.push('')
   }
   let text = [...head, '', ...body].join('\n')

@@ -21,7 +21,11 @@ export function renderSarif(report: Report, pathPrefix = ''): string {
         results: report.findings.map((f) => ({
           ruleId: f.kind,
           level: level[f.severity],
-          message: { text: [f.message, f.cause ? `Cause: ${f.cause}` : '', f.fix ? `Fix: ${f.fix}` : ''].filter(Boolean).join('\n') },
+          message: {
+            text: [f.message, f.cause ? `Cause: ${f.cause}` : '', f.fix ? `Fix: ${f.fix}` : '']
+              .filter(Boolean)
+              .join('\n')
+          },
           ...(f.file
             ? {
                 locations: [
@@ -34,7 +38,9 @@ export function renderSarif(report: Report, pathPrefix = ''): string {
                 ]
               }
             : {}),
-          partialFingerprints: { driftGuard: [f.target, f.kind, f.schema, f.table, f.column, f.name].filter(Boolean).join('/') }
+          partialFingerprints: {
+            driftGuard: [f.target, f.kind, f.schema, f.table, f.column, f.name].filter(Boolean).join('/')
+          }
         }))
       }
     ]

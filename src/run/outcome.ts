@@ -42,7 +42,15 @@ export function exitCodeOfFailure(failure: Pick<RunFailure, 'outcome'>): number 
 
 /** The failure an error stands for, its message with every secret given replaced by its masked form. */
 export function failureOf(error: unknown, mask: (text: string) => string = (t) => t): RunFailure {
-  const outcome = error instanceof DatabaseUnavailableError ? 'database-unavailable' : error instanceof UsageError ? 'bad-input' : 'internal-error'
-  const where = error instanceof UsageError ? { ...(error.file ? { file: error.file } : {}), ...(error.line ? { line: error.line } : {}) } : {}
+  const outcome =
+    error instanceof DatabaseUnavailableError
+      ? 'database-unavailable'
+      : error instanceof UsageError
+        ? 'bad-input'
+        : 'internal-error'
+  const where =
+    error instanceof UsageError
+      ? { ...(error.file ? { file: error.file } : {}), ...(error.line ? { line: error.line } : {}) }
+      : {}
   return { outcome, message: mask(describeError(error)), ...where, error }
 }

@@ -40,7 +40,10 @@ export async function executeRun(settings: RunSettings, hooks: RunHooks = {}): P
   }
   try {
     hooks.onProvider?.(provider)
-    const report = settings.mode === 'audit' ? await runAudit(auditOptions(settings, provider, hooks.log)) : await runCheck(checkOptions(settings, provider, hooks.log))
+    const report =
+      settings.mode === 'audit'
+        ? await runAudit(auditOptions(settings, provider, hooks.log))
+        : await runCheck(checkOptions(settings, provider, hooks.log))
     return { report }
   } catch (error) {
     return { failure: failureOf(error, mask) }
@@ -55,15 +58,32 @@ export async function executeRun(settings: RunSettings, hooks: RunHooks = {}): P
  */
 function chooseProvider(settings: RunSettings, prepared?: PreparedProvider): PostgresProvider {
   if (settings.mode === 'audit') return createProvider(settings.postgres === 'local' ? 'local' : 'embedded', undefined)
-  if (prepared && (settings.postgres ?? 'server') === 'server' && settings.databaseUrl === prepared.databaseUrl) return prepared.provider
+  if (prepared && (settings.postgres ?? 'server') === 'server' && settings.databaseUrl === prepared.databaseUrl)
+    return prepared.provider
   return createProvider(settings.postgres, settings.databaseUrl)
 }
 
-function checkOptions(settings: RunSettings, provider: PostgresProvider, log?: (line: string) => void): Parameters<typeof runCheck>[0] {
-  return { root: settings.root, config: settings.config, provider, base: settings.base, log, concurrency: settings.concurrency, stubMissingImports: settings.stubMissingImports }
+function checkOptions(
+  settings: RunSettings,
+  provider: PostgresProvider,
+  log?: (line: string) => void
+): Parameters<typeof runCheck>[0] {
+  return {
+    root: settings.root,
+    config: settings.config,
+    provider,
+    base: settings.base,
+    log,
+    concurrency: settings.concurrency,
+    stubMissingImports: settings.stubMissingImports
+  }
 }
 
-function auditOptions(settings: RunSettings, provider: PostgresProvider, log?: (line: string) => void): Parameters<typeof runAudit>[0] {
+function auditOptions(
+  settings: RunSettings,
+  provider: PostgresProvider,
+  log?: (line: string) => void
+): Parameters<typeof runAudit>[0] {
   const { audit } = settings
   return {
     root: settings.root,

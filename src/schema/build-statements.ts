@@ -93,7 +93,9 @@ function declaration(object: StatementObject, sources: SourceIndex | undefined):
     case 'index':
     case 'constraint':
     case 'policy':
-      return sources.tableObject(object.schema, object.table!, object.name!) ?? sources.table(object.schema, object.table!)
+      return (
+        sources.tableObject(object.schema, object.table!, object.name!) ?? sources.table(object.schema, object.table!)
+      )
     case 'enum':
       return sources.enum(object.schema, object.name!)
     case 'sequence':
@@ -117,7 +119,8 @@ function failureKey(what: StatementObject['what'], schema: string, name: string,
 function objectKey(object: StatementObject): string | undefined {
   if (object.what === 'statement') return undefined
   if (object.what === 'table') return failureKey('table', object.schema, object.table!)
-  if (object.what === 'constraint' || object.what === 'policy') return failureKey(object.what, object.schema, object.name!, object.table)
+  if (object.what === 'constraint' || object.what === 'policy')
+    return failureKey(object.what, object.schema, object.name!, object.table)
   return failureKey(object.what, object.schema, object.name!)
 }
 
@@ -151,7 +154,10 @@ function missingObjectKeys(message: string): string[] {
  * Undefined when the statement is not an index or its parentheses do not balance.
  */
 function indexElements(statement: string): { start: number; end: number; elements: string[] } | undefined {
-  const head = /^\s*CREATE\s+(?:UNIQUE\s+)?INDEX\b[\s\S]*?\bON\s+(?:ONLY\s+)?(?:"(?:[^"]|"")+"\.)?"(?:[^"]|"")+"\s*(?:USING\s+\w+\s*)?\(/i.exec(statement)
+  const head =
+    /^\s*CREATE\s+(?:UNIQUE\s+)?INDEX\b[\s\S]*?\bON\s+(?:ONLY\s+)?(?:"(?:[^"]|"")+"\.)?"(?:[^"]|"")+"\s*(?:USING\s+\w+\s*)?\(/i.exec(
+      statement
+    )
   if (!head) return undefined
   const start = head.index + head[0].length
   let depth = 0
@@ -230,12 +236,17 @@ const firstLine = (statement: string, max = 300): string => {
   return flat.length > max ? `${flat.slice(0, max)}…` : flat
 }
 
-export async function runSchemaStatements(db: Database, statements: string[], context: BuildContext): Promise<SchemaBuild> {
+export async function runSchemaStatements(
+  db: Database,
+  statements: string[],
+  context: BuildContext
+): Promise<SchemaBuild> {
   const problems: SchemaFinding[] = []
   const unbuilt: UnbuiltObject[] = []
   // Finding of each failed object (by objectKey), to fold the statements that fail because of it into it.
   const failedBy = new Map<string, { finding: SchemaFinding; dependents: string[] }>()
-  const where = (object: StatementObject): Pick<Finding, 'file' | 'line'> => declaration(object, context.sources) ?? { file: path.relative(context.root, context.fallbackFile) }
+  const where = (object: StatementObject): Pick<Finding, 'file' | 'line'> =>
+    declaration(object, context.sources) ?? { file: path.relative(context.root, context.fallbackFile) }
   const subject = (object: StatementObject): Partial<Finding> => ({
     schema: object.schema,
     ...(object.table ? { table: object.table } : {}),
@@ -280,7 +291,8 @@ export async function runSchemaStatements(db: Database, statements: string[], co
   for (const statement of statements) {
     if (context.existing) {
       const object = statementObject(statement)
-      const onSetupTable = object.table !== undefined && object.what !== 'table' && setupTables.has(`${object.schema}.${object.table}`)
+      const onSetupTable =
+        object.table !== undefined && object.what !== 'table' && setupTables.has(`${object.schema}.${object.table}`)
       if (onSetupTable || alreadyExists(object, context.existing)) {
         if (object.what === 'table') setupTables.add(`${object.schema}.${object.table}`)
         // A schema is only a namespace: the objects declared in it are still built and compared.
@@ -310,7 +322,9 @@ export async function runSchemaStatements(db: Database, statements: string[], co
     const object = statementObject(statement)
     // Not built because an object it needs was not built: said once, on that object.
     const key = objectKey(object)
-    const cause = missingObjectKeys(info.message).map((k) => failedBy.get(k)).find(Boolean)
+    const cause = missingObjectKeys(info.message)
+      .map((k) => failedBy.get(k))
+      .find(Boolean)
     if (cause) {
       unbuilt.push(object)
       cause.dependents.push(describe(object))
@@ -319,7 +333,10 @@ export async function runSchemaStatements(db: Database, statements: string[], co
     }
     const platform = await context.platformCause?.(info)
     // A statement or schema has nothing a migrated database could lack by name.
-    unbuilt.push({ ...object, ...(platform && object.what !== 'statement' && object.what !== 'schema' ? { byName: true } : {}) })
+    unbuilt.push({
+      ...object,
+      ...(platform && object.what !== 'statement' && object.what !== 'schema' ? { byName: true } : {})
+    })
     const finding: SchemaFinding = {
       kind: 'schema_error',
       severity: 'error',
@@ -335,7 +352,8 @@ export async function runSchemaStatements(db: Database, statements: string[], co
     if (key) failedBy.set(key, { finding, dependents: [] })
   }
   for (const { finding, dependents } of new Set(failedBy.values())) {
-    if (dependents.length) finding.cause += `; also not built, as they depend on it: ${[...new Set(dependents)].join(', ')}`
+    if (dependents.length)
+      finding.cause += `; also not built, as they depend on it: ${[...new Set(dependents)].join(', ')}`
   }
   return { problems, unbuilt }
 }

@@ -19,7 +19,8 @@ export function unexportedSchemas(snapshot: PgSnapshot): string[] {
     used.add(table.schema || 'public')
     for (const column of Object.values(table.columns)) if (column.typeSchema) used.add(column.typeSchema)
   }
-  for (const group of [snapshot.enums, snapshot.sequences, snapshot.views ?? {}]) for (const o of Object.values(group)) used.add(o.schema || 'public')
+  for (const group of [snapshot.enums, snapshot.sequences, snapshot.views ?? {}])
+    for (const o of Object.values(group)) used.add(o.schema || 'public')
   const exported = new Set(Object.values(snapshot.schemas ?? {}))
   return [...used].filter((s) => s !== 'public' && !exported.has(s)).sort()
 }

@@ -23,8 +23,19 @@ export interface SnapshotTable {
   name: string
   schema: string
   columns: Record<string, SnapshotColumn>
-  indexes: Record<string, { name: string; columns: { expression: string; isExpression: boolean }[]; isUnique: boolean; [key: string]: unknown }>
-  foreignKeys: Record<string, { name: string; columnsFrom: string[]; tableTo: string; columnsTo: string[]; [key: string]: unknown }>
+  indexes: Record<
+    string,
+    {
+      name: string
+      columns: { expression: string; isExpression: boolean }[]
+      isUnique: boolean
+      [key: string]: unknown
+    }
+  >
+  foreignKeys: Record<
+    string,
+    { name: string; columnsFrom: string[]; tableTo: string; columnsTo: string[]; [key: string]: unknown }
+  >
   compositePrimaryKeys: Record<string, { name: string; columns: string[] }>
   uniqueConstraints: Record<string, { name: string; columns: string[]; nullsNotDistinct?: boolean }>
   checkConstraints?: Record<string, { name: string; value: string }>
@@ -47,7 +58,12 @@ export interface SnapshotColumn {
 }
 
 interface DrizzleKitApi {
-  generateDrizzleJson(imports: Record<string, unknown>, prevId?: string, schemaFilters?: string[], casing?: string): PgSnapshot
+  generateDrizzleJson(
+    imports: Record<string, unknown>,
+    prevId?: string,
+    schemaFilters?: string[],
+    casing?: string
+  ): PgSnapshot
   generateMigration(prev: PgSnapshot, cur: PgSnapshot): Promise<string[]>
 }
 
@@ -90,7 +106,8 @@ export function emptySnapshot(): PgSnapshot {
 // drizzle-kit prints progress and warnings to stdout; the JSON report must be the only thing there.
 function quietly<T>(fn: () => T): T {
   const write = process.stdout.write
-  process.stdout.write = ((chunk: unknown, ...rest: unknown[]) => process.stderr.write(chunk as string, ...(rest as []))) as typeof process.stdout.write
+  process.stdout.write = ((chunk: unknown, ...rest: unknown[]) =>
+    process.stderr.write(chunk as string, ...(rest as []))) as typeof process.stdout.write
   try {
     return fn()
   } finally {
@@ -100,7 +117,8 @@ function quietly<T>(fn: () => T): T {
 
 async function quietlyAsync<T>(fn: () => Promise<T>): Promise<T> {
   const write = process.stdout.write
-  process.stdout.write = ((chunk: unknown, ...rest: unknown[]) => process.stderr.write(chunk as string, ...(rest as []))) as typeof process.stdout.write
+  process.stdout.write = ((chunk: unknown, ...rest: unknown[]) =>
+    process.stderr.write(chunk as string, ...(rest as []))) as typeof process.stdout.write
   try {
     return await fn()
   } finally {

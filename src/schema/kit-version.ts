@@ -50,7 +50,10 @@ function askedVersions(file: string, root: string): [string, string][] {
     for (const group of ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies']) {
       const spec = json[group]?.[name]
       if (typeof spec !== 'string') continue
-      out.push([name, spec.startsWith('catalog:') ? (catalogVersion(root, name, spec.slice('catalog:'.length)) ?? spec) : spec])
+      out.push([
+        name,
+        spec.startsWith('catalog:') ? (catalogVersion(root, name, spec.slice('catalog:'.length)) ?? spec) : spec
+      ])
     }
   }
   return out
@@ -60,7 +63,9 @@ function askedVersions(file: string, root: string): [string, string][] {
 function catalogVersion(root: string, name: string, catalog: string): string | undefined {
   const file = path.join(root, 'pnpm-workspace.yaml')
   if (!fs.existsSync(file)) return undefined
-  return readPnpmWorkspace(file, root).catalogs.get(catalog || 'default')?.get(name)
+  return readPnpmWorkspace(file, root)
+    .catalogs.get(catalog || 'default')
+    ?.get(name)
 }
 
 /**

@@ -37,7 +37,10 @@ export function withKit1ConstraintNames(snapshot: PgSnapshot, options: Kit1Namin
 
 function renameTable(table: SnapshotTable, options: Kit1NamingOptions): SnapshotTable {
   const t = table.name
-  const rekey = <T extends { name: string }>(record: Record<string, T> | undefined, rename: (entry: T) => string): Record<string, T> => {
+  const rekey = <T extends { name: string }>(
+    record: Record<string, T> | undefined,
+    rename: (entry: T) => string
+  ): Record<string, T> => {
     const out: Record<string, T> = {}
     for (const entry of Object.values(record ?? {})) {
       const name = rename(entry)
@@ -55,7 +58,8 @@ function renameTable(table: SnapshotTable, options: Kit1NamingOptions): Snapshot
   // database has them (`pages_site_id_slug_unique`, or a column's `pages_external_id_key`).
   const ormNames = options.columnNames?.get(`${table.schema || 'public'}.${t}`)
   const isDefaultUniqueName = (columns: string[], name: string): boolean =>
-    name === `${t}_${columns.join('_')}_unique` || (ormNames !== undefined && name === `${t}_${columns.map((c) => ormNames.get(c) ?? c).join('_')}_unique`)
+    name === `${t}_${columns.join('_')}_unique` ||
+    (ormNames !== undefined && name === `${t}_${columns.map((c) => ormNames.get(c) ?? c).join('_')}_unique`)
   const uniqueName = (columns: string[], name: string): string => {
     if (!isDefaultUniqueName(columns, name)) return name
     const kit1Name = `${t}_${columns.join('_')}_unique`
@@ -66,7 +70,10 @@ function renameTable(table: SnapshotTable, options: Kit1NamingOptions): Snapshot
   const columns: SnapshotTable['columns'] = {}
   for (const [key, column] of Object.entries(table.columns)) {
     // Older serialisations keep a column's .unique() on the column.
-    columns[key] = column.isUnique && column.uniqueName ? { ...column, uniqueName: uniqueName([column.name], column.uniqueName) } : column
+    columns[key] =
+      column.isUnique && column.uniqueName
+        ? { ...column, uniqueName: uniqueName([column.name], column.uniqueName) }
+        : column
   }
   const foreignKeys = rekey(table.foreignKeys, (fk) => {
     const from = (fk.tableFrom as string | undefined) ?? t
@@ -81,7 +88,10 @@ function renameTable(table: SnapshotTable, options: Kit1NamingOptions): Snapshot
  * their drizzle-orm name: database name -> drizzle-orm name (the TypeScript key of a column declared without a
  * name). Empty without casing.
  */
-export function columnNamesBeforeCasing(exports: Record<string, unknown>, casing: string | undefined): Map<string, Map<string, string>> {
+export function columnNamesBeforeCasing(
+  exports: Record<string, unknown>,
+  casing: string | undefined
+): Map<string, Map<string, string>> {
   const out = new Map<string, Map<string, string>>()
   if (casing !== 'snake_case' && casing !== 'camelCase') return out
   const cased = casing === 'snake_case' ? toSnakeCase : toCamelCase
@@ -159,7 +169,9 @@ function clipBytes(text: string, bytes: number): string {
 /** Unique constraints that migrations add by name (`ADD CONSTRAINT "…" UNIQUE`): 1.x named these, not Postgres. */
 export function uniquesAddedByName(sqlTexts: (string | undefined)[]): Set<string> {
   const names = new Set<string>()
-  for (const sql of sqlTexts) for (const m of (sql ?? '').matchAll(/ADD\s+CONSTRAINT\s+"((?:[^"]|"")+)"\s+UNIQUE/gi)) names.add(m[1].replace(/""/g, '"'))
+  for (const sql of sqlTexts)
+    for (const m of (sql ?? '').matchAll(/ADD\s+CONSTRAINT\s+"((?:[^"]|"")+)"\s+UNIQUE/gi))
+      names.add(m[1].replace(/""/g, '"'))
   return names
 }
 
@@ -167,7 +179,7 @@ export function uniquesAddedByName(sqlTexts: (string | undefined)[]): Set<string
 export function kit1Note(evidence: string): string {
   return (
     `drizzle-kit 1.x project (${evidence}): constraints the schema does not name are expected under 1.x's names ` +
-    '(primary key <table>_pkey, a column\'s unique <table>_<column>_key, foreign key <table>_<columns>_<target>_<columns>_fkey, ' +
-    'hashed past 63 characters; Postgres\'s own names, cut to 63 bytes, where 1.x writes none), and the schema is compared with the last v1 snapshot'
+    "(primary key <table>_pkey, a column's unique <table>_<column>_key, foreign key <table>_<columns>_<target>_<columns>_fkey, " +
+    "hashed past 63 characters; Postgres's own names, cut to 63 bytes, where 1.x writes none), and the schema is compared with the last v1 snapshot"
   )
 }

@@ -32,49 +32,61 @@ export function loadSchema(root: string, target: ResolvedTarget, stubMissingPack
   const loader = new ModuleLoader({ root, stubMissingPackages })
   const exports: Record<string, unknown> = {}
   // In the folder drizzle-kit runs from, as it loads the schema there (a schema may read files relative to it).
-  const envRead = recordingEnvReads(() => inFolder(target.cwd, () => {
-    for (const file of target.schemaFiles) {
-      const moduleExports = loader.load(file)
-      for (const [name, value] of Object.entries(moduleExports)) {
-        if (name === 'default' || name === '__esModule') continue
-        exports[name] = value
+  const envRead = recordingEnvReads(() =>
+    inFolder(target.cwd, () => {
+      for (const file of target.schemaFiles) {
+        const moduleExports = loader.load(file)
+        for (const [name, value] of Object.entries(moduleExports)) {
+          if (name === 'default' || name === '__esModule') continue
+          exports[name] = value
+        }
       }
-    }
-  }))
+    })
+  )
   const projectFiles = loader.loadedFiles.filter((f) => !f.split(path.sep).includes('node_modules'))
   const drizzleKit1 = drizzleKit1Evidence(target, root)
   const addedByName = drizzleKit1 ? uniquesAddedInMigrations(target.migrationsDir) : undefined
   // Everything drizzle-kit's serialisation depends on. schemaFilter, tablesFilter and extensionsFilters are not
   // here on purpose: `drizzle-kit generate` serialises without them (they only narrow push/pull), and the
   // introspection that uses them is never cached.
-  const cacheKey = schemaCacheKey([...projectFiles, ...importedJsonFiles(projectFiles)], [
-    // The format, and the rules the cached SQL was built with: bumped when they change (v4: 1.x unique names under casing).
-    'v4',
-    // The tool's own code (its naming rules, the SQL it builds): a new build of the bundle misses the old entries.
-    toolFingerprint(),
-    // Only the entry files' exports are the schema: the same loaded files with other entries is another schema.
-    target.schemaFiles.join('\n'),
-    target.casing ?? '',
-    // The SQL built from the snapshot depends on the naming rules (and on what they read in the migrations).
-    drizzleKit1 ? `kit1 ${[...(addedByName ?? [])].sort().join(',')}` : 'kit0',
-    drizzleKitVersion(),
-    drizzleOrmVersion(target.schemaFiles[0]),
-    [...loader.fallbacks, ...loader.stubbed].join(','),
-    // Installed packages load natively (not through the loader): their versions and entry files stand for them.
-    ...importedPackages(projectFiles),
-    // A schema may shape itself from the environment (a pgSchema named by DB_SCHEMA, say).
-    ...[...(envRead ?? [])].sort().map((name) => `env ${name}=${process.env[name] ?? '(unset)'}`)
-  ], envRead !== undefined)
+  const cacheKey = schemaCacheKey(
+    [...projectFiles, ...importedJsonFiles(projectFiles)],
+    [
+      // The format, and the rules the cached SQL was built with: bumped when they change (v4: 1.x unique names under casing).
+      'v4',
+      // The tool's own code (its naming rules, the SQL it builds): a new build of the bundle misses the old entries.
+      toolFingerprint(),
+      // Only the entry files' exports are the schema: the same loaded files with other entries is another schema.
+      target.schemaFiles.join('\n'),
+      target.casing ?? '',
+      // The SQL built from the snapshot depends on the naming rules (and on what they read in the migrations).
+      drizzleKit1 ? `kit1 ${[...(addedByName ?? [])].sort().join(',')}` : 'kit0',
+      drizzleKitVersion(),
+      drizzleOrmVersion(target.schemaFiles[0]),
+      [...loader.fallbacks, ...loader.stubbed].join(','),
+      // Installed packages load natively (not through the loader): their versions and entry files stand for them.
+      ...importedPackages(projectFiles),
+      // A schema may shape itself from the environment (a pgSchema named by DB_SCHEMA, say).
+      ...[...(envRead ?? [])].sort().map((name) => `env ${name}=${process.env[name] ?? '(unset)'}`)
+    ],
+    envRead !== undefined
+  )
   const cached = readCachedSchema(cacheKey)
   let snapshot: PgSnapshot
   try {
     snapshot = cached?.snapshot ?? serializeSchema(exports, target.casing)
     if (!cached) writeCachedSchema(cacheKey, { snapshot })
     // The cache keeps drizzle-kit's own serialisation; the names are 1.x's from here on.
-    if (drizzleKit1) snapshot = withKit1ConstraintNames(snapshot, { uniquesAddedByName: addedByName, columnNames: columnNamesBeforeCasing(exports, target.casing) })
+    if (drizzleKit1)
+      snapshot = withKit1ConstraintNames(snapshot, {
+        uniquesAddedByName: addedByName,
+        columnNames: columnNamesBeforeCasing(exports, target.casing)
+      })
   } catch (error) {
     const first = path.relative(root, target.schemaFiles[0])
-    const standIns = loader.stubbed.size ? ` (stand-ins were used for ${[...loader.stubbed].join(', ')}, which are not installed)` : ''
+    const standIns = loader.stubbed.size
+      ? ` (stand-ins were used for ${[...loader.stubbed].join(', ')}, which are not installed)`
+      : ''
     throw new UsageError(
       `${first}: drizzle-kit could not read the schema: ${(error as Error).message.split('\n')[0]}${standIns}`,
       first
@@ -86,13 +98,19 @@ export function loadSchema(root: string, target: ResolvedTarget, stubMissingPack
     const declared =
       standIn.table !== undefined
         ? standIn.column !== undefined
-          ? new SourceIndex(root, exports, projectFiles, target.casing).column(standIn.schema!, standIn.table, standIn.column)
+          ? new SourceIndex(root, exports, projectFiles, target.casing).column(
+              standIn.schema!,
+              standIn.table,
+              standIn.column
+            )
           : new SourceIndex(root, exports, projectFiles, target.casing).table(standIn.schema!, standIn.table)
         : undefined
     const file = declared?.file ?? path.relative(root, target.schemaFiles[0])
     const at = declared?.line ? ` It is declared at ${file}:${declared.line}.` : ''
     // A driver is stood in for on its own (configs and db modules build a client at import); anything else only with the flag.
-    const why = isDriverPackage(standIn.packageName) ? 'the database driver is not installed, so the check stands in for it' : '--stub-missing-imports'
+    const why = isDriverPackage(standIn.packageName)
+      ? 'the database driver is not installed, so the check stands in for it'
+      : '--stub-missing-imports'
     throw new UsageError(
       `${file}: the ${standIn.where} uses a stand-in for ${standIn.packageName} (${why}), so the schema cannot be built as declared. Install the project's dependencies, or make ${standIn.packageName} resolvable (workspace package, tsconfig "paths").${at}`,
       file,
@@ -101,7 +119,14 @@ export function loadSchema(root: string, target: ResolvedTarget, stubMissingPack
   }
   if (loader.stubbed.size) throwOnStandInEnum(root, target, exports, projectFiles, [...loader.stubbed])
   const sources = new SourceIndex(root, exports, projectFiles, target.casing)
-  return { snapshot, sources, fallbacks: [...loader.fallbacks], stubbed: [...loader.stubbed], cacheKey, ...(drizzleKit1 ? { drizzleKit1 } : {}) }
+  return {
+    snapshot,
+    sources,
+    fallbacks: [...loader.fallbacks],
+    stubbed: [...loader.stubbed],
+    cacheKey,
+    ...(drizzleKit1 ? { drizzleKit1 } : {})
+  }
 }
 
 /** Unique constraints the migrations add by name (none when the folder cannot be read). */
@@ -117,7 +142,13 @@ function uniquesAddedInMigrations(dir: string): Set<string> {
  * An enum whose values come from a package that was stood in for (`pgEnum('role', ROLES)`) becomes an empty enum,
  * or one of stand-ins, without a word from drizzle-kit: say so instead of comparing an enum that is not the schema's.
  */
-function throwOnStandInEnum(root: string, target: ResolvedTarget, exports: Record<string, unknown>, projectFiles: string[], stubbed: string[]): void {
+function throwOnStandInEnum(
+  root: string,
+  target: ResolvedTarget,
+  exports: Record<string, unknown>,
+  projectFiles: string[],
+  stubbed: string[]
+): void {
   for (const value of Object.values(exports)) {
     if (typeof value !== 'function' || !('enumName' in value) || !('enumValues' in value)) continue
     const e = value as unknown as { enumName: string; enumValues: unknown; schema?: string }
@@ -186,7 +217,9 @@ function importedJsonFiles(files: string[]): string[] {
 function importedPackages(files: string[]): string[] {
   const out = new Set<string>()
   for (const file of files) {
-    const specifiers = importSpecifiers(file).filter((s) => !s.startsWith('.') && !path.isAbsolute(s) && !s.startsWith('node:'))
+    const specifiers = importSpecifiers(file).filter(
+      (s) => !s.startsWith('.') && !path.isAbsolute(s) && !s.startsWith('node:')
+    )
     if (specifiers.length === 0) continue
     const require = createRequire(file)
     for (const specifier of specifiers) {
@@ -206,7 +239,10 @@ function importedPackages(files: string[]): string[] {
 function packageVersionAt(entry: string): string {
   for (let dir = path.dirname(entry); dir !== path.dirname(dir); dir = path.dirname(dir)) {
     try {
-      const json = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string }
+      const json = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as {
+        name?: string
+        version?: string
+      }
       if (json.name) return `${json.name}@${json.version ?? '?'}`
     } catch {
       // keep walking up

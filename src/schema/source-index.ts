@@ -49,12 +49,19 @@ export class SourceIndex {
     casing?: string
   ) {
     for (const [exportName, value] of Object.entries(exports)) {
-      if (value && typeof value === 'object' && (value as Record<symbol, unknown>)[IS_TABLE] !== undefined && (value as Record<symbol, unknown>)[COLUMNS]) {
+      if (
+        value &&
+        typeof value === 'object' &&
+        (value as Record<symbol, unknown>)[IS_TABLE] !== undefined &&
+        (value as Record<symbol, unknown>)[COLUMNS]
+      ) {
         const table = value as Record<symbol, unknown>
         const schema = (table[SCHEMA] as string | undefined) ?? 'public'
         const name = table[NAME] as string
         const keys = new Map<string, string>()
-        for (const [key, column] of Object.entries(table[COLUMNS] as Record<string, { name: string; keyAsName?: boolean }>)) {
+        for (const [key, column] of Object.entries(
+          table[COLUMNS] as Record<string, { name: string; keyAsName?: boolean }>
+        )) {
           const dbName = column.keyAsName
             ? casing === 'snake_case'
               ? toSnakeCase(key)
@@ -69,7 +76,10 @@ export class SourceIndex {
         const e = value as unknown as { enumName: string; schema?: string }
         this.enums.set(`${e.schema ?? 'public'}.${e.enumName}`, exportName)
       } else if (value && typeof value === 'object') {
-        const v = value as { seqName?: string; schema?: string; schemaName?: string } & Record<symbol, { name: string; schema?: string } | undefined>
+        const v = value as { seqName?: string; schema?: string; schemaName?: string } & Record<
+          symbol,
+          { name: string; schema?: string } | undefined
+        >
         const view = v[VIEW]
         if (typeof v.seqName === 'string') this.others.set(`sequence:${v.schema ?? 'public'}.${v.seqName}`, exportName)
         else if (view?.name) this.others.set(`view:${view.schema ?? 'public'}.${view.name}`, exportName)
@@ -114,7 +124,10 @@ export class SourceIndex {
     return undefined
   }
 
-  private tableBlock(schema: string, table: string): { entry: TableEntry; block: { file: string; start: number; end: number } } | undefined {
+  private tableBlock(
+    schema: string,
+    table: string
+  ): { entry: TableEntry; block: { file: string; start: number; end: number } } | undefined {
     const entry = this.tables.get(`${schema}.${table}`)
     if (!entry) return undefined
     entry.block ??= this.findBlock(entry.exportName)
@@ -134,9 +147,13 @@ export class SourceIndex {
     const key = entry.keys.get(column)
     if (key) {
       const keyPattern = new RegExp(`^\\s*(["']?)${key.replace(/\$/g, '\\$')}\\1\\s*:`)
-      for (let i = block.start; i < block.end; i++) if (keyPattern.test(lines[i])) return { file: this.rel(block.file), line: i + 1 }
+      for (let i = block.start; i < block.end; i++)
+        if (keyPattern.test(lines[i])) return { file: this.rel(block.file), line: i + 1 }
     }
-    return this.quoted(block, column) ?? (key ? this.spreadColumn(key, column) : undefined) ?? { file: this.rel(block.file), line: block.start + 1 }
+    return (
+      this.quoted(block, column) ??
+      (key ? this.spreadColumn(key, column) : undefined) ?? { file: this.rel(block.file), line: block.start + 1 }
+    )
   }
 
   /** A column that comes from a spread object (`...timestamps`) declared in another file. */
@@ -144,7 +161,10 @@ export class SourceIndex {
     const keyPattern = new RegExp(`^\\s*(["']?)${key.replace(/\$/g, '\\$')}\\1\\s*:`)
     for (const file of this.files) {
       const lines = this.lines(file)
-      const i = lines.findIndex((l) => keyPattern.test(l) && (l.includes(`"${column}"`) || l.includes(`'${column}'`) || !/["'][a-z_]+["']/.test(l)))
+      const i = lines.findIndex(
+        (l) =>
+          keyPattern.test(l) && (l.includes(`"${column}"`) || l.includes(`'${column}'`) || !/["'][a-z_]+["']/.test(l))
+      )
       if (i >= 0) return { file: this.rel(file), line: i + 1 }
     }
     return undefined
@@ -173,7 +193,12 @@ export class SourceIndex {
    * `primaryKey({ columns: […] })`, `foreignKey({ columns: […], … })`. The default name's suffix says which builders
    * can have made it, so a column's unique is not taken for an index on the same column.
    */
-  private builderCall(entry: TableEntry, block: { file: string; start: number; end: number }, name: string, columns: string[]): Declaration | undefined {
+  private builderCall(
+    entry: TableEntry,
+    block: { file: string; start: number; end: number },
+    name: string,
+    columns: string[]
+  ): Declaration | undefined {
     if (columns.length === 0) return undefined
     const keys = columns.map((c) => entry.keys.get(c))
     if (keys.some((k) => k === undefined)) return undefined
@@ -247,7 +272,9 @@ export class SourceIndex {
 
 /** The text with string literals and comments replaced by spaces (same length and lines), to count brackets in. */
 function blankStringsAndComments(text: string): string {
-  return text.replace(/\/\/[^\n]*|\/\*[\s\S]*?\*\/|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`/g, (m) => m.replace(/[^\n]/g, ' '))
+  return text.replace(/\/\/[^\n]*|\/\*[\s\S]*?\*\/|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`/g, (m) =>
+    m.replace(/[^\n]/g, ' ')
+  )
 }
 
 /** The index of the bracket closing the one at `open` (`(` or `[`) in blanked code, or -1. */

@@ -12,11 +12,26 @@ const QUALIFIED = String.raw`((?:"(?:[^"]|"")+"\.)?"(?:[^"]|"")+")`
 const NAME = String.raw`"((?:[^"]|"")+)"`
 const PATTERNS: [StatementObject['what'], RegExp][] = [
   ['table', new RegExp(String.raw`^\s*CREATE\s+(?:UNLOGGED\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?${QUALIFIED}`, 'i')],
-  ['index', new RegExp(String.raw`^\s*CREATE\s+(?:UNIQUE\s+)?INDEX\s+(?:CONCURRENTLY\s+)?(?:IF\s+NOT\s+EXISTS\s+)?${NAME}\s+ON\s+(?:ONLY\s+)?${QUALIFIED}`, 'i')],
-  ['constraint', new RegExp(String.raw`^\s*ALTER\s+TABLE\s+(?:ONLY\s+)?${QUALIFIED}\s+ADD\s+CONSTRAINT\s+${NAME}`, 'i')],
+  [
+    'index',
+    new RegExp(
+      String.raw`^\s*CREATE\s+(?:UNIQUE\s+)?INDEX\s+(?:CONCURRENTLY\s+)?(?:IF\s+NOT\s+EXISTS\s+)?${NAME}\s+ON\s+(?:ONLY\s+)?${QUALIFIED}`,
+      'i'
+    )
+  ],
+  [
+    'constraint',
+    new RegExp(String.raw`^\s*ALTER\s+TABLE\s+(?:ONLY\s+)?${QUALIFIED}\s+ADD\s+CONSTRAINT\s+${NAME}`, 'i')
+  ],
   ['enum', new RegExp(String.raw`^\s*CREATE\s+TYPE\s+${QUALIFIED}`, 'i')],
   ['sequence', new RegExp(String.raw`^\s*CREATE\s+SEQUENCE\s+(?:IF\s+NOT\s+EXISTS\s+)?${QUALIFIED}`, 'i')],
-  ['view', new RegExp(String.raw`^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:MATERIALIZED\s+)?VIEW\s+(?:IF\s+NOT\s+EXISTS\s+)?${QUALIFIED}`, 'i')],
+  [
+    'view',
+    new RegExp(
+      String.raw`^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:MATERIALIZED\s+)?VIEW\s+(?:IF\s+NOT\s+EXISTS\s+)?${QUALIFIED}`,
+      'i'
+    )
+  ],
   ['policy', new RegExp(String.raw`^\s*CREATE\s+POLICY\s+${NAME}\s+ON\s+${QUALIFIED}`, 'i')],
   ['schema', new RegExp(String.raw`^\s*CREATE\s+SCHEMA\s+(?:IF\s+NOT\s+EXISTS\s+)?${NAME}`, 'i')]
 ]

@@ -2,7 +2,8 @@
 // a role another database of the run already created on the same server.
 import { splitSqlStatements } from './statements'
 
-const CREATE_ROLE = /^\s*(?:(?:--[^\n]*\n)|(?:\/\*[\s\S]*?\*\/)|\s)*create\s+(?:role|user|group)\s+(?:"((?:[^"]|"")+)"|([a-z_][a-z0-9_$]*))/i
+const CREATE_ROLE =
+  /^\s*(?:(?:--[^\n]*\n)|(?:\/\*[\s\S]*?\*\/)|\s)*create\s+(?:role|user|group)\s+(?:"((?:[^"]|"")+)"|([a-z_][a-z0-9_$]*))/i
 
 /** The role a statement creates, when the statement itself is CREATE ROLE/USER/GROUP (not a DO block that may). */
 export function createdRole(statement: string): string | undefined {
@@ -33,7 +34,9 @@ export function toleratingRolesCreated(text: string, alreadyCreated: (role: stri
     if (role === undefined || !alreadyCreated(role)) continue
     const lead = /^\s*/.exec(statement.sql)![0]
     const body = statement.sql.slice(lead.length).replace(/;\s*$/, '')
-    out += text.slice(cursor, at) + `${lead}DO $dg_role$ BEGIN ${body}; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $dg_role$;`
+    out +=
+      text.slice(cursor, at) +
+      `${lead}DO $dg_role$ BEGIN ${body}; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $dg_role$;`
     cursor = at + statement.sql.length
   }
   return out + text.slice(cursor)

@@ -39,7 +39,9 @@ export function splitSqlStatements(text: string): SqlStatement[] {
     parenDepth = 0
   }
   const routine = (): boolean =>
-    head[0] === 'create' && (/^(function|procedure)$/.test(head[1] ?? '') || (head[1] === 'or' && head[2] === 'replace' && /^(function|procedure)$/.test(head[3] ?? '')))
+    head[0] === 'create' &&
+    (/^(function|procedure)$/.test(head[1] ?? '') ||
+      (head[1] === 'or' && head[2] === 'replace' && /^(function|procedure)$/.test(head[3] ?? '')))
   const newlines = (from: number, to: number): number => {
     let n = 0
     for (let k = from; k < to; k++) if (text[k] === '\n') n++

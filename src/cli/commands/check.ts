@@ -34,15 +34,19 @@ export function runSettingsOf(mode: RunSettings['mode'], parsed: ParsedArgv, env
   const flag = (name: string): string | undefined => parsed.flags.get(name)
   const concurrencyText = flag('--concurrency')
   const concurrency = concurrencyText === undefined ? undefined : Number(concurrencyText)
-  if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64)) throw new UsageError('--concurrency must be a whole number from 1 to 64')
+  if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64))
+    throw new UsageError('--concurrency must be a whole number from 1 to 64')
   const tenantUrlTemplate = flag('--tenant-url-template')
-  if (tenantUrlTemplate !== undefined && !tenantUrlTemplate.includes('{database}')) throw new UsageError('--tenant-url-template needs a {database} placeholder')
+  if (tenantUrlTemplate !== undefined && !tenantUrlTemplate.includes('{database}'))
+    throw new UsageError('--tenant-url-template needs a {database} placeholder')
   const timeoutText = flag('--timeout')
   const timeoutSeconds = timeoutText === undefined ? undefined : Number(timeoutText)
-  if (timeoutSeconds !== undefined && !isTimeoutSeconds(timeoutSeconds)) throw new UsageError(`--timeout must be a number of seconds, at most ${MAX_TIMEOUT_SECONDS}`)
+  if (timeoutSeconds !== undefined && !isTimeoutSeconds(timeoutSeconds))
+    throw new UsageError(`--timeout must be a number of seconds, at most ${MAX_TIMEOUT_SECONDS}`)
   const shardText = flag('--shard')
   const shard = shardText === undefined ? undefined : /^(\d+)\/(\d+)$/.exec(shardText)
-  if (shard === null || (shard && (Number(shard[1]) < 1 || Number(shard[1]) > Number(shard[2])))) throw new UsageError('--shard must be I/N with 1 <= I <= N (e.g. 2/4)')
+  if (shard === null || (shard && (Number(shard[1]) < 1 || Number(shard[1]) > Number(shard[2]))))
+    throw new UsageError('--shard must be I/N with 1 <= I <= N (e.g. 2/4)')
   const settings: RunSettings = {
     mode,
     root: common.cwd,
@@ -62,12 +66,19 @@ export function runSettingsOf(mode: RunSettings['mode'], parsed: ParsedArgv, env
       shard: shard ? [Number(shard[1]), Number(shard[2])] : undefined
     }
   }
-  if (mode === 'audit' && !settings.databaseUrl) throw new UsageError('audit needs --database-url (the master database, or any database on the server)')
-  if (settings.audit.tenantsQuery && settings.audit.tenantsPattern) throw new UsageError('give --tenants-query or --tenants-pattern, not both')
+  if (mode === 'audit' && !settings.databaseUrl)
+    throw new UsageError('audit needs --database-url (the master database, or any database on the server)')
+  if (settings.audit.tenantsQuery && settings.audit.tenantsPattern)
+    throw new UsageError('give --tenants-query or --tenants-pattern, not both')
   return settings
 }
 
-async function runAndPrint(mode: RunSettings['mode'], parsed: ParsedArgv, io: CliIO, prepared?: PreparedProvider): Promise<number> {
+async function runAndPrint(
+  mode: RunSettings['mode'],
+  parsed: ParsedArgv,
+  io: CliIO,
+  prepared?: PreparedProvider
+): Promise<number> {
   const common = commonArgs(parsed)
   const settings = runSettingsOf(mode, parsed, io.env)
   const log = common.verbose ? (line: string) => io.stderr(line + '\n') : undefined
@@ -80,7 +91,12 @@ async function runAndPrint(mode: RunSettings['mode'], parsed: ParsedArgv, io: Cl
     return printFailure(failureOf(error, secretMasker(settings)), common, io)
   }
   io.stdout(renderReport(report, common.format))
-  if (common.verbose && report.timings) io.stderr(`timings (ms): ${Object.entries(report.timings).map(([k, v]) => `${k} ${v}`).join(', ')}\n`)
+  if (common.verbose && report.timings)
+    io.stderr(
+      `timings (ms): ${Object.entries(report.timings)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}\n`
+    )
   return exitCodeFor(report, common.failOn)
 }
 

@@ -23,7 +23,8 @@ export const mergeCommand: CliCommand = {
       const reports = parsed.positionals.map((file) => {
         try {
           const report = parseJson<Report>(fs.readFileSync(file, 'utf8'))
-          if (!report || !Array.isArray(report.targets) || !Array.isArray(report.findings) || !report.summary) throw new Error('not a drift-guard JSON report (written by --format json or --output FILE.json)')
+          if (!report || !Array.isArray(report.targets) || !Array.isArray(report.findings) || !report.summary)
+            throw new Error('not a drift-guard JSON report (written by --format json or --output FILE.json)')
           return report
         } catch (error) {
           throw new UsageError(`${file}: ${describeError(error)}`)
@@ -32,7 +33,8 @@ export const mergeCommand: CliCommand = {
       const report = mergeReports(reports)
       io.stdout(renderReport(report, common.format))
       // A merged report is for machines first: JSON unless the file says markdown.
-      if (common.output) writeOutputFile(common.output, common.output.endsWith('.md') ? renderMarkdown(report) : renderJson(report))
+      if (common.output)
+        writeOutputFile(common.output, common.output.endsWith('.md') ? renderMarkdown(report) : renderJson(report))
       return exitCodeFor(report, common.failOn)
     } catch (error) {
       return printFailure(failureOf(error), { format: 'text' }, io)
