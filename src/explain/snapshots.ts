@@ -7,7 +7,10 @@ import { Migration } from '../migrations/folder'
 import { vendorRequire } from '../core/vendor'
 import { JsonSyntaxError, parseJson } from '../core/json'
 import { truncateIdentifier } from '../sql/identifiers'
-import { V1Snapshot, V1SnapshotJson, reconstructV1States } from './snapshot-v1'
+import { SnapshotChange, SnapshotComparison, V1Snapshot, V1SnapshotJson } from './snapshot-types'
+import { reconstructV1States } from './snapshot-v1-states'
+
+export type { SnapshotChange, SnapshotComparison } from './snapshot-types'
 import { uniquesAddedByName } from '../schema/kit1-names'
 
 export interface SnapshotFile {
@@ -90,21 +93,6 @@ export function canonical(value: unknown): string {
     return v
   }
   return JSON.stringify(clean(value))
-}
-
-export interface SnapshotChange {
-  /** e.g. `column organizations.logo_url added`. */
-  description: string
-  table?: string
-  schema?: string
-  column?: string
-  name?: string
-}
-
-export interface SnapshotComparison {
-  changes: SnapshotChange[]
-  /** Objects both added and removed: drizzle-kit would ask whether it is a rename. */
-  possibleRenames: string[]
 }
 
 type Named = Record<string, { name: string }>

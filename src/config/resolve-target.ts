@@ -1,0 +1,332 @@
+// One target resolved to absolute paths: its drizzle config read, its schema files expanded, its options checked.
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { FINDING_KINDS, Severity } from '../core/findings'
+import { UsageError, describeError } from '../core/errors'
+import { ModuleLoader, ModuleLoadError } from './module-loader'
+import { drizzleKitSchemaFiles } from './glob'
+import { JsonPath } from '../core/json'
+import { closestName } from '../core/suggest'
+import { DEFAULT_CONFIG_FILE, DrizzleKitConfig, ResolvedTarget, TargetConfig, TargetSource } from './target-types'
+
+/**
+ * Two configs for the same schema files and the same migrations folder (and migrations table) are one target: the
+ * first is kept and the others are noted; checking both would only report every finding twice. Targets named in
+ * drift-guard.config.json must also agree on their databases and severities, since those are the user's.
+ */
+export function withoutDuplicates(
+  targets: ResolvedTarget[],
+  root: string,
+  named: boolean
+): { targets: ResolvedTarget[]; notes: string[] } {
+  const kept = new Map<string, ResolvedTarget>()
+  const notes: string[] = []
+  for (const target of targets) {
+    const key = JSON.stringify([
+      [...target.schemaFiles].sort(),
+      target.migrationsDir,
+      target.migrationsSchema,
+      target.migrationsTable,
+      target.casing ?? null,
+      target.schemaFilter ?? null,
+      target.tablesFilter ?? null,
+      target.extensionsFilters ?? null,
+      named ? [target.databases, target.severity, target.setup, target.extensions, target.transaction] : null
+    ])
+    const first = kept.get(key)
+    if (!first) {
+      kept.set(key, target)
+      continue
+    }
+    const which = named || !target.drizzleConfig ? `target "${target.name}"` : path.relative(root, target.drizzleConfig)
+    notes.push(
+      `${which} has the same schema files and migrations folder (${path.relative(root, target.migrationsDir) || '.'}) as target "${first.name}": checked once, as "${first.name}"`
+    )
+  }
+  return { targets: [...kept.values()], notes }
+}
+
+/** A target's migrations folder does not exist; without a declared `out`, a discovered config is a push config. */
+export class MissingMigrationsFolderError extends UsageError {
+  constructor(
+    message: string,
+    readonly outDeclared: boolean
+  ) {
+    super(message)
+  }
+}
+
+export function asList(value: string | string[] | undefined): string[] | undefined {
+  if (value === undefined) return undefined
+  return Array.isArray(value) ? value : [value]
+}
+
+export function resolveTarget(
+  root: string,
+  target: TargetConfig,
+  where: string,
+  source?: TargetSource
+): ResolvedTarget {
+  let kit: DrizzleKitConfig = {}
+  let drizzleConfig: string | undefined
+  if (target.drizzleConfig) {
+    drizzleConfig = path.resolve(root, target.drizzleConfig)
+    if (!fs.existsSync(drizzleConfig)) {
+      const line = source?.line(['drizzleConfig'])
+      throw new UsageError(
+        `${where}${line ? `:${line}` : ''}: target "${target.name}": drizzle config not found: ${target.drizzleConfig}`,
+        source?.file,
+        line
+      )
+    }
+    kit = loadDrizzleConfig(root, drizzleConfig, targetCwd(root, target, drizzleConfig))
+    const dialect = kit.dialect
+    if (dialect !== 'postgresql') {
+      throw new UsageError(
+        `${path.relative(root, drizzleConfig)}: dialect is ${dialect === undefined ? 'not set' : `"${dialect}"`}; ` +
+          'drift-guard checks PostgreSQL projects only (dialect: "postgresql")',
+        path.relative(root, drizzleConfig)
+      )
+    }
+  } else if (!target.schema || !target.migrations) {
+    const line = source?.line([])
+    throw new UsageError(
+      `${where}${line ? `:${line}` : ''}: target "${target.name}" needs "drizzleConfig", or both "schema" and "migrations"`,
+      source?.file,
+      line
+    )
+  }
+
+  const cwd = targetCwd(root, target, drizzleConfig)
+  const schemaPatterns = asList(target.schema) ?? asList(kit.schema)
+  if (!schemaPatterns || schemaPatterns.length === 0) {
+    throw new UsageError(`target "${target.name}": no schema (set "schema" in the drizzle config or the target)`)
+  }
+  const schemaFiles = [...new Set(schemaPatterns.flatMap((p) => expandSchema(p, cwd)))]
+  if (schemaFiles.length === 0) {
+    const built = buildOutputHint(root, cwd, schemaPatterns)
+    if (built) throw new UsageError(`target "${target.name}": ${built}`)
+    const own = asList(target.schema)
+    throw new UsageError(
+      `target "${target.name}": schema ${schemaPatterns.map((p) => `"${p}"`).join(', ')} matches no file ` +
+        `(looked in ${path.relative(root, cwd) || '.'}). ` +
+        (own && drizzleConfig
+          ? `A target's own "schema" is resolved, like the drizzle config's, from the folder drizzle-kit runs from (${path.relative(root, cwd) || '.'}), not from ${DEFAULT_CONFIG_FILE}'s folder; or set the target's "cwd".`
+          : `Set the target's "cwd" to the folder drizzle-kit runs from.`)
+    )
+  }
+  const out = target.migrations ?? kit.out ?? 'drizzle'
+  const migrationsDir = path.resolve(cwd, out)
+  if (!fs.existsSync(migrationsDir) || !fs.statSync(migrationsDir).isDirectory()) {
+    throw new MissingMigrationsFolderError(
+      `target "${target.name}": migrations folder not found: ${path.relative(root, migrationsDir)} ` +
+        `(resolved from ${path.relative(root, cwd) || '.'}). Set the target's "cwd" if drizzle-kit runs elsewhere.`,
+      (target.migrations ?? kit.out) !== undefined
+    )
+  }
+  return {
+    name: target.name,
+    drizzleConfig,
+    cwd,
+    schemaPatterns,
+    schemaFiles,
+    migrationsDir,
+    databases: target.databases && target.databases.length > 0 ? target.databases : [target.name],
+    databasesNamed: !!target.databases && target.databases.length > 0,
+    outDeclared: (target.migrations ?? kit.out) !== undefined,
+    casing: target.casing ?? kit.casing,
+    schemaFilter: asList(target.schemaFilter) ?? asList(kit.schemaFilter),
+    tablesFilter: asList(target.tablesFilter) ?? asList(kit.tablesFilter),
+    extensionsFilters: target.extensionsFilters ?? kit.extensionsFilters,
+    migrationsTable: target.migrationsTable ?? kit.migrations?.table ?? '__drizzle_migrations',
+    migrationsSchema: target.migrationsSchema ?? kit.migrations?.schema ?? 'drizzle',
+    severity: target.severity ?? {},
+    ...providerOptions(root, target, where, source)
+  }
+}
+
+const SEVERITY_VALUES: unknown[] = ['error', 'warning', 'notice', 'off'] satisfies (Severity | 'off')[]
+
+/** setup, extensions and transaction: what the provider the migrations run on does before and around them. */
+function providerOptions(
+  root: string,
+  target: TargetConfig,
+  where: string,
+  source?: TargetSource
+): Pick<ResolvedTarget, 'setup' | 'extensions' | 'extensionsDeclared' | 'transaction'> {
+  const fail = (message: string, at: JsonPath): never => {
+    const line = source?.line(at)
+    throw new UsageError(
+      `${where}${line ? `:${line}` : ''}: target "${target.name}": ${message}`,
+      source?.file ?? where,
+      line
+    )
+  }
+  const strings = (key: 'setup' | 'extensions'): string[] => {
+    const value: unknown = target[key]
+    if (value === undefined) return []
+    const wrong = !Array.isArray(value) ? -1 : value.findIndex((v) => typeof v !== 'string' || v.trim() === '')
+    if (wrong !== -1 || !Array.isArray(value))
+      fail(
+        `"${key}" must be a list of ${key === 'setup' ? 'SQL file paths' : 'extension names'}`,
+        wrong === -1 ? [key] : [key, wrong]
+      )
+    return value as string[]
+  }
+  const setup = strings('setup').map((file, index) => {
+    const absolute = path.resolve(root, file)
+    if (!fs.existsSync(absolute) || !fs.statSync(absolute).isFile())
+      fail(`setup file not found: ${file}`, ['setup', index])
+    return absolute
+  })
+  if (target.transaction !== undefined && typeof target.transaction !== 'boolean')
+    fail('"transaction" must be true or false', ['transaction'])
+  const severity: unknown = target.severity
+  if (severity !== undefined && (!severity || typeof severity !== 'object' || Array.isArray(severity)))
+    fail('"severity" must be an object of finding kinds, e.g. { "extra_index": "warning" }', ['severity'])
+  for (const [kind, value] of Object.entries(severity ?? {})) {
+    // A misspelt kind would silently set nothing.
+    if (!(FINDING_KINDS as readonly string[]).includes(kind)) {
+      const closest = closestName(kind, new Set(FINDING_KINDS))
+      fail(
+        `"severity" names "${kind}", which is not a finding kind${closest ? ` (did you mean "${closest}"?)` : ''}; the kinds are listed in the README`,
+        ['severity', kind]
+      )
+    }
+    // A misspelt severity would reach the report as it is, counted nowhere.
+    if (!SEVERITY_VALUES.includes(value))
+      fail(`"severity" of "${kind}" must be "error", "warning", "notice" or "off"`, ['severity', kind])
+  }
+  const extensions: string[] = []
+  const lines: Record<string, number> = {}
+  for (const [index, name] of strings('extensions').entries()) {
+    const extension = name.trim()
+    if (extensions.includes(extension)) continue
+    extensions.push(extension)
+    const line = source?.line(['extensions', index])
+    if (line) lines[extension] = line
+  }
+  return {
+    setup,
+    extensions,
+    ...(source && extensions.length > 0 ? { extensionsDeclared: { file: source.file, lines } } : {}),
+    transaction: target.transaction ?? true
+  }
+}
+
+/**
+ * The modules drizzle-kit imports for one `schema` entry: globs as glob matches them, a folder as its own files
+ * (not its sub-folders). Other files (README.md, .d.ts) are left out: drizzle-kit gets no tables from them.
+ */
+/** Build folders a schema may point into (ctrlplane: `schema: "./dist/src/schema"`, compiled by tsc, not committed). */
+const BUILD_FOLDERS = new Set(['dist', 'build', 'out', 'lib', '.next', '.output'])
+
+/**
+ * When a schema pattern points into a build output that does not exist, what to say instead of "set cwd": build the
+ * package first, or check its sources (named when the same path without the build folder exists).
+ */
+function buildOutputHint(root: string, cwd: string, patterns: string[]): string | undefined {
+  for (const pattern of patterns) {
+    const segments = pattern.replace(/^\.\//, '').split(/[\\/]/)
+    const at = segments.findIndex((s) => BUILD_FOLDERS.has(s))
+    if (at < 0) continue
+    const folder = path.resolve(cwd, ...segments.slice(0, at + 1))
+    if (fs.existsSync(folder)) continue
+    // dist/src/schema → src/schema; dist/schema.js → schema.ts, src/schema.ts
+    const rest = segments
+      .slice(at + 1)
+      .join('/')
+      .replace(/\.js$/, '.ts')
+    const candidates = [rest, `src/${rest}`, rest.replace(/^src\//, '')]
+      .filter(Boolean)
+      .map((r) => [...segments.slice(0, at), r].join('/'))
+    const sources = candidates.find((c) => fs.existsSync(path.resolve(cwd, c)))
+    return (
+      `schema "${pattern}" is in ${path.relative(root, folder)}, a build output that is not in the repository: build the package before the check, ` +
+      `or set the target's "schema" in ${DEFAULT_CONFIG_FILE} to the sources${sources ? ` ("${sources}", resolved from ${path.relative(root, cwd) || '.'})` : ''}`
+    )
+  }
+  return undefined
+}
+
+function expandSchema(pattern: string, cwd: string): string[] {
+  return drizzleKitSchemaFiles(pattern, cwd).filter(
+    (f) => /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/.test(f) && !/\.d\.[mc]?ts$/.test(f)
+  )
+}
+
+// drizzle-kit resolves schema and out from the folder it runs in; monorepos run it from the package folder.
+function targetCwd(root: string, target: TargetConfig, drizzleConfig: string | undefined): string {
+  if (target.cwd) return path.resolve(root, target.cwd)
+  return drizzleConfig ? nearestPackageFolder(path.dirname(drizzleConfig), root) : root
+}
+
+function nearestPackageFolder(from: string, root: string): string {
+  let dir = from
+  for (;;) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir
+    const parent = path.dirname(dir)
+    if (dir === root || parent === dir || !parent.startsWith(root)) return dir === root ? root : from
+    dir = parent
+  }
+}
+
+/**
+ * Runs synchronous work with `process.cwd()` set to `folder`, as drizzle-kit's process is when it loads configs and
+ * schemas. Synchronous on purpose: nothing else runs while the process is in the target's folder.
+ */
+export function inFolder<T>(folder: string, work: () => T): T {
+  const previous = process.cwd()
+  process.chdir(folder)
+  try {
+    return work()
+  } finally {
+    process.chdir(previous)
+  }
+}
+
+/**
+ * Evaluates a drizzle config in `cwd`, the folder drizzle-kit runs from: configs compute their paths from
+ * `process.cwd()` (e.g. `relative(process.cwd(), …import.meta.url…)`), so they must see the same folder.
+ * A config that throws only because an environment variable is unset
+ * (`if (!process.env.DATABASE_URL) throw …`) is retried with placeholders: the check needs no credentials.
+ */
+export function loadDrizzleConfig(root: string, file: string, cwd: string): DrizzleKitConfig {
+  const rel = path.relative(root, file)
+  if (file.endsWith('.json')) {
+    try {
+      return JSON.parse(fs.readFileSync(file, 'utf8')) as DrizzleKitConfig
+    } catch (error) {
+      throw new UsageError(`${rel}: malformed JSON: ${(error as Error).message}`, rel)
+    }
+  }
+  const load = (): DrizzleKitConfig => {
+    const exports = inFolder(cwd, () => new ModuleLoader({ root, stubMissingPackages: true }).load(file))
+    const config = (exports.default ?? exports) as DrizzleKitConfig
+    if (!config || typeof config !== 'object') throw new UsageError(`${rel}: does not export a config object`, rel)
+    return config
+  }
+  try {
+    return load()
+  } catch (first) {
+    if (!(first instanceof ModuleLoadError)) throw first
+    // Retry with placeholders for the variables the config reads and the environment lacks.
+    const source = fs.readFileSync(file, 'utf8')
+    const names = new Set(
+      [...source.matchAll(/process\.env(?:\.([A-Za-z_][\w]*)|\[\s*["'`]([^"'`]+)["'`]\s*\])/g)].map((m) => m[1] ?? m[2])
+    )
+    const unset = [...names].filter((n) => process.env[n] === undefined)
+    if (unset.length === 0) throw first
+    for (const n of unset) process.env[n] = 'drift-guard-placeholder'
+    try {
+      return load()
+    } catch {
+      throw new UsageError(
+        `${describeError(first)} (it reads ${unset.join(', ')}, which ${unset.length > 1 ? 'are' : 'is'} unset)`,
+        rel
+      )
+    } finally {
+      for (const n of unset) delete process.env[n]
+    }
+  }
+}

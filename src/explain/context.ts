@@ -1,0 +1,21 @@
+// What the causes read: the project's three records of the truth (schema source, snapshots, SQL files) for one target.
+import { Migration } from '../migrations/folder'
+import { DatabaseModel } from '../model/types'
+import { PgSnapshot } from '../schema/drizzle-kit'
+import { SourceIndex } from '../schema/source-index'
+import { SnapshotFile } from './snapshots'
+
+export interface ExplainContext {
+  root: string
+  target: string
+  sources: SourceIndex
+  schemaSnapshot: PgSnapshot
+  snapshots: SnapshotFile[]
+  migrations: Migration[]
+  expected: DatabaseModel
+  generateCommand: string
+  /** audit: migrations this database has not applied yet. */
+  pending?: Set<string>
+  /** check: the first migration whose SQL file is missing; only the migrations before it were applied. */
+  stoppedAt?: Migration
+}

@@ -1,0 +1,67 @@
+// The SQL that would make the migrations' database match the schema for one difference (the finding's `fix`).
+import { quoteIdentifier } from '../sql/identifiers'
+import { DatabaseModel, TableModel } from '../model/types'
+import { SchemaDifference } from '../diff/diff-schemas'
+
+const q = quoteIdentifier
+
+const tableRef = (schema: string, table: string): string =>
+  schema === 'public' ? q(table) : `${q(schema)}.${q(table)}`
+
+export function fixSql(d: SchemaDifference, expected: DatabaseModel): string | undefined {
+  const t = d.table ? tableRef(d.schema, d.table) : ''
+  const table: TableModel | undefined = d.table ? expected.tables.get(`${d.schema}.${d.table}`) : undefined
+  switch (d.kind) {
+    case 'missing_column': {
+      const c = table?.columns.get(d.column!)
+      if (!c) return undefined
+      const serial = c.default === 'nextval(<owned sequence>)'
+      const type = serial
+        ? (({ integer: 'serial', bigint: 'bigserial', smallint: 'smallserial' } as Record<string, string>)[c.type] ??
+          c.type)
+        : c.type
+      const parts = [`ALTER TABLE ${t} ADD COLUMN ${q(c.name)} ${type}`]
+      if (c.identity) parts.push(`GENERATED ${c.identity.toUpperCase()} AS IDENTITY`)
+      if (c.generated) parts.push(`GENERATED ALWAYS AS (${c.generated}) STORED`)
+      if (c.default && !serial) parts.push(`DEFAULT ${c.default}`)
+      if (c.notNull && !serial) parts.push('NOT NULL')
+      return parts.join(' ') + ';'
+    }
+    case 'extra_column':
+      return `ALTER TABLE ${t} DROP COLUMN ${q(d.column!)};`
+    case 'column_type_mismatch':
+      return `ALTER TABLE ${t} ALTER COLUMN ${q(d.column!)} SET DATA TYPE ${d.expected};`
+    case 'column_nullability_mismatch':
+      return `ALTER TABLE ${t} ALTER COLUMN ${q(d.column!)} ${d.expected === 'NOT NULL' ? 'SET' : 'DROP'} NOT NULL;`
+    case 'column_default_mismatch':
+      return d.expected === '(none)'
+        ? `ALTER TABLE ${t} ALTER COLUMN ${q(d.column!)} DROP DEFAULT;`
+        : `ALTER TABLE ${t} ALTER COLUMN ${q(d.column!)} SET DEFAULT ${d.expected};`
+    case 'extra_table':
+      return `DROP TABLE ${t};`
+    case 'missing_index': {
+      const i = table?.indexes.get(d.name!)
+      return i ? i.definition.replace(/ INDEX ON /, ` INDEX ${q(i.name)} ON `) + ';' : undefined
+    }
+    case 'extra_index':
+      return `DROP INDEX ${d.schema === 'public' ? q(d.name!) : `${q(d.schema)}.${q(d.name!)}`};`
+    case 'missing_constraint': {
+      const c =
+        table?.constraints.get(d.name!) ??
+        [...(table?.constraints.values() ?? [])].find((x) => x.kind === 'primary_key' && x.name === d.name)
+      return c ? `ALTER TABLE ${t} ADD CONSTRAINT ${q(c.name)} ${c.definition};` : undefined
+    }
+    case 'extra_constraint':
+      return `ALTER TABLE ${t} DROP CONSTRAINT ${q(d.name!)};`
+    case 'missing_enum': {
+      const e = expected.enums.get(`${d.schema}.${d.name}`)
+      return e
+        ? `CREATE TYPE ${tableRef(e.schema, e.name)} AS ENUM (${e.values.map((v) => `'${v.replace(/'/g, "''")}'`).join(', ')});`
+        : undefined
+    }
+    case 'missing_schema':
+      return `CREATE SCHEMA ${q(d.name!)};`
+    default:
+      return undefined
+  }
+}

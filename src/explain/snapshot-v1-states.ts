@@ -1,0 +1,103 @@
+// drizzle-kit 1.x snapshots: the state after each migration, rebuilt from the chain of ddl entities and deltas.
+import { DdlEntity, V1SnapshotJson } from './snapshot-types'
+
+/**
+ * The full state at each snapshot, or why it cannot be had. Diff snapshots are rebuilt from their first parent's
+ * state; the other parents of a merge contribute the diffs the first parent's history lacks (as drizzle-kit does).
+ */
+export function reconstructV1States(
+  snapshots: (V1SnapshotJson | undefined)[]
+): ({ ddl: DdlEntity[] } | { problem: string } | undefined)[] {
+  const byId = new Map<string, V1SnapshotJson>()
+  for (const s of snapshots) if (s && typeof s.id === 'string') byId.set(s.id, s)
+  const memo = new Map<string, Map<string, DdlEntity>>()
+  const prevIdsOf = (s: V1SnapshotJson): string[] =>
+    Array.isArray(s.prevIds) ? s.prevIds.filter((p): p is string => typeof p === 'string' && !/^0{8}-/.test(p)) : []
+  const history = (ids: string[]): Set<string> => {
+    const found = new Set<string>()
+    const stack = [...ids]
+    while (stack.length) {
+      const id = stack.pop()!
+      if (found.has(id)) continue
+      found.add(id)
+      const s = byId.get(id)
+      if (s) stack.push(...prevIdsOf(s))
+    }
+    return found
+  }
+  const stateOf = (id: string, depth = 0): Map<string, DdlEntity> => {
+    const cached = memo.get(id)
+    if (cached) return cached
+    const s = byId.get(id)
+    if (!s) throw new Error(`its parent snapshot ${id} is not in the migrations folder`)
+    if (depth > 100_000) throw new Error('its prevIds form a cycle')
+    let state: Map<string, DdlEntity>
+    if (s.type !== 'diff') {
+      if (!Array.isArray(s.ddl)) throw new Error('it has no "ddl" list')
+      state = new Map((s.ddl as DdlEntity[]).filter(isEntity).map((e) => [entityKey(e), e]))
+    } else {
+      const [first, ...others] = prevIdsOf(s)
+      if (!first) throw new Error('it is a diff snapshot with no parent')
+      state = new Map(stateOf(first, depth + 1))
+      if (others.length) {
+        const known = history([first])
+        const extra = history(others)
+        for (const other of snapshots)
+          if (
+            other &&
+            typeof other.id === 'string' &&
+            extra.has(other.id) &&
+            !known.has(other.id) &&
+            other.type === 'diff'
+          )
+            applyDeltas(state, other.deltas)
+      }
+      applyDeltas(state, s.deltas)
+    }
+    memo.set(id, state)
+    return state
+  }
+  return snapshots.map((s) => {
+    if (!s) return undefined
+    try {
+      if (typeof s.id !== 'string') {
+        if (s.type !== 'diff' && Array.isArray(s.ddl)) return { ddl: (s.ddl as DdlEntity[]).filter(isEntity) }
+        throw new Error('it has no id')
+      }
+      return { ddl: [...stateOf(s.id).values()] }
+    } catch (error) {
+      return { problem: (error as Error).message }
+    }
+  })
+}
+
+const isEntity = (e: unknown): e is DdlEntity =>
+  !!e && typeof e === 'object' && typeof (e as DdlEntity).entityType === 'string'
+
+/** drizzle-kit's key of an entity: its type and its identifying fields (`columns\0["public","users","id"]`). */
+function entityKey(e: DdlEntity): string {
+  const identity =
+    'table' in e && e.entityType !== 'tables'
+      ? [e.schema, e.table, e.name]
+      : 'schema' in e
+        ? [e.schema, e.name]
+        : [e.name]
+  return `${e.entityType}\0${JSON.stringify(identity)}`
+}
+
+function applyDeltas(state: Map<string, DdlEntity>, deltas: unknown): void {
+  if (!Array.isArray(deltas)) throw new Error('it is a diff snapshot without "deltas"')
+  for (const delta of deltas as { op?: string; row?: unknown; key?: unknown; set?: Record<string, unknown> }[]) {
+    if (delta?.op === 'create' && isEntity(delta.row)) state.set(entityKey(delta.row), delta.row)
+    else if (delta?.op === 'drop' && typeof delta.key === 'string') state.delete(delta.key)
+    else if ((delta?.op === 'alter' || delta?.op === 'rename') && typeof delta.key === 'string') {
+      const row = state.get(delta.key)
+      if (!row) continue // an entity this tool does not key the same way (privileges): not compared anyway
+      const updated = { ...row, ...delta.set }
+      state.delete(delta.key)
+      state.set(entityKey(updated), updated)
+    }
+  }
+}
+
+// ---- the normalised form both sides are brought to ----
