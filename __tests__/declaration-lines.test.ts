@@ -8,16 +8,13 @@ import { PgliteProvider } from '../src/postgres/pglite'
 import { SourceIndex } from '../src/schema/source-index'
 import { tempDir } from './helpers/project'
 
-const dirs: string[] = []
 let provider: PgliteProvider | undefined
 afterAll(async () => {
   await provider?.dispose()
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true })
 })
 
 function project(files: Record<string, string>): string {
   const dir = tempDir('lines-')
-  dirs.push(dir)
   for (const [file, content] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true })
     fs.writeFileSync(path.join(dir, file), content)

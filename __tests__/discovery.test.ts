@@ -8,16 +8,13 @@ import { runCheck } from '../src/engine/check'
 import { PgliteProvider } from '../src/postgres/pglite'
 import { tempDir, writeFiles, writeMigrations } from './helpers/project'
 
-const dirs: string[] = []
 const provider = new PgliteProvider()
 afterAll(async () => {
   await provider.dispose()
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true })
 })
 
 function project(prefix: string, files: Record<string, string>): string {
   const dir = tempDir(prefix)
-  dirs.push(dir)
   writeFiles(dir, files)
   return dir
 }

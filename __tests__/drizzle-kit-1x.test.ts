@@ -13,14 +13,12 @@ import { REPO, tempDir, writeFiles } from './helpers/project'
 import { SERVER_URL } from './helpers/postgres'
 
 const FIXTURE = path.join(REPO, '__fixtures__', 'kit1-clean')
-const dirs: string[] = []
 let provider: PostgresProvider
 beforeAll(() => {
   provider = new PgliteProvider()
 })
 afterAll(async () => {
   await provider.dispose()
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true })
 })
 
 const summary = (report: Report): string[] =>
@@ -96,7 +94,6 @@ const CONFIG = `export default { dialect: 'postgresql', schema: './schema.ts', o
 describe('§14: constraints the schema does not name are expected under drizzle-kit 1.x names in a 1.x project', () => {
   test('v1 folder layout (the reproduction of docs/real-world.md §14): no finding, and a note says which rules apply', async () => {
     const dir = tempDir('kit1-names-')
-    dirs.push(dir)
     write(dir, {
       'package.json': '{ "name": "r", "private": true }',
       'drizzle.config.ts': CONFIG,
@@ -118,7 +115,6 @@ describe('§14: constraints the schema does not name are expected under drizzle-
     '0.x folder layout with %s %s in package.json: 1.x names; without it, the 0.31 names and a constraint_mismatch',
     async (pkg, version) => {
       const dir = tempDir('kit1-version-')
-      dirs.push(dir)
       const journal = {
         version: '7',
         dialect: 'postgresql',
@@ -153,7 +149,6 @@ describe('the drizzle version a package.json asks for (src/schema/kit-version.ts
   /** Why a project of these files (0.x folder layout) is taken for a drizzle-kit 1.x one, or undefined. */
   function evidence(files: Record<string, string>): string | undefined {
     const dir = tempDir('kit1-asked-')
-    dirs.push(dir)
     write(dir, files)
     const target = { name: 'default', cwd: dir, migrationsDir: path.join(dir, 'drizzle') } as ResolvedTarget
     return drizzleKit1Evidence(target, dir)
@@ -250,7 +245,6 @@ describe('__fixtures__/kit1-clean: v1 snapshots are compared with the schema (sn
     '%s: a column added without generate, a default changed and an index removed are named by snapshot_out_of_date',
     async (version) => {
       const dir = tempDir(`kit1-${version}-`)
-      dirs.push(dir)
       fs.cpSync(path.join(FIXTURE, version), dir, { recursive: true })
       const schemaFile = path.join(dir, 'schema.ts')
       const source = fs.readFileSync(schemaFile, 'utf8')
@@ -289,7 +283,6 @@ describe('views in v1 snapshots are compared with the schema by definition and o
         ]
       ]) {
         const dir = tempDir(`kit1-view-${version}-`)
-        dirs.push(dir)
         fs.cpSync(path.join(FIXTURE, version), dir, { recursive: true })
         const schemaFile = path.join(dir, 'schema.ts')
         const source = fs.readFileSync(schemaFile, 'utf8')
@@ -347,7 +340,6 @@ export const activeUsers = pgView('active_users').with({ securityBarrier: true }
     'select "id" from "users" where "users"."active" = true'
   ])('recorded as %s: no finding', async (definition) => {
     const dir = tempDir('kit1-view-options-')
-    dirs.push(dir)
     write(dir, {
       'package.json': '{ "name": "r", "private": true }',
       'drizzle.config.ts': CONFIG,
@@ -370,7 +362,6 @@ describe('causes read the v1 snapshots too', () => {
     '%s: a column added without generate is "added after the last snapshot"; one the SQL lost is "in snapshot … but not created by"',
     async (version) => {
       const dir = tempDir(`kit1-causes-${version}-`)
-      dirs.push(dir)
       fs.cpSync(path.join(FIXTURE, version), dir, { recursive: true })
       const schemaFile = path.join(dir, 'schema.ts')
       fs.writeFileSync(
@@ -530,7 +521,6 @@ ALTER TABLE "bookings" ADD CONSTRAINT "bookings_guest_id_guests_id_fkey" FOREIGN
 
   test('keys in camelCase, columns unnamed: no finding, and the schema agrees with the v1 snapshot', async () => {
     const dir = tempDir('kit1-casing-')
-    dirs.push(dir)
     write(dir, {
       'package.json': '{ "name": "r", "private": true }',
       'drizzle.config.ts': CASED_CONFIG,

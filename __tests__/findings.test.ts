@@ -8,11 +8,6 @@ import { appendHandWrittenMigration, makeProject, findFinding } from './helpers/
 import { BASE_SCHEMA, BASE_SCHEMA_AHEAD, OBJECTS_SCHEMA } from './helpers/schemas'
 import { EACH_POSTGRES, providerForSuite } from './helpers/postgres'
 
-const dirs: string[] = []
-afterAll(() => {
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true })
-})
-
 const find = findFinding
 
 describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
@@ -21,7 +16,6 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
 
   test('a clean project has no finding', async () => {
     const dir = await makeProject({ steps: [BASE_SCHEMA] })
-    dirs.push(dir)
     const report = await check(dir)
     expect(report.findings).toEqual([])
     expect(report.ok).toBe(true)
@@ -30,7 +24,6 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
 
   test('hand-written SQL that the schema does not declare: extra and mismatched objects, each located in the SQL', async () => {
     const dir = await makeProject({ steps: [BASE_SCHEMA] })
-    dirs.push(dir)
     appendHandWrittenMigration(
       dir,
       'drizzle',
@@ -104,7 +97,6 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
 
   test('schema changed after the last snapshot: missing objects at their declaration line, and the SQL drizzle-kit would write', async () => {
     const dir = await makeProject({ steps: [BASE_SCHEMA], finalSchema: BASE_SCHEMA_AHEAD })
-    dirs.push(dir)
     const report = await check(dir)
     const lines = BASE_SCHEMA_AHEAD.split('\n')
     const lineOf = (text: string): number => lines.findIndex((l) => l.includes(text)) + 1
@@ -134,7 +126,6 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
 
   test('SQL edited after generation: the cause names the migration whose SQL does not build its own snapshot', async () => {
     const dir = await makeProject({ steps: [BASE_SCHEMA] })
-    dirs.push(dir)
     const file = path.join(dir, 'drizzle', '0000_step_0.sql')
     fs.writeFileSync(
       file,
@@ -155,7 +146,6 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
       't.accountId, t.title'
     )
     const dir = await makeProject({ steps: [BASE_SCHEMA], finalSchema: renamed })
-    dirs.push(dir)
     const report = await check(dir)
     expect(find(report, 'missing_column', { column: 'title' }).cause).toMatch(/if "name" was renamed to "title"/)
     expect(find(report, 'extra_column', { column: 'name' })).toBeDefined()
@@ -164,7 +154,6 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
 
   test('a failing migration names the SQL file and line, and the comparison is skipped for that database', async () => {
     const dir = await makeProject({ steps: [BASE_SCHEMA] })
-    dirs.push(dir)
     appendHandWrittenMigration(
       dir,
       'drizzle',
@@ -202,7 +191,6 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
   }, (t) => [primaryKey({ columns: [t.userId, t.number] })]);
   `
     const dir = await makeProject({ steps: [schema], casing: 'snake_case' })
-    dirs.push(dir)
     const report = await check(dir)
     expect(report.findings).toEqual([])
     expect(report.targets[0].declared).toMatchObject({ tables: 2, enums: 1 })
@@ -210,7 +198,6 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
 
   test('identity, generated columns, RLS, policies, views, sequences and schemas changed by hand-written SQL', async () => {
     const dir = await makeProject({ steps: [OBJECTS_SCHEMA] })
-    dirs.push(dir)
     appendHandWrittenMigration(
       dir,
       'drizzle',
@@ -287,7 +274,6 @@ export const invites = pgTable("${long}", {
 ]);
 `
     const clean = await makeProject({ steps: [schema] })
-    dirs.push(clean)
     const cleanReport = await check(clean)
     expect(cleanReport.findings).toEqual([])
 
@@ -300,7 +286,6 @@ export const invites = pgTable("${long}", {
         '_lookup_by_email_address_and_name_idx").on(t.email, t.name),'
     )
     const dir = await makeProject({ steps: [colliding] })
-    dirs.push(dir)
     const report = await check(dir)
     const collision = find(report, 'identifier_collision')
     expect(collision).toMatchObject({
@@ -318,7 +303,6 @@ export const invites = pgTable("${long}", {
       'import { sql } from "drizzle-orm";\nimport { customType } from "drizzle-orm/pg-core";\nconst ltree = customType<{ data: string }>({ dataType: () => "ltree" });'
     ).replace('  name: text("name").notNull(),\n}', '  name: text("name").notNull(),\n  path: ltree("path"),\n}')
     const dir = await makeProject({ steps: [BASE_SCHEMA], finalSchema: withType })
-    dirs.push(dir)
     const report = await check(dir)
     const error = find(report, 'schema_error')
     expect(error.message).toMatch(/type "ltree" does not exist/)
@@ -345,7 +329,6 @@ export const events = pgTable("events", {
 }, (t) => [primaryKey({ columns: [t.id, t.at] }), index("events_at_idx").on(t.at)]);
 `
     const dir = await makeProject({ steps: [schema] })
-    dirs.push(dir)
     fs.writeFileSync(
       path.join(dir, 'drizzle', '0000_step_0.sql'),
       [
@@ -377,7 +360,6 @@ export const events = pgTable("events", {
     const before = BASE_SCHEMA
     const after = BASE_SCHEMA.replace('["active", "paused", "closed"]', '["active", "trial", "paused", "closed"]')
     const dir = await makeProject({ steps: [before], finalSchema: after })
-    dirs.push(dir)
     appendHandWrittenMigration(dir, 'drizzle', '0001_trial', 'ALTER TYPE "status" ADD VALUE \'trial\';', {
       copySnapshot: true
     })

@@ -10,10 +10,6 @@ import { EACH_POSTGRES } from './helpers/postgres'
 
 const RICH = path.join(REPO, '__fixtures__', 'rich-clean')
 const MONOREPO = path.join(REPO, '__fixtures__', 'monorepo')
-const dirs: string[] = []
-afterAll(() => {
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true })
-})
 
 describe.each(EACH_POSTGRES)('__fixtures__/rich-clean on %s', (_name, createProvider) => {
   test('no finding', async () => {
@@ -39,7 +35,6 @@ describe.each(EACH_POSTGRES)('__fixtures__/rich-clean on %s', (_name, createProv
         declared: { tables: 2, enums: 1 }
       })
       const copy = tempDir('monorepo-drift-')
-      dirs.push(copy)
       fs.cpSync(MONOREPO, copy, { recursive: true })
       const shared = path.join(copy, 'packages', 'shared', 'src', 'columns.ts')
       fs.writeFileSync(
@@ -72,7 +67,6 @@ test.each([
   ['examples/saas', '.', 'drizzle.tenant.config.ts']
 ])('%s (%s, %s) is clean for drizzle-kit itself: generate says "No schema changes"', (folder, cwd, config) => {
   const copy = tempDir('kit-')
-  dirs.push(copy)
   fs.cpSync(path.join(REPO, folder), copy, { recursive: true })
   const result = spawnSync(
     process.execPath,
@@ -84,7 +78,6 @@ test.each([
 
 test('severity per finding kind: a team that keeps hand-made indexes makes them warnings, or turns them off', async () => {
   const dir = await makeProject({ steps: [BASE_SCHEMA] })
-  dirs.push(dir)
   appendHandWrittenMigration(
     dir,
     'drizzle',
@@ -112,7 +105,6 @@ test('severity per finding kind: a team that keeps hand-made indexes makes them 
 
 test('the on-disk cache of drizzle-kit results never hides a change to the schema or to a file it imports', async () => {
   const dir = await makeProject({ steps: [BASE_SCHEMA] })
-  dirs.push(dir)
   fs.writeFileSync(
     path.join(dir, 'src', 'columns.ts'),
     'import { text } from "drizzle-orm/pg-core";\nexport const extra = {};\n'

@@ -12,18 +12,15 @@ import { runCheck } from '../src/engine/check'
 import { PgliteProvider } from '../src/postgres/pglite'
 import { serializeSchema } from '../src/schema/drizzle-kit'
 import { parsePnpmCatalogs, parsePnpmWorkspacePackages } from '../src/config/workspaces'
-import { REPO, tempDir, writeMigrations, writeFiles } from './helpers/project'
+import { REPO, tempDir, writeMigrations, writeFiles, removeAfterAll } from './helpers/project'
 
-const dirs: string[] = []
 let provider: PgliteProvider | undefined
 afterAll(async () => {
   await provider?.dispose()
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true })
 })
 
 function project(files: Record<string, string>, prefix = 'loader-'): string {
   const dir = tempDir(prefix)
-  dirs.push(dir)
   write(dir, files)
   return dir
 }
@@ -415,7 +412,7 @@ describe('database drivers that are not installed anywhere (9)', () => {
   let outside: string
   beforeAll(() => {
     outside = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-nodriver-'))
-    dirs.push(outside)
+    removeAfterAll(outside)
     const from = path.join(REPO, 'node_modules', 'drizzle-orm')
     const to = path.join(outside, 'vendor', 'node_modules', 'drizzle-orm')
     // What scripts/bundle.mjs ships of drizzle-orm: package.json and the CommonJS files.

@@ -9,11 +9,6 @@ import { appendHandWrittenMigration, tempDir, writeMigrations, writeFiles } from
 import { BASE_SCHEMA } from './helpers/schemas'
 import { EACH_POSTGRES, providerForSuite } from './helpers/postgres'
 
-const dirs: string[] = []
-afterAll(() => {
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true })
-})
-
 const write = writeFiles
 
 describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
@@ -21,7 +16,6 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
 
   test('a monorepo package: config deep in apps/api, schema split over files with a tsconfig alias and .js imports', async () => {
     const dir = tempDir('monorepo-')
-    dirs.push(dir)
     const pkg = path.join(dir, 'apps', 'api')
     const enums =
       'import { pgEnum } from "drizzle-orm/pg-core";\nexport const status = pgEnum("status", ["active", "paused", "closed"]);\n'
@@ -57,7 +51,6 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
 
   test('without a config file, drizzle configs anywhere in the repository are discovered; other dialects are skipped', async () => {
     const dir = tempDir('discover-')
-    dirs.push(dir)
     write(dir, {
       'package.json': '{ "private": true }',
       'packages/db/package.json': '{}',
@@ -82,7 +75,6 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
 
   test('a workspace package that exports TypeScript only under "import"/"types" conditions', async () => {
     const dir = tempDir('workspace-')
-    dirs.push(dir)
     write(dir, {
       'package.json': '{ "private": true, "workspaces": ["packages/*", "apps/*"] }',
       'packages/db-enums/package.json':
@@ -111,7 +103,6 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
 
   test("a config that imports the app's database module (driver not installed) still loads; a schema import can be stood in for on request", async () => {
     const dir = tempDir('config-imports-')
-    dirs.push(dir)
     write(dir, {
       'src/db/index.ts':
         'import postgres from "some-driver-not-installed";\nexport const dbUrl = process.env.DATABASE_URL ?? "postgres://localhost/app";\nexport const client = postgres(dbUrl);\n',
@@ -136,7 +127,6 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
 
   test('schema or folder not found: the error says where it looked and suggests "cwd"', () => {
     const dir = tempDir('cwd-')
-    dirs.push(dir)
     write(dir, {
       'package.json': '{}',
       'db/drizzle.config.ts':
@@ -155,7 +145,6 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
 
   test('a config that throws when an environment variable is unset still loads', async () => {
     const dir = tempDir('env-')
-    dirs.push(dir)
     write(dir, {
       'drizzle.config.ts':
         'if (!process.env.DATABASE_URL_FOR_TEST_ONLY) throw new Error("DATABASE_URL_FOR_TEST_ONLY is not set");\nexport default { dialect: "postgresql", schema: "./schema.ts", out: "./drizzle", dbCredentials: { url: process.env.DATABASE_URL_FOR_TEST_ONLY } };\n',
@@ -168,7 +157,6 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
 
   test('schemas spread over a glob are one schema', async () => {
     const dir = tempDir('glob-')
-    dirs.push(dir)
     const [enumsPart, rest] = [
       'import { pgEnum } from "drizzle-orm/pg-core";\nexport const status = pgEnum("status", ["active", "paused", "closed"]);\n',
       BASE_SCHEMA.replace(
@@ -202,7 +190,6 @@ describe('extensions on the embedded Postgres', () => {
       'const citext = customType<{ data: string }>({ dataType: () => "citext" });\nexport const users = pgTable("users", { id: serial("id").primaryKey(), token: uuid("token").default(sql`gen_random_uuid()`), email: citext("email") });\n'
     )
     const dir = tempDir('ext-')
-    dirs.push(dir)
     write(dir, {
       'drizzle.config.ts': 'export default { dialect: "postgresql", schema: "./schema.ts", out: "./drizzle" };\n',
       'schema.ts': schema
@@ -227,7 +214,6 @@ describe('extensions on the embedded Postgres', () => {
 
   test('an extension the embedded Postgres lacks: migration_failed naming it, with the way out', async () => {
     const dir = tempDir('ext-missing-')
-    dirs.push(dir)
     write(dir, {
       'drizzle.config.ts': 'export default { dialect: "postgresql", schema: "./schema.ts", out: "./drizzle" };\n',
       'schema.ts': BASE_SCHEMA
@@ -244,7 +230,6 @@ describe('extensions on the embedded Postgres', () => {
     const schema =
       'import { pgTable, serial, vector, index } from "drizzle-orm/pg-core";\nexport const items = pgTable("items", { id: serial("id").primaryKey(), embedding: vector("embedding", { dimensions: 3 }) }, (t) => [index("items_embedding_idx").using("hnsw", t.embedding.op("vector_cosine_ops"))]);\n'
     const dir = tempDir('vector-')
-    dirs.push(dir)
     write(dir, {
       'drizzle.config.ts': 'export default { dialect: "postgresql", schema: "./schema.ts", out: "./drizzle" };\n',
       'schema.ts': schema
@@ -276,7 +261,6 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
   describe('migration folders as they are', () => {
     test('a custom migrations table in public is never reported; migrations with their own BEGIN/COMMIT and DO blocks apply', async () => {
       const dir = tempDir('folders-')
-      dirs.push(dir)
       write(dir, {
         'drizzle.config.ts':
           'export default { dialect: "postgresql", schema: "./schema.ts", out: "./drizzle", migrations: { table: "schema_migrations", schema: "public" } };\n',
@@ -300,7 +284,6 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
 
 test('schema modules load in the folder drizzle-kit runs from: a schema reading a file relative to it', async () => {
   const dir = tempDir('schema-cwd-')
-  dirs.push(dir)
   const schema =
     'import { readFileSync } from "node:fs";\nimport { pgEnum, pgTable, integer } from "drizzle-orm/pg-core";\n\n' +
     'const roles = JSON.parse(readFileSync("config/roles.json", "utf8")) as [string, ...string[]];\n' +

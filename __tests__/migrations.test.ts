@@ -6,14 +6,9 @@ import { runCheck } from '../src/engine/check'
 import { Finding, Report } from '../src/core/findings'
 import { applyMigrations } from '../src/migrations/apply'
 import { readMigrationFolder, splitStatements } from '../src/migrations/folder'
-import { appendHandWrittenMigration, makeProject, writeMigrations } from './helpers/project'
+import { appendHandWrittenMigration, makeProject, writeMigrations, removeAfterAll } from './helpers/project'
 import { BASE_SCHEMA, BASE_SCHEMA_AHEAD } from './helpers/schemas'
 import { EACH_POSTGRES, providerForSuite } from './helpers/postgres'
-
-const dirs: string[] = []
-afterAll(() => {
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true })
-})
 
 const kinds = (report: Report, kind: Finding['kind']): Finding[] => report.findings.filter((f) => f.kind === kind)
 const journalOf = (dir: string): { entries: { idx: number; when: number; tag: string }[] } =>
@@ -23,7 +18,6 @@ const writeJournal = (dir: string, journal: unknown): void =>
 
 async function twoStepProject(): Promise<string> {
   const dir = await makeProject({ steps: [BASE_SCHEMA, BASE_SCHEMA_AHEAD] })
-  dirs.push(dir)
   return dir
 }
 
@@ -114,7 +108,7 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
     const git = (...args: string[]): string => execFileSync('git', ['-C', dir, ...args], { encoding: 'utf8' })
     beforeEach(async () => {
       dir = await makeProject({ steps: [BASE_SCHEMA] })
-      dirs.push(dir)
+      removeAfterAll(dir)
       git('init', '-q', '-b', 'main')
       git('-c', 'user.email=t@t', '-c', 'user.name=t', 'add', '-A')
       git('-c', 'user.email=t@t', '-c', 'user.name=t', 'commit', '-qm', 'base')
@@ -161,7 +155,6 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
 
   test('two targets recording migrations in the same table of one database, and a table both declare', async () => {
     const dir = await makeProject({ steps: [BASE_SCHEMA] })
-    dirs.push(dir)
     await writeMigrations(dir, 'drizzle-tenant', [BASE_SCHEMA.replace(/projects/g, 'tenant_projects')])
     fs.writeFileSync(path.join(dir, 'src', 'tenant.ts'), BASE_SCHEMA.replace(/projects/g, 'tenant_projects'))
     fs.writeFileSync(
@@ -188,7 +181,6 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
 
   test('drizzle-kit 1.x folder layout (<timestamp>_<name>/migration.sql): applied in name order and compared with the schema', async () => {
     const dir = await makeProject({ steps: [BASE_SCHEMA, BASE_SCHEMA_AHEAD] })
-    dirs.push(dir)
     const old = path.join(dir, 'drizzle')
     const v1 = path.join(dir, 'drizzle-v1')
     for (const entry of journalOf(dir).entries) {

@@ -10,16 +10,10 @@ import { EACH_POSTGRES, SERVER_URL, providerForSuite } from './helpers/postgres'
 import { appendHandWrittenMigration, makeProject } from './helpers/project'
 import { BASE_SCHEMA } from './helpers/schemas'
 
-const dirs: string[] = []
-afterAll(() => {
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true })
-})
-
 const summary = (report: Report): string[] => report.findings.map((f) => `${f.severity} ${f.kind} ${f.name ?? ''}`)
 
 async function project(role: string, databases: string[], statement = `CREATE ROLE ${role} NOLOGIN;`): Promise<string> {
   const dir = await makeProject({ steps: [BASE_SCHEMA] })
-  dirs.push(dir)
   fs.writeFileSync(
     path.join(dir, 'drift-guard.config.json'),
     JSON.stringify({ targets: [{ name: 'tenant', drizzleConfig: 'drizzle.config.ts', databases }] })
@@ -140,7 +134,6 @@ describe.each(EACH_POSTGRES)('a policy for a role the migrations create, on %s',
 
   async function policyProject(using: string, policyInMigration: string): Promise<string> {
     const dir = await makeProject({ steps: [schema('true')] })
-    dirs.push(dir)
     fs.writeFileSync(path.join(dir, 'src', 'schema.ts'), schema(using))
     // The role comes from a hand-written migration before the generated one uses it: move it first.
     const sqlFile = fs.readdirSync(path.join(dir, 'drizzle')).find((f) => f.endsWith('.sql'))!

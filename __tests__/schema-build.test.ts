@@ -15,11 +15,6 @@ import { EACH_POSTGRES, providerForSuite } from './helpers/postgres'
 const KIT_CONFIG = (schema: string): string =>
   `import { defineConfig } from "drizzle-kit";\nexport default defineConfig({ dialect: "postgresql", schema: ${JSON.stringify(schema)}, out: "./drizzle" });\n`
 
-const dirs: string[] = []
-afterAll(() => {
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true })
-})
-
 const write = writeFiles
 
 function cliCheck(dir: string): Report {
@@ -56,7 +51,6 @@ const APP_ITEMS = `import { integer, text } from "drizzle-orm/pg-core";\nimport 
 
 async function appSchemaProject(prefix: string): Promise<string> {
   const dir = tempDir(prefix)
-  dirs.push(dir)
   write(dir, {
     'package.json': '{ "name": "r", "private": true }\n',
     'drizzle.config.ts': KIT_CONFIG('./src/schema/*.ts'),
@@ -104,7 +98,6 @@ describe('the schema cache', () => {
 
   test('a JSON file the schema imports is part of the key', async () => {
     const dir = tempDir('cache-json-')
-    dirs.push(dir)
     const schema = `import { pgEnum, pgTable, integer } from "drizzle-orm/pg-core";\nimport roles from "./roles.json";\n\nexport const role = pgEnum("role", roles as [string, ...string[]]);\nexport const members = pgTable("members", { id: integer("id").primaryKey(), role: role("role") });\n`
     write(dir, {
       'package.json': '{ "name": "r", "private": true }\n',
@@ -123,7 +116,6 @@ describe('the schema cache', () => {
 
   test('the environment variables the schema reads are part of the key', async () => {
     const dir = tempDir('cache-env-')
-    dirs.push(dir)
     const schema = `import { pgTable, integer } from "drizzle-orm/pg-core";\n\nexport const plans = pgTable(process.env.DG_TEST_PLANS_TABLE ?? "plans", { id: integer("id").primaryKey() });\n`
     write(dir, {
       'package.json': '{ "name": "r", "private": true }\n',
@@ -150,7 +142,6 @@ describe('the schema cache', () => {
 
   test('a schema may assign process.env variables that exist (dotenv override) and spread it; a spread turns the cache off', async () => {
     const dir = tempDir('cache-env-spread-')
-    dirs.push(dir)
     const schema =
       `import { pgTable, integer } from "drizzle-orm/pg-core";\n\nprocess.env.HOME = process.env.HOME;\nObject.assign(process.env, { DG_TEST_ASSIGNED: "1" });\n` +
       `const env = { ...process.env };\nexport const plans = pgTable(env.DG_TEST_SPREAD_TABLE ?? "plans", { id: integer("id").primaryKey() });\n`
@@ -174,7 +165,6 @@ describe('the schema cache', () => {
 
   test('an installed package the schema imports is part of the key (its version and entry file)', async () => {
     const dir = tempDir('cache-package-')
-    dirs.push(dir)
     const schema = `import { pgTable, integer } from "drizzle-orm/pg-core";\nimport { DEFAULT_QUOTA } from "quota-consts";\n\nexport const plans = pgTable("plans", { id: integer("id").primaryKey(), quota: integer("quota").default(DEFAULT_QUOTA) });\n`
     write(dir, {
       'package.json': '{ "name": "r", "private": true }\n',
@@ -254,7 +244,6 @@ describe.each(EACH_POSTGRES)('statements of the schema that Postgres rejects, on
 
   test('are reported on their object, and everything else is built and compared (failure 6)', async () => {
     const dir = tempDir('rejected-')
-    dirs.push(dir)
     write(dir, {
       'package.json': '{ "name": "r", "private": true }\n',
       'drizzle.config.ts': KIT_CONFIG('./src/schema.ts'),
@@ -316,7 +305,6 @@ describe.each(EACH_POSTGRES)('failed objects of the same name, on %s', (_name, c
 
   test('public.users fails: what fails on auth.users is its own schema_error, what needs public.users is folded into it', async () => {
     const dir = tempDir('same-name-')
-    dirs.push(dir)
     write(dir, {
       'package.json': '{ "name": "r", "private": true }\n',
       'drizzle.config.ts': KIT_CONFIG('./src/schema.ts'),

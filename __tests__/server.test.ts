@@ -12,10 +12,8 @@ import { BASE_SCHEMA } from './helpers/schemas'
 
 const ADMIN_URL = process.env.DRIFT_GUARD_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => undefined })
-const dirs: string[] = []
 afterAll(async () => {
   await admin.end()
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true })
 })
 
 async function throwawayDatabases(): Promise<string[]> {
@@ -25,7 +23,6 @@ async function throwawayDatabases(): Promise<string[]> {
 
 async function project(target = 'tenant'): Promise<string> {
   const dir = await makeProject({ steps: [BASE_SCHEMA] })
-  dirs.push(dir)
   fs.writeFileSync(
     path.join(dir, 'drift-guard.config.json'),
     JSON.stringify({

@@ -7,13 +7,8 @@ import * as path from 'node:path'
 import { runCheck } from '../src/engine/check'
 import { Report } from '../src/core/findings'
 import { runSchemaStatements } from '../src/schema/build-statements'
-import { REPO, makeProject } from './helpers/project'
+import { REPO, makeProject, removeAfterAll } from './helpers/project'
 import { EACH_POSTGRES, providerForSuite } from './helpers/postgres'
-
-const dirs: string[] = []
-afterAll(() => {
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true })
-})
 
 const summary = (report: Report): string[] =>
   report.findings.map((f) => `${f.severity} ${f.kind} ${[f.table, f.column ?? f.name].filter(Boolean).join('.')}`)
@@ -65,7 +60,7 @@ async function supabaseProject(
     config: `import { defineConfig } from "drizzle-kit";\nexport default defineConfig({ dialect: "postgresql", schema: "./src/schema.ts", out: "./drizzle"${filter} });\n`,
     files: { 'supabase/setup.sql': SETUP }
   })
-  dirs.push(dir)
+  removeAfterAll(dir)
   dropStatements(dir, /CREATE SCHEMA "auth"|CREATE TABLE "auth"\."users"|ON "auth"\."users"/)
   fs.writeFileSync(
     path.join(dir, 'drift-guard.config.json'),
@@ -122,7 +117,6 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
 
   test('a migration using an extension no migration creates (autumn, pg_trgm): the cause also names "extensions": ["pg_trgm"] for a provider that preinstalls it (failure 23a)', async () => {
     const dir = await makeProject({ steps: [TRGM_SCHEMA] })
-    dirs.push(dir)
     fs.writeFileSync(
       path.join(dir, 'drift-guard.config.json'),
       JSON.stringify({ targets: [{ name: 'app', drizzleConfig: 'drizzle.config.ts' }] })

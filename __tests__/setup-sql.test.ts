@@ -12,16 +12,11 @@ import { splitSqlStatements } from '../src/sql/statements'
 import { PgliteProvider } from '../src/postgres/pglite'
 import { ServerProvider } from '../src/postgres/server'
 import postgres from 'postgres'
-import { appendHandWrittenMigration, makeProject } from './helpers/project'
+import { appendHandWrittenMigration, makeProject, removeAfterAll } from './helpers/project'
 import { runAudit } from '../src/engine/audit'
 import { applyMigrations } from '../src/migrations/apply'
 import { readMigrationFolder } from '../src/migrations/folder'
 import { EACH_POSTGRES, SERVER_URL, providerForSuite } from './helpers/postgres'
-
-const dirs: string[] = []
-afterAll(() => {
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true })
-})
 
 const summary = (report: Report): string[] =>
   report.findings.map((f) => `${f.severity} ${f.kind} ${[f.table, f.column ?? f.name].filter(Boolean).join('.')}`)
@@ -70,7 +65,6 @@ const DOCS_COUNT_SQL = `CREATE FUNCTION docs_count() RETURNS bigint AS $$ SELECT
 
 async function functionsProject(finalSchema?: string): Promise<string> {
   const dir = await makeProject({ steps: [FUNCTIONS_SCHEMA], ...(finalSchema ? { finalSchema } : {}) })
-  dirs.push(dir)
   prependToFirstMigration(dir, FUNCTIONS_SQL)
   const folder = path.join(dir, 'drizzle')
   const file = path.join(
@@ -106,7 +100,6 @@ CREATE ROLE anon NOLOGIN;
 
 async function supabaseProject(setup: string | undefined, databases?: string[]): Promise<string> {
   const dir = await makeProject({ steps: [SUPABASE_SCHEMA] })
-  dirs.push(dir)
   appendHandWrittenMigration(
     dir,
     'drizzle',
@@ -193,7 +186,6 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
 
     test('"extensions": created first in every database, as a provider that preinstalls them', async () => {
       const dir = await makeProject({ steps: [TRGM_SCHEMA] })
-      dirs.push(dir)
       const config = (extra: object): void =>
         fs.writeFileSync(
           path.join(dir, 'drift-guard.config.json'),
@@ -213,7 +205,6 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
 
     test('an "extensions" name this Postgres lacks (a typo) is a config_error warning at its line in the config, with the closest name; the run goes on', async () => {
       const dir = await makeProject({ steps: [ITEMS_SCHEMA] })
-      dirs.push(dir)
       fs.writeFileSync(
         path.join(dir, 'drift-guard.config.json'),
         JSON.stringify(
@@ -245,7 +236,6 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
 
     test('an "extensions" entry whose CREATE EXTENSION fails is an error at its line in the config', async () => {
       const dir = await makeProject({ steps: [TRGM_SCHEMA] })
-      dirs.push(dir)
       // earthdistance needs cube: a provider would have created both.
       fs.writeFileSync(
         path.join(dir, 'drift-guard.config.json'),
@@ -264,7 +254,6 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
 
     test('CREATE EXTENSION in a setup file: created (the embedded Postgres loads it); one this Postgres lacks fails at the setup file and line', async () => {
       const dir = await makeProject({ steps: [TRGM_SCHEMA] })
-      dirs.push(dir)
       fs.mkdirSync(path.join(dir, 'sql'))
       fs.writeFileSync(
         path.join(dir, 'sql', 'setup.sql'),
@@ -291,7 +280,6 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
 
     test('SQL-standard bodies (BEGIN ATOMIC … END) in a setup file and in "transaction": false migrations are one statement each', async () => {
       const dir = await makeProject({ steps: [ITEMS_SCHEMA] })
-      dirs.push(dir)
       fs.mkdirSync(path.join(dir, 'sql'))
       fs.writeFileSync(path.join(dir, 'sql', 'setup.sql'), ATOMIC_SQL)
       // The migration's routines write to the setup's table (on both sides, so never drift).
@@ -331,7 +319,7 @@ export const items = pgTable("items", { id: integer("id").primaryKey(), name: te
           table.replace('INDEXES', 'index("items_name_idx").on(t.name), index("items_code_idx").on(t.code)')
         ]
       })
-      dirs.push(dir)
+      removeAfterAll(dir)
       const file = path.join(
         dir,
         'drizzle',

@@ -23,11 +23,28 @@ export interface ProjectSpec {
   config?: string
 }
 
+const toRemove = new Set<string>()
+
+/** Removes a folder (and what is in it) when the test file ends. Jest gives each test file its own copy of this module. */
+export function removeAfterAll(dir: string): void {
+  toRemove.add(dir)
+}
+
+if (typeof afterAll === 'function') {
+  afterAll(() => {
+    for (const dir of toRemove) fs.rmSync(dir, { recursive: true, force: true })
+    toRemove.clear()
+  })
+}
+
+/** A new empty folder under .tmp/, removed when the test file ends. */
 export function tempDir(prefix = 'dg-test-'): string {
   const base = path.join(REPO, '.tmp')
   fs.mkdirSync(base, { recursive: true })
   // Inside the repository, so `drizzle-orm` resolves from its node_modules like a real project's would.
-  return fs.mkdtempSync(path.join(base, prefix))
+  const dir = fs.mkdtempSync(path.join(base, prefix))
+  removeAfterAll(dir)
+  return dir
 }
 
 export async function makeProject(spec: ProjectSpec): Promise<string> {

@@ -1,19 +1,24 @@
-// Causes, fix hints, locations and report lines found wrong on real repositories (docs/real-world.md, failures 18,
-// 19c and the smaller points of the second trial): each project is the reproduction written there, checked on the
-// embedded Postgres.
+// Fix hints, causes and locations: enum values appended in another order, journal entries with neither SQL file
+// nor snapshot, objects traced through renames, SQL line numbers, stand-ins as enum values, and targets that could
+// not be loaded (failure numbers refer to docs/real-world.md). Checked on the embedded Postgres.
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { runCheck } from '../src/engine/check'
 import { Report } from '../src/core/findings'
 import { PgliteProvider } from '../src/postgres/pglite'
 import { renderMarkdown, renderText } from '../src/report/render'
-import { makeProject, tempDir, writeMigrations, findFinding, writeJournalProject } from './helpers/project'
+import {
+  makeProject,
+  tempDir,
+  writeMigrations,
+  findFinding,
+  writeJournalProject,
+  removeAfterAll
+} from './helpers/project'
 
-const dirs: string[] = []
 const provider = new PgliteProvider()
 afterAll(async () => {
   await provider.dispose()
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true })
 })
 
 const CONFIG = `import { defineConfig } from 'drizzle-kit'\nexport default defineConfig({ dialect: 'postgresql', schema: './schema.ts', out: './drizzle' })\n`
@@ -21,7 +26,6 @@ const CONFIG = `import { defineConfig } from 'drizzle-kit'\nexport default defin
 /** A project written file by file (journal entries by tag, a second apart, in the order given). */
 function writeProject(files: Record<string, string>, tags: string[] = ['0000_init']): string {
   const dir = tempDir('dg-hints-')
-  dirs.push(dir)
   return writeJournalProject(dir, CONFIG, files, tags)
 }
 
@@ -82,7 +86,7 @@ describe('18b: journal entries with neither SQL file nor snapshot', () => {
       steps: [items],
       finalSchema: items + "export const pins = pgTable('pins', { id: integer('id').primaryKey() })\n"
     })
-    dirs.push(dir)
+    removeAfterAll(dir)
     const journalFile = path.join(dir, 'drizzle', 'meta', '_journal.json')
     const journal = JSON.parse(fs.readFileSync(journalFile, 'utf8'))
     journal.entries.push({
@@ -135,7 +139,6 @@ describe('19c: SQL line numbers', () => {
       "export const embedding = pgTable('embedding', { id: text('id').primaryKey(), content: text('content').notNull(), embedding: text('embedding') })"
     ].join('\n')
     const dir = await makeProject({ steps: [schema] })
-    dirs.push(dir)
     const file = path.join(dir, 'drizzle', '0000_step_0.sql')
     const generated = fs.readFileSync(file, 'utf8')
     expect(generated).toMatch(/^CREATE TABLE "embedding"/)
@@ -198,7 +201,6 @@ describe('a discovered target that could not be loaded, in the report', () => {
     const schema =
       "import { pgTable, integer } from 'drizzle-orm/pg-core'\nexport const items = pgTable('items', { id: integer('id').primaryKey() })\n"
     const dir = tempDir('dg-hints-')
-    dirs.push(dir)
     const files: Record<string, string> = {
       'package.json': '{ "name": "r", "private": true }',
       'packages/db/package.json': '{ "name": "db" }',
