@@ -1,7 +1,7 @@
 /******/ (() => { // webpackBootstrap
 /******/ 	var __webpack_modules__ = ({
 
-/***/ 4914:
+/***/ 1906:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -32,7 +32,7 @@ var __importStar = (this && this.__importStar) || function (mod) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.issue = exports.issueCommand = void 0;
 const os = __importStar(__nccwpck_require__(857));
-const utils_1 = __nccwpck_require__(302);
+const utils_1 = __nccwpck_require__(1630);
 /**
  * Commands
  *
@@ -104,7 +104,7 @@ function escapeProperty(s) {
 
 /***/ }),
 
-/***/ 7484:
+/***/ 4300:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -143,12 +143,12 @@ var __awaiter = (this && this.__awaiter) || function (thisArg, _arguments, P, ge
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.platform = exports.toPlatformPath = exports.toWin32Path = exports.toPosixPath = exports.markdownSummary = exports.summary = exports.getIDToken = exports.getState = exports.saveState = exports.group = exports.endGroup = exports.startGroup = exports.info = exports.notice = exports.warning = exports.error = exports.debug = exports.isDebug = exports.setFailed = exports.setCommandEcho = exports.setOutput = exports.getBooleanInput = exports.getMultilineInput = exports.getInput = exports.addPath = exports.setSecret = exports.exportVariable = exports.ExitCode = void 0;
-const command_1 = __nccwpck_require__(4914);
-const file_command_1 = __nccwpck_require__(4753);
-const utils_1 = __nccwpck_require__(302);
+const command_1 = __nccwpck_require__(1906);
+const file_command_1 = __nccwpck_require__(5009);
+const utils_1 = __nccwpck_require__(1630);
 const os = __importStar(__nccwpck_require__(857));
 const path = __importStar(__nccwpck_require__(6928));
-const oidc_utils_1 = __nccwpck_require__(5306);
+const oidc_utils_1 = __nccwpck_require__(7738);
 /**
  * The code to exit an action
  */
@@ -433,29 +433,29 @@ exports.getIDToken = getIDToken;
 /**
  * Summary exports
  */
-var summary_1 = __nccwpck_require__(1847);
+var summary_1 = __nccwpck_require__(6151);
 Object.defineProperty(exports, "summary", ({ enumerable: true, get: function () { return summary_1.summary; } }));
 /**
  * @deprecated use core.summary
  */
-var summary_2 = __nccwpck_require__(1847);
+var summary_2 = __nccwpck_require__(6151);
 Object.defineProperty(exports, "markdownSummary", ({ enumerable: true, get: function () { return summary_2.markdownSummary; } }));
 /**
  * Path exports
  */
-var path_utils_1 = __nccwpck_require__(1976);
+var path_utils_1 = __nccwpck_require__(2408);
 Object.defineProperty(exports, "toPosixPath", ({ enumerable: true, get: function () { return path_utils_1.toPosixPath; } }));
 Object.defineProperty(exports, "toWin32Path", ({ enumerable: true, get: function () { return path_utils_1.toWin32Path; } }));
 Object.defineProperty(exports, "toPlatformPath", ({ enumerable: true, get: function () { return path_utils_1.toPlatformPath; } }));
 /**
  * Platform utilities exports
  */
-exports.platform = __importStar(__nccwpck_require__(8968));
+exports.platform = __importStar(__nccwpck_require__(3368));
 //# sourceMappingURL=core.js.map
 
 /***/ }),
 
-/***/ 4753:
+/***/ 5009:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -491,7 +491,7 @@ exports.prepareKeyValueMessage = exports.issueFileCommand = void 0;
 const crypto = __importStar(__nccwpck_require__(6982));
 const fs = __importStar(__nccwpck_require__(9896));
 const os = __importStar(__nccwpck_require__(857));
-const utils_1 = __nccwpck_require__(302);
+const utils_1 = __nccwpck_require__(1630);
 function issueFileCommand(command, message) {
     const filePath = process.env[`GITHUB_${command}`];
     if (!filePath) {
@@ -524,7 +524,7 @@ exports.prepareKeyValueMessage = prepareKeyValueMessage;
 
 /***/ }),
 
-/***/ 5306:
+/***/ 7738:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -540,9 +540,9 @@ var __awaiter = (this && this.__awaiter) || function (thisArg, _arguments, P, ge
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.OidcClient = void 0;
-const http_client_1 = __nccwpck_require__(4844);
-const auth_1 = __nccwpck_require__(4552);
-const core_1 = __nccwpck_require__(7484);
+const http_client_1 = __nccwpck_require__(8780);
+const auth_1 = __nccwpck_require__(4568);
+const core_1 = __nccwpck_require__(4300);
 class OidcClient {
     static createHttpClient(allowRetry = true, maxRetry = 10) {
         const requestOptions = {
@@ -608,7 +608,7 @@ exports.OidcClient = OidcClient;
 
 /***/ }),
 
-/***/ 1976:
+/***/ 2408:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -677,7 +677,7 @@ exports.toPlatformPath = toPlatformPath;
 
 /***/ }),
 
-/***/ 8968:
+/***/ 3368:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -720,7 +720,7 @@ var __importDefault = (this && this.__importDefault) || function (mod) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.getDetails = exports.isLinux = exports.isMacOS = exports.isWindows = exports.arch = exports.platform = void 0;
 const os_1 = __importDefault(__nccwpck_require__(857));
-const exec = __importStar(__nccwpck_require__(5236));
+const exec = __importStar(__nccwpck_require__(4788));
 const getWindowsInfo = () => __awaiter(void 0, void 0, void 0, function* () {
     const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
         silent: true
@@ -778,7 +778,7 @@ exports.getDetails = getDetails;
 
 /***/ }),
 
-/***/ 1847:
+/***/ 6151:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -1068,7 +1068,7 @@ exports.summary = _summary;
 
 /***/ }),
 
-/***/ 302:
+/***/ 1630:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -1115,7 +1115,7 @@ exports.toCommandProperties = toCommandProperties;
 
 /***/ }),
 
-/***/ 5236:
+/***/ 4788:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -1151,7 +1151,7 @@ var __awaiter = (this && this.__awaiter) || function (thisArg, _arguments, P, ge
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.getExecOutput = exports.exec = void 0;
 const string_decoder_1 = __nccwpck_require__(3193);
-const tr = __importStar(__nccwpck_require__(6665));
+const tr = __importStar(__nccwpck_require__(185));
 /**
  * Exec a command.
  * Output will be streamed to the live console.
@@ -1225,7 +1225,7 @@ exports.getExecOutput = getExecOutput;
 
 /***/ }),
 
-/***/ 6665:
+/***/ 185:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -1264,8 +1264,8 @@ const os = __importStar(__nccwpck_require__(857));
 const events = __importStar(__nccwpck_require__(4434));
 const child = __importStar(__nccwpck_require__(5317));
 const path = __importStar(__nccwpck_require__(6928));
-const io = __importStar(__nccwpck_require__(4994));
-const ioUtil = __importStar(__nccwpck_require__(5207));
+const io = __importStar(__nccwpck_require__(8882));
+const ioUtil = __importStar(__nccwpck_require__(8647));
 const timers_1 = __nccwpck_require__(3557);
 /* eslint-disable @typescript-eslint/unbound-method */
 const IS_WINDOWS = process.platform === 'win32';
@@ -1850,7 +1850,7 @@ class ExecState extends events.EventEmitter {
 
 /***/ }),
 
-/***/ 1648:
+/***/ 2912:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -1913,7 +1913,7 @@ exports.Context = Context;
 
 /***/ }),
 
-/***/ 3228:
+/***/ 268:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -1943,8 +1943,8 @@ var __importStar = (this && this.__importStar) || function (mod) {
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.getOctokit = exports.context = void 0;
-const Context = __importStar(__nccwpck_require__(1648));
-const utils_1 = __nccwpck_require__(8006);
+const Context = __importStar(__nccwpck_require__(2912));
+const utils_1 = __nccwpck_require__(3718);
 exports.context = new Context.Context();
 /**
  * Returns a hydrated octokit ready to use for GitHub Actions
@@ -1961,7 +1961,7 @@ exports.getOctokit = getOctokit;
 
 /***/ }),
 
-/***/ 5156:
+/***/ 6388:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -2000,8 +2000,8 @@ var __awaiter = (this && this.__awaiter) || function (thisArg, _arguments, P, ge
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.getApiBaseUrl = exports.getProxyFetch = exports.getProxyAgentDispatcher = exports.getProxyAgent = exports.getAuthString = void 0;
-const httpClient = __importStar(__nccwpck_require__(4844));
-const undici_1 = __nccwpck_require__(6752);
+const httpClient = __importStar(__nccwpck_require__(8780));
+const undici_1 = __nccwpck_require__(2480);
 function getAuthString(token, options) {
     if (!token && !options.auth) {
         throw new Error('Parameter token or opts.auth is required');
@@ -2038,7 +2038,7 @@ exports.getApiBaseUrl = getApiBaseUrl;
 
 /***/ }),
 
-/***/ 8006:
+/***/ 3718:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -2068,12 +2068,12 @@ var __importStar = (this && this.__importStar) || function (mod) {
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.getOctokitOptions = exports.GitHub = exports.defaults = exports.context = void 0;
-const Context = __importStar(__nccwpck_require__(1648));
-const Utils = __importStar(__nccwpck_require__(5156));
+const Context = __importStar(__nccwpck_require__(2912));
+const Utils = __importStar(__nccwpck_require__(6388));
 // octokit + plugins
-const core_1 = __nccwpck_require__(1897);
-const plugin_rest_endpoint_methods_1 = __nccwpck_require__(4935);
-const plugin_paginate_rest_1 = __nccwpck_require__(8082);
+const core_1 = __nccwpck_require__(1161);
+const plugin_rest_endpoint_methods_1 = __nccwpck_require__(7879);
+const plugin_paginate_rest_1 = __nccwpck_require__(610);
 exports.context = new Context.Context();
 const baseUrl = Utils.getApiBaseUrl();
 exports.defaults = {
@@ -2104,7 +2104,7 @@ exports.getOctokitOptions = getOctokitOptions;
 
 /***/ }),
 
-/***/ 4552:
+/***/ 4568:
 /***/ (function(__unused_webpack_module, exports) {
 
 "use strict";
@@ -2192,7 +2192,7 @@ exports.PersonalAccessTokenCredentialHandler = PersonalAccessTokenCredentialHand
 
 /***/ }),
 
-/***/ 4844:
+/***/ 8780:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -2234,9 +2234,9 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.HttpClient = exports.isHttps = exports.HttpClientResponse = exports.HttpClientError = exports.getProxyUrl = exports.MediaTypes = exports.Headers = exports.HttpCodes = void 0;
 const http = __importStar(__nccwpck_require__(8611));
 const https = __importStar(__nccwpck_require__(5692));
-const pm = __importStar(__nccwpck_require__(4988));
-const tunnel = __importStar(__nccwpck_require__(770));
-const undici_1 = __nccwpck_require__(6752);
+const pm = __importStar(__nccwpck_require__(9756));
+const tunnel = __importStar(__nccwpck_require__(8482));
+const undici_1 = __nccwpck_require__(2480);
 var HttpCodes;
 (function (HttpCodes) {
     HttpCodes[HttpCodes["OK"] = 200] = "OK";
@@ -2851,7 +2851,7 @@ const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCa
 
 /***/ }),
 
-/***/ 4988:
+/***/ 9756:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -2953,7 +2953,7 @@ class DecodedURL extends URL {
 
 /***/ }),
 
-/***/ 5207:
+/***/ 8647:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -3143,7 +3143,7 @@ exports.getCmdPath = getCmdPath;
 
 /***/ }),
 
-/***/ 4994:
+/***/ 8882:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -3180,7 +3180,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.findInPath = exports.which = exports.mkdirP = exports.rmRF = exports.mv = exports.cp = void 0;
 const assert_1 = __nccwpck_require__(2613);
 const path = __importStar(__nccwpck_require__(6928));
-const ioUtil = __importStar(__nccwpck_require__(5207));
+const ioUtil = __importStar(__nccwpck_require__(8647));
 /**
  * Copies a file or folder.
  * Based off of shelljs - https://github.com/shelljs/shelljs/blob/9237f66c52e5daa40458f94f9565e18e8132f5a6/src/cp.js
@@ -3449,13 +3449,13 @@ function copyFile(srcFile, destFile, force) {
 
 /***/ }),
 
-/***/ 6153:
+/***/ 1833:
 /***/ (function(module, __unused_webpack_exports, __nccwpck_require__) {
 
 /* module decorator */ module = __nccwpck_require__.nmd(module);
 (function (global, factory) {
   if (true) {
-    factory(module, __nccwpck_require__(9551), __nccwpck_require__(9535));
+    factory(module, __nccwpck_require__(2559), __nccwpck_require__(9887));
     module.exports = def(module);
   } else {}
   function def(m) { return 'default' in m.exports ? m.exports.default : m.exports; }
@@ -3805,7 +3805,7 @@ function addMappingInternal(skipable, map, mapping) {
 
 /***/ }),
 
-/***/ 9445:
+/***/ 6773:
 /***/ (function(module) {
 
 (function (global, factory) {
@@ -4051,7 +4051,7 @@ function addMappingInternal(skipable, map, mapping) {
 
 /***/ }),
 
-/***/ 9551:
+/***/ 2559:
 /***/ (function(module, __unused_webpack_exports, __nccwpck_require__) {
 
 /* module decorator */ module = __nccwpck_require__.nmd(module);
@@ -4557,13 +4557,13 @@ function encode(decoded) {
 
 /***/ }),
 
-/***/ 9535:
+/***/ 9887:
 /***/ (function(module, __unused_webpack_exports, __nccwpck_require__) {
 
 /* module decorator */ module = __nccwpck_require__.nmd(module);
 (function (global, factory) {
   if (true) {
-    factory(module, __nccwpck_require__(9445), __nccwpck_require__(9551));
+    factory(module, __nccwpck_require__(6773), __nccwpck_require__(2559));
     module.exports = def(module);
   } else {}
   function def(m) { return 'default' in m.exports ? m.exports.default : m.exports; }
@@ -5114,7 +5114,7 @@ function generatedPosition(map, source, line, column, bias, all) {
 
 /***/ }),
 
-/***/ 7864:
+/***/ 8760:
 /***/ ((module) => {
 
 "use strict";
@@ -5199,7 +5199,7 @@ var createTokenAuth = function createTokenAuth2(token) {
 
 /***/ }),
 
-/***/ 1897:
+/***/ 1161:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -5228,11 +5228,11 @@ __export(index_exports, {
   Octokit: () => Octokit
 });
 module.exports = __toCommonJS(index_exports);
-var import_universal_user_agent = __nccwpck_require__(3843);
-var import_before_after_hook = __nccwpck_require__(2732);
-var import_request = __nccwpck_require__(8636);
-var import_graphql = __nccwpck_require__(7);
-var import_auth_token = __nccwpck_require__(7864);
+var import_universal_user_agent = __nccwpck_require__(4979);
+var import_before_after_hook = __nccwpck_require__(2604);
+var import_request = __nccwpck_require__(2751);
+var import_graphql = __nccwpck_require__(7799);
+var import_auth_token = __nccwpck_require__(8760);
 
 // pkg/dist-src/version.js
 var VERSION = "5.2.2";
@@ -5375,7 +5375,7 @@ var Octokit = class {
 
 /***/ }),
 
-/***/ 4471:
+/***/ 1879:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -5406,7 +5406,7 @@ __export(dist_src_exports, {
 module.exports = __toCommonJS(dist_src_exports);
 
 // pkg/dist-src/defaults.js
-var import_universal_user_agent = __nccwpck_require__(3843);
+var import_universal_user_agent = __nccwpck_require__(4979);
 
 // pkg/dist-src/version.js
 var VERSION = "9.0.6";
@@ -5759,7 +5759,7 @@ var endpoint = withDefaults(null, DEFAULTS);
 
 /***/ }),
 
-/***/ 7:
+/***/ 7799:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -5790,17 +5790,17 @@ __export(index_exports, {
   withCustomRequest: () => withCustomRequest
 });
 module.exports = __toCommonJS(index_exports);
-var import_request3 = __nccwpck_require__(8636);
-var import_universal_user_agent = __nccwpck_require__(3843);
+var import_request3 = __nccwpck_require__(2751);
+var import_universal_user_agent = __nccwpck_require__(4979);
 
 // pkg/dist-src/version.js
 var VERSION = "7.1.1";
 
 // pkg/dist-src/with-defaults.js
-var import_request2 = __nccwpck_require__(8636);
+var import_request2 = __nccwpck_require__(2751);
 
 // pkg/dist-src/graphql.js
-var import_request = __nccwpck_require__(8636);
+var import_request = __nccwpck_require__(2751);
 
 // pkg/dist-src/error.js
 function _buildMessageForResponseErrors(data) {
@@ -5916,7 +5916,7 @@ function withCustomRequest(customRequest) {
 
 /***/ }),
 
-/***/ 8082:
+/***/ 610:
 /***/ ((module) => {
 
 "use strict";
@@ -6317,7 +6317,7 @@ paginateRest.VERSION = VERSION;
 
 /***/ }),
 
-/***/ 4935:
+/***/ 7879:
 /***/ ((module) => {
 
 "use strict";
@@ -8487,7 +8487,7 @@ legacyRestEndpointMethods.VERSION = VERSION;
 
 /***/ }),
 
-/***/ 3708:
+/***/ 5052:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -8526,8 +8526,8 @@ __export(dist_src_exports, {
   RequestError: () => RequestError
 });
 module.exports = __toCommonJS(dist_src_exports);
-var import_deprecation = __nccwpck_require__(4150);
-var import_once = __toESM(__nccwpck_require__(5560));
+var import_deprecation = __nccwpck_require__(1030);
+var import_once = __toESM(__nccwpck_require__(4120));
 var logOnceCode = (0, import_once.default)((deprecation) => console.warn(deprecation));
 var logOnceHeaders = (0, import_once.default)((deprecation) => console.warn(deprecation));
 var RequestError = class extends Error {
@@ -8585,7 +8585,7 @@ var RequestError = class extends Error {
 
 /***/ }),
 
-/***/ 8636:
+/***/ 2751:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -8614,8 +8614,8 @@ __export(dist_src_exports, {
   request: () => request
 });
 module.exports = __toCommonJS(dist_src_exports);
-var import_endpoint = __nccwpck_require__(4471);
-var import_universal_user_agent = __nccwpck_require__(3843);
+var import_endpoint = __nccwpck_require__(1879);
+var import_universal_user_agent = __nccwpck_require__(4979);
 
 // pkg/dist-src/version.js
 var VERSION = "8.4.1";
@@ -8634,7 +8634,7 @@ function isPlainObject(value) {
 }
 
 // pkg/dist-src/fetch-wrapper.js
-var import_request_error = __nccwpck_require__(3708);
+var import_request_error = __nccwpck_require__(5052);
 
 // pkg/dist-src/get-buffer-response.js
 function getBufferResponse(response) {
@@ -8815,12 +8815,12 @@ var request = withDefaults(import_endpoint.endpoint, {
 
 /***/ }),
 
-/***/ 2732:
+/***/ 2604:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-var register = __nccwpck_require__(1063);
-var addHook = __nccwpck_require__(2027);
-var removeHook = __nccwpck_require__(9934);
+var register = __nccwpck_require__(2852);
+var addHook = __nccwpck_require__(7003);
+var removeHook = __nccwpck_require__(3646);
 
 // bind with array of arguments: https://stackoverflow.com/a/21792913
 var bind = Function.bind;
@@ -8883,7 +8883,7 @@ module.exports.Collection = Hook.Collection;
 
 /***/ }),
 
-/***/ 2027:
+/***/ 7003:
 /***/ ((module) => {
 
 module.exports = addHook;
@@ -8936,7 +8936,7 @@ function addHook(state, kind, name, hook) {
 
 /***/ }),
 
-/***/ 1063:
+/***/ 2852:
 /***/ ((module) => {
 
 module.exports = register;
@@ -8970,7 +8970,7 @@ function register(state, name, method, options) {
 
 /***/ }),
 
-/***/ 9934:
+/***/ 3646:
 /***/ ((module) => {
 
 module.exports = removeHook;
@@ -8996,7 +8996,7 @@ function removeHook(state, name, method) {
 
 /***/ }),
 
-/***/ 4150:
+/***/ 1030:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -9024,7 +9024,7 @@ exports.Deprecation = Deprecation;
 
 /***/ }),
 
-/***/ 1402:
+/***/ 2058:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -9094,10 +9094,10 @@ exports["default"] = LinesAndColumns;
 
 /***/ }),
 
-/***/ 5560:
+/***/ 4120:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-var wrappy = __nccwpck_require__(8264)
+var wrappy = __nccwpck_require__(2360)
 module.exports = wrappy(once)
 module.exports.strict = wrappy(onceStrict)
 
@@ -9143,19 +9143,19 @@ function onceStrict (fn) {
 
 /***/ }),
 
-/***/ 2624:
+/***/ 1776:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 Object.defineProperty(exports, "__esModule", ({value: true})); function _interopRequireDefault(obj) { return obj && obj.__esModule ? obj : { default: obj }; }
 
 
-var _tokenizer = __nccwpck_require__(2683);
-var _keywords = __nccwpck_require__(135);
-var _types = __nccwpck_require__(5914);
+var _tokenizer = __nccwpck_require__(6523);
+var _keywords = __nccwpck_require__(3527);
+var _types = __nccwpck_require__(2826);
 
-var _getImportExportSpecifierInfo = __nccwpck_require__(8578); var _getImportExportSpecifierInfo2 = _interopRequireDefault(_getImportExportSpecifierInfo);
-var _getNonTypeIdentifiers = __nccwpck_require__(8655);
+var _getImportExportSpecifierInfo = __nccwpck_require__(613); var _getImportExportSpecifierInfo2 = _interopRequireDefault(_getImportExportSpecifierInfo);
+var _getNonTypeIdentifiers = __nccwpck_require__(5631);
 
 
 
@@ -9607,7 +9607,7 @@ var _getNonTypeIdentifiers = __nccwpck_require__(8655);
 
 /***/ }),
 
-/***/ 1762:
+/***/ 722:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -9791,12 +9791,12 @@ const HELPERS = {
 
 /***/ }),
 
-/***/ 7843:
+/***/ 3299:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 Object.defineProperty(exports, "__esModule", ({value: true})); function _interopRequireDefault(obj) { return obj && obj.__esModule ? obj : { default: obj }; }
-var _getIdentifierNames = __nccwpck_require__(4713); var _getIdentifierNames2 = _interopRequireDefault(_getIdentifierNames);
+var _getIdentifierNames = __nccwpck_require__(6297); var _getIdentifierNames2 = _interopRequireDefault(_getIdentifierNames);
 
  class NameManager {
     __init() {this.usedNames = new Set()}
@@ -9826,14 +9826,14 @@ var _getIdentifierNames = __nccwpck_require__(4713); var _getIdentifierNames2 = 
 
 /***/ }),
 
-/***/ 1576:
+/***/ 3928:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 Object.defineProperty(exports, "__esModule", ({value: true})); function _interopRequireWildcard(obj) { if (obj && obj.__esModule) { return obj; } else { var newObj = {}; if (obj != null) { for (var key in obj) { if (Object.prototype.hasOwnProperty.call(obj, key)) { newObj[key] = obj[key]; } } } newObj.default = obj; return newObj; } }/**
  * This module was automatically generated by `ts-interface-builder`
  */
-var _tsinterfacechecker = __nccwpck_require__(7810); var t = _interopRequireWildcard(_tsinterfacechecker);
+var _tsinterfacechecker = __nccwpck_require__(7250); var t = _interopRequireWildcard(_tsinterfacechecker);
 // tslint:disable:object-literal-key-quotes
 
  const Transform = t.union(
@@ -9876,13 +9876,13 @@ exports["default"] = exportedTypeSuite;
 
 /***/ }),
 
-/***/ 4799:
+/***/ 1167:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
-Object.defineProperty(exports, "__esModule", ({value: true})); function _interopRequireDefault(obj) { return obj && obj.__esModule ? obj : { default: obj }; }var _tsinterfacechecker = __nccwpck_require__(7810);
+Object.defineProperty(exports, "__esModule", ({value: true})); function _interopRequireDefault(obj) { return obj && obj.__esModule ? obj : { default: obj }; }var _tsinterfacechecker = __nccwpck_require__(7250);
 
-var _Optionsgentypes = __nccwpck_require__(1576); var _Optionsgentypes2 = _interopRequireDefault(_Optionsgentypes);
+var _Optionsgentypes = __nccwpck_require__(3928); var _Optionsgentypes2 = _interopRequireDefault(_Optionsgentypes);
 
 const {Options: OptionsChecker} = _tsinterfacechecker.createCheckers.call(void 0, _Optionsgentypes2.default);
 
@@ -9985,15 +9985,15 @@ const {Options: OptionsChecker} = _tsinterfacechecker.createCheckers.call(void 0
 
 /***/ }),
 
-/***/ 7502:
+/***/ 1582:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 Object.defineProperty(exports, "__esModule", ({value: true})); function _interopRequireDefault(obj) { return obj && obj.__esModule ? obj : { default: obj }; }
 
 
-var _types = __nccwpck_require__(5914);
-var _isAsyncOperation = __nccwpck_require__(9249); var _isAsyncOperation2 = _interopRequireDefault(_isAsyncOperation);
+var _types = __nccwpck_require__(2826);
+var _isAsyncOperation = __nccwpck_require__(8961); var _isAsyncOperation2 = _interopRequireDefault(_isAsyncOperation);
 
 
 
@@ -10350,15 +10350,15 @@ var _isAsyncOperation = __nccwpck_require__(9249); var _isAsyncOperation2 = _int
 
 /***/ }),
 
-/***/ 6303:
+/***/ 7807:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
-Object.defineProperty(exports, "__esModule", ({value: true}));var _genmapping = __nccwpck_require__(6153);
+Object.defineProperty(exports, "__esModule", ({value: true}));var _genmapping = __nccwpck_require__(1833);
 
 
 
-var _charcodes = __nccwpck_require__(5336);
+var _charcodes = __nccwpck_require__(5320);
 
 
 
@@ -10447,7 +10447,7 @@ function computeSourceColumns(code, tokens) {
 
 /***/ }),
 
-/***/ 2922:
+/***/ 3018:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -10455,9 +10455,9 @@ Object.defineProperty(exports, "__esModule", ({value: true}));
 
 
 
-var _tokenizer = __nccwpck_require__(2683);
+var _tokenizer = __nccwpck_require__(6523);
 
-var _types = __nccwpck_require__(5914);
+var _types = __nccwpck_require__(2826);
 
 
 /**
@@ -10553,23 +10553,23 @@ function markShadowedForScope(scope, tokens, name) {
 
 /***/ }),
 
-/***/ 2413:
+/***/ 141:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
-Object.defineProperty(exports, "__esModule", ({value: true})); function _interopRequireDefault(obj) { return obj && obj.__esModule ? obj : { default: obj }; }var _CJSImportProcessor = __nccwpck_require__(2624); var _CJSImportProcessor2 = _interopRequireDefault(_CJSImportProcessor);
-var _computeSourceMap = __nccwpck_require__(6303); var _computeSourceMap2 = _interopRequireDefault(_computeSourceMap);
-var _HelperManager = __nccwpck_require__(1762);
-var _identifyShadowedGlobals = __nccwpck_require__(2922); var _identifyShadowedGlobals2 = _interopRequireDefault(_identifyShadowedGlobals);
-var _NameManager = __nccwpck_require__(7843); var _NameManager2 = _interopRequireDefault(_NameManager);
-var _Options = __nccwpck_require__(4799);
+Object.defineProperty(exports, "__esModule", ({value: true})); function _interopRequireDefault(obj) { return obj && obj.__esModule ? obj : { default: obj }; }var _CJSImportProcessor = __nccwpck_require__(1776); var _CJSImportProcessor2 = _interopRequireDefault(_CJSImportProcessor);
+var _computeSourceMap = __nccwpck_require__(7807); var _computeSourceMap2 = _interopRequireDefault(_computeSourceMap);
+var _HelperManager = __nccwpck_require__(722);
+var _identifyShadowedGlobals = __nccwpck_require__(3018); var _identifyShadowedGlobals2 = _interopRequireDefault(_identifyShadowedGlobals);
+var _NameManager = __nccwpck_require__(3299); var _NameManager2 = _interopRequireDefault(_NameManager);
+var _Options = __nccwpck_require__(1167);
 
-var _parser = __nccwpck_require__(4145);
+var _parser = __nccwpck_require__(4465);
 
-var _TokenProcessor = __nccwpck_require__(7502); var _TokenProcessor2 = _interopRequireDefault(_TokenProcessor);
-var _RootTransformer = __nccwpck_require__(8445); var _RootTransformer2 = _interopRequireDefault(_RootTransformer);
-var _formatTokens = __nccwpck_require__(605); var _formatTokens2 = _interopRequireDefault(_formatTokens);
-var _getTSImportedNames = __nccwpck_require__(6983); var _getTSImportedNames2 = _interopRequireDefault(_getTSImportedNames);
+var _TokenProcessor = __nccwpck_require__(1582); var _TokenProcessor2 = _interopRequireDefault(_TokenProcessor);
+var _RootTransformer = __nccwpck_require__(8205); var _RootTransformer2 = _interopRequireDefault(_RootTransformer);
+var _formatTokens = __nccwpck_require__(6061); var _formatTokens2 = _interopRequireDefault(_formatTokens);
+var _getTSImportedNames = __nccwpck_require__(4407); var _getTSImportedNames2 = _interopRequireDefault(_getTSImportedNames);
 
 
 
@@ -10694,14 +10694,14 @@ function getSucraseContext(code, options) {
 
 /***/ }),
 
-/***/ 4145:
+/***/ 4465:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 Object.defineProperty(exports, "__esModule", ({value: true}));
 
-var _base = __nccwpck_require__(3569);
-var _index = __nccwpck_require__(546);
+var _base = __nccwpck_require__(7553);
+var _index = __nccwpck_require__(4290);
 
  class File {
   
@@ -10733,7 +10733,7 @@ var _index = __nccwpck_require__(546);
 
 /***/ }),
 
-/***/ 3944:
+/***/ 6056:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -10748,10 +10748,10 @@ Object.defineProperty(exports, "__esModule", ({value: true}));/* eslint max-len:
 
 
 
-var _index = __nccwpck_require__(2683);
-var _keywords = __nccwpck_require__(135);
-var _types = __nccwpck_require__(5914);
-var _base = __nccwpck_require__(3569);
+var _index = __nccwpck_require__(6523);
+var _keywords = __nccwpck_require__(3527);
+var _types = __nccwpck_require__(2826);
+var _base = __nccwpck_require__(7553);
 
 
 
@@ -10765,7 +10765,7 @@ var _base = __nccwpck_require__(3569);
 
 
 
-var _expression = __nccwpck_require__(5638);
+var _expression = __nccwpck_require__(7558);
 
 
 
@@ -10774,7 +10774,7 @@ var _expression = __nccwpck_require__(5638);
 
 
 
-var _statement = __nccwpck_require__(2679);
+var _statement = __nccwpck_require__(4260);
 
 
 
@@ -10784,7 +10784,7 @@ var _statement = __nccwpck_require__(2679);
 
 
 
-var _util = __nccwpck_require__(3756);
+var _util = __nccwpck_require__(2348);
 
 function isMaybeDefaultImport(lookahead) {
   return (
@@ -11846,7 +11846,7 @@ function flowParseEnumMember() {
 
 /***/ }),
 
-/***/ 4308:
+/***/ 3076:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -11860,14 +11860,14 @@ Object.defineProperty(exports, "__esModule", ({value: true}));
 
 
 
-var _index = __nccwpck_require__(2683);
-var _types = __nccwpck_require__(5914);
-var _base = __nccwpck_require__(3569);
-var _expression = __nccwpck_require__(5638);
-var _util = __nccwpck_require__(3756);
-var _charcodes = __nccwpck_require__(5336);
-var _identifier = __nccwpck_require__(7415);
-var _typescript = __nccwpck_require__(9359);
+var _index = __nccwpck_require__(6523);
+var _types = __nccwpck_require__(2826);
+var _base = __nccwpck_require__(7553);
+var _expression = __nccwpck_require__(7558);
+var _util = __nccwpck_require__(2348);
+var _charcodes = __nccwpck_require__(5320);
+var _identifier = __nccwpck_require__(8407);
+var _typescript = __nccwpck_require__(4623);
 
 /**
  * Read token with JSX contents.
@@ -12221,7 +12221,7 @@ function nextJSXExprToken() {
 
 /***/ }),
 
-/***/ 2785:
+/***/ 2497:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -12485,16 +12485,16 @@ exports["default"] = new Map([
 
 /***/ }),
 
-/***/ 9171:
+/***/ 3219:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
-Object.defineProperty(exports, "__esModule", ({value: true}));var _index = __nccwpck_require__(2683);
-var _types = __nccwpck_require__(5914);
-var _base = __nccwpck_require__(3569);
-var _expression = __nccwpck_require__(5638);
-var _flow = __nccwpck_require__(3944);
-var _typescript = __nccwpck_require__(9359);
+Object.defineProperty(exports, "__esModule", ({value: true}));var _index = __nccwpck_require__(6523);
+var _types = __nccwpck_require__(2826);
+var _base = __nccwpck_require__(7553);
+var _expression = __nccwpck_require__(7558);
+var _flow = __nccwpck_require__(6056);
+var _typescript = __nccwpck_require__(4623);
 
 /**
  * Common parser code for TypeScript and Flow.
@@ -12530,7 +12530,7 @@ var _typescript = __nccwpck_require__(9359);
 
 /***/ }),
 
-/***/ 9359:
+/***/ 4623:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -12546,10 +12546,10 @@ Object.defineProperty(exports, "__esModule", ({value: true}));
 
 
 
-var _index = __nccwpck_require__(2683);
-var _keywords = __nccwpck_require__(135);
-var _types = __nccwpck_require__(5914);
-var _base = __nccwpck_require__(3569);
+var _index = __nccwpck_require__(6523);
+var _keywords = __nccwpck_require__(3527);
+var _types = __nccwpck_require__(2826);
+var _base = __nccwpck_require__(7553);
 
 
 
@@ -12565,8 +12565,8 @@ var _base = __nccwpck_require__(3569);
 
 
 
-var _expression = __nccwpck_require__(5638);
-var _lval = __nccwpck_require__(5011);
+var _expression = __nccwpck_require__(7558);
+var _lval = __nccwpck_require__(7043);
 
 
 
@@ -12575,7 +12575,7 @@ var _lval = __nccwpck_require__(5011);
 
 
 
-var _statement = __nccwpck_require__(2679);
+var _statement = __nccwpck_require__(4260);
 
 
 
@@ -12587,8 +12587,8 @@ var _statement = __nccwpck_require__(2679);
 
 
 
-var _util = __nccwpck_require__(3756);
-var _jsx = __nccwpck_require__(4308);
+var _util = __nccwpck_require__(2348);
+var _jsx = __nccwpck_require__(3076);
 
 function tsIsIdentifier() {
   // TODO: actually a bit more complex in TypeScript, but shouldn't matter.
@@ -14170,20 +14170,20 @@ function tsParseTypeArguments() {
 
 /***/ }),
 
-/***/ 2683:
+/***/ 6523:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 Object.defineProperty(exports, "__esModule", ({value: true})); function _interopRequireDefault(obj) { return obj && obj.__esModule ? obj : { default: obj }; }/* eslint max-len: 0 */
 
-var _base = __nccwpck_require__(3569);
-var _util = __nccwpck_require__(3756);
-var _charcodes = __nccwpck_require__(5336);
-var _identifier = __nccwpck_require__(7415);
-var _whitespace = __nccwpck_require__(4261);
-var _keywords = __nccwpck_require__(135);
-var _readWord = __nccwpck_require__(3059); var _readWord2 = _interopRequireDefault(_readWord);
-var _types = __nccwpck_require__(5914);
+var _base = __nccwpck_require__(7553);
+var _util = __nccwpck_require__(2348);
+var _charcodes = __nccwpck_require__(5320);
+var _identifier = __nccwpck_require__(8407);
+var _whitespace = __nccwpck_require__(3781);
+var _keywords = __nccwpck_require__(3527);
+var _readWord = __nccwpck_require__(8659); var _readWord2 = _interopRequireDefault(_readWord);
+var _types = __nccwpck_require__(2826);
 
 var IdentifierRole; (function (IdentifierRole) {
   const Access = 0; IdentifierRole[IdentifierRole["Access"] = Access] = "Access";
@@ -15182,7 +15182,7 @@ function readTmplToken() {
 
 /***/ }),
 
-/***/ 135:
+/***/ 3527:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -15233,16 +15233,16 @@ Object.defineProperty(exports, "__esModule", ({value: true}));var ContextualKeyw
 
 /***/ }),
 
-/***/ 3059:
+/***/ 8659:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
-Object.defineProperty(exports, "__esModule", ({value: true}));var _base = __nccwpck_require__(3569);
-var _charcodes = __nccwpck_require__(5336);
-var _identifier = __nccwpck_require__(7415);
-var _index = __nccwpck_require__(2683);
-var _readWordTree = __nccwpck_require__(5883);
-var _types = __nccwpck_require__(5914);
+Object.defineProperty(exports, "__esModule", ({value: true}));var _base = __nccwpck_require__(7553);
+var _charcodes = __nccwpck_require__(5320);
+var _identifier = __nccwpck_require__(8407);
+var _index = __nccwpck_require__(6523);
+var _readWordTree = __nccwpck_require__(4283);
+var _types = __nccwpck_require__(2826);
 
 /**
  * Read an identifier, producing either a name token or matching on one of the existing keywords.
@@ -15305,13 +15305,13 @@ var _types = __nccwpck_require__(5914);
 
 /***/ }),
 
-/***/ 5883:
+/***/ 4283:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 Object.defineProperty(exports, "__esModule", ({value: true}));// Generated file, do not edit! Run "yarn generate" to re-generate this file.
-var _keywords = __nccwpck_require__(135);
-var _types = __nccwpck_require__(5914);
+var _keywords = __nccwpck_require__(3527);
+var _types = __nccwpck_require__(2826);
 
 // prettier-ignore
  const READ_WORD_TREE = new Int32Array([
@@ -15984,13 +15984,13 @@ var _types = __nccwpck_require__(5914);
 
 /***/ }),
 
-/***/ 2718:
+/***/ 5102:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 Object.defineProperty(exports, "__esModule", ({value: true}));
-var _keywords = __nccwpck_require__(135);
-var _types = __nccwpck_require__(5914);
+var _keywords = __nccwpck_require__(3527);
+var _types = __nccwpck_require__(2826);
 
  class Scope {
   
@@ -16098,7 +16098,7 @@ var _types = __nccwpck_require__(5914);
 
 /***/ }),
 
-/***/ 5914:
+/***/ 2826:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -16467,12 +16467,12 @@ var TokenType; (function (TokenType) {
 
 /***/ }),
 
-/***/ 3569:
+/***/ 7553:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
-Object.defineProperty(exports, "__esModule", ({value: true})); function _interopRequireDefault(obj) { return obj && obj.__esModule ? obj : { default: obj }; }var _state = __nccwpck_require__(2718); var _state2 = _interopRequireDefault(_state);
-var _charcodes = __nccwpck_require__(5336);
+Object.defineProperty(exports, "__esModule", ({value: true})); function _interopRequireDefault(obj) { return obj && obj.__esModule ? obj : { default: obj }; }var _state = __nccwpck_require__(5102); var _state2 = _interopRequireDefault(_state);
+var _charcodes = __nccwpck_require__(5320);
 
  exports.isJSXEnabled;
  exports.isTypeScriptEnabled;
@@ -16535,7 +16535,7 @@ var _charcodes = __nccwpck_require__(5336);
 
 /***/ }),
 
-/***/ 5638:
+/***/ 7558:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -16569,9 +16569,9 @@ Object.defineProperty(exports, "__esModule", ({value: true}));/* eslint max-len:
 
 
 
-var _flow = __nccwpck_require__(3944);
-var _index = __nccwpck_require__(4308);
-var _types = __nccwpck_require__(9171);
+var _flow = __nccwpck_require__(6056);
+var _index = __nccwpck_require__(3076);
+var _types = __nccwpck_require__(3219);
 
 
 
@@ -16581,7 +16581,7 @@ var _types = __nccwpck_require__(9171);
 
 
 
-var _typescript = __nccwpck_require__(9359);
+var _typescript = __nccwpck_require__(4623);
 
 
 
@@ -16594,28 +16594,20 @@ var _typescript = __nccwpck_require__(9359);
 
 
 
-var _index3 = __nccwpck_require__(2683);
-var _keywords = __nccwpck_require__(135);
-var _state = __nccwpck_require__(2718);
-var _types3 = __nccwpck_require__(5914);
-var _charcodes = __nccwpck_require__(5336);
-var _identifier = __nccwpck_require__(7415);
-var _base = __nccwpck_require__(3569);
+var _index3 = __nccwpck_require__(6523);
+var _keywords = __nccwpck_require__(3527);
+var _state = __nccwpck_require__(5102);
+var _types3 = __nccwpck_require__(2826);
+var _charcodes = __nccwpck_require__(5320);
+var _identifier = __nccwpck_require__(8407);
+var _base = __nccwpck_require__(7553);
 
 
 
 
 
 
-var _lval = __nccwpck_require__(5011);
-
-
-
-
-
-
-
-var _statement = __nccwpck_require__(2679);
+var _lval = __nccwpck_require__(7043);
 
 
 
@@ -16623,9 +16615,17 @@ var _statement = __nccwpck_require__(2679);
 
 
 
+var _statement = __nccwpck_require__(4260);
 
 
-var _util = __nccwpck_require__(3756);
+
+
+
+
+
+
+
+var _util = __nccwpck_require__(2348);
 
  class StopState {
   
@@ -17565,15 +17565,15 @@ function parseModuleExpression() {
 
 /***/ }),
 
-/***/ 546:
+/***/ 4290:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 Object.defineProperty(exports, "__esModule", ({value: true}));
-var _index = __nccwpck_require__(2683);
-var _charcodes = __nccwpck_require__(5336);
-var _base = __nccwpck_require__(3569);
-var _statement = __nccwpck_require__(2679);
+var _index = __nccwpck_require__(6523);
+var _charcodes = __nccwpck_require__(5320);
+var _base = __nccwpck_require__(7553);
+var _statement = __nccwpck_require__(4260);
 
  function parseFile() {
   // If enabled, skip leading hashbang line.
@@ -17591,12 +17591,12 @@ var _statement = __nccwpck_require__(2679);
 
 /***/ }),
 
-/***/ 5011:
+/***/ 7043:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
-Object.defineProperty(exports, "__esModule", ({value: true}));var _flow = __nccwpck_require__(3944);
-var _typescript = __nccwpck_require__(9359);
+Object.defineProperty(exports, "__esModule", ({value: true}));var _flow = __nccwpck_require__(6056);
+var _typescript = __nccwpck_require__(4623);
 
 
 
@@ -17604,12 +17604,12 @@ var _typescript = __nccwpck_require__(9359);
 
 
 
-var _index = __nccwpck_require__(2683);
-var _keywords = __nccwpck_require__(135);
-var _types = __nccwpck_require__(5914);
-var _base = __nccwpck_require__(3569);
-var _expression = __nccwpck_require__(5638);
-var _util = __nccwpck_require__(3756);
+var _index = __nccwpck_require__(6523);
+var _keywords = __nccwpck_require__(3527);
+var _types = __nccwpck_require__(2826);
+var _base = __nccwpck_require__(7553);
+var _expression = __nccwpck_require__(7558);
+var _util = __nccwpck_require__(2348);
 
  function parseSpread() {
   _index.next.call(void 0, );
@@ -17758,13 +17758,13 @@ function parseAssignableListItemTypes() {
 
 /***/ }),
 
-/***/ 2679:
+/***/ 4260:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 Object.defineProperty(exports, "__esModule", ({value: true}));/* eslint max-len: 0 */
 
-var _index = __nccwpck_require__(4145);
+var _index = __nccwpck_require__(4465);
 
 
 
@@ -17781,7 +17781,7 @@ var _index = __nccwpck_require__(4145);
 
 
 
-var _flow = __nccwpck_require__(3944);
+var _flow = __nccwpck_require__(6056);
 
 
 
@@ -17800,7 +17800,7 @@ var _flow = __nccwpck_require__(3944);
 
 
 
-var _typescript = __nccwpck_require__(9359);
+var _typescript = __nccwpck_require__(4623);
 
 
 
@@ -17813,12 +17813,12 @@ var _typescript = __nccwpck_require__(9359);
 
 
 
-var _tokenizer = __nccwpck_require__(2683);
-var _keywords = __nccwpck_require__(135);
-var _state = __nccwpck_require__(2718);
-var _types = __nccwpck_require__(5914);
-var _charcodes = __nccwpck_require__(5336);
-var _base = __nccwpck_require__(3569);
+var _tokenizer = __nccwpck_require__(6523);
+var _keywords = __nccwpck_require__(3527);
+var _state = __nccwpck_require__(5102);
+var _types = __nccwpck_require__(2826);
+var _charcodes = __nccwpck_require__(5320);
+var _base = __nccwpck_require__(7553);
 
 
 
@@ -17831,13 +17831,13 @@ var _base = __nccwpck_require__(3569);
 
 
 
-var _expression = __nccwpck_require__(5638);
+var _expression = __nccwpck_require__(7558);
 
 
 
 
 
-var _lval = __nccwpck_require__(5011);
+var _lval = __nccwpck_require__(7043);
 
 
 
@@ -17850,7 +17850,7 @@ var _lval = __nccwpck_require__(5011);
 
 
 
-var _util = __nccwpck_require__(3756);
+var _util = __nccwpck_require__(2348);
 
  function parseTopLevel() {
   parseBlockBody(_types.TokenType.eof);
@@ -19098,15 +19098,15 @@ function maybeParseImportAttributes() {
 
 /***/ }),
 
-/***/ 3756:
+/***/ 2348:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
-Object.defineProperty(exports, "__esModule", ({value: true}));var _index = __nccwpck_require__(2683);
+Object.defineProperty(exports, "__esModule", ({value: true}));var _index = __nccwpck_require__(6523);
 
-var _types = __nccwpck_require__(5914);
-var _charcodes = __nccwpck_require__(5336);
-var _base = __nccwpck_require__(3569);
+var _types = __nccwpck_require__(2826);
+var _charcodes = __nccwpck_require__(5320);
+var _base = __nccwpck_require__(7553);
 
 // ## Parser utilities
 
@@ -19210,7 +19210,7 @@ var _base = __nccwpck_require__(3569);
 
 /***/ }),
 
-/***/ 5336:
+/***/ 5320:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -19333,12 +19333,12 @@ Object.defineProperty(exports, "__esModule", ({value: true}));var charCodes; (fu
 
 /***/ }),
 
-/***/ 7415:
+/***/ 8407:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
-Object.defineProperty(exports, "__esModule", ({value: true}));var _charcodes = __nccwpck_require__(5336);
-var _whitespace = __nccwpck_require__(4261);
+Object.defineProperty(exports, "__esModule", ({value: true}));var _charcodes = __nccwpck_require__(5320);
+var _whitespace = __nccwpck_require__(3781);
 
 function computeIsIdentifierChar(code) {
   if (code < 48) return code === 36;
@@ -19375,11 +19375,11 @@ for (let numChar = _charcodes.charCodes.digit0; numChar <= _charcodes.charCodes.
 
 /***/ }),
 
-/***/ 4261:
+/***/ 3781:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
-Object.defineProperty(exports, "__esModule", ({value: true}));var _charcodes = __nccwpck_require__(5336);
+Object.defineProperty(exports, "__esModule", ({value: true}));var _charcodes = __nccwpck_require__(5320);
 
 // https://tc39.github.io/ecma262/#sec-white-space
  const WHITESPACE_CHARS = [
@@ -19416,29 +19416,29 @@ for (const char of exports.WHITESPACE_CHARS) {
 
 /***/ }),
 
-/***/ 6218:
+/***/ 4682:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 Object.defineProperty(exports, "__esModule", ({value: true})); function _interopRequireDefault(obj) { return obj && obj.__esModule ? obj : { default: obj }; }
 
 
-var _tokenizer = __nccwpck_require__(2683);
-var _keywords = __nccwpck_require__(135);
-var _types = __nccwpck_require__(5914);
+var _tokenizer = __nccwpck_require__(6523);
+var _keywords = __nccwpck_require__(3527);
+var _types = __nccwpck_require__(2826);
 
-var _elideImportEquals = __nccwpck_require__(3125); var _elideImportEquals2 = _interopRequireDefault(_elideImportEquals);
-
-
-
-var _getDeclarationInfo = __nccwpck_require__(7088); var _getDeclarationInfo2 = _interopRequireDefault(_getDeclarationInfo);
-var _getImportExportSpecifierInfo = __nccwpck_require__(8578); var _getImportExportSpecifierInfo2 = _interopRequireDefault(_getImportExportSpecifierInfo);
-var _isExportFrom = __nccwpck_require__(6490); var _isExportFrom2 = _interopRequireDefault(_isExportFrom);
-var _removeMaybeImportAttributes = __nccwpck_require__(8538);
-var _shouldElideDefaultExport = __nccwpck_require__(1329); var _shouldElideDefaultExport2 = _interopRequireDefault(_shouldElideDefaultExport);
+var _elideImportEquals = __nccwpck_require__(1317); var _elideImportEquals2 = _interopRequireDefault(_elideImportEquals);
 
 
-var _Transformer = __nccwpck_require__(3081); var _Transformer2 = _interopRequireDefault(_Transformer);
+
+var _getDeclarationInfo = __nccwpck_require__(496); var _getDeclarationInfo2 = _interopRequireDefault(_getDeclarationInfo);
+var _getImportExportSpecifierInfo = __nccwpck_require__(613); var _getImportExportSpecifierInfo2 = _interopRequireDefault(_getImportExportSpecifierInfo);
+var _isExportFrom = __nccwpck_require__(9130); var _isExportFrom2 = _interopRequireDefault(_isExportFrom);
+var _removeMaybeImportAttributes = __nccwpck_require__(4349);
+var _shouldElideDefaultExport = __nccwpck_require__(8849); var _shouldElideDefaultExport2 = _interopRequireDefault(_shouldElideDefaultExport);
+
+
+var _Transformer = __nccwpck_require__(2953); var _Transformer2 = _interopRequireDefault(_Transformer);
 
 /**
  * Class for editing import statements when we are transforming to commonjs.
@@ -20340,28 +20340,28 @@ var _Transformer = __nccwpck_require__(3081); var _Transformer2 = _interopRequir
 
 /***/ }),
 
-/***/ 3789:
+/***/ 5421:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 Object.defineProperty(exports, "__esModule", ({value: true})); function _interopRequireDefault(obj) { return obj && obj.__esModule ? obj : { default: obj }; }
 
 
-var _keywords = __nccwpck_require__(135);
-var _types = __nccwpck_require__(5914);
+var _keywords = __nccwpck_require__(3527);
+var _types = __nccwpck_require__(2826);
 
-var _elideImportEquals = __nccwpck_require__(3125); var _elideImportEquals2 = _interopRequireDefault(_elideImportEquals);
+var _elideImportEquals = __nccwpck_require__(1317); var _elideImportEquals2 = _interopRequireDefault(_elideImportEquals);
 
 
 
-var _getDeclarationInfo = __nccwpck_require__(7088); var _getDeclarationInfo2 = _interopRequireDefault(_getDeclarationInfo);
-var _getImportExportSpecifierInfo = __nccwpck_require__(8578); var _getImportExportSpecifierInfo2 = _interopRequireDefault(_getImportExportSpecifierInfo);
-var _getNonTypeIdentifiers = __nccwpck_require__(8655);
-var _isExportFrom = __nccwpck_require__(6490); var _isExportFrom2 = _interopRequireDefault(_isExportFrom);
-var _removeMaybeImportAttributes = __nccwpck_require__(8538);
-var _shouldElideDefaultExport = __nccwpck_require__(1329); var _shouldElideDefaultExport2 = _interopRequireDefault(_shouldElideDefaultExport);
+var _getDeclarationInfo = __nccwpck_require__(496); var _getDeclarationInfo2 = _interopRequireDefault(_getDeclarationInfo);
+var _getImportExportSpecifierInfo = __nccwpck_require__(613); var _getImportExportSpecifierInfo2 = _interopRequireDefault(_getImportExportSpecifierInfo);
+var _getNonTypeIdentifiers = __nccwpck_require__(5631);
+var _isExportFrom = __nccwpck_require__(9130); var _isExportFrom2 = _interopRequireDefault(_isExportFrom);
+var _removeMaybeImportAttributes = __nccwpck_require__(4349);
+var _shouldElideDefaultExport = __nccwpck_require__(8849); var _shouldElideDefaultExport2 = _interopRequireDefault(_shouldElideDefaultExport);
 
-var _Transformer = __nccwpck_require__(3081); var _Transformer2 = _interopRequireDefault(_Transformer);
+var _Transformer = __nccwpck_require__(2953); var _Transformer2 = _interopRequireDefault(_Transformer);
 
 /**
  * Class for editing import statements when we are keeping the code as ESM. We still need to remove
@@ -20763,15 +20763,15 @@ var _Transformer = __nccwpck_require__(3081); var _Transformer2 = _interopRequir
 
 /***/ }),
 
-/***/ 8565:
+/***/ 261:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
-Object.defineProperty(exports, "__esModule", ({value: true})); function _interopRequireDefault(obj) { return obj && obj.__esModule ? obj : { default: obj }; }var _keywords = __nccwpck_require__(135);
-var _types = __nccwpck_require__(5914);
+Object.defineProperty(exports, "__esModule", ({value: true})); function _interopRequireDefault(obj) { return obj && obj.__esModule ? obj : { default: obj }; }var _keywords = __nccwpck_require__(3527);
+var _types = __nccwpck_require__(2826);
 
 
-var _Transformer = __nccwpck_require__(3081); var _Transformer2 = _interopRequireDefault(_Transformer);
+var _Transformer = __nccwpck_require__(2953); var _Transformer2 = _interopRequireDefault(_Transformer);
 
  class FlowTransformer extends _Transformer2.default {
   constructor(
@@ -20953,21 +20953,21 @@ var _Transformer = __nccwpck_require__(3081); var _Transformer2 = _interopRequir
 
 /***/ }),
 
-/***/ 7696:
+/***/ 2355:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 Object.defineProperty(exports, "__esModule", ({value: true})); function _interopRequireDefault(obj) { return obj && obj.__esModule ? obj : { default: obj }; }
 
 
-var _xhtml = __nccwpck_require__(2785); var _xhtml2 = _interopRequireDefault(_xhtml);
-var _tokenizer = __nccwpck_require__(2683);
-var _types = __nccwpck_require__(5914);
-var _charcodes = __nccwpck_require__(5336);
+var _xhtml = __nccwpck_require__(2497); var _xhtml2 = _interopRequireDefault(_xhtml);
+var _tokenizer = __nccwpck_require__(6523);
+var _types = __nccwpck_require__(2826);
+var _charcodes = __nccwpck_require__(5320);
 
-var _getJSXPragmaInfo = __nccwpck_require__(6061); var _getJSXPragmaInfo2 = _interopRequireDefault(_getJSXPragmaInfo);
+var _getJSXPragmaInfo = __nccwpck_require__(9597); var _getJSXPragmaInfo2 = _interopRequireDefault(_getJSXPragmaInfo);
 
-var _Transformer = __nccwpck_require__(3081); var _Transformer2 = _interopRequireDefault(_Transformer);
+var _Transformer = __nccwpck_require__(2953); var _Transformer2 = _interopRequireDefault(_Transformer);
 
  class JSXTransformer extends _Transformer2.default {
   
@@ -21694,16 +21694,16 @@ function isHexDigit(code) {
 
 /***/ }),
 
-/***/ 5620:
+/***/ 5028:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 Object.defineProperty(exports, "__esModule", ({value: true})); function _interopRequireDefault(obj) { return obj && obj.__esModule ? obj : { default: obj }; } function _optionalChain(ops) { let lastAccessLHS = undefined; let value = ops[0]; let i = 1; while (i < ops.length) { const op = ops[i]; const fn = ops[i + 1]; i += 2; if ((op === 'optionalAccess' || op === 'optionalCall') && value == null) { return undefined; } if (op === 'access' || op === 'optionalAccess') { lastAccessLHS = value; value = fn(value); } else if (op === 'call' || op === 'optionalCall') { value = fn((...args) => value.call(lastAccessLHS, ...args)); lastAccessLHS = undefined; } } return value; }
 
-var _types = __nccwpck_require__(5914);
+var _types = __nccwpck_require__(2826);
 
 
-var _Transformer = __nccwpck_require__(3081); var _Transformer2 = _interopRequireDefault(_Transformer);
+var _Transformer = __nccwpck_require__(2953); var _Transformer2 = _interopRequireDefault(_Transformer);
 
 const JEST_GLOBAL_NAME = "jest";
 const HOISTED_METHODS = ["mock", "unmock", "enableAutomock", "disableAutomock"];
@@ -21813,13 +21813,13 @@ const HOISTED_METHODS = ["mock", "unmock", "enableAutomock", "disableAutomock"];
 
 /***/ }),
 
-/***/ 2915:
+/***/ 9411:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
-Object.defineProperty(exports, "__esModule", ({value: true})); function _interopRequireDefault(obj) { return obj && obj.__esModule ? obj : { default: obj }; }var _types = __nccwpck_require__(5914);
+Object.defineProperty(exports, "__esModule", ({value: true})); function _interopRequireDefault(obj) { return obj && obj.__esModule ? obj : { default: obj }; }var _types = __nccwpck_require__(2826);
 
-var _Transformer = __nccwpck_require__(3081); var _Transformer2 = _interopRequireDefault(_Transformer);
+var _Transformer = __nccwpck_require__(2953); var _Transformer2 = _interopRequireDefault(_Transformer);
 
  class NumericSeparatorTransformer extends _Transformer2.default {
   constructor( tokens) {
@@ -21841,14 +21841,14 @@ var _Transformer = __nccwpck_require__(3081); var _Transformer2 = _interopRequir
 
 /***/ }),
 
-/***/ 9993:
+/***/ 5385:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 Object.defineProperty(exports, "__esModule", ({value: true})); function _interopRequireDefault(obj) { return obj && obj.__esModule ? obj : { default: obj }; }
-var _types = __nccwpck_require__(5914);
+var _types = __nccwpck_require__(2826);
 
-var _Transformer = __nccwpck_require__(3081); var _Transformer2 = _interopRequireDefault(_Transformer);
+var _Transformer = __nccwpck_require__(2953); var _Transformer2 = _interopRequireDefault(_Transformer);
 
  class OptionalCatchBindingTransformer extends _Transformer2.default {
   constructor( tokens,  nameManager) {
@@ -21868,14 +21868,14 @@ var _Transformer = __nccwpck_require__(3081); var _Transformer2 = _interopRequir
 
 /***/ }),
 
-/***/ 1037:
+/***/ 5053:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 Object.defineProperty(exports, "__esModule", ({value: true})); function _interopRequireDefault(obj) { return obj && obj.__esModule ? obj : { default: obj }; }
-var _types = __nccwpck_require__(5914);
+var _types = __nccwpck_require__(2826);
 
-var _Transformer = __nccwpck_require__(3081); var _Transformer2 = _interopRequireDefault(_Transformer);
+var _Transformer = __nccwpck_require__(2953); var _Transformer2 = _interopRequireDefault(_Transformer);
 
 /**
  * Transformer supporting the optional chaining and nullish coalescing operators.
@@ -22031,17 +22031,17 @@ var _Transformer = __nccwpck_require__(3081); var _Transformer2 = _interopRequir
 
 /***/ }),
 
-/***/ 3797:
+/***/ 8597:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 Object.defineProperty(exports, "__esModule", ({value: true})); function _interopRequireDefault(obj) { return obj && obj.__esModule ? obj : { default: obj }; }
 
-var _tokenizer = __nccwpck_require__(2683);
-var _types = __nccwpck_require__(5914);
+var _tokenizer = __nccwpck_require__(6523);
+var _types = __nccwpck_require__(2826);
 
 
-var _Transformer = __nccwpck_require__(3081); var _Transformer2 = _interopRequireDefault(_Transformer);
+var _Transformer = __nccwpck_require__(2953); var _Transformer2 = _interopRequireDefault(_Transformer);
 
 /**
  * Implementation of babel-plugin-transform-react-display-name, which adds a
@@ -22199,13 +22199,13 @@ var _Transformer = __nccwpck_require__(3081); var _Transformer2 = _interopRequir
 
 /***/ }),
 
-/***/ 5786:
+/***/ 890:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
-Object.defineProperty(exports, "__esModule", ({value: true})); function _interopRequireDefault(obj) { return obj && obj.__esModule ? obj : { default: obj }; }var _tokenizer = __nccwpck_require__(2683);
+Object.defineProperty(exports, "__esModule", ({value: true})); function _interopRequireDefault(obj) { return obj && obj.__esModule ? obj : { default: obj }; }var _tokenizer = __nccwpck_require__(6523);
 
-var _Transformer = __nccwpck_require__(3081); var _Transformer2 = _interopRequireDefault(_Transformer);
+var _Transformer = __nccwpck_require__(2953); var _Transformer2 = _interopRequireDefault(_Transformer);
 
  class ReactHotLoaderTransformer extends _Transformer2.default {
    __init() {this.extractedDefaultExportName = null}
@@ -22276,29 +22276,29 @@ ${namesToRegister
 
 /***/ }),
 
-/***/ 8445:
+/***/ 8205:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 Object.defineProperty(exports, "__esModule", ({value: true})); function _interopRequireDefault(obj) { return obj && obj.__esModule ? obj : { default: obj }; }
 
 
-var _keywords = __nccwpck_require__(135);
-var _types = __nccwpck_require__(5914);
+var _keywords = __nccwpck_require__(3527);
+var _types = __nccwpck_require__(2826);
 
-var _getClassInfo = __nccwpck_require__(1468); var _getClassInfo2 = _interopRequireDefault(_getClassInfo);
-var _CJSImportTransformer = __nccwpck_require__(6218); var _CJSImportTransformer2 = _interopRequireDefault(_CJSImportTransformer);
-var _ESMImportTransformer = __nccwpck_require__(3789); var _ESMImportTransformer2 = _interopRequireDefault(_ESMImportTransformer);
-var _FlowTransformer = __nccwpck_require__(8565); var _FlowTransformer2 = _interopRequireDefault(_FlowTransformer);
-var _JestHoistTransformer = __nccwpck_require__(5620); var _JestHoistTransformer2 = _interopRequireDefault(_JestHoistTransformer);
-var _JSXTransformer = __nccwpck_require__(7696); var _JSXTransformer2 = _interopRequireDefault(_JSXTransformer);
-var _NumericSeparatorTransformer = __nccwpck_require__(2915); var _NumericSeparatorTransformer2 = _interopRequireDefault(_NumericSeparatorTransformer);
-var _OptionalCatchBindingTransformer = __nccwpck_require__(9993); var _OptionalCatchBindingTransformer2 = _interopRequireDefault(_OptionalCatchBindingTransformer);
-var _OptionalChainingNullishTransformer = __nccwpck_require__(1037); var _OptionalChainingNullishTransformer2 = _interopRequireDefault(_OptionalChainingNullishTransformer);
-var _ReactDisplayNameTransformer = __nccwpck_require__(3797); var _ReactDisplayNameTransformer2 = _interopRequireDefault(_ReactDisplayNameTransformer);
-var _ReactHotLoaderTransformer = __nccwpck_require__(5786); var _ReactHotLoaderTransformer2 = _interopRequireDefault(_ReactHotLoaderTransformer);
+var _getClassInfo = __nccwpck_require__(6700); var _getClassInfo2 = _interopRequireDefault(_getClassInfo);
+var _CJSImportTransformer = __nccwpck_require__(4682); var _CJSImportTransformer2 = _interopRequireDefault(_CJSImportTransformer);
+var _ESMImportTransformer = __nccwpck_require__(5421); var _ESMImportTransformer2 = _interopRequireDefault(_ESMImportTransformer);
+var _FlowTransformer = __nccwpck_require__(261); var _FlowTransformer2 = _interopRequireDefault(_FlowTransformer);
+var _JestHoistTransformer = __nccwpck_require__(5028); var _JestHoistTransformer2 = _interopRequireDefault(_JestHoistTransformer);
+var _JSXTransformer = __nccwpck_require__(2355); var _JSXTransformer2 = _interopRequireDefault(_JSXTransformer);
+var _NumericSeparatorTransformer = __nccwpck_require__(9411); var _NumericSeparatorTransformer2 = _interopRequireDefault(_NumericSeparatorTransformer);
+var _OptionalCatchBindingTransformer = __nccwpck_require__(5385); var _OptionalCatchBindingTransformer2 = _interopRequireDefault(_OptionalCatchBindingTransformer);
+var _OptionalChainingNullishTransformer = __nccwpck_require__(5053); var _OptionalChainingNullishTransformer2 = _interopRequireDefault(_OptionalChainingNullishTransformer);
+var _ReactDisplayNameTransformer = __nccwpck_require__(8597); var _ReactDisplayNameTransformer2 = _interopRequireDefault(_ReactDisplayNameTransformer);
+var _ReactHotLoaderTransformer = __nccwpck_require__(890); var _ReactHotLoaderTransformer2 = _interopRequireDefault(_ReactHotLoaderTransformer);
 
-var _TypeScriptTransformer = __nccwpck_require__(9468); var _TypeScriptTransformer2 = _interopRequireDefault(_TypeScriptTransformer);
+var _TypeScriptTransformer = __nccwpck_require__(4028); var _TypeScriptTransformer2 = _interopRequireDefault(_TypeScriptTransformer);
 
 
 
@@ -22746,7 +22746,7 @@ var _TypeScriptTransformer = __nccwpck_require__(9468); var _TypeScriptTransform
 
 /***/ }),
 
-/***/ 3081:
+/***/ 2953:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -22770,16 +22770,16 @@ Object.defineProperty(exports, "__esModule", ({value: true})); class Transformer
 
 /***/ }),
 
-/***/ 9468:
+/***/ 4028:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 Object.defineProperty(exports, "__esModule", ({value: true})); function _interopRequireDefault(obj) { return obj && obj.__esModule ? obj : { default: obj }; }
-var _types = __nccwpck_require__(5914);
+var _types = __nccwpck_require__(2826);
 
-var _isIdentifier = __nccwpck_require__(3911); var _isIdentifier2 = _interopRequireDefault(_isIdentifier);
+var _isIdentifier = __nccwpck_require__(3031); var _isIdentifier2 = _interopRequireDefault(_isIdentifier);
 
-var _Transformer = __nccwpck_require__(3081); var _Transformer2 = _interopRequireDefault(_Transformer);
+var _Transformer = __nccwpck_require__(2953); var _Transformer2 = _interopRequireDefault(_Transformer);
 
  class TypeScriptTransformer extends _Transformer2.default {
   constructor(
@@ -23057,11 +23057,11 @@ var _Transformer = __nccwpck_require__(3081); var _Transformer2 = _interopRequir
 
 /***/ }),
 
-/***/ 3125:
+/***/ 1317:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
-Object.defineProperty(exports, "__esModule", ({value: true}));var _types = __nccwpck_require__(5914);
+Object.defineProperty(exports, "__esModule", ({value: true}));var _types = __nccwpck_require__(2826);
 
 
  function elideImportEquals(tokens) {
@@ -23094,14 +23094,14 @@ Object.defineProperty(exports, "__esModule", ({value: true}));var _types = __ncc
 
 /***/ }),
 
-/***/ 605:
+/***/ 6061:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
-Object.defineProperty(exports, "__esModule", ({value: true})); function _interopRequireDefault(obj) { return obj && obj.__esModule ? obj : { default: obj }; }var _linesandcolumns = __nccwpck_require__(1402); var _linesandcolumns2 = _interopRequireDefault(_linesandcolumns);
+Object.defineProperty(exports, "__esModule", ({value: true})); function _interopRequireDefault(obj) { return obj && obj.__esModule ? obj : { default: obj }; }var _linesandcolumns = __nccwpck_require__(2058); var _linesandcolumns2 = _interopRequireDefault(_linesandcolumns);
 
 
-var _types = __nccwpck_require__(5914);
+var _types = __nccwpck_require__(2826);
 
  function formatTokens(code, tokens) {
   if (tokens.length === 0) {
@@ -23176,14 +23176,14 @@ function truncate(s, length) {
 
 /***/ }),
 
-/***/ 1468:
+/***/ 6700:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 Object.defineProperty(exports, "__esModule", ({value: true}));
 
-var _keywords = __nccwpck_require__(135);
-var _types = __nccwpck_require__(5914);
+var _keywords = __nccwpck_require__(3527);
+var _types = __nccwpck_require__(2826);
 
 
 
@@ -23536,12 +23536,12 @@ function skipFieldName(tokens) {
 
 /***/ }),
 
-/***/ 7088:
+/***/ 496:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
-Object.defineProperty(exports, "__esModule", ({value: true}));var _tokenizer = __nccwpck_require__(2683);
-var _types = __nccwpck_require__(5914);
+Object.defineProperty(exports, "__esModule", ({value: true}));var _tokenizer = __nccwpck_require__(6523);
+var _types = __nccwpck_require__(2826);
 
 
 
@@ -23584,12 +23584,12 @@ var _types = __nccwpck_require__(5914);
 
 /***/ }),
 
-/***/ 4713:
+/***/ 6297:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 Object.defineProperty(exports, "__esModule", ({value: true}));
-var _types = __nccwpck_require__(5914);
+var _types = __nccwpck_require__(2826);
 
 /**
  * Get all identifier names in the code, in order, including duplicates.
@@ -23607,11 +23607,11 @@ var _types = __nccwpck_require__(5914);
 
 /***/ }),
 
-/***/ 8578:
+/***/ 613:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
-Object.defineProperty(exports, "__esModule", ({value: true}));var _types = __nccwpck_require__(5914);
+Object.defineProperty(exports, "__esModule", ({value: true}));var _types = __nccwpck_require__(2826);
 
 
 
@@ -23707,7 +23707,7 @@ function isSpecifierEnd(tokens, index) {
 
 /***/ }),
 
-/***/ 6061:
+/***/ 9597:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -23737,16 +23737,16 @@ function splitPragma(pragma) {
 
 /***/ }),
 
-/***/ 8655:
+/***/ 5631:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 Object.defineProperty(exports, "__esModule", ({value: true})); function _interopRequireDefault(obj) { return obj && obj.__esModule ? obj : { default: obj }; }
-var _tokenizer = __nccwpck_require__(2683);
-var _types = __nccwpck_require__(5914);
+var _tokenizer = __nccwpck_require__(6523);
+var _types = __nccwpck_require__(2826);
 
-var _JSXTransformer = __nccwpck_require__(7696);
-var _getJSXPragmaInfo = __nccwpck_require__(6061); var _getJSXPragmaInfo2 = _interopRequireDefault(_getJSXPragmaInfo);
+var _JSXTransformer = __nccwpck_require__(2355);
+var _getJSXPragmaInfo = __nccwpck_require__(9597); var _getJSXPragmaInfo2 = _interopRequireDefault(_getJSXPragmaInfo);
 
  function getNonTypeIdentifiers(tokens, options) {
   const jsxPragmaInfo = _getJSXPragmaInfo2.default.call(void 0, options);
@@ -23788,13 +23788,13 @@ var _getJSXPragmaInfo = __nccwpck_require__(6061); var _getJSXPragmaInfo2 = _int
 
 /***/ }),
 
-/***/ 6983:
+/***/ 4407:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
-Object.defineProperty(exports, "__esModule", ({value: true})); function _interopRequireDefault(obj) { return obj && obj.__esModule ? obj : { default: obj }; }var _types = __nccwpck_require__(5914);
+Object.defineProperty(exports, "__esModule", ({value: true})); function _interopRequireDefault(obj) { return obj && obj.__esModule ? obj : { default: obj }; }var _types = __nccwpck_require__(2826);
 
-var _getImportExportSpecifierInfo = __nccwpck_require__(8578); var _getImportExportSpecifierInfo2 = _interopRequireDefault(_getImportExportSpecifierInfo);
+var _getImportExportSpecifierInfo = __nccwpck_require__(613); var _getImportExportSpecifierInfo2 = _interopRequireDefault(_getImportExportSpecifierInfo);
 
 /**
  * Special case code to scan for imported names in ESM TypeScript. We need to do this so we can
@@ -23880,11 +23880,11 @@ function collectNamesForNamedImport(
 
 /***/ }),
 
-/***/ 9249:
+/***/ 8961:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
-Object.defineProperty(exports, "__esModule", ({value: true}));var _keywords = __nccwpck_require__(135);
+Object.defineProperty(exports, "__esModule", ({value: true}));var _keywords = __nccwpck_require__(3527);
 
 
 /**
@@ -23926,12 +23926,12 @@ Object.defineProperty(exports, "__esModule", ({value: true}));var _keywords = __
 
 /***/ }),
 
-/***/ 6490:
+/***/ 9130:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
-Object.defineProperty(exports, "__esModule", ({value: true}));var _keywords = __nccwpck_require__(135);
-var _types = __nccwpck_require__(5914);
+Object.defineProperty(exports, "__esModule", ({value: true}));var _keywords = __nccwpck_require__(3527);
+var _types = __nccwpck_require__(2826);
 
 
 /**
@@ -23952,11 +23952,11 @@ var _types = __nccwpck_require__(5914);
 
 /***/ }),
 
-/***/ 3911:
+/***/ 3031:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
-Object.defineProperty(exports, "__esModule", ({value: true}));var _identifier = __nccwpck_require__(7415);
+Object.defineProperty(exports, "__esModule", ({value: true}));var _identifier = __nccwpck_require__(8407);
 
 // https://developer.mozilla.org/en-US/docs/Web/JavaScript/Reference/Lexical_grammar
 // Hard-code a list of reserved words rather than trying to use keywords or contextual keywords
@@ -24041,12 +24041,12 @@ const RESERVED_WORDS = new Set([
 
 /***/ }),
 
-/***/ 8538:
+/***/ 4349:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
-Object.defineProperty(exports, "__esModule", ({value: true}));var _keywords = __nccwpck_require__(135);
-var _types = __nccwpck_require__(5914);
+Object.defineProperty(exports, "__esModule", ({value: true}));var _keywords = __nccwpck_require__(3527);
+var _types = __nccwpck_require__(2826);
 
 
 /**
@@ -24071,11 +24071,11 @@ var _types = __nccwpck_require__(5914);
 
 /***/ }),
 
-/***/ 1329:
+/***/ 8849:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
-Object.defineProperty(exports, "__esModule", ({value: true}));var _types = __nccwpck_require__(5914);
+Object.defineProperty(exports, "__esModule", ({value: true}));var _types = __nccwpck_require__(2826);
 
 
 
@@ -24117,7 +24117,7 @@ Object.defineProperty(exports, "__esModule", ({value: true}));var _types = __ncc
 
 /***/ }),
 
-/***/ 7810:
+/***/ 7250:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -24131,12 +24131,12 @@ var __spreadArrays = (this && this.__spreadArrays) || function () {
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Checker = exports.createCheckers = void 0;
-var types_1 = __nccwpck_require__(1583);
-var util_1 = __nccwpck_require__(9436);
+var types_1 = __nccwpck_require__(8095);
+var util_1 = __nccwpck_require__(9340);
 /**
  * Export functions used to define interfaces.
  */
-var types_2 = __nccwpck_require__(1583);
+var types_2 = __nccwpck_require__(8095);
 Object.defineProperty(exports, "TArray", ({ enumerable: true, get: function () { return types_2.TArray; } }));
 Object.defineProperty(exports, "TEnumType", ({ enumerable: true, get: function () { return types_2.TEnumType; } }));
 Object.defineProperty(exports, "TEnumLiteral", ({ enumerable: true, get: function () { return types_2.TEnumLiteral; } }));
@@ -24165,7 +24165,7 @@ Object.defineProperty(exports, "tuple", ({ enumerable: true, get: function () { 
 Object.defineProperty(exports, "union", ({ enumerable: true, get: function () { return types_2.union; } }));
 Object.defineProperty(exports, "intersection", ({ enumerable: true, get: function () { return types_2.intersection; } }));
 Object.defineProperty(exports, "BasicType", ({ enumerable: true, get: function () { return types_2.BasicType; } }));
-var util_2 = __nccwpck_require__(9436);
+var util_2 = __nccwpck_require__(9340);
 Object.defineProperty(exports, "VError", ({ enumerable: true, get: function () { return util_2.VError; } }));
 /**
  * Takes one of more type suites (e.g. a module generated by `ts-interface-builder`), and combines
@@ -24349,7 +24349,7 @@ exports.Checker = Checker;
 
 /***/ }),
 
-/***/ 1583:
+/***/ 8095:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -24373,7 +24373,7 @@ var __extends = (this && this.__extends) || (function () {
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.basicTypes = exports.BasicType = exports.TParamList = exports.TParam = exports.param = exports.TFunc = exports.func = exports.TProp = exports.TOptional = exports.opt = exports.TIface = exports.iface = exports.TEnumLiteral = exports.enumlit = exports.TEnumType = exports.enumtype = exports.TIntersection = exports.intersection = exports.TUnion = exports.union = exports.TTuple = exports.tuple = exports.TArray = exports.array = exports.TLiteral = exports.lit = exports.TName = exports.name = exports.TType = void 0;
-var util_1 = __nccwpck_require__(9436);
+var util_1 = __nccwpck_require__(9340);
 /** Node that represents a type. */
 var TType = /** @class */ (function () {
     function TType() {
@@ -24923,7 +24923,7 @@ for (var _i = 0, _a = [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uin
 
 /***/ }),
 
-/***/ 9436:
+/***/ 9340:
 /***/ (function(__unused_webpack_module, exports) {
 
 "use strict";
@@ -25061,15 +25061,15 @@ var DetailUnionResolver = /** @class */ (function () {
 
 /***/ }),
 
-/***/ 770:
+/***/ 8482:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-module.exports = __nccwpck_require__(218);
+module.exports = __nccwpck_require__(9290);
 
 
 /***/ }),
 
-/***/ 218:
+/***/ 9290:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -25341,32 +25341,32 @@ exports.debug = debug; // for test
 
 /***/ }),
 
-/***/ 6752:
+/***/ 2480:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const Client = __nccwpck_require__(6197)
-const Dispatcher = __nccwpck_require__(992)
-const errors = __nccwpck_require__(8707)
-const Pool = __nccwpck_require__(5076)
-const BalancedPool = __nccwpck_require__(1093)
-const Agent = __nccwpck_require__(9965)
-const util = __nccwpck_require__(3440)
+const Client = __nccwpck_require__(9109)
+const Dispatcher = __nccwpck_require__(5907)
+const errors = __nccwpck_require__(4627)
+const Pool = __nccwpck_require__(8596)
+const BalancedPool = __nccwpck_require__(9893)
+const Agent = __nccwpck_require__(8765)
+const util = __nccwpck_require__(4640)
 const { InvalidArgumentError } = errors
-const api = __nccwpck_require__(6615)
-const buildConnector = __nccwpck_require__(9136)
-const MockClient = __nccwpck_require__(7365)
-const MockAgent = __nccwpck_require__(7501)
-const MockPool = __nccwpck_require__(4004)
-const mockErrors = __nccwpck_require__(2429)
-const ProxyAgent = __nccwpck_require__(2720)
-const RetryHandler = __nccwpck_require__(3573)
-const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(2581)
-const DecoratorHandler = __nccwpck_require__(8840)
-const RedirectHandler = __nccwpck_require__(8299)
-const createRedirectInterceptor = __nccwpck_require__(4415)
+const api = __nccwpck_require__(8567)
+const buildConnector = __nccwpck_require__(2784)
+const MockClient = __nccwpck_require__(9493)
+const MockAgent = __nccwpck_require__(1437)
+const MockPool = __nccwpck_require__(5220)
+const mockErrors = __nccwpck_require__(9917)
+const ProxyAgent = __nccwpck_require__(4736)
+const RetryHandler = __nccwpck_require__(7541)
+const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(8421)
+const DecoratorHandler = __nccwpck_require__(9848)
+const RedirectHandler = __nccwpck_require__(7163)
+const createRedirectInterceptor = __nccwpck_require__(3711)
 
 let hasCrypto
 try {
@@ -25449,7 +25449,7 @@ if (util.nodeMajor > 16 || (util.nodeMajor === 16 && util.nodeMinor >= 8)) {
   let fetchImpl = null
   module.exports.fetch = async function fetch (resource) {
     if (!fetchImpl) {
-      fetchImpl = (__nccwpck_require__(2315).fetch)
+      fetchImpl = (__nccwpck_require__(443).fetch)
     }
 
     try {
@@ -25462,20 +25462,20 @@ if (util.nodeMajor > 16 || (util.nodeMajor === 16 && util.nodeMinor >= 8)) {
       throw err
     }
   }
-  module.exports.Headers = __nccwpck_require__(6349).Headers
-  module.exports.Response = __nccwpck_require__(8676).Response
-  module.exports.Request = __nccwpck_require__(5194).Request
-  module.exports.FormData = __nccwpck_require__(3073).FormData
-  module.exports.File = __nccwpck_require__(3041).File
-  module.exports.FileReader = __nccwpck_require__(2160).FileReader
+  module.exports.Headers = __nccwpck_require__(8781).Headers
+  module.exports.Response = __nccwpck_require__(4740).Response
+  module.exports.Request = __nccwpck_require__(2634).Request
+  module.exports.FormData = __nccwpck_require__(9729).FormData
+  module.exports.File = __nccwpck_require__(8257).File
+  module.exports.FileReader = __nccwpck_require__(5168).FileReader
 
-  const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(5628)
+  const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(4940)
 
   module.exports.setGlobalOrigin = setGlobalOrigin
   module.exports.getGlobalOrigin = getGlobalOrigin
 
-  const { CacheStorage } = __nccwpck_require__(4738)
-  const { kConstruct } = __nccwpck_require__(296)
+  const { CacheStorage } = __nccwpck_require__(2834)
+  const { kConstruct } = __nccwpck_require__(7800)
 
   // Cache & CacheStorage are tightly coupled with fetch. Even if it may run
   // in an older version of Node, it doesn't have any use without fetch.
@@ -25483,21 +25483,21 @@ if (util.nodeMajor > 16 || (util.nodeMajor === 16 && util.nodeMinor >= 8)) {
 }
 
 if (util.nodeMajor >= 16) {
-  const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(3168)
+  const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(3952)
 
   module.exports.deleteCookie = deleteCookie
   module.exports.getCookies = getCookies
   module.exports.getSetCookies = getSetCookies
   module.exports.setCookie = setCookie
 
-  const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(4322)
+  const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(1618)
 
   module.exports.parseMIMEType = parseMIMEType
   module.exports.serializeAMimeType = serializeAMimeType
 }
 
 if (util.nodeMajor >= 18 && hasCrypto) {
-  const { WebSocket } = __nccwpck_require__(5171)
+  const { WebSocket } = __nccwpck_require__(7635)
 
   module.exports.WebSocket = WebSocket
 }
@@ -25516,20 +25516,20 @@ module.exports.mockErrors = mockErrors
 
 /***/ }),
 
-/***/ 9965:
+/***/ 8765:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const { kClients, kRunning, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(6443)
-const DispatcherBase = __nccwpck_require__(1)
-const Pool = __nccwpck_require__(5076)
-const Client = __nccwpck_require__(6197)
-const util = __nccwpck_require__(3440)
-const createRedirectInterceptor = __nccwpck_require__(4415)
-const { WeakRef, FinalizationRegistry } = __nccwpck_require__(3194)()
+const { InvalidArgumentError } = __nccwpck_require__(4627)
+const { kClients, kRunning, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(4043)
+const DispatcherBase = __nccwpck_require__(3601)
+const Pool = __nccwpck_require__(8596)
+const Client = __nccwpck_require__(9109)
+const util = __nccwpck_require__(4640)
+const createRedirectInterceptor = __nccwpck_require__(3711)
+const { WeakRef, FinalizationRegistry } = __nccwpck_require__(346)()
 
 const kOnConnect = Symbol('onConnect')
 const kOnDisconnect = Symbol('onDisconnect')
@@ -25672,11 +25672,11 @@ module.exports = Agent
 
 /***/ }),
 
-/***/ 158:
+/***/ 670:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { addAbortListener } = __nccwpck_require__(3440)
-const { RequestAbortedError } = __nccwpck_require__(8707)
+const { addAbortListener } = __nccwpck_require__(4640)
+const { RequestAbortedError } = __nccwpck_require__(4627)
 
 const kListener = Symbol('kListener')
 const kSignal = Symbol('kSignal')
@@ -25733,16 +25733,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4660:
+/***/ 2004:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
 const { AsyncResource } = __nccwpck_require__(290)
-const { InvalidArgumentError, RequestAbortedError, SocketError } = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
+const { InvalidArgumentError, RequestAbortedError, SocketError } = __nccwpck_require__(4627)
+const util = __nccwpck_require__(4640)
+const { addSignal, removeSignal } = __nccwpck_require__(670)
 
 class ConnectHandler extends AsyncResource {
   constructor (opts, callback) {
@@ -25845,7 +25845,7 @@ module.exports = connect
 
 /***/ }),
 
-/***/ 6862:
+/***/ 5646:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -25860,10 +25860,10 @@ const {
   InvalidArgumentError,
   InvalidReturnValueError,
   RequestAbortedError
-} = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
+} = __nccwpck_require__(4627)
+const util = __nccwpck_require__(4640)
 const { AsyncResource } = __nccwpck_require__(290)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
+const { addSignal, removeSignal } = __nccwpck_require__(670)
 const assert = __nccwpck_require__(2613)
 
 const kResume = Symbol('resume')
@@ -26102,21 +26102,21 @@ module.exports = pipeline
 
 /***/ }),
 
-/***/ 4043:
+/***/ 4203:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const Readable = __nccwpck_require__(9927)
+const Readable = __nccwpck_require__(471)
 const {
   InvalidArgumentError,
   RequestAbortedError
-} = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
-const { getResolveErrorBodyCallback } = __nccwpck_require__(7655)
+} = __nccwpck_require__(4627)
+const util = __nccwpck_require__(4640)
+const { getResolveErrorBodyCallback } = __nccwpck_require__(2247)
 const { AsyncResource } = __nccwpck_require__(290)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
+const { addSignal, removeSignal } = __nccwpck_require__(670)
 
 class RequestHandler extends AsyncResource {
   constructor (opts, callback) {
@@ -26290,7 +26290,7 @@ module.exports.RequestHandler = RequestHandler
 
 /***/ }),
 
-/***/ 3560:
+/***/ 9656:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -26301,11 +26301,11 @@ const {
   InvalidArgumentError,
   InvalidReturnValueError,
   RequestAbortedError
-} = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
-const { getResolveErrorBodyCallback } = __nccwpck_require__(7655)
+} = __nccwpck_require__(4627)
+const util = __nccwpck_require__(4640)
+const { getResolveErrorBodyCallback } = __nccwpck_require__(2247)
 const { AsyncResource } = __nccwpck_require__(290)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
+const { addSignal, removeSignal } = __nccwpck_require__(670)
 
 class StreamHandler extends AsyncResource {
   constructor (opts, factory, callback) {
@@ -26518,16 +26518,16 @@ module.exports = stream
 
 /***/ }),
 
-/***/ 1882:
+/***/ 6730:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { InvalidArgumentError, RequestAbortedError, SocketError } = __nccwpck_require__(8707)
+const { InvalidArgumentError, RequestAbortedError, SocketError } = __nccwpck_require__(4627)
 const { AsyncResource } = __nccwpck_require__(290)
-const util = __nccwpck_require__(3440)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
+const util = __nccwpck_require__(4640)
+const { addSignal, removeSignal } = __nccwpck_require__(670)
 const assert = __nccwpck_require__(2613)
 
 class UpgradeHandler extends AsyncResource {
@@ -26631,22 +26631,22 @@ module.exports = upgrade
 
 /***/ }),
 
-/***/ 6615:
+/***/ 8567:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-module.exports.request = __nccwpck_require__(4043)
-module.exports.stream = __nccwpck_require__(3560)
-module.exports.pipeline = __nccwpck_require__(6862)
-module.exports.upgrade = __nccwpck_require__(1882)
-module.exports.connect = __nccwpck_require__(4660)
+module.exports.request = __nccwpck_require__(4203)
+module.exports.stream = __nccwpck_require__(9656)
+module.exports.pipeline = __nccwpck_require__(5646)
+module.exports.upgrade = __nccwpck_require__(6730)
+module.exports.connect = __nccwpck_require__(2004)
 
 
 /***/ }),
 
-/***/ 9927:
+/***/ 471:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -26656,9 +26656,9 @@ module.exports.connect = __nccwpck_require__(4660)
 
 const assert = __nccwpck_require__(2613)
 const { Readable } = __nccwpck_require__(2203)
-const { RequestAbortedError, NotSupportedError, InvalidArgumentError } = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
-const { ReadableStreamFrom, toUSVString } = __nccwpck_require__(3440)
+const { RequestAbortedError, NotSupportedError, InvalidArgumentError } = __nccwpck_require__(4627)
+const util = __nccwpck_require__(4640)
+const { ReadableStreamFrom, toUSVString } = __nccwpck_require__(4640)
 
 let Blob
 
@@ -26976,14 +26976,14 @@ function consumeFinish (consume, err) {
 
 /***/ }),
 
-/***/ 7655:
+/***/ 2247:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const assert = __nccwpck_require__(2613)
 const {
   ResponseStatusCodeError
-} = __nccwpck_require__(8707)
-const { toUSVString } = __nccwpck_require__(3440)
+} = __nccwpck_require__(4627)
+const { toUSVString } = __nccwpck_require__(4640)
 
 async function getResolveErrorBodyCallback ({ callback, body, contentType, statusCode, statusMessage, headers }) {
   assert(body)
@@ -27029,7 +27029,7 @@ module.exports = { getResolveErrorBodyCallback }
 
 /***/ }),
 
-/***/ 1093:
+/***/ 9893:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -27038,7 +27038,7 @@ module.exports = { getResolveErrorBodyCallback }
 const {
   BalancedPoolMissingUpstreamError,
   InvalidArgumentError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(4627)
 const {
   PoolBase,
   kClients,
@@ -27046,10 +27046,10 @@ const {
   kAddClient,
   kRemoveClient,
   kGetDispatcher
-} = __nccwpck_require__(8640)
-const Pool = __nccwpck_require__(5076)
-const { kUrl, kInterceptors } = __nccwpck_require__(6443)
-const { parseOrigin } = __nccwpck_require__(3440)
+} = __nccwpck_require__(8656)
+const Pool = __nccwpck_require__(8596)
+const { kUrl, kInterceptors } = __nccwpck_require__(4043)
+const { parseOrigin } = __nccwpck_require__(4640)
 const kFactory = Symbol('factory')
 
 const kOptions = Symbol('options')
@@ -27227,24 +27227,24 @@ module.exports = BalancedPool
 
 /***/ }),
 
-/***/ 479:
+/***/ 5263:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { kConstruct } = __nccwpck_require__(296)
-const { urlEquals, fieldValues: getFieldValues } = __nccwpck_require__(3993)
-const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(3440)
-const { kHeadersList } = __nccwpck_require__(6443)
-const { webidl } = __nccwpck_require__(4222)
-const { Response, cloneResponse } = __nccwpck_require__(8676)
-const { Request } = __nccwpck_require__(5194)
-const { kState, kHeaders, kGuard, kRealm } = __nccwpck_require__(9710)
-const { fetching } = __nccwpck_require__(2315)
-const { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = __nccwpck_require__(5523)
+const { kConstruct } = __nccwpck_require__(7800)
+const { urlEquals, fieldValues: getFieldValues } = __nccwpck_require__(8393)
+const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(4640)
+const { kHeadersList } = __nccwpck_require__(4043)
+const { webidl } = __nccwpck_require__(734)
+const { Response, cloneResponse } = __nccwpck_require__(4740)
+const { Request } = __nccwpck_require__(2634)
+const { kState, kHeaders, kGuard, kRealm } = __nccwpck_require__(8254)
+const { fetching } = __nccwpck_require__(443)
+const { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = __nccwpck_require__(771)
 const assert = __nccwpck_require__(2613)
-const { getGlobalDispatcher } = __nccwpck_require__(2581)
+const { getGlobalDispatcher } = __nccwpck_require__(8421)
 
 /**
  * @see https://w3c.github.io/ServiceWorker/#dfn-cache-batch-operation
@@ -28073,16 +28073,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4738:
+/***/ 2834:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { kConstruct } = __nccwpck_require__(296)
-const { Cache } = __nccwpck_require__(479)
-const { webidl } = __nccwpck_require__(4222)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
+const { kConstruct } = __nccwpck_require__(7800)
+const { Cache } = __nccwpck_require__(5263)
+const { webidl } = __nccwpck_require__(734)
+const { kEnumerableProperty } = __nccwpck_require__(4640)
 
 class CacheStorage {
   /**
@@ -28225,28 +28225,28 @@ module.exports = {
 
 /***/ }),
 
-/***/ 296:
+/***/ 7800:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
 module.exports = {
-  kConstruct: (__nccwpck_require__(6443).kConstruct)
+  kConstruct: (__nccwpck_require__(4043).kConstruct)
 }
 
 
 /***/ }),
 
-/***/ 3993:
+/***/ 8393:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
 const assert = __nccwpck_require__(2613)
-const { URLSerializer } = __nccwpck_require__(4322)
-const { isValidHeaderName } = __nccwpck_require__(5523)
+const { URLSerializer } = __nccwpck_require__(1618)
+const { isValidHeaderName } = __nccwpck_require__(771)
 
 /**
  * @see https://url.spec.whatwg.org/#concept-url-equals
@@ -28295,7 +28295,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6197:
+/***/ 9109:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -28309,10 +28309,10 @@ const assert = __nccwpck_require__(2613)
 const net = __nccwpck_require__(9278)
 const http = __nccwpck_require__(8611)
 const { pipeline } = __nccwpck_require__(2203)
-const util = __nccwpck_require__(3440)
-const timers = __nccwpck_require__(8804)
-const Request = __nccwpck_require__(4655)
-const DispatcherBase = __nccwpck_require__(1)
+const util = __nccwpck_require__(4640)
+const timers = __nccwpck_require__(868)
+const Request = __nccwpck_require__(7311)
+const DispatcherBase = __nccwpck_require__(3601)
 const {
   RequestContentLengthMismatchError,
   ResponseContentLengthMismatchError,
@@ -28326,8 +28326,8 @@ const {
   HTTPParserError,
   ResponseExceededMaxSizeError,
   ClientDestroyedError
-} = __nccwpck_require__(8707)
-const buildConnector = __nccwpck_require__(9136)
+} = __nccwpck_require__(4627)
+const buildConnector = __nccwpck_require__(2784)
 const {
   kUrl,
   kReset,
@@ -28379,7 +28379,7 @@ const {
   kHTTP2BuildRequest,
   kHTTP2CopyHeaders,
   kHTTP1BuildRequest
-} = __nccwpck_require__(6443)
+} = __nccwpck_require__(4043)
 
 /** @type {import('http2')} */
 let http2
@@ -28785,16 +28785,16 @@ function onHTTP2GoAway (code) {
   resume(client)
 }
 
-const constants = __nccwpck_require__(2824)
-const createRedirectInterceptor = __nccwpck_require__(4415)
+const constants = __nccwpck_require__(776)
+const createRedirectInterceptor = __nccwpck_require__(3711)
 const EMPTY_BUF = Buffer.alloc(0)
 
 async function lazyllhttp () {
-  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(3870) : undefined
+  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(7630) : undefined
 
   let mod
   try {
-    mod = await WebAssembly.compile(Buffer.from(__nccwpck_require__(3434), 'base64'))
+    mod = await WebAssembly.compile(Buffer.from(__nccwpck_require__(8586), 'base64'))
   } catch (e) {
     /* istanbul ignore next */
 
@@ -28802,7 +28802,7 @@ async function lazyllhttp () {
     // being enabled, but the occurring of this other error
     // * https://github.com/emscripten-core/emscripten/issues/11495
     // got me to remove that check to avoid breaking Node 12.
-    mod = await WebAssembly.compile(Buffer.from(llhttpWasmData || __nccwpck_require__(3870), 'base64'))
+    mod = await WebAssembly.compile(Buffer.from(llhttpWasmData || __nccwpck_require__(7630), 'base64'))
   }
 
   return await WebAssembly.instantiate(mod, {
@@ -30586,7 +30586,7 @@ module.exports = Client
 
 /***/ }),
 
-/***/ 3194:
+/***/ 346:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -30594,7 +30594,7 @@ module.exports = Client
 
 /* istanbul ignore file: only for Node 12 */
 
-const { kConnected, kSize } = __nccwpck_require__(6443)
+const { kConnected, kSize } = __nccwpck_require__(4043)
 
 class CompatWeakRef {
   constructor (value) {
@@ -30642,7 +30642,7 @@ module.exports = function () {
 
 /***/ }),
 
-/***/ 9237:
+/***/ 5749:
 /***/ ((module) => {
 
 "use strict";
@@ -30662,16 +30662,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3168:
+/***/ 3952:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { parseSetCookie } = __nccwpck_require__(8915)
-const { stringify } = __nccwpck_require__(3834)
-const { webidl } = __nccwpck_require__(4222)
-const { Headers } = __nccwpck_require__(6349)
+const { parseSetCookie } = __nccwpck_require__(1843)
+const { stringify } = __nccwpck_require__(3594)
+const { webidl } = __nccwpck_require__(734)
+const { Headers } = __nccwpck_require__(8781)
 
 /**
  * @typedef {Object} Cookie
@@ -30853,15 +30853,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8915:
+/***/ 1843:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(9237)
-const { isCTLExcludingHtab } = __nccwpck_require__(3834)
-const { collectASequenceOfCodePointsFast } = __nccwpck_require__(4322)
+const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(5749)
+const { isCTLExcludingHtab } = __nccwpck_require__(3594)
+const { collectASequenceOfCodePointsFast } = __nccwpck_require__(1618)
 const assert = __nccwpck_require__(2613)
 
 /**
@@ -31178,7 +31178,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3834:
+/***/ 3594:
 /***/ ((module) => {
 
 "use strict";
@@ -31460,7 +31460,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9136:
+/***/ 2784:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -31468,8 +31468,8 @@ module.exports = {
 
 const net = __nccwpck_require__(9278)
 const assert = __nccwpck_require__(2613)
-const util = __nccwpck_require__(3440)
-const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(8707)
+const util = __nccwpck_require__(4640)
+const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(4627)
 
 let tls // include tls conditionally since it is not always available
 
@@ -31657,7 +31657,7 @@ module.exports = buildConnector
 
 /***/ }),
 
-/***/ 735:
+/***/ 2303:
 /***/ ((module) => {
 
 "use strict";
@@ -31783,7 +31783,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8707:
+/***/ 4627:
 /***/ ((module) => {
 
 "use strict";
@@ -32021,7 +32021,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4655:
+/***/ 7311:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -32030,10 +32030,10 @@ module.exports = {
 const {
   InvalidArgumentError,
   NotSupportedError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(4627)
 const assert = __nccwpck_require__(2613)
-const { kHTTP2BuildRequest, kHTTP2CopyHeaders, kHTTP1BuildRequest } = __nccwpck_require__(6443)
-const util = __nccwpck_require__(3440)
+const { kHTTP2BuildRequest, kHTTP2CopyHeaders, kHTTP1BuildRequest } = __nccwpck_require__(4043)
+const util = __nccwpck_require__(4640)
 
 // tokenRegExp and headerCharRegex have been lifted from
 // https://github.com/nodejs/node/blob/main/lib/_http_common.js
@@ -32228,7 +32228,7 @@ class Request {
       }
 
       if (!extractBody) {
-        extractBody = (__nccwpck_require__(8923).extractBody)
+        extractBody = (__nccwpck_require__(9691).extractBody)
       }
 
       const [bodyStream, contentType] = extractBody(body)
@@ -32528,7 +32528,7 @@ module.exports = Request
 
 /***/ }),
 
-/***/ 6443:
+/***/ 4043:
 /***/ ((module) => {
 
 module.exports = {
@@ -32598,22 +32598,22 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3440:
+/***/ 4640:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
 const assert = __nccwpck_require__(2613)
-const { kDestroyed, kBodyUsed } = __nccwpck_require__(6443)
+const { kDestroyed, kBodyUsed } = __nccwpck_require__(4043)
 const { IncomingMessage } = __nccwpck_require__(8611)
 const stream = __nccwpck_require__(2203)
 const net = __nccwpck_require__(9278)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+const { InvalidArgumentError } = __nccwpck_require__(4627)
 const { Blob } = __nccwpck_require__(181)
 const nodeUtil = __nccwpck_require__(9023)
 const { stringify } = __nccwpck_require__(3480)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(735)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(2303)
 
 const [nodeMajor, nodeMinor] = process.versions.node.split('.').map(v => Number(v))
 
@@ -33128,19 +33128,19 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1:
+/***/ 3601:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const Dispatcher = __nccwpck_require__(992)
+const Dispatcher = __nccwpck_require__(5907)
 const {
   ClientDestroyedError,
   ClientClosedError,
   InvalidArgumentError
-} = __nccwpck_require__(8707)
-const { kDestroy, kClose, kDispatch, kInterceptors } = __nccwpck_require__(6443)
+} = __nccwpck_require__(4627)
+const { kDestroy, kClose, kDispatch, kInterceptors } = __nccwpck_require__(4043)
 
 const kDestroyed = Symbol('destroyed')
 const kClosed = Symbol('closed')
@@ -33328,7 +33328,7 @@ module.exports = DispatcherBase
 
 /***/ }),
 
-/***/ 992:
+/***/ 5907:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -33355,14 +33355,14 @@ module.exports = Dispatcher
 
 /***/ }),
 
-/***/ 8923:
+/***/ 9691:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const Busboy = __nccwpck_require__(9581)
-const util = __nccwpck_require__(3440)
+const Busboy = __nccwpck_require__(5741)
+const util = __nccwpck_require__(4640)
 const {
   ReadableStreamFrom,
   isBlobLike,
@@ -33370,18 +33370,18 @@ const {
   readableStreamClose,
   createDeferredPromise,
   fullyReadBody
-} = __nccwpck_require__(5523)
-const { FormData } = __nccwpck_require__(3073)
-const { kState } = __nccwpck_require__(9710)
-const { webidl } = __nccwpck_require__(4222)
-const { DOMException, structuredClone } = __nccwpck_require__(7326)
+} = __nccwpck_require__(771)
+const { FormData } = __nccwpck_require__(9729)
+const { kState } = __nccwpck_require__(8254)
+const { webidl } = __nccwpck_require__(734)
+const { DOMException, structuredClone } = __nccwpck_require__(9454)
 const { Blob, File: NativeFile } = __nccwpck_require__(181)
-const { kBodyUsed } = __nccwpck_require__(6443)
+const { kBodyUsed } = __nccwpck_require__(4043)
 const assert = __nccwpck_require__(2613)
-const { isErrored } = __nccwpck_require__(3440)
+const { isErrored } = __nccwpck_require__(4640)
 const { isUint8Array, isArrayBuffer } = __nccwpck_require__(8253)
-const { File: UndiciFile } = __nccwpck_require__(3041)
-const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(4322)
+const { File: UndiciFile } = __nccwpck_require__(8257)
+const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(1618)
 
 let random
 try {
@@ -33976,7 +33976,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7326:
+/***/ 9454:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -34135,12 +34135,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4322:
+/***/ 1618:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const assert = __nccwpck_require__(2613)
 const { atob } = __nccwpck_require__(181)
-const { isomorphicDecode } = __nccwpck_require__(5523)
+const { isomorphicDecode } = __nccwpck_require__(771)
 
 const encoder = new TextEncoder()
 
@@ -34769,7 +34769,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3041:
+/***/ 8257:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -34777,11 +34777,11 @@ module.exports = {
 
 const { Blob, File: NativeFile } = __nccwpck_require__(181)
 const { types } = __nccwpck_require__(9023)
-const { kState } = __nccwpck_require__(9710)
-const { isBlobLike } = __nccwpck_require__(5523)
-const { webidl } = __nccwpck_require__(4222)
-const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(4322)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
+const { kState } = __nccwpck_require__(8254)
+const { isBlobLike } = __nccwpck_require__(771)
+const { webidl } = __nccwpck_require__(734)
+const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(1618)
+const { kEnumerableProperty } = __nccwpck_require__(4640)
 const encoder = new TextEncoder()
 
 class File extends Blob {
@@ -35121,16 +35121,16 @@ module.exports = { File, FileLike, isFileLike }
 
 /***/ }),
 
-/***/ 3073:
+/***/ 9729:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { isBlobLike, toUSVString, makeIterator } = __nccwpck_require__(5523)
-const { kState } = __nccwpck_require__(9710)
-const { File: UndiciFile, FileLike, isFileLike } = __nccwpck_require__(3041)
-const { webidl } = __nccwpck_require__(4222)
+const { isBlobLike, toUSVString, makeIterator } = __nccwpck_require__(771)
+const { kState } = __nccwpck_require__(8254)
+const { File: UndiciFile, FileLike, isFileLike } = __nccwpck_require__(8257)
+const { webidl } = __nccwpck_require__(734)
 const { Blob, File: NativeFile } = __nccwpck_require__(181)
 
 /** @type {globalThis['File']} */
@@ -35394,7 +35394,7 @@ module.exports = { FormData }
 
 /***/ }),
 
-/***/ 5628:
+/***/ 4940:
 /***/ ((module) => {
 
 "use strict";
@@ -35442,7 +35442,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6349:
+/***/ 8781:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -35450,16 +35450,16 @@ module.exports = {
 
 
 
-const { kHeadersList, kConstruct } = __nccwpck_require__(6443)
-const { kGuard } = __nccwpck_require__(9710)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
+const { kHeadersList, kConstruct } = __nccwpck_require__(4043)
+const { kGuard } = __nccwpck_require__(8254)
+const { kEnumerableProperty } = __nccwpck_require__(4640)
 const {
   makeIterator,
   isValidHeaderName,
   isValidHeaderValue
-} = __nccwpck_require__(5523)
+} = __nccwpck_require__(771)
 const util = __nccwpck_require__(9023)
-const { webidl } = __nccwpck_require__(4222)
+const { webidl } = __nccwpck_require__(734)
 const assert = __nccwpck_require__(2613)
 
 const kHeadersMap = Symbol('headers map')
@@ -36043,7 +36043,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2315:
+/***/ 443:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -36057,9 +36057,9 @@ const {
   makeAppropriateNetworkError,
   filterResponse,
   makeResponse
-} = __nccwpck_require__(8676)
-const { Headers } = __nccwpck_require__(6349)
-const { Request, makeRequest } = __nccwpck_require__(5194)
+} = __nccwpck_require__(4740)
+const { Headers } = __nccwpck_require__(8781)
+const { Request, makeRequest } = __nccwpck_require__(2634)
 const zlib = __nccwpck_require__(3106)
 const {
   bytesMatch,
@@ -36090,10 +36090,10 @@ const {
   urlIsLocal,
   urlIsHttpHttpsScheme,
   urlHasHttpsScheme
-} = __nccwpck_require__(5523)
-const { kState, kHeaders, kGuard, kRealm } = __nccwpck_require__(9710)
+} = __nccwpck_require__(771)
+const { kState, kHeaders, kGuard, kRealm } = __nccwpck_require__(8254)
 const assert = __nccwpck_require__(2613)
-const { safelyExtractBody } = __nccwpck_require__(8923)
+const { safelyExtractBody } = __nccwpck_require__(9691)
 const {
   redirectStatusSet,
   nullBodyStatus,
@@ -36101,15 +36101,15 @@ const {
   requestBodyHeader,
   subresourceSet,
   DOMException
-} = __nccwpck_require__(7326)
-const { kHeadersList } = __nccwpck_require__(6443)
+} = __nccwpck_require__(9454)
+const { kHeadersList } = __nccwpck_require__(4043)
 const EE = __nccwpck_require__(4434)
 const { Readable, pipeline } = __nccwpck_require__(2203)
-const { addAbortListener, isErrored, isReadable, nodeMajor, nodeMinor } = __nccwpck_require__(3440)
-const { dataURLProcessor, serializeAMimeType } = __nccwpck_require__(4322)
+const { addAbortListener, isErrored, isReadable, nodeMajor, nodeMinor } = __nccwpck_require__(4640)
+const { dataURLProcessor, serializeAMimeType } = __nccwpck_require__(1618)
 const { TransformStream } = __nccwpck_require__(3774)
-const { getGlobalDispatcher } = __nccwpck_require__(2581)
-const { webidl } = __nccwpck_require__(4222)
+const { getGlobalDispatcher } = __nccwpck_require__(8421)
+const { webidl } = __nccwpck_require__(734)
 const { STATUS_CODES } = __nccwpck_require__(8611)
 const GET_OR_HEAD = ['GET', 'HEAD']
 
@@ -38199,7 +38199,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5194:
+/***/ 2634:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -38207,17 +38207,17 @@ module.exports = {
 
 
 
-const { extractBody, mixinBody, cloneBody } = __nccwpck_require__(8923)
-const { Headers, fill: fillHeaders, HeadersList } = __nccwpck_require__(6349)
-const { FinalizationRegistry } = __nccwpck_require__(3194)()
-const util = __nccwpck_require__(3440)
+const { extractBody, mixinBody, cloneBody } = __nccwpck_require__(9691)
+const { Headers, fill: fillHeaders, HeadersList } = __nccwpck_require__(8781)
+const { FinalizationRegistry } = __nccwpck_require__(346)()
+const util = __nccwpck_require__(4640)
 const {
   isValidHTTPToken,
   sameOrigin,
   normalizeMethod,
   makePolicyContainer,
   normalizeMethodRecord
-} = __nccwpck_require__(5523)
+} = __nccwpck_require__(771)
 const {
   forbiddenMethodsSet,
   corsSafeListedMethodsSet,
@@ -38227,13 +38227,13 @@ const {
   requestCredentials,
   requestCache,
   requestDuplex
-} = __nccwpck_require__(7326)
+} = __nccwpck_require__(9454)
 const { kEnumerableProperty } = util
-const { kHeaders, kSignal, kState, kGuard, kRealm } = __nccwpck_require__(9710)
-const { webidl } = __nccwpck_require__(4222)
-const { getGlobalOrigin } = __nccwpck_require__(5628)
-const { URLSerializer } = __nccwpck_require__(4322)
-const { kHeadersList, kConstruct } = __nccwpck_require__(6443)
+const { kHeaders, kSignal, kState, kGuard, kRealm } = __nccwpck_require__(8254)
+const { webidl } = __nccwpck_require__(734)
+const { getGlobalOrigin } = __nccwpck_require__(4940)
+const { URLSerializer } = __nccwpck_require__(1618)
+const { kHeadersList, kConstruct } = __nccwpck_require__(4043)
 const assert = __nccwpck_require__(2613)
 const { getMaxListeners, setMaxListeners, getEventListeners, defaultMaxListeners } = __nccwpck_require__(4434)
 
@@ -39153,15 +39153,15 @@ module.exports = { Request, makeRequest }
 
 /***/ }),
 
-/***/ 8676:
+/***/ 4740:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { Headers, HeadersList, fill } = __nccwpck_require__(6349)
-const { extractBody, cloneBody, mixinBody } = __nccwpck_require__(8923)
-const util = __nccwpck_require__(3440)
+const { Headers, HeadersList, fill } = __nccwpck_require__(8781)
+const { extractBody, cloneBody, mixinBody } = __nccwpck_require__(9691)
+const util = __nccwpck_require__(4640)
 const { kEnumerableProperty } = util
 const {
   isValidReasonPhrase,
@@ -39171,18 +39171,18 @@ const {
   serializeJavascriptValueToJSONString,
   isErrorLike,
   isomorphicEncode
-} = __nccwpck_require__(5523)
+} = __nccwpck_require__(771)
 const {
   redirectStatusSet,
   nullBodyStatus,
   DOMException
-} = __nccwpck_require__(7326)
-const { kState, kHeaders, kGuard, kRealm } = __nccwpck_require__(9710)
-const { webidl } = __nccwpck_require__(4222)
-const { FormData } = __nccwpck_require__(3073)
-const { getGlobalOrigin } = __nccwpck_require__(5628)
-const { URLSerializer } = __nccwpck_require__(4322)
-const { kHeadersList, kConstruct } = __nccwpck_require__(6443)
+} = __nccwpck_require__(9454)
+const { kState, kHeaders, kGuard, kRealm } = __nccwpck_require__(8254)
+const { webidl } = __nccwpck_require__(734)
+const { FormData } = __nccwpck_require__(9729)
+const { getGlobalOrigin } = __nccwpck_require__(4940)
+const { URLSerializer } = __nccwpck_require__(1618)
+const { kHeadersList, kConstruct } = __nccwpck_require__(4043)
 const assert = __nccwpck_require__(2613)
 const { types } = __nccwpck_require__(9023)
 
@@ -39732,7 +39732,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9710:
+/***/ 8254:
 /***/ ((module) => {
 
 "use strict";
@@ -39750,16 +39750,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5523:
+/***/ 771:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = __nccwpck_require__(7326)
-const { getGlobalOrigin } = __nccwpck_require__(5628)
+const { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = __nccwpck_require__(9454)
+const { getGlobalOrigin } = __nccwpck_require__(4940)
 const { performance } = __nccwpck_require__(2987)
-const { isBlobLike, toUSVString, ReadableStreamFrom } = __nccwpck_require__(3440)
+const { isBlobLike, toUSVString, ReadableStreamFrom } = __nccwpck_require__(4640)
 const assert = __nccwpck_require__(2613)
 const { isUint8Array } = __nccwpck_require__(8253)
 
@@ -40902,14 +40902,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4222:
+/***/ 734:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
 const { types } = __nccwpck_require__(9023)
-const { hasOwn, toUSVString } = __nccwpck_require__(5523)
+const { hasOwn, toUSVString } = __nccwpck_require__(771)
 
 /** @type {import('../../types/webidl').Webidl} */
 const webidl = {}
@@ -41556,7 +41556,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 396:
+/***/ 9724:
 /***/ ((module) => {
 
 "use strict";
@@ -41854,7 +41854,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2160:
+/***/ 5168:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -41864,16 +41864,16 @@ const {
   staticPropertyDescriptors,
   readOperation,
   fireAProgressEvent
-} = __nccwpck_require__(165)
+} = __nccwpck_require__(101)
 const {
   kState,
   kError,
   kResult,
   kEvents,
   kAborted
-} = __nccwpck_require__(6812)
-const { webidl } = __nccwpck_require__(4222)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
+} = __nccwpck_require__(748)
+const { webidl } = __nccwpck_require__(734)
+const { kEnumerableProperty } = __nccwpck_require__(4640)
 
 class FileReader extends EventTarget {
   constructor () {
@@ -42206,13 +42206,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5976:
+/***/ 2376:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { webidl } = __nccwpck_require__(4222)
+const { webidl } = __nccwpck_require__(734)
 
 const kState = Symbol('ProgressEvent state')
 
@@ -42292,7 +42292,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6812:
+/***/ 748:
 /***/ ((module) => {
 
 "use strict";
@@ -42310,7 +42310,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 165:
+/***/ 101:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -42322,11 +42322,11 @@ const {
   kResult,
   kAborted,
   kLastProgressEventFired
-} = __nccwpck_require__(6812)
-const { ProgressEvent } = __nccwpck_require__(5976)
-const { getEncoding } = __nccwpck_require__(396)
-const { DOMException } = __nccwpck_require__(7326)
-const { serializeAMimeType, parseMIMEType } = __nccwpck_require__(4322)
+} = __nccwpck_require__(748)
+const { ProgressEvent } = __nccwpck_require__(2376)
+const { getEncoding } = __nccwpck_require__(9724)
+const { DOMException } = __nccwpck_require__(9454)
+const { serializeAMimeType, parseMIMEType } = __nccwpck_require__(1618)
 const { types } = __nccwpck_require__(9023)
 const { StringDecoder } = __nccwpck_require__(3193)
 const { btoa } = __nccwpck_require__(181)
@@ -42710,7 +42710,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2581:
+/***/ 8421:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -42719,8 +42719,8 @@ module.exports = {
 // We include a version number for the Dispatcher API. In case of breaking changes,
 // this version number must be increased to avoid conflicts.
 const globalDispatcher = Symbol.for('undici.globalDispatcher.1')
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const Agent = __nccwpck_require__(9965)
+const { InvalidArgumentError } = __nccwpck_require__(4627)
+const Agent = __nccwpck_require__(8765)
 
 if (getGlobalDispatcher() === undefined) {
   setGlobalDispatcher(new Agent())
@@ -42750,7 +42750,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8840:
+/***/ 9848:
 /***/ ((module) => {
 
 "use strict";
@@ -42793,16 +42793,16 @@ module.exports = class DecoratorHandler {
 
 /***/ }),
 
-/***/ 8299:
+/***/ 7163:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const util = __nccwpck_require__(3440)
-const { kBodyUsed } = __nccwpck_require__(6443)
+const util = __nccwpck_require__(4640)
+const { kBodyUsed } = __nccwpck_require__(4043)
 const assert = __nccwpck_require__(2613)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+const { InvalidArgumentError } = __nccwpck_require__(4627)
 const EE = __nccwpck_require__(4434)
 
 const redirectableStatusCodes = [300, 301, 302, 303, 307, 308]
@@ -43022,14 +43022,14 @@ module.exports = RedirectHandler
 
 /***/ }),
 
-/***/ 3573:
+/***/ 7541:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const assert = __nccwpck_require__(2613)
 
-const { kRetryHandlerDefaultRetry } = __nccwpck_require__(6443)
-const { RequestRetryError } = __nccwpck_require__(8707)
-const { isDisturbed, parseHeaders, parseRangeHeader } = __nccwpck_require__(3440)
+const { kRetryHandlerDefaultRetry } = __nccwpck_require__(4043)
+const { RequestRetryError } = __nccwpck_require__(4627)
+const { isDisturbed, parseHeaders, parseRangeHeader } = __nccwpck_require__(4640)
 
 function calculateRetryAfterHeader (retryAfter) {
   const current = Date.now()
@@ -43365,13 +43365,13 @@ module.exports = RetryHandler
 
 /***/ }),
 
-/***/ 4415:
+/***/ 3711:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const RedirectHandler = __nccwpck_require__(8299)
+const RedirectHandler = __nccwpck_require__(7163)
 
 function createRedirectInterceptor ({ maxRedirections: defaultMaxRedirections }) {
   return (dispatch) => {
@@ -43394,14 +43394,14 @@ module.exports = createRedirectInterceptor
 
 /***/ }),
 
-/***/ 2824:
+/***/ 776:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SPECIAL_HEADERS = exports.HEADER_STATE = exports.MINOR = exports.MAJOR = exports.CONNECTION_TOKEN_CHARS = exports.HEADER_CHARS = exports.TOKEN = exports.STRICT_TOKEN = exports.HEX = exports.URL_CHAR = exports.STRICT_URL_CHAR = exports.USERINFO_CHARS = exports.MARK = exports.ALPHANUM = exports.NUM = exports.HEX_MAP = exports.NUM_MAP = exports.ALPHA = exports.FINISH = exports.H_METHOD_MAP = exports.METHOD_MAP = exports.METHODS_RTSP = exports.METHODS_ICE = exports.METHODS_HTTP = exports.METHODS = exports.LENIENT_FLAGS = exports.FLAGS = exports.TYPE = exports.ERROR = void 0;
-const utils_1 = __nccwpck_require__(172);
+const utils_1 = __nccwpck_require__(1308);
 // C headers
 var ERROR;
 (function (ERROR) {
@@ -43679,7 +43679,7 @@ exports.SPECIAL_HEADERS = {
 
 /***/ }),
 
-/***/ 3870:
+/***/ 7630:
 /***/ ((module) => {
 
 module.exports = 'AGFzbQEAAAABMAhgAX8Bf2ADf39/AX9gBH9/f38Bf2AAAGADf39/AGABfwBgAn9/AGAGf39/f39/AALLAQgDZW52GHdhc21fb25faGVhZGVyc19jb21wbGV0ZQACA2VudhV3YXNtX29uX21lc3NhZ2VfYmVnaW4AAANlbnYLd2FzbV9vbl91cmwAAQNlbnYOd2FzbV9vbl9zdGF0dXMAAQNlbnYUd2FzbV9vbl9oZWFkZXJfZmllbGQAAQNlbnYUd2FzbV9vbl9oZWFkZXJfdmFsdWUAAQNlbnYMd2FzbV9vbl9ib2R5AAEDZW52GHdhc21fb25fbWVzc2FnZV9jb21wbGV0ZQAAA0ZFAwMEAAAFAAAAAAAABQEFAAUFBQAABgAAAAAGBgYGAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQABAAABAQcAAAUFAwABBAUBcAESEgUDAQACBggBfwFBgNQECwfRBSIGbWVtb3J5AgALX2luaXRpYWxpemUACRlfX2luZGlyZWN0X2Z1bmN0aW9uX3RhYmxlAQALbGxodHRwX2luaXQAChhsbGh0dHBfc2hvdWxkX2tlZXBfYWxpdmUAQQxsbGh0dHBfYWxsb2MADAZtYWxsb2MARgtsbGh0dHBfZnJlZQANBGZyZWUASA9sbGh0dHBfZ2V0X3R5cGUADhVsbGh0dHBfZ2V0X2h0dHBfbWFqb3IADxVsbGh0dHBfZ2V0X2h0dHBfbWlub3IAEBFsbGh0dHBfZ2V0X21ldGhvZAARFmxsaHR0cF9nZXRfc3RhdHVzX2NvZGUAEhJsbGh0dHBfZ2V0X3VwZ3JhZGUAEwxsbGh0dHBfcmVzZXQAFA5sbGh0dHBfZXhlY3V0ZQAVFGxsaHR0cF9zZXR0aW5nc19pbml0ABYNbGxodHRwX2ZpbmlzaAAXDGxsaHR0cF9wYXVzZQAYDWxsaHR0cF9yZXN1bWUAGRtsbGh0dHBfcmVzdW1lX2FmdGVyX3VwZ3JhZGUAGhBsbGh0dHBfZ2V0X2Vycm5vABsXbGxodHRwX2dldF9lcnJvcl9yZWFzb24AHBdsbGh0dHBfc2V0X2Vycm9yX3JlYXNvbgAdFGxsaHR0cF9nZXRfZXJyb3JfcG9zAB4RbGxodHRwX2Vycm5vX25hbWUAHxJsbGh0dHBfbWV0aG9kX25hbWUAIBJsbGh0dHBfc3RhdHVzX25hbWUAIRpsbGh0dHBfc2V0X2xlbmllbnRfaGVhZGVycwAiIWxsaHR0cF9zZXRfbGVuaWVudF9jaHVua2VkX2xlbmd0aAAjHWxsaHR0cF9zZXRfbGVuaWVudF9rZWVwX2FsaXZlACQkbGxodHRwX3NldF9sZW5pZW50X3RyYW5zZmVyX2VuY29kaW5nACUYbGxodHRwX21lc3NhZ2VfbmVlZHNfZW9mAD8JFwEAQQELEQECAwQFCwYHNTk3MS8tJyspCsLgAkUCAAsIABCIgICAAAsZACAAEMKAgIAAGiAAIAI2AjggACABOgAoCxwAIAAgAC8BMiAALQAuIAAQwYCAgAAQgICAgAALKgEBf0HAABDGgICAACIBEMKAgIAAGiABQYCIgIAANgI4IAEgADoAKCABCwoAIAAQyICAgAALBwAgAC0AKAsHACAALQAqCwcAIAAtACsLBwAgAC0AKQsHACAALwEyCwcAIAAtAC4LRQEEfyAAKAIYIQEgAC0ALSECIAAtACghAyAAKAI4IQQgABDCgICAABogACAENgI4IAAgAzoAKCAAIAI6AC0gACABNgIYCxEAIAAgASABIAJqEMOAgIAACxAAIABBAEHcABDMgICAABoLZwEBf0EAIQECQCAAKAIMDQACQAJAAkACQCAALQAvDgMBAAMCCyAAKAI4IgFFDQAgASgCLCIBRQ0AIAAgARGAgICAAAAiAQ0DC0EADwsQyoCAgAAACyAAQcOWgIAANgIQQQ4hAQsgAQseAAJAIAAoAgwNACAAQdGbgIAANgIQIABBFTYCDAsLFgACQCAAKAIMQRVHDQAgAEEANgIMCwsWAAJAIAAoAgxBFkcNACAAQQA2AgwLCwcAIAAoAgwLBwAgACgCEAsJACAAIAE2AhALBwAgACgCFAsiAAJAIABBJEkNABDKgICAAAALIABBAnRBoLOAgABqKAIACyIAAkAgAEEuSQ0AEMqAgIAAAAsgAEECdEGwtICAAGooAgAL7gsBAX9B66iAgAAhAQJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAIABBnH9qDvQDY2IAAWFhYWFhYQIDBAVhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhBgcICQoLDA0OD2FhYWFhEGFhYWFhYWFhYWFhEWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYRITFBUWFxgZGhthYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhHB0eHyAhIiMkJSYnKCkqKywtLi8wMTIzNDU2YTc4OTphYWFhYWFhYTthYWE8YWFhYT0+P2FhYWFhYWFhQGFhQWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYUJDREVGR0hJSktMTU5PUFFSU2FhYWFhYWFhVFVWV1hZWlthXF1hYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFeYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhX2BhC0Hhp4CAAA8LQaShgIAADwtBy6yAgAAPC0H+sYCAAA8LQcCkgIAADwtBq6SAgAAPC0GNqICAAA8LQeKmgIAADwtBgLCAgAAPC0G5r4CAAA8LQdekgIAADwtB75+AgAAPC0Hhn4CAAA8LQfqfgIAADwtB8qCAgAAPC0Gor4CAAA8LQa6ygIAADwtBiLCAgAAPC0Hsp4CAAA8LQYKigIAADwtBjp2AgAAPC0HQroCAAA8LQcqjgIAADwtBxbKAgAAPC0HfnICAAA8LQdKcgIAADwtBxKCAgAAPC0HXoICAAA8LQaKfgIAADwtB7a6AgAAPC0GrsICAAA8LQdSlgIAADwtBzK6AgAAPC0H6roCAAA8LQfyrgIAADwtB0rCAgAAPC0HxnYCAAA8LQbuggIAADwtB96uAgAAPC0GQsYCAAA8LQdexgIAADwtBoq2AgAAPC0HUp4CAAA8LQeCrgIAADwtBn6yAgAAPC0HrsYCAAA8LQdWfgIAADwtByrGAgAAPC0HepYCAAA8LQdSegIAADwtB9JyAgAAPC0GnsoCAAA8LQbGdgIAADwtBoJ2AgAAPC0G5sYCAAA8LQbywgIAADwtBkqGAgAAPC0GzpoCAAA8LQemsgIAADwtBrJ6AgAAPC0HUq4CAAA8LQfemgIAADwtBgKaAgAAPC0GwoYCAAA8LQf6egIAADwtBjaOAgAAPC0GJrYCAAA8LQfeigIAADwtBoLGAgAAPC0Gun4CAAA8LQcalgIAADwtB6J6AgAAPC0GTooCAAA8LQcKvgIAADwtBw52AgAAPC0GLrICAAA8LQeGdgIAADwtBja+AgAAPC0HqoYCAAA8LQbStgIAADwtB0q+AgAAPC0HfsoCAAA8LQdKygIAADwtB8LCAgAAPC0GpooCAAA8LQfmjgIAADwtBmZ6AgAAPC0G1rICAAA8LQZuwgIAADwtBkrKAgAAPC0G2q4CAAA8LQcKigIAADwtB+LKAgAAPC0GepYCAAA8LQdCigIAADwtBup6AgAAPC0GBnoCAAA8LEMqAgIAAAAtB1qGAgAAhAQsgAQsWACAAIAAtAC1B/gFxIAFBAEdyOgAtCxkAIAAgAC0ALUH9AXEgAUEAR0EBdHI6AC0LGQAgACAALQAtQfsBcSABQQBHQQJ0cjoALQsZACAAIAAtAC1B9wFxIAFBAEdBA3RyOgAtCy4BAn9BACEDAkAgACgCOCIERQ0AIAQoAgAiBEUNACAAIAQRgICAgAAAIQMLIAMLSQECf0EAIQMCQCAAKAI4IgRFDQAgBCgCBCIERQ0AIAAgASACIAFrIAQRgYCAgAAAIgNBf0cNACAAQcaRgIAANgIQQRghAwsgAwsuAQJ/QQAhAwJAIAAoAjgiBEUNACAEKAIwIgRFDQAgACAEEYCAgIAAACEDCyADC0kBAn9BACEDAkAgACgCOCIERQ0AIAQoAggiBEUNACAAIAEgAiABayAEEYGAgIAAACIDQX9HDQAgAEH2ioCAADYCEEEYIQMLIAMLLgECf0EAIQMCQCAAKAI4IgRFDQAgBCgCNCIERQ0AIAAgBBGAgICAAAAhAwsgAwtJAQJ/QQAhAwJAIAAoAjgiBEUNACAEKAIMIgRFDQAgACABIAIgAWsgBBGBgICAAAAiA0F/Rw0AIABB7ZqAgAA2AhBBGCEDCyADCy4BAn9BACEDAkAgACgCOCIERQ0AIAQoAjgiBEUNACAAIAQRgICAgAAAIQMLIAMLSQECf0EAIQMCQCAAKAI4IgRFDQAgBCgCECIERQ0AIAAgASACIAFrIAQRgYCAgAAAIgNBf0cNACAAQZWQgIAANgIQQRghAwsgAwsuAQJ/QQAhAwJAIAAoAjgiBEUNACAEKAI8IgRFDQAgACAEEYCAgIAAACEDCyADC0kBAn9BACEDAkAgACgCOCIERQ0AIAQoAhQiBEUNACAAIAEgAiABayAEEYGAgIAAACIDQX9HDQAgAEGqm4CAADYCEEEYIQMLIAMLLgECf0EAIQMCQCAAKAI4IgRFDQAgBCgCQCIERQ0AIAAgBBGAgICAAAAhAwsgAwtJAQJ/QQAhAwJAIAAoAjgiBEUNACAEKAIYIgRFDQAgACABIAIgAWsgBBGBgICAAAAiA0F/Rw0AIABB7ZOAgAA2AhBBGCEDCyADCy4BAn9BACEDAkAgACgCOCIERQ0AIAQoAkQiBEUNACAAIAQRgICAgAAAIQMLIAMLLgECf0EAIQMCQCAAKAI4IgRFDQAgBCgCJCIERQ0AIAAgBBGAgICAAAAhAwsgAwsuAQJ/QQAhAwJAIAAoAjgiBEUNACAEKAIsIgRFDQAgACAEEYCAgIAAACEDCyADC0kBAn9BACEDAkAgACgCOCIERQ0AIAQoAigiBEUNACAAIAEgAiABayAEEYGAgIAAACIDQX9HDQAgAEH2iICAADYCEEEYIQMLIAMLLgECf0EAIQMCQCAAKAI4IgRFDQAgBCgCUCIERQ0AIAAgBBGAgICAAAAhAwsgAwtJAQJ/QQAhAwJAIAAoAjgiBEUNACAEKAIcIgRFDQAgACABIAIgAWsgBBGBgICAAAAiA0F/Rw0AIABBwpmAgAA2AhBBGCEDCyADCy4BAn9BACEDAkAgACgCOCIERQ0AIAQoAkgiBEUNACAAIAQRgICAgAAAIQMLIAMLSQECf0EAIQMCQCAAKAI4IgRFDQAgBCgCICIERQ0AIAAgASACIAFrIAQRgYCAgAAAIgNBf0cNACAAQZSUgIAANgIQQRghAwsgAwsuAQJ/QQAhAwJAIAAoAjgiBEUNACAEKAJMIgRFDQAgACAEEYCAgIAAACEDCyADCy4BAn9BACEDAkAgACgCOCIERQ0AIAQoAlQiBEUNACAAIAQRgICAgAAAIQMLIAMLLgECf0EAIQMCQCAAKAI4IgRFDQAgBCgCWCIERQ0AIAAgBBGAgICAAAAhAwsgAwtFAQF/AkACQCAALwEwQRRxQRRHDQBBASEDIAAtAChBAUYNASAALwEyQeUARiEDDAELIAAtAClBBUYhAwsgACADOgAuQQAL/gEBA39BASEDAkAgAC8BMCIEQQhxDQAgACkDIEIAUiEDCwJAAkAgAC0ALkUNAEEBIQUgAC0AKUEFRg0BQQEhBSAEQcAAcUUgA3FBAUcNAQtBACEFIARBwABxDQBBAiEFIARB//8DcSIDQQhxDQACQCADQYAEcUUNAAJAIAAtAChBAUcNACAALQAtQQpxDQBBBQ8LQQQPCwJAIANBIHENAAJAIAAtAChBAUYNACAALwEyQf//A3EiAEGcf2pB5ABJDQAgAEHMAUYNACAAQbACRg0AQQQhBSAEQShxRQ0CIANBiARxQYAERg0CC0EADwtBAEEDIAApAyBQGyEFCyAFC2IBAn9BACEBAkAgAC0AKEEBRg0AIAAvATJB//8DcSICQZx/akHkAEkNACACQcwBRg0AIAJBsAJGDQAgAC8BMCIAQcAAcQ0AQQEhASAAQYgEcUGABEYNACAAQShxRSEBCyABC6cBAQN/AkACQAJAIAAtACpFDQAgAC0AK0UNAEEAIQMgAC8BMCIEQQJxRQ0BDAILQQAhAyAALwEwIgRBAXFFDQELQQEhAyAALQAoQQFGDQAgAC8BMkH//wNxIgVBnH9qQeQASQ0AIAVBzAFGDQAgBUGwAkYNACAEQcAAcQ0AQQAhAyAEQYgEcUGABEYNACAEQShxQQBHIQMLIABBADsBMCAAQQA6AC8gAwuZAQECfwJAAkACQCAALQAqRQ0AIAAtACtFDQBBACEBIAAvATAiAkECcUUNAQwCC0EAIQEgAC8BMCICQQFxRQ0BC0EBIQEgAC0AKEEBRg0AIAAvATJB//8DcSIAQZx/akHkAEkNACAAQcwBRg0AIABBsAJGDQAgAkHAAHENAEEAIQEgAkGIBHFBgARGDQAgAkEocUEARyEBCyABC1kAIABBGGpCADcDACAAQgA3AwAgAEE4akIANwMAIABBMGpCADcDACAAQShqQgA3AwAgAEEgakIANwMAIABBEGpCADcDACAAQQhqQgA3AwAgAEHdATYCHEEAC3sBAX8CQCAAKAIMIgMNAAJAIAAoAgRFDQAgACABNgIECwJAIAAgASACEMSAgIAAIgMNACAAKAIMDwsgACADNgIcQQAhAyAAKAIEIgFFDQAgACABIAIgACgCCBGBgICAAAAiAUUNACAAIAI2AhQgACABNgIMIAEhAwsgAwvk8wEDDn8DfgR/I4CAgIAAQRBrIgMkgICAgAAgASEEIAEhBSABIQYgASEHIAEhCCABIQkgASEKIAEhCyABIQwgASENIAEhDiABIQ8CQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkAgACgCHCIQQX9qDt0B2gEB2QECAwQFBgcICQoLDA0O2AEPENcBERLWARMUFRYXGBkaG+AB3wEcHR7VAR8gISIjJCXUASYnKCkqKyzTAdIBLS7RAdABLzAxMjM0NTY3ODk6Ozw9Pj9AQUJDREVG2wFHSElKzwHOAUvNAUzMAU1OT1BRUlNUVVZXWFlaW1xdXl9gYWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXp7fH1+f4ABgQGCAYMBhAGFAYYBhwGIAYkBigGLAYwBjQGOAY8BkAGRAZIBkwGUAZUBlgGXAZgBmQGaAZsBnAGdAZ4BnwGgAaEBogGjAaQBpQGmAacBqAGpAaoBqwGsAa0BrgGvAbABsQGyAbMBtAG1AbYBtwHLAcoBuAHJAbkByAG6AbsBvAG9Ab4BvwHAAcEBwgHDAcQBxQHGAQDcAQtBACEQDMYBC0EOIRAMxQELQQ0hEAzEAQtBDyEQDMMBC0EQIRAMwgELQRMhEAzBAQtBFCEQDMABC0EVIRAMvwELQRYhEAy+AQtBFyEQDL0BC0EYIRAMvAELQRkhEAy7AQtBGiEQDLoBC0EbIRAMuQELQRwhEAy4AQtBCCEQDLcBC0EdIRAMtgELQSAhEAy1AQtBHyEQDLQBC0EHIRAMswELQSEhEAyyAQtBIiEQDLEBC0EeIRAMsAELQSMhEAyvAQtBEiEQDK4BC0ERIRAMrQELQSQhEAysAQtBJSEQDKsBC0EmIRAMqgELQSchEAypAQtBwwEhEAyoAQtBKSEQDKcBC0ErIRAMpgELQSwhEAylAQtBLSEQDKQBC0EuIRAMowELQS8hEAyiAQtBxAEhEAyhAQtBMCEQDKABC0E0IRAMnwELQQwhEAyeAQtBMSEQDJ0BC0EyIRAMnAELQTMhEAybAQtBOSEQDJoBC0E1IRAMmQELQcUBIRAMmAELQQshEAyXAQtBOiEQDJYBC0E2IRAMlQELQQohEAyUAQtBNyEQDJMBC0E4IRAMkgELQTwhEAyRAQtBOyEQDJABC0E9IRAMjwELQQkhEAyOAQtBKCEQDI0BC0E+IRAMjAELQT8hEAyLAQtBwAAhEAyKAQtBwQAhEAyJAQtBwgAhEAyIAQtBwwAhEAyHAQtBxAAhEAyGAQtBxQAhEAyFAQtBxgAhEAyEAQtBKiEQDIMBC0HHACEQDIIBC0HIACEQDIEBC0HJACEQDIABC0HKACEQDH8LQcsAIRAMfgtBzQAhEAx9C0HMACEQDHwLQc4AIRAMewtBzwAhEAx6C0HQACEQDHkLQdEAIRAMeAtB0gAhEAx3C0HTACEQDHYLQdQAIRAMdQtB1gAhEAx0C0HVACEQDHMLQQYhEAxyC0HXACEQDHELQQUhEAxwC0HYACEQDG8LQQQhEAxuC0HZACEQDG0LQdoAIRAMbAtB2wAhEAxrC0HcACEQDGoLQQMhEAxpC0HdACEQDGgLQd4AIRAMZwtB3wAhEAxmC0HhACEQDGULQeAAIRAMZAtB4gAhEAxjC0HjACEQDGILQQIhEAxhC0HkACEQDGALQeUAIRAMXwtB5gAhEAxeC0HnACEQDF0LQegAIRAMXAtB6QAhEAxbC0HqACEQDFoLQesAIRAMWQtB7AAhEAxYC0HtACEQDFcLQe4AIRAMVgtB7wAhEAxVC0HwACEQDFQLQfEAIRAMUwtB8gAhEAxSC0HzACEQDFELQfQAIRAMUAtB9QAhEAxPC0H2ACEQDE4LQfcAIRAMTQtB+AAhEAxMC0H5ACEQDEsLQfoAIRAMSgtB+wAhEAxJC0H8ACEQDEgLQf0AIRAMRwtB/gAhEAxGC0H/ACEQDEULQYABIRAMRAtBgQEhEAxDC0GCASEQDEILQYMBIRAMQQtBhAEhEAxAC0GFASEQDD8LQYYBIRAMPgtBhwEhEAw9C0GIASEQDDwLQYkBIRAMOwtBigEhEAw6C0GLASEQDDkLQYwBIRAMOAtBjQEhEAw3C0GOASEQDDYLQY8BIRAMNQtBkAEhEAw0C0GRASEQDDMLQZIBIRAMMgtBkwEhEAwxC0GUASEQDDALQZUBIRAMLwtBlgEhEAwuC0GXASEQDC0LQZgBIRAMLAtBmQEhEAwrC0GaASEQDCoLQZsBIRAMKQtBnAEhEAwoC0GdASEQDCcLQZ4BIRAMJgtBnwEhEAwlC0GgASEQDCQLQaEBIRAMIwtBogEhEAwiC0GjASEQDCELQaQBIRAMIAtBpQEhEAwfC0GmASEQDB4LQacBIRAMHQtBqAEhEAwcC0GpASEQDBsLQaoBIRAMGgtBqwEhEAwZC0GsASEQDBgLQa0BIRAMFwtBrgEhEAwWC0EBIRAMFQtBrwEhEAwUC0GwASEQDBMLQbEBIRAMEgtBswEhEAwRC0GyASEQDBALQbQBIRAMDwtBtQEhEAwOC0G2ASEQDA0LQbcBIRAMDAtBuAEhEAwLC0G5ASEQDAoLQboBIRAMCQtBuwEhEAwIC0HGASEQDAcLQbwBIRAMBgtBvQEhEAwFC0G+ASEQDAQLQb8BIRAMAwtBwAEhEAwCC0HCASEQDAELQcEBIRALA0ACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQCAQDscBAAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxweHyAhIyUoP0BBREVGR0hJSktMTU9QUVJT3gNXWVtcXWBiZWZnaGlqa2xtb3BxcnN0dXZ3eHl6e3x9foABggGFAYYBhwGJAYsBjAGNAY4BjwGQAZEBlAGVAZYBlwGYAZkBmgGbAZwBnQGeAZ8BoAGhAaIBowGkAaUBpgGnAagBqQGqAasBrAGtAa4BrwGwAbEBsgGzAbQBtQG2AbcBuAG5AboBuwG8Ab0BvgG/AcABwQHCAcMBxAHFAcYBxwHIAckBygHLAcwBzQHOAc8B0AHRAdIB0wHUAdUB1gHXAdgB2QHaAdsB3AHdAd4B4AHhAeIB4wHkAeUB5gHnAegB6QHqAesB7AHtAe4B7wHwAfEB8gHzAZkCpAKwAv4C/gILIAEiBCACRw3zAUHdASEQDP8DCyABIhAgAkcN3QFBwwEhEAz+AwsgASIBIAJHDZABQfcAIRAM/QMLIAEiASACRw2GAUHvACEQDPwDCyABIgEgAkcNf0HqACEQDPsDCyABIgEgAkcNe0HoACEQDPoDCyABIgEgAkcNeEHmACEQDPkDCyABIgEgAkcNGkEYIRAM+AMLIAEiASACRw0UQRIhEAz3AwsgASIBIAJHDVlBxQAhEAz2AwsgASIBIAJHDUpBPyEQDPUDCyABIgEgAkcNSEE8IRAM9AMLIAEiASACRw1BQTEhEAzzAwsgAC0ALkEBRg3rAwyHAgsgACABIgEgAhDAgICAAEEBRw3mASAAQgA3AyAM5wELIAAgASIBIAIQtICAgAAiEA3nASABIQEM9QILAkAgASIBIAJHDQBBBiEQDPADCyAAIAFBAWoiASACELuAgIAAIhAN6AEgASEBDDELIABCADcDIEESIRAM1QMLIAEiECACRw0rQR0hEAztAwsCQCABIgEgAkYNACABQQFqIQFBECEQDNQDC0EHIRAM7AMLIABCACAAKQMgIhEgAiABIhBrrSISfSITIBMgEVYbNwMgIBEgElYiFEUN5QFBCCEQDOsDCwJAIAEiASACRg0AIABBiYCAgAA2AgggACABNgIEIAEhAUEUIRAM0gMLQQkhEAzqAwsgASEBIAApAyBQDeQBIAEhAQzyAgsCQCABIgEgAkcNAEELIRAM6QMLIAAgAUEBaiIBIAIQtoCAgAAiEA3lASABIQEM8gILIAAgASIBIAIQuICAgAAiEA3lASABIQEM8gILIAAgASIBIAIQuICAgAAiEA3mASABIQEMDQsgACABIgEgAhC6gICAACIQDecBIAEhAQzwAgsCQCABIgEgAkcNAEEPIRAM5QMLIAEtAAAiEEE7Rg0IIBBBDUcN6AEgAUEBaiEBDO8CCyAAIAEiASACELqAgIAAIhAN6AEgASEBDPICCwNAAkAgAS0AAEHwtYCAAGotAAAiEEEBRg0AIBBBAkcN6wEgACgCBCEQIABBADYCBCAAIBAgAUEBaiIBELmAgIAAIhAN6gEgASEBDPQCCyABQQFqIgEgAkcNAAtBEiEQDOIDCyAAIAEiASACELqAgIAAIhAN6QEgASEBDAoLIAEiASACRw0GQRshEAzgAwsCQCABIgEgAkcNAEEWIRAM4AMLIABBioCAgAA2AgggACABNgIEIAAgASACELiAgIAAIhAN6gEgASEBQSAhEAzGAwsCQCABIgEgAkYNAANAAkAgAS0AAEHwt4CAAGotAAAiEEECRg0AAkAgEEF/ag4E5QHsAQDrAewBCyABQQFqIQFBCCEQDMgDCyABQQFqIgEgAkcNAAtBFSEQDN8DC0EVIRAM3gMLA0ACQCABLQAAQfC5gIAAai0AACIQQQJGDQAgEEF/ag4E3gHsAeAB6wHsAQsgAUEBaiIBIAJHDQALQRghEAzdAwsCQCABIgEgAkYNACAAQYuAgIAANgIIIAAgATYCBCABIQFBByEQDMQDC0EZIRAM3AMLIAFBAWohAQwCCwJAIAEiFCACRw0AQRohEAzbAwsgFCEBAkAgFC0AAEFzag4U3QLuAu4C7gLuAu4C7gLuAu4C7gLuAu4C7gLuAu4C7gLuAu4C7gIA7gILQQAhECAAQQA2AhwgAEGvi4CAADYCECAAQQI2AgwgACAUQQFqNgIUDNoDCwJAIAEtAAAiEEE7Rg0AIBBBDUcN6AEgAUEBaiEBDOUCCyABQQFqIQELQSIhEAy/AwsCQCABIhAgAkcNAEEcIRAM2AMLQgAhESAQIQEgEC0AAEFQag435wHmAQECAwQFBgcIAAAAAAAAAAkKCwwNDgAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADxAREhMUAAtBHiEQDL0DC0ICIREM5QELQgMhEQzkAQtCBCERDOMBC0IFIREM4gELQgYhEQzhAQtCByERDOABC0IIIREM3wELQgkhEQzeAQtCCiERDN0BC0ILIREM3AELQgwhEQzbAQtCDSERDNoBC0IOIREM2QELQg8hEQzYAQtCCiERDNcBC0ILIREM1gELQgwhEQzVAQtCDSERDNQBC0IOIREM0wELQg8hEQzSAQtCACERAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQCAQLQAAQVBqDjflAeQBAAECAwQFBgfmAeYB5gHmAeYB5gHmAQgJCgsMDeYB5gHmAeYB5gHmAeYB5gHmAeYB5gHmAeYB5gHmAeYB5gHmAeYB5gHmAeYB5gHmAeYB5gEODxAREhPmAQtCAiERDOQBC0IDIREM4wELQgQhEQziAQtCBSERDOEBC0IGIREM4AELQgchEQzfAQtCCCERDN4BC0IJIREM3QELQgohEQzcAQtCCyERDNsBC0IMIREM2gELQg0hEQzZAQtCDiERDNgBC0IPIREM1wELQgohEQzWAQtCCyERDNUBC0IMIREM1AELQg0hEQzTAQtCDiERDNIBC0IPIREM0QELIABCACAAKQMgIhEgAiABIhBrrSISfSITIBMgEVYbNwMgIBEgElYiFEUN0gFBHyEQDMADCwJAIAEiASACRg0AIABBiYCAgAA2AgggACABNgIEIAEhAUEkIRAMpwMLQSAhEAy/AwsgACABIhAgAhC+gICAAEF/ag4FtgEAxQIB0QHSAQtBESEQDKQDCyAAQQE6AC8gECEBDLsDCyABIgEgAkcN0gFBJCEQDLsDCyABIg0gAkcNHkHGACEQDLoDCyAAIAEiASACELKAgIAAIhAN1AEgASEBDLUBCyABIhAgAkcNJkHQACEQDLgDCwJAIAEiASACRw0AQSghEAy4AwsgAEEANgIEIABBjICAgAA2AgggACABIAEQsYCAgAAiEA3TASABIQEM2AELAkAgASIQIAJHDQBBKSEQDLcDCyAQLQAAIgFBIEYNFCABQQlHDdMBIBBBAWohAQwVCwJAIAEiASACRg0AIAFBAWohAQwXC0EqIRAMtQMLAkAgASIQIAJHDQBBKyEQDLUDCwJAIBAtAAAiAUEJRg0AIAFBIEcN1QELIAAtACxBCEYN0wEgECEBDJEDCwJAIAEiASACRw0AQSwhEAy0AwsgAS0AAEEKRw3VASABQQFqIQEMyQILIAEiDiACRw3VAUEvIRAMsgMLA0ACQCABLQAAIhBBIEYNAAJAIBBBdmoOBADcAdwBANoBCyABIQEM4AELIAFBAWoiASACRw0AC0ExIRAMsQMLQTIhECABIhQgAkYNsAMgAiAUayAAKAIAIgFqIRUgFCABa0EDaiEWAkADQCAULQAAIhdBIHIgFyAXQb9/akH/AXFBGkkbQf8BcSABQfC7gIAAai0AAEcNAQJAIAFBA0cNAEEGIQEMlgMLIAFBAWohASAUQQFqIhQgAkcNAAsgACAVNgIADLEDCyAAQQA2AgAgFCEBDNkBC0EzIRAgASIUIAJGDa8DIAIgFGsgACgCACIBaiEVIBQgAWtBCGohFgJAA0AgFC0AACIXQSByIBcgF0G/f2pB/wFxQRpJG0H/AXEgAUH0u4CAAGotAABHDQECQCABQQhHDQBBBSEBDJUDCyABQQFqIQEgFEEBaiIUIAJHDQALIAAgFTYCAAywAwsgAEEANgIAIBQhAQzYAQtBNCEQIAEiFCACRg2uAyACIBRrIAAoAgAiAWohFSAUIAFrQQVqIRYCQANAIBQtAAAiF0EgciAXIBdBv39qQf8BcUEaSRtB/wFxIAFB0MKAgABqLQAARw0BAkAgAUEFRw0AQQchAQyUAwsgAUEBaiEBIBRBAWoiFCACRw0ACyAAIBU2AgAMrwMLIABBADYCACAUIQEM1wELAkAgASIBIAJGDQADQAJAIAEtAABBgL6AgABqLQAAIhBBAUYNACAQQQJGDQogASEBDN0BCyABQQFqIgEgAkcNAAtBMCEQDK4DC0EwIRAMrQMLAkAgASIBIAJGDQADQAJAIAEtAAAiEEEgRg0AIBBBdmoOBNkB2gHaAdkB2gELIAFBAWoiASACRw0AC0E4IRAMrQMLQTghEAysAwsDQAJAIAEtAAAiEEEgRg0AIBBBCUcNAwsgAUEBaiIBIAJHDQALQTwhEAyrAwsDQAJAIAEtAAAiEEEgRg0AAkACQCAQQXZqDgTaAQEB2gEACyAQQSxGDdsBCyABIQEMBAsgAUEBaiIBIAJHDQALQT8hEAyqAwsgASEBDNsBC0HAACEQIAEiFCACRg2oAyACIBRrIAAoAgAiAWohFiAUIAFrQQZqIRcCQANAIBQtAABBIHIgAUGAwICAAGotAABHDQEgAUEGRg2OAyABQQFqIQEgFEEBaiIUIAJHDQALIAAgFjYCAAypAwsgAEEANgIAIBQhAQtBNiEQDI4DCwJAIAEiDyACRw0AQcEAIRAMpwMLIABBjICAgAA2AgggACAPNgIEIA8hASAALQAsQX9qDgTNAdUB1wHZAYcDCyABQQFqIQEMzAELAkAgASIBIAJGDQADQAJAIAEtAAAiEEEgciAQIBBBv39qQf8BcUEaSRtB/wFxIhBBCUYNACAQQSBGDQACQAJAAkACQCAQQZ1/ag4TAAMDAwMDAwMBAwMDAwMDAwMDAgMLIAFBAWohAUExIRAMkQMLIAFBAWohAUEyIRAMkAMLIAFBAWohAUEzIRAMjwMLIAEhAQzQAQsgAUEBaiIBIAJHDQALQTUhEAylAwtBNSEQDKQDCwJAIAEiASACRg0AA0ACQCABLQAAQYC8gIAAai0AAEEBRg0AIAEhAQzTAQsgAUEBaiIBIAJHDQALQT0hEAykAwtBPSEQDKMDCyAAIAEiASACELCAgIAAIhAN1gEgASEBDAELIBBBAWohAQtBPCEQDIcDCwJAIAEiASACRw0AQcIAIRAMoAMLAkADQAJAIAEtAABBd2oOGAAC/gL+AoQD/gL+Av4C/gL+Av4C/gL+Av4C/gL+Av4C/gL+Av4C/gL+Av4CAP4CCyABQQFqIgEgAkcNAAtBwgAhEAygAwsgAUEBaiEBIAAtAC1BAXFFDb0BIAEhAQtBLCEQDIUDCyABIgEgAkcN0wFBxAAhEAydAwsDQAJAIAEtAABBkMCAgABqLQAAQQFGDQAgASEBDLcCCyABQQFqIgEgAkcNAAtBxQAhEAycAwsgDS0AACIQQSBGDbMBIBBBOkcNgQMgACgCBCEBIABBADYCBCAAIAEgDRCvgICAACIBDdABIA1BAWohAQyzAgtBxwAhECABIg0gAkYNmgMgAiANayAAKAIAIgFqIRYgDSABa0EFaiEXA0AgDS0AACIUQSByIBQgFEG/f2pB/wFxQRpJG0H/AXEgAUGQwoCAAGotAABHDYADIAFBBUYN9AIgAUEBaiEBIA1BAWoiDSACRw0ACyAAIBY2AgAMmgMLQcgAIRAgASINIAJGDZkDIAIgDWsgACgCACIBaiEWIA0gAWtBCWohFwNAIA0tAAAiFEEgciAUIBRBv39qQf8BcUEaSRtB/wFxIAFBlsKAgABqLQAARw3/AgJAIAFBCUcNAEECIQEM9QILIAFBAWohASANQQFqIg0gAkcNAAsgACAWNgIADJkDCwJAIAEiDSACRw0AQckAIRAMmQMLAkACQCANLQAAIgFBIHIgASABQb9/akH/AXFBGkkbQf8BcUGSf2oOBwCAA4ADgAOAA4ADAYADCyANQQFqIQFBPiEQDIADCyANQQFqIQFBPyEQDP8CC0HKACEQIAEiDSACRg2XAyACIA1rIAAoAgAiAWohFiANIAFrQQFqIRcDQCANLQAAIhRBIHIgFCAUQb9/akH/AXFBGkkbQf8BcSABQaDCgIAAai0AAEcN/QIgAUEBRg3wAiABQQFqIQEgDUEBaiINIAJHDQALIAAgFjYCAAyXAwtBywAhECABIg0gAkYNlgMgAiANayAAKAIAIgFqIRYgDSABa0EOaiEXA0AgDS0AACIUQSByIBQgFEG/f2pB/wFxQRpJG0H/AXEgAUGiwoCAAGotAABHDfwCIAFBDkYN8AIgAUEBaiEBIA1BAWoiDSACRw0ACyAAIBY2AgAMlgMLQcwAIRAgASINIAJGDZUDIAIgDWsgACgCACIBaiEWIA0gAWtBD2ohFwNAIA0tAAAiFEEgciAUIBRBv39qQf8BcUEaSRtB/wFxIAFBwMKAgABqLQAARw37AgJAIAFBD0cNAEEDIQEM8QILIAFBAWohASANQQFqIg0gAkcNAAsgACAWNgIADJUDC0HNACEQIAEiDSACRg2UAyACIA1rIAAoAgAiAWohFiANIAFrQQVqIRcDQCANLQAAIhRBIHIgFCAUQb9/akH/AXFBGkkbQf8BcSABQdDCgIAAai0AAEcN+gICQCABQQVHDQBBBCEBDPACCyABQQFqIQEgDUEBaiINIAJHDQALIAAgFjYCAAyUAwsCQCABIg0gAkcNAEHOACEQDJQDCwJAAkACQAJAIA0tAAAiAUEgciABIAFBv39qQf8BcUEaSRtB/wFxQZ1/ag4TAP0C/QL9Av0C/QL9Av0C/QL9Av0C/QL9AgH9Av0C/QICA/0CCyANQQFqIQFBwQAhEAz9AgsgDUEBaiEBQcIAIRAM/AILIA1BAWohAUHDACEQDPsCCyANQQFqIQFBxAAhEAz6AgsCQCABIgEgAkYNACAAQY2AgIAANgIIIAAgATYCBCABIQFBxQAhEAz6AgtBzwAhEAySAwsgECEBAkACQCAQLQAAQXZqDgQBqAKoAgCoAgsgEEEBaiEBC0EnIRAM+AILAkAgASIBIAJHDQBB0QAhEAyRAwsCQCABLQAAQSBGDQAgASEBDI0BCyABQQFqIQEgAC0ALUEBcUUNxwEgASEBDIwBCyABIhcgAkcNyAFB0gAhEAyPAwtB0wAhECABIhQgAkYNjgMgAiAUayAAKAIAIgFqIRYgFCABa0EBaiEXA0AgFC0AACABQdbCgIAAai0AAEcNzAEgAUEBRg3HASABQQFqIQEgFEEBaiIUIAJHDQALIAAgFjYCAAyOAwsCQCABIgEgAkcNAEHVACEQDI4DCyABLQAAQQpHDcwBIAFBAWohAQzHAQsCQCABIgEgAkcNAEHWACEQDI0DCwJAAkAgAS0AAEF2ag4EAM0BzQEBzQELIAFBAWohAQzHAQsgAUEBaiEBQcoAIRAM8wILIAAgASIBIAIQroCAgAAiEA3LASABIQFBzQAhEAzyAgsgAC0AKUEiRg2FAwymAgsCQCABIgEgAkcNAEHbACEQDIoDC0EAIRRBASEXQQEhFkEAIRACQAJAAkACQAJAAkACQAJAAkAgAS0AAEFQag4K1AHTAQABAgMEBQYI1QELQQIhEAwGC0EDIRAMBQtBBCEQDAQLQQUhEAwDC0EGIRAMAgtBByEQDAELQQghEAtBACEXQQAhFkEAIRQMzAELQQkhEEEBIRRBACEXQQAhFgzLAQsCQCABIgEgAkcNAEHdACEQDIkDCyABLQAAQS5HDcwBIAFBAWohAQymAgsgASIBIAJHDcwBQd8AIRAMhwMLAkAgASIBIAJGDQAgAEGOgICAADYCCCAAIAE2AgQgASEBQdAAIRAM7gILQeAAIRAMhgMLQeEAIRAgASIBIAJGDYUDIAIgAWsgACgCACIUaiEWIAEgFGtBA2ohFwNAIAEtAAAgFEHiwoCAAGotAABHDc0BIBRBA0YNzAEgFEEBaiEUIAFBAWoiASACRw0ACyAAIBY2AgAMhQMLQeIAIRAgASIBIAJGDYQDIAIgAWsgACgCACIUaiEWIAEgFGtBAmohFwNAIAEtAAAgFEHmwoCAAGotAABHDcwBIBRBAkYNzgEgFEEBaiEUIAFBAWoiASACRw0ACyAAIBY2AgAMhAMLQeMAIRAgASIBIAJGDYMDIAIgAWsgACgCACIUaiEWIAEgFGtBA2ohFwNAIAEtAAAgFEHpwoCAAGotAABHDcsBIBRBA0YNzgEgFEEBaiEUIAFBAWoiASACRw0ACyAAIBY2AgAMgwMLAkAgASIBIAJHDQBB5QAhEAyDAwsgACABQQFqIgEgAhCogICAACIQDc0BIAEhAUHWACEQDOkCCwJAIAEiASACRg0AA0ACQCABLQAAIhBBIEYNAAJAAkACQCAQQbh/ag4LAAHPAc8BzwHPAc8BzwHPAc8BAs8BCyABQQFqIQFB0gAhEAztAgsgAUEBaiEBQdMAIRAM7AILIAFBAWohAUHUACEQDOsCCyABQQFqIgEgAkcNAAtB5AAhEAyCAwtB5AAhEAyBAwsDQAJAIAEtAABB8MKAgABqLQAAIhBBAUYNACAQQX5qDgPPAdAB0QHSAQsgAUEBaiIBIAJHDQALQeYAIRAMgAMLAkAgASIBIAJGDQAgAUEBaiEBDAMLQecAIRAM/wILA0ACQCABLQAAQfDEgIAAai0AACIQQQFGDQACQCAQQX5qDgTSAdMB1AEA1QELIAEhAUHXACEQDOcCCyABQQFqIgEgAkcNAAtB6AAhEAz+AgsCQCABIgEgAkcNAEHpACEQDP4CCwJAIAEtAAAiEEF2ag4augHVAdUBvAHVAdUB1QHVAdUB1QHVAdUB1QHVAdUB1QHVAdUB1QHVAdUB1QHKAdUB1QEA0wELIAFBAWohAQtBBiEQDOMCCwNAAkAgAS0AAEHwxoCAAGotAABBAUYNACABIQEMngILIAFBAWoiASACRw0AC0HqACEQDPsCCwJAIAEiASACRg0AIAFBAWohAQwDC0HrACEQDPoCCwJAIAEiASACRw0AQewAIRAM+gILIAFBAWohAQwBCwJAIAEiASACRw0AQe0AIRAM+QILIAFBAWohAQtBBCEQDN4CCwJAIAEiFCACRw0AQe4AIRAM9wILIBQhAQJAAkACQCAULQAAQfDIgIAAai0AAEF/ag4H1AHVAdYBAJwCAQLXAQsgFEEBaiEBDAoLIBRBAWohAQzNAQtBACEQIABBADYCHCAAQZuSgIAANgIQIABBBzYCDCAAIBRBAWo2AhQM9gILAkADQAJAIAEtAABB8MiAgABqLQAAIhBBBEYNAAJAAkAgEEF/ag4H0gHTAdQB2QEABAHZAQsgASEBQdoAIRAM4AILIAFBAWohAUHcACEQDN8CCyABQQFqIgEgAkcNAAtB7wAhEAz2AgsgAUEBaiEBDMsBCwJAIAEiFCACRw0AQfAAIRAM9QILIBQtAABBL0cN1AEgFEEBaiEBDAYLAkAgASIUIAJHDQBB8QAhEAz0AgsCQCAULQAAIgFBL0cNACAUQQFqIQFB3QAhEAzbAgsgAUF2aiIEQRZLDdMBQQEgBHRBiYCAAnFFDdMBDMoCCwJAIAEiASACRg0AIAFBAWohAUHeACEQDNoCC0HyACEQDPICCwJAIAEiFCACRw0AQfQAIRAM8gILIBQhAQJAIBQtAABB8MyAgABqLQAAQX9qDgPJApQCANQBC0HhACEQDNgCCwJAIAEiFCACRg0AA0ACQCAULQAAQfDKgIAAai0AACIBQQNGDQACQCABQX9qDgLLAgDVAQsgFCEBQd8AIRAM2gILIBRBAWoiFCACRw0AC0HzACEQDPECC0HzACEQDPACCwJAIAEiASACRg0AIABBj4CAgAA2AgggACABNgIEIAEhAUHgACEQDNcCC0H1ACEQDO8CCwJAIAEiASACRw0AQfYAIRAM7wILIABBj4CAgAA2AgggACABNgIEIAEhAQtBAyEQDNQCCwNAIAEtAABBIEcNwwIgAUEBaiIBIAJHDQALQfcAIRAM7AILAkAgASIBIAJHDQBB+AAhEAzsAgsgAS0AAEEgRw3OASABQQFqIQEM7wELIAAgASIBIAIQrICAgAAiEA3OASABIQEMjgILAkAgASIEIAJHDQBB+gAhEAzqAgsgBC0AAEHMAEcN0QEgBEEBaiEBQRMhEAzPAQsCQCABIgQgAkcNAEH7ACEQDOkCCyACIARrIAAoAgAiAWohFCAEIAFrQQVqIRADQCAELQAAIAFB8M6AgABqLQAARw3QASABQQVGDc4BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQfsAIRAM6AILAkAgASIEIAJHDQBB/AAhEAzoAgsCQAJAIAQtAABBvX9qDgwA0QHRAdEB0QHRAdEB0QHRAdEB0QEB0QELIARBAWohAUHmACEQDM8CCyAEQQFqIQFB5wAhEAzOAgsCQCABIgQgAkcNAEH9ACEQDOcCCyACIARrIAAoAgAiAWohFCAEIAFrQQJqIRACQANAIAQtAAAgAUHtz4CAAGotAABHDc8BIAFBAkYNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEH9ACEQDOcCCyAAQQA2AgAgEEEBaiEBQRAhEAzMAQsCQCABIgQgAkcNAEH+ACEQDOYCCyACIARrIAAoAgAiAWohFCAEIAFrQQVqIRACQANAIAQtAAAgAUH2zoCAAGotAABHDc4BIAFBBUYNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEH+ACEQDOYCCyAAQQA2AgAgEEEBaiEBQRYhEAzLAQsCQCABIgQgAkcNAEH/ACEQDOUCCyACIARrIAAoAgAiAWohFCAEIAFrQQNqIRACQANAIAQtAAAgAUH8zoCAAGotAABHDc0BIAFBA0YNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEH/ACEQDOUCCyAAQQA2AgAgEEEBaiEBQQUhEAzKAQsCQCABIgQgAkcNAEGAASEQDOQCCyAELQAAQdkARw3LASAEQQFqIQFBCCEQDMkBCwJAIAEiBCACRw0AQYEBIRAM4wILAkACQCAELQAAQbJ/ag4DAMwBAcwBCyAEQQFqIQFB6wAhEAzKAgsgBEEBaiEBQewAIRAMyQILAkAgASIEIAJHDQBBggEhEAziAgsCQAJAIAQtAABBuH9qDggAywHLAcsBywHLAcsBAcsBCyAEQQFqIQFB6gAhEAzJAgsgBEEBaiEBQe0AIRAMyAILAkAgASIEIAJHDQBBgwEhEAzhAgsgAiAEayAAKAIAIgFqIRAgBCABa0ECaiEUAkADQCAELQAAIAFBgM+AgABqLQAARw3JASABQQJGDQEgAUEBaiEBIARBAWoiBCACRw0ACyAAIBA2AgBBgwEhEAzhAgtBACEQIABBADYCACAUQQFqIQEMxgELAkAgASIEIAJHDQBBhAEhEAzgAgsgAiAEayAAKAIAIgFqIRQgBCABa0EEaiEQAkADQCAELQAAIAFBg8+AgABqLQAARw3IASABQQRGDQEgAUEBaiEBIARBAWoiBCACRw0ACyAAIBQ2AgBBhAEhEAzgAgsgAEEANgIAIBBBAWohAUEjIRAMxQELAkAgASIEIAJHDQBBhQEhEAzfAgsCQAJAIAQtAABBtH9qDggAyAHIAcgByAHIAcgBAcgBCyAEQQFqIQFB7wAhEAzGAgsgBEEBaiEBQfAAIRAMxQILAkAgASIEIAJHDQBBhgEhEAzeAgsgBC0AAEHFAEcNxQEgBEEBaiEBDIMCCwJAIAEiBCACRw0AQYcBIRAM3QILIAIgBGsgACgCACIBaiEUIAQgAWtBA2ohEAJAA0AgBC0AACABQYjPgIAAai0AAEcNxQEgAUEDRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQYcBIRAM3QILIABBADYCACAQQQFqIQFBLSEQDMIBCwJAIAEiBCACRw0AQYgBIRAM3AILIAIgBGsgACgCACIBaiEUIAQgAWtBCGohEAJAA0AgBC0AACABQdDPgIAAai0AAEcNxAEgAUEIRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQYgBIRAM3AILIABBADYCACAQQQFqIQFBKSEQDMEBCwJAIAEiASACRw0AQYkBIRAM2wILQQEhECABLQAAQd8ARw3AASABQQFqIQEMgQILAkAgASIEIAJHDQBBigEhEAzaAgsgAiAEayAAKAIAIgFqIRQgBCABa0EBaiEQA0AgBC0AACABQYzPgIAAai0AAEcNwQEgAUEBRg2vAiABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEGKASEQDNkCCwJAIAEiBCACRw0AQYsBIRAM2QILIAIgBGsgACgCACIBaiEUIAQgAWtBAmohEAJAA0AgBC0AACABQY7PgIAAai0AAEcNwQEgAUECRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQYsBIRAM2QILIABBADYCACAQQQFqIQFBAiEQDL4BCwJAIAEiBCACRw0AQYwBIRAM2AILIAIgBGsgACgCACIBaiEUIAQgAWtBAWohEAJAA0AgBC0AACABQfDPgIAAai0AAEcNwAEgAUEBRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQYwBIRAM2AILIABBADYCACAQQQFqIQFBHyEQDL0BCwJAIAEiBCACRw0AQY0BIRAM1wILIAIgBGsgACgCACIBaiEUIAQgAWtBAWohEAJAA0AgBC0AACABQfLPgIAAai0AAEcNvwEgAUEBRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQY0BIRAM1wILIABBADYCACAQQQFqIQFBCSEQDLwBCwJAIAEiBCACRw0AQY4BIRAM1gILAkACQCAELQAAQbd/ag4HAL8BvwG/Ab8BvwEBvwELIARBAWohAUH4ACEQDL0CCyAEQQFqIQFB+QAhEAy8AgsCQCABIgQgAkcNAEGPASEQDNUCCyACIARrIAAoAgAiAWohFCAEIAFrQQVqIRACQANAIAQtAAAgAUGRz4CAAGotAABHDb0BIAFBBUYNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEGPASEQDNUCCyAAQQA2AgAgEEEBaiEBQRghEAy6AQsCQCABIgQgAkcNAEGQASEQDNQCCyACIARrIAAoAgAiAWohFCAEIAFrQQJqIRACQANAIAQtAAAgAUGXz4CAAGotAABHDbwBIAFBAkYNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEGQASEQDNQCCyAAQQA2AgAgEEEBaiEBQRchEAy5AQsCQCABIgQgAkcNAEGRASEQDNMCCyACIARrIAAoAgAiAWohFCAEIAFrQQZqIRACQANAIAQtAAAgAUGaz4CAAGotAABHDbsBIAFBBkYNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEGRASEQDNMCCyAAQQA2AgAgEEEBaiEBQRUhEAy4AQsCQCABIgQgAkcNAEGSASEQDNICCyACIARrIAAoAgAiAWohFCAEIAFrQQVqIRACQANAIAQtAAAgAUGhz4CAAGotAABHDboBIAFBBUYNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEGSASEQDNICCyAAQQA2AgAgEEEBaiEBQR4hEAy3AQsCQCABIgQgAkcNAEGTASEQDNECCyAELQAAQcwARw24ASAEQQFqIQFBCiEQDLYBCwJAIAQgAkcNAEGUASEQDNACCwJAAkAgBC0AAEG/f2oODwC5AbkBuQG5AbkBuQG5AbkBuQG5AbkBuQG5AQG5AQsgBEEBaiEBQf4AIRAMtwILIARBAWohAUH/ACEQDLYCCwJAIAQgAkcNAEGVASEQDM8CCwJAAkAgBC0AAEG/f2oOAwC4AQG4AQsgBEEBaiEBQf0AIRAMtgILIARBAWohBEGAASEQDLUCCwJAIAQgAkcNAEGWASEQDM4CCyACIARrIAAoAgAiAWohFCAEIAFrQQFqIRACQANAIAQtAAAgAUGnz4CAAGotAABHDbYBIAFBAUYNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEGWASEQDM4CCyAAQQA2AgAgEEEBaiEBQQshEAyzAQsCQCAEIAJHDQBBlwEhEAzNAgsCQAJAAkACQCAELQAAQVNqDiMAuAG4AbgBuAG4AbgBuAG4AbgBuAG4AbgBuAG4AbgBuAG4AbgBuAG4AbgBuAG4AQG4AbgBuAG4AbgBArgBuAG4AQO4AQsgBEEBaiEBQfsAIRAMtgILIARBAWohAUH8ACEQDLUCCyAEQQFqIQRBgQEhEAy0AgsgBEEBaiEEQYIBIRAMswILAkAgBCACRw0AQZgBIRAMzAILIAIgBGsgACgCACIBaiEUIAQgAWtBBGohEAJAA0AgBC0AACABQanPgIAAai0AAEcNtAEgAUEERg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQZgBIRAMzAILIABBADYCACAQQQFqIQFBGSEQDLEBCwJAIAQgAkcNAEGZASEQDMsCCyACIARrIAAoAgAiAWohFCAEIAFrQQVqIRACQANAIAQtAAAgAUGuz4CAAGotAABHDbMBIAFBBUYNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEGZASEQDMsCCyAAQQA2AgAgEEEBaiEBQQYhEAywAQsCQCAEIAJHDQBBmgEhEAzKAgsgAiAEayAAKAIAIgFqIRQgBCABa0EBaiEQAkADQCAELQAAIAFBtM+AgABqLQAARw2yASABQQFGDQEgAUEBaiEBIARBAWoiBCACRw0ACyAAIBQ2AgBBmgEhEAzKAgsgAEEANgIAIBBBAWohAUEcIRAMrwELAkAgBCACRw0AQZsBIRAMyQILIAIgBGsgACgCACIBaiEUIAQgAWtBAWohEAJAA0AgBC0AACABQbbPgIAAai0AAEcNsQEgAUEBRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQZsBIRAMyQILIABBADYCACAQQQFqIQFBJyEQDK4BCwJAIAQgAkcNAEGcASEQDMgCCwJAAkAgBC0AAEGsf2oOAgABsQELIARBAWohBEGGASEQDK8CCyAEQQFqIQRBhwEhEAyuAgsCQCAEIAJHDQBBnQEhEAzHAgsgAiAEayAAKAIAIgFqIRQgBCABa0EBaiEQAkADQCAELQAAIAFBuM+AgABqLQAARw2vASABQQFGDQEgAUEBaiEBIARBAWoiBCACRw0ACyAAIBQ2AgBBnQEhEAzHAgsgAEEANgIAIBBBAWohAUEmIRAMrAELAkAgBCACRw0AQZ4BIRAMxgILIAIgBGsgACgCACIBaiEUIAQgAWtBAWohEAJAA0AgBC0AACABQbrPgIAAai0AAEcNrgEgAUEBRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQZ4BIRAMxgILIABBADYCACAQQQFqIQFBAyEQDKsBCwJAIAQgAkcNAEGfASEQDMUCCyACIARrIAAoAgAiAWohFCAEIAFrQQJqIRACQANAIAQtAAAgAUHtz4CAAGotAABHDa0BIAFBAkYNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEGfASEQDMUCCyAAQQA2AgAgEEEBaiEBQQwhEAyqAQsCQCAEIAJHDQBBoAEhEAzEAgsgAiAEayAAKAIAIgFqIRQgBCABa0EDaiEQAkADQCAELQAAIAFBvM+AgABqLQAARw2sASABQQNGDQEgAUEBaiEBIARBAWoiBCACRw0ACyAAIBQ2AgBBoAEhEAzEAgsgAEEANgIAIBBBAWohAUENIRAMqQELAkAgBCACRw0AQaEBIRAMwwILAkACQCAELQAAQbp/ag4LAKwBrAGsAawBrAGsAawBrAGsAQGsAQsgBEEBaiEEQYsBIRAMqgILIARBAWohBEGMASEQDKkCCwJAIAQgAkcNAEGiASEQDMICCyAELQAAQdAARw2pASAEQQFqIQQM6QELAkAgBCACRw0AQaMBIRAMwQILAkACQCAELQAAQbd/ag4HAaoBqgGqAaoBqgEAqgELIARBAWohBEGOASEQDKgCCyAEQQFqIQFBIiEQDKYBCwJAIAQgAkcNAEGkASEQDMACCyACIARrIAAoAgAiAWohFCAEIAFrQQFqIRACQANAIAQtAAAgAUHAz4CAAGotAABHDagBIAFBAUYNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEGkASEQDMACCyAAQQA2AgAgEEEBaiEBQR0hEAylAQsCQCAEIAJHDQBBpQEhEAy/AgsCQAJAIAQtAABBrn9qDgMAqAEBqAELIARBAWohBEGQASEQDKYCCyAEQQFqIQFBBCEQDKQBCwJAIAQgAkcNAEGmASEQDL4CCwJAAkACQAJAAkAgBC0AAEG/f2oOFQCqAaoBqgGqAaoBqgGqAaoBqgGqAQGqAaoBAqoBqgEDqgGqAQSqAQsgBEEBaiEEQYgBIRAMqAILIARBAWohBEGJASEQDKcCCyAEQQFqIQRBigEhEAymAgsgBEEBaiEEQY8BIRAMpQILIARBAWohBEGRASEQDKQCCwJAIAQgAkcNAEGnASEQDL0CCyACIARrIAAoAgAiAWohFCAEIAFrQQJqIRACQANAIAQtAAAgAUHtz4CAAGotAABHDaUBIAFBAkYNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEGnASEQDL0CCyAAQQA2AgAgEEEBaiEBQREhEAyiAQsCQCAEIAJHDQBBqAEhEAy8AgsgAiAEayAAKAIAIgFqIRQgBCABa0ECaiEQAkADQCAELQAAIAFBws+AgABqLQAARw2kASABQQJGDQEgAUEBaiEBIARBAWoiBCACRw0ACyAAIBQ2AgBBqAEhEAy8AgsgAEEANgIAIBBBAWohAUEsIRAMoQELAkAgBCACRw0AQakBIRAMuwILIAIgBGsgACgCACIBaiEUIAQgAWtBBGohEAJAA0AgBC0AACABQcXPgIAAai0AAEcNowEgAUEERg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQakBIRAMuwILIABBADYCACAQQQFqIQFBKyEQDKABCwJAIAQgAkcNAEGqASEQDLoCCyACIARrIAAoAgAiAWohFCAEIAFrQQJqIRACQANAIAQtAAAgAUHKz4CAAGotAABHDaIBIAFBAkYNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEGqASEQDLoCCyAAQQA2AgAgEEEBaiEBQRQhEAyfAQsCQCAEIAJHDQBBqwEhEAy5AgsCQAJAAkACQCAELQAAQb5/ag4PAAECpAGkAaQBpAGkAaQBpAGkAaQBpAGkAQOkAQsgBEEBaiEEQZMBIRAMogILIARBAWohBEGUASEQDKECCyAEQQFqIQRBlQEhEAygAgsgBEEBaiEEQZYBIRAMnwILAkAgBCACRw0AQawBIRAMuAILIAQtAABBxQBHDZ8BIARBAWohBAzgAQsCQCAEIAJHDQBBrQEhEAy3AgsgAiAEayAAKAIAIgFqIRQgBCABa0ECaiEQAkADQCAELQAAIAFBzc+AgABqLQAARw2fASABQQJGDQEgAUEBaiEBIARBAWoiBCACRw0ACyAAIBQ2AgBBrQEhEAy3AgsgAEEANgIAIBBBAWohAUEOIRAMnAELAkAgBCACRw0AQa4BIRAMtgILIAQtAABB0ABHDZ0BIARBAWohAUElIRAMmwELAkAgBCACRw0AQa8BIRAMtQILIAIgBGsgACgCACIBaiEUIAQgAWtBCGohEAJAA0AgBC0AACABQdDPgIAAai0AAEcNnQEgAUEIRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQa8BIRAMtQILIABBADYCACAQQQFqIQFBKiEQDJoBCwJAIAQgAkcNAEGwASEQDLQCCwJAAkAgBC0AAEGrf2oOCwCdAZ0BnQGdAZ0BnQGdAZ0BnQEBnQELIARBAWohBEGaASEQDJsCCyAEQQFqIQRBmwEhEAyaAgsCQCAEIAJHDQBBsQEhEAyzAgsCQAJAIAQtAABBv39qDhQAnAGcAZwBnAGcAZwBnAGcAZwBnAGcAZwBnAGcAZwBnAGcAZwBAZwBCyAEQQFqIQRBmQEhEAyaAgsgBEEBaiEEQZwBIRAMmQILAkAgBCACRw0AQbIBIRAMsgILIAIgBGsgACgCACIBaiEUIAQgAWtBA2ohEAJAA0AgBC0AACABQdnPgIAAai0AAEcNmgEgAUEDRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQbIBIRAMsgILIABBADYCACAQQQFqIQFBISEQDJcBCwJAIAQgAkcNAEGzASEQDLECCyACIARrIAAoAgAiAWohFCAEIAFrQQZqIRACQANAIAQtAAAgAUHdz4CAAGotAABHDZkBIAFBBkYNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEGzASEQDLECCyAAQQA2AgAgEEEBaiEBQRohEAyWAQsCQCAEIAJHDQBBtAEhEAywAgsCQAJAAkAgBC0AAEG7f2oOEQCaAZoBmgGaAZoBmgGaAZoBmgEBmgGaAZoBmgGaAQKaAQsgBEEBaiEEQZ0BIRAMmAILIARBAWohBEGeASEQDJcCCyAEQQFqIQRBnwEhEAyWAgsCQCAEIAJHDQBBtQEhEAyvAgsgAiAEayAAKAIAIgFqIRQgBCABa0EFaiEQAkADQCAELQAAIAFB5M+AgABqLQAARw2XASABQQVGDQEgAUEBaiEBIARBAWoiBCACRw0ACyAAIBQ2AgBBtQEhEAyvAgsgAEEANgIAIBBBAWohAUEoIRAMlAELAkAgBCACRw0AQbYBIRAMrgILIAIgBGsgACgCACIBaiEUIAQgAWtBAmohEAJAA0AgBC0AACABQerPgIAAai0AAEcNlgEgAUECRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQbYBIRAMrgILIABBADYCACAQQQFqIQFBByEQDJMBCwJAIAQgAkcNAEG3ASEQDK0CCwJAAkAgBC0AAEG7f2oODgCWAZYBlgGWAZYBlgGWAZYBlgGWAZYBlgEBlgELIARBAWohBEGhASEQDJQCCyAEQQFqIQRBogEhEAyTAgsCQCAEIAJHDQBBuAEhEAysAgsgAiAEayAAKAIAIgFqIRQgBCABa0ECaiEQAkADQCAELQAAIAFB7c+AgABqLQAARw2UASABQQJGDQEgAUEBaiEBIARBAWoiBCACRw0ACyAAIBQ2AgBBuAEhEAysAgsgAEEANgIAIBBBAWohAUESIRAMkQELAkAgBCACRw0AQbkBIRAMqwILIAIgBGsgACgCACIBaiEUIAQgAWtBAWohEAJAA0AgBC0AACABQfDPgIAAai0AAEcNkwEgAUEBRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQbkBIRAMqwILIABBADYCACAQQQFqIQFBICEQDJABCwJAIAQgAkcNAEG6ASEQDKoCCyACIARrIAAoAgAiAWohFCAEIAFrQQFqIRACQANAIAQtAAAgAUHyz4CAAGotAABHDZIBIAFBAUYNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEG6ASEQDKoCCyAAQQA2AgAgEEEBaiEBQQ8hEAyPAQsCQCAEIAJHDQBBuwEhEAypAgsCQAJAIAQtAABBt39qDgcAkgGSAZIBkgGSAQGSAQsgBEEBaiEEQaUBIRAMkAILIARBAWohBEGmASEQDI8CCwJAIAQgAkcNAEG8ASEQDKgCCyACIARrIAAoAgAiAWohFCAEIAFrQQdqIRACQANAIAQtAAAgAUH0z4CAAGotAABHDZABIAFBB0YNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEG8ASEQDKgCCyAAQQA2AgAgEEEBaiEBQRshEAyNAQsCQCAEIAJHDQBBvQEhEAynAgsCQAJAAkAgBC0AAEG+f2oOEgCRAZEBkQGRAZEBkQGRAZEBkQEBkQGRAZEBkQGRAZEBApEBCyAEQQFqIQRBpAEhEAyPAgsgBEEBaiEEQacBIRAMjgILIARBAWohBEGoASEQDI0CCwJAIAQgAkcNAEG+ASEQDKYCCyAELQAAQc4ARw2NASAEQQFqIQQMzwELAkAgBCACRw0AQb8BIRAMpQILAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkAgBC0AAEG/f2oOFQABAgOcAQQFBpwBnAGcAQcICQoLnAEMDQ4PnAELIARBAWohAUHoACEQDJoCCyAEQQFqIQFB6QAhEAyZAgsgBEEBaiEBQe4AIRAMmAILIARBAWohAUHyACEQDJcCCyAEQQFqIQFB8wAhEAyWAgsgBEEBaiEBQfYAIRAMlQILIARBAWohAUH3ACEQDJQCCyAEQQFqIQFB+gAhEAyTAgsgBEEBaiEEQYMBIRAMkgILIARBAWohBEGEASEQDJECCyAEQQFqIQRBhQEhEAyQAgsgBEEBaiEEQZIBIRAMjwILIARBAWohBEGYASEQDI4CCyAEQQFqIQRBoAEhEAyNAgsgBEEBaiEEQaMBIRAMjAILIARBAWohBEGqASEQDIsCCwJAIAQgAkYNACAAQZCAgIAANgIIIAAgBDYCBEGrASEQDIsCC0HAASEQDKMCCyAAIAUgAhCqgICAACIBDYsBIAUhAQxcCwJAIAYgAkYNACAGQQFqIQUMjQELQcIBIRAMoQILA0ACQCAQLQAAQXZqDgSMAQAAjwEACyAQQQFqIhAgAkcNAAtBwwEhEAygAgsCQCAHIAJGDQAgAEGRgICAADYCCCAAIAc2AgQgByEBQQEhEAyHAgtBxAEhEAyfAgsCQCAHIAJHDQBBxQEhEAyfAgsCQAJAIActAABBdmoOBAHOAc4BAM4BCyAHQQFqIQYMjQELIAdBAWohBQyJAQsCQCAHIAJHDQBBxgEhEAyeAgsCQAJAIActAABBdmoOFwGPAY8BAY8BjwGPAY8BjwGPAY8BjwGPAY8BjwGPAY8BjwGPAY8BjwGPAQCPAQsgB0EBaiEHC0GwASEQDIQCCwJAIAggAkcNAEHIASEQDJ0CCyAILQAAQSBHDY0BIABBADsBMiAIQQFqIQFBswEhEAyDAgsgASEXAkADQCAXIgcgAkYNASAHLQAAQVBqQf8BcSIQQQpPDcwBAkAgAC8BMiIUQZkzSw0AIAAgFEEKbCIUOwEyIBBB//8DcyAUQf7/A3FJDQAgB0EBaiEXIAAgFCAQaiIQOwEyIBBB//8DcUHoB0kNAQsLQQAhECAAQQA2AhwgAEHBiYCAADYCECAAQQ02AgwgACAHQQFqNgIUDJwCC0HHASEQDJsCCyAAIAggAhCugICAACIQRQ3KASAQQRVHDYwBIABByAE2AhwgACAINgIUIABByZeAgAA2AhAgAEEVNgIMQQAhEAyaAgsCQCAJIAJHDQBBzAEhEAyaAgtBACEUQQEhF0EBIRZBACEQAkACQAJAAkACQAJAAkACQAJAIAktAABBUGoOCpYBlQEAAQIDBAUGCJcBC0ECIRAMBgtBAyEQDAULQQQhEAwEC0EFIRAMAwtBBiEQDAILQQchEAwBC0EIIRALQQAhF0EAIRZBACEUDI4BC0EJIRBBASEUQQAhF0EAIRYMjQELAkAgCiACRw0AQc4BIRAMmQILIAotAABBLkcNjgEgCkEBaiEJDMoBCyALIAJHDY4BQdABIRAMlwILAkAgCyACRg0AIABBjoCAgAA2AgggACALNgIEQbcBIRAM/gELQdEBIRAMlgILAkAgBCACRw0AQdIBIRAMlgILIAIgBGsgACgCACIQaiEUIAQgEGtBBGohCwNAIAQtAAAgEEH8z4CAAGotAABHDY4BIBBBBEYN6QEgEEEBaiEQIARBAWoiBCACRw0ACyAAIBQ2AgBB0gEhEAyVAgsgACAMIAIQrICAgAAiAQ2NASAMIQEMuAELAkAgBCACRw0AQdQBIRAMlAILIAIgBGsgACgCACIQaiEUIAQgEGtBAWohDANAIAQtAAAgEEGB0ICAAGotAABHDY8BIBBBAUYNjgEgEEEBaiEQIARBAWoiBCACRw0ACyAAIBQ2AgBB1AEhEAyTAgsCQCAEIAJHDQBB1gEhEAyTAgsgAiAEayAAKAIAIhBqIRQgBCAQa0ECaiELA0AgBC0AACAQQYPQgIAAai0AAEcNjgEgEEECRg2QASAQQQFqIRAgBEEBaiIEIAJHDQALIAAgFDYCAEHWASEQDJICCwJAIAQgAkcNAEHXASEQDJICCwJAAkAgBC0AAEG7f2oOEACPAY8BjwGPAY8BjwGPAY8BjwGPAY8BjwGPAY8BAY8BCyAEQQFqIQRBuwEhEAz5AQsgBEEBaiEEQbwBIRAM+AELAkAgBCACRw0AQdgBIRAMkQILIAQtAABByABHDYwBIARBAWohBAzEAQsCQCAEIAJGDQAgAEGQgICAADYCCCAAIAQ2AgRBvgEhEAz3AQtB2QEhEAyPAgsCQCAEIAJHDQBB2gEhEAyPAgsgBC0AAEHIAEYNwwEgAEEBOgAoDLkBCyAAQQI6AC8gACAEIAIQpoCAgAAiEA2NAUHCASEQDPQBCyAALQAoQX9qDgK3AbkBuAELA0ACQCAELQAAQXZqDgQAjgGOAQCOAQsgBEEBaiIEIAJHDQALQd0BIRAMiwILIABBADoALyAALQAtQQRxRQ2EAgsgAEEAOgAvIABBAToANCABIQEMjAELIBBBFUYN2gEgAEEANgIcIAAgATYCFCAAQaeOgIAANgIQIABBEjYCDEEAIRAMiAILAkAgACAQIAIQtICAgAAiBA0AIBAhAQyBAgsCQCAEQRVHDQAgAEEDNgIcIAAgEDYCFCAAQbCYgIAANgIQIABBFTYCDEEAIRAMiAILIABBADYCHCAAIBA2AhQgAEGnjoCAADYCECAAQRI2AgxBACEQDIcCCyAQQRVGDdYBIABBADYCHCAAIAE2AhQgAEHajYCAADYCECAAQRQ2AgxBACEQDIYCCyAAKAIEIRcgAEEANgIEIBAgEadqIhYhASAAIBcgECAWIBQbIhAQtYCAgAAiFEUNjQEgAEEHNgIcIAAgEDYCFCAAIBQ2AgxBACEQDIUCCyAAIAAvATBBgAFyOwEwIAEhAQtBKiEQDOoBCyAQQRVGDdEBIABBADYCHCAAIAE2AhQgAEGDjICAADYCECAAQRM2AgxBACEQDIICCyAQQRVGDc8BIABBADYCHCAAIAE2AhQgAEGaj4CAADYCECAAQSI2AgxBACEQDIECCyAAKAIEIRAgAEEANgIEAkAgACAQIAEQt4CAgAAiEA0AIAFBAWohAQyNAQsgAEEMNgIcIAAgEDYCDCAAIAFBAWo2AhRBACEQDIACCyAQQRVGDcwBIABBADYCHCAAIAE2AhQgAEGaj4CAADYCECAAQSI2AgxBACEQDP8BCyAAKAIEIRAgAEEANgIEAkAgACAQIAEQt4CAgAAiEA0AIAFBAWohAQyMAQsgAEENNgIcIAAgEDYCDCAAIAFBAWo2AhRBACEQDP4BCyAQQRVGDckBIABBADYCHCAAIAE2AhQgAEHGjICAADYCECAAQSM2AgxBACEQDP0BCyAAKAIEIRAgAEEANgIEAkAgACAQIAEQuYCAgAAiEA0AIAFBAWohAQyLAQsgAEEONgIcIAAgEDYCDCAAIAFBAWo2AhRBACEQDPwBCyAAQQA2AhwgACABNgIUIABBwJWAgAA2AhAgAEECNgIMQQAhEAz7AQsgEEEVRg3FASAAQQA2AhwgACABNgIUIABBxoyAgAA2AhAgAEEjNgIMQQAhEAz6AQsgAEEQNgIcIAAgATYCFCAAIBA2AgxBACEQDPkBCyAAKAIEIQQgAEEANgIEAkAgACAEIAEQuYCAgAAiBA0AIAFBAWohAQzxAQsgAEERNgIcIAAgBDYCDCAAIAFBAWo2AhRBACEQDPgBCyAQQRVGDcEBIABBADYCHCAAIAE2AhQgAEHGjICAADYCECAAQSM2AgxBACEQDPcBCyAAKAIEIRAgAEEANgIEAkAgACAQIAEQuYCAgAAiEA0AIAFBAWohAQyIAQsgAEETNgIcIAAgEDYCDCAAIAFBAWo2AhRBACEQDPYBCyAAKAIEIQQgAEEANgIEAkAgACAEIAEQuYCAgAAiBA0AIAFBAWohAQztAQsgAEEUNgIcIAAgBDYCDCAAIAFBAWo2AhRBACEQDPUBCyAQQRVGDb0BIABBADYCHCAAIAE2AhQgAEGaj4CAADYCECAAQSI2AgxBACEQDPQBCyAAKAIEIRAgAEEANgIEAkAgACAQIAEQt4CAgAAiEA0AIAFBAWohAQyGAQsgAEEWNgIcIAAgEDYCDCAAIAFBAWo2AhRBACEQDPMBCyAAKAIEIQQgAEEANgIEAkAgACAEIAEQt4CAgAAiBA0AIAFBAWohAQzpAQsgAEEXNgIcIAAgBDYCDCAAIAFBAWo2AhRBACEQDPIBCyAAQQA2AhwgACABNgIUIABBzZOAgAA2AhAgAEEMNgIMQQAhEAzxAQtCASERCyAQQQFqIQECQCAAKQMgIhJC//////////8PVg0AIAAgEkIEhiARhDcDICABIQEMhAELIABBADYCHCAAIAE2AhQgAEGtiYCAADYCECAAQQw2AgxBACEQDO8BCyAAQQA2AhwgACAQNgIUIABBzZOAgAA2AhAgAEEMNgIMQQAhEAzuAQsgACgCBCEXIABBADYCBCAQIBGnaiIWIQEgACAXIBAgFiAUGyIQELWAgIAAIhRFDXMgAEEFNgIcIAAgEDYCFCAAIBQ2AgxBACEQDO0BCyAAQQA2AhwgACAQNgIUIABBqpyAgAA2AhAgAEEPNgIMQQAhEAzsAQsgACAQIAIQtICAgAAiAQ0BIBAhAQtBDiEQDNEBCwJAIAFBFUcNACAAQQI2AhwgACAQNgIUIABBsJiAgAA2AhAgAEEVNgIMQQAhEAzqAQsgAEEANgIcIAAgEDYCFCAAQaeOgIAANgIQIABBEjYCDEEAIRAM6QELIAFBAWohEAJAIAAvATAiAUGAAXFFDQACQCAAIBAgAhC7gICAACIBDQAgECEBDHALIAFBFUcNugEgAEEFNgIcIAAgEDYCFCAAQfmXgIAANgIQIABBFTYCDEEAIRAM6QELAkAgAUGgBHFBoARHDQAgAC0ALUECcQ0AIABBADYCHCAAIBA2AhQgAEGWk4CAADYCECAAQQQ2AgxBACEQDOkBCyAAIBAgAhC9gICAABogECEBAkACQAJAAkACQCAAIBAgAhCzgICAAA4WAgEABAQEBAQEBAQEBAQEBAQEBAQEAwQLIABBAToALgsgACAALwEwQcAAcjsBMCAQIQELQSYhEAzRAQsgAEEjNgIcIAAgEDYCFCAAQaWWgIAANgIQIABBFTYCDEEAIRAM6QELIABBADYCHCAAIBA2AhQgAEHVi4CAADYCECAAQRE2AgxBACEQDOgBCyAALQAtQQFxRQ0BQcMBIRAMzgELAkAgDSACRg0AA0ACQCANLQAAQSBGDQAgDSEBDMQBCyANQQFqIg0gAkcNAAtBJSEQDOcBC0ElIRAM5gELIAAoAgQhBCAAQQA2AgQgACAEIA0Qr4CAgAAiBEUNrQEgAEEmNgIcIAAgBDYCDCAAIA1BAWo2AhRBACEQDOUBCyAQQRVGDasBIABBADYCHCAAIAE2AhQgAEH9jYCAADYCECAAQR02AgxBACEQDOQBCyAAQSc2AhwgACABNgIUIAAgEDYCDEEAIRAM4wELIBAhAUEBIRQCQAJAAkACQAJAAkACQCAALQAsQX5qDgcGBQUDAQIABQsgACAALwEwQQhyOwEwDAMLQQIhFAwBC0EEIRQLIABBAToALCAAIAAvATAgFHI7ATALIBAhAQtBKyEQDMoBCyAAQQA2AhwgACAQNgIUIABBq5KAgAA2AhAgAEELNgIMQQAhEAziAQsgAEEANgIcIAAgATYCFCAAQeGPgIAANgIQIABBCjYCDEEAIRAM4QELIABBADoALCAQIQEMvQELIBAhAUEBIRQCQAJAAkACQAJAIAAtACxBe2oOBAMBAgAFCyAAIAAvATBBCHI7ATAMAwtBAiEUDAELQQQhFAsgAEEBOgAsIAAgAC8BMCAUcjsBMAsgECEBC0EpIRAMxQELIABBADYCHCAAIAE2AhQgAEHwlICAADYCECAAQQM2AgxBACEQDN0BCwJAIA4tAABBDUcNACAAKAIEIQEgAEEANgIEAkAgACABIA4QsYCAgAAiAQ0AIA5BAWohAQx1CyAAQSw2AhwgACABNgIMIAAgDkEBajYCFEEAIRAM3QELIAAtAC1BAXFFDQFBxAEhEAzDAQsCQCAOIAJHDQBBLSEQDNwBCwJAAkADQAJAIA4tAABBdmoOBAIAAAMACyAOQQFqIg4gAkcNAAtBLSEQDN0BCyAAKAIEIQEgAEEANgIEAkAgACABIA4QsYCAgAAiAQ0AIA4hAQx0CyAAQSw2AhwgACAONgIUIAAgATYCDEEAIRAM3AELIAAoAgQhASAAQQA2AgQCQCAAIAEgDhCxgICAACIBDQAgDkEBaiEBDHMLIABBLDYCHCAAIAE2AgwgACAOQQFqNgIUQQAhEAzbAQsgACgCBCEEIABBADYCBCAAIAQgDhCxgICAACIEDaABIA4hAQzOAQsgEEEsRw0BIAFBAWohEEEBIQECQAJAAkACQAJAIAAtACxBe2oOBAMBAgQACyAQIQEMBAtBAiEBDAELQQQhAQsgAEEBOgAsIAAgAC8BMCABcjsBMCAQIQEMAQsgACAALwEwQQhyOwEwIBAhAQtBOSEQDL8BCyAAQQA6ACwgASEBC0E0IRAMvQELIAAgAC8BMEEgcjsBMCABIQEMAgsgACgCBCEEIABBADYCBAJAIAAgBCABELGAgIAAIgQNACABIQEMxwELIABBNzYCHCAAIAE2AhQgACAENgIMQQAhEAzUAQsgAEEIOgAsIAEhAQtBMCEQDLkBCwJAIAAtAChBAUYNACABIQEMBAsgAC0ALUEIcUUNkwEgASEBDAMLIAAtADBBIHENlAFBxQEhEAy3AQsCQCAPIAJGDQACQANAAkAgDy0AAEFQaiIBQf8BcUEKSQ0AIA8hAUE1IRAMugELIAApAyAiEUKZs+bMmbPmzBlWDQEgACARQgp+IhE3AyAgESABrUL/AYMiEkJ/hVYNASAAIBEgEnw3AyAgD0EBaiIPIAJHDQALQTkhEAzRAQsgACgCBCECIABBADYCBCAAIAIgD0EBaiIEELGAgIAAIgINlQEgBCEBDMMBC0E5IRAMzwELAkAgAC8BMCIBQQhxRQ0AIAAtAChBAUcNACAALQAtQQhxRQ2QAQsgACABQff7A3FBgARyOwEwIA8hAQtBNyEQDLQBCyAAIAAvATBBEHI7ATAMqwELIBBBFUYNiwEgAEEANgIcIAAgATYCFCAAQfCOgIAANgIQIABBHDYCDEEAIRAMywELIABBwwA2AhwgACABNgIMIAAgDUEBajYCFEEAIRAMygELAkAgAS0AAEE6Rw0AIAAoAgQhECAAQQA2AgQCQCAAIBAgARCvgICAACIQDQAgAUEBaiEBDGMLIABBwwA2AhwgACAQNgIMIAAgAUEBajYCFEEAIRAMygELIABBADYCHCAAIAE2AhQgAEGxkYCAADYCECAAQQo2AgxBACEQDMkBCyAAQQA2AhwgACABNgIUIABBoJmAgAA2AhAgAEEeNgIMQQAhEAzIAQsgAEEANgIACyAAQYASOwEqIAAgF0EBaiIBIAIQqICAgAAiEA0BIAEhAQtBxwAhEAysAQsgEEEVRw2DASAAQdEANgIcIAAgATYCFCAAQeOXgIAANgIQIABBFTYCDEEAIRAMxAELIAAoAgQhECAAQQA2AgQCQCAAIBAgARCngICAACIQDQAgASEBDF4LIABB0gA2AhwgACABNgIUIAAgEDYCDEEAIRAMwwELIABBADYCHCAAIBQ2AhQgAEHBqICAADYCECAAQQc2AgwgAEEANgIAQQAhEAzCAQsgACgCBCEQIABBADYCBAJAIAAgECABEKeAgIAAIhANACABIQEMXQsgAEHTADYCHCAAIAE2AhQgACAQNgIMQQAhEAzBAQtBACEQIABBADYCHCAAIAE2AhQgAEGAkYCAADYCECAAQQk2AgwMwAELIBBBFUYNfSAAQQA2AhwgACABNgIUIABBlI2AgAA2AhAgAEEhNgIMQQAhEAy/AQtBASEWQQAhF0EAIRRBASEQCyAAIBA6ACsgAUEBaiEBAkACQCAALQAtQRBxDQACQAJAAkAgAC0AKg4DAQACBAsgFkUNAwwCCyAUDQEMAgsgF0UNAQsgACgCBCEQIABBADYCBAJAIAAgECABEK2AgIAAIhANACABIQEMXAsgAEHYADYCHCAAIAE2AhQgACAQNgIMQQAhEAy+AQsgACgCBCEEIABBADYCBAJAIAAgBCABEK2AgIAAIgQNACABIQEMrQELIABB2QA2AhwgACABNgIUIAAgBDYCDEEAIRAMvQELIAAoAgQhBCAAQQA2AgQCQCAAIAQgARCtgICAACIEDQAgASEBDKsBCyAAQdoANgIcIAAgATYCFCAAIAQ2AgxBACEQDLwBCyAAKAIEIQQgAEEANgIEAkAgACAEIAEQrYCAgAAiBA0AIAEhAQypAQsgAEHcADYCHCAAIAE2AhQgACAENgIMQQAhEAy7AQsCQCABLQAAQVBqIhBB/wFxQQpPDQAgACAQOgAqIAFBAWohAUHPACEQDKIBCyAAKAIEIQQgAEEANgIEAkAgACAEIAEQrYCAgAAiBA0AIAEhAQynAQsgAEHeADYCHCAAIAE2AhQgACAENgIMQQAhEAy6AQsgAEEANgIAIBdBAWohAQJAIAAtAClBI08NACABIQEMWQsgAEEANgIcIAAgATYCFCAAQdOJgIAANgIQIABBCDYCDEEAIRAMuQELIABBADYCAAtBACEQIABBADYCHCAAIAE2AhQgAEGQs4CAADYCECAAQQg2AgwMtwELIABBADYCACAXQQFqIQECQCAALQApQSFHDQAgASEBDFYLIABBADYCHCAAIAE2AhQgAEGbioCAADYCECAAQQg2AgxBACEQDLYBCyAAQQA2AgAgF0EBaiEBAkAgAC0AKSIQQV1qQQtPDQAgASEBDFULAkAgEEEGSw0AQQEgEHRBygBxRQ0AIAEhAQxVC0EAIRAgAEEANgIcIAAgATYCFCAAQfeJgIAANgIQIABBCDYCDAy1AQsgEEEVRg1xIABBADYCHCAAIAE2AhQgAEG5jYCAADYCECAAQRo2AgxBACEQDLQBCyAAKAIEIRAgAEEANgIEAkAgACAQIAEQp4CAgAAiEA0AIAEhAQxUCyAAQeUANgIcIAAgATYCFCAAIBA2AgxBACEQDLMBCyAAKAIEIRAgAEEANgIEAkAgACAQIAEQp4CAgAAiEA0AIAEhAQxNCyAAQdIANgIcIAAgATYCFCAAIBA2AgxBACEQDLIBCyAAKAIEIRAgAEEANgIEAkAgACAQIAEQp4CAgAAiEA0AIAEhAQxNCyAAQdMANgIcIAAgATYCFCAAIBA2AgxBACEQDLEBCyAAKAIEIRAgAEEANgIEAkAgACAQIAEQp4CAgAAiEA0AIAEhAQxRCyAAQeUANgIcIAAgATYCFCAAIBA2AgxBACEQDLABCyAAQQA2AhwgACABNgIUIABBxoqAgAA2AhAgAEEHNgIMQQAhEAyvAQsgACgCBCEQIABBADYCBAJAIAAgECABEKeAgIAAIhANACABIQEMSQsgAEHSADYCHCAAIAE2AhQgACAQNgIMQQAhEAyuAQsgACgCBCEQIABBADYCBAJAIAAgECABEKeAgIAAIhANACABIQEMSQsgAEHTADYCHCAAIAE2AhQgACAQNgIMQQAhEAytAQsgACgCBCEQIABBADYCBAJAIAAgECABEKeAgIAAIhANACABIQEMTQsgAEHlADYCHCAAIAE2AhQgACAQNgIMQQAhEAysAQsgAEEANgIcIAAgATYCFCAAQdyIgIAANgIQIABBBzYCDEEAIRAMqwELIBBBP0cNASABQQFqIQELQQUhEAyQAQtBACEQIABBADYCHCAAIAE2AhQgAEH9koCAADYCECAAQQc2AgwMqAELIAAoAgQhECAAQQA2AgQCQCAAIBAgARCngICAACIQDQAgASEBDEILIABB0gA2AhwgACABNgIUIAAgEDYCDEEAIRAMpwELIAAoAgQhECAAQQA2AgQCQCAAIBAgARCngICAACIQDQAgASEBDEILIABB0wA2AhwgACABNgIUIAAgEDYCDEEAIRAMpgELIAAoAgQhECAAQQA2AgQCQCAAIBAgARCngICAACIQDQAgASEBDEYLIABB5QA2AhwgACABNgIUIAAgEDYCDEEAIRAMpQELIAAoAgQhASAAQQA2AgQCQCAAIAEgFBCngICAACIBDQAgFCEBDD8LIABB0gA2AhwgACAUNgIUIAAgATYCDEEAIRAMpAELIAAoAgQhASAAQQA2AgQCQCAAIAEgFBCngICAACIBDQAgFCEBDD8LIABB0wA2AhwgACAUNgIUIAAgATYCDEEAIRAMowELIAAoAgQhASAAQQA2AgQCQCAAIAEgFBCngICAACIBDQAgFCEBDEMLIABB5QA2AhwgACAUNgIUIAAgATYCDEEAIRAMogELIABBADYCHCAAIBQ2AhQgAEHDj4CAADYCECAAQQc2AgxBACEQDKEBCyAAQQA2AhwgACABNgIUIABBw4+AgAA2AhAgAEEHNgIMQQAhEAygAQtBACEQIABBADYCHCAAIBQ2AhQgAEGMnICAADYCECAAQQc2AgwMnwELIABBADYCHCAAIBQ2AhQgAEGMnICAADYCECAAQQc2AgxBACEQDJ4BCyAAQQA2AhwgACAUNgIUIABB/pGAgAA2AhAgAEEHNgIMQQAhEAydAQsgAEEANgIcIAAgATYCFCAAQY6bgIAANgIQIABBBjYCDEEAIRAMnAELIBBBFUYNVyAAQQA2AhwgACABNgIUIABBzI6AgAA2AhAgAEEgNgIMQQAhEAybAQsgAEEANgIAIBBBAWohAUEkIRALIAAgEDoAKSAAKAIEIRAgAEEANgIEIAAgECABEKuAgIAAIhANVCABIQEMPgsgAEEANgIAC0EAIRAgAEEANgIcIAAgBDYCFCAAQfGbgIAANgIQIABBBjYCDAyXAQsgAUEVRg1QIABBADYCHCAAIAU2AhQgAEHwjICAADYCECAAQRs2AgxBACEQDJYBCyAAKAIEIQUgAEEANgIEIAAgBSAQEKmAgIAAIgUNASAQQQFqIQULQa0BIRAMewsgAEHBATYCHCAAIAU2AgwgACAQQQFqNgIUQQAhEAyTAQsgACgCBCEGIABBADYCBCAAIAYgEBCpgICAACIGDQEgEEEBaiEGC0GuASEQDHgLIABBwgE2AhwgACAGNgIMIAAgEEEBajYCFEEAIRAMkAELIABBADYCHCAAIAc2AhQgAEGXi4CAADYCECAAQQ02AgxBACEQDI8BCyAAQQA2AhwgACAINgIUIABB45CAgAA2AhAgAEEJNgIMQQAhEAyOAQsgAEEANgIcIAAgCDYCFCAAQZSNgIAANgIQIABBITYCDEEAIRAMjQELQQEhFkEAIRdBACEUQQEhEAsgACAQOgArIAlBAWohCAJAAkAgAC0ALUEQcQ0AAkACQAJAIAAtACoOAwEAAgQLIBZFDQMMAgsgFA0BDAILIBdFDQELIAAoAgQhECAAQQA2AgQgACAQIAgQrYCAgAAiEEUNPSAAQckBNgIcIAAgCDYCFCAAIBA2AgxBACEQDIwBCyAAKAIEIQQgAEEANgIEIAAgBCAIEK2AgIAAIgRFDXYgAEHKATYCHCAAIAg2AhQgACAENgIMQQAhEAyLAQsgACgCBCEEIABBADYCBCAAIAQgCRCtgICAACIERQ10IABBywE2AhwgACAJNgIUIAAgBDYCDEEAIRAMigELIAAoAgQhBCAAQQA2AgQgACAEIAoQrYCAgAAiBEUNciAAQc0BNgIcIAAgCjYCFCAAIAQ2AgxBACEQDIkBCwJAIAstAABBUGoiEEH/AXFBCk8NACAAIBA6ACogC0EBaiEKQbYBIRAMcAsgACgCBCEEIABBADYCBCAAIAQgCxCtgICAACIERQ1wIABBzwE2AhwgACALNgIUIAAgBDYCDEEAIRAMiAELIABBADYCHCAAIAQ2AhQgAEGQs4CAADYCECAAQQg2AgwgAEEANgIAQQAhEAyHAQsgAUEVRg0/IABBADYCHCAAIAw2AhQgAEHMjoCAADYCECAAQSA2AgxBACEQDIYBCyAAQYEEOwEoIAAoAgQhECAAQgA3AwAgACAQIAxBAWoiDBCrgICAACIQRQ04IABB0wE2AhwgACAMNgIUIAAgEDYCDEEAIRAMhQELIABBADYCAAtBACEQIABBADYCHCAAIAQ2AhQgAEHYm4CAADYCECAAQQg2AgwMgwELIAAoAgQhECAAQgA3AwAgACAQIAtBAWoiCxCrgICAACIQDQFBxgEhEAxpCyAAQQI6ACgMVQsgAEHVATYCHCAAIAs2AhQgACAQNgIMQQAhEAyAAQsgEEEVRg03IABBADYCHCAAIAQ2AhQgAEGkjICAADYCECAAQRA2AgxBACEQDH8LIAAtADRBAUcNNCAAIAQgAhC8gICAACIQRQ00IBBBFUcNNSAAQdwBNgIcIAAgBDYCFCAAQdWWgIAANgIQIABBFTYCDEEAIRAMfgtBACEQIABBADYCHCAAQa+LgIAANgIQIABBAjYCDCAAIBRBAWo2AhQMfQtBACEQDGMLQQIhEAxiC0ENIRAMYQtBDyEQDGALQSUhEAxfC0ETIRAMXgtBFSEQDF0LQRYhEAxcC0EXIRAMWwtBGCEQDFoLQRkhEAxZC0EaIRAMWAtBGyEQDFcLQRwhEAxWC0EdIRAMVQtBHyEQDFQLQSEhEAxTC0EjIRAMUgtBxgAhEAxRC0EuIRAMUAtBLyEQDE8LQTshEAxOC0E9IRAMTQtByAAhEAxMC0HJACEQDEsLQcsAIRAMSgtBzAAhEAxJC0HOACEQDEgLQdEAIRAMRwtB1QAhEAxGC0HYACEQDEULQdkAIRAMRAtB2wAhEAxDC0HkACEQDEILQeUAIRAMQQtB8QAhEAxAC0H0ACEQDD8LQY0BIRAMPgtBlwEhEAw9C0GpASEQDDwLQawBIRAMOwtBwAEhEAw6C0G5ASEQDDkLQa8BIRAMOAtBsQEhEAw3C0GyASEQDDYLQbQBIRAMNQtBtQEhEAw0C0G6ASEQDDMLQb0BIRAMMgtBvwEhEAwxC0HBASEQDDALIABBADYCHCAAIAQ2AhQgAEHpi4CAADYCECAAQR82AgxBACEQDEgLIABB2wE2AhwgACAENgIUIABB+paAgAA2AhAgAEEVNgIMQQAhEAxHCyAAQfgANgIcIAAgDDYCFCAAQcqYgIAANgIQIABBFTYCDEEAIRAMRgsgAEHRADYCHCAAIAU2AhQgAEGwl4CAADYCECAAQRU2AgxBACEQDEULIABB+QA2AhwgACABNgIUIAAgEDYCDEEAIRAMRAsgAEH4ADYCHCAAIAE2AhQgAEHKmICAADYCECAAQRU2AgxBACEQDEMLIABB5AA2AhwgACABNgIUIABB45eAgAA2AhAgAEEVNgIMQQAhEAxCCyAAQdcANgIcIAAgATYCFCAAQcmXgIAANgIQIABBFTYCDEEAIRAMQQsgAEEANgIcIAAgATYCFCAAQbmNgIAANgIQIABBGjYCDEEAIRAMQAsgAEHCADYCHCAAIAE2AhQgAEHjmICAADYCECAAQRU2AgxBACEQDD8LIABBADYCBCAAIA8gDxCxgICAACIERQ0BIABBOjYCHCAAIAQ2AgwgACAPQQFqNgIUQQAhEAw+CyAAKAIEIQQgAEEANgIEAkAgACAEIAEQsYCAgAAiBEUNACAAQTs2AhwgACAENgIMIAAgAUEBajYCFEEAIRAMPgsgAUEBaiEBDC0LIA9BAWohAQwtCyAAQQA2AhwgACAPNgIUIABB5JKAgAA2AhAgAEEENgIMQQAhEAw7CyAAQTY2AhwgACAENgIUIAAgAjYCDEEAIRAMOgsgAEEuNgIcIAAgDjYCFCAAIAQ2AgxBACEQDDkLIABB0AA2AhwgACABNgIUIABBkZiAgAA2AhAgAEEVNgIMQQAhEAw4CyANQQFqIQEMLAsgAEEVNgIcIAAgATYCFCAAQYKZgIAANgIQIABBFTYCDEEAIRAMNgsgAEEbNgIcIAAgATYCFCAAQZGXgIAANgIQIABBFTYCDEEAIRAMNQsgAEEPNgIcIAAgATYCFCAAQZGXgIAANgIQIABBFTYCDEEAIRAMNAsgAEELNgIcIAAgATYCFCAAQZGXgIAANgIQIABBFTYCDEEAIRAMMwsgAEEaNgIcIAAgATYCFCAAQYKZgIAANgIQIABBFTYCDEEAIRAMMgsgAEELNgIcIAAgATYCFCAAQYKZgIAANgIQIABBFTYCDEEAIRAMMQsgAEEKNgIcIAAgATYCFCAAQeSWgIAANgIQIABBFTYCDEEAIRAMMAsgAEEeNgIcIAAgATYCFCAAQfmXgIAANgIQIABBFTYCDEEAIRAMLwsgAEEANgIcIAAgEDYCFCAAQdqNgIAANgIQIABBFDYCDEEAIRAMLgsgAEEENgIcIAAgATYCFCAAQbCYgIAANgIQIABBFTYCDEEAIRAMLQsgAEEANgIAIAtBAWohCwtBuAEhEAwSCyAAQQA2AgAgEEEBaiEBQfUAIRAMEQsgASEBAkAgAC0AKUEFRw0AQeMAIRAMEQtB4gAhEAwQC0EAIRAgAEEANgIcIABB5JGAgAA2AhAgAEEHNgIMIAAgFEEBajYCFAwoCyAAQQA2AgAgF0EBaiEBQcAAIRAMDgtBASEBCyAAIAE6ACwgAEEANgIAIBdBAWohAQtBKCEQDAsLIAEhAQtBOCEQDAkLAkAgASIPIAJGDQADQAJAIA8tAABBgL6AgABqLQAAIgFBAUYNACABQQJHDQMgD0EBaiEBDAQLIA9BAWoiDyACRw0AC0E+IRAMIgtBPiEQDCELIABBADoALCAPIQEMAQtBCyEQDAYLQTohEAwFCyABQQFqIQFBLSEQDAQLIAAgAToALCAAQQA2AgAgFkEBaiEBQQwhEAwDCyAAQQA2AgAgF0EBaiEBQQohEAwCCyAAQQA2AgALIABBADoALCANIQFBCSEQDAALC0EAIRAgAEEANgIcIAAgCzYCFCAAQc2QgIAANgIQIABBCTYCDAwXC0EAIRAgAEEANgIcIAAgCjYCFCAAQemKgIAANgIQIABBCTYCDAwWC0EAIRAgAEEANgIcIAAgCTYCFCAAQbeQgIAANgIQIABBCTYCDAwVC0EAIRAgAEEANgIcIAAgCDYCFCAAQZyRgIAANgIQIABBCTYCDAwUC0EAIRAgAEEANgIcIAAgATYCFCAAQc2QgIAANgIQIABBCTYCDAwTC0EAIRAgAEEANgIcIAAgATYCFCAAQemKgIAANgIQIABBCTYCDAwSC0EAIRAgAEEANgIcIAAgATYCFCAAQbeQgIAANgIQIABBCTYCDAwRC0EAIRAgAEEANgIcIAAgATYCFCAAQZyRgIAANgIQIABBCTYCDAwQC0EAIRAgAEEANgIcIAAgATYCFCAAQZeVgIAANgIQIABBDzYCDAwPC0EAIRAgAEEANgIcIAAgATYCFCAAQZeVgIAANgIQIABBDzYCDAwOC0EAIRAgAEEANgIcIAAgATYCFCAAQcCSgIAANgIQIABBCzYCDAwNC0EAIRAgAEEANgIcIAAgATYCFCAAQZWJgIAANgIQIABBCzYCDAwMC0EAIRAgAEEANgIcIAAgATYCFCAAQeGPgIAANgIQIABBCjYCDAwLC0EAIRAgAEEANgIcIAAgATYCFCAAQfuPgIAANgIQIABBCjYCDAwKC0EAIRAgAEEANgIcIAAgATYCFCAAQfGZgIAANgIQIABBAjYCDAwJC0EAIRAgAEEANgIcIAAgATYCFCAAQcSUgIAANgIQIABBAjYCDAwIC0EAIRAgAEEANgIcIAAgATYCFCAAQfKVgIAANgIQIABBAjYCDAwHCyAAQQI2AhwgACABNgIUIABBnJqAgAA2AhAgAEEWNgIMQQAhEAwGC0EBIRAMBQtB1AAhECABIgQgAkYNBCADQQhqIAAgBCACQdjCgIAAQQoQxYCAgAAgAygCDCEEIAMoAggOAwEEAgALEMqAgIAAAAsgAEEANgIcIABBtZqAgAA2AhAgAEEXNgIMIAAgBEEBajYCFEEAIRAMAgsgAEEANgIcIAAgBDYCFCAAQcqagIAANgIQIABBCTYCDEEAIRAMAQsCQCABIgQgAkcNAEEiIRAMAQsgAEGJgICAADYCCCAAIAQ2AgRBISEQCyADQRBqJICAgIAAIBALrwEBAn8gASgCACEGAkACQCACIANGDQAgBCAGaiEEIAYgA2ogAmshByACIAZBf3MgBWoiBmohBQNAAkAgAi0AACAELQAARg0AQQIhBAwDCwJAIAYNAEEAIQQgBSECDAMLIAZBf2ohBiAEQQFqIQQgAkEBaiICIANHDQALIAchBiADIQILIABBATYCACABIAY2AgAgACACNgIEDwsgAUEANgIAIAAgBDYCACAAIAI2AgQLCgAgABDHgICAAAvyNgELfyOAgICAAEEQayIBJICAgIAAAkBBACgCoNCAgAANAEEAEMuAgIAAQYDUhIAAayICQdkASQ0AQQAhAwJAQQAoAuDTgIAAIgQNAEEAQn83AuzTgIAAQQBCgICEgICAwAA3AuTTgIAAQQAgAUEIakFwcUHYqtWqBXMiBDYC4NOAgABBAEEANgL004CAAEEAQQA2AsTTgIAAC0EAIAI2AszTgIAAQQBBgNSEgAA2AsjTgIAAQQBBgNSEgAA2ApjQgIAAQQAgBDYCrNCAgABBAEF/NgKo0ICAAANAIANBxNCAgABqIANBuNCAgABqIgQ2AgAgBCADQbDQgIAAaiIFNgIAIANBvNCAgABqIAU2AgAgA0HM0ICAAGogA0HA0ICAAGoiBTYCACAFIAQ2AgAgA0HU0ICAAGogA0HI0ICAAGoiBDYCACAEIAU2AgAgA0HQ0ICAAGogBDYCACADQSBqIgNBgAJHDQALQYDUhIAAQXhBgNSEgABrQQ9xQQBBgNSEgABBCGpBD3EbIgNqIgRBBGogAkFIaiIFIANrIgNBAXI2AgBBAEEAKALw04CAADYCpNCAgABBACADNgKU0ICAAEEAIAQ2AqDQgIAAQYDUhIAAIAVqQTg2AgQLAkACQAJAAkACQAJAAkACQAJAAkACQAJAIABB7AFLDQACQEEAKAKI0ICAACIGQRAgAEETakFwcSAAQQtJGyICQQN2IgR2IgNBA3FFDQACQAJAIANBAXEgBHJBAXMiBUEDdCIEQbDQgIAAaiIDIARBuNCAgABqKAIAIgQoAggiAkcNAEEAIAZBfiAFd3E2AojQgIAADAELIAMgAjYCCCACIAM2AgwLIARBCGohAyAEIAVBA3QiBUEDcjYCBCAEIAVqIgQgBCgCBEEBcjYCBAwMCyACQQAoApDQgIAAIgdNDQECQCADRQ0AAkACQCADIAR0QQIgBHQiA0EAIANrcnEiA0EAIANrcUF/aiIDIANBDHZBEHEiA3YiBEEFdkEIcSIFIANyIAQgBXYiA0ECdkEEcSIEciADIAR2IgNBAXZBAnEiBHIgAyAEdiIDQQF2QQFxIgRyIAMgBHZqIgRBA3QiA0Gw0ICAAGoiBSADQbjQgIAAaigCACIDKAIIIgBHDQBBACAGQX4gBHdxIgY2AojQgIAADAELIAUgADYCCCAAIAU2AgwLIAMgAkEDcjYCBCADIARBA3QiBGogBCACayIFNgIAIAMgAmoiACAFQQFyNgIEAkAgB0UNACAHQXhxQbDQgIAAaiECQQAoApzQgIAAIQQCQAJAIAZBASAHQQN2dCIIcQ0AQQAgBiAIcjYCiNCAgAAgAiEIDAELIAIoAgghCAsgCCAENgIMIAIgBDYCCCAEIAI2AgwgBCAINgIICyADQQhqIQNBACAANgKc0ICAAEEAIAU2ApDQgIAADAwLQQAoAozQgIAAIglFDQEgCUEAIAlrcUF/aiIDIANBDHZBEHEiA3YiBEEFdkEIcSIFIANyIAQgBXYiA0ECdkEEcSIEciADIAR2IgNBAXZBAnEiBHIgAyAEdiIDQQF2QQFxIgRyIAMgBHZqQQJ0QbjSgIAAaigCACIAKAIEQXhxIAJrIQQgACEFAkADQAJAIAUoAhAiAw0AIAVBFGooAgAiA0UNAgsgAygCBEF4cSACayIFIAQgBSAESSIFGyEEIAMgACAFGyEAIAMhBQwACwsgACgCGCEKAkAgACgCDCIIIABGDQAgACgCCCIDQQAoApjQgIAASRogCCADNgIIIAMgCDYCDAwLCwJAIABBFGoiBSgCACIDDQAgACgCECIDRQ0DIABBEGohBQsDQCAFIQsgAyIIQRRqIgUoAgAiAw0AIAhBEGohBSAIKAIQIgMNAAsgC0EANgIADAoLQX8hAiAAQb9/Sw0AIABBE2oiA0FwcSECQQAoAozQgIAAIgdFDQBBACELAkAgAkGAAkkNAEEfIQsgAkH///8HSw0AIANBCHYiAyADQYD+P2pBEHZBCHEiA3QiBCAEQYDgH2pBEHZBBHEiBHQiBSAFQYCAD2pBEHZBAnEiBXRBD3YgAyAEciAFcmsiA0EBdCACIANBFWp2QQFxckEcaiELC0EAIAJrIQQCQAJAAkACQCALQQJ0QbjSgIAAaigCACIFDQBBACEDQQAhCAwBC0EAIQMgAkEAQRkgC0EBdmsgC0EfRht0IQBBACEIA0ACQCAFKAIEQXhxIAJrIgYgBE8NACAGIQQgBSEIIAYNAEEAIQQgBSEIIAUhAwwDCyADIAVBFGooAgAiBiAGIAUgAEEddkEEcWpBEGooAgAiBUYbIAMgBhshAyAAQQF0IQAgBQ0ACwsCQCADIAhyDQBBACEIQQIgC3QiA0EAIANrciAHcSIDRQ0DIANBACADa3FBf2oiAyADQQx2QRBxIgN2IgVBBXZBCHEiACADciAFIAB2IgNBAnZBBHEiBXIgAyAFdiIDQQF2QQJxIgVyIAMgBXYiA0EBdkEBcSIFciADIAV2akECdEG40oCAAGooAgAhAwsgA0UNAQsDQCADKAIEQXhxIAJrIgYgBEkhAAJAIAMoAhAiBQ0AIANBFGooAgAhBQsgBiAEIAAbIQQgAyAIIAAbIQggBSEDIAUNAAsLIAhFDQAgBEEAKAKQ0ICAACACa08NACAIKAIYIQsCQCAIKAIMIgAgCEYNACAIKAIIIgNBACgCmNCAgABJGiAAIAM2AgggAyAANgIMDAkLAkAgCEEUaiIFKAIAIgMNACAIKAIQIgNFDQMgCEEQaiEFCwNAIAUhBiADIgBBFGoiBSgCACIDDQAgAEEQaiEFIAAoAhAiAw0ACyAGQQA2AgAMCAsCQEEAKAKQ0ICAACIDIAJJDQBBACgCnNCAgAAhBAJAAkAgAyACayIFQRBJDQAgBCACaiIAIAVBAXI2AgRBACAFNgKQ0ICAAEEAIAA2ApzQgIAAIAQgA2ogBTYCACAEIAJBA3I2AgQMAQsgBCADQQNyNgIEIAQgA2oiAyADKAIEQQFyNgIEQQBBADYCnNCAgABBAEEANgKQ0ICAAAsgBEEIaiEDDAoLAkBBACgClNCAgAAiACACTQ0AQQAoAqDQgIAAIgMgAmoiBCAAIAJrIgVBAXI2AgRBACAFNgKU0ICAAEEAIAQ2AqDQgIAAIAMgAkEDcjYCBCADQQhqIQMMCgsCQAJAQQAoAuDTgIAARQ0AQQAoAujTgIAAIQQMAQtBAEJ/NwLs04CAAEEAQoCAhICAgMAANwLk04CAAEEAIAFBDGpBcHFB2KrVqgVzNgLg04CAAEEAQQA2AvTTgIAAQQBBADYCxNOAgABBgIAEIQQLQQAhAwJAIAQgAkHHAGoiB2oiBkEAIARrIgtxIgggAksNAEEAQTA2AvjTgIAADAoLAkBBACgCwNOAgAAiA0UNAAJAQQAoArjTgIAAIgQgCGoiBSAETQ0AIAUgA00NAQtBACEDQQBBMDYC+NOAgAAMCgtBAC0AxNOAgABBBHENBAJAAkACQEEAKAKg0ICAACIERQ0AQcjTgIAAIQMDQAJAIAMoAgAiBSAESw0AIAUgAygCBGogBEsNAwsgAygCCCIDDQALC0EAEMuAgIAAIgBBf0YNBSAIIQYCQEEAKALk04CAACIDQX9qIgQgAHFFDQAgCCAAayAEIABqQQAgA2txaiEGCyAGIAJNDQUgBkH+////B0sNBQJAQQAoAsDTgIAAIgNFDQBBACgCuNOAgAAiBCAGaiIFIARNDQYgBSADSw0GCyAGEMuAgIAAIgMgAEcNAQwHCyAGIABrIAtxIgZB/v///wdLDQQgBhDLgICAACIAIAMoAgAgAygCBGpGDQMgACEDCwJAIANBf0YNACACQcgAaiAGTQ0AAkAgByAGa0EAKALo04CAACIEakEAIARrcSIEQf7///8HTQ0AIAMhAAwHCwJAIAQQy4CAgABBf0YNACAEIAZqIQYgAyEADAcLQQAgBmsQy4CAgAAaDAQLIAMhACADQX9HDQUMAwtBACEIDAcLQQAhAAwFCyAAQX9HDQILQQBBACgCxNOAgABBBHI2AsTTgIAACyAIQf7///8HSw0BIAgQy4CAgAAhAEEAEMuAgIAAIQMgAEF/Rg0BIANBf0YNASAAIANPDQEgAyAAayIGIAJBOGpNDQELQQBBACgCuNOAgAAgBmoiAzYCuNOAgAACQCADQQAoArzTgIAATQ0AQQAgAzYCvNOAgAALAkACQAJAAkBBACgCoNCAgAAiBEUNAEHI04CAACEDA0AgACADKAIAIgUgAygCBCIIakYNAiADKAIIIgMNAAwDCwsCQAJAQQAoApjQgIAAIgNFDQAgACADTw0BC0EAIAA2ApjQgIAAC0EAIQNBACAGNgLM04CAAEEAIAA2AsjTgIAAQQBBfzYCqNCAgABBAEEAKALg04CAADYCrNCAgABBAEEANgLU04CAAANAIANBxNCAgABqIANBuNCAgABqIgQ2AgAgBCADQbDQgIAAaiIFNgIAIANBvNCAgABqIAU2AgAgA0HM0ICAAGogA0HA0ICAAGoiBTYCACAFIAQ2AgAgA0HU0ICAAGogA0HI0ICAAGoiBDYCACAEIAU2AgAgA0HQ0ICAAGogBDYCACADQSBqIgNBgAJHDQALIABBeCAAa0EPcUEAIABBCGpBD3EbIgNqIgQgBkFIaiIFIANrIgNBAXI2AgRBAEEAKALw04CAADYCpNCAgABBACADNgKU0ICAAEEAIAQ2AqDQgIAAIAAgBWpBODYCBAwCCyADLQAMQQhxDQAgBCAFSQ0AIAQgAE8NACAEQXggBGtBD3FBACAEQQhqQQ9xGyIFaiIAQQAoApTQgIAAIAZqIgsgBWsiBUEBcjYCBCADIAggBmo2AgRBAEEAKALw04CAADYCpNCAgABBACAFNgKU0ICAAEEAIAA2AqDQgIAAIAQgC2pBODYCBAwBCwJAIABBACgCmNCAgAAiCE8NAEEAIAA2ApjQgIAAIAAhCAsgACAGaiEFQcjTgIAAIQMCQAJAAkACQAJAAkACQANAIAMoAgAgBUYNASADKAIIIgMNAAwCCwsgAy0ADEEIcUUNAQtByNOAgAAhAwNAAkAgAygCACIFIARLDQAgBSADKAIEaiIFIARLDQMLIAMoAgghAwwACwsgAyAANgIAIAMgAygCBCAGajYCBCAAQXggAGtBD3FBACAAQQhqQQ9xG2oiCyACQQNyNgIEIAVBeCAFa0EPcUEAIAVBCGpBD3EbaiIGIAsgAmoiAmshAwJAIAYgBEcNAEEAIAI2AqDQgIAAQQBBACgClNCAgAAgA2oiAzYClNCAgAAgAiADQQFyNgIEDAMLAkAgBkEAKAKc0ICAAEcNAEEAIAI2ApzQgIAAQQBBACgCkNCAgAAgA2oiAzYCkNCAgAAgAiADQQFyNgIEIAIgA2ogAzYCAAwDCwJAIAYoAgQiBEEDcUEBRw0AIARBeHEhBwJAAkAgBEH/AUsNACAGKAIIIgUgBEEDdiIIQQN0QbDQgIAAaiIARhoCQCAGKAIMIgQgBUcNAEEAQQAoAojQgIAAQX4gCHdxNgKI0ICAAAwCCyAEIABGGiAEIAU2AgggBSAENgIMDAELIAYoAhghCQJAAkAgBigCDCIAIAZGDQAgBigCCCIEIAhJGiAAIAQ2AgggBCAANgIMDAELAkAgBkEUaiIEKAIAIgUNACAGQRBqIgQoAgAiBQ0AQQAhAAwBCwNAIAQhCCAFIgBBFGoiBCgCACIFDQAgAEEQaiEEIAAoAhAiBQ0ACyAIQQA2AgALIAlFDQACQAJAIAYgBigCHCIFQQJ0QbjSgIAAaiIEKAIARw0AIAQgADYCACAADQFBAEEAKAKM0ICAAEF+IAV3cTYCjNCAgAAMAgsgCUEQQRQgCSgCECAGRhtqIAA2AgAgAEUNAQsgACAJNgIYAkAgBigCECIERQ0AIAAgBDYCECAEIAA2AhgLIAYoAhQiBEUNACAAQRRqIAQ2AgAgBCAANgIYCyAHIANqIQMgBiAHaiIGKAIEIQQLIAYgBEF+cTYCBCACIANqIAM2AgAgAiADQQFyNgIEAkAgA0H/AUsNACADQXhxQbDQgIAAaiEEAkACQEEAKAKI0ICAACIFQQEgA0EDdnQiA3ENAEEAIAUgA3I2AojQgIAAIAQhAwwBCyAEKAIIIQMLIAMgAjYCDCAEIAI2AgggAiAENgIMIAIgAzYCCAwDC0EfIQQCQCADQf///wdLDQAgA0EIdiIEIARBgP4/akEQdkEIcSIEdCIFIAVBgOAfakEQdkEEcSIFdCIAIABBgIAPakEQdkECcSIAdEEPdiAEIAVyIAByayIEQQF0IAMgBEEVanZBAXFyQRxqIQQLIAIgBDYCHCACQgA3AhAgBEECdEG40oCAAGohBQJAQQAoAozQgIAAIgBBASAEdCIIcQ0AIAUgAjYCAEEAIAAgCHI2AozQgIAAIAIgBTYCGCACIAI2AgggAiACNgIMDAMLIANBAEEZIARBAXZrIARBH0YbdCEEIAUoAgAhAANAIAAiBSgCBEF4cSADRg0CIARBHXYhACAEQQF0IQQgBSAAQQRxakEQaiIIKAIAIgANAAsgCCACNgIAIAIgBTYCGCACIAI2AgwgAiACNgIIDAILIABBeCAAa0EPcUEAIABBCGpBD3EbIgNqIgsgBkFIaiIIIANrIgNBAXI2AgQgACAIakE4NgIEIAQgBUE3IAVrQQ9xQQAgBUFJakEPcRtqQUFqIgggCCAEQRBqSRsiCEEjNgIEQQBBACgC8NOAgAA2AqTQgIAAQQAgAzYClNCAgABBACALNgKg0ICAACAIQRBqQQApAtDTgIAANwIAIAhBACkCyNOAgAA3AghBACAIQQhqNgLQ04CAAEEAIAY2AszTgIAAQQAgADYCyNOAgABBAEEANgLU04CAACAIQSRqIQMDQCADQQc2AgAgA0EEaiIDIAVJDQALIAggBEYNAyAIIAgoAgRBfnE2AgQgCCAIIARrIgA2AgAgBCAAQQFyNgIEAkAgAEH/AUsNACAAQXhxQbDQgIAAaiEDAkACQEEAKAKI0ICAACIFQQEgAEEDdnQiAHENAEEAIAUgAHI2AojQgIAAIAMhBQwBCyADKAIIIQULIAUgBDYCDCADIAQ2AgggBCADNgIMIAQgBTYCCAwEC0EfIQMCQCAAQf///wdLDQAgAEEIdiIDIANBgP4/akEQdkEIcSIDdCIFIAVBgOAfakEQdkEEcSIFdCIIIAhBgIAPakEQdkECcSIIdEEPdiADIAVyIAhyayIDQQF0IAAgA0EVanZBAXFyQRxqIQMLIAQgAzYCHCAEQgA3AhAgA0ECdEG40oCAAGohBQJAQQAoAozQgIAAIghBASADdCIGcQ0AIAUgBDYCAEEAIAggBnI2AozQgIAAIAQgBTYCGCAEIAQ2AgggBCAENgIMDAQLIABBAEEZIANBAXZrIANBH0YbdCEDIAUoAgAhCANAIAgiBSgCBEF4cSAARg0DIANBHXYhCCADQQF0IQMgBSAIQQRxakEQaiIGKAIAIggNAAsgBiAENgIAIAQgBTYCGCAEIAQ2AgwgBCAENgIIDAMLIAUoAggiAyACNgIMIAUgAjYCCCACQQA2AhggAiAFNgIMIAIgAzYCCAsgC0EIaiEDDAULIAUoAggiAyAENgIMIAUgBDYCCCAEQQA2AhggBCAFNgIMIAQgAzYCCAtBACgClNCAgAAiAyACTQ0AQQAoAqDQgIAAIgQgAmoiBSADIAJrIgNBAXI2AgRBACADNgKU0ICAAEEAIAU2AqDQgIAAIAQgAkEDcjYCBCAEQQhqIQMMAwtBACEDQQBBMDYC+NOAgAAMAgsCQCALRQ0AAkACQCAIIAgoAhwiBUECdEG40oCAAGoiAygCAEcNACADIAA2AgAgAA0BQQAgB0F+IAV3cSIHNgKM0ICAAAwCCyALQRBBFCALKAIQIAhGG2ogADYCACAARQ0BCyAAIAs2AhgCQCAIKAIQIgNFDQAgACADNgIQIAMgADYCGAsgCEEUaigCACIDRQ0AIABBFGogAzYCACADIAA2AhgLAkACQCAEQQ9LDQAgCCAEIAJqIgNBA3I2AgQgCCADaiIDIAMoAgRBAXI2AgQMAQsgCCACaiIAIARBAXI2AgQgCCACQQNyNgIEIAAgBGogBDYCAAJAIARB/wFLDQAgBEF4cUGw0ICAAGohAwJAAkBBACgCiNCAgAAiBUEBIARBA3Z0IgRxDQBBACAFIARyNgKI0ICAACADIQQMAQsgAygCCCEECyAEIAA2AgwgAyAANgIIIAAgAzYCDCAAIAQ2AggMAQtBHyEDAkAgBEH///8HSw0AIARBCHYiAyADQYD+P2pBEHZBCHEiA3QiBSAFQYDgH2pBEHZBBHEiBXQiAiACQYCAD2pBEHZBAnEiAnRBD3YgAyAFciACcmsiA0EBdCAEIANBFWp2QQFxckEcaiEDCyAAIAM2AhwgAEIANwIQIANBAnRBuNKAgABqIQUCQCAHQQEgA3QiAnENACAFIAA2AgBBACAHIAJyNgKM0ICAACAAIAU2AhggACAANgIIIAAgADYCDAwBCyAEQQBBGSADQQF2ayADQR9GG3QhAyAFKAIAIQICQANAIAIiBSgCBEF4cSAERg0BIANBHXYhAiADQQF0IQMgBSACQQRxakEQaiIGKAIAIgINAAsgBiAANgIAIAAgBTYCGCAAIAA2AgwgACAANgIIDAELIAUoAggiAyAANgIMIAUgADYCCCAAQQA2AhggACAFNgIMIAAgAzYCCAsgCEEIaiEDDAELAkAgCkUNAAJAAkAgACAAKAIcIgVBAnRBuNKAgABqIgMoAgBHDQAgAyAINgIAIAgNAUEAIAlBfiAFd3E2AozQgIAADAILIApBEEEUIAooAhAgAEYbaiAINgIAIAhFDQELIAggCjYCGAJAIAAoAhAiA0UNACAIIAM2AhAgAyAINgIYCyAAQRRqKAIAIgNFDQAgCEEUaiADNgIAIAMgCDYCGAsCQAJAIARBD0sNACAAIAQgAmoiA0EDcjYCBCAAIANqIgMgAygCBEEBcjYCBAwBCyAAIAJqIgUgBEEBcjYCBCAAIAJBA3I2AgQgBSAEaiAENgIAAkAgB0UNACAHQXhxQbDQgIAAaiECQQAoApzQgIAAIQMCQAJAQQEgB0EDdnQiCCAGcQ0AQQAgCCAGcjYCiNCAgAAgAiEIDAELIAIoAgghCAsgCCADNgIMIAIgAzYCCCADIAI2AgwgAyAINgIIC0EAIAU2ApzQgIAAQQAgBDYCkNCAgAALIABBCGohAwsgAUEQaiSAgICAACADCwoAIAAQyYCAgAAL4g0BB38CQCAARQ0AIABBeGoiASAAQXxqKAIAIgJBeHEiAGohAwJAIAJBAXENACACQQNxRQ0BIAEgASgCACICayIBQQAoApjQgIAAIgRJDQEgAiAAaiEAAkAgAUEAKAKc0ICAAEYNAAJAIAJB/wFLDQAgASgCCCIEIAJBA3YiBUEDdEGw0ICAAGoiBkYaAkAgASgCDCICIARHDQBBAEEAKAKI0ICAAEF+IAV3cTYCiNCAgAAMAwsgAiAGRhogAiAENgIIIAQgAjYCDAwCCyABKAIYIQcCQAJAIAEoAgwiBiABRg0AIAEoAggiAiAESRogBiACNgIIIAIgBjYCDAwBCwJAIAFBFGoiAigCACIEDQAgAUEQaiICKAIAIgQNAEEAIQYMAQsDQCACIQUgBCIGQRRqIgIoAgAiBA0AIAZBEGohAiAGKAIQIgQNAAsgBUEANgIACyAHRQ0BAkACQCABIAEoAhwiBEECdEG40oCAAGoiAigCAEcNACACIAY2AgAgBg0BQQBBACgCjNCAgABBfiAEd3E2AozQgIAADAMLIAdBEEEUIAcoAhAgAUYbaiAGNgIAIAZFDQILIAYgBzYCGAJAIAEoAhAiAkUNACAGIAI2AhAgAiAGNgIYCyABKAIUIgJFDQEgBkEUaiACNgIAIAIgBjYCGAwBCyADKAIEIgJBA3FBA0cNACADIAJBfnE2AgRBACAANgKQ0ICAACABIABqIAA2AgAgASAAQQFyNgIEDwsgASADTw0AIAMoAgQiAkEBcUUNAAJAAkAgAkECcQ0AAkAgA0EAKAKg0ICAAEcNAEEAIAE2AqDQgIAAQQBBACgClNCAgAAgAGoiADYClNCAgAAgASAAQQFyNgIEIAFBACgCnNCAgABHDQNBAEEANgKQ0ICAAEEAQQA2ApzQgIAADwsCQCADQQAoApzQgIAARw0AQQAgATYCnNCAgABBAEEAKAKQ0ICAACAAaiIANgKQ0ICAACABIABBAXI2AgQgASAAaiAANgIADwsgAkF4cSAAaiEAAkACQCACQf8BSw0AIAMoAggiBCACQQN2IgVBA3RBsNCAgABqIgZGGgJAIAMoAgwiAiAERw0AQQBBACgCiNCAgABBfiAFd3E2AojQgIAADAILIAIgBkYaIAIgBDYCCCAEIAI2AgwMAQsgAygCGCEHAkACQCADKAIMIgYgA0YNACADKAIIIgJBACgCmNCAgABJGiAGIAI2AgggAiAGNgIMDAELAkAgA0EUaiICKAIAIgQNACADQRBqIgIoAgAiBA0AQQAhBgwBCwNAIAIhBSAEIgZBFGoiAigCACIEDQAgBkEQaiECIAYoAhAiBA0ACyAFQQA2AgALIAdFDQACQAJAIAMgAygCHCIEQQJ0QbjSgIAAaiICKAIARw0AIAIgBjYCACAGDQFBAEEAKAKM0ICAAEF+IAR3cTYCjNCAgAAMAgsgB0EQQRQgBygCECADRhtqIAY2AgAgBkUNAQsgBiAHNgIYAkAgAygCECICRQ0AIAYgAjYCECACIAY2AhgLIAMoAhQiAkUNACAGQRRqIAI2AgAgAiAGNgIYCyABIABqIAA2AgAgASAAQQFyNgIEIAFBACgCnNCAgABHDQFBACAANgKQ0ICAAA8LIAMgAkF+cTYCBCABIABqIAA2AgAgASAAQQFyNgIECwJAIABB/wFLDQAgAEF4cUGw0ICAAGohAgJAAkBBACgCiNCAgAAiBEEBIABBA3Z0IgBxDQBBACAEIAByNgKI0ICAACACIQAMAQsgAigCCCEACyAAIAE2AgwgAiABNgIIIAEgAjYCDCABIAA2AggPC0EfIQICQCAAQf///wdLDQAgAEEIdiICIAJBgP4/akEQdkEIcSICdCIEIARBgOAfakEQdkEEcSIEdCIGIAZBgIAPakEQdkECcSIGdEEPdiACIARyIAZyayICQQF0IAAgAkEVanZBAXFyQRxqIQILIAEgAjYCHCABQgA3AhAgAkECdEG40oCAAGohBAJAAkBBACgCjNCAgAAiBkEBIAJ0IgNxDQAgBCABNgIAQQAgBiADcjYCjNCAgAAgASAENgIYIAEgATYCCCABIAE2AgwMAQsgAEEAQRkgAkEBdmsgAkEfRht0IQIgBCgCACEGAkADQCAGIgQoAgRBeHEgAEYNASACQR12IQYgAkEBdCECIAQgBkEEcWpBEGoiAygCACIGDQALIAMgATYCACABIAQ2AhggASABNgIMIAEgATYCCAwBCyAEKAIIIgAgATYCDCAEIAE2AgggAUEANgIYIAEgBDYCDCABIAA2AggLQQBBACgCqNCAgABBf2oiAUF/IAEbNgKo0ICAAAsLBAAAAAtOAAJAIAANAD8AQRB0DwsCQCAAQf//A3ENACAAQX9MDQACQCAAQRB2QAAiAEF/Rw0AQQBBMDYC+NOAgABBfw8LIABBEHQPCxDKgICAAAAL8gICA38BfgJAIAJFDQAgACABOgAAIAIgAGoiA0F/aiABOgAAIAJBA0kNACAAIAE6AAIgACABOgABIANBfWogAToAACADQX5qIAE6AAAgAkEHSQ0AIAAgAToAAyADQXxqIAE6AAAgAkEJSQ0AIABBACAAa0EDcSIEaiIDIAFB/wFxQYGChAhsIgE2AgAgAyACIARrQXxxIgRqIgJBfGogATYCACAEQQlJDQAgAyABNgIIIAMgATYCBCACQXhqIAE2AgAgAkF0aiABNgIAIARBGUkNACADIAE2AhggAyABNgIUIAMgATYCECADIAE2AgwgAkFwaiABNgIAIAJBbGogATYCACACQWhqIAE2AgAgAkFkaiABNgIAIAQgA0EEcUEYciIFayICQSBJDQAgAa1CgYCAgBB+IQYgAyAFaiEBA0AgASAGNwMYIAEgBjcDECABIAY3AwggASAGNwMAIAFBIGohASACQWBqIgJBH0sNAAsLIAALC45IAQBBgAgLhkgBAAAAAgAAAAMAAAAAAAAAAAAAAAQAAAAFAAAAAAAAAAAAAAAGAAAABwAAAAgAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEludmFsaWQgY2hhciBpbiB1cmwgcXVlcnkAU3BhbiBjYWxsYmFjayBlcnJvciBpbiBvbl9ib2R5AENvbnRlbnQtTGVuZ3RoIG92ZXJmbG93AENodW5rIHNpemUgb3ZlcmZsb3cAUmVzcG9uc2Ugb3ZlcmZsb3cASW52YWxpZCBtZXRob2QgZm9yIEhUVFAveC54IHJlcXVlc3QASW52YWxpZCBtZXRob2QgZm9yIFJUU1AveC54IHJlcXVlc3QARXhwZWN0ZWQgU09VUkNFIG1ldGhvZCBmb3IgSUNFL3gueCByZXF1ZXN0AEludmFsaWQgY2hhciBpbiB1cmwgZnJhZ21lbnQgc3RhcnQARXhwZWN0ZWQgZG90AFNwYW4gY2FsbGJhY2sgZXJyb3IgaW4gb25fc3RhdHVzAEludmFsaWQgcmVzcG9uc2Ugc3RhdHVzAEludmFsaWQgY2hhcmFjdGVyIGluIGNodW5rIGV4dGVuc2lvbnMAVXNlciBjYWxsYmFjayBlcnJvcgBgb25fcmVzZXRgIGNhbGxiYWNrIGVycm9yAGBvbl9jaHVua19oZWFkZXJgIGNhbGxiYWNrIGVycm9yAGBvbl9tZXNzYWdlX2JlZ2luYCBjYWxsYmFjayBlcnJvcgBgb25fY2h1bmtfZXh0ZW5zaW9uX3ZhbHVlYCBjYWxsYmFjayBlcnJvcgBgb25fc3RhdHVzX2NvbXBsZXRlYCBjYWxsYmFjayBlcnJvcgBgb25fdmVyc2lvbl9jb21wbGV0ZWAgY2FsbGJhY2sgZXJyb3IAYG9uX3VybF9jb21wbGV0ZWAgY2FsbGJhY2sgZXJyb3IAYG9uX2NodW5rX2NvbXBsZXRlYCBjYWxsYmFjayBlcnJvcgBgb25faGVhZGVyX3ZhbHVlX2NvbXBsZXRlYCBjYWxsYmFjayBlcnJvcgBgb25fbWVzc2FnZV9jb21wbGV0ZWAgY2FsbGJhY2sgZXJyb3IAYG9uX21ldGhvZF9jb21wbGV0ZWAgY2FsbGJhY2sgZXJyb3IAYG9uX2hlYWRlcl9maWVsZF9jb21wbGV0ZWAgY2FsbGJhY2sgZXJyb3IAYG9uX2NodW5rX2V4dGVuc2lvbl9uYW1lYCBjYWxsYmFjayBlcnJvcgBVbmV4cGVjdGVkIGNoYXIgaW4gdXJsIHNlcnZlcgBJbnZhbGlkIGhlYWRlciB2YWx1ZSBjaGFyAEludmFsaWQgaGVhZGVyIGZpZWxkIGNoYXIAU3BhbiBjYWxsYmFjayBlcnJvciBpbiBvbl92ZXJzaW9uAEludmFsaWQgbWlub3IgdmVyc2lvbgBJbnZhbGlkIG1ham9yIHZlcnNpb24ARXhwZWN0ZWQgc3BhY2UgYWZ0ZXIgdmVyc2lvbgBFeHBlY3RlZCBDUkxGIGFmdGVyIHZlcnNpb24ASW52YWxpZCBIVFRQIHZlcnNpb24ASW52YWxpZCBoZWFkZXIgdG9rZW4AU3BhbiBjYWxsYmFjayBlcnJvciBpbiBvbl91cmwASW52YWxpZCBjaGFyYWN0ZXJzIGluIHVybABVbmV4cGVjdGVkIHN0YXJ0IGNoYXIgaW4gdXJsAERvdWJsZSBAIGluIHVybABFbXB0eSBDb250ZW50LUxlbmd0aABJbnZhbGlkIGNoYXJhY3RlciBpbiBDb250ZW50LUxlbmd0aABEdXBsaWNhdGUgQ29udGVudC1MZW5ndGgASW52YWxpZCBjaGFyIGluIHVybCBwYXRoAENvbnRlbnQtTGVuZ3RoIGNhbid0IGJlIHByZXNlbnQgd2l0aCBUcmFuc2Zlci1FbmNvZGluZwBJbnZhbGlkIGNoYXJhY3RlciBpbiBjaHVuayBzaXplAFNwYW4gY2FsbGJhY2sgZXJyb3IgaW4gb25faGVhZGVyX3ZhbHVlAFNwYW4gY2FsbGJhY2sgZXJyb3IgaW4gb25fY2h1bmtfZXh0ZW5zaW9uX3ZhbHVlAEludmFsaWQgY2hhcmFjdGVyIGluIGNodW5rIGV4dGVuc2lvbnMgdmFsdWUATWlzc2luZyBleHBlY3RlZCBMRiBhZnRlciBoZWFkZXIgdmFsdWUASW52YWxpZCBgVHJhbnNmZXItRW5jb2RpbmdgIGhlYWRlciB2YWx1ZQBJbnZhbGlkIGNoYXJhY3RlciBpbiBjaHVuayBleHRlbnNpb25zIHF1b3RlIHZhbHVlAEludmFsaWQgY2hhcmFjdGVyIGluIGNodW5rIGV4dGVuc2lvbnMgcXVvdGVkIHZhbHVlAFBhdXNlZCBieSBvbl9oZWFkZXJzX2NvbXBsZXRlAEludmFsaWQgRU9GIHN0YXRlAG9uX3Jlc2V0IHBhdXNlAG9uX2NodW5rX2hlYWRlciBwYXVzZQBvbl9tZXNzYWdlX2JlZ2luIHBhdXNlAG9uX2NodW5rX2V4dGVuc2lvbl92YWx1ZSBwYXVzZQBvbl9zdGF0dXNfY29tcGxldGUgcGF1c2UAb25fdmVyc2lvbl9jb21wbGV0ZSBwYXVzZQBvbl91cmxfY29tcGxldGUgcGF1c2UAb25fY2h1bmtfY29tcGxldGUgcGF1c2UAb25faGVhZGVyX3ZhbHVlX2NvbXBsZXRlIHBhdXNlAG9uX21lc3NhZ2VfY29tcGxldGUgcGF1c2UAb25fbWV0aG9kX2NvbXBsZXRlIHBhdXNlAG9uX2hlYWRlcl9maWVsZF9jb21wbGV0ZSBwYXVzZQBvbl9jaHVua19leHRlbnNpb25fbmFtZSBwYXVzZQBVbmV4cGVjdGVkIHNwYWNlIGFmdGVyIHN0YXJ0IGxpbmUAU3BhbiBjYWxsYmFjayBlcnJvciBpbiBvbl9jaHVua19leHRlbnNpb25fbmFtZQBJbnZhbGlkIGNoYXJhY3RlciBpbiBjaHVuayBleHRlbnNpb25zIG5hbWUAUGF1c2Ugb24gQ09OTkVDVC9VcGdyYWRlAFBhdXNlIG9uIFBSSS9VcGdyYWRlAEV4cGVjdGVkIEhUVFAvMiBDb25uZWN0aW9uIFByZWZhY2UAU3BhbiBjYWxsYmFjayBlcnJvciBpbiBvbl9tZXRob2QARXhwZWN0ZWQgc3BhY2UgYWZ0ZXIgbWV0aG9kAFNwYW4gY2FsbGJhY2sgZXJyb3IgaW4gb25faGVhZGVyX2ZpZWxkAFBhdXNlZABJbnZhbGlkIHdvcmQgZW5jb3VudGVyZWQASW52YWxpZCBtZXRob2QgZW5jb3VudGVyZWQAVW5leHBlY3RlZCBjaGFyIGluIHVybCBzY2hlbWEAUmVxdWVzdCBoYXMgaW52YWxpZCBgVHJhbnNmZXItRW5jb2RpbmdgAFNXSVRDSF9QUk9YWQBVU0VfUFJPWFkATUtBQ1RJVklUWQBVTlBST0NFU1NBQkxFX0VOVElUWQBDT1BZAE1PVkVEX1BFUk1BTkVOVExZAFRPT19FQVJMWQBOT1RJRlkARkFJTEVEX0RFUEVOREVOQ1kAQkFEX0dBVEVXQVkAUExBWQBQVVQAQ0hFQ0tPVVQAR0FURVdBWV9USU1FT1VUAFJFUVVFU1RfVElNRU9VVABORVRXT1JLX0NPTk5FQ1RfVElNRU9VVABDT05ORUNUSU9OX1RJTUVPVVQATE9HSU5fVElNRU9VVABORVRXT1JLX1JFQURfVElNRU9VVABQT1NUAE1JU0RJUkVDVEVEX1JFUVVFU1QAQ0xJRU5UX0NMT1NFRF9SRVFVRVNUAENMSUVOVF9DTE9TRURfTE9BRF9CQUxBTkNFRF9SRVFVRVNUAEJBRF9SRVFVRVNUAEhUVFBfUkVRVUVTVF9TRU5UX1RPX0hUVFBTX1BPUlQAUkVQT1JUAElNX0FfVEVBUE9UAFJFU0VUX0NPTlRFTlQATk9fQ09OVEVOVABQQVJUSUFMX0NPTlRFTlQASFBFX0lOVkFMSURfQ09OU1RBTlQASFBFX0NCX1JFU0VUAEdFVABIUEVfU1RSSUNUAENPTkZMSUNUAFRFTVBPUkFSWV9SRURJUkVDVABQRVJNQU5FTlRfUkVESVJFQ1QAQ09OTkVDVABNVUxUSV9TVEFUVVMASFBFX0lOVkFMSURfU1RBVFVTAFRPT19NQU5ZX1JFUVVFU1RTAEVBUkxZX0hJTlRTAFVOQVZBSUxBQkxFX0ZPUl9MRUdBTF9SRUFTT05TAE9QVElPTlMAU1dJVENISU5HX1BST1RPQ09MUwBWQVJJQU5UX0FMU09fTkVHT1RJQVRFUwBNVUxUSVBMRV9DSE9JQ0VTAElOVEVSTkFMX1NFUlZFUl9FUlJPUgBXRUJfU0VSVkVSX1VOS05PV05fRVJST1IAUkFJTEdVTl9FUlJPUgBJREVOVElUWV9QUk9WSURFUl9BVVRIRU5USUNBVElPTl9FUlJPUgBTU0xfQ0VSVElGSUNBVEVfRVJST1IASU5WQUxJRF9YX0ZPUldBUkRFRF9GT1IAU0VUX1BBUkFNRVRFUgBHRVRfUEFSQU1FVEVSAEhQRV9VU0VSAFNFRV9PVEhFUgBIUEVfQ0JfQ0hVTktfSEVBREVSAE1LQ0FMRU5EQVIAU0VUVVAAV0VCX1NFUlZFUl9JU19ET1dOAFRFQVJET1dOAEhQRV9DTE9TRURfQ09OTkVDVElPTgBIRVVSSVNUSUNfRVhQSVJBVElPTgBESVNDT05ORUNURURfT1BFUkFUSU9OAE5PTl9BVVRIT1JJVEFUSVZFX0lORk9STUFUSU9OAEhQRV9JTlZBTElEX1ZFUlNJT04ASFBFX0NCX01FU1NBR0VfQkVHSU4AU0lURV9JU19GUk9aRU4ASFBFX0lOVkFMSURfSEVBREVSX1RPS0VOAElOVkFMSURfVE9LRU4ARk9SQklEREVOAEVOSEFOQ0VfWU9VUl9DQUxNAEhQRV9JTlZBTElEX1VSTABCTE9DS0VEX0JZX1BBUkVOVEFMX0NPTlRST0wATUtDT0wAQUNMAEhQRV9JTlRFUk5BTABSRVFVRVNUX0hFQURFUl9GSUVMRFNfVE9PX0xBUkdFX1VOT0ZGSUNJQUwASFBFX09LAFVOTElOSwBVTkxPQ0sAUFJJAFJFVFJZX1dJVEgASFBFX0lOVkFMSURfQ09OVEVOVF9MRU5HVEgASFBFX1VORVhQRUNURURfQ09OVEVOVF9MRU5HVEgARkxVU0gAUFJPUFBBVENIAE0tU0VBUkNIAFVSSV9UT09fTE9ORwBQUk9DRVNTSU5HAE1JU0NFTExBTkVPVVNfUEVSU0lTVEVOVF9XQVJOSU5HAE1JU0NFTExBTkVPVVNfV0FSTklORwBIUEVfSU5WQUxJRF9UUkFOU0ZFUl9FTkNPRElORwBFeHBlY3RlZCBDUkxGAEhQRV9JTlZBTElEX0NIVU5LX1NJWkUATU9WRQBDT05USU5VRQBIUEVfQ0JfU1RBVFVTX0NPTVBMRVRFAEhQRV9DQl9IRUFERVJTX0NPTVBMRVRFAEhQRV9DQl9WRVJTSU9OX0NPTVBMRVRFAEhQRV9DQl9VUkxfQ09NUExFVEUASFBFX0NCX0NIVU5LX0NPTVBMRVRFAEhQRV9DQl9IRUFERVJfVkFMVUVfQ09NUExFVEUASFBFX0NCX0NIVU5LX0VYVEVOU0lPTl9WQUxVRV9DT01QTEVURQBIUEVfQ0JfQ0hVTktfRVhURU5TSU9OX05BTUVfQ09NUExFVEUASFBFX0NCX01FU1NBR0VfQ09NUExFVEUASFBFX0NCX01FVEhPRF9DT01QTEVURQBIUEVfQ0JfSEVBREVSX0ZJRUxEX0NPTVBMRVRFAERFTEVURQBIUEVfSU5WQUxJRF9FT0ZfU1RBVEUASU5WQUxJRF9TU0xfQ0VSVElGSUNBVEUAUEFVU0UATk9fUkVTUE9OU0UAVU5TVVBQT1JURURfTUVESUFfVFlQRQBHT05FAE5PVF9BQ0NFUFRBQkxFAFNFUlZJQ0VfVU5BVkFJTEFCTEUAUkFOR0VfTk9UX1NBVElTRklBQkxFAE9SSUdJTl9JU19VTlJFQUNIQUJMRQBSRVNQT05TRV9JU19TVEFMRQBQVVJHRQBNRVJHRQBSRVFVRVNUX0hFQURFUl9GSUVMRFNfVE9PX0xBUkdFAFJFUVVFU1RfSEVBREVSX1RPT19MQVJHRQBQQVlMT0FEX1RPT19MQVJHRQBJTlNVRkZJQ0lFTlRfU1RPUkFHRQBIUEVfUEFVU0VEX1VQR1JBREUASFBFX1BBVVNFRF9IMl9VUEdSQURFAFNPVVJDRQBBTk5PVU5DRQBUUkFDRQBIUEVfVU5FWFBFQ1RFRF9TUEFDRQBERVNDUklCRQBVTlNVQlNDUklCRQBSRUNPUkQASFBFX0lOVkFMSURfTUVUSE9EAE5PVF9GT1VORABQUk9QRklORABVTkJJTkQAUkVCSU5EAFVOQVVUSE9SSVpFRABNRVRIT0RfTk9UX0FMTE9XRUQASFRUUF9WRVJTSU9OX05PVF9TVVBQT1JURUQAQUxSRUFEWV9SRVBPUlRFRABBQ0NFUFRFRABOT1RfSU1QTEVNRU5URUQATE9PUF9ERVRFQ1RFRABIUEVfQ1JfRVhQRUNURUQASFBFX0xGX0VYUEVDVEVEAENSRUFURUQASU1fVVNFRABIUEVfUEFVU0VEAFRJTUVPVVRfT0NDVVJFRABQQVlNRU5UX1JFUVVJUkVEAFBSRUNPTkRJVElPTl9SRVFVSVJFRABQUk9YWV9BVVRIRU5USUNBVElPTl9SRVFVSVJFRABORVRXT1JLX0FVVEhFTlRJQ0FUSU9OX1JFUVVJUkVEAExFTkdUSF9SRVFVSVJFRABTU0xfQ0VSVElGSUNBVEVfUkVRVUlSRUQAVVBHUkFERV9SRVFVSVJFRABQQUdFX0VYUElSRUQAUFJFQ09ORElUSU9OX0ZBSUxFRABFWFBFQ1RBVElPTl9GQUlMRUQAUkVWQUxJREFUSU9OX0ZBSUxFRABTU0xfSEFORFNIQUtFX0ZBSUxFRABMT0NLRUQAVFJBTlNGT1JNQVRJT05fQVBQTElFRABOT1RfTU9ESUZJRUQATk9UX0VYVEVOREVEAEJBTkRXSURUSF9MSU1JVF9FWENFRURFRABTSVRFX0lTX09WRVJMT0FERUQASEVBRABFeHBlY3RlZCBIVFRQLwAAXhMAACYTAAAwEAAA8BcAAJ0TAAAVEgAAORcAAPASAAAKEAAAdRIAAK0SAACCEwAATxQAAH8QAACgFQAAIxQAAIkSAACLFAAATRUAANQRAADPFAAAEBgAAMkWAADcFgAAwREAAOAXAAC7FAAAdBQAAHwVAADlFAAACBcAAB8QAABlFQAAoxQAACgVAAACFQAAmRUAACwQAACLGQAATw8AANQOAABqEAAAzhAAAAIXAACJDgAAbhMAABwTAABmFAAAVhcAAMETAADNEwAAbBMAAGgXAABmFwAAXxcAACITAADODwAAaQ4AANgOAABjFgAAyxMAAKoOAAAoFwAAJhcAAMUTAABdFgAA6BEAAGcTAABlEwAA8hYAAHMTAAAdFwAA+RYAAPMRAADPDgAAzhUAAAwSAACzEQAApREAAGEQAAAyFwAAuxMAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAQIBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEAAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQAAAAAAAAAAAAAAAAABAAAAAAAAAAAAAAAAAAAAAAAAAAIDAgICAgIAAAICAAICAAICAgICAgICAgIABAAAAAAAAgICAgICAgICAgICAgICAgICAgICAgICAgIAAAACAgICAgICAgICAgICAgICAgICAgICAgICAgICAgACAAIAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAAAAAAAAAAAAAAAAAAAAAAACAAICAgICAAACAgACAgACAgICAgICAgICAAMABAAAAAICAgICAgICAgICAgICAgICAgICAgICAgICAAAAAgICAgICAgICAgICAgICAgICAgICAgICAgICAgIAAgACAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAbG9zZWVlcC1hbGl2ZQAAAAAAAAAAAAAAAAEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEAAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEAAAAAAAAAAAABAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEBAQEBAQEBAQEBAQIBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBY2h1bmtlZAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQEAAQEBAQEAAAEBAAEBAAEBAQEBAQEBAQEAAAAAAAAAAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEAAAABAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQABAAEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABlY3Rpb25lbnQtbGVuZ3Rob25yb3h5LWNvbm5lY3Rpb24AAAAAAAAAAAAAAAAAAAByYW5zZmVyLWVuY29kaW5ncGdyYWRlDQoNCg0KU00NCg0KVFRQL0NFL1RTUC8AAAAAAAAAAAAAAAABAgABAwAAAAAAAAAAAAAAAAAAAAAAAAQBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAAAAAAAAAAAAAQIAAQMAAAAAAAAAAAAAAAAAAAAAAAAEAQEFAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQABAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQAAAAAAAAAAAAEAAAEAAAAAAAAAAAAAAAAAAAAAAAAAAAEBAAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQABAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEAAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEAAAAAAAAAAAAAAQAAAgAAAAAAAAAAAAAAAAAAAAAAAAMEAAAEBAQEBAQEBAQEBAUEBAQEBAQEBAQEBAQABAAGBwQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAAEAAQABAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQAAAAEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAAEAAAAAAAAAAAAAAAAAAAAAAAABAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAAAAAAAADAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwAAAAAAAAMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAABAAAAAAAAAAAAAAAAAAAAAAAAAQAAAAAAAAAAAAIAAAAAAgAAAAAAAAAAAAAAAAAAAAAAAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMAAAAAAAADAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABOT1VOQ0VFQ0tPVVRORUNURVRFQ1JJQkVMVVNIRVRFQURTRUFSQ0hSR0VDVElWSVRZTEVOREFSVkVPVElGWVBUSU9OU0NIU0VBWVNUQVRDSEdFT1JESVJFQ1RPUlRSQ0hQQVJBTUVURVJVUkNFQlNDUklCRUFSRE9XTkFDRUlORE5LQ0tVQlNDUklCRUhUVFAvQURUUC8='
@@ -43687,7 +43687,7 @@ module.exports = 'AGFzbQEAAAABMAhgAX8Bf2ADf39/AX9gBH9/f38Bf2AAAGADf39/AGABfwBgAn
 
 /***/ }),
 
-/***/ 3434:
+/***/ 8586:
 /***/ ((module) => {
 
 module.exports = 'AGFzbQEAAAABMAhgAX8Bf2ADf39/AX9gBH9/f38Bf2AAAGADf39/AGABfwBgAn9/AGAGf39/f39/AALLAQgDZW52GHdhc21fb25faGVhZGVyc19jb21wbGV0ZQACA2VudhV3YXNtX29uX21lc3NhZ2VfYmVnaW4AAANlbnYLd2FzbV9vbl91cmwAAQNlbnYOd2FzbV9vbl9zdGF0dXMAAQNlbnYUd2FzbV9vbl9oZWFkZXJfZmllbGQAAQNlbnYUd2FzbV9vbl9oZWFkZXJfdmFsdWUAAQNlbnYMd2FzbV9vbl9ib2R5AAEDZW52GHdhc21fb25fbWVzc2FnZV9jb21wbGV0ZQAAA0ZFAwMEAAAFAAAAAAAABQEFAAUFBQAABgAAAAAGBgYGAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQABAAABAQcAAAUFAwABBAUBcAESEgUDAQACBggBfwFBgNQECwfRBSIGbWVtb3J5AgALX2luaXRpYWxpemUACRlfX2luZGlyZWN0X2Z1bmN0aW9uX3RhYmxlAQALbGxodHRwX2luaXQAChhsbGh0dHBfc2hvdWxkX2tlZXBfYWxpdmUAQQxsbGh0dHBfYWxsb2MADAZtYWxsb2MARgtsbGh0dHBfZnJlZQANBGZyZWUASA9sbGh0dHBfZ2V0X3R5cGUADhVsbGh0dHBfZ2V0X2h0dHBfbWFqb3IADxVsbGh0dHBfZ2V0X2h0dHBfbWlub3IAEBFsbGh0dHBfZ2V0X21ldGhvZAARFmxsaHR0cF9nZXRfc3RhdHVzX2NvZGUAEhJsbGh0dHBfZ2V0X3VwZ3JhZGUAEwxsbGh0dHBfcmVzZXQAFA5sbGh0dHBfZXhlY3V0ZQAVFGxsaHR0cF9zZXR0aW5nc19pbml0ABYNbGxodHRwX2ZpbmlzaAAXDGxsaHR0cF9wYXVzZQAYDWxsaHR0cF9yZXN1bWUAGRtsbGh0dHBfcmVzdW1lX2FmdGVyX3VwZ3JhZGUAGhBsbGh0dHBfZ2V0X2Vycm5vABsXbGxodHRwX2dldF9lcnJvcl9yZWFzb24AHBdsbGh0dHBfc2V0X2Vycm9yX3JlYXNvbgAdFGxsaHR0cF9nZXRfZXJyb3JfcG9zAB4RbGxodHRwX2Vycm5vX25hbWUAHxJsbGh0dHBfbWV0aG9kX25hbWUAIBJsbGh0dHBfc3RhdHVzX25hbWUAIRpsbGh0dHBfc2V0X2xlbmllbnRfaGVhZGVycwAiIWxsaHR0cF9zZXRfbGVuaWVudF9jaHVua2VkX2xlbmd0aAAjHWxsaHR0cF9zZXRfbGVuaWVudF9rZWVwX2FsaXZlACQkbGxodHRwX3NldF9sZW5pZW50X3RyYW5zZmVyX2VuY29kaW5nACUYbGxodHRwX21lc3NhZ2VfbmVlZHNfZW9mAD8JFwEAQQELEQECAwQFCwYHNTk3MS8tJyspCrLgAkUCAAsIABCIgICAAAsZACAAEMKAgIAAGiAAIAI2AjggACABOgAoCxwAIAAgAC8BMiAALQAuIAAQwYCAgAAQgICAgAALKgEBf0HAABDGgICAACIBEMKAgIAAGiABQYCIgIAANgI4IAEgADoAKCABCwoAIAAQyICAgAALBwAgAC0AKAsHACAALQAqCwcAIAAtACsLBwAgAC0AKQsHACAALwEyCwcAIAAtAC4LRQEEfyAAKAIYIQEgAC0ALSECIAAtACghAyAAKAI4IQQgABDCgICAABogACAENgI4IAAgAzoAKCAAIAI6AC0gACABNgIYCxEAIAAgASABIAJqEMOAgIAACxAAIABBAEHcABDMgICAABoLZwEBf0EAIQECQCAAKAIMDQACQAJAAkACQCAALQAvDgMBAAMCCyAAKAI4IgFFDQAgASgCLCIBRQ0AIAAgARGAgICAAAAiAQ0DC0EADwsQyoCAgAAACyAAQcOWgIAANgIQQQ4hAQsgAQseAAJAIAAoAgwNACAAQdGbgIAANgIQIABBFTYCDAsLFgACQCAAKAIMQRVHDQAgAEEANgIMCwsWAAJAIAAoAgxBFkcNACAAQQA2AgwLCwcAIAAoAgwLBwAgACgCEAsJACAAIAE2AhALBwAgACgCFAsiAAJAIABBJEkNABDKgICAAAALIABBAnRBoLOAgABqKAIACyIAAkAgAEEuSQ0AEMqAgIAAAAsgAEECdEGwtICAAGooAgAL7gsBAX9B66iAgAAhAQJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAIABBnH9qDvQDY2IAAWFhYWFhYQIDBAVhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhBgcICQoLDA0OD2FhYWFhEGFhYWFhYWFhYWFhEWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYRITFBUWFxgZGhthYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhHB0eHyAhIiMkJSYnKCkqKywtLi8wMTIzNDU2YTc4OTphYWFhYWFhYTthYWE8YWFhYT0+P2FhYWFhYWFhQGFhQWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYUJDREVGR0hJSktMTU5PUFFSU2FhYWFhYWFhVFVWV1hZWlthXF1hYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFeYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhX2BhC0Hhp4CAAA8LQaShgIAADwtBy6yAgAAPC0H+sYCAAA8LQcCkgIAADwtBq6SAgAAPC0GNqICAAA8LQeKmgIAADwtBgLCAgAAPC0G5r4CAAA8LQdekgIAADwtB75+AgAAPC0Hhn4CAAA8LQfqfgIAADwtB8qCAgAAPC0Gor4CAAA8LQa6ygIAADwtBiLCAgAAPC0Hsp4CAAA8LQYKigIAADwtBjp2AgAAPC0HQroCAAA8LQcqjgIAADwtBxbKAgAAPC0HfnICAAA8LQdKcgIAADwtBxKCAgAAPC0HXoICAAA8LQaKfgIAADwtB7a6AgAAPC0GrsICAAA8LQdSlgIAADwtBzK6AgAAPC0H6roCAAA8LQfyrgIAADwtB0rCAgAAPC0HxnYCAAA8LQbuggIAADwtB96uAgAAPC0GQsYCAAA8LQdexgIAADwtBoq2AgAAPC0HUp4CAAA8LQeCrgIAADwtBn6yAgAAPC0HrsYCAAA8LQdWfgIAADwtByrGAgAAPC0HepYCAAA8LQdSegIAADwtB9JyAgAAPC0GnsoCAAA8LQbGdgIAADwtBoJ2AgAAPC0G5sYCAAA8LQbywgIAADwtBkqGAgAAPC0GzpoCAAA8LQemsgIAADwtBrJ6AgAAPC0HUq4CAAA8LQfemgIAADwtBgKaAgAAPC0GwoYCAAA8LQf6egIAADwtBjaOAgAAPC0GJrYCAAA8LQfeigIAADwtBoLGAgAAPC0Gun4CAAA8LQcalgIAADwtB6J6AgAAPC0GTooCAAA8LQcKvgIAADwtBw52AgAAPC0GLrICAAA8LQeGdgIAADwtBja+AgAAPC0HqoYCAAA8LQbStgIAADwtB0q+AgAAPC0HfsoCAAA8LQdKygIAADwtB8LCAgAAPC0GpooCAAA8LQfmjgIAADwtBmZ6AgAAPC0G1rICAAA8LQZuwgIAADwtBkrKAgAAPC0G2q4CAAA8LQcKigIAADwtB+LKAgAAPC0GepYCAAA8LQdCigIAADwtBup6AgAAPC0GBnoCAAA8LEMqAgIAAAAtB1qGAgAAhAQsgAQsWACAAIAAtAC1B/gFxIAFBAEdyOgAtCxkAIAAgAC0ALUH9AXEgAUEAR0EBdHI6AC0LGQAgACAALQAtQfsBcSABQQBHQQJ0cjoALQsZACAAIAAtAC1B9wFxIAFBAEdBA3RyOgAtCy4BAn9BACEDAkAgACgCOCIERQ0AIAQoAgAiBEUNACAAIAQRgICAgAAAIQMLIAMLSQECf0EAIQMCQCAAKAI4IgRFDQAgBCgCBCIERQ0AIAAgASACIAFrIAQRgYCAgAAAIgNBf0cNACAAQcaRgIAANgIQQRghAwsgAwsuAQJ/QQAhAwJAIAAoAjgiBEUNACAEKAIwIgRFDQAgACAEEYCAgIAAACEDCyADC0kBAn9BACEDAkAgACgCOCIERQ0AIAQoAggiBEUNACAAIAEgAiABayAEEYGAgIAAACIDQX9HDQAgAEH2ioCAADYCEEEYIQMLIAMLLgECf0EAIQMCQCAAKAI4IgRFDQAgBCgCNCIERQ0AIAAgBBGAgICAAAAhAwsgAwtJAQJ/QQAhAwJAIAAoAjgiBEUNACAEKAIMIgRFDQAgACABIAIgAWsgBBGBgICAAAAiA0F/Rw0AIABB7ZqAgAA2AhBBGCEDCyADCy4BAn9BACEDAkAgACgCOCIERQ0AIAQoAjgiBEUNACAAIAQRgICAgAAAIQMLIAMLSQECf0EAIQMCQCAAKAI4IgRFDQAgBCgCECIERQ0AIAAgASACIAFrIAQRgYCAgAAAIgNBf0cNACAAQZWQgIAANgIQQRghAwsgAwsuAQJ/QQAhAwJAIAAoAjgiBEUNACAEKAI8IgRFDQAgACAEEYCAgIAAACEDCyADC0kBAn9BACEDAkAgACgCOCIERQ0AIAQoAhQiBEUNACAAIAEgAiABayAEEYGAgIAAACIDQX9HDQAgAEGqm4CAADYCEEEYIQMLIAMLLgECf0EAIQMCQCAAKAI4IgRFDQAgBCgCQCIERQ0AIAAgBBGAgICAAAAhAwsgAwtJAQJ/QQAhAwJAIAAoAjgiBEUNACAEKAIYIgRFDQAgACABIAIgAWsgBBGBgICAAAAiA0F/Rw0AIABB7ZOAgAA2AhBBGCEDCyADCy4BAn9BACEDAkAgACgCOCIERQ0AIAQoAkQiBEUNACAAIAQRgICAgAAAIQMLIAMLLgECf0EAIQMCQCAAKAI4IgRFDQAgBCgCJCIERQ0AIAAgBBGAgICAAAAhAwsgAwsuAQJ/QQAhAwJAIAAoAjgiBEUNACAEKAIsIgRFDQAgACAEEYCAgIAAACEDCyADC0kBAn9BACEDAkAgACgCOCIERQ0AIAQoAigiBEUNACAAIAEgAiABayAEEYGAgIAAACIDQX9HDQAgAEH2iICAADYCEEEYIQMLIAMLLgECf0EAIQMCQCAAKAI4IgRFDQAgBCgCUCIERQ0AIAAgBBGAgICAAAAhAwsgAwtJAQJ/QQAhAwJAIAAoAjgiBEUNACAEKAIcIgRFDQAgACABIAIgAWsgBBGBgICAAAAiA0F/Rw0AIABBwpmAgAA2AhBBGCEDCyADCy4BAn9BACEDAkAgACgCOCIERQ0AIAQoAkgiBEUNACAAIAQRgICAgAAAIQMLIAMLSQECf0EAIQMCQCAAKAI4IgRFDQAgBCgCICIERQ0AIAAgASACIAFrIAQRgYCAgAAAIgNBf0cNACAAQZSUgIAANgIQQRghAwsgAwsuAQJ/QQAhAwJAIAAoAjgiBEUNACAEKAJMIgRFDQAgACAEEYCAgIAAACEDCyADCy4BAn9BACEDAkAgACgCOCIERQ0AIAQoAlQiBEUNACAAIAQRgICAgAAAIQMLIAMLLgECf0EAIQMCQCAAKAI4IgRFDQAgBCgCWCIERQ0AIAAgBBGAgICAAAAhAwsgAwtFAQF/AkACQCAALwEwQRRxQRRHDQBBASEDIAAtAChBAUYNASAALwEyQeUARiEDDAELIAAtAClBBUYhAwsgACADOgAuQQAL/gEBA39BASEDAkAgAC8BMCIEQQhxDQAgACkDIEIAUiEDCwJAAkAgAC0ALkUNAEEBIQUgAC0AKUEFRg0BQQEhBSAEQcAAcUUgA3FBAUcNAQtBACEFIARBwABxDQBBAiEFIARB//8DcSIDQQhxDQACQCADQYAEcUUNAAJAIAAtAChBAUcNACAALQAtQQpxDQBBBQ8LQQQPCwJAIANBIHENAAJAIAAtAChBAUYNACAALwEyQf//A3EiAEGcf2pB5ABJDQAgAEHMAUYNACAAQbACRg0AQQQhBSAEQShxRQ0CIANBiARxQYAERg0CC0EADwtBAEEDIAApAyBQGyEFCyAFC2IBAn9BACEBAkAgAC0AKEEBRg0AIAAvATJB//8DcSICQZx/akHkAEkNACACQcwBRg0AIAJBsAJGDQAgAC8BMCIAQcAAcQ0AQQEhASAAQYgEcUGABEYNACAAQShxRSEBCyABC6cBAQN/AkACQAJAIAAtACpFDQAgAC0AK0UNAEEAIQMgAC8BMCIEQQJxRQ0BDAILQQAhAyAALwEwIgRBAXFFDQELQQEhAyAALQAoQQFGDQAgAC8BMkH//wNxIgVBnH9qQeQASQ0AIAVBzAFGDQAgBUGwAkYNACAEQcAAcQ0AQQAhAyAEQYgEcUGABEYNACAEQShxQQBHIQMLIABBADsBMCAAQQA6AC8gAwuZAQECfwJAAkACQCAALQAqRQ0AIAAtACtFDQBBACEBIAAvATAiAkECcUUNAQwCC0EAIQEgAC8BMCICQQFxRQ0BC0EBIQEgAC0AKEEBRg0AIAAvATJB//8DcSIAQZx/akHkAEkNACAAQcwBRg0AIABBsAJGDQAgAkHAAHENAEEAIQEgAkGIBHFBgARGDQAgAkEocUEARyEBCyABC0kBAXsgAEEQav0MAAAAAAAAAAAAAAAAAAAAACIB/QsDACAAIAH9CwMAIABBMGogAf0LAwAgAEEgaiAB/QsDACAAQd0BNgIcQQALewEBfwJAIAAoAgwiAw0AAkAgACgCBEUNACAAIAE2AgQLAkAgACABIAIQxICAgAAiAw0AIAAoAgwPCyAAIAM2AhxBACEDIAAoAgQiAUUNACAAIAEgAiAAKAIIEYGAgIAAACIBRQ0AIAAgAjYCFCAAIAE2AgwgASEDCyADC+TzAQMOfwN+BH8jgICAgABBEGsiAySAgICAACABIQQgASEFIAEhBiABIQcgASEIIAEhCSABIQogASELIAEhDCABIQ0gASEOIAEhDwJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQCAAKAIcIhBBf2oO3QHaAQHZAQIDBAUGBwgJCgsMDQ7YAQ8Q1wEREtYBExQVFhcYGRob4AHfARwdHtUBHyAhIiMkJdQBJicoKSorLNMB0gEtLtEB0AEvMDEyMzQ1Njc4OTo7PD0+P0BBQkNERUbbAUdISUrPAc4BS80BTMwBTU5PUFFSU1RVVldYWVpbXF1eX2BhYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h5ent8fX5/gAGBAYIBgwGEAYUBhgGHAYgBiQGKAYsBjAGNAY4BjwGQAZEBkgGTAZQBlQGWAZcBmAGZAZoBmwGcAZ0BngGfAaABoQGiAaMBpAGlAaYBpwGoAakBqgGrAawBrQGuAa8BsAGxAbIBswG0AbUBtgG3AcsBygG4AckBuQHIAboBuwG8Ab0BvgG/AcABwQHCAcMBxAHFAcYBANwBC0EAIRAMxgELQQ4hEAzFAQtBDSEQDMQBC0EPIRAMwwELQRAhEAzCAQtBEyEQDMEBC0EUIRAMwAELQRUhEAy/AQtBFiEQDL4BC0EXIRAMvQELQRghEAy8AQtBGSEQDLsBC0EaIRAMugELQRshEAy5AQtBHCEQDLgBC0EIIRAMtwELQR0hEAy2AQtBICEQDLUBC0EfIRAMtAELQQchEAyzAQtBISEQDLIBC0EiIRAMsQELQR4hEAywAQtBIyEQDK8BC0ESIRAMrgELQREhEAytAQtBJCEQDKwBC0ElIRAMqwELQSYhEAyqAQtBJyEQDKkBC0HDASEQDKgBC0EpIRAMpwELQSshEAymAQtBLCEQDKUBC0EtIRAMpAELQS4hEAyjAQtBLyEQDKIBC0HEASEQDKEBC0EwIRAMoAELQTQhEAyfAQtBDCEQDJ4BC0ExIRAMnQELQTIhEAycAQtBMyEQDJsBC0E5IRAMmgELQTUhEAyZAQtBxQEhEAyYAQtBCyEQDJcBC0E6IRAMlgELQTYhEAyVAQtBCiEQDJQBC0E3IRAMkwELQTghEAySAQtBPCEQDJEBC0E7IRAMkAELQT0hEAyPAQtBCSEQDI4BC0EoIRAMjQELQT4hEAyMAQtBPyEQDIsBC0HAACEQDIoBC0HBACEQDIkBC0HCACEQDIgBC0HDACEQDIcBC0HEACEQDIYBC0HFACEQDIUBC0HGACEQDIQBC0EqIRAMgwELQccAIRAMggELQcgAIRAMgQELQckAIRAMgAELQcoAIRAMfwtBywAhEAx+C0HNACEQDH0LQcwAIRAMfAtBzgAhEAx7C0HPACEQDHoLQdAAIRAMeQtB0QAhEAx4C0HSACEQDHcLQdMAIRAMdgtB1AAhEAx1C0HWACEQDHQLQdUAIRAMcwtBBiEQDHILQdcAIRAMcQtBBSEQDHALQdgAIRAMbwtBBCEQDG4LQdkAIRAMbQtB2gAhEAxsC0HbACEQDGsLQdwAIRAMagtBAyEQDGkLQd0AIRAMaAtB3gAhEAxnC0HfACEQDGYLQeEAIRAMZQtB4AAhEAxkC0HiACEQDGMLQeMAIRAMYgtBAiEQDGELQeQAIRAMYAtB5QAhEAxfC0HmACEQDF4LQecAIRAMXQtB6AAhEAxcC0HpACEQDFsLQeoAIRAMWgtB6wAhEAxZC0HsACEQDFgLQe0AIRAMVwtB7gAhEAxWC0HvACEQDFULQfAAIRAMVAtB8QAhEAxTC0HyACEQDFILQfMAIRAMUQtB9AAhEAxQC0H1ACEQDE8LQfYAIRAMTgtB9wAhEAxNC0H4ACEQDEwLQfkAIRAMSwtB+gAhEAxKC0H7ACEQDEkLQfwAIRAMSAtB/QAhEAxHC0H+ACEQDEYLQf8AIRAMRQtBgAEhEAxEC0GBASEQDEMLQYIBIRAMQgtBgwEhEAxBC0GEASEQDEALQYUBIRAMPwtBhgEhEAw+C0GHASEQDD0LQYgBIRAMPAtBiQEhEAw7C0GKASEQDDoLQYsBIRAMOQtBjAEhEAw4C0GNASEQDDcLQY4BIRAMNgtBjwEhEAw1C0GQASEQDDQLQZEBIRAMMwtBkgEhEAwyC0GTASEQDDELQZQBIRAMMAtBlQEhEAwvC0GWASEQDC4LQZcBIRAMLQtBmAEhEAwsC0GZASEQDCsLQZoBIRAMKgtBmwEhEAwpC0GcASEQDCgLQZ0BIRAMJwtBngEhEAwmC0GfASEQDCULQaABIRAMJAtBoQEhEAwjC0GiASEQDCILQaMBIRAMIQtBpAEhEAwgC0GlASEQDB8LQaYBIRAMHgtBpwEhEAwdC0GoASEQDBwLQakBIRAMGwtBqgEhEAwaC0GrASEQDBkLQawBIRAMGAtBrQEhEAwXC0GuASEQDBYLQQEhEAwVC0GvASEQDBQLQbABIRAMEwtBsQEhEAwSC0GzASEQDBELQbIBIRAMEAtBtAEhEAwPC0G1ASEQDA4LQbYBIRAMDQtBtwEhEAwMC0G4ASEQDAsLQbkBIRAMCgtBugEhEAwJC0G7ASEQDAgLQcYBIRAMBwtBvAEhEAwGC0G9ASEQDAULQb4BIRAMBAtBvwEhEAwDC0HAASEQDAILQcIBIRAMAQtBwQEhEAsDQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAIBAOxwEAAQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB4fICEjJSg/QEFERUZHSElKS0xNT1BRUlPeA1dZW1xdYGJlZmdoaWprbG1vcHFyc3R1dnd4eXp7fH1+gAGCAYUBhgGHAYkBiwGMAY0BjgGPAZABkQGUAZUBlgGXAZgBmQGaAZsBnAGdAZ4BnwGgAaEBogGjAaQBpQGmAacBqAGpAaoBqwGsAa0BrgGvAbABsQGyAbMBtAG1AbYBtwG4AbkBugG7AbwBvQG+Ab8BwAHBAcIBwwHEAcUBxgHHAcgByQHKAcsBzAHNAc4BzwHQAdEB0gHTAdQB1QHWAdcB2AHZAdoB2wHcAd0B3gHgAeEB4gHjAeQB5QHmAecB6AHpAeoB6wHsAe0B7gHvAfAB8QHyAfMBmQKkArAC/gL+AgsgASIEIAJHDfMBQd0BIRAM/wMLIAEiECACRw3dAUHDASEQDP4DCyABIgEgAkcNkAFB9wAhEAz9AwsgASIBIAJHDYYBQe8AIRAM/AMLIAEiASACRw1/QeoAIRAM+wMLIAEiASACRw17QegAIRAM+gMLIAEiASACRw14QeYAIRAM+QMLIAEiASACRw0aQRghEAz4AwsgASIBIAJHDRRBEiEQDPcDCyABIgEgAkcNWUHFACEQDPYDCyABIgEgAkcNSkE/IRAM9QMLIAEiASACRw1IQTwhEAz0AwsgASIBIAJHDUFBMSEQDPMDCyAALQAuQQFGDesDDIcCCyAAIAEiASACEMCAgIAAQQFHDeYBIABCADcDIAznAQsgACABIgEgAhC0gICAACIQDecBIAEhAQz1AgsCQCABIgEgAkcNAEEGIRAM8AMLIAAgAUEBaiIBIAIQu4CAgAAiEA3oASABIQEMMQsgAEIANwMgQRIhEAzVAwsgASIQIAJHDStBHSEQDO0DCwJAIAEiASACRg0AIAFBAWohAUEQIRAM1AMLQQchEAzsAwsgAEIAIAApAyAiESACIAEiEGutIhJ9IhMgEyARVhs3AyAgESASViIURQ3lAUEIIRAM6wMLAkAgASIBIAJGDQAgAEGJgICAADYCCCAAIAE2AgQgASEBQRQhEAzSAwtBCSEQDOoDCyABIQEgACkDIFAN5AEgASEBDPICCwJAIAEiASACRw0AQQshEAzpAwsgACABQQFqIgEgAhC2gICAACIQDeUBIAEhAQzyAgsgACABIgEgAhC4gICAACIQDeUBIAEhAQzyAgsgACABIgEgAhC4gICAACIQDeYBIAEhAQwNCyAAIAEiASACELqAgIAAIhAN5wEgASEBDPACCwJAIAEiASACRw0AQQ8hEAzlAwsgAS0AACIQQTtGDQggEEENRw3oASABQQFqIQEM7wILIAAgASIBIAIQuoCAgAAiEA3oASABIQEM8gILA0ACQCABLQAAQfC1gIAAai0AACIQQQFGDQAgEEECRw3rASAAKAIEIRAgAEEANgIEIAAgECABQQFqIgEQuYCAgAAiEA3qASABIQEM9AILIAFBAWoiASACRw0AC0ESIRAM4gMLIAAgASIBIAIQuoCAgAAiEA3pASABIQEMCgsgASIBIAJHDQZBGyEQDOADCwJAIAEiASACRw0AQRYhEAzgAwsgAEGKgICAADYCCCAAIAE2AgQgACABIAIQuICAgAAiEA3qASABIQFBICEQDMYDCwJAIAEiASACRg0AA0ACQCABLQAAQfC3gIAAai0AACIQQQJGDQACQCAQQX9qDgTlAewBAOsB7AELIAFBAWohAUEIIRAMyAMLIAFBAWoiASACRw0AC0EVIRAM3wMLQRUhEAzeAwsDQAJAIAEtAABB8LmAgABqLQAAIhBBAkYNACAQQX9qDgTeAewB4AHrAewBCyABQQFqIgEgAkcNAAtBGCEQDN0DCwJAIAEiASACRg0AIABBi4CAgAA2AgggACABNgIEIAEhAUEHIRAMxAMLQRkhEAzcAwsgAUEBaiEBDAILAkAgASIUIAJHDQBBGiEQDNsDCyAUIQECQCAULQAAQXNqDhTdAu4C7gLuAu4C7gLuAu4C7gLuAu4C7gLuAu4C7gLuAu4C7gLuAgDuAgtBACEQIABBADYCHCAAQa+LgIAANgIQIABBAjYCDCAAIBRBAWo2AhQM2gMLAkAgAS0AACIQQTtGDQAgEEENRw3oASABQQFqIQEM5QILIAFBAWohAQtBIiEQDL8DCwJAIAEiECACRw0AQRwhEAzYAwtCACERIBAhASAQLQAAQVBqDjfnAeYBAQIDBAUGBwgAAAAAAAAACQoLDA0OAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPEBESExQAC0EeIRAMvQMLQgIhEQzlAQtCAyERDOQBC0IEIREM4wELQgUhEQziAQtCBiERDOEBC0IHIREM4AELQgghEQzfAQtCCSERDN4BC0IKIREM3QELQgshEQzcAQtCDCERDNsBC0INIREM2gELQg4hEQzZAQtCDyERDNgBC0IKIREM1wELQgshEQzWAQtCDCERDNUBC0INIREM1AELQg4hEQzTAQtCDyERDNIBC0IAIRECQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAIBAtAABBUGoON+UB5AEAAQIDBAUGB+YB5gHmAeYB5gHmAeYBCAkKCwwN5gHmAeYB5gHmAeYB5gHmAeYB5gHmAeYB5gHmAeYB5gHmAeYB5gHmAeYB5gHmAeYB5gHmAQ4PEBESE+YBC0ICIREM5AELQgMhEQzjAQtCBCERDOIBC0IFIREM4QELQgYhEQzgAQtCByERDN8BC0IIIREM3gELQgkhEQzdAQtCCiERDNwBC0ILIREM2wELQgwhEQzaAQtCDSERDNkBC0IOIREM2AELQg8hEQzXAQtCCiERDNYBC0ILIREM1QELQgwhEQzUAQtCDSERDNMBC0IOIREM0gELQg8hEQzRAQsgAEIAIAApAyAiESACIAEiEGutIhJ9IhMgEyARVhs3AyAgESASViIURQ3SAUEfIRAMwAMLAkAgASIBIAJGDQAgAEGJgICAADYCCCAAIAE2AgQgASEBQSQhEAynAwtBICEQDL8DCyAAIAEiECACEL6AgIAAQX9qDgW2AQDFAgHRAdIBC0ERIRAMpAMLIABBAToALyAQIQEMuwMLIAEiASACRw3SAUEkIRAMuwMLIAEiDSACRw0eQcYAIRAMugMLIAAgASIBIAIQsoCAgAAiEA3UASABIQEMtQELIAEiECACRw0mQdAAIRAMuAMLAkAgASIBIAJHDQBBKCEQDLgDCyAAQQA2AgQgAEGMgICAADYCCCAAIAEgARCxgICAACIQDdMBIAEhAQzYAQsCQCABIhAgAkcNAEEpIRAMtwMLIBAtAAAiAUEgRg0UIAFBCUcN0wEgEEEBaiEBDBULAkAgASIBIAJGDQAgAUEBaiEBDBcLQSohEAy1AwsCQCABIhAgAkcNAEErIRAMtQMLAkAgEC0AACIBQQlGDQAgAUEgRw3VAQsgAC0ALEEIRg3TASAQIQEMkQMLAkAgASIBIAJHDQBBLCEQDLQDCyABLQAAQQpHDdUBIAFBAWohAQzJAgsgASIOIAJHDdUBQS8hEAyyAwsDQAJAIAEtAAAiEEEgRg0AAkAgEEF2ag4EANwB3AEA2gELIAEhAQzgAQsgAUEBaiIBIAJHDQALQTEhEAyxAwtBMiEQIAEiFCACRg2wAyACIBRrIAAoAgAiAWohFSAUIAFrQQNqIRYCQANAIBQtAAAiF0EgciAXIBdBv39qQf8BcUEaSRtB/wFxIAFB8LuAgABqLQAARw0BAkAgAUEDRw0AQQYhAQyWAwsgAUEBaiEBIBRBAWoiFCACRw0ACyAAIBU2AgAMsQMLIABBADYCACAUIQEM2QELQTMhECABIhQgAkYNrwMgAiAUayAAKAIAIgFqIRUgFCABa0EIaiEWAkADQCAULQAAIhdBIHIgFyAXQb9/akH/AXFBGkkbQf8BcSABQfS7gIAAai0AAEcNAQJAIAFBCEcNAEEFIQEMlQMLIAFBAWohASAUQQFqIhQgAkcNAAsgACAVNgIADLADCyAAQQA2AgAgFCEBDNgBC0E0IRAgASIUIAJGDa4DIAIgFGsgACgCACIBaiEVIBQgAWtBBWohFgJAA0AgFC0AACIXQSByIBcgF0G/f2pB/wFxQRpJG0H/AXEgAUHQwoCAAGotAABHDQECQCABQQVHDQBBByEBDJQDCyABQQFqIQEgFEEBaiIUIAJHDQALIAAgFTYCAAyvAwsgAEEANgIAIBQhAQzXAQsCQCABIgEgAkYNAANAAkAgAS0AAEGAvoCAAGotAAAiEEEBRg0AIBBBAkYNCiABIQEM3QELIAFBAWoiASACRw0AC0EwIRAMrgMLQTAhEAytAwsCQCABIgEgAkYNAANAAkAgAS0AACIQQSBGDQAgEEF2ag4E2QHaAdoB2QHaAQsgAUEBaiIBIAJHDQALQTghEAytAwtBOCEQDKwDCwNAAkAgAS0AACIQQSBGDQAgEEEJRw0DCyABQQFqIgEgAkcNAAtBPCEQDKsDCwNAAkAgAS0AACIQQSBGDQACQAJAIBBBdmoOBNoBAQHaAQALIBBBLEYN2wELIAEhAQwECyABQQFqIgEgAkcNAAtBPyEQDKoDCyABIQEM2wELQcAAIRAgASIUIAJGDagDIAIgFGsgACgCACIBaiEWIBQgAWtBBmohFwJAA0AgFC0AAEEgciABQYDAgIAAai0AAEcNASABQQZGDY4DIAFBAWohASAUQQFqIhQgAkcNAAsgACAWNgIADKkDCyAAQQA2AgAgFCEBC0E2IRAMjgMLAkAgASIPIAJHDQBBwQAhEAynAwsgAEGMgICAADYCCCAAIA82AgQgDyEBIAAtACxBf2oOBM0B1QHXAdkBhwMLIAFBAWohAQzMAQsCQCABIgEgAkYNAANAAkAgAS0AACIQQSByIBAgEEG/f2pB/wFxQRpJG0H/AXEiEEEJRg0AIBBBIEYNAAJAAkACQAJAIBBBnX9qDhMAAwMDAwMDAwEDAwMDAwMDAwMCAwsgAUEBaiEBQTEhEAyRAwsgAUEBaiEBQTIhEAyQAwsgAUEBaiEBQTMhEAyPAwsgASEBDNABCyABQQFqIgEgAkcNAAtBNSEQDKUDC0E1IRAMpAMLAkAgASIBIAJGDQADQAJAIAEtAABBgLyAgABqLQAAQQFGDQAgASEBDNMBCyABQQFqIgEgAkcNAAtBPSEQDKQDC0E9IRAMowMLIAAgASIBIAIQsICAgAAiEA3WASABIQEMAQsgEEEBaiEBC0E8IRAMhwMLAkAgASIBIAJHDQBBwgAhEAygAwsCQANAAkAgAS0AAEF3ag4YAAL+Av4ChAP+Av4C/gL+Av4C/gL+Av4C/gL+Av4C/gL+Av4C/gL+Av4C/gIA/gILIAFBAWoiASACRw0AC0HCACEQDKADCyABQQFqIQEgAC0ALUEBcUUNvQEgASEBC0EsIRAMhQMLIAEiASACRw3TAUHEACEQDJ0DCwNAAkAgAS0AAEGQwICAAGotAABBAUYNACABIQEMtwILIAFBAWoiASACRw0AC0HFACEQDJwDCyANLQAAIhBBIEYNswEgEEE6Rw2BAyAAKAIEIQEgAEEANgIEIAAgASANEK+AgIAAIgEN0AEgDUEBaiEBDLMCC0HHACEQIAEiDSACRg2aAyACIA1rIAAoAgAiAWohFiANIAFrQQVqIRcDQCANLQAAIhRBIHIgFCAUQb9/akH/AXFBGkkbQf8BcSABQZDCgIAAai0AAEcNgAMgAUEFRg30AiABQQFqIQEgDUEBaiINIAJHDQALIAAgFjYCAAyaAwtByAAhECABIg0gAkYNmQMgAiANayAAKAIAIgFqIRYgDSABa0EJaiEXA0AgDS0AACIUQSByIBQgFEG/f2pB/wFxQRpJG0H/AXEgAUGWwoCAAGotAABHDf8CAkAgAUEJRw0AQQIhAQz1AgsgAUEBaiEBIA1BAWoiDSACRw0ACyAAIBY2AgAMmQMLAkAgASINIAJHDQBByQAhEAyZAwsCQAJAIA0tAAAiAUEgciABIAFBv39qQf8BcUEaSRtB/wFxQZJ/ag4HAIADgAOAA4ADgAMBgAMLIA1BAWohAUE+IRAMgAMLIA1BAWohAUE/IRAM/wILQcoAIRAgASINIAJGDZcDIAIgDWsgACgCACIBaiEWIA0gAWtBAWohFwNAIA0tAAAiFEEgciAUIBRBv39qQf8BcUEaSRtB/wFxIAFBoMKAgABqLQAARw39AiABQQFGDfACIAFBAWohASANQQFqIg0gAkcNAAsgACAWNgIADJcDC0HLACEQIAEiDSACRg2WAyACIA1rIAAoAgAiAWohFiANIAFrQQ5qIRcDQCANLQAAIhRBIHIgFCAUQb9/akH/AXFBGkkbQf8BcSABQaLCgIAAai0AAEcN/AIgAUEORg3wAiABQQFqIQEgDUEBaiINIAJHDQALIAAgFjYCAAyWAwtBzAAhECABIg0gAkYNlQMgAiANayAAKAIAIgFqIRYgDSABa0EPaiEXA0AgDS0AACIUQSByIBQgFEG/f2pB/wFxQRpJG0H/AXEgAUHAwoCAAGotAABHDfsCAkAgAUEPRw0AQQMhAQzxAgsgAUEBaiEBIA1BAWoiDSACRw0ACyAAIBY2AgAMlQMLQc0AIRAgASINIAJGDZQDIAIgDWsgACgCACIBaiEWIA0gAWtBBWohFwNAIA0tAAAiFEEgciAUIBRBv39qQf8BcUEaSRtB/wFxIAFB0MKAgABqLQAARw36AgJAIAFBBUcNAEEEIQEM8AILIAFBAWohASANQQFqIg0gAkcNAAsgACAWNgIADJQDCwJAIAEiDSACRw0AQc4AIRAMlAMLAkACQAJAAkAgDS0AACIBQSByIAEgAUG/f2pB/wFxQRpJG0H/AXFBnX9qDhMA/QL9Av0C/QL9Av0C/QL9Av0C/QL9Av0CAf0C/QL9AgID/QILIA1BAWohAUHBACEQDP0CCyANQQFqIQFBwgAhEAz8AgsgDUEBaiEBQcMAIRAM+wILIA1BAWohAUHEACEQDPoCCwJAIAEiASACRg0AIABBjYCAgAA2AgggACABNgIEIAEhAUHFACEQDPoCC0HPACEQDJIDCyAQIQECQAJAIBAtAABBdmoOBAGoAqgCAKgCCyAQQQFqIQELQSchEAz4AgsCQCABIgEgAkcNAEHRACEQDJEDCwJAIAEtAABBIEYNACABIQEMjQELIAFBAWohASAALQAtQQFxRQ3HASABIQEMjAELIAEiFyACRw3IAUHSACEQDI8DC0HTACEQIAEiFCACRg2OAyACIBRrIAAoAgAiAWohFiAUIAFrQQFqIRcDQCAULQAAIAFB1sKAgABqLQAARw3MASABQQFGDccBIAFBAWohASAUQQFqIhQgAkcNAAsgACAWNgIADI4DCwJAIAEiASACRw0AQdUAIRAMjgMLIAEtAABBCkcNzAEgAUEBaiEBDMcBCwJAIAEiASACRw0AQdYAIRAMjQMLAkACQCABLQAAQXZqDgQAzQHNAQHNAQsgAUEBaiEBDMcBCyABQQFqIQFBygAhEAzzAgsgACABIgEgAhCugICAACIQDcsBIAEhAUHNACEQDPICCyAALQApQSJGDYUDDKYCCwJAIAEiASACRw0AQdsAIRAMigMLQQAhFEEBIRdBASEWQQAhEAJAAkACQAJAAkACQAJAAkACQCABLQAAQVBqDgrUAdMBAAECAwQFBgjVAQtBAiEQDAYLQQMhEAwFC0EEIRAMBAtBBSEQDAMLQQYhEAwCC0EHIRAMAQtBCCEQC0EAIRdBACEWQQAhFAzMAQtBCSEQQQEhFEEAIRdBACEWDMsBCwJAIAEiASACRw0AQd0AIRAMiQMLIAEtAABBLkcNzAEgAUEBaiEBDKYCCyABIgEgAkcNzAFB3wAhEAyHAwsCQCABIgEgAkYNACAAQY6AgIAANgIIIAAgATYCBCABIQFB0AAhEAzuAgtB4AAhEAyGAwtB4QAhECABIgEgAkYNhQMgAiABayAAKAIAIhRqIRYgASAUa0EDaiEXA0AgAS0AACAUQeLCgIAAai0AAEcNzQEgFEEDRg3MASAUQQFqIRQgAUEBaiIBIAJHDQALIAAgFjYCAAyFAwtB4gAhECABIgEgAkYNhAMgAiABayAAKAIAIhRqIRYgASAUa0ECaiEXA0AgAS0AACAUQebCgIAAai0AAEcNzAEgFEECRg3OASAUQQFqIRQgAUEBaiIBIAJHDQALIAAgFjYCAAyEAwtB4wAhECABIgEgAkYNgwMgAiABayAAKAIAIhRqIRYgASAUa0EDaiEXA0AgAS0AACAUQenCgIAAai0AAEcNywEgFEEDRg3OASAUQQFqIRQgAUEBaiIBIAJHDQALIAAgFjYCAAyDAwsCQCABIgEgAkcNAEHlACEQDIMDCyAAIAFBAWoiASACEKiAgIAAIhANzQEgASEBQdYAIRAM6QILAkAgASIBIAJGDQADQAJAIAEtAAAiEEEgRg0AAkACQAJAIBBBuH9qDgsAAc8BzwHPAc8BzwHPAc8BzwECzwELIAFBAWohAUHSACEQDO0CCyABQQFqIQFB0wAhEAzsAgsgAUEBaiEBQdQAIRAM6wILIAFBAWoiASACRw0AC0HkACEQDIIDC0HkACEQDIEDCwNAAkAgAS0AAEHwwoCAAGotAAAiEEEBRg0AIBBBfmoOA88B0AHRAdIBCyABQQFqIgEgAkcNAAtB5gAhEAyAAwsCQCABIgEgAkYNACABQQFqIQEMAwtB5wAhEAz/AgsDQAJAIAEtAABB8MSAgABqLQAAIhBBAUYNAAJAIBBBfmoOBNIB0wHUAQDVAQsgASEBQdcAIRAM5wILIAFBAWoiASACRw0AC0HoACEQDP4CCwJAIAEiASACRw0AQekAIRAM/gILAkAgAS0AACIQQXZqDhq6AdUB1QG8AdUB1QHVAdUB1QHVAdUB1QHVAdUB1QHVAdUB1QHVAdUB1QHVAcoB1QHVAQDTAQsgAUEBaiEBC0EGIRAM4wILA0ACQCABLQAAQfDGgIAAai0AAEEBRg0AIAEhAQyeAgsgAUEBaiIBIAJHDQALQeoAIRAM+wILAkAgASIBIAJGDQAgAUEBaiEBDAMLQesAIRAM+gILAkAgASIBIAJHDQBB7AAhEAz6AgsgAUEBaiEBDAELAkAgASIBIAJHDQBB7QAhEAz5AgsgAUEBaiEBC0EEIRAM3gILAkAgASIUIAJHDQBB7gAhEAz3AgsgFCEBAkACQAJAIBQtAABB8MiAgABqLQAAQX9qDgfUAdUB1gEAnAIBAtcBCyAUQQFqIQEMCgsgFEEBaiEBDM0BC0EAIRAgAEEANgIcIABBm5KAgAA2AhAgAEEHNgIMIAAgFEEBajYCFAz2AgsCQANAAkAgAS0AAEHwyICAAGotAAAiEEEERg0AAkACQCAQQX9qDgfSAdMB1AHZAQAEAdkBCyABIQFB2gAhEAzgAgsgAUEBaiEBQdwAIRAM3wILIAFBAWoiASACRw0AC0HvACEQDPYCCyABQQFqIQEMywELAkAgASIUIAJHDQBB8AAhEAz1AgsgFC0AAEEvRw3UASAUQQFqIQEMBgsCQCABIhQgAkcNAEHxACEQDPQCCwJAIBQtAAAiAUEvRw0AIBRBAWohAUHdACEQDNsCCyABQXZqIgRBFksN0wFBASAEdEGJgIACcUUN0wEMygILAkAgASIBIAJGDQAgAUEBaiEBQd4AIRAM2gILQfIAIRAM8gILAkAgASIUIAJHDQBB9AAhEAzyAgsgFCEBAkAgFC0AAEHwzICAAGotAABBf2oOA8kClAIA1AELQeEAIRAM2AILAkAgASIUIAJGDQADQAJAIBQtAABB8MqAgABqLQAAIgFBA0YNAAJAIAFBf2oOAssCANUBCyAUIQFB3wAhEAzaAgsgFEEBaiIUIAJHDQALQfMAIRAM8QILQfMAIRAM8AILAkAgASIBIAJGDQAgAEGPgICAADYCCCAAIAE2AgQgASEBQeAAIRAM1wILQfUAIRAM7wILAkAgASIBIAJHDQBB9gAhEAzvAgsgAEGPgICAADYCCCAAIAE2AgQgASEBC0EDIRAM1AILA0AgAS0AAEEgRw3DAiABQQFqIgEgAkcNAAtB9wAhEAzsAgsCQCABIgEgAkcNAEH4ACEQDOwCCyABLQAAQSBHDc4BIAFBAWohAQzvAQsgACABIgEgAhCsgICAACIQDc4BIAEhAQyOAgsCQCABIgQgAkcNAEH6ACEQDOoCCyAELQAAQcwARw3RASAEQQFqIQFBEyEQDM8BCwJAIAEiBCACRw0AQfsAIRAM6QILIAIgBGsgACgCACIBaiEUIAQgAWtBBWohEANAIAQtAAAgAUHwzoCAAGotAABHDdABIAFBBUYNzgEgAUEBaiEBIARBAWoiBCACRw0ACyAAIBQ2AgBB+wAhEAzoAgsCQCABIgQgAkcNAEH8ACEQDOgCCwJAAkAgBC0AAEG9f2oODADRAdEB0QHRAdEB0QHRAdEB0QHRAQHRAQsgBEEBaiEBQeYAIRAMzwILIARBAWohAUHnACEQDM4CCwJAIAEiBCACRw0AQf0AIRAM5wILIAIgBGsgACgCACIBaiEUIAQgAWtBAmohEAJAA0AgBC0AACABQe3PgIAAai0AAEcNzwEgAUECRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQf0AIRAM5wILIABBADYCACAQQQFqIQFBECEQDMwBCwJAIAEiBCACRw0AQf4AIRAM5gILIAIgBGsgACgCACIBaiEUIAQgAWtBBWohEAJAA0AgBC0AACABQfbOgIAAai0AAEcNzgEgAUEFRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQf4AIRAM5gILIABBADYCACAQQQFqIQFBFiEQDMsBCwJAIAEiBCACRw0AQf8AIRAM5QILIAIgBGsgACgCACIBaiEUIAQgAWtBA2ohEAJAA0AgBC0AACABQfzOgIAAai0AAEcNzQEgAUEDRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQf8AIRAM5QILIABBADYCACAQQQFqIQFBBSEQDMoBCwJAIAEiBCACRw0AQYABIRAM5AILIAQtAABB2QBHDcsBIARBAWohAUEIIRAMyQELAkAgASIEIAJHDQBBgQEhEAzjAgsCQAJAIAQtAABBsn9qDgMAzAEBzAELIARBAWohAUHrACEQDMoCCyAEQQFqIQFB7AAhEAzJAgsCQCABIgQgAkcNAEGCASEQDOICCwJAAkAgBC0AAEG4f2oOCADLAcsBywHLAcsBywEBywELIARBAWohAUHqACEQDMkCCyAEQQFqIQFB7QAhEAzIAgsCQCABIgQgAkcNAEGDASEQDOECCyACIARrIAAoAgAiAWohECAEIAFrQQJqIRQCQANAIAQtAAAgAUGAz4CAAGotAABHDckBIAFBAkYNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgEDYCAEGDASEQDOECC0EAIRAgAEEANgIAIBRBAWohAQzGAQsCQCABIgQgAkcNAEGEASEQDOACCyACIARrIAAoAgAiAWohFCAEIAFrQQRqIRACQANAIAQtAAAgAUGDz4CAAGotAABHDcgBIAFBBEYNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEGEASEQDOACCyAAQQA2AgAgEEEBaiEBQSMhEAzFAQsCQCABIgQgAkcNAEGFASEQDN8CCwJAAkAgBC0AAEG0f2oOCADIAcgByAHIAcgByAEByAELIARBAWohAUHvACEQDMYCCyAEQQFqIQFB8AAhEAzFAgsCQCABIgQgAkcNAEGGASEQDN4CCyAELQAAQcUARw3FASAEQQFqIQEMgwILAkAgASIEIAJHDQBBhwEhEAzdAgsgAiAEayAAKAIAIgFqIRQgBCABa0EDaiEQAkADQCAELQAAIAFBiM+AgABqLQAARw3FASABQQNGDQEgAUEBaiEBIARBAWoiBCACRw0ACyAAIBQ2AgBBhwEhEAzdAgsgAEEANgIAIBBBAWohAUEtIRAMwgELAkAgASIEIAJHDQBBiAEhEAzcAgsgAiAEayAAKAIAIgFqIRQgBCABa0EIaiEQAkADQCAELQAAIAFB0M+AgABqLQAARw3EASABQQhGDQEgAUEBaiEBIARBAWoiBCACRw0ACyAAIBQ2AgBBiAEhEAzcAgsgAEEANgIAIBBBAWohAUEpIRAMwQELAkAgASIBIAJHDQBBiQEhEAzbAgtBASEQIAEtAABB3wBHDcABIAFBAWohAQyBAgsCQCABIgQgAkcNAEGKASEQDNoCCyACIARrIAAoAgAiAWohFCAEIAFrQQFqIRADQCAELQAAIAFBjM+AgABqLQAARw3BASABQQFGDa8CIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQYoBIRAM2QILAkAgASIEIAJHDQBBiwEhEAzZAgsgAiAEayAAKAIAIgFqIRQgBCABa0ECaiEQAkADQCAELQAAIAFBjs+AgABqLQAARw3BASABQQJGDQEgAUEBaiEBIARBAWoiBCACRw0ACyAAIBQ2AgBBiwEhEAzZAgsgAEEANgIAIBBBAWohAUECIRAMvgELAkAgASIEIAJHDQBBjAEhEAzYAgsgAiAEayAAKAIAIgFqIRQgBCABa0EBaiEQAkADQCAELQAAIAFB8M+AgABqLQAARw3AASABQQFGDQEgAUEBaiEBIARBAWoiBCACRw0ACyAAIBQ2AgBBjAEhEAzYAgsgAEEANgIAIBBBAWohAUEfIRAMvQELAkAgASIEIAJHDQBBjQEhEAzXAgsgAiAEayAAKAIAIgFqIRQgBCABa0EBaiEQAkADQCAELQAAIAFB8s+AgABqLQAARw2/ASABQQFGDQEgAUEBaiEBIARBAWoiBCACRw0ACyAAIBQ2AgBBjQEhEAzXAgsgAEEANgIAIBBBAWohAUEJIRAMvAELAkAgASIEIAJHDQBBjgEhEAzWAgsCQAJAIAQtAABBt39qDgcAvwG/Ab8BvwG/AQG/AQsgBEEBaiEBQfgAIRAMvQILIARBAWohAUH5ACEQDLwCCwJAIAEiBCACRw0AQY8BIRAM1QILIAIgBGsgACgCACIBaiEUIAQgAWtBBWohEAJAA0AgBC0AACABQZHPgIAAai0AAEcNvQEgAUEFRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQY8BIRAM1QILIABBADYCACAQQQFqIQFBGCEQDLoBCwJAIAEiBCACRw0AQZABIRAM1AILIAIgBGsgACgCACIBaiEUIAQgAWtBAmohEAJAA0AgBC0AACABQZfPgIAAai0AAEcNvAEgAUECRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQZABIRAM1AILIABBADYCACAQQQFqIQFBFyEQDLkBCwJAIAEiBCACRw0AQZEBIRAM0wILIAIgBGsgACgCACIBaiEUIAQgAWtBBmohEAJAA0AgBC0AACABQZrPgIAAai0AAEcNuwEgAUEGRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQZEBIRAM0wILIABBADYCACAQQQFqIQFBFSEQDLgBCwJAIAEiBCACRw0AQZIBIRAM0gILIAIgBGsgACgCACIBaiEUIAQgAWtBBWohEAJAA0AgBC0AACABQaHPgIAAai0AAEcNugEgAUEFRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQZIBIRAM0gILIABBADYCACAQQQFqIQFBHiEQDLcBCwJAIAEiBCACRw0AQZMBIRAM0QILIAQtAABBzABHDbgBIARBAWohAUEKIRAMtgELAkAgBCACRw0AQZQBIRAM0AILAkACQCAELQAAQb9/ag4PALkBuQG5AbkBuQG5AbkBuQG5AbkBuQG5AbkBAbkBCyAEQQFqIQFB/gAhEAy3AgsgBEEBaiEBQf8AIRAMtgILAkAgBCACRw0AQZUBIRAMzwILAkACQCAELQAAQb9/ag4DALgBAbgBCyAEQQFqIQFB/QAhEAy2AgsgBEEBaiEEQYABIRAMtQILAkAgBCACRw0AQZYBIRAMzgILIAIgBGsgACgCACIBaiEUIAQgAWtBAWohEAJAA0AgBC0AACABQafPgIAAai0AAEcNtgEgAUEBRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQZYBIRAMzgILIABBADYCACAQQQFqIQFBCyEQDLMBCwJAIAQgAkcNAEGXASEQDM0CCwJAAkACQAJAIAQtAABBU2oOIwC4AbgBuAG4AbgBuAG4AbgBuAG4AbgBuAG4AbgBuAG4AbgBuAG4AbgBuAG4AbgBAbgBuAG4AbgBuAECuAG4AbgBA7gBCyAEQQFqIQFB+wAhEAy2AgsgBEEBaiEBQfwAIRAMtQILIARBAWohBEGBASEQDLQCCyAEQQFqIQRBggEhEAyzAgsCQCAEIAJHDQBBmAEhEAzMAgsgAiAEayAAKAIAIgFqIRQgBCABa0EEaiEQAkADQCAELQAAIAFBqc+AgABqLQAARw20ASABQQRGDQEgAUEBaiEBIARBAWoiBCACRw0ACyAAIBQ2AgBBmAEhEAzMAgsgAEEANgIAIBBBAWohAUEZIRAMsQELAkAgBCACRw0AQZkBIRAMywILIAIgBGsgACgCACIBaiEUIAQgAWtBBWohEAJAA0AgBC0AACABQa7PgIAAai0AAEcNswEgAUEFRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQZkBIRAMywILIABBADYCACAQQQFqIQFBBiEQDLABCwJAIAQgAkcNAEGaASEQDMoCCyACIARrIAAoAgAiAWohFCAEIAFrQQFqIRACQANAIAQtAAAgAUG0z4CAAGotAABHDbIBIAFBAUYNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEGaASEQDMoCCyAAQQA2AgAgEEEBaiEBQRwhEAyvAQsCQCAEIAJHDQBBmwEhEAzJAgsgAiAEayAAKAIAIgFqIRQgBCABa0EBaiEQAkADQCAELQAAIAFBts+AgABqLQAARw2xASABQQFGDQEgAUEBaiEBIARBAWoiBCACRw0ACyAAIBQ2AgBBmwEhEAzJAgsgAEEANgIAIBBBAWohAUEnIRAMrgELAkAgBCACRw0AQZwBIRAMyAILAkACQCAELQAAQax/ag4CAAGxAQsgBEEBaiEEQYYBIRAMrwILIARBAWohBEGHASEQDK4CCwJAIAQgAkcNAEGdASEQDMcCCyACIARrIAAoAgAiAWohFCAEIAFrQQFqIRACQANAIAQtAAAgAUG4z4CAAGotAABHDa8BIAFBAUYNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEGdASEQDMcCCyAAQQA2AgAgEEEBaiEBQSYhEAysAQsCQCAEIAJHDQBBngEhEAzGAgsgAiAEayAAKAIAIgFqIRQgBCABa0EBaiEQAkADQCAELQAAIAFBus+AgABqLQAARw2uASABQQFGDQEgAUEBaiEBIARBAWoiBCACRw0ACyAAIBQ2AgBBngEhEAzGAgsgAEEANgIAIBBBAWohAUEDIRAMqwELAkAgBCACRw0AQZ8BIRAMxQILIAIgBGsgACgCACIBaiEUIAQgAWtBAmohEAJAA0AgBC0AACABQe3PgIAAai0AAEcNrQEgAUECRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQZ8BIRAMxQILIABBADYCACAQQQFqIQFBDCEQDKoBCwJAIAQgAkcNAEGgASEQDMQCCyACIARrIAAoAgAiAWohFCAEIAFrQQNqIRACQANAIAQtAAAgAUG8z4CAAGotAABHDawBIAFBA0YNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEGgASEQDMQCCyAAQQA2AgAgEEEBaiEBQQ0hEAypAQsCQCAEIAJHDQBBoQEhEAzDAgsCQAJAIAQtAABBun9qDgsArAGsAawBrAGsAawBrAGsAawBAawBCyAEQQFqIQRBiwEhEAyqAgsgBEEBaiEEQYwBIRAMqQILAkAgBCACRw0AQaIBIRAMwgILIAQtAABB0ABHDakBIARBAWohBAzpAQsCQCAEIAJHDQBBowEhEAzBAgsCQAJAIAQtAABBt39qDgcBqgGqAaoBqgGqAQCqAQsgBEEBaiEEQY4BIRAMqAILIARBAWohAUEiIRAMpgELAkAgBCACRw0AQaQBIRAMwAILIAIgBGsgACgCACIBaiEUIAQgAWtBAWohEAJAA0AgBC0AACABQcDPgIAAai0AAEcNqAEgAUEBRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQaQBIRAMwAILIABBADYCACAQQQFqIQFBHSEQDKUBCwJAIAQgAkcNAEGlASEQDL8CCwJAAkAgBC0AAEGuf2oOAwCoAQGoAQsgBEEBaiEEQZABIRAMpgILIARBAWohAUEEIRAMpAELAkAgBCACRw0AQaYBIRAMvgILAkACQAJAAkACQCAELQAAQb9/ag4VAKoBqgGqAaoBqgGqAaoBqgGqAaoBAaoBqgECqgGqAQOqAaoBBKoBCyAEQQFqIQRBiAEhEAyoAgsgBEEBaiEEQYkBIRAMpwILIARBAWohBEGKASEQDKYCCyAEQQFqIQRBjwEhEAylAgsgBEEBaiEEQZEBIRAMpAILAkAgBCACRw0AQacBIRAMvQILIAIgBGsgACgCACIBaiEUIAQgAWtBAmohEAJAA0AgBC0AACABQe3PgIAAai0AAEcNpQEgAUECRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQacBIRAMvQILIABBADYCACAQQQFqIQFBESEQDKIBCwJAIAQgAkcNAEGoASEQDLwCCyACIARrIAAoAgAiAWohFCAEIAFrQQJqIRACQANAIAQtAAAgAUHCz4CAAGotAABHDaQBIAFBAkYNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEGoASEQDLwCCyAAQQA2AgAgEEEBaiEBQSwhEAyhAQsCQCAEIAJHDQBBqQEhEAy7AgsgAiAEayAAKAIAIgFqIRQgBCABa0EEaiEQAkADQCAELQAAIAFBxc+AgABqLQAARw2jASABQQRGDQEgAUEBaiEBIARBAWoiBCACRw0ACyAAIBQ2AgBBqQEhEAy7AgsgAEEANgIAIBBBAWohAUErIRAMoAELAkAgBCACRw0AQaoBIRAMugILIAIgBGsgACgCACIBaiEUIAQgAWtBAmohEAJAA0AgBC0AACABQcrPgIAAai0AAEcNogEgAUECRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQaoBIRAMugILIABBADYCACAQQQFqIQFBFCEQDJ8BCwJAIAQgAkcNAEGrASEQDLkCCwJAAkACQAJAIAQtAABBvn9qDg8AAQKkAaQBpAGkAaQBpAGkAaQBpAGkAaQBA6QBCyAEQQFqIQRBkwEhEAyiAgsgBEEBaiEEQZQBIRAMoQILIARBAWohBEGVASEQDKACCyAEQQFqIQRBlgEhEAyfAgsCQCAEIAJHDQBBrAEhEAy4AgsgBC0AAEHFAEcNnwEgBEEBaiEEDOABCwJAIAQgAkcNAEGtASEQDLcCCyACIARrIAAoAgAiAWohFCAEIAFrQQJqIRACQANAIAQtAAAgAUHNz4CAAGotAABHDZ8BIAFBAkYNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEGtASEQDLcCCyAAQQA2AgAgEEEBaiEBQQ4hEAycAQsCQCAEIAJHDQBBrgEhEAy2AgsgBC0AAEHQAEcNnQEgBEEBaiEBQSUhEAybAQsCQCAEIAJHDQBBrwEhEAy1AgsgAiAEayAAKAIAIgFqIRQgBCABa0EIaiEQAkADQCAELQAAIAFB0M+AgABqLQAARw2dASABQQhGDQEgAUEBaiEBIARBAWoiBCACRw0ACyAAIBQ2AgBBrwEhEAy1AgsgAEEANgIAIBBBAWohAUEqIRAMmgELAkAgBCACRw0AQbABIRAMtAILAkACQCAELQAAQat/ag4LAJ0BnQGdAZ0BnQGdAZ0BnQGdAQGdAQsgBEEBaiEEQZoBIRAMmwILIARBAWohBEGbASEQDJoCCwJAIAQgAkcNAEGxASEQDLMCCwJAAkAgBC0AAEG/f2oOFACcAZwBnAGcAZwBnAGcAZwBnAGcAZwBnAGcAZwBnAGcAZwBnAEBnAELIARBAWohBEGZASEQDJoCCyAEQQFqIQRBnAEhEAyZAgsCQCAEIAJHDQBBsgEhEAyyAgsgAiAEayAAKAIAIgFqIRQgBCABa0EDaiEQAkADQCAELQAAIAFB2c+AgABqLQAARw2aASABQQNGDQEgAUEBaiEBIARBAWoiBCACRw0ACyAAIBQ2AgBBsgEhEAyyAgsgAEEANgIAIBBBAWohAUEhIRAMlwELAkAgBCACRw0AQbMBIRAMsQILIAIgBGsgACgCACIBaiEUIAQgAWtBBmohEAJAA0AgBC0AACABQd3PgIAAai0AAEcNmQEgAUEGRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQbMBIRAMsQILIABBADYCACAQQQFqIQFBGiEQDJYBCwJAIAQgAkcNAEG0ASEQDLACCwJAAkACQCAELQAAQbt/ag4RAJoBmgGaAZoBmgGaAZoBmgGaAQGaAZoBmgGaAZoBApoBCyAEQQFqIQRBnQEhEAyYAgsgBEEBaiEEQZ4BIRAMlwILIARBAWohBEGfASEQDJYCCwJAIAQgAkcNAEG1ASEQDK8CCyACIARrIAAoAgAiAWohFCAEIAFrQQVqIRACQANAIAQtAAAgAUHkz4CAAGotAABHDZcBIAFBBUYNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEG1ASEQDK8CCyAAQQA2AgAgEEEBaiEBQSghEAyUAQsCQCAEIAJHDQBBtgEhEAyuAgsgAiAEayAAKAIAIgFqIRQgBCABa0ECaiEQAkADQCAELQAAIAFB6s+AgABqLQAARw2WASABQQJGDQEgAUEBaiEBIARBAWoiBCACRw0ACyAAIBQ2AgBBtgEhEAyuAgsgAEEANgIAIBBBAWohAUEHIRAMkwELAkAgBCACRw0AQbcBIRAMrQILAkACQCAELQAAQbt/ag4OAJYBlgGWAZYBlgGWAZYBlgGWAZYBlgGWAQGWAQsgBEEBaiEEQaEBIRAMlAILIARBAWohBEGiASEQDJMCCwJAIAQgAkcNAEG4ASEQDKwCCyACIARrIAAoAgAiAWohFCAEIAFrQQJqIRACQANAIAQtAAAgAUHtz4CAAGotAABHDZQBIAFBAkYNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEG4ASEQDKwCCyAAQQA2AgAgEEEBaiEBQRIhEAyRAQsCQCAEIAJHDQBBuQEhEAyrAgsgAiAEayAAKAIAIgFqIRQgBCABa0EBaiEQAkADQCAELQAAIAFB8M+AgABqLQAARw2TASABQQFGDQEgAUEBaiEBIARBAWoiBCACRw0ACyAAIBQ2AgBBuQEhEAyrAgsgAEEANgIAIBBBAWohAUEgIRAMkAELAkAgBCACRw0AQboBIRAMqgILIAIgBGsgACgCACIBaiEUIAQgAWtBAWohEAJAA0AgBC0AACABQfLPgIAAai0AAEcNkgEgAUEBRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQboBIRAMqgILIABBADYCACAQQQFqIQFBDyEQDI8BCwJAIAQgAkcNAEG7ASEQDKkCCwJAAkAgBC0AAEG3f2oOBwCSAZIBkgGSAZIBAZIBCyAEQQFqIQRBpQEhEAyQAgsgBEEBaiEEQaYBIRAMjwILAkAgBCACRw0AQbwBIRAMqAILIAIgBGsgACgCACIBaiEUIAQgAWtBB2ohEAJAA0AgBC0AACABQfTPgIAAai0AAEcNkAEgAUEHRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQbwBIRAMqAILIABBADYCACAQQQFqIQFBGyEQDI0BCwJAIAQgAkcNAEG9ASEQDKcCCwJAAkACQCAELQAAQb5/ag4SAJEBkQGRAZEBkQGRAZEBkQGRAQGRAZEBkQGRAZEBkQECkQELIARBAWohBEGkASEQDI8CCyAEQQFqIQRBpwEhEAyOAgsgBEEBaiEEQagBIRAMjQILAkAgBCACRw0AQb4BIRAMpgILIAQtAABBzgBHDY0BIARBAWohBAzPAQsCQCAEIAJHDQBBvwEhEAylAgsCQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQCAELQAAQb9/ag4VAAECA5wBBAUGnAGcAZwBBwgJCgucAQwNDg+cAQsgBEEBaiEBQegAIRAMmgILIARBAWohAUHpACEQDJkCCyAEQQFqIQFB7gAhEAyYAgsgBEEBaiEBQfIAIRAMlwILIARBAWohAUHzACEQDJYCCyAEQQFqIQFB9gAhEAyVAgsgBEEBaiEBQfcAIRAMlAILIARBAWohAUH6ACEQDJMCCyAEQQFqIQRBgwEhEAySAgsgBEEBaiEEQYQBIRAMkQILIARBAWohBEGFASEQDJACCyAEQQFqIQRBkgEhEAyPAgsgBEEBaiEEQZgBIRAMjgILIARBAWohBEGgASEQDI0CCyAEQQFqIQRBowEhEAyMAgsgBEEBaiEEQaoBIRAMiwILAkAgBCACRg0AIABBkICAgAA2AgggACAENgIEQasBIRAMiwILQcABIRAMowILIAAgBSACEKqAgIAAIgENiwEgBSEBDFwLAkAgBiACRg0AIAZBAWohBQyNAQtBwgEhEAyhAgsDQAJAIBAtAABBdmoOBIwBAACPAQALIBBBAWoiECACRw0AC0HDASEQDKACCwJAIAcgAkYNACAAQZGAgIAANgIIIAAgBzYCBCAHIQFBASEQDIcCC0HEASEQDJ8CCwJAIAcgAkcNAEHFASEQDJ8CCwJAAkAgBy0AAEF2ag4EAc4BzgEAzgELIAdBAWohBgyNAQsgB0EBaiEFDIkBCwJAIAcgAkcNAEHGASEQDJ4CCwJAAkAgBy0AAEF2ag4XAY8BjwEBjwGPAY8BjwGPAY8BjwGPAY8BjwGPAY8BjwGPAY8BjwGPAY8BAI8BCyAHQQFqIQcLQbABIRAMhAILAkAgCCACRw0AQcgBIRAMnQILIAgtAABBIEcNjQEgAEEAOwEyIAhBAWohAUGzASEQDIMCCyABIRcCQANAIBciByACRg0BIActAABBUGpB/wFxIhBBCk8NzAECQCAALwEyIhRBmTNLDQAgACAUQQpsIhQ7ATIgEEH//wNzIBRB/v8DcUkNACAHQQFqIRcgACAUIBBqIhA7ATIgEEH//wNxQegHSQ0BCwtBACEQIABBADYCHCAAQcGJgIAANgIQIABBDTYCDCAAIAdBAWo2AhQMnAILQccBIRAMmwILIAAgCCACEK6AgIAAIhBFDcoBIBBBFUcNjAEgAEHIATYCHCAAIAg2AhQgAEHJl4CAADYCECAAQRU2AgxBACEQDJoCCwJAIAkgAkcNAEHMASEQDJoCC0EAIRRBASEXQQEhFkEAIRACQAJAAkACQAJAAkACQAJAAkAgCS0AAEFQag4KlgGVAQABAgMEBQYIlwELQQIhEAwGC0EDIRAMBQtBBCEQDAQLQQUhEAwDC0EGIRAMAgtBByEQDAELQQghEAtBACEXQQAhFkEAIRQMjgELQQkhEEEBIRRBACEXQQAhFgyNAQsCQCAKIAJHDQBBzgEhEAyZAgsgCi0AAEEuRw2OASAKQQFqIQkMygELIAsgAkcNjgFB0AEhEAyXAgsCQCALIAJGDQAgAEGOgICAADYCCCAAIAs2AgRBtwEhEAz+AQtB0QEhEAyWAgsCQCAEIAJHDQBB0gEhEAyWAgsgAiAEayAAKAIAIhBqIRQgBCAQa0EEaiELA0AgBC0AACAQQfzPgIAAai0AAEcNjgEgEEEERg3pASAQQQFqIRAgBEEBaiIEIAJHDQALIAAgFDYCAEHSASEQDJUCCyAAIAwgAhCsgICAACIBDY0BIAwhAQy4AQsCQCAEIAJHDQBB1AEhEAyUAgsgAiAEayAAKAIAIhBqIRQgBCAQa0EBaiEMA0AgBC0AACAQQYHQgIAAai0AAEcNjwEgEEEBRg2OASAQQQFqIRAgBEEBaiIEIAJHDQALIAAgFDYCAEHUASEQDJMCCwJAIAQgAkcNAEHWASEQDJMCCyACIARrIAAoAgAiEGohFCAEIBBrQQJqIQsDQCAELQAAIBBBg9CAgABqLQAARw2OASAQQQJGDZABIBBBAWohECAEQQFqIgQgAkcNAAsgACAUNgIAQdYBIRAMkgILAkAgBCACRw0AQdcBIRAMkgILAkACQCAELQAAQbt/ag4QAI8BjwGPAY8BjwGPAY8BjwGPAY8BjwGPAY8BjwEBjwELIARBAWohBEG7ASEQDPkBCyAEQQFqIQRBvAEhEAz4AQsCQCAEIAJHDQBB2AEhEAyRAgsgBC0AAEHIAEcNjAEgBEEBaiEEDMQBCwJAIAQgAkYNACAAQZCAgIAANgIIIAAgBDYCBEG+ASEQDPcBC0HZASEQDI8CCwJAIAQgAkcNAEHaASEQDI8CCyAELQAAQcgARg3DASAAQQE6ACgMuQELIABBAjoALyAAIAQgAhCmgICAACIQDY0BQcIBIRAM9AELIAAtAChBf2oOArcBuQG4AQsDQAJAIAQtAABBdmoOBACOAY4BAI4BCyAEQQFqIgQgAkcNAAtB3QEhEAyLAgsgAEEAOgAvIAAtAC1BBHFFDYQCCyAAQQA6AC8gAEEBOgA0IAEhAQyMAQsgEEEVRg3aASAAQQA2AhwgACABNgIUIABBp46AgAA2AhAgAEESNgIMQQAhEAyIAgsCQCAAIBAgAhC0gICAACIEDQAgECEBDIECCwJAIARBFUcNACAAQQM2AhwgACAQNgIUIABBsJiAgAA2AhAgAEEVNgIMQQAhEAyIAgsgAEEANgIcIAAgEDYCFCAAQaeOgIAANgIQIABBEjYCDEEAIRAMhwILIBBBFUYN1gEgAEEANgIcIAAgATYCFCAAQdqNgIAANgIQIABBFDYCDEEAIRAMhgILIAAoAgQhFyAAQQA2AgQgECARp2oiFiEBIAAgFyAQIBYgFBsiEBC1gICAACIURQ2NASAAQQc2AhwgACAQNgIUIAAgFDYCDEEAIRAMhQILIAAgAC8BMEGAAXI7ATAgASEBC0EqIRAM6gELIBBBFUYN0QEgAEEANgIcIAAgATYCFCAAQYOMgIAANgIQIABBEzYCDEEAIRAMggILIBBBFUYNzwEgAEEANgIcIAAgATYCFCAAQZqPgIAANgIQIABBIjYCDEEAIRAMgQILIAAoAgQhECAAQQA2AgQCQCAAIBAgARC3gICAACIQDQAgAUEBaiEBDI0BCyAAQQw2AhwgACAQNgIMIAAgAUEBajYCFEEAIRAMgAILIBBBFUYNzAEgAEEANgIcIAAgATYCFCAAQZqPgIAANgIQIABBIjYCDEEAIRAM/wELIAAoAgQhECAAQQA2AgQCQCAAIBAgARC3gICAACIQDQAgAUEBaiEBDIwBCyAAQQ02AhwgACAQNgIMIAAgAUEBajYCFEEAIRAM/gELIBBBFUYNyQEgAEEANgIcIAAgATYCFCAAQcaMgIAANgIQIABBIzYCDEEAIRAM/QELIAAoAgQhECAAQQA2AgQCQCAAIBAgARC5gICAACIQDQAgAUEBaiEBDIsBCyAAQQ42AhwgACAQNgIMIAAgAUEBajYCFEEAIRAM/AELIABBADYCHCAAIAE2AhQgAEHAlYCAADYCECAAQQI2AgxBACEQDPsBCyAQQRVGDcUBIABBADYCHCAAIAE2AhQgAEHGjICAADYCECAAQSM2AgxBACEQDPoBCyAAQRA2AhwgACABNgIUIAAgEDYCDEEAIRAM+QELIAAoAgQhBCAAQQA2AgQCQCAAIAQgARC5gICAACIEDQAgAUEBaiEBDPEBCyAAQRE2AhwgACAENgIMIAAgAUEBajYCFEEAIRAM+AELIBBBFUYNwQEgAEEANgIcIAAgATYCFCAAQcaMgIAANgIQIABBIzYCDEEAIRAM9wELIAAoAgQhECAAQQA2AgQCQCAAIBAgARC5gICAACIQDQAgAUEBaiEBDIgBCyAAQRM2AhwgACAQNgIMIAAgAUEBajYCFEEAIRAM9gELIAAoAgQhBCAAQQA2AgQCQCAAIAQgARC5gICAACIEDQAgAUEBaiEBDO0BCyAAQRQ2AhwgACAENgIMIAAgAUEBajYCFEEAIRAM9QELIBBBFUYNvQEgAEEANgIcIAAgATYCFCAAQZqPgIAANgIQIABBIjYCDEEAIRAM9AELIAAoAgQhECAAQQA2AgQCQCAAIBAgARC3gICAACIQDQAgAUEBaiEBDIYBCyAAQRY2AhwgACAQNgIMIAAgAUEBajYCFEEAIRAM8wELIAAoAgQhBCAAQQA2AgQCQCAAIAQgARC3gICAACIEDQAgAUEBaiEBDOkBCyAAQRc2AhwgACAENgIMIAAgAUEBajYCFEEAIRAM8gELIABBADYCHCAAIAE2AhQgAEHNk4CAADYCECAAQQw2AgxBACEQDPEBC0IBIRELIBBBAWohAQJAIAApAyAiEkL//////////w9WDQAgACASQgSGIBGENwMgIAEhAQyEAQsgAEEANgIcIAAgATYCFCAAQa2JgIAANgIQIABBDDYCDEEAIRAM7wELIABBADYCHCAAIBA2AhQgAEHNk4CAADYCECAAQQw2AgxBACEQDO4BCyAAKAIEIRcgAEEANgIEIBAgEadqIhYhASAAIBcgECAWIBQbIhAQtYCAgAAiFEUNcyAAQQU2AhwgACAQNgIUIAAgFDYCDEEAIRAM7QELIABBADYCHCAAIBA2AhQgAEGqnICAADYCECAAQQ82AgxBACEQDOwBCyAAIBAgAhC0gICAACIBDQEgECEBC0EOIRAM0QELAkAgAUEVRw0AIABBAjYCHCAAIBA2AhQgAEGwmICAADYCECAAQRU2AgxBACEQDOoBCyAAQQA2AhwgACAQNgIUIABBp46AgAA2AhAgAEESNgIMQQAhEAzpAQsgAUEBaiEQAkAgAC8BMCIBQYABcUUNAAJAIAAgECACELuAgIAAIgENACAQIQEMcAsgAUEVRw26ASAAQQU2AhwgACAQNgIUIABB+ZeAgAA2AhAgAEEVNgIMQQAhEAzpAQsCQCABQaAEcUGgBEcNACAALQAtQQJxDQAgAEEANgIcIAAgEDYCFCAAQZaTgIAANgIQIABBBDYCDEEAIRAM6QELIAAgECACEL2AgIAAGiAQIQECQAJAAkACQAJAIAAgECACELOAgIAADhYCAQAEBAQEBAQEBAQEBAQEBAQEBAQDBAsgAEEBOgAuCyAAIAAvATBBwAByOwEwIBAhAQtBJiEQDNEBCyAAQSM2AhwgACAQNgIUIABBpZaAgAA2AhAgAEEVNgIMQQAhEAzpAQsgAEEANgIcIAAgEDYCFCAAQdWLgIAANgIQIABBETYCDEEAIRAM6AELIAAtAC1BAXFFDQFBwwEhEAzOAQsCQCANIAJGDQADQAJAIA0tAABBIEYNACANIQEMxAELIA1BAWoiDSACRw0AC0ElIRAM5wELQSUhEAzmAQsgACgCBCEEIABBADYCBCAAIAQgDRCvgICAACIERQ2tASAAQSY2AhwgACAENgIMIAAgDUEBajYCFEEAIRAM5QELIBBBFUYNqwEgAEEANgIcIAAgATYCFCAAQf2NgIAANgIQIABBHTYCDEEAIRAM5AELIABBJzYCHCAAIAE2AhQgACAQNgIMQQAhEAzjAQsgECEBQQEhFAJAAkACQAJAAkACQAJAIAAtACxBfmoOBwYFBQMBAgAFCyAAIAAvATBBCHI7ATAMAwtBAiEUDAELQQQhFAsgAEEBOgAsIAAgAC8BMCAUcjsBMAsgECEBC0ErIRAMygELIABBADYCHCAAIBA2AhQgAEGrkoCAADYCECAAQQs2AgxBACEQDOIBCyAAQQA2AhwgACABNgIUIABB4Y+AgAA2AhAgAEEKNgIMQQAhEAzhAQsgAEEAOgAsIBAhAQy9AQsgECEBQQEhFAJAAkACQAJAAkAgAC0ALEF7ag4EAwECAAULIAAgAC8BMEEIcjsBMAwDC0ECIRQMAQtBBCEUCyAAQQE6ACwgACAALwEwIBRyOwEwCyAQIQELQSkhEAzFAQsgAEEANgIcIAAgATYCFCAAQfCUgIAANgIQIABBAzYCDEEAIRAM3QELAkAgDi0AAEENRw0AIAAoAgQhASAAQQA2AgQCQCAAIAEgDhCxgICAACIBDQAgDkEBaiEBDHULIABBLDYCHCAAIAE2AgwgACAOQQFqNgIUQQAhEAzdAQsgAC0ALUEBcUUNAUHEASEQDMMBCwJAIA4gAkcNAEEtIRAM3AELAkACQANAAkAgDi0AAEF2ag4EAgAAAwALIA5BAWoiDiACRw0AC0EtIRAM3QELIAAoAgQhASAAQQA2AgQCQCAAIAEgDhCxgICAACIBDQAgDiEBDHQLIABBLDYCHCAAIA42AhQgACABNgIMQQAhEAzcAQsgACgCBCEBIABBADYCBAJAIAAgASAOELGAgIAAIgENACAOQQFqIQEMcwsgAEEsNgIcIAAgATYCDCAAIA5BAWo2AhRBACEQDNsBCyAAKAIEIQQgAEEANgIEIAAgBCAOELGAgIAAIgQNoAEgDiEBDM4BCyAQQSxHDQEgAUEBaiEQQQEhAQJAAkACQAJAAkAgAC0ALEF7ag4EAwECBAALIBAhAQwEC0ECIQEMAQtBBCEBCyAAQQE6ACwgACAALwEwIAFyOwEwIBAhAQwBCyAAIAAvATBBCHI7ATAgECEBC0E5IRAMvwELIABBADoALCABIQELQTQhEAy9AQsgACAALwEwQSByOwEwIAEhAQwCCyAAKAIEIQQgAEEANgIEAkAgACAEIAEQsYCAgAAiBA0AIAEhAQzHAQsgAEE3NgIcIAAgATYCFCAAIAQ2AgxBACEQDNQBCyAAQQg6ACwgASEBC0EwIRAMuQELAkAgAC0AKEEBRg0AIAEhAQwECyAALQAtQQhxRQ2TASABIQEMAwsgAC0AMEEgcQ2UAUHFASEQDLcBCwJAIA8gAkYNAAJAA0ACQCAPLQAAQVBqIgFB/wFxQQpJDQAgDyEBQTUhEAy6AQsgACkDICIRQpmz5syZs+bMGVYNASAAIBFCCn4iETcDICARIAGtQv8BgyISQn+FVg0BIAAgESASfDcDICAPQQFqIg8gAkcNAAtBOSEQDNEBCyAAKAIEIQIgAEEANgIEIAAgAiAPQQFqIgQQsYCAgAAiAg2VASAEIQEMwwELQTkhEAzPAQsCQCAALwEwIgFBCHFFDQAgAC0AKEEBRw0AIAAtAC1BCHFFDZABCyAAIAFB9/sDcUGABHI7ATAgDyEBC0E3IRAMtAELIAAgAC8BMEEQcjsBMAyrAQsgEEEVRg2LASAAQQA2AhwgACABNgIUIABB8I6AgAA2AhAgAEEcNgIMQQAhEAzLAQsgAEHDADYCHCAAIAE2AgwgACANQQFqNgIUQQAhEAzKAQsCQCABLQAAQTpHDQAgACgCBCEQIABBADYCBAJAIAAgECABEK+AgIAAIhANACABQQFqIQEMYwsgAEHDADYCHCAAIBA2AgwgACABQQFqNgIUQQAhEAzKAQsgAEEANgIcIAAgATYCFCAAQbGRgIAANgIQIABBCjYCDEEAIRAMyQELIABBADYCHCAAIAE2AhQgAEGgmYCAADYCECAAQR42AgxBACEQDMgBCyAAQQA2AgALIABBgBI7ASogACAXQQFqIgEgAhCogICAACIQDQEgASEBC0HHACEQDKwBCyAQQRVHDYMBIABB0QA2AhwgACABNgIUIABB45eAgAA2AhAgAEEVNgIMQQAhEAzEAQsgACgCBCEQIABBADYCBAJAIAAgECABEKeAgIAAIhANACABIQEMXgsgAEHSADYCHCAAIAE2AhQgACAQNgIMQQAhEAzDAQsgAEEANgIcIAAgFDYCFCAAQcGogIAANgIQIABBBzYCDCAAQQA2AgBBACEQDMIBCyAAKAIEIRAgAEEANgIEAkAgACAQIAEQp4CAgAAiEA0AIAEhAQxdCyAAQdMANgIcIAAgATYCFCAAIBA2AgxBACEQDMEBC0EAIRAgAEEANgIcIAAgATYCFCAAQYCRgIAANgIQIABBCTYCDAzAAQsgEEEVRg19IABBADYCHCAAIAE2AhQgAEGUjYCAADYCECAAQSE2AgxBACEQDL8BC0EBIRZBACEXQQAhFEEBIRALIAAgEDoAKyABQQFqIQECQAJAIAAtAC1BEHENAAJAAkACQCAALQAqDgMBAAIECyAWRQ0DDAILIBQNAQwCCyAXRQ0BCyAAKAIEIRAgAEEANgIEAkAgACAQIAEQrYCAgAAiEA0AIAEhAQxcCyAAQdgANgIcIAAgATYCFCAAIBA2AgxBACEQDL4BCyAAKAIEIQQgAEEANgIEAkAgACAEIAEQrYCAgAAiBA0AIAEhAQytAQsgAEHZADYCHCAAIAE2AhQgACAENgIMQQAhEAy9AQsgACgCBCEEIABBADYCBAJAIAAgBCABEK2AgIAAIgQNACABIQEMqwELIABB2gA2AhwgACABNgIUIAAgBDYCDEEAIRAMvAELIAAoAgQhBCAAQQA2AgQCQCAAIAQgARCtgICAACIEDQAgASEBDKkBCyAAQdwANgIcIAAgATYCFCAAIAQ2AgxBACEQDLsBCwJAIAEtAABBUGoiEEH/AXFBCk8NACAAIBA6ACogAUEBaiEBQc8AIRAMogELIAAoAgQhBCAAQQA2AgQCQCAAIAQgARCtgICAACIEDQAgASEBDKcBCyAAQd4ANgIcIAAgATYCFCAAIAQ2AgxBACEQDLoBCyAAQQA2AgAgF0EBaiEBAkAgAC0AKUEjTw0AIAEhAQxZCyAAQQA2AhwgACABNgIUIABB04mAgAA2AhAgAEEINgIMQQAhEAy5AQsgAEEANgIAC0EAIRAgAEEANgIcIAAgATYCFCAAQZCzgIAANgIQIABBCDYCDAy3AQsgAEEANgIAIBdBAWohAQJAIAAtAClBIUcNACABIQEMVgsgAEEANgIcIAAgATYCFCAAQZuKgIAANgIQIABBCDYCDEEAIRAMtgELIABBADYCACAXQQFqIQECQCAALQApIhBBXWpBC08NACABIQEMVQsCQCAQQQZLDQBBASAQdEHKAHFFDQAgASEBDFULQQAhECAAQQA2AhwgACABNgIUIABB94mAgAA2AhAgAEEINgIMDLUBCyAQQRVGDXEgAEEANgIcIAAgATYCFCAAQbmNgIAANgIQIABBGjYCDEEAIRAMtAELIAAoAgQhECAAQQA2AgQCQCAAIBAgARCngICAACIQDQAgASEBDFQLIABB5QA2AhwgACABNgIUIAAgEDYCDEEAIRAMswELIAAoAgQhECAAQQA2AgQCQCAAIBAgARCngICAACIQDQAgASEBDE0LIABB0gA2AhwgACABNgIUIAAgEDYCDEEAIRAMsgELIAAoAgQhECAAQQA2AgQCQCAAIBAgARCngICAACIQDQAgASEBDE0LIABB0wA2AhwgACABNgIUIAAgEDYCDEEAIRAMsQELIAAoAgQhECAAQQA2AgQCQCAAIBAgARCngICAACIQDQAgASEBDFELIABB5QA2AhwgACABNgIUIAAgEDYCDEEAIRAMsAELIABBADYCHCAAIAE2AhQgAEHGioCAADYCECAAQQc2AgxBACEQDK8BCyAAKAIEIRAgAEEANgIEAkAgACAQIAEQp4CAgAAiEA0AIAEhAQxJCyAAQdIANgIcIAAgATYCFCAAIBA2AgxBACEQDK4BCyAAKAIEIRAgAEEANgIEAkAgACAQIAEQp4CAgAAiEA0AIAEhAQxJCyAAQdMANgIcIAAgATYCFCAAIBA2AgxBACEQDK0BCyAAKAIEIRAgAEEANgIEAkAgACAQIAEQp4CAgAAiEA0AIAEhAQxNCyAAQeUANgIcIAAgATYCFCAAIBA2AgxBACEQDKwBCyAAQQA2AhwgACABNgIUIABB3IiAgAA2AhAgAEEHNgIMQQAhEAyrAQsgEEE/Rw0BIAFBAWohAQtBBSEQDJABC0EAIRAgAEEANgIcIAAgATYCFCAAQf2SgIAANgIQIABBBzYCDAyoAQsgACgCBCEQIABBADYCBAJAIAAgECABEKeAgIAAIhANACABIQEMQgsgAEHSADYCHCAAIAE2AhQgACAQNgIMQQAhEAynAQsgACgCBCEQIABBADYCBAJAIAAgECABEKeAgIAAIhANACABIQEMQgsgAEHTADYCHCAAIAE2AhQgACAQNgIMQQAhEAymAQsgACgCBCEQIABBADYCBAJAIAAgECABEKeAgIAAIhANACABIQEMRgsgAEHlADYCHCAAIAE2AhQgACAQNgIMQQAhEAylAQsgACgCBCEBIABBADYCBAJAIAAgASAUEKeAgIAAIgENACAUIQEMPwsgAEHSADYCHCAAIBQ2AhQgACABNgIMQQAhEAykAQsgACgCBCEBIABBADYCBAJAIAAgASAUEKeAgIAAIgENACAUIQEMPwsgAEHTADYCHCAAIBQ2AhQgACABNgIMQQAhEAyjAQsgACgCBCEBIABBADYCBAJAIAAgASAUEKeAgIAAIgENACAUIQEMQwsgAEHlADYCHCAAIBQ2AhQgACABNgIMQQAhEAyiAQsgAEEANgIcIAAgFDYCFCAAQcOPgIAANgIQIABBBzYCDEEAIRAMoQELIABBADYCHCAAIAE2AhQgAEHDj4CAADYCECAAQQc2AgxBACEQDKABC0EAIRAgAEEANgIcIAAgFDYCFCAAQYycgIAANgIQIABBBzYCDAyfAQsgAEEANgIcIAAgFDYCFCAAQYycgIAANgIQIABBBzYCDEEAIRAMngELIABBADYCHCAAIBQ2AhQgAEH+kYCAADYCECAAQQc2AgxBACEQDJ0BCyAAQQA2AhwgACABNgIUIABBjpuAgAA2AhAgAEEGNgIMQQAhEAycAQsgEEEVRg1XIABBADYCHCAAIAE2AhQgAEHMjoCAADYCECAAQSA2AgxBACEQDJsBCyAAQQA2AgAgEEEBaiEBQSQhEAsgACAQOgApIAAoAgQhECAAQQA2AgQgACAQIAEQq4CAgAAiEA1UIAEhAQw+CyAAQQA2AgALQQAhECAAQQA2AhwgACAENgIUIABB8ZuAgAA2AhAgAEEGNgIMDJcBCyABQRVGDVAgAEEANgIcIAAgBTYCFCAAQfCMgIAANgIQIABBGzYCDEEAIRAMlgELIAAoAgQhBSAAQQA2AgQgACAFIBAQqYCAgAAiBQ0BIBBBAWohBQtBrQEhEAx7CyAAQcEBNgIcIAAgBTYCDCAAIBBBAWo2AhRBACEQDJMBCyAAKAIEIQYgAEEANgIEIAAgBiAQEKmAgIAAIgYNASAQQQFqIQYLQa4BIRAMeAsgAEHCATYCHCAAIAY2AgwgACAQQQFqNgIUQQAhEAyQAQsgAEEANgIcIAAgBzYCFCAAQZeLgIAANgIQIABBDTYCDEEAIRAMjwELIABBADYCHCAAIAg2AhQgAEHjkICAADYCECAAQQk2AgxBACEQDI4BCyAAQQA2AhwgACAINgIUIABBlI2AgAA2AhAgAEEhNgIMQQAhEAyNAQtBASEWQQAhF0EAIRRBASEQCyAAIBA6ACsgCUEBaiEIAkACQCAALQAtQRBxDQACQAJAAkAgAC0AKg4DAQACBAsgFkUNAwwCCyAUDQEMAgsgF0UNAQsgACgCBCEQIABBADYCBCAAIBAgCBCtgICAACIQRQ09IABByQE2AhwgACAINgIUIAAgEDYCDEEAIRAMjAELIAAoAgQhBCAAQQA2AgQgACAEIAgQrYCAgAAiBEUNdiAAQcoBNgIcIAAgCDYCFCAAIAQ2AgxBACEQDIsBCyAAKAIEIQQgAEEANgIEIAAgBCAJEK2AgIAAIgRFDXQgAEHLATYCHCAAIAk2AhQgACAENgIMQQAhEAyKAQsgACgCBCEEIABBADYCBCAAIAQgChCtgICAACIERQ1yIABBzQE2AhwgACAKNgIUIAAgBDYCDEEAIRAMiQELAkAgCy0AAEFQaiIQQf8BcUEKTw0AIAAgEDoAKiALQQFqIQpBtgEhEAxwCyAAKAIEIQQgAEEANgIEIAAgBCALEK2AgIAAIgRFDXAgAEHPATYCHCAAIAs2AhQgACAENgIMQQAhEAyIAQsgAEEANgIcIAAgBDYCFCAAQZCzgIAANgIQIABBCDYCDCAAQQA2AgBBACEQDIcBCyABQRVGDT8gAEEANgIcIAAgDDYCFCAAQcyOgIAANgIQIABBIDYCDEEAIRAMhgELIABBgQQ7ASggACgCBCEQIABCADcDACAAIBAgDEEBaiIMEKuAgIAAIhBFDTggAEHTATYCHCAAIAw2AhQgACAQNgIMQQAhEAyFAQsgAEEANgIAC0EAIRAgAEEANgIcIAAgBDYCFCAAQdibgIAANgIQIABBCDYCDAyDAQsgACgCBCEQIABCADcDACAAIBAgC0EBaiILEKuAgIAAIhANAUHGASEQDGkLIABBAjoAKAxVCyAAQdUBNgIcIAAgCzYCFCAAIBA2AgxBACEQDIABCyAQQRVGDTcgAEEANgIcIAAgBDYCFCAAQaSMgIAANgIQIABBEDYCDEEAIRAMfwsgAC0ANEEBRw00IAAgBCACELyAgIAAIhBFDTQgEEEVRw01IABB3AE2AhwgACAENgIUIABB1ZaAgAA2AhAgAEEVNgIMQQAhEAx+C0EAIRAgAEEANgIcIABBr4uAgAA2AhAgAEECNgIMIAAgFEEBajYCFAx9C0EAIRAMYwtBAiEQDGILQQ0hEAxhC0EPIRAMYAtBJSEQDF8LQRMhEAxeC0EVIRAMXQtBFiEQDFwLQRchEAxbC0EYIRAMWgtBGSEQDFkLQRohEAxYC0EbIRAMVwtBHCEQDFYLQR0hEAxVC0EfIRAMVAtBISEQDFMLQSMhEAxSC0HGACEQDFELQS4hEAxQC0EvIRAMTwtBOyEQDE4LQT0hEAxNC0HIACEQDEwLQckAIRAMSwtBywAhEAxKC0HMACEQDEkLQc4AIRAMSAtB0QAhEAxHC0HVACEQDEYLQdgAIRAMRQtB2QAhEAxEC0HbACEQDEMLQeQAIRAMQgtB5QAhEAxBC0HxACEQDEALQfQAIRAMPwtBjQEhEAw+C0GXASEQDD0LQakBIRAMPAtBrAEhEAw7C0HAASEQDDoLQbkBIRAMOQtBrwEhEAw4C0GxASEQDDcLQbIBIRAMNgtBtAEhEAw1C0G1ASEQDDQLQboBIRAMMwtBvQEhEAwyC0G/ASEQDDELQcEBIRAMMAsgAEEANgIcIAAgBDYCFCAAQemLgIAANgIQIABBHzYCDEEAIRAMSAsgAEHbATYCHCAAIAQ2AhQgAEH6loCAADYCECAAQRU2AgxBACEQDEcLIABB+AA2AhwgACAMNgIUIABBypiAgAA2AhAgAEEVNgIMQQAhEAxGCyAAQdEANgIcIAAgBTYCFCAAQbCXgIAANgIQIABBFTYCDEEAIRAMRQsgAEH5ADYCHCAAIAE2AhQgACAQNgIMQQAhEAxECyAAQfgANgIcIAAgATYCFCAAQcqYgIAANgIQIABBFTYCDEEAIRAMQwsgAEHkADYCHCAAIAE2AhQgAEHjl4CAADYCECAAQRU2AgxBACEQDEILIABB1wA2AhwgACABNgIUIABByZeAgAA2AhAgAEEVNgIMQQAhEAxBCyAAQQA2AhwgACABNgIUIABBuY2AgAA2AhAgAEEaNgIMQQAhEAxACyAAQcIANgIcIAAgATYCFCAAQeOYgIAANgIQIABBFTYCDEEAIRAMPwsgAEEANgIEIAAgDyAPELGAgIAAIgRFDQEgAEE6NgIcIAAgBDYCDCAAIA9BAWo2AhRBACEQDD4LIAAoAgQhBCAAQQA2AgQCQCAAIAQgARCxgICAACIERQ0AIABBOzYCHCAAIAQ2AgwgACABQQFqNgIUQQAhEAw+CyABQQFqIQEMLQsgD0EBaiEBDC0LIABBADYCHCAAIA82AhQgAEHkkoCAADYCECAAQQQ2AgxBACEQDDsLIABBNjYCHCAAIAQ2AhQgACACNgIMQQAhEAw6CyAAQS42AhwgACAONgIUIAAgBDYCDEEAIRAMOQsgAEHQADYCHCAAIAE2AhQgAEGRmICAADYCECAAQRU2AgxBACEQDDgLIA1BAWohAQwsCyAAQRU2AhwgACABNgIUIABBgpmAgAA2AhAgAEEVNgIMQQAhEAw2CyAAQRs2AhwgACABNgIUIABBkZeAgAA2AhAgAEEVNgIMQQAhEAw1CyAAQQ82AhwgACABNgIUIABBkZeAgAA2AhAgAEEVNgIMQQAhEAw0CyAAQQs2AhwgACABNgIUIABBkZeAgAA2AhAgAEEVNgIMQQAhEAwzCyAAQRo2AhwgACABNgIUIABBgpmAgAA2AhAgAEEVNgIMQQAhEAwyCyAAQQs2AhwgACABNgIUIABBgpmAgAA2AhAgAEEVNgIMQQAhEAwxCyAAQQo2AhwgACABNgIUIABB5JaAgAA2AhAgAEEVNgIMQQAhEAwwCyAAQR42AhwgACABNgIUIABB+ZeAgAA2AhAgAEEVNgIMQQAhEAwvCyAAQQA2AhwgACAQNgIUIABB2o2AgAA2AhAgAEEUNgIMQQAhEAwuCyAAQQQ2AhwgACABNgIUIABBsJiAgAA2AhAgAEEVNgIMQQAhEAwtCyAAQQA2AgAgC0EBaiELC0G4ASEQDBILIABBADYCACAQQQFqIQFB9QAhEAwRCyABIQECQCAALQApQQVHDQBB4wAhEAwRC0HiACEQDBALQQAhECAAQQA2AhwgAEHkkYCAADYCECAAQQc2AgwgACAUQQFqNgIUDCgLIABBADYCACAXQQFqIQFBwAAhEAwOC0EBIQELIAAgAToALCAAQQA2AgAgF0EBaiEBC0EoIRAMCwsgASEBC0E4IRAMCQsCQCABIg8gAkYNAANAAkAgDy0AAEGAvoCAAGotAAAiAUEBRg0AIAFBAkcNAyAPQQFqIQEMBAsgD0EBaiIPIAJHDQALQT4hEAwiC0E+IRAMIQsgAEEAOgAsIA8hAQwBC0ELIRAMBgtBOiEQDAULIAFBAWohAUEtIRAMBAsgACABOgAsIABBADYCACAWQQFqIQFBDCEQDAMLIABBADYCACAXQQFqIQFBCiEQDAILIABBADYCAAsgAEEAOgAsIA0hAUEJIRAMAAsLQQAhECAAQQA2AhwgACALNgIUIABBzZCAgAA2AhAgAEEJNgIMDBcLQQAhECAAQQA2AhwgACAKNgIUIABB6YqAgAA2AhAgAEEJNgIMDBYLQQAhECAAQQA2AhwgACAJNgIUIABBt5CAgAA2AhAgAEEJNgIMDBULQQAhECAAQQA2AhwgACAINgIUIABBnJGAgAA2AhAgAEEJNgIMDBQLQQAhECAAQQA2AhwgACABNgIUIABBzZCAgAA2AhAgAEEJNgIMDBMLQQAhECAAQQA2AhwgACABNgIUIABB6YqAgAA2AhAgAEEJNgIMDBILQQAhECAAQQA2AhwgACABNgIUIABBt5CAgAA2AhAgAEEJNgIMDBELQQAhECAAQQA2AhwgACABNgIUIABBnJGAgAA2AhAgAEEJNgIMDBALQQAhECAAQQA2AhwgACABNgIUIABBl5WAgAA2AhAgAEEPNgIMDA8LQQAhECAAQQA2AhwgACABNgIUIABBl5WAgAA2AhAgAEEPNgIMDA4LQQAhECAAQQA2AhwgACABNgIUIABBwJKAgAA2AhAgAEELNgIMDA0LQQAhECAAQQA2AhwgACABNgIUIABBlYmAgAA2AhAgAEELNgIMDAwLQQAhECAAQQA2AhwgACABNgIUIABB4Y+AgAA2AhAgAEEKNgIMDAsLQQAhECAAQQA2AhwgACABNgIUIABB+4+AgAA2AhAgAEEKNgIMDAoLQQAhECAAQQA2AhwgACABNgIUIABB8ZmAgAA2AhAgAEECNgIMDAkLQQAhECAAQQA2AhwgACABNgIUIABBxJSAgAA2AhAgAEECNgIMDAgLQQAhECAAQQA2AhwgACABNgIUIABB8pWAgAA2AhAgAEECNgIMDAcLIABBAjYCHCAAIAE2AhQgAEGcmoCAADYCECAAQRY2AgxBACEQDAYLQQEhEAwFC0HUACEQIAEiBCACRg0EIANBCGogACAEIAJB2MKAgABBChDFgICAACADKAIMIQQgAygCCA4DAQQCAAsQyoCAgAAACyAAQQA2AhwgAEG1moCAADYCECAAQRc2AgwgACAEQQFqNgIUQQAhEAwCCyAAQQA2AhwgACAENgIUIABBypqAgAA2AhAgAEEJNgIMQQAhEAwBCwJAIAEiBCACRw0AQSIhEAwBCyAAQYmAgIAANgIIIAAgBDYCBEEhIRALIANBEGokgICAgAAgEAuvAQECfyABKAIAIQYCQAJAIAIgA0YNACAEIAZqIQQgBiADaiACayEHIAIgBkF/cyAFaiIGaiEFA0ACQCACLQAAIAQtAABGDQBBAiEEDAMLAkAgBg0AQQAhBCAFIQIMAwsgBkF/aiEGIARBAWohBCACQQFqIgIgA0cNAAsgByEGIAMhAgsgAEEBNgIAIAEgBjYCACAAIAI2AgQPCyABQQA2AgAgACAENgIAIAAgAjYCBAsKACAAEMeAgIAAC/I2AQt/I4CAgIAAQRBrIgEkgICAgAACQEEAKAKg0ICAAA0AQQAQy4CAgABBgNSEgABrIgJB2QBJDQBBACEDAkBBACgC4NOAgAAiBA0AQQBCfzcC7NOAgABBAEKAgISAgIDAADcC5NOAgABBACABQQhqQXBxQdiq1aoFcyIENgLg04CAAEEAQQA2AvTTgIAAQQBBADYCxNOAgAALQQAgAjYCzNOAgABBAEGA1ISAADYCyNOAgABBAEGA1ISAADYCmNCAgABBACAENgKs0ICAAEEAQX82AqjQgIAAA0AgA0HE0ICAAGogA0G40ICAAGoiBDYCACAEIANBsNCAgABqIgU2AgAgA0G80ICAAGogBTYCACADQczQgIAAaiADQcDQgIAAaiIFNgIAIAUgBDYCACADQdTQgIAAaiADQcjQgIAAaiIENgIAIAQgBTYCACADQdDQgIAAaiAENgIAIANBIGoiA0GAAkcNAAtBgNSEgABBeEGA1ISAAGtBD3FBAEGA1ISAAEEIakEPcRsiA2oiBEEEaiACQUhqIgUgA2siA0EBcjYCAEEAQQAoAvDTgIAANgKk0ICAAEEAIAM2ApTQgIAAQQAgBDYCoNCAgABBgNSEgAAgBWpBODYCBAsCQAJAAkACQAJAAkACQAJAAkACQAJAAkAgAEHsAUsNAAJAQQAoAojQgIAAIgZBECAAQRNqQXBxIABBC0kbIgJBA3YiBHYiA0EDcUUNAAJAAkAgA0EBcSAEckEBcyIFQQN0IgRBsNCAgABqIgMgBEG40ICAAGooAgAiBCgCCCICRw0AQQAgBkF+IAV3cTYCiNCAgAAMAQsgAyACNgIIIAIgAzYCDAsgBEEIaiEDIAQgBUEDdCIFQQNyNgIEIAQgBWoiBCAEKAIEQQFyNgIEDAwLIAJBACgCkNCAgAAiB00NAQJAIANFDQACQAJAIAMgBHRBAiAEdCIDQQAgA2tycSIDQQAgA2txQX9qIgMgA0EMdkEQcSIDdiIEQQV2QQhxIgUgA3IgBCAFdiIDQQJ2QQRxIgRyIAMgBHYiA0EBdkECcSIEciADIAR2IgNBAXZBAXEiBHIgAyAEdmoiBEEDdCIDQbDQgIAAaiIFIANBuNCAgABqKAIAIgMoAggiAEcNAEEAIAZBfiAEd3EiBjYCiNCAgAAMAQsgBSAANgIIIAAgBTYCDAsgAyACQQNyNgIEIAMgBEEDdCIEaiAEIAJrIgU2AgAgAyACaiIAIAVBAXI2AgQCQCAHRQ0AIAdBeHFBsNCAgABqIQJBACgCnNCAgAAhBAJAAkAgBkEBIAdBA3Z0IghxDQBBACAGIAhyNgKI0ICAACACIQgMAQsgAigCCCEICyAIIAQ2AgwgAiAENgIIIAQgAjYCDCAEIAg2AggLIANBCGohA0EAIAA2ApzQgIAAQQAgBTYCkNCAgAAMDAtBACgCjNCAgAAiCUUNASAJQQAgCWtxQX9qIgMgA0EMdkEQcSIDdiIEQQV2QQhxIgUgA3IgBCAFdiIDQQJ2QQRxIgRyIAMgBHYiA0EBdkECcSIEciADIAR2IgNBAXZBAXEiBHIgAyAEdmpBAnRBuNKAgABqKAIAIgAoAgRBeHEgAmshBCAAIQUCQANAAkAgBSgCECIDDQAgBUEUaigCACIDRQ0CCyADKAIEQXhxIAJrIgUgBCAFIARJIgUbIQQgAyAAIAUbIQAgAyEFDAALCyAAKAIYIQoCQCAAKAIMIgggAEYNACAAKAIIIgNBACgCmNCAgABJGiAIIAM2AgggAyAINgIMDAsLAkAgAEEUaiIFKAIAIgMNACAAKAIQIgNFDQMgAEEQaiEFCwNAIAUhCyADIghBFGoiBSgCACIDDQAgCEEQaiEFIAgoAhAiAw0ACyALQQA2AgAMCgtBfyECIABBv39LDQAgAEETaiIDQXBxIQJBACgCjNCAgAAiB0UNAEEAIQsCQCACQYACSQ0AQR8hCyACQf///wdLDQAgA0EIdiIDIANBgP4/akEQdkEIcSIDdCIEIARBgOAfakEQdkEEcSIEdCIFIAVBgIAPakEQdkECcSIFdEEPdiADIARyIAVyayIDQQF0IAIgA0EVanZBAXFyQRxqIQsLQQAgAmshBAJAAkACQAJAIAtBAnRBuNKAgABqKAIAIgUNAEEAIQNBACEIDAELQQAhAyACQQBBGSALQQF2ayALQR9GG3QhAEEAIQgDQAJAIAUoAgRBeHEgAmsiBiAETw0AIAYhBCAFIQggBg0AQQAhBCAFIQggBSEDDAMLIAMgBUEUaigCACIGIAYgBSAAQR12QQRxakEQaigCACIFRhsgAyAGGyEDIABBAXQhACAFDQALCwJAIAMgCHINAEEAIQhBAiALdCIDQQAgA2tyIAdxIgNFDQMgA0EAIANrcUF/aiIDIANBDHZBEHEiA3YiBUEFdkEIcSIAIANyIAUgAHYiA0ECdkEEcSIFciADIAV2IgNBAXZBAnEiBXIgAyAFdiIDQQF2QQFxIgVyIAMgBXZqQQJ0QbjSgIAAaigCACEDCyADRQ0BCwNAIAMoAgRBeHEgAmsiBiAESSEAAkAgAygCECIFDQAgA0EUaigCACEFCyAGIAQgABshBCADIAggABshCCAFIQMgBQ0ACwsgCEUNACAEQQAoApDQgIAAIAJrTw0AIAgoAhghCwJAIAgoAgwiACAIRg0AIAgoAggiA0EAKAKY0ICAAEkaIAAgAzYCCCADIAA2AgwMCQsCQCAIQRRqIgUoAgAiAw0AIAgoAhAiA0UNAyAIQRBqIQULA0AgBSEGIAMiAEEUaiIFKAIAIgMNACAAQRBqIQUgACgCECIDDQALIAZBADYCAAwICwJAQQAoApDQgIAAIgMgAkkNAEEAKAKc0ICAACEEAkACQCADIAJrIgVBEEkNACAEIAJqIgAgBUEBcjYCBEEAIAU2ApDQgIAAQQAgADYCnNCAgAAgBCADaiAFNgIAIAQgAkEDcjYCBAwBCyAEIANBA3I2AgQgBCADaiIDIAMoAgRBAXI2AgRBAEEANgKc0ICAAEEAQQA2ApDQgIAACyAEQQhqIQMMCgsCQEEAKAKU0ICAACIAIAJNDQBBACgCoNCAgAAiAyACaiIEIAAgAmsiBUEBcjYCBEEAIAU2ApTQgIAAQQAgBDYCoNCAgAAgAyACQQNyNgIEIANBCGohAwwKCwJAAkBBACgC4NOAgABFDQBBACgC6NOAgAAhBAwBC0EAQn83AuzTgIAAQQBCgICEgICAwAA3AuTTgIAAQQAgAUEMakFwcUHYqtWqBXM2AuDTgIAAQQBBADYC9NOAgABBAEEANgLE04CAAEGAgAQhBAtBACEDAkAgBCACQccAaiIHaiIGQQAgBGsiC3EiCCACSw0AQQBBMDYC+NOAgAAMCgsCQEEAKALA04CAACIDRQ0AAkBBACgCuNOAgAAiBCAIaiIFIARNDQAgBSADTQ0BC0EAIQNBAEEwNgL404CAAAwKC0EALQDE04CAAEEEcQ0EAkACQAJAQQAoAqDQgIAAIgRFDQBByNOAgAAhAwNAAkAgAygCACIFIARLDQAgBSADKAIEaiAESw0DCyADKAIIIgMNAAsLQQAQy4CAgAAiAEF/Rg0FIAghBgJAQQAoAuTTgIAAIgNBf2oiBCAAcUUNACAIIABrIAQgAGpBACADa3FqIQYLIAYgAk0NBSAGQf7///8HSw0FAkBBACgCwNOAgAAiA0UNAEEAKAK404CAACIEIAZqIgUgBE0NBiAFIANLDQYLIAYQy4CAgAAiAyAARw0BDAcLIAYgAGsgC3EiBkH+////B0sNBCAGEMuAgIAAIgAgAygCACADKAIEakYNAyAAIQMLAkAgA0F/Rg0AIAJByABqIAZNDQACQCAHIAZrQQAoAujTgIAAIgRqQQAgBGtxIgRB/v///wdNDQAgAyEADAcLAkAgBBDLgICAAEF/Rg0AIAQgBmohBiADIQAMBwtBACAGaxDLgICAABoMBAsgAyEAIANBf0cNBQwDC0EAIQgMBwtBACEADAULIABBf0cNAgtBAEEAKALE04CAAEEEcjYCxNOAgAALIAhB/v///wdLDQEgCBDLgICAACEAQQAQy4CAgAAhAyAAQX9GDQEgA0F/Rg0BIAAgA08NASADIABrIgYgAkE4ak0NAQtBAEEAKAK404CAACAGaiIDNgK404CAAAJAIANBACgCvNOAgABNDQBBACADNgK804CAAAsCQAJAAkACQEEAKAKg0ICAACIERQ0AQcjTgIAAIQMDQCAAIAMoAgAiBSADKAIEIghqRg0CIAMoAggiAw0ADAMLCwJAAkBBACgCmNCAgAAiA0UNACAAIANPDQELQQAgADYCmNCAgAALQQAhA0EAIAY2AszTgIAAQQAgADYCyNOAgABBAEF/NgKo0ICAAEEAQQAoAuDTgIAANgKs0ICAAEEAQQA2AtTTgIAAA0AgA0HE0ICAAGogA0G40ICAAGoiBDYCACAEIANBsNCAgABqIgU2AgAgA0G80ICAAGogBTYCACADQczQgIAAaiADQcDQgIAAaiIFNgIAIAUgBDYCACADQdTQgIAAaiADQcjQgIAAaiIENgIAIAQgBTYCACADQdDQgIAAaiAENgIAIANBIGoiA0GAAkcNAAsgAEF4IABrQQ9xQQAgAEEIakEPcRsiA2oiBCAGQUhqIgUgA2siA0EBcjYCBEEAQQAoAvDTgIAANgKk0ICAAEEAIAM2ApTQgIAAQQAgBDYCoNCAgAAgACAFakE4NgIEDAILIAMtAAxBCHENACAEIAVJDQAgBCAATw0AIARBeCAEa0EPcUEAIARBCGpBD3EbIgVqIgBBACgClNCAgAAgBmoiCyAFayIFQQFyNgIEIAMgCCAGajYCBEEAQQAoAvDTgIAANgKk0ICAAEEAIAU2ApTQgIAAQQAgADYCoNCAgAAgBCALakE4NgIEDAELAkAgAEEAKAKY0ICAACIITw0AQQAgADYCmNCAgAAgACEICyAAIAZqIQVByNOAgAAhAwJAAkACQAJAAkACQAJAA0AgAygCACAFRg0BIAMoAggiAw0ADAILCyADLQAMQQhxRQ0BC0HI04CAACEDA0ACQCADKAIAIgUgBEsNACAFIAMoAgRqIgUgBEsNAwsgAygCCCEDDAALCyADIAA2AgAgAyADKAIEIAZqNgIEIABBeCAAa0EPcUEAIABBCGpBD3EbaiILIAJBA3I2AgQgBUF4IAVrQQ9xQQAgBUEIakEPcRtqIgYgCyACaiICayEDAkAgBiAERw0AQQAgAjYCoNCAgABBAEEAKAKU0ICAACADaiIDNgKU0ICAACACIANBAXI2AgQMAwsCQCAGQQAoApzQgIAARw0AQQAgAjYCnNCAgABBAEEAKAKQ0ICAACADaiIDNgKQ0ICAACACIANBAXI2AgQgAiADaiADNgIADAMLAkAgBigCBCIEQQNxQQFHDQAgBEF4cSEHAkACQCAEQf8BSw0AIAYoAggiBSAEQQN2IghBA3RBsNCAgABqIgBGGgJAIAYoAgwiBCAFRw0AQQBBACgCiNCAgABBfiAId3E2AojQgIAADAILIAQgAEYaIAQgBTYCCCAFIAQ2AgwMAQsgBigCGCEJAkACQCAGKAIMIgAgBkYNACAGKAIIIgQgCEkaIAAgBDYCCCAEIAA2AgwMAQsCQCAGQRRqIgQoAgAiBQ0AIAZBEGoiBCgCACIFDQBBACEADAELA0AgBCEIIAUiAEEUaiIEKAIAIgUNACAAQRBqIQQgACgCECIFDQALIAhBADYCAAsgCUUNAAJAAkAgBiAGKAIcIgVBAnRBuNKAgABqIgQoAgBHDQAgBCAANgIAIAANAUEAQQAoAozQgIAAQX4gBXdxNgKM0ICAAAwCCyAJQRBBFCAJKAIQIAZGG2ogADYCACAARQ0BCyAAIAk2AhgCQCAGKAIQIgRFDQAgACAENgIQIAQgADYCGAsgBigCFCIERQ0AIABBFGogBDYCACAEIAA2AhgLIAcgA2ohAyAGIAdqIgYoAgQhBAsgBiAEQX5xNgIEIAIgA2ogAzYCACACIANBAXI2AgQCQCADQf8BSw0AIANBeHFBsNCAgABqIQQCQAJAQQAoAojQgIAAIgVBASADQQN2dCIDcQ0AQQAgBSADcjYCiNCAgAAgBCEDDAELIAQoAgghAwsgAyACNgIMIAQgAjYCCCACIAQ2AgwgAiADNgIIDAMLQR8hBAJAIANB////B0sNACADQQh2IgQgBEGA/j9qQRB2QQhxIgR0IgUgBUGA4B9qQRB2QQRxIgV0IgAgAEGAgA9qQRB2QQJxIgB0QQ92IAQgBXIgAHJrIgRBAXQgAyAEQRVqdkEBcXJBHGohBAsgAiAENgIcIAJCADcCECAEQQJ0QbjSgIAAaiEFAkBBACgCjNCAgAAiAEEBIAR0IghxDQAgBSACNgIAQQAgACAIcjYCjNCAgAAgAiAFNgIYIAIgAjYCCCACIAI2AgwMAwsgA0EAQRkgBEEBdmsgBEEfRht0IQQgBSgCACEAA0AgACIFKAIEQXhxIANGDQIgBEEddiEAIARBAXQhBCAFIABBBHFqQRBqIggoAgAiAA0ACyAIIAI2AgAgAiAFNgIYIAIgAjYCDCACIAI2AggMAgsgAEF4IABrQQ9xQQAgAEEIakEPcRsiA2oiCyAGQUhqIgggA2siA0EBcjYCBCAAIAhqQTg2AgQgBCAFQTcgBWtBD3FBACAFQUlqQQ9xG2pBQWoiCCAIIARBEGpJGyIIQSM2AgRBAEEAKALw04CAADYCpNCAgABBACADNgKU0ICAAEEAIAs2AqDQgIAAIAhBEGpBACkC0NOAgAA3AgAgCEEAKQLI04CAADcCCEEAIAhBCGo2AtDTgIAAQQAgBjYCzNOAgABBACAANgLI04CAAEEAQQA2AtTTgIAAIAhBJGohAwNAIANBBzYCACADQQRqIgMgBUkNAAsgCCAERg0DIAggCCgCBEF+cTYCBCAIIAggBGsiADYCACAEIABBAXI2AgQCQCAAQf8BSw0AIABBeHFBsNCAgABqIQMCQAJAQQAoAojQgIAAIgVBASAAQQN2dCIAcQ0AQQAgBSAAcjYCiNCAgAAgAyEFDAELIAMoAgghBQsgBSAENgIMIAMgBDYCCCAEIAM2AgwgBCAFNgIIDAQLQR8hAwJAIABB////B0sNACAAQQh2IgMgA0GA/j9qQRB2QQhxIgN0IgUgBUGA4B9qQRB2QQRxIgV0IgggCEGAgA9qQRB2QQJxIgh0QQ92IAMgBXIgCHJrIgNBAXQgACADQRVqdkEBcXJBHGohAwsgBCADNgIcIARCADcCECADQQJ0QbjSgIAAaiEFAkBBACgCjNCAgAAiCEEBIAN0IgZxDQAgBSAENgIAQQAgCCAGcjYCjNCAgAAgBCAFNgIYIAQgBDYCCCAEIAQ2AgwMBAsgAEEAQRkgA0EBdmsgA0EfRht0IQMgBSgCACEIA0AgCCIFKAIEQXhxIABGDQMgA0EddiEIIANBAXQhAyAFIAhBBHFqQRBqIgYoAgAiCA0ACyAGIAQ2AgAgBCAFNgIYIAQgBDYCDCAEIAQ2AggMAwsgBSgCCCIDIAI2AgwgBSACNgIIIAJBADYCGCACIAU2AgwgAiADNgIICyALQQhqIQMMBQsgBSgCCCIDIAQ2AgwgBSAENgIIIARBADYCGCAEIAU2AgwgBCADNgIIC0EAKAKU0ICAACIDIAJNDQBBACgCoNCAgAAiBCACaiIFIAMgAmsiA0EBcjYCBEEAIAM2ApTQgIAAQQAgBTYCoNCAgAAgBCACQQNyNgIEIARBCGohAwwDC0EAIQNBAEEwNgL404CAAAwCCwJAIAtFDQACQAJAIAggCCgCHCIFQQJ0QbjSgIAAaiIDKAIARw0AIAMgADYCACAADQFBACAHQX4gBXdxIgc2AozQgIAADAILIAtBEEEUIAsoAhAgCEYbaiAANgIAIABFDQELIAAgCzYCGAJAIAgoAhAiA0UNACAAIAM2AhAgAyAANgIYCyAIQRRqKAIAIgNFDQAgAEEUaiADNgIAIAMgADYCGAsCQAJAIARBD0sNACAIIAQgAmoiA0EDcjYCBCAIIANqIgMgAygCBEEBcjYCBAwBCyAIIAJqIgAgBEEBcjYCBCAIIAJBA3I2AgQgACAEaiAENgIAAkAgBEH/AUsNACAEQXhxQbDQgIAAaiEDAkACQEEAKAKI0ICAACIFQQEgBEEDdnQiBHENAEEAIAUgBHI2AojQgIAAIAMhBAwBCyADKAIIIQQLIAQgADYCDCADIAA2AgggACADNgIMIAAgBDYCCAwBC0EfIQMCQCAEQf///wdLDQAgBEEIdiIDIANBgP4/akEQdkEIcSIDdCIFIAVBgOAfakEQdkEEcSIFdCICIAJBgIAPakEQdkECcSICdEEPdiADIAVyIAJyayIDQQF0IAQgA0EVanZBAXFyQRxqIQMLIAAgAzYCHCAAQgA3AhAgA0ECdEG40oCAAGohBQJAIAdBASADdCICcQ0AIAUgADYCAEEAIAcgAnI2AozQgIAAIAAgBTYCGCAAIAA2AgggACAANgIMDAELIARBAEEZIANBAXZrIANBH0YbdCEDIAUoAgAhAgJAA0AgAiIFKAIEQXhxIARGDQEgA0EddiECIANBAXQhAyAFIAJBBHFqQRBqIgYoAgAiAg0ACyAGIAA2AgAgACAFNgIYIAAgADYCDCAAIAA2AggMAQsgBSgCCCIDIAA2AgwgBSAANgIIIABBADYCGCAAIAU2AgwgACADNgIICyAIQQhqIQMMAQsCQCAKRQ0AAkACQCAAIAAoAhwiBUECdEG40oCAAGoiAygCAEcNACADIAg2AgAgCA0BQQAgCUF+IAV3cTYCjNCAgAAMAgsgCkEQQRQgCigCECAARhtqIAg2AgAgCEUNAQsgCCAKNgIYAkAgACgCECIDRQ0AIAggAzYCECADIAg2AhgLIABBFGooAgAiA0UNACAIQRRqIAM2AgAgAyAINgIYCwJAAkAgBEEPSw0AIAAgBCACaiIDQQNyNgIEIAAgA2oiAyADKAIEQQFyNgIEDAELIAAgAmoiBSAEQQFyNgIEIAAgAkEDcjYCBCAFIARqIAQ2AgACQCAHRQ0AIAdBeHFBsNCAgABqIQJBACgCnNCAgAAhAwJAAkBBASAHQQN2dCIIIAZxDQBBACAIIAZyNgKI0ICAACACIQgMAQsgAigCCCEICyAIIAM2AgwgAiADNgIIIAMgAjYCDCADIAg2AggLQQAgBTYCnNCAgABBACAENgKQ0ICAAAsgAEEIaiEDCyABQRBqJICAgIAAIAMLCgAgABDJgICAAAviDQEHfwJAIABFDQAgAEF4aiIBIABBfGooAgAiAkF4cSIAaiEDAkAgAkEBcQ0AIAJBA3FFDQEgASABKAIAIgJrIgFBACgCmNCAgAAiBEkNASACIABqIQACQCABQQAoApzQgIAARg0AAkAgAkH/AUsNACABKAIIIgQgAkEDdiIFQQN0QbDQgIAAaiIGRhoCQCABKAIMIgIgBEcNAEEAQQAoAojQgIAAQX4gBXdxNgKI0ICAAAwDCyACIAZGGiACIAQ2AgggBCACNgIMDAILIAEoAhghBwJAAkAgASgCDCIGIAFGDQAgASgCCCICIARJGiAGIAI2AgggAiAGNgIMDAELAkAgAUEUaiICKAIAIgQNACABQRBqIgIoAgAiBA0AQQAhBgwBCwNAIAIhBSAEIgZBFGoiAigCACIEDQAgBkEQaiECIAYoAhAiBA0ACyAFQQA2AgALIAdFDQECQAJAIAEgASgCHCIEQQJ0QbjSgIAAaiICKAIARw0AIAIgBjYCACAGDQFBAEEAKAKM0ICAAEF+IAR3cTYCjNCAgAAMAwsgB0EQQRQgBygCECABRhtqIAY2AgAgBkUNAgsgBiAHNgIYAkAgASgCECICRQ0AIAYgAjYCECACIAY2AhgLIAEoAhQiAkUNASAGQRRqIAI2AgAgAiAGNgIYDAELIAMoAgQiAkEDcUEDRw0AIAMgAkF+cTYCBEEAIAA2ApDQgIAAIAEgAGogADYCACABIABBAXI2AgQPCyABIANPDQAgAygCBCICQQFxRQ0AAkACQCACQQJxDQACQCADQQAoAqDQgIAARw0AQQAgATYCoNCAgABBAEEAKAKU0ICAACAAaiIANgKU0ICAACABIABBAXI2AgQgAUEAKAKc0ICAAEcNA0EAQQA2ApDQgIAAQQBBADYCnNCAgAAPCwJAIANBACgCnNCAgABHDQBBACABNgKc0ICAAEEAQQAoApDQgIAAIABqIgA2ApDQgIAAIAEgAEEBcjYCBCABIABqIAA2AgAPCyACQXhxIABqIQACQAJAIAJB/wFLDQAgAygCCCIEIAJBA3YiBUEDdEGw0ICAAGoiBkYaAkAgAygCDCICIARHDQBBAEEAKAKI0ICAAEF+IAV3cTYCiNCAgAAMAgsgAiAGRhogAiAENgIIIAQgAjYCDAwBCyADKAIYIQcCQAJAIAMoAgwiBiADRg0AIAMoAggiAkEAKAKY0ICAAEkaIAYgAjYCCCACIAY2AgwMAQsCQCADQRRqIgIoAgAiBA0AIANBEGoiAigCACIEDQBBACEGDAELA0AgAiEFIAQiBkEUaiICKAIAIgQNACAGQRBqIQIgBigCECIEDQALIAVBADYCAAsgB0UNAAJAAkAgAyADKAIcIgRBAnRBuNKAgABqIgIoAgBHDQAgAiAGNgIAIAYNAUEAQQAoAozQgIAAQX4gBHdxNgKM0ICAAAwCCyAHQRBBFCAHKAIQIANGG2ogBjYCACAGRQ0BCyAGIAc2AhgCQCADKAIQIgJFDQAgBiACNgIQIAIgBjYCGAsgAygCFCICRQ0AIAZBFGogAjYCACACIAY2AhgLIAEgAGogADYCACABIABBAXI2AgQgAUEAKAKc0ICAAEcNAUEAIAA2ApDQgIAADwsgAyACQX5xNgIEIAEgAGogADYCACABIABBAXI2AgQLAkAgAEH/AUsNACAAQXhxQbDQgIAAaiECAkACQEEAKAKI0ICAACIEQQEgAEEDdnQiAHENAEEAIAQgAHI2AojQgIAAIAIhAAwBCyACKAIIIQALIAAgATYCDCACIAE2AgggASACNgIMIAEgADYCCA8LQR8hAgJAIABB////B0sNACAAQQh2IgIgAkGA/j9qQRB2QQhxIgJ0IgQgBEGA4B9qQRB2QQRxIgR0IgYgBkGAgA9qQRB2QQJxIgZ0QQ92IAIgBHIgBnJrIgJBAXQgACACQRVqdkEBcXJBHGohAgsgASACNgIcIAFCADcCECACQQJ0QbjSgIAAaiEEAkACQEEAKAKM0ICAACIGQQEgAnQiA3ENACAEIAE2AgBBACAGIANyNgKM0ICAACABIAQ2AhggASABNgIIIAEgATYCDAwBCyAAQQBBGSACQQF2ayACQR9GG3QhAiAEKAIAIQYCQANAIAYiBCgCBEF4cSAARg0BIAJBHXYhBiACQQF0IQIgBCAGQQRxakEQaiIDKAIAIgYNAAsgAyABNgIAIAEgBDYCGCABIAE2AgwgASABNgIIDAELIAQoAggiACABNgIMIAQgATYCCCABQQA2AhggASAENgIMIAEgADYCCAtBAEEAKAKo0ICAAEF/aiIBQX8gARs2AqjQgIAACwsEAAAAC04AAkAgAA0APwBBEHQPCwJAIABB//8DcQ0AIABBf0wNAAJAIABBEHZAACIAQX9HDQBBAEEwNgL404CAAEF/DwsgAEEQdA8LEMqAgIAAAAvyAgIDfwF+AkAgAkUNACAAIAE6AAAgAiAAaiIDQX9qIAE6AAAgAkEDSQ0AIAAgAToAAiAAIAE6AAEgA0F9aiABOgAAIANBfmogAToAACACQQdJDQAgACABOgADIANBfGogAToAACACQQlJDQAgAEEAIABrQQNxIgRqIgMgAUH/AXFBgYKECGwiATYCACADIAIgBGtBfHEiBGoiAkF8aiABNgIAIARBCUkNACADIAE2AgggAyABNgIEIAJBeGogATYCACACQXRqIAE2AgAgBEEZSQ0AIAMgATYCGCADIAE2AhQgAyABNgIQIAMgATYCDCACQXBqIAE2AgAgAkFsaiABNgIAIAJBaGogATYCACACQWRqIAE2AgAgBCADQQRxQRhyIgVrIgJBIEkNACABrUKBgICAEH4hBiADIAVqIQEDQCABIAY3AxggASAGNwMQIAEgBjcDCCABIAY3AwAgAUEgaiEBIAJBYGoiAkEfSw0ACwsgAAsLjkgBAEGACAuGSAEAAAACAAAAAwAAAAAAAAAAAAAABAAAAAUAAAAAAAAAAAAAAAYAAAAHAAAACAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAASW52YWxpZCBjaGFyIGluIHVybCBxdWVyeQBTcGFuIGNhbGxiYWNrIGVycm9yIGluIG9uX2JvZHkAQ29udGVudC1MZW5ndGggb3ZlcmZsb3cAQ2h1bmsgc2l6ZSBvdmVyZmxvdwBSZXNwb25zZSBvdmVyZmxvdwBJbnZhbGlkIG1ldGhvZCBmb3IgSFRUUC94LnggcmVxdWVzdABJbnZhbGlkIG1ldGhvZCBmb3IgUlRTUC94LnggcmVxdWVzdABFeHBlY3RlZCBTT1VSQ0UgbWV0aG9kIGZvciBJQ0UveC54IHJlcXVlc3QASW52YWxpZCBjaGFyIGluIHVybCBmcmFnbWVudCBzdGFydABFeHBlY3RlZCBkb3QAU3BhbiBjYWxsYmFjayBlcnJvciBpbiBvbl9zdGF0dXMASW52YWxpZCByZXNwb25zZSBzdGF0dXMASW52YWxpZCBjaGFyYWN0ZXIgaW4gY2h1bmsgZXh0ZW5zaW9ucwBVc2VyIGNhbGxiYWNrIGVycm9yAGBvbl9yZXNldGAgY2FsbGJhY2sgZXJyb3IAYG9uX2NodW5rX2hlYWRlcmAgY2FsbGJhY2sgZXJyb3IAYG9uX21lc3NhZ2VfYmVnaW5gIGNhbGxiYWNrIGVycm9yAGBvbl9jaHVua19leHRlbnNpb25fdmFsdWVgIGNhbGxiYWNrIGVycm9yAGBvbl9zdGF0dXNfY29tcGxldGVgIGNhbGxiYWNrIGVycm9yAGBvbl92ZXJzaW9uX2NvbXBsZXRlYCBjYWxsYmFjayBlcnJvcgBgb25fdXJsX2NvbXBsZXRlYCBjYWxsYmFjayBlcnJvcgBgb25fY2h1bmtfY29tcGxldGVgIGNhbGxiYWNrIGVycm9yAGBvbl9oZWFkZXJfdmFsdWVfY29tcGxldGVgIGNhbGxiYWNrIGVycm9yAGBvbl9tZXNzYWdlX2NvbXBsZXRlYCBjYWxsYmFjayBlcnJvcgBgb25fbWV0aG9kX2NvbXBsZXRlYCBjYWxsYmFjayBlcnJvcgBgb25faGVhZGVyX2ZpZWxkX2NvbXBsZXRlYCBjYWxsYmFjayBlcnJvcgBgb25fY2h1bmtfZXh0ZW5zaW9uX25hbWVgIGNhbGxiYWNrIGVycm9yAFVuZXhwZWN0ZWQgY2hhciBpbiB1cmwgc2VydmVyAEludmFsaWQgaGVhZGVyIHZhbHVlIGNoYXIASW52YWxpZCBoZWFkZXIgZmllbGQgY2hhcgBTcGFuIGNhbGxiYWNrIGVycm9yIGluIG9uX3ZlcnNpb24ASW52YWxpZCBtaW5vciB2ZXJzaW9uAEludmFsaWQgbWFqb3IgdmVyc2lvbgBFeHBlY3RlZCBzcGFjZSBhZnRlciB2ZXJzaW9uAEV4cGVjdGVkIENSTEYgYWZ0ZXIgdmVyc2lvbgBJbnZhbGlkIEhUVFAgdmVyc2lvbgBJbnZhbGlkIGhlYWRlciB0b2tlbgBTcGFuIGNhbGxiYWNrIGVycm9yIGluIG9uX3VybABJbnZhbGlkIGNoYXJhY3RlcnMgaW4gdXJsAFVuZXhwZWN0ZWQgc3RhcnQgY2hhciBpbiB1cmwARG91YmxlIEAgaW4gdXJsAEVtcHR5IENvbnRlbnQtTGVuZ3RoAEludmFsaWQgY2hhcmFjdGVyIGluIENvbnRlbnQtTGVuZ3RoAER1cGxpY2F0ZSBDb250ZW50LUxlbmd0aABJbnZhbGlkIGNoYXIgaW4gdXJsIHBhdGgAQ29udGVudC1MZW5ndGggY2FuJ3QgYmUgcHJlc2VudCB3aXRoIFRyYW5zZmVyLUVuY29kaW5nAEludmFsaWQgY2hhcmFjdGVyIGluIGNodW5rIHNpemUAU3BhbiBjYWxsYmFjayBlcnJvciBpbiBvbl9oZWFkZXJfdmFsdWUAU3BhbiBjYWxsYmFjayBlcnJvciBpbiBvbl9jaHVua19leHRlbnNpb25fdmFsdWUASW52YWxpZCBjaGFyYWN0ZXIgaW4gY2h1bmsgZXh0ZW5zaW9ucyB2YWx1ZQBNaXNzaW5nIGV4cGVjdGVkIExGIGFmdGVyIGhlYWRlciB2YWx1ZQBJbnZhbGlkIGBUcmFuc2Zlci1FbmNvZGluZ2AgaGVhZGVyIHZhbHVlAEludmFsaWQgY2hhcmFjdGVyIGluIGNodW5rIGV4dGVuc2lvbnMgcXVvdGUgdmFsdWUASW52YWxpZCBjaGFyYWN0ZXIgaW4gY2h1bmsgZXh0ZW5zaW9ucyBxdW90ZWQgdmFsdWUAUGF1c2VkIGJ5IG9uX2hlYWRlcnNfY29tcGxldGUASW52YWxpZCBFT0Ygc3RhdGUAb25fcmVzZXQgcGF1c2UAb25fY2h1bmtfaGVhZGVyIHBhdXNlAG9uX21lc3NhZ2VfYmVnaW4gcGF1c2UAb25fY2h1bmtfZXh0ZW5zaW9uX3ZhbHVlIHBhdXNlAG9uX3N0YXR1c19jb21wbGV0ZSBwYXVzZQBvbl92ZXJzaW9uX2NvbXBsZXRlIHBhdXNlAG9uX3VybF9jb21wbGV0ZSBwYXVzZQBvbl9jaHVua19jb21wbGV0ZSBwYXVzZQBvbl9oZWFkZXJfdmFsdWVfY29tcGxldGUgcGF1c2UAb25fbWVzc2FnZV9jb21wbGV0ZSBwYXVzZQBvbl9tZXRob2RfY29tcGxldGUgcGF1c2UAb25faGVhZGVyX2ZpZWxkX2NvbXBsZXRlIHBhdXNlAG9uX2NodW5rX2V4dGVuc2lvbl9uYW1lIHBhdXNlAFVuZXhwZWN0ZWQgc3BhY2UgYWZ0ZXIgc3RhcnQgbGluZQBTcGFuIGNhbGxiYWNrIGVycm9yIGluIG9uX2NodW5rX2V4dGVuc2lvbl9uYW1lAEludmFsaWQgY2hhcmFjdGVyIGluIGNodW5rIGV4dGVuc2lvbnMgbmFtZQBQYXVzZSBvbiBDT05ORUNUL1VwZ3JhZGUAUGF1c2Ugb24gUFJJL1VwZ3JhZGUARXhwZWN0ZWQgSFRUUC8yIENvbm5lY3Rpb24gUHJlZmFjZQBTcGFuIGNhbGxiYWNrIGVycm9yIGluIG9uX21ldGhvZABFeHBlY3RlZCBzcGFjZSBhZnRlciBtZXRob2QAU3BhbiBjYWxsYmFjayBlcnJvciBpbiBvbl9oZWFkZXJfZmllbGQAUGF1c2VkAEludmFsaWQgd29yZCBlbmNvdW50ZXJlZABJbnZhbGlkIG1ldGhvZCBlbmNvdW50ZXJlZABVbmV4cGVjdGVkIGNoYXIgaW4gdXJsIHNjaGVtYQBSZXF1ZXN0IGhhcyBpbnZhbGlkIGBUcmFuc2Zlci1FbmNvZGluZ2AAU1dJVENIX1BST1hZAFVTRV9QUk9YWQBNS0FDVElWSVRZAFVOUFJPQ0VTU0FCTEVfRU5USVRZAENPUFkATU9WRURfUEVSTUFORU5UTFkAVE9PX0VBUkxZAE5PVElGWQBGQUlMRURfREVQRU5ERU5DWQBCQURfR0FURVdBWQBQTEFZAFBVVABDSEVDS09VVABHQVRFV0FZX1RJTUVPVVQAUkVRVUVTVF9USU1FT1VUAE5FVFdPUktfQ09OTkVDVF9USU1FT1VUAENPTk5FQ1RJT05fVElNRU9VVABMT0dJTl9USU1FT1VUAE5FVFdPUktfUkVBRF9USU1FT1VUAFBPU1QATUlTRElSRUNURURfUkVRVUVTVABDTElFTlRfQ0xPU0VEX1JFUVVFU1QAQ0xJRU5UX0NMT1NFRF9MT0FEX0JBTEFOQ0VEX1JFUVVFU1QAQkFEX1JFUVVFU1QASFRUUF9SRVFVRVNUX1NFTlRfVE9fSFRUUFNfUE9SVABSRVBPUlQASU1fQV9URUFQT1QAUkVTRVRfQ09OVEVOVABOT19DT05URU5UAFBBUlRJQUxfQ09OVEVOVABIUEVfSU5WQUxJRF9DT05TVEFOVABIUEVfQ0JfUkVTRVQAR0VUAEhQRV9TVFJJQ1QAQ09ORkxJQ1QAVEVNUE9SQVJZX1JFRElSRUNUAFBFUk1BTkVOVF9SRURJUkVDVABDT05ORUNUAE1VTFRJX1NUQVRVUwBIUEVfSU5WQUxJRF9TVEFUVVMAVE9PX01BTllfUkVRVUVTVFMARUFSTFlfSElOVFMAVU5BVkFJTEFCTEVfRk9SX0xFR0FMX1JFQVNPTlMAT1BUSU9OUwBTV0lUQ0hJTkdfUFJPVE9DT0xTAFZBUklBTlRfQUxTT19ORUdPVElBVEVTAE1VTFRJUExFX0NIT0lDRVMASU5URVJOQUxfU0VSVkVSX0VSUk9SAFdFQl9TRVJWRVJfVU5LTk9XTl9FUlJPUgBSQUlMR1VOX0VSUk9SAElERU5USVRZX1BST1ZJREVSX0FVVEhFTlRJQ0FUSU9OX0VSUk9SAFNTTF9DRVJUSUZJQ0FURV9FUlJPUgBJTlZBTElEX1hfRk9SV0FSREVEX0ZPUgBTRVRfUEFSQU1FVEVSAEdFVF9QQVJBTUVURVIASFBFX1VTRVIAU0VFX09USEVSAEhQRV9DQl9DSFVOS19IRUFERVIATUtDQUxFTkRBUgBTRVRVUABXRUJfU0VSVkVSX0lTX0RPV04AVEVBUkRPV04ASFBFX0NMT1NFRF9DT05ORUNUSU9OAEhFVVJJU1RJQ19FWFBJUkFUSU9OAERJU0NPTk5FQ1RFRF9PUEVSQVRJT04ATk9OX0FVVEhPUklUQVRJVkVfSU5GT1JNQVRJT04ASFBFX0lOVkFMSURfVkVSU0lPTgBIUEVfQ0JfTUVTU0FHRV9CRUdJTgBTSVRFX0lTX0ZST1pFTgBIUEVfSU5WQUxJRF9IRUFERVJfVE9LRU4ASU5WQUxJRF9UT0tFTgBGT1JCSURERU4ARU5IQU5DRV9ZT1VSX0NBTE0ASFBFX0lOVkFMSURfVVJMAEJMT0NLRURfQllfUEFSRU5UQUxfQ09OVFJPTABNS0NPTABBQ0wASFBFX0lOVEVSTkFMAFJFUVVFU1RfSEVBREVSX0ZJRUxEU19UT09fTEFSR0VfVU5PRkZJQ0lBTABIUEVfT0sAVU5MSU5LAFVOTE9DSwBQUkkAUkVUUllfV0lUSABIUEVfSU5WQUxJRF9DT05URU5UX0xFTkdUSABIUEVfVU5FWFBFQ1RFRF9DT05URU5UX0xFTkdUSABGTFVTSABQUk9QUEFUQ0gATS1TRUFSQ0gAVVJJX1RPT19MT05HAFBST0NFU1NJTkcATUlTQ0VMTEFORU9VU19QRVJTSVNURU5UX1dBUk5JTkcATUlTQ0VMTEFORU9VU19XQVJOSU5HAEhQRV9JTlZBTElEX1RSQU5TRkVSX0VOQ09ESU5HAEV4cGVjdGVkIENSTEYASFBFX0lOVkFMSURfQ0hVTktfU0laRQBNT1ZFAENPTlRJTlVFAEhQRV9DQl9TVEFUVVNfQ09NUExFVEUASFBFX0NCX0hFQURFUlNfQ09NUExFVEUASFBFX0NCX1ZFUlNJT05fQ09NUExFVEUASFBFX0NCX1VSTF9DT01QTEVURQBIUEVfQ0JfQ0hVTktfQ09NUExFVEUASFBFX0NCX0hFQURFUl9WQUxVRV9DT01QTEVURQBIUEVfQ0JfQ0hVTktfRVhURU5TSU9OX1ZBTFVFX0NPTVBMRVRFAEhQRV9DQl9DSFVOS19FWFRFTlNJT05fTkFNRV9DT01QTEVURQBIUEVfQ0JfTUVTU0FHRV9DT01QTEVURQBIUEVfQ0JfTUVUSE9EX0NPTVBMRVRFAEhQRV9DQl9IRUFERVJfRklFTERfQ09NUExFVEUAREVMRVRFAEhQRV9JTlZBTElEX0VPRl9TVEFURQBJTlZBTElEX1NTTF9DRVJUSUZJQ0FURQBQQVVTRQBOT19SRVNQT05TRQBVTlNVUFBPUlRFRF9NRURJQV9UWVBFAEdPTkUATk9UX0FDQ0VQVEFCTEUAU0VSVklDRV9VTkFWQUlMQUJMRQBSQU5HRV9OT1RfU0FUSVNGSUFCTEUAT1JJR0lOX0lTX1VOUkVBQ0hBQkxFAFJFU1BPTlNFX0lTX1NUQUxFAFBVUkdFAE1FUkdFAFJFUVVFU1RfSEVBREVSX0ZJRUxEU19UT09fTEFSR0UAUkVRVUVTVF9IRUFERVJfVE9PX0xBUkdFAFBBWUxPQURfVE9PX0xBUkdFAElOU1VGRklDSUVOVF9TVE9SQUdFAEhQRV9QQVVTRURfVVBHUkFERQBIUEVfUEFVU0VEX0gyX1VQR1JBREUAU09VUkNFAEFOTk9VTkNFAFRSQUNFAEhQRV9VTkVYUEVDVEVEX1NQQUNFAERFU0NSSUJFAFVOU1VCU0NSSUJFAFJFQ09SRABIUEVfSU5WQUxJRF9NRVRIT0QATk9UX0ZPVU5EAFBST1BGSU5EAFVOQklORABSRUJJTkQAVU5BVVRIT1JJWkVEAE1FVEhPRF9OT1RfQUxMT1dFRABIVFRQX1ZFUlNJT05fTk9UX1NVUFBPUlRFRABBTFJFQURZX1JFUE9SVEVEAEFDQ0VQVEVEAE5PVF9JTVBMRU1FTlRFRABMT09QX0RFVEVDVEVEAEhQRV9DUl9FWFBFQ1RFRABIUEVfTEZfRVhQRUNURUQAQ1JFQVRFRABJTV9VU0VEAEhQRV9QQVVTRUQAVElNRU9VVF9PQ0NVUkVEAFBBWU1FTlRfUkVRVUlSRUQAUFJFQ09ORElUSU9OX1JFUVVJUkVEAFBST1hZX0FVVEhFTlRJQ0FUSU9OX1JFUVVJUkVEAE5FVFdPUktfQVVUSEVOVElDQVRJT05fUkVRVUlSRUQATEVOR1RIX1JFUVVJUkVEAFNTTF9DRVJUSUZJQ0FURV9SRVFVSVJFRABVUEdSQURFX1JFUVVJUkVEAFBBR0VfRVhQSVJFRABQUkVDT05ESVRJT05fRkFJTEVEAEVYUEVDVEFUSU9OX0ZBSUxFRABSRVZBTElEQVRJT05fRkFJTEVEAFNTTF9IQU5EU0hBS0VfRkFJTEVEAExPQ0tFRABUUkFOU0ZPUk1BVElPTl9BUFBMSUVEAE5PVF9NT0RJRklFRABOT1RfRVhURU5ERUQAQkFORFdJRFRIX0xJTUlUX0VYQ0VFREVEAFNJVEVfSVNfT1ZFUkxPQURFRABIRUFEAEV4cGVjdGVkIEhUVFAvAABeEwAAJhMAADAQAADwFwAAnRMAABUSAAA5FwAA8BIAAAoQAAB1EgAArRIAAIITAABPFAAAfxAAAKAVAAAjFAAAiRIAAIsUAABNFQAA1BEAAM8UAAAQGAAAyRYAANwWAADBEQAA4BcAALsUAAB0FAAAfBUAAOUUAAAIFwAAHxAAAGUVAACjFAAAKBUAAAIVAACZFQAALBAAAIsZAABPDwAA1A4AAGoQAADOEAAAAhcAAIkOAABuEwAAHBMAAGYUAABWFwAAwRMAAM0TAABsEwAAaBcAAGYXAABfFwAAIhMAAM4PAABpDgAA2A4AAGMWAADLEwAAqg4AACgXAAAmFwAAxRMAAF0WAADoEQAAZxMAAGUTAADyFgAAcxMAAB0XAAD5FgAA8xEAAM8OAADOFQAADBIAALMRAAClEQAAYRAAADIXAAC7EwAAAAAAAAAAAAAAAAAAAAAAAAABAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEBAgEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQABAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAAAAAAAAAAAAAAAAAAEAAAAAAAAAAAAAAAAAAAAAAAAAAgMCAgICAgAAAgIAAgIAAgICAgICAgICAgAEAAAAAAACAgICAgICAgICAgICAgICAgICAgICAgICAgAAAAICAgICAgICAgICAgICAgICAgICAgICAgICAgICAAIAAgAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAAAAAAAAAAAAAAAAAAAAAAAIAAgICAgIAAAICAAICAAICAgICAgICAgIAAwAEAAAAAgICAgICAgICAgICAgICAgICAgICAgICAgIAAAACAgICAgICAgICAgICAgICAgICAgICAgICAgICAgACAAIAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABsb3NlZWVwLWFsaXZlAAAAAAAAAAAAAAAAAQAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQABAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQAAAAAAAAAAAAEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQEBAQEBAQEBAQEBAgEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEAAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQFjaHVua2VkAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAQABAQEBAQAAAQEAAQEAAQEBAQEBAQEBAQAAAAAAAAABAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQAAAAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAAEAAQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAGVjdGlvbmVudC1sZW5ndGhvbnJveHktY29ubmVjdGlvbgAAAAAAAAAAAAAAAAAAAHJhbnNmZXItZW5jb2RpbmdwZ3JhZGUNCg0KDQpTTQ0KDQpUVFAvQ0UvVFNQLwAAAAAAAAAAAAAAAAECAAEDAAAAAAAAAAAAAAAAAAAAAAAABAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEAAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEAAAAAAAAAAAABAgABAwAAAAAAAAAAAAAAAAAAAAAAAAQBAQUBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAAAAAAAAAAAAAQAAAQAAAAAAAAAAAAAAAAAAAAAAAAAAAQEAAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQABAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQAAAAAAAAAAAAABAAACAAAAAAAAAAAAAAAAAAAAAAAAAwQAAAQEBAQEBAQEBAQEBQQEBAQEBAQEBAQEBAAEAAYHBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEAAQABAAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAAAAAQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAQAAAAAAAAAAAAAAAAAAAAAAAAEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAAAAAAAAMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAAAAAAAAAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAAEAAAAAAAAAAAAAAAAAAAAAAAABAAAAAAAAAAAAAgAAAAACAAAAAAAAAAAAAAAAAAAAAAADAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwAAAAAAAAMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAE5PVU5DRUVDS09VVE5FQ1RFVEVDUklCRUxVU0hFVEVBRFNFQVJDSFJHRUNUSVZJVFlMRU5EQVJWRU9USUZZUFRJT05TQ0hTRUFZU1RBVENIR0VPUkRJUkVDVE9SVFJDSFBBUkFNRVRFUlVSQ0VCU0NSSUJFQVJET1dOQUNFSU5ETktDS1VCU0NSSUJFSFRUUC9BRFRQLw=='
@@ -43695,7 +43695,7 @@ module.exports = 'AGFzbQEAAAABMAhgAX8Bf2ADf39/AX9gBH9/f38Bf2AAAGADf39/AGABfwBgAn
 
 /***/ }),
 
-/***/ 172:
+/***/ 1308:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -43717,14 +43717,14 @@ exports.enumToMap = enumToMap;
 
 /***/ }),
 
-/***/ 7501:
+/***/ 1437:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { kClients } = __nccwpck_require__(6443)
-const Agent = __nccwpck_require__(9965)
+const { kClients } = __nccwpck_require__(4043)
+const Agent = __nccwpck_require__(8765)
 const {
   kAgent,
   kMockAgentSet,
@@ -43735,14 +43735,14 @@ const {
   kGetNetConnect,
   kOptions,
   kFactory
-} = __nccwpck_require__(1117)
-const MockClient = __nccwpck_require__(7365)
-const MockPool = __nccwpck_require__(4004)
-const { matchValue, buildMockOptions } = __nccwpck_require__(3397)
-const { InvalidArgumentError, UndiciError } = __nccwpck_require__(8707)
-const Dispatcher = __nccwpck_require__(992)
-const Pluralizer = __nccwpck_require__(1529)
-const PendingInterceptorsFormatter = __nccwpck_require__(6142)
+} = __nccwpck_require__(941)
+const MockClient = __nccwpck_require__(9493)
+const MockPool = __nccwpck_require__(5220)
+const { matchValue, buildMockOptions } = __nccwpck_require__(8981)
+const { InvalidArgumentError, UndiciError } = __nccwpck_require__(4627)
+const Dispatcher = __nccwpck_require__(5907)
+const Pluralizer = __nccwpck_require__(3289)
+const PendingInterceptorsFormatter = __nccwpck_require__(1726)
 
 class FakeWeakRef {
   constructor (value) {
@@ -43896,15 +43896,15 @@ module.exports = MockAgent
 
 /***/ }),
 
-/***/ 7365:
+/***/ 9493:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
 const { promisify } = __nccwpck_require__(9023)
-const Client = __nccwpck_require__(6197)
-const { buildMockDispatch } = __nccwpck_require__(3397)
+const Client = __nccwpck_require__(9109)
+const { buildMockDispatch } = __nccwpck_require__(8981)
 const {
   kDispatches,
   kMockAgent,
@@ -43913,10 +43913,10 @@ const {
   kOrigin,
   kOriginalDispatch,
   kConnected
-} = __nccwpck_require__(1117)
-const { MockInterceptor } = __nccwpck_require__(1511)
-const Symbols = __nccwpck_require__(6443)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+} = __nccwpck_require__(941)
+const { MockInterceptor } = __nccwpck_require__(5015)
+const Symbols = __nccwpck_require__(4043)
+const { InvalidArgumentError } = __nccwpck_require__(4627)
 
 /**
  * MockClient provides an API that extends the Client to influence the mockDispatches.
@@ -43963,13 +43963,13 @@ module.exports = MockClient
 
 /***/ }),
 
-/***/ 2429:
+/***/ 9917:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { UndiciError } = __nccwpck_require__(8707)
+const { UndiciError } = __nccwpck_require__(4627)
 
 class MockNotMatchedError extends UndiciError {
   constructor (message) {
@@ -43988,13 +43988,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1511:
+/***/ 5015:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(3397)
+const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(8981)
 const {
   kDispatches,
   kDispatchKey,
@@ -44002,9 +44002,9 @@ const {
   kDefaultTrailers,
   kContentLength,
   kMockDispatch
-} = __nccwpck_require__(1117)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const { buildURL } = __nccwpck_require__(3440)
+} = __nccwpck_require__(941)
+const { InvalidArgumentError } = __nccwpck_require__(4627)
+const { buildURL } = __nccwpck_require__(4640)
 
 /**
  * Defines the scope API for an interceptor reply
@@ -44202,15 +44202,15 @@ module.exports.MockScope = MockScope
 
 /***/ }),
 
-/***/ 4004:
+/***/ 5220:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
 const { promisify } = __nccwpck_require__(9023)
-const Pool = __nccwpck_require__(5076)
-const { buildMockDispatch } = __nccwpck_require__(3397)
+const Pool = __nccwpck_require__(8596)
+const { buildMockDispatch } = __nccwpck_require__(8981)
 const {
   kDispatches,
   kMockAgent,
@@ -44219,10 +44219,10 @@ const {
   kOrigin,
   kOriginalDispatch,
   kConnected
-} = __nccwpck_require__(1117)
-const { MockInterceptor } = __nccwpck_require__(1511)
-const Symbols = __nccwpck_require__(6443)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+} = __nccwpck_require__(941)
+const { MockInterceptor } = __nccwpck_require__(5015)
+const Symbols = __nccwpck_require__(4043)
+const { InvalidArgumentError } = __nccwpck_require__(4627)
 
 /**
  * MockPool provides an API that extends the Pool to influence the mockDispatches.
@@ -44269,7 +44269,7 @@ module.exports = MockPool
 
 /***/ }),
 
-/***/ 1117:
+/***/ 941:
 /***/ ((module) => {
 
 "use strict";
@@ -44300,21 +44300,21 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3397:
+/***/ 8981:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { MockNotMatchedError } = __nccwpck_require__(2429)
+const { MockNotMatchedError } = __nccwpck_require__(9917)
 const {
   kDispatches,
   kMockAgent,
   kOriginalDispatch,
   kOrigin,
   kGetNetConnect
-} = __nccwpck_require__(1117)
-const { buildURL, nop } = __nccwpck_require__(3440)
+} = __nccwpck_require__(941)
+const { buildURL, nop } = __nccwpck_require__(4640)
 const { STATUS_CODES } = __nccwpck_require__(8611)
 const {
   types: {
@@ -44659,7 +44659,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6142:
+/***/ 1726:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -44707,7 +44707,7 @@ module.exports = class PendingInterceptorsFormatter {
 
 /***/ }),
 
-/***/ 1529:
+/***/ 3289:
 /***/ ((module) => {
 
 "use strict";
@@ -44744,7 +44744,7 @@ module.exports = class Pluralizer {
 
 /***/ }),
 
-/***/ 4869:
+/***/ 7701:
 /***/ ((module) => {
 
 "use strict";
@@ -44869,16 +44869,16 @@ module.exports = class FixedQueue {
 
 /***/ }),
 
-/***/ 8640:
+/***/ 8656:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const DispatcherBase = __nccwpck_require__(1)
-const FixedQueue = __nccwpck_require__(4869)
-const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(6443)
-const PoolStats = __nccwpck_require__(4622)
+const DispatcherBase = __nccwpck_require__(3601)
+const FixedQueue = __nccwpck_require__(7701)
+const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(4043)
+const PoolStats = __nccwpck_require__(2414)
 
 const kClients = Symbol('clients')
 const kNeedDrain = Symbol('needDrain')
@@ -45071,10 +45071,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4622:
+/***/ 2414:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { kFree, kConnected, kPending, kQueued, kRunning, kSize } = __nccwpck_require__(6443)
+const { kFree, kConnected, kPending, kQueued, kRunning, kSize } = __nccwpck_require__(4043)
 const kPool = Symbol('pool')
 
 class PoolStats {
@@ -45112,7 +45112,7 @@ module.exports = PoolStats
 
 /***/ }),
 
-/***/ 5076:
+/***/ 8596:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -45124,14 +45124,14 @@ const {
   kNeedDrain,
   kAddClient,
   kGetDispatcher
-} = __nccwpck_require__(8640)
-const Client = __nccwpck_require__(6197)
+} = __nccwpck_require__(8656)
+const Client = __nccwpck_require__(9109)
 const {
   InvalidArgumentError
-} = __nccwpck_require__(8707)
-const util = __nccwpck_require__(3440)
-const { kUrl, kInterceptors } = __nccwpck_require__(6443)
-const buildConnector = __nccwpck_require__(9136)
+} = __nccwpck_require__(4627)
+const util = __nccwpck_require__(4640)
+const { kUrl, kInterceptors } = __nccwpck_require__(4043)
+const buildConnector = __nccwpck_require__(2784)
 
 const kOptions = Symbol('options')
 const kConnections = Symbol('connections')
@@ -45228,19 +45228,19 @@ module.exports = Pool
 
 /***/ }),
 
-/***/ 2720:
+/***/ 4736:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { kProxy, kClose, kDestroy, kInterceptors } = __nccwpck_require__(6443)
+const { kProxy, kClose, kDestroy, kInterceptors } = __nccwpck_require__(4043)
 const { URL } = __nccwpck_require__(7016)
-const Agent = __nccwpck_require__(9965)
-const Pool = __nccwpck_require__(5076)
-const DispatcherBase = __nccwpck_require__(1)
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8707)
-const buildConnector = __nccwpck_require__(9136)
+const Agent = __nccwpck_require__(8765)
+const Pool = __nccwpck_require__(8596)
+const DispatcherBase = __nccwpck_require__(3601)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(4627)
+const buildConnector = __nccwpck_require__(2784)
 
 const kAgent = Symbol('proxy agent')
 const kClient = Symbol('proxy client')
@@ -45425,7 +45425,7 @@ module.exports = ProxyAgent
 
 /***/ }),
 
-/***/ 8804:
+/***/ 868:
 /***/ ((module) => {
 
 "use strict";
@@ -45530,27 +45530,27 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8550:
+/***/ 6518:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
 const diagnosticsChannel = __nccwpck_require__(1637)
-const { uid, states } = __nccwpck_require__(5913)
+const { uid, states } = __nccwpck_require__(4505)
 const {
   kReadyState,
   kSentClose,
   kByteParser,
   kReceivedClose
-} = __nccwpck_require__(2933)
-const { fireEvent, failWebsocketConnection } = __nccwpck_require__(3574)
-const { CloseEvent } = __nccwpck_require__(6255)
-const { makeRequest } = __nccwpck_require__(5194)
-const { fetching } = __nccwpck_require__(2315)
-const { Headers } = __nccwpck_require__(6349)
-const { getGlobalDispatcher } = __nccwpck_require__(2581)
-const { kHeadersList } = __nccwpck_require__(6443)
+} = __nccwpck_require__(8037)
+const { fireEvent, failWebsocketConnection } = __nccwpck_require__(4278)
+const { CloseEvent } = __nccwpck_require__(719)
+const { makeRequest } = __nccwpck_require__(2634)
+const { fetching } = __nccwpck_require__(443)
+const { Headers } = __nccwpck_require__(8781)
+const { getGlobalDispatcher } = __nccwpck_require__(8421)
+const { kHeadersList } = __nccwpck_require__(4043)
 
 const channels = {}
 channels.open = diagnosticsChannel.channel('undici:websocket:open')
@@ -45829,7 +45829,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5913:
+/***/ 4505:
 /***/ ((module) => {
 
 "use strict";
@@ -45888,14 +45888,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6255:
+/***/ 719:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { webidl } = __nccwpck_require__(4222)
-const { kEnumerableProperty } = __nccwpck_require__(3440)
+const { webidl } = __nccwpck_require__(734)
+const { kEnumerableProperty } = __nccwpck_require__(4640)
 const { MessagePort } = __nccwpck_require__(8167)
 
 /**
@@ -46199,13 +46199,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1237:
+/***/ 9829:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { maxUnsigned16Bit } = __nccwpck_require__(5913)
+const { maxUnsigned16Bit } = __nccwpck_require__(4505)
 
 /** @type {import('crypto')} */
 let crypto
@@ -46280,7 +46280,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3171:
+/***/ 2403:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -46288,10 +46288,10 @@ module.exports = {
 
 const { Writable } = __nccwpck_require__(2203)
 const diagnosticsChannel = __nccwpck_require__(1637)
-const { parserStates, opcodes, states, emptyBuffer } = __nccwpck_require__(5913)
-const { kReadyState, kSentClose, kResponse, kReceivedClose } = __nccwpck_require__(2933)
-const { isValidStatusCode, failWebsocketConnection, websocketMessageReceived } = __nccwpck_require__(3574)
-const { WebsocketFrameSend } = __nccwpck_require__(1237)
+const { parserStates, opcodes, states, emptyBuffer } = __nccwpck_require__(4505)
+const { kReadyState, kSentClose, kResponse, kReceivedClose } = __nccwpck_require__(8037)
+const { isValidStatusCode, failWebsocketConnection, websocketMessageReceived } = __nccwpck_require__(4278)
+const { WebsocketFrameSend } = __nccwpck_require__(9829)
 
 // This code was influenced by ws released under the MIT license.
 // Copyright (c) 2011 Einar Otto Stangvik <einaros@gmail.com>
@@ -46632,7 +46632,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2933:
+/***/ 8037:
 /***/ ((module) => {
 
 "use strict";
@@ -46652,15 +46652,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3574:
+/***/ 4278:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = __nccwpck_require__(2933)
-const { states, opcodes } = __nccwpck_require__(5913)
-const { MessageEvent, ErrorEvent } = __nccwpck_require__(6255)
+const { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = __nccwpck_require__(8037)
+const { states, opcodes } = __nccwpck_require__(4505)
+const { MessageEvent, ErrorEvent } = __nccwpck_require__(719)
 
 /* globals Blob */
 
@@ -46860,17 +46860,17 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5171:
+/***/ 7635:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { webidl } = __nccwpck_require__(4222)
-const { DOMException } = __nccwpck_require__(7326)
-const { URLSerializer } = __nccwpck_require__(4322)
-const { getGlobalOrigin } = __nccwpck_require__(5628)
-const { staticPropertyDescriptors, states, opcodes, emptyBuffer } = __nccwpck_require__(5913)
+const { webidl } = __nccwpck_require__(734)
+const { DOMException } = __nccwpck_require__(9454)
+const { URLSerializer } = __nccwpck_require__(1618)
+const { getGlobalOrigin } = __nccwpck_require__(4940)
+const { staticPropertyDescriptors, states, opcodes, emptyBuffer } = __nccwpck_require__(4505)
 const {
   kWebSocketURL,
   kReadyState,
@@ -46879,13 +46879,13 @@ const {
   kResponse,
   kSentClose,
   kByteParser
-} = __nccwpck_require__(2933)
-const { isEstablished, isClosing, isValidSubprotocol, failWebsocketConnection, fireEvent } = __nccwpck_require__(3574)
-const { establishWebSocketConnection } = __nccwpck_require__(8550)
-const { WebsocketFrameSend } = __nccwpck_require__(1237)
-const { ByteParser } = __nccwpck_require__(3171)
-const { kEnumerableProperty, isBlobLike } = __nccwpck_require__(3440)
-const { getGlobalDispatcher } = __nccwpck_require__(2581)
+} = __nccwpck_require__(8037)
+const { isEstablished, isClosing, isValidSubprotocol, failWebsocketConnection, fireEvent } = __nccwpck_require__(4278)
+const { establishWebSocketConnection } = __nccwpck_require__(6518)
+const { WebsocketFrameSend } = __nccwpck_require__(9829)
+const { ByteParser } = __nccwpck_require__(2403)
+const { kEnumerableProperty, isBlobLike } = __nccwpck_require__(4640)
+const { getGlobalDispatcher } = __nccwpck_require__(8421)
 const { types } = __nccwpck_require__(9023)
 
 let experimentalWarned = false
@@ -47509,7 +47509,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3843:
+/***/ 4979:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -47535,7 +47535,7 @@ exports.getUserAgent = getUserAgent;
 
 /***/ }),
 
-/***/ 8264:
+/***/ 2360:
 /***/ ((module) => {
 
 // Returns a wrapper function that returns a wrapped callback
@@ -47575,7 +47575,7 @@ function wrappy (fn, cb) {
 
 /***/ }),
 
-/***/ 7376:
+/***/ 4686:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -47618,11 +47618,15 @@ exports.annotationTitle = annotationTitle;
 exports.annotate = annotate;
 // Findings as workflow annotations, on the line that declares (or created) the object. GitHub shows at most 10 per
 // level per step: the most important come first (the report is sorted), the rest are counted in the summary.
-const core = __importStar(__nccwpck_require__(7484));
+const core = __importStar(__nccwpck_require__(4300));
 const path = __importStar(__nccwpck_require__(6760));
-const constants_1 = __nccwpck_require__(915);
+const constants_1 = __nccwpck_require__(5073);
 function annotationTitle(f) {
-    const subject = f.table && f.column ? `${f.table}.${f.column}` : f.table && f.name ? `${f.table} ${f.name}` : (f.table ?? f.name ?? f.target);
+    const subject = f.table && f.column
+        ? `${f.table}.${f.column}`
+        : f.table && f.name
+            ? `${f.table} ${f.name}`
+            : (f.table ?? f.name ?? f.target);
     return `drift-guard ${f.kind}: ${subject}`;
 }
 function annotate(report, workingDirectory, workspace) {
@@ -47634,7 +47638,14 @@ function annotate(report, workingDirectory, workspace) {
             continue;
         }
         counts[f.severity]++;
-        const text = [f.message, f.databases?.length ? `Databases: ${f.databases.join(', ')}.` : '', f.cause ? `Cause: ${f.cause}` : '', f.fix ? `Fix:\n${f.fix}` : ''].filter(Boolean).join('\n');
+        const text = [
+            f.message,
+            f.databases?.length ? `Databases: ${f.databases.join(', ')}.` : '',
+            f.cause ? `Cause: ${f.cause}` : '',
+            f.fix ? `Fix:\n${f.fix}` : ''
+        ]
+            .filter(Boolean)
+            .join('\n');
         const properties = { title: annotationTitle(f) };
         if (f.file) {
             properties.file = path.relative(workspace, path.resolve(workingDirectory, f.file)).split(path.sep).join('/');
@@ -47654,7 +47665,7 @@ function annotate(report, workingDirectory, workspace) {
 
 /***/ }),
 
-/***/ 1151:
+/***/ 5473:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -47698,8 +47709,8 @@ exports.upsertComment = upsertComment;
 // The sticky pull-request comment: found by a hidden marker, created once, updated on later runs, turned into a
 // short "no drift" note when the drift is gone. Failing to comment (a fork's read-only token) never changes the
 // verdict: it is logged once, and the annotations and the job summary still tell the story.
-const core = __importStar(__nccwpck_require__(7484));
-const github = __importStar(__nccwpck_require__(3228));
+const core = __importStar(__nccwpck_require__(4300));
+const github = __importStar(__nccwpck_require__(268));
 function commentMarker(id) {
     return `<!-- drizzle-drift-guard:${id.replace(/-->/g, '')} -->`;
 }
@@ -47717,15 +47728,30 @@ async function upsertComment(token, target, id, body) {
         if (body === undefined) {
             if (!existing)
                 return 'none';
-            await octokit.rest.issues.updateComment({ owner: target.owner, repo: target.repo, comment_id: existing.id, body: `${marker}\n### ✅ drizzle-drift-guard: no drift\n\nThe drift reported earlier in this pull request is gone.` });
+            await octokit.rest.issues.updateComment({
+                owner: target.owner,
+                repo: target.repo,
+                comment_id: existing.id,
+                body: `${marker}\n### ✅ drizzle-drift-guard: no drift\n\nThe drift reported earlier in this pull request is gone.`
+            });
             return 'cleared';
         }
         const full = `${marker}\n${body}`;
         if (existing) {
-            await octokit.rest.issues.updateComment({ owner: target.owner, repo: target.repo, comment_id: existing.id, body: full });
+            await octokit.rest.issues.updateComment({
+                owner: target.owner,
+                repo: target.repo,
+                comment_id: existing.id,
+                body: full
+            });
             return 'updated';
         }
-        await octokit.rest.issues.createComment({ owner: target.owner, repo: target.repo, issue_number: target.issueNumber, body: full });
+        await octokit.rest.issues.createComment({
+            owner: target.owner,
+            repo: target.repo,
+            issue_number: target.issueNumber,
+            body: full
+        });
         return 'created';
     }
     catch (error) {
@@ -47741,7 +47767,7 @@ async function upsertComment(token, target, id, body) {
 
 /***/ }),
 
-/***/ 915:
+/***/ 5073:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -47788,7 +47814,7 @@ exports.COMMENT_MAX_LENGTH = 60000;
 
 /***/ }),
 
-/***/ 1729:
+/***/ 5771:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -47829,12 +47855,12 @@ var __importStar = (this && this.__importStar) || (function () {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.readInputs = readInputs;
 // The one place that reads the action's inputs; everything else takes ActionSettings.
-const core = __importStar(__nccwpck_require__(7484));
+const core = __importStar(__nccwpck_require__(4300));
 const path = __importStar(__nccwpck_require__(6760));
 const os = __importStar(__nccwpck_require__(8161));
-const errors_1 = __nccwpck_require__(4296);
-const settings_1 = __nccwpck_require__(2416);
-const constants_1 = __nccwpck_require__(915);
+const errors_1 = __nccwpck_require__(7406);
+const settings_1 = __nccwpck_require__(1418);
+const constants_1 = __nccwpck_require__(5073);
 function readInputs(env = process.env) {
     const workspace = path.resolve(env.GITHUB_WORKSPACE || process.cwd());
     const workingDirectory = path.resolve(workspace, core.getInput(constants_1.Inputs.WorkingDirectory) || '.');
@@ -47917,7 +47943,7 @@ function readInputs(env = process.env) {
 
 /***/ }),
 
-/***/ 6769:
+/***/ 8751:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -47960,20 +47986,20 @@ exports.run = run;
 // The GitHub Action: a thin adapter over the engine. Reads inputs, runs the check, then reports everywhere a
 // reviewer looks (annotations on the lines, the job summary, one sticky PR comment, outputs, a JSON report and
 // optionally SARIF), and only then sets the verdict, so a reporting failure never hides the result.
-const core = __importStar(__nccwpck_require__(7484));
-const github = __importStar(__nccwpck_require__(3228));
+const core = __importStar(__nccwpck_require__(4300));
+const github = __importStar(__nccwpck_require__(268));
 const node_child_process_1 = __nccwpck_require__(1421);
 const fs = __importStar(__nccwpck_require__(3024));
 const path = __importStar(__nccwpck_require__(6760));
-const render_1 = __nccwpck_require__(6340);
-const sarif_1 = __nccwpck_require__(643);
-const errors_1 = __nccwpck_require__(4296);
-const outcome_1 = __nccwpck_require__(6497);
-const run_1 = __nccwpck_require__(9240);
-const annotations_1 = __nccwpck_require__(7376);
-const comment_1 = __nccwpck_require__(1151);
-const constants_1 = __nccwpck_require__(915);
-const inputs_1 = __nccwpck_require__(1729);
+const render_1 = __nccwpck_require__(2530);
+const sarif_1 = __nccwpck_require__(3533);
+const errors_1 = __nccwpck_require__(7406);
+const outcome_1 = __nccwpck_require__(3771);
+const run_1 = __nccwpck_require__(774);
+const annotations_1 = __nccwpck_require__(4686);
+const comment_1 = __nccwpck_require__(5473);
+const constants_1 = __nccwpck_require__(5073);
+const inputs_1 = __nccwpck_require__(5771);
 async function run() {
     let settings;
     try {
@@ -47991,7 +48017,9 @@ async function run() {
             log: (line) => core.info(line),
             onProvider: (provider) => {
                 grouped = true;
-                core.startGroup(settings.run.mode === 'audit' ? 'drift-guard audit of the live databases (read-only)' : `drift-guard check (${provider.description})`);
+                core.startGroup(settings.run.mode === 'audit'
+                    ? 'drift-guard audit of the live databases (read-only)'
+                    : `drift-guard check (${provider.description})`);
             }
         });
     }
@@ -48027,7 +48055,9 @@ async function run() {
     }
     const annotations = (0, annotations_1.annotate)(report, settings.run.root, settings.workspace);
     const fileUrl = blobUrl(settings);
-    const hiddenNote = annotations.hidden > 0 ? `\n> ${annotations.hidden} more finding(s) than GitHub shows as annotations: all are listed below.\n` : '';
+    const hiddenNote = annotations.hidden > 0
+        ? `\n> ${annotations.hidden} more finding(s) than GitHub shows as annotations: all are listed below.\n`
+        : '';
     try {
         await core.summary.addRaw((0, render_1.renderMarkdown)(report, { fileUrl, details: true }) + hiddenNote).write();
     }
@@ -48037,7 +48067,11 @@ async function run() {
     const pr = github.context.payload.pull_request;
     if (settings.comment && pr && settings.token && settings.run.mode === 'check') {
         const body = drift
-            ? (0, render_1.renderMarkdown)(report, { fileUrl, maxLength: constants_1.COMMENT_MAX_LENGTH, fullReportHint: `See the job summary of run ${github.context.runId} for the full report.` })
+            ? (0, render_1.renderMarkdown)(report, {
+                fileUrl,
+                maxLength: constants_1.COMMENT_MAX_LENGTH,
+                fullReportHint: `See the job summary of run ${github.context.runId} for the full report.`
+            })
             : undefined;
         const { owner, repo } = github.context.repo;
         const outcome = await (0, comment_1.upsertComment)(settings.token, { owner, repo, issueNumber: pr.number }, settings.commentId, body);
@@ -48056,7 +48090,11 @@ async function failStep(failure, settings) {
     const { outcome, message, file, line } = failure;
     const prefix = outcome.replace('-', ' ');
     if (file && settings)
-        core.error(message, { file: path.relative(settings.workspace, path.resolve(settings.run.root, file)), startLine: line, title: `drift-guard: ${prefix}` });
+        core.error(message, {
+            file: path.relative(settings.workspace, path.resolve(settings.run.root, file)),
+            startLine: line,
+            title: `drift-guard: ${prefix}`
+        });
     core.setOutput(constants_1.Outputs.Outcome, outcome);
     try {
         await core.summary.addRaw(`### drift-guard: ${prefix}\n\nNo report: ${message.replace(/\n/g, '  \n')}\n`).write();
@@ -48103,7 +48141,7 @@ function blobUrl(settings) {
 
 /***/ }),
 
-/***/ 9553:
+/***/ 6979:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -48163,7 +48201,168 @@ function enableCompileCache() {
 
 /***/ }),
 
-/***/ 3289:
+/***/ 1065:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.discoverTargets = discoverTargets;
+// Without drift-guard.config.json: the targets are found from the repository's drizzle configs (and the configs
+// its package.json scripts name).
+const fs = __importStar(__nccwpck_require__(3024));
+const path = __importStar(__nccwpck_require__(6760));
+const errors_1 = __nccwpck_require__(7406);
+const glob_1 = __nccwpck_require__(5212);
+const target_types_1 = __nccwpck_require__(8207);
+const resolve_target_1 = __nccwpck_require__(6328);
+const CONFIG_EXTENSIONS = '{ts,mts,cts,js,mjs,cjs,json}';
+/**
+ * Configs that package.json scripts pass to drizzle-kit (`drizzle-kit generate --config ./configs/pg.config.ts`),
+ * resolved from the script's package folder: projects name them freely (homarr: configs/postgresql.config.ts).
+ */
+function configsNamedInScripts(root) {
+    const out = [];
+    for (const manifest of (0, glob_1.glob)('**/package.json', root)) {
+        let scripts;
+        try {
+            scripts = JSON.parse(fs.readFileSync(manifest, 'utf8')).scripts;
+        }
+        catch {
+            continue; // a broken package.json is reported where it matters (workspaces), not by discovery
+        }
+        if (!scripts || typeof scripts !== 'object')
+            continue;
+        for (const script of Object.values(scripts)) {
+            if (typeof script !== 'string' || !/drizzle-kit/.test(script))
+                continue;
+            for (const m of script.matchAll(/drizzle-kit\s+[\w:-]+[^&|;]*?--config[=\s]+(?:"([^"]+)"|'([^']+)'|([^\s&|;]+))/g)) {
+                const file = path.resolve(path.dirname(manifest), m[1] ?? m[2] ?? m[3]);
+                if (fs.existsSync(file) && fs.statSync(file).isFile())
+                    out.push(file);
+            }
+        }
+    }
+    return out;
+}
+/**
+ * Without a config file: every drizzle config in the repository (drizzle.config.ts, drizzle.*.config.ts,
+ * drizzle-*.config.ts, drizzle.config.*.ts…, outside node_modules and build folders) is a target, named after it.
+ * Configs for other dialects are skipped with a note.
+ */
+function discoverTargets(root) {
+    const candidates = [
+        ...(0, glob_1.glob)(`**/drizzle*.config.${CONFIG_EXTENSIONS}`, root),
+        ...(0, glob_1.glob)(`**/drizzle.config.*.${CONFIG_EXTENSIONS}`, root),
+        ...configsNamedInScripts(root)
+    ];
+    const found = [...new Set(candidates)]
+        .filter((f) => !/\.d\.[mc]?ts$/.test(f))
+        .sort()
+        .map((f) => path.relative(root, f));
+    if (found.length === 0) {
+        throw new errors_1.UsageError(`No ${target_types_1.DEFAULT_CONFIG_FILE} and no drizzle config (drizzle.config.ts, drizzle.*.config.ts) in ${root}. ` +
+            `Write ${target_types_1.DEFAULT_CONFIG_FILE} with your targets, or pass --config.`);
+    }
+    const notes = [];
+    const targets = [];
+    const failedTargets = [];
+    const used = new Set();
+    for (const file of found) {
+        const base = path.basename(file);
+        // drizzle.master.config.ts → "master"; a config named in a script (postgresql.config.ts) → "postgresql".
+        const middle = (/^drizzle[.-]([\w.-]+?)\.config\./.exec(base) ??
+            /^drizzle\.config\.([\w.-]+)\.\w+$/.exec(base) ??
+            /^(?!drizzle\.)([\w.-]+?)(?:\.config)?\.\w+$/.exec(base))?.[1];
+        const folder = path.dirname(file) === '.' ? '' : path.dirname(file).split(path.sep).join('/');
+        let name = middle ? (folder ? `${folder}:${middle}` : middle) : folder || 'default';
+        for (let i = 2; used.has(name); i++)
+            name = `${name}-${i}`;
+        used.add(name);
+        try {
+            targets.push((0, resolve_target_1.resolveTarget)(root, { name, drizzleConfig: file }, '(discovered)'));
+        }
+        catch (error) {
+            if (error instanceof errors_1.UsageError && /dialect is/.test(error.message)) {
+                notes.push(`skipped ${file}: ${error.message.replace(/^[^:]*: /, '')}`);
+                continue;
+            }
+            // No `out` and no drizzle/ folder: a config for `drizzle-kit push` (a test database, say), with nothing to check.
+            if (error instanceof resolve_target_1.MissingMigrationsFolderError && !error.outDeclared) {
+                notes.push(`skipped ${file}: it has no \`out\` and drizzle-kit's default folder does not exist: a drizzle-kit push config. Name it in ${target_types_1.DEFAULT_CONFIG_FILE} with its own "migrations" to check it`);
+                continue;
+            }
+            // Nobody chose this config: one stale config (a schema file since moved) must not stop the others' check.
+            if (error instanceof errors_1.UsageError) {
+                failedTargets.push({ name, drizzleConfig: path.resolve(root, file), error });
+                continue;
+            }
+            throw error;
+        }
+    }
+    // A config without `out` gets drizzle-kit's default folder; when that folder is another config's declared `out`
+    // for other schema files, the config is one used with `drizzle-kit push` (no migrations of its own).
+    for (const t of [...targets]) {
+        if (t.outDeclared)
+            continue;
+        const owner = targets.find((o) => o !== t &&
+            o.outDeclared &&
+            o.migrationsDir === t.migrationsDir &&
+            o.schemaFiles.join('\n') !== t.schemaFiles.join('\n'));
+        if (!owner)
+            continue;
+        targets.splice(targets.indexOf(t), 1);
+        notes.push(`skipped ${path.relative(root, t.drizzleConfig)}: it has no \`out\`, and drizzle-kit's default folder (${path.relative(root, t.migrationsDir)}) holds the migrations of ` +
+            `${path.relative(root, owner.drizzleConfig)}: a drizzle-kit push config. Name it in ${target_types_1.DEFAULT_CONFIG_FILE} with its own "migrations" to check it`);
+    }
+    // Nothing left to check: the first failure is the answer, as it was before any target was checked.
+    if (targets.length === 0 && failedTargets.length > 0)
+        throw failedTargets[0].error;
+    if (targets.length === 0)
+        throw new errors_1.UsageError(`No PostgreSQL drizzle config in ${root} (${notes.join('; ')})`);
+    notes.unshift(`No ${target_types_1.DEFAULT_CONFIG_FILE}: discovered ${targets.map((t) => path.relative(root, t.drizzleConfig)).join(', ')} (one target each). ` +
+        `Write ${target_types_1.DEFAULT_CONFIG_FILE} to name the databases (e.g. master + tenants).`);
+    const unique = (0, resolve_target_1.withoutDuplicates)(targets, root, false);
+    return { root, targets: unique.targets, failedTargets, notes: [...notes, ...unique.notes] };
+}
+
+
+/***/ }),
+
+/***/ 6999:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -48175,7 +48374,7 @@ exports.missingDriver = missingDriver;
 // Database drivers a project's config or db module imports only to build a client at import time. The check never
 // connects through them, so when one is not installed (the action's bundle has no node_modules of its own, and the
 // project may have none either) a stand-in that can be constructed and called is enough.
-const package_resolve_1 = __nccwpck_require__(6967);
+const package_resolve_1 = __nccwpck_require__(8953);
 exports.DRIVER_PACKAGES = new Set([
     'postgres',
     'pg',
@@ -48212,7 +48411,7 @@ function missingDriver(error) {
 
 /***/ }),
 
-/***/ 3334:
+/***/ 5212:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -48259,7 +48458,21 @@ exports.expandBraces = expandBraces;
 // Minimal glob for drizzle config `schema` values ("./src/db/schema/*.ts", "./src/**/schema.ts", "./db/{a,b}.ts").
 const fs = __importStar(__nccwpck_require__(3024));
 const path = __importStar(__nccwpck_require__(6760));
-const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', 'dist', 'build', '.next', '.turbo', '.vercel', '.output', '.svelte-kit', '.cache', '.tmp', 'coverage', 'out']);
+const SKIPPED_DIRECTORIES = new Set([
+    'node_modules',
+    '.git',
+    'dist',
+    'build',
+    '.next',
+    '.turbo',
+    '.vercel',
+    '.output',
+    '.svelte-kit',
+    '.cache',
+    '.tmp',
+    'coverage',
+    'out'
+]);
 function hasGlob(pattern) {
     return /[*?{[]/.test(pattern);
 }
@@ -48287,7 +48500,14 @@ function globToRegExp(pattern) {
             if (end < 0)
                 re += '\\{';
             else {
-                re += '(?:' + pattern.slice(i + 1, end).split(',').map(escape).join('|') + ')';
+                re +=
+                    '(?:' +
+                        pattern
+                            .slice(i + 1, end)
+                            .split(',')
+                            .map(escape)
+                            .join('|') +
+                        ')';
                 i = end;
             }
         }
@@ -48490,7 +48710,7 @@ function globPaths(absolute) {
 
 /***/ }),
 
-/***/ 6943:
+/***/ 3709:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -48528,22 +48748,24 @@ var __importStar = (this && this.__importStar) || (function () {
         return result;
     };
 })();
+var __exportStar = (this && this.__exportStar) || function(m, exports) {
+    for (var p in m) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports, p)) __createBinding(exports, m, p);
+};
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.DEFAULT_CONFIG_FILE = void 0;
+exports.loadDrizzleConfig = exports.inFolder = void 0;
 exports.loadConfig = loadConfig;
-exports.inFolder = inFolder;
-exports.loadDrizzleConfig = loadDrizzleConfig;
 // Reads drift-guard.config.json (or discovers drizzle configs) and resolves every target to absolute paths.
 const fs = __importStar(__nccwpck_require__(3024));
 const path = __importStar(__nccwpck_require__(6760));
-const findings_1 = __nccwpck_require__(4637);
-const errors_1 = __nccwpck_require__(4296);
-const module_loader_1 = __nccwpck_require__(8646);
-const errors_2 = __nccwpck_require__(4296);
-const glob_1 = __nccwpck_require__(3334);
-const json_1 = __nccwpck_require__(8534);
-const suggest_1 = __nccwpck_require__(2085);
-exports.DEFAULT_CONFIG_FILE = 'drift-guard.config.json';
+const errors_1 = __nccwpck_require__(7406);
+const json_1 = __nccwpck_require__(6019);
+const target_types_1 = __nccwpck_require__(8207);
+const resolve_target_1 = __nccwpck_require__(6328);
+const discover_1 = __nccwpck_require__(1065);
+__exportStar(__nccwpck_require__(8207), exports);
+var resolve_target_2 = __nccwpck_require__(6328);
+Object.defineProperty(exports, "inFolder", ({ enumerable: true, get: function () { return resolve_target_2.inFolder; } }));
+Object.defineProperty(exports, "loadDrizzleConfig", ({ enumerable: true, get: function () { return resolve_target_2.loadDrizzleConfig; } }));
 const TARGET_KEYS = new Set([
     'name',
     'drizzleConfig',
@@ -48567,15 +48789,15 @@ function loadConfig(root, configPath) {
     if (!fs.existsSync(root) || !fs.statSync(root).isDirectory())
         throw new errors_1.UsageError(`Folder not found: ${root}`);
     const explicit = configPath !== undefined;
-    const file = path.resolve(root, configPath ?? exports.DEFAULT_CONFIG_FILE);
+    const file = path.resolve(root, configPath ?? target_types_1.DEFAULT_CONFIG_FILE);
     if (fs.existsSync(file) && fs.statSync(file).isDirectory())
-        throw new errors_1.UsageError(`${configPath ?? exports.DEFAULT_CONFIG_FILE} is a folder, not a config file (give the drift-guard.config.json inside it)`);
+        throw new errors_1.UsageError(`${configPath ?? target_types_1.DEFAULT_CONFIG_FILE} is a folder, not a config file (give the drift-guard.config.json inside it)`);
     // Paths in the config (and in the report) are relative to the config file's folder, wherever the tool runs from.
     if (fs.existsSync(file))
         return loadConfigFile(path.dirname(file), file);
     if (explicit)
         throw new errors_1.UsageError(`Config file not found: ${path.relative(process.cwd(), file) || file}`);
-    return discoverTargets(root);
+    return (0, discover_1.discoverTargets)(root);
 }
 function loadConfigFile(root, file) {
     const rel = path.relative(root, file);
@@ -48610,388 +48832,19 @@ function loadConfigFile(root, file) {
         if (names.has(target.name))
             fail(`two targets are named "${target.name}"`, lines.value(['targets', index, 'name']));
         names.add(target.name);
-        return resolveTarget(root, target, rel, { file: rel, line: (keys) => lines.value(['targets', index, ...keys]) ?? lines.value(['targets', index]) });
+        return (0, resolve_target_1.resolveTarget)(root, target, rel, {
+            file: rel,
+            line: (keys) => lines.value(['targets', index, ...keys]) ?? lines.value(['targets', index])
+        });
     });
-    const unique = withoutDuplicates(targets, root, true);
+    const unique = (0, resolve_target_1.withoutDuplicates)(targets, root, true);
     return { root, configFile: file, targets: unique.targets, notes: unique.notes };
-}
-/**
- * Two configs for the same schema files and the same migrations folder (and migrations table) are one target: the
- * first is kept and the others are noted; checking both would only report every finding twice. Targets named in
- * drift-guard.config.json must also agree on their databases and severities, since those are the user's.
- */
-function withoutDuplicates(targets, root, named) {
-    const kept = new Map();
-    const notes = [];
-    for (const target of targets) {
-        const key = JSON.stringify([
-            [...target.schemaFiles].sort(),
-            target.migrationsDir,
-            target.migrationsSchema,
-            target.migrationsTable,
-            target.casing ?? null,
-            target.schemaFilter ?? null,
-            target.tablesFilter ?? null,
-            target.extensionsFilters ?? null,
-            named ? [target.databases, target.severity, target.setup, target.extensions, target.transaction] : null
-        ]);
-        const first = kept.get(key);
-        if (!first) {
-            kept.set(key, target);
-            continue;
-        }
-        const which = named || !target.drizzleConfig ? `target "${target.name}"` : path.relative(root, target.drizzleConfig);
-        notes.push(`${which} has the same schema files and migrations folder (${path.relative(root, target.migrationsDir) || '.'}) as target "${first.name}": checked once, as "${first.name}"`);
-    }
-    return { targets: [...kept.values()], notes };
-}
-const CONFIG_EXTENSIONS = '{ts,mts,cts,js,mjs,cjs,json}';
-/** A target's migrations folder does not exist; without a declared `out`, a discovered config is a push config. */
-class MissingMigrationsFolderError extends errors_1.UsageError {
-    outDeclared;
-    constructor(message, outDeclared) {
-        super(message);
-        this.outDeclared = outDeclared;
-    }
-}
-/**
- * Configs that package.json scripts pass to drizzle-kit (`drizzle-kit generate --config ./configs/pg.config.ts`),
- * resolved from the script's package folder: projects name them freely (homarr: configs/postgresql.config.ts).
- */
-function configsNamedInScripts(root) {
-    const out = [];
-    for (const manifest of (0, glob_1.glob)('**/package.json', root)) {
-        let scripts;
-        try {
-            scripts = JSON.parse(fs.readFileSync(manifest, 'utf8')).scripts;
-        }
-        catch {
-            continue; // a broken package.json is reported where it matters (workspaces), not by discovery
-        }
-        if (!scripts || typeof scripts !== 'object')
-            continue;
-        for (const script of Object.values(scripts)) {
-            if (typeof script !== 'string' || !/drizzle-kit/.test(script))
-                continue;
-            for (const m of script.matchAll(/drizzle-kit\s+[\w:-]+[^&|;]*?--config[=\s]+(?:"([^"]+)"|'([^']+)'|([^\s&|;]+))/g)) {
-                const file = path.resolve(path.dirname(manifest), m[1] ?? m[2] ?? m[3]);
-                if (fs.existsSync(file) && fs.statSync(file).isFile())
-                    out.push(file);
-            }
-        }
-    }
-    return out;
-}
-/**
- * Without a config file: every drizzle config in the repository (drizzle.config.ts, drizzle.*.config.ts,
- * drizzle-*.config.ts, drizzle.config.*.ts…, outside node_modules and build folders) is a target, named after it.
- * Configs for other dialects are skipped with a note.
- */
-function discoverTargets(root) {
-    const candidates = [...(0, glob_1.glob)(`**/drizzle*.config.${CONFIG_EXTENSIONS}`, root), ...(0, glob_1.glob)(`**/drizzle.config.*.${CONFIG_EXTENSIONS}`, root), ...configsNamedInScripts(root)];
-    const found = [...new Set(candidates)]
-        .filter((f) => !/\.d\.[mc]?ts$/.test(f))
-        .sort()
-        .map((f) => path.relative(root, f));
-    if (found.length === 0) {
-        throw new errors_1.UsageError(`No ${exports.DEFAULT_CONFIG_FILE} and no drizzle config (drizzle.config.ts, drizzle.*.config.ts) in ${root}. ` +
-            `Write ${exports.DEFAULT_CONFIG_FILE} with your targets, or pass --config.`);
-    }
-    const notes = [];
-    const targets = [];
-    const failedTargets = [];
-    const used = new Set();
-    for (const file of found) {
-        const base = path.basename(file);
-        // drizzle.master.config.ts → "master"; a config named in a script (postgresql.config.ts) → "postgresql".
-        const middle = (/^drizzle[.-]([\w.-]+?)\.config\./.exec(base) ?? /^drizzle\.config\.([\w.-]+)\.\w+$/.exec(base) ?? /^(?!drizzle\.)([\w.-]+?)(?:\.config)?\.\w+$/.exec(base))?.[1];
-        const folder = path.dirname(file) === '.' ? '' : path.dirname(file).split(path.sep).join('/');
-        let name = middle ? (folder ? `${folder}:${middle}` : middle) : folder || 'default';
-        for (let i = 2; used.has(name); i++)
-            name = `${name}-${i}`;
-        used.add(name);
-        try {
-            targets.push(resolveTarget(root, { name, drizzleConfig: file }, '(discovered)'));
-        }
-        catch (error) {
-            if (error instanceof errors_1.UsageError && /dialect is/.test(error.message)) {
-                notes.push(`skipped ${file}: ${error.message.replace(/^[^:]*: /, '')}`);
-                continue;
-            }
-            // No `out` and no drizzle/ folder: a config for `drizzle-kit push` (a test database, say), with nothing to check.
-            if (error instanceof MissingMigrationsFolderError && !error.outDeclared) {
-                notes.push(`skipped ${file}: it has no \`out\` and drizzle-kit's default folder does not exist: a drizzle-kit push config. Name it in ${exports.DEFAULT_CONFIG_FILE} with its own "migrations" to check it`);
-                continue;
-            }
-            // Nobody chose this config: one stale config (a schema file since moved) must not stop the others' check.
-            if (error instanceof errors_1.UsageError) {
-                failedTargets.push({ name, drizzleConfig: path.resolve(root, file), error });
-                continue;
-            }
-            throw error;
-        }
-    }
-    // A config without `out` gets drizzle-kit's default folder; when that folder is another config's declared `out`
-    // for other schema files, the config is one used with `drizzle-kit push` (no migrations of its own).
-    for (const t of [...targets]) {
-        if (t.outDeclared)
-            continue;
-        const owner = targets.find((o) => o !== t && o.outDeclared && o.migrationsDir === t.migrationsDir && o.schemaFiles.join('\n') !== t.schemaFiles.join('\n'));
-        if (!owner)
-            continue;
-        targets.splice(targets.indexOf(t), 1);
-        notes.push(`skipped ${path.relative(root, t.drizzleConfig)}: it has no \`out\`, and drizzle-kit's default folder (${path.relative(root, t.migrationsDir)}) holds the migrations of ` +
-            `${path.relative(root, owner.drizzleConfig)}: a drizzle-kit push config. Name it in ${exports.DEFAULT_CONFIG_FILE} with its own "migrations" to check it`);
-    }
-    // Nothing left to check: the first failure is the answer, as it was before any target was checked.
-    if (targets.length === 0 && failedTargets.length > 0)
-        throw failedTargets[0].error;
-    if (targets.length === 0)
-        throw new errors_1.UsageError(`No PostgreSQL drizzle config in ${root} (${notes.join('; ')})`);
-    notes.unshift(`No ${exports.DEFAULT_CONFIG_FILE}: discovered ${targets.map((t) => path.relative(root, t.drizzleConfig)).join(', ')} (one target each). ` +
-        `Write ${exports.DEFAULT_CONFIG_FILE} to name the databases (e.g. master + tenants).`);
-    const unique = withoutDuplicates(targets, root, false);
-    return { root, targets: unique.targets, failedTargets, notes: [...notes, ...unique.notes] };
-}
-function asList(value) {
-    if (value === undefined)
-        return undefined;
-    return Array.isArray(value) ? value : [value];
-}
-function resolveTarget(root, target, where, source) {
-    let kit = {};
-    let drizzleConfig;
-    if (target.drizzleConfig) {
-        drizzleConfig = path.resolve(root, target.drizzleConfig);
-        if (!fs.existsSync(drizzleConfig)) {
-            const line = source?.line(['drizzleConfig']);
-            throw new errors_1.UsageError(`${where}${line ? `:${line}` : ''}: target "${target.name}": drizzle config not found: ${target.drizzleConfig}`, source?.file, line);
-        }
-        kit = loadDrizzleConfig(root, drizzleConfig, targetCwd(root, target, drizzleConfig));
-        const dialect = kit.dialect;
-        if (dialect !== 'postgresql') {
-            throw new errors_1.UsageError(`${path.relative(root, drizzleConfig)}: dialect is ${dialect === undefined ? 'not set' : `"${dialect}"`}; ` +
-                'drift-guard checks PostgreSQL projects only (dialect: "postgresql")', path.relative(root, drizzleConfig));
-        }
-    }
-    else if (!target.schema || !target.migrations) {
-        const line = source?.line([]);
-        throw new errors_1.UsageError(`${where}${line ? `:${line}` : ''}: target "${target.name}" needs "drizzleConfig", or both "schema" and "migrations"`, source?.file, line);
-    }
-    const cwd = targetCwd(root, target, drizzleConfig);
-    const schemaPatterns = asList(target.schema) ?? asList(kit.schema);
-    if (!schemaPatterns || schemaPatterns.length === 0) {
-        throw new errors_1.UsageError(`target "${target.name}": no schema (set "schema" in the drizzle config or the target)`);
-    }
-    const schemaFiles = [...new Set(schemaPatterns.flatMap((p) => expandSchema(p, cwd)))];
-    if (schemaFiles.length === 0) {
-        const built = buildOutputHint(root, cwd, schemaPatterns);
-        if (built)
-            throw new errors_1.UsageError(`target "${target.name}": ${built}`);
-        const own = asList(target.schema);
-        throw new errors_1.UsageError(`target "${target.name}": schema ${schemaPatterns.map((p) => `"${p}"`).join(', ')} matches no file ` +
-            `(looked in ${path.relative(root, cwd) || '.'}). ` +
-            (own && drizzleConfig
-                ? `A target's own "schema" is resolved, like the drizzle config's, from the folder drizzle-kit runs from (${path.relative(root, cwd) || '.'}), not from ${exports.DEFAULT_CONFIG_FILE}'s folder; or set the target's "cwd".`
-                : `Set the target's "cwd" to the folder drizzle-kit runs from.`));
-    }
-    const out = target.migrations ?? kit.out ?? 'drizzle';
-    const migrationsDir = path.resolve(cwd, out);
-    if (!fs.existsSync(migrationsDir) || !fs.statSync(migrationsDir).isDirectory()) {
-        throw new MissingMigrationsFolderError(`target "${target.name}": migrations folder not found: ${path.relative(root, migrationsDir)} ` +
-            `(resolved from ${path.relative(root, cwd) || '.'}). Set the target's "cwd" if drizzle-kit runs elsewhere.`, (target.migrations ?? kit.out) !== undefined);
-    }
-    return {
-        name: target.name,
-        drizzleConfig,
-        cwd,
-        schemaPatterns,
-        schemaFiles,
-        migrationsDir,
-        databases: target.databases && target.databases.length > 0 ? target.databases : [target.name],
-        databasesNamed: !!target.databases && target.databases.length > 0,
-        outDeclared: (target.migrations ?? kit.out) !== undefined,
-        casing: target.casing ?? kit.casing,
-        schemaFilter: asList(target.schemaFilter) ?? asList(kit.schemaFilter),
-        tablesFilter: asList(target.tablesFilter) ?? asList(kit.tablesFilter),
-        extensionsFilters: target.extensionsFilters ?? kit.extensionsFilters,
-        migrationsTable: target.migrationsTable ?? kit.migrations?.table ?? '__drizzle_migrations',
-        migrationsSchema: target.migrationsSchema ?? kit.migrations?.schema ?? 'drizzle',
-        severity: target.severity ?? {},
-        ...providerOptions(root, target, where, source)
-    };
-}
-const SEVERITY_VALUES = ['error', 'warning', 'notice', 'off'];
-/** setup, extensions and transaction: what the provider the migrations run on does before and around them. */
-function providerOptions(root, target, where, source) {
-    const fail = (message, at) => {
-        const line = source?.line(at);
-        throw new errors_1.UsageError(`${where}${line ? `:${line}` : ''}: target "${target.name}": ${message}`, source?.file ?? where, line);
-    };
-    const strings = (key) => {
-        const value = target[key];
-        if (value === undefined)
-            return [];
-        const wrong = !Array.isArray(value) ? -1 : value.findIndex((v) => typeof v !== 'string' || v.trim() === '');
-        if (wrong !== -1 || !Array.isArray(value))
-            fail(`"${key}" must be a list of ${key === 'setup' ? 'SQL file paths' : 'extension names'}`, wrong === -1 ? [key] : [key, wrong]);
-        return value;
-    };
-    const setup = strings('setup').map((file, index) => {
-        const absolute = path.resolve(root, file);
-        if (!fs.existsSync(absolute) || !fs.statSync(absolute).isFile())
-            fail(`setup file not found: ${file}`, ['setup', index]);
-        return absolute;
-    });
-    if (target.transaction !== undefined && typeof target.transaction !== 'boolean')
-        fail('"transaction" must be true or false', ['transaction']);
-    const severity = target.severity;
-    if (severity !== undefined && (!severity || typeof severity !== 'object' || Array.isArray(severity)))
-        fail('"severity" must be an object of finding kinds, e.g. { "extra_index": "warning" }', ['severity']);
-    for (const [kind, value] of Object.entries(severity ?? {})) {
-        // A misspelt kind would silently set nothing.
-        if (!findings_1.FINDING_KINDS.includes(kind)) {
-            const closest = (0, suggest_1.closestName)(kind, new Set(findings_1.FINDING_KINDS));
-            fail(`"severity" names "${kind}", which is not a finding kind${closest ? ` (did you mean "${closest}"?)` : ''}; the kinds are listed in the README`, ['severity', kind]);
-        }
-        // A misspelt severity would reach the report as it is, counted nowhere.
-        if (!SEVERITY_VALUES.includes(value))
-            fail(`"severity" of "${kind}" must be "error", "warning", "notice" or "off"`, ['severity', kind]);
-    }
-    const extensions = [];
-    const lines = {};
-    for (const [index, name] of strings('extensions').entries()) {
-        const extension = name.trim();
-        if (extensions.includes(extension))
-            continue;
-        extensions.push(extension);
-        const line = source?.line(['extensions', index]);
-        if (line)
-            lines[extension] = line;
-    }
-    return {
-        setup,
-        extensions,
-        ...(source && extensions.length > 0 ? { extensionsDeclared: { file: source.file, lines } } : {}),
-        transaction: target.transaction ?? true
-    };
-}
-/**
- * The modules drizzle-kit imports for one `schema` entry: globs as glob matches them, a folder as its own files
- * (not its sub-folders). Other files (README.md, .d.ts) are left out: drizzle-kit gets no tables from them.
- */
-/** Build folders a schema may point into (ctrlplane: `schema: "./dist/src/schema"`, compiled by tsc, not committed). */
-const BUILD_FOLDERS = new Set(['dist', 'build', 'out', 'lib', '.next', '.output']);
-/**
- * When a schema pattern points into a build output that does not exist, what to say instead of "set cwd": build the
- * package first, or check its sources (named when the same path without the build folder exists).
- */
-function buildOutputHint(root, cwd, patterns) {
-    for (const pattern of patterns) {
-        const segments = pattern.replace(/^\.\//, '').split(/[\\/]/);
-        const at = segments.findIndex((s) => BUILD_FOLDERS.has(s));
-        if (at < 0)
-            continue;
-        const folder = path.resolve(cwd, ...segments.slice(0, at + 1));
-        if (fs.existsSync(folder))
-            continue;
-        // dist/src/schema → src/schema; dist/schema.js → schema.ts, src/schema.ts
-        const rest = segments.slice(at + 1).join('/').replace(/\.js$/, '.ts');
-        const candidates = [rest, `src/${rest}`, rest.replace(/^src\//, '')].filter(Boolean).map((r) => [...segments.slice(0, at), r].join('/'));
-        const sources = candidates.find((c) => fs.existsSync(path.resolve(cwd, c)));
-        return (`schema "${pattern}" is in ${path.relative(root, folder)}, a build output that is not in the repository: build the package before the check, ` +
-            `or set the target's "schema" in ${exports.DEFAULT_CONFIG_FILE} to the sources${sources ? ` ("${sources}", resolved from ${path.relative(root, cwd) || '.'})` : ''}`);
-    }
-    return undefined;
-}
-function expandSchema(pattern, cwd) {
-    return (0, glob_1.drizzleKitSchemaFiles)(pattern, cwd).filter((f) => /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/.test(f) && !/\.d\.[mc]?ts$/.test(f));
-}
-// drizzle-kit resolves schema and out from the folder it runs in; monorepos run it from the package folder.
-function targetCwd(root, target, drizzleConfig) {
-    if (target.cwd)
-        return path.resolve(root, target.cwd);
-    return drizzleConfig ? nearestPackageFolder(path.dirname(drizzleConfig), root) : root;
-}
-function nearestPackageFolder(from, root) {
-    let dir = from;
-    for (;;) {
-        if (fs.existsSync(path.join(dir, 'package.json')))
-            return dir;
-        const parent = path.dirname(dir);
-        if (dir === root || parent === dir || !parent.startsWith(root))
-            return dir === root ? root : from;
-        dir = parent;
-    }
-}
-/**
- * Runs synchronous work with `process.cwd()` set to `folder`, as drizzle-kit's process is when it loads configs and
- * schemas. Synchronous on purpose: nothing else runs while the process is in the target's folder.
- */
-function inFolder(folder, work) {
-    const previous = process.cwd();
-    process.chdir(folder);
-    try {
-        return work();
-    }
-    finally {
-        process.chdir(previous);
-    }
-}
-/**
- * Evaluates a drizzle config in `cwd`, the folder drizzle-kit runs from: configs compute their paths from
- * `process.cwd()` (e.g. `relative(process.cwd(), …import.meta.url…)`), so they must see the same folder.
- * A config that throws only because an environment variable is unset
- * (`if (!process.env.DATABASE_URL) throw …`) is retried with placeholders: the check needs no credentials.
- */
-function loadDrizzleConfig(root, file, cwd) {
-    const rel = path.relative(root, file);
-    if (file.endsWith('.json')) {
-        try {
-            return JSON.parse(fs.readFileSync(file, 'utf8'));
-        }
-        catch (error) {
-            throw new errors_1.UsageError(`${rel}: malformed JSON: ${error.message}`, rel);
-        }
-    }
-    const load = () => {
-        const exports = inFolder(cwd, () => new module_loader_1.ModuleLoader({ root, stubMissingPackages: true }).load(file));
-        const config = (exports.default ?? exports);
-        if (!config || typeof config !== 'object')
-            throw new errors_1.UsageError(`${rel}: does not export a config object`, rel);
-        return config;
-    };
-    try {
-        return load();
-    }
-    catch (first) {
-        if (!(first instanceof module_loader_1.ModuleLoadError))
-            throw first;
-        // Retry with placeholders for the variables the config reads and the environment lacks.
-        const source = fs.readFileSync(file, 'utf8');
-        const names = new Set([...source.matchAll(/process\.env(?:\.([A-Za-z_][\w]*)|\[\s*["'`]([^"'`]+)["'`]\s*\])/g)].map((m) => m[1] ?? m[2]));
-        const unset = [...names].filter((n) => process.env[n] === undefined);
-        if (unset.length === 0)
-            throw first;
-        for (const n of unset)
-            process.env[n] = 'drift-guard-placeholder';
-        try {
-            return load();
-        }
-        catch {
-            throw new errors_1.UsageError(`${(0, errors_2.describeError)(first)} (it reads ${unset.join(', ')}, which ${unset.length > 1 ? 'are' : 'is'} unset)`, rel);
-        }
-        finally {
-            for (const n of unset)
-                delete process.env[n];
-        }
-    }
 }
 
 
 /***/ }),
 
-/***/ 8646:
+/***/ 1360:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -49030,9 +48883,7 @@ var __importStar = (this && this.__importStar) || (function () {
     };
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.ModuleLoader = exports.ModuleLoadError = exports.resolveFile = void 0;
-exports.standInFor = standInFor;
-exports.standInInSnapshot = standInInSnapshot;
+exports.ModuleLoader = exports.ModuleLoadError = exports.standInInSnapshot = exports.standInFor = exports.resolveFile = void 0;
 // Loads a project's drizzle configs and schema files (TS, ESM or CJS) without a build step.
 //
 // Files of the project are transpiled with sucrase (TypeScript + ESM -> CJS, line numbers kept) and evaluated in
@@ -49046,23 +48897,18 @@ const path = __importStar(__nccwpck_require__(6760));
 const node_module_1 = __importStar(__nccwpck_require__(8995));
 const node_url_1 = __nccwpck_require__(3136);
 const vm = __importStar(__nccwpck_require__(714));
-const sucrase_1 = __nccwpck_require__(2413);
-const errors_1 = __nccwpck_require__(4296);
-const tsconfig_paths_1 = __nccwpck_require__(3350);
-const vendor_1 = __nccwpck_require__(2317);
-const drivers_1 = __nccwpck_require__(3289);
-const package_resolve_1 = __nccwpck_require__(6967);
-var package_resolve_2 = __nccwpck_require__(6967);
+const sucrase_1 = __nccwpck_require__(141);
+const errors_1 = __nccwpck_require__(7406);
+const tsconfig_paths_1 = __nccwpck_require__(2404);
+const vendor_1 = __nccwpck_require__(4167);
+const drivers_1 = __nccwpck_require__(6999);
+const package_resolve_1 = __nccwpck_require__(8953);
+var package_resolve_2 = __nccwpck_require__(8953);
 Object.defineProperty(exports, "resolveFile", ({ enumerable: true, get: function () { return package_resolve_2.resolveFile; } }));
-/** Modules a drift check can replace, because only their shape matters at load time. */
-const STAND_INS = {
-    // drizzle.config.ts files call defineConfig() for types only.
-    'drizzle-kit': () => ({ defineConfig: (config) => config }),
-    // Configs load .env files for credentials, which the check does not need.
-    dotenv: () => ({ config: () => ({ parsed: {} }), configDotenv: () => ({ parsed: {} }), parse: () => ({}) }),
-    'dotenv/config': () => ({}),
-    '@next/env': () => ({ loadEnvConfig: () => ({ combinedEnv: {}, loadedEnvFiles: [] }) })
-};
+var stand_ins_1 = __nccwpck_require__(8925);
+Object.defineProperty(exports, "standInFor", ({ enumerable: true, get: function () { return stand_ins_1.standInFor; } }));
+Object.defineProperty(exports, "standInInSnapshot", ({ enumerable: true, get: function () { return stand_ins_1.standInInSnapshot; } }));
+const stand_ins_2 = __nccwpck_require__(8925);
 class ModuleLoadError extends errors_1.UsageError {
     chain;
     constructor(message, chain, file, line) {
@@ -49072,36 +48918,6 @@ class ModuleLoadError extends errors_1.UsageError {
     }
 }
 exports.ModuleLoadError = ModuleLoadError;
-/** What a stand-in turns into as a string: how one that reached a table definition is recognised. */
-const STAND_IN_MARKER = 'drift-guard-stub:';
-/** Every stand-in made, with the specifier it stands for: to tell one apart from a real value. */
-const standIns = new WeakMap();
-/** The package a value stands in for (--stub-missing-imports), or undefined when it is a real value. */
-function standInFor(value) {
-    const specifier = typeof value === 'function' || (typeof value === 'object' && value !== null) ? standIns.get(value) : undefined;
-    return specifier === undefined ? undefined : (0, package_resolve_1.packageNameOf)(specifier);
-}
-/** A value that accepts any use (property, call, new, coercion) and gives itself back. */
-function permissiveStub(name) {
-    const target = function () {
-        return undefined;
-    };
-    const stub = new Proxy(target, {
-        get(_t, key) {
-            if (key === Symbol.toPrimitive)
-                return () => `${STAND_IN_MARKER}${name}`;
-            if (key === 'then')
-                return undefined; // not a promise
-            if (key === '__esModule')
-                return true;
-            return stub;
-        },
-        apply: () => stub,
-        construct: () => stub
-    });
-    standIns.set(stub, name);
-    return stub;
-}
 class ModuleLoader {
     options;
     cache = new Map();
@@ -49290,9 +49106,9 @@ class ModuleLoader {
         if (resolved)
             return this.loadResolved(resolved, nativeRequire);
         const packageName = (0, package_resolve_1.packageNameOf)(specifier);
-        if (STAND_INS[specifier]) {
+        if (stand_ins_2.STAND_INS[specifier]) {
             this.fallbacks.add(specifier);
-            return STAND_INS[specifier]();
+            return stand_ins_2.STAND_INS[specifier]();
         }
         if (packageName === 'drizzle-orm') {
             this.fallbacks.add(packageName);
@@ -49312,7 +49128,7 @@ class ModuleLoader {
         if (this.options.stubMissingPackages) {
             this.stubbed.add(packageName);
             this.stoodInOnRequest.add(packageName);
-            return permissiveStub(specifier);
+            return (0, stand_ins_2.permissiveStub)(specifier);
         }
         throw this.unresolved(specifier, importer, workspacePackage);
     }
@@ -49323,7 +49139,7 @@ class ModuleLoader {
      */
     driverStandIn(specifier, driver) {
         this.stubbed.add(driver);
-        return permissiveStub(specifier);
+        return (0, stand_ins_2.permissiveStub)(specifier);
     }
     loadResolved(resolved, nativeRequire) {
         const real = safeRealpath(resolved);
@@ -49415,33 +49231,6 @@ function copyStarNames(target, source) {
     }
     return added;
 }
-/**
- * Where a stand-in's value reached drizzle-kit's snapshot of the schema (e.g. a column type `vector(<stand-in>)`):
- * "column members.embedding" and the package stood in for, or undefined when none did.
- */
-function standInInSnapshot(snapshot) {
-    const marked = (value) => {
-        const match = new RegExp(`${STAND_IN_MARKER}([^\\s"'(),]+)`).exec(JSON.stringify(value) ?? '');
-        return match ? (0, package_resolve_1.packageNameOf)(match[1]) : undefined;
-    };
-    for (const table of Object.values(snapshot.tables ?? {})) {
-        for (const column of Object.values(table.columns ?? {})) {
-            const packageName = marked(column);
-            if (packageName)
-                return { where: `column ${table.name}.${column.name}`, packageName, schema: table.schema || 'public', table: table.name, column: column.name };
-        }
-        const packageName = marked(table);
-        if (packageName)
-            return { where: `table ${table.name}`, packageName, schema: table.schema || 'public', table: table.name };
-    }
-    for (const e of Object.values(snapshot.enums ?? {})) {
-        const packageName = marked(e);
-        if (packageName)
-            return { where: `enum ${e.name}`, packageName };
-    }
-    const packageName = marked(snapshot);
-    return packageName ? { where: 'the schema', packageName } : undefined;
-}
 function safeRealpath(file) {
     try {
         return fs.realpathSync(file);
@@ -49479,7 +49268,7 @@ function lineInFile(error, file) {
 
 /***/ }),
 
-/***/ 6967:
+/***/ 8953:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -49528,14 +49317,19 @@ exports.resolvePackageEntry = resolvePackageEntry;
 // package.json `exports`/`module`/`main` read as a bundler does, and workspace packages found by name.
 const fs = __importStar(__nccwpck_require__(3024));
 const path = __importStar(__nccwpck_require__(6760));
-const workspaces_1 = __nccwpck_require__(6082);
+const workspaces_1 = __nccwpck_require__(8448);
 exports.SOURCE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 exports.PROBE_EXTENSIONS = [...exports.SOURCE_EXTENSIONS, '.json'];
 /** Resolves a path the way TypeScript projects expect: exact file, `.js` written for `.ts`, extensions, index files. */
 function resolveFile(candidate) {
     const tries = [candidate];
     const ext = path.extname(candidate);
-    const swap = { '.js': ['.ts', '.tsx'], '.jsx': ['.tsx'], '.mjs': ['.mts'], '.cjs': ['.cts'] };
+    const swap = {
+        '.js': ['.ts', '.tsx'],
+        '.jsx': ['.tsx'],
+        '.mjs': ['.mts'],
+        '.cjs': ['.cts']
+    };
     if (swap[ext])
         for (const alt of swap[ext])
             tries.push(candidate.slice(0, -ext.length) + alt);
@@ -49656,7 +49450,444 @@ function conditionTargets(value) {
 
 /***/ }),
 
-/***/ 3350:
+/***/ 6328:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.MissingMigrationsFolderError = void 0;
+exports.withoutDuplicates = withoutDuplicates;
+exports.asList = asList;
+exports.resolveTarget = resolveTarget;
+exports.inFolder = inFolder;
+exports.loadDrizzleConfig = loadDrizzleConfig;
+// One target resolved to absolute paths: its drizzle config read, its schema files expanded, its options checked.
+const fs = __importStar(__nccwpck_require__(3024));
+const path = __importStar(__nccwpck_require__(6760));
+const findings_1 = __nccwpck_require__(8827);
+const errors_1 = __nccwpck_require__(7406);
+const module_loader_1 = __nccwpck_require__(1360);
+const glob_1 = __nccwpck_require__(5212);
+const suggest_1 = __nccwpck_require__(8939);
+const target_types_1 = __nccwpck_require__(8207);
+/**
+ * Two configs for the same schema files and the same migrations folder (and migrations table) are one target: the
+ * first is kept and the others are noted; checking both would only report every finding twice. Targets named in
+ * drift-guard.config.json must also agree on their databases and severities, since those are the user's.
+ */
+function withoutDuplicates(targets, root, named) {
+    const kept = new Map();
+    const notes = [];
+    for (const target of targets) {
+        const key = JSON.stringify([
+            [...target.schemaFiles].sort(),
+            target.migrationsDir,
+            target.migrationsSchema,
+            target.migrationsTable,
+            target.casing ?? null,
+            target.schemaFilter ?? null,
+            target.tablesFilter ?? null,
+            target.extensionsFilters ?? null,
+            named ? [target.databases, target.severity, target.setup, target.extensions, target.transaction] : null
+        ]);
+        const first = kept.get(key);
+        if (!first) {
+            kept.set(key, target);
+            continue;
+        }
+        const which = named || !target.drizzleConfig ? `target "${target.name}"` : path.relative(root, target.drizzleConfig);
+        notes.push(`${which} has the same schema files and migrations folder (${path.relative(root, target.migrationsDir) || '.'}) as target "${first.name}": checked once, as "${first.name}"`);
+    }
+    return { targets: [...kept.values()], notes };
+}
+/** A target's migrations folder does not exist; without a declared `out`, a discovered config is a push config. */
+class MissingMigrationsFolderError extends errors_1.UsageError {
+    outDeclared;
+    constructor(message, outDeclared) {
+        super(message);
+        this.outDeclared = outDeclared;
+    }
+}
+exports.MissingMigrationsFolderError = MissingMigrationsFolderError;
+function asList(value) {
+    if (value === undefined)
+        return undefined;
+    return Array.isArray(value) ? value : [value];
+}
+function resolveTarget(root, target, where, source) {
+    let kit = {};
+    let drizzleConfig;
+    if (target.drizzleConfig) {
+        drizzleConfig = path.resolve(root, target.drizzleConfig);
+        if (!fs.existsSync(drizzleConfig)) {
+            const line = source?.line(['drizzleConfig']);
+            throw new errors_1.UsageError(`${where}${line ? `:${line}` : ''}: target "${target.name}": drizzle config not found: ${target.drizzleConfig}`, source?.file, line);
+        }
+        kit = loadDrizzleConfig(root, drizzleConfig, targetCwd(root, target, drizzleConfig));
+        const dialect = kit.dialect;
+        if (dialect !== 'postgresql') {
+            throw new errors_1.UsageError(`${path.relative(root, drizzleConfig)}: dialect is ${dialect === undefined ? 'not set' : `"${dialect}"`}; ` +
+                'drift-guard checks PostgreSQL projects only (dialect: "postgresql")', path.relative(root, drizzleConfig));
+        }
+    }
+    else if (!target.schema || !target.migrations) {
+        const line = source?.line([]);
+        throw new errors_1.UsageError(`${where}${line ? `:${line}` : ''}: target "${target.name}" needs "drizzleConfig", or both "schema" and "migrations"`, source?.file, line);
+    }
+    const cwd = targetCwd(root, target, drizzleConfig);
+    const schemaPatterns = asList(target.schema) ?? asList(kit.schema);
+    if (!schemaPatterns || schemaPatterns.length === 0) {
+        throw new errors_1.UsageError(`target "${target.name}": no schema (set "schema" in the drizzle config or the target)`);
+    }
+    const schemaFiles = [...new Set(schemaPatterns.flatMap((p) => expandSchema(p, cwd)))];
+    if (schemaFiles.length === 0) {
+        const built = buildOutputHint(root, cwd, schemaPatterns);
+        if (built)
+            throw new errors_1.UsageError(`target "${target.name}": ${built}`);
+        const own = asList(target.schema);
+        throw new errors_1.UsageError(`target "${target.name}": schema ${schemaPatterns.map((p) => `"${p}"`).join(', ')} matches no file ` +
+            `(looked in ${path.relative(root, cwd) || '.'}). ` +
+            (own && drizzleConfig
+                ? `A target's own "schema" is resolved, like the drizzle config's, from the folder drizzle-kit runs from (${path.relative(root, cwd) || '.'}), not from ${target_types_1.DEFAULT_CONFIG_FILE}'s folder; or set the target's "cwd".`
+                : `Set the target's "cwd" to the folder drizzle-kit runs from.`));
+    }
+    const out = target.migrations ?? kit.out ?? 'drizzle';
+    const migrationsDir = path.resolve(cwd, out);
+    if (!fs.existsSync(migrationsDir) || !fs.statSync(migrationsDir).isDirectory()) {
+        throw new MissingMigrationsFolderError(`target "${target.name}": migrations folder not found: ${path.relative(root, migrationsDir)} ` +
+            `(resolved from ${path.relative(root, cwd) || '.'}). Set the target's "cwd" if drizzle-kit runs elsewhere.`, (target.migrations ?? kit.out) !== undefined);
+    }
+    return {
+        name: target.name,
+        drizzleConfig,
+        cwd,
+        schemaPatterns,
+        schemaFiles,
+        migrationsDir,
+        databases: target.databases && target.databases.length > 0 ? target.databases : [target.name],
+        databasesNamed: !!target.databases && target.databases.length > 0,
+        outDeclared: (target.migrations ?? kit.out) !== undefined,
+        casing: target.casing ?? kit.casing,
+        schemaFilter: asList(target.schemaFilter) ?? asList(kit.schemaFilter),
+        tablesFilter: asList(target.tablesFilter) ?? asList(kit.tablesFilter),
+        extensionsFilters: target.extensionsFilters ?? kit.extensionsFilters,
+        migrationsTable: target.migrationsTable ?? kit.migrations?.table ?? '__drizzle_migrations',
+        migrationsSchema: target.migrationsSchema ?? kit.migrations?.schema ?? 'drizzle',
+        severity: target.severity ?? {},
+        ...providerOptions(root, target, where, source)
+    };
+}
+const SEVERITY_VALUES = ['error', 'warning', 'notice', 'off'];
+/** setup, extensions and transaction: what the provider the migrations run on does before and around them. */
+function providerOptions(root, target, where, source) {
+    const fail = (message, at) => {
+        const line = source?.line(at);
+        throw new errors_1.UsageError(`${where}${line ? `:${line}` : ''}: target "${target.name}": ${message}`, source?.file ?? where, line);
+    };
+    const strings = (key) => {
+        const value = target[key];
+        if (value === undefined)
+            return [];
+        const wrong = !Array.isArray(value) ? -1 : value.findIndex((v) => typeof v !== 'string' || v.trim() === '');
+        if (wrong !== -1 || !Array.isArray(value))
+            fail(`"${key}" must be a list of ${key === 'setup' ? 'SQL file paths' : 'extension names'}`, wrong === -1 ? [key] : [key, wrong]);
+        return value;
+    };
+    const setup = strings('setup').map((file, index) => {
+        const absolute = path.resolve(root, file);
+        if (!fs.existsSync(absolute) || !fs.statSync(absolute).isFile())
+            fail(`setup file not found: ${file}`, ['setup', index]);
+        return absolute;
+    });
+    if (target.transaction !== undefined && typeof target.transaction !== 'boolean')
+        fail('"transaction" must be true or false', ['transaction']);
+    const severity = target.severity;
+    if (severity !== undefined && (!severity || typeof severity !== 'object' || Array.isArray(severity)))
+        fail('"severity" must be an object of finding kinds, e.g. { "extra_index": "warning" }', ['severity']);
+    for (const [kind, value] of Object.entries(severity ?? {})) {
+        // A misspelt kind would silently set nothing.
+        if (!findings_1.FINDING_KINDS.includes(kind)) {
+            const closest = (0, suggest_1.closestName)(kind, new Set(findings_1.FINDING_KINDS));
+            fail(`"severity" names "${kind}", which is not a finding kind${closest ? ` (did you mean "${closest}"?)` : ''}; the kinds are listed in the README`, ['severity', kind]);
+        }
+        // A misspelt severity would reach the report as it is, counted nowhere.
+        if (!SEVERITY_VALUES.includes(value))
+            fail(`"severity" of "${kind}" must be "error", "warning", "notice" or "off"`, ['severity', kind]);
+    }
+    const extensions = [];
+    const lines = {};
+    for (const [index, name] of strings('extensions').entries()) {
+        const extension = name.trim();
+        if (extensions.includes(extension))
+            continue;
+        extensions.push(extension);
+        const line = source?.line(['extensions', index]);
+        if (line)
+            lines[extension] = line;
+    }
+    return {
+        setup,
+        extensions,
+        ...(source && extensions.length > 0 ? { extensionsDeclared: { file: source.file, lines } } : {}),
+        transaction: target.transaction ?? true
+    };
+}
+/**
+ * The modules drizzle-kit imports for one `schema` entry: globs as glob matches them, a folder as its own files
+ * (not its sub-folders). Other files (README.md, .d.ts) are left out: drizzle-kit gets no tables from them.
+ */
+/** Build folders a schema may point into (ctrlplane: `schema: "./dist/src/schema"`, compiled by tsc, not committed). */
+const BUILD_FOLDERS = new Set(['dist', 'build', 'out', 'lib', '.next', '.output']);
+/**
+ * When a schema pattern points into a build output that does not exist, what to say instead of "set cwd": build the
+ * package first, or check its sources (named when the same path without the build folder exists).
+ */
+function buildOutputHint(root, cwd, patterns) {
+    for (const pattern of patterns) {
+        const segments = pattern.replace(/^\.\//, '').split(/[\\/]/);
+        const at = segments.findIndex((s) => BUILD_FOLDERS.has(s));
+        if (at < 0)
+            continue;
+        const folder = path.resolve(cwd, ...segments.slice(0, at + 1));
+        if (fs.existsSync(folder))
+            continue;
+        // dist/src/schema → src/schema; dist/schema.js → schema.ts, src/schema.ts
+        const rest = segments
+            .slice(at + 1)
+            .join('/')
+            .replace(/\.js$/, '.ts');
+        const candidates = [rest, `src/${rest}`, rest.replace(/^src\//, '')]
+            .filter(Boolean)
+            .map((r) => [...segments.slice(0, at), r].join('/'));
+        const sources = candidates.find((c) => fs.existsSync(path.resolve(cwd, c)));
+        return (`schema "${pattern}" is in ${path.relative(root, folder)}, a build output that is not in the repository: build the package before the check, ` +
+            `or set the target's "schema" in ${target_types_1.DEFAULT_CONFIG_FILE} to the sources${sources ? ` ("${sources}", resolved from ${path.relative(root, cwd) || '.'})` : ''}`);
+    }
+    return undefined;
+}
+function expandSchema(pattern, cwd) {
+    return (0, glob_1.drizzleKitSchemaFiles)(pattern, cwd).filter((f) => /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/.test(f) && !/\.d\.[mc]?ts$/.test(f));
+}
+// drizzle-kit resolves schema and out from the folder it runs in; monorepos run it from the package folder.
+function targetCwd(root, target, drizzleConfig) {
+    if (target.cwd)
+        return path.resolve(root, target.cwd);
+    return drizzleConfig ? nearestPackageFolder(path.dirname(drizzleConfig), root) : root;
+}
+function nearestPackageFolder(from, root) {
+    let dir = from;
+    for (;;) {
+        if (fs.existsSync(path.join(dir, 'package.json')))
+            return dir;
+        const parent = path.dirname(dir);
+        if (dir === root || parent === dir || !parent.startsWith(root))
+            return dir === root ? root : from;
+        dir = parent;
+    }
+}
+/**
+ * Runs synchronous work with `process.cwd()` set to `folder`, as drizzle-kit's process is when it loads configs and
+ * schemas. Synchronous on purpose: nothing else runs while the process is in the target's folder.
+ */
+function inFolder(folder, work) {
+    const previous = process.cwd();
+    process.chdir(folder);
+    try {
+        return work();
+    }
+    finally {
+        process.chdir(previous);
+    }
+}
+/**
+ * Evaluates a drizzle config in `cwd`, the folder drizzle-kit runs from: configs compute their paths from
+ * `process.cwd()` (e.g. `relative(process.cwd(), …import.meta.url…)`), so they must see the same folder.
+ * A config that throws only because an environment variable is unset
+ * (`if (!process.env.DATABASE_URL) throw …`) is retried with placeholders: the check needs no credentials.
+ */
+function loadDrizzleConfig(root, file, cwd) {
+    const rel = path.relative(root, file);
+    if (file.endsWith('.json')) {
+        try {
+            return JSON.parse(fs.readFileSync(file, 'utf8'));
+        }
+        catch (error) {
+            throw new errors_1.UsageError(`${rel}: malformed JSON: ${error.message}`, rel);
+        }
+    }
+    const load = () => {
+        const exports = inFolder(cwd, () => new module_loader_1.ModuleLoader({ root, stubMissingPackages: true }).load(file));
+        const config = (exports.default ?? exports);
+        if (!config || typeof config !== 'object')
+            throw new errors_1.UsageError(`${rel}: does not export a config object`, rel);
+        return config;
+    };
+    try {
+        return load();
+    }
+    catch (first) {
+        if (!(first instanceof module_loader_1.ModuleLoadError))
+            throw first;
+        // Retry with placeholders for the variables the config reads and the environment lacks.
+        const source = fs.readFileSync(file, 'utf8');
+        const names = new Set([...source.matchAll(/process\.env(?:\.([A-Za-z_][\w]*)|\[\s*["'`]([^"'`]+)["'`]\s*\])/g)].map((m) => m[1] ?? m[2]));
+        const unset = [...names].filter((n) => process.env[n] === undefined);
+        if (unset.length === 0)
+            throw first;
+        for (const n of unset)
+            process.env[n] = 'drift-guard-placeholder';
+        try {
+            return load();
+        }
+        catch {
+            throw new errors_1.UsageError(`${(0, errors_1.describeError)(first)} (it reads ${unset.join(', ')}, which ${unset.length > 1 ? 'are' : 'is'} unset)`, rel);
+        }
+        finally {
+            for (const n of unset)
+                delete process.env[n];
+        }
+    }
+}
+
+
+/***/ }),
+
+/***/ 8925:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.standIns = exports.STAND_IN_MARKER = exports.STAND_INS = void 0;
+exports.standInFor = standInFor;
+exports.permissiveStub = permissiveStub;
+exports.standInInSnapshot = standInInSnapshot;
+// Stand-ins: values served in place of packages a drift check does not need or that are not installed, and how
+// one is recognised when it reached the schema.
+const package_resolve_1 = __nccwpck_require__(8953);
+/** Modules a drift check can replace, because only their shape matters at load time. */
+exports.STAND_INS = {
+    // drizzle.config.ts files call defineConfig() for types only.
+    'drizzle-kit': () => ({ defineConfig: (config) => config }),
+    // Configs load .env files for credentials, which the check does not need.
+    dotenv: () => ({ config: () => ({ parsed: {} }), configDotenv: () => ({ parsed: {} }), parse: () => ({}) }),
+    'dotenv/config': () => ({}),
+    '@next/env': () => ({ loadEnvConfig: () => ({ combinedEnv: {}, loadedEnvFiles: [] }) })
+};
+/** What a stand-in turns into as a string: how one that reached a table definition is recognised. */
+exports.STAND_IN_MARKER = 'drift-guard-stub:';
+/** Every stand-in made, with the specifier it stands for: to tell one apart from a real value. */
+exports.standIns = new WeakMap();
+/** The package a value stands in for (--stub-missing-imports), or undefined when it is a real value. */
+function standInFor(value) {
+    const specifier = typeof value === 'function' || (typeof value === 'object' && value !== null) ? exports.standIns.get(value) : undefined;
+    return specifier === undefined ? undefined : (0, package_resolve_1.packageNameOf)(specifier);
+}
+/** A value that accepts any use (property, call, new, coercion) and gives itself back. */
+function permissiveStub(name) {
+    const target = function () {
+        return undefined;
+    };
+    const stub = new Proxy(target, {
+        get(_t, key) {
+            if (key === Symbol.toPrimitive)
+                return () => `${exports.STAND_IN_MARKER}${name}`;
+            if (key === 'then')
+                return undefined; // not a promise
+            if (key === '__esModule')
+                return true;
+            return stub;
+        },
+        apply: () => stub,
+        construct: () => stub
+    });
+    exports.standIns.set(stub, name);
+    return stub;
+}
+/**
+ * Where a stand-in's value reached drizzle-kit's snapshot of the schema (e.g. a column type `vector(<stand-in>)`):
+ * "column members.embedding" and the package stood in for, or undefined when none did.
+ */
+function standInInSnapshot(snapshot) {
+    const marked = (value) => {
+        const match = new RegExp(`${exports.STAND_IN_MARKER}([^\\s"'(),]+)`).exec(JSON.stringify(value) ?? '');
+        return match ? (0, package_resolve_1.packageNameOf)(match[1]) : undefined;
+    };
+    for (const table of Object.values(snapshot.tables ?? {})) {
+        for (const column of Object.values(table.columns ?? {})) {
+            const packageName = marked(column);
+            if (packageName)
+                return {
+                    where: `column ${table.name}.${column.name}`,
+                    packageName,
+                    schema: table.schema || 'public',
+                    table: table.name,
+                    column: column.name
+                };
+        }
+        const packageName = marked(table);
+        if (packageName)
+            return { where: `table ${table.name}`, packageName, schema: table.schema || 'public', table: table.name };
+    }
+    for (const e of Object.values(snapshot.enums ?? {})) {
+        const packageName = marked(e);
+        if (packageName)
+            return { where: `enum ${e.name}`, packageName };
+    }
+    const packageName = marked(snapshot);
+    return packageName ? { where: 'the schema', packageName } : undefined;
+}
+
+
+/***/ }),
+
+/***/ 8207:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.DEFAULT_CONFIG_FILE = void 0;
+exports.DEFAULT_CONFIG_FILE = 'drift-guard.config.json';
+
+
+/***/ }),
+
+/***/ 2404:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -49834,7 +50065,9 @@ function resolveWithPaths(aliases, specifier, resolveFile) {
         else {
             const prefix = pattern.slice(0, star);
             const suffix = pattern.slice(star + 1);
-            if (specifier.startsWith(prefix) && specifier.endsWith(suffix) && specifier.length >= prefix.length + suffix.length) {
+            if (specifier.startsWith(prefix) &&
+                specifier.endsWith(suffix) &&
+                specifier.length >= prefix.length + suffix.length) {
                 captured = specifier.slice(prefix.length, specifier.length - suffix.length);
             }
         }
@@ -49852,7 +50085,7 @@ function resolveWithPaths(aliases, specifier, resolveFile) {
 
 /***/ }),
 
-/***/ 6082:
+/***/ 8448:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -49900,9 +50133,9 @@ exports.parsePnpmCatalogs = parsePnpmCatalogs;
 // action runs before or without `npm ci`) still resolves `import { x } from "@app/shared"` to the package's source.
 const fs = __importStar(__nccwpck_require__(3024));
 const path = __importStar(__nccwpck_require__(6760));
-const errors_1 = __nccwpck_require__(4296);
-const glob_1 = __nccwpck_require__(3334);
-const json_1 = __nccwpck_require__(8534);
+const errors_1 = __nccwpck_require__(7406);
+const glob_1 = __nccwpck_require__(5212);
+const json_1 = __nccwpck_require__(6019);
 const byDirectory = new Map();
 /**
  * The workspace a file belongs to: the nearest folder above it that declares workspaces, up to the repository's
@@ -50095,7 +50328,9 @@ function stripComment(line) {
 function listPackages(workspaceRoot, patterns, root) {
     const packages = new Map();
     const excluded = patterns.filter((p) => p.startsWith('!')).map((p) => p.slice(1));
-    const excludedDirs = new Set(excluded.flatMap((p) => (0, glob_1.glob)(path.posix.join(p.replace(/\/+$/, ''), 'package.json'), workspaceRoot)).map(path.dirname));
+    const excludedDirs = new Set(excluded
+        .flatMap((p) => (0, glob_1.glob)(path.posix.join(p.replace(/\/+$/, ''), 'package.json'), workspaceRoot))
+        .map(path.dirname));
     for (const pattern of patterns.filter((p) => !p.startsWith('!'))) {
         for (const pkgFile of (0, glob_1.glob)(path.posix.join(pattern.replace(/\/+$/, ''), 'package.json'), workspaceRoot)) {
             const dir = path.dirname(pkgFile);
@@ -50113,7 +50348,7 @@ function listPackages(workspaceRoot, patterns, root) {
 
 /***/ }),
 
-/***/ 4296:
+/***/ 7406:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -50153,7 +50388,7 @@ function describeError(error) {
 
 /***/ }),
 
-/***/ 4637:
+/***/ 8827:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -50214,7 +50449,7 @@ exports.SEVERITY_RANK = { error: 0, warning: 1, notice: 2 };
 
 /***/ }),
 
-/***/ 9192:
+/***/ 7458:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -50259,7 +50494,7 @@ function install() {
 
 /***/ }),
 
-/***/ 8534:
+/***/ 6019:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -50359,7 +50594,7 @@ function jsonLines(text) {
 
 /***/ }),
 
-/***/ 5543:
+/***/ 8057:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -50404,7 +50639,7 @@ function limiter(size) {
 
 /***/ }),
 
-/***/ 2085:
+/***/ 8939:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -50439,7 +50674,7 @@ function editDistance(a, b) {
 
 /***/ }),
 
-/***/ 2317:
+/***/ 4167:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -50549,7 +50784,7 @@ function vendorPackageVersion(name, entry = name) {
 
 /***/ }),
 
-/***/ 3323:
+/***/ 725:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -50562,23 +50797,20 @@ exports.TOOL_VERSION = __nccwpck_require__(8330).version;
 
 /***/ }),
 
-/***/ 8925:
+/***/ 2231:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.misplacedEnumValues = exports.enumOrderHint = void 0;
 exports.diffSchemas = diffSchemas;
-exports.misplacedEnumValues = misplacedEnumValues;
-exports.enumOrderHint = enumOrderHint;
-const identifiers_1 = __nccwpck_require__(7704);
-const CONSTRAINT_LABEL = {
-    primary_key: 'primary key',
-    unique: 'unique constraint',
-    foreign_key: 'foreign key',
-    check: 'check constraint',
-    exclusion: 'exclusion constraint'
-};
+const difference_1 = __nccwpck_require__(7226);
+const diff_table_parts_1 = __nccwpck_require__(6452);
+const enum_order_1 = __nccwpck_require__(3417);
+var enum_order_2 = __nccwpck_require__(3417);
+Object.defineProperty(exports, "enumOrderHint", ({ enumerable: true, get: function () { return enum_order_2.enumOrderHint; } }));
+Object.defineProperty(exports, "misplacedEnumValues", ({ enumerable: true, get: function () { return enum_order_2.misplacedEnumValues; } }));
 function diffSchemas(expected, actual, options) {
     const out = [];
     for (const schema of expected.schemas) {
@@ -50588,12 +50820,23 @@ function diffSchemas(expected, actual, options) {
     for (const schema of actual.schemas) {
         if (expected.schemas.has(schema) || schema === 'public' || options.ignoreSchemas.includes(schema))
             continue;
-        out.push({ kind: 'extra_schema', schema, name: schema, message: `schema "${schema}" is not declared in the schema` });
+        out.push({
+            kind: 'extra_schema',
+            schema,
+            name: schema,
+            message: `schema "${schema}" is not declared in the schema`
+        });
     }
     for (const [key, e] of expected.enums) {
         const a = actual.enums.get(key);
         if (!a) {
-            out.push({ kind: 'missing_enum', schema: e.schema, name: e.name, expected: e.values.join(', '), message: `enum ${label(e.schema, e.name)} does not exist` });
+            out.push({
+                kind: 'missing_enum',
+                schema: e.schema,
+                name: e.name,
+                expected: e.values.join(', '),
+                message: `enum ${(0, difference_1.label)(e.schema, e.name)} does not exist`
+            });
             continue;
         }
         if (e.values.join('\u0000') !== a.values.join('\u0000')) {
@@ -50602,43 +50845,83 @@ function diffSchemas(expected, actual, options) {
             const sameSet = missing.length === 0 && extra.length === 0;
             const parts = sameSet
                 ? [`same values in another order: schema (${e.values.join(', ')}), database (${a.values.join(', ')})`]
-                : [missing.length ? `missing value(s) ${missing.map((v) => `'${v}'`).join(', ')}` : '', extra.length ? `extra value(s) ${extra.map((v) => `'${v}'`).join(', ')}` : ''].filter(Boolean);
+                : [
+                    missing.length ? `missing value(s) ${missing.map((v) => `'${v}'`).join(', ')}` : '',
+                    extra.length ? `extra value(s) ${extra.map((v) => `'${v}'`).join(', ')}` : ''
+                ].filter(Boolean);
             out.push({
                 kind: 'enum_mismatch',
                 schema: e.schema,
                 name: e.name,
                 expected: e.values.join(', '),
                 actual: a.values.join(', '),
-                message: `enum ${label(e.schema, e.name)}: ${parts.join('; ')}`,
+                message: `enum ${(0, difference_1.label)(e.schema, e.name)}: ${parts.join('; ')}`,
                 // Without the SQL's history (explain.ts traces it), assume each value was appended in the database's order.
-                hint: sameSet ? enumOrderHint(label(e.schema, e.name), misplacedEnumValues(e.values, a.values.map((value, i) => ({ value, order: a.values.slice(0, i + 1) })))) : undefined
+                hint: sameSet
+                    ? (0, enum_order_1.enumOrderHint)((0, difference_1.label)(e.schema, e.name), (0, enum_order_1.misplacedEnumValues)(e.values, a.values.map((value, i) => ({ value, order: a.values.slice(0, i + 1) }))))
+                    : undefined
             });
         }
     }
     for (const [key, a] of actual.enums) {
         if (!expected.enums.has(key))
-            out.push({ kind: 'extra_enum', schema: a.schema, name: a.name, actual: a.values.join(', '), message: `enum ${label(a.schema, a.name)} is not declared in the schema` });
+            out.push({
+                kind: 'extra_enum',
+                schema: a.schema,
+                name: a.name,
+                actual: a.values.join(', '),
+                message: `enum ${(0, difference_1.label)(a.schema, a.name)} is not declared in the schema`
+            });
     }
     for (const [key, e] of expected.sequences) {
         const a = actual.sequences.get(key);
         if (!a)
-            out.push({ kind: 'missing_sequence', schema: e.schema, name: e.name, expected: e.definition, message: `sequence ${label(e.schema, e.name)} does not exist` });
+            out.push({
+                kind: 'missing_sequence',
+                schema: e.schema,
+                name: e.name,
+                expected: e.definition,
+                message: `sequence ${(0, difference_1.label)(e.schema, e.name)} does not exist`
+            });
     }
     for (const [key, a] of actual.sequences) {
         if (!expected.sequences.has(key))
-            out.push({ kind: 'extra_sequence', schema: a.schema, name: a.name, actual: a.definition, message: `sequence ${label(a.schema, a.name)} is not declared in the schema` });
+            out.push({
+                kind: 'extra_sequence',
+                schema: a.schema,
+                name: a.name,
+                actual: a.definition,
+                message: `sequence ${(0, difference_1.label)(a.schema, a.name)} is not declared in the schema`
+            });
     }
     for (const [key, e] of expected.views) {
         const a = actual.views.get(key);
         if (!a)
-            out.push({ kind: 'missing_view', schema: e.schema, name: e.name, message: `view ${label(e.schema, e.name)} does not exist` });
+            out.push({
+                kind: 'missing_view',
+                schema: e.schema,
+                name: e.name,
+                message: `view ${(0, difference_1.label)(e.schema, e.name)} does not exist`
+            });
         else if (a.definition !== e.definition || a.materialized !== e.materialized) {
-            out.push({ kind: 'view_mismatch', schema: e.schema, name: e.name, expected: e.definition, actual: a.definition, message: `view ${label(e.schema, e.name)} has another definition` });
+            out.push({
+                kind: 'view_mismatch',
+                schema: e.schema,
+                name: e.name,
+                expected: e.definition,
+                actual: a.definition,
+                message: `view ${(0, difference_1.label)(e.schema, e.name)} has another definition`
+            });
         }
     }
     for (const [key, a] of actual.views) {
         if (!expected.views.has(key))
-            out.push({ kind: 'extra_view', schema: a.schema, name: a.name, message: `view ${label(a.schema, a.name)} is not declared in the schema` });
+            out.push({
+                kind: 'extra_view',
+                schema: a.schema,
+                name: a.name,
+                message: `view ${(0, difference_1.label)(a.schema, a.name)} is not declared in the schema`
+            });
     }
     const missingTables = [];
     const extraTables = [];
@@ -50657,18 +50940,23 @@ function diffSchemas(expected, actual, options) {
             kind: 'missing_table',
             schema: e.schema,
             table: e.name,
-            message: `table ${label(e.schema, e.name)} does not exist`,
+            message: `table ${(0, difference_1.label)(e.schema, e.name)} does not exist`,
             hint: renameHint(extraTables.filter((a) => a.schema === e.schema).map((a) => a.name), e.name, 'table')
         });
     }
     for (const a of extraTables) {
-        out.push({ kind: 'extra_table', schema: a.schema, table: a.name, message: `table ${label(a.schema, a.name)} is not declared in the schema` });
+        out.push({
+            kind: 'extra_table',
+            schema: a.schema,
+            table: a.name,
+            message: `table ${(0, difference_1.label)(a.schema, a.name)} is not declared in the schema`
+        });
     }
     return out;
 }
 function diffTables(e, a, out) {
     const where = { schema: e.schema, table: e.name };
-    const t = label(e.schema, e.name);
+    const t = (0, difference_1.label)(e.schema, e.name);
     const missingColumns = [...e.columns.values()].filter((c) => !a.columns.has(c.name));
     const extraColumns = [...a.columns.values()].filter((c) => !e.columns.has(c.name));
     for (const c of missingColumns) {
@@ -50678,20 +50966,33 @@ function diffTables(e, a, out) {
             kind: 'missing_column',
             column: c.name,
             expected: columnSummary(c),
-            message: `column ${t}.${quoteName(c.name)} does not exist`,
+            message: `column ${t}.${(0, difference_1.quoteName)(c.name)} does not exist`,
             hint: renameHint(sameType, c.name, 'column')
         });
     }
     for (const c of extraColumns) {
-        out.push({ ...where, kind: 'extra_column', column: c.name, actual: columnSummary(c), message: `column ${t}.${quoteName(c.name)} is not declared in the schema` });
+        out.push({
+            ...where,
+            kind: 'extra_column',
+            column: c.name,
+            actual: columnSummary(c),
+            message: `column ${t}.${(0, difference_1.quoteName)(c.name)} is not declared in the schema`
+        });
     }
     for (const ec of e.columns.values()) {
         const ac = a.columns.get(ec.name);
         if (!ac)
             continue;
-        const col = `${t}.${quoteName(ec.name)}`;
+        const col = `${t}.${(0, difference_1.quoteName)(ec.name)}`;
         if (ec.type !== ac.type) {
-            out.push({ ...where, kind: 'column_type_mismatch', column: ec.name, expected: ec.type, actual: ac.type, message: `column ${col} is ${ac.type}, the schema says ${ec.type}` });
+            out.push({
+                ...where,
+                kind: 'column_type_mismatch',
+                column: ec.name,
+                expected: ec.type,
+                actual: ac.type,
+                message: `column ${col} is ${ac.type}, the schema says ${ec.type}`
+            });
         }
         if (ec.notNull !== ac.notNull) {
             out.push({
@@ -50735,8 +51036,8 @@ function diffTables(e, a, out) {
             });
         }
     }
-    diffConstraints(e, a, out);
-    diffIndexes(e, a, out);
+    (0, diff_table_parts_1.diffConstraints)(e, a, out);
+    (0, diff_table_parts_1.diffIndexes)(e, a, out);
     if (e.rlsEnabled !== a.rlsEnabled) {
         out.push({
             ...where,
@@ -50751,27 +51052,98 @@ function diffTables(e, a, out) {
         if (!ap)
             out.push({ ...where, kind: 'missing_policy', name, message: `policy "${name}" on ${t} does not exist` });
         else if (JSON.stringify(ep) !== JSON.stringify(ap)) {
-            out.push({ ...where, kind: 'policy_mismatch', name, expected: JSON.stringify(ep), actual: JSON.stringify(ap), message: `policy "${name}" on ${t} differs` });
+            out.push({
+                ...where,
+                kind: 'policy_mismatch',
+                name,
+                expected: JSON.stringify(ep),
+                actual: JSON.stringify(ap),
+                message: `policy "${name}" on ${t} differs`
+            });
         }
     }
     for (const name of a.policies.keys()) {
         if (!e.policies.has(name))
-            out.push({ ...where, kind: 'extra_policy', name, message: `policy "${name}" on ${t} is not declared in the schema` });
+            out.push({
+                ...where,
+                kind: 'extra_policy',
+                name,
+                message: `policy "${name}" on ${t} is not declared in the schema`
+            });
     }
 }
+function columnSummary(c) {
+    return [
+        c.type,
+        c.notNull ? 'NOT NULL' : '',
+        c.default ? `DEFAULT ${c.default}` : '',
+        c.identity ? `GENERATED ${c.identity.toUpperCase()} AS IDENTITY` : ''
+    ]
+        .filter(Boolean)
+        .join(' ');
+}
+function renameHint(candidates, name, what) {
+    if (candidates.length === 0)
+        return undefined;
+    return `if ${candidates.map((c) => `"${c}"`).join(' or ')} was renamed to "${name}", the migration that renames the ${what} is missing (drizzle-kit asks about renames interactively; this check never guesses)`;
+}
+
+
+/***/ }),
+
+/***/ 6452:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.CONSTRAINT_LABEL = void 0;
+exports.diffConstraints = diffConstraints;
+exports.diffIndexes = diffIndexes;
+exports.keyColumns = keyColumns;
+const difference_1 = __nccwpck_require__(7226);
+exports.CONSTRAINT_LABEL = {
+    primary_key: 'primary key',
+    unique: 'unique constraint',
+    foreign_key: 'foreign key',
+    check: 'check constraint',
+    exclusion: 'exclusion constraint'
+};
 function diffConstraints(e, a, out) {
     const where = { schema: e.schema, table: e.name };
-    const t = label(e.schema, e.name);
+    const t = (0, difference_1.label)(e.schema, e.name);
     // A table has one primary key; its name depends on how it was declared (users_pkey vs users_id_pk), which
     // Postgres does not care about: compare the columns.
     const ePk = [...e.constraints.values()].find((c) => c.kind === 'primary_key');
     const aPk = [...a.constraints.values()].find((c) => c.kind === 'primary_key');
     if (ePk && !aPk)
-        out.push({ ...where, kind: 'missing_constraint', name: ePk.name, columns: ePk.columns, expected: ePk.definition, message: `primary key ${ePk.definition} on ${t} does not exist` });
+        out.push({
+            ...where,
+            kind: 'missing_constraint',
+            name: ePk.name,
+            columns: ePk.columns,
+            expected: ePk.definition,
+            message: `primary key ${ePk.definition} on ${t} does not exist`
+        });
     if (!ePk && aPk)
-        out.push({ ...where, kind: 'extra_constraint', name: aPk.name, columns: aPk.columns, actual: aPk.definition, message: `primary key ${aPk.definition} on ${t} is not declared in the schema` });
+        out.push({
+            ...where,
+            kind: 'extra_constraint',
+            name: aPk.name,
+            columns: aPk.columns,
+            actual: aPk.definition,
+            message: `primary key ${aPk.definition} on ${t} is not declared in the schema`
+        });
     if (ePk && aPk && ePk.definition !== aPk.definition) {
-        out.push({ ...where, kind: 'constraint_mismatch', name: ePk.name, columns: ePk.columns, expected: ePk.definition, actual: aPk.definition, message: `primary key on ${t} is ${aPk.definition}, the schema says ${ePk.definition}` });
+        out.push({
+            ...where,
+            kind: 'constraint_mismatch',
+            name: ePk.name,
+            columns: ePk.columns,
+            expected: ePk.definition,
+            actual: aPk.definition,
+            message: `primary key on ${t} is ${aPk.definition}, the schema says ${ePk.definition}`
+        });
     }
     const eRest = [...e.constraints.values()].filter((c) => c.kind !== 'primary_key');
     const aRest = [...a.constraints.values()].filter((c) => c.kind !== 'primary_key');
@@ -50780,7 +51152,15 @@ function diffConstraints(e, a, out) {
     for (const ec of eRest) {
         const ac = a.constraints.get(ec.name);
         if (ac && ac.kind !== 'primary_key' && ac.definition !== ec.definition) {
-            out.push({ ...where, kind: 'constraint_mismatch', name: ec.name, columns: ec.columns, expected: ec.definition, actual: ac.definition, message: `${CONSTRAINT_LABEL[ec.kind]} "${ec.name}" on ${t} is ${ac.definition}, the schema says ${ec.definition}` });
+            out.push({
+                ...where,
+                kind: 'constraint_mismatch',
+                name: ec.name,
+                columns: ec.columns,
+                expected: ec.definition,
+                actual: ac.definition,
+                message: `${exports.CONSTRAINT_LABEL[ec.kind]} "${ec.name}" on ${t} is ${ac.definition}, the schema says ${ec.definition}`
+            });
         }
     }
     // The same definition under another name: one finding that says so, rather than a missing + extra pair.
@@ -50789,10 +51169,25 @@ function diffConstraints(e, a, out) {
         const twin = extra.find((x) => !pairedExtra.has(x) && x.kind === ec.kind && x.definition === ec.definition);
         if (twin) {
             pairedExtra.add(twin);
-            out.push({ ...where, kind: 'constraint_mismatch', name: ec.name, columns: ec.columns, expected: ec.name, actual: twin.name, message: `${CONSTRAINT_LABEL[ec.kind]} on ${t} is named "${twin.name}", the schema names it "${ec.name}"` });
+            out.push({
+                ...where,
+                kind: 'constraint_mismatch',
+                name: ec.name,
+                columns: ec.columns,
+                expected: ec.name,
+                actual: twin.name,
+                message: `${exports.CONSTRAINT_LABEL[ec.kind]} on ${t} is named "${twin.name}", the schema names it "${ec.name}"`
+            });
             continue;
         }
-        out.push({ ...where, kind: 'missing_constraint', name: ec.name, columns: ec.columns, expected: ec.definition, message: `${CONSTRAINT_LABEL[ec.kind]} "${ec.name}" on ${t} does not exist (${ec.definition})` });
+        out.push({
+            ...where,
+            kind: 'missing_constraint',
+            name: ec.name,
+            columns: ec.columns,
+            expected: ec.definition,
+            message: `${exports.CONSTRAINT_LABEL[ec.kind]} "${ec.name}" on ${t} does not exist (${ec.definition})`
+        });
     }
     for (const ac of extra) {
         if (pairedExtra.has(ac))
@@ -50805,13 +51200,13 @@ function diffConstraints(e, a, out) {
             columns: ac.columns,
             constraintKind: ac.kind,
             actual: ac.definition,
-            message: `${CONSTRAINT_LABEL[ac.kind]} "${ac.name}" on ${t} is not declared in the schema (${ac.definition})${duplicate ? `: it duplicates "${duplicate.name}"` : ''}`
+            message: `${exports.CONSTRAINT_LABEL[ac.kind]} "${ac.name}" on ${t} is not declared in the schema (${ac.definition})${duplicate ? `: it duplicates "${duplicate.name}"` : ''}`
         });
     }
 }
 function diffIndexes(e, a, out) {
     const where = { schema: e.schema, table: e.name };
-    const t = label(e.schema, e.name);
+    const t = (0, difference_1.label)(e.schema, e.name);
     const missing = [];
     const extra = [...a.indexes.values()].filter((i) => !e.indexes.has(i.name));
     for (const ei of e.indexes.values()) {
@@ -50819,7 +51214,15 @@ function diffIndexes(e, a, out) {
         if (!ai)
             missing.push(ei);
         else if (ai.definition !== ei.definition) {
-            out.push({ ...where, kind: 'index_mismatch', name: ei.name, columns: keyColumns(ei), expected: ei.definition, actual: ai.definition, message: `index "${ei.name}" on ${t} is ${ai.definition}, the schema says ${ei.definition}` });
+            out.push({
+                ...where,
+                kind: 'index_mismatch',
+                name: ei.name,
+                columns: keyColumns(ei),
+                expected: ei.definition,
+                actual: ai.definition,
+                message: `index "${ei.name}" on ${t} is ${ai.definition}, the schema says ${ei.definition}`
+            });
         }
     }
     const paired = new Set();
@@ -50827,30 +51230,72 @@ function diffIndexes(e, a, out) {
         const twin = extra.find((x) => !paired.has(x) && x.definition === ei.definition);
         if (twin) {
             paired.add(twin);
-            out.push({ ...where, kind: 'index_mismatch', name: ei.name, columns: keyColumns(ei), expected: ei.name, actual: twin.name, message: `index on ${t} is named "${twin.name}", the schema names it "${ei.name}"` });
+            out.push({
+                ...where,
+                kind: 'index_mismatch',
+                name: ei.name,
+                columns: keyColumns(ei),
+                expected: ei.name,
+                actual: twin.name,
+                message: `index on ${t} is named "${twin.name}", the schema names it "${ei.name}"`
+            });
             continue;
         }
-        out.push({ ...where, kind: 'missing_index', name: ei.name, columns: keyColumns(ei), expected: ei.definition, message: `index "${ei.name}" on ${t} does not exist (${ei.definition})` });
+        out.push({
+            ...where,
+            kind: 'missing_index',
+            name: ei.name,
+            columns: keyColumns(ei),
+            expected: ei.definition,
+            message: `index "${ei.name}" on ${t} does not exist (${ei.definition})`
+        });
     }
     for (const ai of extra) {
         if (paired.has(ai))
             continue;
-        out.push({ ...where, kind: 'extra_index', name: ai.name, columns: keyColumns(ai), actual: ai.definition, message: `index "${ai.name}" on ${t} is not declared in the schema (${ai.definition})` });
+        out.push({
+            ...where,
+            kind: 'extra_index',
+            name: ai.name,
+            columns: keyColumns(ai),
+            actual: ai.definition,
+            message: `index "${ai.name}" on ${t} is not declared in the schema (${ai.definition})`
+        });
     }
 }
 function keyColumns(index) {
     return index.keys.map((k) => k.replace(/^"|"$/g, '').split(' ')[0]).filter((k) => /^[\w$]+$/.test(k));
 }
-function columnSummary(c) {
-    return [c.type, c.notNull ? 'NOT NULL' : '', c.default ? `DEFAULT ${c.default}` : '', c.identity ? `GENERATED ${c.identity.toUpperCase()} AS IDENTITY` : '']
-        .filter(Boolean)
-        .join(' ');
+
+
+/***/ }),
+
+/***/ 7226:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.quoteName = void 0;
+exports.label = label;
+const identifiers_1 = __nccwpck_require__(274);
+function label(schema, name) {
+    return schema === 'public' ? (0, exports.quoteName)(name) : `${(0, exports.quoteName)(schema)}.${(0, exports.quoteName)(name)}`;
 }
-function renameHint(candidates, name, what) {
-    if (candidates.length === 0)
-        return undefined;
-    return `if ${candidates.map((c) => `"${c}"`).join(' or ')} was renamed to "${name}", the migration that renames the ${what} is missing (drizzle-kit asks about renames interactively; this check never guesses)`;
-}
+exports.quoteName = identifiers_1.quoteIdentifierIfNeeded;
+
+
+/***/ }),
+
+/***/ 3417:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+// Enum values out of the schema's order: which ones, and the ADD VALUE … BEFORE/AFTER that would have kept it.
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.misplacedEnumValues = misplacedEnumValues;
+exports.enumOrderHint = enumOrderHint;
 const literal = (v) => `'${v.replace(/'/g, "''")}'`;
 /**
  * The added values that did not land where the schema has them. Each addition is replayed on the type as it would
@@ -50869,11 +51314,16 @@ function misplacedEnumValues(schemaValues, additions) {
         for (const v of existing) {
             if (replayed.includes(v))
                 continue;
-            const previous = existing.slice(0, existing.indexOf(v)).reverse().find((p) => replayed.includes(p));
+            const previous = existing
+                .slice(0, existing.indexOf(v))
+                .reverse()
+                .find((p) => replayed.includes(p));
             replayed.splice(previous === undefined ? 0 : replayed.indexOf(previous) + 1, 0, v);
         }
         const neighbour = placement && ('before' in placement ? placement.before : placement.after);
-        const at = neighbour !== undefined && replayed.includes(neighbour) ? replayed.indexOf(neighbour) + (placement && 'after' in placement ? 1 : 0) : replayed.length;
+        const at = neighbour !== undefined && replayed.includes(neighbour)
+            ? replayed.indexOf(neighbour) + (placement && 'after' in placement ? 1 : 0)
+            : replayed.length;
         const rank = schemaValues.indexOf(value);
         const inSchema = replayed.filter((v) => schemaValues.includes(v));
         const beforeInType = new Set(replayed.slice(0, at).filter((v) => schemaValues.includes(v)));
@@ -50884,7 +51334,9 @@ function misplacedEnumValues(schemaValues, additions) {
         }
         const next = schemaValues.slice(rank + 1).find((v) => inSchema.includes(v));
         const previous = [...schemaValues.slice(0, rank)].reverse().find((v) => inSchema.includes(v));
-        const clause = next !== undefined ? `ADD VALUE ${literal(value)} BEFORE ${literal(next)}` : `ADD VALUE ${literal(value)} AFTER ${literal(previous)}`;
+        const clause = next !== undefined
+            ? `ADD VALUE ${literal(value)} BEFORE ${literal(next)}`
+            : `ADD VALUE ${literal(value)} AFTER ${literal(previous)}`;
         const actual = order.indexOf(value);
         out.push({ value, ...(actual > 0 ? { after: order[actual - 1] } : {}), clause });
         replayed.splice(next !== undefined ? replayed.indexOf(next) : replayed.indexOf(previous) + 1, 0, value);
@@ -50893,18 +51345,16 @@ function misplacedEnumValues(schemaValues, additions) {
 }
 function enumOrderHint(name, misplaced) {
     // ALTER TYPE … ADD VALUE appends unless BEFORE/AFTER is given: say where each misplaced value should have gone.
-    const statements = misplaced.length ? `ALTER TYPE ${name} ${misplaced.map((m) => m.clause).join(', ')}` : 'ADD VALUE … BEFORE/AFTER';
+    const statements = misplaced.length
+        ? `ALTER TYPE ${name} ${misplaced.map((m) => m.clause).join(', ')}`
+        : 'ADD VALUE … BEFORE/AFTER';
     return `Postgres keeps enum values in the order they were added; ${statements} would have kept the schema's order. Recreate the type to reorder it.`;
 }
-function label(schema, name) {
-    return schema === 'public' ? quoteName(name) : `${quoteName(schema)}.${quoteName(name)}`;
-}
-const quoteName = identifiers_1.quoteIdentifierIfNeeded;
 
 
 /***/ }),
 
-/***/ 764:
+/***/ 2030:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -50914,8 +51364,8 @@ exports.DIFFERENCE_RULES = void 0;
 exports.withoutUnbuilt = withoutUnbuilt;
 exports.withoutEqualDefaults = withoutEqualDefaults;
 exports.compareDatabases = compareDatabases;
-const objects_1 = __nccwpck_require__(7915);
-const diff_schemas_1 = __nccwpck_require__(8925);
+const objects_1 = __nccwpck_require__(1998);
+const diff_schemas_1 = __nccwpck_require__(2231);
 /**
  * Differences about objects that were not built in the schema's database (already reported as schema_error) left
  * out. With the database compared (`actual`), an object whose statement failed only for want of what the platform
@@ -50985,7 +51435,12 @@ function missingByName(object, actual) {
 async function withoutEqualDefaults(db, differences) {
     const kept = [];
     for (const d of differences) {
-        if (d.kind !== 'column_default_mismatch' || !d.expected || !d.actual || d.expected === '(none)' || d.actual === '(none)' || !d.type) {
+        if (d.kind !== 'column_default_mismatch' ||
+            !d.expected ||
+            !d.actual ||
+            d.expected === '(none)' ||
+            d.actual === '(none)' ||
+            !d.type) {
             kept.push(d);
             continue;
         }
@@ -51020,7 +51475,7 @@ async function compareDatabases(expected, context, options) {
 
 /***/ }),
 
-/***/ 3065:
+/***/ 8479:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -51066,30 +51521,30 @@ exports.mergeReports = mergeReports;
 // Production is only read: read-only sessions with timeouts; the schema's own database is built on the embedded
 // Postgres (or any provider given), never on the audited server.
 const path = __importStar(__nccwpck_require__(6760));
-const load_config_1 = __nccwpck_require__(6943);
-const errors_1 = __nccwpck_require__(4296);
-const explain_difference_1 = __nccwpck_require__(5790);
-const snapshots_1 = __nccwpck_require__(8678);
-const ledger_1 = __nccwpck_require__(3540);
-const folder_1 = __nccwpck_require__(7697);
-const introspect_1 = __nccwpck_require__(1370);
-const live_1 = __nccwpck_require__(1509);
-const extensions_1 = __nccwpck_require__(7980);
-const server_1 = __nccwpck_require__(9080);
-const load_schema_1 = __nccwpck_require__(971);
-const drizzle_kit_1 = __nccwpck_require__(6964);
-const roles_1 = __nccwpck_require__(3428);
-const schema_database_1 = __nccwpck_require__(8381);
-const declared_1 = __nccwpck_require__(7245);
-const snapshot_findings_1 = __nccwpck_require__(8090);
-const limiter_1 = __nccwpck_require__(5543);
-const version_1 = __nccwpck_require__(3323);
-const rules_1 = __nccwpck_require__(764);
-const assembly_1 = __nccwpck_require__(7388);
-const run_context_1 = __nccwpck_require__(7741);
-const build_statements_1 = __nccwpck_require__(4882);
-const errors_2 = __nccwpck_require__(4296);
-const identifiers_1 = __nccwpck_require__(7704);
+const load_config_1 = __nccwpck_require__(3709);
+const errors_1 = __nccwpck_require__(7406);
+const explain_difference_1 = __nccwpck_require__(3764);
+const snapshots_1 = __nccwpck_require__(6556);
+const ledger_1 = __nccwpck_require__(8662);
+const folder_1 = __nccwpck_require__(8815);
+const introspect_1 = __nccwpck_require__(1036);
+const live_1 = __nccwpck_require__(6584);
+const extensions_1 = __nccwpck_require__(9966);
+const server_1 = __nccwpck_require__(4754);
+const load_schema_1 = __nccwpck_require__(1377);
+const drizzle_kit_1 = __nccwpck_require__(5222);
+const roles_1 = __nccwpck_require__(2174);
+const schema_database_1 = __nccwpck_require__(6827);
+const declared_1 = __nccwpck_require__(5187);
+const snapshot_findings_1 = __nccwpck_require__(2832);
+const limiter_1 = __nccwpck_require__(8057);
+const version_1 = __nccwpck_require__(725);
+const rules_1 = __nccwpck_require__(2030);
+const assembly_1 = __nccwpck_require__(9442);
+const run_context_1 = __nccwpck_require__(6687);
+const build_statements_1 = __nccwpck_require__(5440);
+const errors_2 = __nccwpck_require__(7406);
+const identifiers_1 = __nccwpck_require__(274);
 async function runAudit(options) {
     const log = options.log ?? (() => undefined);
     const live = options.live ?? live_1.DEFAULT_LIVE_OPTIONS;
@@ -51113,7 +51568,12 @@ async function runAudit(options) {
                 ? target.databases
                 : [urlDatabase(options.databaseUrl)];
         const template = target.name === tenantTarget ? options.tenantUrlTemplate : undefined;
-        prepared.push({ target, schema, folder, databases: names.map((name) => ({ name, url: (0, live_1.databaseUrl)(options.databaseUrl, name, template) })) });
+        prepared.push({
+            target,
+            schema,
+            folder,
+            databases: names.map((name) => ({ name, url: (0, live_1.databaseUrl)(options.databaseUrl, name, template) }))
+        });
     }
     // Shards split the whole list of (target, database) pairs, in a stable order, so a matrix covers each once.
     if (options.shard) {
@@ -51154,7 +51614,16 @@ async function runAudit(options) {
             }
             return undefined;
         };
-        const expected = await (0, schema_database_1.buildSchemaDatabase)({ target, snapshot: schema.snapshot, extensions: extensions.filter((e) => !available || available.has(e)), introspectOptions, cacheKey: schema.cacheKey, sources: schema.sources, functions, migrationRoles: (0, roles_1.rolesCreatedBy)(folder) }, { provider: options.scratch, root, timed: run_context_1.untimed });
+        const expected = await (0, schema_database_1.buildSchemaDatabase)({
+            target,
+            snapshot: schema.snapshot,
+            extensions: extensions.filter((e) => !available || available.has(e)),
+            introspectOptions,
+            cacheKey: schema.cacheKey,
+            sources: schema.sources,
+            functions,
+            migrationRoles: (0, roles_1.rolesCreatedBy)(folder)
+        }, { provider: options.scratch, root, timed: run_context_1.untimed });
         const ctx = {
             root,
             target: target.name,
@@ -51179,7 +51648,9 @@ async function runAudit(options) {
                     kind: 'database_unreachable',
                     severity: 'error',
                     message: (0, errors_1.describeError)(error),
-                    cause: error instanceof errors_2.DatabaseUnavailableError ? 'the database could not be reached with the credentials given' : 'the audit of this database did not finish'
+                    cause: error instanceof errors_2.DatabaseUnavailableError
+                        ? 'the database could not be reached with the credentials given'
+                        : 'the audit of this database did not finish'
                 }
             ]
         })))));
@@ -51197,7 +51668,11 @@ async function runAudit(options) {
         });
         const order = new Map(p.databases.map((d, i) => [d.name, i]));
         for (const { finding, databases } of (0, assembly_1.groupByDatabase)(seen)) {
-            findings.push({ ...finding, target: target.name, databases: databases.sort((a, b) => order.get(a) - order.get(b)) });
+            findings.push({
+                ...finding,
+                target: target.name,
+                databases: databases.sort((a, b) => order.get(a) - order.get(b))
+            });
         }
         targets.push({
             name: target.name,
@@ -51279,7 +51754,14 @@ async function auditDatabase(db, folder, introspectOptions, expected, live, root
         const ledger = (0, ledger_1.compareLedger)(rows, folder.migrations);
         const rel = (file) => path.relative(root, file);
         for (const m of ledger.pending) {
-            findings.push({ kind: 'migration_pending', severity: 'warning', name: m.tag, file: rel(m.file), message: `${m.tag} is not applied yet`, cause: 'newer than the last migration this database ran: the next drizzle-kit migrate applies it' });
+            findings.push({
+                kind: 'migration_pending',
+                severity: 'warning',
+                name: m.tag,
+                file: rel(m.file),
+                message: `${m.tag} is not applied yet`,
+                cause: 'newer than the last migration this database ran: the next drizzle-kit migrate applies it'
+            });
         }
         for (const m of ledger.skipped) {
             findings.push({
@@ -51373,7 +51855,14 @@ function withTimeout(run, ms, name) {
     ]);
 }
 function emptyModel() {
-    return { schemas: new Set(), tables: new Map(), enums: new Map(), sequences: new Map(), views: new Map(), extensions: new Set() };
+    return {
+        schemas: new Set(),
+        tables: new Map(),
+        enums: new Map(),
+        sequences: new Map(),
+        views: new Map(),
+        extensions: new Set()
+    };
 }
 /** Combines the JSON reports of several shards into one. */
 function mergeReports(reports) {
@@ -51400,7 +51889,14 @@ function mergeReports(reports) {
         }
     }
     const assembled = (0, assembly_1.finishFindings)([...grouped.values()], 'by-spread');
-    return { ...reports[0], ok: assembled.ok, targets: [...targets.values()], findings: assembled.findings, summary: assembled.summary, notes: [...new Set(reports.flatMap((r) => r.notes.filter((n) => !n.startsWith('shard '))))] };
+    return {
+        ...reports[0],
+        ok: assembled.ok,
+        targets: [...targets.values()],
+        findings: assembled.findings,
+        summary: assembled.summary,
+        notes: [...new Set(reports.flatMap((r) => r.notes.filter((n) => !n.startsWith('shard '))))]
+    };
 }
 /** The database a postgres:// URL names (Postgres's default: the user's name). */
 function urlDatabase(url) {
@@ -51412,7 +51908,7 @@ function urlDatabase(url) {
 
 /***/ }),
 
-/***/ 3326:
+/***/ 3848:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -51455,21 +51951,21 @@ exports.runCheck = runCheck;
 // The drift check: load -> provision -> migrate -> introspect -> diff -> explain -> report. Knows nothing of GitHub.
 // This file only orchestrates: each step lives in its own folder (see docs/design.md).
 const path = __importStar(__nccwpck_require__(6760));
-const load_config_1 = __nccwpck_require__(6943);
-const limiter_1 = __nccwpck_require__(5543);
-const version_1 = __nccwpck_require__(3323);
-const cross_target_1 = __nccwpck_require__(8009);
-const journal_1 = __nccwpck_require__(4676);
-const snapshot_findings_1 = __nccwpck_require__(8090);
-const snapshots_1 = __nccwpck_require__(8678);
-const folder_1 = __nccwpck_require__(7697);
-const assembly_1 = __nccwpck_require__(7388);
-const declared_1 = __nccwpck_require__(7245);
-const drizzle_kit_1 = __nccwpck_require__(6964);
-const kit1_names_1 = __nccwpck_require__(4245);
-const load_schema_1 = __nccwpck_require__(971);
-const run_context_1 = __nccwpck_require__(7741);
-const target_databases_1 = __nccwpck_require__(6290);
+const load_config_1 = __nccwpck_require__(3709);
+const limiter_1 = __nccwpck_require__(8057);
+const version_1 = __nccwpck_require__(725);
+const cross_target_1 = __nccwpck_require__(5531);
+const journal_1 = __nccwpck_require__(9262);
+const snapshot_findings_1 = __nccwpck_require__(2832);
+const snapshots_1 = __nccwpck_require__(6556);
+const folder_1 = __nccwpck_require__(8815);
+const assembly_1 = __nccwpck_require__(9442);
+const declared_1 = __nccwpck_require__(5187);
+const drizzle_kit_1 = __nccwpck_require__(5222);
+const kit1_names_1 = __nccwpck_require__(1287);
+const load_schema_1 = __nccwpck_require__(1377);
+const run_context_1 = __nccwpck_require__(6687);
+const target_databases_1 = __nccwpck_require__(9328);
 async function runCheck(options) {
     const log = options.log ?? (() => undefined);
     const { timings, timed } = (0, run_context_1.phaseClock)(['load', 'provision', 'migrate', 'introspect', 'diff']);
@@ -51479,7 +51975,13 @@ async function runCheck(options) {
     await options.provider.warm?.(['check']);
     const config = await timed('load', () => (0, load_config_1.loadConfig)(options.root, options.config));
     const root = config.root;
-    const run = { provider: options.provider, root, timed, log, limit: (0, limiter_1.limiter)(options.concurrency ?? options.provider.concurrency) };
+    const run = {
+        provider: options.provider,
+        root,
+        timed,
+        log,
+        limit: (0, limiter_1.limiter)(options.concurrency ?? options.provider.concurrency)
+    };
     const prepared = [];
     for (const target of config.targets)
         prepared.push(await prepareTarget(target, options, run));
@@ -51501,7 +52003,10 @@ async function runCheck(options) {
         ok: assembled.ok,
         tool: { name: 'drizzle-drift-guard', version: options.version ?? version_1.TOOL_VERSION, drizzleKit: (0, drizzle_kit_1.drizzleKitVersion)() },
         root,
-        postgres: { provider: options.provider.description, version: await options.provider.serverVersion().catch(() => undefined) },
+        postgres: {
+            provider: options.provider.description,
+            version: await options.provider.serverVersion().catch(() => undefined)
+        },
         targets,
         findings: assembled.findings,
         summary: assembled.summary,
@@ -51532,8 +52037,14 @@ async function prepareTarget(target, options, { root, timed, log }) {
         databases: [],
         declared: (0, declared_1.declaredCounts)(schema.snapshot),
         notes: [
-            ...(schema.fallbacks.length ? [`the project has no ${schema.fallbacks.join(', ')} installed: used the bundled copy`] : []),
-            ...(schema.stubbed.length ? [`not installed, replaced by stand-ins while loading the schema: ${schema.stubbed.join(', ')} (install the dependencies if they shape tables or columns)`] : [])
+            ...(schema.fallbacks.length
+                ? [`the project has no ${schema.fallbacks.join(', ')} installed: used the bundled copy`]
+                : []),
+            ...(schema.stubbed.length
+                ? [
+                    `not installed, replaced by stand-ins while loading the schema: ${schema.stubbed.join(', ')} (install the dependencies if they shape tables or columns)`
+                ]
+                : [])
         ]
     };
     if (schema.drizzleKit1)
@@ -51544,7 +52055,7 @@ async function prepareTarget(target, options, { root, timed, log }) {
 
 /***/ }),
 
-/***/ 7741:
+/***/ 6687:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -51573,22 +52084,22 @@ exports.untimed = untimed;
 
 /***/ }),
 
-/***/ 8381:
+/***/ 6827:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.buildSchemaDatabase = buildSchemaDatabase;
-const platform_1 = __nccwpck_require__(6312);
-const introspect_1 = __nccwpck_require__(1370);
-const pglite_1 = __nccwpck_require__(9890);
-const setup_sql_1 = __nccwpck_require__(6143);
-const build_statements_1 = __nccwpck_require__(4882);
-const declared_1 = __nccwpck_require__(7245);
-const drizzle_kit_1 = __nccwpck_require__(6964);
-const schema_cache_1 = __nccwpck_require__(4407);
-const identifiers_1 = __nccwpck_require__(7704);
+const platform_1 = __nccwpck_require__(3842);
+const introspect_1 = __nccwpck_require__(1036);
+const pglite_1 = __nccwpck_require__(8368);
+const setup_sql_1 = __nccwpck_require__(7933);
+const build_statements_1 = __nccwpck_require__(5440);
+const declared_1 = __nccwpck_require__(5187);
+const drizzle_kit_1 = __nccwpck_require__(5222);
+const schema_cache_1 = __nccwpck_require__(5333);
+const identifiers_1 = __nccwpck_require__(274);
 /** The database the schema describes, built from drizzle-kit's SQL for it and introspected. */
 async function buildSchemaDatabase(request, { provider, root, timed }) {
     const { target, snapshot, extensions, introspectOptions, cacheKey, sources, functions, migrationRoles = [] } = request;
@@ -51629,7 +52140,14 @@ async function buildSchemaDatabase(request, { provider, root, timed }) {
                 embedded: provider.description.startsWith('embedded'),
                 embeddedExtensions: pglite_1.EMBEDDED_EXTENSIONS
             });
-            const built = await (0, build_statements_1.runSchemaStatements)(db, statements, { root, fallbackFile: target.schemaFiles[0], sources, existing, platformCause, functions });
+            const built = await (0, build_statements_1.runSchemaStatements)(db, statements, {
+                root,
+                fallbackFile: target.schemaFiles[0],
+                sources,
+                existing,
+                platformCause,
+                functions
+            });
             const model = await timed('introspect', () => (0, introspect_1.introspectDatabase)(db, introspectOptions));
             return { model, ...built };
         });
@@ -51642,7 +52160,7 @@ async function buildSchemaDatabase(request, { provider, root, timed }) {
 
 /***/ }),
 
-/***/ 6290:
+/***/ 9328:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -51685,21 +52203,21 @@ exports.checkTargetDatabases = checkTargetDatabases;
 // One target's databases: each migrated from clean as drizzle's migrator would, compared with the schema's database
 // while its session is open, and the differences explained once for all the databases that share them.
 const path = __importStar(__nccwpck_require__(6760));
-const assembly_1 = __nccwpck_require__(7388);
-const rules_1 = __nccwpck_require__(764);
-const explain_difference_1 = __nccwpck_require__(5790);
-const extensions_1 = __nccwpck_require__(9225);
-const failed_migration_1 = __nccwpck_require__(9515);
-const snapshot_findings_1 = __nccwpck_require__(8090);
-const apply_1 = __nccwpck_require__(9657);
-const roles_1 = __nccwpck_require__(3428);
-const introspect_1 = __nccwpck_require__(1370);
-const pglite_1 = __nccwpck_require__(9890);
-const setup_sql_1 = __nccwpck_require__(6143);
-const build_statements_1 = __nccwpck_require__(4882);
-const extensions_2 = __nccwpck_require__(7980);
-const statements_1 = __nccwpck_require__(5528);
-const schema_database_1 = __nccwpck_require__(8381);
+const assembly_1 = __nccwpck_require__(9442);
+const rules_1 = __nccwpck_require__(2030);
+const explain_difference_1 = __nccwpck_require__(3764);
+const extensions_1 = __nccwpck_require__(1907);
+const failed_migration_1 = __nccwpck_require__(8461);
+const snapshot_findings_1 = __nccwpck_require__(2832);
+const apply_1 = __nccwpck_require__(5559);
+const roles_1 = __nccwpck_require__(2174);
+const introspect_1 = __nccwpck_require__(1036);
+const pglite_1 = __nccwpck_require__(8368);
+const setup_sql_1 = __nccwpck_require__(7933);
+const build_statements_1 = __nccwpck_require__(5440);
+const extensions_2 = __nccwpck_require__(9966);
+const statements_1 = __nccwpck_require__(9642);
+const schema_database_1 = __nccwpck_require__(6827);
 /**
  * Applies the target's migrations to a throwaway database per database it names, builds the schema's database
  * beside them, and returns the findings: failed migrations (grouped across databases) and explained differences.
@@ -51735,7 +52253,16 @@ async function checkTargetDatabases({ target, folder, schema, snapshots, result 
                 release();
                 return migratedFunctions;
             };
-            return await (0, schema_database_1.buildSchemaDatabase)({ target, snapshot: schema.snapshot, extensions: usableExtensions, introspectOptions, cacheKey: schema.cacheKey, sources: schema.sources, functions, migrationRoles: (0, roles_1.rolesCreatedBy)(folder) }, run);
+            return await (0, schema_database_1.buildSchemaDatabase)({
+                target,
+                snapshot: schema.snapshot,
+                extensions: usableExtensions,
+                introspectOptions,
+                cacheKey: schema.cacheKey,
+                sources: schema.sources,
+                functions,
+                migrationRoles: (0, roles_1.rolesCreatedBy)(folder)
+            }, run);
         }
         finally {
             release();
@@ -51752,7 +52279,11 @@ async function checkTargetDatabases({ target, folder, schema, snapshots, result 
         try {
             await timed('migrate', () => (0, setup_sql_1.prepareDatabase)(db, { names: preinstalled, declared: target.extensionsDeclared }, setup, target.name));
             const applied = await timed('migrate', () => (0, apply_1.applyMigrations)(db, migrations, migrationsTable, { transaction: target.transaction }));
-            const dbResult = { name, migrations: applied.applied.map((a) => ({ ...a, file: path.relative(root, a.file) })), compared: !applied.failure };
+            const dbResult = {
+                name,
+                migrations: applied.applied.map((a) => ({ ...a, file: path.relative(root, a.file) })),
+                compared: !applied.failure
+            };
             if (applied.failure) {
                 const { migration, line, error } = applied.failure;
                 const file = path.relative(root, migration.file);
@@ -51811,10 +52342,13 @@ async function checkTargetDatabases({ target, folder, schema, snapshots, result 
     const migrated = await Promise.all(target.databases.map((name) => limit(() => migrateOne(name)))).finally(() => giveFunctions(undefined));
     const expected = await expectedBuild;
     result.databases.push(...migrated.map((m) => m.result));
-    const compared = migrated.flatMap((m, i) => (m.differences ? [{ name: target.databases[i], differences: m.differences }] : []));
+    const compared = migrated.flatMap((m, i) => m.differences ? [{ name: target.databases[i], differences: m.differences }] : []);
     // Sorted so that grouped findings list databases in config order whatever finished first.
     for (const { finding, databases } of failures.values())
-        out.push({ ...(0, failed_migration_1.withUnexportedSchemaCause)(finding, schema.snapshot), databases: target.databases.filter((d) => databases.includes(d)) });
+        out.push({
+            ...(0, failed_migration_1.withUnexportedSchemaCause)(finding, schema.snapshot),
+            databases: target.databases.filter((d) => databases.includes(d))
+        });
     if (result.databases.every((d) => !d.compared))
         return out;
     if ('error' in expected) {
@@ -51846,14 +52380,18 @@ async function checkTargetDatabases({ target, folder, schema, snapshots, result 
 function oneStatementEach(migration) {
     return {
         ...migration,
-        statements: migration.statements.flatMap((chunk) => (0, statements_1.splitSqlStatements)(chunk.sql).map((s) => ({ sql: s.sql, line: chunk.chunkLine + s.line - 1, chunkLine: chunk.chunkLine + s.textLine - 1 })))
+        statements: migration.statements.flatMap((chunk) => (0, statements_1.splitSqlStatements)(chunk.sql).map((s) => ({
+            sql: s.sql,
+            line: chunk.chunkLine + s.line - 1,
+            chunkLine: chunk.chunkLine + s.textLine - 1
+        })))
     };
 }
 
 
 /***/ }),
 
-/***/ 8009:
+/***/ 5531:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -51898,8 +52436,8 @@ exports.crossTargetFindings = crossTargetFindings;
 // Findings about several targets or databases at once: a table two targets create, a migrations table two targets
 // share, a role created in several databases of one server, and a discovered config that cannot be resolved.
 const path = __importStar(__nccwpck_require__(6760));
-const load_config_1 = __nccwpck_require__(6943);
-const roles_1 = __nccwpck_require__(3428);
+const load_config_1 = __nccwpck_require__(3709);
+const roles_1 = __nccwpck_require__(2174);
 /** A discovered config that could not be resolved: its own error, so that the other targets are still checked. */
 function failedTargetResult(failed, root) {
     const config = path.relative(root, failed.drizzleConfig);
@@ -52022,7 +52560,7 @@ function crossTargetFindings(targets, schemas) {
 
 /***/ }),
 
-/***/ 5790:
+/***/ 5145:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -52061,276 +52599,15 @@ var __importStar = (this && this.__importStar) || (function () {
     };
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.explainDifference = explainDifference;
-exports.defaultSeverity = defaultSeverity;
-// Turns a structural difference into a finding a person can act on: where it is declared (or created), where it
-// came from (cause), and the SQL that would fix it. The cause compares three records of the truth: the schema
-// source, drizzle-kit's snapshots, and the SQL files.
+exports.enumOrderCause = enumOrderCause;
+// An enum's values replayed from the SQL (CREATE TYPE, ALTER TYPE … ADD/RENAME VALUE): which statement put each
+// value where it is, and why the database's order differs from the schema's.
 const path = __importStar(__nccwpck_require__(6760));
-const load_config_1 = __nccwpck_require__(6943);
-const identifiers_1 = __nccwpck_require__(7704);
-const diff_schemas_1 = __nccwpck_require__(8925);
-const snapshots_1 = __nccwpck_require__(8678);
-const snapshot_v1_1 = __nccwpck_require__(5213);
-const kit1_names_1 = __nccwpck_require__(4245);
-const recordedCache = new WeakMap();
-function recordedSnapshots(ctx) {
-    const cached = recordedCache.get(ctx.snapshots);
-    if (cached)
-        return cached;
-    let schemaNorm;
-    const recorded = [];
-    for (const s of ctx.snapshots) {
-        if (s.snapshot) {
-            const snapshot = s.snapshot;
-            recorded.push({
-                migration: s.migration,
-                declares: (d) => (0, snapshots_1.snapshotDeclares)(snapshot, d),
-                entry: (d) => (0, snapshots_1.canonical)(snapshotEntry(snapshot, d)),
-                schemaEntry: (d) => (0, snapshots_1.canonical)(snapshotEntry(ctx.schemaSnapshot, d))
-            });
-        }
-        else if (s.v1) {
-            const model = (0, snapshot_v1_1.normaliseDdl)(s.v1);
-            recorded.push({
-                migration: s.migration,
-                declares: (d) => (0, snapshot_v1_1.normEntry)(model, d) !== undefined,
-                entry: (d) => (0, snapshot_v1_1.normEntry)(model, d),
-                schemaEntry: (d) => (0, snapshot_v1_1.normEntry)((schemaNorm ??= (0, snapshot_v1_1.normaliseV7)(ctx.schemaSnapshot)), d)
-            });
-        }
-    }
-    recordedCache.set(ctx.snapshots, recorded);
-    return recorded;
-}
+const identifiers_1 = __nccwpck_require__(274);
+const diff_schemas_1 = __nccwpck_require__(2231);
+const statement_search_1 = __nccwpck_require__(9309);
 const q = identifiers_1.quoteIdentifier;
-const tableRef = (schema, table) => (schema === 'public' ? q(table) : `${q(schema)}.${q(table)}`);
-function explainDifference(d, ctx) {
-    const finding = {
-        kind: d.kind,
-        target: ctx.target,
-        schema: d.schema,
-        ...(d.table ? { table: d.table } : {}),
-        ...(d.column ? { column: d.column } : {}),
-        ...(d.name ? { name: d.name } : {}),
-        message: d.message
-    };
-    const declaration = declarationOf(d, ctx);
-    const recorded = recordedSnapshots(ctx);
-    const latest = recorded[recorded.length - 1];
-    const inLatest = latest ? latest.declares(d) : false;
-    const latestTag = latest?.migration.tag;
-    const lost = lostAfter(ctx, latest?.migration);
-    const declaredAt = declaration ? `declared at ${declaration.file}:${declaration.line}` : 'declared in the schema';
-    const causes = [];
-    if (d.kind.startsWith('missing_')) {
-        if (declaration)
-            Object.assign(finding, declaration);
-        if (!latest)
-            causes.push(`${declaredAt}; the migrations folder has no usable snapshot, so drizzle-kit never recorded it: run ${ctx.generateCommand}`);
-        else if (!inLatest) {
-            causes.push(`${declaredAt}, added to the schema after the last snapshot (${latestTag}): no migration was generated for it${lost}. Run ${ctx.generateCommand}`);
-        }
-        else {
-            const first = recorded.find((s) => s.declares(d));
-            const dropped = findStatement(ctx, d, 'drop', first?.migration);
-            const skipped = first && notApplied(ctx, first.migration);
-            if (first && ctx.pending?.has(first.migration.tag))
-                causes.push(`${declaredAt}; created by ${path.relative(ctx.root, first.migration.file)}, which this database has not applied yet (pending)`);
-            else if (first && skipped)
-                causes.push(`${declaredAt}; created by ${first.migration.tag}, ${skipped}`);
-            else if (dropped)
-                causes.push(`${declaredAt}; in snapshot ${first?.migration.tag} but dropped by ${dropped.file}:${dropped.line}, which the snapshots do not record (hand-written SQL)`);
-            else if (first) {
-                causes.push(`${declaredAt}; in snapshot ${first.migration.tag} but not created by ${path.relative(ctx.root, first.migration.file)}: the SQL was edited after generation (or the migration was written by hand)`);
-            }
-        }
-    }
-    else if (d.kind.startsWith('extra_')) {
-        const created = findStatement(ctx, d, 'create');
-        if (created)
-            Object.assign(finding, created);
-        const removal = latest && !inLatest ? removedIn(ctx, d) : undefined;
-        const recreated = removal && findStatement(ctx, d, 'create', removal);
-        if (latest && inLatest) {
-            causes.push(`removed from the schema after the last snapshot (${latestTag}): no migration was generated to drop it${lost}. Run ${ctx.generateCommand}`);
-        }
-        else if (removal && recreated) {
-            Object.assign(finding, recreated);
-            causes.push(`removed from the schema in ${removal.tag}, then created again by ${recreated.file}:${recreated.line}, which the snapshots do not record (hand-written SQL). Declare it in the schema, or drop it in a migration`);
-        }
-        else if (removal) {
-            // drizzle-kit generate will not drop it: its snapshots already lack it.
-            causes.push(`${created ? `created by ${created.file}:${created.line}, then` : ''} removed from the schema in ${removal.tag}, ${notApplied(ctx, removal) ?? 'whose SQL does not drop it'}. drizzle-kit generate will not drop it (the snapshots already lack it): drop it in a migration, or declare it in the schema again`.trim());
-        }
-        else if (undeclarable(d)) {
-            causes.push(`${created ? `created by ${created.file}:${created.line}` : 'created by the migrations'}: hand-written SQL, as it must be, since drizzle cannot declare ${CONSTRAINT_KINDS[d.constraintKind]}s. ` +
-                "drizzle-kit does not manage it either: generate never drops it, and push's introspection reads only primary key, unique, check and foreign-key constraints (and skips the indexes constraints own), so push leaves it alone");
-        }
-        else {
-            causes.push(`${created ? `created by ${created.file}:${created.line}` : 'created by the migrations'} but declared neither in the schema nor in any snapshot: hand-written SQL. drizzle-kit push would drop it; declare it in the schema, or drop it in a migration`);
-        }
-    }
-    else {
-        if (declaration)
-            Object.assign(finding, declaration);
-        const altered = findStatement(ctx, d, 'alter');
-        const introduced = ctx.stoppedAt ? introducedBy(ctx, d) : undefined;
-        const enumKey = d.kind === 'enum_mismatch' ? Object.keys(ctx.schemaSnapshot.enums).find((k) => ctx.schemaSnapshot.enums[k].name === d.name && (ctx.schemaSnapshot.enums[k].schema || 'public') === d.schema) : undefined;
-        const enumChanged = enumKey !== undefined && latest !== undefined && latest.schemaEntry(d) !== latest.entry(d);
-        // diffSchemas hints at the order only when both sides hold the same values.
-        const enumOrder = d.kind === 'enum_mismatch' && d.hint !== undefined && !enumChanged && enumKey !== undefined ? enumOrderCause(ctx, d, ctx.schemaSnapshot.enums[enumKey].values) : undefined;
-        if (enumOrder) {
-            const origin = latest ? 'not the SQL drizzle-kit generates for the schema (edited after generation, or written by hand)' : 'which the snapshots do not record (hand-written SQL)';
-            causes.push(`${declaredAt}; ${enumOrder.cause}, ${origin}`);
-            if (enumOrder.hint)
-                d = { ...d, hint: enumOrder.hint };
-        }
-        else if (d.kind === 'enum_mismatch' && latest) {
-            causes.push(enumChanged ? `${declaredAt}, changed after the last snapshot (${latestTag}): no migration was generated${lost}` : `${declaredAt}; the snapshots agree with the schema, so the SQL that built this enum differs from what drizzle-kit generated`);
-        }
-        else if (latest && changedAfterSnapshot(latest, d)) {
-            causes.push(`${declaredAt}, changed after the last snapshot (${latestTag}): no migration was generated${lost}. Run ${ctx.generateCommand}`);
-        }
-        else if (introduced && notApplied(ctx, introduced)) {
-            causes.push(`${declaredAt}; set by ${introduced.tag}, ${notApplied(ctx, introduced)}`);
-        }
-        else if (altered) {
-            const verb = altered.creates ? 'created with another definition by' : 'changed by';
-            causes.push(`${declaredAt}; ${verb} ${altered.file}:${altered.line}, which the snapshots do not record (hand-written SQL)`);
-        }
-        else {
-            const built = findStatement(ctx, d, 'create');
-            const site = built ? ` (${built.file}:${built.line})` : '';
-            if (latest)
-                causes.push(`${declaredAt}; the snapshots agree with the schema, so the SQL that built it${site} differs from what drizzle-kit generated (edited after generation?)`);
-            else
-                causes.push(built ? `${declaredAt}; created with another definition by ${built.file}:${built.line}` : declaredAt);
-        }
-    }
-    if (d.hint)
-        causes.push(d.hint);
-    finding.cause = causes.join('. ').replace(/\.\./g, '.');
-    const fix = undeclarable(d)
-        ? `Keep it, and accept it in ${load_config_1.DEFAULT_CONFIG_FILE}: "severity": { "${d.kind}": "notice" } (or "off") on target "${ctx.target}" (this applies to every ${d.kind} of the target)`
-        : fixSql(d, ctx.expected);
-    if (fix)
-        finding.fix = fix;
-    return finding;
-}
-/** Constraint kinds drizzle has no API for, named as people write them. */
-const CONSTRAINT_KINDS = { exclusion: 'exclusion (EXCLUDE) constraint' };
-/** An undeclared constraint of a kind the schema cannot declare: accepted or dropped, never "declared in the schema". */
-function undeclarable(d) {
-    return d.kind === 'extra_constraint' && d.constraintKind !== undefined && CONSTRAINT_KINDS[d.constraintKind] !== undefined;
-}
-/**
- * The severity of a difference. An undeclared constraint that drizzle cannot declare is a warning: it is not drift
- * the schema could ever fix, drizzle-kit neither writes nor drops it (generate and push leave it alone), and the
- * team usually wants it (an integrity rule). An error would fail every run of such a project until the severity
- * is lowered by hand; a warning still shows a constraint that nobody meant to keep.
- */
-function defaultSeverity(d) {
-    return undeclarable(d) ? 'warning' : 'error';
-}
-function declarationOf(d, ctx) {
-    if (d.kind.endsWith('_enum') || d.kind === 'enum_mismatch')
-        return d.name ? ctx.sources.enum(d.schema, d.name) : undefined;
-    if (d.kind.endsWith('_sequence'))
-        return d.name ? ctx.sources.object('sequence', d.schema, d.name) : undefined;
-    if (d.kind.endsWith('_view') || d.kind === 'view_mismatch')
-        return d.name ? ctx.sources.object('view', d.schema, d.name) : undefined;
-    if (d.kind.endsWith('_schema'))
-        return d.name ? ctx.sources.object('schema', d.schema, d.name) : undefined;
-    if (!d.table)
-        return undefined;
-    if (d.column)
-        return ctx.sources.column(d.schema, d.table, d.column);
-    if (d.name)
-        return ctx.sources.tableObject(d.schema, d.table, d.name, d.columns);
-    return ctx.sources.table(d.schema, d.table);
-}
-/**
- * The SQL statement that created, dropped or altered an object: a line mentioning its quoted name. For create and
- * alter, only the object that exists now counts: the search starts after the last statement that dropped the name
- * or renamed it away, and a RENAME … TO <name> creates it.
- */
-function findStatement(ctx, d, action, after) {
-    const object = d.column ?? d.name ?? d.table;
-    if (!object)
-        return undefined;
-    const start = after ? ctx.migrations.indexOf(after) + 1 : 0;
-    const verbs = action === 'create' ? /\b(create|add)\b/i : action === 'drop' ? /\bdrop\b/i : /\b(alter|set|drop\s+not|drop\s+default|type)\b/i;
-    const names = [`"${object}"`, ` ${object} `, ` ${object}(`, ` ${object};`, ` ${object}\n`];
-    // The database holds names cut to 63 bytes; the SQL spells them in full (drizzle-kit's generated FK names).
-    const cut = Buffer.byteLength(object) === identifiers_1.MAX_IDENTIFIER_BYTES;
-    const mentions = (line) => names.some((n) => line.includes(n)) || (cut && quotedIdentifiers(line).some((id) => (0, identifiers_1.truncateIdentifier)(id) === object));
-    const statements = ctx.migrations
-        .slice(start)
-        .filter((m) => m.sql !== undefined)
-        .flatMap((migration) => migration.statements.map((statement) => ({ migration, statement })))
-        .map(({ migration, statement }) => ({ migration, statement, code: withoutComments(statement.sql) }))
-        .filter(({ code }) => !(d.table && d.column && !code.includes(d.table)));
-    // A column goes with its table; an index or constraint goes when its table is dropped.
-    const removes = (sql) => removesName(sql, object) || (d.table !== undefined && object !== d.table && (d.column ? removesName(sql, d.table) : dropsName(sql, d.table)));
-    let from = 0;
-    if (action !== 'drop')
-        statements.forEach(({ code }, i) => removes(code) && (from = i + 1));
-    // A column of a CREATE TABLE is found at its own line (`"embedding" vector(1536) NOT NULL`), not the table's.
-    const definition = d.column ? new RegExp(String.raw `^\s*(?:"${escapeRegExp(d.column.replace(/"/g, '""'))}"|${escapeRegExp(d.column)}\s)`) : undefined;
-    const search = (first, matches) => {
-        for (const { migration, statement, code } of statements.slice(first)) {
-            if (!matches(code))
-                continue;
-            const lines = code.split('\n');
-            const creates = /^\s*create\s+table\b/i.test(code);
-            const columnLine = creates && definition ? lines.findIndex((l) => definition.test(l)) : -1;
-            for (let i = columnLine >= 0 ? columnLine : 0; i < lines.length; i++) {
-                if (!mentions(` ${lines[i]}\n`))
-                    continue;
-                if (action === 'drop' && !/\bdrop\b/i.test(lines[i]))
-                    continue;
-                return { file: path.relative(ctx.root, migration.file), line: statement.chunkLine + i, ...(action === 'alter' && creates ? { creates } : {}) };
-            }
-        }
-        return undefined;
-    };
-    const createsName = (sql) => /\b(create|add)\b/i.test(sql) || renamesInto(sql, object);
-    if (action === 'create')
-        return search(from, createsName) ?? (from > 0 ? search(0, createsName) : undefined);
-    if (action === 'drop')
-        return search(0, (sql) => verbs.test(sql));
-    const altered = search(from, (sql) => verbs.test(sql) || renamesInto(sql, object));
-    if (altered || from === 0)
-        return altered;
-    // Dropped or renamed away, then created again: the statement that created the one that exists.
-    const recreated = search(from, createsName);
-    return recreated ? { ...recreated, creates: true } : search(0, (sql) => verbs.test(sql));
-}
-/** SQL without its comments, line for line (so that line numbers still hold): a comment is not a statement's words. */
-function withoutComments(sql) {
-    return sql.replace(/\/\*[\s\S]*?\*\/|--[^\n]*/g, (comment) => comment.replace(/[^\n]/g, ' '));
-}
-const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-/** The name as SQL writes it, quoted or not, optionally schema-qualified; not followed by more of an identifier. */
-const nameRe = (name) => String.raw `(?:${IDENT}\s*\.\s*)?(?:"${escapeRegExp(name.replace(/"/g, '""'))}"|${escapeRegExp(name)}(?![\w$]))`;
-function dropsName(sql, name) {
-    return new RegExp(String.raw `\bdrop\s+(?:table|index|constraint|column|type|sequence|view|materialized\s+view|policy)\s+(?:concurrently\s+)?(?:if\s+exists\s+)?${nameRe(name)}`, 'i').test(sql);
-}
-/** DROP … <name>, or RENAME <name> TO …, ALTER INDEX/TABLE/… <name> RENAME TO …: the name stops existing. */
-function removesName(sql, name) {
-    const n = nameRe(name);
-    return (dropsName(sql, name) ||
-        new RegExp(String.raw `\brename\s+(?:column\s+|constraint\s+)?${n}\s+to\b`, 'i').test(sql) ||
-        new RegExp(String.raw `\balter\s+(?:table|index|sequence|view|materialized\s+view|type)\s+(?:if\s+exists\s+)?(?:only\s+)?${n}\s+rename\s+to\b`, 'i').test(sql));
-}
-/** RENAME … TO <name>: the name starts existing. */
-function renamesInto(sql, name) {
-    return new RegExp(String.raw `\brename\b[^;]*?\bto\s+${nameRe(name)}`, 'i').test(sql);
-}
-// An identifier as SQL writes it, quoted or not, optionally schema-qualified.
-const IDENT = String.raw `(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)`;
-const TYPE_STATEMENT = new RegExp(String.raw `\b(create|alter|drop)\s+type\s+(?:if\s+exists\s+)?(${IDENT}(?:\s*\.\s*${IDENT})?)`, 'gi');
+const TYPE_STATEMENT = new RegExp(String.raw `\b(create|alter|drop)\s+type\s+(?:if\s+exists\s+)?(${statement_search_1.IDENT}(?:\s*\.\s*${statement_search_1.IDENT})?)`, 'gi');
 const unquote = identifiers_1.unquoteIdentifier;
 const STRING = /^\s*'((?:[^']|'')*)'/;
 function enumHistory(ctx, schema, name) {
@@ -52363,7 +52640,14 @@ function enumHistory(ctx, schema, name) {
                         order.push(v[1].replace(/''/g, "'"));
                         text = text.slice(v[0].length).replace(/^\s*,/, '');
                     }
-                    events = [{ kind: 'create', file, line, additions: order.map((value, i) => ({ value, order: order.slice(0, i + 1) })) }];
+                    events = [
+                        {
+                            kind: 'create',
+                            file,
+                            line,
+                            additions: order.map((value, i) => ({ value, order: order.slice(0, i + 1) }))
+                        }
+                    ];
                 }
                 else {
                     const add = /^\s*add\s+value\s+(?:if\s+not\s+exists\s+)?'((?:[^']|'')*)'(?:\s+(before|after)\s+'((?:[^']|'')*)')?/i.exec(rest);
@@ -52373,9 +52657,15 @@ function enumHistory(ctx, schema, name) {
                         if (order.includes(value))
                             continue;
                         const neighbour = add[3]?.replace(/''/g, "'");
-                        const at = neighbour !== undefined && order.includes(neighbour) ? order.indexOf(neighbour) + (add[2].toLowerCase() === 'after' ? 1 : 0) : order.length;
+                        const at = neighbour !== undefined && order.includes(neighbour)
+                            ? order.indexOf(neighbour) + (add[2].toLowerCase() === 'after' ? 1 : 0)
+                            : order.length;
                         order = [...order.slice(0, at), value, ...order.slice(at)];
-                        const placement = neighbour === undefined || !order.includes(neighbour) ? undefined : add[2].toLowerCase() === 'after' ? { after: neighbour } : { before: neighbour };
+                        const placement = neighbour === undefined || !order.includes(neighbour)
+                            ? undefined
+                            : add[2].toLowerCase() === 'after'
+                                ? { after: neighbour }
+                                : { before: neighbour };
                         events.push({ kind: 'add', file, line, additions: [{ value, order, ...(placement ? { placement } : {}) }] });
                     }
                     else if (rename) {
@@ -52384,8 +52674,13 @@ function enumHistory(ctx, schema, name) {
                         order = order.map(swap);
                         for (const e of events) {
                             for (const a of e.additions) {
-                                const placement = a.placement && ('before' in a.placement ? { before: swap(a.placement.before) } : { after: swap(a.placement.after) });
-                                Object.assign(a, { value: swap(a.value), order: a.order.map(swap), ...(placement ? { placement } : {}) });
+                                const placement = a.placement &&
+                                    ('before' in a.placement ? { before: swap(a.placement.before) } : { after: swap(a.placement.after) });
+                                Object.assign(a, {
+                                    value: swap(a.value),
+                                    order: a.order.map(swap),
+                                    ...(placement ? { placement } : {})
+                                });
                             }
                             if (e.kind === 'rename' && e.to === from)
                                 e.to = to;
@@ -52438,10 +52733,15 @@ function enumOrderCause(ctx, d, schemaValues) {
             run.lines.push(site.line);
         }
         else
-            runs.push({ file: site.file, lines: [site.line], values: [m.value], ...(m.after !== undefined ? { after: m.after } : {}) });
+            runs.push({
+                file: site.file,
+                lines: [site.line],
+                values: [m.value],
+                ...(m.after !== undefined ? { after: m.after } : {})
+            });
     }
     const cause = runs
-        .map((r) => `${r.values.map((v) => `'${v}'`).join(', ')} added by ${r.file}:${lineRanges(r.lines)} ${r.after !== undefined ? `after '${r.after}'` : 'first'}`)
+        .map((r) => `${r.values.map((v) => `'${v}'`).join(', ')} added by ${r.file}:${(0, statement_search_1.lineRanges)(r.lines)} ${r.after !== undefined ? `after '${r.after}'` : 'first'}`)
         .join('; ');
     // An ADD VALUE clause is only proposed for a value an ADD VALUE added under the name it has now.
     const addedAsNamed = misplaced.every((m) => !events.some((e) => e.kind === 'rename' && e.to === m.value));
@@ -52471,172 +52771,221 @@ function renamedEnumValues(events, schemaValues, databaseValues) {
     };
     return values.filter((v) => !inPlace(v)).map((value) => ({ value, renames: renames.get(value) }));
 }
+
+
+/***/ }),
+
+/***/ 3764:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.explainDifference = explainDifference;
+exports.defaultSeverity = defaultSeverity;
+// Turns a structural difference into a finding a person can act on: where it is declared (or created), where it
+// came from (cause), and the SQL that would fix it. The cause compares three records of the truth: the schema
+// source, drizzle-kit's snapshots, and the SQL files.
+const path = __importStar(__nccwpck_require__(6760));
+const load_config_1 = __nccwpck_require__(3709);
+const enum_history_1 = __nccwpck_require__(5145);
+const fix_sql_1 = __nccwpck_require__(7863);
+const snapshot_history_1 = __nccwpck_require__(9468);
+const statement_search_1 = __nccwpck_require__(9309);
+function explainDifference(d, ctx) {
+    const finding = {
+        kind: d.kind,
+        target: ctx.target,
+        schema: d.schema,
+        ...(d.table ? { table: d.table } : {}),
+        ...(d.column ? { column: d.column } : {}),
+        ...(d.name ? { name: d.name } : {}),
+        message: d.message
+    };
+    const declaration = declarationOf(d, ctx);
+    const recorded = (0, snapshot_history_1.recordedSnapshots)(ctx);
+    const latest = recorded[recorded.length - 1];
+    const inLatest = latest ? latest.declares(d) : false;
+    const latestTag = latest?.migration.tag;
+    const lost = (0, statement_search_1.lostAfter)(ctx, latest?.migration);
+    const declaredAt = declaration ? `declared at ${declaration.file}:${declaration.line}` : 'declared in the schema';
+    const causes = [];
+    if (d.kind.startsWith('missing_')) {
+        if (declaration)
+            Object.assign(finding, declaration);
+        if (!latest)
+            causes.push(`${declaredAt}; the migrations folder has no usable snapshot, so drizzle-kit never recorded it: run ${ctx.generateCommand}`);
+        else if (!inLatest) {
+            causes.push(`${declaredAt}, added to the schema after the last snapshot (${latestTag}): no migration was generated for it${lost}. Run ${ctx.generateCommand}`);
+        }
+        else {
+            const first = recorded.find((s) => s.declares(d));
+            const dropped = (0, statement_search_1.findStatement)(ctx, d, 'drop', first?.migration);
+            const skipped = first && (0, statement_search_1.notApplied)(ctx, first.migration);
+            if (first && ctx.pending?.has(first.migration.tag))
+                causes.push(`${declaredAt}; created by ${path.relative(ctx.root, first.migration.file)}, which this database has not applied yet (pending)`);
+            else if (first && skipped)
+                causes.push(`${declaredAt}; created by ${first.migration.tag}, ${skipped}`);
+            else if (dropped)
+                causes.push(`${declaredAt}; in snapshot ${first?.migration.tag} but dropped by ${dropped.file}:${dropped.line}, which the snapshots do not record (hand-written SQL)`);
+            else if (first) {
+                causes.push(`${declaredAt}; in snapshot ${first.migration.tag} but not created by ${path.relative(ctx.root, first.migration.file)}: the SQL was edited after generation (or the migration was written by hand)`);
+            }
+        }
+    }
+    else if (d.kind.startsWith('extra_')) {
+        const created = (0, statement_search_1.findStatement)(ctx, d, 'create');
+        if (created)
+            Object.assign(finding, created);
+        const removal = latest && !inLatest ? (0, snapshot_history_1.removedIn)(ctx, d) : undefined;
+        const recreated = removal && (0, statement_search_1.findStatement)(ctx, d, 'create', removal);
+        if (latest && inLatest) {
+            causes.push(`removed from the schema after the last snapshot (${latestTag}): no migration was generated to drop it${lost}. Run ${ctx.generateCommand}`);
+        }
+        else if (removal && recreated) {
+            Object.assign(finding, recreated);
+            causes.push(`removed from the schema in ${removal.tag}, then created again by ${recreated.file}:${recreated.line}, which the snapshots do not record (hand-written SQL). Declare it in the schema, or drop it in a migration`);
+        }
+        else if (removal) {
+            // drizzle-kit generate will not drop it: its snapshots already lack it.
+            causes.push(`${created ? `created by ${created.file}:${created.line}, then` : ''} removed from the schema in ${removal.tag}, ${(0, statement_search_1.notApplied)(ctx, removal) ?? 'whose SQL does not drop it'}. drizzle-kit generate will not drop it (the snapshots already lack it): drop it in a migration, or declare it in the schema again`.trim());
+        }
+        else if (undeclarable(d)) {
+            causes.push(`${created ? `created by ${created.file}:${created.line}` : 'created by the migrations'}: hand-written SQL, as it must be, since drizzle cannot declare ${CONSTRAINT_KINDS[d.constraintKind]}s. ` +
+                "drizzle-kit does not manage it either: generate never drops it, and push's introspection reads only primary key, unique, check and foreign-key constraints (and skips the indexes constraints own), so push leaves it alone");
+        }
+        else {
+            causes.push(`${created ? `created by ${created.file}:${created.line}` : 'created by the migrations'} but declared neither in the schema nor in any snapshot: hand-written SQL. drizzle-kit push would drop it; declare it in the schema, or drop it in a migration`);
+        }
+    }
+    else {
+        if (declaration)
+            Object.assign(finding, declaration);
+        const altered = (0, statement_search_1.findStatement)(ctx, d, 'alter');
+        const introduced = ctx.stoppedAt ? (0, snapshot_history_1.introducedBy)(ctx, d) : undefined;
+        const enumKey = d.kind === 'enum_mismatch'
+            ? Object.keys(ctx.schemaSnapshot.enums).find((k) => ctx.schemaSnapshot.enums[k].name === d.name &&
+                (ctx.schemaSnapshot.enums[k].schema || 'public') === d.schema)
+            : undefined;
+        const enumChanged = enumKey !== undefined && latest !== undefined && latest.schemaEntry(d) !== latest.entry(d);
+        // diffSchemas hints at the order only when both sides hold the same values.
+        const enumOrder = d.kind === 'enum_mismatch' && d.hint !== undefined && !enumChanged && enumKey !== undefined
+            ? (0, enum_history_1.enumOrderCause)(ctx, d, ctx.schemaSnapshot.enums[enumKey].values)
+            : undefined;
+        if (enumOrder) {
+            const origin = latest
+                ? 'not the SQL drizzle-kit generates for the schema (edited after generation, or written by hand)'
+                : 'which the snapshots do not record (hand-written SQL)';
+            causes.push(`${declaredAt}; ${enumOrder.cause}, ${origin}`);
+            if (enumOrder.hint)
+                d = { ...d, hint: enumOrder.hint };
+        }
+        else if (d.kind === 'enum_mismatch' && latest) {
+            causes.push(enumChanged
+                ? `${declaredAt}, changed after the last snapshot (${latestTag}): no migration was generated${lost}`
+                : `${declaredAt}; the snapshots agree with the schema, so the SQL that built this enum differs from what drizzle-kit generated`);
+        }
+        else if (latest && (0, snapshot_history_1.changedAfterSnapshot)(latest, d)) {
+            causes.push(`${declaredAt}, changed after the last snapshot (${latestTag}): no migration was generated${lost}. Run ${ctx.generateCommand}`);
+        }
+        else if (introduced && (0, statement_search_1.notApplied)(ctx, introduced)) {
+            causes.push(`${declaredAt}; set by ${introduced.tag}, ${(0, statement_search_1.notApplied)(ctx, introduced)}`);
+        }
+        else if (altered) {
+            const verb = altered.creates ? 'created with another definition by' : 'changed by';
+            causes.push(`${declaredAt}; ${verb} ${altered.file}:${altered.line}, which the snapshots do not record (hand-written SQL)`);
+        }
+        else {
+            const built = (0, statement_search_1.findStatement)(ctx, d, 'create');
+            const site = built ? ` (${built.file}:${built.line})` : '';
+            if (latest)
+                causes.push(`${declaredAt}; the snapshots agree with the schema, so the SQL that built it${site} differs from what drizzle-kit generated (edited after generation?)`);
+            else
+                causes.push(built ? `${declaredAt}; created with another definition by ${built.file}:${built.line}` : declaredAt);
+        }
+    }
+    if (d.hint)
+        causes.push(d.hint);
+    finding.cause = causes.join('. ').replace(/\.\./g, '.');
+    const fix = undeclarable(d)
+        ? `Keep it, and accept it in ${load_config_1.DEFAULT_CONFIG_FILE}: "severity": { "${d.kind}": "notice" } (or "off") on target "${ctx.target}" (this applies to every ${d.kind} of the target)`
+        : (0, fix_sql_1.fixSql)(d, ctx.expected);
+    if (fix)
+        finding.fix = fix;
+    return finding;
+}
+/** Constraint kinds drizzle has no API for, named as people write them. */
+const CONSTRAINT_KINDS = {
+    exclusion: 'exclusion (EXCLUDE) constraint'
+};
+/** An undeclared constraint of a kind the schema cannot declare: accepted or dropped, never "declared in the schema". */
+function undeclarable(d) {
+    return (d.kind === 'extra_constraint' && d.constraintKind !== undefined && CONSTRAINT_KINDS[d.constraintKind] !== undefined);
+}
 /**
- * The schema's record of a column, constraint, index or policy differs from the last snapshot's: the schema changed
- * and no migration was generated. A named object counts only when the snapshot records it (by the name the database
- * has) and differently, so drizzle-kit's own SQL for an unchanged object is never blamed this way.
+ * The severity of a difference. An undeclared constraint that drizzle cannot declare is a warning: it is not drift
+ * the schema could ever fix, drizzle-kit neither writes nor drops it (generate and push leave it alone), and the
+ * team usually wants it (an integrity rule). An error would fail every run of such a project until the severity
+ * is lowered by hand; a warning still shows a constraint that nobody meant to keep.
  */
-function changedAfterSnapshot(latest, d) {
+function defaultSeverity(d) {
+    return undeclarable(d) ? 'warning' : 'error';
+}
+function declarationOf(d, ctx) {
+    if (d.kind.endsWith('_enum') || d.kind === 'enum_mismatch')
+        return d.name ? ctx.sources.enum(d.schema, d.name) : undefined;
+    if (d.kind.endsWith('_sequence'))
+        return d.name ? ctx.sources.object('sequence', d.schema, d.name) : undefined;
+    if (d.kind.endsWith('_view') || d.kind === 'view_mismatch')
+        return d.name ? ctx.sources.object('view', d.schema, d.name) : undefined;
+    if (d.kind.endsWith('_schema'))
+        return d.name ? ctx.sources.object('schema', d.schema, d.name) : undefined;
     if (!d.table)
-        return false;
+        return undefined;
     if (d.column)
-        return latest.schemaEntry(d) !== latest.entry(d);
-    if (!d.name)
-        return false;
-    const recorded = latest.entry(d);
-    const schema = latest.schemaEntry(d);
-    return recorded !== undefined && schema !== undefined && recorded !== schema;
-}
-/** 1, 2, 3, 7 -> "1-3, 7". */
-function lineRanges(lines) {
-    const sorted = [...new Set(lines)].sort((a, b) => a - b);
-    const out = [];
-    for (let i = 0; i < sorted.length; i++) {
-        let j = i;
-        while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1)
-            j++;
-        out.push(i === j ? `${sorted[i]}` : `${sorted[i]}-${sorted[j]}`);
-        i = j;
-    }
-    return out.join(', ');
-}
-function quotedIdentifiers(line) {
-    return [...line.matchAll(/"((?:[^"]|"")+)"/g)].map((m) => m[1].replace(/""/g, '"'));
-}
-/**
- * Journal entries after the last snapshot with neither SQL file nor snapshot: the change may be in one of them
- * (files lost or never committed), so "no migration was generated" alone could be wrong.
- */
-function lostAfter(ctx, latest) {
-    const lost = ctx.migrations.slice(latest ? ctx.migrations.indexOf(latest) + 1 : 0).filter((m) => m.sql === undefined && !m.snapshotFile);
-    if (lost.length === 0)
-        return '';
-    const tags = lost.map((m) => m.tag).join(', ');
-    return lost.length === 1
-        ? `, or it is in ${tags} (after the last snapshot), whose SQL file and snapshot are missing: restore them, or remove the entry from the journal`
-        : `, or it is in one of ${tags} (after the last snapshot), whose SQL files and snapshots are missing: restore them, or remove the entries from the journal`;
-}
-/** Why the check's database lacks what a migration's SQL would build, when the check did not run it. */
-function notApplied(ctx, migration) {
-    if (!ctx.stoppedAt)
-        return undefined;
-    if (migration.sql === undefined)
-        return 'whose SQL file is missing';
-    if (ctx.migrations.indexOf(migration) > ctx.migrations.indexOf(ctx.stoppedAt)) {
-        return `which was not applied: drizzle's migrator applies no migration while ${ctx.stoppedAt.tag}'s SQL file is missing, and the check stops there`;
-    }
-    return undefined;
-}
-/** The migration whose snapshot dropped an object that earlier snapshots have (the last time it was dropped). */
-function removedIn(ctx, d) {
-    let removal;
-    let had = false;
-    for (const s of recordedSnapshots(ctx)) {
-        if (s.declares(d)) {
-            had = true;
-            removal = undefined;
-        }
-        else if (had)
-            removal ??= s.migration;
-    }
-    return removal;
-}
-/** The migration whose snapshot first records the object as the last snapshot has it. */
-function introducedBy(ctx, d) {
-    const recorded = recordedSnapshots(ctx);
-    if (recorded.length === 0)
-        return undefined;
-    const last = recorded[recorded.length - 1].entry(d);
-    let first;
-    for (let i = recorded.length - 1; i >= 0 && recorded[i].entry(d) === last; i--)
-        first = recorded[i].migration;
-    return first;
-}
-function snapshotEntry(snapshot, d) {
-    const bySchemaAndName = (v) => (v.schema || 'public') === d.schema && v.name === d.name;
-    if (d.kind === 'enum_mismatch')
-        return Object.values(snapshot.enums ?? {}).find(bySchemaAndName);
-    if (d.kind === 'view_mismatch')
-        return Object.values(snapshot.views ?? {}).find(bySchemaAndName);
-    const table = d.table ? snapshot.tables[`${d.schema}.${d.table}`] : undefined;
-    if (!table || d.column)
-        return table?.columns[d.column];
-    if (!d.name)
-        return table;
-    // The database holds names cut to 63 bytes, the snapshot the full ones; two full names cut alike are ambiguous.
-    const found = [];
-    for (const group of [table.indexes, table.foreignKeys, table.compositePrimaryKeys, table.uniqueConstraints, table.checkConstraints, table.policies]) {
-        for (const [name, entry] of Object.entries(group ?? {}))
-            if ((0, identifiers_1.truncateIdentifier)(name) === d.name)
-                found.push(entry);
-    }
-    // A column's own `.unique()` and `.primaryKey()` are recorded on the column.
-    for (const c of Object.values(table.columns))
-        if (c.isUnique && c.uniqueName && (0, identifiers_1.truncateIdentifier)(c.uniqueName) === d.name)
-            found.push({ unique: [c.name], nullsNotDistinct: c.nullsNotDistinct });
-    const pkColumns = Object.values(table.columns).filter((c) => c.primaryKey).map((c) => c.name);
-    if (pkColumns.length > 0 && (0, kit1_names_1.postgresObjectName)(table.name, undefined, 'pkey') === d.name)
-        found.push({ primaryKey: pkColumns });
-    return found.length === 1 ? found[0] : undefined;
-}
-function fixSql(d, expected) {
-    const t = d.table ? tableRef(d.schema, d.table) : '';
-    const table = d.table ? expected.tables.get(`${d.schema}.${d.table}`) : undefined;
-    switch (d.kind) {
-        case 'missing_column': {
-            const c = table?.columns.get(d.column);
-            if (!c)
-                return undefined;
-            const serial = c.default === 'nextval(<owned sequence>)';
-            const type = serial ? { integer: 'serial', bigint: 'bigserial', smallint: 'smallserial' }[c.type] ?? c.type : c.type;
-            const parts = [`ALTER TABLE ${t} ADD COLUMN ${q(c.name)} ${type}`];
-            if (c.identity)
-                parts.push(`GENERATED ${c.identity.toUpperCase()} AS IDENTITY`);
-            if (c.generated)
-                parts.push(`GENERATED ALWAYS AS (${c.generated}) STORED`);
-            if (c.default && !serial)
-                parts.push(`DEFAULT ${c.default}`);
-            if (c.notNull && !serial)
-                parts.push('NOT NULL');
-            return parts.join(' ') + ';';
-        }
-        case 'extra_column':
-            return `ALTER TABLE ${t} DROP COLUMN ${q(d.column)};`;
-        case 'column_type_mismatch':
-            return `ALTER TABLE ${t} ALTER COLUMN ${q(d.column)} SET DATA TYPE ${d.expected};`;
-        case 'column_nullability_mismatch':
-            return `ALTER TABLE ${t} ALTER COLUMN ${q(d.column)} ${d.expected === 'NOT NULL' ? 'SET' : 'DROP'} NOT NULL;`;
-        case 'column_default_mismatch':
-            return d.expected === '(none)' ? `ALTER TABLE ${t} ALTER COLUMN ${q(d.column)} DROP DEFAULT;` : `ALTER TABLE ${t} ALTER COLUMN ${q(d.column)} SET DEFAULT ${d.expected};`;
-        case 'extra_table':
-            return `DROP TABLE ${t};`;
-        case 'missing_index': {
-            const i = table?.indexes.get(d.name);
-            return i ? i.definition.replace(/ INDEX ON /, ` INDEX ${q(i.name)} ON `) + ';' : undefined;
-        }
-        case 'extra_index':
-            return `DROP INDEX ${d.schema === 'public' ? q(d.name) : `${q(d.schema)}.${q(d.name)}`};`;
-        case 'missing_constraint': {
-            const c = table?.constraints.get(d.name) ?? [...(table?.constraints.values() ?? [])].find((x) => x.kind === 'primary_key' && x.name === d.name);
-            return c ? `ALTER TABLE ${t} ADD CONSTRAINT ${q(c.name)} ${c.definition};` : undefined;
-        }
-        case 'extra_constraint':
-            return `ALTER TABLE ${t} DROP CONSTRAINT ${q(d.name)};`;
-        case 'missing_enum': {
-            const e = expected.enums.get(`${d.schema}.${d.name}`);
-            return e ? `CREATE TYPE ${tableRef(e.schema, e.name)} AS ENUM (${e.values.map((v) => `'${v.replace(/'/g, "''")}'`).join(', ')});` : undefined;
-        }
-        case 'missing_schema':
-            return `CREATE SCHEMA ${q(d.name)};`;
-        default:
-            return undefined;
-    }
+        return ctx.sources.column(d.schema, d.table, d.column);
+    if (d.name)
+        return ctx.sources.tableObject(d.schema, d.table, d.name, d.columns);
+    return ctx.sources.table(d.schema, d.table);
 }
 
 
 /***/ }),
 
-/***/ 9225:
+/***/ 1907:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -52649,9 +52998,9 @@ exports.unavailableExtensionFindings = unavailableExtensionFindings;
 // Why a migration failed, when the reason is an extension: either CREATE EXTENSION names one this Postgres does not
 // have, or a statement uses an operator class, type, function or access method of an extension that no migration
 // before it creates (it works in production only because someone installed it by hand, or the provider did).
-const load_config_1 = __nccwpck_require__(6943);
-const suggest_1 = __nccwpck_require__(2085);
-const extensions_1 = __nccwpck_require__(7980);
+const load_config_1 = __nccwpck_require__(3709);
+const suggest_1 = __nccwpck_require__(8939);
+const extensions_1 = __nccwpck_require__(9966);
 /** Well-known objects of extensions, by the name Postgres prints in "… does not exist" errors (lower case). */
 const OPERATOR_CLASSES = {
     gin_trgm_ops: 'pg_trgm',
@@ -52764,7 +53113,10 @@ function extensionUsedBy(error) {
     // An exclusion constraint or a GiST/GIN index over plain scalar columns needs btree_gist / btree_gin.
     match = /data type ([\w ]+?) has no default operator class for access method "(gist|gin)"/i.exec(m);
     if (match)
-        return { extension: match[2] === 'gist' ? 'btree_gist' : 'btree_gin', object: `a ${match[2].toUpperCase()} operator class for ${match[1]}` };
+        return {
+            extension: match[2] === 'gist' ? 'btree_gist' : 'btree_gin',
+            object: `a ${match[2].toUpperCase()} operator class for ${match[1]}`
+        };
     match = /operator does not exist: text (%|<%|%>|<<%|%>>|<->) text/i.exec(m);
     if (match)
         return { extension: 'pg_trgm', object: `operator ${match[1]}` };
@@ -52782,7 +53134,9 @@ function extensionFailureCause(ctx) {
     if (!used)
         return undefined;
     const index = ctx.migrations.indexOf(ctx.migration);
-    const later = ctx.migrations.slice(index + 1).find((m) => m.sql !== undefined && (0, extensions_1.extensionsCreatedBy)(m.sql).includes(used.extension));
+    const later = ctx.migrations
+        .slice(index + 1)
+        .find((m) => m.sql !== undefined && (0, extensions_1.extensionsCreatedBy)(m.sql).includes(used.extension));
     const fix = createExtension(used.extension);
     const missing = ctx.available !== undefined && !ctx.available.has(used.extension);
     const preinstalled = missing ? '' : ` ${preinstalledOption(used.extension, ctx)} instead`;
@@ -52819,7 +53173,9 @@ function unavailableCause(extension, ctx) {
     if (ctx.embedded)
         return `the embedded Postgres has no extension "${extension}"; run with --database-url against a server that has it`;
     const hint = INSTALL_HINTS[extension] ? ` (${INSTALL_HINTS[extension]})` : '';
-    const embedded = ctx.embeddedExtensions.has(extension) ? ', or run without --database-url: the embedded Postgres has it' : '';
+    const embedded = ctx.embeddedExtensions.has(extension)
+        ? ', or run without --database-url: the embedded Postgres has it'
+        : '';
     return `the ${ctx.provider} has no extension "${extension}" available (it is not in pg_available_extensions), so CREATE EXTENSION cannot work there: install it on that server${hint}, point --database-url at a Postgres that has it${embedded}`;
 }
 /**
@@ -52852,7 +53208,7 @@ function unavailableExtensionFindings(target, available, provider) {
 
 /***/ }),
 
-/***/ 9515:
+/***/ 8461:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -52862,9 +53218,9 @@ exports.runnerCause = runnerCause;
 exports.withUnexportedSchemaCause = withUnexportedSchemaCause;
 // Why a migration failed when the SQL is not at fault: where it runs (a transaction, a platform), or a schema the
 // schema files use without exporting it.
-const load_config_1 = __nccwpck_require__(6943);
-const declared_1 = __nccwpck_require__(7245);
-const platform_1 = __nccwpck_require__(6312);
+const load_config_1 = __nccwpck_require__(3709);
+const declared_1 = __nccwpck_require__(5187);
+const platform_1 = __nccwpck_require__(3842);
 /** A migration that fails because of where it runs, not because of what it says. */
 function runnerCause(error, target) {
     // 25001 active_sql_transaction: CREATE INDEX CONCURRENTLY, ALTER TYPE … ADD VALUE before 12, VACUUM…
@@ -52891,7 +53247,83 @@ function withUnexportedSchemaCause(finding, snapshot) {
 
 /***/ }),
 
-/***/ 4676:
+/***/ 7863:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.fixSql = fixSql;
+// The SQL that would make the migrations' database match the schema for one difference (the finding's `fix`).
+const identifiers_1 = __nccwpck_require__(274);
+const q = identifiers_1.quoteIdentifier;
+const tableRef = (schema, table) => schema === 'public' ? q(table) : `${q(schema)}.${q(table)}`;
+function fixSql(d, expected) {
+    const t = d.table ? tableRef(d.schema, d.table) : '';
+    const table = d.table ? expected.tables.get(`${d.schema}.${d.table}`) : undefined;
+    switch (d.kind) {
+        case 'missing_column': {
+            const c = table?.columns.get(d.column);
+            if (!c)
+                return undefined;
+            const serial = c.default === 'nextval(<owned sequence>)';
+            const type = serial
+                ? ({ integer: 'serial', bigint: 'bigserial', smallint: 'smallserial' }[c.type] ??
+                    c.type)
+                : c.type;
+            const parts = [`ALTER TABLE ${t} ADD COLUMN ${q(c.name)} ${type}`];
+            if (c.identity)
+                parts.push(`GENERATED ${c.identity.toUpperCase()} AS IDENTITY`);
+            if (c.generated)
+                parts.push(`GENERATED ALWAYS AS (${c.generated}) STORED`);
+            if (c.default && !serial)
+                parts.push(`DEFAULT ${c.default}`);
+            if (c.notNull && !serial)
+                parts.push('NOT NULL');
+            return parts.join(' ') + ';';
+        }
+        case 'extra_column':
+            return `ALTER TABLE ${t} DROP COLUMN ${q(d.column)};`;
+        case 'column_type_mismatch':
+            return `ALTER TABLE ${t} ALTER COLUMN ${q(d.column)} SET DATA TYPE ${d.expected};`;
+        case 'column_nullability_mismatch':
+            return `ALTER TABLE ${t} ALTER COLUMN ${q(d.column)} ${d.expected === 'NOT NULL' ? 'SET' : 'DROP'} NOT NULL;`;
+        case 'column_default_mismatch':
+            return d.expected === '(none)'
+                ? `ALTER TABLE ${t} ALTER COLUMN ${q(d.column)} DROP DEFAULT;`
+                : `ALTER TABLE ${t} ALTER COLUMN ${q(d.column)} SET DEFAULT ${d.expected};`;
+        case 'extra_table':
+            return `DROP TABLE ${t};`;
+        case 'missing_index': {
+            const i = table?.indexes.get(d.name);
+            return i ? i.definition.replace(/ INDEX ON /, ` INDEX ${q(i.name)} ON `) + ';' : undefined;
+        }
+        case 'extra_index':
+            return `DROP INDEX ${d.schema === 'public' ? q(d.name) : `${q(d.schema)}.${q(d.name)}`};`;
+        case 'missing_constraint': {
+            const c = table?.constraints.get(d.name) ??
+                [...(table?.constraints.values() ?? [])].find((x) => x.kind === 'primary_key' && x.name === d.name);
+            return c ? `ALTER TABLE ${t} ADD CONSTRAINT ${q(c.name)} ${c.definition};` : undefined;
+        }
+        case 'extra_constraint':
+            return `ALTER TABLE ${t} DROP CONSTRAINT ${q(d.name)};`;
+        case 'missing_enum': {
+            const e = expected.enums.get(`${d.schema}.${d.name}`);
+            return e
+                ? `CREATE TYPE ${tableRef(e.schema, e.name)} AS ENUM (${e.values.map((v) => `'${v.replace(/'/g, "''")}'`).join(', ')});`
+                : undefined;
+        }
+        case 'missing_schema':
+            return `CREATE SCHEMA ${q(d.name)};`;
+        default:
+            return undefined;
+    }
+}
+
+
+/***/ }),
+
+/***/ 9262:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -52935,13 +53367,21 @@ exports.checkAgainstBase = checkAgainstBase;
 // Integrity of a migrations folder on its own, and against the base branch: the failures drizzle never reports.
 const node_child_process_1 = __nccwpck_require__(1421);
 const path = __importStar(__nccwpck_require__(6760));
-const errors_1 = __nccwpck_require__(4296);
-const folder_1 = __nccwpck_require__(7697);
+const errors_1 = __nccwpck_require__(7406);
+const folder_1 = __nccwpck_require__(8815);
 function checkFolder(folder, snapshots, root) {
     const out = [];
     const rel = (f) => path.relative(root, f);
     for (const p of folder.problems) {
-        out.push({ kind: 'journal_error', severity: p.severity, file: rel(p.file), ...(p.line ? { line: p.line } : {}), ...(p.tag ? { name: p.tag } : {}), message: `${rel(p.file)}: ${p.message}`, ...(p.cause ? { cause: p.cause } : {}) });
+        out.push({
+            kind: 'journal_error',
+            severity: p.severity,
+            file: rel(p.file),
+            ...(p.line ? { line: p.line } : {}),
+            ...(p.tag ? { name: p.tag } : {}),
+            message: `${rel(p.file)}: ${p.message}`,
+            ...(p.cause ? { cause: p.cause } : {})
+        });
     }
     const journal = folder.journalFile ? rel(folder.journalFile) : rel(folder.dir);
     // Two entries listed in each other's place (a hand-resolved merge of _journal.json) break the prevId chain at up
@@ -52963,7 +53403,10 @@ function checkFolder(folder, snapshots, root) {
         });
     }
     const outOfOrderAfterSwaps = outOfOrder(swaps.reduce((entries, { first, second }) => {
-        const [i, j] = [entries.findIndex((e) => e.tag === first.migration.tag), entries.findIndex((e) => e.tag === second.migration.tag)];
+        const [i, j] = [
+            entries.findIndex((e) => e.tag === first.migration.tag),
+            entries.findIndex((e) => e.tag === second.migration.tag)
+        ];
         const exchanged = [...entries];
         [exchanged[i], exchanged[j]] = [exchanged[j], exchanged[i]];
         return exchanged;
@@ -52973,15 +53416,33 @@ function checkFolder(folder, snapshots, root) {
     let newest;
     for (const entry of folder.journalEntries) {
         if (folder.format === 'journal' && seenIdx.has(entry.idx)) {
-            out.push({ kind: 'journal_error', severity: 'error', file: journal, line: entry.line, name: entry.tag, message: `journal entries "${seenIdx.get(entry.idx)}" and "${entry.tag}" share idx ${entry.idx}`, cause: 'two branches each generated a migration with the same number; one was merged over the other', fix: 'Keep one, regenerate the other on top of it (drizzle-kit generate)' });
+            out.push({
+                kind: 'journal_error',
+                severity: 'error',
+                file: journal,
+                line: entry.line,
+                name: entry.tag,
+                message: `journal entries "${seenIdx.get(entry.idx)}" and "${entry.tag}" share idx ${entry.idx}`,
+                cause: 'two branches each generated a migration with the same number; one was merged over the other',
+                fix: 'Keep one, regenerate the other on top of it (drizzle-kit generate)'
+            });
         }
         if (seenTag.has(entry.tag)) {
-            out.push({ kind: 'journal_error', severity: 'error', file: journal, line: entry.line, name: entry.tag, message: `journal lists "${entry.tag}" twice` });
+            out.push({
+                kind: 'journal_error',
+                severity: 'error',
+                file: journal,
+                line: entry.line,
+                name: entry.tag,
+                message: `journal lists "${entry.tag}" twice`
+            });
         }
         seenIdx.set(entry.idx, entry.tag);
         seenTag.add(entry.tag);
         // An entry that swapping back puts in order is the swap's finding.
-        const bySwap = newest !== undefined && (swapped.has(entry.tag) || swapped.has(newest.tag)) && !outOfOrderAfterSwaps.has(entry.tag);
+        const bySwap = newest !== undefined &&
+            (swapped.has(entry.tag) || swapped.has(newest.tag)) &&
+            !outOfOrderAfterSwaps.has(entry.tag);
         if (newest && entry.when <= newest.when && !bySwap) {
             out.push({
                 kind: 'migration_out_of_order',
@@ -53004,17 +53465,40 @@ function checkFolder(folder, snapshots, root) {
             const m = s.migration;
             if (!s.snapshot) {
                 if (s.problem?.message === 'no snapshot file') {
-                    out.push({ kind: 'journal_error', severity: 'warning', file: journal, line: m.journalLine, name: m.tag, message: `no snapshot for ${m.tag} (meta/${m.tag.split('_')[0]}_snapshot.json)`, cause: 'drizzle-kit generate diffs the schema against the last snapshot; a missing one makes it regenerate changes that were already migrated' });
+                    out.push({
+                        kind: 'journal_error',
+                        severity: 'warning',
+                        file: journal,
+                        line: m.journalLine,
+                        name: m.tag,
+                        message: `no snapshot for ${m.tag} (meta/${m.tag.split('_')[0]}_snapshot.json)`,
+                        cause: 'drizzle-kit generate diffs the schema against the last snapshot; a missing one makes it regenerate changes that were already migrated'
+                    });
                 }
                 else if (s.problem) {
-                    out.push({ kind: 'journal_error', severity: s.problem.message.startsWith('malformed') ? 'error' : 'notice', file: rel(m.snapshotFile ?? folder.dir), ...(s.problem.line ? { line: s.problem.line } : {}), name: m.tag, message: `snapshot of ${m.tag}: ${s.problem.message}` });
+                    out.push({
+                        kind: 'journal_error',
+                        severity: s.problem.message.startsWith('malformed') ? 'error' : 'notice',
+                        file: rel(m.snapshotFile ?? folder.dir),
+                        ...(s.problem.line ? { line: s.problem.line } : {}),
+                        name: m.tag,
+                        message: `snapshot of ${m.tag}: ${s.problem.message}`
+                    });
                 }
                 previous = undefined;
                 continue;
             }
             const { id, prevId } = s.snapshot;
             if (id && ids.has(id)) {
-                out.push({ kind: 'journal_error', severity: 'error', file: rel(m.snapshotFile), line: 1, name: m.tag, message: `snapshots of ${ids.get(id)} and ${m.tag} have the same id ${id}`, cause: 'a snapshot was copied instead of generated' });
+                out.push({
+                    kind: 'journal_error',
+                    severity: 'error',
+                    file: rel(m.snapshotFile),
+                    line: 1,
+                    name: m.tag,
+                    message: `snapshots of ${ids.get(id)} and ${m.tag} have the same id ${id}`,
+                    cause: 'a snapshot was copied instead of generated'
+                });
             }
             if (id)
                 ids.set(id, m.tag);
@@ -53059,7 +53543,9 @@ function swappedEntries(snapshots) {
     if (broken.size < 2)
         return [];
     const position = new Map(snapshots.map((s, i) => [s.migration.tag, i]));
-    const candidates = [...new Set([...broken].flatMap((tag) => [position.get(tag) - 1, position.get(tag)]))].filter((i) => i >= 0 && snapshots[i].snapshot).sort((a, b) => a - b);
+    const candidates = [...new Set([...broken].flatMap((tag) => [position.get(tag) - 1, position.get(tag)]))]
+        .filter((i) => i >= 0 && snapshots[i].snapshot)
+        .sort((a, b) => a - b);
     // A long run of broken links is not a swap; trying every pair of it would only cost time.
     if (candidates.length > 16)
         return [];
@@ -53104,7 +53590,11 @@ function iso(when) {
 }
 /** Against the base branch: applied migrations that were edited, and new ones that production would skip. */
 function checkAgainstBase(folder, base, root) {
-    const git = (...args) => (0, node_child_process_1.execFileSync)('git', ['-C', root, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024 });
+    const git = (...args) => (0, node_child_process_1.execFileSync)('git', ['-C', root, ...args], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+        maxBuffer: 256 * 1024 * 1024
+    });
     let top;
     try {
         top = git('rev-parse', '--show-toplevel').trim();
@@ -53158,7 +53648,15 @@ function checkAgainstBase(folder, base, root) {
     for (const entry of baseEntries) {
         const current = folder.migrations.find((m) => m.tag === entry.tag);
         if (!current) {
-            out.push({ kind: 'journal_error', severity: 'error', file: journal, name: entry.tag, message: `${entry.tag} exists on ${base} but was removed`, cause: 'databases that ran it keep its changes; removing a migration does not undo it', fix: 'Restore it and write a new migration that reverts it' });
+            out.push({
+                kind: 'journal_error',
+                severity: 'error',
+                file: journal,
+                name: entry.tag,
+                message: `${entry.tag} exists on ${base} but was removed`,
+                cause: 'databases that ran it keep its changes; removing a migration does not undo it',
+                fix: 'Restore it and write a new migration that reverts it'
+            });
             continue;
         }
         if (entry.sql !== undefined && current.sql !== undefined && (0, folder_1.hashMigration)(entry.sql) !== current.hash) {
@@ -53206,7 +53704,210 @@ function firstDifferentLine(a, b) {
 
 /***/ }),
 
-/***/ 6312:
+/***/ 8031:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.normaliseV7 = normaliseV7;
+exports.normaliseDdl = normaliseDdl;
+const kit1_names_1 = __nccwpck_require__(1287);
+const snapshot_norm_1 = __nccwpck_require__(6376);
+/** The schema's snapshot (0.31, version 7, names already as 1.x gives them) in the normalised form. */
+function normaliseV7(snapshot) {
+    const model = {
+        tables: new Map(),
+        enums: new Map(),
+        schemas: new Set(Object.keys(snapshot.schemas ?? {})),
+        sequences: new Map(),
+        views: new Map()
+    };
+    for (const t of Object.values(snapshot.tables)) {
+        const schema = t.schema || 'public';
+        const tablePolicies = Object.values(t.policies ?? {});
+        const loosePolicies = Object.values((snapshot.policies ?? {})).filter((p) => p.on === t.name && ((0, snapshot_norm_1.str)(p.schema) || 'public') === schema);
+        const table = (0, snapshot_norm_1.newTable)(schema, t.name, Boolean(t.isRLSEnabled) || tablePolicies.length + loosePolicies.length > 0);
+        model.tables.set(`${schema}.${t.name}`, table);
+        const pkColumns = new Set(Object.values(t.compositePrimaryKeys ?? {}).flatMap((pk) => pk.columns));
+        for (const c of Object.values(t.columns)) {
+            const dimensions = (c.type.match(/\[\d*\]/g) ?? []).length;
+            table.columns.set(c.name, (0, snapshot_norm_1.columnText)({
+                type: c.type.replace(/\[\d*\]/g, ''),
+                dimensions,
+                typeSchema: c.typeSchema,
+                notNull: c.notNull || c.primaryKey || pkColumns.has(c.name) || Boolean(c.identity),
+                default: c.default,
+                identity: c.identity,
+                generated: c.generated
+            }, table));
+            if (c.primaryKey)
+                table.parts.get('primary key').set((0, kit1_names_1.postgresObjectName)(t.name, undefined, 'pkey'), JSON.stringify([c.name]));
+            if (c.isUnique && c.uniqueName)
+                table.parts
+                    .get('unique constraint')
+                    .set((0, snapshot_norm_1.cut)(c.uniqueName), JSON.stringify([[c.name], Boolean(c.nullsNotDistinct)]));
+        }
+        for (const pk of Object.values(t.compositePrimaryKeys ?? {}))
+            table.parts.get('primary key').set((0, snapshot_norm_1.cut)(pk.name), JSON.stringify(pk.columns));
+        for (const u of Object.values(t.uniqueConstraints ?? {}))
+            table.parts.get('unique constraint').set((0, snapshot_norm_1.cut)(u.name), JSON.stringify([u.columns, Boolean(u.nullsNotDistinct)]));
+        for (const fk of Object.values(t.foreignKeys ?? {})) {
+            table.parts
+                .get('foreign key')
+                .set((0, snapshot_norm_1.cut)(fk.name), JSON.stringify([
+                fk.columnsFrom,
+                (0, snapshot_norm_1.str)(fk.schemaTo) || 'public',
+                fk.tableTo,
+                fk.columnsTo,
+                (0, snapshot_norm_1.upper)(fk.onUpdate, 'NO ACTION'),
+                (0, snapshot_norm_1.upper)(fk.onDelete, 'NO ACTION')
+            ]));
+        }
+        for (const chk of Object.values(t.checkConstraints ?? {}))
+            table.parts.get('check constraint').set((0, snapshot_norm_1.cut)(chk.name), JSON.stringify((0, snapshot_norm_1.normExpression)(chk.value, table)));
+        for (const i of Object.values(t.indexes ?? {})) {
+            const columns = i.columns.map((c) => {
+                const col = c;
+                return {
+                    value: col.expression,
+                    isExpression: col.isExpression,
+                    asc: col.asc !== false,
+                    nullsFirst: col.nulls === 'first',
+                    opclass: (0, snapshot_norm_1.str)(col.opclass)
+                };
+            });
+            const withText = Object.entries((i.with ?? {}))
+                .map(([k, v]) => `${k}=${(0, snapshot_norm_1.str)(v)}`)
+                .join(',');
+            table.parts
+                .get('index')
+                .set((0, snapshot_norm_1.cut)(i.name), (0, snapshot_norm_1.indexText)(columns, Boolean(i.isUnique), (0, snapshot_norm_1.normExpression)(i.where, table), (0, snapshot_norm_1.str)(i.method), withText));
+        }
+        for (const p of [...tablePolicies, ...loosePolicies])
+            table.parts.get('policy').set((0, snapshot_norm_1.cut)((0, snapshot_norm_1.str)(p.name)), (0, snapshot_norm_1.policyText)(p.as, p.for, p.to, p.using, p.withCheck, table));
+    }
+    for (const e of Object.values(snapshot.enums ?? {}))
+        model.enums.set(`${e.schema || 'public'}.${e.name}`, JSON.stringify(e.values));
+    for (const s of Object.values(snapshot.sequences ?? {})) {
+        model.sequences.set(`${s.schema || 'public'}.${s.name}`, (0, snapshot_norm_1.sequenceText)(s.increment, s.minValue, s.maxValue, s.startWith, s.cache, s.cycle));
+    }
+    const tables = [...model.tables.values()];
+    for (const v of Object.values(snapshot.views ?? {})) {
+        if (!v.isExisting)
+            model.views.set(`${v.schema || 'public'}.${v.name}`, (0, snapshot_norm_1.viewText)(v.materialized, v.definition, v.with, v.withNoData, v.tablespace, v.using, tables));
+    }
+    return model;
+}
+/** A v1 snapshot's state in the normalised form, with each unnamed constraint under the name the database has. */
+function normaliseDdl(snapshot) {
+    const model = {
+        tables: new Map(),
+        enums: new Map(),
+        schemas: new Set(),
+        sequences: new Map(),
+        views: new Map()
+    };
+    const of = (type) => snapshot.ddl.filter((e) => e.entityType === type);
+    for (const s of of('schemas'))
+        if ((0, snapshot_norm_1.str)(s.name) !== 'public')
+            model.schemas.add((0, snapshot_norm_1.str)(s.name));
+    for (const t of of('tables'))
+        model.tables.set(`${(0, snapshot_norm_1.str)(t.schema)}.${(0, snapshot_norm_1.str)(t.name)}`, (0, snapshot_norm_1.newTable)((0, snapshot_norm_1.str)(t.schema), (0, snapshot_norm_1.str)(t.name), Boolean(t.isRlsEnabled)));
+    const tableOf = (e) => model.tables.get(`${(0, snapshot_norm_1.str)(e.schema)}.${(0, snapshot_norm_1.str)(e.table)}`);
+    for (const p of of('policies')) {
+        const table = tableOf(p);
+        if (!table)
+            continue;
+        table.rls = true;
+        table.parts.get('policy').set((0, snapshot_norm_1.cut)((0, snapshot_norm_1.str)(p.name)), (0, snapshot_norm_1.policyText)(p.as, p.for, p.roles, p.using, p.withCheck, table));
+    }
+    const pkColumns = new Set(of('pks').flatMap((pk) => (pk.columns ?? []).map((c) => `${(0, snapshot_norm_1.str)(pk.schema)}.${(0, snapshot_norm_1.str)(pk.table)}.${c}`)));
+    for (const c of of('columns')) {
+        const table = tableOf(c);
+        if (!table)
+            continue;
+        const notNull = Boolean(c.notNull) || pkColumns.has(`${table.schema}.${table.name}.${(0, snapshot_norm_1.str)(c.name)}`) || Boolean(c.identity);
+        table.columns.set((0, snapshot_norm_1.str)(c.name), (0, snapshot_norm_1.columnText)({
+            type: (0, snapshot_norm_1.str)(c.type),
+            dimensions: Number(c.dimensions ?? 0),
+            typeSchema: c.typeSchema,
+            notNull,
+            default: c.default,
+            identity: c.identity,
+            generated: c.generated
+        }, table));
+    }
+    for (const pk of of('pks')) {
+        const table = tableOf(pk);
+        if (!table)
+            continue;
+        const columns = pk.columns ?? [];
+        // Unnamed: a one-column key is written as a bare PRIMARY KEY, so Postgres picks its name.
+        const name = !pk.nameExplicit && columns.length === 1 ? (0, kit1_names_1.postgresObjectName)(table.name, undefined, 'pkey') : (0, snapshot_norm_1.cut)((0, snapshot_norm_1.str)(pk.name));
+        table.parts.get('primary key').set(name, JSON.stringify(columns));
+    }
+    for (const u of of('uniques')) {
+        const table = tableOf(u);
+        if (!table)
+            continue;
+        const columns = u.columns ?? [];
+        const bare = !u.nameExplicit && columns.length === 1 && !snapshot.uniquesAddedByName.has((0, snapshot_norm_1.str)(u.name));
+        table.parts
+            .get('unique constraint')
+            .set(bare ? (0, kit1_names_1.postgresObjectName)(table.name, columns[0], 'key') : (0, snapshot_norm_1.cut)((0, snapshot_norm_1.str)(u.name)), JSON.stringify([columns, Boolean(u.nullsNotDistinct)]));
+    }
+    for (const fk of of('fks')) {
+        const table = tableOf(fk);
+        if (!table)
+            continue;
+        table.parts
+            .get('foreign key')
+            .set((0, snapshot_norm_1.cut)((0, snapshot_norm_1.str)(fk.name)), JSON.stringify([
+            fk.columns,
+            (0, snapshot_norm_1.str)(fk.schemaTo) || 'public',
+            fk.tableTo,
+            fk.columnsTo,
+            (0, snapshot_norm_1.upper)(fk.onUpdate, 'NO ACTION'),
+            (0, snapshot_norm_1.upper)(fk.onDelete, 'NO ACTION')
+        ]));
+    }
+    for (const chk of of('checks')) {
+        const table = tableOf(chk);
+        if (table)
+            table.parts.get('check constraint').set((0, snapshot_norm_1.cut)((0, snapshot_norm_1.str)(chk.name)), JSON.stringify((0, snapshot_norm_1.normExpression)(chk.value, table)));
+    }
+    for (const i of of('indexes')) {
+        const table = tableOf(i);
+        if (!table)
+            continue;
+        const columns = (i.columns ?? []).map((c) => ({
+            value: (0, snapshot_norm_1.str)(c.value),
+            isExpression: Boolean(c.isExpression),
+            asc: c.asc !== false,
+            nullsFirst: Boolean(c.nullsFirst),
+            opclass: (0, snapshot_norm_1.str)(c.opclass?.name)
+        }));
+        table.parts
+            .get('index')
+            .set((0, snapshot_norm_1.cut)((0, snapshot_norm_1.str)(i.name)), (0, snapshot_norm_1.indexText)(columns, Boolean(i.isUnique), (0, snapshot_norm_1.normExpression)(i.where, table), (0, snapshot_norm_1.str)(i.method), (0, snapshot_norm_1.str)(i.with)));
+    }
+    for (const e of of('enums'))
+        model.enums.set(`${(0, snapshot_norm_1.str)(e.schema)}.${(0, snapshot_norm_1.str)(e.name)}`, JSON.stringify(e.values));
+    for (const s of of('sequences'))
+        model.sequences.set(`${(0, snapshot_norm_1.str)(s.schema)}.${(0, snapshot_norm_1.str)(s.name)}`, (0, snapshot_norm_1.sequenceText)(s.incrementBy, s.minValue, s.maxValue, s.startWith, s.cacheSize, s.cycle));
+    const tables = [...model.tables.values()];
+    for (const v of of('views')) {
+        if (!v.isExisting)
+            model.views.set(`${(0, snapshot_norm_1.str)(v.schema)}.${(0, snapshot_norm_1.str)(v.name)}`, (0, snapshot_norm_1.viewText)(v.materialized, v.definition, v.with, v.withNoData, v.tablespace, v.using, tables));
+    }
+    return model;
+}
+
+
+/***/ }),
+
+/***/ 3842:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -53219,8 +53920,8 @@ exports.schemaPlatformCause = schemaPlatformCause;
 // the platform provides (Supabase's auth schema and auth.uid(), its authenticated/anon/service_role roles), or an
 // object of an extension nobody created. One wording for both sides that run SQL: a migration that fails
 // (migration_failed) and drizzle-kit's SQL for the schema (schema_error), whose declaration is then right as it is.
-const load_config_1 = __nccwpck_require__(6943);
-const extensions_1 = __nccwpck_require__(9225);
+const load_config_1 = __nccwpck_require__(3709);
+const extensions_1 = __nccwpck_require__(1907);
 /** Schemas only Supabase creates, before any migration runs. */
 const SUPABASE_SCHEMAS = ['auth', 'storage', 'realtime', 'vault'];
 const SUPABASE_ROLES = ['authenticated', 'anon', 'service_role'];
@@ -53242,7 +53943,9 @@ function platformHint(error, target, subject) {
     }
     // The schema calls a function, or a function in a schema, that nothing here creates (midday: policies calling
     // private.get_teams_for_authenticated_user(), made by SQL applied outside the migrations).
-    const missing = subject === 'the schema' ? /^(?:schema "([^"]+)"|function ([^\s(]+)\([^)]*\)) does not exist/.exec(error.message) : undefined;
+    const missing = subject === 'the schema'
+        ? /^(?:schema "([^"]+)"|function ([^\s(]+)\([^)]*\)) does not exist/.exec(error.message)
+        : undefined;
     if (missing) {
         const what = missing[1] !== undefined ? `schema "${missing[1]}"` : `function ${missing[2]}()`;
         return {
@@ -53283,7 +53986,7 @@ function schemaPlatformCause(error, ctx) {
 
 /***/ }),
 
-/***/ 8090:
+/***/ 2832:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -53329,11 +54032,11 @@ exports.identifierCollisionFindings = identifierCollisionFindings;
 // that Postgres would cut to the same 63 bytes.
 const fs = __importStar(__nccwpck_require__(3024));
 const path = __importStar(__nccwpck_require__(6760));
-const folder_1 = __nccwpck_require__(7697);
-const drizzle_kit_1 = __nccwpck_require__(6964);
-const schema_cache_1 = __nccwpck_require__(4407);
-const snapshot_v1_1 = __nccwpck_require__(5213);
-const snapshots_1 = __nccwpck_require__(8678);
+const folder_1 = __nccwpck_require__(8815);
+const drizzle_kit_1 = __nccwpck_require__(5222);
+const schema_cache_1 = __nccwpck_require__(5333);
+const snapshot_v1_1 = __nccwpck_require__(7867);
+const snapshots_1 = __nccwpck_require__(6556);
 /** `snapshot_out_of_date` when the schema differs from the last snapshot, with what drizzle-kit generate would write. */
 async function snapshotFindings(target, schema, snapshots, root, cacheKey) {
     const latest = [...snapshots].reverse().find((s) => s.snapshot || s.v1);
@@ -53354,7 +54057,9 @@ async function snapshotFindings(target, schema, snapshots, root, cacheKey) {
     else {
         try {
             // What drizzle-kit generate would write, cached with the schema (keyed by the last snapshot's content too).
-            const snapshotKey = latest.migration.snapshotFile ? (0, folder_1.hashMigration)(fs.readFileSync(latest.migration.snapshotFile, 'utf8')) : undefined;
+            const snapshotKey = latest.migration.snapshotFile
+                ? (0, folder_1.hashMigration)(fs.readFileSync(latest.migration.snapshotFile, 'utf8'))
+                : undefined;
             const cached = (0, schema_cache_1.readCachedSchema)(cacheKey);
             const statements = (snapshotKey && cached?.generate?.[snapshotKey]) || (await (0, drizzle_kit_1.generateSql)(latest.snapshot, schema));
             if (cached && snapshotKey && !cached.generate?.[snapshotKey])
@@ -53389,7 +54094,8 @@ function generateCommand(target, root) {
 function identifierCollisionFindings(snapshot, sources) {
     const out = [];
     for (const c of (0, snapshots_1.identifierCollisions)(snapshot)) {
-        const table = c.table ?? Object.values(snapshot.tables).find((t) => Object.keys(t.indexes ?? {}).some((n) => c.names.includes(n)))?.name;
+        const table = c.table ??
+            Object.values(snapshot.tables).find((t) => Object.keys(t.indexes ?? {}).some((n) => c.names.includes(n)))?.name;
         const where = table ? sources.tableObject(c.schema, table, c.names[1]) : undefined;
         out.push({
             kind: 'identifier_collision',
@@ -53409,20 +54115,294 @@ function identifierCollisionFindings(snapshot, sources) {
 
 /***/ }),
 
-/***/ 5213:
+/***/ 9468:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.recordedSnapshots = recordedSnapshots;
+exports.changedAfterSnapshot = changedAfterSnapshot;
+exports.removedIn = removedIn;
+exports.introducedBy = introducedBy;
+// The snapshot history as the causes ask of it: which snapshots record an object, what they recorded, when it
+// appeared or went away. Both drizzle-kit generations (0.x version 7, 1.x ddl) answer through RecordedSnapshot.
+const identifiers_1 = __nccwpck_require__(274);
+const kit1_names_1 = __nccwpck_require__(1287);
+const snapshots_1 = __nccwpck_require__(6556);
+const snapshot_v1_1 = __nccwpck_require__(7867);
+const recordedCache = new WeakMap();
+function recordedSnapshots(ctx) {
+    const cached = recordedCache.get(ctx.snapshots);
+    if (cached)
+        return cached;
+    let schemaNorm;
+    const recorded = [];
+    for (const s of ctx.snapshots) {
+        if (s.snapshot) {
+            const snapshot = s.snapshot;
+            recorded.push({
+                migration: s.migration,
+                declares: (d) => (0, snapshots_1.snapshotDeclares)(snapshot, d),
+                entry: (d) => (0, snapshots_1.canonical)(snapshotEntry(snapshot, d)),
+                schemaEntry: (d) => (0, snapshots_1.canonical)(snapshotEntry(ctx.schemaSnapshot, d))
+            });
+        }
+        else if (s.v1) {
+            const model = (0, snapshot_v1_1.normaliseDdl)(s.v1);
+            recorded.push({
+                migration: s.migration,
+                declares: (d) => (0, snapshot_v1_1.normEntry)(model, d) !== undefined,
+                entry: (d) => (0, snapshot_v1_1.normEntry)(model, d),
+                schemaEntry: (d) => (0, snapshot_v1_1.normEntry)((schemaNorm ??= (0, snapshot_v1_1.normaliseV7)(ctx.schemaSnapshot)), d)
+            });
+        }
+    }
+    recordedCache.set(ctx.snapshots, recorded);
+    return recorded;
+}
+/**
+ * The schema's record of a column, constraint, index or policy differs from the last snapshot's: the schema changed
+ * and no migration was generated. A named object counts only when the snapshot records it (by the name the database
+ * has) and differently, so drizzle-kit's own SQL for an unchanged object is never blamed this way.
+ */
+function changedAfterSnapshot(latest, d) {
+    if (!d.table)
+        return false;
+    if (d.column)
+        return latest.schemaEntry(d) !== latest.entry(d);
+    if (!d.name)
+        return false;
+    const recorded = latest.entry(d);
+    const schema = latest.schemaEntry(d);
+    return recorded !== undefined && schema !== undefined && recorded !== schema;
+}
+/** The migration whose snapshot dropped an object that earlier snapshots have (the last time it was dropped). */
+function removedIn(ctx, d) {
+    let removal;
+    let had = false;
+    for (const s of recordedSnapshots(ctx)) {
+        if (s.declares(d)) {
+            had = true;
+            removal = undefined;
+        }
+        else if (had)
+            removal ??= s.migration;
+    }
+    return removal;
+}
+/** The migration whose snapshot first records the object as the last snapshot has it. */
+function introducedBy(ctx, d) {
+    const recorded = recordedSnapshots(ctx);
+    if (recorded.length === 0)
+        return undefined;
+    const last = recorded[recorded.length - 1].entry(d);
+    let first;
+    for (let i = recorded.length - 1; i >= 0 && recorded[i].entry(d) === last; i--)
+        first = recorded[i].migration;
+    return first;
+}
+function snapshotEntry(snapshot, d) {
+    const bySchemaAndName = (v) => (v.schema || 'public') === d.schema && v.name === d.name;
+    if (d.kind === 'enum_mismatch')
+        return Object.values(snapshot.enums ?? {}).find(bySchemaAndName);
+    if (d.kind === 'view_mismatch')
+        return Object.values(snapshot.views ?? {}).find(bySchemaAndName);
+    const table = d.table ? snapshot.tables[`${d.schema}.${d.table}`] : undefined;
+    if (!table || d.column)
+        return table?.columns[d.column];
+    if (!d.name)
+        return table;
+    // The database holds names cut to 63 bytes, the snapshot the full ones; two full names cut alike are ambiguous.
+    const found = [];
+    for (const group of [
+        table.indexes,
+        table.foreignKeys,
+        table.compositePrimaryKeys,
+        table.uniqueConstraints,
+        table.checkConstraints,
+        table.policies
+    ]) {
+        for (const [name, entry] of Object.entries(group ?? {}))
+            if ((0, identifiers_1.truncateIdentifier)(name) === d.name)
+                found.push(entry);
+    }
+    // A column's own `.unique()` and `.primaryKey()` are recorded on the column.
+    for (const c of Object.values(table.columns))
+        if (c.isUnique && c.uniqueName && (0, identifiers_1.truncateIdentifier)(c.uniqueName) === d.name)
+            found.push({ unique: [c.name], nullsNotDistinct: c.nullsNotDistinct });
+    const pkColumns = Object.values(table.columns)
+        .filter((c) => c.primaryKey)
+        .map((c) => c.name);
+    if (pkColumns.length > 0 && (0, kit1_names_1.postgresObjectName)(table.name, undefined, 'pkey') === d.name)
+        found.push({ primaryKey: pkColumns });
+    return found.length === 1 ? found[0] : undefined;
+}
+
+
+/***/ }),
+
+/***/ 6376:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.sequenceText = exports.policyText = exports.cut = exports.indexText = exports.str = exports.upper = exports.quoteIdent = exports.normType = exports.PART_KINDS = void 0;
+exports.newTable = newTable;
+exports.normDefault = normDefault;
+exports.normExpression = normExpression;
+exports.columnText = columnText;
+exports.viewText = viewText;
+exports.withoutQualifiers = withoutQualifiers;
+// One comparable text per object, whichever drizzle-kit generation recorded it: the normal form both
+// normaliseV7 (0.x snapshots) and normaliseDdl (1.x snapshots) produce.
+const identifiers_1 = __nccwpck_require__(274);
+exports.PART_KINDS = [
+    'index',
+    'foreign key',
+    'primary key',
+    'unique constraint',
+    'check constraint',
+    'policy'
+];
+function newTable(schema, name, rls) {
+    return { schema, name, rls, columns: new Map(), parts: new Map(exports.PART_KINDS.map((k) => [k, new Map()])) };
+}
+/** `numeric(10, 2)` and `numeric(10,2)`: drizzle-kit 1.x writes no space. */
+const normType = (type) => type
+    .trim()
+    .replace(/\s*,\s*/g, ',')
+    .replace(/\s+/g, ' ')
+    .toLowerCase();
+exports.normType = normType;
+/** The default without trailing casts (`'{}'::jsonb`, `'a'::"app"."status"`), as drizzle-kit 1.x stores it. */
+function normDefault(value, dimensions) {
+    if (value === undefined || value === null)
+        return null;
+    let text = String(value).trim();
+    for (let previous = ''; previous !== text;) {
+        previous = text;
+        text = text
+            .replace(/::(?:"[^"]+"|[\w]+)(?:\.(?:"[^"]+"|[\w]+))?(?:\s*\([^)]*\))?(?:\s+with(?:out)?\s+time\s+zone)?(?:\s+varying)?(?:\[\d*\])*$/i, '')
+            .trim();
+    }
+    if (dimensions > 0) {
+        // `'{"a","b"}'` (0.31) and `'{a,b}'` (1.x): the same array literal.
+        const m = /^'\{(.*)\}'$/s.exec(text);
+        if (m)
+            text = `'{${m[1]
+                .split(',')
+                .map((e) => e.trim().replace(/^"([^"\\{},\s]*)"$/, '$1'))
+                .join(',')}}'`;
+    }
+    return text;
+}
+exports.quoteIdent = identifiers_1.quoteIdentifier;
+/**
+ * An expression without `"schema"."table".` and `"table".` qualifiers: 0.31 writes them in checks, where clauses,
+ * generated columns and policies (`"app"."items"."done"` for a table in a pgSchema), 1.x writes the bare column. 0.31
+ * always quotes them (its dialect's escapeName), so the unquoted forms are the user's own text, kept on both sides.
+ */
+function normExpression(value, table) {
+    if (value === undefined || value === null || value === '')
+        return null;
+    const qualifiers = [
+        `${(0, exports.quoteIdent)(table.schema || 'public')}.${(0, exports.quoteIdent)(table.name)}.`,
+        `${(0, exports.quoteIdent)(table.name)}.`
+    ];
+    return qualifiers
+        .reduce((text, q) => text.split(q).join(''), String(value))
+        .replace(/\s+/g, ' ')
+        .trim();
+}
+const upper = (value, fallback) => typeof value === 'string' && value ? value.toUpperCase() : fallback;
+exports.upper = upper;
+const str = (value) => (value === undefined || value === null ? '' : String(value));
+exports.str = str;
+function columnText(c, table) {
+    const identity = c.identity;
+    const generated = c.generated;
+    return JSON.stringify({
+        type: `${c.typeSchema && c.typeSchema !== 'public' ? `${(0, exports.str)(c.typeSchema)}.` : ''}${(0, exports.normType)(c.type)}${'[]'.repeat(c.dimensions)}`,
+        notNull: c.notNull,
+        default: normDefault(c.default, c.dimensions),
+        identity: identity
+            ? [
+                identity.type,
+                identity.name,
+                identity.increment,
+                identity.startWith,
+                identity.minValue,
+                identity.maxValue,
+                identity.cache,
+                identity.cycle ?? false
+            ].map(exports.str)
+            : null,
+        generated: generated ? normExpression(generated.as, table) : null
+    });
+}
+const indexText = (columns, isUnique, where, method, withText) => JSON.stringify({
+    columns: columns.map((c) => [c.value, c.isExpression, c.asc, c.nullsFirst, c.opclass]),
+    isUnique,
+    where,
+    method: method || 'btree',
+    with: withText
+});
+exports.indexText = indexText;
+exports.cut = identifiers_1.truncateIdentifier;
+/**
+ * A view as both generations record it, compared as 0.x's snapshots are (definition and options; unset options are
+ * absent, not null). 1.x lists every `with` option, null when unset, and `using` as { name }; 0.31 only the ones
+ * given. The definition is drizzle's SQL for the view's query on both sides, without the table qualifiers that one
+ * writes and the other may not (as normExpression, for every table of the schema).
+ */
+function viewText(materialized, definition, withOptions, withNoData, tablespace, using, tables) {
+    const options = Object.entries((withOptions ?? {}))
+        .filter(([, value]) => value !== null && value !== undefined)
+        .map(([key, value]) => [key, (0, exports.str)(value)])
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const usingName = using && typeof using === 'object' ? using.name : using;
+    return JSON.stringify({
+        materialized: Boolean(materialized),
+        definition: withoutQualifiers((0, exports.str)(definition), tables),
+        with: options,
+        withNoData: Boolean(withNoData),
+        tablespace: (0, exports.str)(tablespace),
+        using: (0, exports.str)(usingName)
+    });
+}
+/** The text without the `"schema"."table".` and `"table".` qualifiers of the given tables, whitespace collapsed. */
+function withoutQualifiers(text, tables) {
+    const qualified = tables.map((t) => `${(0, exports.quoteIdent)(t.schema || 'public')}.${(0, exports.quoteIdent)(t.name)}.`);
+    const bare = tables.map((t) => `${(0, exports.quoteIdent)(t.name)}.`);
+    // Schema-qualified first: `"app"."items".` must go whole, not leave `"app".` behind.
+    return [...qualified, ...bare]
+        .reduce((out, q) => out.split(q).join(''), text)
+        .replace(/\s+/g, ' ')
+        .trim();
+}
+const policyText = (as, forWhat, roles, using, withCheck, table) => JSON.stringify([
+    (0, exports.upper)(as, 'PERMISSIVE'),
+    (0, exports.upper)(forWhat, 'ALL'),
+    (Array.isArray(roles) ? roles.map(exports.str) : []).sort(),
+    normExpression(using, table),
+    normExpression(withCheck, table)
+]);
+exports.policyText = policyText;
+const sequenceText = (...values) => JSON.stringify(values.map((v, i) => (i === values.length - 1 ? Boolean(v) : (0, exports.str)(v))));
+exports.sequenceText = sequenceText;
+
+
+/***/ }),
+
+/***/ 7070:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.reconstructV1States = reconstructV1States;
-exports.normaliseV7 = normaliseV7;
-exports.normaliseDdl = normaliseDdl;
-exports.compareV1Snapshot = compareV1Snapshot;
-exports.normEntry = normEntry;
-const kit1_names_1 = __nccwpck_require__(4245);
-const identifiers_1 = __nccwpck_require__(7704);
-const identifiers_2 = __nccwpck_require__(7704);
 /**
  * The full state at each snapshot, or why it cannot be had. Diff snapshots are rebuilt from their first parent's
  * state; the other parents of a merge contribute the diffs the first parent's history lacks (as drizzle-kit does).
@@ -53433,7 +54413,7 @@ function reconstructV1States(snapshots) {
         if (s && typeof s.id === 'string')
             byId.set(s.id, s);
     const memo = new Map();
-    const prevIdsOf = (s) => (Array.isArray(s.prevIds) ? s.prevIds.filter((p) => typeof p === 'string' && !/^0{8}-/.test(p)) : []);
+    const prevIdsOf = (s) => Array.isArray(s.prevIds) ? s.prevIds.filter((p) => typeof p === 'string' && !/^0{8}-/.test(p)) : [];
     const history = (ids) => {
         const found = new Set();
         const stack = [...ids];
@@ -53472,7 +54452,11 @@ function reconstructV1States(snapshots) {
                 const known = history([first]);
                 const extra = history(others);
                 for (const other of snapshots)
-                    if (other && typeof other.id === 'string' && extra.has(other.id) && !known.has(other.id) && other.type === 'diff')
+                    if (other &&
+                        typeof other.id === 'string' &&
+                        extra.has(other.id) &&
+                        !known.has(other.id) &&
+                        other.type === 'diff')
                         applyDeltas(state, other.deltas);
             }
             applyDeltas(state, s.deltas);
@@ -53499,7 +54483,11 @@ function reconstructV1States(snapshots) {
 const isEntity = (e) => !!e && typeof e === 'object' && typeof e.entityType === 'string';
 /** drizzle-kit's key of an entity: its type and its identifying fields (`columns\0["public","users","id"]`). */
 function entityKey(e) {
-    const identity = 'table' in e && e.entityType !== 'tables' ? [e.schema, e.table, e.name] : 'schema' in e ? [e.schema, e.name] : [e.name];
+    const identity = 'table' in e && e.entityType !== 'tables'
+        ? [e.schema, e.table, e.name]
+        : 'schema' in e
+            ? [e.schema, e.name]
+            : [e.name];
     return `${e.entityType}\0${JSON.stringify(identity)}`;
 }
 function applyDeltas(state, deltas) {
@@ -53520,238 +54508,72 @@ function applyDeltas(state, deltas) {
         }
     }
 }
-const PART_KINDS = ['index', 'foreign key', 'primary key', 'unique constraint', 'check constraint', 'policy'];
-function newTable(schema, name, rls) {
-    return { schema, name, rls, columns: new Map(), parts: new Map(PART_KINDS.map((k) => [k, new Map()])) };
-}
-/** `numeric(10, 2)` and `numeric(10,2)`: drizzle-kit 1.x writes no space. */
-const normType = (type) => type.trim().replace(/\s*,\s*/g, ',').replace(/\s+/g, ' ').toLowerCase();
-/** The default without trailing casts (`'{}'::jsonb`, `'a'::"app"."status"`), as drizzle-kit 1.x stores it. */
-function normDefault(value, dimensions) {
-    if (value === undefined || value === null)
-        return null;
-    let text = String(value).trim();
-    for (let previous = ''; previous !== text;) {
-        previous = text;
-        text = text.replace(/::(?:"[^"]+"|[\w]+)(?:\.(?:"[^"]+"|[\w]+))?(?:\s*\([^)]*\))?(?:\s+with(?:out)?\s+time\s+zone)?(?:\s+varying)?(?:\[\d*\])*$/i, '').trim();
-    }
-    if (dimensions > 0) {
-        // `'{"a","b"}'` (0.31) and `'{a,b}'` (1.x): the same array literal.
-        const m = /^'\{(.*)\}'$/s.exec(text);
-        if (m)
-            text = `'{${m[1].split(',').map((e) => e.trim().replace(/^"([^"\\{},\s]*)"$/, '$1')).join(',')}}'`;
-    }
-    return text;
-}
-const quoteIdent = identifiers_2.quoteIdentifier;
-/**
- * An expression without `"schema"."table".` and `"table".` qualifiers: 0.31 writes them in checks, where clauses,
- * generated columns and policies (`"app"."items"."done"` for a table in a pgSchema), 1.x writes the bare column. 0.31
- * always quotes them (its dialect's escapeName), so the unquoted forms are the user's own text, kept on both sides.
- */
-function normExpression(value, table) {
-    if (value === undefined || value === null || value === '')
-        return null;
-    const qualifiers = [`${quoteIdent(table.schema || 'public')}.${quoteIdent(table.name)}.`, `${quoteIdent(table.name)}.`];
-    return qualifiers.reduce((text, q) => text.split(q).join(''), String(value)).replace(/\s+/g, ' ').trim();
-}
-const upper = (value, fallback) => (typeof value === 'string' && value ? value.toUpperCase() : fallback);
-const str = (value) => (value === undefined || value === null ? '' : String(value));
-function columnText(c, table) {
-    const identity = c.identity;
-    const generated = c.generated;
-    return JSON.stringify({
-        type: `${c.typeSchema && c.typeSchema !== 'public' ? `${str(c.typeSchema)}.` : ''}${normType(c.type)}${'[]'.repeat(c.dimensions)}`,
-        notNull: c.notNull,
-        default: normDefault(c.default, c.dimensions),
-        identity: identity ? [identity.type, identity.name, identity.increment, identity.startWith, identity.minValue, identity.maxValue, identity.cache, identity.cycle ?? false].map(str) : null,
-        generated: generated ? normExpression(generated.as, table) : null
-    });
-}
-const indexText = (columns, isUnique, where, method, withText) => JSON.stringify({ columns: columns.map((c) => [c.value, c.isExpression, c.asc, c.nullsFirst, c.opclass]), isUnique, where, method: method || 'btree', with: withText });
-const cut = identifiers_1.truncateIdentifier;
-/** The schema's snapshot (0.31, version 7, names already as 1.x gives them) in the normalised form. */
-function normaliseV7(snapshot) {
-    const model = { tables: new Map(), enums: new Map(), schemas: new Set(Object.keys(snapshot.schemas ?? {})), sequences: new Map(), views: new Map() };
-    for (const t of Object.values(snapshot.tables)) {
-        const schema = t.schema || 'public';
-        const tablePolicies = Object.values(t.policies ?? {});
-        const loosePolicies = Object.values((snapshot.policies ?? {})).filter((p) => p.on === t.name && (str(p.schema) || 'public') === schema);
-        const table = newTable(schema, t.name, Boolean(t.isRLSEnabled) || tablePolicies.length + loosePolicies.length > 0);
-        model.tables.set(`${schema}.${t.name}`, table);
-        const pkColumns = new Set(Object.values(t.compositePrimaryKeys ?? {}).flatMap((pk) => pk.columns));
-        for (const c of Object.values(t.columns)) {
-            const dimensions = (c.type.match(/\[\d*\]/g) ?? []).length;
-            table.columns.set(c.name, columnText({ type: c.type.replace(/\[\d*\]/g, ''), dimensions, typeSchema: c.typeSchema, notNull: c.notNull || c.primaryKey || pkColumns.has(c.name) || Boolean(c.identity), default: c.default, identity: c.identity, generated: c.generated }, table));
-            if (c.primaryKey)
-                table.parts.get('primary key').set((0, kit1_names_1.postgresObjectName)(t.name, undefined, 'pkey'), JSON.stringify([c.name]));
-            if (c.isUnique && c.uniqueName)
-                table.parts.get('unique constraint').set(cut(c.uniqueName), JSON.stringify([[c.name], Boolean(c.nullsNotDistinct)]));
-        }
-        for (const pk of Object.values(t.compositePrimaryKeys ?? {}))
-            table.parts.get('primary key').set(cut(pk.name), JSON.stringify(pk.columns));
-        for (const u of Object.values(t.uniqueConstraints ?? {}))
-            table.parts.get('unique constraint').set(cut(u.name), JSON.stringify([u.columns, Boolean(u.nullsNotDistinct)]));
-        for (const fk of Object.values(t.foreignKeys ?? {})) {
-            table.parts.get('foreign key').set(cut(fk.name), JSON.stringify([fk.columnsFrom, str(fk.schemaTo) || 'public', fk.tableTo, fk.columnsTo, upper(fk.onUpdate, 'NO ACTION'), upper(fk.onDelete, 'NO ACTION')]));
-        }
-        for (const chk of Object.values(t.checkConstraints ?? {}))
-            table.parts.get('check constraint').set(cut(chk.name), JSON.stringify(normExpression(chk.value, table)));
-        for (const i of Object.values(t.indexes ?? {})) {
-            const columns = i.columns.map((c) => {
-                const col = c;
-                return { value: col.expression, isExpression: col.isExpression, asc: col.asc !== false, nullsFirst: col.nulls === 'first', opclass: str(col.opclass) };
-            });
-            const withText = Object.entries((i.with ?? {})).map(([k, v]) => `${k}=${str(v)}`).join(',');
-            table.parts.get('index').set(cut(i.name), indexText(columns, Boolean(i.isUnique), normExpression(i.where, table), str(i.method), withText));
-        }
-        for (const p of [...tablePolicies, ...loosePolicies])
-            table.parts.get('policy').set(cut(str(p.name)), policyText(p.as, p.for, p.to, p.using, p.withCheck, table));
-    }
-    for (const e of Object.values(snapshot.enums ?? {}))
-        model.enums.set(`${e.schema || 'public'}.${e.name}`, JSON.stringify(e.values));
-    for (const s of Object.values(snapshot.sequences ?? {})) {
-        model.sequences.set(`${s.schema || 'public'}.${s.name}`, sequenceText(s.increment, s.minValue, s.maxValue, s.startWith, s.cache, s.cycle));
-    }
-    const tables = [...model.tables.values()];
-    for (const v of Object.values(snapshot.views ?? {})) {
-        if (!v.isExisting)
-            model.views.set(`${v.schema || 'public'}.${v.name}`, viewText(v.materialized, v.definition, v.with, v.withNoData, v.tablespace, v.using, tables));
-    }
-    return model;
-}
-/**
- * A view as both generations record it, compared as 0.x's snapshots are (definition and options; unset options are
- * absent, not null). 1.x lists every `with` option, null when unset, and `using` as { name }; 0.31 only the ones
- * given. The definition is drizzle's SQL for the view's query on both sides, without the table qualifiers that one
- * writes and the other may not (as normExpression, for every table of the schema).
- */
-function viewText(materialized, definition, withOptions, withNoData, tablespace, using, tables) {
-    const options = Object.entries((withOptions ?? {}))
-        .filter(([, value]) => value !== null && value !== undefined)
-        .map(([key, value]) => [key, str(value)])
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    const usingName = using && typeof using === 'object' ? using.name : using;
-    return JSON.stringify({
-        materialized: Boolean(materialized),
-        definition: withoutQualifiers(str(definition), tables),
-        with: options,
-        withNoData: Boolean(withNoData),
-        tablespace: str(tablespace),
-        using: str(usingName)
-    });
-}
-/** The text without the `"schema"."table".` and `"table".` qualifiers of the given tables, whitespace collapsed. */
-function withoutQualifiers(text, tables) {
-    const qualified = tables.map((t) => `${quoteIdent(t.schema || 'public')}.${quoteIdent(t.name)}.`);
-    const bare = tables.map((t) => `${quoteIdent(t.name)}.`);
-    // Schema-qualified first: `"app"."items".` must go whole, not leave `"app".` behind.
-    return [...qualified, ...bare].reduce((out, q) => out.split(q).join(''), text).replace(/\s+/g, ' ').trim();
-}
-const policyText = (as, forWhat, roles, using, withCheck, table) => JSON.stringify([upper(as, 'PERMISSIVE'), upper(forWhat, 'ALL'), (Array.isArray(roles) ? roles.map(str) : []).sort(), normExpression(using, table), normExpression(withCheck, table)]);
-const sequenceText = (...values) => JSON.stringify(values.map((v, i) => (i === values.length - 1 ? Boolean(v) : str(v))));
-/** A v1 snapshot's state in the normalised form, with each unnamed constraint under the name the database has. */
-function normaliseDdl(snapshot) {
-    const model = { tables: new Map(), enums: new Map(), schemas: new Set(), sequences: new Map(), views: new Map() };
-    const of = (type) => snapshot.ddl.filter((e) => e.entityType === type);
-    for (const s of of('schemas'))
-        if (str(s.name) !== 'public')
-            model.schemas.add(str(s.name));
-    for (const t of of('tables'))
-        model.tables.set(`${str(t.schema)}.${str(t.name)}`, newTable(str(t.schema), str(t.name), Boolean(t.isRlsEnabled)));
-    const tableOf = (e) => model.tables.get(`${str(e.schema)}.${str(e.table)}`);
-    for (const p of of('policies')) {
-        const table = tableOf(p);
-        if (!table)
-            continue;
-        table.rls = true;
-        table.parts.get('policy').set(cut(str(p.name)), policyText(p.as, p.for, p.roles, p.using, p.withCheck, table));
-    }
-    const pkColumns = new Set(of('pks').flatMap((pk) => (pk.columns ?? []).map((c) => `${str(pk.schema)}.${str(pk.table)}.${c}`)));
-    for (const c of of('columns')) {
-        const table = tableOf(c);
-        if (!table)
-            continue;
-        const notNull = Boolean(c.notNull) || pkColumns.has(`${table.schema}.${table.name}.${str(c.name)}`) || Boolean(c.identity);
-        table.columns.set(str(c.name), columnText({ type: str(c.type), dimensions: Number(c.dimensions ?? 0), typeSchema: c.typeSchema, notNull, default: c.default, identity: c.identity, generated: c.generated }, table));
-    }
-    for (const pk of of('pks')) {
-        const table = tableOf(pk);
-        if (!table)
-            continue;
-        const columns = pk.columns ?? [];
-        // Unnamed: a one-column key is written as a bare PRIMARY KEY, so Postgres picks its name.
-        const name = !pk.nameExplicit && columns.length === 1 ? (0, kit1_names_1.postgresObjectName)(table.name, undefined, 'pkey') : cut(str(pk.name));
-        table.parts.get('primary key').set(name, JSON.stringify(columns));
-    }
-    for (const u of of('uniques')) {
-        const table = tableOf(u);
-        if (!table)
-            continue;
-        const columns = u.columns ?? [];
-        const bare = !u.nameExplicit && columns.length === 1 && !snapshot.uniquesAddedByName.has(str(u.name));
-        table.parts.get('unique constraint').set(bare ? (0, kit1_names_1.postgresObjectName)(table.name, columns[0], 'key') : cut(str(u.name)), JSON.stringify([columns, Boolean(u.nullsNotDistinct)]));
-    }
-    for (const fk of of('fks')) {
-        const table = tableOf(fk);
-        if (!table)
-            continue;
-        table.parts.get('foreign key').set(cut(str(fk.name)), JSON.stringify([fk.columns, str(fk.schemaTo) || 'public', fk.tableTo, fk.columnsTo, upper(fk.onUpdate, 'NO ACTION'), upper(fk.onDelete, 'NO ACTION')]));
-    }
-    for (const chk of of('checks')) {
-        const table = tableOf(chk);
-        if (table)
-            table.parts.get('check constraint').set(cut(str(chk.name)), JSON.stringify(normExpression(chk.value, table)));
-    }
-    for (const i of of('indexes')) {
-        const table = tableOf(i);
-        if (!table)
-            continue;
-        const columns = (i.columns ?? []).map((c) => ({
-            value: str(c.value),
-            isExpression: Boolean(c.isExpression),
-            asc: c.asc !== false,
-            nullsFirst: Boolean(c.nullsFirst),
-            opclass: str(c.opclass?.name)
-        }));
-        table.parts.get('index').set(cut(str(i.name)), indexText(columns, Boolean(i.isUnique), normExpression(i.where, table), str(i.method), str(i.with)));
-    }
-    for (const e of of('enums'))
-        model.enums.set(`${str(e.schema)}.${str(e.name)}`, JSON.stringify(e.values));
-    for (const s of of('sequences'))
-        model.sequences.set(`${str(s.schema)}.${str(s.name)}`, sequenceText(s.incrementBy, s.minValue, s.maxValue, s.startWith, s.cacheSize, s.cycle));
-    const tables = [...model.tables.values()];
-    for (const v of of('views')) {
-        if (!v.isExisting)
-            model.views.set(`${str(v.schema)}.${str(v.name)}`, viewText(v.materialized, v.definition, v.with, v.withNoData, v.tablespace, v.using, tables));
-    }
-    return model;
-}
+// ---- the normalised form both sides are brought to ----
+
+
+/***/ }),
+
+/***/ 7867:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.reconstructV1States = exports.normaliseV7 = exports.normaliseDdl = void 0;
+exports.compareV1Snapshot = compareV1Snapshot;
+exports.normEntry = normEntry;
+const snapshot_norm_1 = __nccwpck_require__(6376);
+const normalise_1 = __nccwpck_require__(8031);
+var normalise_2 = __nccwpck_require__(8031);
+Object.defineProperty(exports, "normaliseDdl", ({ enumerable: true, get: function () { return normalise_2.normaliseDdl; } }));
+Object.defineProperty(exports, "normaliseV7", ({ enumerable: true, get: function () { return normalise_2.normaliseV7; } }));
+var snapshot_v1_states_1 = __nccwpck_require__(7070);
+Object.defineProperty(exports, "reconstructV1States", ({ enumerable: true, get: function () { return snapshot_v1_states_1.reconstructV1States; } }));
 function diffMaps(kind, where, before, after, extra) {
     const out = [];
     for (const [name, text] of after) {
         if (!before.has(name))
-            out.push({ ...extra, name: extra.table ? name : name.split('.').pop(), description: `${kind} ${name} added to ${where}` });
+            out.push({
+                ...extra,
+                name: extra.table ? name : name.split('.').pop(),
+                description: `${kind} ${name} added to ${where}`
+            });
         else if (before.get(name) !== text)
-            out.push({ ...extra, name: extra.table ? name : name.split('.').pop(), description: `${kind} ${name} on ${where} changed` });
+            out.push({
+                ...extra,
+                name: extra.table ? name : name.split('.').pop(),
+                description: `${kind} ${name} on ${where} changed`
+            });
     }
     for (const name of before.keys())
         if (!after.has(name))
-            out.push({ ...extra, name: extra.table ? name : name.split('.').pop(), description: `${kind} ${name} removed from ${where}` });
+            out.push({
+                ...extra,
+                name: extra.table ? name : name.split('.').pop(),
+                description: `${kind} ${name} removed from ${where}`
+            });
     return out;
 }
 /** What drizzle-kit 1.x generate would see between its last snapshot and the schema, in compareSnapshots' words. */
 function compareV1Snapshot(last, schema) {
-    const before = normaliseDdl(last);
-    const after = normaliseV7(schema);
+    const before = (0, normalise_1.normaliseDdl)(last);
+    const after = (0, normalise_1.normaliseV7)(schema);
     const changes = [];
     const possibleRenames = [];
     const added = [...after.tables.keys()].filter((k) => !before.tables.has(k));
     const removed = [...before.tables.keys()].filter((k) => !after.tables.has(k));
     for (const key of added)
-        changes.push({ schema: after.tables.get(key).schema, table: after.tables.get(key).name, description: `table ${key} added` });
+        changes.push({
+            schema: after.tables.get(key).schema,
+            table: after.tables.get(key).name,
+            description: `table ${key} added`
+        });
     for (const key of removed)
-        changes.push({ schema: before.tables.get(key).schema, table: before.tables.get(key).name, description: `table ${key} removed` });
+        changes.push({
+            schema: before.tables.get(key).schema,
+            table: before.tables.get(key).name,
+            description: `table ${key} removed`
+        });
     if (added.length && removed.length)
         possibleRenames.push(`tables ${removed.join(', ')} -> ${added.join(', ')}`);
     for (const [key, a] of after.tables) {
@@ -53770,12 +54592,16 @@ function compareV1Snapshot(last, schema) {
         for (const [c, text] of a.columns)
             if (b.columns.has(c) && b.columns.get(c) !== text)
                 changes.push({ ...where, column: c, description: `column ${a.name}.${c} changed` });
-        for (const kind of PART_KINDS)
+        for (const kind of snapshot_norm_1.PART_KINDS)
             changes.push(...diffMaps(kind, key, b.parts.get(kind), a.parts.get(kind), where));
         if (a.rls !== b.rls)
             changes.push({ ...where, description: `row level security on ${key} ${a.rls ? 'enabled' : 'disabled'}` });
     }
-    for (const [kind, b, a] of [['enum', before.enums, after.enums], ['sequence', before.sequences, after.sequences], ['view', before.views, after.views]]) {
+    for (const [kind, b, a] of [
+        ['enum', before.enums, after.enums],
+        ['sequence', before.sequences, after.sequences],
+        ['view', before.views, after.views]
+    ]) {
         const found = diffMaps(kind, 'the schema', b, a, {});
         changes.push(...found);
         if (found.some((c) => c.description.includes(' added')) && found.some((c) => c.description.includes(' removed')))
@@ -53820,7 +54646,7 @@ function normEntry(model, what) {
 
 /***/ }),
 
-/***/ 8678:
+/***/ 6556:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -53868,11 +54694,11 @@ exports.identifierCollisions = identifierCollisions;
 // generate` would write a migration, i.e. one was never generated. Compared as drizzle-kit's JSON, because that
 // is what drizzle-kit compares.
 const fs = __importStar(__nccwpck_require__(3024));
-const vendor_1 = __nccwpck_require__(2317);
-const json_1 = __nccwpck_require__(8534);
-const identifiers_1 = __nccwpck_require__(7704);
-const snapshot_v1_1 = __nccwpck_require__(5213);
-const kit1_names_1 = __nccwpck_require__(4245);
+const vendor_1 = __nccwpck_require__(4167);
+const json_1 = __nccwpck_require__(6019);
+const identifiers_1 = __nccwpck_require__(274);
+const snapshot_v1_states_1 = __nccwpck_require__(7070);
+const kit1_names_1 = __nccwpck_require__(1287);
 function readSnapshots(migrations) {
     const v1Json = migrations.map(() => undefined);
     const files = migrations.map((migration, position) => {
@@ -53884,7 +54710,10 @@ function readSnapshots(migrations) {
             json = (0, json_1.parseJson)(text);
         }
         catch (error) {
-            return { migration, problem: { message: `malformed JSON: ${error.message}`, line: error.line } };
+            return {
+                migration,
+                problem: { message: `malformed JSON: ${error.message}`, line: error.line }
+            };
         }
         if (json.dialect !== undefined && !['postgresql', 'postgres', 'pg'].includes(String(json.dialect))) {
             return { migration, problem: { message: `dialect "${String(json.dialect)}" is not postgresql` } };
@@ -53901,7 +54730,10 @@ function readSnapshots(migrations) {
                 return { migration, snapshot: upPgSnapshot(json) };
             }
             catch (error) {
-                return { migration, problem: { message: `snapshot version ${json.version} could not be upgraded: ${error.message}` } };
+                return {
+                    migration,
+                    problem: { message: `snapshot version ${json.version} could not be upgraded: ${error.message}` }
+                };
             }
         }
         return { migration, snapshot: json };
@@ -53909,7 +54741,7 @@ function readSnapshots(migrations) {
     if (v1Json.some(Boolean)) {
         // Version 9 "diff" snapshots hold one migration's changes: every state is rebuilt from the whole folder.
         const addedByName = (0, kit1_names_1.uniquesAddedByName)(migrations.map((m) => m.sql));
-        (0, snapshot_v1_1.reconstructV1States)(v1Json).forEach((state, i) => {
+        (0, snapshot_v1_states_1.reconstructV1States)(v1Json).forEach((state, i) => {
             if (!state)
                 return;
             if ('problem' in state)
@@ -53966,9 +54798,17 @@ function compareSnapshots(last, schema) {
     const addedTables = Object.keys(schema.tables).filter((k) => !(k in last.tables));
     const removedTables = Object.keys(last.tables).filter((k) => !(k in schema.tables));
     for (const key of addedTables)
-        changes.push({ schema: schema.tables[key].schema || 'public', table: schema.tables[key].name, description: `table ${key} added` });
+        changes.push({
+            schema: schema.tables[key].schema || 'public',
+            table: schema.tables[key].name,
+            description: `table ${key} added`
+        });
     for (const key of removedTables)
-        changes.push({ schema: last.tables[key].schema || 'public', table: last.tables[key].name, description: `table ${key} removed` });
+        changes.push({
+            schema: last.tables[key].schema || 'public',
+            table: last.tables[key].name,
+            description: `table ${key} removed`
+        });
     if (addedTables.length && removedTables.length)
         possibleRenames.push(`tables ${removedTables.join(', ')} -> ${addedTables.join(', ')}`);
     for (const key of Object.keys(schema.tables)) {
@@ -53994,7 +54834,8 @@ function compareSnapshots(last, schema) {
     }
     const enumChanges = diffNamed('enum', 'the schema', last.enums, schema.enums, {});
     changes.push(...enumChanges);
-    if (enumChanges.some((c) => c.description.includes(' added')) && enumChanges.some((c) => c.description.includes(' removed')))
+    if (enumChanges.some((c) => c.description.includes(' added')) &&
+        enumChanges.some((c) => c.description.includes(' removed')))
         possibleRenames.push('enums');
     const addedSchemas = Object.keys(schema.schemas ?? {}).filter((s) => !(s in (last.schemas ?? {})));
     const removedSchemas = Object.keys(last.schemas ?? {}).filter((s) => !(s in (schema.schemas ?? {})));
@@ -54006,11 +54847,13 @@ function compareSnapshots(last, schema) {
         possibleRenames.push('schemas');
     const seqChanges = diffNamed('sequence', 'the schema', last.sequences, schema.sequences, {});
     changes.push(...seqChanges);
-    if (seqChanges.some((c) => c.description.includes(' added')) && seqChanges.some((c) => c.description.includes(' removed')))
+    if (seqChanges.some((c) => c.description.includes(' added')) &&
+        seqChanges.some((c) => c.description.includes(' removed')))
         possibleRenames.push('sequences');
     const viewChanges = diffNamed('view', 'the schema', last.views, schema.views, {});
     changes.push(...viewChanges);
-    if (viewChanges.some((c) => c.description.includes(' added')) && viewChanges.some((c) => c.description.includes(' removed')))
+    if (viewChanges.some((c) => c.description.includes(' added')) &&
+        viewChanges.some((c) => c.description.includes(' removed')))
         possibleRenames.push('views');
     return { changes, possibleRenames };
 }
@@ -54022,7 +54865,9 @@ function tableParts(before, after, key, where) {
         ...diffNamed('unique constraint', key, before.uniqueConstraints, after.uniqueConstraints, where),
         ...diffNamed('check constraint', key, before.checkConstraints, after.checkConstraints, where),
         ...diffNamed('policy', key, before.policies, after.policies, where),
-        ...(Boolean(before.isRLSEnabled) !== Boolean(after.isRLSEnabled) ? [{ ...where, description: `row level security on ${key} ${after.isRLSEnabled ? 'enabled' : 'disabled'}` }] : [])
+        ...(Boolean(before.isRLSEnabled) !== Boolean(after.isRLSEnabled)
+            ? [{ ...where, description: `row level security on ${key} ${after.isRLSEnabled ? 'enabled' : 'disabled'}` }]
+            : [])
     ];
 }
 /** Whether a snapshot declares an object. `what` follows the finding's fields. */
@@ -54053,7 +54898,9 @@ function snapshotDeclares(snapshot, what) {
             ...Object.keys(table.uniqueConstraints ?? {}),
             ...Object.keys(table.checkConstraints ?? {}),
             ...Object.keys(table.policies ?? {}),
-            ...Object.values(table.columns).filter((c) => c.isUnique && c.uniqueName).map((c) => c.uniqueName)
+            ...Object.values(table.columns)
+                .filter((c) => c.isUnique && c.uniqueName)
+                .map((c) => c.uniqueName)
         ];
         // The database holds the cut names; the snapshot, the full ones.
         return names.some((n) => (0, identifiers_1.truncateIdentifier)(n) === what.name);
@@ -54084,9 +54931,17 @@ function identifierCollisions(snapshot) {
             const cut = (0, identifiers_1.truncateIdentifier)(name);
             constraints.set(cut, (constraints.get(cut) ?? new Set()).add(name));
         };
-        for (const c of [...Object.values(table.foreignKeys ?? {}), ...Object.values(table.checkConstraints ?? {}), ...Object.values(table.uniqueConstraints ?? {}), ...Object.values(table.compositePrimaryKeys ?? {})])
+        for (const c of [
+            ...Object.values(table.foreignKeys ?? {}),
+            ...Object.values(table.checkConstraints ?? {}),
+            ...Object.values(table.uniqueConstraints ?? {}),
+            ...Object.values(table.compositePrimaryKeys ?? {})
+        ])
             addConstraint(c.name);
-        for (const u of [...Object.values(table.uniqueConstraints ?? {}), ...Object.values(table.compositePrimaryKeys ?? {})])
+        for (const u of [
+            ...Object.values(table.uniqueConstraints ?? {}),
+            ...Object.values(table.compositePrimaryKeys ?? {})
+        ])
             addRelation(schema, u.name);
         for (const [cut, names] of constraints)
             if (names.size > 1)
@@ -54104,7 +54959,193 @@ function identifierCollisions(snapshot) {
 
 /***/ }),
 
-/***/ 9657:
+/***/ 9309:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.IDENT = void 0;
+exports.findStatement = findStatement;
+exports.lineRanges = lineRanges;
+exports.lostAfter = lostAfter;
+exports.notApplied = notApplied;
+// Finding, in the migrations' SQL, the statement that created, dropped or altered an object, and saying why the
+// check's database lacks what a migration would build. Text search over the statements, line numbers kept.
+const path = __importStar(__nccwpck_require__(6760));
+const identifiers_1 = __nccwpck_require__(274);
+/**
+ * The SQL statement that created, dropped or altered an object: a line mentioning its quoted name. For create and
+ * alter, only the object that exists now counts: the search starts after the last statement that dropped the name
+ * or renamed it away, and a RENAME … TO <name> creates it.
+ */
+function findStatement(ctx, d, action, after) {
+    const object = d.column ?? d.name ?? d.table;
+    if (!object)
+        return undefined;
+    const start = after ? ctx.migrations.indexOf(after) + 1 : 0;
+    const verbs = action === 'create'
+        ? /\b(create|add)\b/i
+        : action === 'drop'
+            ? /\bdrop\b/i
+            : /\b(alter|set|drop\s+not|drop\s+default|type)\b/i;
+    const names = [`"${object}"`, ` ${object} `, ` ${object}(`, ` ${object};`, ` ${object}\n`];
+    // The database holds names cut to 63 bytes; the SQL spells them in full (drizzle-kit's generated FK names).
+    const cut = Buffer.byteLength(object) === identifiers_1.MAX_IDENTIFIER_BYTES;
+    const mentions = (line) => names.some((n) => line.includes(n)) ||
+        (cut && quotedIdentifiers(line).some((id) => (0, identifiers_1.truncateIdentifier)(id) === object));
+    const statements = ctx.migrations
+        .slice(start)
+        .filter((m) => m.sql !== undefined)
+        .flatMap((migration) => migration.statements.map((statement) => ({ migration, statement })))
+        .map(({ migration, statement }) => ({ migration, statement, code: withoutComments(statement.sql) }))
+        .filter(({ code }) => !(d.table && d.column && !code.includes(d.table)));
+    // A column goes with its table; an index or constraint goes when its table is dropped.
+    const removes = (sql) => removesName(sql, object) ||
+        (d.table !== undefined && object !== d.table && (d.column ? removesName(sql, d.table) : dropsName(sql, d.table)));
+    let from = 0;
+    if (action !== 'drop')
+        statements.forEach(({ code }, i) => removes(code) && (from = i + 1));
+    // A column of a CREATE TABLE is found at its own line (`"embedding" vector(1536) NOT NULL`), not the table's.
+    const definition = d.column
+        ? new RegExp(String.raw `^\s*(?:"${escapeRegExp(d.column.replace(/"/g, '""'))}"|${escapeRegExp(d.column)}\s)`)
+        : undefined;
+    const search = (first, matches) => {
+        for (const { migration, statement, code } of statements.slice(first)) {
+            if (!matches(code))
+                continue;
+            const lines = code.split('\n');
+            const creates = /^\s*create\s+table\b/i.test(code);
+            const columnLine = creates && definition ? lines.findIndex((l) => definition.test(l)) : -1;
+            for (let i = columnLine >= 0 ? columnLine : 0; i < lines.length; i++) {
+                if (!mentions(` ${lines[i]}\n`))
+                    continue;
+                if (action === 'drop' && !/\bdrop\b/i.test(lines[i]))
+                    continue;
+                return {
+                    file: path.relative(ctx.root, migration.file),
+                    line: statement.chunkLine + i,
+                    ...(action === 'alter' && creates ? { creates } : {})
+                };
+            }
+        }
+        return undefined;
+    };
+    const createsName = (sql) => /\b(create|add)\b/i.test(sql) || renamesInto(sql, object);
+    if (action === 'create')
+        return search(from, createsName) ?? (from > 0 ? search(0, createsName) : undefined);
+    if (action === 'drop')
+        return search(0, (sql) => verbs.test(sql));
+    const altered = search(from, (sql) => verbs.test(sql) || renamesInto(sql, object));
+    if (altered || from === 0)
+        return altered;
+    // Dropped or renamed away, then created again: the statement that created the one that exists.
+    const recreated = search(from, createsName);
+    return recreated ? { ...recreated, creates: true } : search(0, (sql) => verbs.test(sql));
+}
+/** SQL without its comments, line for line (so that line numbers still hold): a comment is not a statement's words. */
+function withoutComments(sql) {
+    return sql.replace(/\/\*[\s\S]*?\*\/|--[^\n]*/g, (comment) => comment.replace(/[^\n]/g, ' '));
+}
+const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** The name as SQL writes it, quoted or not, optionally schema-qualified; not followed by more of an identifier. */
+const nameRe = (name) => String.raw `(?:${exports.IDENT}\s*\.\s*)?(?:"${escapeRegExp(name.replace(/"/g, '""'))}"|${escapeRegExp(name)}(?![\w$]))`;
+function dropsName(sql, name) {
+    return new RegExp(String.raw `\bdrop\s+(?:table|index|constraint|column|type|sequence|view|materialized\s+view|policy)\s+(?:concurrently\s+)?(?:if\s+exists\s+)?${nameRe(name)}`, 'i').test(sql);
+}
+/** DROP … <name>, or RENAME <name> TO …, ALTER INDEX/TABLE/… <name> RENAME TO …: the name stops existing. */
+function removesName(sql, name) {
+    const n = nameRe(name);
+    return (dropsName(sql, name) ||
+        new RegExp(String.raw `\brename\s+(?:column\s+|constraint\s+)?${n}\s+to\b`, 'i').test(sql) ||
+        new RegExp(String.raw `\balter\s+(?:table|index|sequence|view|materialized\s+view|type)\s+(?:if\s+exists\s+)?(?:only\s+)?${n}\s+rename\s+to\b`, 'i').test(sql));
+}
+/** RENAME … TO <name>: the name starts existing. */
+function renamesInto(sql, name) {
+    return new RegExp(String.raw `\brename\b[^;]*?\bto\s+${nameRe(name)}`, 'i').test(sql);
+}
+// An identifier as SQL writes it, quoted or not, optionally schema-qualified.
+exports.IDENT = String.raw `(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)`;
+/** 1, 2, 3, 7 -> "1-3, 7". */
+function lineRanges(lines) {
+    const sorted = [...new Set(lines)].sort((a, b) => a - b);
+    const out = [];
+    for (let i = 0; i < sorted.length; i++) {
+        let j = i;
+        while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1)
+            j++;
+        out.push(i === j ? `${sorted[i]}` : `${sorted[i]}-${sorted[j]}`);
+        i = j;
+    }
+    return out.join(', ');
+}
+function quotedIdentifiers(line) {
+    return [...line.matchAll(/"((?:[^"]|"")+)"/g)].map((m) => m[1].replace(/""/g, '"'));
+}
+/**
+ * Journal entries after the last snapshot with neither SQL file nor snapshot: the change may be in one of them
+ * (files lost or never committed), so "no migration was generated" alone could be wrong.
+ */
+function lostAfter(ctx, latest) {
+    const lost = ctx.migrations
+        .slice(latest ? ctx.migrations.indexOf(latest) + 1 : 0)
+        .filter((m) => m.sql === undefined && !m.snapshotFile);
+    if (lost.length === 0)
+        return '';
+    const tags = lost.map((m) => m.tag).join(', ');
+    return lost.length === 1
+        ? `, or it is in ${tags} (after the last snapshot), whose SQL file and snapshot are missing: restore them, or remove the entry from the journal`
+        : `, or it is in one of ${tags} (after the last snapshot), whose SQL files and snapshots are missing: restore them, or remove the entries from the journal`;
+}
+/** Why the check's database lacks what a migration's SQL would build, when the check did not run it. */
+function notApplied(ctx, migration) {
+    if (!ctx.stoppedAt)
+        return undefined;
+    if (migration.sql === undefined)
+        return 'whose SQL file is missing';
+    if (ctx.migrations.indexOf(migration) > ctx.migrations.indexOf(ctx.stoppedAt)) {
+        return `which was not applied: drizzle's migrator applies no migration while ${ctx.stoppedAt.tag}'s SQL file is missing, and the check stops there`;
+    }
+    return undefined;
+}
+
+
+/***/ }),
+
+/***/ 5559:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -54117,8 +55158,8 @@ exports.applyMigrations = applyMigrations;
 //   statement (split at `--> statement-breakpoint`), inserting (sha256 of the file, when) after each migration.
 // We run each chunk with the simple query protocol (as node-postgres does), so chunks holding several statements
 // behave as they do with the most common driver.
-const provider_1 = __nccwpck_require__(6410);
-const identifiers_1 = __nccwpck_require__(7704);
+const provider_1 = __nccwpck_require__(1796);
+const identifiers_1 = __nccwpck_require__(274);
 const quote = identifiers_1.quoteIdentifier;
 /** @param options.transaction false: no transaction around the run (each statement commits on its own), as other runners do */
 async function applyMigrations(db, migrations, where, options = {}) {
@@ -54154,7 +55195,14 @@ async function applyMigrations(db, migrations, where, options = {}) {
                 if (transaction)
                     await db.exec('ROLLBACK').catch(() => undefined);
                 applied.push({ tag: migration.tag, file: migration.file, statements: migration.statements.length, ok: false });
-                return { applied, failure: { migration, line: errorLine(statement.sql, statement.chunkLine, statement.line, info.position), error: info } };
+                return {
+                    applied,
+                    failure: {
+                        migration,
+                        line: errorLine(statement.sql, statement.chunkLine, statement.line, info.position),
+                        error: info
+                    }
+                };
             }
         }
         await db.query(`insert into ${table} ("hash", "created_at") values ($1, $2)`, [migration.hash, migration.when]);
@@ -54173,7 +55221,7 @@ function errorLine(sql, chunkLine, statementLine, position) {
 
 /***/ }),
 
-/***/ 7697:
+/***/ 8815:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -54223,7 +55271,7 @@ exports.readMigrationFolder = readMigrationFolder;
 const fs = __importStar(__nccwpck_require__(3024));
 const path = __importStar(__nccwpck_require__(6760));
 const node_crypto_1 = __nccwpck_require__(7598);
-const json_1 = __nccwpck_require__(8534);
+const json_1 = __nccwpck_require__(6019);
 exports.STATEMENT_BREAKPOINT = '--> statement-breakpoint';
 /**
  * Splits a migration as drizzle-orm's readMigrationFiles does: at every `--> statement-breakpoint`, whatever the
@@ -54252,9 +55300,7 @@ function readMigrationFolder(dir) {
     const journalFile = path.join(dir, 'meta', '_journal.json');
     if (fs.existsSync(journalFile))
         return readJournalFolder(dir, journalFile);
-    const v1 = fs
-        .readdirSync(dir, { withFileTypes: true })
-        .filter((e) => e.isDirectory() && /^\d{14}_/.test(e.name));
+    const v1 = fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory() && /^\d{14}_/.test(e.name));
     if (v1.length > 0)
         return readV1Folder(dir, v1.map((e) => e.name).sort());
     const sqlFiles = fs.readdirSync(dir).filter((f) => f.endsWith('.sql'));
@@ -54304,10 +55350,20 @@ function readJournalFolder(dir, journalFile) {
     }
     const journalDialect = journal.dialect;
     if (typeof journalDialect === 'string' && !['postgresql', 'pg', 'postgres'].includes(journalDialect)) {
-        problems.push({ message: `the journal's dialect is "${journalDialect}", not postgresql: it was generated for another database`, file: journalFile, line: 1, severity: 'warning' });
+        problems.push({
+            message: `the journal's dialect is "${journalDialect}", not postgresql: it was generated for another database`,
+            file: journalFile,
+            line: 1,
+            severity: 'warning'
+        });
     }
     if (journal.entries.length === 0) {
-        problems.push({ message: "the journal lists no migration: the schema was never generated into this folder (a drizzle-kit push workflow?); run drizzle-kit generate", file: journalFile, line: 1, severity: 'error' });
+        problems.push({
+            message: 'the journal lists no migration: the schema was never generated into this folder (a drizzle-kit push workflow?); run drizzle-kit generate',
+            file: journalFile,
+            line: 1,
+            severity: 'error'
+        });
     }
     const lines = text.split('\n');
     const lineOfTag = (tag) => {
@@ -54348,7 +55404,9 @@ function readJournalFolder(dir, journalFile) {
             // drizzle-orm 0.45's readMigrationFiles reads every file before the migrator runs any (docs/research/drizzle-migrator.md).
             problems.push({
                 message: `journal entry "${entry.tag}" has no SQL file ${entry.tag}.sql: drizzle's migrator reads every SQL file before it applies any, so it throws "No file ${path.basename(dir)}/${entry.tag}.sql found" and applies none of the ${entries.length} migrations`,
-                cause: missingBefore++ === 0 ? `the check applies the ${position} migration(s) before it, to compare what they build with the schema, and stops there` : undefined,
+                cause: missingBefore++ === 0
+                    ? `the check applies the ${position} migration(s) before it, to compare what they build with the schema, and stops there`
+                    : undefined,
                 file: journalFile,
                 line: entry.line,
                 tag: entry.tag,
@@ -54369,7 +55427,10 @@ function readJournalFolder(dir, journalFile) {
         };
     });
     const listed = new Set(entries.map((e) => `${e.tag}.sql`));
-    for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.sql')).sort()) {
+    for (const file of fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith('.sql'))
+        .sort()) {
         if (!listed.has(file)) {
             problems.push({
                 message: `${file} is not in meta/_journal.json: drizzle's migrator never applies it`,
@@ -54394,7 +55455,12 @@ function readV1Folder(dir, names) {
         entries.push({ idx, when, tag: name, breakpoints: true });
         // drizzle-orm 1.x's readMigrationFiles keeps only the folders that hold a migration.sql: the others are skipped.
         if (!fs.existsSync(file)) {
-            problems.push({ message: `${name}/ has no migration.sql: drizzle's migrator skips this folder`, file: path.join(dir, name), tag: name, severity: 'error' });
+            problems.push({
+                message: `${name}/ has no migration.sql: drizzle's migrator skips this folder`,
+                file: path.join(dir, name),
+                tag: name,
+                severity: 'error'
+            });
             return;
         }
         const sql = fs.readFileSync(file, 'utf8');
@@ -54416,7 +55482,7 @@ function readV1Folder(dir, names) {
 
 /***/ }),
 
-/***/ 3540:
+/***/ 8662:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -54464,7 +55530,7 @@ function compareLedger(rows, migrations) {
 
 /***/ }),
 
-/***/ 3428:
+/***/ 2174:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -54476,8 +55542,8 @@ exports.rolesCreatedBy = rolesCreatedBy;
 // database, so where several databases of a SaaS share a server (a master and its tenants, usually) the second
 // CREATE ROLE fails. Both providers run each database as if it were alone on its server; this module finds such
 // statements, so that the check can say so, and lets the server provider run them as a fresh server would.
-const statements_1 = __nccwpck_require__(5528);
-const roles_1 = __nccwpck_require__(13);
+const statements_1 = __nccwpck_require__(9642);
+const roles_1 = __nccwpck_require__(8163);
 /** Every CREATE ROLE/USER/GROUP statement of the migrations, in order. */
 function roleCreations(migrations) {
     const out = [];
@@ -54502,7 +55568,7 @@ function rolesCreatedBy(folder) {
 
 /***/ }),
 
-/***/ 1370:
+/***/ 1036:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -54510,9 +55576,9 @@ function rolesCreatedBy(folder) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.introspectDatabase = introspectDatabase;
 exports.tableFilter = tableFilter;
-const glob_1 = __nccwpck_require__(3334);
-const types_1 = __nccwpck_require__(440);
-const identifiers_1 = __nccwpck_require__(7704);
+const glob_1 = __nccwpck_require__(5212);
+const types_1 = __nccwpck_require__(9790);
+const identifiers_1 = __nccwpck_require__(274);
 const SYSTEM_SCHEMA = (0, identifiers_1.userSchemaCondition)('n.nspname');
 /** Objects that belong to an extension (e.g. PostGIS's spatial_ref_sys) are not the project's. */
 const NOT_FROM_EXTENSION = (oid, catalog) => `not exists (select 1 from pg_depend d where d.classid = '${catalog}'::regclass and d.objid = ${oid} and d.deptype = 'e')`;
@@ -54622,8 +55688,7 @@ async function introspectDatabase(db, options) {
         };
         if (c.default !== null && c.generated !== 's') {
             // Serial columns: the sequence name is derived from the table and column; what matters is that it is owned.
-            column.default =
-                c.owned_sequence && /^nextval\(/.test(c.default) ? 'nextval(<owned sequence>)' : c.default;
+            column.default = c.owned_sequence && /^nextval\(/.test(c.default) ? 'nextval(<owned sequence>)' : c.default;
         }
         if (c.identity === 'a')
             column.identity = 'always';
@@ -54640,7 +55705,12 @@ async function introspectDatabase(db, options) {
         const kind = { p: 'primary_key', u: 'unique', f: 'foreign_key', c: 'check', x: 'exclusion' }[c.type];
         // `NOT VALID` is a rollout state (zero-downtime ADD CONSTRAINT … NOT VALID, VALIDATE later), not a different
         // constraint: drizzle-kit never writes it, and the definitions are otherwise the same.
-        const constraint = { name: c.name, kind, columns: c.columns, definition: c.definition.replace(/ NOT VALID$/, '') };
+        const constraint = {
+            name: c.name,
+            kind,
+            columns: c.columns,
+            definition: c.definition.replace(/ NOT VALID$/, '')
+        };
         if (c.ref_table)
             constraint.references = (0, types_1.qualified)(c.ref_schema ?? 'public', c.ref_table);
         table.constraints.set(c.name, constraint);
@@ -54663,7 +55733,8 @@ async function introspectDatabase(db, options) {
         const table = tableOf(p.schema, p.table);
         if (!table)
             continue;
-        const command = { r: 'select', a: 'insert', w: 'update', d: 'delete', '*': 'all' }[p.command] ?? p.command;
+        const command = { r: 'select', a: 'insert', w: 'update', d: 'delete', '*': 'all' }[p.command] ??
+            p.command;
         table.policies.set(p.name, {
             name: p.name,
             command,
@@ -54681,7 +55752,12 @@ async function introspectDatabase(db, options) {
         model.sequences.set((0, types_1.qualified)(s.schema, s.name), s);
     }
     for (const v of views) {
-        model.views.set((0, types_1.qualified)(v.schema, v.name), { schema: v.schema, name: v.name, materialized: v.kind === 'm', definition: v.definition });
+        model.views.set((0, types_1.qualified)(v.schema, v.name), {
+            schema: v.schema,
+            name: v.name,
+            materialized: v.kind === 'm',
+            definition: v.definition
+        });
     }
     return model;
 }
@@ -54697,10 +55773,14 @@ function columnType(c) {
     // format_type() qualifies a type only when its schema is not on the search_path; make enums and other
     // user-defined types always schema.name (public ones bare), so both databases print them the same way.
     if (c.type_kind === 'e' || c.type_kind === 'd' || c.type_kind === 'c') {
-        return c.type_schema === 'public' ? quoteIfNeeded(c.type_name) : `${quoteIfNeeded(c.type_schema)}.${quoteIfNeeded(c.type_name)}`;
+        return c.type_schema === 'public'
+            ? quoteIfNeeded(c.type_name)
+            : `${quoteIfNeeded(c.type_schema)}.${quoteIfNeeded(c.type_name)}`;
     }
     if (c.elem_kind && c.elem_name && (c.elem_kind === 'e' || c.elem_kind === 'd' || c.elem_kind === 'c')) {
-        const base = c.elem_schema === 'public' ? quoteIfNeeded(c.elem_name) : `${quoteIfNeeded(c.elem_schema ?? 'public')}.${quoteIfNeeded(c.elem_name)}`;
+        const base = c.elem_schema === 'public'
+            ? quoteIfNeeded(c.elem_name)
+            : `${quoteIfNeeded(c.elem_schema ?? 'public')}.${quoteIfNeeded(c.elem_name)}`;
         return `${base}[]`;
     }
     return c.type;
@@ -54718,7 +55798,7 @@ function indexDefinitionWithoutName(definition, name) {
 
 /***/ }),
 
-/***/ 440:
+/***/ 9790:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -54734,7 +55814,7 @@ exports.qualified = qualified;
 
 /***/ }),
 
-/***/ 6761:
+/***/ 4087:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -54742,10 +55822,10 @@ exports.qualified = qualified;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.createProvider = createProvider;
 // Picks the Postgres implementation from the settings (embedded by default).
-const errors_1 = __nccwpck_require__(4296);
-const local_cluster_1 = __nccwpck_require__(1675);
-const pglite_1 = __nccwpck_require__(9890);
-const server_1 = __nccwpck_require__(9080);
+const errors_1 = __nccwpck_require__(7406);
+const local_cluster_1 = __nccwpck_require__(9461);
+const pglite_1 = __nccwpck_require__(8368);
+const server_1 = __nccwpck_require__(4754);
 function createProvider(kind, databaseUrl) {
     const chosen = kind ?? (databaseUrl ? 'server' : 'embedded');
     switch (chosen) {
@@ -54765,7 +55845,7 @@ function createProvider(kind, databaseUrl) {
 
 /***/ }),
 
-/***/ 1509:
+/***/ 6584:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -54779,10 +55859,14 @@ exports.databaseUrl = databaseUrl;
 exports.openLive = openLive;
 // Sessions on live databases (audit): read-only at the server (default_transaction_read_only), with statement
 // and lock timeouts, so nothing the audit runs can write, wait on a lock for long, or run away.
-const postgres_1 = __importDefault(__nccwpck_require__(2498));
-const server_1 = __nccwpck_require__(9080);
-const errors_1 = __nccwpck_require__(4296);
-exports.DEFAULT_LIVE_OPTIONS = { statementTimeoutMs: 30_000, lockTimeoutMs: 2_000, connectTimeoutSeconds: 10 };
+const postgres_1 = __importDefault(__nccwpck_require__(9154));
+const server_1 = __nccwpck_require__(4754);
+const errors_1 = __nccwpck_require__(7406);
+exports.DEFAULT_LIVE_OPTIONS = {
+    statementTimeoutMs: 30_000,
+    lockTimeoutMs: 2_000,
+    connectTimeoutSeconds: 10
+};
 function databaseUrl(base, database, template) {
     if (template)
         return template.split('{database}').join(encodeURIComponent(database));
@@ -54863,7 +55947,7 @@ async function openLive(url, label, options = exports.DEFAULT_LIVE_OPTIONS) {
 
 /***/ }),
 
-/***/ 1675:
+/***/ 9461:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -54909,9 +55993,9 @@ const node_child_process_1 = __nccwpck_require__(1421);
 const fs = __importStar(__nccwpck_require__(3024));
 const os = __importStar(__nccwpck_require__(8161));
 const path = __importStar(__nccwpck_require__(6760));
-const errors_1 = __nccwpck_require__(4296);
-const server_1 = __nccwpck_require__(9080);
-const interrupt_1 = __nccwpck_require__(9192);
+const errors_1 = __nccwpck_require__(7406);
+const server_1 = __nccwpck_require__(4754);
+const interrupt_1 = __nccwpck_require__(7458);
 function findBinary(name) {
     const dirs = (process.env.PATH ?? '').split(path.delimiter);
     // Debian/Ubuntu keep the server binaries out of PATH, under /usr/lib/postgresql/<major>/bin.
@@ -54958,10 +56042,22 @@ class LocalClusterProvider {
         const data = path.join(dir, 'data');
         try {
             this.run(initdb, ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
-            this.run(pgCtl, ['-D', data, '-w', '-l', path.join(dir, 'log'), '-o', `-c listen_addresses='' -k ${dir} -c fsync=off -c full_page_writes=off`, 'start']);
+            this.run(pgCtl, [
+                '-D',
+                data,
+                '-w',
+                '-l',
+                path.join(dir, 'log'),
+                '-o',
+                `-c listen_addresses='' -k ${dir} -c fsync=off -c full_page_writes=off`,
+                'start'
+            ]);
         }
         catch (error) {
-            const stderr = String(error.stderr ?? error.message).trim().split('\n').pop();
+            const stderr = String(error.stderr ?? error.message)
+                .trim()
+                .split('\n')
+                .pop();
             await this.dispose();
             throw new errors_1.DatabaseUnavailableError(`could not start a temporary Postgres cluster: ${stderr}`);
         }
@@ -55007,7 +56103,7 @@ exports.LocalClusterProvider = LocalClusterProvider;
 
 /***/ }),
 
-/***/ 9890:
+/***/ 8368:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -55058,15 +56154,44 @@ const os = __importStar(__nccwpck_require__(8161));
 const path = __importStar(__nccwpck_require__(6760));
 const node_worker_threads_1 = __nccwpck_require__(5919);
 const zlib = __importStar(__nccwpck_require__(8522));
-const errors_1 = __nccwpck_require__(4296);
-const vendor_1 = __nccwpck_require__(2317);
-const reset_1 = __nccwpck_require__(3760);
+const errors_1 = __nccwpck_require__(7406);
+const vendor_1 = __nccwpck_require__(4167);
+const reset_1 = __nccwpck_require__(2262);
 /** CREATE EXTENSION name -> where PGlite has it. */
 const CONTRIB = new Set([
-    'amcheck', 'bloom', 'btree_gin', 'btree_gist', 'citext', 'cube', 'dict_int', 'dict_xsyn', 'earthdistance',
-    'file_fdw', 'fuzzystrmatch', 'hstore', 'intarray', 'isn', 'lo', 'ltree', 'moddatetime', 'pageinspect',
-    'pg_buffercache', 'pg_freespacemap', 'pg_stat_statements', 'pg_surgery', 'pg_trgm', 'pg_visibility',
-    'pg_walinspect', 'pgcrypto', 'seg', 'tablefunc', 'tcn', 'tsm_system_rows', 'tsm_system_time', 'unaccent', 'uuid-ossp'
+    'amcheck',
+    'bloom',
+    'btree_gin',
+    'btree_gist',
+    'citext',
+    'cube',
+    'dict_int',
+    'dict_xsyn',
+    'earthdistance',
+    'file_fdw',
+    'fuzzystrmatch',
+    'hstore',
+    'intarray',
+    'isn',
+    'lo',
+    'ltree',
+    'moddatetime',
+    'pageinspect',
+    'pg_buffercache',
+    'pg_freespacemap',
+    'pg_stat_statements',
+    'pg_surgery',
+    'pg_trgm',
+    'pg_visibility',
+    'pg_walinspect',
+    'pgcrypto',
+    'seg',
+    'tablefunc',
+    'tcn',
+    'tsm_system_rows',
+    'tsm_system_time',
+    'unaccent',
+    'uuid-ossp'
 ]);
 /** Built into every Postgres: nothing to load. */
 const BUILT_IN = new Set(['plpgsql']);
@@ -55136,7 +56261,9 @@ class PgliteProvider {
         }
         let dataDir;
         try {
-            dataDir = new Blob([new Uint8Array(await initDataDirInWorker((0, vendor_1.vendorResolve)('@electric-sql/pglite'), wasmModule, path.join(distDir, 'pglite.data')))]);
+            dataDir = new Blob([
+                new Uint8Array(await initDataDirInWorker((0, vendor_1.vendorResolve)('@electric-sql/pglite'), wasmModule, path.join(distDir, 'pglite.data')))
+            ]);
         }
         catch {
             // No worker threads (or the worker failed): initdb here, at the cost of its memory for the rest of the run.
@@ -55165,7 +56292,9 @@ class PgliteProvider {
         }
     }
     async createDatabase(label, options = {}) {
-        const wanted = (options.extensions ?? []).filter((name) => !BUILT_IN.has(name) && (CONTRIB.has(name) || name === 'vector')).sort();
+        const wanted = (options.extensions ?? [])
+            .filter((name) => !BUILT_IN.has(name) && (CONTRIB.has(name) || name === 'vector'))
+            .sort();
         const key = wanted.join(',');
         // A returned instance is reused rather than another started (≈0.5 s), once reset to the state of a fresh one.
         // The reset happens here, when it is taken, not when it is returned: the last use of each is never reset.
@@ -55173,7 +56302,10 @@ class PgliteProvider {
         for (let pooled = this.idle.findIndex((p) => p.key === key); pooled >= 0 && !instance; pooled = this.idle.findIndex((p) => p.key === key)) {
             const candidate = this.idle.splice(pooled, 1)[0];
             const pg = candidate.pg;
-            const session = { query: async (sql, params) => (await pg.query(sql, params)).rows, exec: async (sql) => void (await pg.exec(sql)) };
+            const session = {
+                query: async (sql, params) => (await pg.query(sql, params)).rows,
+                exec: async (sql) => void (await pg.exec(sql))
+            };
             if (await (0, reset_1.resetDatabase)(session, candidate.roles, true).catch(() => false))
                 instance = candidate;
             else
@@ -55210,7 +56342,13 @@ class PgliteProvider {
         }
         let pg;
         try {
-            pg = await PGlite.create({ loadDataDir: dataDir, wasmModule, fsBundle, extensions, postgresqlconf: EMBEDDED_SETTINGS });
+            pg = await PGlite.create({
+                loadDataDir: dataDir,
+                wasmModule,
+                fsBundle,
+                extensions,
+                postgresqlconf: EMBEDDED_SETTINGS
+            });
         }
         catch (error) {
             // A damaged cached data directory would fail every run from now on: it is removed, and the next start uses
@@ -55290,7 +56428,7 @@ function defaultCacheDir() {
 
 /***/ }),
 
-/***/ 6410:
+/***/ 1796:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -55313,7 +56451,7 @@ function toPostgresError(error) {
 
 /***/ }),
 
-/***/ 3760:
+/***/ 2262:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -55323,7 +56461,7 @@ exports.resetDatabase = resetDatabase;
 // Brings a throwaway database back to the state of a fresh one, so that it can serve the next logical database
 // instead of creating another (creating a database costs ~0.1-0.5 s on a server and ~0.5 s embedded).
 // What a reset cannot undo makes it refuse: the caller then uses a new database.
-const identifiers_1 = __nccwpck_require__(7704);
+const identifiers_1 = __nccwpck_require__(274);
 const q = identifiers_1.quoteIdentifier;
 /**
  * @param rolesBefore role names that existed when the database was created; roles a migration created are
@@ -55340,7 +56478,9 @@ async function resetDatabase(db, rolesBefore, dropNewRoles) {
           + (select count(*) from pg_tablespace where spcname not in ('pg_default', 'pg_global')) as n`);
     if (Number(leftovers.n) > 0)
         return false;
-    const roles = (await db.query('select rolname as name from pg_roles')).map((r) => r.name).filter((r) => !rolesBefore.has(r));
+    const roles = (await db.query('select rolname as name from pg_roles'))
+        .map((r) => r.name)
+        .filter((r) => !rolesBefore.has(r));
     if (roles.length > 0 && !dropNewRoles)
         return false;
     const schemas = await db.query(`select nspname as name from pg_namespace where ${(0, identifiers_1.userSchemaCondition)('nspname')}`);
@@ -55358,7 +56498,7 @@ async function resetDatabase(db, rolesBefore, dropNewRoles) {
 
 /***/ }),
 
-/***/ 9080:
+/***/ 4754:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -55407,12 +56547,12 @@ exports.maskUrl = maskUrl;
 // not create: the URL's own database is only used to run CREATE/DROP DATABASE.
 const node_crypto_1 = __nccwpck_require__(7598);
 const os = __importStar(__nccwpck_require__(8161));
-const postgres_1 = __importDefault(__nccwpck_require__(2498));
-const errors_1 = __nccwpck_require__(4296);
-const interrupt_1 = __nccwpck_require__(9192);
-const reset_1 = __nccwpck_require__(3760);
-const roles_1 = __nccwpck_require__(13);
-const identifiers_1 = __nccwpck_require__(7704);
+const postgres_1 = __importDefault(__nccwpck_require__(9154));
+const errors_1 = __nccwpck_require__(7406);
+const interrupt_1 = __nccwpck_require__(7458);
+const reset_1 = __nccwpck_require__(2262);
+const roles_1 = __nccwpck_require__(8163);
+const identifiers_1 = __nccwpck_require__(274);
 /** The URL without its password, for messages. */
 function maskUrl(url) {
     try {
@@ -55444,7 +56584,9 @@ function connect(url, socketDir, max = 1, throwaway = false) {
         prepare: false,
         // Throwaway databases need no durability: commits need not wait for the disk.
         // The process id tells which run holds a throwaway database, on a server several runs share.
-        connection: throwaway ? { application_name: `drizzle-drift-guard ${process.pid}`, synchronous_commit: 'off' } : { application_name: `drizzle-drift-guard ${process.pid}` }
+        connection: throwaway
+            ? { application_name: `drizzle-drift-guard ${process.pid}`, synchronous_commit: 'off' }
+            : { application_name: `drizzle-drift-guard ${process.pid}` }
     });
 }
 function sessionOf(sql) {
@@ -55552,7 +56694,10 @@ class ServerProvider {
         // A local server answers in a few milliseconds; a slow or unreachable one must not hold the run (its error comes
         // from createDatabase, after the config has been read).
         let waited;
-        await Promise.race([this.adminSql().catch(() => undefined), new Promise((resolve) => (waited = setTimeout(resolve, 100)))]);
+        await Promise.race([
+            this.adminSql().catch(() => undefined),
+            new Promise((resolve) => (waited = setTimeout(resolve, 100)))
+        ]);
         clearTimeout(waited);
         // postgres.js writes a query from a setImmediate callback a few microtasks after it is asked to run: two turns
         // of the event loop see it sent.
@@ -55608,7 +56753,10 @@ class ServerProvider {
         // dispose() may have run while the connection was being opened: nothing is created after it.
         if (this.disposed)
             throw new errors_1.DatabaseUnavailableError('interrupted: the throwaway databases were dropped');
-        const safeLabel = label.toLowerCase().replace(/[^a-z0-9_]/g, '_').slice(0, 30);
+        const safeLabel = label
+            .toLowerCase()
+            .replace(/[^a-z0-9_]/g, '_')
+            .slice(0, 30);
         const name = `${this.runId}_${++this.counter}_${safeLabel}`.slice(0, 63);
         try {
             const query = admin.unsafe(`create database "${name}" template template0`);
@@ -55798,7 +56946,7 @@ function describe(error) {
 
 /***/ }),
 
-/***/ 6143:
+/***/ 7933:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -55845,11 +56993,11 @@ exports.prepareDatabase = prepareDatabase;
 // one is named by file and line.
 const fs = __importStar(__nccwpck_require__(3024));
 const path = __importStar(__nccwpck_require__(6760));
-const errors_1 = __nccwpck_require__(4296);
-const extensions_1 = __nccwpck_require__(7980);
-const provider_1 = __nccwpck_require__(6410);
-const identifiers_1 = __nccwpck_require__(7704);
-const statements_1 = __nccwpck_require__(5528);
+const errors_1 = __nccwpck_require__(7406);
+const extensions_1 = __nccwpck_require__(9966);
+const provider_1 = __nccwpck_require__(1796);
+const identifiers_1 = __nccwpck_require__(274);
+const statements_1 = __nccwpck_require__(9642);
 /** Reads and splits the setup files (absolute paths), in order. */
 function readSetupScripts(files, root) {
     return files.map((file) => {
@@ -55911,7 +57059,7 @@ async function prepareDatabase(db, extensions, scripts, target) {
 
 /***/ }),
 
-/***/ 7388:
+/***/ 9442:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -55925,7 +57073,7 @@ exports.groupByDatabase = groupByDatabase;
 exports.stripEmpty = stripEmpty;
 // One assembly of a report's findings, for check, audit and merge: policies (the config's severity overrides, and
 // any later policy) in one ordered list, then one sort, one summary, one shape of finding.
-const findings_1 = __nccwpck_require__(4637);
+const findings_1 = __nccwpck_require__(8827);
 /**
  * The config's "severity" per target. A finding naming several targets ("master, tenant") takes a target's choice
  * only when every target it names agrees on it; "off" leaves the finding out.
@@ -55955,7 +57103,8 @@ function finishFindings(findings, order, targets = []) {
             position(a.target) - position(b.target) ||
             (a.file ?? '').localeCompare(b.file ?? '') ||
             (a.line ?? 0) - (b.line ?? 0)
-        : (a, b) => findings_1.SEVERITY_RANK[a.severity] - findings_1.SEVERITY_RANK[b.severity] || (b.databases?.length ?? 0) - (a.databases?.length ?? 0));
+        : (a, b) => findings_1.SEVERITY_RANK[a.severity] - findings_1.SEVERITY_RANK[b.severity] ||
+            (b.databases?.length ?? 0) - (a.databases?.length ?? 0));
     const summary = summarise(sorted);
     return { findings: sorted.map(stripEmpty), summary, ok: summary.errors === 0 };
 }
@@ -55989,7 +57138,7 @@ function stripEmpty(f) {
 
 /***/ }),
 
-/***/ 6340:
+/***/ 2530:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -56010,12 +57159,16 @@ function verdict(report) {
     if (errors === 0 && warnings === 0) {
         return `No drift: the migrations of ${report.targets.length} target(s) build exactly what the schema declares (${dbCount} database(s) checked).`;
     }
-    const parts = [errors ? `${errors} error(s)` : '', warnings ? `${warnings} warning(s)` : ''].filter(Boolean).join(', ');
+    const parts = [errors ? `${errors} error(s)` : '', warnings ? `${warnings} warning(s)` : '']
+        .filter(Boolean)
+        .join(', ');
     return errors ? `Drift found: ${parts}.` : `No drift errors; ${parts}.`;
 }
 /** A few database names, then how many: a fleet of thousands stays readable. */
 function databaseList(names, max = 5) {
-    return names.length <= max ? names.join(', ') : `${names.slice(0, max).join(', ')} and ${names.length - max} more (${names.length} databases)`;
+    return names.length <= max
+        ? names.join(', ')
+        : `${names.slice(0, max).join(', ')} and ${names.length - max} more (${names.length} databases)`;
 }
 /** A discovered target whose config could not be resolved: no migrations folder, no database (its finding says why). */
 function notChecked(report, target) {
@@ -56107,7 +57260,9 @@ function renderMarkdown(report, options = {}) {
         const loc = where(f);
         if (!loc)
             return '';
-        return options.fileUrl && f.file ? `[${loc}](${options.fileUrl}${f.file}${f.line ? `#L${f.line}` : ''})` : `\`${loc}\``;
+        return options.fileUrl && f.file
+            ? `[${loc}](${options.fileUrl}${f.file}${f.line ? `#L${f.line}` : ''})`
+            : `\`${loc}\``;
     };
     for (const target of report.targets) {
         const findings = report.findings.filter((f) => f.target === target.name);
@@ -56141,7 +57296,11 @@ function renderMarkdown(report, options = {}) {
         body.push('|---|---|---|---|---|---|');
         for (const f of findings) {
             const fix = f.fix ? `<code>${escapeCell(f.fix).replace(/`/g, "'")}</code>` : '';
-            const dbs = f.databases && f.databases.length < target.databases.length ? ` (${databaseList(f.databases)})` : f.databases && f.databases.length > 1 ? ` (all ${f.databases.length} databases)` : '';
+            const dbs = f.databases && f.databases.length < target.databases.length
+                ? ` (${databaseList(f.databases)})`
+                : f.databases && f.databases.length > 1
+                    ? ` (all ${f.databases.length} databases)`
+                    : '';
             body.push(`| ${ICON[f.severity]} | \`${f.kind}\` | ${escapeCell(subject(f) || f.message)}${dbs} | ${link(f)} | ${escapeCell(f.cause ?? f.message)} | ${fix} |`);
         }
         body.push('');
@@ -56166,7 +57325,7 @@ function renderMarkdown(report, options = {}) {
 
 /***/ }),
 
-/***/ 643:
+/***/ 3533:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -56227,7 +57386,11 @@ function renderSarif(report, pathPrefix = '') {
                 results: report.findings.map((f) => ({
                     ruleId: f.kind,
                     level: level[f.severity],
-                    message: { text: [f.message, f.cause ? `Cause: ${f.cause}` : '', f.fix ? `Fix: ${f.fix}` : ''].filter(Boolean).join('\n') },
+                    message: {
+                        text: [f.message, f.cause ? `Cause: ${f.cause}` : '', f.fix ? `Fix: ${f.fix}` : '']
+                            .filter(Boolean)
+                            .join('\n')
+                    },
                     ...(f.file
                         ? {
                             locations: [
@@ -56240,7 +57403,9 @@ function renderSarif(report, pathPrefix = '') {
                             ]
                         }
                         : {}),
-                    partialFingerprints: { driftGuard: [f.target, f.kind, f.schema, f.table, f.column, f.name].filter(Boolean).join('/') }
+                    partialFingerprints: {
+                        driftGuard: [f.target, f.kind, f.schema, f.table, f.column, f.name].filter(Boolean).join('/')
+                    }
                 }))
             }
         ]
@@ -56251,7 +57416,7 @@ function renderSarif(report, pathPrefix = '') {
 
 /***/ }),
 
-/***/ 6497:
+/***/ 3771:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -56265,7 +57430,7 @@ exports.exitCodeOfFailure = exitCodeOfFailure;
 exports.failureOf = failureOf;
 // How a run ends, for every adapter: the outcome's name (the action's `outcome` output, the CLI's JSON error
 // document), the exit code, and whether `fail-on` fails it. One module, so the CLI and the action cannot disagree.
-const errors_1 = __nccwpck_require__(4296);
+const errors_1 = __nccwpck_require__(7406);
 exports.FAIL_ON_LEVELS = ['error', 'warning', 'never'];
 /** A report's outcome: drift when anything was found at warning or error severity. */
 function reportOutcome(report) {
@@ -56288,15 +57453,21 @@ function exitCodeOfFailure(failure) {
 }
 /** The failure an error stands for, its message with every secret given replaced by its masked form. */
 function failureOf(error, mask = (t) => t) {
-    const outcome = error instanceof errors_1.DatabaseUnavailableError ? 'database-unavailable' : error instanceof errors_1.UsageError ? 'bad-input' : 'internal-error';
-    const where = error instanceof errors_1.UsageError ? { ...(error.file ? { file: error.file } : {}), ...(error.line ? { line: error.line } : {}) } : {};
+    const outcome = error instanceof errors_1.DatabaseUnavailableError
+        ? 'database-unavailable'
+        : error instanceof errors_1.UsageError
+            ? 'bad-input'
+            : 'internal-error';
+    const where = error instanceof errors_1.UsageError
+        ? { ...(error.file ? { file: error.file } : {}), ...(error.line ? { line: error.line } : {}) }
+        : {};
     return { outcome, message: mask((0, errors_1.describeError)(error)), ...where, error };
 }
 
 
 /***/ }),
 
-/***/ 9240:
+/***/ 774:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -56304,11 +57475,11 @@ function failureOf(error, mask = (t) => t) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.secretMasker = secretMasker;
 exports.executeRun = executeRun;
-const audit_1 = __nccwpck_require__(3065);
-const check_1 = __nccwpck_require__(3326);
-const factory_1 = __nccwpck_require__(6761);
-const server_1 = __nccwpck_require__(9080);
-const outcome_1 = __nccwpck_require__(6497);
+const audit_1 = __nccwpck_require__(8479);
+const check_1 = __nccwpck_require__(3848);
+const factory_1 = __nccwpck_require__(4087);
+const server_1 = __nccwpck_require__(4754);
+const outcome_1 = __nccwpck_require__(3771);
 /** Replaces the database URL given (whatever its form) by its masked form. */
 function secretMasker(settings) {
     const url = settings.databaseUrl;
@@ -56325,7 +57496,9 @@ async function executeRun(settings, hooks = {}) {
     }
     try {
         hooks.onProvider?.(provider);
-        const report = settings.mode === 'audit' ? await (0, audit_1.runAudit)(auditOptions(settings, provider, hooks.log)) : await (0, check_1.runCheck)(checkOptions(settings, provider, hooks.log));
+        const report = settings.mode === 'audit'
+            ? await (0, audit_1.runAudit)(auditOptions(settings, provider, hooks.log))
+            : await (0, check_1.runCheck)(checkOptions(settings, provider, hooks.log));
         return { report };
     }
     catch (error) {
@@ -56347,7 +57520,15 @@ function chooseProvider(settings, prepared) {
     return (0, factory_1.createProvider)(settings.postgres, settings.databaseUrl);
 }
 function checkOptions(settings, provider, log) {
-    return { root: settings.root, config: settings.config, provider, base: settings.base, log, concurrency: settings.concurrency, stubMissingImports: settings.stubMissingImports };
+    return {
+        root: settings.root,
+        config: settings.config,
+        provider,
+        base: settings.base,
+        log,
+        concurrency: settings.concurrency,
+        stubMissingImports: settings.stubMissingImports
+    };
 }
 function auditOptions(settings, provider, log) {
     const { audit } = settings;
@@ -56371,7 +57552,7 @@ function auditOptions(settings, provider, log) {
 
 /***/ }),
 
-/***/ 2416:
+/***/ 1418:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -56389,7 +57570,7 @@ function isTimeoutSeconds(value) {
 
 /***/ }),
 
-/***/ 4882:
+/***/ 5440:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -56436,8 +57617,8 @@ exports.functionDefinitions = functionDefinitions;
 // Statements that fail only because an object they need was not built are folded into that object's finding,
 // and the differences about unbuilt objects are left out of the comparison (they are not drift of the migrations).
 const path = __importStar(__nccwpck_require__(6760));
-const provider_1 = __nccwpck_require__(6410);
-const objects_1 = __nccwpck_require__(7915);
+const provider_1 = __nccwpck_require__(1796);
+const objects_1 = __nccwpck_require__(1998);
 /** The objects of a database outside the system schemas, keyed as statements' objects are matched against them. */
 async function existingObjects(db) {
     const system = `not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg\\_toast%' and n.nspname not like 'pg\\_temp\\_%'`;
@@ -56481,7 +57662,7 @@ function declaration(object, sources) {
         case 'index':
         case 'constraint':
         case 'policy':
-            return sources.tableObject(object.schema, object.table, object.name) ?? sources.table(object.schema, object.table);
+            return (sources.tableObject(object.schema, object.table, object.name) ?? sources.table(object.schema, object.table));
         case 'enum':
             return sources.enum(object.schema, object.name);
         case 'sequence':
@@ -56713,7 +57894,9 @@ async function runSchemaStatements(db, statements, context) {
         const object = (0, objects_1.statementObject)(statement);
         // Not built because an object it needs was not built: said once, on that object.
         const key = objectKey(object);
-        const cause = missingObjectKeys(info.message).map((k) => failedBy.get(k)).find(Boolean);
+        const cause = missingObjectKeys(info.message)
+            .map((k) => failedBy.get(k))
+            .find(Boolean);
         if (cause) {
             unbuilt.push(object);
             cause.dependents.push((0, objects_1.describeStatementObject)(object));
@@ -56723,7 +57906,10 @@ async function runSchemaStatements(db, statements, context) {
         }
         const platform = await context.platformCause?.(info);
         // A statement or schema has nothing a migrated database could lack by name.
-        unbuilt.push({ ...object, ...(platform && object.what !== 'statement' && object.what !== 'schema' ? { byName: true } : {}) });
+        unbuilt.push({
+            ...object,
+            ...(platform && object.what !== 'statement' && object.what !== 'schema' ? { byName: true } : {})
+        });
         const finding = {
             kind: 'schema_error',
             severity: 'error',
@@ -56805,7 +57991,7 @@ async function retryParenthesised(db, statement) {
 
 /***/ }),
 
-/***/ 7245:
+/***/ 5187:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -56841,7 +58027,7 @@ function unexportedSchemas(snapshot) {
 
 /***/ }),
 
-/***/ 6964:
+/***/ 5222:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -56854,7 +58040,7 @@ exports.emptySnapshot = emptySnapshot;
 // drizzle-kit's own serialiser and SQL generator (drizzle-kit/api), so the schema is read exactly as
 // `drizzle-kit generate` reads it. Only the two functions that never prompt are used here:
 // generateDrizzleJson (sync), and generateMigration when no rename is possible (see ../diff/snapshot.ts).
-const vendor_1 = __nccwpck_require__(2317);
+const vendor_1 = __nccwpck_require__(4167);
 let api;
 function kit() {
     api ??= (0, vendor_1.vendorRequire)('drizzle-kit/api');
@@ -56911,7 +58097,7 @@ async function quietlyAsync(fn) {
 
 /***/ }),
 
-/***/ 9582:
+/***/ 2088:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -56958,7 +58144,7 @@ exports.isMajorOneOrLater = isMajorOneOrLater;
 // folder's layout, else from the drizzle-kit / drizzle-orm version the nearest package.json (or the root's) asks for.
 const fs = __importStar(__nccwpck_require__(3024));
 const path = __importStar(__nccwpck_require__(6760));
-const workspaces_1 = __nccwpck_require__(6082);
+const workspaces_1 = __nccwpck_require__(8448);
 /** Why the target is taken for a drizzle-kit 1.x project, or undefined for 0.x. */
 function drizzleKit1Evidence(target, root) {
     if (isV1Folder(target.migrationsDir))
@@ -57011,7 +58197,10 @@ function askedVersions(file, root) {
             const spec = json[group]?.[name];
             if (typeof spec !== 'string')
                 continue;
-            out.push([name, spec.startsWith('catalog:') ? (catalogVersion(root, name, spec.slice('catalog:'.length)) ?? spec) : spec]);
+            out.push([
+                name,
+                spec.startsWith('catalog:') ? (catalogVersion(root, name, spec.slice('catalog:'.length)) ?? spec) : spec
+            ]);
         }
     }
     return out;
@@ -57021,7 +58210,9 @@ function catalogVersion(root, name, catalog) {
     const file = path.join(root, 'pnpm-workspace.yaml');
     if (!fs.existsSync(file))
         return undefined;
-    return (0, workspaces_1.readPnpmWorkspace)(file, root).catalogs.get(catalog || 'default')?.get(name);
+    return (0, workspaces_1.readPnpmWorkspace)(file, root)
+        .catalogs.get(catalog || 'default')
+        ?.get(name);
 }
 /**
  * The version an `npm:` alias asks for (`npm:drizzle-kit@1.0.0-beta.2`, `npm:@some/fork@^1.0.0`): a fork published
@@ -57044,7 +58235,7 @@ const rel = (root, file) => path.relative(root, file) || '.';
 
 /***/ }),
 
-/***/ 4245:
+/***/ 1287:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -57057,8 +58248,8 @@ exports.nameHash = nameHash;
 exports.postgresObjectName = postgresObjectName;
 exports.uniquesAddedByName = uniquesAddedByName;
 exports.kit1Note = kit1Note;
-const identifiers_1 = __nccwpck_require__(7704);
-const source_index_1 = __nccwpck_require__(9423);
+const identifiers_1 = __nccwpck_require__(274);
+const source_index_1 = __nccwpck_require__(6849);
 /** The schema's snapshot with every unnamed constraint named as drizzle-kit 1.x and Postgres name it. */
 function withKit1ConstraintNames(snapshot, options = {}) {
     const tables = {};
@@ -57086,7 +58277,8 @@ function renameTable(table, options) {
     // takes it (`pages_siteId_slug_unique`); 1.x (its betas with a casing option) after the cased names, as the
     // database has them (`pages_site_id_slug_unique`, or a column's `pages_external_id_key`).
     const ormNames = options.columnNames?.get(`${table.schema || 'public'}.${t}`);
-    const isDefaultUniqueName = (columns, name) => name === `${t}_${columns.join('_')}_unique` || (ormNames !== undefined && name === `${t}_${columns.map((c) => ormNames.get(c) ?? c).join('_')}_unique`);
+    const isDefaultUniqueName = (columns, name) => name === `${t}_${columns.join('_')}_unique` ||
+        (ormNames !== undefined && name === `${t}_${columns.map((c) => ormNames.get(c) ?? c).join('_')}_unique`);
     const uniqueName = (columns, name) => {
         if (!isDefaultUniqueName(columns, name))
             return name;
@@ -57099,7 +58291,10 @@ function renameTable(table, options) {
     const columns = {};
     for (const [key, column] of Object.entries(table.columns)) {
         // Older serialisations keep a column's .unique() on the column.
-        columns[key] = column.isUnique && column.uniqueName ? { ...column, uniqueName: uniqueName([column.name], column.uniqueName) } : column;
+        columns[key] =
+            column.isUnique && column.uniqueName
+                ? { ...column, uniqueName: uniqueName([column.name], column.uniqueName) }
+                : column;
     }
     const foreignKeys = rekey(table.foreignKeys, (fk) => {
         const from = fk.tableFrom ?? t;
@@ -57201,14 +58396,14 @@ function uniquesAddedByName(sqlTexts) {
 /** The report's note for a drizzle-kit 1.x project. */
 function kit1Note(evidence) {
     return (`drizzle-kit 1.x project (${evidence}): constraints the schema does not name are expected under 1.x's names ` +
-        '(primary key <table>_pkey, a column\'s unique <table>_<column>_key, foreign key <table>_<columns>_<target>_<columns>_fkey, ' +
-        'hashed past 63 characters; Postgres\'s own names, cut to 63 bytes, where 1.x writes none), and the schema is compared with the last v1 snapshot');
+        "(primary key <table>_pkey, a column's unique <table>_<column>_key, foreign key <table>_<columns>_<target>_<columns>_fkey, " +
+        "hashed past 63 characters; Postgres's own names, cut to 63 bytes, where 1.x writes none), and the schema is compared with the last v1 snapshot");
 }
 
 
 /***/ }),
 
-/***/ 971:
+/***/ 1377:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -57251,19 +58446,19 @@ exports.loadSchema = loadSchema;
 // Loads a target's schema modules and serialises them with drizzle-kit; remembers where each object is declared.
 const fs = __importStar(__nccwpck_require__(3024));
 const path = __importStar(__nccwpck_require__(6760));
-const load_config_1 = __nccwpck_require__(6943);
-const module_loader_1 = __nccwpck_require__(8646);
-const drivers_1 = __nccwpck_require__(3289);
-const errors_1 = __nccwpck_require__(4296);
-const drizzle_kit_1 = __nccwpck_require__(6964);
-const schema_cache_1 = __nccwpck_require__(4407);
+const load_config_1 = __nccwpck_require__(3709);
+const module_loader_1 = __nccwpck_require__(1360);
+const drivers_1 = __nccwpck_require__(6999);
+const errors_1 = __nccwpck_require__(7406);
+const drizzle_kit_1 = __nccwpck_require__(5222);
+const schema_cache_1 = __nccwpck_require__(5333);
 const node_module_1 = __nccwpck_require__(8995);
 const node_crypto_1 = __nccwpck_require__(7598);
-const vendor_1 = __nccwpck_require__(2317);
-const source_index_1 = __nccwpck_require__(9423);
-const kit_version_1 = __nccwpck_require__(9582);
-const kit1_names_1 = __nccwpck_require__(4245);
-const folder_1 = __nccwpck_require__(7697);
+const vendor_1 = __nccwpck_require__(4167);
+const source_index_1 = __nccwpck_require__(6849);
+const kit_version_1 = __nccwpck_require__(2088);
+const kit1_names_1 = __nccwpck_require__(1287);
+const folder_1 = __nccwpck_require__(8815);
 function loadSchema(root, target, stubMissingPackages = false) {
     const loader = new module_loader_1.ModuleLoader({ root, stubMissingPackages });
     const exports = {};
@@ -57310,11 +58505,16 @@ function loadSchema(root, target, stubMissingPackages = false) {
             (0, schema_cache_1.writeCachedSchema)(cacheKey, { snapshot });
         // The cache keeps drizzle-kit's own serialisation; the names are 1.x's from here on.
         if (drizzleKit1)
-            snapshot = (0, kit1_names_1.withKit1ConstraintNames)(snapshot, { uniquesAddedByName: addedByName, columnNames: (0, kit1_names_1.columnNamesBeforeCasing)(exports, target.casing) });
+            snapshot = (0, kit1_names_1.withKit1ConstraintNames)(snapshot, {
+                uniquesAddedByName: addedByName,
+                columnNames: (0, kit1_names_1.columnNamesBeforeCasing)(exports, target.casing)
+            });
     }
     catch (error) {
         const first = path.relative(root, target.schemaFiles[0]);
-        const standIns = loader.stubbed.size ? ` (stand-ins were used for ${[...loader.stubbed].join(', ')}, which are not installed)` : '';
+        const standIns = loader.stubbed.size
+            ? ` (stand-ins were used for ${[...loader.stubbed].join(', ')}, which are not installed)`
+            : '';
         throw new errors_1.UsageError(`${first}: drizzle-kit could not read the schema: ${error.message.split('\n')[0]}${standIns}`, first);
     }
     const standIn = loader.stubbed.size ? (0, module_loader_1.standInInSnapshot)(snapshot) : undefined;
@@ -57328,13 +58528,22 @@ function loadSchema(root, target, stubMissingPackages = false) {
         const file = declared?.file ?? path.relative(root, target.schemaFiles[0]);
         const at = declared?.line ? ` It is declared at ${file}:${declared.line}.` : '';
         // A driver is stood in for on its own (configs and db modules build a client at import); anything else only with the flag.
-        const why = (0, drivers_1.isDriverPackage)(standIn.packageName) ? 'the database driver is not installed, so the check stands in for it' : '--stub-missing-imports';
+        const why = (0, drivers_1.isDriverPackage)(standIn.packageName)
+            ? 'the database driver is not installed, so the check stands in for it'
+            : '--stub-missing-imports';
         throw new errors_1.UsageError(`${file}: the ${standIn.where} uses a stand-in for ${standIn.packageName} (${why}), so the schema cannot be built as declared. Install the project's dependencies, or make ${standIn.packageName} resolvable (workspace package, tsconfig "paths").${at}`, file, declared?.line);
     }
     if (loader.stubbed.size)
         throwOnStandInEnum(root, target, exports, projectFiles, [...loader.stubbed]);
     const sources = new source_index_1.SourceIndex(root, exports, projectFiles, target.casing);
-    return { snapshot, sources, fallbacks: [...loader.fallbacks], stubbed: [...loader.stubbed], cacheKey, ...(drizzleKit1 ? { drizzleKit1 } : {}) };
+    return {
+        snapshot,
+        sources,
+        fallbacks: [...loader.fallbacks],
+        stubbed: [...loader.stubbed],
+        cacheKey,
+        ...(drizzleKit1 ? { drizzleKit1 } : {})
+    };
 }
 /** Unique constraints the migrations add by name (none when the folder cannot be read). */
 function uniquesAddedInMigrations(dir) {
@@ -57516,7 +58725,7 @@ function toolFingerprint() {
 
 /***/ }),
 
-/***/ 4407:
+/***/ 5333:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -57617,7 +58826,7 @@ function writeCachedSchema(key, value) {
 
 /***/ }),
 
-/***/ 9423:
+/***/ 6849:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -57691,7 +58900,10 @@ class SourceIndex {
         this.root = root;
         this.files = files;
         for (const [exportName, value] of Object.entries(exports)) {
-            if (value && typeof value === 'object' && value[IS_TABLE] !== undefined && value[COLUMNS]) {
+            if (value &&
+                typeof value === 'object' &&
+                value[IS_TABLE] !== undefined &&
+                value[COLUMNS]) {
                 const table = value;
                 const schema = table[SCHEMA] ?? 'public';
                 const name = table[NAME];
@@ -57783,7 +58995,8 @@ class SourceIndex {
                 if (keyPattern.test(lines[i]))
                     return { file: this.rel(block.file), line: i + 1 };
         }
-        return this.quoted(block, column) ?? (key ? this.spreadColumn(key, column) : undefined) ?? { file: this.rel(block.file), line: block.start + 1 };
+        return (this.quoted(block, column) ??
+            (key ? this.spreadColumn(key, column) : undefined) ?? { file: this.rel(block.file), line: block.start + 1 });
     }
     /** A column that comes from a spread object (`...timestamps`) declared in another file. */
     spreadColumn(key, column) {
@@ -57940,7 +59153,7 @@ function splitArguments(inside) {
 
 /***/ }),
 
-/***/ 7980:
+/***/ 9966:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -57959,7 +59172,7 @@ function extensionsCreatedBy(sql) {
 
 /***/ }),
 
-/***/ 7704:
+/***/ 274:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -58019,7 +59232,7 @@ function userSchemaCondition(column = 'n.nspname') {
 
 /***/ }),
 
-/***/ 7915:
+/***/ 1998:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -58028,16 +59241,25 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.statementObject = statementObject;
 exports.describeStatementObject = describeStatementObject;
 // What a DDL statement of drizzle-kit's SQL creates (kind, schema, table, name), read from its text.
-const identifiers_1 = __nccwpck_require__(7704);
+const identifiers_1 = __nccwpck_require__(274);
 const QUALIFIED = String.raw `((?:"(?:[^"]|"")+"\.)?"(?:[^"]|"")+")`;
 const NAME = String.raw `"((?:[^"]|"")+)"`;
 const PATTERNS = [
     ['table', new RegExp(String.raw `^\s*CREATE\s+(?:UNLOGGED\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?${QUALIFIED}`, 'i')],
-    ['index', new RegExp(String.raw `^\s*CREATE\s+(?:UNIQUE\s+)?INDEX\s+(?:CONCURRENTLY\s+)?(?:IF\s+NOT\s+EXISTS\s+)?${NAME}\s+ON\s+(?:ONLY\s+)?${QUALIFIED}`, 'i')],
-    ['constraint', new RegExp(String.raw `^\s*ALTER\s+TABLE\s+(?:ONLY\s+)?${QUALIFIED}\s+ADD\s+CONSTRAINT\s+${NAME}`, 'i')],
+    [
+        'index',
+        new RegExp(String.raw `^\s*CREATE\s+(?:UNIQUE\s+)?INDEX\s+(?:CONCURRENTLY\s+)?(?:IF\s+NOT\s+EXISTS\s+)?${NAME}\s+ON\s+(?:ONLY\s+)?${QUALIFIED}`, 'i')
+    ],
+    [
+        'constraint',
+        new RegExp(String.raw `^\s*ALTER\s+TABLE\s+(?:ONLY\s+)?${QUALIFIED}\s+ADD\s+CONSTRAINT\s+${NAME}`, 'i')
+    ],
     ['enum', new RegExp(String.raw `^\s*CREATE\s+TYPE\s+${QUALIFIED}`, 'i')],
     ['sequence', new RegExp(String.raw `^\s*CREATE\s+SEQUENCE\s+(?:IF\s+NOT\s+EXISTS\s+)?${QUALIFIED}`, 'i')],
-    ['view', new RegExp(String.raw `^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:MATERIALIZED\s+)?VIEW\s+(?:IF\s+NOT\s+EXISTS\s+)?${QUALIFIED}`, 'i')],
+    [
+        'view',
+        new RegExp(String.raw `^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:MATERIALIZED\s+)?VIEW\s+(?:IF\s+NOT\s+EXISTS\s+)?${QUALIFIED}`, 'i')
+    ],
     ['policy', new RegExp(String.raw `^\s*CREATE\s+POLICY\s+${NAME}\s+ON\s+${QUALIFIED}`, 'i')],
     ['schema', new RegExp(String.raw `^\s*CREATE\s+SCHEMA\s+(?:IF\s+NOT\s+EXISTS\s+)?${NAME}`, 'i')]
 ];
@@ -58093,7 +59315,7 @@ function describeStatementObject(object) {
 
 /***/ }),
 
-/***/ 13:
+/***/ 8163:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -58105,7 +59327,7 @@ exports.toleratingRolesCreated = toleratingRolesCreated;
 exports.rolesNamedIn = rolesNamedIn;
 // CREATE ROLE/USER/GROUP statements in SQL text: which role a statement creates, and the same text made to tolerate
 // a role another database of the run already created on the same server.
-const statements_1 = __nccwpck_require__(5528);
+const statements_1 = __nccwpck_require__(9642);
 const CREATE_ROLE = /^\s*(?:(?:--[^\n]*\n)|(?:\/\*[\s\S]*?\*\/)|\s)*create\s+(?:role|user|group)\s+(?:"((?:[^"]|"")+)"|([a-z_][a-z0-9_$]*))/i;
 /** The role a statement creates, when the statement itself is CREATE ROLE/USER/GROUP (not a DO block that may). */
 function createdRole(statement) {
@@ -58139,7 +59361,9 @@ function toleratingRolesCreated(text, alreadyCreated) {
             continue;
         const lead = /^\s*/.exec(statement.sql)[0];
         const body = statement.sql.slice(lead.length).replace(/;\s*$/, '');
-        out += text.slice(cursor, at) + `${lead}DO $dg_role$ BEGIN ${body}; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $dg_role$;`;
+        out +=
+            text.slice(cursor, at) +
+                `${lead}DO $dg_role$ BEGIN ${body}; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $dg_role$;`;
         cursor = at + statement.sql.length;
     }
     return out + text.slice(cursor);
@@ -58152,7 +59376,7 @@ function rolesNamedIn(text) {
 
 /***/ }),
 
-/***/ 5528:
+/***/ 9642:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -58192,7 +59416,9 @@ function splitSqlStatements(text) {
         atomicDepth = 0;
         parenDepth = 0;
     };
-    const routine = () => head[0] === 'create' && (/^(function|procedure)$/.test(head[1] ?? '') || (head[1] === 'or' && head[2] === 'replace' && /^(function|procedure)$/.test(head[3] ?? '')));
+    const routine = () => head[0] === 'create' &&
+        (/^(function|procedure)$/.test(head[1] ?? '') ||
+            (head[1] === 'or' && head[2] === 'replace' && /^(function|procedure)$/.test(head[3] ?? '')));
     const newlines = (from, to) => {
         let n = 0;
         for (let k = from; k < to; k++)
@@ -58621,7 +59847,7 @@ module.exports = require("zlib");
 
 /***/ }),
 
-/***/ 7182:
+/***/ 4558:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -58630,10 +59856,10 @@ module.exports = require("zlib");
 const WritableStream = (__nccwpck_require__(7075).Writable)
 const inherits = (__nccwpck_require__(7975).inherits)
 
-const StreamSearch = __nccwpck_require__(4136)
+const StreamSearch = __nccwpck_require__(8584)
 
-const PartStream = __nccwpck_require__(612)
-const HeaderParser = __nccwpck_require__(2271)
+const PartStream = __nccwpck_require__(9636)
+const HeaderParser = __nccwpck_require__(863)
 
 const DASH = 45
 const B_ONEDASH = Buffer.from('-')
@@ -58842,7 +60068,7 @@ module.exports = Dicer
 
 /***/ }),
 
-/***/ 2271:
+/***/ 863:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -58850,9 +60076,9 @@ module.exports = Dicer
 
 const EventEmitter = (__nccwpck_require__(8474).EventEmitter)
 const inherits = (__nccwpck_require__(7975).inherits)
-const getLimit = __nccwpck_require__(2393)
+const getLimit = __nccwpck_require__(6361)
 
-const StreamSearch = __nccwpck_require__(4136)
+const StreamSearch = __nccwpck_require__(8584)
 
 const B_DCRLF = Buffer.from('\r\n\r\n')
 const RE_CRLF = /\r\n/g
@@ -58950,7 +60176,7 @@ module.exports = HeaderParser
 
 /***/ }),
 
-/***/ 612:
+/***/ 9636:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -58971,7 +60197,7 @@ module.exports = PartStream
 
 /***/ }),
 
-/***/ 4136:
+/***/ 8584:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -59207,7 +60433,7 @@ module.exports = SBMH
 
 /***/ }),
 
-/***/ 9581:
+/***/ 5741:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -59215,11 +60441,11 @@ module.exports = SBMH
 
 const WritableStream = (__nccwpck_require__(7075).Writable)
 const { inherits } = __nccwpck_require__(7975)
-const Dicer = __nccwpck_require__(7182)
+const Dicer = __nccwpck_require__(4558)
 
-const MultipartParser = __nccwpck_require__(1192)
-const UrlencodedParser = __nccwpck_require__(855)
-const parseParams = __nccwpck_require__(8929)
+const MultipartParser = __nccwpck_require__(6264)
+const UrlencodedParser = __nccwpck_require__(7383)
+const parseParams = __nccwpck_require__(7041)
 
 function Busboy (opts) {
   if (!(this instanceof Busboy)) { return new Busboy(opts) }
@@ -59300,7 +60526,7 @@ module.exports.Dicer = Dicer
 
 /***/ }),
 
-/***/ 1192:
+/***/ 6264:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -59316,12 +60542,12 @@ module.exports.Dicer = Dicer
 const { Readable } = __nccwpck_require__(7075)
 const { inherits } = __nccwpck_require__(7975)
 
-const Dicer = __nccwpck_require__(7182)
+const Dicer = __nccwpck_require__(4558)
 
-const parseParams = __nccwpck_require__(8929)
-const decodeText = __nccwpck_require__(2747)
-const basename = __nccwpck_require__(692)
-const getLimit = __nccwpck_require__(2393)
+const parseParams = __nccwpck_require__(7041)
+const decodeText = __nccwpck_require__(9163)
+const basename = __nccwpck_require__(7332)
+const getLimit = __nccwpck_require__(6361)
 
 const RE_BOUNDARY = /^boundary$/i
 const RE_FIELD = /^form-data$/i
@@ -59614,15 +60840,15 @@ module.exports = Multipart
 
 /***/ }),
 
-/***/ 855:
+/***/ 7383:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const Decoder = __nccwpck_require__(1496)
-const decodeText = __nccwpck_require__(2747)
-const getLimit = __nccwpck_require__(2393)
+const Decoder = __nccwpck_require__(5656)
+const decodeText = __nccwpck_require__(9163)
+const getLimit = __nccwpck_require__(6361)
 
 const RE_CHARSET = /^charset$/i
 
@@ -59812,7 +61038,7 @@ module.exports = UrlEncoded
 
 /***/ }),
 
-/***/ 1496:
+/***/ 5656:
 /***/ ((module) => {
 
 "use strict";
@@ -59874,7 +61100,7 @@ module.exports = Decoder
 
 /***/ }),
 
-/***/ 692:
+/***/ 7332:
 /***/ ((module) => {
 
 "use strict";
@@ -59896,7 +61122,7 @@ module.exports = function basename (path) {
 
 /***/ }),
 
-/***/ 2747:
+/***/ 9163:
 /***/ (function(module) {
 
 "use strict";
@@ -60018,7 +61244,7 @@ module.exports = decodeText
 
 /***/ }),
 
-/***/ 2393:
+/***/ 6361:
 /***/ ((module) => {
 
 "use strict";
@@ -60042,14 +61268,14 @@ module.exports = function getLimit (limits, name, defaultLimit) {
 
 /***/ }),
 
-/***/ 8929:
+/***/ 7041:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 /* eslint-disable object-property-newline */
 
 
-const decodeText = __nccwpck_require__(2747)
+const decodeText = __nccwpck_require__(9163)
 
 const RE_ENCODED = /%[a-fA-F0-9][a-fA-F0-9]/g
 
@@ -60246,7 +61472,7 @@ module.exports = parseParams
 
 /***/ }),
 
-/***/ 1721:
+/***/ 2281:
 /***/ ((module) => {
 
 const size = 256
@@ -60331,7 +61557,7 @@ function reset() {
 
 /***/ }),
 
-/***/ 3072:
+/***/ 6768:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const net = __nccwpck_require__(9278)
@@ -60340,12 +61566,12 @@ const crypto = __nccwpck_require__(6982)
 const Stream = __nccwpck_require__(2203)
 const { performance } = __nccwpck_require__(2987)
 
-const { stringify, handleValue, arrayParser, arraySerializer } = __nccwpck_require__(2127)
-const { Errors } = __nccwpck_require__(9623)
-const Result = __nccwpck_require__(2077)
-const Queue = __nccwpck_require__(925)
-const { Query, CLOSE } = __nccwpck_require__(946)
-const b = __nccwpck_require__(1721)
+const { stringify, handleValue, arrayParser, arraySerializer } = __nccwpck_require__(3775)
+const { Errors } = __nccwpck_require__(1447)
+const Result = __nccwpck_require__(7693)
+const Queue = __nccwpck_require__(7405)
+const { Query, CLOSE } = __nccwpck_require__(9538)
+const b = __nccwpck_require__(2281)
 
 module.exports = Connection
 
@@ -61400,7 +62626,7 @@ function timer(fn, seconds) {
 
 /***/ }),
 
-/***/ 9623:
+/***/ 1447:
 /***/ ((module) => {
 
 const PostgresError = module.exports.PostgresError = class PostgresError extends Error {
@@ -61460,7 +62686,7 @@ function notSupported(x) {
 
 /***/ }),
 
-/***/ 2498:
+/***/ 9154:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const os = __nccwpck_require__(857)
@@ -61481,14 +62707,14 @@ const {
   fromPascal,
   fromCamel,
   fromKebab
-} = __nccwpck_require__(2127)
+} = __nccwpck_require__(3775)
 
-const Connection = __nccwpck_require__(3072)
-const { Query, CLOSE } = __nccwpck_require__(946)
-const Queue = __nccwpck_require__(925)
-const { Errors, PostgresError } = __nccwpck_require__(9623)
-const Subscribe = __nccwpck_require__(6678)
-const largeObject = __nccwpck_require__(1321)
+const Connection = __nccwpck_require__(6768)
+const { Query, CLOSE } = __nccwpck_require__(9538)
+const Queue = __nccwpck_require__(7405)
+const { Errors, PostgresError } = __nccwpck_require__(1447)
+const Subscribe = __nccwpck_require__(5558)
+const largeObject = __nccwpck_require__(1929)
 
 Object.assign(Postgres, {
   PostgresError,
@@ -62034,7 +63260,7 @@ function osUsername() {
 
 /***/ }),
 
-/***/ 1321:
+/***/ 1929:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const Stream = __nccwpck_require__(2203)
@@ -62111,7 +63337,7 @@ module.exports = largeObject;function largeObject(sql, oid, mode = 0x00020000 | 
 
 /***/ }),
 
-/***/ 946:
+/***/ 9538:
 /***/ ((module) => {
 
 const originCache = new Map()
@@ -62291,7 +63517,7 @@ function cachedError(xs) {
 
 /***/ }),
 
-/***/ 925:
+/***/ 7405:
 /***/ ((module) => {
 
 module.exports = Queue
@@ -62329,7 +63555,7 @@ function Queue(initial = []) {
 
 /***/ }),
 
-/***/ 2077:
+/***/ 7693:
 /***/ ((module) => {
 
 module.exports = class Result extends Array {
@@ -62352,7 +63578,7 @@ module.exports = class Result extends Array {
 
 /***/ }),
 
-/***/ 6678:
+/***/ 5558:
 /***/ ((module) => {
 
 const noop = () => { /* noop */ }
@@ -62636,11 +63862,11 @@ function parseEvent(x) {
 
 /***/ }),
 
-/***/ 2127:
+/***/ 3775:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { Query } = __nccwpck_require__(946)
-const { Errors } = __nccwpck_require__(9623)
+const { Query } = __nccwpck_require__(9538)
+const { Errors } = __nccwpck_require__(1447)
 
 const types = module.exports.types = {
   string: {
@@ -63075,9 +64301,9 @@ var exports = __webpack_exports__;
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 // Entry point of the GitHub Action (dist/index.js).
-const compile_cache_1 = __nccwpck_require__(9553);
-const main_1 = __nccwpck_require__(6769);
-const interrupt_1 = __nccwpck_require__(9192);
+const compile_cache_1 = __nccwpck_require__(6979);
+const main_1 = __nccwpck_require__(8751);
+const interrupt_1 = __nccwpck_require__(7458);
 (0, compile_cache_1.enableCompileCache)();
 // Exits once the run is done, with the code core.setFailed set: a schema module that started a timer or opened a
 // connection at import (an app's db module) would otherwise keep the step running until the job's time limit.
