@@ -1,7 +1,8 @@
 // Builds dist/: the action (dist/index.js) and the CLI (dist/cli.js) with @vercel/ncc, plus dist/vendor/node_modules
 // with the packages that must stay as their authors built them: PGlite (its wasm/data files and start-up code
 // break when bundled), drizzle-kit's API (dynamic requires ncc cannot follow) and drizzle-orm (for schemas of
-// projects that have no node_modules). Deterministic: the same src/ gives the same dist/ (check-dist relies on it).
+// projects that have no node_modules), in both generations (0.x in vendor/node_modules, 1.x in
+// vendor/drizzle-1/node_modules). Deterministic: the same src/ gives the same dist/ (check-dist relies on it).
 import { execFileSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
@@ -38,9 +39,9 @@ for (const [entry, out] of [
 fs.chmodSync(path.join(dist, 'cli.js'), 0o755)
 
 const vendor = path.join(dist, 'vendor', 'node_modules')
-function copyPackage(name, keep) {
-  const from = path.join(root, 'node_modules', name)
-  const to = path.join(vendor, name)
+function copyPackage(name, keep, fromModules = path.join(root, 'node_modules'), toModules = vendor) {
+  const from = path.join(fromModules, name)
+  const to = path.join(toModules, name)
   const walk = (dir) => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const full = path.join(dir, entry.name)
@@ -57,6 +58,16 @@ function copyPackage(name, keep) {
 }
 copyPackage('drizzle-orm', (rel) => rel.endsWith('.cjs'))
 copyPackage('drizzle-kit', (rel) => rel === 'api.js')
+// The 1.x generation (docs/drizzle-1.md), from the npm workspace vendor-drizzle-1/: drizzle-kit's Postgres API and
+// the drizzle-orm it requires (all of its CommonJS entries: the API requires every dialect's core at load).
+const generation1 = path.join(root, 'vendor-drizzle-1', 'node_modules')
+const vendor1 = path.join(dist, 'vendor', 'drizzle-1', 'node_modules')
+copyPackage('drizzle-orm', (rel) => rel.endsWith('.cjs'), generation1, vendor1)
+copyPackage('drizzle-kit', (rel) => rel === 'api-postgres.js', generation1, vendor1)
+fs.writeFileSync(
+  path.join(dist, 'vendor', 'drizzle-1', 'index.js'),
+  '// Anchor for resolving the 1.x packages in ./node_modules (see src/core/vendor.ts).\n'
+)
 copyPackage(
   '@electric-sql/pglite',
   (rel) =>
