@@ -14,7 +14,7 @@ import * as vm from 'node:vm'
 import { transform } from 'sucrase'
 import { UsageError, describeError } from '../core/errors'
 import { findTsconfigPaths, resolveWithPaths } from './tsconfig-paths'
-import { vendorRequire } from '../core/vendor'
+import { DrizzleGeneration, isToolInstallation, vendorRequire } from '../core/vendor'
 import { isDriverPackage, missingDriver } from './drivers'
 import {
   PROBE_EXTENSIONS,
@@ -55,6 +55,11 @@ export interface ModuleLoaderOptions {
    * what they declare.
    */
   stubMissingPackages?: boolean
+  /**
+   * The drizzle-orm generation the project uses (docs/drizzle-1.md): the bundled copy served when it has none
+   * installed. The tool's own 0.x (found from a fixture inside this repository) is not the project's.
+   */
+  drizzleOrm?: DrizzleGeneration
 }
 
 export class ModuleLoader {
@@ -260,9 +265,13 @@ export class ModuleLoader {
       resolved = inWorkspace.file
       workspacePackage = inWorkspace.packageDir
     }
-    if (resolved) return this.loadResolved(resolved, nativeRequire)
-
     const packageName = packageNameOf(specifier)
+    if (
+      resolved &&
+      !(packageName === 'drizzle-orm' && this.options.drizzleOrm === '1.x' && isToolInstallation(resolved))
+    )
+      return this.loadResolved(resolved, nativeRequire)
+
     if (STAND_INS[specifier]) {
       this.fallbacks.add(specifier)
       return STAND_INS[specifier]()
@@ -270,7 +279,7 @@ export class ModuleLoader {
     if (packageName === 'drizzle-orm') {
       this.fallbacks.add(packageName)
       try {
-        return vendorRequire(specifier)
+        return vendorRequire(specifier, this.options.drizzleOrm)
       } catch (error) {
         // The bundled drizzle-orm's driver entries require() their client package, which the bundle does not ship.
         const driver = missingDriver(error)

@@ -102,6 +102,11 @@ export interface TargetResult {
   migrationsFormat: 'journal' | 'folders'
   migrationsTable: string
   casing?: string
+  /**
+   * The drizzle generation the target was checked as (docs/drizzle-1.md): its serialiser, names, snapshot and
+   * migrator rules. Absent in reports made before it was chosen per target.
+   */
+  drizzle?: { generation: '0.x' | '1.x'; why: string; serialiser: string }
   databases: DatabaseResult[]
   /** Counts of what the schema declares, to make "no drift" meaningful. */
   declared: { tables: number; columns: number; enums: number; indexes: number }

@@ -81,3 +81,20 @@ export function vendorPackageVersion(name: string, entry = name, generation: Dri
     dir = parent
   }
 }
+
+/**
+ * Whether a resolved file is in this tool's own node_modules (running from source, a project inside the repository
+ * resolves the tool's dependencies): those are not the project's packages.
+ */
+export function isToolInstallation(file: string): boolean {
+  const parts = path.resolve(file).split(path.sep)
+  const at = parts.lastIndexOf('node_modules')
+  if (at <= 0) return false
+  const owner = parts.slice(0, at).join(path.sep) || path.sep
+  try {
+    const pkg = JSON.parse(fs.readFileSync(path.join(owner, 'package.json'), 'utf8')) as { name?: string }
+    return pkg.name === 'drizzle-drift-guard' || pkg.name === 'drizzle-drift-guard-vendor-drizzle-1'
+  } catch {
+    return false
+  }
+}

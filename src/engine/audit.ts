@@ -16,7 +16,7 @@ import { DEFAULT_LIVE_OPTIONS, LiveOptions, databaseUrl, openLive } from '../pos
 import { PostgresProvider } from '../postgres/provider'
 import { extensionsCreatedBy } from '../sql/extensions'
 import { maskUrl } from '../postgres/server'
-import { LoadedSchema, loadSchema } from '../schema/load-schema'
+import { LoadedSchema, drizzleOfTarget, loadSchema } from '../schema/load-schema'
 import { drizzleKitVersion } from '../schema/drizzle-kit'
 import { UnbuiltObject } from '../schema/build-statements'
 import { rolesCreatedBy } from '../migrations/roles'
@@ -84,7 +84,7 @@ export async function runAudit(options: AuditOptions): Promise<Report> {
 
   const prepared: AuditTarget[] = []
   for (const target of config.targets) {
-    const schema = loadSchema(root, target, options.stubMissingImports)
+    const schema = await loadSchema(root, target, options.stubMissingImports)
     const folder = readMigrationFolder(target.migrationsDir)
     // A target whose config names no databases is the database of --database-url itself (its name is only a label).
     const names =
@@ -141,6 +141,7 @@ export async function runAudit(options: AuditOptions): Promise<Report> {
       {
         target,
         snapshot: schema.snapshot,
+        kit1State: schema.kit1State,
         extensions: extensions.filter((e) => !available || available.has(e)),
         introspectOptions,
         cacheKey: schema.cacheKey,
@@ -227,6 +228,7 @@ export async function runAudit(options: AuditOptions): Promise<Report> {
       migrations: path.relative(root, target.migrationsDir),
       migrationsFormat: folder.format,
       migrationsTable: `${target.migrationsSchema}.${target.migrationsTable}`,
+      drizzle: drizzleOfTarget(schema),
       databases: results.map((r) => r.result),
       declared: declaredCounts(schema.snapshot),
       notes: []

@@ -15,7 +15,7 @@ import { assembleFindings } from '../report/assembly'
 import { declaredCounts } from '../schema/declared'
 import { drizzleKitVersion } from '../schema/drizzle-kit'
 import { kit1Note } from '../schema/kit1-names'
-import { LoadedSchema, loadSchema } from '../schema/load-schema'
+import { LoadedSchema, drizzleOfTarget, kit1SerialiserNote, loadSchema } from '../schema/load-schema'
 import { RunContext, phaseClock } from './run-context'
 import { TargetCheck, checkTargetDatabases } from './target-databases'
 
@@ -109,7 +109,9 @@ async function prepareTarget(
   const findings: TargetFinding[] = [...checkFolder(folder, snapshots, root)]
   if (options.base) findings.push(...checkAgainstBase(folder, options.base, root))
   findings.push(
-    ...(await timed('diff', () => snapshotFindings(target, schema.snapshot, snapshots, root, schema.cacheKey)))
+    ...(await timed('diff', () =>
+      snapshotFindings(target, schema.snapshot, snapshots, root, schema.cacheKey, schema.kit1State)
+    ))
   )
   findings.push(...identifierCollisionFindings(schema.snapshot, schema.sources))
   const result: TargetResult = {
@@ -119,6 +121,7 @@ async function prepareTarget(
     migrations: rel(target.migrationsDir),
     migrationsFormat: folder.format,
     migrationsTable: `${target.migrationsSchema}.${target.migrationsTable}`,
+    drizzle: drizzleOfTarget(schema),
     ...(target.casing ? { casing: target.casing } : {}),
     databases: [],
     declared: declaredCounts(schema.snapshot),
@@ -133,6 +136,7 @@ async function prepareTarget(
         : [])
     ]
   }
-  if (schema.drizzleKit1) result.notes.push(kit1Note(schema.drizzleKit1))
+  if (schema.kit1State) result.notes.push(kit1SerialiserNote(schema, target.casing))
+  else if (schema.drizzleKit1) result.notes.push(kit1Note(schema.drizzleKit1))
   return { target, schema, folder, snapshots, result, findings }
 }

@@ -10,6 +10,7 @@ import { prepareDatabase, readSetupScripts } from '../postgres/setup-sql'
 import { BuildContext, SchemaBuild, existingObjects, runSchemaStatements } from '../schema/build-statements'
 import { unexportedSchemas } from '../schema/declared'
 import { PgSnapshot, emptySnapshot, generateSql } from '../schema/drizzle-kit'
+import { Kit1State, emptyState1, generateSql1 } from '../schema/drizzle-kit-1'
 import { readCachedSchema, writeCachedSchema } from '../schema/schema-cache'
 import { SourceIndex } from '../schema/source-index'
 import { quoteIdentifier as quoteIdent } from '../sql/identifiers'
@@ -20,6 +21,8 @@ type TargetFinding = Omit<Finding, 'target'>
 export interface SchemaDatabaseRequest {
   target: ResolvedTarget
   snapshot: PgSnapshot
+  /** drizzle-kit 1.x's state of the schema (a 1.x project): its SQL is 1.x's. */
+  kit1State?: Kit1State
   /** The extensions the migrations create (and this Postgres has). */
   extensions: string[]
   introspectOptions: IntrospectOptions
@@ -37,7 +40,11 @@ export async function buildSchemaDatabase(
 ): Promise<({ model: DatabaseModel } & SchemaBuild) | { error: TargetFinding }> {
   const { target, snapshot, extensions, introspectOptions, cacheKey, sources, functions, migrationRoles = [] } = request
   const cached = readCachedSchema(cacheKey)
-  const statements = cached?.createSql ?? (await generateSql(emptySnapshot(), snapshot))
+  const statements =
+    cached?.createSql ??
+    (request.kit1State
+      ? await generateSql1(emptyState1(), request.kit1State)
+      : await generateSql(emptySnapshot(), snapshot))
   if (cached && !cached.createSql) writeCachedSchema(cacheKey, { ...cached, createSql: statements })
   const available = target.extensions.length > 0 ? await provider.availableExtensions() : undefined
   const preinstalled = target.extensions.filter((e) => !available || available.has(e))

@@ -78,6 +78,7 @@ export async function checkTargetDatabases(
         {
           target,
           snapshot: schema.snapshot,
+          kit1State: schema.kit1State,
           extensions: usableExtensions,
           introspectOptions,
           cacheKey: schema.cacheKey,

@@ -8,7 +8,8 @@ import { hashMigration } from '../migrations/folder'
 import { PgSnapshot, generateSql } from '../schema/drizzle-kit'
 import { readCachedSchema, writeCachedSchema } from '../schema/schema-cache'
 import { SourceIndex } from '../schema/source-index'
-import { compareV1Snapshot } from './snapshot-v1'
+import { compareV1Snapshot, compareV1States } from './snapshot-v1'
+import { Kit1State, generateSql1 } from '../schema/drizzle-kit-1'
 import { SnapshotFile, compareSnapshots, identifierCollisions } from './snapshots'
 
 type TargetFinding = Omit<Finding, 'target'>
@@ -19,15 +20,35 @@ export async function snapshotFindings(
   schema: PgSnapshot,
   snapshots: SnapshotFile[],
   root: string,
-  cacheKey?: string
+  cacheKey?: string,
+  kit1State?: Kit1State
 ): Promise<TargetFinding[]> {
   const latest = [...snapshots].reverse().find((s) => s.snapshot || s.v1)
   if (!latest) return []
-  const comparison = latest.v1 ? compareV1Snapshot(latest.v1, schema) : compareSnapshots(latest.snapshot!, schema)
+  const comparison = latest.v1
+    ? kit1State
+      ? compareV1States(latest.v1, kit1State)
+      : compareV1Snapshot(latest.v1, schema)
+    : compareSnapshots(latest.snapshot!, schema)
   if (comparison.changes.length === 0) return []
   const command = generateCommand(target, root)
   let fix: string
-  if (!latest.snapshot) {
+  if (latest.v1 && kit1State && comparison.possibleRenames.length === 0) {
+    // What the bundled 1.x generate writes from the last snapshot's state.
+    try {
+      const last: Kit1State = {
+        version: '8',
+        dialect: 'postgres',
+        id: '',
+        prevIds: [],
+        ddl: latest.v1.ddl,
+        renames: []
+      }
+      fix = (await generateSql1(last, kit1State)).join('\n')
+    } catch (error) {
+      fix = `Run ${command} (${(error as Error).message.split('\n')[0]})`
+    }
+  } else if (!latest.snapshot) {
     // The bundled 0.31 cannot write what 1.x would: only the project's own drizzle-kit can.
     fix = `Run ${command}${comparison.possibleRenames.length > 0 ? ` and answer its rename questions (possible renames: ${comparison.possibleRenames.join('; ')})` : ''}`
   } else if (comparison.possibleRenames.length > 0) {

@@ -6,7 +6,7 @@
 // table qualifiers, actions in capitals, flags Postgres implies (NOT NULL of a primary key, RLS of a table with
 // policies) made explicit.
 import { PgSnapshot } from '../schema/drizzle-kit'
-import type { SnapshotChange, SnapshotComparison, V1Snapshot } from './snapshot-types'
+import type { DdlEntity, SnapshotChange, SnapshotComparison, V1Snapshot } from './snapshot-types'
 import { NormModel, PART_KINDS } from './snapshot-norm'
 import { normaliseDdl, normaliseV7 } from './normalise'
 
@@ -49,8 +49,16 @@ function diffMaps(
 
 /** What drizzle-kit 1.x generate would see between its last snapshot and the schema, in compareSnapshots' words. */
 export function compareV1Snapshot(last: V1Snapshot, schema: PgSnapshot): SnapshotComparison {
-  const before = normaliseDdl(last)
-  const after = normaliseV7(schema)
+  return compareNormalised(normaliseDdl(last), normaliseV7(schema))
+}
+
+/** The same, with the schema serialised by drizzle-kit 1.x itself (both sides are 1.x states). */
+export function compareV1States(last: V1Snapshot, schema: { ddl: DdlEntity[] }): SnapshotComparison {
+  const after = normaliseDdl({ ddl: schema.ddl, uniquesAddedByName: last.uniquesAddedByName })
+  return compareNormalised(normaliseDdl(last), after)
+}
+
+function compareNormalised(before: NormModel, after: NormModel): SnapshotComparison {
   const changes: SnapshotChange[] = []
   const possibleRenames: string[] = []
   const added = [...after.tables.keys()].filter((k) => !before.tables.has(k))

@@ -53,7 +53,7 @@ function targetLine(report: Report, target: Report['targets'][number]): string {
     (d) =>
       `${d.name} (${d.migrations.filter((m) => m.ok).length}/${d.migrations.length} migrations${d.compared ? '' : ', not compared'})`
   )
-  return `${target.name}: ${target.migrations} -> ${dbs.join(', ') || 'no database'}`
+  return `${target.name}: ${target.migrations} -> ${dbs.join(', ') || 'no database'}${target.drizzle?.generation === '1.x' ? ` [drizzle 1.x: ${target.drizzle.why}]` : ''}`
 }
 
 function where(f: Finding): string {

@@ -5,13 +5,15 @@ import { ResolvedTarget, inFolder } from '../config/load-config'
 import { ModuleLoader, standInFor, standInInSnapshot } from '../config/module-loader'
 import { isDriverPackage } from '../config/drivers'
 import { UsageError } from '../core/errors'
+import { TargetResult } from '../core/findings'
 import { PgSnapshot, drizzleKitVersion, serializeSchema } from './drizzle-kit'
 import { readCachedSchema, schemaCacheKey, writeCachedSchema } from './schema-cache'
 import { createRequire } from 'node:module'
 import { createHash } from 'node:crypto'
 import { vendorPackageVersion } from '../core/vendor'
 import { SourceIndex } from './source-index'
-import { drizzleKit1Evidence } from './kit-version'
+import { DrizzleChoice, chooseDrizzleGeneration } from './kit-version'
+import { Kit1State, ddlToV7, drizzleKit1Version, serializeSchema1 } from './drizzle-kit-1'
 import { columnNamesBeforeCasing, uniquesAddedByName, withKit1ConstraintNames } from './kit1-names'
 import { readMigrationFolder } from '../migrations/folder'
 
@@ -26,10 +28,29 @@ export interface LoadedSchema {
   cacheKey?: string
   /** Why the project is taken for a drizzle-kit 1.x one (its constraint names are then 1.x's). */
   drizzleKit1?: string
+  /** The drizzle generation the project uses, and why (docs/drizzle-1.md). */
+  drizzle: DrizzleChoice
+  /**
+   * drizzle-kit 1.x's own state of the schema (a 1.x project, serialised by the bundled 1.x): the SQL that builds
+   * it and the comparison with the last snapshot come from it. Undefined on the 0.31 path (0.x, and 1.0.0-beta
+   * projects whose config sets `casing`, which only the betas apply).
+   */
+  kit1State?: Kit1State
 }
 
-export function loadSchema(root: string, target: ResolvedTarget, stubMissingPackages = false): LoadedSchema {
-  const loader = new ModuleLoader({ root, stubMissingPackages })
+/** Whether the bundled drizzle-kit 1.x serialises the target (else the 0.31 one, with 1.x names where 1.x applies). */
+function usesKit1Serialiser(choice: DrizzleChoice, target: ResolvedTarget): boolean {
+  return choice.generation === '1.x' && !(choice.beta && target.casing)
+}
+
+export async function loadSchema(
+  root: string,
+  target: ResolvedTarget,
+  stubMissingPackages = false
+): Promise<LoadedSchema> {
+  const drizzle = chooseDrizzleGeneration(target, root)
+  const kit1 = usesKit1Serialiser(drizzle, target)
+  const loader = new ModuleLoader({ root, stubMissingPackages, drizzleOrm: kit1 ? '1.x' : '0.x' })
   const exports: Record<string, unknown> = {}
   // In the folder drizzle-kit runs from, as it loads the schema there (a schema may read files relative to it).
   const envRead = recordingEnvReads(() =>
@@ -44,24 +65,26 @@ export function loadSchema(root: string, target: ResolvedTarget, stubMissingPack
     })
   )
   const projectFiles = loader.loadedFiles.filter((f) => !f.split(path.sep).includes('node_modules'))
-  const drizzleKit1 = drizzleKit1Evidence(target, root)
-  const addedByName = drizzleKit1 ? uniquesAddedInMigrations(target.migrationsDir) : undefined
+  const drizzleKit1 = drizzle.generation === '1.x' ? drizzle.evidence : undefined
+  // 1.x's casing is on the tables: the config's is read by the betas only.
+  const casing = kit1 ? undefined : target.casing
+  const addedByName = drizzleKit1 && !kit1 ? uniquesAddedInMigrations(target.migrationsDir) : undefined
   // Everything drizzle-kit's serialisation depends on. schemaFilter, tablesFilter and extensionsFilters are not
   // here on purpose: `drizzle-kit generate` serialises without them (they only narrow push/pull), and the
   // introspection that uses them is never cached.
   const cacheKey = schemaCacheKey(
     [...projectFiles, ...importedJsonFiles(projectFiles)],
     [
-      // The format, and the rules the cached SQL was built with: bumped when they change (v4: 1.x unique names under casing).
-      'v4',
+      // The format, and the rules the cached SQL was built with: bumped when they change (v5: 1.x's own serialiser).
+      'v5',
       // The tool's own code (its naming rules, the SQL it builds): a new build of the bundle misses the old entries.
       toolFingerprint(),
       // Only the entry files' exports are the schema: the same loaded files with other entries is another schema.
       target.schemaFiles.join('\n'),
-      target.casing ?? '',
+      casing ?? '',
       // The SQL built from the snapshot depends on the naming rules (and on what they read in the migrations).
-      drizzleKit1 ? `kit1 ${[...(addedByName ?? [])].sort().join(',')}` : 'kit0',
-      drizzleKitVersion(),
+      kit1 ? 'kit1 serialiser' : drizzleKit1 ? `kit1 ${[...(addedByName ?? [])].sort().join(',')}` : 'kit0',
+      kit1 ? drizzleKit1Version() : drizzleKitVersion(),
       drizzleOrmVersion(target.schemaFiles[0]),
       [...loader.fallbacks, ...loader.stubbed].join(','),
       // Installed packages load natively (not through the loader): their versions and entry files stand for them.
@@ -73,14 +96,21 @@ export function loadSchema(root: string, target: ResolvedTarget, stubMissingPack
   )
   const cached = readCachedSchema(cacheKey)
   let snapshot: PgSnapshot
+  let kit1State: Kit1State | undefined
   try {
-    snapshot = cached?.snapshot ?? serializeSchema(exports, target.casing)
-    if (!cached) writeCachedSchema(cacheKey, { snapshot })
+    if (kit1) {
+      kit1State = cached?.kit1State ?? (await serializeSchema1(exports))
+      snapshot = ddlToV7(kit1State)
+      if (!cached) writeCachedSchema(cacheKey, { snapshot, kit1State })
+    } else {
+      snapshot = cached?.snapshot ?? serializeSchema(exports, casing)
+      if (!cached) writeCachedSchema(cacheKey, { snapshot })
+    }
     // The cache keeps drizzle-kit's own serialisation; the names are 1.x's from here on.
-    if (drizzleKit1)
+    if (drizzleKit1 && !kit1)
       snapshot = withKit1ConstraintNames(snapshot, {
         uniquesAddedByName: addedByName,
-        columnNames: columnNamesBeforeCasing(exports, target.casing)
+        columnNames: columnNamesBeforeCasing(exports, casing)
       })
   } catch (error) {
     const first = path.relative(root, target.schemaFiles[0])
@@ -98,12 +128,8 @@ export function loadSchema(root: string, target: ResolvedTarget, stubMissingPack
     const declared =
       standIn.table !== undefined
         ? standIn.column !== undefined
-          ? new SourceIndex(root, exports, projectFiles, target.casing).column(
-              standIn.schema!,
-              standIn.table,
-              standIn.column
-            )
-          : new SourceIndex(root, exports, projectFiles, target.casing).table(standIn.schema!, standIn.table)
+          ? new SourceIndex(root, exports, projectFiles, casing).column(standIn.schema!, standIn.table, standIn.column)
+          : new SourceIndex(root, exports, projectFiles, casing).table(standIn.schema!, standIn.table)
         : undefined
     const file = declared?.file ?? path.relative(root, target.schemaFiles[0])
     const at = declared?.line ? ` It is declared at ${file}:${declared.line}.` : ''
@@ -117,16 +143,37 @@ export function loadSchema(root: string, target: ResolvedTarget, stubMissingPack
       declared?.line
     )
   }
-  if (loader.stubbed.size) throwOnStandInEnum(root, target, exports, projectFiles, [...loader.stubbed])
-  const sources = new SourceIndex(root, exports, projectFiles, target.casing)
+  if (loader.stubbed.size) throwOnStandInEnum(root, target, casing, exports, projectFiles, [...loader.stubbed])
+  const sources = new SourceIndex(root, exports, projectFiles, casing)
   return {
     snapshot,
     sources,
     fallbacks: [...loader.fallbacks],
     stubbed: [...loader.stubbed],
     cacheKey,
-    ...(drizzleKit1 ? { drizzleKit1 } : {})
+    ...(drizzleKit1 ? { drizzleKit1 } : {}),
+    drizzle,
+    ...(kit1State ? { kit1State } : {})
   }
+}
+
+/** The report's account of the generation a target was checked as. */
+export function drizzleOfTarget(schema: LoadedSchema): NonNullable<TargetResult['drizzle']> {
+  return {
+    generation: schema.drizzle.generation,
+    why: schema.drizzle.evidence,
+    serialiser: `drizzle-kit ${schema.kit1State ? drizzleKit1Version() : drizzleKitVersion()}`
+  }
+}
+
+/** The report's note for a 1.x project serialised by the bundled 1.x. */
+export function kit1SerialiserNote(schema: LoadedSchema, casing: string | undefined): string {
+  return (
+    `drizzle-kit 1.x project (${schema.drizzle.evidence}): the schema is read by the bundled drizzle-kit ${drizzleKit1Version()} as 1.x generate reads it, ` +
+    "so constraints it does not name are expected under 1.x's names (<table>_pkey, a column's unique <table>_<column>_key, " +
+    'foreign key <table>_<columns>_<target>_<columns>_fkey), and it is compared with the last snapshot as 1.x does' +
+    (casing ? `; the config's casing (${casing}) is not applied: 1.x reads casing from the tables only` : '')
+  )
 }
 
 /** Unique constraints the migrations add by name (none when the folder cannot be read). */
@@ -145,6 +192,7 @@ function uniquesAddedInMigrations(dir: string): Set<string> {
 function throwOnStandInEnum(
   root: string,
   target: ResolvedTarget,
+  casing: string | undefined,
   exports: Record<string, unknown>,
   projectFiles: string[],
   stubbed: string[]
@@ -155,7 +203,7 @@ function throwOnStandInEnum(
     const values: unknown[] = Array.isArray(e.enumValues) ? e.enumValues : []
     const standIn = standInFor(e.enumValues) ?? values.map(standInFor).find((p) => p !== undefined)
     if (!standIn && values.length > 0) continue
-    const at = new SourceIndex(root, exports, projectFiles, target.casing).enum(e.schema ?? 'public', e.enumName)
+    const at = new SourceIndex(root, exports, projectFiles, casing).enum(e.schema ?? 'public', e.enumName)
     const where = at ? `${at.file}:${at.line}` : path.relative(root, target.schemaFiles[0])
     const why = standIn
       ? `the values of enum ${e.enumName} are a stand-in for ${standIn} (--stub-missing-imports)`

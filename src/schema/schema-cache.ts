@@ -10,9 +10,12 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { PgSnapshot } from './drizzle-kit'
+import type { Kit1State } from './drizzle-kit-1'
 
 export interface CachedSchema {
   snapshot: PgSnapshot
+  /** drizzle-kit 1.x's own state of the schema (1.x projects). */
+  kit1State?: Kit1State
   /** drizzle-kit's SQL that creates the schema from nothing. */
   createSql?: string[]
   /** What drizzle-kit generate would write, by sha256 of the last snapshot file. */
