@@ -37,6 +37,10 @@ afterAll(async () => {
 function workspaceWith(example: string): string {
   const dir = fs.mkdtempSync(path.join(sandbox, 'workspace-'))
   fs.cpSync(path.join(REPO, example), dir, { recursive: true, filter: (src) => !src.includes('node_modules') })
+  // The example's "run" command uses the project's driver, as a job that ran `npm ci` would have it.
+  fs.cpSync(path.join(REPO, 'node_modules', 'postgres'), path.join(dir, 'node_modules', 'postgres'), {
+    recursive: true
+  })
   return dir
 }
 

@@ -26,7 +26,10 @@ const TARGET_KEYS = new Set([
   'severity',
   'setup',
   'extensions',
-  'transaction'
+  'transaction',
+  'run',
+  'urlEnv',
+  'runTimeout'
 ])
 
 export function loadConfig(root: string, configPath?: string): LoadedConfig {

@@ -7,6 +7,7 @@ import { ModuleLoader, ModuleLoadError } from './module-loader'
 import { drizzleKitSchemaFiles } from './glob'
 import { JsonPath } from '../core/json'
 import { closestName } from '../core/suggest'
+import { runOptions } from './run-options'
 import { DEFAULT_CONFIG_FILE, DrizzleKitConfig, ResolvedTarget, TargetConfig, TargetSource } from './target-types'
 
 /**
@@ -31,7 +32,16 @@ export function withoutDuplicates(
       target.schemaFilter ?? null,
       target.tablesFilter ?? null,
       target.extensionsFilters ?? null,
-      named ? [target.databases, target.severity, target.setup, target.extensions, target.transaction] : null
+      named
+        ? [
+            target.databases,
+            target.severity,
+            target.setup,
+            target.extensions,
+            target.transaction,
+            target.run?.commands ?? null
+          ]
+        : null
     ])
     const first = kept.get(key)
     if (!first) {
@@ -153,7 +163,7 @@ function providerOptions(
   target: TargetConfig,
   where: string,
   source?: TargetSource
-): Pick<ResolvedTarget, 'setup' | 'extensions' | 'extensionsDeclared' | 'transaction'> {
+): Pick<ResolvedTarget, 'setup' | 'extensions' | 'extensionsDeclared' | 'transaction' | 'run'> {
   const fail = (message: string, at: JsonPath): never => {
     const line = source?.line(at)
     throw new UsageError(
@@ -210,9 +220,12 @@ function providerOptions(
     setup,
     extensions,
     ...(source && extensions.length > 0 ? { extensionsDeclared: { file: source.file, lines } } : {}),
-    transaction: target.transaction ?? true
+    transaction: target.transaction ?? true,
+    ...withRun(runOptions(target, fail, source))
   }
 }
+
+const withRun = (run: ResolvedTarget['run']): Pick<ResolvedTarget, 'run'> => (run ? { run } : {})
 
 /**
  * The modules drizzle-kit imports for one `schema` entry: globs as glob matches them, a folder as its own files

@@ -27,6 +27,21 @@ export interface TargetConfig {
   extensions?: string[]
   /** false: apply each migration statement on its own, outside a transaction (runners other than drizzle's). */
   transaction?: boolean
+  /** Commands run after the migrations against each migrated throwaway database (the project's init, e.g. db:init). */
+  run?: string[]
+  /** The environment variable that carries the database's URL to those commands (default DATABASE_URL). */
+  urlEnv?: string
+  /** Time limit of each command, in seconds (default 120). */
+  runTimeout?: number
+}
+
+/** The commands of a target's `run`, resolved. */
+export interface RunCommandsConfig {
+  commands: string[]
+  urlEnv: string
+  timeoutSeconds: number
+  /** Where each command is written: the config file (relative to the root) and the line of each command. */
+  declared?: { file: string; lines: (number | undefined)[] }
 }
 
 export interface DriftGuardConfig {
@@ -61,6 +76,8 @@ export interface ResolvedTarget {
   extensionsDeclared?: { file: string; lines: Record<string, number> }
   /** Whether migrations are applied in one transaction, as drizzle's migrator does (default). */
   transaction: boolean
+  /** The project's init commands run against each migrated database (absent: none). */
+  run?: RunCommandsConfig
 }
 
 /** A discovered config that cannot be checked (stale paths, throws): reported as that target's error. */

@@ -48,7 +48,8 @@ export const FINDING_KINDS = [
   'migration_unknown',
   'database_unreachable',
   'shared_migrations_table',
-  'config_error'
+  'config_error',
+  'run_failed'
 ] as const
 
 export type FindingKind = (typeof FINDING_KINDS)[number]
@@ -72,6 +73,8 @@ export interface Finding {
   cause?: string
   /** SQL or command that would fix it. */
   fix?: string
+  /** run_failed: the last lines of the command's output. */
+  output?: string
 }
 
 export interface AppliedMigration {

@@ -44,7 +44,7 @@ interface PreparedTarget extends TargetCheck {
 
 export async function runCheck(options: CheckOptions): Promise<Report> {
   const log = options.log ?? (() => undefined)
-  const { timings, timed } = phaseClock(['load', 'provision', 'migrate', 'introspect', 'diff'])
+  const { timings, timed } = phaseClock(['load', 'provision', 'migrate', 'introspect', 'diff', 'run'])
 
   // Every run needs a database: a server starts creating one while the config and the schemas load (CREATE
   // DATABASE is its slowest step, and the first database is on the critical path); more are created when work

@@ -23,6 +23,7 @@ import { extensionsCreatedBy } from '../sql/extensions'
 import { splitSqlStatements } from '../sql/statements'
 import { RunContext } from './run-context'
 import { buildSchemaDatabase } from './schema-database'
+import { DatabaseCommandFailure, runFailedFindings, runInitCommands } from './init-commands'
 
 type TargetFinding = Omit<Finding, 'target'>
 
@@ -99,7 +100,9 @@ export async function checkTargetDatabases(
   // Outside a transaction, a chunk of several statements would still be one (the simple query protocol runs them
   // in an implicit transaction): each statement is sent on its own, as autocommit runners do.
   const migrations = target.transaction ? folder.migrations : folder.migrations.map(oneStatementEach)
-  const migrateOne = async (name: string): Promise<{ result: DatabaseResult; differences?: SchemaDifference[] }> => {
+  const migrateOne = async (
+    name: string
+  ): Promise<{ result: DatabaseResult; differences?: SchemaDifference[]; commandFailure?: DatabaseCommandFailure }> => {
     const db = await timed('provision', () => provider.createDatabase(`${target.name}_${name}`, { extensions: loaded }))
     try {
       await timed('migrate', () =>
@@ -158,11 +161,15 @@ export async function checkTargetDatabases(
       }
       const model = await timed('introspect', () => introspectDatabase(db, introspectOptions))
       const expected = await expectedBuild
-      if ('error' in expected) return { result: dbResult }
-      const differences = await timed('diff', () =>
-        compareDatabases(expected.model, { database: db, actual: model, unbuilt: expected.unbuilt }, diffOptions)
-      )
-      return { result: dbResult, differences }
+      const differences =
+        'error' in expected
+          ? undefined
+          : await timed('diff', () =>
+              compareDatabases(expected.model, { database: db, actual: model, unbuilt: expected.unbuilt }, diffOptions)
+            )
+      // After the comparison, so that what the init writes is never taken for drift.
+      const commandFailure = await runInitCommands(db, target, name, run)
+      return { result: dbResult, differences, commandFailure }
     } finally {
       await db.close()
     }
@@ -182,9 +189,12 @@ export async function checkTargetDatabases(
       ...withUnexportedSchemaCause(finding, schema.snapshot),
       databases: target.databases.filter((d) => databases.includes(d))
     })
+  const commandFailures = migrated.flatMap((m) => (m.commandFailure ? [m.commandFailure] : []))
+  if (target.run && migrated.some((m) => !m.result.compared))
+    result.notes.push(`"run" commands not run on a database where a migration failed (see migration_failed)`)
   if (result.databases.every((d) => !d.compared)) return out
   if ('error' in expected) {
-    out.push(expected.error)
+    out.push(expected.error, ...runFailedFindings(target, commandFailures, [expected.error]))
     return out
   }
   out.push(...expected.problems)
@@ -208,6 +218,7 @@ export async function checkTargetDatabases(
       out.push({ ...explainDifference(difference, ctx), severity: defaultSeverity(difference), databases })
     }
   })
+  out.push(...runFailedFindings(target, commandFailures, out))
   return out
 }
 

@@ -11,6 +11,7 @@ import * as zlib from 'node:zlib'
 import { DatabaseUnavailableError } from '../core/errors'
 import { vendorDirectory, vendorPackageVersion, vendorRequire, vendorResolve } from '../core/vendor'
 import { Database, DatabaseOptions, PostgresProvider } from './provider'
+import { servePglite } from './pglite-serve'
 import { resetDatabase } from './reset'
 
 interface PGliteInstance {
@@ -216,6 +217,7 @@ export class PgliteProvider implements PostgresProvider {
       async exec(sql: string): Promise<void> {
         await pg.exec(sql)
       },
+      serve: () => servePglite(pg),
       close: release
     }
   }

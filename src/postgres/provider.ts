@@ -17,6 +17,17 @@ export interface Database {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>
   /** Runs SQL text that may hold several statements (simple query protocol, as node-postgres does). */
   exec(sql: string): Promise<void>
+  /**
+   * A URL other processes can connect to this database with (the project's own init commands, with their own
+   * driver). The embedded Postgres serves it over the wire protocol on a local port until `close()`.
+   */
+  serve?(): Promise<ServedDatabase>
+  close(): Promise<void>
+}
+
+/** A throwaway database reachable by URL until closed. */
+export interface ServedDatabase {
+  url: string
   close(): Promise<void>
 }
 

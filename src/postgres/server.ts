@@ -295,8 +295,16 @@ export class ServerProvider implements PostgresProvider {
         for (const role of rolesCreatedIn(text)) rolesCreatedHere.add(role)
         await this.trackingRoles(sql, text, () => sql.unsafe(run).simple())
       },
+      serve: async () => ({ url: this.urlOf(name), close: async () => undefined }),
       close: release
     }
+  }
+
+  /** The URL of one of this run's databases, for another process (through the socket folder of a local cluster). */
+  private urlOf(name: string): string {
+    const url = new URL(withDatabase(this.url, name))
+    if (this.socketDir) url.searchParams.set('host', this.socketDir)
+    return url.toString()
   }
 
   /** Role names that SQL run in the throwaway databases creates (CREATE ROLE/USER/GROUP, also inside DO blocks). */

@@ -87,6 +87,7 @@ export function renderText(report: Report): string {
       if (f.databases && f.databases.length) lines.push(`      databases: ${databaseList(f.databases)}`)
       if (f.cause) lines.push(`      cause: ${f.cause}`)
       if (f.fix) lines.push(...f.fix.split('\n').map((l, i) => `      ${i === 0 ? 'fix:   ' : '       '}${l}`))
+      if (f.output) lines.push(...f.output.split('\n').map((l, i) => `      ${i === 0 ? 'output:' : '       '} ${l}`))
     }
   }
   const cross = report.findings.filter((f) => !report.targets.some((t) => t.name === f.target))
@@ -175,7 +176,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
             ? ` (all ${f.databases.length} databases)`
             : ''
       body.push(
-        `| ${ICON[f.severity]} | \`${f.kind}\` | ${escapeCell(subject(f) || f.message)}${dbs} | ${link(f)} | ${escapeCell(f.cause ?? f.message)} | ${fix} |`
+        `| ${ICON[f.severity]} | \`${f.kind}\` | ${escapeCell(subject(f) || f.message)}${dbs} | ${link(f)} | ${escapeCell(f.kind === 'run_failed' ? `${f.message}: ${f.cause}` : (f.cause ?? f.message))}${f.output ? `<br><code>${escapeCell(f.output).replace(/`/g, "'")}</code>` : ''} | ${fix} |`
       )
     }
     body.push('')
