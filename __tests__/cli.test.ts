@@ -50,9 +50,17 @@ function expectCleanError(r: { stdout: string; stderr: string }): void {
 
 test("examples/saas: the user's bug, as JSON on stdout only, exit 1", () => {
   const dir = isolated(path.join(REPO, 'examples', 'saas'))
+  // Its db:init ("run") uses the project's driver, as after npm ci.
+  fs.cpSync(path.join(REPO, 'node_modules', 'postgres'), path.join(dir, 'node_modules', 'postgres'), {
+    recursive: true
+  })
   const r = run(['check', '--format', 'json'], dir)
   expect(r.status).toBe(1)
+  // The init's own output stays out of stdout: stdout is the report alone.
   const report = JSON.parse(r.stdout)
+  expect(report.findings.find((f: { kind: string }) => f.kind === 'run_failed').cause).toMatch(
+    /^caused by missing_column organizations\.stripe_customer_id, declared at packages\/database\/src\/master\/schema\.ts:12/
+  )
   expect(report.version).toBe(1)
   expect(report.ok).toBe(false)
   const missing = report.findings.filter((f: { kind: string }) => f.kind === 'missing_column')

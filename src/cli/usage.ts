@@ -6,6 +6,9 @@ export const USAGE = `drift-guard ${TOOL_VERSION}: prove that Drizzle migrations
 Usage: drift-guard check [options]            migrations from clean vs the schema (pull requests)
        drift-guard audit --database-url URL [options]   live databases vs the repository (read-only)
        drift-guard merge REPORT.json...         combine the JSON reports of audit shards
+       drift-guard inventory [--output FILE] [--check]  the whole database setup: map, tables and columns
+                                                with their lineage and drift, history, diagrams, init process
+                                                (markdown, json or html; --database-url adds the live state)
 
 Options:
   --config FILE          drift-guard.config.json (default; without it, drizzle.config.ts and

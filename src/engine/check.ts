@@ -43,6 +43,17 @@ interface PreparedTarget extends TargetCheck {
 }
 
 export async function runCheck(options: CheckOptions): Promise<Report> {
+  return (await checkProject(options)).report
+}
+
+/** What one check read of each target (schema, migrations, snapshots), beside its report: the inventory's input. */
+export interface CheckedProject {
+  report: Report
+  config: LoadedConfig
+  targets: TargetCheck[]
+}
+
+export async function checkProject(options: CheckOptions): Promise<CheckedProject> {
   const log = options.log ?? (() => undefined)
   const { timings, timed } = phaseClock(['load', 'provision', 'migrate', 'introspect', 'diff', 'run'])
 
@@ -78,7 +89,7 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
   findings.push(...crossTargetFindings(config.targets, schemas), ...crossDatabaseRoleFindings(prepared, root))
 
   const assembled = assembleFindings(findings, { targets: config.targets }, 'by-target')
-  return {
+  const report: Report = {
     version: 1,
     ok: assembled.ok,
     tool: { name: 'drizzle-drift-guard', version: options.version ?? TOOL_VERSION, drizzleKit: drizzleKitVersion() },
@@ -93,6 +104,7 @@ export async function runCheck(options: CheckOptions): Promise<Report> {
     notes: [...config.notes],
     timings: Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)]))
   }
+  return { report, config, targets: prepared }
 }
 
 /** Loads a target's schema, migrations and snapshots, and checks what needs no database. */

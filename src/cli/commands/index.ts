@@ -1,9 +1,10 @@
 // The CLI's subcommands. A new one is a file beside this one and a line here.
 import { auditCommand, checkCommand } from './check'
 import { CliCommand } from './command'
+import { inventoryCommand } from './inventory'
 import { mergeCommand } from './merge'
 
-export const COMMANDS: readonly CliCommand[] = [checkCommand, auditCommand, mergeCommand]
+export const COMMANDS: readonly CliCommand[] = [checkCommand, auditCommand, mergeCommand, inventoryCommand]
 
 /** Run when the command line names none. */
 export const DEFAULT_COMMAND = 'check'
