@@ -1,0 +1,4 @@
+CREATE TABLE "tags" (
+	"id" integer PRIMARY KEY,
+	"label" text NOT NULL
+);

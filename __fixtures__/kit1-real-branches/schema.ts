@@ -1,0 +1,10 @@
+import { integer, pgEnum, pgTable, text, varchar } from 'drizzle-orm/pg-core'
+export const status = pgEnum('status', ['draft', 'published'])
+export const posts = pgTable('posts', {
+  id: integer().primaryKey().generatedAlwaysAsIdentity(),
+  title: varchar({ length: 200 }).notNull(),
+  body: text(),
+  summary: text(),
+  status: status().default('draft').notNull()
+})
+export const tags = pgTable('tags', { id: integer().primaryKey(), label: text().notNull() })

@@ -1,0 +1,1 @@
+ALTER TABLE "accounts" ADD COLUMN "mood" "mood" DEFAULT 'ok'::"mood";

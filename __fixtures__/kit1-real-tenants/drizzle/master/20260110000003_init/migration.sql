@@ -1,0 +1,4 @@
+CREATE TABLE "tenants" (
+	"id" integer PRIMARY KEY,
+	"slug" text NOT NULL UNIQUE
+);

@@ -1,0 +1,167 @@
+// drizzle 1.x projects made by the real drizzle-kit 1.x (__fixtures__/kit1-real-*, scripts/kit1-fixtures.mjs),
+// checked bare (no node_modules: the bundled 1.x reads the schema) and with the project's own drizzle 1.x installed
+// (one shared installation), and the real 1.x tools run on the same projects: `generate` must agree with
+// snapshot_out_of_date, and `migrate` + `push --explain` with the database findings.
+import { execFile } from 'node:child_process'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { promisify } from 'node:util'
+import postgres from 'postgres'
+import { runCheck } from '../src/engine/check'
+import { Report } from '../src/core/findings'
+import { PgliteProvider } from '../src/postgres/pglite'
+import { ServerProvider } from '../src/postgres/server'
+import { REPO, tempDir } from './helpers/project'
+import { SERVER_URL } from './helpers/postgres'
+
+const run = promisify(execFile)
+const KIT1 = path.join(REPO, 'vendor-drizzle-1', 'node_modules')
+
+interface Expected {
+  /** drift-guard's findings (kind table name/column), per target. */
+  findings: Record<string, string[]>
+  /** 1.x `generate` has something to write (per target config). */
+  generates: boolean
+  /** 1.x `push --explain` on the database 1.x `migrate` built has statements (undefined: migrate refuses). */
+  pushes?: boolean
+}
+
+const DB_KINDS = new Set(['snapshot_out_of_date', 'journal_error'])
+const FIXTURES: Record<string, Expected> = {
+  clean: { findings: { default: [] }, generates: false, pushes: false },
+  casing: { findings: { default: [] }, generates: false, pushes: false },
+  tenants: {
+    findings: {
+      master: [],
+      tenant: [
+        'snapshot_out_of_date',
+        'missing_column organizations stripeCustomerId',
+        'missing_column organizations stripeSubscriptionId',
+        'missing_column organizations stripePriceId',
+        'missing_column organizations stripeStatus',
+        'missing_column organizations stripeCurrentPeriodEnd'
+      ]
+    },
+    generates: true,
+    pushes: true
+  },
+  edited: { findings: { default: ['column_type_mismatch posts title'] }, generates: false, pushes: true },
+  'hand-index': { findings: { default: ['extra_index posts posts_lower_title_idx'] }, generates: false, pushes: true },
+  drift: {
+    findings: {
+      default: [
+        'snapshot_out_of_date',
+        'enum_mismatch status',
+        'column_nullability_mismatch posts title',
+        'column_type_mismatch posts body'
+      ]
+    },
+    generates: true,
+    pushes: true
+  }
+}
+
+const summary = (report: Report, target: string): string[] =>
+  report.findings
+    .filter((f) => f.target === target)
+    .map((f) => (DB_KINDS.has(f.kind) ? f.kind : [f.kind, f.table, f.column ?? f.name].filter(Boolean).join(' ')))
+    .sort()
+
+// One installation of the project's own drizzle 1.x for every fixture (hard links to the installed packages: the
+// folder is not this tool's, so it counts as the project's).
+let installed: string
+const pglite = new PgliteProvider()
+beforeAll(() => {
+  installed = tempDir('kit1-installed-')
+  fs.writeFileSync(path.join(installed, 'package.json'), '{ "name": "kit1-projects", "private": true }\n')
+  fs.mkdirSync(path.join(installed, 'node_modules'))
+  for (const pkg of ['drizzle-kit', 'drizzle-orm'])
+    fs.cpSync(path.join(KIT1, pkg), path.join(installed, 'node_modules', pkg), { recursive: true })
+})
+afterAll(async () => {
+  await pglite.dispose()
+})
+
+function copyFixture(name: string, into: string, as = name): string {
+  const dir = path.join(into, as)
+  fs.cpSync(path.join(REPO, '__fixtures__', `kit1-real-${name}`), dir, { recursive: true })
+  return dir
+}
+
+const configsOf = (dir: string): string[] => fs.readdirSync(dir).filter((f) => /^drizzle(\.\w+)?\.config\.ts$/.test(f))
+
+async function kit(dir: string, args: string[], env: Record<string, string> = {}): Promise<string> {
+  try {
+    // The project's own drizzle-kit (the shared installation), resolving the project's drizzle-orm as it runs.
+    const bin = path.join(installed, 'node_modules', 'drizzle-kit', 'bin.cjs')
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args], {
+      cwd: dir,
+      env: { ...process.env, ...env }
+    })
+    return stdout + stderr
+  } catch (error) {
+    const e = error as { stdout?: string; stderr?: string }
+    return `${e.stdout ?? ''}${e.stderr ?? ''}`
+  }
+}
+
+describe.each(Object.entries(FIXTURES))('__fixtures__/kit1-real-%s', (name, expected) => {
+  test('bare and with its own drizzle 1.x installed: the findings expected, on embedded Postgres', async () => {
+    for (const where of [tempDir(`kit1-bare-${name}-`), installed]) {
+      const dir = copyFixture(name, where)
+      const report = await runCheck({ root: dir, provider: pglite })
+      for (const [target, findings] of Object.entries(expected.findings))
+        expect({
+          where: where === installed ? 'installed' : 'bare',
+          target,
+          findings: summary(report, target)
+        }).toEqual({ where: where === installed ? 'installed' : 'bare', target, findings: [...findings].sort() })
+      for (const target of report.targets) expect(target.drizzle?.generation).toBe('1.x')
+      // Installed: the project's drizzle-orm loads the schema, no bundled copy.
+      const notes = report.targets.flatMap((t) => t.notes).join('\n')
+      if (where === installed) expect(notes).not.toMatch(/no drizzle-orm installed/)
+    }
+  })
+
+  test('the real drizzle-kit 1.x agrees: generate with snapshot_out_of_date, migrate + push --explain with the database findings (server)', async () => {
+    const dir = copyFixture(name, installed, `tools-${name}`)
+    const server = new ServerProvider(SERVER_URL)
+    const report = await runCheck({ root: dir, provider: server }).finally(() => server.dispose())
+    let generates = false
+    for (const config of configsOf(dir)) {
+      const out = await kit(dir, ['generate', '--config', config])
+      if (!/No schema changes/.test(out)) generates = true
+      expect(out).not.toMatch(/Error: Cannot find module|TypeError/)
+    }
+    expect(generates).toBe(expected.generates)
+    expect(report.findings.some((f) => f.kind === 'snapshot_out_of_date' || f.kind === 'journal_error')).toBe(
+      expected.generates || expected.findings.default?.includes('journal_error') === true
+    )
+    if (expected.pushes === undefined) return
+    const admin = postgres(SERVER_URL, { max: 1, onnotice: () => undefined })
+    const database = `kit1_real_${name.replace(/\W/g, '_')}_${process.pid}`
+    try {
+      let pushes = false
+      for (const config of configsOf(dir)) {
+        await admin.unsafe(`DROP DATABASE IF EXISTS ${database}`)
+        await admin.unsafe(`CREATE DATABASE ${database}`)
+        const url = SERVER_URL.replace(/\/[^/]*$/, `/${database}`)
+        // A fresh copy (generate above may have written a new folder).
+        const fresh = copyFixture(name, installed, `migrate-${name}-${config}`)
+        expect(await kit(fresh, ['migrate', '--config', config], { DATABASE_URL: url })).toMatch(/applied successfully/)
+        const plan = JSON.parse(
+          (await kit(fresh, ['push', '--explain', '--output', 'json', '--config', config], { DATABASE_URL: url }))
+            .split('\n')
+            .find((l) => l.startsWith('{"status"'))!
+        ) as { status: string }
+        if (plan.status !== 'no_changes') pushes = true
+      }
+      expect(pushes).toBe(expected.pushes)
+      const databaseFindings = report.findings.filter((f) => !DB_KINDS.has(f.kind))
+      expect(databaseFindings.length > 0).toBe(expected.pushes)
+    } finally {
+      await admin.unsafe(`DROP DATABASE IF EXISTS ${database}`).catch(() => undefined)
+      await admin.end()
+    }
+  })
+})
