@@ -9,6 +9,9 @@ Usage: drift-guard check [options]            migrations from clean vs the schem
        drift-guard inventory [--output FILE] [--check]  the whole database setup: map, tables and columns
                                                 with their lineage and drift, history, diagrams, init process
                                                 (markdown, json or html; --database-url adds the live state)
+       drift-guard baseline --reason TEXT [--expires YYYY-MM-DD] [--output FILE] [--prune]
+                                                accept today's drift, reviewed: drift-guard.baseline.json
+                                                next to the config (--audit: from the live databases)
 
 Options:
   --config FILE          drift-guard.config.json (default; without it, drizzle.config.ts and
@@ -18,6 +21,8 @@ Options:
                          Postgres). Also DRIFT_GUARD_DATABASE_URL.
   --postgres KIND        embedded | server | local (a temporary cluster from initdb on PATH)
   --base REF             git ref of the base branch: report migrations changed or misordered since
+  --baseline FILE        accepted drift (default: drift-guard.baseline.json next to the config, if present)
+  --no-baseline          ignore the baseline
   --format FORMAT        text (default) | json | markdown
   --output FILE          also write the report (format from the extension: .json, .md, else text)
   --fail-on LEVEL        error (default) | warning | never

@@ -194,18 +194,25 @@ function providerOptions(
   const severity: unknown = target.severity
   if (severity !== undefined && (!severity || typeof severity !== 'object' || Array.isArray(severity)))
     fail('"severity" must be an object of finding kinds, e.g. { "extra_index": "warning" }', ['severity'])
-  for (const [kind, value] of Object.entries(severity ?? {})) {
-    // A misspelt kind would silently set nothing.
+  for (const [key, value] of Object.entries(severity ?? {})) {
+    // "kind" or "kind:object" (extra_constraint:public.bookings.no_overlap). A misspelt kind would silently set nothing.
+    const colon = key.indexOf(':')
+    const kind = colon < 0 ? key : key.slice(0, colon)
     if (!(FINDING_KINDS as readonly string[]).includes(kind)) {
       const closest = closestName(kind, new Set(FINDING_KINDS))
       fail(
-        `"severity" names "${kind}", which is not a finding kind${closest ? ` (did you mean "${closest}"?)` : ''}; the kinds are listed in the README`,
-        ['severity', kind]
+        `"severity" names "${key}", which is not a finding kind${colon < 0 ? '' : ' followed by an object'}${closest ? ` (did you mean "${closest}${colon < 0 ? '' : key.slice(colon)}"?)` : ''}; the kinds are listed in the README, an object is written kind:schema.table.name`,
+        ['severity', key]
       )
     }
+    if (colon >= 0 && !/^[^.\s]+(\.[^.\s]+){0,3}$/.test(key.slice(colon + 1)))
+      fail(
+        `"severity" key "${key}" must be kind:object, the object written schema.table.name (e.g. "extra_constraint:public.bookings.no_overlap")`,
+        ['severity', key]
+      )
     // A misspelt severity would reach the report as it is, counted nowhere.
     if (!SEVERITY_VALUES.includes(value))
-      fail(`"severity" of "${kind}" must be "error", "warning", "notice" or "off"`, ['severity', kind])
+      fail(`"severity" of "${key}" must be "error", "warning", "notice" or "off"`, ['severity', key])
   }
   const extensions: string[] = []
   const lines: Record<string, number> = {}

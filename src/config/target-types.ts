@@ -1,5 +1,5 @@
 // The shapes of drift-guard.config.json and of a resolved target (absolute paths), shared by loading and discovery.
-import { FindingKind, Severity } from '../core/findings'
+import { SeverityOverrides } from '../core/findings'
 import { JsonPath } from '../core/json'
 import { UsageError } from '../core/errors'
 
@@ -20,7 +20,7 @@ export interface TargetConfig {
   extensionsFilters?: string[]
   migrationsTable?: string
   migrationsSchema?: string
-  severity?: Partial<Record<FindingKind, Severity | 'off'>>
+  severity?: SeverityOverrides
   /** SQL files run, in order, in every throwaway database before anything else (platform schemas, roles). */
   setup?: string[]
   /** Extensions created in every throwaway database first, as a provider that preinstalls them. */
@@ -68,7 +68,7 @@ export interface ResolvedTarget {
   extensionsFilters?: string[]
   migrationsTable: string
   migrationsSchema: string
-  severity: Partial<Record<FindingKind, Severity | 'off'>>
+  severity: SeverityOverrides
   /** Absolute paths of the setup SQL files, in order. */
   setup: string[]
   extensions: string[]

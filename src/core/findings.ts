@@ -49,7 +49,8 @@ export const FINDING_KINDS = [
   'database_unreachable',
   'shared_migrations_table',
   'config_error',
-  'run_failed'
+  'run_failed',
+  'baseline_stale'
 ] as const
 
 export type FindingKind = (typeof FINDING_KINDS)[number]
@@ -75,6 +76,20 @@ export interface Finding {
   fix?: string
   /** run_failed: the last lines of the command's output. */
   output?: string
+  /** Matched by an entry of the baseline (drift-guard.baseline.json): a notice that does not fail the run. */
+  accepted?: { reason: string; expires?: string; since: string }
+  /** With a base commit (--base): true when the base did not have this finding. */
+  new?: boolean
+}
+
+/**
+ * The object a finding is about, as a dotted path (`public.bookings.no_overlap`, `public.users.email`, a migration's
+ * tag), or undefined for findings about no object. The config's `severity` keys (`kind:path`) and the baseline's
+ * fingerprints use it.
+ */
+export function findingObjectPath(f: Pick<Finding, 'schema' | 'table' | 'column' | 'name'>): string | undefined {
+  const parts = [f.schema, f.table, f.column ?? f.name].filter((p): p is string => p !== undefined && p !== '')
+  return parts.length ? parts.join('.') : undefined
 }
 
 export interface AppliedMigration {
@@ -130,6 +145,20 @@ export interface Report {
   summary: { errors: number; warnings: number; notices: number }
   notes: string[]
   timings?: Record<string, number>
+  /** The baseline applied (docs/baseline.md): its file, entries, and what they did. */
+  baseline?: { file: string; entries: number; accepted: number; expired: number; stale: number }
+  /** With a base commit (--base): the delta, and whether only new findings fail (`--new-only`). */
+  base?: { ref: string; introduced: number; fixed: number; existing: number; newOnly: boolean }
+  /** With a base commit: the base's findings that are gone. */
+  fixed?: Finding[]
 }
+
+/**
+ * A key of the config's `severity`: a finding kind (`extra_index`), or a kind and one object
+ * (`extra_constraint:public.bookings.no_overlap`, the object as findingObjectPath writes it).
+ */
+export type SeverityKey = FindingKind | `${FindingKind}:${string}`
+
+export type SeverityOverrides = Partial<Record<SeverityKey, Severity | 'off'>>
 
 export const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, notice: 2 }

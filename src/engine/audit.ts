@@ -26,7 +26,9 @@ import { generateCommand } from '../explain/snapshot-findings'
 import { limiter } from '../core/limiter'
 import { TOOL_VERSION } from '../core/version'
 import { compareDatabases } from '../diff/rules'
-import { assembleFindings, finishFindings, groupByDatabase } from '../report/assembly'
+import { FINDING_POLICIES, assembleFindings, finishFindings, groupByDatabase } from '../report/assembly'
+import { baselinePolicy, baselineSummary } from '../baseline/apply'
+import { loadBaseline } from '../baseline/file'
 import { untimed } from './run-context'
 import { functionDefinitions } from '../schema/build-statements'
 import { DatabaseResult, Finding, Report, TargetResult } from '../core/findings'
@@ -57,6 +59,8 @@ export interface AuditOptions {
   /** Stand in for packages the schema imports that are not installed, as in check. */
   stubMissingImports?: boolean
   log?: (line: string) => void
+  /** The baseline: a file (relative to root), false for none, undefined for drift-guard.baseline.json if present. */
+  baseline?: string | false
 }
 
 /** A finding before the target's name and severity overrides are applied. */
@@ -75,6 +79,11 @@ export async function runAudit(options: AuditOptions): Promise<Report> {
   const config = loadConfig(options.root, options.config)
   // An audit reads live databases by target: a discovered config that cannot be resolved stays a usage error here.
   if (config.failedTargets?.length) throw config.failedTargets[0].error
+  const baseline = loadBaseline(options.baseline, config.root, config.configFile)
+  // A shard sees part of the databases: entries it does not match may match on another shard, so none is stale.
+  const baselineRun = baseline
+    ? { baseline, root: config.root, mode: 'audit' as const, stale: !options.shard }
+    : undefined
   const root = config.root
   const tenantTarget =
     options.tenantTarget ??
@@ -234,7 +243,8 @@ export async function runAudit(options: AuditOptions): Promise<Report> {
       notes: []
     })
   }
-  const assembled = assembleFindings(findings, { targets: config.targets }, 'by-spread')
+  const policies = baselineRun ? [baselinePolicy(baselineRun), ...FINDING_POLICIES] : FINDING_POLICIES
+  const assembled = assembleFindings(findings, { targets: config.targets }, 'by-spread', policies)
   return {
     version: 1,
     mode: 'audit',
@@ -245,7 +255,8 @@ export async function runAudit(options: AuditOptions): Promise<Report> {
     targets,
     findings: assembled.findings,
     summary: assembled.summary,
-    notes: [...config.notes, ...(options.shard ? [`shard ${options.shard[0]}/${options.shard[1]}`] : [])]
+    notes: [...config.notes, ...(options.shard ? [`shard ${options.shard[0]}/${options.shard[1]}`] : [])],
+    ...(baselineRun ? { baseline: baselineSummary(baselineRun, assembled.findings) } : {})
   }
 }
 

@@ -11,7 +11,9 @@ import { identifierCollisionFindings, snapshotFindings } from '../explain/snapsh
 import { readSnapshots } from '../explain/snapshots'
 import { readMigrationFolder } from '../migrations/folder'
 import { PostgresProvider } from '../postgres/provider'
-import { assembleFindings } from '../report/assembly'
+import { FINDING_POLICIES, assembleFindings } from '../report/assembly'
+import { baselinePolicy, baselineSummary } from '../baseline/apply'
+import { loadBaseline } from '../baseline/file'
 import { declaredCounts } from '../schema/declared'
 import { drizzleKitVersion } from '../schema/drizzle-kit'
 import { kit1Note } from '../schema/kit1-names'
@@ -32,6 +34,8 @@ export interface CheckOptions {
   concurrency?: number
   /** Stand in for packages the schema imports that are not installed (e.g. nanoid in $defaultFn). */
   stubMissingImports?: boolean
+  /** The baseline: a file (relative to root), false for none, undefined for drift-guard.baseline.json if present. */
+  baseline?: string | false
 }
 
 /** A finding before the target's name and severity overrides are applied. */
@@ -63,6 +67,8 @@ export async function checkProject(options: CheckOptions): Promise<CheckedProjec
   await options.provider.warm?.(['check'])
   const config: LoadedConfig = await timed('load', () => loadConfig(options.root, options.config))
   const root = config.root
+  const baseline = loadBaseline(options.baseline, root, config.configFile)
+  const baselineRun = baseline ? { baseline, root, mode: 'check' as const } : undefined
   const run: RunContext = {
     provider: options.provider,
     root,
@@ -88,7 +94,8 @@ export async function checkProject(options: CheckOptions): Promise<CheckedProjec
   const schemas = new Map<string, LoadedSchema>(prepared.map((p) => [p.target.name, p.schema]))
   findings.push(...crossTargetFindings(config.targets, schemas), ...crossDatabaseRoleFindings(prepared, root))
 
-  const assembled = assembleFindings(findings, { targets: config.targets }, 'by-target')
+  const policies = baselineRun ? [baselinePolicy(baselineRun), ...FINDING_POLICIES] : FINDING_POLICIES
+  const assembled = assembleFindings(findings, { targets: config.targets }, 'by-target', policies)
   const report: Report = {
     version: 1,
     ok: assembled.ok,
@@ -102,7 +109,8 @@ export async function checkProject(options: CheckOptions): Promise<CheckedProjec
     findings: assembled.findings,
     summary: assembled.summary,
     notes: [...config.notes],
-    timings: Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)]))
+    timings: Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)])),
+    ...(baselineRun ? { baseline: baselineSummary(baselineRun, assembled.findings) } : {})
   }
   return { report, config, targets: prepared }
 }

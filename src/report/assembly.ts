@@ -1,11 +1,11 @@
 // One assembly of a report's findings, for check, audit and merge: policies (the config's severity overrides, and
 // any later policy) in one ordered list, then one sort, one summary, one shape of finding.
-import { Finding, FindingKind, Report, SEVERITY_RANK, Severity } from '../core/findings'
+import { Finding, Report, SEVERITY_RANK, SeverityOverrides, findingObjectPath } from '../core/findings'
 
 /** What a policy needs to know of a target. */
 export interface PolicyTarget {
   name: string
-  severity: Partial<Record<FindingKind, Severity | 'off'>>
+  severity: SeverityOverrides
 }
 
 export interface PolicyContext {
@@ -17,16 +17,20 @@ export interface PolicyContext {
 export type FindingPolicy = (findings: Finding[], context: PolicyContext) => Finding[]
 
 /**
- * The config's "severity" per target. A finding naming several targets ("master, tenant") takes a target's choice
- * only when every target it names agrees on it; "off" leaves the finding out.
+ * The config's "severity" per target: a key naming the finding's kind and object (`extra_index:public.users.x`)
+ * first, else its kind. A finding naming several targets ("master, tenant") takes a target's choice only when every
+ * target it names agrees on it; "off" leaves the finding out. A finding the baseline accepted stays a notice.
  */
 export const applySeverityOverrides: FindingPolicy = (findings, { targets }) =>
   findings.flatMap((f) => {
     const named = f.target.split(', ').map((name) => targets.find((t) => t.name === name))
-    const chosen = new Set(named.map((t) => t?.severity[f.kind]))
+    const object = findingObjectPath(f)
+    const chosen = new Set(
+      named.map((t) => (object ? t?.severity[`${f.kind}:${object}`] : undefined) ?? t?.severity[f.kind])
+    )
     const severity = chosen.size === 1 ? [...chosen][0] : undefined
     if (severity === 'off') return []
-    return [severity ? { ...f, severity } : f]
+    return [severity && !f.accepted ? { ...f, severity } : f]
   })
 
 /** The policies, in order. */

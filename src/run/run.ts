@@ -73,6 +73,7 @@ function checkOptions(
     config: settings.config,
     provider,
     base: settings.base,
+    baseline: settings.baseline,
     log,
     concurrency: settings.concurrency,
     stubMissingImports: settings.stubMissingImports
@@ -98,6 +99,7 @@ function auditOptions(
     timeoutMs: audit.timeoutSeconds === undefined ? undefined : audit.timeoutSeconds * 1000,
     shard: audit.shard,
     stubMissingImports: settings.stubMissingImports,
+    baseline: settings.baseline,
     log
   }
 }

@@ -26,7 +26,13 @@ const AUDIT_FLAGS = {
 } as const
 
 // check and audit take each other's options (ignored where they mean nothing), as they always have.
-const ALL_RUN_FLAGS = { ...RUN_FLAGS, ...AUDIT_FLAGS, '--base': 'value' } as const
+export const ALL_RUN_FLAGS = {
+  ...RUN_FLAGS,
+  ...AUDIT_FLAGS,
+  '--base': 'value',
+  '--baseline': 'value',
+  '--no-baseline': 'switch'
+} as const
 
 /** The run settings the arguments ask for (the URL also from DRIFT_GUARD_DATABASE_URL). */
 export function runSettingsOf(mode: RunSettings['mode'], parsed: ParsedArgv, env: NodeJS.ProcessEnv): RunSettings {
@@ -54,6 +60,7 @@ export function runSettingsOf(mode: RunSettings['mode'], parsed: ParsedArgv, env
     databaseUrl: flag('--database-url') ?? (env.DRIFT_GUARD_DATABASE_URL || undefined),
     postgres: choice<PostgresKind>('--postgres', flag('--postgres'), ['embedded', 'server', 'local']),
     base: flag('--base'),
+    baseline: parsed.flags.has('--no-baseline') ? false : flag('--baseline'),
     concurrency,
     stubMissingImports: parsed.flags.has('--stub-missing-imports') || undefined,
     failOn: common.failOn,
@@ -68,6 +75,8 @@ export function runSettingsOf(mode: RunSettings['mode'], parsed: ParsedArgv, env
   }
   if (mode === 'audit' && !settings.databaseUrl)
     throw new UsageError('audit needs --database-url (the master database, or any database on the server)')
+  if (parsed.flags.has('--no-baseline') && flag('--baseline') !== undefined)
+    throw new UsageError('give --baseline FILE or --no-baseline, not both')
   if (settings.audit.tenantsQuery && settings.audit.tenantsPattern)
     throw new UsageError('give --tenants-query or --tenants-pattern, not both')
   return settings
