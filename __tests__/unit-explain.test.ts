@@ -11,6 +11,7 @@ import { findStatement, lineRanges, lostAfter, notApplied } from '../src/explain
 import { Migration, splitStatements } from '../src/migrations/folder'
 import { DatabaseModel, TableModel } from '../src/model/types'
 import { PgSnapshot, SnapshotTable } from '../src/schema/drizzle-kit'
+import { DdlEntity, V1Snapshot } from '../src/explain/snapshot-types'
 import { SourceIndex } from '../src/schema/source-index'
 
 const ROOT = '/repo'
@@ -772,6 +773,35 @@ describe('explainDifference: enums', () => {
     expect(explainDifference(d, ctx).cause).toContain("ADD VALUE 'v..2' BEFORE 'happy'")
   })
 
+  test("no CREATE TYPE in the SQL to replay: the statement that changed it, and the diff's own hint", () => {
+    const add = migration(
+      0,
+      'add_ok',
+      'SELECT 1;\n--> statement-breakpoint\nALTER TYPE "mood" ADD VALUE \'ok\';',
+      false
+    )
+    expect(explainDifference(moodOrder, context([[add, undefined]])).cause).toBe(
+      'declared at src/schema.ts:3; changed by drizzle/0000_add_ok.sql:3, which the snapshots do not record (hand-written SQL). the diff hint'
+    )
+  })
+
+  test('values in another order and the schema changed after the last snapshot: the change is the cause', () => {
+    const init = migration(0, 'init', twoValues)
+    const add = migration(1, 'add_ok', 'ALTER TYPE "public"."mood" ADD VALUE \'ok\';')
+    const older = snapshot((s) => (s.enums['public.mood'].values = ['sad', 'happy', 'ok']))
+    expect(
+      explainDifference(
+        moodOrder,
+        context([
+          [init, older],
+          [add, older]
+        ])
+      ).cause
+    ).toBe(
+      'declared at src/schema.ts:3, changed after the last snapshot (0001_add_ok): no migration was generated. the diff hint'
+    )
+  })
+
   test('other enum differences: changed after the last snapshot, or the snapshots agree', () => {
     const missingValue: SchemaDifference = {
       kind: 'enum_mismatch',
@@ -984,5 +1014,61 @@ describe('fixSql', () => {
     expect(fixSql(d('missing_table'), expected)).toBeUndefined()
     expect(fixSql(d('rls_mismatch'), expected)).toBeUndefined()
     expect(fixSql({ kind: 'enum_mismatch', schema: 'public', name: 'mood', message: 'm' }, expected)).toBeUndefined()
+  })
+})
+
+describe('explainDifference with drizzle-kit 1.x snapshots (ddl entities)', () => {
+  /** The 1.x state of the schema, as a ddl list; `edit` changes the entities (to make an older state). */
+  function ddl(edit: (entities: DdlEntity[]) => DdlEntity[] = (e) => e): V1Snapshot {
+    const at = { schema: 'public', table: 'users' }
+    const entities: DdlEntity[] = [
+      { entityType: 'tables', schema: 'public', name: 'users', isRlsEnabled: false },
+      { entityType: 'columns', ...at, name: 'id', type: 'integer', notNull: true },
+      { entityType: 'columns', ...at, name: 'email', type: 'text', notNull: true },
+      { entityType: 'columns', ...at, name: 'nick', type: 'text', notNull: false },
+      { entityType: 'columns', ...at, name: 'feeling', type: 'mood', typeSchema: 'public', notNull: false },
+      { entityType: 'pks', ...at, name: 'users_pkey', columns: ['id'], nameExplicit: false },
+      { entityType: 'enums', schema: 'public', name: 'mood', values: ['sad', 'ok', 'happy'] }
+    ]
+    return { ddl: edit(entities), uniquesAddedByName: new Set() }
+  }
+  const v1Context = (state: V1Snapshot, sql: string): ExplainContext => {
+    const init = migration(0, 'init', sql)
+    return { ...context([[init, undefined]]), snapshots: [{ migration: init, v1: state }] }
+  }
+  const emailNullable: SchemaDifference = {
+    kind: 'column_nullability_mismatch',
+    schema: 'public',
+    table: 'users',
+    column: 'email',
+    expected: 'NOT NULL',
+    actual: 'NULL',
+    message: 'm'
+  }
+
+  test('a column the 1.x state lacks was added to the schema after it', () => {
+    const ctx = v1Context(
+      ddl((e) => e.filter((x) => x.name !== 'nick')),
+      INIT_WITHOUT_NICK
+    )
+    expect(recordedSnapshots(ctx).map((r) => r.declares(nickMissing))).toEqual([false])
+    expect(explainDifference(nickMissing, ctx).cause).toBe(
+      'declared at src/schema.ts:10, added to the schema after the last snapshot (0000_init): no migration was generated for it. Run npx drizzle-kit generate'
+    )
+    expect(explainDifference(nickMissing, v1Context(ddl(), INIT_WITHOUT_NICK)).cause).toBe(
+      'declared at src/schema.ts:10; in snapshot 0000_init but not created by drizzle/0000_init.sql: the SQL was edited after generation (or the migration was written by hand)'
+    )
+  })
+
+  test('a column the 1.x state records otherwise than the schema (compared in one normalised form)', () => {
+    const nullable = ddl((e) => e.map((x) => (x.name === 'email' ? { ...x, notNull: false } : x)))
+    const edited = INIT_SQL.replace('"email" text NOT NULL', '"email" text')
+    expect(explainDifference(emailNullable, v1Context(nullable, edited)).cause).toBe(
+      'declared at src/schema.ts:9, changed after the last snapshot (0000_init): no migration was generated. Run npx drizzle-kit generate'
+    )
+    // The same state as the schema: the SQL is what differs.
+    expect(explainDifference(emailNullable, v1Context(ddl(), edited)).cause).toBe(
+      'declared at src/schema.ts:9; the snapshots agree with the schema, so the SQL that built it (drizzle/0000_init.sql:5) differs from what drizzle-kit generated (edited after generation?)'
+    )
   })
 })
