@@ -757,7 +757,7 @@ describe('explainDifference: enums', () => {
     )
   })
 
-  // BUG (src/explain/explain-difference.ts:170): the causes are joined with '. ' and then every '..' in the whole
+  // BUG (src/explain/explain-difference.ts:149): the causes are joined with '. ' and then every '..' in the whole
   // text becomes '.', to drop a doubled full stop; that also rewrites what the cause quotes: an enum value 'v..2'
   // reads 'v.2' (and the ALTER TYPE clause in the hint names a value that does not exist). Only the joints should be
   // collapsed.
