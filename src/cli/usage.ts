@@ -12,6 +12,9 @@ Usage: drift-guard check [options]            migrations from clean vs the schem
        drift-guard baseline --reason TEXT [--expires YYYY-MM-DD] [--output FILE] [--prune]
                                                 accept today's drift, reviewed: drift-guard.baseline.json
                                                 next to the config (--audit: from the live databases)
+       drift-guard fix [--target NAME] [--name TAG] [--dry-run] [--allow-destructive] [--rename T.OLD=NEW]...
+                                                write the corrective migration (SQL, snapshot, journal entry) in
+                                                drizzle-kit's format; destructive statements only when allowed
 
 Options:
   --config FILE          drift-guard.config.json (default; without it, drizzle.config.ts and
@@ -41,5 +44,14 @@ Audit options:
   --tenant-target NAME   the target the tenant options apply to (default: "tenant"/"tenants", else the last)
   --timeout SECONDS      time limit per database (default 120)
   --shard I/N            audit the I-th of N shards of the databases (GitHub Actions matrix)
+
+Fix options:
+  --target NAME          repair only this target
+  --name TAG             the new migration's name (default: a drizzle-kit style one)
+  --dry-run              write nothing, print what would be written
+  --allow-destructive    also write what deletes data or can fail on existing rows (drops, type changes,
+                         SET NOT NULL); without it those are listed as left undone and fix exits 1
+  --rename T.OLD=NEW     a column renamed in table T (OLD=NEW: a table); written as RENAME, the data stays
+  (fix exits 0 written or nothing to fix, 1 something left undone, 2 bad input, 3 database unavailable)
 
 Exit codes: 0 no drift, 1 drift or integrity errors, 2 bad config or input, 3 database unavailable.`

@@ -15,6 +15,7 @@ import { applyMigrations } from '../migrations/apply'
 import { Migration, MigrationFolder } from '../migrations/folder'
 import { rolesCreatedBy } from '../migrations/roles'
 import { introspectDatabase } from '../model/introspect'
+import { DatabaseModel } from '../model/types'
 import { EMBEDDED_EXTENSIONS } from '../postgres/pglite'
 import { prepareDatabase, readSetupScripts } from '../postgres/setup-sql'
 import { functionDefinitions } from '../schema/build-statements'
@@ -35,16 +36,29 @@ export interface TargetCheck {
   snapshots: SnapshotFile[]
   /** Filled in: each database's migrations and whether it was compared. */
   result: TargetResult
+  /**
+   * Filled in: the comparison the findings were explained from, for the first database compared (every database
+   * of a target runs the same migrations from clean): what `drift-guard fix` plans its SQL from.
+   */
+  comparison?: TargetComparison
+}
+
+/** The two models of one comparison and the differences left after every rule. */
+export interface TargetComparison {
+  database: string
+  /** The schema's database. */
+  expected: DatabaseModel
+  /** The database the migrations built. */
+  actual: DatabaseModel
+  differences: SchemaDifference[]
 }
 
 /**
  * Applies the target's migrations to a throwaway database per database it names, builds the schema's database
  * beside them, and returns the findings: failed migrations (grouped across databases) and explained differences.
  */
-export async function checkTargetDatabases(
-  { target, folder, schema, snapshots, result }: TargetCheck,
-  run: RunContext
-): Promise<TargetFinding[]> {
+export async function checkTargetDatabases(check: TargetCheck, run: RunContext): Promise<TargetFinding[]> {
+  const { target, folder, schema, snapshots, result } = check
   const { provider, root, timed, log, limit } = run
   const out: TargetFinding[] = []
   const extensions = [...new Set(folder.migrations.flatMap((m) => (m.sql ? extensionsCreatedBy(m.sql) : [])))]
@@ -102,7 +116,12 @@ export async function checkTargetDatabases(
   const migrations = target.transaction ? folder.migrations : folder.migrations.map(oneStatementEach)
   const migrateOne = async (
     name: string
-  ): Promise<{ result: DatabaseResult; differences?: SchemaDifference[]; commandFailure?: DatabaseCommandFailure }> => {
+  ): Promise<{
+    result: DatabaseResult
+    differences?: SchemaDifference[]
+    actual?: DatabaseModel
+    commandFailure?: DatabaseCommandFailure
+  }> => {
     const db = await timed('provision', () => provider.createDatabase(`${target.name}_${name}`, { extensions: loaded }))
     try {
       await timed('migrate', () =>
@@ -169,7 +188,7 @@ export async function checkTargetDatabases(
             )
       // After the comparison, so that what the init writes is never taken for drift.
       const commandFailure = await runInitCommands(db, target, name, run)
-      return { result: dbResult, differences, commandFailure }
+      return { result: dbResult, differences, actual: model, commandFailure }
     } finally {
       await db.close()
     }
@@ -198,6 +217,14 @@ export async function checkTargetDatabases(
     return out
   }
   out.push(...expected.problems)
+  const first = migrated.findIndex((m) => m.differences && m.actual)
+  if (first >= 0)
+    check.comparison = {
+      database: target.databases[first],
+      expected: expected.model,
+      actual: migrated[first].actual!,
+      differences: migrated[first].differences!
+    }
   const ctx = {
     root,
     target: target.name,

@@ -2,6 +2,7 @@
 import { baselineCommand } from './baseline'
 import { auditCommand, checkCommand } from './check'
 import { CliCommand } from './command'
+import { fixCommand } from './fix'
 import { inventoryCommand } from './inventory'
 import { mergeCommand } from './merge'
 
@@ -10,7 +11,8 @@ export const COMMANDS: readonly CliCommand[] = [
   auditCommand,
   mergeCommand,
   inventoryCommand,
-  baselineCommand
+  baselineCommand,
+  fixCommand
 ]
 
 /** Run when the command line names none. */
