@@ -2,7 +2,7 @@
 // came to be: hand-written (its snapshot does not change), hand-edited (drizzle-kit never writes data or function
 // statements), out of order (its `when` is before the previous one's), no snapshot, missing file.
 import * as path from 'node:path'
-import { canonical, SnapshotFile } from '../explain/snapshots'
+import { SnapshotFile } from '../explain/snapshots'
 import { Migration } from '../migrations/folder'
 import { Action, LineageEvent } from './lineage'
 import { HistoryEntry } from './model'
@@ -57,15 +57,26 @@ export function summarise(events: LineageEvent[]): string {
   return parts.join(', ') || 'no statement'
 }
 
-function snapshotState(s: SnapshotFile | undefined): string | undefined {
+/** A snapshot's state without its ids (a hand-written migration's snapshot is the previous one with new ids). */
+function snapshotState(s: SnapshotFile | undefined): unknown {
   if (!s) return undefined
   if (s.snapshot) {
-    const { id: _id, prevId: _prevId, _meta, ...state } = s.snapshot as unknown as Record<string, unknown>
-    void _meta
-    return canonical(state)
+    const { id: _id, prevId: _prevId, ...state } = s.snapshot as unknown as Record<string, unknown>
+    return state
   }
-  if (s.v1) return canonical(s.v1.ddl)
-  return undefined
+  return s.v1?.ddl
+}
+
+/** Deep equality that stops at the first difference: consecutive states of a long history differ somewhere early. */
+function sameState(a: unknown, b: unknown): boolean {
+  if (a === b) return true
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false
+  if (Array.isArray(a) !== Array.isArray(b)) return false
+  const ka = Object.keys(a)
+  const kb = Object.keys(b)
+  if (ka.length !== kb.length) return false
+  for (const k of ka) if (!sameState((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false
+  return true
 }
 
 export function migrationHistory(
@@ -74,7 +85,7 @@ export function migrationHistory(
   events: Map<string, LineageEvent[]>,
   root: string
 ): HistoryEntry[] {
-  let previousState: string | undefined
+  let previousState: unknown
   let previousWhen = -Infinity
   return migrations.map((migration, index) => {
     const own = events.get(migration.tag) ?? []
@@ -83,7 +94,7 @@ export function migrationHistory(
     const flags: HistoryEntry['flags'] = []
     if (migration.sql === undefined) flags.push('missing file')
     if (!state) flags.push('no snapshot')
-    else if (index > 0 && previousState !== undefined && state === previousState) flags.push('hand-written')
+    else if (index > 0 && previousState !== undefined && sameState(state, previousState)) flags.push('hand-written')
     else if (own.some((e) => e.action === 'data' || e.action === 'function')) flags.push('hand-edited')
     if (migration.when < previousWhen) flags.push('out of order')
     previousState = state ?? previousState

@@ -83,15 +83,18 @@ export function inventoryTables(
     for (const f of found) placed.add(f)
     return found
   }
-  const tableEvents = (s: string, t: string): LineageEvent[] =>
-    events.filter((e) => e.table === t && (e.schema ?? 'public') === s && !e.column)
+  // Indexed once by table: a 300-migration history has thousands of events and tables × columns lookups.
+  const byTable = new Map<string, LineageEvent[]>()
+  for (const e of events) {
+    if (!e.table) continue
+    const k = key(e.schema ?? 'public', e.table)
+    const list = byTable.get(k)
+    if (list) list.push(e)
+    else byTable.set(k, [e])
+  }
+  const tableEvents = (s: string, t: string): LineageEvent[] => (byTable.get(key(s, t)) ?? []).filter((e) => !e.column)
   const columnEvents = (s: string, t: string, c: string): LineageEvent[] =>
-    events.filter(
-      (e) =>
-        e.table === t &&
-        (e.schema ?? 'public') === s &&
-        (e.column === c || (e.action === 'rename column' && e.name === c))
-    )
+    (byTable.get(key(s, t)) ?? []).filter((e) => e.column === c || (e.action === 'rename column' && e.name === c))
   const columnLineage = (s: string, t: string, c: string): Pick<Lineage, 'createdBy' | 'changedBy'> =>
     lineageOf(
       columnEvents(s, t, c),
