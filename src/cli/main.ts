@@ -1,13 +1,13 @@
 // The command line: `drift-guard <command>`. Finds the command, reads its arguments, runs it, returns the exit code:
 //   0 no error-severity finding; 1 drift or integrity errors; 2 bad config, usage or input; 3 database unavailable.
 import { UsageError, describeError } from '../core/errors'
-import { TOOL_VERSION } from '../core/version'
 import { PreparedProvider } from '../run/run'
 import { COMMON_FLAGS, ParsedArgv, parseArgv } from './args'
 import { COMMANDS, DEFAULT_COMMAND } from './commands'
 import { CliCommand } from './commands/command'
 import { CliIO } from './output'
 import { USAGE } from './usage'
+import { versionText } from './version'
 
 export type { CliIO } from './output'
 export { USAGE } from './usage'
@@ -68,6 +68,6 @@ async function runParsed(argv: string[], io: CliIO, prepared?: PreparedProvider)
       )
     return 2
   }
-  io.stdout((line === 'help' ? USAGE : TOOL_VERSION) + '\n')
+  io.stdout((line === 'help' ? USAGE : versionText()) + '\n')
   return 0
 }

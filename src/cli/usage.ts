@@ -35,7 +35,7 @@ Options:
                          in $defaultFn) instead of failing; the report lists them
   --verbose              print progress and the time of each phase to stderr
   -h, --help             this help
-  -v, --version          the version
+  -v, --version          the version, and those of the bundled drizzle-kit, drizzle-orm and Postgres
 
 Audit options:
   --tenants-query SQL    run on the --database-url database; its first column lists the tenant databases
