@@ -9,6 +9,8 @@ export enum Inputs {
   CommentId = 'comment-id',
   FailOn = 'fail-on',
   Base = 'base',
+  Gate = 'gate',
+  Baseline = 'baseline',
   ReportPath = 'report-path',
   SarifPath = 'sarif-path',
   Mode = 'mode',

@@ -73,6 +73,9 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): ActionSettings
     throw new UsageError(
       `input timeout must be a number of seconds, at most ${MAX_TIMEOUT_SECONDS} (got "${timeoutInput}")`
     )
+  const gate = core.getInput(Inputs.Gate) || 'all'
+  if (gate !== 'all' && gate !== 'new') throw new UsageError(`input gate must be all or new (got "${gate}")`)
+  const baselineInput = core.getInput(Inputs.Baseline)
   return {
     run: {
       mode,
@@ -82,6 +85,8 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): ActionSettings
       databaseUrl,
       postgres: postgresInput as PostgresKind | undefined,
       base: core.getInput(Inputs.Base) || undefined,
+      newOnly: gate === 'new' || undefined,
+      baseline: baselineInput === 'none' ? false : baselineInput || undefined,
       concurrency: concurrencyInput ? Number(concurrencyInput) : undefined,
       stubMissingImports: stubInput === 'true',
       failOn: failOn as FailOn,

@@ -25,11 +25,13 @@ export async function run(): Promise<void> {
     return
   }
   const base = settings.run.mode === 'check' ? resolveBase(settings) : undefined
+  if (settings.run.newOnly && !base)
+    core.warning('gate: new needs a base commit (a pull request, or the base input): every error fails the step')
   let result: RunResult
   let grouped = false
   try {
     result = await executeRun(
-      { ...settings.run, base },
+      { ...settings.run, base, newOnly: base ? settings.run.newOnly : undefined },
       {
         log: (line) => core.info(line),
         onProvider: (provider) => {

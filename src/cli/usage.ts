@@ -23,7 +23,9 @@ Options:
   --database-url URL     a Postgres server to create throwaway databases on (default: embedded
                          Postgres). Also DRIFT_GUARD_DATABASE_URL.
   --postgres KIND        embedded | server | local (a temporary cluster from initdb on PATH)
-  --base REF             git ref of the base branch: report migrations changed or misordered since
+  --base REF             git ref of the base branch: report migrations changed or misordered since, and
+                         check the base too (a temporary git worktree): findings marked new, fixed listed
+  --new-only             with --base: fail only on findings the base did not have
   --baseline FILE        accepted drift (default: drift-guard.baseline.json next to the config, if present)
   --no-baseline          ignore the baseline
   --format FORMAT        text (default) | json | markdown

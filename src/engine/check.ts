@@ -3,7 +3,7 @@
 import * as path from 'node:path'
 import { LoadedConfig, ResolvedTarget, loadConfig } from '../config/load-config'
 import { Finding, Report, TargetResult } from '../core/findings'
-import { limiter } from '../core/limiter'
+import { Limiter, limiter } from '../core/limiter'
 import { TOOL_VERSION } from '../core/version'
 import { crossDatabaseRoleFindings, crossTargetFindings, failedTargetResult } from '../explain/cross-target'
 import { checkAgainstBase, checkFolder } from '../explain/journal'
@@ -36,6 +36,8 @@ export interface CheckOptions {
   stubMissingImports?: boolean
   /** The baseline: a file (relative to root), false for none, undefined for drift-guard.baseline.json if present. */
   baseline?: string | false
+  /** A bound on databases shared with another check running at the same time (the base's, --base). */
+  limit?: Limiter
 }
 
 /** A finding before the target's name and severity overrides are applied. */
@@ -74,7 +76,7 @@ export async function checkProject(options: CheckOptions): Promise<CheckedProjec
     root,
     timed,
     log,
-    limit: limiter(options.concurrency ?? options.provider.concurrency)
+    limit: options.limit ?? limiter(options.concurrency ?? options.provider.concurrency)
   }
 
   const prepared: PreparedTarget[] = []

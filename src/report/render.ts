@@ -7,8 +7,24 @@ export function renderJson(report: Report): string {
   return JSON.stringify(report, null, 2) + '\n'
 }
 
+/** "this pull request introduces 1, fixes 2, 5 were already there" (with a base commit). */
+export function deltaLine(base: NonNullable<Report['base']>): string {
+  return `this pull request introduces ${base.introduced}, fixes ${base.fixed}, ${base.existing} ${base.existing === 1 ? 'was' : 'were'} already there${base.newOnly ? ' (only new findings fail the check)' : ''}`
+}
+
+/** Findings listed in the main list: not those the baseline accepted, which have their own collapsed section. */
+const listed = (f: Finding): boolean => !f.accepted
+
+function acceptedLine(f: Finding): string {
+  const a = f.accepted!
+  return `${a.reason} (accepted ${a.since}${a.expires ? `, until ${a.expires}` : ''})`
+}
+
 export function verdict(report: Report): string {
   const { errors, warnings } = report.summary
+  const newErrors = report.findings.filter((f) => f.severity === 'error' && f.new !== false).length
+  if (report.base?.newOnly && newErrors === 0 && errors > 0)
+    return `No new drift errors; ${errors} error(s) already on the base ${report.base.ref} do not fail the check.`
   const dbCount = report.targets.reduce((n, t) => n + t.databases.length, 0)
   if (errors === 0 && warnings === 0) {
     return `No drift: the migrations of ${report.targets.length} target(s) build exactly what the schema declares (${dbCount} database(s) checked).`
@@ -16,7 +32,8 @@ export function verdict(report: Report): string {
   const parts = [errors ? `${errors} error(s)` : '', warnings ? `${warnings} warning(s)` : '']
     .filter(Boolean)
     .join(', ')
-  return errors ? `Drift found: ${parts}.` : `No drift errors; ${parts}.`
+  const fresh = report.base && errors ? ` (${newErrors} new)` : ''
+  return errors ? `Drift found: ${parts}${fresh}.` : `No drift errors; ${parts}.`
 }
 
 /** A few database names, then how many: a fleet of thousands stays readable. */
@@ -68,21 +85,32 @@ function subject(f: Finding): string {
 
 export function renderText(report: Report): string {
   const lines: string[] = []
+  if (report.base) lines.push(deltaLine(report.base))
   for (const note of report.notes) lines.push(`note: ${note}`)
+  const isNew = (f: Finding): string => (report.base && f.new ? 'new ' : '')
   for (const target of report.targets) {
-    const findings = report.findings.filter((f) => f.target === target.name)
+    const all = report.findings.filter((f) => f.target === target.name)
+    const findings = all.filter(listed)
+    const accepted = all.filter((f) => f.accepted)
     lines.push('')
     lines.push(targetLine(report, target))
     for (const note of otherNotes(report, target)) lines.push(`  note: ${note}`)
+    if (accepted.length) {
+      lines.push(`  accepted in the baseline (${accepted.length}):`)
+      for (const f of accepted)
+        lines.push(`    ${ICON[f.severity]} ${f.kind}${subject(f) ? ` ${subject(f)}` : ''}: ${acceptedLine(f)}`)
+    }
     if (findings.length === 0) {
       lines.push(
-        `  ✔ no drift (${target.declared.tables} tables, ${target.declared.columns} columns, ${target.declared.enums} enums, ${target.declared.indexes} indexes)`
+        `  ✔ no ${accepted.length ? 'other ' : ''}drift (${target.declared.tables} tables, ${target.declared.columns} columns, ${target.declared.enums} enums, ${target.declared.indexes} indexes)`
       )
       continue
     }
     for (const f of findings) {
       const loc = where(f)
-      lines.push(`  ${ICON[f.severity]} ${f.kind}${subject(f) ? ` ${subject(f)}` : ''}${loc ? `  ${loc}` : ''}`)
+      lines.push(
+        `  ${ICON[f.severity]} ${isNew(f)}${f.kind}${subject(f) ? ` ${subject(f)}` : ''}${loc ? `  ${loc}` : ''}`
+      )
       lines.push(`      ${f.message}`)
       if (f.databases && f.databases.length) lines.push(`      databases: ${databaseList(f.databases)}`)
       if (f.cause) lines.push(`      cause: ${f.cause}`)
@@ -100,6 +128,12 @@ export function renderText(report: Report): string {
       if (f.cause) lines.push(`      cause: ${f.cause}`)
       if (f.fix) lines.push(`      fix:    ${f.fix}`)
     }
+  }
+  if (report.fixed?.length) {
+    lines.push('')
+    lines.push(`fixed since ${report.base?.ref ?? 'the base'} (${report.fixed.length}):`)
+    for (const f of report.fixed)
+      lines.push(`  ✔ ${f.kind}${subject(f) ? ` ${subject(f)}` : ''} (${f.target}): ${f.message}`)
   }
   lines.push('')
   lines.push(verdict(report))
@@ -124,6 +158,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   const { errors, warnings } = report.summary
   head.push(`### ${errors ? '❌' : warnings ? '⚠️' : '✅'} drizzle-drift-guard: ${verdict(report)}`)
   head.push('')
+  if (report.base) head.push(`**${deltaLine(report.base)}**`, '')
   for (const note of report.notes) head.push(`> ${note}`)
   const body: string[] = []
   const link = (f: Finding): string => {
@@ -134,7 +169,9 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
       : `\`${loc}\``
   }
   for (const target of report.targets) {
-    const findings = report.findings.filter((f) => f.target === target.name)
+    const all = report.findings.filter((f) => f.target === target.name)
+    const findings = all.filter(listed)
+    const accepted = all.filter((f) => f.accepted)
     body.push(
       `#### ${findings.some((f) => f.severity === 'error') ? '❌' : findings.length ? '⚠️' : '✅'} ${target.name}`
     )
@@ -160,8 +197,17 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
         body.push('')
       }
     }
+    if (accepted.length) {
+      body.push(`<details><summary>Accepted in the baseline: ${accepted.length} finding(s)</summary>`, '')
+      body.push('| Kind | Object | Reason | Accepted | Until |', '|---|---|---|---|---|')
+      for (const f of accepted)
+        body.push(
+          `| \`${f.kind}\` | ${escapeCell(subject(f) || f.message)} | ${escapeCell(f.accepted!.reason)} | ${f.accepted!.since} | ${f.accepted!.expires ?? ''} |`
+        )
+      body.push('', '</details>', '')
+    }
     if (findings.length === 0) {
-      body.push('No drift.')
+      body.push(accepted.length ? 'No other drift.' : 'No drift.')
       body.push('')
       continue
     }
@@ -176,7 +222,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
             ? ` (all ${f.databases.length} databases)`
             : ''
       body.push(
-        `| ${ICON[f.severity]} | \`${f.kind}\` | ${escapeCell(subject(f) || f.message)}${dbs} | ${link(f)} | ${escapeCell(f.kind === 'run_failed' ? `${f.message}: ${f.cause}` : (f.cause ?? f.message))}${f.output ? `<br><code>${escapeCell(f.output).replace(/`/g, "'")}</code>` : ''} | ${fix} |`
+        `| ${ICON[f.severity]}${report.base && f.new ? ' new' : ''} | \`${f.kind}\` | ${escapeCell(subject(f) || f.message)}${dbs} | ${link(f)} | ${escapeCell(f.kind === 'run_failed' ? `${f.message}: ${f.cause}` : (f.cause ?? f.message))}${f.output ? `<br><code>${escapeCell(f.output).replace(/`/g, "'")}</code>` : ''} | ${fix} |`
       )
     }
     body.push('')
@@ -190,6 +236,12 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
         `- ${ICON[f.severity]} \`${f.kind}\` ${escapeCell(f.message)}${f.cause ? ` — ${escapeCell(f.cause)}` : ''}`
       )
     body.push('')
+  }
+  if (report.fixed?.length) {
+    body.push(`<details><summary>Fixed by this change: ${report.fixed.length} finding(s) of the base</summary>`, '')
+    for (const f of report.fixed)
+      body.push(`- ✔ \`${f.kind}\` ${escapeCell(subject(f) || f.message)} (${f.target}): ${escapeCell(f.message)}`)
+    body.push('', '</details>', '')
   }
   let text = [...head, '', ...body].join('\n')
   if (options.maxLength && text.length > options.maxLength) {

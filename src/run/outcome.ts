@@ -2,6 +2,7 @@
 // document), the exit code, and whether `fail-on` fails it. One module, so the CLI and the action cannot disagree.
 import { DatabaseUnavailableError, UsageError, describeError } from '../core/errors'
 import { Report } from '../core/findings'
+import { failingErrors, failingWarnings } from '../baseline/delta'
 
 export type Outcome = 'clean' | 'drift' | 'bad-input' | 'database-unavailable' | 'internal-error'
 
@@ -27,8 +28,9 @@ export function reportOutcome(report: Report): Outcome {
 /** Whether `fail-on` fails a run with this report. */
 export function failsOn(report: Report, failOn: FailOn): boolean {
   if (failOn === 'never') return false
-  if (report.summary.errors > 0) return true
-  return failOn === 'warning' && report.summary.warnings > 0
+  // With --new-only, findings the base commit had already stay in the report and fail nothing.
+  if (failingErrors(report) > 0) return true
+  return failOn === 'warning' && failingWarnings(report) > 0
 }
 
 /** 0 no failing finding; 1 drift or integrity errors; 2 bad config, usage or input (or a bug); 3 database unavailable. */

@@ -2,6 +2,7 @@
 // audit, dispose of what was created (also on failure), and return a report or a failure with secrets masked.
 import { Report } from '../core/findings'
 import { runAudit } from '../engine/audit'
+import { runCheckWithBase } from '../engine/base-check'
 import { runCheck } from '../engine/check'
 import { createProvider } from '../postgres/factory'
 import type { PostgresProvider } from '../postgres/provider'
@@ -43,7 +44,13 @@ export async function executeRun(settings: RunSettings, hooks: RunHooks = {}): P
     const report =
       settings.mode === 'audit'
         ? await runAudit(auditOptions(settings, provider, hooks.log))
-        : await runCheck(checkOptions(settings, provider, hooks.log))
+        : settings.base
+          ? await runCheckWithBase({
+              ...checkOptions(settings, provider, hooks.log),
+              base: settings.base,
+              newOnly: settings.newOnly
+            })
+          : await runCheck(checkOptions(settings, provider, hooks.log))
     return { report }
   } catch (error) {
     return { failure: failureOf(error, mask) }

@@ -37,6 +37,8 @@ export interface RunSettings {
   postgres?: PostgresKind
   /** Git ref of the base branch (check). */
   base?: string
+  /** With base: fail only on findings the base commit did not have (--new-only, the action's gate: new). */
+  newOnly?: boolean
   /** The baseline file (relative to root); false: none; undefined: drift-guard.baseline.json next to the config. */
   baseline?: string | false
   concurrency?: number

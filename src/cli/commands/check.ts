@@ -31,7 +31,8 @@ export const ALL_RUN_FLAGS = {
   ...AUDIT_FLAGS,
   '--base': 'value',
   '--baseline': 'value',
-  '--no-baseline': 'switch'
+  '--no-baseline': 'switch',
+  '--new-only': 'switch'
 } as const
 
 /** The run settings the arguments ask for (the URL also from DRIFT_GUARD_DATABASE_URL). */
@@ -60,6 +61,7 @@ export function runSettingsOf(mode: RunSettings['mode'], parsed: ParsedArgv, env
     databaseUrl: flag('--database-url') ?? (env.DRIFT_GUARD_DATABASE_URL || undefined),
     postgres: choice<PostgresKind>('--postgres', flag('--postgres'), ['embedded', 'server', 'local']),
     base: flag('--base'),
+    newOnly: parsed.flags.has('--new-only') || undefined,
     baseline: parsed.flags.has('--no-baseline') ? false : flag('--baseline'),
     concurrency,
     stubMissingImports: parsed.flags.has('--stub-missing-imports') || undefined,
@@ -75,6 +77,8 @@ export function runSettingsOf(mode: RunSettings['mode'], parsed: ParsedArgv, env
   }
   if (mode === 'audit' && !settings.databaseUrl)
     throw new UsageError('audit needs --database-url (the master database, or any database on the server)')
+  if (settings.newOnly && !settings.base)
+    throw new UsageError('--new-only needs --base REF: the commit whose findings are not new')
   if (parsed.flags.has('--no-baseline') && flag('--baseline') !== undefined)
     throw new UsageError('give --baseline FILE or --no-baseline, not both')
   if (settings.audit.tenantsQuery && settings.audit.tenantsPattern)

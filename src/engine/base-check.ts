@@ -1,0 +1,121 @@
+// The check of a pull request against its base commit (--base): the same check on the base, in a temporary git
+// worktree, at the same time as the head's (one bound on databases for both, the schema cache shared), then each
+// finding marked new or not and the base's gone ones listed as fixed (src/baseline/delta.ts). The worktree is
+// removed also on failure; when nothing under the checked folder differs from the base, the head's report stands
+// for the base's and no worktree is made.
+import { execFileSync } from 'node:child_process'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { markAgainstBase } from '../baseline/delta'
+import { UsageError } from '../core/errors'
+import { Report } from '../core/findings'
+import { limiter } from '../core/limiter'
+import { CheckOptions, checkProject } from './check'
+
+export interface BaseCheckOptions extends CheckOptions {
+  base: string
+  /** Fail only on findings the base did not have. */
+  newOnly?: boolean
+}
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', ['-C', cwd, ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    maxBuffer: 256 * 1024 * 1024,
+    timeout: 120_000
+  })
+}
+
+/** Files under `dir` (relative to the top) that differ between the base commit and the working tree. */
+function changedUnder(top: string, base: string, dir: string): string[] {
+  const spec = dir ? [dir] : ['.']
+  const tracked = git(top, 'diff', '--name-only', base, '--', ...spec).split('\n')
+  const untracked = git(top, 'ls-files', '--others', '--exclude-standard', '--', ...spec).split('\n')
+  return [...tracked, ...untracked].filter(Boolean)
+}
+
+/**
+ * The node_modules the head resolves packages from, linked at the same places in the worktree (they are not in
+ * git): every one from the checked folder up to the top, else the nearest above the top.
+ */
+function linkDependencies(top: string, root: string, worktree: string): void {
+  let linked = false
+  for (let dir = root; ; dir = path.dirname(dir)) {
+    const modules = path.join(dir, 'node_modules')
+    const target = path.join(worktree, path.relative(top, dir), 'node_modules')
+    if (fs.existsSync(modules) && !fs.existsSync(target)) {
+      fs.mkdirSync(path.dirname(target), { recursive: true })
+      fs.symlinkSync(modules, target, 'junction')
+      linked = true
+    }
+    if (dir === top || path.dirname(dir) === dir) break
+  }
+  if (linked) return
+  for (let dir = path.dirname(top); path.dirname(dir) !== dir; dir = path.dirname(dir)) {
+    const modules = path.join(dir, 'node_modules')
+    if (fs.existsSync(modules)) {
+      fs.symlinkSync(modules, path.join(worktree, 'node_modules'), 'junction')
+      return
+    }
+  }
+}
+
+export async function runCheckWithBase(options: BaseCheckOptions): Promise<Report> {
+  const log = options.log ?? (() => undefined)
+  const root = path.resolve(options.root)
+  let top: string
+  try {
+    top = fs.realpathSync(git(root, 'rev-parse', '--show-toplevel').trim())
+    git(root, 'rev-parse', '--verify', '--quiet', `${options.base}^{commit}`)
+  } catch {
+    throw new UsageError(
+      `--base ${options.base}: not a commit of the git repository at ${root} (with actions/checkout, fetch it: fetch-depth: 0)`
+    )
+  }
+  const rel = path.relative(top, fs.realpathSync(root))
+  const shared = { ...options, limit: options.limit ?? limiter(options.concurrency ?? options.provider.concurrency) }
+  if (changedUnder(top, options.base, rel).length === 0) {
+    log(`base ${options.base}: nothing under ${rel || '.'} changed, its findings are the head's`)
+    const head = await checkProject(shared)
+    return markAgainstBase(head.report, head.report, options.base, options.newOnly ?? false)
+  }
+  const worktree = fs.mkdtempSync(path.join(os.tmpdir(), 'drift-guard-base-'))
+  try {
+    git(top, 'worktree', 'add', '--detach', '--force', worktree, options.base)
+    linkDependencies(top, fs.realpathSync(root), worktree)
+    const baseRoot = path.join(worktree, rel)
+    if (!fs.existsSync(baseRoot)) {
+      // The checked folder is new in this change: everything in it is new.
+      const head = await checkProject(shared)
+      const empty: Report = { ...head.report, findings: [] }
+      return markAgainstBase(head.report, empty, options.base, options.newOnly ?? false)
+    }
+    const [head, base] = await Promise.all([
+      checkProject(shared),
+      checkProject({
+        ...shared,
+        root: baseRoot,
+        base: undefined,
+        baseline: false,
+        log: (line) => log(`base: ${line}`)
+      }).catch((error: unknown) => {
+        throw new UsageError(`the check of the base commit ${options.base} failed: ${(error as Error).message}`)
+      })
+    ])
+    return markAgainstBase(head.report, base.report, options.base, options.newOnly ?? false)
+  } finally {
+    try {
+      git(top, 'worktree', 'remove', '--force', worktree)
+    } catch {
+      // removed below; prune forgets it
+    }
+    fs.rmSync(worktree, { recursive: true, force: true })
+    try {
+      git(top, 'worktree', 'prune')
+    } catch {
+      // nothing to prune
+    }
+  }
+}
