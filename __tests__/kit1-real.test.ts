@@ -58,7 +58,15 @@ const FIXTURES: Record<string, Expected> = {
     },
     generates: true,
     pushes: true
-  }
+  },
+  'no-sql': {
+    findings: { default: ['journal_error', 'missing_column posts summary'] },
+    generates: false,
+    pushes: true
+  },
+  malformed: { findings: { default: ['journal_error'] }, generates: true },
+  branches: { findings: { default: [] }, generates: false, pushes: false },
+  upgrade: { findings: { default: [] }, generates: false, pushes: false }
 }
 
 const summary = (report: Report, target: string): string[] =>

@@ -150,7 +150,7 @@ export async function runAudit(options: AuditOptions): Promise<Report> {
       {
         target,
         snapshot: schema.snapshot,
-        kit1State: schema.kit1State,
+        kit1State: schema.kit1BuildState ?? schema.kit1State,
         extensions: extensions.filter((e) => !available || available.has(e)),
         introspectOptions,
         cacheKey: schema.cacheKey,

@@ -17,7 +17,14 @@ import { loadBaseline } from '../baseline/file'
 import { declaredCounts } from '../schema/declared'
 import { drizzleKitVersion } from '../schema/drizzle-kit'
 import { kit1Note } from '../schema/kit1-names'
-import { LoadedSchema, drizzleOfTarget, kit1SerialiserNote, loadSchema } from '../schema/load-schema'
+import {
+  LoadedSchema,
+  drizzleOfTarget,
+  kit1SerialiserNote,
+  loadSchema,
+  withLastSnapshotNames
+} from '../schema/load-schema'
+import { readV1Head } from '../explain/snapshot-v1-head'
 import { RunContext, phaseClock } from './run-context'
 import { TargetCheck, checkTargetDatabases } from './target-databases'
 
@@ -125,14 +132,31 @@ async function prepareTarget(
 ): Promise<PreparedTarget> {
   const rel = (f: string): string => path.relative(root, f)
   log(`target ${target.name}: ${target.schemaFiles.map(rel).join(', ')} -> ${rel(target.migrationsDir)}`)
-  const schema = await timed('load', () => loadSchema(root, target, options.stubMissingImports))
+  const loaded = await timed('load', () => loadSchema(root, target, options.stubMissingImports))
   const folder = await timed('load', () => readMigrationFolder(target.migrationsDir))
+  // A 1.x project read by 1.x: the head of its snapshots, as 1.x generate takes it (docs/drizzle-1.md).
+  const head =
+    loaded.kit1State && folder.format === 'folders'
+      ? readV1Head(
+          target.migrationsDir,
+          root,
+          folder.migrations.map((m) => m.sql)
+        )
+      : undefined
+  const schema = head?.state ? withLastSnapshotNames(loaded, head.state.ddl) : loaded
   const snapshots = await timed('load', () => readSnapshots(folder.migrations))
   const findings: TargetFinding[] = [...checkFolder(folder, snapshots, root)]
   if (options.base) findings.push(...checkAgainstBase(folder, options.base, root))
   findings.push(
     ...(await timed('diff', () =>
-      snapshotFindings(target, schema.snapshot, snapshots, root, schema.cacheKey, schema.kit1State)
+      snapshotFindings(
+        target,
+        schema.snapshot,
+        snapshots,
+        root,
+        schema.cacheKey,
+        schema.kit1State && head ? { state: schema.kit1State, head } : undefined
+      )
     ))
   )
   findings.push(...identifierCollisionFindings(schema.snapshot, schema.sources))

@@ -39,7 +39,8 @@ export async function buildSchemaDatabase(
   { provider, root, timed }: Pick<RunContext, 'provider' | 'root' | 'timed'>
 ): Promise<({ model: DatabaseModel } & SchemaBuild) | { error: TargetFinding }> {
   const { target, snapshot, extensions, introspectOptions, cacheKey, sources, functions, migrationRoles = [] } = request
-  const cached = readCachedSchema(cacheKey)
+  // 1.x's SQL is not cached: the names may come from the last snapshot (withSnapshotNames), and 1.x writes it fast.
+  const cached = request.kit1State ? undefined : readCachedSchema(cacheKey)
   const statements =
     cached?.createSql ??
     (request.kit1State

@@ -93,7 +93,7 @@ export async function checkTargetDatabases(check: TargetCheck, run: RunContext):
         {
           target,
           snapshot: schema.snapshot,
-          kit1State: schema.kit1State,
+          kit1State: schema.kit1BuildState ?? schema.kit1State,
           extensions: usableExtensions,
           introspectOptions,
           cacheKey: schema.cacheKey,

@@ -10,6 +10,7 @@ import { readCachedSchema, writeCachedSchema } from '../schema/schema-cache'
 import { SourceIndex } from '../schema/source-index'
 import { compareV1Snapshot, compareV1States } from './snapshot-v1'
 import { Kit1State, generateSql1 } from '../schema/drizzle-kit-1'
+import { V1Head } from './snapshot-v1-head'
 import { SnapshotFile, compareSnapshots, identifierCollisions } from './snapshots'
 
 type TargetFinding = Omit<Finding, 'target'>
@@ -21,34 +22,16 @@ export async function snapshotFindings(
   snapshots: SnapshotFile[],
   root: string,
   cacheKey?: string,
-  kit1State?: Kit1State
+  kit1?: { state: Kit1State; head: V1Head }
 ): Promise<TargetFinding[]> {
+  if (kit1) return kit1SnapshotFindings(target, kit1.state, kit1.head, root)
   const latest = [...snapshots].reverse().find((s) => s.snapshot || s.v1)
   if (!latest) return []
-  const comparison = latest.v1
-    ? kit1State
-      ? compareV1States(latest.v1, kit1State)
-      : compareV1Snapshot(latest.v1, schema)
-    : compareSnapshots(latest.snapshot!, schema)
+  const comparison = latest.v1 ? compareV1Snapshot(latest.v1, schema) : compareSnapshots(latest.snapshot!, schema)
   if (comparison.changes.length === 0) return []
   const command = generateCommand(target, root)
   let fix: string
-  if (latest.v1 && kit1State && comparison.possibleRenames.length === 0) {
-    // What the bundled 1.x generate writes from the last snapshot's state.
-    try {
-      const last: Kit1State = {
-        version: '8',
-        dialect: 'postgres',
-        id: '',
-        prevIds: [],
-        ddl: latest.v1.ddl,
-        renames: []
-      }
-      fix = (await generateSql1(last, kit1State)).join('\n')
-    } catch (error) {
-      fix = `Run ${command} (${(error as Error).message.split('\n')[0]})`
-    }
-  } else if (!latest.snapshot) {
+  if (!latest.snapshot) {
     // The bundled 0.31 cannot write what 1.x would: only the project's own drizzle-kit can.
     fix = `Run ${command}${comparison.possibleRenames.length > 0 ? ` and answer its rename questions (possible renames: ${comparison.possibleRenames.join('; ')})` : ''}`
   } else if (comparison.possibleRenames.length > 0) {
@@ -79,6 +62,56 @@ export async function snapshotFindings(
       line: 1,
       name: latest.migration.tag,
       message: `the schema differs from the last snapshot (${latest.migration.tag}): ${shown.join('; ')}${more}`,
+      cause: `the schema was changed without running drizzle-kit generate; \`${command}\` would write a new migration`,
+      fix
+    }
+  ]
+}
+
+/**
+ * A 1.x project read by the bundled 1.x: its schema state against the head of the folder's snapshots (every leaf
+ * of the prevIds graph, see ./snapshot-v1-head.ts), as 1.x generate compares them, with what it would write.
+ */
+async function kit1SnapshotFindings(
+  target: ResolvedTarget,
+  state: Kit1State,
+  head: V1Head,
+  root: string
+): Promise<TargetFinding[]> {
+  if (head.problems.length > 0) return head.problems
+  if (!head.state || !head.file || !head.tag) return []
+  const comparison = compareV1States(head.state, state)
+  if (comparison.changes.length === 0) return []
+  const command = generateCommand(target, root)
+  let fix: string
+  if (comparison.possibleRenames.length > 0) {
+    fix = `Run ${command} and answer its rename questions (possible renames: ${comparison.possibleRenames.join('; ')})`
+  } else {
+    try {
+      const last: Kit1State = {
+        version: '8',
+        dialect: 'postgres',
+        id: '',
+        prevIds: [],
+        ddl: head.state.ddl,
+        renames: []
+      }
+      fix = (await generateSql1(last, state)).join('\n')
+    } catch (error) {
+      fix = `Run ${command} (${(error as Error).message.split('\n')[0]})`
+    }
+  }
+  const shown = comparison.changes.slice(0, 12).map((c) => c.description)
+  const more = comparison.changes.length > shown.length ? `, and ${comparison.changes.length - shown.length} more` : ''
+  const merged = head.leaves.length > 1 ? ` (merged with ${head.leaves.slice(0, -1).join(', ')})` : ''
+  return [
+    {
+      kind: 'snapshot_out_of_date',
+      severity: 'error',
+      file: path.relative(root, head.file),
+      line: 1,
+      name: head.tag,
+      message: `the schema differs from the last snapshot (${head.tag}${merged}): ${shown.join('; ')}${more}`,
       cause: `the schema was changed without running drizzle-kit generate; \`${command}\` would write a new migration`,
       fix
     }

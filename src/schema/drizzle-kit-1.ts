@@ -213,3 +213,50 @@ export function ddlToV7(state: Kit1State): PgSnapshot {
   }
   return snapshot
 }
+
+const SAME_DEFINITION: Record<string, (e: Kit1Entity) => string> = {
+  pks: (e) => JSON.stringify(e.columns),
+  uniques: (e) => JSON.stringify([e.columns, Boolean(e.nullsNotDistinct)]),
+  fks: (e) => JSON.stringify([e.columns, str(e.schemaTo) || 'public', e.tableTo, e.columnsTo]),
+  indexes: (e) => JSON.stringify([e.columns, Boolean(e.isUnique), e.where ?? null])
+}
+
+/**
+ * The schema's constraints and indexes that it leaves unnamed, under the names the last snapshot gives the same
+ * definition. 1.x `generate` and `push` match an unnamed constraint by what it is, not by its name: a project
+ * upgraded with `drizzle-kit up` keeps its 0.x names (`users_email_unique`, `…_fk`) in the snapshots and the
+ * database, and 1.x calls that clean. The SQL that builds the schema's database then uses those names too.
+ */
+export function withSnapshotNames(state: Kit1State, last: Kit1Entity[]): { state: Kit1State; build: Kit1State } {
+  const known = new Map<string, string>()
+  const keyOf = (e: Kit1Entity): string | undefined => {
+    const definition = SAME_DEFINITION[e.entityType]
+    return definition ? `${e.entityType}\0${str(e.schema)}\0${str(e.table)}\0${definition(e)}` : undefined
+  }
+  for (const e of last) {
+    const key = keyOf(e)
+    if (key && !e.nameExplicit) known.set(key, str(e.name))
+  }
+  if (known.size === 0) return { state, build: state }
+  const taken = new Set(
+    state.ddl.filter((e) => SAME_DEFINITION[e.entityType]).map((e) => `${str(e.schema)}.${str(e.name)}`)
+  )
+  let changed = false
+  const adopted = new Set<Kit1Entity>()
+  const ddl = state.ddl.map((e) => {
+    const key = keyOf(e)
+    const name = key && !e.nameExplicit ? known.get(key) : undefined
+    if (!name || name === e.name || taken.has(`${str(e.schema)}.${name}`)) return e
+    changed = true
+    const renamed = { ...e, name }
+    adopted.add(renamed)
+    return renamed
+  })
+  if (!changed) return { state, build: state }
+  // Compared as unnamed (as 1.x compares them), but built under the name: 1.x writes a one-column key or unique
+  // it names by default without a name, and Postgres would pick its own.
+  return {
+    state: { ...state, ddl },
+    build: { ...state, ddl: ddl.map((e) => (adopted.has(e) ? { ...e, nameExplicit: true } : e)) }
+  }
+}

@@ -13,7 +13,14 @@ import { createHash } from 'node:crypto'
 import { vendorPackageVersion } from '../core/vendor'
 import { SourceIndex } from './source-index'
 import { DrizzleChoice, chooseDrizzleGeneration } from './kit-version'
-import { Kit1State, ddlToV7, drizzleKit1Version, serializeSchema1 } from './drizzle-kit-1'
+import {
+  Kit1Entity,
+  Kit1State,
+  ddlToV7,
+  drizzleKit1Version,
+  serializeSchema1,
+  withSnapshotNames
+} from './drizzle-kit-1'
 import { columnNamesBeforeCasing, uniquesAddedByName, withKit1ConstraintNames } from './kit1-names'
 import { readMigrationFolder } from '../migrations/folder'
 
@@ -36,6 +43,8 @@ export interface LoadedSchema {
    * projects whose config sets `casing`, which only the betas apply).
    */
   kit1State?: Kit1State
+  /** The state the schema's database is built from, when it names what kit1State leaves unnamed (withLastSnapshotNames). */
+  kit1BuildState?: Kit1State
 }
 
 /** Whether the bundled drizzle-kit 1.x serialises the target (else the 0.31 one, with 1.x names where 1.x applies). */
@@ -155,6 +164,15 @@ export async function loadSchema(
     drizzle,
     ...(kit1State ? { kit1State } : {})
   }
+}
+
+/** A 1.x schema with its unnamed constraints under the names the last snapshot gives them (withSnapshotNames). */
+export function withLastSnapshotNames(schema: LoadedSchema, last: Kit1Entity[]): LoadedSchema {
+  if (!schema.kit1State) return schema
+  const { state, build } = withSnapshotNames(schema.kit1State, last)
+  return state === schema.kit1State
+    ? schema
+    : { ...schema, kit1State: state, kit1BuildState: build, snapshot: ddlToV7(state) }
 }
 
 /** The report's account of the generation a target was checked as. */
