@@ -11,7 +11,8 @@ import { Inventory } from '../src/inventory/model'
 import { renderInventoryHtml } from '../src/inventory/render-html'
 import { renderInventoryMarkdown } from '../src/inventory/render-markdown'
 import { PgliteProvider } from '../src/postgres/pglite'
-import { REPO, appendHandWrittenMigration, makeProject, removeAfterAll } from './helpers/project'
+import { SERVER_URL } from './helpers/postgres'
+import { REPO, appendHandWrittenMigration, makeProject, removeAfterAll, tempDir } from './helpers/project'
 
 const GOLDEN = path.join(REPO, 'docs', 'examples', 'inventory.md')
 
@@ -177,5 +178,64 @@ test('inventory --check: 0 when the committed file is current, 1 when it is not'
     expect(messages).toMatch(/is out of date: run drift-guard inventory --output/)
   } finally {
     fs.rmSync(file, { force: true })
+  }
+}, 60_000)
+
+test('with a URL, the live state of each database, read as the audit reads it', async () => {
+  const { default: postgres } = await import('postgres')
+  const { applyMigrations } = await import('../src/migrations/apply')
+  const { readMigrationFolder } = await import('../src/migrations/folder')
+  const { executeInventory } = await import('../src/run/inventory')
+  const admin = postgres(SERVER_URL, { max: 1, onnotice: () => undefined })
+  const prefix = `inventory_${process.pid}`
+  const databases = [`${prefix}_master`, `${prefix}_tenant_a`, `${prefix}_tenant_b`]
+  const url = (db: string): string => SERVER_URL.replace(/\/[^/]*$/, `/${db}`)
+  // The example, its master database named as the live one is (the audit finds named databases by name).
+  const saas = tempDir('inventory-live-')
+  removeAfterAll(saas)
+  fs.cpSync(path.join(REPO, 'examples', 'saas'), saas, { recursive: true })
+  const configFile = path.join(saas, 'drift-guard.config.json')
+  fs.writeFileSync(configFile, fs.readFileSync(configFile, 'utf8').replace('"rsm_master"', `"${databases[0]}"`))
+  try {
+    for (const db of databases) {
+      await admin.unsafe(`drop database if exists "${db}"`)
+      await admin.unsafe(`create database "${db}"`)
+    }
+    const where = { schema: 'drizzle', table: '__drizzle_migrations' }
+    const apply = async (db: string, folder: string, count: number): Promise<void> => {
+      const sql = postgres(url(db), { max: 1, onnotice: () => undefined })
+      const session = {
+        label: db,
+        query: async <T>(text: string, params?: unknown[]) =>
+          (await sql.unsafe(text, (params ?? []) as never[])) as unknown as T[],
+        exec: async (text: string) => void (await sql.unsafe(text).simple()),
+        close: async () => sql.end()
+      }
+      const migrations = readMigrationFolder(path.join(saas, 'drizzle', 'migrations', folder)).migrations
+      await applyMigrations(session, migrations.slice(0, count), where)
+      await sql.end()
+    }
+    await apply(databases[0], 'master', 1)
+    await apply(databases[1], 'tenant', 2)
+    // tenant_b was never given 0001_invoice_payments.
+    await apply(databases[2], 'tenant', 1)
+    const result = await executeInventory({
+      root: saas,
+      databaseUrl: url(databases[0]),
+      audit: { tenantsPattern: `${prefix}_tenant_%` }
+    })
+    if (!('inventory' in result)) throw new Error(result.failure.message)
+    const live = result.inventory.live!
+    expect(live.map((d) => [d.target, d.name, d.ledger?.pending])).toEqual([
+      ['master', databases[0], []],
+      ['tenant', databases[1], []],
+      ['tenant', databases[2], ['0001_invoice_payments']]
+    ])
+    expect(live[0].findings).toEqual([{ kind: 'missing_column', count: 5 }])
+    expect(renderInventoryMarkdown(result.inventory)).toContain('## 6. Live state')
+  } finally {
+    for (const db of databases)
+      await admin.unsafe(`drop database if exists "${db}" with (force)`).catch(() => undefined)
+    await admin.end()
   }
 }, 60_000)
