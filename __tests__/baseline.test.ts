@@ -1,0 +1,204 @@
+// Adoption on a repository that already drifts (docs/baseline.md): the reviewed baseline written and read, its
+// fingerprints surviving moved lines, a changed difference on an accepted object, expiry, stale entries and
+// --prune, malformed files; and --base --new-only gating only what a change introduces. One project per Postgres
+// kind, edited step by step, to keep the file fast.
+import { execFileSync } from 'node:child_process'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { runCli } from '../src/cli/main'
+import { Finding, Report } from '../src/core/findings'
+import { runCheckWithBase } from '../src/engine/base-check'
+import { runCheck } from '../src/engine/check'
+import { renderMarkdown, renderText } from '../src/report/render'
+import { failsOn } from '../src/run/outcome'
+import { EACH_POSTGRES, SERVER_URL, providerForSuite } from './helpers/postgres'
+import { makeProject } from './helpers/project'
+
+const SCHEMA = `import { pgTable, serial, text } from "drizzle-orm/pg-core";
+
+export const users = pgTable("users", {
+  id: serial("id").primaryKey(),
+  email: text("email").notNull(),
+  plan: text("plan").default("free"),
+});
+`
+// What the repository declares today: two differences nobody generated a migration for.
+const DRIFTED = SCHEMA.replace('default("free")', 'default("pro")').replace(
+  '  plan:',
+  '  nickname: text("nickname"),\n  plan:'
+)
+
+const errorsOf = (report: Report): Finding[] => report.findings.filter((f) => f.severity === 'error')
+
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = ''
+  let stderr = ''
+  const code = await runCli(args, {
+    stdout: (t) => void (stdout += t),
+    stderr: (t) => void (stderr += t),
+    env: { ...process.env, DRIFT_GUARD_DATABASE_URL: '' }
+  })
+  return { code, stdout, stderr }
+}
+
+describe.each(EACH_POSTGRES)('on %s', (name, createProvider) => {
+  const provider = providerForSuite(createProvider)
+  const postgresArgs = name.startsWith('embedded') ? ['--postgres', 'embedded'] : ['--database-url', SERVER_URL]
+  let dir: string
+  const schemaFile = (): string => path.join(dir, 'src', 'schema.ts')
+  const baselineFile = (): string => path.join(dir, 'drift-guard.baseline.json')
+  const git = (...args: string[]): string =>
+    execFileSync('git', ['-C', dir, '-c', 'user.name=Reviewer', '-c', 'user.email=r@example.com', ...args], {
+      encoding: 'utf8'
+    })
+
+  beforeAll(async () => {
+    dir = await makeProject({ steps: [SCHEMA], finalSchema: DRIFTED, name: 'baseline' })
+  })
+
+  test('the baseline is written with a reason, read by check, and its findings become accepted notices', async () => {
+    expect((await cli(['baseline', '--cwd', dir, ...postgresArgs])).code).toBe(2) // no --reason
+    const written = await cli([
+      'baseline',
+      '--cwd',
+      dir,
+      ...postgresArgs,
+      '--reason',
+      'billing columns land in #12',
+      '--expires',
+      '2099-12-31'
+    ])
+    expect(written.code).toBe(0)
+    const entries = JSON.parse(fs.readFileSync(baselineFile(), 'utf8')).entries
+    expect(entries.map((e: { kind: string }) => e.kind).sort()).toEqual([
+      'column_default_mismatch',
+      'missing_column',
+      'snapshot_out_of_date'
+    ])
+    expect(entries.find((e: { kind: string }) => e.kind === 'missing_column')).toMatchObject({
+      target: 'default',
+      object: 'column public.users.nickname',
+      reason: 'billing columns land in #12',
+      expires: '2099-12-31',
+      mode: 'check'
+    })
+    expect(JSON.stringify(entries)).not.toMatch(/"line"|schema\.ts:\d/)
+
+    const report = await runCheck({ root: dir, provider })
+    expect(errorsOf(report)).toEqual([])
+    expect(report.ok).toBe(true)
+    expect(report.baseline).toMatchObject({ entries: 3, accepted: 3, stale: 0 })
+    const accepted = report.findings.find((f) => f.kind === 'missing_column')!
+    expect(accepted).toMatchObject({ severity: 'notice', accepted: { reason: 'billing columns land in #12' } })
+    expect(renderText(report)).toContain('accepted in the baseline (3):')
+    expect(renderMarkdown(report)).toContain('<details><summary>Accepted in the baseline: 3 finding(s)</summary>')
+    // --no-baseline ignores it.
+    expect((await runCheck({ root: dir, provider, baseline: false })).summary.errors).toBeGreaterThan(0)
+  })
+
+  test('moved lines keep the match; a changed difference on an accepted object is new, its old entry stale', async () => {
+    fs.writeFileSync(schemaFile(), `// the schema\n\n\n${DRIFTED}`)
+    const moved = await runCheck({ root: dir, provider })
+    expect(moved.findings.find((f) => f.kind === 'missing_column')?.line).toBeGreaterThan(6)
+    expect(errorsOf(moved)).toEqual([])
+
+    fs.writeFileSync(schemaFile(), DRIFTED.replace('default("pro")', 'default("team")'))
+    const changed = await runCheck({ root: dir, provider })
+    const kinds = errorsOf(changed).map((f) => f.kind)
+    expect(kinds).toContain('column_default_mismatch')
+    expect(kinds).toContain('baseline_stale')
+    expect(changed.findings.find((f) => f.kind === 'missing_column')?.severity).toBe('notice')
+  })
+
+  test('an expired entry accepts no more and says until when', async () => {
+    fs.writeFileSync(schemaFile(), DRIFTED)
+    const baseline = JSON.parse(fs.readFileSync(baselineFile(), 'utf8'))
+    const entry = baseline.entries.find((e: { kind: string }) => e.kind === 'missing_column')
+    entry.expires = '2020-01-31'
+    fs.writeFileSync(baselineFile(), JSON.stringify(baseline, null, 2))
+    const report = await runCheck({ root: dir, provider })
+    const [expired] = errorsOf(report)
+    expect(errorsOf(report)).toHaveLength(1)
+    expect(expired).toMatchObject({ kind: 'missing_column', column: 'nickname' })
+    expect(expired.message).toMatch(/accepted in drift-guard\.baseline\.json until 2020-01-31: .*expired/)
+    entry.expires = '2099-12-31'
+    fs.writeFileSync(baselineFile(), JSON.stringify(baseline, null, 2))
+  })
+
+  test('a fixed drift leaves a stale entry (an error at its line) until --prune removes it', async () => {
+    fs.writeFileSync(schemaFile(), DRIFTED.replace('  nickname: text("nickname"),\n', ''))
+    const report = await runCheck({ root: dir, provider })
+    // Two entries match nothing now: the column's, and the last snapshot's (its difference changed with the fix).
+    const stale = errorsOf(report).filter((f) => f.kind === 'baseline_stale' && f.message.includes('nickname does'))
+    expect(stale).toHaveLength(1)
+    expect(stale[0]).toMatchObject({ file: 'drift-guard.baseline.json', fix: 'drift-guard baseline --prune' })
+    expect(stale[0].line).toBeGreaterThan(1)
+    expect(stale[0].message).toContain('column public.users.nickname')
+
+    const pruned = await cli([
+      'baseline',
+      '--cwd',
+      dir,
+      ...postgresArgs,
+      '--prune',
+      '--reason',
+      'billing columns land in #12'
+    ])
+    expect(pruned.stdout).toContain('pruned')
+    expect(pruned.code).toBe(0)
+    const after = JSON.parse(fs.readFileSync(baselineFile(), 'utf8')).entries
+    // The kept entries keep their reason; the fixed one is gone.
+    expect(after.map((e: { object: string }) => e.object)).not.toContain('column public.users.nickname')
+    expect(after.every((e: { reason: string }) => e.reason === 'billing columns land in #12')).toBe(true)
+    expect((await runCheck({ root: dir, provider })).ok).toBe(true)
+  })
+
+  test('a malformed baseline is exit 2 with its file and line', async () => {
+    const good = fs.readFileSync(baselineFile(), 'utf8')
+    try {
+      fs.writeFileSync(baselineFile(), good.replace(/"expires": "2099-12-31"/, '"expires": "next year"'))
+      const line = good.split('\n').findIndex((l) => l.includes('"expires"')) + 1
+      const result = await cli(['check', '--cwd', dir, ...postgresArgs])
+      expect(result.code).toBe(2)
+      expect(result.stderr).toContain(`drift-guard.baseline.json:${line}: "expires" must be a date written YYYY-MM-DD`)
+      fs.writeFileSync(baselineFile(), good.replace('"version": 1,', '"version": 1'))
+      const syntax = await cli(['check', '--cwd', dir, ...postgresArgs, '--format', 'json'])
+      expect(syntax.code).toBe(2)
+      expect(JSON.parse(syntax.stdout).error).toMatchObject({ file: 'drift-guard.baseline.json', line: 3 })
+    } finally {
+      fs.writeFileSync(baselineFile(), good)
+    }
+  })
+
+  test('--base --new-only fails only on what a change introduces, and lists what it fixed', async () => {
+    fs.rmSync(baselineFile())
+    fs.writeFileSync(schemaFile(), DRIFTED)
+    git('init', '-q')
+    git('add', '-A')
+    git('commit', '-qm', 'drifting already')
+
+    // A change that introduces nothing new (a comment, lines moved): it passes, the old drift stays listed.
+    fs.writeFileSync(schemaFile(), `// users\n${DRIFTED}`)
+    const none = await runCheckWithBase({ root: dir, provider, base: 'HEAD', newOnly: true })
+    expect(none.summary.errors).toBeGreaterThan(0)
+    expect(none.findings.every((f) => f.new === false)).toBe(true)
+    expect(failsOn(none, 'error')).toBe(false)
+    expect(none.base).toMatchObject({ introduced: 0, fixed: 0, newOnly: true })
+
+    // One new column nobody generated, one old drift fixed (the default back to the migrations').
+    fs.writeFileSync(
+      schemaFile(),
+      DRIFTED.replace('default("pro")', 'default("free")').replace('  plan:', '  avatar: text("avatar"),\n  plan:')
+    )
+    const one = await runCheckWithBase({ root: dir, provider, base: 'HEAD', newOnly: true })
+    expect(failsOn(one, 'error')).toBe(true)
+    const fresh = one.findings.filter((f) => f.new && f.severity === 'error')
+    // The last snapshot's difference changed too: that is the same change, said by the snapshot check.
+    expect(fresh.map((f) => f.kind).sort()).toEqual(['missing_column', 'snapshot_out_of_date'])
+    expect(fresh.find((f) => f.kind === 'missing_column')?.column).toBe('avatar')
+    expect(one.fixed?.map((f) => f.kind)).toContain('column_default_mismatch')
+    expect(one.findings.find((f) => f.column === 'nickname')).toMatchObject({ new: false, severity: 'error' })
+    expect(renderMarkdown(one)).toContain(`**this pull request introduces ${one.base!.introduced}, fixes`)
+    expect(git('worktree', 'list').trim().split('\n')).toHaveLength(1)
+  })
+})
