@@ -2,10 +2,12 @@
 // those, and drops them afterwards, also on failure and on SIGINT/SIGTERM. It never writes to a database it did
 // not create: the URL's own database is only used to run CREATE/DROP DATABASE.
 import { randomBytes } from 'node:crypto'
+import * as net from 'node:net'
 import * as os from 'node:os'
+import * as path from 'node:path'
 import postgres from 'postgres'
 import { DatabaseUnavailableError } from '../core/errors'
-import { Database, DatabaseOptions, PostgresProvider } from './provider'
+import { Database, DatabaseOptions, PostgresProvider, ServedDatabase } from './provider'
 import { onInterrupt } from '../core/interrupt'
 import { ResettableSession, resetDatabase } from './reset'
 import { rolesCreatedIn, rolesNamedIn, toleratingRolesCreated } from '../sql/roles'
@@ -295,16 +297,41 @@ export class ServerProvider implements PostgresProvider {
         for (const role of rolesCreatedIn(text)) rolesCreatedHere.add(role)
         await this.trackingRoles(sql, text, () => sql.unsafe(run).simple())
       },
-      serve: async () => ({ url: this.urlOf(name), close: async () => undefined }),
+      serve: () => this.serve(name),
       close: release
     }
   }
 
-  /** The URL of one of this run's databases, for another process (through the socket folder of a local cluster). */
-  private urlOf(name: string): string {
+  /**
+   * One of this run's databases for another process. A local cluster listens on a Unix socket only, which not every
+   * driver reads from a URL (postgres.js ignores `?host=`): it is relayed on a local TCP port while served.
+   */
+  private async serve(name: string): Promise<ServedDatabase> {
+    if (!this.socketDir) return { url: withDatabase(this.url, name), close: async () => undefined }
+    const socket = path.join(this.socketDir, `.s.PGSQL.${new URL(this.url).port || 5432}`)
+    const open = new Set<net.Socket>()
+    const relay = net.createServer((client) => {
+      const upstream = net.connect(socket)
+      open.add(client).add(upstream)
+      client.pipe(upstream).pipe(client)
+      const end = (): void => {
+        client.destroy()
+        upstream.destroy()
+      }
+      client.on('error', end).on('close', end)
+      upstream.on('error', end).on('close', end)
+    })
+    await new Promise<void>((resolve, reject) => relay.once('error', reject).listen(0, '127.0.0.1', resolve))
     const url = new URL(withDatabase(this.url, name))
-    if (this.socketDir) url.searchParams.set('host', this.socketDir)
-    return url.toString()
+    url.hostname = '127.0.0.1'
+    url.port = String((relay.address() as net.AddressInfo).port)
+    const close = (): Promise<void> =>
+      new Promise<void>((resolve) => {
+        // What a command left open (it has exited) is cut: close() would wait for it.
+        for (const s of open) s.destroy()
+        relay.close(() => resolve())
+      })
+    return { url: url.toString(), close }
   }
 
   /** Role names that SQL run in the throwaway databases creates (CREATE ROLE/USER/GROUP, also inside DO blocks). */
