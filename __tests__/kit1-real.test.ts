@@ -8,6 +8,7 @@ import * as path from 'node:path'
 import { promisify } from 'node:util'
 import postgres from 'postgres'
 import { runCheck } from '../src/engine/check'
+import { runAudit } from '../src/engine/audit'
 import { Report } from '../src/core/findings'
 import { PgliteProvider } from '../src/postgres/pglite'
 import { ServerProvider } from '../src/postgres/server'
@@ -169,6 +170,48 @@ describe.each(Object.entries(FIXTURES))('__fixtures__/kit1-real-%s', (name, expe
       expect(databaseFindings.length > 0).toBe(expected.pushes)
     } finally {
       await admin.unsafe(`DROP DATABASE IF EXISTS ${database}`).catch(() => undefined)
+      await admin.end()
+    }
+  })
+})
+
+describe("drizzle-orm 1.x's migrator rules: applied by folder name", () => {
+  test('an older folder merged late is pending (not skipped, not out of order) in the audit, and the real 1.x migrate applies it', async () => {
+    // kit1-real-branches: init, then tags (older) and summary (newer) from two branches. This database ran the
+    // summary branch first (the real 1.x migrate on a copy without the tags folder), then tags is merged.
+    const dir = copyFixture('branches', installed, 'ledger-branches')
+    const early = copyFixture('branches', installed, 'ledger-branches-early')
+    const tags = fs.readdirSync(path.join(early, 'drizzle')).find((f) => f.endsWith('_tags'))!
+    fs.rmSync(path.join(early, 'drizzle', tags), { recursive: true })
+    const admin = postgres(SERVER_URL, { max: 1, onnotice: () => undefined })
+    const database = `kit1_ledger_${process.pid}`
+    const url = SERVER_URL.replace(/\/[^/]*$/, `/${database}`)
+    try {
+      await admin.unsafe(`DROP DATABASE IF EXISTS ${database}`)
+      await admin.unsafe(`CREATE DATABASE ${database}`)
+      expect(await kit(early, ['migrate'], { DATABASE_URL: url })).toMatch(/applied successfully/)
+      fs.writeFileSync(
+        path.join(dir, 'drift-guard.config.json'),
+        JSON.stringify({ targets: [{ name: 'app', drizzleConfig: 'drizzle.config.ts', databases: [database] }] })
+      )
+      const report = await runAudit({ root: dir, databaseUrl: url, scratch: pglite, timeoutMs: 60_000 })
+      const kinds = report.findings.map((f) => `${f.kind} ${f.name ?? ''}`.trim())
+      expect(kinds).toContain(`migration_pending ${tags}`)
+      expect(kinds.filter((k) => /skipped|out_of_order|unknown|modified/.test(k))).toEqual([])
+      expect(report.targets[0].databases[0].ledger).toMatchObject({ applied: 2, pending: [tags], skipped: [] })
+      // The real 1.x migrate agrees: it applies the older folder.
+      expect(await kit(dir, ['migrate'], { DATABASE_URL: url })).toMatch(/applied successfully/)
+      const live = postgres(url, { max: 1, onnotice: () => undefined })
+      try {
+        const rows = await live.unsafe('select name from drizzle.__drizzle_migrations order by id')
+        expect(rows.map((r) => r.name)).toContain(tags)
+      } finally {
+        await live.end()
+      }
+      const after = await runAudit({ root: dir, databaseUrl: url, scratch: pglite, timeoutMs: 60_000 })
+      expect(after.findings.filter((f) => f.kind.startsWith('migration_'))).toEqual([])
+    } finally {
+      await admin.unsafe(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => undefined)
       await admin.end()
     }
   })

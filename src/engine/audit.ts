@@ -317,17 +317,21 @@ async function auditDatabase(
     const table = `${quoteIdentifier(target.migrationsSchema)}.${quoteIdentifier(target.migrationsTable)}`
     const [exists] = await session.query<{ found: string | null }>('select to_regclass($1) as found', [table])
     const rows: LedgerRow[] = exists?.found
-      ? (
-          await session.query<{ id: number; hash: string; created_at: string }>(
-            `select id, hash, created_at from ${table} order by id`
+      ? // select *: drizzle-orm 1.x's table adds name and applied_at.
+        (
+          await session.query<{ id: number; hash: string; created_at: string; name?: string | null }>(
+            `select * from ${table} order by id`
           )
         ).map((r) => ({
           id: Number(r.id),
           hash: r.hash,
-          createdAt: Number(r.created_at)
+          createdAt: Number(r.created_at),
+          ...(r.name !== undefined ? { name: r.name } : {})
         }))
       : []
-    const ledger = compareLedger(rows, folder.migrations)
+    // The project's migrator: drizzle-orm 1.x reads only v1 folders (it refuses a journal) and applies by name.
+    const migrator = folder.format === 'folders' ? '1.x' : '0.x'
+    const ledger = compareLedger(rows, folder.migrations, migrator)
     const rel = (file: string): string => path.relative(root, file)
     for (const m of ledger.pending) {
       findings.push({
@@ -336,7 +340,10 @@ async function auditDatabase(
         name: m.tag,
         file: rel(m.file),
         message: `${m.tag} is not applied yet`,
-        cause: 'newer than the last migration this database ran: the next drizzle-kit migrate applies it'
+        cause:
+          migrator === '1.x'
+            ? "no row has its folder name: drizzle-orm 1.x's migrator applies it on the next migrate, whatever its timestamp"
+            : 'newer than the last migration this database ran: the next drizzle-kit migrate applies it'
       })
     }
     for (const m of ledger.skipped) {
@@ -376,7 +383,7 @@ async function auditDatabase(
       findings.push({
         kind: 'migration_unknown',
         severity: 'warning',
-        message: `${ledger.unknown.length} applied migration(s) match no file of the repository (created_at ${ledger.unknown.map((r) => r.createdAt).join(', ')})`,
+        message: `${ledger.unknown.length} applied migration(s) match no ${migrator === '1.x' ? 'folder' : 'file'} of the repository (${migrator === '1.x' ? `name ${ledger.unknown.map((r) => r.name ?? 'null').join(', ')}` : `created_at ${ledger.unknown.map((r) => r.createdAt).join(', ')}`})`,
         cause: 'applied from another branch or a deleted migration'
       })
     }

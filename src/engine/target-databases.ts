@@ -128,7 +128,10 @@ export async function checkTargetDatabases(check: TargetCheck, run: RunContext):
         prepareDatabase(db, { names: preinstalled, declared: target.extensionsDeclared }, setup, target.name)
       )
       const applied = await timed('migrate', () =>
-        applyMigrations(db, migrations, migrationsTable, { transaction: target.transaction })
+        applyMigrations(db, migrations, migrationsTable, {
+          transaction: target.transaction,
+          migrator: folder.format === 'folders' ? '1.x' : '0.x'
+        })
       )
       const dbResult: DatabaseResult = {
         name,

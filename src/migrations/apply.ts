@@ -1,4 +1,5 @@
-// Applies migrations the way drizzle-orm's Postgres migrator does in production:
+// Applies migrations the way drizzle-orm's Postgres migrator does in production (0.x below; 1.x, for v1 folders,
+// records each folder's name and applied_at too, and applies the folders whose name has no row):
 //   CREATE SCHEMA IF NOT EXISTS <migrations schema>; CREATE TABLE IF NOT EXISTS <table>(id serial, hash, created_at);
 //   read the newest created_at; run every migration whose `when` is newer, all in ONE transaction, statement by
 //   statement (split at `--> statement-breakpoint`), inserting (sha256 of the file, when) after each migration.
@@ -27,26 +28,39 @@ export interface ApplyResult {
 
 const quote = quoteIdentifier
 
-/** @param options.transaction false: no transaction around the run (each statement commits on its own), as other runners do */
+/**
+ * @param options.transaction false: no transaction around the run (each statement commits on its own), as other runners do
+ * @param options.migrator '1.x': drizzle-orm 1.x's migrator (v1 folders): its table has `name` and `applied_at`,
+ * and every folder whose name has no row is applied, whatever its timestamp
+ */
 export async function applyMigrations(
   db: Database,
   migrations: Migration[],
   where: MigrationsTable,
-  options: { transaction?: boolean } = {}
+  options: { transaction?: boolean; migrator?: '0.x' | '1.x' } = {}
 ): Promise<ApplyResult> {
   const transaction = options.transaction ?? true
+  const byName = options.migrator === '1.x'
   const table = `${quote(where.schema)}.${quote(where.table)}`
   await db.exec(`CREATE SCHEMA IF NOT EXISTS ${quote(where.schema)}`)
-  await db.exec(`CREATE TABLE IF NOT EXISTS ${table} (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint)`)
+  await db.exec(
+    byName
+      ? `CREATE TABLE IF NOT EXISTS ${table} (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint, name text, applied_at timestamp with time zone DEFAULT now())`
+      : `CREATE TABLE IF NOT EXISTS ${table} (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint)`
+  )
   const [last] = await db.query<{ created_at: string | number | null }>(
     `select id, hash, created_at from ${table} order by created_at desc limit 1`
   )
   const lastWhen = last?.created_at === undefined || last?.created_at === null ? undefined : Number(last.created_at)
+  const appliedNames = byName
+    ? new Set((await db.query<{ name: string | null }>(`select name from ${table}`)).map((r) => r.name))
+    : undefined
   const applied: ApplyResult['applied'] = []
   if (transaction) await db.exec('BEGIN')
   let stoppedAt: Migration | undefined
   for (const migration of migrations) {
-    if (lastWhen !== undefined && !(lastWhen < migration.when)) continue
+    if (appliedNames ? appliedNames.has(migration.tag) : lastWhen !== undefined && !(lastWhen < migration.when))
+      continue
     // drizzle's migrator throws before applying anything when a file is missing, so production would apply none.
     // The check still applies the migrations before it (what they build is worth comparing; the journal_error
     // says drizzle applies none), and stops there, since later ones may depend on the missing one. It and the
@@ -73,7 +87,13 @@ export async function applyMigrations(
         }
       }
     }
-    await db.query(`insert into ${table} ("hash", "created_at") values ($1, $2)`, [migration.hash, migration.when])
+    if (byName)
+      await db.query(`insert into ${table} ("hash", "created_at", "name") values ($1, $2, $3)`, [
+        migration.hash,
+        migration.when,
+        migration.tag
+      ])
+    else await db.query(`insert into ${table} ("hash", "created_at") values ($1, $2)`, [migration.hash, migration.when])
     applied.push({ tag: migration.tag, file: migration.file, statements: migration.statements.length, ok: true })
   }
   if (transaction) await db.exec('COMMIT')

@@ -1,4 +1,6 @@
-// A live database's `__drizzle_migrations` against the repository's migrations, with drizzle's own rules:
+// A live database's `__drizzle_migrations` against the repository's migrations, with the project's migrator's rules.
+// drizzle-orm 1.x (v1 folders) records each folder's name and applies every folder whose name has no row.
+// drizzle-orm 0.x:
 // the migrator stores (sha256 of the file, journal `when`) and later applies only entries newer than the newest
 // stored `created_at`. So an entry older than that without a row was skipped for good, and a row whose file
 // changed since is never re-run.
@@ -8,6 +10,8 @@ export interface LedgerRow {
   id: number
   hash: string
   createdAt: number
+  /** drizzle-orm 1.x's ledger: the folder name the row was applied as (null for rows its upgrade could not match). */
+  name?: string | null
 }
 
 export interface LedgerStatus {
@@ -24,7 +28,22 @@ export interface LedgerStatus {
   outOfOrder: { migration: Migration; after: Migration }[]
 }
 
-export function compareLedger(rows: LedgerRow[], migrations: Migration[]): LedgerStatus {
+/**
+ * @param migrator '1.x': drizzle-orm 1.x's migrator (v1 folders), which applies every folder whose name has no row,
+ * whatever its timestamp: nothing is skipped, and an older folder merged late is pending, not out of order.
+ */
+export function compareLedger(
+  rows: LedgerRow[],
+  migrations: Migration[],
+  migrator: '0.x' | '1.x' = '0.x'
+): LedgerStatus {
+  if (migrator === '1.x') {
+    if (rows.length === 0 || rows.some((r) => r.name !== undefined)) return compareLedgerByName(rows, migrations)
+    // A 0.x table that 1.x has not upgraded yet: its upgrade matches the rows by created_at (then hash), as below,
+    // and from then on applies every folder without a row, so nothing stays skipped.
+    const status = compareLedger(rows, migrations)
+    return { ...status, pending: [...status.pending, ...status.skipped], skipped: [], outOfOrder: [] }
+  }
   const newest = rows.reduce<number | undefined>(
     (max, r) => (max === undefined || r.createdAt > max ? r.createdAt : max),
     undefined
@@ -57,5 +76,25 @@ export function compareLedger(rows: LedgerRow[], migrations: Migration[]): Ledge
       status.outOfOrder.push({ migration: m, after: latest })
     else latest = m
   }
+  return status
+}
+
+/** drizzle-orm 1.x's rules (getMigrationsToRun): a folder is applied when a row has its name. */
+function compareLedgerByName(rows: LedgerRow[], migrations: Migration[]): LedgerStatus {
+  const status: LedgerStatus = { applied: [], pending: [], skipped: [], modified: [], unknown: [], outOfOrder: [] }
+  const byName = new Map<string, LedgerRow>()
+  for (const row of rows) if (row.name) byName.set(row.name, row)
+  const matched = new Set<LedgerRow>()
+  for (const m of migrations) {
+    const row = byName.get(m.tag)
+    if (!row) {
+      status.pending.push(m)
+      continue
+    }
+    matched.add(row)
+    status.applied.push(m)
+    if (m.hash !== undefined && row.hash !== m.hash) status.modified.push({ migration: m, row })
+  }
+  status.unknown = rows.filter((r) => !matched.has(r))
   return status
 }
