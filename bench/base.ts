@@ -1,0 +1,83 @@
+// The cost of --base (the check run on the base commit too, docs/baseline.md) on the 200-migration history: a plain
+// check against `check --base HEAD --new-only` on a change that edits the schema (the base must be checked) and on a
+// change outside the checked folder's database files (no worktree), the caches warm. Whole commands timed on the
+// bundled CLI, median of N runs. Run: npm run bundle && node -r sucrase/register bench/base.ts [--runs 5]
+import { execFileSync, spawnSync } from 'node:child_process'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { generateHistory } from './generate-history'
+
+const REPO = path.resolve(__dirname, '..')
+const CLI = path.join(REPO, 'dist', 'cli.js')
+const SERVER = process.env.DRIFT_GUARD_BENCH_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+const args = process.argv.slice(2)
+const RUNS = Number(args[args.indexOf('--runs') + 1]) || 5
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+
+function timeCheck(dir: string, argv: string[]): number {
+  const start = performance.now()
+  const r = spawnSync(process.execPath, [CLI, 'check', '--format', 'json', ...argv], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, DRIFT_GUARD_DATABASE_URL: '' },
+    maxBuffer: 64 * 1024 * 1024
+  })
+  const elapsed = performance.now() - start
+  if (r.status !== 0 && r.status !== 1) throw new Error(`check ${argv.join(' ')} exited ${r.status}: ${r.stderr}`)
+  return elapsed
+}
+
+async function main(): Promise<void> {
+  if (!fs.existsSync(CLI)) throw new Error('dist/cli.js is missing: npm run bundle')
+  const dir = path.join(REPO, '.tmp', 'bench-base-history-200')
+  fs.rmSync(dir, { recursive: true, force: true })
+  fs.mkdirSync(dir, { recursive: true })
+  process.stderr.write('generating history-200…\n')
+  await generateHistory(dir, { tables: 130, migrations: 200, enums: 30, handWrittenEvery: 25 })
+  const git = (...a: string[]): string =>
+    execFileSync('git', ['-C', dir, '-c', 'user.name=bench', '-c', 'user.email=b@b', ...a], { encoding: 'utf8' })
+  git('init', '-q')
+  git('add', '-A')
+  git('commit', '-qm', 'history')
+  const schema = path.join(dir, 'src', 'schema.ts')
+  const original = fs.readFileSync(schema, 'utf8')
+  // The pull request: one column declared and no migration generated for it (one new finding).
+  const edited = original.replace(/pgTable\("([^"]+)", \{\n/, (m) => `${m}  prColumn: text("pr_column"),\n`)
+  if (edited === original) throw new Error('could not edit the schema')
+  fs.writeFileSync(schema, edited)
+  const kinds: [string, string[]][] = [
+    ['server', ['--database-url', SERVER]],
+    ['embedded', ['--postgres', 'embedded']]
+  ]
+  const rows: string[] = []
+  for (const [kind, pg] of kinds) {
+    for (const argv of [pg, [...pg, '--base', 'HEAD', '--new-only']]) timeCheck(dir, argv) // warm the caches
+    const plain: number[] = []
+    const base: number[] = []
+    for (let i = 0; i < RUNS; i++) {
+      plain.push(timeCheck(dir, pg))
+      base.push(timeCheck(dir, [...pg, '--base', 'HEAD', '--new-only']))
+      process.stderr.write('.')
+    }
+    // A change outside the database files: nothing under the folder differs (here: the same tree), no worktree.
+    fs.writeFileSync(schema, original)
+    const unchanged: number[] = []
+    for (let i = 0; i < RUNS; i++) unchanged.push(timeCheck(dir, [...pg, '--base', 'HEAD', '--new-only']))
+    fs.writeFileSync(schema, edited)
+    const p = median(plain)
+    rows.push(
+      `| ${kind} | ${(p / 1000).toFixed(2)} s | ${(median(base) / 1000).toFixed(2)} s | ${(median(base) / p).toFixed(2)}× | ${(median(unchanged) / 1000).toFixed(2)} s (${(median(unchanged) / p).toFixed(2)}×) |`
+    )
+  }
+  process.stderr.write('\n')
+  console.log('| Postgres | plain check | --base, schema edited | ratio | --base, nothing changed |')
+  console.log('| --- | --- | --- | --- | --- |')
+  for (const row of rows) console.log(row)
+  fs.rmSync(dir, { recursive: true, force: true })
+}
+
+main().catch((error) => {
+  console.error(error)
+  process.exit(1)
+})
