@@ -257,7 +257,7 @@ describe('discovery', () => {
     })
     await writeMigrations(dir, 'drizzle', [PARENT_SCHEMA])
     const report = await runCheck({ root: dir, provider })
-    expect(report.targets.map((t) => t.name)).toEqual(['default'])
+    expect(report.targets.map((t) => t.name)).toEqual(['r'])
     expect(report.findings).toEqual([])
     expect(report.notes.join('\n')).toMatch(
       /skipped drizzle\.config\.events\.ts: it has no `out`, .*drizzle-kit push config/
@@ -273,7 +273,7 @@ describe('discovery', () => {
     })
     await writeMigrations(dir, 'migrations', [PARENT_SCHEMA])
     const report = await runCheck({ root: dir, provider })
-    expect(report.targets.map((t) => t.name)).toEqual(['default'])
+    expect(report.targets.map((t) => t.name)).toEqual(['r'])
     expect(report.findings).toEqual([])
     expect(report.notes.join('\n')).toMatch(
       /skipped drizzle\.config\.test\.ts: it has no `out` and drizzle-kit's default folder does not exist: a drizzle-kit push config/
@@ -346,7 +346,7 @@ describe('discovery', () => {
       'drizzle.config.ts': 'export default { dialect: "postgresql", schema: "./schema.ts", out: "./drizzle" };\n',
       'schema.ts': PARENT_SCHEMA
     })
-    expect(() => loadConfig(dir)).toThrow(/target "default": migrations folder not found: drizzle/)
+    expect(() => loadConfig(dir)).toThrow(/target "r": migrations folder not found: drizzle/)
   })
 
   test('drizzle.config.<name>.ts is discovered next to drizzle.config.ts (drizzle.config.d.ts is not a config)', async () => {
@@ -366,7 +366,7 @@ describe('discovery', () => {
     const report = await runCheck({ root: dir, provider })
     expect(report.targets.map((t) => [t.name, t.drizzleConfig, t.migrations])).toEqual([
       ['events', 'drizzle.config.events.ts', 'drizzle-events'],
-      ['default', 'drizzle.config.ts', 'drizzle']
+      ['r', 'drizzle.config.ts', 'drizzle']
     ])
     expect(report.findings).toEqual([])
   })

@@ -157,7 +157,7 @@ export function writeJournalProject(
     breakpoints: true
   }))
   writeFiles(dir, {
-    'package.json': '{ "name": "r", "private": true }\n',
+    'package.json': '{ "private": true }\n',
     'drizzle.config.ts': config,
     'drizzle/meta/_journal.json': JSON.stringify({ version: '7', dialect: 'postgresql', entries }, null, 2),
     ...files

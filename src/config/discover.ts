@@ -68,7 +68,7 @@ export function discoverTargets(root: string): LoadedConfig {
       /^drizzle\.config\.([\w.-]+)\.\w+$/.exec(base) ??
       /^(?!drizzle\.)([\w.-]+?)(?:\.config)?\.\w+$/.exec(base))?.[1]
     const folder = path.dirname(file) === '.' ? '' : path.dirname(file).split(path.sep).join('/')
-    let name = middle ? (folder ? `${folder}:${middle}` : middle) : folder || 'default'
+    let name = middle ? (folder ? `${folder}:${middle}` : middle) : folder || rootPackageName(root) || 'default'
     for (let i = 2; used.has(name); i++) name = `${name}-${i}`
     used.add(name)
     try {
@@ -120,4 +120,14 @@ export function discoverTargets(root: string): LoadedConfig {
   )
   const unique = withoutDuplicates(targets, root, false)
   return { root, targets: unique.targets, failedTargets, notes: [...notes, ...unique.notes] }
+}
+
+/** The root package.json's name: what a root-level drizzle.config.ts target is called (`default` without one). */
+function rootPackageName(root: string): string | undefined {
+  try {
+    const name: unknown = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).name
+    return typeof name === 'string' && name.trim() !== '' ? name.trim() : undefined
+  } catch {
+    return undefined
+  }
 }

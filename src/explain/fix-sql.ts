@@ -51,6 +51,14 @@ export function fixSql(d: SchemaDifference, expected: DatabaseModel): string | u
         [...(table?.constraints.values() ?? [])].find((x) => x.kind === 'primary_key' && x.name === d.name)
       return c ? `ALTER TABLE ${t} ADD CONSTRAINT ${q(c.name)} ${c.definition};` : undefined
     }
+    // Differing only by name (diffSchemas then puts the two names in expected/actual): renaming keeps the object, and
+    // the index behind a unique constraint follows its constraint.
+    case 'constraint_mismatch':
+      return onlyByName(d) ? `ALTER TABLE ${t} RENAME CONSTRAINT ${q(d.actual!)} TO ${q(d.name!)};` : undefined
+    case 'index_mismatch':
+      return onlyByName(d)
+        ? `ALTER INDEX ${d.schema === 'public' ? q(d.actual!) : `${q(d.schema)}.${q(d.actual!)}`} RENAME TO ${q(d.name!)};`
+        : undefined
     case 'extra_constraint':
       return `ALTER TABLE ${t} DROP CONSTRAINT ${q(d.name!)};`
     case 'missing_enum': {
@@ -64,4 +72,8 @@ export function fixSql(d: SchemaDifference, expected: DatabaseModel): string | u
     default:
       return undefined
   }
+}
+
+function onlyByName(d: SchemaDifference): boolean {
+  return d.expected === d.name && d.actual !== undefined && d.actual !== d.name
 }

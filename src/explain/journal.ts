@@ -103,21 +103,52 @@ export function checkFolder(folder: MigrationFolder, snapshots: SnapshotFile[], 
   if (folder.format === 'journal') {
     let previous: SnapshotFile | undefined
     const ids = new Map<string, string>()
+    // Projects that stopped generating snapshots on purpose have long runs of entries without one: one finding per
+    // run of consecutive entries, listing them, instead of one per migration.
+    let missing: SnapshotFile[] = []
+    const flushMissing = (): void => {
+      if (missing.length === 0) return
+      const [first, last] = [missing[0].migration, missing[missing.length - 1].migration]
+      const tags = missing.map((s) => s.migration.tag)
+      out.push({
+        kind: 'journal_error',
+        severity: 'warning',
+        file: journal,
+        line: first.journalLine,
+        name: first.tag,
+        message:
+          missing.length === 1
+            ? `no snapshot for ${first.tag} (${first.snapshotName ?? 'meta/'})`
+            : `no snapshot for ${missing.length} consecutive entries, ${first.snapshotName} to ${last.snapshotName} missing: ${listRun(tags)}`,
+        cause:
+          'drizzle-kit generate diffs the schema against the last snapshot; a missing one makes it regenerate changes that were already migrated'
+      })
+      missing = []
+    }
     for (const s of snapshots) {
       const m = s.migration
+      if (!s.snapshot && s.problem?.message === 'no snapshot file' && !m.sharesSnapshotWith) {
+        missing.push(s)
+        previous = undefined
+        continue
+      }
+      flushMissing()
+      if (!s.snapshot && m.sharesSnapshotWith) {
+        out.push({
+          kind: 'journal_error',
+          severity: 'warning',
+          file: journal,
+          line: m.journalLine,
+          name: m.tag,
+          message: `${m.sharesSnapshotWith} and ${m.tag} have the same number, so one snapshot file (${m.snapshotName}) stands for both`,
+          cause: `drizzle-kit names a snapshot after the migration's number: two branches each generated ${m.snapshotName?.slice(5, -14)}, and the merge kept one of the two snapshots. The file is read as ${m.sharesSnapshotWith}'s; ${m.tag} has none, so the prevId chain is not checked across it`,
+          fix: `Renumber ${m.tag} after the last migration (its .sql file, its journal tag) and give it the snapshot it was generated with, or let the next drizzle-kit generate write a snapshot of the merged schema`
+        })
+        previous = undefined
+        continue
+      }
       if (!s.snapshot) {
-        if (s.problem?.message === 'no snapshot file') {
-          out.push({
-            kind: 'journal_error',
-            severity: 'warning',
-            file: journal,
-            line: m.journalLine,
-            name: m.tag,
-            message: `no snapshot for ${m.tag} (meta/${m.tag.split('_')[0]}_snapshot.json)`,
-            cause:
-              'drizzle-kit generate diffs the schema against the last snapshot; a missing one makes it regenerate changes that were already migrated'
-          })
-        } else if (s.problem) {
+        if (s.problem) {
           out.push({
             kind: 'journal_error',
             severity: s.problem.message.startsWith('malformed') ? 'error' : 'notice',
@@ -158,8 +189,16 @@ export function checkFolder(folder: MigrationFolder, snapshots: SnapshotFile[], 
       }
       previous = s
     }
+    flushMissing()
   }
   return out
+}
+
+/** Every tag of a short run; the first three and the last of a long one. */
+function listRun(tags: string[]): string {
+  return tags.length <= 10
+    ? tags.join(', ')
+    : `${tags.slice(0, 3).join(', ')}, … (${tags.length - 4} more), ${tags[tags.length - 1]}`
 }
 
 /** The tags of the snapshots whose prevId is not the id of the snapshot before them (the chain's broken links). */

@@ -32,6 +32,10 @@ export interface Migration {
   breakpoints: boolean
   /** Absolute path of the snapshot written with this migration, if it exists. */
   snapshotFile?: string
+  /** Where that snapshot is (or would be), relative to the folder: `meta/0007_snapshot.json`. */
+  snapshotName?: string
+  /** The earlier entry with the same number, whose snapshot file this entry's name also points at. */
+  sharesSnapshotWith?: string
   /** 1-based line of this entry in meta/_journal.json. */
   journalLine?: number
 }
@@ -187,10 +191,15 @@ function readJournalFolder(dir: string, journalFile: string): MigrationFolder {
   }
 
   let missingBefore = 0
+  const snapshotOwner = new Map<string, string>()
+  const sharedSnapshot = (file: string, tag: string): { sharesSnapshotWith: string } | undefined => {
+    const owner = snapshotOwner.get(file)
+    if (owner === undefined) snapshotOwner.set(file, tag)
+    return owner === undefined || !fs.existsSync(file) ? undefined : { sharesSnapshotWith: owner }
+  }
   const migrations: Migration[] = entries.map((entry, position) => {
     const file = path.join(dir, `${entry.tag}.sql`)
-    const prefix = entry.tag.split('_')[0]
-    const snapshot = path.join(dir, 'meta', `${prefix}_snapshot.json`)
+    const snapshot = path.join(dir, 'meta', snapshotName(entry.tag))
     let sql: string | undefined
     if (fs.existsSync(file)) sql = fs.readFileSync(file, 'utf8')
     else {
@@ -216,7 +225,10 @@ function readJournalFolder(dir: string, journalFile: string): MigrationFolder {
       hash: sql === undefined ? undefined : hashMigration(sql),
       statements: sql === undefined ? [] : splitStatements(sql),
       breakpoints: entry.breakpoints,
-      snapshotFile: fs.existsSync(snapshot) ? snapshot : undefined,
+      // Two entries with one number (`0033_a`, `0033_b`: two branches each generated 0033) name one file, which
+      // holds one of their snapshots: it is read for the first, and the other says it shares it.
+      ...(sharedSnapshot(snapshot, entry.tag) ?? { snapshotFile: fs.existsSync(snapshot) ? snapshot : undefined }),
+      snapshotName: `meta/${path.basename(snapshot)}`,
       journalLine: entry.line
     }
   })
@@ -280,4 +292,13 @@ function readV1Folder(dir: string, names: string[]): MigrationFolder {
     })
   })
   return { dir, format: 'folders', migrations, problems, journalEntries: entries }
+}
+
+/**
+ * The snapshot file drizzle-kit wrote with a journal entry: named after the tag's prefix (the padded idx at the time
+ * of generate, or the timestamp), which is also how drizzle-kit drop and 1.x's up find it. A journal reordered by a
+ * merge keeps each tag's number, so the number, not the entry's current idx, names its snapshot.
+ */
+function snapshotName(tag: string): string {
+  return `${tag.split('_')[0]}_snapshot.json`
 }

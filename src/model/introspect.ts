@@ -194,7 +194,9 @@ export async function introspectDatabase(db: Database, options: IntrospectOption
       type: columnType(c),
       notNull: c.not_null
     }
-    if (c.default !== null && c.generated !== 's') {
+    // `DEFAULT NULL` on a type with a modifier (varchar(255), numeric(10,2)) is stored as `NULL::character varying`:
+    // Postgres and drizzle-kit treat it as no default, and so does the comparison.
+    if (c.default !== null && c.generated !== 's' && !isNullDefault(c.default)) {
       // Serial columns: the sequence name is derived from the table and column; what matters is that it is owned.
       column.default = c.owned_sequence && /^nextval\(/.test(c.default) ? 'nextval(<owned sequence>)' : c.default
     }
@@ -308,4 +310,9 @@ function indexDefinitionWithoutName(definition: string, name: string): string {
   // pg_get_indexdef says "ON ONLY" for every index of a partitioned table: a property of the table (partitioning,
   // which a Drizzle schema cannot declare), not of the index.
   return definition.replace(` INDEX ${quoted} ON `, ' INDEX ON ').replace(/ INDEX ON ONLY /, ' INDEX ON ')
+}
+
+/** `NULL`, `NULL::character varying`, `(NULL::numeric)`: a stored default that is the null of the column's type. */
+export function isNullDefault(expression: string): boolean {
+  return /^\(*NULL(::[a-z_ ."]+(\(\d+(,\s*\d+)?\))?(\[\])*\)*)*\)*$/i.test(expression.trim())
 }

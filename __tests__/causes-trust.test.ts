@@ -1,0 +1,168 @@
+// Issue 12 (trust on repositories nobody here has seen): each class reproduced by a small project written as the
+// real repositories of docs/real-world.md's fifth trial wrote theirs, checked on both Postgres kinds where a
+// database is involved.
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { randomUUID } from 'node:crypto'
+import { runCheck } from '../src/engine/check'
+import { Report } from '../src/core/findings'
+import { readSnapshots } from '../src/explain/snapshots'
+import { checkFolder } from '../src/explain/journal'
+import { readMigrationFolder } from '../src/migrations/folder'
+import { discoverTargets } from '../src/config/discover'
+import { tempDir, findFinding, writeJournalProject, writeFiles } from './helpers/project'
+import { EACH_POSTGRES, providerForSuite } from './helpers/postgres'
+
+const CONFIG = `import { defineConfig } from 'drizzle-kit'\nexport default defineConfig({ dialect: 'postgresql', schema: './schema.ts', out: './drizzle' })\n`
+
+const summary = (report: Report): string[] =>
+  report.findings.map((f) => `${f.severity} ${f.kind} ${f.table ?? ''}.${f.column ?? f.name ?? ''}`)
+
+/** A snapshot with only the fields the chain checks read. */
+const snapshot = (id: string, prevId: string): string =>
+  JSON.stringify({
+    id,
+    prevId,
+    version: '7',
+    dialect: 'postgresql',
+    tables: {},
+    enums: {},
+    schemas: {},
+    sequences: {},
+    roles: {},
+    policies: {},
+    views: {},
+    _meta: { columns: {}, schemas: {}, tables: {} }
+  })
+
+function folderFindings(dir: string): ReturnType<typeof checkFolder> {
+  const folder = readMigrationFolder(path.join(dir, 'drizzle'))
+  return checkFolder(folder, readSnapshots(folder.migrations), dir)
+}
+
+describe('1: two journal entries with one number (merged branches) and one snapshot file', () => {
+  // drizzle-kit names a snapshot after the tag's number (writeResult in 0.x; drop and 1.x's up read it back the same
+  // way), so 0001_a and 0001_b both point at meta/0001_snapshot.json, which holds one of the two snapshots.
+  test('one warning on the second entry saying they share the file; no false "same id", prevId or no-snapshot finding', () => {
+    const ids = [randomUUID(), randomUUID(), randomUUID()]
+    const dir = writeJournalProject(
+      tempDir('shared-number-'),
+      CONFIG,
+      {
+        'schema.ts': 'export {}\n',
+        'drizzle/0000_init.sql': 'SELECT 1;',
+        'drizzle/0001_a.sql': 'SELECT 1;',
+        'drizzle/0001_b.sql': 'SELECT 1;',
+        'drizzle/0003_c.sql': 'SELECT 1;',
+        'drizzle/meta/0000_snapshot.json': snapshot(ids[0], '00000000-0000-0000-0000-000000000000'),
+        'drizzle/meta/0001_snapshot.json': snapshot(ids[1], ids[0]),
+        // generated after the merge, on top of the snapshot the merge kept
+        'drizzle/meta/0003_snapshot.json': snapshot(ids[2], ids[1])
+      },
+      ['0000_init', '0001_a', '0001_b', '0003_c']
+    )
+    const found = folderFindings(dir)
+    expect(found.map((f) => `${f.severity} ${f.kind} ${f.name}: ${f.message}`)).toEqual([
+      'warning journal_error 0001_b: 0001_a and 0001_b have the same number, so one snapshot file (meta/0001_snapshot.json) stands for both'
+    ])
+    expect(found[0].cause).toMatch(/two branches each generated 0001, and the merge kept one of the two snapshots/)
+    const folder = readMigrationFolder(path.join(dir, 'drizzle'))
+    expect(folder.migrations.map((m) => [m.tag, m.snapshotFile && path.basename(m.snapshotFile)])).toEqual([
+      ['0000_init', '0000_snapshot.json'],
+      ['0001_a', '0001_snapshot.json'],
+      ['0001_b', undefined],
+      ['0003_c', '0003_snapshot.json']
+    ])
+  })
+})
+
+describe('9: one "no snapshot" finding per run of consecutive entries', () => {
+  test('twelve hand-written entries after the last snapshot, and one alone between two snapshots: two findings', () => {
+    const ids = [randomUUID(), randomUUID(), randomUUID()]
+    const tags = [
+      '0000_init',
+      '0001_lonely',
+      '0002_back',
+      ...Array.from({ length: 12 }, (_, i) => `${String(i + 3).padStart(4, '0')}_hand`)
+    ]
+    const files: Record<string, string> = {
+      'schema.ts': 'export {}\n',
+      'drizzle/meta/0000_snapshot.json': snapshot(ids[0], '00000000-0000-0000-0000-000000000000'),
+      'drizzle/meta/0002_snapshot.json': snapshot(ids[2], ids[0])
+    }
+    for (const tag of tags) files[`drizzle/${tag}.sql`] = 'SELECT 1;'
+    const dir = writeJournalProject(tempDir('no-snapshot-run-'), CONFIG, files, tags)
+    const found = folderFindings(dir).filter((f) => /no snapshot/.test(f.message))
+    expect(found.map((f) => [f.name, f.line, f.message])).toEqual([
+      ['0001_lonely', expect.any(Number), 'no snapshot for 0001_lonely (meta/0001_snapshot.json)'],
+      [
+        '0003_hand',
+        expect.any(Number),
+        'no snapshot for 12 consecutive entries, meta/0003_snapshot.json to meta/0014_snapshot.json missing: 0003_hand, 0004_hand, 0005_hand, … (8 more), 0014_hand'
+      ]
+    ])
+    const journal = fs.readFileSync(path.join(dir, 'drizzle/meta/_journal.json'), 'utf8').split('\n')
+    expect(journal[found[1].line! - 1]).toContain('"0003_hand"')
+  })
+})
+
+describe('10: a root-level drizzle.config.ts target is named after the package', () => {
+  test('package.json "name" is the target name; without a name it stays "default"', () => {
+    const dir = writeJournalProject(tempDir('root-name-'), CONFIG, { 'schema.ts': 'export {}\n' }, [])
+    writeFiles(dir, { 'package.json': '{ "name": "@acme/billing", "private": true }\n' })
+    expect(discoverTargets(dir).targets.map((t) => t.name)).toEqual(['@acme/billing'])
+    writeFiles(dir, { 'package.json': '{ "private": true }\n' })
+    expect(discoverTargets(dir).targets.map((t) => t.name)).toEqual(['default'])
+  })
+})
+
+const RENAMED_SCHEMA = `import { index, integer, pgTable, text, unique, uniqueIndex, varchar, numeric } from 'drizzle-orm/pg-core'
+export const accounts = pgTable('accounts', {
+  id: integer('id').primaryKey(),
+  email: text('email').notNull(),
+  handle: text('handle'),
+  nickname: varchar('nickname', { length: 40 }),
+  balance: numeric('balance', { precision: 10, scale: 2 })
+}, (t) => [unique('accounts_email_unique').on(t.email), index('accounts_handle_idx').on(t.handle)])
+`
+// What a hand-written migration created: the same unique and index under the names Postgres picks, and columns
+// with an explicit DEFAULT NULL on types with a modifier (stored as NULL::character varying / NULL::numeric).
+const RENAMED_SQL = `CREATE TABLE "accounts" (
+\t"id" integer PRIMARY KEY NOT NULL,
+\t"email" text NOT NULL,
+\t"handle" text,
+\t"nickname" varchar(40) DEFAULT NULL,
+\t"balance" numeric(10, 2) DEFAULT null,
+\tUNIQUE ("email")
+);
+--> statement-breakpoint
+CREATE INDEX "handle_lookup" ON "accounts" USING btree ("handle");
+`
+
+describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
+  const provider = providerForSuite(createProvider)
+  let report: Report
+  beforeAll(async () => {
+    const dir = writeJournalProject(tempDir('renamed-'), CONFIG, {
+      'schema.ts': RENAMED_SCHEMA,
+      'drizzle/0000_init.sql': RENAMED_SQL
+    })
+    report = await runCheck({ root: dir, provider })
+  })
+
+  test('4: a constraint or index that differs only by name is fixed by renaming it', () => {
+    expect(findFinding(report, 'constraint_mismatch', { table: 'accounts' }).fix).toBe(
+      'ALTER TABLE "accounts" RENAME CONSTRAINT "accounts_email_key" TO "accounts_email_unique";'
+    )
+    expect(findFinding(report, 'index_mismatch', { table: 'accounts' }).fix).toBe(
+      'ALTER INDEX "handle_lookup" RENAME TO "accounts_handle_idx";'
+    )
+  })
+
+  test('7: DEFAULT NULL is no default (no column_default_mismatch)', () => {
+    expect(summary(report).filter((s) => !s.includes('journal_error'))).toEqual([
+      'error constraint_mismatch accounts.accounts_email_unique',
+      'error index_mismatch accounts.accounts_handle_idx'
+    ])
+  })
+})
