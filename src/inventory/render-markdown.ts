@@ -28,6 +28,11 @@ function mapSection(inventory: Inventory): string[] {
     )
   }
   out.push('')
+  for (const f of inventory.findings)
+    out.push(
+      `- ${ICON[f.severity]} \`${f.kind}\` ${f.target}: ${cell(f.message)}${f.cause ? ` — ${cell(f.cause)}` : ''}`
+    )
+  if (inventory.findings.length) out.push('')
   if (inventory.shared.length) {
     out.push('Created by several targets:', '')
     for (const s of inventory.shared) out.push(`- ${s.kind} ${code(s.name)}: ${s.targets.join(', ')}`)
@@ -103,7 +108,7 @@ export function renderInventoryMarkdown(inventory: Inventory): string {
   const out = [
     '# Database inventory',
     '',
-    `> Written by \`drift-guard inventory\` (${inventory.tool.name} ${inventory.tool.version}) from the repository and one check of its migrations from clean: ${errors} error(s), ${warnings} warning(s). \`drift-guard inventory --check\` fails when this file is out of date.`,
+    `> Written by \`drift-guard inventory\` (${inventory.tool.name}) from the repository and one check of its migrations from clean: ${errors} error(s), ${warnings} warning(s). \`drift-guard inventory --check\` fails when this file is out of date.`,
     '',
     ...mapSection(inventory),
     '## 2. Tables and columns',
