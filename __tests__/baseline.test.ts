@@ -6,6 +6,8 @@ import { execFileSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { runCli } from '../src/cli/main'
+import { loadConfig } from '../src/config/load-config'
+import { assembleFindings } from '../src/report/assembly'
 import { Finding, Report } from '../src/core/findings'
 import { runCheckWithBase } from '../src/engine/base-check'
 import { runCheck } from '../src/engine/check'
@@ -200,5 +202,43 @@ describe.each(EACH_POSTGRES)('on %s', (name, createProvider) => {
     expect(one.findings.find((f) => f.column === 'nickname')).toMatchObject({ new: false, severity: 'error' })
     expect(renderMarkdown(one)).toContain(`**this pull request introduces ${one.base!.introduced}, fixes`)
     expect(git('worktree', 'list').trim().split('\n')).toHaveLength(1)
+  })
+})
+
+describe('severity for one object', () => {
+  const finding = (name: string): Finding => ({
+    kind: 'extra_constraint',
+    severity: 'error',
+    target: 'app',
+    schema: 'public',
+    table: 'bookings',
+    name,
+    message: `constraint ${name} is not declared`
+  })
+
+  test('"kind:schema.table.name" sets that object only, over the kind; an unknown kind is a config error with did you mean', async () => {
+    const dir = await makeProject({ steps: [SCHEMA], name: 'severity-object' })
+    const config = (severity: Record<string, string>): void =>
+      fs.writeFileSync(
+        path.join(dir, 'drift-guard.config.json'),
+        JSON.stringify({ targets: [{ name: 'app', drizzleConfig: 'drizzle.config.ts', severity }] }, null, 2)
+      )
+    config({ 'extra_constraint:public.bookings.no_overlap': 'off', extra_constraint: 'warning' })
+    const loaded = loadConfig(dir)
+    const { findings } = assembleFindings(
+      [
+        finding('no_overlap'),
+        finding('other'),
+        { ...finding('x'), accepted: { reason: 'r', since: '2026-01-01' }, severity: 'notice' }
+      ],
+      { targets: loaded.targets },
+      'by-target'
+    )
+    expect(findings.map((f) => `${f.name} ${f.severity}`)).toEqual(['other warning', 'x notice'])
+
+    config({ 'extra_constrant:public.bookings.no_overlap': 'off' })
+    expect(() => loadConfig(dir)).toThrow(
+      /drift-guard\.config\.json:\d+.*"extra_constrant:public\.bookings\.no_overlap".*did you mean "extra_constraint:public\.bookings\.no_overlap"/
+    )
   })
 })
