@@ -9,10 +9,25 @@ import { enableCompileCache } from './compile-cache'
 import { interruptedBy } from './core/interrupt'
 import type { PostgresProvider } from './postgres/provider'
 import { ServerProvider } from './postgres/server'
+import { guardExit } from './run/exit-guard'
 
 enableCompileCache()
 const stdoutWrite = process.stdout.write.bind(process.stdout)
 process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write
+let printed = false
+const wantsJson = process.argv.some((a, i, all) => a === '--format=json' || (a === '--format' && all[i + 1] === 'json'))
+// Installed before anything of the project can run: its process.exit() is refused, and no way out but the verdict's
+// ends with 0 or 1.
+const guard = guardExit({
+  failureCode: 2,
+  report: (reason) => {
+    process.stderr.write(`drift-guard: ${reason}\n`)
+    if (wantsJson && !printed)
+      stdoutWrite(
+        JSON.stringify({ version: 1, ok: false, error: { outcome: 'internal-error', message: reason } }, null, 2) + '\n'
+      )
+  }
+})
 
 /** `check` with a server URL (option or environment) and no other --postgres: the URL; else undefined. */
 function serverUrlOfCheck(argv: string[], env: NodeJS.ProcessEnv): string | undefined {
@@ -56,7 +71,7 @@ void (async () => {
     argv,
     {
       // After SIGINT/SIGTERM the run is abandoned: its (partial) report is not printed.
-      stdout: (text) => void (interruptedBy() ? undefined : stdoutWrite(text)),
+      stdout: (text) => void (interruptedBy() ? undefined : ((printed = true), stdoutWrite(text))),
       stderr: (text) => void process.stderr.write(text),
       env: process.env
     },
@@ -67,10 +82,10 @@ void (async () => {
     // The signal handler exits once the cleanup is done.
     if (interruptedBy()) return
     // Let stdout drain before exiting: a piped report must arrive whole.
-    stdoutWrite('', () => process.exit(code))
+    guard.finish(code, (done) => void stdoutWrite('', done))
   },
   (error: unknown) => {
     process.stderr.write(`drift-guard: internal error: ${(error as Error)?.message ?? String(error)}\n`)
-    process.exit(2)
+    guard.finish(2)
   }
 )

@@ -1,7 +1,7 @@
 // The command line: `drift-guard <command>`. Finds the command, reads its arguments, runs it, returns the exit code:
 //   0 no error-severity finding; 1 drift or integrity errors; 2 bad config, usage or input; 3 database unavailable.
 import { UsageError, describeError } from '../core/errors'
-import { PreparedProvider } from '../run/run'
+import { PreparedProvider, disposeWithin } from '../run/run'
 import { COMMON_FLAGS, ParsedArgv, parseArgv } from './args'
 import { COMMANDS, DEFAULT_COMMAND } from './commands'
 import { CliCommand } from './commands/command'
@@ -42,7 +42,7 @@ export async function runCli(argv: string[], io: CliIO, prepared?: PreparedProvi
   try {
     return await runParsed(argv, io, prepared)
   } finally {
-    await prepared?.provider.dispose().catch(() => undefined)
+    if (prepared) await disposeWithin(prepared.provider, (line) => io.stderr(line + '\n'))
   }
 }
 

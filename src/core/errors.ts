@@ -27,3 +27,29 @@ export function describeError(error: unknown): string {
     return (error as Error).message.split('\n')[0]
   return String(error)
 }
+
+/** SQLSTATEs and driver codes of a lost or refused connection: the server, not the project, is at fault (exit 3). */
+const CONNECTION_CODES = new Set([
+  '57P01', // admin_shutdown: the server restarted, or our session was terminated
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now: the server is starting
+  '53300', // too_many_connections
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE'
+])
+
+/** Whether an error is a connection to the database lost or refused, rather than something the SQL did. */
+export function isConnectionError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code
+  return typeof code === 'string' && CONNECTION_CODES.has(code)
+}

@@ -7,6 +7,7 @@
 // behave as they do with the most common driver.
 import { Database, PostgresErrorInfo, toPostgresError } from '../postgres/provider'
 import { Migration } from './folder'
+import { isConnectionError } from '../core/errors'
 import { quoteIdentifier } from '../sql/identifiers'
 
 export interface MigrationsTable {
@@ -74,6 +75,8 @@ export async function applyMigrations(
       try {
         await db.exec(statement.sql)
       } catch (error) {
+        // A lost connection (the server restarted, our session was terminated) says nothing of the migration.
+        if (isConnectionError(error)) throw error
         const info = toPostgresError(error)
         if (transaction) await db.exec('ROLLBACK').catch(() => undefined)
         applied.push({ tag: migration.tag, file: migration.file, statements: migration.statements.length, ok: false })

@@ -4,7 +4,7 @@
 // one is named by file and line.
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { DatabaseUnavailableError, UsageError } from '../core/errors'
+import { DatabaseUnavailableError, UsageError, isConnectionError } from '../core/errors'
 import { extensionsCreatedBy } from '../sql/extensions'
 import { Database, toPostgresError } from './provider'
 import { quoteIdentifier } from '../sql/identifiers'
@@ -58,7 +58,7 @@ export async function prepareDatabase(
       await db.exec(`CREATE EXTENSION IF NOT EXISTS ${quoteIdentifier(extension)}`)
     } catch (error) {
       const info = toPostgresError(error)
-      if (!/^[0-9A-Z]{5}$/.test(info.code ?? ''))
+      if (!/^[0-9A-Z]{5}$/.test(info.code ?? '') || isConnectionError(error))
         throw new DatabaseUnavailableError(
           `target "${target}": the database was lost while creating extension "${extension}": ${info.message}`
         )
@@ -79,7 +79,7 @@ export async function prepareDatabase(
       } catch (error) {
         const info = toPostgresError(error)
         // Only Postgres's own answer (a SQLSTATE) is the statement's fault; a lost connection is the database's.
-        if (!/^[0-9A-Z]{5}$/.test(info.code ?? ''))
+        if (!/^[0-9A-Z]{5}$/.test(info.code ?? '') || isConnectionError(error))
           throw new DatabaseUnavailableError(
             `target "${target}": the database was lost while running ${script.file}:${statement.line}: ${info.message}`
           )

@@ -1,6 +1,6 @@
 // How a run ends, for every adapter: the outcome's name (the action's `outcome` output, the CLI's JSON error
 // document), the exit code, and whether `fail-on` fails it. One module, so the CLI and the action cannot disagree.
-import { DatabaseUnavailableError, UsageError, describeError } from '../core/errors'
+import { DatabaseUnavailableError, UsageError, describeError, isConnectionError } from '../core/errors'
 import { Report } from '../core/findings'
 import { failingErrors, failingWarnings } from '../baseline/delta'
 
@@ -45,7 +45,7 @@ export function exitCodeOfFailure(failure: Pick<RunFailure, 'outcome'>): number 
 /** The failure an error stands for, its message with every secret given replaced by its masked form. */
 export function failureOf(error: unknown, mask: (text: string) => string = (t) => t): RunFailure {
   const outcome =
-    error instanceof DatabaseUnavailableError
+    error instanceof DatabaseUnavailableError || isConnectionError(error)
       ? 'database-unavailable'
       : error instanceof UsageError
         ? 'bad-input'

@@ -55,8 +55,28 @@ export async function executeRun(settings: RunSettings, hooks: RunHooks = {}): P
   } catch (error) {
     return { failure: failureOf(error, mask) }
   } finally {
-    await provider.dispose().catch(() => undefined)
+    await disposeWithin(provider, hooks.log)
   }
+}
+
+/** How long the cleanup may take: a server that stopped answering must not hold the verdict (seconds). */
+const DISPOSE_SECONDS = 30
+
+/**
+ * Disposes of the provider, waiting at most DISPOSE_SECONDS: the report is complete by then, and a connection that
+ * was terminated under the cleanup must not keep the process alive for ever (what is left is named in the log).
+ */
+export async function disposeWithin(provider: PostgresProvider, log?: (line: string) => void): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  const expired = new Promise<'expired'>(
+    (resolve) => (timer = setTimeout(() => resolve('expired'), DISPOSE_SECONDS * 1000))
+  )
+  const outcome = await Promise.race([provider.dispose().catch(() => 'failed' as const), expired])
+  clearTimeout(timer)
+  if (outcome === 'expired')
+    (log ?? ((line: string) => process.stderr.write(line + '\n')))(
+      `drift-guard: the cleanup of ${provider.description} did not finish within ${DISPOSE_SECONDS} s; throwaway databases (dg_*) may be left`
+    )
 }
 
 /**

@@ -3,6 +3,7 @@
 // Statements that fail only because an object they need was not built are folded into that object's finding,
 // and the differences about unbuilt objects are left out of the comparison (they are not drift of the migrations).
 import * as path from 'node:path'
+import { isConnectionError } from '../core/errors'
 import { Finding } from '../core/findings'
 import { Database, PostgresErrorInfo, toPostgresError } from '../postgres/provider'
 import { Declaration, SourceIndex } from './source-index'
@@ -259,6 +260,8 @@ export async function runSchemaStatements(
       await db.exec(statement)
       return undefined
     } catch (error) {
+      // A lost connection is the database's fault, not the declaration's.
+      if (isConnectionError(error)) throw error
       const info = toPostgresError(error)
       const object = statementObject(statement)
       // Only a syntax error can be drizzle-kit's missing parentheses (a missing table or opclass is not).

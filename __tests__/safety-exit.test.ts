@@ -1,0 +1,78 @@
+// A gate that never passes by accident (issue 11, points 1 and 4): the process ends with the verdict of a complete
+// run or fails; process.exit() called by the project's code is refused, in the CLI and in the action.
+import { spawnSync } from 'node:child_process'
+import * as path from 'node:path'
+import { REPO, tempDir, writeJournalProject } from './helpers/project'
+import { SERVER_URL } from './helpers/postgres'
+import { runActionSource, runSource } from './helpers/source-run'
+
+function projectWhoseSchemaCalls(exitCall: string): string {
+  return writeJournalProject(
+    tempDir('dg-safety-exit-'),
+    "export default { dialect: 'postgresql', schema: './schema.ts', out: './drizzle' }\n",
+    {
+      'schema.ts': `import { pgTable, integer } from 'drizzle-orm/pg-core'\n${exitCall}\nexport const t = pgTable('t', { id: integer('id') })\n`,
+      'drizzle/0000_init.sql': 'CREATE TABLE "t" ("id" integer);\n'
+    }
+  )
+}
+
+const noUrl = { ...process.env, DRIFT_GUARD_DATABASE_URL: '', DRIFT_GUARD_NO_CACHE: '1' }
+
+describe('process.exit() in a schema', () => {
+  test.each([
+    ['process.exit(0)', 'embedded'],
+    ['process.exit(1)', 'server']
+  ])('%s ends the CLI with bad input (exit 2, a JSON error document), never 0 or 1 (%s)', async (call, postgres) => {
+    const dir = projectWhoseSchemaCalls(call)
+    const args = ['check', '--format', 'json', '--postgres', postgres]
+    if (postgres === 'server') args.push('--database-url', SERVER_URL)
+    const r = await runSource('cli.ts', args, { cwd: dir, env: noUrl })
+    expect(r.status).toBe(2)
+    const document = JSON.parse(r.stdout)
+    expect(document).toMatchObject({ ok: false, error: { outcome: 'bad-input' } })
+    expect(document.error.message).toContain(call)
+  })
+
+  test('the action sets outcome bad-input and fails the step', async () => {
+    const dir = projectWhoseSchemaCalls('process.exit(0)')
+    const r = await runActionSource(dir, { postgres: 'embedded', comment: 'false' }, { DRIFT_GUARD_NO_CACHE: '1' })
+    expect(r.status).toBe(1)
+    expect(r.outputs.outcome).toBe('bad-input')
+    expect(r.stdout).toMatch(/::error.*process\.exit\(0\)/)
+  })
+})
+
+describe('the exit guard', () => {
+  const hook = require.resolve('sucrase/register/ts')
+  const guard = path.join(REPO, 'src', 'run', 'exit-guard.ts')
+  const script = (body: string): ReturnType<typeof spawnSync> =>
+    spawnSync(
+      process.execPath,
+      [
+        '-r',
+        hook,
+        '-e',
+        `const { guardExit } = require(${JSON.stringify(guard)}); const g = guardExit({ failureCode: 2, report: (r) => process.stderr.write('REPORTED ' + r + '\\n') }); ${body}`
+      ],
+      { encoding: 'utf8', timeout: 30_000 }
+    )
+
+  test('a run whose event loop runs dry before the verdict ends with the failure code, not 0', () => {
+    const r = script('new Promise(() => undefined)')
+    expect(r.status).toBe(2)
+    expect(r.stderr).toMatch(/REPORTED internal error: the process ended \(code 0\) before the run was complete/)
+  })
+
+  test('a rejected promise before the verdict ends with the failure code, not 1', () => {
+    const r = script("Promise.reject(new Error('gone'))")
+    expect(r.status).toBe(2)
+    expect(r.stderr).toContain('REPORTED internal error: gone')
+  })
+
+  test('after the verdict, a stray process.exit(0) or rejection does not change it', () => {
+    const r = script("g.finish(1); Promise.reject(new Error('late')); process.exit(0)")
+    expect(r.status).toBe(1)
+    expect(r.stderr).not.toContain('REPORTED')
+  })
+})
