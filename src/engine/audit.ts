@@ -17,6 +17,7 @@ import { PostgresProvider } from '../postgres/provider'
 import { extensionsCreatedBy } from '../sql/extensions'
 import { maskUrl } from '../postgres/server'
 import { LoadedSchema, drizzleOfTarget, loadSchema } from '../schema/load-schema'
+import { atV1Head } from '../explain/snapshot-v1-head'
 import { drizzleKitVersion } from '../schema/drizzle-kit'
 import { UnbuiltObject } from '../schema/build-statements'
 import { rolesCreatedBy } from '../migrations/roles'
@@ -93,8 +94,10 @@ export async function runAudit(options: AuditOptions): Promise<Report> {
 
   const prepared: AuditTarget[] = []
   for (const target of config.targets) {
-    const schema = await loadSchema(root, target, options.stubMissingImports)
+    const loaded = await loadSchema(root, target, options.stubMissingImports)
     const folder = readMigrationFolder(target.migrationsDir)
+    // A 1.x project: unnamed constraints under the names its snapshots give them.
+    const { schema } = atV1Head(loaded, folder, root)
     // A target whose config names no databases is the database of --database-url itself (its name is only a label).
     const names =
       target.name === tenantTarget && (options.tenantsQuery || options.tenantsPattern)

@@ -17,14 +17,8 @@ import { loadBaseline } from '../baseline/file'
 import { declaredCounts } from '../schema/declared'
 import { drizzleKitVersion } from '../schema/drizzle-kit'
 import { kit1Note } from '../schema/kit1-names'
-import {
-  LoadedSchema,
-  drizzleOfTarget,
-  kit1SerialiserNote,
-  loadSchema,
-  withLastSnapshotNames
-} from '../schema/load-schema'
-import { readV1Head } from '../explain/snapshot-v1-head'
+import { LoadedSchema, drizzleOfTarget, kit1SerialiserNote, loadSchema } from '../schema/load-schema'
+import { atV1Head } from '../explain/snapshot-v1-head'
 import { RunContext, phaseClock } from './run-context'
 import { TargetCheck, checkTargetDatabases } from './target-databases'
 
@@ -134,16 +128,8 @@ async function prepareTarget(
   log(`target ${target.name}: ${target.schemaFiles.map(rel).join(', ')} -> ${rel(target.migrationsDir)}`)
   const loaded = await timed('load', () => loadSchema(root, target, options.stubMissingImports))
   const folder = await timed('load', () => readMigrationFolder(target.migrationsDir))
-  // A 1.x project read by 1.x: the head of its snapshots, as 1.x generate takes it (docs/drizzle-1.md).
-  const head =
-    loaded.kit1State && folder.format === 'folders'
-      ? readV1Head(
-          target.migrationsDir,
-          root,
-          folder.migrations.map((m) => m.sql)
-        )
-      : undefined
-  const schema = head?.state ? withLastSnapshotNames(loaded, head.state.ddl) : loaded
+  // A 1.x project: the head of its snapshots, and its unnamed constraints under the names given there.
+  const { schema, head } = atV1Head(loaded, folder, root)
   const snapshots = await timed('load', () => readSnapshots(folder.migrations))
   const findings: TargetFinding[] = [...checkFolder(folder, snapshots, root)]
   if (options.base) findings.push(...checkAgainstBase(folder, options.base, root))

@@ -8,6 +8,8 @@ import * as path from 'node:path'
 import { JsonSyntaxError, parseJson } from '../core/json'
 import { Finding } from '../core/findings'
 import { uniquesAddedByName } from '../schema/kit1-names'
+import { LoadedSchema, withLastSnapshotNames } from '../schema/load-schema'
+import { MigrationFolder } from '../migrations/folder'
 import { reconstructV1States } from './snapshot-v1-states'
 import type { V1Snapshot, V1SnapshotJson } from './snapshot-types'
 
@@ -73,4 +75,22 @@ export function readV1Head(dir: string, root: string, sqlTexts: (string | undefi
     leaves: leaves.length > 1 ? leaves : [],
     problems
   }
+}
+
+/**
+ * A 1.x project read by the bundled 1.x (schema.kit1State, v1 folders): the head of its snapshots, and the schema
+ * with its unnamed constraints under the names the head gives them (withLastSnapshotNames). Otherwise as it was.
+ */
+export function atV1Head(
+  loaded: LoadedSchema,
+  folder: MigrationFolder,
+  root: string
+): { schema: LoadedSchema; head?: V1Head } {
+  if (!loaded.kit1State || folder.format !== 'folders') return { schema: loaded }
+  const head = readV1Head(
+    folder.dir,
+    root,
+    folder.migrations.map((m) => m.sql)
+  )
+  return { schema: head.state ? withLastSnapshotNames(loaded, head.state.ddl) : loaded, head }
 }
