@@ -273,4 +273,102 @@ describe.each(EACH_POSTGRES)('drift-guard fix on %s', (name, create) => {
     expect(migrated.rows).toBe(1)
     expect(migrated.upgraded).toEqual(migrated.fresh)
   })
+
+  test('renames with --rename (a column and a table): RENAME keeps the data, constraints named after them follow; without it, add + drop is left undone', async () => {
+    const before0 = `import { pgTable, serial, text } from 'drizzle-orm/pg-core'
+export const users = pgTable('users', { id: serial('id').primaryKey(), email: text('email').notNull().unique() })
+export const teams = pgTable('teams', { id: serial('id').primaryKey(), name: text('name').notNull().unique() })
+`
+    const after = before0
+      .replace("email: text('email')", "contactEmail: text('contact_email')")
+      .replace("export const teams = pgTable('teams'", "export const groups = pgTable('groups'")
+    const dir = await makeProject({ steps: [before0], finalSchema: after, name: 'fix-rename' })
+    const folder = path.join(dir, 'drizzle')
+    const old = path.join(dir, 'drizzle-old')
+    fs.cpSync(folder, old, { recursive: true })
+    const before = hashes(folder)
+
+    const guessed = await fix(dir, provider, { dryRun: true })
+    expect(guessed.ok).toBe(false)
+    expect(guessed.targets[0].skipped.find((s) => s.finding === 'extra_column users.email')!.reason).toContain(
+      '--rename TABLE.OLD=NEW'
+    )
+
+    const result = await fix(dir, provider, {
+      renames: [parseRename('users.email=contact_email'), parseRename('teams=groups')]
+    })
+    expect(result.ok).toBe(true)
+    expect(result.targets[0].statements.map((s) => s.sql)).toEqual([
+      'ALTER TABLE "users" RENAME COLUMN "email" TO "contact_email";',
+      'ALTER TABLE "users" RENAME CONSTRAINT "users_email_unique" TO "users_contact_email_unique";',
+      'ALTER TABLE "teams" RENAME TO "groups";',
+      'ALTER TABLE "groups" RENAME CONSTRAINT "teams_pkey" TO "groups_pkey";',
+      'ALTER TABLE "groups" RENAME CONSTRAINT "teams_name_unique" TO "groups_name_unique";',
+      'ALTER SEQUENCE IF EXISTS "teams_id_seq" RENAME TO "groups_id_seq";'
+    ])
+    expect(unchangedFiles(before, folder)).toEqual([])
+    const report = await runCheck({ root: dir, provider })
+    expect(report.findings.filter((f) => f.severity === 'error')).toEqual([])
+    expect(drizzleKitGenerate(dir)).toContain('No schema changes')
+    const migrated = drizzleMigrate(
+      kind,
+      old,
+      folder,
+      "INSERT INTO users (email) VALUES ('a@x.io'); INSERT INTO teams (name) VALUES ('red')",
+      "SELECT (SELECT count(*) FROM users WHERE contact_email = 'a@x.io') + (SELECT count(*) FROM groups WHERE name = 'red')"
+    )
+    expect(migrated.rows).toBe(2)
+    expect(migrated.upgraded).toEqual(migrated.fresh)
+  })
+
+  test('a tenant target (--target tenant): one migration in the tenant folder reaches every tenant database; the master is left alone; a failed migration is not papered over', async () => {
+    const dir = tempDir('fix-saas-')
+    fs.cpSync(path.join(REPO, 'examples', 'saas'), dir, { recursive: true })
+    const schemaFile = path.join(dir, 'packages', 'database', 'src', 'tenant', 'schema.ts')
+    edit(schemaFile, [['  email: text("email"),\n', '  email: text("email"),\n  phone: text("phone"),\n']])
+    const tenantFolder = path.join(dir, 'drizzle', 'migrations', 'tenant')
+    const masterFolder = path.join(dir, 'drizzle', 'migrations', 'master')
+    const old = path.join(dir, 'tenant-old')
+    fs.cpSync(tenantFolder, old, { recursive: true })
+    const masterBefore = hashes(masterFolder)
+    const before = hashes(tenantFolder)
+    const result = await fix(dir, provider, { target: 'tenant', name: 'client_phone' })
+    expect(result.targets.map((t) => t.target)).toEqual(['tenant'])
+    expect(result.targets[0].statements.map((s) => s.sql)).toEqual([
+      'ALTER TABLE "clients" ADD COLUMN IF NOT EXISTS "phone" text;'
+    ])
+    expect(result.targets[0].files[0]).toBe('drizzle/migrations/tenant/0002_client_phone.sql')
+    expect(hashes(masterFolder)).toEqual(masterBefore)
+    expect(unchangedFiles(before, tenantFolder)).toEqual([])
+    const report = await runCheck({ root: dir, provider })
+    expect(report.findings.filter((f) => f.target === 'tenant' && f.severity === 'error')).toEqual([])
+    expect(drizzleKitGenerate(dir, 'drizzle.tenant.config.ts')).toContain('No schema changes')
+    const migrated = drizzleMigrate(
+      kind,
+      old,
+      tenantFolder,
+      "INSERT INTO clients (name) VALUES ('acme')",
+      'SELECT count(*) FROM clients'
+    )
+    expect(migrated.rows).toBe(1)
+    expect(migrated.upgraded).toEqual(migrated.fresh)
+
+    // A migration that fails is not schema drift: fix says what to do, writes nothing, exits 1.
+    fs.appendFileSync(path.join(tenantFolder, '0002_client_phone.sql'), '')
+    appendHandWrittenMigration(
+      dir,
+      'drizzle/migrations/tenant',
+      '0003_broken',
+      'ALTER TABLE "nope" ADD COLUMN "x" int;'
+    )
+    const afterBroken = hashes(tenantFolder)
+    const blocked = await fix(dir, provider, { target: 'tenant' })
+    expect(blocked.ok).toBe(false)
+    expect(blocked.targets[0].files).toEqual([])
+    expect(blocked.targets[0].skipped[0]).toMatchObject({
+      finding: 'migration_failed 0003_broken',
+      reason: expect.stringMatching(/^not schema drift/)
+    })
+    expect(hashes(tenantFolder)).toEqual(afterBroken)
+  })
 })

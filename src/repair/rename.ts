@@ -7,6 +7,7 @@ import { SchemaDifference, diffSchemas } from '../diff/diff-schemas'
 import { DatabaseModel, TableModel } from '../model/types'
 import { quoteIdentifier as q } from '../sql/identifiers'
 import { PHASE, tableRef } from './plan'
+import { isSerial } from './sql-text'
 import { RepairStatement } from './types'
 
 export interface RenameSpec {
@@ -143,6 +144,14 @@ export function applyRenames(
       for (const c of table.constraints.values())
         c.definition = c.definition.replace(word(r.from), (m) => m.replace(r.from, r.to))
       renameDependents(table, want, r.from, r.to, statements, finding)
+      // A serial's sequence is named after the table: renamed too, so the database ends as a fresh one would.
+      for (const c of table.columns.values())
+        if (isSerial(c)) {
+          const seq = (t: string): string => (r.schema === 'public' ? '' : `${q(r.schema)}.`) + q(`${t}_${c.name}_seq`)
+          statements.push(
+            rename(`ALTER SEQUENCE IF EXISTS ${seq(r.from)} RENAME TO ${q(`${r.to}_${c.name}_seq`)};`, finding)
+          )
+        }
       model.tables.delete(fromKey)
       model.tables.set(toKey, table)
       // Foreign keys of other tables that reference it follow the rename in Postgres.
