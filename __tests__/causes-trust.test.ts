@@ -166,3 +166,44 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
     ])
   })
 })
+
+const FK_SCHEMA = `import { integer, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core'
+export const users = pgTable('users', { id: integer('id').primaryKey() })
+export const posts = pgTable('posts', {
+  id: integer('id').primaryKey(),
+  userId: integer('author_user_identifier_with_a_really_long_name_x')
+    .notNull()
+    .references(() => users.id),
+  slug: text('slug')
+}, (t) => [uniqueIndex('posts_user_slug').on(t.userId)])
+`
+// A hand-written migration: the foreign key under a name of its own, with ON DELETE CASCADE. drizzle-kit's name for
+// the declared one is past 63 bytes, so Postgres cuts its _fk suffix: only what the constraint is tells it from the index.
+const FK_SQL = `CREATE TABLE "users" ("id" integer PRIMARY KEY NOT NULL);
+--> statement-breakpoint
+CREATE TABLE "posts" ("id" integer PRIMARY KEY NOT NULL, "author_user_identifier_with_a_really_long_name_x" integer NOT NULL, "slug" text);
+--> statement-breakpoint
+CREATE UNIQUE INDEX "posts_user_slug" ON "posts" USING btree ("author_user_identifier_with_a_really_long_name_x");
+--> statement-breakpoint
+ALTER TABLE "posts" ADD CONSTRAINT "fk_posts_user" FOREIGN KEY ("author_user_identifier_with_a_really_long_name_x") REFERENCES "users"("id") ON DELETE CASCADE;
+`
+
+describe.each(EACH_POSTGRES)('8 on %s', (_name, createProvider) => {
+  const provider = providerForSuite(createProvider)
+  test('a foreign key is reported at its .references(), not at a uniqueIndex on the same column', async () => {
+    const dir = writeJournalProject(tempDir('fk-line-'), CONFIG, {
+      'schema.ts': FK_SCHEMA,
+      'drizzle/0000_init.sql': FK_SQL
+    })
+    const report = await runCheck({ root: dir, provider })
+    const referencesLine = FK_SCHEMA.split('\n').findIndex((l) => l.includes('.references(')) + 1
+    expect(findFinding(report, 'missing_constraint', { table: 'posts' })).toMatchObject({
+      file: 'schema.ts',
+      line: referencesLine
+    })
+    expect(findFinding(report, 'extra_constraint', { name: 'fk_posts_user' })).toMatchObject({
+      file: 'drizzle/0000_init.sql',
+      line: 7
+    })
+  })
+})

@@ -4,7 +4,7 @@
 import * as path from 'node:path'
 import { DEFAULT_CONFIG_FILE } from '../config/load-config'
 import { Finding } from '../core/findings'
-import { Declaration } from '../schema/source-index'
+import { Declaration, TableObjectKind } from '../schema/source-index'
 import { SchemaDifference } from '../diff/diff-schemas'
 import { ExplainContext } from './context'
 import { enumOrderCause } from './enum-history'
@@ -185,6 +185,20 @@ function declarationOf(d: SchemaDifference, ctx: ExplainContext): Declaration | 
   if (d.kind.endsWith('_schema')) return d.name ? ctx.sources.object('schema', d.schema, d.name) : undefined
   if (!d.table) return undefined
   if (d.column) return ctx.sources.column(d.schema, d.table, d.column)
-  if (d.name) return ctx.sources.tableObject(d.schema, d.table, d.name, d.columns)
+  if (d.name) return ctx.sources.tableObject(d.schema, d.table, d.name, d.columns, objectKind(d))
   return ctx.sources.table(d.schema, d.table)
+}
+
+/** What the object of a difference is: so a foreign key is not found at an index on the same columns. */
+function objectKind(d: SchemaDifference): TableObjectKind | undefined {
+  if (d.kind.endsWith('_index') || d.kind === 'index_mismatch') return 'index'
+  if (d.constraintKind) return d.constraintKind
+  // diffSchemas' messages open with what the constraint is; its definitions with the SQL keyword.
+  const starts = [d.message, d.expected ?? '', d.actual ?? '']
+  const is = (label: RegExp): boolean => starts.some((text) => label.test(text))
+  if (is(/^(foreign key\b|FOREIGN KEY)/)) return 'foreign_key'
+  if (is(/^(primary key\b|PRIMARY KEY)/)) return 'primary_key'
+  if (is(/^(unique constraint\b|UNIQUE\b)/)) return 'unique'
+  if (is(/^(check constraint\b|CHECK\b)/)) return 'check'
+  return undefined
 }

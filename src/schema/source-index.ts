@@ -35,6 +35,18 @@ export function toCamelCase(input: string): string {
   return words.map((w, i) => (i === 0 ? w.toLowerCase() : w[0].toUpperCase() + w.slice(1))).join('')
 }
 
+/** What a table-level object is, as far as finding its declaration goes. */
+export type TableObjectKind = 'index' | 'unique' | 'primary_key' | 'foreign_key' | 'check' | 'exclusion'
+
+const BUILDERS_OF: Record<TableObjectKind, string[]> = {
+  index: ['index', 'uniqueIndex'],
+  unique: ['unique'],
+  primary_key: ['primaryKey'],
+  foreign_key: ['foreignKey'],
+  check: [],
+  exclusion: []
+}
+
 export class SourceIndex {
   private readonly tables = new Map<string, TableEntry>()
   private readonly enums = new Map<string, string>()
@@ -174,12 +186,19 @@ export class SourceIndex {
    * An index or constraint: the line that names it, else the table-level call on exactly its columns
    * (`uniqueIndex().on(t.fromId, t.toId)`), else the line of its (first) column, else the table.
    */
-  tableObject(schema: string, table: string, name: string, columns: string[] = []): Declaration | undefined {
+  tableObject(
+    schema: string,
+    table: string,
+    name: string,
+    columns: string[] = [],
+    kind?: TableObjectKind
+  ): Declaration | undefined {
     const found = this.tableBlock(schema, table)
     if (!found) return undefined
     return (
       this.quoted(found.block, name) ??
-      this.builderCall(found.entry, found.block, name, columns) ??
+      this.builderCall(found.entry, found.block, name, columns, kind) ??
+      (kind === 'foreign_key' && columns.length === 1 ? this.references(schema, table, columns[0]) : undefined) ??
       (columns.length > 0 ? this.column(schema, table, columns[0]) : undefined) ?? {
         file: this.rel(found.block.file),
         line: found.block.start + 1
@@ -197,20 +216,24 @@ export class SourceIndex {
     entry: TableEntry,
     block: { file: string; start: number; end: number },
     name: string,
-    columns: string[]
+    columns: string[],
+    kind?: TableObjectKind
   ): Declaration | undefined {
     if (columns.length === 0) return undefined
     const keys = columns.map((c) => entry.keys.get(c))
     if (keys.some((k) => k === undefined)) return undefined
-    const builders = /_(index|idx)$/.test(name)
-      ? ['index', 'uniqueIndex']
-      : /_(unique|key)$/.test(name)
-        ? ['unique']
-        : /_(pk|pkey)$/.test(name)
-          ? ['primaryKey']
-          : /_(fk|fkey)$/.test(name)
-            ? ['foreignKey']
-            : ['index', 'uniqueIndex', 'unique', 'primaryKey', 'foreignKey']
+    // What the object is, when known, decides; else the default name's suffix (a custom name says nothing).
+    const builders = kind
+      ? BUILDERS_OF[kind]
+      : /_(index|idx)$/.test(name)
+        ? ['index', 'uniqueIndex']
+        : /_(unique|key)$/.test(name)
+          ? ['unique']
+          : /_(pk|pkey)$/.test(name)
+            ? ['primaryKey']
+            : /_(fk|fkey)$/.test(name)
+              ? ['foreignKey']
+              : ['index', 'uniqueIndex', 'unique', 'primaryKey', 'foreignKey']
     const lines = this.lines(block.file).slice(block.start, block.end)
     const text = lines.join('\n')
     const code = blankStringsAndComments(text)
@@ -242,6 +265,20 @@ export class SourceIndex {
       if (argKeys && argKeys.length === keys.length && argKeys.every((k, i) => k === keys[i])) {
         return { file: this.rel(block.file), line: block.start + text.slice(0, m.index).split('\n').length }
       }
+    }
+    return undefined
+  }
+
+  /** A column's foreign key: the line of its `.references(…)`, which may be lines below the column's key. */
+  private references(schema: string, table: string, column: string): Declaration | undefined {
+    const found = this.tableBlock(schema, table)
+    const at = this.column(schema, table, column)
+    if (!found || !at || at.file !== this.rel(found.block.file)) return undefined
+    const lines = this.lines(found.block.file)
+    const nextKey = /^\s*(["']?)[A-Za-z_$][\w$]*\1\s*:/
+    for (let i = at.line - 1; i < found.block.end; i++) {
+      if (i > at.line - 1 && nextKey.test(lines[i])) break
+      if (/\.\s*references\s*\(/.test(blankStringsAndComments(lines[i]))) return { file: at.file, line: i + 1 }
     }
     return undefined
   }
