@@ -10,7 +10,7 @@ import { renderJson, renderMarkdown } from '../report/render'
 import { renderSarif } from '../report/sarif'
 import { describeError } from '../core/errors'
 import { RunFailure, failsOn, failureOf, reportOutcome } from '../run/outcome'
-import { RunResult, executeRun } from '../run/run'
+import { RunResult, executeRun, runSecrets } from '../run/run'
 import { annotate } from './annotations'
 import { upsertComment } from './comment'
 import { COMMENT_MAX_LENGTH, Outputs } from './constants'
@@ -24,6 +24,8 @@ export async function run(): Promise<void> {
     await failStep(failureOf(error))
     return
   }
+  // The runner masks them in the log from here on, whatever the URL's form.
+  for (const secret of runSecrets(settings.run)) core.setSecret(secret)
   const base = settings.run.mode === 'check' ? resolveBase(settings) : undefined
   if (settings.run.newOnly && !base)
     core.warning('gate: new needs a base commit (a pull request, or the base input): every error fails the step')

@@ -7,6 +7,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import postgres from 'postgres'
 import { DatabaseUnavailableError } from '../core/errors'
+import { maskerOf, secretsOfUrl } from '../core/secrets'
 import { Database, DatabaseOptions, PostgresProvider, ServedDatabase } from './provider'
 import { onInterrupt } from '../core/interrupt'
 import { ResettableSession, resetDatabase } from './reset'
@@ -20,9 +21,9 @@ export function maskUrl(url: string): string {
   try {
     const parsed = new URL(url)
     if (parsed.password) parsed.password = '***'
-    return parsed.toString()
+    return maskerOf(secretsOfUrl(url))(parsed.toString())
   } catch {
-    return url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@')
+    return maskerOf(secretsOfUrl(url))(url)
   }
 }
 

@@ -6,7 +6,7 @@ import { runCheckWithBase } from '../engine/base-check'
 import { runCheck } from '../engine/check'
 import { createProvider } from '../postgres/factory'
 import type { PostgresProvider } from '../postgres/provider'
-import { maskUrl } from '../postgres/server'
+import { maskDeep, maskerOf, secretsOfUrl } from '../core/secrets'
 import { RunFailure, failureOf } from './outcome'
 import { RunSettings } from './settings'
 
@@ -25,14 +25,23 @@ export interface RunHooks {
   onProvider?: (provider: PostgresProvider) => void
 }
 
-/** Replaces the database URL given (whatever its form) by its masked form. */
-export function secretMasker(settings: Pick<RunSettings, 'databaseUrl'>): (text: string) => string {
-  const url = settings.databaseUrl
-  return url ? (text) => text.split(url).join(maskUrl(url)) : (text) => text
+/** The secrets of the run: the database URL's password, whatever form the URL was written in, and the tenant URL's. */
+export function runSecrets(settings: Pick<RunSettings, 'databaseUrl'> & { audit?: RunSettings['audit'] }): string[] {
+  return [...secretsOfUrl(settings.databaseUrl), ...secretsOfUrl(settings.audit?.tenantUrlTemplate)]
+}
+
+/** Replaces every secret of the run by ***, wherever it stands in the text (a server's echo of it too). */
+export function secretMasker(
+  settings: Pick<RunSettings, 'databaseUrl'> & { audit?: RunSettings['audit'] }
+): (text: string) => string {
+  return maskerOf(runSecrets(settings))
 }
 
 export async function executeRun(settings: RunSettings, hooks: RunHooks = {}): Promise<RunResult> {
   const mask = secretMasker(settings)
+  // Nothing leaves the run unmasked: its log lines, its report, its failure.
+  const log = hooks.log
+  if (log) hooks = { ...hooks, log: (line) => log(mask(line)) }
   let provider: PostgresProvider
   try {
     provider = chooseProvider(settings, hooks.prepared)
@@ -51,7 +60,7 @@ export async function executeRun(settings: RunSettings, hooks: RunHooks = {}): P
               newOnly: settings.newOnly
             })
           : await runCheck(checkOptions(settings, provider, hooks.log))
-    return { report }
+    return { report: maskDeep(report, mask) }
   } catch (error) {
     return { failure: failureOf(error, mask) }
   } finally {

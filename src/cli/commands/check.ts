@@ -94,6 +94,10 @@ async function runAndPrint(
 ): Promise<number> {
   const common = commonArgs(parsed)
   const settings = runSettingsOf(mode, parsed, io.env)
+  // Whatever is printed from here on is masked: the URL's password, whatever form the URL was given in.
+  const mask = secretMasker(settings)
+  const plain = io
+  io = { ...plain, stdout: (text) => plain.stdout(mask(text)), stderr: (text) => plain.stderr(mask(text)) }
   const log = common.verbose ? (line: string) => io.stderr(line + '\n') : undefined
   const result = await executeRun(settings, { log, prepared })
   if ('failure' in result) return printFailure(result.failure, common, io)
