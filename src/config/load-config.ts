@@ -6,31 +6,11 @@ import { JsonSyntaxError, jsonLines, parseJson } from '../core/json'
 import { DEFAULT_CONFIG_FILE, DriftGuardConfig, LoadedConfig } from './target-types'
 import { resolveTarget, withoutDuplicates } from './resolve-target'
 import { discoverTargets } from './discover'
+import { configShapeProblem } from './config-shape'
 
 export * from './target-types'
 export { inFolder, loadDrizzleConfig } from './resolve-target'
-
-const TARGET_KEYS = new Set([
-  'name',
-  'drizzleConfig',
-  'schema',
-  'migrations',
-  'databases',
-  'cwd',
-  'casing',
-  'schemaFilter',
-  'tablesFilter',
-  'extensionsFilters',
-  'migrationsTable',
-  'migrationsSchema',
-  'severity',
-  'setup',
-  'extensions',
-  'transaction',
-  'run',
-  'urlEnv',
-  'runTimeout'
-])
+export { CONFIG_SCHEMA_URL } from './config-shape'
 
 export function loadConfig(root: string, configPath?: string): LoadedConfig {
   root = path.resolve(root)
@@ -63,25 +43,12 @@ function loadConfigFile(root: string, file: string): LoadedConfig {
   const fail = (message: string, line: number | undefined): never => {
     throw new UsageError(`${at(line)}: ${message}`, rel, line)
   }
+  // Keys and types first (the same rules as schema/drift-guard.config.schema.json), so that what follows may trust them.
+  const problem = configShapeProblem(parsed)
+  if (problem) fail(problem.message, (problem.atKey ? lines.key(problem.at) : lines.value(problem.at)) ?? 1)
   const config = parsed as DriftGuardConfig
-  if (!config || typeof config !== 'object' || !Array.isArray(config.targets) || config.targets.length === 0) {
-    fail(
-      'expected { "targets": [ { "name": …, "drizzleConfig": … } ] } with at least one target',
-      lines.value(['targets']) ?? 1
-    )
-  }
   const names = new Set<string>()
   const targets = config.targets.map((target, index) => {
-    if (!target || typeof target !== 'object' || typeof target.name !== 'string' || !target.name) {
-      fail(
-        `targets[${index}] needs a "name"`,
-        lines.value(['targets', index, 'name']) ?? lines.value(['targets', index])
-      )
-    }
-    for (const key of Object.keys(target)) {
-      if (!TARGET_KEYS.has(key))
-        fail(`targets[${index}] ("${target.name}") has an unknown key "${key}"`, lines.key(['targets', index, key]))
-    }
     if (names.has(target.name)) fail(`two targets are named "${target.name}"`, lines.value(['targets', index, 'name']))
     names.add(target.name)
     return resolveTarget(root, target, rel, {

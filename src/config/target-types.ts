@@ -45,6 +45,8 @@ export interface RunCommandsConfig {
 }
 
 export interface DriftGuardConfig {
+  /** The JSON Schema editors check the file with (schema/drift-guard.config.schema.json). */
+  $schema?: string
   targets: TargetConfig[]
 }
 
