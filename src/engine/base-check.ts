@@ -1,5 +1,6 @@
 // The check of a pull request against its base commit (--base): the same check on the base, in a temporary git
-// worktree, at the same time as the head's (one bound on databases for both, the schema cache shared), then each
+// worktree, at the same time as the head's (one bound on databases for both; a migrated database built once when
+// both sides apply the same migrations, src/engine/shared-databases.ts), then each
 // finding marked new or not and the base's gone ones listed as fixed (src/baseline/delta.ts). The worktree is
 // removed also on failure; when nothing under the checked folder differs from the base, the head's report stands
 // for the base's and no worktree is made.
@@ -12,6 +13,7 @@ import { UsageError } from '../core/errors'
 import { Report } from '../core/findings'
 import { limiter } from '../core/limiter'
 import { CheckOptions, checkProject } from './check'
+import { SharedDatabases } from './shared-databases'
 
 export interface BaseCheckOptions extends CheckOptions {
   base: string
@@ -82,6 +84,8 @@ export async function runCheckWithBase(options: BaseCheckOptions): Promise<Repor
     return markAgainstBase(head.report, head.report, options.base, options.newOnly ?? false)
   }
   const worktree = fs.mkdtempSync(path.join(os.tmpdir(), 'drift-guard-base-'))
+  const databases = new SharedDatabases(2)
+  const both = { ...shared, shared: databases }
   try {
     git(top, 'worktree', 'add', '--detach', '--force', worktree, options.base)
     linkDependencies(top, fs.realpathSync(root), worktree)
@@ -93,9 +97,9 @@ export async function runCheckWithBase(options: BaseCheckOptions): Promise<Repor
       return markAgainstBase(head.report, empty, options.base, options.newOnly ?? false)
     }
     const [head, base] = await Promise.all([
-      checkProject(shared),
+      checkProject(both),
       checkProject({
-        ...shared,
+        ...both,
         root: baseRoot,
         base: undefined,
         baseline: false,
@@ -106,6 +110,7 @@ export async function runCheckWithBase(options: BaseCheckOptions): Promise<Repor
     ])
     return markAgainstBase(head.report, base.report, options.base, options.newOnly ?? false)
   } finally {
+    await databases.closeAll()
     try {
       git(top, 'worktree', 'remove', '--force', worktree)
     } catch {

@@ -20,6 +20,7 @@ import { kit1Note } from '../schema/kit1-names'
 import { LoadedSchema, drizzleOfTarget, kit1SerialiserNote, loadSchema } from '../schema/load-schema'
 import { atV1Head } from '../explain/snapshot-v1-head'
 import { RunContext, phaseClock } from './run-context'
+import { SharedDatabases } from './shared-databases'
 import { TargetCheck, checkTargetDatabases } from './target-databases'
 
 export interface CheckOptions {
@@ -39,6 +40,8 @@ export interface CheckOptions {
   baseline?: string | false
   /** A bound on databases shared with another check running at the same time (the base's, --base). */
   limit?: Limiter
+  /** Migrated databases shared with that other check (identical migrations are applied once). */
+  shared?: SharedDatabases
 }
 
 /** A finding before the target's name and severity overrides are applied. */
@@ -77,7 +80,8 @@ export async function checkProject(options: CheckOptions): Promise<CheckedProjec
     root,
     timed,
     log,
-    limit: options.limit ?? limiter(options.concurrency ?? options.provider.concurrency)
+    limit: options.limit ?? limiter(options.concurrency ?? options.provider.concurrency),
+    shared: options.shared
   }
 
   const prepared: PreparedTarget[] = []

@@ -11,12 +11,13 @@ import { extensionFailureCause, unavailableExtensionFindings } from '../explain/
 import { runnerCause, withUnexportedSchemaCause } from '../explain/failed-migration'
 import { generateCommand } from '../explain/snapshot-findings'
 import { SnapshotFile } from '../explain/snapshots'
-import { applyMigrations } from '../migrations/apply'
+import { ApplyResult, applyMigrations } from '../migrations/apply'
 import { Migration, MigrationFolder } from '../migrations/folder'
 import { rolesCreatedBy } from '../migrations/roles'
 import { introspectDatabase } from '../model/introspect'
 import { DatabaseModel } from '../model/types'
 import { EMBEDDED_EXTENSIONS } from '../postgres/pglite'
+import { Database } from '../postgres/provider'
 import { prepareDatabase, readSetupScripts } from '../postgres/setup-sql'
 import { functionDefinitions } from '../schema/build-statements'
 import { LoadedSchema } from '../schema/load-schema'
@@ -24,9 +25,20 @@ import { extensionsCreatedBy } from '../sql/extensions'
 import { splitSqlStatements } from '../sql/statements'
 import { RunContext } from './run-context'
 import { buildSchemaDatabase } from './schema-database'
+import { Lease } from './shared-databases'
 import { DatabaseCommandFailure, runFailedFindings, runInitCommands } from './init-commands'
 
 type TargetFinding = Omit<Finding, 'target'>
+
+/** A throwaway database the target's migrations were applied to. */
+interface MigratedDatabase {
+  db: Database
+  applied: ApplyResult
+  /** The functions it has (hand-written SQL), for the schema's database; read once. */
+  functions: () => Promise<string[] | undefined>
+  /** Its model, when every migration applied. */
+  model?: DatabaseModel
+}
 
 /** One target's migrations, applied and compared in every database the target names. */
 export interface TargetCheck {
@@ -122,24 +134,21 @@ export async function checkTargetDatabases(check: TargetCheck, run: RunContext):
     actual?: DatabaseModel
     commandFailure?: DatabaseCommandFailure
   }> => {
-    const db = await timed('provision', () => provider.createDatabase(`${target.name}_${name}`, { extensions: loaded }))
+    const lease = await migratedDatabase(name)
+    const { db, applied } = lease
     try {
-      await timed('migrate', () =>
-        prepareDatabase(db, { names: preinstalled, declared: target.extensionsDeclared }, setup, target.name)
-      )
-      const applied = await timed('migrate', () =>
-        applyMigrations(db, migrations, migrationsTable, {
-          transaction: target.transaction,
-          migrator: folder.format === 'folders' ? '1.x' : '0.x'
-        })
-      )
+      // A database shared with the other side of a --base run was built from that side's files: same content, and
+      // the same paths relative to each side's root.
+      const ownFile = (tag: string, file: string): string => folder.migrations.find((m) => m.tag === tag)?.file ?? file
       const dbResult: DatabaseResult = {
         name,
-        migrations: applied.applied.map((a) => ({ ...a, file: path.relative(root, a.file) })),
+        migrations: applied.applied.map((a) => ({ ...a, file: path.relative(root, ownFile(a.tag, a.file)) })),
         compared: !applied.failure
       }
       if (applied.failure) {
-        const { migration, line, error } = applied.failure
+        const { line, error } = applied.failure
+        const migration =
+          folder.migrations.find((m) => m.tag === applied.failure!.migration.tag) ?? applied.failure.migration
         const file = path.relative(root, migration.file)
         const key = `${file}:${line}:${error.message}`
         const explained = extensionFailureCause({
@@ -179,9 +188,9 @@ export async function checkTargetDatabases(check: TargetCheck, run: RunContext):
       log(`  ${name}: applied ${applied.applied.length} migration(s)`)
       if (!functionsRead) {
         functionsRead = true
-        giveFunctions(await functionDefinitions(db).catch(() => undefined))
+        giveFunctions(await lease.functions())
       }
-      const model = await timed('introspect', () => introspectDatabase(db, introspectOptions))
+      const model = lease.model!
       const expected = await expectedBuild
       const differences =
         'error' in expected
@@ -193,8 +202,58 @@ export async function checkTargetDatabases(check: TargetCheck, run: RunContext):
       const commandFailure = await runInitCommands(db, target, name, run)
       return { result: dbResult, differences, actual: model, commandFailure }
     } finally {
-      await db.close()
+      await lease.release()
     }
+  }
+  /** A database the migrations were applied to (and read, when they all applied), shared when run.shared says so. */
+  const migratedDatabase = async (name: string): Promise<Lease<MigratedDatabase>> => {
+    const build = async (): Promise<MigratedDatabase> => {
+      const db = await timed('provision', () =>
+        provider.createDatabase(`${target.name}_${name}`, { extensions: loaded })
+      )
+      try {
+        await timed('migrate', () =>
+          prepareDatabase(db, { names: preinstalled, declared: target.extensionsDeclared }, setup, target.name)
+        )
+        const applied = await timed('migrate', () =>
+          applyMigrations(db, migrations, migrationsTable, {
+            transaction: target.transaction,
+            migrator: folder.format === 'folders' ? '1.x' : '0.x'
+          })
+        )
+        let functions: Promise<string[] | undefined> | undefined
+        return {
+          db,
+          applied,
+          functions: () => (functions ??= functionDefinitions(db).catch(() => undefined)),
+          model: applied.failure
+            ? undefined
+            : await timed('introspect', () => introspectDatabase(db, introspectOptions))
+        }
+      } catch (error) {
+        await db.close()
+        throw error
+      }
+    }
+    // The project's own init commands write to the database: a database they ran on is never shared.
+    if (!run.shared || target.run?.commands.length) {
+      const built = await build()
+      return { ...built, release: () => built.db.close() }
+    }
+    const key = JSON.stringify([
+      target.name,
+      name,
+      folder.format,
+      target.transaction,
+      migrationsTable,
+      introspectOptions,
+      preinstalled,
+      loaded,
+      target.extensionsDeclared ?? null,
+      setup.map((s) => JSON.stringify(s).split(root).join('<root>')),
+      migrations.map((m) => [m.tag, m.when, m.sql ?? null])
+    ])
+    return run.shared.lease(key, build)
   }
   // No database applied every migration: the schema's build goes on without the functions.
   const migrated = await Promise.all(target.databases.map((name) => limit(() => migrateOne(name)))).finally(() =>
