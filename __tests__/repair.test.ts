@@ -6,11 +6,13 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { createHash } from 'node:crypto'
 import { spawnSync } from 'node:child_process'
-import { runCheck } from '../src/engine/check'
+import { runCli } from '../src/cli/main'
+import { checkProject, runCheck } from '../src/engine/check'
 import { PostgresProvider } from '../src/postgres/provider'
 import { executeRepair } from '../src/run/repair'
 import { parseRename } from '../src/repair/rename'
-import { RepairOptions } from '../src/repair/repair'
+import { renderRepair } from '../src/repair/render'
+import { RepairOptions, repairProject } from '../src/repair/repair'
 import { EACH_POSTGRES, SERVER_URL, providerForSuite } from './helpers/postgres'
 import { REPO, appendHandWrittenMigration, makeProject, tempDir } from './helpers/project'
 
@@ -151,7 +153,9 @@ describe.each(EACH_POSTGRES)('drift-guard fix on %s', (name, create) => {
     const journalBefore = fs.readFileSync(path.join(folder, 'meta', '_journal.json'), 'utf8')
 
     // Without --allow-destructive: the safe part planned, the rest listed with why, nothing written on a dry run.
-    const dry = await fix(dir, provider, { dryRun: true })
+    // One check serves both plans (the repair is planned from the check's comparison).
+    const checked = await checkProject({ root: dir, provider })
+    const dry = repairProject(checked, { dryRun: true })
     expect(dry.ok).toBe(false)
     expect(hashes(folder)).toEqual(before)
     const target = dry.targets[0]
@@ -188,7 +192,22 @@ describe.each(EACH_POSTGRES)('drift-guard fix on %s', (name, create) => {
     expect(planned.findIndex((s) => s.startsWith('ALTER TYPE'))).toBe(0)
     expect(target.sql).toMatch(/-- hazard: builds an index[^\n]*\nCREATE INDEX IF NOT EXISTS "invoices_org_idx"/)
 
-    const result = await fix(dir, provider, { allowDestructive: true, name: 'repair', now: Date.UTC(2024, 0, 1) })
+    const json = JSON.parse(renderRepair(dry, 'json'))
+    // A dry run lists the files it would write.
+    expect(json).toMatchObject({ version: 1, ok: false, dryRun: true, targets: [{ target: 'default' }] })
+    expect(json.targets[0].files).toHaveLength(3)
+    expect(json.targets[0].skipped).toContainEqual({
+      finding: 'column_type_mismatch orgs.seats',
+      reason: expect.stringContaining('--allow-destructive')
+    })
+    expect(json.targets[0].statements[0]).toEqual({
+      sql: expect.stringMatching(/^ALTER TYPE/),
+      hazards: [expect.stringMatching(/same transaction/)],
+      finding: 'enum_mismatch status'
+    })
+    expect(renderRepair(dry, 'markdown')).toMatch(/<details><summary>0002_\w+: \d+ statement\(s\)<\/summary>/)
+
+    const result = repairProject(checked, { allowDestructive: true, name: 'repair', now: Date.UTC(2024, 0, 1) })
     expect(result.ok).toBe(true)
     expect(result.targets[0].files).toEqual([
       'drizzle/0002_repair.sql',
@@ -288,13 +307,14 @@ export const teams = pgTable('teams', { id: serial('id').primaryKey(), name: tex
     fs.cpSync(folder, old, { recursive: true })
     const before = hashes(folder)
 
-    const guessed = await fix(dir, provider, { dryRun: true })
+    const checked = await checkProject({ root: dir, provider })
+    const guessed = repairProject(checked, { dryRun: true })
     expect(guessed.ok).toBe(false)
     expect(guessed.targets[0].skipped.find((s) => s.finding === 'extra_column users.email')!.reason).toContain(
       '--rename TABLE.OLD=NEW'
     )
 
-    const result = await fix(dir, provider, {
+    const result = repairProject(checked, {
       renames: [parseRename('users.email=contact_email'), parseRename('teams=groups')]
     })
     expect(result.ok).toBe(true)
@@ -324,6 +344,8 @@ export const teams = pgTable('teams', { id: serial('id').primaryKey(), name: tex
   test('a tenant target (--target tenant): one migration in the tenant folder reaches every tenant database; the master is left alone; a failed migration is not papered over', async () => {
     const dir = tempDir('fix-saas-')
     fs.cpSync(path.join(REPO, 'examples', 'saas'), dir, { recursive: true })
+    // The master's init command is not what this test is about: without it the check is quicker.
+    edit(path.join(dir, 'drift-guard.config.json'), [[',\n      "run": ["node db/init.mjs"]', '']])
     const schemaFile = path.join(dir, 'packages', 'database', 'src', 'tenant', 'schema.ts')
     edit(schemaFile, [['  email: text("email"),\n', '  email: text("email"),\n  phone: text("phone"),\n']])
     const tenantFolder = path.join(dir, 'drizzle', 'migrations', 'tenant')
@@ -370,5 +392,33 @@ export const teams = pgTable('teams', { id: serial('id').primaryKey(), name: tex
       reason: expect.stringMatching(/^not schema drift/)
     })
     expect(hashes(tenantFolder)).toEqual(afterBroken)
+  })
+})
+
+describe('drift-guard fix, bad input (exit 2, before any database)', () => {
+  const run = async (args: string[]) => {
+    let stdout = ''
+    let stderr = ''
+    const code = await runCli(args, {
+      stdout: (t: string) => void (stdout += t),
+      stderr: (t: string) => void (stderr += t),
+      env: {}
+    })
+    return { code, stdout, stderr }
+  }
+  test('a --rename that is not TABLE.OLD=NEW, an unknown --target, a --name that is no file name', async () => {
+    const dir = path.join(REPO, 'examples', 'saas')
+    const rename = await run(['fix', '--cwd', dir, '--rename', 'users.email'])
+    expect(rename.code).toBe(2)
+    expect(rename.stderr).toContain('--rename users.email: write TABLE.OLD=NEW for a column or OLD=NEW for a table')
+    const target = await run(['fix', '--cwd', dir, '--target', 'tenants', '--format', 'json'])
+    expect(target.code).toBe(2)
+    expect(JSON.parse(target.stdout).error).toMatchObject({
+      outcome: 'bad-input',
+      message: '--target tenants: no such target (the config has master, tenant)'
+    })
+    const name = await run(['fix', '--cwd', dir, '--name', '../escape'])
+    expect(name.code).toBe(2)
+    expect(name.stderr).toContain('--name ../escape: use letters, digits, _ and - only')
   })
 })

@@ -1,5 +1,7 @@
 // The run path of `drift-guard fix`: one check (the same provider choice as check), then the repair planned from
 // its comparison and written; the provider disposed of also on failure.
+import { loadConfig } from '../config/load-config'
+import { UsageError } from '../core/errors'
 import { checkProject } from '../engine/check'
 import { createProvider } from '../postgres/factory'
 import { PostgresProvider } from '../postgres/provider'
@@ -23,6 +25,12 @@ export async function executeRepair(
   const mask = secretMasker(settings)
   let created: PostgresProvider | undefined
   try {
+    // A wrong --target is bad input before any database is made.
+    const names = loadConfig(settings.root, settings.config).targets.map((t) => t.name)
+    if (settings.target && !names.includes(settings.target))
+      throw new UsageError(`--target ${settings.target}: no such target (the config has ${names.join(', ')})`)
+    if (settings.name !== undefined && !/^[\w-]+$/.test(settings.name))
+      throw new UsageError(`--name ${settings.name}: use letters, digits, _ and - only (it becomes a file name)`)
     created = provider ? undefined : createProvider(settings.postgres, settings.databaseUrl)
     const checked = await checkProject({
       root: settings.root,
