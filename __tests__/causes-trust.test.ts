@@ -10,7 +10,15 @@ import { readSnapshots } from '../src/explain/snapshots'
 import { checkFolder } from '../src/explain/journal'
 import { readMigrationFolder } from '../src/migrations/folder'
 import { discoverTargets } from '../src/config/discover'
-import { tempDir, findFinding, writeJournalProject, writeFiles } from './helpers/project'
+import {
+  tempDir,
+  findFinding,
+  writeJournalProject,
+  writeFiles,
+  makeProject,
+  appendHandWrittenMigration
+} from './helpers/project'
+import { PgliteProvider } from '../src/postgres/pglite'
 import { EACH_POSTGRES, providerForSuite } from './helpers/postgres'
 
 const CONFIG = `import { defineConfig } from 'drizzle-kit'\nexport default defineConfig({ dialect: 'postgresql', schema: './schema.ts', out: './drizzle' })\n`
@@ -205,5 +213,50 @@ describe.each(EACH_POSTGRES)('8 on %s', (_name, createProvider) => {
       file: 'drizzle/0000_init.sql',
       line: 7
     })
+  })
+})
+
+describe('3: snapshot_out_of_date where drizzle-kit generate is not the fix', () => {
+  const A = `import { integer, pgTable } from 'drizzle-orm/pg-core'
+export const a = pgTable('a', { id: integer('id').primaryKey() })
+`
+  const FINAL = `import { integer, pgTable, text } from 'drizzle-orm/pg-core'
+export const a = pgTable('a', { id: integer('id').primaryKey(), note: text('note') })
+export const b = pgTable('b', { id: integer('id').primaryKey() })
+`
+  let provider: PgliteProvider
+  beforeAll(() => {
+    provider = new PgliteProvider()
+  })
+  afterAll(async () => {
+    await provider.dispose()
+  })
+
+  test('snapshots stopped before a hand-written CREATE TABLE: the cause says generate would re-create it, the fix is drift-guard fix', async () => {
+    const dir = await makeProject({ steps: [A], finalSchema: FINAL })
+    appendHandWrittenMigration(dir, 'drizzle', '0001_hand_b', 'CREATE TABLE "b" ("id" integer PRIMARY KEY NOT NULL);')
+    const report = await runCheck({ root: dir, provider })
+    const stale = findFinding(report, 'snapshot_out_of_date')
+    expect(stale.cause).toMatch(
+      /the 1 migration\(s\) after it have none \(0001_hand_b: hand-written SQL .*\(CREATE TABLE b, which they create\)/
+    )
+    expect(stale.fix).toMatch(/^Run drift-guard fix --target default, not drizzle-kit generate/)
+    expect(stale.fix).not.toMatch(/CREATE TABLE/)
+  })
+
+  test('two snapshots with one parent: generate refuses to run, and the fix says to chain them first', async () => {
+    const dir = await makeProject({ steps: [A, A], finalSchema: FINAL })
+    const second = path.join(dir, 'drizzle/meta/0001_snapshot.json')
+    const first = JSON.parse(fs.readFileSync(path.join(dir, 'drizzle/meta/0000_snapshot.json'), 'utf8'))
+    appendHandWrittenMigration(dir, 'drizzle', '0002_other_branch', 'SELECT 1;', { copySnapshot: true })
+    const other = path.join(dir, 'drizzle/meta/0002_snapshot.json')
+    fs.writeFileSync(other, JSON.stringify({ ...JSON.parse(fs.readFileSync(other, 'utf8')), prevId: first.id }))
+    expect(JSON.parse(fs.readFileSync(second, 'utf8')).prevId).toBe(first.id)
+    const report = await runCheck({ root: dir, provider })
+    const stale = findFinding(report, 'snapshot_out_of_date')
+    expect(stale.cause).toMatch(
+      /drizzle-kit generate refuses to run here: the snapshots of 0001_step_1 and 0002_other_branch have the same prevId/
+    )
+    expect(stale.fix).toMatch(/then run drift-guard fix --target default/)
   })
 })

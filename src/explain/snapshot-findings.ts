@@ -54,6 +54,8 @@ export async function snapshotFindings(
   }
   const shown = comparison.changes.slice(0, 12).map((c) => c.description)
   const more = comparison.changes.length > shown.length ? `, and ${comparison.changes.length - shown.length} more` : ''
+  // Where generate would do harm (re-create what hand-written migrations built) or refuses to run, it is not the fix.
+  const blocked = generateBlocked(snapshots, latest, target)
   return [
     {
       kind: 'snapshot_out_of_date',
@@ -63,7 +65,8 @@ export async function snapshotFindings(
       name: latest.migration.tag,
       message: `the schema differs from the last snapshot (${latest.migration.tag}): ${shown.join('; ')}${more}`,
       cause: `the schema was changed without running drizzle-kit generate; \`${command}\` would write a new migration`,
-      fix
+      fix,
+      ...(blocked ?? {})
     }
   ]
 }
@@ -116,6 +119,54 @@ async function kit1SnapshotFindings(
       fix
     }
   ]
+}
+
+/**
+ * Why `drizzle-kit generate` is not the way to catch the snapshots up, if it is not: migrations after the last
+ * snapshot that have none (hand-written: generate diffs against that snapshot and writes their work again), or two
+ * snapshots with one parent (generate reports the collision and writes nothing). Then the repair is `drift-guard fix`,
+ * which writes only the real difference and a snapshot of the schema.
+ */
+function generateBlocked(
+  snapshots: SnapshotFile[],
+  latest: SnapshotFile,
+  target: ResolvedTarget
+): { cause: string; fix: string } | undefined {
+  const repair = `drift-guard fix --target ${target.name}`
+  const byParent = new Map<string, string[]>()
+  for (const s of snapshots)
+    if (s.snapshot?.prevId)
+      byParent.set(s.snapshot.prevId, [...(byParent.get(s.snapshot.prevId) ?? []), s.migration.tag])
+  const collision = [...byParent.values()].find((tags) => tags.length > 1)
+  if (collision) {
+    return {
+      cause: `the schema differs from the last snapshot, but drizzle-kit generate refuses to run here: the snapshots of ${collision.join(' and ')} have the same prevId (two branches generated from one parent), a collision it reports and stops on`,
+      fix: `Chain the snapshots again (regenerate ${collision[collision.length - 1]} on top of ${collision[0]}, or set its prevId to the id of the snapshot before it), then run ${repair}: it writes the migration and a snapshot of the schema, without re-creating anything`
+    }
+  }
+  const after = snapshots.slice(snapshots.indexOf(latest) + 1)
+  const handWritten = after.filter((s) => !s.snapshot && !s.v1 && s.migration.statements.length > 0)
+  if (handWritten.length === 0) return undefined
+  const recorded = new Set(Object.keys(latest.snapshot?.tables ?? {}).map((k) => k.replace(/^public\./, '')))
+  const created = [
+    ...new Set(
+      handWritten.flatMap((s) =>
+        [
+          ...(s.migration.sql ?? '').matchAll(
+            /CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?((?:"[^"]+"|\w+)(?:\.(?:"[^"]+"|\w+))?)/gi
+          )
+        ].map((m) => m[1].replace(/"/g, '').replace(/^public\./, ''))
+      )
+    )
+  ].filter((t) => !recorded.has(t))
+  const tags = handWritten.map((s) => s.migration.tag)
+  const listed = tags.length <= 4 ? tags.join(', ') : `${tags[0]} … ${tags[tags.length - 1]}`
+  const tables =
+    created.length <= 6 ? created.join(', ') : `${created.slice(0, 6).join(', ')} and ${created.length - 6} more`
+  return {
+    cause: `the last snapshot is ${latest.migration.tag}'s, and the ${tags.length} migration(s) after it have none (${listed}: hand-written SQL drizzle-kit never recorded). drizzle-kit generate diffs the schema against ${latest.migration.tag}'s snapshot, so it would write again what they already do${created.length > 0 ? ` (CREATE TABLE ${tables}, which they create)` : ''}, and that migration fails on every database that ran them`,
+    fix: `Run ${repair}, not drizzle-kit generate: it writes only what the migrations do not build yet, and a snapshot of the schema chained to ${latest.migration.tag}'s, so generate works again afterwards`
+  }
 }
 
 export function generateCommand(target: ResolvedTarget, root: string): string {
