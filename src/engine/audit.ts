@@ -16,6 +16,7 @@ import { DEFAULT_LIVE_OPTIONS, LiveOptions, databaseUrl, openLive } from '../pos
 import { PostgresProvider } from '../postgres/provider'
 import { extensionsCreatedBy } from '../sql/extensions'
 import { maskUrl } from '../postgres/server'
+import { connectionNotes, discoverTenants, serverSizedConcurrency } from './audit-master'
 import { LoadedSchema, drizzleOfTarget, loadSchema } from '../schema/load-schema'
 import { atV1Head } from '../explain/snapshot-v1-head'
 import { drizzleKitVersion } from '../schema/drizzle-kit'
@@ -121,9 +122,26 @@ export async function runAudit(options: AuditOptions): Promise<Report> {
   }
 
   const concurrency = options.concurrency ?? (await serverSizedConcurrency(options.databaseUrl, live))
+  const auditNotes = await connectionNotes(options.databaseUrl, live)
+  for (const note of auditNotes) log(`warning: ${note}`)
+  const unmatched = options.tenantsQuery ?? options.tenantsPattern
+  const tenants = prepared.find((p) => p.target.name === tenantTarget)
+  const emptyTenants: Finding[] =
+    unmatched !== undefined && tenants && tenants.databases.length === 0 && !options.shard
+      ? [
+          {
+            kind: 'config_error',
+            // A tenant target named on purpose that finds no tenant is an error; the default one, a warning.
+            severity: options.tenantTarget ? 'error' : 'warning',
+            target: tenantTarget,
+            message: `${options.tenantsQuery ? '--tenants-query' : `--tenants-pattern ${options.tenantsPattern}`} matched no database: no tenant database was audited`,
+            fix: 'check the pattern or query against the server (and the URL it connects to)'
+          }
+        ]
+      : []
   log(`auditing ${prepared.reduce((n, p) => n + p.databases.length, 0)} database(s), ${concurrency} at a time`)
   const limit = limiter(concurrency)
-  const findings: Finding[] = []
+  const findings: Finding[] = [...emptyTenants]
   const targets: TargetResult[] = []
   for (const p of prepared) {
     const { target, schema, folder } = p
@@ -258,48 +276,12 @@ export async function runAudit(options: AuditOptions): Promise<Report> {
     targets,
     findings: assembled.findings,
     summary: assembled.summary,
-    notes: [...config.notes, ...(options.shard ? [`shard ${options.shard[0]}/${options.shard[1]}`] : [])],
+    notes: [
+      ...config.notes,
+      ...auditNotes,
+      ...(options.shard ? [`shard ${options.shard[0]}/${options.shard[1]}`] : [])
+    ],
     ...(baselineRun ? { baseline: baselineSummary(baselineRun, assembled.findings) } : {})
-  }
-}
-
-/**
- * At most 8 databases at once, and never more than a quarter of the connections the server has free, so the
- * audit does not crowd out production traffic.
- */
-async function serverSizedConcurrency(url: string, live: LiveOptions): Promise<number> {
-  try {
-    const session = await openLive(url, 'sizing', live)
-    try {
-      const [row] = await session.query<{ max: string; used: string }>(
-        "select current_setting('max_connections') as max, (select count(*) from pg_stat_activity) as used"
-      )
-      const free = Number(row.max) - Number(row.used)
-      return Math.max(1, Math.min(8, Math.floor(free / 4)))
-    } finally {
-      await session.close()
-    }
-  } catch {
-    return 4 // the master is unreachable: each database will report it
-  }
-}
-
-async function discoverTenants(options: AuditOptions, live: LiveOptions): Promise<string[]> {
-  const master = await openLive(options.databaseUrl, 'master', live)
-  try {
-    if (options.tenantsQuery) {
-      const rows = await master.query<Record<string, unknown>>(options.tenantsQuery)
-      return rows.map((r) => String(Object.values(r)[0])).filter((n) => n && n !== 'null')
-    }
-    const rows = await master.query<{ name: string }>(
-      'select datname as name from pg_database where datname like $1 and datallowconn and not datistemplate order by 1',
-      [options.tenantsPattern]
-    )
-    return rows.map((r) => r.name)
-  } catch (error) {
-    throw new UsageError(`could not list the tenant databases: ${describeError(error)}`)
-  } finally {
-    await master.close()
   }
 }
 

@@ -83,7 +83,10 @@ export async function openLive(
   return {
     label,
     async query<T>(text: string, params?: unknown[]): Promise<T[]> {
-      return (await inTransaction(() => track(reserved.unsafe(text, (params ?? []) as never[])))) as unknown as T[]
+      // The extended protocol, also without parameters (postgres.js sends those as simple queries): one statement only.
+      return (await inTransaction(() =>
+        track(reserved.unsafe(text, (params ?? []) as never[], { simple: false } as never))
+      )) as unknown as T[]
     },
     async exec(text: string): Promise<void> {
       await inTransaction(() => track(reserved.unsafe(text).simple()))
