@@ -2,7 +2,7 @@
 // checked bare (no node_modules: the bundled 1.x reads the schema) and with the project's own drizzle 1.x installed
 // (one shared installation), and the real 1.x tools run on the same projects: `generate` must agree with
 // snapshot_out_of_date, and `migrate` + `push --explain` with the database findings.
-import { execFile } from 'node:child_process'
+import { execFile, execFileSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { promisify } from 'node:util'
@@ -84,8 +84,9 @@ beforeAll(() => {
   installed = tempDir('kit1-installed-')
   fs.writeFileSync(path.join(installed, 'package.json'), '{ "name": "kit1-projects", "private": true }\n')
   fs.mkdirSync(path.join(installed, 'node_modules'))
+  // Hard links: a copy of 126 MB in a moment (a file has no other "real" path, so it is the project's own).
   for (const pkg of ['drizzle-kit', 'drizzle-orm'])
-    fs.cpSync(path.join(KIT1, pkg), path.join(installed, 'node_modules', pkg), { recursive: true })
+    execFileSync('cp', ['-al', path.join(KIT1, pkg), path.join(installed, 'node_modules', pkg)])
 })
 afterAll(async () => {
   await pglite.dispose()
@@ -119,12 +120,15 @@ describe.each(Object.entries(FIXTURES))('__fixtures__/kit1-real-%s', (name, expe
     for (const where of [tempDir(`kit1-bare-${name}-`), installed]) {
       const dir = copyFixture(name, where)
       const report = await runCheck({ root: dir, provider: pglite })
-      for (const [target, findings] of Object.entries(expected.findings))
+      // `default`: the one target, whatever discovery names it.
+      const nameOf = (key: string): string =>
+        key === 'default' && report.targets.length === 1 ? report.targets[0].name : key
+      for (const [key, findings] of Object.entries(expected.findings))
         expect({
           where: where === installed ? 'installed' : 'bare',
-          target,
-          findings: summary(report, target)
-        }).toEqual({ where: where === installed ? 'installed' : 'bare', target, findings: [...findings].sort() })
+          target: key,
+          findings: summary(report, nameOf(key))
+        }).toEqual({ where: where === installed ? 'installed' : 'bare', target: key, findings: [...findings].sort() })
       for (const target of report.targets) expect(target.drizzle?.generation).toBe('1.x')
       // Installed: the project's drizzle-orm loads the schema, no bundled copy.
       const notes = report.targets.flatMap((t) => t.notes).join('\n')
@@ -133,43 +137,51 @@ describe.each(Object.entries(FIXTURES))('__fixtures__/kit1-real-%s', (name, expe
   })
 
   test('the real drizzle-kit 1.x agrees: generate with snapshot_out_of_date, migrate + push --explain with the database findings (server)', async () => {
-    const dir = copyFixture(name, installed, `tools-${name}`)
+    // Three copies, worked on at once: the check on the server, 1.x generate, and 1.x migrate + push --explain.
+    const checked = copyFixture(name, installed, `check-${name}`)
+    const generated = copyFixture(name, installed, `generate-${name}`)
     const server = new ServerProvider(SERVER_URL)
-    const report = await runCheck({ root: dir, provider: server }).finally(() => server.dispose())
-    let generates = false
-    for (const config of configsOf(dir)) {
-      const out = await kit(dir, ['generate', '--config', config])
-      if (!/No schema changes/.test(out)) generates = true
-      expect(out).not.toMatch(/Error: Cannot find module|TypeError/)
+    const admin = postgres(SERVER_URL, { max: 2, onnotice: () => undefined })
+    const database = (config: string): string =>
+      `kit1_real_${name.replace(/\W/g, '_')}_${configsOf(checked).indexOf(config)}_${process.pid}`
+    const pushOne = async (config: string): Promise<boolean> => {
+      await admin.unsafe(`DROP DATABASE IF EXISTS ${database(config)}`)
+      await admin.unsafe(`CREATE DATABASE ${database(config)}`)
+      const url = SERVER_URL.replace(/\/[^/]*$/, `/${database(config)}`)
+      const migrated = copyFixture(name, installed, `migrate-${name}-${config}`)
+      expect(await kit(migrated, ['migrate', '--config', config], { DATABASE_URL: url })).toMatch(
+        /applied successfully/
+      )
+      const out = await kit(migrated, ['push', '--explain', '--output', 'json', '--config', config], {
+        DATABASE_URL: url
+      })
+      const plan = JSON.parse(out.split('\n').find((l) => l.startsWith('{"status"'))!) as { status: string }
+      return plan.status !== 'no_changes'
     }
-    expect(generates).toBe(expected.generates)
-    expect(report.findings.some((f) => f.kind === 'snapshot_out_of_date' || f.kind === 'journal_error')).toBe(
-      expected.generates || expected.findings.default?.includes('journal_error') === true
-    )
-    if (expected.pushes === undefined) return
-    const admin = postgres(SERVER_URL, { max: 1, onnotice: () => undefined })
-    const database = `kit1_real_${name.replace(/\W/g, '_')}_${process.pid}`
     try {
-      let pushes = false
-      for (const config of configsOf(dir)) {
-        await admin.unsafe(`DROP DATABASE IF EXISTS ${database}`)
-        await admin.unsafe(`CREATE DATABASE ${database}`)
-        const url = SERVER_URL.replace(/\/[^/]*$/, `/${database}`)
-        // A fresh copy (generate above may have written a new folder).
-        const fresh = copyFixture(name, installed, `migrate-${name}-${config}`)
-        expect(await kit(fresh, ['migrate', '--config', config], { DATABASE_URL: url })).toMatch(/applied successfully/)
-        const plan = JSON.parse(
-          (await kit(fresh, ['push', '--explain', '--output', 'json', '--config', config], { DATABASE_URL: url }))
-            .split('\n')
-            .find((l) => l.startsWith('{"status"'))!
-        ) as { status: string }
-        if (plan.status !== 'no_changes') pushes = true
-      }
+      const [report, generates, pushes] = await Promise.all([
+        runCheck({ root: checked, provider: server }),
+        Promise.all(configsOf(generated).map((config) => kit(generated, ['generate', '--config', config]))).then(
+          (outputs) => {
+            for (const out of outputs) expect(out).not.toMatch(/Error: Cannot find module|TypeError/)
+            return outputs.some((out) => !/No schema changes/.test(out))
+          }
+        ),
+        expected.pushes === undefined
+          ? Promise.resolve(undefined)
+          : Promise.all(configsOf(checked).map(pushOne)).then((each) => each.some(Boolean))
+      ])
+      expect(generates).toBe(expected.generates)
+      expect(report.findings.some((f) => f.kind === 'snapshot_out_of_date' || f.kind === 'journal_error')).toBe(
+        expected.generates || expected.findings.default?.includes('journal_error') === true
+      )
+      if (expected.pushes === undefined) return
       expect(pushes).toBe(expected.pushes)
-      const databaseFindings = report.findings.filter((f) => !DB_KINDS.has(f.kind))
-      expect(databaseFindings.length > 0).toBe(expected.pushes)
+      expect(report.findings.some((f) => !DB_KINDS.has(f.kind))).toBe(expected.pushes)
     } finally {
-      await admin.unsafe(`DROP DATABASE IF EXISTS ${database}`).catch(() => undefined)
+      await server.dispose()
+      for (const config of configsOf(checked))
+        await admin.unsafe(`DROP DATABASE IF EXISTS ${database(config)} WITH (FORCE)`).catch(() => undefined)
       await admin.end()
     }
   })
