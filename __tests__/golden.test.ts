@@ -36,3 +36,18 @@ test('the job summary and the sticky comment for examples/saas are exactly docs/
     await provider.dispose()
   }
 })
+
+test('with a baseline accepting the five missing columns, the summary lists them in their own collapsed section: docs/examples/summary-accepted.md', async () => {
+  const provider = new PgliteProvider()
+  try {
+    const report = await runCheck({
+      root: path.join(REPO, 'examples', 'saas'),
+      provider,
+      baseline: path.join('..', '..', 'docs', 'examples', 'saas.baseline.json')
+    })
+    expect(report.baseline).toMatchObject({ entries: 5, accepted: 5, stale: 0 })
+    expectGolden('summary-accepted.md', renderMarkdown(report, { fileUrl: FILE_URL, details: true }))
+  } finally {
+    await provider.dispose()
+  }
+})

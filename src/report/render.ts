@@ -21,13 +21,22 @@ function acceptedLine(f: Finding): string {
 }
 
 export function verdict(report: Report): string {
+  const accepted = report.findings.filter((f) => f.accepted).length
+  return accepted
+    ? `${verdictOfFailing(report)} ${accepted} finding(s) accepted in the baseline.`
+    : verdictOfFailing(report)
+}
+
+function verdictOfFailing(report: Report): string {
   const { errors, warnings } = report.summary
   const newErrors = report.findings.filter((f) => f.severity === 'error' && f.new !== false).length
   if (report.base?.newOnly && newErrors === 0 && errors > 0)
     return `No new drift errors; ${errors} error(s) already on the base ${report.base.ref} do not fail the check.`
   const dbCount = report.targets.reduce((n, t) => n + t.databases.length, 0)
   if (errors === 0 && warnings === 0) {
-    return `No drift: the migrations of ${report.targets.length} target(s) build exactly what the schema declares (${dbCount} database(s) checked).`
+    return report.findings.some((f) => f.accepted)
+      ? `No drift beyond the accepted: the migrations of ${report.targets.length} target(s) build what the schema declares but for what the baseline accepts (${dbCount} database(s) checked).`
+      : `No drift: the migrations of ${report.targets.length} target(s) build exactly what the schema declares (${dbCount} database(s) checked).`
   }
   const parts = [errors ? `${errors} error(s)` : '', warnings ? `${warnings} warning(s)` : '']
     .filter(Boolean)
