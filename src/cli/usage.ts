@@ -15,6 +15,8 @@ Usage: drift-guard check [options]            migrations from clean vs the schem
        drift-guard fix [--target NAME] [--name TAG] [--dry-run] [--allow-destructive] [--rename T.OLD=NEW]...
                                                 write the corrective migration (SQL, snapshot, journal entry) in
                                                 drizzle-kit's format; destructive statements only when allowed
+       drift-guard init [--force] [--no-check]  write drift-guard.config.json and .github/workflows/drift-guard.yml
+                                                for the discovered targets (asks nothing), then the first check
 
 Options:
   --config FILE          drift-guard.config.json (default; without it, drizzle.config.ts and

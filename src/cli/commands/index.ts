@@ -3,6 +3,7 @@ import { baselineCommand } from './baseline'
 import { auditCommand, checkCommand } from './check'
 import { CliCommand } from './command'
 import { fixCommand } from './fix'
+import { initCommand } from './init'
 import { inventoryCommand } from './inventory'
 import { mergeCommand } from './merge'
 
@@ -12,7 +13,8 @@ export const COMMANDS: readonly CliCommand[] = [
   mergeCommand,
   inventoryCommand,
   baselineCommand,
-  fixCommand
+  fixCommand,
+  initCommand
 ]
 
 /** Run when the command line names none. */
