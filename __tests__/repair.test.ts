@@ -376,7 +376,6 @@ export const teams = pgTable('teams', { id: serial('id').primaryKey(), name: tex
     expect(migrated.upgraded).toEqual(migrated.fresh)
 
     // A migration that fails is not schema drift: fix says what to do, writes nothing, exits 1.
-    fs.appendFileSync(path.join(tenantFolder, '0002_client_phone.sql'), '')
     appendHandWrittenMigration(
       dir,
       'drizzle/migrations/tenant',
@@ -420,5 +419,27 @@ describe('drift-guard fix, bad input (exit 2, before any database)', () => {
     const name = await run(['fix', '--cwd', dir, '--name', '../escape'])
     expect(name.code).toBe(2)
     expect(name.stderr).toContain('--name ../escape: use letters, digits, _ and - only')
+  })
+})
+
+describe('drift-guard fix on a drizzle-kit 1.x folder', () => {
+  const provider = providerForSuite(EACH_POSTGRES[1][1])
+  test('is not written (1.x chains diff snapshots only its own differ computes): the SQL is printed, fix exits 1 saying what to run', async () => {
+    const dir = tempDir('fix-kit1-')
+    fs.cpSync(path.join(REPO, '__fixtures__', 'kit1-clean', 'v9'), dir, { recursive: true })
+    edit(path.join(dir, 'schema.ts'), [
+      [
+        "  email: text('email').notNull().unique(),\n",
+        "  email: text('email').notNull().unique(),\n  phone: text('phone'),\n"
+      ]
+    ])
+    const before = hashes(dir)
+    const result = await fix(dir, provider)
+    expect(result.ok).toBe(false)
+    const target = result.targets[0]
+    expect(target.files).toEqual([])
+    expect(target.statements.map((s) => s.sql)).toEqual(['ALTER TABLE "users" ADD COLUMN IF NOT EXISTS "phone" text;'])
+    expect(target.skipped[0].reason).toMatch(/drizzle-kit 1\.x folder is not written.*generate --custom/)
+    expect(hashes(dir)).toEqual(before)
   })
 })

@@ -12,7 +12,7 @@ import { compareSnapshots } from '../explain/snapshots'
 import { findingLabel, planStatements } from './plan'
 import { RenameSpec, applyRenames } from './rename'
 import { RepairResult, RepairStatement, TargetRepair } from './types'
-import { defaultName, migrationSql, writeFolderMigration, writeJournalMigration } from './write-migration'
+import { defaultName, migrationSql, writeJournalMigration } from './write-migration'
 
 export interface RepairOptions {
   /** Only this target. */
@@ -83,14 +83,6 @@ function repairTarget(check: TargetCheck, checked: CheckedProject, options: Repa
     out.skipped.push({ finding: target.name, reason: 'no database of this target was compared with the schema' })
     return out
   }
-  if (folder.format === 'folders' && !schema.kit1State) {
-    out.skipped.push({
-      finding: target.name,
-      reason:
-        'a drizzle-kit 1.x folder needs the 1.x snapshot of the schema, which this project is not read with: run npx drizzle-kit generate'
-    })
-    return out
-  }
   const renamed = applyRenames(options.renames ?? [], comparison.expected, comparison.actual, comparison.differences)
   const plan = planStatements(renamed.differences, {
     expected: comparison.expected,
@@ -121,24 +113,37 @@ function repairTarget(check: TargetCheck, checked: CheckedProject, options: Repa
   // The snapshot: the schema's, unless the last one already says the same (only the SQL was wrong): then its content.
   const last = [...snapshots].reverse().find((s) => s.snapshot)
   const upToDate = last?.snapshot ? compareSnapshots(last.snapshot, schema.snapshot).changes.length === 0 : false
-  if (out.statements.length === 0 && upToDate && folder.format === 'journal') {
+  // A 1.x folder's snapshots are compared by the check (snapshot_out_of_date), not here.
+  const snapshotBehind =
+    folder.format === 'folders' ? findings.some((f) => f.kind === 'snapshot_out_of_date') : !upToDate
+  if (out.statements.length === 0 && !snapshotBehind) {
     if (out.skipped.length === 0) out.notes.push('nothing to fix: the migrations build the schema')
     return out
   }
-  let snapshot: Record<string, unknown>
-  if (folder.format === 'folders') snapshot = { ...schema.kit1State! }
-  else if (upToDate && last?.migration.snapshotFile)
-    snapshot = parseJson<Record<string, unknown>>(fs.readFileSync(last.migration.snapshotFile, 'utf8'))
-  else snapshot = { ...schema.snapshot }
-  if (upToDate) out.notes.push('the last snapshot already describes the schema: the new one is its copy')
-  else out.notes.push('the new snapshot is the schema, as drizzle-kit generate serialises it')
   const header = [
     `drift-guard fix: makes the migrations build the schema of target "${target.name}" (docs/repair.md).`,
     'Every statement leaves a database that already has its change alone.'
   ]
   const sql = migrationSql(out.statements, header)
+  if (folder.format === 'folders') {
+    // drizzle-kit 1.x (snapshot version 9) chains "diff" snapshots with footprints only its own differ computes:
+    // a snapshot written here would be refused ("two base snapshots"). The SQL is printed for a custom migration.
+    out.sql = sql
+    out.skipped.push({
+      finding: target.name,
+      reason:
+        'a drizzle-kit 1.x folder is not written by fix yet: run npx drizzle-kit generate --custom, paste the SQL above into its migration.sql, then npx drizzle-kit generate for what the schema gained since the last snapshot'
+    })
+    return out
+  }
+  let snapshot: Record<string, unknown>
+  if (upToDate && last?.migration.snapshotFile)
+    snapshot = parseJson<Record<string, unknown>>(fs.readFileSync(last.migration.snapshotFile, 'utf8'))
+  else snapshot = { ...schema.snapshot }
+  if (upToDate) out.notes.push('the last snapshot already describes the schema: the new one is its copy')
+  else out.notes.push('the new snapshot is the schema, as drizzle-kit generate serialises it')
   const now = options.now ?? Date.now()
-  const written = (folder.format === 'folders' ? writeFolderMigration : writeJournalMigration)(folder, {
+  const written = writeJournalMigration(folder, {
     name: options.name ?? defaultName(now % 100),
     sql,
     snapshot,

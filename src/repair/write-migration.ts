@@ -1,7 +1,6 @@
-// Appends one migration to a target's folder in the folder's own format, never touching an existing file's bytes
-// (the journal gets one entry inserted before its closing bracket; earlier entries stay as written).
-//   0.x: NNNN_<tag>.sql + meta/NNNN_snapshot.json + a meta/_journal.json entry whose `when` is newer than every other
-//   1.x: <YYYYMMDDHHmmss>_<name>/migration.sql + snapshot.json (prevIds: the last snapshot's id)
+// Appends one migration to a 0.x folder, never touching an existing file's bytes (the journal gets one entry
+// inserted before its closing bracket; earlier entries stay as written): NNNN_<tag>.sql + meta/NNNN_snapshot.json +
+// a meta/_journal.json entry whose `when` is newer than every other.
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { randomUUID } from 'node:crypto'
@@ -102,31 +101,4 @@ const withoutIds = (snapshot: Record<string, unknown>): Record<string, unknown> 
   delete rest.prevId
   delete rest.prevIds
   return rest
-}
-
-/** `YYYYMMDDHHmmss` in UTC, as drizzle-kit 1.x names its folders. */
-export function folderTimestamp(ms: number): string {
-  return new Date(ms).toISOString().replace(/[-:T]/g, '').slice(0, 14)
-}
-
-export function writeFolderMigration(folder: MigrationFolder, migration: NewMigration): WrittenMigration {
-  const when = Math.max(migration.now, ...folder.migrations.map((m) => m.when + 1000))
-  const tag = `${folderTimestamp(when)}_${migration.name}`
-  const dir = path.join(folder.dir, tag)
-  if (fs.existsSync(dir)) throw new Error(`${dir} already exists: fix never overwrites a file`)
-  const last = [...folder.migrations].reverse().find((m) => m.snapshotFile && fs.existsSync(m.snapshotFile))
-  let prevId = '00000000-0000-0000-0000-000000000000'
-  if (last?.snapshotFile) {
-    const json = parseJson<{ id?: unknown }>(fs.readFileSync(last.snapshotFile, 'utf8'))
-    if (typeof json.id === 'string') prevId = json.id
-  }
-  const { version, dialect, ...rest } = withoutIds(migration.snapshot)
-  const snapshot = { version, dialect, id: randomUUID(), prevIds: [prevId], ...rest }
-  const files = [path.join(dir, 'migration.sql'), path.join(dir, 'snapshot.json')]
-  if (!migration.dryRun) {
-    fs.mkdirSync(dir)
-    fs.writeFileSync(files[0], migration.sql)
-    fs.writeFileSync(files[1], JSON.stringify(snapshot, null, 2))
-  }
-  return { tag, files, when: Math.floor(when / 1000) * 1000 }
 }
