@@ -7,6 +7,7 @@ import * as path from 'node:path'
 import { runCli } from '../src/cli/main'
 import { checkProject } from '../src/engine/check'
 import { buildInventory } from '../src/inventory/build'
+import { MAX_TABLES, targetDiagrams } from '../src/inventory/diagram'
 import { Inventory } from '../src/inventory/model'
 import { renderInventoryHtml } from '../src/inventory/render-html'
 import { renderInventoryMarkdown } from '../src/inventory/render-markdown'
@@ -239,3 +240,56 @@ test('with a URL, the live state of each database, read as the audit reads it', 
     await admin.end()
   }
 }, 60_000)
+
+test('a large schema is split into diagrams of related tables that each parse', () => {
+  // Two chains of 40 tables each (every table references the previous one), and a table in another schema.
+  const table = (schema: string, name: string, parent?: string) => ({
+    schema,
+    name,
+    origin: 'declared' as const,
+    changedBy: [],
+    snapshots: { count: 0 },
+    findings: [],
+    columns: [
+      {
+        name: 'id',
+        type: 'integer',
+        notNull: true,
+        primaryKey: true,
+        origin: 'declared' as const,
+        changedBy: [],
+        snapshots: { count: 0 },
+        findings: []
+      },
+      ...(parent
+        ? [
+            {
+              name: 'parent_id',
+              type: 'integer',
+              notNull: false,
+              primaryKey: false,
+              origin: 'declared' as const,
+              changedBy: [],
+              snapshots: { count: 0 },
+              findings: []
+            }
+          ]
+        : [])
+    ],
+    references: parent ? [{ columns: ['parent_id'], table: parent, columnsTo: ['id'] }] : []
+  })
+  const tables = ['a', 'b'].flatMap((chain) =>
+    Array.from({ length: 40 }, (_, i) => table('public', `${chain}${i}`, i ? `${chain}${i - 1}` : undefined))
+  )
+  tables.push(table('audit', 'log'))
+  const diagrams = targetDiagrams(tables)
+  expect(diagrams.map((d) => d.title.split(' (')[0])).toEqual([
+    'schema public, part 1 of 4',
+    'schema public, part 2 of 4',
+    'schema public, part 3 of 4',
+    'schema public, part 4 of 4',
+    'schema audit'
+  ])
+  for (const d of diagrams) expect((d.mermaid.match(/^ {2}\w+\[/gm) ?? []).length).toBeLessThanOrEqual(MAX_TABLES)
+  expect(mermaidErrors(diagrams.map((d) => d.mermaid))).toEqual(diagrams.map(() => null))
+})
