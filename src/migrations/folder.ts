@@ -168,10 +168,24 @@ function readJournalFolder(dir: string, journalFile: string): MigrationFolder {
     return i >= 0 ? i + 1 : undefined
   }
   const entries: JournalEntry[] = []
+  /** Tags of entries that are not usable (no "when"): their SQL files are theirs, not files the journal lacks. */
+  const invalidTags = new Set<string>()
   for (const [position, raw] of (journal.entries as Record<string, unknown>[]).entries()) {
     const tag = typeof raw?.tag === 'string' ? raw.tag : undefined
     const when = typeof raw?.when === 'number' ? raw.when : undefined
+    if (tag && when === undefined && raw?.when !== undefined) {
+      invalidTags.add(tag)
+      problems.push({
+        message: `journal entry "${tag}" has "when": ${JSON.stringify(raw.when)}: drizzle's migrator compares it with the last applied migration's created_at as milliseconds since 1970, so it must be a number (drizzle-kit writes Date.now())`,
+        file: journalFile,
+        line: lineOfTag(tag),
+        tag,
+        severity: 'error'
+      })
+      continue
+    }
     if (!tag || when === undefined) {
+      if (tag) invalidTags.add(tag)
       problems.push({
         message: `entry #${position} lacks a ${!tag ? '"tag"' : '"when"'}`,
         file: journalFile,
@@ -201,7 +215,10 @@ function readJournalFolder(dir: string, journalFile: string): MigrationFolder {
     const file = path.join(dir, `${entry.tag}.sql`)
     const snapshot = path.join(dir, 'meta', snapshotName(entry.tag))
     let sql: string | undefined
-    if (fs.existsSync(file)) sql = fs.readFileSync(file, 'utf8')
+    const outside = outsideTheRepository(dir, file, `journal entry "${entry.tag}"`)
+    if (outside)
+      problems.push({ message: outside, file: journalFile, line: entry.line, tag: entry.tag, severity: 'error' })
+    else if (fs.existsSync(file)) sql = fs.readFileSync(file, 'utf8')
     else {
       // drizzle-orm 0.45's readMigrationFiles reads every file before the migrator runs any (docs/research/drizzle-migrator.md).
       problems.push({
@@ -227,13 +244,15 @@ function readJournalFolder(dir: string, journalFile: string): MigrationFolder {
       breakpoints: entry.breakpoints,
       // Two entries with one number (`0033_a`, `0033_b`: two branches each generated 0033) name one file, which
       // holds one of their snapshots: it is read for the first, and the other says it shares it.
-      ...(sharedSnapshot(snapshot, entry.tag) ?? { snapshotFile: fs.existsSync(snapshot) ? snapshot : undefined }),
+      ...(outside
+        ? {}
+        : (sharedSnapshot(snapshot, entry.tag) ?? { snapshotFile: fs.existsSync(snapshot) ? snapshot : undefined })),
       snapshotName: `meta/${path.basename(snapshot)}`,
       journalLine: entry.line
     }
   })
 
-  const listed = new Set(entries.map((e) => `${e.tag}.sql`))
+  const listed = new Set([...entries.map((e) => `${e.tag}.sql`), ...[...invalidTags].map((t) => `${t}.sql`)])
   for (const file of fs
     .readdirSync(dir)
     .filter((f) => f.endsWith('.sql'))
@@ -278,6 +297,11 @@ function readV1Folder(dir: string, names: string[]): MigrationFolder {
       })
       return
     }
+    const outside = outsideTheRepository(dir, file, `${name}/migration.sql`)
+    if (outside) {
+      problems.push({ message: outside, file: path.join(dir, name), tag: name, severity: 'error' })
+      return
+    }
     const sql = fs.readFileSync(file, 'utf8')
     migrations.push({
       idx,
@@ -301,4 +325,37 @@ function readV1Folder(dir: string, names: string[]): MigrationFolder {
  */
 function snapshotName(tag: string): string {
   return `${tag.split('_')[0]}_snapshot.json`
+}
+
+/**
+ * Why a migration file may not be read, or undefined: a journal tag that climbs out of the folder (`../`), or a file
+ * (or a folder on its way) that is a symlink to something outside the repository. Either would put another file's
+ * content (a secret) into a finding. The repository is the nearest folder above the migrations holding `.git`;
+ * without one, the migrations folder itself.
+ */
+function outsideTheRepository(dir: string, file: string, entry: string): string | undefined {
+  const relative = path.relative(dir, file)
+  if (relative.startsWith('..') || path.isAbsolute(relative) || /[\\/]\.\.([\\/]|$)|^\.\.$/.test(relative))
+    return `${entry} points outside the migrations folder (${relative}): refused`
+  if (!fs.existsSync(file)) return undefined
+  let real: string
+  let realDir: string
+  try {
+    real = fs.realpathSync(file)
+    realDir = fs.realpathSync(dir)
+  } catch {
+    return undefined
+  }
+  let repository = realDir
+  for (let up = realDir; ; up = path.dirname(up)) {
+    if (fs.existsSync(path.join(up, '.git'))) {
+      repository = up
+      break
+    }
+    if (path.dirname(up) === up) break
+  }
+  const inside = path.relative(repository, real)
+  if (inside.startsWith('..') || path.isAbsolute(inside))
+    return `${entry} is a symlink to ${real}, outside the repository (${repository}): refused`
+  return undefined
 }
