@@ -50,6 +50,28 @@ async function main(): Promise<void> {
     ['server', ['--database-url', SERVER]],
     ['embedded', ['--postgres', 'embedded']]
   ]
+  // Another pull request: the column and a hand-written migration adding it (both sides differ: nothing shared).
+  const journalFile = path.join(dir, 'drizzle', 'meta', '_journal.json')
+  const journalText = fs.readFileSync(journalFile, 'utf8')
+  const table = /pgTable\("([^"]+)"/.exec(original)![1]
+  const withMigration = (): void => {
+    const journal = JSON.parse(journalText)
+    const last = journal.entries[journal.entries.length - 1]
+    const tag = `${String(journal.entries.length).padStart(4, '0')}_pr_column`
+    journal.entries.push({
+      idx: journal.entries.length,
+      version: '7',
+      when: last.when + 3_600_000,
+      tag,
+      breakpoints: true
+    })
+    fs.writeFileSync(journalFile, JSON.stringify(journal, null, 2))
+    fs.writeFileSync(path.join(dir, 'drizzle', `${tag}.sql`), `ALTER TABLE "${table}" ADD COLUMN "pr_column" text;\n`)
+  }
+  const withoutMigration = (): void => {
+    fs.writeFileSync(journalFile, journalText)
+    git('clean', '-fdq', 'drizzle')
+  }
   const rows: string[] = []
   for (const [kind, pg] of kinds) {
     for (const argv of [pg, [...pg, '--base', 'HEAD', '--new-only']]) timeCheck(dir, argv) // warm the caches
@@ -65,13 +87,27 @@ async function main(): Promise<void> {
     const unchanged: number[] = []
     for (let i = 0; i < RUNS; i++) unchanged.push(timeCheck(dir, [...pg, '--base', 'HEAD', '--new-only']))
     fs.writeFileSync(schema, edited)
+    withMigration()
+    const plainMigration: number[] = []
+    const baseMigration: number[] = []
+    timeCheck(dir, [...pg, '--base', 'HEAD', '--new-only'])
+    for (let i = 0; i < RUNS; i++) {
+      plainMigration.push(timeCheck(dir, pg))
+      baseMigration.push(timeCheck(dir, [...pg, '--base', 'HEAD', '--new-only']))
+    }
+    withoutMigration()
     const p = median(plain)
+    const s = (ms: number): string => `${(ms / 1000).toFixed(2)} s`
+    const pm = median(plainMigration)
     rows.push(
-      `| ${kind} | ${(p / 1000).toFixed(2)} s | ${(median(base) / 1000).toFixed(2)} s | ${(median(base) / p).toFixed(2)}× | ${(median(unchanged) / 1000).toFixed(2)} s (${(median(unchanged) / p).toFixed(2)}×) |`
+      `| ${kind} | ${s(p)} | ${s(median(base))} (${(median(base) / p).toFixed(2)}×) | ${s(pm)} / ${s(median(baseMigration))} (${(median(baseMigration) / pm).toFixed(2)}×) | ${s(median(unchanged))} (${(median(unchanged) / p).toFixed(2)}×) |`
     )
+    process.stderr.write(`\n${rows[rows.length - 1]}\n`)
   }
   process.stderr.write('\n')
-  console.log('| Postgres | plain check | --base, schema edited | ratio | --base, nothing changed |')
+  console.log(
+    '| Postgres | plain check | --base, schema edited (migrations shared) | plain / --base, schema and a migration added | --base, nothing changed (no worktree) |'
+  )
   console.log('| --- | --- | --- | --- | --- |')
   for (const row of rows) console.log(row)
   fs.rmSync(dir, { recursive: true, force: true })

@@ -67,6 +67,10 @@ function linkDependencies(top: string, root: string, worktree: string): void {
 export async function runCheckWithBase(options: BaseCheckOptions): Promise<Report> {
   const log = options.log ?? (() => undefined)
   const root = path.resolve(options.root)
+  // The server's connection is opened before the synchronous work below (git, then two schemas loading): a
+  // handshake that cannot finish while the event loop is busy would read as a server that does not answer.
+  await options.provider.warm?.(['check'])
+  await options.provider.serverVersion().catch(() => undefined)
   let top: string
   try {
     top = fs.realpathSync(git(root, 'rev-parse', '--show-toplevel').trim())
