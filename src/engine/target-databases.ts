@@ -297,6 +297,9 @@ export async function checkTargetDatabases(check: TargetCheck, run: RunContext):
     expected: expected.model,
     generateCommand: generateCommand(target, root),
     // Every database runs the same migrations from clean, so they all stop at the same missing file.
+    foldersWithoutSql: folder.problems
+      .filter((p) => p.tag && /has no migration\.sql/.test(p.message))
+      .map((p) => p.tag!),
     stoppedAt: folder.migrations.find((m) => m.sql === undefined)
   }
   await timed('diff', () => {

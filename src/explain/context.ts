@@ -16,6 +16,8 @@ export interface ExplainContext {
   generateCommand: string
   /** audit: migrations this database has not applied yet. */
   pending?: Set<string>
+  /** v1 folders whose migration.sql is gone (drizzle's migrator skips them; their snapshot.json may record the change). */
+  foldersWithoutSql?: string[]
   /** check: the first migration whose SQL file is missing; only the migrations before it were applied. */
   stoppedAt?: Migration
 }

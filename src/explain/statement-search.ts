@@ -144,6 +144,10 @@ export function lostAfter(ctx: ExplainContext, latest: Migration | undefined): s
   const lost = ctx.migrations
     .slice(latest ? ctx.migrations.indexOf(latest) + 1 : 0)
     .filter((m) => m.sql === undefined && !m.snapshotFile)
+  // A v1 folder after the last migration the check applied, whose migration.sql is gone: generated, then lost.
+  const withoutSql = (ctx.foldersWithoutSql ?? []).filter((tag) => !latest || tag > latest.tag)
+  if (withoutSql.length > 0)
+    return `, unless it is in ${withoutSql.join(', ')}, whose snapshot.json is there but whose migration.sql is missing (drizzle's migrator skips the folder): restore the file from git, or generate the migration again`
   if (lost.length === 0) return ''
   const tags = lost.map((m) => m.tag).join(', ')
   return lost.length === 1
