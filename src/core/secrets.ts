@@ -68,3 +68,27 @@ export function maskDeep<T>(value: T, mask: (text: string) => string): T {
     return JSON.parse(text, (_key, v: unknown) => (typeof v === 'string' ? mask(v) : v)) as T
   }
 }
+
+/** Variables a project's code (config, schema) must not read: the action's inputs and tokens, the database URL. */
+const SECRET_VARIABLE = /^(INPUT_.*|GITHUB_TOKEN|GH_TOKEN|ACTIONS_.*|DRIFT_GUARD_DATABASE_URL)$/i
+
+/**
+ * Removes from process.env, until the returned function is called, the variables that hold the action's inputs and
+ * tokens, or a database URL given to the run: the configs and schemas loaded meanwhile (pull-request code) cannot
+ * read them. The schema needs none of them (it is serialised, never connected).
+ */
+export function hideSecretVariables(urls: (string | undefined)[], env: NodeJS.ProcessEnv = process.env): () => void {
+  // Whole URLs only: a short password ("postgres") would match PATH and half the environment.
+  const secrets = urls.filter((url): url is string => !!url && url.length >= MIN_SECRET_LENGTH)
+  const hidden = new Map<string, string>()
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined) continue
+    if (SECRET_VARIABLE.test(name) || secrets.some((secret) => value.includes(secret))) {
+      hidden.set(name, value)
+      delete env[name]
+    }
+  }
+  return () => {
+    for (const [name, value] of hidden) if (env[name] === undefined) env[name] = value
+  }
+}

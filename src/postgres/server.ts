@@ -33,6 +33,19 @@ function withDatabase(url: string, database: string): string {
   return parsed.toString()
 }
 
+/**
+ * How long one statement in a throwaway database may run (ms): a migration stuck in `pg_sleep(600)` or a lock wait
+ * fails as a finding instead of holding the check. DRIFT_GUARD_STATEMENT_TIMEOUT in seconds; 0 for none.
+ */
+export function statementTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const seconds = Number(env.DRIFT_GUARD_STATEMENT_TIMEOUT ?? DEFAULT_STATEMENT_TIMEOUT_SECONDS)
+  return Number.isFinite(seconds) && seconds >= 0
+    ? Math.round(seconds * 1000)
+    : DEFAULT_STATEMENT_TIMEOUT_SECONDS * 1000
+}
+
+const DEFAULT_STATEMENT_TIMEOUT_SECONDS = 300
+
 /** How long connecting to the server may take, in all. */
 const CONNECT_SECONDS = 10
 
@@ -49,7 +62,11 @@ function connect(url: string, socketDir?: string, max = 1, throwaway = false): S
     // Throwaway databases need no durability: commits need not wait for the disk.
     // The process id tells which run holds a throwaway database, on a server several runs share.
     connection: throwaway
-      ? { application_name: `drizzle-drift-guard ${process.pid}`, synchronous_commit: 'off' }
+      ? {
+          application_name: `drizzle-drift-guard ${process.pid}`,
+          synchronous_commit: 'off',
+          statement_timeout: statementTimeoutMs()
+        }
       : { application_name: `drizzle-drift-guard ${process.pid}` }
   })
 }

@@ -6,7 +6,7 @@ import { runCheckWithBase } from '../engine/base-check'
 import { runCheck } from '../engine/check'
 import { createProvider } from '../postgres/factory'
 import type { PostgresProvider } from '../postgres/provider'
-import { maskDeep, maskerOf, secretsOfUrl } from '../core/secrets'
+import { hideSecretVariables, maskDeep, maskerOf, secretsOfUrl } from '../core/secrets'
 import { RunFailure, failureOf } from './outcome'
 import { RunSettings } from './settings'
 
@@ -48,6 +48,8 @@ export async function executeRun(settings: RunSettings, hooks: RunHooks = {}): P
   } catch (error) {
     return { failure: failureOf(error, mask) }
   }
+  // The project's code runs during the run (configs, schemas): it sees no token, no input, no database URL.
+  const restoreEnvironment = hideSecretVariables([settings.databaseUrl, settings.audit?.tenantUrlTemplate])
   try {
     hooks.onProvider?.(provider)
     const report =
@@ -64,6 +66,7 @@ export async function executeRun(settings: RunSettings, hooks: RunHooks = {}): P
   } catch (error) {
     return { failure: failureOf(error, mask) }
   } finally {
+    restoreEnvironment()
     await disposeWithin(provider, hooks.log)
   }
 }
