@@ -260,3 +260,34 @@ export const b = pgTable('b', { id: integer('id').primaryKey() })
     expect(stale.fix).toMatch(/then run drift-guard fix --target default/)
   })
 })
+
+// The schema declares a column of a type nothing creates (drizzle-kit's CREATE TABLE fails on Postgres for it); the
+// migrations built the table with another default on another column: that drift must still be reported.
+const HIDDEN_SCHEMA = `import { customType, integer, pgTable, text } from 'drizzle-orm/pg-core'
+const ltree = customType<{ data: string }>({ dataType: () => 'ltree' })
+export const pages = pgTable('pages', {
+  id: integer('id').primaryKey(),
+  path: ltree('path'),
+  status: text('status').default('draft').notNull()
+})
+`
+const HIDDEN_SQL = `CREATE TABLE "pages" ("id" integer PRIMARY KEY NOT NULL, "path" text, "status" text DEFAULT 'live' NOT NULL);`
+
+describe.each(EACH_POSTGRES)('5 on %s', (_name, createProvider) => {
+  const provider = providerForSuite(createProvider)
+  test("a schema_error on one column leaves the table's other columns compared", async () => {
+    const dir = writeJournalProject(tempDir('hidden-drift-'), CONFIG, {
+      'schema.ts': HIDDEN_SCHEMA,
+      'drizzle/0000_init.sql': HIDDEN_SQL
+    })
+    const report = await runCheck({ root: dir, provider })
+    expect(summary(report).filter((s) => !s.includes('journal_error'))).toEqual([
+      'error schema_error pages.path',
+      'error column_default_mismatch pages.status'
+    ])
+    expect(findFinding(report, 'schema_error')).toMatchObject({ file: 'schema.ts', line: 5 })
+    expect(findFinding(report, 'schema_error').message).toMatch(
+      /column path of table pages fails on Postgres: type "ltree" does not exist/
+    )
+  })
+})

@@ -24,12 +24,13 @@ export function withoutUnbuilt(
     (d) =>
       !unbuilt.some((u) => {
         if (u.schema !== d.schema) return false
+        if (u.column !== undefined) return d.table === u.table && d.column === u.column
         if (!u.name) return u.table !== undefined && d.table === u.table
         return d.name === u.name && (u.table === undefined || d.table === u.table)
       })
   )
   if (!actual) return kept
-  return [...kept, ...unbuilt.flatMap((u) => (u.byName ? missingByName(u, actual) : []))]
+  return [...kept, ...unbuilt.flatMap((u) => (u.byName && u.column === undefined ? missingByName(u, actual) : []))]
 }
 
 const MISSING_KIND: Partial<Record<StatementObject['what'], FindingKind>> = {

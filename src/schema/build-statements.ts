@@ -13,6 +13,8 @@ type SchemaFinding = Omit<Finding, 'target'>
 
 /** An object of the schema that could not be built: a whole table (no name), or an object by name. */
 export interface UnbuiltObject extends StatementObject {
+  /** Of a table that was built without it: only this column is left out of the comparison. */
+  column?: string
   /**
    * Its statement failed for want of what the platform provides (a role, Supabase's auth schema, an extension):
    * the declaration is right, so a migrated database that lacks the object altogether still lacks it.
@@ -290,6 +292,8 @@ export async function runSchemaStatements(
   // index) is not drift of the migrations, so the statement is skipped and the object, with what the statements
   // on it would add, is left out of the comparison: no finding is the right answer.
   const setupTables = new Set<string>()
+  // Columns left out of tables built without them (schema.table.column), with the statements that needed them.
+  const leftOut = new Map<string, { finding: SchemaFinding; dependents: string[] }>()
   let failed: { statement: string; info: PostgresErrorInfo }[] = []
   for (const statement of statements) {
     if (context.existing) {
@@ -304,7 +308,32 @@ export async function runSchemaStatements(
       }
     }
     const info = await attempt(statement)
-    if (info) failed.push({ statement, info })
+    if (!info) continue
+    // A table whose CREATE fails for one column's sake is built without that column, so that its other columns,
+    // constraints and indexes are still compared (the drift behind it stays visible).
+    const partial = statementObject(statement).what === 'table' ? await withoutOneColumn(db, statement) : undefined
+    if (partial) {
+      const object = statementObject(statement)
+      unbuilt.push({ ...object, column: partial })
+      const finding: SchemaFinding = {
+        kind: 'schema_error',
+        severity: 'error',
+        schema: object.schema,
+        table: object.table,
+        column: partial,
+        ...((context.sources?.column(object.schema, object.table!, partial) ?? where(object)) as Pick<
+          Finding,
+          'file' | 'line'
+        >),
+        message: `drizzle-kit's SQL for column ${partial} of ${describe(object)} fails on Postgres: ${info.message}`,
+        cause: `statement: ${firstLine(statement)}; the table was built without this column, and everything else of it is compared`,
+        fix: 'Change the declaration so that drizzle-kit writes SQL Postgres accepts; this column is left out of the comparison'
+      }
+      problems.push(finding)
+      leftOut.set(`${object.schema}.${object.table}.${partial}`, { finding, dependents: [] })
+      continue
+    }
+    failed.push({ statement, info })
   }
   // Drizzle cannot declare functions: the ones policies, checks, defaults and index expressions call come from
   // hand-written SQL. Once they exist, every failed statement is tried again in order (its dependents too).
@@ -325,9 +354,14 @@ export async function runSchemaStatements(
     const object = statementObject(statement)
     // Not built because an object it needs was not built: said once, on that object.
     const key = objectKey(object)
-    const cause = missingObjectKeys(info.message)
-      .map((k) => failedBy.get(k))
-      .find(Boolean)
+    const column = /column "((?:[^"]|"")+)" (?:named in key )?does not exist/.exec(info.message)?.[1]
+    const cause =
+      (column !== undefined && object.table !== undefined
+        ? leftOut.get(`${object.schema}.${object.table}.${column}`)
+        : undefined) ??
+      missingObjectKeys(info.message)
+        .map((k) => failedBy.get(k))
+        .find(Boolean)
     if (cause) {
       unbuilt.push(object)
       cause.dependents.push(describe(object))
@@ -354,7 +388,7 @@ export async function runSchemaStatements(
     problems.push(finding)
     if (key) failedBy.set(key, { finding, dependents: [] })
   }
-  for (const { finding, dependents } of new Set(failedBy.values())) {
+  for (const { finding, dependents } of new Set([...failedBy.values(), ...leftOut.values()])) {
     if (dependents.length)
       finding.cause += `; also not built, as they depend on it: ${[...new Set(dependents)].join(', ')}`
   }
@@ -399,6 +433,46 @@ async function createFunctions(db: Database, definitions: string[]): Promise<voi
   } finally {
     await db.exec('RESET check_function_bodies')
   }
+}
+
+/**
+ * Builds a CREATE TABLE that failed without one of its columns, trying each in turn; the column whose removal lets
+ * Postgres build it, or undefined (the failure is not one column's, or the statement cannot be split).
+ */
+async function withoutOneColumn(db: Database, statement: string): Promise<string | undefined> {
+  const open = statement.indexOf('(')
+  if (open < 0) return undefined
+  const elements: { start: number; end: number }[] = []
+  let depth = 0
+  let quote: string | undefined
+  let from = open + 1
+  let close = -1
+  for (let i = open + 1; i < statement.length && close < 0; i++) {
+    const c = statement[i]
+    if (quote) {
+      if (c === quote) quote = undefined
+    } else if (c === '"' || c === "'") quote = c
+    else if (c === '(') depth++
+    else if (c === ')' && depth > 0) depth--
+    else if ((c === ',' && depth === 0) || (c === ')' && depth === 0)) {
+      elements.push({ start: from, end: i })
+      from = i + 1
+      if (c === ')') close = i
+    }
+  }
+  if (close < 0 || elements.length < 2) return undefined
+  for (const [i, element] of elements.entries()) {
+    const column = /^\s*"((?:[^"]|"")+)"\s/.exec(statement.slice(element.start, element.end))
+    if (!column) continue
+    const rest = elements.filter((_, j) => j !== i).map((e) => statement.slice(e.start, e.end))
+    try {
+      await db.exec(`${statement.slice(0, open + 1)}${rest.join(',')}${statement.slice(close)}`)
+      return column[1].replace(/""/g, '"')
+    } catch (error) {
+      if (isConnectionError(error)) throw error
+    }
+  }
+  return undefined
 }
 
 /** The failing index with its expressions parenthesised: the first form Postgres accepts (it is then built). */
