@@ -89,7 +89,7 @@ export async function loadSchema(
       // The tool's own code (its naming rules, the SQL it builds): a new build of the bundle misses the old entries.
       toolFingerprint(),
       // Only the entry files' exports are the schema: the same loaded files with other entries is another schema.
-      target.schemaFiles.join('\n'),
+      target.schemaFiles.map((f) => path.relative(root, f)).join('\n'),
       casing ?? '',
       // The SQL built from the snapshot depends on the naming rules (and on what they read in the migrations).
       kit1 ? 'kit1 serialiser' : drizzleKit1 ? `kit1 ${[...(addedByName ?? [])].sort().join(',')}` : 'kit0',
@@ -101,7 +101,8 @@ export async function loadSchema(
       // A schema may shape itself from the environment (a pgSchema named by DB_SCHEMA, say).
       ...[...(envRead ?? [])].sort().map((name) => `env ${name}=${process.env[name] ?? '(unset)'}`)
     ],
-    envRead !== undefined
+    envRead !== undefined,
+    root
   )
   const cached = readCachedSchema(cacheKey)
   let snapshot: PgSnapshot

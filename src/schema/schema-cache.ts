@@ -26,14 +26,19 @@ function cacheDir(): string {
   return path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'drizzle-drift-guard', 'schemas')
 }
 
-/** @param cacheable false: the schema read something the key cannot cover (the whole environment) */
-export function schemaCacheKey(files: string[], parts: string[], cacheable = true): string | undefined {
+/**
+ * @param cacheable false: the schema read something the key cannot cover (the whole environment)
+ * @param root files are named relative to it in the key, so that the same project in another folder (the base
+ *   commit's worktree of --base, another clone) finds the same entry
+ */
+export function schemaCacheKey(files: string[], parts: string[], cacheable = true, root?: string): string | undefined {
   if (process.env.DRIFT_GUARD_NO_CACHE || !cacheable) return undefined
   const hash = createHash('sha256')
   for (const part of parts) hash.update(part).update('\0')
-  for (const file of [...files].sort()) {
+  const name = (file: string): string => (root ? path.relative(root, file) : file)
+  for (const file of [...files].sort((a, b) => name(a).localeCompare(name(b)))) {
     try {
-      hash.update(file).update('\0').update(fs.readFileSync(file)).update('\0')
+      hash.update(name(file)).update('\0').update(fs.readFileSync(file)).update('\0')
     } catch {
       return undefined
     }
