@@ -71,3 +71,9 @@ test('a schema reads no INPUT_*, no token and no database URL from the environme
     for (const name of Object.keys(planted)) delete process.env[name]
   }
 })
+
+test('--output under /proc or /sys is refused at once', () => {
+  const { writeOutputFile } = require('../src/cli/output') as typeof import('../src/cli/output')
+  expect(() => writeOutputFile('/proc/self/fd/0', 'x')).toThrow(/\/proc and \/sys hold no files/)
+  expect(() => writeOutputFile('/sys/kernel/x.json', 'x')).toThrow(/\/proc and \/sys hold no files/)
+})

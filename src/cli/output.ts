@@ -26,6 +26,9 @@ export function formatOfFile(file: string, fallback: OutputFormat = 'text'): Out
 /** The file first: when it cannot be written, the run fails before anything is printed as if it had succeeded. */
 export function writeOutputFile(file: string, content: string): void {
   const out = path.resolve(file)
+  // Pseudo-files of the kernel: a write there can block for ever or change the system, never keep a report.
+  if (/^\/(proc|sys)(\/|$)/.test(out))
+    throw new UsageError(`cannot write --output ${file}: /proc and /sys hold no files`)
   try {
     fs.mkdirSync(path.dirname(out), { recursive: true })
     fs.writeFileSync(out, content)
