@@ -573,7 +573,7 @@ describe('config', () => {
       file,
       line: 13,
       message:
-        'drift-guard.config.json:13: target "app": "severity" names "extra_indx", which is not a finding kind (did you mean "extra_index"?); the kinds are listed in the README'
+        'drift-guard.config.json:13: target "app": "severity" names "extra_indx", which is not a finding kind (did you mean "extra_index"?); the kinds are listed in the README, an object is written kind:schema.table.name'
     })
     // A value written on the target's own line is found there too (minified config).
     fs.writeFileSync(

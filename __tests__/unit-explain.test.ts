@@ -735,11 +735,11 @@ describe('explainDifference: enums', () => {
     ).toBeUndefined()
   })
 
-  // BUG (src/explain/enum-history.ts:124): enumOrderCause quotes the type's name with a local rule (lower-case
+  // Was a bug (fixed): enumOrderCause quotes the type's name with a local rule (lower-case
   // letters, digits, _ and $ stay bare) instead of the shared quoteIdentifierIfNeeded, so a type named like a
   // keyword (user, order) gets a hint `ALTER TYPE user ADD VALUE …`, which is a syntax error; diffSchemas' own hint
   // (label() in src/diff/difference.ts) writes "user".
-  test.failing('the proposed ALTER TYPE quotes a type named like a keyword', () => {
+  test('the proposed ALTER TYPE quotes a type named like a keyword', () => {
     const init = migration(0, 'init', "CREATE TYPE \"user\" AS ENUM('a', 'z');")
     const add = migration(1, 'add', 'ALTER TYPE "user" ADD VALUE \'b\';')
     const d: SchemaDifference = { ...moodOrder, name: 'user', actual: 'a, z, b' }
@@ -757,11 +757,11 @@ describe('explainDifference: enums', () => {
     )
   })
 
-  // BUG (src/explain/explain-difference.ts:149): the causes are joined with '. ' and then every '..' in the whole
+  // Was a bug (fixed): the causes are joined with '. ' and then every '..' in the whole
   // text becomes '.', to drop a doubled full stop; that also rewrites what the cause quotes: an enum value 'v..2'
   // reads 'v.2' (and the ALTER TYPE clause in the hint names a value that does not exist). Only the joints should be
   // collapsed.
-  test.failing("a cause keeps a quoted value's '..'", () => {
+  test("a cause keeps a quoted value's '..'", () => {
     const init = migration(0, 'init', 'CREATE TYPE "public"."mood" AS ENUM(\'sad\', \'happy\');', false)
     const add = migration(1, 'add', 'ALTER TYPE "public"."mood" ADD VALUE \'v..2\';', false)
     const d: SchemaDifference = { ...moodOrder, expected: 'sad, v..2, happy', actual: 'sad, happy, v..2' }

@@ -237,11 +237,11 @@ describe('roles', () => {
     expect(createdRole('SELECT 1 -- CREATE ROLE r')).toBeUndefined()
   })
 
-  // BUG (src/sql/roles.ts:5-6, and the same pattern in rolesNamedIn at :47): CREATE USER MAPPING (a foreign server's
+  // Was a bug (fixed): CREATE USER MAPPING (a foreign server's
   // user mapping, not a role) is read as creating the role "mapping", so roleCreations/rolesCreatedBy report a
   // migration that creates a role it does not create (cross_database_role), and the server provider wraps the mapping
   // in a DO block that ignores "already exists".
-  test.failing('CREATE USER MAPPING creates no role', () => {
+  test('CREATE USER MAPPING creates no role', () => {
     expect(createdRole("CREATE USER MAPPING FOR app_user SERVER films OPTIONS (user 'x');")).toBeUndefined()
   })
 

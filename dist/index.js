@@ -1,7 +1,7 @@
 /******/ (() => { // webpackBootstrap
 /******/ 	var __webpack_modules__ = ({
 
-/***/ 1906:
+/***/ 4914:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -32,7 +32,7 @@ var __importStar = (this && this.__importStar) || function (mod) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.issue = exports.issueCommand = void 0;
 const os = __importStar(__nccwpck_require__(857));
-const utils_1 = __nccwpck_require__(1630);
+const utils_1 = __nccwpck_require__(302);
 /**
  * Commands
  *
@@ -104,7 +104,7 @@ function escapeProperty(s) {
 
 /***/ }),
 
-/***/ 4300:
+/***/ 7484:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -143,12 +143,12 @@ var __awaiter = (this && this.__awaiter) || function (thisArg, _arguments, P, ge
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.platform = exports.toPlatformPath = exports.toWin32Path = exports.toPosixPath = exports.markdownSummary = exports.summary = exports.getIDToken = exports.getState = exports.saveState = exports.group = exports.endGroup = exports.startGroup = exports.info = exports.notice = exports.warning = exports.error = exports.debug = exports.isDebug = exports.setFailed = exports.setCommandEcho = exports.setOutput = exports.getBooleanInput = exports.getMultilineInput = exports.getInput = exports.addPath = exports.setSecret = exports.exportVariable = exports.ExitCode = void 0;
-const command_1 = __nccwpck_require__(1906);
-const file_command_1 = __nccwpck_require__(5009);
-const utils_1 = __nccwpck_require__(1630);
+const command_1 = __nccwpck_require__(4914);
+const file_command_1 = __nccwpck_require__(4753);
+const utils_1 = __nccwpck_require__(302);
 const os = __importStar(__nccwpck_require__(857));
 const path = __importStar(__nccwpck_require__(6928));
-const oidc_utils_1 = __nccwpck_require__(7738);
+const oidc_utils_1 = __nccwpck_require__(5306);
 /**
  * The code to exit an action
  */
@@ -433,29 +433,29 @@ exports.getIDToken = getIDToken;
 /**
  * Summary exports
  */
-var summary_1 = __nccwpck_require__(6151);
+var summary_1 = __nccwpck_require__(1847);
 Object.defineProperty(exports, "summary", ({ enumerable: true, get: function () { return summary_1.summary; } }));
 /**
  * @deprecated use core.summary
  */
-var summary_2 = __nccwpck_require__(6151);
+var summary_2 = __nccwpck_require__(1847);
 Object.defineProperty(exports, "markdownSummary", ({ enumerable: true, get: function () { return summary_2.markdownSummary; } }));
 /**
  * Path exports
  */
-var path_utils_1 = __nccwpck_require__(2408);
+var path_utils_1 = __nccwpck_require__(1976);
 Object.defineProperty(exports, "toPosixPath", ({ enumerable: true, get: function () { return path_utils_1.toPosixPath; } }));
 Object.defineProperty(exports, "toWin32Path", ({ enumerable: true, get: function () { return path_utils_1.toWin32Path; } }));
 Object.defineProperty(exports, "toPlatformPath", ({ enumerable: true, get: function () { return path_utils_1.toPlatformPath; } }));
 /**
  * Platform utilities exports
  */
-exports.platform = __importStar(__nccwpck_require__(3368));
+exports.platform = __importStar(__nccwpck_require__(8968));
 //# sourceMappingURL=core.js.map
 
 /***/ }),
 
-/***/ 5009:
+/***/ 4753:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -491,7 +491,7 @@ exports.prepareKeyValueMessage = exports.issueFileCommand = void 0;
 const crypto = __importStar(__nccwpck_require__(6982));
 const fs = __importStar(__nccwpck_require__(9896));
 const os = __importStar(__nccwpck_require__(857));
-const utils_1 = __nccwpck_require__(1630);
+const utils_1 = __nccwpck_require__(302);
 function issueFileCommand(command, message) {
     const filePath = process.env[`GITHUB_${command}`];
     if (!filePath) {
@@ -524,7 +524,7 @@ exports.prepareKeyValueMessage = prepareKeyValueMessage;
 
 /***/ }),
 
-/***/ 7738:
+/***/ 5306:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -540,9 +540,9 @@ var __awaiter = (this && this.__awaiter) || function (thisArg, _arguments, P, ge
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.OidcClient = void 0;
-const http_client_1 = __nccwpck_require__(8780);
-const auth_1 = __nccwpck_require__(4568);
-const core_1 = __nccwpck_require__(4300);
+const http_client_1 = __nccwpck_require__(4844);
+const auth_1 = __nccwpck_require__(4552);
+const core_1 = __nccwpck_require__(7484);
 class OidcClient {
     static createHttpClient(allowRetry = true, maxRetry = 10) {
         const requestOptions = {
@@ -608,7 +608,7 @@ exports.OidcClient = OidcClient;
 
 /***/ }),
 
-/***/ 2408:
+/***/ 1976:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -677,7 +677,7 @@ exports.toPlatformPath = toPlatformPath;
 
 /***/ }),
 
-/***/ 3368:
+/***/ 8968:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -720,7 +720,7 @@ var __importDefault = (this && this.__importDefault) || function (mod) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.getDetails = exports.isLinux = exports.isMacOS = exports.isWindows = exports.arch = exports.platform = void 0;
 const os_1 = __importDefault(__nccwpck_require__(857));
-const exec = __importStar(__nccwpck_require__(4788));
+const exec = __importStar(__nccwpck_require__(5236));
 const getWindowsInfo = () => __awaiter(void 0, void 0, void 0, function* () {
     const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
         silent: true
@@ -778,7 +778,7 @@ exports.getDetails = getDetails;
 
 /***/ }),
 
-/***/ 6151:
+/***/ 1847:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -1068,7 +1068,7 @@ exports.summary = _summary;
 
 /***/ }),
 
-/***/ 1630:
+/***/ 302:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -1115,7 +1115,7 @@ exports.toCommandProperties = toCommandProperties;
 
 /***/ }),
 
-/***/ 4788:
+/***/ 5236:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -1151,7 +1151,7 @@ var __awaiter = (this && this.__awaiter) || function (thisArg, _arguments, P, ge
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.getExecOutput = exports.exec = void 0;
 const string_decoder_1 = __nccwpck_require__(3193);
-const tr = __importStar(__nccwpck_require__(185));
+const tr = __importStar(__nccwpck_require__(6665));
 /**
  * Exec a command.
  * Output will be streamed to the live console.
@@ -1225,7 +1225,7 @@ exports.getExecOutput = getExecOutput;
 
 /***/ }),
 
-/***/ 185:
+/***/ 6665:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -1264,8 +1264,8 @@ const os = __importStar(__nccwpck_require__(857));
 const events = __importStar(__nccwpck_require__(4434));
 const child = __importStar(__nccwpck_require__(5317));
 const path = __importStar(__nccwpck_require__(6928));
-const io = __importStar(__nccwpck_require__(8882));
-const ioUtil = __importStar(__nccwpck_require__(8647));
+const io = __importStar(__nccwpck_require__(4994));
+const ioUtil = __importStar(__nccwpck_require__(5207));
 const timers_1 = __nccwpck_require__(3557);
 /* eslint-disable @typescript-eslint/unbound-method */
 const IS_WINDOWS = process.platform === 'win32';
@@ -1850,7 +1850,7 @@ class ExecState extends events.EventEmitter {
 
 /***/ }),
 
-/***/ 2912:
+/***/ 1648:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -1913,7 +1913,7 @@ exports.Context = Context;
 
 /***/ }),
 
-/***/ 268:
+/***/ 3228:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -1943,8 +1943,8 @@ var __importStar = (this && this.__importStar) || function (mod) {
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.getOctokit = exports.context = void 0;
-const Context = __importStar(__nccwpck_require__(2912));
-const utils_1 = __nccwpck_require__(3718);
+const Context = __importStar(__nccwpck_require__(1648));
+const utils_1 = __nccwpck_require__(8006);
 exports.context = new Context.Context();
 /**
  * Returns a hydrated octokit ready to use for GitHub Actions
@@ -1961,7 +1961,7 @@ exports.getOctokit = getOctokit;
 
 /***/ }),
 
-/***/ 6388:
+/***/ 5156:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -2000,8 +2000,8 @@ var __awaiter = (this && this.__awaiter) || function (thisArg, _arguments, P, ge
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.getApiBaseUrl = exports.getProxyFetch = exports.getProxyAgentDispatcher = exports.getProxyAgent = exports.getAuthString = void 0;
-const httpClient = __importStar(__nccwpck_require__(8780));
-const undici_1 = __nccwpck_require__(2480);
+const httpClient = __importStar(__nccwpck_require__(4844));
+const undici_1 = __nccwpck_require__(6752);
 function getAuthString(token, options) {
     if (!token && !options.auth) {
         throw new Error('Parameter token or opts.auth is required');
@@ -2038,7 +2038,7 @@ exports.getApiBaseUrl = getApiBaseUrl;
 
 /***/ }),
 
-/***/ 3718:
+/***/ 8006:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -2068,12 +2068,12 @@ var __importStar = (this && this.__importStar) || function (mod) {
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.getOctokitOptions = exports.GitHub = exports.defaults = exports.context = void 0;
-const Context = __importStar(__nccwpck_require__(2912));
-const Utils = __importStar(__nccwpck_require__(6388));
+const Context = __importStar(__nccwpck_require__(1648));
+const Utils = __importStar(__nccwpck_require__(5156));
 // octokit + plugins
-const core_1 = __nccwpck_require__(1161);
-const plugin_rest_endpoint_methods_1 = __nccwpck_require__(7879);
-const plugin_paginate_rest_1 = __nccwpck_require__(610);
+const core_1 = __nccwpck_require__(1897);
+const plugin_rest_endpoint_methods_1 = __nccwpck_require__(4935);
+const plugin_paginate_rest_1 = __nccwpck_require__(8082);
 exports.context = new Context.Context();
 const baseUrl = Utils.getApiBaseUrl();
 exports.defaults = {
@@ -2104,7 +2104,7 @@ exports.getOctokitOptions = getOctokitOptions;
 
 /***/ }),
 
-/***/ 4568:
+/***/ 4552:
 /***/ (function(__unused_webpack_module, exports) {
 
 "use strict";
@@ -2192,7 +2192,7 @@ exports.PersonalAccessTokenCredentialHandler = PersonalAccessTokenCredentialHand
 
 /***/ }),
 
-/***/ 8780:
+/***/ 4844:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -2234,9 +2234,9 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.HttpClient = exports.isHttps = exports.HttpClientResponse = exports.HttpClientError = exports.getProxyUrl = exports.MediaTypes = exports.Headers = exports.HttpCodes = void 0;
 const http = __importStar(__nccwpck_require__(8611));
 const https = __importStar(__nccwpck_require__(5692));
-const pm = __importStar(__nccwpck_require__(9756));
-const tunnel = __importStar(__nccwpck_require__(8482));
-const undici_1 = __nccwpck_require__(2480);
+const pm = __importStar(__nccwpck_require__(4988));
+const tunnel = __importStar(__nccwpck_require__(770));
+const undici_1 = __nccwpck_require__(6752);
 var HttpCodes;
 (function (HttpCodes) {
     HttpCodes[HttpCodes["OK"] = 200] = "OK";
@@ -2851,7 +2851,7 @@ const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCa
 
 /***/ }),
 
-/***/ 9756:
+/***/ 4988:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -2953,7 +2953,7 @@ class DecodedURL extends URL {
 
 /***/ }),
 
-/***/ 8647:
+/***/ 5207:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -3143,7 +3143,7 @@ exports.getCmdPath = getCmdPath;
 
 /***/ }),
 
-/***/ 8882:
+/***/ 4994:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -3180,7 +3180,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.findInPath = exports.which = exports.mkdirP = exports.rmRF = exports.mv = exports.cp = void 0;
 const assert_1 = __nccwpck_require__(2613);
 const path = __importStar(__nccwpck_require__(6928));
-const ioUtil = __importStar(__nccwpck_require__(8647));
+const ioUtil = __importStar(__nccwpck_require__(5207));
 /**
  * Copies a file or folder.
  * Based off of shelljs - https://github.com/shelljs/shelljs/blob/9237f66c52e5daa40458f94f9565e18e8132f5a6/src/cp.js
@@ -3449,13 +3449,13 @@ function copyFile(srcFile, destFile, force) {
 
 /***/ }),
 
-/***/ 1833:
+/***/ 8534:
 /***/ (function(module, __unused_webpack_exports, __nccwpck_require__) {
 
 /* module decorator */ module = __nccwpck_require__.nmd(module);
 (function (global, factory) {
   if (true) {
-    factory(module, __nccwpck_require__(2559), __nccwpck_require__(9887));
+    factory(module, __nccwpck_require__(9551), __nccwpck_require__(9535));
     module.exports = def(module);
   } else {}
   function def(m) { return 'default' in m.exports ? m.exports.default : m.exports; }
@@ -3805,7 +3805,7 @@ function addMappingInternal(skipable, map, mapping) {
 
 /***/ }),
 
-/***/ 6773:
+/***/ 9445:
 /***/ (function(module) {
 
 (function (global, factory) {
@@ -4051,7 +4051,7 @@ function addMappingInternal(skipable, map, mapping) {
 
 /***/ }),
 
-/***/ 2559:
+/***/ 9551:
 /***/ (function(module, __unused_webpack_exports, __nccwpck_require__) {
 
 /* module decorator */ module = __nccwpck_require__.nmd(module);
@@ -4557,13 +4557,13 @@ function encode(decoded) {
 
 /***/ }),
 
-/***/ 9887:
+/***/ 9535:
 /***/ (function(module, __unused_webpack_exports, __nccwpck_require__) {
 
 /* module decorator */ module = __nccwpck_require__.nmd(module);
 (function (global, factory) {
   if (true) {
-    factory(module, __nccwpck_require__(6773), __nccwpck_require__(2559));
+    factory(module, __nccwpck_require__(9445), __nccwpck_require__(9551));
     module.exports = def(module);
   } else {}
   function def(m) { return 'default' in m.exports ? m.exports.default : m.exports; }
@@ -5114,7 +5114,7 @@ function generatedPosition(map, source, line, column, bias, all) {
 
 /***/ }),
 
-/***/ 8760:
+/***/ 7864:
 /***/ ((module) => {
 
 "use strict";
@@ -5199,7 +5199,7 @@ var createTokenAuth = function createTokenAuth2(token) {
 
 /***/ }),
 
-/***/ 1161:
+/***/ 1897:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -5228,11 +5228,11 @@ __export(index_exports, {
   Octokit: () => Octokit
 });
 module.exports = __toCommonJS(index_exports);
-var import_universal_user_agent = __nccwpck_require__(4979);
-var import_before_after_hook = __nccwpck_require__(2604);
-var import_request = __nccwpck_require__(2751);
-var import_graphql = __nccwpck_require__(7799);
-var import_auth_token = __nccwpck_require__(8760);
+var import_universal_user_agent = __nccwpck_require__(3843);
+var import_before_after_hook = __nccwpck_require__(2732);
+var import_request = __nccwpck_require__(8636);
+var import_graphql = __nccwpck_require__(7);
+var import_auth_token = __nccwpck_require__(7864);
 
 // pkg/dist-src/version.js
 var VERSION = "5.2.2";
@@ -5375,7 +5375,7 @@ var Octokit = class {
 
 /***/ }),
 
-/***/ 1879:
+/***/ 4471:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -5406,7 +5406,7 @@ __export(dist_src_exports, {
 module.exports = __toCommonJS(dist_src_exports);
 
 // pkg/dist-src/defaults.js
-var import_universal_user_agent = __nccwpck_require__(4979);
+var import_universal_user_agent = __nccwpck_require__(3843);
 
 // pkg/dist-src/version.js
 var VERSION = "9.0.6";
@@ -5759,7 +5759,7 @@ var endpoint = withDefaults(null, DEFAULTS);
 
 /***/ }),
 
-/***/ 7799:
+/***/ 7:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -5790,17 +5790,17 @@ __export(index_exports, {
   withCustomRequest: () => withCustomRequest
 });
 module.exports = __toCommonJS(index_exports);
-var import_request3 = __nccwpck_require__(2751);
-var import_universal_user_agent = __nccwpck_require__(4979);
+var import_request3 = __nccwpck_require__(8636);
+var import_universal_user_agent = __nccwpck_require__(3843);
 
 // pkg/dist-src/version.js
 var VERSION = "7.1.1";
 
 // pkg/dist-src/with-defaults.js
-var import_request2 = __nccwpck_require__(2751);
+var import_request2 = __nccwpck_require__(8636);
 
 // pkg/dist-src/graphql.js
-var import_request = __nccwpck_require__(2751);
+var import_request = __nccwpck_require__(8636);
 
 // pkg/dist-src/error.js
 function _buildMessageForResponseErrors(data) {
@@ -5916,7 +5916,7 @@ function withCustomRequest(customRequest) {
 
 /***/ }),
 
-/***/ 610:
+/***/ 8082:
 /***/ ((module) => {
 
 "use strict";
@@ -6317,7 +6317,7 @@ paginateRest.VERSION = VERSION;
 
 /***/ }),
 
-/***/ 7879:
+/***/ 4935:
 /***/ ((module) => {
 
 "use strict";
@@ -8487,7 +8487,7 @@ legacyRestEndpointMethods.VERSION = VERSION;
 
 /***/ }),
 
-/***/ 5052:
+/***/ 3708:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -8526,8 +8526,8 @@ __export(dist_src_exports, {
   RequestError: () => RequestError
 });
 module.exports = __toCommonJS(dist_src_exports);
-var import_deprecation = __nccwpck_require__(1030);
-var import_once = __toESM(__nccwpck_require__(4120));
+var import_deprecation = __nccwpck_require__(4150);
+var import_once = __toESM(__nccwpck_require__(5560));
 var logOnceCode = (0, import_once.default)((deprecation) => console.warn(deprecation));
 var logOnceHeaders = (0, import_once.default)((deprecation) => console.warn(deprecation));
 var RequestError = class extends Error {
@@ -8585,7 +8585,7 @@ var RequestError = class extends Error {
 
 /***/ }),
 
-/***/ 2751:
+/***/ 8636:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -8614,8 +8614,8 @@ __export(dist_src_exports, {
   request: () => request
 });
 module.exports = __toCommonJS(dist_src_exports);
-var import_endpoint = __nccwpck_require__(1879);
-var import_universal_user_agent = __nccwpck_require__(4979);
+var import_endpoint = __nccwpck_require__(4471);
+var import_universal_user_agent = __nccwpck_require__(3843);
 
 // pkg/dist-src/version.js
 var VERSION = "8.4.1";
@@ -8634,7 +8634,7 @@ function isPlainObject(value) {
 }
 
 // pkg/dist-src/fetch-wrapper.js
-var import_request_error = __nccwpck_require__(5052);
+var import_request_error = __nccwpck_require__(3708);
 
 // pkg/dist-src/get-buffer-response.js
 function getBufferResponse(response) {
@@ -8815,12 +8815,12 @@ var request = withDefaults(import_endpoint.endpoint, {
 
 /***/ }),
 
-/***/ 2604:
+/***/ 2732:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-var register = __nccwpck_require__(2852);
-var addHook = __nccwpck_require__(7003);
-var removeHook = __nccwpck_require__(3646);
+var register = __nccwpck_require__(1063);
+var addHook = __nccwpck_require__(2027);
+var removeHook = __nccwpck_require__(9934);
 
 // bind with array of arguments: https://stackoverflow.com/a/21792913
 var bind = Function.bind;
@@ -8883,7 +8883,7 @@ module.exports.Collection = Hook.Collection;
 
 /***/ }),
 
-/***/ 7003:
+/***/ 2027:
 /***/ ((module) => {
 
 module.exports = addHook;
@@ -8936,7 +8936,7 @@ function addHook(state, kind, name, hook) {
 
 /***/ }),
 
-/***/ 2852:
+/***/ 1063:
 /***/ ((module) => {
 
 module.exports = register;
@@ -8970,7 +8970,7 @@ function register(state, name, method, options) {
 
 /***/ }),
 
-/***/ 3646:
+/***/ 9934:
 /***/ ((module) => {
 
 module.exports = removeHook;
@@ -8996,7 +8996,7 @@ function removeHook(state, name, method) {
 
 /***/ }),
 
-/***/ 1030:
+/***/ 4150:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -9024,7 +9024,7 @@ exports.Deprecation = Deprecation;
 
 /***/ }),
 
-/***/ 2058:
+/***/ 1402:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -9094,10 +9094,10 @@ exports["default"] = LinesAndColumns;
 
 /***/ }),
 
-/***/ 4120:
+/***/ 5560:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-var wrappy = __nccwpck_require__(2360)
+var wrappy = __nccwpck_require__(8264)
 module.exports = wrappy(once)
 module.exports.strict = wrappy(onceStrict)
 
@@ -9143,19 +9143,19 @@ function onceStrict (fn) {
 
 /***/ }),
 
-/***/ 1776:
+/***/ 2624:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 Object.defineProperty(exports, "__esModule", ({value: true})); function _interopRequireDefault(obj) { return obj && obj.__esModule ? obj : { default: obj }; }
 
 
-var _tokenizer = __nccwpck_require__(6523);
-var _keywords = __nccwpck_require__(3527);
-var _types = __nccwpck_require__(2826);
+var _tokenizer = __nccwpck_require__(2683);
+var _keywords = __nccwpck_require__(135);
+var _types = __nccwpck_require__(5914);
 
-var _getImportExportSpecifierInfo = __nccwpck_require__(613); var _getImportExportSpecifierInfo2 = _interopRequireDefault(_getImportExportSpecifierInfo);
-var _getNonTypeIdentifiers = __nccwpck_require__(5631);
+var _getImportExportSpecifierInfo = __nccwpck_require__(8578); var _getImportExportSpecifierInfo2 = _interopRequireDefault(_getImportExportSpecifierInfo);
+var _getNonTypeIdentifiers = __nccwpck_require__(8655);
 
 
 
@@ -9607,7 +9607,7 @@ var _getNonTypeIdentifiers = __nccwpck_require__(5631);
 
 /***/ }),
 
-/***/ 722:
+/***/ 1762:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -9791,12 +9791,12 @@ const HELPERS = {
 
 /***/ }),
 
-/***/ 3299:
+/***/ 7843:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 Object.defineProperty(exports, "__esModule", ({value: true})); function _interopRequireDefault(obj) { return obj && obj.__esModule ? obj : { default: obj }; }
-var _getIdentifierNames = __nccwpck_require__(6297); var _getIdentifierNames2 = _interopRequireDefault(_getIdentifierNames);
+var _getIdentifierNames = __nccwpck_require__(4713); var _getIdentifierNames2 = _interopRequireDefault(_getIdentifierNames);
 
  class NameManager {
     __init() {this.usedNames = new Set()}
@@ -9826,14 +9826,14 @@ var _getIdentifierNames = __nccwpck_require__(6297); var _getIdentifierNames2 = 
 
 /***/ }),
 
-/***/ 3928:
+/***/ 1576:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 Object.defineProperty(exports, "__esModule", ({value: true})); function _interopRequireWildcard(obj) { if (obj && obj.__esModule) { return obj; } else { var newObj = {}; if (obj != null) { for (var key in obj) { if (Object.prototype.hasOwnProperty.call(obj, key)) { newObj[key] = obj[key]; } } } newObj.default = obj; return newObj; } }/**
  * This module was automatically generated by `ts-interface-builder`
  */
-var _tsinterfacechecker = __nccwpck_require__(7250); var t = _interopRequireWildcard(_tsinterfacechecker);
+var _tsinterfacechecker = __nccwpck_require__(7810); var t = _interopRequireWildcard(_tsinterfacechecker);
 // tslint:disable:object-literal-key-quotes
 
  const Transform = t.union(
@@ -9876,13 +9876,13 @@ exports["default"] = exportedTypeSuite;
 
 /***/ }),
 
-/***/ 1167:
+/***/ 4799:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
-Object.defineProperty(exports, "__esModule", ({value: true})); function _interopRequireDefault(obj) { return obj && obj.__esModule ? obj : { default: obj }; }var _tsinterfacechecker = __nccwpck_require__(7250);
+Object.defineProperty(exports, "__esModule", ({value: true})); function _interopRequireDefault(obj) { return obj && obj.__esModule ? obj : { default: obj }; }var _tsinterfacechecker = __nccwpck_require__(7810);
 
-var _Optionsgentypes = __nccwpck_require__(3928); var _Optionsgentypes2 = _interopRequireDefault(_Optionsgentypes);
+var _Optionsgentypes = __nccwpck_require__(1576); var _Optionsgentypes2 = _interopRequireDefault(_Optionsgentypes);
 
 const {Options: OptionsChecker} = _tsinterfacechecker.createCheckers.call(void 0, _Optionsgentypes2.default);
 
@@ -9985,15 +9985,15 @@ const {Options: OptionsChecker} = _tsinterfacechecker.createCheckers.call(void 0
 
 /***/ }),
 
-/***/ 1582:
+/***/ 7502:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 Object.defineProperty(exports, "__esModule", ({value: true})); function _interopRequireDefault(obj) { return obj && obj.__esModule ? obj : { default: obj }; }
 
 
-var _types = __nccwpck_require__(2826);
-var _isAsyncOperation = __nccwpck_require__(8961); var _isAsyncOperation2 = _interopRequireDefault(_isAsyncOperation);
+var _types = __nccwpck_require__(5914);
+var _isAsyncOperation = __nccwpck_require__(9249); var _isAsyncOperation2 = _interopRequireDefault(_isAsyncOperation);
 
 
 
@@ -10350,15 +10350,15 @@ var _isAsyncOperation = __nccwpck_require__(8961); var _isAsyncOperation2 = _int
 
 /***/ }),
 
-/***/ 7807:
+/***/ 6303:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
-Object.defineProperty(exports, "__esModule", ({value: true}));var _genmapping = __nccwpck_require__(1833);
+Object.defineProperty(exports, "__esModule", ({value: true}));var _genmapping = __nccwpck_require__(8534);
 
 
 
-var _charcodes = __nccwpck_require__(5320);
+var _charcodes = __nccwpck_require__(5336);
 
 
 
@@ -10447,7 +10447,7 @@ function computeSourceColumns(code, tokens) {
 
 /***/ }),
 
-/***/ 3018:
+/***/ 2922:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -10455,9 +10455,9 @@ Object.defineProperty(exports, "__esModule", ({value: true}));
 
 
 
-var _tokenizer = __nccwpck_require__(6523);
+var _tokenizer = __nccwpck_require__(2683);
 
-var _types = __nccwpck_require__(2826);
+var _types = __nccwpck_require__(5914);
 
 
 /**
@@ -10553,23 +10553,23 @@ function markShadowedForScope(scope, tokens, name) {
 
 /***/ }),
 
-/***/ 141:
+/***/ 2413:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
-Object.defineProperty(exports, "__esModule", ({value: true})); function _interopRequireDefault(obj) { return obj && obj.__esModule ? obj : { default: obj }; }var _CJSImportProcessor = __nccwpck_require__(1776); var _CJSImportProcessor2 = _interopRequireDefault(_CJSImportProcessor);
-var _computeSourceMap = __nccwpck_require__(7807); var _computeSourceMap2 = _interopRequireDefault(_computeSourceMap);
-var _HelperManager = __nccwpck_require__(722);
-var _identifyShadowedGlobals = __nccwpck_require__(3018); var _identifyShadowedGlobals2 = _interopRequireDefault(_identifyShadowedGlobals);
-var _NameManager = __nccwpck_require__(3299); var _NameManager2 = _interopRequireDefault(_NameManager);
-var _Options = __nccwpck_require__(1167);
+Object.defineProperty(exports, "__esModule", ({value: true})); function _interopRequireDefault(obj) { return obj && obj.__esModule ? obj : { default: obj }; }var _CJSImportProcessor = __nccwpck_require__(2624); var _CJSImportProcessor2 = _interopRequireDefault(_CJSImportProcessor);
+var _computeSourceMap = __nccwpck_require__(6303); var _computeSourceMap2 = _interopRequireDefault(_computeSourceMap);
+var _HelperManager = __nccwpck_require__(1762);
+var _identifyShadowedGlobals = __nccwpck_require__(2922); var _identifyShadowedGlobals2 = _interopRequireDefault(_identifyShadowedGlobals);
+var _NameManager = __nccwpck_require__(7843); var _NameManager2 = _interopRequireDefault(_NameManager);
+var _Options = __nccwpck_require__(4799);
 
-var _parser = __nccwpck_require__(4465);
+var _parser = __nccwpck_require__(4145);
 
-var _TokenProcessor = __nccwpck_require__(1582); var _TokenProcessor2 = _interopRequireDefault(_TokenProcessor);
-var _RootTransformer = __nccwpck_require__(8205); var _RootTransformer2 = _interopRequireDefault(_RootTransformer);
-var _formatTokens = __nccwpck_require__(6061); var _formatTokens2 = _interopRequireDefault(_formatTokens);
-var _getTSImportedNames = __nccwpck_require__(4407); var _getTSImportedNames2 = _interopRequireDefault(_getTSImportedNames);
+var _TokenProcessor = __nccwpck_require__(7502); var _TokenProcessor2 = _interopRequireDefault(_TokenProcessor);
+var _RootTransformer = __nccwpck_require__(8445); var _RootTransformer2 = _interopRequireDefault(_RootTransformer);
+var _formatTokens = __nccwpck_require__(605); var _formatTokens2 = _interopRequireDefault(_formatTokens);
+var _getTSImportedNames = __nccwpck_require__(6983); var _getTSImportedNames2 = _interopRequireDefault(_getTSImportedNames);
 
 
 
@@ -10694,14 +10694,14 @@ function getSucraseContext(code, options) {
 
 /***/ }),
 
-/***/ 4465:
+/***/ 4145:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 Object.defineProperty(exports, "__esModule", ({value: true}));
 
-var _base = __nccwpck_require__(7553);
-var _index = __nccwpck_require__(4290);
+var _base = __nccwpck_require__(3569);
+var _index = __nccwpck_require__(546);
 
  class File {
   
@@ -10733,7 +10733,7 @@ var _index = __nccwpck_require__(4290);
 
 /***/ }),
 
-/***/ 6056:
+/***/ 3944:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -10748,10 +10748,10 @@ Object.defineProperty(exports, "__esModule", ({value: true}));/* eslint max-len:
 
 
 
-var _index = __nccwpck_require__(6523);
-var _keywords = __nccwpck_require__(3527);
-var _types = __nccwpck_require__(2826);
-var _base = __nccwpck_require__(7553);
+var _index = __nccwpck_require__(2683);
+var _keywords = __nccwpck_require__(135);
+var _types = __nccwpck_require__(5914);
+var _base = __nccwpck_require__(3569);
 
 
 
@@ -10765,7 +10765,7 @@ var _base = __nccwpck_require__(7553);
 
 
 
-var _expression = __nccwpck_require__(7558);
+var _expression = __nccwpck_require__(5638);
 
 
 
@@ -10774,7 +10774,7 @@ var _expression = __nccwpck_require__(7558);
 
 
 
-var _statement = __nccwpck_require__(4260);
+var _statement = __nccwpck_require__(2679);
 
 
 
@@ -10784,7 +10784,7 @@ var _statement = __nccwpck_require__(4260);
 
 
 
-var _util = __nccwpck_require__(2348);
+var _util = __nccwpck_require__(3756);
 
 function isMaybeDefaultImport(lookahead) {
   return (
@@ -11846,7 +11846,7 @@ function flowParseEnumMember() {
 
 /***/ }),
 
-/***/ 3076:
+/***/ 4308:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -11860,14 +11860,14 @@ Object.defineProperty(exports, "__esModule", ({value: true}));
 
 
 
-var _index = __nccwpck_require__(6523);
-var _types = __nccwpck_require__(2826);
-var _base = __nccwpck_require__(7553);
-var _expression = __nccwpck_require__(7558);
-var _util = __nccwpck_require__(2348);
-var _charcodes = __nccwpck_require__(5320);
-var _identifier = __nccwpck_require__(8407);
-var _typescript = __nccwpck_require__(4623);
+var _index = __nccwpck_require__(2683);
+var _types = __nccwpck_require__(5914);
+var _base = __nccwpck_require__(3569);
+var _expression = __nccwpck_require__(5638);
+var _util = __nccwpck_require__(3756);
+var _charcodes = __nccwpck_require__(5336);
+var _identifier = __nccwpck_require__(7415);
+var _typescript = __nccwpck_require__(9359);
 
 /**
  * Read token with JSX contents.
@@ -12221,7 +12221,7 @@ function nextJSXExprToken() {
 
 /***/ }),
 
-/***/ 2497:
+/***/ 2785:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -12485,16 +12485,16 @@ exports["default"] = new Map([
 
 /***/ }),
 
-/***/ 3219:
+/***/ 9171:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
-Object.defineProperty(exports, "__esModule", ({value: true}));var _index = __nccwpck_require__(6523);
-var _types = __nccwpck_require__(2826);
-var _base = __nccwpck_require__(7553);
-var _expression = __nccwpck_require__(7558);
-var _flow = __nccwpck_require__(6056);
-var _typescript = __nccwpck_require__(4623);
+Object.defineProperty(exports, "__esModule", ({value: true}));var _index = __nccwpck_require__(2683);
+var _types = __nccwpck_require__(5914);
+var _base = __nccwpck_require__(3569);
+var _expression = __nccwpck_require__(5638);
+var _flow = __nccwpck_require__(3944);
+var _typescript = __nccwpck_require__(9359);
 
 /**
  * Common parser code for TypeScript and Flow.
@@ -12530,7 +12530,7 @@ var _typescript = __nccwpck_require__(4623);
 
 /***/ }),
 
-/***/ 4623:
+/***/ 9359:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -12546,10 +12546,10 @@ Object.defineProperty(exports, "__esModule", ({value: true}));
 
 
 
-var _index = __nccwpck_require__(6523);
-var _keywords = __nccwpck_require__(3527);
-var _types = __nccwpck_require__(2826);
-var _base = __nccwpck_require__(7553);
+var _index = __nccwpck_require__(2683);
+var _keywords = __nccwpck_require__(135);
+var _types = __nccwpck_require__(5914);
+var _base = __nccwpck_require__(3569);
 
 
 
@@ -12565,8 +12565,8 @@ var _base = __nccwpck_require__(7553);
 
 
 
-var _expression = __nccwpck_require__(7558);
-var _lval = __nccwpck_require__(7043);
+var _expression = __nccwpck_require__(5638);
+var _lval = __nccwpck_require__(5011);
 
 
 
@@ -12575,7 +12575,7 @@ var _lval = __nccwpck_require__(7043);
 
 
 
-var _statement = __nccwpck_require__(4260);
+var _statement = __nccwpck_require__(2679);
 
 
 
@@ -12587,8 +12587,8 @@ var _statement = __nccwpck_require__(4260);
 
 
 
-var _util = __nccwpck_require__(2348);
-var _jsx = __nccwpck_require__(3076);
+var _util = __nccwpck_require__(3756);
+var _jsx = __nccwpck_require__(4308);
 
 function tsIsIdentifier() {
   // TODO: actually a bit more complex in TypeScript, but shouldn't matter.
@@ -14170,20 +14170,20 @@ function tsParseTypeArguments() {
 
 /***/ }),
 
-/***/ 6523:
+/***/ 2683:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 Object.defineProperty(exports, "__esModule", ({value: true})); function _interopRequireDefault(obj) { return obj && obj.__esModule ? obj : { default: obj }; }/* eslint max-len: 0 */
 
-var _base = __nccwpck_require__(7553);
-var _util = __nccwpck_require__(2348);
-var _charcodes = __nccwpck_require__(5320);
-var _identifier = __nccwpck_require__(8407);
-var _whitespace = __nccwpck_require__(3781);
-var _keywords = __nccwpck_require__(3527);
-var _readWord = __nccwpck_require__(8659); var _readWord2 = _interopRequireDefault(_readWord);
-var _types = __nccwpck_require__(2826);
+var _base = __nccwpck_require__(3569);
+var _util = __nccwpck_require__(3756);
+var _charcodes = __nccwpck_require__(5336);
+var _identifier = __nccwpck_require__(7415);
+var _whitespace = __nccwpck_require__(4261);
+var _keywords = __nccwpck_require__(135);
+var _readWord = __nccwpck_require__(3059); var _readWord2 = _interopRequireDefault(_readWord);
+var _types = __nccwpck_require__(5914);
 
 var IdentifierRole; (function (IdentifierRole) {
   const Access = 0; IdentifierRole[IdentifierRole["Access"] = Access] = "Access";
@@ -15182,7 +15182,7 @@ function readTmplToken() {
 
 /***/ }),
 
-/***/ 3527:
+/***/ 135:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -15233,16 +15233,16 @@ Object.defineProperty(exports, "__esModule", ({value: true}));var ContextualKeyw
 
 /***/ }),
 
-/***/ 8659:
+/***/ 3059:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
-Object.defineProperty(exports, "__esModule", ({value: true}));var _base = __nccwpck_require__(7553);
-var _charcodes = __nccwpck_require__(5320);
-var _identifier = __nccwpck_require__(8407);
-var _index = __nccwpck_require__(6523);
-var _readWordTree = __nccwpck_require__(4283);
-var _types = __nccwpck_require__(2826);
+Object.defineProperty(exports, "__esModule", ({value: true}));var _base = __nccwpck_require__(3569);
+var _charcodes = __nccwpck_require__(5336);
+var _identifier = __nccwpck_require__(7415);
+var _index = __nccwpck_require__(2683);
+var _readWordTree = __nccwpck_require__(5883);
+var _types = __nccwpck_require__(5914);
 
 /**
  * Read an identifier, producing either a name token or matching on one of the existing keywords.
@@ -15305,13 +15305,13 @@ var _types = __nccwpck_require__(2826);
 
 /***/ }),
 
-/***/ 4283:
+/***/ 5883:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 Object.defineProperty(exports, "__esModule", ({value: true}));// Generated file, do not edit! Run "yarn generate" to re-generate this file.
-var _keywords = __nccwpck_require__(3527);
-var _types = __nccwpck_require__(2826);
+var _keywords = __nccwpck_require__(135);
+var _types = __nccwpck_require__(5914);
 
 // prettier-ignore
  const READ_WORD_TREE = new Int32Array([
@@ -15984,13 +15984,13 @@ var _types = __nccwpck_require__(2826);
 
 /***/ }),
 
-/***/ 5102:
+/***/ 2718:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 Object.defineProperty(exports, "__esModule", ({value: true}));
-var _keywords = __nccwpck_require__(3527);
-var _types = __nccwpck_require__(2826);
+var _keywords = __nccwpck_require__(135);
+var _types = __nccwpck_require__(5914);
 
  class Scope {
   
@@ -16098,7 +16098,7 @@ var _types = __nccwpck_require__(2826);
 
 /***/ }),
 
-/***/ 2826:
+/***/ 5914:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -16467,12 +16467,12 @@ var TokenType; (function (TokenType) {
 
 /***/ }),
 
-/***/ 7553:
+/***/ 3569:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
-Object.defineProperty(exports, "__esModule", ({value: true})); function _interopRequireDefault(obj) { return obj && obj.__esModule ? obj : { default: obj }; }var _state = __nccwpck_require__(5102); var _state2 = _interopRequireDefault(_state);
-var _charcodes = __nccwpck_require__(5320);
+Object.defineProperty(exports, "__esModule", ({value: true})); function _interopRequireDefault(obj) { return obj && obj.__esModule ? obj : { default: obj }; }var _state = __nccwpck_require__(2718); var _state2 = _interopRequireDefault(_state);
+var _charcodes = __nccwpck_require__(5336);
 
  exports.isJSXEnabled;
  exports.isTypeScriptEnabled;
@@ -16535,7 +16535,7 @@ var _charcodes = __nccwpck_require__(5320);
 
 /***/ }),
 
-/***/ 7558:
+/***/ 5638:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -16569,9 +16569,9 @@ Object.defineProperty(exports, "__esModule", ({value: true}));/* eslint max-len:
 
 
 
-var _flow = __nccwpck_require__(6056);
-var _index = __nccwpck_require__(3076);
-var _types = __nccwpck_require__(3219);
+var _flow = __nccwpck_require__(3944);
+var _index = __nccwpck_require__(4308);
+var _types = __nccwpck_require__(9171);
 
 
 
@@ -16581,7 +16581,7 @@ var _types = __nccwpck_require__(3219);
 
 
 
-var _typescript = __nccwpck_require__(4623);
+var _typescript = __nccwpck_require__(9359);
 
 
 
@@ -16594,28 +16594,20 @@ var _typescript = __nccwpck_require__(4623);
 
 
 
-var _index3 = __nccwpck_require__(6523);
-var _keywords = __nccwpck_require__(3527);
-var _state = __nccwpck_require__(5102);
-var _types3 = __nccwpck_require__(2826);
-var _charcodes = __nccwpck_require__(5320);
-var _identifier = __nccwpck_require__(8407);
-var _base = __nccwpck_require__(7553);
+var _index3 = __nccwpck_require__(2683);
+var _keywords = __nccwpck_require__(135);
+var _state = __nccwpck_require__(2718);
+var _types3 = __nccwpck_require__(5914);
+var _charcodes = __nccwpck_require__(5336);
+var _identifier = __nccwpck_require__(7415);
+var _base = __nccwpck_require__(3569);
 
 
 
 
 
 
-var _lval = __nccwpck_require__(7043);
-
-
-
-
-
-
-
-var _statement = __nccwpck_require__(4260);
+var _lval = __nccwpck_require__(5011);
 
 
 
@@ -16623,9 +16615,17 @@ var _statement = __nccwpck_require__(4260);
 
 
 
+var _statement = __nccwpck_require__(2679);
 
 
-var _util = __nccwpck_require__(2348);
+
+
+
+
+
+
+
+var _util = __nccwpck_require__(3756);
 
  class StopState {
   
@@ -17565,15 +17565,15 @@ function parseModuleExpression() {
 
 /***/ }),
 
-/***/ 4290:
+/***/ 546:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 Object.defineProperty(exports, "__esModule", ({value: true}));
-var _index = __nccwpck_require__(6523);
-var _charcodes = __nccwpck_require__(5320);
-var _base = __nccwpck_require__(7553);
-var _statement = __nccwpck_require__(4260);
+var _index = __nccwpck_require__(2683);
+var _charcodes = __nccwpck_require__(5336);
+var _base = __nccwpck_require__(3569);
+var _statement = __nccwpck_require__(2679);
 
  function parseFile() {
   // If enabled, skip leading hashbang line.
@@ -17591,12 +17591,12 @@ var _statement = __nccwpck_require__(4260);
 
 /***/ }),
 
-/***/ 7043:
+/***/ 5011:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
-Object.defineProperty(exports, "__esModule", ({value: true}));var _flow = __nccwpck_require__(6056);
-var _typescript = __nccwpck_require__(4623);
+Object.defineProperty(exports, "__esModule", ({value: true}));var _flow = __nccwpck_require__(3944);
+var _typescript = __nccwpck_require__(9359);
 
 
 
@@ -17604,12 +17604,12 @@ var _typescript = __nccwpck_require__(4623);
 
 
 
-var _index = __nccwpck_require__(6523);
-var _keywords = __nccwpck_require__(3527);
-var _types = __nccwpck_require__(2826);
-var _base = __nccwpck_require__(7553);
-var _expression = __nccwpck_require__(7558);
-var _util = __nccwpck_require__(2348);
+var _index = __nccwpck_require__(2683);
+var _keywords = __nccwpck_require__(135);
+var _types = __nccwpck_require__(5914);
+var _base = __nccwpck_require__(3569);
+var _expression = __nccwpck_require__(5638);
+var _util = __nccwpck_require__(3756);
 
  function parseSpread() {
   _index.next.call(void 0, );
@@ -17758,13 +17758,13 @@ function parseAssignableListItemTypes() {
 
 /***/ }),
 
-/***/ 4260:
+/***/ 2679:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 Object.defineProperty(exports, "__esModule", ({value: true}));/* eslint max-len: 0 */
 
-var _index = __nccwpck_require__(4465);
+var _index = __nccwpck_require__(4145);
 
 
 
@@ -17781,7 +17781,7 @@ var _index = __nccwpck_require__(4465);
 
 
 
-var _flow = __nccwpck_require__(6056);
+var _flow = __nccwpck_require__(3944);
 
 
 
@@ -17800,7 +17800,7 @@ var _flow = __nccwpck_require__(6056);
 
 
 
-var _typescript = __nccwpck_require__(4623);
+var _typescript = __nccwpck_require__(9359);
 
 
 
@@ -17813,12 +17813,12 @@ var _typescript = __nccwpck_require__(4623);
 
 
 
-var _tokenizer = __nccwpck_require__(6523);
-var _keywords = __nccwpck_require__(3527);
-var _state = __nccwpck_require__(5102);
-var _types = __nccwpck_require__(2826);
-var _charcodes = __nccwpck_require__(5320);
-var _base = __nccwpck_require__(7553);
+var _tokenizer = __nccwpck_require__(2683);
+var _keywords = __nccwpck_require__(135);
+var _state = __nccwpck_require__(2718);
+var _types = __nccwpck_require__(5914);
+var _charcodes = __nccwpck_require__(5336);
+var _base = __nccwpck_require__(3569);
 
 
 
@@ -17831,13 +17831,13 @@ var _base = __nccwpck_require__(7553);
 
 
 
-var _expression = __nccwpck_require__(7558);
+var _expression = __nccwpck_require__(5638);
 
 
 
 
 
-var _lval = __nccwpck_require__(7043);
+var _lval = __nccwpck_require__(5011);
 
 
 
@@ -17850,7 +17850,7 @@ var _lval = __nccwpck_require__(7043);
 
 
 
-var _util = __nccwpck_require__(2348);
+var _util = __nccwpck_require__(3756);
 
  function parseTopLevel() {
   parseBlockBody(_types.TokenType.eof);
@@ -19098,15 +19098,15 @@ function maybeParseImportAttributes() {
 
 /***/ }),
 
-/***/ 2348:
+/***/ 3756:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
-Object.defineProperty(exports, "__esModule", ({value: true}));var _index = __nccwpck_require__(6523);
+Object.defineProperty(exports, "__esModule", ({value: true}));var _index = __nccwpck_require__(2683);
 
-var _types = __nccwpck_require__(2826);
-var _charcodes = __nccwpck_require__(5320);
-var _base = __nccwpck_require__(7553);
+var _types = __nccwpck_require__(5914);
+var _charcodes = __nccwpck_require__(5336);
+var _base = __nccwpck_require__(3569);
 
 // ## Parser utilities
 
@@ -19210,7 +19210,7 @@ var _base = __nccwpck_require__(7553);
 
 /***/ }),
 
-/***/ 5320:
+/***/ 5336:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -19333,12 +19333,12 @@ Object.defineProperty(exports, "__esModule", ({value: true}));var charCodes; (fu
 
 /***/ }),
 
-/***/ 8407:
+/***/ 7415:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
-Object.defineProperty(exports, "__esModule", ({value: true}));var _charcodes = __nccwpck_require__(5320);
-var _whitespace = __nccwpck_require__(3781);
+Object.defineProperty(exports, "__esModule", ({value: true}));var _charcodes = __nccwpck_require__(5336);
+var _whitespace = __nccwpck_require__(4261);
 
 function computeIsIdentifierChar(code) {
   if (code < 48) return code === 36;
@@ -19375,11 +19375,11 @@ for (let numChar = _charcodes.charCodes.digit0; numChar <= _charcodes.charCodes.
 
 /***/ }),
 
-/***/ 3781:
+/***/ 4261:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
-Object.defineProperty(exports, "__esModule", ({value: true}));var _charcodes = __nccwpck_require__(5320);
+Object.defineProperty(exports, "__esModule", ({value: true}));var _charcodes = __nccwpck_require__(5336);
 
 // https://tc39.github.io/ecma262/#sec-white-space
  const WHITESPACE_CHARS = [
@@ -19416,29 +19416,29 @@ for (const char of exports.WHITESPACE_CHARS) {
 
 /***/ }),
 
-/***/ 4682:
+/***/ 6218:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 Object.defineProperty(exports, "__esModule", ({value: true})); function _interopRequireDefault(obj) { return obj && obj.__esModule ? obj : { default: obj }; }
 
 
-var _tokenizer = __nccwpck_require__(6523);
-var _keywords = __nccwpck_require__(3527);
-var _types = __nccwpck_require__(2826);
+var _tokenizer = __nccwpck_require__(2683);
+var _keywords = __nccwpck_require__(135);
+var _types = __nccwpck_require__(5914);
 
-var _elideImportEquals = __nccwpck_require__(1317); var _elideImportEquals2 = _interopRequireDefault(_elideImportEquals);
-
-
-
-var _getDeclarationInfo = __nccwpck_require__(496); var _getDeclarationInfo2 = _interopRequireDefault(_getDeclarationInfo);
-var _getImportExportSpecifierInfo = __nccwpck_require__(613); var _getImportExportSpecifierInfo2 = _interopRequireDefault(_getImportExportSpecifierInfo);
-var _isExportFrom = __nccwpck_require__(9130); var _isExportFrom2 = _interopRequireDefault(_isExportFrom);
-var _removeMaybeImportAttributes = __nccwpck_require__(4349);
-var _shouldElideDefaultExport = __nccwpck_require__(8849); var _shouldElideDefaultExport2 = _interopRequireDefault(_shouldElideDefaultExport);
+var _elideImportEquals = __nccwpck_require__(3125); var _elideImportEquals2 = _interopRequireDefault(_elideImportEquals);
 
 
-var _Transformer = __nccwpck_require__(2953); var _Transformer2 = _interopRequireDefault(_Transformer);
+
+var _getDeclarationInfo = __nccwpck_require__(7088); var _getDeclarationInfo2 = _interopRequireDefault(_getDeclarationInfo);
+var _getImportExportSpecifierInfo = __nccwpck_require__(8578); var _getImportExportSpecifierInfo2 = _interopRequireDefault(_getImportExportSpecifierInfo);
+var _isExportFrom = __nccwpck_require__(6490); var _isExportFrom2 = _interopRequireDefault(_isExportFrom);
+var _removeMaybeImportAttributes = __nccwpck_require__(8538);
+var _shouldElideDefaultExport = __nccwpck_require__(1329); var _shouldElideDefaultExport2 = _interopRequireDefault(_shouldElideDefaultExport);
+
+
+var _Transformer = __nccwpck_require__(3081); var _Transformer2 = _interopRequireDefault(_Transformer);
 
 /**
  * Class for editing import statements when we are transforming to commonjs.
@@ -20340,28 +20340,28 @@ var _Transformer = __nccwpck_require__(2953); var _Transformer2 = _interopRequir
 
 /***/ }),
 
-/***/ 5421:
+/***/ 3789:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 Object.defineProperty(exports, "__esModule", ({value: true})); function _interopRequireDefault(obj) { return obj && obj.__esModule ? obj : { default: obj }; }
 
 
-var _keywords = __nccwpck_require__(3527);
-var _types = __nccwpck_require__(2826);
+var _keywords = __nccwpck_require__(135);
+var _types = __nccwpck_require__(5914);
 
-var _elideImportEquals = __nccwpck_require__(1317); var _elideImportEquals2 = _interopRequireDefault(_elideImportEquals);
+var _elideImportEquals = __nccwpck_require__(3125); var _elideImportEquals2 = _interopRequireDefault(_elideImportEquals);
 
 
 
-var _getDeclarationInfo = __nccwpck_require__(496); var _getDeclarationInfo2 = _interopRequireDefault(_getDeclarationInfo);
-var _getImportExportSpecifierInfo = __nccwpck_require__(613); var _getImportExportSpecifierInfo2 = _interopRequireDefault(_getImportExportSpecifierInfo);
-var _getNonTypeIdentifiers = __nccwpck_require__(5631);
-var _isExportFrom = __nccwpck_require__(9130); var _isExportFrom2 = _interopRequireDefault(_isExportFrom);
-var _removeMaybeImportAttributes = __nccwpck_require__(4349);
-var _shouldElideDefaultExport = __nccwpck_require__(8849); var _shouldElideDefaultExport2 = _interopRequireDefault(_shouldElideDefaultExport);
+var _getDeclarationInfo = __nccwpck_require__(7088); var _getDeclarationInfo2 = _interopRequireDefault(_getDeclarationInfo);
+var _getImportExportSpecifierInfo = __nccwpck_require__(8578); var _getImportExportSpecifierInfo2 = _interopRequireDefault(_getImportExportSpecifierInfo);
+var _getNonTypeIdentifiers = __nccwpck_require__(8655);
+var _isExportFrom = __nccwpck_require__(6490); var _isExportFrom2 = _interopRequireDefault(_isExportFrom);
+var _removeMaybeImportAttributes = __nccwpck_require__(8538);
+var _shouldElideDefaultExport = __nccwpck_require__(1329); var _shouldElideDefaultExport2 = _interopRequireDefault(_shouldElideDefaultExport);
 
-var _Transformer = __nccwpck_require__(2953); var _Transformer2 = _interopRequireDefault(_Transformer);
+var _Transformer = __nccwpck_require__(3081); var _Transformer2 = _interopRequireDefault(_Transformer);
 
 /**
  * Class for editing import statements when we are keeping the code as ESM. We still need to remove
@@ -20763,15 +20763,15 @@ var _Transformer = __nccwpck_require__(2953); var _Transformer2 = _interopRequir
 
 /***/ }),
 
-/***/ 261:
+/***/ 8565:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
-Object.defineProperty(exports, "__esModule", ({value: true})); function _interopRequireDefault(obj) { return obj && obj.__esModule ? obj : { default: obj }; }var _keywords = __nccwpck_require__(3527);
-var _types = __nccwpck_require__(2826);
+Object.defineProperty(exports, "__esModule", ({value: true})); function _interopRequireDefault(obj) { return obj && obj.__esModule ? obj : { default: obj }; }var _keywords = __nccwpck_require__(135);
+var _types = __nccwpck_require__(5914);
 
 
-var _Transformer = __nccwpck_require__(2953); var _Transformer2 = _interopRequireDefault(_Transformer);
+var _Transformer = __nccwpck_require__(3081); var _Transformer2 = _interopRequireDefault(_Transformer);
 
  class FlowTransformer extends _Transformer2.default {
   constructor(
@@ -20953,21 +20953,21 @@ var _Transformer = __nccwpck_require__(2953); var _Transformer2 = _interopRequir
 
 /***/ }),
 
-/***/ 2355:
+/***/ 7696:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 Object.defineProperty(exports, "__esModule", ({value: true})); function _interopRequireDefault(obj) { return obj && obj.__esModule ? obj : { default: obj }; }
 
 
-var _xhtml = __nccwpck_require__(2497); var _xhtml2 = _interopRequireDefault(_xhtml);
-var _tokenizer = __nccwpck_require__(6523);
-var _types = __nccwpck_require__(2826);
-var _charcodes = __nccwpck_require__(5320);
+var _xhtml = __nccwpck_require__(2785); var _xhtml2 = _interopRequireDefault(_xhtml);
+var _tokenizer = __nccwpck_require__(2683);
+var _types = __nccwpck_require__(5914);
+var _charcodes = __nccwpck_require__(5336);
 
-var _getJSXPragmaInfo = __nccwpck_require__(9597); var _getJSXPragmaInfo2 = _interopRequireDefault(_getJSXPragmaInfo);
+var _getJSXPragmaInfo = __nccwpck_require__(6061); var _getJSXPragmaInfo2 = _interopRequireDefault(_getJSXPragmaInfo);
 
-var _Transformer = __nccwpck_require__(2953); var _Transformer2 = _interopRequireDefault(_Transformer);
+var _Transformer = __nccwpck_require__(3081); var _Transformer2 = _interopRequireDefault(_Transformer);
 
  class JSXTransformer extends _Transformer2.default {
   
@@ -21694,16 +21694,16 @@ function isHexDigit(code) {
 
 /***/ }),
 
-/***/ 5028:
+/***/ 5620:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 Object.defineProperty(exports, "__esModule", ({value: true})); function _interopRequireDefault(obj) { return obj && obj.__esModule ? obj : { default: obj }; } function _optionalChain(ops) { let lastAccessLHS = undefined; let value = ops[0]; let i = 1; while (i < ops.length) { const op = ops[i]; const fn = ops[i + 1]; i += 2; if ((op === 'optionalAccess' || op === 'optionalCall') && value == null) { return undefined; } if (op === 'access' || op === 'optionalAccess') { lastAccessLHS = value; value = fn(value); } else if (op === 'call' || op === 'optionalCall') { value = fn((...args) => value.call(lastAccessLHS, ...args)); lastAccessLHS = undefined; } } return value; }
 
-var _types = __nccwpck_require__(2826);
+var _types = __nccwpck_require__(5914);
 
 
-var _Transformer = __nccwpck_require__(2953); var _Transformer2 = _interopRequireDefault(_Transformer);
+var _Transformer = __nccwpck_require__(3081); var _Transformer2 = _interopRequireDefault(_Transformer);
 
 const JEST_GLOBAL_NAME = "jest";
 const HOISTED_METHODS = ["mock", "unmock", "enableAutomock", "disableAutomock"];
@@ -21813,13 +21813,13 @@ const HOISTED_METHODS = ["mock", "unmock", "enableAutomock", "disableAutomock"];
 
 /***/ }),
 
-/***/ 9411:
+/***/ 2915:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
-Object.defineProperty(exports, "__esModule", ({value: true})); function _interopRequireDefault(obj) { return obj && obj.__esModule ? obj : { default: obj }; }var _types = __nccwpck_require__(2826);
+Object.defineProperty(exports, "__esModule", ({value: true})); function _interopRequireDefault(obj) { return obj && obj.__esModule ? obj : { default: obj }; }var _types = __nccwpck_require__(5914);
 
-var _Transformer = __nccwpck_require__(2953); var _Transformer2 = _interopRequireDefault(_Transformer);
+var _Transformer = __nccwpck_require__(3081); var _Transformer2 = _interopRequireDefault(_Transformer);
 
  class NumericSeparatorTransformer extends _Transformer2.default {
   constructor( tokens) {
@@ -21841,14 +21841,14 @@ var _Transformer = __nccwpck_require__(2953); var _Transformer2 = _interopRequir
 
 /***/ }),
 
-/***/ 5385:
+/***/ 9993:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 Object.defineProperty(exports, "__esModule", ({value: true})); function _interopRequireDefault(obj) { return obj && obj.__esModule ? obj : { default: obj }; }
-var _types = __nccwpck_require__(2826);
+var _types = __nccwpck_require__(5914);
 
-var _Transformer = __nccwpck_require__(2953); var _Transformer2 = _interopRequireDefault(_Transformer);
+var _Transformer = __nccwpck_require__(3081); var _Transformer2 = _interopRequireDefault(_Transformer);
 
  class OptionalCatchBindingTransformer extends _Transformer2.default {
   constructor( tokens,  nameManager) {
@@ -21868,14 +21868,14 @@ var _Transformer = __nccwpck_require__(2953); var _Transformer2 = _interopRequir
 
 /***/ }),
 
-/***/ 5053:
+/***/ 1037:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 Object.defineProperty(exports, "__esModule", ({value: true})); function _interopRequireDefault(obj) { return obj && obj.__esModule ? obj : { default: obj }; }
-var _types = __nccwpck_require__(2826);
+var _types = __nccwpck_require__(5914);
 
-var _Transformer = __nccwpck_require__(2953); var _Transformer2 = _interopRequireDefault(_Transformer);
+var _Transformer = __nccwpck_require__(3081); var _Transformer2 = _interopRequireDefault(_Transformer);
 
 /**
  * Transformer supporting the optional chaining and nullish coalescing operators.
@@ -22031,17 +22031,17 @@ var _Transformer = __nccwpck_require__(2953); var _Transformer2 = _interopRequir
 
 /***/ }),
 
-/***/ 8597:
+/***/ 3797:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 Object.defineProperty(exports, "__esModule", ({value: true})); function _interopRequireDefault(obj) { return obj && obj.__esModule ? obj : { default: obj }; }
 
-var _tokenizer = __nccwpck_require__(6523);
-var _types = __nccwpck_require__(2826);
+var _tokenizer = __nccwpck_require__(2683);
+var _types = __nccwpck_require__(5914);
 
 
-var _Transformer = __nccwpck_require__(2953); var _Transformer2 = _interopRequireDefault(_Transformer);
+var _Transformer = __nccwpck_require__(3081); var _Transformer2 = _interopRequireDefault(_Transformer);
 
 /**
  * Implementation of babel-plugin-transform-react-display-name, which adds a
@@ -22199,13 +22199,13 @@ var _Transformer = __nccwpck_require__(2953); var _Transformer2 = _interopRequir
 
 /***/ }),
 
-/***/ 890:
+/***/ 5786:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
-Object.defineProperty(exports, "__esModule", ({value: true})); function _interopRequireDefault(obj) { return obj && obj.__esModule ? obj : { default: obj }; }var _tokenizer = __nccwpck_require__(6523);
+Object.defineProperty(exports, "__esModule", ({value: true})); function _interopRequireDefault(obj) { return obj && obj.__esModule ? obj : { default: obj }; }var _tokenizer = __nccwpck_require__(2683);
 
-var _Transformer = __nccwpck_require__(2953); var _Transformer2 = _interopRequireDefault(_Transformer);
+var _Transformer = __nccwpck_require__(3081); var _Transformer2 = _interopRequireDefault(_Transformer);
 
  class ReactHotLoaderTransformer extends _Transformer2.default {
    __init() {this.extractedDefaultExportName = null}
@@ -22276,29 +22276,29 @@ ${namesToRegister
 
 /***/ }),
 
-/***/ 8205:
+/***/ 8445:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 Object.defineProperty(exports, "__esModule", ({value: true})); function _interopRequireDefault(obj) { return obj && obj.__esModule ? obj : { default: obj }; }
 
 
-var _keywords = __nccwpck_require__(3527);
-var _types = __nccwpck_require__(2826);
+var _keywords = __nccwpck_require__(135);
+var _types = __nccwpck_require__(5914);
 
-var _getClassInfo = __nccwpck_require__(6700); var _getClassInfo2 = _interopRequireDefault(_getClassInfo);
-var _CJSImportTransformer = __nccwpck_require__(4682); var _CJSImportTransformer2 = _interopRequireDefault(_CJSImportTransformer);
-var _ESMImportTransformer = __nccwpck_require__(5421); var _ESMImportTransformer2 = _interopRequireDefault(_ESMImportTransformer);
-var _FlowTransformer = __nccwpck_require__(261); var _FlowTransformer2 = _interopRequireDefault(_FlowTransformer);
-var _JestHoistTransformer = __nccwpck_require__(5028); var _JestHoistTransformer2 = _interopRequireDefault(_JestHoistTransformer);
-var _JSXTransformer = __nccwpck_require__(2355); var _JSXTransformer2 = _interopRequireDefault(_JSXTransformer);
-var _NumericSeparatorTransformer = __nccwpck_require__(9411); var _NumericSeparatorTransformer2 = _interopRequireDefault(_NumericSeparatorTransformer);
-var _OptionalCatchBindingTransformer = __nccwpck_require__(5385); var _OptionalCatchBindingTransformer2 = _interopRequireDefault(_OptionalCatchBindingTransformer);
-var _OptionalChainingNullishTransformer = __nccwpck_require__(5053); var _OptionalChainingNullishTransformer2 = _interopRequireDefault(_OptionalChainingNullishTransformer);
-var _ReactDisplayNameTransformer = __nccwpck_require__(8597); var _ReactDisplayNameTransformer2 = _interopRequireDefault(_ReactDisplayNameTransformer);
-var _ReactHotLoaderTransformer = __nccwpck_require__(890); var _ReactHotLoaderTransformer2 = _interopRequireDefault(_ReactHotLoaderTransformer);
+var _getClassInfo = __nccwpck_require__(1468); var _getClassInfo2 = _interopRequireDefault(_getClassInfo);
+var _CJSImportTransformer = __nccwpck_require__(6218); var _CJSImportTransformer2 = _interopRequireDefault(_CJSImportTransformer);
+var _ESMImportTransformer = __nccwpck_require__(3789); var _ESMImportTransformer2 = _interopRequireDefault(_ESMImportTransformer);
+var _FlowTransformer = __nccwpck_require__(8565); var _FlowTransformer2 = _interopRequireDefault(_FlowTransformer);
+var _JestHoistTransformer = __nccwpck_require__(5620); var _JestHoistTransformer2 = _interopRequireDefault(_JestHoistTransformer);
+var _JSXTransformer = __nccwpck_require__(7696); var _JSXTransformer2 = _interopRequireDefault(_JSXTransformer);
+var _NumericSeparatorTransformer = __nccwpck_require__(2915); var _NumericSeparatorTransformer2 = _interopRequireDefault(_NumericSeparatorTransformer);
+var _OptionalCatchBindingTransformer = __nccwpck_require__(9993); var _OptionalCatchBindingTransformer2 = _interopRequireDefault(_OptionalCatchBindingTransformer);
+var _OptionalChainingNullishTransformer = __nccwpck_require__(1037); var _OptionalChainingNullishTransformer2 = _interopRequireDefault(_OptionalChainingNullishTransformer);
+var _ReactDisplayNameTransformer = __nccwpck_require__(3797); var _ReactDisplayNameTransformer2 = _interopRequireDefault(_ReactDisplayNameTransformer);
+var _ReactHotLoaderTransformer = __nccwpck_require__(5786); var _ReactHotLoaderTransformer2 = _interopRequireDefault(_ReactHotLoaderTransformer);
 
-var _TypeScriptTransformer = __nccwpck_require__(4028); var _TypeScriptTransformer2 = _interopRequireDefault(_TypeScriptTransformer);
+var _TypeScriptTransformer = __nccwpck_require__(9468); var _TypeScriptTransformer2 = _interopRequireDefault(_TypeScriptTransformer);
 
 
 
@@ -22746,7 +22746,7 @@ var _TypeScriptTransformer = __nccwpck_require__(4028); var _TypeScriptTransform
 
 /***/ }),
 
-/***/ 2953:
+/***/ 3081:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -22770,16 +22770,16 @@ Object.defineProperty(exports, "__esModule", ({value: true})); class Transformer
 
 /***/ }),
 
-/***/ 4028:
+/***/ 9468:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 Object.defineProperty(exports, "__esModule", ({value: true})); function _interopRequireDefault(obj) { return obj && obj.__esModule ? obj : { default: obj }; }
-var _types = __nccwpck_require__(2826);
+var _types = __nccwpck_require__(5914);
 
-var _isIdentifier = __nccwpck_require__(3031); var _isIdentifier2 = _interopRequireDefault(_isIdentifier);
+var _isIdentifier = __nccwpck_require__(3911); var _isIdentifier2 = _interopRequireDefault(_isIdentifier);
 
-var _Transformer = __nccwpck_require__(2953); var _Transformer2 = _interopRequireDefault(_Transformer);
+var _Transformer = __nccwpck_require__(3081); var _Transformer2 = _interopRequireDefault(_Transformer);
 
  class TypeScriptTransformer extends _Transformer2.default {
   constructor(
@@ -23057,11 +23057,11 @@ var _Transformer = __nccwpck_require__(2953); var _Transformer2 = _interopRequir
 
 /***/ }),
 
-/***/ 1317:
+/***/ 3125:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
-Object.defineProperty(exports, "__esModule", ({value: true}));var _types = __nccwpck_require__(2826);
+Object.defineProperty(exports, "__esModule", ({value: true}));var _types = __nccwpck_require__(5914);
 
 
  function elideImportEquals(tokens) {
@@ -23094,14 +23094,14 @@ Object.defineProperty(exports, "__esModule", ({value: true}));var _types = __ncc
 
 /***/ }),
 
-/***/ 6061:
+/***/ 605:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
-Object.defineProperty(exports, "__esModule", ({value: true})); function _interopRequireDefault(obj) { return obj && obj.__esModule ? obj : { default: obj }; }var _linesandcolumns = __nccwpck_require__(2058); var _linesandcolumns2 = _interopRequireDefault(_linesandcolumns);
+Object.defineProperty(exports, "__esModule", ({value: true})); function _interopRequireDefault(obj) { return obj && obj.__esModule ? obj : { default: obj }; }var _linesandcolumns = __nccwpck_require__(1402); var _linesandcolumns2 = _interopRequireDefault(_linesandcolumns);
 
 
-var _types = __nccwpck_require__(2826);
+var _types = __nccwpck_require__(5914);
 
  function formatTokens(code, tokens) {
   if (tokens.length === 0) {
@@ -23176,14 +23176,14 @@ function truncate(s, length) {
 
 /***/ }),
 
-/***/ 6700:
+/***/ 1468:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 Object.defineProperty(exports, "__esModule", ({value: true}));
 
-var _keywords = __nccwpck_require__(3527);
-var _types = __nccwpck_require__(2826);
+var _keywords = __nccwpck_require__(135);
+var _types = __nccwpck_require__(5914);
 
 
 
@@ -23536,12 +23536,12 @@ function skipFieldName(tokens) {
 
 /***/ }),
 
-/***/ 496:
+/***/ 7088:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
-Object.defineProperty(exports, "__esModule", ({value: true}));var _tokenizer = __nccwpck_require__(6523);
-var _types = __nccwpck_require__(2826);
+Object.defineProperty(exports, "__esModule", ({value: true}));var _tokenizer = __nccwpck_require__(2683);
+var _types = __nccwpck_require__(5914);
 
 
 
@@ -23584,12 +23584,12 @@ var _types = __nccwpck_require__(2826);
 
 /***/ }),
 
-/***/ 6297:
+/***/ 4713:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 Object.defineProperty(exports, "__esModule", ({value: true}));
-var _types = __nccwpck_require__(2826);
+var _types = __nccwpck_require__(5914);
 
 /**
  * Get all identifier names in the code, in order, including duplicates.
@@ -23607,11 +23607,11 @@ var _types = __nccwpck_require__(2826);
 
 /***/ }),
 
-/***/ 613:
+/***/ 8578:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
-Object.defineProperty(exports, "__esModule", ({value: true}));var _types = __nccwpck_require__(2826);
+Object.defineProperty(exports, "__esModule", ({value: true}));var _types = __nccwpck_require__(5914);
 
 
 
@@ -23707,7 +23707,7 @@ function isSpecifierEnd(tokens, index) {
 
 /***/ }),
 
-/***/ 9597:
+/***/ 6061:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -23737,16 +23737,16 @@ function splitPragma(pragma) {
 
 /***/ }),
 
-/***/ 5631:
+/***/ 8655:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 Object.defineProperty(exports, "__esModule", ({value: true})); function _interopRequireDefault(obj) { return obj && obj.__esModule ? obj : { default: obj }; }
-var _tokenizer = __nccwpck_require__(6523);
-var _types = __nccwpck_require__(2826);
+var _tokenizer = __nccwpck_require__(2683);
+var _types = __nccwpck_require__(5914);
 
-var _JSXTransformer = __nccwpck_require__(2355);
-var _getJSXPragmaInfo = __nccwpck_require__(9597); var _getJSXPragmaInfo2 = _interopRequireDefault(_getJSXPragmaInfo);
+var _JSXTransformer = __nccwpck_require__(7696);
+var _getJSXPragmaInfo = __nccwpck_require__(6061); var _getJSXPragmaInfo2 = _interopRequireDefault(_getJSXPragmaInfo);
 
  function getNonTypeIdentifiers(tokens, options) {
   const jsxPragmaInfo = _getJSXPragmaInfo2.default.call(void 0, options);
@@ -23788,13 +23788,13 @@ var _getJSXPragmaInfo = __nccwpck_require__(9597); var _getJSXPragmaInfo2 = _int
 
 /***/ }),
 
-/***/ 4407:
+/***/ 6983:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
-Object.defineProperty(exports, "__esModule", ({value: true})); function _interopRequireDefault(obj) { return obj && obj.__esModule ? obj : { default: obj }; }var _types = __nccwpck_require__(2826);
+Object.defineProperty(exports, "__esModule", ({value: true})); function _interopRequireDefault(obj) { return obj && obj.__esModule ? obj : { default: obj }; }var _types = __nccwpck_require__(5914);
 
-var _getImportExportSpecifierInfo = __nccwpck_require__(613); var _getImportExportSpecifierInfo2 = _interopRequireDefault(_getImportExportSpecifierInfo);
+var _getImportExportSpecifierInfo = __nccwpck_require__(8578); var _getImportExportSpecifierInfo2 = _interopRequireDefault(_getImportExportSpecifierInfo);
 
 /**
  * Special case code to scan for imported names in ESM TypeScript. We need to do this so we can
@@ -23880,11 +23880,11 @@ function collectNamesForNamedImport(
 
 /***/ }),
 
-/***/ 8961:
+/***/ 9249:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
-Object.defineProperty(exports, "__esModule", ({value: true}));var _keywords = __nccwpck_require__(3527);
+Object.defineProperty(exports, "__esModule", ({value: true}));var _keywords = __nccwpck_require__(135);
 
 
 /**
@@ -23926,12 +23926,12 @@ Object.defineProperty(exports, "__esModule", ({value: true}));var _keywords = __
 
 /***/ }),
 
-/***/ 9130:
+/***/ 6490:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
-Object.defineProperty(exports, "__esModule", ({value: true}));var _keywords = __nccwpck_require__(3527);
-var _types = __nccwpck_require__(2826);
+Object.defineProperty(exports, "__esModule", ({value: true}));var _keywords = __nccwpck_require__(135);
+var _types = __nccwpck_require__(5914);
 
 
 /**
@@ -23952,11 +23952,11 @@ var _types = __nccwpck_require__(2826);
 
 /***/ }),
 
-/***/ 3031:
+/***/ 3911:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
-Object.defineProperty(exports, "__esModule", ({value: true}));var _identifier = __nccwpck_require__(8407);
+Object.defineProperty(exports, "__esModule", ({value: true}));var _identifier = __nccwpck_require__(7415);
 
 // https://developer.mozilla.org/en-US/docs/Web/JavaScript/Reference/Lexical_grammar
 // Hard-code a list of reserved words rather than trying to use keywords or contextual keywords
@@ -24041,12 +24041,12 @@ const RESERVED_WORDS = new Set([
 
 /***/ }),
 
-/***/ 4349:
+/***/ 8538:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
-Object.defineProperty(exports, "__esModule", ({value: true}));var _keywords = __nccwpck_require__(3527);
-var _types = __nccwpck_require__(2826);
+Object.defineProperty(exports, "__esModule", ({value: true}));var _keywords = __nccwpck_require__(135);
+var _types = __nccwpck_require__(5914);
 
 
 /**
@@ -24071,11 +24071,11 @@ var _types = __nccwpck_require__(2826);
 
 /***/ }),
 
-/***/ 8849:
+/***/ 1329:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
-Object.defineProperty(exports, "__esModule", ({value: true}));var _types = __nccwpck_require__(2826);
+Object.defineProperty(exports, "__esModule", ({value: true}));var _types = __nccwpck_require__(5914);
 
 
 
@@ -24117,7 +24117,7 @@ Object.defineProperty(exports, "__esModule", ({value: true}));var _types = __ncc
 
 /***/ }),
 
-/***/ 7250:
+/***/ 7810:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -24131,12 +24131,12 @@ var __spreadArrays = (this && this.__spreadArrays) || function () {
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Checker = exports.createCheckers = void 0;
-var types_1 = __nccwpck_require__(8095);
-var util_1 = __nccwpck_require__(9340);
+var types_1 = __nccwpck_require__(1583);
+var util_1 = __nccwpck_require__(9436);
 /**
  * Export functions used to define interfaces.
  */
-var types_2 = __nccwpck_require__(8095);
+var types_2 = __nccwpck_require__(1583);
 Object.defineProperty(exports, "TArray", ({ enumerable: true, get: function () { return types_2.TArray; } }));
 Object.defineProperty(exports, "TEnumType", ({ enumerable: true, get: function () { return types_2.TEnumType; } }));
 Object.defineProperty(exports, "TEnumLiteral", ({ enumerable: true, get: function () { return types_2.TEnumLiteral; } }));
@@ -24165,7 +24165,7 @@ Object.defineProperty(exports, "tuple", ({ enumerable: true, get: function () { 
 Object.defineProperty(exports, "union", ({ enumerable: true, get: function () { return types_2.union; } }));
 Object.defineProperty(exports, "intersection", ({ enumerable: true, get: function () { return types_2.intersection; } }));
 Object.defineProperty(exports, "BasicType", ({ enumerable: true, get: function () { return types_2.BasicType; } }));
-var util_2 = __nccwpck_require__(9340);
+var util_2 = __nccwpck_require__(9436);
 Object.defineProperty(exports, "VError", ({ enumerable: true, get: function () { return util_2.VError; } }));
 /**
  * Takes one of more type suites (e.g. a module generated by `ts-interface-builder`), and combines
@@ -24349,7 +24349,7 @@ exports.Checker = Checker;
 
 /***/ }),
 
-/***/ 8095:
+/***/ 1583:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -24373,7 +24373,7 @@ var __extends = (this && this.__extends) || (function () {
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.basicTypes = exports.BasicType = exports.TParamList = exports.TParam = exports.param = exports.TFunc = exports.func = exports.TProp = exports.TOptional = exports.opt = exports.TIface = exports.iface = exports.TEnumLiteral = exports.enumlit = exports.TEnumType = exports.enumtype = exports.TIntersection = exports.intersection = exports.TUnion = exports.union = exports.TTuple = exports.tuple = exports.TArray = exports.array = exports.TLiteral = exports.lit = exports.TName = exports.name = exports.TType = void 0;
-var util_1 = __nccwpck_require__(9340);
+var util_1 = __nccwpck_require__(9436);
 /** Node that represents a type. */
 var TType = /** @class */ (function () {
     function TType() {
@@ -24923,7 +24923,7 @@ for (var _i = 0, _a = [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uin
 
 /***/ }),
 
-/***/ 9340:
+/***/ 9436:
 /***/ (function(__unused_webpack_module, exports) {
 
 "use strict";
@@ -25061,15 +25061,15 @@ var DetailUnionResolver = /** @class */ (function () {
 
 /***/ }),
 
-/***/ 8482:
+/***/ 770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-module.exports = __nccwpck_require__(9290);
+module.exports = __nccwpck_require__(218);
 
 
 /***/ }),
 
-/***/ 9290:
+/***/ 218:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -25341,32 +25341,32 @@ exports.debug = debug; // for test
 
 /***/ }),
 
-/***/ 2480:
+/***/ 6752:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const Client = __nccwpck_require__(9109)
-const Dispatcher = __nccwpck_require__(5907)
-const errors = __nccwpck_require__(4627)
-const Pool = __nccwpck_require__(8596)
-const BalancedPool = __nccwpck_require__(9893)
-const Agent = __nccwpck_require__(8765)
-const util = __nccwpck_require__(4640)
+const Client = __nccwpck_require__(6197)
+const Dispatcher = __nccwpck_require__(992)
+const errors = __nccwpck_require__(8707)
+const Pool = __nccwpck_require__(5076)
+const BalancedPool = __nccwpck_require__(1093)
+const Agent = __nccwpck_require__(9965)
+const util = __nccwpck_require__(3440)
 const { InvalidArgumentError } = errors
-const api = __nccwpck_require__(8567)
-const buildConnector = __nccwpck_require__(2784)
-const MockClient = __nccwpck_require__(9493)
-const MockAgent = __nccwpck_require__(1437)
-const MockPool = __nccwpck_require__(5220)
-const mockErrors = __nccwpck_require__(9917)
-const ProxyAgent = __nccwpck_require__(4736)
-const RetryHandler = __nccwpck_require__(7541)
-const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(8421)
-const DecoratorHandler = __nccwpck_require__(9848)
-const RedirectHandler = __nccwpck_require__(7163)
-const createRedirectInterceptor = __nccwpck_require__(3711)
+const api = __nccwpck_require__(6615)
+const buildConnector = __nccwpck_require__(9136)
+const MockClient = __nccwpck_require__(7365)
+const MockAgent = __nccwpck_require__(7501)
+const MockPool = __nccwpck_require__(4004)
+const mockErrors = __nccwpck_require__(2429)
+const ProxyAgent = __nccwpck_require__(2720)
+const RetryHandler = __nccwpck_require__(3573)
+const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(2581)
+const DecoratorHandler = __nccwpck_require__(8840)
+const RedirectHandler = __nccwpck_require__(8299)
+const createRedirectInterceptor = __nccwpck_require__(4415)
 
 let hasCrypto
 try {
@@ -25449,7 +25449,7 @@ if (util.nodeMajor > 16 || (util.nodeMajor === 16 && util.nodeMinor >= 8)) {
   let fetchImpl = null
   module.exports.fetch = async function fetch (resource) {
     if (!fetchImpl) {
-      fetchImpl = (__nccwpck_require__(443).fetch)
+      fetchImpl = (__nccwpck_require__(2315).fetch)
     }
 
     try {
@@ -25462,20 +25462,20 @@ if (util.nodeMajor > 16 || (util.nodeMajor === 16 && util.nodeMinor >= 8)) {
       throw err
     }
   }
-  module.exports.Headers = __nccwpck_require__(8781).Headers
-  module.exports.Response = __nccwpck_require__(4740).Response
-  module.exports.Request = __nccwpck_require__(2634).Request
-  module.exports.FormData = __nccwpck_require__(9729).FormData
-  module.exports.File = __nccwpck_require__(8257).File
-  module.exports.FileReader = __nccwpck_require__(5168).FileReader
+  module.exports.Headers = __nccwpck_require__(6349).Headers
+  module.exports.Response = __nccwpck_require__(8676).Response
+  module.exports.Request = __nccwpck_require__(5194).Request
+  module.exports.FormData = __nccwpck_require__(3073).FormData
+  module.exports.File = __nccwpck_require__(3041).File
+  module.exports.FileReader = __nccwpck_require__(2160).FileReader
 
-  const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(4940)
+  const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(5628)
 
   module.exports.setGlobalOrigin = setGlobalOrigin
   module.exports.getGlobalOrigin = getGlobalOrigin
 
-  const { CacheStorage } = __nccwpck_require__(2834)
-  const { kConstruct } = __nccwpck_require__(7800)
+  const { CacheStorage } = __nccwpck_require__(4738)
+  const { kConstruct } = __nccwpck_require__(296)
 
   // Cache & CacheStorage are tightly coupled with fetch. Even if it may run
   // in an older version of Node, it doesn't have any use without fetch.
@@ -25483,21 +25483,21 @@ if (util.nodeMajor > 16 || (util.nodeMajor === 16 && util.nodeMinor >= 8)) {
 }
 
 if (util.nodeMajor >= 16) {
-  const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(3952)
+  const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(3168)
 
   module.exports.deleteCookie = deleteCookie
   module.exports.getCookies = getCookies
   module.exports.getSetCookies = getSetCookies
   module.exports.setCookie = setCookie
 
-  const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(1618)
+  const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(4322)
 
   module.exports.parseMIMEType = parseMIMEType
   module.exports.serializeAMimeType = serializeAMimeType
 }
 
 if (util.nodeMajor >= 18 && hasCrypto) {
-  const { WebSocket } = __nccwpck_require__(7635)
+  const { WebSocket } = __nccwpck_require__(5171)
 
   module.exports.WebSocket = WebSocket
 }
@@ -25516,20 +25516,20 @@ module.exports.mockErrors = mockErrors
 
 /***/ }),
 
-/***/ 8765:
+/***/ 9965:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { InvalidArgumentError } = __nccwpck_require__(4627)
-const { kClients, kRunning, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(4043)
-const DispatcherBase = __nccwpck_require__(3601)
-const Pool = __nccwpck_require__(8596)
-const Client = __nccwpck_require__(9109)
-const util = __nccwpck_require__(4640)
-const createRedirectInterceptor = __nccwpck_require__(3711)
-const { WeakRef, FinalizationRegistry } = __nccwpck_require__(346)()
+const { InvalidArgumentError } = __nccwpck_require__(8707)
+const { kClients, kRunning, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(6443)
+const DispatcherBase = __nccwpck_require__(1)
+const Pool = __nccwpck_require__(5076)
+const Client = __nccwpck_require__(6197)
+const util = __nccwpck_require__(3440)
+const createRedirectInterceptor = __nccwpck_require__(4415)
+const { WeakRef, FinalizationRegistry } = __nccwpck_require__(3194)()
 
 const kOnConnect = Symbol('onConnect')
 const kOnDisconnect = Symbol('onDisconnect')
@@ -25672,11 +25672,11 @@ module.exports = Agent
 
 /***/ }),
 
-/***/ 670:
+/***/ 158:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { addAbortListener } = __nccwpck_require__(4640)
-const { RequestAbortedError } = __nccwpck_require__(4627)
+const { addAbortListener } = __nccwpck_require__(3440)
+const { RequestAbortedError } = __nccwpck_require__(8707)
 
 const kListener = Symbol('kListener')
 const kSignal = Symbol('kSignal')
@@ -25733,16 +25733,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2004:
+/***/ 4660:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
 const { AsyncResource } = __nccwpck_require__(290)
-const { InvalidArgumentError, RequestAbortedError, SocketError } = __nccwpck_require__(4627)
-const util = __nccwpck_require__(4640)
-const { addSignal, removeSignal } = __nccwpck_require__(670)
+const { InvalidArgumentError, RequestAbortedError, SocketError } = __nccwpck_require__(8707)
+const util = __nccwpck_require__(3440)
+const { addSignal, removeSignal } = __nccwpck_require__(158)
 
 class ConnectHandler extends AsyncResource {
   constructor (opts, callback) {
@@ -25845,7 +25845,7 @@ module.exports = connect
 
 /***/ }),
 
-/***/ 5646:
+/***/ 6862:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -25860,10 +25860,10 @@ const {
   InvalidArgumentError,
   InvalidReturnValueError,
   RequestAbortedError
-} = __nccwpck_require__(4627)
-const util = __nccwpck_require__(4640)
+} = __nccwpck_require__(8707)
+const util = __nccwpck_require__(3440)
 const { AsyncResource } = __nccwpck_require__(290)
-const { addSignal, removeSignal } = __nccwpck_require__(670)
+const { addSignal, removeSignal } = __nccwpck_require__(158)
 const assert = __nccwpck_require__(2613)
 
 const kResume = Symbol('resume')
@@ -26102,21 +26102,21 @@ module.exports = pipeline
 
 /***/ }),
 
-/***/ 4203:
+/***/ 4043:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const Readable = __nccwpck_require__(471)
+const Readable = __nccwpck_require__(9927)
 const {
   InvalidArgumentError,
   RequestAbortedError
-} = __nccwpck_require__(4627)
-const util = __nccwpck_require__(4640)
-const { getResolveErrorBodyCallback } = __nccwpck_require__(2247)
+} = __nccwpck_require__(8707)
+const util = __nccwpck_require__(3440)
+const { getResolveErrorBodyCallback } = __nccwpck_require__(7655)
 const { AsyncResource } = __nccwpck_require__(290)
-const { addSignal, removeSignal } = __nccwpck_require__(670)
+const { addSignal, removeSignal } = __nccwpck_require__(158)
 
 class RequestHandler extends AsyncResource {
   constructor (opts, callback) {
@@ -26290,7 +26290,7 @@ module.exports.RequestHandler = RequestHandler
 
 /***/ }),
 
-/***/ 9656:
+/***/ 3560:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -26301,11 +26301,11 @@ const {
   InvalidArgumentError,
   InvalidReturnValueError,
   RequestAbortedError
-} = __nccwpck_require__(4627)
-const util = __nccwpck_require__(4640)
-const { getResolveErrorBodyCallback } = __nccwpck_require__(2247)
+} = __nccwpck_require__(8707)
+const util = __nccwpck_require__(3440)
+const { getResolveErrorBodyCallback } = __nccwpck_require__(7655)
 const { AsyncResource } = __nccwpck_require__(290)
-const { addSignal, removeSignal } = __nccwpck_require__(670)
+const { addSignal, removeSignal } = __nccwpck_require__(158)
 
 class StreamHandler extends AsyncResource {
   constructor (opts, factory, callback) {
@@ -26518,16 +26518,16 @@ module.exports = stream
 
 /***/ }),
 
-/***/ 6730:
+/***/ 1882:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { InvalidArgumentError, RequestAbortedError, SocketError } = __nccwpck_require__(4627)
+const { InvalidArgumentError, RequestAbortedError, SocketError } = __nccwpck_require__(8707)
 const { AsyncResource } = __nccwpck_require__(290)
-const util = __nccwpck_require__(4640)
-const { addSignal, removeSignal } = __nccwpck_require__(670)
+const util = __nccwpck_require__(3440)
+const { addSignal, removeSignal } = __nccwpck_require__(158)
 const assert = __nccwpck_require__(2613)
 
 class UpgradeHandler extends AsyncResource {
@@ -26631,22 +26631,22 @@ module.exports = upgrade
 
 /***/ }),
 
-/***/ 8567:
+/***/ 6615:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-module.exports.request = __nccwpck_require__(4203)
-module.exports.stream = __nccwpck_require__(9656)
-module.exports.pipeline = __nccwpck_require__(5646)
-module.exports.upgrade = __nccwpck_require__(6730)
-module.exports.connect = __nccwpck_require__(2004)
+module.exports.request = __nccwpck_require__(4043)
+module.exports.stream = __nccwpck_require__(3560)
+module.exports.pipeline = __nccwpck_require__(6862)
+module.exports.upgrade = __nccwpck_require__(1882)
+module.exports.connect = __nccwpck_require__(4660)
 
 
 /***/ }),
 
-/***/ 471:
+/***/ 9927:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -26656,9 +26656,9 @@ module.exports.connect = __nccwpck_require__(2004)
 
 const assert = __nccwpck_require__(2613)
 const { Readable } = __nccwpck_require__(2203)
-const { RequestAbortedError, NotSupportedError, InvalidArgumentError } = __nccwpck_require__(4627)
-const util = __nccwpck_require__(4640)
-const { ReadableStreamFrom, toUSVString } = __nccwpck_require__(4640)
+const { RequestAbortedError, NotSupportedError, InvalidArgumentError } = __nccwpck_require__(8707)
+const util = __nccwpck_require__(3440)
+const { ReadableStreamFrom, toUSVString } = __nccwpck_require__(3440)
 
 let Blob
 
@@ -26976,14 +26976,14 @@ function consumeFinish (consume, err) {
 
 /***/ }),
 
-/***/ 2247:
+/***/ 7655:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const assert = __nccwpck_require__(2613)
 const {
   ResponseStatusCodeError
-} = __nccwpck_require__(4627)
-const { toUSVString } = __nccwpck_require__(4640)
+} = __nccwpck_require__(8707)
+const { toUSVString } = __nccwpck_require__(3440)
 
 async function getResolveErrorBodyCallback ({ callback, body, contentType, statusCode, statusMessage, headers }) {
   assert(body)
@@ -27029,7 +27029,7 @@ module.exports = { getResolveErrorBodyCallback }
 
 /***/ }),
 
-/***/ 9893:
+/***/ 1093:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -27038,7 +27038,7 @@ module.exports = { getResolveErrorBodyCallback }
 const {
   BalancedPoolMissingUpstreamError,
   InvalidArgumentError
-} = __nccwpck_require__(4627)
+} = __nccwpck_require__(8707)
 const {
   PoolBase,
   kClients,
@@ -27046,10 +27046,10 @@ const {
   kAddClient,
   kRemoveClient,
   kGetDispatcher
-} = __nccwpck_require__(8656)
-const Pool = __nccwpck_require__(8596)
-const { kUrl, kInterceptors } = __nccwpck_require__(4043)
-const { parseOrigin } = __nccwpck_require__(4640)
+} = __nccwpck_require__(8640)
+const Pool = __nccwpck_require__(5076)
+const { kUrl, kInterceptors } = __nccwpck_require__(6443)
+const { parseOrigin } = __nccwpck_require__(3440)
 const kFactory = Symbol('factory')
 
 const kOptions = Symbol('options')
@@ -27227,24 +27227,24 @@ module.exports = BalancedPool
 
 /***/ }),
 
-/***/ 5263:
+/***/ 479:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { kConstruct } = __nccwpck_require__(7800)
-const { urlEquals, fieldValues: getFieldValues } = __nccwpck_require__(8393)
-const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(4640)
-const { kHeadersList } = __nccwpck_require__(4043)
-const { webidl } = __nccwpck_require__(734)
-const { Response, cloneResponse } = __nccwpck_require__(4740)
-const { Request } = __nccwpck_require__(2634)
-const { kState, kHeaders, kGuard, kRealm } = __nccwpck_require__(8254)
-const { fetching } = __nccwpck_require__(443)
-const { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = __nccwpck_require__(771)
+const { kConstruct } = __nccwpck_require__(296)
+const { urlEquals, fieldValues: getFieldValues } = __nccwpck_require__(3993)
+const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(3440)
+const { kHeadersList } = __nccwpck_require__(6443)
+const { webidl } = __nccwpck_require__(4222)
+const { Response, cloneResponse } = __nccwpck_require__(8676)
+const { Request } = __nccwpck_require__(5194)
+const { kState, kHeaders, kGuard, kRealm } = __nccwpck_require__(9710)
+const { fetching } = __nccwpck_require__(2315)
+const { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = __nccwpck_require__(5523)
 const assert = __nccwpck_require__(2613)
-const { getGlobalDispatcher } = __nccwpck_require__(8421)
+const { getGlobalDispatcher } = __nccwpck_require__(2581)
 
 /**
  * @see https://w3c.github.io/ServiceWorker/#dfn-cache-batch-operation
@@ -28073,16 +28073,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2834:
+/***/ 4738:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { kConstruct } = __nccwpck_require__(7800)
-const { Cache } = __nccwpck_require__(5263)
-const { webidl } = __nccwpck_require__(734)
-const { kEnumerableProperty } = __nccwpck_require__(4640)
+const { kConstruct } = __nccwpck_require__(296)
+const { Cache } = __nccwpck_require__(479)
+const { webidl } = __nccwpck_require__(4222)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
 
 class CacheStorage {
   /**
@@ -28225,28 +28225,28 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7800:
+/***/ 296:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
 module.exports = {
-  kConstruct: (__nccwpck_require__(4043).kConstruct)
+  kConstruct: (__nccwpck_require__(6443).kConstruct)
 }
 
 
 /***/ }),
 
-/***/ 8393:
+/***/ 3993:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
 const assert = __nccwpck_require__(2613)
-const { URLSerializer } = __nccwpck_require__(1618)
-const { isValidHeaderName } = __nccwpck_require__(771)
+const { URLSerializer } = __nccwpck_require__(4322)
+const { isValidHeaderName } = __nccwpck_require__(5523)
 
 /**
  * @see https://url.spec.whatwg.org/#concept-url-equals
@@ -28295,7 +28295,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9109:
+/***/ 6197:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -28309,10 +28309,10 @@ const assert = __nccwpck_require__(2613)
 const net = __nccwpck_require__(9278)
 const http = __nccwpck_require__(8611)
 const { pipeline } = __nccwpck_require__(2203)
-const util = __nccwpck_require__(4640)
-const timers = __nccwpck_require__(868)
-const Request = __nccwpck_require__(7311)
-const DispatcherBase = __nccwpck_require__(3601)
+const util = __nccwpck_require__(3440)
+const timers = __nccwpck_require__(8804)
+const Request = __nccwpck_require__(4655)
+const DispatcherBase = __nccwpck_require__(1)
 const {
   RequestContentLengthMismatchError,
   ResponseContentLengthMismatchError,
@@ -28326,8 +28326,8 @@ const {
   HTTPParserError,
   ResponseExceededMaxSizeError,
   ClientDestroyedError
-} = __nccwpck_require__(4627)
-const buildConnector = __nccwpck_require__(2784)
+} = __nccwpck_require__(8707)
+const buildConnector = __nccwpck_require__(9136)
 const {
   kUrl,
   kReset,
@@ -28379,7 +28379,7 @@ const {
   kHTTP2BuildRequest,
   kHTTP2CopyHeaders,
   kHTTP1BuildRequest
-} = __nccwpck_require__(4043)
+} = __nccwpck_require__(6443)
 
 /** @type {import('http2')} */
 let http2
@@ -28785,16 +28785,16 @@ function onHTTP2GoAway (code) {
   resume(client)
 }
 
-const constants = __nccwpck_require__(776)
-const createRedirectInterceptor = __nccwpck_require__(3711)
+const constants = __nccwpck_require__(2824)
+const createRedirectInterceptor = __nccwpck_require__(4415)
 const EMPTY_BUF = Buffer.alloc(0)
 
 async function lazyllhttp () {
-  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(7630) : undefined
+  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(3870) : undefined
 
   let mod
   try {
-    mod = await WebAssembly.compile(Buffer.from(__nccwpck_require__(8586), 'base64'))
+    mod = await WebAssembly.compile(Buffer.from(__nccwpck_require__(3434), 'base64'))
   } catch (e) {
     /* istanbul ignore next */
 
@@ -28802,7 +28802,7 @@ async function lazyllhttp () {
     // being enabled, but the occurring of this other error
     // * https://github.com/emscripten-core/emscripten/issues/11495
     // got me to remove that check to avoid breaking Node 12.
-    mod = await WebAssembly.compile(Buffer.from(llhttpWasmData || __nccwpck_require__(7630), 'base64'))
+    mod = await WebAssembly.compile(Buffer.from(llhttpWasmData || __nccwpck_require__(3870), 'base64'))
   }
 
   return await WebAssembly.instantiate(mod, {
@@ -30586,7 +30586,7 @@ module.exports = Client
 
 /***/ }),
 
-/***/ 346:
+/***/ 3194:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -30594,7 +30594,7 @@ module.exports = Client
 
 /* istanbul ignore file: only for Node 12 */
 
-const { kConnected, kSize } = __nccwpck_require__(4043)
+const { kConnected, kSize } = __nccwpck_require__(6443)
 
 class CompatWeakRef {
   constructor (value) {
@@ -30642,7 +30642,7 @@ module.exports = function () {
 
 /***/ }),
 
-/***/ 5749:
+/***/ 9237:
 /***/ ((module) => {
 
 "use strict";
@@ -30662,16 +30662,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3952:
+/***/ 3168:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { parseSetCookie } = __nccwpck_require__(1843)
-const { stringify } = __nccwpck_require__(3594)
-const { webidl } = __nccwpck_require__(734)
-const { Headers } = __nccwpck_require__(8781)
+const { parseSetCookie } = __nccwpck_require__(8915)
+const { stringify } = __nccwpck_require__(3834)
+const { webidl } = __nccwpck_require__(4222)
+const { Headers } = __nccwpck_require__(6349)
 
 /**
  * @typedef {Object} Cookie
@@ -30853,15 +30853,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1843:
+/***/ 8915:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(5749)
-const { isCTLExcludingHtab } = __nccwpck_require__(3594)
-const { collectASequenceOfCodePointsFast } = __nccwpck_require__(1618)
+const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(9237)
+const { isCTLExcludingHtab } = __nccwpck_require__(3834)
+const { collectASequenceOfCodePointsFast } = __nccwpck_require__(4322)
 const assert = __nccwpck_require__(2613)
 
 /**
@@ -31178,7 +31178,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3594:
+/***/ 3834:
 /***/ ((module) => {
 
 "use strict";
@@ -31460,7 +31460,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2784:
+/***/ 9136:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -31468,8 +31468,8 @@ module.exports = {
 
 const net = __nccwpck_require__(9278)
 const assert = __nccwpck_require__(2613)
-const util = __nccwpck_require__(4640)
-const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(4627)
+const util = __nccwpck_require__(3440)
+const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(8707)
 
 let tls // include tls conditionally since it is not always available
 
@@ -31657,7 +31657,7 @@ module.exports = buildConnector
 
 /***/ }),
 
-/***/ 2303:
+/***/ 735:
 /***/ ((module) => {
 
 "use strict";
@@ -31783,7 +31783,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4627:
+/***/ 8707:
 /***/ ((module) => {
 
 "use strict";
@@ -32021,7 +32021,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7311:
+/***/ 4655:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -32030,10 +32030,10 @@ module.exports = {
 const {
   InvalidArgumentError,
   NotSupportedError
-} = __nccwpck_require__(4627)
+} = __nccwpck_require__(8707)
 const assert = __nccwpck_require__(2613)
-const { kHTTP2BuildRequest, kHTTP2CopyHeaders, kHTTP1BuildRequest } = __nccwpck_require__(4043)
-const util = __nccwpck_require__(4640)
+const { kHTTP2BuildRequest, kHTTP2CopyHeaders, kHTTP1BuildRequest } = __nccwpck_require__(6443)
+const util = __nccwpck_require__(3440)
 
 // tokenRegExp and headerCharRegex have been lifted from
 // https://github.com/nodejs/node/blob/main/lib/_http_common.js
@@ -32228,7 +32228,7 @@ class Request {
       }
 
       if (!extractBody) {
-        extractBody = (__nccwpck_require__(9691).extractBody)
+        extractBody = (__nccwpck_require__(8923).extractBody)
       }
 
       const [bodyStream, contentType] = extractBody(body)
@@ -32528,7 +32528,7 @@ module.exports = Request
 
 /***/ }),
 
-/***/ 4043:
+/***/ 6443:
 /***/ ((module) => {
 
 module.exports = {
@@ -32598,22 +32598,22 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4640:
+/***/ 3440:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
 const assert = __nccwpck_require__(2613)
-const { kDestroyed, kBodyUsed } = __nccwpck_require__(4043)
+const { kDestroyed, kBodyUsed } = __nccwpck_require__(6443)
 const { IncomingMessage } = __nccwpck_require__(8611)
 const stream = __nccwpck_require__(2203)
 const net = __nccwpck_require__(9278)
-const { InvalidArgumentError } = __nccwpck_require__(4627)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
 const { Blob } = __nccwpck_require__(181)
 const nodeUtil = __nccwpck_require__(9023)
 const { stringify } = __nccwpck_require__(3480)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(2303)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(735)
 
 const [nodeMajor, nodeMinor] = process.versions.node.split('.').map(v => Number(v))
 
@@ -33128,19 +33128,19 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3601:
+/***/ 1:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const Dispatcher = __nccwpck_require__(5907)
+const Dispatcher = __nccwpck_require__(992)
 const {
   ClientDestroyedError,
   ClientClosedError,
   InvalidArgumentError
-} = __nccwpck_require__(4627)
-const { kDestroy, kClose, kDispatch, kInterceptors } = __nccwpck_require__(4043)
+} = __nccwpck_require__(8707)
+const { kDestroy, kClose, kDispatch, kInterceptors } = __nccwpck_require__(6443)
 
 const kDestroyed = Symbol('destroyed')
 const kClosed = Symbol('closed')
@@ -33328,7 +33328,7 @@ module.exports = DispatcherBase
 
 /***/ }),
 
-/***/ 5907:
+/***/ 992:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -33355,14 +33355,14 @@ module.exports = Dispatcher
 
 /***/ }),
 
-/***/ 9691:
+/***/ 8923:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const Busboy = __nccwpck_require__(5741)
-const util = __nccwpck_require__(4640)
+const Busboy = __nccwpck_require__(9581)
+const util = __nccwpck_require__(3440)
 const {
   ReadableStreamFrom,
   isBlobLike,
@@ -33370,18 +33370,18 @@ const {
   readableStreamClose,
   createDeferredPromise,
   fullyReadBody
-} = __nccwpck_require__(771)
-const { FormData } = __nccwpck_require__(9729)
-const { kState } = __nccwpck_require__(8254)
-const { webidl } = __nccwpck_require__(734)
-const { DOMException, structuredClone } = __nccwpck_require__(9454)
+} = __nccwpck_require__(5523)
+const { FormData } = __nccwpck_require__(3073)
+const { kState } = __nccwpck_require__(9710)
+const { webidl } = __nccwpck_require__(4222)
+const { DOMException, structuredClone } = __nccwpck_require__(7326)
 const { Blob, File: NativeFile } = __nccwpck_require__(181)
-const { kBodyUsed } = __nccwpck_require__(4043)
+const { kBodyUsed } = __nccwpck_require__(6443)
 const assert = __nccwpck_require__(2613)
-const { isErrored } = __nccwpck_require__(4640)
+const { isErrored } = __nccwpck_require__(3440)
 const { isUint8Array, isArrayBuffer } = __nccwpck_require__(8253)
-const { File: UndiciFile } = __nccwpck_require__(8257)
-const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(1618)
+const { File: UndiciFile } = __nccwpck_require__(3041)
+const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(4322)
 
 let random
 try {
@@ -33976,7 +33976,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9454:
+/***/ 7326:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -34135,12 +34135,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1618:
+/***/ 4322:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const assert = __nccwpck_require__(2613)
 const { atob } = __nccwpck_require__(181)
-const { isomorphicDecode } = __nccwpck_require__(771)
+const { isomorphicDecode } = __nccwpck_require__(5523)
 
 const encoder = new TextEncoder()
 
@@ -34769,7 +34769,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8257:
+/***/ 3041:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -34777,11 +34777,11 @@ module.exports = {
 
 const { Blob, File: NativeFile } = __nccwpck_require__(181)
 const { types } = __nccwpck_require__(9023)
-const { kState } = __nccwpck_require__(8254)
-const { isBlobLike } = __nccwpck_require__(771)
-const { webidl } = __nccwpck_require__(734)
-const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(1618)
-const { kEnumerableProperty } = __nccwpck_require__(4640)
+const { kState } = __nccwpck_require__(9710)
+const { isBlobLike } = __nccwpck_require__(5523)
+const { webidl } = __nccwpck_require__(4222)
+const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(4322)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
 const encoder = new TextEncoder()
 
 class File extends Blob {
@@ -35121,16 +35121,16 @@ module.exports = { File, FileLike, isFileLike }
 
 /***/ }),
 
-/***/ 9729:
+/***/ 3073:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { isBlobLike, toUSVString, makeIterator } = __nccwpck_require__(771)
-const { kState } = __nccwpck_require__(8254)
-const { File: UndiciFile, FileLike, isFileLike } = __nccwpck_require__(8257)
-const { webidl } = __nccwpck_require__(734)
+const { isBlobLike, toUSVString, makeIterator } = __nccwpck_require__(5523)
+const { kState } = __nccwpck_require__(9710)
+const { File: UndiciFile, FileLike, isFileLike } = __nccwpck_require__(3041)
+const { webidl } = __nccwpck_require__(4222)
 const { Blob, File: NativeFile } = __nccwpck_require__(181)
 
 /** @type {globalThis['File']} */
@@ -35394,7 +35394,7 @@ module.exports = { FormData }
 
 /***/ }),
 
-/***/ 4940:
+/***/ 5628:
 /***/ ((module) => {
 
 "use strict";
@@ -35442,7 +35442,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8781:
+/***/ 6349:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -35450,16 +35450,16 @@ module.exports = {
 
 
 
-const { kHeadersList, kConstruct } = __nccwpck_require__(4043)
-const { kGuard } = __nccwpck_require__(8254)
-const { kEnumerableProperty } = __nccwpck_require__(4640)
+const { kHeadersList, kConstruct } = __nccwpck_require__(6443)
+const { kGuard } = __nccwpck_require__(9710)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
 const {
   makeIterator,
   isValidHeaderName,
   isValidHeaderValue
-} = __nccwpck_require__(771)
+} = __nccwpck_require__(5523)
 const util = __nccwpck_require__(9023)
-const { webidl } = __nccwpck_require__(734)
+const { webidl } = __nccwpck_require__(4222)
 const assert = __nccwpck_require__(2613)
 
 const kHeadersMap = Symbol('headers map')
@@ -36043,7 +36043,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 443:
+/***/ 2315:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -36057,9 +36057,9 @@ const {
   makeAppropriateNetworkError,
   filterResponse,
   makeResponse
-} = __nccwpck_require__(4740)
-const { Headers } = __nccwpck_require__(8781)
-const { Request, makeRequest } = __nccwpck_require__(2634)
+} = __nccwpck_require__(8676)
+const { Headers } = __nccwpck_require__(6349)
+const { Request, makeRequest } = __nccwpck_require__(5194)
 const zlib = __nccwpck_require__(3106)
 const {
   bytesMatch,
@@ -36090,10 +36090,10 @@ const {
   urlIsLocal,
   urlIsHttpHttpsScheme,
   urlHasHttpsScheme
-} = __nccwpck_require__(771)
-const { kState, kHeaders, kGuard, kRealm } = __nccwpck_require__(8254)
+} = __nccwpck_require__(5523)
+const { kState, kHeaders, kGuard, kRealm } = __nccwpck_require__(9710)
 const assert = __nccwpck_require__(2613)
-const { safelyExtractBody } = __nccwpck_require__(9691)
+const { safelyExtractBody } = __nccwpck_require__(8923)
 const {
   redirectStatusSet,
   nullBodyStatus,
@@ -36101,15 +36101,15 @@ const {
   requestBodyHeader,
   subresourceSet,
   DOMException
-} = __nccwpck_require__(9454)
-const { kHeadersList } = __nccwpck_require__(4043)
+} = __nccwpck_require__(7326)
+const { kHeadersList } = __nccwpck_require__(6443)
 const EE = __nccwpck_require__(4434)
 const { Readable, pipeline } = __nccwpck_require__(2203)
-const { addAbortListener, isErrored, isReadable, nodeMajor, nodeMinor } = __nccwpck_require__(4640)
-const { dataURLProcessor, serializeAMimeType } = __nccwpck_require__(1618)
+const { addAbortListener, isErrored, isReadable, nodeMajor, nodeMinor } = __nccwpck_require__(3440)
+const { dataURLProcessor, serializeAMimeType } = __nccwpck_require__(4322)
 const { TransformStream } = __nccwpck_require__(3774)
-const { getGlobalDispatcher } = __nccwpck_require__(8421)
-const { webidl } = __nccwpck_require__(734)
+const { getGlobalDispatcher } = __nccwpck_require__(2581)
+const { webidl } = __nccwpck_require__(4222)
 const { STATUS_CODES } = __nccwpck_require__(8611)
 const GET_OR_HEAD = ['GET', 'HEAD']
 
@@ -38199,7 +38199,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2634:
+/***/ 5194:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -38207,17 +38207,17 @@ module.exports = {
 
 
 
-const { extractBody, mixinBody, cloneBody } = __nccwpck_require__(9691)
-const { Headers, fill: fillHeaders, HeadersList } = __nccwpck_require__(8781)
-const { FinalizationRegistry } = __nccwpck_require__(346)()
-const util = __nccwpck_require__(4640)
+const { extractBody, mixinBody, cloneBody } = __nccwpck_require__(8923)
+const { Headers, fill: fillHeaders, HeadersList } = __nccwpck_require__(6349)
+const { FinalizationRegistry } = __nccwpck_require__(3194)()
+const util = __nccwpck_require__(3440)
 const {
   isValidHTTPToken,
   sameOrigin,
   normalizeMethod,
   makePolicyContainer,
   normalizeMethodRecord
-} = __nccwpck_require__(771)
+} = __nccwpck_require__(5523)
 const {
   forbiddenMethodsSet,
   corsSafeListedMethodsSet,
@@ -38227,13 +38227,13 @@ const {
   requestCredentials,
   requestCache,
   requestDuplex
-} = __nccwpck_require__(9454)
+} = __nccwpck_require__(7326)
 const { kEnumerableProperty } = util
-const { kHeaders, kSignal, kState, kGuard, kRealm } = __nccwpck_require__(8254)
-const { webidl } = __nccwpck_require__(734)
-const { getGlobalOrigin } = __nccwpck_require__(4940)
-const { URLSerializer } = __nccwpck_require__(1618)
-const { kHeadersList, kConstruct } = __nccwpck_require__(4043)
+const { kHeaders, kSignal, kState, kGuard, kRealm } = __nccwpck_require__(9710)
+const { webidl } = __nccwpck_require__(4222)
+const { getGlobalOrigin } = __nccwpck_require__(5628)
+const { URLSerializer } = __nccwpck_require__(4322)
+const { kHeadersList, kConstruct } = __nccwpck_require__(6443)
 const assert = __nccwpck_require__(2613)
 const { getMaxListeners, setMaxListeners, getEventListeners, defaultMaxListeners } = __nccwpck_require__(4434)
 
@@ -39153,15 +39153,15 @@ module.exports = { Request, makeRequest }
 
 /***/ }),
 
-/***/ 4740:
+/***/ 8676:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { Headers, HeadersList, fill } = __nccwpck_require__(8781)
-const { extractBody, cloneBody, mixinBody } = __nccwpck_require__(9691)
-const util = __nccwpck_require__(4640)
+const { Headers, HeadersList, fill } = __nccwpck_require__(6349)
+const { extractBody, cloneBody, mixinBody } = __nccwpck_require__(8923)
+const util = __nccwpck_require__(3440)
 const { kEnumerableProperty } = util
 const {
   isValidReasonPhrase,
@@ -39171,18 +39171,18 @@ const {
   serializeJavascriptValueToJSONString,
   isErrorLike,
   isomorphicEncode
-} = __nccwpck_require__(771)
+} = __nccwpck_require__(5523)
 const {
   redirectStatusSet,
   nullBodyStatus,
   DOMException
-} = __nccwpck_require__(9454)
-const { kState, kHeaders, kGuard, kRealm } = __nccwpck_require__(8254)
-const { webidl } = __nccwpck_require__(734)
-const { FormData } = __nccwpck_require__(9729)
-const { getGlobalOrigin } = __nccwpck_require__(4940)
-const { URLSerializer } = __nccwpck_require__(1618)
-const { kHeadersList, kConstruct } = __nccwpck_require__(4043)
+} = __nccwpck_require__(7326)
+const { kState, kHeaders, kGuard, kRealm } = __nccwpck_require__(9710)
+const { webidl } = __nccwpck_require__(4222)
+const { FormData } = __nccwpck_require__(3073)
+const { getGlobalOrigin } = __nccwpck_require__(5628)
+const { URLSerializer } = __nccwpck_require__(4322)
+const { kHeadersList, kConstruct } = __nccwpck_require__(6443)
 const assert = __nccwpck_require__(2613)
 const { types } = __nccwpck_require__(9023)
 
@@ -39732,7 +39732,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8254:
+/***/ 9710:
 /***/ ((module) => {
 
 "use strict";
@@ -39750,16 +39750,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 771:
+/***/ 5523:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = __nccwpck_require__(9454)
-const { getGlobalOrigin } = __nccwpck_require__(4940)
+const { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = __nccwpck_require__(7326)
+const { getGlobalOrigin } = __nccwpck_require__(5628)
 const { performance } = __nccwpck_require__(2987)
-const { isBlobLike, toUSVString, ReadableStreamFrom } = __nccwpck_require__(4640)
+const { isBlobLike, toUSVString, ReadableStreamFrom } = __nccwpck_require__(3440)
 const assert = __nccwpck_require__(2613)
 const { isUint8Array } = __nccwpck_require__(8253)
 
@@ -40902,14 +40902,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 734:
+/***/ 4222:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
 const { types } = __nccwpck_require__(9023)
-const { hasOwn, toUSVString } = __nccwpck_require__(771)
+const { hasOwn, toUSVString } = __nccwpck_require__(5523)
 
 /** @type {import('../../types/webidl').Webidl} */
 const webidl = {}
@@ -41556,7 +41556,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9724:
+/***/ 396:
 /***/ ((module) => {
 
 "use strict";
@@ -41854,7 +41854,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5168:
+/***/ 2160:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -41864,16 +41864,16 @@ const {
   staticPropertyDescriptors,
   readOperation,
   fireAProgressEvent
-} = __nccwpck_require__(101)
+} = __nccwpck_require__(165)
 const {
   kState,
   kError,
   kResult,
   kEvents,
   kAborted
-} = __nccwpck_require__(748)
-const { webidl } = __nccwpck_require__(734)
-const { kEnumerableProperty } = __nccwpck_require__(4640)
+} = __nccwpck_require__(6812)
+const { webidl } = __nccwpck_require__(4222)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
 
 class FileReader extends EventTarget {
   constructor () {
@@ -42206,13 +42206,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2376:
+/***/ 5976:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { webidl } = __nccwpck_require__(734)
+const { webidl } = __nccwpck_require__(4222)
 
 const kState = Symbol('ProgressEvent state')
 
@@ -42292,7 +42292,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 748:
+/***/ 6812:
 /***/ ((module) => {
 
 "use strict";
@@ -42310,7 +42310,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 101:
+/***/ 165:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -42322,11 +42322,11 @@ const {
   kResult,
   kAborted,
   kLastProgressEventFired
-} = __nccwpck_require__(748)
-const { ProgressEvent } = __nccwpck_require__(2376)
-const { getEncoding } = __nccwpck_require__(9724)
-const { DOMException } = __nccwpck_require__(9454)
-const { serializeAMimeType, parseMIMEType } = __nccwpck_require__(1618)
+} = __nccwpck_require__(6812)
+const { ProgressEvent } = __nccwpck_require__(5976)
+const { getEncoding } = __nccwpck_require__(396)
+const { DOMException } = __nccwpck_require__(7326)
+const { serializeAMimeType, parseMIMEType } = __nccwpck_require__(4322)
 const { types } = __nccwpck_require__(9023)
 const { StringDecoder } = __nccwpck_require__(3193)
 const { btoa } = __nccwpck_require__(181)
@@ -42710,7 +42710,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8421:
+/***/ 2581:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -42719,8 +42719,8 @@ module.exports = {
 // We include a version number for the Dispatcher API. In case of breaking changes,
 // this version number must be increased to avoid conflicts.
 const globalDispatcher = Symbol.for('undici.globalDispatcher.1')
-const { InvalidArgumentError } = __nccwpck_require__(4627)
-const Agent = __nccwpck_require__(8765)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
+const Agent = __nccwpck_require__(9965)
 
 if (getGlobalDispatcher() === undefined) {
   setGlobalDispatcher(new Agent())
@@ -42750,7 +42750,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9848:
+/***/ 8840:
 /***/ ((module) => {
 
 "use strict";
@@ -42793,16 +42793,16 @@ module.exports = class DecoratorHandler {
 
 /***/ }),
 
-/***/ 7163:
+/***/ 8299:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const util = __nccwpck_require__(4640)
-const { kBodyUsed } = __nccwpck_require__(4043)
+const util = __nccwpck_require__(3440)
+const { kBodyUsed } = __nccwpck_require__(6443)
 const assert = __nccwpck_require__(2613)
-const { InvalidArgumentError } = __nccwpck_require__(4627)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
 const EE = __nccwpck_require__(4434)
 
 const redirectableStatusCodes = [300, 301, 302, 303, 307, 308]
@@ -43022,14 +43022,14 @@ module.exports = RedirectHandler
 
 /***/ }),
 
-/***/ 7541:
+/***/ 3573:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const assert = __nccwpck_require__(2613)
 
-const { kRetryHandlerDefaultRetry } = __nccwpck_require__(4043)
-const { RequestRetryError } = __nccwpck_require__(4627)
-const { isDisturbed, parseHeaders, parseRangeHeader } = __nccwpck_require__(4640)
+const { kRetryHandlerDefaultRetry } = __nccwpck_require__(6443)
+const { RequestRetryError } = __nccwpck_require__(8707)
+const { isDisturbed, parseHeaders, parseRangeHeader } = __nccwpck_require__(3440)
 
 function calculateRetryAfterHeader (retryAfter) {
   const current = Date.now()
@@ -43365,13 +43365,13 @@ module.exports = RetryHandler
 
 /***/ }),
 
-/***/ 3711:
+/***/ 4415:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const RedirectHandler = __nccwpck_require__(7163)
+const RedirectHandler = __nccwpck_require__(8299)
 
 function createRedirectInterceptor ({ maxRedirections: defaultMaxRedirections }) {
   return (dispatch) => {
@@ -43394,14 +43394,14 @@ module.exports = createRedirectInterceptor
 
 /***/ }),
 
-/***/ 776:
+/***/ 2824:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SPECIAL_HEADERS = exports.HEADER_STATE = exports.MINOR = exports.MAJOR = exports.CONNECTION_TOKEN_CHARS = exports.HEADER_CHARS = exports.TOKEN = exports.STRICT_TOKEN = exports.HEX = exports.URL_CHAR = exports.STRICT_URL_CHAR = exports.USERINFO_CHARS = exports.MARK = exports.ALPHANUM = exports.NUM = exports.HEX_MAP = exports.NUM_MAP = exports.ALPHA = exports.FINISH = exports.H_METHOD_MAP = exports.METHOD_MAP = exports.METHODS_RTSP = exports.METHODS_ICE = exports.METHODS_HTTP = exports.METHODS = exports.LENIENT_FLAGS = exports.FLAGS = exports.TYPE = exports.ERROR = void 0;
-const utils_1 = __nccwpck_require__(1308);
+const utils_1 = __nccwpck_require__(172);
 // C headers
 var ERROR;
 (function (ERROR) {
@@ -43679,7 +43679,7 @@ exports.SPECIAL_HEADERS = {
 
 /***/ }),
 
-/***/ 7630:
+/***/ 3870:
 /***/ ((module) => {
 
 module.exports = 'AGFzbQEAAAABMAhgAX8Bf2ADf39/AX9gBH9/f38Bf2AAAGADf39/AGABfwBgAn9/AGAGf39/f39/AALLAQgDZW52GHdhc21fb25faGVhZGVyc19jb21wbGV0ZQACA2VudhV3YXNtX29uX21lc3NhZ2VfYmVnaW4AAANlbnYLd2FzbV9vbl91cmwAAQNlbnYOd2FzbV9vbl9zdGF0dXMAAQNlbnYUd2FzbV9vbl9oZWFkZXJfZmllbGQAAQNlbnYUd2FzbV9vbl9oZWFkZXJfdmFsdWUAAQNlbnYMd2FzbV9vbl9ib2R5AAEDZW52GHdhc21fb25fbWVzc2FnZV9jb21wbGV0ZQAAA0ZFAwMEAAAFAAAAAAAABQEFAAUFBQAABgAAAAAGBgYGAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQABAAABAQcAAAUFAwABBAUBcAESEgUDAQACBggBfwFBgNQECwfRBSIGbWVtb3J5AgALX2luaXRpYWxpemUACRlfX2luZGlyZWN0X2Z1bmN0aW9uX3RhYmxlAQALbGxodHRwX2luaXQAChhsbGh0dHBfc2hvdWxkX2tlZXBfYWxpdmUAQQxsbGh0dHBfYWxsb2MADAZtYWxsb2MARgtsbGh0dHBfZnJlZQANBGZyZWUASA9sbGh0dHBfZ2V0X3R5cGUADhVsbGh0dHBfZ2V0X2h0dHBfbWFqb3IADxVsbGh0dHBfZ2V0X2h0dHBfbWlub3IAEBFsbGh0dHBfZ2V0X21ldGhvZAARFmxsaHR0cF9nZXRfc3RhdHVzX2NvZGUAEhJsbGh0dHBfZ2V0X3VwZ3JhZGUAEwxsbGh0dHBfcmVzZXQAFA5sbGh0dHBfZXhlY3V0ZQAVFGxsaHR0cF9zZXR0aW5nc19pbml0ABYNbGxodHRwX2ZpbmlzaAAXDGxsaHR0cF9wYXVzZQAYDWxsaHR0cF9yZXN1bWUAGRtsbGh0dHBfcmVzdW1lX2FmdGVyX3VwZ3JhZGUAGhBsbGh0dHBfZ2V0X2Vycm5vABsXbGxodHRwX2dldF9lcnJvcl9yZWFzb24AHBdsbGh0dHBfc2V0X2Vycm9yX3JlYXNvbgAdFGxsaHR0cF9nZXRfZXJyb3JfcG9zAB4RbGxodHRwX2Vycm5vX25hbWUAHxJsbGh0dHBfbWV0aG9kX25hbWUAIBJsbGh0dHBfc3RhdHVzX25hbWUAIRpsbGh0dHBfc2V0X2xlbmllbnRfaGVhZGVycwAiIWxsaHR0cF9zZXRfbGVuaWVudF9jaHVua2VkX2xlbmd0aAAjHWxsaHR0cF9zZXRfbGVuaWVudF9rZWVwX2FsaXZlACQkbGxodHRwX3NldF9sZW5pZW50X3RyYW5zZmVyX2VuY29kaW5nACUYbGxodHRwX21lc3NhZ2VfbmVlZHNfZW9mAD8JFwEAQQELEQECAwQFCwYHNTk3MS8tJyspCsLgAkUCAAsIABCIgICAAAsZACAAEMKAgIAAGiAAIAI2AjggACABOgAoCxwAIAAgAC8BMiAALQAuIAAQwYCAgAAQgICAgAALKgEBf0HAABDGgICAACIBEMKAgIAAGiABQYCIgIAANgI4IAEgADoAKCABCwoAIAAQyICAgAALBwAgAC0AKAsHACAALQAqCwcAIAAtACsLBwAgAC0AKQsHACAALwEyCwcAIAAtAC4LRQEEfyAAKAIYIQEgAC0ALSECIAAtACghAyAAKAI4IQQgABDCgICAABogACAENgI4IAAgAzoAKCAAIAI6AC0gACABNgIYCxEAIAAgASABIAJqEMOAgIAACxAAIABBAEHcABDMgICAABoLZwEBf0EAIQECQCAAKAIMDQACQAJAAkACQCAALQAvDgMBAAMCCyAAKAI4IgFFDQAgASgCLCIBRQ0AIAAgARGAgICAAAAiAQ0DC0EADwsQyoCAgAAACyAAQcOWgIAANgIQQQ4hAQsgAQseAAJAIAAoAgwNACAAQdGbgIAANgIQIABBFTYCDAsLFgACQCAAKAIMQRVHDQAgAEEANgIMCwsWAAJAIAAoAgxBFkcNACAAQQA2AgwLCwcAIAAoAgwLBwAgACgCEAsJACAAIAE2AhALBwAgACgCFAsiAAJAIABBJEkNABDKgICAAAALIABBAnRBoLOAgABqKAIACyIAAkAgAEEuSQ0AEMqAgIAAAAsgAEECdEGwtICAAGooAgAL7gsBAX9B66iAgAAhAQJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAIABBnH9qDvQDY2IAAWFhYWFhYQIDBAVhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhBgcICQoLDA0OD2FhYWFhEGFhYWFhYWFhYWFhEWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYRITFBUWFxgZGhthYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhHB0eHyAhIiMkJSYnKCkqKywtLi8wMTIzNDU2YTc4OTphYWFhYWFhYTthYWE8YWFhYT0+P2FhYWFhYWFhQGFhQWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYUJDREVGR0hJSktMTU5PUFFSU2FhYWFhYWFhVFVWV1hZWlthXF1hYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFeYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhX2BhC0Hhp4CAAA8LQaShgIAADwtBy6yAgAAPC0H+sYCAAA8LQcCkgIAADwtBq6SAgAAPC0GNqICAAA8LQeKmgIAADwtBgLCAgAAPC0G5r4CAAA8LQdekgIAADwtB75+AgAAPC0Hhn4CAAA8LQfqfgIAADwtB8qCAgAAPC0Gor4CAAA8LQa6ygIAADwtBiLCAgAAPC0Hsp4CAAA8LQYKigIAADwtBjp2AgAAPC0HQroCAAA8LQcqjgIAADwtBxbKAgAAPC0HfnICAAA8LQdKcgIAADwtBxKCAgAAPC0HXoICAAA8LQaKfgIAADwtB7a6AgAAPC0GrsICAAA8LQdSlgIAADwtBzK6AgAAPC0H6roCAAA8LQfyrgIAADwtB0rCAgAAPC0HxnYCAAA8LQbuggIAADwtB96uAgAAPC0GQsYCAAA8LQdexgIAADwtBoq2AgAAPC0HUp4CAAA8LQeCrgIAADwtBn6yAgAAPC0HrsYCAAA8LQdWfgIAADwtByrGAgAAPC0HepYCAAA8LQdSegIAADwtB9JyAgAAPC0GnsoCAAA8LQbGdgIAADwtBoJ2AgAAPC0G5sYCAAA8LQbywgIAADwtBkqGAgAAPC0GzpoCAAA8LQemsgIAADwtBrJ6AgAAPC0HUq4CAAA8LQfemgIAADwtBgKaAgAAPC0GwoYCAAA8LQf6egIAADwtBjaOAgAAPC0GJrYCAAA8LQfeigIAADwtBoLGAgAAPC0Gun4CAAA8LQcalgIAADwtB6J6AgAAPC0GTooCAAA8LQcKvgIAADwtBw52AgAAPC0GLrICAAA8LQeGdgIAADwtBja+AgAAPC0HqoYCAAA8LQbStgIAADwtB0q+AgAAPC0HfsoCAAA8LQdKygIAADwtB8LCAgAAPC0GpooCAAA8LQfmjgIAADwtBmZ6AgAAPC0G1rICAAA8LQZuwgIAADwtBkrKAgAAPC0G2q4CAAA8LQcKigIAADwtB+LKAgAAPC0GepYCAAA8LQdCigIAADwtBup6AgAAPC0GBnoCAAA8LEMqAgIAAAAtB1qGAgAAhAQsgAQsWACAAIAAtAC1B/gFxIAFBAEdyOgAtCxkAIAAgAC0ALUH9AXEgAUEAR0EBdHI6AC0LGQAgACAALQAtQfsBcSABQQBHQQJ0cjoALQsZACAAIAAtAC1B9wFxIAFBAEdBA3RyOgAtCy4BAn9BACEDAkAgACgCOCIERQ0AIAQoAgAiBEUNACAAIAQRgICAgAAAIQMLIAMLSQECf0EAIQMCQCAAKAI4IgRFDQAgBCgCBCIERQ0AIAAgASACIAFrIAQRgYCAgAAAIgNBf0cNACAAQcaRgIAANgIQQRghAwsgAwsuAQJ/QQAhAwJAIAAoAjgiBEUNACAEKAIwIgRFDQAgACAEEYCAgIAAACEDCyADC0kBAn9BACEDAkAgACgCOCIERQ0AIAQoAggiBEUNACAAIAEgAiABayAEEYGAgIAAACIDQX9HDQAgAEH2ioCAADYCEEEYIQMLIAMLLgECf0EAIQMCQCAAKAI4IgRFDQAgBCgCNCIERQ0AIAAgBBGAgICAAAAhAwsgAwtJAQJ/QQAhAwJAIAAoAjgiBEUNACAEKAIMIgRFDQAgACABIAIgAWsgBBGBgICAAAAiA0F/Rw0AIABB7ZqAgAA2AhBBGCEDCyADCy4BAn9BACEDAkAgACgCOCIERQ0AIAQoAjgiBEUNACAAIAQRgICAgAAAIQMLIAMLSQECf0EAIQMCQCAAKAI4IgRFDQAgBCgCECIERQ0AIAAgASACIAFrIAQRgYCAgAAAIgNBf0cNACAAQZWQgIAANgIQQRghAwsgAwsuAQJ/QQAhAwJAIAAoAjgiBEUNACAEKAI8IgRFDQAgACAEEYCAgIAAACEDCyADC0kBAn9BACEDAkAgACgCOCIERQ0AIAQoAhQiBEUNACAAIAEgAiABayAEEYGAgIAAACIDQX9HDQAgAEGqm4CAADYCEEEYIQMLIAMLLgECf0EAIQMCQCAAKAI4IgRFDQAgBCgCQCIERQ0AIAAgBBGAgICAAAAhAwsgAwtJAQJ/QQAhAwJAIAAoAjgiBEUNACAEKAIYIgRFDQAgACABIAIgAWsgBBGBgICAAAAiA0F/Rw0AIABB7ZOAgAA2AhBBGCEDCyADCy4BAn9BACEDAkAgACgCOCIERQ0AIAQoAkQiBEUNACAAIAQRgICAgAAAIQMLIAMLLgECf0EAIQMCQCAAKAI4IgRFDQAgBCgCJCIERQ0AIAAgBBGAgICAAAAhAwsgAwsuAQJ/QQAhAwJAIAAoAjgiBEUNACAEKAIsIgRFDQAgACAEEYCAgIAAACEDCyADC0kBAn9BACEDAkAgACgCOCIERQ0AIAQoAigiBEUNACAAIAEgAiABayAEEYGAgIAAACIDQX9HDQAgAEH2iICAADYCEEEYIQMLIAMLLgECf0EAIQMCQCAAKAI4IgRFDQAgBCgCUCIERQ0AIAAgBBGAgICAAAAhAwsgAwtJAQJ/QQAhAwJAIAAoAjgiBEUNACAEKAIcIgRFDQAgACABIAIgAWsgBBGBgICAAAAiA0F/Rw0AIABBwpmAgAA2AhBBGCEDCyADCy4BAn9BACEDAkAgACgCOCIERQ0AIAQoAkgiBEUNACAAIAQRgICAgAAAIQMLIAMLSQECf0EAIQMCQCAAKAI4IgRFDQAgBCgCICIERQ0AIAAgASACIAFrIAQRgYCAgAAAIgNBf0cNACAAQZSUgIAANgIQQRghAwsgAwsuAQJ/QQAhAwJAIAAoAjgiBEUNACAEKAJMIgRFDQAgACAEEYCAgIAAACEDCyADCy4BAn9BACEDAkAgACgCOCIERQ0AIAQoAlQiBEUNACAAIAQRgICAgAAAIQMLIAMLLgECf0EAIQMCQCAAKAI4IgRFDQAgBCgCWCIERQ0AIAAgBBGAgICAAAAhAwsgAwtFAQF/AkACQCAALwEwQRRxQRRHDQBBASEDIAAtAChBAUYNASAALwEyQeUARiEDDAELIAAtAClBBUYhAwsgACADOgAuQQAL/gEBA39BASEDAkAgAC8BMCIEQQhxDQAgACkDIEIAUiEDCwJAAkAgAC0ALkUNAEEBIQUgAC0AKUEFRg0BQQEhBSAEQcAAcUUgA3FBAUcNAQtBACEFIARBwABxDQBBAiEFIARB//8DcSIDQQhxDQACQCADQYAEcUUNAAJAIAAtAChBAUcNACAALQAtQQpxDQBBBQ8LQQQPCwJAIANBIHENAAJAIAAtAChBAUYNACAALwEyQf//A3EiAEGcf2pB5ABJDQAgAEHMAUYNACAAQbACRg0AQQQhBSAEQShxRQ0CIANBiARxQYAERg0CC0EADwtBAEEDIAApAyBQGyEFCyAFC2IBAn9BACEBAkAgAC0AKEEBRg0AIAAvATJB//8DcSICQZx/akHkAEkNACACQcwBRg0AIAJBsAJGDQAgAC8BMCIAQcAAcQ0AQQEhASAAQYgEcUGABEYNACAAQShxRSEBCyABC6cBAQN/AkACQAJAIAAtACpFDQAgAC0AK0UNAEEAIQMgAC8BMCIEQQJxRQ0BDAILQQAhAyAALwEwIgRBAXFFDQELQQEhAyAALQAoQQFGDQAgAC8BMkH//wNxIgVBnH9qQeQASQ0AIAVBzAFGDQAgBUGwAkYNACAEQcAAcQ0AQQAhAyAEQYgEcUGABEYNACAEQShxQQBHIQMLIABBADsBMCAAQQA6AC8gAwuZAQECfwJAAkACQCAALQAqRQ0AIAAtACtFDQBBACEBIAAvATAiAkECcUUNAQwCC0EAIQEgAC8BMCICQQFxRQ0BC0EBIQEgAC0AKEEBRg0AIAAvATJB//8DcSIAQZx/akHkAEkNACAAQcwBRg0AIABBsAJGDQAgAkHAAHENAEEAIQEgAkGIBHFBgARGDQAgAkEocUEARyEBCyABC1kAIABBGGpCADcDACAAQgA3AwAgAEE4akIANwMAIABBMGpCADcDACAAQShqQgA3AwAgAEEgakIANwMAIABBEGpCADcDACAAQQhqQgA3AwAgAEHdATYCHEEAC3sBAX8CQCAAKAIMIgMNAAJAIAAoAgRFDQAgACABNgIECwJAIAAgASACEMSAgIAAIgMNACAAKAIMDwsgACADNgIcQQAhAyAAKAIEIgFFDQAgACABIAIgACgCCBGBgICAAAAiAUUNACAAIAI2AhQgACABNgIMIAEhAwsgAwvk8wEDDn8DfgR/I4CAgIAAQRBrIgMkgICAgAAgASEEIAEhBSABIQYgASEHIAEhCCABIQkgASEKIAEhCyABIQwgASENIAEhDiABIQ8CQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkAgACgCHCIQQX9qDt0B2gEB2QECAwQFBgcICQoLDA0O2AEPENcBERLWARMUFRYXGBkaG+AB3wEcHR7VAR8gISIjJCXUASYnKCkqKyzTAdIBLS7RAdABLzAxMjM0NTY3ODk6Ozw9Pj9AQUJDREVG2wFHSElKzwHOAUvNAUzMAU1OT1BRUlNUVVZXWFlaW1xdXl9gYWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXp7fH1+f4ABgQGCAYMBhAGFAYYBhwGIAYkBigGLAYwBjQGOAY8BkAGRAZIBkwGUAZUBlgGXAZgBmQGaAZsBnAGdAZ4BnwGgAaEBogGjAaQBpQGmAacBqAGpAaoBqwGsAa0BrgGvAbABsQGyAbMBtAG1AbYBtwHLAcoBuAHJAbkByAG6AbsBvAG9Ab4BvwHAAcEBwgHDAcQBxQHGAQDcAQtBACEQDMYBC0EOIRAMxQELQQ0hEAzEAQtBDyEQDMMBC0EQIRAMwgELQRMhEAzBAQtBFCEQDMABC0EVIRAMvwELQRYhEAy+AQtBFyEQDL0BC0EYIRAMvAELQRkhEAy7AQtBGiEQDLoBC0EbIRAMuQELQRwhEAy4AQtBCCEQDLcBC0EdIRAMtgELQSAhEAy1AQtBHyEQDLQBC0EHIRAMswELQSEhEAyyAQtBIiEQDLEBC0EeIRAMsAELQSMhEAyvAQtBEiEQDK4BC0ERIRAMrQELQSQhEAysAQtBJSEQDKsBC0EmIRAMqgELQSchEAypAQtBwwEhEAyoAQtBKSEQDKcBC0ErIRAMpgELQSwhEAylAQtBLSEQDKQBC0EuIRAMowELQS8hEAyiAQtBxAEhEAyhAQtBMCEQDKABC0E0IRAMnwELQQwhEAyeAQtBMSEQDJ0BC0EyIRAMnAELQTMhEAybAQtBOSEQDJoBC0E1IRAMmQELQcUBIRAMmAELQQshEAyXAQtBOiEQDJYBC0E2IRAMlQELQQohEAyUAQtBNyEQDJMBC0E4IRAMkgELQTwhEAyRAQtBOyEQDJABC0E9IRAMjwELQQkhEAyOAQtBKCEQDI0BC0E+IRAMjAELQT8hEAyLAQtBwAAhEAyKAQtBwQAhEAyJAQtBwgAhEAyIAQtBwwAhEAyHAQtBxAAhEAyGAQtBxQAhEAyFAQtBxgAhEAyEAQtBKiEQDIMBC0HHACEQDIIBC0HIACEQDIEBC0HJACEQDIABC0HKACEQDH8LQcsAIRAMfgtBzQAhEAx9C0HMACEQDHwLQc4AIRAMewtBzwAhEAx6C0HQACEQDHkLQdEAIRAMeAtB0gAhEAx3C0HTACEQDHYLQdQAIRAMdQtB1gAhEAx0C0HVACEQDHMLQQYhEAxyC0HXACEQDHELQQUhEAxwC0HYACEQDG8LQQQhEAxuC0HZACEQDG0LQdoAIRAMbAtB2wAhEAxrC0HcACEQDGoLQQMhEAxpC0HdACEQDGgLQd4AIRAMZwtB3wAhEAxmC0HhACEQDGULQeAAIRAMZAtB4gAhEAxjC0HjACEQDGILQQIhEAxhC0HkACEQDGALQeUAIRAMXwtB5gAhEAxeC0HnACEQDF0LQegAIRAMXAtB6QAhEAxbC0HqACEQDFoLQesAIRAMWQtB7AAhEAxYC0HtACEQDFcLQe4AIRAMVgtB7wAhEAxVC0HwACEQDFQLQfEAIRAMUwtB8gAhEAxSC0HzACEQDFELQfQAIRAMUAtB9QAhEAxPC0H2ACEQDE4LQfcAIRAMTQtB+AAhEAxMC0H5ACEQDEsLQfoAIRAMSgtB+wAhEAxJC0H8ACEQDEgLQf0AIRAMRwtB/gAhEAxGC0H/ACEQDEULQYABIRAMRAtBgQEhEAxDC0GCASEQDEILQYMBIRAMQQtBhAEhEAxAC0GFASEQDD8LQYYBIRAMPgtBhwEhEAw9C0GIASEQDDwLQYkBIRAMOwtBigEhEAw6C0GLASEQDDkLQYwBIRAMOAtBjQEhEAw3C0GOASEQDDYLQY8BIRAMNQtBkAEhEAw0C0GRASEQDDMLQZIBIRAMMgtBkwEhEAwxC0GUASEQDDALQZUBIRAMLwtBlgEhEAwuC0GXASEQDC0LQZgBIRAMLAtBmQEhEAwrC0GaASEQDCoLQZsBIRAMKQtBnAEhEAwoC0GdASEQDCcLQZ4BIRAMJgtBnwEhEAwlC0GgASEQDCQLQaEBIRAMIwtBogEhEAwiC0GjASEQDCELQaQBIRAMIAtBpQEhEAwfC0GmASEQDB4LQacBIRAMHQtBqAEhEAwcC0GpASEQDBsLQaoBIRAMGgtBqwEhEAwZC0GsASEQDBgLQa0BIRAMFwtBrgEhEAwWC0EBIRAMFQtBrwEhEAwUC0GwASEQDBMLQbEBIRAMEgtBswEhEAwRC0GyASEQDBALQbQBIRAMDwtBtQEhEAwOC0G2ASEQDA0LQbcBIRAMDAtBuAEhEAwLC0G5ASEQDAoLQboBIRAMCQtBuwEhEAwIC0HGASEQDAcLQbwBIRAMBgtBvQEhEAwFC0G+ASEQDAQLQb8BIRAMAwtBwAEhEAwCC0HCASEQDAELQcEBIRALA0ACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQCAQDscBAAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxweHyAhIyUoP0BBREVGR0hJSktMTU9QUVJT3gNXWVtcXWBiZWZnaGlqa2xtb3BxcnN0dXZ3eHl6e3x9foABggGFAYYBhwGJAYsBjAGNAY4BjwGQAZEBlAGVAZYBlwGYAZkBmgGbAZwBnQGeAZ8BoAGhAaIBowGkAaUBpgGnAagBqQGqAasBrAGtAa4BrwGwAbEBsgGzAbQBtQG2AbcBuAG5AboBuwG8Ab0BvgG/AcABwQHCAcMBxAHFAcYBxwHIAckBygHLAcwBzQHOAc8B0AHRAdIB0wHUAdUB1gHXAdgB2QHaAdsB3AHdAd4B4AHhAeIB4wHkAeUB5gHnAegB6QHqAesB7AHtAe4B7wHwAfEB8gHzAZkCpAKwAv4C/gILIAEiBCACRw3zAUHdASEQDP8DCyABIhAgAkcN3QFBwwEhEAz+AwsgASIBIAJHDZABQfcAIRAM/QMLIAEiASACRw2GAUHvACEQDPwDCyABIgEgAkcNf0HqACEQDPsDCyABIgEgAkcNe0HoACEQDPoDCyABIgEgAkcNeEHmACEQDPkDCyABIgEgAkcNGkEYIRAM+AMLIAEiASACRw0UQRIhEAz3AwsgASIBIAJHDVlBxQAhEAz2AwsgASIBIAJHDUpBPyEQDPUDCyABIgEgAkcNSEE8IRAM9AMLIAEiASACRw1BQTEhEAzzAwsgAC0ALkEBRg3rAwyHAgsgACABIgEgAhDAgICAAEEBRw3mASAAQgA3AyAM5wELIAAgASIBIAIQtICAgAAiEA3nASABIQEM9QILAkAgASIBIAJHDQBBBiEQDPADCyAAIAFBAWoiASACELuAgIAAIhAN6AEgASEBDDELIABCADcDIEESIRAM1QMLIAEiECACRw0rQR0hEAztAwsCQCABIgEgAkYNACABQQFqIQFBECEQDNQDC0EHIRAM7AMLIABCACAAKQMgIhEgAiABIhBrrSISfSITIBMgEVYbNwMgIBEgElYiFEUN5QFBCCEQDOsDCwJAIAEiASACRg0AIABBiYCAgAA2AgggACABNgIEIAEhAUEUIRAM0gMLQQkhEAzqAwsgASEBIAApAyBQDeQBIAEhAQzyAgsCQCABIgEgAkcNAEELIRAM6QMLIAAgAUEBaiIBIAIQtoCAgAAiEA3lASABIQEM8gILIAAgASIBIAIQuICAgAAiEA3lASABIQEM8gILIAAgASIBIAIQuICAgAAiEA3mASABIQEMDQsgACABIgEgAhC6gICAACIQDecBIAEhAQzwAgsCQCABIgEgAkcNAEEPIRAM5QMLIAEtAAAiEEE7Rg0IIBBBDUcN6AEgAUEBaiEBDO8CCyAAIAEiASACELqAgIAAIhAN6AEgASEBDPICCwNAAkAgAS0AAEHwtYCAAGotAAAiEEEBRg0AIBBBAkcN6wEgACgCBCEQIABBADYCBCAAIBAgAUEBaiIBELmAgIAAIhAN6gEgASEBDPQCCyABQQFqIgEgAkcNAAtBEiEQDOIDCyAAIAEiASACELqAgIAAIhAN6QEgASEBDAoLIAEiASACRw0GQRshEAzgAwsCQCABIgEgAkcNAEEWIRAM4AMLIABBioCAgAA2AgggACABNgIEIAAgASACELiAgIAAIhAN6gEgASEBQSAhEAzGAwsCQCABIgEgAkYNAANAAkAgAS0AAEHwt4CAAGotAAAiEEECRg0AAkAgEEF/ag4E5QHsAQDrAewBCyABQQFqIQFBCCEQDMgDCyABQQFqIgEgAkcNAAtBFSEQDN8DC0EVIRAM3gMLA0ACQCABLQAAQfC5gIAAai0AACIQQQJGDQAgEEF/ag4E3gHsAeAB6wHsAQsgAUEBaiIBIAJHDQALQRghEAzdAwsCQCABIgEgAkYNACAAQYuAgIAANgIIIAAgATYCBCABIQFBByEQDMQDC0EZIRAM3AMLIAFBAWohAQwCCwJAIAEiFCACRw0AQRohEAzbAwsgFCEBAkAgFC0AAEFzag4U3QLuAu4C7gLuAu4C7gLuAu4C7gLuAu4C7gLuAu4C7gLuAu4C7gIA7gILQQAhECAAQQA2AhwgAEGvi4CAADYCECAAQQI2AgwgACAUQQFqNgIUDNoDCwJAIAEtAAAiEEE7Rg0AIBBBDUcN6AEgAUEBaiEBDOUCCyABQQFqIQELQSIhEAy/AwsCQCABIhAgAkcNAEEcIRAM2AMLQgAhESAQIQEgEC0AAEFQag435wHmAQECAwQFBgcIAAAAAAAAAAkKCwwNDgAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADxAREhMUAAtBHiEQDL0DC0ICIREM5QELQgMhEQzkAQtCBCERDOMBC0IFIREM4gELQgYhEQzhAQtCByERDOABC0IIIREM3wELQgkhEQzeAQtCCiERDN0BC0ILIREM3AELQgwhEQzbAQtCDSERDNoBC0IOIREM2QELQg8hEQzYAQtCCiERDNcBC0ILIREM1gELQgwhEQzVAQtCDSERDNQBC0IOIREM0wELQg8hEQzSAQtCACERAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQCAQLQAAQVBqDjflAeQBAAECAwQFBgfmAeYB5gHmAeYB5gHmAQgJCgsMDeYB5gHmAeYB5gHmAeYB5gHmAeYB5gHmAeYB5gHmAeYB5gHmAeYB5gHmAeYB5gHmAeYB5gEODxAREhPmAQtCAiERDOQBC0IDIREM4wELQgQhEQziAQtCBSERDOEBC0IGIREM4AELQgchEQzfAQtCCCERDN4BC0IJIREM3QELQgohEQzcAQtCCyERDNsBC0IMIREM2gELQg0hEQzZAQtCDiERDNgBC0IPIREM1wELQgohEQzWAQtCCyERDNUBC0IMIREM1AELQg0hEQzTAQtCDiERDNIBC0IPIREM0QELIABCACAAKQMgIhEgAiABIhBrrSISfSITIBMgEVYbNwMgIBEgElYiFEUN0gFBHyEQDMADCwJAIAEiASACRg0AIABBiYCAgAA2AgggACABNgIEIAEhAUEkIRAMpwMLQSAhEAy/AwsgACABIhAgAhC+gICAAEF/ag4FtgEAxQIB0QHSAQtBESEQDKQDCyAAQQE6AC8gECEBDLsDCyABIgEgAkcN0gFBJCEQDLsDCyABIg0gAkcNHkHGACEQDLoDCyAAIAEiASACELKAgIAAIhAN1AEgASEBDLUBCyABIhAgAkcNJkHQACEQDLgDCwJAIAEiASACRw0AQSghEAy4AwsgAEEANgIEIABBjICAgAA2AgggACABIAEQsYCAgAAiEA3TASABIQEM2AELAkAgASIQIAJHDQBBKSEQDLcDCyAQLQAAIgFBIEYNFCABQQlHDdMBIBBBAWohAQwVCwJAIAEiASACRg0AIAFBAWohAQwXC0EqIRAMtQMLAkAgASIQIAJHDQBBKyEQDLUDCwJAIBAtAAAiAUEJRg0AIAFBIEcN1QELIAAtACxBCEYN0wEgECEBDJEDCwJAIAEiASACRw0AQSwhEAy0AwsgAS0AAEEKRw3VASABQQFqIQEMyQILIAEiDiACRw3VAUEvIRAMsgMLA0ACQCABLQAAIhBBIEYNAAJAIBBBdmoOBADcAdwBANoBCyABIQEM4AELIAFBAWoiASACRw0AC0ExIRAMsQMLQTIhECABIhQgAkYNsAMgAiAUayAAKAIAIgFqIRUgFCABa0EDaiEWAkADQCAULQAAIhdBIHIgFyAXQb9/akH/AXFBGkkbQf8BcSABQfC7gIAAai0AAEcNAQJAIAFBA0cNAEEGIQEMlgMLIAFBAWohASAUQQFqIhQgAkcNAAsgACAVNgIADLEDCyAAQQA2AgAgFCEBDNkBC0EzIRAgASIUIAJGDa8DIAIgFGsgACgCACIBaiEVIBQgAWtBCGohFgJAA0AgFC0AACIXQSByIBcgF0G/f2pB/wFxQRpJG0H/AXEgAUH0u4CAAGotAABHDQECQCABQQhHDQBBBSEBDJUDCyABQQFqIQEgFEEBaiIUIAJHDQALIAAgFTYCAAywAwsgAEEANgIAIBQhAQzYAQtBNCEQIAEiFCACRg2uAyACIBRrIAAoAgAiAWohFSAUIAFrQQVqIRYCQANAIBQtAAAiF0EgciAXIBdBv39qQf8BcUEaSRtB/wFxIAFB0MKAgABqLQAARw0BAkAgAUEFRw0AQQchAQyUAwsgAUEBaiEBIBRBAWoiFCACRw0ACyAAIBU2AgAMrwMLIABBADYCACAUIQEM1wELAkAgASIBIAJGDQADQAJAIAEtAABBgL6AgABqLQAAIhBBAUYNACAQQQJGDQogASEBDN0BCyABQQFqIgEgAkcNAAtBMCEQDK4DC0EwIRAMrQMLAkAgASIBIAJGDQADQAJAIAEtAAAiEEEgRg0AIBBBdmoOBNkB2gHaAdkB2gELIAFBAWoiASACRw0AC0E4IRAMrQMLQTghEAysAwsDQAJAIAEtAAAiEEEgRg0AIBBBCUcNAwsgAUEBaiIBIAJHDQALQTwhEAyrAwsDQAJAIAEtAAAiEEEgRg0AAkACQCAQQXZqDgTaAQEB2gEACyAQQSxGDdsBCyABIQEMBAsgAUEBaiIBIAJHDQALQT8hEAyqAwsgASEBDNsBC0HAACEQIAEiFCACRg2oAyACIBRrIAAoAgAiAWohFiAUIAFrQQZqIRcCQANAIBQtAABBIHIgAUGAwICAAGotAABHDQEgAUEGRg2OAyABQQFqIQEgFEEBaiIUIAJHDQALIAAgFjYCAAypAwsgAEEANgIAIBQhAQtBNiEQDI4DCwJAIAEiDyACRw0AQcEAIRAMpwMLIABBjICAgAA2AgggACAPNgIEIA8hASAALQAsQX9qDgTNAdUB1wHZAYcDCyABQQFqIQEMzAELAkAgASIBIAJGDQADQAJAIAEtAAAiEEEgciAQIBBBv39qQf8BcUEaSRtB/wFxIhBBCUYNACAQQSBGDQACQAJAAkACQCAQQZ1/ag4TAAMDAwMDAwMBAwMDAwMDAwMDAgMLIAFBAWohAUExIRAMkQMLIAFBAWohAUEyIRAMkAMLIAFBAWohAUEzIRAMjwMLIAEhAQzQAQsgAUEBaiIBIAJHDQALQTUhEAylAwtBNSEQDKQDCwJAIAEiASACRg0AA0ACQCABLQAAQYC8gIAAai0AAEEBRg0AIAEhAQzTAQsgAUEBaiIBIAJHDQALQT0hEAykAwtBPSEQDKMDCyAAIAEiASACELCAgIAAIhAN1gEgASEBDAELIBBBAWohAQtBPCEQDIcDCwJAIAEiASACRw0AQcIAIRAMoAMLAkADQAJAIAEtAABBd2oOGAAC/gL+AoQD/gL+Av4C/gL+Av4C/gL+Av4C/gL+Av4C/gL+Av4C/gL+Av4CAP4CCyABQQFqIgEgAkcNAAtBwgAhEAygAwsgAUEBaiEBIAAtAC1BAXFFDb0BIAEhAQtBLCEQDIUDCyABIgEgAkcN0wFBxAAhEAydAwsDQAJAIAEtAABBkMCAgABqLQAAQQFGDQAgASEBDLcCCyABQQFqIgEgAkcNAAtBxQAhEAycAwsgDS0AACIQQSBGDbMBIBBBOkcNgQMgACgCBCEBIABBADYCBCAAIAEgDRCvgICAACIBDdABIA1BAWohAQyzAgtBxwAhECABIg0gAkYNmgMgAiANayAAKAIAIgFqIRYgDSABa0EFaiEXA0AgDS0AACIUQSByIBQgFEG/f2pB/wFxQRpJG0H/AXEgAUGQwoCAAGotAABHDYADIAFBBUYN9AIgAUEBaiEBIA1BAWoiDSACRw0ACyAAIBY2AgAMmgMLQcgAIRAgASINIAJGDZkDIAIgDWsgACgCACIBaiEWIA0gAWtBCWohFwNAIA0tAAAiFEEgciAUIBRBv39qQf8BcUEaSRtB/wFxIAFBlsKAgABqLQAARw3/AgJAIAFBCUcNAEECIQEM9QILIAFBAWohASANQQFqIg0gAkcNAAsgACAWNgIADJkDCwJAIAEiDSACRw0AQckAIRAMmQMLAkACQCANLQAAIgFBIHIgASABQb9/akH/AXFBGkkbQf8BcUGSf2oOBwCAA4ADgAOAA4ADAYADCyANQQFqIQFBPiEQDIADCyANQQFqIQFBPyEQDP8CC0HKACEQIAEiDSACRg2XAyACIA1rIAAoAgAiAWohFiANIAFrQQFqIRcDQCANLQAAIhRBIHIgFCAUQb9/akH/AXFBGkkbQf8BcSABQaDCgIAAai0AAEcN/QIgAUEBRg3wAiABQQFqIQEgDUEBaiINIAJHDQALIAAgFjYCAAyXAwtBywAhECABIg0gAkYNlgMgAiANayAAKAIAIgFqIRYgDSABa0EOaiEXA0AgDS0AACIUQSByIBQgFEG/f2pB/wFxQRpJG0H/AXEgAUGiwoCAAGotAABHDfwCIAFBDkYN8AIgAUEBaiEBIA1BAWoiDSACRw0ACyAAIBY2AgAMlgMLQcwAIRAgASINIAJGDZUDIAIgDWsgACgCACIBaiEWIA0gAWtBD2ohFwNAIA0tAAAiFEEgciAUIBRBv39qQf8BcUEaSRtB/wFxIAFBwMKAgABqLQAARw37AgJAIAFBD0cNAEEDIQEM8QILIAFBAWohASANQQFqIg0gAkcNAAsgACAWNgIADJUDC0HNACEQIAEiDSACRg2UAyACIA1rIAAoAgAiAWohFiANIAFrQQVqIRcDQCANLQAAIhRBIHIgFCAUQb9/akH/AXFBGkkbQf8BcSABQdDCgIAAai0AAEcN+gICQCABQQVHDQBBBCEBDPACCyABQQFqIQEgDUEBaiINIAJHDQALIAAgFjYCAAyUAwsCQCABIg0gAkcNAEHOACEQDJQDCwJAAkACQAJAIA0tAAAiAUEgciABIAFBv39qQf8BcUEaSRtB/wFxQZ1/ag4TAP0C/QL9Av0C/QL9Av0C/QL9Av0C/QL9AgH9Av0C/QICA/0CCyANQQFqIQFBwQAhEAz9AgsgDUEBaiEBQcIAIRAM/AILIA1BAWohAUHDACEQDPsCCyANQQFqIQFBxAAhEAz6AgsCQCABIgEgAkYNACAAQY2AgIAANgIIIAAgATYCBCABIQFBxQAhEAz6AgtBzwAhEAySAwsgECEBAkACQCAQLQAAQXZqDgQBqAKoAgCoAgsgEEEBaiEBC0EnIRAM+AILAkAgASIBIAJHDQBB0QAhEAyRAwsCQCABLQAAQSBGDQAgASEBDI0BCyABQQFqIQEgAC0ALUEBcUUNxwEgASEBDIwBCyABIhcgAkcNyAFB0gAhEAyPAwtB0wAhECABIhQgAkYNjgMgAiAUayAAKAIAIgFqIRYgFCABa0EBaiEXA0AgFC0AACABQdbCgIAAai0AAEcNzAEgAUEBRg3HASABQQFqIQEgFEEBaiIUIAJHDQALIAAgFjYCAAyOAwsCQCABIgEgAkcNAEHVACEQDI4DCyABLQAAQQpHDcwBIAFBAWohAQzHAQsCQCABIgEgAkcNAEHWACEQDI0DCwJAAkAgAS0AAEF2ag4EAM0BzQEBzQELIAFBAWohAQzHAQsgAUEBaiEBQcoAIRAM8wILIAAgASIBIAIQroCAgAAiEA3LASABIQFBzQAhEAzyAgsgAC0AKUEiRg2FAwymAgsCQCABIgEgAkcNAEHbACEQDIoDC0EAIRRBASEXQQEhFkEAIRACQAJAAkACQAJAAkACQAJAAkAgAS0AAEFQag4K1AHTAQABAgMEBQYI1QELQQIhEAwGC0EDIRAMBQtBBCEQDAQLQQUhEAwDC0EGIRAMAgtBByEQDAELQQghEAtBACEXQQAhFkEAIRQMzAELQQkhEEEBIRRBACEXQQAhFgzLAQsCQCABIgEgAkcNAEHdACEQDIkDCyABLQAAQS5HDcwBIAFBAWohAQymAgsgASIBIAJHDcwBQd8AIRAMhwMLAkAgASIBIAJGDQAgAEGOgICAADYCCCAAIAE2AgQgASEBQdAAIRAM7gILQeAAIRAMhgMLQeEAIRAgASIBIAJGDYUDIAIgAWsgACgCACIUaiEWIAEgFGtBA2ohFwNAIAEtAAAgFEHiwoCAAGotAABHDc0BIBRBA0YNzAEgFEEBaiEUIAFBAWoiASACRw0ACyAAIBY2AgAMhQMLQeIAIRAgASIBIAJGDYQDIAIgAWsgACgCACIUaiEWIAEgFGtBAmohFwNAIAEtAAAgFEHmwoCAAGotAABHDcwBIBRBAkYNzgEgFEEBaiEUIAFBAWoiASACRw0ACyAAIBY2AgAMhAMLQeMAIRAgASIBIAJGDYMDIAIgAWsgACgCACIUaiEWIAEgFGtBA2ohFwNAIAEtAAAgFEHpwoCAAGotAABHDcsBIBRBA0YNzgEgFEEBaiEUIAFBAWoiASACRw0ACyAAIBY2AgAMgwMLAkAgASIBIAJHDQBB5QAhEAyDAwsgACABQQFqIgEgAhCogICAACIQDc0BIAEhAUHWACEQDOkCCwJAIAEiASACRg0AA0ACQCABLQAAIhBBIEYNAAJAAkACQCAQQbh/ag4LAAHPAc8BzwHPAc8BzwHPAc8BAs8BCyABQQFqIQFB0gAhEAztAgsgAUEBaiEBQdMAIRAM7AILIAFBAWohAUHUACEQDOsCCyABQQFqIgEgAkcNAAtB5AAhEAyCAwtB5AAhEAyBAwsDQAJAIAEtAABB8MKAgABqLQAAIhBBAUYNACAQQX5qDgPPAdAB0QHSAQsgAUEBaiIBIAJHDQALQeYAIRAMgAMLAkAgASIBIAJGDQAgAUEBaiEBDAMLQecAIRAM/wILA0ACQCABLQAAQfDEgIAAai0AACIQQQFGDQACQCAQQX5qDgTSAdMB1AEA1QELIAEhAUHXACEQDOcCCyABQQFqIgEgAkcNAAtB6AAhEAz+AgsCQCABIgEgAkcNAEHpACEQDP4CCwJAIAEtAAAiEEF2ag4augHVAdUBvAHVAdUB1QHVAdUB1QHVAdUB1QHVAdUB1QHVAdUB1QHVAdUB1QHKAdUB1QEA0wELIAFBAWohAQtBBiEQDOMCCwNAAkAgAS0AAEHwxoCAAGotAABBAUYNACABIQEMngILIAFBAWoiASACRw0AC0HqACEQDPsCCwJAIAEiASACRg0AIAFBAWohAQwDC0HrACEQDPoCCwJAIAEiASACRw0AQewAIRAM+gILIAFBAWohAQwBCwJAIAEiASACRw0AQe0AIRAM+QILIAFBAWohAQtBBCEQDN4CCwJAIAEiFCACRw0AQe4AIRAM9wILIBQhAQJAAkACQCAULQAAQfDIgIAAai0AAEF/ag4H1AHVAdYBAJwCAQLXAQsgFEEBaiEBDAoLIBRBAWohAQzNAQtBACEQIABBADYCHCAAQZuSgIAANgIQIABBBzYCDCAAIBRBAWo2AhQM9gILAkADQAJAIAEtAABB8MiAgABqLQAAIhBBBEYNAAJAAkAgEEF/ag4H0gHTAdQB2QEABAHZAQsgASEBQdoAIRAM4AILIAFBAWohAUHcACEQDN8CCyABQQFqIgEgAkcNAAtB7wAhEAz2AgsgAUEBaiEBDMsBCwJAIAEiFCACRw0AQfAAIRAM9QILIBQtAABBL0cN1AEgFEEBaiEBDAYLAkAgASIUIAJHDQBB8QAhEAz0AgsCQCAULQAAIgFBL0cNACAUQQFqIQFB3QAhEAzbAgsgAUF2aiIEQRZLDdMBQQEgBHRBiYCAAnFFDdMBDMoCCwJAIAEiASACRg0AIAFBAWohAUHeACEQDNoCC0HyACEQDPICCwJAIAEiFCACRw0AQfQAIRAM8gILIBQhAQJAIBQtAABB8MyAgABqLQAAQX9qDgPJApQCANQBC0HhACEQDNgCCwJAIAEiFCACRg0AA0ACQCAULQAAQfDKgIAAai0AACIBQQNGDQACQCABQX9qDgLLAgDVAQsgFCEBQd8AIRAM2gILIBRBAWoiFCACRw0AC0HzACEQDPECC0HzACEQDPACCwJAIAEiASACRg0AIABBj4CAgAA2AgggACABNgIEIAEhAUHgACEQDNcCC0H1ACEQDO8CCwJAIAEiASACRw0AQfYAIRAM7wILIABBj4CAgAA2AgggACABNgIEIAEhAQtBAyEQDNQCCwNAIAEtAABBIEcNwwIgAUEBaiIBIAJHDQALQfcAIRAM7AILAkAgASIBIAJHDQBB+AAhEAzsAgsgAS0AAEEgRw3OASABQQFqIQEM7wELIAAgASIBIAIQrICAgAAiEA3OASABIQEMjgILAkAgASIEIAJHDQBB+gAhEAzqAgsgBC0AAEHMAEcN0QEgBEEBaiEBQRMhEAzPAQsCQCABIgQgAkcNAEH7ACEQDOkCCyACIARrIAAoAgAiAWohFCAEIAFrQQVqIRADQCAELQAAIAFB8M6AgABqLQAARw3QASABQQVGDc4BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQfsAIRAM6AILAkAgASIEIAJHDQBB/AAhEAzoAgsCQAJAIAQtAABBvX9qDgwA0QHRAdEB0QHRAdEB0QHRAdEB0QEB0QELIARBAWohAUHmACEQDM8CCyAEQQFqIQFB5wAhEAzOAgsCQCABIgQgAkcNAEH9ACEQDOcCCyACIARrIAAoAgAiAWohFCAEIAFrQQJqIRACQANAIAQtAAAgAUHtz4CAAGotAABHDc8BIAFBAkYNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEH9ACEQDOcCCyAAQQA2AgAgEEEBaiEBQRAhEAzMAQsCQCABIgQgAkcNAEH+ACEQDOYCCyACIARrIAAoAgAiAWohFCAEIAFrQQVqIRACQANAIAQtAAAgAUH2zoCAAGotAABHDc4BIAFBBUYNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEH+ACEQDOYCCyAAQQA2AgAgEEEBaiEBQRYhEAzLAQsCQCABIgQgAkcNAEH/ACEQDOUCCyACIARrIAAoAgAiAWohFCAEIAFrQQNqIRACQANAIAQtAAAgAUH8zoCAAGotAABHDc0BIAFBA0YNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEH/ACEQDOUCCyAAQQA2AgAgEEEBaiEBQQUhEAzKAQsCQCABIgQgAkcNAEGAASEQDOQCCyAELQAAQdkARw3LASAEQQFqIQFBCCEQDMkBCwJAIAEiBCACRw0AQYEBIRAM4wILAkACQCAELQAAQbJ/ag4DAMwBAcwBCyAEQQFqIQFB6wAhEAzKAgsgBEEBaiEBQewAIRAMyQILAkAgASIEIAJHDQBBggEhEAziAgsCQAJAIAQtAABBuH9qDggAywHLAcsBywHLAcsBAcsBCyAEQQFqIQFB6gAhEAzJAgsgBEEBaiEBQe0AIRAMyAILAkAgASIEIAJHDQBBgwEhEAzhAgsgAiAEayAAKAIAIgFqIRAgBCABa0ECaiEUAkADQCAELQAAIAFBgM+AgABqLQAARw3JASABQQJGDQEgAUEBaiEBIARBAWoiBCACRw0ACyAAIBA2AgBBgwEhEAzhAgtBACEQIABBADYCACAUQQFqIQEMxgELAkAgASIEIAJHDQBBhAEhEAzgAgsgAiAEayAAKAIAIgFqIRQgBCABa0EEaiEQAkADQCAELQAAIAFBg8+AgABqLQAARw3IASABQQRGDQEgAUEBaiEBIARBAWoiBCACRw0ACyAAIBQ2AgBBhAEhEAzgAgsgAEEANgIAIBBBAWohAUEjIRAMxQELAkAgASIEIAJHDQBBhQEhEAzfAgsCQAJAIAQtAABBtH9qDggAyAHIAcgByAHIAcgBAcgBCyAEQQFqIQFB7wAhEAzGAgsgBEEBaiEBQfAAIRAMxQILAkAgASIEIAJHDQBBhgEhEAzeAgsgBC0AAEHFAEcNxQEgBEEBaiEBDIMCCwJAIAEiBCACRw0AQYcBIRAM3QILIAIgBGsgACgCACIBaiEUIAQgAWtBA2ohEAJAA0AgBC0AACABQYjPgIAAai0AAEcNxQEgAUEDRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQYcBIRAM3QILIABBADYCACAQQQFqIQFBLSEQDMIBCwJAIAEiBCACRw0AQYgBIRAM3AILIAIgBGsgACgCACIBaiEUIAQgAWtBCGohEAJAA0AgBC0AACABQdDPgIAAai0AAEcNxAEgAUEIRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQYgBIRAM3AILIABBADYCACAQQQFqIQFBKSEQDMEBCwJAIAEiASACRw0AQYkBIRAM2wILQQEhECABLQAAQd8ARw3AASABQQFqIQEMgQILAkAgASIEIAJHDQBBigEhEAzaAgsgAiAEayAAKAIAIgFqIRQgBCABa0EBaiEQA0AgBC0AACABQYzPgIAAai0AAEcNwQEgAUEBRg2vAiABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEGKASEQDNkCCwJAIAEiBCACRw0AQYsBIRAM2QILIAIgBGsgACgCACIBaiEUIAQgAWtBAmohEAJAA0AgBC0AACABQY7PgIAAai0AAEcNwQEgAUECRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQYsBIRAM2QILIABBADYCACAQQQFqIQFBAiEQDL4BCwJAIAEiBCACRw0AQYwBIRAM2AILIAIgBGsgACgCACIBaiEUIAQgAWtBAWohEAJAA0AgBC0AACABQfDPgIAAai0AAEcNwAEgAUEBRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQYwBIRAM2AILIABBADYCACAQQQFqIQFBHyEQDL0BCwJAIAEiBCACRw0AQY0BIRAM1wILIAIgBGsgACgCACIBaiEUIAQgAWtBAWohEAJAA0AgBC0AACABQfLPgIAAai0AAEcNvwEgAUEBRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQY0BIRAM1wILIABBADYCACAQQQFqIQFBCSEQDLwBCwJAIAEiBCACRw0AQY4BIRAM1gILAkACQCAELQAAQbd/ag4HAL8BvwG/Ab8BvwEBvwELIARBAWohAUH4ACEQDL0CCyAEQQFqIQFB+QAhEAy8AgsCQCABIgQgAkcNAEGPASEQDNUCCyACIARrIAAoAgAiAWohFCAEIAFrQQVqIRACQANAIAQtAAAgAUGRz4CAAGotAABHDb0BIAFBBUYNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEGPASEQDNUCCyAAQQA2AgAgEEEBaiEBQRghEAy6AQsCQCABIgQgAkcNAEGQASEQDNQCCyACIARrIAAoAgAiAWohFCAEIAFrQQJqIRACQANAIAQtAAAgAUGXz4CAAGotAABHDbwBIAFBAkYNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEGQASEQDNQCCyAAQQA2AgAgEEEBaiEBQRchEAy5AQsCQCABIgQgAkcNAEGRASEQDNMCCyACIARrIAAoAgAiAWohFCAEIAFrQQZqIRACQANAIAQtAAAgAUGaz4CAAGotAABHDbsBIAFBBkYNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEGRASEQDNMCCyAAQQA2AgAgEEEBaiEBQRUhEAy4AQsCQCABIgQgAkcNAEGSASEQDNICCyACIARrIAAoAgAiAWohFCAEIAFrQQVqIRACQANAIAQtAAAgAUGhz4CAAGotAABHDboBIAFBBUYNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEGSASEQDNICCyAAQQA2AgAgEEEBaiEBQR4hEAy3AQsCQCABIgQgAkcNAEGTASEQDNECCyAELQAAQcwARw24ASAEQQFqIQFBCiEQDLYBCwJAIAQgAkcNAEGUASEQDNACCwJAAkAgBC0AAEG/f2oODwC5AbkBuQG5AbkBuQG5AbkBuQG5AbkBuQG5AQG5AQsgBEEBaiEBQf4AIRAMtwILIARBAWohAUH/ACEQDLYCCwJAIAQgAkcNAEGVASEQDM8CCwJAAkAgBC0AAEG/f2oOAwC4AQG4AQsgBEEBaiEBQf0AIRAMtgILIARBAWohBEGAASEQDLUCCwJAIAQgAkcNAEGWASEQDM4CCyACIARrIAAoAgAiAWohFCAEIAFrQQFqIRACQANAIAQtAAAgAUGnz4CAAGotAABHDbYBIAFBAUYNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEGWASEQDM4CCyAAQQA2AgAgEEEBaiEBQQshEAyzAQsCQCAEIAJHDQBBlwEhEAzNAgsCQAJAAkACQCAELQAAQVNqDiMAuAG4AbgBuAG4AbgBuAG4AbgBuAG4AbgBuAG4AbgBuAG4AbgBuAG4AbgBuAG4AQG4AbgBuAG4AbgBArgBuAG4AQO4AQsgBEEBaiEBQfsAIRAMtgILIARBAWohAUH8ACEQDLUCCyAEQQFqIQRBgQEhEAy0AgsgBEEBaiEEQYIBIRAMswILAkAgBCACRw0AQZgBIRAMzAILIAIgBGsgACgCACIBaiEUIAQgAWtBBGohEAJAA0AgBC0AACABQanPgIAAai0AAEcNtAEgAUEERg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQZgBIRAMzAILIABBADYCACAQQQFqIQFBGSEQDLEBCwJAIAQgAkcNAEGZASEQDMsCCyACIARrIAAoAgAiAWohFCAEIAFrQQVqIRACQANAIAQtAAAgAUGuz4CAAGotAABHDbMBIAFBBUYNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEGZASEQDMsCCyAAQQA2AgAgEEEBaiEBQQYhEAywAQsCQCAEIAJHDQBBmgEhEAzKAgsgAiAEayAAKAIAIgFqIRQgBCABa0EBaiEQAkADQCAELQAAIAFBtM+AgABqLQAARw2yASABQQFGDQEgAUEBaiEBIARBAWoiBCACRw0ACyAAIBQ2AgBBmgEhEAzKAgsgAEEANgIAIBBBAWohAUEcIRAMrwELAkAgBCACRw0AQZsBIRAMyQILIAIgBGsgACgCACIBaiEUIAQgAWtBAWohEAJAA0AgBC0AACABQbbPgIAAai0AAEcNsQEgAUEBRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQZsBIRAMyQILIABBADYCACAQQQFqIQFBJyEQDK4BCwJAIAQgAkcNAEGcASEQDMgCCwJAAkAgBC0AAEGsf2oOAgABsQELIARBAWohBEGGASEQDK8CCyAEQQFqIQRBhwEhEAyuAgsCQCAEIAJHDQBBnQEhEAzHAgsgAiAEayAAKAIAIgFqIRQgBCABa0EBaiEQAkADQCAELQAAIAFBuM+AgABqLQAARw2vASABQQFGDQEgAUEBaiEBIARBAWoiBCACRw0ACyAAIBQ2AgBBnQEhEAzHAgsgAEEANgIAIBBBAWohAUEmIRAMrAELAkAgBCACRw0AQZ4BIRAMxgILIAIgBGsgACgCACIBaiEUIAQgAWtBAWohEAJAA0AgBC0AACABQbrPgIAAai0AAEcNrgEgAUEBRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQZ4BIRAMxgILIABBADYCACAQQQFqIQFBAyEQDKsBCwJAIAQgAkcNAEGfASEQDMUCCyACIARrIAAoAgAiAWohFCAEIAFrQQJqIRACQANAIAQtAAAgAUHtz4CAAGotAABHDa0BIAFBAkYNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEGfASEQDMUCCyAAQQA2AgAgEEEBaiEBQQwhEAyqAQsCQCAEIAJHDQBBoAEhEAzEAgsgAiAEayAAKAIAIgFqIRQgBCABa0EDaiEQAkADQCAELQAAIAFBvM+AgABqLQAARw2sASABQQNGDQEgAUEBaiEBIARBAWoiBCACRw0ACyAAIBQ2AgBBoAEhEAzEAgsgAEEANgIAIBBBAWohAUENIRAMqQELAkAgBCACRw0AQaEBIRAMwwILAkACQCAELQAAQbp/ag4LAKwBrAGsAawBrAGsAawBrAGsAQGsAQsgBEEBaiEEQYsBIRAMqgILIARBAWohBEGMASEQDKkCCwJAIAQgAkcNAEGiASEQDMICCyAELQAAQdAARw2pASAEQQFqIQQM6QELAkAgBCACRw0AQaMBIRAMwQILAkACQCAELQAAQbd/ag4HAaoBqgGqAaoBqgEAqgELIARBAWohBEGOASEQDKgCCyAEQQFqIQFBIiEQDKYBCwJAIAQgAkcNAEGkASEQDMACCyACIARrIAAoAgAiAWohFCAEIAFrQQFqIRACQANAIAQtAAAgAUHAz4CAAGotAABHDagBIAFBAUYNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEGkASEQDMACCyAAQQA2AgAgEEEBaiEBQR0hEAylAQsCQCAEIAJHDQBBpQEhEAy/AgsCQAJAIAQtAABBrn9qDgMAqAEBqAELIARBAWohBEGQASEQDKYCCyAEQQFqIQFBBCEQDKQBCwJAIAQgAkcNAEGmASEQDL4CCwJAAkACQAJAAkAgBC0AAEG/f2oOFQCqAaoBqgGqAaoBqgGqAaoBqgGqAQGqAaoBAqoBqgEDqgGqAQSqAQsgBEEBaiEEQYgBIRAMqAILIARBAWohBEGJASEQDKcCCyAEQQFqIQRBigEhEAymAgsgBEEBaiEEQY8BIRAMpQILIARBAWohBEGRASEQDKQCCwJAIAQgAkcNAEGnASEQDL0CCyACIARrIAAoAgAiAWohFCAEIAFrQQJqIRACQANAIAQtAAAgAUHtz4CAAGotAABHDaUBIAFBAkYNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEGnASEQDL0CCyAAQQA2AgAgEEEBaiEBQREhEAyiAQsCQCAEIAJHDQBBqAEhEAy8AgsgAiAEayAAKAIAIgFqIRQgBCABa0ECaiEQAkADQCAELQAAIAFBws+AgABqLQAARw2kASABQQJGDQEgAUEBaiEBIARBAWoiBCACRw0ACyAAIBQ2AgBBqAEhEAy8AgsgAEEANgIAIBBBAWohAUEsIRAMoQELAkAgBCACRw0AQakBIRAMuwILIAIgBGsgACgCACIBaiEUIAQgAWtBBGohEAJAA0AgBC0AACABQcXPgIAAai0AAEcNowEgAUEERg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQakBIRAMuwILIABBADYCACAQQQFqIQFBKyEQDKABCwJAIAQgAkcNAEGqASEQDLoCCyACIARrIAAoAgAiAWohFCAEIAFrQQJqIRACQANAIAQtAAAgAUHKz4CAAGotAABHDaIBIAFBAkYNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEGqASEQDLoCCyAAQQA2AgAgEEEBaiEBQRQhEAyfAQsCQCAEIAJHDQBBqwEhEAy5AgsCQAJAAkACQCAELQAAQb5/ag4PAAECpAGkAaQBpAGkAaQBpAGkAaQBpAGkAQOkAQsgBEEBaiEEQZMBIRAMogILIARBAWohBEGUASEQDKECCyAEQQFqIQRBlQEhEAygAgsgBEEBaiEEQZYBIRAMnwILAkAgBCACRw0AQawBIRAMuAILIAQtAABBxQBHDZ8BIARBAWohBAzgAQsCQCAEIAJHDQBBrQEhEAy3AgsgAiAEayAAKAIAIgFqIRQgBCABa0ECaiEQAkADQCAELQAAIAFBzc+AgABqLQAARw2fASABQQJGDQEgAUEBaiEBIARBAWoiBCACRw0ACyAAIBQ2AgBBrQEhEAy3AgsgAEEANgIAIBBBAWohAUEOIRAMnAELAkAgBCACRw0AQa4BIRAMtgILIAQtAABB0ABHDZ0BIARBAWohAUElIRAMmwELAkAgBCACRw0AQa8BIRAMtQILIAIgBGsgACgCACIBaiEUIAQgAWtBCGohEAJAA0AgBC0AACABQdDPgIAAai0AAEcNnQEgAUEIRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQa8BIRAMtQILIABBADYCACAQQQFqIQFBKiEQDJoBCwJAIAQgAkcNAEGwASEQDLQCCwJAAkAgBC0AAEGrf2oOCwCdAZ0BnQGdAZ0BnQGdAZ0BnQEBnQELIARBAWohBEGaASEQDJsCCyAEQQFqIQRBmwEhEAyaAgsCQCAEIAJHDQBBsQEhEAyzAgsCQAJAIAQtAABBv39qDhQAnAGcAZwBnAGcAZwBnAGcAZwBnAGcAZwBnAGcAZwBnAGcAZwBAZwBCyAEQQFqIQRBmQEhEAyaAgsgBEEBaiEEQZwBIRAMmQILAkAgBCACRw0AQbIBIRAMsgILIAIgBGsgACgCACIBaiEUIAQgAWtBA2ohEAJAA0AgBC0AACABQdnPgIAAai0AAEcNmgEgAUEDRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQbIBIRAMsgILIABBADYCACAQQQFqIQFBISEQDJcBCwJAIAQgAkcNAEGzASEQDLECCyACIARrIAAoAgAiAWohFCAEIAFrQQZqIRACQANAIAQtAAAgAUHdz4CAAGotAABHDZkBIAFBBkYNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEGzASEQDLECCyAAQQA2AgAgEEEBaiEBQRohEAyWAQsCQCAEIAJHDQBBtAEhEAywAgsCQAJAAkAgBC0AAEG7f2oOEQCaAZoBmgGaAZoBmgGaAZoBmgEBmgGaAZoBmgGaAQKaAQsgBEEBaiEEQZ0BIRAMmAILIARBAWohBEGeASEQDJcCCyAEQQFqIQRBnwEhEAyWAgsCQCAEIAJHDQBBtQEhEAyvAgsgAiAEayAAKAIAIgFqIRQgBCABa0EFaiEQAkADQCAELQAAIAFB5M+AgABqLQAARw2XASABQQVGDQEgAUEBaiEBIARBAWoiBCACRw0ACyAAIBQ2AgBBtQEhEAyvAgsgAEEANgIAIBBBAWohAUEoIRAMlAELAkAgBCACRw0AQbYBIRAMrgILIAIgBGsgACgCACIBaiEUIAQgAWtBAmohEAJAA0AgBC0AACABQerPgIAAai0AAEcNlgEgAUECRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQbYBIRAMrgILIABBADYCACAQQQFqIQFBByEQDJMBCwJAIAQgAkcNAEG3ASEQDK0CCwJAAkAgBC0AAEG7f2oODgCWAZYBlgGWAZYBlgGWAZYBlgGWAZYBlgEBlgELIARBAWohBEGhASEQDJQCCyAEQQFqIQRBogEhEAyTAgsCQCAEIAJHDQBBuAEhEAysAgsgAiAEayAAKAIAIgFqIRQgBCABa0ECaiEQAkADQCAELQAAIAFB7c+AgABqLQAARw2UASABQQJGDQEgAUEBaiEBIARBAWoiBCACRw0ACyAAIBQ2AgBBuAEhEAysAgsgAEEANgIAIBBBAWohAUESIRAMkQELAkAgBCACRw0AQbkBIRAMqwILIAIgBGsgACgCACIBaiEUIAQgAWtBAWohEAJAA0AgBC0AACABQfDPgIAAai0AAEcNkwEgAUEBRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQbkBIRAMqwILIABBADYCACAQQQFqIQFBICEQDJABCwJAIAQgAkcNAEG6ASEQDKoCCyACIARrIAAoAgAiAWohFCAEIAFrQQFqIRACQANAIAQtAAAgAUHyz4CAAGotAABHDZIBIAFBAUYNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEG6ASEQDKoCCyAAQQA2AgAgEEEBaiEBQQ8hEAyPAQsCQCAEIAJHDQBBuwEhEAypAgsCQAJAIAQtAABBt39qDgcAkgGSAZIBkgGSAQGSAQsgBEEBaiEEQaUBIRAMkAILIARBAWohBEGmASEQDI8CCwJAIAQgAkcNAEG8ASEQDKgCCyACIARrIAAoAgAiAWohFCAEIAFrQQdqIRACQANAIAQtAAAgAUH0z4CAAGotAABHDZABIAFBB0YNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEG8ASEQDKgCCyAAQQA2AgAgEEEBaiEBQRshEAyNAQsCQCAEIAJHDQBBvQEhEAynAgsCQAJAAkAgBC0AAEG+f2oOEgCRAZEBkQGRAZEBkQGRAZEBkQEBkQGRAZEBkQGRAZEBApEBCyAEQQFqIQRBpAEhEAyPAgsgBEEBaiEEQacBIRAMjgILIARBAWohBEGoASEQDI0CCwJAIAQgAkcNAEG+ASEQDKYCCyAELQAAQc4ARw2NASAEQQFqIQQMzwELAkAgBCACRw0AQb8BIRAMpQILAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkAgBC0AAEG/f2oOFQABAgOcAQQFBpwBnAGcAQcICQoLnAEMDQ4PnAELIARBAWohAUHoACEQDJoCCyAEQQFqIQFB6QAhEAyZAgsgBEEBaiEBQe4AIRAMmAILIARBAWohAUHyACEQDJcCCyAEQQFqIQFB8wAhEAyWAgsgBEEBaiEBQfYAIRAMlQILIARBAWohAUH3ACEQDJQCCyAEQQFqIQFB+gAhEAyTAgsgBEEBaiEEQYMBIRAMkgILIARBAWohBEGEASEQDJECCyAEQQFqIQRBhQEhEAyQAgsgBEEBaiEEQZIBIRAMjwILIARBAWohBEGYASEQDI4CCyAEQQFqIQRBoAEhEAyNAgsgBEEBaiEEQaMBIRAMjAILIARBAWohBEGqASEQDIsCCwJAIAQgAkYNACAAQZCAgIAANgIIIAAgBDYCBEGrASEQDIsCC0HAASEQDKMCCyAAIAUgAhCqgICAACIBDYsBIAUhAQxcCwJAIAYgAkYNACAGQQFqIQUMjQELQcIBIRAMoQILA0ACQCAQLQAAQXZqDgSMAQAAjwEACyAQQQFqIhAgAkcNAAtBwwEhEAygAgsCQCAHIAJGDQAgAEGRgICAADYCCCAAIAc2AgQgByEBQQEhEAyHAgtBxAEhEAyfAgsCQCAHIAJHDQBBxQEhEAyfAgsCQAJAIActAABBdmoOBAHOAc4BAM4BCyAHQQFqIQYMjQELIAdBAWohBQyJAQsCQCAHIAJHDQBBxgEhEAyeAgsCQAJAIActAABBdmoOFwGPAY8BAY8BjwGPAY8BjwGPAY8BjwGPAY8BjwGPAY8BjwGPAY8BjwGPAQCPAQsgB0EBaiEHC0GwASEQDIQCCwJAIAggAkcNAEHIASEQDJ0CCyAILQAAQSBHDY0BIABBADsBMiAIQQFqIQFBswEhEAyDAgsgASEXAkADQCAXIgcgAkYNASAHLQAAQVBqQf8BcSIQQQpPDcwBAkAgAC8BMiIUQZkzSw0AIAAgFEEKbCIUOwEyIBBB//8DcyAUQf7/A3FJDQAgB0EBaiEXIAAgFCAQaiIQOwEyIBBB//8DcUHoB0kNAQsLQQAhECAAQQA2AhwgAEHBiYCAADYCECAAQQ02AgwgACAHQQFqNgIUDJwCC0HHASEQDJsCCyAAIAggAhCugICAACIQRQ3KASAQQRVHDYwBIABByAE2AhwgACAINgIUIABByZeAgAA2AhAgAEEVNgIMQQAhEAyaAgsCQCAJIAJHDQBBzAEhEAyaAgtBACEUQQEhF0EBIRZBACEQAkACQAJAAkACQAJAAkACQAJAIAktAABBUGoOCpYBlQEAAQIDBAUGCJcBC0ECIRAMBgtBAyEQDAULQQQhEAwEC0EFIRAMAwtBBiEQDAILQQchEAwBC0EIIRALQQAhF0EAIRZBACEUDI4BC0EJIRBBASEUQQAhF0EAIRYMjQELAkAgCiACRw0AQc4BIRAMmQILIAotAABBLkcNjgEgCkEBaiEJDMoBCyALIAJHDY4BQdABIRAMlwILAkAgCyACRg0AIABBjoCAgAA2AgggACALNgIEQbcBIRAM/gELQdEBIRAMlgILAkAgBCACRw0AQdIBIRAMlgILIAIgBGsgACgCACIQaiEUIAQgEGtBBGohCwNAIAQtAAAgEEH8z4CAAGotAABHDY4BIBBBBEYN6QEgEEEBaiEQIARBAWoiBCACRw0ACyAAIBQ2AgBB0gEhEAyVAgsgACAMIAIQrICAgAAiAQ2NASAMIQEMuAELAkAgBCACRw0AQdQBIRAMlAILIAIgBGsgACgCACIQaiEUIAQgEGtBAWohDANAIAQtAAAgEEGB0ICAAGotAABHDY8BIBBBAUYNjgEgEEEBaiEQIARBAWoiBCACRw0ACyAAIBQ2AgBB1AEhEAyTAgsCQCAEIAJHDQBB1gEhEAyTAgsgAiAEayAAKAIAIhBqIRQgBCAQa0ECaiELA0AgBC0AACAQQYPQgIAAai0AAEcNjgEgEEECRg2QASAQQQFqIRAgBEEBaiIEIAJHDQALIAAgFDYCAEHWASEQDJICCwJAIAQgAkcNAEHXASEQDJICCwJAAkAgBC0AAEG7f2oOEACPAY8BjwGPAY8BjwGPAY8BjwGPAY8BjwGPAY8BAY8BCyAEQQFqIQRBuwEhEAz5AQsgBEEBaiEEQbwBIRAM+AELAkAgBCACRw0AQdgBIRAMkQILIAQtAABByABHDYwBIARBAWohBAzEAQsCQCAEIAJGDQAgAEGQgICAADYCCCAAIAQ2AgRBvgEhEAz3AQtB2QEhEAyPAgsCQCAEIAJHDQBB2gEhEAyPAgsgBC0AAEHIAEYNwwEgAEEBOgAoDLkBCyAAQQI6AC8gACAEIAIQpoCAgAAiEA2NAUHCASEQDPQBCyAALQAoQX9qDgK3AbkBuAELA0ACQCAELQAAQXZqDgQAjgGOAQCOAQsgBEEBaiIEIAJHDQALQd0BIRAMiwILIABBADoALyAALQAtQQRxRQ2EAgsgAEEAOgAvIABBAToANCABIQEMjAELIBBBFUYN2gEgAEEANgIcIAAgATYCFCAAQaeOgIAANgIQIABBEjYCDEEAIRAMiAILAkAgACAQIAIQtICAgAAiBA0AIBAhAQyBAgsCQCAEQRVHDQAgAEEDNgIcIAAgEDYCFCAAQbCYgIAANgIQIABBFTYCDEEAIRAMiAILIABBADYCHCAAIBA2AhQgAEGnjoCAADYCECAAQRI2AgxBACEQDIcCCyAQQRVGDdYBIABBADYCHCAAIAE2AhQgAEHajYCAADYCECAAQRQ2AgxBACEQDIYCCyAAKAIEIRcgAEEANgIEIBAgEadqIhYhASAAIBcgECAWIBQbIhAQtYCAgAAiFEUNjQEgAEEHNgIcIAAgEDYCFCAAIBQ2AgxBACEQDIUCCyAAIAAvATBBgAFyOwEwIAEhAQtBKiEQDOoBCyAQQRVGDdEBIABBADYCHCAAIAE2AhQgAEGDjICAADYCECAAQRM2AgxBACEQDIICCyAQQRVGDc8BIABBADYCHCAAIAE2AhQgAEGaj4CAADYCECAAQSI2AgxBACEQDIECCyAAKAIEIRAgAEEANgIEAkAgACAQIAEQt4CAgAAiEA0AIAFBAWohAQyNAQsgAEEMNgIcIAAgEDYCDCAAIAFBAWo2AhRBACEQDIACCyAQQRVGDcwBIABBADYCHCAAIAE2AhQgAEGaj4CAADYCECAAQSI2AgxBACEQDP8BCyAAKAIEIRAgAEEANgIEAkAgACAQIAEQt4CAgAAiEA0AIAFBAWohAQyMAQsgAEENNgIcIAAgEDYCDCAAIAFBAWo2AhRBACEQDP4BCyAQQRVGDckBIABBADYCHCAAIAE2AhQgAEHGjICAADYCECAAQSM2AgxBACEQDP0BCyAAKAIEIRAgAEEANgIEAkAgACAQIAEQuYCAgAAiEA0AIAFBAWohAQyLAQsgAEEONgIcIAAgEDYCDCAAIAFBAWo2AhRBACEQDPwBCyAAQQA2AhwgACABNgIUIABBwJWAgAA2AhAgAEECNgIMQQAhEAz7AQsgEEEVRg3FASAAQQA2AhwgACABNgIUIABBxoyAgAA2AhAgAEEjNgIMQQAhEAz6AQsgAEEQNgIcIAAgATYCFCAAIBA2AgxBACEQDPkBCyAAKAIEIQQgAEEANgIEAkAgACAEIAEQuYCAgAAiBA0AIAFBAWohAQzxAQsgAEERNgIcIAAgBDYCDCAAIAFBAWo2AhRBACEQDPgBCyAQQRVGDcEBIABBADYCHCAAIAE2AhQgAEHGjICAADYCECAAQSM2AgxBACEQDPcBCyAAKAIEIRAgAEEANgIEAkAgACAQIAEQuYCAgAAiEA0AIAFBAWohAQyIAQsgAEETNgIcIAAgEDYCDCAAIAFBAWo2AhRBACEQDPYBCyAAKAIEIQQgAEEANgIEAkAgACAEIAEQuYCAgAAiBA0AIAFBAWohAQztAQsgAEEUNgIcIAAgBDYCDCAAIAFBAWo2AhRBACEQDPUBCyAQQRVGDb0BIABBADYCHCAAIAE2AhQgAEGaj4CAADYCECAAQSI2AgxBACEQDPQBCyAAKAIEIRAgAEEANgIEAkAgACAQIAEQt4CAgAAiEA0AIAFBAWohAQyGAQsgAEEWNgIcIAAgEDYCDCAAIAFBAWo2AhRBACEQDPMBCyAAKAIEIQQgAEEANgIEAkAgACAEIAEQt4CAgAAiBA0AIAFBAWohAQzpAQsgAEEXNgIcIAAgBDYCDCAAIAFBAWo2AhRBACEQDPIBCyAAQQA2AhwgACABNgIUIABBzZOAgAA2AhAgAEEMNgIMQQAhEAzxAQtCASERCyAQQQFqIQECQCAAKQMgIhJC//////////8PVg0AIAAgEkIEhiARhDcDICABIQEMhAELIABBADYCHCAAIAE2AhQgAEGtiYCAADYCECAAQQw2AgxBACEQDO8BCyAAQQA2AhwgACAQNgIUIABBzZOAgAA2AhAgAEEMNgIMQQAhEAzuAQsgACgCBCEXIABBADYCBCAQIBGnaiIWIQEgACAXIBAgFiAUGyIQELWAgIAAIhRFDXMgAEEFNgIcIAAgEDYCFCAAIBQ2AgxBACEQDO0BCyAAQQA2AhwgACAQNgIUIABBqpyAgAA2AhAgAEEPNgIMQQAhEAzsAQsgACAQIAIQtICAgAAiAQ0BIBAhAQtBDiEQDNEBCwJAIAFBFUcNACAAQQI2AhwgACAQNgIUIABBsJiAgAA2AhAgAEEVNgIMQQAhEAzqAQsgAEEANgIcIAAgEDYCFCAAQaeOgIAANgIQIABBEjYCDEEAIRAM6QELIAFBAWohEAJAIAAvATAiAUGAAXFFDQACQCAAIBAgAhC7gICAACIBDQAgECEBDHALIAFBFUcNugEgAEEFNgIcIAAgEDYCFCAAQfmXgIAANgIQIABBFTYCDEEAIRAM6QELAkAgAUGgBHFBoARHDQAgAC0ALUECcQ0AIABBADYCHCAAIBA2AhQgAEGWk4CAADYCECAAQQQ2AgxBACEQDOkBCyAAIBAgAhC9gICAABogECEBAkACQAJAAkACQCAAIBAgAhCzgICAAA4WAgEABAQEBAQEBAQEBAQEBAQEBAQEAwQLIABBAToALgsgACAALwEwQcAAcjsBMCAQIQELQSYhEAzRAQsgAEEjNgIcIAAgEDYCFCAAQaWWgIAANgIQIABBFTYCDEEAIRAM6QELIABBADYCHCAAIBA2AhQgAEHVi4CAADYCECAAQRE2AgxBACEQDOgBCyAALQAtQQFxRQ0BQcMBIRAMzgELAkAgDSACRg0AA0ACQCANLQAAQSBGDQAgDSEBDMQBCyANQQFqIg0gAkcNAAtBJSEQDOcBC0ElIRAM5gELIAAoAgQhBCAAQQA2AgQgACAEIA0Qr4CAgAAiBEUNrQEgAEEmNgIcIAAgBDYCDCAAIA1BAWo2AhRBACEQDOUBCyAQQRVGDasBIABBADYCHCAAIAE2AhQgAEH9jYCAADYCECAAQR02AgxBACEQDOQBCyAAQSc2AhwgACABNgIUIAAgEDYCDEEAIRAM4wELIBAhAUEBIRQCQAJAAkACQAJAAkACQCAALQAsQX5qDgcGBQUDAQIABQsgACAALwEwQQhyOwEwDAMLQQIhFAwBC0EEIRQLIABBAToALCAAIAAvATAgFHI7ATALIBAhAQtBKyEQDMoBCyAAQQA2AhwgACAQNgIUIABBq5KAgAA2AhAgAEELNgIMQQAhEAziAQsgAEEANgIcIAAgATYCFCAAQeGPgIAANgIQIABBCjYCDEEAIRAM4QELIABBADoALCAQIQEMvQELIBAhAUEBIRQCQAJAAkACQAJAIAAtACxBe2oOBAMBAgAFCyAAIAAvATBBCHI7ATAMAwtBAiEUDAELQQQhFAsgAEEBOgAsIAAgAC8BMCAUcjsBMAsgECEBC0EpIRAMxQELIABBADYCHCAAIAE2AhQgAEHwlICAADYCECAAQQM2AgxBACEQDN0BCwJAIA4tAABBDUcNACAAKAIEIQEgAEEANgIEAkAgACABIA4QsYCAgAAiAQ0AIA5BAWohAQx1CyAAQSw2AhwgACABNgIMIAAgDkEBajYCFEEAIRAM3QELIAAtAC1BAXFFDQFBxAEhEAzDAQsCQCAOIAJHDQBBLSEQDNwBCwJAAkADQAJAIA4tAABBdmoOBAIAAAMACyAOQQFqIg4gAkcNAAtBLSEQDN0BCyAAKAIEIQEgAEEANgIEAkAgACABIA4QsYCAgAAiAQ0AIA4hAQx0CyAAQSw2AhwgACAONgIUIAAgATYCDEEAIRAM3AELIAAoAgQhASAAQQA2AgQCQCAAIAEgDhCxgICAACIBDQAgDkEBaiEBDHMLIABBLDYCHCAAIAE2AgwgACAOQQFqNgIUQQAhEAzbAQsgACgCBCEEIABBADYCBCAAIAQgDhCxgICAACIEDaABIA4hAQzOAQsgEEEsRw0BIAFBAWohEEEBIQECQAJAAkACQAJAIAAtACxBe2oOBAMBAgQACyAQIQEMBAtBAiEBDAELQQQhAQsgAEEBOgAsIAAgAC8BMCABcjsBMCAQIQEMAQsgACAALwEwQQhyOwEwIBAhAQtBOSEQDL8BCyAAQQA6ACwgASEBC0E0IRAMvQELIAAgAC8BMEEgcjsBMCABIQEMAgsgACgCBCEEIABBADYCBAJAIAAgBCABELGAgIAAIgQNACABIQEMxwELIABBNzYCHCAAIAE2AhQgACAENgIMQQAhEAzUAQsgAEEIOgAsIAEhAQtBMCEQDLkBCwJAIAAtAChBAUYNACABIQEMBAsgAC0ALUEIcUUNkwEgASEBDAMLIAAtADBBIHENlAFBxQEhEAy3AQsCQCAPIAJGDQACQANAAkAgDy0AAEFQaiIBQf8BcUEKSQ0AIA8hAUE1IRAMugELIAApAyAiEUKZs+bMmbPmzBlWDQEgACARQgp+IhE3AyAgESABrUL/AYMiEkJ/hVYNASAAIBEgEnw3AyAgD0EBaiIPIAJHDQALQTkhEAzRAQsgACgCBCECIABBADYCBCAAIAIgD0EBaiIEELGAgIAAIgINlQEgBCEBDMMBC0E5IRAMzwELAkAgAC8BMCIBQQhxRQ0AIAAtAChBAUcNACAALQAtQQhxRQ2QAQsgACABQff7A3FBgARyOwEwIA8hAQtBNyEQDLQBCyAAIAAvATBBEHI7ATAMqwELIBBBFUYNiwEgAEEANgIcIAAgATYCFCAAQfCOgIAANgIQIABBHDYCDEEAIRAMywELIABBwwA2AhwgACABNgIMIAAgDUEBajYCFEEAIRAMygELAkAgAS0AAEE6Rw0AIAAoAgQhECAAQQA2AgQCQCAAIBAgARCvgICAACIQDQAgAUEBaiEBDGMLIABBwwA2AhwgACAQNgIMIAAgAUEBajYCFEEAIRAMygELIABBADYCHCAAIAE2AhQgAEGxkYCAADYCECAAQQo2AgxBACEQDMkBCyAAQQA2AhwgACABNgIUIABBoJmAgAA2AhAgAEEeNgIMQQAhEAzIAQsgAEEANgIACyAAQYASOwEqIAAgF0EBaiIBIAIQqICAgAAiEA0BIAEhAQtBxwAhEAysAQsgEEEVRw2DASAAQdEANgIcIAAgATYCFCAAQeOXgIAANgIQIABBFTYCDEEAIRAMxAELIAAoAgQhECAAQQA2AgQCQCAAIBAgARCngICAACIQDQAgASEBDF4LIABB0gA2AhwgACABNgIUIAAgEDYCDEEAIRAMwwELIABBADYCHCAAIBQ2AhQgAEHBqICAADYCECAAQQc2AgwgAEEANgIAQQAhEAzCAQsgACgCBCEQIABBADYCBAJAIAAgECABEKeAgIAAIhANACABIQEMXQsgAEHTADYCHCAAIAE2AhQgACAQNgIMQQAhEAzBAQtBACEQIABBADYCHCAAIAE2AhQgAEGAkYCAADYCECAAQQk2AgwMwAELIBBBFUYNfSAAQQA2AhwgACABNgIUIABBlI2AgAA2AhAgAEEhNgIMQQAhEAy/AQtBASEWQQAhF0EAIRRBASEQCyAAIBA6ACsgAUEBaiEBAkACQCAALQAtQRBxDQACQAJAAkAgAC0AKg4DAQACBAsgFkUNAwwCCyAUDQEMAgsgF0UNAQsgACgCBCEQIABBADYCBAJAIAAgECABEK2AgIAAIhANACABIQEMXAsgAEHYADYCHCAAIAE2AhQgACAQNgIMQQAhEAy+AQsgACgCBCEEIABBADYCBAJAIAAgBCABEK2AgIAAIgQNACABIQEMrQELIABB2QA2AhwgACABNgIUIAAgBDYCDEEAIRAMvQELIAAoAgQhBCAAQQA2AgQCQCAAIAQgARCtgICAACIEDQAgASEBDKsBCyAAQdoANgIcIAAgATYCFCAAIAQ2AgxBACEQDLwBCyAAKAIEIQQgAEEANgIEAkAgACAEIAEQrYCAgAAiBA0AIAEhAQypAQsgAEHcADYCHCAAIAE2AhQgACAENgIMQQAhEAy7AQsCQCABLQAAQVBqIhBB/wFxQQpPDQAgACAQOgAqIAFBAWohAUHPACEQDKIBCyAAKAIEIQQgAEEANgIEAkAgACAEIAEQrYCAgAAiBA0AIAEhAQynAQsgAEHeADYCHCAAIAE2AhQgACAENgIMQQAhEAy6AQsgAEEANgIAIBdBAWohAQJAIAAtAClBI08NACABIQEMWQsgAEEANgIcIAAgATYCFCAAQdOJgIAANgIQIABBCDYCDEEAIRAMuQELIABBADYCAAtBACEQIABBADYCHCAAIAE2AhQgAEGQs4CAADYCECAAQQg2AgwMtwELIABBADYCACAXQQFqIQECQCAALQApQSFHDQAgASEBDFYLIABBADYCHCAAIAE2AhQgAEGbioCAADYCECAAQQg2AgxBACEQDLYBCyAAQQA2AgAgF0EBaiEBAkAgAC0AKSIQQV1qQQtPDQAgASEBDFULAkAgEEEGSw0AQQEgEHRBygBxRQ0AIAEhAQxVC0EAIRAgAEEANgIcIAAgATYCFCAAQfeJgIAANgIQIABBCDYCDAy1AQsgEEEVRg1xIABBADYCHCAAIAE2AhQgAEG5jYCAADYCECAAQRo2AgxBACEQDLQBCyAAKAIEIRAgAEEANgIEAkAgACAQIAEQp4CAgAAiEA0AIAEhAQxUCyAAQeUANgIcIAAgATYCFCAAIBA2AgxBACEQDLMBCyAAKAIEIRAgAEEANgIEAkAgACAQIAEQp4CAgAAiEA0AIAEhAQxNCyAAQdIANgIcIAAgATYCFCAAIBA2AgxBACEQDLIBCyAAKAIEIRAgAEEANgIEAkAgACAQIAEQp4CAgAAiEA0AIAEhAQxNCyAAQdMANgIcIAAgATYCFCAAIBA2AgxBACEQDLEBCyAAKAIEIRAgAEEANgIEAkAgACAQIAEQp4CAgAAiEA0AIAEhAQxRCyAAQeUANgIcIAAgATYCFCAAIBA2AgxBACEQDLABCyAAQQA2AhwgACABNgIUIABBxoqAgAA2AhAgAEEHNgIMQQAhEAyvAQsgACgCBCEQIABBADYCBAJAIAAgECABEKeAgIAAIhANACABIQEMSQsgAEHSADYCHCAAIAE2AhQgACAQNgIMQQAhEAyuAQsgACgCBCEQIABBADYCBAJAIAAgECABEKeAgIAAIhANACABIQEMSQsgAEHTADYCHCAAIAE2AhQgACAQNgIMQQAhEAytAQsgACgCBCEQIABBADYCBAJAIAAgECABEKeAgIAAIhANACABIQEMTQsgAEHlADYCHCAAIAE2AhQgACAQNgIMQQAhEAysAQsgAEEANgIcIAAgATYCFCAAQdyIgIAANgIQIABBBzYCDEEAIRAMqwELIBBBP0cNASABQQFqIQELQQUhEAyQAQtBACEQIABBADYCHCAAIAE2AhQgAEH9koCAADYCECAAQQc2AgwMqAELIAAoAgQhECAAQQA2AgQCQCAAIBAgARCngICAACIQDQAgASEBDEILIABB0gA2AhwgACABNgIUIAAgEDYCDEEAIRAMpwELIAAoAgQhECAAQQA2AgQCQCAAIBAgARCngICAACIQDQAgASEBDEILIABB0wA2AhwgACABNgIUIAAgEDYCDEEAIRAMpgELIAAoAgQhECAAQQA2AgQCQCAAIBAgARCngICAACIQDQAgASEBDEYLIABB5QA2AhwgACABNgIUIAAgEDYCDEEAIRAMpQELIAAoAgQhASAAQQA2AgQCQCAAIAEgFBCngICAACIBDQAgFCEBDD8LIABB0gA2AhwgACAUNgIUIAAgATYCDEEAIRAMpAELIAAoAgQhASAAQQA2AgQCQCAAIAEgFBCngICAACIBDQAgFCEBDD8LIABB0wA2AhwgACAUNgIUIAAgATYCDEEAIRAMowELIAAoAgQhASAAQQA2AgQCQCAAIAEgFBCngICAACIBDQAgFCEBDEMLIABB5QA2AhwgACAUNgIUIAAgATYCDEEAIRAMogELIABBADYCHCAAIBQ2AhQgAEHDj4CAADYCECAAQQc2AgxBACEQDKEBCyAAQQA2AhwgACABNgIUIABBw4+AgAA2AhAgAEEHNgIMQQAhEAygAQtBACEQIABBADYCHCAAIBQ2AhQgAEGMnICAADYCECAAQQc2AgwMnwELIABBADYCHCAAIBQ2AhQgAEGMnICAADYCECAAQQc2AgxBACEQDJ4BCyAAQQA2AhwgACAUNgIUIABB/pGAgAA2AhAgAEEHNgIMQQAhEAydAQsgAEEANgIcIAAgATYCFCAAQY6bgIAANgIQIABBBjYCDEEAIRAMnAELIBBBFUYNVyAAQQA2AhwgACABNgIUIABBzI6AgAA2AhAgAEEgNgIMQQAhEAybAQsgAEEANgIAIBBBAWohAUEkIRALIAAgEDoAKSAAKAIEIRAgAEEANgIEIAAgECABEKuAgIAAIhANVCABIQEMPgsgAEEANgIAC0EAIRAgAEEANgIcIAAgBDYCFCAAQfGbgIAANgIQIABBBjYCDAyXAQsgAUEVRg1QIABBADYCHCAAIAU2AhQgAEHwjICAADYCECAAQRs2AgxBACEQDJYBCyAAKAIEIQUgAEEANgIEIAAgBSAQEKmAgIAAIgUNASAQQQFqIQULQa0BIRAMewsgAEHBATYCHCAAIAU2AgwgACAQQQFqNgIUQQAhEAyTAQsgACgCBCEGIABBADYCBCAAIAYgEBCpgICAACIGDQEgEEEBaiEGC0GuASEQDHgLIABBwgE2AhwgACAGNgIMIAAgEEEBajYCFEEAIRAMkAELIABBADYCHCAAIAc2AhQgAEGXi4CAADYCECAAQQ02AgxBACEQDI8BCyAAQQA2AhwgACAINgIUIABB45CAgAA2AhAgAEEJNgIMQQAhEAyOAQsgAEEANgIcIAAgCDYCFCAAQZSNgIAANgIQIABBITYCDEEAIRAMjQELQQEhFkEAIRdBACEUQQEhEAsgACAQOgArIAlBAWohCAJAAkAgAC0ALUEQcQ0AAkACQAJAIAAtACoOAwEAAgQLIBZFDQMMAgsgFA0BDAILIBdFDQELIAAoAgQhECAAQQA2AgQgACAQIAgQrYCAgAAiEEUNPSAAQckBNgIcIAAgCDYCFCAAIBA2AgxBACEQDIwBCyAAKAIEIQQgAEEANgIEIAAgBCAIEK2AgIAAIgRFDXYgAEHKATYCHCAAIAg2AhQgACAENgIMQQAhEAyLAQsgACgCBCEEIABBADYCBCAAIAQgCRCtgICAACIERQ10IABBywE2AhwgACAJNgIUIAAgBDYCDEEAIRAMigELIAAoAgQhBCAAQQA2AgQgACAEIAoQrYCAgAAiBEUNciAAQc0BNgIcIAAgCjYCFCAAIAQ2AgxBACEQDIkBCwJAIAstAABBUGoiEEH/AXFBCk8NACAAIBA6ACogC0EBaiEKQbYBIRAMcAsgACgCBCEEIABBADYCBCAAIAQgCxCtgICAACIERQ1wIABBzwE2AhwgACALNgIUIAAgBDYCDEEAIRAMiAELIABBADYCHCAAIAQ2AhQgAEGQs4CAADYCECAAQQg2AgwgAEEANgIAQQAhEAyHAQsgAUEVRg0/IABBADYCHCAAIAw2AhQgAEHMjoCAADYCECAAQSA2AgxBACEQDIYBCyAAQYEEOwEoIAAoAgQhECAAQgA3AwAgACAQIAxBAWoiDBCrgICAACIQRQ04IABB0wE2AhwgACAMNgIUIAAgEDYCDEEAIRAMhQELIABBADYCAAtBACEQIABBADYCHCAAIAQ2AhQgAEHYm4CAADYCECAAQQg2AgwMgwELIAAoAgQhECAAQgA3AwAgACAQIAtBAWoiCxCrgICAACIQDQFBxgEhEAxpCyAAQQI6ACgMVQsgAEHVATYCHCAAIAs2AhQgACAQNgIMQQAhEAyAAQsgEEEVRg03IABBADYCHCAAIAQ2AhQgAEGkjICAADYCECAAQRA2AgxBACEQDH8LIAAtADRBAUcNNCAAIAQgAhC8gICAACIQRQ00IBBBFUcNNSAAQdwBNgIcIAAgBDYCFCAAQdWWgIAANgIQIABBFTYCDEEAIRAMfgtBACEQIABBADYCHCAAQa+LgIAANgIQIABBAjYCDCAAIBRBAWo2AhQMfQtBACEQDGMLQQIhEAxiC0ENIRAMYQtBDyEQDGALQSUhEAxfC0ETIRAMXgtBFSEQDF0LQRYhEAxcC0EXIRAMWwtBGCEQDFoLQRkhEAxZC0EaIRAMWAtBGyEQDFcLQRwhEAxWC0EdIRAMVQtBHyEQDFQLQSEhEAxTC0EjIRAMUgtBxgAhEAxRC0EuIRAMUAtBLyEQDE8LQTshEAxOC0E9IRAMTQtByAAhEAxMC0HJACEQDEsLQcsAIRAMSgtBzAAhEAxJC0HOACEQDEgLQdEAIRAMRwtB1QAhEAxGC0HYACEQDEULQdkAIRAMRAtB2wAhEAxDC0HkACEQDEILQeUAIRAMQQtB8QAhEAxAC0H0ACEQDD8LQY0BIRAMPgtBlwEhEAw9C0GpASEQDDwLQawBIRAMOwtBwAEhEAw6C0G5ASEQDDkLQa8BIRAMOAtBsQEhEAw3C0GyASEQDDYLQbQBIRAMNQtBtQEhEAw0C0G6ASEQDDMLQb0BIRAMMgtBvwEhEAwxC0HBASEQDDALIABBADYCHCAAIAQ2AhQgAEHpi4CAADYCECAAQR82AgxBACEQDEgLIABB2wE2AhwgACAENgIUIABB+paAgAA2AhAgAEEVNgIMQQAhEAxHCyAAQfgANgIcIAAgDDYCFCAAQcqYgIAANgIQIABBFTYCDEEAIRAMRgsgAEHRADYCHCAAIAU2AhQgAEGwl4CAADYCECAAQRU2AgxBACEQDEULIABB+QA2AhwgACABNgIUIAAgEDYCDEEAIRAMRAsgAEH4ADYCHCAAIAE2AhQgAEHKmICAADYCECAAQRU2AgxBACEQDEMLIABB5AA2AhwgACABNgIUIABB45eAgAA2AhAgAEEVNgIMQQAhEAxCCyAAQdcANgIcIAAgATYCFCAAQcmXgIAANgIQIABBFTYCDEEAIRAMQQsgAEEANgIcIAAgATYCFCAAQbmNgIAANgIQIABBGjYCDEEAIRAMQAsgAEHCADYCHCAAIAE2AhQgAEHjmICAADYCECAAQRU2AgxBACEQDD8LIABBADYCBCAAIA8gDxCxgICAACIERQ0BIABBOjYCHCAAIAQ2AgwgACAPQQFqNgIUQQAhEAw+CyAAKAIEIQQgAEEANgIEAkAgACAEIAEQsYCAgAAiBEUNACAAQTs2AhwgACAENgIMIAAgAUEBajYCFEEAIRAMPgsgAUEBaiEBDC0LIA9BAWohAQwtCyAAQQA2AhwgACAPNgIUIABB5JKAgAA2AhAgAEEENgIMQQAhEAw7CyAAQTY2AhwgACAENgIUIAAgAjYCDEEAIRAMOgsgAEEuNgIcIAAgDjYCFCAAIAQ2AgxBACEQDDkLIABB0AA2AhwgACABNgIUIABBkZiAgAA2AhAgAEEVNgIMQQAhEAw4CyANQQFqIQEMLAsgAEEVNgIcIAAgATYCFCAAQYKZgIAANgIQIABBFTYCDEEAIRAMNgsgAEEbNgIcIAAgATYCFCAAQZGXgIAANgIQIABBFTYCDEEAIRAMNQsgAEEPNgIcIAAgATYCFCAAQZGXgIAANgIQIABBFTYCDEEAIRAMNAsgAEELNgIcIAAgATYCFCAAQZGXgIAANgIQIABBFTYCDEEAIRAMMwsgAEEaNgIcIAAgATYCFCAAQYKZgIAANgIQIABBFTYCDEEAIRAMMgsgAEELNgIcIAAgATYCFCAAQYKZgIAANgIQIABBFTYCDEEAIRAMMQsgAEEKNgIcIAAgATYCFCAAQeSWgIAANgIQIABBFTYCDEEAIRAMMAsgAEEeNgIcIAAgATYCFCAAQfmXgIAANgIQIABBFTYCDEEAIRAMLwsgAEEANgIcIAAgEDYCFCAAQdqNgIAANgIQIABBFDYCDEEAIRAMLgsgAEEENgIcIAAgATYCFCAAQbCYgIAANgIQIABBFTYCDEEAIRAMLQsgAEEANgIAIAtBAWohCwtBuAEhEAwSCyAAQQA2AgAgEEEBaiEBQfUAIRAMEQsgASEBAkAgAC0AKUEFRw0AQeMAIRAMEQtB4gAhEAwQC0EAIRAgAEEANgIcIABB5JGAgAA2AhAgAEEHNgIMIAAgFEEBajYCFAwoCyAAQQA2AgAgF0EBaiEBQcAAIRAMDgtBASEBCyAAIAE6ACwgAEEANgIAIBdBAWohAQtBKCEQDAsLIAEhAQtBOCEQDAkLAkAgASIPIAJGDQADQAJAIA8tAABBgL6AgABqLQAAIgFBAUYNACABQQJHDQMgD0EBaiEBDAQLIA9BAWoiDyACRw0AC0E+IRAMIgtBPiEQDCELIABBADoALCAPIQEMAQtBCyEQDAYLQTohEAwFCyABQQFqIQFBLSEQDAQLIAAgAToALCAAQQA2AgAgFkEBaiEBQQwhEAwDCyAAQQA2AgAgF0EBaiEBQQohEAwCCyAAQQA2AgALIABBADoALCANIQFBCSEQDAALC0EAIRAgAEEANgIcIAAgCzYCFCAAQc2QgIAANgIQIABBCTYCDAwXC0EAIRAgAEEANgIcIAAgCjYCFCAAQemKgIAANgIQIABBCTYCDAwWC0EAIRAgAEEANgIcIAAgCTYCFCAAQbeQgIAANgIQIABBCTYCDAwVC0EAIRAgAEEANgIcIAAgCDYCFCAAQZyRgIAANgIQIABBCTYCDAwUC0EAIRAgAEEANgIcIAAgATYCFCAAQc2QgIAANgIQIABBCTYCDAwTC0EAIRAgAEEANgIcIAAgATYCFCAAQemKgIAANgIQIABBCTYCDAwSC0EAIRAgAEEANgIcIAAgATYCFCAAQbeQgIAANgIQIABBCTYCDAwRC0EAIRAgAEEANgIcIAAgATYCFCAAQZyRgIAANgIQIABBCTYCDAwQC0EAIRAgAEEANgIcIAAgATYCFCAAQZeVgIAANgIQIABBDzYCDAwPC0EAIRAgAEEANgIcIAAgATYCFCAAQZeVgIAANgIQIABBDzYCDAwOC0EAIRAgAEEANgIcIAAgATYCFCAAQcCSgIAANgIQIABBCzYCDAwNC0EAIRAgAEEANgIcIAAgATYCFCAAQZWJgIAANgIQIABBCzYCDAwMC0EAIRAgAEEANgIcIAAgATYCFCAAQeGPgIAANgIQIABBCjYCDAwLC0EAIRAgAEEANgIcIAAgATYCFCAAQfuPgIAANgIQIABBCjYCDAwKC0EAIRAgAEEANgIcIAAgATYCFCAAQfGZgIAANgIQIABBAjYCDAwJC0EAIRAgAEEANgIcIAAgATYCFCAAQcSUgIAANgIQIABBAjYCDAwIC0EAIRAgAEEANgIcIAAgATYCFCAAQfKVgIAANgIQIABBAjYCDAwHCyAAQQI2AhwgACABNgIUIABBnJqAgAA2AhAgAEEWNgIMQQAhEAwGC0EBIRAMBQtB1AAhECABIgQgAkYNBCADQQhqIAAgBCACQdjCgIAAQQoQxYCAgAAgAygCDCEEIAMoAggOAwEEAgALEMqAgIAAAAsgAEEANgIcIABBtZqAgAA2AhAgAEEXNgIMIAAgBEEBajYCFEEAIRAMAgsgAEEANgIcIAAgBDYCFCAAQcqagIAANgIQIABBCTYCDEEAIRAMAQsCQCABIgQgAkcNAEEiIRAMAQsgAEGJgICAADYCCCAAIAQ2AgRBISEQCyADQRBqJICAgIAAIBALrwEBAn8gASgCACEGAkACQCACIANGDQAgBCAGaiEEIAYgA2ogAmshByACIAZBf3MgBWoiBmohBQNAAkAgAi0AACAELQAARg0AQQIhBAwDCwJAIAYNAEEAIQQgBSECDAMLIAZBf2ohBiAEQQFqIQQgAkEBaiICIANHDQALIAchBiADIQILIABBATYCACABIAY2AgAgACACNgIEDwsgAUEANgIAIAAgBDYCACAAIAI2AgQLCgAgABDHgICAAAvyNgELfyOAgICAAEEQayIBJICAgIAAAkBBACgCoNCAgAANAEEAEMuAgIAAQYDUhIAAayICQdkASQ0AQQAhAwJAQQAoAuDTgIAAIgQNAEEAQn83AuzTgIAAQQBCgICEgICAwAA3AuTTgIAAQQAgAUEIakFwcUHYqtWqBXMiBDYC4NOAgABBAEEANgL004CAAEEAQQA2AsTTgIAAC0EAIAI2AszTgIAAQQBBgNSEgAA2AsjTgIAAQQBBgNSEgAA2ApjQgIAAQQAgBDYCrNCAgABBAEF/NgKo0ICAAANAIANBxNCAgABqIANBuNCAgABqIgQ2AgAgBCADQbDQgIAAaiIFNgIAIANBvNCAgABqIAU2AgAgA0HM0ICAAGogA0HA0ICAAGoiBTYCACAFIAQ2AgAgA0HU0ICAAGogA0HI0ICAAGoiBDYCACAEIAU2AgAgA0HQ0ICAAGogBDYCACADQSBqIgNBgAJHDQALQYDUhIAAQXhBgNSEgABrQQ9xQQBBgNSEgABBCGpBD3EbIgNqIgRBBGogAkFIaiIFIANrIgNBAXI2AgBBAEEAKALw04CAADYCpNCAgABBACADNgKU0ICAAEEAIAQ2AqDQgIAAQYDUhIAAIAVqQTg2AgQLAkACQAJAAkACQAJAAkACQAJAAkACQAJAIABB7AFLDQACQEEAKAKI0ICAACIGQRAgAEETakFwcSAAQQtJGyICQQN2IgR2IgNBA3FFDQACQAJAIANBAXEgBHJBAXMiBUEDdCIEQbDQgIAAaiIDIARBuNCAgABqKAIAIgQoAggiAkcNAEEAIAZBfiAFd3E2AojQgIAADAELIAMgAjYCCCACIAM2AgwLIARBCGohAyAEIAVBA3QiBUEDcjYCBCAEIAVqIgQgBCgCBEEBcjYCBAwMCyACQQAoApDQgIAAIgdNDQECQCADRQ0AAkACQCADIAR0QQIgBHQiA0EAIANrcnEiA0EAIANrcUF/aiIDIANBDHZBEHEiA3YiBEEFdkEIcSIFIANyIAQgBXYiA0ECdkEEcSIEciADIAR2IgNBAXZBAnEiBHIgAyAEdiIDQQF2QQFxIgRyIAMgBHZqIgRBA3QiA0Gw0ICAAGoiBSADQbjQgIAAaigCACIDKAIIIgBHDQBBACAGQX4gBHdxIgY2AojQgIAADAELIAUgADYCCCAAIAU2AgwLIAMgAkEDcjYCBCADIARBA3QiBGogBCACayIFNgIAIAMgAmoiACAFQQFyNgIEAkAgB0UNACAHQXhxQbDQgIAAaiECQQAoApzQgIAAIQQCQAJAIAZBASAHQQN2dCIIcQ0AQQAgBiAIcjYCiNCAgAAgAiEIDAELIAIoAgghCAsgCCAENgIMIAIgBDYCCCAEIAI2AgwgBCAINgIICyADQQhqIQNBACAANgKc0ICAAEEAIAU2ApDQgIAADAwLQQAoAozQgIAAIglFDQEgCUEAIAlrcUF/aiIDIANBDHZBEHEiA3YiBEEFdkEIcSIFIANyIAQgBXYiA0ECdkEEcSIEciADIAR2IgNBAXZBAnEiBHIgAyAEdiIDQQF2QQFxIgRyIAMgBHZqQQJ0QbjSgIAAaigCACIAKAIEQXhxIAJrIQQgACEFAkADQAJAIAUoAhAiAw0AIAVBFGooAgAiA0UNAgsgAygCBEF4cSACayIFIAQgBSAESSIFGyEEIAMgACAFGyEAIAMhBQwACwsgACgCGCEKAkAgACgCDCIIIABGDQAgACgCCCIDQQAoApjQgIAASRogCCADNgIIIAMgCDYCDAwLCwJAIABBFGoiBSgCACIDDQAgACgCECIDRQ0DIABBEGohBQsDQCAFIQsgAyIIQRRqIgUoAgAiAw0AIAhBEGohBSAIKAIQIgMNAAsgC0EANgIADAoLQX8hAiAAQb9/Sw0AIABBE2oiA0FwcSECQQAoAozQgIAAIgdFDQBBACELAkAgAkGAAkkNAEEfIQsgAkH///8HSw0AIANBCHYiAyADQYD+P2pBEHZBCHEiA3QiBCAEQYDgH2pBEHZBBHEiBHQiBSAFQYCAD2pBEHZBAnEiBXRBD3YgAyAEciAFcmsiA0EBdCACIANBFWp2QQFxckEcaiELC0EAIAJrIQQCQAJAAkACQCALQQJ0QbjSgIAAaigCACIFDQBBACEDQQAhCAwBC0EAIQMgAkEAQRkgC0EBdmsgC0EfRht0IQBBACEIA0ACQCAFKAIEQXhxIAJrIgYgBE8NACAGIQQgBSEIIAYNAEEAIQQgBSEIIAUhAwwDCyADIAVBFGooAgAiBiAGIAUgAEEddkEEcWpBEGooAgAiBUYbIAMgBhshAyAAQQF0IQAgBQ0ACwsCQCADIAhyDQBBACEIQQIgC3QiA0EAIANrciAHcSIDRQ0DIANBACADa3FBf2oiAyADQQx2QRBxIgN2IgVBBXZBCHEiACADciAFIAB2IgNBAnZBBHEiBXIgAyAFdiIDQQF2QQJxIgVyIAMgBXYiA0EBdkEBcSIFciADIAV2akECdEG40oCAAGooAgAhAwsgA0UNAQsDQCADKAIEQXhxIAJrIgYgBEkhAAJAIAMoAhAiBQ0AIANBFGooAgAhBQsgBiAEIAAbIQQgAyAIIAAbIQggBSEDIAUNAAsLIAhFDQAgBEEAKAKQ0ICAACACa08NACAIKAIYIQsCQCAIKAIMIgAgCEYNACAIKAIIIgNBACgCmNCAgABJGiAAIAM2AgggAyAANgIMDAkLAkAgCEEUaiIFKAIAIgMNACAIKAIQIgNFDQMgCEEQaiEFCwNAIAUhBiADIgBBFGoiBSgCACIDDQAgAEEQaiEFIAAoAhAiAw0ACyAGQQA2AgAMCAsCQEEAKAKQ0ICAACIDIAJJDQBBACgCnNCAgAAhBAJAAkAgAyACayIFQRBJDQAgBCACaiIAIAVBAXI2AgRBACAFNgKQ0ICAAEEAIAA2ApzQgIAAIAQgA2ogBTYCACAEIAJBA3I2AgQMAQsgBCADQQNyNgIEIAQgA2oiAyADKAIEQQFyNgIEQQBBADYCnNCAgABBAEEANgKQ0ICAAAsgBEEIaiEDDAoLAkBBACgClNCAgAAiACACTQ0AQQAoAqDQgIAAIgMgAmoiBCAAIAJrIgVBAXI2AgRBACAFNgKU0ICAAEEAIAQ2AqDQgIAAIAMgAkEDcjYCBCADQQhqIQMMCgsCQAJAQQAoAuDTgIAARQ0AQQAoAujTgIAAIQQMAQtBAEJ/NwLs04CAAEEAQoCAhICAgMAANwLk04CAAEEAIAFBDGpBcHFB2KrVqgVzNgLg04CAAEEAQQA2AvTTgIAAQQBBADYCxNOAgABBgIAEIQQLQQAhAwJAIAQgAkHHAGoiB2oiBkEAIARrIgtxIgggAksNAEEAQTA2AvjTgIAADAoLAkBBACgCwNOAgAAiA0UNAAJAQQAoArjTgIAAIgQgCGoiBSAETQ0AIAUgA00NAQtBACEDQQBBMDYC+NOAgAAMCgtBAC0AxNOAgABBBHENBAJAAkACQEEAKAKg0ICAACIERQ0AQcjTgIAAIQMDQAJAIAMoAgAiBSAESw0AIAUgAygCBGogBEsNAwsgAygCCCIDDQALC0EAEMuAgIAAIgBBf0YNBSAIIQYCQEEAKALk04CAACIDQX9qIgQgAHFFDQAgCCAAayAEIABqQQAgA2txaiEGCyAGIAJNDQUgBkH+////B0sNBQJAQQAoAsDTgIAAIgNFDQBBACgCuNOAgAAiBCAGaiIFIARNDQYgBSADSw0GCyAGEMuAgIAAIgMgAEcNAQwHCyAGIABrIAtxIgZB/v///wdLDQQgBhDLgICAACIAIAMoAgAgAygCBGpGDQMgACEDCwJAIANBf0YNACACQcgAaiAGTQ0AAkAgByAGa0EAKALo04CAACIEakEAIARrcSIEQf7///8HTQ0AIAMhAAwHCwJAIAQQy4CAgABBf0YNACAEIAZqIQYgAyEADAcLQQAgBmsQy4CAgAAaDAQLIAMhACADQX9HDQUMAwtBACEIDAcLQQAhAAwFCyAAQX9HDQILQQBBACgCxNOAgABBBHI2AsTTgIAACyAIQf7///8HSw0BIAgQy4CAgAAhAEEAEMuAgIAAIQMgAEF/Rg0BIANBf0YNASAAIANPDQEgAyAAayIGIAJBOGpNDQELQQBBACgCuNOAgAAgBmoiAzYCuNOAgAACQCADQQAoArzTgIAATQ0AQQAgAzYCvNOAgAALAkACQAJAAkBBACgCoNCAgAAiBEUNAEHI04CAACEDA0AgACADKAIAIgUgAygCBCIIakYNAiADKAIIIgMNAAwDCwsCQAJAQQAoApjQgIAAIgNFDQAgACADTw0BC0EAIAA2ApjQgIAAC0EAIQNBACAGNgLM04CAAEEAIAA2AsjTgIAAQQBBfzYCqNCAgABBAEEAKALg04CAADYCrNCAgABBAEEANgLU04CAAANAIANBxNCAgABqIANBuNCAgABqIgQ2AgAgBCADQbDQgIAAaiIFNgIAIANBvNCAgABqIAU2AgAgA0HM0ICAAGogA0HA0ICAAGoiBTYCACAFIAQ2AgAgA0HU0ICAAGogA0HI0ICAAGoiBDYCACAEIAU2AgAgA0HQ0ICAAGogBDYCACADQSBqIgNBgAJHDQALIABBeCAAa0EPcUEAIABBCGpBD3EbIgNqIgQgBkFIaiIFIANrIgNBAXI2AgRBAEEAKALw04CAADYCpNCAgABBACADNgKU0ICAAEEAIAQ2AqDQgIAAIAAgBWpBODYCBAwCCyADLQAMQQhxDQAgBCAFSQ0AIAQgAE8NACAEQXggBGtBD3FBACAEQQhqQQ9xGyIFaiIAQQAoApTQgIAAIAZqIgsgBWsiBUEBcjYCBCADIAggBmo2AgRBAEEAKALw04CAADYCpNCAgABBACAFNgKU0ICAAEEAIAA2AqDQgIAAIAQgC2pBODYCBAwBCwJAIABBACgCmNCAgAAiCE8NAEEAIAA2ApjQgIAAIAAhCAsgACAGaiEFQcjTgIAAIQMCQAJAAkACQAJAAkACQANAIAMoAgAgBUYNASADKAIIIgMNAAwCCwsgAy0ADEEIcUUNAQtByNOAgAAhAwNAAkAgAygCACIFIARLDQAgBSADKAIEaiIFIARLDQMLIAMoAgghAwwACwsgAyAANgIAIAMgAygCBCAGajYCBCAAQXggAGtBD3FBACAAQQhqQQ9xG2oiCyACQQNyNgIEIAVBeCAFa0EPcUEAIAVBCGpBD3EbaiIGIAsgAmoiAmshAwJAIAYgBEcNAEEAIAI2AqDQgIAAQQBBACgClNCAgAAgA2oiAzYClNCAgAAgAiADQQFyNgIEDAMLAkAgBkEAKAKc0ICAAEcNAEEAIAI2ApzQgIAAQQBBACgCkNCAgAAgA2oiAzYCkNCAgAAgAiADQQFyNgIEIAIgA2ogAzYCAAwDCwJAIAYoAgQiBEEDcUEBRw0AIARBeHEhBwJAAkAgBEH/AUsNACAGKAIIIgUgBEEDdiIIQQN0QbDQgIAAaiIARhoCQCAGKAIMIgQgBUcNAEEAQQAoAojQgIAAQX4gCHdxNgKI0ICAAAwCCyAEIABGGiAEIAU2AgggBSAENgIMDAELIAYoAhghCQJAAkAgBigCDCIAIAZGDQAgBigCCCIEIAhJGiAAIAQ2AgggBCAANgIMDAELAkAgBkEUaiIEKAIAIgUNACAGQRBqIgQoAgAiBQ0AQQAhAAwBCwNAIAQhCCAFIgBBFGoiBCgCACIFDQAgAEEQaiEEIAAoAhAiBQ0ACyAIQQA2AgALIAlFDQACQAJAIAYgBigCHCIFQQJ0QbjSgIAAaiIEKAIARw0AIAQgADYCACAADQFBAEEAKAKM0ICAAEF+IAV3cTYCjNCAgAAMAgsgCUEQQRQgCSgCECAGRhtqIAA2AgAgAEUNAQsgACAJNgIYAkAgBigCECIERQ0AIAAgBDYCECAEIAA2AhgLIAYoAhQiBEUNACAAQRRqIAQ2AgAgBCAANgIYCyAHIANqIQMgBiAHaiIGKAIEIQQLIAYgBEF+cTYCBCACIANqIAM2AgAgAiADQQFyNgIEAkAgA0H/AUsNACADQXhxQbDQgIAAaiEEAkACQEEAKAKI0ICAACIFQQEgA0EDdnQiA3ENAEEAIAUgA3I2AojQgIAAIAQhAwwBCyAEKAIIIQMLIAMgAjYCDCAEIAI2AgggAiAENgIMIAIgAzYCCAwDC0EfIQQCQCADQf///wdLDQAgA0EIdiIEIARBgP4/akEQdkEIcSIEdCIFIAVBgOAfakEQdkEEcSIFdCIAIABBgIAPakEQdkECcSIAdEEPdiAEIAVyIAByayIEQQF0IAMgBEEVanZBAXFyQRxqIQQLIAIgBDYCHCACQgA3AhAgBEECdEG40oCAAGohBQJAQQAoAozQgIAAIgBBASAEdCIIcQ0AIAUgAjYCAEEAIAAgCHI2AozQgIAAIAIgBTYCGCACIAI2AgggAiACNgIMDAMLIANBAEEZIARBAXZrIARBH0YbdCEEIAUoAgAhAANAIAAiBSgCBEF4cSADRg0CIARBHXYhACAEQQF0IQQgBSAAQQRxakEQaiIIKAIAIgANAAsgCCACNgIAIAIgBTYCGCACIAI2AgwgAiACNgIIDAILIABBeCAAa0EPcUEAIABBCGpBD3EbIgNqIgsgBkFIaiIIIANrIgNBAXI2AgQgACAIakE4NgIEIAQgBUE3IAVrQQ9xQQAgBUFJakEPcRtqQUFqIgggCCAEQRBqSRsiCEEjNgIEQQBBACgC8NOAgAA2AqTQgIAAQQAgAzYClNCAgABBACALNgKg0ICAACAIQRBqQQApAtDTgIAANwIAIAhBACkCyNOAgAA3AghBACAIQQhqNgLQ04CAAEEAIAY2AszTgIAAQQAgADYCyNOAgABBAEEANgLU04CAACAIQSRqIQMDQCADQQc2AgAgA0EEaiIDIAVJDQALIAggBEYNAyAIIAgoAgRBfnE2AgQgCCAIIARrIgA2AgAgBCAAQQFyNgIEAkAgAEH/AUsNACAAQXhxQbDQgIAAaiEDAkACQEEAKAKI0ICAACIFQQEgAEEDdnQiAHENAEEAIAUgAHI2AojQgIAAIAMhBQwBCyADKAIIIQULIAUgBDYCDCADIAQ2AgggBCADNgIMIAQgBTYCCAwEC0EfIQMCQCAAQf///wdLDQAgAEEIdiIDIANBgP4/akEQdkEIcSIDdCIFIAVBgOAfakEQdkEEcSIFdCIIIAhBgIAPakEQdkECcSIIdEEPdiADIAVyIAhyayIDQQF0IAAgA0EVanZBAXFyQRxqIQMLIAQgAzYCHCAEQgA3AhAgA0ECdEG40oCAAGohBQJAQQAoAozQgIAAIghBASADdCIGcQ0AIAUgBDYCAEEAIAggBnI2AozQgIAAIAQgBTYCGCAEIAQ2AgggBCAENgIMDAQLIABBAEEZIANBAXZrIANBH0YbdCEDIAUoAgAhCANAIAgiBSgCBEF4cSAARg0DIANBHXYhCCADQQF0IQMgBSAIQQRxakEQaiIGKAIAIggNAAsgBiAENgIAIAQgBTYCGCAEIAQ2AgwgBCAENgIIDAMLIAUoAggiAyACNgIMIAUgAjYCCCACQQA2AhggAiAFNgIMIAIgAzYCCAsgC0EIaiEDDAULIAUoAggiAyAENgIMIAUgBDYCCCAEQQA2AhggBCAFNgIMIAQgAzYCCAtBACgClNCAgAAiAyACTQ0AQQAoAqDQgIAAIgQgAmoiBSADIAJrIgNBAXI2AgRBACADNgKU0ICAAEEAIAU2AqDQgIAAIAQgAkEDcjYCBCAEQQhqIQMMAwtBACEDQQBBMDYC+NOAgAAMAgsCQCALRQ0AAkACQCAIIAgoAhwiBUECdEG40oCAAGoiAygCAEcNACADIAA2AgAgAA0BQQAgB0F+IAV3cSIHNgKM0ICAAAwCCyALQRBBFCALKAIQIAhGG2ogADYCACAARQ0BCyAAIAs2AhgCQCAIKAIQIgNFDQAgACADNgIQIAMgADYCGAsgCEEUaigCACIDRQ0AIABBFGogAzYCACADIAA2AhgLAkACQCAEQQ9LDQAgCCAEIAJqIgNBA3I2AgQgCCADaiIDIAMoAgRBAXI2AgQMAQsgCCACaiIAIARBAXI2AgQgCCACQQNyNgIEIAAgBGogBDYCAAJAIARB/wFLDQAgBEF4cUGw0ICAAGohAwJAAkBBACgCiNCAgAAiBUEBIARBA3Z0IgRxDQBBACAFIARyNgKI0ICAACADIQQMAQsgAygCCCEECyAEIAA2AgwgAyAANgIIIAAgAzYCDCAAIAQ2AggMAQtBHyEDAkAgBEH///8HSw0AIARBCHYiAyADQYD+P2pBEHZBCHEiA3QiBSAFQYDgH2pBEHZBBHEiBXQiAiACQYCAD2pBEHZBAnEiAnRBD3YgAyAFciACcmsiA0EBdCAEIANBFWp2QQFxckEcaiEDCyAAIAM2AhwgAEIANwIQIANBAnRBuNKAgABqIQUCQCAHQQEgA3QiAnENACAFIAA2AgBBACAHIAJyNgKM0ICAACAAIAU2AhggACAANgIIIAAgADYCDAwBCyAEQQBBGSADQQF2ayADQR9GG3QhAyAFKAIAIQICQANAIAIiBSgCBEF4cSAERg0BIANBHXYhAiADQQF0IQMgBSACQQRxakEQaiIGKAIAIgINAAsgBiAANgIAIAAgBTYCGCAAIAA2AgwgACAANgIIDAELIAUoAggiAyAANgIMIAUgADYCCCAAQQA2AhggACAFNgIMIAAgAzYCCAsgCEEIaiEDDAELAkAgCkUNAAJAAkAgACAAKAIcIgVBAnRBuNKAgABqIgMoAgBHDQAgAyAINgIAIAgNAUEAIAlBfiAFd3E2AozQgIAADAILIApBEEEUIAooAhAgAEYbaiAINgIAIAhFDQELIAggCjYCGAJAIAAoAhAiA0UNACAIIAM2AhAgAyAINgIYCyAAQRRqKAIAIgNFDQAgCEEUaiADNgIAIAMgCDYCGAsCQAJAIARBD0sNACAAIAQgAmoiA0EDcjYCBCAAIANqIgMgAygCBEEBcjYCBAwBCyAAIAJqIgUgBEEBcjYCBCAAIAJBA3I2AgQgBSAEaiAENgIAAkAgB0UNACAHQXhxQbDQgIAAaiECQQAoApzQgIAAIQMCQAJAQQEgB0EDdnQiCCAGcQ0AQQAgCCAGcjYCiNCAgAAgAiEIDAELIAIoAgghCAsgCCADNgIMIAIgAzYCCCADIAI2AgwgAyAINgIIC0EAIAU2ApzQgIAAQQAgBDYCkNCAgAALIABBCGohAwsgAUEQaiSAgICAACADCwoAIAAQyYCAgAAL4g0BB38CQCAARQ0AIABBeGoiASAAQXxqKAIAIgJBeHEiAGohAwJAIAJBAXENACACQQNxRQ0BIAEgASgCACICayIBQQAoApjQgIAAIgRJDQEgAiAAaiEAAkAgAUEAKAKc0ICAAEYNAAJAIAJB/wFLDQAgASgCCCIEIAJBA3YiBUEDdEGw0ICAAGoiBkYaAkAgASgCDCICIARHDQBBAEEAKAKI0ICAAEF+IAV3cTYCiNCAgAAMAwsgAiAGRhogAiAENgIIIAQgAjYCDAwCCyABKAIYIQcCQAJAIAEoAgwiBiABRg0AIAEoAggiAiAESRogBiACNgIIIAIgBjYCDAwBCwJAIAFBFGoiAigCACIEDQAgAUEQaiICKAIAIgQNAEEAIQYMAQsDQCACIQUgBCIGQRRqIgIoAgAiBA0AIAZBEGohAiAGKAIQIgQNAAsgBUEANgIACyAHRQ0BAkACQCABIAEoAhwiBEECdEG40oCAAGoiAigCAEcNACACIAY2AgAgBg0BQQBBACgCjNCAgABBfiAEd3E2AozQgIAADAMLIAdBEEEUIAcoAhAgAUYbaiAGNgIAIAZFDQILIAYgBzYCGAJAIAEoAhAiAkUNACAGIAI2AhAgAiAGNgIYCyABKAIUIgJFDQEgBkEUaiACNgIAIAIgBjYCGAwBCyADKAIEIgJBA3FBA0cNACADIAJBfnE2AgRBACAANgKQ0ICAACABIABqIAA2AgAgASAAQQFyNgIEDwsgASADTw0AIAMoAgQiAkEBcUUNAAJAAkAgAkECcQ0AAkAgA0EAKAKg0ICAAEcNAEEAIAE2AqDQgIAAQQBBACgClNCAgAAgAGoiADYClNCAgAAgASAAQQFyNgIEIAFBACgCnNCAgABHDQNBAEEANgKQ0ICAAEEAQQA2ApzQgIAADwsCQCADQQAoApzQgIAARw0AQQAgATYCnNCAgABBAEEAKAKQ0ICAACAAaiIANgKQ0ICAACABIABBAXI2AgQgASAAaiAANgIADwsgAkF4cSAAaiEAAkACQCACQf8BSw0AIAMoAggiBCACQQN2IgVBA3RBsNCAgABqIgZGGgJAIAMoAgwiAiAERw0AQQBBACgCiNCAgABBfiAFd3E2AojQgIAADAILIAIgBkYaIAIgBDYCCCAEIAI2AgwMAQsgAygCGCEHAkACQCADKAIMIgYgA0YNACADKAIIIgJBACgCmNCAgABJGiAGIAI2AgggAiAGNgIMDAELAkAgA0EUaiICKAIAIgQNACADQRBqIgIoAgAiBA0AQQAhBgwBCwNAIAIhBSAEIgZBFGoiAigCACIEDQAgBkEQaiECIAYoAhAiBA0ACyAFQQA2AgALIAdFDQACQAJAIAMgAygCHCIEQQJ0QbjSgIAAaiICKAIARw0AIAIgBjYCACAGDQFBAEEAKAKM0ICAAEF+IAR3cTYCjNCAgAAMAgsgB0EQQRQgBygCECADRhtqIAY2AgAgBkUNAQsgBiAHNgIYAkAgAygCECICRQ0AIAYgAjYCECACIAY2AhgLIAMoAhQiAkUNACAGQRRqIAI2AgAgAiAGNgIYCyABIABqIAA2AgAgASAAQQFyNgIEIAFBACgCnNCAgABHDQFBACAANgKQ0ICAAA8LIAMgAkF+cTYCBCABIABqIAA2AgAgASAAQQFyNgIECwJAIABB/wFLDQAgAEF4cUGw0ICAAGohAgJAAkBBACgCiNCAgAAiBEEBIABBA3Z0IgBxDQBBACAEIAByNgKI0ICAACACIQAMAQsgAigCCCEACyAAIAE2AgwgAiABNgIIIAEgAjYCDCABIAA2AggPC0EfIQICQCAAQf///wdLDQAgAEEIdiICIAJBgP4/akEQdkEIcSICdCIEIARBgOAfakEQdkEEcSIEdCIGIAZBgIAPakEQdkECcSIGdEEPdiACIARyIAZyayICQQF0IAAgAkEVanZBAXFyQRxqIQILIAEgAjYCHCABQgA3AhAgAkECdEG40oCAAGohBAJAAkBBACgCjNCAgAAiBkEBIAJ0IgNxDQAgBCABNgIAQQAgBiADcjYCjNCAgAAgASAENgIYIAEgATYCCCABIAE2AgwMAQsgAEEAQRkgAkEBdmsgAkEfRht0IQIgBCgCACEGAkADQCAGIgQoAgRBeHEgAEYNASACQR12IQYgAkEBdCECIAQgBkEEcWpBEGoiAygCACIGDQALIAMgATYCACABIAQ2AhggASABNgIMIAEgATYCCAwBCyAEKAIIIgAgATYCDCAEIAE2AgggAUEANgIYIAEgBDYCDCABIAA2AggLQQBBACgCqNCAgABBf2oiAUF/IAEbNgKo0ICAAAsLBAAAAAtOAAJAIAANAD8AQRB0DwsCQCAAQf//A3ENACAAQX9MDQACQCAAQRB2QAAiAEF/Rw0AQQBBMDYC+NOAgABBfw8LIABBEHQPCxDKgICAAAAL8gICA38BfgJAIAJFDQAgACABOgAAIAIgAGoiA0F/aiABOgAAIAJBA0kNACAAIAE6AAIgACABOgABIANBfWogAToAACADQX5qIAE6AAAgAkEHSQ0AIAAgAToAAyADQXxqIAE6AAAgAkEJSQ0AIABBACAAa0EDcSIEaiIDIAFB/wFxQYGChAhsIgE2AgAgAyACIARrQXxxIgRqIgJBfGogATYCACAEQQlJDQAgAyABNgIIIAMgATYCBCACQXhqIAE2AgAgAkF0aiABNgIAIARBGUkNACADIAE2AhggAyABNgIUIAMgATYCECADIAE2AgwgAkFwaiABNgIAIAJBbGogATYCACACQWhqIAE2AgAgAkFkaiABNgIAIAQgA0EEcUEYciIFayICQSBJDQAgAa1CgYCAgBB+IQYgAyAFaiEBA0AgASAGNwMYIAEgBjcDECABIAY3AwggASAGNwMAIAFBIGohASACQWBqIgJBH0sNAAsLIAALC45IAQBBgAgLhkgBAAAAAgAAAAMAAAAAAAAAAAAAAAQAAAAFAAAAAAAAAAAAAAAGAAAABwAAAAgAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEludmFsaWQgY2hhciBpbiB1cmwgcXVlcnkAU3BhbiBjYWxsYmFjayBlcnJvciBpbiBvbl9ib2R5AENvbnRlbnQtTGVuZ3RoIG92ZXJmbG93AENodW5rIHNpemUgb3ZlcmZsb3cAUmVzcG9uc2Ugb3ZlcmZsb3cASW52YWxpZCBtZXRob2QgZm9yIEhUVFAveC54IHJlcXVlc3QASW52YWxpZCBtZXRob2QgZm9yIFJUU1AveC54IHJlcXVlc3QARXhwZWN0ZWQgU09VUkNFIG1ldGhvZCBmb3IgSUNFL3gueCByZXF1ZXN0AEludmFsaWQgY2hhciBpbiB1cmwgZnJhZ21lbnQgc3RhcnQARXhwZWN0ZWQgZG90AFNwYW4gY2FsbGJhY2sgZXJyb3IgaW4gb25fc3RhdHVzAEludmFsaWQgcmVzcG9uc2Ugc3RhdHVzAEludmFsaWQgY2hhcmFjdGVyIGluIGNodW5rIGV4dGVuc2lvbnMAVXNlciBjYWxsYmFjayBlcnJvcgBgb25fcmVzZXRgIGNhbGxiYWNrIGVycm9yAGBvbl9jaHVua19oZWFkZXJgIGNhbGxiYWNrIGVycm9yAGBvbl9tZXNzYWdlX2JlZ2luYCBjYWxsYmFjayBlcnJvcgBgb25fY2h1bmtfZXh0ZW5zaW9uX3ZhbHVlYCBjYWxsYmFjayBlcnJvcgBgb25fc3RhdHVzX2NvbXBsZXRlYCBjYWxsYmFjayBlcnJvcgBgb25fdmVyc2lvbl9jb21wbGV0ZWAgY2FsbGJhY2sgZXJyb3IAYG9uX3VybF9jb21wbGV0ZWAgY2FsbGJhY2sgZXJyb3IAYG9uX2NodW5rX2NvbXBsZXRlYCBjYWxsYmFjayBlcnJvcgBgb25faGVhZGVyX3ZhbHVlX2NvbXBsZXRlYCBjYWxsYmFjayBlcnJvcgBgb25fbWVzc2FnZV9jb21wbGV0ZWAgY2FsbGJhY2sgZXJyb3IAYG9uX21ldGhvZF9jb21wbGV0ZWAgY2FsbGJhY2sgZXJyb3IAYG9uX2hlYWRlcl9maWVsZF9jb21wbGV0ZWAgY2FsbGJhY2sgZXJyb3IAYG9uX2NodW5rX2V4dGVuc2lvbl9uYW1lYCBjYWxsYmFjayBlcnJvcgBVbmV4cGVjdGVkIGNoYXIgaW4gdXJsIHNlcnZlcgBJbnZhbGlkIGhlYWRlciB2YWx1ZSBjaGFyAEludmFsaWQgaGVhZGVyIGZpZWxkIGNoYXIAU3BhbiBjYWxsYmFjayBlcnJvciBpbiBvbl92ZXJzaW9uAEludmFsaWQgbWlub3IgdmVyc2lvbgBJbnZhbGlkIG1ham9yIHZlcnNpb24ARXhwZWN0ZWQgc3BhY2UgYWZ0ZXIgdmVyc2lvbgBFeHBlY3RlZCBDUkxGIGFmdGVyIHZlcnNpb24ASW52YWxpZCBIVFRQIHZlcnNpb24ASW52YWxpZCBoZWFkZXIgdG9rZW4AU3BhbiBjYWxsYmFjayBlcnJvciBpbiBvbl91cmwASW52YWxpZCBjaGFyYWN0ZXJzIGluIHVybABVbmV4cGVjdGVkIHN0YXJ0IGNoYXIgaW4gdXJsAERvdWJsZSBAIGluIHVybABFbXB0eSBDb250ZW50LUxlbmd0aABJbnZhbGlkIGNoYXJhY3RlciBpbiBDb250ZW50LUxlbmd0aABEdXBsaWNhdGUgQ29udGVudC1MZW5ndGgASW52YWxpZCBjaGFyIGluIHVybCBwYXRoAENvbnRlbnQtTGVuZ3RoIGNhbid0IGJlIHByZXNlbnQgd2l0aCBUcmFuc2Zlci1FbmNvZGluZwBJbnZhbGlkIGNoYXJhY3RlciBpbiBjaHVuayBzaXplAFNwYW4gY2FsbGJhY2sgZXJyb3IgaW4gb25faGVhZGVyX3ZhbHVlAFNwYW4gY2FsbGJhY2sgZXJyb3IgaW4gb25fY2h1bmtfZXh0ZW5zaW9uX3ZhbHVlAEludmFsaWQgY2hhcmFjdGVyIGluIGNodW5rIGV4dGVuc2lvbnMgdmFsdWUATWlzc2luZyBleHBlY3RlZCBMRiBhZnRlciBoZWFkZXIgdmFsdWUASW52YWxpZCBgVHJhbnNmZXItRW5jb2RpbmdgIGhlYWRlciB2YWx1ZQBJbnZhbGlkIGNoYXJhY3RlciBpbiBjaHVuayBleHRlbnNpb25zIHF1b3RlIHZhbHVlAEludmFsaWQgY2hhcmFjdGVyIGluIGNodW5rIGV4dGVuc2lvbnMgcXVvdGVkIHZhbHVlAFBhdXNlZCBieSBvbl9oZWFkZXJzX2NvbXBsZXRlAEludmFsaWQgRU9GIHN0YXRlAG9uX3Jlc2V0IHBhdXNlAG9uX2NodW5rX2hlYWRlciBwYXVzZQBvbl9tZXNzYWdlX2JlZ2luIHBhdXNlAG9uX2NodW5rX2V4dGVuc2lvbl92YWx1ZSBwYXVzZQBvbl9zdGF0dXNfY29tcGxldGUgcGF1c2UAb25fdmVyc2lvbl9jb21wbGV0ZSBwYXVzZQBvbl91cmxfY29tcGxldGUgcGF1c2UAb25fY2h1bmtfY29tcGxldGUgcGF1c2UAb25faGVhZGVyX3ZhbHVlX2NvbXBsZXRlIHBhdXNlAG9uX21lc3NhZ2VfY29tcGxldGUgcGF1c2UAb25fbWV0aG9kX2NvbXBsZXRlIHBhdXNlAG9uX2hlYWRlcl9maWVsZF9jb21wbGV0ZSBwYXVzZQBvbl9jaHVua19leHRlbnNpb25fbmFtZSBwYXVzZQBVbmV4cGVjdGVkIHNwYWNlIGFmdGVyIHN0YXJ0IGxpbmUAU3BhbiBjYWxsYmFjayBlcnJvciBpbiBvbl9jaHVua19leHRlbnNpb25fbmFtZQBJbnZhbGlkIGNoYXJhY3RlciBpbiBjaHVuayBleHRlbnNpb25zIG5hbWUAUGF1c2Ugb24gQ09OTkVDVC9VcGdyYWRlAFBhdXNlIG9uIFBSSS9VcGdyYWRlAEV4cGVjdGVkIEhUVFAvMiBDb25uZWN0aW9uIFByZWZhY2UAU3BhbiBjYWxsYmFjayBlcnJvciBpbiBvbl9tZXRob2QARXhwZWN0ZWQgc3BhY2UgYWZ0ZXIgbWV0aG9kAFNwYW4gY2FsbGJhY2sgZXJyb3IgaW4gb25faGVhZGVyX2ZpZWxkAFBhdXNlZABJbnZhbGlkIHdvcmQgZW5jb3VudGVyZWQASW52YWxpZCBtZXRob2QgZW5jb3VudGVyZWQAVW5leHBlY3RlZCBjaGFyIGluIHVybCBzY2hlbWEAUmVxdWVzdCBoYXMgaW52YWxpZCBgVHJhbnNmZXItRW5jb2RpbmdgAFNXSVRDSF9QUk9YWQBVU0VfUFJPWFkATUtBQ1RJVklUWQBVTlBST0NFU1NBQkxFX0VOVElUWQBDT1BZAE1PVkVEX1BFUk1BTkVOVExZAFRPT19FQVJMWQBOT1RJRlkARkFJTEVEX0RFUEVOREVOQ1kAQkFEX0dBVEVXQVkAUExBWQBQVVQAQ0hFQ0tPVVQAR0FURVdBWV9USU1FT1VUAFJFUVVFU1RfVElNRU9VVABORVRXT1JLX0NPTk5FQ1RfVElNRU9VVABDT05ORUNUSU9OX1RJTUVPVVQATE9HSU5fVElNRU9VVABORVRXT1JLX1JFQURfVElNRU9VVABQT1NUAE1JU0RJUkVDVEVEX1JFUVVFU1QAQ0xJRU5UX0NMT1NFRF9SRVFVRVNUAENMSUVOVF9DTE9TRURfTE9BRF9CQUxBTkNFRF9SRVFVRVNUAEJBRF9SRVFVRVNUAEhUVFBfUkVRVUVTVF9TRU5UX1RPX0hUVFBTX1BPUlQAUkVQT1JUAElNX0FfVEVBUE9UAFJFU0VUX0NPTlRFTlQATk9fQ09OVEVOVABQQVJUSUFMX0NPTlRFTlQASFBFX0lOVkFMSURfQ09OU1RBTlQASFBFX0NCX1JFU0VUAEdFVABIUEVfU1RSSUNUAENPTkZMSUNUAFRFTVBPUkFSWV9SRURJUkVDVABQRVJNQU5FTlRfUkVESVJFQ1QAQ09OTkVDVABNVUxUSV9TVEFUVVMASFBFX0lOVkFMSURfU1RBVFVTAFRPT19NQU5ZX1JFUVVFU1RTAEVBUkxZX0hJTlRTAFVOQVZBSUxBQkxFX0ZPUl9MRUdBTF9SRUFTT05TAE9QVElPTlMAU1dJVENISU5HX1BST1RPQ09MUwBWQVJJQU5UX0FMU09fTkVHT1RJQVRFUwBNVUxUSVBMRV9DSE9JQ0VTAElOVEVSTkFMX1NFUlZFUl9FUlJPUgBXRUJfU0VSVkVSX1VOS05PV05fRVJST1IAUkFJTEdVTl9FUlJPUgBJREVOVElUWV9QUk9WSURFUl9BVVRIRU5USUNBVElPTl9FUlJPUgBTU0xfQ0VSVElGSUNBVEVfRVJST1IASU5WQUxJRF9YX0ZPUldBUkRFRF9GT1IAU0VUX1BBUkFNRVRFUgBHRVRfUEFSQU1FVEVSAEhQRV9VU0VSAFNFRV9PVEhFUgBIUEVfQ0JfQ0hVTktfSEVBREVSAE1LQ0FMRU5EQVIAU0VUVVAAV0VCX1NFUlZFUl9JU19ET1dOAFRFQVJET1dOAEhQRV9DTE9TRURfQ09OTkVDVElPTgBIRVVSSVNUSUNfRVhQSVJBVElPTgBESVNDT05ORUNURURfT1BFUkFUSU9OAE5PTl9BVVRIT1JJVEFUSVZFX0lORk9STUFUSU9OAEhQRV9JTlZBTElEX1ZFUlNJT04ASFBFX0NCX01FU1NBR0VfQkVHSU4AU0lURV9JU19GUk9aRU4ASFBFX0lOVkFMSURfSEVBREVSX1RPS0VOAElOVkFMSURfVE9LRU4ARk9SQklEREVOAEVOSEFOQ0VfWU9VUl9DQUxNAEhQRV9JTlZBTElEX1VSTABCTE9DS0VEX0JZX1BBUkVOVEFMX0NPTlRST0wATUtDT0wAQUNMAEhQRV9JTlRFUk5BTABSRVFVRVNUX0hFQURFUl9GSUVMRFNfVE9PX0xBUkdFX1VOT0ZGSUNJQUwASFBFX09LAFVOTElOSwBVTkxPQ0sAUFJJAFJFVFJZX1dJVEgASFBFX0lOVkFMSURfQ09OVEVOVF9MRU5HVEgASFBFX1VORVhQRUNURURfQ09OVEVOVF9MRU5HVEgARkxVU0gAUFJPUFBBVENIAE0tU0VBUkNIAFVSSV9UT09fTE9ORwBQUk9DRVNTSU5HAE1JU0NFTExBTkVPVVNfUEVSU0lTVEVOVF9XQVJOSU5HAE1JU0NFTExBTkVPVVNfV0FSTklORwBIUEVfSU5WQUxJRF9UUkFOU0ZFUl9FTkNPRElORwBFeHBlY3RlZCBDUkxGAEhQRV9JTlZBTElEX0NIVU5LX1NJWkUATU9WRQBDT05USU5VRQBIUEVfQ0JfU1RBVFVTX0NPTVBMRVRFAEhQRV9DQl9IRUFERVJTX0NPTVBMRVRFAEhQRV9DQl9WRVJTSU9OX0NPTVBMRVRFAEhQRV9DQl9VUkxfQ09NUExFVEUASFBFX0NCX0NIVU5LX0NPTVBMRVRFAEhQRV9DQl9IRUFERVJfVkFMVUVfQ09NUExFVEUASFBFX0NCX0NIVU5LX0VYVEVOU0lPTl9WQUxVRV9DT01QTEVURQBIUEVfQ0JfQ0hVTktfRVhURU5TSU9OX05BTUVfQ09NUExFVEUASFBFX0NCX01FU1NBR0VfQ09NUExFVEUASFBFX0NCX01FVEhPRF9DT01QTEVURQBIUEVfQ0JfSEVBREVSX0ZJRUxEX0NPTVBMRVRFAERFTEVURQBIUEVfSU5WQUxJRF9FT0ZfU1RBVEUASU5WQUxJRF9TU0xfQ0VSVElGSUNBVEUAUEFVU0UATk9fUkVTUE9OU0UAVU5TVVBQT1JURURfTUVESUFfVFlQRQBHT05FAE5PVF9BQ0NFUFRBQkxFAFNFUlZJQ0VfVU5BVkFJTEFCTEUAUkFOR0VfTk9UX1NBVElTRklBQkxFAE9SSUdJTl9JU19VTlJFQUNIQUJMRQBSRVNQT05TRV9JU19TVEFMRQBQVVJHRQBNRVJHRQBSRVFVRVNUX0hFQURFUl9GSUVMRFNfVE9PX0xBUkdFAFJFUVVFU1RfSEVBREVSX1RPT19MQVJHRQBQQVlMT0FEX1RPT19MQVJHRQBJTlNVRkZJQ0lFTlRfU1RPUkFHRQBIUEVfUEFVU0VEX1VQR1JBREUASFBFX1BBVVNFRF9IMl9VUEdSQURFAFNPVVJDRQBBTk5PVU5DRQBUUkFDRQBIUEVfVU5FWFBFQ1RFRF9TUEFDRQBERVNDUklCRQBVTlNVQlNDUklCRQBSRUNPUkQASFBFX0lOVkFMSURfTUVUSE9EAE5PVF9GT1VORABQUk9QRklORABVTkJJTkQAUkVCSU5EAFVOQVVUSE9SSVpFRABNRVRIT0RfTk9UX0FMTE9XRUQASFRUUF9WRVJTSU9OX05PVF9TVVBQT1JURUQAQUxSRUFEWV9SRVBPUlRFRABBQ0NFUFRFRABOT1RfSU1QTEVNRU5URUQATE9PUF9ERVRFQ1RFRABIUEVfQ1JfRVhQRUNURUQASFBFX0xGX0VYUEVDVEVEAENSRUFURUQASU1fVVNFRABIUEVfUEFVU0VEAFRJTUVPVVRfT0NDVVJFRABQQVlNRU5UX1JFUVVJUkVEAFBSRUNPTkRJVElPTl9SRVFVSVJFRABQUk9YWV9BVVRIRU5USUNBVElPTl9SRVFVSVJFRABORVRXT1JLX0FVVEhFTlRJQ0FUSU9OX1JFUVVJUkVEAExFTkdUSF9SRVFVSVJFRABTU0xfQ0VSVElGSUNBVEVfUkVRVUlSRUQAVVBHUkFERV9SRVFVSVJFRABQQUdFX0VYUElSRUQAUFJFQ09ORElUSU9OX0ZBSUxFRABFWFBFQ1RBVElPTl9GQUlMRUQAUkVWQUxJREFUSU9OX0ZBSUxFRABTU0xfSEFORFNIQUtFX0ZBSUxFRABMT0NLRUQAVFJBTlNGT1JNQVRJT05fQVBQTElFRABOT1RfTU9ESUZJRUQATk9UX0VYVEVOREVEAEJBTkRXSURUSF9MSU1JVF9FWENFRURFRABTSVRFX0lTX09WRVJMT0FERUQASEVBRABFeHBlY3RlZCBIVFRQLwAAXhMAACYTAAAwEAAA8BcAAJ0TAAAVEgAAORcAAPASAAAKEAAAdRIAAK0SAACCEwAATxQAAH8QAACgFQAAIxQAAIkSAACLFAAATRUAANQRAADPFAAAEBgAAMkWAADcFgAAwREAAOAXAAC7FAAAdBQAAHwVAADlFAAACBcAAB8QAABlFQAAoxQAACgVAAACFQAAmRUAACwQAACLGQAATw8AANQOAABqEAAAzhAAAAIXAACJDgAAbhMAABwTAABmFAAAVhcAAMETAADNEwAAbBMAAGgXAABmFwAAXxcAACITAADODwAAaQ4AANgOAABjFgAAyxMAAKoOAAAoFwAAJhcAAMUTAABdFgAA6BEAAGcTAABlEwAA8hYAAHMTAAAdFwAA+RYAAPMRAADPDgAAzhUAAAwSAACzEQAApREAAGEQAAAyFwAAuxMAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAQIBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEAAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQAAAAAAAAAAAAAAAAABAAAAAAAAAAAAAAAAAAAAAAAAAAIDAgICAgIAAAICAAICAAICAgICAgICAgIABAAAAAAAAgICAgICAgICAgICAgICAgICAgICAgICAgIAAAACAgICAgICAgICAgICAgICAgICAgICAgICAgICAgACAAIAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAAAAAAAAAAAAAAAAAAAAAAACAAICAgICAAACAgACAgACAgICAgICAgICAAMABAAAAAICAgICAgICAgICAgICAgICAgICAgICAgICAAAAAgICAgICAgICAgICAgICAgICAgICAgICAgICAgIAAgACAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAbG9zZWVlcC1hbGl2ZQAAAAAAAAAAAAAAAAEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEAAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEAAAAAAAAAAAABAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEBAQEBAQEBAQEBAQIBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBY2h1bmtlZAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQEAAQEBAQEAAAEBAAEBAAEBAQEBAQEBAQEAAAAAAAAAAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEAAAABAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQABAAEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABlY3Rpb25lbnQtbGVuZ3Rob25yb3h5LWNvbm5lY3Rpb24AAAAAAAAAAAAAAAAAAAByYW5zZmVyLWVuY29kaW5ncGdyYWRlDQoNCg0KU00NCg0KVFRQL0NFL1RTUC8AAAAAAAAAAAAAAAABAgABAwAAAAAAAAAAAAAAAAAAAAAAAAQBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAAAAAAAAAAAAAQIAAQMAAAAAAAAAAAAAAAAAAAAAAAAEAQEFAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQABAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQAAAAAAAAAAAAEAAAEAAAAAAAAAAAAAAAAAAAAAAAAAAAEBAAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQABAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEAAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEAAAAAAAAAAAAAAQAAAgAAAAAAAAAAAAAAAAAAAAAAAAMEAAAEBAQEBAQEBAQEBAUEBAQEBAQEBAQEBAQABAAGBwQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAAEAAQABAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQAAAAEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAAEAAAAAAAAAAAAAAAAAAAAAAAABAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAIAAAAAAAADAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwAAAAAAAAMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAABAAAAAAAAAAAAAAAAAAAAAAAAAQAAAAAAAAAAAAIAAAAAAgAAAAAAAAAAAAAAAAAAAAAAAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMAAAAAAAADAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABOT1VOQ0VFQ0tPVVRORUNURVRFQ1JJQkVMVVNIRVRFQURTRUFSQ0hSR0VDVElWSVRZTEVOREFSVkVPVElGWVBUSU9OU0NIU0VBWVNUQVRDSEdFT1JESVJFQ1RPUlRSQ0hQQVJBTUVURVJVUkNFQlNDUklCRUFSRE9XTkFDRUlORE5LQ0tVQlNDUklCRUhUVFAvQURUUC8='
@@ -43687,7 +43687,7 @@ module.exports = 'AGFzbQEAAAABMAhgAX8Bf2ADf39/AX9gBH9/f38Bf2AAAGADf39/AGABfwBgAn
 
 /***/ }),
 
-/***/ 8586:
+/***/ 3434:
 /***/ ((module) => {
 
 module.exports = 'AGFzbQEAAAABMAhgAX8Bf2ADf39/AX9gBH9/f38Bf2AAAGADf39/AGABfwBgAn9/AGAGf39/f39/AALLAQgDZW52GHdhc21fb25faGVhZGVyc19jb21wbGV0ZQACA2VudhV3YXNtX29uX21lc3NhZ2VfYmVnaW4AAANlbnYLd2FzbV9vbl91cmwAAQNlbnYOd2FzbV9vbl9zdGF0dXMAAQNlbnYUd2FzbV9vbl9oZWFkZXJfZmllbGQAAQNlbnYUd2FzbV9vbl9oZWFkZXJfdmFsdWUAAQNlbnYMd2FzbV9vbl9ib2R5AAEDZW52GHdhc21fb25fbWVzc2FnZV9jb21wbGV0ZQAAA0ZFAwMEAAAFAAAAAAAABQEFAAUFBQAABgAAAAAGBgYGAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQABAAABAQcAAAUFAwABBAUBcAESEgUDAQACBggBfwFBgNQECwfRBSIGbWVtb3J5AgALX2luaXRpYWxpemUACRlfX2luZGlyZWN0X2Z1bmN0aW9uX3RhYmxlAQALbGxodHRwX2luaXQAChhsbGh0dHBfc2hvdWxkX2tlZXBfYWxpdmUAQQxsbGh0dHBfYWxsb2MADAZtYWxsb2MARgtsbGh0dHBfZnJlZQANBGZyZWUASA9sbGh0dHBfZ2V0X3R5cGUADhVsbGh0dHBfZ2V0X2h0dHBfbWFqb3IADxVsbGh0dHBfZ2V0X2h0dHBfbWlub3IAEBFsbGh0dHBfZ2V0X21ldGhvZAARFmxsaHR0cF9nZXRfc3RhdHVzX2NvZGUAEhJsbGh0dHBfZ2V0X3VwZ3JhZGUAEwxsbGh0dHBfcmVzZXQAFA5sbGh0dHBfZXhlY3V0ZQAVFGxsaHR0cF9zZXR0aW5nc19pbml0ABYNbGxodHRwX2ZpbmlzaAAXDGxsaHR0cF9wYXVzZQAYDWxsaHR0cF9yZXN1bWUAGRtsbGh0dHBfcmVzdW1lX2FmdGVyX3VwZ3JhZGUAGhBsbGh0dHBfZ2V0X2Vycm5vABsXbGxodHRwX2dldF9lcnJvcl9yZWFzb24AHBdsbGh0dHBfc2V0X2Vycm9yX3JlYXNvbgAdFGxsaHR0cF9nZXRfZXJyb3JfcG9zAB4RbGxodHRwX2Vycm5vX25hbWUAHxJsbGh0dHBfbWV0aG9kX25hbWUAIBJsbGh0dHBfc3RhdHVzX25hbWUAIRpsbGh0dHBfc2V0X2xlbmllbnRfaGVhZGVycwAiIWxsaHR0cF9zZXRfbGVuaWVudF9jaHVua2VkX2xlbmd0aAAjHWxsaHR0cF9zZXRfbGVuaWVudF9rZWVwX2FsaXZlACQkbGxodHRwX3NldF9sZW5pZW50X3RyYW5zZmVyX2VuY29kaW5nACUYbGxodHRwX21lc3NhZ2VfbmVlZHNfZW9mAD8JFwEAQQELEQECAwQFCwYHNTk3MS8tJyspCrLgAkUCAAsIABCIgICAAAsZACAAEMKAgIAAGiAAIAI2AjggACABOgAoCxwAIAAgAC8BMiAALQAuIAAQwYCAgAAQgICAgAALKgEBf0HAABDGgICAACIBEMKAgIAAGiABQYCIgIAANgI4IAEgADoAKCABCwoAIAAQyICAgAALBwAgAC0AKAsHACAALQAqCwcAIAAtACsLBwAgAC0AKQsHACAALwEyCwcAIAAtAC4LRQEEfyAAKAIYIQEgAC0ALSECIAAtACghAyAAKAI4IQQgABDCgICAABogACAENgI4IAAgAzoAKCAAIAI6AC0gACABNgIYCxEAIAAgASABIAJqEMOAgIAACxAAIABBAEHcABDMgICAABoLZwEBf0EAIQECQCAAKAIMDQACQAJAAkACQCAALQAvDgMBAAMCCyAAKAI4IgFFDQAgASgCLCIBRQ0AIAAgARGAgICAAAAiAQ0DC0EADwsQyoCAgAAACyAAQcOWgIAANgIQQQ4hAQsgAQseAAJAIAAoAgwNACAAQdGbgIAANgIQIABBFTYCDAsLFgACQCAAKAIMQRVHDQAgAEEANgIMCwsWAAJAIAAoAgxBFkcNACAAQQA2AgwLCwcAIAAoAgwLBwAgACgCEAsJACAAIAE2AhALBwAgACgCFAsiAAJAIABBJEkNABDKgICAAAALIABBAnRBoLOAgABqKAIACyIAAkAgAEEuSQ0AEMqAgIAAAAsgAEECdEGwtICAAGooAgAL7gsBAX9B66iAgAAhAQJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAIABBnH9qDvQDY2IAAWFhYWFhYQIDBAVhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhBgcICQoLDA0OD2FhYWFhEGFhYWFhYWFhYWFhEWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYRITFBUWFxgZGhthYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhHB0eHyAhIiMkJSYnKCkqKywtLi8wMTIzNDU2YTc4OTphYWFhYWFhYTthYWE8YWFhYT0+P2FhYWFhYWFhQGFhQWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYUJDREVGR0hJSktMTU5PUFFSU2FhYWFhYWFhVFVWV1hZWlthXF1hYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFeYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhX2BhC0Hhp4CAAA8LQaShgIAADwtBy6yAgAAPC0H+sYCAAA8LQcCkgIAADwtBq6SAgAAPC0GNqICAAA8LQeKmgIAADwtBgLCAgAAPC0G5r4CAAA8LQdekgIAADwtB75+AgAAPC0Hhn4CAAA8LQfqfgIAADwtB8qCAgAAPC0Gor4CAAA8LQa6ygIAADwtBiLCAgAAPC0Hsp4CAAA8LQYKigIAADwtBjp2AgAAPC0HQroCAAA8LQcqjgIAADwtBxbKAgAAPC0HfnICAAA8LQdKcgIAADwtBxKCAgAAPC0HXoICAAA8LQaKfgIAADwtB7a6AgAAPC0GrsICAAA8LQdSlgIAADwtBzK6AgAAPC0H6roCAAA8LQfyrgIAADwtB0rCAgAAPC0HxnYCAAA8LQbuggIAADwtB96uAgAAPC0GQsYCAAA8LQdexgIAADwtBoq2AgAAPC0HUp4CAAA8LQeCrgIAADwtBn6yAgAAPC0HrsYCAAA8LQdWfgIAADwtByrGAgAAPC0HepYCAAA8LQdSegIAADwtB9JyAgAAPC0GnsoCAAA8LQbGdgIAADwtBoJ2AgAAPC0G5sYCAAA8LQbywgIAADwtBkqGAgAAPC0GzpoCAAA8LQemsgIAADwtBrJ6AgAAPC0HUq4CAAA8LQfemgIAADwtBgKaAgAAPC0GwoYCAAA8LQf6egIAADwtBjaOAgAAPC0GJrYCAAA8LQfeigIAADwtBoLGAgAAPC0Gun4CAAA8LQcalgIAADwtB6J6AgAAPC0GTooCAAA8LQcKvgIAADwtBw52AgAAPC0GLrICAAA8LQeGdgIAADwtBja+AgAAPC0HqoYCAAA8LQbStgIAADwtB0q+AgAAPC0HfsoCAAA8LQdKygIAADwtB8LCAgAAPC0GpooCAAA8LQfmjgIAADwtBmZ6AgAAPC0G1rICAAA8LQZuwgIAADwtBkrKAgAAPC0G2q4CAAA8LQcKigIAADwtB+LKAgAAPC0GepYCAAA8LQdCigIAADwtBup6AgAAPC0GBnoCAAA8LEMqAgIAAAAtB1qGAgAAhAQsgAQsWACAAIAAtAC1B/gFxIAFBAEdyOgAtCxkAIAAgAC0ALUH9AXEgAUEAR0EBdHI6AC0LGQAgACAALQAtQfsBcSABQQBHQQJ0cjoALQsZACAAIAAtAC1B9wFxIAFBAEdBA3RyOgAtCy4BAn9BACEDAkAgACgCOCIERQ0AIAQoAgAiBEUNACAAIAQRgICAgAAAIQMLIAMLSQECf0EAIQMCQCAAKAI4IgRFDQAgBCgCBCIERQ0AIAAgASACIAFrIAQRgYCAgAAAIgNBf0cNACAAQcaRgIAANgIQQRghAwsgAwsuAQJ/QQAhAwJAIAAoAjgiBEUNACAEKAIwIgRFDQAgACAEEYCAgIAAACEDCyADC0kBAn9BACEDAkAgACgCOCIERQ0AIAQoAggiBEUNACAAIAEgAiABayAEEYGAgIAAACIDQX9HDQAgAEH2ioCAADYCEEEYIQMLIAMLLgECf0EAIQMCQCAAKAI4IgRFDQAgBCgCNCIERQ0AIAAgBBGAgICAAAAhAwsgAwtJAQJ/QQAhAwJAIAAoAjgiBEUNACAEKAIMIgRFDQAgACABIAIgAWsgBBGBgICAAAAiA0F/Rw0AIABB7ZqAgAA2AhBBGCEDCyADCy4BAn9BACEDAkAgACgCOCIERQ0AIAQoAjgiBEUNACAAIAQRgICAgAAAIQMLIAMLSQECf0EAIQMCQCAAKAI4IgRFDQAgBCgCECIERQ0AIAAgASACIAFrIAQRgYCAgAAAIgNBf0cNACAAQZWQgIAANgIQQRghAwsgAwsuAQJ/QQAhAwJAIAAoAjgiBEUNACAEKAI8IgRFDQAgACAEEYCAgIAAACEDCyADC0kBAn9BACEDAkAgACgCOCIERQ0AIAQoAhQiBEUNACAAIAEgAiABayAEEYGAgIAAACIDQX9HDQAgAEGqm4CAADYCEEEYIQMLIAMLLgECf0EAIQMCQCAAKAI4IgRFDQAgBCgCQCIERQ0AIAAgBBGAgICAAAAhAwsgAwtJAQJ/QQAhAwJAIAAoAjgiBEUNACAEKAIYIgRFDQAgACABIAIgAWsgBBGBgICAAAAiA0F/Rw0AIABB7ZOAgAA2AhBBGCEDCyADCy4BAn9BACEDAkAgACgCOCIERQ0AIAQoAkQiBEUNACAAIAQRgICAgAAAIQMLIAMLLgECf0EAIQMCQCAAKAI4IgRFDQAgBCgCJCIERQ0AIAAgBBGAgICAAAAhAwsgAwsuAQJ/QQAhAwJAIAAoAjgiBEUNACAEKAIsIgRFDQAgACAEEYCAgIAAACEDCyADC0kBAn9BACEDAkAgACgCOCIERQ0AIAQoAigiBEUNACAAIAEgAiABayAEEYGAgIAAACIDQX9HDQAgAEH2iICAADYCEEEYIQMLIAMLLgECf0EAIQMCQCAAKAI4IgRFDQAgBCgCUCIERQ0AIAAgBBGAgICAAAAhAwsgAwtJAQJ/QQAhAwJAIAAoAjgiBEUNACAEKAIcIgRFDQAgACABIAIgAWsgBBGBgICAAAAiA0F/Rw0AIABBwpmAgAA2AhBBGCEDCyADCy4BAn9BACEDAkAgACgCOCIERQ0AIAQoAkgiBEUNACAAIAQRgICAgAAAIQMLIAMLSQECf0EAIQMCQCAAKAI4IgRFDQAgBCgCICIERQ0AIAAgASACIAFrIAQRgYCAgAAAIgNBf0cNACAAQZSUgIAANgIQQRghAwsgAwsuAQJ/QQAhAwJAIAAoAjgiBEUNACAEKAJMIgRFDQAgACAEEYCAgIAAACEDCyADCy4BAn9BACEDAkAgACgCOCIERQ0AIAQoAlQiBEUNACAAIAQRgICAgAAAIQMLIAMLLgECf0EAIQMCQCAAKAI4IgRFDQAgBCgCWCIERQ0AIAAgBBGAgICAAAAhAwsgAwtFAQF/AkACQCAALwEwQRRxQRRHDQBBASEDIAAtAChBAUYNASAALwEyQeUARiEDDAELIAAtAClBBUYhAwsgACADOgAuQQAL/gEBA39BASEDAkAgAC8BMCIEQQhxDQAgACkDIEIAUiEDCwJAAkAgAC0ALkUNAEEBIQUgAC0AKUEFRg0BQQEhBSAEQcAAcUUgA3FBAUcNAQtBACEFIARBwABxDQBBAiEFIARB//8DcSIDQQhxDQACQCADQYAEcUUNAAJAIAAtAChBAUcNACAALQAtQQpxDQBBBQ8LQQQPCwJAIANBIHENAAJAIAAtAChBAUYNACAALwEyQf//A3EiAEGcf2pB5ABJDQAgAEHMAUYNACAAQbACRg0AQQQhBSAEQShxRQ0CIANBiARxQYAERg0CC0EADwtBAEEDIAApAyBQGyEFCyAFC2IBAn9BACEBAkAgAC0AKEEBRg0AIAAvATJB//8DcSICQZx/akHkAEkNACACQcwBRg0AIAJBsAJGDQAgAC8BMCIAQcAAcQ0AQQEhASAAQYgEcUGABEYNACAAQShxRSEBCyABC6cBAQN/AkACQAJAIAAtACpFDQAgAC0AK0UNAEEAIQMgAC8BMCIEQQJxRQ0BDAILQQAhAyAALwEwIgRBAXFFDQELQQEhAyAALQAoQQFGDQAgAC8BMkH//wNxIgVBnH9qQeQASQ0AIAVBzAFGDQAgBUGwAkYNACAEQcAAcQ0AQQAhAyAEQYgEcUGABEYNACAEQShxQQBHIQMLIABBADsBMCAAQQA6AC8gAwuZAQECfwJAAkACQCAALQAqRQ0AIAAtACtFDQBBACEBIAAvATAiAkECcUUNAQwCC0EAIQEgAC8BMCICQQFxRQ0BC0EBIQEgAC0AKEEBRg0AIAAvATJB//8DcSIAQZx/akHkAEkNACAAQcwBRg0AIABBsAJGDQAgAkHAAHENAEEAIQEgAkGIBHFBgARGDQAgAkEocUEARyEBCyABC0kBAXsgAEEQav0MAAAAAAAAAAAAAAAAAAAAACIB/QsDACAAIAH9CwMAIABBMGogAf0LAwAgAEEgaiAB/QsDACAAQd0BNgIcQQALewEBfwJAIAAoAgwiAw0AAkAgACgCBEUNACAAIAE2AgQLAkAgACABIAIQxICAgAAiAw0AIAAoAgwPCyAAIAM2AhxBACEDIAAoAgQiAUUNACAAIAEgAiAAKAIIEYGAgIAAACIBRQ0AIAAgAjYCFCAAIAE2AgwgASEDCyADC+TzAQMOfwN+BH8jgICAgABBEGsiAySAgICAACABIQQgASEFIAEhBiABIQcgASEIIAEhCSABIQogASELIAEhDCABIQ0gASEOIAEhDwJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQCAAKAIcIhBBf2oO3QHaAQHZAQIDBAUGBwgJCgsMDQ7YAQ8Q1wEREtYBExQVFhcYGRob4AHfARwdHtUBHyAhIiMkJdQBJicoKSorLNMB0gEtLtEB0AEvMDEyMzQ1Njc4OTo7PD0+P0BBQkNERUbbAUdISUrPAc4BS80BTMwBTU5PUFFSU1RVVldYWVpbXF1eX2BhYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h5ent8fX5/gAGBAYIBgwGEAYUBhgGHAYgBiQGKAYsBjAGNAY4BjwGQAZEBkgGTAZQBlQGWAZcBmAGZAZoBmwGcAZ0BngGfAaABoQGiAaMBpAGlAaYBpwGoAakBqgGrAawBrQGuAa8BsAGxAbIBswG0AbUBtgG3AcsBygG4AckBuQHIAboBuwG8Ab0BvgG/AcABwQHCAcMBxAHFAcYBANwBC0EAIRAMxgELQQ4hEAzFAQtBDSEQDMQBC0EPIRAMwwELQRAhEAzCAQtBEyEQDMEBC0EUIRAMwAELQRUhEAy/AQtBFiEQDL4BC0EXIRAMvQELQRghEAy8AQtBGSEQDLsBC0EaIRAMugELQRshEAy5AQtBHCEQDLgBC0EIIRAMtwELQR0hEAy2AQtBICEQDLUBC0EfIRAMtAELQQchEAyzAQtBISEQDLIBC0EiIRAMsQELQR4hEAywAQtBIyEQDK8BC0ESIRAMrgELQREhEAytAQtBJCEQDKwBC0ElIRAMqwELQSYhEAyqAQtBJyEQDKkBC0HDASEQDKgBC0EpIRAMpwELQSshEAymAQtBLCEQDKUBC0EtIRAMpAELQS4hEAyjAQtBLyEQDKIBC0HEASEQDKEBC0EwIRAMoAELQTQhEAyfAQtBDCEQDJ4BC0ExIRAMnQELQTIhEAycAQtBMyEQDJsBC0E5IRAMmgELQTUhEAyZAQtBxQEhEAyYAQtBCyEQDJcBC0E6IRAMlgELQTYhEAyVAQtBCiEQDJQBC0E3IRAMkwELQTghEAySAQtBPCEQDJEBC0E7IRAMkAELQT0hEAyPAQtBCSEQDI4BC0EoIRAMjQELQT4hEAyMAQtBPyEQDIsBC0HAACEQDIoBC0HBACEQDIkBC0HCACEQDIgBC0HDACEQDIcBC0HEACEQDIYBC0HFACEQDIUBC0HGACEQDIQBC0EqIRAMgwELQccAIRAMggELQcgAIRAMgQELQckAIRAMgAELQcoAIRAMfwtBywAhEAx+C0HNACEQDH0LQcwAIRAMfAtBzgAhEAx7C0HPACEQDHoLQdAAIRAMeQtB0QAhEAx4C0HSACEQDHcLQdMAIRAMdgtB1AAhEAx1C0HWACEQDHQLQdUAIRAMcwtBBiEQDHILQdcAIRAMcQtBBSEQDHALQdgAIRAMbwtBBCEQDG4LQdkAIRAMbQtB2gAhEAxsC0HbACEQDGsLQdwAIRAMagtBAyEQDGkLQd0AIRAMaAtB3gAhEAxnC0HfACEQDGYLQeEAIRAMZQtB4AAhEAxkC0HiACEQDGMLQeMAIRAMYgtBAiEQDGELQeQAIRAMYAtB5QAhEAxfC0HmACEQDF4LQecAIRAMXQtB6AAhEAxcC0HpACEQDFsLQeoAIRAMWgtB6wAhEAxZC0HsACEQDFgLQe0AIRAMVwtB7gAhEAxWC0HvACEQDFULQfAAIRAMVAtB8QAhEAxTC0HyACEQDFILQfMAIRAMUQtB9AAhEAxQC0H1ACEQDE8LQfYAIRAMTgtB9wAhEAxNC0H4ACEQDEwLQfkAIRAMSwtB+gAhEAxKC0H7ACEQDEkLQfwAIRAMSAtB/QAhEAxHC0H+ACEQDEYLQf8AIRAMRQtBgAEhEAxEC0GBASEQDEMLQYIBIRAMQgtBgwEhEAxBC0GEASEQDEALQYUBIRAMPwtBhgEhEAw+C0GHASEQDD0LQYgBIRAMPAtBiQEhEAw7C0GKASEQDDoLQYsBIRAMOQtBjAEhEAw4C0GNASEQDDcLQY4BIRAMNgtBjwEhEAw1C0GQASEQDDQLQZEBIRAMMwtBkgEhEAwyC0GTASEQDDELQZQBIRAMMAtBlQEhEAwvC0GWASEQDC4LQZcBIRAMLQtBmAEhEAwsC0GZASEQDCsLQZoBIRAMKgtBmwEhEAwpC0GcASEQDCgLQZ0BIRAMJwtBngEhEAwmC0GfASEQDCULQaABIRAMJAtBoQEhEAwjC0GiASEQDCILQaMBIRAMIQtBpAEhEAwgC0GlASEQDB8LQaYBIRAMHgtBpwEhEAwdC0GoASEQDBwLQakBIRAMGwtBqgEhEAwaC0GrASEQDBkLQawBIRAMGAtBrQEhEAwXC0GuASEQDBYLQQEhEAwVC0GvASEQDBQLQbABIRAMEwtBsQEhEAwSC0GzASEQDBELQbIBIRAMEAtBtAEhEAwPC0G1ASEQDA4LQbYBIRAMDQtBtwEhEAwMC0G4ASEQDAsLQbkBIRAMCgtBugEhEAwJC0G7ASEQDAgLQcYBIRAMBwtBvAEhEAwGC0G9ASEQDAULQb4BIRAMBAtBvwEhEAwDC0HAASEQDAILQcIBIRAMAQtBwQEhEAsDQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAIBAOxwEAAQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB4fICEjJSg/QEFERUZHSElKS0xNT1BRUlPeA1dZW1xdYGJlZmdoaWprbG1vcHFyc3R1dnd4eXp7fH1+gAGCAYUBhgGHAYkBiwGMAY0BjgGPAZABkQGUAZUBlgGXAZgBmQGaAZsBnAGdAZ4BnwGgAaEBogGjAaQBpQGmAacBqAGpAaoBqwGsAa0BrgGvAbABsQGyAbMBtAG1AbYBtwG4AbkBugG7AbwBvQG+Ab8BwAHBAcIBwwHEAcUBxgHHAcgByQHKAcsBzAHNAc4BzwHQAdEB0gHTAdQB1QHWAdcB2AHZAdoB2wHcAd0B3gHgAeEB4gHjAeQB5QHmAecB6AHpAeoB6wHsAe0B7gHvAfAB8QHyAfMBmQKkArAC/gL+AgsgASIEIAJHDfMBQd0BIRAM/wMLIAEiECACRw3dAUHDASEQDP4DCyABIgEgAkcNkAFB9wAhEAz9AwsgASIBIAJHDYYBQe8AIRAM/AMLIAEiASACRw1/QeoAIRAM+wMLIAEiASACRw17QegAIRAM+gMLIAEiASACRw14QeYAIRAM+QMLIAEiASACRw0aQRghEAz4AwsgASIBIAJHDRRBEiEQDPcDCyABIgEgAkcNWUHFACEQDPYDCyABIgEgAkcNSkE/IRAM9QMLIAEiASACRw1IQTwhEAz0AwsgASIBIAJHDUFBMSEQDPMDCyAALQAuQQFGDesDDIcCCyAAIAEiASACEMCAgIAAQQFHDeYBIABCADcDIAznAQsgACABIgEgAhC0gICAACIQDecBIAEhAQz1AgsCQCABIgEgAkcNAEEGIRAM8AMLIAAgAUEBaiIBIAIQu4CAgAAiEA3oASABIQEMMQsgAEIANwMgQRIhEAzVAwsgASIQIAJHDStBHSEQDO0DCwJAIAEiASACRg0AIAFBAWohAUEQIRAM1AMLQQchEAzsAwsgAEIAIAApAyAiESACIAEiEGutIhJ9IhMgEyARVhs3AyAgESASViIURQ3lAUEIIRAM6wMLAkAgASIBIAJGDQAgAEGJgICAADYCCCAAIAE2AgQgASEBQRQhEAzSAwtBCSEQDOoDCyABIQEgACkDIFAN5AEgASEBDPICCwJAIAEiASACRw0AQQshEAzpAwsgACABQQFqIgEgAhC2gICAACIQDeUBIAEhAQzyAgsgACABIgEgAhC4gICAACIQDeUBIAEhAQzyAgsgACABIgEgAhC4gICAACIQDeYBIAEhAQwNCyAAIAEiASACELqAgIAAIhAN5wEgASEBDPACCwJAIAEiASACRw0AQQ8hEAzlAwsgAS0AACIQQTtGDQggEEENRw3oASABQQFqIQEM7wILIAAgASIBIAIQuoCAgAAiEA3oASABIQEM8gILA0ACQCABLQAAQfC1gIAAai0AACIQQQFGDQAgEEECRw3rASAAKAIEIRAgAEEANgIEIAAgECABQQFqIgEQuYCAgAAiEA3qASABIQEM9AILIAFBAWoiASACRw0AC0ESIRAM4gMLIAAgASIBIAIQuoCAgAAiEA3pASABIQEMCgsgASIBIAJHDQZBGyEQDOADCwJAIAEiASACRw0AQRYhEAzgAwsgAEGKgICAADYCCCAAIAE2AgQgACABIAIQuICAgAAiEA3qASABIQFBICEQDMYDCwJAIAEiASACRg0AA0ACQCABLQAAQfC3gIAAai0AACIQQQJGDQACQCAQQX9qDgTlAewBAOsB7AELIAFBAWohAUEIIRAMyAMLIAFBAWoiASACRw0AC0EVIRAM3wMLQRUhEAzeAwsDQAJAIAEtAABB8LmAgABqLQAAIhBBAkYNACAQQX9qDgTeAewB4AHrAewBCyABQQFqIgEgAkcNAAtBGCEQDN0DCwJAIAEiASACRg0AIABBi4CAgAA2AgggACABNgIEIAEhAUEHIRAMxAMLQRkhEAzcAwsgAUEBaiEBDAILAkAgASIUIAJHDQBBGiEQDNsDCyAUIQECQCAULQAAQXNqDhTdAu4C7gLuAu4C7gLuAu4C7gLuAu4C7gLuAu4C7gLuAu4C7gLuAgDuAgtBACEQIABBADYCHCAAQa+LgIAANgIQIABBAjYCDCAAIBRBAWo2AhQM2gMLAkAgAS0AACIQQTtGDQAgEEENRw3oASABQQFqIQEM5QILIAFBAWohAQtBIiEQDL8DCwJAIAEiECACRw0AQRwhEAzYAwtCACERIBAhASAQLQAAQVBqDjfnAeYBAQIDBAUGBwgAAAAAAAAACQoLDA0OAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAPEBESExQAC0EeIRAMvQMLQgIhEQzlAQtCAyERDOQBC0IEIREM4wELQgUhEQziAQtCBiERDOEBC0IHIREM4AELQgghEQzfAQtCCSERDN4BC0IKIREM3QELQgshEQzcAQtCDCERDNsBC0INIREM2gELQg4hEQzZAQtCDyERDNgBC0IKIREM1wELQgshEQzWAQtCDCERDNUBC0INIREM1AELQg4hEQzTAQtCDyERDNIBC0IAIRECQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAIBAtAABBUGoON+UB5AEAAQIDBAUGB+YB5gHmAeYB5gHmAeYBCAkKCwwN5gHmAeYB5gHmAeYB5gHmAeYB5gHmAeYB5gHmAeYB5gHmAeYB5gHmAeYB5gHmAeYB5gHmAQ4PEBESE+YBC0ICIREM5AELQgMhEQzjAQtCBCERDOIBC0IFIREM4QELQgYhEQzgAQtCByERDN8BC0IIIREM3gELQgkhEQzdAQtCCiERDNwBC0ILIREM2wELQgwhEQzaAQtCDSERDNkBC0IOIREM2AELQg8hEQzXAQtCCiERDNYBC0ILIREM1QELQgwhEQzUAQtCDSERDNMBC0IOIREM0gELQg8hEQzRAQsgAEIAIAApAyAiESACIAEiEGutIhJ9IhMgEyARVhs3AyAgESASViIURQ3SAUEfIRAMwAMLAkAgASIBIAJGDQAgAEGJgICAADYCCCAAIAE2AgQgASEBQSQhEAynAwtBICEQDL8DCyAAIAEiECACEL6AgIAAQX9qDgW2AQDFAgHRAdIBC0ERIRAMpAMLIABBAToALyAQIQEMuwMLIAEiASACRw3SAUEkIRAMuwMLIAEiDSACRw0eQcYAIRAMugMLIAAgASIBIAIQsoCAgAAiEA3UASABIQEMtQELIAEiECACRw0mQdAAIRAMuAMLAkAgASIBIAJHDQBBKCEQDLgDCyAAQQA2AgQgAEGMgICAADYCCCAAIAEgARCxgICAACIQDdMBIAEhAQzYAQsCQCABIhAgAkcNAEEpIRAMtwMLIBAtAAAiAUEgRg0UIAFBCUcN0wEgEEEBaiEBDBULAkAgASIBIAJGDQAgAUEBaiEBDBcLQSohEAy1AwsCQCABIhAgAkcNAEErIRAMtQMLAkAgEC0AACIBQQlGDQAgAUEgRw3VAQsgAC0ALEEIRg3TASAQIQEMkQMLAkAgASIBIAJHDQBBLCEQDLQDCyABLQAAQQpHDdUBIAFBAWohAQzJAgsgASIOIAJHDdUBQS8hEAyyAwsDQAJAIAEtAAAiEEEgRg0AAkAgEEF2ag4EANwB3AEA2gELIAEhAQzgAQsgAUEBaiIBIAJHDQALQTEhEAyxAwtBMiEQIAEiFCACRg2wAyACIBRrIAAoAgAiAWohFSAUIAFrQQNqIRYCQANAIBQtAAAiF0EgciAXIBdBv39qQf8BcUEaSRtB/wFxIAFB8LuAgABqLQAARw0BAkAgAUEDRw0AQQYhAQyWAwsgAUEBaiEBIBRBAWoiFCACRw0ACyAAIBU2AgAMsQMLIABBADYCACAUIQEM2QELQTMhECABIhQgAkYNrwMgAiAUayAAKAIAIgFqIRUgFCABa0EIaiEWAkADQCAULQAAIhdBIHIgFyAXQb9/akH/AXFBGkkbQf8BcSABQfS7gIAAai0AAEcNAQJAIAFBCEcNAEEFIQEMlQMLIAFBAWohASAUQQFqIhQgAkcNAAsgACAVNgIADLADCyAAQQA2AgAgFCEBDNgBC0E0IRAgASIUIAJGDa4DIAIgFGsgACgCACIBaiEVIBQgAWtBBWohFgJAA0AgFC0AACIXQSByIBcgF0G/f2pB/wFxQRpJG0H/AXEgAUHQwoCAAGotAABHDQECQCABQQVHDQBBByEBDJQDCyABQQFqIQEgFEEBaiIUIAJHDQALIAAgFTYCAAyvAwsgAEEANgIAIBQhAQzXAQsCQCABIgEgAkYNAANAAkAgAS0AAEGAvoCAAGotAAAiEEEBRg0AIBBBAkYNCiABIQEM3QELIAFBAWoiASACRw0AC0EwIRAMrgMLQTAhEAytAwsCQCABIgEgAkYNAANAAkAgAS0AACIQQSBGDQAgEEF2ag4E2QHaAdoB2QHaAQsgAUEBaiIBIAJHDQALQTghEAytAwtBOCEQDKwDCwNAAkAgAS0AACIQQSBGDQAgEEEJRw0DCyABQQFqIgEgAkcNAAtBPCEQDKsDCwNAAkAgAS0AACIQQSBGDQACQAJAIBBBdmoOBNoBAQHaAQALIBBBLEYN2wELIAEhAQwECyABQQFqIgEgAkcNAAtBPyEQDKoDCyABIQEM2wELQcAAIRAgASIUIAJGDagDIAIgFGsgACgCACIBaiEWIBQgAWtBBmohFwJAA0AgFC0AAEEgciABQYDAgIAAai0AAEcNASABQQZGDY4DIAFBAWohASAUQQFqIhQgAkcNAAsgACAWNgIADKkDCyAAQQA2AgAgFCEBC0E2IRAMjgMLAkAgASIPIAJHDQBBwQAhEAynAwsgAEGMgICAADYCCCAAIA82AgQgDyEBIAAtACxBf2oOBM0B1QHXAdkBhwMLIAFBAWohAQzMAQsCQCABIgEgAkYNAANAAkAgAS0AACIQQSByIBAgEEG/f2pB/wFxQRpJG0H/AXEiEEEJRg0AIBBBIEYNAAJAAkACQAJAIBBBnX9qDhMAAwMDAwMDAwEDAwMDAwMDAwMCAwsgAUEBaiEBQTEhEAyRAwsgAUEBaiEBQTIhEAyQAwsgAUEBaiEBQTMhEAyPAwsgASEBDNABCyABQQFqIgEgAkcNAAtBNSEQDKUDC0E1IRAMpAMLAkAgASIBIAJGDQADQAJAIAEtAABBgLyAgABqLQAAQQFGDQAgASEBDNMBCyABQQFqIgEgAkcNAAtBPSEQDKQDC0E9IRAMowMLIAAgASIBIAIQsICAgAAiEA3WASABIQEMAQsgEEEBaiEBC0E8IRAMhwMLAkAgASIBIAJHDQBBwgAhEAygAwsCQANAAkAgAS0AAEF3ag4YAAL+Av4ChAP+Av4C/gL+Av4C/gL+Av4C/gL+Av4C/gL+Av4C/gL+Av4C/gIA/gILIAFBAWoiASACRw0AC0HCACEQDKADCyABQQFqIQEgAC0ALUEBcUUNvQEgASEBC0EsIRAMhQMLIAEiASACRw3TAUHEACEQDJ0DCwNAAkAgAS0AAEGQwICAAGotAABBAUYNACABIQEMtwILIAFBAWoiASACRw0AC0HFACEQDJwDCyANLQAAIhBBIEYNswEgEEE6Rw2BAyAAKAIEIQEgAEEANgIEIAAgASANEK+AgIAAIgEN0AEgDUEBaiEBDLMCC0HHACEQIAEiDSACRg2aAyACIA1rIAAoAgAiAWohFiANIAFrQQVqIRcDQCANLQAAIhRBIHIgFCAUQb9/akH/AXFBGkkbQf8BcSABQZDCgIAAai0AAEcNgAMgAUEFRg30AiABQQFqIQEgDUEBaiINIAJHDQALIAAgFjYCAAyaAwtByAAhECABIg0gAkYNmQMgAiANayAAKAIAIgFqIRYgDSABa0EJaiEXA0AgDS0AACIUQSByIBQgFEG/f2pB/wFxQRpJG0H/AXEgAUGWwoCAAGotAABHDf8CAkAgAUEJRw0AQQIhAQz1AgsgAUEBaiEBIA1BAWoiDSACRw0ACyAAIBY2AgAMmQMLAkAgASINIAJHDQBByQAhEAyZAwsCQAJAIA0tAAAiAUEgciABIAFBv39qQf8BcUEaSRtB/wFxQZJ/ag4HAIADgAOAA4ADgAMBgAMLIA1BAWohAUE+IRAMgAMLIA1BAWohAUE/IRAM/wILQcoAIRAgASINIAJGDZcDIAIgDWsgACgCACIBaiEWIA0gAWtBAWohFwNAIA0tAAAiFEEgciAUIBRBv39qQf8BcUEaSRtB/wFxIAFBoMKAgABqLQAARw39AiABQQFGDfACIAFBAWohASANQQFqIg0gAkcNAAsgACAWNgIADJcDC0HLACEQIAEiDSACRg2WAyACIA1rIAAoAgAiAWohFiANIAFrQQ5qIRcDQCANLQAAIhRBIHIgFCAUQb9/akH/AXFBGkkbQf8BcSABQaLCgIAAai0AAEcN/AIgAUEORg3wAiABQQFqIQEgDUEBaiINIAJHDQALIAAgFjYCAAyWAwtBzAAhECABIg0gAkYNlQMgAiANayAAKAIAIgFqIRYgDSABa0EPaiEXA0AgDS0AACIUQSByIBQgFEG/f2pB/wFxQRpJG0H/AXEgAUHAwoCAAGotAABHDfsCAkAgAUEPRw0AQQMhAQzxAgsgAUEBaiEBIA1BAWoiDSACRw0ACyAAIBY2AgAMlQMLQc0AIRAgASINIAJGDZQDIAIgDWsgACgCACIBaiEWIA0gAWtBBWohFwNAIA0tAAAiFEEgciAUIBRBv39qQf8BcUEaSRtB/wFxIAFB0MKAgABqLQAARw36AgJAIAFBBUcNAEEEIQEM8AILIAFBAWohASANQQFqIg0gAkcNAAsgACAWNgIADJQDCwJAIAEiDSACRw0AQc4AIRAMlAMLAkACQAJAAkAgDS0AACIBQSByIAEgAUG/f2pB/wFxQRpJG0H/AXFBnX9qDhMA/QL9Av0C/QL9Av0C/QL9Av0C/QL9Av0CAf0C/QL9AgID/QILIA1BAWohAUHBACEQDP0CCyANQQFqIQFBwgAhEAz8AgsgDUEBaiEBQcMAIRAM+wILIA1BAWohAUHEACEQDPoCCwJAIAEiASACRg0AIABBjYCAgAA2AgggACABNgIEIAEhAUHFACEQDPoCC0HPACEQDJIDCyAQIQECQAJAIBAtAABBdmoOBAGoAqgCAKgCCyAQQQFqIQELQSchEAz4AgsCQCABIgEgAkcNAEHRACEQDJEDCwJAIAEtAABBIEYNACABIQEMjQELIAFBAWohASAALQAtQQFxRQ3HASABIQEMjAELIAEiFyACRw3IAUHSACEQDI8DC0HTACEQIAEiFCACRg2OAyACIBRrIAAoAgAiAWohFiAUIAFrQQFqIRcDQCAULQAAIAFB1sKAgABqLQAARw3MASABQQFGDccBIAFBAWohASAUQQFqIhQgAkcNAAsgACAWNgIADI4DCwJAIAEiASACRw0AQdUAIRAMjgMLIAEtAABBCkcNzAEgAUEBaiEBDMcBCwJAIAEiASACRw0AQdYAIRAMjQMLAkACQCABLQAAQXZqDgQAzQHNAQHNAQsgAUEBaiEBDMcBCyABQQFqIQFBygAhEAzzAgsgACABIgEgAhCugICAACIQDcsBIAEhAUHNACEQDPICCyAALQApQSJGDYUDDKYCCwJAIAEiASACRw0AQdsAIRAMigMLQQAhFEEBIRdBASEWQQAhEAJAAkACQAJAAkACQAJAAkACQCABLQAAQVBqDgrUAdMBAAECAwQFBgjVAQtBAiEQDAYLQQMhEAwFC0EEIRAMBAtBBSEQDAMLQQYhEAwCC0EHIRAMAQtBCCEQC0EAIRdBACEWQQAhFAzMAQtBCSEQQQEhFEEAIRdBACEWDMsBCwJAIAEiASACRw0AQd0AIRAMiQMLIAEtAABBLkcNzAEgAUEBaiEBDKYCCyABIgEgAkcNzAFB3wAhEAyHAwsCQCABIgEgAkYNACAAQY6AgIAANgIIIAAgATYCBCABIQFB0AAhEAzuAgtB4AAhEAyGAwtB4QAhECABIgEgAkYNhQMgAiABayAAKAIAIhRqIRYgASAUa0EDaiEXA0AgAS0AACAUQeLCgIAAai0AAEcNzQEgFEEDRg3MASAUQQFqIRQgAUEBaiIBIAJHDQALIAAgFjYCAAyFAwtB4gAhECABIgEgAkYNhAMgAiABayAAKAIAIhRqIRYgASAUa0ECaiEXA0AgAS0AACAUQebCgIAAai0AAEcNzAEgFEECRg3OASAUQQFqIRQgAUEBaiIBIAJHDQALIAAgFjYCAAyEAwtB4wAhECABIgEgAkYNgwMgAiABayAAKAIAIhRqIRYgASAUa0EDaiEXA0AgAS0AACAUQenCgIAAai0AAEcNywEgFEEDRg3OASAUQQFqIRQgAUEBaiIBIAJHDQALIAAgFjYCAAyDAwsCQCABIgEgAkcNAEHlACEQDIMDCyAAIAFBAWoiASACEKiAgIAAIhANzQEgASEBQdYAIRAM6QILAkAgASIBIAJGDQADQAJAIAEtAAAiEEEgRg0AAkACQAJAIBBBuH9qDgsAAc8BzwHPAc8BzwHPAc8BzwECzwELIAFBAWohAUHSACEQDO0CCyABQQFqIQFB0wAhEAzsAgsgAUEBaiEBQdQAIRAM6wILIAFBAWoiASACRw0AC0HkACEQDIIDC0HkACEQDIEDCwNAAkAgAS0AAEHwwoCAAGotAAAiEEEBRg0AIBBBfmoOA88B0AHRAdIBCyABQQFqIgEgAkcNAAtB5gAhEAyAAwsCQCABIgEgAkYNACABQQFqIQEMAwtB5wAhEAz/AgsDQAJAIAEtAABB8MSAgABqLQAAIhBBAUYNAAJAIBBBfmoOBNIB0wHUAQDVAQsgASEBQdcAIRAM5wILIAFBAWoiASACRw0AC0HoACEQDP4CCwJAIAEiASACRw0AQekAIRAM/gILAkAgAS0AACIQQXZqDhq6AdUB1QG8AdUB1QHVAdUB1QHVAdUB1QHVAdUB1QHVAdUB1QHVAdUB1QHVAcoB1QHVAQDTAQsgAUEBaiEBC0EGIRAM4wILA0ACQCABLQAAQfDGgIAAai0AAEEBRg0AIAEhAQyeAgsgAUEBaiIBIAJHDQALQeoAIRAM+wILAkAgASIBIAJGDQAgAUEBaiEBDAMLQesAIRAM+gILAkAgASIBIAJHDQBB7AAhEAz6AgsgAUEBaiEBDAELAkAgASIBIAJHDQBB7QAhEAz5AgsgAUEBaiEBC0EEIRAM3gILAkAgASIUIAJHDQBB7gAhEAz3AgsgFCEBAkACQAJAIBQtAABB8MiAgABqLQAAQX9qDgfUAdUB1gEAnAIBAtcBCyAUQQFqIQEMCgsgFEEBaiEBDM0BC0EAIRAgAEEANgIcIABBm5KAgAA2AhAgAEEHNgIMIAAgFEEBajYCFAz2AgsCQANAAkAgAS0AAEHwyICAAGotAAAiEEEERg0AAkACQCAQQX9qDgfSAdMB1AHZAQAEAdkBCyABIQFB2gAhEAzgAgsgAUEBaiEBQdwAIRAM3wILIAFBAWoiASACRw0AC0HvACEQDPYCCyABQQFqIQEMywELAkAgASIUIAJHDQBB8AAhEAz1AgsgFC0AAEEvRw3UASAUQQFqIQEMBgsCQCABIhQgAkcNAEHxACEQDPQCCwJAIBQtAAAiAUEvRw0AIBRBAWohAUHdACEQDNsCCyABQXZqIgRBFksN0wFBASAEdEGJgIACcUUN0wEMygILAkAgASIBIAJGDQAgAUEBaiEBQd4AIRAM2gILQfIAIRAM8gILAkAgASIUIAJHDQBB9AAhEAzyAgsgFCEBAkAgFC0AAEHwzICAAGotAABBf2oOA8kClAIA1AELQeEAIRAM2AILAkAgASIUIAJGDQADQAJAIBQtAABB8MqAgABqLQAAIgFBA0YNAAJAIAFBf2oOAssCANUBCyAUIQFB3wAhEAzaAgsgFEEBaiIUIAJHDQALQfMAIRAM8QILQfMAIRAM8AILAkAgASIBIAJGDQAgAEGPgICAADYCCCAAIAE2AgQgASEBQeAAIRAM1wILQfUAIRAM7wILAkAgASIBIAJHDQBB9gAhEAzvAgsgAEGPgICAADYCCCAAIAE2AgQgASEBC0EDIRAM1AILA0AgAS0AAEEgRw3DAiABQQFqIgEgAkcNAAtB9wAhEAzsAgsCQCABIgEgAkcNAEH4ACEQDOwCCyABLQAAQSBHDc4BIAFBAWohAQzvAQsgACABIgEgAhCsgICAACIQDc4BIAEhAQyOAgsCQCABIgQgAkcNAEH6ACEQDOoCCyAELQAAQcwARw3RASAEQQFqIQFBEyEQDM8BCwJAIAEiBCACRw0AQfsAIRAM6QILIAIgBGsgACgCACIBaiEUIAQgAWtBBWohEANAIAQtAAAgAUHwzoCAAGotAABHDdABIAFBBUYNzgEgAUEBaiEBIARBAWoiBCACRw0ACyAAIBQ2AgBB+wAhEAzoAgsCQCABIgQgAkcNAEH8ACEQDOgCCwJAAkAgBC0AAEG9f2oODADRAdEB0QHRAdEB0QHRAdEB0QHRAQHRAQsgBEEBaiEBQeYAIRAMzwILIARBAWohAUHnACEQDM4CCwJAIAEiBCACRw0AQf0AIRAM5wILIAIgBGsgACgCACIBaiEUIAQgAWtBAmohEAJAA0AgBC0AACABQe3PgIAAai0AAEcNzwEgAUECRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQf0AIRAM5wILIABBADYCACAQQQFqIQFBECEQDMwBCwJAIAEiBCACRw0AQf4AIRAM5gILIAIgBGsgACgCACIBaiEUIAQgAWtBBWohEAJAA0AgBC0AACABQfbOgIAAai0AAEcNzgEgAUEFRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQf4AIRAM5gILIABBADYCACAQQQFqIQFBFiEQDMsBCwJAIAEiBCACRw0AQf8AIRAM5QILIAIgBGsgACgCACIBaiEUIAQgAWtBA2ohEAJAA0AgBC0AACABQfzOgIAAai0AAEcNzQEgAUEDRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQf8AIRAM5QILIABBADYCACAQQQFqIQFBBSEQDMoBCwJAIAEiBCACRw0AQYABIRAM5AILIAQtAABB2QBHDcsBIARBAWohAUEIIRAMyQELAkAgASIEIAJHDQBBgQEhEAzjAgsCQAJAIAQtAABBsn9qDgMAzAEBzAELIARBAWohAUHrACEQDMoCCyAEQQFqIQFB7AAhEAzJAgsCQCABIgQgAkcNAEGCASEQDOICCwJAAkAgBC0AAEG4f2oOCADLAcsBywHLAcsBywEBywELIARBAWohAUHqACEQDMkCCyAEQQFqIQFB7QAhEAzIAgsCQCABIgQgAkcNAEGDASEQDOECCyACIARrIAAoAgAiAWohECAEIAFrQQJqIRQCQANAIAQtAAAgAUGAz4CAAGotAABHDckBIAFBAkYNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgEDYCAEGDASEQDOECC0EAIRAgAEEANgIAIBRBAWohAQzGAQsCQCABIgQgAkcNAEGEASEQDOACCyACIARrIAAoAgAiAWohFCAEIAFrQQRqIRACQANAIAQtAAAgAUGDz4CAAGotAABHDcgBIAFBBEYNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEGEASEQDOACCyAAQQA2AgAgEEEBaiEBQSMhEAzFAQsCQCABIgQgAkcNAEGFASEQDN8CCwJAAkAgBC0AAEG0f2oOCADIAcgByAHIAcgByAEByAELIARBAWohAUHvACEQDMYCCyAEQQFqIQFB8AAhEAzFAgsCQCABIgQgAkcNAEGGASEQDN4CCyAELQAAQcUARw3FASAEQQFqIQEMgwILAkAgASIEIAJHDQBBhwEhEAzdAgsgAiAEayAAKAIAIgFqIRQgBCABa0EDaiEQAkADQCAELQAAIAFBiM+AgABqLQAARw3FASABQQNGDQEgAUEBaiEBIARBAWoiBCACRw0ACyAAIBQ2AgBBhwEhEAzdAgsgAEEANgIAIBBBAWohAUEtIRAMwgELAkAgASIEIAJHDQBBiAEhEAzcAgsgAiAEayAAKAIAIgFqIRQgBCABa0EIaiEQAkADQCAELQAAIAFB0M+AgABqLQAARw3EASABQQhGDQEgAUEBaiEBIARBAWoiBCACRw0ACyAAIBQ2AgBBiAEhEAzcAgsgAEEANgIAIBBBAWohAUEpIRAMwQELAkAgASIBIAJHDQBBiQEhEAzbAgtBASEQIAEtAABB3wBHDcABIAFBAWohAQyBAgsCQCABIgQgAkcNAEGKASEQDNoCCyACIARrIAAoAgAiAWohFCAEIAFrQQFqIRADQCAELQAAIAFBjM+AgABqLQAARw3BASABQQFGDa8CIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQYoBIRAM2QILAkAgASIEIAJHDQBBiwEhEAzZAgsgAiAEayAAKAIAIgFqIRQgBCABa0ECaiEQAkADQCAELQAAIAFBjs+AgABqLQAARw3BASABQQJGDQEgAUEBaiEBIARBAWoiBCACRw0ACyAAIBQ2AgBBiwEhEAzZAgsgAEEANgIAIBBBAWohAUECIRAMvgELAkAgASIEIAJHDQBBjAEhEAzYAgsgAiAEayAAKAIAIgFqIRQgBCABa0EBaiEQAkADQCAELQAAIAFB8M+AgABqLQAARw3AASABQQFGDQEgAUEBaiEBIARBAWoiBCACRw0ACyAAIBQ2AgBBjAEhEAzYAgsgAEEANgIAIBBBAWohAUEfIRAMvQELAkAgASIEIAJHDQBBjQEhEAzXAgsgAiAEayAAKAIAIgFqIRQgBCABa0EBaiEQAkADQCAELQAAIAFB8s+AgABqLQAARw2/ASABQQFGDQEgAUEBaiEBIARBAWoiBCACRw0ACyAAIBQ2AgBBjQEhEAzXAgsgAEEANgIAIBBBAWohAUEJIRAMvAELAkAgASIEIAJHDQBBjgEhEAzWAgsCQAJAIAQtAABBt39qDgcAvwG/Ab8BvwG/AQG/AQsgBEEBaiEBQfgAIRAMvQILIARBAWohAUH5ACEQDLwCCwJAIAEiBCACRw0AQY8BIRAM1QILIAIgBGsgACgCACIBaiEUIAQgAWtBBWohEAJAA0AgBC0AACABQZHPgIAAai0AAEcNvQEgAUEFRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQY8BIRAM1QILIABBADYCACAQQQFqIQFBGCEQDLoBCwJAIAEiBCACRw0AQZABIRAM1AILIAIgBGsgACgCACIBaiEUIAQgAWtBAmohEAJAA0AgBC0AACABQZfPgIAAai0AAEcNvAEgAUECRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQZABIRAM1AILIABBADYCACAQQQFqIQFBFyEQDLkBCwJAIAEiBCACRw0AQZEBIRAM0wILIAIgBGsgACgCACIBaiEUIAQgAWtBBmohEAJAA0AgBC0AACABQZrPgIAAai0AAEcNuwEgAUEGRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQZEBIRAM0wILIABBADYCACAQQQFqIQFBFSEQDLgBCwJAIAEiBCACRw0AQZIBIRAM0gILIAIgBGsgACgCACIBaiEUIAQgAWtBBWohEAJAA0AgBC0AACABQaHPgIAAai0AAEcNugEgAUEFRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQZIBIRAM0gILIABBADYCACAQQQFqIQFBHiEQDLcBCwJAIAEiBCACRw0AQZMBIRAM0QILIAQtAABBzABHDbgBIARBAWohAUEKIRAMtgELAkAgBCACRw0AQZQBIRAM0AILAkACQCAELQAAQb9/ag4PALkBuQG5AbkBuQG5AbkBuQG5AbkBuQG5AbkBAbkBCyAEQQFqIQFB/gAhEAy3AgsgBEEBaiEBQf8AIRAMtgILAkAgBCACRw0AQZUBIRAMzwILAkACQCAELQAAQb9/ag4DALgBAbgBCyAEQQFqIQFB/QAhEAy2AgsgBEEBaiEEQYABIRAMtQILAkAgBCACRw0AQZYBIRAMzgILIAIgBGsgACgCACIBaiEUIAQgAWtBAWohEAJAA0AgBC0AACABQafPgIAAai0AAEcNtgEgAUEBRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQZYBIRAMzgILIABBADYCACAQQQFqIQFBCyEQDLMBCwJAIAQgAkcNAEGXASEQDM0CCwJAAkACQAJAIAQtAABBU2oOIwC4AbgBuAG4AbgBuAG4AbgBuAG4AbgBuAG4AbgBuAG4AbgBuAG4AbgBuAG4AbgBAbgBuAG4AbgBuAECuAG4AbgBA7gBCyAEQQFqIQFB+wAhEAy2AgsgBEEBaiEBQfwAIRAMtQILIARBAWohBEGBASEQDLQCCyAEQQFqIQRBggEhEAyzAgsCQCAEIAJHDQBBmAEhEAzMAgsgAiAEayAAKAIAIgFqIRQgBCABa0EEaiEQAkADQCAELQAAIAFBqc+AgABqLQAARw20ASABQQRGDQEgAUEBaiEBIARBAWoiBCACRw0ACyAAIBQ2AgBBmAEhEAzMAgsgAEEANgIAIBBBAWohAUEZIRAMsQELAkAgBCACRw0AQZkBIRAMywILIAIgBGsgACgCACIBaiEUIAQgAWtBBWohEAJAA0AgBC0AACABQa7PgIAAai0AAEcNswEgAUEFRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQZkBIRAMywILIABBADYCACAQQQFqIQFBBiEQDLABCwJAIAQgAkcNAEGaASEQDMoCCyACIARrIAAoAgAiAWohFCAEIAFrQQFqIRACQANAIAQtAAAgAUG0z4CAAGotAABHDbIBIAFBAUYNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEGaASEQDMoCCyAAQQA2AgAgEEEBaiEBQRwhEAyvAQsCQCAEIAJHDQBBmwEhEAzJAgsgAiAEayAAKAIAIgFqIRQgBCABa0EBaiEQAkADQCAELQAAIAFBts+AgABqLQAARw2xASABQQFGDQEgAUEBaiEBIARBAWoiBCACRw0ACyAAIBQ2AgBBmwEhEAzJAgsgAEEANgIAIBBBAWohAUEnIRAMrgELAkAgBCACRw0AQZwBIRAMyAILAkACQCAELQAAQax/ag4CAAGxAQsgBEEBaiEEQYYBIRAMrwILIARBAWohBEGHASEQDK4CCwJAIAQgAkcNAEGdASEQDMcCCyACIARrIAAoAgAiAWohFCAEIAFrQQFqIRACQANAIAQtAAAgAUG4z4CAAGotAABHDa8BIAFBAUYNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEGdASEQDMcCCyAAQQA2AgAgEEEBaiEBQSYhEAysAQsCQCAEIAJHDQBBngEhEAzGAgsgAiAEayAAKAIAIgFqIRQgBCABa0EBaiEQAkADQCAELQAAIAFBus+AgABqLQAARw2uASABQQFGDQEgAUEBaiEBIARBAWoiBCACRw0ACyAAIBQ2AgBBngEhEAzGAgsgAEEANgIAIBBBAWohAUEDIRAMqwELAkAgBCACRw0AQZ8BIRAMxQILIAIgBGsgACgCACIBaiEUIAQgAWtBAmohEAJAA0AgBC0AACABQe3PgIAAai0AAEcNrQEgAUECRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQZ8BIRAMxQILIABBADYCACAQQQFqIQFBDCEQDKoBCwJAIAQgAkcNAEGgASEQDMQCCyACIARrIAAoAgAiAWohFCAEIAFrQQNqIRACQANAIAQtAAAgAUG8z4CAAGotAABHDawBIAFBA0YNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEGgASEQDMQCCyAAQQA2AgAgEEEBaiEBQQ0hEAypAQsCQCAEIAJHDQBBoQEhEAzDAgsCQAJAIAQtAABBun9qDgsArAGsAawBrAGsAawBrAGsAawBAawBCyAEQQFqIQRBiwEhEAyqAgsgBEEBaiEEQYwBIRAMqQILAkAgBCACRw0AQaIBIRAMwgILIAQtAABB0ABHDakBIARBAWohBAzpAQsCQCAEIAJHDQBBowEhEAzBAgsCQAJAIAQtAABBt39qDgcBqgGqAaoBqgGqAQCqAQsgBEEBaiEEQY4BIRAMqAILIARBAWohAUEiIRAMpgELAkAgBCACRw0AQaQBIRAMwAILIAIgBGsgACgCACIBaiEUIAQgAWtBAWohEAJAA0AgBC0AACABQcDPgIAAai0AAEcNqAEgAUEBRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQaQBIRAMwAILIABBADYCACAQQQFqIQFBHSEQDKUBCwJAIAQgAkcNAEGlASEQDL8CCwJAAkAgBC0AAEGuf2oOAwCoAQGoAQsgBEEBaiEEQZABIRAMpgILIARBAWohAUEEIRAMpAELAkAgBCACRw0AQaYBIRAMvgILAkACQAJAAkACQCAELQAAQb9/ag4VAKoBqgGqAaoBqgGqAaoBqgGqAaoBAaoBqgECqgGqAQOqAaoBBKoBCyAEQQFqIQRBiAEhEAyoAgsgBEEBaiEEQYkBIRAMpwILIARBAWohBEGKASEQDKYCCyAEQQFqIQRBjwEhEAylAgsgBEEBaiEEQZEBIRAMpAILAkAgBCACRw0AQacBIRAMvQILIAIgBGsgACgCACIBaiEUIAQgAWtBAmohEAJAA0AgBC0AACABQe3PgIAAai0AAEcNpQEgAUECRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQacBIRAMvQILIABBADYCACAQQQFqIQFBESEQDKIBCwJAIAQgAkcNAEGoASEQDLwCCyACIARrIAAoAgAiAWohFCAEIAFrQQJqIRACQANAIAQtAAAgAUHCz4CAAGotAABHDaQBIAFBAkYNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEGoASEQDLwCCyAAQQA2AgAgEEEBaiEBQSwhEAyhAQsCQCAEIAJHDQBBqQEhEAy7AgsgAiAEayAAKAIAIgFqIRQgBCABa0EEaiEQAkADQCAELQAAIAFBxc+AgABqLQAARw2jASABQQRGDQEgAUEBaiEBIARBAWoiBCACRw0ACyAAIBQ2AgBBqQEhEAy7AgsgAEEANgIAIBBBAWohAUErIRAMoAELAkAgBCACRw0AQaoBIRAMugILIAIgBGsgACgCACIBaiEUIAQgAWtBAmohEAJAA0AgBC0AACABQcrPgIAAai0AAEcNogEgAUECRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQaoBIRAMugILIABBADYCACAQQQFqIQFBFCEQDJ8BCwJAIAQgAkcNAEGrASEQDLkCCwJAAkACQAJAIAQtAABBvn9qDg8AAQKkAaQBpAGkAaQBpAGkAaQBpAGkAaQBA6QBCyAEQQFqIQRBkwEhEAyiAgsgBEEBaiEEQZQBIRAMoQILIARBAWohBEGVASEQDKACCyAEQQFqIQRBlgEhEAyfAgsCQCAEIAJHDQBBrAEhEAy4AgsgBC0AAEHFAEcNnwEgBEEBaiEEDOABCwJAIAQgAkcNAEGtASEQDLcCCyACIARrIAAoAgAiAWohFCAEIAFrQQJqIRACQANAIAQtAAAgAUHNz4CAAGotAABHDZ8BIAFBAkYNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEGtASEQDLcCCyAAQQA2AgAgEEEBaiEBQQ4hEAycAQsCQCAEIAJHDQBBrgEhEAy2AgsgBC0AAEHQAEcNnQEgBEEBaiEBQSUhEAybAQsCQCAEIAJHDQBBrwEhEAy1AgsgAiAEayAAKAIAIgFqIRQgBCABa0EIaiEQAkADQCAELQAAIAFB0M+AgABqLQAARw2dASABQQhGDQEgAUEBaiEBIARBAWoiBCACRw0ACyAAIBQ2AgBBrwEhEAy1AgsgAEEANgIAIBBBAWohAUEqIRAMmgELAkAgBCACRw0AQbABIRAMtAILAkACQCAELQAAQat/ag4LAJ0BnQGdAZ0BnQGdAZ0BnQGdAQGdAQsgBEEBaiEEQZoBIRAMmwILIARBAWohBEGbASEQDJoCCwJAIAQgAkcNAEGxASEQDLMCCwJAAkAgBC0AAEG/f2oOFACcAZwBnAGcAZwBnAGcAZwBnAGcAZwBnAGcAZwBnAGcAZwBnAEBnAELIARBAWohBEGZASEQDJoCCyAEQQFqIQRBnAEhEAyZAgsCQCAEIAJHDQBBsgEhEAyyAgsgAiAEayAAKAIAIgFqIRQgBCABa0EDaiEQAkADQCAELQAAIAFB2c+AgABqLQAARw2aASABQQNGDQEgAUEBaiEBIARBAWoiBCACRw0ACyAAIBQ2AgBBsgEhEAyyAgsgAEEANgIAIBBBAWohAUEhIRAMlwELAkAgBCACRw0AQbMBIRAMsQILIAIgBGsgACgCACIBaiEUIAQgAWtBBmohEAJAA0AgBC0AACABQd3PgIAAai0AAEcNmQEgAUEGRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQbMBIRAMsQILIABBADYCACAQQQFqIQFBGiEQDJYBCwJAIAQgAkcNAEG0ASEQDLACCwJAAkACQCAELQAAQbt/ag4RAJoBmgGaAZoBmgGaAZoBmgGaAQGaAZoBmgGaAZoBApoBCyAEQQFqIQRBnQEhEAyYAgsgBEEBaiEEQZ4BIRAMlwILIARBAWohBEGfASEQDJYCCwJAIAQgAkcNAEG1ASEQDK8CCyACIARrIAAoAgAiAWohFCAEIAFrQQVqIRACQANAIAQtAAAgAUHkz4CAAGotAABHDZcBIAFBBUYNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEG1ASEQDK8CCyAAQQA2AgAgEEEBaiEBQSghEAyUAQsCQCAEIAJHDQBBtgEhEAyuAgsgAiAEayAAKAIAIgFqIRQgBCABa0ECaiEQAkADQCAELQAAIAFB6s+AgABqLQAARw2WASABQQJGDQEgAUEBaiEBIARBAWoiBCACRw0ACyAAIBQ2AgBBtgEhEAyuAgsgAEEANgIAIBBBAWohAUEHIRAMkwELAkAgBCACRw0AQbcBIRAMrQILAkACQCAELQAAQbt/ag4OAJYBlgGWAZYBlgGWAZYBlgGWAZYBlgGWAQGWAQsgBEEBaiEEQaEBIRAMlAILIARBAWohBEGiASEQDJMCCwJAIAQgAkcNAEG4ASEQDKwCCyACIARrIAAoAgAiAWohFCAEIAFrQQJqIRACQANAIAQtAAAgAUHtz4CAAGotAABHDZQBIAFBAkYNASABQQFqIQEgBEEBaiIEIAJHDQALIAAgFDYCAEG4ASEQDKwCCyAAQQA2AgAgEEEBaiEBQRIhEAyRAQsCQCAEIAJHDQBBuQEhEAyrAgsgAiAEayAAKAIAIgFqIRQgBCABa0EBaiEQAkADQCAELQAAIAFB8M+AgABqLQAARw2TASABQQFGDQEgAUEBaiEBIARBAWoiBCACRw0ACyAAIBQ2AgBBuQEhEAyrAgsgAEEANgIAIBBBAWohAUEgIRAMkAELAkAgBCACRw0AQboBIRAMqgILIAIgBGsgACgCACIBaiEUIAQgAWtBAWohEAJAA0AgBC0AACABQfLPgIAAai0AAEcNkgEgAUEBRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQboBIRAMqgILIABBADYCACAQQQFqIQFBDyEQDI8BCwJAIAQgAkcNAEG7ASEQDKkCCwJAAkAgBC0AAEG3f2oOBwCSAZIBkgGSAZIBAZIBCyAEQQFqIQRBpQEhEAyQAgsgBEEBaiEEQaYBIRAMjwILAkAgBCACRw0AQbwBIRAMqAILIAIgBGsgACgCACIBaiEUIAQgAWtBB2ohEAJAA0AgBC0AACABQfTPgIAAai0AAEcNkAEgAUEHRg0BIAFBAWohASAEQQFqIgQgAkcNAAsgACAUNgIAQbwBIRAMqAILIABBADYCACAQQQFqIQFBGyEQDI0BCwJAIAQgAkcNAEG9ASEQDKcCCwJAAkACQCAELQAAQb5/ag4SAJEBkQGRAZEBkQGRAZEBkQGRAQGRAZEBkQGRAZEBkQECkQELIARBAWohBEGkASEQDI8CCyAEQQFqIQRBpwEhEAyOAgsgBEEBaiEEQagBIRAMjQILAkAgBCACRw0AQb4BIRAMpgILIAQtAABBzgBHDY0BIARBAWohBAzPAQsCQCAEIAJHDQBBvwEhEAylAgsCQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQCAELQAAQb9/ag4VAAECA5wBBAUGnAGcAZwBBwgJCgucAQwNDg+cAQsgBEEBaiEBQegAIRAMmgILIARBAWohAUHpACEQDJkCCyAEQQFqIQFB7gAhEAyYAgsgBEEBaiEBQfIAIRAMlwILIARBAWohAUHzACEQDJYCCyAEQQFqIQFB9gAhEAyVAgsgBEEBaiEBQfcAIRAMlAILIARBAWohAUH6ACEQDJMCCyAEQQFqIQRBgwEhEAySAgsgBEEBaiEEQYQBIRAMkQILIARBAWohBEGFASEQDJACCyAEQQFqIQRBkgEhEAyPAgsgBEEBaiEEQZgBIRAMjgILIARBAWohBEGgASEQDI0CCyAEQQFqIQRBowEhEAyMAgsgBEEBaiEEQaoBIRAMiwILAkAgBCACRg0AIABBkICAgAA2AgggACAENgIEQasBIRAMiwILQcABIRAMowILIAAgBSACEKqAgIAAIgENiwEgBSEBDFwLAkAgBiACRg0AIAZBAWohBQyNAQtBwgEhEAyhAgsDQAJAIBAtAABBdmoOBIwBAACPAQALIBBBAWoiECACRw0AC0HDASEQDKACCwJAIAcgAkYNACAAQZGAgIAANgIIIAAgBzYCBCAHIQFBASEQDIcCC0HEASEQDJ8CCwJAIAcgAkcNAEHFASEQDJ8CCwJAAkAgBy0AAEF2ag4EAc4BzgEAzgELIAdBAWohBgyNAQsgB0EBaiEFDIkBCwJAIAcgAkcNAEHGASEQDJ4CCwJAAkAgBy0AAEF2ag4XAY8BjwEBjwGPAY8BjwGPAY8BjwGPAY8BjwGPAY8BjwGPAY8BjwGPAY8BAI8BCyAHQQFqIQcLQbABIRAMhAILAkAgCCACRw0AQcgBIRAMnQILIAgtAABBIEcNjQEgAEEAOwEyIAhBAWohAUGzASEQDIMCCyABIRcCQANAIBciByACRg0BIActAABBUGpB/wFxIhBBCk8NzAECQCAALwEyIhRBmTNLDQAgACAUQQpsIhQ7ATIgEEH//wNzIBRB/v8DcUkNACAHQQFqIRcgACAUIBBqIhA7ATIgEEH//wNxQegHSQ0BCwtBACEQIABBADYCHCAAQcGJgIAANgIQIABBDTYCDCAAIAdBAWo2AhQMnAILQccBIRAMmwILIAAgCCACEK6AgIAAIhBFDcoBIBBBFUcNjAEgAEHIATYCHCAAIAg2AhQgAEHJl4CAADYCECAAQRU2AgxBACEQDJoCCwJAIAkgAkcNAEHMASEQDJoCC0EAIRRBASEXQQEhFkEAIRACQAJAAkACQAJAAkACQAJAAkAgCS0AAEFQag4KlgGVAQABAgMEBQYIlwELQQIhEAwGC0EDIRAMBQtBBCEQDAQLQQUhEAwDC0EGIRAMAgtBByEQDAELQQghEAtBACEXQQAhFkEAIRQMjgELQQkhEEEBIRRBACEXQQAhFgyNAQsCQCAKIAJHDQBBzgEhEAyZAgsgCi0AAEEuRw2OASAKQQFqIQkMygELIAsgAkcNjgFB0AEhEAyXAgsCQCALIAJGDQAgAEGOgICAADYCCCAAIAs2AgRBtwEhEAz+AQtB0QEhEAyWAgsCQCAEIAJHDQBB0gEhEAyWAgsgAiAEayAAKAIAIhBqIRQgBCAQa0EEaiELA0AgBC0AACAQQfzPgIAAai0AAEcNjgEgEEEERg3pASAQQQFqIRAgBEEBaiIEIAJHDQALIAAgFDYCAEHSASEQDJUCCyAAIAwgAhCsgICAACIBDY0BIAwhAQy4AQsCQCAEIAJHDQBB1AEhEAyUAgsgAiAEayAAKAIAIhBqIRQgBCAQa0EBaiEMA0AgBC0AACAQQYHQgIAAai0AAEcNjwEgEEEBRg2OASAQQQFqIRAgBEEBaiIEIAJHDQALIAAgFDYCAEHUASEQDJMCCwJAIAQgAkcNAEHWASEQDJMCCyACIARrIAAoAgAiEGohFCAEIBBrQQJqIQsDQCAELQAAIBBBg9CAgABqLQAARw2OASAQQQJGDZABIBBBAWohECAEQQFqIgQgAkcNAAsgACAUNgIAQdYBIRAMkgILAkAgBCACRw0AQdcBIRAMkgILAkACQCAELQAAQbt/ag4QAI8BjwGPAY8BjwGPAY8BjwGPAY8BjwGPAY8BjwEBjwELIARBAWohBEG7ASEQDPkBCyAEQQFqIQRBvAEhEAz4AQsCQCAEIAJHDQBB2AEhEAyRAgsgBC0AAEHIAEcNjAEgBEEBaiEEDMQBCwJAIAQgAkYNACAAQZCAgIAANgIIIAAgBDYCBEG+ASEQDPcBC0HZASEQDI8CCwJAIAQgAkcNAEHaASEQDI8CCyAELQAAQcgARg3DASAAQQE6ACgMuQELIABBAjoALyAAIAQgAhCmgICAACIQDY0BQcIBIRAM9AELIAAtAChBf2oOArcBuQG4AQsDQAJAIAQtAABBdmoOBACOAY4BAI4BCyAEQQFqIgQgAkcNAAtB3QEhEAyLAgsgAEEAOgAvIAAtAC1BBHFFDYQCCyAAQQA6AC8gAEEBOgA0IAEhAQyMAQsgEEEVRg3aASAAQQA2AhwgACABNgIUIABBp46AgAA2AhAgAEESNgIMQQAhEAyIAgsCQCAAIBAgAhC0gICAACIEDQAgECEBDIECCwJAIARBFUcNACAAQQM2AhwgACAQNgIUIABBsJiAgAA2AhAgAEEVNgIMQQAhEAyIAgsgAEEANgIcIAAgEDYCFCAAQaeOgIAANgIQIABBEjYCDEEAIRAMhwILIBBBFUYN1gEgAEEANgIcIAAgATYCFCAAQdqNgIAANgIQIABBFDYCDEEAIRAMhgILIAAoAgQhFyAAQQA2AgQgECARp2oiFiEBIAAgFyAQIBYgFBsiEBC1gICAACIURQ2NASAAQQc2AhwgACAQNgIUIAAgFDYCDEEAIRAMhQILIAAgAC8BMEGAAXI7ATAgASEBC0EqIRAM6gELIBBBFUYN0QEgAEEANgIcIAAgATYCFCAAQYOMgIAANgIQIABBEzYCDEEAIRAMggILIBBBFUYNzwEgAEEANgIcIAAgATYCFCAAQZqPgIAANgIQIABBIjYCDEEAIRAMgQILIAAoAgQhECAAQQA2AgQCQCAAIBAgARC3gICAACIQDQAgAUEBaiEBDI0BCyAAQQw2AhwgACAQNgIMIAAgAUEBajYCFEEAIRAMgAILIBBBFUYNzAEgAEEANgIcIAAgATYCFCAAQZqPgIAANgIQIABBIjYCDEEAIRAM/wELIAAoAgQhECAAQQA2AgQCQCAAIBAgARC3gICAACIQDQAgAUEBaiEBDIwBCyAAQQ02AhwgACAQNgIMIAAgAUEBajYCFEEAIRAM/gELIBBBFUYNyQEgAEEANgIcIAAgATYCFCAAQcaMgIAANgIQIABBIzYCDEEAIRAM/QELIAAoAgQhECAAQQA2AgQCQCAAIBAgARC5gICAACIQDQAgAUEBaiEBDIsBCyAAQQ42AhwgACAQNgIMIAAgAUEBajYCFEEAIRAM/AELIABBADYCHCAAIAE2AhQgAEHAlYCAADYCECAAQQI2AgxBACEQDPsBCyAQQRVGDcUBIABBADYCHCAAIAE2AhQgAEHGjICAADYCECAAQSM2AgxBACEQDPoBCyAAQRA2AhwgACABNgIUIAAgEDYCDEEAIRAM+QELIAAoAgQhBCAAQQA2AgQCQCAAIAQgARC5gICAACIEDQAgAUEBaiEBDPEBCyAAQRE2AhwgACAENgIMIAAgAUEBajYCFEEAIRAM+AELIBBBFUYNwQEgAEEANgIcIAAgATYCFCAAQcaMgIAANgIQIABBIzYCDEEAIRAM9wELIAAoAgQhECAAQQA2AgQCQCAAIBAgARC5gICAACIQDQAgAUEBaiEBDIgBCyAAQRM2AhwgACAQNgIMIAAgAUEBajYCFEEAIRAM9gELIAAoAgQhBCAAQQA2AgQCQCAAIAQgARC5gICAACIEDQAgAUEBaiEBDO0BCyAAQRQ2AhwgACAENgIMIAAgAUEBajYCFEEAIRAM9QELIBBBFUYNvQEgAEEANgIcIAAgATYCFCAAQZqPgIAANgIQIABBIjYCDEEAIRAM9AELIAAoAgQhECAAQQA2AgQCQCAAIBAgARC3gICAACIQDQAgAUEBaiEBDIYBCyAAQRY2AhwgACAQNgIMIAAgAUEBajYCFEEAIRAM8wELIAAoAgQhBCAAQQA2AgQCQCAAIAQgARC3gICAACIEDQAgAUEBaiEBDOkBCyAAQRc2AhwgACAENgIMIAAgAUEBajYCFEEAIRAM8gELIABBADYCHCAAIAE2AhQgAEHNk4CAADYCECAAQQw2AgxBACEQDPEBC0IBIRELIBBBAWohAQJAIAApAyAiEkL//////////w9WDQAgACASQgSGIBGENwMgIAEhAQyEAQsgAEEANgIcIAAgATYCFCAAQa2JgIAANgIQIABBDDYCDEEAIRAM7wELIABBADYCHCAAIBA2AhQgAEHNk4CAADYCECAAQQw2AgxBACEQDO4BCyAAKAIEIRcgAEEANgIEIBAgEadqIhYhASAAIBcgECAWIBQbIhAQtYCAgAAiFEUNcyAAQQU2AhwgACAQNgIUIAAgFDYCDEEAIRAM7QELIABBADYCHCAAIBA2AhQgAEGqnICAADYCECAAQQ82AgxBACEQDOwBCyAAIBAgAhC0gICAACIBDQEgECEBC0EOIRAM0QELAkAgAUEVRw0AIABBAjYCHCAAIBA2AhQgAEGwmICAADYCECAAQRU2AgxBACEQDOoBCyAAQQA2AhwgACAQNgIUIABBp46AgAA2AhAgAEESNgIMQQAhEAzpAQsgAUEBaiEQAkAgAC8BMCIBQYABcUUNAAJAIAAgECACELuAgIAAIgENACAQIQEMcAsgAUEVRw26ASAAQQU2AhwgACAQNgIUIABB+ZeAgAA2AhAgAEEVNgIMQQAhEAzpAQsCQCABQaAEcUGgBEcNACAALQAtQQJxDQAgAEEANgIcIAAgEDYCFCAAQZaTgIAANgIQIABBBDYCDEEAIRAM6QELIAAgECACEL2AgIAAGiAQIQECQAJAAkACQAJAIAAgECACELOAgIAADhYCAQAEBAQEBAQEBAQEBAQEBAQEBAQDBAsgAEEBOgAuCyAAIAAvATBBwAByOwEwIBAhAQtBJiEQDNEBCyAAQSM2AhwgACAQNgIUIABBpZaAgAA2AhAgAEEVNgIMQQAhEAzpAQsgAEEANgIcIAAgEDYCFCAAQdWLgIAANgIQIABBETYCDEEAIRAM6AELIAAtAC1BAXFFDQFBwwEhEAzOAQsCQCANIAJGDQADQAJAIA0tAABBIEYNACANIQEMxAELIA1BAWoiDSACRw0AC0ElIRAM5wELQSUhEAzmAQsgACgCBCEEIABBADYCBCAAIAQgDRCvgICAACIERQ2tASAAQSY2AhwgACAENgIMIAAgDUEBajYCFEEAIRAM5QELIBBBFUYNqwEgAEEANgIcIAAgATYCFCAAQf2NgIAANgIQIABBHTYCDEEAIRAM5AELIABBJzYCHCAAIAE2AhQgACAQNgIMQQAhEAzjAQsgECEBQQEhFAJAAkACQAJAAkACQAJAIAAtACxBfmoOBwYFBQMBAgAFCyAAIAAvATBBCHI7ATAMAwtBAiEUDAELQQQhFAsgAEEBOgAsIAAgAC8BMCAUcjsBMAsgECEBC0ErIRAMygELIABBADYCHCAAIBA2AhQgAEGrkoCAADYCECAAQQs2AgxBACEQDOIBCyAAQQA2AhwgACABNgIUIABB4Y+AgAA2AhAgAEEKNgIMQQAhEAzhAQsgAEEAOgAsIBAhAQy9AQsgECEBQQEhFAJAAkACQAJAAkAgAC0ALEF7ag4EAwECAAULIAAgAC8BMEEIcjsBMAwDC0ECIRQMAQtBBCEUCyAAQQE6ACwgACAALwEwIBRyOwEwCyAQIQELQSkhEAzFAQsgAEEANgIcIAAgATYCFCAAQfCUgIAANgIQIABBAzYCDEEAIRAM3QELAkAgDi0AAEENRw0AIAAoAgQhASAAQQA2AgQCQCAAIAEgDhCxgICAACIBDQAgDkEBaiEBDHULIABBLDYCHCAAIAE2AgwgACAOQQFqNgIUQQAhEAzdAQsgAC0ALUEBcUUNAUHEASEQDMMBCwJAIA4gAkcNAEEtIRAM3AELAkACQANAAkAgDi0AAEF2ag4EAgAAAwALIA5BAWoiDiACRw0AC0EtIRAM3QELIAAoAgQhASAAQQA2AgQCQCAAIAEgDhCxgICAACIBDQAgDiEBDHQLIABBLDYCHCAAIA42AhQgACABNgIMQQAhEAzcAQsgACgCBCEBIABBADYCBAJAIAAgASAOELGAgIAAIgENACAOQQFqIQEMcwsgAEEsNgIcIAAgATYCDCAAIA5BAWo2AhRBACEQDNsBCyAAKAIEIQQgAEEANgIEIAAgBCAOELGAgIAAIgQNoAEgDiEBDM4BCyAQQSxHDQEgAUEBaiEQQQEhAQJAAkACQAJAAkAgAC0ALEF7ag4EAwECBAALIBAhAQwEC0ECIQEMAQtBBCEBCyAAQQE6ACwgACAALwEwIAFyOwEwIBAhAQwBCyAAIAAvATBBCHI7ATAgECEBC0E5IRAMvwELIABBADoALCABIQELQTQhEAy9AQsgACAALwEwQSByOwEwIAEhAQwCCyAAKAIEIQQgAEEANgIEAkAgACAEIAEQsYCAgAAiBA0AIAEhAQzHAQsgAEE3NgIcIAAgATYCFCAAIAQ2AgxBACEQDNQBCyAAQQg6ACwgASEBC0EwIRAMuQELAkAgAC0AKEEBRg0AIAEhAQwECyAALQAtQQhxRQ2TASABIQEMAwsgAC0AMEEgcQ2UAUHFASEQDLcBCwJAIA8gAkYNAAJAA0ACQCAPLQAAQVBqIgFB/wFxQQpJDQAgDyEBQTUhEAy6AQsgACkDICIRQpmz5syZs+bMGVYNASAAIBFCCn4iETcDICARIAGtQv8BgyISQn+FVg0BIAAgESASfDcDICAPQQFqIg8gAkcNAAtBOSEQDNEBCyAAKAIEIQIgAEEANgIEIAAgAiAPQQFqIgQQsYCAgAAiAg2VASAEIQEMwwELQTkhEAzPAQsCQCAALwEwIgFBCHFFDQAgAC0AKEEBRw0AIAAtAC1BCHFFDZABCyAAIAFB9/sDcUGABHI7ATAgDyEBC0E3IRAMtAELIAAgAC8BMEEQcjsBMAyrAQsgEEEVRg2LASAAQQA2AhwgACABNgIUIABB8I6AgAA2AhAgAEEcNgIMQQAhEAzLAQsgAEHDADYCHCAAIAE2AgwgACANQQFqNgIUQQAhEAzKAQsCQCABLQAAQTpHDQAgACgCBCEQIABBADYCBAJAIAAgECABEK+AgIAAIhANACABQQFqIQEMYwsgAEHDADYCHCAAIBA2AgwgACABQQFqNgIUQQAhEAzKAQsgAEEANgIcIAAgATYCFCAAQbGRgIAANgIQIABBCjYCDEEAIRAMyQELIABBADYCHCAAIAE2AhQgAEGgmYCAADYCECAAQR42AgxBACEQDMgBCyAAQQA2AgALIABBgBI7ASogACAXQQFqIgEgAhCogICAACIQDQEgASEBC0HHACEQDKwBCyAQQRVHDYMBIABB0QA2AhwgACABNgIUIABB45eAgAA2AhAgAEEVNgIMQQAhEAzEAQsgACgCBCEQIABBADYCBAJAIAAgECABEKeAgIAAIhANACABIQEMXgsgAEHSADYCHCAAIAE2AhQgACAQNgIMQQAhEAzDAQsgAEEANgIcIAAgFDYCFCAAQcGogIAANgIQIABBBzYCDCAAQQA2AgBBACEQDMIBCyAAKAIEIRAgAEEANgIEAkAgACAQIAEQp4CAgAAiEA0AIAEhAQxdCyAAQdMANgIcIAAgATYCFCAAIBA2AgxBACEQDMEBC0EAIRAgAEEANgIcIAAgATYCFCAAQYCRgIAANgIQIABBCTYCDAzAAQsgEEEVRg19IABBADYCHCAAIAE2AhQgAEGUjYCAADYCECAAQSE2AgxBACEQDL8BC0EBIRZBACEXQQAhFEEBIRALIAAgEDoAKyABQQFqIQECQAJAIAAtAC1BEHENAAJAAkACQCAALQAqDgMBAAIECyAWRQ0DDAILIBQNAQwCCyAXRQ0BCyAAKAIEIRAgAEEANgIEAkAgACAQIAEQrYCAgAAiEA0AIAEhAQxcCyAAQdgANgIcIAAgATYCFCAAIBA2AgxBACEQDL4BCyAAKAIEIQQgAEEANgIEAkAgACAEIAEQrYCAgAAiBA0AIAEhAQytAQsgAEHZADYCHCAAIAE2AhQgACAENgIMQQAhEAy9AQsgACgCBCEEIABBADYCBAJAIAAgBCABEK2AgIAAIgQNACABIQEMqwELIABB2gA2AhwgACABNgIUIAAgBDYCDEEAIRAMvAELIAAoAgQhBCAAQQA2AgQCQCAAIAQgARCtgICAACIEDQAgASEBDKkBCyAAQdwANgIcIAAgATYCFCAAIAQ2AgxBACEQDLsBCwJAIAEtAABBUGoiEEH/AXFBCk8NACAAIBA6ACogAUEBaiEBQc8AIRAMogELIAAoAgQhBCAAQQA2AgQCQCAAIAQgARCtgICAACIEDQAgASEBDKcBCyAAQd4ANgIcIAAgATYCFCAAIAQ2AgxBACEQDLoBCyAAQQA2AgAgF0EBaiEBAkAgAC0AKUEjTw0AIAEhAQxZCyAAQQA2AhwgACABNgIUIABB04mAgAA2AhAgAEEINgIMQQAhEAy5AQsgAEEANgIAC0EAIRAgAEEANgIcIAAgATYCFCAAQZCzgIAANgIQIABBCDYCDAy3AQsgAEEANgIAIBdBAWohAQJAIAAtAClBIUcNACABIQEMVgsgAEEANgIcIAAgATYCFCAAQZuKgIAANgIQIABBCDYCDEEAIRAMtgELIABBADYCACAXQQFqIQECQCAALQApIhBBXWpBC08NACABIQEMVQsCQCAQQQZLDQBBASAQdEHKAHFFDQAgASEBDFULQQAhECAAQQA2AhwgACABNgIUIABB94mAgAA2AhAgAEEINgIMDLUBCyAQQRVGDXEgAEEANgIcIAAgATYCFCAAQbmNgIAANgIQIABBGjYCDEEAIRAMtAELIAAoAgQhECAAQQA2AgQCQCAAIBAgARCngICAACIQDQAgASEBDFQLIABB5QA2AhwgACABNgIUIAAgEDYCDEEAIRAMswELIAAoAgQhECAAQQA2AgQCQCAAIBAgARCngICAACIQDQAgASEBDE0LIABB0gA2AhwgACABNgIUIAAgEDYCDEEAIRAMsgELIAAoAgQhECAAQQA2AgQCQCAAIBAgARCngICAACIQDQAgASEBDE0LIABB0wA2AhwgACABNgIUIAAgEDYCDEEAIRAMsQELIAAoAgQhECAAQQA2AgQCQCAAIBAgARCngICAACIQDQAgASEBDFELIABB5QA2AhwgACABNgIUIAAgEDYCDEEAIRAMsAELIABBADYCHCAAIAE2AhQgAEHGioCAADYCECAAQQc2AgxBACEQDK8BCyAAKAIEIRAgAEEANgIEAkAgACAQIAEQp4CAgAAiEA0AIAEhAQxJCyAAQdIANgIcIAAgATYCFCAAIBA2AgxBACEQDK4BCyAAKAIEIRAgAEEANgIEAkAgACAQIAEQp4CAgAAiEA0AIAEhAQxJCyAAQdMANgIcIAAgATYCFCAAIBA2AgxBACEQDK0BCyAAKAIEIRAgAEEANgIEAkAgACAQIAEQp4CAgAAiEA0AIAEhAQxNCyAAQeUANgIcIAAgATYCFCAAIBA2AgxBACEQDKwBCyAAQQA2AhwgACABNgIUIABB3IiAgAA2AhAgAEEHNgIMQQAhEAyrAQsgEEE/Rw0BIAFBAWohAQtBBSEQDJABC0EAIRAgAEEANgIcIAAgATYCFCAAQf2SgIAANgIQIABBBzYCDAyoAQsgACgCBCEQIABBADYCBAJAIAAgECABEKeAgIAAIhANACABIQEMQgsgAEHSADYCHCAAIAE2AhQgACAQNgIMQQAhEAynAQsgACgCBCEQIABBADYCBAJAIAAgECABEKeAgIAAIhANACABIQEMQgsgAEHTADYCHCAAIAE2AhQgACAQNgIMQQAhEAymAQsgACgCBCEQIABBADYCBAJAIAAgECABEKeAgIAAIhANACABIQEMRgsgAEHlADYCHCAAIAE2AhQgACAQNgIMQQAhEAylAQsgACgCBCEBIABBADYCBAJAIAAgASAUEKeAgIAAIgENACAUIQEMPwsgAEHSADYCHCAAIBQ2AhQgACABNgIMQQAhEAykAQsgACgCBCEBIABBADYCBAJAIAAgASAUEKeAgIAAIgENACAUIQEMPwsgAEHTADYCHCAAIBQ2AhQgACABNgIMQQAhEAyjAQsgACgCBCEBIABBADYCBAJAIAAgASAUEKeAgIAAIgENACAUIQEMQwsgAEHlADYCHCAAIBQ2AhQgACABNgIMQQAhEAyiAQsgAEEANgIcIAAgFDYCFCAAQcOPgIAANgIQIABBBzYCDEEAIRAMoQELIABBADYCHCAAIAE2AhQgAEHDj4CAADYCECAAQQc2AgxBACEQDKABC0EAIRAgAEEANgIcIAAgFDYCFCAAQYycgIAANgIQIABBBzYCDAyfAQsgAEEANgIcIAAgFDYCFCAAQYycgIAANgIQIABBBzYCDEEAIRAMngELIABBADYCHCAAIBQ2AhQgAEH+kYCAADYCECAAQQc2AgxBACEQDJ0BCyAAQQA2AhwgACABNgIUIABBjpuAgAA2AhAgAEEGNgIMQQAhEAycAQsgEEEVRg1XIABBADYCHCAAIAE2AhQgAEHMjoCAADYCECAAQSA2AgxBACEQDJsBCyAAQQA2AgAgEEEBaiEBQSQhEAsgACAQOgApIAAoAgQhECAAQQA2AgQgACAQIAEQq4CAgAAiEA1UIAEhAQw+CyAAQQA2AgALQQAhECAAQQA2AhwgACAENgIUIABB8ZuAgAA2AhAgAEEGNgIMDJcBCyABQRVGDVAgAEEANgIcIAAgBTYCFCAAQfCMgIAANgIQIABBGzYCDEEAIRAMlgELIAAoAgQhBSAAQQA2AgQgACAFIBAQqYCAgAAiBQ0BIBBBAWohBQtBrQEhEAx7CyAAQcEBNgIcIAAgBTYCDCAAIBBBAWo2AhRBACEQDJMBCyAAKAIEIQYgAEEANgIEIAAgBiAQEKmAgIAAIgYNASAQQQFqIQYLQa4BIRAMeAsgAEHCATYCHCAAIAY2AgwgACAQQQFqNgIUQQAhEAyQAQsgAEEANgIcIAAgBzYCFCAAQZeLgIAANgIQIABBDTYCDEEAIRAMjwELIABBADYCHCAAIAg2AhQgAEHjkICAADYCECAAQQk2AgxBACEQDI4BCyAAQQA2AhwgACAINgIUIABBlI2AgAA2AhAgAEEhNgIMQQAhEAyNAQtBASEWQQAhF0EAIRRBASEQCyAAIBA6ACsgCUEBaiEIAkACQCAALQAtQRBxDQACQAJAAkAgAC0AKg4DAQACBAsgFkUNAwwCCyAUDQEMAgsgF0UNAQsgACgCBCEQIABBADYCBCAAIBAgCBCtgICAACIQRQ09IABByQE2AhwgACAINgIUIAAgEDYCDEEAIRAMjAELIAAoAgQhBCAAQQA2AgQgACAEIAgQrYCAgAAiBEUNdiAAQcoBNgIcIAAgCDYCFCAAIAQ2AgxBACEQDIsBCyAAKAIEIQQgAEEANgIEIAAgBCAJEK2AgIAAIgRFDXQgAEHLATYCHCAAIAk2AhQgACAENgIMQQAhEAyKAQsgACgCBCEEIABBADYCBCAAIAQgChCtgICAACIERQ1yIABBzQE2AhwgACAKNgIUIAAgBDYCDEEAIRAMiQELAkAgCy0AAEFQaiIQQf8BcUEKTw0AIAAgEDoAKiALQQFqIQpBtgEhEAxwCyAAKAIEIQQgAEEANgIEIAAgBCALEK2AgIAAIgRFDXAgAEHPATYCHCAAIAs2AhQgACAENgIMQQAhEAyIAQsgAEEANgIcIAAgBDYCFCAAQZCzgIAANgIQIABBCDYCDCAAQQA2AgBBACEQDIcBCyABQRVGDT8gAEEANgIcIAAgDDYCFCAAQcyOgIAANgIQIABBIDYCDEEAIRAMhgELIABBgQQ7ASggACgCBCEQIABCADcDACAAIBAgDEEBaiIMEKuAgIAAIhBFDTggAEHTATYCHCAAIAw2AhQgACAQNgIMQQAhEAyFAQsgAEEANgIAC0EAIRAgAEEANgIcIAAgBDYCFCAAQdibgIAANgIQIABBCDYCDAyDAQsgACgCBCEQIABCADcDACAAIBAgC0EBaiILEKuAgIAAIhANAUHGASEQDGkLIABBAjoAKAxVCyAAQdUBNgIcIAAgCzYCFCAAIBA2AgxBACEQDIABCyAQQRVGDTcgAEEANgIcIAAgBDYCFCAAQaSMgIAANgIQIABBEDYCDEEAIRAMfwsgAC0ANEEBRw00IAAgBCACELyAgIAAIhBFDTQgEEEVRw01IABB3AE2AhwgACAENgIUIABB1ZaAgAA2AhAgAEEVNgIMQQAhEAx+C0EAIRAgAEEANgIcIABBr4uAgAA2AhAgAEECNgIMIAAgFEEBajYCFAx9C0EAIRAMYwtBAiEQDGILQQ0hEAxhC0EPIRAMYAtBJSEQDF8LQRMhEAxeC0EVIRAMXQtBFiEQDFwLQRchEAxbC0EYIRAMWgtBGSEQDFkLQRohEAxYC0EbIRAMVwtBHCEQDFYLQR0hEAxVC0EfIRAMVAtBISEQDFMLQSMhEAxSC0HGACEQDFELQS4hEAxQC0EvIRAMTwtBOyEQDE4LQT0hEAxNC0HIACEQDEwLQckAIRAMSwtBywAhEAxKC0HMACEQDEkLQc4AIRAMSAtB0QAhEAxHC0HVACEQDEYLQdgAIRAMRQtB2QAhEAxEC0HbACEQDEMLQeQAIRAMQgtB5QAhEAxBC0HxACEQDEALQfQAIRAMPwtBjQEhEAw+C0GXASEQDD0LQakBIRAMPAtBrAEhEAw7C0HAASEQDDoLQbkBIRAMOQtBrwEhEAw4C0GxASEQDDcLQbIBIRAMNgtBtAEhEAw1C0G1ASEQDDQLQboBIRAMMwtBvQEhEAwyC0G/ASEQDDELQcEBIRAMMAsgAEEANgIcIAAgBDYCFCAAQemLgIAANgIQIABBHzYCDEEAIRAMSAsgAEHbATYCHCAAIAQ2AhQgAEH6loCAADYCECAAQRU2AgxBACEQDEcLIABB+AA2AhwgACAMNgIUIABBypiAgAA2AhAgAEEVNgIMQQAhEAxGCyAAQdEANgIcIAAgBTYCFCAAQbCXgIAANgIQIABBFTYCDEEAIRAMRQsgAEH5ADYCHCAAIAE2AhQgACAQNgIMQQAhEAxECyAAQfgANgIcIAAgATYCFCAAQcqYgIAANgIQIABBFTYCDEEAIRAMQwsgAEHkADYCHCAAIAE2AhQgAEHjl4CAADYCECAAQRU2AgxBACEQDEILIABB1wA2AhwgACABNgIUIABByZeAgAA2AhAgAEEVNgIMQQAhEAxBCyAAQQA2AhwgACABNgIUIABBuY2AgAA2AhAgAEEaNgIMQQAhEAxACyAAQcIANgIcIAAgATYCFCAAQeOYgIAANgIQIABBFTYCDEEAIRAMPwsgAEEANgIEIAAgDyAPELGAgIAAIgRFDQEgAEE6NgIcIAAgBDYCDCAAIA9BAWo2AhRBACEQDD4LIAAoAgQhBCAAQQA2AgQCQCAAIAQgARCxgICAACIERQ0AIABBOzYCHCAAIAQ2AgwgACABQQFqNgIUQQAhEAw+CyABQQFqIQEMLQsgD0EBaiEBDC0LIABBADYCHCAAIA82AhQgAEHkkoCAADYCECAAQQQ2AgxBACEQDDsLIABBNjYCHCAAIAQ2AhQgACACNgIMQQAhEAw6CyAAQS42AhwgACAONgIUIAAgBDYCDEEAIRAMOQsgAEHQADYCHCAAIAE2AhQgAEGRmICAADYCECAAQRU2AgxBACEQDDgLIA1BAWohAQwsCyAAQRU2AhwgACABNgIUIABBgpmAgAA2AhAgAEEVNgIMQQAhEAw2CyAAQRs2AhwgACABNgIUIABBkZeAgAA2AhAgAEEVNgIMQQAhEAw1CyAAQQ82AhwgACABNgIUIABBkZeAgAA2AhAgAEEVNgIMQQAhEAw0CyAAQQs2AhwgACABNgIUIABBkZeAgAA2AhAgAEEVNgIMQQAhEAwzCyAAQRo2AhwgACABNgIUIABBgpmAgAA2AhAgAEEVNgIMQQAhEAwyCyAAQQs2AhwgACABNgIUIABBgpmAgAA2AhAgAEEVNgIMQQAhEAwxCyAAQQo2AhwgACABNgIUIABB5JaAgAA2AhAgAEEVNgIMQQAhEAwwCyAAQR42AhwgACABNgIUIABB+ZeAgAA2AhAgAEEVNgIMQQAhEAwvCyAAQQA2AhwgACAQNgIUIABB2o2AgAA2AhAgAEEUNgIMQQAhEAwuCyAAQQQ2AhwgACABNgIUIABBsJiAgAA2AhAgAEEVNgIMQQAhEAwtCyAAQQA2AgAgC0EBaiELC0G4ASEQDBILIABBADYCACAQQQFqIQFB9QAhEAwRCyABIQECQCAALQApQQVHDQBB4wAhEAwRC0HiACEQDBALQQAhECAAQQA2AhwgAEHkkYCAADYCECAAQQc2AgwgACAUQQFqNgIUDCgLIABBADYCACAXQQFqIQFBwAAhEAwOC0EBIQELIAAgAToALCAAQQA2AgAgF0EBaiEBC0EoIRAMCwsgASEBC0E4IRAMCQsCQCABIg8gAkYNAANAAkAgDy0AAEGAvoCAAGotAAAiAUEBRg0AIAFBAkcNAyAPQQFqIQEMBAsgD0EBaiIPIAJHDQALQT4hEAwiC0E+IRAMIQsgAEEAOgAsIA8hAQwBC0ELIRAMBgtBOiEQDAULIAFBAWohAUEtIRAMBAsgACABOgAsIABBADYCACAWQQFqIQFBDCEQDAMLIABBADYCACAXQQFqIQFBCiEQDAILIABBADYCAAsgAEEAOgAsIA0hAUEJIRAMAAsLQQAhECAAQQA2AhwgACALNgIUIABBzZCAgAA2AhAgAEEJNgIMDBcLQQAhECAAQQA2AhwgACAKNgIUIABB6YqAgAA2AhAgAEEJNgIMDBYLQQAhECAAQQA2AhwgACAJNgIUIABBt5CAgAA2AhAgAEEJNgIMDBULQQAhECAAQQA2AhwgACAINgIUIABBnJGAgAA2AhAgAEEJNgIMDBQLQQAhECAAQQA2AhwgACABNgIUIABBzZCAgAA2AhAgAEEJNgIMDBMLQQAhECAAQQA2AhwgACABNgIUIABB6YqAgAA2AhAgAEEJNgIMDBILQQAhECAAQQA2AhwgACABNgIUIABBt5CAgAA2AhAgAEEJNgIMDBELQQAhECAAQQA2AhwgACABNgIUIABBnJGAgAA2AhAgAEEJNgIMDBALQQAhECAAQQA2AhwgACABNgIUIABBl5WAgAA2AhAgAEEPNgIMDA8LQQAhECAAQQA2AhwgACABNgIUIABBl5WAgAA2AhAgAEEPNgIMDA4LQQAhECAAQQA2AhwgACABNgIUIABBwJKAgAA2AhAgAEELNgIMDA0LQQAhECAAQQA2AhwgACABNgIUIABBlYmAgAA2AhAgAEELNgIMDAwLQQAhECAAQQA2AhwgACABNgIUIABB4Y+AgAA2AhAgAEEKNgIMDAsLQQAhECAAQQA2AhwgACABNgIUIABB+4+AgAA2AhAgAEEKNgIMDAoLQQAhECAAQQA2AhwgACABNgIUIABB8ZmAgAA2AhAgAEECNgIMDAkLQQAhECAAQQA2AhwgACABNgIUIABBxJSAgAA2AhAgAEECNgIMDAgLQQAhECAAQQA2AhwgACABNgIUIABB8pWAgAA2AhAgAEECNgIMDAcLIABBAjYCHCAAIAE2AhQgAEGcmoCAADYCECAAQRY2AgxBACEQDAYLQQEhEAwFC0HUACEQIAEiBCACRg0EIANBCGogACAEIAJB2MKAgABBChDFgICAACADKAIMIQQgAygCCA4DAQQCAAsQyoCAgAAACyAAQQA2AhwgAEG1moCAADYCECAAQRc2AgwgACAEQQFqNgIUQQAhEAwCCyAAQQA2AhwgACAENgIUIABBypqAgAA2AhAgAEEJNgIMQQAhEAwBCwJAIAEiBCACRw0AQSIhEAwBCyAAQYmAgIAANgIIIAAgBDYCBEEhIRALIANBEGokgICAgAAgEAuvAQECfyABKAIAIQYCQAJAIAIgA0YNACAEIAZqIQQgBiADaiACayEHIAIgBkF/cyAFaiIGaiEFA0ACQCACLQAAIAQtAABGDQBBAiEEDAMLAkAgBg0AQQAhBCAFIQIMAwsgBkF/aiEGIARBAWohBCACQQFqIgIgA0cNAAsgByEGIAMhAgsgAEEBNgIAIAEgBjYCACAAIAI2AgQPCyABQQA2AgAgACAENgIAIAAgAjYCBAsKACAAEMeAgIAAC/I2AQt/I4CAgIAAQRBrIgEkgICAgAACQEEAKAKg0ICAAA0AQQAQy4CAgABBgNSEgABrIgJB2QBJDQBBACEDAkBBACgC4NOAgAAiBA0AQQBCfzcC7NOAgABBAEKAgISAgIDAADcC5NOAgABBACABQQhqQXBxQdiq1aoFcyIENgLg04CAAEEAQQA2AvTTgIAAQQBBADYCxNOAgAALQQAgAjYCzNOAgABBAEGA1ISAADYCyNOAgABBAEGA1ISAADYCmNCAgABBACAENgKs0ICAAEEAQX82AqjQgIAAA0AgA0HE0ICAAGogA0G40ICAAGoiBDYCACAEIANBsNCAgABqIgU2AgAgA0G80ICAAGogBTYCACADQczQgIAAaiADQcDQgIAAaiIFNgIAIAUgBDYCACADQdTQgIAAaiADQcjQgIAAaiIENgIAIAQgBTYCACADQdDQgIAAaiAENgIAIANBIGoiA0GAAkcNAAtBgNSEgABBeEGA1ISAAGtBD3FBAEGA1ISAAEEIakEPcRsiA2oiBEEEaiACQUhqIgUgA2siA0EBcjYCAEEAQQAoAvDTgIAANgKk0ICAAEEAIAM2ApTQgIAAQQAgBDYCoNCAgABBgNSEgAAgBWpBODYCBAsCQAJAAkACQAJAAkACQAJAAkACQAJAAkAgAEHsAUsNAAJAQQAoAojQgIAAIgZBECAAQRNqQXBxIABBC0kbIgJBA3YiBHYiA0EDcUUNAAJAAkAgA0EBcSAEckEBcyIFQQN0IgRBsNCAgABqIgMgBEG40ICAAGooAgAiBCgCCCICRw0AQQAgBkF+IAV3cTYCiNCAgAAMAQsgAyACNgIIIAIgAzYCDAsgBEEIaiEDIAQgBUEDdCIFQQNyNgIEIAQgBWoiBCAEKAIEQQFyNgIEDAwLIAJBACgCkNCAgAAiB00NAQJAIANFDQACQAJAIAMgBHRBAiAEdCIDQQAgA2tycSIDQQAgA2txQX9qIgMgA0EMdkEQcSIDdiIEQQV2QQhxIgUgA3IgBCAFdiIDQQJ2QQRxIgRyIAMgBHYiA0EBdkECcSIEciADIAR2IgNBAXZBAXEiBHIgAyAEdmoiBEEDdCIDQbDQgIAAaiIFIANBuNCAgABqKAIAIgMoAggiAEcNAEEAIAZBfiAEd3EiBjYCiNCAgAAMAQsgBSAANgIIIAAgBTYCDAsgAyACQQNyNgIEIAMgBEEDdCIEaiAEIAJrIgU2AgAgAyACaiIAIAVBAXI2AgQCQCAHRQ0AIAdBeHFBsNCAgABqIQJBACgCnNCAgAAhBAJAAkAgBkEBIAdBA3Z0IghxDQBBACAGIAhyNgKI0ICAACACIQgMAQsgAigCCCEICyAIIAQ2AgwgAiAENgIIIAQgAjYCDCAEIAg2AggLIANBCGohA0EAIAA2ApzQgIAAQQAgBTYCkNCAgAAMDAtBACgCjNCAgAAiCUUNASAJQQAgCWtxQX9qIgMgA0EMdkEQcSIDdiIEQQV2QQhxIgUgA3IgBCAFdiIDQQJ2QQRxIgRyIAMgBHYiA0EBdkECcSIEciADIAR2IgNBAXZBAXEiBHIgAyAEdmpBAnRBuNKAgABqKAIAIgAoAgRBeHEgAmshBCAAIQUCQANAAkAgBSgCECIDDQAgBUEUaigCACIDRQ0CCyADKAIEQXhxIAJrIgUgBCAFIARJIgUbIQQgAyAAIAUbIQAgAyEFDAALCyAAKAIYIQoCQCAAKAIMIgggAEYNACAAKAIIIgNBACgCmNCAgABJGiAIIAM2AgggAyAINgIMDAsLAkAgAEEUaiIFKAIAIgMNACAAKAIQIgNFDQMgAEEQaiEFCwNAIAUhCyADIghBFGoiBSgCACIDDQAgCEEQaiEFIAgoAhAiAw0ACyALQQA2AgAMCgtBfyECIABBv39LDQAgAEETaiIDQXBxIQJBACgCjNCAgAAiB0UNAEEAIQsCQCACQYACSQ0AQR8hCyACQf///wdLDQAgA0EIdiIDIANBgP4/akEQdkEIcSIDdCIEIARBgOAfakEQdkEEcSIEdCIFIAVBgIAPakEQdkECcSIFdEEPdiADIARyIAVyayIDQQF0IAIgA0EVanZBAXFyQRxqIQsLQQAgAmshBAJAAkACQAJAIAtBAnRBuNKAgABqKAIAIgUNAEEAIQNBACEIDAELQQAhAyACQQBBGSALQQF2ayALQR9GG3QhAEEAIQgDQAJAIAUoAgRBeHEgAmsiBiAETw0AIAYhBCAFIQggBg0AQQAhBCAFIQggBSEDDAMLIAMgBUEUaigCACIGIAYgBSAAQR12QQRxakEQaigCACIFRhsgAyAGGyEDIABBAXQhACAFDQALCwJAIAMgCHINAEEAIQhBAiALdCIDQQAgA2tyIAdxIgNFDQMgA0EAIANrcUF/aiIDIANBDHZBEHEiA3YiBUEFdkEIcSIAIANyIAUgAHYiA0ECdkEEcSIFciADIAV2IgNBAXZBAnEiBXIgAyAFdiIDQQF2QQFxIgVyIAMgBXZqQQJ0QbjSgIAAaigCACEDCyADRQ0BCwNAIAMoAgRBeHEgAmsiBiAESSEAAkAgAygCECIFDQAgA0EUaigCACEFCyAGIAQgABshBCADIAggABshCCAFIQMgBQ0ACwsgCEUNACAEQQAoApDQgIAAIAJrTw0AIAgoAhghCwJAIAgoAgwiACAIRg0AIAgoAggiA0EAKAKY0ICAAEkaIAAgAzYCCCADIAA2AgwMCQsCQCAIQRRqIgUoAgAiAw0AIAgoAhAiA0UNAyAIQRBqIQULA0AgBSEGIAMiAEEUaiIFKAIAIgMNACAAQRBqIQUgACgCECIDDQALIAZBADYCAAwICwJAQQAoApDQgIAAIgMgAkkNAEEAKAKc0ICAACEEAkACQCADIAJrIgVBEEkNACAEIAJqIgAgBUEBcjYCBEEAIAU2ApDQgIAAQQAgADYCnNCAgAAgBCADaiAFNgIAIAQgAkEDcjYCBAwBCyAEIANBA3I2AgQgBCADaiIDIAMoAgRBAXI2AgRBAEEANgKc0ICAAEEAQQA2ApDQgIAACyAEQQhqIQMMCgsCQEEAKAKU0ICAACIAIAJNDQBBACgCoNCAgAAiAyACaiIEIAAgAmsiBUEBcjYCBEEAIAU2ApTQgIAAQQAgBDYCoNCAgAAgAyACQQNyNgIEIANBCGohAwwKCwJAAkBBACgC4NOAgABFDQBBACgC6NOAgAAhBAwBC0EAQn83AuzTgIAAQQBCgICEgICAwAA3AuTTgIAAQQAgAUEMakFwcUHYqtWqBXM2AuDTgIAAQQBBADYC9NOAgABBAEEANgLE04CAAEGAgAQhBAtBACEDAkAgBCACQccAaiIHaiIGQQAgBGsiC3EiCCACSw0AQQBBMDYC+NOAgAAMCgsCQEEAKALA04CAACIDRQ0AAkBBACgCuNOAgAAiBCAIaiIFIARNDQAgBSADTQ0BC0EAIQNBAEEwNgL404CAAAwKC0EALQDE04CAAEEEcQ0EAkACQAJAQQAoAqDQgIAAIgRFDQBByNOAgAAhAwNAAkAgAygCACIFIARLDQAgBSADKAIEaiAESw0DCyADKAIIIgMNAAsLQQAQy4CAgAAiAEF/Rg0FIAghBgJAQQAoAuTTgIAAIgNBf2oiBCAAcUUNACAIIABrIAQgAGpBACADa3FqIQYLIAYgAk0NBSAGQf7///8HSw0FAkBBACgCwNOAgAAiA0UNAEEAKAK404CAACIEIAZqIgUgBE0NBiAFIANLDQYLIAYQy4CAgAAiAyAARw0BDAcLIAYgAGsgC3EiBkH+////B0sNBCAGEMuAgIAAIgAgAygCACADKAIEakYNAyAAIQMLAkAgA0F/Rg0AIAJByABqIAZNDQACQCAHIAZrQQAoAujTgIAAIgRqQQAgBGtxIgRB/v///wdNDQAgAyEADAcLAkAgBBDLgICAAEF/Rg0AIAQgBmohBiADIQAMBwtBACAGaxDLgICAABoMBAsgAyEAIANBf0cNBQwDC0EAIQgMBwtBACEADAULIABBf0cNAgtBAEEAKALE04CAAEEEcjYCxNOAgAALIAhB/v///wdLDQEgCBDLgICAACEAQQAQy4CAgAAhAyAAQX9GDQEgA0F/Rg0BIAAgA08NASADIABrIgYgAkE4ak0NAQtBAEEAKAK404CAACAGaiIDNgK404CAAAJAIANBACgCvNOAgABNDQBBACADNgK804CAAAsCQAJAAkACQEEAKAKg0ICAACIERQ0AQcjTgIAAIQMDQCAAIAMoAgAiBSADKAIEIghqRg0CIAMoAggiAw0ADAMLCwJAAkBBACgCmNCAgAAiA0UNACAAIANPDQELQQAgADYCmNCAgAALQQAhA0EAIAY2AszTgIAAQQAgADYCyNOAgABBAEF/NgKo0ICAAEEAQQAoAuDTgIAANgKs0ICAAEEAQQA2AtTTgIAAA0AgA0HE0ICAAGogA0G40ICAAGoiBDYCACAEIANBsNCAgABqIgU2AgAgA0G80ICAAGogBTYCACADQczQgIAAaiADQcDQgIAAaiIFNgIAIAUgBDYCACADQdTQgIAAaiADQcjQgIAAaiIENgIAIAQgBTYCACADQdDQgIAAaiAENgIAIANBIGoiA0GAAkcNAAsgAEF4IABrQQ9xQQAgAEEIakEPcRsiA2oiBCAGQUhqIgUgA2siA0EBcjYCBEEAQQAoAvDTgIAANgKk0ICAAEEAIAM2ApTQgIAAQQAgBDYCoNCAgAAgACAFakE4NgIEDAILIAMtAAxBCHENACAEIAVJDQAgBCAATw0AIARBeCAEa0EPcUEAIARBCGpBD3EbIgVqIgBBACgClNCAgAAgBmoiCyAFayIFQQFyNgIEIAMgCCAGajYCBEEAQQAoAvDTgIAANgKk0ICAAEEAIAU2ApTQgIAAQQAgADYCoNCAgAAgBCALakE4NgIEDAELAkAgAEEAKAKY0ICAACIITw0AQQAgADYCmNCAgAAgACEICyAAIAZqIQVByNOAgAAhAwJAAkACQAJAAkACQAJAA0AgAygCACAFRg0BIAMoAggiAw0ADAILCyADLQAMQQhxRQ0BC0HI04CAACEDA0ACQCADKAIAIgUgBEsNACAFIAMoAgRqIgUgBEsNAwsgAygCCCEDDAALCyADIAA2AgAgAyADKAIEIAZqNgIEIABBeCAAa0EPcUEAIABBCGpBD3EbaiILIAJBA3I2AgQgBUF4IAVrQQ9xQQAgBUEIakEPcRtqIgYgCyACaiICayEDAkAgBiAERw0AQQAgAjYCoNCAgABBAEEAKAKU0ICAACADaiIDNgKU0ICAACACIANBAXI2AgQMAwsCQCAGQQAoApzQgIAARw0AQQAgAjYCnNCAgABBAEEAKAKQ0ICAACADaiIDNgKQ0ICAACACIANBAXI2AgQgAiADaiADNgIADAMLAkAgBigCBCIEQQNxQQFHDQAgBEF4cSEHAkACQCAEQf8BSw0AIAYoAggiBSAEQQN2IghBA3RBsNCAgABqIgBGGgJAIAYoAgwiBCAFRw0AQQBBACgCiNCAgABBfiAId3E2AojQgIAADAILIAQgAEYaIAQgBTYCCCAFIAQ2AgwMAQsgBigCGCEJAkACQCAGKAIMIgAgBkYNACAGKAIIIgQgCEkaIAAgBDYCCCAEIAA2AgwMAQsCQCAGQRRqIgQoAgAiBQ0AIAZBEGoiBCgCACIFDQBBACEADAELA0AgBCEIIAUiAEEUaiIEKAIAIgUNACAAQRBqIQQgACgCECIFDQALIAhBADYCAAsgCUUNAAJAAkAgBiAGKAIcIgVBAnRBuNKAgABqIgQoAgBHDQAgBCAANgIAIAANAUEAQQAoAozQgIAAQX4gBXdxNgKM0ICAAAwCCyAJQRBBFCAJKAIQIAZGG2ogADYCACAARQ0BCyAAIAk2AhgCQCAGKAIQIgRFDQAgACAENgIQIAQgADYCGAsgBigCFCIERQ0AIABBFGogBDYCACAEIAA2AhgLIAcgA2ohAyAGIAdqIgYoAgQhBAsgBiAEQX5xNgIEIAIgA2ogAzYCACACIANBAXI2AgQCQCADQf8BSw0AIANBeHFBsNCAgABqIQQCQAJAQQAoAojQgIAAIgVBASADQQN2dCIDcQ0AQQAgBSADcjYCiNCAgAAgBCEDDAELIAQoAgghAwsgAyACNgIMIAQgAjYCCCACIAQ2AgwgAiADNgIIDAMLQR8hBAJAIANB////B0sNACADQQh2IgQgBEGA/j9qQRB2QQhxIgR0IgUgBUGA4B9qQRB2QQRxIgV0IgAgAEGAgA9qQRB2QQJxIgB0QQ92IAQgBXIgAHJrIgRBAXQgAyAEQRVqdkEBcXJBHGohBAsgAiAENgIcIAJCADcCECAEQQJ0QbjSgIAAaiEFAkBBACgCjNCAgAAiAEEBIAR0IghxDQAgBSACNgIAQQAgACAIcjYCjNCAgAAgAiAFNgIYIAIgAjYCCCACIAI2AgwMAwsgA0EAQRkgBEEBdmsgBEEfRht0IQQgBSgCACEAA0AgACIFKAIEQXhxIANGDQIgBEEddiEAIARBAXQhBCAFIABBBHFqQRBqIggoAgAiAA0ACyAIIAI2AgAgAiAFNgIYIAIgAjYCDCACIAI2AggMAgsgAEF4IABrQQ9xQQAgAEEIakEPcRsiA2oiCyAGQUhqIgggA2siA0EBcjYCBCAAIAhqQTg2AgQgBCAFQTcgBWtBD3FBACAFQUlqQQ9xG2pBQWoiCCAIIARBEGpJGyIIQSM2AgRBAEEAKALw04CAADYCpNCAgABBACADNgKU0ICAAEEAIAs2AqDQgIAAIAhBEGpBACkC0NOAgAA3AgAgCEEAKQLI04CAADcCCEEAIAhBCGo2AtDTgIAAQQAgBjYCzNOAgABBACAANgLI04CAAEEAQQA2AtTTgIAAIAhBJGohAwNAIANBBzYCACADQQRqIgMgBUkNAAsgCCAERg0DIAggCCgCBEF+cTYCBCAIIAggBGsiADYCACAEIABBAXI2AgQCQCAAQf8BSw0AIABBeHFBsNCAgABqIQMCQAJAQQAoAojQgIAAIgVBASAAQQN2dCIAcQ0AQQAgBSAAcjYCiNCAgAAgAyEFDAELIAMoAgghBQsgBSAENgIMIAMgBDYCCCAEIAM2AgwgBCAFNgIIDAQLQR8hAwJAIABB////B0sNACAAQQh2IgMgA0GA/j9qQRB2QQhxIgN0IgUgBUGA4B9qQRB2QQRxIgV0IgggCEGAgA9qQRB2QQJxIgh0QQ92IAMgBXIgCHJrIgNBAXQgACADQRVqdkEBcXJBHGohAwsgBCADNgIcIARCADcCECADQQJ0QbjSgIAAaiEFAkBBACgCjNCAgAAiCEEBIAN0IgZxDQAgBSAENgIAQQAgCCAGcjYCjNCAgAAgBCAFNgIYIAQgBDYCCCAEIAQ2AgwMBAsgAEEAQRkgA0EBdmsgA0EfRht0IQMgBSgCACEIA0AgCCIFKAIEQXhxIABGDQMgA0EddiEIIANBAXQhAyAFIAhBBHFqQRBqIgYoAgAiCA0ACyAGIAQ2AgAgBCAFNgIYIAQgBDYCDCAEIAQ2AggMAwsgBSgCCCIDIAI2AgwgBSACNgIIIAJBADYCGCACIAU2AgwgAiADNgIICyALQQhqIQMMBQsgBSgCCCIDIAQ2AgwgBSAENgIIIARBADYCGCAEIAU2AgwgBCADNgIIC0EAKAKU0ICAACIDIAJNDQBBACgCoNCAgAAiBCACaiIFIAMgAmsiA0EBcjYCBEEAIAM2ApTQgIAAQQAgBTYCoNCAgAAgBCACQQNyNgIEIARBCGohAwwDC0EAIQNBAEEwNgL404CAAAwCCwJAIAtFDQACQAJAIAggCCgCHCIFQQJ0QbjSgIAAaiIDKAIARw0AIAMgADYCACAADQFBACAHQX4gBXdxIgc2AozQgIAADAILIAtBEEEUIAsoAhAgCEYbaiAANgIAIABFDQELIAAgCzYCGAJAIAgoAhAiA0UNACAAIAM2AhAgAyAANgIYCyAIQRRqKAIAIgNFDQAgAEEUaiADNgIAIAMgADYCGAsCQAJAIARBD0sNACAIIAQgAmoiA0EDcjYCBCAIIANqIgMgAygCBEEBcjYCBAwBCyAIIAJqIgAgBEEBcjYCBCAIIAJBA3I2AgQgACAEaiAENgIAAkAgBEH/AUsNACAEQXhxQbDQgIAAaiEDAkACQEEAKAKI0ICAACIFQQEgBEEDdnQiBHENAEEAIAUgBHI2AojQgIAAIAMhBAwBCyADKAIIIQQLIAQgADYCDCADIAA2AgggACADNgIMIAAgBDYCCAwBC0EfIQMCQCAEQf///wdLDQAgBEEIdiIDIANBgP4/akEQdkEIcSIDdCIFIAVBgOAfakEQdkEEcSIFdCICIAJBgIAPakEQdkECcSICdEEPdiADIAVyIAJyayIDQQF0IAQgA0EVanZBAXFyQRxqIQMLIAAgAzYCHCAAQgA3AhAgA0ECdEG40oCAAGohBQJAIAdBASADdCICcQ0AIAUgADYCAEEAIAcgAnI2AozQgIAAIAAgBTYCGCAAIAA2AgggACAANgIMDAELIARBAEEZIANBAXZrIANBH0YbdCEDIAUoAgAhAgJAA0AgAiIFKAIEQXhxIARGDQEgA0EddiECIANBAXQhAyAFIAJBBHFqQRBqIgYoAgAiAg0ACyAGIAA2AgAgACAFNgIYIAAgADYCDCAAIAA2AggMAQsgBSgCCCIDIAA2AgwgBSAANgIIIABBADYCGCAAIAU2AgwgACADNgIICyAIQQhqIQMMAQsCQCAKRQ0AAkACQCAAIAAoAhwiBUECdEG40oCAAGoiAygCAEcNACADIAg2AgAgCA0BQQAgCUF+IAV3cTYCjNCAgAAMAgsgCkEQQRQgCigCECAARhtqIAg2AgAgCEUNAQsgCCAKNgIYAkAgACgCECIDRQ0AIAggAzYCECADIAg2AhgLIABBFGooAgAiA0UNACAIQRRqIAM2AgAgAyAINgIYCwJAAkAgBEEPSw0AIAAgBCACaiIDQQNyNgIEIAAgA2oiAyADKAIEQQFyNgIEDAELIAAgAmoiBSAEQQFyNgIEIAAgAkEDcjYCBCAFIARqIAQ2AgACQCAHRQ0AIAdBeHFBsNCAgABqIQJBACgCnNCAgAAhAwJAAkBBASAHQQN2dCIIIAZxDQBBACAIIAZyNgKI0ICAACACIQgMAQsgAigCCCEICyAIIAM2AgwgAiADNgIIIAMgAjYCDCADIAg2AggLQQAgBTYCnNCAgABBACAENgKQ0ICAAAsgAEEIaiEDCyABQRBqJICAgIAAIAMLCgAgABDJgICAAAviDQEHfwJAIABFDQAgAEF4aiIBIABBfGooAgAiAkF4cSIAaiEDAkAgAkEBcQ0AIAJBA3FFDQEgASABKAIAIgJrIgFBACgCmNCAgAAiBEkNASACIABqIQACQCABQQAoApzQgIAARg0AAkAgAkH/AUsNACABKAIIIgQgAkEDdiIFQQN0QbDQgIAAaiIGRhoCQCABKAIMIgIgBEcNAEEAQQAoAojQgIAAQX4gBXdxNgKI0ICAAAwDCyACIAZGGiACIAQ2AgggBCACNgIMDAILIAEoAhghBwJAAkAgASgCDCIGIAFGDQAgASgCCCICIARJGiAGIAI2AgggAiAGNgIMDAELAkAgAUEUaiICKAIAIgQNACABQRBqIgIoAgAiBA0AQQAhBgwBCwNAIAIhBSAEIgZBFGoiAigCACIEDQAgBkEQaiECIAYoAhAiBA0ACyAFQQA2AgALIAdFDQECQAJAIAEgASgCHCIEQQJ0QbjSgIAAaiICKAIARw0AIAIgBjYCACAGDQFBAEEAKAKM0ICAAEF+IAR3cTYCjNCAgAAMAwsgB0EQQRQgBygCECABRhtqIAY2AgAgBkUNAgsgBiAHNgIYAkAgASgCECICRQ0AIAYgAjYCECACIAY2AhgLIAEoAhQiAkUNASAGQRRqIAI2AgAgAiAGNgIYDAELIAMoAgQiAkEDcUEDRw0AIAMgAkF+cTYCBEEAIAA2ApDQgIAAIAEgAGogADYCACABIABBAXI2AgQPCyABIANPDQAgAygCBCICQQFxRQ0AAkACQCACQQJxDQACQCADQQAoAqDQgIAARw0AQQAgATYCoNCAgABBAEEAKAKU0ICAACAAaiIANgKU0ICAACABIABBAXI2AgQgAUEAKAKc0ICAAEcNA0EAQQA2ApDQgIAAQQBBADYCnNCAgAAPCwJAIANBACgCnNCAgABHDQBBACABNgKc0ICAAEEAQQAoApDQgIAAIABqIgA2ApDQgIAAIAEgAEEBcjYCBCABIABqIAA2AgAPCyACQXhxIABqIQACQAJAIAJB/wFLDQAgAygCCCIEIAJBA3YiBUEDdEGw0ICAAGoiBkYaAkAgAygCDCICIARHDQBBAEEAKAKI0ICAAEF+IAV3cTYCiNCAgAAMAgsgAiAGRhogAiAENgIIIAQgAjYCDAwBCyADKAIYIQcCQAJAIAMoAgwiBiADRg0AIAMoAggiAkEAKAKY0ICAAEkaIAYgAjYCCCACIAY2AgwMAQsCQCADQRRqIgIoAgAiBA0AIANBEGoiAigCACIEDQBBACEGDAELA0AgAiEFIAQiBkEUaiICKAIAIgQNACAGQRBqIQIgBigCECIEDQALIAVBADYCAAsgB0UNAAJAAkAgAyADKAIcIgRBAnRBuNKAgABqIgIoAgBHDQAgAiAGNgIAIAYNAUEAQQAoAozQgIAAQX4gBHdxNgKM0ICAAAwCCyAHQRBBFCAHKAIQIANGG2ogBjYCACAGRQ0BCyAGIAc2AhgCQCADKAIQIgJFDQAgBiACNgIQIAIgBjYCGAsgAygCFCICRQ0AIAZBFGogAjYCACACIAY2AhgLIAEgAGogADYCACABIABBAXI2AgQgAUEAKAKc0ICAAEcNAUEAIAA2ApDQgIAADwsgAyACQX5xNgIEIAEgAGogADYCACABIABBAXI2AgQLAkAgAEH/AUsNACAAQXhxQbDQgIAAaiECAkACQEEAKAKI0ICAACIEQQEgAEEDdnQiAHENAEEAIAQgAHI2AojQgIAAIAIhAAwBCyACKAIIIQALIAAgATYCDCACIAE2AgggASACNgIMIAEgADYCCA8LQR8hAgJAIABB////B0sNACAAQQh2IgIgAkGA/j9qQRB2QQhxIgJ0IgQgBEGA4B9qQRB2QQRxIgR0IgYgBkGAgA9qQRB2QQJxIgZ0QQ92IAIgBHIgBnJrIgJBAXQgACACQRVqdkEBcXJBHGohAgsgASACNgIcIAFCADcCECACQQJ0QbjSgIAAaiEEAkACQEEAKAKM0ICAACIGQQEgAnQiA3ENACAEIAE2AgBBACAGIANyNgKM0ICAACABIAQ2AhggASABNgIIIAEgATYCDAwBCyAAQQBBGSACQQF2ayACQR9GG3QhAiAEKAIAIQYCQANAIAYiBCgCBEF4cSAARg0BIAJBHXYhBiACQQF0IQIgBCAGQQRxakEQaiIDKAIAIgYNAAsgAyABNgIAIAEgBDYCGCABIAE2AgwgASABNgIIDAELIAQoAggiACABNgIMIAQgATYCCCABQQA2AhggASAENgIMIAEgADYCCAtBAEEAKAKo0ICAAEF/aiIBQX8gARs2AqjQgIAACwsEAAAAC04AAkAgAA0APwBBEHQPCwJAIABB//8DcQ0AIABBf0wNAAJAIABBEHZAACIAQX9HDQBBAEEwNgL404CAAEF/DwsgAEEQdA8LEMqAgIAAAAvyAgIDfwF+AkAgAkUNACAAIAE6AAAgAiAAaiIDQX9qIAE6AAAgAkEDSQ0AIAAgAToAAiAAIAE6AAEgA0F9aiABOgAAIANBfmogAToAACACQQdJDQAgACABOgADIANBfGogAToAACACQQlJDQAgAEEAIABrQQNxIgRqIgMgAUH/AXFBgYKECGwiATYCACADIAIgBGtBfHEiBGoiAkF8aiABNgIAIARBCUkNACADIAE2AgggAyABNgIEIAJBeGogATYCACACQXRqIAE2AgAgBEEZSQ0AIAMgATYCGCADIAE2AhQgAyABNgIQIAMgATYCDCACQXBqIAE2AgAgAkFsaiABNgIAIAJBaGogATYCACACQWRqIAE2AgAgBCADQQRxQRhyIgVrIgJBIEkNACABrUKBgICAEH4hBiADIAVqIQEDQCABIAY3AxggASAGNwMQIAEgBjcDCCABIAY3AwAgAUEgaiEBIAJBYGoiAkEfSw0ACwsgAAsLjkgBAEGACAuGSAEAAAACAAAAAwAAAAAAAAAAAAAABAAAAAUAAAAAAAAAAAAAAAYAAAAHAAAACAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAASW52YWxpZCBjaGFyIGluIHVybCBxdWVyeQBTcGFuIGNhbGxiYWNrIGVycm9yIGluIG9uX2JvZHkAQ29udGVudC1MZW5ndGggb3ZlcmZsb3cAQ2h1bmsgc2l6ZSBvdmVyZmxvdwBSZXNwb25zZSBvdmVyZmxvdwBJbnZhbGlkIG1ldGhvZCBmb3IgSFRUUC94LnggcmVxdWVzdABJbnZhbGlkIG1ldGhvZCBmb3IgUlRTUC94LnggcmVxdWVzdABFeHBlY3RlZCBTT1VSQ0UgbWV0aG9kIGZvciBJQ0UveC54IHJlcXVlc3QASW52YWxpZCBjaGFyIGluIHVybCBmcmFnbWVudCBzdGFydABFeHBlY3RlZCBkb3QAU3BhbiBjYWxsYmFjayBlcnJvciBpbiBvbl9zdGF0dXMASW52YWxpZCByZXNwb25zZSBzdGF0dXMASW52YWxpZCBjaGFyYWN0ZXIgaW4gY2h1bmsgZXh0ZW5zaW9ucwBVc2VyIGNhbGxiYWNrIGVycm9yAGBvbl9yZXNldGAgY2FsbGJhY2sgZXJyb3IAYG9uX2NodW5rX2hlYWRlcmAgY2FsbGJhY2sgZXJyb3IAYG9uX21lc3NhZ2VfYmVnaW5gIGNhbGxiYWNrIGVycm9yAGBvbl9jaHVua19leHRlbnNpb25fdmFsdWVgIGNhbGxiYWNrIGVycm9yAGBvbl9zdGF0dXNfY29tcGxldGVgIGNhbGxiYWNrIGVycm9yAGBvbl92ZXJzaW9uX2NvbXBsZXRlYCBjYWxsYmFjayBlcnJvcgBgb25fdXJsX2NvbXBsZXRlYCBjYWxsYmFjayBlcnJvcgBgb25fY2h1bmtfY29tcGxldGVgIGNhbGxiYWNrIGVycm9yAGBvbl9oZWFkZXJfdmFsdWVfY29tcGxldGVgIGNhbGxiYWNrIGVycm9yAGBvbl9tZXNzYWdlX2NvbXBsZXRlYCBjYWxsYmFjayBlcnJvcgBgb25fbWV0aG9kX2NvbXBsZXRlYCBjYWxsYmFjayBlcnJvcgBgb25faGVhZGVyX2ZpZWxkX2NvbXBsZXRlYCBjYWxsYmFjayBlcnJvcgBgb25fY2h1bmtfZXh0ZW5zaW9uX25hbWVgIGNhbGxiYWNrIGVycm9yAFVuZXhwZWN0ZWQgY2hhciBpbiB1cmwgc2VydmVyAEludmFsaWQgaGVhZGVyIHZhbHVlIGNoYXIASW52YWxpZCBoZWFkZXIgZmllbGQgY2hhcgBTcGFuIGNhbGxiYWNrIGVycm9yIGluIG9uX3ZlcnNpb24ASW52YWxpZCBtaW5vciB2ZXJzaW9uAEludmFsaWQgbWFqb3IgdmVyc2lvbgBFeHBlY3RlZCBzcGFjZSBhZnRlciB2ZXJzaW9uAEV4cGVjdGVkIENSTEYgYWZ0ZXIgdmVyc2lvbgBJbnZhbGlkIEhUVFAgdmVyc2lvbgBJbnZhbGlkIGhlYWRlciB0b2tlbgBTcGFuIGNhbGxiYWNrIGVycm9yIGluIG9uX3VybABJbnZhbGlkIGNoYXJhY3RlcnMgaW4gdXJsAFVuZXhwZWN0ZWQgc3RhcnQgY2hhciBpbiB1cmwARG91YmxlIEAgaW4gdXJsAEVtcHR5IENvbnRlbnQtTGVuZ3RoAEludmFsaWQgY2hhcmFjdGVyIGluIENvbnRlbnQtTGVuZ3RoAER1cGxpY2F0ZSBDb250ZW50LUxlbmd0aABJbnZhbGlkIGNoYXIgaW4gdXJsIHBhdGgAQ29udGVudC1MZW5ndGggY2FuJ3QgYmUgcHJlc2VudCB3aXRoIFRyYW5zZmVyLUVuY29kaW5nAEludmFsaWQgY2hhcmFjdGVyIGluIGNodW5rIHNpemUAU3BhbiBjYWxsYmFjayBlcnJvciBpbiBvbl9oZWFkZXJfdmFsdWUAU3BhbiBjYWxsYmFjayBlcnJvciBpbiBvbl9jaHVua19leHRlbnNpb25fdmFsdWUASW52YWxpZCBjaGFyYWN0ZXIgaW4gY2h1bmsgZXh0ZW5zaW9ucyB2YWx1ZQBNaXNzaW5nIGV4cGVjdGVkIExGIGFmdGVyIGhlYWRlciB2YWx1ZQBJbnZhbGlkIGBUcmFuc2Zlci1FbmNvZGluZ2AgaGVhZGVyIHZhbHVlAEludmFsaWQgY2hhcmFjdGVyIGluIGNodW5rIGV4dGVuc2lvbnMgcXVvdGUgdmFsdWUASW52YWxpZCBjaGFyYWN0ZXIgaW4gY2h1bmsgZXh0ZW5zaW9ucyBxdW90ZWQgdmFsdWUAUGF1c2VkIGJ5IG9uX2hlYWRlcnNfY29tcGxldGUASW52YWxpZCBFT0Ygc3RhdGUAb25fcmVzZXQgcGF1c2UAb25fY2h1bmtfaGVhZGVyIHBhdXNlAG9uX21lc3NhZ2VfYmVnaW4gcGF1c2UAb25fY2h1bmtfZXh0ZW5zaW9uX3ZhbHVlIHBhdXNlAG9uX3N0YXR1c19jb21wbGV0ZSBwYXVzZQBvbl92ZXJzaW9uX2NvbXBsZXRlIHBhdXNlAG9uX3VybF9jb21wbGV0ZSBwYXVzZQBvbl9jaHVua19jb21wbGV0ZSBwYXVzZQBvbl9oZWFkZXJfdmFsdWVfY29tcGxldGUgcGF1c2UAb25fbWVzc2FnZV9jb21wbGV0ZSBwYXVzZQBvbl9tZXRob2RfY29tcGxldGUgcGF1c2UAb25faGVhZGVyX2ZpZWxkX2NvbXBsZXRlIHBhdXNlAG9uX2NodW5rX2V4dGVuc2lvbl9uYW1lIHBhdXNlAFVuZXhwZWN0ZWQgc3BhY2UgYWZ0ZXIgc3RhcnQgbGluZQBTcGFuIGNhbGxiYWNrIGVycm9yIGluIG9uX2NodW5rX2V4dGVuc2lvbl9uYW1lAEludmFsaWQgY2hhcmFjdGVyIGluIGNodW5rIGV4dGVuc2lvbnMgbmFtZQBQYXVzZSBvbiBDT05ORUNUL1VwZ3JhZGUAUGF1c2Ugb24gUFJJL1VwZ3JhZGUARXhwZWN0ZWQgSFRUUC8yIENvbm5lY3Rpb24gUHJlZmFjZQBTcGFuIGNhbGxiYWNrIGVycm9yIGluIG9uX21ldGhvZABFeHBlY3RlZCBzcGFjZSBhZnRlciBtZXRob2QAU3BhbiBjYWxsYmFjayBlcnJvciBpbiBvbl9oZWFkZXJfZmllbGQAUGF1c2VkAEludmFsaWQgd29yZCBlbmNvdW50ZXJlZABJbnZhbGlkIG1ldGhvZCBlbmNvdW50ZXJlZABVbmV4cGVjdGVkIGNoYXIgaW4gdXJsIHNjaGVtYQBSZXF1ZXN0IGhhcyBpbnZhbGlkIGBUcmFuc2Zlci1FbmNvZGluZ2AAU1dJVENIX1BST1hZAFVTRV9QUk9YWQBNS0FDVElWSVRZAFVOUFJPQ0VTU0FCTEVfRU5USVRZAENPUFkATU9WRURfUEVSTUFORU5UTFkAVE9PX0VBUkxZAE5PVElGWQBGQUlMRURfREVQRU5ERU5DWQBCQURfR0FURVdBWQBQTEFZAFBVVABDSEVDS09VVABHQVRFV0FZX1RJTUVPVVQAUkVRVUVTVF9USU1FT1VUAE5FVFdPUktfQ09OTkVDVF9USU1FT1VUAENPTk5FQ1RJT05fVElNRU9VVABMT0dJTl9USU1FT1VUAE5FVFdPUktfUkVBRF9USU1FT1VUAFBPU1QATUlTRElSRUNURURfUkVRVUVTVABDTElFTlRfQ0xPU0VEX1JFUVVFU1QAQ0xJRU5UX0NMT1NFRF9MT0FEX0JBTEFOQ0VEX1JFUVVFU1QAQkFEX1JFUVVFU1QASFRUUF9SRVFVRVNUX1NFTlRfVE9fSFRUUFNfUE9SVABSRVBPUlQASU1fQV9URUFQT1QAUkVTRVRfQ09OVEVOVABOT19DT05URU5UAFBBUlRJQUxfQ09OVEVOVABIUEVfSU5WQUxJRF9DT05TVEFOVABIUEVfQ0JfUkVTRVQAR0VUAEhQRV9TVFJJQ1QAQ09ORkxJQ1QAVEVNUE9SQVJZX1JFRElSRUNUAFBFUk1BTkVOVF9SRURJUkVDVABDT05ORUNUAE1VTFRJX1NUQVRVUwBIUEVfSU5WQUxJRF9TVEFUVVMAVE9PX01BTllfUkVRVUVTVFMARUFSTFlfSElOVFMAVU5BVkFJTEFCTEVfRk9SX0xFR0FMX1JFQVNPTlMAT1BUSU9OUwBTV0lUQ0hJTkdfUFJPVE9DT0xTAFZBUklBTlRfQUxTT19ORUdPVElBVEVTAE1VTFRJUExFX0NIT0lDRVMASU5URVJOQUxfU0VSVkVSX0VSUk9SAFdFQl9TRVJWRVJfVU5LTk9XTl9FUlJPUgBSQUlMR1VOX0VSUk9SAElERU5USVRZX1BST1ZJREVSX0FVVEhFTlRJQ0FUSU9OX0VSUk9SAFNTTF9DRVJUSUZJQ0FURV9FUlJPUgBJTlZBTElEX1hfRk9SV0FSREVEX0ZPUgBTRVRfUEFSQU1FVEVSAEdFVF9QQVJBTUVURVIASFBFX1VTRVIAU0VFX09USEVSAEhQRV9DQl9DSFVOS19IRUFERVIATUtDQUxFTkRBUgBTRVRVUABXRUJfU0VSVkVSX0lTX0RPV04AVEVBUkRPV04ASFBFX0NMT1NFRF9DT05ORUNUSU9OAEhFVVJJU1RJQ19FWFBJUkFUSU9OAERJU0NPTk5FQ1RFRF9PUEVSQVRJT04ATk9OX0FVVEhPUklUQVRJVkVfSU5GT1JNQVRJT04ASFBFX0lOVkFMSURfVkVSU0lPTgBIUEVfQ0JfTUVTU0FHRV9CRUdJTgBTSVRFX0lTX0ZST1pFTgBIUEVfSU5WQUxJRF9IRUFERVJfVE9LRU4ASU5WQUxJRF9UT0tFTgBGT1JCSURERU4ARU5IQU5DRV9ZT1VSX0NBTE0ASFBFX0lOVkFMSURfVVJMAEJMT0NLRURfQllfUEFSRU5UQUxfQ09OVFJPTABNS0NPTABBQ0wASFBFX0lOVEVSTkFMAFJFUVVFU1RfSEVBREVSX0ZJRUxEU19UT09fTEFSR0VfVU5PRkZJQ0lBTABIUEVfT0sAVU5MSU5LAFVOTE9DSwBQUkkAUkVUUllfV0lUSABIUEVfSU5WQUxJRF9DT05URU5UX0xFTkdUSABIUEVfVU5FWFBFQ1RFRF9DT05URU5UX0xFTkdUSABGTFVTSABQUk9QUEFUQ0gATS1TRUFSQ0gAVVJJX1RPT19MT05HAFBST0NFU1NJTkcATUlTQ0VMTEFORU9VU19QRVJTSVNURU5UX1dBUk5JTkcATUlTQ0VMTEFORU9VU19XQVJOSU5HAEhQRV9JTlZBTElEX1RSQU5TRkVSX0VOQ09ESU5HAEV4cGVjdGVkIENSTEYASFBFX0lOVkFMSURfQ0hVTktfU0laRQBNT1ZFAENPTlRJTlVFAEhQRV9DQl9TVEFUVVNfQ09NUExFVEUASFBFX0NCX0hFQURFUlNfQ09NUExFVEUASFBFX0NCX1ZFUlNJT05fQ09NUExFVEUASFBFX0NCX1VSTF9DT01QTEVURQBIUEVfQ0JfQ0hVTktfQ09NUExFVEUASFBFX0NCX0hFQURFUl9WQUxVRV9DT01QTEVURQBIUEVfQ0JfQ0hVTktfRVhURU5TSU9OX1ZBTFVFX0NPTVBMRVRFAEhQRV9DQl9DSFVOS19FWFRFTlNJT05fTkFNRV9DT01QTEVURQBIUEVfQ0JfTUVTU0FHRV9DT01QTEVURQBIUEVfQ0JfTUVUSE9EX0NPTVBMRVRFAEhQRV9DQl9IRUFERVJfRklFTERfQ09NUExFVEUAREVMRVRFAEhQRV9JTlZBTElEX0VPRl9TVEFURQBJTlZBTElEX1NTTF9DRVJUSUZJQ0FURQBQQVVTRQBOT19SRVNQT05TRQBVTlNVUFBPUlRFRF9NRURJQV9UWVBFAEdPTkUATk9UX0FDQ0VQVEFCTEUAU0VSVklDRV9VTkFWQUlMQUJMRQBSQU5HRV9OT1RfU0FUSVNGSUFCTEUAT1JJR0lOX0lTX1VOUkVBQ0hBQkxFAFJFU1BPTlNFX0lTX1NUQUxFAFBVUkdFAE1FUkdFAFJFUVVFU1RfSEVBREVSX0ZJRUxEU19UT09fTEFSR0UAUkVRVUVTVF9IRUFERVJfVE9PX0xBUkdFAFBBWUxPQURfVE9PX0xBUkdFAElOU1VGRklDSUVOVF9TVE9SQUdFAEhQRV9QQVVTRURfVVBHUkFERQBIUEVfUEFVU0VEX0gyX1VQR1JBREUAU09VUkNFAEFOTk9VTkNFAFRSQUNFAEhQRV9VTkVYUEVDVEVEX1NQQUNFAERFU0NSSUJFAFVOU1VCU0NSSUJFAFJFQ09SRABIUEVfSU5WQUxJRF9NRVRIT0QATk9UX0ZPVU5EAFBST1BGSU5EAFVOQklORABSRUJJTkQAVU5BVVRIT1JJWkVEAE1FVEhPRF9OT1RfQUxMT1dFRABIVFRQX1ZFUlNJT05fTk9UX1NVUFBPUlRFRABBTFJFQURZX1JFUE9SVEVEAEFDQ0VQVEVEAE5PVF9JTVBMRU1FTlRFRABMT09QX0RFVEVDVEVEAEhQRV9DUl9FWFBFQ1RFRABIUEVfTEZfRVhQRUNURUQAQ1JFQVRFRABJTV9VU0VEAEhQRV9QQVVTRUQAVElNRU9VVF9PQ0NVUkVEAFBBWU1FTlRfUkVRVUlSRUQAUFJFQ09ORElUSU9OX1JFUVVJUkVEAFBST1hZX0FVVEhFTlRJQ0FUSU9OX1JFUVVJUkVEAE5FVFdPUktfQVVUSEVOVElDQVRJT05fUkVRVUlSRUQATEVOR1RIX1JFUVVJUkVEAFNTTF9DRVJUSUZJQ0FURV9SRVFVSVJFRABVUEdSQURFX1JFUVVJUkVEAFBBR0VfRVhQSVJFRABQUkVDT05ESVRJT05fRkFJTEVEAEVYUEVDVEFUSU9OX0ZBSUxFRABSRVZBTElEQVRJT05fRkFJTEVEAFNTTF9IQU5EU0hBS0VfRkFJTEVEAExPQ0tFRABUUkFOU0ZPUk1BVElPTl9BUFBMSUVEAE5PVF9NT0RJRklFRABOT1RfRVhURU5ERUQAQkFORFdJRFRIX0xJTUlUX0VYQ0VFREVEAFNJVEVfSVNfT1ZFUkxPQURFRABIRUFEAEV4cGVjdGVkIEhUVFAvAABeEwAAJhMAADAQAADwFwAAnRMAABUSAAA5FwAA8BIAAAoQAAB1EgAArRIAAIITAABPFAAAfxAAAKAVAAAjFAAAiRIAAIsUAABNFQAA1BEAAM8UAAAQGAAAyRYAANwWAADBEQAA4BcAALsUAAB0FAAAfBUAAOUUAAAIFwAAHxAAAGUVAACjFAAAKBUAAAIVAACZFQAALBAAAIsZAABPDwAA1A4AAGoQAADOEAAAAhcAAIkOAABuEwAAHBMAAGYUAABWFwAAwRMAAM0TAABsEwAAaBcAAGYXAABfFwAAIhMAAM4PAABpDgAA2A4AAGMWAADLEwAAqg4AACgXAAAmFwAAxRMAAF0WAADoEQAAZxMAAGUTAADyFgAAcxMAAB0XAAD5FgAA8xEAAM8OAADOFQAADBIAALMRAAClEQAAYRAAADIXAAC7EwAAAAAAAAAAAAAAAAAAAAAAAAABAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEBAgEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQABAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAAAAAAAAAAAAAAAAAAEAAAAAAAAAAAAAAAAAAAAAAAAAAgMCAgICAgAAAgIAAgIAAgICAgICAgICAgAEAAAAAAACAgICAgICAgICAgICAgICAgICAgICAgICAgAAAAICAgICAgICAgICAgICAgICAgICAgICAgICAgICAAIAAgAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAAAAAAAAAAAAAAAAAAAAAAAAAAIAAgICAgIAAAICAAICAAICAgICAgICAgIAAwAEAAAAAgICAgICAgICAgICAgICAgICAgICAgICAgIAAAACAgICAgICAgICAgICAgICAgICAgICAgICAgICAgACAAIAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABsb3NlZWVwLWFsaXZlAAAAAAAAAAAAAAAAAQAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQABAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQAAAAAAAAAAAAEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQEBAQEBAQEBAQEBAgEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEAAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQFjaHVua2VkAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABAQABAQEBAQAAAQEAAQEAAQEBAQEBAQEBAQAAAAAAAAABAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQAAAAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAAEAAQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAGVjdGlvbmVudC1sZW5ndGhvbnJveHktY29ubmVjdGlvbgAAAAAAAAAAAAAAAAAAAHJhbnNmZXItZW5jb2RpbmdwZ3JhZGUNCg0KDQpTTQ0KDQpUVFAvQ0UvVFNQLwAAAAAAAAAAAAAAAAECAAEDAAAAAAAAAAAAAAAAAAAAAAAABAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEAAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEAAAAAAAAAAAABAgABAwAAAAAAAAAAAAAAAAAAAAAAAAQBAQUBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAAAAAAAAAAAAAQAAAQAAAAAAAAAAAAAAAAAAAAAAAAAAAQEAAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQABAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQAAAAAAAAAAAAABAAACAAAAAAAAAAAAAAAAAAAAAAAAAwQAAAQEBAQEBAQEBAQEBQQEBAQEBAQEBAQEBAAEAAYHBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEAAQABAAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAAAAAQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAQAAAQAAAAAAAAAAAAAAAAAAAAAAAAEAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAAAAAAAAMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAAAAAAAAAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAAEAAAAAAAAAAAAAAAAAAAAAAAABAAAAAAAAAAAAAgAAAAACAAAAAAAAAAAAAAAAAAAAAAADAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwAAAAAAAAMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAE5PVU5DRUVDS09VVE5FQ1RFVEVDUklCRUxVU0hFVEVBRFNFQVJDSFJHRUNUSVZJVFlMRU5EQVJWRU9USUZZUFRJT05TQ0hTRUFZU1RBVENIR0VPUkRJUkVDVE9SVFJDSFBBUkFNRVRFUlVSQ0VCU0NSSUJFQVJET1dOQUNFSU5ETktDS1VCU0NSSUJFSFRUUC9BRFRQLw=='
@@ -43695,7 +43695,7 @@ module.exports = 'AGFzbQEAAAABMAhgAX8Bf2ADf39/AX9gBH9/f38Bf2AAAGADf39/AGABfwBgAn
 
 /***/ }),
 
-/***/ 1308:
+/***/ 172:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -43717,14 +43717,14 @@ exports.enumToMap = enumToMap;
 
 /***/ }),
 
-/***/ 1437:
+/***/ 7501:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { kClients } = __nccwpck_require__(4043)
-const Agent = __nccwpck_require__(8765)
+const { kClients } = __nccwpck_require__(6443)
+const Agent = __nccwpck_require__(9965)
 const {
   kAgent,
   kMockAgentSet,
@@ -43735,14 +43735,14 @@ const {
   kGetNetConnect,
   kOptions,
   kFactory
-} = __nccwpck_require__(941)
-const MockClient = __nccwpck_require__(9493)
-const MockPool = __nccwpck_require__(5220)
-const { matchValue, buildMockOptions } = __nccwpck_require__(8981)
-const { InvalidArgumentError, UndiciError } = __nccwpck_require__(4627)
-const Dispatcher = __nccwpck_require__(5907)
-const Pluralizer = __nccwpck_require__(3289)
-const PendingInterceptorsFormatter = __nccwpck_require__(1726)
+} = __nccwpck_require__(1117)
+const MockClient = __nccwpck_require__(7365)
+const MockPool = __nccwpck_require__(4004)
+const { matchValue, buildMockOptions } = __nccwpck_require__(3397)
+const { InvalidArgumentError, UndiciError } = __nccwpck_require__(8707)
+const Dispatcher = __nccwpck_require__(992)
+const Pluralizer = __nccwpck_require__(1529)
+const PendingInterceptorsFormatter = __nccwpck_require__(6142)
 
 class FakeWeakRef {
   constructor (value) {
@@ -43896,15 +43896,15 @@ module.exports = MockAgent
 
 /***/ }),
 
-/***/ 9493:
+/***/ 7365:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
 const { promisify } = __nccwpck_require__(9023)
-const Client = __nccwpck_require__(9109)
-const { buildMockDispatch } = __nccwpck_require__(8981)
+const Client = __nccwpck_require__(6197)
+const { buildMockDispatch } = __nccwpck_require__(3397)
 const {
   kDispatches,
   kMockAgent,
@@ -43913,10 +43913,10 @@ const {
   kOrigin,
   kOriginalDispatch,
   kConnected
-} = __nccwpck_require__(941)
-const { MockInterceptor } = __nccwpck_require__(5015)
-const Symbols = __nccwpck_require__(4043)
-const { InvalidArgumentError } = __nccwpck_require__(4627)
+} = __nccwpck_require__(1117)
+const { MockInterceptor } = __nccwpck_require__(1511)
+const Symbols = __nccwpck_require__(6443)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
 
 /**
  * MockClient provides an API that extends the Client to influence the mockDispatches.
@@ -43963,13 +43963,13 @@ module.exports = MockClient
 
 /***/ }),
 
-/***/ 9917:
+/***/ 2429:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { UndiciError } = __nccwpck_require__(4627)
+const { UndiciError } = __nccwpck_require__(8707)
 
 class MockNotMatchedError extends UndiciError {
   constructor (message) {
@@ -43988,13 +43988,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5015:
+/***/ 1511:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(8981)
+const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(3397)
 const {
   kDispatches,
   kDispatchKey,
@@ -44002,9 +44002,9 @@ const {
   kDefaultTrailers,
   kContentLength,
   kMockDispatch
-} = __nccwpck_require__(941)
-const { InvalidArgumentError } = __nccwpck_require__(4627)
-const { buildURL } = __nccwpck_require__(4640)
+} = __nccwpck_require__(1117)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
+const { buildURL } = __nccwpck_require__(3440)
 
 /**
  * Defines the scope API for an interceptor reply
@@ -44202,15 +44202,15 @@ module.exports.MockScope = MockScope
 
 /***/ }),
 
-/***/ 5220:
+/***/ 4004:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
 const { promisify } = __nccwpck_require__(9023)
-const Pool = __nccwpck_require__(8596)
-const { buildMockDispatch } = __nccwpck_require__(8981)
+const Pool = __nccwpck_require__(5076)
+const { buildMockDispatch } = __nccwpck_require__(3397)
 const {
   kDispatches,
   kMockAgent,
@@ -44219,10 +44219,10 @@ const {
   kOrigin,
   kOriginalDispatch,
   kConnected
-} = __nccwpck_require__(941)
-const { MockInterceptor } = __nccwpck_require__(5015)
-const Symbols = __nccwpck_require__(4043)
-const { InvalidArgumentError } = __nccwpck_require__(4627)
+} = __nccwpck_require__(1117)
+const { MockInterceptor } = __nccwpck_require__(1511)
+const Symbols = __nccwpck_require__(6443)
+const { InvalidArgumentError } = __nccwpck_require__(8707)
 
 /**
  * MockPool provides an API that extends the Pool to influence the mockDispatches.
@@ -44269,7 +44269,7 @@ module.exports = MockPool
 
 /***/ }),
 
-/***/ 941:
+/***/ 1117:
 /***/ ((module) => {
 
 "use strict";
@@ -44300,21 +44300,21 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8981:
+/***/ 3397:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { MockNotMatchedError } = __nccwpck_require__(9917)
+const { MockNotMatchedError } = __nccwpck_require__(2429)
 const {
   kDispatches,
   kMockAgent,
   kOriginalDispatch,
   kOrigin,
   kGetNetConnect
-} = __nccwpck_require__(941)
-const { buildURL, nop } = __nccwpck_require__(4640)
+} = __nccwpck_require__(1117)
+const { buildURL, nop } = __nccwpck_require__(3440)
 const { STATUS_CODES } = __nccwpck_require__(8611)
 const {
   types: {
@@ -44659,7 +44659,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1726:
+/***/ 6142:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -44707,7 +44707,7 @@ module.exports = class PendingInterceptorsFormatter {
 
 /***/ }),
 
-/***/ 3289:
+/***/ 1529:
 /***/ ((module) => {
 
 "use strict";
@@ -44744,7 +44744,7 @@ module.exports = class Pluralizer {
 
 /***/ }),
 
-/***/ 7701:
+/***/ 4869:
 /***/ ((module) => {
 
 "use strict";
@@ -44869,16 +44869,16 @@ module.exports = class FixedQueue {
 
 /***/ }),
 
-/***/ 8656:
+/***/ 8640:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const DispatcherBase = __nccwpck_require__(3601)
-const FixedQueue = __nccwpck_require__(7701)
-const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(4043)
-const PoolStats = __nccwpck_require__(2414)
+const DispatcherBase = __nccwpck_require__(1)
+const FixedQueue = __nccwpck_require__(4869)
+const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(6443)
+const PoolStats = __nccwpck_require__(4622)
 
 const kClients = Symbol('clients')
 const kNeedDrain = Symbol('needDrain')
@@ -45071,10 +45071,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2414:
+/***/ 4622:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { kFree, kConnected, kPending, kQueued, kRunning, kSize } = __nccwpck_require__(4043)
+const { kFree, kConnected, kPending, kQueued, kRunning, kSize } = __nccwpck_require__(6443)
 const kPool = Symbol('pool')
 
 class PoolStats {
@@ -45112,7 +45112,7 @@ module.exports = PoolStats
 
 /***/ }),
 
-/***/ 8596:
+/***/ 5076:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -45124,14 +45124,14 @@ const {
   kNeedDrain,
   kAddClient,
   kGetDispatcher
-} = __nccwpck_require__(8656)
-const Client = __nccwpck_require__(9109)
+} = __nccwpck_require__(8640)
+const Client = __nccwpck_require__(6197)
 const {
   InvalidArgumentError
-} = __nccwpck_require__(4627)
-const util = __nccwpck_require__(4640)
-const { kUrl, kInterceptors } = __nccwpck_require__(4043)
-const buildConnector = __nccwpck_require__(2784)
+} = __nccwpck_require__(8707)
+const util = __nccwpck_require__(3440)
+const { kUrl, kInterceptors } = __nccwpck_require__(6443)
+const buildConnector = __nccwpck_require__(9136)
 
 const kOptions = Symbol('options')
 const kConnections = Symbol('connections')
@@ -45228,19 +45228,19 @@ module.exports = Pool
 
 /***/ }),
 
-/***/ 4736:
+/***/ 2720:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { kProxy, kClose, kDestroy, kInterceptors } = __nccwpck_require__(4043)
+const { kProxy, kClose, kDestroy, kInterceptors } = __nccwpck_require__(6443)
 const { URL } = __nccwpck_require__(7016)
-const Agent = __nccwpck_require__(8765)
-const Pool = __nccwpck_require__(8596)
-const DispatcherBase = __nccwpck_require__(3601)
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(4627)
-const buildConnector = __nccwpck_require__(2784)
+const Agent = __nccwpck_require__(9965)
+const Pool = __nccwpck_require__(5076)
+const DispatcherBase = __nccwpck_require__(1)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8707)
+const buildConnector = __nccwpck_require__(9136)
 
 const kAgent = Symbol('proxy agent')
 const kClient = Symbol('proxy client')
@@ -45425,7 +45425,7 @@ module.exports = ProxyAgent
 
 /***/ }),
 
-/***/ 868:
+/***/ 8804:
 /***/ ((module) => {
 
 "use strict";
@@ -45530,27 +45530,27 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6518:
+/***/ 8550:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
 const diagnosticsChannel = __nccwpck_require__(1637)
-const { uid, states } = __nccwpck_require__(4505)
+const { uid, states } = __nccwpck_require__(5913)
 const {
   kReadyState,
   kSentClose,
   kByteParser,
   kReceivedClose
-} = __nccwpck_require__(8037)
-const { fireEvent, failWebsocketConnection } = __nccwpck_require__(4278)
-const { CloseEvent } = __nccwpck_require__(719)
-const { makeRequest } = __nccwpck_require__(2634)
-const { fetching } = __nccwpck_require__(443)
-const { Headers } = __nccwpck_require__(8781)
-const { getGlobalDispatcher } = __nccwpck_require__(8421)
-const { kHeadersList } = __nccwpck_require__(4043)
+} = __nccwpck_require__(2933)
+const { fireEvent, failWebsocketConnection } = __nccwpck_require__(3574)
+const { CloseEvent } = __nccwpck_require__(6255)
+const { makeRequest } = __nccwpck_require__(5194)
+const { fetching } = __nccwpck_require__(2315)
+const { Headers } = __nccwpck_require__(6349)
+const { getGlobalDispatcher } = __nccwpck_require__(2581)
+const { kHeadersList } = __nccwpck_require__(6443)
 
 const channels = {}
 channels.open = diagnosticsChannel.channel('undici:websocket:open')
@@ -45829,7 +45829,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4505:
+/***/ 5913:
 /***/ ((module) => {
 
 "use strict";
@@ -45888,14 +45888,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 719:
+/***/ 6255:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { webidl } = __nccwpck_require__(734)
-const { kEnumerableProperty } = __nccwpck_require__(4640)
+const { webidl } = __nccwpck_require__(4222)
+const { kEnumerableProperty } = __nccwpck_require__(3440)
 const { MessagePort } = __nccwpck_require__(8167)
 
 /**
@@ -46199,13 +46199,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9829:
+/***/ 1237:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { maxUnsigned16Bit } = __nccwpck_require__(4505)
+const { maxUnsigned16Bit } = __nccwpck_require__(5913)
 
 /** @type {import('crypto')} */
 let crypto
@@ -46280,7 +46280,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2403:
+/***/ 3171:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -46288,10 +46288,10 @@ module.exports = {
 
 const { Writable } = __nccwpck_require__(2203)
 const diagnosticsChannel = __nccwpck_require__(1637)
-const { parserStates, opcodes, states, emptyBuffer } = __nccwpck_require__(4505)
-const { kReadyState, kSentClose, kResponse, kReceivedClose } = __nccwpck_require__(8037)
-const { isValidStatusCode, failWebsocketConnection, websocketMessageReceived } = __nccwpck_require__(4278)
-const { WebsocketFrameSend } = __nccwpck_require__(9829)
+const { parserStates, opcodes, states, emptyBuffer } = __nccwpck_require__(5913)
+const { kReadyState, kSentClose, kResponse, kReceivedClose } = __nccwpck_require__(2933)
+const { isValidStatusCode, failWebsocketConnection, websocketMessageReceived } = __nccwpck_require__(3574)
+const { WebsocketFrameSend } = __nccwpck_require__(1237)
 
 // This code was influenced by ws released under the MIT license.
 // Copyright (c) 2011 Einar Otto Stangvik <einaros@gmail.com>
@@ -46632,7 +46632,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8037:
+/***/ 2933:
 /***/ ((module) => {
 
 "use strict";
@@ -46652,15 +46652,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4278:
+/***/ 3574:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = __nccwpck_require__(8037)
-const { states, opcodes } = __nccwpck_require__(4505)
-const { MessageEvent, ErrorEvent } = __nccwpck_require__(719)
+const { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = __nccwpck_require__(2933)
+const { states, opcodes } = __nccwpck_require__(5913)
+const { MessageEvent, ErrorEvent } = __nccwpck_require__(6255)
 
 /* globals Blob */
 
@@ -46860,17 +46860,17 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7635:
+/***/ 5171:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const { webidl } = __nccwpck_require__(734)
-const { DOMException } = __nccwpck_require__(9454)
-const { URLSerializer } = __nccwpck_require__(1618)
-const { getGlobalOrigin } = __nccwpck_require__(4940)
-const { staticPropertyDescriptors, states, opcodes, emptyBuffer } = __nccwpck_require__(4505)
+const { webidl } = __nccwpck_require__(4222)
+const { DOMException } = __nccwpck_require__(7326)
+const { URLSerializer } = __nccwpck_require__(4322)
+const { getGlobalOrigin } = __nccwpck_require__(5628)
+const { staticPropertyDescriptors, states, opcodes, emptyBuffer } = __nccwpck_require__(5913)
 const {
   kWebSocketURL,
   kReadyState,
@@ -46879,13 +46879,13 @@ const {
   kResponse,
   kSentClose,
   kByteParser
-} = __nccwpck_require__(8037)
-const { isEstablished, isClosing, isValidSubprotocol, failWebsocketConnection, fireEvent } = __nccwpck_require__(4278)
-const { establishWebSocketConnection } = __nccwpck_require__(6518)
-const { WebsocketFrameSend } = __nccwpck_require__(9829)
-const { ByteParser } = __nccwpck_require__(2403)
-const { kEnumerableProperty, isBlobLike } = __nccwpck_require__(4640)
-const { getGlobalDispatcher } = __nccwpck_require__(8421)
+} = __nccwpck_require__(2933)
+const { isEstablished, isClosing, isValidSubprotocol, failWebsocketConnection, fireEvent } = __nccwpck_require__(3574)
+const { establishWebSocketConnection } = __nccwpck_require__(8550)
+const { WebsocketFrameSend } = __nccwpck_require__(1237)
+const { ByteParser } = __nccwpck_require__(3171)
+const { kEnumerableProperty, isBlobLike } = __nccwpck_require__(3440)
+const { getGlobalDispatcher } = __nccwpck_require__(2581)
 const { types } = __nccwpck_require__(9023)
 
 let experimentalWarned = false
@@ -47509,7 +47509,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4979:
+/***/ 3843:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -47535,7 +47535,7 @@ exports.getUserAgent = getUserAgent;
 
 /***/ }),
 
-/***/ 2360:
+/***/ 8264:
 /***/ ((module) => {
 
 // Returns a wrapper function that returns a wrapped callback
@@ -47575,7 +47575,7 @@ function wrappy (fn, cb) {
 
 /***/ }),
 
-/***/ 4686:
+/***/ 7376:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -47618,9 +47618,9 @@ exports.annotationTitle = annotationTitle;
 exports.annotate = annotate;
 // Findings as workflow annotations, on the line that declares (or created) the object. GitHub shows at most 10 per
 // level per step: the most important come first (the report is sorted), the rest are counted in the summary.
-const core = __importStar(__nccwpck_require__(4300));
+const core = __importStar(__nccwpck_require__(7484));
 const path = __importStar(__nccwpck_require__(6760));
-const constants_1 = __nccwpck_require__(5073);
+const constants_1 = __nccwpck_require__(915);
 function annotationTitle(f) {
     const subject = f.table && f.column
         ? `${f.table}.${f.column}`
@@ -47665,7 +47665,7 @@ function annotate(report, workingDirectory, workspace) {
 
 /***/ }),
 
-/***/ 5473:
+/***/ 1151:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -47709,8 +47709,8 @@ exports.upsertComment = upsertComment;
 // The sticky pull-request comment: found by a hidden marker, created once, updated on later runs, turned into a
 // short "no drift" note when the drift is gone. Failing to comment (a fork's read-only token) never changes the
 // verdict: it is logged once, and the annotations and the job summary still tell the story.
-const core = __importStar(__nccwpck_require__(4300));
-const github = __importStar(__nccwpck_require__(268));
+const core = __importStar(__nccwpck_require__(7484));
+const github = __importStar(__nccwpck_require__(3228));
 function commentMarker(id) {
     return `<!-- drizzle-drift-guard:${id.replace(/-->/g, '')} -->`;
 }
@@ -47767,7 +47767,7 @@ async function upsertComment(token, target, id, body) {
 
 /***/ }),
 
-/***/ 5073:
+/***/ 915:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -47786,6 +47786,8 @@ var Inputs;
     Inputs["CommentId"] = "comment-id";
     Inputs["FailOn"] = "fail-on";
     Inputs["Base"] = "base";
+    Inputs["Gate"] = "gate";
+    Inputs["Baseline"] = "baseline";
     Inputs["ReportPath"] = "report-path";
     Inputs["SarifPath"] = "sarif-path";
     Inputs["Mode"] = "mode";
@@ -47814,7 +47816,7 @@ exports.COMMENT_MAX_LENGTH = 60000;
 
 /***/ }),
 
-/***/ 5771:
+/***/ 1729:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -47855,12 +47857,12 @@ var __importStar = (this && this.__importStar) || (function () {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.readInputs = readInputs;
 // The one place that reads the action's inputs; everything else takes ActionSettings.
-const core = __importStar(__nccwpck_require__(4300));
+const core = __importStar(__nccwpck_require__(7484));
 const path = __importStar(__nccwpck_require__(6760));
 const os = __importStar(__nccwpck_require__(8161));
-const errors_1 = __nccwpck_require__(7406);
-const settings_1 = __nccwpck_require__(1418);
-const constants_1 = __nccwpck_require__(5073);
+const errors_1 = __nccwpck_require__(4296);
+const settings_1 = __nccwpck_require__(2416);
+const constants_1 = __nccwpck_require__(915);
 function readInputs(env = process.env) {
     const workspace = path.resolve(env.GITHUB_WORKSPACE || process.cwd());
     const workingDirectory = path.resolve(workspace, core.getInput(constants_1.Inputs.WorkingDirectory) || '.');
@@ -47910,6 +47912,10 @@ function readInputs(env = process.env) {
     const timeoutInput = core.getInput(constants_1.Inputs.Timeout);
     if (timeoutInput && !(0, settings_1.isTimeoutSeconds)(Number(timeoutInput)))
         throw new errors_1.UsageError(`input timeout must be a number of seconds, at most ${settings_1.MAX_TIMEOUT_SECONDS} (got "${timeoutInput}")`);
+    const gate = core.getInput(constants_1.Inputs.Gate) || 'all';
+    if (gate !== 'all' && gate !== 'new')
+        throw new errors_1.UsageError(`input gate must be all or new (got "${gate}")`);
+    const baselineInput = core.getInput(constants_1.Inputs.Baseline);
     return {
         run: {
             mode,
@@ -47919,6 +47925,8 @@ function readInputs(env = process.env) {
             databaseUrl,
             postgres: postgresInput,
             base: core.getInput(constants_1.Inputs.Base) || undefined,
+            newOnly: gate === 'new' || undefined,
+            baseline: baselineInput === 'none' ? false : baselineInput || undefined,
             concurrency: concurrencyInput ? Number(concurrencyInput) : undefined,
             stubMissingImports: stubInput === 'true',
             failOn: failOn,
@@ -47943,7 +47951,7 @@ function readInputs(env = process.env) {
 
 /***/ }),
 
-/***/ 8751:
+/***/ 6769:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -47986,20 +47994,20 @@ exports.run = run;
 // The GitHub Action: a thin adapter over the engine. Reads inputs, runs the check, then reports everywhere a
 // reviewer looks (annotations on the lines, the job summary, one sticky PR comment, outputs, a JSON report and
 // optionally SARIF), and only then sets the verdict, so a reporting failure never hides the result.
-const core = __importStar(__nccwpck_require__(4300));
-const github = __importStar(__nccwpck_require__(268));
+const core = __importStar(__nccwpck_require__(7484));
+const github = __importStar(__nccwpck_require__(3228));
 const node_child_process_1 = __nccwpck_require__(1421);
 const fs = __importStar(__nccwpck_require__(3024));
 const path = __importStar(__nccwpck_require__(6760));
-const render_1 = __nccwpck_require__(2530);
-const sarif_1 = __nccwpck_require__(3533);
-const errors_1 = __nccwpck_require__(7406);
-const outcome_1 = __nccwpck_require__(3771);
-const run_1 = __nccwpck_require__(774);
-const annotations_1 = __nccwpck_require__(4686);
-const comment_1 = __nccwpck_require__(5473);
-const constants_1 = __nccwpck_require__(5073);
-const inputs_1 = __nccwpck_require__(5771);
+const render_1 = __nccwpck_require__(6340);
+const sarif_1 = __nccwpck_require__(643);
+const errors_1 = __nccwpck_require__(4296);
+const outcome_1 = __nccwpck_require__(6497);
+const run_1 = __nccwpck_require__(9240);
+const annotations_1 = __nccwpck_require__(7376);
+const comment_1 = __nccwpck_require__(1151);
+const constants_1 = __nccwpck_require__(915);
+const inputs_1 = __nccwpck_require__(1729);
 async function run() {
     let settings;
     try {
@@ -48009,11 +48017,16 @@ async function run() {
         await failStep((0, outcome_1.failureOf)(error));
         return;
     }
+    // The runner masks them in the log from here on, whatever the URL's form.
+    for (const secret of (0, run_1.runSecrets)(settings.run))
+        core.setSecret(secret);
     const base = settings.run.mode === 'check' ? resolveBase(settings) : undefined;
+    if (settings.run.newOnly && !base)
+        core.warning('gate: new needs a base commit (a pull request, or the base input): every error fails the step');
     let result;
     let grouped = false;
     try {
-        result = await (0, run_1.executeRun)({ ...settings.run, base }, {
+        result = await (0, run_1.executeRun)({ ...settings.run, base, newOnly: base ? settings.run.newOnly : undefined }, {
             log: (line) => core.info(line),
             onProvider: (provider) => {
                 grouped = true;
@@ -48141,7 +48154,470 @@ function blobUrl(settings) {
 
 /***/ }),
 
-/***/ 6979:
+/***/ 471:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.MissingReason = void 0;
+exports.today = today;
+exports.entryKey = entryKey;
+exports.baselinePolicy = baselinePolicy;
+exports.baselineSummary = baselineSummary;
+exports.updateBaseline = updateBaseline;
+// The baseline as a step of the one assembly (src/report/assembly.ts): a finding an entry matches becomes a notice
+// that says why it was accepted; an expired entry accepts no more; an entry that matches nothing is baseline_stale,
+// so that a fixed drift cannot come back later unnoticed (the ratchet, docs/baseline.md).
+const path = __importStar(__nccwpck_require__(6760));
+const fingerprint_1 = __nccwpck_require__(4319);
+/** Today, YYYY-MM-DD (UTC). */
+function today() {
+    return new Date().toISOString().slice(0, 10);
+}
+/** The key of an entry and of a finding: the same drift seen by a check and by an audit are separate entries. */
+function entryKey(mode, fingerprint) {
+    return `${mode}:${fingerprint}`;
+}
+/**
+ * Whether an entry accepts a finding seen on these databases. In an audit, the same drift on databases the entry
+ * was not seen on has spread (to other tenants): that is new.
+ */
+function covers(entry, finding) {
+    if (entry.mode !== 'audit' || !entry.databases)
+        return true;
+    return (finding.databases ?? []).every((d) => entry.databases.includes(d));
+}
+/** The baseline as a finding policy (run before the severity overrides, so that `severity` can lower stale ones). */
+function baselinePolicy(run) {
+    return (findings) => {
+        const day = run.today ?? today();
+        const rel = path.relative(run.root, run.baseline.file) || run.baseline.file;
+        const entries = new Map(run.baseline.entries.filter((e) => e.mode === run.mode).map((e) => [entryKey(e.mode, e.fingerprint), e]));
+        const matched = new Set();
+        const out = findings.map((f) => {
+            if (f.kind === 'baseline_stale')
+                return f;
+            const entry = entries.get(entryKey(run.mode, (0, fingerprint_1.fingerprintOf)(f)));
+            if (!entry)
+                return f;
+            matched.add(entry);
+            if (!covers(entry, f)) {
+                const more = (f.databases ?? []).filter((d) => !entry.databases.includes(d));
+                return {
+                    ...f,
+                    message: `${f.message} (accepted in ${rel} on ${entry.databases.join(', ')} only, now also on ${more.join(', ')})`
+                };
+            }
+            if (entry.expires && entry.expires < day)
+                return {
+                    ...f,
+                    message: `${f.message} (accepted in ${rel} until ${entry.expires}: ${entry.reason}; that has expired)`
+                };
+            return {
+                ...f,
+                severity: 'notice',
+                accepted: { reason: entry.reason, ...(entry.expires ? { expires: entry.expires } : {}), since: entry.since }
+            };
+        });
+        const stale = [...entries.values()]
+            .filter((e) => run.stale !== false && !matched.has(e))
+            .map((e) => ({
+            kind: 'baseline_stale',
+            severity: 'error',
+            target: e.target,
+            file: rel,
+            ...(e.line ? { line: e.line } : {}),
+            message: `accepted drift no longer found: ${e.kind} ${e.object} (${e.difference})`,
+            cause: `accepted by ${e.acceptedBy ?? 'someone'} on ${e.since}: ${e.reason}`,
+            fix: 'drift-guard baseline --prune'
+        }));
+        return [...out, ...stale];
+    };
+}
+/** What a report says of the baseline it applied. */
+function baselineSummary(run, findings) {
+    return {
+        file: path.relative(run.root, run.baseline.file) || run.baseline.file,
+        entries: run.baseline.entries.filter((e) => e.mode === run.mode).length,
+        accepted: findings.filter((f) => f.accepted).length,
+        expired: findings.filter((f) => / that has expired\)$/.test(f.message)).length,
+        stale: findings.filter((f) => f.kind === 'baseline_stale').length
+    };
+}
+/**
+ * The baseline after a run: one entry per finding that fails (error or warning), existing entries kept with their
+ * reasons and dates (their databases widened to where the drift is seen now), new ones with `reason`; entries that
+ * match nothing are kept unless `prune`.
+ */
+function updateBaseline(existing, findings, options) {
+    const byKey = new Map(existing.map((e) => [entryKey(e.mode, e.fingerprint), e]));
+    const seen = new Set();
+    const entries = [];
+    let added = 0;
+    for (const f of findings) {
+        if (f.kind === 'baseline_stale' || f.severity === 'notice')
+            continue;
+        const fingerprint = (0, fingerprint_1.fingerprintOf)(f);
+        const key = entryKey(options.mode, fingerprint);
+        if (seen.has(key))
+            continue;
+        seen.add(key);
+        const old = byKey.get(key);
+        if (old) {
+            const databases = [...new Set([...(old.databases ?? []), ...(f.databases ?? [])])];
+            entries.push({ ...old, ...(databases.length ? { databases } : {}) });
+            continue;
+        }
+        if (!options.reason)
+            throw new MissingReason();
+        added++;
+        entries.push({
+            fingerprint,
+            kind: f.kind,
+            target: f.target,
+            object: (0, fingerprint_1.describeObject)(f),
+            difference: (0, fingerprint_1.differenceOf)(f),
+            reason: options.reason,
+            ...(options.expires ? { expires: options.expires } : {}),
+            ...(options.acceptedBy ? { acceptedBy: options.acceptedBy } : {}),
+            since: options.today ?? today(),
+            ...(f.databases?.length ? { databases: [...f.databases] } : {}),
+            mode: options.mode
+        });
+    }
+    const unmatched = existing.filter((e) => !seen.has(entryKey(e.mode, e.fingerprint)));
+    // Entries of the other mode (an audit's, in a check) are not judged by this run: they stay.
+    const otherMode = unmatched.filter((e) => e.mode !== options.mode);
+    const stale = unmatched.filter((e) => e.mode === options.mode);
+    return {
+        entries: [...entries, ...otherMode, ...(options.prune ? [] : stale)],
+        added,
+        kept: entries.length - added,
+        pruned: options.prune ? stale.length : 0,
+        stale: options.prune ? 0 : stale.length
+    };
+}
+/** A finding would get a new entry but no --reason was given. */
+class MissingReason extends Error {
+    constructor() {
+        super('drift-guard baseline needs --reason TEXT: why this drift is accepted (a reviewer reads it)');
+    }
+}
+exports.MissingReason = MissingReason;
+
+
+/***/ }),
+
+/***/ 9041:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.markAgainstBase = markAgainstBase;
+exports.failingErrors = failingErrors;
+exports.failingWarnings = failingWarnings;
+const fingerprint_1 = __nccwpck_require__(4319);
+/** A finding that counts in the delta: notices (accepted findings among them) do not fail anything. */
+const counts = (f) => f.severity !== 'notice';
+function markAgainstBase(head, base, ref, newOnly) {
+    const baseKeys = new Set(base.findings.map(fingerprint_1.fingerprintOf));
+    const headKeys = new Set(head.findings.map(fingerprint_1.fingerprintOf));
+    const findings = head.findings.map((f) => ({ ...f, new: !baseKeys.has((0, fingerprint_1.fingerprintOf)(f)) }));
+    const fixed = base.findings.filter((f) => counts(f) && !headKeys.has((0, fingerprint_1.fingerprintOf)(f)));
+    const introduced = findings.filter((f) => counts(f) && f.new).length;
+    const existing = findings.filter((f) => counts(f) && !f.new).length;
+    const report = {
+        ...head,
+        findings,
+        base: { ref, introduced, fixed: fixed.length, existing, newOnly },
+        fixed
+    };
+    return { ...report, ok: failingErrors(report) === 0 };
+}
+/** The errors that fail the run: with --new-only, those the base did not have. */
+function failingErrors(report) {
+    return report.findings.filter((f) => f.severity === 'error' && !(report.base?.newOnly && f.new === false)).length;
+}
+/** The warnings that fail the run with fail-on warning: with --new-only, those the base did not have. */
+function failingWarnings(report) {
+    return report.findings.filter((f) => f.severity === 'warning' && !(report.base?.newOnly && f.new === false)).length;
+}
+
+
+/***/ }),
+
+/***/ 385:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.BASELINE_FILE = void 0;
+exports.isDate = isDate;
+exports.readBaseline = readBaseline;
+exports.writeBaseline = writeBaseline;
+exports.loadBaseline = loadBaseline;
+exports.defaultBaselineFile = defaultBaselineFile;
+// The baseline file (drift-guard.baseline.json): the drift a team reviewed and accepted, one entry per finding,
+// each with a reason, an optional expiry, who accepted it and when. Read strictly: a malformed file is a usage error
+// with its file and line, like the config.
+const fs = __importStar(__nccwpck_require__(3024));
+const path = __importStar(__nccwpck_require__(6760));
+const errors_1 = __nccwpck_require__(4296);
+const findings_1 = __nccwpck_require__(4637);
+const json_1 = __nccwpck_require__(6153);
+exports.BASELINE_FILE = 'drift-guard.baseline.json';
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** Whether text is a real calendar date written YYYY-MM-DD. */
+function isDate(text) {
+    if (!DATE.test(text))
+        return false;
+    const date = new Date(`${text}T00:00:00Z`);
+    return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
+}
+/** The baseline at `file`, or undefined when there is none. */
+function readBaseline(file, root) {
+    if (!fs.existsSync(file))
+        return undefined;
+    const rel = path.relative(root, file) || file;
+    const text = fs.readFileSync(file, 'utf8');
+    let data;
+    try {
+        data = (0, json_1.parseJson)(text);
+    }
+    catch (error) {
+        const line = error instanceof json_1.JsonSyntaxError ? error.line : undefined;
+        throw new errors_1.UsageError(`${rel}${line ? `:${line}` : ''}: not valid JSON: ${error.message}`, rel, line);
+    }
+    const lines = (0, json_1.jsonLines)(text);
+    const fail = (message, at) => {
+        const line = lines.value(at) ?? lines.key(at);
+        throw new errors_1.UsageError(`${rel}${line ? `:${line}` : ''}: ${message}`, rel, line);
+    };
+    if (!data || typeof data !== 'object' || Array.isArray(data))
+        fail('a baseline is an object: { "version": 1, "entries": [ … ] }', []);
+    const document = data;
+    if (document.version !== 1)
+        fail('"version" must be 1', ['version']);
+    if (!Array.isArray(document.entries))
+        fail('"entries" must be a list', ['entries']);
+    const entries = document.entries.map((value, index) => {
+        const at = (key) => (key ? ['entries', index, key] : ['entries', index]);
+        if (!value || typeof value !== 'object' || Array.isArray(value))
+            fail('an entry must be an object', at());
+        const entry = value;
+        const text = (key, required) => {
+            const v = entry[key];
+            if (v === undefined && !required)
+                return undefined;
+            if (typeof v !== 'string' || (required && v.trim() === ''))
+                fail(`"${key}" must be ${required ? 'a non-empty text' : 'a text'}`, entry[key] === undefined ? at() : at(key));
+            return v;
+        };
+        const fingerprint = text('fingerprint', true);
+        if (!/^[0-9a-f]{16,64}$/.test(fingerprint))
+            fail('"fingerprint" must be the hexadecimal fingerprint drift-guard baseline wrote', at('fingerprint'));
+        const kind = text('kind', true);
+        if (!findings_1.FINDING_KINDS.includes(kind))
+            fail(`"kind" names "${kind}", which is not a finding kind`, at('kind'));
+        const expires = text('expires', false);
+        if (expires !== undefined && !isDate(expires))
+            fail('"expires" must be a date written YYYY-MM-DD', at('expires'));
+        const since = text('since', true);
+        if (!isDate(since))
+            fail('"since" must be a date written YYYY-MM-DD', at('since'));
+        const databases = entry.databases;
+        if (databases !== undefined && (!Array.isArray(databases) || databases.some((d) => typeof d !== 'string')))
+            fail('"databases" must be a list of database names', at('databases'));
+        const mode = entry.mode ?? 'check';
+        if (mode !== 'check' && mode !== 'audit')
+            fail('"mode" must be "check" or "audit"', at('mode'));
+        return {
+            fingerprint,
+            kind,
+            target: text('target', true),
+            object: text('object', false) ?? '',
+            difference: text('difference', false) ?? '',
+            reason: text('reason', true),
+            ...(expires ? { expires } : {}),
+            ...(text('acceptedBy', false) ? { acceptedBy: text('acceptedBy', false) } : {}),
+            since,
+            ...(databases ? { databases: databases } : {}),
+            mode: mode,
+            line: lines.value(at())
+        };
+    });
+    return { file, entries };
+}
+/** Writes the entries (sorted, so that the file's diff shows what changed), one field per line. */
+function writeBaseline(file, entries) {
+    const sorted = [...entries]
+        .map(({ line: _line, ...entry }) => entry)
+        .sort((a, b) => a.target.localeCompare(b.target) ||
+        a.kind.localeCompare(b.kind) ||
+        a.object.localeCompare(b.object) ||
+        a.fingerprint.localeCompare(b.fingerprint));
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, JSON.stringify({ version: 1, entries: sorted }, null, 2) + '\n');
+}
+/**
+ * The baseline a run applies: `false` none; a path (relative to the root) that file, which must exist; undefined
+ * drift-guard.baseline.json next to the config, when present.
+ */
+function loadBaseline(setting, root, configFile) {
+    if (setting === false)
+        return undefined;
+    if (setting !== undefined) {
+        const file = path.resolve(root, setting);
+        const baseline = readBaseline(file, root);
+        if (!baseline)
+            throw new errors_1.UsageError(`baseline file not found: ${setting}`);
+        return baseline;
+    }
+    return readBaseline(defaultBaselineFile(root, configFile), root);
+}
+/** drift-guard.baseline.json next to the config (or in the root, for a discovered project). */
+function defaultBaselineFile(root, configFile) {
+    return path.join(configFile ? path.dirname(configFile) : root, exports.BASELINE_FILE);
+}
+
+
+/***/ }),
+
+/***/ 4319:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.describeObject = describeObject;
+exports.differenceOf = differenceOf;
+exports.fingerprintOf = fingerprintOf;
+// A finding's fingerprint: what identifies the drift itself, never where it was seen (docs/baseline.md). It is made
+// of the kind, the target, the object's path and the difference in words, with every line number, file position
+// and database name taken out, so that moving lines, adding unrelated migrations or renaming a file keep the match,
+// and a changed difference on the same object (the default changed again) does not.
+const node_crypto_1 = __nccwpck_require__(7598);
+const findings_1 = __nccwpck_require__(4637);
+/** The object of a finding in words, for a reviewer reading the baseline's diff: `column public.users.email`. */
+function describeObject(f) {
+    const what = f.column
+        ? 'column'
+        : f.kind.endsWith('_table')
+            ? 'table'
+            : f.kind.includes('index')
+                ? 'index'
+                : f.kind.includes('constraint')
+                    ? 'constraint'
+                    : f.kind.includes('enum')
+                        ? 'enum'
+                        : f.kind.includes('policy')
+                            ? 'policy'
+                            : f.kind.includes('view')
+                                ? 'view'
+                                : f.kind.includes('sequence')
+                                    ? 'sequence'
+                                    : f.kind.startsWith('migration') || f.kind === 'snapshot_out_of_date'
+                                        ? 'migration'
+                                        : f.table
+                                            ? 'table'
+                                            : '';
+    const object = (0, findings_1.findingObjectPath)(f) ?? '';
+    return [what, object].filter(Boolean).join(' ') || '(no object)';
+}
+/**
+ * The difference in words: the finding's message without what changes from run to run or edit to edit (line and
+ * column numbers after file names, "line N", the names of the databases it was seen on, run times).
+ */
+function differenceOf(f) {
+    let text = f.message;
+    for (const database of f.databases ?? [])
+        text = text.split(database).join('*');
+    return text
+        .replace(/(\.(?:sql|ts|tsx|mts|cts|js|mjs|cjs|json)):\d+(?::\d+)?/g, '$1')
+        .replace(/\blines? \d+(?:\s*(?:-|–|to|and)\s*\d+)?/g, 'line')
+        .replace(/\b\d+(?:\.\d+)?\s*(?:ms|s|seconds)\b/g, 'some time')
+        .replace(/\s+/g, ' ')
+        .trim();
+}
+/** sha256 of kind, target, object path and difference: stable across runs, machines and line moves. */
+function fingerprintOf(f) {
+    const parts = [f.kind, f.target, (0, findings_1.findingObjectPath)(f) ?? '', differenceOf(f)];
+    return (0, node_crypto_1.createHash)('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32);
+}
+
+
+/***/ }),
+
+/***/ 9553:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -48201,7 +48677,115 @@ function enableCompileCache() {
 
 /***/ }),
 
-/***/ 1065:
+/***/ 6265:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.TARGET_KEY_CHECKS = exports.CASINGS = exports.TOP_LEVEL_KEYS = exports.CONFIG_SCHEMA_URL = void 0;
+exports.configShapeProblem = configShapeProblem;
+/** Where the JSON Schema is published: the `"$schema"` of every config the tool writes. */
+exports.CONFIG_SCHEMA_URL = 'https://unpkg.com/drizzle-drift-guard@1/schema/drift-guard.config.schema.json';
+exports.TOP_LEVEL_KEYS = ['$schema', 'targets'];
+exports.CASINGS = ['snake_case', 'camelCase'];
+const isText = (v) => typeof v === 'string' && v.trim() !== '';
+const nonEmptyString = (v) => (isText(v) ? undefined : { wrong: 'must be a non-empty string' });
+const stringList = (what, { nonEmpty = false, unique = false } = {}) => (v) => {
+    const wrong = `must be a list of ${what}${nonEmpty ? ' (at least one)' : ''}`;
+    if (!Array.isArray(v) || (nonEmpty && v.length === 0))
+        return { wrong };
+    const item = v.findIndex((x) => !isText(x));
+    if (item >= 0)
+        return { wrong, at: [item] };
+    const again = unique ? v.findIndex((x, i) => v.indexOf(x) !== i) : -1;
+    return again >= 0 ? { wrong: `${wrong}, each once ("${v[again]}" is there twice)`, at: [again] } : undefined;
+};
+const stringOrList = (what) => (v) => isText(v) || (Array.isArray(v) && v.length > 0 && v.every(isText))
+    ? undefined
+    : { wrong: `must be a ${what} or a non-empty list of them` };
+const check = (ok, wrong) => (v) => ok(v) ? undefined : { wrong };
+/** The type of each key of a target; the values themselves are checked further when the target is resolved. */
+exports.TARGET_KEY_CHECKS = {
+    name: nonEmptyString,
+    drizzleConfig: nonEmptyString,
+    schema: stringOrList('schema file, folder or glob'),
+    migrations: nonEmptyString,
+    databases: stringList('database names', { nonEmpty: true, unique: true }),
+    cwd: nonEmptyString,
+    casing: check((v) => exports.CASINGS.includes(v), `must be ${exports.CASINGS.map((c) => `"${c}"`).join(' or ')}`),
+    schemaFilter: stringOrList('Postgres schema name'),
+    tablesFilter: stringOrList('table name or glob'),
+    extensionsFilters: stringList('extension names'),
+    migrationsTable: nonEmptyString,
+    migrationsSchema: nonEmptyString,
+    severity: check((v) => v !== null && typeof v === 'object' && !Array.isArray(v), 'must be an object of finding kinds, e.g. { "extra_index": "warning" }'),
+    setup: stringList('SQL file paths'),
+    extensions: stringList('extension names'),
+    transaction: check((v) => typeof v === 'boolean', 'must be true or false'),
+    run: stringList('commands', { nonEmpty: true }),
+    urlEnv: check((v) => typeof v === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(v), 'must be an environment variable name, e.g. "MASTER_DATABASE_URL"'),
+    runTimeout: check((v) => typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 2_147_483, 'must be a number of seconds (more than 0, at most 2147483)')
+};
+/** The first problem with the shape of a parsed config, or undefined when it has the right shape. */
+function configShapeProblem(config) {
+    if (config === null || typeof config !== 'object' || Array.isArray(config))
+        return { message: 'expected an object: { "targets": [ { "name": …, "drizzleConfig": … } ] }', at: [] };
+    for (const key of Object.keys(config)) {
+        if (!exports.TOP_LEVEL_KEYS.includes(key))
+            return {
+                message: `unknown key "${key}" (a config has ${exports.TOP_LEVEL_KEYS.map((k) => `"${k}"`).join(' and ')}; target options go inside a target)`,
+                at: [key],
+                atKey: true
+            };
+    }
+    const { $schema, targets } = config;
+    if ($schema !== undefined && typeof $schema !== 'string')
+        return { message: '"$schema" must be a string', at: ['$schema'] };
+    if (!Array.isArray(targets) || targets.length === 0)
+        return {
+            message: 'expected { "targets": [ { "name": …, "drizzleConfig": … } ] } with at least one target',
+            at: ['targets']
+        };
+    for (const [index, target] of targets.entries()) {
+        if (target === null || typeof target !== 'object' || Array.isArray(target))
+            return { message: `targets[${index}] must be an object with a "name"`, at: ['targets', index] };
+        const fields = target;
+        const named = isText(fields.name);
+        const label = named ? `targets[${index}] ("${fields.name}")` : `targets[${index}]`;
+        if (fields.name === undefined)
+            return { message: `${label} needs a "name"`, at: ['targets', index] };
+        for (const [key, value] of Object.entries(fields)) {
+            const checkValue = exports.TARGET_KEY_CHECKS[key];
+            if (!checkValue)
+                return { message: `${label} has an unknown key "${key}"`, at: ['targets', index, key], atKey: true };
+            const problem = checkValue(value);
+            // Worded as resolveTarget words the errors it finds later: target "app": "setup" must be …
+            if (problem)
+                return {
+                    message: `${named ? `target "${fields.name}"` : label}: "${key}" ${problem.wrong}`,
+                    at: ['targets', index, key, ...(problem.at ?? [])]
+                };
+        }
+        if (fields.drizzleConfig === undefined && (fields.schema === undefined || fields.migrations === undefined))
+            return {
+                message: `${label} needs "drizzleConfig", or both "schema" and "migrations"`,
+                at: ['targets', index]
+            };
+        for (const key of ['urlEnv', 'runTimeout'])
+            if (fields[key] !== undefined && fields.run === undefined)
+                return {
+                    message: `${label}: "${key}" ${key === 'urlEnv' ? 'is the variable the "run" commands get the URL in' : 'limits the "run" commands'}: add "run"`,
+                    at: ['targets', index, key]
+                };
+    }
+    return undefined;
+}
+
+
+/***/ }),
+
+/***/ 7307:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -48245,10 +48829,10 @@ exports.discoverTargets = discoverTargets;
 // its package.json scripts name).
 const fs = __importStar(__nccwpck_require__(3024));
 const path = __importStar(__nccwpck_require__(6760));
-const errors_1 = __nccwpck_require__(7406);
-const glob_1 = __nccwpck_require__(5212);
-const target_types_1 = __nccwpck_require__(8207);
-const resolve_target_1 = __nccwpck_require__(6328);
+const errors_1 = __nccwpck_require__(4296);
+const glob_1 = __nccwpck_require__(3334);
+const target_types_1 = __nccwpck_require__(7321);
+const resolve_target_1 = __nccwpck_require__(502);
 const CONFIG_EXTENSIONS = '{ts,mts,cts,js,mjs,cjs,json}';
 /**
  * Configs that package.json scripts pass to drizzle-kit (`drizzle-kit generate --config ./configs/pg.config.ts`),
@@ -48308,7 +48892,7 @@ function discoverTargets(root) {
             /^drizzle\.config\.([\w.-]+)\.\w+$/.exec(base) ??
             /^(?!drizzle\.)([\w.-]+?)(?:\.config)?\.\w+$/.exec(base))?.[1];
         const folder = path.dirname(file) === '.' ? '' : path.dirname(file).split(path.sep).join('/');
-        let name = middle ? (folder ? `${folder}:${middle}` : middle) : folder || 'default';
+        let name = middle ? (folder ? `${folder}:${middle}` : middle) : folder || rootPackageName(root) || 'default';
         for (let i = 2; used.has(name); i++)
             name = `${name}-${i}`;
         used.add(name);
@@ -48358,11 +48942,21 @@ function discoverTargets(root) {
     const unique = (0, resolve_target_1.withoutDuplicates)(targets, root, false);
     return { root, targets: unique.targets, failedTargets, notes: [...notes, ...unique.notes] };
 }
+/** The root package.json's name: what a root-level drizzle.config.ts target is called (`default` without one). */
+function rootPackageName(root) {
+    try {
+        const name = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).name;
+        return typeof name === 'string' && name.trim() !== '' ? name.trim() : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
 
 
 /***/ }),
 
-/***/ 6999:
+/***/ 3289:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -48374,7 +48968,7 @@ exports.missingDriver = missingDriver;
 // Database drivers a project's config or db module imports only to build a client at import time. The check never
 // connects through them, so when one is not installed (the action's bundle has no node_modules of its own, and the
 // project may have none either) a stand-in that can be constructed and called is enough.
-const package_resolve_1 = __nccwpck_require__(8953);
+const package_resolve_1 = __nccwpck_require__(6967);
 exports.DRIVER_PACKAGES = new Set([
     'postgres',
     'pg',
@@ -48411,7 +49005,7 @@ function missingDriver(error) {
 
 /***/ }),
 
-/***/ 5212:
+/***/ 3334:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -48710,7 +49304,7 @@ function globPaths(absolute) {
 
 /***/ }),
 
-/***/ 3709:
+/***/ 6943:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -48752,38 +49346,23 @@ var __exportStar = (this && this.__exportStar) || function(m, exports) {
     for (var p in m) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports, p)) __createBinding(exports, m, p);
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.loadDrizzleConfig = exports.inFolder = void 0;
+exports.CONFIG_SCHEMA_URL = exports.loadDrizzleConfig = exports.inFolder = void 0;
 exports.loadConfig = loadConfig;
 // Reads drift-guard.config.json (or discovers drizzle configs) and resolves every target to absolute paths.
 const fs = __importStar(__nccwpck_require__(3024));
 const path = __importStar(__nccwpck_require__(6760));
-const errors_1 = __nccwpck_require__(7406);
-const json_1 = __nccwpck_require__(6019);
-const target_types_1 = __nccwpck_require__(8207);
-const resolve_target_1 = __nccwpck_require__(6328);
-const discover_1 = __nccwpck_require__(1065);
-__exportStar(__nccwpck_require__(8207), exports);
-var resolve_target_2 = __nccwpck_require__(6328);
+const errors_1 = __nccwpck_require__(4296);
+const json_1 = __nccwpck_require__(6153);
+const target_types_1 = __nccwpck_require__(7321);
+const resolve_target_1 = __nccwpck_require__(502);
+const discover_1 = __nccwpck_require__(7307);
+const config_shape_1 = __nccwpck_require__(6265);
+__exportStar(__nccwpck_require__(7321), exports);
+var resolve_target_2 = __nccwpck_require__(502);
 Object.defineProperty(exports, "inFolder", ({ enumerable: true, get: function () { return resolve_target_2.inFolder; } }));
 Object.defineProperty(exports, "loadDrizzleConfig", ({ enumerable: true, get: function () { return resolve_target_2.loadDrizzleConfig; } }));
-const TARGET_KEYS = new Set([
-    'name',
-    'drizzleConfig',
-    'schema',
-    'migrations',
-    'databases',
-    'cwd',
-    'casing',
-    'schemaFilter',
-    'tablesFilter',
-    'extensionsFilters',
-    'migrationsTable',
-    'migrationsSchema',
-    'severity',
-    'setup',
-    'extensions',
-    'transaction'
-]);
+var config_shape_2 = __nccwpck_require__(6265);
+Object.defineProperty(exports, "CONFIG_SCHEMA_URL", ({ enumerable: true, get: function () { return config_shape_2.CONFIG_SCHEMA_URL; } }));
 function loadConfig(root, configPath) {
     root = path.resolve(root);
     if (!fs.existsSync(root) || !fs.statSync(root).isDirectory())
@@ -48816,19 +49395,13 @@ function loadConfigFile(root, file) {
     const fail = (message, line) => {
         throw new errors_1.UsageError(`${at(line)}: ${message}`, rel, line);
     };
+    // Keys and types first (the same rules as schema/drift-guard.config.schema.json), so that what follows may trust them.
+    const problem = (0, config_shape_1.configShapeProblem)(parsed);
+    if (problem)
+        fail(problem.message, (problem.atKey ? lines.key(problem.at) : lines.value(problem.at)) ?? 1);
     const config = parsed;
-    if (!config || typeof config !== 'object' || !Array.isArray(config.targets) || config.targets.length === 0) {
-        fail('expected { "targets": [ { "name": …, "drizzleConfig": … } ] } with at least one target', lines.value(['targets']) ?? 1);
-    }
     const names = new Set();
     const targets = config.targets.map((target, index) => {
-        if (!target || typeof target !== 'object' || typeof target.name !== 'string' || !target.name) {
-            fail(`targets[${index}] needs a "name"`, lines.value(['targets', index, 'name']) ?? lines.value(['targets', index]));
-        }
-        for (const key of Object.keys(target)) {
-            if (!TARGET_KEYS.has(key))
-                fail(`targets[${index}] ("${target.name}") has an unknown key "${key}"`, lines.key(['targets', index, key]));
-        }
         if (names.has(target.name))
             fail(`two targets are named "${target.name}"`, lines.value(['targets', index, 'name']));
         names.add(target.name);
@@ -48844,7 +49417,7 @@ function loadConfigFile(root, file) {
 
 /***/ }),
 
-/***/ 1360:
+/***/ 8646:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -48897,18 +49470,18 @@ const path = __importStar(__nccwpck_require__(6760));
 const node_module_1 = __importStar(__nccwpck_require__(8995));
 const node_url_1 = __nccwpck_require__(3136);
 const vm = __importStar(__nccwpck_require__(714));
-const sucrase_1 = __nccwpck_require__(141);
-const errors_1 = __nccwpck_require__(7406);
-const tsconfig_paths_1 = __nccwpck_require__(2404);
-const vendor_1 = __nccwpck_require__(4167);
-const drivers_1 = __nccwpck_require__(6999);
-const package_resolve_1 = __nccwpck_require__(8953);
-var package_resolve_2 = __nccwpck_require__(8953);
+const sucrase_1 = __nccwpck_require__(2413);
+const errors_1 = __nccwpck_require__(4296);
+const tsconfig_paths_1 = __nccwpck_require__(3350);
+const vendor_1 = __nccwpck_require__(2317);
+const drivers_1 = __nccwpck_require__(3289);
+const package_resolve_1 = __nccwpck_require__(6967);
+var package_resolve_2 = __nccwpck_require__(6967);
 Object.defineProperty(exports, "resolveFile", ({ enumerable: true, get: function () { return package_resolve_2.resolveFile; } }));
-var stand_ins_1 = __nccwpck_require__(8925);
+var stand_ins_1 = __nccwpck_require__(6831);
 Object.defineProperty(exports, "standInFor", ({ enumerable: true, get: function () { return stand_ins_1.standInFor; } }));
 Object.defineProperty(exports, "standInInSnapshot", ({ enumerable: true, get: function () { return stand_ins_1.standInInSnapshot; } }));
-const stand_ins_2 = __nccwpck_require__(8925);
+const stand_ins_2 = __nccwpck_require__(6831);
 class ModuleLoadError extends errors_1.UsageError {
     chain;
     constructor(message, chain, file, line) {
@@ -49103,9 +49676,10 @@ class ModuleLoader {
             resolved = inWorkspace.file;
             workspacePackage = inWorkspace.packageDir;
         }
-        if (resolved)
-            return this.loadResolved(resolved, nativeRequire);
         const packageName = (0, package_resolve_1.packageNameOf)(specifier);
+        if (resolved &&
+            !(packageName === 'drizzle-orm' && this.options.drizzleOrm === '1.x' && (0, vendor_1.isToolInstallation)(resolved)))
+            return this.loadResolved(resolved, nativeRequire);
         if (stand_ins_2.STAND_INS[specifier]) {
             this.fallbacks.add(specifier);
             return stand_ins_2.STAND_INS[specifier]();
@@ -49113,7 +49687,7 @@ class ModuleLoader {
         if (packageName === 'drizzle-orm') {
             this.fallbacks.add(packageName);
             try {
-                return (0, vendor_1.vendorRequire)(specifier);
+                return (0, vendor_1.vendorRequire)(specifier, this.options.drizzleOrm);
             }
             catch (error) {
                 // The bundled drizzle-orm's driver entries require() their client package, which the bundle does not ship.
@@ -49268,7 +49842,7 @@ function lineInFile(error, file) {
 
 /***/ }),
 
-/***/ 8953:
+/***/ 6967:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -49317,7 +49891,7 @@ exports.resolvePackageEntry = resolvePackageEntry;
 // package.json `exports`/`module`/`main` read as a bundler does, and workspace packages found by name.
 const fs = __importStar(__nccwpck_require__(3024));
 const path = __importStar(__nccwpck_require__(6760));
-const workspaces_1 = __nccwpck_require__(8448);
+const workspaces_1 = __nccwpck_require__(6082);
 exports.SOURCE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 exports.PROBE_EXTENSIONS = [...exports.SOURCE_EXTENSIONS, '.json'];
 /** Resolves a path the way TypeScript projects expect: exact file, `.js` written for `.ts`, extensions, index files. */
@@ -49450,7 +50024,7 @@ function conditionTargets(value) {
 
 /***/ }),
 
-/***/ 6328:
+/***/ 502:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -49498,12 +50072,13 @@ exports.loadDrizzleConfig = loadDrizzleConfig;
 // One target resolved to absolute paths: its drizzle config read, its schema files expanded, its options checked.
 const fs = __importStar(__nccwpck_require__(3024));
 const path = __importStar(__nccwpck_require__(6760));
-const findings_1 = __nccwpck_require__(8827);
-const errors_1 = __nccwpck_require__(7406);
-const module_loader_1 = __nccwpck_require__(1360);
-const glob_1 = __nccwpck_require__(5212);
-const suggest_1 = __nccwpck_require__(8939);
-const target_types_1 = __nccwpck_require__(8207);
+const findings_1 = __nccwpck_require__(4637);
+const errors_1 = __nccwpck_require__(4296);
+const module_loader_1 = __nccwpck_require__(8646);
+const glob_1 = __nccwpck_require__(3334);
+const suggest_1 = __nccwpck_require__(2085);
+const run_options_1 = __nccwpck_require__(7968);
+const target_types_1 = __nccwpck_require__(7321);
 /**
  * Two configs for the same schema files and the same migrations folder (and migrations table) are one target: the
  * first is kept and the others are noted; checking both would only report every finding twice. Targets named in
@@ -49522,7 +50097,16 @@ function withoutDuplicates(targets, root, named) {
             target.schemaFilter ?? null,
             target.tablesFilter ?? null,
             target.extensionsFilters ?? null,
-            named ? [target.databases, target.severity, target.setup, target.extensions, target.transaction] : null
+            named
+                ? [
+                    target.databases,
+                    target.severity,
+                    target.setup,
+                    target.extensions,
+                    target.transaction,
+                    target.run?.commands ?? null
+                ]
+                : null
         ]);
         const first = kept.get(key);
         if (!first) {
@@ -49638,15 +50222,19 @@ function providerOptions(root, target, where, source) {
     const severity = target.severity;
     if (severity !== undefined && (!severity || typeof severity !== 'object' || Array.isArray(severity)))
         fail('"severity" must be an object of finding kinds, e.g. { "extra_index": "warning" }', ['severity']);
-    for (const [kind, value] of Object.entries(severity ?? {})) {
-        // A misspelt kind would silently set nothing.
+    for (const [key, value] of Object.entries(severity ?? {})) {
+        // "kind" or "kind:object" (extra_constraint:public.bookings.no_overlap). A misspelt kind would silently set nothing.
+        const colon = key.indexOf(':');
+        const kind = colon < 0 ? key : key.slice(0, colon);
         if (!findings_1.FINDING_KINDS.includes(kind)) {
             const closest = (0, suggest_1.closestName)(kind, new Set(findings_1.FINDING_KINDS));
-            fail(`"severity" names "${kind}", which is not a finding kind${closest ? ` (did you mean "${closest}"?)` : ''}; the kinds are listed in the README`, ['severity', kind]);
+            fail(`"severity" names "${key}", which is not a finding kind${colon < 0 ? '' : ' followed by an object'}${closest ? ` (did you mean "${closest}${colon < 0 ? '' : key.slice(colon)}"?)` : ''}; the kinds are listed in the README, an object is written kind:schema.table.name`, ['severity', key]);
         }
+        if (colon >= 0 && !/^[^.\s]+(\.[^.\s]+){0,3}$/.test(key.slice(colon + 1)))
+            fail(`"severity" key "${key}" must be kind:object, the object written schema.table.name (e.g. "extra_constraint:public.bookings.no_overlap")`, ['severity', key]);
         // A misspelt severity would reach the report as it is, counted nowhere.
         if (!SEVERITY_VALUES.includes(value))
-            fail(`"severity" of "${kind}" must be "error", "warning", "notice" or "off"`, ['severity', kind]);
+            fail(`"severity" of "${key}" must be "error", "warning", "notice" or "off"`, ['severity', key]);
     }
     const extensions = [];
     const lines = {};
@@ -49663,9 +50251,11 @@ function providerOptions(root, target, where, source) {
         setup,
         extensions,
         ...(source && extensions.length > 0 ? { extensionsDeclared: { file: source.file, lines } } : {}),
-        transaction: target.transaction ?? true
+        transaction: target.transaction ?? true,
+        ...withRun((0, run_options_1.runOptions)(target, fail, source))
     };
 }
+const withRun = (run) => (run ? { run } : {});
 /**
  * The modules drizzle-kit imports for one `schema` entry: globs as glob matches them, a folder as its own files
  * (not its sub-folders). Other files (README.md, .d.ts) are left out: drizzle-kit gets no tables from them.
@@ -49786,7 +50376,54 @@ function loadDrizzleConfig(root, file, cwd) {
 
 /***/ }),
 
-/***/ 8925:
+/***/ 7968:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.DEFAULT_RUN_TIMEOUT_SECONDS = exports.DEFAULT_URL_ENV = void 0;
+exports.runOptions = runOptions;
+exports.DEFAULT_URL_ENV = 'DATABASE_URL';
+exports.DEFAULT_RUN_TIMEOUT_SECONDS = 120;
+/** Node's timers hold at most 2^31-1 ms. */
+const MAX_RUN_TIMEOUT_SECONDS = 2_147_483;
+function runOptions(target, fail, source) {
+    const { run, urlEnv, runTimeout } = target;
+    if (run === undefined) {
+        // Without commands these would silently do nothing.
+        if (urlEnv !== undefined)
+            fail('"urlEnv" is the variable the "run" commands get the URL in: add "run"', ['urlEnv']);
+        if (runTimeout !== undefined)
+            fail('"runTimeout" limits the "run" commands: add "run"', ['runTimeout']);
+        return undefined;
+    }
+    if (!Array.isArray(run) || run.length === 0)
+        fail('"run" must be a list of commands, e.g. ["npm run db:init"]', ['run']);
+    const commands = run;
+    const wrong = commands.findIndex((c) => typeof c !== 'string' || c.trim() === '');
+    if (wrong !== -1)
+        fail('"run" must be a list of commands (non-empty strings)', ['run', wrong]);
+    if (urlEnv !== undefined && (typeof urlEnv !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(urlEnv)))
+        fail('"urlEnv" must be an environment variable name, e.g. "MASTER_DATABASE_URL"', ['urlEnv']);
+    if (runTimeout !== undefined &&
+        (typeof runTimeout !== 'number' ||
+            !Number.isFinite(runTimeout) ||
+            runTimeout <= 0 ||
+            runTimeout > MAX_RUN_TIMEOUT_SECONDS))
+        fail(`"runTimeout" must be a number of seconds (more than 0, at most ${MAX_RUN_TIMEOUT_SECONDS})`, ['runTimeout']);
+    return {
+        commands: commands.map((c) => c.trim()),
+        urlEnv: urlEnv ?? exports.DEFAULT_URL_ENV,
+        timeoutSeconds: runTimeout ?? exports.DEFAULT_RUN_TIMEOUT_SECONDS,
+        ...(source ? { declared: { file: source.file, lines: commands.map((_, i) => source.line(['run', i])) } } : {})
+    };
+}
+
+
+/***/ }),
+
+/***/ 6831:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -49798,7 +50435,7 @@ exports.permissiveStub = permissiveStub;
 exports.standInInSnapshot = standInInSnapshot;
 // Stand-ins: values served in place of packages a drift check does not need or that are not installed, and how
 // one is recognised when it reached the schema.
-const package_resolve_1 = __nccwpck_require__(8953);
+const package_resolve_1 = __nccwpck_require__(6967);
 /** Modules a drift check can replace, because only their shape matters at load time. */
 exports.STAND_INS = {
     // drizzle.config.ts files call defineConfig() for types only.
@@ -49875,7 +50512,7 @@ function standInInSnapshot(snapshot) {
 
 /***/ }),
 
-/***/ 8207:
+/***/ 7321:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -49887,7 +50524,7 @@ exports.DEFAULT_CONFIG_FILE = 'drift-guard.config.json';
 
 /***/ }),
 
-/***/ 2404:
+/***/ 3350:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -50085,7 +50722,7 @@ function resolveWithPaths(aliases, specifier, resolveFile) {
 
 /***/ }),
 
-/***/ 8448:
+/***/ 6082:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -50133,9 +50770,9 @@ exports.parsePnpmCatalogs = parsePnpmCatalogs;
 // action runs before or without `npm ci`) still resolves `import { x } from "@app/shared"` to the package's source.
 const fs = __importStar(__nccwpck_require__(3024));
 const path = __importStar(__nccwpck_require__(6760));
-const errors_1 = __nccwpck_require__(7406);
-const glob_1 = __nccwpck_require__(5212);
-const json_1 = __nccwpck_require__(6019);
+const errors_1 = __nccwpck_require__(4296);
+const glob_1 = __nccwpck_require__(3334);
+const json_1 = __nccwpck_require__(6153);
 const byDirectory = new Map();
 /**
  * The workspace a file belongs to: the nearest folder above it that declares workspaces, up to the repository's
@@ -50348,7 +50985,7 @@ function listPackages(workspaceRoot, patterns, root) {
 
 /***/ }),
 
-/***/ 7406:
+/***/ 4296:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -50357,6 +50994,7 @@ function listPackages(workspaceRoot, patterns, root) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.DatabaseUnavailableError = exports.UsageError = void 0;
 exports.describeError = describeError;
+exports.isConnectionError = isConnectionError;
 /** Errors the user can fix (bad config, bad input): exit code 2. */
 class UsageError extends Error {
     file;
@@ -50384,11 +51022,35 @@ function describeError(error) {
         return error.message.split('\n')[0];
     return String(error);
 }
+/** SQLSTATEs and driver codes of a lost or refused connection: the server, not the project, is at fault (exit 3). */
+const CONNECTION_CODES = new Set([
+    '57P01', // admin_shutdown: the server restarted, or our session was terminated
+    '57P02', // crash_shutdown
+    '57P03', // cannot_connect_now: the server is starting
+    '53300', // too_many_connections
+    '08000',
+    '08001',
+    '08003',
+    '08004',
+    '08006',
+    'CONNECTION_CLOSED',
+    'CONNECTION_ENDED',
+    'CONNECTION_DESTROYED',
+    'CONNECT_TIMEOUT',
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'EPIPE'
+]);
+/** Whether an error is a connection to the database lost or refused, rather than something the SQL did. */
+function isConnectionError(error) {
+    const code = error?.code;
+    return typeof code === 'string' && CONNECTION_CODES.has(code);
+}
 
 
 /***/ }),
 
-/***/ 8827:
+/***/ 4637:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -50397,6 +51059,7 @@ function describeError(error) {
 // Fields absent from a finding are omitted, never null.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SEVERITY_RANK = exports.FINDING_KINDS = void 0;
+exports.findingObjectPath = findingObjectPath;
 /** Every kind of finding, as reports name them (the README lists them; a test keeps the two equal). */
 exports.FINDING_KINDS = [
     'missing_table',
@@ -50442,14 +51105,25 @@ exports.FINDING_KINDS = [
     'migration_unknown',
     'database_unreachable',
     'shared_migrations_table',
-    'config_error'
+    'config_error',
+    'run_failed',
+    'baseline_stale'
 ];
+/**
+ * The object a finding is about, as a dotted path (`public.bookings.no_overlap`, `public.users.email`, a migration's
+ * tag), or undefined for findings about no object. The config's `severity` keys (`kind:path`) and the baseline's
+ * fingerprints use it.
+ */
+function findingObjectPath(f) {
+    const parts = [f.schema, f.table, f.column ?? f.name].filter((p) => p !== undefined && p !== '');
+    return parts.length ? parts.join('.') : undefined;
+}
 exports.SEVERITY_RANK = { error: 0, warning: 1, notice: 2 };
 
 
 /***/ }),
 
-/***/ 7458:
+/***/ 9192:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -50494,7 +51168,7 @@ function install() {
 
 /***/ }),
 
-/***/ 6019:
+/***/ 6153:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -50594,7 +51268,7 @@ function jsonLines(text) {
 
 /***/ }),
 
-/***/ 8057:
+/***/ 5543:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -50639,7 +51313,122 @@ function limiter(size) {
 
 /***/ }),
 
-/***/ 8939:
+/***/ 8198:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+// The secrets a run was given (the database URL's password, whatever form the URL was written in) and the masking of
+// everything printed. A URL is often mistyped (`postgres:/u:PW@h/db`, `u:PW@h/db`, a libpq keyword string, the
+// password in the query string): the password must not leak through an error that quotes it, nor through the
+// server's echo of a database name made of it. What cannot be read as a URL at all is masked whole.
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.secretsOfUrl = secretsOfUrl;
+exports.maskerOf = maskerOf;
+exports.maskDeep = maskDeep;
+exports.hideSecretVariables = hideSecretVariables;
+const MASK = '***';
+/** The shortest text taken for a secret: masking every "a" of a report would hide nothing and garble all. */
+const MIN_SECRET_LENGTH = 3;
+/** The parts of a database URL (in any of the forms people write) that are secret. */
+function secretsOfUrl(url) {
+    if (!url)
+        return [];
+    const found = new Set();
+    const add = (value) => {
+        if (!value || value.length < MIN_SECRET_LENGTH)
+            return;
+        found.add(value);
+        try {
+            found.add(decodeURIComponent(value));
+        }
+        catch {
+            // not percent-encoded
+        }
+        found.add(encodeURIComponent(value));
+    };
+    let parsedHost = false;
+    try {
+        const parsed = new URL(url);
+        add(parsed.password);
+        parsedHost = /^postgres(ql)?:$/.test(parsed.protocol) && parsed.hostname !== '';
+        for (const [name, value] of parsed.searchParams)
+            if (/pass|secret|token|key/i.test(name))
+                add(value);
+    }
+    catch {
+        // not a URL: the patterns below
+    }
+    // user:PASSWORD@host, with or without a scheme and slashes.
+    for (const m of url.matchAll(/(?:^|[/\s])[^/:@\s]*:([^@\s/]*)@/g))
+        add(m[1]);
+    // password=PASSWORD in a query string or a libpq keyword string (quoted or not).
+    for (const m of url.matchAll(/(?:^|[?&\s])(?:password|passwd|pass|sslpassword)\s*=\s*('(?:[^'\\]|\\.)*'|[^&\s]+)/gi))
+        add(m[1].replace(/^'|'$/g, ''));
+    // Something that is not a postgres URL with a host may be anything (`hello:s3cretX`): all of it is secret.
+    if (!parsedHost) {
+        add(url.trim());
+        // and what follows its last colon (`name:password`), which a server may echo on its own
+        add(/:([^:@/\s]+)$/.exec(url.trim())?.[1]);
+    }
+    // Longest first: a secret that contains another is replaced whole.
+    return [...found].sort((a, b) => b.length - a.length);
+}
+/** Replaces every secret in the text by ***. */
+function maskerOf(secrets) {
+    if (secrets.length === 0)
+        return (text) => text;
+    return (text) => {
+        let masked = text;
+        for (const secret of secrets)
+            masked = masked.split(secret).join(MASK);
+        return masked;
+    };
+}
+/** A value masked throughout (a report: every string in it), by a JSON round trip. */
+function maskDeep(value, mask) {
+    const text = JSON.stringify(value);
+    const masked = mask(text);
+    if (masked === text)
+        return value;
+    try {
+        return JSON.parse(masked);
+    }
+    catch {
+        // a secret that spans a JSON escape: mask string by string
+        return JSON.parse(text, (_key, v) => (typeof v === 'string' ? mask(v) : v));
+    }
+}
+/** Variables a project's code (config, schema) must not read: the action's inputs and tokens, the database URL. */
+const SECRET_VARIABLE = /^(INPUT_.*|GITHUB_TOKEN|GH_TOKEN|ACTIONS_.*|DRIFT_GUARD_DATABASE_URL)$/i;
+/**
+ * Removes from process.env, until the returned function is called, the variables that hold the action's inputs and
+ * tokens, or a database URL given to the run: the configs and schemas loaded meanwhile (pull-request code) cannot
+ * read them. The schema needs none of them (it is serialised, never connected).
+ */
+function hideSecretVariables(urls, env = process.env) {
+    // Whole URLs only: a short password ("postgres") would match PATH and half the environment.
+    const secrets = urls.filter((url) => !!url && url.length >= MIN_SECRET_LENGTH);
+    const hidden = new Map();
+    for (const [name, value] of Object.entries(env)) {
+        if (value === undefined)
+            continue;
+        if (SECRET_VARIABLE.test(name) || secrets.some((secret) => value.includes(secret))) {
+            hidden.set(name, value);
+            delete env[name];
+        }
+    }
+    return () => {
+        for (const [name, value] of hidden)
+            if (env[name] === undefined)
+                env[name] = value;
+    };
+}
+
+
+/***/ }),
+
+/***/ 2085:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -50674,7 +51463,7 @@ function editDistance(a, b) {
 
 /***/ }),
 
-/***/ 4167:
+/***/ 2317:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -50718,12 +51507,15 @@ exports.serveVendoredPackageFrom = serveVendoredPackageFrom;
 exports.vendorRequire = vendorRequire;
 exports.vendorResolve = vendorResolve;
 exports.vendorPackageVersion = vendorPackageVersion;
+exports.isToolInstallation = isToolInstallation;
 // Packages the tool ships for the project: drizzle-orm (for schemas when the project has no node_modules),
 // drizzle-kit's API (to serialise a schema exactly as `drizzle-kit generate` does) and PGlite (embedded Postgres).
+// drizzle-orm and drizzle-kit come in two generations (docs/drizzle-1.md): 0.x (the ordinary dependencies) and
+// 1.x (the npm workspace vendor-drizzle-1/), each requiring its own drizzle-orm.
 //
-// In the bundle they live in dist/vendor/node_modules as the packages' own built files, not bundled by ncc:
-// ncc breaks PGlite's start-up and chokes on drizzle-kit's dynamic requires. Running from source, they are
-// the ordinary dependencies in node_modules.
+// In the bundle they live in dist/vendor/node_modules and dist/vendor/drizzle-1/node_modules as the packages' own
+// built files, not bundled by ncc: ncc breaks PGlite's start-up and chokes on drizzle-kit's dynamic requires.
+// Running from source, they are the dependencies in node_modules and vendor-drizzle-1/node_modules.
 const fs = __importStar(__nccwpck_require__(3024));
 const path = __importStar(__nccwpck_require__(6760));
 const node_module_1 = __nccwpck_require__(8995);
@@ -50738,6 +51530,15 @@ const fromVendor = (() => {
 })();
 // A require that webpack/ncc cannot follow, so the packages are not pulled into the bundle.
 const fromSource = (0, node_module_1.createRequire)(__filename);
+/** drizzle-kit / drizzle-orm 1.x: the bundle's dist/vendor/drizzle-1, else the workspace vendor-drizzle-1/. */
+const fromGeneration1 = (() => {
+    const dir = vendorDirectory();
+    const shipped = dir ? path.join(dir, 'drizzle-1') : undefined;
+    if (shipped && fs.existsSync(path.join(shipped, 'node_modules')))
+        return (0, node_module_1.createRequire)(path.join(shipped, 'index.js'));
+    return (0, node_module_1.createRequire)(path.join(__dirname, '..', '..', 'vendor-drizzle-1', 'package.json'));
+})();
+const GENERATIONAL = new Set(['drizzle-orm', 'drizzle-kit']);
 /** Packages served from another folder laid out like dist/vendor (see serveVendoredPackageFrom). */
 const overrides = new Map();
 /**
@@ -50746,27 +51547,31 @@ const overrides = new Map();
  * require() of anything else finds nothing, as in the bundle.
  */
 function serveVendoredPackageFrom(name, dir) {
+    // `drizzle-orm@1` / `drizzle-kit@1`: the 1.x generation's copy.
     if (dir === undefined)
         overrides.delete(name);
     else
         overrides.set(name, (0, node_module_1.createRequire)(path.join(dir, 'index.js')));
 }
-function vendorRequireFor(specifier) {
+function vendorRequireFor(specifier, generation) {
     const parts = specifier.split('/');
     const name = specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+    if (generation === '1.x' && GENERATIONAL.has(name))
+        return overrides.get(`${name}@1`) ?? fromGeneration1;
     return overrides.get(name) ?? fromVendor ?? fromSource;
 }
-function vendorRequire(specifier) {
-    return vendorRequireFor(specifier)(specifier);
+/** A shipped package; drizzle-orm and drizzle-kit of the given generation (0.x unless said). */
+function vendorRequire(specifier, generation = '0.x') {
+    return vendorRequireFor(specifier, generation)(specifier);
 }
 /** Absolute path of a file inside a shipped package (e.g. PGlite's wasm). */
-function vendorResolve(specifier) {
-    return vendorRequireFor(specifier).resolve(specifier);
+function vendorResolve(specifier, generation = '0.x') {
+    return vendorRequireFor(specifier, generation).resolve(specifier);
 }
 /** Version of a shipped package (read from its package.json, which some packages do not export). */
-function vendorPackageVersion(name, entry = name) {
+function vendorPackageVersion(name, entry = name, generation = '0.x') {
     // Resolved from an entry the bundle ships (drizzle-kit ships only its API, not its CLI's index.js).
-    let dir = path.dirname(vendorResolve(entry));
+    let dir = path.dirname(vendorResolve(entry, generation));
     for (;;) {
         const file = path.join(dir, 'package.json');
         if (fs.existsSync(file)) {
@@ -50780,11 +51585,29 @@ function vendorPackageVersion(name, entry = name) {
         dir = parent;
     }
 }
+/**
+ * Whether a resolved file is in this tool's own node_modules (running from source, a project inside the repository
+ * resolves the tool's dependencies): those are not the project's packages.
+ */
+function isToolInstallation(file) {
+    const parts = path.resolve(file).split(path.sep);
+    const at = parts.lastIndexOf('node_modules');
+    if (at <= 0)
+        return false;
+    const owner = parts.slice(0, at).join(path.sep) || path.sep;
+    try {
+        const pkg = JSON.parse(fs.readFileSync(path.join(owner, 'package.json'), 'utf8'));
+        return pkg.name === 'drizzle-drift-guard' || pkg.name === 'drizzle-drift-guard-vendor-drizzle-1';
+    }
+    catch {
+        return false;
+    }
+}
 
 
 /***/ }),
 
-/***/ 725:
+/***/ 3323:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -50797,7 +51620,7 @@ exports.TOOL_VERSION = __nccwpck_require__(8330).version;
 
 /***/ }),
 
-/***/ 2231:
+/***/ 8925:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -50805,10 +51628,10 @@ exports.TOOL_VERSION = __nccwpck_require__(8330).version;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.misplacedEnumValues = exports.enumOrderHint = void 0;
 exports.diffSchemas = diffSchemas;
-const difference_1 = __nccwpck_require__(7226);
-const diff_table_parts_1 = __nccwpck_require__(6452);
-const enum_order_1 = __nccwpck_require__(3417);
-var enum_order_2 = __nccwpck_require__(3417);
+const difference_1 = __nccwpck_require__(4112);
+const diff_table_parts_1 = __nccwpck_require__(5474);
+const enum_order_1 = __nccwpck_require__(9627);
+var enum_order_2 = __nccwpck_require__(9627);
 Object.defineProperty(exports, "enumOrderHint", ({ enumerable: true, get: function () { return enum_order_2.enumOrderHint; } }));
 Object.defineProperty(exports, "misplacedEnumValues", ({ enumerable: true, get: function () { return enum_order_2.misplacedEnumValues; } }));
 function diffSchemas(expected, actual, options) {
@@ -51091,7 +51914,7 @@ function renameHint(candidates, name, what) {
 
 /***/ }),
 
-/***/ 6452:
+/***/ 5474:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -51101,7 +51924,7 @@ exports.CONSTRAINT_LABEL = void 0;
 exports.diffConstraints = diffConstraints;
 exports.diffIndexes = diffIndexes;
 exports.keyColumns = keyColumns;
-const difference_1 = __nccwpck_require__(7226);
+const difference_1 = __nccwpck_require__(4112);
 exports.CONSTRAINT_LABEL = {
     primary_key: 'primary key',
     unique: 'unique constraint',
@@ -51270,7 +52093,7 @@ function keyColumns(index) {
 
 /***/ }),
 
-/***/ 7226:
+/***/ 4112:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -51278,7 +52101,7 @@ function keyColumns(index) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.quoteName = void 0;
 exports.label = label;
-const identifiers_1 = __nccwpck_require__(274);
+const identifiers_1 = __nccwpck_require__(7704);
 function label(schema, name) {
     return schema === 'public' ? (0, exports.quoteName)(name) : `${(0, exports.quoteName)(schema)}.${(0, exports.quoteName)(name)}`;
 }
@@ -51287,7 +52110,7 @@ exports.quoteName = identifiers_1.quoteIdentifierIfNeeded;
 
 /***/ }),
 
-/***/ 3417:
+/***/ 9627:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -51354,7 +52177,7 @@ function enumOrderHint(name, misplaced) {
 
 /***/ }),
 
-/***/ 2030:
+/***/ 764:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -51364,8 +52187,8 @@ exports.DIFFERENCE_RULES = void 0;
 exports.withoutUnbuilt = withoutUnbuilt;
 exports.withoutEqualDefaults = withoutEqualDefaults;
 exports.compareDatabases = compareDatabases;
-const objects_1 = __nccwpck_require__(1998);
-const diff_schemas_1 = __nccwpck_require__(2231);
+const objects_1 = __nccwpck_require__(7915);
+const diff_schemas_1 = __nccwpck_require__(8925);
 /**
  * Differences about objects that were not built in the schema's database (already reported as schema_error) left
  * out. With the database compared (`actual`), an object whose statement failed only for want of what the platform
@@ -51378,13 +52201,15 @@ function withoutUnbuilt(differences, unbuilt, actual) {
     const kept = differences.filter((d) => !unbuilt.some((u) => {
         if (u.schema !== d.schema)
             return false;
+        if (u.column !== undefined)
+            return d.table === u.table && d.column === u.column;
         if (!u.name)
             return u.table !== undefined && d.table === u.table;
         return d.name === u.name && (u.table === undefined || d.table === u.table);
     }));
     if (!actual)
         return kept;
-    return [...kept, ...unbuilt.flatMap((u) => (u.byName ? missingByName(u, actual) : []))];
+    return [...kept, ...unbuilt.flatMap((u) => (u.byName && u.column === undefined ? missingByName(u, actual) : []))];
 }
 const MISSING_KIND = {
     table: 'missing_table',
@@ -51475,7 +52300,86 @@ async function compareDatabases(expected, context, options) {
 
 /***/ }),
 
-/***/ 8479:
+/***/ 780:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.connectionNotes = connectionNotes;
+exports.serverSizedConcurrency = serverSizedConcurrency;
+exports.discoverTenants = discoverTenants;
+// The audit's reads of the --database-url database itself: the tenant list, the server's spare connections, and
+// what the role it connects as could do beyond reading.
+const errors_1 = __nccwpck_require__(4296);
+const live_1 = __nccwpck_require__(1509);
+const read_only_query_1 = __nccwpck_require__(8764);
+/** What the audit should say of the role it connects as: a superuser can do what no read-only transaction stops. */
+async function connectionNotes(url, live) {
+    try {
+        const session = await (0, live_1.openLive)(url, 'role', live);
+        try {
+            const [row] = await session.query('select rolsuper as superuser, rolname as name from pg_roles where rolname = current_user');
+            return row?.superuser
+                ? [
+                    `the audit connects as ${row.name}, a superuser: connect as a role that can only read (GRANT pg_read_all_data TO …, PostgreSQL 14+), so that nothing run in the audit can write`
+                ]
+                : [];
+        }
+        finally {
+            await session.close();
+        }
+    }
+    catch {
+        return [];
+    }
+}
+/**
+ * At most 8 databases at once, and never more than a quarter of the connections the server has free, so the
+ * audit does not crowd out production traffic.
+ */
+async function serverSizedConcurrency(url, live) {
+    try {
+        const session = await (0, live_1.openLive)(url, 'sizing', live);
+        try {
+            const [row] = await session.query("select current_setting('max_connections') as max, (select count(*) from pg_stat_activity) as used");
+            const free = Number(row.max) - Number(row.used);
+            return Math.max(1, Math.min(8, Math.floor(free / 4)));
+        }
+        finally {
+            await session.close();
+        }
+    }
+    catch {
+        return 4; // the master is unreachable: each database will report it
+    }
+}
+async function discoverTenants(options, live) {
+    const problem = options.tenantsQuery === undefined ? undefined : (0, read_only_query_1.readOnlyQueryProblem)(options.tenantsQuery);
+    if (problem)
+        throw new errors_1.UsageError(`--tenants-query is refused: ${problem}`);
+    const master = await (0, live_1.openLive)(options.databaseUrl, 'master', live);
+    try {
+        if (options.tenantsQuery) {
+            // One statement, extended protocol (which refuses several), inside the session's read-only transaction.
+            const rows = await master.query(options.tenantsQuery);
+            return rows.map((r) => String(Object.values(r)[0])).filter((n) => n && n !== 'null');
+        }
+        const rows = await master.query('select datname as name from pg_database where datname like $1 and datallowconn and not datistemplate order by 1', [options.tenantsPattern]);
+        return rows.map((r) => r.name);
+    }
+    catch (error) {
+        throw new errors_1.UsageError(`could not list the tenant databases: ${(0, errors_1.describeError)(error)}`);
+    }
+    finally {
+        await master.close();
+    }
+}
+
+
+/***/ }),
+
+/***/ 3065:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -51521,30 +52425,34 @@ exports.mergeReports = mergeReports;
 // Production is only read: read-only sessions with timeouts; the schema's own database is built on the embedded
 // Postgres (or any provider given), never on the audited server.
 const path = __importStar(__nccwpck_require__(6760));
-const load_config_1 = __nccwpck_require__(3709);
-const errors_1 = __nccwpck_require__(7406);
-const explain_difference_1 = __nccwpck_require__(3764);
-const snapshots_1 = __nccwpck_require__(6556);
-const ledger_1 = __nccwpck_require__(8662);
-const folder_1 = __nccwpck_require__(8815);
-const introspect_1 = __nccwpck_require__(1036);
-const live_1 = __nccwpck_require__(6584);
-const extensions_1 = __nccwpck_require__(9966);
-const server_1 = __nccwpck_require__(4754);
-const load_schema_1 = __nccwpck_require__(1377);
-const drizzle_kit_1 = __nccwpck_require__(5222);
-const roles_1 = __nccwpck_require__(2174);
-const schema_database_1 = __nccwpck_require__(6827);
-const declared_1 = __nccwpck_require__(5187);
-const snapshot_findings_1 = __nccwpck_require__(2832);
-const limiter_1 = __nccwpck_require__(8057);
-const version_1 = __nccwpck_require__(725);
-const rules_1 = __nccwpck_require__(2030);
-const assembly_1 = __nccwpck_require__(9442);
-const run_context_1 = __nccwpck_require__(6687);
-const build_statements_1 = __nccwpck_require__(5440);
-const errors_2 = __nccwpck_require__(7406);
-const identifiers_1 = __nccwpck_require__(274);
+const load_config_1 = __nccwpck_require__(6943);
+const errors_1 = __nccwpck_require__(4296);
+const explain_difference_1 = __nccwpck_require__(5790);
+const snapshots_1 = __nccwpck_require__(8678);
+const ledger_1 = __nccwpck_require__(3540);
+const folder_1 = __nccwpck_require__(7697);
+const introspect_1 = __nccwpck_require__(1370);
+const live_1 = __nccwpck_require__(1509);
+const extensions_1 = __nccwpck_require__(7980);
+const server_1 = __nccwpck_require__(9080);
+const audit_master_1 = __nccwpck_require__(780);
+const load_schema_1 = __nccwpck_require__(971);
+const snapshot_v1_head_1 = __nccwpck_require__(7568);
+const drizzle_kit_1 = __nccwpck_require__(6964);
+const roles_1 = __nccwpck_require__(3428);
+const schema_database_1 = __nccwpck_require__(8381);
+const declared_1 = __nccwpck_require__(7245);
+const snapshot_findings_1 = __nccwpck_require__(8090);
+const limiter_1 = __nccwpck_require__(5543);
+const version_1 = __nccwpck_require__(3323);
+const rules_1 = __nccwpck_require__(764);
+const assembly_1 = __nccwpck_require__(7388);
+const apply_1 = __nccwpck_require__(471);
+const file_1 = __nccwpck_require__(385);
+const run_context_1 = __nccwpck_require__(7741);
+const build_statements_1 = __nccwpck_require__(4882);
+const errors_2 = __nccwpck_require__(4296);
+const identifiers_1 = __nccwpck_require__(7704);
 async function runAudit(options) {
     const log = options.log ?? (() => undefined);
     const live = options.live ?? live_1.DEFAULT_LIVE_OPTIONS;
@@ -51552,6 +52460,11 @@ async function runAudit(options) {
     // An audit reads live databases by target: a discovered config that cannot be resolved stays a usage error here.
     if (config.failedTargets?.length)
         throw config.failedTargets[0].error;
+    const baseline = (0, file_1.loadBaseline)(options.baseline, config.root, config.configFile);
+    // A shard sees part of the databases: entries it does not match may match on another shard, so none is stale.
+    const baselineRun = baseline
+        ? { baseline, root: config.root, mode: 'audit', stale: !options.shard }
+        : undefined;
     const root = config.root;
     const tenantTarget = options.tenantTarget ??
         (config.targets.find((t) => /^tenants?$/.test(t.name)) ?? config.targets[config.targets.length - 1]).name;
@@ -51559,11 +52472,13 @@ async function runAudit(options) {
         throw new errors_2.UsageError(`--tenant-target ${tenantTarget}: no such target`);
     const prepared = [];
     for (const target of config.targets) {
-        const schema = (0, load_schema_1.loadSchema)(root, target, options.stubMissingImports);
+        const loaded = await (0, load_schema_1.loadSchema)(root, target, options.stubMissingImports);
         const folder = (0, folder_1.readMigrationFolder)(target.migrationsDir);
+        // A 1.x project: unnamed constraints under the names its snapshots give them.
+        const { schema } = (0, snapshot_v1_head_1.atV1Head)(loaded, folder, root);
         // A target whose config names no databases is the database of --database-url itself (its name is only a label).
         const names = target.name === tenantTarget && (options.tenantsQuery || options.tenantsPattern)
-            ? await discoverTenants(options, live)
+            ? await (0, audit_master_1.discoverTenants)(options, live)
             : target.databasesNamed
                 ? target.databases
                 : [urlDatabase(options.databaseUrl)];
@@ -51582,10 +52497,27 @@ async function runAudit(options) {
         for (const p of prepared)
             p.databases = p.databases.filter(() => position++ % n === i - 1);
     }
-    const concurrency = options.concurrency ?? (await serverSizedConcurrency(options.databaseUrl, live));
+    const concurrency = options.concurrency ?? (await (0, audit_master_1.serverSizedConcurrency)(options.databaseUrl, live));
+    const auditNotes = await (0, audit_master_1.connectionNotes)(options.databaseUrl, live);
+    for (const note of auditNotes)
+        log(`warning: ${note}`);
+    const unmatched = options.tenantsQuery ?? options.tenantsPattern;
+    const tenants = prepared.find((p) => p.target.name === tenantTarget);
+    const emptyTenants = unmatched !== undefined && tenants && tenants.databases.length === 0 && !options.shard
+        ? [
+            {
+                kind: 'config_error',
+                // A tenant target named on purpose that finds no tenant is an error; the default one, a warning.
+                severity: options.tenantTarget ? 'error' : 'warning',
+                target: tenantTarget,
+                message: `${options.tenantsQuery ? '--tenants-query' : `--tenants-pattern ${options.tenantsPattern}`} matched no database: no tenant database was audited`,
+                fix: 'check the pattern or query against the server (and the URL it connects to)'
+            }
+        ]
+        : [];
     log(`auditing ${prepared.reduce((n, p) => n + p.databases.length, 0)} database(s), ${concurrency} at a time`);
     const limit = (0, limiter_1.limiter)(concurrency);
-    const findings = [];
+    const findings = [...emptyTenants];
     const targets = [];
     for (const p of prepared) {
         const { target, schema, folder } = p;
@@ -51617,6 +52549,7 @@ async function runAudit(options) {
         const expected = await (0, schema_database_1.buildSchemaDatabase)({
             target,
             snapshot: schema.snapshot,
+            kit1State: schema.kit1BuildState ?? schema.kit1State,
             extensions: extensions.filter((e) => !available || available.has(e)),
             introspectOptions,
             cacheKey: schema.cacheKey,
@@ -51681,12 +52614,14 @@ async function runAudit(options) {
             migrations: path.relative(root, target.migrationsDir),
             migrationsFormat: folder.format,
             migrationsTable: `${target.migrationsSchema}.${target.migrationsTable}`,
+            drizzle: (0, load_schema_1.drizzleOfTarget)(schema),
             databases: results.map((r) => r.result),
             declared: (0, declared_1.declaredCounts)(schema.snapshot),
             notes: []
         });
     }
-    const assembled = (0, assembly_1.assembleFindings)(findings, { targets: config.targets }, 'by-spread');
+    const policies = baselineRun ? [(0, apply_1.baselinePolicy)(baselineRun), ...assembly_1.FINDING_POLICIES] : assembly_1.FINDING_POLICIES;
+    const assembled = (0, assembly_1.assembleFindings)(findings, { targets: config.targets }, 'by-spread', policies);
     return {
         version: 1,
         mode: 'audit',
@@ -51697,45 +52632,13 @@ async function runAudit(options) {
         targets,
         findings: assembled.findings,
         summary: assembled.summary,
-        notes: [...config.notes, ...(options.shard ? [`shard ${options.shard[0]}/${options.shard[1]}`] : [])]
+        notes: [
+            ...config.notes,
+            ...auditNotes,
+            ...(options.shard ? [`shard ${options.shard[0]}/${options.shard[1]}`] : [])
+        ],
+        ...(baselineRun ? { baseline: (0, apply_1.baselineSummary)(baselineRun, assembled.findings) } : {})
     };
-}
-/**
- * At most 8 databases at once, and never more than a quarter of the connections the server has free, so the
- * audit does not crowd out production traffic.
- */
-async function serverSizedConcurrency(url, live) {
-    try {
-        const session = await (0, live_1.openLive)(url, 'sizing', live);
-        try {
-            const [row] = await session.query("select current_setting('max_connections') as max, (select count(*) from pg_stat_activity) as used");
-            const free = Number(row.max) - Number(row.used);
-            return Math.max(1, Math.min(8, Math.floor(free / 4)));
-        }
-        finally {
-            await session.close();
-        }
-    }
-    catch {
-        return 4; // the master is unreachable: each database will report it
-    }
-}
-async function discoverTenants(options, live) {
-    const master = await (0, live_1.openLive)(options.databaseUrl, 'master', live);
-    try {
-        if (options.tenantsQuery) {
-            const rows = await master.query(options.tenantsQuery);
-            return rows.map((r) => String(Object.values(r)[0])).filter((n) => n && n !== 'null');
-        }
-        const rows = await master.query('select datname as name from pg_database where datname like $1 and datallowconn and not datistemplate order by 1', [options.tenantsPattern]);
-        return rows.map((r) => r.name);
-    }
-    catch (error) {
-        throw new errors_2.UsageError(`could not list the tenant databases: ${(0, errors_1.describeError)(error)}`);
-    }
-    finally {
-        await master.close();
-    }
 }
 async function auditDatabase(db, folder, introspectOptions, expected, live, root, target, onSession = () => undefined) {
     const session = await (0, live_1.openLive)(db.url, db.name, live);
@@ -51745,13 +52648,17 @@ async function auditDatabase(db, folder, introspectOptions, expected, live, root
         const table = `${(0, identifiers_1.quoteIdentifier)(target.migrationsSchema)}.${(0, identifiers_1.quoteIdentifier)(target.migrationsTable)}`;
         const [exists] = await session.query('select to_regclass($1) as found', [table]);
         const rows = exists?.found
-            ? (await session.query(`select id, hash, created_at from ${table} order by id`)).map((r) => ({
-                id: Number(r.id),
-                hash: r.hash,
-                createdAt: Number(r.created_at)
-            }))
+            ? // select *: drizzle-orm 1.x's table adds name and applied_at.
+                (await session.query(`select * from ${table} order by id`)).map((r) => ({
+                    id: Number(r.id),
+                    hash: r.hash,
+                    createdAt: Number(r.created_at),
+                    ...(r.name !== undefined ? { name: r.name } : {})
+                }))
             : [];
-        const ledger = (0, ledger_1.compareLedger)(rows, folder.migrations);
+        // The project's migrator: drizzle-orm 1.x reads only v1 folders (it refuses a journal) and applies by name.
+        const migrator = folder.format === 'folders' ? '1.x' : '0.x';
+        const ledger = (0, ledger_1.compareLedger)(rows, folder.migrations, migrator);
         const rel = (file) => path.relative(root, file);
         for (const m of ledger.pending) {
             findings.push({
@@ -51760,7 +52667,9 @@ async function auditDatabase(db, folder, introspectOptions, expected, live, root
                 name: m.tag,
                 file: rel(m.file),
                 message: `${m.tag} is not applied yet`,
-                cause: 'newer than the last migration this database ran: the next drizzle-kit migrate applies it'
+                cause: migrator === '1.x'
+                    ? "no row has its folder name: drizzle-orm 1.x's migrator applies it on the next migrate, whatever its timestamp"
+                    : 'newer than the last migration this database ran: the next drizzle-kit migrate applies it'
             });
         }
         for (const m of ledger.skipped) {
@@ -51798,7 +52707,7 @@ async function auditDatabase(db, folder, introspectOptions, expected, live, root
             findings.push({
                 kind: 'migration_unknown',
                 severity: 'warning',
-                message: `${ledger.unknown.length} applied migration(s) match no file of the repository (created_at ${ledger.unknown.map((r) => r.createdAt).join(', ')})`,
+                message: `${ledger.unknown.length} applied migration(s) match no ${migrator === '1.x' ? 'folder' : 'file'} of the repository (${migrator === '1.x' ? `name ${ledger.unknown.map((r) => r.name ?? 'null').join(', ')}` : `created_at ${ledger.unknown.map((r) => r.createdAt).join(', ')}`})`,
                 cause: 'applied from another branch or a deleted migration'
             });
         }
@@ -51908,7 +52817,174 @@ function urlDatabase(url) {
 
 /***/ }),
 
-/***/ 3848:
+/***/ 4536:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.runCheckWithBase = runCheckWithBase;
+// The check of a pull request against its base commit (--base): the same check on the base, in a temporary git
+// worktree, at the same time as the head's (one bound on databases for both; a migrated database built once when
+// both sides apply the same migrations, src/engine/shared-databases.ts), then each
+// finding marked new or not and the base's gone ones listed as fixed (src/baseline/delta.ts). The worktree is
+// removed also on failure; when nothing under the checked folder differs from the base, the head's report stands
+// for the base's and no worktree is made.
+const node_child_process_1 = __nccwpck_require__(1421);
+const fs = __importStar(__nccwpck_require__(3024));
+const os = __importStar(__nccwpck_require__(8161));
+const path = __importStar(__nccwpck_require__(6760));
+const delta_1 = __nccwpck_require__(9041);
+const errors_1 = __nccwpck_require__(4296);
+const limiter_1 = __nccwpck_require__(5543);
+const check_1 = __nccwpck_require__(3326);
+const shared_databases_1 = __nccwpck_require__(5086);
+function git(cwd, ...args) {
+    return (0, node_child_process_1.execFileSync)('git', ['-C', cwd, ...args], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+        maxBuffer: 256 * 1024 * 1024,
+        timeout: 120_000
+    });
+}
+/** Files under `dir` (relative to the top) that differ between the base commit and the working tree. */
+function changedUnder(top, base, dir) {
+    const spec = dir ? [dir] : ['.'];
+    const tracked = git(top, 'diff', '--name-only', base, '--', ...spec).split('\n');
+    const untracked = git(top, 'ls-files', '--others', '--exclude-standard', '--', ...spec).split('\n');
+    return [...tracked, ...untracked].filter(Boolean);
+}
+/**
+ * The node_modules the head resolves packages from, linked at the same places in the worktree (they are not in
+ * git): every one from the checked folder up to the top, else the nearest above the top.
+ */
+function linkDependencies(top, root, worktree) {
+    let linked = false;
+    for (let dir = root;; dir = path.dirname(dir)) {
+        const modules = path.join(dir, 'node_modules');
+        const target = path.join(worktree, path.relative(top, dir), 'node_modules');
+        if (fs.existsSync(modules) && !fs.existsSync(target)) {
+            fs.mkdirSync(path.dirname(target), { recursive: true });
+            fs.symlinkSync(modules, target, 'junction');
+            linked = true;
+        }
+        if (dir === top || path.dirname(dir) === dir)
+            break;
+    }
+    if (linked)
+        return;
+    for (let dir = path.dirname(top); path.dirname(dir) !== dir; dir = path.dirname(dir)) {
+        const modules = path.join(dir, 'node_modules');
+        if (fs.existsSync(modules)) {
+            fs.symlinkSync(modules, path.join(worktree, 'node_modules'), 'junction');
+            return;
+        }
+    }
+}
+async function runCheckWithBase(options) {
+    const log = options.log ?? (() => undefined);
+    const root = path.resolve(options.root);
+    // The server's connection is opened before the synchronous work below (git, then two schemas loading): a
+    // handshake that cannot finish while the event loop is busy would read as a server that does not answer.
+    await options.provider.warm?.(['check']);
+    await options.provider.serverVersion().catch(() => undefined);
+    let top;
+    try {
+        top = fs.realpathSync(git(root, 'rev-parse', '--show-toplevel').trim());
+        git(root, 'rev-parse', '--verify', '--quiet', `${options.base}^{commit}`);
+    }
+    catch {
+        throw new errors_1.UsageError(`--base ${options.base}: not a commit of the git repository at ${root} (with actions/checkout, fetch it: fetch-depth: 0)`);
+    }
+    const rel = path.relative(top, fs.realpathSync(root));
+    const shared = { ...options, limit: options.limit ?? (0, limiter_1.limiter)(options.concurrency ?? options.provider.concurrency) };
+    if (changedUnder(top, options.base, rel).length === 0) {
+        log(`base ${options.base}: nothing under ${rel || '.'} changed, its findings are the head's`);
+        const head = await (0, check_1.checkProject)(shared);
+        return (0, delta_1.markAgainstBase)(head.report, head.report, options.base, options.newOnly ?? false);
+    }
+    const worktree = fs.mkdtempSync(path.join(os.tmpdir(), 'drift-guard-base-'));
+    const databases = new shared_databases_1.SharedDatabases(2);
+    const both = { ...shared, shared: databases };
+    try {
+        git(top, 'worktree', 'add', '--detach', '--force', worktree, options.base);
+        linkDependencies(top, fs.realpathSync(root), worktree);
+        const baseRoot = path.join(worktree, rel);
+        if (!fs.existsSync(baseRoot)) {
+            // The checked folder is new in this change: everything in it is new.
+            const head = await (0, check_1.checkProject)(shared);
+            const empty = { ...head.report, findings: [] };
+            return (0, delta_1.markAgainstBase)(head.report, empty, options.base, options.newOnly ?? false);
+        }
+        const [head, base] = await Promise.all([
+            (0, check_1.checkProject)(both),
+            (0, check_1.checkProject)({
+                ...both,
+                root: baseRoot,
+                base: undefined,
+                baseline: false,
+                log: (line) => log(`base: ${line}`)
+            }).catch((error) => {
+                throw new errors_1.UsageError(`the check of the base commit ${options.base} failed: ${error.message}`);
+            })
+        ]);
+        return (0, delta_1.markAgainstBase)(head.report, base.report, options.base, options.newOnly ?? false);
+    }
+    finally {
+        await databases.closeAll();
+        try {
+            git(top, 'worktree', 'remove', '--force', worktree);
+        }
+        catch {
+            // removed below; prune forgets it
+        }
+        fs.rmSync(worktree, { recursive: true, force: true });
+        try {
+            git(top, 'worktree', 'prune');
+        }
+        catch {
+            // nothing to prune
+        }
+    }
+}
+
+
+/***/ }),
+
+/***/ 3326:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -51948,39 +53024,49 @@ var __importStar = (this && this.__importStar) || (function () {
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.runCheck = runCheck;
+exports.checkProject = checkProject;
 // The drift check: load -> provision -> migrate -> introspect -> diff -> explain -> report. Knows nothing of GitHub.
 // This file only orchestrates: each step lives in its own folder (see docs/design.md).
 const path = __importStar(__nccwpck_require__(6760));
-const load_config_1 = __nccwpck_require__(3709);
-const limiter_1 = __nccwpck_require__(8057);
-const version_1 = __nccwpck_require__(725);
-const cross_target_1 = __nccwpck_require__(5531);
-const journal_1 = __nccwpck_require__(9262);
-const snapshot_findings_1 = __nccwpck_require__(2832);
-const snapshots_1 = __nccwpck_require__(6556);
-const folder_1 = __nccwpck_require__(8815);
-const assembly_1 = __nccwpck_require__(9442);
-const declared_1 = __nccwpck_require__(5187);
-const drizzle_kit_1 = __nccwpck_require__(5222);
-const kit1_names_1 = __nccwpck_require__(1287);
-const load_schema_1 = __nccwpck_require__(1377);
-const run_context_1 = __nccwpck_require__(6687);
-const target_databases_1 = __nccwpck_require__(9328);
+const load_config_1 = __nccwpck_require__(6943);
+const limiter_1 = __nccwpck_require__(5543);
+const version_1 = __nccwpck_require__(3323);
+const cross_target_1 = __nccwpck_require__(8009);
+const journal_1 = __nccwpck_require__(4676);
+const snapshot_findings_1 = __nccwpck_require__(8090);
+const snapshots_1 = __nccwpck_require__(8678);
+const folder_1 = __nccwpck_require__(7697);
+const assembly_1 = __nccwpck_require__(7388);
+const apply_1 = __nccwpck_require__(471);
+const file_1 = __nccwpck_require__(385);
+const declared_1 = __nccwpck_require__(7245);
+const drizzle_kit_1 = __nccwpck_require__(6964);
+const kit1_names_1 = __nccwpck_require__(4245);
+const load_schema_1 = __nccwpck_require__(971);
+const snapshot_v1_head_1 = __nccwpck_require__(7568);
+const run_context_1 = __nccwpck_require__(7741);
+const target_databases_1 = __nccwpck_require__(6290);
 async function runCheck(options) {
+    return (await checkProject(options)).report;
+}
+async function checkProject(options) {
     const log = options.log ?? (() => undefined);
-    const { timings, timed } = (0, run_context_1.phaseClock)(['load', 'provision', 'migrate', 'introspect', 'diff']);
+    const { timings, timed } = (0, run_context_1.phaseClock)(['load', 'provision', 'migrate', 'introspect', 'diff', 'run']);
     // Every run needs a database: a server starts creating one while the config and the schemas load (CREATE
     // DATABASE is its slowest step, and the first database is on the critical path); more are created when work
     // waits for one.
     await options.provider.warm?.(['check']);
     const config = await timed('load', () => (0, load_config_1.loadConfig)(options.root, options.config));
     const root = config.root;
+    const baseline = (0, file_1.loadBaseline)(options.baseline, root, config.configFile);
+    const baselineRun = baseline ? { baseline, root, mode: 'check' } : undefined;
     const run = {
         provider: options.provider,
         root,
         timed,
         log,
-        limit: (0, limiter_1.limiter)(options.concurrency ?? options.provider.concurrency)
+        limit: options.limit ?? (0, limiter_1.limiter)(options.concurrency ?? options.provider.concurrency),
+        shared: options.shared
     };
     const prepared = [];
     for (const target of config.targets)
@@ -51997,8 +53083,9 @@ async function runCheck(options) {
     }
     const schemas = new Map(prepared.map((p) => [p.target.name, p.schema]));
     findings.push(...(0, cross_target_1.crossTargetFindings)(config.targets, schemas), ...(0, cross_target_1.crossDatabaseRoleFindings)(prepared, root));
-    const assembled = (0, assembly_1.assembleFindings)(findings, { targets: config.targets }, 'by-target');
-    return {
+    const policies = baselineRun ? [(0, apply_1.baselinePolicy)(baselineRun), ...assembly_1.FINDING_POLICIES] : assembly_1.FINDING_POLICIES;
+    const assembled = (0, assembly_1.assembleFindings)(findings, { targets: config.targets }, 'by-target', policies);
+    const report = {
         version: 1,
         ok: assembled.ok,
         tool: { name: 'drizzle-drift-guard', version: options.version ?? version_1.TOOL_VERSION, drizzleKit: (0, drizzle_kit_1.drizzleKitVersion)() },
@@ -52011,20 +53098,24 @@ async function runCheck(options) {
         findings: assembled.findings,
         summary: assembled.summary,
         notes: [...config.notes],
-        timings: Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)]))
+        timings: Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)])),
+        ...(baselineRun ? { baseline: (0, apply_1.baselineSummary)(baselineRun, assembled.findings) } : {})
     };
+    return { report, config, targets: prepared };
 }
 /** Loads a target's schema, migrations and snapshots, and checks what needs no database. */
 async function prepareTarget(target, options, { root, timed, log }) {
     const rel = (f) => path.relative(root, f);
     log(`target ${target.name}: ${target.schemaFiles.map(rel).join(', ')} -> ${rel(target.migrationsDir)}`);
-    const schema = await timed('load', () => (0, load_schema_1.loadSchema)(root, target, options.stubMissingImports));
+    const loaded = await timed('load', () => (0, load_schema_1.loadSchema)(root, target, options.stubMissingImports));
     const folder = await timed('load', () => (0, folder_1.readMigrationFolder)(target.migrationsDir));
+    // A 1.x project: the head of its snapshots, and its unnamed constraints under the names given there.
+    const { schema, head } = (0, snapshot_v1_head_1.atV1Head)(loaded, folder, root);
     const snapshots = await timed('load', () => (0, snapshots_1.readSnapshots)(folder.migrations));
     const findings = [...(0, journal_1.checkFolder)(folder, snapshots, root)];
     if (options.base)
         findings.push(...(0, journal_1.checkAgainstBase)(folder, options.base, root));
-    findings.push(...(await timed('diff', () => (0, snapshot_findings_1.snapshotFindings)(target, schema.snapshot, snapshots, root, schema.cacheKey))));
+    findings.push(...(await timed('diff', () => (0, snapshot_findings_1.snapshotFindings)(target, schema.snapshot, snapshots, root, schema.cacheKey, schema.kit1State && head ? { state: schema.kit1State, head } : undefined))));
     findings.push(...(0, snapshot_findings_1.identifierCollisionFindings)(schema.snapshot, schema.sources));
     const result = {
         name: target.name,
@@ -52033,6 +53124,7 @@ async function prepareTarget(target, options, { root, timed, log }) {
         migrations: rel(target.migrationsDir),
         migrationsFormat: folder.format,
         migrationsTable: `${target.migrationsSchema}.${target.migrationsTable}`,
+        drizzle: (0, load_schema_1.drizzleOfTarget)(schema),
         ...(target.casing ? { casing: target.casing } : {}),
         databases: [],
         declared: (0, declared_1.declaredCounts)(schema.snapshot),
@@ -52047,7 +53139,9 @@ async function prepareTarget(target, options, { root, timed, log }) {
                 : [])
         ]
     };
-    if (schema.drizzleKit1)
+    if (schema.kit1State)
+        result.notes.push((0, load_schema_1.kit1SerialiserNote)(schema, target.casing));
+    else if (schema.drizzleKit1)
         result.notes.push((0, kit1_names_1.kit1Note)(schema.drizzleKit1));
     return { target, schema, folder, snapshots, result, findings };
 }
@@ -52055,7 +53149,79 @@ async function prepareTarget(target, options, { root, timed, log }) {
 
 /***/ }),
 
-/***/ 6687:
+/***/ 4329:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.runInitCommands = runInitCommands;
+exports.runFailedFindings = runFailedFindings;
+const link_1 = __nccwpck_require__(2048);
+const run_command_1 = __nccwpck_require__(5307);
+/**
+ * Runs the commands in order against this database, as a new developer runs them after `db:migrate`; the first
+ * that fails stops the rest (they build on it). The database's URL is in `urlEnv`; its name in the config (the
+ * tenant's, e.g. tenant_1) in DRIFT_GUARD_DATABASE; the server URL drift-guard itself was given is not passed on.
+ */
+async function runInitCommands(db, target, database, { timed, log }) {
+    const run = target.run;
+    if (!run || !db.serve)
+        return undefined;
+    const served = await db.serve();
+    try {
+        const env = { ...process.env };
+        delete env.DRIFT_GUARD_DATABASE_URL;
+        Object.assign(env, {
+            [run.urlEnv]: served.url,
+            DRIFT_GUARD_TARGET: target.name,
+            DRIFT_GUARD_DATABASE: database
+        });
+        for (const [index, command] of run.commands.entries()) {
+            const result = await timed('run', () => (0, run_command_1.runCommand)(command, {
+                cwd: target.cwd,
+                env,
+                timeoutMs: run.timeoutSeconds * 1000,
+                onLine: (line) => log(`    ${database} | ${line}`)
+            }));
+            const ok = result.exitCode === 0 && !result.timedOut;
+            log(`  ${database}: ${command}: ${ok ? 'ok' : result.timedOut ? 'stopped (time limit)' : `exit code ${result.exitCode ?? '-'}`} (${result.durationMs} ms)`);
+            if (!ok)
+                return { database, index, run: result };
+        }
+        return undefined;
+    }
+    finally {
+        await served.close();
+    }
+}
+/** One run_failed finding per command and failure, with the databases it failed on in config order. */
+function runFailedFindings(target, failures, findings) {
+    const run = target.run;
+    if (!run)
+        return [];
+    const groups = new Map();
+    for (const failure of failures) {
+        const { run: r } = failure;
+        const key = JSON.stringify([failure.index, r.exitCode, r.timedOut, r.notFound, r.errorLines[0] ?? r.tail.at(-1)]);
+        groups.set(key, [...(groups.get(key) ?? []), failure]);
+    }
+    return [...groups.values()].map((group) => ({
+        ...(0, link_1.runFailedFinding)({
+            run: group[0].run,
+            databases: target.databases.filter((d) => group.some((g) => g.database === d)),
+            timeoutSeconds: run.timeoutSeconds,
+            file: run.declared?.file,
+            line: run.declared?.lines[group[0].index]
+        }, findings),
+        databases: target.databases.filter((d) => group.some((g) => g.database === d))
+    }));
+}
+
+
+/***/ }),
+
+/***/ 7741:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -52084,27 +53250,32 @@ exports.untimed = untimed;
 
 /***/ }),
 
-/***/ 6827:
+/***/ 8381:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.buildSchemaDatabase = buildSchemaDatabase;
-const platform_1 = __nccwpck_require__(3842);
-const introspect_1 = __nccwpck_require__(1036);
-const pglite_1 = __nccwpck_require__(8368);
-const setup_sql_1 = __nccwpck_require__(7933);
-const build_statements_1 = __nccwpck_require__(5440);
-const declared_1 = __nccwpck_require__(5187);
-const drizzle_kit_1 = __nccwpck_require__(5222);
-const schema_cache_1 = __nccwpck_require__(5333);
-const identifiers_1 = __nccwpck_require__(274);
+const platform_1 = __nccwpck_require__(6312);
+const introspect_1 = __nccwpck_require__(1370);
+const pglite_1 = __nccwpck_require__(9890);
+const setup_sql_1 = __nccwpck_require__(6143);
+const build_statements_1 = __nccwpck_require__(4882);
+const declared_1 = __nccwpck_require__(7245);
+const drizzle_kit_1 = __nccwpck_require__(6964);
+const drizzle_kit_1_1 = __nccwpck_require__(6554);
+const schema_cache_1 = __nccwpck_require__(4407);
+const identifiers_1 = __nccwpck_require__(7704);
 /** The database the schema describes, built from drizzle-kit's SQL for it and introspected. */
 async function buildSchemaDatabase(request, { provider, root, timed }) {
     const { target, snapshot, extensions, introspectOptions, cacheKey, sources, functions, migrationRoles = [] } = request;
-    const cached = (0, schema_cache_1.readCachedSchema)(cacheKey);
-    const statements = cached?.createSql ?? (await (0, drizzle_kit_1.generateSql)((0, drizzle_kit_1.emptySnapshot)(), snapshot));
+    // 1.x's SQL is not cached: the names may come from the last snapshot (withSnapshotNames), and 1.x writes it fast.
+    const cached = request.kit1State ? undefined : (0, schema_cache_1.readCachedSchema)(cacheKey);
+    const statements = cached?.createSql ??
+        (request.kit1State
+            ? await (0, drizzle_kit_1_1.generateSql1)((0, drizzle_kit_1_1.emptyState1)(), request.kit1State)
+            : await (0, drizzle_kit_1.generateSql)((0, drizzle_kit_1.emptySnapshot)(), snapshot));
     if (cached && !cached.createSql)
         (0, schema_cache_1.writeCachedSchema)(cacheKey, { ...cached, createSql: statements });
     const available = target.extensions.length > 0 ? await provider.availableExtensions() : undefined;
@@ -52160,7 +53331,58 @@ async function buildSchemaDatabase(request, { provider, root, timed }) {
 
 /***/ }),
 
-/***/ 9328:
+/***/ 5086:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.SharedDatabases = void 0;
+class SharedDatabases {
+    sides;
+    entries = new Map();
+    /** @param sides how many checks use each database */
+    constructor(sides) {
+        this.sides = sides;
+    }
+    /** The database built for `key`: built by the first side that asks, the same one for the others. */
+    async lease(key, build) {
+        let entry = this.entries.get(key);
+        if (!entry) {
+            entry = { built: build(), left: this.sides };
+            this.entries.set(key, entry);
+        }
+        const owner = entry;
+        const built = await owner.built;
+        let released = false;
+        return {
+            ...built,
+            release: async () => {
+                if (released)
+                    return;
+                released = true;
+                if (--owner.left === 0)
+                    await built.db.close();
+            }
+        };
+    }
+    /** Closes what a side that never came (a target the base does not have) left open. */
+    async closeAll() {
+        await Promise.all([...this.entries.values()].map(async (entry) => {
+            if (entry.left <= 0)
+                return;
+            entry.left = 0;
+            await entry.built.then((b) => b.db.close()).catch(() => undefined);
+        }));
+        this.entries.clear();
+    }
+}
+exports.SharedDatabases = SharedDatabases;
+
+
+/***/ }),
+
+/***/ 6290:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -52203,26 +53425,28 @@ exports.checkTargetDatabases = checkTargetDatabases;
 // One target's databases: each migrated from clean as drizzle's migrator would, compared with the schema's database
 // while its session is open, and the differences explained once for all the databases that share them.
 const path = __importStar(__nccwpck_require__(6760));
-const assembly_1 = __nccwpck_require__(9442);
-const rules_1 = __nccwpck_require__(2030);
-const explain_difference_1 = __nccwpck_require__(3764);
-const extensions_1 = __nccwpck_require__(1907);
-const failed_migration_1 = __nccwpck_require__(8461);
-const snapshot_findings_1 = __nccwpck_require__(2832);
-const apply_1 = __nccwpck_require__(5559);
-const roles_1 = __nccwpck_require__(2174);
-const introspect_1 = __nccwpck_require__(1036);
-const pglite_1 = __nccwpck_require__(8368);
-const setup_sql_1 = __nccwpck_require__(7933);
-const build_statements_1 = __nccwpck_require__(5440);
-const extensions_2 = __nccwpck_require__(9966);
-const statements_1 = __nccwpck_require__(9642);
-const schema_database_1 = __nccwpck_require__(6827);
+const assembly_1 = __nccwpck_require__(7388);
+const rules_1 = __nccwpck_require__(764);
+const explain_difference_1 = __nccwpck_require__(5790);
+const extensions_1 = __nccwpck_require__(9225);
+const failed_migration_1 = __nccwpck_require__(9515);
+const snapshot_findings_1 = __nccwpck_require__(8090);
+const apply_1 = __nccwpck_require__(9657);
+const roles_1 = __nccwpck_require__(3428);
+const introspect_1 = __nccwpck_require__(1370);
+const pglite_1 = __nccwpck_require__(9890);
+const setup_sql_1 = __nccwpck_require__(6143);
+const build_statements_1 = __nccwpck_require__(4882);
+const extensions_2 = __nccwpck_require__(7980);
+const statements_1 = __nccwpck_require__(5528);
+const schema_database_1 = __nccwpck_require__(8381);
+const init_commands_1 = __nccwpck_require__(4329);
 /**
  * Applies the target's migrations to a throwaway database per database it names, builds the schema's database
  * beside them, and returns the findings: failed migrations (grouped across databases) and explained differences.
  */
-async function checkTargetDatabases({ target, folder, schema, snapshots, result }, run) {
+async function checkTargetDatabases(check, run) {
+    const { target, folder, schema, snapshots, result } = check;
     const { provider, root, timed, log, limit } = run;
     const out = [];
     const extensions = [...new Set(folder.migrations.flatMap((m) => (m.sql ? (0, extensions_2.extensionsCreatedBy)(m.sql) : [])))];
@@ -52256,6 +53480,7 @@ async function checkTargetDatabases({ target, folder, schema, snapshots, result 
             return await (0, schema_database_1.buildSchemaDatabase)({
                 target,
                 snapshot: schema.snapshot,
+                kit1State: schema.kit1BuildState ?? schema.kit1State,
                 extensions: usableExtensions,
                 introspectOptions,
                 cacheKey: schema.cacheKey,
@@ -52275,17 +53500,20 @@ async function checkTargetDatabases({ target, folder, schema, snapshots, result 
     // in an implicit transaction): each statement is sent on its own, as autocommit runners do.
     const migrations = target.transaction ? folder.migrations : folder.migrations.map(oneStatementEach);
     const migrateOne = async (name) => {
-        const db = await timed('provision', () => provider.createDatabase(`${target.name}_${name}`, { extensions: loaded }));
+        const lease = await migratedDatabase(name);
+        const { db, applied } = lease;
         try {
-            await timed('migrate', () => (0, setup_sql_1.prepareDatabase)(db, { names: preinstalled, declared: target.extensionsDeclared }, setup, target.name));
-            const applied = await timed('migrate', () => (0, apply_1.applyMigrations)(db, migrations, migrationsTable, { transaction: target.transaction }));
+            // A database shared with the other side of a --base run was built from that side's files: same content, and
+            // the same paths relative to each side's root.
+            const ownFile = (tag, file) => folder.migrations.find((m) => m.tag === tag)?.file ?? file;
             const dbResult = {
                 name,
-                migrations: applied.applied.map((a) => ({ ...a, file: path.relative(root, a.file) })),
+                migrations: applied.applied.map((a) => ({ ...a, file: path.relative(root, ownFile(a.tag, a.file)) })),
                 compared: !applied.failure
             };
             if (applied.failure) {
-                const { migration, line, error } = applied.failure;
+                const { line, error } = applied.failure;
+                const migration = folder.migrations.find((m) => m.tag === applied.failure.migration.tag) ?? applied.failure.migration;
                 const file = path.relative(root, migration.file);
                 const key = `${file}:${line}:${error.message}`;
                 const explained = (0, extensions_1.extensionFailureCause)({
@@ -52325,18 +53553,65 @@ async function checkTargetDatabases({ target, folder, schema, snapshots, result 
             log(`  ${name}: applied ${applied.applied.length} migration(s)`);
             if (!functionsRead) {
                 functionsRead = true;
-                giveFunctions(await (0, build_statements_1.functionDefinitions)(db).catch(() => undefined));
+                giveFunctions(await lease.functions());
             }
-            const model = await timed('introspect', () => (0, introspect_1.introspectDatabase)(db, introspectOptions));
+            const model = lease.model;
             const expected = await expectedBuild;
-            if ('error' in expected)
-                return { result: dbResult };
-            const differences = await timed('diff', () => (0, rules_1.compareDatabases)(expected.model, { database: db, actual: model, unbuilt: expected.unbuilt }, diffOptions));
-            return { result: dbResult, differences };
+            const differences = 'error' in expected
+                ? undefined
+                : await timed('diff', () => (0, rules_1.compareDatabases)(expected.model, { database: db, actual: model, unbuilt: expected.unbuilt }, diffOptions));
+            // After the comparison, so that what the init writes is never taken for drift.
+            const commandFailure = await (0, init_commands_1.runInitCommands)(db, target, name, run);
+            return { result: dbResult, differences, actual: model, commandFailure };
         }
         finally {
-            await db.close();
+            await lease.release();
         }
+    };
+    /** A database the migrations were applied to (and read, when they all applied), shared when run.shared says so. */
+    const migratedDatabase = async (name) => {
+        const build = async () => {
+            const db = await timed('provision', () => provider.createDatabase(`${target.name}_${name}`, { extensions: loaded }));
+            try {
+                await timed('migrate', () => (0, setup_sql_1.prepareDatabase)(db, { names: preinstalled, declared: target.extensionsDeclared }, setup, target.name));
+                const applied = await timed('migrate', () => (0, apply_1.applyMigrations)(db, migrations, migrationsTable, {
+                    transaction: target.transaction,
+                    migrator: folder.format === 'folders' ? '1.x' : '0.x'
+                }));
+                let functions;
+                return {
+                    db,
+                    applied,
+                    functions: () => (functions ??= (0, build_statements_1.functionDefinitions)(db).catch(() => undefined)),
+                    model: applied.failure
+                        ? undefined
+                        : await timed('introspect', () => (0, introspect_1.introspectDatabase)(db, introspectOptions))
+                };
+            }
+            catch (error) {
+                await db.close();
+                throw error;
+            }
+        };
+        // The project's own init commands write to the database: a database they ran on is never shared.
+        if (!run.shared || target.run?.commands.length) {
+            const built = await build();
+            return { ...built, release: () => built.db.close() };
+        }
+        const key = JSON.stringify([
+            target.name,
+            name,
+            folder.format,
+            target.transaction,
+            migrationsTable,
+            introspectOptions,
+            preinstalled,
+            loaded,
+            target.extensionsDeclared ?? null,
+            setup.map((s) => JSON.stringify(s).split(root).join('<root>')),
+            migrations.map((m) => [m.tag, m.when, m.sql ?? null])
+        ]);
+        return run.shared.lease(key, build);
     };
     // No database applied every migration: the schema's build goes on without the functions.
     const migrated = await Promise.all(target.databases.map((name) => limit(() => migrateOne(name)))).finally(() => giveFunctions(undefined));
@@ -52349,13 +53624,24 @@ async function checkTargetDatabases({ target, folder, schema, snapshots, result 
             ...(0, failed_migration_1.withUnexportedSchemaCause)(finding, schema.snapshot),
             databases: target.databases.filter((d) => databases.includes(d))
         });
+    const commandFailures = migrated.flatMap((m) => (m.commandFailure ? [m.commandFailure] : []));
+    if (target.run && migrated.some((m) => !m.result.compared))
+        result.notes.push(`"run" commands not run on a database where a migration failed (see migration_failed)`);
     if (result.databases.every((d) => !d.compared))
         return out;
     if ('error' in expected) {
-        out.push(expected.error);
+        out.push(expected.error, ...(0, init_commands_1.runFailedFindings)(target, commandFailures, [expected.error]));
         return out;
     }
     out.push(...expected.problems);
+    const first = migrated.findIndex((m) => m.differences && m.actual);
+    if (first >= 0)
+        check.comparison = {
+            database: target.databases[first],
+            expected: expected.model,
+            actual: migrated[first].actual,
+            differences: migrated[first].differences
+        };
     const ctx = {
         root,
         target: target.name,
@@ -52366,6 +53652,9 @@ async function checkTargetDatabases({ target, folder, schema, snapshots, result 
         expected: expected.model,
         generateCommand: (0, snapshot_findings_1.generateCommand)(target, root),
         // Every database runs the same migrations from clean, so they all stop at the same missing file.
+        foldersWithoutSql: folder.problems
+            .filter((p) => p.tag && /has no migration\.sql/.test(p.message))
+            .map((p) => p.tag),
         stoppedAt: folder.migrations.find((m) => m.sql === undefined)
     };
     await timed('diff', () => {
@@ -52374,6 +53663,7 @@ async function checkTargetDatabases({ target, folder, schema, snapshots, result 
             out.push({ ...(0, explain_difference_1.explainDifference)(difference, ctx), severity: (0, explain_difference_1.defaultSeverity)(difference), databases });
         }
     });
+    out.push(...(0, init_commands_1.runFailedFindings)(target, commandFailures, out));
     return out;
 }
 /** The migration with each chunk split into its statements, lines kept. */
@@ -52391,7 +53681,7 @@ function oneStatementEach(migration) {
 
 /***/ }),
 
-/***/ 5531:
+/***/ 8009:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -52436,8 +53726,8 @@ exports.crossTargetFindings = crossTargetFindings;
 // Findings about several targets or databases at once: a table two targets create, a migrations table two targets
 // share, a role created in several databases of one server, and a discovered config that cannot be resolved.
 const path = __importStar(__nccwpck_require__(6760));
-const load_config_1 = __nccwpck_require__(3709);
-const roles_1 = __nccwpck_require__(2174);
+const load_config_1 = __nccwpck_require__(6943);
+const roles_1 = __nccwpck_require__(3428);
 /** A discovered config that could not be resolved: its own error, so that the other targets are still checked. */
 function failedTargetResult(failed, root) {
     const config = path.relative(root, failed.drizzleConfig);
@@ -52560,7 +53850,7 @@ function crossTargetFindings(targets, schemas) {
 
 /***/ }),
 
-/***/ 5145:
+/***/ 6763:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -52603,10 +53893,9 @@ exports.enumOrderCause = enumOrderCause;
 // An enum's values replayed from the SQL (CREATE TYPE, ALTER TYPE … ADD/RENAME VALUE): which statement put each
 // value where it is, and why the database's order differs from the schema's.
 const path = __importStar(__nccwpck_require__(6760));
-const identifiers_1 = __nccwpck_require__(274);
-const diff_schemas_1 = __nccwpck_require__(2231);
-const statement_search_1 = __nccwpck_require__(9309);
-const q = identifiers_1.quoteIdentifier;
+const identifiers_1 = __nccwpck_require__(7704);
+const diff_schemas_1 = __nccwpck_require__(8925);
+const statement_search_1 = __nccwpck_require__(5547);
 const TYPE_STATEMENT = new RegExp(String.raw `\b(create|alter|drop)\s+type\s+(?:if\s+exists\s+)?(${statement_search_1.IDENT}(?:\s*\.\s*${statement_search_1.IDENT})?)`, 'gi');
 const unquote = identifiers_1.unquoteIdentifier;
 const STRING = /^\s*'((?:[^']|'')*)'/;
@@ -52700,7 +53989,8 @@ function enumOrderCause(ctx, d, schemaValues) {
     const created = events.find((e) => e.kind === 'create');
     if (!created)
         return undefined;
-    const quoteName = (n) => (/^[a-z_][a-z0-9_$]*$/.test(n) ? n : q(n));
+    // Keywords (user, order) need quotes too: the shared rule, as diffSchemas' own hint uses.
+    const quoteName = identifiers_1.quoteIdentifierIfNeeded;
     const label = d.schema === 'public' ? quoteName(d.name) : `${quoteName(d.schema)}.${quoteName(d.name)}`;
     const databaseValues = d.actual?.split(', ') ?? [];
     // Values that exist cannot be added again: where the CREATE TYPE or a rename put them, only recreating the type
@@ -52775,7 +54065,7 @@ function renamedEnumValues(events, schemaValues, databaseValues) {
 
 /***/ }),
 
-/***/ 3764:
+/***/ 5790:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -52820,11 +54110,11 @@ exports.defaultSeverity = defaultSeverity;
 // came from (cause), and the SQL that would fix it. The cause compares three records of the truth: the schema
 // source, drizzle-kit's snapshots, and the SQL files.
 const path = __importStar(__nccwpck_require__(6760));
-const load_config_1 = __nccwpck_require__(3709);
-const enum_history_1 = __nccwpck_require__(5145);
-const fix_sql_1 = __nccwpck_require__(7863);
-const snapshot_history_1 = __nccwpck_require__(9468);
-const statement_search_1 = __nccwpck_require__(9309);
+const load_config_1 = __nccwpck_require__(6943);
+const enum_history_1 = __nccwpck_require__(6763);
+const fix_sql_1 = __nccwpck_require__(7645);
+const snapshot_history_1 = __nccwpck_require__(4330);
+const statement_search_1 = __nccwpck_require__(5547);
 function explainDifference(d, ctx) {
     const finding = {
         kind: d.kind,
@@ -52939,7 +54229,8 @@ function explainDifference(d, ctx) {
     }
     if (d.hint)
         causes.push(d.hint);
-    finding.cause = causes.join('. ').replace(/\.\./g, '.');
+    // A cause that ends with a full stop is not given a second one at the joint; what the causes quote is kept.
+    finding.cause = causes.map((c, i) => (i < causes.length - 1 ? c.replace(/\.$/, '') : c)).join('. ');
     const fix = undeclarable(d)
         ? `Keep it, and accept it in ${load_config_1.DEFAULT_CONFIG_FILE}: "severity": { "${d.kind}": "notice" } (or "off") on target "${ctx.target}" (this applies to every ${d.kind} of the target)`
         : (0, fix_sql_1.fixSql)(d, ctx.expected);
@@ -52978,14 +54269,33 @@ function declarationOf(d, ctx) {
     if (d.column)
         return ctx.sources.column(d.schema, d.table, d.column);
     if (d.name)
-        return ctx.sources.tableObject(d.schema, d.table, d.name, d.columns);
+        return ctx.sources.tableObject(d.schema, d.table, d.name, d.columns, objectKind(d));
     return ctx.sources.table(d.schema, d.table);
+}
+/** What the object of a difference is: so a foreign key is not found at an index on the same columns. */
+function objectKind(d) {
+    if (d.kind.endsWith('_index') || d.kind === 'index_mismatch')
+        return 'index';
+    if (d.constraintKind)
+        return d.constraintKind;
+    // diffSchemas' messages open with what the constraint is; its definitions with the SQL keyword.
+    const starts = [d.message, d.expected ?? '', d.actual ?? ''];
+    const is = (label) => starts.some((text) => label.test(text));
+    if (is(/^(foreign key\b|FOREIGN KEY)/))
+        return 'foreign_key';
+    if (is(/^(primary key\b|PRIMARY KEY)/))
+        return 'primary_key';
+    if (is(/^(unique constraint\b|UNIQUE\b)/))
+        return 'unique';
+    if (is(/^(check constraint\b|CHECK\b)/))
+        return 'check';
+    return undefined;
 }
 
 
 /***/ }),
 
-/***/ 1907:
+/***/ 9225:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -52998,9 +54308,9 @@ exports.unavailableExtensionFindings = unavailableExtensionFindings;
 // Why a migration failed, when the reason is an extension: either CREATE EXTENSION names one this Postgres does not
 // have, or a statement uses an operator class, type, function or access method of an extension that no migration
 // before it creates (it works in production only because someone installed it by hand, or the provider did).
-const load_config_1 = __nccwpck_require__(3709);
-const suggest_1 = __nccwpck_require__(8939);
-const extensions_1 = __nccwpck_require__(9966);
+const load_config_1 = __nccwpck_require__(6943);
+const suggest_1 = __nccwpck_require__(2085);
+const extensions_1 = __nccwpck_require__(7980);
 /** Well-known objects of extensions, by the name Postgres prints in "… does not exist" errors (lower case). */
 const OPERATOR_CLASSES = {
     gin_trgm_ops: 'pg_trgm',
@@ -53208,7 +54518,7 @@ function unavailableExtensionFindings(target, available, provider) {
 
 /***/ }),
 
-/***/ 8461:
+/***/ 9515:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -53218,9 +54528,9 @@ exports.runnerCause = runnerCause;
 exports.withUnexportedSchemaCause = withUnexportedSchemaCause;
 // Why a migration failed when the SQL is not at fault: where it runs (a transaction, a platform), or a schema the
 // schema files use without exporting it.
-const load_config_1 = __nccwpck_require__(3709);
-const declared_1 = __nccwpck_require__(5187);
-const platform_1 = __nccwpck_require__(3842);
+const load_config_1 = __nccwpck_require__(6943);
+const declared_1 = __nccwpck_require__(7245);
+const platform_1 = __nccwpck_require__(6312);
 /** A migration that fails because of where it runs, not because of what it says. */
 function runnerCause(error, target) {
     // 25001 active_sql_transaction: CREATE INDEX CONCURRENTLY, ALTER TYPE … ADD VALUE before 12, VACUUM…
@@ -53247,7 +54557,7 @@ function withUnexportedSchemaCause(finding, snapshot) {
 
 /***/ }),
 
-/***/ 7863:
+/***/ 7645:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -53255,7 +54565,7 @@ function withUnexportedSchemaCause(finding, snapshot) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.fixSql = fixSql;
 // The SQL that would make the migrations' database match the schema for one difference (the finding's `fix`).
-const identifiers_1 = __nccwpck_require__(274);
+const identifiers_1 = __nccwpck_require__(7704);
 const q = identifiers_1.quoteIdentifier;
 const tableRef = (schema, table) => schema === 'public' ? q(table) : `${q(schema)}.${q(table)}`;
 function fixSql(d, expected) {
@@ -53305,6 +54615,14 @@ function fixSql(d, expected) {
                 [...(table?.constraints.values() ?? [])].find((x) => x.kind === 'primary_key' && x.name === d.name);
             return c ? `ALTER TABLE ${t} ADD CONSTRAINT ${q(c.name)} ${c.definition};` : undefined;
         }
+        // Differing only by name (diffSchemas then puts the two names in expected/actual): renaming keeps the object, and
+        // the index behind a unique constraint follows its constraint.
+        case 'constraint_mismatch':
+            return onlyByName(d) ? `ALTER TABLE ${t} RENAME CONSTRAINT ${q(d.actual)} TO ${q(d.name)};` : undefined;
+        case 'index_mismatch':
+            return onlyByName(d)
+                ? `ALTER INDEX ${d.schema === 'public' ? q(d.actual) : `${q(d.schema)}.${q(d.actual)}`} RENAME TO ${q(d.name)};`
+                : undefined;
         case 'extra_constraint':
             return `ALTER TABLE ${t} DROP CONSTRAINT ${q(d.name)};`;
         case 'missing_enum': {
@@ -53319,11 +54637,14 @@ function fixSql(d, expected) {
             return undefined;
     }
 }
+function onlyByName(d) {
+    return d.expected === d.name && d.actual !== undefined && d.actual !== d.name;
+}
 
 
 /***/ }),
 
-/***/ 9262:
+/***/ 4676:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -53367,8 +54688,8 @@ exports.checkAgainstBase = checkAgainstBase;
 // Integrity of a migrations folder on its own, and against the base branch: the failures drizzle never reports.
 const node_child_process_1 = __nccwpck_require__(1421);
 const path = __importStar(__nccwpck_require__(6760));
-const errors_1 = __nccwpck_require__(7406);
-const folder_1 = __nccwpck_require__(8815);
+const errors_1 = __nccwpck_require__(4296);
+const folder_1 = __nccwpck_require__(7697);
 function checkFolder(folder, snapshots, root) {
     const out = [];
     const rel = (f) => path.relative(root, f);
@@ -53461,21 +54782,51 @@ function checkFolder(folder, snapshots, root) {
     if (folder.format === 'journal') {
         let previous;
         const ids = new Map();
+        // Projects that stopped generating snapshots on purpose have long runs of entries without one: one finding per
+        // run of consecutive entries, listing them, instead of one per migration.
+        let missing = [];
+        const flushMissing = () => {
+            if (missing.length === 0)
+                return;
+            const [first, last] = [missing[0].migration, missing[missing.length - 1].migration];
+            const tags = missing.map((s) => s.migration.tag);
+            out.push({
+                kind: 'journal_error',
+                severity: 'warning',
+                file: journal,
+                line: first.journalLine,
+                name: first.tag,
+                message: missing.length === 1
+                    ? `no snapshot for ${first.tag} (${first.snapshotName ?? 'meta/'})`
+                    : `no snapshot for ${missing.length} consecutive entries, ${first.snapshotName} to ${last.snapshotName} missing: ${listRun(tags)}`,
+                cause: 'drizzle-kit generate diffs the schema against the last snapshot; a missing one makes it regenerate changes that were already migrated'
+            });
+            missing = [];
+        };
         for (const s of snapshots) {
             const m = s.migration;
+            if (!s.snapshot && s.problem?.message === 'no snapshot file' && !m.sharesSnapshotWith) {
+                missing.push(s);
+                previous = undefined;
+                continue;
+            }
+            flushMissing();
+            if (!s.snapshot && m.sharesSnapshotWith) {
+                out.push({
+                    kind: 'journal_error',
+                    severity: 'warning',
+                    file: journal,
+                    line: m.journalLine,
+                    name: m.tag,
+                    message: `${m.sharesSnapshotWith} and ${m.tag} have the same number, so one snapshot file (${m.snapshotName}) stands for both`,
+                    cause: `drizzle-kit names a snapshot after the migration's number: two branches each generated ${m.snapshotName?.slice(5, -14)}, and the merge kept one of the two snapshots. The file is read as ${m.sharesSnapshotWith}'s; ${m.tag} has none, so the prevId chain is not checked across it`,
+                    fix: `Renumber ${m.tag} after the last migration (its .sql file, its journal tag) and give it the snapshot it was generated with, or let the next drizzle-kit generate write a snapshot of the merged schema`
+                });
+                previous = undefined;
+                continue;
+            }
             if (!s.snapshot) {
-                if (s.problem?.message === 'no snapshot file') {
-                    out.push({
-                        kind: 'journal_error',
-                        severity: 'warning',
-                        file: journal,
-                        line: m.journalLine,
-                        name: m.tag,
-                        message: `no snapshot for ${m.tag} (meta/${m.tag.split('_')[0]}_snapshot.json)`,
-                        cause: 'drizzle-kit generate diffs the schema against the last snapshot; a missing one makes it regenerate changes that were already migrated'
-                    });
-                }
-                else if (s.problem) {
+                if (s.problem) {
                     out.push({
                         kind: 'journal_error',
                         severity: s.problem.message.startsWith('malformed') ? 'error' : 'notice',
@@ -53516,8 +54867,15 @@ function checkFolder(folder, snapshots, root) {
             }
             previous = s;
         }
+        flushMissing();
     }
     return out;
+}
+/** Every tag of a short run; the first three and the last of a long one. */
+function listRun(tags) {
+    return tags.length <= 10
+        ? tags.join(', ')
+        : `${tags.slice(0, 3).join(', ')}, … (${tags.length - 4} more), ${tags[tags.length - 1]}`;
 }
 /** The tags of the snapshots whose prevId is not the id of the snapshot before them (the chain's broken links). */
 function brokenLinks(order) {
@@ -53704,7 +55062,7 @@ function firstDifferentLine(a, b) {
 
 /***/ }),
 
-/***/ 8031:
+/***/ 6405:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -53712,8 +55070,8 @@ function firstDifferentLine(a, b) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.normaliseV7 = normaliseV7;
 exports.normaliseDdl = normaliseDdl;
-const kit1_names_1 = __nccwpck_require__(1287);
-const snapshot_norm_1 = __nccwpck_require__(6376);
+const kit1_names_1 = __nccwpck_require__(4245);
+const snapshot_norm_1 = __nccwpck_require__(9674);
 /** The schema's snapshot (0.31, version 7, names already as 1.x gives them) in the normalised form. */
 function normaliseV7(snapshot) {
     const model = {
@@ -53907,7 +55265,7 @@ function normaliseDdl(snapshot) {
 
 /***/ }),
 
-/***/ 3842:
+/***/ 6312:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -53920,8 +55278,8 @@ exports.schemaPlatformCause = schemaPlatformCause;
 // the platform provides (Supabase's auth schema and auth.uid(), its authenticated/anon/service_role roles), or an
 // object of an extension nobody created. One wording for both sides that run SQL: a migration that fails
 // (migration_failed) and drizzle-kit's SQL for the schema (schema_error), whose declaration is then right as it is.
-const load_config_1 = __nccwpck_require__(3709);
-const extensions_1 = __nccwpck_require__(1907);
+const load_config_1 = __nccwpck_require__(6943);
+const extensions_1 = __nccwpck_require__(9225);
 /** Schemas only Supabase creates, before any migration runs. */
 const SUPABASE_SCHEMAS = ['auth', 'storage', 'realtime', 'vault'];
 const SUPABASE_ROLES = ['authenticated', 'anon', 'service_role'];
@@ -53986,7 +55344,7 @@ function schemaPlatformCause(error, ctx) {
 
 /***/ }),
 
-/***/ 2832:
+/***/ 8090:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -54032,13 +55390,16 @@ exports.identifierCollisionFindings = identifierCollisionFindings;
 // that Postgres would cut to the same 63 bytes.
 const fs = __importStar(__nccwpck_require__(3024));
 const path = __importStar(__nccwpck_require__(6760));
-const folder_1 = __nccwpck_require__(8815);
-const drizzle_kit_1 = __nccwpck_require__(5222);
-const schema_cache_1 = __nccwpck_require__(5333);
-const snapshot_v1_1 = __nccwpck_require__(7867);
-const snapshots_1 = __nccwpck_require__(6556);
+const folder_1 = __nccwpck_require__(7697);
+const drizzle_kit_1 = __nccwpck_require__(6964);
+const schema_cache_1 = __nccwpck_require__(4407);
+const snapshot_v1_1 = __nccwpck_require__(5213);
+const drizzle_kit_1_1 = __nccwpck_require__(6554);
+const snapshots_1 = __nccwpck_require__(8678);
 /** `snapshot_out_of_date` when the schema differs from the last snapshot, with what drizzle-kit generate would write. */
-async function snapshotFindings(target, schema, snapshots, root, cacheKey) {
+async function snapshotFindings(target, schema, snapshots, root, cacheKey, kit1) {
+    if (kit1)
+        return kit1SnapshotFindings(target, kit1.state, kit1.head, root);
     const latest = [...snapshots].reverse().find((s) => s.snapshot || s.v1);
     if (!latest)
         return [];
@@ -54072,6 +55433,8 @@ async function snapshotFindings(target, schema, snapshots, root, cacheKey) {
     }
     const shown = comparison.changes.slice(0, 12).map((c) => c.description);
     const more = comparison.changes.length > shown.length ? `, and ${comparison.changes.length - shown.length} more` : '';
+    // Where generate would do harm (re-create what hand-written migrations built) or refuses to run, it is not the fix.
+    const blocked = generateBlocked(snapshots, latest, target);
     return [
         {
             kind: 'snapshot_out_of_date',
@@ -54081,9 +55444,96 @@ async function snapshotFindings(target, schema, snapshots, root, cacheKey) {
             name: latest.migration.tag,
             message: `the schema differs from the last snapshot (${latest.migration.tag}): ${shown.join('; ')}${more}`,
             cause: `the schema was changed without running drizzle-kit generate; \`${command}\` would write a new migration`,
+            fix,
+            ...(blocked ?? {})
+        }
+    ];
+}
+/**
+ * A 1.x project read by the bundled 1.x: its schema state against the head of the folder's snapshots (every leaf
+ * of the prevIds graph, see ./snapshot-v1-head.ts), as 1.x generate compares them, with what it would write.
+ */
+async function kit1SnapshotFindings(target, state, head, root) {
+    if (head.problems.length > 0)
+        return head.problems;
+    if (!head.state || !head.file || !head.tag)
+        return [];
+    const comparison = (0, snapshot_v1_1.compareV1States)(head.state, state);
+    if (comparison.changes.length === 0)
+        return [];
+    const command = generateCommand(target, root);
+    let fix;
+    if (comparison.possibleRenames.length > 0) {
+        fix = `Run ${command} and answer its rename questions (possible renames: ${comparison.possibleRenames.join('; ')})`;
+    }
+    else {
+        try {
+            const last = {
+                version: '8',
+                dialect: 'postgres',
+                id: '',
+                prevIds: [],
+                ddl: head.state.ddl,
+                renames: []
+            };
+            fix = (await (0, drizzle_kit_1_1.generateSql1)(last, state)).join('\n');
+        }
+        catch (error) {
+            fix = `Run ${command} (${error.message.split('\n')[0]})`;
+        }
+    }
+    const shown = comparison.changes.slice(0, 12).map((c) => c.description);
+    const more = comparison.changes.length > shown.length ? `, and ${comparison.changes.length - shown.length} more` : '';
+    const merged = head.leaves.length > 1 ? ` (merged with ${head.leaves.slice(0, -1).join(', ')})` : '';
+    return [
+        {
+            kind: 'snapshot_out_of_date',
+            severity: 'error',
+            file: path.relative(root, head.file),
+            line: 1,
+            name: head.tag,
+            message: `the schema differs from the last snapshot (${head.tag}${merged}): ${shown.join('; ')}${more}`,
+            cause: `the schema was changed without running drizzle-kit generate; \`${command}\` would write a new migration`,
             fix
         }
     ];
+}
+/**
+ * Why `drizzle-kit generate` is not the way to catch the snapshots up, if it is not: migrations after the last
+ * snapshot that have none (hand-written: generate diffs against that snapshot and writes their work again), or two
+ * snapshots with one parent (generate reports the collision and writes nothing). Then the repair is `drift-guard fix`,
+ * which writes only the real difference and a snapshot of the schema.
+ */
+function generateBlocked(snapshots, latest, target) {
+    const repair = `drift-guard fix --target ${target.name}`;
+    const byParent = new Map();
+    for (const s of snapshots)
+        if (s.snapshot?.prevId)
+            byParent.set(s.snapshot.prevId, [...(byParent.get(s.snapshot.prevId) ?? []), s.migration.tag]);
+    const collision = [...byParent.values()].find((tags) => tags.length > 1);
+    if (collision) {
+        return {
+            cause: `the schema differs from the last snapshot, but drizzle-kit generate refuses to run here: the snapshots of ${collision.join(' and ')} have the same prevId (two branches generated from one parent), a collision it reports and stops on`,
+            fix: `Chain the snapshots again (regenerate ${collision[collision.length - 1]} on top of ${collision[0]}, or set its prevId to the id of the snapshot before it), then run ${repair}: it writes the migration and a snapshot of the schema, without re-creating anything`
+        };
+    }
+    const after = snapshots.slice(snapshots.indexOf(latest) + 1);
+    const handWritten = after.filter((s) => !s.snapshot && !s.v1 && s.migration.statements.length > 0);
+    if (handWritten.length === 0)
+        return undefined;
+    const recorded = new Set(Object.keys(latest.snapshot?.tables ?? {}).map((k) => k.replace(/^public\./, '')));
+    const created = [
+        ...new Set(handWritten.flatMap((s) => [
+            ...(s.migration.sql ?? '').matchAll(/CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?((?:"[^"]+"|\w+)(?:\.(?:"[^"]+"|\w+))?)/gi)
+        ].map((m) => m[1].replace(/"/g, '').replace(/^public\./, ''))))
+    ].filter((t) => !recorded.has(t));
+    const tags = handWritten.map((s) => s.migration.tag);
+    const listed = tags.length <= 4 ? tags.join(', ') : `${tags[0]} … ${tags[tags.length - 1]}`;
+    const tables = created.length <= 6 ? created.join(', ') : `${created.slice(0, 6).join(', ')} and ${created.length - 6} more`;
+    return {
+        cause: `the last snapshot is ${latest.migration.tag}'s, and the ${tags.length} migration(s) after it have none (${listed}: hand-written SQL drizzle-kit never recorded). drizzle-kit generate diffs the schema against ${latest.migration.tag}'s snapshot, so it would write again what they already do${created.length > 0 ? ` (CREATE TABLE ${tables}, which they create)` : ''}, and that migration fails on every database that ran them`,
+        fix: `Run ${repair}, not drizzle-kit generate: it writes only what the migrations do not build yet, and a snapshot of the schema chained to ${latest.migration.tag}'s, so generate works again afterwards`
+    };
 }
 function generateCommand(target, root) {
     const config = target.drizzleConfig ? ` --config ${path.relative(target.cwd, target.drizzleConfig)}` : '';
@@ -54115,7 +55565,7 @@ function identifierCollisionFindings(snapshot, sources) {
 
 /***/ }),
 
-/***/ 9468:
+/***/ 4330:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -54127,10 +55577,10 @@ exports.removedIn = removedIn;
 exports.introducedBy = introducedBy;
 // The snapshot history as the causes ask of it: which snapshots record an object, what they recorded, when it
 // appeared or went away. Both drizzle-kit generations (0.x version 7, 1.x ddl) answer through RecordedSnapshot.
-const identifiers_1 = __nccwpck_require__(274);
-const kit1_names_1 = __nccwpck_require__(1287);
-const snapshots_1 = __nccwpck_require__(6556);
-const snapshot_v1_1 = __nccwpck_require__(7867);
+const identifiers_1 = __nccwpck_require__(7704);
+const kit1_names_1 = __nccwpck_require__(4245);
+const snapshots_1 = __nccwpck_require__(8678);
+const snapshot_v1_1 = __nccwpck_require__(5213);
 const recordedCache = new WeakMap();
 function recordedSnapshots(ctx) {
     const cached = recordedCache.get(ctx.snapshots);
@@ -54242,7 +55692,7 @@ function snapshotEntry(snapshot, d) {
 
 /***/ }),
 
-/***/ 6376:
+/***/ 9674:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -54257,7 +55707,7 @@ exports.viewText = viewText;
 exports.withoutQualifiers = withoutQualifiers;
 // One comparable text per object, whichever drizzle-kit generation recorded it: the normal form both
 // normaliseV7 (0.x snapshots) and normaliseDdl (1.x snapshots) produce.
-const identifiers_1 = __nccwpck_require__(274);
+const identifiers_1 = __nccwpck_require__(7704);
 exports.PART_KINDS = [
     'index',
     'foreign key',
@@ -54396,7 +55846,126 @@ exports.sequenceText = sequenceText;
 
 /***/ }),
 
-/***/ 7070:
+/***/ 7568:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.readV1Head = readV1Head;
+exports.atV1Head = atV1Head;
+// The state drizzle-kit 1.x `generate` compares the schema with: every <folder>/snapshot.json of the migrations
+// folder (also a folder whose migration.sql is gone: the migrator skips it, generate does not), with the leaves of
+// the prevIds graph (branches generated from one parent and merged) rebuilt together. A snapshot.json that is not
+// JSON (merge-conflict markers) makes 1.x refuse to generate at all ("data is malformed"): said as a journal_error,
+// never replaced by an older snapshot.
+const fs = __importStar(__nccwpck_require__(3024));
+const path = __importStar(__nccwpck_require__(6760));
+const json_1 = __nccwpck_require__(6153);
+const kit1_names_1 = __nccwpck_require__(4245);
+const load_schema_1 = __nccwpck_require__(971);
+const snapshot_v1_states_1 = __nccwpck_require__(9164);
+function readV1Head(dir, root, sqlTexts) {
+    const folders = fs.existsSync(dir)
+        ? fs
+            .readdirSync(dir, { withFileTypes: true })
+            .filter((e) => e.isDirectory() && /^\d{14}_/.test(e.name) && fs.existsSync(path.join(dir, e.name, 'snapshot.json')))
+            .map((e) => e.name)
+            .sort()
+        : [];
+    const problems = [];
+    const jsons = [];
+    for (const folder of folders) {
+        const file = path.join(dir, folder, 'snapshot.json');
+        try {
+            jsons.push((0, json_1.parseJson)(fs.readFileSync(file, 'utf8')));
+        }
+        catch (error) {
+            const rel = path.relative(root, file);
+            const line = error.line;
+            problems.push({
+                kind: 'journal_error',
+                severity: 'error',
+                file: rel,
+                ...(line ? { line } : {}),
+                name: folder,
+                message: `${rel}: malformed JSON (${error.message}): drizzle-kit 1.x refuses the folder ("data is malformed"), so generate cannot run`,
+                cause: /^(<<<<<<<|=======|>>>>>>>)/m.test(fs.readFileSync(file, 'utf8'))
+                    ? 'the file has merge-conflict markers: a merge of two branches that both generated a migration was resolved by hand'
+                    : 'the file was edited by hand or truncated',
+                fix: 'Restore the file from git, or fix the JSON in it by hand (then run drizzle-kit check)'
+            });
+        }
+    }
+    if (problems.length > 0 || jsons.length === 0)
+        return { leaves: [], problems };
+    const ids = jsons.map((j) => (typeof j.id === 'string' ? j.id : undefined));
+    const parents = new Set(jsons.flatMap((j) => (Array.isArray(j.prevIds) ? j.prevIds : [])));
+    const leaves = folders.filter((_, i) => ids[i] !== undefined && !parents.has(ids[i]));
+    const leafIds = leaves.map((f) => ids[folders.indexOf(f)]);
+    const last = leaves[leaves.length - 1] ?? folders[folders.length - 1];
+    // The leaves rebuilt together: a diff on top of every leaf, with no changes of its own (the last leaf first).
+    const merged = { id: 'drift-guard-head', type: 'diff', prevIds: leafIds.reverse(), deltas: [] };
+    const states = (0, snapshot_v1_states_1.reconstructV1States)(leaves.length > 1 ? [...jsons, merged] : jsons);
+    const state = leaves.length > 1 ? states[states.length - 1] : states[folders.indexOf(last)];
+    if (!state || 'problem' in state)
+        return { leaves, problems };
+    return {
+        state: { ddl: state.ddl, uniquesAddedByName: (0, kit1_names_1.uniquesAddedByName)(sqlTexts) },
+        tag: last,
+        file: path.join(dir, last, 'snapshot.json'),
+        leaves: leaves.length > 1 ? leaves : [],
+        problems
+    };
+}
+/**
+ * A 1.x project read by the bundled 1.x (schema.kit1State, v1 folders): the head of its snapshots, and the schema
+ * with its unnamed constraints under the names the head gives them (withLastSnapshotNames). Otherwise as it was.
+ */
+function atV1Head(loaded, folder, root) {
+    if (!loaded.kit1State || folder.format !== 'folders')
+        return { schema: loaded };
+    const head = readV1Head(folder.dir, root, folder.migrations.map((m) => m.sql));
+    return { schema: head.state ? (0, load_schema_1.withLastSnapshotNames)(loaded, head.state.ddl) : loaded, head };
+}
+
+
+/***/ }),
+
+/***/ 9164:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -54513,7 +56082,7 @@ function applyDeltas(state, deltas) {
 
 /***/ }),
 
-/***/ 7867:
+/***/ 5213:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -54521,13 +56090,14 @@ function applyDeltas(state, deltas) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.reconstructV1States = exports.normaliseV7 = exports.normaliseDdl = void 0;
 exports.compareV1Snapshot = compareV1Snapshot;
+exports.compareV1States = compareV1States;
 exports.normEntry = normEntry;
-const snapshot_norm_1 = __nccwpck_require__(6376);
-const normalise_1 = __nccwpck_require__(8031);
-var normalise_2 = __nccwpck_require__(8031);
+const snapshot_norm_1 = __nccwpck_require__(9674);
+const normalise_1 = __nccwpck_require__(6405);
+var normalise_2 = __nccwpck_require__(6405);
 Object.defineProperty(exports, "normaliseDdl", ({ enumerable: true, get: function () { return normalise_2.normaliseDdl; } }));
 Object.defineProperty(exports, "normaliseV7", ({ enumerable: true, get: function () { return normalise_2.normaliseV7; } }));
-var snapshot_v1_states_1 = __nccwpck_require__(7070);
+var snapshot_v1_states_1 = __nccwpck_require__(9164);
 Object.defineProperty(exports, "reconstructV1States", ({ enumerable: true, get: function () { return snapshot_v1_states_1.reconstructV1States; } }));
 function diffMaps(kind, where, before, after, extra) {
     const out = [];
@@ -54556,8 +56126,14 @@ function diffMaps(kind, where, before, after, extra) {
 }
 /** What drizzle-kit 1.x generate would see between its last snapshot and the schema, in compareSnapshots' words. */
 function compareV1Snapshot(last, schema) {
-    const before = (0, normalise_1.normaliseDdl)(last);
-    const after = (0, normalise_1.normaliseV7)(schema);
+    return compareNormalised((0, normalise_1.normaliseDdl)(last), (0, normalise_1.normaliseV7)(schema));
+}
+/** The same, with the schema serialised by drizzle-kit 1.x itself (both sides are 1.x states). */
+function compareV1States(last, schema) {
+    const after = (0, normalise_1.normaliseDdl)({ ddl: schema.ddl, uniquesAddedByName: last.uniquesAddedByName });
+    return compareNormalised((0, normalise_1.normaliseDdl)(last), after);
+}
+function compareNormalised(before, after) {
     const changes = [];
     const possibleRenames = [];
     const added = [...after.tables.keys()].filter((k) => !before.tables.has(k));
@@ -54646,7 +56222,7 @@ function normEntry(model, what) {
 
 /***/ }),
 
-/***/ 6556:
+/***/ 8678:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -54694,11 +56270,11 @@ exports.identifierCollisions = identifierCollisions;
 // generate` would write a migration, i.e. one was never generated. Compared as drizzle-kit's JSON, because that
 // is what drizzle-kit compares.
 const fs = __importStar(__nccwpck_require__(3024));
-const vendor_1 = __nccwpck_require__(4167);
-const json_1 = __nccwpck_require__(6019);
-const identifiers_1 = __nccwpck_require__(274);
-const snapshot_v1_states_1 = __nccwpck_require__(7070);
-const kit1_names_1 = __nccwpck_require__(1287);
+const vendor_1 = __nccwpck_require__(2317);
+const json_1 = __nccwpck_require__(6153);
+const identifiers_1 = __nccwpck_require__(7704);
+const snapshot_v1_states_1 = __nccwpck_require__(9164);
+const kit1_names_1 = __nccwpck_require__(4245);
 function readSnapshots(migrations) {
     const v1Json = migrations.map(() => undefined);
     const files = migrations.map((migration, position) => {
@@ -54959,7 +56535,7 @@ function identifierCollisions(snapshot) {
 
 /***/ }),
 
-/***/ 9309:
+/***/ 5547:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -55006,7 +56582,7 @@ exports.notApplied = notApplied;
 // Finding, in the migrations' SQL, the statement that created, dropped or altered an object, and saying why the
 // check's database lacks what a migration would build. Text search over the statements, line numbers kept.
 const path = __importStar(__nccwpck_require__(6760));
-const identifiers_1 = __nccwpck_require__(274);
+const identifiers_1 = __nccwpck_require__(7704);
 /**
  * The SQL statement that created, dropped or altered an object: a line mentioning its quoted name. For create and
  * alter, only the object that exists now counts: the search starts after the last statement that dropped the name
@@ -55123,6 +56699,10 @@ function lostAfter(ctx, latest) {
     const lost = ctx.migrations
         .slice(latest ? ctx.migrations.indexOf(latest) + 1 : 0)
         .filter((m) => m.sql === undefined && !m.snapshotFile);
+    // A v1 folder after the last migration the check applied, whose migration.sql is gone: generated, then lost.
+    const withoutSql = (ctx.foldersWithoutSql ?? []).filter((tag) => !latest || tag > latest.tag);
+    if (withoutSql.length > 0)
+        return `, unless it is in ${withoutSql.join(', ')}, whose snapshot.json is there but whose migration.sql is missing (drizzle's migrator skips the folder): restore the file from git, or generate the migration again`;
     if (lost.length === 0)
         return '';
     const tags = lost.map((m) => m.tag).join(', ');
@@ -55145,36 +56725,123 @@ function notApplied(ctx, migration) {
 
 /***/ }),
 
-/***/ 5559:
+/***/ 9407:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+// Entry point of the GitHub Action (dist/index.js).
+const core = __importStar(__nccwpck_require__(7484));
+const compile_cache_1 = __nccwpck_require__(9553);
+const main_1 = __nccwpck_require__(6769);
+const constants_1 = __nccwpck_require__(915);
+const interrupt_1 = __nccwpck_require__(9192);
+const exit_guard_1 = __nccwpck_require__(2041);
+(0, compile_cache_1.enableCompileCache)();
+// A step that ends without its verdict fails, with the `outcome` output set: a required check never passes because
+// the project's code called process.exit(0) or the process ran dry while a connection was gone.
+const guard = (0, exit_guard_1.guardExit)({
+    failureCode: 1,
+    report: (reason) => {
+        core.setOutput(constants_1.Outputs.Outcome, 'internal-error');
+        process.stdout.write(`::error::drift-guard: ${reason.split('\n')[0]}\n`);
+    }
+});
+// Exits once the run is done, with the code core.setFailed set: a schema module that started a timer or opened a
+// connection at import (an app's db module) would otherwise keep the step running until the job's time limit.
+void (0, main_1.run)()
+    .catch((error) => {
+    // run() reports its own failures; anything that still escapes fails the step rather than exiting 0.
+    process.exitCode = 1;
+    core.setOutput(constants_1.Outputs.Outcome, 'internal-error');
+    process.stdout.write(`::error::drift-guard: internal error: ${String(error?.message ?? error).split('\n')[0]}\n`);
+})
+    .finally(() => {
+    // The signal handler exits once the cleanup is done.
+    if ((0, interrupt_1.interruptedBy)())
+        return;
+    guard.finish(Number(process.exitCode ?? 0));
+});
+
+
+/***/ }),
+
+/***/ 9657:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.applyMigrations = applyMigrations;
-// Applies migrations the way drizzle-orm's Postgres migrator does in production:
+// Applies migrations the way drizzle-orm's Postgres migrator does in production (0.x below; 1.x, for v1 folders,
+// records each folder's name and applied_at too, and applies the folders whose name has no row):
 //   CREATE SCHEMA IF NOT EXISTS <migrations schema>; CREATE TABLE IF NOT EXISTS <table>(id serial, hash, created_at);
 //   read the newest created_at; run every migration whose `when` is newer, all in ONE transaction, statement by
 //   statement (split at `--> statement-breakpoint`), inserting (sha256 of the file, when) after each migration.
 // We run each chunk with the simple query protocol (as node-postgres does), so chunks holding several statements
 // behave as they do with the most common driver.
-const provider_1 = __nccwpck_require__(1796);
-const identifiers_1 = __nccwpck_require__(274);
+const provider_1 = __nccwpck_require__(6410);
+const errors_1 = __nccwpck_require__(4296);
+const identifiers_1 = __nccwpck_require__(7704);
 const quote = identifiers_1.quoteIdentifier;
-/** @param options.transaction false: no transaction around the run (each statement commits on its own), as other runners do */
+/**
+ * @param options.transaction false: no transaction around the run (each statement commits on its own), as other runners do
+ * @param options.migrator '1.x': drizzle-orm 1.x's migrator (v1 folders): its table has `name` and `applied_at`,
+ * and every folder whose name has no row is applied, whatever its timestamp
+ */
 async function applyMigrations(db, migrations, where, options = {}) {
     const transaction = options.transaction ?? true;
+    const byName = options.migrator === '1.x';
     const table = `${quote(where.schema)}.${quote(where.table)}`;
     await db.exec(`CREATE SCHEMA IF NOT EXISTS ${quote(where.schema)}`);
-    await db.exec(`CREATE TABLE IF NOT EXISTS ${table} (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint)`);
+    await db.exec(byName
+        ? `CREATE TABLE IF NOT EXISTS ${table} (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint, name text, applied_at timestamp with time zone DEFAULT now())`
+        : `CREATE TABLE IF NOT EXISTS ${table} (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint)`);
     const [last] = await db.query(`select id, hash, created_at from ${table} order by created_at desc limit 1`);
     const lastWhen = last?.created_at === undefined || last?.created_at === null ? undefined : Number(last.created_at);
+    const appliedNames = byName
+        ? new Set((await db.query(`select name from ${table}`)).map((r) => r.name))
+        : undefined;
     const applied = [];
     if (transaction)
         await db.exec('BEGIN');
     let stoppedAt;
     for (const migration of migrations) {
-        if (lastWhen !== undefined && !(lastWhen < migration.when))
+        if (appliedNames ? appliedNames.has(migration.tag) : lastWhen !== undefined && !(lastWhen < migration.when))
             continue;
         // drizzle's migrator throws before applying anything when a file is missing, so production would apply none.
         // The check still applies the migrations before it (what they build is worth comparing; the journal_error
@@ -55191,6 +56858,9 @@ async function applyMigrations(db, migrations, where, options = {}) {
                 await db.exec(statement.sql);
             }
             catch (error) {
+                // A lost connection (the server restarted, our session was terminated) says nothing of the migration.
+                if ((0, errors_1.isConnectionError)(error))
+                    throw error;
                 const info = (0, provider_1.toPostgresError)(error);
                 if (transaction)
                     await db.exec('ROLLBACK').catch(() => undefined);
@@ -55205,7 +56875,14 @@ async function applyMigrations(db, migrations, where, options = {}) {
                 };
             }
         }
-        await db.query(`insert into ${table} ("hash", "created_at") values ($1, $2)`, [migration.hash, migration.when]);
+        if (byName)
+            await db.query(`insert into ${table} ("hash", "created_at", "name") values ($1, $2, $3)`, [
+                migration.hash,
+                migration.when,
+                migration.tag
+            ]);
+        else
+            await db.query(`insert into ${table} ("hash", "created_at") values ($1, $2)`, [migration.hash, migration.when]);
         applied.push({ tag: migration.tag, file: migration.file, statements: migration.statements.length, ok: true });
     }
     if (transaction)
@@ -55221,7 +56898,7 @@ function errorLine(sql, chunkLine, statementLine, position) {
 
 /***/ }),
 
-/***/ 8815:
+/***/ 7697:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -55271,7 +56948,7 @@ exports.readMigrationFolder = readMigrationFolder;
 const fs = __importStar(__nccwpck_require__(3024));
 const path = __importStar(__nccwpck_require__(6760));
 const node_crypto_1 = __nccwpck_require__(7598);
-const json_1 = __nccwpck_require__(6019);
+const json_1 = __nccwpck_require__(6153);
 exports.STATEMENT_BREAKPOINT = '--> statement-breakpoint';
 /**
  * Splits a migration as drizzle-orm's readMigrationFiles does: at every `--> statement-breakpoint`, whatever the
@@ -55371,10 +57048,25 @@ function readJournalFolder(dir, journalFile) {
         return i >= 0 ? i + 1 : undefined;
     };
     const entries = [];
+    /** Tags of entries that are not usable (no "when"): their SQL files are theirs, not files the journal lacks. */
+    const invalidTags = new Set();
     for (const [position, raw] of journal.entries.entries()) {
         const tag = typeof raw?.tag === 'string' ? raw.tag : undefined;
         const when = typeof raw?.when === 'number' ? raw.when : undefined;
+        if (tag && when === undefined && raw?.when !== undefined) {
+            invalidTags.add(tag);
+            problems.push({
+                message: `journal entry "${tag}" has "when": ${JSON.stringify(raw.when)}: drizzle's migrator compares it with the last applied migration's created_at as milliseconds since 1970, so it must be a number (drizzle-kit writes Date.now())`,
+                file: journalFile,
+                line: lineOfTag(tag),
+                tag,
+                severity: 'error'
+            });
+            continue;
+        }
         if (!tag || when === undefined) {
+            if (tag)
+                invalidTags.add(tag);
             problems.push({
                 message: `entry #${position} lacks a ${!tag ? '"tag"' : '"when"'}`,
                 file: journalFile,
@@ -55393,12 +57085,21 @@ function readJournalFolder(dir, journalFile) {
         });
     }
     let missingBefore = 0;
+    const snapshotOwner = new Map();
+    const sharedSnapshot = (file, tag) => {
+        const owner = snapshotOwner.get(file);
+        if (owner === undefined)
+            snapshotOwner.set(file, tag);
+        return owner === undefined || !fs.existsSync(file) ? undefined : { sharesSnapshotWith: owner };
+    };
     const migrations = entries.map((entry, position) => {
         const file = path.join(dir, `${entry.tag}.sql`);
-        const prefix = entry.tag.split('_')[0];
-        const snapshot = path.join(dir, 'meta', `${prefix}_snapshot.json`);
+        const snapshot = path.join(dir, 'meta', snapshotName(entry.tag));
         let sql;
-        if (fs.existsSync(file))
+        const outside = outsideTheRepository(dir, file, `journal entry "${entry.tag}"`);
+        if (outside)
+            problems.push({ message: outside, file: journalFile, line: entry.line, tag: entry.tag, severity: 'error' });
+        else if (fs.existsSync(file))
             sql = fs.readFileSync(file, 'utf8');
         else {
             // drizzle-orm 0.45's readMigrationFiles reads every file before the migrator runs any (docs/research/drizzle-migrator.md).
@@ -55422,11 +57123,16 @@ function readJournalFolder(dir, journalFile) {
             hash: sql === undefined ? undefined : hashMigration(sql),
             statements: sql === undefined ? [] : splitStatements(sql),
             breakpoints: entry.breakpoints,
-            snapshotFile: fs.existsSync(snapshot) ? snapshot : undefined,
+            // Two entries with one number (`0033_a`, `0033_b`: two branches each generated 0033) name one file, which
+            // holds one of their snapshots: it is read for the first, and the other says it shares it.
+            ...(outside
+                ? {}
+                : (sharedSnapshot(snapshot, entry.tag) ?? { snapshotFile: fs.existsSync(snapshot) ? snapshot : undefined })),
+            snapshotName: `meta/${path.basename(snapshot)}`,
             journalLine: entry.line
         };
     });
-    const listed = new Set(entries.map((e) => `${e.tag}.sql`));
+    const listed = new Set([...entries.map((e) => `${e.tag}.sql`), ...[...invalidTags].map((t) => `${t}.sql`)]);
     for (const file of fs
         .readdirSync(dir)
         .filter((f) => f.endsWith('.sql'))
@@ -55463,6 +57169,11 @@ function readV1Folder(dir, names) {
             });
             return;
         }
+        const outside = outsideTheRepository(dir, file, `${name}/migration.sql`);
+        if (outside) {
+            problems.push({ message: outside, file: path.join(dir, name), tag: name, severity: 'error' });
+            return;
+        }
         const sql = fs.readFileSync(file, 'utf8');
         migrations.push({
             idx,
@@ -55478,18 +57189,73 @@ function readV1Folder(dir, names) {
     });
     return { dir, format: 'folders', migrations, problems, journalEntries: entries };
 }
+/**
+ * The snapshot file drizzle-kit wrote with a journal entry: named after the tag's prefix (the padded idx at the time
+ * of generate, or the timestamp), which is also how drizzle-kit drop and 1.x's up find it. A journal reordered by a
+ * merge keeps each tag's number, so the number, not the entry's current idx, names its snapshot.
+ */
+function snapshotName(tag) {
+    return `${tag.split('_')[0]}_snapshot.json`;
+}
+/**
+ * Why a migration file may not be read, or undefined: a journal tag that climbs out of the folder (`../`), or a file
+ * (or a folder on its way) that is a symlink to something outside the repository. Either would put another file's
+ * content (a secret) into a finding. The repository is the nearest folder above the migrations holding `.git`;
+ * without one, the migrations folder itself.
+ */
+function outsideTheRepository(dir, file, entry) {
+    const relative = path.relative(dir, file);
+    if (relative.startsWith('..') || path.isAbsolute(relative) || /[\\/]\.\.([\\/]|$)|^\.\.$/.test(relative))
+        return `${entry} points outside the migrations folder (${relative}): refused`;
+    if (!fs.existsSync(file))
+        return undefined;
+    let real;
+    let realDir;
+    try {
+        real = fs.realpathSync(file);
+        realDir = fs.realpathSync(dir);
+    }
+    catch {
+        return undefined;
+    }
+    let repository = realDir;
+    for (let up = realDir;; up = path.dirname(up)) {
+        if (fs.existsSync(path.join(up, '.git'))) {
+            repository = up;
+            break;
+        }
+        if (path.dirname(up) === up)
+            break;
+    }
+    const inside = path.relative(repository, real);
+    if (inside.startsWith('..') || path.isAbsolute(inside))
+        return `${entry} is a symlink to ${real}, outside the repository (${repository}): refused`;
+    return undefined;
+}
 
 
 /***/ }),
 
-/***/ 8662:
+/***/ 3540:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.compareLedger = compareLedger;
-function compareLedger(rows, migrations) {
+/**
+ * @param migrator '1.x': drizzle-orm 1.x's migrator (v1 folders), which applies every folder whose name has no row,
+ * whatever its timestamp: nothing is skipped, and an older folder merged late is pending, not out of order.
+ */
+function compareLedger(rows, migrations, migrator = '0.x') {
+    if (migrator === '1.x') {
+        if (rows.length === 0 || rows.some((r) => r.name !== undefined))
+            return compareLedgerByName(rows, migrations);
+        // A 0.x table that 1.x has not upgraded yet: its upgrade matches the rows by created_at (then hash), as below,
+        // and from then on applies every folder without a row, so nothing stays skipped.
+        const status = compareLedger(rows, migrations);
+        return { ...status, pending: [...status.pending, ...status.skipped], skipped: [], outOfOrder: [] };
+    }
     const newest = rows.reduce((max, r) => (max === undefined || r.createdAt > max ? r.createdAt : max), undefined);
     const status = { applied: [], pending: [], skipped: [], modified: [], unknown: [], outOfOrder: [] };
     const matched = new Set();
@@ -55526,11 +57292,33 @@ function compareLedger(rows, migrations) {
     }
     return status;
 }
+/** drizzle-orm 1.x's rules (getMigrationsToRun): a folder is applied when a row has its name. */
+function compareLedgerByName(rows, migrations) {
+    const status = { applied: [], pending: [], skipped: [], modified: [], unknown: [], outOfOrder: [] };
+    const byName = new Map();
+    for (const row of rows)
+        if (row.name)
+            byName.set(row.name, row);
+    const matched = new Set();
+    for (const m of migrations) {
+        const row = byName.get(m.tag);
+        if (!row) {
+            status.pending.push(m);
+            continue;
+        }
+        matched.add(row);
+        status.applied.push(m);
+        if (m.hash !== undefined && row.hash !== m.hash)
+            status.modified.push({ migration: m, row });
+    }
+    status.unknown = rows.filter((r) => !matched.has(r));
+    return status;
+}
 
 
 /***/ }),
 
-/***/ 2174:
+/***/ 3428:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -55542,8 +57330,8 @@ exports.rolesCreatedBy = rolesCreatedBy;
 // database, so where several databases of a SaaS share a server (a master and its tenants, usually) the second
 // CREATE ROLE fails. Both providers run each database as if it were alone on its server; this module finds such
 // statements, so that the check can say so, and lets the server provider run them as a fresh server would.
-const statements_1 = __nccwpck_require__(9642);
-const roles_1 = __nccwpck_require__(8163);
+const statements_1 = __nccwpck_require__(5528);
+const roles_1 = __nccwpck_require__(13);
 /** Every CREATE ROLE/USER/GROUP statement of the migrations, in order. */
 function roleCreations(migrations) {
     const out = [];
@@ -55568,7 +57356,7 @@ function rolesCreatedBy(folder) {
 
 /***/ }),
 
-/***/ 1036:
+/***/ 1370:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -55576,9 +57364,10 @@ function rolesCreatedBy(folder) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.introspectDatabase = introspectDatabase;
 exports.tableFilter = tableFilter;
-const glob_1 = __nccwpck_require__(5212);
-const types_1 = __nccwpck_require__(9790);
-const identifiers_1 = __nccwpck_require__(274);
+exports.isNullDefault = isNullDefault;
+const glob_1 = __nccwpck_require__(3334);
+const types_1 = __nccwpck_require__(440);
+const identifiers_1 = __nccwpck_require__(7704);
 const SYSTEM_SCHEMA = (0, identifiers_1.userSchemaCondition)('n.nspname');
 /** Objects that belong to an extension (e.g. PostGIS's spatial_ref_sys) are not the project's. */
 const NOT_FROM_EXTENSION = (oid, catalog) => `not exists (select 1 from pg_depend d where d.classid = '${catalog}'::regclass and d.objid = ${oid} and d.deptype = 'e')`;
@@ -55686,7 +57475,9 @@ async function introspectDatabase(db, options) {
             type: columnType(c),
             notNull: c.not_null
         };
-        if (c.default !== null && c.generated !== 's') {
+        // `DEFAULT NULL` on a type with a modifier (varchar(255), numeric(10,2)) is stored as `NULL::character varying`:
+        // Postgres and drizzle-kit treat it as no default, and so does the comparison.
+        if (c.default !== null && c.generated !== 's' && !isNullDefault(c.default)) {
             // Serial columns: the sequence name is derived from the table and column; what matters is that it is owned.
             column.default = c.owned_sequence && /^nextval\(/.test(c.default) ? 'nextval(<owned sequence>)' : c.default;
         }
@@ -55794,11 +57585,15 @@ function indexDefinitionWithoutName(definition, name) {
     // which a Drizzle schema cannot declare), not of the index.
     return definition.replace(` INDEX ${quoted} ON `, ' INDEX ON ').replace(/ INDEX ON ONLY /, ' INDEX ON ');
 }
+/** `NULL`, `NULL::character varying`, `(NULL::numeric)`: a stored default that is the null of the column's type. */
+function isNullDefault(expression) {
+    return /^\(*NULL(::[a-z_ ."]+(\(\d+(,\s*\d+)?\))?(\[\])*\)*)*\)*$/i.test(expression.trim());
+}
 
 
 /***/ }),
 
-/***/ 9790:
+/***/ 440:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -55814,7 +57609,7 @@ exports.qualified = qualified;
 
 /***/ }),
 
-/***/ 4087:
+/***/ 6761:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -55822,10 +57617,10 @@ exports.qualified = qualified;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.createProvider = createProvider;
 // Picks the Postgres implementation from the settings (embedded by default).
-const errors_1 = __nccwpck_require__(7406);
-const local_cluster_1 = __nccwpck_require__(9461);
-const pglite_1 = __nccwpck_require__(8368);
-const server_1 = __nccwpck_require__(4754);
+const errors_1 = __nccwpck_require__(4296);
+const local_cluster_1 = __nccwpck_require__(1675);
+const pglite_1 = __nccwpck_require__(9890);
+const server_1 = __nccwpck_require__(9080);
 function createProvider(kind, databaseUrl) {
     const chosen = kind ?? (databaseUrl ? 'server' : 'embedded');
     switch (chosen) {
@@ -55845,7 +57640,7 @@ function createProvider(kind, databaseUrl) {
 
 /***/ }),
 
-/***/ 6584:
+/***/ 1509:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -55859,9 +57654,9 @@ exports.databaseUrl = databaseUrl;
 exports.openLive = openLive;
 // Sessions on live databases (audit): read-only at the server (default_transaction_read_only), with statement
 // and lock timeouts, so nothing the audit runs can write, wait on a lock for long, or run away.
-const postgres_1 = __importDefault(__nccwpck_require__(9154));
-const server_1 = __nccwpck_require__(4754);
-const errors_1 = __nccwpck_require__(7406);
+const postgres_1 = __importDefault(__nccwpck_require__(2498));
+const server_1 = __nccwpck_require__(9080);
+const errors_1 = __nccwpck_require__(4296);
 exports.DEFAULT_LIVE_OPTIONS = {
     statementTimeoutMs: 30_000,
     lockTimeoutMs: 2_000,
@@ -55929,7 +57724,8 @@ async function openLive(url, label, options = exports.DEFAULT_LIVE_OPTIONS) {
     return {
         label,
         async query(text, params) {
-            return (await inTransaction(() => track(reserved.unsafe(text, (params ?? [])))));
+            // The extended protocol, also without parameters (postgres.js sends those as simple queries): one statement only.
+            return (await inTransaction(() => track(reserved.unsafe(text, (params ?? []), { simple: false }))));
         },
         async exec(text) {
             await inTransaction(() => track(reserved.unsafe(text).simple()));
@@ -55947,7 +57743,7 @@ async function openLive(url, label, options = exports.DEFAULT_LIVE_OPTIONS) {
 
 /***/ }),
 
-/***/ 9461:
+/***/ 1675:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -55993,9 +57789,9 @@ const node_child_process_1 = __nccwpck_require__(1421);
 const fs = __importStar(__nccwpck_require__(3024));
 const os = __importStar(__nccwpck_require__(8161));
 const path = __importStar(__nccwpck_require__(6760));
-const errors_1 = __nccwpck_require__(7406);
-const server_1 = __nccwpck_require__(4754);
-const interrupt_1 = __nccwpck_require__(7458);
+const errors_1 = __nccwpck_require__(4296);
+const server_1 = __nccwpck_require__(9080);
+const interrupt_1 = __nccwpck_require__(9192);
 function findBinary(name) {
     const dirs = (process.env.PATH ?? '').split(path.delimiter);
     // Debian/Ubuntu keep the server binaries out of PATH, under /usr/lib/postgresql/<major>/bin.
@@ -56103,7 +57899,43 @@ exports.LocalClusterProvider = LocalClusterProvider;
 
 /***/ }),
 
-/***/ 8368:
+/***/ 3874:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.servePglite = servePglite;
+// The embedded Postgres served over the Postgres wire protocol on a local port, for the project's own init commands:
+// their driver (postgres.js, node-postgres, psql…) connects as it would to a server. PGlite has one backend, so the
+// socket server queues the clients' messages; a transaction a client leaves open is rolled back when it goes.
+const pglite_socket_1 = __nccwpck_require__(9264);
+/** Clients at once: an init script may open a pool; PGlite still runs one message at a time. */
+const MAX_CLIENTS = 16;
+async function servePglite(pg) {
+    const server = new pglite_socket_1.PGLiteSocketServer({
+        db: pg,
+        host: '127.0.0.1',
+        port: 0,
+        maxConnections: MAX_CLIENTS
+    });
+    await server.start();
+    const [host, port] = server.getServerConn().split(':');
+    return {
+        url: `postgresql://postgres@${host}:${port}/postgres`,
+        close: async () => {
+            await server.stop();
+            // A client's SET (search_path, role…) is the one backend's: the next user of this instance starts clean.
+            const session = pg;
+            await session.exec('ROLLBACK; RESET ALL; RESET ROLE').catch(() => undefined);
+        }
+    };
+}
+
+
+/***/ }),
+
+/***/ 9890:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -56154,9 +57986,10 @@ const os = __importStar(__nccwpck_require__(8161));
 const path = __importStar(__nccwpck_require__(6760));
 const node_worker_threads_1 = __nccwpck_require__(5919);
 const zlib = __importStar(__nccwpck_require__(8522));
-const errors_1 = __nccwpck_require__(7406);
-const vendor_1 = __nccwpck_require__(4167);
-const reset_1 = __nccwpck_require__(2262);
+const errors_1 = __nccwpck_require__(4296);
+const vendor_1 = __nccwpck_require__(2317);
+const pglite_serve_1 = __nccwpck_require__(3874);
+const reset_1 = __nccwpck_require__(3760);
 /** CREATE EXTENSION name -> where PGlite has it. */
 const CONTRIB = new Set([
     'amcheck',
@@ -56328,6 +58161,7 @@ class PgliteProvider {
             async exec(sql) {
                 await pg.exec(sql);
             },
+            serve: () => (0, pglite_serve_1.servePglite)(pg),
             close: release
         };
     }
@@ -56428,7 +58262,7 @@ function defaultCacheDir() {
 
 /***/ }),
 
-/***/ 1796:
+/***/ 6410:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -56451,7 +58285,7 @@ function toPostgresError(error) {
 
 /***/ }),
 
-/***/ 2262:
+/***/ 3760:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -56461,7 +58295,7 @@ exports.resetDatabase = resetDatabase;
 // Brings a throwaway database back to the state of a fresh one, so that it can serve the next logical database
 // instead of creating another (creating a database costs ~0.1-0.5 s on a server and ~0.5 s embedded).
 // What a reset cannot undo makes it refuse: the caller then uses a new database.
-const identifiers_1 = __nccwpck_require__(274);
+const identifiers_1 = __nccwpck_require__(7704);
 const q = identifiers_1.quoteIdentifier;
 /**
  * @param rolesBefore role names that existed when the database was created; roles a migration created are
@@ -56498,7 +58332,7 @@ async function resetDatabase(db, rolesBefore, dropNewRoles) {
 
 /***/ }),
 
-/***/ 4754:
+/***/ 9080:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -56542,27 +58376,31 @@ var __importDefault = (this && this.__importDefault) || function (mod) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ServerProvider = void 0;
 exports.maskUrl = maskUrl;
+exports.statementTimeoutMs = statementTimeoutMs;
 // A real Postgres server given by URL. The tool creates uniquely named throwaway databases on it, works only in
 // those, and drops them afterwards, also on failure and on SIGINT/SIGTERM. It never writes to a database it did
 // not create: the URL's own database is only used to run CREATE/DROP DATABASE.
 const node_crypto_1 = __nccwpck_require__(7598);
+const net = __importStar(__nccwpck_require__(7030));
 const os = __importStar(__nccwpck_require__(8161));
-const postgres_1 = __importDefault(__nccwpck_require__(9154));
-const errors_1 = __nccwpck_require__(7406);
-const interrupt_1 = __nccwpck_require__(7458);
-const reset_1 = __nccwpck_require__(2262);
-const roles_1 = __nccwpck_require__(8163);
-const identifiers_1 = __nccwpck_require__(274);
+const path = __importStar(__nccwpck_require__(6760));
+const postgres_1 = __importDefault(__nccwpck_require__(2498));
+const errors_1 = __nccwpck_require__(4296);
+const secrets_1 = __nccwpck_require__(8198);
+const interrupt_1 = __nccwpck_require__(9192);
+const reset_1 = __nccwpck_require__(3760);
+const roles_1 = __nccwpck_require__(13);
+const identifiers_1 = __nccwpck_require__(7704);
 /** The URL without its password, for messages. */
 function maskUrl(url) {
     try {
         const parsed = new URL(url);
         if (parsed.password)
             parsed.password = '***';
-        return parsed.toString();
+        return (0, secrets_1.maskerOf)((0, secrets_1.secretsOfUrl)(url))(parsed.toString());
     }
     catch {
-        return url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
+        return (0, secrets_1.maskerOf)((0, secrets_1.secretsOfUrl)(url))(url);
     }
 }
 function withDatabase(url, database) {
@@ -56570,6 +58408,17 @@ function withDatabase(url, database) {
     parsed.pathname = '/' + encodeURIComponent(database);
     return parsed.toString();
 }
+/**
+ * How long one statement in a throwaway database may run (ms): a migration stuck in `pg_sleep(600)` or a lock wait
+ * fails as a finding instead of holding the check. DRIFT_GUARD_STATEMENT_TIMEOUT in seconds; 0 for none.
+ */
+function statementTimeoutMs(env = process.env) {
+    const seconds = Number(env.DRIFT_GUARD_STATEMENT_TIMEOUT ?? DEFAULT_STATEMENT_TIMEOUT_SECONDS);
+    return Number.isFinite(seconds) && seconds >= 0
+        ? Math.round(seconds * 1000)
+        : DEFAULT_STATEMENT_TIMEOUT_SECONDS * 1000;
+}
+const DEFAULT_STATEMENT_TIMEOUT_SECONDS = 300;
 /** How long connecting to the server may take, in all. */
 const CONNECT_SECONDS = 10;
 function connect(url, socketDir, max = 1, throwaway = false) {
@@ -56585,7 +58434,11 @@ function connect(url, socketDir, max = 1, throwaway = false) {
         // Throwaway databases need no durability: commits need not wait for the disk.
         // The process id tells which run holds a throwaway database, on a server several runs share.
         connection: throwaway
-            ? { application_name: `drizzle-drift-guard ${process.pid}`, synchronous_commit: 'off' }
+            ? {
+                application_name: `drizzle-drift-guard ${process.pid}`,
+                synchronous_commit: 'off',
+                statement_timeout: statementTimeoutMs()
+            }
             : { application_name: `drizzle-drift-guard ${process.pid}` }
     });
 }
@@ -56834,8 +58687,41 @@ class ServerProvider {
                     rolesCreatedHere.add(role);
                 await this.trackingRoles(sql, text, () => sql.unsafe(run).simple());
             },
+            serve: () => this.serve(name),
             close: release
         };
+    }
+    /**
+     * One of this run's databases for another process. A local cluster listens on a Unix socket only, which not every
+     * driver reads from a URL (postgres.js ignores `?host=`): it is relayed on a local TCP port while served.
+     */
+    async serve(name) {
+        if (!this.socketDir)
+            return { url: withDatabase(this.url, name), close: async () => undefined };
+        const socket = path.join(this.socketDir, `.s.PGSQL.${new URL(this.url).port || 5432}`);
+        const open = new Set();
+        const relay = net.createServer((client) => {
+            const upstream = net.connect(socket);
+            open.add(client).add(upstream);
+            client.pipe(upstream).pipe(client);
+            const end = () => {
+                client.destroy();
+                upstream.destroy();
+            };
+            client.on('error', end).on('close', end);
+            upstream.on('error', end).on('close', end);
+        });
+        await new Promise((resolve, reject) => relay.once('error', reject).listen(0, '127.0.0.1', resolve));
+        const url = new URL(withDatabase(this.url, name));
+        url.hostname = '127.0.0.1';
+        url.port = String(relay.address().port);
+        const close = () => new Promise((resolve) => {
+            // What a command left open (it has exited) is cut: close() would wait for it.
+            for (const s of open)
+                s.destroy();
+            relay.close(() => resolve());
+        });
+        return { url: url.toString(), close };
     }
     /** Role names that SQL run in the throwaway databases creates (CREATE ROLE/USER/GROUP, also inside DO blocks). */
     rolesNamed = new Set();
@@ -56946,7 +58832,7 @@ function describe(error) {
 
 /***/ }),
 
-/***/ 7933:
+/***/ 6143:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -56993,11 +58879,11 @@ exports.prepareDatabase = prepareDatabase;
 // one is named by file and line.
 const fs = __importStar(__nccwpck_require__(3024));
 const path = __importStar(__nccwpck_require__(6760));
-const errors_1 = __nccwpck_require__(7406);
-const extensions_1 = __nccwpck_require__(9966);
-const provider_1 = __nccwpck_require__(1796);
-const identifiers_1 = __nccwpck_require__(274);
-const statements_1 = __nccwpck_require__(9642);
+const errors_1 = __nccwpck_require__(4296);
+const extensions_1 = __nccwpck_require__(7980);
+const provider_1 = __nccwpck_require__(6410);
+const identifiers_1 = __nccwpck_require__(7704);
+const statements_1 = __nccwpck_require__(5528);
 /** Reads and splits the setup files (absolute paths), in order. */
 function readSetupScripts(files, root) {
     return files.map((file) => {
@@ -57027,7 +58913,7 @@ async function prepareDatabase(db, extensions, scripts, target) {
         }
         catch (error) {
             const info = (0, provider_1.toPostgresError)(error);
-            if (!/^[0-9A-Z]{5}$/.test(info.code ?? ''))
+            if (!/^[0-9A-Z]{5}$/.test(info.code ?? '') || (0, errors_1.isConnectionError)(error))
                 throw new errors_1.DatabaseUnavailableError(`target "${target}": the database was lost while creating extension "${extension}": ${info.message}`);
             const file = extensions.declared?.file;
             const line = extensions.declared?.lines[extension];
@@ -57043,7 +58929,7 @@ async function prepareDatabase(db, extensions, scripts, target) {
             catch (error) {
                 const info = (0, provider_1.toPostgresError)(error);
                 // Only Postgres's own answer (a SQLSTATE) is the statement's fault; a lost connection is the database's.
-                if (!/^[0-9A-Z]{5}$/.test(info.code ?? ''))
+                if (!/^[0-9A-Z]{5}$/.test(info.code ?? '') || (0, errors_1.isConnectionError)(error))
                     throw new errors_1.DatabaseUnavailableError(`target "${target}": the database was lost while running ${script.file}:${statement.line}: ${info.message}`);
                 // Roles are the server's: another database of this run may have created it already (42710), or be creating
                 // it at this moment (23505 on pg_authid once that one commits). Either way the role exists, as setup meant.
@@ -57059,7 +58945,7 @@ async function prepareDatabase(db, extensions, scripts, target) {
 
 /***/ }),
 
-/***/ 9442:
+/***/ 7388:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -57073,18 +58959,20 @@ exports.groupByDatabase = groupByDatabase;
 exports.stripEmpty = stripEmpty;
 // One assembly of a report's findings, for check, audit and merge: policies (the config's severity overrides, and
 // any later policy) in one ordered list, then one sort, one summary, one shape of finding.
-const findings_1 = __nccwpck_require__(8827);
+const findings_1 = __nccwpck_require__(4637);
 /**
- * The config's "severity" per target. A finding naming several targets ("master, tenant") takes a target's choice
- * only when every target it names agrees on it; "off" leaves the finding out.
+ * The config's "severity" per target: a key naming the finding's kind and object (`extra_index:public.users.x`)
+ * first, else its kind. A finding naming several targets ("master, tenant") takes a target's choice only when every
+ * target it names agrees on it; "off" leaves the finding out. A finding the baseline accepted stays a notice.
  */
 const applySeverityOverrides = (findings, { targets }) => findings.flatMap((f) => {
     const named = f.target.split(', ').map((name) => targets.find((t) => t.name === name));
-    const chosen = new Set(named.map((t) => t?.severity[f.kind]));
+    const object = (0, findings_1.findingObjectPath)(f);
+    const chosen = new Set(named.map((t) => (object ? t?.severity[`${f.kind}:${object}`] : undefined) ?? t?.severity[f.kind]));
     const severity = chosen.size === 1 ? [...chosen][0] : undefined;
     if (severity === 'off')
         return [];
-    return [severity ? { ...f, severity } : f];
+    return [severity && !f.accepted ? { ...f, severity } : f];
 });
 exports.applySeverityOverrides = applySeverityOverrides;
 /** The policies, in order. */
@@ -57138,13 +59026,14 @@ function stripEmpty(f) {
 
 /***/ }),
 
-/***/ 2530:
+/***/ 6340:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.renderJson = renderJson;
+exports.deltaLine = deltaLine;
 exports.verdict = verdict;
 exports.databaseList = databaseList;
 exports.renderText = renderText;
@@ -57153,16 +59042,38 @@ const ICON = { error: '✖', warning: '⚠', notice: 'ℹ' };
 function renderJson(report) {
     return JSON.stringify(report, null, 2) + '\n';
 }
+/** "this pull request introduces 1, fixes 2, 5 were already there" (with a base commit). */
+function deltaLine(base) {
+    return `this pull request introduces ${base.introduced}, fixes ${base.fixed}, ${base.existing} ${base.existing === 1 ? 'was' : 'were'} already there${base.newOnly ? ' (only new findings fail the check)' : ''}`;
+}
+/** Findings listed in the main list: not those the baseline accepted, which have their own collapsed section. */
+const listed = (f) => !f.accepted;
+function acceptedLine(f) {
+    const a = f.accepted;
+    return `${a.reason} (accepted ${a.since}${a.expires ? `, until ${a.expires}` : ''})`;
+}
 function verdict(report) {
+    const accepted = report.findings.filter((f) => f.accepted).length;
+    return accepted
+        ? `${verdictOfFailing(report)} ${accepted} finding(s) accepted in the baseline.`
+        : verdictOfFailing(report);
+}
+function verdictOfFailing(report) {
     const { errors, warnings } = report.summary;
+    const newErrors = report.findings.filter((f) => f.severity === 'error' && f.new !== false).length;
+    if (report.base?.newOnly && newErrors === 0 && errors > 0)
+        return `No new drift errors; ${errors} error(s) already on the base ${report.base.ref} do not fail the check.`;
     const dbCount = report.targets.reduce((n, t) => n + t.databases.length, 0);
     if (errors === 0 && warnings === 0) {
-        return `No drift: the migrations of ${report.targets.length} target(s) build exactly what the schema declares (${dbCount} database(s) checked).`;
+        return report.findings.some((f) => f.accepted)
+            ? `No drift beyond the accepted: the migrations of ${report.targets.length} target(s) build what the schema declares but for what the baseline accepts (${dbCount} database(s) checked).`
+            : `No drift: the migrations of ${report.targets.length} target(s) build exactly what the schema declares (${dbCount} database(s) checked).`;
     }
     const parts = [errors ? `${errors} error(s)` : '', warnings ? `${warnings} warning(s)` : '']
         .filter(Boolean)
         .join(', ');
-    return errors ? `Drift found: ${parts}.` : `No drift errors; ${parts}.`;
+    const fresh = report.base && errors ? ` (${newErrors} new)` : '';
+    return errors ? `Drift found: ${parts}${fresh}.` : `No drift errors; ${parts}.`;
 }
 /** A few database names, then how many: a fleet of thousands stays readable. */
 function databaseList(names, max = 5) {
@@ -57192,7 +59103,7 @@ function targetLine(report, target) {
         return `${target.name}: ${target.databases.length} live database(s) audited against ${target.migrations}${unreachable ? `, ${unreachable} unreachable` : ''}${pending ? `, ${pending} with pending migrations` : ''}`;
     }
     const dbs = target.databases.map((d) => `${d.name} (${d.migrations.filter((m) => m.ok).length}/${d.migrations.length} migrations${d.compared ? '' : ', not compared'})`);
-    return `${target.name}: ${target.migrations} -> ${dbs.join(', ') || 'no database'}`;
+    return `${target.name}: ${target.migrations} -> ${dbs.join(', ') || 'no database'}${target.drizzle?.generation === '1.x' ? ` [drizzle 1.x: ${target.drizzle.why}]` : ''}`;
 }
 function where(f) {
     return f.file ? `${f.file}${f.line ? `:${f.line}` : ''}` : '';
@@ -57206,21 +59117,31 @@ function subject(f) {
 }
 function renderText(report) {
     const lines = [];
+    if (report.base)
+        lines.push(deltaLine(report.base));
     for (const note of report.notes)
         lines.push(`note: ${note}`);
+    const isNew = (f) => (report.base && f.new ? 'new ' : '');
     for (const target of report.targets) {
-        const findings = report.findings.filter((f) => f.target === target.name);
+        const all = report.findings.filter((f) => f.target === target.name);
+        const findings = all.filter(listed);
+        const accepted = all.filter((f) => f.accepted);
         lines.push('');
         lines.push(targetLine(report, target));
         for (const note of otherNotes(report, target))
             lines.push(`  note: ${note}`);
+        if (accepted.length) {
+            lines.push(`  accepted in the baseline (${accepted.length}):`);
+            for (const f of accepted)
+                lines.push(`    ${ICON[f.severity]} ${f.kind}${subject(f) ? ` ${subject(f)}` : ''}: ${acceptedLine(f)}`);
+        }
         if (findings.length === 0) {
-            lines.push(`  ✔ no drift (${target.declared.tables} tables, ${target.declared.columns} columns, ${target.declared.enums} enums, ${target.declared.indexes} indexes)`);
+            lines.push(`  ✔ no ${accepted.length ? 'other ' : ''}drift (${target.declared.tables} tables, ${target.declared.columns} columns, ${target.declared.enums} enums, ${target.declared.indexes} indexes)`);
             continue;
         }
         for (const f of findings) {
             const loc = where(f);
-            lines.push(`  ${ICON[f.severity]} ${f.kind}${subject(f) ? ` ${subject(f)}` : ''}${loc ? `  ${loc}` : ''}`);
+            lines.push(`  ${ICON[f.severity]} ${isNew(f)}${f.kind}${subject(f) ? ` ${subject(f)}` : ''}${loc ? `  ${loc}` : ''}`);
             lines.push(`      ${f.message}`);
             if (f.databases && f.databases.length)
                 lines.push(`      databases: ${databaseList(f.databases)}`);
@@ -57228,6 +59149,8 @@ function renderText(report) {
                 lines.push(`      cause: ${f.cause}`);
             if (f.fix)
                 lines.push(...f.fix.split('\n').map((l, i) => `      ${i === 0 ? 'fix:   ' : '       '}${l}`));
+            if (f.output)
+                lines.push(...f.output.split('\n').map((l, i) => `      ${i === 0 ? 'output:' : '       '} ${l}`));
         }
     }
     const cross = report.findings.filter((f) => !report.targets.some((t) => t.name === f.target));
@@ -57243,6 +59166,12 @@ function renderText(report) {
                 lines.push(`      fix:    ${f.fix}`);
         }
     }
+    if (report.fixed?.length) {
+        lines.push('');
+        lines.push(`fixed since ${report.base?.ref ?? 'the base'} (${report.fixed.length}):`);
+        for (const f of report.fixed)
+            lines.push(`  ✔ ${f.kind}${subject(f) ? ` ${subject(f)}` : ''} (${f.target}): ${f.message}`);
+    }
     lines.push('');
     lines.push(verdict(report));
     return lines.join('\n') + '\n';
@@ -57253,6 +59182,8 @@ function renderMarkdown(report, options = {}) {
     const { errors, warnings } = report.summary;
     head.push(`### ${errors ? '❌' : warnings ? '⚠️' : '✅'} drizzle-drift-guard: ${verdict(report)}`);
     head.push('');
+    if (report.base)
+        head.push(`**${deltaLine(report.base)}**`, '');
     for (const note of report.notes)
         head.push(`> ${note}`);
     const body = [];
@@ -57265,7 +59196,9 @@ function renderMarkdown(report, options = {}) {
             : `\`${loc}\``;
     };
     for (const target of report.targets) {
-        const findings = report.findings.filter((f) => f.target === target.name);
+        const all = report.findings.filter((f) => f.target === target.name);
+        const findings = all.filter(listed);
+        const accepted = all.filter((f) => f.accepted);
         body.push(`#### ${findings.some((f) => f.severity === 'error') ? '❌' : findings.length ? '⚠️' : '✅'} ${target.name}`);
         body.push('');
         body.push(notChecked(report, target)
@@ -57287,8 +59220,15 @@ function renderMarkdown(report, options = {}) {
                 body.push('');
             }
         }
+        if (accepted.length) {
+            body.push(`<details><summary>Accepted in the baseline: ${accepted.length} finding(s)</summary>`, '');
+            body.push('| Kind | Object | Reason | Accepted | Until |', '|---|---|---|---|---|');
+            for (const f of accepted)
+                body.push(`| \`${f.kind}\` | ${escapeCell(subject(f) || f.message)} | ${escapeCell(f.accepted.reason)} | ${f.accepted.since} | ${f.accepted.expires ?? ''} |`);
+            body.push('', '</details>', '');
+        }
         if (findings.length === 0) {
-            body.push('No drift.');
+            body.push(accepted.length ? 'No other drift.' : 'No drift.');
             body.push('');
             continue;
         }
@@ -57301,7 +59241,7 @@ function renderMarkdown(report, options = {}) {
                 : f.databases && f.databases.length > 1
                     ? ` (all ${f.databases.length} databases)`
                     : '';
-            body.push(`| ${ICON[f.severity]} | \`${f.kind}\` | ${escapeCell(subject(f) || f.message)}${dbs} | ${link(f)} | ${escapeCell(f.cause ?? f.message)} | ${fix} |`);
+            body.push(`| ${ICON[f.severity]}${report.base && f.new ? ' new' : ''} | \`${f.kind}\` | ${escapeCell(subject(f) || f.message)}${dbs} | ${link(f)} | ${escapeCell(f.kind === 'run_failed' ? `${f.message}: ${f.cause}` : (f.cause ?? f.message))}${f.output ? `<br><code>${escapeCell(f.output).replace(/`/g, "'")}</code>` : ''} | ${fix} |`);
         }
         body.push('');
     }
@@ -57312,6 +59252,12 @@ function renderMarkdown(report, options = {}) {
         for (const f of cross)
             body.push(`- ${ICON[f.severity]} \`${f.kind}\` ${escapeCell(f.message)}${f.cause ? ` — ${escapeCell(f.cause)}` : ''}`);
         body.push('');
+    }
+    if (report.fixed?.length) {
+        body.push(`<details><summary>Fixed by this change: ${report.fixed.length} finding(s) of the base</summary>`, '');
+        for (const f of report.fixed)
+            body.push(`- ✔ \`${f.kind}\` ${escapeCell(subject(f) || f.message)} (${f.target}): ${escapeCell(f.message)}`);
+        body.push('', '</details>', '');
     }
     let text = [...head, '', ...body].join('\n');
     if (options.maxLength && text.length > options.maxLength) {
@@ -57325,7 +59271,7 @@ function renderMarkdown(report, options = {}) {
 
 /***/ }),
 
-/***/ 3533:
+/***/ 643:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -57416,7 +59362,307 @@ function renderSarif(report, pathPrefix = '') {
 
 /***/ }),
 
-/***/ 3771:
+/***/ 2048:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.mentionIn = mentionIn;
+exports.explainingFinding = explainingFinding;
+exports.causeLine = causeLine;
+exports.runFailedFinding = runFailedFinding;
+const unquote = (name) => name.replace(/^"|"$/g, '');
+/** "public.users" or "users" -> [schema, table]. */
+function qualified(name) {
+    const parts = unquote(name).split('.');
+    return parts.length > 1 ? { schema: parts[0], table: parts[parts.length - 1] } : { table: parts[0] };
+}
+/** The object a Postgres error message is about (the messages are Postgres's own, as drivers and psql pass them on). */
+function mentionIn(line) {
+    let m = /column "([^"]+)" of relation "([^"]+)" does not exist/.exec(line);
+    if (m)
+        return { kinds: ['missing_column', 'missing_table'], column: m[1], table: m[2] };
+    m = /null value in column "([^"]+)" of relation "([^"]+)" violates not-null constraint/.exec(line);
+    if (m)
+        return {
+            kinds: ['column_default_mismatch', 'column_nullability_mismatch', 'column_identity_mismatch', 'missing_column'],
+            column: m[1],
+            table: m[2]
+        };
+    m = /column "?([\w$.]+)"? does not exist/.exec(line);
+    // `column o.stripe_customer_id does not exist`: the prefix is the query's alias, not a table name.
+    if (m)
+        return { kinds: ['missing_column'], column: m[1].split('.').pop() };
+    m = /relation "([^"]+)" does not exist/.exec(line);
+    if (m)
+        return { kinds: ['missing_table', 'missing_view', 'missing_sequence'], ...qualified(m[1]) };
+    m = /type "([^"]+)" does not exist/.exec(line);
+    if (m)
+        return { kinds: ['missing_enum'], name: qualified(m[1]).table };
+    m = /invalid input value for enum "?([\w$.]+)"?:/.exec(line);
+    if (m)
+        return { kinds: ['enum_mismatch', 'missing_enum'], name: qualified(m[1]).table };
+    m = /violates (?:unique|foreign key|check) constraint "([^"]+)"/.exec(line);
+    if (m)
+        return { kinds: ['missing_constraint', 'extra_constraint', 'constraint_mismatch'], name: m[1] };
+    m = /no unique or exclusion constraint matching the ON CONFLICT specification/.exec(line);
+    if (m)
+        return { kinds: ['missing_constraint', 'missing_index'] };
+    return undefined;
+}
+function matches(finding, mention) {
+    if (!mention.kinds.includes(finding.kind))
+        return false;
+    if (mention.table && finding.table && finding.table !== qualified(mention.table).table)
+        return false;
+    if (mention.table && !finding.table && finding.kind !== 'missing_enum')
+        return false;
+    if (mention.column && finding.column !== mention.column && finding.kind !== 'missing_table')
+        return false;
+    if (mention.name && finding.name !== mention.name)
+        return false;
+    return true;
+}
+/** The finding that explains the first Postgres error the output names, in the order the mention lists kinds. */
+function explainingFinding(run, findings) {
+    for (const line of run.errorLines) {
+        const mention = mentionIn(line);
+        if (!mention)
+            continue;
+        for (const kind of mention.kinds) {
+            const found = findings.find((f) => f.kind === kind && matches(f, mention));
+            if (found)
+                return found;
+        }
+    }
+    return undefined;
+}
+const subjectOf = (f) => f.table && f.column
+    ? `${f.table}.${f.column}`
+    : f.table && f.name
+        ? `${f.table} ${f.name}`
+        : (f.table ?? f.name ?? '');
+/** "caused by missing_column organizations.stripe_customer_id, declared at schema.ts:12" */
+function causeLine(f) {
+    const where = f.file ? `${f.file}${f.line ? `:${f.line}` : ''}` : '';
+    const declared = /\.(ts|mts|cts|js|mjs)$/.test(f.file ?? '') ? 'declared at' : 'at';
+    return `caused by ${f.kind} ${subjectOf(f)}${where ? `, ${declared} ${where}` : ''}`;
+}
+/** The run_failed finding of a command that failed on these databases, linked to the finding that explains it. */
+function runFailedFinding({ run, databases, timeoutSeconds, file, line }, findings) {
+    const on = databases.join(', ');
+    const command = `\`${run.command}\``;
+    const firstError = run.errorLines[0];
+    const message = run.timedOut
+        ? `${command} did not finish within ${timeoutSeconds} s on ${on}: stopped`
+        : run.notFound
+            ? `${command} could not run on ${on}: ${run.startError ?? 'command not found (exit code 127)'}`
+            : `${command} failed on ${on} (exit code ${run.exitCode})${firstError ? `: ${firstError}` : ''}`;
+    const explaining = run.timedOut ? undefined : explainingFinding(run, findings);
+    const others = explaining
+        ? findings.filter((f) => f !== explaining && f.kind === explaining.kind && f.table && f.table === explaining.table)
+        : [];
+    const also = others.map((o) => o.column ?? o.name).filter(Boolean);
+    const cause = explaining
+        ? `${causeLine(explaining)}${also.length ? `; ${explaining.table} also lacks ${also.join(', ')} (${also.length} more ${explaining.kind})` : ''}: the migrations do not build what this command expects`
+        : run.timedOut
+            ? `the command ran longer than "runTimeout" (${timeoutSeconds} s) against the migrated database; raise "runTimeout" if it needs more`
+            : run.notFound
+                ? "the shell could not find the command: the project's dependencies must be installed before drift-guard runs (npm ci)"
+                : 'the command failed against the database the migrations build from clean; its output names no object another finding explains';
+    const fix = [explaining, ...others].flatMap((f) => (f?.fix ? [f.fix] : [])).join('\n');
+    return {
+        kind: 'run_failed',
+        severity: 'error',
+        name: run.command,
+        ...(file ? { file } : {}),
+        ...(line ? { line } : {}),
+        message,
+        cause,
+        ...(fix ? { fix } : {}),
+        ...(run.tail.length ? { output: run.tail.join('\n') } : {})
+    };
+}
+
+
+/***/ }),
+
+/***/ 5307:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.runCommand = runCommand;
+// One of the project's own commands (`npm run db:init`) run in a shell against a migrated throwaway database. Its
+// output is captured, never passed through: stdout may be the report (--format json). It runs in a process group
+// of its own, so that the time limit and a signal stop everything it started (npm, node, psql…).
+const node_child_process_1 = __nccwpck_require__(1421);
+const interrupt_1 = __nccwpck_require__(9192);
+const TAIL_LINES = 12;
+const ERROR_LINES = 5;
+/** Lines a Postgres error is reported in, by drivers (postgres.js, node-postgres), psql and ORMs. */
+const POSTGRES_ERROR = /(does not exist|violates|invalid input (value|syntax)|already exists|syntax error at or near|permission denied|is of type|cannot be cast|value too long|out of range)/i;
+/** After the time limit: SIGTERM, then SIGKILL if it is still there this much later. */
+const KILL_GRACE_MS = 2000;
+function runCommand(command, options) {
+    const started = performance.now();
+    const tail = [];
+    const errorLines = [];
+    const take = (line) => {
+        const text = line.replace(/\s+$/, '');
+        if (!text)
+            return;
+        options.onLine?.(text);
+        tail.push(text);
+        if (tail.length > TAIL_LINES)
+            tail.shift();
+        if (errorLines.length < ERROR_LINES && POSTGRES_ERROR.test(text))
+            errorLines.push(text.trim());
+    };
+    return new Promise((resolve) => {
+        let timedOut = false;
+        let settled = false;
+        const child = (0, node_child_process_1.spawn)(command, {
+            cwd: options.cwd,
+            env: options.env,
+            shell: true,
+            detached: process.platform !== 'win32',
+            stdio: ['ignore', 'pipe', 'pipe']
+        });
+        const killGroup = (signal) => {
+            if (child.pid === undefined)
+                return;
+            try {
+                if (process.platform === 'win32')
+                    child.kill(signal);
+                else
+                    process.kill(-child.pid, signal);
+            }
+            catch {
+                // already gone
+            }
+        };
+        const forgetInterrupt = (0, interrupt_1.onInterrupt)(async () => killGroup('SIGKILL'));
+        let killTimer;
+        const limit = setTimeout(() => {
+            timedOut = true;
+            killGroup('SIGTERM');
+            killTimer = setTimeout(() => killGroup('SIGKILL'), KILL_GRACE_MS);
+        }, options.timeoutMs);
+        for (const stream of [child.stdout, child.stderr]) {
+            let partial = '';
+            stream.setEncoding('utf8');
+            stream.on('data', (chunk) => {
+                const lines = (partial + chunk).split(/\r?\n/);
+                partial = lines.pop() ?? '';
+                for (const line of lines)
+                    take(line);
+            });
+            stream.on('end', () => partial && take(partial));
+        }
+        const finish = (exitCode, startError) => {
+            if (settled)
+                return;
+            settled = true;
+            clearTimeout(limit);
+            clearTimeout(killTimer);
+            forgetInterrupt();
+            resolve({
+                command,
+                ...(exitCode === undefined ? {} : { exitCode }),
+                timedOut,
+                notFound: exitCode === 127 || startError !== undefined,
+                tail,
+                errorLines,
+                ...(startError ? { startError } : {}),
+                durationMs: Math.round(performance.now() - started)
+            });
+        };
+        child.on('error', (error) => finish(undefined, error.message));
+        // Whatever it started and left behind (a server, a watcher) goes with it: its pipes would keep 'close' away.
+        child.on('exit', () => killGroup('SIGKILL'));
+        child.on('close', (code) => finish(timedOut || code === null ? undefined : code));
+    });
+}
+
+
+/***/ }),
+
+/***/ 2041:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.ProcessExitCalledError = void 0;
+exports.guardExit = guardExit;
+// A required status check must never pass by accident. The process may end only with the verdict of a complete run
+// (or a signal's code): `process.exit()` called by a config, a schema or a module they import is refused (it throws,
+// and the run reports bad input after its cleanup), and any other way out — the event loop running dry while the run
+// waits on a connection that is gone, an uncaught error or rejected promise before the verdict — ends the process
+// with the failure code and one line saying why, never with 0 or 1 (which a caller reads as clean or drift).
+const errors_1 = __nccwpck_require__(4296);
+const interrupt_1 = __nccwpck_require__(9192);
+/** process.exit() called while the run was under way: the project's code tried to end the check. */
+class ProcessExitCalledError extends errors_1.UsageError {
+    constructor(code) {
+        super(`process.exit(${code === undefined ? '' : String(code)}) was called while the run was under way (by the config, a schema or a module they import): the check cannot end that way`);
+        this.name = 'ProcessExitCalledError';
+    }
+}
+exports.ProcessExitCalledError = ProcessExitCalledError;
+let installed;
+function guardExit(options) {
+    if (installed)
+        return installed;
+    const realExit = process.exit.bind(process);
+    let verdict;
+    let reported = false;
+    const fail = (reason) => {
+        if (reported)
+            return;
+        reported = true;
+        options.report(reason);
+    };
+    process.exit = ((code) => {
+        if (verdict !== undefined || (0, interrupt_1.interruptedBy)())
+            return realExit(code === null ? undefined : Number(code ?? 0));
+        throw new ProcessExitCalledError(code);
+    });
+    const unexpected = (error) => {
+        // After the verdict the report is complete: a connection failing during the cleanup does not change it.
+        if (verdict !== undefined || (0, interrupt_1.interruptedBy)())
+            return;
+        fail(`internal error: ${(0, errors_1.describeError)(error)}`);
+        realExit(options.failureCode);
+    };
+    process.on('uncaughtException', unexpected);
+    process.on('unhandledRejection', unexpected);
+    process.on('exit', (code) => {
+        if ((0, interrupt_1.interruptedBy)())
+            return;
+        if (verdict === undefined) {
+            fail(`internal error: the process ended (code ${code}) before the run was complete; no verdict was reached`);
+            process.exitCode = options.failureCode;
+        }
+        else if (code !== verdict)
+            process.exitCode = verdict;
+    });
+    installed = {
+        finish(code, drain = (done) => void process.stdout.write('', done)) {
+            verdict = code;
+            drain(() => realExit(code));
+        }
+    };
+    return installed;
+}
+
+
+/***/ }),
+
+/***/ 6497:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -57430,7 +59676,8 @@ exports.exitCodeOfFailure = exitCodeOfFailure;
 exports.failureOf = failureOf;
 // How a run ends, for every adapter: the outcome's name (the action's `outcome` output, the CLI's JSON error
 // document), the exit code, and whether `fail-on` fails it. One module, so the CLI and the action cannot disagree.
-const errors_1 = __nccwpck_require__(7406);
+const errors_1 = __nccwpck_require__(4296);
+const delta_1 = __nccwpck_require__(9041);
 exports.FAIL_ON_LEVELS = ['error', 'warning', 'never'];
 /** A report's outcome: drift when anything was found at warning or error severity. */
 function reportOutcome(report) {
@@ -57440,9 +59687,10 @@ function reportOutcome(report) {
 function failsOn(report, failOn) {
     if (failOn === 'never')
         return false;
-    if (report.summary.errors > 0)
+    // With --new-only, findings the base commit had already stay in the report and fail nothing.
+    if ((0, delta_1.failingErrors)(report) > 0)
         return true;
-    return failOn === 'warning' && report.summary.warnings > 0;
+    return failOn === 'warning' && (0, delta_1.failingWarnings)(report) > 0;
 }
 /** 0 no failing finding; 1 drift or integrity errors; 2 bad config, usage or input (or a bug); 3 database unavailable. */
 function exitCodeFor(report, failOn) {
@@ -57453,7 +59701,7 @@ function exitCodeOfFailure(failure) {
 }
 /** The failure an error stands for, its message with every secret given replaced by its masked form. */
 function failureOf(error, mask = (t) => t) {
-    const outcome = error instanceof errors_1.DatabaseUnavailableError
+    const outcome = error instanceof errors_1.DatabaseUnavailableError || (0, errors_1.isConnectionError)(error)
         ? 'database-unavailable'
         : error instanceof errors_1.UsageError
             ? 'bad-input'
@@ -57467,26 +59715,36 @@ function failureOf(error, mask = (t) => t) {
 
 /***/ }),
 
-/***/ 774:
+/***/ 9240:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.runSecrets = runSecrets;
 exports.secretMasker = secretMasker;
 exports.executeRun = executeRun;
-const audit_1 = __nccwpck_require__(8479);
-const check_1 = __nccwpck_require__(3848);
-const factory_1 = __nccwpck_require__(4087);
-const server_1 = __nccwpck_require__(4754);
-const outcome_1 = __nccwpck_require__(3771);
-/** Replaces the database URL given (whatever its form) by its masked form. */
+exports.disposeWithin = disposeWithin;
+const audit_1 = __nccwpck_require__(3065);
+const base_check_1 = __nccwpck_require__(4536);
+const check_1 = __nccwpck_require__(3326);
+const factory_1 = __nccwpck_require__(6761);
+const secrets_1 = __nccwpck_require__(8198);
+const outcome_1 = __nccwpck_require__(6497);
+/** The secrets of the run: the database URL's password, whatever form the URL was written in, and the tenant URL's. */
+function runSecrets(settings) {
+    return [...(0, secrets_1.secretsOfUrl)(settings.databaseUrl), ...(0, secrets_1.secretsOfUrl)(settings.audit?.tenantUrlTemplate)];
+}
+/** Replaces every secret of the run by ***, wherever it stands in the text (a server's echo of it too). */
 function secretMasker(settings) {
-    const url = settings.databaseUrl;
-    return url ? (text) => text.split(url).join((0, server_1.maskUrl)(url)) : (text) => text;
+    return (0, secrets_1.maskerOf)(runSecrets(settings));
 }
 async function executeRun(settings, hooks = {}) {
     const mask = secretMasker(settings);
+    // Nothing leaves the run unmasked: its log lines, its report, its failure.
+    const log = hooks.log;
+    if (log)
+        hooks = { ...hooks, log: (line) => log(mask(line)) };
     let provider;
     try {
         provider = chooseProvider(settings, hooks.prepared);
@@ -57494,19 +59752,42 @@ async function executeRun(settings, hooks = {}) {
     catch (error) {
         return { failure: (0, outcome_1.failureOf)(error, mask) };
     }
+    // The project's code runs during the run (configs, schemas): it sees no token, no input, no database URL.
+    const restoreEnvironment = (0, secrets_1.hideSecretVariables)([settings.databaseUrl, settings.audit?.tenantUrlTemplate]);
     try {
         hooks.onProvider?.(provider);
         const report = settings.mode === 'audit'
             ? await (0, audit_1.runAudit)(auditOptions(settings, provider, hooks.log))
-            : await (0, check_1.runCheck)(checkOptions(settings, provider, hooks.log));
-        return { report };
+            : settings.base
+                ? await (0, base_check_1.runCheckWithBase)({
+                    ...checkOptions(settings, provider, hooks.log),
+                    base: settings.base,
+                    newOnly: settings.newOnly
+                })
+                : await (0, check_1.runCheck)(checkOptions(settings, provider, hooks.log));
+        return { report: (0, secrets_1.maskDeep)(report, mask) };
     }
     catch (error) {
         return { failure: (0, outcome_1.failureOf)(error, mask) };
     }
     finally {
-        await provider.dispose().catch(() => undefined);
+        restoreEnvironment();
+        await disposeWithin(provider, hooks.log);
     }
+}
+/** How long the cleanup may take: a server that stopped answering must not hold the verdict (seconds). */
+const DISPOSE_SECONDS = 30;
+/**
+ * Disposes of the provider, waiting at most DISPOSE_SECONDS: the report is complete by then, and a connection that
+ * was terminated under the cleanup must not keep the process alive for ever (what is left is named in the log).
+ */
+async function disposeWithin(provider, log) {
+    let timer;
+    const expired = new Promise((resolve) => (timer = setTimeout(() => resolve('expired'), DISPOSE_SECONDS * 1000)));
+    const outcome = await Promise.race([provider.dispose().catch(() => 'failed'), expired]);
+    clearTimeout(timer);
+    if (outcome === 'expired')
+        (log ?? ((line) => process.stderr.write(line + '\n')))(`drift-guard: the cleanup of ${provider.description} did not finish within ${DISPOSE_SECONDS} s; throwaway databases (dg_*) may be left`);
 }
 /**
  * An audit only reads the databases at the URL: the schema's own database is built on the embedded Postgres (or a
@@ -57525,6 +59806,7 @@ function checkOptions(settings, provider, log) {
         config: settings.config,
         provider,
         base: settings.base,
+        baseline: settings.baseline,
         log,
         concurrency: settings.concurrency,
         stubMissingImports: settings.stubMissingImports
@@ -57545,6 +59827,7 @@ function auditOptions(settings, provider, log) {
         timeoutMs: audit.timeoutSeconds === undefined ? undefined : audit.timeoutSeconds * 1000,
         shard: audit.shard,
         stubMissingImports: settings.stubMissingImports,
+        baseline: settings.baseline,
         log
     };
 }
@@ -57552,7 +59835,7 @@ function auditOptions(settings, provider, log) {
 
 /***/ }),
 
-/***/ 1418:
+/***/ 2416:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -57570,7 +59853,7 @@ function isTimeoutSeconds(value) {
 
 /***/ }),
 
-/***/ 5440:
+/***/ 4882:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -57617,8 +59900,9 @@ exports.functionDefinitions = functionDefinitions;
 // Statements that fail only because an object they need was not built are folded into that object's finding,
 // and the differences about unbuilt objects are left out of the comparison (they are not drift of the migrations).
 const path = __importStar(__nccwpck_require__(6760));
-const provider_1 = __nccwpck_require__(1796);
-const objects_1 = __nccwpck_require__(1998);
+const errors_1 = __nccwpck_require__(4296);
+const provider_1 = __nccwpck_require__(6410);
+const objects_1 = __nccwpck_require__(7915);
 /** The objects of a database outside the system schemas, keyed as statements' objects are matched against them. */
 async function existingObjects(db) {
     const system = `not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg\\_toast%' and n.nspname not like 'pg\\_temp\\_%'`;
@@ -57830,6 +60114,9 @@ async function runSchemaStatements(db, statements, context) {
             return undefined;
         }
         catch (error) {
+            // A lost connection is the database's fault, not the declaration's.
+            if ((0, errors_1.isConnectionError)(error))
+                throw error;
             const info = (0, provider_1.toPostgresError)(error);
             const object = (0, objects_1.statementObject)(statement);
             // Only a syntax error can be drizzle-kit's missing parentheses (a missing table or opclass is not).
@@ -57857,6 +60144,8 @@ async function runSchemaStatements(db, statements, context) {
     // index) is not drift of the migrations, so the statement is skipped and the object, with what the statements
     // on it would add, is left out of the comparison: no finding is the right answer.
     const setupTables = new Set();
+    // Columns left out of tables built without them (schema.table.column), with the statements that needed them.
+    const leftOut = new Map();
     let failed = [];
     for (const statement of statements) {
         if (context.existing) {
@@ -57872,8 +60161,30 @@ async function runSchemaStatements(db, statements, context) {
             }
         }
         const info = await attempt(statement);
-        if (info)
-            failed.push({ statement, info });
+        if (!info)
+            continue;
+        // A table whose CREATE fails for one column's sake is built without that column, so that its other columns,
+        // constraints and indexes are still compared (the drift behind it stays visible).
+        const partial = (0, objects_1.statementObject)(statement).what === 'table' ? await withoutOneColumn(db, statement) : undefined;
+        if (partial) {
+            const object = (0, objects_1.statementObject)(statement);
+            unbuilt.push({ ...object, column: partial });
+            const finding = {
+                kind: 'schema_error',
+                severity: 'error',
+                schema: object.schema,
+                table: object.table,
+                column: partial,
+                ...(context.sources?.column(object.schema, object.table, partial) ?? where(object)),
+                message: `drizzle-kit's SQL for column ${partial} of ${(0, objects_1.describeStatementObject)(object)} fails on Postgres: ${info.message}`,
+                cause: `statement: ${firstLine(statement)}; the table was built without this column, and everything else of it is compared`,
+                fix: 'Change the declaration so that drizzle-kit writes SQL Postgres accepts; this column is left out of the comparison'
+            };
+            problems.push(finding);
+            leftOut.set(`${object.schema}.${object.table}.${partial}`, { finding, dependents: [] });
+            continue;
+        }
+        failed.push({ statement, info });
     }
     // Drizzle cannot declare functions: the ones policies, checks, defaults and index expressions call come from
     // hand-written SQL. Once they exist, every failed statement is tried again in order (its dependents too).
@@ -57894,9 +60205,13 @@ async function runSchemaStatements(db, statements, context) {
         const object = (0, objects_1.statementObject)(statement);
         // Not built because an object it needs was not built: said once, on that object.
         const key = objectKey(object);
-        const cause = missingObjectKeys(info.message)
-            .map((k) => failedBy.get(k))
-            .find(Boolean);
+        const column = /column "((?:[^"]|"")+)" (?:named in key )?does not exist/.exec(info.message)?.[1];
+        const cause = (column !== undefined && object.table !== undefined
+            ? leftOut.get(`${object.schema}.${object.table}.${column}`)
+            : undefined) ??
+            missingObjectKeys(info.message)
+                .map((k) => failedBy.get(k))
+                .find(Boolean);
         if (cause) {
             unbuilt.push(object);
             cause.dependents.push((0, objects_1.describeStatementObject)(object));
@@ -57925,7 +60240,7 @@ async function runSchemaStatements(db, statements, context) {
         if (key)
             failedBy.set(key, { finding, dependents: [] });
     }
-    for (const { finding, dependents } of new Set(failedBy.values())) {
+    for (const { finding, dependents } of new Set([...failedBy.values(), ...leftOut.values()])) {
         if (dependents.length)
             finding.cause += `; also not built, as they depend on it: ${[...new Set(dependents)].join(', ')}`;
     }
@@ -57969,6 +60284,56 @@ async function createFunctions(db, definitions) {
         await db.exec('RESET check_function_bodies');
     }
 }
+/**
+ * Builds a CREATE TABLE that failed without one of its columns, trying each in turn; the column whose removal lets
+ * Postgres build it, or undefined (the failure is not one column's, or the statement cannot be split).
+ */
+async function withoutOneColumn(db, statement) {
+    const open = statement.indexOf('(');
+    if (open < 0)
+        return undefined;
+    const elements = [];
+    let depth = 0;
+    let quote;
+    let from = open + 1;
+    let close = -1;
+    for (let i = open + 1; i < statement.length && close < 0; i++) {
+        const c = statement[i];
+        if (quote) {
+            if (c === quote)
+                quote = undefined;
+        }
+        else if (c === '"' || c === "'")
+            quote = c;
+        else if (c === '(')
+            depth++;
+        else if (c === ')' && depth > 0)
+            depth--;
+        else if ((c === ',' && depth === 0) || (c === ')' && depth === 0)) {
+            elements.push({ start: from, end: i });
+            from = i + 1;
+            if (c === ')')
+                close = i;
+        }
+    }
+    if (close < 0 || elements.length < 2)
+        return undefined;
+    for (const [i, element] of elements.entries()) {
+        const column = /^\s*"((?:[^"]|"")+)"\s/.exec(statement.slice(element.start, element.end));
+        if (!column)
+            continue;
+        const rest = elements.filter((_, j) => j !== i).map((e) => statement.slice(e.start, e.end));
+        try {
+            await db.exec(`${statement.slice(0, open + 1)}${rest.join(',')}${statement.slice(close)}`);
+            return column[1].replace(/""/g, '"');
+        }
+        catch (error) {
+            if ((0, errors_1.isConnectionError)(error))
+                throw error;
+        }
+    }
+    return undefined;
+}
 /** The failing index with its expressions parenthesised: the first form Postgres accepts (it is then built). */
 async function retryParenthesised(db, statement) {
     const tried = new Set();
@@ -57991,7 +60356,7 @@ async function retryParenthesised(db, statement) {
 
 /***/ }),
 
-/***/ 5187:
+/***/ 7245:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -58027,7 +60392,266 @@ function unexportedSchemas(snapshot) {
 
 /***/ }),
 
-/***/ 5222:
+/***/ 6554:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.drizzleKit1Version = drizzleKit1Version;
+exports.serializeSchema1 = serializeSchema1;
+exports.generateSql1 = generateSql1;
+exports.emptyState1 = emptyState1;
+exports.ddlToV7 = ddlToV7;
+exports.withSnapshotNames = withSnapshotNames;
+// drizzle-kit 1.x's own serialiser and SQL generator (its `drizzle-kit/api-postgres` entry, shipped in
+// vendor-drizzle-1/), for projects on drizzle 1.x (docs/drizzle-1.md): the schema is read exactly as 1.x
+// `generate` reads it, names and casing included. Its state is 1.x's snapshot format (a flat `ddl` list, as in
+// <folder>/snapshot.json); ddlToV7 gives the rest of the tool the version 7 shape it reads declarations from.
+const vendor_1 = __nccwpck_require__(2317);
+const GENERATION = '1.x';
+let api;
+function kit() {
+    api ??= (0, vendor_1.vendorRequire)('drizzle-kit/api-postgres', GENERATION);
+    return api;
+}
+function drizzleKit1Version() {
+    return (0, vendor_1.vendorPackageVersion)('drizzle-kit', 'drizzle-kit/api-postgres', GENERATION);
+}
+async function serializeSchema1(exports) {
+    return quietly(() => kit().generateDrizzleJson(exports));
+}
+/** What 1.x `generate` writes between two states (throws when it would have to ask about a rename). */
+async function generateSql1(prev, cur) {
+    return quietly(() => kit().generateMigration(prev, cur));
+}
+function emptyState1() {
+    return {
+        version: '8',
+        dialect: 'postgres',
+        id: '00000000-0000-0000-0000-000000000000',
+        prevIds: [],
+        ddl: [],
+        renames: []
+    };
+}
+// drizzle-kit prints progress and warnings to stdout; the JSON report must be the only thing there.
+async function quietly(fn) {
+    const write = process.stdout.write;
+    process.stdout.write = ((chunk, ...rest) => process.stderr.write(chunk, ...rest));
+    try {
+        return await fn();
+    }
+    finally {
+        process.stdout.write = write;
+    }
+}
+const str = (v) => (typeof v === 'string' ? v : '');
+/**
+ * The 1.x state in the version 7 shape (tables keyed "schema.table", constraints under their 1.x names), for what
+ * reads declarations (counts, schemas used, roles, enums, the causes). A one-column primary key 1.x leaves unnamed
+ * is the column's, as 0.31 puts it.
+ */
+function ddlToV7(state) {
+    const of = (type) => state.ddl.filter((e) => e.entityType === type);
+    const snapshot = {
+        id: state.id,
+        prevId: state.prevIds[0] ?? '',
+        version: '7',
+        dialect: 'postgresql',
+        tables: {},
+        enums: {},
+        schemas: {},
+        sequences: {},
+        roles: {},
+        policies: {},
+        views: {}
+    };
+    for (const s of of('schemas'))
+        if (str(s.name) !== 'public')
+            snapshot.schemas[str(s.name)] = str(s.name);
+    const tables = new Map();
+    for (const t of of('tables')) {
+        const schema = str(t.schema) || 'public';
+        const table = {
+            name: str(t.name),
+            schema: schema === 'public' ? '' : schema,
+            columns: {},
+            indexes: {},
+            foreignKeys: {},
+            compositePrimaryKeys: {},
+            uniqueConstraints: {},
+            checkConstraints: {},
+            policies: {},
+            isRLSEnabled: Boolean(t.isRlsEnabled)
+        };
+        tables.set(`${schema}.${table.name}`, table);
+        snapshot.tables[`${schema}.${table.name}`] = table;
+    }
+    const tableOf = (e) => tables.get(`${str(e.schema) || 'public'}.${str(e.table)}`);
+    for (const c of of('columns')) {
+        const table = tableOf(c);
+        if (!table)
+            continue;
+        const column = {
+            name: str(c.name),
+            type: str(c.type) + '[]'.repeat(Number(c.dimensions ?? 0)),
+            primaryKey: false,
+            notNull: Boolean(c.notNull),
+            ...(c.typeSchema ? { typeSchema: str(c.typeSchema) } : {}),
+            ...(c.default !== null && c.default !== undefined ? { default: c.default } : {}),
+            ...(c.identity ? { identity: c.identity } : {}),
+            ...(c.generated ? { generated: c.generated } : {})
+        };
+        table.columns[column.name] = column;
+    }
+    for (const pk of of('pks')) {
+        const table = tableOf(pk);
+        if (!table)
+            continue;
+        const columns = pk.columns ?? [];
+        if (!pk.nameExplicit && columns.length === 1 && table.columns[columns[0]])
+            table.columns[columns[0]] = { ...table.columns[columns[0]], primaryKey: true };
+        else
+            table.compositePrimaryKeys[str(pk.name)] = { name: str(pk.name), columns };
+    }
+    for (const u of of('uniques')) {
+        const table = tableOf(u);
+        if (table)
+            table.uniqueConstraints[str(u.name)] = {
+                name: str(u.name),
+                columns: u.columns ?? [],
+                nullsNotDistinct: Boolean(u.nullsNotDistinct)
+            };
+    }
+    for (const fk of of('fks')) {
+        const table = tableOf(fk);
+        if (table)
+            table.foreignKeys[str(fk.name)] = {
+                name: str(fk.name),
+                tableFrom: table.name,
+                columnsFrom: fk.columns ?? [],
+                tableTo: str(fk.tableTo),
+                schemaTo: str(fk.schemaTo) || 'public',
+                columnsTo: fk.columnsTo ?? [],
+                onUpdate: fk.onUpdate,
+                onDelete: fk.onDelete
+            };
+    }
+    for (const chk of of('checks')) {
+        const table = tableOf(chk);
+        if (table)
+            table.checkConstraints[str(chk.name)] = { name: str(chk.name), value: str(chk.value) };
+    }
+    for (const i of of('indexes')) {
+        const table = tableOf(i);
+        if (!table)
+            continue;
+        table.indexes[str(i.name)] = {
+            name: str(i.name),
+            columns: (i.columns ?? []).map((c) => ({
+                expression: str(c.value),
+                isExpression: Boolean(c.isExpression),
+                asc: c.asc !== false,
+                nulls: c.nullsFirst ? 'first' : 'last',
+                ...(c.opclass?.name ? { opclass: c.opclass.name } : {})
+            })),
+            isUnique: Boolean(i.isUnique),
+            where: i.where ?? undefined,
+            method: str(i.method) || 'btree',
+            concurrently: Boolean(i.concurrently),
+            with: {}
+        };
+    }
+    for (const p of of('policies')) {
+        const table = tableOf(p);
+        if (table)
+            table.policies[str(p.name)] = {
+                name: str(p.name),
+                as: p.as,
+                for: p.for,
+                to: p.roles,
+                using: p.using ?? undefined,
+                withCheck: p.withCheck ?? undefined
+            };
+    }
+    for (const e of of('enums')) {
+        const schema = str(e.schema) || 'public';
+        snapshot.enums[`${schema}.${str(e.name)}`] = { name: str(e.name), schema, values: e.values ?? [] };
+    }
+    for (const s of of('sequences')) {
+        const schema = str(s.schema) || 'public';
+        snapshot.sequences[`${schema}.${str(s.name)}`] = {
+            name: str(s.name),
+            schema,
+            increment: s.incrementBy,
+            minValue: s.minValue,
+            maxValue: s.maxValue,
+            startWith: s.startWith,
+            cache: s.cacheSize,
+            cycle: s.cycle
+        };
+    }
+    for (const r of of('roles'))
+        snapshot.roles[str(r.name)] = { ...r };
+    for (const v of of('views')) {
+        const schema = str(v.schema) || 'public';
+        snapshot.views[`${schema}.${str(v.name)}`] = { ...v, name: str(v.name), schema };
+    }
+    return snapshot;
+}
+const SAME_DEFINITION = {
+    pks: (e) => JSON.stringify(e.columns),
+    uniques: (e) => JSON.stringify([e.columns, Boolean(e.nullsNotDistinct)]),
+    fks: (e) => JSON.stringify([e.columns, str(e.schemaTo) || 'public', e.tableTo, e.columnsTo]),
+    indexes: (e) => JSON.stringify([e.columns, Boolean(e.isUnique), e.where ?? null])
+};
+/**
+ * The schema's constraints and indexes that it leaves unnamed, under the names the last snapshot gives the same
+ * definition. 1.x `generate` and `push` match an unnamed constraint by what it is, not by its name: a project
+ * upgraded with `drizzle-kit up` keeps its 0.x names (`users_email_unique`, `…_fk`) in the snapshots and the
+ * database, and 1.x calls that clean. The SQL that builds the schema's database then uses those names too.
+ */
+function withSnapshotNames(state, last) {
+    const known = new Map();
+    const keyOf = (e) => {
+        const definition = SAME_DEFINITION[e.entityType];
+        return definition ? `${e.entityType}\0${str(e.schema)}\0${str(e.table)}\0${definition(e)}` : undefined;
+    };
+    for (const e of last) {
+        const key = keyOf(e);
+        if (key && !e.nameExplicit)
+            known.set(key, str(e.name));
+    }
+    if (known.size === 0)
+        return { state, build: state };
+    const taken = new Set(state.ddl.filter((e) => SAME_DEFINITION[e.entityType]).map((e) => `${str(e.schema)}.${str(e.name)}`));
+    let changed = false;
+    const adopted = new Set();
+    const ddl = state.ddl.map((e) => {
+        const key = keyOf(e);
+        const name = key && !e.nameExplicit ? known.get(key) : undefined;
+        if (!name || name === e.name || taken.has(`${str(e.schema)}.${name}`))
+            return e;
+        changed = true;
+        const renamed = { ...e, name };
+        adopted.add(renamed);
+        return renamed;
+    });
+    if (!changed)
+        return { state, build: state };
+    // Compared as unnamed (as 1.x compares them), but built under the name: 1.x writes a one-column key or unique
+    // it names by default without a name, and Postgres would pick its own.
+    return {
+        state: { ...state, ddl },
+        build: { ...state, ddl: ddl.map((e) => (adopted.has(e) ? { ...e, nameExplicit: true } : e)) }
+    };
+}
+
+
+/***/ }),
+
+/***/ 6964:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -58040,7 +60664,7 @@ exports.emptySnapshot = emptySnapshot;
 // drizzle-kit's own serialiser and SQL generator (drizzle-kit/api), so the schema is read exactly as
 // `drizzle-kit generate` reads it. Only the two functions that never prompt are used here:
 // generateDrizzleJson (sync), and generateMigration when no rename is possible (see ../diff/snapshot.ts).
-const vendor_1 = __nccwpck_require__(4167);
+const vendor_1 = __nccwpck_require__(2317);
 let api;
 function kit() {
     api ??= (0, vendor_1.vendorRequire)('drizzle-kit/api');
@@ -58097,7 +60721,7 @@ async function quietlyAsync(fn) {
 
 /***/ }),
 
-/***/ 2088:
+/***/ 9582:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -58136,32 +60760,104 @@ var __importStar = (this && this.__importStar) || (function () {
     };
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.chooseDrizzleGeneration = chooseDrizzleGeneration;
 exports.drizzleKit1Evidence = drizzleKit1Evidence;
 exports.isV1Folder = isV1Folder;
 exports.isMajorOneOrLater = isMajorOneOrLater;
-// Whether a target is a drizzle-kit 1.x project. The schema is serialised by the bundled 0.31, which names unnamed
-// constraints otherwise (./kit1-names.ts), so the project's own generation has to be known: from the migrations
-// folder's layout, else from the drizzle-kit / drizzle-orm version the nearest package.json (or the root's) asks for.
+// Which drizzle generation a target uses (docs/drizzle-1.md): 0.x or 1.x, each checked with its own serialiser,
+// names, snapshot rules and migrator rules. Decided from the drizzle-orm / drizzle-kit installed for the project,
+// else the versions the nearest package.json (or the root's) asks for, else the migrations folder's layout.
 const fs = __importStar(__nccwpck_require__(3024));
 const path = __importStar(__nccwpck_require__(6760));
-const workspaces_1 = __nccwpck_require__(8448);
-/** Why the target is taken for a drizzle-kit 1.x project, or undefined for 0.x. */
-function drizzleKit1Evidence(target, root) {
-    if (isV1Folder(target.migrationsDir))
-        return `${rel(root, target.migrationsDir)} has drizzle-kit 1.x's folder layout`;
+const node_module_1 = __nccwpck_require__(8995);
+const workspaces_1 = __nccwpck_require__(6082);
+const vendor_1 = __nccwpck_require__(2317);
+function chooseDrizzleGeneration(target, root) {
+    const installed = installedVersions(target);
+    const installed1 = installed.find(([, version]) => isMajorOneOrLater(version));
+    if (installed1)
+        return choice('1.x', `${installed1[0]} ${installed1[1]} is installed`, installed1[1]);
+    if (installed.length > 0)
+        return choice('0.x', `${installed[0][0]} ${installed[0][1]} is installed`, '');
     const files = new Set();
     const nearest = nearestPackageJson(target.drizzleConfig ? path.dirname(target.drizzleConfig) : target.cwd, root);
     if (nearest)
         files.add(nearest);
     if (fs.existsSync(path.join(root, 'package.json')))
         files.add(path.join(root, 'package.json'));
+    let asked0;
     for (const file of files) {
-        const asked = askedVersions(file, root);
-        for (const [name, spec] of asked)
+        for (const [name, spec] of askedVersions(file, root)) {
             if (isMajorOneOrLater(spec))
-                return `${rel(root, file)} asks for ${name} ${spec}`;
+                return choice('1.x', `${rel(root, file)} asks for ${name} ${spec}`, spec);
+            asked0 ??= `${rel(root, file)} asks for ${name} ${spec}`;
+        }
+    }
+    if (isV1Folder(target.migrationsDir))
+        return choice('1.x', `${rel(root, target.migrationsDir)} has drizzle-kit 1.x's folder layout`, '');
+    return choice('0.x', asked0 ?? 'nothing says 1.x', '');
+}
+const choice = (generation, evidence, version) => ({
+    generation,
+    evidence,
+    beta: /beta/i.test(version)
+});
+/** Why the target is taken for a drizzle-kit 1.x project, or undefined for 0.x. */
+function drizzleKit1Evidence(target, root) {
+    const chosen = chooseDrizzleGeneration(target, root);
+    return chosen.generation === '1.x' ? chosen.evidence : undefined;
+}
+/** drizzle-orm as the schema resolves it, and drizzle-kit as the config's folder does (not the tool's own copies). */
+function installedVersions(target) {
+    const out = [];
+    const from = target.schemaFiles?.[0] ?? path.join(target.cwd, 'index.ts');
+    try {
+        const entry = (0, node_module_1.createRequire)(from).resolve('drizzle-orm');
+        const version = (0, vendor_1.isToolInstallation)(entry) ? undefined : packageVersionAbove(entry, 'drizzle-orm');
+        if (version)
+            out.push(['drizzle-orm', version]);
+    }
+    catch {
+        // not installed
+    }
+    for (let dir = target.cwd;; dir = path.dirname(dir)) {
+        const file = path.join(dir, 'node_modules', 'drizzle-kit', 'package.json');
+        if (fs.existsSync(file)) {
+            if (!(0, vendor_1.isToolInstallation)(file)) {
+                const version = readVersion(file);
+                if (version)
+                    out.push(['drizzle-kit', version]);
+            }
+            break;
+        }
+        if (dir === path.dirname(dir))
+            break;
+    }
+    return out;
+}
+function packageVersionAbove(entry, name) {
+    for (let dir = path.dirname(entry); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+        const file = path.join(dir, 'package.json');
+        if (fs.existsSync(file)) {
+            try {
+                const json = JSON.parse(fs.readFileSync(file, 'utf8'));
+                if (json.name === name)
+                    return json.version;
+            }
+            catch {
+                // keep walking up
+            }
+        }
     }
     return undefined;
+}
+function readVersion(file) {
+    try {
+        return JSON.parse(fs.readFileSync(file, 'utf8')).version;
+    }
+    catch {
+        return undefined;
+    }
 }
 /** `<YYYYMMDDHHmmss>_<name>/` folders and no meta/_journal.json, as readMigrationFolder tells the layouts apart. */
 function isV1Folder(dir) {
@@ -58235,7 +60931,7 @@ const rel = (root, file) => path.relative(root, file) || '.';
 
 /***/ }),
 
-/***/ 1287:
+/***/ 4245:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -58248,8 +60944,8 @@ exports.nameHash = nameHash;
 exports.postgresObjectName = postgresObjectName;
 exports.uniquesAddedByName = uniquesAddedByName;
 exports.kit1Note = kit1Note;
-const identifiers_1 = __nccwpck_require__(274);
-const source_index_1 = __nccwpck_require__(6849);
+const identifiers_1 = __nccwpck_require__(7704);
+const source_index_1 = __nccwpck_require__(9423);
 /** The schema's snapshot with every unnamed constraint named as drizzle-kit 1.x and Postgres name it. */
 function withKit1ConstraintNames(snapshot, options = {}) {
     const tables = {};
@@ -58403,7 +61099,7 @@ function kit1Note(evidence) {
 
 /***/ }),
 
-/***/ 1377:
+/***/ 971:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -58443,24 +61139,34 @@ var __importStar = (this && this.__importStar) || (function () {
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.loadSchema = loadSchema;
+exports.withLastSnapshotNames = withLastSnapshotNames;
+exports.drizzleOfTarget = drizzleOfTarget;
+exports.kit1SerialiserNote = kit1SerialiserNote;
 // Loads a target's schema modules and serialises them with drizzle-kit; remembers where each object is declared.
 const fs = __importStar(__nccwpck_require__(3024));
 const path = __importStar(__nccwpck_require__(6760));
-const load_config_1 = __nccwpck_require__(3709);
-const module_loader_1 = __nccwpck_require__(1360);
-const drivers_1 = __nccwpck_require__(6999);
-const errors_1 = __nccwpck_require__(7406);
-const drizzle_kit_1 = __nccwpck_require__(5222);
-const schema_cache_1 = __nccwpck_require__(5333);
+const load_config_1 = __nccwpck_require__(6943);
+const module_loader_1 = __nccwpck_require__(8646);
+const drivers_1 = __nccwpck_require__(3289);
+const errors_1 = __nccwpck_require__(4296);
+const drizzle_kit_1 = __nccwpck_require__(6964);
+const schema_cache_1 = __nccwpck_require__(4407);
 const node_module_1 = __nccwpck_require__(8995);
 const node_crypto_1 = __nccwpck_require__(7598);
-const vendor_1 = __nccwpck_require__(4167);
-const source_index_1 = __nccwpck_require__(6849);
-const kit_version_1 = __nccwpck_require__(2088);
-const kit1_names_1 = __nccwpck_require__(1287);
-const folder_1 = __nccwpck_require__(8815);
-function loadSchema(root, target, stubMissingPackages = false) {
-    const loader = new module_loader_1.ModuleLoader({ root, stubMissingPackages });
+const vendor_1 = __nccwpck_require__(2317);
+const source_index_1 = __nccwpck_require__(9423);
+const kit_version_1 = __nccwpck_require__(9582);
+const drizzle_kit_1_1 = __nccwpck_require__(6554);
+const kit1_names_1 = __nccwpck_require__(4245);
+const folder_1 = __nccwpck_require__(7697);
+/** Whether the bundled drizzle-kit 1.x serialises the target (else the 0.31 one, with 1.x names where 1.x applies). */
+function usesKit1Serialiser(choice, target) {
+    return choice.generation === '1.x' && !(choice.beta && target.casing);
+}
+async function loadSchema(root, target, stubMissingPackages = false) {
+    const drizzle = (0, kit_version_1.chooseDrizzleGeneration)(target, root);
+    const kit1 = usesKit1Serialiser(drizzle, target);
+    const loader = new module_loader_1.ModuleLoader({ root, stubMissingPackages, drizzleOrm: kit1 ? '1.x' : '0.x' });
     const exports = {};
     // In the folder drizzle-kit runs from, as it loads the schema there (a schema may read files relative to it).
     const envRead = recordingEnvReads(() => (0, load_config_1.inFolder)(target.cwd, () => {
@@ -58474,40 +61180,51 @@ function loadSchema(root, target, stubMissingPackages = false) {
         }
     }));
     const projectFiles = loader.loadedFiles.filter((f) => !f.split(path.sep).includes('node_modules'));
-    const drizzleKit1 = (0, kit_version_1.drizzleKit1Evidence)(target, root);
-    const addedByName = drizzleKit1 ? uniquesAddedInMigrations(target.migrationsDir) : undefined;
+    const drizzleKit1 = drizzle.generation === '1.x' ? drizzle.evidence : undefined;
+    // 1.x's casing is on the tables: the config's is read by the betas only.
+    const casing = kit1 ? undefined : target.casing;
+    const addedByName = drizzleKit1 && !kit1 ? uniquesAddedInMigrations(target.migrationsDir) : undefined;
     // Everything drizzle-kit's serialisation depends on. schemaFilter, tablesFilter and extensionsFilters are not
     // here on purpose: `drizzle-kit generate` serialises without them (they only narrow push/pull), and the
     // introspection that uses them is never cached.
     const cacheKey = (0, schema_cache_1.schemaCacheKey)([...projectFiles, ...importedJsonFiles(projectFiles)], [
-        // The format, and the rules the cached SQL was built with: bumped when they change (v4: 1.x unique names under casing).
-        'v4',
+        // The format, and the rules the cached SQL was built with: bumped when they change (v5: 1.x's own serialiser).
+        'v5',
         // The tool's own code (its naming rules, the SQL it builds): a new build of the bundle misses the old entries.
         toolFingerprint(),
         // Only the entry files' exports are the schema: the same loaded files with other entries is another schema.
-        target.schemaFiles.join('\n'),
-        target.casing ?? '',
+        target.schemaFiles.map((f) => path.relative(root, f)).join('\n'),
+        casing ?? '',
         // The SQL built from the snapshot depends on the naming rules (and on what they read in the migrations).
-        drizzleKit1 ? `kit1 ${[...(addedByName ?? [])].sort().join(',')}` : 'kit0',
-        (0, drizzle_kit_1.drizzleKitVersion)(),
+        kit1 ? 'kit1 serialiser' : drizzleKit1 ? `kit1 ${[...(addedByName ?? [])].sort().join(',')}` : 'kit0',
+        kit1 ? (0, drizzle_kit_1_1.drizzleKit1Version)() : (0, drizzle_kit_1.drizzleKitVersion)(),
         drizzleOrmVersion(target.schemaFiles[0]),
         [...loader.fallbacks, ...loader.stubbed].join(','),
         // Installed packages load natively (not through the loader): their versions and entry files stand for them.
         ...importedPackages(projectFiles),
         // A schema may shape itself from the environment (a pgSchema named by DB_SCHEMA, say).
         ...[...(envRead ?? [])].sort().map((name) => `env ${name}=${process.env[name] ?? '(unset)'}`)
-    ], envRead !== undefined);
+    ], envRead !== undefined, root);
     const cached = (0, schema_cache_1.readCachedSchema)(cacheKey);
     let snapshot;
+    let kit1State;
     try {
-        snapshot = cached?.snapshot ?? (0, drizzle_kit_1.serializeSchema)(exports, target.casing);
-        if (!cached)
-            (0, schema_cache_1.writeCachedSchema)(cacheKey, { snapshot });
+        if (kit1) {
+            kit1State = cached?.kit1State ?? (await (0, drizzle_kit_1_1.serializeSchema1)(exports));
+            snapshot = (0, drizzle_kit_1_1.ddlToV7)(kit1State);
+            if (!cached)
+                (0, schema_cache_1.writeCachedSchema)(cacheKey, { snapshot, kit1State });
+        }
+        else {
+            snapshot = cached?.snapshot ?? (0, drizzle_kit_1.serializeSchema)(exports, casing);
+            if (!cached)
+                (0, schema_cache_1.writeCachedSchema)(cacheKey, { snapshot });
+        }
         // The cache keeps drizzle-kit's own serialisation; the names are 1.x's from here on.
-        if (drizzleKit1)
+        if (drizzleKit1 && !kit1)
             snapshot = (0, kit1_names_1.withKit1ConstraintNames)(snapshot, {
                 uniquesAddedByName: addedByName,
-                columnNames: (0, kit1_names_1.columnNamesBeforeCasing)(exports, target.casing)
+                columnNames: (0, kit1_names_1.columnNamesBeforeCasing)(exports, casing)
             });
     }
     catch (error) {
@@ -58522,8 +61239,8 @@ function loadSchema(root, target, stubMissingPackages = false) {
         // Its SQL would be nonsense (`vector(drift-guard-stub:…)`): say why, at the declaration, instead of failing in Postgres.
         const declared = standIn.table !== undefined
             ? standIn.column !== undefined
-                ? new source_index_1.SourceIndex(root, exports, projectFiles, target.casing).column(standIn.schema, standIn.table, standIn.column)
-                : new source_index_1.SourceIndex(root, exports, projectFiles, target.casing).table(standIn.schema, standIn.table)
+                ? new source_index_1.SourceIndex(root, exports, projectFiles, casing).column(standIn.schema, standIn.table, standIn.column)
+                : new source_index_1.SourceIndex(root, exports, projectFiles, casing).table(standIn.schema, standIn.table)
             : undefined;
         const file = declared?.file ?? path.relative(root, target.schemaFiles[0]);
         const at = declared?.line ? ` It is declared at ${file}:${declared.line}.` : '';
@@ -58534,16 +61251,42 @@ function loadSchema(root, target, stubMissingPackages = false) {
         throw new errors_1.UsageError(`${file}: the ${standIn.where} uses a stand-in for ${standIn.packageName} (${why}), so the schema cannot be built as declared. Install the project's dependencies, or make ${standIn.packageName} resolvable (workspace package, tsconfig "paths").${at}`, file, declared?.line);
     }
     if (loader.stubbed.size)
-        throwOnStandInEnum(root, target, exports, projectFiles, [...loader.stubbed]);
-    const sources = new source_index_1.SourceIndex(root, exports, projectFiles, target.casing);
+        throwOnStandInEnum(root, target, casing, exports, projectFiles, [...loader.stubbed]);
+    const sources = new source_index_1.SourceIndex(root, exports, projectFiles, casing);
     return {
         snapshot,
         sources,
         fallbacks: [...loader.fallbacks],
         stubbed: [...loader.stubbed],
         cacheKey,
-        ...(drizzleKit1 ? { drizzleKit1 } : {})
+        ...(drizzleKit1 ? { drizzleKit1 } : {}),
+        drizzle,
+        ...(kit1State ? { kit1State } : {})
     };
+}
+/** A 1.x schema with its unnamed constraints under the names the last snapshot gives them (withSnapshotNames). */
+function withLastSnapshotNames(schema, last) {
+    if (!schema.kit1State)
+        return schema;
+    const { state, build } = (0, drizzle_kit_1_1.withSnapshotNames)(schema.kit1State, last);
+    return state === schema.kit1State
+        ? schema
+        : { ...schema, kit1State: state, kit1BuildState: build, snapshot: (0, drizzle_kit_1_1.ddlToV7)(state) };
+}
+/** The report's account of the generation a target was checked as. */
+function drizzleOfTarget(schema) {
+    return {
+        generation: schema.drizzle.generation,
+        why: schema.drizzle.evidence,
+        serialiser: `drizzle-kit ${schema.kit1State ? (0, drizzle_kit_1_1.drizzleKit1Version)() : (0, drizzle_kit_1.drizzleKitVersion)()}`
+    };
+}
+/** The report's note for a 1.x project serialised by the bundled 1.x. */
+function kit1SerialiserNote(schema, casing) {
+    return (`drizzle-kit 1.x project (${schema.drizzle.evidence}): the schema is read by the bundled drizzle-kit ${(0, drizzle_kit_1_1.drizzleKit1Version)()} as 1.x generate reads it, ` +
+        "so constraints it does not name are expected under 1.x's names (<table>_pkey, a column's unique <table>_<column>_key, " +
+        'foreign key <table>_<columns>_<target>_<columns>_fkey), and it is compared with the last snapshot as 1.x does' +
+        (casing ? `; the config's casing (${casing}) is not applied: 1.x reads casing from the tables only` : ''));
 }
 /** Unique constraints the migrations add by name (none when the folder cannot be read). */
 function uniquesAddedInMigrations(dir) {
@@ -58558,7 +61301,7 @@ function uniquesAddedInMigrations(dir) {
  * An enum whose values come from a package that was stood in for (`pgEnum('role', ROLES)`) becomes an empty enum,
  * or one of stand-ins, without a word from drizzle-kit: say so instead of comparing an enum that is not the schema's.
  */
-function throwOnStandInEnum(root, target, exports, projectFiles, stubbed) {
+function throwOnStandInEnum(root, target, casing, exports, projectFiles, stubbed) {
     for (const value of Object.values(exports)) {
         if (typeof value !== 'function' || !('enumName' in value) || !('enumValues' in value))
             continue;
@@ -58567,7 +61310,7 @@ function throwOnStandInEnum(root, target, exports, projectFiles, stubbed) {
         const standIn = (0, module_loader_1.standInFor)(e.enumValues) ?? values.map(module_loader_1.standInFor).find((p) => p !== undefined);
         if (!standIn && values.length > 0)
             continue;
-        const at = new source_index_1.SourceIndex(root, exports, projectFiles, target.casing).enum(e.schema ?? 'public', e.enumName);
+        const at = new source_index_1.SourceIndex(root, exports, projectFiles, casing).enum(e.schema ?? 'public', e.enumName);
         const where = at ? `${at.file}:${at.line}` : path.relative(root, target.schemaFiles[0]);
         const why = standIn
             ? `the values of enum ${e.enumName} are a stand-in for ${standIn} (--stub-missing-imports)`
@@ -58725,7 +61468,7 @@ function toolFingerprint() {
 
 /***/ }),
 
-/***/ 5333:
+/***/ 4407:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -58781,16 +61524,21 @@ const path = __importStar(__nccwpck_require__(6760));
 function cacheDir() {
     return path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'drizzle-drift-guard', 'schemas');
 }
-/** @param cacheable false: the schema read something the key cannot cover (the whole environment) */
-function schemaCacheKey(files, parts, cacheable = true) {
+/**
+ * @param cacheable false: the schema read something the key cannot cover (the whole environment)
+ * @param root files are named relative to it in the key, so that the same project in another folder (the base
+ *   commit's worktree of --base, another clone) finds the same entry
+ */
+function schemaCacheKey(files, parts, cacheable = true, root) {
     if (process.env.DRIFT_GUARD_NO_CACHE || !cacheable)
         return undefined;
     const hash = (0, node_crypto_1.createHash)('sha256');
     for (const part of parts)
         hash.update(part).update('\0');
-    for (const file of [...files].sort()) {
+    const name = (file) => (root ? path.relative(root, file) : file);
+    for (const file of [...files].sort((a, b) => name(a).localeCompare(name(b)))) {
         try {
-            hash.update(file).update('\0').update(fs.readFileSync(file)).update('\0');
+            hash.update(name(file)).update('\0').update(fs.readFileSync(file)).update('\0');
         }
         catch {
             return undefined;
@@ -58826,7 +61574,7 @@ function writeCachedSchema(key, value) {
 
 /***/ }),
 
-/***/ 6849:
+/***/ 9423:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -58888,6 +61636,14 @@ function toCamelCase(input) {
     // As drizzle-orm's: the rest of each word is kept as written (`user_ID` -> `userID`).
     return words.map((w, i) => (i === 0 ? w.toLowerCase() : w[0].toUpperCase() + w.slice(1))).join('');
 }
+const BUILDERS_OF = {
+    index: ['index', 'uniqueIndex'],
+    unique: ['unique'],
+    primary_key: ['primaryKey'],
+    foreign_key: ['foreignKey'],
+    check: [],
+    exclusion: []
+};
 class SourceIndex {
     root;
     files;
@@ -59013,12 +61769,13 @@ class SourceIndex {
      * An index or constraint: the line that names it, else the table-level call on exactly its columns
      * (`uniqueIndex().on(t.fromId, t.toId)`), else the line of its (first) column, else the table.
      */
-    tableObject(schema, table, name, columns = []) {
+    tableObject(schema, table, name, columns = [], kind) {
         const found = this.tableBlock(schema, table);
         if (!found)
             return undefined;
         return (this.quoted(found.block, name) ??
-            this.builderCall(found.entry, found.block, name, columns) ??
+            this.builderCall(found.entry, found.block, name, columns, kind) ??
+            (kind === 'foreign_key' && columns.length === 1 ? this.references(schema, table, columns[0]) : undefined) ??
             (columns.length > 0 ? this.column(schema, table, columns[0]) : undefined) ?? {
             file: this.rel(found.block.file),
             line: found.block.start + 1
@@ -59030,21 +61787,24 @@ class SourceIndex {
      * `primaryKey({ columns: […] })`, `foreignKey({ columns: […], … })`. The default name's suffix says which builders
      * can have made it, so a column's unique is not taken for an index on the same column.
      */
-    builderCall(entry, block, name, columns) {
+    builderCall(entry, block, name, columns, kind) {
         if (columns.length === 0)
             return undefined;
         const keys = columns.map((c) => entry.keys.get(c));
         if (keys.some((k) => k === undefined))
             return undefined;
-        const builders = /_(index|idx)$/.test(name)
-            ? ['index', 'uniqueIndex']
-            : /_(unique|key)$/.test(name)
-                ? ['unique']
-                : /_(pk|pkey)$/.test(name)
-                    ? ['primaryKey']
-                    : /_(fk|fkey)$/.test(name)
-                        ? ['foreignKey']
-                        : ['index', 'uniqueIndex', 'unique', 'primaryKey', 'foreignKey'];
+        // What the object is, when known, decides; else the default name's suffix (a custom name says nothing).
+        const builders = kind
+            ? BUILDERS_OF[kind]
+            : /_(index|idx)$/.test(name)
+                ? ['index', 'uniqueIndex']
+                : /_(unique|key)$/.test(name)
+                    ? ['unique']
+                    : /_(pk|pkey)$/.test(name)
+                        ? ['primaryKey']
+                        : /_(fk|fkey)$/.test(name)
+                            ? ['foreignKey']
+                            : ['index', 'uniqueIndex', 'unique', 'primaryKey', 'foreignKey'];
         const lines = this.lines(block.file).slice(block.start, block.end);
         const text = lines.join('\n');
         const code = blankStringsAndComments(text);
@@ -59084,6 +61844,22 @@ class SourceIndex {
             if (argKeys && argKeys.length === keys.length && argKeys.every((k, i) => k === keys[i])) {
                 return { file: this.rel(block.file), line: block.start + text.slice(0, m.index).split('\n').length };
             }
+        }
+        return undefined;
+    }
+    /** A column's foreign key: the line of its `.references(…)`, which may be lines below the column's key. */
+    references(schema, table, column) {
+        const found = this.tableBlock(schema, table);
+        const at = this.column(schema, table, column);
+        if (!found || !at || at.file !== this.rel(found.block.file))
+            return undefined;
+        const lines = this.lines(found.block.file);
+        const nextKey = /^\s*(["']?)[A-Za-z_$][\w$]*\1\s*:/;
+        for (let i = at.line - 1; i < found.block.end; i++) {
+            if (i > at.line - 1 && nextKey.test(lines[i]))
+                break;
+            if (/\.\s*references\s*\(/.test(blankStringsAndComments(lines[i])))
+                return { file: at.file, line: i + 1 };
         }
         return undefined;
     }
@@ -59153,7 +61929,7 @@ function splitArguments(inside) {
 
 /***/ }),
 
-/***/ 9966:
+/***/ 7980:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -59172,7 +61948,7 @@ function extensionsCreatedBy(sql) {
 
 /***/ }),
 
-/***/ 274:
+/***/ 7704:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -59232,7 +62008,7 @@ function userSchemaCondition(column = 'n.nspname') {
 
 /***/ }),
 
-/***/ 1998:
+/***/ 7915:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -59241,7 +62017,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.statementObject = statementObject;
 exports.describeStatementObject = describeStatementObject;
 // What a DDL statement of drizzle-kit's SQL creates (kind, schema, table, name), read from its text.
-const identifiers_1 = __nccwpck_require__(274);
+const identifiers_1 = __nccwpck_require__(7704);
 const QUALIFIED = String.raw `((?:"(?:[^"]|"")+"\.)?"(?:[^"]|"")+")`;
 const NAME = String.raw `"((?:[^"]|"")+)"`;
 const PATTERNS = [
@@ -59315,7 +62091,41 @@ function describeStatementObject(object) {
 
 /***/ }),
 
-/***/ 8163:
+/***/ 8764:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.readOnlyQueryProblem = readOnlyQueryProblem;
+// The audit's --tenants-query is run on a production database: it must be one query, nothing else. The read-only
+// transaction refuses writes; what it cannot refuse (a function with side effects outside the transaction: dblink,
+// COPY TO PROGRAM, signalling backends, writing files) is refused by name here. A superuser can still do harm
+// through functions of its own: the audit says so (connect as a role with pg_read_all_data).
+const statements_1 = __nccwpck_require__(5528);
+/** Functions whose effects escape a read-only transaction. */
+const ESCAPING_FUNCTIONS = /\b(dblink\w*|pg_terminate_backend|pg_cancel_backend|pg_reload_conf|pg_rotate_logfile|pg_promote|lo_export|lo_import|lo_unlink|pg_file_write|pg_file_unlink|pg_file_rename|pg_read_file|pg_read_binary_file|pg_ls_dir|set_config|pg_advisory_lock\w*|pg_notify|nextval|setval|txid_current|pg_logical_emit_message)\s*\(/i;
+/** Why this text is not a single read-only query, or undefined when it is one. */
+function readOnlyQueryProblem(text) {
+    const statements = (0, statements_1.splitSqlStatements)(text).filter((s) => s.sql.replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, '').trim());
+    if (statements.length !== 1)
+        return `it must be one statement (found ${statements.length})`;
+    const body = statements[0].sql.replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, ' ').trim();
+    const keyword = /^\(*\s*(\w+)/.exec(body)?.[1]?.toLowerCase();
+    if (!keyword || !['select', 'with', 'values', 'table'].includes(keyword))
+        return `it must be a query (SELECT, WITH, VALUES or TABLE), not ${keyword ? keyword.toUpperCase() : 'this'}`;
+    if (/\b(insert|update|delete|merge)\b[\s\S]*\b(into|set|from|using)\b/i.test(body) && keyword === 'with')
+        return 'a data-modifying WITH is not a query';
+    const escaping = ESCAPING_FUNCTIONS.exec(body);
+    if (escaping)
+        return `it calls ${escaping[1]}(), whose effects escape the read-only transaction`;
+    return undefined;
+}
+
+
+/***/ }),
+
+/***/ 13:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -59327,8 +62137,8 @@ exports.toleratingRolesCreated = toleratingRolesCreated;
 exports.rolesNamedIn = rolesNamedIn;
 // CREATE ROLE/USER/GROUP statements in SQL text: which role a statement creates, and the same text made to tolerate
 // a role another database of the run already created on the same server.
-const statements_1 = __nccwpck_require__(9642);
-const CREATE_ROLE = /^\s*(?:(?:--[^\n]*\n)|(?:\/\*[\s\S]*?\*\/)|\s)*create\s+(?:role|user|group)\s+(?:"((?:[^"]|"")+)"|([a-z_][a-z0-9_$]*))/i;
+const statements_1 = __nccwpck_require__(5528);
+const CREATE_ROLE = /^\s*(?:(?:--[^\n]*\n)|(?:\/\*[\s\S]*?\*\/)|\s)*create\s+(?:role|user|group)\s+(?!mapping\s+for\b)(?:"((?:[^"]|"")+)"|([a-z_][a-z0-9_$]*))/i;
 /** The role a statement creates, when the statement itself is CREATE ROLE/USER/GROUP (not a DO block that may). */
 function createdRole(statement) {
     const m = CREATE_ROLE.exec(statement);
@@ -59370,13 +62180,15 @@ function toleratingRolesCreated(text, alreadyCreated) {
 }
 /** Every role name that follows CREATE ROLE/USER/GROUP anywhere in the text, also inside DO blocks and functions. */
 function rolesNamedIn(text) {
-    return [...text.matchAll(/\bcreate\s+(?:role|user|group)\s+(?:"((?:[^"]|"")+)"|([a-z_][a-z0-9_$]*))/gi)].map((m) => m[1] !== undefined ? m[1].replace(/""/g, '"') : m[2].toLowerCase());
+    return [
+        ...text.matchAll(/\bcreate\s+(?:role|user|group)\s+(?!mapping\s+for\b)(?:"((?:[^"]|"")+)"|([a-z_][a-z0-9_$]*))/gi)
+    ].map((m) => (m[1] !== undefined ? m[1].replace(/""/g, '"') : m[2].toLowerCase()));
 }
 
 
 /***/ }),
 
-/***/ 9642:
+/***/ 5528:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -59671,6 +62483,14 @@ module.exports = require("node:module");
 
 /***/ }),
 
+/***/ 7030:
+/***/ ((module) => {
+
+"use strict";
+module.exports = require("node:net");
+
+/***/ }),
+
 /***/ 8161:
 /***/ ((module) => {
 
@@ -59847,7 +62667,7 @@ module.exports = require("zlib");
 
 /***/ }),
 
-/***/ 4558:
+/***/ 7182:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -59856,10 +62676,10 @@ module.exports = require("zlib");
 const WritableStream = (__nccwpck_require__(7075).Writable)
 const inherits = (__nccwpck_require__(7975).inherits)
 
-const StreamSearch = __nccwpck_require__(8584)
+const StreamSearch = __nccwpck_require__(4136)
 
-const PartStream = __nccwpck_require__(9636)
-const HeaderParser = __nccwpck_require__(863)
+const PartStream = __nccwpck_require__(612)
+const HeaderParser = __nccwpck_require__(2271)
 
 const DASH = 45
 const B_ONEDASH = Buffer.from('-')
@@ -60068,7 +62888,7 @@ module.exports = Dicer
 
 /***/ }),
 
-/***/ 863:
+/***/ 2271:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -60076,9 +62896,9 @@ module.exports = Dicer
 
 const EventEmitter = (__nccwpck_require__(8474).EventEmitter)
 const inherits = (__nccwpck_require__(7975).inherits)
-const getLimit = __nccwpck_require__(6361)
+const getLimit = __nccwpck_require__(2393)
 
-const StreamSearch = __nccwpck_require__(8584)
+const StreamSearch = __nccwpck_require__(4136)
 
 const B_DCRLF = Buffer.from('\r\n\r\n')
 const RE_CRLF = /\r\n/g
@@ -60176,7 +62996,7 @@ module.exports = HeaderParser
 
 /***/ }),
 
-/***/ 9636:
+/***/ 612:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -60197,7 +63017,7 @@ module.exports = PartStream
 
 /***/ }),
 
-/***/ 8584:
+/***/ 4136:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -60433,7 +63253,7 @@ module.exports = SBMH
 
 /***/ }),
 
-/***/ 5741:
+/***/ 9581:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -60441,11 +63261,11 @@ module.exports = SBMH
 
 const WritableStream = (__nccwpck_require__(7075).Writable)
 const { inherits } = __nccwpck_require__(7975)
-const Dicer = __nccwpck_require__(4558)
+const Dicer = __nccwpck_require__(7182)
 
-const MultipartParser = __nccwpck_require__(6264)
-const UrlencodedParser = __nccwpck_require__(7383)
-const parseParams = __nccwpck_require__(7041)
+const MultipartParser = __nccwpck_require__(1192)
+const UrlencodedParser = __nccwpck_require__(855)
+const parseParams = __nccwpck_require__(8929)
 
 function Busboy (opts) {
   if (!(this instanceof Busboy)) { return new Busboy(opts) }
@@ -60526,7 +63346,7 @@ module.exports.Dicer = Dicer
 
 /***/ }),
 
-/***/ 6264:
+/***/ 1192:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
@@ -60542,12 +63362,12 @@ module.exports.Dicer = Dicer
 const { Readable } = __nccwpck_require__(7075)
 const { inherits } = __nccwpck_require__(7975)
 
-const Dicer = __nccwpck_require__(4558)
+const Dicer = __nccwpck_require__(7182)
 
-const parseParams = __nccwpck_require__(7041)
-const decodeText = __nccwpck_require__(9163)
-const basename = __nccwpck_require__(7332)
-const getLimit = __nccwpck_require__(6361)
+const parseParams = __nccwpck_require__(8929)
+const decodeText = __nccwpck_require__(2747)
+const basename = __nccwpck_require__(692)
+const getLimit = __nccwpck_require__(2393)
 
 const RE_BOUNDARY = /^boundary$/i
 const RE_FIELD = /^form-data$/i
@@ -60840,15 +63660,15 @@ module.exports = Multipart
 
 /***/ }),
 
-/***/ 7383:
+/***/ 855:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 
 
-const Decoder = __nccwpck_require__(5656)
-const decodeText = __nccwpck_require__(9163)
-const getLimit = __nccwpck_require__(6361)
+const Decoder = __nccwpck_require__(1496)
+const decodeText = __nccwpck_require__(2747)
+const getLimit = __nccwpck_require__(2393)
 
 const RE_CHARSET = /^charset$/i
 
@@ -61038,7 +63858,7 @@ module.exports = UrlEncoded
 
 /***/ }),
 
-/***/ 5656:
+/***/ 1496:
 /***/ ((module) => {
 
 "use strict";
@@ -61100,7 +63920,7 @@ module.exports = Decoder
 
 /***/ }),
 
-/***/ 7332:
+/***/ 692:
 /***/ ((module) => {
 
 "use strict";
@@ -61122,7 +63942,7 @@ module.exports = function basename (path) {
 
 /***/ }),
 
-/***/ 9163:
+/***/ 2747:
 /***/ (function(module) {
 
 "use strict";
@@ -61244,7 +64064,7 @@ module.exports = decodeText
 
 /***/ }),
 
-/***/ 6361:
+/***/ 2393:
 /***/ ((module) => {
 
 "use strict";
@@ -61268,14 +64088,14 @@ module.exports = function getLimit (limits, name, defaultLimit) {
 
 /***/ }),
 
-/***/ 7041:
+/***/ 8929:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 "use strict";
 /* eslint-disable object-property-newline */
 
 
-const decodeText = __nccwpck_require__(9163)
+const decodeText = __nccwpck_require__(2747)
 
 const RE_ENCODED = /%[a-fA-F0-9][a-fA-F0-9]/g
 
@@ -61472,7 +64292,7 @@ module.exports = parseParams
 
 /***/ }),
 
-/***/ 2281:
+/***/ 1721:
 /***/ ((module) => {
 
 const size = 256
@@ -61557,7 +64377,7 @@ function reset() {
 
 /***/ }),
 
-/***/ 6768:
+/***/ 3072:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const net = __nccwpck_require__(9278)
@@ -61566,12 +64386,12 @@ const crypto = __nccwpck_require__(6982)
 const Stream = __nccwpck_require__(2203)
 const { performance } = __nccwpck_require__(2987)
 
-const { stringify, handleValue, arrayParser, arraySerializer } = __nccwpck_require__(3775)
-const { Errors } = __nccwpck_require__(1447)
-const Result = __nccwpck_require__(7693)
-const Queue = __nccwpck_require__(7405)
-const { Query, CLOSE } = __nccwpck_require__(9538)
-const b = __nccwpck_require__(2281)
+const { stringify, handleValue, arrayParser, arraySerializer } = __nccwpck_require__(2127)
+const { Errors } = __nccwpck_require__(9623)
+const Result = __nccwpck_require__(2077)
+const Queue = __nccwpck_require__(925)
+const { Query, CLOSE } = __nccwpck_require__(946)
+const b = __nccwpck_require__(1721)
 
 module.exports = Connection
 
@@ -62626,7 +65446,7 @@ function timer(fn, seconds) {
 
 /***/ }),
 
-/***/ 1447:
+/***/ 9623:
 /***/ ((module) => {
 
 const PostgresError = module.exports.PostgresError = class PostgresError extends Error {
@@ -62686,7 +65506,7 @@ function notSupported(x) {
 
 /***/ }),
 
-/***/ 9154:
+/***/ 2498:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const os = __nccwpck_require__(857)
@@ -62707,14 +65527,14 @@ const {
   fromPascal,
   fromCamel,
   fromKebab
-} = __nccwpck_require__(3775)
+} = __nccwpck_require__(2127)
 
-const Connection = __nccwpck_require__(6768)
-const { Query, CLOSE } = __nccwpck_require__(9538)
-const Queue = __nccwpck_require__(7405)
-const { Errors, PostgresError } = __nccwpck_require__(1447)
-const Subscribe = __nccwpck_require__(5558)
-const largeObject = __nccwpck_require__(1929)
+const Connection = __nccwpck_require__(3072)
+const { Query, CLOSE } = __nccwpck_require__(946)
+const Queue = __nccwpck_require__(925)
+const { Errors, PostgresError } = __nccwpck_require__(9623)
+const Subscribe = __nccwpck_require__(6678)
+const largeObject = __nccwpck_require__(1321)
 
 Object.assign(Postgres, {
   PostgresError,
@@ -63260,7 +66080,7 @@ function osUsername() {
 
 /***/ }),
 
-/***/ 1929:
+/***/ 1321:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const Stream = __nccwpck_require__(2203)
@@ -63337,7 +66157,7 @@ module.exports = largeObject;function largeObject(sql, oid, mode = 0x00020000 | 
 
 /***/ }),
 
-/***/ 9538:
+/***/ 946:
 /***/ ((module) => {
 
 const originCache = new Map()
@@ -63517,7 +66337,7 @@ function cachedError(xs) {
 
 /***/ }),
 
-/***/ 7405:
+/***/ 925:
 /***/ ((module) => {
 
 module.exports = Queue
@@ -63555,7 +66375,7 @@ function Queue(initial = []) {
 
 /***/ }),
 
-/***/ 7693:
+/***/ 2077:
 /***/ ((module) => {
 
 module.exports = class Result extends Array {
@@ -63578,7 +66398,7 @@ module.exports = class Result extends Array {
 
 /***/ }),
 
-/***/ 5558:
+/***/ 6678:
 /***/ ((module) => {
 
 const noop = () => { /* noop */ }
@@ -63862,11 +66682,11 @@ function parseEvent(x) {
 
 /***/ }),
 
-/***/ 3775:
+/***/ 2127:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { Query } = __nccwpck_require__(9538)
-const { Errors } = __nccwpck_require__(1447)
+const { Query } = __nccwpck_require__(946)
+const { Errors } = __nccwpck_require__(9623)
 
 const types = module.exports.types = {
   string: {
@@ -64236,11 +67056,21 @@ kebab.column.to = fromKebab
 
 /***/ }),
 
+/***/ 9264:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+"use strict";
+var f=Object.defineProperty;var E=Object.getOwnPropertyDescriptor;var w=Object.getOwnPropertyNames;var C=Object.prototype.hasOwnProperty;var T=(h,i)=>{for(var e in i)f(h,e,{get:i[e],enumerable:!0})},q=(h,i,e,s)=>{if(i&&typeof i=="object"||typeof i=="function")for(let t of w(i))!C.call(h,t)&&t!==e&&f(h,t,{get:()=>i[t],enumerable:!(s=E(i,t))||s.enumerable});return h};var S=h=>q(f({},"__esModule",{value:!0}),h);var k={};T(k,{CANCEL_REQUEST_CODE:()=>y,CANCEL_REQUEST_LENGTH:()=>u,CONNECTION_QUEUE_TIMEOUT:()=>I,PGLiteSocketHandler:()=>d,PGLiteSocketServer:()=>v,SSL_REQUEST_CODE:()=>b,SSL_REQUEST_LENGTH:()=>c});module.exports=S(k);var p=__nccwpck_require__(9278),I=6e4,b=80877103,c=8,y=80877102,u=16,m=class{constructor(i,e=!1){this.queue=[];this.processing=!1;this.lastHandlerId=null;this.db=i,this.debug=e}log(i,...e){this.debug&&console.log(`[QueryQueueManager] ${i}`,...e)}async enqueue(i,e,s){return new Promise((t,r)=>{let n={handlerId:i,message:e,resolve:t,reject:r,timestamp:Date.now(),onData:s};this.queue.push(n),this.log(`enqueued query from handler #${i}, queue size: ${this.queue.length}`),this.processing||this.processQueue()})}async processQueue(){if(!(this.processing||this.queue.length===0)){for(this.processing=!0;this.queue.length>0;){let i;if(this.db.isInTransaction()&&this.lastHandlerId){let t=this.queue.findIndex(r=>r.handlerId===this.lastHandlerId);t===-1?(this.log("transaction started, but no query from the same handler id found in queue",this.lastHandlerId),i=null):i=this.queue.splice(t,1)[0]}else i=this.queue.shift();if(!i)break;let e=Date.now()-i.timestamp;this.log(`processing query from handler #${i.handlerId} (waited ${e}ms)`);let s=0;try{await this.db.runExclusive(async()=>await this.db.execProtocolRawStream(i.message,{onRawData:t=>{s+=t.length,i.onData(t)}}))}catch(t){this.log(`query from handler #${i.handlerId} failed:`,t),i.reject(t);return}this.log(`query from handler #${i.handlerId} completed, ${s} bytes`),this.lastHandlerId=i.handlerId,i.resolve(s)}this.processing=!1,this.log("queue processing complete, queue length is",this.queue.length)}}getQueueLength(){return this.queue.length}clearQueueForHandler(i){let e=this.queue.length;this.queue=this.queue.filter(t=>t.handlerId===i?(t.reject(new Error("Handler disconnected")),!1):!0);let s=e-this.queue.length;s>0&&this.log(`cleared ${s} queries for handler #${i}`)}async clearTransactionIfNeeded(i){this.db.isInTransaction()&&this.lastHandlerId===i&&(await this.db.exec("ROLLBACK"),this.lastHandlerId=null,await this.processQueue())}},g=class g extends EventTarget{constructor(e){super();this.socket=null;this.active=!1;this.messageBuffer=Buffer.alloc(0);this.lastActivityTime=Date.now();this.queryQueue=e.queryQueue,this.closeOnDetach=e.closeOnDetach??!1,this.inspect=e.inspect??!1,this.debug=e.debug??!1,this.idleTimeout=e.idleTimeout??0,this.id=g.nextHandlerId++,this.log("constructor: created new handler")}get handlerId(){return this.id}log(e,...s){this.debug&&console.log(`[PGLiteSocketHandler#${this.id}] ${e}`,...s)}async attach(e){if(this.log(`attach: attaching socket from ${e.remoteAddress}:${e.remotePort}`),this.socket)throw new Error("Socket already attached");return this.socket=e,this.active=!0,this.lastActivityTime=Date.now(),e.setNoDelay(!0),this.idleTimeout>0&&this.resetIdleTimer(),this.log("attach: setting up socket event handlers"),e.on("data",s=>{this.lastActivityTime=Date.now(),this.resetIdleTimer(),setImmediate(async()=>{try{await this.handleData(s)}catch(t){this.log("socket on data error: ",t),this.handleError(t)}})}),e.on("error",s=>{setImmediate(()=>this.handleError(s))}),e.on("close",()=>{setImmediate(()=>this.handleClose())}),this.log("attach: socket handler ready"),this}resetIdleTimer(){this.idleTimeout<=0||(this.idleTimer&&clearTimeout(this.idleTimer),this.idleTimer=setTimeout(()=>{let e=Date.now()-this.lastActivityTime;this.log(`idle timeout after ${e}ms`),this.handleError(new Error("Idle timeout"))},this.idleTimeout))}async detach(e){if(this.log(`detach: detaching socket, close=${e??this.closeOnDetach}`),this.idleTimer&&(clearTimeout(this.idleTimer),this.idleTimer=void 0),!this.socket)return this.log("detach: no socket attached, nothing to do"),this;if(this.queryQueue.clearQueueForHandler(this.id),await this.queryQueue.clearTransactionIfNeeded(this.id),!this.socket)return this;if(this.socket.removeAllListeners("data"),this.socket.removeAllListeners("error"),this.socket.removeAllListeners("close"),(e??this.closeOnDetach)&&this.socket.writable){this.log("detach: closing socket");try{this.socket.end(),this.socket.destroy()}catch(s){this.log("detach: error closing socket:",s)}}return this.socket=null,this.active=!1,this.messageBuffer=Buffer.alloc(0),this.log("detach: handler cleaned up"),this}get isAttached(){return this.socket!==null}handleSslRequest(){if(this.messageBuffer.length<c)return!1;let e=this.messageBuffer.readInt32BE(0),s=this.messageBuffer.readInt32BE(4);return e===c&&s===b?(this.socket?.writable&&this.socket.write(Buffer.from("N")),this.messageBuffer=this.messageBuffer.slice(c),!0):!1}handleCancelRequest(){if(this.messageBuffer.length<u)return!1;let e=this.messageBuffer.readInt32BE(0),s=this.messageBuffer.readInt32BE(4);return e===u&&s===y?(this.messageBuffer=this.messageBuffer.slice(u),this.log("handleData: CancelRequest received, ignoring (not supported)"),!0):!1}async handleData(e){if(!this.socket||!this.active)return this.log("handleData: no active socket, ignoring data"),0;this.log(`handleData: received ${e.length} bytes`),this.messageBuffer=Buffer.concat([this.messageBuffer,e]),this.inspectData("incoming",e);try{let s=0;for(;this.messageBuffer.length>0;){if(this.handleSslRequest()||this.handleCancelRequest())continue;let t=0,r=!1;if(this.messageBuffer.length>=4){let o=this.messageBuffer.readInt32BE(0);if(this.messageBuffer.length>=8){let a=this.messageBuffer.readInt32BE(4);(a===196608||a===196608)&&(t=o,r=this.messageBuffer.length>=t)}!r&&this.messageBuffer.length>=5&&(t=1+this.messageBuffer.readInt32BE(1),r=this.messageBuffer.length>=t)}if(!r||t===0){this.log(`handleData: incomplete message, buffering ${this.messageBuffer.length} bytes`);break}let n=this.messageBuffer.slice(0,t);if(this.messageBuffer=this.messageBuffer.slice(t),this.log(`handleData: processing message of ${n.length} bytes`),!this.active||!this.socket){this.log("handleData: socket no longer active, stopping processing");break}let l;if(await this.queryQueue.enqueue(this.id,new Uint8Array(n),o=>{this.log(`handleData: received ${o.length} bytes from PGlite`),this.inspectData("outgoing",o),o.length>0&&this.socket&&this.socket.writable&&this.active&&(this.log("handleData: writing response to socket"),this.socket?.writable?this.socket.write(Buffer.from(o),a=>{a?(this.log("handleData: error writing to socket:",a),l=a):this.log(`handleData: socket sent: ${o.length} bytes`)}):this.log("handleData: socket no longer writable")),s+=o.length}),l)throw l}return this.dispatchEvent(new CustomEvent("data",{detail:{incoming:e.length,outgoing:s}})),s}catch(s){throw this.log("handleData: error processing data:",s),s}}handleError(e){if(!this.active){this.log("handleError: handler not active, ignoring error");return}e.message?.includes("ECONNRESET")?this.log("handleError: client disconnected (ECONNRESET) - normal behavior"):e.message?.includes("Idle timeout")?this.log("handleError: connection idle timeout"):this.log("handleError:",e),this.active=!1,this.dispatchEvent(new CustomEvent("error",{detail:e})),this.detach(!0)}handleClose(){this.log("handleClose: socket closed"),this.active=!1,this.dispatchEvent(new CustomEvent("close")),this.detach(!1)}inspectData(e,s){if(this.inspect){console.log("-".repeat(75)),console.log(e==="incoming"?"-> incoming":"<- outgoing",s.length,"bytes");for(let t=0;t<s.length;t+=16){let r=Math.min(16,s.length-t),n="";for(let o=0;o<16;o++)if(o<r){let a=s[t+o];n+=a.toString(16).padStart(2,"0")+" "}else n+="   ";let l="";for(let o=0;o<r;o++){let a=s[t+o];l+=a>=32&&a<=126?String.fromCharCode(a):"."}console.log(`${t.toString(16).padStart(8,"0")}  ${n} ${l}`)}}}};g.nextHandlerId=1;var d=g,v=class extends EventTarget{constructor(e){super();this.server=null;this.active=!1;this.handlers=new Set;this.db=e.db,e.path?this.path=e.path:(typeof e.port=="number"?this.port=e.port??e.port:this.port=5432,this.host=e.host||"127.0.0.1"),this.inspect=e.inspect??!1,this.debug=e.debug??!1,this.idleTimeout=e.idleTimeout??0,this.maxConnections=e.maxConnections??1,this.queryQueue=new m(this.db,this.debug),this.log(`constructor: created server on ${this.getServerConn()}`),this.log(`constructor: max connections: ${this.maxConnections}`),this.idleTimeout>0&&this.log(`constructor: idle timeout: ${this.idleTimeout}ms`)}log(e,...s){this.debug&&console.log(`[PGLiteSocketServer] ${e}`,...s)}async start(){if(this.log(`start: starting server on ${this.getServerConn()}`),this.server)throw new Error("Socket server already started");return await this.db.waitReady,this.active=!0,this.server=(0,p.createServer)(e=>{setImmediate(()=>this.handleConnection(e))}),this.server.maxConnections=this.maxConnections,new Promise((e,s)=>{if(!this.server)return s(new Error("Server not initialized"));let t=!1;if(this.server.on("error",r=>{this.log("start: server error:",r),this.dispatchEvent(new CustomEvent("error",{detail:r})),t||s(r)}),this.path)this.server.listen(this.path,()=>{t=!0,this.log(`start: server listening on ${this.getServerConn()}`),this.dispatchEvent(new CustomEvent("listening",{detail:{path:this.path}})),e()});else{let r=this.server;r.listen(this.port,this.host,()=>{t=!0;let n=r.address();if(n===null||typeof n!="object")throw Error("Expected address info");this.port=n.port,this.log(`start: server listening on ${this.getServerConn()}`),this.dispatchEvent(new CustomEvent("listening",{detail:{port:this.port,host:this.host}})),e()})}})}getServerConn(){return this.path?this.path:`${this.host}:${this.port}`}async stop(){this.log("stop: stopping server"),this.active=!1,this.log(`stop: detaching ${this.handlers.size} handlers`);for(let e of this.handlers)e.detach(!0);return this.handlers.clear(),this.server?new Promise(e=>{if(!this.server)return e();this.server.close(()=>{this.log("stop: server closed"),this.server=null,this.dispatchEvent(new CustomEvent("close")),e()})}):(this.log("stop: server not running, nothing to do"),Promise.resolve())}async handleConnection(e){let s={clientAddress:e.remoteAddress||"unknown",clientPort:e.remotePort||0};if(this.log(`handleConnection: new connection from ${s.clientAddress}:${s.clientPort}`),this.log(`handleConnection: active connections: ${this.handlers.size}, queued queries: ${this.queryQueue.getQueueLength()}`),!this.active){this.log("handleConnection: server not active, closing connection");try{e.end()}catch(r){this.log("handleConnection: error closing socket:",r)}return}if(this.handlers.size>=this.maxConnections){this.log("handleConnection: max connections reached, rejecting"),e.write(Buffer.from(`Too many connections
+`)),e.end();return}let t=new d({queryQueue:this.queryQueue,closeOnDetach:!0,inspect:this.inspect,debug:this.debug,idleTimeout:this.idleTimeout});this.handlers.add(t),t.addEventListener("error",r=>{let n=r.detail;this.handlers.delete(t),n?.message?.includes("ECONNRESET")?this.log(`handler #${t.handlerId}: client disconnected (ECONNRESET)`):n?.message?.includes("Idle timeout")?this.log(`handler #${t.handlerId}: idle timeout`):this.log(`handler #${t.handlerId}: error:`,n)}),t.addEventListener("close",()=>{this.log(`handler #${t.handlerId}: closed`),this.handlers.delete(t),this.log(`handleConnection: active connections: ${this.handlers.size}`)});try{await t.attach(e),this.dispatchEvent(new CustomEvent("connection",{detail:s}))}catch(r){this.log("handleConnection: error attaching socket:",r),this.handlers.delete(t),this.dispatchEvent(new CustomEvent("error",{detail:r}));try{e.end()}catch(n){this.log("handleConnection: error closing socket:",n)}}}getStats(){return{activeConnections:this.handlers.size,queuedQueries:this.queryQueue.getQueueLength(),maxConnections:this.maxConnections}}};0&&(0);
+//# sourceMappingURL=index.cjs.map
+
+/***/ }),
+
 /***/ 8330:
 /***/ ((module) => {
 
 "use strict";
-module.exports = {"version":"0.1.0"};
+module.exports = {"version":"1.0.0"};
 
 /***/ })
 
@@ -64293,35 +67123,12 @@ module.exports = {"version":"0.1.0"};
 /******/ 	})();
 /******/ 	
 /************************************************************************/
-var __webpack_exports__ = {};
-// This entry need to be wrapped in an IIFE because it need to be in strict mode.
-(() => {
-"use strict";
-var exports = __webpack_exports__;
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-// Entry point of the GitHub Action (dist/index.js).
-const compile_cache_1 = __nccwpck_require__(6979);
-const main_1 = __nccwpck_require__(8751);
-const interrupt_1 = __nccwpck_require__(7458);
-(0, compile_cache_1.enableCompileCache)();
-// Exits once the run is done, with the code core.setFailed set: a schema module that started a timer or opened a
-// connection at import (an app's db module) would otherwise keep the step running until the job's time limit.
-void (0, main_1.run)()
-    .catch((error) => {
-    // run() reports its own failures; anything that still escapes fails the step rather than exiting 0.
-    process.exitCode = 1;
-    process.stdout.write(`::error::drift-guard: internal error: ${String(error?.message ?? error).split('\n')[0]}\n`);
-})
-    .finally(() => {
-    // The signal handler exits once the cleanup is done.
-    if ((0, interrupt_1.interruptedBy)())
-        return;
-    process.stdout.write('', () => process.exit());
-});
-
-})();
-
-module.exports = __webpack_exports__;
+/******/ 	
+/******/ 	// startup
+/******/ 	// Load entry module and return exports
+/******/ 	// This entry module is referenced by other modules so it can't be inlined
+/******/ 	var __webpack_exports__ = __nccwpck_require__(9407);
+/******/ 	module.exports = __webpack_exports__;
+/******/ 	
 /******/ })()
 ;

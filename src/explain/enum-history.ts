@@ -1,12 +1,10 @@
 // An enum's values replayed from the SQL (CREATE TYPE, ALTER TYPE … ADD/RENAME VALUE): which statement put each
 // value where it is, and why the database's order differs from the schema's.
 import * as path from 'node:path'
-import { quoteIdentifier, unquoteIdentifier } from '../sql/identifiers'
+import { quoteIdentifierIfNeeded, unquoteIdentifier } from '../sql/identifiers'
 import { EnumValueAddition, SchemaDifference, enumOrderHint, misplacedEnumValues } from '../diff/diff-schemas'
 import { ExplainContext } from './context'
 import { IDENT, lineRanges } from './statement-search'
-
-const q = quoteIdentifier
 
 const TYPE_STATEMENT = new RegExp(
   String.raw`\b(create|alter|drop)\s+type\s+(?:if\s+exists\s+)?(${IDENT}(?:\s*\.\s*${IDENT})?)`,
@@ -121,7 +119,8 @@ export function enumOrderCause(
   const events = enumHistory(ctx, d.schema, d.name!)
   const created = events.find((e) => e.kind === 'create')
   if (!created) return undefined
-  const quoteName = (n: string): string => (/^[a-z_][a-z0-9_$]*$/.test(n) ? n : q(n))
+  // Keywords (user, order) need quotes too: the shared rule, as diffSchemas' own hint uses.
+  const quoteName = quoteIdentifierIfNeeded
   const label = d.schema === 'public' ? quoteName(d.name!) : `${quoteName(d.schema)}.${quoteName(d.name!)}`
   const databaseValues = d.actual?.split(', ') ?? []
   // Values that exist cannot be added again: where the CREATE TYPE or a rename put them, only recreating the type

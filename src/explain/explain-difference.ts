@@ -146,7 +146,8 @@ export function explainDifference(d: SchemaDifference, ctx: ExplainContext): Omi
     }
   }
   if (d.hint) causes.push(d.hint)
-  finding.cause = causes.join('. ').replace(/\.\./g, '.')
+  // A cause that ends with a full stop is not given a second one at the joint; what the causes quote is kept.
+  finding.cause = causes.map((c, i) => (i < causes.length - 1 ? c.replace(/\.$/, '') : c)).join('. ')
   const fix = undeclarable(d)
     ? `Keep it, and accept it in ${DEFAULT_CONFIG_FILE}: "severity": { "${d.kind}": "notice" } (or "off") on target "${ctx.target}" (this applies to every ${d.kind} of the target)`
     : fixSql(d, ctx.expected)

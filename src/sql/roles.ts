@@ -3,7 +3,7 @@
 import { splitSqlStatements } from './statements'
 
 const CREATE_ROLE =
-  /^\s*(?:(?:--[^\n]*\n)|(?:\/\*[\s\S]*?\*\/)|\s)*create\s+(?:role|user|group)\s+(?:"((?:[^"]|"")+)"|([a-z_][a-z0-9_$]*))/i
+  /^\s*(?:(?:--[^\n]*\n)|(?:\/\*[\s\S]*?\*\/)|\s)*create\s+(?:role|user|group)\s+(?!mapping\s+for\b)(?:"((?:[^"]|"")+)"|([a-z_][a-z0-9_$]*))/i
 
 /** The role a statement creates, when the statement itself is CREATE ROLE/USER/GROUP (not a DO block that may). */
 export function createdRole(statement: string): string | undefined {
@@ -44,7 +44,7 @@ export function toleratingRolesCreated(text: string, alreadyCreated: (role: stri
 
 /** Every role name that follows CREATE ROLE/USER/GROUP anywhere in the text, also inside DO blocks and functions. */
 export function rolesNamedIn(text: string): string[] {
-  return [...text.matchAll(/\bcreate\s+(?:role|user|group)\s+(?:"((?:[^"]|"")+)"|([a-z_][a-z0-9_$]*))/gi)].map((m) =>
-    m[1] !== undefined ? m[1].replace(/""/g, '"') : m[2].toLowerCase()
-  )
+  return [
+    ...text.matchAll(/\bcreate\s+(?:role|user|group)\s+(?!mapping\s+for\b)(?:"((?:[^"]|"")+)"|([a-z_][a-z0-9_$]*))/gi)
+  ].map((m) => (m[1] !== undefined ? m[1].replace(/""/g, '"') : m[2].toLowerCase()))
 }

@@ -8,7 +8,6 @@ import { ParsedArgv, commonArgs } from '../args'
 import { CliIO, printFailure } from '../output'
 import { ALL_RUN_FLAGS, runSettingsOf } from './check'
 import { CliCommand } from './command'
-import { COMMANDS } from './index'
 
 const SAID: Record<FileOutcome, string> = {
   written: 'wrote',
@@ -48,14 +47,10 @@ async function runInit(parsed: ParsedArgv, io: CliIO): Promise<number> {
     `${count} finding(s): ${summary.errors} error(s), ${summary.warnings} warning(s), ${summary.notices} notice(s). ` +
       'See them with `drift-guard check`.'
   )
-  // The baseline command is named only when this build has it (it came with the adoption issue).
-  const hasBaseline = COMMANDS.some((c) => c.name === 'baseline')
   say(
-    hasBaseline
-      ? "next: fix them (`drift-guard fix` writes the corrective migration), or accept today's drift so that pull " +
-          'requests are judged on what they change: `drift-guard baseline --reason "adopting drift-guard"`, and commit ' +
-          'drift-guard.baseline.json with the two files.'
-      : 'next: `drift-guard fix` writes the corrective migration; commit it with the two files.'
+    "next: fix them (`drift-guard fix` writes the corrective migration), or accept today's drift so that pull " +
+      'requests are judged on what they change: `drift-guard baseline --reason "adopting drift-guard"`, and commit ' +
+      'drift-guard.baseline.json with the two files.'
   )
   // Setting up succeeded; the drift is reported, not a failure of init (the workflow's check will fail on it).
   return exitCodeFor(run.report, 'never')
