@@ -33,10 +33,14 @@ export function toleratingRolesCreated(text: string, alreadyCreated: (role: stri
     const role = createdRole(statement.sql)
     if (role === undefined || !alreadyCreated(role)) continue
     const lead = /^\s*/.exec(statement.sql)![0]
+    const terminated = /;\s*$/.test(statement.sql)
     const body = statement.sql.slice(lead.length).replace(/;\s*$/, '')
+    // The last statement may end without a semicolon, in a line comment: the block then goes on on the next line
+    // (no statement follows, so no later line moves).
+    const end = !terminated && /--[^\n]*$/.test(body) ? '\n' : ''
     out +=
       text.slice(cursor, at) +
-      `${lead}DO $dg_role$ BEGIN ${body}; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $dg_role$;`
+      `${lead}DO $dg_role$ BEGIN ${body}${end}; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $dg_role$;`
     cursor = at + statement.sql.length
   }
   return out + text.slice(cursor)
