@@ -22631,7 +22631,14 @@ function diffIndexes(e, a, out) {
     }
 }
 function keyColumns(index) {
-    return index.keys.map((k) => k.replace(/^"|"$/g, '').split(' ')[0]).filter((k) => /^[\w$]+$/.test(k));
+    // A key is a column (quoted when Postgres needs it, spaces included) then its opclass/order, or an expression.
+    return index.keys.flatMap((k) => {
+        const quoted = /^"((?:[^"]|"")+)"(?:\s|$)/.exec(k);
+        if (quoted)
+            return quoted[1].includes('"') ? [] : [quoted[1]];
+        const word = k.split(' ')[0];
+        return /^[\w$]+$/.test(word) ? [word] : [];
+    });
 }
 
 
