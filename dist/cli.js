@@ -18068,29 +18068,22 @@ exports.fingerprintOf = fingerprintOf;
 // and a changed difference on the same object (the default changed again) does not.
 const node_crypto_1 = __nccwpck_require__(7598);
 const findings_1 = __nccwpck_require__(4637);
+// The first rule that matches a finding names what its object is; the order matters ("extra_index" before "table").
+const OBJECT_WORDS = [
+    ['column', (f) => Boolean(f.column)],
+    ['table', (f) => f.kind.endsWith('_table')],
+    ['index', (f) => f.kind.includes('index')],
+    ['constraint', (f) => f.kind.includes('constraint')],
+    ['enum', (f) => f.kind.includes('enum')],
+    ['policy', (f) => f.kind.includes('policy')],
+    ['view', (f) => f.kind.includes('view')],
+    ['sequence', (f) => f.kind.includes('sequence')],
+    ['migration', (f) => f.kind.startsWith('migration') || f.kind === 'snapshot_out_of_date'],
+    ['table', (f) => Boolean(f.table)]
+];
 /** The object of a finding in words, for a reviewer reading the baseline's diff: `column public.users.email`. */
 function describeObject(f) {
-    const what = f.column
-        ? 'column'
-        : f.kind.endsWith('_table')
-            ? 'table'
-            : f.kind.includes('index')
-                ? 'index'
-                : f.kind.includes('constraint')
-                    ? 'constraint'
-                    : f.kind.includes('enum')
-                        ? 'enum'
-                        : f.kind.includes('policy')
-                            ? 'policy'
-                            : f.kind.includes('view')
-                                ? 'view'
-                                : f.kind.includes('sequence')
-                                    ? 'sequence'
-                                    : f.kind.startsWith('migration') || f.kind === 'snapshot_out_of_date'
-                                        ? 'migration'
-                                        : f.table
-                                            ? 'table'
-                                            : '';
+    const what = OBJECT_WORDS.find(([, matches]) => matches(f))?.[0] ?? '';
     const object = (0, findings_1.findingObjectPath)(f) ?? '';
     return [what, object].filter(Boolean).join(' ') || '(no object)';
 }

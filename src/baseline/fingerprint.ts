@@ -5,29 +5,23 @@
 import { createHash } from 'node:crypto'
 import { Finding, findingObjectPath } from '../core/findings'
 
+// The first rule that matches a finding names what its object is; the order matters ("extra_index" before "table").
+const OBJECT_WORDS: [what: string, matches: (f: Finding) => boolean][] = [
+  ['column', (f) => Boolean(f.column)],
+  ['table', (f) => f.kind.endsWith('_table')],
+  ['index', (f) => f.kind.includes('index')],
+  ['constraint', (f) => f.kind.includes('constraint')],
+  ['enum', (f) => f.kind.includes('enum')],
+  ['policy', (f) => f.kind.includes('policy')],
+  ['view', (f) => f.kind.includes('view')],
+  ['sequence', (f) => f.kind.includes('sequence')],
+  ['migration', (f) => f.kind.startsWith('migration') || f.kind === 'snapshot_out_of_date'],
+  ['table', (f) => Boolean(f.table)]
+]
+
 /** The object of a finding in words, for a reviewer reading the baseline's diff: `column public.users.email`. */
 export function describeObject(f: Finding): string {
-  const what = f.column
-    ? 'column'
-    : f.kind.endsWith('_table')
-      ? 'table'
-      : f.kind.includes('index')
-        ? 'index'
-        : f.kind.includes('constraint')
-          ? 'constraint'
-          : f.kind.includes('enum')
-            ? 'enum'
-            : f.kind.includes('policy')
-              ? 'policy'
-              : f.kind.includes('view')
-                ? 'view'
-                : f.kind.includes('sequence')
-                  ? 'sequence'
-                  : f.kind.startsWith('migration') || f.kind === 'snapshot_out_of_date'
-                    ? 'migration'
-                    : f.table
-                      ? 'table'
-                      : ''
+  const what = OBJECT_WORDS.find(([, matches]) => matches(f))?.[0] ?? ''
   const object = findingObjectPath(f) ?? ''
   return [what, object].filter(Boolean).join(' ') || '(no object)'
 }
