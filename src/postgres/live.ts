@@ -2,7 +2,7 @@
 // and lock timeouts, so nothing the audit runs can write, wait on a lock for long, or run away.
 import postgres from 'postgres'
 import { Database } from './provider'
-import { maskUrl } from './server'
+import { databaseOfUrl, maskUrl } from './server'
 import { DatabaseUnavailableError } from '../core/errors'
 
 export interface LiveOptions {
@@ -31,7 +31,11 @@ export async function openLive(
   label: string,
   options: LiveOptions = DEFAULT_LIVE_OPTIONS
 ): Promise<Database> {
+  // Named explicitly: a tenant database "acme tenant ü" is percent-encoded in the URL, and postgres.js would not
+  // decode it.
+  const database = databaseOfUrl(url)
   const sql = postgres(url, {
+    ...(database ? { database } : {}),
     max: 1,
     prepare: false,
     onnotice: () => undefined,

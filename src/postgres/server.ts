@@ -34,6 +34,19 @@ function withDatabase(url: string, database: string): string {
 }
 
 /**
+ * The database a URL names, decoded: postgres.js takes the path as it is written, so `acme%20tenant%20%C3%BC`
+ * would be looked for by that name. Undefined when the URL names none (the driver's default applies).
+ */
+export function databaseOfUrl(url: string): string | undefined {
+  try {
+    const name = new URL(url).pathname.slice(1)
+    return name ? decodeURIComponent(name) : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/**
  * How long one statement in a throwaway database may run (ms): a migration stuck in `pg_sleep(600)` or a lock wait
  * fails as a finding instead of holding the check. DRIFT_GUARD_STATEMENT_TIMEOUT in seconds; 0 for none.
  */
@@ -50,8 +63,10 @@ const DEFAULT_STATEMENT_TIMEOUT_SECONDS = 300
 const CONNECT_SECONDS = 10
 
 function connect(url: string, socketDir?: string, max = 1, throwaway = false): Sql {
+  const database = databaseOfUrl(url)
   return postgres(url, {
     ...(socketDir ? { host: socketDir } : {}),
+    ...(database ? { database } : {}),
     max,
     // The admin connection reads no arrays (CREATE/DROP DATABASE, role and extension names): one round trip less.
     fetch_types: throwaway,
