@@ -29,6 +29,7 @@ function table(
     indexes?: IndexModel[]
     policies?: PolicyModel[]
     rls?: boolean
+    partitioning?: TableModel['partitioning']
   } = {}
 ): TableModel {
   return {
@@ -38,7 +39,8 @@ function table(
     constraints: new Map((parts.constraints ?? []).map((c) => [c.name, c])),
     indexes: new Map((parts.indexes ?? []).map((i) => [i.name, i])),
     policies: new Map((parts.policies ?? []).map((p) => [p.name, p])),
-    rlsEnabled: parts.rls ?? false
+    rlsEnabled: parts.rls ?? false,
+    ...(parts.partitioning ? { partitioning: parts.partitioning } : {})
   }
 }
 
@@ -769,6 +771,45 @@ describe('diffSchemas', () => {
     )
   })
 
+  test('partitioning: a table partitioned in the database and plain in the schema, its columns still compared; many partitions cut short', () => {
+    const events = (partitioning?: TableModel['partitioning'], type = 'text'): TableModel =>
+      table('events', { columns: [column('id'), column('kind', type)], partitioning })
+    const partitions = ['public.events_2024', 'public.events_2025', 'archive.events_2023']
+    const differences = diffSchemas(
+      database({ tables: [events()] }),
+      database({ tables: [events({ key: 'RANGE (at)', partitions }, 'character varying(20)')] }),
+      OPTIONS
+    )
+    expect(differences.map((d) => `${d.kind} ${d.table}.${d.column ?? ''}`)).toEqual([
+      'column_type_mismatch events.kind',
+      'partitioning_mismatch events.'
+    ])
+    expect(differences[1]).toMatchObject({
+      expected: '(not partitioned)',
+      actual: 'PARTITION BY RANGE (at)',
+      message:
+        'table events is partitioned (PARTITION BY RANGE (at), 3 partitions: events_2024, events_2025, archive.events_2023), the schema declares a plain table'
+    })
+    const many = Array.from({ length: 8 }, (_, i) => `public.p${i}`)
+    expect(
+      diffSchemas(
+        database({ tables: [events()] }),
+        database({ tables: [events({ key: 'HASH (id)', partitions: many })] }),
+        OPTIONS
+      )[0].message
+    ).toBe(
+      'table events is partitioned (PARTITION BY HASH (id), 8 partitions: p0, p1, p2, p3, p4, … 3 more), the schema declares a plain table'
+    )
+    expect(
+      diffSchemas(
+        database({ tables: [events()] }),
+        database({ tables: [events({ key: 'LIST (kind)', partitions: [] })] }),
+        OPTIONS
+      )[0].message
+    ).toBe('table events is partitioned (PARTITION BY LIST (kind), no partitions), the schema declares a plain table')
+    expect(diffSchemas(database({ tables: [events()] }), database({ tables: [events()] }), OPTIONS)).toEqual([])
+  })
+
   test('every schema kind diffSchemas can report is reported by one of the tests above', () => {
     // The kinds above, in one place: a new kind in diffSchemas without a unit test shows up as a gap here.
     const covered = new Set([
@@ -798,6 +839,7 @@ describe('diffSchemas', () => {
       'extra_index',
       'index_mismatch',
       'rls_mismatch',
+      'partitioning_mismatch',
       'missing_policy',
       'extra_policy',
       'policy_mismatch'

@@ -34,6 +34,7 @@ export const FINDING_KINDS = [
   'extra_policy',
   'policy_mismatch',
   'rls_mismatch',
+  'partitioning_mismatch',
   'identifier_collision',
   'snapshot_out_of_date',
   'migration_failed',

@@ -248,6 +248,19 @@ function diffTables(e: TableModel, a: TableModel, out: SchemaDifference[]): void
   diffConstraints(e, a, out)
   diffIndexes(e, a, out)
 
+  // drizzle cannot declare partitioning, so the schema's side is always plain; the columns above are still compared.
+  if ((e.partitioning?.key ?? '') !== (a.partitioning?.key ?? '')) {
+    out.push({
+      ...where,
+      kind: 'partitioning_mismatch',
+      expected: e.partitioning ? `PARTITION BY ${e.partitioning.key}` : '(not partitioned)',
+      actual: a.partitioning ? `PARTITION BY ${a.partitioning.key}` : '(not partitioned)',
+      message: a.partitioning
+        ? `table ${t} is partitioned (PARTITION BY ${a.partitioning.key}, ${partitionList(a.partitioning.partitions, e.schema)}), the schema declares a plain table`
+        : `table ${t} is a plain table, the schema says PARTITION BY ${e.partitioning!.key}`
+    })
+  }
+
   if (e.rlsEnabled !== a.rlsEnabled) {
     out.push({
       ...where,
@@ -280,6 +293,13 @@ function diffTables(e: TableModel, a: TableModel, out: SchemaDifference[]): void
         message: `policy "${name}" on ${t} is not declared in the schema`
       })
   }
+}
+
+function partitionList(partitions: string[], schema: string): string {
+  if (partitions.length === 0) return 'no partitions'
+  const names = partitions.map((p) => (p.startsWith(`${schema}.`) ? p.slice(schema.length + 1) : p))
+  const shown = names.length > 5 ? [...names.slice(0, 5), `… ${names.length - 5} more`] : names
+  return `${partitions.length} partition${partitions.length === 1 ? '' : 's'}: ${shown.join(', ')}`
 }
 
 function columnSummary(c: { type: string; notNull: boolean; default?: string; identity?: string }): string {

@@ -9,6 +9,7 @@ import { SchemaDifference } from '../diff/diff-schemas'
 import { ExplainContext } from './context'
 import { enumOrderCause } from './enum-history'
 import { fixSql } from './fix-sql'
+import { explainPartitioning } from './partitioning'
 import { changedAfterSnapshot, introducedBy, recordedSnapshots, removedIn } from './snapshot-history'
 import { findStatement, lostAfter, notApplied } from './statement-search'
 
@@ -25,6 +26,7 @@ export function explainDifference(d: SchemaDifference, ctx: ExplainContext): Omi
     message: d.message
   }
   const declaration = declarationOf(d, ctx)
+  if (d.kind === 'partitioning_mismatch') return { ...finding, ...explainPartitioning(d, ctx, declaration) }
   const recorded = recordedSnapshots(ctx)
   const latest = recorded[recorded.length - 1]
   const inLatest = latest ? latest.declares(d) : false
@@ -174,7 +176,8 @@ function undeclarable(d: SchemaDifference): boolean {
  * is lowered by hand; a warning still shows a constraint that nobody meant to keep.
  */
 export function defaultSeverity(d: SchemaDifference): Finding['severity'] {
-  return undeclarable(d) ? 'warning' : 'error'
+  // Partitioning is the same: drizzle has no API for it, and the data the table holds is as the schema says.
+  return undeclarable(d) || d.kind === 'partitioning_mismatch' ? 'warning' : 'error'
 }
 
 function declarationOf(d: SchemaDifference, ctx: ExplainContext): Declaration | undefined {

@@ -27,8 +27,12 @@ export async function introspectDatabase(db: Database, options: IntrospectOption
   const list = [...schemas]
 
   const [tables, columns, constraints, indexes, enums, sequences, views, policies, extensions] = await Promise.all([
-    db.query<{ schema: string; name: string; rls: boolean }>(
-      `select n.nspname as schema, c.relname as name, c.relrowsecurity as rls
+    db.query<{ schema: string; name: string; rls: boolean; partition_key: string | null; partitions: string[] }>(
+      `select n.nspname as schema, c.relname as name, c.relrowsecurity as rls,
+              case when c.relkind = 'p' then pg_get_partkeydef(c.oid) end as partition_key,
+              array(select pn.nspname || '.' || pc.relname from pg_inherits i
+                      join pg_class pc on pc.oid = i.inhrelid join pg_namespace pn on pn.oid = pc.relnamespace
+                     where i.inhparent = c.oid and pc.relispartition order by 1)::text[] as partitions
          from pg_class c join pg_namespace n on n.oid = c.relnamespace
         where c.relkind in ('r', 'p') and not c.relispartition and n.nspname = any($1)
           and ${NOT_FROM_EXTENSION('c.oid', 'pg_class')}`,
@@ -179,7 +183,8 @@ export async function introspectDatabase(db: Database, options: IntrospectOption
       constraints: new Map(),
       indexes: new Map(),
       policies: new Map(),
-      rlsEnabled: t.rls
+      rlsEnabled: t.rls,
+      ...(t.partition_key ? { partitioning: { key: t.partition_key, partitions: t.partitions } } : {})
     }
     model.tables.set(qualified(t.schema, t.name), table)
   }

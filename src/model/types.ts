@@ -53,6 +53,11 @@ export interface TableModel {
   indexes: Map<string, IndexModel>
   policies: Map<string, PolicyModel>
   rlsEnabled: boolean
+  /**
+   * A partitioned table (relkind 'p'): its key as pg_get_partkeydef prints it (`RANGE (created_at)`) and its
+   * partitions as schema.name. Partitions are never tables of the model: they are the parent's storage.
+   */
+  partitioning?: { key: string; partitions: string[] }
 }
 
 export interface EnumModel {

@@ -359,6 +359,12 @@ export function planStatements(differences: SchemaDifference[], ctx: PlanContext
           d.expected === 'enabled' ? ['rows become invisible to roles without a policy'] : []
         )
         break
+      case 'partitioning_mismatch':
+        skip(
+          d,
+          'drizzle cannot declare partitioning: keep the table as the migrations built it (fix never re-creates a table)'
+        )
+        break
       case 'extra_schema':
         skip(
           d,
