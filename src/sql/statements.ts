@@ -78,6 +78,12 @@ export function splitSqlStatements(text: string): SqlStatement[] {
       i++
       continue
     }
+    // A semicolon with no SQL before it ends an empty statement: there is nothing to run or to point at.
+    if (c === ';' && first === undefined && atomicDepth === 0 && parenDepth === 0) {
+      push(i + 1)
+      i++
+      continue
+    }
     first ??= line
     if (c === "'" || c === '"') {
       // E'…' strings escape with backslashes; others double the quote.
