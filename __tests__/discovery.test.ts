@@ -4,6 +4,7 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { loadConfig } from '../src/config/load-config'
+import { literalDrizzleConfig } from '../src/config/config-literals'
 import { runCheck } from '../src/engine/check'
 import { PgliteProvider } from '../src/postgres/pglite'
 import { tempDir, writeFiles, writeMigrations } from './helpers/project'
@@ -346,7 +347,9 @@ describe('discovery', () => {
       'drizzle.config.ts': 'export default { dialect: "postgresql", schema: "./schema.ts", out: "./drizzle" };\n',
       'schema.ts': PARENT_SCHEMA
     })
-    expect(() => loadConfig(dir)).toThrow(/target "r": migrations folder not found: drizzle/)
+    expect(() => loadConfig(dir)).toThrow(
+      /target "r": drizzle\.config\.ts: its "out" migrations folder not found: drizzle /
+    )
   })
 
   test('drizzle.config.<name>.ts is discovered next to drizzle.config.ts (drizzle.config.d.ts is not a config)', async () => {
@@ -369,5 +372,112 @@ describe('discovery', () => {
       ['r', 'drizzle.config.ts', 'drizzle']
     ])
     expect(report.findings).toEqual([])
+  })
+})
+
+describe('configs the fifth trial could not load (issue 12: dittofeed, rybbit, taskcircle)', () => {
+  /** dittofeed's shape: the config imports the app's config() for its URL, which throws here with no message. */
+  const throwingConfig = (schema: string): Record<string, string> => ({
+    'package.json': '{ "name": "r", "private": true }',
+    'drizzle.config.ts': `import { defineConfig } from "drizzle-kit";\nimport config from "./src/config";\n\nexport default defineConfig({\n  out: "./drizzle",\n  schema: ${schema},\n  dialect: "postgresql",\n  dbCredentials: {\n    url: config().databaseUrl,\n  },\n});\n`,
+    'src/config.ts':
+      'export default function config(): { databaseUrl: string; schema: string } {\n  throw new Error()\n}\n',
+    'schema.ts': PARENT_SCHEMA
+  })
+
+  test('a config that throws (with no message) but names its schema and out as plain strings is read from its source, with a note', async () => {
+    const dir = project('throwing-config-', throwingConfig('"./schema.ts"'))
+    await writeMigrations(dir, 'drizzle', [PARENT_SCHEMA])
+    const report = await runCheck({ root: dir, provider })
+    expect(report.findings).toEqual([])
+    expect(report.targets.map((t) => [t.name, t.migrations, t.schema])).toEqual([['r', 'drizzle', ['schema.ts']]])
+    expect(report.targets[0].notes[0]).toMatch(
+      /^drizzle\.config\.ts could not be evaluated here \(drizzle\.config\.ts:9 threw while being imported: Error with no message\): its dialect, schema and out are plain strings in its source, and were read from there$/
+    )
+  })
+
+  test('a config that throws and computes its schema: an error naming the file, the line and what to write instead', () => {
+    const dir = project('throwing-computed-', throwingConfig('config().schema'))
+    expect(() => loadConfig(dir)).toThrow(
+      /^drizzle\.config\.ts:\d+ threw while being imported: Error with no message\. drift-guard evaluates drizzle\.config\.ts only for its dialect, schema and out, and they are not all plain strings in it: name the target's "schema" and "migrations" \(and "cwd"\) in drift-guard\.config\.json instead of "drizzleConfig"/
+    )
+  })
+
+  test('`out` declared but never generated, in a project whose scripts run drizzle-kit push: the error says so (alone), a note (with other targets)', async () => {
+    const files = {
+      'package.json': '{ "name": "r", "private": true }',
+      'server/package.json': JSON.stringify({
+        name: 'server',
+        scripts: { 'db:push': 'drizzle-kit push --config=drizzle.config.ts' }
+      }),
+      'server/drizzle.config.ts':
+        'export default { dialect: "postgresql", schema: "./schema.ts", out: "./drizzle" };\n',
+      'server/schema.ts': PARENT_SCHEMA
+    }
+    expect(() => loadConfig(project('push-out-', files))).toThrow(
+      /^No PostgreSQL drizzle config in .* \(skipped server\/drizzle\.config\.ts: its "out" migrations folder not found: server\/drizzle \(resolved from server\)\. server\/package\.json \(script "db:push"\) runs drizzle-kit push: a project that pushes its schema has no migrations to check; run drizzle-kit generate to start them\.\)$/
+    )
+    const dir = project('push-out-other-', {
+      ...files,
+      'drizzle.config.ts': 'export default { dialect: "postgresql", schema: "./schema.ts", out: "./drizzle" };\n',
+      'schema.ts': PARENT_SCHEMA
+    })
+    await writeMigrations(dir, 'drizzle', [PARENT_SCHEMA])
+    const report = await runCheck({ root: dir, provider })
+    expect(report.targets.map((t) => t.name)).toEqual(['r'])
+    expect(report.findings).toEqual([])
+    expect(report.notes.join('\n')).toMatch(
+      /skipped server\/drizzle\.config\.ts: its "out" migrations folder not found/
+    )
+  })
+
+  test("drizzle-kit < 0.21's `driver: 'pg'` without `dialect` is checked as PostgreSQL, with a note", async () => {
+    const dir = project('driver-pg-', {
+      'package.json': '{ "name": "r", "private": true }',
+      'drizzle.config.ts':
+        "import type { Config } from 'drizzle-kit';\nexport default {\n  schema: './schema.ts',\n  out: './drizzle',\n  driver: 'pg',\n  dbCredentials: { connectionString: process.env.DATABASE_URL as string },\n} satisfies Config;\n",
+      'schema.ts': PARENT_SCHEMA
+    })
+    await writeMigrations(dir, 'drizzle', [PARENT_SCHEMA])
+    const report = await runCheck({ root: dir, provider })
+    expect(report.findings).toEqual([])
+    expect(report.targets[0].notes[0]).toBe(
+      'drizzle.config.ts has `driver: \'pg\'` and no `dialect`, the config format of drizzle-kit before 0.21: checked as dialect "postgresql" (drizzle-kit 0.21 and later ask for `dialect: "postgresql"` instead)'
+    )
+    // Another old driver is not PostgreSQL: skipped as before.
+    fs.writeFileSync(
+      path.join(dir, 'drizzle.config.ts'),
+      "export default { schema: './schema.ts', out: './drizzle', driver: 'mysql2' };\n"
+    )
+    expect(() => loadConfig(dir)).toThrow(/dialect is not set/)
+  })
+
+  test('literal settings: plain strings and arrays are read; a computed one, or a conflicting repeat, reads nothing', () => {
+    expect(
+      literalDrizzleConfig(
+        `// out: "./old"\nexport default defineConfig({ schema: ['./a.ts', "./b.ts"], out: \`./drizzle\`, dialect: 'postgresql',\n  dbCredentials: { url: env.URL, schema: x }, migrations: { table: 'm', schema: 'public' }, casing: 'snake_case' })`
+      )
+    ).toEqual({
+      schema: ['./a.ts', './b.ts'],
+      out: './drizzle',
+      dialect: 'postgresql',
+      casing: 'snake_case',
+      migrations: { table: 'm', schema: 'public' }
+    })
+    expect(
+      literalDrizzleConfig(`export default { schema: path.join(dir, 's.ts'), out: './d', dialect: 'postgresql' }`)
+    ).toBeUndefined()
+    expect(literalDrizzleConfig('export default { schema: `./${name}.ts`, dialect: "postgresql" }')).toBeUndefined()
+    expect(
+      literalDrizzleConfig(
+        `const a = { out: './a' }\nexport default { schema: './s.ts', out: './b', dialect: 'postgresql' }`
+      )
+    ).toBeUndefined()
+    expect(
+      literalDrizzleConfig(
+        `export default { schema: './s.ts', out: './b', dialect: 'postgresql', tablesFilter: filters }`
+      )
+    ).toBeUndefined()
+    expect(literalDrizzleConfig(`export default { out: './b', dialect: 'postgresql' }`)).toBeUndefined()
   })
 })

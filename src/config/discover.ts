@@ -79,6 +79,11 @@ export function discoverTargets(root: string): LoadedConfig {
         continue
       }
       // No `out` and no drizzle/ folder: a config for `drizzle-kit push` (a test database, say), with nothing to check.
+      // `out` declared but never generated, and a script runs drizzle-kit push: the same, said with the script.
+      if (error instanceof MissingMigrationsFolderError && error.outDeclared && error.pushScript) {
+        notes.push(`skipped ${file}: ${error.message.replace(/^target "[^"]*": [^:]*: its "out" /, 'its "out" ')}`)
+        continue
+      }
       if (error instanceof MissingMigrationsFolderError && !error.outDeclared) {
         notes.push(
           `skipped ${file}: it has no \`out\` and drizzle-kit's default folder does not exist: a drizzle-kit push config. Name it in ${DEFAULT_CONFIG_FILE} with its own "migrations" to check it`

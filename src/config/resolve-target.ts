@@ -2,12 +2,13 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { FINDING_KINDS, Severity } from '../core/findings'
-import { UsageError, describeError } from '../core/errors'
+import { UsageError } from '../core/errors'
 import { ModuleLoader, ModuleLoadError } from './module-loader'
 import { drizzleKitSchemaFiles } from './glob'
 import { JsonPath } from '../core/json'
 import { closestName } from '../core/suggest'
 import { runOptions } from './run-options'
+import { literalDrizzleConfig } from './config-literals'
 import { DEFAULT_CONFIG_FILE, DrizzleKitConfig, ResolvedTarget, TargetConfig, TargetSource } from './target-types'
 
 /**
@@ -60,7 +61,9 @@ export function withoutDuplicates(
 export class MissingMigrationsFolderError extends UsageError {
   constructor(
     message: string,
-    readonly outDeclared: boolean
+    readonly outDeclared: boolean,
+    /** The package.json script that runs drizzle-kit push, when one does: the folder is missing because nothing generates it. */
+    readonly pushScript?: string
   ) {
     super(message)
   }
@@ -79,6 +82,7 @@ export function resolveTarget(
 ): ResolvedTarget {
   let kit: DrizzleKitConfig = {}
   let drizzleConfig: string | undefined
+  const notes: string[] = []
   if (target.drizzleConfig) {
     drizzleConfig = path.resolve(root, target.drizzleConfig)
     if (!fs.existsSync(drizzleConfig)) {
@@ -90,6 +94,18 @@ export function resolveTarget(
       )
     }
     kit = loadDrizzleConfig(root, drizzleConfig, targetCwd(root, target, drizzleConfig))
+    const rel = path.relative(root, drizzleConfig)
+    if (kit.unevaluated)
+      notes.push(
+        `${rel} could not be evaluated here (${kit.unevaluated.replace(/\.$/, '')}): its dialect, schema and out are plain strings in its source, and were read from there`
+      )
+    // drizzle-kit before 0.21 had no dialect: `driver: 'pg'` was PostgreSQL (0.21 and later reject it).
+    if (kit.dialect === undefined && kit.driver === 'pg') {
+      kit = { ...kit, dialect: 'postgresql' }
+      notes.push(
+        `${rel} has \`driver: 'pg'\` and no \`dialect\`, the config format of drizzle-kit before 0.21: checked as dialect "postgresql" (drizzle-kit 0.21 and later ask for \`dialect: "postgresql"\` instead)`
+      )
+    }
     const dialect = kit.dialect
     if (dialect !== 'postgresql') {
       throw new UsageError(
@@ -128,10 +144,17 @@ export function resolveTarget(
   const out = target.migrations ?? kit.out ?? 'drizzle'
   const migrationsDir = path.resolve(cwd, out)
   if (!fs.existsSync(migrationsDir) || !fs.statSync(migrationsDir).isDirectory()) {
+    const declared = (target.migrations ?? kit.out) !== undefined
+    const pushes = declared ? scriptRunningPush(root, cwd) : undefined
+    const of = drizzleConfig && !target.migrations ? `${path.relative(root, drizzleConfig)}: its "out"` : 'the'
     throw new MissingMigrationsFolderError(
-      `target "${target.name}": migrations folder not found: ${path.relative(root, migrationsDir)} ` +
-        `(resolved from ${path.relative(root, cwd) || '.'}). Set the target's "cwd" if drizzle-kit runs elsewhere.`,
-      (target.migrations ?? kit.out) !== undefined
+      `target "${target.name}": ${of} migrations folder not found: ${path.relative(root, migrationsDir)} ` +
+        `(resolved from ${path.relative(root, cwd) || '.'}). ` +
+        (pushes
+          ? `${pushes} runs drizzle-kit push: a project that pushes its schema has no migrations to check; run drizzle-kit generate to start them.`
+          : `Set the target's "cwd" if drizzle-kit runs elsewhere.`),
+      declared,
+      pushes
     )
   }
   return {
@@ -151,8 +174,24 @@ export function resolveTarget(
     migrationsTable: target.migrationsTable ?? kit.migrations?.table ?? '__drizzle_migrations',
     migrationsSchema: target.migrationsSchema ?? kit.migrations?.schema ?? 'drizzle',
     severity: target.severity ?? {},
+    ...(notes.length ? { notes } : {}),
     ...providerOptions(root, target, where, source)
   }
+}
+
+/** The package.json (relative path, with the script's name) whose scripts run `drizzle-kit push` for this folder. */
+function scriptRunningPush(root: string, cwd: string): string | undefined {
+  for (const folder of [...new Set([cwd, root])]) {
+    try {
+      const scripts: unknown = JSON.parse(fs.readFileSync(path.join(folder, 'package.json'), 'utf8')).scripts
+      if (!scripts || typeof scripts !== 'object') continue
+      const name = Object.entries(scripts).find(([, command]) => /\bdrizzle-kit\s+push\b/.test(String(command)))?.[0]
+      if (name) return `${path.relative(root, path.join(folder, 'package.json'))} (script "${name}")`
+    } catch {
+      // no package.json here, or not JSON: nothing to tell
+    }
+  }
+  return undefined
 }
 
 const SEVERITY_VALUES: unknown[] = ['error', 'warning', 'notice', 'off'] satisfies (Severity | 'off')[]
@@ -326,27 +365,52 @@ export function loadDrizzleConfig(root: string, file: string, cwd: string): Driz
     if (!config || typeof config !== 'object') throw new UsageError(`${rel}: does not export a config object`, rel)
     return config
   }
+  const source = fs.readFileSync(file, 'utf8')
+  // A config that cannot run here (it computes credentials from the application's runtime) still names its schema
+  // and migrations; when those are literals, they are all the check needs from it.
+  const fromSource = (what: string): DrizzleKitConfig => {
+    const literal = literalDrizzleConfig(source)
+    if (!literal) throw configError(rel, what)
+    return { ...literal, unevaluated: what }
+  }
   try {
     return load()
   } catch (first) {
     if (!(first instanceof ModuleLoadError)) throw first
     // Retry with placeholders for the variables the config reads and the environment lacks.
-    const source = fs.readFileSync(file, 'utf8')
     const names = new Set(
       [...source.matchAll(/process\.env(?:\.([A-Za-z_][\w]*)|\[\s*["'`]([^"'`]+)["'`]\s*\])/g)].map((m) => m[1] ?? m[2])
     )
     const unset = [...names].filter((n) => process.env[n] === undefined)
-    if (unset.length === 0) throw first
+    if (unset.length === 0) return fromSource(thrown(first))
     for (const n of unset) process.env[n] = 'drift-guard-placeholder'
     try {
       return load()
     } catch {
-      throw new UsageError(
-        `${describeError(first)} (it reads ${unset.join(', ')}, which ${unset.length > 1 ? 'are' : 'is'} unset)`,
-        rel
+      return fromSource(
+        `${thrown(first)} (it reads ${unset.join(', ')}, which ${unset.length > 1 ? 'are' : 'is'} unset)`
       )
     } finally {
       for (const n of unset) delete process.env[n]
     }
   }
+}
+
+/** What the loader says a module threw, without its advice for schema files (a config is not one). */
+function thrown(error: ModuleLoadError): string {
+  const cut = error.message.search(/\. (A stand-in may have produced|The schema must load)/)
+  return cut > 0 ? error.message.slice(0, cut) : error.message
+}
+
+/**
+ * A drizzle config that threw: the loader's message (file, line, what was thrown), and what to do about a config,
+ * which is not a schema: the check needs only its schema and migrations, which a target can name itself.
+ */
+function configError(rel: string, what: string): UsageError {
+  return new UsageError(
+    `${what}. drift-guard evaluates ${rel} only for its dialect, schema and out, and they are not all plain strings in it: ` +
+      `name the target's "schema" and "migrations" (and "cwd") in ${DEFAULT_CONFIG_FILE} instead of "drizzleConfig", ` +
+      'or make the config load without the application (no calls into its runtime at import)',
+    rel
+  )
 }

@@ -80,6 +80,8 @@ export interface ResolvedTarget {
   transaction: boolean
   /** The project's init commands run against each migrated database (absent: none). */
   run?: RunCommandsConfig
+  /** What the report should say about how the target's drizzle config was read (an old format, read from source). */
+  notes?: string[]
 }
 
 /** A discovered config that cannot be checked (stale paths, throws): reported as that target's error. */
@@ -101,6 +103,10 @@ export interface LoadedConfig {
 
 export interface DrizzleKitConfig {
   dialect?: string
+  /** drizzle-kit before 0.21: `driver: 'pg'` was PostgreSQL (there was no dialect). */
+  driver?: string
+  /** Set when the config could not be evaluated and its plain-string settings were read from its source: why. */
+  unevaluated?: string
   schema?: string | string[]
   out?: string
   casing?: 'snake_case' | 'camelCase'

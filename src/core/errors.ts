@@ -23,8 +23,11 @@ export class DatabaseUnavailableError extends Error {
 /** The first line of an error's message, whatever realm it was thrown in. */
 export function describeError(error: unknown): string {
   // Not `instanceof Error`: errors of code run through vm may come from another realm.
-  if (error && typeof error === 'object' && typeof (error as Error).message === 'string')
-    return (error as Error).message.split('\n')[0]
+  if (error && typeof error === 'object' && typeof (error as Error).message === 'string') {
+    // `throw new Error()` (or a library's error without text): say so, rather than print nothing after a colon.
+    const name = typeof (error as Error).name === 'string' && (error as Error).name ? (error as Error).name : 'Error'
+    return (error as Error).message.split('\n')[0] || `${name} with no message`
+  }
   return String(error)
 }
 

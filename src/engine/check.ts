@@ -162,6 +162,7 @@ async function prepareTarget(
     databases: [],
     declared: declaredCounts(schema.snapshot),
     notes: [
+      ...(target.notes ?? []),
       ...(schema.fallbacks.length
         ? [`the project has no ${schema.fallbacks.join(', ')} installed: used the bundled copy`]
         : []),
