@@ -115,7 +115,7 @@ export async function checkProject(options: CheckOptions): Promise<CheckedProjec
     targets,
     findings: assembled.findings,
     summary: assembled.summary,
-    notes: [...config.notes],
+    notes: [...config.notes, ...((await options.provider.notes?.()) ?? [])],
     timings: Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)])),
     ...(baselineRun ? { baseline: baselineSummary(baselineRun, assembled.findings) } : {})
   }

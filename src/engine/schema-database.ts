@@ -58,11 +58,8 @@ export async function buildSchemaDatabase(
       await prepareDatabase(db, { names: preinstalled, declared: target.extensionsDeclared }, setup, target.name)
       for (const ext of extensions)
         if (ext !== 'plpgsql') await db.exec(`CREATE EXTENSION IF NOT EXISTS ${quoteIdent(ext)}`)
-      await db.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(target.migrationsSchema)}`)
-      // drizzle-kit writes CREATE SCHEMA only for a pgSchema the schema files export; one imported from elsewhere
-      // (a helper outside the schema glob) is created by hand-written SQL in the migrations, so here as well.
-      for (const name of unexportedSchemas(snapshot)) await db.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(name)}`)
-      // Roles the migrations create and the schema does not declare (pgRole): its policies may name them.
+      // Roles the migrations create and the schema does not declare (pgRole): its policies may name them. Made as
+      // the URL's user: the owner role may not create roles (before PostgreSQL 16).
       const declaredRoles = new Set(Object.keys(snapshot.roles ?? {}))
       for (const role of migrationRoles.filter((r) => !declaredRoles.has(r))) {
         // unique_violation too: on a server, a migrated database of this run may be creating it at the same moment.
@@ -70,6 +67,12 @@ export async function buildSchemaDatabase(
           `DO $$ BEGIN CREATE ROLE ${quoteIdent(role)} NOLOGIN; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$`
         )
       }
+      // The schema's SQL runs as the migrations do: as the run's owner role, not as the URL's user.
+      await db.dropPrivileges?.()
+      await db.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(target.migrationsSchema)}`)
+      // drizzle-kit writes CREATE SCHEMA only for a pgSchema the schema files export; one imported from elsewhere
+      // (a helper outside the schema glob) is created by hand-written SQL in the migrations, so here as well.
+      for (const name of unexportedSchemas(snapshot)) await db.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(name)}`)
       // What the setup and the extensions created before drizzle-kit's SQL: its statements for those are skipped.
       const existing = await existingObjects(db)
       // A declaration right for the platform it is written for (Supabase's roles, an extension's types) is said to be.

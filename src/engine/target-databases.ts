@@ -8,7 +8,7 @@ import { groupByDatabase } from '../report/assembly'
 import { compareDatabases } from '../diff/rules'
 import { defaultSeverity, explainDifference } from '../explain/explain-difference'
 import { extensionFailureCause, unavailableExtensionFindings } from '../explain/extensions'
-import { runnerCause, withUnexportedSchemaCause } from '../explain/failed-migration'
+import { privilegeCause, runnerCause, withUnexportedSchemaCause } from '../explain/failed-migration'
 import { generateCommand } from '../explain/snapshot-findings'
 import { SnapshotFile } from '../explain/snapshots'
 import { ApplyResult, applyMigrations } from '../migrations/apply'
@@ -22,6 +22,7 @@ import { prepareDatabase, readSetupScripts } from '../postgres/setup-sql'
 import { functionDefinitions } from '../schema/build-statements'
 import { LoadedSchema } from '../schema/load-schema'
 import { extensionsCreatedBy } from '../sql/extensions'
+import { rolesNamedIn } from '../sql/roles'
 import { splitSqlStatements } from '../sql/statements'
 import { RunContext } from './run-context'
 import { buildSchemaDatabase } from './schema-database'
@@ -34,6 +35,8 @@ type TargetFinding = Omit<Finding, 'target'>
 interface MigratedDatabase {
   db: Database
   applied: ApplyResult
+  /** The throwaway role the migrations ran as, when not the URL's user. */
+  role?: string
   /** The functions it has (hand-written SQL), for the schema's database; read once. */
   functions: () => Promise<string[] | undefined>
   /** Its model, when every migration applied. */
@@ -78,6 +81,9 @@ export async function checkTargetDatabases(check: TargetCheck, run: RunContext):
   const migrationsTable = { schema: target.migrationsSchema, table: target.migrationsTable }
   const introspectOptions = { schemas: target.schemaFilter, tablesFilter: target.tablesFilter, migrationsTable }
   const failures = new Map<string, { finding: TargetFinding; databases: string[] }>()
+  // Every role the migrations name in a CREATE ROLE, also inside DO blocks: made beforehand where the owner role
+  // the migrations run as may not create roles (a server before PostgreSQL 16).
+  const migrationRoles = [...new Set(folder.migrations.flatMap((m) => (m.sql ? rolesNamedIn(m.sql) : [])))]
 
   // The database the schema describes is built first (it takes the first slot), and at the same time as the
   // migrated ones where the provider allows; each migrated database is diffed while its session is still open,
@@ -151,17 +157,19 @@ export async function checkTargetDatabases(check: TargetCheck, run: RunContext):
           folder.migrations.find((m) => m.tag === applied.failure!.migration.tag) ?? applied.failure.migration
         const file = path.relative(root, migration.file)
         const key = `${file}:${line}:${error.message}`
-        const explained = extensionFailureCause({
-          error,
-          target: target.name,
-          migration,
-          migrations: folder.migrations,
-          created: extensions,
-          available,
-          provider: provider.description,
-          embedded: provider.description.startsWith('embedded'),
-          embeddedExtensions: EMBEDDED_EXTENSIONS
-        })
+        const explained =
+          privilegeCause(error, target, lease.role) ??
+          extensionFailureCause({
+            error,
+            target: target.name,
+            migration,
+            migrations: folder.migrations,
+            created: extensions,
+            available,
+            provider: provider.description,
+            embedded: provider.description.startsWith('embedded'),
+            embeddedExtensions: EMBEDDED_EXTENSIONS
+          })
         const existing = failures.get(key)
         if (existing) existing.databases.push(name)
         else {
@@ -209,12 +217,14 @@ export async function checkTargetDatabases(check: TargetCheck, run: RunContext):
   const migratedDatabase = async (name: string): Promise<Lease<MigratedDatabase>> => {
     const build = async (): Promise<MigratedDatabase> => {
       const db = await timed('provision', () =>
-        provider.createDatabase(`${target.name}_${name}`, { extensions: loaded })
+        provider.createDatabase(`${target.name}_${name}`, { extensions: loaded, roles: migrationRoles })
       )
       try {
-        await timed('migrate', () =>
-          prepareDatabase(db, { names: preinstalled, declared: target.extensionsDeclared }, setup, target.name)
-        )
+        const role = await timed('migrate', async () => {
+          await prepareDatabase(db, { names: preinstalled, declared: target.extensionsDeclared }, setup, target.name)
+          // The migrations run as the run's owner role, not as the URL's user (docs/threat-model.md).
+          return db.dropPrivileges?.()
+        })
         const applied = await timed('migrate', () =>
           applyMigrations(db, migrations, migrationsTable, {
             transaction: target.transaction,
@@ -225,6 +235,7 @@ export async function checkTargetDatabases(check: TargetCheck, run: RunContext):
         return {
           db,
           applied,
+          role,
           functions: () => (functions ??= functionDefinitions(db).catch(() => undefined)),
           model: applied.failure
             ? undefined

@@ -33,3 +33,26 @@ export function withUnexportedSchemaCause(finding: TargetFinding, snapshot: PgSn
     fix: `Add CREATE SCHEMA IF NOT EXISTS "${missing}"; before this statement${finding.file ? ` in ${finding.file}` : ''}, and export the pgSchema object from a schema file so that drizzle-kit records it`
   }
 }
+
+/**
+ * A migration refused for want of a right the run's owner role does not have (insufficient_privilege): the check
+ * runs migrations as a throwaway role that owns its databases and nothing else, as production runs them as an
+ * application role; a statement that needs a superuser fails there too, unless production migrates as a superuser.
+ */
+export function privilegeCause(
+  error: PostgresErrorInfo,
+  target: ResolvedTarget,
+  role: string | undefined
+): { cause: string; fix: string } | undefined {
+  if (!role || error.code !== '42501') return undefined
+  const extension = /permission denied to create extension "([^"]+)"/.exec(error.message)?.[1]
+  return {
+    cause:
+      `the check runs the migrations as ${role}, a throwaway role that owns the run's databases and has no superuser ` +
+      `right, as production runs migrations as an application role: this statement needs a right only a superuser ` +
+      `(or the object's owner) has, so it fails in production too unless the migrations run there as a superuser`,
+    fix: extension
+      ? `If the platform preinstalls "${extension}", list it in "extensions" of target "${target.name}" in ${DEFAULT_CONFIG_FILE} (created as the URL's user before the migrations); if production migrates as a superuser, set DRIFT_GUARD_SUPERUSER_MIGRATIONS=1 in the workflow`
+      : `Run this statement as the platform's administrator outside the migrations (or in "setup" of target "${target.name}"), or, if production migrates as a superuser, set DRIFT_GUARD_SUPERUSER_MIGRATIONS=1 in the workflow (the check then runs the migrations with the URL's rights)`
+  }
+}

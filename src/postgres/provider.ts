@@ -22,6 +22,13 @@ export interface Database {
    * driver). The embedded Postgres serves it over the wire protocol on a local port until `close()`.
    */
   serve?(): Promise<ServedDatabase>
+  /**
+   * From now on, runs SQL as the run's throwaway owner role instead of the URL's user (a server reached as a
+   * superuser): called once the extensions and setup SQL ran, before the migrations or the schema's SQL.
+   * The schemas the setup created (the URL's user owns them) are granted to that role first. Providers without
+   * one leave it out. Resolves to the role's name, or undefined when SQL goes on as the URL's user.
+   */
+  dropPrivileges?(): Promise<string | undefined>
   close(): Promise<void>
 }
 
@@ -34,6 +41,8 @@ export interface ServedDatabase {
 export interface DatabaseOptions {
   /** Extensions the SQL will create (the embedded Postgres must load them up front). */
   extensions?: string[]
+  /** Roles the SQL will create (a provider whose owner role cannot create roles makes them first). */
+  roles?: string[]
 }
 
 export interface PostgresProvider {
@@ -51,6 +60,8 @@ export interface PostgresProvider {
   /** Extensions available on this Postgres (undefined: unknown, let CREATE EXTENSION decide). */
   availableExtensions(): Promise<Set<string> | undefined>
   serverVersion(): Promise<string>
+  /** What the report should say about how the databases were used (the role migrations ran as, leftovers removed). */
+  notes?(): Promise<string[]>
   /** Removes every database this provider created. Safe to call twice. */
   dispose(): Promise<void>
 }

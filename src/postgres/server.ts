@@ -1,90 +1,46 @@
 // A real Postgres server given by URL. The tool creates uniquely named throwaway databases on it, works only in
 // those, and drops them afterwards, also on failure and on SIGINT/SIGTERM. It never writes to a database it did
 // not create: the URL's own database is only used to run CREATE/DROP DATABASE.
-import { randomBytes } from 'node:crypto'
-import * as net from 'node:net'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import postgres from 'postgres'
 import { DatabaseUnavailableError } from '../core/errors'
-import { maskerOf, secretsOfUrl } from '../core/secrets'
 import { Database, DatabaseOptions, PostgresProvider, ServedDatabase } from './provider'
 import { onInterrupt } from '../core/interrupt'
 import { ResettableSession, resetDatabase } from './reset'
-import { rolesCreatedIn, rolesNamedIn, toleratingRolesCreated } from '../sql/roles'
-import { quoteIdentifier } from '../sql/identifiers'
+import {
+  RoleCreationRewrite,
+  rewritingRoleCreations,
+  rewritingRoleCreationsInDoBlocks,
+  rolesCreatedIn
+} from '../sql/roles'
+import { RoleTracker } from './role-tracking'
+import { quoteIdentifier, userSchemaCondition } from '../sql/identifiers'
+import { newRunId } from './run-names'
+import {
+  OwnerDecision,
+  OwnerRole,
+  createOwnerRole,
+  ownerNotes,
+  dropOwnerRole,
+  grantSetupObjectsSql,
+  precreateRoles
+} from './owner-role'
+import { RemovedLeftovers, leftoversNote, removeDeadRunLeftovers } from './leftovers'
 
-type Sql = ReturnType<typeof postgres>
+import {
+  CONNECT_SECONDS,
+  Sql,
+  connect,
+  databaseOfUrl,
+  describe,
+  maskUrl,
+  relayedFromSocket,
+  statementTimeoutMs,
+  withDatabase,
+  withUser
+} from './server-connection'
 
-/** The URL without its password, for messages. */
-export function maskUrl(url: string): string {
-  try {
-    const parsed = new URL(url)
-    if (parsed.password) parsed.password = '***'
-    return maskerOf(secretsOfUrl(url))(parsed.toString())
-  } catch {
-    return maskerOf(secretsOfUrl(url))(url)
-  }
-}
-
-function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url)
-  parsed.pathname = '/' + encodeURIComponent(database)
-  return parsed.toString()
-}
-
-/**
- * The database a URL names, decoded: postgres.js takes the path as it is written, so `acme%20tenant%20%C3%BC`
- * would be looked for by that name. Undefined when the URL names none (the driver's default applies).
- */
-export function databaseOfUrl(url: string): string | undefined {
-  try {
-    const name = new URL(url).pathname.slice(1)
-    return name ? decodeURIComponent(name) : undefined
-  } catch {
-    return undefined
-  }
-}
-
-/**
- * How long one statement in a throwaway database may run (ms): a migration stuck in `pg_sleep(600)` or a lock wait
- * fails as a finding instead of holding the check. DRIFT_GUARD_STATEMENT_TIMEOUT in seconds; 0 for none.
- */
-export function statementTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
-  const seconds = Number(env.DRIFT_GUARD_STATEMENT_TIMEOUT ?? DEFAULT_STATEMENT_TIMEOUT_SECONDS)
-  return Number.isFinite(seconds) && seconds >= 0
-    ? Math.round(seconds * 1000)
-    : DEFAULT_STATEMENT_TIMEOUT_SECONDS * 1000
-}
-
-const DEFAULT_STATEMENT_TIMEOUT_SECONDS = 300
-
-/** How long connecting to the server may take, in all. */
-const CONNECT_SECONDS = 10
-
-function connect(url: string, socketDir?: string, max = 1, throwaway = false): Sql {
-  const database = databaseOfUrl(url)
-  return postgres(url, {
-    ...(socketDir ? { host: socketDir } : {}),
-    ...(database ? { database } : {}),
-    max,
-    // The admin connection reads no arrays (CREATE/DROP DATABASE, role and extension names): one round trip less.
-    fetch_types: throwaway,
-    onnotice: () => undefined, // postgres.js prints notices to stdout by default: keep stdout for the report
-    connect_timeout: CONNECT_SECONDS,
-    idle_timeout: 0,
-    prepare: false,
-    // Throwaway databases need no durability: commits need not wait for the disk.
-    // The process id tells which run holds a throwaway database, on a server several runs share.
-    connection: throwaway
-      ? {
-          application_name: `drizzle-drift-guard ${process.pid}`,
-          synchronous_commit: 'off',
-          statement_timeout: statementTimeoutMs()
-        }
-      : { application_name: `drizzle-drift-guard ${process.pid}` }
-  })
-}
+export { databaseOfUrl, maskUrl, statementTimeoutMs }
 
 /** A throwaway database with its session; `rolesBefore` once it was used (it must be reset before reuse). */
 interface Pooled {
@@ -108,10 +64,10 @@ export class ServerProvider implements PostgresProvider {
   private admin?: Sql
   private readonly created = new Set<string>()
   /** Roles that appeared on the server while one of this run's databases was in use. */
-  private readonly createdRoles = new Set<string>()
+  private readonly createdRoles = new RoleTracker()
   private readonly sessions = new Set<Sql>()
-  /** The prefix of every database this run creates. */
-  readonly runId = `dg_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`
+  /** The prefix of every database and role this run creates (`src/postgres/run-names.ts`). */
+  readonly runId = newRunId()
   private counter = 0
   private version?: string
   /** Set once dispose() starts: no database may be created after that (a run interrupted by a signal). */
@@ -173,6 +129,39 @@ export class ServerProvider implements PostgresProvider {
       return sql
     })()
     return this.adminConnecting
+  }
+
+  private owning?: Promise<OwnerDecision>
+  private leftovers?: RemovedLeftovers
+  /**
+   * The role the migrations run as (created once, before the first database, which it owns), after the leftovers
+   * of dead runs are removed: a role one of them left would otherwise be taken for one that was there before.
+   */
+  private ownerDecision(): Promise<OwnerDecision> {
+    this.owning ??= this.adminSql().then(async (admin) => {
+      this.leftovers = await removeDeadRunLeftovers(admin)
+      try {
+        return await createOwnerRole(admin, this.runId)
+      } catch (error) {
+        throw new DatabaseUnavailableError(
+          `cannot create the run's owner role on ${maskUrl(this.url)}: ${describe(error)}`
+        )
+      }
+    })
+    return this.owning
+  }
+
+  private ownerRole(): Promise<OwnerRole | undefined> {
+    return this.ownerDecision().then((d) => ('role' in d ? d.role : undefined))
+  }
+
+  /** Set when the owner role could not log in (pg_hba): the sessions then SET ROLE to it, which SQL can undo. */
+  private loginRefused?: string
+
+  async notes(): Promise<string[]> {
+    const decision = this.owning ? await this.owning.catch(() => undefined) : undefined
+    const note = this.leftovers && leftoversNote(this.leftovers)
+    return [...(note ? [note] : []), ...ownerNotes(decision, this.loginRefused)]
   }
 
   async availableExtensions(): Promise<Set<string>> {
@@ -261,8 +250,12 @@ export class ServerProvider implements PostgresProvider {
       .replace(/[^a-z0-9_]/g, '_')
       .slice(0, 30)
     const name = `${this.runId}_${++this.counter}_${safeLabel}`.slice(0, 63)
+    const owner = await this.ownerRole()
+    if (this.disposed) throw new DatabaseUnavailableError('interrupted: the throwaway databases were dropped')
     try {
-      const query = admin.unsafe(`create database "${name}" template template0`)
+      const query = admin.unsafe(
+        `create database "${name}"${owner ? ` owner ${quoteIdentifier(owner.name)}` : ''} template template0`
+      )
       this.creating = query
       await query
     } catch (error) {
@@ -304,21 +297,50 @@ export class ServerProvider implements PostgresProvider {
     }
   }
 
-  async createDatabase(label: string, _options?: DatabaseOptions): Promise<Database> {
-    const { name, sql } = await this.take(label)
-    this.sessions.add(sql)
+  async createDatabase(label: string, options?: DatabaseOptions): Promise<Database> {
+    const { name, sql: adminSession } = await this.take(label)
+    this.sessions.add(adminSession)
     const rolesBefore = await this.roles()
+    const owner = await this.ownerRole()
     /** Roles this database's own SQL created (a second CREATE ROLE of one of them fails, as on its own server). */
     const rolesCreatedHere = new Set<string>()
+    /** Roles made for its owner role beforehand, which cannot create roles (before PostgreSQL 16). */
+    const madeBeforehand = new Set<string>()
+    if (owner && !owner.createRole && options?.roles?.length) {
+      const roles = options.roles.filter((r) => !rolesBefore.has(r))
+      for (const role of await precreateRoles(await this.adminSql(), owner, roles)) this.createdRoles.created.add(role)
+      for (const role of roles) madeBeforehand.add(role)
+    }
+    /** The session SQL runs on: the URL's user's until dropPrivileges(), then the owner role's. */
+    let sql = adminSession
+    let ownerSession: Sql | undefined
+    let setRole = false
     const release = async (): Promise<void> => {
-      if (!this.sessions.delete(sql)) return
-      if (!this.disposed) this.offer({ name, sql, rolesBefore })
-      else await sql.end({ timeout: 5 }).catch(() => undefined)
+      if (!this.sessions.delete(adminSession)) return
+      if (ownerSession) {
+        this.sessions.delete(ownerSession)
+        await ownerSession.end({ timeout: 5 }).catch(() => undefined)
+      }
+      // Back to the URL's user before anything else runs on the session (the reset drops what the setup made).
+      if (setRole)
+        await adminSession
+          .unsafe('rollback; reset role')
+          .simple()
+          .catch(() => undefined)
+      if (!this.disposed) this.offer({ name, sql: adminSession, rolesBefore })
+      else await adminSession.end({ timeout: 5 }).catch(() => undefined)
+    }
+    const rewrite = (role: string): RoleCreationRewrite => {
+      const fresh = !rolesBefore.has(role) && !rolesCreatedHere.has(role)
+      if (sql === adminSession || !owner || owner.createRole) return fresh ? 'tolerate' : 'run'
+      // The owner role may not create roles: Postgres would say "permission denied" before "already exists".
+      if (!fresh) return 'exists'
+      return madeBeforehand.has(role) ? 'skip' : 'run'
     }
     return {
       label,
       query: async <T>(text: string, params?: unknown[]): Promise<T[]> => {
-        return (await this.trackingRoles(sql, text, () =>
+        return (await this.createdRoles.tracking(sql, text, () =>
           sql.unsafe(text, (params ?? []) as never[])
         )) as unknown as T[]
       },
@@ -326,74 +348,76 @@ export class ServerProvider implements PostgresProvider {
         // Each database runs as if it had a server of its own: a CREATE ROLE of a role that was not on the server
         // before the run, and that this database has not created yet, succeeds even when another database of the
         // run created it first, or is creating it right now (the check reports the clash as cross_database_role).
-        const run = toleratingRolesCreated(text, (role) => !rolesBefore.has(role) && !rolesCreatedHere.has(role))
+        let run = rewritingRoleCreations(text, rewrite)
+        if (sql !== adminSession && owner && !owner.createRole)
+          run = rewritingRoleCreationsInDoBlocks(run, (role) =>
+            rolesBefore.has(role) ? 'exists' : madeBeforehand.has(role) ? 'skip' : 'run'
+          )
         for (const role of rolesCreatedIn(text)) rolesCreatedHere.add(role)
-        await this.trackingRoles(sql, text, () => sql.unsafe(run).simple())
+        await this.createdRoles.tracking(sql, text, () => sql.unsafe(run).simple())
       },
-      serve: () => this.serve(name),
+      dropPrivileges: async (): Promise<string | undefined> => {
+        if (!owner) return undefined
+        if (sql !== adminSession || setRole) return owner.name
+        // What the setup made (schemas, tables, functions), the platform's: the owner role may use it, as an
+        // application role may use a hosted Postgres's.
+        const schemas = await adminSession.unsafe<{ name: string }[]>(
+          `select nspname as name from pg_namespace where ${userSchemaCondition('nspname')}`
+        )
+        if (schemas.length)
+          await adminSession
+            .unsafe(
+              grantSetupObjectsSql(
+                owner.name,
+                schemas.map((s) => s.name)
+              )
+            )
+            .simple()
+        ownerSession = await this.ownerSession(name, owner)
+        if (ownerSession) {
+          this.sessions.add(ownerSession)
+          sql = ownerSession
+        } else {
+          await adminSession.unsafe(`set role ${quoteIdentifier(owner.name)}`)
+          setRole = true
+        }
+        return owner.name
+      },
+      serve: () => this.serve(name, ownerSession ? owner : undefined),
       close: release
     }
   }
 
   /**
-   * One of this run's databases for another process. A local cluster listens on a Unix socket only, which not every
-   * driver reads from a URL (postgres.js ignores `?host=`): it is relayed on a local TCP port while served.
+   * A session on the database as the owner role, over the same host as the URL's user; undefined when the server
+   * refuses the role's login (pg_hba.conf): the caller then falls back to SET ROLE, and the report says so.
    */
-  private async serve(name: string): Promise<ServedDatabase> {
-    if (!this.socketDir) return { url: withDatabase(this.url, name), close: async () => undefined }
-    const socket = path.join(this.socketDir, `.s.PGSQL.${new URL(this.url).port || 5432}`)
-    const open = new Set<net.Socket>()
-    const relay = net.createServer((client) => {
-      const upstream = net.connect(socket)
-      open.add(client).add(upstream)
-      client.pipe(upstream).pipe(client)
-      const end = (): void => {
-        client.destroy()
-        upstream.destroy()
+  private async ownerSession(name: string, owner: OwnerRole): Promise<Sql | undefined> {
+    if (this.loginRefused) return undefined
+    const session = connect(withUser(withDatabase(this.url, name), owner), this.socketDir, 1, true)
+    try {
+      await session.unsafe('select 1')
+      return session
+    } catch (error) {
+      await session.end({ timeout: 0 }).catch(() => undefined)
+      const code = (error as { code?: string }).code
+      // 28000 invalid_authorization_specification (no pg_hba.conf entry), 28P01 invalid_password.
+      if (code === '28000' || code === '28P01') {
+        this.loginRefused = describe(error)
+        return undefined
       }
-      client.on('error', end).on('close', end)
-      upstream.on('error', end).on('close', end)
-    })
-    await new Promise<void>((resolve, reject) => relay.once('error', reject).listen(0, '127.0.0.1', resolve))
-    const url = new URL(withDatabase(this.url, name))
-    url.hostname = '127.0.0.1'
-    url.port = String((relay.address() as net.AddressInfo).port)
-    const close = (): Promise<void> =>
-      new Promise<void>((resolve) => {
-        // What a command left open (it has exited) is cut: close() would wait for it.
-        for (const s of open) s.destroy()
-        relay.close(() => resolve())
-      })
-    return { url: url.toString(), close }
+      throw new DatabaseUnavailableError(`cannot connect to ${maskUrl(this.url)} as the run's role: ${describe(error)}`)
+    }
   }
 
-  /** Role names that SQL run in the throwaway databases creates (CREATE ROLE/USER/GROUP, also inside DO blocks). */
-  private readonly rolesNamed = new Set<string>()
-
   /**
-   * Runs SQL that may create roles, and remembers the ones it did create: those named in it that did not exist just
-   * before and do just after, seen from this session. Roles are the server's, not the database's, so they outlive
-   * the database and are dropped in dispose(); one that another client (another run of this tool, say) created is
-   * never ours, even when our SQL names it too.
+   * One of this run's databases for another process (as the owner role when the migrations ran as it).
+   * A local cluster's socket is relayed on a local TCP port while served.
    */
-  private async trackingRoles<T>(sql: Sql, text: string, run: () => Promise<T>): Promise<T> {
-    const named = rolesNamedIn(text)
-    if (named.length === 0) return run()
-    for (const role of named) this.rolesNamed.add(role)
-    const present = async (): Promise<Set<string>> =>
-      new Set(
-        (await sql.unsafe<{ rolname: string }[]>('select rolname from pg_roles where rolname = any($1)', [named])).map(
-          (r) => r.rolname
-        )
-      )
-    const before = await present().catch(() => undefined)
-    try {
-      return await run()
-    } finally {
-      // Also after a failure: in autocommit (setup, "transaction": false) what ran before it stays.
-      const after = before ? await present().catch(() => undefined) : undefined
-      if (before && after) for (const role of after) if (!before.has(role)) this.createdRoles.add(role)
-    }
+  private async serve(name: string, owner?: OwnerRole): Promise<ServedDatabase> {
+    const databaseUrl = owner ? withUser(withDatabase(this.url, name), owner) : withDatabase(this.url, name)
+    if (!this.socketDir) return { url: databaseUrl, close: async () => undefined }
+    return relayedFromSocket(databaseUrl, path.join(this.socketDir, `.s.PGSQL.${new URL(this.url).port || 5432}`))
   }
 
   private rolesCache?: Promise<Set<string>>
@@ -456,21 +480,17 @@ export class ServerProvider implements PostgresProvider {
       const before = this.rolesCache ? await this.rolesCache.catch(() => undefined) : undefined
       if (before)
         for (const { rolname } of now)
-          if (!before.has(rolname) && this.rolesNamed.has(rolname)) this.createdRoles.add(rolname)
+          if (!before.has(rolname) && this.createdRoles.named.has(rolname)) this.createdRoles.created.add(rolname)
     }
-    const roles = [...this.createdRoles]
-    this.createdRoles.clear()
+    const roles = [...this.createdRoles.created]
+    this.createdRoles.created.clear()
     for (const role of roles) await admin.unsafe(`drop role if exists ${quoteIdentifier(role)}`).catch(() => undefined)
+    // Last: the roles it created were dropped above, and the databases it owned.
+    const owner = this.owning ? await this.owning.catch(() => undefined) : undefined
+    if (owner && 'role' in owner) await dropOwnerRole(admin, owner.role.name)
     this.admin = undefined
     this.adminConnecting = undefined
     this.forgetInterrupt?.()
     await admin.end({ timeout: 5 }).catch(() => undefined)
   }
-}
-
-function describe(error: unknown): string {
-  const e = error as { message?: string; code?: string }
-  const message = String(e?.message ?? error)
-  if (e?.code === 'ECONNREFUSED') return 'connection refused'
-  return message.split('\n')[0]
 }

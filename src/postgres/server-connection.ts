@@ -1,0 +1,124 @@
+// Connections to a server given by URL: the URL's own user, or the run's owner role, with the settings every
+// session of the tool has (application name, timeouts, no notices on stdout), and URLs for messages, masked.
+import * as net from 'node:net'
+import postgres from 'postgres'
+import { maskerOf, secretsOfUrl } from '../core/secrets'
+import { OwnerRole } from './owner-role'
+import { ServedDatabase } from './provider'
+
+export type Sql = ReturnType<typeof postgres>
+
+/** The URL without its password, for messages. */
+export function maskUrl(url: string): string {
+  try {
+    const parsed = new URL(url)
+    if (parsed.password) parsed.password = '***'
+    return maskerOf(secretsOfUrl(url))(parsed.toString())
+  } catch {
+    return maskerOf(secretsOfUrl(url))(url)
+  }
+}
+
+/** The URL with another user and password (the run's owner role). */
+export function withUser(url: string, owner: OwnerRole): string {
+  const parsed = new URL(url)
+  parsed.username = encodeURIComponent(owner.name)
+  parsed.password = owner.password
+  return parsed.toString()
+}
+
+export function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url)
+  parsed.pathname = '/' + encodeURIComponent(database)
+  return parsed.toString()
+}
+
+/**
+ * The database a URL names, decoded: postgres.js takes the path as it is written, so `acme%20tenant%20%C3%BC`
+ * would be looked for by that name. Undefined when the URL names none (the driver's default applies).
+ */
+export function databaseOfUrl(url: string): string | undefined {
+  try {
+    const name = new URL(url).pathname.slice(1)
+    return name ? decodeURIComponent(name) : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * How long one statement in a throwaway database may run (ms): a migration stuck in `pg_sleep(600)` or a lock wait
+ * fails as a finding instead of holding the check. DRIFT_GUARD_STATEMENT_TIMEOUT in seconds; 0 for none.
+ */
+export function statementTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const seconds = Number(env.DRIFT_GUARD_STATEMENT_TIMEOUT ?? DEFAULT_STATEMENT_TIMEOUT_SECONDS)
+  return Number.isFinite(seconds) && seconds >= 0
+    ? Math.round(seconds * 1000)
+    : DEFAULT_STATEMENT_TIMEOUT_SECONDS * 1000
+}
+
+const DEFAULT_STATEMENT_TIMEOUT_SECONDS = 300
+
+/** How long connecting to the server may take, in all. */
+export const CONNECT_SECONDS = 10
+
+export function connect(url: string, socketDir?: string, max = 1, throwaway = false): Sql {
+  const database = databaseOfUrl(url)
+  return postgres(url, {
+    ...(socketDir ? { host: socketDir } : {}),
+    ...(database ? { database } : {}),
+    max,
+    // The admin connection reads no arrays (CREATE/DROP DATABASE, role and extension names): one round trip less.
+    fetch_types: throwaway,
+    onnotice: () => undefined, // postgres.js prints notices to stdout by default: keep stdout for the report
+    connect_timeout: CONNECT_SECONDS,
+    idle_timeout: 0,
+    prepare: false,
+    // Throwaway databases need no durability: commits need not wait for the disk.
+    // The process id tells which run holds a throwaway database, on a server several runs share.
+    connection: throwaway
+      ? {
+          application_name: `drizzle-drift-guard ${process.pid}`,
+          synchronous_commit: 'off',
+          statement_timeout: statementTimeoutMs()
+        }
+      : { application_name: `drizzle-drift-guard ${process.pid}` }
+  })
+}
+
+export function describe(error: unknown): string {
+  const e = error as { message?: string; code?: string }
+  const message = String(e?.message ?? error)
+  if (e?.code === 'ECONNREFUSED') return 'connection refused'
+  return message.split('\n')[0]
+}
+
+/**
+ * A database of a local cluster for another process. The cluster listens on a Unix socket only, which not every
+ * driver reads from a URL (postgres.js ignores `?host=`): it is relayed on a local TCP port until closed.
+ */
+export async function relayedFromSocket(databaseUrl: string, socket: string): Promise<ServedDatabase> {
+  const open = new Set<net.Socket>()
+  const relay = net.createServer((client) => {
+    const upstream = net.connect(socket)
+    open.add(client).add(upstream)
+    client.pipe(upstream).pipe(client)
+    const end = (): void => {
+      client.destroy()
+      upstream.destroy()
+    }
+    client.on('error', end).on('close', end)
+    upstream.on('error', end).on('close', end)
+  })
+  await new Promise<void>((resolve, reject) => relay.once('error', reject).listen(0, '127.0.0.1', resolve))
+  const url = new URL(databaseUrl)
+  url.hostname = '127.0.0.1'
+  url.port = String((relay.address() as net.AddressInfo).port)
+  const close = (): Promise<void> =>
+    new Promise<void>((resolve) => {
+      // What a command left open (it has exited) is cut: close() would wait for it.
+      for (const s of open) s.destroy()
+      relay.close(() => resolve())
+    })
+  return { url: url.toString(), close }
+}
