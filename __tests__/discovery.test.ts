@@ -162,6 +162,32 @@ describe('schema entries are read as drizzle-kit 0.31 reads them', () => {
     expect(report.findings).toEqual([])
   })
 
+  test('two schema files exporting one name for two tables: both are the schema, as drizzle-kit keeps both (b2b-startkit)', async () => {
+    const one = (name: string, extra = ''): string =>
+      `import { pgTable, integer, text } from "drizzle-orm/pg-core";\n// ${name}\nexport const appointments = pgTable("${name}", {\n  id: integer("id").primaryKey(),${extra}\n});\n`
+    const dir = project('same-export-', {
+      'package.json': '{ "name": "r", "private": true }',
+      'drizzle.config.ts':
+        'export default { dialect: "postgresql", schema: ["./app/schema.ts", "./shared/schema.ts"], out: "./drizzle" };\n',
+      'app/schema.ts': one('app_appointments'),
+      'shared/schema.ts': one('appointments')
+    })
+    // What drizzle-kit generate wrote for the two files: both tables.
+    await writeMigrations(dir, 'drizzle', [
+      `${one('app_appointments')}\n${one('appointments').split('\n').slice(1).join('\n').replace('const appointments', 'const shared')}`
+    ])
+    expect((await runCheck({ root: dir, provider })).findings).toEqual([])
+    fs.writeFileSync(path.join(dir, 'shared', 'schema.ts'), one('appointments', '\n  note: text("note"),'))
+    const report = await runCheck({ root: dir, provider })
+    expect(report.findings.map((f) => `${f.kind} ${f.table}.${f.column ?? ''} ${f.file}:${f.line}`)).toEqual([
+      'snapshot_out_of_date undefined. drizzle/meta/0000_snapshot.json:1',
+      'missing_column appointments.note shared/schema.ts:5'
+    ])
+    expect(report.findings[0].message).toBe(
+      'the schema differs from the last snapshot (0000_step_0): column appointments.note added'
+    )
+  })
+
   test('globs are globs: folders they match stand for their own files, names starting with "." need an explicit "."', () => {
     const dir = project('globs-', {
       'package.json': '{ "name": "r", "private": true }',

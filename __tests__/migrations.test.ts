@@ -31,6 +31,25 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
     expect(splitStatements(sql).map((s) => s.line)).toEqual([1, 4])
   })
 
+  test('a hand-written migration without breakpoints that fails on a schema nothing created: the line of the statement that names it, not of the chunk', async () => {
+    const dir = await makeProject({ steps: [BASE_SCHEMA] })
+    const sql = [
+      'CREATE INDEX "accounts_created_idx" ON "accounts" USING btree ("created_at");',
+      '',
+      '-- Enable RLS (app.current_user_id() comes from a script outside the journal)',
+      'ALTER TABLE "accounts" ENABLE ROW LEVEL SECURITY;',
+      'CREATE POLICY accounts_own ON accounts',
+      '  FOR SELECT',
+      '  USING (',
+      '    id = app.current_user_id()',
+      '  );'
+    ].join('\n')
+    appendHandWrittenMigration(dir, 'drizzle', '0001_rls', sql, { copySnapshot: true })
+    const failed = kinds(await runCheck({ root: dir, provider }), 'migration_failed')
+    expect(failed.map((f) => [f.name, f.file, f.line])).toEqual([['0001_rls', path.join('drizzle', '0001_rls.sql'), 8]])
+    expect(failed[0].message).toMatch(/schema "app" does not exist/)
+  })
+
   test("applying records drizzle's bookkeeping: one row per migration with the file's sha256 and the journal's when", async () => {
     const dir = await twoStepProject()
     const folder = readMigrationFolder(path.join(dir, 'drizzle'))

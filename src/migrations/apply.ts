@@ -6,7 +6,7 @@
 // We run each chunk with the simple query protocol (as node-postgres does), so chunks holding several statements
 // behave as they do with the most common driver.
 import { Database, PostgresErrorInfo, toPostgresError } from '../postgres/provider'
-import { Migration } from './folder'
+import { Migration, MigrationStatement } from './folder'
 import { isConnectionError } from '../core/errors'
 import { quoteIdentifier } from '../sql/identifiers'
 
@@ -84,7 +84,7 @@ export async function applyMigrations(
           applied,
           failure: {
             migration,
-            line: errorLine(statement.sql, statement.chunkLine, statement.line, info.position),
+            line: errorLine(statement, info.message, info.position),
             error: info
           }
         }
@@ -103,7 +103,35 @@ export async function applyMigrations(
   return { applied }
 }
 
-function errorLine(sql: string, chunkLine: number, statementLine: number, position?: number): number {
-  if (!position || position > sql.length) return statementLine
-  return chunkLine + (sql.slice(0, position - 1).match(/\n/g)?.length ?? 0)
+function errorLine(statement: MigrationStatement, message: string, position?: number): number {
+  const { sql, chunkLine } = statement
+  if (position && position <= sql.length) return chunkLine + (sql.slice(0, position - 1).match(/\n/g)?.length ?? 0)
+  return namedObjectLine(sql, chunkLine, message) ?? statement.line
+}
+
+/**
+ * Without a position (Postgres gives none for a missing schema or function in a policy, say), a chunk of several
+ * statements (a migration written without breakpoints) would be blamed at its first line: the line that first
+ * names the missing object is the statement that failed, since any earlier use of it would have failed first.
+ */
+function namedObjectLine(sql: string, chunkLine: number, message: string): number | undefined {
+  const statements = sql.split(';').filter((part) => part.trim() !== '').length
+  if (statements < 2) return undefined
+  const named =
+    /^(schema|relation|function|type|column) "?([^"(]+)"?(?:\(.*?\))? (?:of relation "[^"]+" )?does not exist/.exec(
+      message
+    )
+  if (!named) return undefined
+  const [, what, full] = named
+  const name = full.includes('.') && what === 'relation' ? full.slice(full.lastIndexOf('.') + 1) : full
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  const mention =
+    what === 'schema'
+      ? new RegExp(`(?:"${escaped}"|(?<![\\w$])${escaped})\\s*\\.`)
+      : what === 'function'
+        ? new RegExp(`(?:"${escaped}"|(?<![\\w$.])${escaped})\\s*\\(`)
+        : new RegExp(`(?:"${escaped}"|(?<![\\w$])${escaped}(?![\\w$]))`)
+  const lines = sql.split('\n')
+  const at = lines.findIndex((line) => mention.test(line.replace(/--.*$/, '')))
+  return at < 0 ? undefined : chunkLine + at
 }

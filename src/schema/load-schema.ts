@@ -11,7 +11,7 @@ import { readCachedSchema, schemaCacheKey, writeCachedSchema } from './schema-ca
 import { createRequire } from 'node:module'
 import { createHash } from 'node:crypto'
 import { vendorPackageVersion } from '../core/vendor'
-import { SourceIndex } from './source-index'
+import { DUPLICATE_EXPORT, SourceIndex } from './source-index'
 import { DrizzleChoice, chooseDrizzleGeneration } from './kit-version'
 import {
   Kit1Entity,
@@ -68,7 +68,11 @@ export async function loadSchema(
         const moduleExports = loader.load(file)
         for (const [name, value] of Object.entries(moduleExports)) {
           if (name === 'default' || name === '__esModule') continue
-          exports[name] = value
+          // drizzle-kit collects every entry file's objects (a Set of them): another file's export of the same
+          // name is another table, not a replacement.
+          let key = name
+          for (let n = 2; key in exports && exports[key] !== value; n++) key = `${name}${DUPLICATE_EXPORT}${n}`
+          exports[key] = value
         }
       }
     })

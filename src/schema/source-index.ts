@@ -4,6 +4,12 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 
+/**
+ * Separates an export's name from a number when a later schema file exports the same name for another object
+ * (`appointments` in two files): both are kept under distinct keys, as drizzle-kit keeps both tables.
+ */
+export const DUPLICATE_EXPORT = '\u0000'
+
 export interface Declaration {
   /** Relative to the repository root. */
   file: string
@@ -117,9 +123,14 @@ export class SourceIndex {
     return path.relative(this.root, file)
   }
 
-  /** The file and line range of `const <exportName> = …` up to the next top-level declaration. */
-  private findBlock(exportName: string): { file: string; start: number; end: number } | undefined {
-    const declaration = new RegExp(`^\\s*(export\\s+)?(const|let|var)\\s+${exportName.replace(/\$/g, '\\$')}\\b`)
+  /**
+   * The file and line range of `const <exportName> = …` up to the next top-level declaration. Two schema files may
+   * export one name for different objects (drizzle-kit keeps both): the block that spells the object's own name wins.
+   */
+  private findBlock(exportName: string, objectName?: string): { file: string; start: number; end: number } | undefined {
+    const bare = exportName.split(DUPLICATE_EXPORT)[0]
+    const declaration = new RegExp(`^\\s*(export\\s+)?(const|let|var)\\s+${bare.replace(/\$/g, '\\$')}\\b`)
+    let first: { file: string; start: number; end: number } | undefined
     for (const file of this.files) {
       const lines = this.lines(file)
       const start = lines.findIndex((l) => declaration.test(l))
@@ -131,9 +142,13 @@ export class SourceIndex {
           break
         }
       }
-      return { file, start, end }
+      const block = { file, start, end }
+      if (objectName === undefined || !exportName.includes(DUPLICATE_EXPORT)) return block
+      const spelled = [`'${objectName}'`, `"${objectName}"`, `\`${objectName}\``]
+      if (lines.slice(start, end).some((l) => spelled.some((q) => l.includes(q)))) return block
+      first ??= block
     }
-    return undefined
+    return first
   }
 
   private tableBlock(
@@ -142,7 +157,7 @@ export class SourceIndex {
   ): { entry: TableEntry; block: { file: string; start: number; end: number } } | undefined {
     const entry = this.tables.get(`${schema}.${table}`)
     if (!entry) return undefined
-    entry.block ??= this.findBlock(entry.exportName)
+    entry.block ??= this.findBlock(entry.exportName, table)
     return entry.block ? { entry, block: entry.block } : undefined
   }
 
@@ -285,14 +300,14 @@ export class SourceIndex {
 
   enum(schema: string, name: string): Declaration | undefined {
     const exportName = this.enums.get(`${schema}.${name}`)
-    const block = exportName ? this.findBlock(exportName) : undefined
+    const block = exportName ? this.findBlock(exportName, name) : undefined
     return block ? { file: this.rel(block.file), line: block.start + 1 } : undefined
   }
 
   /** A sequence, view or pgSchema: the line of its export. */
   object(kind: 'sequence' | 'view' | 'schema', schema: string, name: string): Declaration | undefined {
     const exportName = this.others.get(kind === 'schema' ? `schema:${name}` : `${kind}:${schema}.${name}`)
-    const block = exportName ? this.findBlock(exportName) : undefined
+    const block = exportName ? this.findBlock(exportName, name) : undefined
     return block ? { file: this.rel(block.file), line: block.start + 1 } : undefined
   }
 
