@@ -4,7 +4,6 @@
 // (4) no existing file changed. One project holds many kinds of drift at once, to keep the suite short.
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { createHash } from 'node:crypto'
 import { spawnSync } from 'node:child_process'
 import { runCli } from '../src/cli/main'
 import { checkProject, runCheck } from '../src/engine/check'
@@ -15,23 +14,10 @@ import { renderRepair } from '../src/repair/render'
 import { RepairOptions, repairProject } from '../src/repair/repair'
 import { EACH_POSTGRES, SERVER_URL, providerForSuite } from './helpers/postgres'
 import { REPO, appendHandWrittenMigration, makeProject, tempDir } from './helpers/project'
+import { fileHashes as hashes } from './helpers/files'
 
 const DRIZZLE_KIT = path.join(REPO, 'node_modules', '.bin', 'drizzle-kit')
 const MIGRATE = path.join(__dirname, 'helpers', 'drizzle-migrate.mjs')
-
-/** sha256 of every file under dir, by path relative to it. */
-function hashes(dir: string): Map<string, string> {
-  const out = new Map<string, string>()
-  const walk = (d: string): void => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const f = path.join(d, e.name)
-      if (e.isDirectory()) walk(f)
-      else out.set(path.relative(dir, f), createHash('sha256').update(fs.readFileSync(f)).digest('hex'))
-    }
-  }
-  walk(dir)
-  return out
-}
 
 function unchangedFiles(before: Map<string, string>, dir: string): string[] {
   const after = hashes(dir)
@@ -419,27 +405,5 @@ describe('drift-guard fix, bad input (exit 2, before any database)', () => {
     const name = await run(['fix', '--cwd', dir, '--name', '../escape'])
     expect(name.code).toBe(2)
     expect(name.stderr).toContain('--name ../escape: use letters, digits, _ and - only')
-  })
-})
-
-describe('drift-guard fix on a drizzle-kit 1.x folder', () => {
-  const provider = providerForSuite(EACH_POSTGRES[1][1])
-  test('is not written (1.x chains diff snapshots only its own differ computes): the SQL is printed, fix exits 1 saying what to run', async () => {
-    const dir = tempDir('fix-kit1-')
-    fs.cpSync(path.join(REPO, '__fixtures__', 'kit1-clean', 'v9'), dir, { recursive: true })
-    edit(path.join(dir, 'schema.ts'), [
-      [
-        "  email: text('email').notNull().unique(),\n",
-        "  email: text('email').notNull().unique(),\n  phone: text('phone'),\n"
-      ]
-    ])
-    const before = hashes(dir)
-    const result = await fix(dir, provider)
-    expect(result.ok).toBe(false)
-    const target = result.targets[0]
-    expect(target.files).toEqual([])
-    expect(target.statements.map((s) => s.sql)).toEqual(['ALTER TABLE "users" ADD COLUMN IF NOT EXISTS "phone" text;'])
-    expect(target.skipped[0].reason).toMatch(/drizzle-kit 1\.x folder is not written.*generate --custom/)
-    expect(hashes(dir)).toEqual(before)
   })
 })

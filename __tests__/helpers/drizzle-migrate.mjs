@@ -2,10 +2,15 @@
 // package entry points, no jest module shims). Two databases: one migrated with the old folder, seeded, then with
 // the new folder (production, every tenant); one fresh, migrated with the new folder. Prints both schemas as the
 // catalog prints them and the seeded rows counted after the upgrade, as JSON.
-//   node drizzle-migrate.mjs '{"kind":"pglite"|"server","url":…,"old":DIR,"new":DIR,"seed":SQL,"count":SQL}'
+//   node drizzle-migrate.mjs '{"kind":"pglite"|"server","url":…,"old":DIR,"new":DIR,"seed":SQL,"count":SQL,"drizzle":"1"}'
+// With "drizzle":"1", drizzle-orm 1.x's migrator (vendor-drizzle-1/), which applies every folder whose name it has
+// not recorded; otherwise the project's drizzle-orm 0.x, which applies the journal entries newer than its last row.
 import { randomUUID } from 'node:crypto'
 
 const options = JSON.parse(process.argv[2])
+const ORM1 = new URL('../../vendor-drizzle-1/node_modules/drizzle-orm/', import.meta.url)
+/** drizzle-orm's entry point `spec` (e.g. `pglite/migrator`), of the generation asked for. */
+const orm = (spec) => (options.drizzle === '1' ? import(new URL(`${spec}.js`, ORM1).href) : import(`drizzle-orm/${spec}`))
 
 const CATALOG = [
   `select c.relname as t, a.attname as c, format_type(a.atttypid, a.atttypmod) as type, a.attnotnull as notnull,
@@ -22,8 +27,8 @@ const CATALOG = [
 
 async function withPglite(run) {
   const { PGlite } = await import('@electric-sql/pglite')
-  const { drizzle } = await import('drizzle-orm/pglite')
-  const { migrate } = await import('drizzle-orm/pglite/migrator')
+  const { drizzle } = await orm('pglite')
+  const { migrate } = await orm('pglite/migrator')
   // The data directory the tool ships (initdb done once, at build time): a start in a second, not initdb's many.
   const zlib = await import('node:zlib')
   const fs = await import('node:fs')
@@ -33,7 +38,7 @@ async function withPglite(run) {
   const dataDir = fs.existsSync(shipped) ? zlib.gunzipSync(fs.readFileSync(shipped)) : undefined
   const open = async () => {
     const client = dataDir ? await PGlite.create({ loadDataDir: new Blob([new Uint8Array(dataDir)]) }) : new PGlite()
-    const db = drizzle(client)
+    const db = drizzle({ client })
     return {
       migrate: (folder) => migrate(db, { migrationsFolder: folder }),
       query: async (sql) => (await client.query(sql)).rows,
@@ -46,8 +51,8 @@ async function withPglite(run) {
 
 async function withServer(run) {
   const postgres = (await import('postgres')).default
-  const { drizzle } = await import('drizzle-orm/postgres-js')
-  const { migrate } = await import('drizzle-orm/postgres-js/migrator')
+  const { drizzle } = await orm('postgres-js')
+  const { migrate } = await orm('postgres-js/migrator')
   const admin = postgres(options.url, { max: 1, onnotice: () => {} })
   const created = []
   const open = async () => {
@@ -57,7 +62,7 @@ async function withServer(run) {
     const url = new URL(options.url)
     url.pathname = `/${name}`
     const client = postgres(url.toString(), { max: 1, onnotice: () => {} })
-    const db = drizzle(client)
+    const db = drizzle({ client })
     return {
       migrate: (folder) => migrate(db, { migrationsFolder: folder }),
       query: (sql) => client.unsafe(sql),

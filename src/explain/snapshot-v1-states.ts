@@ -74,10 +74,31 @@ export function reconstructV1States(
 const isEntity = (e: unknown): e is DdlEntity =>
   !!e && typeof e === 'object' && typeof (e as DdlEntity).entityType === 'string'
 
+// drizzle-kit 1.x's identifying fields per entity type (its postgres DDL's `identity`): an index is keyed by its
+// schema and name only (Postgres names an index per schema), a privilege by its grant.
+const IDENTITY: Record<string, string[]> = {
+  schemas: ['name'],
+  roles: ['name'],
+  tables: ['schema', 'name'],
+  enums: ['schema', 'name'],
+  sequences: ['schema', 'name'],
+  views: ['schema', 'name'],
+  indexes: ['schema', 'name'],
+  columns: ['schema', 'table', 'name'],
+  fks: ['schema', 'table', 'name'],
+  pks: ['schema', 'table', 'name'],
+  uniques: ['schema', 'table', 'name'],
+  checks: ['schema', 'table', 'name'],
+  policies: ['schema', 'table', 'name'],
+  privileges: ['schema', 'table', 'grantor', 'grantee', 'type']
+}
+
 /** drizzle-kit's key of an entity: its type and its identifying fields (`columns\0["public","users","id"]`). */
-function entityKey(e: DdlEntity): string {
-  const identity =
-    'table' in e && e.entityType !== 'tables'
+export function entityKey(e: DdlEntity): string {
+  const fields = IDENTITY[e.entityType]
+  const identity = fields
+    ? fields.map((f) => e[f] ?? null)
+    : 'table' in e && e.entityType !== 'tables'
       ? [e.schema, e.table, e.name]
       : 'schema' in e
         ? [e.schema, e.name]

@@ -9,10 +9,12 @@ import { parseJson } from '../core/json'
 import { CheckedProject } from '../engine/check'
 import { TargetCheck } from '../engine/target-databases'
 import { compareSnapshots } from '../explain/snapshots'
+import { readV1Head } from '../explain/snapshot-v1-head'
 import { findingLabel, planStatements } from './plan'
 import { RenameSpec, applyRenames } from './rename'
 import { RepairResult, RepairStatement, TargetRepair } from './types'
-import { defaultName, migrationSql, writeJournalMigration } from './write-migration'
+import { WrittenMigration, defaultName, migrationSql, writeJournalMigration } from './write-migration'
+import { writeFolderMigration } from './write-folder-migration'
 
 export interface RepairOptions {
   /** Only this target. */
@@ -125,31 +127,50 @@ function repairTarget(check: TargetCheck, checked: CheckedProject, options: Repa
     'Every statement leaves a database that already has its change alone.'
   ]
   const sql = migrationSql(out.statements, header)
-  if (folder.format === 'folders') {
-    // drizzle-kit 1.x (snapshot version 9) chains "diff" snapshots with footprints only its own differ computes:
-    // a snapshot written here would be refused ("two base snapshots"). The SQL is printed for a custom migration.
-    out.sql = sql
-    out.skipped.push({
-      finding: target.name,
-      reason:
-        'a drizzle-kit 1.x folder is not written by fix yet: run npx drizzle-kit generate --custom, paste the SQL above into its migration.sql, then npx drizzle-kit generate for what the schema gained since the last snapshot'
-    })
-    return out
-  }
-  let snapshot: Record<string, unknown>
-  if (upToDate && last?.migration.snapshotFile)
-    snapshot = parseJson<Record<string, unknown>>(fs.readFileSync(last.migration.snapshotFile, 'utf8'))
-  else snapshot = { ...schema.snapshot }
-  if (upToDate) out.notes.push('the last snapshot already describes the schema: the new one is its copy')
-  else out.notes.push('the new snapshot is the schema, as drizzle-kit generate serialises it')
   const now = options.now ?? Date.now()
-  const written = writeJournalMigration(folder, {
-    name: options.name ?? defaultName(now % 100),
-    sql,
-    snapshot,
-    now,
-    dryRun: Boolean(options.dryRun)
-  })
+  const name = options.name ?? defaultName(now % 100)
+  let written: WrittenMigration
+  if (folder.format === 'folders') {
+    const head = readV1Head(
+      folder.dir,
+      root,
+      folder.migrations.map((m) => m.sql)
+    )
+    const hasSnapshots = folder.migrations.some((m) => m.snapshotFile && fs.existsSync(m.snapshotFile))
+    if (!schema.kit1State || (hasSnapshots && !head.state)) {
+      out.sql = sql
+      out.skipped.push({
+        finding: target.name,
+        reason: !schema.kit1State
+          ? 'this drizzle-kit 1.x project is read with the 0.x serialiser (a 1.0.0-beta with casing in its config): fix cannot write its snapshot. Run npx drizzle-kit generate --custom and paste the SQL above into its migration.sql'
+          : "the folder's snapshots cannot be rebuilt into one state (see the check's findings): fix cannot chain a snapshot to them"
+      })
+      return out
+    }
+    // Only the SQL was wrong: the head's state again (no deltas), as `generate --custom` chains it.
+    const ddl = snapshotBehind ? schema.kit1State.ddl : (head.state?.ddl ?? [])
+    out.notes.push(
+      snapshotBehind
+        ? 'the new snapshot chains the schema to the last ones, as drizzle-kit 1.x generate writes it (a diff of their state)'
+        : 'the last snapshots already describe the schema: the new one changes nothing (what generate --custom writes)'
+    )
+    written = writeFolderMigration(folder, {
+      name,
+      sql,
+      ddl,
+      head: head.state?.ddl ?? [],
+      now,
+      dryRun: Boolean(options.dryRun)
+    })
+  } else {
+    let snapshot: Record<string, unknown>
+    if (upToDate && last?.migration.snapshotFile)
+      snapshot = parseJson<Record<string, unknown>>(fs.readFileSync(last.migration.snapshotFile, 'utf8'))
+    else snapshot = { ...schema.snapshot }
+    if (upToDate) out.notes.push('the last snapshot already describes the schema: the new one is its copy')
+    else out.notes.push('the new snapshot is the schema, as drizzle-kit generate serialises it')
+    written = writeJournalMigration(folder, { name, sql, snapshot, now, dryRun: Boolean(options.dryRun) })
+  }
   out.tag = written.tag
   out.sql = sql
   out.files = written.files.map(rel)
