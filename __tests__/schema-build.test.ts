@@ -7,10 +7,11 @@ import { spawnSync } from 'node:child_process'
 import { runCheck } from '../src/engine/check'
 import { Report } from '../src/core/findings'
 import { PgliteProvider } from '../src/postgres/pglite'
-import { PostgresProvider } from '../src/postgres/provider'
+import { Database, DatabaseOptions, PostgresProvider } from '../src/postgres/provider'
+import { ServerProvider } from '../src/postgres/server'
 import { runSchemaStatements } from '../src/schema/build-statements'
 import { REPO, tempDir, writeMigrations, writeFiles } from './helpers/project'
-import { EACH_POSTGRES, providerForSuite } from './helpers/postgres'
+import { EACH_POSTGRES, SERVER_URL, providerForSuite } from './helpers/postgres'
 
 const KIT_CONFIG = (schema: string): string =>
   `import { defineConfig } from "drizzle-kit";\nexport default defineConfig({ dialect: "postgresql", schema: ${JSON.stringify(schema)}, out: "./drizzle" });\n`
@@ -368,6 +369,117 @@ describe.each(EACH_POSTGRES)('failed objects of the same name, on %s', (_name, c
       ])
     } finally {
       await db.close()
+    }
+  })
+})
+
+/** The real provider, recording the label of every database it creates (the schema's is `<target>_schema`). */
+function recordingLabels<P extends PostgresProvider>(provider: P): P & { labels: string[] } {
+  const labels: string[] = []
+  const create = provider.createDatabase.bind(provider)
+  return Object.assign(provider, {
+    labels,
+    createDatabase: (label: string, options?: DatabaseOptions): Promise<Database> => {
+      labels.push(label)
+      return create(label, options)
+    }
+  })
+}
+
+describe("the schema's database, kept between runs", () => {
+  let cacheDir: string
+  let runnerTemp: string | undefined
+  beforeEach(() => {
+    runnerTemp = process.env.RUNNER_TEMP
+    cacheDir = tempDir('built-cache-')
+    process.env.RUNNER_TEMP = cacheDir
+  })
+  afterEach(() => {
+    if (runnerTemp === undefined) delete process.env.RUNNER_TEMP
+    else process.env.RUNNER_TEMP = runnerTemp
+  })
+  const rejectedProject = async (): Promise<string> => {
+    const dir = tempDir('built-')
+    write(dir, {
+      'package.json': '{ "name": "r", "private": true }\n',
+      'drizzle.config.ts': KIT_CONFIG('./src/schema.ts'),
+      'src/schema.ts': REJECTED_SCHEMA
+    })
+    await writeMigrations(dir, 'drizzle', [REJECTED_SCHEMA])
+    const sqlFile = path.join(dir, 'drizzle', '0000_step_0.sql')
+    fs.writeFileSync(
+      sqlFile,
+      fs
+        .readFileSync(sqlFile, 'utf8')
+        .replace('USING btree ("title"::varchar(64) varchar_ops)', 'USING btree (("title"::varchar(64)) varchar_ops)')
+        .replace('"handle" "handle_t"', '"handle" text')
+        .replace('"body" text', '"body" varchar(10)')
+    )
+    return dir
+  }
+  const withoutTimings = ({ timings: _timings, ...report }: Report): Omit<Report, 'timings'> => report
+
+  test('embedded: built once, then the same model and schema errors come from the cache, with no database for it', async () => {
+    const dir = await rejectedProject()
+    const runs: { report: Report; labels: string[] }[] = []
+    for (let i = 0; i < 2; i++) {
+      const provider = recordingLabels(new PgliteProvider())
+      try {
+        runs.push({ report: await runCheck({ root: dir, provider }), labels: provider.labels })
+      } finally {
+        await provider.dispose()
+      }
+    }
+    expect(runs[0].labels).toEqual(['r_schema', 'r_r'])
+    expect(
+      fs.readdirSync(path.join(cacheDir, 'drizzle-drift-guard', 'schemas')).filter((f) => f.endsWith('.built'))
+    ).toHaveLength(1)
+    expect(runs[1].labels).toEqual(['r_r'])
+    // Schema errors (their file:line, fix, cause), the comparison's findings: the same report.
+    expect(summary(runs[1].report)).toEqual(
+      expect.arrayContaining([
+        'error column_type_mismatch docs.body',
+        'error schema_error authors.handle',
+        'warning schema_error docs.docs_title_idx'
+      ])
+    )
+    expect(withoutTimings(runs[1].report)).toEqual(withoutTimings(runs[0].report))
+
+    // A change of the schema's SQL (here the index the warning was about) is another entry.
+    write(dir, { 'src/schema.ts': REJECTED_SCHEMA.replace('varchar(64) varchar_ops', 'varchar(32) varchar_ops') })
+    const changed = recordingLabels(new PgliteProvider())
+    try {
+      const report = await runCheck({ root: dir, provider: changed })
+      expect(changed.labels).toEqual(['r_schema', 'r_r'])
+      expect(report.findings.find((f) => f.name === 'docs_title_idx' && f.kind === 'schema_error')?.fix).toMatch(
+        /varchar\(32\)/
+      )
+    } finally {
+      await changed.dispose()
+    }
+
+    // DRIFT_GUARD_NO_CACHE=1: built every time.
+    process.env.DRIFT_GUARD_NO_CACHE = '1'
+    const uncached = recordingLabels(new PgliteProvider())
+    try {
+      await runCheck({ root: dir, provider: uncached })
+      expect(uncached.labels).toEqual(['r_schema', 'r_r'])
+    } finally {
+      delete process.env.DRIFT_GUARD_NO_CACHE
+      await uncached.dispose()
+    }
+  })
+
+  test("a server: built on every run (its roles and settings are the server's, not the SQL's)", async () => {
+    const dir = await rejectedProject()
+    for (let i = 0; i < 2; i++) {
+      const provider = recordingLabels(new ServerProvider(SERVER_URL))
+      try {
+        await runCheck({ root: dir, provider })
+        expect(provider.labels).toContain('r_schema')
+      } finally {
+        await provider.dispose()
+      }
     }
   })
 })

@@ -11,7 +11,13 @@ import { BuildContext, SchemaBuild, existingObjects, runSchemaStatements } from 
 import { unexportedSchemas } from '../schema/declared'
 import { PgSnapshot, emptySnapshot, generateSql } from '../schema/drizzle-kit'
 import { Kit1State, emptyState1, generateSql1 } from '../schema/drizzle-kit-1'
-import { readCachedSchema, writeCachedSchema } from '../schema/schema-cache'
+import {
+  builtSchemaKey,
+  readBuiltSchema,
+  readCachedSchema,
+  writeBuiltSchema,
+  writeCachedSchema
+} from '../schema/schema-cache'
 import { SourceIndex } from '../schema/source-index'
 import { quoteIdentifier as quoteIdent } from '../sql/identifiers'
 import { RunContext } from './run-context'
@@ -51,6 +57,33 @@ export async function buildSchemaDatabase(
   const preinstalled = target.extensions.filter((e) => !available || available.has(e))
   const setup = readSetupScripts(target.setup, root)
   const loaded = [...new Set([...preinstalled, ...extensions, ...setup.flatMap((s) => s.extensions)])]
+  const declaredRoles = new Set(Object.keys(snapshot.roles ?? {}))
+  const roles = migrationRoles.filter((r) => !declaredRoles.has(r))
+  // Built before from the same inputs on the same embedded Postgres: the same model and the same problems (their
+  // file:line come from the schema's files, which the schema's key covers, and the root).
+  const builtKey = builtSchemaKey(cacheKey, provider.buildIdentity, {
+    root,
+    statements,
+    setup,
+    preinstalled,
+    loaded,
+    extensions,
+    declared: target.extensionsDeclared ?? null,
+    migrationsSchema: target.migrationsSchema,
+    unexported: unexportedSchemas(snapshot),
+    roles,
+    introspectOptions,
+    fallbackFile: target.schemaFiles[0],
+    target: target.name
+  })
+  const built = readBuiltSchema(builtKey)
+  if (built) return built
+  // A build that needed the migrations' functions depends on them (or on there being none): it is not kept.
+  let askedFunctions = false
+  const ownFunctions = (): Promise<string[] | undefined> => {
+    askedFunctions = true
+    return functions ? functions() : Promise.resolve(undefined)
+  }
   const db = await timed('provision', () => provider.createDatabase(`${target.name}_schema`, { extensions: loaded }))
   try {
     return await timed('migrate', async () => {
@@ -60,8 +93,7 @@ export async function buildSchemaDatabase(
         if (ext !== 'plpgsql') await db.exec(`CREATE EXTENSION IF NOT EXISTS ${quoteIdent(ext)}`)
       // Roles the migrations create and the schema does not declare (pgRole): its policies may name them. Made as
       // the URL's user: the owner role may not create roles (before PostgreSQL 16).
-      const declaredRoles = new Set(Object.keys(snapshot.roles ?? {}))
-      for (const role of migrationRoles.filter((r) => !declaredRoles.has(r))) {
+      for (const role of roles) {
         // unique_violation too: on a server, a migrated database of this run may be creating it at the same moment.
         await db.exec(
           `DO $$ BEGIN CREATE ROLE ${quoteIdent(role)} NOLOGIN; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$`
@@ -84,16 +116,17 @@ export async function buildSchemaDatabase(
           embedded: provider.description.startsWith('embedded'),
           embeddedExtensions: EMBEDDED_EXTENSIONS
         })
-      const built = await runSchemaStatements(db, statements, {
+      const build = await runSchemaStatements(db, statements, {
         root,
         fallbackFile: target.schemaFiles[0],
         sources,
         existing,
         platformCause,
-        functions
+        functions: ownFunctions
       })
       const model = await timed('introspect', () => introspectDatabase(db, introspectOptions))
-      return { model, ...built }
+      if (!askedFunctions) writeBuiltSchema(builtKey, { model, ...build })
+      return { model, ...build }
     })
   } finally {
     await db.close()

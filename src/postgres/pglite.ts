@@ -6,6 +6,7 @@
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
+import * as v8 from 'node:v8'
 import { Worker } from 'node:worker_threads'
 import * as zlib from 'node:zlib'
 import { DatabaseUnavailableError } from '../core/errors'
@@ -98,8 +99,12 @@ export class PgliteProvider implements PostgresProvider {
   private readonly idle: PooledInstance[] = []
   private version?: string
 
+  readonly buildIdentity: string
+
   constructor(private readonly cacheDir: string = defaultCacheDir()) {
     this.description = `embedded (PGlite ${vendorPackageVersion('@electric-sql/pglite')})`
+    // Every instance starts from the same data directory, with these settings, and is reset to it when reused.
+    this.buildIdentity = `${this.description} ${EMBEDDED_SETTINGS.join(', ')}`
   }
 
   async availableExtensions(): Promise<Set<string>> {
@@ -111,6 +116,7 @@ export class PgliteProvider implements PostgresProvider {
     const distDir = path.dirname(vendorResolve('@electric-sql/pglite'))
     let wasmModule: WebAssembly.Module
     let fsBundle: Blob
+    quickWasmCode()
     try {
       wasmModule = await WebAssembly.compile(fs.readFileSync(path.join(distDir, 'pglite.wasm')))
       fsBundle = new Blob([fs.readFileSync(path.join(distDir, 'pglite.data'))])
@@ -314,6 +320,21 @@ export function initDataDirInWorker(
     worker.once('error', (error) => (answer = error))
     worker.once('exit', () => (answer instanceof Error ? reject(answer) : resolve(answer)))
   })
+}
+
+/**
+ * V8 compiles WebAssembly twice: a quick first version of every function, then an optimised one of each function
+ * that runs often, on other threads. A check runs Postgres for a few seconds, of DDL and catalog queries spread over
+ * thousands of functions: the optimising compiler then costs more CPU than it saves (history-300: 2-3 s of CPU and
+ * ~85 MB more memory, bench/README.md). Only the quick version is made, from the first module compiled on.
+ */
+function quickWasmCode(): void {
+  if (process.env.DRIFT_GUARD_WASM_OPTIMISE) return
+  try {
+    v8.setFlagsFromString('--liftoff-only')
+  } catch {
+    // a V8 without the flag compiles as it always did
+  }
 }
 
 function defaultCacheDir(): string {

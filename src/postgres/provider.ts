@@ -48,6 +48,12 @@ export interface DatabaseOptions {
 export interface PostgresProvider {
   /** e.g. "embedded (PGlite 0.5.14)" or "server 127.0.0.1:5432". */
   readonly description: string
+  /**
+   * What alone decides what the same SQL builds in a fresh database of this provider (the embedded Postgres: its
+   * version and settings), so that what was built can be kept between runs; undefined when the server's own state
+   * matters too (its roles are shared by all its databases, other sessions may change it).
+   */
+  readonly buildIdentity?: string
   /** How many databases to work on at once. */
   readonly concurrency: number
   /**

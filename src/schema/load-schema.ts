@@ -7,7 +7,7 @@ import { isDriverPackage } from '../config/drivers'
 import { UsageError } from '../core/errors'
 import { TargetResult } from '../core/findings'
 import { PgSnapshot, drizzleKitVersion, serializeSchema } from './drizzle-kit'
-import { readCachedSchema, schemaCacheKey, writeCachedSchema } from './schema-cache'
+import { readCachedSchema, schemaCacheKey, toolFingerprint, writeCachedSchema } from './schema-cache'
 import { createRequire } from 'node:module'
 import { createHash } from 'node:crypto'
 import { vendorPackageVersion } from '../core/vendor'
@@ -366,19 +366,4 @@ function recordingEnvReads(load: () => void): Set<string> | undefined {
     process.env = env
   }
   return enumerated ? undefined : names
-}
-
-let fingerprint: string | undefined
-/**
- * A hash of the running code (the bundle, or this file from source): by content, not time, since a CI checkout
- * gives the same bundle a new time on every run and a restored cache must still hit (~5 ms for the 2 MB bundle).
- */
-function toolFingerprint(): string {
-  if (fingerprint) return fingerprint
-  try {
-    fingerprint = `tool ${createHash('sha256').update(fs.readFileSync(__filename)).digest('hex')}`
-  } catch {
-    fingerprint = 'tool ?'
-  }
-  return fingerprint
 }
