@@ -4,12 +4,12 @@
 // finding marked new or not and the base's gone ones listed as fixed (src/baseline/delta.ts). The worktree is
 // removed also on failure; when nothing under the checked folder differs from the base, the head's report stands
 // for the base's and no worktree is made.
-import { execFileSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { markAgainstBase } from '../baseline/delta'
 import { UsageError } from '../core/errors'
+import { git } from '../core/git'
 import { Report } from '../core/findings'
 import { limiter } from '../core/limiter'
 import { CheckOptions, checkProject } from './check'
@@ -19,15 +19,6 @@ export interface BaseCheckOptions extends CheckOptions {
   base: string
   /** Fail only on findings the base did not have. */
   newOnly?: boolean
-}
-
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-C', cwd, ...args], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-    maxBuffer: 256 * 1024 * 1024,
-    timeout: 120_000
-  })
 }
 
 /** Files under `dir` (relative to the top) that differ between the base commit and the working tree. */

@@ -1,8 +1,8 @@
 // Integrity of a migrations folder on its own, and against the base branch: the failures drizzle never reports.
-import { execFileSync } from 'node:child_process'
 import * as path from 'node:path'
 import { Finding } from '../core/findings'
 import { UsageError } from '../core/errors'
+import { git, showFiles } from '../core/git'
 import { SnapshotFile } from './snapshots'
 import { MigrationFolder, hashMigration } from '../migrations/folder'
 
@@ -277,33 +277,21 @@ function iso(when: number): string {
 
 /** Against the base branch: applied migrations that were edited, and new ones that production would skip. */
 export function checkAgainstBase(folder: MigrationFolder, base: string, root: string): FolderFinding[] {
-  const git = (...args: string[]): string =>
-    execFileSync('git', ['-C', root, ...args], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-      maxBuffer: 256 * 1024 * 1024
-    })
   let top: string
   try {
-    top = git('rev-parse', '--show-toplevel').trim()
-    git('rev-parse', '--verify', '--quiet', `${base}^{commit}`)
+    top = git(root, 'rev-parse', '--show-toplevel').trim()
+    git(root, 'rev-parse', '--verify', '--quiet', `${base}^{commit}`)
   } catch {
     throw new UsageError(
       `--base ${base}: not a commit of the git repository at ${root} (with actions/checkout, fetch it: fetch-depth: 0)`
     )
   }
   const relDir = path.relative(top, folder.dir).split(path.sep).join('/')
-  const show = (file: string): string | undefined => {
-    try {
-      return git('show', `${base}:${relDir ? relDir + '/' : ''}${file}`)
-    } catch {
-      return undefined
-    }
-  }
+  const inFolder = (file: string): string => `${relDir ? relDir + '/' : ''}${file}`
   const out: FolderFinding[] = []
   const baseEntries: { tag: string; when: number; sql?: string }[] = []
   if (folder.format === 'journal') {
-    const journalText = show('meta/_journal.json')
+    const journalText = showFiles(top, base, [inFolder('meta/_journal.json')]).get(inFolder('meta/_journal.json'))
     if (journalText === undefined) return out // the folder is new in this change
     let journal: { entries?: { tag: string; when: number }[] }
     try {
@@ -311,17 +299,29 @@ export function checkAgainstBase(folder: MigrationFolder, base: string, root: st
     } catch {
       return out
     }
-    for (const e of journal.entries ?? []) baseEntries.push({ tag: e.tag, when: e.when, sql: show(`${e.tag}.sql`) })
+    const entries = journal.entries ?? []
+    const sql = showFiles(
+      top,
+      base,
+      entries.map((e) => inFolder(`${e.tag}.sql`))
+    )
+    for (const e of entries) baseEntries.push({ tag: e.tag, when: e.when, sql: sql.get(inFolder(`${e.tag}.sql`)) })
   } else {
     let listing: string
     try {
-      listing = git('ls-tree', '--name-only', `${base}:${relDir}`)
+      listing = git(top, 'ls-tree', '--name-only', `${base}:${relDir}`)
     } catch {
       return out
     }
-    for (const name of listing.split('\n').filter((n) => /^\d{14}_/.test(n))) {
+    const names = listing.split('\n').filter((n) => /^\d{14}_/.test(n))
+    const sql = showFiles(
+      top,
+      base,
+      names.map((name) => inFolder(`${name}/migration.sql`))
+    )
+    for (const name of names) {
       const m = folder.migrations.find((x) => x.tag === name)
-      baseEntries.push({ tag: name, when: m?.when ?? 0, sql: show(`${name}/migration.sql`) })
+      baseEntries.push({ tag: name, when: m?.when ?? 0, sql: sql.get(inFolder(`${name}/migration.sql`)) })
     }
   }
   if (baseEntries.length === 0) return out
