@@ -123,18 +123,17 @@ export async function checkProject(options: CheckOptions): Promise<CheckedProjec
 }
 
 /** Loads a target's schema, migrations and snapshots, and checks what needs no database. */
-async function prepareTarget(
-  target: ResolvedTarget,
-  options: CheckOptions,
-  { root, timed, log }: RunContext
-): Promise<PreparedTarget> {
+async function prepareTarget(target: ResolvedTarget, options: CheckOptions, run: RunContext): Promise<PreparedTarget> {
+  const { root, timed, log } = run
   const rel = (f: string): string => path.relative(root, f)
   log(`target ${target.name}: ${target.schemaFiles.map(rel).join(', ')} -> ${rel(target.migrationsDir)}`)
   const loaded = await timed('load', () => loadSchema(root, target, options.stubMissingImports))
   const folder = await timed('load', () => readMigrationFolder(target.migrationsDir))
   // A 1.x project: the head of its snapshots, and its unnamed constraints under the names given there.
   const { schema, head } = atV1Head(loaded, folder, root)
-  const snapshots = await timed('load', () => readSnapshots(folder.migrations))
+  const snapshots = await timed('load', () =>
+    run.shared ? run.shared.snapshots(folder.migrations) : readSnapshots(folder.migrations)
+  )
   const findings: TargetFinding[] = [...checkFolder(folder, snapshots, root)]
   if (options.base) findings.push(...checkAgainstBase(folder, options.base, root))
   findings.push(
