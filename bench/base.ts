@@ -1,7 +1,8 @@
 // The cost of --base (the check run on the base commit too, docs/baseline.md) on the 200-migration history: a plain
 // check against `check --base HEAD --new-only` on a change that edits the schema (the base must be checked) and on a
 // change outside the checked folder's database files (no worktree), the caches warm. Whole commands timed on the
-// bundled CLI, median of N runs. Run: npm run bundle && node -r sucrase/register bench/base.ts [--runs 5]
+// bundled CLI (wall and CPU time), median of N alternated runs.
+// Run: npm run bundle && node -r sucrase/register bench/base.ts [--runs 5] [--postgres server|embedded]
 import { execFileSync, spawnSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
@@ -12,20 +13,27 @@ const CLI = path.join(REPO, 'dist', 'cli.js')
 const SERVER = process.env.DRIFT_GUARD_BENCH_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 const args = process.argv.slice(2)
 const RUNS = Number(args[args.indexOf('--runs') + 1]) || 5
+// --postgres server | embedded (default: both)
+const ONLY = args.includes('--postgres') ? args[args.indexOf('--postgres') + 1] : undefined
+const TIME = '/usr/bin/time'
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 
-function timeCheck(dir: string, argv: string[]): number {
+/** Wall time, and CPU time (user + sys) of the command's process, read from GNU time: the machine is shared, so
+ * the CPU time is the steadier measure of what --base adds (the server's own work shows in the wall time only). */
+function timeCheck(dir: string, argv: string[]): { wall: number; cpu: number } {
   const start = performance.now()
-  const r = spawnSync(process.execPath, [CLI, 'check', '--format', 'json', ...argv], {
+  const r = spawnSync(TIME, ['-f', 'cpu %U %S', process.execPath, CLI, 'check', '--format', 'json', ...argv], {
     cwd: dir,
     encoding: 'utf8',
     env: { ...process.env, DRIFT_GUARD_DATABASE_URL: '' },
     maxBuffer: 64 * 1024 * 1024
   })
-  const elapsed = performance.now() - start
+  const wall = performance.now() - start
   if (r.status !== 0 && r.status !== 1) throw new Error(`check ${argv.join(' ')} exited ${r.status}: ${r.stderr}`)
-  return elapsed
+  const cpu = /cpu ([\d.]+) ([\d.]+)\s*$/.exec(r.stderr)
+  if (!cpu) throw new Error(`no CPU time in: ${r.stderr.slice(-300)}`)
+  return { wall, cpu: (Number(cpu[1]) + Number(cpu[2])) * 1000 }
 }
 
 async function main(): Promise<void> {
@@ -49,7 +57,7 @@ async function main(): Promise<void> {
   const kinds: [string, string[]][] = [
     ['server', ['--database-url', SERVER]],
     ['embedded', ['--postgres', 'embedded']]
-  ]
+  ].filter(([kind]) => !ONLY || kind === ONLY) as [string, string[]][]
   // Another pull request: the column and a hand-written migration adding it (both sides differ: nothing shared).
   const journalFile = path.join(dir, 'drizzle', 'meta', '_journal.json')
   const journalText = fs.readFileSync(journalFile, 'utf8')
@@ -72,43 +80,57 @@ async function main(): Promise<void> {
     fs.writeFileSync(journalFile, journalText)
     git('clean', '-fdq', 'drizzle')
   }
+  type Timing = { wall: number; cpu: number }
   const rows: string[] = []
+  const sec = (ms: number): string => `${(ms / 1000).toFixed(2)}`
+  // "wall s / CPU s", and the ratio of each to the plain check's.
+  const cell = (xs: Timing[], against?: Timing[]): string => {
+    const wall = median(xs.map((x) => x.wall))
+    const cpu = median(xs.map((x) => x.cpu))
+    if (!against) return `${sec(wall)} / ${sec(cpu)}`
+    const w = wall / median(against.map((x) => x.wall))
+    const c = cpu / median(against.map((x) => x.cpu))
+    return `${sec(wall)} / ${sec(cpu)} (${w.toFixed(2)}× / ${c.toFixed(2)}×)`
+  }
+  const withBase = (pg: string[]): string[] => [...pg, '--base', 'HEAD', '--new-only']
   for (const [kind, pg] of kinds) {
-    for (const argv of [pg, [...pg, '--base', 'HEAD', '--new-only']]) timeCheck(dir, argv) // warm the caches
-    const plain: number[] = []
-    const base: number[] = []
+    for (const argv of [pg, withBase(pg)]) timeCheck(dir, argv) // warm the caches
+    // Alternated, so that both see the same load.
+    const plain: Timing[] = []
+    const base: Timing[] = []
     for (let i = 0; i < RUNS; i++) {
       plain.push(timeCheck(dir, pg))
-      base.push(timeCheck(dir, [...pg, '--base', 'HEAD', '--new-only']))
+      base.push(timeCheck(dir, withBase(pg)))
       process.stderr.write('.')
     }
     // A change outside the database files: nothing under the folder differs (here: the same tree), no worktree.
     fs.writeFileSync(schema, original)
-    const unchanged: number[] = []
-    for (let i = 0; i < RUNS; i++) unchanged.push(timeCheck(dir, [...pg, '--base', 'HEAD', '--new-only']))
+    const unchanged: Timing[] = []
+    const unchangedPlain: Timing[] = []
+    for (let i = 0; i < RUNS; i++) {
+      unchangedPlain.push(timeCheck(dir, pg))
+      unchanged.push(timeCheck(dir, withBase(pg)))
+    }
     fs.writeFileSync(schema, edited)
     withMigration()
-    const plainMigration: number[] = []
-    const baseMigration: number[] = []
-    timeCheck(dir, [...pg, '--base', 'HEAD', '--new-only'])
+    const plainMigration: Timing[] = []
+    const baseMigration: Timing[] = []
+    timeCheck(dir, withBase(pg))
     for (let i = 0; i < RUNS; i++) {
       plainMigration.push(timeCheck(dir, pg))
-      baseMigration.push(timeCheck(dir, [...pg, '--base', 'HEAD', '--new-only']))
+      baseMigration.push(timeCheck(dir, withBase(pg)))
     }
     withoutMigration()
-    const p = median(plain)
-    const s = (ms: number): string => `${(ms / 1000).toFixed(2)} s`
-    const pm = median(plainMigration)
     rows.push(
-      `| ${kind} | ${s(p)} | ${s(median(base))} (${(median(base) / p).toFixed(2)}×) | ${s(pm)} / ${s(median(baseMigration))} (${(median(baseMigration) / pm).toFixed(2)}×) | ${s(median(unchanged))} (${(median(unchanged) / p).toFixed(2)}×) |`
+      `| ${kind} | ${cell(plain)} | ${cell(base, plain)} | ${cell(plainMigration)} | ${cell(baseMigration, plainMigration)} | ${cell(unchanged, unchangedPlain)} |`
     )
     process.stderr.write(`\n${rows[rows.length - 1]}\n`)
   }
   process.stderr.write('\n')
   console.log(
-    '| Postgres | plain check | --base, schema edited (migrations shared) | plain / --base, schema and a migration added | --base, nothing changed (no worktree) |'
+    '| Postgres | plain check | --base, schema edited (migrations shared) | plain, schema and a migration added | --base, schema and a migration added | --base, nothing changed (no worktree) |'
   )
-  console.log('| --- | --- | --- | --- | --- |')
+  console.log('| --- | --- | --- | --- | --- | --- |')
   for (const row of rows) console.log(row)
   fs.rmSync(dir, { recursive: true, force: true })
 }
