@@ -205,6 +205,7 @@ function readJournalFolder(dir: string, journalFile: string): MigrationFolder {
   }
 
   let missingBefore = 0
+  const repositoryOf = repositoryFinder()
   const snapshotOwner = new Map<string, string>()
   const sharedSnapshot = (file: string, tag: string): { sharesSnapshotWith: string } | undefined => {
     const owner = snapshotOwner.get(file)
@@ -215,7 +216,7 @@ function readJournalFolder(dir: string, journalFile: string): MigrationFolder {
     const file = path.join(dir, `${entry.tag}.sql`)
     const snapshot = path.join(dir, 'meta', snapshotName(entry.tag))
     let sql: string | undefined
-    const outside = outsideTheRepository(dir, file, `journal entry "${entry.tag}"`)
+    const outside = outsideTheRepository(dir, file, `journal entry "${entry.tag}"`, repositoryOf)
     if (outside)
       problems.push({ message: outside, file: journalFile, line: entry.line, tag: entry.tag, severity: 'error' })
     else if (fs.existsSync(file)) sql = fs.readFileSync(file, 'utf8')
@@ -274,6 +275,7 @@ function readV1Folder(dir: string, names: string[]): MigrationFolder {
   const problems: FolderProblem[] = []
   const migrations: Migration[] = []
   const entries: JournalEntry[] = []
+  const repositoryOf = repositoryFinder()
   names.forEach((name, idx) => {
     const file = path.join(dir, name, 'migration.sql')
     const snapshot = path.join(dir, name, 'snapshot.json')
@@ -297,7 +299,7 @@ function readV1Folder(dir: string, names: string[]): MigrationFolder {
       })
       return
     }
-    const outside = outsideTheRepository(dir, file, `${name}/migration.sql`)
+    const outside = outsideTheRepository(dir, file, `${name}/migration.sql`, repositoryOf)
     if (outside) {
       problems.push({ message: outside, file: path.join(dir, name), tag: name, severity: 'error' })
       return
@@ -327,13 +329,32 @@ function snapshotName(tag: string): string {
   return `${tag.split('_')[0]}_snapshot.json`
 }
 
+/** The nearest folder holding `.git` at or above a folder (its real path), else the folder itself. */
+function findRepository(realDir: string): string {
+  for (let up = realDir; ; up = path.dirname(up)) {
+    if (fs.existsSync(path.join(up, '.git'))) return up
+    if (path.dirname(up) === up) return realDir
+  }
+}
+
+/** findRepository, looked up once per folder for the whole folder's files (300 migrations: 300 walks up to /). */
+function repositoryFinder(): (realDir: string) => string {
+  const found = new Map<string, string>()
+  return (realDir) => found.get(realDir) ?? found.set(realDir, findRepository(realDir)).get(realDir)!
+}
+
 /**
  * Why a migration file may not be read, or undefined: a journal tag that climbs out of the folder (`../`), or a file
  * (or a folder on its way) that is a symlink to something outside the repository. Either would put another file's
  * content (a secret) into a finding. The repository is the nearest folder above the migrations holding `.git`;
  * without one, the migrations folder itself.
  */
-function outsideTheRepository(dir: string, file: string, entry: string): string | undefined {
+function outsideTheRepository(
+  dir: string,
+  file: string,
+  entry: string,
+  repositoryOf: (realDir: string) => string = findRepository
+): string | undefined {
   const relative = path.relative(dir, file)
   if (relative.startsWith('..') || path.isAbsolute(relative) || /[\\/]\.\.([\\/]|$)|^\.\.$/.test(relative))
     return `${entry} points outside the migrations folder (${relative}): refused`
@@ -346,14 +367,7 @@ function outsideTheRepository(dir: string, file: string, entry: string): string 
   } catch {
     return undefined
   }
-  let repository = realDir
-  for (let up = realDir; ; up = path.dirname(up)) {
-    if (fs.existsSync(path.join(up, '.git'))) {
-      repository = up
-      break
-    }
-    if (path.dirname(up) === up) break
-  }
+  const repository = repositoryOf(realDir)
   const inside = path.relative(repository, real)
   if (inside.startsWith('..') || path.isAbsolute(inside))
     return `${entry} is a symlink to ${real}, outside the repository (${repository}): refused`
