@@ -189,10 +189,20 @@ test("the user's bug: five error annotations on the five schema lines, a summary
       .sort()
   ).toEqual([...STRIPE_COLUMNS].sort())
 
+  // The corrective migration, collapsed, with the command that writes it; nothing written without fix: true.
+  expect(first.summary).toMatch(/### Corrective migration\n[\s\S]*```sh\nnpx drift-guard fix\n```/)
+  expect(first.summary).toMatch(/<details><summary>0001_\w+: 5 statement\(s\)<\/summary>/)
+  expect(first.outputs['fix-patch']).toBeUndefined()
+  expect(
+    fs.readdirSync(path.join(workspace, 'drizzle', 'migrations', 'master')).filter((f) => f.endsWith('.sql'))
+  ).toHaveLength(1)
+
   expect(api.comments).toHaveLength(1)
   const commentId = api.comments[0].id
   expect(api.comments[0].body).toContain('<!-- drizzle-drift-guard:')
   expect(api.comments[0].body).toContain('stripe_customer_id')
+  expect(api.comments[0].body).toContain('ADD COLUMN IF NOT EXISTS "stripe_customer_id" text;')
+  expect(api.comments[0].body).toContain('npx drift-guard fix')
   expect(api.requests.every((r) => r.authorization === 'token ghs_secret_token_value')).toBe(true)
 
   // A second run updates the same comment.
@@ -316,4 +326,30 @@ test('a report file that cannot be written fails the step and still says drift (
   expect(result.stdout).toMatch(
     /::error::drift-guard: cannot write the report \(report-path \/ sarif-path\): .*; 7 error\(s\)/
   )
+})
+
+test('fix: true writes the corrective migration into the workspace and its git diff to fix-patch; nothing is committed or pushed', async () => {
+  const workspace = workspaceWith('examples/saas')
+  const git = (...args: string[]): string => spawnSync('git', ['-C', workspace, ...args], { encoding: 'utf8' }).stdout
+  git('init', '--quiet')
+  git('add', '.')
+  git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '--quiet', '-m', 'pr')
+  const head = git('rev-parse', 'HEAD')
+  const result = await runAction(workspace, { fix: 'true', 'comment-id': 'fix' }, { inputs: {} })
+  // The verdict is the check's: the drift is still there in the commit under review.
+  expect(result.status).toBe(1)
+  expect(result.outputs.drift).toBe('true')
+  const patch = fs.readFileSync(result.outputs['fix-patch'], 'utf8')
+  const master = 'drizzle/migrations/master'
+  const sqlFile = fs.readdirSync(path.join(workspace, master)).find((f) => /^0001_\w+\.sql$/.test(f))!
+  expect(patch).toContain(`diff --git a/${master}/${sqlFile} b/${master}/${sqlFile}\nnew file mode`)
+  expect(patch).toContain('+ALTER TABLE "organizations" ADD COLUMN IF NOT EXISTS "stripe_customer_id" text;')
+  expect(patch).toMatch(new RegExp(`diff --git a/${master}/meta/_journal.json[\\s\\S]*\\+\\s+"tag": "0001_`))
+  expect(result.summary).toContain('The action wrote the migration below into the workspace')
+  // The patch applies to the commit under review (what a later step would do with it), and nothing was committed:
+  // the index is as it was, HEAD did not move.
+  expect(git('diff', '--cached', '--name-only')).toBe('')
+  expect(git('rev-parse', 'HEAD')).toBe(head)
+  git('stash', '--include-untracked', '--quiet')
+  expect(spawnSync('git', ['-C', workspace, 'apply', '--check', result.outputs['fix-patch']]).status).toBe(0)
 })

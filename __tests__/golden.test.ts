@@ -4,7 +4,8 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { commentMarker } from '../src/action/comment'
 import { COMMENT_MAX_LENGTH } from '../src/action/constants'
-import { runCheck } from '../src/engine/check'
+import { checkProject, runCheck } from '../src/engine/check'
+import { repairInAction, repairMarkdown } from '../src/action/fix'
 import { PgliteProvider } from '../src/postgres/pglite'
 import { renderMarkdown } from '../src/report/render'
 import { REPO } from './helpers/project'
@@ -20,18 +21,26 @@ function expectGolden(name: string, actual: string): void {
   expect(actual).toBe(fs.readFileSync(golden(name), 'utf8'))
 }
 
-test('the job summary and the sticky comment for examples/saas are exactly docs/examples/summary.md and comment.md', async () => {
+test('the job summary and the sticky comment for examples/saas are exactly docs/examples/summary.md and comment.md (the corrective migration and its command included)', async () => {
   const provider = new PgliteProvider()
   try {
-    const report = await runCheck({ root: path.join(REPO, 'examples', 'saas'), provider })
+    const root = path.join(REPO, 'examples', 'saas')
+    const checked = await checkProject({ root, provider })
+    const { report } = checked
     // As src/action/main.ts renders them (the comment body is prefixed with its marker by upsertComment).
-    expectGolden('summary.md', renderMarkdown(report, { fileUrl: FILE_URL, details: true }))
+    const repair = repairInAction(checked, { workspace: root, fix: false, run: { root } }, '', Date.UTC(2026, 0, 1))
+    expect(repair?.command).toBe('npx drift-guard fix')
+    expectGolden(
+      'summary.md',
+      renderMarkdown(report, { fileUrl: FILE_URL, details: true }) + `\n${repairMarkdown(repair!)}`
+    )
+    const fixSection = `\n${repairMarkdown(repair!, COMMENT_MAX_LENGTH / 2)}`
     const comment = renderMarkdown(report, {
       fileUrl: FILE_URL,
-      maxLength: COMMENT_MAX_LENGTH,
+      maxLength: COMMENT_MAX_LENGTH - fixSection.length,
       fullReportHint: 'See the job summary of run 42 for the full report.'
     })
-    expectGolden('comment.md', `${commentMarker('.:drift-guard.config.json')}\n${comment}`)
+    expectGolden('comment.md', `${commentMarker('.:drift-guard.config.json')}\n${comment}${fixSection}`)
   } finally {
     await provider.dispose()
   }

@@ -21,7 +21,8 @@ export enum Inputs {
   Concurrency = 'concurrency',
   StubMissingImports = 'stub-missing-imports',
   TenantTarget = 'tenant-target',
-  Timeout = 'timeout'
+  Timeout = 'timeout',
+  Fix = 'fix'
 }
 
 export enum Outputs {
@@ -29,7 +30,8 @@ export enum Outputs {
   Drift = 'drift',
   Findings = 'findings',
   Report = 'report',
-  Sarif = 'sarif'
+  Sarif = 'sarif',
+  FixPatch = 'fix-patch'
 }
 
 /** GitHub shows at most 10 annotations of each level per step. */

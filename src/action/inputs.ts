@@ -19,6 +19,9 @@ export interface ActionSettings {
   commentId: string
   reportPath: string
   sarifPath?: string
+  /** Write the corrective migration into the workspace (input fix), with its `git diff` at fixPatchPath. */
+  fix: boolean
+  fixPatchPath: string
 }
 
 export function readInputs(env: NodeJS.ProcessEnv = process.env): ActionSettings {
@@ -76,6 +79,8 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): ActionSettings
   const gate = core.getInput(Inputs.Gate) || 'all'
   if (gate !== 'all' && gate !== 'new') throw new UsageError(`input gate must be all or new (got "${gate}")`)
   const baselineInput = core.getInput(Inputs.Baseline)
+  const fixInput = (core.getInput(Inputs.Fix) || 'false').toLowerCase()
+  if (!['true', 'false'].includes(fixInput)) throw new UsageError(`input fix must be true or false (got "${fixInput}")`)
   return {
     run: {
       mode,
@@ -104,6 +109,8 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): ActionSettings
     comment: commentInput === 'true',
     commentId: core.getInput(Inputs.CommentId) || `${relativeDir}:${configInput || 'drift-guard.config.json'}`,
     reportPath,
-    sarifPath: sarifInput ? path.resolve(workspace, sarifInput) : undefined
+    sarifPath: sarifInput ? path.resolve(workspace, sarifInput) : undefined,
+    fix: fixInput === 'true',
+    fixPatchPath: path.join(env.RUNNER_TEMP || os.tmpdir(), 'drift-guard-fix.patch')
   }
 }

@@ -9,10 +9,12 @@ import * as path from 'node:path'
 import { renderJson, renderMarkdown } from '../report/render'
 import { renderSarif } from '../report/sarif'
 import { describeError } from '../core/errors'
+import type { CheckedProject } from '../engine/check'
 import { RunFailure, failsOn, failureOf, reportOutcome } from '../run/outcome'
 import { RunResult, executeRun, runSecrets } from '../run/run'
 import { annotate } from './annotations'
 import { upsertComment } from './comment'
+import { ActionRepair, repairInAction, repairMarkdown } from './fix'
 import { COMMENT_MAX_LENGTH, Outputs } from './constants'
 import { ActionSettings, readInputs } from './inputs'
 
@@ -31,6 +33,7 @@ export async function run(): Promise<void> {
     core.warning('gate: new needs a base commit (a pull request, or the base input): every error fails the step')
   let result: RunResult
   let grouped = false
+  let checked: CheckedProject | undefined
   try {
     result = await executeRun(
       { ...settings.run, base, newOnly: base ? settings.run.newOnly : undefined },
@@ -43,7 +46,8 @@ export async function run(): Promise<void> {
               ? 'drift-guard audit of the live databases (read-only)'
               : `drift-guard check (${provider.description})`
           )
-        }
+        },
+        onChecked: (project) => (checked = project)
       }
     )
   } finally {
@@ -78,6 +82,7 @@ export async function run(): Promise<void> {
     return
   }
 
+  const repair = drift && checked ? planRepair(checked, settings) : undefined
   const annotations = annotate(report, settings.run.root, settings.workspace)
   const fileUrl = blobUrl(settings)
   const hiddenNote =
@@ -85,19 +90,25 @@ export async function run(): Promise<void> {
       ? `\n> ${annotations.hidden} more finding(s) than GitHub shows as annotations: all are listed below.\n`
       : ''
   try {
-    await core.summary.addRaw(renderMarkdown(report, { fileUrl, details: true }) + hiddenNote).write()
+    await core.summary
+      .addRaw(
+        renderMarkdown(report, { fileUrl, details: true }) + hiddenNote + (repair ? `\n${repairMarkdown(repair)}` : '')
+      )
+      .write()
   } catch (error) {
     core.warning(`could not write the job summary: ${describeError(error)}`)
   }
 
   const pr = github.context.payload.pull_request
   if (settings.comment && pr && settings.token && settings.run.mode === 'check') {
+    // The corrective migration takes at most half of the comment; the report keeps the rest.
+    const fixSection = repair ? `\n${repairMarkdown(repair, COMMENT_MAX_LENGTH / 2)}` : ''
     const body = drift
       ? renderMarkdown(report, {
           fileUrl,
-          maxLength: COMMENT_MAX_LENGTH,
+          maxLength: COMMENT_MAX_LENGTH - fixSection.length,
           fullReportHint: `See the job summary of run ${github.context.runId} for the full report.`
-        })
+        }) + fixSection
       : undefined
     const { owner, repo } = github.context.repo
     const outcome = await upsertComment(
@@ -116,6 +127,23 @@ export async function run(): Promise<void> {
     core.setFailed(
       `drift-guard: ${report.summary.errors} error(s), ${report.summary.warnings} warning(s): the migrations do not build what the schema declares`
     )
+}
+
+/** The corrective migration (docs/repair.md); a repair that fails is a warning, never the verdict. */
+function planRepair(checked: CheckedProject, settings: ActionSettings): ActionRepair | undefined {
+  try {
+    const repair = repairInAction(checked, settings, settings.fixPatchPath)
+    if (repair?.patch) core.setOutput(Outputs.FixPatch, repair.patch)
+    if (repair?.patchProblem)
+      core.warning(`drift-guard fix: wrote the files but made no git diff: ${repair.patchProblem}`)
+    if (repair && !repair.result.dryRun)
+      for (const t of repair.result.targets)
+        if (t.files.length > 0) core.info(`drift-guard fix: wrote ${t.files.join(', ')}`)
+    return repair
+  } catch (error) {
+    core.warning(`drift-guard could not plan the corrective migration: ${describeError(error)}`)
+    return undefined
+  }
 }
 
 /**

@@ -12,13 +12,15 @@ import { UsageError } from '../core/errors'
 import { git } from '../core/git'
 import { Report } from '../core/findings'
 import { limiter } from '../core/limiter'
-import { CheckOptions, checkProject } from './check'
+import { CheckOptions, CheckedProject, checkProject } from './check'
 import { SharedDatabases } from './shared-databases'
 
 export interface BaseCheckOptions extends CheckOptions {
   base: string
   /** Fail only on findings the base did not have. */
   newOnly?: boolean
+  /** Given the head's check (what `fix` plans from), before it is marked against the base. */
+  onHead?: (head: CheckedProject) => void
 }
 
 /** Files under `dir` (relative to the top) that differ between the base commit and the working tree. */
@@ -76,6 +78,7 @@ export async function runCheckWithBase(options: BaseCheckOptions): Promise<Repor
   if (changedUnder(top, options.base, rel).length === 0) {
     log(`base ${options.base}: nothing under ${rel || '.'} changed, its findings are the head's`)
     const head = await checkProject(shared)
+    options.onHead?.(head)
     return markAgainstBase(head.report, head.report, options.base, options.newOnly ?? false)
   }
   const worktree = fs.mkdtempSync(path.join(os.tmpdir(), 'drift-guard-base-'))
@@ -88,6 +91,7 @@ export async function runCheckWithBase(options: BaseCheckOptions): Promise<Repor
     if (!fs.existsSync(baseRoot)) {
       // The checked folder is new in this change: everything in it is new.
       const head = await checkProject(shared)
+      options.onHead?.(head)
       const empty: Report = { ...head.report, findings: [] }
       return markAgainstBase(head.report, empty, options.base, options.newOnly ?? false)
     }
@@ -103,6 +107,7 @@ export async function runCheckWithBase(options: BaseCheckOptions): Promise<Repor
         throw new UsageError(`the check of the base commit ${options.base} failed: ${(error as Error).message}`)
       })
     ])
+    options.onHead?.(head)
     return markAgainstBase(head.report, base.report, options.base, options.newOnly ?? false)
   } finally {
     await databases.closeAll()

@@ -3,7 +3,7 @@
 import { Report } from '../core/findings'
 import { runAudit } from '../engine/audit'
 import { runCheckWithBase } from '../engine/base-check'
-import { runCheck } from '../engine/check'
+import { CheckedProject, checkProject, runCheck } from '../engine/check'
 import { createProvider } from '../postgres/factory'
 import type { PostgresProvider } from '../postgres/provider'
 import { hideSecretVariables, maskDeep, maskerOf, secretsOfUrl } from '../core/secrets'
@@ -23,6 +23,8 @@ export interface RunHooks {
   prepared?: PreparedProvider
   /** Called once the provider is chosen, before anything runs (the action opens its log group here). */
   onProvider?: (provider: PostgresProvider) => void
+  /** A check's reading of the project (the head's, with a base): what the action plans `fix` from. */
+  onChecked?: (checked: CheckedProject) => void
 }
 
 /** The secrets of the run: the database URL's password, whatever form the URL was written in, and the tenant URL's. */
@@ -59,9 +61,13 @@ export async function executeRun(settings: RunSettings, hooks: RunHooks = {}): P
           ? await runCheckWithBase({
               ...checkOptions(settings, provider, hooks.log),
               base: settings.base,
-              newOnly: settings.newOnly
+              newOnly: settings.newOnly,
+              onHead: hooks.onChecked
             })
-          : await runCheck(checkOptions(settings, provider, hooks.log))
+          : await checkProject(checkOptions(settings, provider, hooks.log)).then((checked) => {
+              hooks.onChecked?.(checked)
+              return checked.report
+            })
     return { report: maskDeep(report, mask) }
   } catch (error) {
     return { failure: failureOf(error, mask) }
