@@ -242,3 +242,39 @@ describe('severity for one object', () => {
     )
   })
 })
+
+test('"severity": { "baseline_stale": "warning" } lowers a stale entry: reported, and fails only with fail-on warning', async () => {
+  const dir = await makeProject({ steps: [SCHEMA], finalSchema: DRIFTED, name: 'stale-severity' })
+  const args = ['--cwd', dir, '--database-url', SERVER_URL]
+  const written = await cli(['baseline', ...args, '--reason', 'before the gate'])
+  expect(written.code).toBe(0)
+  // The drift fixed (the schema back to what the migrations build): every entry is stale.
+  fs.writeFileSync(path.join(dir, 'src', 'schema.ts'), SCHEMA)
+  const strict = await cli(['check', ...args, '--format', 'json'])
+  expect(strict.code).toBe(1)
+  const staleErrors = (JSON.parse(strict.stdout) as Report).findings.filter((f) => f.kind === 'baseline_stale')
+  expect(staleErrors.length).toBeGreaterThan(0)
+  expect(staleErrors.every((f) => f.severity === 'error')).toBe(true)
+
+  fs.writeFileSync(
+    path.join(dir, 'drift-guard.config.json'),
+    JSON.stringify(
+      { targets: [{ name: 'app', drizzleConfig: 'drizzle.config.ts', severity: { baseline_stale: 'warning' } }] },
+      null,
+      2
+    )
+  )
+  // Entries name their target: the file written for the discovered target is set aside, and the baseline written
+  // again under the config's target name, then the drift fixed again.
+  fs.renameSync(path.join(dir, 'drift-guard.baseline.json'), path.join(dir, 'drift-guard.baseline.before'))
+  fs.writeFileSync(path.join(dir, 'src', 'schema.ts'), DRIFTED)
+  expect((await cli(['baseline', ...args, '--reason', 'before the gate'])).code).toBe(0)
+  fs.writeFileSync(path.join(dir, 'src', 'schema.ts'), SCHEMA)
+  const lowered = await cli(['check', ...args, '--format', 'json'])
+  expect(lowered.code).toBe(0)
+  const report = JSON.parse(lowered.stdout) as Report
+  const stale = report.findings.filter((f) => f.kind === 'baseline_stale')
+  expect(stale.map((f) => f.severity)).toEqual(staleErrors.map(() => 'warning'))
+  expect(stale.every((f) => f.file === 'drift-guard.baseline.json' && f.target === 'app')).toBe(true)
+  expect((await cli(['check', ...args, '--fail-on', 'warning'])).code).toBe(1)
+})
