@@ -2,6 +2,7 @@
 // session of the tool has (application name, timeouts, no notices on stdout), and URLs for messages, masked.
 import * as net from 'node:net'
 import postgres from 'postgres'
+import { DatabaseUnavailableError } from '../core/errors'
 import { maskerOf, secretsOfUrl } from '../core/secrets'
 import { OwnerRole } from './owner-role'
 import { ServedDatabase } from './provider'
@@ -62,14 +63,15 @@ const DEFAULT_STATEMENT_TIMEOUT_SECONDS = 300
 /** How long connecting to the server may take, in all. */
 export const CONNECT_SECONDS = 10
 
-export function connect(url: string, socketDir?: string, max = 1, throwaway = false): Sql {
+export function connect(url: string, socketDir?: string, max = 1, throwaway = false, fetchTypes = false): Sql {
   const database = databaseOfUrl(url)
   return postgres(url, {
     ...(socketDir ? { host: socketDir } : {}),
     ...(database ? { database } : {}),
     max,
-    // The admin connection reads no arrays (CREATE/DROP DATABASE, role and extension names): one round trip less.
-    fetch_types: throwaway,
+    // No session fetches array types itself: postgres.js does it unawaited when a connection opens, so a connection
+    // lost during that query was an unhandled rejection (exit 2 instead of 3). They are read once (readArrayTypes).
+    fetch_types: fetchTypes,
     onnotice: () => undefined, // postgres.js prints notices to stdout by default: keep stdout for the report
     connect_timeout: CONNECT_SECONDS,
     idle_timeout: 0,
@@ -121,4 +123,62 @@ export async function relayedFromSocket(databaseUrl: string, socket: string): Pr
       relay.close(() => resolve())
     })
   return { url: url.toString(), close }
+}
+
+/** What postgres.js learns of the server's array types when it fetches them (fetch_types). */
+export interface ArrayTypes {
+  parsers: Record<string, unknown>
+  serializers: Record<string, unknown>
+  typeArrayMap: Record<string, unknown>
+}
+
+interface DriverOptions {
+  parsers: Record<string, unknown>
+  serializers: Record<string, unknown>
+  shared: { typeArrayMap: Record<string, unknown> }
+}
+
+/**
+ * The array types of the server, read once by a connection of its own that is awaited until done: the sessions
+ * then get them (withArrayTypes) instead of each fetching them unawaited as it opens.
+ */
+export async function readArrayTypes(url: string, socketDir?: string): Promise<ArrayTypes> {
+  const donor = connect(url, socketDir, 1, false, true)
+  try {
+    // postgres.js runs this after its types query on the same connection: both are done when it resolves.
+    await donor.unsafe('select 1')
+    const options = donor.options as unknown as DriverOptions
+    return {
+      parsers: { ...options.parsers },
+      serializers: { ...options.serializers },
+      typeArrayMap: { ...options.shared.typeArrayMap }
+    }
+  } finally {
+    await donor.end({ timeout: 1 }).catch(() => undefined)
+  }
+}
+
+/** The session, parsing and sending arrays as one that fetched the types itself would. */
+export function withArrayTypes(sql: Sql, types: ArrayTypes): Sql {
+  const options = sql.options as unknown as DriverOptions
+  Object.assign(options.parsers, types.parsers)
+  Object.assign(options.serializers, types.serializers)
+  Object.assign(options.shared.typeArrayMap, types.typeArrayMap)
+  return sql
+}
+
+const arrayTypesOfServer = new Map<string, Promise<ArrayTypes>>()
+
+/** The server's array types, read once per URL (a failure is a database that cannot be reached: exit 3). */
+export function arrayTypesOf(url: string, socketDir?: string): Promise<ArrayTypes> {
+  const key = `${socketDir ?? ''}|${url}`
+  let read = arrayTypesOfServer.get(key)
+  if (!read) {
+    read = readArrayTypes(url, socketDir).catch((error) => {
+      arrayTypesOfServer.delete(key)
+      throw new DatabaseUnavailableError(`cannot connect to ${maskUrl(url)}: ${describe(error)}`)
+    })
+    arrayTypesOfServer.set(key, read)
+  }
+  return read
 }

@@ -29,6 +29,8 @@ import { RemovedLeftovers, leftoversNote, removeDeadRunLeftovers } from './lefto
 
 import {
   CONNECT_SECONDS,
+  arrayTypesOf,
+  withArrayTypes,
   Sql,
   connect,
   databaseOfUrl,
@@ -300,6 +302,7 @@ export class ServerProvider implements PostgresProvider {
   async createDatabase(label: string, options?: DatabaseOptions): Promise<Database> {
     const { name, sql: adminSession } = await this.take(label)
     this.sessions.add(adminSession)
+    withArrayTypes(adminSession, await arrayTypesOf(this.url, this.socketDir))
     const rolesBefore = await this.roles()
     const owner = await this.ownerRole()
     /** Roles this database's own SQL created (a second CREATE ROLE of one of them fails, as on its own server). */
@@ -394,7 +397,8 @@ export class ServerProvider implements PostgresProvider {
    */
   private async ownerSession(name: string, owner: OwnerRole): Promise<Sql | undefined> {
     if (this.loginRefused) return undefined
-    const session = connect(withUser(withDatabase(this.url, name), owner), this.socketDir, 1, true)
+    const url = withUser(withDatabase(this.url, name), owner)
+    const session = withArrayTypes(connect(url, this.socketDir, 1, true), await arrayTypesOf(this.url, this.socketDir))
     try {
       await session.unsafe('select 1')
       return session
