@@ -4,6 +4,8 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import postgres from 'postgres'
 import { runAudit, mergeReports } from '../src/engine/audit'
+import { updateBaseline } from '../src/baseline/apply'
+import { writeBaseline } from '../src/baseline/file'
 import { Finding, Report } from '../src/core/findings'
 import { applyMigrations } from '../src/migrations/apply'
 import { readMigrationFolder } from '../src/migrations/folder'
@@ -343,4 +345,47 @@ describe('from the bundle', () => {
     expect(fs.readFileSync(output, 'utf8')).toMatch(/drift<<ghadelimiter_[\w-]+\ntrue\n/)
     fs.rmSync(temp, { recursive: true, force: true })
   })
+})
+
+test('the baseline in an audit: an entry accepts its drift on the databases it was seen on; the same drift on one more tenant is new', async () => {
+  const handcol = `${PREFIX}_tenant_handcol`
+  const healthy2 = `${PREFIX}_tenant_healthy2`
+  const baselineFile = path.join(project, 'drift-guard.baseline.json')
+  const notes = (r: Report): Finding => r.findings.find((f) => f.kind === 'extra_column' && f.column === 'notes')!
+  try {
+    // What `drift-guard baseline --audit` writes: one entry per finding, with the databases it was seen on.
+    const today = await audit({ baseline: false })
+    const { entries } = updateBaseline([], today.findings, {
+      mode: 'audit',
+      reason: 'hand-added, see #7',
+      prune: false
+    })
+    writeBaseline(baselineFile, entries)
+    expect(entries.find((e) => e.object === 'column public.clients.notes')).toMatchObject({ databases: [handcol] })
+
+    const accepted = await audit()
+    expect(notes(accepted)).toMatchObject({ severity: 'notice', accepted: { reason: 'hand-added, see #7' } })
+    expect(accepted.baseline).toMatchObject({ stale: 0 })
+    expect(accepted.findings.filter((f) => f.severity === 'error' && !f.accepted)).toEqual([])
+
+    // The same hand-added column on one more tenant: it spread, so it is not accepted.
+    const t = writable(healthy2)
+    await t.exec('ALTER TABLE clients ADD COLUMN notes text')
+    await t.end()
+    const spread = await audit()
+    expect(notes(spread).accepted).toBeUndefined()
+    expect(notes(spread).severity).not.toBe('notice')
+    expect(notes(spread).databases).toEqual([handcol, healthy2])
+    expect(notes(spread).message).toContain(`on ${handcol} only, now also on ${healthy2}`)
+    // Its entry matched (it is the same drift), so it is not stale; the other entries still accept theirs.
+    expect(spread.findings.filter((f) => f.kind === 'baseline_stale')).toEqual([])
+    expect(spread.findings.filter((f) => f.severity !== 'notice').map((f) => `${f.kind} ${f.column}`)).toEqual([
+      'extra_column notes'
+    ])
+  } finally {
+    fs.rmSync(baselineFile, { force: true })
+    const t = writable(healthy2)
+    await t.exec('ALTER TABLE clients DROP COLUMN IF EXISTS notes')
+    await t.end()
+  }
 })
