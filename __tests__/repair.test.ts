@@ -279,6 +279,47 @@ describe.each(EACH_POSTGRES)('drift-guard fix on %s', (name, create) => {
     expect(migrated.upgraded).toEqual(migrated.fresh)
   })
 
+  test('enum values reordered and one dropped: the type is re-created only with --allow-destructive, rows converted and kept', async () => {
+    const v0 = `import { pgTable, pgEnum, serial } from 'drizzle-orm/pg-core'
+export const status = pgEnum('status', ['draft', 'sent', 'paid'])
+export const invoices = pgTable('invoices', { id: serial('id').primaryKey(), status: status('status').default('draft').notNull() })
+`
+    const final = v0.replace("['draft', 'sent', 'paid']", "['paid', 'draft']")
+    const dir = await makeProject({ steps: [v0], finalSchema: final, name: 'fix-enum' })
+    const folder = path.join(dir, 'drizzle')
+    const old = path.join(dir, 'drizzle-old')
+    fs.cpSync(folder, old, { recursive: true })
+    const before = hashes(folder)
+    const checked = await checkProject({ root: dir, provider })
+    const safe = repairProject(checked, { dryRun: true })
+    expect(safe.ok).toBe(false)
+    expect(safe.targets[0].skipped.map((s) => s.finding)).toEqual(['enum_mismatch status'])
+    expect(safe.targets[0].statements).toEqual([])
+    const result = repairProject(checked, { allowDestructive: true, name: 'status_order' })
+    expect(result.ok).toBe(true)
+    expect(result.targets[0].statements.map((s) => s.sql)).toEqual([
+      'ALTER TYPE "public"."status" RENAME TO "status_old";',
+      `CREATE TYPE "public"."status" AS ENUM('paid', 'draft');`,
+      'ALTER TABLE "invoices" ALTER COLUMN "status" DROP DEFAULT;',
+      'ALTER TABLE "invoices" ALTER COLUMN "status" SET DATA TYPE "public"."status" USING "status"::text::"public"."status";',
+      `ALTER TABLE "invoices" ALTER COLUMN "status" SET DEFAULT 'draft'::status;`,
+      'DROP TYPE "public"."status_old";'
+    ])
+    expect(unchangedFiles(before, folder)).toEqual([])
+    const report = await runCheck({ root: dir, provider })
+    expect(report.findings.filter((f) => f.severity === 'error')).toEqual([])
+    expect(drizzleKitGenerate(dir)).toContain('No schema changes')
+    const migrated = drizzleMigrate(
+      kind,
+      old,
+      folder,
+      "INSERT INTO invoices (status) VALUES ('draft'), ('paid')",
+      "SELECT count(*) FROM invoices WHERE status IN ('draft', 'paid')"
+    )
+    expect(migrated.rows).toBe(2)
+    expect(migrated.upgraded).toEqual(migrated.fresh)
+  })
+
   test('renames with --rename (a column and a table): RENAME keeps the data, constraints named after them follow; without it, add + drop is left undone', async () => {
     const before0 = `import { pgTable, serial, text } from 'drizzle-orm/pg-core'
 export const users = pgTable('users', { id: serial('id').primaryKey(), email: text('email').notNull().unique() })
