@@ -353,3 +353,63 @@ test('fix: true writes the corrective migration into the workspace and its git d
   git('stash', '--include-untracked', '--quiet')
   expect(spawnSync('git', ['-C', workspace, 'apply', '--check', result.outputs['fix-patch']]).status).toBe(0)
 })
+
+test('gate: new on a repository that already drifts: the delta opens the summary and the comment, only what the pull request introduces fails; baseline: the accepted section, none ignores it', async () => {
+  const workspace = workspaceWith('examples/saas')
+  const git = (...args: string[]): string =>
+    spawnSync('git', ['-C', workspace, '-c', 'user.name=T', '-c', 'user.email=t@t', ...args], { encoding: 'utf8' })
+      .stdout
+  git('init', '-q')
+  fs.writeFileSync(path.join(workspace, '.gitignore'), 'node_modules\n')
+  git('add', '-A')
+  git('commit', '-qm', 'drifting already')
+  const baseSha = git('rev-parse', 'HEAD').trim()
+  const event = {
+    pull_request: { number: 8, base: { sha: baseSha }, head: { sha: 'abc123' } },
+    repository: { name: 'saas', owner: { login: 'acme' } }
+  }
+  const comment = (): string => api.comments.find((c) => c.body.includes('drizzle-drift-guard:gate'))!.body
+
+  // Nothing introduced: the old drift stays in the report and fails nothing.
+  const same = await runAction(workspace, { gate: 'new', 'comment-id': 'gate' }, event)
+  expect(same.status).toBe(0)
+  expect(same.outputs).toMatchObject({ outcome: 'drift', drift: 'true' })
+  expect(same.summary).toContain('this pull request introduces 0, fixes 0, 7 were already there')
+  expect(comment()).toContain('this pull request introduces 0, fixes 0, 7 were already there')
+
+  // One column declared without a migration: it fails, and only what is new does.
+  const schema = path.join(workspace, MASTER_SCHEMA)
+  fs.writeFileSync(
+    schema,
+    fs
+      .readFileSync(schema, 'utf8')
+      .replace(/(pgTable\("organizations", \{\n)/, '$1  billingEmail: text("billing_email"),\n')
+  )
+  const one = await runAction(workspace, { gate: 'new', 'comment-id': 'gate' }, event)
+  expect(one.status).toBe(1)
+  const report = JSON.parse(fs.readFileSync(one.outputs.report, 'utf8')) as {
+    findings: { kind: string; column?: string; severity: string; new?: boolean }[]
+  }
+  const fresh = report.findings.filter((f) => f.new && f.severity === 'error')
+  // The last snapshot's list of changes grew too: the snapshot check says the same change.
+  expect(fresh.map((f) => `${f.kind} ${f.column ?? ''}`.trim()).sort()).toEqual([
+    'missing_column billing_email',
+    'snapshot_out_of_date'
+  ])
+  expect(one.summary).toMatch(/this pull request introduces 2, fixes 1, 6 were already there/)
+  expect(comment()).toMatch(/this pull request introduces 2, fixes 1, 6 were already there/)
+  expect(api.comments.filter((c) => c.body.includes('drizzle-drift-guard:gate'))).toHaveLength(1)
+
+  // gate: all (the default) fails on the old drift too.
+  expect((await runAction(workspace, { 'comment-id': 'gate' }, event)).status).toBe(1)
+
+  // A baseline accepting today's drift: the summary and the comment list it in its own section; none ignores it.
+  fs.copyFileSync(path.join(REPO, 'docs', 'examples', 'saas.baseline.json'), path.join(workspace, 'accepted.json'))
+  const withBaseline = await runAction(workspace, { baseline: 'accepted.json', 'comment-id': 'gate' }, event)
+  for (const text of [withBaseline.summary, comment()]) {
+    expect(text).toContain('Accepted in the baseline: 5 finding(s)')
+    expect(text).toContain('stripe_customer_id')
+  }
+  const ignored = await runAction(workspace, { baseline: 'none', 'comment-id': 'gate' }, event)
+  expect(ignored.summary).not.toContain('Accepted in the baseline')
+}, 300_000)
