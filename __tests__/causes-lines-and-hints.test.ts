@@ -126,7 +126,7 @@ describe('18c: an object traced through renames', () => {
     const report = await check(dir)
     const file = path.join('drizzle', '0000_init.sql')
     const mismatch = find(report, 'index_mismatch', { name: 'events_org_idx' })
-    expect(mismatch.cause).toContain(`created with another definition by ${file}:13,`)
+    expect(mismatch.cause).toBe(`declared at schema.ts:3; created with another definition by ${file}:13`)
     // The table renamed into existence is traced to its RENAME.
     expect(find(report, 'extra_table', { table: 'events_legacy' })).toMatchObject({ file, line: 5 })
   })

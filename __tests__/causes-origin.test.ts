@@ -187,13 +187,13 @@ describe('12d: names longer than 63 bytes', () => {
       name: 'workflow_schedule_owner_id_workflow_deployment_operation_id_fk'
     })
     expect(short.cause).toContain(
-      `by drizzle/0000_step_0.sql:${lineOf('workflow_schedule_owner_id_workflow')}, which the snapshots do not record`
+      `the SQL that built it (drizzle/0000_step_0.sql:${lineOf('workflow_schedule_owner_id_workflow')}) differs from what drizzle-kit generated (edited after generation?)`
     )
     const long = find(report, 'constraint_mismatch', {
       name: 'workflow_schedule_deployment_operation_id_workflow_deployment_o'
     })
     expect(long.cause).toContain(
-      `by drizzle/0000_step_0.sql:${lineOf('workflow_schedule_deployment_operation_id_workflow')}, which the snapshots do not record`
+      `the SQL that built it (drizzle/0000_step_0.sql:${lineOf('workflow_schedule_deployment_operation_id_workflow')}) differs from what drizzle-kit generated (edited after generation?)`
     )
   })
 })
@@ -233,7 +233,7 @@ describe('12c: a journal entry whose SQL file is missing', () => {
     expect(defaultMismatch.cause).toMatch(/; set by 0001_step_1, whose SQL file is missing$/)
     const title = find(report, 'missing_column', { table: 'items', column: 'title' })
     expect(title.cause).toMatch(
-      /; created by 0002_step_2, which was not applied: drizzle's migrator applies no migration while 0001_step_1's SQL file is missing/
+      /; created by drizzle\/0002_step_2\.sql:1, which was not applied: drizzle's migrator applies no migration while 0001_step_1's SQL file is missing/
     )
   })
 })

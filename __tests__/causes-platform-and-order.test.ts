@@ -388,7 +388,7 @@ describe('30: two journal entries in swapped order', () => {
       })
     )
     expect(folderFindings(dir).map((f) => `${f.kind} ${f.name}: ${f.cause}`)).toEqual([
-      'journal_error 0002_c: the prevId chain is broken: two branches generated migrations from the same parent, or a snapshot was edited'
+      "journal_error 0002_c: the prevId chain is broken: 0001_b and 0002_c were both generated on top of 0000_init (two branches, merged), so 0002_c's snapshot lacks what 0001_b changed"
     ])
   })
 })

@@ -259,7 +259,7 @@ describe('explainDifference: missing objects', () => {
       [add, snapshot()]
     ]
     expect(explainDifference(nickMissing, context(history, { stoppedAt: gone })).cause).toBe(
-      "declared at src/schema.ts:10; created by 0002_add_nick, which was not applied: drizzle's migrator applies no migration while 0001_gone's SQL file is missing, and the check stops there"
+      "declared at src/schema.ts:10; created by drizzle/0002_add_nick.sql:1, which was not applied: drizzle's migrator applies no migration while 0001_gone's SQL file is missing, and the check stops there"
     )
     // The migration that records it is the one whose file is missing.
     const history2: [Migration, PgSnapshot | undefined][] = [
@@ -802,7 +802,7 @@ describe('explainDifference: enums', () => {
     )
   })
 
-  test('other enum differences: changed after the last snapshot, or the snapshots agree', () => {
+  test('other enum differences: changed after the last snapshot, or a value its snapshot has and its SQL does not add', () => {
     const missingValue: SchemaDifference = {
       kind: 'enum_mismatch',
       schema: 'public',
@@ -824,7 +824,7 @@ describe('explainDifference: enums', () => {
       cause: 'declared at src/schema.ts:3, changed after the last snapshot (0000_init): no migration was generated'
     })
     expect(explainDifference(missingValue, context([[init, snapshot()]])).cause).toBe(
-      'declared at src/schema.ts:3; the snapshots agree with the schema, so the SQL that built this enum differs from what drizzle-kit generated'
+      "declared at src/schema.ts:3; 'happy' is in snapshot 0000_init, but drizzle/0000_init.sql does not add it: the SQL was edited after generation (or written by hand). Add it in a new migration: ALTER TYPE mood ADD VALUE 'happy'"
     )
   })
 })

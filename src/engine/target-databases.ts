@@ -8,7 +8,12 @@ import { groupByDatabase } from '../report/assembly'
 import { compareDatabases } from '../diff/rules'
 import { defaultSeverity, explainDifference } from '../explain/explain-difference'
 import { extensionFailureCause, unavailableExtensionFindings } from '../explain/extensions'
-import { privilegeCause, runnerCause, withUnexportedSchemaCause } from '../explain/failed-migration'
+import {
+  privilegeCause,
+  runnerCause,
+  withMissingObjectOrigin,
+  withUnexportedSchemaCause
+} from '../explain/failed-migration'
 import { generateCommand } from '../explain/snapshot-findings'
 import { SnapshotFile } from '../explain/snapshots'
 import { ApplyResult, applyMigrations } from '../migrations/apply'
@@ -278,7 +283,12 @@ export async function checkTargetDatabases(check: TargetCheck, run: RunContext):
   // Sorted so that grouped findings list databases in config order whatever finished first.
   for (const { finding, databases } of failures.values())
     out.push({
-      ...withUnexportedSchemaCause(finding, schema.snapshot),
+      ...withMissingObjectOrigin(withUnexportedSchemaCause(finding, schema.snapshot), {
+        root,
+        migrations: folder.migrations,
+        snapshots,
+        schemaSnapshot: schema.snapshot
+      }),
       databases: target.databases.filter((d) => databases.includes(d))
     })
   const commandFailures = migrated.flatMap((m) => (m.commandFailure ? [m.commandFailure] : []))

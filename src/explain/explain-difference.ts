@@ -12,6 +12,16 @@ import { fixSql } from './fix-sql'
 import { explainPartitioning } from './partitioning'
 import { changedAfterSnapshot, introducedBy, recordedSnapshots, removedIn } from './snapshot-history'
 import { findStatement, lostAfter, notApplied } from './statement-search'
+import {
+  changedByStatements,
+  createdByRunMigration,
+  droppedByRunMigration,
+  enumValuesCause,
+  hasHistory,
+  missingFromUnrunMigration,
+  removedByUnrunMigration,
+  whyNotRun
+} from './history-causes'
 
 export type { ExplainContext } from './context'
 
@@ -37,7 +47,12 @@ export function explainDifference(d: SchemaDifference, ctx: ExplainContext): Omi
 
   if (d.kind.startsWith('missing_')) {
     if (declaration) Object.assign(finding, declaration)
-    if (!latest)
+    // A migration that did not run creates it: that statement, whatever the snapshots say.
+    const unrun = ctx.stoppedAt ? missingFromUnrunMigration(ctx, d, declaredAt) : undefined
+    if (unrun) {
+      causes.push(unrun)
+      d = { ...d, hint: undefined }
+    } else if (!latest)
       causes.push(
         `${declaredAt}; the migrations folder has no usable snapshot, so drizzle-kit never recorded it: run ${ctx.generateCommand}`
       )
@@ -47,7 +62,9 @@ export function explainDifference(d: SchemaDifference, ctx: ExplainContext): Omi
       )
     } else {
       const first = recorded.find((s) => s.declares(d))
-      const dropped = findStatement(ctx, d, 'drop', first?.migration)
+      const dropped = hasHistory(ctx, d)
+        ? droppedByRunMigration(ctx, d)
+        : findStatement(ctx, d, 'drop', first?.migration)
       const skipped = first && notApplied(ctx, first.migration)
       if (first && ctx.pending?.has(first.migration.tag))
         causes.push(
@@ -65,11 +82,19 @@ export function explainDifference(d: SchemaDifference, ctx: ExplainContext): Omi
       }
     }
   } else if (d.kind.startsWith('extra_')) {
-    const created = findStatement(ctx, d, 'create')
-    if (created) Object.assign(finding, created)
+    const created = hasHistory(ctx, d) ? createdByRunMigration(ctx, d) : findStatement(ctx, d, 'create')
+    if (created) Object.assign(finding, { file: created.file, line: created.line })
     const removal = latest && !inLatest ? removedIn(ctx, d) : undefined
     const recreated = removal && findStatement(ctx, d, 'create', removal)
-    if (latest && inLatest) {
+    const unrunRemoval = ctx.stoppedAt ? removedByUnrunMigration(ctx, d) : undefined
+    if (unrunRemoval) {
+      // The diff's rename hint guesses at a missing migration; here the migration exists and did not run.
+      d = { ...d, hint: undefined }
+      const verb = unrunRemoval.renamed ? 'renamed away' : 'dropped'
+      causes.push(
+        `${created ? `created by ${created.file}:${created.line}; ` : ''}${verb} by ${unrunRemoval.file}:${unrunRemoval.line}, ${whyNotRun(ctx, unrunRemoval.migration)}`
+      )
+    } else if (latest && inLatest) {
       causes.push(
         `removed from the schema after the last snapshot (${latestTag}): no migration was generated to drop it${lost}. Run ${ctx.generateCommand}`
       )
@@ -95,7 +120,8 @@ export function explainDifference(d: SchemaDifference, ctx: ExplainContext): Omi
     }
   } else {
     if (declaration) Object.assign(finding, declaration)
-    const altered = findStatement(ctx, d, 'alter')
+    // The text search only where the statements say nothing of the object: it cannot tell a column from an enum.
+    const altered = hasHistory(ctx, d) ? undefined : findStatement(ctx, d, 'alter')
     const introduced = ctx.stoppedAt ? introducedBy(ctx, d) : undefined
     const enumKey =
       d.kind === 'enum_mismatch'
@@ -111,12 +137,18 @@ export function explainDifference(d: SchemaDifference, ctx: ExplainContext): Omi
       d.kind === 'enum_mismatch' && d.hint !== undefined && !enumChanged && enumKey !== undefined
         ? enumOrderCause(ctx, d, ctx.schemaSnapshot.enums[enumKey].values)
         : undefined
+    let valuesCause: string | undefined
+    let statementsCause: string | undefined
     if (enumOrder) {
       const origin = latest
         ? 'not the SQL drizzle-kit generates for the schema (edited after generation, or written by hand)'
         : 'which the snapshots do not record (hand-written SQL)'
       causes.push(`${declaredAt}; ${enumOrder.cause}, ${origin}`)
       if (enumOrder.hint) d = { ...d, hint: enumOrder.hint }
+    } else if (d.kind === 'enum_mismatch' && (valuesCause = enumValuesCause(ctx, d, declaredAt, recorded))) {
+      causes.push(valuesCause)
+    } else if (d.kind !== 'enum_mismatch' && (statementsCause = changedByStatements(ctx, d, declaredAt, recorded))) {
+      causes.push(statementsCause)
     } else if (d.kind === 'enum_mismatch' && latest) {
       causes.push(
         enumChanged

@@ -5,7 +5,13 @@ import { Finding } from '../core/findings'
 import { PostgresErrorInfo } from '../postgres/provider'
 import { unexportedSchemas } from '../schema/declared'
 import { PgSnapshot } from '../schema/drizzle-kit'
+import * as path from 'node:path'
+import { Migration } from '../migrations/folder'
+import { SchemaDifference } from '../diff/diff-schemas'
 import { platformHint, platformSentence } from './platform'
+import { differenceKey, objectHistory } from './object-history'
+import { recordedSnapshots } from './snapshot-history'
+import { SnapshotFile } from './snapshots'
 
 type TargetFinding = Omit<Finding, 'target'>
 
@@ -55,4 +61,78 @@ export function privilegeCause(
       ? `If the platform preinstalls "${extension}", list it in "extensions" of target "${target.name}" in ${DEFAULT_CONFIG_FILE} (created as the URL's user before the migrations); if production migrates as a superuser, set DRIFT_GUARD_SUPERUSER_MIGRATIONS=1 in the workflow`
       : `Run this statement as the platform's administrator outside the migrations (or in "setup" of target "${target.name}"), or, if production migrates as a superuser, set DRIFT_GUARD_SUPERUSER_MIGRATIONS=1 in the workflow (the check then runs the migrations with the URL's rights)`
   }
+}
+
+/** What a migration's SQL uses that does not exist, read from Postgres's error message. */
+function missingObject(message: string): SchemaDifference | undefined {
+  const split = (written: string): { schema: string; name: string } => {
+    const dot = written.indexOf('.')
+    return dot > 0
+      ? { schema: written.slice(0, dot), name: written.slice(dot + 1) }
+      : { schema: 'public', name: written }
+  }
+  let m: RegExpExecArray | null
+  const base = { message: '' }
+  if ((m = /column "([^"]+)" of relation "([^"]+)" does not exist/.exec(message))) {
+    const t = split(m[2])
+    return { ...base, kind: 'missing_column', schema: t.schema, table: t.name, column: m[1] }
+  }
+  if ((m = /constraint "([^"]+)" of relation "([^"]+)" does not exist/.exec(message))) {
+    const t = split(m[2])
+    return { ...base, kind: 'missing_constraint', schema: t.schema, table: t.name, name: m[1] }
+  }
+  if ((m = /relation "([^"]+)" does not exist/.exec(message))) {
+    const t = split(m[1])
+    return { ...base, kind: 'missing_table', schema: t.schema, table: t.name }
+  }
+  if ((m = /type "([^"]+)" does not exist/.exec(message))) {
+    const t = split(m[1])
+    return { ...base, kind: 'missing_enum', schema: t.schema, name: t.name }
+  }
+  if ((m = /index "([^"]+)" does not exist/.exec(message))) {
+    const t = split(m[1])
+    return { ...base, kind: 'missing_index', schema: t.schema, name: t.name }
+  }
+  return undefined
+}
+
+const WHAT: Partial<Record<SchemaDifference['kind'], [string, string]>> = {
+  missing_table: ['table', 'CREATE TABLE'],
+  missing_column: ['column', 'ADD COLUMN'],
+  missing_constraint: ['constraint', 'ADD CONSTRAINT'],
+  missing_enum: ['type', 'CREATE TYPE'],
+  missing_index: ['index', 'CREATE INDEX']
+}
+
+/**
+ * A migration that fails because an object it uses does not exist: which migration was meant to create it (the
+ * first snapshot that records it, whose SQL lost it), or the statement that creates it too late or dropped it before.
+ */
+export function withMissingObjectOrigin(
+  finding: TargetFinding,
+  project: { root: string; migrations: Migration[]; snapshots: SnapshotFile[]; schemaSnapshot: PgSnapshot }
+): TargetFinding {
+  const object = missingObject(finding.message)
+  const failing = project.migrations.findIndex((m) => m.tag === finding.name)
+  if (!object || failing < 0) return finding
+  const [what, statement] = WHAT[object.kind]!
+  const label = `${what} ${object.schema === 'public' ? '' : `${object.schema}.`}${object.column ? `${object.table}.${object.column}` : (object.name ?? object.table)}`
+  const key = differenceKey(object)
+  const events = (key && objectHistory(project.root, project.migrations).events.get(key)) || []
+  const position = (m: Migration): number => project.migrations.indexOf(m)
+  const before = events.filter((e) => position(e.migration) < failing)
+  const last = before[before.length - 1]
+  const later = events.find((e) => position(e.migration) > failing && e.action === 'create')
+  let origin: string | undefined
+  if (last?.action === 'drop')
+    origin = `${label} was ${last.renamed ? 'renamed away' : 'dropped'} by ${last.file}:${last.line}, before this migration`
+  else if (!last && later)
+    origin = `${label} is created only by ${later.file}:${later.line}, a later migration: the statements are in the wrong order`
+  else if (!last) {
+    const first = recordedSnapshots(project).find((s) => position(s.migration) < failing && s.declares(object))
+    if (first && first.migration.sql !== undefined)
+      origin = `snapshot ${first.migration.tag} is the first to record ${label}, but ${path.relative(project.root, first.migration.file)} does not create it: the SQL was edited after generation (or written by hand). Restore its ${statement} there`
+  }
+  if (!origin) return finding
+  return { ...finding, cause: finding.cause ? `${origin}. ${finding.cause}` : origin }
 }

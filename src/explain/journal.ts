@@ -103,6 +103,8 @@ export function checkFolder(folder: MigrationFolder, snapshots: SnapshotFile[], 
   if (folder.format === 'journal') {
     let previous: SnapshotFile | undefined
     const ids = new Map<string, string>()
+    /** prevId -> the first snapshot generated on top of it. */
+    const parentOf = new Map<string, string>()
     // Projects that stopped generating snapshots on purpose have long runs of entries without one: one finding per
     // run of consecutive entries, listing them, instead of one per migration.
     let missing: SnapshotFile[] = []
@@ -174,16 +176,27 @@ export function checkFolder(folder: MigrationFolder, snapshots: SnapshotFile[], 
         })
       }
       if (id) ids.set(id, m.tag)
+      if (prevId && !parentOf.has(prevId)) parentOf.set(prevId, m.tag)
       if (previous?.snapshot && prevId !== previous.snapshot.id && !explainedLinks.has(m.tag)) {
+        // Name the snapshot it was generated on top of (the one whose id is its prevId), and the one generated on
+        // top of the same parent before it: the two branches.
+        const parent = ids.get(prevId)
+        const sibling = parent && parentOf.get(prevId)
         out.push({
           kind: 'journal_error',
           severity: 'error',
           file: rel(m.snapshotFile!),
           line: 1,
           name: m.tag,
-          message: `snapshot of ${m.tag} has prevId ${prevId}, but the previous snapshot (${previous.migration.tag}) has id ${previous.snapshot.id}`,
+          message: parent
+            ? `snapshot of ${m.tag} was generated on top of ${parent}'s (its prevId ${prevId}), not of the previous snapshot (${previous.migration.tag}, id ${previous.snapshot.id})`
+            : `snapshot of ${m.tag} has prevId ${prevId}, but the previous snapshot (${previous.migration.tag}) has id ${previous.snapshot.id}`,
           cause:
-            'the prevId chain is broken: two branches generated migrations from the same parent, or a snapshot was edited',
+            parent && sibling && sibling !== m.tag
+              ? `the prevId chain is broken: ${sibling} and ${m.tag} were both generated on top of ${parent} (two branches, merged), so ${m.tag}'s snapshot lacks what ${sibling} changed`
+              : parent
+                ? `the prevId chain is broken: ${m.tag} was generated on top of ${parent}, without the migrations between them (two branches, merged)`
+                : 'the prevId chain is broken: two branches generated migrations from the same parent, or a snapshot was edited',
           fix: 'Regenerate the later migration on top of the earlier one (drizzle-kit generate), or run drizzle-kit check'
         })
       }

@@ -23,7 +23,7 @@ export interface RecordedSnapshot {
 
 const recordedCache = new WeakMap<SnapshotFile[], RecordedSnapshot[]>()
 
-export function recordedSnapshots(ctx: ExplainContext): RecordedSnapshot[] {
+export function recordedSnapshots(ctx: Pick<ExplainContext, 'snapshots' | 'schemaSnapshot'>): RecordedSnapshot[] {
   const cached = recordedCache.get(ctx.snapshots)
   if (cached) return cached
   let schemaNorm: NormModel | undefined

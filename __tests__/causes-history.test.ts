@@ -1,0 +1,234 @@
+// Issue 12, classes 2 and 11: causes read from what the migrations' statements did (replayed in journal order),
+// then from which snapshots record it. Each case is a small project written as the repositories of
+// docs/real-world.md's fifth trial wrote theirs (hand-written migrations after the snapshots stopped, merged
+// branches, a migration file lost), checked on both Postgres kinds.
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { randomUUID } from 'node:crypto'
+import { runCheck } from '../src/engine/check'
+import { appendHandWrittenMigration, findFinding, makeProject, tempDir, writeJournalProject } from './helpers/project'
+import { EACH_POSTGRES, providerForSuite } from './helpers/postgres'
+
+/** The 1-based line of the schema source that contains `text`. */
+const lineOf = (source: string, text: string): number => source.split('\n').findIndex((l) => l.includes(text)) + 1
+
+/** Removes a journal entry's SQL file: the file lost (never committed), its entry kept. */
+const loseFile = (dir: string, tag: string): void => fs.rmSync(path.join(dir, 'drizzle', `${tag}.sql`))
+
+const NOT_APPLIED = (gone: string): string =>
+  `which was not applied: drizzle's migrator applies no migration while ${gone}'s SQL file is missing, and the check stops there`
+
+const USERS = `import { integer, pgTable, text } from 'drizzle-orm/pg-core'
+export const users = pgTable('users', { id: integer('id').primaryKey(), status: text('status') })
+`
+
+// Class 2a: a table no snapshot records, created only by a hand-written migration, with another default and index.
+const AUDIT_SCHEMA = `import { index, integer, pgTable, text } from 'drizzle-orm/pg-core'
+export const users = pgTable('users', { id: integer('id').primaryKey(), status: text('status') })
+export const audit = pgTable('audit', {
+  id: integer('id').primaryKey(),
+  note: text('note').default('n/a')
+}, (t) => [index('audit_note_idx').on(t.note)])
+`
+const AUDIT_SQL = `CREATE TABLE "audit" (
+\t"id" integer PRIMARY KEY NOT NULL,
+\t"note" text DEFAULT 'none'
+);
+--> statement-breakpoint
+CREATE INDEX "audit_note_idx" ON "audit" USING btree ("id");`
+
+// Class 2b: snapshots stopped; a hand-written migration set a default the schema declares otherwise.
+const STATUS_SCHEMA = `import { integer, pgTable, text } from 'drizzle-orm/pg-core'
+export const users = pgTable('users', { id: integer('id').primaryKey(), status: text('status').default('pending') })
+export const tags = pgTable('tags', { id: integer('id').primaryKey() })
+`
+
+// Class 2c: two branches from one parent; one sets a default, the other (merged after it) never had that change.
+const DEFAULT_A = `import { integer, pgTable, text } from 'drizzle-orm/pg-core'
+export const users = pgTable('users', { id: integer('id').primaryKey(), status: text('status').default('a') })
+`
+const DEFAULT_B = DEFAULT_A.replace(".default('a')", ".default('b')")
+const DEFAULT_A_TAGS = `${DEFAULT_A}export const tags = pgTable('tags', { id: integer('id').primaryKey() })
+`
+
+/** A project whose third migration comes from another branch generated on top of the first (merged after the second). */
+async function mergedBranches(): Promise<string> {
+  const dir = await makeProject({ steps: [DEFAULT_A, DEFAULT_B], finalSchema: DEFAULT_A_TAGS })
+  const branch = await makeProject({ steps: [DEFAULT_A, DEFAULT_A_TAGS] })
+  const meta = (d: string, n: string): string => path.join(d, 'drizzle', 'meta', `${n}_snapshot.json`)
+  appendHandWrittenMigration(
+    dir,
+    'drizzle',
+    '0002_branch',
+    fs.readFileSync(path.join(branch, 'drizzle', '0001_step_1.sql'), 'utf8')
+  )
+  const parent = JSON.parse(fs.readFileSync(meta(dir, '0000'), 'utf8'))
+  const snapshot = JSON.parse(fs.readFileSync(meta(branch, '0001'), 'utf8'))
+  fs.writeFileSync(meta(dir, '0002'), JSON.stringify({ ...snapshot, id: randomUUID(), prevId: parent.id }, null, 2))
+  return dir
+}
+
+// Class 11a: an enum value added by ALTER TYPE … ADD VALUE.
+const MOOD = (values: string): string => `import { integer, pgEnum, pgTable } from 'drizzle-orm/pg-core'
+export const mood = pgEnum('mood', [${values}])
+export const users = pgTable('users', { id: integer('id').primaryKey(), mood: mood('mood') })
+`
+const MOOD_TAGS = (values: string): string => `${MOOD(values).replace('pgTable }', 'pgTable, text }')}
+export const tags = pgTable('tags', { id: integer('id').primaryKey(), label: text('label') })
+`
+
+// Class 11b: posts' CREATE TABLE lost from the migration that generated it; the next one alters posts.
+const POSTS = (extra: string): string => `import { integer, pgTable, text } from 'drizzle-orm/pg-core'
+export const users = pgTable('users', { id: integer('id').primaryKey() })
+export const posts = pgTable('posts', { id: integer('id').primaryKey()${extra} })
+`
+
+// Class 11c: snapshots stopped; a hand-written migration renames a column back and adds one, after a lost file.
+const PEOPLE = `import { integer, pgTable, text } from 'drizzle-orm/pg-core'
+export const users = pgTable('users', { id: integer('id').primaryKey(), name: text('name') })
+export const accounts = pgTable('accounts', { id: integer('id').primaryKey(), name: text('name') })
+`
+const PEOPLE_FINAL = `import { integer, pgTable, text } from 'drizzle-orm/pg-core'
+export const users = pgTable('users', { id: integer('id').primaryKey(), name: text('name'), nickname: text('nickname') })
+export const accounts = pgTable('accounts', { id: integer('id').primaryKey(), name: text('name'), nickname: text('nickname') })
+`
+
+describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
+  const provider = providerForSuite(createProvider)
+
+  describe('2: causes from what the statements did, not only from the snapshots', () => {
+    test('a table in no snapshot, created by a hand-written migration: the cause names its CREATE TABLE, not "the snapshots agree"', async () => {
+      const dir = await makeProject({ steps: [USERS], finalSchema: AUDIT_SCHEMA })
+      appendHandWrittenMigration(dir, 'drizzle', '0001_audit', AUDIT_SQL)
+      const report = await runCheck({ root: dir, provider })
+      expect(findFinding(report, 'column_default_mismatch', { table: 'audit', column: 'note' }).cause).toBe(
+        `declared at src/schema.ts:${lineOf(AUDIT_SCHEMA, "note: text('note')")}; created with another definition by drizzle/0001_audit.sql:3, which the snapshots do not record (hand-written SQL)`
+      )
+      expect(findFinding(report, 'index_mismatch', { name: 'audit_note_idx' }).cause).toBe(
+        `declared at src/schema.ts:${lineOf(AUDIT_SCHEMA, "index('audit_note_idx')")}; created with another definition by drizzle/0001_audit.sql:6, which the snapshots do not record (hand-written SQL)`
+      )
+    })
+
+    test('a default set by a hand-written migration after the snapshots stopped: that statement, not "no migration was generated"', async () => {
+      const dir = await makeProject({ steps: [USERS], finalSchema: STATUS_SCHEMA })
+      appendHandWrittenMigration(
+        dir,
+        'drizzle',
+        '0001_tags',
+        'CREATE TABLE "tags" ("id" integer PRIMARY KEY NOT NULL);'
+      )
+      appendHandWrittenMigration(
+        dir,
+        'drizzle',
+        '0002_status_default',
+        `-- every new user starts active\nALTER TABLE "users" ALTER COLUMN "status" SET DEFAULT 'active';`
+      )
+      const report = await runCheck({ root: dir, provider })
+      expect(findFinding(report, 'column_default_mismatch', { column: 'status' }).cause).toBe(
+        'declared at src/schema.ts:2; changed by drizzle/0002_status_default.sql:2, which the snapshots do not record (hand-written SQL)'
+      )
+    })
+
+    test('merged branches: the value set by a generated migration its snapshot records, and the later snapshot that lost it', async () => {
+      const dir = await mergedBranches()
+      const report = await runCheck({ root: dir, provider })
+      expect(findFinding(report, 'column_default_mismatch', { column: 'status' }).cause).toBe(
+        "declared at src/schema.ts:2; changed by drizzle/0001_step_1.sql:1 (snapshot 0001_step_1 records it), but snapshot 0002_branch records it as the schema has it, and no migration changes it back: branches were merged, and 0002_branch's snapshot comes from a branch without that change. drizzle-kit generate sees no change (its last snapshot agrees with the schema): change it in a new migration"
+      )
+      // The prevId break names the parent both branches were generated on.
+      expect(findFinding(report, 'journal_error', { name: '0002_branch' })).toMatchObject({
+        message: expect.stringMatching(
+          /^snapshot of 0002_branch was generated on top of 0000_step_0's \(its prevId [-0-9a-f]+\), not of the previous snapshot \(0001_step_1, id [-0-9a-f]+\)$/
+        ),
+        cause:
+          "the prevId chain is broken: 0001_step_1 and 0002_branch were both generated on top of 0000_step_0 (two branches, merged), so 0002_branch's snapshot lacks what 0001_step_1 changed"
+      })
+    })
+
+    test('an enum is not blamed on a migration that adds a column of the same name', async () => {
+      const schema = MOOD("'happy', 'sad', 'ok'")
+      const dir = writeJournalProject(
+        tempDir('enum-column-'),
+        `import { defineConfig } from 'drizzle-kit'\nexport default defineConfig({ dialect: 'postgresql', schema: './schema.ts', out: './drizzle' })\n`,
+        {
+          'schema.ts': schema,
+          'drizzle/0000_init.sql': `CREATE TYPE "public"."mood" AS ENUM('happy', 'sad');\n--> statement-breakpoint\nCREATE TABLE "users" ("id" integer PRIMARY KEY NOT NULL);`,
+          'drizzle/0001_mood.sql': 'ALTER TABLE "users" ADD COLUMN "mood" "mood";'
+        },
+        ['0000_init', '0001_mood']
+      )
+      const report = await runCheck({ root: dir, provider })
+      expect(findFinding(report, 'enum_mismatch', { name: 'mood' }).cause).toBe(
+        "declared at schema.ts:2; 'ok' is added by no migration (drizzle/0000_init.sql:1 created the type without it). Add it in a new migration: ALTER TYPE mood ADD VALUE 'ok'"
+      )
+    })
+  })
+
+  describe('11: causes when a migration did not run, or failed', () => {
+    test('an enum value whose ALTER TYPE … ADD VALUE was edited out: the migration whose snapshot has it', async () => {
+      const dir = await makeProject({ steps: [MOOD("'happy', 'sad'"), MOOD("'happy', 'sad', 'ok'")] })
+      const sql = path.join(dir, 'drizzle', '0001_step_1.sql')
+      expect(fs.readFileSync(sql, 'utf8')).toMatch(/ALTER TYPE "public"\."mood" ADD VALUE 'ok'/)
+      fs.writeFileSync(sql, 'SELECT 1;')
+      const report = await runCheck({ root: dir, provider })
+      expect(findFinding(report, 'enum_mismatch', { name: 'mood' }).cause).toBe(
+        "declared at src/schema.ts:2; 'ok' is in snapshot 0001_step_1, but drizzle/0001_step_1.sql does not add it: the SQL was edited after generation (or written by hand). Add it in a new migration: ALTER TYPE mood ADD VALUE 'ok'"
+      )
+    })
+
+    test('an enum value whose ADD VALUE never ran (a lost file stopped the run): that statement, and why', async () => {
+      const dir = await makeProject({
+        steps: [MOOD("'happy', 'sad'"), MOOD_TAGS("'happy', 'sad'"), MOOD_TAGS("'happy', 'sad', 'ok'")]
+      })
+      loseFile(dir, '0001_step_1')
+      const report = await runCheck({ root: dir, provider })
+      expect(findFinding(report, 'enum_mismatch', { name: 'mood' }).cause).toBe(
+        `declared at src/schema.ts:2; 'ok' is added by drizzle/0002_step_2.sql:1, ${NOT_APPLIED('0001_step_1')}`
+      )
+    })
+
+    test('a migration fails on a table that does not exist: the cause names the migration whose SQL lost its CREATE TABLE', async () => {
+      const dir = await makeProject({
+        steps: [POSTS('').replace(/\nexport const posts.*\n/, '\n'), POSTS(''), POSTS(", title: text('title')")]
+      })
+      const sql = path.join(dir, 'drizzle', '0001_step_1.sql')
+      expect(fs.readFileSync(sql, 'utf8')).toMatch(/^CREATE TABLE "posts"/)
+      fs.writeFileSync(sql, 'SELECT 1;')
+      const report = await runCheck({ root: dir, provider })
+      expect(findFinding(report, 'migration_failed', { name: '0002_step_2' }).cause).toMatch(
+        /^snapshot 0001_step_1 is the first to record table posts, but drizzle\/0001_step_1\.sql does not create it: the SQL was edited after generation \(or written by hand\)\. Restore its CREATE TABLE there\. drizzle's migrator would stop here/
+      )
+    })
+
+    test('after a lost file stops the run: causes name the migrations that did not run, not an old rename or another table', async () => {
+      const dir = await makeProject({ steps: [PEOPLE], finalSchema: PEOPLE_FINAL })
+      appendHandWrittenMigration(
+        dir,
+        'drizzle',
+        '0001_rename',
+        'ALTER TABLE "users" RENAME COLUMN "name" TO "full_name";\n--> statement-breakpoint\nALTER TABLE "accounts" ADD COLUMN "nickname" text;'
+      )
+      appendHandWrittenMigration(dir, 'drizzle', '0002_gone', 'SELECT 1;')
+      loseFile(dir, '0002_gone')
+      appendHandWrittenMigration(
+        dir,
+        'drizzle',
+        '0003_back',
+        'ALTER TABLE "users" RENAME COLUMN "full_name" TO "name";\n--> statement-breakpoint\nALTER TABLE "users" ADD COLUMN "nickname" text;'
+      )
+      const report = await runCheck({ root: dir, provider })
+      const declared = (text: string): string => `declared at src/schema.ts:${lineOf(PEOPLE_FINAL, text)}`
+      expect(findFinding(report, 'missing_column', { table: 'users', column: 'name' }).cause).toBe(
+        `${declared('users')}; renamed back into place by drizzle/0003_back.sql:1 (after drizzle/0001_rename.sql:1 renamed it away), ${NOT_APPLIED('0002_gone')}`
+      )
+      expect(findFinding(report, 'missing_column', { table: 'users', column: 'nickname' }).cause).toBe(
+        `${declared('users')}; created by drizzle/0003_back.sql:3, ${NOT_APPLIED('0002_gone')}`
+      )
+      expect(findFinding(report, 'extra_column', { table: 'users', column: 'full_name' })).toMatchObject({
+        file: 'drizzle/0001_rename.sql',
+        line: 1,
+        cause: `created by drizzle/0001_rename.sql:1; renamed away by drizzle/0003_back.sql:1, ${NOT_APPLIED('0002_gone')}`
+      })
+    })
+  })
+})

@@ -1,0 +1,220 @@
+// Causes read from what the migrations' statements did (object-history), checked against which snapshots record
+// the result: the statement that made an object what the database has, whether that migration ran, and whether a
+// snapshot recorded it. Each function answers only when the statements tell the story; otherwise the snapshot
+// history's causes (explain-difference) speak.
+import * as path from 'node:path'
+import { Migration } from '../migrations/folder'
+import { SchemaDifference } from '../diff/diff-schemas'
+import { quoteIdentifierIfNeeded } from '../sql/identifiers'
+import { ExplainContext } from './context'
+import { ObjectEvent, differenceAspect, differenceKey, objectHistory, objectKey, ranOnDatabase } from './object-history'
+import { RecordedSnapshot } from './snapshot-history'
+import { notApplied } from './statement-search'
+
+function eventsOf(ctx: ExplainContext, key: string | undefined): ObjectEvent[] {
+  return key ? (objectHistory(ctx.root, ctx.migrations).events.get(key) ?? []) : []
+}
+
+const ran = (ctx: ExplainContext, m: Migration): boolean => ranOnDatabase(m, ctx.migrations, ctx.stoppedAt, ctx.pending)
+
+const site = (e: ObjectEvent): string => `${e.file}:${e.line}`
+
+/** Why a migration that would build something did not run on the check's database. */
+function whyNotRun(ctx: ExplainContext, m: Migration): string {
+  if (ctx.pending?.has(m.tag)) return 'which this database has not applied yet (pending)'
+  return notApplied(ctx, m) ?? 'which was not applied'
+}
+
+/** The events that made the object what it is now (after its last drop): creates, renames, and changes. */
+function sinceLastDrop(events: ObjectEvent[]): ObjectEvent[] {
+  const lastDrop = events.map((e) => e.action).lastIndexOf('drop')
+  return events.slice(lastDrop + 1)
+}
+
+/**
+ * A declared object the database lacks, which a migration that did not run creates: that migration, and what
+ * happened to the object before it (an older DROP that did run is not the reason).
+ */
+export function missingFromUnrunMigration(
+  ctx: ExplainContext,
+  d: SchemaDifference,
+  declaredAt: string
+): string | undefined {
+  const events = eventsOf(ctx, differenceKey(d))
+  const last = events[events.length - 1]
+  if (!last || last.action === 'drop' || ran(ctx, last.migration)) return undefined
+  const creator = sinceLastDrop(events).find((e) => e.action === 'create')
+  if (!creator || ran(ctx, creator.migration)) return undefined
+  const earlierDrop = [...events.slice(0, events.indexOf(creator))].reverse().find((e) => e.action === 'drop')
+  const before =
+    earlierDrop && ran(ctx, earlierDrop.migration)
+      ? ` (after ${site(earlierDrop)} ${earlierDrop.renamed ? 'renamed it away' : 'dropped it'})`
+      : ''
+  const verb = creator.renamed ? 'renamed back into place' : 'created'
+  return `${declaredAt}; ${verb} by ${site(creator)}${before}, ${whyNotRun(ctx, creator.migration)}`
+}
+
+/**
+ * An object the database has and the schema does not, which a migration that did not run drops or renames away:
+ * that statement is the reason, not a schema change.
+ */
+export function removedByUnrunMigration(ctx: ExplainContext, d: SchemaDifference): ObjectEvent | undefined {
+  const events = eventsOf(ctx, differenceKey(d))
+  const lastRan = events.map((e) => ran(ctx, e.migration)).lastIndexOf(true)
+  if (lastRan < 0 || events[lastRan].action === 'drop') return undefined
+  return events.slice(lastRan + 1).find((e) => e.action === 'drop' && !ran(ctx, e.migration))
+}
+
+export { whyNotRun }
+
+/** The statement that dropped an object the database lacks: the last DROP that ran, after it was last created. */
+export function droppedByRunMigration(ctx: ExplainContext, d: SchemaDifference): ObjectEvent | undefined {
+  const events = eventsOf(ctx, differenceKey(d)).filter((e) => ran(ctx, e.migration))
+  const last = events[events.length - 1]
+  return last?.action === 'drop' && !last.renamed ? last : undefined
+}
+
+/** The statement that created an object the database has and the schema does not: the last create that ran. */
+/** Whether the statements say anything about the object (else the causes fall back to a text search). */
+export function hasHistory(ctx: ExplainContext, d: SchemaDifference): boolean {
+  return eventsOf(ctx, differenceKey(d)).length > 0
+}
+
+export function createdByRunMigration(ctx: ExplainContext, d: SchemaDifference): ObjectEvent | undefined {
+  const events = eventsOf(ctx, differenceKey(d)).filter((e) => ran(ctx, e.migration))
+  if (events.length === 0 || events[events.length - 1].action === 'drop') return undefined
+  return sinceLastDrop(events).find((e) => e.action === 'create')
+}
+
+/**
+ * An object the database has in another form than the schema: the statement that last set what differs, read from
+ * the statements, then judged by whether that migration ran and which snapshots record its result.
+ */
+export function changedByStatements(
+  ctx: ExplainContext,
+  d: SchemaDifference,
+  declaredAt: string,
+  recorded: RecordedSnapshot[]
+): string | undefined {
+  const aspect = differenceAspect(d)
+  const events = sinceLastDrop(eventsOf(ctx, differenceKey(d))).filter(
+    (e) => e.action === 'create' || !aspect || !e.aspects || e.aspects.includes(aspect)
+  )
+  if (events.length === 0) return undefined
+  const last = events[events.length - 1]
+  if (!ran(ctx, last.migration)) return `${declaredAt}; set by ${site(last)}, ${whyNotRun(ctx, last.migration)}`
+  const applied = events.filter((e) => ran(ctx, e.migration))
+  const setter = applied[applied.length - 1]
+  // A DROP and ADD in one migration is how SQL changes a constraint: a change, not a new object.
+  const all = eventsOf(ctx, differenceKey(d))
+  const previous = all[all.indexOf(setter) - 1]
+  const replaced = previous?.action === 'drop' && previous.migration === setter.migration && !previous.renamed
+  const verb =
+    setter.action === 'create' && !setter.renamed && !replaced ? 'created with another definition by' : 'changed by'
+  if (recorded.length === 0) return `${declaredAt}; ${verb} ${site(setter)}`
+  const own = recorded.find((s) => s.migration === setter.migration)
+  if (!own || !own.declares(d))
+    return `${declaredAt}; ${verb} ${site(setter)}, which the snapshots do not record (hand-written SQL)`
+  if (own.entry(d) === own.schemaEntry(d)) {
+    // Its snapshot agrees with the schema, the SQL made something else. A snapshot that records the object as the
+    // one before it did was not generated for this statement (copied, or hand-written SQL beside it).
+    const before = recorded[recorded.indexOf(own) - 1]
+    if (before && before.entry(d) === own.entry(d))
+      return `${declaredAt}; ${verb} ${site(setter)}, which the snapshots do not record (hand-written SQL)`
+    return `${declaredAt}; the snapshots agree with the schema, so the SQL that built it (${site(setter)}) differs from what drizzle-kit generated (edited after generation?)`
+  }
+  // The migration's own snapshot records the object: a later snapshot that records it otherwise, with no statement
+  // in between, was generated on another branch that never had this change (branches merged).
+  const latest = recorded[recorded.length - 1]
+  const later = recorded.slice(recorded.indexOf(own) + 1)
+  const flip = later.find((s) => s.entry(d) !== own.entry(d))
+  if (
+    flip &&
+    ran(ctx, flip.migration) &&
+    latest.entry(d) === latest.schemaEntry(d) &&
+    own.entry(d) !== own.schemaEntry(d)
+  )
+    return (
+      `${declaredAt}; ${verb} ${site(setter)} (snapshot ${own.migration.tag} records it), but snapshot ` +
+      `${flip.migration.tag} records it as the schema has it, and no migration changes it back: branches were merged, ` +
+      `and ${flip.migration.tag}'s snapshot comes from a branch without that change. drizzle-kit generate sees no change ` +
+      `(its last snapshot agrees with the schema): change it in a new migration`
+    )
+  return undefined
+}
+
+/** The values of an enum a snapshot records (0.x: the enum's entry; 1.x: the normalised list). */
+function snapshotValues(s: RecordedSnapshot, d: SchemaDifference): string[] | undefined {
+  const entry = s.entry(d)
+  if (entry === undefined) return undefined
+  try {
+    const parsed: unknown = JSON.parse(entry)
+    if (Array.isArray(parsed)) return parsed.map(String)
+    const values = (parsed as { values?: unknown }).values
+    return Array.isArray(values) ? values.map(String) : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * An enum whose values differ (not only their order): for each value the schema has and the database lacks, the
+ * ALTER TYPE … ADD VALUE that adds it and whether it ran, or the snapshot that records it while its SQL does not
+ * add it; for each value the database has and the schema lacks, the statement that added it.
+ */
+export function enumValuesCause(
+  ctx: ExplainContext,
+  d: SchemaDifference,
+  declaredAt: string,
+  recorded: RecordedSnapshot[]
+): string | undefined {
+  if (!d.name || d.expected === undefined || d.actual === undefined) return undefined
+  const split = (list: string): string[] => (list === '' ? [] : list.split(', '))
+  const [expected, actual] = [split(d.expected), split(d.actual)]
+  const missing = expected.filter((v) => !actual.includes(v))
+  const extra = actual.filter((v) => !expected.includes(v))
+  if (missing.length === 0 && extra.length === 0) return undefined
+  const label = d.schema === 'public' ? quoteIdentifierIfNeeded(d.name) : `${d.schema}.${d.name}`
+  const valueEvents = (v: string): ObjectEvent[] =>
+    sinceLastDrop(eventsOf(ctx, objectKey('enum_value', d.schema, v, d.name)))
+  const parts: string[] = []
+  for (const v of missing) {
+    const adds = valueEvents(v).filter((e) => e.action === 'create')
+    const unrun = adds.find((e) => !ran(ctx, e.migration))
+    if (unrun) {
+      parts.push(`'${v}' is added by ${site(unrun)}, ${whyNotRun(ctx, unrun.migration)}`)
+      continue
+    }
+    if (adds.length > 0) return undefined
+    const first = recorded.find((s) => snapshotValues(s, d)?.includes(v))
+    const created = sinceLastDrop(eventsOf(ctx, differenceKey(d))).find((e) => e.action === 'create')
+    if (!first && recorded.length === 0 && created) {
+      parts.push(
+        `'${v}' is added by no migration (${site(created)} created the type without it). Add it in a new migration: ALTER TYPE ${label} ADD VALUE '${v.replace(/'/g, "''")}'`
+      )
+      continue
+    }
+    // In no snapshot: added to the schema after the last one (the snapshot history's cause says so).
+    if (!first) return undefined
+    if (first.migration.sql === undefined || !ran(ctx, first.migration))
+      parts.push(`'${v}' is first in snapshot ${first.migration.tag}, ${whyNotRun(ctx, first.migration)}`)
+    else
+      parts.push(
+        `'${v}' is in snapshot ${first.migration.tag}, but ${path.relative(ctx.root, first.migration.file)} does not add it: the SQL was edited after generation (or written by hand). Add it in a new migration: ALTER TYPE ${label} ADD VALUE '${v.replace(/'/g, "''")}'`
+      )
+  }
+  for (const v of extra) {
+    const added = valueEvents(v).filter((e) => e.action === 'create' && ran(ctx, e.migration))
+    const by = added[added.length - 1]
+    if (!by) return undefined
+    const own = recorded.find((s) => s.migration === by.migration)
+    const latest = recorded[recorded.length - 1]
+    if (latest && snapshotValues(latest, d)?.includes(v))
+      parts.push(
+        `'${v}' is added by ${site(by)}, and the last snapshot (${latest.migration.tag}) still has it: removed from the schema without a migration`
+      )
+    else if (own && snapshotValues(own, d)?.includes(v)) parts.push(`'${v}' is added by ${site(by)}`)
+    else parts.push(`'${v}' is added by ${site(by)}, which the snapshots do not record (hand-written SQL)`)
+  }
+  return `${declaredAt}; ${parts.join('; ')}`
+}
