@@ -108,7 +108,8 @@ export function changedByStatements(
   // A DROP and ADD in one migration is how SQL changes a constraint: a change, not a new object.
   const all = eventsOf(ctx, differenceKey(d))
   const previous = all[all.indexOf(setter) - 1]
-  const replaced = previous?.action === 'drop' && previous.migration === setter.migration && !previous.renamed
+  const replaced =
+    !d.column && previous?.action === 'drop' && previous.migration === setter.migration && !previous.renamed
   const verb =
     setter.action === 'create' && !setter.renamed && !replaced ? 'created with another definition by' : 'changed by'
   if (recorded.length === 0) return `${declaredAt}; ${verb} ${site(setter)}`
