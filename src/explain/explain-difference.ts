@@ -73,7 +73,7 @@ export function explainDifference(d: SchemaDifference, ctx: ExplainContext): Omi
       else if (first && skipped) causes.push(`${declaredAt}; created by ${first.migration.tag}, ${skipped}`)
       else if (dropped)
         causes.push(
-          `${declaredAt}; in snapshot ${first?.migration.tag} but dropped by ${dropped.file}:${dropped.line}, which the snapshots do not record (hand-written SQL)`
+          `${declaredAt}; in snapshot ${first?.migration.tag} but ${'renamed' in dropped && dropped.renamed ? 'renamed away' : 'dropped'} by ${dropped.file}:${dropped.line}, which the snapshots do not record (hand-written SQL)`
         )
       else if (first) {
         causes.push(

@@ -71,7 +71,7 @@ export { whyNotRun }
 export function droppedByRunMigration(ctx: ExplainContext, d: SchemaDifference): ObjectEvent | undefined {
   const events = eventsOf(ctx, differenceKey(d)).filter((e) => ran(ctx, e.migration))
   const last = events[events.length - 1]
-  return last?.action === 'drop' && !last.renamed ? last : undefined
+  return last?.action === 'drop' ? last : undefined
 }
 
 /** The statement that created an object the database has and the schema does not: the last create that ran. */
@@ -98,7 +98,8 @@ export function changedByStatements(
 ): string | undefined {
   const aspect = differenceAspect(d)
   const events = sinceLastDrop(eventsOf(ctx, differenceKey(d))).filter(
-    (e) => e.action === 'create' || !aspect || !e.aspects || e.aspects.includes(aspect)
+    // A rename carries the column's definition over (its earlier events come with it); it sets no aspect.
+    (e) => (e.action === 'create' && !(aspect && e.renamed)) || !aspect || e.aspects?.includes(aspect)
   )
   if (events.length === 0) return undefined
   const last = events[events.length - 1]
