@@ -165,7 +165,6 @@ export class ServerProvider implements PostgresProvider {
     const note = this.leftovers && leftoversNote(this.leftovers)
     return [...(note ? [note] : []), ...ownerNotes(decision, this.loginRefused)]
   }
-
   async availableExtensions(): Promise<Set<string>> {
     const admin = await this.adminSql()
     const rows = await admin.unsafe<{ name: string }[]>('select name from pg_available_extensions')
@@ -322,7 +321,8 @@ export class ServerProvider implements PostgresProvider {
       if (!this.sessions.delete(adminSession)) return
       if (ownerSession) {
         this.sessions.delete(ownerSession)
-        await ownerSession.end({ timeout: 5 }).catch(() => undefined)
+        // No query of ours runs on it now; a short wait: end() never resolves for a connection the server terminated.
+        await ownerSession.end({ timeout: 1 }).catch(() => undefined)
       }
       // Back to the URL's user before anything else runs on the session (the reset drops what the setup made).
       if (setRole)
@@ -331,7 +331,7 @@ export class ServerProvider implements PostgresProvider {
           .simple()
           .catch(() => undefined)
       if (!this.disposed) this.offer({ name, sql: adminSession, rolesBefore })
-      else await adminSession.end({ timeout: 5 }).catch(() => undefined)
+      else await adminSession.end({ timeout: 1 }).catch(() => undefined)
     }
     const rewrite = (role: string): RoleCreationRewrite => {
       const fresh = !rolesBefore.has(role) && !rolesCreatedHere.has(role)
