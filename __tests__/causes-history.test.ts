@@ -230,5 +230,17 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
         cause: `created by drizzle/0001_rename.sql:1; renamed away by drizzle/0003_back.sql:1, ${NOT_APPLIED('0002_gone')}`
       })
     })
+
+    test('after a lost file stops the run: an old DROP that ran is not the reason, the ADD that did not run is', async () => {
+      const dir = await makeProject({ steps: [PEOPLE] })
+      appendHandWrittenMigration(dir, 'drizzle', '0001_drop', 'ALTER TABLE "users" DROP COLUMN "name";')
+      appendHandWrittenMigration(dir, 'drizzle', '0002_gone', 'SELECT 1;')
+      loseFile(dir, '0002_gone')
+      appendHandWrittenMigration(dir, 'drizzle', '0003_back', 'ALTER TABLE "users" ADD COLUMN "name" text;')
+      const report = await runCheck({ root: dir, provider })
+      expect(findFinding(report, 'missing_column', { table: 'users', column: 'name' }).cause).toBe(
+        `declared at src/schema.ts:2; created by drizzle/0003_back.sql:1 (after drizzle/0001_drop.sql:1 dropped it), ${NOT_APPLIED('0002_gone')}`
+      )
+    })
   })
 })
