@@ -291,8 +291,9 @@ class Replay {
       const add = /^add\s+value\s+(if\s+not\s+exists\s+)?'((?:[^']|'')*)'/i.exec(rest)
       const renameValue = /^rename\s+value\s+'((?:[^']|'')*)'\s+to\s+'((?:[^']|'')*)'/i.exec(rest)
       const renameType = new RegExp(String.raw`^rename\s+to\s+(${IDENT})`, 'i').exec(rest)
-      if (add && !(add[1] && this.live.has(value(add[2])))) this.add(value(add[2]), { ...at(), action: 'create' })
-      else if (renameValue) this.rename(value(renameValue[1]), value(renameValue[2]), at())
+      if (add) {
+        if (!(add[1] && this.live.has(value(add[2])))) this.add(value(add[2]), { ...at(), action: 'create' })
+      } else if (renameValue) this.rename(value(renameValue[1]), value(renameValue[2]), at())
       else if (renameType) {
         const to = name(renameType[1])
         for (const key of [...this.live].filter((k) => k.startsWith(`enum_value:${o.schema}\u0000${o.name}\u0000`)))
