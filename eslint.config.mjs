@@ -7,6 +7,7 @@ import tseslint from 'typescript-eslint'
 // folder here; moving a folder up or down is a design decision (write it in docs/design.md).
 export const LAYERS = [
   ['core'],
+  ['project-code'],
   ['sql'],
   ['config'],
   ['postgres'],

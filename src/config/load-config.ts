@@ -3,10 +3,12 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { UsageError } from '../core/errors'
 import { JsonSyntaxError, jsonLines, parseJson } from '../core/json'
-import { DEFAULT_CONFIG_FILE, DriftGuardConfig, LoadedConfig } from './target-types'
+import { DEFAULT_CONFIG_FILE, DriftGuardConfig, FailedTarget, LoadedConfig } from './target-types'
 import { resolveTarget, withoutDuplicates } from './resolve-target'
 import { discoverTargets } from './discover'
 import { configShapeProblem } from './config-shape'
+import { runProjectCode } from '../project-code/parent-side'
+import { SerialisedError, reviveError, serialiseError } from '../project-code/protocol'
 
 export * from './target-types'
 export { inFolder, loadDrizzleConfig } from './resolve-target'
@@ -25,6 +27,36 @@ export function loadConfig(root: string, configPath?: string): LoadedConfig {
   if (fs.existsSync(file)) return loadConfigFile(path.dirname(file), file)
   if (explicit) throw new UsageError(`Config file not found: ${path.relative(process.cwd(), file) || file}`)
   return discoverTargets(root)
+}
+
+/** A LoadedConfig as plain data: the errors of the targets that failed, as data. */
+export type LoadedConfigData = Omit<LoadedConfig, 'failedTargets'> & {
+  failedTargets?: (Omit<FailedTarget, 'error'> & { error: SerialisedError })[]
+}
+
+export function configAsData(config: LoadedConfig): LoadedConfigData {
+  return { ...config, failedTargets: config.failedTargets?.map((f) => ({ ...f, error: serialiseError(f.error) })) }
+}
+
+/**
+ * loadConfig in the project-code process (../project-code): drizzle configs are TypeScript of the pull request,
+ * which must not run next to the tool's secrets, nor hold the run (time limit), nor end it (process.exit()).
+ */
+export async function loadConfigInChild(root: string, configPath?: string): Promise<LoadedConfig> {
+  const absolute = path.resolve(root)
+  const data = (await runProjectCode({
+    kind: 'config',
+    input: { root, configPath },
+    root: absolute,
+    what: 'the drizzle config',
+    file: path.resolve(absolute, configPath ?? DEFAULT_CONFIG_FILE)
+  })) as LoadedConfigData
+  if (!data || typeof data !== 'object' || !Array.isArray(data.targets))
+    throw new Error('the project-code process answered no config')
+  return {
+    ...data,
+    failedTargets: data.failedTargets?.map((f) => ({ ...f, error: reviveError(f.error) as UsageError }))
+  }
 }
 
 function loadConfigFile(root: string, file: string): LoadedConfig {

@@ -16,6 +16,7 @@ import { UsageError, describeError } from '../core/errors'
 import { findTsconfigPaths, resolveWithPaths } from './tsconfig-paths'
 import { DrizzleGeneration, isToolInstallation, vendorRequire } from '../core/vendor'
 import { isDriverPackage, missingDriver } from './drivers'
+import { noteEvaluation } from '../project-code/evaluation'
 import {
   PROBE_EXTENSIONS,
   packageNameOf,
@@ -176,6 +177,7 @@ export class ModuleLoader {
     this.loadedFiles.push(file)
     const localRequire = this.makeRequire(file)
     this.stack.push(file)
+    noteEvaluation(file, true)
     try {
       const starExport = (target: object, source: unknown): void => this.starExport(target, source)
       wrapper.call(module.exports, module.exports, localRequire, module, file, path.dirname(file), process, starExport)
@@ -193,6 +195,7 @@ export class ModuleLoader {
         line
       )
     } finally {
+      noteEvaluation(file, false)
       this.stack.pop()
     }
     record.exports = module.exports

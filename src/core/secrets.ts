@@ -80,6 +80,7 @@ const SECRET_VARIABLE = /^(INPUT_.*|GITHUB_TOKEN|GH_TOKEN|ACTIONS_.*|DRIFT_GUARD
 export function hideSecretVariables(urls: (string | undefined)[], env: NodeJS.ProcessEnv = process.env): () => void {
   // Whole URLs only: a short password ("postgres") would match PATH and half the environment.
   const secrets = urls.filter((url): url is string => !!url && url.length >= MIN_SECRET_LENGTH)
+  for (const secret of secrets) runUrls.add(secret)
   const hidden = new Map<string, string>()
   for (const [name, value] of Object.entries(env)) {
     if (value === undefined) continue
@@ -91,4 +92,25 @@ export function hideSecretVariables(urls: (string | undefined)[], env: NodeJS.Pr
   return () => {
     for (const [name, value] of hidden) if (env[name] === undefined) env[name] = value
   }
+}
+
+/** The database URLs given to runs of this process (the child's environment must not hold them either). */
+const runUrls = new Set<string>()
+
+/** A value that is a database URL: the project's code needs none to be loaded (it is serialised, never connected). */
+const DATABASE_URL_VALUE = /^\s*postgres(?:ql)?:\/\//i
+
+/**
+ * The environment of the process that runs the project's code (configs, schemas): this one without the action's
+ * inputs and tokens (INPUT_*, GITHUB_TOKEN, GH_TOKEN, ACTIONS_*), without any variable holding a database URL (the
+ * run's, or any postgres:// value), and without the URLs a run was given in any form.
+ */
+export function childEnvironment(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = {}
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined || SECRET_VARIABLE.test(name) || DATABASE_URL_VALUE.test(value)) continue
+    if ([...runUrls].some((url) => value.includes(url))) continue
+    out[name] = value
+  }
+  return out
 }

@@ -3,7 +3,7 @@
 // Production is only read: read-only sessions with timeouts; the schema's own database is built on the embedded
 // Postgres (or any provider given), never on the audited server.
 import * as path from 'node:path'
-import { ResolvedTarget, loadConfig } from '../config/load-config'
+import { ResolvedTarget, loadConfigInChild } from '../config/load-config'
 import { describeError } from '../core/errors'
 import { SchemaDifference } from '../diff/diff-schemas'
 import { defaultSeverity, explainDifference } from '../explain/explain-difference'
@@ -78,7 +78,7 @@ interface AuditTarget {
 export async function runAudit(options: AuditOptions): Promise<Report> {
   const log = options.log ?? (() => undefined)
   const live = options.live ?? DEFAULT_LIVE_OPTIONS
-  const config = loadConfig(options.root, options.config)
+  const config = await loadConfigInChild(options.root, options.config)
   // An audit reads live databases by target: a discovered config that cannot be resolved stays a usage error here.
   if (config.failedTargets?.length) throw config.failedTargets[0].error
   const baseline = loadBaseline(options.baseline, config.root, config.configFile)

@@ -1,7 +1,7 @@
 // The drift check: load -> provision -> migrate -> introspect -> diff -> explain -> report. Knows nothing of GitHub.
 // This file only orchestrates: each step lives in its own folder (see docs/design.md).
 import * as path from 'node:path'
-import { LoadedConfig, ResolvedTarget, loadConfig } from '../config/load-config'
+import { LoadedConfig, ResolvedTarget, loadConfigInChild } from '../config/load-config'
 import { Finding, Report, TargetResult } from '../core/findings'
 import { Limiter, limiter } from '../core/limiter'
 import { TOOL_VERSION } from '../core/version'
@@ -71,7 +71,7 @@ export async function checkProject(options: CheckOptions): Promise<CheckedProjec
   // DATABASE is its slowest step, and the first database is on the critical path); more are created when work
   // waits for one.
   await options.provider.warm?.(['check'])
-  const config: LoadedConfig = await timed('load', () => loadConfig(options.root, options.config))
+  const config: LoadedConfig = await timed('load', () => loadConfigInChild(options.root, options.config))
   const root = config.root
   const baseline = loadBaseline(options.baseline, root, config.configFile)
   const baselineRun = baseline ? { baseline, root, mode: 'check' as const } : undefined

@@ -1,6 +1,6 @@
 // The run path of `drift-guard fix`: one check (the same provider choice as check), then the repair planned from
 // its comparison and written; the provider disposed of also on failure.
-import { loadConfig } from '../config/load-config'
+import { loadConfigInChild } from '../config/load-config'
 import { UsageError } from '../core/errors'
 import { checkProject } from '../engine/check'
 import { createProvider } from '../postgres/factory'
@@ -26,7 +26,7 @@ export async function executeRepair(
   let created: PostgresProvider | undefined
   try {
     // A wrong --target is bad input before any database is made.
-    const names = loadConfig(settings.root, settings.config).targets.map((t) => t.name)
+    const names = (await loadConfigInChild(settings.root, settings.config)).targets.map((t) => t.name)
     if (settings.target && !names.includes(settings.target))
       throw new UsageError(`--target ${settings.target}: no such target (the config has ${names.join(', ')})`)
     if (settings.name !== undefined && !/^[\w-]+$/.test(settings.name))

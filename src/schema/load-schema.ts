@@ -11,7 +11,8 @@ import { readCachedSchema, schemaCacheKey, toolFingerprint, writeCachedSchema } 
 import { createRequire } from 'node:module'
 import { createHash } from 'node:crypto'
 import { vendorPackageVersion } from '../core/vendor'
-import { DUPLICATE_EXPORT, SourceIndex } from './source-index'
+import { DUPLICATE_EXPORT, SourceIndex, SourceIndexData } from './source-index'
+import { runProjectCode } from '../project-code/parent-side'
 import { DrizzleChoice, chooseDrizzleGeneration } from './kit-version'
 import {
   Kit1Entity,
@@ -52,10 +53,50 @@ function usesKit1Serialiser(choice: DrizzleChoice, target: ResolvedTarget): bool
   return choice.generation === '1.x' && !(choice.beta && target.casing)
 }
 
+/** A LoadedSchema as plain data: what the project-code process sends back (its SourceIndex as data). */
+export type LoadedSchemaData = Omit<LoadedSchema, 'sources'> & { sources: SourceIndexData }
+
+export function schemaAsData(schema: LoadedSchema): LoadedSchemaData {
+  return { ...schema, sources: schema.sources.toData() }
+}
+
+/** What the project-code process is asked to load (src/project-child.ts answers with loadSchemaInProcess). */
+export interface SchemaRequest {
+  root: string
+  target: ResolvedTarget
+  stubMissingPackages: boolean
+  /** The tool's fingerprint, taken by the tool's process (its build makes the SQL kept in the cache). */
+  toolFingerprint: string
+}
+
+/**
+ * Loads a target's schema in the project-code process (../project-code): the schema is the pull request's code, and
+ * must not run next to the tool's secrets, nor hold the run (time limit), nor end it (process.exit()).
+ */
 export async function loadSchema(
   root: string,
   target: ResolvedTarget,
   stubMissingPackages = false
+): Promise<LoadedSchema> {
+  const request: SchemaRequest = { root, target, stubMissingPackages, toolFingerprint: toolFingerprint() }
+  const data = (await runProjectCode({
+    kind: 'schema',
+    input: request,
+    root,
+    what: `the schema of target "${target.name}"`,
+    file: target.schemaFiles[0]
+  })) as LoadedSchemaData
+  if (!data || typeof data !== 'object' || !data.snapshot || !data.sources)
+    throw new Error(`the project-code process answered no schema for target "${target.name}"`)
+  return { ...data, sources: SourceIndex.fromData(data.sources) }
+}
+
+/** Loads a target's schema in this process (the project-code process's side of loadSchema). */
+export async function loadSchemaInProcess(
+  root: string,
+  target: ResolvedTarget,
+  stubMissingPackages = false,
+  fingerprint = toolFingerprint()
 ): Promise<LoadedSchema> {
   const drizzle = chooseDrizzleGeneration(target, root)
   const kit1 = usesKit1Serialiser(drizzle, target)
@@ -91,7 +132,7 @@ export async function loadSchema(
       // The format, and the rules the cached SQL was built with: bumped when they change (v5: 1.x's own serialiser).
       'v5',
       // The tool's own code (its naming rules, the SQL it builds): a new build of the bundle misses the old entries.
-      toolFingerprint(),
+      fingerprint,
       // Only the entry files' exports are the schema: the same loaded files with other entries is another schema.
       target.schemaFiles.map((f) => path.relative(root, f)).join('\n'),
       casing ?? '',

@@ -41,6 +41,15 @@ export function toCamelCase(input: string): string {
   return words.map((w, i) => (i === 0 ? w.toLowerCase() : w[0].toUpperCase() + w.slice(1))).join('')
 }
 
+/** A SourceIndex as plain data (SourceIndex.toData). */
+export interface SourceIndexData {
+  root: string
+  files: string[]
+  tables: [string, { exportName: string; keys: [string, string][] }][]
+  enums: [string, string][]
+  others: [string, string][]
+}
+
 /** What a table-level object is, as far as finding its declaration goes. */
 export type TableObjectKind = 'index' | 'unique' | 'primary_key' | 'foreign_key' | 'check' | 'exclusion'
 
@@ -104,6 +113,30 @@ export class SourceIndex {
         else if (typeof v.schemaName === 'string') this.others.set(`schema:${v.schemaName}`, exportName)
       }
     }
+  }
+
+  /** What the index found in the loaded modules, as plain data (it crosses from the process that loaded them). */
+  toData(): SourceIndexData {
+    return {
+      root: this.root,
+      files: this.files,
+      tables: [...this.tables].map(([key, t]) => [key, { exportName: t.exportName, keys: [...t.keys] }]),
+      enums: [...this.enums],
+      others: [...this.others]
+    }
+  }
+
+  /** The index again from its data: the source files are read here, as they are needed. */
+  static fromData(data: SourceIndexData): SourceIndex {
+    const index = new SourceIndex(String(data.root), {}, data.files.map(String))
+    for (const [key, t] of data.tables)
+      index.tables.set(String(key), {
+        exportName: String(t.exportName),
+        keys: new Map(t.keys.map(([db, key]) => [String(db), String(key)]))
+      })
+    for (const [key, name] of data.enums) index.enums.set(String(key), String(name))
+    for (const [key, name] of data.others) index.others.set(String(key), String(name))
+    return index
   }
 
   private lines(file: string): string[] {
