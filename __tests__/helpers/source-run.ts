@@ -1,6 +1,6 @@
 // The CLI and the action run from the sources (sucrase's require hook), as separate processes: what a process
 // does at its end (its exit code, what it prints last) is only seen from outside it. No bundle needed.
-import { spawn } from 'node:child_process'
+import { ChildProcess, spawn } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { REPO, tempDir } from './project'
@@ -17,13 +17,14 @@ export interface ProcessResult {
 export function runSource(
   entry: 'cli.ts' | 'index.ts',
   args: string[],
-  options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number }
+  options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; onStart?: (child: ChildProcess) => void }
 ): Promise<ProcessResult> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['-r', HOOK, path.join(REPO, 'src', entry), ...args], {
       cwd: options.cwd,
       env: options.env ?? process.env
     })
+    options.onStart?.(child)
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d) => (stdout += d))

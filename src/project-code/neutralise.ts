@@ -22,6 +22,6 @@ export function neutralisedLines(output: string, prefix: string): string[] {
 
 export function neutralisedLine(line: string): string {
   return JSON.stringify(line)
-    .replace(/#(?=#\[)/g, '\\u0023')
+    .replace(/(?<=#)#(?=\[)/g, '\\u0023')
     .replace(/[\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`)
 }

@@ -77,25 +77,88 @@ export function schemaCacheKey(files: string[], parts: string[], cacheable = tru
   return hash.digest('hex')
 }
 
+/**
+ * The entry of that key, or undefined. An entry that is not what the key says (garbled, of another shape, another
+ * key's entry copied or swapped in under this name, a folder where the file should be) is removed with a notice:
+ * trusting it would report the findings of another schema.
+ */
 export function readCachedSchema(key: string | undefined): CachedSchema | undefined {
   if (!key) return undefined
+  const file = path.join(cacheDir(), `${key}.json`)
+  let text: string
   try {
-    return JSON.parse(fs.readFileSync(path.join(cacheDir(), `${key}.json`), 'utf8')) as CachedSchema
-  } catch {
+    text = fs.readFileSync(file, 'utf8')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EISDIR') dropEntry(file, 'is a folder')
     return undefined
   }
+  let stored: unknown
+  try {
+    stored = JSON.parse(text)
+  } catch {
+    dropEntry(file, 'is not JSON')
+    return undefined
+  }
+  const problem = entryProblem(stored, key)
+  if (problem) {
+    dropEntry(file, problem)
+    return undefined
+  }
+  const { key: _key, ...entry } = stored as StoredSchema
+  return entry
+}
+
+/** An entry as written: with the key it was written under, checked when it is read. */
+interface StoredSchema extends CachedSchema {
+  key: string
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  !!value && typeof value === 'object' && !Array.isArray(value)
+const isStringList = (value: unknown): boolean => Array.isArray(value) && value.every((v) => typeof v === 'string')
+
+/** Why a stored entry cannot be the one of `key` (undefined: it is). */
+function entryProblem(stored: unknown, key: string): string | undefined {
+  if (!isObject(stored)) return 'is not an entry'
+  if (stored.key !== key) return typeof stored.key === 'string' ? "holds another key's entry" : 'has no key'
+  const snapshot = stored.snapshot
+  if (!isObject(snapshot) || !['tables', 'enums', 'schemas', 'sequences'].every((k) => isObject(snapshot[k])))
+    return 'has no snapshot of the expected shape'
+  if (stored.kit1State !== undefined && !Array.isArray(stored.kit1State) && !isObject(stored.kit1State))
+    return 'has a drizzle-kit 1.x state of the wrong shape'
+  if (stored.createSql !== undefined && !isStringList(stored.createSql)) return 'has SQL of the wrong shape'
+  if (
+    stored.generate !== undefined &&
+    (!isObject(stored.generate) || !Object.values(stored.generate).every(isStringList))
+  )
+    return 'has generated SQL of the wrong shape'
+  return undefined
+}
+
+/** Removes a damaged entry (a file or a folder in its place), saying so: the run goes on without it. */
+function dropEntry(file: string, why: string): void {
+  try {
+    fs.rmSync(file, { recursive: true, force: true })
+  } catch {
+    // left: it is not trusted either way
+  }
+  process.stderr.write(`drift-guard: the schema cache entry ${file} ${why}: removed, the schema is read again\n`)
 }
 
 export function writeCachedSchema(key: string | undefined, value: CachedSchema): void {
   if (!key) return
+  const file = path.join(cacheDir(), `${key}.json`)
+  const tmp = `${file}.${process.pid}.tmp`
   try {
-    fs.mkdirSync(cacheDir(), { recursive: true })
-    const file = path.join(cacheDir(), `${key}.json`)
-    const tmp = `${file}.${process.pid}.tmp`
-    fs.writeFileSync(tmp, JSON.stringify(value))
+    makeCacheDir()
+    // A folder in the entry's place would refuse the rename on every run.
+    if (fs.statSync(file, { throwIfNoEntry: false })?.isDirectory()) dropEntry(file, 'is a folder')
+    const stored: StoredSchema = { ...value, key }
+    fs.writeFileSync(tmp, JSON.stringify(stored))
     fs.renameSync(tmp, file)
   } catch {
     // a cache that cannot be written only costs time
+    fs.rmSync(tmp, { force: true })
   }
 }
 
@@ -137,7 +200,7 @@ export function readBuiltSchema(key: string | undefined): BuiltSchema | undefine
 export function writeBuiltSchema(key: string | undefined, value: BuiltSchema): void {
   if (!key) return
   try {
-    fs.mkdirSync(cacheDir(), { recursive: true })
+    makeCacheDir()
     const file = path.join(cacheDir(), `${key}.built`)
     const tmp = `${file}.${process.pid}.tmp`
     fs.writeFileSync(tmp, v8.serialize(value))
@@ -145,4 +208,17 @@ export function writeBuiltSchema(key: string | undefined, value: BuiltSchema): v
   } catch {
     // a cache that cannot be written only costs time
   }
+}
+
+/** The cache folder, made; a file in the place of it or of its parent (ENOTDIR, EEXIST) is removed with a notice. */
+function makeCacheDir(): void {
+  const dir = cacheDir()
+  for (const folder of [path.dirname(dir), dir]) {
+    const stat = fs.statSync(folder, { throwIfNoEntry: false })
+    if (stat && !stat.isDirectory()) {
+      fs.rmSync(folder, { force: true })
+      process.stderr.write(`drift-guard: ${folder} was a file, not the cache folder: removed\n`)
+    }
+  }
+  fs.mkdirSync(dir, { recursive: true })
 }
