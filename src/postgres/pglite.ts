@@ -124,9 +124,8 @@ export class PgliteProvider implements PostgresProvider {
       throw new DatabaseUnavailableError(`embedded Postgres could not start: ${(error as Error).message}`)
     }
     const cacheFile = this.cachedDataDir()
-    if (fs.existsSync(cacheFile)) {
-      return { dataDir: new Blob([fs.readFileSync(cacheFile)]), wasmModule, fsBundle }
-    }
+    const cached = readCachedDataDir(cacheFile)
+    if (cached) return { dataDir: new Blob([new Uint8Array(cached)]), wasmModule, fsBundle }
     // The data directory shipped with the tool (scripts/pglite-datadir.mjs): no initdb at all.
     const shipped = path.join(
       vendorDirectory() ?? path.join(__dirname, '..', '..', 'vendor-data'),
@@ -176,6 +175,11 @@ export class PgliteProvider implements PostgresProvider {
     // Written to a temporary name first, so a concurrent run never reads half a file.
     const tmp = `${cacheFile}.${process.pid}.tmp`
     try {
+      // A file where the cache folder should be (ENOTDIR) would refuse every write.
+      if (fs.statSync(this.cacheDir, { throwIfNoEntry: false })?.isFile()) {
+        fs.rmSync(this.cacheDir, { force: true })
+        process.stderr.write(`drift-guard: ${this.cacheDir} was a file, not the cache folder: removed\n`)
+      }
       fs.mkdirSync(this.cacheDir, { recursive: true })
       fs.writeFileSync(tmp, content)
       fs.renameSync(tmp, cacheFile)
@@ -335,6 +339,37 @@ function quickWasmCode(): void {
   } catch {
     // a V8 without the flag compiles as it always did
   }
+}
+
+/**
+ * The cached data directory (an uncompressed tar), or undefined. What is not one (garbled bytes, which PGlite would
+ * take for gzip and fail on outside any caller, a folder in its place, a file in place of the cache folder) is
+ * removed with a notice: the shipped data directory is used instead, and cached again.
+ */
+function readCachedDataDir(file: string): Buffer | undefined {
+  let content: Buffer
+  try {
+    content = fs.readFileSync(file)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'EISDIR') dropCachedDataDir(file, 'is a folder')
+    return undefined
+  }
+  // Every tar header block says "ustar" at offset 257.
+  if (content.length < 1024 || content.subarray(257, 262).toString('latin1') !== 'ustar') {
+    dropCachedDataDir(file, 'is damaged (not a tar archive)')
+    return undefined
+  }
+  return content
+}
+
+function dropCachedDataDir(file: string, why: string): void {
+  try {
+    fs.rmSync(file, { recursive: true, force: true })
+  } catch {
+    // not used either way
+  }
+  process.stderr.write(`drift-guard: the cached data directory ${file} ${why}: removed, the shipped one is used\n`)
 }
 
 function defaultCacheDir(): string {

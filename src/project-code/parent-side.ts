@@ -186,7 +186,7 @@ class ProjectCodeProcess {
     const output = this.output + (this.truncated ? '\n(output cut here)' : '')
     this.output = ''
     this.truncated = false
-    const lines = neutralisedLines(output, `drift-guard: ${call.what} printed: `)
+    const lines = neutralisedLines(output, `drift-guard: loading ${call.what} printed: `)
     process.stderr.write(lines.join('\n') + '\n')
   }
 
