@@ -12,7 +12,8 @@ import { tempDir, writeJournalProject } from './helpers/project'
 import { runActionSource, runSource } from './helpers/source-run'
 
 const CONFIG = "export default { dialect: 'postgresql', schema: './schema.ts', out: './drizzle' }\n"
-const SCHEMA = "import { pgTable, integer } from 'drizzle-orm/pg-core'\nexport const t = pgTable('t', { id: integer('id') })\n"
+const SCHEMA =
+  "import { pgTable, integer } from 'drizzle-orm/pg-core'\nexport const t = pgTable('t', { id: integer('id') })\n"
 const MIGRATION = 'CREATE TABLE "t" ("id" integer);\n'
 
 function project(files: { config?: string; schema?: string; extra?: Record<string, string> }): string {
@@ -53,7 +54,9 @@ describe('a time limit on loading the project code', () => {
     expect(r.status).toBe(2)
     const document = JSON.parse(r.stdout)
     expect(document.error.outcome).toBe('bad-input')
-    expect(document.error.message).toMatch(/^tables\/stuck\.ts: the schema of target .* did not finish loading within 2 s/)
+    expect(document.error.message).toMatch(
+      /^tables\/stuck\.ts: the schema of target .* did not finish loading within 2 s/
+    )
   })
 
   test('a bad DRIFT_GUARD_LOAD_TIMEOUT is bad input', async () => {
@@ -145,7 +148,9 @@ describe('process.exit() in a config', () => {
     expect(r.status).toBe(2)
     const document = JSON.parse(r.stdout)
     expect(document.error.outcome).toBe('bad-input')
-    expect(document.error.message).toMatch(/^schema\.ts: the process loading the schema of target .* exited with code 0/)
+    expect(document.error.message).toMatch(
+      /^schema\.ts: the process loading the schema of target .* exited with code 0/
+    )
   })
 
   test.each([
@@ -225,10 +230,14 @@ test('the child process environment holds no input, token or database URL', asyn
     APP_DB: 'postgresql://app:pw@db.example/app',
     KEEP_ME: 'visible'
   }
-  const r = await runActionSource(dir, { postgres: 'embedded', comment: 'false' }, {
-    DRIFT_GUARD_NO_CACHE: '1',
-    ...planted
-  })
+  const r = await runActionSource(
+    dir,
+    { postgres: 'embedded', comment: 'false' },
+    {
+      DRIFT_GUARD_NO_CACHE: '1',
+      ...planted
+    }
+  )
   expect(['clean', 'drift']).toContain(r.outputs.outcome)
   const childEnv = JSON.parse(fs.readFileSync(seen, 'utf8')) as Record<string, string>
   for (const name of Object.keys(planted)) if (name !== 'KEEP_ME') expect(childEnv[name]).toBeUndefined()

@@ -13,7 +13,5 @@ process.stdout.write = process.stderr.write.bind(process.stderr) as typeof proce
 serveProjectCode({
   config: (input: { root: string; configPath?: string }) => configAsData(loadConfig(input.root, input.configPath)),
   schema: async (input: SchemaRequest) =>
-    schemaAsData(
-      await loadSchemaInProcess(input.root, input.target, input.stubMissingPackages, input.toolFingerprint)
-    )
+    schemaAsData(await loadSchemaInProcess(input.root, input.target, input.stubMissingPackages, input.toolFingerprint))
 })

@@ -65,9 +65,13 @@ class ProjectCodeProcess {
   private nextId = 1
   private readonly ready: Promise<void>
 
-  constructor(private readonly onEnd: () => void) {
+  constructor(
+    /** The child's environment (childEnvironment of the tool's at its start). */
+    readonly env: NodeJS.ProcessEnv,
+    private readonly onEnd: () => void
+  ) {
     this.child = spawn(process.execPath, childArguments(), {
-      env: childEnvironment(process.env),
+      env,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'json'
     })
@@ -222,8 +226,12 @@ export function runProjectCode(call: ProjectCodeCall): Promise<unknown> {
       onInterrupt(async () => stopProjectCode())
       process.on('exit', () => stopProjectCode())
     }
+    // The environment the project's code sees is the tool's of now (cleaned): a process started for another run,
+    // with another environment, is not reused.
+    const env = childEnvironment(process.env)
+    if (current?.alive && !sameEnvironment(current.env, env)) stopProjectCode()
     if (!current?.alive) {
-      const started: ProjectCodeProcess = new ProjectCodeProcess(() => {
+      const started: ProjectCodeProcess = new ProjectCodeProcess(env, () => {
         if (current === started) current = undefined
       })
       current = started
@@ -233,6 +241,11 @@ export function runProjectCode(call: ProjectCodeCall): Promise<unknown> {
   const result = queue.then(run, run)
   queue = result.catch(() => undefined)
   return result
+}
+
+function sameEnvironment(a: NodeJS.ProcessEnv, b: NodeJS.ProcessEnv): boolean {
+  const keys = Object.keys(a)
+  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key])
 }
 
 /** Ends the project-code process, if any (the next request starts another). */

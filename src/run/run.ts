@@ -7,6 +7,7 @@ import { CheckedProject, checkProject, runCheck } from '../engine/check'
 import { createProvider } from '../postgres/factory'
 import type { PostgresProvider } from '../postgres/provider'
 import { hideSecretVariables, maskDeep, maskerOf, secretsOfUrl } from '../core/secrets'
+import { stopProjectCode } from '../project-code/parent-side'
 import { RunFailure, failureOf } from './outcome'
 import { RunSettings } from './settings'
 
@@ -73,6 +74,8 @@ export async function executeRun(settings: RunSettings, hooks: RunHooks = {}): P
     return { failure: failureOf(error, mask) }
   } finally {
     restoreEnvironment()
+    // The project-code process of this run ends with it: the next run's starts afresh, in its own environment.
+    stopProjectCode()
     await disposeWithin(provider, hooks.log)
   }
 }
