@@ -30,6 +30,9 @@ export { standInFor, standInInSnapshot } from './stand-ins'
 import { STAND_INS, permissiveStub } from './stand-ins'
 
 export class ModuleLoadError extends UsageError {
+  /** What was thrown is process.exit() refused: the project's code tried to end the check (never worked around). */
+  exitCalled = false
+
   constructor(
     message: string,
     readonly chain: string[],
@@ -188,12 +191,14 @@ export class ModuleLoader {
       const where = `${this.rel(file)}${line ? `:${line}` : ''}`
       const chain = this.chain()
       const via = chain.length > 1 ? ` (import chain: ${chain.join(' -> ')})` : ''
-      throw new ModuleLoadError(
+      const failure = new ModuleLoadError(
         `${where} threw while being imported: ${describeError(error)}${via}. ${this.whyImportThrew()}`,
         chain,
         this.rel(file),
         line
       )
+      failure.exitCalled = (error as Error | undefined)?.name === 'ProcessExitCalledError'
+      throw failure
     } finally {
       noteEvaluation(file, false)
       this.stack.pop()

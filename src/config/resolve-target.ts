@@ -376,7 +376,8 @@ export function loadDrizzleConfig(root: string, file: string, cwd: string): Driz
   try {
     return load()
   } catch (first) {
-    if (!(first instanceof ModuleLoadError)) throw first
+    // process.exit() is not a config failing to run here: it is an attempt to end the check, never read around.
+    if (!(first instanceof ModuleLoadError) || first.exitCalled) throw first
     // Retry with placeholders for the variables the config reads and the environment lacks.
     const names = new Set(
       [...source.matchAll(/process\.env(?:\.([A-Za-z_][\w]*)|\[\s*["'`]([^"'`]+)["'`]\s*\])/g)].map((m) => m[1] ?? m[2])
