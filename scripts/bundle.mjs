@@ -1,4 +1,4 @@
-// Builds dist/: the action (dist/index.js) and the CLI (dist/cli.js) with @vercel/ncc, plus dist/vendor/node_modules
+// Builds dist/: the action (dist/index.js), the CLI (dist/cli.js) and the project-code process (dist/project-child.js) with @vercel/ncc, plus dist/vendor/node_modules
 // with the packages that must stay as their authors built them: PGlite (its wasm/data files and start-up code
 // break when bundled), drizzle-kit's API (dynamic requires ncc cannot follow) and drizzle-orm (for schemas of
 // projects that have no node_modules), in both generations (0.x in vendor/node_modules, 1.x in
@@ -21,7 +21,9 @@ fs.mkdirSync(dist, { recursive: true })
 
 for (const [entry, out] of [
   ['src/index.ts', 'index.js'],
-  ['src/cli.ts', 'cli.js']
+  ['src/cli.ts', 'cli.js'],
+  // The process that loads the project's configs and schemas, away from the tool's secrets (src/project-code/).
+  ['src/project-child.ts', 'project-child.js']
 ]) {
   const outDir = path.join(work, path.basename(out, '.js'))
   execFileSync(process.execPath, [ncc, 'build', entry, '-o', outDir, '--quiet', '--target', 'es2022'], {
