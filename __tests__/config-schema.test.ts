@@ -76,7 +76,8 @@ const GOOD: [string, unknown][] = [
 
 const BAD: [string, unknown, RegExp][] = [
   ['an unknown top-level key', { ...one(), extra: true }, /drift-guard\.config\.json:\d+: unknown key "extra"/],
-  ['a misspelt top-level key', { target: [t()] }, /unknown key "target"/],
+  ['a misspelt top-level key', { target: [t()] }, /unknown key "target" \(did you mean "targets"\?\)/],
+  ['a misspelt target key', one({ databses: ['a'] }), /unknown key "databses" \(did you mean "databases"\?\)/],
   ['"databases": 3', one({ databases: 3 }), /"databases" must be a list of database names \(at least one\)/],
   ['"databases": [1, 2]', one({ databases: [1, 2] }), /"databases" must be/],
   ['"databases": []', one({ databases: [] }), /"databases" must be a list of database names \(at least one\)/],

@@ -4,6 +4,7 @@
 // runs both on the same good and bad configs and asserts they agree. What a schema cannot say (a file exists, two
 // targets share a name, a severity names a real finding kind) is checked later, by resolveTarget.
 import { JsonPath } from '../core/json'
+import { closestName } from '../core/suggest'
 
 /** Where the JSON Schema is published: the `"$schema"` of every config the tool writes. */
 export const CONFIG_SCHEMA_URL = 'https://unpkg.com/drizzle-drift-guard@1/schema/drift-guard.config.schema.json'
@@ -84,7 +85,7 @@ export function configShapeProblem(config: unknown): ShapeProblem | undefined {
   for (const key of Object.keys(config)) {
     if (!(TOP_LEVEL_KEYS as readonly string[]).includes(key))
       return {
-        message: `unknown key "${key}" (a config has ${TOP_LEVEL_KEYS.map((k) => `"${k}"`).join(' and ')}; target options go inside a target)`,
+        message: `unknown key "${key}"${didYouMean(key, TOP_LEVEL_KEYS)} (a config has ${TOP_LEVEL_KEYS.map((k) => `"${k}"`).join(' and ')}; target options go inside a target)`,
         at: [key],
         atKey: true
       }
@@ -107,7 +108,11 @@ export function configShapeProblem(config: unknown): ShapeProblem | undefined {
     for (const [key, value] of Object.entries(fields)) {
       const checkValue = TARGET_KEY_CHECKS[key]
       if (!checkValue)
-        return { message: `${label} has an unknown key "${key}"`, at: ['targets', index, key], atKey: true }
+        return {
+          message: `${label} has an unknown key "${key}"${didYouMean(key, Object.keys(TARGET_KEY_CHECKS))}`,
+          at: ['targets', index, key],
+          atKey: true
+        }
       const problem = checkValue(value)
       // Worded as resolveTarget words the errors it finds later: target "app": "setup" must be …
       if (problem)
@@ -129,4 +134,10 @@ export function configShapeProblem(config: unknown): ShapeProblem | undefined {
         }
   }
   return undefined
+}
+
+/** " (did you mean "targets"?)" for a misspelt key, else nothing. */
+function didYouMean(key: string, known: readonly string[]): string {
+  const closest = closestName(key, new Set(known))
+  return closest ? ` (did you mean "${closest}"?)` : ''
 }
