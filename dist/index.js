@@ -47799,6 +47799,7 @@ var Inputs;
     Inputs["StubMissingImports"] = "stub-missing-imports";
     Inputs["TenantTarget"] = "tenant-target";
     Inputs["Timeout"] = "timeout";
+    Inputs["Fix"] = "fix";
 })(Inputs || (exports.Inputs = Inputs = {}));
 var Outputs;
 (function (Outputs) {
@@ -47807,11 +47808,158 @@ var Outputs;
     Outputs["Findings"] = "findings";
     Outputs["Report"] = "report";
     Outputs["Sarif"] = "sarif";
+    Outputs["FixPatch"] = "fix-patch";
 })(Outputs || (exports.Outputs = Outputs = {}));
 /** GitHub shows at most 10 annotations of each level per step. */
 exports.ANNOTATIONS_PER_LEVEL = 10;
 /** A PR comment body is limited to 65,536 characters; keep room for the marker and the footer. */
 exports.COMMENT_MAX_LENGTH = 60000;
+
+
+/***/ }),
+
+/***/ 1585:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.fixCommand = fixCommand;
+exports.repairInAction = repairInAction;
+exports.repairMarkdown = repairMarkdown;
+// The corrective migration in the action (docs/repair.md, "In the action"): planned from the check's own reading of
+// the project, shown in the job summary and the sticky comment (collapsed) with the exact `npx drift-guard fix …`
+// command that writes it; with `fix: true` the files are written into the workspace and a `git diff` of them is
+// left for a later step (upload it, or open a pull request with it). The action never commits or pushes.
+const node_child_process_1 = __nccwpck_require__(1421);
+const fs = __importStar(__nccwpck_require__(3024));
+const path = __importStar(__nccwpck_require__(6760));
+const errors_1 = __nccwpck_require__(4296);
+const repair_1 = __nccwpck_require__(7468);
+const render_1 = __nccwpck_require__(273);
+/** `npx drift-guard fix` with the options that make it read the project as the action did. */
+function fixCommand(settings) {
+    const args = ['npx', 'drift-guard', 'fix'];
+    const cwd = path.relative(settings.workspace, settings.run.root).split(path.sep).join('/');
+    if (cwd)
+        args.push('--cwd', cwd);
+    if (settings.run.config)
+        args.push('--config', settings.run.config);
+    if (settings.run.stubMissingImports)
+        args.push('--stub-missing-imports');
+    return args.map((a) => (/^[\w./:@=-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+}
+/**
+ * The repair of a check that found drift: planned only (dry run), or written when the input asks for it. Undefined
+ * when there is nothing a migration would change (no target gets a statement or a snapshot).
+ */
+function repairInAction(checked, settings, patchFile, 
+/** Milliseconds (the golden files); default Date.now(). It picks the migration's name, so one for both calls. */
+now = Date.now()) {
+    const planned = (0, repair_1.repairProject)(checked, { dryRun: true, now });
+    if (!planned.targets.some((t) => t.files.length > 0 || t.skipped.length > 0))
+        return undefined;
+    const command = fixCommand(settings);
+    if (!settings.fix || !planned.targets.some((t) => t.files.length > 0))
+        return { result: planned, command };
+    const result = (0, repair_1.repairProject)(checked, { now });
+    const files = result.targets.flatMap((t) => t.files.map((f) => path.resolve(checked.config.root, f)));
+    try {
+        fs.mkdirSync(path.dirname(patchFile), { recursive: true });
+        fs.writeFileSync(patchFile, gitDiff(settings.run.root, files));
+        return { result, command, patch: patchFile };
+    }
+    catch (error) {
+        return { result, command, patchProblem: (0, errors_1.describeError)(error) };
+    }
+}
+/**
+ * The diff of the written files against the checked-out commit, new files included: they are marked "intent to
+ * add" only for the diff, and the index is left as it was.
+ */
+function gitDiff(root, files) {
+    const git = (...args) => (0, node_child_process_1.execFileSync)('git', ['-C', root, ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, timeout: 60_000 });
+    const untracked = files.filter((f) => {
+        try {
+            git('ls-files', '--error-unmatch', '--', f);
+            return false;
+        }
+        catch {
+            return true;
+        }
+    });
+    if (untracked.length > 0)
+        git('add', '--intent-to-add', '--', ...untracked);
+    try {
+        return git('diff', '--no-color', '--no-ext-diff', '--', ...files);
+    }
+    finally {
+        if (untracked.length > 0)
+            git('reset', '--quiet', '--', ...untracked);
+    }
+}
+/** The section of the summary and the comment: the command, then the migration (collapsed) and what it leaves. */
+function repairMarkdown(repair, maxLength = Infinity) {
+    const { result } = repair;
+    const head = [
+        '### Corrective migration',
+        '',
+        result.dryRun
+            ? 'Run this in the project to write the migration below (it never prompts; review it, then commit it):'
+            : `The action wrote the migration below into the workspace${repair.patch ? ' (the `fix-patch` output holds its `git diff`)' : ''}; it is not committed. The same command writes it locally:`,
+        '',
+        '```sh',
+        repair.command,
+        '```',
+        ''
+    ];
+    if (result.targets.some((t) => t.skipped.length > 0))
+        head.push('Some findings are left undone (listed below): those that delete data or can fail on existing rows are written only with `--allow-destructive`.', '');
+    if (repair.patchProblem)
+        head.push(`> The files were written, but no \`git diff\` could be made: ${repair.patchProblem}`, '');
+    // The targets with something to write or to say (a clean target's "nothing written" is noise here).
+    const shown = { ...result, targets: result.targets.filter((t) => t.files.length > 0 || t.skipped.length > 0) };
+    const body = (0, render_1.renderRepairMarkdown)(shown)
+        .replace(/^## drift-guard fix\n\n/, '')
+        .replace(/^### /gm, '#### ');
+    const full = [...head, body].join('\n');
+    if (full.length <= maxLength)
+        return full;
+    return [...head, '_The migration is too long for this comment: see the job summary._', ''].join('\n');
+}
 
 
 /***/ }),
@@ -47916,6 +48064,9 @@ function readInputs(env = process.env) {
     if (gate !== 'all' && gate !== 'new')
         throw new errors_1.UsageError(`input gate must be all or new (got "${gate}")`);
     const baselineInput = core.getInput(constants_1.Inputs.Baseline);
+    const fixInput = (core.getInput(constants_1.Inputs.Fix) || 'false').toLowerCase();
+    if (!['true', 'false'].includes(fixInput))
+        throw new errors_1.UsageError(`input fix must be true or false (got "${fixInput}")`);
     return {
         run: {
             mode,
@@ -47944,7 +48095,9 @@ function readInputs(env = process.env) {
         comment: commentInput === 'true',
         commentId: core.getInput(constants_1.Inputs.CommentId) || `${relativeDir}:${configInput || 'drift-guard.config.json'}`,
         reportPath,
-        sarifPath: sarifInput ? path.resolve(workspace, sarifInput) : undefined
+        sarifPath: sarifInput ? path.resolve(workspace, sarifInput) : undefined,
+        fix: fixInput === 'true',
+        fixPatchPath: path.join(env.RUNNER_TEMP || os.tmpdir(), 'drift-guard-fix.patch')
     };
 }
 
@@ -48006,6 +48159,7 @@ const outcome_1 = __nccwpck_require__(6497);
 const run_1 = __nccwpck_require__(9240);
 const annotations_1 = __nccwpck_require__(7376);
 const comment_1 = __nccwpck_require__(1151);
+const fix_1 = __nccwpck_require__(1585);
 const constants_1 = __nccwpck_require__(915);
 const inputs_1 = __nccwpck_require__(1729);
 async function run() {
@@ -48025,6 +48179,7 @@ async function run() {
         core.warning('gate: new needs a base commit (a pull request, or the base input): every error fails the step');
     let result;
     let grouped = false;
+    let checked;
     try {
         result = await (0, run_1.executeRun)({ ...settings.run, base, newOnly: base ? settings.run.newOnly : undefined }, {
             log: (line) => core.info(line),
@@ -48033,7 +48188,8 @@ async function run() {
                 core.startGroup(settings.run.mode === 'audit'
                     ? 'drift-guard audit of the live databases (read-only)'
                     : `drift-guard check (${provider.description})`);
-            }
+            },
+            onChecked: (project) => (checked = project)
         });
     }
     finally {
@@ -48066,25 +48222,30 @@ async function run() {
         core.setFailed(`drift-guard: cannot write the report (report-path / sarif-path): ${(0, errors_1.describeError)(error)}; ${report.summary.errors} error(s), ${report.summary.warnings} warning(s)`);
         return;
     }
+    const repair = drift && checked ? planRepair(checked, settings) : undefined;
     const annotations = (0, annotations_1.annotate)(report, settings.run.root, settings.workspace);
     const fileUrl = blobUrl(settings);
     const hiddenNote = annotations.hidden > 0
         ? `\n> ${annotations.hidden} more finding(s) than GitHub shows as annotations: all are listed below.\n`
         : '';
     try {
-        await core.summary.addRaw((0, render_1.renderMarkdown)(report, { fileUrl, details: true }) + hiddenNote).write();
+        await core.summary
+            .addRaw((0, render_1.renderMarkdown)(report, { fileUrl, details: true }) + hiddenNote + (repair ? `\n${(0, fix_1.repairMarkdown)(repair)}` : ''))
+            .write();
     }
     catch (error) {
         core.warning(`could not write the job summary: ${(0, errors_1.describeError)(error)}`);
     }
     const pr = github.context.payload.pull_request;
     if (settings.comment && pr && settings.token && settings.run.mode === 'check') {
+        // The corrective migration takes at most half of the comment; the report keeps the rest.
+        const fixSection = repair ? `\n${(0, fix_1.repairMarkdown)(repair, constants_1.COMMENT_MAX_LENGTH / 2)}` : '';
         const body = drift
             ? (0, render_1.renderMarkdown)(report, {
                 fileUrl,
-                maxLength: constants_1.COMMENT_MAX_LENGTH,
+                maxLength: constants_1.COMMENT_MAX_LENGTH - fixSection.length,
                 fullReportHint: `See the job summary of run ${github.context.runId} for the full report.`
-            })
+            }) + fixSection
             : undefined;
         const { owner, repo } = github.context.repo;
         const outcome = await (0, comment_1.upsertComment)(settings.token, { owner, repo, issueNumber: pr.number }, settings.commentId, body);
@@ -48093,6 +48254,25 @@ async function run() {
     core.info(`${report.summary.errors} error(s), ${report.summary.warnings} warning(s), ${report.summary.notices} notice(s)`);
     if ((0, outcome_1.failsOn)(report, settings.run.failOn))
         core.setFailed(`drift-guard: ${report.summary.errors} error(s), ${report.summary.warnings} warning(s): the migrations do not build what the schema declares`);
+}
+/** The corrective migration (docs/repair.md); a repair that fails is a warning, never the verdict. */
+function planRepair(checked, settings) {
+    try {
+        const repair = (0, fix_1.repairInAction)(checked, settings, settings.fixPatchPath);
+        if (repair?.patch)
+            core.setOutput(constants_1.Outputs.FixPatch, repair.patch);
+        if (repair?.patchProblem)
+            core.warning(`drift-guard fix: wrote the files but made no git diff: ${repair.patchProblem}`);
+        if (repair && !repair.result.dryRun)
+            for (const t of repair.result.targets)
+                if (t.files.length > 0)
+                    core.info(`drift-guard fix: wrote ${t.files.join(', ')}`);
+        return repair;
+    }
+    catch (error) {
+        core.warning(`drift-guard could not plan the corrective migration: ${(0, errors_1.describeError)(error)}`);
+        return undefined;
+    }
 }
 /**
  * A run that produced no report: bad input, a database that cannot be reached, or a bug. One clear line (no stack
@@ -48670,14 +48850,127 @@ function enableCompileCache() {
 
 /***/ }),
 
-/***/ 6265:
+/***/ 3116:
 /***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.literalDrizzleConfig = literalDrizzleConfig;
+/** The settings that shape the check; any of them computed means the source cannot stand in for the config. */
+const SHAPING = ['dialect', 'driver', 'schema', 'out', 'casing', 'schemaFilter', 'tablesFilter', 'extensionsFilters'];
+const STRING = String.raw `(?:'([^'\\\n]*)'|"([^"\\\n]*)"|\x60([^\x60\\$]*)\x60)`;
+/**
+ * The config's literal settings, or undefined when one that shapes the check is computed (a variable, a call, a
+ * template with `${}`), appears twice with different values, or when dialect (or the pre-0.21 driver) or schema
+ * is missing.
+ */
+function literalDrizzleConfig(source) {
+    let code = source.replace(/\/\*[\s\S]*?\*\/|(^|[^:\\])\/\/[^\n]*/g, (_m, before) => before ?? '');
+    // Credentials are never read (and their keys, such as `database` or `schema` in a URL object, are not the config's).
+    code = withoutObject(code, 'dbCredentials');
+    const config = {};
+    const migrations = objectOf(code, 'migrations');
+    if (migrations === null)
+        return undefined;
+    if (migrations !== undefined) {
+        const parsed = {};
+        for (const key of ['table', 'schema', 'prefix']) {
+            const value = valuesOf(migrations.body, key);
+            if (value === null || (Array.isArray(value) && value.length > 0 && value.some((v) => typeof v !== 'string')))
+                return undefined;
+            if (typeof value === 'string')
+                parsed[key] = value;
+        }
+        config.migrations = parsed;
+        code = code.slice(0, migrations.start) + code.slice(migrations.end);
+    }
+    for (const key of SHAPING) {
+        const value = valuesOf(code, key);
+        if (value === null)
+            return undefined;
+        if (value !== undefined)
+            config[key] = value;
+    }
+    if ((config.dialect === undefined && config.driver === undefined) || config.schema === undefined)
+        return undefined;
+    if (typeof config.out !== 'string' && config.out !== undefined)
+        return undefined;
+    return config;
+}
+/** The key's one literal value (a string, or an array of strings); null when computed or conflicting; undefined when absent. */
+function valuesOf(code, key) {
+    const keyRe = new RegExp(String.raw `(?<![\w$.])(?:${key}|"${key}"|'${key}')\s*:\s*`, 'g');
+    let found;
+    for (const m of code.matchAll(keyRe)) {
+        const rest = code.slice(m.index + m[0].length);
+        let value;
+        const single = new RegExp(String.raw `^${STRING}\s*(?=[,}\n]|$)`).exec(rest);
+        if (single)
+            value = single[1] ?? single[2] ?? single[3];
+        else {
+            const list = /^\[([^\]]*)\]\s*(?=[,}\n]|$)/.exec(rest);
+            if (!list)
+                return null;
+            const items = list[1]
+                .split(',')
+                .map((s) => s.trim())
+                .filter(Boolean);
+            const strings = items.map((s) => new RegExp(String.raw `^${STRING}$`).exec(s));
+            if (strings.some((s) => !s))
+                return null;
+            value = strings.map((s) => s[1] ?? s[2] ?? s[3]);
+        }
+        if (found !== undefined && JSON.stringify(found) !== JSON.stringify(value))
+            return null;
+        found = value;
+    }
+    return found;
+}
+/** `key: { … }` (no nested braces): its body and span; null when the key's value is not such an object. */
+function objectOf(code, key) {
+    const m = new RegExp(String.raw `(?<![\w$.])(?:${key}|"${key}"|'${key}')\s*:\s*`).exec(code);
+    if (!m)
+        return undefined;
+    const open = m.index + m[0].length;
+    if (code[open] !== '{')
+        return null;
+    const close = code.indexOf('}', open);
+    if (close < 0 || code.slice(open + 1, close).includes('{'))
+        return null;
+    return { body: code.slice(open + 1, close), start: m.index, end: close + 1 };
+}
+/** The code without `key: { … }` (nested braces included), wherever it appears. */
+function withoutObject(code, key) {
+    const re = new RegExp(String.raw `(?<![\w$.])(?:${key}|"${key}"|'${key}')\s*:\s*\{`, 'g');
+    let out = code;
+    for (let m = re.exec(out); m; m = re.exec(out)) {
+        let depth = 0;
+        let i = m.index + m[0].length - 1;
+        for (; i < out.length; i++) {
+            if (out[i] === '{')
+                depth++;
+            else if (out[i] === '}' && --depth === 0)
+                break;
+        }
+        out = out.slice(0, m.index) + out.slice(i + 1);
+        re.lastIndex = m.index;
+    }
+    return out;
+}
+
+
+/***/ }),
+
+/***/ 6265:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.TARGET_KEY_CHECKS = exports.CASINGS = exports.TOP_LEVEL_KEYS = exports.CONFIG_SCHEMA_URL = void 0;
 exports.configShapeProblem = configShapeProblem;
+const suggest_1 = __nccwpck_require__(2085);
 /** Where the JSON Schema is published: the `"$schema"` of every config the tool writes. */
 exports.CONFIG_SCHEMA_URL = 'https://unpkg.com/drizzle-drift-guard@1/schema/drift-guard.config.schema.json';
 exports.TOP_LEVEL_KEYS = ['$schema', 'targets'];
@@ -48727,7 +49020,7 @@ function configShapeProblem(config) {
     for (const key of Object.keys(config)) {
         if (!exports.TOP_LEVEL_KEYS.includes(key))
             return {
-                message: `unknown key "${key}" (a config has ${exports.TOP_LEVEL_KEYS.map((k) => `"${k}"`).join(' and ')}; target options go inside a target)`,
+                message: `unknown key "${key}"${didYouMean(key, exports.TOP_LEVEL_KEYS)} (a config has ${exports.TOP_LEVEL_KEYS.map((k) => `"${k}"`).join(' and ')}; target options go inside a target)`,
                 at: [key],
                 atKey: true
             };
@@ -48751,7 +49044,11 @@ function configShapeProblem(config) {
         for (const [key, value] of Object.entries(fields)) {
             const checkValue = exports.TARGET_KEY_CHECKS[key];
             if (!checkValue)
-                return { message: `${label} has an unknown key "${key}"`, at: ['targets', index, key], atKey: true };
+                return {
+                    message: `${label} has an unknown key "${key}"${didYouMean(key, Object.keys(exports.TARGET_KEY_CHECKS))}`,
+                    at: ['targets', index, key],
+                    atKey: true
+                };
             const problem = checkValue(value);
             // Worded as resolveTarget words the errors it finds later: target "app": "setup" must be …
             if (problem)
@@ -48773,6 +49070,11 @@ function configShapeProblem(config) {
                 };
     }
     return undefined;
+}
+/** " (did you mean "targets"?)" for a misspelt key, else nothing. */
+function didYouMean(key, known) {
+    const closest = (0, suggest_1.closestName)(key, new Set(known));
+    return closest ? ` (did you mean "${closest}"?)` : '';
 }
 
 
@@ -48898,6 +49200,11 @@ function discoverTargets(root) {
                 continue;
             }
             // No `out` and no drizzle/ folder: a config for `drizzle-kit push` (a test database, say), with nothing to check.
+            // `out` declared but never generated, and a script runs drizzle-kit push: the same, said with the script.
+            if (error instanceof resolve_target_1.MissingMigrationsFolderError && error.outDeclared && error.pushScript) {
+                notes.push(`skipped ${file}: ${error.message.replace(/^target "[^"]*": [^:]*: its "out" /, 'its "out" ')}`);
+                continue;
+            }
             if (error instanceof resolve_target_1.MissingMigrationsFolderError && !error.outDeclared) {
                 notes.push(`skipped ${file}: it has no \`out\` and drizzle-kit's default folder does not exist: a drizzle-kit push config. Name it in ${target_types_1.DEFAULT_CONFIG_FILE} with its own "migrations" to check it`);
                 continue;
@@ -49341,6 +49648,8 @@ var __exportStar = (this && this.__exportStar) || function(m, exports) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.CONFIG_SCHEMA_URL = exports.loadDrizzleConfig = exports.inFolder = void 0;
 exports.loadConfig = loadConfig;
+exports.configAsData = configAsData;
+exports.loadConfigInChild = loadConfigInChild;
 // Reads drift-guard.config.json (or discovers drizzle configs) and resolves every target to absolute paths.
 const fs = __importStar(__nccwpck_require__(3024));
 const path = __importStar(__nccwpck_require__(6760));
@@ -49350,6 +49659,8 @@ const target_types_1 = __nccwpck_require__(7321);
 const resolve_target_1 = __nccwpck_require__(502);
 const discover_1 = __nccwpck_require__(7307);
 const config_shape_1 = __nccwpck_require__(6265);
+const parent_side_1 = __nccwpck_require__(7573);
+const protocol_1 = __nccwpck_require__(9933);
 __exportStar(__nccwpck_require__(7321), exports);
 var resolve_target_2 = __nccwpck_require__(502);
 Object.defineProperty(exports, "inFolder", ({ enumerable: true, get: function () { return resolve_target_2.inFolder; } }));
@@ -49370,6 +49681,29 @@ function loadConfig(root, configPath) {
     if (explicit)
         throw new errors_1.UsageError(`Config file not found: ${path.relative(process.cwd(), file) || file}`);
     return (0, discover_1.discoverTargets)(root);
+}
+function configAsData(config) {
+    return { ...config, failedTargets: config.failedTargets?.map((f) => ({ ...f, error: (0, protocol_1.serialiseError)(f.error) })) };
+}
+/**
+ * loadConfig in the project-code process (../project-code): drizzle configs are TypeScript of the pull request,
+ * which must not run next to the tool's secrets, nor hold the run (time limit), nor end it (process.exit()).
+ */
+async function loadConfigInChild(root, configPath) {
+    const absolute = path.resolve(root);
+    const data = (await (0, parent_side_1.runProjectCode)({
+        kind: 'config',
+        input: { root, configPath },
+        root: absolute,
+        what: 'the drizzle config',
+        file: path.resolve(absolute, configPath ?? target_types_1.DEFAULT_CONFIG_FILE)
+    }));
+    if (!data || typeof data !== 'object' || !Array.isArray(data.targets))
+        throw new Error('the project-code process answered no config');
+    return {
+        ...data,
+        failedTargets: data.failedTargets?.map((f) => ({ ...f, error: (0, protocol_1.reviveError)(f.error) }))
+    };
 }
 function loadConfigFile(root, file) {
     const rel = path.relative(root, file);
@@ -49468,6 +49802,7 @@ const errors_1 = __nccwpck_require__(4296);
 const tsconfig_paths_1 = __nccwpck_require__(3350);
 const vendor_1 = __nccwpck_require__(2317);
 const drivers_1 = __nccwpck_require__(3289);
+const evaluation_1 = __nccwpck_require__(9203);
 const package_resolve_1 = __nccwpck_require__(6967);
 var package_resolve_2 = __nccwpck_require__(6967);
 Object.defineProperty(exports, "resolveFile", ({ enumerable: true, get: function () { return package_resolve_2.resolveFile; } }));
@@ -49477,6 +49812,8 @@ Object.defineProperty(exports, "standInInSnapshot", ({ enumerable: true, get: fu
 const stand_ins_2 = __nccwpck_require__(6831);
 class ModuleLoadError extends errors_1.UsageError {
     chain;
+    /** What was thrown is process.exit() refused: the project's code tried to end the check (never worked around). */
+    exitCalled = false;
     constructor(message, chain, file, line) {
         super(message, file, line);
         this.chain = chain;
@@ -49578,6 +49915,7 @@ class ModuleLoader {
         this.loadedFiles.push(file);
         const localRequire = this.makeRequire(file);
         this.stack.push(file);
+        (0, evaluation_1.noteEvaluation)(file, true);
         try {
             const starExport = (target, source) => this.starExport(target, source);
             wrapper.call(module.exports, module.exports, localRequire, module, file, path.dirname(file), process, starExport);
@@ -49590,9 +49928,12 @@ class ModuleLoader {
             const where = `${this.rel(file)}${line ? `:${line}` : ''}`;
             const chain = this.chain();
             const via = chain.length > 1 ? ` (import chain: ${chain.join(' -> ')})` : '';
-            throw new ModuleLoadError(`${where} threw while being imported: ${(0, errors_1.describeError)(error)}${via}. ${this.whyImportThrew()}`, chain, this.rel(file), line);
+            const failure = new ModuleLoadError(`${where} threw while being imported: ${(0, errors_1.describeError)(error)}${via}. ${this.whyImportThrew()}`, chain, this.rel(file), line);
+            failure.exitCalled = error?.name === 'ProcessExitCalledError';
+            throw failure;
         }
         finally {
+            (0, evaluation_1.noteEvaluation)(file, false);
             this.stack.pop();
         }
         record.exports = module.exports;
@@ -50071,6 +50412,7 @@ const module_loader_1 = __nccwpck_require__(8646);
 const glob_1 = __nccwpck_require__(3334);
 const suggest_1 = __nccwpck_require__(2085);
 const run_options_1 = __nccwpck_require__(7968);
+const config_literals_1 = __nccwpck_require__(3116);
 const target_types_1 = __nccwpck_require__(7321);
 /**
  * Two configs for the same schema files and the same migrations folder (and migrations table) are one target: the
@@ -50114,9 +50456,13 @@ function withoutDuplicates(targets, root, named) {
 /** A target's migrations folder does not exist; without a declared `out`, a discovered config is a push config. */
 class MissingMigrationsFolderError extends errors_1.UsageError {
     outDeclared;
-    constructor(message, outDeclared) {
+    pushScript;
+    constructor(message, outDeclared, 
+    /** The package.json script that runs drizzle-kit push, when one does: the folder is missing because nothing generates it. */
+    pushScript) {
         super(message);
         this.outDeclared = outDeclared;
+        this.pushScript = pushScript;
     }
 }
 exports.MissingMigrationsFolderError = MissingMigrationsFolderError;
@@ -50128,6 +50474,7 @@ function asList(value) {
 function resolveTarget(root, target, where, source) {
     let kit = {};
     let drizzleConfig;
+    const notes = [];
     if (target.drizzleConfig) {
         drizzleConfig = path.resolve(root, target.drizzleConfig);
         if (!fs.existsSync(drizzleConfig)) {
@@ -50135,6 +50482,14 @@ function resolveTarget(root, target, where, source) {
             throw new errors_1.UsageError(`${where}${line ? `:${line}` : ''}: target "${target.name}": drizzle config not found: ${target.drizzleConfig}`, source?.file, line);
         }
         kit = loadDrizzleConfig(root, drizzleConfig, targetCwd(root, target, drizzleConfig));
+        const rel = path.relative(root, drizzleConfig);
+        if (kit.unevaluated)
+            notes.push(`${rel} could not be evaluated here (${kit.unevaluated.replace(/\.$/, '')}): its dialect, schema and out are plain strings in its source, and were read from there`);
+        // drizzle-kit before 0.21 had no dialect: `driver: 'pg'` was PostgreSQL (0.21 and later reject it).
+        if (kit.dialect === undefined && kit.driver === 'pg') {
+            kit = { ...kit, dialect: 'postgresql' };
+            notes.push(`${rel} has \`driver: 'pg'\` and no \`dialect\`, the config format of drizzle-kit before 0.21: checked as dialect "postgresql" (drizzle-kit 0.21 and later ask for \`dialect: "postgresql"\` instead)`);
+        }
         const dialect = kit.dialect;
         if (dialect !== 'postgresql') {
             throw new errors_1.UsageError(`${path.relative(root, drizzleConfig)}: dialect is ${dialect === undefined ? 'not set' : `"${dialect}"`}; ` +
@@ -50165,8 +50520,14 @@ function resolveTarget(root, target, where, source) {
     const out = target.migrations ?? kit.out ?? 'drizzle';
     const migrationsDir = path.resolve(cwd, out);
     if (!fs.existsSync(migrationsDir) || !fs.statSync(migrationsDir).isDirectory()) {
-        throw new MissingMigrationsFolderError(`target "${target.name}": migrations folder not found: ${path.relative(root, migrationsDir)} ` +
-            `(resolved from ${path.relative(root, cwd) || '.'}). Set the target's "cwd" if drizzle-kit runs elsewhere.`, (target.migrations ?? kit.out) !== undefined);
+        const declared = (target.migrations ?? kit.out) !== undefined;
+        const pushes = declared ? scriptRunningPush(root, cwd) : undefined;
+        const of = drizzleConfig && !target.migrations ? `${path.relative(root, drizzleConfig)}: its "out"` : 'the';
+        throw new MissingMigrationsFolderError(`target "${target.name}": ${of} migrations folder not found: ${path.relative(root, migrationsDir)} ` +
+            `(resolved from ${path.relative(root, cwd) || '.'}). ` +
+            (pushes
+                ? `${pushes} runs drizzle-kit push: a project that pushes its schema has no migrations to check; run drizzle-kit generate to start them.`
+                : `Set the target's "cwd" if drizzle-kit runs elsewhere.`), declared, pushes);
     }
     return {
         name: target.name,
@@ -50185,8 +50546,26 @@ function resolveTarget(root, target, where, source) {
         migrationsTable: target.migrationsTable ?? kit.migrations?.table ?? '__drizzle_migrations',
         migrationsSchema: target.migrationsSchema ?? kit.migrations?.schema ?? 'drizzle',
         severity: target.severity ?? {},
+        ...(notes.length ? { notes } : {}),
         ...providerOptions(root, target, where, source)
     };
+}
+/** The package.json (relative path, with the script's name) whose scripts run `drizzle-kit push` for this folder. */
+function scriptRunningPush(root, cwd) {
+    for (const folder of [...new Set([cwd, root])]) {
+        try {
+            const scripts = JSON.parse(fs.readFileSync(path.join(folder, 'package.json'), 'utf8')).scripts;
+            if (!scripts || typeof scripts !== 'object')
+                continue;
+            const name = Object.entries(scripts).find(([, command]) => /\bdrizzle-kit\s+push\b/.test(String(command)))?.[0];
+            if (name)
+                return `${path.relative(root, path.join(folder, 'package.json'))} (script "${name}")`;
+        }
+        catch {
+            // no package.json here, or not JSON: nothing to tell
+        }
+    }
+    return undefined;
 }
 const SEVERITY_VALUES = ['error', 'warning', 'notice', 'off'];
 /** setup, extensions and transaction: what the provider the migrations run on does before and around them. */
@@ -50339,31 +50718,54 @@ function loadDrizzleConfig(root, file, cwd) {
             throw new errors_1.UsageError(`${rel}: does not export a config object`, rel);
         return config;
     };
+    const source = fs.readFileSync(file, 'utf8');
+    // A config that cannot run here (it computes credentials from the application's runtime) still names its schema
+    // and migrations; when those are literals, they are all the check needs from it.
+    const fromSource = (what) => {
+        const literal = (0, config_literals_1.literalDrizzleConfig)(source);
+        if (!literal)
+            throw configError(rel, what);
+        return { ...literal, unevaluated: what };
+    };
     try {
         return load();
     }
     catch (first) {
-        if (!(first instanceof module_loader_1.ModuleLoadError))
+        // process.exit() is not a config failing to run here: it is an attempt to end the check, never read around.
+        if (!(first instanceof module_loader_1.ModuleLoadError) || first.exitCalled)
             throw first;
         // Retry with placeholders for the variables the config reads and the environment lacks.
-        const source = fs.readFileSync(file, 'utf8');
         const names = new Set([...source.matchAll(/process\.env(?:\.([A-Za-z_][\w]*)|\[\s*["'`]([^"'`]+)["'`]\s*\])/g)].map((m) => m[1] ?? m[2]));
         const unset = [...names].filter((n) => process.env[n] === undefined);
         if (unset.length === 0)
-            throw first;
+            return fromSource(thrown(first));
         for (const n of unset)
             process.env[n] = 'drift-guard-placeholder';
         try {
             return load();
         }
         catch {
-            throw new errors_1.UsageError(`${(0, errors_1.describeError)(first)} (it reads ${unset.join(', ')}, which ${unset.length > 1 ? 'are' : 'is'} unset)`, rel);
+            return fromSource(`${thrown(first)} (it reads ${unset.join(', ')}, which ${unset.length > 1 ? 'are' : 'is'} unset)`);
         }
         finally {
             for (const n of unset)
                 delete process.env[n];
         }
     }
+}
+/** What the loader says a module threw, without its advice for schema files (a config is not one). */
+function thrown(error) {
+    const cut = error.message.search(/\. (A stand-in may have produced|The schema must load)/);
+    return cut > 0 ? error.message.slice(0, cut) : error.message;
+}
+/**
+ * A drizzle config that threw: the loader's message (file, line, what was thrown), and what to do about a config,
+ * which is not a schema: the check needs only its schema and migrations, which a target can name itself.
+ */
+function configError(rel, what) {
+    return new errors_1.UsageError(`${what}. drift-guard evaluates ${rel} only for its dialect, schema and out, and they are not all plain strings in it: ` +
+        `name the target's "schema" and "migrations" (and "cwd") in ${target_types_1.DEFAULT_CONFIG_FILE} instead of "drizzleConfig", ` +
+        'or make the config load without the application (no calls into its runtime at import)', rel);
 }
 
 
@@ -51011,8 +51413,11 @@ exports.DatabaseUnavailableError = DatabaseUnavailableError;
 /** The first line of an error's message, whatever realm it was thrown in. */
 function describeError(error) {
     // Not `instanceof Error`: errors of code run through vm may come from another realm.
-    if (error && typeof error === 'object' && typeof error.message === 'string')
-        return error.message.split('\n')[0];
+    if (error && typeof error === 'object' && typeof error.message === 'string') {
+        // `throw new Error()` (or a library's error without text): say so, rather than print nothing after a colon.
+        const name = typeof error.name === 'string' && error.name ? error.name : 'Error';
+        return error.message.split('\n')[0] || `${name} with no message`;
+    }
     return String(error);
 }
 /** SQLSTATEs and driver codes of a lost or refused connection: the server, not the project, is at fault (exit 3). */
@@ -51084,6 +51489,7 @@ exports.FINDING_KINDS = [
     'extra_policy',
     'policy_mismatch',
     'rls_mismatch',
+    'partitioning_mismatch',
     'identifier_collision',
     'snapshot_out_of_date',
     'migration_failed',
@@ -51112,6 +51518,73 @@ function findingObjectPath(f) {
     return parts.length ? parts.join('.') : undefined;
 }
 exports.SEVERITY_RANK = { error: 0, warning: 1, notice: 2 };
+
+
+/***/ }),
+
+/***/ 7167:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.git = git;
+exports.showFiles = showFiles;
+// Reading a git repository by running git (never a library): what --base needs of the base commit.
+const node_child_process_1 = __nccwpck_require__(1421);
+/** git's output as text; throws when git fails. */
+function git(cwd, ...args) {
+    return (0, node_child_process_1.execFileSync)('git', ['-C', cwd, ...args], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+        maxBuffer: 256 * 1024 * 1024,
+        timeout: 120_000
+    });
+}
+/**
+ * The contents of files at a commit, `rev:path` each (path relative to the repository's top), in one
+ * `git cat-file --batch` for all of them: one git per file costs ~20 ms each on a quiet machine and far more on a
+ * loaded one, and it blocks the event loop (200 migrations took 15 s of a --base run that way). A path the commit
+ * does not have, or that is not a file, is absent from the map.
+ */
+function showFiles(cwd, rev, paths) {
+    const out = new Map();
+    if (paths.length === 0)
+        return out;
+    // A name with a line break cannot be asked for on cat-file's input: read on its own.
+    const asked = paths.filter((p) => !/[\r\n]/.test(p));
+    const raw = (0, node_child_process_1.execFileSync)('git', ['-C', cwd, 'cat-file', '--batch'], {
+        input: asked.map((p) => `${rev}:${p}\n`).join(''),
+        stdio: ['pipe', 'pipe', 'pipe'],
+        maxBuffer: 1024 * 1024 * 1024,
+        timeout: 120_000
+    });
+    let at = 0;
+    for (const name of asked) {
+        const end = raw.indexOf(0x0a, at);
+        if (end < 0)
+            break;
+        // "<oid> <type> <size>", or "<name> missing" / "ambiguous" (no content follows).
+        const header = raw.subarray(at, end).toString('utf8');
+        at = end + 1;
+        const match = /^[0-9a-f]+ (\w+) (\d+)$/.exec(header);
+        if (!match)
+            continue;
+        const size = Number(match[2]);
+        if (match[1] === 'blob')
+            out.set(name, raw.subarray(at, at + size).toString('utf8'));
+        at += size + 1;
+    }
+    for (const name of paths.filter((p) => /[\r\n]/.test(p))) {
+        try {
+            out.set(name, git(cwd, 'show', `${rev}:${name}`));
+        }
+        catch {
+            // not at that commit
+        }
+    }
+    return out;
+}
 
 
 /***/ }),
@@ -51320,6 +51793,7 @@ exports.secretsOfUrl = secretsOfUrl;
 exports.maskerOf = maskerOf;
 exports.maskDeep = maskDeep;
 exports.hideSecretVariables = hideSecretVariables;
+exports.childEnvironment = childEnvironment;
 const MASK = '***';
 /** The shortest text taken for a secret: masking every "a" of a report would hide nothing and garble all. */
 const MIN_SECRET_LENGTH = 3;
@@ -51402,6 +51876,8 @@ const SECRET_VARIABLE = /^(INPUT_.*|GITHUB_TOKEN|GH_TOKEN|ACTIONS_.*|DRIFT_GUARD
 function hideSecretVariables(urls, env = process.env) {
     // Whole URLs only: a short password ("postgres") would match PATH and half the environment.
     const secrets = urls.filter((url) => !!url && url.length >= MIN_SECRET_LENGTH);
+    for (const secret of secrets)
+        runUrls.add(secret);
     const hidden = new Map();
     for (const [name, value] of Object.entries(env)) {
         if (value === undefined)
@@ -51416,6 +51892,26 @@ function hideSecretVariables(urls, env = process.env) {
             if (env[name] === undefined)
                 env[name] = value;
     };
+}
+/** The database URLs given to runs of this process (the child's environment must not hold them either). */
+const runUrls = new Set();
+/** A value that is a database URL: the project's code needs none to be loaded (it is serialised, never connected). */
+const DATABASE_URL_VALUE = /^\s*postgres(?:ql)?:\/\//i;
+/**
+ * The environment of the process that runs the project's code (configs, schemas): this one without the action's
+ * inputs and tokens (INPUT_*, GITHUB_TOKEN, GH_TOKEN, ACTIONS_*), without any variable holding a database URL (the
+ * run's, or any postgres:// value), and without the URLs a run was given in any form.
+ */
+function childEnvironment(env = process.env) {
+    const out = {};
+    for (const [name, value] of Object.entries(env)) {
+        if (value === undefined || SECRET_VARIABLE.test(name) || DATABASE_URL_VALUE.test(value))
+            continue;
+        if ([...runUrls].some((url) => value.includes(url)))
+            continue;
+        out[name] = value;
+    }
+    return out;
 }
 
 
@@ -51854,6 +52350,18 @@ function diffTables(e, a, out) {
     }
     (0, diff_table_parts_1.diffConstraints)(e, a, out);
     (0, diff_table_parts_1.diffIndexes)(e, a, out);
+    // drizzle cannot declare partitioning, so the schema's side is always plain; the columns above are still compared.
+    if ((e.partitioning?.key ?? '') !== (a.partitioning?.key ?? '')) {
+        out.push({
+            ...where,
+            kind: 'partitioning_mismatch',
+            expected: e.partitioning ? `PARTITION BY ${e.partitioning.key}` : '(not partitioned)',
+            actual: a.partitioning ? `PARTITION BY ${a.partitioning.key}` : '(not partitioned)',
+            message: a.partitioning
+                ? `table ${t} is partitioned (PARTITION BY ${a.partitioning.key}, ${partitionList(a.partitioning.partitions, e.schema)}), the schema declares a plain table`
+                : `table ${t} is a plain table, the schema says PARTITION BY ${e.partitioning.key}`
+        });
+    }
     if (e.rlsEnabled !== a.rlsEnabled) {
         out.push({
             ...where,
@@ -51887,6 +52395,13 @@ function diffTables(e, a, out) {
                 message: `policy "${name}" on ${t} is not declared in the schema`
             });
     }
+}
+function partitionList(partitions, schema) {
+    if (partitions.length === 0)
+        return 'no partitions';
+    const names = partitions.map((p) => (p.startsWith(`${schema}.`) ? p.slice(schema.length + 1) : p));
+    const shown = names.length > 5 ? [...names.slice(0, 5), `… ${names.length - 5} more`] : names;
+    return `${partitions.length} partition${partitions.length === 1 ? '' : 's'}: ${shown.join(', ')}`;
 }
 function columnSummary(c) {
     return [
@@ -52456,7 +52971,7 @@ const identifiers_1 = __nccwpck_require__(7704);
 async function runAudit(options) {
     const log = options.log ?? (() => undefined);
     const live = options.live ?? live_1.DEFAULT_LIVE_OPTIONS;
-    const config = (0, load_config_1.loadConfig)(options.root, options.config);
+    const config = await (0, load_config_1.loadConfigInChild)(options.root, options.config);
     // An audit reads live databases by target: a discovered config that cannot be resolved stays a usage error here.
     if (config.failedTargets?.length)
         throw config.failedTargets[0].error;
@@ -52863,28 +53378,20 @@ exports.runCheckWithBase = runCheckWithBase;
 // finding marked new or not and the base's gone ones listed as fixed (src/baseline/delta.ts). The worktree is
 // removed also on failure; when nothing under the checked folder differs from the base, the head's report stands
 // for the base's and no worktree is made.
-const node_child_process_1 = __nccwpck_require__(1421);
 const fs = __importStar(__nccwpck_require__(3024));
 const os = __importStar(__nccwpck_require__(8161));
 const path = __importStar(__nccwpck_require__(6760));
 const delta_1 = __nccwpck_require__(9041);
 const errors_1 = __nccwpck_require__(4296);
+const git_1 = __nccwpck_require__(7167);
 const limiter_1 = __nccwpck_require__(5543);
 const check_1 = __nccwpck_require__(3326);
 const shared_databases_1 = __nccwpck_require__(5086);
-function git(cwd, ...args) {
-    return (0, node_child_process_1.execFileSync)('git', ['-C', cwd, ...args], {
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'pipe'],
-        maxBuffer: 256 * 1024 * 1024,
-        timeout: 120_000
-    });
-}
 /** Files under `dir` (relative to the top) that differ between the base commit and the working tree. */
 function changedUnder(top, base, dir) {
     const spec = dir ? [dir] : ['.'];
-    const tracked = git(top, 'diff', '--name-only', base, '--', ...spec).split('\n');
-    const untracked = git(top, 'ls-files', '--others', '--exclude-standard', '--', ...spec).split('\n');
+    const tracked = (0, git_1.git)(top, 'diff', '--name-only', base, '--', ...spec).split('\n');
+    const untracked = (0, git_1.git)(top, 'ls-files', '--others', '--exclude-standard', '--', ...spec).split('\n');
     return [...tracked, ...untracked].filter(Boolean);
 }
 /**
@@ -52923,8 +53430,8 @@ async function runCheckWithBase(options) {
     await options.provider.serverVersion().catch(() => undefined);
     let top;
     try {
-        top = fs.realpathSync(git(root, 'rev-parse', '--show-toplevel').trim());
-        git(root, 'rev-parse', '--verify', '--quiet', `${options.base}^{commit}`);
+        top = fs.realpathSync((0, git_1.git)(root, 'rev-parse', '--show-toplevel').trim());
+        (0, git_1.git)(root, 'rev-parse', '--verify', '--quiet', `${options.base}^{commit}`);
     }
     catch {
         throw new errors_1.UsageError(`--base ${options.base}: not a commit of the git repository at ${root} (with actions/checkout, fetch it: fetch-depth: 0)`);
@@ -52934,18 +53441,20 @@ async function runCheckWithBase(options) {
     if (changedUnder(top, options.base, rel).length === 0) {
         log(`base ${options.base}: nothing under ${rel || '.'} changed, its findings are the head's`);
         const head = await (0, check_1.checkProject)(shared);
+        options.onHead?.(head);
         return (0, delta_1.markAgainstBase)(head.report, head.report, options.base, options.newOnly ?? false);
     }
     const worktree = fs.mkdtempSync(path.join(os.tmpdir(), 'drift-guard-base-'));
     const databases = new shared_databases_1.SharedDatabases(2);
     const both = { ...shared, shared: databases };
     try {
-        git(top, 'worktree', 'add', '--detach', '--force', worktree, options.base);
+        (0, git_1.git)(top, 'worktree', 'add', '--detach', '--force', worktree, options.base);
         linkDependencies(top, fs.realpathSync(root), worktree);
         const baseRoot = path.join(worktree, rel);
         if (!fs.existsSync(baseRoot)) {
             // The checked folder is new in this change: everything in it is new.
             const head = await (0, check_1.checkProject)(shared);
+            options.onHead?.(head);
             const empty = { ...head.report, findings: [] };
             return (0, delta_1.markAgainstBase)(head.report, empty, options.base, options.newOnly ?? false);
         }
@@ -52961,19 +53470,20 @@ async function runCheckWithBase(options) {
                 throw new errors_1.UsageError(`the check of the base commit ${options.base} failed: ${error.message}`);
             })
         ]);
+        options.onHead?.(head);
         return (0, delta_1.markAgainstBase)(head.report, base.report, options.base, options.newOnly ?? false);
     }
     finally {
         await databases.closeAll();
         try {
-            git(top, 'worktree', 'remove', '--force', worktree);
+            (0, git_1.git)(top, 'worktree', 'remove', '--force', worktree);
         }
         catch {
             // removed below; prune forgets it
         }
         fs.rmSync(worktree, { recursive: true, force: true });
         try {
-            git(top, 'worktree', 'prune');
+            (0, git_1.git)(top, 'worktree', 'prune');
         }
         catch {
             // nothing to prune
@@ -53056,7 +53566,7 @@ async function checkProject(options) {
     // DATABASE is its slowest step, and the first database is on the critical path); more are created when work
     // waits for one.
     await options.provider.warm?.(['check']);
-    const config = await timed('load', () => (0, load_config_1.loadConfig)(options.root, options.config));
+    const config = await timed('load', () => (0, load_config_1.loadConfigInChild)(options.root, options.config));
     const root = config.root;
     const baseline = (0, file_1.loadBaseline)(options.baseline, root, config.configFile);
     const baselineRun = baseline ? { baseline, root, mode: 'check' } : undefined;
@@ -53097,21 +53607,22 @@ async function checkProject(options) {
         targets,
         findings: assembled.findings,
         summary: assembled.summary,
-        notes: [...config.notes],
+        notes: [...config.notes, ...((await options.provider.notes?.()) ?? [])],
         timings: Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)])),
         ...(baselineRun ? { baseline: (0, apply_1.baselineSummary)(baselineRun, assembled.findings) } : {})
     };
     return { report, config, targets: prepared };
 }
 /** Loads a target's schema, migrations and snapshots, and checks what needs no database. */
-async function prepareTarget(target, options, { root, timed, log }) {
+async function prepareTarget(target, options, run) {
+    const { root, timed, log } = run;
     const rel = (f) => path.relative(root, f);
     log(`target ${target.name}: ${target.schemaFiles.map(rel).join(', ')} -> ${rel(target.migrationsDir)}`);
     const loaded = await timed('load', () => (0, load_schema_1.loadSchema)(root, target, options.stubMissingImports));
     const folder = await timed('load', () => (0, folder_1.readMigrationFolder)(target.migrationsDir));
     // A 1.x project: the head of its snapshots, and its unnamed constraints under the names given there.
     const { schema, head } = (0, snapshot_v1_head_1.atV1Head)(loaded, folder, root);
-    const snapshots = await timed('load', () => (0, snapshots_1.readSnapshots)(folder.migrations));
+    const snapshots = await timed('load', () => run.shared ? run.shared.snapshots(folder.migrations) : (0, snapshots_1.readSnapshots)(folder.migrations));
     const findings = [...(0, journal_1.checkFolder)(folder, snapshots, root)];
     if (options.base)
         findings.push(...(0, journal_1.checkAgainstBase)(folder, options.base, root));
@@ -53129,6 +53640,7 @@ async function prepareTarget(target, options, { root, timed, log }) {
         databases: [],
         declared: (0, declared_1.declaredCounts)(schema.snapshot),
         notes: [
+            ...(target.notes ?? []),
             ...(schema.fallbacks.length
                 ? [`the project has no ${schema.fallbacks.join(', ')} installed: used the bundled copy`]
                 : []),
@@ -53282,6 +53794,34 @@ async function buildSchemaDatabase(request, { provider, root, timed }) {
     const preinstalled = target.extensions.filter((e) => !available || available.has(e));
     const setup = (0, setup_sql_1.readSetupScripts)(target.setup, root);
     const loaded = [...new Set([...preinstalled, ...extensions, ...setup.flatMap((s) => s.extensions)])];
+    const declaredRoles = new Set(Object.keys(snapshot.roles ?? {}));
+    const roles = migrationRoles.filter((r) => !declaredRoles.has(r));
+    // Built before from the same inputs on the same embedded Postgres: the same model and the same problems (their
+    // file:line come from the schema's files, which the schema's key covers, and the root).
+    const builtKey = (0, schema_cache_1.builtSchemaKey)(cacheKey, provider.buildIdentity, {
+        root,
+        statements,
+        setup,
+        preinstalled,
+        loaded,
+        extensions,
+        declared: target.extensionsDeclared ?? null,
+        migrationsSchema: target.migrationsSchema,
+        unexported: (0, declared_1.unexportedSchemas)(snapshot),
+        roles,
+        introspectOptions,
+        fallbackFile: target.schemaFiles[0],
+        target: target.name
+    });
+    const built = (0, schema_cache_1.readBuiltSchema)(builtKey);
+    if (built)
+        return built;
+    // A build that needed the migrations' functions depends on them (or on there being none): it is not kept.
+    let askedFunctions = false;
+    const ownFunctions = () => {
+        askedFunctions = true;
+        return functions ? functions() : Promise.resolve(undefined);
+    };
     const db = await timed('provision', () => provider.createDatabase(`${target.name}_schema`, { extensions: loaded }));
     try {
         return await timed('migrate', async () => {
@@ -53290,17 +53830,19 @@ async function buildSchemaDatabase(request, { provider, root, timed }) {
             for (const ext of extensions)
                 if (ext !== 'plpgsql')
                     await db.exec(`CREATE EXTENSION IF NOT EXISTS ${(0, identifiers_1.quoteIdentifier)(ext)}`);
+            // Roles the migrations create and the schema does not declare (pgRole): its policies may name them. Made as
+            // the URL's user: the owner role may not create roles (before PostgreSQL 16).
+            for (const role of roles) {
+                // unique_violation too: on a server, a migrated database of this run may be creating it at the same moment.
+                await db.exec(`DO $$ BEGIN CREATE ROLE ${(0, identifiers_1.quoteIdentifier)(role)} NOLOGIN; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$`);
+            }
+            // The schema's SQL runs as the migrations do: as the run's owner role, not as the URL's user.
+            await db.dropPrivileges?.();
             await db.exec(`CREATE SCHEMA IF NOT EXISTS ${(0, identifiers_1.quoteIdentifier)(target.migrationsSchema)}`);
             // drizzle-kit writes CREATE SCHEMA only for a pgSchema the schema files export; one imported from elsewhere
             // (a helper outside the schema glob) is created by hand-written SQL in the migrations, so here as well.
             for (const name of (0, declared_1.unexportedSchemas)(snapshot))
                 await db.exec(`CREATE SCHEMA IF NOT EXISTS ${(0, identifiers_1.quoteIdentifier)(name)}`);
-            // Roles the migrations create and the schema does not declare (pgRole): its policies may name them.
-            const declaredRoles = new Set(Object.keys(snapshot.roles ?? {}));
-            for (const role of migrationRoles.filter((r) => !declaredRoles.has(r))) {
-                // unique_violation too: on a server, a migrated database of this run may be creating it at the same moment.
-                await db.exec(`DO $$ BEGIN CREATE ROLE ${(0, identifiers_1.quoteIdentifier)(role)} NOLOGIN; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$`);
-            }
             // What the setup and the extensions created before drizzle-kit's SQL: its statements for those are skipped.
             const existing = await (0, build_statements_1.existingObjects)(db);
             // A declaration right for the platform it is written for (Supabase's roles, an extension's types) is said to be.
@@ -53311,16 +53853,18 @@ async function buildSchemaDatabase(request, { provider, root, timed }) {
                 embedded: provider.description.startsWith('embedded'),
                 embeddedExtensions: pglite_1.EMBEDDED_EXTENSIONS
             });
-            const built = await (0, build_statements_1.runSchemaStatements)(db, statements, {
+            const build = await (0, build_statements_1.runSchemaStatements)(db, statements, {
                 root,
                 fallbackFile: target.schemaFiles[0],
                 sources,
                 existing,
                 platformCause,
-                functions
+                functions: ownFunctions
             });
             const model = await timed('introspect', () => (0, introspect_1.introspectDatabase)(db, introspectOptions));
-            return { model, ...built };
+            if (!askedFunctions)
+                (0, schema_cache_1.writeBuiltSchema)(builtKey, { model, ...build });
+            return { model, ...build };
         });
     }
     finally {
@@ -53332,15 +53876,58 @@ async function buildSchemaDatabase(request, { provider, root, timed }) {
 /***/ }),
 
 /***/ 5086:
-/***/ ((__unused_webpack_module, exports) => {
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
 
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SharedDatabases = void 0;
+// Migrated databases shared between the checks of one run (the head's and the base's, --base): when both sides
+// apply the same migrations with the same setup to the same logical database, the database is built once and
+// both compare their own schema with it. The migrations folder is the same in most pull requests that change only
+// the schema, and applying the history is most of a check's time. The database is closed when every side is done
+// with it (or by closeAll, for a side that never came). The snapshot files both sides read are parsed once too
+// (200 snapshots of a 130-table schema are 25 MB of JSON, ~1 s of parsing).
+const node_crypto_1 = __nccwpck_require__(7598);
+const fs = __importStar(__nccwpck_require__(3024));
+const snapshots_1 = __nccwpck_require__(8678);
 class SharedDatabases {
     sides;
     entries = new Map();
+    snapshotReads = new Map();
     /** @param sides how many checks use each database */
     constructor(sides) {
         this.sides = sides;
@@ -53366,6 +53953,30 @@ class SharedDatabases {
             }
         };
     }
+    /**
+     * The snapshots of a journal folder, parsed by the first side that reads the same files (same tags, same bytes) and
+     * handed to the other with its own migrations (each side names its own files). 1.x snapshots are not shared: their
+     * states are rebuilt from the whole folder, migrations included.
+     */
+    snapshots(migrations) {
+        const hash = (0, node_crypto_1.createHash)('sha256');
+        for (const m of migrations) {
+            hash.update(m.tag).update('\0');
+            if (m.snapshotFile)
+                hash.update(fs.readFileSync(m.snapshotFile)).update('\0');
+            else
+                hash.update('none\0');
+        }
+        const key = hash.digest('hex');
+        const read = this.snapshotReads.get(key);
+        if (!read) {
+            const files = (0, snapshots_1.readSnapshots)(migrations);
+            if (!files.some((f) => f.v1))
+                this.snapshotReads.set(key, files);
+            return files;
+        }
+        return read.map((file, i) => ({ ...file, migration: migrations[i] }));
+    }
     /** Closes what a side that never came (a target the base does not have) left open. */
     async closeAll() {
         await Promise.all([...this.entries.values()].map(async (entry) => {
@@ -53375,6 +53986,7 @@ class SharedDatabases {
             await entry.built.then((b) => b.db.close()).catch(() => undefined);
         }));
         this.entries.clear();
+        this.snapshotReads.clear();
     }
 }
 exports.SharedDatabases = SharedDatabases;
@@ -53438,6 +54050,7 @@ const pglite_1 = __nccwpck_require__(9890);
 const setup_sql_1 = __nccwpck_require__(6143);
 const build_statements_1 = __nccwpck_require__(4882);
 const extensions_2 = __nccwpck_require__(7980);
+const roles_2 = __nccwpck_require__(13);
 const statements_1 = __nccwpck_require__(5528);
 const schema_database_1 = __nccwpck_require__(8381);
 const init_commands_1 = __nccwpck_require__(4329);
@@ -53454,6 +54067,9 @@ async function checkTargetDatabases(check, run) {
     const migrationsTable = { schema: target.migrationsSchema, table: target.migrationsTable };
     const introspectOptions = { schemas: target.schemaFilter, tablesFilter: target.tablesFilter, migrationsTable };
     const failures = new Map();
+    // Every role the migrations name in a CREATE ROLE, also inside DO blocks: made beforehand where the owner role
+    // the migrations run as may not create roles (a server before PostgreSQL 16).
+    const migrationRoles = [...new Set(folder.migrations.flatMap((m) => (m.sql ? (0, roles_2.rolesNamedIn)(m.sql) : [])))];
     // The database the schema describes is built first (it takes the first slot), and at the same time as the
     // migrated ones where the provider allows; each migrated database is diffed while its session is still open,
     // so that defaults written differently can be compared by value in Postgres.
@@ -53516,17 +54132,18 @@ async function checkTargetDatabases(check, run) {
                 const migration = folder.migrations.find((m) => m.tag === applied.failure.migration.tag) ?? applied.failure.migration;
                 const file = path.relative(root, migration.file);
                 const key = `${file}:${line}:${error.message}`;
-                const explained = (0, extensions_1.extensionFailureCause)({
-                    error,
-                    target: target.name,
-                    migration,
-                    migrations: folder.migrations,
-                    created: extensions,
-                    available,
-                    provider: provider.description,
-                    embedded: provider.description.startsWith('embedded'),
-                    embeddedExtensions: pglite_1.EMBEDDED_EXTENSIONS
-                });
+                const explained = (0, failed_migration_1.privilegeCause)(error, target, lease.role) ??
+                    (0, extensions_1.extensionFailureCause)({
+                        error,
+                        target: target.name,
+                        migration,
+                        migrations: folder.migrations,
+                        created: extensions,
+                        available,
+                        provider: provider.description,
+                        embedded: provider.description.startsWith('embedded'),
+                        embeddedExtensions: pglite_1.EMBEDDED_EXTENSIONS
+                    });
                 const existing = failures.get(key);
                 if (existing)
                     existing.databases.push(name);
@@ -53571,9 +54188,13 @@ async function checkTargetDatabases(check, run) {
     /** A database the migrations were applied to (and read, when they all applied), shared when run.shared says so. */
     const migratedDatabase = async (name) => {
         const build = async () => {
-            const db = await timed('provision', () => provider.createDatabase(`${target.name}_${name}`, { extensions: loaded }));
+            const db = await timed('provision', () => provider.createDatabase(`${target.name}_${name}`, { extensions: loaded, roles: migrationRoles }));
             try {
-                await timed('migrate', () => (0, setup_sql_1.prepareDatabase)(db, { names: preinstalled, declared: target.extensionsDeclared }, setup, target.name));
+                const role = await timed('migrate', async () => {
+                    await (0, setup_sql_1.prepareDatabase)(db, { names: preinstalled, declared: target.extensionsDeclared }, setup, target.name);
+                    // The migrations run as the run's owner role, not as the URL's user (docs/threat-model.md).
+                    return db.dropPrivileges?.();
+                });
                 const applied = await timed('migrate', () => (0, apply_1.applyMigrations)(db, migrations, migrationsTable, {
                     transaction: target.transaction,
                     migrator: folder.format === 'folders' ? '1.x' : '0.x'
@@ -53582,6 +54203,7 @@ async function checkTargetDatabases(check, run) {
                 return {
                     db,
                     applied,
+                    role,
                     functions: () => (functions ??= (0, build_statements_1.functionDefinitions)(db).catch(() => undefined)),
                     model: applied.failure
                         ? undefined
@@ -53621,7 +54243,12 @@ async function checkTargetDatabases(check, run) {
     // Sorted so that grouped findings list databases in config order whatever finished first.
     for (const { finding, databases } of failures.values())
         out.push({
-            ...(0, failed_migration_1.withUnexportedSchemaCause)(finding, schema.snapshot),
+            ...(0, failed_migration_1.withMissingObjectOrigin)((0, failed_migration_1.withUnexportedSchemaCause)(finding, schema.snapshot), {
+                root,
+                migrations: folder.migrations,
+                snapshots,
+                schemaSnapshot: schema.snapshot
+            }),
             databases: target.databases.filter((d) => databases.includes(d))
         });
     const commandFailures = migrated.flatMap((m) => (m.commandFailure ? [m.commandFailure] : []));
@@ -54113,8 +54740,10 @@ const path = __importStar(__nccwpck_require__(6760));
 const load_config_1 = __nccwpck_require__(6943);
 const enum_history_1 = __nccwpck_require__(6763);
 const fix_sql_1 = __nccwpck_require__(7645);
+const partitioning_1 = __nccwpck_require__(1697);
 const snapshot_history_1 = __nccwpck_require__(4330);
 const statement_search_1 = __nccwpck_require__(5547);
+const history_causes_1 = __nccwpck_require__(7584);
 function explainDifference(d, ctx) {
     const finding = {
         kind: d.kind,
@@ -54126,6 +54755,8 @@ function explainDifference(d, ctx) {
         message: d.message
     };
     const declaration = declarationOf(d, ctx);
+    if (d.kind === 'partitioning_mismatch')
+        return { ...finding, ...(0, partitioning_1.explainPartitioning)(d, ctx, declaration) };
     const recorded = (0, snapshot_history_1.recordedSnapshots)(ctx);
     const latest = recorded[recorded.length - 1];
     const inLatest = latest ? latest.declares(d) : false;
@@ -54136,33 +54767,48 @@ function explainDifference(d, ctx) {
     if (d.kind.startsWith('missing_')) {
         if (declaration)
             Object.assign(finding, declaration);
-        if (!latest)
+        // A migration that did not run creates it: that statement, whatever the snapshots say.
+        const unrun = ctx.stoppedAt ? (0, history_causes_1.missingFromUnrunMigration)(ctx, d, declaredAt) : undefined;
+        if (unrun) {
+            causes.push(unrun);
+            d = { ...d, hint: undefined };
+        }
+        else if (!latest)
             causes.push(`${declaredAt}; the migrations folder has no usable snapshot, so drizzle-kit never recorded it: run ${ctx.generateCommand}`);
         else if (!inLatest) {
             causes.push(`${declaredAt}, added to the schema after the last snapshot (${latestTag}): no migration was generated for it${lost}. Run ${ctx.generateCommand}`);
         }
         else {
             const first = recorded.find((s) => s.declares(d));
-            const dropped = (0, statement_search_1.findStatement)(ctx, d, 'drop', first?.migration);
+            const dropped = (0, history_causes_1.hasHistory)(ctx, d)
+                ? (0, history_causes_1.droppedByRunMigration)(ctx, d)
+                : (0, statement_search_1.findStatement)(ctx, d, 'drop', first?.migration);
             const skipped = first && (0, statement_search_1.notApplied)(ctx, first.migration);
             if (first && ctx.pending?.has(first.migration.tag))
                 causes.push(`${declaredAt}; created by ${path.relative(ctx.root, first.migration.file)}, which this database has not applied yet (pending)`);
             else if (first && skipped)
                 causes.push(`${declaredAt}; created by ${first.migration.tag}, ${skipped}`);
             else if (dropped)
-                causes.push(`${declaredAt}; in snapshot ${first?.migration.tag} but dropped by ${dropped.file}:${dropped.line}, which the snapshots do not record (hand-written SQL)`);
+                causes.push(`${declaredAt}; in snapshot ${first?.migration.tag} but ${'renamed' in dropped && dropped.renamed ? 'renamed away' : 'dropped'} by ${dropped.file}:${dropped.line}, which the snapshots do not record (hand-written SQL)`);
             else if (first) {
                 causes.push(`${declaredAt}; in snapshot ${first.migration.tag} but not created by ${path.relative(ctx.root, first.migration.file)}: the SQL was edited after generation (or the migration was written by hand)`);
             }
         }
     }
     else if (d.kind.startsWith('extra_')) {
-        const created = (0, statement_search_1.findStatement)(ctx, d, 'create');
+        const created = (0, history_causes_1.hasHistory)(ctx, d) ? (0, history_causes_1.createdByRunMigration)(ctx, d) : (0, statement_search_1.findStatement)(ctx, d, 'create');
         if (created)
-            Object.assign(finding, created);
+            Object.assign(finding, { file: created.file, line: created.line });
         const removal = latest && !inLatest ? (0, snapshot_history_1.removedIn)(ctx, d) : undefined;
         const recreated = removal && (0, statement_search_1.findStatement)(ctx, d, 'create', removal);
-        if (latest && inLatest) {
+        const unrunRemoval = ctx.stoppedAt ? (0, history_causes_1.removedByUnrunMigration)(ctx, d) : undefined;
+        if (unrunRemoval) {
+            // The diff's rename hint guesses at a missing migration; here the migration exists and did not run.
+            d = { ...d, hint: undefined };
+            const verb = unrunRemoval.renamed ? 'renamed away' : 'dropped';
+            causes.push(`${created ? `created by ${created.file}:${created.line}; ` : ''}${verb} by ${unrunRemoval.file}:${unrunRemoval.line}, ${(0, history_causes_1.whyNotRun)(ctx, unrunRemoval.migration)}`);
+        }
+        else if (latest && inLatest) {
             causes.push(`removed from the schema after the last snapshot (${latestTag}): no migration was generated to drop it${lost}. Run ${ctx.generateCommand}`);
         }
         else if (removal && recreated) {
@@ -54184,7 +54830,8 @@ function explainDifference(d, ctx) {
     else {
         if (declaration)
             Object.assign(finding, declaration);
-        const altered = (0, statement_search_1.findStatement)(ctx, d, 'alter');
+        // The text search only where the statements say nothing of the object: it cannot tell a column from an enum.
+        const altered = (0, history_causes_1.hasHistory)(ctx, d) ? undefined : (0, statement_search_1.findStatement)(ctx, d, 'alter');
         const introduced = ctx.stoppedAt ? (0, snapshot_history_1.introducedBy)(ctx, d) : undefined;
         const enumKey = d.kind === 'enum_mismatch'
             ? Object.keys(ctx.schemaSnapshot.enums).find((k) => ctx.schemaSnapshot.enums[k].name === d.name &&
@@ -54195,6 +54842,8 @@ function explainDifference(d, ctx) {
         const enumOrder = d.kind === 'enum_mismatch' && d.hint !== undefined && !enumChanged && enumKey !== undefined
             ? (0, enum_history_1.enumOrderCause)(ctx, d, ctx.schemaSnapshot.enums[enumKey].values)
             : undefined;
+        let valuesCause;
+        let statementsCause;
         if (enumOrder) {
             const origin = latest
                 ? 'not the SQL drizzle-kit generates for the schema (edited after generation, or written by hand)'
@@ -54202,6 +54851,12 @@ function explainDifference(d, ctx) {
             causes.push(`${declaredAt}; ${enumOrder.cause}, ${origin}`);
             if (enumOrder.hint)
                 d = { ...d, hint: enumOrder.hint };
+        }
+        else if (d.kind === 'enum_mismatch' && (valuesCause = (0, history_causes_1.enumValuesCause)(ctx, d, declaredAt, recorded))) {
+            causes.push(valuesCause);
+        }
+        else if (d.kind !== 'enum_mismatch' && (statementsCause = (0, history_causes_1.changedByStatements)(ctx, d, declaredAt, recorded))) {
+            causes.push(statementsCause);
         }
         else if (d.kind === 'enum_mismatch' && latest) {
             causes.push(enumChanged
@@ -54253,7 +54908,8 @@ function undeclarable(d) {
  * is lowered by hand; a warning still shows a constraint that nobody meant to keep.
  */
 function defaultSeverity(d) {
-    return undeclarable(d) ? 'warning' : 'error';
+    // Partitioning is the same: drizzle has no API for it, and the data the table holds is as the schema says.
+    return undeclarable(d) || d.kind === 'partitioning_mismatch' ? 'warning' : 'error';
 }
 function declarationOf(d, ctx) {
     if (d.kind.endsWith('_enum') || d.kind === 'enum_mismatch')
@@ -54519,18 +55175,56 @@ function unavailableExtensionFindings(target, available, provider) {
 /***/ }),
 
 /***/ 9515:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
 
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.runnerCause = runnerCause;
 exports.withUnexportedSchemaCause = withUnexportedSchemaCause;
+exports.privilegeCause = privilegeCause;
+exports.withMissingObjectOrigin = withMissingObjectOrigin;
 // Why a migration failed when the SQL is not at fault: where it runs (a transaction, a platform), or a schema the
 // schema files use without exporting it.
 const load_config_1 = __nccwpck_require__(6943);
 const declared_1 = __nccwpck_require__(7245);
+const path = __importStar(__nccwpck_require__(6760));
 const platform_1 = __nccwpck_require__(6312);
+const object_history_1 = __nccwpck_require__(1573);
+const snapshot_history_1 = __nccwpck_require__(4330);
 /** A migration that fails because of where it runs, not because of what it says. */
 function runnerCause(error, target) {
     // 25001 active_sql_transaction: CREATE INDEX CONCURRENTLY, ALTER TYPE … ADD VALUE before 12, VACUUM…
@@ -54552,6 +55246,94 @@ function withUnexportedSchemaCause(finding, snapshot) {
         cause: `no migration creates schema "${missing}": the schema files use pgSchema("${missing}") without exporting it, so drizzle-kit generate writes no CREATE SCHEMA for it`,
         fix: `Add CREATE SCHEMA IF NOT EXISTS "${missing}"; before this statement${finding.file ? ` in ${finding.file}` : ''}, and export the pgSchema object from a schema file so that drizzle-kit records it`
     };
+}
+/**
+ * A migration refused for want of a right the run's owner role does not have (insufficient_privilege): the check
+ * runs migrations as a throwaway role that owns its databases and nothing else, as production runs them as an
+ * application role; a statement that needs a superuser fails there too, unless production migrates as a superuser.
+ */
+function privilegeCause(error, target, role) {
+    if (!role || error.code !== '42501')
+        return undefined;
+    const extension = /permission denied to create extension "([^"]+)"/.exec(error.message)?.[1];
+    return {
+        cause: `the check runs the migrations as ${role}, a throwaway role that owns the run's databases and has no superuser ` +
+            `right, as production runs migrations as an application role: this statement needs a right only a superuser ` +
+            `(or the object's owner) has, so it fails in production too unless the migrations run there as a superuser`,
+        fix: extension
+            ? `If the platform preinstalls "${extension}", list it in "extensions" of target "${target.name}" in ${load_config_1.DEFAULT_CONFIG_FILE} (created as the URL's user before the migrations); if production migrates as a superuser, set DRIFT_GUARD_SUPERUSER_MIGRATIONS=1 in the workflow`
+            : `Run this statement as the platform's administrator outside the migrations (or in "setup" of target "${target.name}"), or, if production migrates as a superuser, set DRIFT_GUARD_SUPERUSER_MIGRATIONS=1 in the workflow (the check then runs the migrations with the URL's rights)`
+    };
+}
+/** What a migration's SQL uses that does not exist, read from Postgres's error message. */
+function missingObject(message) {
+    const split = (written) => {
+        const dot = written.indexOf('.');
+        return dot > 0
+            ? { schema: written.slice(0, dot), name: written.slice(dot + 1) }
+            : { schema: 'public', name: written };
+    };
+    let m;
+    const base = { message: '' };
+    if ((m = /column "([^"]+)" of relation "([^"]+)" does not exist/.exec(message))) {
+        const t = split(m[2]);
+        return { ...base, kind: 'missing_column', schema: t.schema, table: t.name, column: m[1] };
+    }
+    if ((m = /constraint "([^"]+)" of relation "([^"]+)" does not exist/.exec(message))) {
+        const t = split(m[2]);
+        return { ...base, kind: 'missing_constraint', schema: t.schema, table: t.name, name: m[1] };
+    }
+    if ((m = /relation "([^"]+)" does not exist/.exec(message))) {
+        const t = split(m[1]);
+        return { ...base, kind: 'missing_table', schema: t.schema, table: t.name };
+    }
+    if ((m = /type "([^"]+)" does not exist/.exec(message))) {
+        const t = split(m[1]);
+        return { ...base, kind: 'missing_enum', schema: t.schema, name: t.name };
+    }
+    if ((m = /index "([^"]+)" does not exist/.exec(message))) {
+        const t = split(m[1]);
+        return { ...base, kind: 'missing_index', schema: t.schema, name: t.name };
+    }
+    return undefined;
+}
+const WHAT = {
+    missing_table: ['table', 'CREATE TABLE'],
+    missing_column: ['column', 'ADD COLUMN'],
+    missing_constraint: ['constraint', 'ADD CONSTRAINT'],
+    missing_enum: ['type', 'CREATE TYPE'],
+    missing_index: ['index', 'CREATE INDEX']
+};
+/**
+ * A migration that fails because an object it uses does not exist: which migration was meant to create it (the
+ * first snapshot that records it, whose SQL lost it), or the statement that creates it too late or dropped it before.
+ */
+function withMissingObjectOrigin(finding, project) {
+    const object = missingObject(finding.message);
+    const failing = project.migrations.findIndex((m) => m.tag === finding.name);
+    if (!object || failing < 0)
+        return finding;
+    const [what, statement] = WHAT[object.kind];
+    const label = `${what} ${object.schema === 'public' ? '' : `${object.schema}.`}${object.column ? `${object.table}.${object.column}` : (object.name ?? object.table)}`;
+    const key = (0, object_history_1.differenceKey)(object);
+    const events = (key && (0, object_history_1.objectHistory)(project.root, project.migrations).events.get(key)) || [];
+    const position = (m) => project.migrations.indexOf(m);
+    const before = events.filter((e) => position(e.migration) < failing);
+    const last = before[before.length - 1];
+    const later = events.find((e) => position(e.migration) > failing && e.action === 'create');
+    let origin;
+    if (last?.action === 'drop')
+        origin = `${label} was ${last.renamed ? 'renamed away' : 'dropped'} by ${last.file}:${last.line}, before this migration`;
+    else if (!last && later)
+        origin = `${label} is created only by ${later.file}:${later.line}, a later migration: the statements are in the wrong order`;
+    else if (!last) {
+        const first = (0, snapshot_history_1.recordedSnapshots)(project).find((s) => position(s.migration) < failing && s.declares(object));
+        if (first && first.migration.sql !== undefined)
+            origin = `snapshot ${first.migration.tag} is the first to record ${label}, but ${path.relative(project.root, first.migration.file)} does not create it: the SQL was edited after generation (or written by hand). Restore its ${statement} there`;
+    }
+    if (!origin)
+        return finding;
+    return { ...finding, cause: finding.cause ? `${origin}. ${finding.cause}` : origin };
 }
 
 
@@ -54644,6 +55426,249 @@ function onlyByName(d) {
 
 /***/ }),
 
+/***/ 7584:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.missingFromUnrunMigration = missingFromUnrunMigration;
+exports.removedByUnrunMigration = removedByUnrunMigration;
+exports.whyNotRun = whyNotRun;
+exports.droppedByRunMigration = droppedByRunMigration;
+exports.hasHistory = hasHistory;
+exports.createdByRunMigration = createdByRunMigration;
+exports.changedByStatements = changedByStatements;
+exports.enumValuesCause = enumValuesCause;
+// Causes read from what the migrations' statements did (object-history), checked against which snapshots record
+// the result: the statement that made an object what the database has, whether that migration ran, and whether a
+// snapshot recorded it. Each function answers only when the statements tell the story; otherwise the snapshot
+// history's causes (explain-difference) speak.
+const path = __importStar(__nccwpck_require__(6760));
+const identifiers_1 = __nccwpck_require__(7704);
+const object_history_1 = __nccwpck_require__(1573);
+const statement_search_1 = __nccwpck_require__(5547);
+function eventsOf(ctx, key) {
+    return key ? ((0, object_history_1.objectHistory)(ctx.root, ctx.migrations).events.get(key) ?? []) : [];
+}
+const ran = (ctx, m) => (0, object_history_1.ranOnDatabase)(m, ctx.migrations, ctx.stoppedAt, ctx.pending);
+const site = (e) => `${e.file}:${e.line}`;
+/** Why a migration that would build something did not run on the check's database. */
+function whyNotRun(ctx, m) {
+    if (ctx.pending?.has(m.tag))
+        return 'which this database has not applied yet (pending)';
+    return (0, statement_search_1.notApplied)(ctx, m) ?? 'which was not applied';
+}
+/** The events that made the object what it is now (after its last drop): creates, renames, and changes. */
+function sinceLastDrop(events) {
+    const lastDrop = events.map((e) => e.action).lastIndexOf('drop');
+    return events.slice(lastDrop + 1);
+}
+/**
+ * A declared object the database lacks, which a migration that did not run creates: that migration, and what
+ * happened to the object before it (an older DROP that did run is not the reason).
+ */
+function missingFromUnrunMigration(ctx, d, declaredAt) {
+    const events = eventsOf(ctx, (0, object_history_1.differenceKey)(d));
+    const last = events[events.length - 1];
+    if (!last || last.action === 'drop' || ran(ctx, last.migration))
+        return undefined;
+    const creator = sinceLastDrop(events).find((e) => e.action === 'create');
+    if (!creator || ran(ctx, creator.migration))
+        return undefined;
+    const earlierDrop = [...events.slice(0, events.indexOf(creator))].reverse().find((e) => e.action === 'drop');
+    const before = earlierDrop && ran(ctx, earlierDrop.migration)
+        ? ` (after ${site(earlierDrop)} ${earlierDrop.renamed ? 'renamed it away' : 'dropped it'})`
+        : '';
+    const verb = creator.renamed ? 'renamed back into place' : 'created';
+    return `${declaredAt}; ${verb} by ${site(creator)}${before}, ${whyNotRun(ctx, creator.migration)}`;
+}
+/**
+ * An object the database has and the schema does not, which a migration that did not run drops or renames away:
+ * that statement is the reason, not a schema change.
+ */
+function removedByUnrunMigration(ctx, d) {
+    const events = eventsOf(ctx, (0, object_history_1.differenceKey)(d));
+    const lastRan = events.map((e) => ran(ctx, e.migration)).lastIndexOf(true);
+    if (lastRan < 0 || events[lastRan].action === 'drop')
+        return undefined;
+    return events.slice(lastRan + 1).find((e) => e.action === 'drop' && !ran(ctx, e.migration));
+}
+/** The statement that dropped an object the database lacks: the last DROP that ran, after it was last created. */
+function droppedByRunMigration(ctx, d) {
+    const events = eventsOf(ctx, (0, object_history_1.differenceKey)(d)).filter((e) => ran(ctx, e.migration));
+    const last = events[events.length - 1];
+    return last?.action === 'drop' ? last : undefined;
+}
+/** The statement that created an object the database has and the schema does not: the last create that ran. */
+/** Whether the statements say anything about the object (else the causes fall back to a text search). */
+function hasHistory(ctx, d) {
+    return eventsOf(ctx, (0, object_history_1.differenceKey)(d)).length > 0;
+}
+function createdByRunMigration(ctx, d) {
+    const events = eventsOf(ctx, (0, object_history_1.differenceKey)(d)).filter((e) => ran(ctx, e.migration));
+    if (events.length === 0 || events[events.length - 1].action === 'drop')
+        return undefined;
+    return sinceLastDrop(events).find((e) => e.action === 'create');
+}
+/**
+ * An object the database has in another form than the schema: the statement that last set what differs, read from
+ * the statements, then judged by whether that migration ran and which snapshots record its result.
+ */
+function changedByStatements(ctx, d, declaredAt, recorded) {
+    const aspect = (0, object_history_1.differenceAspect)(d);
+    const events = sinceLastDrop(eventsOf(ctx, (0, object_history_1.differenceKey)(d))).filter(
+    // A rename carries the column's definition over (its earlier events come with it); it sets no aspect.
+    (e) => (e.action === 'create' && !(aspect && e.renamed)) || !aspect || e.aspects?.includes(aspect));
+    if (events.length === 0)
+        return undefined;
+    const last = events[events.length - 1];
+    if (!ran(ctx, last.migration))
+        return `${declaredAt}; set by ${site(last)}, ${whyNotRun(ctx, last.migration)}`;
+    const applied = events.filter((e) => ran(ctx, e.migration));
+    const setter = applied[applied.length - 1];
+    // A DROP and ADD in one migration is how SQL changes a constraint: a change, not a new object.
+    const all = eventsOf(ctx, (0, object_history_1.differenceKey)(d));
+    const previous = all[all.indexOf(setter) - 1];
+    const replaced = !d.column && previous?.action === 'drop' && previous.migration === setter.migration && !previous.renamed;
+    const verb = setter.action === 'create' && !setter.renamed && !replaced ? 'created with another definition by' : 'changed by';
+    if (recorded.length === 0)
+        return `${declaredAt}; ${verb} ${site(setter)}`;
+    const own = recorded.find((s) => s.migration === setter.migration);
+    if (!own || !own.declares(d))
+        return `${declaredAt}; ${verb} ${site(setter)}, which the snapshots do not record (hand-written SQL)`;
+    if (own.entry(d) === own.schemaEntry(d)) {
+        // Its snapshot agrees with the schema, the SQL made something else. A snapshot that records the object as the
+        // one before it did was not generated for this statement (copied, or hand-written SQL beside it).
+        const before = recorded[recorded.indexOf(own) - 1];
+        if (before && before.entry(d) === own.entry(d))
+            return `${declaredAt}; ${verb} ${site(setter)}, which the snapshots do not record (hand-written SQL)`;
+        return `${declaredAt}; the snapshots agree with the schema, so the SQL that built it (${site(setter)}) differs from what drizzle-kit generated (edited after generation?)`;
+    }
+    // The migration's own snapshot records the object: a later snapshot that records it otherwise, with no statement
+    // in between, was generated on another branch that never had this change (branches merged).
+    const latest = recorded[recorded.length - 1];
+    const later = recorded.slice(recorded.indexOf(own) + 1);
+    const flip = later.find((s) => s.entry(d) !== own.entry(d));
+    if (flip &&
+        ran(ctx, flip.migration) &&
+        latest.entry(d) === latest.schemaEntry(d) &&
+        own.entry(d) !== own.schemaEntry(d))
+        return (`${declaredAt}; ${verb} ${site(setter)} (snapshot ${own.migration.tag} records it), but snapshot ` +
+            `${flip.migration.tag} records it as the schema has it, and no migration changes it back: branches were merged, ` +
+            `and ${flip.migration.tag}'s snapshot comes from a branch without that change. drizzle-kit generate sees no change ` +
+            `(its last snapshot agrees with the schema): change it in a new migration`);
+    return undefined;
+}
+/** The values of an enum a snapshot records (0.x: the enum's entry; 1.x: the normalised list). */
+function snapshotValues(s, d) {
+    const entry = s.entry(d);
+    if (entry === undefined)
+        return undefined;
+    try {
+        const parsed = JSON.parse(entry);
+        if (Array.isArray(parsed))
+            return parsed.map(String);
+        const values = parsed.values;
+        return Array.isArray(values) ? values.map(String) : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * An enum whose values differ (not only their order): for each value the schema has and the database lacks, the
+ * ALTER TYPE … ADD VALUE that adds it and whether it ran, or the snapshot that records it while its SQL does not
+ * add it; for each value the database has and the schema lacks, the statement that added it.
+ */
+function enumValuesCause(ctx, d, declaredAt, recorded) {
+    if (!d.name || d.expected === undefined || d.actual === undefined)
+        return undefined;
+    const split = (list) => (list === '' ? [] : list.split(', '));
+    const [expected, actual] = [split(d.expected), split(d.actual)];
+    const missing = expected.filter((v) => !actual.includes(v));
+    const extra = actual.filter((v) => !expected.includes(v));
+    if (missing.length === 0 && extra.length === 0)
+        return undefined;
+    const label = d.schema === 'public' ? (0, identifiers_1.quoteIdentifierIfNeeded)(d.name) : `${d.schema}.${d.name}`;
+    const valueEvents = (v) => sinceLastDrop(eventsOf(ctx, (0, object_history_1.objectKey)('enum_value', d.schema, v, d.name)));
+    const parts = [];
+    for (const v of missing) {
+        const adds = valueEvents(v).filter((e) => e.action === 'create');
+        const unrun = adds.find((e) => !ran(ctx, e.migration));
+        if (unrun) {
+            parts.push(`'${v}' is added by ${site(unrun)}, ${whyNotRun(ctx, unrun.migration)}`);
+            continue;
+        }
+        if (adds.length > 0)
+            return undefined;
+        const first = recorded.find((s) => snapshotValues(s, d)?.includes(v));
+        const created = sinceLastDrop(eventsOf(ctx, (0, object_history_1.differenceKey)(d))).find((e) => e.action === 'create');
+        if (!first && recorded.length === 0 && created) {
+            parts.push(`'${v}' is added by no migration (${site(created)} created the type without it). Add it in a new migration: ALTER TYPE ${label} ADD VALUE '${v.replace(/'/g, "''")}'`);
+            continue;
+        }
+        // In no snapshot: added to the schema after the last one (the snapshot history's cause says so).
+        if (!first)
+            return undefined;
+        if (first.migration.sql === undefined || !ran(ctx, first.migration))
+            parts.push(`'${v}' is first in snapshot ${first.migration.tag}, ${whyNotRun(ctx, first.migration)}`);
+        else
+            parts.push(`'${v}' is in snapshot ${first.migration.tag}, but ${path.relative(ctx.root, first.migration.file)} does not add it: the SQL was edited after generation (or written by hand). Add it in a new migration: ALTER TYPE ${label} ADD VALUE '${v.replace(/'/g, "''")}'`);
+    }
+    for (const v of extra) {
+        const added = valueEvents(v).filter((e) => e.action === 'create' && ran(ctx, e.migration));
+        const by = added[added.length - 1];
+        if (!by)
+            return undefined;
+        const own = recorded.find((s) => s.migration === by.migration);
+        const latest = recorded[recorded.length - 1];
+        if (latest && snapshotValues(latest, d)?.includes(v))
+            parts.push(`'${v}' is added by ${site(by)}, and the last snapshot (${latest.migration.tag}) still has it: removed from the schema without a migration`);
+        else if (own && snapshotValues(own, d)?.includes(v))
+            parts.push(`'${v}' is added by ${site(by)}`);
+        else
+            parts.push(`'${v}' is added by ${site(by)}, which the snapshots do not record (hand-written SQL)`);
+    }
+    return `${declaredAt}; ${parts.join('; ')}`;
+}
+
+
+/***/ }),
+
 /***/ 4676:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
@@ -54686,9 +55711,9 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.checkFolder = checkFolder;
 exports.checkAgainstBase = checkAgainstBase;
 // Integrity of a migrations folder on its own, and against the base branch: the failures drizzle never reports.
-const node_child_process_1 = __nccwpck_require__(1421);
 const path = __importStar(__nccwpck_require__(6760));
 const errors_1 = __nccwpck_require__(4296);
+const git_1 = __nccwpck_require__(7167);
 const folder_1 = __nccwpck_require__(7697);
 function checkFolder(folder, snapshots, root) {
     const out = [];
@@ -54782,6 +55807,8 @@ function checkFolder(folder, snapshots, root) {
     if (folder.format === 'journal') {
         let previous;
         const ids = new Map();
+        /** prevId -> the first snapshot generated on top of it. */
+        const parentOf = new Map();
         // Projects that stopped generating snapshots on purpose have long runs of entries without one: one finding per
         // run of consecutive entries, listing them, instead of one per migration.
         let missing = [];
@@ -54853,15 +55880,27 @@ function checkFolder(folder, snapshots, root) {
             }
             if (id)
                 ids.set(id, m.tag);
+            if (prevId && !parentOf.has(prevId))
+                parentOf.set(prevId, m.tag);
             if (previous?.snapshot && prevId !== previous.snapshot.id && !explainedLinks.has(m.tag)) {
+                // Name the snapshot it was generated on top of (the one whose id is its prevId), and the one generated on
+                // top of the same parent before it: the two branches.
+                const parent = ids.get(prevId);
+                const sibling = parent && parentOf.get(prevId);
                 out.push({
                     kind: 'journal_error',
                     severity: 'error',
                     file: rel(m.snapshotFile),
                     line: 1,
                     name: m.tag,
-                    message: `snapshot of ${m.tag} has prevId ${prevId}, but the previous snapshot (${previous.migration.tag}) has id ${previous.snapshot.id}`,
-                    cause: 'the prevId chain is broken: two branches generated migrations from the same parent, or a snapshot was edited',
+                    message: parent
+                        ? `snapshot of ${m.tag} was generated on top of ${parent}'s (its prevId ${prevId}), not of the previous snapshot (${previous.migration.tag}, id ${previous.snapshot.id})`
+                        : `snapshot of ${m.tag} has prevId ${prevId}, but the previous snapshot (${previous.migration.tag}) has id ${previous.snapshot.id}`,
+                    cause: parent && sibling && sibling !== m.tag
+                        ? `the prevId chain is broken: ${sibling} and ${m.tag} were both generated on top of ${parent} (two branches, merged), so ${m.tag}'s snapshot lacks what ${sibling} changed`
+                        : parent
+                            ? `the prevId chain is broken: ${m.tag} was generated on top of ${parent}, without the migrations between them (two branches, merged)`
+                            : 'the prevId chain is broken: two branches generated migrations from the same parent, or a snapshot was edited',
                     fix: 'Regenerate the later migration on top of the earlier one (drizzle-kit generate), or run drizzle-kit check'
                 });
             }
@@ -54948,32 +55987,20 @@ function iso(when) {
 }
 /** Against the base branch: applied migrations that were edited, and new ones that production would skip. */
 function checkAgainstBase(folder, base, root) {
-    const git = (...args) => (0, node_child_process_1.execFileSync)('git', ['-C', root, ...args], {
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'pipe'],
-        maxBuffer: 256 * 1024 * 1024
-    });
     let top;
     try {
-        top = git('rev-parse', '--show-toplevel').trim();
-        git('rev-parse', '--verify', '--quiet', `${base}^{commit}`);
+        top = (0, git_1.git)(root, 'rev-parse', '--show-toplevel').trim();
+        (0, git_1.git)(root, 'rev-parse', '--verify', '--quiet', `${base}^{commit}`);
     }
     catch {
         throw new errors_1.UsageError(`--base ${base}: not a commit of the git repository at ${root} (with actions/checkout, fetch it: fetch-depth: 0)`);
     }
     const relDir = path.relative(top, folder.dir).split(path.sep).join('/');
-    const show = (file) => {
-        try {
-            return git('show', `${base}:${relDir ? relDir + '/' : ''}${file}`);
-        }
-        catch {
-            return undefined;
-        }
-    };
+    const inFolder = (file) => `${relDir ? relDir + '/' : ''}${file}`;
     const out = [];
     const baseEntries = [];
     if (folder.format === 'journal') {
-        const journalText = show('meta/_journal.json');
+        const journalText = (0, git_1.showFiles)(top, base, [inFolder('meta/_journal.json')]).get(inFolder('meta/_journal.json'));
         if (journalText === undefined)
             return out; // the folder is new in this change
         let journal;
@@ -54983,20 +56010,24 @@ function checkAgainstBase(folder, base, root) {
         catch {
             return out;
         }
-        for (const e of journal.entries ?? [])
-            baseEntries.push({ tag: e.tag, when: e.when, sql: show(`${e.tag}.sql`) });
+        const entries = journal.entries ?? [];
+        const sql = (0, git_1.showFiles)(top, base, entries.map((e) => inFolder(`${e.tag}.sql`)));
+        for (const e of entries)
+            baseEntries.push({ tag: e.tag, when: e.when, sql: sql.get(inFolder(`${e.tag}.sql`)) });
     }
     else {
         let listing;
         try {
-            listing = git('ls-tree', '--name-only', `${base}:${relDir}`);
+            listing = (0, git_1.git)(top, 'ls-tree', '--name-only', `${base}:${relDir}`);
         }
         catch {
             return out;
         }
-        for (const name of listing.split('\n').filter((n) => /^\d{14}_/.test(n))) {
+        const names = listing.split('\n').filter((n) => /^\d{14}_/.test(n));
+        const sql = (0, git_1.showFiles)(top, base, names.map((name) => inFolder(`${name}/migration.sql`)));
+        for (const name of names) {
             const m = folder.migrations.find((x) => x.tag === name);
-            baseEntries.push({ tag: name, when: m?.when ?? 0, sql: show(`${name}/migration.sql`) });
+            baseEntries.push({ tag: name, when: m?.when ?? 0, sql: sql.get(inFolder(`${name}/migration.sql`)) });
         }
     }
     if (baseEntries.length === 0)
@@ -55260,6 +56291,550 @@ function normaliseDdl(snapshot) {
             model.views.set(`${(0, snapshot_norm_1.str)(v.schema)}.${(0, snapshot_norm_1.str)(v.name)}`, (0, snapshot_norm_1.viewText)(v.materialized, v.definition, v.with, v.withNoData, v.tablespace, v.using, tables));
     }
     return model;
+}
+
+
+/***/ }),
+
+/***/ 1573:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.objectKey = objectKey;
+exports.differenceKey = differenceKey;
+exports.differenceAspect = differenceAspect;
+exports.objectHistory = objectHistory;
+exports.ranOnDatabase = ranOnDatabase;
+// What the migrations' statements did to each object, replayed in journal order: which statement created, changed,
+// renamed or dropped a table, column, index, constraint, enum (and each of its values), sequence, view, policy or
+// schema. The causes read it to name the statement that made an object what the database has, instead of guessing
+// from the snapshots (which hand-written SQL and merged branches leave behind). Only DDL is read; a statement it does
+// not understand changes nothing here.
+const path = __importStar(__nccwpck_require__(6760));
+const statements_1 = __nccwpck_require__(5528);
+const identifiers_1 = __nccwpck_require__(7704);
+function objectKey(kind, schema, name, parent = '') {
+    return `${kind}:${schema}\u0000${parent}\u0000${name}`;
+}
+/** The key of a difference's object, or undefined for what the history does not track. */
+function differenceKey(d) {
+    const s = d.schema;
+    if (d.kind === 'enum_mismatch' || d.kind.endsWith('_enum'))
+        return d.name ? objectKey('enum', s, d.name) : undefined;
+    if (d.kind.endsWith('_sequence'))
+        return d.name ? objectKey('sequence', s, d.name) : undefined;
+    if (d.kind.endsWith('_view') || d.kind === 'view_mismatch')
+        return d.name ? objectKey('view', s, d.name) : undefined;
+    if (d.kind.endsWith('_schema'))
+        return d.name ? objectKey('schema', d.name, d.name) : undefined;
+    if (!d.table)
+        return undefined;
+    if (d.column)
+        return objectKey('column', s, d.column, d.table);
+    if (d.kind.endsWith('_index') || d.kind === 'index_mismatch')
+        return d.name ? objectKey('index', s, d.name) : undefined;
+    if (d.kind.endsWith('_policy') || d.kind === 'policy_mismatch')
+        return d.name ? objectKey('policy', s, d.name, d.table) : undefined;
+    if (d.kind.endsWith('_constraint') || d.kind === 'constraint_mismatch')
+        return d.name ? objectKey('constraint', s, d.name, d.table) : undefined;
+    if (d.kind.endsWith('_table'))
+        return objectKey('table', s, d.table);
+    return undefined;
+}
+/** The aspects of a column a difference is about (undefined: every event counts). */
+function differenceAspect(d) {
+    switch (d.kind) {
+        case 'column_default_mismatch':
+            return 'default';
+        case 'column_type_mismatch':
+            return 'type';
+        case 'column_nullability_mismatch':
+            return 'nullability';
+        case 'column_identity_mismatch':
+            return 'identity';
+        case 'column_generated_mismatch':
+            return 'generated';
+        default:
+            return undefined;
+    }
+}
+const cache = new WeakMap();
+function objectHistory(root, migrations) {
+    const cached = cache.get(migrations);
+    if (cached)
+        return cached;
+    const history = new Replay(root);
+    for (const migration of migrations) {
+        if (migration.sql === undefined)
+            continue;
+        for (const chunk of migration.statements) {
+            for (const s of (0, statements_1.splitSqlStatements)(chunk.sql)) {
+                const code = withoutComments(s.sql);
+                history.statement(migration, code, chunk.chunkLine + s.textLine - 1);
+            }
+        }
+    }
+    const result = { events: history.events };
+    cache.set(migrations, result);
+    return result;
+}
+/** SQL without its comments, character for character (offsets and lines still hold). */
+function withoutComments(sql) {
+    return sql.replace(/\/\*[\s\S]*?\*\/|--[^\n]*/g, (comment) => comment.replace(/[^\n]/g, ' '));
+}
+const IDENT = String.raw `(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)`;
+const QNAME = String.raw `(${IDENT}(?:\s*\.\s*${IDENT})?)`;
+const re = (source) => new RegExp(source, 'i');
+const name = (written) => (0, identifiers_1.truncateIdentifier)((0, identifiers_1.unquoteIdentifier)(written.trim()));
+function qualified(written) {
+    const parts = written.match(new RegExp(IDENT, 'g')) ?? [written];
+    return parts.length >= 2
+        ? { schema: name(parts[0]), name: name(parts[1]) }
+        : { schema: 'public', name: name(parts[0]) };
+}
+/** The parts of a list separated by top-level commas (not inside parentheses or quotes), with their offsets. */
+function splitTopLevel(text, offset) {
+    const out = [];
+    let depth = 0;
+    let start = 0;
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (c === "'" || c === '"') {
+            const end = text.indexOf(c, i + 1);
+            i = end < 0 ? text.length : end;
+        }
+        else if (c === '(')
+            depth++;
+        else if (c === ')')
+            depth--;
+        else if (c === ',' && depth === 0) {
+            out.push({ text: text.slice(start, i), at: offset + start });
+            start = i + 1;
+        }
+    }
+    out.push({ text: text.slice(start), at: offset + start });
+    // Where each part's words start, not the blanks before them.
+    return out.map((p) => {
+        const lead = /^\s*/.exec(p.text)[0].length;
+        return { text: p.text.slice(lead), at: p.at + lead };
+    });
+}
+/** The text inside the parentheses that open at `open`. */
+function parenthesised(text, open) {
+    let depth = 0;
+    for (let i = open; i < text.length; i++) {
+        const c = text[i];
+        if (c === "'" || c === '"') {
+            const end = text.indexOf(c, i + 1);
+            i = end < 0 ? text.length : end;
+        }
+        else if (c === '(')
+            depth++;
+        else if (c === ')' && --depth === 0)
+            return text.slice(open + 1, i);
+    }
+    return text.slice(open + 1);
+}
+const TABLE_CONSTRAINT = /^(constraint|primary\s+key|unique|check|foreign\s+key|exclude|like)\b/i;
+class Replay {
+    root;
+    events = new Map();
+    /** Keys that exist after the statements read so far. */
+    live = new Set();
+    /** Index key -> the key of its table. */
+    indexTable = new Map();
+    constructor(root) {
+        this.root = root;
+    }
+    add(key, event) {
+        const list = this.events.get(key) ?? [];
+        list.push({ ...event, file: path.relative(this.root, event.migration.file) });
+        this.events.set(key, list);
+        if (event.action === 'drop')
+            this.live.delete(key);
+        else
+            this.live.add(key);
+    }
+    /** A rename: the new key takes the old key's events, then a create. */
+    rename(from, to, event) {
+        const earlier = this.events.get(from) ?? [];
+        this.add(from, { ...event, action: 'drop', renamed: true });
+        this.events.set(to, [...earlier, ...(this.events.get(to) ?? [])]);
+        this.add(to, { ...event, action: 'create', renamed: true });
+    }
+    /** The keys that belong to a table (its columns, constraints, policies and indexes). */
+    children(schema, table) {
+        const tableKey = objectKey('table', schema, table);
+        return [...this.live].filter((key) => {
+            if (this.indexTable.get(key) === tableKey)
+                return true;
+            const [kind, rest] = [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)];
+            const [s, parent] = rest.split('\u0000');
+            return (kind === 'column' || kind === 'constraint' || kind === 'policy') && s === schema && parent === table;
+        });
+    }
+    statement(migration, sql, firstLine) {
+        const lineAt = (offset) => firstLine + (sql.slice(0, offset).match(/\n/g)?.length ?? 0);
+        const lead = /^\s*/.exec(sql)[0].length;
+        const at = (offset = lead) => ({ migration, line: lineAt(offset) });
+        let m;
+        if ((m = re(String.raw `^\s*create\s+(?:(?:global|local)\s+)?(?:(?:temporary|temp|unlogged)\s+)?table\s+(if\s+not\s+exists\s+)?${QNAME}\s*\(`).exec(sql))) {
+            const t = qualified(m[2]);
+            const tableKey = objectKey('table', t.schema, t.name);
+            if (m[1] && this.live.has(tableKey))
+                return;
+            this.add(tableKey, { ...at(), action: 'create' });
+            const open = m.index + m[0].length - 1;
+            for (const part of splitTopLevel(parenthesised(sql, open), open + 1)) {
+                const constraint = new RegExp(String.raw `^constraint\s+(${IDENT})`, 'i').exec(part.text);
+                if (constraint) {
+                    this.add(objectKey('constraint', t.schema, name(constraint[1]), t.name), { ...at(part.at), action: 'create' });
+                    continue;
+                }
+                if (TABLE_CONSTRAINT.test(part.text))
+                    continue;
+                const column = new RegExp(`^${IDENT}`).exec(part.text);
+                if (!column)
+                    continue;
+                this.add(objectKey('column', t.schema, name(column[0]), t.name), { ...at(part.at), action: 'create' });
+                const inline = new RegExp(String.raw `\bconstraint\s+(${IDENT})`, 'i').exec(part.text);
+                if (inline)
+                    this.add(objectKey('constraint', t.schema, name(inline[1]), t.name), {
+                        ...at(part.at + inline.index),
+                        action: 'create'
+                    });
+            }
+            return;
+        }
+        if ((m = re(String.raw `^\s*alter\s+table\s+(?:if\s+exists\s+)?(?:only\s+)?${QNAME}\s*\*?\s*`).exec(sql))) {
+            this.alterTable(migration, sql, m, at);
+            return;
+        }
+        if ((m = re(String.raw `^\s*drop\s+table\s+(?:if\s+exists\s+)?`).exec(sql))) {
+            const list = sql.slice(m[0].length).replace(/\b(cascade|restrict)\b[\s;]*$/i, '');
+            for (const part of splitTopLevel(list, m[0].length)) {
+                const t = qualified(part.text);
+                for (const key of this.children(t.schema, t.name))
+                    this.add(key, { ...at(), action: 'drop' });
+                this.add(objectKey('table', t.schema, t.name), { ...at(), action: 'drop' });
+            }
+            return;
+        }
+        if ((m = re(String.raw `^\s*create\s+(?:unique\s+)?index\s+(?:concurrently\s+)?(if\s+not\s+exists\s+)?(${IDENT})?\s*on\s+(?:only\s+)?${QNAME}`).exec(sql))) {
+            if (!m[2])
+                return;
+            const t = qualified(m[3]);
+            const key = objectKey('index', t.schema, name(m[2]));
+            if (m[1] && this.live.has(key))
+                return;
+            this.indexTable.set(key, objectKey('table', t.schema, t.name));
+            this.add(key, { ...at(), action: 'create' });
+            return;
+        }
+        const dropped = (kind, keyword, withChildren = false) => {
+            const found = re(String.raw `^\s*drop\s+${keyword}\s+(?:concurrently\s+)?(?:if\s+exists\s+)?`).exec(sql);
+            if (!found)
+                return false;
+            const list = sql.slice(found[0].length).replace(/\b(cascade|restrict)\b[\s;]*$/i, '');
+            for (const part of splitTopLevel(list, found[0].length)) {
+                const o = qualified(part.text);
+                if (withChildren)
+                    for (const key of [...this.live].filter((k) => k.startsWith(`enum_value:${o.schema}\u0000${o.name}\u0000`)))
+                        this.add(key, { ...at(), action: 'drop' });
+                this.add(objectKey(kind, o.schema, o.name), { ...at(), action: 'drop' });
+            }
+            return true;
+        };
+        if (dropped('index', 'index'))
+            return;
+        if ((m = re(String.raw `^\s*alter\s+index\s+(?:if\s+exists\s+)?${QNAME}\s+rename\s+to\s+(${IDENT})`).exec(sql))) {
+            const o = qualified(m[1]);
+            const to = objectKey('index', o.schema, name(m[2]));
+            const from = objectKey('index', o.schema, o.name);
+            const table = this.indexTable.get(from);
+            if (table)
+                this.indexTable.set(to, table);
+            this.rename(from, to, at());
+            return;
+        }
+        if ((m = re(String.raw `^\s*create\s+type\s+${QNAME}\s+as\s+enum\s*\(`).exec(sql))) {
+            const o = qualified(m[1]);
+            this.add(objectKey('enum', o.schema, o.name), { ...at(), action: 'create' });
+            const open = m.index + m[0].length - 1;
+            for (const part of splitTopLevel(parenthesised(sql, open), open + 1)) {
+                const value = /^'((?:[^']|'')*)'/.exec(part.text);
+                if (value)
+                    this.add(objectKey('enum_value', o.schema, value[1].replace(/''/g, "'"), o.name), {
+                        ...at(part.at),
+                        action: 'create'
+                    });
+            }
+            return;
+        }
+        if ((m = re(String.raw `^\s*alter\s+type\s+${QNAME}\s+`).exec(sql))) {
+            const o = qualified(m[1]);
+            const rest = sql.slice(m[0].length);
+            const value = (v) => objectKey('enum_value', o.schema, v.replace(/''/g, "'"), o.name);
+            const add = /^add\s+value\s+(if\s+not\s+exists\s+)?'((?:[^']|'')*)'/i.exec(rest);
+            const renameValue = /^rename\s+value\s+'((?:[^']|'')*)'\s+to\s+'((?:[^']|'')*)'/i.exec(rest);
+            const renameType = new RegExp(String.raw `^rename\s+to\s+(${IDENT})`, 'i').exec(rest);
+            if (add) {
+                if (!(add[1] && this.live.has(value(add[2]))))
+                    this.add(value(add[2]), { ...at(), action: 'create' });
+            }
+            else if (renameValue)
+                this.rename(value(renameValue[1]), value(renameValue[2]), at());
+            else if (renameType) {
+                const to = name(renameType[1]);
+                for (const key of [...this.live].filter((k) => k.startsWith(`enum_value:${o.schema}\u0000${o.name}\u0000`)))
+                    this.rename(key, objectKey('enum_value', o.schema, key.split('\u0000')[2], to), at());
+                this.rename(objectKey('enum', o.schema, o.name), objectKey('enum', o.schema, to), at());
+            }
+            else
+                this.add(objectKey('enum', o.schema, o.name), { ...at(), action: 'change' });
+            return;
+        }
+        if (dropped('enum', 'type', true))
+            return;
+        for (const [kind, create, keyword] of [
+            [
+                'sequence',
+                String.raw `create\s+(?:(?:temporary|temp|unlogged)\s+)?sequence\s+(?:if\s+not\s+exists\s+)?`,
+                'sequence'
+            ],
+            [
+                'view',
+                String.raw `create\s+(?:or\s+replace\s+)?(?:(?:temporary|temp)\s+)?(?:materialized\s+)?view\s+(?:if\s+not\s+exists\s+)?`,
+                '(?:materialized\\s+)?view'
+            ],
+            ['schema', String.raw `create\s+schema\s+(?:if\s+not\s+exists\s+)?`, 'schema']
+        ]) {
+            if ((m = re(String.raw `^\s*${create}${QNAME}`).exec(sql))) {
+                const o = qualified(m[1]);
+                if (kind === 'schema')
+                    this.add(objectKey('schema', o.name, o.name), { ...at(), action: 'create' });
+                else
+                    this.add(objectKey(kind, o.schema, o.name), { ...at(), action: 'create' });
+                return;
+            }
+            if (kind !== 'schema' && dropped(kind, keyword))
+                return;
+        }
+        if ((m = re(String.raw `^\s*(create|alter|drop)\s+policy\s+(?:if\s+exists\s+)?(${IDENT})\s+on\s+${QNAME}`).exec(sql))) {
+            const t = qualified(m[3]);
+            const verb = m[1].toLowerCase();
+            this.add(objectKey('policy', t.schema, name(m[2]), t.name), {
+                ...at(),
+                action: verb === 'create' ? 'create' : verb === 'drop' ? 'drop' : 'change'
+            });
+        }
+    }
+    alterTable(migration, sql, m, at) {
+        const t = qualified(m[1]);
+        const offset = m[0].length;
+        const rest = sql.slice(offset);
+        const column = (c) => objectKey('column', t.schema, name(c), t.name);
+        const constraint = (c) => objectKey('constraint', t.schema, name(c), t.name);
+        let r;
+        if ((r = re(String.raw `^rename\s+to\s+(${IDENT})`).exec(rest))) {
+            const to = name(r[1]);
+            for (const key of this.children(t.schema, t.name)) {
+                const [kind, tail] = [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)];
+                if (kind === 'index') {
+                    this.indexTable.set(key, objectKey('table', t.schema, to));
+                    continue;
+                }
+                this.rename(key, objectKey(kind, t.schema, tail.split('\u0000')[2], to), at(offset));
+            }
+            this.rename(objectKey('table', t.schema, t.name), objectKey('table', t.schema, to), at(offset));
+            return;
+        }
+        if ((r = re(String.raw `^rename\s+constraint\s+(${IDENT})\s+to\s+(${IDENT})`).exec(rest))) {
+            this.rename(constraint(r[1]), constraint(r[2]), at(offset));
+            return;
+        }
+        if ((r = re(String.raw `^rename\s+(?:column\s+)?(${IDENT})\s+to\s+(${IDENT})`).exec(rest))) {
+            this.rename(column(r[1]), column(r[2]), at(offset));
+            return;
+        }
+        for (const action of splitTopLevel(rest, offset)) {
+            const here = at(action.at);
+            const text = action.text;
+            if ((r = re(String.raw `^add\s+constraint\s+(${IDENT})`).exec(text))) {
+                this.add(constraint(r[1]), { ...here, action: 'create' });
+            }
+            else if ((r = re(String.raw `^add\s+(?:column\s+)?(if\s+not\s+exists\s+)?(${IDENT})`).exec(text))) {
+                if (!r[1] && TABLE_CONSTRAINT.test(text.slice(3).trim()))
+                    continue;
+                if (r[1] && this.live.has(column(r[2])))
+                    continue;
+                this.add(column(r[2]), { ...here, action: 'create' });
+            }
+            else if ((r = re(String.raw `^drop\s+constraint\s+(?:if\s+exists\s+)?(${IDENT})`).exec(text))) {
+                if (this.live.has(constraint(r[1])) || !/if\s+exists/i.test(text))
+                    this.add(constraint(r[1]), { ...here, action: 'drop' });
+            }
+            else if ((r = re(String.raw `^drop\s+(?:column\s+)?(?:if\s+exists\s+)?(${IDENT})`).exec(text))) {
+                if (this.live.has(column(r[1])) || !/if\s+exists/i.test(text))
+                    this.add(column(r[1]), { ...here, action: 'drop' });
+            }
+            else if ((r = re(String.raw `^alter\s+(?:column\s+)?(${IDENT})\s+`).exec(text))) {
+                const change = text.slice(r[0].length);
+                const aspects = [];
+                if (/^(set|drop)\s+default\b/i.test(change))
+                    aspects.push('default');
+                else if (/^(set\s+data\s+)?type\b/i.test(change))
+                    aspects.push('type');
+                else if (/^(set|drop)\s+not\s+null\b/i.test(change))
+                    aspects.push('nullability');
+                else if (/^(add\s+generated|set\s+generated|drop\s+identity|restart|set\s+(increment|start|minvalue|maxvalue|cycle|no))/i.test(change))
+                    aspects.push('identity');
+                else if (/^(set|drop)\s+expression\b/i.test(change))
+                    aspects.push('generated');
+                else
+                    aspects.push('other');
+                this.add(column(r[1]), { ...here, action: 'change', aspects });
+            }
+        }
+    }
+}
+/** Whether a migration ran on the check's database: not pending, and not at or after a missing SQL file. */
+function ranOnDatabase(migration, migrations, stoppedAt, pending) {
+    if (migration.sql === undefined || pending?.has(migration.tag))
+        return false;
+    return !stoppedAt || migrations.indexOf(migration) < migrations.indexOf(stoppedAt);
+}
+
+
+/***/ }),
+
+/***/ 1697:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.explainPartitioning = explainPartitioning;
+// The cause of a partitioning_mismatch: the migration statement that made the table partitioned, and why neither
+// the schema nor drizzle-kit can follow (drizzle has no API for PARTITION BY; push does not see partitioned tables).
+const path = __importStar(__nccwpck_require__(6760));
+const load_config_1 = __nccwpck_require__(6943);
+const findings_1 = __nccwpck_require__(4637);
+const statement_search_1 = __nccwpck_require__(5547);
+function explainPartitioning(d, ctx, declaration) {
+    const partitioned = partitionedBy(ctx, d.schema, d.table);
+    const declaredAt = declaration
+        ? `declared as a plain table at ${declaration.file}:${declaration.line}`
+        : 'declared as a plain table';
+    const where = partitioned ? `partitioned by ${partitioned.file}:${partitioned.line}` : 'partitioned by the migrations';
+    const cause = `${declaredAt}; ${where}: hand-written SQL, as it must be, since drizzle cannot declare partitioning. ` +
+        'The columns, constraints and indexes of the table are compared as usual, and its partitions are its storage, not tables. ' +
+        'drizzle-kit generate never sees the difference (its snapshots have no partitioning), but push does: its introspection reads only plain tables, so it plans CREATE TABLE for this one (which fails: it exists) and DROP TABLE … CASCADE for each partition, as tables the schema does not declare';
+    const key = `${d.kind}:${(0, findings_1.findingObjectPath)(d)}`;
+    const fix = `Keep it, and accept it in ${load_config_1.DEFAULT_CONFIG_FILE}: "severity": { "${key}": "notice" } on target "${ctx.target}"; never run drizzle-kit push on these databases (use generate and migrate)`;
+    return { ...(partitioned ?? declaration ?? {}), cause, fix };
+}
+/**
+ * The line of the last statement that created the table with PARTITION BY: `CREATE TABLE <name> … PARTITION BY`, or a
+ * table created partitioned and then renamed to the name (the usual way to partition a table that has rows).
+ */
+function partitionedBy(ctx, schema, table) {
+    const statements = ctx.migrations
+        .filter((m) => m.sql !== undefined)
+        .flatMap((migration) => migration.statements.map((statement) => ({ migration, statement })))
+        .map((s) => ({
+        ...s,
+        code: s.statement.sql.replace(/\/\*[\s\S]*?\*\/|--[^\n]*/g, (c) => c.replace(/[^\n]/g, ' '))
+    }));
+    const createsPartitioned = (code, name) => new RegExp(String.raw `\bcreate\s+(?:unlogged\s+)?table\s+(?:if\s+not\s+exists\s+)?${qualifiedName(schema, name)}[\s\S]*\bpartition\s+by\s+(?:range|list|hash)\b`, 'i').test(code);
+    const names = new Set([table]);
+    for (const { code } of statements) {
+        const renamed = new RegExp(String.raw `\balter\s+table\s+(?:if\s+exists\s+)?(?:only\s+)?(?:${statement_search_1.IDENT}\s*\.\s*)?(${statement_search_1.IDENT})\s+rename\s+to\s+${qualifiedName(schema, table)}`, 'i').exec(code);
+        if (renamed)
+            names.add(renamed[1].startsWith('"') ? renamed[1].slice(1, -1).replace(/""/g, '"') : renamed[1]);
+    }
+    const found = statements.filter(({ code }) => [...names].some((name) => createsPartitioned(code, name))).pop();
+    if (!found)
+        return undefined;
+    const lines = found.code.split('\n');
+    const at = Math.max(0, lines.findIndex((l) => /\bpartition\s+by\b/i.test(l)));
+    return { file: path.relative(ctx.root, found.migration.file), line: found.statement.chunkLine + at };
+}
+/** The table's name as SQL may write it: quoted or not, bare or qualified with its schema. */
+function qualifiedName(schema, name) {
+    const spelled = (n) => {
+        const escaped = n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        return String.raw `(?:"${escaped.replace(/"/g, '""')}"|${escaped}(?![\w$]))`;
+    };
+    return String.raw `(?:${spelled(schema)}\s*\.\s*)?${spelled(name)}`;
 }
 
 
@@ -55972,6 +57547,7 @@ function atV1Head(loaded, folder, root) {
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.reconstructV1States = reconstructV1States;
+exports.entityKey = entityKey;
 /**
  * The full state at each snapshot, or why it cannot be had. Diff snapshots are rebuilt from their first parent's
  * state; the other parents of a merge contribute the diffs the first parent's history lacks (as drizzle-kit does).
@@ -56050,13 +57626,34 @@ function reconstructV1States(snapshots) {
     });
 }
 const isEntity = (e) => !!e && typeof e === 'object' && typeof e.entityType === 'string';
+// drizzle-kit 1.x's identifying fields per entity type (its postgres DDL's `identity`): an index is keyed by its
+// schema and name only (Postgres names an index per schema), a privilege by its grant.
+const IDENTITY = {
+    schemas: ['name'],
+    roles: ['name'],
+    tables: ['schema', 'name'],
+    enums: ['schema', 'name'],
+    sequences: ['schema', 'name'],
+    views: ['schema', 'name'],
+    indexes: ['schema', 'name'],
+    columns: ['schema', 'table', 'name'],
+    fks: ['schema', 'table', 'name'],
+    pks: ['schema', 'table', 'name'],
+    uniques: ['schema', 'table', 'name'],
+    checks: ['schema', 'table', 'name'],
+    policies: ['schema', 'table', 'name'],
+    privileges: ['schema', 'table', 'grantor', 'grantee', 'type']
+};
 /** drizzle-kit's key of an entity: its type and its identifying fields (`columns\0["public","users","id"]`). */
 function entityKey(e) {
-    const identity = 'table' in e && e.entityType !== 'tables'
-        ? [e.schema, e.table, e.name]
-        : 'schema' in e
-            ? [e.schema, e.name]
-            : [e.name];
+    const fields = IDENTITY[e.entityType];
+    const identity = fields
+        ? fields.map((f) => e[f] ?? null)
+        : 'table' in e && e.entityType !== 'tables'
+            ? [e.schema, e.table, e.name]
+            : 'schema' in e
+                ? [e.schema, e.name]
+                : [e.name];
     return `${e.entityType}\0${JSON.stringify(identity)}`;
 }
 function applyDeltas(state, deltas) {
@@ -56869,7 +58466,7 @@ async function applyMigrations(db, migrations, where, options = {}) {
                     applied,
                     failure: {
                         migration,
-                        line: errorLine(statement.sql, statement.chunkLine, statement.line, info.position),
+                        line: errorLine(statement, info.message, info.position),
                         error: info
                     }
                 };
@@ -56889,10 +58486,35 @@ async function applyMigrations(db, migrations, where, options = {}) {
         await db.exec('COMMIT');
     return { applied };
 }
-function errorLine(sql, chunkLine, statementLine, position) {
-    if (!position || position > sql.length)
-        return statementLine;
-    return chunkLine + (sql.slice(0, position - 1).match(/\n/g)?.length ?? 0);
+function errorLine(statement, message, position) {
+    const { sql, chunkLine } = statement;
+    if (position && position <= sql.length)
+        return chunkLine + (sql.slice(0, position - 1).match(/\n/g)?.length ?? 0);
+    return namedObjectLine(sql, chunkLine, message) ?? statement.line;
+}
+/**
+ * Without a position (Postgres gives none for a missing schema or function in a policy, say), a chunk of several
+ * statements (a migration written without breakpoints) would be blamed at its first line: the line that first
+ * names the missing object is the statement that failed, since any earlier use of it would have failed first.
+ */
+function namedObjectLine(sql, chunkLine, message) {
+    const statements = sql.split(';').filter((part) => part.trim() !== '').length;
+    if (statements < 2)
+        return undefined;
+    const named = /^(schema|relation|function|type|column) "?([^"(]+)"?(?:\(.*?\))? (?:of relation "[^"]+" )?does not exist/.exec(message);
+    if (!named)
+        return undefined;
+    const [, what, full] = named;
+    const name = full.includes('.') && what === 'relation' ? full.slice(full.lastIndexOf('.') + 1) : full;
+    const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const mention = what === 'schema'
+        ? new RegExp(`(?:"${escaped}"|(?<![\\w$])${escaped})\\s*\\.`)
+        : what === 'function'
+            ? new RegExp(`(?:"${escaped}"|(?<![\\w$.])${escaped})\\s*\\(`)
+            : new RegExp(`(?:"${escaped}"|(?<![\\w$])${escaped}(?![\\w$]))`);
+    const lines = sql.split('\n');
+    const at = lines.findIndex((line) => mention.test(line.replace(/--.*$/, '')));
+    return at < 0 ? undefined : chunkLine + at;
 }
 
 
@@ -57085,6 +58707,7 @@ function readJournalFolder(dir, journalFile) {
         });
     }
     let missingBefore = 0;
+    const repositoryOf = repositoryFinder();
     const snapshotOwner = new Map();
     const sharedSnapshot = (file, tag) => {
         const owner = snapshotOwner.get(file);
@@ -57096,7 +58719,7 @@ function readJournalFolder(dir, journalFile) {
         const file = path.join(dir, `${entry.tag}.sql`);
         const snapshot = path.join(dir, 'meta', snapshotName(entry.tag));
         let sql;
-        const outside = outsideTheRepository(dir, file, `journal entry "${entry.tag}"`);
+        const outside = outsideTheRepository(dir, file, `journal entry "${entry.tag}"`, repositoryOf);
         if (outside)
             problems.push({ message: outside, file: journalFile, line: entry.line, tag: entry.tag, severity: 'error' });
         else if (fs.existsSync(file))
@@ -57153,6 +58776,7 @@ function readV1Folder(dir, names) {
     const problems = [];
     const migrations = [];
     const entries = [];
+    const repositoryOf = repositoryFinder();
     names.forEach((name, idx) => {
         const file = path.join(dir, name, 'migration.sql');
         const snapshot = path.join(dir, name, 'snapshot.json');
@@ -57169,7 +58793,7 @@ function readV1Folder(dir, names) {
             });
             return;
         }
-        const outside = outsideTheRepository(dir, file, `${name}/migration.sql`);
+        const outside = outsideTheRepository(dir, file, `${name}/migration.sql`, repositoryOf);
         if (outside) {
             problems.push({ message: outside, file: path.join(dir, name), tag: name, severity: 'error' });
             return;
@@ -57197,13 +58821,27 @@ function readV1Folder(dir, names) {
 function snapshotName(tag) {
     return `${tag.split('_')[0]}_snapshot.json`;
 }
+/** The nearest folder holding `.git` at or above a folder (its real path), else the folder itself. */
+function findRepository(realDir) {
+    for (let up = realDir;; up = path.dirname(up)) {
+        if (fs.existsSync(path.join(up, '.git')))
+            return up;
+        if (path.dirname(up) === up)
+            return realDir;
+    }
+}
+/** findRepository, looked up once per folder for the whole folder's files (300 migrations: 300 walks up to /). */
+function repositoryFinder() {
+    const found = new Map();
+    return (realDir) => found.get(realDir) ?? found.set(realDir, findRepository(realDir)).get(realDir);
+}
 /**
  * Why a migration file may not be read, or undefined: a journal tag that climbs out of the folder (`../`), or a file
  * (or a folder on its way) that is a symlink to something outside the repository. Either would put another file's
  * content (a secret) into a finding. The repository is the nearest folder above the migrations holding `.git`;
  * without one, the migrations folder itself.
  */
-function outsideTheRepository(dir, file, entry) {
+function outsideTheRepository(dir, file, entry, repositoryOf = findRepository) {
     const relative = path.relative(dir, file);
     if (relative.startsWith('..') || path.isAbsolute(relative) || /[\\/]\.\.([\\/]|$)|^\.\.$/.test(relative))
         return `${entry} points outside the migrations folder (${relative}): refused`;
@@ -57218,15 +58856,7 @@ function outsideTheRepository(dir, file, entry) {
     catch {
         return undefined;
     }
-    let repository = realDir;
-    for (let up = realDir;; up = path.dirname(up)) {
-        if (fs.existsSync(path.join(up, '.git'))) {
-            repository = up;
-            break;
-        }
-        if (path.dirname(up) === up)
-            break;
-    }
+    const repository = repositoryOf(realDir);
     const inside = path.relative(repository, real);
     if (inside.startsWith('..') || path.isAbsolute(inside))
         return `${entry} is a symlink to ${real}, outside the repository (${repository}): refused`;
@@ -57377,7 +59007,11 @@ async function introspectDatabase(db, options) {
     const schemas = new Set(schemaRows.map((r) => r.name).filter(wanted));
     const list = [...schemas];
     const [tables, columns, constraints, indexes, enums, sequences, views, policies, extensions] = await Promise.all([
-        db.query(`select n.nspname as schema, c.relname as name, c.relrowsecurity as rls
+        db.query(`select n.nspname as schema, c.relname as name, c.relrowsecurity as rls,
+              case when c.relkind = 'p' then pg_get_partkeydef(c.oid) end as partition_key,
+              array(select pn.nspname || '.' || pc.relname from pg_inherits i
+                      join pg_class pc on pc.oid = i.inhrelid join pg_namespace pn on pn.oid = pc.relnamespace
+                     where i.inhparent = c.oid and pc.relispartition order by 1)::text[] as partitions
          from pg_class c join pg_namespace n on n.oid = c.relnamespace
         where c.relkind in ('r', 'p') and not c.relispartition and n.nspname = any($1)
           and ${NOT_FROM_EXTENSION('c.oid', 'pg_class')}`, [list]),
@@ -57460,7 +59094,8 @@ async function introspectDatabase(db, options) {
             constraints: new Map(),
             indexes: new Map(),
             policies: new Map(),
-            rlsEnabled: t.rls
+            rlsEnabled: t.rls,
+            ...(t.partition_key ? { partitioning: { key: t.partition_key, partitions: t.partitions } } : {})
         };
         model.tables.set((0, types_1.qualified)(t.schema, t.name), table);
     }
@@ -57640,6 +59275,67 @@ function createProvider(kind, databaseUrl) {
 
 /***/ }),
 
+/***/ 207:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.removeDeadRunLeftovers = removeDeadRunLeftovers;
+exports.leftoversNote = leftoversNote;
+const identifiers_1 = __nccwpck_require__(7704);
+const owner_role_1 = __nccwpck_require__(2629);
+const run_names_1 = __nccwpck_require__(171);
+/** Finds and drops the databases and roles of dead runs of this host. Never throws: a cleanup is best effort. */
+async function removeDeadRunLeftovers(admin, isDead = (run) => (0, run_names_1.isDeadRun)(run)) {
+    const removed = { databases: [], roles: [], kept: [] };
+    const dead = (name) => {
+        const run = (0, run_names_1.runOfName)(name);
+        return run !== undefined && isDead(run);
+    };
+    const databases = await admin
+        .unsafe("select datname from pg_database where datname like 'dg\\_%'")
+        .then((rows) => rows.map((r) => r.datname).filter((n) => run_names_1.DATABASE_NAME.test(n) && dead(n)))
+        .catch(() => []);
+    for (const name of databases) {
+        const dropped = await admin
+            .unsafe(`drop database if exists ${(0, identifiers_1.quoteIdentifier)(name)} with (force)`)
+            .then(() => true)
+            .catch(() => admin.unsafe(`drop database if exists ${(0, identifiers_1.quoteIdentifier)(name)}`).then(() => true, () => false));
+        (dropped ? removed.databases : removed.kept).push(name);
+    }
+    const owners = await admin
+        .unsafe("select rolname from pg_roles where rolname like 'dg\\_%'")
+        .then((rows) => rows.map((r) => r.rolname).filter((n) => run_names_1.OWNER_ROLE_NAME.test(n) && dead(n)))
+        .catch(() => []);
+    for (const owner of owners) {
+        // The roles its migrations created (or that were made for them): no one else administers them through it.
+        for (const role of await (0, owner_role_1.rolesAdministeredBy)(admin, owner).catch(() => [])) {
+            const dropped = await admin.unsafe(`drop role if exists ${(0, identifiers_1.quoteIdentifier)(role)}`).then(() => true, () => false);
+            (dropped ? removed.roles : removed.kept).push(role);
+        }
+        ;
+        ((await (0, owner_role_1.dropOwnerRole)(admin, owner)) ? removed.roles : removed.kept).push(owner);
+    }
+    return removed;
+}
+/** One line for the report's notes, or undefined when nothing was found. */
+function leftoversNote(removed) {
+    const found = [...removed.databases, ...removed.roles];
+    if (found.length === 0 && removed.kept.length === 0)
+        return undefined;
+    const parts = [];
+    if (removed.databases.length)
+        parts.push(`database(s) ${removed.databases.join(', ')}`);
+    if (removed.roles.length)
+        parts.push(`role(s) ${removed.roles.join(', ')}`);
+    const kept = removed.kept.length ? `; could not remove ${removed.kept.join(', ')}` : '';
+    return `removed what runs killed on this host left on the server (their process is gone): ${parts.join('; ') || 'nothing'}${kept}`;
+}
+
+
+/***/ }),
+
 /***/ 1509:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
@@ -57671,7 +59367,11 @@ function databaseUrl(base, database, template) {
 }
 const BEGIN_READ_ONLY = 'begin isolation level repeatable read read only';
 async function openLive(url, label, options = exports.DEFAULT_LIVE_OPTIONS) {
+    // Named explicitly: a tenant database "acme tenant ü" is percent-encoded in the URL, and postgres.js would not
+    // decode it.
+    const database = (0, server_1.databaseOfUrl)(url);
     const sql = (0, postgres_1.default)(url, {
+        ...(database ? { database } : {}),
         max: 1,
         prepare: false,
         onnotice: () => undefined,
@@ -57899,6 +59599,125 @@ exports.LocalClusterProvider = LocalClusterProvider;
 
 /***/ }),
 
+/***/ 2629:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.SUPERUSER_MIGRATIONS_VARIABLE = void 0;
+exports.createOwnerRole = createOwnerRole;
+exports.grantSetupObjectsSql = grantSetupObjectsSql;
+exports.precreateRoles = precreateRoles;
+exports.rolesAdministeredBy = rolesAdministeredBy;
+exports.dropOwnerRole = dropOwnerRole;
+exports.ownerNotes = ownerNotes;
+// The throwaway owner role of a run on a server (issue 11, point 6). Production applies migrations as an
+// application role, not as a superuser; the check does the same, so that migration SQL from a pull request cannot
+// use the rights of the URL's superuser (COPY … TO PROGRAM, ALTER ROLE of another role, dblink into another
+// database, ALTER SYSTEM, DROP DATABASE of another database). The role owns the run's databases and nothing else;
+// the extensions and setup SQL run before it takes over, as the URL's user (they are the platform's, as a hosted
+// Postgres preinstalls them). docs/threat-model.md says why it is a login role and not SET ROLE.
+const node_crypto_1 = __nccwpck_require__(7598);
+const identifiers_1 = __nccwpck_require__(7704);
+const run_names_1 = __nccwpck_require__(171);
+/** The environment variable that keeps the URL's own role for the migrations (the workflow's choice, not the PR's). */
+exports.SUPERUSER_MIGRATIONS_VARIABLE = 'DRIFT_GUARD_SUPERUSER_MIGRATIONS';
+/**
+ * Creates the run's owner role when the URL's user is a superuser (a user without superuser rights is already
+ * what production would use, and may not be allowed to create roles).
+ */
+async function createOwnerRole(admin, runId, env = process.env) {
+    const [me] = await admin.unsafe(`select rolsuper as superuser, current_setting('server_version_num')::int as version, current_user as user
+       from pg_roles where rolname = current_user`);
+    if (env[exports.SUPERUSER_MIGRATIONS_VARIABLE] === '1')
+        return { none: `migrations ran as "${me.user}", the URL's role (${exports.SUPERUSER_MIGRATIONS_VARIABLE}=1)` };
+    if (!me.superuser)
+        return { none: `migrations ran as "${me.user}", the URL's role (not a superuser)` };
+    const role = {
+        name: (0, run_names_1.ownerRoleOf)(runId),
+        password: (0, node_crypto_1.randomBytes)(24).toString('hex'),
+        createRole: me.version >= 160000,
+        databaseOwnerRole: me.version >= 140000
+    };
+    await admin.unsafe(`create role ${(0, identifiers_1.quoteIdentifier)(role.name)} login nosuperuser nocreatedb noreplication nobypassrls ` +
+        `${role.createRole ? 'createrole' : 'nocreaterole'} password '${role.password}'`);
+    return { role };
+}
+/**
+ * Gives the owner role the rights a platform gives its application role on what the setup SQL created as the URL's
+ * user (Supabase's `auth.users`, say): usage and every privilege on those schemas, their tables, sequences and
+ * functions, so that migrations may reference them. Run as the URL's user, in the database, before the role takes
+ * over. Ownership stays with the URL's user: ALTER of a platform's table fails, as in production.
+ */
+function grantSetupObjectsSql(role, schemas) {
+    const r = (0, identifiers_1.quoteIdentifier)(role);
+    return schemas
+        .map((s) => {
+        const q = (0, identifiers_1.quoteIdentifier)(s);
+        return [
+            `GRANT ALL ON SCHEMA ${q} TO ${r};`,
+            `GRANT ALL ON ALL TABLES IN SCHEMA ${q} TO ${r};`,
+            `GRANT ALL ON ALL SEQUENCES IN SCHEMA ${q} TO ${r};`,
+            `GRANT ALL ON ALL FUNCTIONS IN SCHEMA ${q} TO ${r};`
+        ].join('\n');
+    })
+        .join('\n');
+}
+/**
+ * Before PostgreSQL 16, CREATEROLE lets a role alter every other role and grant itself pg_execute_server_program:
+ * the owner role does not get it. The roles the migrations create are made beforehand, as the URL's user, with
+ * nothing but their name (NOLOGIN), and given to the owner role with ADMIN OPTION (it may grant them); the
+ * migrations' CREATE ROLE of them is then skipped, as for a role another database of the run created.
+ * @returns the roles created
+ */
+async function precreateRoles(admin, owner, roles) {
+    const created = [];
+    for (const role of roles) {
+        const q = (0, identifiers_1.quoteIdentifier)(role);
+        try {
+            await admin.unsafe(`CREATE ROLE ${q} NOLOGIN`);
+            created.push(role);
+        }
+        catch (error) {
+            // Made by another database of the run (or there before: then the migration's CREATE ROLE fails, as there).
+            const code = error.code;
+            if (code !== '42710' && code !== '23505')
+                throw error;
+        }
+        await admin.unsafe(`GRANT ${q} TO ${(0, identifiers_1.quoteIdentifier)(owner.name)} WITH ADMIN OPTION`);
+    }
+    return created;
+}
+/** Roles the owner role administers and that are not the platform's: those it created, or that were made for it. */
+async function rolesAdministeredBy(admin, owner) {
+    const rows = await admin.unsafe(`select r.rolname from pg_auth_members m
+       join pg_roles r on r.oid = m.roleid
+       join pg_roles o on o.oid = m.member
+      where o.rolname = $1 and m.admin_option and not r.rolsuper and r.rolname !~ '^pg_'`, [owner]);
+    return rows.map((r) => r.rolname);
+}
+/** Drops the owner role: what it still owns in the URL's database and its grants first. Never throws. */
+async function dropOwnerRole(admin, owner) {
+    const q = (0, identifiers_1.quoteIdentifier)(owner);
+    await admin.unsafe(`drop owned by ${q}`).catch(() => undefined);
+    return admin.unsafe(`drop role if exists ${q}`).then(() => true, () => false);
+}
+/** What the report says about the role the migrations ran as, when it is not a login role of the run's own. */
+function ownerNotes(decision, loginRefused) {
+    if (decision && 'none' in decision)
+        return [decision.none];
+    if (decision && loginRefused)
+        return [
+            `migrations ran as the throwaway role ${decision.role.name} through SET ROLE, which migration SQL could undo: ` +
+                `the server refused its login (${loginRefused}); allow it in pg_hba.conf for a real separation`
+        ];
+    return [];
+}
+
+
+/***/ }),
+
 /***/ 3874:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
@@ -57984,6 +59803,7 @@ exports.initDataDirInWorker = initDataDirInWorker;
 const fs = __importStar(__nccwpck_require__(3024));
 const os = __importStar(__nccwpck_require__(8161));
 const path = __importStar(__nccwpck_require__(6760));
+const v8 = __importStar(__nccwpck_require__(8877));
 const node_worker_threads_1 = __nccwpck_require__(5919);
 const zlib = __importStar(__nccwpck_require__(8522));
 const errors_1 = __nccwpck_require__(4296);
@@ -58053,9 +59873,12 @@ class PgliteProvider {
     open = new Set();
     idle = [];
     version;
+    buildIdentity;
     constructor(cacheDir = defaultCacheDir()) {
         this.cacheDir = cacheDir;
         this.description = `embedded (PGlite ${(0, vendor_1.vendorPackageVersion)('@electric-sql/pglite')})`;
+        // Every instance starts from the same data directory, with these settings, and is reset to it when reused.
+        this.buildIdentity = `${this.description} ${EMBEDDED_SETTINGS.join(', ')}`;
     }
     async availableExtensions() {
         return new Set(exports.EMBEDDED_EXTENSIONS);
@@ -58065,6 +59888,7 @@ class PgliteProvider {
         const distDir = path.dirname((0, vendor_1.vendorResolve)('@electric-sql/pglite'));
         let wasmModule;
         let fsBundle;
+        quickWasmCode();
         try {
             wasmModule = await WebAssembly.compile(fs.readFileSync(path.join(distDir, 'pglite.wasm')));
             fsBundle = new Blob([fs.readFileSync(path.join(distDir, 'pglite.data'))]);
@@ -58073,9 +59897,9 @@ class PgliteProvider {
             throw new errors_1.DatabaseUnavailableError(`embedded Postgres could not start: ${error.message}`);
         }
         const cacheFile = this.cachedDataDir();
-        if (fs.existsSync(cacheFile)) {
-            return { dataDir: new Blob([fs.readFileSync(cacheFile)]), wasmModule, fsBundle };
-        }
+        const cached = readCachedDataDir(cacheFile);
+        if (cached)
+            return { dataDir: new Blob([new Uint8Array(cached)]), wasmModule, fsBundle };
         // The data directory shipped with the tool (scripts/pglite-datadir.mjs): no initdb at all.
         const shipped = path.join((0, vendor_1.vendorDirectory)() ?? path.join(__dirname, '..', '..', 'vendor-data'), `pglite-${(0, vendor_1.vendorPackageVersion)('@electric-sql/pglite')}-datadir.tar.gz`);
         if (fs.existsSync(shipped)) {
@@ -58115,6 +59939,11 @@ class PgliteProvider {
         // Written to a temporary name first, so a concurrent run never reads half a file.
         const tmp = `${cacheFile}.${process.pid}.tmp`;
         try {
+            // A file where the cache folder should be (ENOTDIR) would refuse every write.
+            if (fs.statSync(this.cacheDir, { throwIfNoEntry: false })?.isFile()) {
+                fs.rmSync(this.cacheDir, { force: true });
+                process.stderr.write(`drift-guard: ${this.cacheDir} was a file, not the cache folder: removed\n`);
+            }
             fs.mkdirSync(this.cacheDir, { recursive: true });
             fs.writeFileSync(tmp, content);
             fs.renameSync(tmp, cacheFile);
@@ -58255,6 +60084,54 @@ function initDataDirInWorker(pgliteEntry, wasmModule, dataFile) {
         worker.once('exit', () => (answer instanceof Error ? reject(answer) : resolve(answer)));
     });
 }
+/**
+ * V8 compiles WebAssembly twice: a quick first version of every function, then an optimised one of each function
+ * that runs often, on other threads. A check runs Postgres for a few seconds, of DDL and catalog queries spread over
+ * thousands of functions: the optimising compiler then costs more CPU than it saves (history-300: 2-3 s of CPU and
+ * ~85 MB more memory, bench/README.md). Only the quick version is made, from the first module compiled on.
+ */
+function quickWasmCode() {
+    if (process.env.DRIFT_GUARD_WASM_OPTIMISE)
+        return;
+    try {
+        v8.setFlagsFromString('--liftoff-only');
+    }
+    catch {
+        // a V8 without the flag compiles as it always did
+    }
+}
+/**
+ * The cached data directory (an uncompressed tar), or undefined. What is not one (garbled bytes, which PGlite would
+ * take for gzip and fail on outside any caller, a folder in its place, a file in place of the cache folder) is
+ * removed with a notice: the shipped data directory is used instead, and cached again.
+ */
+function readCachedDataDir(file) {
+    let content;
+    try {
+        content = fs.readFileSync(file);
+    }
+    catch (error) {
+        const code = error.code;
+        if (code === 'EISDIR')
+            dropCachedDataDir(file, 'is a folder');
+        return undefined;
+    }
+    // Every tar header block says "ustar" at offset 257.
+    if (content.length < 1024 || content.subarray(257, 262).toString('latin1') !== 'ustar') {
+        dropCachedDataDir(file, 'is damaged (not a tar archive)');
+        return undefined;
+    }
+    return content;
+}
+function dropCachedDataDir(file, why) {
+    try {
+        fs.rmSync(file, { recursive: true, force: true });
+    }
+    catch {
+        // not used either way
+    }
+    process.stderr.write(`drift-guard: the cached data directory ${file} ${why}: removed, the shipped one is used\n`);
+}
 function defaultCacheDir() {
     return path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'drizzle-drift-guard');
 }
@@ -58332,7 +60209,149 @@ async function resetDatabase(db, rolesBefore, dropNewRoles) {
 
 /***/ }),
 
-/***/ 9080:
+/***/ 4585:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.RoleTracker = void 0;
+// Which roles a run created on a server: roles are the server's, not a database's, so they outlive the run's
+// databases and are dropped after them.
+const roles_1 = __nccwpck_require__(13);
+class RoleTracker {
+    /** Role names that SQL run in the throwaway databases creates (CREATE ROLE/USER/GROUP, also inside DO blocks). */
+    named = new Set();
+    /** Roles that appeared on the server while SQL naming them ran in one of this run's databases. */
+    created = new Set();
+    /**
+     * Runs SQL that may create roles, and remembers the ones it did create: those named in it that did not exist just
+     * before and do just after, seen from this session. Roles are the server's, not the database's, so they outlive
+     * the database and are dropped in dispose(); one that another client (another run of this tool, say) created is
+     * never ours, even when our SQL names it too.
+     */
+    async tracking(sql, text, run) {
+        const named = (0, roles_1.rolesNamedIn)(text);
+        if (named.length === 0)
+            return run();
+        for (const role of named)
+            this.named.add(role);
+        const present = async () => new Set((await sql.unsafe('select rolname from pg_roles where rolname = any($1)', [named])).map((r) => r.rolname));
+        const before = await present().catch(() => undefined);
+        try {
+            return await run();
+        }
+        finally {
+            // Also after a failure: in autocommit (setup, "transaction": false) what ran before it stays.
+            const after = before ? await present().catch(() => undefined) : undefined;
+            if (before && after)
+                for (const role of after)
+                    if (!before.has(role))
+                        this.created.add(role);
+        }
+    }
+}
+exports.RoleTracker = RoleTracker;
+
+
+/***/ }),
+
+/***/ 171:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.OWNER_ROLE_NAME = exports.DATABASE_NAME = void 0;
+exports.hostTag = hostTag;
+exports.newRunId = newRunId;
+exports.ownerRoleOf = ownerRoleOf;
+exports.runOfName = runOfName;
+exports.processExists = processExists;
+exports.isDeadRun = isDeadRun;
+// The names of what a run creates on a server, and what they tell a later run: every throwaway database and role
+// starts with the run's id, `dg_<time>_<host>_<pid>_<random>`, so that a run killed with SIGKILL (which cleans
+// nothing) can be recognised by the next one on the same host: its process is gone, and the name says since when.
+const node_crypto_1 = __nccwpck_require__(7598);
+const os = __importStar(__nccwpck_require__(8161));
+/** Four hex digits of the host name: runs on other machines sharing the server are never judged from here. */
+function hostTag(hostname = os.hostname()) {
+    return (0, node_crypto_1.createHash)('sha256').update(hostname).digest('hex').slice(0, 4);
+}
+/** A new run's id: `dg_<ms since 1970, base 36>_<host tag>_<pid, base 36>_<4 random hex digits>`. */
+function newRunId(pid = process.pid, now = Date.now()) {
+    return `dg_${now.toString(36)}_${hostTag()}_${pid.toString(36)}_${(0, node_crypto_1.randomBytes)(2).toString('hex')}`;
+}
+const RUN_ID = /^(dg_([0-9a-z]{8,9})_([0-9a-f]{4})_([0-9a-z]{1,7})_[0-9a-f]{4})/;
+/** Throwaway database names: the run's id, a counter and a label (`createNamedDatabase`). */
+exports.DATABASE_NAME = new RegExp(RUN_ID.source + /_\d+_[a-z0-9_]*$/.source);
+/** The run's owner role. */
+exports.OWNER_ROLE_NAME = new RegExp(RUN_ID.source + /_owner$/.source);
+function ownerRoleOf(runId) {
+    return `${runId}_owner`;
+}
+/** Which run made this database or owner role, when the name is exactly one of the tool's. */
+function runOfName(name) {
+    const match = exports.DATABASE_NAME.exec(name) ?? exports.OWNER_ROLE_NAME.exec(name);
+    if (!match)
+        return undefined;
+    return { runId: match[1], startedAt: parseInt(match[2], 36), host: match[3], pid: parseInt(match[4], 36) };
+}
+/** Whether a process with this id exists on this host (one we may not signal exists too). */
+function processExists(pid) {
+    try {
+        process.kill(pid, 0);
+        return true;
+    }
+    catch (error) {
+        return error.code === 'EPERM';
+    }
+}
+/**
+ * Whether the run that made this name is provably over: made on this host by a process that no longer exists.
+ * A run of another host, or one whose process id is in use (maybe by another process since), is not judged.
+ */
+function isDeadRun(run, ownHost = hostTag(), exists = processExists) {
+    return run.host === ownHost && run.pid !== process.pid && !exists(run.pid);
+}
+
+
+/***/ }),
+
+/***/ 3618:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
@@ -58374,23 +60393,24 @@ var __importDefault = (this && this.__importDefault) || function (mod) {
     return (mod && mod.__esModule) ? mod : { "default": mod };
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.ServerProvider = void 0;
+exports.CONNECT_SECONDS = void 0;
 exports.maskUrl = maskUrl;
+exports.withUser = withUser;
+exports.withDatabase = withDatabase;
+exports.databaseOfUrl = databaseOfUrl;
 exports.statementTimeoutMs = statementTimeoutMs;
-// A real Postgres server given by URL. The tool creates uniquely named throwaway databases on it, works only in
-// those, and drops them afterwards, also on failure and on SIGINT/SIGTERM. It never writes to a database it did
-// not create: the URL's own database is only used to run CREATE/DROP DATABASE.
-const node_crypto_1 = __nccwpck_require__(7598);
+exports.connect = connect;
+exports.describe = describe;
+exports.relayedFromSocket = relayedFromSocket;
+exports.readArrayTypes = readArrayTypes;
+exports.withArrayTypes = withArrayTypes;
+exports.arrayTypesOf = arrayTypesOf;
+// Connections to a server given by URL: the URL's own user, or the run's owner role, with the settings every
+// session of the tool has (application name, timeouts, no notices on stdout), and URLs for messages, masked.
 const net = __importStar(__nccwpck_require__(7030));
-const os = __importStar(__nccwpck_require__(8161));
-const path = __importStar(__nccwpck_require__(6760));
 const postgres_1 = __importDefault(__nccwpck_require__(2498));
 const errors_1 = __nccwpck_require__(4296);
 const secrets_1 = __nccwpck_require__(8198);
-const interrupt_1 = __nccwpck_require__(9192);
-const reset_1 = __nccwpck_require__(3760);
-const roles_1 = __nccwpck_require__(13);
-const identifiers_1 = __nccwpck_require__(7704);
 /** The URL without its password, for messages. */
 function maskUrl(url) {
     try {
@@ -58403,10 +60423,30 @@ function maskUrl(url) {
         return (0, secrets_1.maskerOf)((0, secrets_1.secretsOfUrl)(url))(url);
     }
 }
+/** The URL with another user and password (the run's owner role). */
+function withUser(url, owner) {
+    const parsed = new URL(url);
+    parsed.username = encodeURIComponent(owner.name);
+    parsed.password = owner.password;
+    return parsed.toString();
+}
 function withDatabase(url, database) {
     const parsed = new URL(url);
     parsed.pathname = '/' + encodeURIComponent(database);
     return parsed.toString();
+}
+/**
+ * The database a URL names, decoded: postgres.js takes the path as it is written, so `acme%20tenant%20%C3%BC`
+ * would be looked for by that name. Undefined when the URL names none (the driver's default applies).
+ */
+function databaseOfUrl(url) {
+    try {
+        const name = new URL(url).pathname.slice(1);
+        return name ? decodeURIComponent(name) : undefined;
+    }
+    catch {
+        return undefined;
+    }
 }
 /**
  * How long one statement in a throwaway database may run (ms): a migration stuck in `pg_sleep(600)` or a lock wait
@@ -58420,15 +60460,18 @@ function statementTimeoutMs(env = process.env) {
 }
 const DEFAULT_STATEMENT_TIMEOUT_SECONDS = 300;
 /** How long connecting to the server may take, in all. */
-const CONNECT_SECONDS = 10;
-function connect(url, socketDir, max = 1, throwaway = false) {
+exports.CONNECT_SECONDS = 10;
+function connect(url, socketDir, max = 1, throwaway = false, fetchTypes = false) {
+    const database = databaseOfUrl(url);
     return (0, postgres_1.default)(url, {
         ...(socketDir ? { host: socketDir } : {}),
+        ...(database ? { database } : {}),
         max,
-        // The admin connection reads no arrays (CREATE/DROP DATABASE, role and extension names): one round trip less.
-        fetch_types: throwaway,
+        // No session fetches array types itself: postgres.js does it unawaited when a connection opens, so a connection
+        // lost during that query was an unhandled rejection (exit 2 instead of 3). They are read once (readArrayTypes).
+        fetch_types: fetchTypes,
         onnotice: () => undefined, // postgres.js prints notices to stdout by default: keep stdout for the report
-        connect_timeout: CONNECT_SECONDS,
+        connect_timeout: exports.CONNECT_SECONDS,
         idle_timeout: 0,
         prepare: false,
         // Throwaway databases need no durability: commits need not wait for the disk.
@@ -58442,6 +60485,146 @@ function connect(url, socketDir, max = 1, throwaway = false) {
             : { application_name: `drizzle-drift-guard ${process.pid}` }
     });
 }
+function describe(error) {
+    const e = error;
+    const message = String(e?.message ?? error);
+    if (e?.code === 'ECONNREFUSED')
+        return 'connection refused';
+    return message.split('\n')[0];
+}
+/**
+ * A database of a local cluster for another process. The cluster listens on a Unix socket only, which not every
+ * driver reads from a URL (postgres.js ignores `?host=`): it is relayed on a local TCP port until closed.
+ */
+async function relayedFromSocket(databaseUrl, socket) {
+    const open = new Set();
+    const relay = net.createServer((client) => {
+        const upstream = net.connect(socket);
+        open.add(client).add(upstream);
+        client.pipe(upstream).pipe(client);
+        const end = () => {
+            client.destroy();
+            upstream.destroy();
+        };
+        client.on('error', end).on('close', end);
+        upstream.on('error', end).on('close', end);
+    });
+    await new Promise((resolve, reject) => relay.once('error', reject).listen(0, '127.0.0.1', resolve));
+    const url = new URL(databaseUrl);
+    url.hostname = '127.0.0.1';
+    url.port = String(relay.address().port);
+    const close = () => new Promise((resolve) => {
+        // What a command left open (it has exited) is cut: close() would wait for it.
+        for (const s of open)
+            s.destroy();
+        relay.close(() => resolve());
+    });
+    return { url: url.toString(), close };
+}
+/**
+ * The array types of the server, read once by a connection of its own that is awaited until done: the sessions
+ * then get them (withArrayTypes) instead of each fetching them unawaited as it opens.
+ */
+async function readArrayTypes(url, socketDir) {
+    const donor = connect(url, socketDir, 1, false, true);
+    try {
+        // postgres.js runs this after its types query on the same connection: both are done when it resolves.
+        await donor.unsafe('select 1');
+        const options = donor.options;
+        return {
+            parsers: { ...options.parsers },
+            serializers: { ...options.serializers },
+            typeArrayMap: { ...options.shared.typeArrayMap }
+        };
+    }
+    finally {
+        await donor.end({ timeout: 1 }).catch(() => undefined);
+    }
+}
+/** The session, parsing and sending arrays as one that fetched the types itself would. */
+function withArrayTypes(sql, types) {
+    const options = sql.options;
+    Object.assign(options.parsers, types.parsers);
+    Object.assign(options.serializers, types.serializers);
+    Object.assign(options.shared.typeArrayMap, types.typeArrayMap);
+    return sql;
+}
+const arrayTypesOfServer = new Map();
+/** The server's array types, read once per URL (a failure is a database that cannot be reached: exit 3). */
+function arrayTypesOf(url, socketDir) {
+    const key = `${socketDir ?? ''}|${url}`;
+    let read = arrayTypesOfServer.get(key);
+    if (!read) {
+        read = readArrayTypes(url, socketDir).catch((error) => {
+            arrayTypesOfServer.delete(key);
+            throw new errors_1.DatabaseUnavailableError(`cannot connect to ${maskUrl(url)}: ${describe(error)}`);
+        });
+        arrayTypesOfServer.set(key, read);
+    }
+    return read;
+}
+
+
+/***/ }),
+
+/***/ 9080:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.ServerProvider = exports.statementTimeoutMs = exports.maskUrl = exports.databaseOfUrl = void 0;
+// A real Postgres server given by URL. The tool creates uniquely named throwaway databases on it, works only in
+// those, and drops them afterwards, also on failure and on SIGINT/SIGTERM. It never writes to a database it did
+// not create: the URL's own database is only used to run CREATE/DROP DATABASE.
+const os = __importStar(__nccwpck_require__(8161));
+const path = __importStar(__nccwpck_require__(6760));
+const errors_1 = __nccwpck_require__(4296);
+const interrupt_1 = __nccwpck_require__(9192);
+const reset_1 = __nccwpck_require__(3760);
+const roles_1 = __nccwpck_require__(13);
+const role_tracking_1 = __nccwpck_require__(4585);
+const identifiers_1 = __nccwpck_require__(7704);
+const run_names_1 = __nccwpck_require__(171);
+const owner_role_1 = __nccwpck_require__(2629);
+const leftovers_1 = __nccwpck_require__(207);
+const server_connection_1 = __nccwpck_require__(3618);
+Object.defineProperty(exports, "databaseOfUrl", ({ enumerable: true, get: function () { return server_connection_1.databaseOfUrl; } }));
+Object.defineProperty(exports, "maskUrl", ({ enumerable: true, get: function () { return server_connection_1.maskUrl; } }));
+Object.defineProperty(exports, "statementTimeoutMs", ({ enumerable: true, get: function () { return server_connection_1.statementTimeoutMs; } }));
 function sessionOf(sql) {
     return {
         query: async (text, params) => (await sql.unsafe(text, (params ?? []))),
@@ -58457,10 +60640,10 @@ class ServerProvider {
     admin;
     created = new Set();
     /** Roles that appeared on the server while one of this run's databases was in use. */
-    createdRoles = new Set();
+    createdRoles = new role_tracking_1.RoleTracker();
     sessions = new Set();
-    /** The prefix of every database this run creates. */
-    runId = `dg_${Date.now().toString(36)}_${(0, node_crypto_1.randomBytes)(3).toString('hex')}`;
+    /** The prefix of every database and role this run creates (`src/postgres/run-names.ts`). */
+    runId = (0, run_names_1.newRunId)();
     counter = 0;
     version;
     /** Set once dispose() starts: no database may be created after that (a run interrupted by a signal). */
@@ -58477,7 +60660,7 @@ class ServerProvider {
             host = `${parsed.hostname || 'localhost'}:${parsed.port || 5432}`;
         }
         catch {
-            throw new errors_1.DatabaseUnavailableError(`--database-url is not a postgres:// URL: ${maskUrl(url)}`);
+            throw new errors_1.DatabaseUnavailableError(`--database-url is not a postgres:// URL: ${(0, server_connection_1.maskUrl)(url)}`);
         }
         this.description = `server ${host}`;
     }
@@ -58490,7 +60673,7 @@ class ServerProvider {
         if (this.disposed)
             throw new errors_1.DatabaseUnavailableError('interrupted: the throwaway databases were dropped');
         this.adminConnecting ??= (async () => {
-            const sql = connect(this.url, this.socketDir, 4);
+            const sql = (0, server_connection_1.connect)(this.url, this.socketDir, 4);
             let deadline;
             try {
                 // Two connections opened now, while the event loop is free: warm() sends its CREATE DATABASE on them
@@ -58499,12 +60682,12 @@ class ServerProvider {
                 // attempt with a fresh connect_timeout.
                 await Promise.race([
                     Promise.all([sql.unsafe('select 1'), sql.unsafe('select 1')]),
-                    new Promise((_, reject) => (deadline = setTimeout(() => reject(new Error(`no answer within ${CONNECT_SECONDS} s`)), CONNECT_SECONDS * 1000)))
+                    new Promise((_, reject) => (deadline = setTimeout(() => reject(new Error(`no answer within ${server_connection_1.CONNECT_SECONDS} s`)), server_connection_1.CONNECT_SECONDS * 1000)))
                 ]);
             }
             catch (error) {
                 await sql.end({ timeout: 0 }).catch(() => undefined);
-                throw new errors_1.DatabaseUnavailableError(`cannot connect to ${maskUrl(this.url)}: ${describe(error)}`);
+                throw new errors_1.DatabaseUnavailableError(`cannot connect to ${(0, server_connection_1.maskUrl)(this.url)}: ${(0, server_connection_1.describe)(error)}`);
             }
             finally {
                 clearTimeout(deadline);
@@ -58519,6 +60702,34 @@ class ServerProvider {
             return sql;
         })();
         return this.adminConnecting;
+    }
+    owning;
+    leftovers;
+    /**
+     * The role the migrations run as (created once, before the first database, which it owns), after the leftovers
+     * of dead runs are removed: a role one of them left would otherwise be taken for one that was there before.
+     */
+    ownerDecision() {
+        this.owning ??= this.adminSql().then(async (admin) => {
+            this.leftovers = await (0, leftovers_1.removeDeadRunLeftovers)(admin);
+            try {
+                return await (0, owner_role_1.createOwnerRole)(admin, this.runId);
+            }
+            catch (error) {
+                throw new errors_1.DatabaseUnavailableError(`cannot create the run's owner role on ${(0, server_connection_1.maskUrl)(this.url)}: ${(0, server_connection_1.describe)(error)}`);
+            }
+        });
+        return this.owning;
+    }
+    ownerRole() {
+        return this.ownerDecision().then((d) => ('role' in d ? d.role : undefined));
+    }
+    /** Set when the owner role could not log in (pg_hba): the sessions then SET ROLE to it, which SQL can undo. */
+    loginRefused;
+    async notes() {
+        const decision = this.owning ? await this.owning.catch(() => undefined) : undefined;
+        const note = this.leftovers && (0, leftovers_1.leftoversNote)(this.leftovers);
+        return [...(note ? [note] : []), ...(0, owner_role_1.ownerNotes)(decision, this.loginRefused)];
     }
     async availableExtensions() {
         const admin = await this.adminSql();
@@ -58586,7 +60797,7 @@ class ServerProvider {
                 const name = await this.createNamedDatabase(label);
                 if (this.disposed)
                     return; // committed just before the cancel: in `created`, dropped by dispose()
-                this.offer({ name, sql: connect(withDatabase(this.url, name), this.socketDir, 1, true) });
+                this.offer({ name, sql: (0, server_connection_1.connect)((0, server_connection_1.withDatabase)(this.url, name), this.socketDir, 1, true) });
             }
             catch (error) {
                 this.databases--;
@@ -58611,15 +60822,18 @@ class ServerProvider {
             .replace(/[^a-z0-9_]/g, '_')
             .slice(0, 30);
         const name = `${this.runId}_${++this.counter}_${safeLabel}`.slice(0, 63);
+        const owner = await this.ownerRole();
+        if (this.disposed)
+            throw new errors_1.DatabaseUnavailableError('interrupted: the throwaway databases were dropped');
         try {
-            const query = admin.unsafe(`create database "${name}" template template0`);
+            const query = admin.unsafe(`create database "${name}"${owner ? ` owner ${(0, identifiers_1.quoteIdentifier)(owner.name)}` : ''} template template0`);
             this.creating = query;
             await query;
         }
         catch (error) {
             if (this.disposed)
                 throw new errors_1.DatabaseUnavailableError('interrupted: the throwaway databases were dropped');
-            throw new errors_1.DatabaseUnavailableError(`cannot create a database on ${maskUrl(this.url)}: ${describe(error)}`);
+            throw new errors_1.DatabaseUnavailableError(`cannot create a database on ${(0, server_connection_1.maskUrl)(this.url)}: ${(0, server_connection_1.describe)(error)}`);
         }
         finally {
             this.creating = undefined;
@@ -58659,97 +60873,131 @@ class ServerProvider {
             this.databases--;
         }
     }
-    async createDatabase(label, _options) {
-        const { name, sql } = await this.take(label);
-        this.sessions.add(sql);
+    async createDatabase(label, options) {
+        const { name, sql: adminSession } = await this.take(label);
+        this.sessions.add(adminSession);
+        (0, server_connection_1.withArrayTypes)(adminSession, await (0, server_connection_1.arrayTypesOf)(this.url, this.socketDir));
         const rolesBefore = await this.roles();
+        const owner = await this.ownerRole();
         /** Roles this database's own SQL created (a second CREATE ROLE of one of them fails, as on its own server). */
         const rolesCreatedHere = new Set();
+        /** Roles made for its owner role beforehand, which cannot create roles (before PostgreSQL 16). */
+        const madeBeforehand = new Set();
+        if (owner && !owner.createRole && options?.roles?.length) {
+            const roles = options.roles.filter((r) => !rolesBefore.has(r));
+            for (const role of await (0, owner_role_1.precreateRoles)(await this.adminSql(), owner, roles))
+                this.createdRoles.created.add(role);
+            for (const role of roles)
+                madeBeforehand.add(role);
+        }
+        /** The session SQL runs on: the URL's user's until dropPrivileges(), then the owner role's. */
+        let sql = adminSession;
+        let ownerSession;
+        let setRole = false;
         const release = async () => {
-            if (!this.sessions.delete(sql))
+            if (!this.sessions.delete(adminSession))
                 return;
+            if (ownerSession) {
+                this.sessions.delete(ownerSession);
+                // No query of ours runs on it now; a short wait: end() never resolves for a connection the server terminated.
+                await ownerSession.end({ timeout: 1 }).catch(() => undefined);
+            }
+            // Back to the URL's user before anything else runs on the session (the reset drops what the setup made).
+            if (setRole)
+                await adminSession
+                    .unsafe('rollback; reset role')
+                    .simple()
+                    .catch(() => undefined);
             if (!this.disposed)
-                this.offer({ name, sql, rolesBefore });
+                this.offer({ name, sql: adminSession, rolesBefore });
             else
-                await sql.end({ timeout: 5 }).catch(() => undefined);
+                await adminSession.end({ timeout: 1 }).catch(() => undefined);
+        };
+        const rewrite = (role) => {
+            const fresh = !rolesBefore.has(role) && !rolesCreatedHere.has(role);
+            if (sql === adminSession || !owner || owner.createRole)
+                return fresh ? 'tolerate' : 'run';
+            // The owner role may not create roles: Postgres would say "permission denied" before "already exists".
+            if (!fresh)
+                return 'exists';
+            return madeBeforehand.has(role) ? 'skip' : 'run';
         };
         return {
             label,
             query: async (text, params) => {
-                return (await this.trackingRoles(sql, text, () => sql.unsafe(text, (params ?? []))));
+                return (await this.createdRoles.tracking(sql, text, () => sql.unsafe(text, (params ?? []))));
             },
             exec: async (text) => {
                 // Each database runs as if it had a server of its own: a CREATE ROLE of a role that was not on the server
                 // before the run, and that this database has not created yet, succeeds even when another database of the
                 // run created it first, or is creating it right now (the check reports the clash as cross_database_role).
-                const run = (0, roles_1.toleratingRolesCreated)(text, (role) => !rolesBefore.has(role) && !rolesCreatedHere.has(role));
+                let run = (0, roles_1.rewritingRoleCreations)(text, rewrite);
+                if (sql !== adminSession && owner && !owner.createRole)
+                    run = (0, roles_1.rewritingRoleCreationsInDoBlocks)(run, (role) => rolesBefore.has(role) ? 'exists' : madeBeforehand.has(role) ? 'skip' : 'run');
                 for (const role of (0, roles_1.rolesCreatedIn)(text))
                     rolesCreatedHere.add(role);
-                await this.trackingRoles(sql, text, () => sql.unsafe(run).simple());
+                await this.createdRoles.tracking(sql, text, () => sql.unsafe(run).simple());
             },
-            serve: () => this.serve(name),
+            dropPrivileges: async () => {
+                if (!owner)
+                    return undefined;
+                if (sql !== adminSession || setRole)
+                    return owner.name;
+                // What the setup made (schemas, tables, functions), the platform's: the owner role may use it, as an
+                // application role may use a hosted Postgres's.
+                const schemas = await adminSession.unsafe(`select nspname as name from pg_namespace where ${(0, identifiers_1.userSchemaCondition)('nspname')}`);
+                if (schemas.length)
+                    await adminSession
+                        .unsafe((0, owner_role_1.grantSetupObjectsSql)(owner.name, schemas.map((s) => s.name)))
+                        .simple();
+                ownerSession = await this.ownerSession(name, owner);
+                if (ownerSession) {
+                    this.sessions.add(ownerSession);
+                    sql = ownerSession;
+                }
+                else {
+                    await adminSession.unsafe(`set role ${(0, identifiers_1.quoteIdentifier)(owner.name)}`);
+                    setRole = true;
+                }
+                return owner.name;
+            },
+            serve: () => this.serve(name, ownerSession ? owner : undefined),
             close: release
         };
     }
     /**
-     * One of this run's databases for another process. A local cluster listens on a Unix socket only, which not every
-     * driver reads from a URL (postgres.js ignores `?host=`): it is relayed on a local TCP port while served.
+     * A session on the database as the owner role, over the same host as the URL's user; undefined when the server
+     * refuses the role's login (pg_hba.conf): the caller then falls back to SET ROLE, and the report says so.
      */
-    async serve(name) {
-        if (!this.socketDir)
-            return { url: withDatabase(this.url, name), close: async () => undefined };
-        const socket = path.join(this.socketDir, `.s.PGSQL.${new URL(this.url).port || 5432}`);
-        const open = new Set();
-        const relay = net.createServer((client) => {
-            const upstream = net.connect(socket);
-            open.add(client).add(upstream);
-            client.pipe(upstream).pipe(client);
-            const end = () => {
-                client.destroy();
-                upstream.destroy();
-            };
-            client.on('error', end).on('close', end);
-            upstream.on('error', end).on('close', end);
-        });
-        await new Promise((resolve, reject) => relay.once('error', reject).listen(0, '127.0.0.1', resolve));
-        const url = new URL(withDatabase(this.url, name));
-        url.hostname = '127.0.0.1';
-        url.port = String(relay.address().port);
-        const close = () => new Promise((resolve) => {
-            // What a command left open (it has exited) is cut: close() would wait for it.
-            for (const s of open)
-                s.destroy();
-            relay.close(() => resolve());
-        });
-        return { url: url.toString(), close };
-    }
-    /** Role names that SQL run in the throwaway databases creates (CREATE ROLE/USER/GROUP, also inside DO blocks). */
-    rolesNamed = new Set();
-    /**
-     * Runs SQL that may create roles, and remembers the ones it did create: those named in it that did not exist just
-     * before and do just after, seen from this session. Roles are the server's, not the database's, so they outlive
-     * the database and are dropped in dispose(); one that another client (another run of this tool, say) created is
-     * never ours, even when our SQL names it too.
-     */
-    async trackingRoles(sql, text, run) {
-        const named = (0, roles_1.rolesNamedIn)(text);
-        if (named.length === 0)
-            return run();
-        for (const role of named)
-            this.rolesNamed.add(role);
-        const present = async () => new Set((await sql.unsafe('select rolname from pg_roles where rolname = any($1)', [named])).map((r) => r.rolname));
-        const before = await present().catch(() => undefined);
+    async ownerSession(name, owner) {
+        if (this.loginRefused)
+            return undefined;
+        const url = (0, server_connection_1.withUser)((0, server_connection_1.withDatabase)(this.url, name), owner);
+        const session = (0, server_connection_1.withArrayTypes)((0, server_connection_1.connect)(url, this.socketDir, 1, true), await (0, server_connection_1.arrayTypesOf)(this.url, this.socketDir));
         try {
-            return await run();
+            await session.unsafe('select 1');
+            return session;
         }
-        finally {
-            // Also after a failure: in autocommit (setup, "transaction": false) what ran before it stays.
-            const after = before ? await present().catch(() => undefined) : undefined;
-            if (before && after)
-                for (const role of after)
-                    if (!before.has(role))
-                        this.createdRoles.add(role);
+        catch (error) {
+            await session.end({ timeout: 0 }).catch(() => undefined);
+            const code = error.code;
+            // 28000 invalid_authorization_specification (no pg_hba.conf entry), 28P01 invalid_password.
+            if (code === '28000' || code === '28P01') {
+                this.loginRefused = (0, server_connection_1.describe)(error);
+                return undefined;
+            }
+            throw new errors_1.DatabaseUnavailableError(`cannot connect to ${(0, server_connection_1.maskUrl)(this.url)} as the run's role: ${(0, server_connection_1.describe)(error)}`);
         }
+    }
+    /**
+     * One of this run's databases for another process (as the owner role when the migrations ran as it).
+     * A local cluster's socket is relayed on a local TCP port while served.
+     */
+    async serve(name, owner) {
+        const databaseUrl = owner ? (0, server_connection_1.withUser)((0, server_connection_1.withDatabase)(this.url, name), owner) : (0, server_connection_1.withDatabase)(this.url, name);
+        if (!this.socketDir)
+            return { url: databaseUrl, close: async () => undefined };
+        return (0, server_connection_1.relayedFromSocket)(databaseUrl, path.join(this.socketDir, `.s.PGSQL.${new URL(this.url).port || 5432}`));
     }
     rolesCache;
     /** Roles on the server before any migration ran (a migration that creates one makes its database not reusable). */
@@ -58807,13 +61055,17 @@ class ServerProvider {
             const before = this.rolesCache ? await this.rolesCache.catch(() => undefined) : undefined;
             if (before)
                 for (const { rolname } of now)
-                    if (!before.has(rolname) && this.rolesNamed.has(rolname))
-                        this.createdRoles.add(rolname);
+                    if (!before.has(rolname) && this.createdRoles.named.has(rolname))
+                        this.createdRoles.created.add(rolname);
         }
-        const roles = [...this.createdRoles];
-        this.createdRoles.clear();
+        const roles = [...this.createdRoles.created];
+        this.createdRoles.created.clear();
         for (const role of roles)
             await admin.unsafe(`drop role if exists ${(0, identifiers_1.quoteIdentifier)(role)}`).catch(() => undefined);
+        // Last: the roles it created were dropped above, and the databases it owned.
+        const owner = this.owning ? await this.owning.catch(() => undefined) : undefined;
+        if (owner && 'role' in owner)
+            await (0, owner_role_1.dropOwnerRole)(admin, owner.role.name);
         this.admin = undefined;
         this.adminConnecting = undefined;
         this.forgetInterrupt?.();
@@ -58821,13 +61073,6 @@ class ServerProvider {
     }
 }
 exports.ServerProvider = ServerProvider;
-function describe(error) {
-    const e = error;
-    const message = String(e?.message ?? error);
-    if (e?.code === 'ECONNREFUSED')
-        return 'connection refused';
-    return message.split('\n')[0];
-}
 
 
 /***/ }),
@@ -58941,6 +61186,1542 @@ async function prepareDatabase(db, extensions, scripts, target) {
         }
     }
 }
+
+
+/***/ }),
+
+/***/ 9203:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.onEvaluation = onEvaluation;
+exports.noteEvaluation = noteEvaluation;
+let listener;
+function onEvaluation(next) {
+    listener = next;
+}
+/** Called by the module loader around the evaluation of each project file. */
+function noteEvaluation(file, entering) {
+    listener?.(file, entering);
+}
+
+
+/***/ }),
+
+/***/ 5731:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+// What the project's code prints while it loads is shown, but never as the runner reads it: a line of a GitHub
+// Actions log that starts with `::` is a workflow command (`::add-mask::`, `::set-output`, `::stop-commands::`,
+// `::error`), and `##[` anywhere in a line is one in the older syntax. A pull request's config or schema must not be
+// able to issue them (hide a value from the log, forge an annotation, stop the tool's own commands).
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.MAX_SHOWN_LINES = exports.MAX_SHOWN_BYTES = void 0;
+exports.neutralisedLines = neutralisedLines;
+exports.neutralisedLine = neutralisedLine;
+/** At most this much of a request's output is shown (a config printing in a loop must not flood the log). */
+exports.MAX_SHOWN_BYTES = 16 * 1024;
+exports.MAX_SHOWN_LINES = 50;
+/**
+ * Each line of the output as `<prefix>"<the line as a JSON string>"`: the prefix keeps `::` from starting the line,
+ * control characters (a carriage return that would start a new line on the runner) are escaped by JSON, and `##[`
+ * is written `#\u0023[`, which is the same JSON string.
+ */
+function neutralisedLines(output, prefix) {
+    const lines = output.split(/\r?\n/);
+    if (lines[lines.length - 1] === '')
+        lines.pop();
+    const shown = lines.slice(0, exports.MAX_SHOWN_LINES).map((line) => `${prefix}${neutralisedLine(line)}`);
+    if (lines.length > exports.MAX_SHOWN_LINES)
+        shown.push(`${prefix}(${lines.length - exports.MAX_SHOWN_LINES} more lines not shown)`);
+    return shown;
+}
+function neutralisedLine(line) {
+    return JSON.stringify(line)
+        .replace(/(?<=#)#(?=\[)/g, '\\u0023')
+        .replace(/[\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
+}
+
+
+/***/ }),
+
+/***/ 7573:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.DEFAULT_LOAD_TIMEOUT_SECONDS = void 0;
+exports.loadTimeoutSeconds = loadTimeoutSeconds;
+exports.runProjectCode = runProjectCode;
+exports.stopProjectCode = stopProjectCode;
+// The tool's side: the project's code (drizzle configs, schemas) runs in a child process, one per run, started on the
+// first request and reused. The child's environment holds no action input, token or database URL; each request has a
+// time limit (DRIFT_GUARD_LOAD_TIMEOUT); the child's process.exit() or death is bad input; its output never reaches
+// the runner's log raw (./neutralise.ts); only plain data comes back (./protocol.ts). SIGINT/SIGTERM end it at once.
+const node_child_process_1 = __nccwpck_require__(1421);
+const fs = __importStar(__nccwpck_require__(3024));
+const node_module_1 = __nccwpck_require__(8995);
+const path = __importStar(__nccwpck_require__(6760));
+const errors_1 = __nccwpck_require__(4296);
+const interrupt_1 = __nccwpck_require__(9192);
+const secrets_1 = __nccwpck_require__(8198);
+const neutralise_1 = __nccwpck_require__(5731);
+const protocol_1 = __nccwpck_require__(9933);
+/** Seconds a request may take (loading a big schema and drizzle-kit's serialiser on a slow runner takes seconds). */
+exports.DEFAULT_LOAD_TIMEOUT_SECONDS = 120;
+/** DRIFT_GUARD_LOAD_TIMEOUT in seconds (0: none). */
+function loadTimeoutSeconds(env = process.env) {
+    const raw = env.DRIFT_GUARD_LOAD_TIMEOUT;
+    if (raw === undefined || raw.trim() === '')
+        return exports.DEFAULT_LOAD_TIMEOUT_SECONDS;
+    const seconds = Number(raw);
+    if (!Number.isFinite(seconds) || seconds < 0)
+        throw new errors_1.UsageError(`DRIFT_GUARD_LOAD_TIMEOUT must be a number of seconds (0: no limit), not "${raw}"`);
+    return seconds;
+}
+/** How the child is started: the bundle's dist/project-child.js, or src/project-child.ts with sucrase's hook. */
+function childArguments() {
+    const bundled = path.join(__dirname, 'project-child.js');
+    if (fs.existsSync(bundled))
+        return [bundled];
+    // A require ncc does not follow: the hook exists only when running from the sources.
+    const hook = (0, node_module_1.createRequire)(__filename).resolve('sucrase/register/ts');
+    return ['-r', hook, path.join(__dirname, '..', 'project-child.ts')];
+}
+class ProjectCodeProcess {
+    env;
+    onEnd;
+    child;
+    pending;
+    output = '';
+    truncated = false;
+    ended = false;
+    nextId = 1;
+    ready;
+    constructor(
+    /** The child's environment (childEnvironment of the tool's at its start). */
+    env, onEnd) {
+        this.env = env;
+        this.onEnd = onEnd;
+        this.child = (0, node_child_process_1.spawn)(process.execPath, childArguments(), {
+            env,
+            stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+            serialization: 'json'
+        });
+        const collect = (chunk) => {
+            if (this.output.length >= neutralise_1.MAX_SHOWN_BYTES) {
+                this.truncated = true;
+                return;
+            }
+            this.output += chunk.toString('utf8');
+        };
+        this.child.stdout.on('data', collect);
+        this.child.stderr.on('data', collect);
+        let readied = () => undefined;
+        this.ready = new Promise((resolve) => (readied = resolve));
+        this.child.on('message', (message) => {
+            if (message?.type === 'ready')
+                readied();
+            else
+                this.onMessage(message);
+        });
+        this.child.on('error', (error) => this.end(`could not be started: ${error.message}`));
+        this.child.on('exit', (code, signal) => this.end(signal ? `was killed (${signal})` : `exited with code ${code}`));
+        this.idle();
+    }
+    get alive() {
+        return !this.ended;
+    }
+    async request(call) {
+        this.busy();
+        const seconds = loadTimeoutSeconds();
+        try {
+            return await new Promise((resolve, reject) => {
+                const pending = { id: this.nextId++, call, resolve, reject, evaluating: [] };
+                this.pending = pending;
+                // The limit counts from the request: the child's own start-up is part of the first one.
+                if (seconds > 0)
+                    pending.timer = setTimeout(() => {
+                        const file = this.blamed(pending);
+                        this.fail(new errors_1.UsageError(`${file}: ${call.what} did not finish loading within ${seconds} s (the code is stuck, in a loop say); it was stopped. ` +
+                            `DRIFT_GUARD_LOAD_TIMEOUT sets the limit (seconds)`, file));
+                        this.kill();
+                    }, seconds * 1000);
+                void this.ready.then(() => {
+                    if (this.pending === pending && !this.ended)
+                        this.child.send({ id: pending.id, kind: call.kind, input: call.input });
+                });
+            });
+        }
+        finally {
+            this.showOutput(call);
+            this.idle();
+        }
+    }
+    kill() {
+        if (!this.ended)
+            this.child.kill('SIGKILL');
+    }
+    onMessage(message) {
+        const pending = this.pending;
+        if (!pending || !message || typeof message !== 'object')
+            return;
+        if (message.type === 'enter' && typeof message.file === 'string')
+            pending.evaluating.push(message.file);
+        else if (message.type === 'leave')
+            pending.evaluating.pop();
+        else if (message.type === 'result' && message.id === pending.id)
+            this.settle(pending, () => pending.resolve(message.value));
+        else if (message.type === 'error' && message.id === pending.id)
+            this.settle(pending, () => pending.reject((0, protocol_1.reviveError)(message.error)));
+    }
+    settle(pending, finish) {
+        clearTimeout(pending.timer);
+        this.pending = undefined;
+        // What the child printed just before answering may still be in its pipes: read it first.
+        setImmediate(finish);
+    }
+    fail(error) {
+        const pending = this.pending;
+        if (!pending)
+            return;
+        clearTimeout(pending.timer);
+        this.pending = undefined;
+        pending.reject(error);
+    }
+    end(why) {
+        if (this.ended)
+            return;
+        this.ended = true;
+        this.onEnd();
+        const pending = this.pending;
+        if (!pending)
+            return;
+        const file = this.blamed(pending);
+        // Give the pipes their last output before the error is shown.
+        setImmediate(() => this.fail(new errors_1.UsageError(`${file}: the process loading ${pending.call.what} ${why} before it answered (the project's code ended it: process.exit(), process.kill(), an abort)`, file)));
+    }
+    blamed(pending) {
+        const file = pending.evaluating[pending.evaluating.length - 1] ?? pending.call.file;
+        const rel = path.relative(pending.call.root, file);
+        return rel.startsWith('..') ? file : rel;
+    }
+    /** What the project's code printed during the request, on stderr, neutralised. */
+    showOutput(call) {
+        if (!this.output)
+            return;
+        const output = this.output + (this.truncated ? '\n(output cut here)' : '');
+        this.output = '';
+        this.truncated = false;
+        const lines = (0, neutralise_1.neutralisedLines)(output, `drift-guard: loading ${call.what} printed: `);
+        process.stderr.write(lines.join('\n') + '\n');
+    }
+    // While no request is under way the child does not keep the tool's process alive (it is killed on exit).
+    idle() {
+        this.child.unref();
+        this.child.channel?.unref();
+        for (const stream of [this.child.stdout, this.child.stderr])
+            stream.unref?.();
+    }
+    busy() {
+        this.child.ref();
+        this.child.channel?.ref();
+        for (const stream of [this.child.stdout, this.child.stderr])
+            stream.ref?.();
+    }
+}
+let current;
+let queue = Promise.resolve();
+let hooked = false;
+/**
+ * Runs a request in the project-code process (started on first use, started again after one was stopped), one request
+ * at a time, and returns its plain-data answer. Throws the child's error (UsageError: bad input), or a UsageError
+ * naming the file when the time limit is up or the child ended.
+ */
+function runProjectCode(call) {
+    const run = async () => {
+        if (!hooked) {
+            hooked = true;
+            // SIGINT/SIGTERM (the project's code may be stuck in a loop: only the tool's process answers signals) and any
+            // end of the tool's process end the child.
+            (0, interrupt_1.onInterrupt)(async () => stopProjectCode());
+            process.on('exit', () => stopProjectCode());
+        }
+        // The environment the project's code sees is the tool's of now (cleaned): a process started for another run,
+        // with another environment, is not reused.
+        const env = (0, secrets_1.childEnvironment)(process.env);
+        if (current?.alive && !sameEnvironment(current.env, env))
+            stopProjectCode();
+        if (!current?.alive) {
+            const started = new ProjectCodeProcess(env, () => {
+                if (current === started)
+                    current = undefined;
+            });
+            current = started;
+        }
+        return current.request(call);
+    };
+    const result = queue.then(run, run);
+    queue = result.catch(() => undefined);
+    return result;
+}
+function sameEnvironment(a, b) {
+    const keys = Object.keys(a);
+    return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
+}
+/** Ends the project-code process, if any (the next request starts another). */
+function stopProjectCode() {
+    current?.kill();
+    current = undefined;
+}
+
+
+/***/ }),
+
+/***/ 9933:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.serialiseError = serialiseError;
+exports.reviveError = reviveError;
+// What the tool and the process that runs the project's code (configs, schemas) say to each other: plain data only
+// (the IPC channel's JSON), so nothing the project's code built (a getter, a Proxy, a function) reaches the tool.
+const errors_1 = __nccwpck_require__(4296);
+function serialiseError(error) {
+    const e = (error && typeof error === 'object' ? error : { message: String(error) });
+    const fields = {};
+    for (const key of ['chain', 'outDeclared'])
+        if (e[key] !== undefined)
+            fields[key] = JSON.parse(JSON.stringify(e[key]));
+    return {
+        name: typeof e.name === 'string' ? e.name : 'Error',
+        message: typeof e.message === 'string' ? e.message : String(error),
+        usage: error instanceof errors_1.UsageError,
+        ...(typeof e.file === 'string' ? { file: e.file } : {}),
+        ...(typeof e.line === 'number' ? { line: e.line } : {}),
+        ...(Object.keys(fields).length ? { fields } : {})
+    };
+}
+/**
+ * The error again, in the tool: a UsageError (with its name and fields) for bad input, else a plain Error (an
+ * internal error of the tool's own code in the child).
+ */
+function reviveError(serialised) {
+    const error = serialised.usage
+        ? new errors_1.UsageError(String(serialised.message), serialised.file, serialised.line)
+        : new Error(String(serialised.message));
+    error.name = String(serialised.name);
+    Object.assign(error, serialised.fields ?? {});
+    return error;
+}
+
+
+/***/ }),
+
+/***/ 7996:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.columnDeclaration = columnDeclaration;
+exports.indexDeclaration = indexDeclaration;
+const sql_text_1 = __nccwpck_require__(9954);
+/** The drizzle builder for a column the database has: what to add to the pgTable to keep it. */
+function columnDeclaration(c) {
+    const key = c.name.replace(/_([a-z0-9])/g, (_m, ch) => ch.toUpperCase());
+    const name = (0, sql_text_1.literal)(c.name);
+    const varchar = /^character varying\((\d+)\)$/.exec(c.type);
+    const numeric = /^numeric\((\d+),(\d+)\)$/.exec(c.type);
+    const builder = c.type === 'text'
+        ? `text(${name})`
+        : varchar
+            ? `varchar(${name}, { length: ${varchar[1]} })`
+            : c.type === 'integer'
+                ? (0, sql_text_1.isSerial)(c)
+                    ? `serial(${name})`
+                    : `integer(${name})`
+                : c.type === 'bigint'
+                    ? `bigint(${name}, { mode: 'number' })`
+                    : c.type === 'boolean'
+                        ? `boolean(${name})`
+                        : c.type === 'uuid'
+                            ? `uuid(${name})`
+                            : c.type === 'jsonb'
+                                ? `jsonb(${name})`
+                                : c.type === 'date'
+                                    ? `date(${name})`
+                                    : c.type === 'timestamp with time zone'
+                                        ? `timestamp(${name}, { withTimezone: true })`
+                                        : c.type === 'timestamp without time zone'
+                                            ? `timestamp(${name})`
+                                            : numeric
+                                                ? `numeric(${name}, { precision: ${numeric[1]}, scale: ${numeric[2]} })`
+                                                : `customType<{ data: unknown }>({ dataType: () => ${(0, sql_text_1.literal)(c.type)} })(${name})`;
+    const defaultPart = c.default && !(0, sql_text_1.isSerial)(c)
+        ? c.default === 'now()'
+            ? '.defaultNow()'
+            : c.default === 'gen_random_uuid()'
+                ? '.defaultRandom()'
+                : `.default(sql\`${c.default.replace(/`/g, '\\`')}\`)`
+        : '';
+    return `${key}: ${builder}${c.notNull && !(0, sql_text_1.isSerial)(c) ? '.notNull()' : ''}${defaultPart},`;
+}
+function indexDeclaration(i) {
+    const keys = i.keys.map((k) => {
+        const column = /^"?([a-z_][a-z0-9_]*)"?$/.exec(k)?.[1];
+        return column ? `t.${column.replace(/_([a-z0-9])/g, (_m, ch) => ch.toUpperCase())}` : `sql\`${k}\``;
+    });
+    const where = i.where ? `.where(sql\`${i.where}\`)` : '';
+    const method = i.method !== 'btree' ? `.using(${(0, sql_text_1.literal)(i.method)}, ${keys.join(', ')})` : `.on(${keys.join(', ')})`;
+    return `${i.unique ? 'uniqueIndex' : 'index'}(${(0, sql_text_1.literal)(i.name)})${method}${where}, // in the table's (t) => [ … ]`;
+}
+
+
+/***/ }),
+
+/***/ 6026:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.tableRef = exports.HAZARD = exports.PHASE = void 0;
+exports.findingLabel = findingLabel;
+exports.columnDefinition = columnDefinition;
+exports.indexStatement = indexStatement;
+exports.planStatements = planStatements;
+const identifiers_1 = __nccwpck_require__(7704);
+const declarations_1 = __nccwpck_require__(7996);
+const sql_text_1 = __nccwpck_require__(9954);
+/** Order of the migration: what others depend on first (types before columns, columns before indexes on them). */
+exports.PHASE = {
+    rename: 0,
+    schema: 1,
+    enum: 2,
+    dropForeignKey: 3,
+    dropConstraint: 4,
+    dropIndex: 5,
+    createTable: 6,
+    addColumn: 7,
+    alterColumn: 8,
+    addConstraint: 9,
+    addForeignKey: 10,
+    createIndex: 11,
+    rls: 12,
+    dropColumn: 13,
+    dropTable: 14,
+    dropEnum: 15
+};
+exports.HAZARD = {
+    deletesData: 'deletes data',
+    rewritesTable: 'rewrites the table',
+    accessExclusive: 'takes an ACCESS EXCLUSIVE lock on the table (blocks reads and writes while it runs)',
+    buildsIndex: 'builds an index (blocks writes to the table while it builds; on a large table run CREATE INDEX CONCURRENTLY by hand first: the IF NOT EXISTS form then skips it)',
+    validatesRows: 'reads every row to validate it (fails if an existing row violates it)',
+    failsOnNulls: 'fails if a row holds NULL',
+    failsOnRows: 'fails if the table has rows (NOT NULL without a default)',
+    typeChange: 'converts every value (fails on a value the new type cannot hold, may lose precision)',
+    enumValueInTransaction: 'a new enum value cannot be used in the same transaction (drizzle runs a migration in one): a default or row using it belongs in a later migration'
+};
+const tableRef = (schema, table) => schema === 'public' ? (0, identifiers_1.quoteIdentifier)(table) : `${(0, identifiers_1.quoteIdentifier)(schema)}.${(0, identifiers_1.quoteIdentifier)(table)}`;
+exports.tableRef = tableRef;
+const typeRef = (schema, name) => `${(0, identifiers_1.quoteIdentifier)(schema)}.${(0, identifiers_1.quoteIdentifier)(name)}`;
+/** The name a finding is listed under: `missing_column organizations.logo_url`. */
+function findingLabel(d) {
+    const schema = d.schema && d.schema !== 'public' ? `${d.schema}.` : '';
+    const object = d.table
+        ? `${schema}${d.table}${d.column ? `.${d.column}` : d.name ? `.${d.name}` : ''}`
+        : `${schema}${d.name ?? ''}`;
+    return `${d.kind} ${object}`;
+}
+/** `ALTER TABLE … ADD CONSTRAINT …` that leaves a database that already has it alone (drizzle-kit 0.2x's form). */
+function ignoringDuplicate(sql) {
+    return `DO $$ BEGIN\n ${sql}\nEXCEPTION\n WHEN duplicate_object OR duplicate_table OR invalid_table_definition THEN null;\nEND $$;`;
+}
+const SERIAL = { integer: 'serial', bigint: 'bigserial', smallint: 'smallserial' };
+/** A column as CREATE TABLE / ADD COLUMN write it: `"name" type [identity|generated] [DEFAULT …] [NOT NULL]`. */
+function columnDefinition(c, primaryKey = false) {
+    const parts = [(0, identifiers_1.quoteIdentifier)(c.name), (0, sql_text_1.isSerial)(c) ? (SERIAL[c.type] ?? c.type) : c.type];
+    if (primaryKey)
+        parts.push('PRIMARY KEY');
+    if (c.identity)
+        parts.push(`GENERATED ${c.identity.toUpperCase()} AS IDENTITY`);
+    if (c.generated)
+        parts.push(`GENERATED ALWAYS AS (${c.generated}) STORED`);
+    if (c.default && !(0, sql_text_1.isSerial)(c))
+        parts.push(`DEFAULT ${c.default}`);
+    if (c.notNull && !(0, sql_text_1.isSerial)(c) && !c.identity)
+        parts.push('NOT NULL');
+    return parts.join(' ');
+}
+/** Defaults Postgres evaluates once per row: adding such a column rewrites the table. */
+const VOLATILE_DEFAULT = /\b(gen_random_uuid|uuid_generate_v\d\w*|random|clock_timestamp|timeofday|nextval)\s*\(/i;
+function indexStatement(i) {
+    return i.definition.replace(/ INDEX ON /, ` INDEX IF NOT EXISTS ${(0, identifiers_1.quoteIdentifier)(i.name)} ON `) + ';';
+}
+function addConstraint(table, c, finding) {
+    const t = (0, exports.tableRef)(table.schema, table.name);
+    const foreign = c.kind === 'foreign_key';
+    return {
+        sql: ignoringDuplicate(`ALTER TABLE ${t} ADD CONSTRAINT ${(0, identifiers_1.quoteIdentifier)(c.name)} ${c.definition};`),
+        hazards: [exports.HAZARD.validatesRows, ...(c.kind === 'foreign_key' ? [] : [exports.HAZARD.accessExclusive])],
+        finding,
+        destructive: false,
+        phase: foreign ? exports.PHASE.addForeignKey : exports.PHASE.addConstraint
+    };
+}
+/** CREATE TABLE with its columns, primary key, unique and check constraints; its foreign keys and indexes after. */
+function createTable(table, finding) {
+    const pk = [...table.constraints.values()].find((c) => c.kind === 'primary_key');
+    const inlinePk = pk && pk.columns.length === 1 ? pk.columns[0] : undefined;
+    const columns = [...table.columns.values()].sort((a, b) => a.position - b.position);
+    const lines = columns.map((c) => `\t${columnDefinition(c, c.name === inlinePk)}`);
+    for (const c of table.constraints.values()) {
+        if (c.kind === 'foreign_key' || (c.kind === 'primary_key' && inlinePk))
+            continue;
+        lines.push(`\tCONSTRAINT ${(0, identifiers_1.quoteIdentifier)(c.name)} ${c.definition}`);
+    }
+    const out = [
+        {
+            sql: `CREATE TABLE IF NOT EXISTS ${(0, exports.tableRef)(table.schema, table.name)} (\n${lines.join(',\n')}\n);`,
+            hazards: [],
+            finding,
+            destructive: false,
+            phase: exports.PHASE.createTable
+        }
+    ];
+    for (const c of table.constraints.values())
+        if (c.kind === 'foreign_key')
+            out.push(addConstraint(table, c, finding));
+    for (const i of table.indexes.values()) {
+        // The indexes behind the table's primary key and unique constraints come with them.
+        if (table.constraints.has(i.name))
+            continue;
+        out.push({ sql: indexStatement(i), hazards: [], finding, destructive: false, phase: exports.PHASE.createIndex });
+    }
+    return out;
+}
+/** Plans the statements for the differences; renames were applied before (rename.ts). */
+function planStatements(differences, ctx) {
+    const statements = [];
+    const skipped = [];
+    const declarations = [];
+    const { expected, actual } = ctx;
+    const tableOf = (model, d) => d.table ? model.tables.get(`${d.schema}.${d.table}`) : undefined;
+    const skip = (d, reason) => {
+        skipped.push({ finding: findingLabel(d), reason });
+    };
+    const by = (finding, sql, phase, hazards = [], destructive = false) => {
+        statements.push({ sql, hazards, finding, destructive, phase });
+    };
+    for (const d of differences) {
+        const finding = findingLabel(d);
+        const t = d.table ? (0, exports.tableRef)(d.schema, d.table) : '';
+        const e = tableOf(expected, d);
+        const a = tableOf(actual, d);
+        const col = d.column ? (0, identifiers_1.quoteIdentifier)(d.column) : '';
+        switch (d.kind) {
+            case 'missing_schema':
+                by(finding, `CREATE SCHEMA IF NOT EXISTS ${(0, identifiers_1.quoteIdentifier)(d.name)};`, exports.PHASE.schema);
+                break;
+            case 'missing_enum': {
+                const en = expected.enums.get(`${d.schema}.${d.name}`);
+                if (!en) {
+                    skip(d, 'the schema database has no such enum');
+                    break;
+                }
+                by(finding, ignoringDuplicate(`CREATE TYPE ${typeRef(en.schema, en.name)} AS ENUM(${en.values.map(sql_text_1.literal).join(', ')});`), exports.PHASE.enum);
+                break;
+            }
+            case 'enum_mismatch':
+                planEnum(d, ctx, by, skip);
+                break;
+            case 'extra_enum':
+                by(finding, `DROP TYPE IF EXISTS ${typeRef(d.schema, d.name)};`, exports.PHASE.dropEnum, [exports.HAZARD.deletesData], true);
+                declarations.push({
+                    finding,
+                    code: `export const ${d.name.replace(/_([a-z0-9])/g, (_m, ch) => ch.toUpperCase())} = pgEnum(${(0, sql_text_1.literal)(d.name)}, [${(d.actual ?? '')
+                        .split(', ')
+                        .filter(Boolean)
+                        .map(sql_text_1.literal)
+                        .join(', ')}])`
+                });
+                break;
+            case 'missing_table':
+                if (!e)
+                    skip(d, 'the schema database has no such table');
+                else
+                    statements.push(...createTable(e, finding));
+                break;
+            case 'extra_table':
+                by(finding, `DROP TABLE IF EXISTS ${t};`, exports.PHASE.dropTable, [exports.HAZARD.deletesData, exports.HAZARD.accessExclusive], true);
+                declarations.push({
+                    finding,
+                    code: `export const ${d.table} = pgTable(${(0, sql_text_1.literal)(d.table)}, { … }) // declare it in a schema file (npx drizzle-kit pull prints it)`
+                });
+                break;
+            case 'missing_column': {
+                const c = e?.columns.get(d.column);
+                if (!c) {
+                    skip(d, 'the schema database has no such column');
+                    break;
+                }
+                const hazards = [];
+                const rewrites = (c.default && VOLATILE_DEFAULT.test(c.default) && !(0, sql_text_1.isSerial)(c)) || c.generated || c.identity;
+                if (rewrites)
+                    hazards.push(exports.HAZARD.rewritesTable, exports.HAZARD.accessExclusive);
+                const failsOnRows = c.notNull && !c.default && !c.identity && !c.generated && !(0, sql_text_1.isSerial)(c);
+                if (failsOnRows)
+                    hazards.push(exports.HAZARD.failsOnRows);
+                by(finding, `ALTER TABLE ${t} ADD COLUMN IF NOT EXISTS ${columnDefinition(c)};`, exports.PHASE.addColumn, hazards, Boolean(failsOnRows));
+                break;
+            }
+            case 'extra_column': {
+                by(finding, `ALTER TABLE ${t} DROP COLUMN IF EXISTS ${col};`, exports.PHASE.dropColumn, [exports.HAZARD.deletesData, exports.HAZARD.accessExclusive], true);
+                const c = a?.columns.get(d.column);
+                if (c)
+                    declarations.push({ finding, at: ctx.tableDeclaration?.(d.schema, d.table), code: (0, declarations_1.columnDeclaration)(c) });
+                break;
+            }
+            case 'column_type_mismatch':
+                by(finding, `ALTER TABLE ${t} ALTER COLUMN ${col} SET DATA TYPE ${d.expected} USING ${col}::${d.expected};`, exports.PHASE.alterColumn, [exports.HAZARD.typeChange, exports.HAZARD.rewritesTable, exports.HAZARD.accessExclusive], true);
+                break;
+            case 'column_nullability_mismatch':
+                if (d.expected === 'NOT NULL')
+                    by(finding, `ALTER TABLE ${t} ALTER COLUMN ${col} SET NOT NULL;`, exports.PHASE.alterColumn, [exports.HAZARD.failsOnNulls, exports.HAZARD.accessExclusive], true);
+                else
+                    by(finding, `ALTER TABLE ${t} ALTER COLUMN ${col} DROP NOT NULL;`, exports.PHASE.alterColumn);
+                break;
+            case 'column_default_mismatch': {
+                const c = e?.columns.get(d.column);
+                if (c && (0, sql_text_1.isSerial)(c)) {
+                    skip(d, 'a serial default belongs to its sequence: re-create the column, or write the sequence by hand');
+                    break;
+                }
+                by(finding, d.expected === '(none)'
+                    ? `ALTER TABLE ${t} ALTER COLUMN ${col} DROP DEFAULT;`
+                    : `ALTER TABLE ${t} ALTER COLUMN ${col} SET DEFAULT ${d.expected};`, exports.PHASE.alterColumn);
+                break;
+            }
+            case 'missing_constraint': {
+                const c = e?.constraints.get(d.name);
+                if (!e || !c)
+                    skip(d, 'the schema database has no such constraint');
+                else
+                    statements.push(addConstraint(e, c, finding));
+                break;
+            }
+            case 'extra_constraint': {
+                const foreign = d.constraintKind === 'foreign_key';
+                by(finding, `ALTER TABLE ${t} DROP CONSTRAINT IF EXISTS ${(0, identifiers_1.quoteIdentifier)(d.name)};`, foreign ? exports.PHASE.dropForeignKey : exports.PHASE.dropConstraint, [exports.HAZARD.accessExclusive, 'the database stops enforcing it'], true);
+                declarations.push({
+                    finding,
+                    at: ctx.tableDeclaration?.(d.schema, d.table),
+                    code: `// ${d.actual}: declare it in the table's (t) => [ … ] (unique(), check(), foreignKey(), primaryKey())`
+                });
+                break;
+            }
+            case 'constraint_mismatch': {
+                const c = e?.constraints.get(d.name) ?? [...(e?.constraints.values() ?? [])].find((x) => x.name === d.name);
+                if (!e || !c) {
+                    skip(d, 'the schema database has no such constraint');
+                    break;
+                }
+                if (d.expected === d.name && d.actual && a?.constraints.has(d.actual)) {
+                    // The same definition under another name.
+                    by(finding, `ALTER TABLE ${t} RENAME CONSTRAINT ${(0, identifiers_1.quoteIdentifier)(d.actual)} TO ${(0, identifiers_1.quoteIdentifier)(d.name)};`, exports.PHASE.rename);
+                    break;
+                }
+                const old = c.kind === 'primary_key' ? [...(a?.constraints.values() ?? [])].find((x) => x.kind === c.kind) : c;
+                by(finding, `ALTER TABLE ${t} DROP CONSTRAINT IF EXISTS ${(0, identifiers_1.quoteIdentifier)(old?.name ?? c.name)};`, c.kind === 'foreign_key' ? exports.PHASE.dropForeignKey : exports.PHASE.dropConstraint, [exports.HAZARD.accessExclusive]);
+                statements.push(addConstraint(e, c, finding));
+                break;
+            }
+            case 'missing_index': {
+                const i = e?.indexes.get(d.name);
+                if (!i)
+                    skip(d, 'the schema database has no such index');
+                else
+                    by(finding, indexStatement(i), exports.PHASE.createIndex, [exports.HAZARD.buildsIndex]);
+                break;
+            }
+            case 'extra_index': {
+                by(finding, `DROP INDEX IF EXISTS ${d.schema === 'public' ? (0, identifiers_1.quoteIdentifier)(d.name) : `${(0, identifiers_1.quoteIdentifier)(d.schema)}.${(0, identifiers_1.quoteIdentifier)(d.name)}`};`, exports.PHASE.dropIndex, [exports.HAZARD.accessExclusive, 'queries that used it get slower'], true);
+                const i = a?.indexes.get(d.name);
+                if (i)
+                    declarations.push({ finding, at: ctx.tableDeclaration?.(d.schema, d.table), code: (0, declarations_1.indexDeclaration)(i) });
+                break;
+            }
+            case 'index_mismatch': {
+                const i = e?.indexes.get(d.name);
+                if (!i) {
+                    skip(d, 'the schema database has no such index');
+                    break;
+                }
+                const drop = (name) => `DROP INDEX IF EXISTS ${d.schema === 'public' ? (0, identifiers_1.quoteIdentifier)(name) : `${(0, identifiers_1.quoteIdentifier)(d.schema)}.${(0, identifiers_1.quoteIdentifier)(name)}`};`;
+                if (d.expected === d.name && d.actual && a?.indexes.has(d.actual)) {
+                    by(finding, `ALTER INDEX IF EXISTS ${d.schema === 'public' ? (0, identifiers_1.quoteIdentifier)(d.actual) : `${(0, identifiers_1.quoteIdentifier)(d.schema)}.${(0, identifiers_1.quoteIdentifier)(d.actual)}`} RENAME TO ${(0, identifiers_1.quoteIdentifier)(d.name)};`, exports.PHASE.rename);
+                    break;
+                }
+                by(finding, drop(i.name), exports.PHASE.dropIndex, [exports.HAZARD.accessExclusive]);
+                by(finding, indexStatement(i), exports.PHASE.createIndex, [exports.HAZARD.buildsIndex]);
+                break;
+            }
+            case 'rls_mismatch':
+                by(finding, `ALTER TABLE ${t} ${d.expected === 'enabled' ? 'ENABLE' : 'DISABLE'} ROW LEVEL SECURITY;`, exports.PHASE.rls, d.expected === 'enabled' ? ['rows become invisible to roles without a policy'] : []);
+                break;
+            case 'partitioning_mismatch':
+                skip(d, 'drizzle cannot declare partitioning: keep the table as the migrations built it (fix never re-creates a table)');
+                break;
+            case 'extra_schema':
+                skip(d, `declare it (export const ${d.name} = pgSchema(${(0, sql_text_1.literal)(d.name)})) or drop it by hand: fix never drops a schema`);
+                break;
+            default:
+                skip(d, `fix does not write ${d.kind.replace(/_/g, ' ')} yet: write it with npx drizzle-kit generate --custom and check again`);
+        }
+    }
+    return { statements, skipped, declarations };
+}
+/**
+ * Enum values the database lacks are added where the schema puts them (ADD VALUE … BEFORE/AFTER). Extra values or
+ * another order need the type re-created, which rewrites every column using it: destructive.
+ */
+function planEnum(d, ctx, by, skip) {
+    const finding = findingLabel(d);
+    const want = ctx.expected.enums.get(`${d.schema}.${d.name}`)?.values;
+    const have = ctx.actual.enums.get(`${d.schema}.${d.name}`)?.values;
+    if (!want || !have)
+        return skip(d, 'the enum is missing on one side');
+    const type = typeRef(d.schema, d.name);
+    const order = [...have];
+    const additions = [];
+    for (const [i, value] of want.entries()) {
+        if (order.includes(value))
+            continue;
+        const next = want.slice(i + 1).find((v) => order.includes(v));
+        const prev = [...want.slice(0, i)].reverse().find((v) => order.includes(v));
+        const where = next ? ` BEFORE ${(0, sql_text_1.literal)(next)}` : prev ? ` AFTER ${(0, sql_text_1.literal)(prev)}` : '';
+        additions.push(`ALTER TYPE ${type} ADD VALUE IF NOT EXISTS ${(0, sql_text_1.literal)(value)}${where};`);
+        if (next)
+            order.splice(order.indexOf(next), 0, value);
+        else if (prev)
+            order.splice(order.indexOf(prev) + 1, 0, value);
+        else
+            order.push(value);
+    }
+    if (order.join('\u0000') === want.join('\u0000')) {
+        for (const sql of additions)
+            by(finding, sql, exports.PHASE.enum, [exports.HAZARD.enumValueInTransaction]);
+        return;
+    }
+    // The rename-and-recreate dance: a new type with the declared values, every column converted through text.
+    const users = [...ctx.expected.tables.values()].flatMap((t) => [...t.columns.values()]
+        .filter((c) => c.type === (d.schema === 'public' ? d.name : `${d.schema}.${d.name}`) || c.type === `"${d.name}"`)
+        .map((c) => ({ table: t, column: c }))
+        // Columns the migrations have not built yet are created with the new type further down.
+        .filter(({ column }) => ctx.actual.tables.get(`${t.schema}.${t.name}`)?.columns.has(column.name)));
+    const old = typeRef(d.schema, `${d.name}_old`);
+    const hazards = [exports.HAZARD.deletesData + ' (rows holding a value the schema dropped fail the conversion)'];
+    const lines = [`ALTER TYPE ${type} RENAME TO ${(0, identifiers_1.quoteIdentifier)(`${d.name}_old`)};`];
+    lines.push(`CREATE TYPE ${type} AS ENUM(${want.map(sql_text_1.literal).join(', ')});`);
+    for (const { table, column } of users) {
+        const t = (0, exports.tableRef)(table.schema, table.name);
+        if (column.default)
+            lines.push(`ALTER TABLE ${t} ALTER COLUMN ${(0, identifiers_1.quoteIdentifier)(column.name)} DROP DEFAULT;`);
+        lines.push(`ALTER TABLE ${t} ALTER COLUMN ${(0, identifiers_1.quoteIdentifier)(column.name)} SET DATA TYPE ${type} USING ${(0, identifiers_1.quoteIdentifier)(column.name)}::text::${type};`);
+        if (column.default)
+            lines.push(`ALTER TABLE ${t} ALTER COLUMN ${(0, identifiers_1.quoteIdentifier)(column.name)} SET DEFAULT ${column.default};`);
+    }
+    lines.push(`DROP TYPE ${old};`);
+    for (const line of lines)
+        by(finding, line, exports.PHASE.enum, [...hazards, exports.HAZARD.rewritesTable, exports.HAZARD.accessExclusive], true);
+}
+
+
+/***/ }),
+
+/***/ 3355:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.parseRename = parseRename;
+exports.applyRenames = applyRenames;
+// `--rename users.email=contact_email` / `--rename old_table=new_table`: what drizzle-kit asks interactively, given
+// on the command line. The rename is written as RENAME (the data stays), applied to a copy of the migrated model,
+// together with the constraints and indexes drizzle names after the renamed object; the tables it touched are then
+// diffed again, so what is left to write is what differs after the rename.
+const errors_1 = __nccwpck_require__(4296);
+const diff_schemas_1 = __nccwpck_require__(8925);
+const identifiers_1 = __nccwpck_require__(7704);
+const plan_1 = __nccwpck_require__(6026);
+const sql_text_1 = __nccwpck_require__(9954);
+/** `TABLE.OLD=NEW` (a column), `OLD=NEW` (a table), optionally `SCHEMA.` first. */
+function parseRename(text) {
+    const m = /^(?:([\w$]+)\.)?(?:([\w$]+)\.)?([\w$]+)=([\w$]+)$/.exec(text);
+    if (!m)
+        throw new errors_1.UsageError(`--rename ${text}: write TABLE.OLD=NEW for a column or OLD=NEW for a table`);
+    const [, first, second, from, to] = m;
+    if (first && second)
+        return { text, schema: first, table: second, from, to };
+    return { text, schema: 'public', table: first, from, to };
+}
+function cloneTable(t) {
+    return {
+        ...t,
+        columns: new Map([...t.columns].map(([k, v]) => [k, { ...v }])),
+        constraints: new Map([...t.constraints].map(([k, v]) => [k, { ...v, columns: [...v.columns] }])),
+        indexes: new Map([...t.indexes].map(([k, v]) => [k, { ...v, keys: [...v.keys] }])),
+        policies: new Map(t.policies)
+    };
+}
+const word = (name) => new RegExp(`(?<![\\w$.])"?${name.replace(/\$/g, '\\$')}"?(?![\\w$])`, 'g');
+/** Constraints and indexes named after the old name whose new name the schema has: renamed with it. */
+function renameDependents(table, expectedTable, from, to, out, finding) {
+    const t = (0, plan_1.tableRef)(table.schema, table.name);
+    const renamedConstraints = new Set();
+    for (const c of [...table.constraints.values()]) {
+        const name = c.name.split(from).join(to);
+        if (name === c.name || !expectedTable.constraints.has(name) || table.constraints.has(name))
+            continue;
+        out.push(rename(`ALTER TABLE ${t} RENAME CONSTRAINT ${(0, identifiers_1.quoteIdentifier)(c.name)} TO ${(0, identifiers_1.quoteIdentifier)(name)};`, finding));
+        table.constraints.delete(c.name);
+        table.constraints.set(name, { ...c, name });
+        // The index behind a primary key or unique constraint is renamed with it.
+        const index = table.indexes.get(c.name);
+        if (index) {
+            table.indexes.delete(c.name);
+            table.indexes.set(name, { ...index, name });
+        }
+        renamedConstraints.add(name);
+    }
+    for (const i of [...table.indexes.values()]) {
+        const name = i.name.split(from).join(to);
+        if (name === i.name || renamedConstraints.has(name) || !expectedTable.indexes.has(name))
+            continue;
+        if (table.indexes.has(name))
+            continue;
+        const ref = table.schema === 'public' ? (0, identifiers_1.quoteIdentifier)(i.name) : `${(0, identifiers_1.quoteIdentifier)(table.schema)}.${(0, identifiers_1.quoteIdentifier)(i.name)}`;
+        out.push(rename(`ALTER INDEX IF EXISTS ${ref} RENAME TO ${(0, identifiers_1.quoteIdentifier)(name)};`, finding));
+        table.indexes.delete(i.name);
+        table.indexes.set(name, { ...i, name });
+    }
+}
+const rename = (sql, finding) => ({
+    sql,
+    hazards: ['takes an ACCESS EXCLUSIVE lock on the table (brief: no rewrite)'],
+    finding,
+    destructive: false,
+    phase: plan_1.PHASE.rename
+});
+/**
+ * Applies the renames to a copy of the migrated model: the RENAME statements, the model after them, and the
+ * differences with the renamed tables diffed again (the engine's differences for everything else).
+ */
+function applyRenames(renames, expected, actual, differences) {
+    if (renames.length === 0)
+        return { statements: [], actual, differences };
+    const model = { ...actual, tables: new Map(actual.tables) };
+    const statements = [];
+    const touched = new Set();
+    for (const r of renames) {
+        if (r.table) {
+            const key = `${r.schema}.${r.table}`;
+            const current = model.tables.get(key);
+            const want = expected.tables.get(key);
+            if (!current || !want)
+                throw new errors_1.UsageError(`--rename ${r.text}: no table ${r.table} in both the schema and what the migrations build`);
+            if (!current.columns.has(r.from) || current.columns.has(r.to) || !want.columns.has(r.to))
+                throw new errors_1.UsageError(`--rename ${r.text}: the migrations build ${r.table}.${r.from} and the schema declares ${r.table}.${r.to} is not the case`);
+            const table = cloneTable(current);
+            const finding = `rename ${r.table}.${r.from} -> ${r.to}`;
+            statements.push(rename(`ALTER TABLE ${(0, plan_1.tableRef)(r.schema, r.table)} RENAME COLUMN ${(0, identifiers_1.quoteIdentifier)(r.from)} TO ${(0, identifiers_1.quoteIdentifier)(r.to)};`, finding));
+            const column = table.columns.get(r.from);
+            table.columns.delete(r.from);
+            table.columns.set(r.to, { ...column, name: r.to });
+            for (const c of table.constraints.values()) {
+                c.columns = c.columns.map((x) => (x === r.from ? r.to : x));
+                c.definition = c.definition.replace(/\(([^)]*)\)/, (m) => m.replace(word(r.from), r.to));
+            }
+            for (const i of table.indexes.values()) {
+                i.keys = i.keys.map((k) => k.replace(word(r.from), r.to));
+                i.definition = i.definition.replace(/ USING (.*)$/, (m) => m.replace(word(r.from), r.to));
+            }
+            renameDependents(table, want, r.from, r.to, statements, finding);
+            model.tables.set(key, table);
+            touched.add(key);
+        }
+        else {
+            const fromKey = `${r.schema}.${r.from}`;
+            const toKey = `${r.schema}.${r.to}`;
+            const current = model.tables.get(fromKey);
+            const want = expected.tables.get(toKey);
+            if (!current || !want || model.tables.has(toKey) || expected.tables.has(fromKey))
+                throw new errors_1.UsageError(`--rename ${r.text}: the migrations build table ${r.from} and the schema declares ${r.to} (and not the other) is not the case`);
+            const finding = `rename ${r.from} -> ${r.to}`;
+            statements.push(rename(`ALTER TABLE ${(0, plan_1.tableRef)(r.schema, r.from)} RENAME TO ${(0, identifiers_1.quoteIdentifier)(r.to)};`, finding));
+            const table = { ...cloneTable(current), name: r.to };
+            for (const c of table.constraints.values())
+                c.definition = c.definition.replace(word(r.from), (m) => m.replace(r.from, r.to));
+            renameDependents(table, want, r.from, r.to, statements, finding);
+            // A serial's sequence is named after the table: renamed too, so the database ends as a fresh one would.
+            for (const c of table.columns.values())
+                if ((0, sql_text_1.isSerial)(c)) {
+                    const seq = (t) => (r.schema === 'public' ? '' : `${(0, identifiers_1.quoteIdentifier)(r.schema)}.`) + (0, identifiers_1.quoteIdentifier)(`${t}_${c.name}_seq`);
+                    statements.push(rename(`ALTER SEQUENCE IF EXISTS ${seq(r.from)} RENAME TO ${(0, identifiers_1.quoteIdentifier)(`${r.to}_${c.name}_seq`)};`, finding));
+                }
+            model.tables.delete(fromKey);
+            model.tables.set(toKey, table);
+            // Foreign keys of other tables that reference it follow the rename in Postgres.
+            for (const [key, other] of model.tables) {
+                if (key === toKey || ![...other.constraints.values()].some((c) => word(r.from).test(c.definition)))
+                    continue;
+                const copy = cloneTable(other);
+                for (const c of copy.constraints.values())
+                    if (c.kind === 'foreign_key')
+                        c.definition = c.definition.replace(word(r.from), r.to);
+                model.tables.set(key, copy);
+                touched.add(key);
+            }
+            touched.add(fromKey).add(toKey);
+        }
+    }
+    const only = (m) => ({
+        ...m,
+        schemas: expected.schemas,
+        enums: new Map(),
+        sequences: new Map(),
+        views: new Map(),
+        tables: new Map([...m.tables].filter(([k]) => touched.has(k)))
+    });
+    const again = (0, diff_schemas_1.diffSchemas)(only(expected), only(model), { ignoreSchemas: [] });
+    const kept = differences.filter((d) => !(d.table && touched.has(`${d.schema}.${d.table}`)));
+    return { statements, actual: model, differences: [...kept, ...again] };
+}
+
+
+/***/ }),
+
+/***/ 273:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.renderRepair = renderRepair;
+exports.renderRepairJson = renderRepairJson;
+exports.renderRepairText = renderRepairText;
+exports.renderRepairMarkdown = renderRepairMarkdown;
+function renderRepair(result, format) {
+    if (format === 'json')
+        return renderRepairJson(result);
+    if (format === 'markdown')
+        return renderRepairMarkdown(result);
+    return renderRepairText(result);
+}
+function renderRepairJson(result) {
+    const targets = result.targets.map((t) => ({
+        target: t.target,
+        ...(t.tag ? { tag: t.tag } : {}),
+        files: t.files,
+        statements: t.statements.map((s) => ({ sql: s.sql, hazards: s.hazards, finding: s.finding })),
+        skipped: t.skipped,
+        declarations: t.declarations,
+        notes: t.notes
+    }));
+    return JSON.stringify({ version: 1, ok: result.ok, dryRun: result.dryRun, targets }, null, 2) + '\n';
+}
+function written(t, dryRun) {
+    return t.files.length === 0 ? 'nothing written' : `${dryRun ? 'would write' : 'wrote'} ${t.files.join(', ')}`;
+}
+function renderRepairText(result) {
+    const lines = [];
+    for (const t of result.targets) {
+        lines.push(`${t.target}: ${written(t, result.dryRun)}`);
+        if (t.sql && t.statements.length > 0)
+            lines.push('', ...t.sql.split('\n').map((l) => `    ${l}`), '');
+        for (const n of t.notes)
+            lines.push(`  note: ${n}`);
+        for (const s of t.skipped)
+            lines.push(`  ✖ left undone: ${s.finding}`, `      ${s.reason}`);
+        for (const d of t.declarations)
+            lines.push(`  or declare it (${d.finding})${d.at ? ` at ${d.at}` : ''}:`, `      ${d.code}`);
+        lines.push('');
+    }
+    const undone = result.targets.reduce((n, t) => n + t.skipped.length, 0);
+    lines.push(undone === 0
+        ? result.dryRun
+            ? 'Dry run: nothing written.'
+            : 'Done: run drift-guard check to confirm, then commit the new files.'
+        : `${undone} finding(s) left undone (see above).${result.dryRun ? ' Dry run: nothing written.' : ''}`);
+    return lines.join('\n') + '\n';
+}
+function renderRepairMarkdown(result) {
+    const lines = ['## drift-guard fix', ''];
+    for (const t of result.targets) {
+        lines.push(`### ${t.target}: ${written(t, result.dryRun)}`, '');
+        if (t.sql && t.statements.length > 0)
+            lines.push(`<details><summary>${t.tag ?? 'migration'}: ${t.statements.length} statement(s)</summary>`, '', '```sql', t.sql, '```', '', '</details>', '');
+        for (const s of t.skipped)
+            lines.push(`- **left undone** \`${s.finding}\`: ${s.reason}`);
+        for (const d of t.declarations)
+            lines.push(`- or declare \`${d.finding}\`${d.at ? ` at ${d.at}` : ''}: \`${d.code}\``);
+        lines.push('');
+    }
+    return lines.join('\n');
+}
+
+
+/***/ }),
+
+/***/ 7468:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.findingLabel = void 0;
+exports.repairProject = repairProject;
+// `drift-guard fix`: from one check of the project, the ONE migration per target that makes its migrations build its
+// schema, written in the folder's own format with the schema's snapshot chained to the last one. What is not schema
+// drift (a failed migration, a broken journal) is never papered over: it is listed with what to do.
+const fs = __importStar(__nccwpck_require__(3024));
+const path = __importStar(__nccwpck_require__(6760));
+const errors_1 = __nccwpck_require__(4296);
+const json_1 = __nccwpck_require__(6153);
+const snapshots_1 = __nccwpck_require__(8678);
+const snapshot_v1_head_1 = __nccwpck_require__(7568);
+const plan_1 = __nccwpck_require__(6026);
+Object.defineProperty(exports, "findingLabel", ({ enumerable: true, get: function () { return plan_1.findingLabel; } }));
+const rename_1 = __nccwpck_require__(3355);
+const write_migration_1 = __nccwpck_require__(2191);
+const write_folder_migration_1 = __nccwpck_require__(1470);
+/** Findings that are not schema drift: a migration cannot repair them, and one written on top would hide them. */
+function blocking(f) {
+    if (f.severity !== 'error')
+        return false;
+    if (f.kind === 'journal_error')
+        return !/^(no snapshot for|snapshot of|snapshots of)/.test(f.message);
+    return ['migration_failed', 'migration_modified', 'migration_out_of_order', 'schema_error', 'config_error'].includes(f.kind);
+}
+function repairProject(checked, options = {}) {
+    const names = checked.targets.map((t) => t.target.name);
+    if (options.target && !names.includes(options.target))
+        throw new errors_1.UsageError(`--target ${options.target}: no such target (the config has ${names.join(', ')})`);
+    if (options.name !== undefined && !/^[\w-]+$/.test(options.name))
+        throw new errors_1.UsageError(`--name ${options.name}: use letters, digits, _ and - only (it becomes a file name)`);
+    const chosen = checked.targets.filter((t) => !options.target || t.target.name === options.target);
+    const renames = options.renames ?? [];
+    const targets = chosen.map((t) => repairTarget(t, checked, {
+        ...options,
+        renames: renames.filter((r) => chosen.length === 1 || targetHasTable(t, r))
+    }, checked.config.root));
+    return {
+        version: 1,
+        ok: targets.every((t) => t.skipped.length === 0),
+        dryRun: Boolean(options.dryRun),
+        targets
+    };
+}
+const targetHasTable = (t, r) => Boolean(t.comparison?.expected.tables.has(`${r.schema}.${r.table ?? r.to}`));
+function repairTarget(check, checked, options, root) {
+    const { target, folder, schema, snapshots, comparison } = check;
+    const rel = (f) => path.relative(root, f);
+    const out = { target: target.name, files: [], statements: [], skipped: [], declarations: [], notes: [] };
+    const findings = checked.report.findings.filter((f) => f.target === target.name);
+    const blockers = findings.filter(blocking);
+    if (blockers.length > 0) {
+        for (const f of blockers)
+            out.skipped.push({
+                finding: `${f.kind} ${f.name ?? f.table ?? ''}`.trim(),
+                reason: `not schema drift: a new migration would hide it. ${f.message}${f.fix ? `. Fix: ${f.fix.split('\n')[0]}` : ''}${f.cause ? ` (${f.cause})` : ''}`
+            });
+        return out;
+    }
+    if (!comparison) {
+        out.skipped.push({ finding: target.name, reason: 'no database of this target was compared with the schema' });
+        return out;
+    }
+    const renamed = (0, rename_1.applyRenames)(options.renames ?? [], comparison.expected, comparison.actual, comparison.differences);
+    const plan = (0, plan_1.planStatements)(renamed.differences, {
+        expected: comparison.expected,
+        actual: renamed.actual,
+        tableDeclaration: (s, t) => {
+            const at = schema.sources.table(s, t);
+            return at ? `${at.file}:${at.line}` : undefined;
+        }
+    });
+    const all = [...renamed.statements, ...plan.statements];
+    out.skipped.push(...plan.skipped);
+    out.declarations.push(...plan.declarations);
+    for (const s of all) {
+        if (s.destructive && !options.allowDestructive) {
+            if (!out.skipped.some((k) => k.finding === s.finding))
+                out.skipped.push({
+                    finding: s.finding,
+                    reason: `${s.hazards.join('; ')}: written only with --allow-destructive${/^(extra_|missing_column)/.test(s.finding) ? renameAdvice(s.finding) : ''}`
+                });
+        }
+        else
+            out.statements.push(s);
+    }
+    // Drop the statements of a finding left out in part (a half-applied enum dance would do harm).
+    const skippedFindings = new Set(out.skipped.map((s) => s.finding));
+    out.statements = out.statements
+        .filter((s) => !skippedFindings.has(s.finding) || !all.some((x) => x.finding === s.finding && x.destructive))
+        .sort((a, b) => a.phase - b.phase);
+    // The snapshot: the schema's, unless the last one already says the same (only the SQL was wrong): then its content.
+    const last = [...snapshots].reverse().find((s) => s.snapshot);
+    const upToDate = last?.snapshot ? (0, snapshots_1.compareSnapshots)(last.snapshot, schema.snapshot).changes.length === 0 : false;
+    // A 1.x folder's snapshots are compared by the check (snapshot_out_of_date), not here.
+    const snapshotBehind = folder.format === 'folders' ? findings.some((f) => f.kind === 'snapshot_out_of_date') : !upToDate;
+    if (out.statements.length === 0 && !snapshotBehind) {
+        if (out.skipped.length === 0)
+            out.notes.push('nothing to fix: the migrations build the schema');
+        return out;
+    }
+    const header = [
+        `drift-guard fix: makes the migrations build the schema of target "${target.name}" (docs/repair.md).`,
+        'Every statement leaves a database that already has its change alone.'
+    ];
+    const sql = (0, write_migration_1.migrationSql)(out.statements, header);
+    const now = options.now ?? Date.now();
+    const name = options.name ?? (0, write_migration_1.defaultName)(now % 100);
+    let written;
+    if (folder.format === 'folders') {
+        const head = (0, snapshot_v1_head_1.readV1Head)(folder.dir, root, folder.migrations.map((m) => m.sql));
+        const hasSnapshots = folder.migrations.some((m) => m.snapshotFile && fs.existsSync(m.snapshotFile));
+        if (!schema.kit1State || (hasSnapshots && !head.state)) {
+            out.sql = sql;
+            out.skipped.push({
+                finding: target.name,
+                reason: !schema.kit1State
+                    ? 'this drizzle-kit 1.x project is read with the 0.x serialiser (a 1.0.0-beta with casing in its config): fix cannot write its snapshot. Run npx drizzle-kit generate --custom and paste the SQL above into its migration.sql'
+                    : "the folder's snapshots cannot be rebuilt into one state (see the check's findings): fix cannot chain a snapshot to them"
+            });
+            return out;
+        }
+        // Only the SQL was wrong: the head's state again (no deltas), as `generate --custom` chains it.
+        const ddl = snapshotBehind ? schema.kit1State.ddl : (head.state?.ddl ?? []);
+        out.notes.push(snapshotBehind
+            ? 'the new snapshot chains the schema to the last ones, as drizzle-kit 1.x generate writes it (a diff of their state)'
+            : 'the last snapshots already describe the schema: the new one changes nothing (what generate --custom writes)');
+        written = (0, write_folder_migration_1.writeFolderMigration)(folder, {
+            name,
+            sql,
+            ddl,
+            head: head.state?.ddl ?? [],
+            now,
+            dryRun: Boolean(options.dryRun)
+        });
+    }
+    else {
+        let snapshot;
+        if (upToDate && last?.migration.snapshotFile)
+            snapshot = (0, json_1.parseJson)(fs.readFileSync(last.migration.snapshotFile, 'utf8'));
+        else
+            snapshot = { ...schema.snapshot };
+        if (upToDate)
+            out.notes.push('the last snapshot already describes the schema: the new one is its copy');
+        else
+            out.notes.push('the new snapshot is the schema, as drizzle-kit generate serialises it');
+        written = (0, write_migration_1.writeJournalMigration)(folder, { name, sql, snapshot, now, dryRun: Boolean(options.dryRun) });
+    }
+    out.tag = written.tag;
+    out.sql = sql;
+    out.files = written.files.map(rel);
+    if (out.statements.some((s) => s.hazards.some((h) => h.startsWith('builds an index'))))
+        out.notes.push("drizzle's migrator runs a migration in a transaction, where CREATE INDEX CONCURRENTLY cannot run (drizzle-orm #860): on a large table, build the index CONCURRENTLY by hand first, the migration's IF NOT EXISTS then skips it");
+    return out;
+}
+const renameAdvice = (finding) => finding.startsWith('extra_column') || finding.startsWith('missing_column') || finding.startsWith('extra_table')
+    ? ' (if it was renamed, say so with --rename TABLE.OLD=NEW or --rename OLD_TABLE=NEW_TABLE and the data stays)'
+    : '';
+
+
+/***/ }),
+
+/***/ 9954:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.isSerial = exports.literal = void 0;
+const literal = (value) => `'${value.replace(/'/g, "''")}'`;
+exports.literal = literal;
+/** A serial column: introspection normalises its default to this (the sequence name does not matter). */
+const isSerial = (c) => c.default === 'nextval(<owned sequence>)';
+exports.isSerial = isSerial;
+
+
+/***/ }),
+
+/***/ 1470:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.folderStamp = folderStamp;
+exports.stateDeltas = stateDeltas;
+exports.writeFolderMigration = writeFolderMigration;
+// Appends one migration to a drizzle-kit 1.x folder (docs/repair.md, "drizzle-kit 1.x folders"):
+// `<YYYYMMDDHHmmss>_<name>/migration.sql` + `snapshot.json`, never touching an existing file. The snapshot is what
+// 1.x `generate` itself would chain next: with version 9 snapshots (1.0.0-rc.3 on), a "diff" snapshot whose
+// `prevIds` are the folder's leaves and whose `deltas` turn their state into the schema's (a second "base" snapshot
+// is refused); with version 8 snapshots (earlier 1.x), the schema's full `ddl`.
+const fs = __importStar(__nccwpck_require__(3024));
+const path = __importStar(__nccwpck_require__(6760));
+const node_crypto_1 = __nccwpck_require__(7598);
+const json_1 = __nccwpck_require__(6153);
+const snapshot_v1_states_1 = __nccwpck_require__(9164);
+const ORIGIN = '00000000-0000-0000-0000-000000000000';
+function storedSnapshots(dir) {
+    if (!fs.existsSync(dir))
+        return [];
+    return fs
+        .readdirSync(dir, { withFileTypes: true })
+        .filter((e) => e.isDirectory() && /^\d{14}_/.test(e.name))
+        .map((e) => e.name)
+        .sort()
+        .flatMap((folder) => {
+        const file = path.join(dir, folder, 'snapshot.json');
+        if (!fs.existsSync(file))
+            return [{ folder, prevIds: [] }];
+        const json = (0, json_1.parseJson)(fs.readFileSync(file, 'utf8'));
+        return [
+            {
+                folder,
+                id: typeof json.id === 'string' ? json.id : undefined,
+                prevIds: Array.isArray(json.prevIds) ? json.prevIds.filter((p) => typeof p === 'string') : [],
+                version: typeof json.version === 'string' ? json.version : undefined
+            }
+        ];
+    });
+}
+/** `YYYYMMDDHHmmss` of a UTC time, as drizzle's migrator reads a folder's prefix (formatToMillis: UTC). */
+function folderStamp(ms) {
+    return new Date(ms).toISOString().replace(/\D/g, '').slice(0, 14);
+}
+function stampMillis(folder) {
+    const d = folder.slice(0, 14);
+    return Date.UTC(+d.slice(0, 4), +d.slice(4, 6) - 1, +d.slice(6, 8), +d.slice(8, 10), +d.slice(10, 12), +d.slice(12, 14));
+}
+/** Field values compared as drizzle-kit compares rows (a missing field is null; object keys in any order). */
+function canonical(value) {
+    if (value === undefined || value === null)
+        return 'null';
+    if (Array.isArray(value))
+        return `[${value.map(canonical).join(',')}]`;
+    if (typeof value === 'object')
+        return `{${Object.keys(value)
+            .sort()
+            .filter((k) => value[k] !== undefined)
+            .map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`)
+            .join(',')}}`;
+    return JSON.stringify(value);
+}
+/**
+ * The deltas that turn one state into the other, in drizzle-kit's delta format (drops, then creates, then alters of
+ * the fields that differ). Renames are a drop and a create: 1.x rebuilds the same state from them.
+ */
+function stateDeltas(from, to) {
+    const before = new Map(from.map((e) => [(0, snapshot_v1_states_1.entityKey)(e), e]));
+    const after = new Map(to.map((e) => [(0, snapshot_v1_states_1.entityKey)(e), e]));
+    const drops = [...before.keys()].filter((k) => !after.has(k)).map((key) => ({ op: 'drop', key }));
+    const creates = [...after].filter(([k]) => !before.has(k)).map(([, row]) => ({ op: 'create', row }));
+    const alters = [];
+    for (const [key, row] of after) {
+        const old = before.get(key);
+        if (!old)
+            continue;
+        const set = {};
+        for (const field of new Set([...Object.keys(old), ...Object.keys(row)]))
+            if (field !== 'entityType' && canonical(old[field]) !== canonical(row[field]))
+                set[field] = row[field] ?? null;
+        if (Object.keys(set).length > 0)
+            alters.push({ op: 'alter', key, set });
+    }
+    return [...drops, ...creates, ...alters];
+}
+function writeFolderMigration(folder, migration) {
+    const stored = storedSnapshots(folder.dir);
+    const withIds = stored.filter((s) => s.id !== undefined);
+    const parents = new Set(withIds.flatMap((s) => s.prevIds));
+    // generate's order: the last folder's leaf first (it is the state the others' diffs are applied on).
+    const leaves = withIds
+        .filter((s) => !parents.has(s.id))
+        .map((s) => s.id)
+        .reverse();
+    const when = Math.max(migration.now, ...stored.map((s) => stampMillis(s.folder) + 1000));
+    const tag = `${folderStamp(when)}_${migration.name}`;
+    const header = { version: '9', dialect: 'postgres', id: (0, node_crypto_1.randomUUID)() };
+    let snapshot;
+    if (withIds.length === 0)
+        snapshot = { type: 'base', ...header, prevIds: [ORIGIN], footprints: [], ddl: migration.ddl };
+    else if (withIds.every((s) => s.version === '8'))
+        snapshot = { ...header, version: '8', prevIds: leaves, ddl: migration.ddl, renames: [] };
+    else
+        // No footprints, as `generate --custom` writes none: 1.x's check of two branches does not see these statements.
+        snapshot = {
+            type: 'diff',
+            ...header,
+            prevIds: leaves,
+            footprints: [],
+            deltas: stateDeltas(migration.head, migration.ddl)
+        };
+    const migrationDir = path.join(folder.dir, tag);
+    const sqlFile = path.join(migrationDir, 'migration.sql');
+    const snapshotFile = path.join(migrationDir, 'snapshot.json');
+    if (fs.existsSync(migrationDir))
+        throw new Error(`${migrationDir} already exists: fix never overwrites a file`);
+    if (!migration.dryRun) {
+        fs.mkdirSync(migrationDir, { recursive: true });
+        fs.writeFileSync(sqlFile, migration.sql);
+        fs.writeFileSync(snapshotFile, JSON.stringify(snapshot, null, 2));
+    }
+    return { tag, files: [sqlFile, snapshotFile], when };
+}
+
+
+/***/ }),
+
+/***/ 2191:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.migrationSql = migrationSql;
+exports.defaultName = defaultName;
+exports.writeJournalMigration = writeJournalMigration;
+exports.withJournalEntry = withJournalEntry;
+// Appends one migration to a 0.x folder, never touching an existing file's bytes (the journal gets one entry
+// inserted before its closing bracket; earlier entries stay as written): NNNN_<tag>.sql + meta/NNNN_snapshot.json +
+// a meta/_journal.json entry whose `when` is newer than every other.
+const fs = __importStar(__nccwpck_require__(3024));
+const path = __importStar(__nccwpck_require__(6760));
+const node_crypto_1 = __nccwpck_require__(7598);
+const json_1 = __nccwpck_require__(6153);
+const folder_1 = __nccwpck_require__(7697);
+/** The SQL file: each statement with its hazards as comments above it, one per breakpoint, as drizzle-kit joins them. */
+function migrationSql(statements, header) {
+    if (statements.length === 0)
+        return header.map((h) => `-- ${h}`).join('\n') + '\n';
+    return statements
+        .map((s, i) => {
+        const comments = [...(i === 0 ? header : []), ...s.hazards.map((h) => `hazard: ${h}`)];
+        return [...comments.map((c) => `-- ${c}`), s.sql].join('\n');
+    })
+        .join(`${folder_1.STATEMENT_BREAKPOINT}\n`);
+}
+// Two short word lists in the spirit of drizzle-kit's `<adjective>_<name>` tags (the words are ours).
+const ADJECTIVES = ['tidy', 'steady', 'careful', 'quiet', 'mended', 'patient', 'sound', 'level', 'plain', 'honest'];
+const NOUNS = ['falcon', 'harbor', 'compass', 'lantern', 'anchor', 'ledger', 'keel', 'beacon', 'bridge', 'meridian'];
+function defaultName(seed) {
+    return `${ADJECTIVES[seed % ADJECTIVES.length]}_${NOUNS[Math.floor(seed / ADJECTIVES.length) % NOUNS.length]}`;
+}
+/** The id of the last snapshot in the folder (what the new one chains to), read as written. */
+function lastSnapshotId(folder) {
+    for (const m of [...folder.migrations].reverse()) {
+        if (!m.snapshotFile || !fs.existsSync(m.snapshotFile))
+            continue;
+        try {
+            const json = (0, json_1.parseJson)(fs.readFileSync(m.snapshotFile, 'utf8'));
+            if (typeof json.id === 'string')
+                return json.id;
+        }
+        catch {
+            continue;
+        }
+    }
+    return undefined;
+}
+function writeJournalMigration(folder, migration) {
+    const journalFile = folder.journalFile ?? path.join(folder.dir, 'meta', '_journal.json');
+    const idx = Math.max(folder.journalEntries.length, ...folder.journalEntries.map((e) => e.idx + 1));
+    const prefix = String(idx).padStart(4, '0');
+    const tag = `${prefix}_${migration.name}`;
+    const when = Math.max(migration.now, ...folder.journalEntries.map((e) => e.when + 1));
+    const sqlFile = path.join(folder.dir, `${tag}.sql`);
+    const snapshotFile = path.join(folder.dir, 'meta', `${prefix}_snapshot.json`);
+    const prevId = lastSnapshotId(folder) ?? '00000000-0000-0000-0000-000000000000';
+    const snapshot = { id: (0, node_crypto_1.randomUUID)(), prevId, ...withoutIds(migration.snapshot) };
+    for (const file of [sqlFile, snapshotFile])
+        if (fs.existsSync(file))
+            throw new Error(`${file} already exists: fix never overwrites a file`);
+    if (!migration.dryRun) {
+        const text = fs.readFileSync(journalFile, 'utf8');
+        const entry = { idx, version: '7', when, tag, breakpoints: true };
+        fs.writeFileSync(sqlFile, migration.sql);
+        fs.writeFileSync(snapshotFile, JSON.stringify(snapshot, null, 2));
+        fs.writeFileSync(journalFile, withJournalEntry(text, entry));
+    }
+    return { tag, files: [sqlFile, snapshotFile, journalFile], when };
+}
+/** The journal text with one entry appended to `entries`, the text before it unchanged. */
+function withJournalEntry(text, entry) {
+    const close = text.lastIndexOf(']');
+    const head = text.slice(0, close);
+    const before = head.trimEnd();
+    const closing = head.slice(before.length) || '\n  ';
+    const entryIndent = /\n([ \t]*)\{[^{}]*\}$/.exec(before)?.[1] ?? '    ';
+    const propIndent = /\n([ \t]*)"idx"/.exec(text)?.[1] ?? `${entryIndent}  `;
+    const body = Object.entries(entry)
+        .map(([k, v]) => `${propIndent}${JSON.stringify(k)}: ${JSON.stringify(v)}`)
+        .join(',\n');
+    const separator = before.endsWith('[') ? '' : ',';
+    return `${before}${separator}\n${entryIndent}{\n${body}\n${entryIndent}}${closing}${text.slice(close)}`;
+}
+const withoutIds = (snapshot) => {
+    const rest = { ...snapshot };
+    delete rest.id;
+    delete rest.prevId;
+    delete rest.prevIds;
+    return rest;
+};
 
 
 /***/ }),
@@ -59730,6 +63511,7 @@ const base_check_1 = __nccwpck_require__(4536);
 const check_1 = __nccwpck_require__(3326);
 const factory_1 = __nccwpck_require__(6761);
 const secrets_1 = __nccwpck_require__(8198);
+const parent_side_1 = __nccwpck_require__(7573);
 const outcome_1 = __nccwpck_require__(6497);
 /** The secrets of the run: the database URL's password, whatever form the URL was written in, and the tenant URL's. */
 function runSecrets(settings) {
@@ -59762,9 +63544,13 @@ async function executeRun(settings, hooks = {}) {
                 ? await (0, base_check_1.runCheckWithBase)({
                     ...checkOptions(settings, provider, hooks.log),
                     base: settings.base,
-                    newOnly: settings.newOnly
+                    newOnly: settings.newOnly,
+                    onHead: hooks.onChecked
                 })
-                : await (0, check_1.runCheck)(checkOptions(settings, provider, hooks.log));
+                : await (0, check_1.checkProject)(checkOptions(settings, provider, hooks.log)).then((checked) => {
+                    hooks.onChecked?.(checked);
+                    return checked.report;
+                });
         return { report: (0, secrets_1.maskDeep)(report, mask) };
     }
     catch (error) {
@@ -59772,6 +63558,8 @@ async function executeRun(settings, hooks = {}) {
     }
     finally {
         restoreEnvironment();
+        // The project-code process of this run ends with it: the next run's starts afresh, in its own environment.
+        (0, parent_side_1.stopProjectCode)();
         await disposeWithin(provider, hooks.log);
     }
 }
@@ -61138,7 +64926,9 @@ var __importStar = (this && this.__importStar) || (function () {
     };
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.schemaAsData = schemaAsData;
 exports.loadSchema = loadSchema;
+exports.loadSchemaInProcess = loadSchemaInProcess;
 exports.withLastSnapshotNames = withLastSnapshotNames;
 exports.drizzleOfTarget = drizzleOfTarget;
 exports.kit1SerialiserNote = kit1SerialiserNote;
@@ -61155,6 +64945,7 @@ const node_module_1 = __nccwpck_require__(8995);
 const node_crypto_1 = __nccwpck_require__(7598);
 const vendor_1 = __nccwpck_require__(2317);
 const source_index_1 = __nccwpck_require__(9423);
+const parent_side_1 = __nccwpck_require__(7573);
 const kit_version_1 = __nccwpck_require__(9582);
 const drizzle_kit_1_1 = __nccwpck_require__(6554);
 const kit1_names_1 = __nccwpck_require__(4245);
@@ -61163,7 +64954,28 @@ const folder_1 = __nccwpck_require__(7697);
 function usesKit1Serialiser(choice, target) {
     return choice.generation === '1.x' && !(choice.beta && target.casing);
 }
+function schemaAsData(schema) {
+    return { ...schema, sources: schema.sources.toData() };
+}
+/**
+ * Loads a target's schema in the project-code process (../project-code): the schema is the pull request's code, and
+ * must not run next to the tool's secrets, nor hold the run (time limit), nor end it (process.exit()).
+ */
 async function loadSchema(root, target, stubMissingPackages = false) {
+    const request = { root, target, stubMissingPackages, toolFingerprint: (0, schema_cache_1.toolFingerprint)() };
+    const data = (await (0, parent_side_1.runProjectCode)({
+        kind: 'schema',
+        input: request,
+        root,
+        what: `the schema of target "${target.name}"`,
+        file: target.schemaFiles[0]
+    }));
+    if (!data || typeof data !== 'object' || !data.snapshot || !data.sources)
+        throw new Error(`the project-code process answered no schema for target "${target.name}"`);
+    return { ...data, sources: source_index_1.SourceIndex.fromData(data.sources) };
+}
+/** Loads a target's schema in this process (the project-code process's side of loadSchema). */
+async function loadSchemaInProcess(root, target, stubMissingPackages = false, fingerprint = (0, schema_cache_1.toolFingerprint)()) {
     const drizzle = (0, kit_version_1.chooseDrizzleGeneration)(target, root);
     const kit1 = usesKit1Serialiser(drizzle, target);
     const loader = new module_loader_1.ModuleLoader({ root, stubMissingPackages, drizzleOrm: kit1 ? '1.x' : '0.x' });
@@ -61175,7 +64987,12 @@ async function loadSchema(root, target, stubMissingPackages = false) {
             for (const [name, value] of Object.entries(moduleExports)) {
                 if (name === 'default' || name === '__esModule')
                     continue;
-                exports[name] = value;
+                // drizzle-kit collects every entry file's objects (a Set of them): another file's export of the same
+                // name is another table, not a replacement.
+                let key = name;
+                for (let n = 2; key in exports && exports[key] !== value; n++)
+                    key = `${name}${source_index_1.DUPLICATE_EXPORT}${n}`;
+                exports[key] = value;
             }
         }
     }));
@@ -61191,7 +65008,7 @@ async function loadSchema(root, target, stubMissingPackages = false) {
         // The format, and the rules the cached SQL was built with: bumped when they change (v5: 1.x's own serialiser).
         'v5',
         // The tool's own code (its naming rules, the SQL it builds): a new build of the bundle misses the old entries.
-        toolFingerprint(),
+        fingerprint,
         // Only the entry files' exports are the schema: the same loaded files with other entries is another schema.
         target.schemaFiles.map((f) => path.relative(root, f)).join('\n'),
         casing ?? '',
@@ -61448,22 +65265,6 @@ function recordingEnvReads(load) {
     }
     return enumerated ? undefined : names;
 }
-let fingerprint;
-/**
- * A hash of the running code (the bundle, or this file from source): by content, not time, since a CI checkout
- * gives the same bundle a new time on every run and a restored cache must still hit (~5 ms for the 2 MB bundle).
- */
-function toolFingerprint() {
-    if (fingerprint)
-        return fingerprint;
-    try {
-        fingerprint = `tool ${(0, node_crypto_1.createHash)('sha256').update(fs.readFileSync(__filename)).digest('hex')}`;
-    }
-    catch {
-        fingerprint = 'tool ?';
-    }
-    return fingerprint;
-}
 
 
 /***/ }),
@@ -61507,9 +65308,13 @@ var __importStar = (this && this.__importStar) || (function () {
     };
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.toolFingerprint = toolFingerprint;
 exports.schemaCacheKey = schemaCacheKey;
 exports.readCachedSchema = readCachedSchema;
 exports.writeCachedSchema = writeCachedSchema;
+exports.builtSchemaKey = builtSchemaKey;
+exports.readBuiltSchema = readBuiltSchema;
+exports.writeBuiltSchema = writeBuiltSchema;
 // drizzle-kit's serialisation of a schema, kept on disk between runs: loading drizzle-kit's API alone takes
 // ~0.2 s, and a local edit-and-check loop re-reads the same schema most of the time. The key covers the entry
 // files, the content of every project file (and imported JSON file) the schema loaded, the version and entry file
@@ -61517,10 +65322,42 @@ exports.writeCachedSchema = writeCachedSchema;
 // (a hash of the running bundle), and the versions of
 // drizzle-kit and drizzle-orm, so any change to them misses the cache (see ./load-schema.ts). Files the schema reads
 // with fs at import are not covered. DRIFT_GUARD_NO_CACHE=1 turns it off.
+// Beside it, the schema's database as the embedded Postgres built and read it (`.built`): building it again from
+// the same SQL, setup and extensions on the same Postgres gives the same model, and costs 1-4 s on a large schema.
 const node_crypto_1 = __nccwpck_require__(7598);
 const fs = __importStar(__nccwpck_require__(3024));
 const os = __importStar(__nccwpck_require__(8161));
 const path = __importStar(__nccwpck_require__(6760));
+const v8 = __importStar(__nccwpck_require__(8877));
+let fingerprint;
+/**
+ * A hash of the running code: by content, not time, since a CI checkout gives the same bundle a new time on every
+ * run and a restored cache must still hit (~5 ms for the 2 MB bundle). From source (tests, development), every
+ * file of src/: the built schema's model depends on the introspection and the statements' rules, not this file.
+ */
+function toolFingerprint() {
+    if (fingerprint)
+        return fingerprint;
+    const hash = (0, node_crypto_1.createHash)('sha256');
+    try {
+        if (__filename.endsWith('.ts')) {
+            const src = path.join(__dirname, '..');
+            const files = fs.readdirSync(src, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
+            for (const file of files.sort())
+                hash
+                    .update(file)
+                    .update('\0')
+                    .update(fs.readFileSync(path.join(src, file)));
+        }
+        else
+            hash.update(fs.readFileSync(__filename));
+        fingerprint = `tool ${hash.digest('hex')}`;
+    }
+    catch {
+        fingerprint = 'tool ?';
+    }
+    return fingerprint;
+}
 function cacheDir() {
     return path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'drizzle-drift-guard', 'schemas');
 }
@@ -61546,29 +65383,139 @@ function schemaCacheKey(files, parts, cacheable = true, root) {
     }
     return hash.digest('hex');
 }
+/**
+ * The entry of that key, or undefined. An entry that is not what the key says (garbled, of another shape, another
+ * key's entry copied or swapped in under this name, a folder where the file should be) is removed with a notice:
+ * trusting it would report the findings of another schema.
+ */
 function readCachedSchema(key) {
     if (!key)
         return undefined;
+    const file = path.join(cacheDir(), `${key}.json`);
+    let text;
     try {
-        return JSON.parse(fs.readFileSync(path.join(cacheDir(), `${key}.json`), 'utf8'));
+        text = fs.readFileSync(file, 'utf8');
+    }
+    catch (error) {
+        if (error.code === 'EISDIR')
+            dropEntry(file, 'is a folder');
+        return undefined;
+    }
+    let stored;
+    try {
+        stored = JSON.parse(text);
+    }
+    catch {
+        dropEntry(file, 'is not JSON');
+        return undefined;
+    }
+    const problem = entryProblem(stored, key);
+    if (problem) {
+        dropEntry(file, problem);
+        return undefined;
+    }
+    const { key: _key, ...entry } = stored;
+    return entry;
+}
+const isObject = (value) => !!value && typeof value === 'object' && !Array.isArray(value);
+const isStringList = (value) => Array.isArray(value) && value.every((v) => typeof v === 'string');
+/** Why a stored entry cannot be the one of `key` (undefined: it is). */
+function entryProblem(stored, key) {
+    if (!isObject(stored))
+        return 'is not an entry';
+    if (stored.key !== key)
+        return typeof stored.key === 'string' ? "holds another key's entry" : 'has no key';
+    const snapshot = stored.snapshot;
+    if (!isObject(snapshot) || !['tables', 'enums', 'schemas', 'sequences'].every((k) => isObject(snapshot[k])))
+        return 'has no snapshot of the expected shape';
+    if (stored.kit1State !== undefined && !Array.isArray(stored.kit1State) && !isObject(stored.kit1State))
+        return 'has a drizzle-kit 1.x state of the wrong shape';
+    if (stored.createSql !== undefined && !isStringList(stored.createSql))
+        return 'has SQL of the wrong shape';
+    if (stored.generate !== undefined &&
+        (!isObject(stored.generate) || !Object.values(stored.generate).every(isStringList)))
+        return 'has generated SQL of the wrong shape';
+    return undefined;
+}
+/** Removes a damaged entry (a file or a folder in its place), saying so: the run goes on without it. */
+function dropEntry(file, why) {
+    try {
+        fs.rmSync(file, { recursive: true, force: true });
+    }
+    catch {
+        // left: it is not trusted either way
+    }
+    process.stderr.write(`drift-guard: the schema cache entry ${file} ${why}: removed, the schema is read again\n`);
+}
+function writeCachedSchema(key, value) {
+    if (!key)
+        return;
+    const file = path.join(cacheDir(), `${key}.json`);
+    const tmp = `${file}.${process.pid}.tmp`;
+    try {
+        makeCacheDir();
+        // A folder in the entry's place would refuse the rename on every run.
+        if (fs.statSync(file, { throwIfNoEntry: false })?.isDirectory())
+            dropEntry(file, 'is a folder');
+        const stored = { ...value, key };
+        fs.writeFileSync(tmp, JSON.stringify(stored));
+        fs.renameSync(tmp, file);
+    }
+    catch {
+        // a cache that cannot be written only costs time
+        fs.rmSync(tmp, { force: true });
+    }
+}
+/**
+ * Key of the schema's database built from these inputs, or undefined when it cannot be kept: no schema cache key
+ * (the cache is off, or the schema read the whole environment), or a provider whose databases depend on more
+ * than the SQL run in them (a server's roles are shared by all its databases).
+ * @param inputs everything the build reads besides the schema's files: the statements, the setup scripts'
+ *   content, the extensions, the schemas and roles made beforehand, the introspection's filters, the project root
+ */
+function builtSchemaKey(schemaKey, providerIdentity, inputs) {
+    if (!schemaKey || !providerIdentity)
+        return undefined;
+    return (0, node_crypto_1.createHash)('sha256')
+        .update(JSON.stringify(['built-v1', schemaKey, toolFingerprint(), providerIdentity, process.version, inputs]))
+        .digest('hex');
+}
+// v8's serialiser, not JSON: the model holds Maps and Sets, and a member set to undefined stays one.
+function readBuiltSchema(key) {
+    if (!key)
+        return undefined;
+    try {
+        return v8.deserialize(fs.readFileSync(path.join(cacheDir(), `${key}.built`)));
     }
     catch {
         return undefined;
     }
 }
-function writeCachedSchema(key, value) {
+function writeBuiltSchema(key, value) {
     if (!key)
         return;
     try {
-        fs.mkdirSync(cacheDir(), { recursive: true });
-        const file = path.join(cacheDir(), `${key}.json`);
+        makeCacheDir();
+        const file = path.join(cacheDir(), `${key}.built`);
         const tmp = `${file}.${process.pid}.tmp`;
-        fs.writeFileSync(tmp, JSON.stringify(value));
+        fs.writeFileSync(tmp, v8.serialize(value));
         fs.renameSync(tmp, file);
     }
     catch {
         // a cache that cannot be written only costs time
     }
+}
+/** The cache folder, made; a file in the place of it or of its parent (ENOTDIR, EEXIST) is removed with a notice. */
+function makeCacheDir() {
+    const dir = cacheDir();
+    for (const folder of [path.dirname(dir), dir]) {
+        const stat = fs.statSync(folder, { throwIfNoEntry: false });
+        if (stat && !stat.isDirectory()) {
+            fs.rmSync(folder, { force: true });
+            process.stderr.write(`drift-guard: ${folder} was a file, not the cache folder: removed\n`);
+        }
+    }
+    fs.mkdirSync(dir, { recursive: true });
 }
 
 
@@ -61613,7 +65560,7 @@ var __importStar = (this && this.__importStar) || (function () {
     };
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.SourceIndex = void 0;
+exports.SourceIndex = exports.DUPLICATE_EXPORT = void 0;
 exports.toSnakeCase = toSnakeCase;
 exports.toCamelCase = toCamelCase;
 // Finds where the schema declares a table, column, index, constraint or enum: file and line, for the report and
@@ -61621,6 +65568,11 @@ exports.toCamelCase = toCamelCase;
 // each column; the source text then tells us the line.
 const fs = __importStar(__nccwpck_require__(3024));
 const path = __importStar(__nccwpck_require__(6760));
+/**
+ * Separates an export's name from a number when a later schema file exports the same name for another object
+ * (`appointments` in two files): both are kept under distinct keys, as drizzle-kit keeps both tables.
+ */
+exports.DUPLICATE_EXPORT = '\u0000';
 const NAME = Symbol.for('drizzle:Name');
 const SCHEMA = Symbol.for('drizzle:Schema');
 const COLUMNS = Symbol.for('drizzle:Columns');
@@ -61692,6 +65644,30 @@ class SourceIndex {
             }
         }
     }
+    /** What the index found in the loaded modules, as plain data (it crosses from the process that loaded them). */
+    toData() {
+        return {
+            root: this.root,
+            files: this.files,
+            tables: [...this.tables].map(([key, t]) => [key, { exportName: t.exportName, keys: [...t.keys] }]),
+            enums: [...this.enums],
+            others: [...this.others]
+        };
+    }
+    /** The index again from its data: the source files are read here, as they are needed. */
+    static fromData(data) {
+        const index = new SourceIndex(String(data.root), {}, data.files.map(String));
+        for (const [key, t] of data.tables)
+            index.tables.set(String(key), {
+                exportName: String(t.exportName),
+                keys: new Map(t.keys.map(([db, key]) => [String(db), String(key)]))
+            });
+        for (const [key, name] of data.enums)
+            index.enums.set(String(key), String(name));
+        for (const [key, name] of data.others)
+            index.others.set(String(key), String(name));
+        return index;
+    }
     lines(file) {
         let lines = this.texts.get(file);
         if (!lines) {
@@ -61708,9 +65684,14 @@ class SourceIndex {
     rel(file) {
         return path.relative(this.root, file);
     }
-    /** The file and line range of `const <exportName> = …` up to the next top-level declaration. */
-    findBlock(exportName) {
-        const declaration = new RegExp(`^\\s*(export\\s+)?(const|let|var)\\s+${exportName.replace(/\$/g, '\\$')}\\b`);
+    /**
+     * The file and line range of `const <exportName> = …` up to the next top-level declaration. Two schema files may
+     * export one name for different objects (drizzle-kit keeps both): the block that spells the object's own name wins.
+     */
+    findBlock(exportName, objectName) {
+        const bare = exportName.split(exports.DUPLICATE_EXPORT)[0];
+        const declaration = new RegExp(`^\\s*(export\\s+)?(const|let|var)\\s+${bare.replace(/\$/g, '\\$')}\\b`);
+        let first;
         for (const file of this.files) {
             const lines = this.lines(file);
             const start = lines.findIndex((l) => declaration.test(l));
@@ -61723,15 +65704,21 @@ class SourceIndex {
                     break;
                 }
             }
-            return { file, start, end };
+            const block = { file, start, end };
+            if (objectName === undefined || !exportName.includes(exports.DUPLICATE_EXPORT))
+                return block;
+            const spelled = [`'${objectName}'`, `"${objectName}"`, `\`${objectName}\``];
+            if (lines.slice(start, end).some((l) => spelled.some((q) => l.includes(q))))
+                return block;
+            first ??= block;
         }
-        return undefined;
+        return first;
     }
     tableBlock(schema, table) {
         const entry = this.tables.get(`${schema}.${table}`);
         if (!entry)
             return undefined;
-        entry.block ??= this.findBlock(entry.exportName);
+        entry.block ??= this.findBlock(entry.exportName, table);
         return entry.block ? { entry, block: entry.block } : undefined;
     }
     table(schema, table) {
@@ -61865,13 +65852,13 @@ class SourceIndex {
     }
     enum(schema, name) {
         const exportName = this.enums.get(`${schema}.${name}`);
-        const block = exportName ? this.findBlock(exportName) : undefined;
+        const block = exportName ? this.findBlock(exportName, name) : undefined;
         return block ? { file: this.rel(block.file), line: block.start + 1 } : undefined;
     }
     /** A sequence, view or pgSchema: the line of its export. */
     object(kind, schema, name) {
         const exportName = this.others.get(kind === 'schema' ? `schema:${name}` : `${kind}:${schema}.${name}`);
-        const block = exportName ? this.findBlock(exportName) : undefined;
+        const block = exportName ? this.findBlock(exportName, name) : undefined;
         return block ? { file: this.rel(block.file), line: block.start + 1 } : undefined;
     }
     quoted(block, text) {
@@ -62134,7 +66121,9 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.createdRole = createdRole;
 exports.rolesCreatedIn = rolesCreatedIn;
 exports.toleratingRolesCreated = toleratingRolesCreated;
+exports.rewritingRoleCreations = rewritingRoleCreations;
 exports.rolesNamedIn = rolesNamedIn;
+exports.rewritingRoleCreationsInDoBlocks = rewritingRoleCreationsInDoBlocks;
 // CREATE ROLE/USER/GROUP statements in SQL text: which role a statement creates, and the same text made to tolerate
 // a role another database of the run already created on the same server.
 const statements_1 = __nccwpck_require__(5528);
@@ -62158,6 +66147,10 @@ function rolesCreatedIn(text) {
  * kept, so that error positions still point into the user's file.
  */
 function toleratingRolesCreated(text, alreadyCreated) {
+    return rewritingRoleCreations(text, (role) => (alreadyCreated(role) ? 'tolerate' : 'run'));
+}
+/** The SQL text with each CREATE ROLE/USER/GROUP statement rewritten as `decide` says; lines are kept. */
+function rewritingRoleCreations(text, decide) {
     if (!/create\s+(?:role|user|group)/i.test(text))
         return text;
     let out = '';
@@ -62167,7 +66160,8 @@ function toleratingRolesCreated(text, alreadyCreated) {
         if (at < 0)
             continue;
         const role = createdRole(statement.sql);
-        if (role === undefined || !alreadyCreated(role))
+        const rewrite = role === undefined ? 'run' : decide(role);
+        if (rewrite === 'run')
             continue;
         const lead = /^\s*/.exec(statement.sql)[0];
         const terminated = /;\s*$/.test(statement.sql);
@@ -62175,9 +66169,15 @@ function toleratingRolesCreated(text, alreadyCreated) {
         // The last statement may end without a semicolon, in a line comment: the block then goes on on the next line
         // (no statement follows, so no later line moves).
         const end = !terminated && /--[^\n]*$/.test(body) ? '\n' : '';
+        const lines = '\n'.repeat(body.split('\n').length - 1);
+        const literal = `'${`role "${role}" already exists`.replace(/'/g, "''")}'`;
         out +=
             text.slice(cursor, at) +
-                `${lead}DO $dg_role$ BEGIN ${body}${end}; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $dg_role$;`;
+                (rewrite === 'tolerate'
+                    ? `${lead}DO $dg_role$ BEGIN ${body}${end}; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $dg_role$;`
+                    : rewrite === 'skip'
+                        ? `${lead}SELECT NULL${lines};`
+                        : `${lead}DO $dg_role$ BEGIN RAISE EXCEPTION ${literal} USING ERRCODE = 'duplicate_object'; END $dg_role$${lines};`);
         cursor = at + statement.sql.length;
     }
     return out + text.slice(cursor);
@@ -62187,6 +66187,40 @@ function rolesNamedIn(text) {
     return [
         ...text.matchAll(/\bcreate\s+(?:role|user|group)\s+(?!mapping\s+for\b)(?:"((?:[^"]|"")+)"|([a-z_][a-z0-9_$]*))/gi)
     ].map((m) => (m[1] !== undefined ? m[1].replace(/""/g, '"') : m[2].toLowerCase()));
+}
+/**
+ * The SQL text with each CREATE ROLE/USER/GROUP inside a DO block replaced as `decide` says: `skip` by `NULL;`
+ * (the role was made beforehand), `exists` by raising Postgres's own "already exists". For a session that may not
+ * create roles, where Postgres refuses the statement before it looks whether the role exists, so that a block's
+ * `IF NOT EXISTS` or `EXCEPTION WHEN duplicate_object` still does what it says. Lines are kept; a role option
+ * holding a semicolon in a string ends the replacement early (it then fails as written).
+ */
+function rewritingRoleCreationsInDoBlocks(text, decide) {
+    if (!/\bdo\b/i.test(text) || !/create\s+(?:role|user|group)/i.test(text))
+        return text;
+    let out = '';
+    let cursor = 0;
+    for (const statement of (0, statements_1.splitSqlStatements)(text)) {
+        if (!/^(?:(?:--[^\n]*\n)|(?:\/\*[\s\S]*?\*\/)|\s)*do\b/i.test(statement.sql))
+            continue;
+        const at = text.indexOf(statement.sql, cursor);
+        if (at < 0)
+            continue;
+        const rewritten = statement.sql.replace(/\bcreate\s+(?:role|user|group)\s+(?!mapping\s+for\b)(?:"((?:[^"]|"")+)"|([a-z_][a-z0-9_$]*))[^;]*;/gi, (whole, quoted, bare) => {
+            const role = quoted !== undefined ? quoted.replace(/""/g, '"') : bare.toLowerCase();
+            const choice = decide(role);
+            if (choice === 'run')
+                return whole;
+            const lines = '\n'.repeat(whole.split('\n').length - 1);
+            const literal = `'${`role "${role}" already exists`.replace(/'/g, "''")}'`;
+            return choice === 'skip'
+                ? `NULL${lines};`
+                : `RAISE EXCEPTION ${literal} USING ERRCODE = 'duplicate_object'${lines};`;
+        });
+        out += text.slice(cursor, at) + rewritten;
+        cursor = at + statement.sql.length;
+    }
+    return out + text.slice(cursor);
 }
 
 
@@ -62272,6 +66306,12 @@ function splitSqlStatements(text) {
             continue;
         }
         if (/\s/.test(c)) {
+            i++;
+            continue;
+        }
+        // A semicolon with no SQL before it ends an empty statement: there is nothing to run or to point at.
+        if (c === ';' && first === undefined && atomicDepth === 0 && parenDepth === 0) {
+            push(i + 1);
             i++;
             continue;
         }
@@ -62532,6 +66572,14 @@ module.exports = require("node:url");
 
 "use strict";
 module.exports = require("node:util");
+
+/***/ }),
+
+/***/ 8877:
+/***/ ((module) => {
+
+"use strict";
+module.exports = require("node:v8");
 
 /***/ }),
 
