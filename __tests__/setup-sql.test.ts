@@ -612,7 +612,7 @@ describe('config', () => {
     expect(configError(dir)).toMatchObject({
       line: 6,
       message: expect.stringMatching(
-        /^drift-guard\.config\.json:6: targets\[0\] \("app"\) has an unknown key "setupp"$/
+        /^drift-guard\.config\.json:6: targets\[0\] \("app"\) has an unknown key "setupp" \(did you mean "setup"\?\)$/
       )
     })
     write([

@@ -376,17 +376,21 @@ function hashFile(file: string): string {
  * on them: the same files with another environment can be another schema. Undefined when the whole environment was
  * enumerated (the schema is then not cached).
  */
+// Read by Node itself while it compiles a module the first time in a process (its source-map cache), not by the
+// schema: counted, the first load in a process would have another key than every later one.
+const RUNTIME_READS = new Set(['NODE_V8_COVERAGE'])
+
 function recordingEnvReads(load: () => void): Set<string> | undefined {
   const names = new Set<string>()
   let enumerated = false
   const env = process.env
   process.env = new Proxy(env, {
     get(target, name) {
-      if (typeof name === 'string') names.add(name)
+      if (typeof name === 'string' && !RUNTIME_READS.has(name)) names.add(name)
       return Reflect.get(target, name)
     },
     has(target, name) {
-      if (typeof name === 'string') names.add(name)
+      if (typeof name === 'string' && !RUNTIME_READS.has(name)) names.add(name)
       return Reflect.has(target, name)
     },
     // Writes go to the real object without the proxy as receiver: Node's process.env accepts only plain values
