@@ -64,12 +64,16 @@ test('the package: public, two bins, no runtime dependencies, only what runs', (
   ])
   const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n').filter(Boolean)
   expect(files).toContain('package/dist/cli.js')
+  // The process that loads the project's configs and schemas, apart from the database URL and the tokens.
+  expect(files).toContain('package/dist/project-child.js')
   expect(files).toContain('package/schema/drift-guard.config.schema.json')
   expect(files).toContain('package/LICENSE')
   expect(files).toContain('package/CHANGELOG.md')
   const unexpected = files.filter(
     (f) =>
-      !/^package\/(dist\/cli\.js|dist\/vendor\/.+|schema\/.+|README\.md|LICENSE|CHANGELOG\.md|package\.json)$/.test(f)
+      !/^package\/(dist\/cli\.js|dist\/project-child\.js|dist\/vendor\/.+|schema\/.+|README\.md|LICENSE|CHANGELOG\.md|package\.json)$/.test(
+        f
+      )
   )
   expect(unexpected).toEqual([])
 })
