@@ -10,6 +10,8 @@ import { loadConfig } from '../src/config/load-config'
 import { assembleFindings } from '../src/report/assembly'
 import { Finding, Report } from '../src/core/findings'
 import { runCheckWithBase } from '../src/engine/base-check'
+import { markAgainstBase } from '../src/baseline/delta'
+import { identitiesOf } from '../src/baseline/fingerprint'
 import { runCheck } from '../src/engine/check'
 import { renderMarkdown, renderText } from '../src/report/render'
 import { failsOn } from '../src/run/outcome'
@@ -72,10 +74,20 @@ describe.each(EACH_POSTGRES)('on %s', (name, createProvider) => {
     ])
     expect(written.code).toBe(0)
     const entries = JSON.parse(fs.readFileSync(baselineFile(), 'utf8')).entries
+    // The last snapshot's difference is one entry per changed object (docs/baseline.md).
     expect(entries.map((e: { kind: string }) => e.kind).sort()).toEqual([
       'column_default_mismatch',
       'missing_column',
+      'snapshot_out_of_date',
       'snapshot_out_of_date'
+    ])
+    expect(
+      entries
+        .filter((e: { kind: string }) => e.kind === 'snapshot_out_of_date')
+        .map((e: { object: string; difference: string }) => `${e.object}: ${e.difference}`)
+    ).toEqual([
+      'column public.users.nickname: column users.nickname added',
+      'column public.users.plan: column users.plan changed'
     ])
     expect(entries.find((e: { kind: string }) => e.kind === 'missing_column')).toMatchObject({
       target: 'default',
@@ -89,7 +101,7 @@ describe.each(EACH_POSTGRES)('on %s', (name, createProvider) => {
     const report = await runCheck({ root: dir, provider })
     expect(errorsOf(report)).toEqual([])
     expect(report.ok).toBe(true)
-    expect(report.baseline).toMatchObject({ entries: 3, accepted: 3, stale: 0 })
+    expect(report.baseline).toMatchObject({ entries: 4, accepted: 3, stale: 0 })
     const accepted = report.findings.find((f) => f.kind === 'missing_column')!
     expect(accepted).toMatchObject({ severity: 'notice', accepted: { reason: 'billing columns land in #12' } })
     expect(renderText(report)).toContain('accepted in the baseline (3):')
@@ -110,6 +122,14 @@ describe.each(EACH_POSTGRES)('on %s', (name, createProvider) => {
     expect(kinds).toContain('column_default_mismatch')
     expect(kinds).toContain('baseline_stale')
     expect(changed.findings.find((f) => f.kind === 'missing_column')?.severity).toBe('notice')
+    // The snapshot's change of that column is new too (changed again), the other change still accepted.
+    const snapshot = changed.findings.find((f) => f.kind === 'snapshot_out_of_date')!
+    expect(snapshot.severity).toBe('error')
+    expect(snapshot.message).toContain('(accepted in drift-guard.baseline.json but for: column users.plan changed)')
+    expect(snapshot.changes!.map((c) => `${c.description} ${c.accepted}`)).toEqual([
+      'column users.nickname added true',
+      'column users.plan changed false'
+    ])
   })
 
   test('an expired entry accepts no more and says until when', async () => {
@@ -130,7 +150,18 @@ describe.each(EACH_POSTGRES)('on %s', (name, createProvider) => {
   test('a fixed drift leaves a stale entry (an error at its line) until --prune removes it', async () => {
     fs.writeFileSync(schemaFile(), DRIFTED.replace('  nickname: text("nickname"),\n', ''))
     const report = await runCheck({ root: dir, provider })
-    // Two entries match nothing now: the column's, and the last snapshot's (its difference changed with the fix).
+    // Two entries match nothing now: the column's, and the last snapshot's change of it; the snapshot's other change
+    // keeps its entry.
+    expect(
+      errorsOf(report)
+        .filter((f) => f.kind === 'baseline_stale')
+        .map((f) => f.message)
+        .sort()
+    ).toEqual([
+      'accepted drift no longer found: missing_column column public.users.nickname (column users.nickname does not exist)',
+      'accepted drift no longer found: snapshot_out_of_date column public.users.nickname (column users.nickname added)'
+    ])
+    expect(report.findings.find((f) => f.kind === 'snapshot_out_of_date')).toMatchObject({ severity: 'notice' })
     const stale = errorsOf(report).filter((f) => f.kind === 'baseline_stale' && f.message.includes('nickname does'))
     expect(stale).toHaveLength(1)
     expect(stale[0]).toMatchObject({ file: 'drift-guard.baseline.json', fix: 'drift-guard baseline --prune' })
@@ -195,13 +226,78 @@ describe.each(EACH_POSTGRES)('on %s', (name, createProvider) => {
     const one = await runCheckWithBase({ root: dir, provider, base: 'HEAD', newOnly: true })
     expect(failsOn(one, 'error')).toBe(true)
     const fresh = one.findings.filter((f) => f.new && f.severity === 'error')
-    // The last snapshot's difference changed too: that is the same change, said by the snapshot check.
+    // The snapshot check says the same change: its new change is that column, its old one (nickname) is not new.
     expect(fresh.map((f) => f.kind).sort()).toEqual(['missing_column', 'snapshot_out_of_date'])
     expect(fresh.find((f) => f.kind === 'missing_column')?.column).toBe('avatar')
-    expect(one.fixed?.map((f) => f.kind)).toContain('column_default_mismatch')
+    const snapshot = fresh.find((f) => f.kind === 'snapshot_out_of_date')!
+    expect(snapshot.changes!.filter((c) => c.new).map((c) => c.description)).toEqual(['column users.avatar added'])
+    expect(snapshot.message).toContain('(new in this change: column users.avatar added)')
+    // Fixed: the default's mismatch, and the snapshot's change of it (the rest of that finding is still there).
+    expect(one.fixed!.map((f) => f.kind).sort()).toEqual(['column_default_mismatch', 'snapshot_out_of_date'])
+    expect(one.fixed!.find((f) => f.kind === 'snapshot_out_of_date')!.message).toMatch(
+      /^no more in the schema's difference from the last snapshot \(\w+\): column users\.plan changed$/
+    )
+    expect(one.base).toMatchObject({ introduced: 2, fixed: 2 })
     expect(one.findings.find((f) => f.column === 'nickname')).toMatchObject({ new: false, severity: 'error' })
     expect(renderMarkdown(one)).toContain(`**this pull request introduces ${one.base!.introduced}, fixes`)
     expect(git('worktree', 'list').trim().split('\n')).toHaveLength(1)
+  })
+
+  test('a baseline that accepted snapshot_out_of_date: a schema edit adding no un-generated change is not new and stales nothing; one more un-generated column is exactly that', async () => {
+    // The base: the repository drifts (the schema ahead of its last snapshot), its baseline committed.
+    fs.writeFileSync(schemaFile(), DRIFTED)
+    fs.rmSync(baselineFile(), { force: true })
+    expect((await cli(['baseline', '--cwd', dir, ...postgresArgs, '--reason', 'before the gate'])).code).toBe(0)
+    git('add', '-A')
+    git('commit', '-qm', 'baseline')
+
+    // A pull request editing the schema without a new difference for drizzle-kit: lines moved, a type for TypeScript.
+    fs.writeFileSync(
+      schemaFile(),
+      `// users and their plans\n\n${DRIFTED.replace('text("plan")', 'text("plan").$type<"free" | "pro">()')}`
+    )
+    const quiet = await runCheck({ root: dir, provider })
+    expect(errorsOf(quiet)).toEqual([])
+    expect(quiet.baseline).toMatchObject({ accepted: 3, stale: 0 })
+    expect(quiet.findings.find((f) => f.kind === 'snapshot_out_of_date')).toMatchObject({
+      severity: 'notice',
+      accepted: { reason: 'before the gate' }
+    })
+    const quietDelta = await runCheckWithBase({ root: dir, provider, base: 'HEAD', newOnly: true })
+    expect(quietDelta.base).toMatchObject({ introduced: 0, fixed: 0 })
+    expect(quietDelta.ok).toBe(true)
+    expect(quietDelta.findings.some((f) => f.kind === 'baseline_stale')).toBe(false)
+
+    // A pull request declaring one more column and generating no migration for it: that column, nothing else.
+    fs.writeFileSync(schemaFile(), DRIFTED.replace('  plan:', '  avatar: text("avatar"),\n  plan:'))
+    const more = await runCheck({ root: dir, provider })
+    expect(
+      errorsOf(more)
+        .map((f) => f.kind)
+        .sort()
+    ).toEqual(['missing_column', 'snapshot_out_of_date'])
+    expect(errorsOf(more).find((f) => f.kind === 'missing_column')?.column).toBe('avatar')
+    const snapshot = errorsOf(more).find((f) => f.kind === 'snapshot_out_of_date')!
+    expect(snapshot.message).toContain('(accepted in drift-guard.baseline.json but for: column users.avatar added)')
+    expect(snapshot.changes!.filter((c) => !c.accepted).map((c) => c.description)).toEqual([
+      'column users.avatar added'
+    ])
+    expect(more.baseline).toMatchObject({ stale: 0 })
+    expect(renderMarkdown(more)).toContain('not accepted in the baseline: column users.avatar added')
+
+    const delta = await runCheckWithBase({ root: dir, provider, base: 'HEAD', newOnly: true })
+    expect(delta.base).toMatchObject({ introduced: 2, fixed: 0, existing: 0 })
+    expect(delta.fixed).toEqual([])
+    const fresh = delta.findings.filter((f) => f.new)
+    expect(fresh.map((f) => f.kind).sort()).toEqual(['missing_column', 'snapshot_out_of_date'])
+    const changed = fresh.find((f) => f.kind === 'snapshot_out_of_date')!
+    expect(changed.changes!.filter((c) => c.new).map((c) => c.description)).toEqual(['column users.avatar added'])
+    expect(changed.message).toContain('(new in this change: column users.avatar added)')
+    expect(delta.findings.filter((f) => f.accepted).every((f) => f.new === false)).toBe(true)
+    expect(failsOn(delta, 'error')).toBe(true)
+    const markdown = renderMarkdown(delta)
+    expect(markdown).toContain('**this pull request introduces 2, fixes 0, 0 were already there')
+    expect(markdown).toContain('new in this change: column users.avatar added')
   })
 })
 
@@ -277,4 +373,78 @@ test('"severity": { "baseline_stale": "warning" } lowers a stale entry: reported
   expect(stale.map((f) => f.severity)).toEqual(staleErrors.map(() => 'warning'))
   expect(stale.every((f) => f.file === 'drift-guard.baseline.json' && f.target === 'app')).toBe(true)
   expect((await cli(['check', ...args, '--fail-on', 'warning'])).code).toBe(1)
+})
+
+describe('identity of a finding in the baseline and the delta', () => {
+  const snapshot = (descriptions: [string, string][]): Finding => ({
+    kind: 'snapshot_out_of_date',
+    severity: 'error',
+    target: 'app',
+    name: '0003_x',
+    file: 'drizzle/meta/0003_snapshot.json',
+    line: 1,
+    message: `the schema differs from the last snapshot (0003_x): ${descriptions.map(([d]) => d).join('; ')}`,
+    changes: descriptions.map(([description, digest]) => ({
+      description,
+      object: `column public.${description.split(' ')[1]}`,
+      digest
+    }))
+  })
+  const report = (findings: Finding[]): Report => ({
+    version: 1,
+    ok: false,
+    tool: { name: 'drizzle-drift-guard', version: '0' },
+    root: '/',
+    postgres: { provider: 'none' },
+    targets: [],
+    notes: [],
+    findings,
+    summary: { errors: findings.length, warnings: 0, notices: 0 }
+  })
+
+  test('a snapshot finding is one identity per change: the same object defined otherwise is another', () => {
+    const [a, b] = identitiesOf(
+      snapshot([
+        ['column users.a added', 'd1'],
+        ['column users.b added', 'd2']
+      ])
+    )
+    expect(a.object).toBe('column public.users.a')
+    expect(a.fingerprint).not.toBe(b.fingerprint)
+    const again = identitiesOf(snapshot([['column users.a added', 'd1']]))[0]
+    expect(again.fingerprint).toBe(a.fingerprint)
+    expect(identitiesOf(snapshot([['column users.a added', 'other']]))[0].fingerprint).not.toBe(a.fingerprint)
+  })
+
+  test('the delta: a gained change is new (said which), a lost one listed as fixed; notes on a message are not its identity', () => {
+    const base = snapshot([
+      ['column users.a added', 'd1'],
+      ['column users.b added', 'd2']
+    ])
+    const head = snapshot([
+      ['column users.a added', 'd1'],
+      ['column users.c added', 'd3']
+    ])
+    const missing: Finding = {
+      kind: 'missing_column',
+      severity: 'error',
+      target: 'app',
+      schema: 'public',
+      table: 'users',
+      column: 'a',
+      message: 'column users.a does not exist'
+    }
+    const expired = {
+      ...missing,
+      message: `${missing.message} (accepted in drift-guard.baseline.json until 2020-01-01: later; that has expired)`
+    }
+    const delta = markAgainstBase(report([head, expired]), report([base, missing]), 'main', true)
+    expect(delta.findings.map((f) => f.new)).toEqual([true, false])
+    expect(delta.findings[0].message).toMatch(/\(new in this change: column users\.c added\)$/)
+    expect(delta.findings[0].changes!.map((c) => c.new)).toEqual([false, true])
+    expect(delta.fixed!.map((f) => f.message)).toEqual([
+      "no more in the schema's difference from the last snapshot (0003_x): column users.b added"
+    ])
+    expect(delta.base).toMatchObject({ introduced: 1, fixed: 1, existing: 1 })
+  })
 })

@@ -5,7 +5,7 @@ import * as path from 'node:path'
 import { Finding, Report } from '../core/findings'
 import { FindingPolicy } from '../report/assembly'
 import { Baseline, BaselineEntry } from './file'
-import { describeObject, differenceOf, fingerprintOf } from './fingerprint'
+import { ACCEPTED_NOTE, DriftIdentity, identitiesOf } from './fingerprint'
 
 /** Today, YYYY-MM-DD (UTC). */
 export function today(): string {
@@ -37,6 +37,68 @@ export interface BaselineRun {
   stale?: boolean
 }
 
+/** A finding judged by the entry matching its fingerprint, if any. */
+function judgeOne(f: Finding, entry: BaselineEntry | undefined, rel: string, day: string): Finding {
+  if (!entry) return f
+  if (!covers(entry, f)) {
+    const more = (f.databases ?? []).filter((d) => !entry.databases!.includes(d))
+    return {
+      ...f,
+      message: `${f.message}${ACCEPTED_NOTE}${rel} on ${entry.databases!.join(', ')} only, now also on ${more.join(', ')})`
+    }
+  }
+  if (entry.expires && entry.expires < day)
+    return { ...f, message: `${f.message}${ACCEPTED_NOTE}${rel} until ${entry.expires}: ${entry.reason}; ${EXPIRED})` }
+  return {
+    ...f,
+    severity: 'notice',
+    accepted: { reason: entry.reason, ...(entry.expires ? { expires: entry.expires } : {}), since: entry.since }
+  }
+}
+
+const EXPIRED = 'that has expired'
+
+/**
+ * A finding made of several changed objects (snapshot_out_of_date), judged change by change: accepted when an
+ * entry accepts every change; else it stays as it is and its message says which changes no entry accepts (new since
+ * the baseline was written, or expired).
+ */
+function judgeChanges(
+  f: Finding,
+  ids: DriftIdentity[],
+  found: (BaselineEntry | undefined)[],
+  rel: string,
+  day: string
+): Finding {
+  if (found.every((e) => !e)) return f
+  const accepts = (e: BaselineEntry | undefined): e is BaselineEntry =>
+    e !== undefined && covers(e, f) && !(e.expires && e.expires < day)
+  const changes = f.changes!.map((c, i) => ({ ...c, accepted: accepts(found[i]) }))
+  const entries = found.filter(accepts)
+  if (entries.length === ids.length) {
+    const expires = entries.flatMap((e) => (e.expires ? [e.expires] : [])).sort()[0]
+    return {
+      ...f,
+      severity: 'notice',
+      changes,
+      accepted: {
+        reason: [...new Set(entries.map((e) => e.reason))].join('; '),
+        ...(expires ? { expires } : {}),
+        since: entries.map((e) => e.since).sort()[0]
+      }
+    }
+  }
+  const not = ids.flatMap((id, i) => {
+    const entry = found[i]
+    if (!entry) return [id.difference]
+    if (!covers(entry, f)) return [`${id.difference} (accepted on ${entry.databases!.join(', ')} only)`]
+    if (entry.expires && entry.expires < day)
+      return [`${id.difference} (accepted until ${entry.expires}: ${entry.reason}; ${EXPIRED})`]
+    return []
+  })
+  return { ...f, changes, message: `${f.message}${ACCEPTED_NOTE}${rel} but for: ${not.join('; ')})` }
+}
+
 /** The baseline as a finding policy (run before the severity overrides, so that `severity` can lower stale ones). */
 export function baselinePolicy(run: BaselineRun): FindingPolicy {
   return (findings) => {
@@ -48,26 +110,11 @@ export function baselinePolicy(run: BaselineRun): FindingPolicy {
     const matched = new Set<BaselineEntry>()
     const out = findings.map((f): Finding => {
       if (f.kind === 'baseline_stale') return f
-      const entry = entries.get(entryKey(run.mode, fingerprintOf(f)))
-      if (!entry) return f
-      matched.add(entry)
-      if (!covers(entry, f)) {
-        const more = (f.databases ?? []).filter((d) => !entry.databases!.includes(d))
-        return {
-          ...f,
-          message: `${f.message} (accepted in ${rel} on ${entry.databases!.join(', ')} only, now also on ${more.join(', ')})`
-        }
-      }
-      if (entry.expires && entry.expires < day)
-        return {
-          ...f,
-          message: `${f.message} (accepted in ${rel} until ${entry.expires}: ${entry.reason}; that has expired)`
-        }
-      return {
-        ...f,
-        severity: 'notice',
-        accepted: { reason: entry.reason, ...(entry.expires ? { expires: entry.expires } : {}), since: entry.since }
-      }
+      const ids = identitiesOf(f)
+      const found = ids.map((i) => entries.get(entryKey(run.mode, i.fingerprint)))
+      for (const entry of found) if (entry) matched.add(entry)
+      if (!f.changes?.length) return judgeOne(f, found[0], rel, day)
+      return judgeChanges(f, ids, found, rel, day)
     })
     const stale = [...entries.values()]
       .filter((e) => run.stale !== false && !matched.has(e))
@@ -91,7 +138,7 @@ export function baselineSummary(run: BaselineRun, findings: readonly Finding[]):
     file: path.relative(run.root, run.baseline.file) || run.baseline.file,
     entries: run.baseline.entries.filter((e) => e.mode === run.mode).length,
     accepted: findings.filter((f) => f.accepted).length,
-    expired: findings.filter((f) => / that has expired\)$/.test(f.message)).length,
+    expired: findings.filter((f) => f.message.includes(`; ${EXPIRED})`)).length,
     stale: findings.filter((f) => f.kind === 'baseline_stale').length
   }
 }
@@ -128,31 +175,32 @@ export function updateBaseline(
   let added = 0
   for (const f of findings) {
     if (f.kind === 'baseline_stale' || f.severity === 'notice') continue
-    const fingerprint = fingerprintOf(f)
-    const key = entryKey(options.mode, fingerprint)
-    if (seen.has(key)) continue
-    seen.add(key)
-    const old = byKey.get(key)
-    if (old) {
-      const databases = [...new Set([...(old.databases ?? []), ...(f.databases ?? [])])]
-      entries.push({ ...old, ...(databases.length ? { databases } : {}) })
-      continue
+    for (const { fingerprint, object, difference } of identitiesOf(f)) {
+      const key = entryKey(options.mode, fingerprint)
+      if (seen.has(key)) continue
+      seen.add(key)
+      const old = byKey.get(key)
+      if (old) {
+        const databases = [...new Set([...(old.databases ?? []), ...(f.databases ?? [])])]
+        entries.push({ ...old, ...(databases.length ? { databases } : {}) })
+        continue
+      }
+      if (!options.reason) throw new MissingReason()
+      added++
+      entries.push({
+        fingerprint,
+        kind: f.kind,
+        target: f.target,
+        object,
+        difference,
+        reason: options.reason,
+        ...(options.expires ? { expires: options.expires } : {}),
+        ...(options.acceptedBy ? { acceptedBy: options.acceptedBy } : {}),
+        since: options.today ?? today(),
+        ...(f.databases?.length ? { databases: [...f.databases] } : {}),
+        mode: options.mode
+      })
     }
-    if (!options.reason) throw new MissingReason()
-    added++
-    entries.push({
-      fingerprint,
-      kind: f.kind,
-      target: f.target,
-      object: describeObject(f),
-      difference: differenceOf(f),
-      reason: options.reason,
-      ...(options.expires ? { expires: options.expires } : {}),
-      ...(options.acceptedBy ? { acceptedBy: options.acceptedBy } : {}),
-      since: options.today ?? today(),
-      ...(f.databases?.length ? { databases: [...f.databases] } : {}),
-      mode: options.mode
-    })
   }
   const unmatched = existing.filter((e) => !seen.has(entryKey(e.mode, e.fingerprint)))
   // Entries of the other mode (an audit's, in a check) are not judged by this run: they stay.

@@ -3,7 +3,7 @@
 // and database name taken out, so that moving lines, adding unrelated migrations or renaming a file keep the match,
 // and a changed difference on the same object (the default changed again) does not.
 import { createHash } from 'node:crypto'
-import { Finding, findingObjectPath } from '../core/findings'
+import { Finding, FindingChange, findingObjectPath } from '../core/findings'
 
 // The first rule that matches a finding names what its object is; the order matters ("extra_index" before "table").
 const OBJECT_WORDS: [what: string, matches: (f: Finding) => boolean][] = [
@@ -32,6 +32,9 @@ export function describeObject(f: Finding): string {
  */
 export function differenceOf(f: Finding): string {
   let text = f.message
+  // What the baseline or the delta said of the finding is not the drift (an expired entry, a change new here).
+  const note = text.search(NOTES)
+  if (note >= 0) text = text.slice(0, note)
   for (const database of f.databases ?? []) text = text.split(database).join('*')
   return text
     .replace(/(\.(?:sql|ts|tsx|mts|cts|js|mjs|cjs|json)):\d+(?::\d+)?/g, '$1')
@@ -43,6 +46,43 @@ export function differenceOf(f: Finding): string {
 
 /** sha256 of kind, target, object path and difference: stable across runs, machines and line moves. */
 export function fingerprintOf(f: Finding): string {
-  const parts = [f.kind, f.target, findingObjectPath(f) ?? '', differenceOf(f)]
-  return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32)
+  return digest([f.kind, f.target, findingObjectPath(f) ?? '', differenceOf(f)])
+}
+
+const digest = (parts: string[]): string => createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32)
+
+/**
+ * Where the notes the baseline (src/baseline/apply.ts) and the delta (src/baseline/delta.ts) append to a message
+ * begin: they are said of the finding, not part of its difference.
+ */
+export const ACCEPTED_NOTE = ' (accepted in '
+export const NEW_NOTE = ' (new in this change: '
+const NOTES = new RegExp(`${[ACCEPTED_NOTE, NEW_NOTE].map((n) => n.replace(/[()]/g, '\\$&')).join('|')}`)
+
+/** One drifted object of a finding, as the baseline and the delta identify it. */
+export interface DriftIdentity {
+  fingerprint: string
+  /** The object in words, for the baseline's reader. */
+  object: string
+  /** The difference in words. */
+  difference: string
+  /** Its change, for a finding made of several (snapshot_out_of_date). */
+  change?: FindingChange
+}
+
+/**
+ * What a finding is made of, for the baseline and the delta: itself, or, for a finding that lists changed objects
+ * (snapshot_out_of_date), each change by itself, so that adding one more un-generated change to a schema already
+ * ahead of its last snapshot is that one change, and the others keep their match. A change's fingerprint has no
+ * snapshot tag: a migration that leaves the difference as it was (a custom one) keeps the match.
+ */
+export function identitiesOf(f: Finding): DriftIdentity[] {
+  if (!f.changes?.length)
+    return [{ fingerprint: fingerprintOf(f), object: describeObject(f), difference: differenceOf(f) }]
+  return f.changes.map((change) => ({
+    fingerprint: digest([f.kind, f.target, change.object, change.description, change.digest]),
+    object: change.object,
+    difference: change.description,
+    change
+  }))
 }

@@ -79,8 +79,30 @@ export interface Finding {
   output?: string
   /** Matched by an entry of the baseline (drift-guard.baseline.json): a notice that does not fail the run. */
   accepted?: { reason: string; expires?: string; since: string }
-  /** With a base commit (--base): true when the base did not have this finding. */
+  /** With a base commit (--base): true when the base did not have this finding (or, with `changes`, one of them). */
   new?: boolean
+  /**
+   * snapshot_out_of_date: every change since the last snapshot, one per object (the message shows the first 12).
+   * The baseline and the delta judge each change by itself (docs/baseline.md).
+   */
+  changes?: FindingChange[]
+}
+
+/** One changed object of a snapshot finding. */
+export interface FindingChange {
+  /** In words: `column users.nickname added`. */
+  description: string
+  /** The object in words, with its path: `column public.users.nickname`. */
+  object: string
+  /**
+   * A digest of the object as the schema declares it and as the snapshot records it: changed again before a migration
+   * was generated (another default), it is another change.
+   */
+  digest: string
+  /** With a base commit: whether the base did not have this change. */
+  new?: boolean
+  /** With a baseline that accepts some of the finding's changes: whether an entry accepts this one. */
+  accepted?: boolean
 }
 
 /**

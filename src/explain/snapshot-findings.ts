@@ -1,9 +1,10 @@
 // What the schema says against drizzle-kit's own record of it (the last snapshot), and names the schema declares
 // that Postgres would cut to the same 63 bytes.
+import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { ResolvedTarget } from '../config/load-config'
-import { Finding } from '../core/findings'
+import { Finding, FindingChange, findingObjectPath } from '../core/findings'
 import { hashMigration } from '../migrations/folder'
 import { PgSnapshot, generateSql } from '../schema/drizzle-kit'
 import { readCachedSchema, writeCachedSchema } from '../schema/schema-cache'
@@ -11,7 +12,7 @@ import { SourceIndex } from '../schema/source-index'
 import { compareV1Snapshot, compareV1States } from './snapshot-v1'
 import { Kit1State, generateSql1 } from '../schema/drizzle-kit-1'
 import { V1Head } from './snapshot-v1-head'
-import { SnapshotFile, compareSnapshots, identifierCollisions } from './snapshots'
+import { SnapshotChange, SnapshotFile, compareSnapshots, identifierCollisions } from './snapshots'
 
 type TargetFinding = Omit<Finding, 'target'>
 
@@ -66,7 +67,8 @@ export async function snapshotFindings(
       message: `the schema differs from the last snapshot (${latest.migration.tag}): ${shown.join('; ')}${more}`,
       cause: `the schema was changed without running drizzle-kit generate; \`${command}\` would write a new migration`,
       fix,
-      ...(blocked ?? {})
+      ...(blocked ?? {}),
+      changes: findingChanges(comparison.changes)
     }
   ]
 }
@@ -116,9 +118,28 @@ async function kit1SnapshotFindings(
       name: head.tag,
       message: `the schema differs from the last snapshot (${head.tag}${merged}): ${shown.join('; ')}${more}`,
       cause: `the schema was changed without running drizzle-kit generate; \`${command}\` would write a new migration`,
-      fix
+      fix,
+      changes: findingChanges(comparison.changes)
     }
   ]
+}
+
+const CHANGED_OBJECT =
+  /^(column|table|index|foreign key|primary key|unique constraint|check constraint|policy|row level security|enum|schema|sequence|view)\b/
+
+/**
+ * Every change as the finding carries it: the baseline and the delta identify each changed object by itself, so that
+ * a pull request adding one more un-generated change introduces that change only (docs/baseline.md).
+ */
+function findingChanges(changes: SnapshotChange[]): FindingChange[] {
+  return changes.map((c) => ({
+    description: c.description,
+    object: [CHANGED_OBJECT.exec(c.description)?.[1], findingObjectPath(c)].filter(Boolean).join(' '),
+    digest: createHash('sha256')
+      .update(c.definition ?? '')
+      .digest('hex')
+      .slice(0, 16)
+  }))
 }
 
 /**

@@ -20,6 +20,11 @@ export interface V1SnapshotJson {
 export interface SnapshotChange {
   /** e.g. `column organizations.logo_url added`. */
   description: string
+  /**
+   * The object's definition on the side(s) it exists on (snapshot → schema for a change), as stable text: what the
+   * baseline's fingerprint of this change is made of besides the description (src/baseline/fingerprint.ts).
+   */
+  definition?: string
   table?: string
   schema?: string
   column?: string

@@ -7,7 +7,7 @@
 // policies) made explicit.
 import { PgSnapshot } from '../schema/drizzle-kit'
 import type { DdlEntity, SnapshotChange, SnapshotComparison, V1Snapshot } from './snapshot-types'
-import { NormModel, PART_KINDS } from './snapshot-norm'
+import { NormModel, NormTable, PART_KINDS } from './snapshot-norm'
 import { normaliseDdl, normaliseV7 } from './normalise'
 
 export { normaliseDdl, normaliseV7 } from './normalise'
@@ -28,13 +28,15 @@ function diffMaps(
       out.push({
         ...extra,
         name: extra.table ? name : name.split('.').pop(),
-        description: `${kind} ${name} added to ${where}`
+        description: `${kind} ${name} added to ${where}`,
+        definition: text
       })
     else if (before.get(name) !== text)
       out.push({
         ...extra,
         name: extra.table ? name : name.split('.').pop(),
-        description: `${kind} ${name} on ${where} changed`
+        description: `${kind} ${name} on ${where} changed`,
+        definition: `${before.get(name)} -> ${text}`
       })
   }
   for (const name of before.keys())
@@ -42,7 +44,8 @@ function diffMaps(
       out.push({
         ...extra,
         name: extra.table ? name : name.split('.').pop(),
-        description: `${kind} ${name} removed from ${where}`
+        description: `${kind} ${name} removed from ${where}`,
+        definition: before.get(name)
       })
   return out
 }
@@ -58,6 +61,10 @@ export function compareV1States(last: V1Snapshot, schema: { ddl: DdlEntity[] }):
   return compareNormalised(normaliseDdl(last), after)
 }
 
+/** A whole table as stable text: its columns, constraints, indexes, policies and RLS. */
+const tableText = (table: NormTable): string =>
+  JSON.stringify([table.rls, [...table.columns], [...table.parts].map(([kind, part]) => [kind, [...part]])])
+
 function compareNormalised(before: NormModel, after: NormModel): SnapshotComparison {
   const changes: SnapshotChange[] = []
   const possibleRenames: string[] = []
@@ -67,13 +74,15 @@ function compareNormalised(before: NormModel, after: NormModel): SnapshotCompari
     changes.push({
       schema: after.tables.get(key)!.schema,
       table: after.tables.get(key)!.name,
-      description: `table ${key} added`
+      description: `table ${key} added`,
+      definition: tableText(after.tables.get(key)!)
     })
   for (const key of removed)
     changes.push({
       schema: before.tables.get(key)!.schema,
       table: before.tables.get(key)!.name,
-      description: `table ${key} removed`
+      description: `table ${key} removed`,
+      definition: tableText(before.tables.get(key)!)
     })
   if (added.length && removed.length) possibleRenames.push(`tables ${removed.join(', ')} -> ${added.join(', ')}`)
   for (const [key, a] of after.tables) {
@@ -82,13 +91,20 @@ function compareNormalised(before: NormModel, after: NormModel): SnapshotCompari
     const where = { schema: a.schema, table: a.name }
     const addedColumns = [...a.columns.keys()].filter((c) => !b.columns.has(c))
     const removedColumns = [...b.columns.keys()].filter((c) => !a.columns.has(c))
-    for (const c of addedColumns) changes.push({ ...where, column: c, description: `column ${a.name}.${c} added` })
-    for (const c of removedColumns) changes.push({ ...where, column: c, description: `column ${a.name}.${c} removed` })
+    for (const c of addedColumns)
+      changes.push({ ...where, column: c, description: `column ${a.name}.${c} added`, definition: a.columns.get(c) })
+    for (const c of removedColumns)
+      changes.push({ ...where, column: c, description: `column ${a.name}.${c} removed`, definition: b.columns.get(c) })
     if (addedColumns.length && removedColumns.length)
       possibleRenames.push(`columns of ${key}: ${removedColumns.join(', ')} -> ${addedColumns.join(', ')}`)
     for (const [c, text] of a.columns)
       if (b.columns.has(c) && b.columns.get(c) !== text)
-        changes.push({ ...where, column: c, description: `column ${a.name}.${c} changed` })
+        changes.push({
+          ...where,
+          column: c,
+          description: `column ${a.name}.${c} changed`,
+          definition: `${b.columns.get(c)} -> ${text}`
+        })
     for (const kind of PART_KINDS) changes.push(...diffMaps(kind, key, b.parts.get(kind)!, a.parts.get(kind)!, where))
     if (a.rls !== b.rls)
       changes.push({ ...where, description: `row level security on ${key} ${a.rls ? 'enabled' : 'disabled'}` })

@@ -97,6 +97,9 @@ export function canonical(value: unknown): string {
 
 type Named = Record<string, { name: string }>
 
+/** A changed object's definition: what the snapshot has, then what the schema declares. */
+const changed = (before: unknown, after: unknown): string => `${canonical(before)} -> ${canonical(after)}`
+
 function diffNamed(
   kind: string,
   where: string,
@@ -108,13 +111,29 @@ function diffNamed(
   const b = before ?? {}
   const a = after ?? {}
   for (const key of Object.keys(a)) {
-    if (!(key in b)) out.push({ ...extra, name: a[key].name, description: `${kind} ${a[key].name} added to ${where}` })
+    if (!(key in b))
+      out.push({
+        ...extra,
+        name: a[key].name,
+        description: `${kind} ${a[key].name} added to ${where}`,
+        definition: canonical(a[key])
+      })
     else if (canonical(a[key]) !== canonical(b[key]))
-      out.push({ ...extra, name: a[key].name, description: `${kind} ${a[key].name} on ${where} changed` })
+      out.push({
+        ...extra,
+        name: a[key].name,
+        description: `${kind} ${a[key].name} on ${where} changed`,
+        definition: changed(b[key], a[key])
+      })
   }
   for (const key of Object.keys(b))
     if (!(key in a))
-      out.push({ ...extra, name: b[key].name, description: `${kind} ${b[key].name} removed from ${where}` })
+      out.push({
+        ...extra,
+        name: b[key].name,
+        description: `${kind} ${b[key].name} removed from ${where}`,
+        definition: canonical(b[key])
+      })
   return out
 }
 
@@ -128,13 +147,15 @@ export function compareSnapshots(last: PgSnapshot, schema: PgSnapshot): Snapshot
     changes.push({
       schema: schema.tables[key].schema || 'public',
       table: schema.tables[key].name,
-      description: `table ${key} added`
+      description: `table ${key} added`,
+      definition: canonical(schema.tables[key])
     })
   for (const key of removedTables)
     changes.push({
       schema: last.tables[key].schema || 'public',
       table: last.tables[key].name,
-      description: `table ${key} removed`
+      description: `table ${key} removed`,
+      definition: canonical(last.tables[key])
     })
   if (addedTables.length && removedTables.length)
     possibleRenames.push(`tables ${removedTables.join(', ')} -> ${addedTables.join(', ')}`)
@@ -146,13 +167,30 @@ export function compareSnapshots(last: PgSnapshot, schema: PgSnapshot): Snapshot
     const where = { schema: after.schema || 'public', table: after.name }
     const added = Object.keys(after.columns).filter((c) => !(c in before.columns))
     const removed = Object.keys(before.columns).filter((c) => !(c in after.columns))
-    for (const c of added) changes.push({ ...where, column: c, description: `column ${after.name}.${c} added` })
-    for (const c of removed) changes.push({ ...where, column: c, description: `column ${after.name}.${c} removed` })
+    for (const c of added)
+      changes.push({
+        ...where,
+        column: c,
+        description: `column ${after.name}.${c} added`,
+        definition: canonical(after.columns[c])
+      })
+    for (const c of removed)
+      changes.push({
+        ...where,
+        column: c,
+        description: `column ${after.name}.${c} removed`,
+        definition: canonical(before.columns[c])
+      })
     if (added.length && removed.length)
       possibleRenames.push(`columns of ${key}: ${removed.join(', ')} -> ${added.join(', ')}`)
     for (const c of Object.keys(after.columns)) {
       if (c in before.columns && canonical(after.columns[c]) !== canonical(before.columns[c])) {
-        changes.push({ ...where, column: c, description: `column ${after.name}.${c} changed` })
+        changes.push({
+          ...where,
+          column: c,
+          description: `column ${after.name}.${c} changed`,
+          definition: changed(before.columns[c], after.columns[c])
+        })
       }
     }
     changes.push(...tableParts(before, after, key, where))

@@ -92,6 +92,22 @@ function subject(f: Finding): string {
   return f.table ?? f.name ?? ''
 }
 
+/**
+ * Which of a finding's changes (snapshot_out_of_date) this change adds, or no entry of the baseline accepts, when
+ * only some are: the table shows the cause, not the message that says it.
+ */
+function changeNotes(report: Report, f: Finding): string {
+  const changes = f.changes ?? []
+  const notes: string[] = []
+  const fresh = changes.filter((c) => c.new)
+  if (report.base && fresh.length && fresh.length < changes.length)
+    notes.push(`\nnew in this change: ${fresh.map((c) => c.description).join('; ')}`)
+  const unaccepted = changes.filter((c) => c.accepted === false)
+  if (unaccepted.length && unaccepted.length < changes.length)
+    notes.push(`\nnot accepted in the baseline: ${unaccepted.map((c) => c.description).join('; ')}`)
+  return notes.join('')
+}
+
 export function renderText(report: Report): string {
   const lines: string[] = []
   if (report.base) lines.push(deltaLine(report.base))
@@ -231,7 +247,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
             ? ` (all ${f.databases.length} databases)`
             : ''
       body.push(
-        `| ${ICON[f.severity]}${report.base && f.new ? ' new' : ''} | \`${f.kind}\` | ${escapeCell(subject(f) || f.message)}${dbs} | ${link(f)} | ${escapeCell(f.kind === 'run_failed' ? `${f.message}: ${f.cause}` : (f.cause ?? f.message))}${f.output ? `<br><code>${escapeCell(f.output).replace(/`/g, "'")}</code>` : ''} | ${fix} |`
+        `| ${ICON[f.severity]}${report.base && f.new ? ' new' : ''} | \`${f.kind}\` | ${escapeCell(subject(f) || f.message)}${dbs} | ${link(f)} | ${escapeCell(f.kind === 'run_failed' ? `${f.message}: ${f.cause}` : (f.cause ?? f.message))}${escapeCell(changeNotes(report, f))}${f.output ? `<br><code>${escapeCell(f.output).replace(/`/g, "'")}</code>` : ''} | ${fix} |`
       )
     }
     body.push('')
