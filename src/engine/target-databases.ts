@@ -14,7 +14,8 @@ import {
   withMissingObjectOrigin,
   withUnexportedSchemaCause
 } from '../explain/failed-migration'
-import { generateCommand } from '../explain/snapshot-findings'
+import { generateAdvice, generateCommand } from '../explain/snapshot-findings'
+import { unlistedMigrations } from '../explain/unlisted-files'
 import { SnapshotFile } from '../explain/snapshots'
 import { ApplyResult, applyMigrations } from '../migrations/apply'
 import { Migration, MigrationFolder } from '../migrations/folder'
@@ -285,7 +286,9 @@ export async function checkTargetDatabases(check: TargetCheck, run: RunContext):
     out.push({
       ...withMissingObjectOrigin(withUnexportedSchemaCause(finding, schema.snapshot), {
         root,
+        target: target.name,
         migrations: folder.migrations,
+        unlisted: unlistedMigrations(folder),
         snapshots,
         schemaSnapshot: schema.snapshot
       }),
@@ -317,11 +320,13 @@ export async function checkTargetDatabases(check: TargetCheck, run: RunContext):
     migrations: folder.migrations,
     expected: expected.model,
     generateCommand: generateCommand(target, root),
+    generateAdvice: generateAdvice(snapshots, target),
     // Every database runs the same migrations from clean, so they all stop at the same missing file.
     foldersWithoutSql: folder.problems
       .filter((p) => p.tag && /has no migration\.sql/.test(p.message))
       .map((p) => p.tag!),
-    stoppedAt: folder.migrations.find((m) => m.sql === undefined)
+    stoppedAt: folder.migrations.find((m) => m.sql === undefined),
+    unlisted: unlistedMigrations(folder)
   }
   await timed('diff', () => {
     const seen = compared.flatMap(({ name, differences }) =>

@@ -14,10 +14,14 @@ export interface ExplainContext {
   migrations: Migration[]
   expected: DatabaseModel
   generateCommand: string
+  /** Said instead of "Run <generateCommand>" where generate would re-create what migrations built, or refuses to run. */
+  generateAdvice?: string
   /** audit: migrations this database has not applied yet. */
   pending?: Set<string>
   /** v1 folders whose migration.sql is gone (drizzle's migrator skips them; their snapshot.json may record the change). */
   foldersWithoutSql?: string[]
   /** check: the first migration whose SQL file is missing; only the migrations before it were applied. */
   stoppedAt?: Migration
+  /** The folder's .sql files that the journal does not list (drizzle's migrator never runs them). */
+  unlisted?: Migration[]
 }

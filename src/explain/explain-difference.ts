@@ -9,6 +9,8 @@ import { SchemaDifference } from '../diff/diff-schemas'
 import { ExplainContext } from './context'
 import { enumOrderCause } from './enum-history'
 import { fixSql } from './fix-sql'
+import { differenceAspect, differenceKey, objectKey } from './object-history'
+import { NOT_IN_JOURNAL, unlistedEvents, unlistedFix } from './unlisted-files'
 import { explainPartitioning } from './partitioning'
 import { changedAfterSnapshot, introducedBy, recordedSnapshots, removedIn } from './snapshot-history'
 import { findStatement, lostAfter, notApplied } from './statement-search'
@@ -44,6 +46,8 @@ export function explainDifference(d: SchemaDifference, ctx: ExplainContext): Omi
   const lost = lostAfter(ctx, latest?.migration)
   const declaredAt = declaration ? `declared at ${declaration.file}:${declaration.line}` : 'declared in the schema'
   const causes: string[] = []
+  // A file of the folder outside the journal that creates or changes it: the migrator never ran it.
+  const outside = d.kind.startsWith('extra_') ? undefined : unlistedCause(ctx, d)
 
   if (d.kind.startsWith('missing_')) {
     if (declaration) Object.assign(finding, declaration)
@@ -52,13 +56,16 @@ export function explainDifference(d: SchemaDifference, ctx: ExplainContext): Omi
     if (unrun) {
       causes.push(unrun)
       d = { ...d, hint: undefined }
+    } else if (outside) {
+      causes.push(`${declaredAt}; ${outside.cause}`)
+      d = { ...d, hint: undefined }
     } else if (!latest)
       causes.push(
-        `${declaredAt}; the migrations folder has no usable snapshot, so drizzle-kit never recorded it: run ${ctx.generateCommand}`
+        `${declaredAt}; the migrations folder has no usable snapshot, so drizzle-kit never recorded it: ${runGenerate(ctx).replace(/^Run/, 'run')}`
       )
     else if (!inLatest) {
       causes.push(
-        `${declaredAt}, added to the schema after the last snapshot (${latestTag}): no migration was generated for it${lost}. Run ${ctx.generateCommand}`
+        `${declaredAt}, added to the schema after the last snapshot (${latestTag}): no migration was generated for it${lost}. ${runGenerate(ctx)}`
       )
     } else {
       const first = recorded.find((s) => s.declares(d))
@@ -96,7 +103,7 @@ export function explainDifference(d: SchemaDifference, ctx: ExplainContext): Omi
       )
     } else if (latest && inLatest) {
       causes.push(
-        `removed from the schema after the last snapshot (${latestTag}): no migration was generated to drop it${lost}. Run ${ctx.generateCommand}`
+        `removed from the schema after the last snapshot (${latestTag}): no migration was generated to drop it${lost}. ${runGenerate(ctx)}`
       )
     } else if (removal && recreated) {
       Object.assign(finding, recreated)
@@ -139,7 +146,10 @@ export function explainDifference(d: SchemaDifference, ctx: ExplainContext): Omi
         : undefined
     let valuesCause: string | undefined
     let statementsCause: string | undefined
-    if (enumOrder) {
+    if (outside) {
+      causes.push(`${declaredAt}; ${outside.cause}`)
+      d = { ...d, hint: undefined }
+    } else if (enumOrder) {
       const origin = latest
         ? 'not the SQL drizzle-kit generates for the schema (edited after generation, or written by hand)'
         : 'which the snapshots do not record (hand-written SQL)'
@@ -157,7 +167,7 @@ export function explainDifference(d: SchemaDifference, ctx: ExplainContext): Omi
       )
     } else if (latest && changedAfterSnapshot(latest, d)) {
       causes.push(
-        `${declaredAt}, changed after the last snapshot (${latestTag}): no migration was generated${lost}. Run ${ctx.generateCommand}`
+        `${declaredAt}, changed after the last snapshot (${latestTag}): no migration was generated${lost}. ${runGenerate(ctx)}`
       )
     } else if (introduced && notApplied(ctx, introduced)) {
       causes.push(`${declaredAt}; set by ${introduced.tag}, ${notApplied(ctx, introduced)}`)
@@ -182,11 +192,46 @@ export function explainDifference(d: SchemaDifference, ctx: ExplainContext): Omi
   if (d.hint) causes.push(d.hint)
   // A cause that ends with a full stop is not given a second one at the joint; what the causes quote is kept.
   finding.cause = causes.map((c, i) => (i < causes.length - 1 ? c.replace(/\.$/, '') : c)).join('. ')
-  const fix = undeclarable(d)
-    ? `Keep it, and accept it in ${DEFAULT_CONFIG_FILE}: "severity": { "${d.kind}": "notice" } (or "off") on target "${ctx.target}" (this applies to every ${d.kind} of the target)`
-    : fixSql(d, ctx.expected)
+  const fix = outside
+    ? outside.fix
+    : undeclarable(d)
+      ? `Keep it, and accept it in ${DEFAULT_CONFIG_FILE}: "severity": { "${d.kind}": "notice" } (or "off") on target "${ctx.target}" (this applies to every ${d.kind} of the target)`
+      : fixSql(d, ctx.expected)
   if (fix) finding.fix = fix
   return finding
+}
+
+/**
+ * The statement of a SQL file outside the journal that creates the missing object or makes what differs (an
+ * aspect of a column, row level security as the schema has it): drizzle's migrator never runs that file.
+ */
+function unlistedCause(ctx: ExplainContext, d: SchemaDifference): { cause: string; fix: string } | undefined {
+  const key = d.kind === 'rls_mismatch' && d.table ? objectKey('rls', d.schema, d.table) : differenceKey(d)
+  const aspect = differenceAspect(d)
+  const events = unlistedEvents(ctx, key).filter((e) => {
+    if (d.kind.startsWith('missing_')) return e.action === 'create'
+    if (d.kind === 'rls_mismatch') {
+      const text = e.migration.sql?.split('\n')[e.line - 1] ?? ''
+      return (d.expected === 'enabled') === /\b(enable|force)\s+row\s+level/i.test(text)
+    }
+    return e.action === 'create' || (e.action === 'change' && (!aspect || e.aspects?.includes(aspect)))
+  })
+  const by = events[events.length - 1]
+  if (!by) return undefined
+  const verb = d.kind.startsWith('missing_')
+    ? 'created'
+    : d.kind === 'rls_mismatch'
+      ? `row level security ${d.expected === 'enabled' ? 'enabled' : 'disabled'}`
+      : 'changed'
+  return {
+    cause: `${verb} by ${by.file}:${by.line}, ${NOT_IN_JOURNAL}, so the databases it migrates lack that`,
+    fix: unlistedFix(ctx, by.migration, ctx.target)
+  }
+}
+
+/** The way to catch the snapshots up: drizzle-kit generate, unless it would do harm or refuses to run here. */
+function runGenerate(ctx: ExplainContext): string {
+  return ctx.generateAdvice ?? `Run ${ctx.generateCommand}`
 }
 
 /** Constraint kinds drizzle has no API for, named as people write them. */

@@ -9,7 +9,10 @@ import * as path from 'node:path'
 import { Migration } from '../migrations/folder'
 import { SchemaDifference } from '../diff/diff-schemas'
 import { platformHint, platformSentence } from './platform'
-import { differenceKey, objectHistory } from './object-history'
+import { differenceKey, objectHistory, objectKey } from './object-history'
+import { NOT_IN_JOURNAL, unlistedEvents, unlistedFix } from './unlisted-files'
+import { splitSqlStatements } from '../sql/statements'
+import { lineRanges } from './statement-search'
 import { recordedSnapshots } from './snapshot-history'
 import { SnapshotFile } from './snapshots'
 
@@ -93,10 +96,33 @@ function missingObject(message: string): SchemaDifference | undefined {
     const t = split(m[1])
     return { ...base, kind: 'missing_index', schema: t.schema, name: t.name }
   }
+  if ((m = /schema "([^"]+)" does not exist/.exec(message)))
+    return { ...base, kind: 'missing_schema', schema: m[1], name: m[1] }
   return undefined
 }
 
+/** A function the error says does not exist: `function app.current_user_id() does not exist`. */
+function missingFunction(message: string): { schema: string; name: string } | undefined {
+  const m = /function ((?:"[^"]+"|[^\s(."]+)(?:\.(?:"[^"]+"|[^\s(."]+))?)\([^)]*\) does not exist/.exec(message)
+  if (!m) return undefined
+  const parts = m[1].split('.').map((p) => p.replace(/^"|"$/g, ''))
+  return parts.length === 2 ? { schema: parts[0], name: parts[1] } : { schema: 'public', name: parts[0] }
+}
+
+/** The text of the statement of a migration that holds a line (the failing statement), without comments. */
+function statementAt(migration: Migration, line: number | undefined): string {
+  if (line === undefined) return ''
+  for (const chunk of migration.statements)
+    for (const s of splitSqlStatements(chunk.sql)) {
+      const first = chunk.chunkLine + s.textLine - 1
+      const last = first + (s.sql.match(/\n/g)?.length ?? 0)
+      if (line >= first && line <= last) return s.sql.replace(/--[^\n]*/g, '')
+    }
+  return ''
+}
+
 const WHAT: Partial<Record<SchemaDifference['kind'], [string, string]>> = {
+  missing_schema: ['schema', 'CREATE SCHEMA'],
   missing_table: ['table', 'CREATE TABLE'],
   missing_column: ['column', 'ADD COLUMN'],
   missing_constraint: ['constraint', 'ADD CONSTRAINT'],
@@ -106,33 +132,104 @@ const WHAT: Partial<Record<SchemaDifference['kind'], [string, string]>> = {
 
 /**
  * A migration that fails because an object it uses does not exist: which migration was meant to create it (the
- * first snapshot that records it, whose SQL lost it), or the statement that creates it too late or dropped it before.
+ * first snapshot that records it, whose SQL lost it), the statement that creates it too late or dropped it before,
+ * and a SQL file of the folder outside the journal that creates it (or what the statement uses of a missing schema).
  */
 export function withMissingObjectOrigin(
   finding: TargetFinding,
-  project: { root: string; migrations: Migration[]; snapshots: SnapshotFile[]; schemaSnapshot: PgSnapshot }
+  project: {
+    root: string
+    target: string
+    migrations: Migration[]
+    unlisted?: Migration[]
+    snapshots: SnapshotFile[]
+    schemaSnapshot: PgSnapshot
+  }
 ): TargetFinding {
-  const object = missingObject(finding.message)
   const failing = project.migrations.findIndex((m) => m.tag === finding.name)
-  if (!object || failing < 0) return finding
-  const [what, statement] = WHAT[object.kind]!
-  const label = `${what} ${object.schema === 'public' ? '' : `${object.schema}.`}${object.column ? `${object.table}.${object.column}` : (object.name ?? object.table)}`
-  const key = differenceKey(object)
+  if (failing < 0) return finding
+  const fn = missingFunction(finding.message)
+  const object = fn ? undefined : missingObject(finding.message)
+  if (!object && !fn) return finding
+  const qualified = (schema: string, name: string): string => `${schema === 'public' ? '' : `${schema}.`}${name}`
+  const label = fn
+    ? `function ${qualified(fn.schema, fn.name)}()`
+    : object!.kind === 'missing_schema'
+      ? `schema "${object!.name}"`
+      : `${WHAT[object!.kind]![0]} ${qualified(object!.schema, object!.column ? `${object!.table}.${object!.column}` : (object!.name ?? object!.table!))}`
+  const key = fn ? objectKey('function', fn.schema, fn.name) : differenceKey(object!)
   const events = (key && objectHistory(project.root, project.migrations).events.get(key)) || []
   const position = (m: Migration): number => project.migrations.indexOf(m)
   const before = events.filter((e) => position(e.migration) < failing)
   const last = before[before.length - 1]
   const later = events.find((e) => position(e.migration) > failing && e.action === 'create')
-  let origin: string | undefined
+  const origins: string[] = []
   if (last?.action === 'drop')
-    origin = `${label} was ${last.renamed ? 'renamed away' : 'dropped'} by ${last.file}:${last.line}, before this migration`
+    origins.push(
+      `${label} was ${last.renamed ? 'renamed away' : 'dropped'} by ${last.file}:${last.line}, before this migration`
+    )
   else if (!last && later)
-    origin = `${label} is created only by ${later.file}:${later.line}, a later migration: the statements are in the wrong order`
-  else if (!last) {
+    origins.push(`${label} does not exist yet: it is first created by ${later.file}:${later.line}, a later migration`)
+  else if (!last && object) {
     const first = recordedSnapshots(project).find((s) => position(s.migration) < failing && s.declares(object))
-    if (first && first.migration.sql !== undefined)
-      origin = `snapshot ${first.migration.tag} is the first to record ${label}, but ${path.relative(project.root, first.migration.file)} does not create it: the SQL was edited after generation (or written by hand). Restore its ${statement} there`
+    if (first && first.migration.sql !== undefined && WHAT[object.kind])
+      origins.push(
+        `snapshot ${first.migration.tag} is the first to record ${label}, but ${path.relative(project.root, first.migration.file)} does not create it: the SQL was edited after generation (or written by hand). Restore its ${WHAT[object.kind]![1]} there`
+      )
   }
-  if (!origin) return finding
-  return { ...finding, cause: finding.cause ? `${origin}. ${finding.cause}` : origin }
+  // A file of the folder outside the journal that creates it, or (a missing schema) what the statement uses of it.
+  let fix: string | undefined
+  if (!last || last.action === 'drop') {
+    const wanted: { key: string; label: string }[] = key ? [{ key, label }] : []
+    if (object?.kind === 'missing_schema') {
+      const statement = statementAt(project.migrations[failing], finding.line)
+      const schema = object.name!
+      const member = new RegExp(String.raw`(?:"${schema}"|\b${schema})\s*\.\s*("[^"]+"|[A-Za-z_][\w$]*)(\s*\()?`, 'g')
+      for (const m of statement.matchAll(member)) {
+        const name = m[1].replace(/^"|"$/g, '')
+        const kinds = m[2] ? (['function'] as const) : (['table', 'view', 'sequence', 'enum'] as const)
+        for (const kind of kinds)
+          wanted.push({
+            key: objectKey(kind, schema, name),
+            label: `${schema}.${name}${kind === 'function' ? '()' : ''}`
+          })
+      }
+    }
+    const found = wanted.flatMap((w) => {
+      const create = unlistedEvents(project, w.key).find((e) => e.action === 'create')
+      return create ? [{ ...w, create }] : []
+    })
+    if (found.length > 0) {
+      const { create } = found[0]
+      const itself = found[0].key === key
+      const needs = [...new Set(found.filter((f) => f.create.migration === create.migration).map((f) => f.label))]
+      // A missing schema that no file creates: listing the file alone would not be enough.
+      const schemaMissing = object?.kind === 'missing_schema' && !itself && !later
+      const lines = itself
+        ? `${create.line}`
+        : lineRanges(found.filter((f) => f.create.migration === create.migration).map((f) => f.create.line))
+      const what = itself
+        ? `${label} is`
+        : `${needs.join(', ')}, which this statement uses, ${needs.length === 1 ? 'is' : 'are'}`
+      origins.push(
+        `${what} created by ${create.file}:${lines}, ${NOT_IN_JOURNAL}` +
+          (schemaMissing ? ` (nor does it, or any other file, create schema "${object.name}")` : '')
+      )
+      fix =
+        (schemaMissing
+          ? `Add CREATE SCHEMA IF NOT EXISTS "${object.name}"; at the top of ${create.migration.tag}. `
+          : '') +
+        unlistedFix(project, create.migration, project.target, {
+          before: finding.name,
+          needs: itself ? [label] : needs
+        })
+    }
+  }
+  if (origins.length === 0) return finding
+  const origin = origins.join('. ')
+  return {
+    ...finding,
+    cause: finding.cause ? `${origin}. ${finding.cause}` : origin,
+    ...(fix && !finding.fix ? { fix } : {})
+  }
 }

@@ -19,7 +19,8 @@ export function checkFolder(folder: MigrationFolder, snapshots: SnapshotFile[], 
       ...(p.line ? { line: p.line } : {}),
       ...(p.tag ? { name: p.tag } : {}),
       message: `${rel(p.file)}: ${p.message}`,
-      ...(p.cause ? { cause: p.cause } : {})
+      ...(p.cause ? { cause: p.cause } : {}),
+      ...(p.fix ? { fix: p.fix } : {})
     })
   }
   const journal = folder.journalFile ? rel(folder.journalFile) : rel(folder.dir)
@@ -110,6 +111,9 @@ export function checkFolder(folder: MigrationFolder, snapshots: SnapshotFile[], 
     let missing: SnapshotFile[] = []
     const flushMissing = (): void => {
       if (missing.length === 0) return
+      const snapshotAfter = [...snapshots.slice(snapshots.indexOf(missing[missing.length - 1]) + 1)]
+        .reverse()
+        .find((later) => later.snapshot || later.v1)
       const [first, last] = [missing[0].migration, missing[missing.length - 1].migration]
       const tags = missing.map((s) => s.migration.tag)
       out.push({
@@ -122,8 +126,10 @@ export function checkFolder(folder: MigrationFolder, snapshots: SnapshotFile[], 
           missing.length === 1
             ? `no snapshot for ${first.tag} (${first.snapshotName ?? 'meta/'})`
             : `no snapshot for ${missing.length} consecutive entries, ${first.snapshotName} to ${last.snapshotName} missing: ${listRun(tags)}`,
-        cause:
-          'drizzle-kit generate diffs the schema against the last snapshot; a missing one makes it regenerate changes that were already migrated'
+        // generate reads only the newest snapshot: a gap before a later one costs it nothing.
+        cause: snapshotAfter
+          ? `drizzle-kit generate diffs the schema against the newest snapshot only (${snapshotAfter.migration.tag}'s, later), so it is not misled: the snapshots just do not record ${missing.length === 1 ? "this migration's" : "these migrations'"} own changes (hand-written SQL, or snapshots deleted)`
+          : `drizzle-kit generate diffs the schema against the newest snapshot, which does not record what ${missing.length === 1 ? 'this migration does' : 'these migrations do'}: it writes again whatever of that the schema declares (see snapshot_out_of_date, if reported)`
       })
       missing = []
     }

@@ -10,7 +10,19 @@ import { truncateIdentifier, unquoteIdentifier } from '../sql/identifiers'
 import { SchemaDifference } from '../diff/diff-schemas'
 
 export type ObjectKind =
-  'table' | 'column' | 'index' | 'constraint' | 'enum' | 'enum_value' | 'sequence' | 'view' | 'policy' | 'schema'
+  | 'table'
+  | 'column'
+  | 'index'
+  | 'constraint'
+  | 'enum'
+  | 'enum_value'
+  | 'sequence'
+  | 'view'
+  | 'policy'
+  | 'schema'
+  | 'function'
+  /** A table's ENABLE/DISABLE ROW LEVEL SECURITY (keyed like its table). */
+  | 'rls'
 
 /** What of a column a change touches, so that a SET NOT NULL is never blamed for a default. */
 export type ColumnAspect = 'default' | 'type' | 'nullability' | 'identity' | 'generated' | 'other'
@@ -252,7 +264,8 @@ class Replay {
       if (!found) return false
       const list = sql.slice(found[0].length).replace(/\b(cascade|restrict)\b[\s;]*$/i, '')
       for (const part of splitTopLevel(list, found[0].length)) {
-        const o = qualified(part.text)
+        // A function is dropped with its argument types: `DROP FUNCTION app.f(uuid)`.
+        const o = qualified(part.text.replace(/\([\s\S]*$/, ''))
         if (withChildren)
           for (const key of [...this.live].filter((k) => k.startsWith(`enum_value:${o.schema}\u0000${o.name}\u0000`)))
             this.add(key, { ...at(), action: 'drop' })
@@ -324,6 +337,13 @@ class Replay {
       }
       if (kind !== 'schema' && dropped(kind, keyword)) return
     }
+    // Functions by name only (an overload is the same function here): what a failing call needs is its creator.
+    if ((m = re(String.raw`^\s*create\s+(?:or\s+replace\s+)?(?:function|procedure)\s+${QNAME}\s*\(`).exec(sql))) {
+      const o = qualified(m[1])
+      this.add(objectKey('function', o.schema, o.name), { ...at(), action: 'create' })
+      return
+    }
+    if (dropped('function', '(?:function|procedure)')) return
     if (
       (m = re(String.raw`^\s*(create|alter|drop)\s+policy\s+(?:if\s+exists\s+)?(${IDENT})\s+on\s+${QNAME}`).exec(sql))
     ) {
@@ -372,7 +392,9 @@ class Replay {
     for (const action of splitTopLevel(rest, offset)) {
       const here = at(action.at)
       const text = action.text
-      if ((r = re(String.raw`^add\s+constraint\s+(${IDENT})`).exec(text))) {
+      if (/^(enable|disable|force|no\s+force)\s+row\s+level\s+security\b/i.test(text)) {
+        this.add(objectKey('rls', t.schema, t.name), { ...here, action: 'change' })
+      } else if ((r = re(String.raw`^add\s+constraint\s+(${IDENT})`).exec(text))) {
         this.add(constraint(r[1]), { ...here, action: 'create' })
       } else if ((r = re(String.raw`^add\s+(?:column\s+)?(if\s+not\s+exists\s+)?(${IDENT})`).exec(text))) {
         if (!r[1] && TABLE_CONSTRAINT.test(text.slice(3).trim())) continue

@@ -190,6 +190,24 @@ function generateBlocked(
   }
 }
 
+/**
+ * What the causes of other findings say instead of "Run drizzle-kit generate" where generate would do harm or
+ * refuses to run (undefined where it is the way).
+ */
+export function generateAdvice(snapshots: SnapshotFile[], target: ResolvedTarget): string | undefined {
+  const latest = [...snapshots].reverse().find((s) => s.snapshot || s.v1)
+  if (!latest)
+    return snapshots.some((s) => s.migration.statements.length > 0)
+      ? `Run drift-guard fix --target ${target.name}, not drizzle-kit generate: with no snapshot, generate diffs the schema against nothing and would write every table the migrations already create again`
+      : undefined
+  if (latest.v1) return undefined
+  const blocked = generateBlocked(snapshots, latest, target)
+  if (!blocked) return undefined
+  return blocked.cause.includes('refuses to run')
+    ? `drizzle-kit generate refuses to run here (two snapshots have one prevId: see snapshot_out_of_date)`
+    : `Run drift-guard fix --target ${target.name}, not drizzle-kit generate: migrations after the last snapshot (${latest.migration.tag}) have none, so generate would write their work again (see snapshot_out_of_date)`
+}
+
 export function generateCommand(target: ResolvedTarget, root: string): string {
   const config = target.drizzleConfig ? ` --config ${path.relative(target.cwd, target.drizzleConfig)}` : ''
   const cd = path.relative(root, target.cwd)

@@ -47,6 +47,9 @@ export interface FolderProblem {
   tag?: string
   severity: 'error' | 'warning'
   cause?: string
+  fix?: string
+  /** A .sql file the journal does not list (drizzle's migrator never runs it; the causes read what it does). */
+  unlisted?: boolean
 }
 
 export interface MigrationFolder {
@@ -261,6 +264,8 @@ function readJournalFolder(dir: string, journalFile: string): MigrationFolder {
     if (!listed.has(file)) {
       problems.push({
         message: `${file} is not in meta/_journal.json: drizzle's migrator never applies it`,
+        fix: `If the databases need what it does, make it a migration the journal lists (or, if your deployment runs it before the migrations some other way, name it in "setup" of this target in drift-guard.config.json, so the check runs it too); otherwise delete it`,
+        unlisted: true,
         file: path.join(dir, file),
         line: 1,
         tag: file.replace(/\.sql$/, ''),

@@ -1,0 +1,117 @@
+// SQL files in a migrations folder that its journal does not list. drizzle's migrator never runs them, yet projects
+// keep hand-written SQL there (RLS policies, helper functions) and apply it with a script of their own: a migration
+// that needs what such a file creates fails on a new database, and an object only such a file creates or changes
+// is missing or different. The causes name the file and line, and say how to make the migrator (or the check) run it.
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { DEFAULT_CONFIG_FILE } from '../config/target-types'
+import { Migration, MigrationFolder, hashMigration, splitStatements } from '../migrations/folder'
+import { ObjectEvent, objectHistory, objectKey } from './object-history'
+
+const unlistedCache = new WeakMap<MigrationFolder['problems'], Migration[]>()
+
+/** The folder's .sql files that the journal does not list, read as migrations (outside the journal's order). */
+export function unlistedMigrations(folder: Pick<MigrationFolder, 'problems'>): Migration[] {
+  const cached = unlistedCache.get(folder.problems)
+  if (cached) return cached
+  const out = folder.problems
+    .filter((p) => p.unlisted)
+    .flatMap((p): Migration[] => {
+      let sql: string
+      try {
+        sql = fs.readFileSync(p.file, 'utf8')
+      } catch {
+        return []
+      }
+      const tag = path.basename(p.file, '.sql')
+      return [
+        {
+          idx: -1,
+          tag,
+          when: 0,
+          file: p.file,
+          sql,
+          hash: hashMigration(sql),
+          statements: splitStatements(sql),
+          breakpoints: true
+        }
+      ]
+    })
+  unlistedCache.set(folder.problems, out)
+  return out
+}
+
+const combinedCache = new WeakMap<Migration[], WeakMap<Migration[], Migration[]>>()
+
+/**
+ * The object history with the unlisted files replayed after the journal's migrations (as a script run after
+ * `migrate` applies them): an unlisted file's CREATE … IF NOT EXISTS of what a migration creates is no creation.
+ */
+function historyWithUnlisted(root: string, migrations: Migration[], unlisted: Migration[]): Map<string, ObjectEvent[]> {
+  const byUnlisted = combinedCache.get(migrations) ?? new WeakMap<Migration[], Migration[]>()
+  combinedCache.set(migrations, byUnlisted)
+  let combined = byUnlisted.get(unlisted)
+  if (!combined) byUnlisted.set(unlisted, (combined = [...migrations, ...unlisted]))
+  return objectHistory(root, combined).events
+}
+
+export interface UnlistedProject {
+  root: string
+  migrations: Migration[]
+  unlisted?: Migration[]
+}
+
+/** What the unlisted files did to one object (by key): their events, in file order. */
+export function unlistedEvents(project: UnlistedProject, key: string | undefined): ObjectEvent[] {
+  const unlisted = project.unlisted ?? []
+  if (!key || unlisted.length === 0) return []
+  const events = historyWithUnlisted(project.root, project.migrations, unlisted).get(key) ?? []
+  return events.filter((e) => unlisted.includes(e.migration))
+}
+
+/** "a file of the migrations folder that meta/_journal.json does not list: drizzle's migrator never runs it" */
+export const NOT_IN_JOURNAL = `a file of the migrations folder that meta/_journal.json does not list: drizzle's migrator never runs it`
+
+/**
+ * The tables an unlisted file alters (columns, constraints, policies, row level security) that the journal's
+ * migrations create: such a file cannot run before the migrations, so it cannot be a "setup" file as it is.
+ */
+export function tablesItAlters(project: UnlistedProject, file: Migration): string[] {
+  const events = historyWithUnlisted(project.root, project.migrations, project.unlisted ?? [])
+  const journaled = new Set(project.migrations)
+  const tables = new Set<string>()
+  for (const [key, list] of events) {
+    if (!list.some((e) => e.migration === file)) continue
+    const kind = key.slice(0, key.indexOf(':'))
+    const [schema, parent, name] = key.slice(kind.length + 1).split('\u0000')
+    const table = kind === 'rls' ? name : ['column', 'constraint', 'policy'].includes(kind) ? parent : undefined
+    if (!table) continue
+    const created = events.get(objectKey('table', schema, table)) ?? []
+    if (created.some((e) => e.action === 'create' && journaled.has(e.migration)))
+      tables.add(schema === 'public' ? table : `${schema}.${table}`)
+  }
+  return [...tables]
+}
+
+/**
+ * How to have a file outside the journal run: listed in the journal (before `before`, when a migration needs it),
+ * or, when it needs no table the migrations create, as a "setup" file of the check's target.
+ */
+export function unlistedFix(
+  project: UnlistedProject,
+  file: Migration,
+  target: string,
+  options: { before?: string; needs?: string[] } = {}
+): string {
+  const rel = path.relative(project.root, file.file)
+  const altered = tablesItAlters(project, file)
+  const where = options.before ? ` before ${options.before}` : ''
+  if (altered.length === 0)
+    return `List ${file.tag} in meta/_journal.json${where}, so that drizzle's migrator runs it; or, if your deployment runs it before the migrations some other way, name "${rel}" in "setup" of target "${target}" in ${DEFAULT_CONFIG_FILE}, so that the check runs it too`
+  const shown =
+    altered.length <= 4 ? altered.join(', ') : `${altered.slice(0, 4).join(', ')} and ${altered.length - 4} more`
+  const part = options.needs?.length
+    ? `; what the migrations need of it (${options.needs.join(', ')}) could go in a "setup" file of target "${target}" in ${DEFAULT_CONFIG_FILE}`
+    : ''
+  return `List ${file.tag} in meta/_journal.json${where}, after the migrations that create the tables it alters (${shown}), so that drizzle's migrator runs it. As it is, it cannot be a "setup" file ("setup" runs before the migrations, and it alters their tables)${part}`
+}
