@@ -8,6 +8,7 @@ import * as path from 'node:path'
 import { execFile, spawnSync } from 'node:child_process'
 import { promisify } from 'node:util'
 import { checkProject, runCheck } from '../src/engine/check'
+import { parseRename } from '../src/repair/rename'
 import { repairProject } from '../src/repair/repair'
 import { EACH_POSTGRES, SERVER_URL, providerForSuite } from './helpers/postgres'
 import { REPO, tempDir } from './helpers/project'
@@ -57,6 +58,8 @@ interface Kit1Case {
   deltas: string[]
   seed: string
   count: string
+  /** --rename values. */
+  renames?: string[]
 }
 
 const KIT1_CASES: Kit1Case[] = [
@@ -118,6 +121,72 @@ const KIT1_CASES: Kit1Case[] = [
     deltas: [],
     seed: "INSERT INTO posts (title) VALUES ('a')",
     count: 'SELECT count(*) FROM posts'
+  },
+  {
+    fixture: 'hand-column', // a hot-fix column written into the SQL, not declared: dropped with --allow-destructive
+    config: 'drizzle.config.ts',
+    folder: 'drizzle',
+    statements: ['ALTER TABLE "posts" DROP COLUMN IF EXISTS "legacy_code";'],
+    deltas: [],
+    seed: "INSERT INTO posts (title, legacy_code) VALUES ('a', 'x')",
+    count: 'SELECT count(*) FROM posts'
+  },
+  {
+    fixture: 'constraints', // a unique edited out of the SQL; a check and a foreign key never generated
+    config: 'drizzle.config.ts',
+    folder: 'drizzle',
+    statements: [
+      `DO $$ BEGIN\n ALTER TABLE "books" ADD CONSTRAINT "books_pages_positive" CHECK (pages > 0);\nEXCEPTION\n WHEN duplicate_object OR duplicate_table OR invalid_table_definition THEN null;\nEND $$;`,
+      `DO $$ BEGIN\n ALTER TABLE "books" ADD CONSTRAINT "books_isbn_key" UNIQUE (isbn);\nEXCEPTION\n WHEN duplicate_object OR duplicate_table OR invalid_table_definition THEN null;\nEND $$;`,
+      `DO $$ BEGIN\n ALTER TABLE "books" ADD CONSTRAINT "books_authorId_authors_id_fkey" FOREIGN KEY ("authorId") REFERENCES authors(id);\nEXCEPTION\n WHEN duplicate_object OR duplicate_table OR invalid_table_definition THEN null;\nEND $$;`
+    ],
+    deltas: ['create books_authorId_authors_id_fkey', 'create books_pages_positive'],
+    seed: "INSERT INTO authors (name) VALUES ('a'); INSERT INTO books (\"authorId\", isbn) SELECT id, 'x' FROM authors",
+    count: 'SELECT count(*) FROM books'
+  },
+  {
+    fixture: 'rename', // a table and a column renamed in the schema, given with --rename: RENAME keeps the rows
+    config: 'drizzle.config.ts',
+    folder: 'drizzle',
+    renames: ['teams=groups', 'members.email=contactEmail'],
+    statements: [
+      'ALTER TABLE "teams" RENAME TO "groups";',
+      'ALTER TABLE "groups" RENAME CONSTRAINT "teams_pkey" TO "groups_pkey";',
+      'ALTER TABLE "groups" RENAME CONSTRAINT "teams_name_key" TO "groups_name_key";',
+      'ALTER TABLE "members" RENAME COLUMN "email" TO "contactEmail";',
+      'ALTER TABLE "members" RENAME CONSTRAINT "members_teamId_teams_id_fkey" TO "members_teamId_groups_id_fkey";'
+    ],
+    deltas: [
+      // A rename is a drop and a create of each row keyed by the old name (drizzle-kit's own deltas would say rename;
+      // it rebuilds the same state from these).
+      'drop tables\0["public","teams"]',
+      'drop columns\0["public","members","email"]',
+      'drop columns\0["public","teams","id"]',
+      'drop columns\0["public","teams","name"]',
+      'drop fks\0["public","members","members_teamId_teams_id_fkey"]',
+      'drop pks\0["public","teams","teams_pkey"]',
+      'drop uniques\0["public","teams","teams_name_key"]',
+      'create groups',
+      'create id',
+      'create name',
+      'create contactEmail',
+      'create members_teamId_groups_id_fkey',
+      'create groups_pkey',
+      'create groups_name_key'
+    ],
+    seed: "INSERT INTO teams (name) VALUES ('red'); INSERT INTO members (\"teamId\", email) SELECT id, 'a@x.io' FROM teams",
+    count:
+      "SELECT (SELECT count(*) FROM groups WHERE name = 'red') + (SELECT count(*) FROM members WHERE \"contactEmail\" = 'a@x.io')"
+  },
+  {
+    // 1.x's own rename deltas (the table's columns, keys and foreign keys move with it), then a column never generated
+    fixture: 'renamed',
+    config: 'drizzle.config.ts',
+    folder: 'drizzle',
+    statements: ['ALTER TABLE "groups" ADD COLUMN IF NOT EXISTS "color" text;'],
+    deltas: ['create color'],
+    seed: "INSERT INTO groups (name) VALUES ('red')",
+    count: 'SELECT count(*) FROM groups'
   }
 ]
 
@@ -138,9 +207,11 @@ describe.each(EACH_POSTGRES)('drift-guard fix on drizzle-kit 1.x folders, on %s'
       const before = hashes(dir)
       const checked = await checkProject({ root: dir, provider })
       // A dry run writes nothing and names the same files.
-      const dry = repairProject(checked, { target: c.target, dryRun: true, allowDestructive: true, name: 'repair' })
+      const renames = (c.renames ?? []).map(parseRename)
+      const options = { target: c.target, allowDestructive: true, name: 'repair', renames }
+      const dry = repairProject(checked, { ...options, dryRun: true })
       expect(hashes(dir)).toEqual(before)
-      const result = repairProject(checked, { target: c.target, allowDestructive: true, name: 'repair' })
+      const result = repairProject(checked, options)
       expect(result.ok).toBe(true)
       const target = result.targets.find((t) => t.target === (c.target ?? t.target))!
       expect(target.statements.map((s) => s.sql)).toEqual(c.statements)
@@ -172,7 +243,7 @@ describe.each(EACH_POSTGRES)('drift-guard fix on drizzle-kit 1.x folders, on %s'
       ])
       expect(report.findings.filter((f) => f.severity === 'error')).toEqual([])
       expect(generated).toContain('No schema changes')
-      expect(migrated.rows).toBe(1)
+      expect(migrated.rows).toBe(c.fixture === 'rename' ? 2 : 1)
       expect(migrated.upgraded).toEqual(migrated.fresh)
     }
   )

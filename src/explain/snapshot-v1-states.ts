@@ -106,18 +106,126 @@ export function entityKey(e: DdlEntity): string {
   return `${e.entityType}\0${JSON.stringify(identity)}`
 }
 
+/**
+ * What points at what in drizzle-kit 1.x's postgres DDL (its `edges`): a row of the key type refers to the target
+ * through these fields (target field <- own field; `list`: each element of that list, or its `pick`). When an alter
+ * or rename changes a target's key (a table renamed), drizzle-kit moves every row that refers to it along (the
+ * table's columns, keys, indexes, checks, policies; foreign keys pointing at it; indexes and keys on a renamed column):
+ * a `rename` delta names only the table, not its columns.
+ */
+interface Edge {
+  to: string
+  scalars: [target: string, own: string][]
+  list?: { target: string; own: string; pick?: string; skipWhen?: string }
+  when?: (row: DdlEntity) => boolean
+}
+const edge = (to: string, scalars: Record<string, string>, list?: Edge['list'], when?: Edge['when']): Edge => ({
+  to,
+  scalars: Object.entries(scalars),
+  list,
+  when
+})
+const ON_SCHEMA = edge('schemas', { name: 'schema' })
+const ON_TABLE = edge('tables', { schema: 'schema', name: 'table' })
+const ON_COLUMNS = edge('columns', { schema: 'schema', table: 'table' }, { target: 'name', own: 'columns' })
+const EDGES: Record<string, Edge[]> = {
+  tables: [ON_SCHEMA],
+  enums: [ON_SCHEMA],
+  sequences: [ON_SCHEMA],
+  views: [ON_SCHEMA],
+  checks: [ON_TABLE],
+  policies: [ON_TABLE, edge('roles', {}, { target: 'name', own: 'roles' })],
+  privileges: [ON_TABLE, edge('roles', { name: 'grantee' }), edge('roles', { name: 'grantor' })],
+  columns: [
+    ON_TABLE,
+    edge(
+      'enums',
+      { schema: 'typeSchema', name: 'type' },
+      undefined,
+      (r) => !!r.typeSchema && r.typeSchema !== 'pg_catalog'
+    )
+  ],
+  indexes: [
+    ON_TABLE,
+    edge(
+      'columns',
+      { schema: 'schema', table: 'table' },
+      { target: 'name', own: 'columns', pick: 'value', skipWhen: 'isExpression' }
+    )
+  ],
+  pks: [ON_TABLE, ON_COLUMNS],
+  uniques: [ON_TABLE, ON_COLUMNS],
+  fks: [
+    ON_TABLE,
+    ON_COLUMNS,
+    edge('tables', { schema: 'schemaTo', name: 'tableTo' }),
+    edge('columns', { schema: 'schemaTo', table: 'tableTo' }, { target: 'name', own: 'columnsTo' })
+  ]
+}
+
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null)
+
+/** drizzle-kit's `relocate`: the fields of `row` to change when the row it refers to moves from `from` to `to`. */
+function relocation(e: Edge, row: DdlEntity, from: DdlEntity, to: DdlEntity): Record<string, unknown> | undefined {
+  if (e.when && !e.when(row)) return undefined
+  if (e.scalars.some(([target, own]) => !same(row[own], from[target]))) return undefined
+  const patch: Record<string, unknown> = {}
+  for (const [target, own] of e.scalars) patch[own] = to[target]
+  if (!e.list) return patch
+  const { target, own, pick, skipWhen } = e.list
+  const elements = row[own]
+  if (!Array.isArray(elements)) return undefined
+  let changed = false
+  patch[own] = elements.map((element: unknown) => {
+    const item = element as Record<string, unknown> | null
+    if (skipWhen && item?.[skipWhen]) return element
+    if (!same(pick ? item?.[pick] : element, from[target])) return element
+    changed = true
+    return pick ? { ...item, [pick]: to[target] } : to[target]
+  })
+  return changed ? patch : undefined
+}
+
+/** Sets fields of the row at `key`; when its key changes, what refers to it moves along (drizzle-kit's `update`). */
+function updateRow(state: Map<string, DdlEntity>, key: string, set: Record<string, unknown>): void {
+  const row = state.get(key)
+  if (!row) return // an entity this tool does not key the same way (privileges): not compared anyway
+  const queue: { oldKey: string; from: DdlEntity; to: DdlEntity }[] = []
+  const move = (oldKey: string, from: DdlEntity, to: DdlEntity): void => {
+    state.delete(oldKey)
+    const newKey = entityKey(to)
+    state.set(newKey, to)
+    if (newKey !== oldKey) queue.push({ oldKey, from, to })
+  }
+  move(key, row, { ...row, ...set })
+  const visited = new Set([key])
+  for (let i = 0; i < queue.length; i++) {
+    const { from, to } = queue[i]
+    for (const [depKey, dep] of [...state]) {
+      for (const e of EDGES[dep.entityType] ?? []) {
+        if (e.to !== from.entityType) continue
+        const current = state.get(depKey)
+        if (!current) break
+        const patch = relocation(e, current, from, to)
+        if (!patch) continue
+        const moved = { ...current, ...patch }
+        if (entityKey(moved) === depKey) state.set(depKey, moved)
+        else if (!visited.has(depKey)) {
+          visited.add(depKey)
+          move(depKey, current, moved)
+        }
+      }
+    }
+  }
+}
+
 function applyDeltas(state: Map<string, DdlEntity>, deltas: unknown): void {
   if (!Array.isArray(deltas)) throw new Error('it is a diff snapshot without "deltas"')
   for (const delta of deltas as { op?: string; row?: unknown; key?: unknown; set?: Record<string, unknown> }[]) {
     if (delta?.op === 'create' && isEntity(delta.row)) state.set(entityKey(delta.row), delta.row)
     else if (delta?.op === 'drop' && typeof delta.key === 'string') state.delete(delta.key)
-    else if ((delta?.op === 'alter' || delta?.op === 'rename') && typeof delta.key === 'string') {
-      const row = state.get(delta.key)
-      if (!row) continue // an entity this tool does not key the same way (privileges): not compared anyway
-      const updated = { ...row, ...delta.set }
-      state.delete(delta.key)
-      state.set(entityKey(updated), updated)
-    }
+    else if ((delta?.op === 'alter' || delta?.op === 'rename') && typeof delta.key === 'string')
+      updateRow(state, delta.key, delta.set ?? {})
   }
 }
 

@@ -1,0 +1,2 @@
+ALTER TABLE "teams" RENAME TO "groups";--> statement-breakpoint
+ALTER TABLE "members" RENAME COLUMN "email" TO "contactEmail";
