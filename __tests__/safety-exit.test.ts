@@ -53,7 +53,7 @@ describe('the exit guard', () => {
         '-r',
         hook,
         '-e',
-        `const { guardExit } = require(${JSON.stringify(guard)}); const g = guardExit({ failureCode: 2, report: (r) => process.stderr.write('REPORTED ' + r + '\\n') }); ${body}`
+        `const { guardExit } = require(${JSON.stringify(guard)}); const g = guardExit({ failureCode: (o) => (o === 'database-unavailable' ? 3 : 2), report: (r, o) => process.stderr.write('REPORTED ' + o + ' ' + r + '\\n') }); ${body}`
       ],
       { encoding: 'utf8', timeout: 30_000 }
     )
@@ -61,13 +61,53 @@ describe('the exit guard', () => {
   test('a run whose event loop runs dry before the verdict ends with the failure code, not 0', () => {
     const r = script('new Promise(() => undefined)')
     expect(r.status).toBe(2)
-    expect(r.stderr).toMatch(/REPORTED internal error: the process ended \(code 0\) before the run was complete/)
+    expect(r.stderr).toMatch(
+      /REPORTED internal-error internal error: the process ended \(code 0\) before the run was complete/
+    )
   })
 
   test('a rejected promise before the verdict ends with the failure code, not 1', () => {
     const r = script("Promise.reject(new Error('gone'))")
     expect(r.status).toBe(2)
-    expect(r.stderr).toContain('REPORTED internal error: gone')
+    expect(r.stderr).toContain('REPORTED internal-error internal error: gone')
+  })
+
+  // postgres.js rejects with the server's SQLSTATE or its own code; a query nobody awaited (a session's own type
+  // fetch, a cancel) rejects outside any caller.
+  test.each([
+    ['"too many clients" (53300)', "Object.assign(new Error('sorry, too many clients already'), { code: '53300' })"],
+    [
+      'a terminated session (57P01)',
+      "Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' })"
+    ],
+    [
+      'a connection closed (CONNECTION_CLOSED)',
+      "Object.assign(new Error('write CONNECTION_CLOSED'), { code: 'CONNECTION_CLOSED' })"
+    ]
+  ])('a lost connection that escapes, %s, is database-unavailable (exit 3), not an internal error', (_, error) => {
+    const r = script(`Promise.reject(${error})`)
+    expect(r.status).toBe(3)
+    expect(r.stderr).toMatch(/REPORTED database-unavailable database unavailable: /)
+  })
+
+  test('the CLI says database-unavailable in its JSON error document when a connection error escapes', () => {
+    // The CLI's own guard, installed by src/cli.ts before anything runs: a rejection nobody awaits, after start-up.
+    const r = spawnSync(
+      process.execPath,
+      [
+        '-r',
+        hook,
+        '-e',
+        `process.argv.splice(1, 0, 'cli', 'check', '--format', 'json', '--database-url', 'postgres://u:s3cretpw@127.0.0.1:1/x'); setImmediate(() => Promise.reject(Object.assign(new Error('password s3cretpw: too many clients already'), { code: '53300' }))); require(${JSON.stringify(path.join(REPO, 'src', 'cli.ts'))})`
+      ],
+      { encoding: 'utf8', timeout: 60_000, env: { ...process.env, DRIFT_GUARD_NO_CACHE: '1' } }
+    )
+    expect(r.status).toBe(3)
+    expect(JSON.parse(r.stdout).error).toMatchObject({
+      outcome: 'database-unavailable',
+      message: 'database unavailable: password ***: too many clients already'
+    })
+    expect(r.stdout + r.stderr).not.toContain('s3cretpw')
   })
 
   test('after the verdict, a stray process.exit(0) or rejection does not change it', () => {

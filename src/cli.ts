@@ -7,9 +7,11 @@
 // server provider is imported here, the rest is required once the statement is on its way.
 import { enableCompileCache } from './compile-cache'
 import { interruptedBy } from './core/interrupt'
+import { maskerOf, secretsOfUrl } from './core/secrets'
 import type { PostgresProvider } from './postgres/provider'
 import { ServerProvider } from './postgres/server'
-import { guardExit } from './run/exit-guard'
+import { escapedOutcome, guardExit } from './run/exit-guard'
+import { describeError } from './core/errors'
 
 enableCompileCache()
 const stdoutWrite = process.stdout.write.bind(process.stdout)
@@ -18,16 +20,27 @@ let printed = false
 const wantsJson = process.argv.some((a, i, all) => a === '--format=json' || (a === '--format' && all[i + 1] === 'json'))
 // Installed before anything of the project can run: its process.exit() is refused, and no way out but the verdict's
 // ends with 0 or 1.
+// A connection lost that way is exit 3 (database unavailable), as when the run catches it.
 const guard = guardExit({
-  failureCode: 2,
-  report: (reason) => {
-    process.stderr.write(`drift-guard: ${reason}\n`)
+  failureCode: (outcome) => (outcome === 'database-unavailable' ? 3 : 2),
+  report: (reason, outcome) => {
+    const message = maskUrlsGiven(reason)
+    process.stderr.write(`drift-guard: ${message}\n`)
     if (wantsJson && !printed)
-      stdoutWrite(
-        JSON.stringify({ version: 1, ok: false, error: { outcome: 'internal-error', message: reason } }, null, 2) + '\n'
-      )
+      stdoutWrite(JSON.stringify({ version: 1, ok: false, error: { outcome, message } }, null, 2) + '\n')
   }
 })
+
+/** The text without the passwords of the URLs given (a server may echo one in an error). */
+function maskUrlsGiven(text: string): string {
+  const argv = process.argv.slice(2)
+  const urls = [process.env.DRIFT_GUARD_DATABASE_URL]
+  for (let i = 0; i < argv.length; i++) {
+    const option = /^--(database-url|tenant-url-template)(=(.*))?$/.exec(argv[i])
+    if (option) urls.push(option[2] ? option[3] : argv[++i])
+  }
+  return maskerOf(urls.flatMap((url) => secretsOfUrl(url)))(text)
+}
 
 /** `check` with a server URL (option or environment) and no other --postgres: the URL; else undefined. */
 function serverUrlOfCheck(argv: string[], env: NodeJS.ProcessEnv): string | undefined {
@@ -85,7 +98,8 @@ void (async () => {
     guard.finish(code, (done) => void stdoutWrite('', done))
   },
   (error: unknown) => {
-    process.stderr.write(`drift-guard: internal error: ${(error as Error)?.message ?? String(error)}\n`)
-    guard.finish(2)
+    const outcome = escapedOutcome(error)
+    process.stderr.write(`drift-guard: ${outcome.replace('-', ' ')}: ${maskUrlsGiven(describeError(error))}\n`)
+    guard.finish(outcome === 'database-unavailable' ? 3 : 2)
   }
 )
