@@ -4,6 +4,7 @@
 // same report as with no cache at all.
 import * as fs from 'node:fs'
 import * as path from 'node:path'
+import * as v8 from 'node:v8'
 import { Report } from '../src/core/findings'
 import { executeRun } from '../src/run/run'
 import { tempDir, writeJournalProject } from './helpers/project'
@@ -113,6 +114,63 @@ describe('the schema cache', () => {
     expect(verdict(await check(a))).toEqual(first)
     expect(stderr).toContain('was a file, not the cache folder: removed')
     expect(schemaEntries()).toHaveLength(1)
+  })
+})
+
+describe("the schema cache's built databases (<key>.built)", () => {
+  const builtEntries = (): string[] =>
+    fs
+      .readdirSync(path.join(cacheFolder(), 'schemas'))
+      .filter((f) => f.endsWith('.built'))
+      .map((f) => path.join(cacheFolder(), 'schemas', f))
+
+  test('two swapped entries are not trusted: dropped with a notice, the reports unchanged', async () => {
+    const a = project('alpha')
+    const b = project('beta')
+    const first = [verdict(await check(a))]
+    const [builtA] = builtEntries()
+    first.push(verdict(await check(b)))
+    const builtB = builtEntries().find((f) => f !== builtA)!
+    const [bytesA, bytesB] = [fs.readFileSync(builtA), fs.readFileSync(builtB)]
+    fs.writeFileSync(builtA, bytesB)
+    fs.writeFileSync(builtB, bytesA)
+    // Trusted, each would compare the migrations with the other schema's database: a missing and an extra table.
+    expect([verdict(await check(a)), verdict(await check(b))]).toEqual(first)
+    expect(stderr).toContain("holds another key's entry: removed, the schema's database is built again")
+    // Written again under its own key.
+    expect(fs.readFileSync(builtA).equals(bytesA)).toBe(true)
+  })
+
+  test.each([
+    ['garbled bytes', () => randomish(5_000), 'is not a serialised entry'],
+    [
+      'an entry without its key (an older tool)',
+      () => v8.serialize({ model: {}, problems: [], unbuilt: [] }),
+      'has no key'
+    ],
+    ['a folder', undefined, 'is a folder']
+  ])('%s: removed with a notice, the schema built again, the report unchanged', async (_, bytes, notice) => {
+    const a = project('alpha')
+    const first = verdict(await check(a))
+    const [built] = builtEntries()
+    const good = fs.readFileSync(built)
+    fs.rmSync(built)
+    if (bytes) fs.writeFileSync(built, bytes())
+    else fs.mkdirSync(path.join(built, 'inside'), { recursive: true })
+    expect(verdict(await check(a))).toEqual(first)
+    expect(stderr).toContain(`${notice}: removed, the schema's database is built again`)
+    expect(stderr).not.toMatch(/\n\s+at /) // no stack trace
+    expect(fs.readFileSync(built).equals(good)).toBe(true)
+  })
+
+  test('an entry of the right key but the wrong shape is dropped', async () => {
+    const a = project('alpha')
+    const first = verdict(await check(a))
+    const [built] = builtEntries()
+    const key = path.basename(built, '.built')
+    fs.writeFileSync(built, v8.serialize({ key, model: { tables: [] }, problems: [], unbuilt: [] }))
+    expect(verdict(await check(a))).toEqual(first)
+    expect(stderr).toContain("has no model of the expected shape: removed, the schema's database is built again")
   })
 })
 

@@ -136,13 +136,13 @@ function entryProblem(stored: unknown, key: string): string | undefined {
 }
 
 /** Removes a damaged entry (a file or a folder in its place), saying so: the run goes on without it. */
-function dropEntry(file: string, why: string): void {
+function dropEntry(file: string, why: string, then = 'the schema is read again'): void {
   try {
     fs.rmSync(file, { recursive: true, force: true })
   } catch {
     // left: it is not trusted either way
   }
-  process.stderr.write(`drift-guard: the schema cache entry ${file} ${why}: removed, the schema is read again\n`)
+  process.stderr.write(`drift-guard: the schema cache entry ${file} ${why}: removed, ${then}\n`)
 }
 
 export function writeCachedSchema(key: string | undefined, value: CachedSchema): void {
@@ -187,26 +187,71 @@ export function builtSchemaKey(
     .digest('hex')
 }
 
+const BUILT_AGAIN = "the schema's database is built again"
+
+/** A built entry as written: with the key it was written under, checked when it is read (like the JSON entries). */
+interface StoredBuiltSchema extends BuiltSchema {
+  key: string
+}
+
+/**
+ * The built schema of that key, or undefined. An entry that is not what the key says (garbled bytes, another shape,
+ * another key's entry swapped in, a folder) is removed with a notice: it would compare the migrations with another
+ * schema's database.
+ */
 // v8's serialiser, not JSON: the model holds Maps and Sets, and a member set to undefined stays one.
 export function readBuiltSchema(key: string | undefined): BuiltSchema | undefined {
   if (!key) return undefined
+  const file = path.join(cacheDir(), `${key}.built`)
+  let bytes: Buffer
   try {
-    return v8.deserialize(fs.readFileSync(path.join(cacheDir(), `${key}.built`))) as BuiltSchema
-  } catch {
+    bytes = fs.readFileSync(file)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EISDIR') dropEntry(file, 'is a folder', BUILT_AGAIN)
     return undefined
   }
+  let stored: unknown
+  try {
+    stored = v8.deserialize(bytes)
+  } catch {
+    dropEntry(file, 'is not a serialised entry', BUILT_AGAIN)
+    return undefined
+  }
+  const problem = builtEntryProblem(stored, key)
+  if (problem) {
+    dropEntry(file, problem, BUILT_AGAIN)
+    return undefined
+  }
+  const { key: _key, ...entry } = stored as StoredBuiltSchema
+  return entry
+}
+
+/** Why a stored built entry cannot be the one of `key` (undefined: it is). */
+function builtEntryProblem(stored: unknown, key: string): string | undefined {
+  if (!isObject(stored)) return 'is not an entry'
+  if (stored.key !== key) return typeof stored.key === 'string' ? "holds another key's entry" : 'has no key'
+  const model = stored.model
+  const sets = ['schemas', 'extensions']
+  const maps = ['tables', 'enums', 'sequences', 'views']
+  if (!isObject(model) || !sets.every((k) => model[k] instanceof Set) || !maps.every((k) => model[k] instanceof Map))
+    return 'has no model of the expected shape'
+  if (!Array.isArray(stored.problems) || !Array.isArray(stored.unbuilt)) return 'has build results of the wrong shape'
+  return undefined
 }
 
 export function writeBuiltSchema(key: string | undefined, value: BuiltSchema): void {
   if (!key) return
+  const file = path.join(cacheDir(), `${key}.built`)
+  const tmp = `${file}.${process.pid}.tmp`
   try {
     makeCacheDir()
-    const file = path.join(cacheDir(), `${key}.built`)
-    const tmp = `${file}.${process.pid}.tmp`
-    fs.writeFileSync(tmp, v8.serialize(value))
+    if (fs.statSync(file, { throwIfNoEntry: false })?.isDirectory()) dropEntry(file, 'is a folder', BUILT_AGAIN)
+    const stored: StoredBuiltSchema = { ...value, key }
+    fs.writeFileSync(tmp, v8.serialize(stored))
     fs.renameSync(tmp, file)
   } catch {
     // a cache that cannot be written only costs time
+    fs.rmSync(tmp, { force: true })
   }
 }
 
