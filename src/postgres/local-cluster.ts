@@ -48,7 +48,10 @@ export class LocalClusterProvider implements PostgresProvider {
       )
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drift-guard-pg-'))
     this.dataDir = dir
-    this.forgetInterrupt = onInterrupt(() => this.dispose())
+    this.forgetInterrupt = onInterrupt(
+      () => this.dispose(),
+      () => (this.dataDir ? [`the temporary cluster ${this.dataDir}`] : [])
+    )
     // initdb refuses to run as root; run the cluster as the postgres user when we are root.
     if (process.getuid?.() === 0) {
       this.asUser = ['runuser', '-u', 'postgres', '--']

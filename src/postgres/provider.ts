@@ -70,6 +70,8 @@ export interface PostgresProvider {
   notes?(): Promise<string[]>
   /** Removes every database this provider created. Safe to call twice. */
   dispose(): Promise<void>
+  /** What it created outside this process and has not removed (yet), for a message: `database dg_…`, `role …`. */
+  notRemoved?(): string[]
 }
 
 export function toPostgresError(error: unknown): PostgresErrorInfo {

@@ -2,7 +2,6 @@
 // those, and drops them afterwards, also on failure and on SIGINT/SIGTERM. It never writes to a database it did
 // not create: the URL's own database is only used to run CREATE/DROP DATABASE.
 import * as os from 'node:os'
-import * as path from 'node:path'
 import { DatabaseUnavailableError } from '../core/errors'
 import { Database, DatabaseOptions, PostgresProvider, ServedDatabase } from './provider'
 import { onInterrupt } from '../core/interrupt'
@@ -21,25 +20,25 @@ import {
   OwnerRole,
   createOwnerRole,
   ownerNotes,
-  dropOwnerRole,
   grantSetupObjectsSql,
   precreateRoles
 } from './owner-role'
 import { RemovedLeftovers, leftoversNote, removeDeadRunLeftovers } from './leftovers'
+import { RunObjects } from './server-cleanup'
 
 import {
-  CONNECT_SECONDS,
+  answeredInTime,
   arrayTypesOf,
   withArrayTypes,
   Sql,
   connect,
+  connectAsOwner,
   databaseOfUrl,
   describe,
   maskUrl,
-  relayedFromSocket,
+  serveDatabase,
   statementTimeoutMs,
-  withDatabase,
-  withUser
+  withDatabase
 } from './server-connection'
 
 export { databaseOfUrl, maskUrl, statementTimeoutMs }
@@ -64,7 +63,8 @@ export class ServerProvider implements PostgresProvider {
   /** Creating databases is the server's slow part; with reuse, about one per core keeps it busy without queueing. */
   readonly concurrency = Math.max(2, Math.min(4, os.cpus().length))
   private admin?: Sql
-  private readonly created = new Set<string>()
+  /** The databases and roles of the run still on the server (src/postgres/server-cleanup.ts). */
+  private readonly objects = new RunObjects()
   /** Roles that appeared on the server while one of this run's databases was in use. */
   private readonly createdRoles = new RoleTracker()
   private readonly sessions = new Set<Sql>()
@@ -99,27 +99,13 @@ export class ServerProvider implements PostgresProvider {
     if (this.disposed) throw new DatabaseUnavailableError('interrupted: the throwaway databases were dropped')
     this.adminConnecting ??= (async () => {
       const sql = connect(this.url, this.socketDir, 4)
-      let deadline: NodeJS.Timeout | undefined
       try {
         // Two connections opened now, while the event loop is free: warm() sends its CREATE DATABASE on them
         // before the schemas load (synchronous work during which no connection could finish its handshake).
-        // A wall-clock limit: a server that accepts and closes at once makes postgres.js reconnect forever, each
-        // attempt with a fresh connect_timeout.
-        await Promise.race([
-          Promise.all([sql.unsafe('select 1'), sql.unsafe('select 1')]),
-          new Promise(
-            (_, reject) =>
-              (deadline = setTimeout(
-                () => reject(new Error(`no answer within ${CONNECT_SECONDS} s`)),
-                CONNECT_SECONDS * 1000
-              ))
-          )
-        ])
+        await answeredInTime(sql, Promise.all([sql.unsafe('select 1'), sql.unsafe('select 1')]))
       } catch (error) {
         await sql.end({ timeout: 0 }).catch(() => undefined)
         throw new DatabaseUnavailableError(`cannot connect to ${maskUrl(this.url)}: ${describe(error)}`)
-      } finally {
-        clearTimeout(deadline)
       }
       if (this.disposed) {
         // dispose() ran while this connection was being opened (a config that failed to load): nothing was sent.
@@ -127,7 +113,10 @@ export class ServerProvider implements PostgresProvider {
         throw new DatabaseUnavailableError('interrupted: the throwaway databases were dropped')
       }
       this.admin = sql
-      this.forgetInterrupt = onInterrupt(() => this.dispose(true))
+      this.forgetInterrupt = onInterrupt(
+        () => this.dispose(true),
+        () => this.objects.left()
+      )
       return sql
     })()
     return this.adminConnecting
@@ -143,7 +132,9 @@ export class ServerProvider implements PostgresProvider {
     this.owning ??= this.adminSql().then(async (admin) => {
       this.leftovers = await removeDeadRunLeftovers(admin)
       try {
-        return await createOwnerRole(admin, this.runId)
+        const decision = await createOwnerRole(admin, this.runId)
+        if ('role' in decision) this.objects.owner = decision.role.name
+        return decision
       } catch (error) {
         throw new DatabaseUnavailableError(
           `cannot create the run's owner role on ${maskUrl(this.url)}: ${describe(error)}`
@@ -228,7 +219,7 @@ export class ServerProvider implements PostgresProvider {
     const next = this.createChain.then(async () => {
       try {
         const name = await this.createNamedDatabase(label)
-        if (this.disposed) return // committed just before the cancel: in `created`, dropped by dispose()
+        if (this.disposed) return // committed just before the cancel: in `objects`, dropped by dispose()
         this.offer({ name, sql: connect(withDatabase(this.url, name), this.socketDir, 1, true) })
       } catch (error) {
         this.databases--
@@ -265,7 +256,7 @@ export class ServerProvider implements PostgresProvider {
     } finally {
       this.creating = undefined
     }
-    this.created.add(name)
+    this.objects.databases.add(name)
     return name
   }
 
@@ -391,37 +382,18 @@ export class ServerProvider implements PostgresProvider {
     }
   }
 
-  /**
-   * A session on the database as the owner role, over the same host as the URL's user; undefined when the server
-   * refuses the role's login (pg_hba.conf): the caller then falls back to SET ROLE, and the report says so.
-   */
+  /** A session as the owner role; undefined once its login was refused (the caller then falls back to SET ROLE). */
   private async ownerSession(name: string, owner: OwnerRole): Promise<Sql | undefined> {
     if (this.loginRefused) return undefined
-    const url = withUser(withDatabase(this.url, name), owner)
-    const session = withArrayTypes(connect(url, this.socketDir, 1, true), await arrayTypesOf(this.url, this.socketDir))
-    try {
-      await session.unsafe('select 1')
-      return session
-    } catch (error) {
-      await session.end({ timeout: 0 }).catch(() => undefined)
-      const code = (error as { code?: string }).code
-      // 28000 invalid_authorization_specification (no pg_hba.conf entry), 28P01 invalid_password.
-      if (code === '28000' || code === '28P01') {
-        this.loginRefused = describe(error)
-        return undefined
-      }
-      throw new DatabaseUnavailableError(`cannot connect to ${maskUrl(this.url)} as the run's role: ${describe(error)}`)
-    }
+    const session = await connectAsOwner(this.url, this.socketDir, name, owner)
+    if (!('refused' in session)) return session
+    this.loginRefused = session.refused
+    return undefined
   }
 
-  /**
-   * One of this run's databases for another process (as the owner role when the migrations ran as it).
-   * A local cluster's socket is relayed on a local TCP port while served.
-   */
-  private async serve(name: string, owner?: OwnerRole): Promise<ServedDatabase> {
-    const databaseUrl = owner ? withUser(withDatabase(this.url, name), owner) : withDatabase(this.url, name)
-    if (!this.socketDir) return { url: databaseUrl, close: async () => undefined }
-    return relayedFromSocket(databaseUrl, path.join(this.socketDir, `.s.PGSQL.${new URL(this.url).port || 5432}`))
+  /** One of this run's databases for another process (as the owner role when the migrations ran as it). */
+  private serve(name: string, owner?: OwnerRole): Promise<ServedDatabase> {
+    return serveDatabase(this.url, this.socketDir, name, owner)
   }
 
   private rolesCache?: Promise<Set<string>>
@@ -435,66 +407,71 @@ export class ServerProvider implements PostgresProvider {
   }
 
   private disposing?: Promise<void>
+  /** Resolved when a signal arrives during the cleanup: what it still waits for (sessions ending) is cut short. */
+  private cutShort = (): void => undefined
+  private readonly cut = new Promise<void>((resolve) => (this.cutShort = resolve))
+  private interrupted = false
   /**
    * Drops every database created. Called from the signal handler and from the normal end of a run, possibly at
-   * the same time: the second call waits for the first instead of closing the connection under its DROPs.
+   * the same time: the second call waits for the first instead of closing the connection under its DROPs, and a
+   * signal during the normal end's cleanup makes it stop waiting for sessions to end (the DROPs still run).
    * @param interrupted the process is being stopped: cut running queries instead of waiting for them
    */
   dispose(interrupted = false): Promise<void> {
-    this.disposing ??= this.disposeOnce(interrupted)
+    if (interrupted && !this.interrupted) {
+      this.interrupted = true
+      this.cutShort()
+      this.creating?.cancel()
+    }
+    this.disposing ??= this.disposeOnce()
     return this.disposing
   }
 
-  private async disposeOnce(interrupted: boolean): Promise<void> {
+  /** What is still on the server: databases and roles not dropped (yet), for a message. */
+  notRemoved(): string[] {
+    return this.objects.left()
+  }
+
+  /** Waits for this, or less once a signal arrived during the cleanup. */
+  private unlessCut(work: Promise<unknown>): Promise<unknown> {
+    return Promise.race([work, this.cut])
+  }
+
+  private async disposeOnce(): Promise<void> {
     this.disposed = true
     // Nothing more will be created or handed out: the CREATE DATABASE running is cancelled (if it still commits,
-    // its database is in `created` once the chain settles, and dropped below).
+    // its database is in `objects` once the chain settles, and dropped below).
     for (const waiter of this.waiting.splice(0))
       waiter.fail(new DatabaseUnavailableError('interrupted: the throwaway databases were dropped'))
     // Cancelled only when the process is being stopped: postgres.js's cancel can reject unhandled when the server
     // is gone; at a normal end the create is waited for (< 0.2 s) and its database dropped.
-    if (interrupted) this.creating?.cancel()
+    if (this.interrupted) this.creating?.cancel()
     const sessions = [...this.sessions, ...this.pool.map((p) => p.sql)]
     this.sessions.clear()
     this.pool.length = 0
-    await Promise.allSettled(sessions.map((s) => s.end({ timeout: interrupted ? 0 : 5 })))
+    // end() never resolves for a connection the server terminated: its wait is cut by a signal. DROP … WITH (FORCE)
+    // ends what is still connected.
+    const timeout = this.interrupted ? 0 : 5
+    await this.unlessCut(Promise.allSettled(sessions.map((s) => s.end({ timeout }))))
     // A connection still being opened is not waited for (a slow server must not delay the end of a run): once open
     // it sees `disposed`, closes and sends nothing. Without a connection no database was created.
     const admin = this.admin
     if (!admin) return
-    await this.createChain
-    const names = [...this.created]
-    this.created.clear()
-    await Promise.all(
-      names.map(async (name) => {
-        try {
-          await admin.unsafe(`drop database if exists "${name}" with (force)`)
-        } catch {
-          // Servers before 13 have no WITH (FORCE).
-          await admin.unsafe(`drop database if exists "${name}"`).catch(() => undefined)
-        }
-      })
-    )
-    // After the databases: a role cannot be dropped while objects there depend on it. One that still has
-    // dependencies elsewhere is not only ours: it is left.
+    await this.unlessCut(this.createChain)
     // A run cut short by a signal may have been stopped between a statement and the check after it: then a role that
     // our SQL names and that appeared during the run is taken for ours, as the best guess left.
-    if (interrupted) {
+    const before = this.rolesCache ? await this.rolesCache.catch(() => undefined) : undefined
+    if (this.interrupted && before) {
       const now = await admin.unsafe<{ rolname: string }[]>('select rolname from pg_roles').catch(() => [])
-      const before = this.rolesCache ? await this.rolesCache.catch(() => undefined) : undefined
-      if (before)
-        for (const { rolname } of now)
-          if (!before.has(rolname) && this.createdRoles.named.has(rolname)) this.createdRoles.created.add(rolname)
+      for (const { rolname } of now)
+        if (!before.has(rolname) && this.createdRoles.named.has(rolname)) this.createdRoles.created.add(rolname)
     }
-    const roles = [...this.createdRoles.created]
+    for (const role of this.createdRoles.created) this.objects.roles.add(role)
     this.createdRoles.created.clear()
-    for (const role of roles) await admin.unsafe(`drop role if exists ${quoteIdentifier(role)}`).catch(() => undefined)
-    // Last: the roles it created were dropped above, and the databases it owned.
-    const owner = this.owning ? await this.owning.catch(() => undefined) : undefined
-    if (owner && 'role' in owner) await dropOwnerRole(admin, owner.role.name)
+    await this.objects.drop(admin)
     this.admin = undefined
     this.adminConnecting = undefined
     this.forgetInterrupt?.()
-    await admin.end({ timeout: 5 }).catch(() => undefined)
+    await this.unlessCut(admin.end({ timeout: this.interrupted ? 0 : 5 }).catch(() => undefined))
   }
 }

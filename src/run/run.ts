@@ -94,10 +94,13 @@ export async function disposeWithin(provider: PostgresProvider, log?: (line: str
   )
   const outcome = await Promise.race([provider.dispose().catch(() => 'failed' as const), expired])
   clearTimeout(timer)
+  const left = provider.notRemoved?.() ?? []
+  const say = log ?? ((line: string) => process.stderr.write(line + '\n'))
   if (outcome === 'expired')
-    (log ?? ((line: string) => process.stderr.write(line + '\n')))(
-      `drift-guard: the cleanup of ${provider.description} did not finish within ${DISPOSE_SECONDS} s; throwaway databases (dg_*) may be left`
+    say(
+      `drift-guard: the cleanup of ${provider.description} did not finish within ${DISPOSE_SECONDS} s; ${left.length ? `left behind: ${left.join(', ')}` : 'throwaway databases (dg_*) may be left'}`
     )
+  else if (left.length) say(`drift-guard: the cleanup of ${provider.description} left behind: ${left.join(', ')}`)
 }
 
 /**
