@@ -1,6 +1,7 @@
 // A gate that never passes by accident (issue 11, points 1 and 4): the process ends with the verdict of a complete
 // run or fails; process.exit() called by the project's code is refused, in the CLI and in the action.
 import { spawnSync } from 'node:child_process'
+import * as net from 'node:net'
 import * as path from 'node:path'
 import { REPO, tempDir, writeJournalProject } from './helpers/project'
 import { SERVER_URL } from './helpers/postgres'
@@ -115,4 +116,81 @@ describe('the exit guard', () => {
     expect(r.status).toBe(1)
     expect(r.stderr).not.toContain('REPORTED')
   })
+})
+
+// postgres.js fetches the server's array types as a connection opens, in a query nobody awaits: a connection lost
+// during it rejected outside any caller (exit 2, internal-error, on "too many clients" and restarts), and one closed
+// during it made postgres.js reconnect for ever. The tool's sessions no longer fetch them: one connection per server
+// reads them, within the connecting time limit, and a loss there is the database's (exit 3).
+describe("postgres.js's types query", () => {
+  /** A relay on loopback to the test server that counts the connections sending the types query, and may cut them. */
+  async function typesQueryRelay(
+    cut?: 'reset' | 'close'
+  ): Promise<{ url: string; typesQueries: () => number; close: () => void }> {
+    const target = new URL(SERVER_URL)
+    let typesQueries = 0
+    const sockets = new Set<net.Socket>()
+    const relay = net.createServer((client) => {
+      const upstream = net.connect(Number(target.port || 5432), target.hostname)
+      sockets.add(client).add(upstream)
+      const end = (): void => void (client.destroy(), upstream.destroy())
+      client.on('data', (chunk) => {
+        if (chunk.toString('latin1').includes('b.typarray')) {
+          typesQueries++
+          // RST: the client sees ECONNRESET (the query is rejected); FIN: it sees the connection closed.
+          if (cut === 'reset') return void (client.resetAndDestroy(), upstream.destroy())
+          if (cut === 'close') return end()
+        }
+        upstream.write(chunk)
+      })
+      upstream.pipe(client)
+      client.on('error', end).on('close', end)
+      upstream.on('error', end).on('close', end)
+    })
+    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve))
+    const url = new URL(SERVER_URL)
+    url.port = String((relay.address() as net.AddressInfo).port)
+    return {
+      url: url.toString(),
+      typesQueries: () => typesQueries,
+      close: () => {
+        for (const s of sockets) s.destroy()
+        relay.close()
+      }
+    }
+  }
+
+  const check = (url: string): ReturnType<typeof runSource> =>
+    runSource('cli.ts', ['check', '--format', 'json', '--database-url', url], {
+      cwd: projectWhoseSchemaCalls(''),
+      env: noUrl,
+      timeoutMs: 60_000
+    })
+
+  test('one connection of a run asks for the types, however many sessions the run opens', async () => {
+    const relay = await typesQueryRelay()
+    try {
+      const r = await check(relay.url)
+      expect(r.status).toBe(0)
+      // The admin session, the migrated database's, the schema's database's, the owner role's: one asks.
+      expect(relay.typesQueries()).toBe(1)
+    } finally {
+      relay.close()
+    }
+  })
+
+  test.each(['reset', 'close'] as const)(
+    'a connection %s during it ends the run with exit 3 (database-unavailable), never 2, never a hang',
+    async (cut) => {
+      const relay = await typesQueryRelay(cut)
+      try {
+        const r = await check(relay.url)
+        expect(r.status).toBe(3)
+        expect(JSON.parse(r.stdout).error.outcome).toBe('database-unavailable')
+        expect(r.stderr).not.toMatch(/internal error/)
+      } finally {
+        relay.close()
+      }
+    }
+  )
 })

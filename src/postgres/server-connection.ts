@@ -1,6 +1,7 @@
 // Connections to a server given by URL: the URL's own user, or the run's owner role, with the settings every
 // session of the tool has (application name, timeouts, no notices on stdout), and URLs for messages, masked.
 import * as net from 'node:net'
+import * as path from 'node:path'
 import postgres from 'postgres'
 import { DatabaseUnavailableError } from '../core/errors'
 import { maskerOf, secretsOfUrl } from '../core/secrets'
@@ -125,6 +126,29 @@ export async function relayedFromSocket(databaseUrl: string, socket: string): Pr
   return { url: url.toString(), close }
 }
 
+/**
+ * The first answer on a new connection, within CONNECT_SECONDS in all: a server (or a proxy) that accepts and closes
+ * the connection while it opens makes postgres.js reconnect for ever, each attempt with a fresh connect_timeout.
+ * On expiry the connection is ended and the promise rejects.
+ */
+export async function answeredInTime<T>(sql: Sql, first: Promise<T>): Promise<T> {
+  let deadline: NodeJS.Timeout | undefined
+  try {
+    return await Promise.race([
+      first,
+      new Promise<never>(
+        (_, reject) =>
+          (deadline = setTimeout(() => {
+            void sql.end({ timeout: 0 }).catch(() => undefined)
+            reject(new Error(`no answer within ${CONNECT_SECONDS} s`))
+          }, CONNECT_SECONDS * 1000))
+      )
+    ])
+  } finally {
+    clearTimeout(deadline)
+  }
+}
+
 /** What postgres.js learns of the server's array types when it fetches them (fetch_types). */
 export interface ArrayTypes {
   parsers: Record<string, unknown>
@@ -146,7 +170,7 @@ export async function readArrayTypes(url: string, socketDir?: string): Promise<A
   const donor = connect(url, socketDir, 1, false, true)
   try {
     // postgres.js runs this after its types query on the same connection: both are done when it resolves.
-    await donor.unsafe('select 1')
+    await answeredInTime(donor, donor.unsafe('select 1'))
     const options = donor.options as unknown as DriverOptions
     return {
       parsers: { ...options.parsers },
@@ -181,4 +205,43 @@ export function arrayTypesOf(url: string, socketDir?: string): Promise<ArrayType
     arrayTypesOfServer.set(key, read)
   }
   return read
+}
+
+/**
+ * A session on the database as the run's owner role, over the same host as the URL's user; `refused` when the server
+ * refuses the role's login (pg_hba.conf): the caller then falls back to SET ROLE, and the report says so.
+ */
+export async function connectAsOwner(
+  url: string,
+  socketDir: string | undefined,
+  database: string,
+  owner: OwnerRole
+): Promise<Sql | { refused: string }> {
+  const session = connect(withUser(withDatabase(url, database), owner), socketDir, 1, true)
+  withArrayTypes(session, await arrayTypesOf(url, socketDir))
+  try {
+    await answeredInTime(session, session.unsafe('select 1'))
+    return session
+  } catch (error) {
+    await session.end({ timeout: 0 }).catch(() => undefined)
+    const code = (error as { code?: string }).code
+    // 28000 invalid_authorization_specification (no pg_hba.conf entry), 28P01 invalid_password.
+    if (code === '28000' || code === '28P01') return { refused: describe(error) }
+    throw new DatabaseUnavailableError(`cannot connect to ${maskUrl(url)} as the run's role: ${describe(error)}`)
+  }
+}
+
+/**
+ * One of the run's databases for another process (as the owner role when given). A local cluster's socket is
+ * relayed on a local TCP port while served.
+ */
+export async function serveDatabase(
+  url: string,
+  socketDir: string | undefined,
+  database: string,
+  owner?: OwnerRole
+): Promise<ServedDatabase> {
+  const databaseUrl = owner ? withUser(withDatabase(url, database), owner) : withDatabase(url, database)
+  if (!socketDir) return { url: databaseUrl, close: async () => undefined }
+  return relayedFromSocket(databaseUrl, path.join(socketDir, `.s.PGSQL.${new URL(url).port || 5432}`))
 }
