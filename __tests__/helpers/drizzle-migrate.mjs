@@ -5,12 +5,15 @@
 //   node drizzle-migrate.mjs '{"kind":"pglite"|"server","url":…,"old":DIR,"new":DIR,"seed":SQL,"count":SQL,"drizzle":"1"}'
 // With "drizzle":"1", drizzle-orm 1.x's migrator (vendor-drizzle-1/), which applies every folder whose name it has
 // not recorded; otherwise the project's drizzle-orm 0.x, which applies the journal entries newer than its last row.
+// With "database":URL, one existing database (a live one of a test) is migrated with "new" and nothing is created or
+// dropped; it prints the columns of its public tables afterwards.
 import { randomUUID } from 'node:crypto'
 
 const options = JSON.parse(process.argv[2])
 const ORM1 = new URL('../../vendor-drizzle-1/node_modules/drizzle-orm/', import.meta.url)
 /** drizzle-orm's entry point `spec` (e.g. `pglite/migrator`), of the generation asked for. */
-const orm = (spec) => (options.drizzle === '1' ? import(new URL(`${spec}.js`, ORM1).href) : import(`drizzle-orm/${spec}`))
+const orm = (spec) =>
+  options.drizzle === '1' ? import(new URL(`${spec}.js`, ORM1).href) : import(`drizzle-orm/${spec}`)
 
 const CATALOG = [
   `select c.relname as t, a.attname as c, format_type(a.atttypid, a.atttypmod) as type, a.attnotnull as notnull,
@@ -82,6 +85,24 @@ const schemaOf = async (db) => {
   const out = []
   for (const sql of CATALOG) out.push(JSON.parse(JSON.stringify(await db.query(sql))))
   return out
+}
+
+async function migrateOne() {
+  const postgres = (await import('postgres')).default
+  const { drizzle } = await orm('postgres-js')
+  const { migrate } = await orm('postgres-js/migrator')
+  const client = postgres(options.database, { max: 1, onnotice: () => {} })
+  try {
+    await migrate(drizzle({ client }), { migrationsFolder: options.new })
+    return { columns: (await client.unsafe(CATALOG[0])).map((r) => `${r.t}.${r.c}`) }
+  } finally {
+    await client.end()
+  }
+}
+
+if (options.database) {
+  process.stdout.write(JSON.stringify(await migrateOne()))
+  process.exit(0)
 }
 
 const result = await (options.kind === 'server' ? withServer : withPglite)(async (open) => {

@@ -13,6 +13,7 @@ Usage: drift-guard check [options]            migrations from clean vs the schem
                                                 accept today's drift, reviewed: drift-guard.baseline.json
                                                 next to the config (--audit: from the live databases)
        drift-guard fix [--target NAME] [--name TAG] [--dry-run] [--allow-destructive] [--rename T.OLD=NEW]...
+                       [--database-url URL [audit tenant options]]
                                                 write the corrective migration (SQL, snapshot, journal entry) in
                                                 drizzle-kit's format; destructive statements only when allowed
        drift-guard init [--force] [--no-check]  write drift-guard.config.json and .github/workflows/drift-guard.yml
@@ -56,6 +57,10 @@ Fix options:
   --allow-destructive    also write what deletes data or can fail on existing rows (drops, type changes,
                          SET NOT NULL); without it those are listed as left undone and fix exits 1
   --rename T.OLD=NEW     a column renamed in table T (OLD=NEW: a table); written as RENAME, the data stays
+  --database-url URL     (fix) the live master database, with the audit's tenant options: read every live
+                         database first, read-only (never where fix's own throwaway databases go: --postgres,
+                         DRIFT_GUARD_DATABASE_URL), to date the journal entry after every recorded created_at
+                         and to name the databases that differ, with what the migration does there
   (fix exits 0 written or nothing to fix, 1 something left undone, 2 bad input, 3 database unavailable)
 
 Exit codes: 0 no drift, 1 drift or integrity errors, 2 bad config or input, 3 database unavailable.`

@@ -8,15 +8,21 @@ import { describeError } from '../core/errors'
 import { SchemaDifference } from '../diff/diff-schemas'
 import { defaultSeverity, explainDifference } from '../explain/explain-difference'
 import { readSnapshots } from '../explain/snapshots'
-import { compareLedger, LedgerRow } from '../migrations/ledger'
+import { compareLedger } from '../migrations/ledger'
 import { MigrationFolder, readMigrationFolder } from '../migrations/folder'
 import { introspectDatabase } from '../model/introspect'
 import { DatabaseModel } from '../model/types'
-import { DEFAULT_LIVE_OPTIONS, LiveOptions, databaseUrl, openLive } from '../postgres/live'
+import { DEFAULT_LIVE_OPTIONS, LiveOptions, openLive } from '../postgres/live'
 import { PostgresProvider } from '../postgres/provider'
 import { extensionsCreatedBy } from '../sql/extensions'
 import { maskUrl } from '../postgres/server'
-import { connectionNotes, discoverTenants, serverSizedConcurrency } from './audit-master'
+import {
+  connectionNotes,
+  liveDatabasesOf,
+  readLedgerRows,
+  serverSizedConcurrency,
+  tenantTargetOf
+} from './audit-master'
 import { LoadedSchema, drizzleOfTarget, loadSchema } from '../schema/load-schema'
 import { atV1Head } from '../explain/snapshot-v1-head'
 import { drizzleKitVersion } from '../schema/drizzle-kit'
@@ -35,7 +41,6 @@ import { untimed } from './run-context'
 import { functionDefinitions } from '../schema/build-statements'
 import { DatabaseResult, Finding, Report, TargetResult } from '../core/findings'
 import { DatabaseUnavailableError, UsageError } from '../core/errors'
-import { quoteIdentifier } from '../sql/identifiers'
 
 export interface AuditOptions {
   root: string
@@ -87,11 +92,7 @@ export async function runAudit(options: AuditOptions): Promise<Report> {
     ? { baseline, root: config.root, mode: 'audit' as const, stale: !options.shard }
     : undefined
   const root = config.root
-  const tenantTarget =
-    options.tenantTarget ??
-    (config.targets.find((t) => /^tenants?$/.test(t.name)) ?? config.targets[config.targets.length - 1]).name
-  if (!config.targets.some((t) => t.name === tenantTarget))
-    throw new UsageError(`--tenant-target ${tenantTarget}: no such target`)
+  const tenantTarget = tenantTargetOf(config.targets, options.tenantTarget)
 
   const prepared: AuditTarget[] = []
   for (const target of config.targets) {
@@ -99,19 +100,11 @@ export async function runAudit(options: AuditOptions): Promise<Report> {
     const folder = readMigrationFolder(target.migrationsDir)
     // A 1.x project: unnamed constraints under the names its snapshots give them.
     const { schema } = atV1Head(loaded, folder, root)
-    // A target whose config names no databases is the database of --database-url itself (its name is only a label).
-    const names =
-      target.name === tenantTarget && (options.tenantsQuery || options.tenantsPattern)
-        ? await discoverTenants(options, live)
-        : target.databasesNamed
-          ? target.databases
-          : [urlDatabase(options.databaseUrl)]
-    const template = target.name === tenantTarget ? options.tenantUrlTemplate : undefined
     prepared.push({
       target,
       schema,
       folder,
-      databases: names.map((name) => ({ name, url: databaseUrl(options.databaseUrl, name, template) }))
+      databases: await liveDatabasesOf(target, tenantTarget, options, live)
     })
   }
   // Shards split the whole list of (target, database) pairs, in a stable order, so a matrix covers each once.
@@ -299,21 +292,7 @@ async function auditDatabase(
   onSession(() => session.close())
   try {
     const findings: TargetFinding[] = []
-    const table = `${quoteIdentifier(target.migrationsSchema)}.${quoteIdentifier(target.migrationsTable)}`
-    const [exists] = await session.query<{ found: string | null }>('select to_regclass($1) as found', [table])
-    const rows: LedgerRow[] = exists?.found
-      ? // select *: drizzle-orm 1.x's table adds name and applied_at.
-        (
-          await session.query<{ id: number; hash: string; created_at: string; name?: string | null }>(
-            `select * from ${table} order by id`
-          )
-        ).map((r) => ({
-          id: Number(r.id),
-          hash: r.hash,
-          createdAt: Number(r.created_at),
-          ...(r.name !== undefined ? { name: r.name } : {})
-        }))
-      : []
+    const rows = await readLedgerRows(session, target)
     // The project's migrator: drizzle-orm 1.x reads only v1 folders (it refuses a journal) and applies by name.
     const migrator = folder.format === 'folders' ? '1.x' : '0.x'
     const ledger = compareLedger(rows, folder.migrations, migrator)
@@ -471,11 +450,4 @@ export function mergeReports(reports: Report[]): Report {
     summary: assembled.summary,
     notes: [...new Set(reports.flatMap((r) => r.notes.filter((n) => !n.startsWith('shard '))))]
   }
-}
-
-/** The database a postgres:// URL names (Postgres's default: the user's name). */
-function urlDatabase(url: string): string {
-  const parsed = new URL(url)
-  const name = decodeURIComponent(parsed.pathname.replace(/^\//, ''))
-  return name || decodeURIComponent(parsed.username) || 'postgres'
 }

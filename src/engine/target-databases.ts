@@ -25,7 +25,7 @@ import { DatabaseModel } from '../model/types'
 import { EMBEDDED_EXTENSIONS } from '../postgres/pglite'
 import { Database } from '../postgres/provider'
 import { prepareDatabase, readSetupScripts } from '../postgres/setup-sql'
-import { functionDefinitions } from '../schema/build-statements'
+import { UnbuiltObject, functionDefinitions } from '../schema/build-statements'
 import { LoadedSchema } from '../schema/load-schema'
 import { extensionsCreatedBy } from '../sql/extensions'
 import { rolesNamedIn } from '../sql/roles'
@@ -72,6 +72,8 @@ export interface TargetComparison {
   /** The database the migrations built. */
   actual: DatabaseModel
   differences: SchemaDifference[]
+  /** Objects of the schema its database could not build (reported as schema_error, never compared). */
+  unbuilt?: UnbuiltObject[]
 }
 
 /**
@@ -309,7 +311,8 @@ export async function checkTargetDatabases(check: TargetCheck, run: RunContext):
       database: target.databases[first],
       expected: expected.model,
       actual: migrated[first].actual!,
-      differences: migrated[first].differences!
+      differences: migrated[first].differences!,
+      unbuilt: expected.unbuilt
     }
   const ctx = {
     root,

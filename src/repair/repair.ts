@@ -10,6 +10,7 @@ import { CheckedProject } from '../engine/check'
 import { TargetCheck } from '../engine/target-databases'
 import { compareSnapshots } from '../explain/snapshots'
 import { readV1Head } from '../explain/snapshot-v1-head'
+import { LiveDatabaseState, judgeLiveDatabases, migratorNote } from './live'
 import { findingLabel, planStatements } from './plan'
 import { RenameSpec, applyRenames } from './rename'
 import { RepairResult, RepairStatement, TargetRepair } from './types'
@@ -26,6 +27,8 @@ export interface RepairOptions {
   renames?: RenameSpec[]
   /** Milliseconds (tests); default Date.now(). */
   now?: number
+  /** With --database-url: each target's live databases as read (live.ts), to date and judge the migration by. */
+  liveDatabases?: Map<string, LiveDatabaseState[]>
 }
 
 /** Findings that are not schema drift: a migration cannot repair them, and one written on top would hide them. */
@@ -112,6 +115,34 @@ function repairTarget(check: TargetCheck, checked: CheckedProject, options: Repa
     .filter((s) => !skippedFindings.has(s.finding) || !all.some((x) => x.finding === s.finding && x.destructive))
     .sort((a, b) => a.phase - b.phase)
 
+  // The live databases read before writing: what the migration does to each, and when it must be dated after.
+  const states = options.liveDatabases?.get(target.name)
+  const attachLive = (written?: WrittenMigration): void => {
+    if (!states) return
+    const kept = new Set(renamed.differences.map(findingLabel))
+    const judged = judgeLiveDatabases(states, {
+      statements: out.statements,
+      differences: renamed.differences,
+      renamedAway: new Set(comparison.differences.map(findingLabel).filter((l) => !kept.has(l))),
+      tag: written?.tag,
+      when: folder.format === 'folders' ? undefined : written?.when
+    })
+    out.databases = judged.databases
+    if (written) out.notes.push(migratorNote(folder.format === 'folders' ? '1.x' : '0.x', judged.databases, written))
+    const odd = judged.databases.filter((d) => !d.clean).map((d) => d.database)
+    if (odd.length > 0)
+      out.notes.push(
+        `${odd.length} of ${judged.databases.length} live database(s) differ from what the migrations build: ${odd.join(', ')} (see each below)`
+      )
+    for (const f of judged.failing)
+      out.skipped.push({
+        finding: `database ${f.database}`,
+        reason: `the new migration would fail there (${f.reason}): repair that database by hand first, or leave it out of this migration`
+      })
+  }
+  // drizzle-orm 0.x applies an entry only when its `when` is later than the newest created_at a database recorded.
+  const notBefore = (states ?? []).reduce((max, d) => Math.max(max, (d.newestCreatedAt ?? -Infinity) + 1), -Infinity)
+
   // The snapshot: the schema's, unless the last one already says the same (only the SQL was wrong): then its content.
   const last = [...snapshots].reverse().find((s) => s.snapshot)
   const upToDate = last?.snapshot ? compareSnapshots(last.snapshot, schema.snapshot).changes.length === 0 : false
@@ -120,6 +151,7 @@ function repairTarget(check: TargetCheck, checked: CheckedProject, options: Repa
     folder.format === 'folders' ? findings.some((f) => f.kind === 'snapshot_out_of_date') : !upToDate
   if (out.statements.length === 0 && !snapshotBehind) {
     if (out.skipped.length === 0) out.notes.push('nothing to fix: the migrations build the schema')
+    attachLive()
     return out
   }
   const header = [
@@ -169,7 +201,13 @@ function repairTarget(check: TargetCheck, checked: CheckedProject, options: Repa
     else snapshot = { ...schema.snapshot }
     if (upToDate) out.notes.push('the last snapshot already describes the schema: the new one is its copy')
     else out.notes.push('the new snapshot is the schema, as drizzle-kit generate serialises it')
-    written = writeJournalMigration(folder, { name, sql, snapshot, now, dryRun: Boolean(options.dryRun) })
+    written = writeJournalMigration(folder, {
+      name,
+      sql,
+      snapshot,
+      now: Math.max(now, notBefore),
+      dryRun: Boolean(options.dryRun)
+    })
   }
   out.tag = written.tag
   out.sql = sql
@@ -177,6 +215,11 @@ function repairTarget(check: TargetCheck, checked: CheckedProject, options: Repa
   if (out.statements.some((s) => s.hazards.some((h) => h.startsWith('builds an index'))))
     out.notes.push(
       "drizzle's migrator runs a migration in a transaction, where CREATE INDEX CONCURRENTLY cannot run (drizzle-orm #860): on a large table, build the index CONCURRENTLY by hand first, the migration's IF NOT EXISTS then skips it"
+    )
+  attachLive(written)
+  if (folder.format !== 'folders' && written.when > now + 60_000)
+    out.notes.push(
+      `the new entry's \`when\` (${new Date(written.when).toISOString()}) is in the future, after what a live database recorded: until then a migration drizzle-kit generates gets an earlier \`when\`, which drizzle's migrator would skip (the check reports it out of order); date it after this one`
     )
   return out
 }
