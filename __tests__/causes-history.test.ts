@@ -141,7 +141,11 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
           /^snapshot of 0002_branch was generated on top of 0000_step_0's \(its prevId [-0-9a-f]+\), not of the previous snapshot \(0001_step_1, id [-0-9a-f]+\)$/
         ),
         cause:
-          "the prevId chain is broken: 0001_step_1 and 0002_branch were both generated on top of 0000_step_0 (two branches, merged), so 0002_branch's snapshot lacks what 0001_step_1 changed"
+          "the prevId chain is broken: 0001_step_1 and 0002_branch were both generated on top of 0000_step_0 (two branches, merged), so 0002_branch's snapshot lacks what 0001_step_1 changed",
+        // Never "regenerate" alone: a migration that already ran, generated again, runs twice on those databases.
+        fix: expect.stringMatching(
+          /^If 0002_branch has not run on any database yet, delete it \(its \.sql, snapshot and journal entry\) and run drizzle-kit generate again; if it has, keep it and set its snapshot's prevId to 0001_step_1's id \([-0-9a-f]+\), then check again/
+        )
       })
     })
 

@@ -7,7 +7,7 @@ import { Limiter, limiter } from '../core/limiter'
 import { TOOL_VERSION } from '../core/version'
 import { crossDatabaseRoleFindings, crossTargetFindings, failedTargetResult } from '../explain/cross-target'
 import { checkAgainstBase, checkFolder } from '../explain/journal'
-import { identifierCollisionFindings, snapshotFindings } from '../explain/snapshot-findings'
+import { identifierCollisionFindings, snapshotFindings, withSnapshotOnlyChanges } from '../explain/snapshot-findings'
 import { readSnapshots } from '../explain/snapshots'
 import { readMigrationFolder } from '../migrations/folder'
 import { PostgresProvider } from '../postgres/provider'
@@ -90,6 +90,13 @@ export async function checkProject(options: CheckOptions): Promise<CheckedProjec
   // Every database of every target at once, as many at a time as the provider takes: creating a database on a
   // server costs a checkpoint-like fsync, and each embedded instance is single-threaded.
   await Promise.all(prepared.map(async (p) => p.findings.push(...(await checkTargetDatabases(p, run)))))
+  // What the databases showed tells a snapshot that lags the schema from one that records what was never built.
+  for (const p of prepared)
+    p.findings = withSnapshotOnlyChanges(
+      p.findings,
+      p.result.databases.length > 0 && p.result.databases.every((d) => d.compared),
+      p.target.name
+    )
 
   const findings: Finding[] = prepared.flatMap((p) => p.findings.map((f) => ({ ...f, target: p.target.name })))
   const targets: TargetResult[] = prepared.map((p) => p.result)

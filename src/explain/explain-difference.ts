@@ -94,12 +94,26 @@ export function explainDifference(d: SchemaDifference, ctx: ExplainContext): Omi
     const removal = latest && !inLatest ? removedIn(ctx, d) : undefined
     const recreated = removal && findStatement(ctx, d, 'create', removal)
     const unrunRemoval = ctx.stoppedAt ? removedByUnrunMigration(ctx, d) : undefined
+    // Its name is in the table's declaration, yet drizzle-kit's reading of the schema lacks it: not a removal.
+    const unread =
+      !unrunRemoval &&
+      d.name &&
+      d.table &&
+      (d.kind === 'extra_index' || d.kind === 'extra_constraint' || d.kind === 'extra_policy')
+        ? ctx.sources.namedInTable(d.schema, d.table, d.name)
+        : undefined
     if (unrunRemoval) {
       // The diff's rename hint guesses at a missing migration; here the migration exists and did not run.
       d = { ...d, hint: undefined }
       const verb = unrunRemoval.renamed ? 'renamed away' : 'dropped'
       causes.push(
         `${created ? `created by ${created.file}:${created.line}; ` : ''}${verb} by ${unrunRemoval.file}:${unrunRemoval.line}, ${whyNotRun(ctx, unrunRemoval.migration)}`
+      )
+    } else if (unread) {
+      d = { ...d, hint: undefined }
+      const what = d.kind === 'extra_index' ? 'index' : d.kind === 'extra_policy' ? 'policy' : 'constraint'
+      causes.push(
+        `${created ? `created by ${created.file}:${created.line}; ` : ''}its name is still in the schema at ${unread.file}:${unread.line}, but drizzle-kit does not read that declaration (its schema has no such ${what}: a builder inside an object in the table's array, or code that is commented out or never runs, is not read). ${inLatest ? 'drizzle-kit generate would write a DROP for it, and push would drop it' : 'drizzle-kit push would drop it'}`
       )
     } else if (latest && inLatest) {
       causes.push(
@@ -194,9 +208,11 @@ export function explainDifference(d: SchemaDifference, ctx: ExplainContext): Omi
   finding.cause = causes.map((c, i) => (i < causes.length - 1 ? c.replace(/\.$/, '') : c)).join('. ')
   const fix = outside
     ? outside.fix
-    : undeclarable(d)
-      ? `Keep it, and accept it in ${DEFAULT_CONFIG_FILE}: "severity": { "${d.kind}": "notice" } (or "off") on target "${ctx.target}" (this applies to every ${d.kind} of the target)`
-      : fixSql(d, ctx.expected)
+    : unreadFix(d, ctx)
+      ? unreadFix(d, ctx)
+      : undeclarable(d)
+        ? `Keep it, and accept it in ${DEFAULT_CONFIG_FILE}: "severity": { "${d.kind}": "notice" } (or "off") on target "${ctx.target}" (this applies to every ${d.kind} of the target)`
+        : fixSql(d, ctx.expected)
   if (fix) finding.fix = fix
   return finding
 }
@@ -227,6 +243,14 @@ function unlistedCause(ctx: ExplainContext, d: SchemaDifference): { cause: strin
     cause: `${verb} by ${by.file}:${by.line}, ${NOT_IN_JOURNAL}, so the databases it migrates lack that`,
     fix: unlistedFix(ctx, by.migration, ctx.target)
   }
+}
+
+/** An undeclared index, constraint or policy whose name the table's declaration spells: declare it as drizzle-kit reads it. */
+function unreadFix(d: SchemaDifference, ctx: ExplainContext): string | undefined {
+  if (!d.name || !d.table || !['extra_index', 'extra_constraint', 'extra_policy'].includes(d.kind)) return undefined
+  const at = ctx.sources.namedInTable(d.schema, d.table, d.name)
+  if (!at) return undefined
+  return `Write the declaration at ${at.file}:${at.line} as drizzle-kit reads it (the builder itself as an entry of the array the table's third argument returns), then check again; do not run drizzle-kit generate or push before that`
 }
 
 /** The way to catch the snapshots up: drizzle-kit generate, unless it would do harm or refuses to run here. */

@@ -66,7 +66,7 @@ export function checkFolder(folder: MigrationFolder, snapshots: SnapshotFile[], 
         name: entry.tag,
         message: `journal entries "${seenIdx.get(entry.idx)}" and "${entry.tag}" share idx ${entry.idx}`,
         cause: 'two branches each generated a migration with the same number; one was merged over the other',
-        fix: 'Keep one, regenerate the other on top of it (drizzle-kit generate)'
+        fix: `Keep one; if the other has not run on any database yet, delete it and generate it again on top of the first, and if it has, give it the next free idx (and a tag of that number, its .sql renamed alike)`
       })
     }
     if (seenTag.has(entry.tag)) {
@@ -203,7 +203,8 @@ export function checkFolder(folder: MigrationFolder, snapshots: SnapshotFile[], 
               : parent
                 ? `the prevId chain is broken: ${m.tag} was generated on top of ${parent}, without the migrations between them (two branches, merged)`
                 : 'the prevId chain is broken: two branches generated migrations from the same parent, or a snapshot was edited',
-          fix: 'Regenerate the later migration on top of the earlier one (drizzle-kit generate), or run drizzle-kit check'
+          // Regenerating a migration that already ran would make every database that ran it apply it twice.
+          fix: `If ${m.tag} has not run on any database yet, delete it (its .sql, snapshot and journal entry) and run drizzle-kit generate again; if it has, keep it and set its snapshot's prevId to ${previous.migration.tag}'s id (${previous.snapshot.id}), then check again (snapshot_out_of_date then says what the snapshots lack)`
         })
       }
       previous = s

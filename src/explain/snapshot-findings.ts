@@ -12,7 +12,7 @@ import { SourceIndex } from '../schema/source-index'
 import { compareV1Snapshot, compareV1States } from './snapshot-v1'
 import { Kit1State, generateSql1 } from '../schema/drizzle-kit-1'
 import { V1Head } from './snapshot-v1-head'
-import { SnapshotChange, SnapshotFile, compareSnapshots, identifierCollisions } from './snapshots'
+import { SnapshotChange, SnapshotFile, canonical, compareSnapshots, identifierCollisions } from './snapshots'
 
 type TargetFinding = Omit<Finding, 'target'>
 
@@ -57,20 +57,20 @@ export async function snapshotFindings(
   const more = comparison.changes.length > shown.length ? `, and ${comparison.changes.length - shown.length} more` : ''
   // Where generate would do harm (re-create what hand-written migrations built) or refuses to run, it is not the fix.
   const blocked = generateBlocked(snapshots, latest, target)
-  return [
-    {
-      kind: 'snapshot_out_of_date',
-      severity: 'error',
-      file: path.relative(root, latest.migration.snapshotFile!),
-      line: 1,
-      name: latest.migration.tag,
-      message: `the schema differs from the last snapshot (${latest.migration.tag}): ${shown.join('; ')}${more}`,
-      cause: `the schema was changed without running drizzle-kit generate; \`${command}\` would write a new migration`,
-      fix,
-      ...(blocked ?? {}),
-      changes: findingChanges(comparison.changes)
-    }
-  ]
+  const finding: TargetFinding = {
+    kind: 'snapshot_out_of_date',
+    severity: 'error',
+    file: path.relative(root, latest.migration.snapshotFile!),
+    line: 1,
+    name: latest.migration.tag,
+    message: `the schema differs from the last snapshot (${latest.migration.tag}): ${shown.join('; ')}${more}`,
+    cause: `the schema was changed without running drizzle-kit generate; \`${command}\` would write a new migration`,
+    fix,
+    ...(blocked ?? {}),
+    changes: findingChanges(comparison.changes)
+  }
+  if (latest.snapshot) judgeable.set(finding, judgeableChanges(comparison.changes, latest.snapshot, schema))
+  return [finding]
 }
 
 /**
@@ -140,6 +140,118 @@ function findingChanges(changes: SnapshotChange[]): FindingChange[] {
       .digest('hex')
       .slice(0, 16)
   }))
+}
+
+/** A change of the last snapshot that the compared databases can confirm or refute, by the object it is about. */
+interface JudgeableChange {
+  description: string
+  /** schema.table, schema.table.column or schema.table.name: as the difference findings' fields spell it. */
+  path: string
+  scope: 'table' | 'column' | 'part' | 'rls'
+  /** Generate would add or drop it (not alter it): such SQL fails where the migrations already built the schema. */
+  addsOrDrops: boolean
+}
+
+const judgeable = new WeakMap<object, JudgeableChange[]>()
+
+/** What of a column a database finding would show: a change of only these is confirmed or refuted on the column. */
+const COLUMN_ASPECTS = new Set(['type', 'typeSchema', 'notNull', 'default', 'identity', 'generated', 'name'])
+
+function judgeableChanges(changes: SnapshotChange[], last: PgSnapshot, schema: PgSnapshot): JudgeableChange[] {
+  const out: JudgeableChange[] = []
+  for (const c of changes) {
+    if (!c.schema || !c.table) continue
+    const table = `${c.schema}.${c.table}`
+    const addsOrDrops = !/ changed$/.test(c.description)
+    if (c.column) {
+      if (!addsOrDrops) {
+        const before = (last.tables[table]?.columns[c.column] ?? {}) as Record<string, unknown>
+        const after = (schema.tables[table]?.columns[c.column] ?? {}) as Record<string, unknown>
+        const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])]
+        const differs = keys.filter((k) => canonical(before[k]) !== canonical(after[k]))
+        if (!differs.every((k) => COLUMN_ASPECTS.has(k))) continue
+      }
+      out.push({ description: c.description, path: `${table}.${c.column}`, scope: 'column', addsOrDrops })
+    } else if (c.name) out.push({ description: c.description, path: `${table}.${c.name}`, scope: 'part', addsOrDrops })
+    else if (/^row level security /.test(c.description))
+      out.push({ description: c.description, path: table, scope: 'rls', addsOrDrops: false })
+    else if (/^table /.test(c.description))
+      out.push({ description: c.description, path: table, scope: 'table', addsOrDrops })
+  }
+  return out
+}
+
+const DIFFERENCE_KINDS = /^(missing_|extra_)|_mismatch$/
+
+/**
+ * snapshot_out_of_date once the databases were compared: a change the migrations already build as the schema
+ * declares it (no difference found on that object) is not a schema change nobody generated, but a snapshot that
+ * records the object otherwise (written or edited by hand, or SQL written by hand without a new snapshot). Said so;
+ * and where generate would then write SQL that fails on the migrated databases (adding what exists, dropping what
+ * is gone), drift-guard fix is the way, not generate. Only when every database was compared and nothing hid a
+ * comparison (a failed migration, SQL of the schema that Postgres refused).
+ */
+export function withSnapshotOnlyChanges<F extends TargetFinding>(
+  findings: F[],
+  compared: boolean,
+  target: string
+): F[] {
+  if (!compared || findings.some((f) => f.kind === 'schema_error' || f.kind === 'migration_failed')) return findings
+  const differences = findings.filter((f) => DIFFERENCE_KINDS.test(f.kind) && f.schema && f.table)
+  const at = (f: TargetFinding): string => [f.schema, f.table, f.column ?? f.name].filter(Boolean).join('.')
+  const paths = new Set(differences.map(at))
+  const tables = new Set(differences.map((f) => `${f.schema}.${f.table}`))
+  const wholeTables = new Set(
+    differences
+      .filter((f) => f.kind === 'missing_table' || f.kind === 'extra_table')
+      .map((f) => `${f.schema}.${f.table}`)
+  )
+  return findings.map((f) => {
+    const changes = judgeable.get(f)
+    if (f.kind !== 'snapshot_out_of_date' || !changes || !f.cause?.startsWith('the schema was changed without'))
+      return f
+    const agrees = (c: JudgeableChange): boolean => {
+      const table = c.path.split('.').slice(0, 2).join('.')
+      if (c.scope === 'table') return !tables.has(table)
+      if (c.scope === 'rls') return !paths.has(table) && !wholeTables.has(table)
+      return !paths.has(c.path) && !wholeTables.has(table)
+    }
+    const only = changes.filter(agrees)
+    if (only.length === 0) return f
+    const onlySet = new Set(only.map((c) => c.description))
+    // A removal whose declaration is in the source but unread by drizzle-kit (see the extra_ finding's cause).
+    const unread = new Set(
+      differences.filter((d) => d.kind.startsWith('extra_') && d.fix?.startsWith('Write the declaration at')).map(at)
+    )
+    const pathOf = new Map(changes.map((c) => [c.description, c.path]))
+    const rest = (f.changes ?? []).map((c) => c.description).filter((d) => !onlySet.has(d))
+    const isUnread = (d: string): boolean => unread.has(pathOf.get(d) ?? '')
+    const real = rest.filter((d) => !isUnread(d))
+    const unreadNames = rest.filter(isUnread).map((d) => d.replace(/ (removed from|on) \S+( changed)?$/, ''))
+    const list = (items: string[]): string =>
+      items.length <= 4 ? items.join('; ') : `${items.slice(0, 4).join('; ')}, and ${items.length - 4} more`
+    const label = (c: JudgeableChange): string =>
+      c.description.replace(/ (added|removed)( (to|from) \S+)?$| on \S+ changed$| changed$/, '')
+    const names = only.map(label)
+    const named = names.length <= 4 ? names.join(', ') : `${names.slice(0, 4).join(', ')} and ${names.length - 4} more`
+    const snapshotOnly =
+      `the migrations already build ${named} as the schema declares (the check finds no difference there): ` +
+      `only the last snapshot (${f.name}) records ${only.length === 1 ? 'it' : 'them'} otherwise (a snapshot written or edited by hand, or SQL written by hand without a new snapshot)`
+    const cause = [
+      ...(real.length ? [`the schema was changed without running drizzle-kit generate (${list(real)})`] : []),
+      ...(unreadNames.length
+        ? [
+            `drizzle-kit does not read the declaration of ${unreadNames.join(', ')} (see its finding), so generate would drop it`
+          ]
+        : []),
+      snapshotOnly
+    ].join('; ')
+    const harmful = only.filter((c) => c.addsOrDrops)
+    const fix = harmful.length
+      ? `Run drift-guard fix --target ${target}, not drizzle-kit generate: generate would write SQL for ${list(harmful.map((c) => c.description))} that fails on databases these migrations built (it adds what exists, or drops what is gone); fix writes only what the migrations do not build yet, and a snapshot of the schema`
+      : f.fix
+    return { ...f, cause, ...(fix ? { fix } : {}) }
+  })
 }
 
 /**

@@ -254,6 +254,12 @@ export class SourceIndex {
     )
   }
 
+  /** The line of the table's block that spells this name in quotes (a declaration, read or not by drizzle-kit). */
+  namedInTable(schema: string, table: string, name: string): Declaration | undefined {
+    const found = this.tableBlock(schema, table)
+    return found ? this.quoted(found.block, name) : undefined
+  }
+
   /**
    * The line of the first builder call in the table's block whose column arguments are `<param>.<key>` of exactly
    * these columns, in order: `index()`/`uniqueIndex()` `.on(…)`/`.onOnly(…)`/`.using('gin', …)`, `unique().on(…)`,
