@@ -285,4 +285,24 @@ export const users = pgTable('users', { id: integer('id').primaryKey() })
       fix: 'Run drift-guard fix --target default, not drizzle-kit generate: generate would write SQL for column users.email added that fails on databases these migrations built (it adds what exists, or drops what is gone); fix writes only what the migrations do not build yet, and a snapshot of the schema'
     })
   })
+
+  test('a column a generated migration was edited to add in another form than the schema says: "already created", and drift-guard fix (team reference/sim 0079)', async () => {
+    const dir = await makeProject({
+      steps: [USERS_ONLY, `${USERS_ONLY}export const tags = pgTable('tags', { id: integer('id').primaryKey() })\n`],
+      finalSchema: `${USERS_ONLY.replace('primaryKey() })', "primaryKey(), email: text('email').notNull() })")}export const tags = pgTable('tags', { id: integer('id').primaryKey() })\n`
+    })
+    fs.appendFileSync(
+      path.join(dir, 'drizzle', '0001_step_1.sql'),
+      '\n--> statement-breakpoint\nALTER TABLE "users" ADD COLUMN IF NOT EXISTS "email" text;'
+    )
+    const report = await runCheck({ root: dir, provider })
+    expect(findFinding(report, 'column_nullability_mismatch', { column: 'email' })).toBeDefined()
+    expect(findFinding(report, 'snapshot_out_of_date')).toMatchObject({
+      cause:
+        'the migrations already create column users.email, which the last snapshot (0001_step_1) lacks (SQL written by hand without a new snapshot; its own finding says how it differs)',
+      fix: expect.stringMatching(
+        /^Run drift-guard fix --target default, not drizzle-kit generate: generate would write SQL for column users\.email added that fails/
+      )
+    })
+  })
 })

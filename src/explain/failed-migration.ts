@@ -210,9 +210,9 @@ export function withMissingObjectOrigin(
         : lineRanges(found.filter((f) => f.create.migration === create.migration).map((f) => f.create.line))
       const what = itself
         ? `${label} is`
-        : `${needs.join(', ')}, which this statement uses, ${needs.length === 1 ? 'is' : 'are'}`
+        : `${needs.length > 1 ? `${needs.slice(0, -1).join(', ')} and ${needs[needs.length - 1]}` : needs[0]}, which this statement uses, ${needs.length === 1 ? 'is' : 'are'}`
       origins.push(
-        `${what} created by ${create.file}:${lines}, ${NOT_IN_JOURNAL}` +
+        `${what} created by ${/\D/.test(lines) ? `${create.file} (lines ${lines})` : `${create.file}:${lines}`}, ${NOT_IN_JOURNAL}` +
           (schemaMissing ? ` (nor does it, or any other file, create schema "${object.name}")` : '')
       )
       fix =

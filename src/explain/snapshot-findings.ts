@@ -217,8 +217,19 @@ export function withSnapshotOnlyChanges<F extends TargetFinding>(
       return !paths.has(c.path) && !wholeTables.has(table)
     }
     const only = changes.filter(agrees)
-    if (only.length === 0) return f
-    const onlySet = new Set(only.map((c) => c.description))
+    // Added in the schema and the snapshot lacks it, yet the migrations create it (in another form: its own finding
+    // says how): generate would add it again, which fails where they ran.
+    const missing = new Set(differences.filter((d) => d.kind.startsWith('missing_')).map(at))
+    const created = changes.filter(
+      (c) =>
+        !agrees(c) &&
+        / added$/.test(c.description) &&
+        (c.scope === 'column' || c.scope === 'table') &&
+        !missing.has(c.path) &&
+        !wholeTables.has(c.path.split('.').slice(0, 2).join('.'))
+    )
+    if (only.length === 0 && created.length === 0) return f
+    const onlySet = new Set([...only, ...created].map((c) => c.description))
     // A removal whose declaration is in the source but unread by drizzle-kit (see the extra_ finding's cause).
     const unread = new Set(
       differences.filter((d) => d.kind.startsWith('extra_') && d.fix?.startsWith('Write the declaration at')).map(at)
@@ -232,11 +243,17 @@ export function withSnapshotOnlyChanges<F extends TargetFinding>(
       items.length <= 4 ? items.join('; ') : `${items.slice(0, 4).join('; ')}, and ${items.length - 4} more`
     const label = (c: JudgeableChange): string =>
       c.description.replace(/ (added|removed)( (to|from) \S+)?$| on \S+ changed$| changed$/, '')
-    const names = only.map(label)
-    const named = names.length <= 4 ? names.join(', ') : `${names.slice(0, 4).join(', ')} and ${names.length - 4} more`
-    const snapshotOnly =
-      `the migrations already build ${named} as the schema declares (the check finds no difference there): ` +
-      `only the last snapshot (${f.name}) records ${only.length === 1 ? 'it' : 'them'} otherwise (a snapshot written or edited by hand, or SQL written by hand without a new snapshot)`
+    const named = (items: JudgeableChange[]): string => {
+      const names = items.map(label)
+      return names.length <= 4 ? names.join(', ') : `${names.slice(0, 4).join(', ')} and ${names.length - 4} more`
+    }
+    const snapshotOnly = only.length
+      ? `the migrations already build ${named(only)} as the schema declares (the check finds no difference there): ` +
+        `only the last snapshot (${f.name}) records ${only.length === 1 ? 'it' : 'them'} otherwise (a snapshot written or edited by hand, or SQL written by hand without a new snapshot)`
+      : undefined
+    const createdToo = created.length
+      ? `the migrations already create ${named(created)}, which the last snapshot (${f.name}) lacks (SQL written by hand without a new snapshot; ${created.length === 1 ? 'its' : 'their'} own finding says how ${created.length === 1 ? 'it differs' : 'they differ'})`
+      : undefined
     const cause = [
       ...(real.length ? [`the schema was changed without running drizzle-kit generate (${list(real)})`] : []),
       ...(unreadNames.length
@@ -244,9 +261,10 @@ export function withSnapshotOnlyChanges<F extends TargetFinding>(
             `drizzle-kit does not read the declaration of ${unreadNames.join(', ')} (see its finding), so generate would drop it`
           ]
         : []),
-      snapshotOnly
+      ...(createdToo ? [createdToo] : []),
+      ...(snapshotOnly ? [snapshotOnly] : [])
     ].join('; ')
-    const harmful = only.filter((c) => c.addsOrDrops)
+    const harmful = [...created, ...only.filter((c) => c.addsOrDrops)]
     const fix = harmful.length
       ? `Run drift-guard fix --target ${target}, not drizzle-kit generate: generate would write SQL for ${list(harmful.map((c) => c.description))} that fails on databases these migrations built (it adds what exists, or drops what is gone); fix writes only what the migrations do not build yet, and a snapshot of the schema`
       : f.fix
