@@ -13,6 +13,7 @@ import { DatabaseUnavailableError } from '../core/errors'
 import { vendorDirectory, vendorPackageVersion, vendorRequire, vendorResolve } from '../core/vendor'
 import { Database, DatabaseOptions, PostgresProvider } from './provider'
 import { servePglite } from './pglite-serve'
+import { BytesBlob, MemoryFsClass, TarEntry, preloadedMemoryFs, readTarEntries } from './pglite-datadir'
 import { resetDatabase } from './reset'
 
 interface PGliteInstance {
@@ -23,6 +24,18 @@ interface PGliteInstance {
 }
 interface PGliteModule {
   PGlite: { create(options: Record<string, unknown>): Promise<PGliteInstance> }
+  MemoryFS: MemoryFsClass
+}
+
+/** What every instance starts from, read once per run. */
+interface Template {
+  /** The data directory, an uncompressed tar. */
+  dataDir: Uint8Array
+  /** Its files, when the tar is one this tool can write into the file system itself (./pglite-datadir.ts). */
+  entries?: TarEntry[]
+  wasmModule: WebAssembly.Module
+  /** PGlite's file bundle (pglite.data: the share and lib folders). */
+  fsBundle: Uint8Array
 }
 
 /** CREATE EXTENSION name -> where PGlite has it. */
@@ -94,7 +107,7 @@ export class PgliteProvider implements PostgresProvider {
   readonly description: string
   /** PGlite runs in this thread (WebAssembly, synchronous): a second instance at once only costs memory. */
   readonly concurrency = 1
-  private template?: Promise<{ dataDir: Blob; wasmModule: WebAssembly.Module; fsBundle: Blob }>
+  private template?: Promise<Template>
   private readonly open = new Set<PGliteInstance>()
   private readonly idle: PooledInstance[] = []
   private version?: string
@@ -111,21 +124,26 @@ export class PgliteProvider implements PostgresProvider {
     return new Set(EMBEDDED_EXTENSIONS)
   }
 
-  private async start(): Promise<{ dataDir: Blob; wasmModule: WebAssembly.Module; fsBundle: Blob }> {
+  private async start(): Promise<Template> {
+    const { wasmModule, fsBundle, dataDir } = await this.readTemplate()
+    return { wasmModule, fsBundle, dataDir, entries: readTarEntries(dataDir) }
+  }
+
+  private async readTemplate(): Promise<Omit<Template, 'entries'>> {
     const { PGlite } = vendorRequire<PGliteModule>('@electric-sql/pglite')
     const distDir = path.dirname(vendorResolve('@electric-sql/pglite'))
     let wasmModule: WebAssembly.Module
-    let fsBundle: Blob
+    let fsBundle: Uint8Array
     quickWasmCode()
     try {
       wasmModule = await WebAssembly.compile(fs.readFileSync(path.join(distDir, 'pglite.wasm')))
-      fsBundle = new Blob([fs.readFileSync(path.join(distDir, 'pglite.data'))])
+      fsBundle = fs.readFileSync(path.join(distDir, 'pglite.data'))
     } catch (error) {
       throw new DatabaseUnavailableError(`embedded Postgres could not start: ${(error as Error).message}`)
     }
     const cacheFile = this.cachedDataDir()
     const cached = readCachedDataDir(cacheFile)
-    if (cached) return { dataDir: new Blob([new Uint8Array(cached)]), wasmModule, fsBundle }
+    if (cached) return { dataDir: cached, wasmModule, fsBundle }
     // The data directory shipped with the tool (scripts/pglite-datadir.mjs): no initdb at all.
     const shipped = path.join(
       vendorDirectory() ?? path.join(__dirname, '..', '..', 'vendor-data'),
@@ -141,27 +159,23 @@ export class PgliteProvider implements PostgresProvider {
       if (unpacked) {
         // Kept unpacked in the cache too: the next run reads it as is (the gunzip costs ~50 ms a run).
         this.writeCache(cacheFile, unpacked)
-        return { dataDir: new Blob([new Uint8Array(unpacked)]), wasmModule, fsBundle }
+        return { dataDir: unpacked, wasmModule, fsBundle }
       }
     }
-    let dataDir: Blob
+    let dataDir: Buffer
     try {
-      dataDir = new Blob([
-        new Uint8Array(
-          await initDataDirInWorker(
-            vendorResolve('@electric-sql/pglite'),
-            wasmModule,
-            path.join(distDir, 'pglite.data')
-          )
-        )
-      ])
+      dataDir = await initDataDirInWorker(
+        vendorResolve('@electric-sql/pglite'),
+        wasmModule,
+        path.join(distDir, 'pglite.data')
+      )
     } catch {
       // No worker threads (or the worker failed): initdb here, at the cost of its memory for the rest of the run.
-      const fresh = await PGlite.create({ wasmModule, fsBundle })
-      dataDir = await fresh.dumpDataDir('none')
+      const fresh = await PGlite.create({ wasmModule, fsBundle: new BytesBlob(fsBundle) })
+      dataDir = Buffer.from(await (await fresh.dumpDataDir('none')).arrayBuffer())
       await fresh.close()
     }
-    this.writeCache(cacheFile, Buffer.from(await dataDir.arrayBuffer()))
+    this.writeCache(cacheFile, dataDir)
     return { dataDir, wasmModule, fsBundle }
   }
 
@@ -234,8 +248,8 @@ export class PgliteProvider implements PostgresProvider {
 
   private async startInstance(key: string, names: string[]): Promise<PooledInstance> {
     this.template ??= this.start()
-    const { dataDir, wasmModule, fsBundle } = await this.template
-    const { PGlite } = vendorRequire<PGliteModule>('@electric-sql/pglite')
+    const { dataDir, entries, wasmModule, fsBundle } = await this.template
+    const { PGlite, MemoryFS } = vendorRequire<PGliteModule>('@electric-sql/pglite')
     const extensions: Record<string, unknown> = {}
     for (const name of names) {
       const [extKey, ext] = loadExtension(name)
@@ -244,9 +258,9 @@ export class PgliteProvider implements PostgresProvider {
     let pg: PGliteInstance
     try {
       pg = await PGlite.create({
-        loadDataDir: dataDir,
+        ...(entries ? { fs: preloadedMemoryFs(MemoryFS, dataDir, entries) } : { loadDataDir: new BytesBlob(dataDir) }),
         wasmModule,
-        fsBundle,
+        fsBundle: new BytesBlob(fsBundle),
         extensions,
         postgresqlconf: EMBEDDED_SETTINGS
       })
