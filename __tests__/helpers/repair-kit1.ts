@@ -125,6 +125,23 @@ export const KIT1_CASES: Kit1Case[] = [
     count: 'SELECT count(*) FROM posts'
   },
   {
+    fixture: 'default-index', // a default added, one changed, an index declared: never generated
+    config: 'drizzle.config.ts',
+    folder: 'drizzle',
+    statements: [
+      'ALTER TABLE "posts" ALTER COLUMN "body" SET DEFAULT \'\'::text;',
+      'ALTER TABLE "posts" ALTER COLUMN "status" SET DEFAULT \'published\'::status;',
+      'CREATE INDEX IF NOT EXISTS "posts_title_idx" ON public.posts USING btree (title);'
+    ],
+    deltas: [
+      'create posts_title_idx',
+      'alter columns\0["public","posts","body"]',
+      'alter columns\0["public","posts","status"]'
+    ],
+    seed: "INSERT INTO posts (title) VALUES ('a')",
+    count: "SELECT count(*) FROM posts WHERE status = 'draft'"
+  },
+  {
     fixture: 'hand-column', // a hot-fix column written into the SQL, not declared: dropped with --allow-destructive
     config: 'drizzle.config.ts',
     folder: 'drizzle',
