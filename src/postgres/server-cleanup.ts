@@ -1,6 +1,7 @@
 // What a run created on a server, and its removal: the throwaway databases, the roles their SQL created, then the
 // run's owner role. Each name stays listed until its DROP succeeded, so that a run ended before its cleanup could
 // finish (a second signal, a cleanup past its time limit) can say exactly what it left.
+import { isConnectionError } from '../core/errors'
 import { quoteIdentifier } from '../sql/identifiers'
 import { dropOwnerRole } from './owner-role'
 import { Sql } from './server-connection'
@@ -27,29 +28,31 @@ export class RunObjects {
    * stays listed.
    */
   async drop(admin: Sql): Promise<void> {
+    // A statement whose session was terminated (pg_terminate_backend, a restart) is sent once more: postgres.js opens
+    // a new connection for it.
+    const run = (text: string): Promise<boolean> =>
+      admin.unsafe(text).then(
+        () => true,
+        (error: unknown) =>
+          isConnectionError(error)
+            ? admin.unsafe(text).then(
+                () => true,
+                () => false
+              )
+            : false
+      )
     await Promise.all(
       [...this.databases].map(async (name) => {
         const q = quoteIdentifier(name)
-        const dropped = await admin.unsafe(`drop database if exists ${q} with (force)`).then(
-          () => true,
-          // Servers before 13 have no WITH (FORCE).
-          () =>
-            admin.unsafe(`drop database if exists ${q}`).then(
-              () => true,
-              () => false
-            )
-        )
-        if (dropped) this.databases.delete(name)
+        // Servers before 13 have no WITH (FORCE).
+        if ((await run(`drop database if exists ${q} with (force)`)) || (await run(`drop database if exists ${q}`)))
+          this.databases.delete(name)
       })
     )
     for (const role of [...this.roles])
-      if (
-        await admin.unsafe(`drop role if exists ${quoteIdentifier(role)}`).then(
-          () => true,
-          () => false
-        )
-      )
-        this.roles.delete(role)
-    if (this.owner && (await dropOwnerRole(admin, this.owner))) this.owner = undefined
+      if (await run(`drop role if exists ${quoteIdentifier(role)}`)) this.roles.delete(role)
+    if (this.owner && (await dropOwnerRole(admin, this.owner).catch(() => false))) this.owner = undefined
+    // The owner role once more after a lost connection: dropOwnerRole's statements are not retried.
+    if (this.owner && (await dropOwnerRole(admin, this.owner).catch(() => false))) this.owner = undefined
   }
 }

@@ -449,9 +449,9 @@ export class ServerProvider implements PostgresProvider {
     const sessions = [...this.sessions, ...this.pool.map((p) => p.sql)]
     this.sessions.clear()
     this.pool.length = 0
-    // end() never resolves for a connection the server terminated: its wait is cut by a signal. DROP … WITH (FORCE)
-    // ends what is still connected.
-    const timeout = this.interrupted ? 0 : 5
+    // A short wait (what still runs there is dropped with its database), cut by a signal: end() never resolves for a
+    // connection the server terminated. DROP … WITH (FORCE) ends what is still connected.
+    const timeout = this.interrupted ? 0 : 1
     await this.unlessCut(Promise.allSettled(sessions.map((s) => s.end({ timeout }))))
     // A connection still being opened is not waited for (a slow server must not delay the end of a run): once open
     // it sees `disposed`, closes and sends nothing. Without a connection no database was created.
@@ -472,6 +472,6 @@ export class ServerProvider implements PostgresProvider {
     this.admin = undefined
     this.adminConnecting = undefined
     this.forgetInterrupt?.()
-    await this.unlessCut(admin.end({ timeout: this.interrupted ? 0 : 5 }).catch(() => undefined))
+    await this.unlessCut(admin.end({ timeout: this.interrupted ? 0 : 1 }).catch(() => undefined))
   }
 }

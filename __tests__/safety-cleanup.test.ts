@@ -1,7 +1,8 @@
-// A signal during the final cleanup (issue 11, point 14): the cleanup stops waiting for what it can skip and still
-// drops what the run created; a second signal ends the process at once; whatever is not dropped by the end is named.
-// The test holds a lock that blocks the DROP DATABASE of one of the run's databases, so that the signal arrives while
-// the run's own cleanup is under way (the run is complete by then).
+// The final cleanup of a run on a server, disturbed (issue 11, points 2 and 14). A signal during it: the cleanup stops
+// waiting for what it can skip and still drops what the run created; a second signal ends the process at once;
+// whatever is not dropped by the end is named. The tool's sessions terminated during it (pg_terminate_backend): the
+// complete report stands, and the drops are sent again. The test holds a lock that blocks the DROP DATABASE of one of
+// the run's databases, so that what it does happens while the run's own cleanup is under way (the run is complete).
 import { ChildProcess } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
@@ -54,7 +55,7 @@ async function leftOf(runId: string): Promise<string[]> {
  * release; the lock is released when the process has ended in any case.
  */
 async function cleanupBlocked(
-  whileBlocked: (child: ChildProcess, release: () => void, stderr: () => string) => Promise<void>
+  whileBlocked: (child: ChildProcess, release: () => void, stderr: () => string, application: string) => Promise<void>
 ): Promise<{ result: ProcessResult; locked: string; runId: string }> {
   let child: ChildProcess | undefined
   let stderr = ''
@@ -100,7 +101,8 @@ async function cleanupBlocked(
   await whileBlocked(
     child!,
     () => release(),
-    () => stderr
+    () => stderr,
+    application()
   )
   const result = await ended
   await holding.catch(() => undefined)
@@ -136,5 +138,22 @@ test('a second signal during the cleanup ends the process at once, naming what i
   const { isDeadRun } = await import('../src/postgres/run-names')
   const removed = await removeDeadRunLeftovers(admin, (run) => run.runId === runId && isDeadRun(run))
   expect(removed).toEqual({ databases: [locked], roles: [owner], kept: [] })
+  expect(await leftOf(runId)).toEqual([])
+})
+
+test("the tool's sessions terminated during its final cleanup: the complete report, the drops sent again", async () => {
+  const { result, runId } = await cleanupBlocked(async (_child, release, _stderr, application) => {
+    // What the probe of issue 11 did at the end of runs (here only this run's sessions: other tests share the server).
+    const terminated = await admin.unsafe(
+      'select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1',
+      [application]
+    )
+    expect(terminated.length).toBeGreaterThan(0)
+    release()
+  })
+  // The run was complete before its cleanup: its verdict stands (a clean project).
+  expect(result.status).toBe(0)
+  expect(JSON.parse(result.stdout)).toMatchObject({ ok: true, summary: { errors: 0 } })
+  expect(result.stderr).not.toContain('left behind')
   expect(await leftOf(runId)).toEqual([])
 })
