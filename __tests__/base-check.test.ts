@@ -5,7 +5,9 @@ import { execFileSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { showFiles } from '../src/core/git'
+import { Report } from '../src/core/findings'
 import { runCheckWithBase } from '../src/engine/base-check'
+import { runCheck } from '../src/engine/check'
 import { EACH_POSTGRES, providerForSuite } from './helpers/postgres'
 import { makeProject, tempDir } from './helpers/project'
 
@@ -17,6 +19,27 @@ export const users = pgTable("users", {
 });
 `
 const DRIFTED = SCHEMA.replace('  email:', '  nickname: text("nickname"),\n  email:')
+
+/** A hand-written migration appended to the journal (what a pull request adding a migration does). */
+function addMigration(dir: string, name: string, sql: string): void {
+  const journalFile = path.join(dir, 'drizzle', 'meta', '_journal.json')
+  const journal = JSON.parse(fs.readFileSync(journalFile, 'utf8'))
+  const last = journal.entries[journal.entries.length - 1]
+  const tag = `${String(journal.entries.length).padStart(4, '0')}_${name}`
+  journal.entries.push({ idx: journal.entries.length, version: '7', when: last.when + 1000, tag, breakpoints: true })
+  fs.writeFileSync(journalFile, JSON.stringify(journal, null, 2))
+  fs.writeFileSync(path.join(dir, 'drizzle', `${tag}.sql`), sql)
+}
+
+/** What a report says of the drift and of the migrations applied, without run times and the delta's marks. */
+const outcome = (report: Report): unknown => ({
+  findings: report.findings.map(({ new: _new, ...f }) => ({
+    ...f,
+    ...(f.changes ? { changes: f.changes.map(({ new: _changeNew, ...c }) => c) } : {})
+  })),
+  databases: report.targets.map((t) => t.databases),
+  summary: report.summary
+})
 
 const gitIn =
   (dir: string) =>
@@ -43,7 +66,7 @@ test('showFiles reads many files of a commit in one git: exact bytes, names with
   expect(showFiles(dir, 'HEAD', [])).toEqual(new Map())
 })
 
-describe.each(EACH_POSTGRES)('--base on %s', (_name, createProvider) => {
+describe.each(EACH_POSTGRES)('--base on %s', (name, createProvider) => {
   const provider = providerForSuite(createProvider)
 
   test('nothing changed under the checked folder: no worktree, every finding old; an edited schema: the base checked in a worktree, its files named from its own root', async () => {
@@ -72,5 +95,67 @@ describe.each(EACH_POSTGRES)('--base on %s', (_name, createProvider) => {
     expect(snapshot.file).toBe(path.join('drizzle', 'meta', '0000_snapshot.json'))
     expect(fixed.fixed!.find((f) => f.kind === 'missing_column')!.file).toBe(path.join('src', 'schema.ts'))
     expect(git('worktree', 'list').trim().split('\n')).toHaveLength(1)
+  })
+
+  test("a change that adds migrations: the base's migrated database is gone on from, and the head's report is a plain check's", async () => {
+    const dir = await makeProject({ steps: [SCHEMA], finalSchema: DRIFTED, name: 'base-prefix' })
+    const git = gitIn(dir)
+    git('init', '-q')
+    git('add', '-A')
+    git('commit', '-qm', 'drifting already')
+    // Two migrations, one of them adding the column nobody generated (migration_out_of_order-free: newer `when`).
+    addMigration(dir, 'nickname', 'ALTER TABLE "users" ADD COLUMN "nickname" text;\n')
+    addMigration(dir, 'email_index', 'CREATE INDEX "users_email_idx" ON "users" ("email");\n')
+    const logs: string[] = []
+    const withBase = await runCheckWithBase({
+      root: dir,
+      provider,
+      base: 'HEAD',
+      newOnly: true,
+      log: (l) => logs.push(l)
+    })
+    expect(logs.some((l) => /went on from the other check's database \(1 migration\(s\)\), applied 2/.test(l))).toBe(
+      true
+    )
+    const plain = await runCheck({ root: dir, provider, base: 'HEAD' })
+    expect(outcome(withBase)).toEqual(outcome(plain))
+    expect(withBase.targets[0].databases[0].migrations.map((m) => `${m.file} ${m.ok}`)).toEqual([
+      `${path.join('drizzle', '0000_step_0.sql')} true`,
+      `${path.join('drizzle', '0001_nickname.sql')} true`,
+      `${path.join('drizzle', '0002_email_index.sql')} true`
+    ])
+    // The index is extra drift this change introduces; the column's drift is fixed.
+    expect(withBase.findings.filter((f) => f.new && f.severity === 'error').map((f) => f.kind)).toEqual(['extra_index'])
+    expect(withBase.fixed!.map((f) => f.kind)).toContain('missing_column')
+    expect(git('worktree', 'list').trim().split('\n')).toHaveLength(1)
+  })
+
+  test("where one run from clean would differ from the base's run gone on (an enum value added before, used after, in one transaction), the head builds its own database: the same failure as a plain check", async () => {
+    const ENUM = `import { pgEnum, pgTable, serial } from "drizzle-orm/pg-core";
+
+export const status = pgEnum("status", ["a"]);
+export const users = pgTable("users", {
+  id: serial("id").primaryKey(),
+});
+`
+    const dir = await makeProject({ steps: [ENUM], name: 'base-enum' })
+    addMigration(dir, 'status_b', `ALTER TYPE "status" ADD VALUE 'b';\n`)
+    const git = gitIn(dir)
+    git('init', '-q')
+    git('add', '-A')
+    git('commit', '-qm', 'value b')
+    // From clean, in one transaction, the new value is used before it was committed: Postgres refuses.
+    addMigration(dir, 'use_b', `ALTER TABLE "users" ADD COLUMN "s" "status" DEFAULT 'b';\n`)
+    const logs: string[] = []
+    const withBase = await runCheckWithBase({ root: dir, provider, base: 'HEAD', log: (l) => logs.push(l) })
+    expect(logs.some((l) => l.includes('went on from'))).toBe(false)
+    const plain = await runCheck({ root: dir, provider, base: 'HEAD' })
+    expect(outcome(withBase)).toEqual(outcome(plain))
+    if (name.startsWith('the PostgreSQL server')) {
+      // (The embedded Postgres applies it: PGlite lets a session use an enum value it added, committed or not.)
+      const failed = withBase.findings.find((f) => f.kind === 'migration_failed')!
+      expect(failed.message).toMatch(/0002_use_b failed .*unsafe use of new value "b"/)
+      expect(failed.new).toBe(true)
+    }
   })
 })

@@ -2,16 +2,17 @@
 // check against `check --base HEAD --new-only` on a change that edits the schema (the base must be checked) and on a
 // change outside the checked folder's database files (no worktree), the caches warm. Whole commands timed on the
 // bundled CLI (wall and CPU time), median of N alternated runs.
-// Run: npm run bundle && node -r sucrase/register bench/base.ts [--runs 5] [--postgres server|embedded]
+// Run: npm run bundle && node -r sucrase/register bench/base.ts [--runs 5] [--postgres server|embedded] [--cli FILE]
+// (--cli: another build of the CLI, e.g. one bundled with DIST_DIR=.tmp/dist-x node scripts/bundle.mjs, to compare)
 import { execFileSync, spawnSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { generateHistory } from './generate-history'
 
 const REPO = path.resolve(__dirname, '..')
-const CLI = path.join(REPO, 'dist', 'cli.js')
 const SERVER = process.env.DRIFT_GUARD_BENCH_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 const args = process.argv.slice(2)
+const CLI = args.includes('--cli') ? path.resolve(args[args.indexOf('--cli') + 1]) : path.join(REPO, 'dist', 'cli.js')
 const RUNS = Number(args[args.indexOf('--runs') + 1]) || 5
 // --postgres server | embedded (default: both)
 const ONLY = args.includes('--postgres') ? args[args.indexOf('--postgres') + 1] : undefined
@@ -37,7 +38,7 @@ function timeCheck(dir: string, argv: string[]): { wall: number; cpu: number } {
 }
 
 async function main(): Promise<void> {
-  if (!fs.existsSync(CLI)) throw new Error('dist/cli.js is missing: npm run bundle')
+  if (!fs.existsSync(CLI)) throw new Error(`${path.relative(REPO, CLI)} is missing: npm run bundle`)
   const dir = path.join(REPO, '.tmp', 'bench-base-history-200')
   fs.rmSync(dir, { recursive: true, force: true })
   fs.mkdirSync(dir, { recursive: true })

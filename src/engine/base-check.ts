@@ -1,6 +1,7 @@
 // The check of a pull request against its base commit (--base): the same check on the base, in a temporary git
 // worktree, at the same time as the head's (one bound on databases for both; a migrated database built once when
-// both sides apply the same migrations, src/engine/shared-databases.ts), then each
+// both sides apply the same migrations, and the base's continued with the head's further migrations when the head
+// adds some, src/engine/shared-databases.ts), then each
 // finding marked new or not and the base's gone ones listed as fixed (src/baseline/delta.ts). The worktree is
 // removed also on failure; when nothing under the checked folder differs from the base, the head's report stands
 // for the base's and no worktree is made.
@@ -13,7 +14,7 @@ import { git } from '../core/git'
 import { Report } from '../core/findings'
 import { limiter } from '../core/limiter'
 import { CheckOptions, CheckedProject, checkProject } from './check'
-import { SharedDatabases } from './shared-databases'
+import { SharedDatabases, SharedSide } from './shared-databases'
 
 export interface BaseCheckOptions extends CheckOptions {
   base: string
@@ -83,7 +84,17 @@ export async function runCheckWithBase(options: BaseCheckOptions): Promise<Repor
   }
   const worktree = fs.mkdtempSync(path.join(os.tmpdir(), 'drift-guard-base-'))
   const databases = new SharedDatabases(2)
-  const both = { ...shared, shared: databases }
+  // The head waits for the base's announcement of what it applies: a pull request usually adds migrations to the
+  // base's, and the base's database is then the start of the head's (src/engine/shared-databases.ts).
+  const headSide = databases.side(0, true)
+  const baseSide = databases.side(1, false)
+  /** A side that fails is abandoned: the other does not wait for its databases. */
+  const abandonOnFailure =
+    (side: SharedSide) =>
+    (error: unknown): never => {
+      side.abandon()
+      throw error
+    }
   try {
     git(top, 'worktree', 'add', '--detach', '--force', worktree, options.base)
     linkDependencies(top, fs.realpathSync(root), worktree)
@@ -96,16 +107,19 @@ export async function runCheckWithBase(options: BaseCheckOptions): Promise<Repor
       return markAgainstBase(head.report, empty, options.base, options.newOnly ?? false)
     }
     const [head, base] = await Promise.all([
-      checkProject(both),
+      checkProject({ ...shared, shared: headSide }).catch(abandonOnFailure(headSide)),
       checkProject({
-        ...both,
+        ...shared,
+        shared: baseSide,
         root: baseRoot,
         base: undefined,
         baseline: false,
         log: (line) => log(`base: ${line}`)
-      }).catch((error: unknown) => {
-        throw new UsageError(`the check of the base commit ${options.base} failed: ${(error as Error).message}`)
       })
+        .catch(abandonOnFailure(baseSide))
+        .catch((error: unknown) => {
+          throw new UsageError(`the check of the base commit ${options.base} failed: ${(error as Error).message}`)
+        })
     ])
     options.onHead?.(head)
     return markAgainstBase(head.report, base.report, options.base, options.newOnly ?? false)

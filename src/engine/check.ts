@@ -20,8 +20,8 @@ import { kit1Note } from '../schema/kit1-names'
 import { LoadedSchema, drizzleOfTarget, kit1SerialiserNote, loadSchema } from '../schema/load-schema'
 import { atV1Head } from '../explain/snapshot-v1-head'
 import { RunContext, phaseClock } from './run-context'
-import { SharedDatabases } from './shared-databases'
-import { TargetCheck, checkTargetDatabases } from './target-databases'
+import { SharedSide } from './shared-databases'
+import { TargetCheck, checkTargetDatabases, planTargetDatabases } from './target-databases'
 
 export interface CheckOptions {
   root: string
@@ -40,8 +40,11 @@ export interface CheckOptions {
   baseline?: string | false
   /** A bound on databases shared with another check running at the same time (the base's, --base). */
   limit?: Limiter
-  /** Migrated databases shared with that other check (identical migrations are applied once). */
-  shared?: SharedDatabases
+  /**
+   * Migrated databases shared with that other check: identical migrations are applied once, and one side's
+   * further migrations are applied to the other side's database (src/engine/shared-databases.ts).
+   */
+  shared?: SharedSide
 }
 
 /** A finding before the target's name and severity overrides are applied. */
@@ -87,9 +90,12 @@ export async function checkProject(options: CheckOptions): Promise<CheckedProjec
   const prepared: PreparedTarget[] = []
   for (const target of config.targets) prepared.push(await prepareTarget(target, options, run))
 
+  // What each target's databases are built from, announced to the other check of a --base run before any is built.
+  const plans = await Promise.all(prepared.map((p) => planTargetDatabases(p, run)))
+  run.shared?.doneAnnouncing()
   // Every database of every target at once, as many at a time as the provider takes: creating a database on a
   // server costs a checkpoint-like fsync, and each embedded instance is single-threaded.
-  await Promise.all(prepared.map(async (p) => p.findings.push(...(await checkTargetDatabases(p, run)))))
+  await Promise.all(prepared.map(async (p, i) => p.findings.push(...(await checkTargetDatabases(p, run, plans[i])))))
   // What the databases showed tells a snapshot that lags the schema from one that records what was never built.
   for (const p of prepared)
     p.findings = withSnapshotOnlyChanges(

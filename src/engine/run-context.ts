@@ -2,7 +2,7 @@
 // the bound on databases worked on at once.
 import { Limiter } from '../core/limiter'
 import { PostgresProvider } from '../postgres/provider'
-import { SharedDatabases } from './shared-databases'
+import { SharedSide } from './shared-databases'
 
 /** Runs `fn` and adds its time to a phase of the report's timings. */
 export type Timed = <T>(phase: string, fn: () => Promise<T> | T) => Promise<T>
@@ -14,7 +14,7 @@ export interface RunContext {
   log: (line: string) => void
   limit: Limiter
   /** Migrated databases shared with another check of the same run (the base's, --base). */
-  shared?: SharedDatabases
+  shared?: SharedSide
 }
 
 /** A clock per phase, and the function that feeds it. */

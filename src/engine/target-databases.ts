@@ -1,5 +1,6 @@
 // One target's databases: each migrated from clean as drizzle's migrator would, compared with the schema's database
 // while its session is open, and the differences explained once for all the databases that share them.
+import { createHash } from 'node:crypto'
 import * as path from 'node:path'
 import { ResolvedTarget } from '../config/load-config'
 import { DatabaseResult, Finding, TargetResult } from '../core/findings'
@@ -32,7 +33,7 @@ import { rolesNamedIn } from '../sql/roles'
 import { splitSqlStatements } from '../sql/statements'
 import { RunContext } from './run-context'
 import { buildSchemaDatabase } from './schema-database'
-import { Lease } from './shared-databases'
+import { Lease, Way } from './shared-databases'
 import { DatabaseCommandFailure, runFailedFindings, runInitCommands } from './init-commands'
 
 type TargetFinding = Omit<Finding, 'target'>
@@ -80,12 +81,101 @@ export interface TargetComparison {
  * Applies the target's migrations to a throwaway database per database it names, builds the schema's database
  * beside them, and returns the findings: failed migrations (grouped across databases) and explained differences.
  */
-export async function checkTargetDatabases(check: TargetCheck, run: RunContext): Promise<TargetFinding[]> {
+/**
+ * What a target's migrated databases are built from, known before any is: the migrations as they are sent, and, for
+ * a database shared with another check of the run (--base), its key (everything but the migrations) and the
+ * migrations' identities, announced to the other check (src/engine/shared-databases.ts).
+ */
+export interface TargetPlan {
+  extensions: string[]
+  available: Set<string> | undefined
+  preinstalled: string[]
+  setup: ReturnType<typeof readSetupScripts>
+  loaded: string[]
+  migrations: Migration[]
+  /** Per database, when it may be shared. */
+  shareKey?: (database: string) => string
+  /** One identity per migration: tag, when and SQL. */
+  ids: string[]
+}
+
+export async function planTargetDatabases(check: TargetCheck, run: RunContext): Promise<TargetPlan> {
+  const { target, folder } = check
+  const { provider, root } = run
+  const extensions = [...new Set(folder.migrations.flatMap((m) => (m.sql ? extensionsCreatedBy(m.sql) : [])))]
+  const available = await provider.availableExtensions()
+  // What the provider does before the migrations: preinstalled extensions (those this Postgres has) and setup SQL.
+  const preinstalled = target.extensions.filter((e) => !available || available.has(e))
+  const setup = readSetupScripts(target.setup, root)
+  // PGlite loads an extension's code when an instance starts: those the setup files create are asked for up front.
+  const loaded = [...new Set([...preinstalled, ...extensions, ...setup.flatMap((s) => s.extensions)])]
+  // Outside a transaction, a chunk of several statements would still be one (the simple query protocol runs them
+  // in an implicit transaction): each statement is sent on its own, as autocommit runners do.
+  const migrations = target.transaction ? folder.migrations : folder.migrations.map(oneStatementEach)
+  const ids = migrations.map((m) =>
+    createHash('sha256')
+      .update(JSON.stringify([m.tag, m.when, m.sql ?? null]))
+      .digest('hex')
+  )
+  const plan: TargetPlan = { extensions, available, preinstalled, setup, loaded, migrations, ids }
+  // The project's own init commands write to the database: a database they ran on is never shared.
+  if (!run.shared || target.run?.commands.length) return plan
+  const migrationsTable = { schema: target.migrationsSchema, table: target.migrationsTable }
+  const introspectOptions = { schemas: target.schemaFilter, tablesFilter: target.tablesFilter, migrationsTable }
+  plan.shareKey = (database) =>
+    JSON.stringify([
+      target.name,
+      database,
+      folder.format,
+      target.transaction,
+      migrationsTable,
+      introspectOptions,
+      preinstalled,
+      loaded,
+      target.extensionsDeclared ?? null,
+      setup.map((s) => JSON.stringify(s).split(root).join('<root>'))
+    ])
+  for (const database of target.databases) run.shared.announce(plan.shareKey(database), ids)
+  return plan
+}
+
+/**
+ * Whether a run from clean that goes on from where the other side's run ended is the same as one run from clean
+ * (docs/baseline.md): the other side's migrations all applied and, in one transaction, nothing the commit in
+ * between changes: an enum value added before and used after ("unsafe use of new value" from clean), deferred
+ * constraints and triggers, ON COMMIT, SET LOCAL / SET CONSTRAINTS / SET TRANSACTION, or transactions the SQL
+ * opens or ends itself. Where in doubt, the side builds its own database.
+ */
+function continuesExactly(prefix: ApplyResult, migrations: Migration[], transaction: boolean): boolean {
+  const before = migrations.slice(0, prefix.applied.length)
+  if (prefix.failure || prefix.applied.some((a, i) => !a.ok || a.tag !== before[i]?.tag)) return false
+  if (!transaction) return true
+  const after = migrations.slice(prefix.applied.length)
+  const sql = (list: Migration[]): string => list.map((m) => m.sql ?? '').join('\n')
+  if (DEFERRED_OR_LOCAL.test(sql(before)) || /\bSET\s+TRANSACTION\b/i.test(sql(after))) return false
+  const later = sql(after)
+  for (const [, value] of sql(before).matchAll(ADDED_ENUM_VALUE)) if (later.includes(`'${value}'`)) return false
+  return ![...before, ...after].some((m) =>
+    splitSqlStatements(m.sql ?? '').some((s) => TRANSACTION_CONTROL.test(s.sql.replace(LEADING_COMMENTS, '')))
+  )
+}
+
+const DEFERRED_OR_LOCAL = /\bDEFERR|\bON\s+COMMIT\b|\bSET\s+(?:LOCAL|CONSTRAINTS|TRANSACTION)\b/i
+const ADDED_ENUM_VALUE = /\bADD\s+VALUE\s+(?:IF\s+NOT\s+EXISTS\s+)?'((?:[^']|'')*)'/gi
+const TRANSACTION_CONTROL =
+  /^(?:BEGIN|COMMIT|ROLLBACK|ABORT|SAVEPOINT|RELEASE|START\s+TRANSACTION|END|PREPARE\s+TRANSACTION)\b/i
+const LEADING_COMMENTS = /^(?:\s+|--[^\n]*\n?|\/\*[\s\S]*?\*\/)*/
+
+export async function checkTargetDatabases(
+  check: TargetCheck,
+  run: RunContext,
+  plan?: TargetPlan
+): Promise<TargetFinding[]> {
   const { target, folder, schema, snapshots, result } = check
   const { provider, root, timed, log, limit } = run
   const out: TargetFinding[] = []
-  const extensions = [...new Set(folder.migrations.flatMap((m) => (m.sql ? extensionsCreatedBy(m.sql) : [])))]
-  const available = await provider.availableExtensions()
+  const { extensions, available, preinstalled, setup, loaded, migrations, ids } =
+    plan ?? (await planTargetDatabases(check, run))
   const migrationsTable = { schema: target.migrationsSchema, table: target.migrationsTable }
   const introspectOptions = { schemas: target.schemaFilter, tablesFilter: target.tablesFilter, migrationsTable }
   const failures = new Map<string, { finding: TargetFinding; databases: string[] }>()
@@ -97,12 +187,7 @@ export async function checkTargetDatabases(check: TargetCheck, run: RunContext):
   // migrated ones where the provider allows; each migrated database is diffed while its session is still open,
   // so that defaults written differently can be compared by value in Postgres.
   const usableExtensions = extensions.filter((e) => !available || available.has(e))
-  // What the provider does before the migrations: preinstalled extensions (those this Postgres has) and setup SQL.
-  const preinstalled = target.extensions.filter((e) => !available || available.has(e))
   if (available) out.push(...unavailableExtensionFindings(target, available, provider.description))
-  const setup = readSetupScripts(target.setup, root)
-  // PGlite loads an extension's code when an instance starts: those the setup files create are asked for up front.
-  const loaded = [...new Set([...preinstalled, ...extensions, ...setup.flatMap((s) => s.extensions)])]
   // The functions the migrations create, read from the first database that applied them all, for the schema's
   // policies, checks and defaults that call them. The schema's build asks for them only when a statement fails
   // for want of one, and gives up its slot while it waits: that database may need the slot to be migrated.
@@ -137,18 +222,16 @@ export async function checkTargetDatabases(check: TargetCheck, run: RunContext):
   expectedBuild.catch(() => undefined)
   const diffOptions = { ignoreSchemas: [target.migrationsSchema] }
 
-  // Outside a transaction, a chunk of several statements would still be one (the simple query protocol runs them
-  // in an implicit transaction): each statement is sent on its own, as autocommit runners do.
-  const migrations = target.transaction ? folder.migrations : folder.migrations.map(oneStatementEach)
   const migrateOne = async (
-    name: string
+    name: string,
+    taken: Taken
   ): Promise<{
     result: DatabaseResult
     differences?: SchemaDifference[]
     actual?: DatabaseModel
     commandFailure?: DatabaseCommandFailure
   }> => {
-    const lease = await migratedDatabase(name)
+    const lease = await migratedDatabase(name, taken)
     const { db, applied } = lease
     try {
       // A database shared with the other side of a --base run was built from that side's files: same content, and
@@ -221,63 +304,96 @@ export async function checkTargetDatabases(check: TargetCheck, run: RunContext):
       await lease.release()
     }
   }
-  /** A database the migrations were applied to (and read, when they all applied), shared when run.shared says so. */
-  const migratedDatabase = async (name: string): Promise<Lease<MigratedDatabase>> => {
-    const build = async (): Promise<MigratedDatabase> => {
-      const db = await timed('provision', () =>
-        provider.createDatabase(`${target.name}_${name}`, { extensions: loaded, roles: migrationRoles })
-      )
-      try {
-        const role = await timed('migrate', async () => {
-          await prepareDatabase(db, { names: preinstalled, declared: target.extensionsDeclared }, setup, target.name)
-          // The migrations run as the run's owner role, not as the URL's user (docs/threat-model.md).
-          return db.dropPrivileges?.()
-        })
-        const applied = await timed('migrate', () =>
-          applyMigrations(db, migrations, migrationsTable, {
-            transaction: target.transaction,
-            migrator: folder.format === 'folders' ? '1.x' : '0.x'
-          })
-        )
-        let functions: Promise<string[] | undefined> | undefined
-        return {
-          db,
-          applied,
-          role,
-          functions: () => (functions ??= functionDefinitions(db).catch(() => undefined)),
-          model: applied.failure
-            ? undefined
-            : await timed('introspect', () => introspectDatabase(db, introspectOptions))
-        }
-      } catch (error) {
-        await db.close()
-        throw error
-      }
+  /** What a database was read with once every migration applied. */
+  const readMigrated = async (
+    db: Database,
+    applied: ApplyResult,
+    role: string | undefined
+  ): Promise<MigratedDatabase> => {
+    let functions: Promise<string[] | undefined> | undefined
+    return {
+      db,
+      applied,
+      role,
+      functions: () => (functions ??= functionDefinitions(db).catch(() => undefined)),
+      model: applied.failure ? undefined : await timed('introspect', () => introspectDatabase(db, introspectOptions))
     }
-    // The project's own init commands write to the database: a database they ran on is never shared.
-    if (!run.shared || target.run?.commands.length) {
-      const built = await build()
+  }
+  const build = async (name: string): Promise<MigratedDatabase> => {
+    const db = await timed('provision', () =>
+      provider.createDatabase(`${target.name}_${name}`, { extensions: loaded, roles: migrationRoles })
+    )
+    try {
+      const role = await timed('migrate', async () => {
+        await prepareDatabase(db, { names: preinstalled, declared: target.extensionsDeclared }, setup, target.name)
+        // The migrations run as the run's owner role, not as the URL's user (docs/threat-model.md).
+        return db.dropPrivileges?.()
+      })
+      const applied = await timed('migrate', () =>
+        applyMigrations(db, migrations, migrationsTable, {
+          transaction: target.transaction,
+          migrator: folder.format === 'folders' ? '1.x' : '0.x'
+        })
+      )
+      return await readMigrated(db, applied, role)
+    } catch (error) {
+      await db.close()
+      throw error
+    }
+  }
+  /**
+   * How a database is come by, decided outside the bound on databases (it may wait for the other check of a --base
+   * run): alone, shared, or the other check's database with this one's further migrations applied to it.
+   */
+  const take = async (name: string): Promise<Taken> => {
+    if (!run.shared || !plan?.shareKey) return { way: 'alone' }
+    const key = plan.shareKey(name)
+    const way = await run.shared.way(key, ids)
+    if (way !== 'extend') return { way, key }
+    const prefix = (await run.shared.takeOver(key)) as MigratedDatabase | undefined
+    if (prefix && continuesExactly(prefix.applied, migrations, target.transaction)) return { way, key, prefix }
+    if (prefix) await run.shared.close(prefix.db)
+    return { way: 'own', key }
+  }
+  /** A database the migrations were applied to (and read, when they all applied), shared when run.shared says so. */
+  const migratedDatabase = async (name: string, taken: Taken): Promise<Lease<MigratedDatabase>> => {
+    if (taken.way === 'alone' || !run.shared) {
+      const built = await build(name)
       return { ...built, release: () => built.db.close() }
     }
-    const key = JSON.stringify([
-      target.name,
-      name,
-      folder.format,
-      target.transaction,
-      migrationsTable,
-      introspectOptions,
-      preinstalled,
-      loaded,
-      target.extensionsDeclared ?? null,
-      setup.map((s) => JSON.stringify(s).split(root).join('<root>')),
-      migrations.map((m) => [m.tag, m.when, m.sql ?? null])
-    ])
-    return run.shared.lease(key, build)
+    if (taken.way !== 'extend' || !taken.prefix) return run.shared.lease(taken.key!, ids, () => build(name))
+    // The other check applied the first of these migrations: only the rest are applied, as from clean.
+    const { db, applied: before, role } = taken.prefix
+    const shared = run.shared
+    try {
+      const more = await timed('migrate', () =>
+        applyMigrations(db, migrations.slice(before.applied.length), migrationsTable, {
+          transaction: target.transaction,
+          migrator: folder.format === 'folders' ? '1.x' : '0.x',
+          continuing: true
+        })
+      )
+      const applied: ApplyResult = { applied: [...before.applied, ...more.applied], failure: more.failure }
+      log(
+        `  ${name}: went on from the other check's database (${before.applied.length} migration(s)), applied ${more.applied.length}`
+      )
+      const built = await readMigrated(db, applied, role)
+      return { ...built, release: () => shared.close(db) }
+    } catch (error) {
+      await shared.close(db)
+      throw error
+    }
   }
   // No database applied every migration: the schema's build goes on without the functions.
-  const migrated = await Promise.all(target.databases.map((name) => limit(() => migrateOne(name)))).finally(() =>
-    giveFunctions(undefined)
-  )
+  const migrated = await Promise.all(
+    target.databases.map(async (name) => {
+      const taken = await take(name)
+      // A database the other check of a --base run takes too, or goes on from, is the longest work of both: it
+      // goes ahead of the schemas' databases waiting for a slot.
+      const shared = taken.way === 'own' || taken.way === 'identical'
+      return (shared ? limit.first : limit)(() => migrateOne(name, taken))
+    })
+  ).finally(() => giveFunctions(undefined))
   const expected = await expectedBuild
   result.databases.push(...migrated.map((m) => m.result))
   const compared = migrated.flatMap((m, i) =>
@@ -341,6 +457,14 @@ export async function checkTargetDatabases(check: TargetCheck, run: RunContext):
   })
   out.push(...runFailedFindings(target, commandFailures, out))
   return out
+}
+
+/** How one database is come by (src/engine/shared-databases.ts). */
+interface Taken {
+  way: 'alone' | Way
+  key?: string
+  /** The other check's database, to go on from. */
+  prefix?: MigratedDatabase
 }
 
 /** The migration with each chunk split into its statements, lines kept. */

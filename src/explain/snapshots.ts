@@ -23,43 +23,54 @@ export interface SnapshotFile {
   problem?: { message: string; line?: number }
 }
 
-export function readSnapshots(migrations: Migration[]): SnapshotFile[] {
-  const v1Json: (V1SnapshotJson | undefined)[] = migrations.map(() => undefined)
-  const files = migrations.map((migration, position): SnapshotFile => {
-    if (!migration.snapshotFile) return { migration, problem: { message: 'no snapshot file' } }
-    const text = fs.readFileSync(migration.snapshotFile, 'utf8')
-    let json: Record<string, unknown>
+/**
+ * One migration's snapshot file, read as it is: a 0.x snapshot (older versions upgraded), a problem, or the JSON of
+ * a 1.x snapshot (`v1Json`: its state is rebuilt from the whole folder by readSnapshots).
+ */
+export function readSnapshotFile(
+  migration: Migration,
+  text?: string
+): SnapshotFile | { migration: Migration; v1Json: V1SnapshotJson } {
+  if (!migration.snapshotFile) return { migration, problem: { message: 'no snapshot file' } }
+  text ??= fs.readFileSync(migration.snapshotFile, 'utf8')
+  let json: Record<string, unknown>
+  try {
+    json = parseJson(text)
+  } catch (error) {
+    return {
+      migration,
+      problem: { message: `malformed JSON: ${(error as Error).message}`, line: (error as JsonSyntaxError).line }
+    }
+  }
+  if (json.dialect !== undefined && !['postgresql', 'postgres', 'pg'].includes(String(json.dialect))) {
+    return { migration, problem: { message: `dialect "${String(json.dialect)}" is not postgresql` } }
+  }
+  const version = Number(json.version)
+  if (version >= 8) return { migration, v1Json: json as V1SnapshotJson }
+  if (version < 7) {
     try {
-      json = parseJson(text)
+      // drizzle-kit upgrades old snapshots before diffing; do the same.
+      const { upPgSnapshot } = vendorRequire<{ upPgSnapshot(s: Record<string, unknown>): PgSnapshot }>(
+        'drizzle-kit/api'
+      )
+      return { migration, snapshot: upPgSnapshot(json) }
     } catch (error) {
       return {
         migration,
-        problem: { message: `malformed JSON: ${(error as Error).message}`, line: (error as JsonSyntaxError).line }
+        problem: { message: `snapshot version ${json.version} could not be upgraded: ${(error as Error).message}` }
       }
     }
-    if (json.dialect !== undefined && !['postgresql', 'postgres', 'pg'].includes(String(json.dialect))) {
-      return { migration, problem: { message: `dialect "${String(json.dialect)}" is not postgresql` } }
-    }
-    const version = Number(json.version)
-    if (version >= 8) {
-      v1Json[position] = json as V1SnapshotJson
-      return { migration }
-    }
-    if (version < 7) {
-      try {
-        // drizzle-kit upgrades old snapshots before diffing; do the same.
-        const { upPgSnapshot } = vendorRequire<{ upPgSnapshot(s: Record<string, unknown>): PgSnapshot }>(
-          'drizzle-kit/api'
-        )
-        return { migration, snapshot: upPgSnapshot(json) }
-      } catch (error) {
-        return {
-          migration,
-          problem: { message: `snapshot version ${json.version} could not be upgraded: ${(error as Error).message}` }
-        }
-      }
-    }
-    return { migration, snapshot: json as unknown as PgSnapshot }
+  }
+  return { migration, snapshot: json as unknown as PgSnapshot }
+}
+
+export function readSnapshots(migrations: Migration[]): SnapshotFile[] {
+  const v1Json: (V1SnapshotJson | undefined)[] = migrations.map(() => undefined)
+  const files = migrations.map((migration, position): SnapshotFile => {
+    const read = readSnapshotFile(migration)
+    if (!('v1Json' in read)) return read
+    v1Json[position] = read.v1Json
+    return { migration }
   })
   if (v1Json.some(Boolean)) {
     // Version 9 "diff" snapshots hold one migration's changes: every state is rebuilt from the whole folder.

@@ -33,12 +33,14 @@ const quote = quoteIdentifier
  * @param options.transaction false: no transaction around the run (each statement commits on its own), as other runners do
  * @param options.migrator '1.x': drizzle-orm 1.x's migrator (v1 folders): its table has `name` and `applied_at`,
  * and every folder whose name has no row is applied, whatever its timestamp
+ * @param options.continuing the migrations go on from a run from clean that applied the ones before them (the other
+ * side's database of a --base run): every one is applied, as that run would have, whatever the table holds
  */
 export async function applyMigrations(
   db: Database,
   migrations: Migration[],
   where: MigrationsTable,
-  options: { transaction?: boolean; migrator?: '0.x' | '1.x' } = {}
+  options: { transaction?: boolean; migrator?: '0.x' | '1.x'; continuing?: boolean } = {}
 ): Promise<ApplyResult> {
   const transaction = options.transaction ?? true
   const byName = options.migrator === '1.x'
@@ -49,12 +51,18 @@ export async function applyMigrations(
       ? `CREATE TABLE IF NOT EXISTS ${table} (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint, name text, applied_at timestamp with time zone DEFAULT now())`
       : `CREATE TABLE IF NOT EXISTS ${table} (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint)`
   )
-  const [last] = await db.query<{ created_at: string | number | null }>(
-    `select id, hash, created_at from ${table} order by created_at desc limit 1`
-  )
+  const [last] = options.continuing
+    ? []
+    : await db.query<{ created_at: string | number | null }>(
+        `select id, hash, created_at from ${table} order by created_at desc limit 1`
+      )
   const lastWhen = last?.created_at === undefined || last?.created_at === null ? undefined : Number(last.created_at)
   const appliedNames = byName
-    ? new Set((await db.query<{ name: string | null }>(`select name from ${table}`)).map((r) => r.name))
+    ? new Set(
+        options.continuing
+          ? []
+          : (await db.query<{ name: string | null }>(`select name from ${table}`)).map((r) => r.name)
+      )
     : undefined
   const applied: ApplyResult['applied'] = []
   if (transaction) await db.exec('BEGIN')
