@@ -77,3 +77,22 @@ test('--output under /proc or /sys is refused at once', () => {
   expect(() => writeOutputFile('/proc/self/fd/0', 'x')).toThrow(/\/proc and \/sys hold no files/)
   expect(() => writeOutputFile('/sys/kernel/x.json', 'x')).toThrow(/\/proc and \/sys hold no files/)
 })
+
+test('COPY … TO PROGRAM on the embedded Postgres is a failed migration naming it, at once (PGlite spun on it)', async () => {
+  const dir = writeJournalProject(
+    tempDir('dg-safety-limits-'),
+    "export default { dialect: 'postgresql', schema: './schema.ts', out: './drizzle' }\n",
+    {
+      'schema.ts':
+        "import { pgTable, integer } from 'drizzle-orm/pg-core'\nexport const t = pgTable('t', { id: integer('id') })\n",
+      'drizzle/0000_init.sql':
+        'CREATE TABLE "t" ("id" integer);\n--> statement-breakpoint\nCOPY (select 1) TO PROGRAM \'sleep 600\';\n'
+    }
+  )
+  const result = await executeRun(settings(dir))
+  if (!('report' in result)) throw new Error(result.failure.message)
+  const failed = result.report.findings.find((f) => f.kind === 'migration_failed')
+  expect(failed?.message).toMatch(
+    /drizzle\/0000_init\.sql:3: COPY … PROGRAM runs a shell command on the database server/
+  )
+})

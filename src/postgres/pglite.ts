@@ -239,6 +239,7 @@ export class PgliteProvider implements PostgresProvider {
         return (await pg.query<T>(sql, params)).rows
       },
       async exec(sql: string): Promise<void> {
+        refuseProgramCopy(sql)
         await pg.exec(sql)
       },
       serve: () => servePglite(pg),
@@ -388,4 +389,19 @@ function dropCachedDataDir(file: string, why: string): void {
 
 function defaultCacheDir(): string {
   return path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'drizzle-drift-guard')
+}
+
+/**
+ * COPY … TO/FROM PROGRAM has no shell to run on the embedded Postgres: PGlite spun on it at full CPU, then failed
+ * outside any statement (ERRORDATA_STACK_SIZE exceeded). Refused before it is sent, as an error of the statement
+ * (insufficient_privilege, as a server refuses it to the run's owner role): the migration fails as a finding.
+ */
+function refuseProgramCopy(sql: string): void {
+  if (/\bcopy\b[^;]*?\b(to|from)\s+program\b/i.test(sql))
+    throw Object.assign(
+      new Error(
+        "COPY … PROGRAM runs a shell command on the database server: the embedded Postgres has none (and the run's role may not)"
+      ),
+      { code: '42501' }
+    )
 }
