@@ -1,6 +1,7 @@
 // A gate that never passes by accident (issue 11, points 1 and 4): the process ends with the verdict of a complete
 // run or fails; process.exit() called by the project's code is refused, in the CLI and in the action.
 import { spawnSync } from 'node:child_process'
+import * as fs from 'node:fs'
 import * as net from 'node:net'
 import * as path from 'node:path'
 import { REPO, tempDir, writeJournalProject } from './helpers/project'
@@ -109,6 +110,40 @@ describe('the exit guard', () => {
       message: 'database unavailable: password ***: too many clients already'
     })
     expect(r.stdout + r.stderr).not.toContain('s3cretpw')
+  })
+
+  test("the action's guard sets outcome database-unavailable and fails the step when a connection error escapes", () => {
+    const runner = tempDir('dg-safety-exit-runner-')
+    const output = path.join(runner, 'output')
+    fs.writeFileSync(output, '')
+    const workspace = projectWhoseSchemaCalls('')
+    const r = spawnSync(
+      process.execPath,
+      [
+        '-r',
+        hook,
+        '-e',
+        `setImmediate(() => Promise.reject(Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }))); require(${JSON.stringify(path.join(REPO, 'src', 'index.ts'))})`
+      ],
+      {
+        encoding: 'utf8',
+        timeout: 60_000,
+        cwd: workspace,
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          GITHUB_WORKSPACE: workspace,
+          GITHUB_OUTPUT: output,
+          RUNNER_TEMP: runner,
+          DRIFT_GUARD_NO_CACHE: '1',
+          INPUT_POSTGRES: 'embedded',
+          INPUT_COMMENT: 'false'
+        }
+      }
+    )
+    expect(r.status).toBe(1)
+    expect(r.stdout).toContain('::error::drift-guard: database unavailable: terminating connection')
+    expect(fs.readFileSync(output, 'utf8')).toMatch(/^outcome<<(.+)\ndatabase-unavailable\n\1$/m)
   })
 
   test('after the verdict, a stray process.exit(0) or rejection does not change it', () => {
