@@ -30,7 +30,8 @@ import { UnbuiltObject } from '../schema/build-statements'
 import { rolesCreatedBy } from '../migrations/roles'
 import { buildSchemaDatabase } from './schema-database'
 import { declaredCounts } from '../schema/declared'
-import { generateCommand } from '../explain/snapshot-findings'
+import { generateAdvice, generateCommand } from '../explain/snapshot-findings'
+import { unlistedMigrations } from '../explain/unlisted-files'
 import { limiter } from '../core/limiter'
 import { TOOL_VERSION } from '../core/version'
 import { compareDatabases } from '../diff/rules'
@@ -174,15 +175,19 @@ export async function runAudit(options: AuditOptions): Promise<Report> {
       },
       { provider: options.scratch, root, timed: untimed }
     )
+    const snapshots = readSnapshots(folder.migrations)
     const ctx = {
       root,
       target: target.name,
       sources: schema.sources,
       schemaSnapshot: schema.snapshot,
-      snapshots: readSnapshots(folder.migrations),
+      snapshots,
       migrations: folder.migrations,
       expected: 'model' in expected ? expected.model : emptyModel(),
-      generateCommand: generateCommand(target, root)
+      generateCommand: generateCommand(target, root),
+      // As in the check: never "run generate" where it would write again what the migrations built.
+      generateAdvice: generateAdvice(snapshots, target),
+      unlisted: unlistedMigrations(folder)
     }
     if ('error' in expected) findings.push({ ...expected.error, target: target.name })
     else for (const f of expected.problems) findings.push({ ...f, target: target.name })
