@@ -10,7 +10,7 @@ import { PgliteProvider } from '../src/postgres/pglite'
 import { Database, DatabaseOptions, PostgresProvider } from '../src/postgres/provider'
 import { ServerProvider } from '../src/postgres/server'
 import { runSchemaStatements } from '../src/schema/build-statements'
-import { REPO, tempDir, writeMigrations, writeFiles } from './helpers/project'
+import { REPO, appendHandWrittenMigration, tempDir, writeMigrations, writeFiles } from './helpers/project'
 import { EACH_POSTGRES, SERVER_URL, providerForSuite } from './helpers/postgres'
 
 const KIT_CONFIG = (schema: string): string =>
@@ -215,6 +215,17 @@ describe.each(EACH_POSTGRES)('building the schema on %s', (_name, createProvider
     expect(report.findings[0].message).toMatch(/schema "app" does not exist/)
     expect(report.findings[0].cause).toMatch(/pgSchema\("app"\) without exporting it/)
     expect(report.findings[0].fix).toMatch(/CREATE SCHEMA IF NOT EXISTS "app"/)
+  })
+
+  test('an unexported pgSchema that a later migration creates: that migration, not "no migration creates schema" (causes review)', async () => {
+    const dir = await appSchemaProject('pgschema-later-')
+    appendHandWrittenMigration(dir, 'drizzle', '0001_app_schema', 'CREATE SCHEMA IF NOT EXISTS "app";')
+    const report = await check(dir)
+    const failed = report.findings.find((f) => f.kind === 'migration_failed')!
+    expect(failed.cause).toMatch(
+      /^schema "app" does not exist yet: it is first created by drizzle\/0001_app_schema\.sql:1, a later migration\. /
+    )
+    expect(failed.cause).not.toMatch(/no migration creates/)
   })
 })
 

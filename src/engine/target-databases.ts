@@ -402,14 +402,17 @@ export async function checkTargetDatabases(
   // Sorted so that grouped findings list databases in config order whatever finished first.
   for (const { finding, databases } of failures.values())
     out.push({
-      ...withMissingObjectOrigin(withUnexportedSchemaCause(finding, schema.snapshot), {
-        root,
-        target: target.name,
-        migrations: folder.migrations,
-        unlisted: unlistedMigrations(folder),
-        snapshots,
-        schemaSnapshot: schema.snapshot
-      }),
+      ...withMissingObjectOrigin(
+        withUnexportedSchemaCause(finding, schema.snapshot, { root, migrations: folder.migrations }),
+        {
+          root,
+          target: target.name,
+          migrations: folder.migrations,
+          unlisted: unlistedMigrations(folder),
+          snapshots,
+          schemaSnapshot: schema.snapshot
+        }
+      ),
       databases: target.databases.filter((d) => databases.includes(d))
     })
   const commandFailures = migrated.flatMap((m) => (m.commandFailure ? [m.commandFailure] : []))

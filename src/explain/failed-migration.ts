@@ -33,9 +33,17 @@ export function runnerCause(error: PostgresErrorInfo, target: ResolvedTarget): s
 }
 
 /** A migration that fails on a schema no migration creates, when the schema files use but do not export it. */
-export function withUnexportedSchemaCause(finding: TargetFinding, snapshot: PgSnapshot): TargetFinding {
+export function withUnexportedSchemaCause(
+  finding: TargetFinding,
+  snapshot: PgSnapshot,
+  project?: { root: string; migrations: Migration[] }
+): TargetFinding {
   const missing = /schema "([^"]+)" does not exist/.exec(finding.message)?.[1]
   if (!missing || !unexportedSchemas(snapshot).includes(missing)) return finding
+  // A migration that does create it (later, or before a DROP) is the story, not the unexported pgSchema.
+  const events =
+    project && objectHistory(project.root, project.migrations).events.get(objectKey('schema', missing, missing))
+  if (events?.some((e) => e.action === 'create')) return finding
   return {
     ...finding,
     cause: `no migration creates schema "${missing}": the schema files use pgSchema("${missing}") without exporting it, so drizzle-kit generate writes no CREATE SCHEMA for it`,
