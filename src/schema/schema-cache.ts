@@ -12,6 +12,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import * as v8 from 'node:v8'
+import { types } from 'node:util'
 import { DatabaseModel } from '../model/types'
 import type { SchemaBuild } from './build-statements'
 import { PgSnapshot } from './drizzle-kit'
@@ -233,7 +234,9 @@ function builtEntryProblem(stored: unknown, key: string): string | undefined {
   const model = stored.model
   const sets = ['schemas', 'extensions']
   const maps = ['tables', 'enums', 'sequences', 'views']
-  if (!isObject(model) || !sets.every((k) => model[k] instanceof Set) || !maps.every((k) => model[k] instanceof Map))
+  // util.types, not instanceof: v8.deserialize makes its Sets and Maps in the main realm, which is not the realm of
+  // code run in a vm context (jest's), where instanceof would refuse every entry.
+  if (!isObject(model) || !sets.every((k) => types.isSet(model[k])) || !maps.every((k) => types.isMap(model[k])))
     return 'has no model of the expected shape'
   if (!Array.isArray(stored.problems) || !Array.isArray(stored.unbuilt)) return 'has build results of the wrong shape'
   return undefined
