@@ -10,6 +10,7 @@ describe('secretsOfUrl', () => {
   test.each([
     [`postgres://u:${PW}@h:5432/db`],
     [`postgres:/u:${PW}@h:5432/db`],
+    [`postgres:u:${PW}@h`],
     [`u:${PW}@h/db`],
     [`host=h user=u password=${PW}`],
     [`host=h user=u password='${PW}'`],
@@ -52,7 +53,9 @@ describe('end to end', () => {
   test.each([
     // The server's echo: trust auth ignores the password, and the database named by it does not exist.
     [`postgres://postgres:${PW}@127.0.0.1:5432/${PW}`, 3],
-    [`postgres:/u:${PW}@127.0.0.1:5432/db`, 3]
+    [`postgres:/u:${PW}@127.0.0.1:5432/db`, 3],
+    // No slash at all: the driver reads "ostgres:PW@127.0.0.1" as the database name, the server echoes it.
+    [`postgres:postgres:${PW}@127.0.0.1`, 3]
   ])('the CLI prints no password of %s (exit %d)', async (url, status) => {
     const r = await runSource('cli.ts', ['check', '--format', 'json', '--database-url', url], { cwd: project(), env })
     expect(r.status).toBe(status)

@@ -33,6 +33,9 @@ export function secretsOfUrl(url: string | undefined): string[] {
   }
   // user:PASSWORD@host, with or without a scheme and slashes.
   for (const m of url.matchAll(/(?:^|[/\s])[^/:@\s]*:([^@\s/]*)@/g)) add(m[1])
+  // and what lies between the last colon and the @ on its own (`postgres:user:PASSWORD@host`, no slashes): a driver
+  // may read `user:PASSWORD@host` as a database name and the server echo it without the scheme's first letters.
+  for (const m of url.matchAll(/:([^:@\s/]+)@/g)) add(m[1])
   // password=PASSWORD in a query string or a libpq keyword string (quoted or not).
   for (const m of url.matchAll(/(?:^|[?&\s])(?:password|passwd|pass|sslpassword)\s*=\s*('(?:[^'\\]|\\.)*'|[^&\s]+)/gi))
     add(m[1].replace(/^'|'$/g, ''))
