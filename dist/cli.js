@@ -17722,6 +17722,62 @@ function covers(entry, finding) {
         return true;
     return (finding.databases ?? []).every((d) => entry.databases.includes(d));
 }
+/** A finding judged by the entry matching its fingerprint, if any. */
+function judgeOne(f, entry, rel, day) {
+    if (!entry)
+        return f;
+    if (!covers(entry, f)) {
+        const more = (f.databases ?? []).filter((d) => !entry.databases.includes(d));
+        return {
+            ...f,
+            message: `${f.message}${fingerprint_1.ACCEPTED_NOTE}${rel} on ${entry.databases.join(', ')} only, now also on ${more.join(', ')})`
+        };
+    }
+    if (entry.expires && entry.expires < day)
+        return { ...f, message: `${f.message}${fingerprint_1.ACCEPTED_NOTE}${rel} until ${entry.expires}: ${entry.reason}; ${EXPIRED})` };
+    return {
+        ...f,
+        severity: 'notice',
+        accepted: { reason: entry.reason, ...(entry.expires ? { expires: entry.expires } : {}), since: entry.since }
+    };
+}
+const EXPIRED = 'that has expired';
+/**
+ * A finding made of several changed objects (snapshot_out_of_date), judged change by change: accepted when an
+ * entry accepts every change; else it stays as it is and its message says which changes no entry accepts (new since
+ * the baseline was written, or expired).
+ */
+function judgeChanges(f, ids, found, rel, day) {
+    if (found.every((e) => !e))
+        return f;
+    const accepts = (e) => e !== undefined && covers(e, f) && !(e.expires && e.expires < day);
+    const changes = f.changes.map((c, i) => ({ ...c, accepted: accepts(found[i]) }));
+    const entries = found.filter(accepts);
+    if (entries.length === ids.length) {
+        const expires = entries.flatMap((e) => (e.expires ? [e.expires] : [])).sort()[0];
+        return {
+            ...f,
+            severity: 'notice',
+            changes,
+            accepted: {
+                reason: [...new Set(entries.map((e) => e.reason))].join('; '),
+                ...(expires ? { expires } : {}),
+                since: entries.map((e) => e.since).sort()[0]
+            }
+        };
+    }
+    const not = ids.flatMap((id, i) => {
+        const entry = found[i];
+        if (!entry)
+            return [id.difference];
+        if (!covers(entry, f))
+            return [`${id.difference} (accepted on ${entry.databases.join(', ')} only)`];
+        if (entry.expires && entry.expires < day)
+            return [`${id.difference} (accepted until ${entry.expires}: ${entry.reason}; ${EXPIRED})`];
+        return [];
+    });
+    return { ...f, changes, message: `${f.message}${fingerprint_1.ACCEPTED_NOTE}${rel} but for: ${not.join('; ')})` };
+}
 /** The baseline as a finding policy (run before the severity overrides, so that `severity` can lower stale ones). */
 function baselinePolicy(run) {
     return (findings) => {
@@ -17732,27 +17788,14 @@ function baselinePolicy(run) {
         const out = findings.map((f) => {
             if (f.kind === 'baseline_stale')
                 return f;
-            const entry = entries.get(entryKey(run.mode, (0, fingerprint_1.fingerprintOf)(f)));
-            if (!entry)
-                return f;
-            matched.add(entry);
-            if (!covers(entry, f)) {
-                const more = (f.databases ?? []).filter((d) => !entry.databases.includes(d));
-                return {
-                    ...f,
-                    message: `${f.message} (accepted in ${rel} on ${entry.databases.join(', ')} only, now also on ${more.join(', ')})`
-                };
-            }
-            if (entry.expires && entry.expires < day)
-                return {
-                    ...f,
-                    message: `${f.message} (accepted in ${rel} until ${entry.expires}: ${entry.reason}; that has expired)`
-                };
-            return {
-                ...f,
-                severity: 'notice',
-                accepted: { reason: entry.reason, ...(entry.expires ? { expires: entry.expires } : {}), since: entry.since }
-            };
+            const ids = (0, fingerprint_1.identitiesOf)(f);
+            const found = ids.map((i) => entries.get(entryKey(run.mode, i.fingerprint)));
+            for (const entry of found)
+                if (entry)
+                    matched.add(entry);
+            if (!f.changes?.length)
+                return judgeOne(f, found[0], rel, day);
+            return judgeChanges(f, ids, found, rel, day);
         });
         const stale = [...entries.values()]
             .filter((e) => run.stale !== false && !matched.has(e))
@@ -17775,7 +17818,7 @@ function baselineSummary(run, findings) {
         file: path.relative(run.root, run.baseline.file) || run.baseline.file,
         entries: run.baseline.entries.filter((e) => e.mode === run.mode).length,
         accepted: findings.filter((f) => f.accepted).length,
-        expired: findings.filter((f) => / that has expired\)$/.test(f.message)).length,
+        expired: findings.filter((f) => f.message.includes(`; ${EXPIRED})`)).length,
         stale: findings.filter((f) => f.kind === 'baseline_stale').length
     };
 }
@@ -17792,33 +17835,34 @@ function updateBaseline(existing, findings, options) {
     for (const f of findings) {
         if (f.kind === 'baseline_stale' || f.severity === 'notice')
             continue;
-        const fingerprint = (0, fingerprint_1.fingerprintOf)(f);
-        const key = entryKey(options.mode, fingerprint);
-        if (seen.has(key))
-            continue;
-        seen.add(key);
-        const old = byKey.get(key);
-        if (old) {
-            const databases = [...new Set([...(old.databases ?? []), ...(f.databases ?? [])])];
-            entries.push({ ...old, ...(databases.length ? { databases } : {}) });
-            continue;
+        for (const { fingerprint, object, difference } of (0, fingerprint_1.identitiesOf)(f)) {
+            const key = entryKey(options.mode, fingerprint);
+            if (seen.has(key))
+                continue;
+            seen.add(key);
+            const old = byKey.get(key);
+            if (old) {
+                const databases = [...new Set([...(old.databases ?? []), ...(f.databases ?? [])])];
+                entries.push({ ...old, ...(databases.length ? { databases } : {}) });
+                continue;
+            }
+            if (!options.reason)
+                throw new MissingReason();
+            added++;
+            entries.push({
+                fingerprint,
+                kind: f.kind,
+                target: f.target,
+                object,
+                difference,
+                reason: options.reason,
+                ...(options.expires ? { expires: options.expires } : {}),
+                ...(options.acceptedBy ? { acceptedBy: options.acceptedBy } : {}),
+                since: options.today ?? today(),
+                ...(f.databases?.length ? { databases: [...f.databases] } : {}),
+                mode: options.mode
+            });
         }
-        if (!options.reason)
-            throw new MissingReason();
-        added++;
-        entries.push({
-            fingerprint,
-            kind: f.kind,
-            target: f.target,
-            object: (0, fingerprint_1.describeObject)(f),
-            difference: (0, fingerprint_1.differenceOf)(f),
-            reason: options.reason,
-            ...(options.expires ? { expires: options.expires } : {}),
-            ...(options.acceptedBy ? { acceptedBy: options.acceptedBy } : {}),
-            since: options.today ?? today(),
-            ...(f.databases?.length ? { databases: [...f.databases] } : {}),
-            mode: options.mode
-        });
     }
     const unmatched = existing.filter((e) => !seen.has(entryKey(e.mode, e.fingerprint)));
     // Entries of the other mode (an audit's, in a check) are not judged by this run: they stay.
@@ -17855,11 +17899,44 @@ exports.failingWarnings = failingWarnings;
 const fingerprint_1 = __nccwpck_require__(4319);
 /** A finding that counts in the delta: notices (accepted findings among them) do not fail anything. */
 const counts = (f) => f.severity !== 'notice';
+const fingerprints = (findings) => new Set(findings.flatMap((f) => (0, fingerprint_1.identitiesOf)(f).map((i) => i.fingerprint)));
+/** The changes of a finding marked new or not, and its message saying which are new when only some are. */
+function markChanges(f, ids, fresh) {
+    if (!f.changes?.length)
+        return { ...f, new: fresh.length > 0 };
+    const isNew = new Set(fresh.map((i) => i.change));
+    const changes = f.changes.map((c) => ({ ...c, new: isNew.has(c) }));
+    const partly = fresh.length > 0 && fresh.length < ids.length;
+    return {
+        ...f,
+        new: fresh.length > 0,
+        changes,
+        ...(partly ? { message: `${f.message}${fingerprint_1.NEW_NOTE}${fresh.map((i) => i.difference).join('; ')})` } : {})
+    };
+}
+/** A base finding's changes that are gone, as a finding of their own (the rest is still there). */
+function fixedPart(f, gone) {
+    const kept = new Set(gone.map((i) => i.change));
+    return {
+        ...f,
+        message: `no more in the schema's difference from the last snapshot${f.name ? ` (${f.name})` : ''}: ${gone.map((i) => i.difference).join('; ')}`,
+        changes: f.changes.filter((c) => kept.has(c))
+    };
+}
 function markAgainstBase(head, base, ref, newOnly) {
-    const baseKeys = new Set(base.findings.map(fingerprint_1.fingerprintOf));
-    const headKeys = new Set(head.findings.map(fingerprint_1.fingerprintOf));
-    const findings = head.findings.map((f) => ({ ...f, new: !baseKeys.has((0, fingerprint_1.fingerprintOf)(f)) }));
-    const fixed = base.findings.filter((f) => counts(f) && !headKeys.has((0, fingerprint_1.fingerprintOf)(f)));
+    const baseKeys = fingerprints(base.findings);
+    const headKeys = fingerprints(head.findings);
+    const findings = head.findings.map((f) => {
+        const ids = (0, fingerprint_1.identitiesOf)(f);
+        return markChanges(f, ids, ids.filter((i) => !baseKeys.has(i.fingerprint)));
+    });
+    const fixed = base.findings.filter(counts).flatMap((f) => {
+        const ids = (0, fingerprint_1.identitiesOf)(f);
+        const gone = ids.filter((i) => !headKeys.has(i.fingerprint));
+        if (gone.length === 0)
+            return [];
+        return [gone.length === ids.length ? f : fixedPart(f, gone)];
+    });
     const introduced = findings.filter((f) => counts(f) && f.new).length;
     const existing = findings.filter((f) => counts(f) && !f.new).length;
     const report = {
@@ -18059,9 +18136,11 @@ function defaultBaselineFile(root, configFile) {
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.NEW_NOTE = exports.ACCEPTED_NOTE = void 0;
 exports.describeObject = describeObject;
 exports.differenceOf = differenceOf;
 exports.fingerprintOf = fingerprintOf;
+exports.identitiesOf = identitiesOf;
 // A finding's fingerprint: what identifies the drift itself, never where it was seen (docs/baseline.md). It is made
 // of the kind, the target, the object's path and the difference in words, with every line number, file position
 // and database name taken out, so that moving lines, adding unrelated migrations or renaming a file keep the match,
@@ -18093,6 +18172,10 @@ function describeObject(f) {
  */
 function differenceOf(f) {
     let text = f.message;
+    // What the baseline or the delta said of the finding is not the drift (an expired entry, a change new here).
+    const note = text.search(NOTES);
+    if (note >= 0)
+        text = text.slice(0, note);
     for (const database of f.databases ?? [])
         text = text.split(database).join('*');
     return text
@@ -18104,8 +18187,31 @@ function differenceOf(f) {
 }
 /** sha256 of kind, target, object path and difference: stable across runs, machines and line moves. */
 function fingerprintOf(f) {
-    const parts = [f.kind, f.target, (0, findings_1.findingObjectPath)(f) ?? '', differenceOf(f)];
-    return (0, node_crypto_1.createHash)('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32);
+    return digest([f.kind, f.target, (0, findings_1.findingObjectPath)(f) ?? '', differenceOf(f)]);
+}
+const digest = (parts) => (0, node_crypto_1.createHash)('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32);
+/**
+ * Where the notes the baseline (src/baseline/apply.ts) and the delta (src/baseline/delta.ts) append to a message
+ * begin: they are said of the finding, not part of its difference.
+ */
+exports.ACCEPTED_NOTE = ' (accepted in ';
+exports.NEW_NOTE = ' (new in this change: ';
+const NOTES = new RegExp(`${[exports.ACCEPTED_NOTE, exports.NEW_NOTE].map((n) => n.replace(/[()]/g, '\\$&')).join('|')}`);
+/**
+ * What a finding is made of, for the baseline and the delta: itself, or, for a finding that lists changed objects
+ * (snapshot_out_of_date), each change by itself, so that adding one more un-generated change to a schema already
+ * ahead of its last snapshot is that one change, and the others keep their match. A change's fingerprint has no
+ * snapshot tag: a migration that leaves the difference as it was (a custom one) keeps the match.
+ */
+function identitiesOf(f) {
+    if (!f.changes?.length)
+        return [{ fingerprint: fingerprintOf(f), object: describeObject(f), difference: differenceOf(f) }];
+    return f.changes.map((change) => ({
+        fingerprint: digest([f.kind, f.target, change.object, change.description, change.digest]),
+        object: change.object,
+        difference: change.description,
+        change
+    }));
 }
 
 
@@ -18490,8 +18596,10 @@ exports.fixCommand = void 0;
 const rename_1 = __nccwpck_require__(3355);
 const render_1 = __nccwpck_require__(273);
 const repair_1 = __nccwpck_require__(3816);
+const errors_1 = __nccwpck_require__(4296);
 const args_1 = __nccwpck_require__(7593);
 const output_1 = __nccwpck_require__(6657);
+const check_1 = __nccwpck_require__(2345);
 exports.fixCommand = {
     name: 'fix',
     flags: {
@@ -18501,6 +18609,10 @@ exports.fixCommand = {
         '--allow-destructive': 'switch',
         '--rename': 'value',
         '--database-url': 'value',
+        '--tenants-query': 'value',
+        '--tenants-pattern': 'value',
+        '--tenant-url-template': 'value',
+        '--tenant-target': 'value',
         '--postgres': 'value',
         '--concurrency': 'value',
         '--stub-missing-imports': 'switch'
@@ -18512,10 +18624,16 @@ exports.fixCommand = {
         const format = common.format;
         const renames = (parsed.repeated.get('--rename') ?? []).map(rename_1.parseRename);
         const concurrency = flag('--concurrency') === undefined ? undefined : Number(flag('--concurrency'));
-        const result = await (0, repair_1.executeRepair)({
+        // --database-url is the live master (or only) database, read as the audit reads it; the check's throwaway
+        // databases follow --postgres, on a server only through DRIFT_GUARD_DATABASE_URL, never on the live one.
+        const liveSettings = parsed.flags.has('--database-url') ? (0, check_1.runSettingsOf)('audit', parsed, {}) : undefined;
+        for (const tenantFlag of ['--tenants-query', '--tenants-pattern', '--tenant-url-template', '--tenant-target'])
+            if (!liveSettings && parsed.flags.has(tenantFlag))
+                throw new errors_1.UsageError(`${tenantFlag} needs --database-url (the live master database fix reads before writing)`);
+        const settings = {
             root: common.cwd,
             config: common.config,
-            databaseUrl: flag('--database-url') ?? (io.env.DRIFT_GUARD_DATABASE_URL || undefined),
+            databaseUrl: io.env.DRIFT_GUARD_DATABASE_URL || undefined,
             postgres: (0, args_1.choice)('--postgres', flag('--postgres'), ['embedded', 'server', 'local']),
             concurrency: Number.isInteger(concurrency) && concurrency > 0 ? concurrency : undefined,
             stubMissingImports: parsed.flags.has('--stub-missing-imports') || undefined,
@@ -18523,8 +18641,26 @@ exports.fixCommand = {
             name: flag('--name'),
             dryRun: parsed.flags.has('--dry-run'),
             allowDestructive: parsed.flags.has('--allow-destructive'),
-            renames
-        }, common.verbose ? (line) => io.stderr(line + '\n') : undefined);
+            renames,
+            ...(liveSettings
+                ? {
+                    live: {
+                        databaseUrl: liveSettings.databaseUrl,
+                        tenantsQuery: liveSettings.audit.tenantsQuery,
+                        tenantsPattern: liveSettings.audit.tenantsPattern,
+                        tenantUrlTemplate: liveSettings.audit.tenantUrlTemplate,
+                        tenantTarget: liveSettings.audit.tenantTarget
+                    }
+                }
+                : {})
+        };
+        if (settings.postgres === 'server' && !settings.databaseUrl)
+            throw new errors_1.UsageError('--postgres server needs DRIFT_GUARD_DATABASE_URL for the throwaway databases (fix reads --database-url, never writes there)');
+        // Whatever is printed from here on is masked: every URL's password, whatever form it was given in.
+        const mask = (0, repair_1.repairSecretMasker)(settings);
+        const plain = io;
+        io = { ...plain, stdout: (text) => plain.stdout(mask(text)), stderr: (text) => plain.stderr(mask(text)) };
+        const result = await (0, repair_1.executeRepair)(settings, common.verbose ? (line) => io.stderr(line + '\n') : undefined);
         if ('failure' in result)
             return (0, output_1.printFailure)(result.failure, common, io);
         const text = (0, render_1.renderRepair)(result.result, format);
@@ -19077,6 +19213,7 @@ Usage: drift-guard check [options]            migrations from clean vs the schem
                                                 accept today's drift, reviewed: drift-guard.baseline.json
                                                 next to the config (--audit: from the live databases)
        drift-guard fix [--target NAME] [--name TAG] [--dry-run] [--allow-destructive] [--rename T.OLD=NEW]...
+                       [--database-url URL [audit tenant options]]
                                                 write the corrective migration (SQL, snapshot, journal entry) in
                                                 drizzle-kit's format; destructive statements only when allowed
        drift-guard init [--force] [--no-check]  write drift-guard.config.json and .github/workflows/drift-guard.yml
@@ -19120,6 +19257,10 @@ Fix options:
   --allow-destructive    also write what deletes data or can fail on existing rows (drops, type changes,
                          SET NOT NULL); without it those are listed as left undone and fix exits 1
   --rename T.OLD=NEW     a column renamed in table T (OLD=NEW: a table); written as RENAME, the data stays
+  --database-url URL     (fix) the live master database, with the audit's tenant options: read every live
+                         database first, read-only (never where fix's own throwaway databases go: --postgres,
+                         DRIFT_GUARD_DATABASE_URL), to date the journal entry after every recorded created_at
+                         and to name the databases that differ, with what the migration does there
   (fix exits 0 written or nothing to fix, 1 something left undone, 2 bad input, 3 database unavailable)
 
 Exit codes: 0 no drift, 1 drift or integrity errors, 2 bad config or input, 3 database unavailable.`;
@@ -21959,40 +22100,77 @@ function showFiles(cwd, rev, paths) {
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.CLEANUP_SECONDS = void 0;
 exports.onInterrupt = onInterrupt;
 exports.interruptedBy = interruptedBy;
-const cleanups = new Set();
+const cleanups = new Map();
 let installed = false;
 let interrupted;
-function onInterrupt(cleanup) {
+/** How long the cleanup after a first signal may take before the process exits anyway (seconds). */
+exports.CLEANUP_SECONDS = 10;
+/**
+ * Runs `cleanup` on SIGINT/SIGTERM (also when the signal arrives while the normal end of the run is cleaning up: the
+ * cleanup should then stop waiting for what it can skip); `remaining` says what it has not removed yet.
+ * @returns forgets it (once removed for good)
+ */
+function onInterrupt(cleanup, remaining) {
     install();
-    cleanups.add(cleanup);
+    cleanups.set(cleanup, remaining);
     return () => cleanups.delete(cleanup);
 }
 function interruptedBy() {
     return interrupted;
+}
+/** What the cleanups have not removed, one message line; empty when nothing is left. */
+function leftLine() {
+    const left = [...cleanups.values()].flatMap((remaining) => {
+        try {
+            return remaining?.() ?? [];
+        }
+        catch {
+            return [];
+        }
+    });
+    return left.length
+        ? `left behind: ${left.join(', ')} (drop them by hand; the next run on this host removes a dead run's dg_* databases and roles)`
+        : '';
 }
 function install() {
     if (installed)
         return;
     installed = true;
     for (const signal of ['SIGINT', 'SIGTERM']) {
-        process.once(signal, () => {
+        process.on(signal, () => {
+            if (interrupted) {
+                // A second signal: no more waiting.
+                const left = leftLine();
+                process.stderr.write(`drift-guard: ${signal} again: exiting now${left ? `; ${left}` : ''}\n`);
+                process.exit(exitCode(interrupted));
+            }
             interrupted = signal;
             // Dropping databases under sessions still at work makes those sessions fail (a query cut, "database does not
             // exist" on a connection being opened). Those failures are the interruption's own consequences, not errors
             // to report: without this they end the process with code 1 before the cleanup finishes.
             process.on('unhandledRejection', () => undefined);
             process.on('uncaughtException', () => undefined);
-            const code = signal === 'SIGINT' ? 130 : 143;
             process.stderr.write(`drift-guard: ${signal}: removing the throwaway databases\n`);
-            const timer = setTimeout(() => process.exit(code), 15_000);
-            void Promise.allSettled([...cleanups].map((c) => c())).then(() => {
+            const timer = setTimeout(() => {
+                const left = leftLine();
+                process.stderr.write(`drift-guard: the cleanup did not finish within ${exports.CLEANUP_SECONDS} s${left ? `; ${left}` : ''}\n`);
+                process.exit(exitCode(signal));
+            }, exports.CLEANUP_SECONDS * 1000);
+            void Promise.allSettled([...cleanups.keys()].map((c) => c())).then(() => {
                 clearTimeout(timer);
-                process.exit(code);
+                const left = leftLine();
+                if (left)
+                    process.stderr.write(`drift-guard: ${left}\n`);
+                process.exit(exitCode(signal));
             });
         });
     }
+}
+function exitCode(signal) {
+    return signal === 'SIGINT' ? 130 : 143;
 }
 
 
@@ -22108,12 +22286,16 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.limiter = limiter;
 function limiter(size) {
     let running = 0;
+    let firstRunning = false;
     const waiting = [];
-    const acquire = async () => {
+    const acquire = async (first = false) => {
+        const ahead = first && size >= 2 && !firstRunning;
+        if (ahead)
+            firstRunning = true;
         // A released slot passes straight to the first waiter (running stays counted), so a caller arriving between
         // the release and the waiter's wake-up cannot take it too.
         if (running >= size)
-            await new Promise((resolve) => waiting.push(resolve));
+            await new Promise((wake) => ahead ? waiting.unshift({ wake, first: true }) : waiting.push({ wake, first: false }));
         else
             running++;
         let held = true;
@@ -22121,15 +22303,17 @@ function limiter(size) {
             if (!held)
                 return;
             held = false;
+            if (ahead)
+                firstRunning = false;
             const next = waiting.shift();
             if (next)
-                next();
+                next.wake();
             else
                 running--;
         };
     };
-    const limit = async (fn) => {
-        const release = await acquire();
+    const run = (first) => async (fn) => {
+        const release = await acquire(first);
         try {
             return await fn();
         }
@@ -22137,7 +22321,7 @@ function limiter(size) {
             release();
         }
     };
-    return Object.assign(limit, { acquire });
+    return Object.assign(run(false), { acquire, first: run(true) });
 }
 
 
@@ -22192,6 +22376,10 @@ function secretsOfUrl(url) {
     }
     // user:PASSWORD@host, with or without a scheme and slashes.
     for (const m of url.matchAll(/(?:^|[/\s])[^/:@\s]*:([^@\s/]*)@/g))
+        add(m[1]);
+    // and what lies between the last colon and the @ on its own (`postgres:user:PASSWORD@host`, no slashes): a driver
+    // may read `user:PASSWORD@host` as a database name and the server echo it without the scheme's first letters.
+    for (const m of url.matchAll(/:([^:@\s/]+)@/g))
         add(m[1]);
     // password=PASSWORD in a query string or a libpq keyword string (quoted or not).
     for (const m of url.matchAll(/(?:^|[?&\s])(?:password|passwd|pass|sslpassword)\s*=\s*('(?:[^'\\]|\\.)*'|[^&\s]+)/gi))
@@ -23185,14 +23373,57 @@ async function compareDatabases(expected, context, options) {
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.tenantTargetOf = tenantTargetOf;
+exports.liveDatabasesOf = liveDatabasesOf;
+exports.readLedgerRows = readLedgerRows;
+exports.urlDatabase = urlDatabase;
 exports.connectionNotes = connectionNotes;
 exports.serverSizedConcurrency = serverSizedConcurrency;
 exports.discoverTenants = discoverTenants;
-// The audit's reads of the --database-url database itself: the tenant list, the server's spare connections, and
-// what the role it connects as could do beyond reading.
 const errors_1 = __nccwpck_require__(4296);
 const live_1 = __nccwpck_require__(1509);
+const identifiers_1 = __nccwpck_require__(7704);
 const read_only_query_1 = __nccwpck_require__(8764);
+/** The target the tenant options apply to: the one given, else a target named tenant/tenants, else the last one. */
+function tenantTargetOf(targets, given) {
+    const name = given ?? (targets.find((t) => /^tenants?$/.test(t.name)) ?? targets[targets.length - 1]).name;
+    if (!targets.some((t) => t.name === name))
+        throw new errors_1.UsageError(`--tenant-target ${name}: no such target`);
+    return name;
+}
+/**
+ * A target's live databases: the tenants found by query or pattern for the tenant target, else the databases its
+ * config names, else the database of --database-url itself (the target's name is only a label then).
+ */
+async function liveDatabasesOf(target, tenantTarget, options, live) {
+    const names = target.name === tenantTarget && (options.tenantsQuery || options.tenantsPattern)
+        ? await discoverTenants(options, live)
+        : target.databasesNamed
+            ? target.databases
+            : [urlDatabase(options.databaseUrl)];
+    const template = target.name === tenantTarget ? options.tenantUrlTemplate : undefined;
+    return names.map((name) => ({ name, url: (0, live_1.databaseUrl)(options.databaseUrl, name, template) }));
+}
+/** The rows of a live database's migrations table (none when it has none); `select *`: 1.x adds name, applied_at. */
+async function readLedgerRows(session, target) {
+    const table = `${(0, identifiers_1.quoteIdentifier)(target.migrationsSchema)}.${(0, identifiers_1.quoteIdentifier)(target.migrationsTable)}`;
+    const [exists] = await session.query('select to_regclass($1) as found', [table]);
+    if (!exists?.found)
+        return [];
+    const rows = await session.query(`select * from ${table} order by id`);
+    return rows.map((r) => ({
+        id: Number(r.id),
+        hash: r.hash,
+        createdAt: Number(r.created_at),
+        ...(r.name !== undefined ? { name: r.name } : {})
+    }));
+}
+/** The database a postgres:// URL names (Postgres's default: the user's name). */
+function urlDatabase(url) {
+    const parsed = new URL(url);
+    const name = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
+    return name || decodeURIComponent(parsed.username) || 'postgres';
+}
 /** What the audit should say of the role it connects as: a superuser can do what no read-only transaction stops. */
 async function connectionNotes(url, live) {
     try {
@@ -23322,6 +23553,7 @@ const roles_1 = __nccwpck_require__(3428);
 const schema_database_1 = __nccwpck_require__(8381);
 const declared_1 = __nccwpck_require__(7245);
 const snapshot_findings_1 = __nccwpck_require__(8090);
+const unlisted_files_1 = __nccwpck_require__(3555);
 const limiter_1 = __nccwpck_require__(5543);
 const version_1 = __nccwpck_require__(3323);
 const rules_1 = __nccwpck_require__(764);
@@ -23331,7 +23563,6 @@ const file_1 = __nccwpck_require__(385);
 const run_context_1 = __nccwpck_require__(7741);
 const build_statements_1 = __nccwpck_require__(4882);
 const errors_2 = __nccwpck_require__(4296);
-const identifiers_1 = __nccwpck_require__(7704);
 async function runAudit(options) {
     const log = options.log ?? (() => undefined);
     const live = options.live ?? live_1.DEFAULT_LIVE_OPTIONS;
@@ -23345,28 +23576,18 @@ async function runAudit(options) {
         ? { baseline, root: config.root, mode: 'audit', stale: !options.shard }
         : undefined;
     const root = config.root;
-    const tenantTarget = options.tenantTarget ??
-        (config.targets.find((t) => /^tenants?$/.test(t.name)) ?? config.targets[config.targets.length - 1]).name;
-    if (!config.targets.some((t) => t.name === tenantTarget))
-        throw new errors_2.UsageError(`--tenant-target ${tenantTarget}: no such target`);
+    const tenantTarget = (0, audit_master_1.tenantTargetOf)(config.targets, options.tenantTarget);
     const prepared = [];
     for (const target of config.targets) {
         const loaded = await (0, load_schema_1.loadSchema)(root, target, options.stubMissingImports);
         const folder = (0, folder_1.readMigrationFolder)(target.migrationsDir);
         // A 1.x project: unnamed constraints under the names its snapshots give them.
         const { schema } = (0, snapshot_v1_head_1.atV1Head)(loaded, folder, root);
-        // A target whose config names no databases is the database of --database-url itself (its name is only a label).
-        const names = target.name === tenantTarget && (options.tenantsQuery || options.tenantsPattern)
-            ? await (0, audit_master_1.discoverTenants)(options, live)
-            : target.databasesNamed
-                ? target.databases
-                : [urlDatabase(options.databaseUrl)];
-        const template = target.name === tenantTarget ? options.tenantUrlTemplate : undefined;
         prepared.push({
             target,
             schema,
             folder,
-            databases: names.map((name) => ({ name, url: (0, live_1.databaseUrl)(options.databaseUrl, name, template) }))
+            databases: await (0, audit_master_1.liveDatabasesOf)(target, tenantTarget, options, live)
         });
     }
     // Shards split the whole list of (target, database) pairs, in a stable order, so a matrix covers each once.
@@ -23436,15 +23657,19 @@ async function runAudit(options) {
             functions,
             migrationRoles: (0, roles_1.rolesCreatedBy)(folder)
         }, { provider: options.scratch, root, timed: run_context_1.untimed });
+        const snapshots = (0, snapshots_1.readSnapshots)(folder.migrations);
         const ctx = {
             root,
             target: target.name,
             sources: schema.sources,
             schemaSnapshot: schema.snapshot,
-            snapshots: (0, snapshots_1.readSnapshots)(folder.migrations),
+            snapshots,
             migrations: folder.migrations,
             expected: 'model' in expected ? expected.model : emptyModel(),
-            generateCommand: (0, snapshot_findings_1.generateCommand)(target, root)
+            generateCommand: (0, snapshot_findings_1.generateCommand)(target, root),
+            // As in the check: never "run generate" where it would write again what the migrations built.
+            generateAdvice: (0, snapshot_findings_1.generateAdvice)(snapshots, target),
+            unlisted: (0, unlisted_files_1.unlistedMigrations)(folder)
         };
         if ('error' in expected)
             findings.push({ ...expected.error, target: target.name });
@@ -23524,17 +23749,7 @@ async function auditDatabase(db, folder, introspectOptions, expected, live, root
     onSession(() => session.close());
     try {
         const findings = [];
-        const table = `${(0, identifiers_1.quoteIdentifier)(target.migrationsSchema)}.${(0, identifiers_1.quoteIdentifier)(target.migrationsTable)}`;
-        const [exists] = await session.query('select to_regclass($1) as found', [table]);
-        const rows = exists?.found
-            ? // select *: drizzle-orm 1.x's table adds name and applied_at.
-                (await session.query(`select * from ${table} order by id`)).map((r) => ({
-                    id: Number(r.id),
-                    hash: r.hash,
-                    createdAt: Number(r.created_at),
-                    ...(r.name !== undefined ? { name: r.name } : {})
-                }))
-            : [];
+        const rows = await (0, audit_master_1.readLedgerRows)(session, target);
         // The project's migrator: drizzle-orm 1.x reads only v1 folders (it refuses a journal) and applies by name.
         const migrator = folder.format === 'folders' ? '1.x' : '0.x';
         const ledger = (0, ledger_1.compareLedger)(rows, folder.migrations, migrator);
@@ -23686,12 +23901,6 @@ function mergeReports(reports) {
         notes: [...new Set(reports.flatMap((r) => r.notes.filter((n) => !n.startsWith('shard '))))]
     };
 }
-/** The database a postgres:// URL names (Postgres's default: the user's name). */
-function urlDatabase(url) {
-    const parsed = new URL(url);
-    const name = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
-    return name || decodeURIComponent(parsed.username) || 'postgres';
-}
 
 
 /***/ }),
@@ -23738,7 +23947,8 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.runCheckWithBase = runCheckWithBase;
 // The check of a pull request against its base commit (--base): the same check on the base, in a temporary git
 // worktree, at the same time as the head's (one bound on databases for both; a migrated database built once when
-// both sides apply the same migrations, src/engine/shared-databases.ts), then each
+// both sides apply the same migrations, and the base's continued with the head's further migrations when the head
+// adds some, src/engine/shared-databases.ts), then each
 // finding marked new or not and the base's gone ones listed as fixed (src/baseline/delta.ts). The worktree is
 // removed also on failure; when nothing under the checked folder differs from the base, the head's report stands
 // for the base's and no worktree is made.
@@ -23810,7 +24020,15 @@ async function runCheckWithBase(options) {
     }
     const worktree = fs.mkdtempSync(path.join(os.tmpdir(), 'drift-guard-base-'));
     const databases = new shared_databases_1.SharedDatabases(2);
-    const both = { ...shared, shared: databases };
+    // The head waits for the base's announcement of what it applies: a pull request usually adds migrations to the
+    // base's, and the base's database is then the start of the head's (src/engine/shared-databases.ts).
+    const headSide = databases.side(0, true);
+    const baseSide = databases.side(1, false);
+    /** A side that fails is abandoned: the other does not wait for its databases. */
+    const abandonOnFailure = (side) => (error) => {
+        side.abandon();
+        throw error;
+    };
     try {
         (0, git_1.git)(top, 'worktree', 'add', '--detach', '--force', worktree, options.base);
         linkDependencies(top, fs.realpathSync(root), worktree);
@@ -23823,14 +24041,17 @@ async function runCheckWithBase(options) {
             return (0, delta_1.markAgainstBase)(head.report, empty, options.base, options.newOnly ?? false);
         }
         const [head, base] = await Promise.all([
-            (0, check_1.checkProject)(both),
+            (0, check_1.checkProject)({ ...shared, shared: headSide }).catch(abandonOnFailure(headSide)),
             (0, check_1.checkProject)({
-                ...both,
+                ...shared,
+                shared: baseSide,
                 root: baseRoot,
                 base: undefined,
                 baseline: false,
                 log: (line) => log(`base: ${line}`)
-            }).catch((error) => {
+            })
+                .catch(abandonOnFailure(baseSide))
+                .catch((error) => {
                 throw new errors_1.UsageError(`the check of the base commit ${options.base} failed: ${error.message}`);
             })
         ]);
@@ -23945,9 +24166,15 @@ async function checkProject(options) {
     const prepared = [];
     for (const target of config.targets)
         prepared.push(await prepareTarget(target, options, run));
+    // What each target's databases are built from, announced to the other check of a --base run before any is built.
+    const plans = await Promise.all(prepared.map((p) => (0, target_databases_1.planTargetDatabases)(p, run)));
+    run.shared?.doneAnnouncing();
     // Every database of every target at once, as many at a time as the provider takes: creating a database on a
     // server costs a checkpoint-like fsync, and each embedded instance is single-threaded.
-    await Promise.all(prepared.map(async (p) => p.findings.push(...(await (0, target_databases_1.checkTargetDatabases)(p, run)))));
+    await Promise.all(prepared.map(async (p, i) => p.findings.push(...(await (0, target_databases_1.checkTargetDatabases)(p, run, plans[i])))));
+    // What the databases showed tells a snapshot that lags the schema from one that records what was never built.
+    for (const p of prepared)
+        p.findings = (0, snapshot_findings_1.withSnapshotOnlyChanges)(p.findings, p.result.databases.length > 0 && p.result.databases.every((d) => d.compared), p.target.name);
     const findings = prepared.flatMap((p) => p.findings.map((f) => ({ ...f, target: p.target.name })));
     const targets = prepared.map((p) => p.result);
     for (const failed of config.failedTargets ?? []) {
@@ -24278,33 +24505,99 @@ var __importStar = (this && this.__importStar) || (function () {
     };
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.SharedDatabases = void 0;
-// Migrated databases shared between the checks of one run (the head's and the base's, --base): when both sides
-// apply the same migrations with the same setup to the same logical database, the database is built once and
-// both compare their own schema with it. The migrations folder is the same in most pull requests that change only
-// the schema, and applying the history is most of a check's time. The database is closed when every side is done
-// with it (or by closeAll, for a side that never came). The snapshot files both sides read are parsed once too
-// (200 snapshots of a 130-table schema are 25 MB of JSON, ~1 s of parsing).
+exports.SharedSide = exports.SharedDatabases = void 0;
+// Migrated databases shared between the checks of one run (the head's and the base's, --base). The migrations folder
+// is the same in most pull requests that change only the schema, and applying the history is most of a check's
+// time, so:
+// - when both sides apply the same migrations with the same setup to the same logical database, the database is
+//   built once and both compare their own schema with it (closed when every side is done with it);
+// - when one side's migrations are the other's followed by more (a pull request that adds migrations), the shorter
+//   side builds its database, uses it, and hands it over: the longer side applies only its own further migrations
+//   to it, as the same run from clean would go on (src/engine/target-databases.ts says when that is exact).
+// Each side announces what it will apply before it asks for a database; the head waits for the base's
+// announcement (a pull request usually adds migrations to the base's), the base never waits. A side that fails
+// is abandoned: nothing waits for it. The snapshot files both sides read are parsed once too (200 snapshots of a
+// 130-table schema are 25 MB of JSON, ~0.2 s of parsing each time).
 const node_crypto_1 = __nccwpck_require__(7598);
 const fs = __importStar(__nccwpck_require__(3024));
 const snapshots_1 = __nccwpck_require__(8678);
+function deferred() {
+    let resolve = () => undefined;
+    const promise = new Promise((r) => (resolve = r));
+    return { promise, resolve };
+}
+const samePrefix = (prefix, list) => prefix.every((id, i) => list[i] === id);
 class SharedDatabases {
     sides;
+    plans;
+    announced;
+    abandoned;
     entries = new Map();
-    snapshotReads = new Map();
+    /** key → the shorter side's database, once it is done with it (undefined: none to take, build your own). */
+    handoffs = new Map();
+    open = new Set();
+    snapshotFiles = new Map();
     /** @param sides how many checks use each database */
     constructor(sides) {
         this.sides = sides;
+        this.plans = Array.from({ length: sides }, () => new Map());
+        this.announced = Array.from({ length: sides }, () => deferred());
+        this.abandoned = Array.from({ length: sides }, () => false);
     }
-    /** The database built for `key`: built by the first side that asks, the same one for the others. */
-    async lease(key, build) {
-        let entry = this.entries.get(key);
+    /** The handle of one side: `patient` waits for the other sides' announcements before it takes a database. */
+    side(index, patient) {
+        return new SharedSide(this, index, patient);
+    }
+    announce(side, key, ids) {
+        this.plans[side].set(key, ids);
+    }
+    doneAnnouncing(side) {
+        this.announced[side].resolve();
+    }
+    /** A side that failed: nothing waits for its announcements or its databases any more. */
+    abandon(side) {
+        this.abandoned[side] = true;
+        this.announced[side].resolve();
+        for (const key of this.plans[side].keys())
+            this.handoff(key).resolve(undefined);
+    }
+    others(side) {
+        return Array.from({ length: this.sides }, (_, i) => i).filter((i) => i !== side);
+    }
+    handoff(key) {
+        let entry = this.handoffs.get(key);
+        if (!entry)
+            this.handoffs.set(key, (entry = deferred()));
+        return entry;
+    }
+    /** How `side` gets the database of `key` (outside any bound on databases: it may wait for the other side). */
+    async way(side, patient, key, ids) {
+        const others = this.others(side);
+        if (patient)
+            await Promise.all(others.map((o) => this.announced[o].promise));
+        const known = others.filter((o) => !this.abandoned[o]).map((o) => this.plans[o].get(key));
+        if (known.some((other) => other && other.length === ids.length && samePrefix(other, ids)))
+            return 'identical';
+        if (known.some((other) => other && other.length < ids.length && samePrefix(other, ids)))
+            return 'extend';
+        return 'own';
+    }
+    /**
+     * The database of `key` built with these migrations: by the first side that asks, the same one for a side that
+     * applies the same migrations. When every side that uses it is done with it, it goes to a side that applies the
+     * same migrations and more (waiting in `takeOver`), else it is closed.
+     */
+    async lease(side, key, ids, build) {
+        const id = `${key}\0${(0, node_crypto_1.createHash)('sha256').update(ids.join('\0')).digest('hex')}`;
+        let entry = this.entries.get(id);
         if (!entry) {
-            entry = { built: build(), left: this.sides };
-            this.entries.set(key, entry);
+            entry = { ids, built: build(), users: new Set(), released: new Set(), settled: false };
+            this.entries.set(id, entry);
+            entry.built.then((b) => this.open.add(b.db), () => this.handoff(key).resolve(undefined));
         }
+        entry.users.add(side);
         const owner = entry;
-        const built = await owner.built;
+        const built = (await owner.built);
         let released = false;
         return {
             ...built,
@@ -24312,48 +24605,118 @@ class SharedDatabases {
                 if (released)
                     return;
                 released = true;
-                if (--owner.left === 0)
-                    await built.db.close();
+                owner.released.add(side);
+                // Who else uses it or takes it over is known once every side has announced what it applies.
+                const others = this.others(side);
+                await Promise.all(others.map((o) => this.announced[o].promise));
+                const plan = (o) => this.abandoned[o] ? undefined : this.plans[o].get(key);
+                const users = others.filter((o) => owner.users.has(o) || plan(o)?.join('\0') === ids.join('\0'));
+                if (owner.settled || !users.every((o) => owner.released.has(o)))
+                    return;
+                owner.settled = true;
+                const longer = others.some((o) => {
+                    const theirs = plan(o);
+                    return theirs !== undefined && theirs.length > ids.length && samePrefix(ids, theirs);
+                });
+                if (longer)
+                    this.handoff(key).resolve(built);
+                else {
+                    this.handoff(key).resolve(undefined);
+                    await this.close(built.db);
+                }
             }
         };
     }
+    /** The other side's database for `key` once it is done with it, or undefined (build your own). */
+    takeOver(key) {
+        return this.handoff(key).promise;
+    }
+    /** Marks a database taken over as this side's: closed by it, or by closeAll. */
+    adopt(db) {
+        this.open.add(db);
+    }
+    async close(db) {
+        if (!this.open.delete(db))
+            return;
+        await db.close();
+    }
     /**
-     * The snapshots of a journal folder, parsed by the first side that reads the same files (same tags, same bytes) and
-     * handed to the other with its own migrations (each side names its own files). 1.x snapshots are not shared: their
-     * states are rebuilt from the whole folder, migrations included.
+     * The snapshots of a journal folder: each file parsed by the first side that reads it (same tag, same bytes) and
+     * handed to the other with its own migration (each side names its own files). 1.x snapshots are not shared:
+     * their states are rebuilt from the whole folder, migrations included.
      */
     snapshots(migrations) {
-        const hash = (0, node_crypto_1.createHash)('sha256');
-        for (const m of migrations) {
-            hash.update(m.tag).update('\0');
-            if (m.snapshotFile)
-                hash.update(fs.readFileSync(m.snapshotFile)).update('\0');
-            else
-                hash.update('none\0');
+        const files = [];
+        for (const migration of migrations) {
+            if (!migration.snapshotFile) {
+                files.push((0, snapshots_1.readSnapshotFile)(migration));
+                continue;
+            }
+            const bytes = fs.readFileSync(migration.snapshotFile);
+            const key = `${migration.tag}\0${(0, node_crypto_1.createHash)('sha256').update(bytes).digest('hex')}`;
+            const known = this.snapshotFiles.get(key);
+            if (known) {
+                files.push({ ...known, migration });
+                continue;
+            }
+            const read = (0, snapshots_1.readSnapshotFile)(migration, bytes.toString('utf8'));
+            if ('v1Json' in read)
+                return (0, snapshots_1.readSnapshots)(migrations);
+            this.snapshotFiles.set(key, read);
+            files.push(read);
         }
-        const key = hash.digest('hex');
-        const read = this.snapshotReads.get(key);
-        if (!read) {
-            const files = (0, snapshots_1.readSnapshots)(migrations);
-            if (!files.some((f) => f.v1))
-                this.snapshotReads.set(key, files);
-            return files;
-        }
-        return read.map((file, i) => ({ ...file, migration: migrations[i] }));
+        return files;
     }
-    /** Closes what a side that never came (a target the base does not have) left open. */
+    /** Closes what a side left open (a side that never came, a database nobody took over), and ends every wait. */
     async closeAll() {
-        await Promise.all([...this.entries.values()].map(async (entry) => {
-            if (entry.left <= 0)
-                return;
-            entry.left = 0;
-            await entry.built.then((b) => b.db.close()).catch(() => undefined);
-        }));
+        for (let side = 0; side < this.sides; side++)
+            this.abandon(side);
+        await Promise.all([...this.entries.values()].map((entry) => entry.built.then((b) => this.close(b.db)).catch(() => undefined)));
+        await Promise.all([...this.open].map((db) => this.close(db).catch(() => undefined)));
         this.entries.clear();
-        this.snapshotReads.clear();
+        this.snapshotFiles.clear();
     }
 }
 exports.SharedDatabases = SharedDatabases;
+/** One side's view of the shared databases. */
+class SharedSide {
+    shared;
+    index;
+    patient;
+    constructor(shared, index, patient) {
+        this.shared = shared;
+        this.index = index;
+        this.patient = patient;
+    }
+    announce(key, ids) {
+        this.shared.announce(this.index, key, ids);
+    }
+    doneAnnouncing() {
+        this.shared.doneAnnouncing(this.index);
+    }
+    abandon() {
+        this.shared.abandon(this.index);
+    }
+    way(key, ids) {
+        return this.shared.way(this.index, this.patient, key, ids);
+    }
+    lease(key, ids, build) {
+        return this.shared.lease(this.index, key, ids, build);
+    }
+    takeOver(key) {
+        return this.shared.takeOver(key);
+    }
+    adopt(db) {
+        this.shared.adopt(db);
+    }
+    close(db) {
+        return this.shared.close(db);
+    }
+    snapshots(migrations) {
+        return this.shared.snapshots(migrations);
+    }
+}
+exports.SharedSide = SharedSide;
 
 
 /***/ }),
@@ -24397,9 +24760,11 @@ var __importStar = (this && this.__importStar) || (function () {
     };
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.planTargetDatabases = planTargetDatabases;
 exports.checkTargetDatabases = checkTargetDatabases;
 // One target's databases: each migrated from clean as drizzle's migrator would, compared with the schema's database
 // while its session is open, and the differences explained once for all the databases that share them.
+const node_crypto_1 = __nccwpck_require__(7598);
 const path = __importStar(__nccwpck_require__(6760));
 const assembly_1 = __nccwpck_require__(7388);
 const rules_1 = __nccwpck_require__(764);
@@ -24407,6 +24772,7 @@ const explain_difference_1 = __nccwpck_require__(5790);
 const extensions_1 = __nccwpck_require__(9225);
 const failed_migration_1 = __nccwpck_require__(9515);
 const snapshot_findings_1 = __nccwpck_require__(8090);
+const unlisted_files_1 = __nccwpck_require__(3555);
 const apply_1 = __nccwpck_require__(9657);
 const roles_1 = __nccwpck_require__(3428);
 const introspect_1 = __nccwpck_require__(1370);
@@ -24418,16 +24784,76 @@ const roles_2 = __nccwpck_require__(13);
 const statements_1 = __nccwpck_require__(5528);
 const schema_database_1 = __nccwpck_require__(8381);
 const init_commands_1 = __nccwpck_require__(4329);
+async function planTargetDatabases(check, run) {
+    const { target, folder } = check;
+    const { provider, root } = run;
+    const extensions = [...new Set(folder.migrations.flatMap((m) => (m.sql ? (0, extensions_2.extensionsCreatedBy)(m.sql) : [])))];
+    const available = await provider.availableExtensions();
+    // What the provider does before the migrations: preinstalled extensions (those this Postgres has) and setup SQL.
+    const preinstalled = target.extensions.filter((e) => !available || available.has(e));
+    const setup = (0, setup_sql_1.readSetupScripts)(target.setup, root);
+    // PGlite loads an extension's code when an instance starts: those the setup files create are asked for up front.
+    const loaded = [...new Set([...preinstalled, ...extensions, ...setup.flatMap((s) => s.extensions)])];
+    // Outside a transaction, a chunk of several statements would still be one (the simple query protocol runs them
+    // in an implicit transaction): each statement is sent on its own, as autocommit runners do.
+    const migrations = target.transaction ? folder.migrations : folder.migrations.map(oneStatementEach);
+    const ids = migrations.map((m) => (0, node_crypto_1.createHash)('sha256')
+        .update(JSON.stringify([m.tag, m.when, m.sql ?? null]))
+        .digest('hex'));
+    const plan = { extensions, available, preinstalled, setup, loaded, migrations, ids };
+    // The project's own init commands write to the database: a database they ran on is never shared.
+    if (!run.shared || target.run?.commands.length)
+        return plan;
+    const migrationsTable = { schema: target.migrationsSchema, table: target.migrationsTable };
+    const introspectOptions = { schemas: target.schemaFilter, tablesFilter: target.tablesFilter, migrationsTable };
+    plan.shareKey = (database) => JSON.stringify([
+        target.name,
+        database,
+        folder.format,
+        target.transaction,
+        migrationsTable,
+        introspectOptions,
+        preinstalled,
+        loaded,
+        target.extensionsDeclared ?? null,
+        setup.map((s) => JSON.stringify(s).split(root).join('<root>'))
+    ]);
+    for (const database of target.databases)
+        run.shared.announce(plan.shareKey(database), ids);
+    return plan;
+}
 /**
- * Applies the target's migrations to a throwaway database per database it names, builds the schema's database
- * beside them, and returns the findings: failed migrations (grouped across databases) and explained differences.
+ * Whether a run from clean that goes on from where the other side's run ended is the same as one run from clean
+ * (docs/baseline.md): the other side's migrations all applied and, in one transaction, nothing the commit in
+ * between changes: an enum value added before and used after ("unsafe use of new value" from clean), deferred
+ * constraints and triggers, ON COMMIT, SET LOCAL / SET CONSTRAINTS / SET TRANSACTION, or transactions the SQL
+ * opens or ends itself. Where in doubt, the side builds its own database.
  */
-async function checkTargetDatabases(check, run) {
+function continuesExactly(prefix, migrations, transaction) {
+    const before = migrations.slice(0, prefix.applied.length);
+    if (prefix.failure || prefix.applied.some((a, i) => !a.ok || a.tag !== before[i]?.tag))
+        return false;
+    if (!transaction)
+        return true;
+    const after = migrations.slice(prefix.applied.length);
+    const sql = (list) => list.map((m) => m.sql ?? '').join('\n');
+    if (DEFERRED_OR_LOCAL.test(sql(before)) || /\bSET\s+TRANSACTION\b/i.test(sql(after)))
+        return false;
+    const later = sql(after);
+    for (const [, value] of sql(before).matchAll(ADDED_ENUM_VALUE))
+        if (later.includes(`'${value}'`))
+            return false;
+    return ![...before, ...after].some((m) => (0, statements_1.splitSqlStatements)(m.sql ?? '').some((s) => TRANSACTION_CONTROL.test(s.sql.replace(LEADING_COMMENTS, ''))));
+}
+const DEFERRED_OR_LOCAL = /\bDEFERR|\bON\s+COMMIT\b|\bSET\s+(?:LOCAL|CONSTRAINTS|TRANSACTION)\b/i;
+const ADDED_ENUM_VALUE = /\bADD\s+VALUE\s+(?:IF\s+NOT\s+EXISTS\s+)?'((?:[^']|'')*)'/gi;
+const TRANSACTION_CONTROL = /^(?:BEGIN|COMMIT|ROLLBACK|ABORT|SAVEPOINT|RELEASE|START\s+TRANSACTION|END|PREPARE\s+TRANSACTION)\b/i;
+const LEADING_COMMENTS = /^(?:\s+|--[^\n]*\n?|\/\*[\s\S]*?\*\/)*/;
+async function checkTargetDatabases(check, run, plan) {
     const { target, folder, schema, snapshots, result } = check;
     const { provider, root, timed, log, limit } = run;
     const out = [];
-    const extensions = [...new Set(folder.migrations.flatMap((m) => (m.sql ? (0, extensions_2.extensionsCreatedBy)(m.sql) : [])))];
-    const available = await provider.availableExtensions();
+    const { extensions, available, preinstalled, setup, loaded, migrations, ids } = plan ?? (await planTargetDatabases(check, run));
     const migrationsTable = { schema: target.migrationsSchema, table: target.migrationsTable };
     const introspectOptions = { schemas: target.schemaFilter, tablesFilter: target.tablesFilter, migrationsTable };
     const failures = new Map();
@@ -24438,13 +24864,8 @@ async function checkTargetDatabases(check, run) {
     // migrated ones where the provider allows; each migrated database is diffed while its session is still open,
     // so that defaults written differently can be compared by value in Postgres.
     const usableExtensions = extensions.filter((e) => !available || available.has(e));
-    // What the provider does before the migrations: preinstalled extensions (those this Postgres has) and setup SQL.
-    const preinstalled = target.extensions.filter((e) => !available || available.has(e));
     if (available)
         out.push(...(0, extensions_1.unavailableExtensionFindings)(target, available, provider.description));
-    const setup = (0, setup_sql_1.readSetupScripts)(target.setup, root);
-    // PGlite loads an extension's code when an instance starts: those the setup files create are asked for up front.
-    const loaded = [...new Set([...preinstalled, ...extensions, ...setup.flatMap((s) => s.extensions)])];
     // The functions the migrations create, read from the first database that applied them all, for the schema's
     // policies, checks and defaults that call them. The schema's build asks for them only when a statement fails
     // for want of one, and gives up its slot while it waits: that database may need the slot to be migrated.
@@ -24476,11 +24897,8 @@ async function checkTargetDatabases(check, run) {
     // A setup error may reject it before anything awaits it; the migrated databases' own await still sees it.
     expectedBuild.catch(() => undefined);
     const diffOptions = { ignoreSchemas: [target.migrationsSchema] };
-    // Outside a transaction, a chunk of several statements would still be one (the simple query protocol runs them
-    // in an implicit transaction): each statement is sent on its own, as autocommit runners do.
-    const migrations = target.transaction ? folder.migrations : folder.migrations.map(oneStatementEach);
-    const migrateOne = async (name) => {
-        const lease = await migratedDatabase(name);
+    const migrateOne = async (name, taken) => {
+        const lease = await migratedDatabase(name, taken);
         const { db, applied } = lease;
         try {
             // A database shared with the other side of a --base run was built from that side's files: same content, and
@@ -24549,67 +24967,100 @@ async function checkTargetDatabases(check, run) {
             await lease.release();
         }
     };
-    /** A database the migrations were applied to (and read, when they all applied), shared when run.shared says so. */
-    const migratedDatabase = async (name) => {
-        const build = async () => {
-            const db = await timed('provision', () => provider.createDatabase(`${target.name}_${name}`, { extensions: loaded, roles: migrationRoles }));
-            try {
-                const role = await timed('migrate', async () => {
-                    await (0, setup_sql_1.prepareDatabase)(db, { names: preinstalled, declared: target.extensionsDeclared }, setup, target.name);
-                    // The migrations run as the run's owner role, not as the URL's user (docs/threat-model.md).
-                    return db.dropPrivileges?.();
-                });
-                const applied = await timed('migrate', () => (0, apply_1.applyMigrations)(db, migrations, migrationsTable, {
-                    transaction: target.transaction,
-                    migrator: folder.format === 'folders' ? '1.x' : '0.x'
-                }));
-                let functions;
-                return {
-                    db,
-                    applied,
-                    role,
-                    functions: () => (functions ??= (0, build_statements_1.functionDefinitions)(db).catch(() => undefined)),
-                    model: applied.failure
-                        ? undefined
-                        : await timed('introspect', () => (0, introspect_1.introspectDatabase)(db, introspectOptions))
-                };
-            }
-            catch (error) {
-                await db.close();
-                throw error;
-            }
+    /** What a database was read with once every migration applied. */
+    const readMigrated = async (db, applied, role) => {
+        let functions;
+        return {
+            db,
+            applied,
+            role,
+            functions: () => (functions ??= (0, build_statements_1.functionDefinitions)(db).catch(() => undefined)),
+            model: applied.failure ? undefined : await timed('introspect', () => (0, introspect_1.introspectDatabase)(db, introspectOptions))
         };
-        // The project's own init commands write to the database: a database they ran on is never shared.
-        if (!run.shared || target.run?.commands.length) {
-            const built = await build();
+    };
+    const build = async (name) => {
+        const db = await timed('provision', () => provider.createDatabase(`${target.name}_${name}`, { extensions: loaded, roles: migrationRoles }));
+        try {
+            const role = await timed('migrate', async () => {
+                await (0, setup_sql_1.prepareDatabase)(db, { names: preinstalled, declared: target.extensionsDeclared }, setup, target.name);
+                // The migrations run as the run's owner role, not as the URL's user (docs/threat-model.md).
+                return db.dropPrivileges?.();
+            });
+            const applied = await timed('migrate', () => (0, apply_1.applyMigrations)(db, migrations, migrationsTable, {
+                transaction: target.transaction,
+                migrator: folder.format === 'folders' ? '1.x' : '0.x'
+            }));
+            return await readMigrated(db, applied, role);
+        }
+        catch (error) {
+            await db.close();
+            throw error;
+        }
+    };
+    /**
+     * How a database is come by, decided outside the bound on databases (it may wait for the other check of a --base
+     * run): alone, shared, or the other check's database with this one's further migrations applied to it.
+     */
+    const take = async (name) => {
+        if (!run.shared || !plan?.shareKey)
+            return { way: 'alone' };
+        const key = plan.shareKey(name);
+        const way = await run.shared.way(key, ids);
+        if (way !== 'extend')
+            return { way, key };
+        const prefix = (await run.shared.takeOver(key));
+        if (prefix && continuesExactly(prefix.applied, migrations, target.transaction))
+            return { way, key, prefix };
+        if (prefix)
+            await run.shared.close(prefix.db);
+        return { way: 'own', key };
+    };
+    /** A database the migrations were applied to (and read, when they all applied), shared when run.shared says so. */
+    const migratedDatabase = async (name, taken) => {
+        if (taken.way === 'alone' || !run.shared) {
+            const built = await build(name);
             return { ...built, release: () => built.db.close() };
         }
-        const key = JSON.stringify([
-            target.name,
-            name,
-            folder.format,
-            target.transaction,
-            migrationsTable,
-            introspectOptions,
-            preinstalled,
-            loaded,
-            target.extensionsDeclared ?? null,
-            setup.map((s) => JSON.stringify(s).split(root).join('<root>')),
-            migrations.map((m) => [m.tag, m.when, m.sql ?? null])
-        ]);
-        return run.shared.lease(key, build);
+        if (taken.way !== 'extend' || !taken.prefix)
+            return run.shared.lease(taken.key, ids, () => build(name));
+        // The other check applied the first of these migrations: only the rest are applied, as from clean.
+        const { db, applied: before, role } = taken.prefix;
+        const shared = run.shared;
+        try {
+            const more = await timed('migrate', () => (0, apply_1.applyMigrations)(db, migrations.slice(before.applied.length), migrationsTable, {
+                transaction: target.transaction,
+                migrator: folder.format === 'folders' ? '1.x' : '0.x',
+                continuing: true
+            }));
+            const applied = { applied: [...before.applied, ...more.applied], failure: more.failure };
+            log(`  ${name}: went on from the other check's database (${before.applied.length} migration(s)), applied ${more.applied.length}`);
+            const built = await readMigrated(db, applied, role);
+            return { ...built, release: () => shared.close(db) };
+        }
+        catch (error) {
+            await shared.close(db);
+            throw error;
+        }
     };
     // No database applied every migration: the schema's build goes on without the functions.
-    const migrated = await Promise.all(target.databases.map((name) => limit(() => migrateOne(name)))).finally(() => giveFunctions(undefined));
+    const migrated = await Promise.all(target.databases.map(async (name) => {
+        const taken = await take(name);
+        // A database the other check of a --base run takes too, or goes on from, is the longest work of both: it
+        // goes ahead of the schemas' databases waiting for a slot.
+        const shared = taken.way === 'own' || taken.way === 'identical';
+        return (shared ? limit.first : limit)(() => migrateOne(name, taken));
+    })).finally(() => giveFunctions(undefined));
     const expected = await expectedBuild;
     result.databases.push(...migrated.map((m) => m.result));
     const compared = migrated.flatMap((m, i) => m.differences ? [{ name: target.databases[i], differences: m.differences }] : []);
     // Sorted so that grouped findings list databases in config order whatever finished first.
     for (const { finding, databases } of failures.values())
         out.push({
-            ...(0, failed_migration_1.withMissingObjectOrigin)((0, failed_migration_1.withUnexportedSchemaCause)(finding, schema.snapshot), {
+            ...(0, failed_migration_1.withMissingObjectOrigin)((0, failed_migration_1.withUnexportedSchemaCause)(finding, schema.snapshot, { root, migrations: folder.migrations }), {
                 root,
+                target: target.name,
                 migrations: folder.migrations,
+                unlisted: (0, unlisted_files_1.unlistedMigrations)(folder),
                 snapshots,
                 schemaSnapshot: schema.snapshot
             }),
@@ -24631,7 +25082,8 @@ async function checkTargetDatabases(check, run) {
             database: target.databases[first],
             expected: expected.model,
             actual: migrated[first].actual,
-            differences: migrated[first].differences
+            differences: migrated[first].differences,
+            unbuilt: expected.unbuilt
         };
     const ctx = {
         root,
@@ -24642,11 +25094,13 @@ async function checkTargetDatabases(check, run) {
         migrations: folder.migrations,
         expected: expected.model,
         generateCommand: (0, snapshot_findings_1.generateCommand)(target, root),
+        generateAdvice: (0, snapshot_findings_1.generateAdvice)(snapshots, target),
         // Every database runs the same migrations from clean, so they all stop at the same missing file.
         foldersWithoutSql: folder.problems
             .filter((p) => p.tag && /has no migration\.sql/.test(p.message))
             .map((p) => p.tag),
-        stoppedAt: folder.migrations.find((m) => m.sql === undefined)
+        stoppedAt: folder.migrations.find((m) => m.sql === undefined),
+        unlisted: (0, unlisted_files_1.unlistedMigrations)(folder)
     };
     await timed('diff', () => {
         const seen = compared.flatMap(({ name, differences }) => differences.map((difference) => ({ finding: difference, database: name })));
@@ -25104,6 +25558,8 @@ const path = __importStar(__nccwpck_require__(6760));
 const load_config_1 = __nccwpck_require__(6943);
 const enum_history_1 = __nccwpck_require__(6763);
 const fix_sql_1 = __nccwpck_require__(7645);
+const object_history_1 = __nccwpck_require__(1573);
+const unlisted_files_1 = __nccwpck_require__(3555);
 const partitioning_1 = __nccwpck_require__(1697);
 const snapshot_history_1 = __nccwpck_require__(4330);
 const statement_search_1 = __nccwpck_require__(5547);
@@ -25128,6 +25584,8 @@ function explainDifference(d, ctx) {
     const lost = (0, statement_search_1.lostAfter)(ctx, latest?.migration);
     const declaredAt = declaration ? `declared at ${declaration.file}:${declaration.line}` : 'declared in the schema';
     const causes = [];
+    // A file of the folder outside the journal that creates or changes it: the migrator never ran it.
+    const outside = d.kind.startsWith('extra_') ? undefined : unlistedCause(ctx, d);
     if (d.kind.startsWith('missing_')) {
         if (declaration)
             Object.assign(finding, declaration);
@@ -25137,10 +25595,14 @@ function explainDifference(d, ctx) {
             causes.push(unrun);
             d = { ...d, hint: undefined };
         }
+        else if (outside) {
+            causes.push(`${declaredAt}; ${outside.cause}`);
+            d = { ...d, hint: undefined };
+        }
         else if (!latest)
-            causes.push(`${declaredAt}; the migrations folder has no usable snapshot, so drizzle-kit never recorded it: run ${ctx.generateCommand}`);
+            causes.push(`${declaredAt}; the migrations folder has no usable snapshot, so drizzle-kit never recorded it: ${runGenerate(ctx).replace(/^Run/, 'run')}`);
         else if (!inLatest) {
-            causes.push(`${declaredAt}, added to the schema after the last snapshot (${latestTag}): no migration was generated for it${lost}. Run ${ctx.generateCommand}`);
+            causes.push(`${declaredAt}, added to the schema after the last snapshot (${latestTag}): no migration was generated for it${lost}. ${runGenerate(ctx)}`);
         }
         else {
             const first = recorded.find((s) => s.declares(d));
@@ -25166,14 +25628,26 @@ function explainDifference(d, ctx) {
         const removal = latest && !inLatest ? (0, snapshot_history_1.removedIn)(ctx, d) : undefined;
         const recreated = removal && (0, statement_search_1.findStatement)(ctx, d, 'create', removal);
         const unrunRemoval = ctx.stoppedAt ? (0, history_causes_1.removedByUnrunMigration)(ctx, d) : undefined;
+        // Its name is in the table's declaration, yet drizzle-kit's reading of the schema lacks it: not a removal.
+        const unread = !unrunRemoval &&
+            d.name &&
+            d.table &&
+            (d.kind === 'extra_index' || d.kind === 'extra_constraint' || d.kind === 'extra_policy')
+            ? ctx.sources.namedInTable(d.schema, d.table, d.name)
+            : undefined;
         if (unrunRemoval) {
             // The diff's rename hint guesses at a missing migration; here the migration exists and did not run.
             d = { ...d, hint: undefined };
             const verb = unrunRemoval.renamed ? 'renamed away' : 'dropped';
             causes.push(`${created ? `created by ${created.file}:${created.line}; ` : ''}${verb} by ${unrunRemoval.file}:${unrunRemoval.line}, ${(0, history_causes_1.whyNotRun)(ctx, unrunRemoval.migration)}`);
         }
+        else if (unread) {
+            d = { ...d, hint: undefined };
+            const what = d.kind === 'extra_index' ? 'index' : d.kind === 'extra_policy' ? 'policy' : 'constraint';
+            causes.push(`${created ? `created by ${created.file}:${created.line}; ` : ''}its name is still in the schema at ${unread.file}:${unread.line}, but drizzle-kit does not read that declaration (its schema has no such ${what}: a builder inside an object in the table's array, or code that is commented out or never runs, is not read). ${inLatest ? 'drizzle-kit generate would write a DROP for it, and push would drop it' : 'drizzle-kit push would drop it'}`);
+        }
         else if (latest && inLatest) {
-            causes.push(`removed from the schema after the last snapshot (${latestTag}): no migration was generated to drop it${lost}. Run ${ctx.generateCommand}`);
+            causes.push(`removed from the schema after the last snapshot (${latestTag}): no migration was generated to drop it${lost}. ${runGenerate(ctx)}`);
         }
         else if (removal && recreated) {
             Object.assign(finding, recreated);
@@ -25208,7 +25682,11 @@ function explainDifference(d, ctx) {
             : undefined;
         let valuesCause;
         let statementsCause;
-        if (enumOrder) {
+        if (outside) {
+            causes.push(`${declaredAt}; ${outside.cause}`);
+            d = { ...d, hint: undefined };
+        }
+        else if (enumOrder) {
             const origin = latest
                 ? 'not the SQL drizzle-kit generates for the schema (edited after generation, or written by hand)'
                 : 'which the snapshots do not record (hand-written SQL)';
@@ -25228,7 +25706,7 @@ function explainDifference(d, ctx) {
                 : `${declaredAt}; the snapshots agree with the schema, so the SQL that built this enum differs from what drizzle-kit generated`);
         }
         else if (latest && (0, snapshot_history_1.changedAfterSnapshot)(latest, d)) {
-            causes.push(`${declaredAt}, changed after the last snapshot (${latestTag}): no migration was generated${lost}. Run ${ctx.generateCommand}`);
+            causes.push(`${declaredAt}, changed after the last snapshot (${latestTag}): no migration was generated${lost}. ${runGenerate(ctx)}`);
         }
         else if (introduced && (0, statement_search_1.notApplied)(ctx, introduced)) {
             causes.push(`${declaredAt}; set by ${introduced.tag}, ${(0, statement_search_1.notApplied)(ctx, introduced)}`);
@@ -25250,12 +25728,58 @@ function explainDifference(d, ctx) {
         causes.push(d.hint);
     // A cause that ends with a full stop is not given a second one at the joint; what the causes quote is kept.
     finding.cause = causes.map((c, i) => (i < causes.length - 1 ? c.replace(/\.$/, '') : c)).join('. ');
-    const fix = undeclarable(d)
-        ? `Keep it, and accept it in ${load_config_1.DEFAULT_CONFIG_FILE}: "severity": { "${d.kind}": "notice" } (or "off") on target "${ctx.target}" (this applies to every ${d.kind} of the target)`
-        : (0, fix_sql_1.fixSql)(d, ctx.expected);
+    const fix = outside
+        ? outside.fix
+        : unreadFix(d, ctx)
+            ? unreadFix(d, ctx)
+            : undeclarable(d)
+                ? `Keep it, and accept it in ${load_config_1.DEFAULT_CONFIG_FILE}: "severity": { "${d.kind}": "notice" } (or "off") on target "${ctx.target}" (this applies to every ${d.kind} of the target)`
+                : (0, fix_sql_1.fixSql)(d, ctx.expected);
     if (fix)
         finding.fix = fix;
     return finding;
+}
+/**
+ * The statement of a SQL file outside the journal that creates the missing object or makes what differs (an
+ * aspect of a column, row level security as the schema has it): drizzle's migrator never runs that file.
+ */
+function unlistedCause(ctx, d) {
+    const key = d.kind === 'rls_mismatch' && d.table ? (0, object_history_1.objectKey)('rls', d.schema, d.table) : (0, object_history_1.differenceKey)(d);
+    const aspect = (0, object_history_1.differenceAspect)(d);
+    const events = (0, unlisted_files_1.unlistedEvents)(ctx, key).filter((e) => {
+        if (d.kind.startsWith('missing_'))
+            return e.action === 'create';
+        if (d.kind === 'rls_mismatch') {
+            const text = e.migration.sql?.split('\n')[e.line - 1] ?? '';
+            return (d.expected === 'enabled') === /\b(enable|force)\s+row\s+level/i.test(text);
+        }
+        return e.action === 'create' || (e.action === 'change' && (!aspect || e.aspects?.includes(aspect)));
+    });
+    const by = events[events.length - 1];
+    if (!by)
+        return undefined;
+    const verb = d.kind.startsWith('missing_')
+        ? 'created'
+        : d.kind === 'rls_mismatch'
+            ? `row level security ${d.expected === 'enabled' ? 'enabled' : 'disabled'}`
+            : 'changed';
+    return {
+        cause: `${verb} by ${by.file}:${by.line}, ${unlisted_files_1.NOT_IN_JOURNAL}, so the databases it migrates lack that`,
+        fix: (0, unlisted_files_1.unlistedFix)(ctx, by.migration, ctx.target)
+    };
+}
+/** An undeclared index, constraint or policy whose name the table's declaration spells: declare it as drizzle-kit reads it. */
+function unreadFix(d, ctx) {
+    if (!d.name || !d.table || !['extra_index', 'extra_constraint', 'extra_policy'].includes(d.kind))
+        return undefined;
+    const at = ctx.sources.namedInTable(d.schema, d.table, d.name);
+    if (!at)
+        return undefined;
+    return `Write the declaration at ${at.file}:${at.line} as drizzle-kit reads it (the builder itself as an entry of the array the table's third argument returns), then check again; do not run drizzle-kit generate or push before that`;
+}
+/** The way to catch the snapshots up: drizzle-kit generate, unless it would do harm or refuses to run here. */
+function runGenerate(ctx) {
+    return ctx.generateAdvice ?? `Run ${ctx.generateCommand}`;
 }
 /** Constraint kinds drizzle has no API for, named as people write them. */
 const CONSTRAINT_KINDS = {
@@ -25588,6 +26112,9 @@ const declared_1 = __nccwpck_require__(7245);
 const path = __importStar(__nccwpck_require__(6760));
 const platform_1 = __nccwpck_require__(6312);
 const object_history_1 = __nccwpck_require__(1573);
+const unlisted_files_1 = __nccwpck_require__(3555);
+const statements_1 = __nccwpck_require__(5528);
+const statement_search_1 = __nccwpck_require__(5547);
 const snapshot_history_1 = __nccwpck_require__(4330);
 /** A migration that fails because of where it runs, not because of what it says. */
 function runnerCause(error, target) {
@@ -25601,9 +26128,13 @@ function runnerCause(error, target) {
     return platform ? (0, platform_1.platformSentence)(platform) : undefined;
 }
 /** A migration that fails on a schema no migration creates, when the schema files use but do not export it. */
-function withUnexportedSchemaCause(finding, snapshot) {
+function withUnexportedSchemaCause(finding, snapshot, project) {
     const missing = /schema "([^"]+)" does not exist/.exec(finding.message)?.[1];
     if (!missing || !(0, declared_1.unexportedSchemas)(snapshot).includes(missing))
+        return finding;
+    // A migration that does create it (later, or before a DROP) is the story, not the unexported pgSchema.
+    const events = project && (0, object_history_1.objectHistory)(project.root, project.migrations).events.get((0, object_history_1.objectKey)('schema', missing, missing));
+    if (events?.some((e) => e.action === 'create'))
         return finding;
     return {
         ...finding,
@@ -25659,9 +26190,33 @@ function missingObject(message) {
         const t = split(m[1]);
         return { ...base, kind: 'missing_index', schema: t.schema, name: t.name };
     }
+    if ((m = /schema "([^"]+)" does not exist/.exec(message)))
+        return { ...base, kind: 'missing_schema', schema: m[1], name: m[1] };
     return undefined;
 }
+/** A function the error says does not exist: `function app.current_user_id() does not exist`. */
+function missingFunction(message) {
+    const m = /function ((?:"[^"]+"|[^\s(."]+)(?:\.(?:"[^"]+"|[^\s(."]+))?)\([^)]*\) does not exist/.exec(message);
+    if (!m)
+        return undefined;
+    const parts = m[1].split('.').map((p) => p.replace(/^"|"$/g, ''));
+    return parts.length === 2 ? { schema: parts[0], name: parts[1] } : { schema: 'public', name: parts[0] };
+}
+/** The text of the statement of a migration that holds a line (the failing statement), without comments. */
+function statementAt(migration, line) {
+    if (line === undefined)
+        return '';
+    for (const chunk of migration.statements)
+        for (const s of (0, statements_1.splitSqlStatements)(chunk.sql)) {
+            const first = chunk.chunkLine + s.textLine - 1;
+            const last = first + (s.sql.match(/\n/g)?.length ?? 0);
+            if (line >= first && line <= last)
+                return s.sql.replace(/--[^\n]*/g, '');
+        }
+    return '';
+}
 const WHAT = {
+    missing_schema: ['schema', 'CREATE SCHEMA'],
     missing_table: ['table', 'CREATE TABLE'],
     missing_column: ['column', 'ADD COLUMN'],
     missing_constraint: ['constraint', 'ADD CONSTRAINT'],
@@ -25670,34 +26225,93 @@ const WHAT = {
 };
 /**
  * A migration that fails because an object it uses does not exist: which migration was meant to create it (the
- * first snapshot that records it, whose SQL lost it), or the statement that creates it too late or dropped it before.
+ * first snapshot that records it, whose SQL lost it), the statement that creates it too late or dropped it before,
+ * and a SQL file of the folder outside the journal that creates it (or what the statement uses of a missing schema).
  */
 function withMissingObjectOrigin(finding, project) {
-    const object = missingObject(finding.message);
     const failing = project.migrations.findIndex((m) => m.tag === finding.name);
-    if (!object || failing < 0)
+    if (failing < 0)
         return finding;
-    const [what, statement] = WHAT[object.kind];
-    const label = `${what} ${object.schema === 'public' ? '' : `${object.schema}.`}${object.column ? `${object.table}.${object.column}` : (object.name ?? object.table)}`;
-    const key = (0, object_history_1.differenceKey)(object);
+    const fn = missingFunction(finding.message);
+    const object = fn ? undefined : missingObject(finding.message);
+    if (!object && !fn)
+        return finding;
+    const qualified = (schema, name) => `${schema === 'public' ? '' : `${schema}.`}${name}`;
+    const label = fn
+        ? `function ${qualified(fn.schema, fn.name)}()`
+        : object.kind === 'missing_schema'
+            ? `schema "${object.name}"`
+            : `${WHAT[object.kind][0]} ${qualified(object.schema, object.column ? `${object.table}.${object.column}` : (object.name ?? object.table))}`;
+    const key = fn ? (0, object_history_1.objectKey)('function', fn.schema, fn.name) : (0, object_history_1.differenceKey)(object);
     const events = (key && (0, object_history_1.objectHistory)(project.root, project.migrations).events.get(key)) || [];
     const position = (m) => project.migrations.indexOf(m);
     const before = events.filter((e) => position(e.migration) < failing);
     const last = before[before.length - 1];
     const later = events.find((e) => position(e.migration) > failing && e.action === 'create');
-    let origin;
+    const origins = [];
     if (last?.action === 'drop')
-        origin = `${label} was ${last.renamed ? 'renamed away' : 'dropped'} by ${last.file}:${last.line}, before this migration`;
+        origins.push(`${label} was ${last.renamed ? 'renamed away' : 'dropped'} by ${last.file}:${last.line}, before this migration`);
     else if (!last && later)
-        origin = `${label} is created only by ${later.file}:${later.line}, a later migration: the statements are in the wrong order`;
-    else if (!last) {
+        origins.push(`${label} does not exist yet: it is first created by ${later.file}:${later.line}, a later migration`);
+    else if (!last && object) {
         const first = (0, snapshot_history_1.recordedSnapshots)(project).find((s) => position(s.migration) < failing && s.declares(object));
-        if (first && first.migration.sql !== undefined)
-            origin = `snapshot ${first.migration.tag} is the first to record ${label}, but ${path.relative(project.root, first.migration.file)} does not create it: the SQL was edited after generation (or written by hand). Restore its ${statement} there`;
+        if (first && first.migration.sql !== undefined && WHAT[object.kind])
+            origins.push(`snapshot ${first.migration.tag} is the first to record ${label}, but ${path.relative(project.root, first.migration.file)} does not create it: the SQL was edited after generation (or written by hand). Restore its ${WHAT[object.kind][1]} there`);
     }
-    if (!origin)
+    // A file of the folder outside the journal that creates it, or (a missing schema) what the statement uses of it.
+    let fix;
+    if (!last || last.action === 'drop') {
+        const wanted = key ? [{ key, label }] : [];
+        if (object?.kind === 'missing_schema') {
+            const statement = statementAt(project.migrations[failing], finding.line);
+            const schema = object.name;
+            const member = new RegExp(String.raw `(?:"${schema}"|\b${schema})\s*\.\s*("[^"]+"|[A-Za-z_][\w$]*)(\s*\()?`, 'g');
+            for (const m of statement.matchAll(member)) {
+                const name = m[1].replace(/^"|"$/g, '');
+                const kinds = m[2] ? ['function'] : ['table', 'view', 'sequence', 'enum'];
+                for (const kind of kinds)
+                    wanted.push({
+                        key: (0, object_history_1.objectKey)(kind, schema, name),
+                        label: `${schema}.${name}${kind === 'function' ? '()' : ''}`
+                    });
+            }
+        }
+        const found = wanted.flatMap((w) => {
+            const create = (0, unlisted_files_1.unlistedEvents)(project, w.key).find((e) => e.action === 'create');
+            return create ? [{ ...w, create }] : [];
+        });
+        if (found.length > 0) {
+            const { create } = found[0];
+            const itself = found[0].key === key;
+            const needs = [...new Set(found.filter((f) => f.create.migration === create.migration).map((f) => f.label))];
+            // A missing schema that no file creates: listing the file alone would not be enough.
+            const schemaMissing = object?.kind === 'missing_schema' && !itself && !later;
+            const lines = itself
+                ? `${create.line}`
+                : (0, statement_search_1.lineRanges)(found.filter((f) => f.create.migration === create.migration).map((f) => f.create.line));
+            const what = itself
+                ? `${label} is`
+                : `${needs.length > 1 ? `${needs.slice(0, -1).join(', ')} and ${needs[needs.length - 1]}` : needs[0]}, which this statement uses, ${needs.length === 1 ? 'is' : 'are'}`;
+            origins.push(`${what} created by ${/\D/.test(lines) ? `${create.file} (lines ${lines})` : `${create.file}:${lines}`}, ${unlisted_files_1.NOT_IN_JOURNAL}` +
+                (schemaMissing ? ` (nor does it, or any other file, create schema "${object.name}")` : ''));
+            fix =
+                (schemaMissing
+                    ? `Add CREATE SCHEMA IF NOT EXISTS "${object.name}"; at the top of ${create.migration.tag}. `
+                    : '') +
+                    (0, unlisted_files_1.unlistedFix)(project, create.migration, project.target, {
+                        before: finding.name,
+                        needs: itself ? [label] : needs
+                    });
+        }
+    }
+    if (origins.length === 0)
         return finding;
-    return { ...finding, cause: finding.cause ? `${origin}. ${finding.cause}` : origin };
+    const origin = origins.join('. ');
+    return {
+        ...finding,
+        cause: finding.cause ? `${origin}. ${finding.cause}` : origin,
+        ...(fix && !finding.fix ? { fix } : {})
+    };
 }
 
 
@@ -26090,7 +26704,8 @@ function checkFolder(folder, snapshots, root) {
             ...(p.line ? { line: p.line } : {}),
             ...(p.tag ? { name: p.tag } : {}),
             message: `${rel(p.file)}: ${p.message}`,
-            ...(p.cause ? { cause: p.cause } : {})
+            ...(p.cause ? { cause: p.cause } : {}),
+            ...(p.fix ? { fix: p.fix } : {})
         });
     }
     const journal = folder.journalFile ? rel(folder.journalFile) : rel(folder.dir);
@@ -26134,7 +26749,7 @@ function checkFolder(folder, snapshots, root) {
                 name: entry.tag,
                 message: `journal entries "${seenIdx.get(entry.idx)}" and "${entry.tag}" share idx ${entry.idx}`,
                 cause: 'two branches each generated a migration with the same number; one was merged over the other',
-                fix: 'Keep one, regenerate the other on top of it (drizzle-kit generate)'
+                fix: `Keep one; if the other has not run on any database yet, delete it and generate it again on top of the first, and if it has, give it the next free idx (and a tag of that number, its .sql renamed alike)`
             });
         }
         if (seenTag.has(entry.tag)) {
@@ -26179,6 +26794,9 @@ function checkFolder(folder, snapshots, root) {
         const flushMissing = () => {
             if (missing.length === 0)
                 return;
+            const snapshotAfter = [...snapshots.slice(snapshots.indexOf(missing[missing.length - 1]) + 1)]
+                .reverse()
+                .find((later) => later.snapshot || later.v1);
             const [first, last] = [missing[0].migration, missing[missing.length - 1].migration];
             const tags = missing.map((s) => s.migration.tag);
             out.push({
@@ -26190,7 +26808,10 @@ function checkFolder(folder, snapshots, root) {
                 message: missing.length === 1
                     ? `no snapshot for ${first.tag} (${first.snapshotName ?? 'meta/'})`
                     : `no snapshot for ${missing.length} consecutive entries, ${first.snapshotName} to ${last.snapshotName} missing: ${listRun(tags)}`,
-                cause: 'drizzle-kit generate diffs the schema against the last snapshot; a missing one makes it regenerate changes that were already migrated'
+                // generate reads only the newest snapshot: a gap before a later one costs it nothing.
+                cause: snapshotAfter
+                    ? `drizzle-kit generate diffs the schema against the newest snapshot only (${snapshotAfter.migration.tag}'s, later), so it is not misled: the snapshots just do not record ${missing.length === 1 ? "this migration's" : "these migrations'"} own changes (hand-written SQL, or snapshots deleted)`
+                    : `drizzle-kit generate diffs the schema against the newest snapshot, which does not record what ${missing.length === 1 ? 'this migration does' : 'these migrations do'}: it writes again whatever of that the schema declares (see snapshot_out_of_date, if reported)`
             });
             missing = [];
         };
@@ -26265,7 +26886,8 @@ function checkFolder(folder, snapshots, root) {
                         : parent
                             ? `the prevId chain is broken: ${m.tag} was generated on top of ${parent}, without the migrations between them (two branches, merged)`
                             : 'the prevId chain is broken: two branches generated migrations from the same parent, or a snapshot was edited',
-                    fix: 'Regenerate the later migration on top of the earlier one (drizzle-kit generate), or run drizzle-kit check'
+                    // Regenerating a migration that already ran would make every database that ran it apply it twice.
+                    fix: `If ${m.tag} has not run on any database yet, delete it (its .sql, snapshot and journal entry) and run drizzle-kit generate again; if it has, keep it and set its snapshot's prevId to ${previous.migration.tag}'s id (${previous.snapshot.id}), then check again (snapshot_out_of_date then says what the snapshots lack)`
                 });
             }
             previous = s;
@@ -26936,7 +27558,8 @@ class Replay {
                 return false;
             const list = sql.slice(found[0].length).replace(/\b(cascade|restrict)\b[\s;]*$/i, '');
             for (const part of splitTopLevel(list, found[0].length)) {
-                const o = qualified(part.text);
+                // A function is dropped with its argument types: `DROP FUNCTION app.f(uuid)`.
+                const o = qualified(part.text.replace(/\([\s\S]*$/, ''));
                 if (withChildren)
                     for (const key of [...this.live].filter((k) => k.startsWith(`enum_value:${o.schema}\u0000${o.name}\u0000`)))
                         this.add(key, { ...at(), action: 'drop' });
@@ -27019,6 +27642,14 @@ class Replay {
             if (kind !== 'schema' && dropped(kind, keyword))
                 return;
         }
+        // Functions by name only (an overload is the same function here): what a failing call needs is its creator.
+        if ((m = re(String.raw `^\s*create\s+(?:or\s+replace\s+)?(?:function|procedure)\s+${QNAME}\s*\(`).exec(sql))) {
+            const o = qualified(m[1]);
+            this.add(objectKey('function', o.schema, o.name), { ...at(), action: 'create' });
+            return;
+        }
+        if (dropped('function', '(?:function|procedure)'))
+            return;
         if ((m = re(String.raw `^\s*(create|alter|drop)\s+policy\s+(?:if\s+exists\s+)?(${IDENT})\s+on\s+${QNAME}`).exec(sql))) {
             const t = qualified(m[3]);
             const verb = m[1].toLowerCase();
@@ -27059,7 +27690,10 @@ class Replay {
         for (const action of splitTopLevel(rest, offset)) {
             const here = at(action.at);
             const text = action.text;
-            if ((r = re(String.raw `^add\s+constraint\s+(${IDENT})`).exec(text))) {
+            if (/^(enable|disable|force|no\s+force)\s+row\s+level\s+security\b/i.test(text)) {
+                this.add(objectKey('rls', t.schema, t.name), { ...here, action: 'change' });
+            }
+            else if ((r = re(String.raw `^add\s+constraint\s+(${IDENT})`).exec(text))) {
                 this.add(constraint(r[1]), { ...here, action: 'create' });
             }
             else if ((r = re(String.raw `^add\s+(?:column\s+)?(if\s+not\s+exists\s+)?(${IDENT})`).exec(text))) {
@@ -27323,12 +27957,16 @@ var __importStar = (this && this.__importStar) || (function () {
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.snapshotFindings = snapshotFindings;
+exports.withSnapshotOnlyChanges = withSnapshotOnlyChanges;
+exports.generateAdvice = generateAdvice;
 exports.generateCommand = generateCommand;
 exports.identifierCollisionFindings = identifierCollisionFindings;
 // What the schema says against drizzle-kit's own record of it (the last snapshot), and names the schema declares
 // that Postgres would cut to the same 63 bytes.
+const node_crypto_1 = __nccwpck_require__(7598);
 const fs = __importStar(__nccwpck_require__(3024));
 const path = __importStar(__nccwpck_require__(6760));
+const findings_1 = __nccwpck_require__(4637);
 const folder_1 = __nccwpck_require__(7697);
 const drizzle_kit_1 = __nccwpck_require__(6964);
 const schema_cache_1 = __nccwpck_require__(4407);
@@ -27374,19 +28012,21 @@ async function snapshotFindings(target, schema, snapshots, root, cacheKey, kit1)
     const more = comparison.changes.length > shown.length ? `, and ${comparison.changes.length - shown.length} more` : '';
     // Where generate would do harm (re-create what hand-written migrations built) or refuses to run, it is not the fix.
     const blocked = generateBlocked(snapshots, latest, target);
-    return [
-        {
-            kind: 'snapshot_out_of_date',
-            severity: 'error',
-            file: path.relative(root, latest.migration.snapshotFile),
-            line: 1,
-            name: latest.migration.tag,
-            message: `the schema differs from the last snapshot (${latest.migration.tag}): ${shown.join('; ')}${more}`,
-            cause: `the schema was changed without running drizzle-kit generate; \`${command}\` would write a new migration`,
-            fix,
-            ...(blocked ?? {})
-        }
-    ];
+    const finding = {
+        kind: 'snapshot_out_of_date',
+        severity: 'error',
+        file: path.relative(root, latest.migration.snapshotFile),
+        line: 1,
+        name: latest.migration.tag,
+        message: `the schema differs from the last snapshot (${latest.migration.tag}): ${shown.join('; ')}${more}`,
+        cause: `the schema was changed without running drizzle-kit generate; \`${command}\` would write a new migration`,
+        fix,
+        ...(blocked ?? {}),
+        changes: findingChanges(comparison.changes)
+    };
+    if (latest.snapshot)
+        judgeable.set(finding, judgeableChanges(comparison.changes, latest.snapshot, schema));
+    return [finding];
 }
 /**
  * A 1.x project read by the bundled 1.x: its schema state against the head of the folder's snapshots (every leaf
@@ -27433,9 +28073,135 @@ async function kit1SnapshotFindings(target, state, head, root) {
             name: head.tag,
             message: `the schema differs from the last snapshot (${head.tag}${merged}): ${shown.join('; ')}${more}`,
             cause: `the schema was changed without running drizzle-kit generate; \`${command}\` would write a new migration`,
-            fix
+            fix,
+            changes: findingChanges(comparison.changes)
         }
     ];
+}
+const CHANGED_OBJECT = /^(column|table|index|foreign key|primary key|unique constraint|check constraint|policy|row level security|enum|schema|sequence|view)\b/;
+/**
+ * Every change as the finding carries it: the baseline and the delta identify each changed object by itself, so that
+ * a pull request adding one more un-generated change introduces that change only (docs/baseline.md).
+ */
+function findingChanges(changes) {
+    return changes.map((c) => ({
+        description: c.description,
+        object: [CHANGED_OBJECT.exec(c.description)?.[1], (0, findings_1.findingObjectPath)(c)].filter(Boolean).join(' '),
+        digest: (0, node_crypto_1.createHash)('sha256')
+            .update(c.definition ?? '')
+            .digest('hex')
+            .slice(0, 16)
+    }));
+}
+const judgeable = new WeakMap();
+/** What of a column a database finding would show: a change of only these is confirmed or refuted on the column. */
+const COLUMN_ASPECTS = new Set(['type', 'typeSchema', 'notNull', 'default', 'identity', 'generated', 'name']);
+function judgeableChanges(changes, last, schema) {
+    const out = [];
+    for (const c of changes) {
+        if (!c.schema || !c.table)
+            continue;
+        const table = `${c.schema}.${c.table}`;
+        const addsOrDrops = !/ changed$/.test(c.description);
+        if (c.column) {
+            if (!addsOrDrops) {
+                const before = (last.tables[table]?.columns[c.column] ?? {});
+                const after = (schema.tables[table]?.columns[c.column] ?? {});
+                const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
+                const differs = keys.filter((k) => (0, snapshots_1.canonical)(before[k]) !== (0, snapshots_1.canonical)(after[k]));
+                if (!differs.every((k) => COLUMN_ASPECTS.has(k)))
+                    continue;
+            }
+            out.push({ description: c.description, path: `${table}.${c.column}`, scope: 'column', addsOrDrops });
+        }
+        else if (c.name)
+            out.push({ description: c.description, path: `${table}.${c.name}`, scope: 'part', addsOrDrops });
+        else if (/^row level security /.test(c.description))
+            out.push({ description: c.description, path: table, scope: 'rls', addsOrDrops: false });
+        else if (/^table /.test(c.description))
+            out.push({ description: c.description, path: table, scope: 'table', addsOrDrops });
+    }
+    return out;
+}
+const DIFFERENCE_KINDS = /^(missing_|extra_)|_mismatch$/;
+/**
+ * snapshot_out_of_date once the databases were compared: a change the migrations already build as the schema
+ * declares it (no difference found on that object) is not a schema change nobody generated, but a snapshot that
+ * records the object otherwise (written or edited by hand, or SQL written by hand without a new snapshot). Said so;
+ * and where generate would then write SQL that fails on the migrated databases (adding what exists, dropping what
+ * is gone), drift-guard fix is the way, not generate. Only when every database was compared and nothing hid a
+ * comparison (a failed migration, SQL of the schema that Postgres refused).
+ */
+function withSnapshotOnlyChanges(findings, compared, target) {
+    if (!compared || findings.some((f) => f.kind === 'schema_error' || f.kind === 'migration_failed'))
+        return findings;
+    const differences = findings.filter((f) => DIFFERENCE_KINDS.test(f.kind) && f.schema && f.table);
+    const at = (f) => [f.schema, f.table, f.column ?? f.name].filter(Boolean).join('.');
+    const paths = new Set(differences.map(at));
+    const tables = new Set(differences.map((f) => `${f.schema}.${f.table}`));
+    const wholeTables = new Set(differences
+        .filter((f) => f.kind === 'missing_table' || f.kind === 'extra_table')
+        .map((f) => `${f.schema}.${f.table}`));
+    return findings.map((f) => {
+        const changes = judgeable.get(f);
+        if (f.kind !== 'snapshot_out_of_date' || !changes || !f.cause?.startsWith('the schema was changed without'))
+            return f;
+        const agrees = (c) => {
+            const table = c.path.split('.').slice(0, 2).join('.');
+            if (c.scope === 'table')
+                return !tables.has(table);
+            if (c.scope === 'rls')
+                return !paths.has(table) && !wholeTables.has(table);
+            return !paths.has(c.path) && !wholeTables.has(table);
+        };
+        const only = changes.filter(agrees);
+        // Added in the schema and the snapshot lacks it, yet the migrations create it (in another form: its own finding
+        // says how): generate would add it again, which fails where they ran.
+        const missing = new Set(differences.filter((d) => d.kind.startsWith('missing_')).map(at));
+        const created = changes.filter((c) => !agrees(c) &&
+            / added$/.test(c.description) &&
+            (c.scope === 'column' || c.scope === 'table') &&
+            !missing.has(c.path) &&
+            !wholeTables.has(c.path.split('.').slice(0, 2).join('.')));
+        if (only.length === 0 && created.length === 0)
+            return f;
+        const onlySet = new Set([...only, ...created].map((c) => c.description));
+        // A removal whose declaration is in the source but unread by drizzle-kit (see the extra_ finding's cause).
+        const unread = new Set(differences.filter((d) => d.kind.startsWith('extra_') && d.fix?.startsWith('Write the declaration at')).map(at));
+        const pathOf = new Map(changes.map((c) => [c.description, c.path]));
+        const rest = (f.changes ?? []).map((c) => c.description).filter((d) => !onlySet.has(d));
+        const isUnread = (d) => unread.has(pathOf.get(d) ?? '');
+        const real = rest.filter((d) => !isUnread(d));
+        const unreadNames = rest.filter(isUnread).map((d) => d.replace(/ (removed from|on) \S+( changed)?$/, ''));
+        const list = (items) => items.length <= 4 ? items.join('; ') : `${items.slice(0, 4).join('; ')}, and ${items.length - 4} more`;
+        const label = (c) => c.description.replace(/ (added|removed)( (to|from) \S+)?$| on \S+ changed$| changed$/, '');
+        const named = (items) => {
+            const names = items.map(label);
+            return names.length <= 4 ? names.join(', ') : `${names.slice(0, 4).join(', ')} and ${names.length - 4} more`;
+        };
+        const snapshotOnly = only.length
+            ? `the migrations already build ${named(only)} as the schema declares (the check finds no difference there): ` +
+                `only the last snapshot (${f.name}) records ${only.length === 1 ? 'it' : 'them'} otherwise (a snapshot written or edited by hand, or SQL written by hand without a new snapshot)`
+            : undefined;
+        const createdToo = created.length
+            ? `the migrations already create ${named(created)}, which the last snapshot (${f.name}) lacks (SQL written by hand without a new snapshot; ${created.length === 1 ? 'its' : 'their'} own finding says how ${created.length === 1 ? 'it differs' : 'they differ'})`
+            : undefined;
+        const cause = [
+            ...(real.length ? [`the schema was changed without running drizzle-kit generate (${list(real)})`] : []),
+            ...(unreadNames.length
+                ? [
+                    `drizzle-kit does not read the declaration of ${unreadNames.join(', ')} (see its finding), so generate would drop it`
+                ]
+                : []),
+            ...(createdToo ? [createdToo] : []),
+            ...(snapshotOnly ? [snapshotOnly] : [])
+        ].join('; ');
+        const harmful = [...created, ...only.filter((c) => c.addsOrDrops)];
+        const fix = harmful.length
+            ? `Run drift-guard fix --target ${target}, not drizzle-kit generate: generate would write SQL for ${list(harmful.map((c) => c.description))} that fails on databases these migrations built (it adds what exists, or drops what is gone); fix writes only what the migrations do not build yet, and a snapshot of the schema`
+            : f.fix;
+        return { ...f, cause, ...(fix ? { fix } : {}) };
+    });
 }
 /**
  * Why `drizzle-kit generate` is not the way to catch the snapshots up, if it is not: migrations after the last
@@ -27473,6 +28239,25 @@ function generateBlocked(snapshots, latest, target) {
         cause: `the last snapshot is ${latest.migration.tag}'s, and the ${tags.length} migration(s) after it have none (${listed}: hand-written SQL drizzle-kit never recorded). drizzle-kit generate diffs the schema against ${latest.migration.tag}'s snapshot, so it would write again what they already do${created.length > 0 ? ` (CREATE TABLE ${tables}, which they create)` : ''}, and that migration fails on every database that ran them`,
         fix: `Run ${repair}, not drizzle-kit generate: it writes only what the migrations do not build yet, and a snapshot of the schema chained to ${latest.migration.tag}'s, so generate works again afterwards`
     };
+}
+/**
+ * What the causes of other findings say instead of "Run drizzle-kit generate" where generate would do harm or
+ * refuses to run (undefined where it is the way).
+ */
+function generateAdvice(snapshots, target) {
+    const latest = [...snapshots].reverse().find((s) => s.snapshot || s.v1);
+    if (!latest)
+        return snapshots.some((s) => s.migration.statements.length > 0)
+            ? `Run drift-guard fix --target ${target.name}, not drizzle-kit generate: with no snapshot, generate diffs the schema against nothing and would write every table the migrations already create again`
+            : undefined;
+    if (latest.v1)
+        return undefined;
+    const blocked = generateBlocked(snapshots, latest, target);
+    if (!blocked)
+        return undefined;
+    return blocked.cause.includes('refuses to run')
+        ? `drizzle-kit generate refuses to run here (two snapshots have one prevId: see snapshot_out_of_date)`
+        : `Run drift-guard fix --target ${target.name}, not drizzle-kit generate: migrations after the last snapshot (${latest.migration.tag}) have none, so generate would write their work again (see snapshot_out_of_date)`;
 }
 function generateCommand(target, root) {
     const config = target.drizzleConfig ? ` --config ${path.relative(target.cwd, target.drizzleConfig)}` : '';
@@ -28020,6 +28805,106 @@ function entityKey(e) {
                 : [e.name];
     return `${e.entityType}\0${JSON.stringify(identity)}`;
 }
+const edge = (to, scalars, list, when) => ({
+    to,
+    scalars: Object.entries(scalars),
+    list,
+    when
+});
+const ON_SCHEMA = edge('schemas', { name: 'schema' });
+const ON_TABLE = edge('tables', { schema: 'schema', name: 'table' });
+const ON_COLUMNS = edge('columns', { schema: 'schema', table: 'table' }, { target: 'name', own: 'columns' });
+const EDGES = {
+    tables: [ON_SCHEMA],
+    enums: [ON_SCHEMA],
+    sequences: [ON_SCHEMA],
+    views: [ON_SCHEMA],
+    checks: [ON_TABLE],
+    policies: [ON_TABLE, edge('roles', {}, { target: 'name', own: 'roles' })],
+    privileges: [ON_TABLE, edge('roles', { name: 'grantee' }), edge('roles', { name: 'grantor' })],
+    columns: [
+        ON_TABLE,
+        edge('enums', { schema: 'typeSchema', name: 'type' }, undefined, (r) => !!r.typeSchema && r.typeSchema !== 'pg_catalog')
+    ],
+    indexes: [
+        ON_TABLE,
+        edge('columns', { schema: 'schema', table: 'table' }, { target: 'name', own: 'columns', pick: 'value', skipWhen: 'isExpression' })
+    ],
+    pks: [ON_TABLE, ON_COLUMNS],
+    uniques: [ON_TABLE, ON_COLUMNS],
+    fks: [
+        ON_TABLE,
+        ON_COLUMNS,
+        edge('tables', { schema: 'schemaTo', name: 'tableTo' }),
+        edge('columns', { schema: 'schemaTo', table: 'tableTo' }, { target: 'name', own: 'columnsTo' })
+    ]
+};
+const same = (a, b) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+/** drizzle-kit's `relocate`: the fields of `row` to change when the row it refers to moves from `from` to `to`. */
+function relocation(e, row, from, to) {
+    if (e.when && !e.when(row))
+        return undefined;
+    if (e.scalars.some(([target, own]) => !same(row[own], from[target])))
+        return undefined;
+    const patch = {};
+    for (const [target, own] of e.scalars)
+        patch[own] = to[target];
+    if (!e.list)
+        return patch;
+    const { target, own, pick, skipWhen } = e.list;
+    const elements = row[own];
+    if (!Array.isArray(elements))
+        return undefined;
+    let changed = false;
+    patch[own] = elements.map((element) => {
+        const item = element;
+        if (skipWhen && item?.[skipWhen])
+            return element;
+        if (!same(pick ? item?.[pick] : element, from[target]))
+            return element;
+        changed = true;
+        return pick ? { ...item, [pick]: to[target] } : to[target];
+    });
+    return changed ? patch : undefined;
+}
+/** Sets fields of the row at `key`; when its key changes, what refers to it moves along (drizzle-kit's `update`). */
+function updateRow(state, key, set) {
+    const row = state.get(key);
+    if (!row)
+        return; // an entity this tool does not key the same way (privileges): not compared anyway
+    const queue = [];
+    const move = (oldKey, from, to) => {
+        state.delete(oldKey);
+        const newKey = entityKey(to);
+        state.set(newKey, to);
+        if (newKey !== oldKey)
+            queue.push({ oldKey, from, to });
+    };
+    move(key, row, { ...row, ...set });
+    const visited = new Set([key]);
+    for (let i = 0; i < queue.length; i++) {
+        const { from, to } = queue[i];
+        for (const [depKey, dep] of [...state]) {
+            for (const e of EDGES[dep.entityType] ?? []) {
+                if (e.to !== from.entityType)
+                    continue;
+                const current = state.get(depKey);
+                if (!current)
+                    break;
+                const patch = relocation(e, current, from, to);
+                if (!patch)
+                    continue;
+                const moved = { ...current, ...patch };
+                if (entityKey(moved) === depKey)
+                    state.set(depKey, moved);
+                else if (!visited.has(depKey)) {
+                    visited.add(depKey);
+                    move(depKey, current, moved);
+                }
+            }
+        }
+    }
+}
 function applyDeltas(state, deltas) {
     if (!Array.isArray(deltas))
         throw new Error('it is a diff snapshot without "deltas"');
@@ -28028,14 +28913,8 @@ function applyDeltas(state, deltas) {
             state.set(entityKey(delta.row), delta.row);
         else if (delta?.op === 'drop' && typeof delta.key === 'string')
             state.delete(delta.key);
-        else if ((delta?.op === 'alter' || delta?.op === 'rename') && typeof delta.key === 'string') {
-            const row = state.get(delta.key);
-            if (!row)
-                continue; // an entity this tool does not key the same way (privileges): not compared anyway
-            const updated = { ...row, ...delta.set };
-            state.delete(delta.key);
-            state.set(entityKey(updated), updated);
-        }
+        else if ((delta?.op === 'alter' || delta?.op === 'rename') && typeof delta.key === 'string')
+            updateRow(state, delta.key, delta.set ?? {});
     }
 }
 // ---- the normalised form both sides are brought to ----
@@ -28067,13 +28946,15 @@ function diffMaps(kind, where, before, after, extra) {
             out.push({
                 ...extra,
                 name: extra.table ? name : name.split('.').pop(),
-                description: `${kind} ${name} added to ${where}`
+                description: `${kind} ${name} added to ${where}`,
+                definition: text
             });
         else if (before.get(name) !== text)
             out.push({
                 ...extra,
                 name: extra.table ? name : name.split('.').pop(),
-                description: `${kind} ${name} on ${where} changed`
+                description: `${kind} ${name} on ${where} changed`,
+                definition: `${before.get(name)} -> ${text}`
             });
     }
     for (const name of before.keys())
@@ -28081,7 +28962,8 @@ function diffMaps(kind, where, before, after, extra) {
             out.push({
                 ...extra,
                 name: extra.table ? name : name.split('.').pop(),
-                description: `${kind} ${name} removed from ${where}`
+                description: `${kind} ${name} removed from ${where}`,
+                definition: before.get(name)
             });
     return out;
 }
@@ -28094,6 +28976,8 @@ function compareV1States(last, schema) {
     const after = (0, normalise_1.normaliseDdl)({ ddl: schema.ddl, uniquesAddedByName: last.uniquesAddedByName });
     return compareNormalised((0, normalise_1.normaliseDdl)(last), after);
 }
+/** A whole table as stable text: its columns, constraints, indexes, policies and RLS. */
+const tableText = (table) => JSON.stringify([table.rls, [...table.columns], [...table.parts].map(([kind, part]) => [kind, [...part]])]);
 function compareNormalised(before, after) {
     const changes = [];
     const possibleRenames = [];
@@ -28103,13 +28987,15 @@ function compareNormalised(before, after) {
         changes.push({
             schema: after.tables.get(key).schema,
             table: after.tables.get(key).name,
-            description: `table ${key} added`
+            description: `table ${key} added`,
+            definition: tableText(after.tables.get(key))
         });
     for (const key of removed)
         changes.push({
             schema: before.tables.get(key).schema,
             table: before.tables.get(key).name,
-            description: `table ${key} removed`
+            description: `table ${key} removed`,
+            definition: tableText(before.tables.get(key))
         });
     if (added.length && removed.length)
         possibleRenames.push(`tables ${removed.join(', ')} -> ${added.join(', ')}`);
@@ -28121,14 +29007,19 @@ function compareNormalised(before, after) {
         const addedColumns = [...a.columns.keys()].filter((c) => !b.columns.has(c));
         const removedColumns = [...b.columns.keys()].filter((c) => !a.columns.has(c));
         for (const c of addedColumns)
-            changes.push({ ...where, column: c, description: `column ${a.name}.${c} added` });
+            changes.push({ ...where, column: c, description: `column ${a.name}.${c} added`, definition: a.columns.get(c) });
         for (const c of removedColumns)
-            changes.push({ ...where, column: c, description: `column ${a.name}.${c} removed` });
+            changes.push({ ...where, column: c, description: `column ${a.name}.${c} removed`, definition: b.columns.get(c) });
         if (addedColumns.length && removedColumns.length)
             possibleRenames.push(`columns of ${key}: ${removedColumns.join(', ')} -> ${addedColumns.join(', ')}`);
         for (const [c, text] of a.columns)
             if (b.columns.has(c) && b.columns.get(c) !== text)
-                changes.push({ ...where, column: c, description: `column ${a.name}.${c} changed` });
+                changes.push({
+                    ...where,
+                    column: c,
+                    description: `column ${a.name}.${c} changed`,
+                    definition: `${b.columns.get(c)} -> ${text}`
+                });
         for (const kind of snapshot_norm_1.PART_KINDS)
             changes.push(...diffMaps(kind, key, b.parts.get(kind), a.parts.get(kind), where));
         if (a.rls !== b.rls)
@@ -28222,6 +29113,7 @@ var __importStar = (this && this.__importStar) || (function () {
     };
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.readSnapshotFile = readSnapshotFile;
 exports.readSnapshots = readSnapshots;
 exports.canonical = canonical;
 exports.compareSnapshots = compareSnapshots;
@@ -28236,44 +29128,53 @@ const json_1 = __nccwpck_require__(6153);
 const identifiers_1 = __nccwpck_require__(7704);
 const snapshot_v1_states_1 = __nccwpck_require__(9164);
 const kit1_names_1 = __nccwpck_require__(4245);
-function readSnapshots(migrations) {
-    const v1Json = migrations.map(() => undefined);
-    const files = migrations.map((migration, position) => {
-        if (!migration.snapshotFile)
-            return { migration, problem: { message: 'no snapshot file' } };
-        const text = fs.readFileSync(migration.snapshotFile, 'utf8');
-        let json;
+/**
+ * One migration's snapshot file, read as it is: a 0.x snapshot (older versions upgraded), a problem, or the JSON of
+ * a 1.x snapshot (`v1Json`: its state is rebuilt from the whole folder by readSnapshots).
+ */
+function readSnapshotFile(migration, text) {
+    if (!migration.snapshotFile)
+        return { migration, problem: { message: 'no snapshot file' } };
+    text ??= fs.readFileSync(migration.snapshotFile, 'utf8');
+    let json;
+    try {
+        json = (0, json_1.parseJson)(text);
+    }
+    catch (error) {
+        return {
+            migration,
+            problem: { message: `malformed JSON: ${error.message}`, line: error.line }
+        };
+    }
+    if (json.dialect !== undefined && !['postgresql', 'postgres', 'pg'].includes(String(json.dialect))) {
+        return { migration, problem: { message: `dialect "${String(json.dialect)}" is not postgresql` } };
+    }
+    const version = Number(json.version);
+    if (version >= 8)
+        return { migration, v1Json: json };
+    if (version < 7) {
         try {
-            json = (0, json_1.parseJson)(text);
+            // drizzle-kit upgrades old snapshots before diffing; do the same.
+            const { upPgSnapshot } = (0, vendor_1.vendorRequire)('drizzle-kit/api');
+            return { migration, snapshot: upPgSnapshot(json) };
         }
         catch (error) {
             return {
                 migration,
-                problem: { message: `malformed JSON: ${error.message}`, line: error.line }
+                problem: { message: `snapshot version ${json.version} could not be upgraded: ${error.message}` }
             };
         }
-        if (json.dialect !== undefined && !['postgresql', 'postgres', 'pg'].includes(String(json.dialect))) {
-            return { migration, problem: { message: `dialect "${String(json.dialect)}" is not postgresql` } };
-        }
-        const version = Number(json.version);
-        if (version >= 8) {
-            v1Json[position] = json;
-            return { migration };
-        }
-        if (version < 7) {
-            try {
-                // drizzle-kit upgrades old snapshots before diffing; do the same.
-                const { upPgSnapshot } = (0, vendor_1.vendorRequire)('drizzle-kit/api');
-                return { migration, snapshot: upPgSnapshot(json) };
-            }
-            catch (error) {
-                return {
-                    migration,
-                    problem: { message: `snapshot version ${json.version} could not be upgraded: ${error.message}` }
-                };
-            }
-        }
-        return { migration, snapshot: json };
+    }
+    return { migration, snapshot: json };
+}
+function readSnapshots(migrations) {
+    const v1Json = migrations.map(() => undefined);
+    const files = migrations.map((migration, position) => {
+        const read = readSnapshotFile(migration);
+        if (!('v1Json' in read))
+            return read;
+        v1Json[position] = read.v1Json;
+        return { migration };
     });
     if (v1Json.some(Boolean)) {
         // Version 9 "diff" snapshots hold one migration's changes: every state is rebuilt from the whole folder.
@@ -28313,19 +29214,36 @@ function canonical(value) {
     };
     return JSON.stringify(clean(value));
 }
+/** A changed object's definition: what the snapshot has, then what the schema declares. */
+const changed = (before, after) => `${canonical(before)} -> ${canonical(after)}`;
 function diffNamed(kind, where, before, after, extra) {
     const out = [];
     const b = before ?? {};
     const a = after ?? {};
     for (const key of Object.keys(a)) {
         if (!(key in b))
-            out.push({ ...extra, name: a[key].name, description: `${kind} ${a[key].name} added to ${where}` });
+            out.push({
+                ...extra,
+                name: a[key].name,
+                description: `${kind} ${a[key].name} added to ${where}`,
+                definition: canonical(a[key])
+            });
         else if (canonical(a[key]) !== canonical(b[key]))
-            out.push({ ...extra, name: a[key].name, description: `${kind} ${a[key].name} on ${where} changed` });
+            out.push({
+                ...extra,
+                name: a[key].name,
+                description: `${kind} ${a[key].name} on ${where} changed`,
+                definition: changed(b[key], a[key])
+            });
     }
     for (const key of Object.keys(b))
         if (!(key in a))
-            out.push({ ...extra, name: b[key].name, description: `${kind} ${b[key].name} removed from ${where}` });
+            out.push({
+                ...extra,
+                name: b[key].name,
+                description: `${kind} ${b[key].name} removed from ${where}`,
+                definition: canonical(b[key])
+            });
     return out;
 }
 /** What `drizzle-kit generate` would see between the last snapshot and the schema. */
@@ -28338,13 +29256,15 @@ function compareSnapshots(last, schema) {
         changes.push({
             schema: schema.tables[key].schema || 'public',
             table: schema.tables[key].name,
-            description: `table ${key} added`
+            description: `table ${key} added`,
+            definition: canonical(schema.tables[key])
         });
     for (const key of removedTables)
         changes.push({
             schema: last.tables[key].schema || 'public',
             table: last.tables[key].name,
-            description: `table ${key} removed`
+            description: `table ${key} removed`,
+            definition: canonical(last.tables[key])
         });
     if (addedTables.length && removedTables.length)
         possibleRenames.push(`tables ${removedTables.join(', ')} -> ${addedTables.join(', ')}`);
@@ -28357,14 +29277,29 @@ function compareSnapshots(last, schema) {
         const added = Object.keys(after.columns).filter((c) => !(c in before.columns));
         const removed = Object.keys(before.columns).filter((c) => !(c in after.columns));
         for (const c of added)
-            changes.push({ ...where, column: c, description: `column ${after.name}.${c} added` });
+            changes.push({
+                ...where,
+                column: c,
+                description: `column ${after.name}.${c} added`,
+                definition: canonical(after.columns[c])
+            });
         for (const c of removed)
-            changes.push({ ...where, column: c, description: `column ${after.name}.${c} removed` });
+            changes.push({
+                ...where,
+                column: c,
+                description: `column ${after.name}.${c} removed`,
+                definition: canonical(before.columns[c])
+            });
         if (added.length && removed.length)
             possibleRenames.push(`columns of ${key}: ${removed.join(', ')} -> ${added.join(', ')}`);
         for (const c of Object.keys(after.columns)) {
             if (c in before.columns && canonical(after.columns[c]) !== canonical(before.columns[c])) {
-                changes.push({ ...where, column: c, description: `column ${after.name}.${c} changed` });
+                changes.push({
+                    ...where,
+                    column: c,
+                    description: `column ${after.name}.${c} changed`,
+                    definition: changed(before.columns[c], after.columns[c])
+                });
             }
         }
         changes.push(...tableParts(before, after, key, where));
@@ -28681,6 +29616,157 @@ function notApplied(ctx, migration) {
         return `which was not applied: drizzle's migrator applies no migration while ${ctx.stoppedAt.tag}'s SQL file is missing, and the check stops there`;
     }
     return undefined;
+}
+
+
+/***/ }),
+
+/***/ 3555:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.NOT_IN_JOURNAL = void 0;
+exports.unlistedMigrations = unlistedMigrations;
+exports.unlistedEvents = unlistedEvents;
+exports.tablesItAlters = tablesItAlters;
+exports.unlistedFix = unlistedFix;
+// SQL files in a migrations folder that its journal does not list. drizzle's migrator never runs them, yet projects
+// keep hand-written SQL there (RLS policies, helper functions) and apply it with a script of their own: a migration
+// that needs what such a file creates fails on a new database, and an object only such a file creates or changes
+// is missing or different. The causes name the file and line, and say how to make the migrator (or the check) run it.
+const fs = __importStar(__nccwpck_require__(3024));
+const path = __importStar(__nccwpck_require__(6760));
+const target_types_1 = __nccwpck_require__(7321);
+const folder_1 = __nccwpck_require__(7697);
+const object_history_1 = __nccwpck_require__(1573);
+const unlistedCache = new WeakMap();
+/** The folder's .sql files that the journal does not list, read as migrations (outside the journal's order). */
+function unlistedMigrations(folder) {
+    const cached = unlistedCache.get(folder.problems);
+    if (cached)
+        return cached;
+    const out = folder.problems
+        .filter((p) => p.unlisted)
+        .flatMap((p) => {
+        let sql;
+        try {
+            sql = fs.readFileSync(p.file, 'utf8');
+        }
+        catch {
+            return [];
+        }
+        const tag = path.basename(p.file, '.sql');
+        return [
+            {
+                idx: -1,
+                tag,
+                when: 0,
+                file: p.file,
+                sql,
+                hash: (0, folder_1.hashMigration)(sql),
+                statements: (0, folder_1.splitStatements)(sql),
+                breakpoints: true
+            }
+        ];
+    });
+    unlistedCache.set(folder.problems, out);
+    return out;
+}
+const combinedCache = new WeakMap();
+/**
+ * The object history with the unlisted files replayed after the journal's migrations (as a script run after
+ * `migrate` applies them): an unlisted file's CREATE … IF NOT EXISTS of what a migration creates is no creation.
+ */
+function historyWithUnlisted(root, migrations, unlisted) {
+    const byUnlisted = combinedCache.get(migrations) ?? new WeakMap();
+    combinedCache.set(migrations, byUnlisted);
+    let combined = byUnlisted.get(unlisted);
+    if (!combined)
+        byUnlisted.set(unlisted, (combined = [...migrations, ...unlisted]));
+    return (0, object_history_1.objectHistory)(root, combined).events;
+}
+/** What the unlisted files did to one object (by key): their events, in file order. */
+function unlistedEvents(project, key) {
+    const unlisted = project.unlisted ?? [];
+    if (!key || unlisted.length === 0)
+        return [];
+    const events = historyWithUnlisted(project.root, project.migrations, unlisted).get(key) ?? [];
+    return events.filter((e) => unlisted.includes(e.migration));
+}
+/** "a file of the migrations folder that meta/_journal.json does not list: drizzle's migrator never runs it" */
+exports.NOT_IN_JOURNAL = `a file of the migrations folder that meta/_journal.json does not list: drizzle's migrator never runs it`;
+/**
+ * The tables an unlisted file alters (columns, constraints, policies, row level security) that the journal's
+ * migrations create: such a file cannot run before the migrations, so it cannot be a "setup" file as it is.
+ */
+function tablesItAlters(project, file) {
+    const events = historyWithUnlisted(project.root, project.migrations, project.unlisted ?? []);
+    const journaled = new Set(project.migrations);
+    const tables = new Set();
+    for (const [key, list] of events) {
+        if (!list.some((e) => e.migration === file))
+            continue;
+        const kind = key.slice(0, key.indexOf(':'));
+        const [schema, parent, name] = key.slice(kind.length + 1).split('\u0000');
+        const table = kind === 'rls' ? name : ['column', 'constraint', 'policy'].includes(kind) ? parent : undefined;
+        if (!table)
+            continue;
+        const created = events.get((0, object_history_1.objectKey)('table', schema, table)) ?? [];
+        if (created.some((e) => e.action === 'create' && journaled.has(e.migration)))
+            tables.add(schema === 'public' ? table : `${schema}.${table}`);
+    }
+    return [...tables];
+}
+/**
+ * How to have a file outside the journal run: listed in the journal (before `before`, when a migration needs it),
+ * or, when it needs no table the migrations create, as a "setup" file of the check's target.
+ */
+function unlistedFix(project, file, target, options = {}) {
+    const rel = path.relative(project.root, file.file);
+    const altered = tablesItAlters(project, file);
+    const where = options.before ? ` before ${options.before}` : '';
+    if (altered.length === 0)
+        return `List ${file.tag} in meta/_journal.json${where}, so that drizzle's migrator runs it; or, if your deployment runs it before the migrations some other way, name "${rel}" in "setup" of target "${target}" in ${target_types_1.DEFAULT_CONFIG_FILE}, so that the check runs it too`;
+    const shown = altered.length <= 4 ? altered.join(', ') : `${altered.slice(0, 4).join(', ')} and ${altered.length - 4} more`;
+    const part = options.needs?.length
+        ? `; what the migrations need of it (${options.needs.join(', ')}) could go in a "setup" file of target "${target}" in ${target_types_1.DEFAULT_CONFIG_FILE}`
+        : '';
+    return `List ${file.tag} in meta/_journal.json${where}, after the migrations that create the tables it alters (${shown}), so that drizzle's migrator runs it. As it is, it cannot be a "setup" file ("setup" runs before the migrations, and it alters their tables)${part}`;
 }
 
 
@@ -30057,6 +31143,8 @@ const quote = identifiers_1.quoteIdentifier;
  * @param options.transaction false: no transaction around the run (each statement commits on its own), as other runners do
  * @param options.migrator '1.x': drizzle-orm 1.x's migrator (v1 folders): its table has `name` and `applied_at`,
  * and every folder whose name has no row is applied, whatever its timestamp
+ * @param options.continuing the migrations go on from a run from clean that applied the ones before them (the other
+ * side's database of a --base run): every one is applied, as that run would have, whatever the table holds
  */
 async function applyMigrations(db, migrations, where, options = {}) {
     const transaction = options.transaction ?? true;
@@ -30066,10 +31154,14 @@ async function applyMigrations(db, migrations, where, options = {}) {
     await db.exec(byName
         ? `CREATE TABLE IF NOT EXISTS ${table} (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint, name text, applied_at timestamp with time zone DEFAULT now())`
         : `CREATE TABLE IF NOT EXISTS ${table} (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint)`);
-    const [last] = await db.query(`select id, hash, created_at from ${table} order by created_at desc limit 1`);
+    const [last] = options.continuing
+        ? []
+        : await db.query(`select id, hash, created_at from ${table} order by created_at desc limit 1`);
     const lastWhen = last?.created_at === undefined || last?.created_at === null ? undefined : Number(last.created_at);
     const appliedNames = byName
-        ? new Set((await db.query(`select name from ${table}`)).map((r) => r.name))
+        ? new Set(options.continuing
+            ? []
+            : (await db.query(`select name from ${table}`)).map((r) => r.name))
         : undefined;
     const applied = [];
     if (transaction)
@@ -30110,19 +31202,36 @@ async function applyMigrations(db, migrations, where, options = {}) {
                 };
             }
         }
-        if (byName)
-            await db.query(`insert into ${table} ("hash", "created_at", "name") values ($1, $2, $3)`, [
-                migration.hash,
-                migration.when,
-                migration.tag
-            ]);
-        else
-            await db.query(`insert into ${table} ("hash", "created_at") values ($1, $2)`, [migration.hash, migration.when]);
+        await recordApplied(db, table, migration, byName);
         applied.push({ tag: migration.tag, file: migration.file, statements: migration.statements.length, ok: true });
     }
     if (transaction)
         await db.exec('COMMIT');
     return { applied };
+}
+/**
+ * The ledger row drizzle's migrator inserts. As plain SQL when every value is one a literal cannot misquote (a hex
+ * hash, an integer `when`, a folder name of word characters): a parameterised query costs the embedded Postgres a
+ * parse, bind and describe more per migration (~0.15 ms of CPU each, 300 of them on history-300). Anything else
+ * goes as parameters, as before.
+ */
+async function recordApplied(db, table, migration, byName) {
+    const plain = typeof migration.hash === 'string' &&
+        /^[0-9a-f]*$/.test(migration.hash) &&
+        Number.isSafeInteger(migration.when) &&
+        (!byName || /^[A-Za-z0-9_.-]+$/.test(migration.tag));
+    if (plain)
+        await db.exec(byName
+            ? `insert into ${table} ("hash", "created_at", "name") values ('${migration.hash}', ${migration.when}, '${migration.tag}')`
+            : `insert into ${table} ("hash", "created_at") values ('${migration.hash}', ${migration.when})`);
+    else if (byName)
+        await db.query(`insert into ${table} ("hash", "created_at", "name") values ($1, $2, $3)`, [
+            migration.hash,
+            migration.when,
+            migration.tag
+        ]);
+    else
+        await db.query(`insert into ${table} ("hash", "created_at") values ($1, $2)`, [migration.hash, migration.when]);
 }
 function errorLine(statement, message, position) {
     const { sql, chunkLine } = statement;
@@ -30401,6 +31510,8 @@ function readJournalFolder(dir, journalFile) {
         if (!listed.has(file)) {
             problems.push({
                 message: `${file} is not in meta/_journal.json: drizzle's migrator never applies it`,
+                fix: `If the databases need what it does, make it a migration the journal lists (or, if your deployment runs it before the migrations some other way, name it in "setup" of this target in drift-guard.config.json, so the check runs it too); otherwise delete it`,
+                unlisted: true,
                 file: path.join(dir, file),
                 line: 1,
                 tag: file.replace(/\.sql$/, ''),
@@ -31229,7 +32340,7 @@ class LocalClusterProvider {
             throw new errors_1.DatabaseUnavailableError('--postgres local needs initdb and pg_ctl (PostgreSQL server binaries) on PATH');
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drift-guard-pg-'));
         this.dataDir = dir;
-        this.forgetInterrupt = (0, interrupt_1.onInterrupt)(() => this.dispose());
+        this.forgetInterrupt = (0, interrupt_1.onInterrupt)(() => this.dispose(), () => (this.dataDir ? [`the temporary cluster ${this.dataDir}`] : []));
         // initdb refuses to run as root; run the cluster as the postgres user when we are root.
         if (process.getuid?.() === 0) {
             this.asUser = ['runuser', '-u', 'postgres', '--'];
@@ -31418,6 +32529,124 @@ function ownerNotes(decision, loginRefused) {
 
 /***/ }),
 
+/***/ 5376:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+// How a PGlite instance gets its data directory and file bundle without Node's Blob and PGlite's tar loader.
+//
+// Every start copies the saved data directory (a 40 MB tar, 16 MB of it the WAL segment) into the instance's
+// in-memory file system. Through PGlite's own path (`loadDataDir: Blob`) that cost ~0.25 s of CPU a start on
+// history-300 (bench/README.md): Node's Blob copies what it is made of and reads it back in chunks joined again,
+// then PGlite's tar reader parses every header field as a string, copies each file out of the tar and looks up every
+// parent folder of every file. Here the tar is parsed once, and each file is written straight into PGDATA from
+// PGlite's documented filesystem hook (a MemoryFS whose initial sync writes the files); PGlite then finds PG_VERSION
+// and starts the cluster as it would after loading a tarball.
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.BytesBlob = void 0;
+exports.readTarEntries = readTarEntries;
+exports.preloadedMemoryFs = preloadedMemoryFs;
+/**
+ * The entries of a tar, or undefined for anything this reader does not fully understand (long names, links, a
+ * truncated archive, no PG_VERSION): PGlite's own loader then reads it, as before, with its own errors.
+ */
+function readTarEntries(tar) {
+    const bytes = Buffer.from(tar.buffer, tar.byteOffset, tar.byteLength);
+    const text = (at, length) => {
+        let end = at;
+        while (end < at + length && bytes[end] !== 0)
+            end++;
+        return bytes.toString('latin1', at, end);
+    };
+    const octal = (at, length) => {
+        const digits = text(at, length).trim();
+        return /^[0-7]*$/.test(digits) ? parseInt(digits || '0', 8) : undefined;
+    };
+    const entries = [];
+    let at = 0;
+    // The archive ends with zero blocks.
+    while (at + 512 <= bytes.length && bytes[at] !== 0) {
+        if (text(at + 257, 5) !== 'ustar')
+            return undefined;
+        const size = octal(at + 124, 12);
+        const mtime = octal(at + 136, 12);
+        const type = String.fromCharCode(bytes[at + 156]);
+        if (size === undefined || mtime === undefined || !['0', '\0', '5'].includes(type))
+            return undefined;
+        const prefix = text(at + 345, 155);
+        const name = `${prefix ? `${prefix}/` : ''}${text(at, 100)}`.replace(/^\/+/, '').replace(/\/+$/, '');
+        if (name === '' || name.split('/').some((part) => part === '..' || part === '.' || part === ''))
+            return undefined;
+        const offset = at + 512;
+        if (offset + size > bytes.length)
+            return undefined;
+        entries.push({ path: name, directory: type === '5', offset, size: type === '5' ? 0 : size, mtime });
+        at = offset + Math.ceil((type === '5' ? 0 : size) / 512) * 512;
+    }
+    return entries.some((e) => e.path === 'PG_VERSION' && !e.directory) ? entries : undefined;
+}
+/** PGlite's data directory in its file system (PGDATA, src/initdb.ts of PGlite). */
+const PGDATA = '/pglite/data';
+/**
+ * A MemoryFS whose first sync writes the data directory's files, the way PGlite's `loadTar` does (folders with
+ * mkdir, files with writeFile then utime), so that the cluster starts from them.
+ */
+function preloadedMemoryFs(MemoryFS, tar, entries) {
+    class PreloadedMemoryFS extends MemoryFS {
+        async initialSyncFs() {
+            await super.initialSyncFs();
+            const FS = this.pg.Module.FS;
+            // A plain Uint8Array: Emscripten copies what it writes with `slice()`, which on a Node Buffer is a view of the
+            // same memory, so every instance would write into the one template.
+            const bytes = new Uint8Array(tar.buffer, tar.byteOffset, tar.byteLength);
+            FS.mkdirTree(PGDATA);
+            const folders = new Set([PGDATA]);
+            for (const entry of entries) {
+                const target = `${PGDATA}/${entry.path}`;
+                const parent = target.slice(0, target.lastIndexOf('/'));
+                if (!folders.has(parent)) {
+                    FS.mkdirTree(parent);
+                    folders.add(parent);
+                }
+                if (entry.directory) {
+                    if (!folders.has(target) && !FS.analyzePath(target).exists)
+                        FS.mkdir(target);
+                    folders.add(target);
+                    continue;
+                }
+                // writeFile copies the bytes (the instance's file system grows and rewrites its files in place).
+                FS.writeFile(target, bytes.subarray(entry.offset, entry.offset + entry.size));
+                FS.utime(target, entry.mtime * 1000, entry.mtime * 1000);
+            }
+        }
+    }
+    return new PreloadedMemoryFS();
+}
+/**
+ * Bytes passed where PGlite's options take a Blob (`fsBundle`, `loadDataDir`), of which PGlite only calls
+ * `arrayBuffer()`: Node's Blob would copy them in and read them back in chunks joined again. Each call returns a
+ * copy of its own, because the file system keeps the buffer it is given as the contents of its files and writes into
+ * them (the file bundle's files own slices of it).
+ */
+class BytesBlob extends Blob {
+    content;
+    constructor(content) {
+        super();
+        this.content = content;
+    }
+    arrayBuffer() {
+        // Not `slice()`: on a Node Buffer that is a view of the same memory, not a copy.
+        const copy = new Uint8Array(this.content.byteLength);
+        copy.set(this.content);
+        return Promise.resolve(copy.buffer);
+    }
+}
+exports.BytesBlob = BytesBlob;
+
+
+/***/ }),
+
 /***/ 8636:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
@@ -31509,6 +32738,7 @@ const zlib = __importStar(__nccwpck_require__(8522));
 const errors_1 = __nccwpck_require__(4296);
 const vendor_1 = __nccwpck_require__(2317);
 const pglite_serve_1 = __nccwpck_require__(8636);
+const pglite_datadir_1 = __nccwpck_require__(5376);
 const reset_1 = __nccwpck_require__(3760);
 /** CREATE EXTENSION name -> where PGlite has it. */
 const CONTRIB = new Set([
@@ -31584,6 +32814,10 @@ class PgliteProvider {
         return new Set(exports.EMBEDDED_EXTENSIONS);
     }
     async start() {
+        const { wasmModule, fsBundle, dataDir } = await this.readTemplate();
+        return { wasmModule, fsBundle, dataDir, entries: (0, pglite_datadir_1.readTarEntries)(dataDir) };
+    }
+    async readTemplate() {
         const { PGlite } = (0, vendor_1.vendorRequire)('@electric-sql/pglite');
         const distDir = path.dirname((0, vendor_1.vendorResolve)('@electric-sql/pglite'));
         let wasmModule;
@@ -31591,7 +32825,7 @@ class PgliteProvider {
         quickWasmCode();
         try {
             wasmModule = await WebAssembly.compile(fs.readFileSync(path.join(distDir, 'pglite.wasm')));
-            fsBundle = new Blob([fs.readFileSync(path.join(distDir, 'pglite.data'))]);
+            fsBundle = fs.readFileSync(path.join(distDir, 'pglite.data'));
         }
         catch (error) {
             throw new errors_1.DatabaseUnavailableError(`embedded Postgres could not start: ${error.message}`);
@@ -31599,7 +32833,7 @@ class PgliteProvider {
         const cacheFile = this.cachedDataDir();
         const cached = readCachedDataDir(cacheFile);
         if (cached)
-            return { dataDir: new Blob([new Uint8Array(cached)]), wasmModule, fsBundle };
+            return { dataDir: cached, wasmModule, fsBundle };
         // The data directory shipped with the tool (scripts/pglite-datadir.mjs): no initdb at all.
         const shipped = path.join((0, vendor_1.vendorDirectory)() ?? path.join(__dirname, '..', '..', 'vendor-data'), `pglite-${(0, vendor_1.vendorPackageVersion)('@electric-sql/pglite')}-datadir.tar.gz`);
         if (fs.existsSync(shipped)) {
@@ -31613,22 +32847,20 @@ class PgliteProvider {
             if (unpacked) {
                 // Kept unpacked in the cache too: the next run reads it as is (the gunzip costs ~50 ms a run).
                 this.writeCache(cacheFile, unpacked);
-                return { dataDir: new Blob([new Uint8Array(unpacked)]), wasmModule, fsBundle };
+                return { dataDir: unpacked, wasmModule, fsBundle };
             }
         }
         let dataDir;
         try {
-            dataDir = new Blob([
-                new Uint8Array(await initDataDirInWorker((0, vendor_1.vendorResolve)('@electric-sql/pglite'), wasmModule, path.join(distDir, 'pglite.data')))
-            ]);
+            dataDir = await initDataDirInWorker((0, vendor_1.vendorResolve)('@electric-sql/pglite'), wasmModule, path.join(distDir, 'pglite.data'));
         }
         catch {
             // No worker threads (or the worker failed): initdb here, at the cost of its memory for the rest of the run.
-            const fresh = await PGlite.create({ wasmModule, fsBundle });
-            dataDir = await fresh.dumpDataDir('none');
+            const fresh = await PGlite.create({ wasmModule, fsBundle: new pglite_datadir_1.BytesBlob(fsBundle) });
+            dataDir = Buffer.from(await (await fresh.dumpDataDir('none')).arrayBuffer());
             await fresh.close();
         }
-        this.writeCache(cacheFile, Buffer.from(await dataDir.arrayBuffer()));
+        this.writeCache(cacheFile, dataDir);
         return { dataDir, wasmModule, fsBundle };
     }
     retried = false;
@@ -31688,6 +32920,7 @@ class PgliteProvider {
                 return (await pg.query(sql, params)).rows;
             },
             async exec(sql) {
+                refuseProgramCopy(sql);
                 await pg.exec(sql);
             },
             serve: () => (0, pglite_serve_1.servePglite)(pg),
@@ -31696,8 +32929,8 @@ class PgliteProvider {
     }
     async startInstance(key, names) {
         this.template ??= this.start();
-        const { dataDir, wasmModule, fsBundle } = await this.template;
-        const { PGlite } = (0, vendor_1.vendorRequire)('@electric-sql/pglite');
+        const { dataDir, entries, wasmModule, fsBundle } = await this.template;
+        const { PGlite, MemoryFS } = (0, vendor_1.vendorRequire)('@electric-sql/pglite');
         const extensions = {};
         for (const name of names) {
             const [extKey, ext] = loadExtension(name);
@@ -31706,9 +32939,9 @@ class PgliteProvider {
         let pg;
         try {
             pg = await PGlite.create({
-                loadDataDir: dataDir,
+                ...(entries ? { fs: (0, pglite_datadir_1.preloadedMemoryFs)(MemoryFS, dataDir, entries) } : { loadDataDir: new pglite_datadir_1.BytesBlob(dataDir) }),
                 wasmModule,
-                fsBundle,
+                fsBundle: new pglite_datadir_1.BytesBlob(fsBundle),
                 extensions,
                 postgresqlconf: EMBEDDED_SETTINGS
             });
@@ -31834,6 +33067,15 @@ function dropCachedDataDir(file, why) {
 }
 function defaultCacheDir() {
     return path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'drizzle-drift-guard');
+}
+/**
+ * COPY … TO/FROM PROGRAM has no shell to run on the embedded Postgres: PGlite spun on it at full CPU, then failed
+ * outside any statement (ERRORDATA_STACK_SIZE exceeded). Refused before it is sent, as an error of the statement
+ * (insufficient_privilege, as a server refuses it to the run's owner role): the migration fails as a finding.
+ */
+function refuseProgramCopy(sql) {
+    if (/\bcopy\b[^;]*?\b(to|from)\s+program\b/i.test(sql))
+        throw Object.assign(new Error("COPY … PROGRAM runs a shell command on the database server: the embedded Postgres has none (and the run's role may not)"), { code: '42501' });
 }
 
 
@@ -32051,6 +33293,65 @@ function isDeadRun(run, ownHost = hostTag(), exists = processExists) {
 
 /***/ }),
 
+/***/ 3561:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.RunObjects = void 0;
+// What a run created on a server, and its removal: the throwaway databases, the roles their SQL created, then the
+// run's owner role. Each name stays listed until its DROP succeeded, so that a run ended before its cleanup could
+// finish (a second signal, a cleanup past its time limit) can say exactly what it left.
+const errors_1 = __nccwpck_require__(4296);
+const identifiers_1 = __nccwpck_require__(7704);
+const owner_role_1 = __nccwpck_require__(2629);
+class RunObjects {
+    /** Databases created and not dropped yet. */
+    databases = new Set();
+    /** Roles the run's SQL created, not dropped yet. */
+    roles = new Set();
+    /** The run's owner role, once created, until dropped. */
+    owner;
+    /** What is still on the server, for a message: `database dg_…`, `role dg_…`. */
+    left() {
+        return [
+            ...[...this.databases].map((name) => `database ${name}`),
+            ...[...this.roles, ...(this.owner ? [this.owner] : [])].map((name) => `role ${name}`)
+        ];
+    }
+    /**
+     * Drops the databases (all at once), then the roles their SQL created, then the owner role: a role cannot be
+     * dropped while objects depend on it. One that still has dependencies elsewhere is not only ours: it is left, and
+     * stays listed.
+     */
+    async drop(admin) {
+        // A statement whose session was terminated (pg_terminate_backend, a restart) is sent once more: postgres.js opens
+        // a new connection for it.
+        const run = (text) => admin.unsafe(text).then(() => true, (error) => (0, errors_1.isConnectionError)(error)
+            ? admin.unsafe(text).then(() => true, () => false)
+            : false);
+        await Promise.all([...this.databases].map(async (name) => {
+            const q = (0, identifiers_1.quoteIdentifier)(name);
+            // Servers before 13 have no WITH (FORCE).
+            if ((await run(`drop database if exists ${q} with (force)`)) || (await run(`drop database if exists ${q}`)))
+                this.databases.delete(name);
+        }));
+        for (const role of [...this.roles])
+            if (await run(`drop role if exists ${(0, identifiers_1.quoteIdentifier)(role)}`))
+                this.roles.delete(role);
+        if (this.owner && (await (0, owner_role_1.dropOwnerRole)(admin, this.owner).catch(() => false)))
+            this.owner = undefined;
+        // The owner role once more after a lost connection: dropOwnerRole's statements are not retried.
+        if (this.owner && (await (0, owner_role_1.dropOwnerRole)(admin, this.owner).catch(() => false)))
+            this.owner = undefined;
+    }
+}
+exports.RunObjects = RunObjects;
+
+
+/***/ }),
+
 /***/ 1237:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
@@ -32102,12 +33403,16 @@ exports.statementTimeoutMs = statementTimeoutMs;
 exports.connect = connect;
 exports.describe = describe;
 exports.relayedFromSocket = relayedFromSocket;
+exports.answeredInTime = answeredInTime;
 exports.readArrayTypes = readArrayTypes;
 exports.withArrayTypes = withArrayTypes;
 exports.arrayTypesOf = arrayTypesOf;
+exports.connectAsOwner = connectAsOwner;
+exports.serveDatabase = serveDatabase;
 // Connections to a server given by URL: the URL's own user, or the run's owner role, with the settings every
 // session of the tool has (application name, timeouts, no notices on stdout), and URLs for messages, masked.
 const net = __importStar(__nccwpck_require__(7030));
+const path = __importStar(__nccwpck_require__(6760));
 const postgres_1 = __importDefault(__nccwpck_require__(2498));
 const errors_1 = __nccwpck_require__(4296);
 const secrets_1 = __nccwpck_require__(8198);
@@ -32222,6 +33527,26 @@ async function relayedFromSocket(databaseUrl, socket) {
     return { url: url.toString(), close };
 }
 /**
+ * The first answer on a new connection, within CONNECT_SECONDS in all: a server (or a proxy) that accepts and closes
+ * the connection while it opens makes postgres.js reconnect for ever, each attempt with a fresh connect_timeout.
+ * On expiry the connection is ended and the promise rejects.
+ */
+async function answeredInTime(sql, first) {
+    let deadline;
+    try {
+        return await Promise.race([
+            first,
+            new Promise((_, reject) => (deadline = setTimeout(() => {
+                void sql.end({ timeout: 0 }).catch(() => undefined);
+                reject(new Error(`no answer within ${exports.CONNECT_SECONDS} s`));
+            }, exports.CONNECT_SECONDS * 1000)))
+        ]);
+    }
+    finally {
+        clearTimeout(deadline);
+    }
+}
+/**
  * The array types of the server, read once by a connection of its own that is awaited until done: the sessions
  * then get them (withArrayTypes) instead of each fetching them unawaited as it opens.
  */
@@ -32229,7 +33554,7 @@ async function readArrayTypes(url, socketDir) {
     const donor = connect(url, socketDir, 1, false, true);
     try {
         // postgres.js runs this after its types query on the same connection: both are done when it resolves.
-        await donor.unsafe('select 1');
+        await answeredInTime(donor, donor.unsafe('select 1'));
         const options = donor.options;
         return {
             parsers: { ...options.parsers },
@@ -32262,6 +33587,36 @@ function arrayTypesOf(url, socketDir) {
         arrayTypesOfServer.set(key, read);
     }
     return read;
+}
+/**
+ * A session on the database as the run's owner role, over the same host as the URL's user; `refused` when the server
+ * refuses the role's login (pg_hba.conf): the caller then falls back to SET ROLE, and the report says so.
+ */
+async function connectAsOwner(url, socketDir, database, owner) {
+    const session = connect(withUser(withDatabase(url, database), owner), socketDir, 1, true);
+    withArrayTypes(session, await arrayTypesOf(url, socketDir));
+    try {
+        await answeredInTime(session, session.unsafe('select 1'));
+        return session;
+    }
+    catch (error) {
+        await session.end({ timeout: 0 }).catch(() => undefined);
+        const code = error.code;
+        // 28000 invalid_authorization_specification (no pg_hba.conf entry), 28P01 invalid_password.
+        if (code === '28000' || code === '28P01')
+            return { refused: describe(error) };
+        throw new errors_1.DatabaseUnavailableError(`cannot connect to ${maskUrl(url)} as the run's role: ${describe(error)}`);
+    }
+}
+/**
+ * One of the run's databases for another process (as the owner role when given). A local cluster's socket is
+ * relayed on a local TCP port while served.
+ */
+async function serveDatabase(url, socketDir, database, owner) {
+    const databaseUrl = owner ? withUser(withDatabase(url, database), owner) : withDatabase(url, database);
+    if (!socketDir)
+        return { url: databaseUrl, close: async () => undefined };
+    return relayedFromSocket(databaseUrl, path.join(socketDir, `.s.PGSQL.${new URL(url).port || 5432}`));
 }
 
 
@@ -32311,7 +33666,6 @@ exports.ServerProvider = exports.statementTimeoutMs = exports.maskUrl = exports.
 // those, and drops them afterwards, also on failure and on SIGINT/SIGTERM. It never writes to a database it did
 // not create: the URL's own database is only used to run CREATE/DROP DATABASE.
 const os = __importStar(__nccwpck_require__(8161));
-const path = __importStar(__nccwpck_require__(6760));
 const errors_1 = __nccwpck_require__(4296);
 const interrupt_1 = __nccwpck_require__(9192);
 const reset_1 = __nccwpck_require__(3760);
@@ -32321,6 +33675,7 @@ const identifiers_1 = __nccwpck_require__(7704);
 const run_names_1 = __nccwpck_require__(171);
 const owner_role_1 = __nccwpck_require__(2629);
 const leftovers_1 = __nccwpck_require__(207);
+const server_cleanup_1 = __nccwpck_require__(3561);
 const server_connection_1 = __nccwpck_require__(1237);
 Object.defineProperty(exports, "databaseOfUrl", ({ enumerable: true, get: function () { return server_connection_1.databaseOfUrl; } }));
 Object.defineProperty(exports, "maskUrl", ({ enumerable: true, get: function () { return server_connection_1.maskUrl; } }));
@@ -32338,7 +33693,8 @@ class ServerProvider {
     /** Creating databases is the server's slow part; with reuse, about one per core keeps it busy without queueing. */
     concurrency = Math.max(2, Math.min(4, os.cpus().length));
     admin;
-    created = new Set();
+    /** The databases and roles of the run still on the server (src/postgres/server-cleanup.ts). */
+    objects = new server_cleanup_1.RunObjects();
     /** Roles that appeared on the server while one of this run's databases was in use. */
     createdRoles = new role_tracking_1.RoleTracker();
     sessions = new Set();
@@ -32374,23 +33730,14 @@ class ServerProvider {
             throw new errors_1.DatabaseUnavailableError('interrupted: the throwaway databases were dropped');
         this.adminConnecting ??= (async () => {
             const sql = (0, server_connection_1.connect)(this.url, this.socketDir, 4);
-            let deadline;
             try {
                 // Two connections opened now, while the event loop is free: warm() sends its CREATE DATABASE on them
                 // before the schemas load (synchronous work during which no connection could finish its handshake).
-                // A wall-clock limit: a server that accepts and closes at once makes postgres.js reconnect forever, each
-                // attempt with a fresh connect_timeout.
-                await Promise.race([
-                    Promise.all([sql.unsafe('select 1'), sql.unsafe('select 1')]),
-                    new Promise((_, reject) => (deadline = setTimeout(() => reject(new Error(`no answer within ${server_connection_1.CONNECT_SECONDS} s`)), server_connection_1.CONNECT_SECONDS * 1000)))
-                ]);
+                await (0, server_connection_1.answeredInTime)(sql, Promise.all([sql.unsafe('select 1'), sql.unsafe('select 1')]));
             }
             catch (error) {
                 await sql.end({ timeout: 0 }).catch(() => undefined);
                 throw new errors_1.DatabaseUnavailableError(`cannot connect to ${(0, server_connection_1.maskUrl)(this.url)}: ${(0, server_connection_1.describe)(error)}`);
-            }
-            finally {
-                clearTimeout(deadline);
             }
             if (this.disposed) {
                 // dispose() ran while this connection was being opened (a config that failed to load): nothing was sent.
@@ -32398,7 +33745,7 @@ class ServerProvider {
                 throw new errors_1.DatabaseUnavailableError('interrupted: the throwaway databases were dropped');
             }
             this.admin = sql;
-            this.forgetInterrupt = (0, interrupt_1.onInterrupt)(() => this.dispose(true));
+            this.forgetInterrupt = (0, interrupt_1.onInterrupt)(() => this.dispose(true), () => this.objects.left());
             return sql;
         })();
         return this.adminConnecting;
@@ -32413,7 +33760,10 @@ class ServerProvider {
         this.owning ??= this.adminSql().then(async (admin) => {
             this.leftovers = await (0, leftovers_1.removeDeadRunLeftovers)(admin);
             try {
-                return await (0, owner_role_1.createOwnerRole)(admin, this.runId);
+                const decision = await (0, owner_role_1.createOwnerRole)(admin, this.runId);
+                if ('role' in decision)
+                    this.objects.owner = decision.role.name;
+                return decision;
             }
             catch (error) {
                 throw new errors_1.DatabaseUnavailableError(`cannot create the run's owner role on ${(0, server_connection_1.maskUrl)(this.url)}: ${(0, server_connection_1.describe)(error)}`);
@@ -32496,7 +33846,7 @@ class ServerProvider {
             try {
                 const name = await this.createNamedDatabase(label);
                 if (this.disposed)
-                    return; // committed just before the cancel: in `created`, dropped by dispose()
+                    return; // committed just before the cancel: in `objects`, dropped by dispose()
                 this.offer({ name, sql: (0, server_connection_1.connect)((0, server_connection_1.withDatabase)(this.url, name), this.socketDir, 1, true) });
             }
             catch (error) {
@@ -32538,7 +33888,7 @@ class ServerProvider {
         finally {
             this.creating = undefined;
         }
-        this.created.add(name);
+        this.objects.databases.add(name);
         return name;
     }
     /** A database for the caller: a new one, or one returned after use, reset. Waits while all are in use. */
@@ -32665,39 +34015,19 @@ class ServerProvider {
             close: release
         };
     }
-    /**
-     * A session on the database as the owner role, over the same host as the URL's user; undefined when the server
-     * refuses the role's login (pg_hba.conf): the caller then falls back to SET ROLE, and the report says so.
-     */
+    /** A session as the owner role; undefined once its login was refused (the caller then falls back to SET ROLE). */
     async ownerSession(name, owner) {
         if (this.loginRefused)
             return undefined;
-        const url = (0, server_connection_1.withUser)((0, server_connection_1.withDatabase)(this.url, name), owner);
-        const session = (0, server_connection_1.withArrayTypes)((0, server_connection_1.connect)(url, this.socketDir, 1, true), await (0, server_connection_1.arrayTypesOf)(this.url, this.socketDir));
-        try {
-            await session.unsafe('select 1');
+        const session = await (0, server_connection_1.connectAsOwner)(this.url, this.socketDir, name, owner);
+        if (!('refused' in session))
             return session;
-        }
-        catch (error) {
-            await session.end({ timeout: 0 }).catch(() => undefined);
-            const code = error.code;
-            // 28000 invalid_authorization_specification (no pg_hba.conf entry), 28P01 invalid_password.
-            if (code === '28000' || code === '28P01') {
-                this.loginRefused = (0, server_connection_1.describe)(error);
-                return undefined;
-            }
-            throw new errors_1.DatabaseUnavailableError(`cannot connect to ${(0, server_connection_1.maskUrl)(this.url)} as the run's role: ${(0, server_connection_1.describe)(error)}`);
-        }
+        this.loginRefused = session.refused;
+        return undefined;
     }
-    /**
-     * One of this run's databases for another process (as the owner role when the migrations ran as it).
-     * A local cluster's socket is relayed on a local TCP port while served.
-     */
-    async serve(name, owner) {
-        const databaseUrl = owner ? (0, server_connection_1.withUser)((0, server_connection_1.withDatabase)(this.url, name), owner) : (0, server_connection_1.withDatabase)(this.url, name);
-        if (!this.socketDir)
-            return { url: databaseUrl, close: async () => undefined };
-        return (0, server_connection_1.relayedFromSocket)(databaseUrl, path.join(this.socketDir, `.s.PGSQL.${new URL(this.url).port || 5432}`));
+    /** One of this run's databases for another process (as the owner role when the migrations ran as it). */
+    serve(name, owner) {
+        return (0, server_connection_1.serveDatabase)(this.url, this.socketDir, name, owner);
     }
     rolesCache;
     /** Roles on the server before any migration ran (a migration that creates one makes its database not reusable). */
@@ -32706,70 +34036,73 @@ class ServerProvider {
         return this.rolesCache;
     }
     disposing;
+    /** Resolved when a signal arrives during the cleanup: what it still waits for (sessions ending) is cut short. */
+    cutShort = () => undefined;
+    cut = new Promise((resolve) => (this.cutShort = resolve));
+    interrupted = false;
     /**
      * Drops every database created. Called from the signal handler and from the normal end of a run, possibly at
-     * the same time: the second call waits for the first instead of closing the connection under its DROPs.
+     * the same time: the second call waits for the first instead of closing the connection under its DROPs, and a
+     * signal during the normal end's cleanup makes it stop waiting for sessions to end (the DROPs still run).
      * @param interrupted the process is being stopped: cut running queries instead of waiting for them
      */
     dispose(interrupted = false) {
-        this.disposing ??= this.disposeOnce(interrupted);
+        if (interrupted && !this.interrupted) {
+            this.interrupted = true;
+            this.cutShort();
+            this.creating?.cancel();
+        }
+        this.disposing ??= this.disposeOnce();
         return this.disposing;
     }
-    async disposeOnce(interrupted) {
+    /** What is still on the server: databases and roles not dropped (yet), for a message. */
+    notRemoved() {
+        return this.objects.left();
+    }
+    /** Waits for this, or less once a signal arrived during the cleanup. */
+    unlessCut(work) {
+        return Promise.race([work, this.cut]);
+    }
+    async disposeOnce() {
         this.disposed = true;
         // Nothing more will be created or handed out: the CREATE DATABASE running is cancelled (if it still commits,
-        // its database is in `created` once the chain settles, and dropped below).
+        // its database is in `objects` once the chain settles, and dropped below).
         for (const waiter of this.waiting.splice(0))
             waiter.fail(new errors_1.DatabaseUnavailableError('interrupted: the throwaway databases were dropped'));
         // Cancelled only when the process is being stopped: postgres.js's cancel can reject unhandled when the server
         // is gone; at a normal end the create is waited for (< 0.2 s) and its database dropped.
-        if (interrupted)
+        if (this.interrupted)
             this.creating?.cancel();
         const sessions = [...this.sessions, ...this.pool.map((p) => p.sql)];
         this.sessions.clear();
         this.pool.length = 0;
-        await Promise.allSettled(sessions.map((s) => s.end({ timeout: interrupted ? 0 : 5 })));
+        // A short wait (what still runs there is dropped with its database), cut by a signal: end() never resolves for a
+        // connection the server terminated. DROP … WITH (FORCE) ends what is still connected.
+        const timeout = this.interrupted ? 0 : 1;
+        await this.unlessCut(Promise.allSettled(sessions.map((s) => s.end({ timeout }))));
         // A connection still being opened is not waited for (a slow server must not delay the end of a run): once open
         // it sees `disposed`, closes and sends nothing. Without a connection no database was created.
         const admin = this.admin;
         if (!admin)
             return;
-        await this.createChain;
-        const names = [...this.created];
-        this.created.clear();
-        await Promise.all(names.map(async (name) => {
-            try {
-                await admin.unsafe(`drop database if exists "${name}" with (force)`);
-            }
-            catch {
-                // Servers before 13 have no WITH (FORCE).
-                await admin.unsafe(`drop database if exists "${name}"`).catch(() => undefined);
-            }
-        }));
-        // After the databases: a role cannot be dropped while objects there depend on it. One that still has
-        // dependencies elsewhere is not only ours: it is left.
+        await this.unlessCut(this.createChain);
         // A run cut short by a signal may have been stopped between a statement and the check after it: then a role that
         // our SQL names and that appeared during the run is taken for ours, as the best guess left.
-        if (interrupted) {
+        const before = this.rolesCache ? await this.rolesCache.catch(() => undefined) : undefined;
+        if (this.interrupted && before) {
             const now = await admin.unsafe('select rolname from pg_roles').catch(() => []);
-            const before = this.rolesCache ? await this.rolesCache.catch(() => undefined) : undefined;
-            if (before)
-                for (const { rolname } of now)
-                    if (!before.has(rolname) && this.createdRoles.named.has(rolname))
-                        this.createdRoles.created.add(rolname);
+            for (const { rolname } of now)
+                if (!before.has(rolname) && this.createdRoles.named.has(rolname))
+                    this.createdRoles.created.add(rolname);
         }
-        const roles = [...this.createdRoles.created];
+        for (const role of this.createdRoles.created)
+            this.objects.roles.add(role);
         this.createdRoles.created.clear();
-        for (const role of roles)
-            await admin.unsafe(`drop role if exists ${(0, identifiers_1.quoteIdentifier)(role)}`).catch(() => undefined);
-        // Last: the roles it created were dropped above, and the databases it owned.
-        const owner = this.owning ? await this.owning.catch(() => undefined) : undefined;
-        if (owner && 'role' in owner)
-            await (0, owner_role_1.dropOwnerRole)(admin, owner.role.name);
+        await this.objects.drop(admin);
         this.admin = undefined;
         this.adminConnecting = undefined;
         this.forgetInterrupt?.();
-        await admin.end({ timeout: 5 }).catch(() => undefined);
+        await this.unlessCut(admin.end({ timeout: this.interrupted ? 0 : 1 }).catch(() => undefined));
     }
 }
 exports.ServerProvider = ServerProvider;
@@ -33315,6 +34648,248 @@ function indexDeclaration(i) {
     const where = i.where ? `.where(sql\`${i.where}\`)` : '';
     const method = i.method !== 'btree' ? `.using(${(0, sql_text_1.literal)(i.method)}, ${keys.join(', ')})` : `.on(${keys.join(', ')})`;
     return `${i.unique ? 'uniqueIndex' : 'index'}(${(0, sql_text_1.literal)(i.name)})${method}${where}, // in the table's (t) => [ … ]`;
+}
+
+
+/***/ }),
+
+/***/ 1595:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.listLiveDatabases = listLiveDatabases;
+exports.readLiveDatabases = readLiveDatabases;
+exports.judgeLiveDatabases = judgeLiveDatabases;
+exports.migratorNote = migratorNote;
+const errors_1 = __nccwpck_require__(4296);
+const limiter_1 = __nccwpck_require__(5543);
+const rules_1 = __nccwpck_require__(764);
+const audit_master_1 = __nccwpck_require__(780);
+const ledger_1 = __nccwpck_require__(3540);
+const introspect_1 = __nccwpck_require__(1370);
+const live_1 = __nccwpck_require__(1509);
+const plan_1 = __nccwpck_require__(6026);
+/**
+ * The live databases of each target, listed before the check: the tenant list comes from the master, so an
+ * unreachable server or a wrong URL is known (exit 3) before any throwaway database is made.
+ */
+async function listLiveDatabases(targets, allTargets, options) {
+    const live = options.live ?? live_1.DEFAULT_LIVE_OPTIONS;
+    assertPostgresUrl(options.databaseUrl, '--database-url');
+    if (options.tenantUrlTemplate)
+        assertPostgresUrl(options.tenantUrlTemplate.split('{database}').join('db'), '--tenant-url-template');
+    const tenantTarget = (0, audit_master_1.tenantTargetOf)(allTargets, options.tenantTarget);
+    // The master answers first (or the run stops here): what the tenant query or pattern needs, and a clear exit 3.
+    const probe = await (0, live_1.openLive)(options.databaseUrl, 'live', live);
+    await probe.close().catch(() => undefined);
+    const out = new Map();
+    for (const target of targets)
+        out.set(target.name, await (0, audit_master_1.liveDatabasesOf)(target, tenantTarget, options, live));
+    return out;
+}
+/**
+ * A live URL must be a postgres:// URL with a host. Anything else is refused before connecting, without quoting it:
+ * the driver reads a mistyped URL (`postgres:user:PW@host`) in ways that send part of the password to the server as
+ * a database name, which the server then echoes in its error.
+ */
+function assertPostgresUrl(url, option) {
+    let parsed;
+    try {
+        parsed = new URL(url);
+    }
+    catch {
+        parsed = undefined;
+    }
+    if (!parsed || !/^postgres(ql)?:$/.test(parsed.protocol) || parsed.hostname === '' || !url.includes('://'))
+        throw new errors_1.UsageError(`${option} is not a postgres://user:password@host[:port]/database URL (it is not printed: it may hold a password)`);
+}
+/** Reads every listed database of the checked targets, read-only; one that cannot be read fails the run (exit 3). */
+async function readLiveDatabases(checks, databases, options = {}) {
+    const live = options.live ?? live_1.DEFAULT_LIVE_OPTIONS;
+    const limit = (0, limiter_1.limiter)(options.concurrency ?? 4);
+    const out = new Map();
+    for (const check of checks) {
+        const { target, folder, comparison } = check;
+        const list = databases.get(target.name);
+        if (!list || !comparison)
+            continue;
+        const migrationsTable = { schema: target.migrationsSchema, table: target.migrationsTable };
+        const introspectOptions = { schemas: target.schemaFilter, tablesFilter: target.tablesFilter, migrationsTable };
+        const diffOptions = { ignoreSchemas: [target.migrationsSchema] };
+        const migrator = folder.format === 'folders' ? '1.x' : '0.x';
+        const states = await Promise.all(list.map((db) => limit(async () => {
+            const session = await (0, live_1.openLive)(db.url, db.name, live);
+            try {
+                const rows = await (0, audit_master_1.readLedgerRows)(session, target);
+                const model = await (0, introspect_1.introspectDatabase)(session, introspectOptions);
+                const context = { database: session, actual: model, unbuilt: [] };
+                const fromClean = await (0, rules_1.compareDatabases)(comparison.actual, context, diffOptions);
+                const fromSchema = await (0, rules_1.compareDatabases)(comparison.expected, { ...context, unbuilt: comparison.unbuilt ?? [] }, diffOptions);
+                const newest = rows.reduce((max, r) => Number.isFinite(r.createdAt) && (max === undefined || r.createdAt > max) ? r.createdAt : max, undefined);
+                return {
+                    name: db.name,
+                    ...(newest !== undefined ? { newestCreatedAt: newest } : {}),
+                    recorded: rows.length,
+                    ledger: (0, ledger_1.compareLedger)(rows, folder.migrations, migrator),
+                    migrator,
+                    model,
+                    fromClean,
+                    fromSchema
+                };
+            }
+            finally {
+                await session.close().catch(() => undefined);
+            }
+        })));
+        out.set(target.name, states);
+    }
+    return out;
+}
+/** The object a difference is about, in words: `column organizations.logo_url`. */
+function objectOf(d) {
+    const label = (0, plan_1.findingLabel)(d);
+    const noun = d.kind
+        .replace(/^(missing|extra)_/, '')
+        .replace(/_mismatch$/, '')
+        .replace(/_/g, ' ');
+    return `${noun} ${label.slice(label.indexOf(' ') + 1)}`;
+}
+/** How a live database differs from the clean one, in words. */
+function describeFromClean(d) {
+    if (d.kind.startsWith('extra_'))
+        return `has ${objectOf(d)}, which the migrations do not build`;
+    if (d.kind.startsWith('missing_'))
+        return `lacks ${objectOf(d)}, which the migrations build`;
+    return d.expected !== undefined && d.actual !== undefined
+        ? `${objectOf(d)} is ${d.actual} where the migrations build ${d.expected}`
+        : d.message;
+}
+const CONVERGENT = /IF NOT EXISTS|IF EXISTS|^DO \$\$/;
+/** The tables a rename statement's finding names: `rename T.FROM -> TO` (a column) or `rename FROM -> TO` (a table). */
+function renameOf(finding) {
+    const m = /^rename (?:(.+)\.)?([^.]+) -> (.+)$/.exec(finding);
+    return m ? { table: m[1], from: m[2], to: m[3] } : undefined;
+}
+/**
+ * What the planned migration does to each live database: applied or not by its migrator, which of its statements
+ * find their work done there (the convergent forms leave it alone), which fail, and what stays different.
+ */
+function judgeLiveDatabases(states, plan) {
+    const byLabel = new Map(plan.differences.map((d) => [(0, plan_1.findingLabel)(d), d]));
+    const findings = [...new Set(plan.statements.map((s) => s.finding))];
+    const failing = [];
+    const databases = states.map((state) => {
+        const { ledger, model } = state;
+        const hasTable = (schema, table) => model.tables.has(`${schema}.${table}`);
+        const fromSchema = new Set(state.fromSchema.map(plan_1.findingLabel));
+        const effects = [];
+        if (ledger.pending.length === 0)
+            for (const finding of findings) {
+                const sqls = plan.statements.filter((s) => s.finding === finding).map((s) => s.sql);
+                const rename = renameOf(finding);
+                if (rename) {
+                    // The finding names no schema: a table of that name in any schema the target reads.
+                    const tableNamed = (name) => [...model.tables.values()].find((t) => t.name === name);
+                    if (rename.table === undefined) {
+                        if (!tableNamed(rename.from))
+                            effects.push({
+                                finding,
+                                effect: 'fails',
+                                reason: tableNamed(rename.to)
+                                    ? `table ${rename.to} is already there (renamed by hand?) and ${rename.from} is not: the RENAME fails`
+                                    : `there is no table ${rename.from} to rename`
+                            });
+                    }
+                    else {
+                        const columns = tableNamed(rename.table)?.columns;
+                        if (columns && !columns.has(rename.from))
+                            effects.push({
+                                finding,
+                                effect: 'fails',
+                                reason: columns.has(rename.to)
+                                    ? `column ${rename.table}.${rename.to} is already there (renamed by hand?) and ${rename.from} is not: the RENAME fails`
+                                    : `there is no column ${rename.table}.${rename.from} to rename`
+                            });
+                    }
+                    continue;
+                }
+                const d = byLabel.get(finding);
+                if (d?.table && d.kind !== 'missing_table' && !hasTable(d.schema, d.table)) {
+                    effects.push({
+                        finding,
+                        effect: 'fails',
+                        reason: `table ${d.table} does not exist here: the statement fails, and the migrator rolls the migration back`
+                    });
+                    continue;
+                }
+                if (fromSchema.has(finding))
+                    continue; // as on the clean database: the statement does its work
+                effects.push({
+                    finding,
+                    effect: 'already-done',
+                    reason: sqls.every((s) => CONVERGENT.test(s))
+                        ? 'already as the schema says here: its IF [NOT] EXISTS form leaves it alone'
+                        : 'already as the schema says here: the statement sets what it has'
+                });
+            }
+        const covered = new Set([...findings, ...plan.renamedAway]);
+        const remaining = state.fromSchema.map(plan_1.findingLabel).filter((l) => !covered.has(l));
+        // drizzle-orm 1.x runs every folder whose name it has not recorded; 0.x only entries newer than its newest row.
+        const applies = plan.tag === undefined
+            ? undefined
+            : state.migrator === '1.x' ||
+                plan.when === undefined ||
+                state.newestCreatedAt === undefined ||
+                plan.when > state.newestCreatedAt;
+        const notes = [];
+        if (ledger.pending.length > 0)
+            notes.push(`${ledger.pending.length} earlier migration(s) are pending here (${ledger.pending.map((m) => m.tag).join(', ')}): the migrator runs them first, then the new one; what it does here is judged after them, as on the clean database`);
+        if (ledger.skipped.length > 0)
+            notes.push(`${ledger.skipped.map((m) => m.tag).join(', ')} never ran here and never will (its journal \`when\` is older than the newest one recorded): the new migration does not bring what they build`);
+        if (ledger.modified.length > 0)
+            notes.push(`${ledger.modified.map((m) => m.migration.tag).join(', ')} ran here in an earlier form (the stored hash differs): this database lacks the later edit`);
+        if (ledger.unknown.length > 0)
+            notes.push(`${ledger.unknown.length} recorded migration(s) match no migration of the folder`);
+        if (state.recorded === 0)
+            notes.push('no migration is recorded here: the migrator runs every migration, then the new one');
+        for (const e of effects)
+            if (e.effect === 'fails')
+                failing.push({ database: state.name, reason: `${e.finding}: ${e.reason}` });
+        return {
+            database: state.name,
+            recorded: state.recorded,
+            ...(state.newestCreatedAt !== undefined ? { newestCreatedAt: state.newestCreatedAt } : {}),
+            pending: ledger.pending.map((m) => m.tag),
+            skipped: ledger.skipped.map((m) => m.tag),
+            modified: ledger.modified.map((m) => m.migration.tag),
+            unknown: ledger.unknown.length,
+            clean: state.fromClean.length === 0 &&
+                ledger.pending.length === 0 &&
+                ledger.skipped.length === 0 &&
+                ledger.modified.length === 0,
+            differs: state.fromClean.map(describeFromClean),
+            ...(applies !== undefined ? { applies } : {}),
+            effects,
+            remaining,
+            notes
+        };
+    });
+    return { databases, failing };
+}
+/** What drizzle's migrator does with the new migration on the databases read, in one sentence. */
+function migratorNote(migrator, databases, written) {
+    if (migrator === '1.x')
+        return `drizzle-orm 1.x's migrator records each folder by name and runs every folder it has not recorded, whatever its timestamp: ${written.tag ?? 'the new folder'} is applied on each of the ${databases.length} live database(s) read (after their pending folders)`;
+    const newest = databases.reduce((best, d) => d.newestCreatedAt !== undefined &&
+        (best?.newestCreatedAt === undefined || d.newestCreatedAt > best.newestCreatedAt)
+        ? d
+        : best, undefined);
+    const when = written.when === undefined ? '' : ` (${new Date(written.when).toISOString()})`;
+    return newest
+        ? `drizzle's migrator applies a journal entry only when its \`when\` is later than the newest created_at a database recorded: the new entry's \`when\`${when} is later than that of all ${databases.length} live database(s) read (the newest: ${newest.database}, ${new Date(newest.newestCreatedAt).toISOString()})`
+        : `none of the ${databases.length} live database(s) read has recorded a migration: drizzle's migrator runs every migration there, the new one last`;
 }
 
 
@@ -33869,12 +35444,28 @@ function renderRepairJson(result) {
         statements: t.statements.map((s) => ({ sql: s.sql, hazards: s.hazards, finding: s.finding })),
         skipped: t.skipped,
         declarations: t.declarations,
-        notes: t.notes
+        notes: t.notes,
+        ...(t.databases ? { databases: t.databases } : {})
     }));
     return JSON.stringify({ version: 1, ok: result.ok, dryRun: result.dryRun, targets }, null, 2) + '\n';
 }
 function written(t, dryRun) {
     return t.files.length === 0 ? 'nothing written' : `${dryRun ? 'would write' : 'wrote'} ${t.files.join(', ')}`;
+}
+const iso = (ms) => (Number.isFinite(ms) ? new Date(ms).toISOString() : String(ms));
+/** One live database in words: its migrations table, how it differs from the clean state, what the migration does. */
+function liveDatabaseLines(d) {
+    const recorded = d.recorded === 0
+        ? 'no migration recorded'
+        : `${d.recorded} migration(s) recorded, the newest created_at ${iso(d.newestCreatedAt)}`;
+    const head = `${d.database}: ${d.clean ? 'as the migrations build it' : 'differs from what the migrations build'}; ${recorded}${d.applies === undefined ? '' : d.applies ? "; drizzle's migrator applies the new migration here" : "; drizzle's migrator would NOT apply the new migration here"}`;
+    const details = [
+        ...d.differs,
+        ...d.effects.map((e) => `${e.effect === 'fails' ? 'FAILS' : 'no-op'}: ${e.finding}: ${e.reason}`),
+        ...(d.remaining.length > 0 ? [`still differs from the schema after it: ${d.remaining.join(', ')}`] : []),
+        ...d.notes
+    ];
+    return { head, details };
 }
 function renderRepairText(result) {
     const lines = [];
@@ -33884,6 +35475,13 @@ function renderRepairText(result) {
             lines.push('', ...t.sql.split('\n').map((l) => `    ${l}`), '');
         for (const n of t.notes)
             lines.push(`  note: ${n}`);
+        if (t.databases) {
+            lines.push(`  live databases (read, never written): ${t.databases.length}`);
+            for (const d of t.databases) {
+                const { head, details } = liveDatabaseLines(d);
+                lines.push(`    ${d.clean && details.length === 0 ? '✔' : '!'} ${head}`, ...details.map((x) => `        ${x}`));
+            }
+        }
         for (const s of t.skipped)
             lines.push(`  ✖ left undone: ${s.finding}`, `      ${s.reason}`);
         for (const d of t.declarations)
@@ -33904,6 +35502,10 @@ function renderRepairMarkdown(result) {
         lines.push(`### ${t.target}: ${written(t, result.dryRun)}`, '');
         if (t.sql && t.statements.length > 0)
             lines.push(`<details><summary>${t.tag ?? 'migration'}: ${t.statements.length} statement(s)</summary>`, '', '```sql', t.sql, '```', '', '</details>', '');
+        for (const d of t.databases ?? []) {
+            const { head, details } = liveDatabaseLines(d);
+            lines.push(`- live \`${head}\``, ...details.map((x) => `  - ${x}`));
+        }
         for (const s of t.skipped)
             lines.push(`- **left undone** \`${s.finding}\`: ${s.reason}`);
         for (const d of t.declarations)
@@ -33966,6 +35568,7 @@ const errors_1 = __nccwpck_require__(4296);
 const json_1 = __nccwpck_require__(6153);
 const snapshots_1 = __nccwpck_require__(8678);
 const snapshot_v1_head_1 = __nccwpck_require__(7568);
+const live_1 = __nccwpck_require__(1595);
 const plan_1 = __nccwpck_require__(6026);
 Object.defineProperty(exports, "findingLabel", ({ enumerable: true, get: function () { return plan_1.findingLabel; } }));
 const rename_1 = __nccwpck_require__(3355);
@@ -34045,6 +35648,33 @@ function repairTarget(check, checked, options, root) {
     out.statements = out.statements
         .filter((s) => !skippedFindings.has(s.finding) || !all.some((x) => x.finding === s.finding && x.destructive))
         .sort((a, b) => a.phase - b.phase);
+    // The live databases read before writing: what the migration does to each, and when it must be dated after.
+    const states = options.liveDatabases?.get(target.name);
+    const attachLive = (written) => {
+        if (!states)
+            return;
+        const kept = new Set(renamed.differences.map(plan_1.findingLabel));
+        const judged = (0, live_1.judgeLiveDatabases)(states, {
+            statements: out.statements,
+            differences: renamed.differences,
+            renamedAway: new Set(comparison.differences.map(plan_1.findingLabel).filter((l) => !kept.has(l))),
+            tag: written?.tag,
+            when: folder.format === 'folders' ? undefined : written?.when
+        });
+        out.databases = judged.databases;
+        if (written)
+            out.notes.push((0, live_1.migratorNote)(folder.format === 'folders' ? '1.x' : '0.x', judged.databases, written));
+        const odd = judged.databases.filter((d) => !d.clean).map((d) => d.database);
+        if (odd.length > 0)
+            out.notes.push(`${odd.length} of ${judged.databases.length} live database(s) differ from what the migrations build: ${odd.join(', ')} (see each below)`);
+        for (const f of judged.failing)
+            out.skipped.push({
+                finding: `database ${f.database}`,
+                reason: `the new migration would fail there (${f.reason}): repair that database by hand first, or leave it out of this migration`
+            });
+    };
+    // drizzle-orm 0.x applies an entry only when its `when` is later than the newest created_at a database recorded.
+    const notBefore = (states ?? []).reduce((max, d) => Math.max(max, (d.newestCreatedAt ?? -Infinity) + 1), -Infinity);
     // The snapshot: the schema's, unless the last one already says the same (only the SQL was wrong): then its content.
     const last = [...snapshots].reverse().find((s) => s.snapshot);
     const upToDate = last?.snapshot ? (0, snapshots_1.compareSnapshots)(last.snapshot, schema.snapshot).changes.length === 0 : false;
@@ -34053,6 +35683,7 @@ function repairTarget(check, checked, options, root) {
     if (out.statements.length === 0 && !snapshotBehind) {
         if (out.skipped.length === 0)
             out.notes.push('nothing to fix: the migrations build the schema');
+        attachLive();
         return out;
     }
     const header = [
@@ -34100,13 +35731,22 @@ function repairTarget(check, checked, options, root) {
             out.notes.push('the last snapshot already describes the schema: the new one is its copy');
         else
             out.notes.push('the new snapshot is the schema, as drizzle-kit generate serialises it');
-        written = (0, write_migration_1.writeJournalMigration)(folder, { name, sql, snapshot, now, dryRun: Boolean(options.dryRun) });
+        written = (0, write_migration_1.writeJournalMigration)(folder, {
+            name,
+            sql,
+            snapshot,
+            now: Math.max(now, notBefore),
+            dryRun: Boolean(options.dryRun)
+        });
     }
     out.tag = written.tag;
     out.sql = sql;
     out.files = written.files.map(rel);
     if (out.statements.some((s) => s.hazards.some((h) => h.startsWith('builds an index'))))
         out.notes.push("drizzle's migrator runs a migration in a transaction, where CREATE INDEX CONCURRENTLY cannot run (drizzle-orm #860): on a large table, build the index CONCURRENTLY by hand first, the migration's IF NOT EXISTS then skips it");
+    attachLive(written);
+    if (folder.format !== 'folders' && written.when > now + 60_000)
+        out.notes.push(`the new entry's \`when\` (${new Date(written.when).toISOString()}) is in the future, after what a live database recorded: until then a migration drizzle-kit generates gets an earlier \`when\`, which drizzle's migrator would skip (the check reports it out of order); date it after this one`);
     return out;
 }
 const renameAdvice = (finding) => finding.startsWith('extra_column') || finding.startsWith('missing_column') || finding.startsWith('extra_table')
@@ -34596,6 +36236,21 @@ function subject(f) {
         return `${f.table} ${f.name}`;
     return f.table ?? f.name ?? '';
 }
+/**
+ * Which of a finding's changes (snapshot_out_of_date) this change adds, or no entry of the baseline accepts, when
+ * only some are: the table shows the cause, not the message that says it.
+ */
+function changeNotes(report, f) {
+    const changes = f.changes ?? [];
+    const notes = [];
+    const fresh = changes.filter((c) => c.new);
+    if (report.base && fresh.length && fresh.length < changes.length)
+        notes.push(`\nnew in this change: ${fresh.map((c) => c.description).join('; ')}`);
+    const unaccepted = changes.filter((c) => c.accepted === false);
+    if (unaccepted.length && unaccepted.length < changes.length)
+        notes.push(`\nnot accepted in the baseline: ${unaccepted.map((c) => c.description).join('; ')}`);
+    return notes.join('');
+}
 function renderText(report) {
     const lines = [];
     if (report.base)
@@ -34722,7 +36377,7 @@ function renderMarkdown(report, options = {}) {
                 : f.databases && f.databases.length > 1
                     ? ` (all ${f.databases.length} databases)`
                     : '';
-            body.push(`| ${ICON[f.severity]}${report.base && f.new ? ' new' : ''} | \`${f.kind}\` | ${escapeCell(subject(f) || f.message)}${dbs} | ${link(f)} | ${escapeCell(f.kind === 'run_failed' ? `${f.message}: ${f.cause}` : (f.cause ?? f.message))}${f.output ? `<br><code>${escapeCell(f.output).replace(/`/g, "'")}</code>` : ''} | ${fix} |`);
+            body.push(`| ${ICON[f.severity]}${report.base && f.new ? ' new' : ''} | \`${f.kind}\` | ${escapeCell(subject(f) || f.message)}${dbs} | ${link(f)} | ${escapeCell(f.kind === 'run_failed' ? `${f.message}: ${f.cause}` : (f.cause ?? f.message))}${escapeCell(changeNotes(report, f))}${f.output ? `<br><code>${escapeCell(f.output).replace(/`/g, "'")}</code>` : ''} | ${fix} |`);
         }
         body.push('');
     }
@@ -34987,12 +36642,15 @@ function runCommand(command, options) {
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ProcessExitCalledError = void 0;
+exports.escapedOutcome = escapedOutcome;
 exports.guardExit = guardExit;
 // A required status check must never pass by accident. The process may end only with the verdict of a complete run
 // (or a signal's code): `process.exit()` called by a config, a schema or a module they import is refused (it throws,
 // and the run reports bad input after its cleanup), and any other way out — the event loop running dry while the run
 // waits on a connection that is gone, an uncaught error or rejected promise before the verdict — ends the process
-// with the failure code and one line saying why, never with 0 or 1 (which a caller reads as clean or drift).
+// with the failure code and one line saying why, never with 0 or 1 (which a caller reads as clean or drift). A lost or
+// refused connection that escapes that way ("too many clients", a session terminated, a server restarting) is the
+// database's doing: `database-unavailable` (the CLI's exit 3), as when the run catches it itself.
 const errors_1 = __nccwpck_require__(4296);
 const interrupt_1 = __nccwpck_require__(9192);
 /** process.exit() called while the run was under way: the project's code tried to end the check. */
@@ -35003,18 +36661,26 @@ class ProcessExitCalledError extends errors_1.UsageError {
     }
 }
 exports.ProcessExitCalledError = ProcessExitCalledError;
+/** The outcome of an error that escaped the run (an uncaught exception, a rejected promise nobody awaited). */
+function escapedOutcome(error) {
+    return error instanceof errors_1.DatabaseUnavailableError || (0, errors_1.isConnectionError)(error)
+        ? 'database-unavailable'
+        : 'internal-error';
+}
 let installed;
 function guardExit(options) {
     if (installed)
         return installed;
     const realExit = process.exit.bind(process);
     let verdict;
+    /** The failure code of an error that escaped: the exit code, whatever process.exit() it goes through. */
+    let escapedCode;
     let reported = false;
-    const fail = (reason) => {
+    const fail = (reason, outcome) => {
         if (reported)
             return;
         reported = true;
-        options.report(reason);
+        options.report(reason, outcome);
     };
     process.exit = ((code) => {
         if (verdict !== undefined || (0, interrupt_1.interruptedBy)())
@@ -35025,17 +36691,21 @@ function guardExit(options) {
         // After the verdict the report is complete: a connection failing during the cleanup does not change it.
         if (verdict !== undefined || (0, interrupt_1.interruptedBy)())
             return;
-        fail(`internal error: ${(0, errors_1.describeError)(error)}`);
-        realExit(options.failureCode);
+        const outcome = escapedOutcome(error);
+        fail(`${outcome === 'internal-error' ? 'internal error' : 'database unavailable'}: ${(0, errors_1.describeError)(error)}`, outcome);
+        escapedCode = options.failureCode(outcome);
+        realExit(escapedCode);
     };
     process.on('uncaughtException', unexpected);
     process.on('unhandledRejection', unexpected);
     process.on('exit', (code) => {
         if ((0, interrupt_1.interruptedBy)())
             return;
-        if (verdict === undefined) {
-            fail(`internal error: the process ended (code ${code}) before the run was complete; no verdict was reached`);
-            process.exitCode = options.failureCode;
+        if (escapedCode !== undefined)
+            process.exitCode = escapedCode;
+        else if (verdict === undefined) {
+            fail(`internal error: the process ended (code ${code}) before the run was complete; no verdict was reached`, 'internal-error');
+            process.exitCode = options.failureCode('internal-error');
         }
         else if (code !== verdict)
             process.exitCode = verdict;
@@ -35175,6 +36845,7 @@ function failureOf(error, mask = (t) => t) {
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.exitCodeOfRepair = void 0;
+exports.repairSecretMasker = repairSecretMasker;
 exports.executeRepair = executeRepair;
 // The run path of `drift-guard fix`: one check (the same provider choice as check), then the repair planned from
 // its comparison and written; the provider disposed of also on failure.
@@ -35182,19 +36853,40 @@ const load_config_1 = __nccwpck_require__(6943);
 const errors_1 = __nccwpck_require__(4296);
 const check_1 = __nccwpck_require__(3326);
 const factory_1 = __nccwpck_require__(6761);
+const live_1 = __nccwpck_require__(1595);
 const repair_1 = __nccwpck_require__(7468);
+const secrets_1 = __nccwpck_require__(8198);
 const outcome_1 = __nccwpck_require__(6497);
-const run_1 = __nccwpck_require__(9240);
+/** Every secret of a repair run: the throwaway server's URL, the live URL and the tenant URL template. */
+function repairSecretMasker(settings) {
+    return (0, secrets_1.maskerOf)([
+        ...(0, secrets_1.secretsOfUrl)(settings.databaseUrl),
+        ...(0, secrets_1.secretsOfUrl)(settings.live?.databaseUrl),
+        ...(0, secrets_1.secretsOfUrl)(settings.live?.tenantUrlTemplate)
+    ]);
+}
 async function executeRepair(settings, log, provider) {
-    const mask = (0, run_1.secretMasker)(settings);
+    const mask = repairSecretMasker(settings);
     let created;
+    // The project's code runs during the check (configs, schemas): it sees no database URL.
+    const restoreEnvironment = (0, secrets_1.hideSecretVariables)([
+        settings.databaseUrl,
+        settings.live?.databaseUrl,
+        settings.live?.tenantUrlTemplate
+    ]);
     try {
         // A wrong --target is bad input before any database is made.
-        const names = (await (0, load_config_1.loadConfigInChild)(settings.root, settings.config)).targets.map((t) => t.name);
+        const config = await (0, load_config_1.loadConfigInChild)(settings.root, settings.config);
+        const names = config.targets.map((t) => t.name);
         if (settings.target && !names.includes(settings.target))
             throw new errors_1.UsageError(`--target ${settings.target}: no such target (the config has ${names.join(', ')})`);
         if (settings.name !== undefined && !/^[\w-]+$/.test(settings.name))
             throw new errors_1.UsageError(`--name ${settings.name}: use letters, digits, _ and - only (it becomes a file name)`);
+        // The live databases are listed first: a server that does not answer is exit 3 before any check runs.
+        const chosen = config.targets.filter((t) => !settings.target || t.name === settings.target);
+        const liveDatabases = settings.live ? await (0, live_1.listLiveDatabases)(chosen, config.targets, settings.live) : undefined;
+        if (liveDatabases)
+            log?.(`live databases to read: ${[...liveDatabases].map(([t, dbs]) => `${t}: ${dbs.map((d) => d.name).join(', ') || 'none'}`).join('; ')}`);
         created = provider ? undefined : (0, factory_1.createProvider)(settings.postgres, settings.databaseUrl);
         const checked = await (0, check_1.checkProject)({
             root: settings.root,
@@ -35204,12 +36896,16 @@ async function executeRepair(settings, log, provider) {
             concurrency: settings.concurrency,
             stubMissingImports: settings.stubMissingImports
         });
-        return { result: (0, repair_1.repairProject)(checked, settings) };
+        const live = liveDatabases
+            ? await (0, live_1.readLiveDatabases)(checked.targets.filter((t) => !settings.target || t.target.name === settings.target), liveDatabases, { live: settings.live?.live, concurrency: settings.concurrency })
+            : undefined;
+        return { result: (0, secrets_1.maskDeep)((0, repair_1.repairProject)(checked, { ...settings, liveDatabases: live }), mask) };
     }
     catch (error) {
         return { failure: (0, outcome_1.failureOf)(error, mask) };
     }
     finally {
+        restoreEnvironment();
         await created?.dispose().catch(() => undefined);
     }
 }
@@ -35298,8 +36994,12 @@ async function disposeWithin(provider, log) {
     const expired = new Promise((resolve) => (timer = setTimeout(() => resolve('expired'), DISPOSE_SECONDS * 1000)));
     const outcome = await Promise.race([provider.dispose().catch(() => 'failed'), expired]);
     clearTimeout(timer);
+    const left = provider.notRemoved?.() ?? [];
+    const say = log ?? ((line) => process.stderr.write(line + '\n'));
     if (outcome === 'expired')
-        (log ?? ((line) => process.stderr.write(line + '\n')))(`drift-guard: the cleanup of ${provider.description} did not finish within ${DISPOSE_SECONDS} s; throwaway databases (dg_*) may be left`);
+        say(`drift-guard: the cleanup of ${provider.description} did not finish within ${DISPOSE_SECONDS} s; ${left.length ? `left behind: ${left.join(', ')}` : 'throwaway databases (dg_*) may be left'}`);
+    else if (left.length)
+        say(`drift-guard: the cleanup of ${provider.description} left behind: ${left.join(', ')}`);
 }
 /**
  * An audit only reads the databases at the URL: the schema's own database is built on the embedded Postgres (or a
@@ -36954,18 +38654,21 @@ function hashFile(file) {
  * on them: the same files with another environment can be another schema. Undefined when the whole environment was
  * enumerated (the schema is then not cached).
  */
+// Read by Node itself while it compiles a module the first time in a process (its source-map cache), not by the
+// schema: counted, the first load in a process would have another key than every later one.
+const RUNTIME_READS = new Set(['NODE_V8_COVERAGE']);
 function recordingEnvReads(load) {
     const names = new Set();
     let enumerated = false;
     const env = process.env;
     process.env = new Proxy(env, {
         get(target, name) {
-            if (typeof name === 'string')
+            if (typeof name === 'string' && !RUNTIME_READS.has(name))
                 names.add(name);
             return Reflect.get(target, name);
         },
         has(target, name) {
-            if (typeof name === 'string')
+            if (typeof name === 'string' && !RUNTIME_READS.has(name))
                 names.add(name);
             return Reflect.has(target, name);
         },
@@ -37053,6 +38756,7 @@ const fs = __importStar(__nccwpck_require__(3024));
 const os = __importStar(__nccwpck_require__(8161));
 const path = __importStar(__nccwpck_require__(6760));
 const v8 = __importStar(__nccwpck_require__(8877));
+const node_util_1 = __nccwpck_require__(7975);
 let fingerprint;
 /**
  * A hash of the running code: by content, not time, since a CI checkout gives the same bundle a new time on every
@@ -37162,14 +38866,14 @@ function entryProblem(stored, key) {
     return undefined;
 }
 /** Removes a damaged entry (a file or a folder in its place), saying so: the run goes on without it. */
-function dropEntry(file, why) {
+function dropEntry(file, why, then = 'the schema is read again') {
     try {
         fs.rmSync(file, { recursive: true, force: true });
     }
     catch {
         // left: it is not trusted either way
     }
-    process.stderr.write(`drift-guard: the schema cache entry ${file} ${why}: removed, the schema is read again\n`);
+    process.stderr.write(`drift-guard: the schema cache entry ${file} ${why}: removed, ${then}\n`);
 }
 function writeCachedSchema(key, value) {
     if (!key)
@@ -37204,29 +38908,75 @@ function builtSchemaKey(schemaKey, providerIdentity, inputs) {
         .update(JSON.stringify(['built-v1', schemaKey, toolFingerprint(), providerIdentity, process.version, inputs]))
         .digest('hex');
 }
+const BUILT_AGAIN = "the schema's database is built again";
+/**
+ * The built schema of that key, or undefined. An entry that is not what the key says (garbled bytes, another shape,
+ * another key's entry swapped in, a folder) is removed with a notice: it would compare the migrations with another
+ * schema's database.
+ */
 // v8's serialiser, not JSON: the model holds Maps and Sets, and a member set to undefined stays one.
 function readBuiltSchema(key) {
     if (!key)
         return undefined;
+    const file = path.join(cacheDir(), `${key}.built`);
+    let bytes;
     try {
-        return v8.deserialize(fs.readFileSync(path.join(cacheDir(), `${key}.built`)));
+        bytes = fs.readFileSync(file);
     }
-    catch {
+    catch (error) {
+        if (error.code === 'EISDIR')
+            dropEntry(file, 'is a folder', BUILT_AGAIN);
         return undefined;
     }
+    let stored;
+    try {
+        stored = v8.deserialize(bytes);
+    }
+    catch {
+        dropEntry(file, 'is not a serialised entry', BUILT_AGAIN);
+        return undefined;
+    }
+    const problem = builtEntryProblem(stored, key);
+    if (problem) {
+        dropEntry(file, problem, BUILT_AGAIN);
+        return undefined;
+    }
+    const { key: _key, ...entry } = stored;
+    return entry;
+}
+/** Why a stored built entry cannot be the one of `key` (undefined: it is). */
+function builtEntryProblem(stored, key) {
+    if (!isObject(stored))
+        return 'is not an entry';
+    if (stored.key !== key)
+        return typeof stored.key === 'string' ? "holds another key's entry" : 'has no key';
+    const model = stored.model;
+    const sets = ['schemas', 'extensions'];
+    const maps = ['tables', 'enums', 'sequences', 'views'];
+    // util.types, not instanceof: v8.deserialize makes its Sets and Maps in the main realm, which is not the realm of
+    // code run in a vm context (jest's), where instanceof would refuse every entry.
+    if (!isObject(model) || !sets.every((k) => node_util_1.types.isSet(model[k])) || !maps.every((k) => node_util_1.types.isMap(model[k])))
+        return 'has no model of the expected shape';
+    if (!Array.isArray(stored.problems) || !Array.isArray(stored.unbuilt))
+        return 'has build results of the wrong shape';
+    return undefined;
 }
 function writeBuiltSchema(key, value) {
     if (!key)
         return;
+    const file = path.join(cacheDir(), `${key}.built`);
+    const tmp = `${file}.${process.pid}.tmp`;
     try {
         makeCacheDir();
-        const file = path.join(cacheDir(), `${key}.built`);
-        const tmp = `${file}.${process.pid}.tmp`;
-        fs.writeFileSync(tmp, v8.serialize(value));
+        if (fs.statSync(file, { throwIfNoEntry: false })?.isDirectory())
+            dropEntry(file, 'is a folder', BUILT_AGAIN);
+        const stored = { ...value, key };
+        fs.writeFileSync(tmp, v8.serialize(stored));
         fs.renameSync(tmp, file);
     }
     catch {
         // a cache that cannot be written only costs time
+        fs.rmSync(tmp, { force: true });
     }
 }
 /** The cache folder, made; a file in the place of it or of its parent (ENOTDIR, EEXIST) is removed with a notice. */
@@ -37491,6 +39241,11 @@ class SourceIndex {
             file: this.rel(found.block.file),
             line: found.block.start + 1
         });
+    }
+    /** The line of the table's block that spells this name in quotes (a declaration, read or not by drizzle-kit). */
+    namedInTable(schema, table, name) {
+        const found = this.tableBlock(schema, table);
+        return found ? this.quoted(found.block, name) : undefined;
     }
     /**
      * The line of the first builder call in the table's block whose column arguments are `<param>.<key>` of exactly
@@ -38192,6 +39947,14 @@ module.exports = require("node:path");
 
 "use strict";
 module.exports = require("node:url");
+
+/***/ }),
+
+/***/ 7975:
+/***/ ((module) => {
+
+"use strict";
+module.exports = require("node:util");
 
 /***/ }),
 
@@ -41105,8 +42868,10 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 // server provider is imported here, the rest is required once the statement is on its way.
 const compile_cache_1 = __nccwpck_require__(9553);
 const interrupt_1 = __nccwpck_require__(9192);
+const secrets_1 = __nccwpck_require__(8198);
 const server_1 = __nccwpck_require__(9080);
 const exit_guard_1 = __nccwpck_require__(2041);
+const errors_1 = __nccwpck_require__(4296);
 (0, compile_cache_1.enableCompileCache)();
 const stdoutWrite = process.stdout.write.bind(process.stdout);
 process.stdout.write = process.stderr.write.bind(process.stderr);
@@ -41114,14 +42879,27 @@ let printed = false;
 const wantsJson = process.argv.some((a, i, all) => a === '--format=json' || (a === '--format' && all[i + 1] === 'json'));
 // Installed before anything of the project can run: its process.exit() is refused, and no way out but the verdict's
 // ends with 0 or 1.
+// A connection lost that way is exit 3 (database unavailable), as when the run catches it.
 const guard = (0, exit_guard_1.guardExit)({
-    failureCode: 2,
-    report: (reason) => {
-        process.stderr.write(`drift-guard: ${reason}\n`);
+    failureCode: (outcome) => (outcome === 'database-unavailable' ? 3 : 2),
+    report: (reason, outcome) => {
+        const message = maskUrlsGiven(reason);
+        process.stderr.write(`drift-guard: ${message}\n`);
         if (wantsJson && !printed)
-            stdoutWrite(JSON.stringify({ version: 1, ok: false, error: { outcome: 'internal-error', message: reason } }, null, 2) + '\n');
+            stdoutWrite(JSON.stringify({ version: 1, ok: false, error: { outcome, message } }, null, 2) + '\n');
     }
 });
+/** The text without the passwords of the URLs given (a server may echo one in an error). */
+function maskUrlsGiven(text) {
+    const argv = process.argv.slice(2);
+    const urls = [process.env.DRIFT_GUARD_DATABASE_URL];
+    for (let i = 0; i < argv.length; i++) {
+        const option = /^--(database-url|tenant-url-template)(=(.*))?$/.exec(argv[i]);
+        if (option)
+            urls.push(option[2] ? option[3] : argv[++i]);
+    }
+    return (0, secrets_1.maskerOf)(urls.flatMap((url) => (0, secrets_1.secretsOfUrl)(url)))(text);
+}
 /** `check` with a server URL (option or environment) and no other --postgres: the URL; else undefined. */
 function serverUrlOfCheck(argv, env) {
     if (argv[0] !== 'check' || argv.some((a) => ['-h', '--help', '-v', '--version'].includes(a)))
@@ -41171,8 +42949,9 @@ void (async () => {
     // Let stdout drain before exiting: a piped report must arrive whole.
     guard.finish(code, (done) => void stdoutWrite('', done));
 }, (error) => {
-    process.stderr.write(`drift-guard: internal error: ${error?.message ?? String(error)}\n`);
-    guard.finish(2);
+    const outcome = (0, exit_guard_1.escapedOutcome)(error);
+    process.stderr.write(`drift-guard: ${outcome.replace('-', ' ')}: ${maskUrlsGiven((0, errors_1.describeError)(error))}\n`);
+    guard.finish(outcome === 'database-unavailable' ? 3 : 2);
 });
 
 })();

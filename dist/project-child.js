@@ -20392,40 +20392,77 @@ exports.SEVERITY_RANK = { error: 0, warning: 1, notice: 2 };
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.CLEANUP_SECONDS = void 0;
 exports.onInterrupt = onInterrupt;
 exports.interruptedBy = interruptedBy;
-const cleanups = new Set();
+const cleanups = new Map();
 let installed = false;
 let interrupted;
-function onInterrupt(cleanup) {
+/** How long the cleanup after a first signal may take before the process exits anyway (seconds). */
+exports.CLEANUP_SECONDS = 10;
+/**
+ * Runs `cleanup` on SIGINT/SIGTERM (also when the signal arrives while the normal end of the run is cleaning up: the
+ * cleanup should then stop waiting for what it can skip); `remaining` says what it has not removed yet.
+ * @returns forgets it (once removed for good)
+ */
+function onInterrupt(cleanup, remaining) {
     install();
-    cleanups.add(cleanup);
+    cleanups.set(cleanup, remaining);
     return () => cleanups.delete(cleanup);
 }
 function interruptedBy() {
     return interrupted;
+}
+/** What the cleanups have not removed, one message line; empty when nothing is left. */
+function leftLine() {
+    const left = [...cleanups.values()].flatMap((remaining) => {
+        try {
+            return remaining?.() ?? [];
+        }
+        catch {
+            return [];
+        }
+    });
+    return left.length
+        ? `left behind: ${left.join(', ')} (drop them by hand; the next run on this host removes a dead run's dg_* databases and roles)`
+        : '';
 }
 function install() {
     if (installed)
         return;
     installed = true;
     for (const signal of ['SIGINT', 'SIGTERM']) {
-        process.once(signal, () => {
+        process.on(signal, () => {
+            if (interrupted) {
+                // A second signal: no more waiting.
+                const left = leftLine();
+                process.stderr.write(`drift-guard: ${signal} again: exiting now${left ? `; ${left}` : ''}\n`);
+                process.exit(exitCode(interrupted));
+            }
             interrupted = signal;
             // Dropping databases under sessions still at work makes those sessions fail (a query cut, "database does not
             // exist" on a connection being opened). Those failures are the interruption's own consequences, not errors
             // to report: without this they end the process with code 1 before the cleanup finishes.
             process.on('unhandledRejection', () => undefined);
             process.on('uncaughtException', () => undefined);
-            const code = signal === 'SIGINT' ? 130 : 143;
             process.stderr.write(`drift-guard: ${signal}: removing the throwaway databases\n`);
-            const timer = setTimeout(() => process.exit(code), 15_000);
-            void Promise.allSettled([...cleanups].map((c) => c())).then(() => {
+            const timer = setTimeout(() => {
+                const left = leftLine();
+                process.stderr.write(`drift-guard: the cleanup did not finish within ${exports.CLEANUP_SECONDS} s${left ? `; ${left}` : ''}\n`);
+                process.exit(exitCode(signal));
+            }, exports.CLEANUP_SECONDS * 1000);
+            void Promise.allSettled([...cleanups.keys()].map((c) => c())).then(() => {
                 clearTimeout(timer);
-                process.exit(code);
+                const left = leftLine();
+                if (left)
+                    process.stderr.write(`drift-guard: ${left}\n`);
+                process.exit(exitCode(signal));
             });
         });
     }
+}
+function exitCode(signal) {
+    return signal === 'SIGINT' ? 130 : 143;
 }
 
 
@@ -20580,6 +20617,10 @@ function secretsOfUrl(url) {
     }
     // user:PASSWORD@host, with or without a scheme and slashes.
     for (const m of url.matchAll(/(?:^|[/\s])[^/:@\s]*:([^@\s/]*)@/g))
+        add(m[1]);
+    // and what lies between the last colon and the @ on its own (`postgres:user:PASSWORD@host`, no slashes): a driver
+    // may read `user:PASSWORD@host` as a database name and the server echo it without the scheme's first letters.
+    for (const m of url.matchAll(/:([^:@\s/]+)@/g))
         add(m[1]);
     // password=PASSWORD in a query string or a libpq keyword string (quoted or not).
     for (const m of url.matchAll(/(?:^|[?&\s])(?:password|passwd|pass|sslpassword)\s*=\s*('(?:[^'\\]|\\.)*'|[^&\s]+)/gi))
@@ -21091,6 +21132,8 @@ function readJournalFolder(dir, journalFile) {
         if (!listed.has(file)) {
             problems.push({
                 message: `${file} is not in meta/_journal.json: drizzle's migrator never applies it`,
+                fix: `If the databases need what it does, make it a migration the journal lists (or, if your deployment runs it before the migrations some other way, name it in "setup" of this target in drift-guard.config.json, so the check runs it too); otherwise delete it`,
+                unlisted: true,
                 file: path.join(dir, file),
                 line: 1,
                 tag: file.replace(/\.sql$/, ''),
@@ -22703,18 +22746,21 @@ function hashFile(file) {
  * on them: the same files with another environment can be another schema. Undefined when the whole environment was
  * enumerated (the schema is then not cached).
  */
+// Read by Node itself while it compiles a module the first time in a process (its source-map cache), not by the
+// schema: counted, the first load in a process would have another key than every later one.
+const RUNTIME_READS = new Set(['NODE_V8_COVERAGE']);
 function recordingEnvReads(load) {
     const names = new Set();
     let enumerated = false;
     const env = process.env;
     process.env = new Proxy(env, {
         get(target, name) {
-            if (typeof name === 'string')
+            if (typeof name === 'string' && !RUNTIME_READS.has(name))
                 names.add(name);
             return Reflect.get(target, name);
         },
         has(target, name) {
-            if (typeof name === 'string')
+            if (typeof name === 'string' && !RUNTIME_READS.has(name))
                 names.add(name);
             return Reflect.has(target, name);
         },
@@ -22802,6 +22848,7 @@ const fs = __importStar(__nccwpck_require__(3024));
 const os = __importStar(__nccwpck_require__(8161));
 const path = __importStar(__nccwpck_require__(6760));
 const v8 = __importStar(__nccwpck_require__(8877));
+const node_util_1 = __nccwpck_require__(7975);
 let fingerprint;
 /**
  * A hash of the running code: by content, not time, since a CI checkout gives the same bundle a new time on every
@@ -22911,14 +22958,14 @@ function entryProblem(stored, key) {
     return undefined;
 }
 /** Removes a damaged entry (a file or a folder in its place), saying so: the run goes on without it. */
-function dropEntry(file, why) {
+function dropEntry(file, why, then = 'the schema is read again') {
     try {
         fs.rmSync(file, { recursive: true, force: true });
     }
     catch {
         // left: it is not trusted either way
     }
-    process.stderr.write(`drift-guard: the schema cache entry ${file} ${why}: removed, the schema is read again\n`);
+    process.stderr.write(`drift-guard: the schema cache entry ${file} ${why}: removed, ${then}\n`);
 }
 function writeCachedSchema(key, value) {
     if (!key)
@@ -22953,29 +23000,75 @@ function builtSchemaKey(schemaKey, providerIdentity, inputs) {
         .update(JSON.stringify(['built-v1', schemaKey, toolFingerprint(), providerIdentity, process.version, inputs]))
         .digest('hex');
 }
+const BUILT_AGAIN = "the schema's database is built again";
+/**
+ * The built schema of that key, or undefined. An entry that is not what the key says (garbled bytes, another shape,
+ * another key's entry swapped in, a folder) is removed with a notice: it would compare the migrations with another
+ * schema's database.
+ */
 // v8's serialiser, not JSON: the model holds Maps and Sets, and a member set to undefined stays one.
 function readBuiltSchema(key) {
     if (!key)
         return undefined;
+    const file = path.join(cacheDir(), `${key}.built`);
+    let bytes;
     try {
-        return v8.deserialize(fs.readFileSync(path.join(cacheDir(), `${key}.built`)));
+        bytes = fs.readFileSync(file);
     }
-    catch {
+    catch (error) {
+        if (error.code === 'EISDIR')
+            dropEntry(file, 'is a folder', BUILT_AGAIN);
         return undefined;
     }
+    let stored;
+    try {
+        stored = v8.deserialize(bytes);
+    }
+    catch {
+        dropEntry(file, 'is not a serialised entry', BUILT_AGAIN);
+        return undefined;
+    }
+    const problem = builtEntryProblem(stored, key);
+    if (problem) {
+        dropEntry(file, problem, BUILT_AGAIN);
+        return undefined;
+    }
+    const { key: _key, ...entry } = stored;
+    return entry;
+}
+/** Why a stored built entry cannot be the one of `key` (undefined: it is). */
+function builtEntryProblem(stored, key) {
+    if (!isObject(stored))
+        return 'is not an entry';
+    if (stored.key !== key)
+        return typeof stored.key === 'string' ? "holds another key's entry" : 'has no key';
+    const model = stored.model;
+    const sets = ['schemas', 'extensions'];
+    const maps = ['tables', 'enums', 'sequences', 'views'];
+    // util.types, not instanceof: v8.deserialize makes its Sets and Maps in the main realm, which is not the realm of
+    // code run in a vm context (jest's), where instanceof would refuse every entry.
+    if (!isObject(model) || !sets.every((k) => node_util_1.types.isSet(model[k])) || !maps.every((k) => node_util_1.types.isMap(model[k])))
+        return 'has no model of the expected shape';
+    if (!Array.isArray(stored.problems) || !Array.isArray(stored.unbuilt))
+        return 'has build results of the wrong shape';
+    return undefined;
 }
 function writeBuiltSchema(key, value) {
     if (!key)
         return;
+    const file = path.join(cacheDir(), `${key}.built`);
+    const tmp = `${file}.${process.pid}.tmp`;
     try {
         makeCacheDir();
-        const file = path.join(cacheDir(), `${key}.built`);
-        const tmp = `${file}.${process.pid}.tmp`;
-        fs.writeFileSync(tmp, v8.serialize(value));
+        if (fs.statSync(file, { throwIfNoEntry: false })?.isDirectory())
+            dropEntry(file, 'is a folder', BUILT_AGAIN);
+        const stored = { ...value, key };
+        fs.writeFileSync(tmp, v8.serialize(stored));
         fs.renameSync(tmp, file);
     }
     catch {
         // a cache that cannot be written only costs time
+        fs.rmSync(tmp, { force: true });
     }
 }
 /** The cache folder, made; a file in the place of it or of its parent (ENOTDIR, EEXIST) is removed with a notice. */
@@ -23241,6 +23334,11 @@ class SourceIndex {
             line: found.block.start + 1
         });
     }
+    /** The line of the table's block that spells this name in quotes (a declaration, read or not by drizzle-kit). */
+    namedInTable(schema, table, name) {
+        const found = this.tableBlock(schema, table);
+        return found ? this.quoted(found.block, name) : undefined;
+    }
     /**
      * The line of the first builder call in the table's block whose column arguments are `<param>.<key>` of exactly
      * these columns, in order: `index()`/`uniqueIndex()` `.on(…)`/`.onOnly(…)`/`.using('gin', …)`, `unique().on(…)`,
@@ -23502,6 +23600,14 @@ module.exports = require("node:path");
 
 "use strict";
 module.exports = require("node:url");
+
+/***/ }),
+
+/***/ 7975:
+/***/ ((module) => {
+
+"use strict";
+module.exports = require("node:util");
 
 /***/ }),
 
