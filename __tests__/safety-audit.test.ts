@@ -1,6 +1,8 @@
 // The audit cannot write (issue 11, points 7 and 11): its tenants query is one query inside the read-only
 // transaction (extended protocol), anything else is refused; a superuser connection is warned about; a tenant
-// pattern that matches nothing is a finding, not "no drift".
+// pattern that matches nothing is a finding, not "no drift". On a second cluster the test starts (initdb/pg_ctl):
+// should the refusal regress, the queries (pg_terminate_backend of every session, COPY … TO PROGRAM, writes) hit a
+// throwaway server, never the machine's shared one.
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
@@ -9,15 +11,20 @@ import { runAudit } from '../src/engine/audit'
 import { openLive } from '../src/postgres/live'
 import { PgliteProvider } from '../src/postgres/pglite'
 import { readOnlyQueryProblem } from '../src/sql/read-only-query'
-import { SERVER_URL } from './helpers/postgres'
+import { TestCluster, clusterSkipped, clusterTest, startCluster } from './helpers/cluster'
 import { tempDir, writeJournalProject } from './helpers/project'
 
 const PROBE = `safety_probe_${process.pid}`
-const admin = postgres(SERVER_URL, { max: 1, onnotice: () => undefined })
 const scratch = new PgliteProvider()
+const clustered = clusterTest()
 let project: string
+let cluster: TestCluster | undefined
+let admin: postgres.Sql
 
 beforeAll(async () => {
+  if (clusterSkipped()) return
+  cluster = await startCluster()
+  admin = postgres(cluster.url, { max: 1, onnotice: () => undefined })
   await admin.unsafe(`create table if not exists ${PROBE} (v text)`)
   project = writeJournalProject(
     tempDir('dg-safety-audit-'),
@@ -28,17 +35,20 @@ beforeAll(async () => {
       'drizzle/0000_init.sql': 'CREATE TABLE "t" ("id" integer);\n'
     }
   )
-})
+}, 120_000)
 afterAll(async () => {
-  await admin.unsafe(`drop table if exists ${PROBE}`)
-  await admin.end()
-  await scratch.dispose()
+  try {
+    await admin?.end({ timeout: 1 })
+    await scratch.dispose()
+  } finally {
+    cluster?.remove()
+  }
 })
 
 const audit = (options: { tenantsQuery?: string; tenantsPattern?: string; tenantTarget?: string }) =>
-  runAudit({ root: project, databaseUrl: SERVER_URL, scratch, concurrency: 1, ...options })
+  runAudit({ root: project, databaseUrl: cluster!.url, scratch, concurrency: 1, ...options })
 
-test.each([
+clustered.each([
   [`rollback; begin read write; insert into ${PROBE} values ('x'); commit; select 'tenant_1'`, /one statement/],
   ["copy (select 'x') to program 'touch /tmp/dg-safety-probe'", /must be a query.*not COPY/],
   ["select dblink_exec('dbname=postgres', 'drop table x')", /dblink_exec\(\)/],
@@ -50,8 +60,8 @@ test.each([
   expect((await admin.unsafe(`select count(*)::int as n from ${PROBE}`))[0].n).toBe(0)
 })
 
-test('the audit session refuses two statements in one query (extended protocol) and any write', async () => {
-  const session = await openLive(SERVER_URL, 'probe')
+clustered('the audit session refuses two statements in one query (extended protocol) and any write', async () => {
+  const session = await openLive(cluster!.url, 'probe')
   try {
     await expect(session.query(`select 1; insert into ${PROBE} values ('y')`)).rejects.toThrow(/multiple commands/)
     await expect(session.query(`insert into ${PROBE} values ('y')`)).rejects.toThrow(/read-only transaction/)
@@ -61,15 +71,18 @@ test('the audit session refuses two statements in one query (extended protocol) 
   expect((await admin.unsafe(`select count(*)::int as n from ${PROBE}`))[0].n).toBe(0)
 })
 
-test('a pattern that matches nothing is a finding (an error for a named tenant target); a superuser is warned about', async () => {
-  const pattern = `dg_no_such_tenant_${process.pid}_%`
-  const byDefault = await audit({ tenantsPattern: pattern })
-  const empty = byDefault.findings.find((f) => f.kind === 'config_error')
-  expect(empty).toMatchObject({ severity: 'warning' })
-  expect(empty!.message).toMatch(/matched no database/)
-  expect(byDefault.notes.join('\n')).toMatch(/superuser.*pg_read_all_data/)
-  const named = await audit({ tenantsPattern: pattern, tenantTarget: byDefault.targets[0].name })
-  expect(named.findings.find((f) => f.kind === 'config_error')).toMatchObject({ severity: 'error' })
-  expect(named.ok).toBe(false)
-  expect(fs.existsSync(path.join(os.tmpdir(), 'dg-safety-probe'))).toBe(false)
-})
+clustered(
+  'a pattern that matches nothing is a finding (an error for a named tenant target); a superuser is warned about',
+  async () => {
+    const pattern = `dg_no_such_tenant_${process.pid}_%`
+    const byDefault = await audit({ tenantsPattern: pattern })
+    const empty = byDefault.findings.find((f) => f.kind === 'config_error')
+    expect(empty).toMatchObject({ severity: 'warning' })
+    expect(empty!.message).toMatch(/matched no database/)
+    expect(byDefault.notes.join('\n')).toMatch(/superuser.*pg_read_all_data/)
+    const named = await audit({ tenantsPattern: pattern, tenantTarget: byDefault.targets[0].name })
+    expect(named.findings.find((f) => f.kind === 'config_error')).toMatchObject({ severity: 'error' })
+    expect(named.ok).toBe(false)
+    expect(fs.existsSync(path.join(os.tmpdir(), 'dg-safety-probe'))).toBe(false)
+  }
+)

@@ -40,10 +40,30 @@ async function freePort(): Promise<number> {
   })
 }
 
+/**
+ * Why this machine cannot start a test cluster, for a test that needs one: it fails with this reason (never passes
+ * silently) unless DRIFT_GUARD_TEST_WITHOUT_CLUSTER=skip says the machine is known to have no server binaries.
+ */
+export function clusterUnavailable(): string | undefined {
+  return postgresBin() ? undefined : 'no initdb/pg_ctl under /usr/lib/postgresql/*/bin (install postgresql)'
+}
+
+/** True when the machine has no cluster binaries and says so (the file's beforeAll then starts no cluster). */
+export function clusterSkipped(): boolean {
+  return clusterUnavailable() !== undefined && process.env.DRIFT_GUARD_TEST_WITHOUT_CLUSTER === 'skip'
+}
+
+/** `test`, or `test.skip` with the reason printed when the machine is declared to have no cluster binaries. */
+export function clusterTest(): jest.It {
+  if (!clusterSkipped()) return test
+  console.warn(`skipped: ${clusterUnavailable()} (DRIFT_GUARD_TEST_WITHOUT_CLUSTER=skip)`)
+  return test.skip
+}
+
 /** Starts a cluster on 127.0.0.1 (trust), with these server settings (`-c name=value`). */
 export async function startCluster(settings: Record<string, string | number> = {}): Promise<TestCluster> {
   const bin = postgresBin()
-  if (!bin) throw new Error('no PostgreSQL server binaries under /usr/lib/postgresql')
+  if (!bin) throw new Error(`cannot start a test cluster: ${clusterUnavailable()}`)
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-test-cluster-'))
   const data = path.join(dir, 'data')
   // initdb refuses root: the cluster then runs as the postgres user.
@@ -64,8 +84,19 @@ export async function startCluster(settings: Record<string, string | number> = {
   ].join(' ')
   const ctl = (action: string, extra: string[] = []): void =>
     run('pg_ctl', ['-D', data, '-w', '-l', path.join(dir, 'log'), '-o', options, ...extra, action])
-  run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'])
-  ctl('start')
+  try {
+    run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'])
+    ctl('start')
+  } catch (error) {
+    // A cluster that did not start leaves neither a server nor its folder behind.
+    try {
+      run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop'])
+    } catch {
+      // never started
+    }
+    fs.rmSync(dir, { recursive: true, force: true })
+    throw error
+  }
   let stopped = false
   const stop = (): void => {
     if (!stopped) run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop'])
