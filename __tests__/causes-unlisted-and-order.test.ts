@@ -144,7 +144,7 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
       `app.current_user_id(), which this statement uses, is created by drizzle/0001_enable_rls.sql:${lineOf(ENABLE_RLS, 'FUNCTION')}, a file of the migrations folder that meta/_journal.json does not list: drizzle's migrator never runs it (nor does it, or any other file, create schema "app"). drizzle's migrator would stop here and roll back every migration of this run; the schema comparison is skipped for this database`
     )
     expect(failed.fix).toBe(
-      'Add CREATE SCHEMA IF NOT EXISTS "app"; at the top of 0001_enable_rls. List 0001_enable_rls in meta/_journal.json before 0001_healthcare, after the migrations that create the tables it alters (users), so that drizzle\'s migrator runs it. As it is, it cannot be a "setup" file ("setup" runs before the migrations, and it alters their tables); what the migrations need of it (app.current_user_id()) could go in a "setup" file of target "app" in drift-guard.config.json'
+      'Add CREATE SCHEMA IF NOT EXISTS "app"; at the top of 0001_enable_rls. List 0001_enable_rls in meta/_journal.json before 0001_healthcare, after the migrations that create the tables it alters (users), so that drizzle\'s migrator runs it on new databases; one that already ran 0001_healthcare skips it (the migrator applies only entries whose "when" is later than the newest it applied), so apply it there separately. As it is, it cannot be a "setup" file ("setup" runs before the migrations, and it alters their tables); what the migrations need of it (app.current_user_id()) could go in a "setup" file of target "app" in drift-guard.config.json'
     )
     expect(findFinding(report, 'journal_error', { name: '0001_enable_rls' }).fix).toMatch(
       /^If the databases need what it does, make it a migration the journal lists/
@@ -169,7 +169,7 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
       /^schema "app" is created by drizzle\/0001_helpers\.sql:1, a file of the migrations folder that meta\/_journal\.json does not list: drizzle's migrator never runs it\. /
     )
     expect(failed.fix).toBe(
-      'List 0001_helpers in meta/_journal.json before 0001_healthcare, so that drizzle\'s migrator runs it; or, if your deployment runs it before the migrations some other way, name "drizzle/0001_helpers.sql" in "setup" of target "app" in drift-guard.config.json, so that the check runs it too'
+      'List 0001_helpers in meta/_journal.json before 0001_healthcare, so that drizzle\'s migrator runs it on new databases; one that already ran 0001_healthcare skips it (the migrator applies only entries whose "when" is later than the newest it applied), so apply it there separately; or, if your deployment runs it before the migrations some other way, name "drizzle/0001_helpers.sql" in "setup" of target "app" in drift-guard.config.json, so that the check runs it too'
     )
     // Following the fix: the check runs the file first, the migration applies, and the policy is compared.
     writeFiles(dir, targetConfig(['drizzle/0001_helpers.sql']))
@@ -196,7 +196,7 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
       `declared at src/schema.ts:2; created by drizzle/0001_email.sql:1, a file of the migrations folder that meta/_journal.json does not list: drizzle's migrator never runs it, so the databases it migrates lack that`
     )
     expect(column.fix).toMatch(
-      /^List 0001_email in meta\/_journal\.json, after the migrations that create the tables it alters \(users, notes\)/
+      /^List 0001_email in meta\/_journal\.json as its last entry \(its "when" later than every applied migration's: the migrator skips an entry dated before the newest it applied\), after the migrations that create the tables it alters \(users, notes\)/
     )
     expect(findFinding(report, 'rls_mismatch', { table: 'notes' }).cause).toBe(
       `declared at src/schema.ts:3; row level security enabled by drizzle/0001_email.sql:2, a file of the migrations folder that meta/_journal.json does not list: drizzle's migrator never runs it, so the databases it migrates lack that`

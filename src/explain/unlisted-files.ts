@@ -95,7 +95,9 @@ export function tablesItAlters(project: UnlistedProject, file: Migration): strin
 
 /**
  * How to have a file outside the journal run: listed in the journal (before `before`, when a migration needs it),
- * or, when it needs no table the migrations create, as a "setup" file of the check's target.
+ * or, when it needs no table the migrations create, as a "setup" file of the check's target. drizzle's 0.x migrator
+ * applies only the entries whose `when` is later than the newest `created_at` it recorded: an entry listed before
+ * `before` is dated before it, so a database that already ran `before` skips it for good, and the text says so.
  */
 export function unlistedFix(
   project: UnlistedProject,
@@ -105,13 +107,19 @@ export function unlistedFix(
 ): string {
   const rel = path.relative(project.root, file.file)
   const altered = tablesItAlters(project, file)
-  const where = options.before ? ` before ${options.before}` : ''
+  const where = options.before
+    ? ` before ${options.before}`
+    : ` as its last entry (its "when" later than every applied migration's: the migrator skips an entry dated before the newest it applied)`
+  // Listed before a migration, it is dated before it: databases that ran that migration never run the entry.
+  const applied = options.before
+    ? ` on new databases; one that already ran ${options.before} skips it (the migrator applies only entries whose "when" is later than the newest it applied), so apply it there separately`
+    : ''
   if (altered.length === 0)
-    return `List ${file.tag} in meta/_journal.json${where}, so that drizzle's migrator runs it; or, if your deployment runs it before the migrations some other way, name "${rel}" in "setup" of target "${target}" in ${DEFAULT_CONFIG_FILE}, so that the check runs it too`
+    return `List ${file.tag} in meta/_journal.json${where}, so that drizzle's migrator runs it${applied}; or, if your deployment runs it before the migrations some other way, name "${rel}" in "setup" of target "${target}" in ${DEFAULT_CONFIG_FILE}, so that the check runs it too`
   const shown =
     altered.length <= 4 ? altered.join(', ') : `${altered.slice(0, 4).join(', ')} and ${altered.length - 4} more`
   const part = options.needs?.length
     ? `; what the migrations need of it (${options.needs.join(', ')}) could go in a "setup" file of target "${target}" in ${DEFAULT_CONFIG_FILE}`
     : ''
-  return `List ${file.tag} in meta/_journal.json${where}, after the migrations that create the tables it alters (${shown}), so that drizzle's migrator runs it. As it is, it cannot be a "setup" file ("setup" runs before the migrations, and it alters their tables)${part}`
+  return `List ${file.tag} in meta/_journal.json${where}, after the migrations that create the tables it alters (${shown}), so that drizzle's migrator runs it${applied}. As it is, it cannot be a "setup" file ("setup" runs before the migrations, and it alters their tables)${part}`
 }
