@@ -106,7 +106,10 @@ export async function runCheckWithBase(options: BaseCheckOptions): Promise<Repor
       const empty: Report = { ...head.report, findings: [] }
       return markAgainstBase(head.report, empty, options.base, options.newOnly ?? false)
     }
-    const [head, base] = await Promise.all([
+    // Both sides end before anything is closed (a failed side is abandoned, so the other never waits for it): the
+    // shared databases are not closed under a side still at work. The head's failure is the one to report: a
+    // failure both sides share (a setup that fails) is this commit's, not only the base's.
+    const [head, base] = await Promise.allSettled([
       checkProject({ ...shared, shared: headSide }).catch(abandonOnFailure(headSide)),
       checkProject({
         ...shared,
@@ -115,14 +118,13 @@ export async function runCheckWithBase(options: BaseCheckOptions): Promise<Repor
         base: undefined,
         baseline: false,
         log: (line) => log(`base: ${line}`)
-      })
-        .catch(abandonOnFailure(baseSide))
-        .catch((error: unknown) => {
-          throw new UsageError(`the check of the base commit ${options.base} failed: ${(error as Error).message}`)
-        })
+      }).catch(abandonOnFailure(baseSide))
     ])
-    options.onHead?.(head)
-    return markAgainstBase(head.report, base.report, options.base, options.newOnly ?? false)
+    if (head.status === 'rejected') throw head.reason
+    if (base.status === 'rejected')
+      throw new UsageError(`the check of the base commit ${options.base} failed: ${(base.reason as Error).message}`)
+    options.onHead?.(head.value)
+    return markAgainstBase(head.value.report, base.value.report, options.base, options.newOnly ?? false)
   } finally {
     await databases.closeAll()
     try {
