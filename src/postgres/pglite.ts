@@ -3,6 +3,7 @@
 // PGlite holds one database per instance, and a fresh instance runs initdb (seconds). So initdb runs once: its
 // data directory is kept (in memory, and in a cache file across runs) and every throwaway database starts as a
 // copy of it. The wasm and data files are passed in explicitly, because bundling breaks PGlite's own lookup.
+// Each instance runs in a worker thread of its own (./pglite-instance.ts), under the statement time limit.
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
@@ -10,11 +11,14 @@ import * as v8 from 'node:v8'
 import { Worker } from 'node:worker_threads'
 import * as zlib from 'node:zlib'
 import { DatabaseUnavailableError } from '../core/errors'
+import { onInterrupt } from '../core/interrupt'
 import { vendorDirectory, vendorPackageVersion, vendorRequire, vendorResolve } from '../core/vendor'
 import { Database, DatabaseOptions, PostgresProvider } from './provider'
-import { servePglite } from './pglite-serve'
-import { BytesBlob, MemoryFsClass, TarEntry, preloadedMemoryFs, readTarEntries } from './pglite-datadir'
+import { BytesBlob } from './pglite-datadir'
+import { PgliteThreadInstance } from './pglite-instance'
+import { ThreadStart } from './pglite-thread'
 import { resetDatabase } from './reset'
+import { statementTimeoutMs } from './server-connection'
 
 interface PGliteInstance {
   query<T>(sql: string, params?: unknown[]): Promise<{ rows: T[] }>
@@ -24,15 +28,12 @@ interface PGliteInstance {
 }
 interface PGliteModule {
   PGlite: { create(options: Record<string, unknown>): Promise<PGliteInstance> }
-  MemoryFS: MemoryFsClass
 }
 
 /** What every instance starts from, read once per run. */
 interface Template {
   /** The data directory, an uncompressed tar. */
   dataDir: Uint8Array
-  /** Its files, when the tar is one this tool can write into the file system itself (./pglite-datadir.ts). */
-  entries?: TarEntry[]
   wasmModule: WebAssembly.Module
   /** PGlite's file bundle (pglite.data: the share and lib folders). */
   fsBundle: Uint8Array
@@ -79,14 +80,12 @@ const BUILT_IN = new Set(['plpgsql'])
 /** Every extension the embedded Postgres can create. */
 export const EMBEDDED_EXTENSIONS: ReadonlySet<string> = new Set([...CONTRIB, ...BUILT_IN, 'vector'])
 
-function loadExtension(name: string): [string, unknown] {
-  if (name === 'vector') {
-    const mod = vendorRequire<Record<string, unknown>>('@electric-sql/pglite-pgvector')
-    return ['vector', mod.vector]
-  }
+/** Where the worker thread loads an extension from (it requires the module itself: functions do not cross). */
+function extensionModule(name: string): ThreadStart['extensions'][number] {
+  if (name === 'vector')
+    return { key: 'vector', entry: vendorResolve('@electric-sql/pglite-pgvector'), exportName: 'vector' }
   const file = name.replace(/-/g, '_')
-  const mod = vendorRequire<Record<string, unknown>>(`@electric-sql/pglite/contrib/${file}`)
-  return [file, mod[file]]
+  return { key: file, entry: vendorResolve(`@electric-sql/pglite/contrib/${file}`), exportName: file }
 }
 
 /**
@@ -96,7 +95,7 @@ function loadExtension(name: string): [string, unknown] {
 const EMBEDDED_SETTINGS = ['shared_buffers = 16MB', 'fsync = off', 'synchronous_commit = off', 'full_page_writes = off']
 
 interface PooledInstance {
-  pg: PGliteInstance
+  pg: PgliteThreadInstance
   /** The extensions it was started with. */
   key: string
   /** Roles of a fresh instance (migrations may create more). */
@@ -105,11 +104,14 @@ interface PooledInstance {
 
 export class PgliteProvider implements PostgresProvider {
   readonly description: string
-  /** PGlite runs in this thread (WebAssembly, synchronous): a second instance at once only costs memory. */
+  /** One instance at a time: a second one at once costs memory (and CPU the machine may not have). */
   readonly concurrency = 1
   private template?: Promise<Template>
-  private readonly open = new Set<PGliteInstance>()
+  private readonly open = new Set<PgliteThreadInstance>()
   private readonly idle: PooledInstance[] = []
+  /** Every thread started and not ended: SIGINT/SIGTERM end them, busy or not. */
+  private readonly threads = new Set<PgliteThreadInstance>()
+  private forgetInterrupt?: () => void
   private version?: string
 
   readonly buildIdentity: string
@@ -125,11 +127,6 @@ export class PgliteProvider implements PostgresProvider {
   }
 
   private async start(): Promise<Template> {
-    const { wasmModule, fsBundle, dataDir } = await this.readTemplate()
-    return { wasmModule, fsBundle, dataDir, entries: readTarEntries(dataDir) }
-  }
-
-  private async readTemplate(): Promise<Omit<Template, 'entries'>> {
     const { PGlite } = vendorRequire<PGliteModule>('@electric-sql/pglite')
     const distDir = path.dirname(vendorResolve('@electric-sql/pglite'))
     let wasmModule: WebAssembly.Module
@@ -223,14 +220,17 @@ export class PgliteProvider implements PostgresProvider {
         exec: async (sql: string) => void (await pg.exec(sql))
       }
       if (await resetDatabase(session, candidate.roles, true).catch(() => false)) instance = candidate
-      else await pg.close().catch(() => undefined)
+      else await this.end(pg)
     }
     instance ??= await this.startInstance(key, wanted)
     this.open.add(instance.pg)
     const open = this.open
     const returned = instance
     const release = async (): Promise<void> => {
-      if (open.delete(returned.pg)) this.idle.push(returned)
+      if (!open.delete(returned.pg)) return
+      // One whose statement timed out is gone with its thread.
+      if (returned.pg.alive) this.idle.push(returned)
+      else await this.end(returned.pg)
     }
     const pg = instance.pg
     return {
@@ -242,29 +242,28 @@ export class PgliteProvider implements PostgresProvider {
         refuseProgramCopy(sql)
         await pg.exec(sql)
       },
-      serve: () => servePglite(pg),
+      serve: () => pg.serve(),
       close: release
     }
   }
 
   private async startInstance(key: string, names: string[]): Promise<PooledInstance> {
     this.template ??= this.start()
-    const { dataDir, entries, wasmModule, fsBundle } = await this.template
-    const { PGlite, MemoryFS } = vendorRequire<PGliteModule>('@electric-sql/pglite')
-    const extensions: Record<string, unknown> = {}
-    for (const name of names) {
-      const [extKey, ext] = loadExtension(name)
-      extensions[extKey] = ext
-    }
-    let pg: PGliteInstance
+    const { dataDir, wasmModule, fsBundle } = await this.template
+    let pg: PgliteThreadInstance
+    this.forgetInterrupt ??= onInterrupt(() => this.dispose())
     try {
-      pg = await PGlite.create({
-        ...(entries ? { fs: preloadedMemoryFs(MemoryFS, dataDir, entries) } : { loadDataDir: new BytesBlob(dataDir) }),
-        wasmModule,
-        fsBundle: new BytesBlob(fsBundle),
-        extensions,
-        postgresqlconf: EMBEDDED_SETTINGS
-      })
+      pg = await PgliteThreadInstance.start(
+        {
+          pgliteEntry: vendorResolve('@electric-sql/pglite'),
+          extensions: names.map(extensionModule),
+          wasmModule,
+          dataDir,
+          fsBundle,
+          settings: EMBEDDED_SETTINGS
+        },
+        statementTimeoutMs()
+      )
     } catch (error) {
       // A damaged cached data directory would fail every run from now on: it is removed, and the next start uses
       // the shipped one (or initdb) again.
@@ -277,13 +276,14 @@ export class PgliteProvider implements PostgresProvider {
       }
       throw new DatabaseUnavailableError(`embedded Postgres could not start: ${(error as Error).message}`)
     }
+    this.threads.add(pg)
     try {
       const { rows } = await pg.query<{ v: string }>("select current_setting('server_version') as v")
       this.version ??= `PostgreSQL ${rows[0].v} (${this.description})`
       const roles = await pg.query<{ rolname: string }>('select rolname from pg_roles')
       return { pg, key, roles: new Set(roles.rows.map((r) => r.rolname)) }
     } catch (error) {
-      await pg.close().catch(() => undefined)
+      await this.end(pg)
       throw new DatabaseUnavailableError(`embedded Postgres could not start: ${(error as Error).message}`)
     }
   }
@@ -295,11 +295,19 @@ export class PgliteProvider implements PostgresProvider {
     return this.version ?? this.description
   }
 
+  private async end(pg: PgliteThreadInstance): Promise<void> {
+    this.threads.delete(pg)
+    await pg.terminate()
+  }
+
   async dispose(): Promise<void> {
-    const instances = [...this.open, ...this.idle.map((p) => p.pg)]
+    // Ending the threads is all there is to remove: each instance lives only in its thread's memory.
+    const threads = [...this.threads]
     this.open.clear()
     this.idle.length = 0
-    await Promise.all(instances.map((i) => i.close().catch(() => undefined)))
+    this.forgetInterrupt?.()
+    this.forgetInterrupt = undefined
+    await Promise.all(threads.map((pg) => this.end(pg)))
   }
 }
 
