@@ -66,12 +66,14 @@ test('the package: public, two bins, no runtime dependencies, only what runs', (
   expect(files).toContain('package/dist/cli.js')
   // The process that loads the project's configs and schemas, apart from the database URL and the tokens.
   expect(files).toContain('package/dist/project-child.js')
+  // The worker thread of the embedded Postgres (a statement over the time limit ends it).
+  expect(files).toContain('package/dist/pglite-worker.js')
   expect(files).toContain('package/schema/drift-guard.config.schema.json')
   expect(files).toContain('package/LICENSE')
   expect(files).toContain('package/CHANGELOG.md')
   const unexpected = files.filter(
     (f) =>
-      !/^package\/(dist\/cli\.js|dist\/project-child\.js|dist\/vendor\/.+|schema\/.+|README\.md|LICENSE|CHANGELOG\.md|package\.json)$/.test(
+      !/^package\/(dist\/cli\.js|dist\/project-child\.js|dist\/pglite-worker\.js|dist\/vendor\/.+|schema\/.+|README\.md|LICENSE|CHANGELOG\.md|package\.json)$/.test(
         f
       )
   )

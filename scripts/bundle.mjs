@@ -1,4 +1,5 @@
-// Builds dist/: the action (dist/index.js), the CLI (dist/cli.js) and the project-code process (dist/project-child.js) with @vercel/ncc, plus dist/vendor/node_modules
+// Builds dist/: the action (dist/index.js), the CLI (dist/cli.js), the project-code process (dist/project-child.js)
+// and the embedded Postgres's worker thread (dist/pglite-worker.js) with @vercel/ncc, plus dist/vendor/node_modules
 // with the packages that must stay as their authors built them: PGlite (its wasm/data files and start-up code
 // break when bundled), drizzle-kit's API (dynamic requires ncc cannot follow) and drizzle-orm (for schemas of
 // projects that have no node_modules), in both generations (0.x in vendor/node_modules, 1.x in
@@ -23,7 +24,9 @@ for (const [entry, out] of [
   ['src/index.ts', 'index.js'],
   ['src/cli.ts', 'cli.js'],
   // The process that loads the project's configs and schemas, away from the tool's secrets (src/project-code/).
-  ['src/project-child.ts', 'project-child.js']
+  ['src/project-child.ts', 'project-child.js'],
+  // The thread each embedded Postgres instance runs in, under the statement time limit (src/postgres/pglite-instance.ts).
+  ['src/pglite-worker.ts', 'pglite-worker.js']
 ]) {
   const outDir = path.join(work, path.basename(out, '.js'))
   execFileSync(process.execPath, [ncc, 'build', entry, '-o', outDir, '--quiet', '--target', 'es2022'], {
