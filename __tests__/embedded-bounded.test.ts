@@ -8,7 +8,8 @@ import { runSource } from './helpers/source-run'
 import { tempDir, writeJournalProject } from './helpers/project'
 
 const CONFIG = "export default { dialect: 'postgresql', schema: './schema.ts', out: './drizzle' }\n"
-const SCHEMA = "import { pgTable, integer } from 'drizzle-orm/pg-core'\nexport const t = pgTable('t', { id: integer('id') })\n"
+const SCHEMA =
+  "import { pgTable, integer } from 'drizzle-orm/pg-core'\nexport const t = pgTable('t', { id: integer('id') })\n"
 
 function projectWith(stuck: string): string {
   return writeJournalProject(tempDir('dg-embedded-bounded-'), CONFIG, {

@@ -54,7 +54,8 @@ function errorFields(error: unknown): ErrorFields {
   const fields: ErrorFields = { message: String(e?.message ?? error) }
   for (const key of ['code', 'position', 'detail', 'hint'] as const) {
     const value = e?.[key]
-    if (typeof value === 'string' || typeof value === 'number') (fields as unknown as Record<string, unknown>)[key] = value
+    if (typeof value === 'string' || typeof value === 'number')
+      (fields as unknown as Record<string, unknown>)[key] = value
   }
   return fields
 }
@@ -71,7 +72,8 @@ export async function runPgliteThread(): Promise<void> {
       MemoryFS: MemoryFsClass
     }
     const extensions: Record<string, unknown> = {}
-    for (const ext of start.extensions) extensions[ext.key] = (load(ext.entry) as Record<string, unknown>)[ext.exportName]
+    for (const ext of start.extensions)
+      extensions[ext.key] = (load(ext.entry) as Record<string, unknown>)[ext.exportName]
     const entries = readTarEntries(start.dataDir)
     pg = await PGlite.create({
       ...(entries

@@ -127,7 +127,6 @@ export class PgliteProvider implements PostgresProvider {
   }
 
   private async start(): Promise<Template> {
-    const { PGlite } = vendorRequire<PGliteModule>('@electric-sql/pglite')
     const distDir = path.dirname(vendorResolve('@electric-sql/pglite'))
     let wasmModule: WebAssembly.Module
     let fsBundle: Uint8Array
@@ -168,6 +167,7 @@ export class PgliteProvider implements PostgresProvider {
       )
     } catch {
       // No worker threads (or the worker failed): initdb here, at the cost of its memory for the rest of the run.
+      const { PGlite } = vendorRequire<PGliteModule>('@electric-sql/pglite')
       const fresh = await PGlite.create({ wasmModule, fsBundle: new BytesBlob(fsBundle) })
       dataDir = Buffer.from(await (await fresh.dumpDataDir('none')).arrayBuffer())
       await fresh.close()
