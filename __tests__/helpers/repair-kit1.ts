@@ -21,7 +21,8 @@ const runAsync = promisify(execFile)
 
 const KIT1 = path.join(REPO, 'vendor-drizzle-1', 'node_modules')
 let kit1Installed: string
-const kit1Install = (): string => {
+/** A folder whose node_modules holds the real drizzle-kit and drizzle-orm 1.x: projects made inside it use them. */
+export const kit1Install = (): string => {
   if (kit1Installed) return kit1Installed
   kit1Installed = tempDir('fix-kit1-')
   fs.writeFileSync(path.join(kit1Installed, 'package.json'), '{ "name": "fix-kit1", "private": true }\n')
@@ -31,16 +32,17 @@ const kit1Install = (): string => {
   return kit1Installed
 }
 
-async function kit1Generate(dir: string, config: string): Promise<string> {
+/** The real drizzle-kit 1.x `generate` (its output, stdout and stderr, also when it fails). */
+export async function kit1Generate(dir: string, config: string, args: string[] = []): Promise<string> {
   const bin = path.join(kit1Install(), 'node_modules', 'drizzle-kit', 'bin.cjs')
-  const { stdout, stderr } = await runAsync(process.execPath, [bin, 'generate', '--config', config], {
+  const { stdout, stderr } = await runAsync(process.execPath, [bin, 'generate', '--config', config, ...args], {
     cwd: dir,
     timeout: 120_000
   }).catch((e: { stdout?: string; stderr?: string }) => ({ stdout: e.stdout ?? '', stderr: e.stderr ?? '' }))
   return `${stdout}\n${stderr}`
 }
 
-async function drizzleMigrate1(kind: string, oldFolder: string, newFolder: string, seed: string, count: string) {
+export async function drizzleMigrate1(kind: string, oldFolder: string, newFolder: string, seed: string, count: string) {
   const options = { kind, url: SERVER_URL, old: oldFolder, new: newFolder, seed, count, drizzle: '1' }
   const { stdout } = await runAsync(process.execPath, [MIGRATE, JSON.stringify(options)], {
     cwd: REPO,

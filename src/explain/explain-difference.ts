@@ -10,7 +10,7 @@ import { ExplainContext } from './context'
 import { enumOrderCause } from './enum-history'
 import { fixSql } from './fix-sql'
 import { differenceAspect, differenceKey, objectKey } from './object-history'
-import { NOT_IN_JOURNAL, unlistedEvents, unlistedFix } from './unlisted-files'
+import { neverRun, unlistedEvents, unlistedFix } from './unlisted-files'
 import { explainPartitioning } from './partitioning'
 import { changedAfterSnapshot, introducedBy, recordedSnapshots, removedIn } from './snapshot-history'
 import { findStatement, lostAfter, notApplied } from './statement-search'
@@ -240,7 +240,7 @@ function unlistedCause(ctx: ExplainContext, d: SchemaDifference): { cause: strin
       ? `row level security ${d.expected === 'enabled' ? 'enabled' : 'disabled'}`
       : 'changed'
   return {
-    cause: `${verb} by ${by.file}:${by.line}, ${NOT_IN_JOURNAL}, so the databases it migrates lack that`,
+    cause: `${verb} by ${by.file}:${by.line}, ${neverRun(by.migration)}, so the databases it migrates lack that`,
     fix: unlistedFix(ctx, by.migration, ctx.target)
   }
 }

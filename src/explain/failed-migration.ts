@@ -10,7 +10,7 @@ import { Migration } from '../migrations/folder'
 import { SchemaDifference } from '../diff/diff-schemas'
 import { platformHint, platformSentence } from './platform'
 import { differenceKey, objectHistory, objectKey } from './object-history'
-import { NOT_IN_JOURNAL, unlistedEvents, unlistedFix } from './unlisted-files'
+import { neverRun, unlistedEvents, unlistedFix } from './unlisted-files'
 import { splitSqlStatements } from '../sql/statements'
 import { lineRanges } from './statement-search'
 import { recordedSnapshots } from './snapshot-history'
@@ -220,7 +220,7 @@ export function withMissingObjectOrigin(
         ? `${label} is`
         : `${needs.length > 1 ? `${needs.slice(0, -1).join(', ')} and ${needs[needs.length - 1]}` : needs[0]}, which this statement uses, ${needs.length === 1 ? 'is' : 'are'}`
       origins.push(
-        `${what} created by ${/\D/.test(lines) ? `${create.file} (lines ${lines})` : `${create.file}:${lines}`}, ${NOT_IN_JOURNAL}` +
+        `${what} created by ${/\D/.test(lines) ? `${create.file} (lines ${lines})` : `${create.file}:${lines}`}, ${neverRun(create.migration)}` +
           (schemaMissing ? ` (nor does it, or any other file, create schema "${object.name}")` : '')
       )
       fix =

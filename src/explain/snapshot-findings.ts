@@ -69,7 +69,10 @@ export async function snapshotFindings(
     ...(blocked ?? {}),
     changes: findingChanges(comparison.changes)
   }
-  if (latest.snapshot) judgeable.set(finding, judgeableChanges(comparison.changes, latest.snapshot, schema))
+  judgeable.set(
+    finding,
+    judgeableChanges(comparison.changes, latest.snapshot ? { last: latest.snapshot, schema } : undefined)
+  )
   return [finding]
 }
 
@@ -109,19 +112,20 @@ async function kit1SnapshotFindings(
   const shown = comparison.changes.slice(0, 12).map((c) => c.description)
   const more = comparison.changes.length > shown.length ? `, and ${comparison.changes.length - shown.length} more` : ''
   const merged = head.leaves.length > 1 ? ` (merged with ${head.leaves.slice(0, -1).join(', ')})` : ''
-  return [
-    {
-      kind: 'snapshot_out_of_date',
-      severity: 'error',
-      file: path.relative(root, head.file),
-      line: 1,
-      name: head.tag,
-      message: `the schema differs from the last snapshot (${head.tag}${merged}): ${shown.join('; ')}${more}`,
-      cause: `the schema was changed without running drizzle-kit generate; \`${command}\` would write a new migration`,
-      fix,
-      changes: findingChanges(comparison.changes)
-    }
-  ]
+  const finding: TargetFinding = {
+    kind: 'snapshot_out_of_date',
+    severity: 'error',
+    file: path.relative(root, head.file),
+    line: 1,
+    name: head.tag,
+    message: `the schema differs from the last snapshot (${head.tag}${merged}): ${shown.join('; ')}${more}`,
+    cause: `the schema was changed without running drizzle-kit generate; \`${command}\` would write a new migration`,
+    fix,
+    changes: findingChanges(comparison.changes)
+  }
+  // 1.x's column text holds only what a database shows (type, dimensions, nullability, default, identity, generated).
+  judgeable.set(finding, judgeableChanges(comparison.changes))
+  return [finding]
 }
 
 const CHANGED_OBJECT =
@@ -157,14 +161,20 @@ const judgeable = new WeakMap<object, JudgeableChange[]>()
 /** What of a column a database finding would show: a change of only these is confirmed or refuted on the column. */
 const COLUMN_ASPECTS = new Set(['type', 'typeSchema', 'notNull', 'default', 'identity', 'generated', 'name'])
 
-function judgeableChanges(changes: SnapshotChange[], last: PgSnapshot, schema: PgSnapshot): JudgeableChange[] {
+/**
+ * The changes the compared databases can judge. A 0.x snapshot's column holds more than a database shows (primaryKey,
+ * isUnique, …): with `v0`, a changed column is judged only when nothing else of it changed. A 1.x
+ * state's column text (src/explain/normalise.ts) holds only what a database shows.
+ */
+function judgeableChanges(changes: SnapshotChange[], v0?: { last: PgSnapshot; schema: PgSnapshot }): JudgeableChange[] {
   const out: JudgeableChange[] = []
   for (const c of changes) {
     if (!c.schema || !c.table) continue
     const table = `${c.schema}.${c.table}`
     const addsOrDrops = !/ changed$/.test(c.description)
     if (c.column) {
-      if (!addsOrDrops) {
+      if (!addsOrDrops && v0) {
+        const { last, schema } = v0
         const before = (last.tables[table]?.columns[c.column] ?? {}) as Record<string, unknown>
         const after = (schema.tables[table]?.columns[c.column] ?? {}) as Record<string, unknown>
         const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])]

@@ -1,4 +1,5 @@
-// SQL files in a migrations folder that its journal does not list. drizzle's migrator never runs them, yet projects
+// SQL files in a migrations folder that its journal does not list (a 1.x folder: that are no folder's migration.sql).
+// drizzle's migrator never runs them, yet projects
 // keep hand-written SQL there (RLS policies, helper functions) and apply it with a script of their own: a migration
 // that needs what such a file creates fails on a new database, and an object only such a file creates or changes
 // is missing or different. The causes name the file and line, and say how to make the migrator (or the check) run it.
@@ -9,9 +10,13 @@ import { Migration, MigrationFolder, hashMigration, splitStatements } from '../m
 import { ObjectEvent, objectHistory, objectKey } from './object-history'
 
 const unlistedCache = new WeakMap<MigrationFolder['problems'], Migration[]>()
+/** The unlisted files of 1.x folders (one folder per migration): their causes and fixes speak of folders, not a journal. */
+const ofFolders = new WeakSet<Migration>()
 
 /** The folder's .sql files that the journal does not list, read as migrations (outside the journal's order). */
-export function unlistedMigrations(folder: Pick<MigrationFolder, 'problems'>): Migration[] {
+export function unlistedMigrations(
+  folder: Pick<MigrationFolder, 'problems'> & { format?: MigrationFolder['format'] }
+): Migration[] {
   const cached = unlistedCache.get(folder.problems)
   if (cached) return cached
   const out = folder.problems
@@ -37,6 +42,7 @@ export function unlistedMigrations(folder: Pick<MigrationFolder, 'problems'>): M
         }
       ]
     })
+  if (folder.format === 'folders') for (const m of out) ofFolders.add(m)
   unlistedCache.set(folder.problems, out)
   return out
 }
@@ -71,6 +77,13 @@ export function unlistedEvents(project: UnlistedProject, key: string | undefined
 
 /** "a file of the migrations folder that meta/_journal.json does not list: drizzle's migrator never runs it" */
 export const NOT_IN_JOURNAL = `a file of the migrations folder that meta/_journal.json does not list: drizzle's migrator never runs it`
+/** The same of a 1.x folder's file: the migrator runs only each migration folder's migration.sql. */
+export const NOT_A_MIGRATION = `a file of the migrations folder that is no migration folder's migration.sql: drizzle's migrator never runs it`
+
+/** Why drizzle's migrator never runs this unlisted file, in the words of its folder's layout. */
+export function neverRun(file: Migration): string {
+  return ofFolders.has(file) ? NOT_A_MIGRATION : NOT_IN_JOURNAL
+}
 
 /**
  * The tables an unlisted file alters (columns, constraints, policies, row level security) that the journal's
@@ -107,6 +120,7 @@ export function unlistedFix(
 ): string {
   const rel = path.relative(project.root, file.file)
   const altered = tablesItAlters(project, file)
+  if (ofFolders.has(file)) return folderFix(rel, altered, target, options)
   const where = options.before
     ? ` before ${options.before}`
     : ` as its last entry (its "when" later than every applied migration's: the migrator skips an entry dated before the newest it applied)`
@@ -122,4 +136,31 @@ export function unlistedFix(
     ? `; what the migrations need of it (${options.needs.join(', ')}) could go in a "setup" file of target "${target}" in ${DEFAULT_CONFIG_FILE}`
     : ''
   return `List ${file.tag} in meta/_journal.json${where}, after the migrations that create the tables it alters (${shown}), so that drizzle's migrator runs it${applied}. As it is, it cannot be a "setup" file ("setup" runs before the migrations, and it alters their tables)${part}`
+}
+
+/**
+ * unlistedFix for a 1.x folder: the file becomes a migration folder of its own. drizzle-orm 1.x's migrator applies
+ * every folder whose name it has not recorded, in name order: a folder named to sort before `before` runs before it
+ * on new databases, and on databases that already ran `before` too (unlike a 0.x journal entry dated before it).
+ */
+function folderFix(
+  rel: string,
+  altered: string[],
+  target: string,
+  options: { before?: string; needs?: string[] }
+): string {
+  const where = options.before
+    ? `named to sort before ${options.before} (a 14-digit timestamp earlier than its own)`
+    : `named to sort after the others (\`drizzle-kit generate --custom\` writes an empty one)`
+  const also = options.before
+    ? `; databases that already ran ${options.before} run it too (the migrator applies every folder whose name it has not recorded)`
+    : ''
+  if (altered.length === 0)
+    return `Make "${rel}" a migration: a folder of its own ${where}, holding it as migration.sql, so that drizzle's migrator runs it${also}; or, if your deployment runs it before the migrations some other way, name "${rel}" in "setup" of target "${target}" in ${DEFAULT_CONFIG_FILE}, so that the check runs it too`
+  const shown =
+    altered.length <= 4 ? altered.join(', ') : `${altered.slice(0, 4).join(', ')} and ${altered.length - 4} more`
+  const part = options.needs?.length
+    ? `; what the migrations need of it (${options.needs.join(', ')}) could go in a "setup" file of target "${target}" in ${DEFAULT_CONFIG_FILE}`
+    : ''
+  return `Make "${rel}" a migration: a folder of its own ${where}, after the migrations that create the tables it alters (${shown}), holding it as migration.sql, so that drizzle's migrator runs it${also}. As it is, it cannot be a "setup" file ("setup" runs before the migrations, and it alters their tables)${part}`
 }
