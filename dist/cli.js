@@ -24040,7 +24040,10 @@ async function runCheckWithBase(options) {
             const empty = { ...head.report, findings: [] };
             return (0, delta_1.markAgainstBase)(head.report, empty, options.base, options.newOnly ?? false);
         }
-        const [head, base] = await Promise.all([
+        // Both sides end before anything is closed (a failed side is abandoned, so the other never waits for it): the
+        // shared databases are not closed under a side still at work. The head's failure is the one to report: a
+        // failure both sides share (a setup that fails) is this commit's, not only the base's.
+        const [head, base] = await Promise.allSettled([
             (0, check_1.checkProject)({ ...shared, shared: headSide }).catch(abandonOnFailure(headSide)),
             (0, check_1.checkProject)({
                 ...shared,
@@ -24049,14 +24052,14 @@ async function runCheckWithBase(options) {
                 base: undefined,
                 baseline: false,
                 log: (line) => log(`base: ${line}`)
-            })
-                .catch(abandonOnFailure(baseSide))
-                .catch((error) => {
-                throw new errors_1.UsageError(`the check of the base commit ${options.base} failed: ${error.message}`);
-            })
+            }).catch(abandonOnFailure(baseSide))
         ]);
-        options.onHead?.(head);
-        return (0, delta_1.markAgainstBase)(head.report, base.report, options.base, options.newOnly ?? false);
+        if (head.status === 'rejected')
+            throw head.reason;
+        if (base.status === 'rejected')
+            throw new errors_1.UsageError(`the check of the base commit ${options.base} failed: ${base.reason.message}`);
+        options.onHead?.(head.value);
+        return (0, delta_1.markAgainstBase)(head.value.report, base.value.report, options.base, options.newOnly ?? false);
     }
     finally {
         await databases.closeAll();
@@ -25764,7 +25767,7 @@ function unlistedCause(ctx, d) {
             ? `row level security ${d.expected === 'enabled' ? 'enabled' : 'disabled'}`
             : 'changed';
     return {
-        cause: `${verb} by ${by.file}:${by.line}, ${unlisted_files_1.NOT_IN_JOURNAL}, so the databases it migrates lack that`,
+        cause: `${verb} by ${by.file}:${by.line}, ${(0, unlisted_files_1.neverRun)(by.migration)}, so the databases it migrates lack that`,
         fix: (0, unlisted_files_1.unlistedFix)(ctx, by.migration, ctx.target)
     };
 }
@@ -26292,7 +26295,7 @@ function withMissingObjectOrigin(finding, project) {
             const what = itself
                 ? `${label} is`
                 : `${needs.length > 1 ? `${needs.slice(0, -1).join(', ')} and ${needs[needs.length - 1]}` : needs[0]}, which this statement uses, ${needs.length === 1 ? 'is' : 'are'}`;
-            origins.push(`${what} created by ${/\D/.test(lines) ? `${create.file} (lines ${lines})` : `${create.file}:${lines}`}, ${unlisted_files_1.NOT_IN_JOURNAL}` +
+            origins.push(`${what} created by ${/\D/.test(lines) ? `${create.file} (lines ${lines})` : `${create.file}:${lines}`}, ${(0, unlisted_files_1.neverRun)(create.migration)}` +
                 (schemaMissing ? ` (nor does it, or any other file, create schema "${object.name}")` : ''));
             fix =
                 (schemaMissing
@@ -28024,8 +28027,7 @@ async function snapshotFindings(target, schema, snapshots, root, cacheKey, kit1)
         ...(blocked ?? {}),
         changes: findingChanges(comparison.changes)
     };
-    if (latest.snapshot)
-        judgeable.set(finding, judgeableChanges(comparison.changes, latest.snapshot, schema));
+    judgeable.set(finding, judgeableChanges(comparison.changes, latest.snapshot ? { last: latest.snapshot, schema } : undefined));
     return [finding];
 }
 /**
@@ -28064,19 +28066,20 @@ async function kit1SnapshotFindings(target, state, head, root) {
     const shown = comparison.changes.slice(0, 12).map((c) => c.description);
     const more = comparison.changes.length > shown.length ? `, and ${comparison.changes.length - shown.length} more` : '';
     const merged = head.leaves.length > 1 ? ` (merged with ${head.leaves.slice(0, -1).join(', ')})` : '';
-    return [
-        {
-            kind: 'snapshot_out_of_date',
-            severity: 'error',
-            file: path.relative(root, head.file),
-            line: 1,
-            name: head.tag,
-            message: `the schema differs from the last snapshot (${head.tag}${merged}): ${shown.join('; ')}${more}`,
-            cause: `the schema was changed without running drizzle-kit generate; \`${command}\` would write a new migration`,
-            fix,
-            changes: findingChanges(comparison.changes)
-        }
-    ];
+    const finding = {
+        kind: 'snapshot_out_of_date',
+        severity: 'error',
+        file: path.relative(root, head.file),
+        line: 1,
+        name: head.tag,
+        message: `the schema differs from the last snapshot (${head.tag}${merged}): ${shown.join('; ')}${more}`,
+        cause: `the schema was changed without running drizzle-kit generate; \`${command}\` would write a new migration`,
+        fix,
+        changes: findingChanges(comparison.changes)
+    };
+    // 1.x's column text holds only what a database shows (type, dimensions, nullability, default, identity, generated).
+    judgeable.set(finding, judgeableChanges(comparison.changes));
+    return [finding];
 }
 const CHANGED_OBJECT = /^(column|table|index|foreign key|primary key|unique constraint|check constraint|policy|row level security|enum|schema|sequence|view)\b/;
 /**
@@ -28096,7 +28099,12 @@ function findingChanges(changes) {
 const judgeable = new WeakMap();
 /** What of a column a database finding would show: a change of only these is confirmed or refuted on the column. */
 const COLUMN_ASPECTS = new Set(['type', 'typeSchema', 'notNull', 'default', 'identity', 'generated', 'name']);
-function judgeableChanges(changes, last, schema) {
+/**
+ * The changes the compared databases can judge. A 0.x snapshot's column holds more than a database shows (primaryKey,
+ * isUnique, …): with `v0`, a changed column is judged only when nothing else of it changed. A 1.x
+ * state's column text (src/explain/normalise.ts) holds only what a database shows.
+ */
+function judgeableChanges(changes, v0) {
     const out = [];
     for (const c of changes) {
         if (!c.schema || !c.table)
@@ -28104,7 +28112,8 @@ function judgeableChanges(changes, last, schema) {
         const table = `${c.schema}.${c.table}`;
         const addsOrDrops = !/ changed$/.test(c.description);
         if (c.column) {
-            if (!addsOrDrops) {
+            if (!addsOrDrops && v0) {
+                const { last, schema } = v0;
                 const before = (last.tables[table]?.columns[c.column] ?? {});
                 const after = (schema.tables[table]?.columns[c.column] ?? {});
                 const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
@@ -29660,12 +29669,14 @@ var __importStar = (this && this.__importStar) || (function () {
     };
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.NOT_IN_JOURNAL = void 0;
+exports.NOT_A_MIGRATION = exports.NOT_IN_JOURNAL = void 0;
 exports.unlistedMigrations = unlistedMigrations;
 exports.unlistedEvents = unlistedEvents;
+exports.neverRun = neverRun;
 exports.tablesItAlters = tablesItAlters;
 exports.unlistedFix = unlistedFix;
-// SQL files in a migrations folder that its journal does not list. drizzle's migrator never runs them, yet projects
+// SQL files in a migrations folder that its journal does not list (a 1.x folder: that are no folder's migration.sql).
+// drizzle's migrator never runs them, yet projects
 // keep hand-written SQL there (RLS policies, helper functions) and apply it with a script of their own: a migration
 // that needs what such a file creates fails on a new database, and an object only such a file creates or changes
 // is missing or different. The causes name the file and line, and say how to make the migrator (or the check) run it.
@@ -29675,6 +29686,8 @@ const target_types_1 = __nccwpck_require__(7321);
 const folder_1 = __nccwpck_require__(7697);
 const object_history_1 = __nccwpck_require__(1573);
 const unlistedCache = new WeakMap();
+/** The unlisted files of 1.x folders (one folder per migration): their causes and fixes speak of folders, not a journal. */
+const ofFolders = new WeakSet();
 /** The folder's .sql files that the journal does not list, read as migrations (outside the journal's order). */
 function unlistedMigrations(folder) {
     const cached = unlistedCache.get(folder.problems);
@@ -29704,6 +29717,9 @@ function unlistedMigrations(folder) {
             }
         ];
     });
+    if (folder.format === 'folders')
+        for (const m of out)
+            ofFolders.add(m);
     unlistedCache.set(folder.problems, out);
     return out;
 }
@@ -29730,6 +29746,12 @@ function unlistedEvents(project, key) {
 }
 /** "a file of the migrations folder that meta/_journal.json does not list: drizzle's migrator never runs it" */
 exports.NOT_IN_JOURNAL = `a file of the migrations folder that meta/_journal.json does not list: drizzle's migrator never runs it`;
+/** The same of a 1.x folder's file: the migrator runs only each migration folder's migration.sql. */
+exports.NOT_A_MIGRATION = `a file of the migrations folder that is no migration folder's migration.sql: drizzle's migrator never runs it`;
+/** Why drizzle's migrator never runs this unlisted file, in the words of its folder's layout. */
+function neverRun(file) {
+    return ofFolders.has(file) ? exports.NOT_A_MIGRATION : exports.NOT_IN_JOURNAL;
+}
 /**
  * The tables an unlisted file alters (columns, constraints, policies, row level security) that the journal's
  * migrations create: such a file cannot run before the migrations, so it cannot be a "setup" file as it is.
@@ -29754,19 +29776,49 @@ function tablesItAlters(project, file) {
 }
 /**
  * How to have a file outside the journal run: listed in the journal (before `before`, when a migration needs it),
- * or, when it needs no table the migrations create, as a "setup" file of the check's target.
+ * or, when it needs no table the migrations create, as a "setup" file of the check's target. drizzle's 0.x migrator
+ * applies only the entries whose `when` is later than the newest `created_at` it recorded: an entry listed before
+ * `before` is dated before it, so a database that already ran `before` skips it for good, and the text says so.
  */
 function unlistedFix(project, file, target, options = {}) {
     const rel = path.relative(project.root, file.file);
     const altered = tablesItAlters(project, file);
-    const where = options.before ? ` before ${options.before}` : '';
+    if (ofFolders.has(file))
+        return folderFix(rel, altered, target, options);
+    const where = options.before
+        ? ` before ${options.before}`
+        : ` as its last entry (its "when" later than every applied migration's: the migrator skips an entry dated before the newest it applied)`;
+    // Listed before a migration, it is dated before it: databases that ran that migration never run the entry.
+    const applied = options.before
+        ? ` on new databases; one that already ran ${options.before} skips it (the migrator applies only entries whose "when" is later than the newest it applied), so apply it there separately`
+        : '';
     if (altered.length === 0)
-        return `List ${file.tag} in meta/_journal.json${where}, so that drizzle's migrator runs it; or, if your deployment runs it before the migrations some other way, name "${rel}" in "setup" of target "${target}" in ${target_types_1.DEFAULT_CONFIG_FILE}, so that the check runs it too`;
+        return `List ${file.tag} in meta/_journal.json${where}, so that drizzle's migrator runs it${applied}; or, if your deployment runs it before the migrations some other way, name "${rel}" in "setup" of target "${target}" in ${target_types_1.DEFAULT_CONFIG_FILE}, so that the check runs it too`;
     const shown = altered.length <= 4 ? altered.join(', ') : `${altered.slice(0, 4).join(', ')} and ${altered.length - 4} more`;
     const part = options.needs?.length
         ? `; what the migrations need of it (${options.needs.join(', ')}) could go in a "setup" file of target "${target}" in ${target_types_1.DEFAULT_CONFIG_FILE}`
         : '';
-    return `List ${file.tag} in meta/_journal.json${where}, after the migrations that create the tables it alters (${shown}), so that drizzle's migrator runs it. As it is, it cannot be a "setup" file ("setup" runs before the migrations, and it alters their tables)${part}`;
+    return `List ${file.tag} in meta/_journal.json${where}, after the migrations that create the tables it alters (${shown}), so that drizzle's migrator runs it${applied}. As it is, it cannot be a "setup" file ("setup" runs before the migrations, and it alters their tables)${part}`;
+}
+/**
+ * unlistedFix for a 1.x folder: the file becomes a migration folder of its own. drizzle-orm 1.x's migrator applies
+ * every folder whose name it has not recorded, in name order: a folder named to sort before `before` runs before it
+ * on new databases, and on databases that already ran `before` too (unlike a 0.x journal entry dated before it).
+ */
+function folderFix(rel, altered, target, options) {
+    const where = options.before
+        ? `named to sort before ${options.before} (a 14-digit timestamp earlier than its own)`
+        : `named to sort after the others (\`drizzle-kit generate --custom\` writes an empty one)`;
+    const also = options.before
+        ? `; databases that already ran ${options.before} run it too (the migrator applies every folder whose name it has not recorded)`
+        : '';
+    if (altered.length === 0)
+        return `Make "${rel}" a migration: a folder of its own ${where}, holding it as migration.sql, so that drizzle's migrator runs it${also}; or, if your deployment runs it before the migrations some other way, name "${rel}" in "setup" of target "${target}" in ${target_types_1.DEFAULT_CONFIG_FILE}, so that the check runs it too`;
+    const shown = altered.length <= 4 ? altered.join(', ') : `${altered.slice(0, 4).join(', ')} and ${altered.length - 4} more`;
+    const part = options.needs?.length
+        ? `; what the migrations need of it (${options.needs.join(', ')}) could go in a "setup" file of target "${target}" in ${target_types_1.DEFAULT_CONFIG_FILE}`
+        : '';
+    return `Make "${rel}" a migration: a folder of its own ${where}, after the migrations that create the tables it alters (${shown}), holding it as migration.sql, so that drizzle's migrator runs it${also}. As it is, it cannot be a "setup" file ("setup" runs before the migrations, and it alters their tables)${part}`;
 }
 
 
@@ -31560,7 +31612,36 @@ function readV1Folder(dir, names) {
             snapshotFile: fs.existsSync(snapshot) ? snapshot : undefined
         });
     });
+    problems.push(...unappliedV1Files(dir, names));
     return { dir, format: 'folders', migrations, problems, journalEntries: entries };
+}
+/**
+ * The .sql files of a 1.x folder that drizzle-orm 1.x's migrator never applies: it reads only `<folder>/migration.sql`
+ * of each folder below the migrations folder, so a .sql file beside the folders, or beside a folder's migration.sql,
+ * is never run (projects keep RLS policies or helper functions there and apply them with a script of their own).
+ * The causes read what they do, as they read a 0.x folder's files that its journal does not list.
+ */
+function unappliedV1Files(dir, names) {
+    const fix = `If the databases need what it does, make it a migration: a folder of its own holding it as migration.sql (\`drizzle-kit generate --custom\` writes one) (or, if your deployment runs it before the migrations some other way, name it in "setup" of this target in drift-guard.config.json, so the check runs it too); otherwise delete it`;
+    const problem = (file, message) => ({
+        message,
+        fix,
+        unlisted: true,
+        file,
+        line: 1,
+        tag: path.basename(file, '.sql'),
+        severity: 'warning'
+    });
+    const sqlFiles = (folder) => fs
+        .readdirSync(folder, { withFileTypes: true })
+        .filter((e) => e.isFile() && e.name.endsWith('.sql'))
+        .map((e) => e.name)
+        .sort();
+    const out = sqlFiles(dir).map((f) => problem(path.join(dir, f), `${f} is in no migration folder: drizzle's migrator applies only each folder's migration.sql, never this file`));
+    for (const name of names)
+        for (const f of sqlFiles(path.join(dir, name)).filter((f) => f !== 'migration.sql'))
+            out.push(problem(path.join(dir, name, f), `${name}/${f} is not its folder's migration.sql: drizzle's migrator never applies it`));
+    return out;
 }
 /**
  * The snapshot file drizzle-kit wrote with a journal entry: named after the tag's prefix (the padded idx at the time
@@ -32647,38 +32728,186 @@ exports.BytesBlob = BytesBlob;
 
 /***/ }),
 
-/***/ 8636:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+/***/ 9572:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
 
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.servePglite = servePglite;
-// The embedded Postgres served over the Postgres wire protocol on a local port, for the project's own init commands:
-// their driver (postgres.js, node-postgres, psql…) connects as it would to a server. PGlite has one backend, so the
-// socket server queues the clients' messages; a transaction a client leaves open is rolled back when it goes.
-const pglite_socket_1 = __nccwpck_require__(9264);
-/** Clients at once: an init script may open a pool; PGlite still runs one message at a time. */
-const MAX_CLIENTS = 16;
-async function servePglite(pg) {
-    const server = new pglite_socket_1.PGLiteSocketServer({
-        db: pg,
-        host: '127.0.0.1',
-        port: 0,
-        maxConnections: MAX_CLIENTS
-    });
-    await server.start();
-    const [host, port] = server.getServerConn().split(':');
-    return {
-        url: `postgresql://postgres@${host}:${port}/postgres`,
-        close: async () => {
-            await server.stop();
-            // A client's SET (search_path, role…) is the one backend's: the next user of this instance starts clean.
-            const session = pg;
-            await session.exec('ROLLBACK; RESET ALL; RESET ROLE').catch(() => undefined);
-        }
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
     };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.PgliteThreadInstance = void 0;
+// The tool's side of one embedded Postgres instance running in a worker thread (./pglite-thread.ts): the same
+// query/exec a PGlite instance offers, each statement under the statement time limit a server has
+// (DRIFT_GUARD_STATEMENT_TIMEOUT). A statement over the limit ends the thread, and with it the instance: it fails
+// as Postgres fails a statement that times out (57014), so a migration stuck in `pg_sleep(600)` or an endless loop
+// is a finding naming it, and SIGINT/SIGTERM are answered at once (this thread is never inside WebAssembly).
+const fs = __importStar(__nccwpck_require__(3024));
+const node_module_1 = __nccwpck_require__(8995);
+const path = __importStar(__nccwpck_require__(6760));
+const node_worker_threads_1 = __nccwpck_require__(5919);
+/** Clients at once on a served instance: an init script may open a pool; PGlite still runs one message at a time. */
+const MAX_CLIENTS = 16;
+/** How the thread is started: the bundle's dist/pglite-worker.js, or src/pglite-worker.ts with sucrase's hook. */
+function newWorker(start) {
+    const bundled = path.join(__dirname, 'pglite-worker.js');
+    if (fs.existsSync(bundled))
+        return new node_worker_threads_1.Worker(bundled, { workerData: start });
+    // A require ncc does not follow: the hook exists only when running from the sources.
+    const hook = (0, node_module_1.createRequire)(__filename).resolve('sucrase/register/ts');
+    const entry = path.join(__dirname, '..', 'pglite-worker.ts');
+    return new node_worker_threads_1.Worker(`require(${JSON.stringify(hook)}); require(${JSON.stringify(entry)})`, {
+        eval: true,
+        workerData: start
+    });
 }
+function asError(fields) {
+    return Object.assign(new Error(fields.message), fields);
+}
+class PgliteThreadInstance {
+    worker;
+    statementTimeoutMs;
+    pending = new Map();
+    nextId = 1;
+    /** Why the thread is gone (then every call fails with it). */
+    ended;
+    constructor(worker, 
+    /** 0: no limit. */
+    statementTimeoutMs) {
+        this.worker = worker;
+        this.statementTimeoutMs = statementTimeoutMs;
+        worker.on('message', (answer) => {
+            const waiting = this.pending.get(answer.id);
+            if (!waiting)
+                return;
+            this.settle(answer.id);
+            if (answer.error)
+                waiting.reject(asError(answer.error));
+            else
+                waiting.resolve(answer);
+        });
+        worker.on('error', (error) => this.end(new Error(`embedded Postgres failed: ${error.message}`)));
+        worker.on('exit', () => this.end(new Error('embedded Postgres stopped')));
+    }
+    /** Starts the thread and its instance; resolves once it answers queries. */
+    static async start(start, statementTimeoutMs) {
+        const instance = new PgliteThreadInstance(newWorker(start), statementTimeoutMs);
+        // id 0: the thread's first message says whether the instance started.
+        try {
+            await new Promise((resolve, reject) => instance.track(0, { resolve, reject }));
+        }
+        catch (error) {
+            await instance.terminate();
+            throw error;
+        }
+        return instance;
+    }
+    get alive() {
+        return !this.ended;
+    }
+    async query(sql, params) {
+        const answer = await this.request({ op: 'query', sql, ...(params ? { params } : {}) }, true);
+        return { rows: (answer.rows ?? []) };
+    }
+    async exec(sql) {
+        await this.request({ op: 'exec', sql }, true);
+    }
+    /** Serves the instance over the wire protocol on a local port (the project's init commands connect to it). */
+    async serve() {
+        const { url } = await this.request({ op: 'serve', maxClients: MAX_CLIENTS }, false);
+        return {
+            url: url,
+            close: async () => {
+                await this.request({ op: 'unserve' }, false).catch(() => undefined);
+            }
+        };
+    }
+    /** Ends the thread, busy or not: the instance lives only in its memory, nothing is left behind. */
+    async terminate() {
+        this.end(new Error('embedded Postgres stopped'));
+        await this.worker.terminate().catch(() => undefined);
+    }
+    request(message, timed) {
+        if (this.ended)
+            return Promise.reject(this.ended);
+        const id = this.nextId++;
+        return new Promise((resolve, reject) => {
+            const pending = { resolve, reject };
+            if (timed && this.statementTimeoutMs > 0)
+                pending.timer = setTimeout(() => this.timedOut(id, message), this.statementTimeoutMs);
+            this.track(id, pending);
+            this.worker.postMessage({ ...message, id });
+        });
+    }
+    track(id, pending) {
+        this.pending.set(id, pending);
+        // An idle thread never keeps the process alive; one with work does (the run awaits its answer).
+        this.worker.ref();
+    }
+    settle(id) {
+        const pending = this.pending.get(id);
+        if (pending?.timer)
+            clearTimeout(pending.timer);
+        this.pending.delete(id);
+        if (!this.pending.size)
+            this.worker.unref();
+    }
+    timedOut(id, message) {
+        const waiting = this.pending.get(id);
+        if (!waiting)
+            return;
+        this.settle(id);
+        const seconds = this.statementTimeoutMs / 1000;
+        // As a server reports it (statement_timeout): the migration fails as a finding naming the statement.
+        waiting.reject(Object.assign(new Error('canceling statement due to statement timeout'), {
+            code: '57014',
+            hint: `the embedded Postgres gives each statement ${seconds} s (DRIFT_GUARD_STATEMENT_TIMEOUT, 0: no limit)`,
+            sql: 'sql' in message ? message.sql : undefined
+        }));
+        // The instance cannot be interrupted short of ending its thread: it is gone with the statement.
+        void this.terminate();
+    }
+    end(reason) {
+        this.ended ??= reason;
+        for (const [id, pending] of [...this.pending]) {
+            this.settle(id);
+            pending.reject(this.ended);
+        }
+        this.worker.unref();
+    }
+}
+exports.PgliteThreadInstance = PgliteThreadInstance;
 
 
 /***/ }),
@@ -32729,6 +32958,7 @@ exports.initDataDirInWorker = initDataDirInWorker;
 // PGlite holds one database per instance, and a fresh instance runs initdb (seconds). So initdb runs once: its
 // data directory is kept (in memory, and in a cache file across runs) and every throwaway database starts as a
 // copy of it. The wasm and data files are passed in explicitly, because bundling breaks PGlite's own lookup.
+// Each instance runs in a worker thread of its own (./pglite-instance.ts), under the statement time limit.
 const fs = __importStar(__nccwpck_require__(3024));
 const os = __importStar(__nccwpck_require__(8161));
 const path = __importStar(__nccwpck_require__(6760));
@@ -32736,10 +32966,12 @@ const v8 = __importStar(__nccwpck_require__(8877));
 const node_worker_threads_1 = __nccwpck_require__(5919);
 const zlib = __importStar(__nccwpck_require__(8522));
 const errors_1 = __nccwpck_require__(4296);
+const interrupt_1 = __nccwpck_require__(9192);
 const vendor_1 = __nccwpck_require__(2317);
-const pglite_serve_1 = __nccwpck_require__(8636);
 const pglite_datadir_1 = __nccwpck_require__(5376);
+const pglite_instance_1 = __nccwpck_require__(9572);
 const reset_1 = __nccwpck_require__(3760);
+const server_connection_1 = __nccwpck_require__(1237);
 /** CREATE EXTENSION name -> where PGlite has it. */
 const CONTRIB = new Set([
     'amcheck',
@@ -32780,14 +33012,12 @@ const CONTRIB = new Set([
 const BUILT_IN = new Set(['plpgsql']);
 /** Every extension the embedded Postgres can create. */
 exports.EMBEDDED_EXTENSIONS = new Set([...CONTRIB, ...BUILT_IN, 'vector']);
-function loadExtension(name) {
-    if (name === 'vector') {
-        const mod = (0, vendor_1.vendorRequire)('@electric-sql/pglite-pgvector');
-        return ['vector', mod.vector];
-    }
+/** Where the worker thread loads an extension from (it requires the module itself: functions do not cross). */
+function extensionModule(name) {
+    if (name === 'vector')
+        return { key: 'vector', entry: (0, vendor_1.vendorResolve)('@electric-sql/pglite-pgvector'), exportName: 'vector' };
     const file = name.replace(/-/g, '_');
-    const mod = (0, vendor_1.vendorRequire)(`@electric-sql/pglite/contrib/${file}`);
-    return [file, mod[file]];
+    return { key: file, entry: (0, vendor_1.vendorResolve)(`@electric-sql/pglite/contrib/${file}`), exportName: file };
 }
 /**
  * A throwaway database holds a schema and a few rows: PGlite's default 128 MB of shared buffers only costs memory
@@ -32797,11 +33027,14 @@ const EMBEDDED_SETTINGS = ['shared_buffers = 16MB', 'fsync = off', 'synchronous_
 class PgliteProvider {
     cacheDir;
     description;
-    /** PGlite runs in this thread (WebAssembly, synchronous): a second instance at once only costs memory. */
+    /** One instance at a time: a second one at once costs memory (and CPU the machine may not have). */
     concurrency = 1;
     template;
     open = new Set();
     idle = [];
+    /** Every thread started and not ended: SIGINT/SIGTERM end them, busy or not. */
+    threads = new Set();
+    forgetInterrupt;
     version;
     buildIdentity;
     constructor(cacheDir = defaultCacheDir()) {
@@ -32814,11 +33047,6 @@ class PgliteProvider {
         return new Set(exports.EMBEDDED_EXTENSIONS);
     }
     async start() {
-        const { wasmModule, fsBundle, dataDir } = await this.readTemplate();
-        return { wasmModule, fsBundle, dataDir, entries: (0, pglite_datadir_1.readTarEntries)(dataDir) };
-    }
-    async readTemplate() {
-        const { PGlite } = (0, vendor_1.vendorRequire)('@electric-sql/pglite');
         const distDir = path.dirname((0, vendor_1.vendorResolve)('@electric-sql/pglite'));
         let wasmModule;
         let fsBundle;
@@ -32856,6 +33084,7 @@ class PgliteProvider {
         }
         catch {
             // No worker threads (or the worker failed): initdb here, at the cost of its memory for the rest of the run.
+            const { PGlite } = (0, vendor_1.vendorRequire)('@electric-sql/pglite');
             const fresh = await PGlite.create({ wasmModule, fsBundle: new pglite_datadir_1.BytesBlob(fsBundle) });
             dataDir = Buffer.from(await (await fresh.dumpDataDir('none')).arrayBuffer());
             await fresh.close();
@@ -32903,15 +33132,20 @@ class PgliteProvider {
             if (await (0, reset_1.resetDatabase)(session, candidate.roles, true).catch(() => false))
                 instance = candidate;
             else
-                await pg.close().catch(() => undefined);
+                await this.end(pg);
         }
         instance ??= await this.startInstance(key, wanted);
         this.open.add(instance.pg);
         const open = this.open;
         const returned = instance;
         const release = async () => {
-            if (open.delete(returned.pg))
+            if (!open.delete(returned.pg))
+                return;
+            // One whose statement timed out is gone with its thread.
+            if (returned.pg.alive)
                 this.idle.push(returned);
+            else
+                await this.end(returned.pg);
         };
         const pg = instance.pg;
         return {
@@ -32923,28 +33157,24 @@ class PgliteProvider {
                 refuseProgramCopy(sql);
                 await pg.exec(sql);
             },
-            serve: () => (0, pglite_serve_1.servePglite)(pg),
+            serve: () => pg.serve(),
             close: release
         };
     }
     async startInstance(key, names) {
         this.template ??= this.start();
-        const { dataDir, entries, wasmModule, fsBundle } = await this.template;
-        const { PGlite, MemoryFS } = (0, vendor_1.vendorRequire)('@electric-sql/pglite');
-        const extensions = {};
-        for (const name of names) {
-            const [extKey, ext] = loadExtension(name);
-            extensions[extKey] = ext;
-        }
+        const { dataDir, wasmModule, fsBundle } = await this.template;
         let pg;
+        this.forgetInterrupt ??= (0, interrupt_1.onInterrupt)(() => this.dispose());
         try {
-            pg = await PGlite.create({
-                ...(entries ? { fs: (0, pglite_datadir_1.preloadedMemoryFs)(MemoryFS, dataDir, entries) } : { loadDataDir: new pglite_datadir_1.BytesBlob(dataDir) }),
+            pg = await pglite_instance_1.PgliteThreadInstance.start({
+                pgliteEntry: (0, vendor_1.vendorResolve)('@electric-sql/pglite'),
+                extensions: names.map(extensionModule),
                 wasmModule,
-                fsBundle: new pglite_datadir_1.BytesBlob(fsBundle),
-                extensions,
-                postgresqlconf: EMBEDDED_SETTINGS
-            });
+                dataDir,
+                fsBundle,
+                settings: EMBEDDED_SETTINGS
+            }, (0, server_connection_1.statementTimeoutMs)());
         }
         catch (error) {
             // A damaged cached data directory would fail every run from now on: it is removed, and the next start uses
@@ -32958,6 +33188,7 @@ class PgliteProvider {
             }
             throw new errors_1.DatabaseUnavailableError(`embedded Postgres could not start: ${error.message}`);
         }
+        this.threads.add(pg);
         try {
             const { rows } = await pg.query("select current_setting('server_version') as v");
             this.version ??= `PostgreSQL ${rows[0].v} (${this.description})`;
@@ -32965,7 +33196,7 @@ class PgliteProvider {
             return { pg, key, roles: new Set(roles.rows.map((r) => r.rolname)) };
         }
         catch (error) {
-            await pg.close().catch(() => undefined);
+            await this.end(pg);
             throw new errors_1.DatabaseUnavailableError(`embedded Postgres could not start: ${error.message}`);
         }
     }
@@ -32976,11 +33207,18 @@ class PgliteProvider {
         await db.close();
         return this.version ?? this.description;
     }
+    async end(pg) {
+        this.threads.delete(pg);
+        await pg.terminate();
+    }
     async dispose() {
-        const instances = [...this.open, ...this.idle.map((p) => p.pg)];
+        // Ending the threads is all there is to remove: each instance lives only in its thread's memory.
+        const threads = [...this.threads];
         this.open.clear();
         this.idle.length = 0;
-        await Promise.all(instances.map((i) => i.close().catch(() => undefined)));
+        this.forgetInterrupt?.();
+        this.forgetInterrupt = undefined;
+        await Promise.all(threads.map((pg) => this.end(pg)));
     }
 }
 exports.PgliteProvider = PgliteProvider;
@@ -42783,16 +43021,6 @@ fromKebab.column = { to: fromKebab }
 const kebab = module.exports.kebab = { ...toKebab }
 kebab.column.to = fromKebab
 
-
-/***/ }),
-
-/***/ 9264:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-"use strict";
-var f=Object.defineProperty;var E=Object.getOwnPropertyDescriptor;var w=Object.getOwnPropertyNames;var C=Object.prototype.hasOwnProperty;var T=(h,i)=>{for(var e in i)f(h,e,{get:i[e],enumerable:!0})},q=(h,i,e,s)=>{if(i&&typeof i=="object"||typeof i=="function")for(let t of w(i))!C.call(h,t)&&t!==e&&f(h,t,{get:()=>i[t],enumerable:!(s=E(i,t))||s.enumerable});return h};var S=h=>q(f({},"__esModule",{value:!0}),h);var k={};T(k,{CANCEL_REQUEST_CODE:()=>y,CANCEL_REQUEST_LENGTH:()=>u,CONNECTION_QUEUE_TIMEOUT:()=>I,PGLiteSocketHandler:()=>d,PGLiteSocketServer:()=>v,SSL_REQUEST_CODE:()=>b,SSL_REQUEST_LENGTH:()=>c});module.exports=S(k);var p=__nccwpck_require__(9278),I=6e4,b=80877103,c=8,y=80877102,u=16,m=class{constructor(i,e=!1){this.queue=[];this.processing=!1;this.lastHandlerId=null;this.db=i,this.debug=e}log(i,...e){this.debug&&console.log(`[QueryQueueManager] ${i}`,...e)}async enqueue(i,e,s){return new Promise((t,r)=>{let n={handlerId:i,message:e,resolve:t,reject:r,timestamp:Date.now(),onData:s};this.queue.push(n),this.log(`enqueued query from handler #${i}, queue size: ${this.queue.length}`),this.processing||this.processQueue()})}async processQueue(){if(!(this.processing||this.queue.length===0)){for(this.processing=!0;this.queue.length>0;){let i;if(this.db.isInTransaction()&&this.lastHandlerId){let t=this.queue.findIndex(r=>r.handlerId===this.lastHandlerId);t===-1?(this.log("transaction started, but no query from the same handler id found in queue",this.lastHandlerId),i=null):i=this.queue.splice(t,1)[0]}else i=this.queue.shift();if(!i)break;let e=Date.now()-i.timestamp;this.log(`processing query from handler #${i.handlerId} (waited ${e}ms)`);let s=0;try{await this.db.runExclusive(async()=>await this.db.execProtocolRawStream(i.message,{onRawData:t=>{s+=t.length,i.onData(t)}}))}catch(t){this.log(`query from handler #${i.handlerId} failed:`,t),i.reject(t);return}this.log(`query from handler #${i.handlerId} completed, ${s} bytes`),this.lastHandlerId=i.handlerId,i.resolve(s)}this.processing=!1,this.log("queue processing complete, queue length is",this.queue.length)}}getQueueLength(){return this.queue.length}clearQueueForHandler(i){let e=this.queue.length;this.queue=this.queue.filter(t=>t.handlerId===i?(t.reject(new Error("Handler disconnected")),!1):!0);let s=e-this.queue.length;s>0&&this.log(`cleared ${s} queries for handler #${i}`)}async clearTransactionIfNeeded(i){this.db.isInTransaction()&&this.lastHandlerId===i&&(await this.db.exec("ROLLBACK"),this.lastHandlerId=null,await this.processQueue())}},g=class g extends EventTarget{constructor(e){super();this.socket=null;this.active=!1;this.messageBuffer=Buffer.alloc(0);this.lastActivityTime=Date.now();this.queryQueue=e.queryQueue,this.closeOnDetach=e.closeOnDetach??!1,this.inspect=e.inspect??!1,this.debug=e.debug??!1,this.idleTimeout=e.idleTimeout??0,this.id=g.nextHandlerId++,this.log("constructor: created new handler")}get handlerId(){return this.id}log(e,...s){this.debug&&console.log(`[PGLiteSocketHandler#${this.id}] ${e}`,...s)}async attach(e){if(this.log(`attach: attaching socket from ${e.remoteAddress}:${e.remotePort}`),this.socket)throw new Error("Socket already attached");return this.socket=e,this.active=!0,this.lastActivityTime=Date.now(),e.setNoDelay(!0),this.idleTimeout>0&&this.resetIdleTimer(),this.log("attach: setting up socket event handlers"),e.on("data",s=>{this.lastActivityTime=Date.now(),this.resetIdleTimer(),setImmediate(async()=>{try{await this.handleData(s)}catch(t){this.log("socket on data error: ",t),this.handleError(t)}})}),e.on("error",s=>{setImmediate(()=>this.handleError(s))}),e.on("close",()=>{setImmediate(()=>this.handleClose())}),this.log("attach: socket handler ready"),this}resetIdleTimer(){this.idleTimeout<=0||(this.idleTimer&&clearTimeout(this.idleTimer),this.idleTimer=setTimeout(()=>{let e=Date.now()-this.lastActivityTime;this.log(`idle timeout after ${e}ms`),this.handleError(new Error("Idle timeout"))},this.idleTimeout))}async detach(e){if(this.log(`detach: detaching socket, close=${e??this.closeOnDetach}`),this.idleTimer&&(clearTimeout(this.idleTimer),this.idleTimer=void 0),!this.socket)return this.log("detach: no socket attached, nothing to do"),this;if(this.queryQueue.clearQueueForHandler(this.id),await this.queryQueue.clearTransactionIfNeeded(this.id),!this.socket)return this;if(this.socket.removeAllListeners("data"),this.socket.removeAllListeners("error"),this.socket.removeAllListeners("close"),(e??this.closeOnDetach)&&this.socket.writable){this.log("detach: closing socket");try{this.socket.end(),this.socket.destroy()}catch(s){this.log("detach: error closing socket:",s)}}return this.socket=null,this.active=!1,this.messageBuffer=Buffer.alloc(0),this.log("detach: handler cleaned up"),this}get isAttached(){return this.socket!==null}handleSslRequest(){if(this.messageBuffer.length<c)return!1;let e=this.messageBuffer.readInt32BE(0),s=this.messageBuffer.readInt32BE(4);return e===c&&s===b?(this.socket?.writable&&this.socket.write(Buffer.from("N")),this.messageBuffer=this.messageBuffer.slice(c),!0):!1}handleCancelRequest(){if(this.messageBuffer.length<u)return!1;let e=this.messageBuffer.readInt32BE(0),s=this.messageBuffer.readInt32BE(4);return e===u&&s===y?(this.messageBuffer=this.messageBuffer.slice(u),this.log("handleData: CancelRequest received, ignoring (not supported)"),!0):!1}async handleData(e){if(!this.socket||!this.active)return this.log("handleData: no active socket, ignoring data"),0;this.log(`handleData: received ${e.length} bytes`),this.messageBuffer=Buffer.concat([this.messageBuffer,e]),this.inspectData("incoming",e);try{let s=0;for(;this.messageBuffer.length>0;){if(this.handleSslRequest()||this.handleCancelRequest())continue;let t=0,r=!1;if(this.messageBuffer.length>=4){let o=this.messageBuffer.readInt32BE(0);if(this.messageBuffer.length>=8){let a=this.messageBuffer.readInt32BE(4);(a===196608||a===196608)&&(t=o,r=this.messageBuffer.length>=t)}!r&&this.messageBuffer.length>=5&&(t=1+this.messageBuffer.readInt32BE(1),r=this.messageBuffer.length>=t)}if(!r||t===0){this.log(`handleData: incomplete message, buffering ${this.messageBuffer.length} bytes`);break}let n=this.messageBuffer.slice(0,t);if(this.messageBuffer=this.messageBuffer.slice(t),this.log(`handleData: processing message of ${n.length} bytes`),!this.active||!this.socket){this.log("handleData: socket no longer active, stopping processing");break}let l;if(await this.queryQueue.enqueue(this.id,new Uint8Array(n),o=>{this.log(`handleData: received ${o.length} bytes from PGlite`),this.inspectData("outgoing",o),o.length>0&&this.socket&&this.socket.writable&&this.active&&(this.log("handleData: writing response to socket"),this.socket?.writable?this.socket.write(Buffer.from(o),a=>{a?(this.log("handleData: error writing to socket:",a),l=a):this.log(`handleData: socket sent: ${o.length} bytes`)}):this.log("handleData: socket no longer writable")),s+=o.length}),l)throw l}return this.dispatchEvent(new CustomEvent("data",{detail:{incoming:e.length,outgoing:s}})),s}catch(s){throw this.log("handleData: error processing data:",s),s}}handleError(e){if(!this.active){this.log("handleError: handler not active, ignoring error");return}e.message?.includes("ECONNRESET")?this.log("handleError: client disconnected (ECONNRESET) - normal behavior"):e.message?.includes("Idle timeout")?this.log("handleError: connection idle timeout"):this.log("handleError:",e),this.active=!1,this.dispatchEvent(new CustomEvent("error",{detail:e})),this.detach(!0)}handleClose(){this.log("handleClose: socket closed"),this.active=!1,this.dispatchEvent(new CustomEvent("close")),this.detach(!1)}inspectData(e,s){if(this.inspect){console.log("-".repeat(75)),console.log(e==="incoming"?"-> incoming":"<- outgoing",s.length,"bytes");for(let t=0;t<s.length;t+=16){let r=Math.min(16,s.length-t),n="";for(let o=0;o<16;o++)if(o<r){let a=s[t+o];n+=a.toString(16).padStart(2,"0")+" "}else n+="   ";let l="";for(let o=0;o<r;o++){let a=s[t+o];l+=a>=32&&a<=126?String.fromCharCode(a):"."}console.log(`${t.toString(16).padStart(8,"0")}  ${n} ${l}`)}}}};g.nextHandlerId=1;var d=g,v=class extends EventTarget{constructor(e){super();this.server=null;this.active=!1;this.handlers=new Set;this.db=e.db,e.path?this.path=e.path:(typeof e.port=="number"?this.port=e.port??e.port:this.port=5432,this.host=e.host||"127.0.0.1"),this.inspect=e.inspect??!1,this.debug=e.debug??!1,this.idleTimeout=e.idleTimeout??0,this.maxConnections=e.maxConnections??1,this.queryQueue=new m(this.db,this.debug),this.log(`constructor: created server on ${this.getServerConn()}`),this.log(`constructor: max connections: ${this.maxConnections}`),this.idleTimeout>0&&this.log(`constructor: idle timeout: ${this.idleTimeout}ms`)}log(e,...s){this.debug&&console.log(`[PGLiteSocketServer] ${e}`,...s)}async start(){if(this.log(`start: starting server on ${this.getServerConn()}`),this.server)throw new Error("Socket server already started");return await this.db.waitReady,this.active=!0,this.server=(0,p.createServer)(e=>{setImmediate(()=>this.handleConnection(e))}),this.server.maxConnections=this.maxConnections,new Promise((e,s)=>{if(!this.server)return s(new Error("Server not initialized"));let t=!1;if(this.server.on("error",r=>{this.log("start: server error:",r),this.dispatchEvent(new CustomEvent("error",{detail:r})),t||s(r)}),this.path)this.server.listen(this.path,()=>{t=!0,this.log(`start: server listening on ${this.getServerConn()}`),this.dispatchEvent(new CustomEvent("listening",{detail:{path:this.path}})),e()});else{let r=this.server;r.listen(this.port,this.host,()=>{t=!0;let n=r.address();if(n===null||typeof n!="object")throw Error("Expected address info");this.port=n.port,this.log(`start: server listening on ${this.getServerConn()}`),this.dispatchEvent(new CustomEvent("listening",{detail:{port:this.port,host:this.host}})),e()})}})}getServerConn(){return this.path?this.path:`${this.host}:${this.port}`}async stop(){this.log("stop: stopping server"),this.active=!1,this.log(`stop: detaching ${this.handlers.size} handlers`);for(let e of this.handlers)e.detach(!0);return this.handlers.clear(),this.server?new Promise(e=>{if(!this.server)return e();this.server.close(()=>{this.log("stop: server closed"),this.server=null,this.dispatchEvent(new CustomEvent("close")),e()})}):(this.log("stop: server not running, nothing to do"),Promise.resolve())}async handleConnection(e){let s={clientAddress:e.remoteAddress||"unknown",clientPort:e.remotePort||0};if(this.log(`handleConnection: new connection from ${s.clientAddress}:${s.clientPort}`),this.log(`handleConnection: active connections: ${this.handlers.size}, queued queries: ${this.queryQueue.getQueueLength()}`),!this.active){this.log("handleConnection: server not active, closing connection");try{e.end()}catch(r){this.log("handleConnection: error closing socket:",r)}return}if(this.handlers.size>=this.maxConnections){this.log("handleConnection: max connections reached, rejecting"),e.write(Buffer.from(`Too many connections
-`)),e.end();return}let t=new d({queryQueue:this.queryQueue,closeOnDetach:!0,inspect:this.inspect,debug:this.debug,idleTimeout:this.idleTimeout});this.handlers.add(t),t.addEventListener("error",r=>{let n=r.detail;this.handlers.delete(t),n?.message?.includes("ECONNRESET")?this.log(`handler #${t.handlerId}: client disconnected (ECONNRESET)`):n?.message?.includes("Idle timeout")?this.log(`handler #${t.handlerId}: idle timeout`):this.log(`handler #${t.handlerId}: error:`,n)}),t.addEventListener("close",()=>{this.log(`handler #${t.handlerId}: closed`),this.handlers.delete(t),this.log(`handleConnection: active connections: ${this.handlers.size}`)});try{await t.attach(e),this.dispatchEvent(new CustomEvent("connection",{detail:s}))}catch(r){this.log("handleConnection: error attaching socket:",r),this.handlers.delete(t),this.dispatchEvent(new CustomEvent("error",{detail:r}));try{e.end()}catch(n){this.log("handleConnection: error closing socket:",n)}}}getStats(){return{activeConnections:this.handlers.size,queuedQueries:this.queryQueue.getQueueLength(),maxConnections:this.maxConnections}}};0&&(0);
-//# sourceMappingURL=index.cjs.map
 
 /***/ }),
 

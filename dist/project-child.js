@@ -21182,7 +21182,36 @@ function readV1Folder(dir, names) {
             snapshotFile: fs.existsSync(snapshot) ? snapshot : undefined
         });
     });
+    problems.push(...unappliedV1Files(dir, names));
     return { dir, format: 'folders', migrations, problems, journalEntries: entries };
+}
+/**
+ * The .sql files of a 1.x folder that drizzle-orm 1.x's migrator never applies: it reads only `<folder>/migration.sql`
+ * of each folder below the migrations folder, so a .sql file beside the folders, or beside a folder's migration.sql,
+ * is never run (projects keep RLS policies or helper functions there and apply them with a script of their own).
+ * The causes read what they do, as they read a 0.x folder's files that its journal does not list.
+ */
+function unappliedV1Files(dir, names) {
+    const fix = `If the databases need what it does, make it a migration: a folder of its own holding it as migration.sql (\`drizzle-kit generate --custom\` writes one) (or, if your deployment runs it before the migrations some other way, name it in "setup" of this target in drift-guard.config.json, so the check runs it too); otherwise delete it`;
+    const problem = (file, message) => ({
+        message,
+        fix,
+        unlisted: true,
+        file,
+        line: 1,
+        tag: path.basename(file, '.sql'),
+        severity: 'warning'
+    });
+    const sqlFiles = (folder) => fs
+        .readdirSync(folder, { withFileTypes: true })
+        .filter((e) => e.isFile() && e.name.endsWith('.sql'))
+        .map((e) => e.name)
+        .sort();
+    const out = sqlFiles(dir).map((f) => problem(path.join(dir, f), `${f} is in no migration folder: drizzle's migrator applies only each folder's migration.sql, never this file`));
+    for (const name of names)
+        for (const f of sqlFiles(path.join(dir, name)).filter((f) => f !== 'migration.sql'))
+            out.push(problem(path.join(dir, name, f), `${name}/${f} is not its folder's migration.sql: drizzle's migrator never applies it`));
+    return out;
 }
 /**
  * The snapshot file drizzle-kit wrote with a journal entry: named after the tag's prefix (the padded idx at the time
