@@ -6,6 +6,9 @@ import { quoteIdentifier } from '../sql/identifiers'
 import { dropOwnerRole } from './owner-role'
 import { Sql } from './server-connection'
 
+/** Connections of the run's administrative pool (the server provider opens it with this many). */
+export const ADMIN_POOL_SIZE = 4
+
 export class RunObjects {
   /** Databases created and not dropped yet. */
   readonly databases = new Set<string>()
@@ -28,19 +31,20 @@ export class RunObjects {
    * stays listed.
    */
   async drop(admin: Sql): Promise<void> {
-    // A statement whose session was terminated (pg_terminate_backend, a restart) is sent once more: postgres.js opens
-    // a new connection for it.
-    const run = (text: string): Promise<boolean> =>
-      admin.unsafe(text).then(
-        () => true,
-        (error: unknown) =>
-          isConnectionError(error)
-            ? admin.unsafe(text).then(
-                () => true,
-                () => false
-              )
-            : false
-      )
+    // A statement whose session was terminated (pg_terminate_backend, a restart) is sent again: postgres.js opens a
+    // new connection for it, but only once it has found the old one dead, and every idle connection of the pool may
+    // have been terminated with it: one attempt per pooled connection and one more.
+    const run = async (text: string): Promise<boolean> => {
+      for (let attempt = 0; attempt <= ADMIN_POOL_SIZE; attempt++) {
+        try {
+          await admin.unsafe(text)
+          return true
+        } catch (error) {
+          if (!isConnectionError(error)) return false
+        }
+      }
+      return false
+    }
     await Promise.all(
       [...this.databases].map(async (name) => {
         const q = quoteIdentifier(name)
@@ -51,8 +55,8 @@ export class RunObjects {
     )
     for (const role of [...this.roles])
       if (await run(`drop role if exists ${quoteIdentifier(role)}`)) this.roles.delete(role)
-    if (this.owner && (await dropOwnerRole(admin, this.owner).catch(() => false))) this.owner = undefined
-    // The owner role once more after a lost connection: dropOwnerRole's statements are not retried.
-    if (this.owner && (await dropOwnerRole(admin, this.owner).catch(() => false))) this.owner = undefined
+    // The owner role likewise after lost connections: dropOwnerRole's statements are not retried one by one.
+    for (let attempt = 0; this.owner && attempt <= ADMIN_POOL_SIZE; attempt++)
+      if (await dropOwnerRole(admin, this.owner).catch(() => false)) this.owner = undefined
   }
 }
