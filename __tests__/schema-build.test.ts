@@ -4,6 +4,7 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { spawnSync } from 'node:child_process'
+import postgres from 'postgres'
 import { runCheck } from '../src/engine/check'
 import { Report } from '../src/core/findings'
 import { PgliteProvider } from '../src/postgres/pglite'
@@ -481,16 +482,44 @@ describe("the schema's database, kept between runs", () => {
     }
   })
 
-  test("a server: built on every run (its roles and settings are the server's, not the SQL's)", async () => {
+  test("a server: kept while the server's state is the same; a role created on it since builds it again", async () => {
     const dir = await rejectedProject()
-    for (let i = 0; i < 2; i++) {
+    // A GRANT to a role the server does not have fails; once someone creates that role it succeeds: the database
+    // built before must not be reused then.
+    const role = `built_cache_${process.pid}_${Date.now().toString(36)}`
+    const runs: { report: Report; labels: string[]; identity?: string }[] = []
+    const run = async (): Promise<void> => {
       const provider = recordingLabels(new ServerProvider(SERVER_URL))
       try {
-        await runCheck({ root: dir, provider })
-        expect(provider.labels).toContain('r_schema')
+        const report = await runCheck({ root: dir, provider })
+        runs.push({ report, labels: provider.labels, identity: await provider.buildIdentity() })
       } finally {
         await provider.dispose()
       }
+    }
+    const admin = postgres(SERVER_URL, { max: 1, onnotice: () => undefined })
+    try {
+      await run()
+      expect(runs[0].labels).toContain('r_schema')
+      expect(runs[0].identity).toMatch(/^[0-9a-f]{64}$/)
+      // The same server, nothing changed on it: the schema's database comes from the cache, with the same report.
+      // (Other test files share the server: a role one of their migrations creates for a moment changes its state;
+      // then the pair is run again.)
+      for (let attempt = 0; attempt < 3; attempt++) {
+        await run()
+        if (runs.at(-1)!.identity === runs.at(-2)!.identity) break
+      }
+      const [before, after] = runs.slice(-2)
+      expect(after.identity).toBe(before.identity)
+      expect(after.labels).toEqual(['r_r'])
+      expect(withoutTimings(after.report)).toEqual(withoutTimings(runs[0].report))
+      await admin.unsafe(`create role "${role}" nologin`)
+      await run()
+      expect(runs.at(-1)!.identity).not.toBe(after.identity)
+      expect(runs.at(-1)!.labels).toContain('r_schema')
+    } finally {
+      await admin.unsafe(`drop role if exists "${role}"`)
+      await admin.end({ timeout: 5 })
     }
   })
 })

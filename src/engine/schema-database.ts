@@ -59,9 +59,9 @@ export async function buildSchemaDatabase(
   const loaded = [...new Set([...preinstalled, ...extensions, ...setup.flatMap((s) => s.extensions)])]
   const declaredRoles = new Set(Object.keys(snapshot.roles ?? {}))
   const roles = migrationRoles.filter((r) => !declaredRoles.has(r))
-  // Built before from the same inputs on the same embedded Postgres: the same model and the same problems (their
-  // file:line come from the schema's files, which the schema's key covers, and the root).
-  const builtKey = builtSchemaKey(cacheKey, provider.buildIdentity, {
+  // Built before from the same inputs on the same embedded Postgres, or on a server in the same state: the same model
+  // and the same problems (their file:line come from the schema's files, which the schema's key covers, and the root).
+  const builtKey = builtSchemaKey(cacheKey, cacheKey ? await provider.buildIdentity?.() : undefined, {
     root,
     statements,
     setup,

@@ -114,12 +114,16 @@ export class PgliteProvider implements PostgresProvider {
   private forgetInterrupt?: () => void
   private version?: string
 
-  readonly buildIdentity: string
+  private readonly identity: string
 
   constructor(private readonly cacheDir: string = defaultCacheDir()) {
     this.description = `embedded (PGlite ${vendorPackageVersion('@electric-sql/pglite')})`
     // Every instance starts from the same data directory, with these settings, and is reset to it when reused.
-    this.buildIdentity = `${this.description} ${EMBEDDED_SETTINGS.join(', ')}`
+    this.identity = `${this.description} ${EMBEDDED_SETTINGS.join(', ')}`
+  }
+
+  async buildIdentity(): Promise<string> {
+    return this.identity
   }
 
   async availableExtensions(): Promise<Set<string>> {

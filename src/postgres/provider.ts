@@ -50,10 +50,10 @@ export interface PostgresProvider {
   readonly description: string
   /**
    * What alone decides what the same SQL builds in a fresh database of this provider (the embedded Postgres: its
-   * version and settings), so that what was built can be kept between runs; undefined when the server's own state
-   * matters too (its roles are shared by all its databases, other sessions may change it).
+   * version and settings; a server: its version, roles, extensions and settings, read once), so that what was
+   * built can be kept between runs; undefined when it cannot be known.
    */
-  readonly buildIdentity?: string
+  buildIdentity?(): Promise<string | undefined>
   /** How many databases to work on at once. */
   readonly concurrency: number
   /**

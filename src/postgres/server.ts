@@ -1,6 +1,7 @@
 // A real Postgres server given by URL. The tool creates uniquely named throwaway databases on it, works only in
 // those, and drops them afterwards, also on failure and on SIGINT/SIGTERM. It never writes to a database it did
 // not create: the URL's own database is only used to run CREATE/DROP DATABASE.
+import { createHash } from 'node:crypto'
 import * as os from 'node:os'
 import { DatabaseUnavailableError } from '../core/errors'
 import { Database, DatabaseOptions, PostgresProvider, ServedDatabase } from './provider'
@@ -18,13 +19,14 @@ import { newRunId } from './run-names'
 import {
   OwnerDecision,
   OwnerRole,
+  SUPERUSER_MIGRATIONS_VARIABLE,
   createOwnerRole,
   ownerNotes,
   grantSetupObjectsSql,
   precreateRoles
 } from './owner-role'
 import { RemovedLeftovers, leftoversNote, removeDeadRunLeftovers } from './leftovers'
-import { RunObjects } from './server-cleanup'
+import { ADMIN_POOL_SIZE, RunObjects } from './server-cleanup'
 
 import {
   answeredInTime,
@@ -91,6 +93,26 @@ export class ServerProvider implements PostgresProvider {
     this.description = `server ${host}`
   }
 
+  private identity?: Promise<string | undefined>
+  /**
+   * What decides what the same SQL builds in a fresh database of this server: besides the SQL, only the server's
+   * own state does (its version, the extensions it offers, the roles every database shares, its settings, the
+   * URL's rights, the run's migration role). Read once per run; a schema's database built on a server in the same
+   * state is kept between runs. A role created since (by another run's migrations, by an administrator) changes
+   * it: a GRANT to that role would succeed now where it failed before. Undefined when it cannot be read.
+   */
+  buildIdentity(): Promise<string | undefined> {
+    this.identity ??= this.adminSql()
+      .then(async (sql) => {
+        const [row] = await sql.unsafe<{ identity: unknown }[]>(SERVER_IDENTITY_SQL)
+        return createHash('sha256')
+          .update(JSON.stringify([this.description, process.env[SUPERUSER_MIGRATIONS_VARIABLE] === '1', row?.identity]))
+          .digest('hex')
+      })
+      .catch(() => undefined)
+    return this.identity
+  }
+
   private adminConnecting?: Promise<Sql>
   private forgetInterrupt?: () => void
   /** The connection to the URL's own database, for CREATE/DROP DATABASE only (opened once, even when raced). */
@@ -98,7 +120,7 @@ export class ServerProvider implements PostgresProvider {
     if (this.admin) return this.admin
     if (this.disposed) throw new DatabaseUnavailableError('interrupted: the throwaway databases were dropped')
     this.adminConnecting ??= (async () => {
-      const sql = connect(this.url, this.socketDir, 4)
+      const sql = connect(this.url, this.socketDir, ADMIN_POOL_SIZE)
       try {
         // Two connections opened now, while the event loop is free: warm() sends its CREATE DATABASE on them
         // before the schemas load (synchronous work during which no connection could finish its handshake).
@@ -182,6 +204,9 @@ export class ServerProvider implements PostgresProvider {
     // A local server answers in a few milliseconds; a slow or unreachable one must not hold the run (its error comes
     // from createDatabase, after the config has been read).
     let waited: NodeJS.Timeout | undefined
+    // The server's state is read on the admin connection while the schemas load (the schema's database kept between
+    // runs is looked up by it).
+    if (this.admin) void this.buildIdentity()
     await Promise.race([
       this.adminSql().catch(() => undefined),
       new Promise<void>((resolve) => (waited = setTimeout(resolve, 100)))
@@ -475,3 +500,26 @@ export class ServerProvider implements PostgresProvider {
     await this.unlessCut(admin.end({ timeout: this.interrupted ? 0 : 1 }).catch(() => undefined))
   }
 }
+
+/**
+ * The server's state that a schema's database built on it depends on (see buildIdentity): one JSON value. Roles of
+ * runs (dg_*) are left out: they come and go with every run and no migration names them. Settings set by the
+ * server's configuration (not by a session) are summed up in a digest.
+ */
+const SERVER_IDENTITY_SQL = `select json_build_object(
+  'version', current_setting('server_version_num'),
+  'user', (select json_build_object('name', rolname, 'super', rolsuper, 'createrole', rolcreaterole,
+      'createdb', rolcreatedb, 'bypassrls', rolbypassrls) from pg_roles where rolname = current_user),
+  'memberships', (select coalesce(json_agg(r.rolname order by r.rolname), '[]') from pg_auth_members m
+      join pg_roles r on r.oid = m.roleid join pg_roles u on u.oid = m.member where u.rolname = current_user),
+  'roles', (select coalesce(json_agg(json_build_array(rolname, rolsuper, rolinherit, rolcanlogin, rolbypassrls)
+      order by rolname), '[]') from pg_roles where not starts_with(rolname, 'dg_')),
+  'extensions', (select coalesce(json_agg(json_build_array(name, default_version) order by name), '[]')
+      from pg_available_extensions),
+  'template', (select json_build_array(pg_encoding_to_char(encoding), datcollate, datctype) from pg_database
+      where datname = 'template0'),
+  'settings', (select md5(coalesce(string_agg(name || '=' || setting, ',' order by name), '')) from pg_settings
+      where source not in ('default', 'client', 'session', 'override', 'database', 'interactive')),
+  'roleSettings', (select coalesce(json_agg(setconfig::text order by setconfig::text), '[]') from pg_db_role_setting
+      where setdatabase = 0)
+) as identity`
