@@ -53991,9 +53991,9 @@ async function buildSchemaDatabase(request, { provider, root, timed }) {
     const loaded = [...new Set([...preinstalled, ...extensions, ...setup.flatMap((s) => s.extensions)])];
     const declaredRoles = new Set(Object.keys(snapshot.roles ?? {}));
     const roles = migrationRoles.filter((r) => !declaredRoles.has(r));
-    // Built before from the same inputs on the same embedded Postgres: the same model and the same problems (their
-    // file:line come from the schema's files, which the schema's key covers, and the root).
-    const builtKey = (0, schema_cache_1.builtSchemaKey)(cacheKey, provider.buildIdentity, {
+    // Built before from the same inputs on the same embedded Postgres, or on a server in the same state: the same model
+    // and the same problems (their file:line come from the schema's files, which the schema's key covers, and the root).
+    const builtKey = (0, schema_cache_1.builtSchemaKey)(cacheKey, cacheKey ? await provider.buildIdentity?.() : undefined, {
         root,
         statements,
         setup,
@@ -61302,12 +61302,15 @@ class PgliteProvider {
     threads = new Set();
     forgetInterrupt;
     version;
-    buildIdentity;
+    identity;
     constructor(cacheDir = defaultCacheDir()) {
         this.cacheDir = cacheDir;
         this.description = `embedded (PGlite ${(0, vendor_1.vendorPackageVersion)('@electric-sql/pglite')})`;
         // Every instance starts from the same data directory, with these settings, and is reset to it when reused.
-        this.buildIdentity = `${this.description} ${EMBEDDED_SETTINGS.join(', ')}`;
+        this.identity = `${this.description} ${EMBEDDED_SETTINGS.join(', ')}`;
+    }
+    async buildIdentity() {
+        return this.identity;
     }
     async availableExtensions() {
         return new Set(exports.EMBEDDED_EXTENSIONS);
@@ -61803,13 +61806,15 @@ function isDeadRun(run, ownHost = hostTag(), exists = processExists) {
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.RunObjects = void 0;
+exports.RunObjects = exports.ADMIN_POOL_SIZE = void 0;
 // What a run created on a server, and its removal: the throwaway databases, the roles their SQL created, then the
 // run's owner role. Each name stays listed until its DROP succeeded, so that a run ended before its cleanup could
 // finish (a second signal, a cleanup past its time limit) can say exactly what it left.
 const errors_1 = __nccwpck_require__(4296);
 const identifiers_1 = __nccwpck_require__(7704);
 const owner_role_1 = __nccwpck_require__(2629);
+/** Connections of the run's administrative pool (the server provider opens it with this many). */
+exports.ADMIN_POOL_SIZE = 4;
 class RunObjects {
     /** Databases created and not dropped yet. */
     databases = new Set();
@@ -61830,11 +61835,22 @@ class RunObjects {
      * stays listed.
      */
     async drop(admin) {
-        // A statement whose session was terminated (pg_terminate_backend, a restart) is sent once more: postgres.js opens
-        // a new connection for it.
-        const run = (text) => admin.unsafe(text).then(() => true, (error) => (0, errors_1.isConnectionError)(error)
-            ? admin.unsafe(text).then(() => true, () => false)
-            : false);
+        // A statement whose session was terminated (pg_terminate_backend, a restart) is sent again: postgres.js opens a
+        // new connection for it, but only once it has found the old one dead, and every idle connection of the pool may
+        // have been terminated with it: one attempt per pooled connection and one more.
+        const run = async (text) => {
+            for (let attempt = 0; attempt <= exports.ADMIN_POOL_SIZE; attempt++) {
+                try {
+                    await admin.unsafe(text);
+                    return true;
+                }
+                catch (error) {
+                    if (!(0, errors_1.isConnectionError)(error))
+                        return false;
+                }
+            }
+            return false;
+        };
         await Promise.all([...this.databases].map(async (name) => {
             const q = (0, identifiers_1.quoteIdentifier)(name);
             // Servers before 13 have no WITH (FORCE).
@@ -61844,11 +61860,10 @@ class RunObjects {
         for (const role of [...this.roles])
             if (await run(`drop role if exists ${(0, identifiers_1.quoteIdentifier)(role)}`))
                 this.roles.delete(role);
-        if (this.owner && (await (0, owner_role_1.dropOwnerRole)(admin, this.owner).catch(() => false)))
-            this.owner = undefined;
-        // The owner role once more after a lost connection: dropOwnerRole's statements are not retried.
-        if (this.owner && (await (0, owner_role_1.dropOwnerRole)(admin, this.owner).catch(() => false)))
-            this.owner = undefined;
+        // The owner role likewise after lost connections: dropOwnerRole's statements are not retried one by one.
+        for (let attempt = 0; this.owner && attempt <= exports.ADMIN_POOL_SIZE; attempt++)
+            if (await (0, owner_role_1.dropOwnerRole)(admin, this.owner).catch(() => false))
+                this.owner = undefined;
     }
 }
 exports.RunObjects = RunObjects;
@@ -62169,6 +62184,7 @@ exports.ServerProvider = exports.statementTimeoutMs = exports.maskUrl = exports.
 // A real Postgres server given by URL. The tool creates uniquely named throwaway databases on it, works only in
 // those, and drops them afterwards, also on failure and on SIGINT/SIGTERM. It never writes to a database it did
 // not create: the URL's own database is only used to run CREATE/DROP DATABASE.
+const node_crypto_1 = __nccwpck_require__(7598);
 const os = __importStar(__nccwpck_require__(8161));
 const errors_1 = __nccwpck_require__(4296);
 const interrupt_1 = __nccwpck_require__(9192);
@@ -62224,6 +62240,25 @@ class ServerProvider {
         }
         this.description = `server ${host}`;
     }
+    identity;
+    /**
+     * What decides what the same SQL builds in a fresh database of this server: besides the SQL, only the server's
+     * own state does (its version, the extensions it offers, the roles every database shares, its settings, the
+     * URL's rights, the run's migration role). Read once per run; a schema's database built on a server in the same
+     * state is kept between runs. A role created since (by another run's migrations, by an administrator) changes
+     * it: a GRANT to that role would succeed now where it failed before. Undefined when it cannot be read.
+     */
+    buildIdentity() {
+        this.identity ??= this.adminSql()
+            .then(async (sql) => {
+            const [row] = await sql.unsafe(SERVER_IDENTITY_SQL);
+            return (0, node_crypto_1.createHash)('sha256')
+                .update(JSON.stringify([this.description, process.env[owner_role_1.SUPERUSER_MIGRATIONS_VARIABLE] === '1', row?.identity]))
+                .digest('hex');
+        })
+            .catch(() => undefined);
+        return this.identity;
+    }
     adminConnecting;
     forgetInterrupt;
     /** The connection to the URL's own database, for CREATE/DROP DATABASE only (opened once, even when raced). */
@@ -62233,7 +62268,7 @@ class ServerProvider {
         if (this.disposed)
             throw new errors_1.DatabaseUnavailableError('interrupted: the throwaway databases were dropped');
         this.adminConnecting ??= (async () => {
-            const sql = (0, server_connection_1.connect)(this.url, this.socketDir, 4);
+            const sql = (0, server_connection_1.connect)(this.url, this.socketDir, server_cleanup_1.ADMIN_POOL_SIZE);
             try {
                 // Two connections opened now, while the event loop is free: warm() sends its CREATE DATABASE on them
                 // before the schemas load (synchronous work during which no connection could finish its handshake).
@@ -62312,6 +62347,10 @@ class ServerProvider {
         // A local server answers in a few milliseconds; a slow or unreachable one must not hold the run (its error comes
         // from createDatabase, after the config has been read).
         let waited;
+        // The server's state is read on the admin connection while the schemas load (the schema's database kept between
+        // runs is looked up by it).
+        if (this.admin)
+            void this.buildIdentity();
         await Promise.race([
             this.adminSql().catch(() => undefined),
             new Promise((resolve) => (waited = setTimeout(resolve, 100)))
@@ -62610,6 +62649,28 @@ class ServerProvider {
     }
 }
 exports.ServerProvider = ServerProvider;
+/**
+ * The server's state that a schema's database built on it depends on (see buildIdentity): one JSON value. Roles of
+ * runs (dg_*) are left out: they come and go with every run and no migration names them. Settings set by the
+ * server's configuration (not by a session) are summed up in a digest.
+ */
+const SERVER_IDENTITY_SQL = `select json_build_object(
+  'version', current_setting('server_version_num'),
+  'user', (select json_build_object('name', rolname, 'super', rolsuper, 'createrole', rolcreaterole,
+      'createdb', rolcreatedb, 'bypassrls', rolbypassrls) from pg_roles where rolname = current_user),
+  'memberships', (select coalesce(json_agg(r.rolname order by r.rolname), '[]') from pg_auth_members m
+      join pg_roles r on r.oid = m.roleid join pg_roles u on u.oid = m.member where u.rolname = current_user),
+  'roles', (select coalesce(json_agg(json_build_array(rolname, rolsuper, rolinherit, rolcanlogin, rolbypassrls)
+      order by rolname), '[]') from pg_roles where not starts_with(rolname, 'dg_')),
+  'extensions', (select coalesce(json_agg(json_build_array(name, default_version) order by name), '[]')
+      from pg_available_extensions),
+  'template', (select json_build_array(pg_encoding_to_char(encoding), datcollate, datctype) from pg_database
+      where datname = 'template0'),
+  'settings', (select md5(coalesce(string_agg(name || '=' || setting, ',' order by name), '')) from pg_settings
+      where source not in ('default', 'client', 'session', 'override', 'database', 'interactive')),
+  'roleSettings', (select coalesce(json_agg(setconfig::text order by setconfig::text), '[]') from pg_db_role_setting
+      where setdatabase = 0)
+) as identity`;
 
 
 /***/ }),
@@ -67350,8 +67411,8 @@ function writeCachedSchema(key, value) {
 }
 /**
  * Key of the schema's database built from these inputs, or undefined when it cannot be kept: no schema cache key
- * (the cache is off, or the schema read the whole environment), or a provider whose databases depend on more
- * than the SQL run in them (a server's roles are shared by all its databases).
+ * (the cache is off, or the schema read the whole environment), or a provider whose state could not be read
+ * (what a fresh database of it builds from the same SQL is then unknown).
  * @param inputs everything the build reads besides the schema's files: the statements, the setup scripts'
  *   content, the extensions, the schemas and roles made beforehand, the introspection's filters, the project root
  */

@@ -23017,8 +23017,8 @@ function writeCachedSchema(key, value) {
 }
 /**
  * Key of the schema's database built from these inputs, or undefined when it cannot be kept: no schema cache key
- * (the cache is off, or the schema read the whole environment), or a provider whose databases depend on more
- * than the SQL run in them (a server's roles are shared by all its databases).
+ * (the cache is off, or the schema read the whole environment), or a provider whose state could not be read
+ * (what a fresh database of it builds from the same SQL is then unknown).
  * @param inputs everything the build reads besides the schema's files: the statements, the setup scripts'
  *   content, the extensions, the schemas and roles made beforehand, the introspection's filters, the project root
  */
