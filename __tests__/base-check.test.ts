@@ -97,6 +97,23 @@ describe.each(EACH_POSTGRES)('--base on %s', (name, createProvider) => {
     expect(git('worktree', 'list').trim().split('\n')).toHaveLength(1)
   })
 
+  test('the checked folder is new in this change: every finding is new, the head waits for no base, the worktree is removed', async () => {
+    const top = tempDir('base-new-folder-')
+    const git = gitIn(top)
+    git('init', '-q')
+    fs.writeFileSync(path.join(top, 'README.md'), 'before the database\n')
+    git('add', '-A')
+    git('commit', '-qm', 'no database yet')
+    const dir = await makeProject({ steps: [SCHEMA], finalSchema: DRIFTED, name: 'base-check' })
+    fs.cpSync(dir, path.join(top, 'app'), { recursive: true })
+    const report = await runCheckWithBase({ root: path.join(top, 'app'), provider, base: 'HEAD', newOnly: true })
+    expect(report.findings.length).toBeGreaterThan(0)
+    expect(report.findings.every((f) => f.new === true)).toBe(true)
+    expect(report.base).toMatchObject({ existing: 0, fixed: 0 })
+    expect(outcome(report)).toEqual(outcome(await runCheck({ root: path.join(top, 'app'), provider })))
+    expect(git('worktree', 'list').trim().split('\n')).toHaveLength(1)
+  })
+
   test("a change that adds migrations: the base's migrated database is gone on from, and the head's report is a plain check's", async () => {
     const dir = await makeProject({ steps: [SCHEMA], finalSchema: DRIFTED, name: 'base-prefix' })
     const git = gitIn(dir)

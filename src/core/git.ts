@@ -1,5 +1,5 @@
 // Reading a git repository by running git (never a library): what --base needs of the base commit.
-import { execFileSync } from 'node:child_process'
+import { execFile, execFileSync } from 'node:child_process'
 
 /** git's output as text; throws when git fails. */
 export function git(cwd: string, ...args: string[]): string {
@@ -9,6 +9,19 @@ export function git(cwd: string, ...args: string[]): string {
     maxBuffer: 256 * 1024 * 1024,
     timeout: 120_000
   })
+}
+
+/** git run without blocking the event loop (what else runs meanwhile goes on); rejects when git fails. */
+export function gitAsync(cwd: string, ...args: string[]): Promise<string> {
+  return new Promise((resolve, reject) =>
+    execFile(
+      'git',
+      ['-C', cwd, ...args],
+      { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, timeout: 120_000 },
+      (error, stdout, stderr) =>
+        error ? reject(new Error(`${error.message}${stderr ? `: ${stderr}` : ''}`)) : resolve(stdout)
+    )
+  )
 }
 
 /**

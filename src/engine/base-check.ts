@@ -10,7 +10,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { markAgainstBase } from '../baseline/delta'
 import { UsageError } from '../core/errors'
-import { git } from '../core/git'
+import { git, gitAsync } from '../core/git'
 import { Report } from '../core/findings'
 import { limiter } from '../core/limiter'
 import { CheckOptions, CheckedProject, checkProject } from './check'
@@ -95,22 +95,39 @@ export async function runCheckWithBase(options: BaseCheckOptions): Promise<Repor
       side.abandon()
       throw error
     }
+  // The head's check starts while git writes the base's worktree: its project code loads meanwhile (git's checkout
+  // of a large repository takes a while, and the base's side cannot start before it).
+  const headRun = checkProject({ ...shared, shared: headSide }).catch(abandonOnFailure(headSide))
+  // Settled at once so that a head failing early is not an unhandled rejection while the worktree is added.
+  const headSettled = headRun.then(
+    (value) => ({ status: 'fulfilled' as const, value }),
+    (reason: unknown) => ({ status: 'rejected' as const, reason })
+  )
   try {
-    git(top, 'worktree', 'add', '--detach', '--force', worktree, options.base)
-    linkDependencies(top, fs.realpathSync(root), worktree)
-    const baseRoot = path.join(worktree, rel)
+    let baseRoot: string | undefined
+    try {
+      await gitAsync(top, 'worktree', 'add', '--detach', '--force', worktree, options.base)
+      linkDependencies(top, fs.realpathSync(root), worktree)
+      baseRoot = path.join(worktree, rel)
+    } catch (error) {
+      baseSide.abandon()
+      await headSettled
+      throw error
+    }
     if (!fs.existsSync(baseRoot)) {
-      // The checked folder is new in this change: everything in it is new.
-      const head = await checkProject(shared)
-      options.onHead?.(head)
-      const empty: Report = { ...head.report, findings: [] }
-      return markAgainstBase(head.report, empty, options.base, options.newOnly ?? false)
+      // The checked folder is new in this change: everything in it is new. Nothing for the head to wait for.
+      baseSide.abandon()
+      const head = await headSettled
+      if (head.status === 'rejected') throw head.reason
+      options.onHead?.(head.value)
+      const empty: Report = { ...head.value.report, findings: [] }
+      return markAgainstBase(head.value.report, empty, options.base, options.newOnly ?? false)
     }
     // Both sides end before anything is closed (a failed side is abandoned, so the other never waits for it): the
     // shared databases are not closed under a side still at work. The head's failure is the one to report: a
     // failure both sides share (a setup that fails) is this commit's, not only the base's.
-    const [head, base] = await Promise.allSettled([
-      checkProject({ ...shared, shared: headSide }).catch(abandonOnFailure(headSide)),
+    const [head, base] = await Promise.all([
+      headSettled,
       checkProject({
         ...shared,
         shared: baseSide,
@@ -118,7 +135,12 @@ export async function runCheckWithBase(options: BaseCheckOptions): Promise<Repor
         base: undefined,
         baseline: false,
         log: (line) => log(`base: ${line}`)
-      }).catch(abandonOnFailure(baseSide))
+      })
+        .catch(abandonOnFailure(baseSide))
+        .then(
+          (value) => ({ status: 'fulfilled' as const, value }),
+          (reason: unknown) => ({ status: 'rejected' as const, reason })
+        )
     ])
     if (head.status === 'rejected') throw head.reason
     if (base.status === 'rejected')
