@@ -133,7 +133,7 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
       const dir = await mergedBranches()
       const report = await runCheck({ root: dir, provider })
       expect(findFinding(report, 'column_default_mismatch', { column: 'status' }).cause).toBe(
-        "declared at src/schema.ts:2; changed by drizzle/0001_step_1.sql:1 (snapshot 0001_step_1 records it), but snapshot 0002_branch records it as the schema has it, and no migration changes it back: branches were merged, and 0002_branch's snapshot comes from a branch without that change. drizzle-kit generate sees no change (its last snapshot agrees with the schema): change it in a new migration"
+        "declared at src/schema.ts:2; changed by drizzle/0001_step_1.sql:1 (snapshot 0001_step_1 records it), but snapshot 0002_branch records it as the schema has it (default 'a'::text), and no migration changes it back: branches were merged, and 0002_branch's snapshot comes from a branch without that change (it was generated on top of 0000_step_0's). drizzle-kit generate sees no change (its last snapshot agrees with the schema): change it in a new migration"
       )
       // The prevId break names the parent both branches were generated on.
       expect(findFinding(report, 'journal_error', { name: '0002_branch' })).toMatchObject({
@@ -147,6 +147,36 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
           /^If 0002_branch has not run on any database yet, delete it \(its \.sql, snapshot and journal entry\) and run drizzle-kit generate again; if it has, keep it and set its snapshot's prevId to 0001_step_1's id \([-0-9a-f]+\), then check again/
         )
       })
+    })
+
+    test('a snapshot that records NOT NULL its own SQL never sets, its chain unbroken: that SQL, not "branches were merged"', async () => {
+      const nullable = `import { boolean, integer, pgTable } from 'drizzle-orm/pg-core'
+export const users = pgTable('users', { id: integer('id').primaryKey(), verified: boolean('verified') })
+`
+      const dir = await makeProject({
+        steps: [nullable, nullable.replace("boolean('verified')", "boolean('verified').notNull()")]
+      })
+      const sql = path.join(dir, 'drizzle', '0001_step_1.sql')
+      expect(fs.readFileSync(sql, 'utf8')).toMatch(/SET NOT NULL/)
+      fs.writeFileSync(sql, 'UPDATE "users" SET "verified" = false WHERE "verified" IS NULL;')
+      const report = await runCheck({ root: dir, provider })
+      expect(findFinding(report, 'column_nullability_mismatch', { column: 'verified' }).cause).toBe(
+        'declared at src/schema.ts:2; created with another definition by drizzle/0000_step_0.sql:3 (snapshot 0000_step_0 records it), but snapshot 0001_step_1 records it as the schema has it (NOT NULL), which drizzle/0001_step_1.sql does not do (hand-written SQL, or edited after generation), nor does any later migration. drizzle-kit generate sees no change (its last snapshot agrees with the schema): change it in a new migration'
+      )
+    })
+
+    test('a serial column changed to text keeps its sequence default: the type change, not "branches were merged"', async () => {
+      const serialId = `import { pgTable, serial, text } from 'drizzle-orm/pg-core'
+export const packs = pgTable('packs', { id: serial('id').primaryKey(), name: text('name') })
+`
+      const dir = await makeProject({ steps: [serialId, serialId.replace("serial('id')", "text('id')")] })
+      expect(fs.readFileSync(path.join(dir, 'drizzle', '0001_step_1.sql'), 'utf8')).toMatch(
+        /^ALTER TABLE "packs" ALTER COLUMN "id" SET DATA TYPE text;\s*$/
+      )
+      const report = await runCheck({ root: dir, provider })
+      expect(findFinding(report, 'column_default_mismatch', { table: 'packs', column: 'id' }).cause).toBe(
+        "declared at src/schema.ts:2; created as serial by drizzle/0000_step_0.sql:2; drizzle/0001_step_1.sql:1 changed its type from serial, which keeps the default: Postgres changes only the type (drizzle-kit's SQL for a change from serial, ALTER COLUMN … SET DATA TYPE, drops neither the default nor the sequence), so the column still takes its values from the sequence. drizzle-kit generate sees no change (its last snapshot agrees with the schema): drop the default in a new migration"
+      )
     })
 
     test('an enum is not blamed on a migration that adds a column of the same name', async () => {

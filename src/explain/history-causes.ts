@@ -7,7 +7,15 @@ import { Migration } from '../migrations/folder'
 import { SchemaDifference } from '../diff/diff-schemas'
 import { quoteIdentifierIfNeeded } from '../sql/identifiers'
 import { ExplainContext } from './context'
-import { ObjectEvent, differenceAspect, differenceKey, objectHistory, objectKey, ranOnDatabase } from './object-history'
+import {
+  ColumnAspect,
+  ObjectEvent,
+  differenceAspect,
+  differenceKey,
+  objectHistory,
+  objectKey,
+  ranOnDatabase
+} from './object-history'
 import { RecordedSnapshot } from './snapshot-history'
 import { notApplied } from './statement-search'
 
@@ -113,6 +121,8 @@ export function changedByStatements(
     !d.column && previous?.action === 'drop' && previous.migration === setter.migration && !previous.renamed
   const verb =
     setter.action === 'create' && !setter.renamed && !replaced ? 'created with another definition by' : 'changed by'
+  const retyped = serialRetyped(ctx, d, setter, recorded)
+  if (retyped) return `${declaredAt}; ${retyped}`
   if (recorded.length === 0) return `${declaredAt}; ${verb} ${site(setter)}`
   const own = recorded.find((s) => s.migration === setter.migration)
   if (!own || !own.declares(d))
@@ -125,24 +135,135 @@ export function changedByStatements(
       return `${declaredAt}; ${verb} ${site(setter)}, which the snapshots do not record (hand-written SQL)`
     return `${declaredAt}; the snapshots agree with the schema, so the SQL that built it (${site(setter)}) differs from what drizzle-kit generated (edited after generation?)`
   }
-  // The migration's own snapshot records the object: a later snapshot that records it otherwise, with no statement
-  // in between, was generated on another branch that never had this change (branches merged).
+  // The migration's own snapshot records the object: a later snapshot records what differs as the schema has it,
+  // while no statement after the setter changes it. Compared on what differs only (a type change recorded with its
+  // SQL is not the snapshot that took the NOT NULL).
+  const value = (entry: string | undefined): string | undefined => aspectValue(entry, aspect)
   const latest = recorded[recorded.length - 1]
   const later = recorded.slice(recorded.indexOf(own) + 1)
-  const flip = later.find((s) => s.entry(d) !== own.entry(d))
+  const flip = later.find((s) => value(s.entry(d)) !== value(own.entry(d)))
   if (
-    flip &&
-    ran(ctx, flip.migration) &&
-    latest.entry(d) === latest.schemaEntry(d) &&
-    own.entry(d) !== own.schemaEntry(d)
+    !flip ||
+    !ran(ctx, flip.migration) ||
+    value(latest.entry(d)) !== value(latest.schemaEntry(d)) ||
+    value(own.entry(d)) === value(own.schemaEntry(d))
+  )
+    return undefined
+  const asSchema = value(flip.entry(d)) === value(flip.schemaEntry(d))
+  const lead =
+    `${declaredAt}; ${verb} ${site(setter)} (snapshot ${own.migration.tag} records it), but snapshot ` +
+    `${flip.migration.tag} records it ${asSchema ? `as the schema has it${schemaValue(d)}` : 'otherwise'}`
+  const tail = `drizzle-kit generate sees no change (its last snapshot agrees with the schema): change it in a new migration`
+  const parents = snapshotParents(recorded, flip)
+  // Merged branches only on the prevId chain's word: flip was generated on top of snapshots that do not descend from
+  // own's, and that record it otherwise than own does (the branch never had the change).
+  if (
+    parents &&
+    parents.length > 0 &&
+    !descendsFrom(recorded, flip, own) &&
+    parents.every((p) => value(p.entry(d)) !== value(own.entry(d)))
   )
     return (
-      `${declaredAt}; ${verb} ${site(setter)} (snapshot ${own.migration.tag} records it), but snapshot ` +
-      `${flip.migration.tag} records it as the schema has it, and no migration changes it back: branches were merged, ` +
-      `and ${flip.migration.tag}'s snapshot comes from a branch without that change. drizzle-kit generate sees no change ` +
-      `(its last snapshot agrees with the schema): change it in a new migration`
+      `${lead}, and no migration changes it back: branches were merged, and ${flip.migration.tag}'s snapshot comes ` +
+      `from a branch without that change (it was generated on top of ${parents.map((p) => `${p.migration.tag}'s`).join(' and ')}). ${tail}`
     )
-  return undefined
+  const sql = path.relative(ctx.root, flip.migration.file)
+  // Generated on top of a snapshot that records it as own does: drizzle-kit wrote SQL for the change, which the
+  // file lacks. Otherwise (its parent unknown) only the facts.
+  const generatedOnOwn = parents?.some((p) => value(p.entry(d)) === value(own.entry(d))) ?? false
+  return `${lead}, which ${sql} does not do${generatedOnOwn ? ' (hand-written SQL, or edited after generation)' : ''}, nor does any later migration. ${tail}`
+}
+
+/**
+ * A column whose default is still its sequence's (created as serial) after a later statement changed its type:
+ * ALTER COLUMN … SET DATA TYPE keeps the default, and drizzle-kit's SQL for a change from serial is only that.
+ */
+function serialRetyped(
+  ctx: ExplainContext,
+  d: SchemaDifference,
+  setter: ObjectEvent,
+  recorded: RecordedSnapshot[]
+): string | undefined {
+  if (d.kind !== 'column_default_mismatch' || d.actual !== 'nextval(<owned sequence>)') return undefined
+  const all = eventsOf(ctx, differenceKey(d))
+  const retype = all
+    .slice(all.indexOf(setter) + 1)
+    .find((e) => e.action === 'change' && e.aspects?.includes('type') && ran(ctx, e.migration))
+  if (!retype) return undefined
+  const text = setter.migration.sql?.split('\n')[setter.line - 1] ?? ''
+  const serial = /\b(small|big)?serial[248]?\b/i.exec(text)?.[0].toLowerCase()
+  const origin =
+    setter.action === 'create'
+      ? `created ${serial ? `as ${serial}` : 'with a default of nextval on its own sequence'} by ${site(setter)}`
+      : `given its sequence's default by ${site(setter)}`
+  const latest = recorded[recorded.length - 1]
+  const unseen =
+    latest && aspectValue(latest.entry(d), 'default') === aspectValue(latest.schemaEntry(d), 'default')
+      ? 'drizzle-kit generate sees no change (its last snapshot agrees with the schema): '
+      : ''
+  return (
+    `${origin}; ${site(retype)} changed its type from ${serial ?? 'that'}, which keeps the default: Postgres changes only ` +
+    `the type (drizzle-kit's SQL for a change from serial, ALTER COLUMN … SET DATA TYPE, drops neither the default nor ` +
+    `the sequence), so the column still takes its values from the sequence. ${unseen}drop the default in a new migration`.replace(
+      /\. drop/,
+      '. Drop'
+    )
+  )
+}
+
+/** What of a column's snapshot entry a difference is about (the whole entry for anything else). */
+function aspectValue(entry: string | undefined, aspect: ColumnAspect | undefined): string | undefined {
+  if (entry === undefined || aspect === undefined || aspect === 'other') return entry
+  let c: Record<string, unknown>
+  try {
+    c = JSON.parse(entry) as Record<string, unknown>
+  } catch {
+    return entry
+  }
+  if (!c || typeof c !== 'object' || Array.isArray(c)) return entry
+  switch (aspect) {
+    case 'nullability':
+      return String(Boolean(c.notNull || c.primaryKey))
+    case 'default':
+      // A serial's default (nextval of its sequence) is recorded as its type.
+      return JSON.stringify([c.default ?? null, /serial\d?$/i.test(String(c.type ?? ''))])
+    case 'type':
+      return JSON.stringify([c.type ?? null, c.typeSchema ?? null])
+    default:
+      return JSON.stringify(c[aspect] ?? null)
+  }
+}
+
+/** The schema's side of a column difference, as the cause can say it: " (NOT NULL)", " (no default)". */
+function schemaValue(d: SchemaDifference): string {
+  if (d.expected === undefined) return ''
+  if (d.kind === 'column_nullability_mismatch') return d.expected === 'NOT NULL' ? ' (NOT NULL)' : ' (nullable)'
+  if (d.kind === 'column_default_mismatch')
+    return d.expected === '(none)' ? ' (no default)' : ` (default ${d.expected})`
+  if (d.kind === 'column_type_mismatch') return ` (${d.expected})`
+  return ''
+}
+
+/** The snapshots a snapshot was generated on top of, by its prevId; undefined when its ids are not all known. */
+function snapshotParents(recorded: RecordedSnapshot[], s: RecordedSnapshot): RecordedSnapshot[] | undefined {
+  if (!s.prevIds) return undefined
+  const parents = s.prevIds.map((id) => recorded.find((r) => r.id === id))
+  return parents.every((p): p is RecordedSnapshot => p !== undefined) ? parents : undefined
+}
+
+/** Whether `s` was generated, through its prevId chain, on top of `ancestor` (false also when the chain is cut). */
+function descendsFrom(recorded: RecordedSnapshot[], s: RecordedSnapshot, ancestor: RecordedSnapshot): boolean {
+  if (!ancestor.id) return false
+  const seen = new Set<string>()
+  const stack = [...(s.prevIds ?? [])]
+  while (stack.length > 0) {
+    const id = stack.pop()!
+    if (id === ancestor.id) return true
+    if (seen.has(id)) continue
+    seen.add(id)
+    stack.push(...(recorded.find((r) => r.id === id)?.prevIds ?? []))
+  }
+  return false
 }
 
 /** The values of an enum a snapshot records (0.x: the enum's entry; 1.x: the normalised list). */

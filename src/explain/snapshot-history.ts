@@ -19,6 +19,9 @@ export interface RecordedSnapshot {
   entry(d: SchemaDifference): string | undefined
   /** The schema's record of the same object, in this snapshot's form. */
   schemaEntry(d: SchemaDifference): string | undefined
+  /** The snapshot's id and the ids it was generated on top of (0.x snapshots; unknown for 1.x). */
+  id?: string
+  prevIds?: string[]
 }
 
 const recordedCache = new WeakMap<SnapshotFile[], RecordedSnapshot[]>()
@@ -33,6 +36,8 @@ export function recordedSnapshots(ctx: Pick<ExplainContext, 'snapshots' | 'schem
       const snapshot = s.snapshot
       recorded.push({
         migration: s.migration,
+        ...(typeof snapshot.id === 'string' ? { id: snapshot.id } : {}),
+        ...(typeof snapshot.prevId === 'string' ? { prevIds: [snapshot.prevId] } : {}),
         declares: (d) => snapshotDeclares(snapshot, d),
         entry: (d) => canonical(snapshotEntry(snapshot, d)),
         schemaEntry: (d) => canonical(snapshotEntry(ctx.schemaSnapshot, d))
