@@ -50,6 +50,27 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
     expect(failed[0].message).toMatch(/schema "app" does not exist/)
   })
 
+  test('a DO block that fails on a missing table: the line of the statement that uses it, not of a string literal naming it', async () => {
+    const dir = await makeProject({ steps: [BASE_SCHEMA] })
+    const sql = [
+      '-- Defensive: add a primary key to climbs if missing',
+      'DO $$',
+      'BEGIN',
+      '    IF NOT EXISTS (',
+      '        SELECT 1 FROM information_schema.table_constraints',
+      "        WHERE table_name = 'climbs' AND constraint_type = 'PRIMARY KEY'",
+      '    ) THEN',
+      "        RAISE NOTICE 'adding the primary key of climbs';",
+      '        ALTER TABLE climbs ADD PRIMARY KEY (uuid);',
+      '    END IF;',
+      'END $$;'
+    ].join('\n')
+    appendHandWrittenMigration(dir, 'drizzle', '0001_pk', sql, { copySnapshot: true })
+    const failed = kinds(await runCheck({ root: dir, provider }), 'migration_failed')
+    expect(failed.map((f) => [f.name, f.file, f.line])).toEqual([['0001_pk', path.join('drizzle', '0001_pk.sql'), 9]])
+    expect(failed[0].message).toMatch(/relation "climbs" does not exist/)
+  })
+
   test("applying records drizzle's bookkeeping: one row per migration with the file's sha256 and the journal's when", async () => {
     const dir = await twoStepProject()
     const folder = readMigrationFolder(path.join(dir, 'drizzle'))

@@ -9,6 +9,7 @@ import { Database, PostgresErrorInfo, toPostgresError } from '../postgres/provid
 import { Migration, MigrationStatement } from './folder'
 import { isConnectionError } from '../core/errors'
 import { quoteIdentifier } from '../sql/identifiers'
+import { codeOnly } from '../sql/statements'
 
 export interface MigrationsTable {
   schema: string
@@ -144,7 +145,9 @@ function errorLine(statement: MigrationStatement, message: string, position?: nu
  * names the missing object is the statement that failed, since any earlier use of it would have failed first.
  */
 function namedObjectLine(sql: string, chunkLine: number, message: string): number | undefined {
-  const statements = sql.split(';').filter((part) => part.trim() !== '').length
+  // A name in a comment or a string literal (`WHERE table_name = 'climbs'` in a DO block) is not a use of it.
+  const code = codeOnly(sql)
+  const statements = code.split(';').filter((part) => part.trim() !== '').length
   if (statements < 2) return undefined
   const named =
     /^(schema|relation|function|type|column) "?([^"(]+)"?(?:\(.*?\))? (?:of relation "[^"]+" )?does not exist/.exec(
@@ -160,7 +163,6 @@ function namedObjectLine(sql: string, chunkLine: number, message: string): numbe
       : what === 'function'
         ? new RegExp(`(?:"${escaped}"|(?<![\\w$.])${escaped})\\s*\\(`)
         : new RegExp(`(?:"${escaped}"|(?<![\\w$])${escaped}(?![\\w$]))`)
-  const lines = sql.split('\n')
-  const at = lines.findIndex((line) => mention.test(line.replace(/--.*$/, '')))
+  const at = code.split('\n').findIndex((line) => mention.test(line))
   return at < 0 ? undefined : chunkLine + at
 }

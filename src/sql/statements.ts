@@ -137,3 +137,66 @@ export function positionLine(statement: SqlStatement, position?: number): number
   if (!position || position > statement.sql.length) return statement.line
   return statement.textLine + (statement.sql.slice(0, position - 1).match(/\n/g)?.length ?? 0)
 }
+
+/**
+ * SQL with its comments and string literals blanked out, character for character (offsets and lines still hold):
+ * a name in a comment or in a literal (`WHERE table_name = 'climbs'`) is not a statement using it. Quoted
+ * identifiers are kept, and so is the inside of a dollar-quoted body: that of a `DO` block or a function is code.
+ */
+export function codeOnly(sql: string): string {
+  const blank = (text: string): string => text.replace(/[^\n]/g, ' ')
+  let out = ''
+  let i = 0
+  while (i < sql.length) {
+    const c = sql[i]
+    let end = i + 1
+    if (c === '-' && sql[i + 1] === '-') {
+      end = sql.indexOf('\n', i)
+      if (end < 0) end = sql.length
+    } else if (c === '/' && sql[i + 1] === '*') {
+      // Block comments nest in Postgres.
+      let depth = 1
+      end = i + 2
+      while (end < sql.length && depth > 0) {
+        if (sql.startsWith('/*', end)) depth++
+        else if (sql.startsWith('*/', end)) depth--
+        else {
+          end++
+          continue
+        }
+        end += 2
+      }
+    } else if (c === "'") {
+      // E'…' takes backslash escapes; '' is a quote in any literal.
+      const escapes = /[eE]/.test(sql[i - 1] ?? '') && !/[\w$]/.test(sql[i - 2] ?? '')
+      while (end < sql.length) {
+        if (escapes && sql[end] === '\\') end += 2
+        else if (sql[end] === "'" && sql[end + 1] === "'") end += 2
+        else if (sql[end] === "'") {
+          end++
+          break
+        } else end++
+      }
+      end = Math.min(end, sql.length)
+    } else if (c === '"') {
+      end = i + 1
+      while (end < sql.length) {
+        if (sql[end] === '"' && sql[end + 1] === '"') end += 2
+        else if (sql[end] === '"') {
+          end++
+          break
+        } else end++
+      }
+      out += sql.slice(i, end)
+      i = end
+      continue
+    } else {
+      out += c
+      i = end
+      continue
+    }
+    out += blank(sql.slice(i, end))
+    i = end
+  }
+  return out
+}
