@@ -179,6 +179,35 @@ export const packs = pgTable('packs', { id: serial('id').primaryKey(), name: tex
       )
     })
 
+    test('an enum a column uses but the schema does not export: named at its declaration, to export, never to drop', async () => {
+      const schema = `import { integer, pgEnum, pgTable } from 'drizzle-orm/pg-core'
+const availabilityEnum = pgEnum('availability', ['in_stock', 'out_of_stock'])
+export const items = pgTable('items', { id: integer('id').primaryKey(), availability: availabilityEnum('availability') })
+`
+      const dir = writeJournalProject(
+        tempDir('unexported-enum-'),
+        `import { defineConfig } from 'drizzle-kit'\nexport default defineConfig({ dialect: 'postgresql', schema: './schema.ts', out: './drizzle' })\n`,
+        {
+          'schema.ts': schema,
+          'drizzle/0000_init.sql': `CREATE TYPE "availability" AS ENUM('in_stock', 'out_of_stock');\n--> statement-breakpoint\nCREATE TABLE "items" ("id" integer PRIMARY KEY NOT NULL, "availability" "availability");`
+        },
+        ['0000_init']
+      )
+      const report = await runCheck({ root: dir, provider })
+      expect(findFinding(report, 'extra_enum', { name: 'availability' })).toMatchObject({
+        cause:
+          'created by drizzle/0000_init.sql:1; the schema declares it at schema.ts:2, used by items.availability, but does not export it: drizzle-kit reads only the enums the schema files export, so its snapshots and generate do not see it (and push would try to drop it)',
+        fix: 'Export it at schema.ts:2 (export const … = pgEnum(…)), then check again; do not drop it: items.availability uses it'
+      })
+      const error = findFinding(report, 'schema_error', { table: 'items', column: 'availability' })
+      expect(error.cause).toContain(
+        'enum availability is declared at schema.ts:2 but not exported: drizzle-kit writes CREATE TYPE only for the enums the schema files export'
+      )
+      expect(error.fix).toBe(
+        'Export the enum at schema.ts:2 (export const … = pgEnum(…)), then check again; this column is left out of the comparison'
+      )
+    })
+
     test('an enum is not blamed on a migration that adds a column of the same name', async () => {
       const schema = MOOD("'happy', 'sad', 'ok'")
       const dir = writeJournalProject(

@@ -8,7 +8,7 @@ import { DatabaseModel } from '../model/types'
 import { EMBEDDED_EXTENSIONS } from '../postgres/pglite'
 import { prepareDatabase, readSetupScripts } from '../postgres/setup-sql'
 import { BuildContext, SchemaBuild, existingObjects, runSchemaStatements } from '../schema/build-statements'
-import { unexportedSchemas } from '../schema/declared'
+import { unexportedEnums, unexportedSchemas } from '../schema/declared'
 import { PgSnapshot, emptySnapshot, generateSql } from '../schema/drizzle-kit'
 import { Kit1State, emptyState1, generateSql1 } from '../schema/drizzle-kit-1'
 import {
@@ -122,7 +122,8 @@ export async function buildSchemaDatabase(
         sources,
         existing,
         platformCause,
-        functions: ownFunctions
+        functions: ownFunctions,
+        unexportedEnums: unexportedEnums(snapshot)
       })
       const model = await timed('introspect', () => introspectDatabase(db, introspectOptions))
       if (!askedFunctions) writeBuiltSchema(builtKey, { model, ...build })

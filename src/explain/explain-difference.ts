@@ -7,6 +7,7 @@ import { Finding } from '../core/findings'
 import { Declaration, TableObjectKind } from '../schema/source-index'
 import { SchemaDifference } from '../diff/diff-schemas'
 import { ExplainContext } from './context'
+import { unexportedEnums } from '../schema/declared'
 import { enumOrderCause } from './enum-history'
 import { fixSql } from './fix-sql'
 import { differenceAspect, differenceKey, objectKey } from './object-history'
@@ -102,7 +103,10 @@ export function explainDifference(d: SchemaDifference, ctx: ExplainContext): Omi
       (d.kind === 'extra_index' || d.kind === 'extra_constraint' || d.kind === 'extra_policy')
         ? ctx.sources.namedInTable(d.schema, d.table, d.name)
         : undefined
-    if (unrunRemoval) {
+    const unexported = d.kind === 'extra_enum' && !unrunRemoval ? unexportedEnum(ctx, d) : undefined
+    if (unexported) {
+      causes.push(`${created ? `created by ${created.file}:${created.line}; ` : ''}${unexported.cause}`)
+    } else if (unrunRemoval) {
       // The diff's rename hint guesses at a missing migration; here the migration exists and did not run.
       d = { ...d, hint: undefined }
       const verb = unrunRemoval.renamed ? 'renamed away' : 'dropped'
@@ -206,13 +210,16 @@ export function explainDifference(d: SchemaDifference, ctx: ExplainContext): Omi
   if (d.hint) causes.push(d.hint)
   // A cause that ends with a full stop is not given a second one at the joint; what the causes quote is kept.
   finding.cause = causes.map((c, i) => (i < causes.length - 1 ? c.replace(/\.$/, '') : c)).join('. ')
-  const fix = outside
-    ? outside.fix
-    : unreadFix(d, ctx)
-      ? unreadFix(d, ctx)
-      : undeclarable(d)
-        ? `Keep it, and accept it in ${DEFAULT_CONFIG_FILE}: "severity": { "${d.kind}": "notice" } (or "off") on target "${ctx.target}" (this applies to every ${d.kind} of the target)`
-        : fixSql(d, ctx.expected)
+  const unexportedFix = d.kind === 'extra_enum' ? unexportedEnum(ctx, d)?.fix : undefined
+  const fix = unexportedFix
+    ? unexportedFix
+    : outside
+      ? outside.fix
+      : unreadFix(d, ctx)
+        ? unreadFix(d, ctx)
+        : undeclarable(d)
+          ? `Keep it, and accept it in ${DEFAULT_CONFIG_FILE}: "severity": { "${d.kind}": "notice" } (or "off") on target "${ctx.target}" (this applies to every ${d.kind} of the target)`
+          : fixSql(d, ctx.expected)
   if (fix) finding.fix = fix
   return finding
 }
@@ -242,6 +249,24 @@ function unlistedCause(ctx: ExplainContext, d: SchemaDifference): { cause: strin
   return {
     cause: `${verb} by ${by.file}:${by.line}, ${neverRun(by.migration)}, so the databases it migrates lack that`,
     fix: unlistedFix(ctx, by.migration, ctx.target)
+  }
+}
+
+/**
+ * An enum the schema's columns use but the schema files do not export: drizzle-kit does not read it (no CREATE TYPE,
+ * no snapshot entry), so it looks undeclared; dropping it would fail while the columns use it.
+ */
+function unexportedEnum(ctx: ExplainContext, d: SchemaDifference): { cause: string; fix: string } | undefined {
+  if (!d.name) return undefined
+  const columns = unexportedEnums(ctx.schemaSnapshot).get(`${d.schema}.${d.name}`)
+  if (!columns) return undefined
+  const at = ctx.sources.unexportedEnum(d.name)
+  const where = at ? ` at ${at.file}:${at.line}` : ''
+  const users =
+    columns.length > 3 ? `${columns.slice(0, 3).join(', ')} and ${columns.length - 3} more` : columns.join(', ')
+  return {
+    cause: `the schema declares it${where}, used by ${users}, but does not export it: drizzle-kit reads only the enums the schema files export, so its snapshots and generate do not see it (and push would try to drop it)`,
+    fix: `Export it${where} (export const … = pgEnum(…)), then check again; do not drop it: ${users} ${columns.length === 1 ? 'uses' : 'use'} it`
   }
 }
 

@@ -45,6 +45,26 @@ export interface BuildContext {
    * extension this Postgres lacks), with the way out; undefined when the SQL itself is at fault.
    */
   platformCause?: (error: PostgresErrorInfo) => Promise<{ cause: string; fix: string } | undefined>
+  /** Enums the columns use that the schema files do not export, by "schema.name" (see unexportedEnums). */
+  unexportedEnums?: Map<string, string[]>
+}
+
+/** A `type "x" does not exist` for an enum the schema declares without exporting it: drizzle-kit never creates it. */
+function unexportedEnumCause(
+  info: PostgresErrorInfo,
+  context: BuildContext
+): { cause: string; fix: string } | undefined {
+  const m = /^type "(.+)" does not exist/.exec(info.message)
+  if (!m || !context.unexportedEnums) return undefined
+  const dot = m[1].lastIndexOf('.')
+  const [schema, name] = dot > 0 ? [m[1].slice(0, dot), m[1].slice(dot + 1)] : ['public', m[1]]
+  if (!context.unexportedEnums.has(`${schema}.${name}`)) return undefined
+  const at = context.sources?.unexportedEnum(name)
+  const where = at ? ` at ${at.file}:${at.line}` : ''
+  return {
+    cause: `enum ${name} is declared${where} but not exported: drizzle-kit writes CREATE TYPE only for the enums the schema files export`,
+    fix: `Export the enum${where} (export const … = pgEnum(…)), then check again`
+  }
 }
 
 /** Keys of the objects a database has: `schema:s`, `relation:s.name` (tables, views, sequences, indexes), `type:s.name`, `constraint:s.table.name`, `policy:s.table.name`. */
@@ -315,6 +335,7 @@ export async function runSchemaStatements(
     if (partial) {
       const object = statementObject(statement)
       unbuilt.push({ ...object, column: partial })
+      const unexported = unexportedEnumCause(info, context)
       const finding: SchemaFinding = {
         kind: 'schema_error',
         severity: 'error',
@@ -326,8 +347,8 @@ export async function runSchemaStatements(
           'file' | 'line'
         >),
         message: `drizzle-kit's SQL for column ${partial} of ${describe(object)} fails on Postgres: ${info.message}`,
-        cause: `statement: ${firstLine(statement)}; the table was built without this column, and everything else of it is compared`,
-        fix: 'Change the declaration so that drizzle-kit writes SQL Postgres accepts; this column is left out of the comparison'
+        cause: `statement: ${firstLine(statement)}; ${unexported ? `${unexported.cause}; ` : ''}the table was built without this column, and everything else of it is compared`,
+        fix: `${unexported?.fix ?? 'Change the declaration so that drizzle-kit writes SQL Postgres accepts'}; this column is left out of the comparison`
       }
       problems.push(finding)
       leftOut.set(`${object.schema}.${object.table}.${partial}`, { finding, dependents: [] })
@@ -368,7 +389,8 @@ export async function runSchemaStatements(
       if (key) failedBy.set(key, cause)
       continue
     }
-    const platform = await context.platformCause?.(info)
+    const unexported = unexportedEnumCause(info, context)
+    const platform = unexported ? undefined : await context.platformCause?.(info)
     // A statement or schema has nothing a migrated database could lack by name.
     unbuilt.push({
       ...object,
@@ -380,10 +402,12 @@ export async function runSchemaStatements(
       ...subject(object),
       ...where(object),
       message: `drizzle-kit's SQL for ${describe(object)} fails on Postgres: ${info.message}`,
-      cause: `statement: ${firstLine(statement)}${platform ? `; ${platform.cause}` : ''}`,
-      fix: platform
-        ? `${platform.fix}. Until then this object is compared by name only: a migrated database that lacks it is reported, its definition is not compared`
-        : 'Change the declaration so that drizzle-kit writes SQL Postgres accepts; this object is left out of the comparison'
+      cause: `statement: ${firstLine(statement)}${unexported || platform ? `; ${(unexported ?? platform)!.cause}` : ''}`,
+      fix: unexported
+        ? `${unexported.fix}; this object is left out of the comparison`
+        : platform
+          ? `${platform.fix}. Until then this object is compared by name only: a migrated database that lacks it is reported, its definition is not compared`
+          : 'Change the declaration so that drizzle-kit writes SQL Postgres accepts; this object is left out of the comparison'
     }
     problems.push(finding)
     if (key) failedBy.set(key, { finding, dependents: [] })

@@ -24,3 +24,19 @@ export function unexportedSchemas(snapshot: PgSnapshot): string[] {
   const exported = new Set(Object.values(snapshot.schemas ?? {}))
   return [...used].filter((s) => s !== 'public' && !exported.has(s)).sort()
 }
+
+/**
+ * Enums the schema's columns use that the schema files do not export (drizzle-kit reads only exported enums: it
+ * writes no CREATE TYPE for them, and its snapshots lack them), by "schema.name", with the columns that use them.
+ */
+export function unexportedEnums(snapshot: PgSnapshot): Map<string, string[]> {
+  const out = new Map<string, string[]>()
+  for (const table of Object.values(snapshot.tables))
+    for (const column of Object.values(table.columns)) {
+      if (!column.typeSchema) continue
+      const key = `${column.typeSchema}.${column.type.replace(/(\[\d*\])+$/, '')}`
+      if (snapshot.enums?.[key]) continue
+      out.set(key, [...(out.get(key) ?? []), `${table.name}.${column.name}`])
+    }
+  return out
+}

@@ -343,6 +343,21 @@ export class SourceIndex {
     return block ? { file: this.rel(block.file), line: block.start + 1 } : undefined
   }
 
+  /**
+   * Where an enum the module does not export is declared: the line of its `pgEnum('name'` (or a pgSchema's
+   * `.enum('name'`) in the schema files, found by its name since no export names it.
+   */
+  unexportedEnum(name: string): Declaration | undefined {
+    const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+    const call = new RegExp(`(?:\\bpgEnum|\\.enum)\\s*\\(\\s*(['"\`])${escaped}\\1`)
+    for (const file of this.files) {
+      const text = this.lines(file).join('\n')
+      const found = call.exec(text)
+      if (found) return { file: this.rel(file), line: text.slice(0, found.index).split('\n').length }
+    }
+    return undefined
+  }
+
   /** A sequence, view or pgSchema: the line of its export. */
   object(kind: 'sequence' | 'view' | 'schema', schema: string, name: string): Declaration | undefined {
     const exportName = this.others.get(kind === 'schema' ? `schema:${name}` : `${kind}:${schema}.${name}`)
