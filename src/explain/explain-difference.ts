@@ -11,7 +11,7 @@ import { unexportedEnums } from '../schema/declared'
 import { enumOrderCause } from './enum-history'
 import { fixSql } from './fix-sql'
 import { differenceAspect, differenceKey, objectKey } from './object-history'
-import { neverRun, unlistedEvents, unlistedFix } from './unlisted-files'
+import { folderWithoutJournal, neverRun, unlistedEvents, unlistedFix } from './unlisted-files'
 import { explainPartitioning } from './partitioning'
 import { changedAfterSnapshot, introducedBy, recordedSnapshots, removedIn } from './snapshot-history'
 import { findStatement, lostAfter, notApplied } from './statement-search'
@@ -60,7 +60,12 @@ export function explainDifference(d: SchemaDifference, ctx: ExplainContext): Omi
     } else if (outside) {
       causes.push(`${declaredAt}; ${outside.cause}`)
       d = { ...d, hint: undefined }
-    } else if (!latest)
+    } else if (!latest && folderWithoutJournal(ctx.unlisted))
+      // No file creates it, and without a journal a generate would write every table again as a new first migration.
+      causes.push(
+        `${declaredAt}; none of the migrations folder's SQL files creates it, and the folder has no meta/_journal.json (drizzle's migrator runs none of them)`
+      )
+    else if (!latest)
       causes.push(
         `${declaredAt}; the migrations folder has no usable snapshot, so drizzle-kit never recorded it: ${runGenerate(ctx).replace(/^Run/, 'run')}`
       )

@@ -4,6 +4,7 @@ import { Finding } from '../core/findings'
 import { UsageError } from '../core/errors'
 import { git, showFiles } from '../core/git'
 import { SnapshotFile } from './snapshots'
+import { noJournalCause, noJournalFix } from './unlisted-files'
 import { MigrationFolder, hashMigration } from '../migrations/folder'
 
 type FolderFinding = Omit<Finding, 'target' | 'severity'> & { severity: Finding['severity'] }
@@ -20,7 +21,9 @@ export function checkFolder(folder: MigrationFolder, snapshots: SnapshotFile[], 
       ...(p.tag ? { name: p.tag } : {}),
       message: `${rel(p.file)}: ${p.message}`,
       ...(p.cause ? { cause: p.cause } : {}),
-      ...(p.fix ? { fix: p.fix } : {})
+      ...(p.fix ? { fix: p.fix } : {}),
+      // The same words as the missing objects' causes, which name the files that would create them.
+      ...(p.noJournal ? { cause: noJournalCause(root, p.noJournal), fix: noJournalFix(root, p.noJournal) } : {})
     })
   }
   const journal = folder.journalFile ? rel(folder.journalFile) : rel(folder.dir)

@@ -6,12 +6,37 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { DEFAULT_CONFIG_FILE } from '../config/target-types'
-import { Migration, MigrationFolder, hashMigration, splitStatements } from '../migrations/folder'
+import { FolderProblem, Migration, MigrationFolder, hashMigration, splitStatements } from '../migrations/folder'
 import { ObjectEvent, objectHistory, objectKey } from './object-history'
 
 const unlistedCache = new WeakMap<MigrationFolder['problems'], Migration[]>()
 /** The unlisted files of 1.x folders (one folder per migration): their causes and fixes speak of folders, not a journal. */
 const ofFolders = new WeakSet<Migration>()
+/**
+ * The files of a folder that has no meta/_journal.json at all, with what is known of the missing journal: no entry
+ * can be added to a journal that is not there, so their causes and fixes speak of getting the journal back.
+ */
+const withoutJournal = new WeakMap<Migration, NoJournal>()
+type NoJournal = NonNullable<FolderProblem['noJournal']>
+
+function readUnlisted(file: string): Migration | undefined {
+  let sql: string
+  try {
+    sql = fs.readFileSync(file, 'utf8')
+  } catch {
+    return undefined
+  }
+  return {
+    idx: -1,
+    tag: path.basename(file, '.sql'),
+    when: 0,
+    file,
+    sql,
+    hash: hashMigration(sql),
+    statements: splitStatements(sql),
+    breakpoints: true
+  }
+}
 
 /** The folder's .sql files that the journal does not list, read as migrations (outside the journal's order). */
 export function unlistedMigrations(
@@ -19,29 +44,18 @@ export function unlistedMigrations(
 ): Migration[] {
   const cached = unlistedCache.get(folder.problems)
   if (cached) return cached
-  const out = folder.problems
-    .filter((p) => p.unlisted)
-    .flatMap((p): Migration[] => {
-      let sql: string
-      try {
-        sql = fs.readFileSync(p.file, 'utf8')
-      } catch {
-        return []
-      }
-      const tag = path.basename(p.file, '.sql')
-      return [
-        {
-          idx: -1,
-          tag,
-          when: 0,
-          file: p.file,
-          sql,
-          hash: hashMigration(sql),
-          statements: splitStatements(sql),
-          breakpoints: true
-        }
-      ]
-    })
+  const out = folder.problems.flatMap((p): Migration[] => {
+    if (p.noJournal) {
+      const noJournal = p.noJournal
+      return noJournal.sqlFiles.flatMap((file) => {
+        const m = readUnlisted(file)
+        if (m) withoutJournal.set(m, noJournal)
+        return m ? [m] : []
+      })
+    }
+    const m = p.unlisted ? readUnlisted(p.file) : undefined
+    return m ? [m] : []
+  })
   if (folder.format === 'folders') for (const m of out) ofFolders.add(m)
   unlistedCache.set(folder.problems, out)
   return out
@@ -80,9 +94,45 @@ export const NOT_IN_JOURNAL = `a file of the migrations folder that meta/_journa
 /** The same of a 1.x folder's file: the migrator runs only each migration folder's migration.sql. */
 export const NOT_A_MIGRATION = `a file of the migrations folder that is no migration folder's migration.sql: drizzle's migrator never runs it`
 
+/** The same of a file of a folder that has no journal at all. */
+export const NO_JOURNAL = `a file of a migrations folder that has no meta/_journal.json: drizzle's migrator runs none of that folder's files (it applies only what a journal lists)`
+
 /** Why drizzle's migrator never runs this unlisted file, in the words of its folder's layout. */
 export function neverRun(file: Migration): string {
+  if (withoutJournal.has(file)) return NO_JOURNAL
   return ofFolders.has(file) ? NOT_A_MIGRATION : NOT_IN_JOURNAL
+}
+
+/** Is this one of the files of a folder that has no journal at all? */
+export function inFolderWithoutJournal(file: Migration): boolean {
+  return withoutJournal.has(file)
+}
+
+/** Does the target's folder have SQL files but no journal (read from its unlisted files)? */
+export function folderWithoutJournal(unlisted: Migration[] | undefined): NoJournal | undefined {
+  for (const m of unlisted ?? []) {
+    const noJournal = withoutJournal.get(m)
+    if (noJournal) return noJournal
+  }
+  return undefined
+}
+
+/** Why nothing of a folder without meta/_journal.json runs (the folder-level journal_error says it too). */
+export function noJournalCause(root: string, noJournal: NoJournal): string {
+  const ignored = noJournal.ignoredBy
+  const why = ignored
+    ? `: ${path.relative(root, ignored.file)}:${ignored.line} (\`${ignored.pattern}\`) ignores it, so the repository does not hold it and no clone has it`
+    : ''
+  return `the folder has no meta/_journal.json${why}. drizzle's migrator applies only the migrations that journal lists, so it runs none of the folder's ${noJournal.sqlFiles.length} SQL file(s), and the databases it migrates have nothing they create`
+}
+
+/** How to get a journal back for such a folder: its own (restored and committed), or a new one generated afresh. */
+export function noJournalFix(root: string, noJournal: NoJournal): string {
+  const ignored = noJournal.ignoredBy
+  const unignore = ignored
+    ? `, and stop ignoring it (change ${path.relative(root, ignored.file)}:${ignored.line}, \`${ignored.pattern}\`)`
+    : ''
+  return `Bring back the meta/ folder drizzle-kit wrote with these files (meta/_journal.json and its snapshots, from the checkout that generated them or the repository's history) and commit it${unignore}. If it is lost, move the SQL files aside and run drizzle-kit generate, which writes the whole schema again as a first migration with a new journal; a database the old files already built must not run that migration (record it there as applied)`
 }
 
 /**
@@ -118,6 +168,8 @@ export function unlistedFix(
   target: string,
   options: { before?: string; needs?: string[] } = {}
 ): string {
+  const noJournal = withoutJournal.get(file)
+  if (noJournal) return noJournalFix(project.root, noJournal)
   const rel = path.relative(project.root, file.file)
   const altered = tablesItAlters(project, file)
   if (ofFolders.has(file)) return folderFix(rel, altered, target, options)

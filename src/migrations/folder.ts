@@ -6,6 +6,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { createHash } from 'node:crypto'
 import { JsonSyntaxError, parseJson } from '../core/json'
+import { IgnoredBy, ignoredBy } from './ignored-by'
 
 export const STATEMENT_BREAKPOINT = '--> statement-breakpoint'
 
@@ -50,6 +51,11 @@ export interface FolderProblem {
   fix?: string
   /** A .sql file the journal does not list (drizzle's migrator never runs it; the causes read what it does). */
   unlisted?: boolean
+  /**
+   * The folder has .sql files but no meta/_journal.json: drizzle's migrator runs none of them (it reads only the
+   * journal's entries). The files, in name order, and the .gitignore line that keeps meta/ out, if one does.
+   */
+  noJournal?: { sqlFiles: string[]; ignoredBy?: IgnoredBy }
 }
 
 export interface MigrationFolder {
@@ -101,7 +107,11 @@ export function readMigrationFolder(dir: string): MigrationFolder {
   if (fs.existsSync(journalFile)) return readJournalFolder(dir, journalFile)
   const v1 = fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory() && /^\d{14}_/.test(e.name))
   if (v1.length > 0) return readV1Folder(dir, v1.map((e) => e.name).sort())
-  const sqlFiles = fs.readdirSync(dir).filter((f) => f.endsWith('.sql'))
+  const sqlFiles = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.sql'))
+    .sort()
+  const ignored = sqlFiles.length > 0 ? ignoredBy(journalFile) : undefined
   return {
     dir,
     format: 'journal',
@@ -113,8 +123,16 @@ export function readMigrationFolder(dir: string): MigrationFolder {
           sqlFiles.length > 0
             ? `${sqlFiles.length} SQL file(s) but no meta/_journal.json: drizzle's migrator applies nothing from this folder`
             : 'the migrations folder holds no migration: run drizzle-kit generate',
-        file: sqlFiles.length > 0 ? path.join(dir, 'meta', '_journal.json') : dir,
-        severity: 'error'
+        file: sqlFiles.length > 0 ? journalFile : dir,
+        severity: 'error',
+        ...(sqlFiles.length > 0
+          ? {
+              noJournal: {
+                sqlFiles: sqlFiles.map((f) => path.join(dir, f)),
+                ...(ignored ? { ignoredBy: ignored } : {})
+              }
+            }
+          : {})
       }
     ]
   }
