@@ -155,6 +155,31 @@ describe('19c: SQL line numbers', () => {
     )
   })
 
+  test('row level security enabled by hand is traced to its ENABLE, not to an earlier ALTER TABLE of the table', async () => {
+    const dir = writeProject(
+      {
+        'schema.ts': [
+          "import { integer, pgTable, serial } from 'drizzle-orm/pg-core'",
+          "export const orgs = pgTable('orgs', { id: serial('id').primaryKey() })",
+          "export const shares = pgTable('shares', { id: serial('id').primaryKey(), orgId: integer('org_id').notNull().references(() => orgs.id) })"
+        ].join('\n'),
+        'drizzle/0000_init.sql': [
+          'CREATE TABLE "orgs" ("id" serial PRIMARY KEY NOT NULL);',
+          'CREATE TABLE "shares" ("id" serial PRIMARY KEY NOT NULL, "org_id" integer NOT NULL);',
+          'ALTER TABLE "shares" ADD CONSTRAINT "shares_org_id_orgs_id_fk" FOREIGN KEY ("org_id") REFERENCES "public"."orgs"("id") ON DELETE no action ON UPDATE no action;'
+        ].join('\n--> statement-breakpoint\n'),
+        'drizzle/0001_rls.sql': [
+          '-- RLS for shares (ALTER TABLE shares ENABLE ROW LEVEL SECURITY, see below)',
+          'COMMENT ON TABLE "shares" IS \'ALTER TABLE shares ENABLE ROW LEVEL SECURITY\';',
+          'ALTER TABLE "shares" ENABLE ROW LEVEL SECURITY;'
+        ].join('\n')
+      },
+      ['0000_init', '0001_rls']
+    )
+    const mismatch = find(await check(dir), 'rls_mismatch', { table: 'shares' })
+    expect(mismatch.cause).toContain(`changed by ${path.join('drizzle', '0001_rls.sql')}:3,`)
+  })
+
   test('a failing statement after comment lines is reported at its own line', async () => {
     const dir = writeProject({
       'schema.ts':

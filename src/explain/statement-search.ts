@@ -3,6 +3,7 @@
 import * as path from 'node:path'
 import { Migration } from '../migrations/folder'
 import { MAX_IDENTIFIER_BYTES, truncateIdentifier } from '../sql/identifiers'
+import { codeOnly, splitSqlStatements } from '../sql/statements'
 import { Declaration } from '../schema/source-index'
 import { SchemaDifference } from '../diff/diff-schemas'
 import { ExplainContext } from './context'
@@ -37,7 +38,7 @@ export function findStatement(
     .slice(start)
     .filter((m) => m.sql !== undefined)
     .flatMap((migration) => migration.statements.map((statement) => ({ migration, statement })))
-    .map(({ migration, statement }) => ({ migration, statement, code: withoutComments(statement.sql) }))
+    .map(({ migration, statement }) => ({ migration, statement, code: codeOnly(statement.sql) }))
     .filter(({ code }) => !(d.table && d.column && !code.includes(d.table)))
   // A column goes with its table; an index or constraint goes when its table is dropped.
   const removes = (sql: string): boolean =>
@@ -58,8 +59,16 @@ export function findStatement(
       const lines = code.split('\n')
       const creates = /^\s*create\s+table\b/i.test(code)
       const columnLine = creates && definition ? lines.findIndex((l) => definition.test(l)) : -1
+      // A chunk without breakpoints holds several statements: the line is in one that does it, not one that only
+      // names the object (a COMMENT ON, an earlier ALTER TABLE of the same table).
+      const parts = splitSqlStatements(code)
+      const doesIt = (i: number): boolean => {
+        if (parts.length < 2) return true
+        const part = parts.filter((p) => p.line - 1 <= i).pop()
+        return part === undefined || matches(part.sql)
+      }
       for (let i = columnLine >= 0 ? columnLine : 0; i < lines.length; i++) {
-        if (!mentions(` ${lines[i]}\n`)) continue
+        if (!mentions(` ${lines[i]}\n`) || !doesIt(i)) continue
         if (action === 'drop' && !/\bdrop\b/i.test(lines[i])) continue
         return {
           file: path.relative(ctx.root, migration.file),
@@ -73,16 +82,18 @@ export function findStatement(
   const createsName = (sql: string): boolean => /\b(create|add)\b/i.test(sql) || renamesInto(sql, object)
   if (action === 'create') return search(from, createsName) ?? (from > 0 ? search(0, createsName) : undefined)
   if (action === 'drop') return search(0, (sql) => verbs.test(sql))
-  const altered = search(from, (sql) => verbs.test(sql) || renamesInto(sql, object))
+  // Row level security is switched by its own clause: another ALTER TABLE of the table (ADD CONSTRAINT …) does not
+  // change it, and only the clause that leaves it as the database has it made the difference.
+  const rlsSwitch =
+    d.kind === 'rls_mismatch'
+      ? new RegExp(String.raw`\b${d.actual === 'enabled' ? 'enable' : 'disable'}\s+row\s+level\s+security\b`, 'i')
+      : undefined
+  const alters = (sql: string): boolean => (rlsSwitch ? rlsSwitch.test(sql) : verbs.test(sql))
+  const altered = search(from, (sql) => alters(sql) || (!rlsSwitch && renamesInto(sql, object)))
   if (altered || from === 0) return altered
   // Dropped or renamed away, then created again: the statement that created the one that exists.
   const recreated = search(from, createsName)
-  return recreated ? { ...recreated, creates: true } : search(0, (sql) => verbs.test(sql))
-}
-
-/** SQL without its comments, line for line (so that line numbers still hold): a comment is not a statement's words. */
-function withoutComments(sql: string): string {
-  return sql.replace(/\/\*[\s\S]*?\*\/|--[^\n]*/g, (comment) => comment.replace(/[^\n]/g, ' '))
+  return recreated ? { ...recreated, creates: true } : search(0, alters)
 }
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
