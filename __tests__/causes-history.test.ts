@@ -93,6 +93,15 @@ export const users = pgTable('users', { id: integer('id').primaryKey(), name: te
 export const accounts = pgTable('accounts', { id: integer('id').primaryKey(), name: text('name'), nickname: text('nickname') })
 `
 
+// Issue 12, 39: a hand-written CREATE TABLE (no snapshot records the table) whose REFERENCES is unnamed.
+const SHARES_SCHEMA = `import { integer, pgTable, text } from 'drizzle-orm/pg-core'
+export const users = pgTable('users', { id: integer('id').primaryKey(), status: text('status') })
+export const shares = pgTable('shares', {
+  id: integer('id').primaryKey(),
+  userId: integer('user_id').notNull().references(() => users.id)
+})
+`
+
 describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
   const provider = providerForSuite(createProvider)
 
@@ -106,6 +115,20 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
       )
       expect(findFinding(report, 'index_mismatch', { name: 'audit_note_idx' }).cause).toBe(
         `declared at src/schema.ts:${lineOf(AUDIT_SCHEMA, "index('audit_note_idx')")}; created with another definition by drizzle/0001_audit.sql:6, which the snapshots do not record (hand-written SQL)`
+      )
+    })
+
+    test('a table in no snapshot whose hand-written REFERENCES is unnamed: Postgres named the foreign key, not "the snapshots agree"', async () => {
+      const dir = await makeProject({ steps: [USERS], finalSchema: SHARES_SCHEMA })
+      appendHandWrittenMigration(
+        dir,
+        'drizzle',
+        '0001_shares',
+        '-- hand-written\nCREATE TABLE "shares" ("id" integer PRIMARY KEY NOT NULL, "user_id" integer NOT NULL REFERENCES "users"("id"));'
+      )
+      const report = await runCheck({ root: dir, provider })
+      expect(findFinding(report, 'constraint_mismatch', { table: 'shares' }).cause).toBe(
+        `declared at src/schema.ts:${lineOf(SHARES_SCHEMA, "userId: integer('user_id')")}; table shares is in no snapshot (the last is 0000_step_0): it was created by drizzle/0001_shares.sql:2, hand-written SQL drizzle-kit never generated; that SQL leaves the constraint unnamed, so Postgres named it "shares_user_id_fkey"`
       )
     })
 

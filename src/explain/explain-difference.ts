@@ -23,6 +23,7 @@ import {
   hasHistory,
   missingFromUnrunMigration,
   removedByUnrunMigration,
+  unrecordedTableCause,
   whyNotRun
 } from './history-causes'
 
@@ -169,6 +170,7 @@ export function explainDifference(d: SchemaDifference, ctx: ExplainContext): Omi
         : undefined
     let valuesCause: string | undefined
     let statementsCause: string | undefined
+    let unrecordedCause: string | undefined
     if (outside) {
       causes.push(`${declaredAt}; ${outside.cause}`)
       d = { ...d, hint: undefined }
@@ -188,6 +190,8 @@ export function explainDifference(d: SchemaDifference, ctx: ExplainContext): Omi
           ? `${declaredAt}, changed after the last snapshot (${latestTag}): no migration was generated${lost}`
           : `${declaredAt}; the snapshots agree with the schema, so the SQL that built this enum differs from what drizzle-kit generated`
       )
+    } else if (d.kind !== 'enum_mismatch' && (unrecordedCause = unrecordedTableCause(ctx, d, declaredAt, recorded))) {
+      causes.push(unrecordedCause)
     } else if (latest && changedAfterSnapshot(latest, d)) {
       causes.push(
         `${declaredAt}, changed after the last snapshot (${latestTag}): no migration was generated${lost}. ${runGenerate(ctx)}`

@@ -6,6 +6,7 @@ import * as path from 'node:path'
 import { Migration } from '../migrations/folder'
 import { SchemaDifference } from '../diff/diff-schemas'
 import { quoteIdentifierIfNeeded } from '../sql/identifiers'
+import { postgresObjectName } from '../schema/kit1-names'
 import { ExplainContext } from './context'
 import {
   ColumnAspect,
@@ -340,4 +341,43 @@ export function enumValuesCause(
     else parts.push(`'${v}' is added by ${site(by)}, which the snapshots do not record (hand-written SQL)`)
   }
   return `${declaredAt}; ${parts.join('; ')}`
+}
+
+/** Whether a name is one Postgres chooses for an unnamed constraint of these columns (`<table>_<columns>_fkey`, …). */
+function postgresChoseName(table: string, columns: string[] | undefined, name: string): boolean {
+  const chosen = [postgresObjectName(table, undefined, 'pkey')]
+  if (columns?.length)
+    for (const label of ['fkey', 'key', 'excl', 'check'])
+      chosen.push(postgresObjectName(table, columns.join('_'), label))
+  // A name already taken gets a number after its label (`…_fkey1`).
+  return chosen.some((base) => name === base || new RegExp(`^${base.replace(/[^\w]/g, '\\$&')}\\d+$`).test(name))
+}
+
+/**
+ * An object of a table that no snapshot records, which the snapshots can therefore not agree with: the table was
+ * built by SQL drizzle-kit never generated (hand-written after, or without, a snapshot). A constraint left unnamed
+ * there got the name Postgres chooses, not drizzle's.
+ */
+export function unrecordedTableCause(
+  ctx: ExplainContext,
+  d: SchemaDifference,
+  declaredAt: string,
+  recorded: RecordedSnapshot[]
+): string | undefined {
+  if (!d.table || recorded.length === 0) return undefined
+  const asTable: SchemaDifference = { ...d, kind: 'missing_table', column: undefined, name: undefined }
+  if (recorded.some((s) => s.declares(asTable))) return undefined
+  const events = eventsOf(ctx, objectKey('table', d.schema, d.table)).filter((e) => ran(ctx, e.migration))
+  const creator = sinceLastDrop(events).find((e) => e.action === 'create')
+  const latest = recorded[recorded.length - 1]
+  const table = d.schema === 'public' ? quoteIdentifierIfNeeded(d.table) : `${d.schema}.${d.table}`
+  const built = creator ? `created by ${site(creator)}` : 'built by the migrations'
+  const named =
+    d.kind === 'constraint_mismatch' &&
+    d.expected === d.name &&
+    d.actual &&
+    postgresChoseName(d.table, d.columns, d.actual)
+      ? `; that SQL leaves the constraint unnamed, so Postgres named it "${d.actual}"`
+      : ''
+  return `${declaredAt}; table ${table} is in no snapshot (the last is ${latest.migration.tag}): it was ${built}, hand-written SQL drizzle-kit never generated${named}`
 }
