@@ -69,7 +69,7 @@ test('audit: a column added without a migration after hand-written ones is not t
       'declared at src/schema.ts:2, added to the schema after the last snapshot (0001_step_1): no migration was generated for it. Run drift-guard fix --target app, not drizzle-kit generate: migrations after the last snapshot (0001_step_1) have none, so generate would write their work again (see snapshot_out_of_date)'
     )
     expect(find(report, 'missing_column', 'name').cause).toBe(
-      `declared at src/schema.ts:2; created by drizzle/0001_name.sql:1, a file of the migrations folder that meta/_journal.json does not list: drizzle's migrator never runs it, so the databases it migrates lack that`
+      `declared at src/schema.ts:2; created by drizzle/0001_name.sql:1, a file of the migrations folder that meta/_journal.json does not list: drizzle's migrator never runs it, so the databases it migrates do not have it`
     )
     expect(find(report, 'missing_column', 'name').fix).toMatch(
       /^List 0001_name in meta\/_journal\.json as its last entry/

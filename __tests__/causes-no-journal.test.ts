@@ -41,13 +41,13 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
 
     const journal = findFinding(report, 'journal_error', { file: 'drizzle/meta/_journal.json' })
     expect(journal.cause).toBe(
-      "the folder has no meta/_journal.json: .gitignore:3 (`drizzle/meta/`) ignores it, so the repository does not hold it and no clone has it. drizzle's migrator applies only the migrations that journal lists, so it runs none of the folder's 1 SQL file(s), and the databases it migrates have nothing they create"
+      'the folder has no meta/_journal.json: .gitignore:3 (`drizzle/meta/`) ignores it, so the repository does not hold it and no clone has it. drizzle\'s migrator refuses the folder ("Can\'t find meta/_journal.json file") and runs none of its 1 SQL file(s): nothing they create exists in a database it migrates'
     )
     expect(journal.fix).toMatch(
       /^Bring back the meta\/ folder drizzle-kit wrote with these files .* and commit it, and stop ignoring it \(change \.gitignore:3, `drizzle\/meta\/`\)\. If it is lost, /
     )
 
-    const never = `a file of a migrations folder that has no meta/_journal.json: drizzle's migrator runs none of that folder's files (it applies only what a journal lists), so the databases it migrates lack that`
+    const never = `a file of a migrations folder that has no meta/_journal.json: drizzle's migrator refuses that folder ("Can't find meta/_journal.json file") and runs none of its files, so the databases it migrates do not have it`
     const users = findFinding(report, 'missing_table', { table: 'users' })
     expect(users.cause).toBe(`declared at schema.ts:3; created by drizzle/0000_init.sql:2, ${never}`)
     expect(users.fix).toBe(journal.fix)
@@ -66,7 +66,7 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
     const dir = project('no-journal-kept-', {})
     const report = await runCheck({ root: dir, provider })
     const journal = findFinding(report, 'journal_error', { file: 'drizzle/meta/_journal.json' })
-    expect(journal.cause).toMatch(/^the folder has no meta\/_journal\.json\. drizzle's migrator applies only/)
+    expect(journal.cause).toMatch(/^the folder has no meta\/_journal\.json\. drizzle's migrator refuses the folder/)
     expect(journal.fix).toMatch(/ and commit it\. If it is lost, /)
     expect(findFinding(report, 'missing_table', { table: 'users' }).cause).toMatch(
       /created by drizzle\/0000_init\.sql:2, a file of a migrations folder that has no meta\/_journal\.json/

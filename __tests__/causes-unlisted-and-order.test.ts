@@ -193,13 +193,13 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
     const report = await runCheck({ root: dir, provider })
     const column = findFinding(report, 'missing_column', { table: 'users', column: 'email' })
     expect(column.cause).toBe(
-      `declared at src/schema.ts:2; created by drizzle/0001_email.sql:1, a file of the migrations folder that meta/_journal.json does not list: drizzle's migrator never runs it, so the databases it migrates lack that`
+      `declared at src/schema.ts:2; created by drizzle/0001_email.sql:1, a file of the migrations folder that meta/_journal.json does not list: drizzle's migrator never runs it, so the databases it migrates do not have it`
     )
     expect(column.fix).toMatch(
       /^List 0001_email in meta\/_journal\.json as its last entry \(its "when" later than every applied migration's: the migrator skips an entry dated before the newest it applied\), after the migrations that create the tables it alters \(users, notes\)/
     )
     expect(findFinding(report, 'rls_mismatch', { table: 'notes' }).cause).toBe(
-      `declared at src/schema.ts:3; row level security enabled by drizzle/0001_email.sql:2, a file of the migrations folder that meta/_journal.json does not list: drizzle's migrator never runs it, so the databases it migrates lack that`
+      `declared at src/schema.ts:3; row level security enabled by drizzle/0001_email.sql:2, a file of the migrations folder that meta/_journal.json does not list: drizzle's migrator never runs it, so the databases it migrates do not have it`
     )
   })
 

@@ -103,13 +103,13 @@ describe.each(EACH_POSTGRES)('drizzle-kit 1.x folders, on %s', (name, createProv
     const target = report.targets[0].name
     const column = find(report, 'missing_column', { table: 'users', column: 'name' })
     expect(column.cause).toBe(
-      `declared at schema.ts:${lineOf(NOTES_RLS, "pgTable('users'")}; created by drizzle/name.sql:1, ${NEVER_RUN}, so the databases it migrates lack that`
+      `declared at schema.ts:${lineOf(NOTES_RLS, "pgTable('users'")}; created by drizzle/name.sql:1, ${NEVER_RUN}, so the databases it migrates do not have it`
     )
     expect(column.fix).toBe(
       `Make "drizzle/name.sql" a migration: a folder of its own named to sort after the others (\`drizzle-kit generate --custom\` writes an empty one), after the migrations that create the tables it alters (users), holding it as migration.sql, so that drizzle's migrator runs it. As it is, it cannot be a "setup" file ("setup" runs before the migrations, and it alters their tables)`
     )
     expect(find(report, 'rls_mismatch', { table: 'notes' }).cause).toBe(
-      `declared at schema.ts:${lineOf(NOTES_RLS, "pgTable('notes'")}; row level security enabled by drizzle/${stamp(1)}/rls.sql:1, ${NEVER_RUN}, so the databases it migrates lack that`
+      `declared at schema.ts:${lineOf(NOTES_RLS, "pgTable('notes'")}; row level security enabled by drizzle/${stamp(1)}/rls.sql:1, ${NEVER_RUN}, so the databases it migrates do not have it`
     )
     // Each file is also said once on its own.
     expect(find(report, 'journal_error', { name: 'name' })).toMatchObject({

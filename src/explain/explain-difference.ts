@@ -256,7 +256,7 @@ function unlistedCause(ctx: ExplainContext, d: SchemaDifference): { cause: strin
       ? `row level security ${d.expected === 'enabled' ? 'enabled' : 'disabled'}`
       : 'changed'
   return {
-    cause: `${verb} by ${by.file}:${by.line}, ${neverRun(by.migration)}, so the databases it migrates lack that`,
+    cause: `${verb} by ${by.file}:${by.line}, ${neverRun(by.migration)}, so the databases it migrates do not have it`,
     fix: unlistedFix(ctx, by.migration, ctx.target)
   }
 }

@@ -95,7 +95,7 @@ export const NOT_IN_JOURNAL = `a file of the migrations folder that meta/_journa
 export const NOT_A_MIGRATION = `a file of the migrations folder that is no migration folder's migration.sql: drizzle's migrator never runs it`
 
 /** The same of a file of a folder that has no journal at all. */
-export const NO_JOURNAL = `a file of a migrations folder that has no meta/_journal.json: drizzle's migrator runs none of that folder's files (it applies only what a journal lists)`
+export const NO_JOURNAL = `a file of a migrations folder that has no meta/_journal.json: drizzle's migrator refuses that folder ("Can't find meta/_journal.json file") and runs none of its files`
 
 /** Why drizzle's migrator never runs this unlisted file, in the words of its folder's layout. */
 export function neverRun(file: Migration): string {
@@ -123,7 +123,7 @@ export function noJournalCause(root: string, noJournal: NoJournal): string {
   const why = ignored
     ? `: ${path.relative(root, ignored.file)}:${ignored.line} (\`${ignored.pattern}\`) ignores it, so the repository does not hold it and no clone has it`
     : ''
-  return `the folder has no meta/_journal.json${why}. drizzle's migrator applies only the migrations that journal lists, so it runs none of the folder's ${noJournal.sqlFiles.length} SQL file(s), and the databases it migrates have nothing they create`
+  return `the folder has no meta/_journal.json${why}. drizzle's migrator refuses the folder ("Can't find meta/_journal.json file") and runs none of its ${noJournal.sqlFiles.length} SQL file(s): nothing they create exists in a database it migrates`
 }
 
 /** How to get a journal back for such a folder: its own (restored and committed), or a new one generated afresh. */
