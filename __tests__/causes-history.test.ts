@@ -102,6 +102,17 @@ export const shares = pgTable('shares', {
 })
 `
 
+// Issue 12, 43: a table moved to another schema (SET SCHEMA) whose snapshot dropped a constraint its SQL kept.
+const TEMPLATES = (
+  unique: boolean
+): string => `import { boolean, pgSchema, pgTable, text, unique, uuid } from 'drizzle-orm/pg-core'
+${unique ? '' : "export const system = pgSchema('system')\n"}export const templates = ${unique ? 'pgTable' : 'system.table'}('templates', {
+  id: uuid('id').primaryKey(),
+  kind: text('kind').notNull(),
+  active: boolean('active').notNull()
+}${unique ? ', (t) => [unique().on(t.kind, t.active)]' : ''})
+`
+
 describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
   const provider = providerForSuite(createProvider)
 
@@ -129,6 +140,26 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
       const report = await runCheck({ root: dir, provider })
       expect(findFinding(report, 'constraint_mismatch', { table: 'shares' }).cause).toBe(
         `declared at src/schema.ts:${lineOf(SHARES_SCHEMA, "userId: integer('user_id')")}; table shares is in no snapshot (the last is 0000_step_0): it was created by drizzle/0001_shares.sql:2, hand-written SQL drizzle-kit never generated; that SQL leaves the constraint unnamed, so Postgres named it "shares_user_id_fkey"`
+      )
+    })
+
+    test('a constraint its table took along into another schema (SET SCHEMA): its snapshots are followed there, not "in no snapshot"', async () => {
+      const dir = await makeProject({ steps: [TEMPLATES(true)], finalSchema: TEMPLATES(false) })
+      appendHandWrittenMigration(
+        dir,
+        'drizzle',
+        '0001_move',
+        'CREATE SCHEMA "system";\n--> statement-breakpoint\nALTER TABLE "public"."templates" SET SCHEMA "system";'
+      )
+      // Its snapshot is the schema's (drizzle-kit's record of the move and of the constraint's removal).
+      const meta = (n: string): string => path.join(dir, 'drizzle', 'meta', `${n}_snapshot.json`)
+      const moved = await makeProject({ steps: [TEMPLATES(false)] })
+      const parent = JSON.parse(fs.readFileSync(meta('0000'), 'utf8'))
+      const snapshot = JSON.parse(fs.readFileSync(path.join(moved, 'drizzle', 'meta', '0000_snapshot.json'), 'utf8'))
+      fs.writeFileSync(meta('0001'), JSON.stringify({ ...snapshot, id: randomUUID(), prevId: parent.id }, null, 2))
+      const report = await runCheck({ root: dir, provider })
+      expect(findFinding(report, 'extra_constraint', { table: 'templates' }).cause).toBe(
+        'created by drizzle/0000_step_0.sql:5, then removed from the schema in 0001_move, whose SQL does not drop it. drizzle-kit generate will not drop it (the snapshots already lack it): drop it in a migration, or declare it in the schema again'
       )
     })
 

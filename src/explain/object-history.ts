@@ -41,6 +41,14 @@ export interface ObjectEvent {
 export interface ObjectHistory {
   /** Every event of an object, by key (objectKey), in journal order; a renamed object keeps its earlier events. */
   events: Map<string, ObjectEvent[]>
+  /** Each table's renames and moves to another schema, in journal order (snapshots before one name it as it was). */
+  tableMoves: TableMove[]
+}
+
+export interface TableMove {
+  migration: Migration
+  from: { schema: string; table: string }
+  to: { schema: string; table: string }
 }
 
 export function objectKey(kind: ObjectKind, schema: string, name: string, parent = ''): string {
@@ -99,7 +107,7 @@ export function objectHistory(root: string, migrations: Migration[]): ObjectHist
       }
     }
   }
-  const result = { events: history.events }
+  const result = { events: history.events, tableMoves: history.tableMoves }
   cache.set(migrations, result)
   return result
 }
@@ -165,6 +173,7 @@ const TABLE_CONSTRAINT = /^(constraint|primary\s+key|unique|check|foreign\s+key|
 
 class Replay {
   events = new Map<string, ObjectEvent[]>()
+  tableMoves: TableMove[] = []
   /** Keys that exist after the statements read so far. */
   private live = new Set<string>()
   /** Index key -> the key of its table. */
@@ -183,6 +192,17 @@ class Replay {
   /** A rename: the new key takes the old key's events, then a create. */
   private rename(from: string, to: string, event: Omit<ObjectEvent, 'file' | 'action'>): void {
     const earlier = this.events.get(from) ?? []
+    this.add(from, { ...event, action: 'drop', renamed: true })
+    this.events.set(to, [...earlier, ...(this.events.get(to) ?? [])])
+    this.add(to, { ...event, action: 'create', renamed: true })
+  }
+
+  /**
+   * A move to another schema (SET SCHEMA): the same object under a new key, so its events before the move are its
+   * own (unlike a rename's, the drop of the old key is not), and the move is a renamed create.
+   */
+  private move(from: string, to: string, event: Omit<ObjectEvent, 'file' | 'action'>): void {
+    const earlier = [...(this.events.get(from) ?? [])]
     this.add(from, { ...event, action: 'drop', renamed: true })
     this.events.set(to, [...earlier, ...(this.events.get(to) ?? [])])
     this.add(to, { ...event, action: 'create', renamed: true })
@@ -368,17 +388,26 @@ class Replay {
     const column = (c: string): string => objectKey('column', t.schema, name(c), t.name)
     const constraint = (c: string): string => objectKey('constraint', t.schema, name(c), t.name)
     let r: RegExpExecArray | null
-    if ((r = re(String.raw`^rename\s+to\s+(${IDENT})`).exec(rest))) {
-      const to = name(r[1])
+    // A rename keeps the schema; SET SCHEMA keeps the name and takes the table's indexes along.
+    const renamed = re(String.raw`^rename\s+to\s+(${IDENT})`).exec(rest)
+    const moved = re(String.raw`^set\s+schema\s+(${IDENT})`).exec(rest)
+    if (renamed || moved) {
+      const to = renamed ? name(renamed[1]) : t.name
+      const schema = moved ? name(moved[1]) : t.schema
       for (const key of this.children(t.schema, t.name)) {
         const [kind, tail] = [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)]
         if (kind === 'index') {
-          this.indexTable.set(key, objectKey('table', t.schema, to))
+          const index = moved ? objectKey('index', schema, tail.split('\u0000')[2]) : key
+          if (moved) this.move(key, index, at(offset))
+          this.indexTable.set(index, objectKey('table', schema, to))
           continue
         }
-        this.rename(key, objectKey(kind as ObjectKind, t.schema, tail.split('\u0000')[2], to), at(offset))
+        const shift = moved ? this.move.bind(this) : this.rename.bind(this)
+        shift(key, objectKey(kind as ObjectKind, schema, tail.split('\u0000')[2], to), at(offset))
       }
-      this.rename(objectKey('table', t.schema, t.name), objectKey('table', t.schema, to), at(offset))
+      const shift = moved ? this.move.bind(this) : this.rename.bind(this)
+      shift(objectKey('table', t.schema, t.name), objectKey('table', schema, to), at(offset))
+      this.tableMoves.push({ migration, from: { schema: t.schema, table: t.name }, to: { schema, table: to } })
       return
     }
     if ((r = re(String.raw`^rename\s+constraint\s+(${IDENT})\s+to\s+(${IDENT})`).exec(rest))) {

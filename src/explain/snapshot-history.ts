@@ -8,6 +8,22 @@ import { postgresObjectName } from '../schema/kit1-names'
 import { SnapshotFile, canonical, snapshotDeclares } from './snapshots'
 import { NormModel, normEntry, normaliseDdl, normaliseV7 } from './snapshot-v1'
 import { ExplainContext } from './context'
+import { objectHistory } from './object-history'
+
+/**
+ * A table's object under the names its table had when a migration's snapshot was taken: the renames and moves to
+ * another schema (ALTER TABLE … RENAME TO / SET SCHEMA) of later migrations undone, so the history follows the table.
+ */
+export function asItWas(ctx: ExplainContext, d: SchemaDifference, at: Migration): SchemaDifference {
+  if (!d.table) return d
+  const position = ctx.migrations.indexOf(at)
+  let [schema, table] = [d.schema, d.table]
+  for (const move of [...objectHistory(ctx.root, ctx.migrations).tableMoves].reverse()) {
+    if (ctx.migrations.indexOf(move.migration) <= position) break
+    if (move.to.schema === schema && move.to.table === table) [schema, table] = [move.from.schema, move.from.table]
+  }
+  return schema === d.schema && table === d.table ? d : { ...d, schema, table }
+}
 
 /**
  * One recorded snapshot, whichever drizzle-kit wrote it (0.x version 7, or 1.x's ddl), as the causes ask of it:
@@ -75,7 +91,7 @@ export function removedIn(ctx: ExplainContext, d: SchemaDifference): Migration |
   let removal: Migration | undefined
   let had = false
   for (const s of recordedSnapshots(ctx)) {
-    if (s.declares(d)) {
+    if (s.declares(asItWas(ctx, d, s.migration))) {
       had = true
       removal = undefined
     } else if (had) removal ??= s.migration
