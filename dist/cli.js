@@ -22034,6 +22034,7 @@ exports.SEVERITY_RANK = { error: 0, warning: 1, notice: 2 };
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.git = git;
+exports.gitAsync = gitAsync;
 exports.showFiles = showFiles;
 // Reading a git repository by running git (never a library): what --base needs of the base commit.
 const node_child_process_1 = __nccwpck_require__(1421);
@@ -22045,6 +22046,10 @@ function git(cwd, ...args) {
         maxBuffer: 256 * 1024 * 1024,
         timeout: 120_000
     });
+}
+/** git run without blocking the event loop (what else runs meanwhile goes on); rejects when git fails. */
+function gitAsync(cwd, ...args) {
+    return new Promise((resolve, reject) => (0, node_child_process_1.execFile)('git', ['-C', cwd, ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, timeout: 120_000 }, (error, stdout, stderr) => error ? reject(new Error(`${error.message}${stderr ? `: ${stderr}` : ''}`)) : resolve(stdout)));
 }
 /**
  * The contents of files at a commit, `rev:path` each (path relative to the repository's top), in one
@@ -24029,22 +24034,38 @@ async function runCheckWithBase(options) {
         side.abandon();
         throw error;
     };
+    // The head's check starts while git writes the base's worktree: its project code loads meanwhile (git's checkout
+    // of a large repository takes a while, and the base's side cannot start before it).
+    const headRun = (0, check_1.checkProject)({ ...shared, shared: headSide }).catch(abandonOnFailure(headSide));
+    // Settled at once so that a head failing early is not an unhandled rejection while the worktree is added.
+    const headSettled = headRun.then((value) => ({ status: 'fulfilled', value }), (reason) => ({ status: 'rejected', reason }));
     try {
-        (0, git_1.git)(top, 'worktree', 'add', '--detach', '--force', worktree, options.base);
-        linkDependencies(top, fs.realpathSync(root), worktree);
-        const baseRoot = path.join(worktree, rel);
+        let baseRoot;
+        try {
+            await (0, git_1.gitAsync)(top, 'worktree', 'add', '--detach', '--force', worktree, options.base);
+            linkDependencies(top, fs.realpathSync(root), worktree);
+            baseRoot = path.join(worktree, rel);
+        }
+        catch (error) {
+            baseSide.abandon();
+            await headSettled;
+            throw error;
+        }
         if (!fs.existsSync(baseRoot)) {
-            // The checked folder is new in this change: everything in it is new.
-            const head = await (0, check_1.checkProject)(shared);
-            options.onHead?.(head);
-            const empty = { ...head.report, findings: [] };
-            return (0, delta_1.markAgainstBase)(head.report, empty, options.base, options.newOnly ?? false);
+            // The checked folder is new in this change: everything in it is new. Nothing for the head to wait for.
+            baseSide.abandon();
+            const head = await headSettled;
+            if (head.status === 'rejected')
+                throw head.reason;
+            options.onHead?.(head.value);
+            const empty = { ...head.value.report, findings: [] };
+            return (0, delta_1.markAgainstBase)(head.value.report, empty, options.base, options.newOnly ?? false);
         }
         // Both sides end before anything is closed (a failed side is abandoned, so the other never waits for it): the
         // shared databases are not closed under a side still at work. The head's failure is the one to report: a
         // failure both sides share (a setup that fails) is this commit's, not only the base's.
-        const [head, base] = await Promise.allSettled([
-            (0, check_1.checkProject)({ ...shared, shared: headSide }).catch(abandonOnFailure(headSide)),
+        const [head, base] = await Promise.all([
+            headSettled,
             (0, check_1.checkProject)({
                 ...shared,
                 shared: baseSide,
@@ -24052,7 +24073,9 @@ async function runCheckWithBase(options) {
                 base: undefined,
                 baseline: false,
                 log: (line) => log(`base: ${line}`)
-            }).catch(abandonOnFailure(baseSide))
+            })
+                .catch(abandonOnFailure(baseSide))
+                .then((value) => ({ status: 'fulfilled', value }), (reason) => ({ status: 'rejected', reason }))
         ]);
         if (head.status === 'rejected')
             throw head.reason;
@@ -24453,7 +24476,8 @@ async function buildSchemaDatabase(request, { provider, root, timed }) {
                 sources,
                 existing,
                 platformCause,
-                functions: ownFunctions
+                functions: ownFunctions,
+                unexportedEnums: (0, declared_1.unexportedEnums)(snapshot)
             });
             const model = await timed('introspect', () => (0, introspect_1.introspectDatabase)(db, introspectOptions));
             if (!askedFunctions)
@@ -25559,6 +25583,7 @@ exports.defaultSeverity = defaultSeverity;
 // source, drizzle-kit's snapshots, and the SQL files.
 const path = __importStar(__nccwpck_require__(6760));
 const load_config_1 = __nccwpck_require__(6943);
+const declared_1 = __nccwpck_require__(7245);
 const enum_history_1 = __nccwpck_require__(6763);
 const fix_sql_1 = __nccwpck_require__(7645);
 const object_history_1 = __nccwpck_require__(1573);
@@ -25602,6 +25627,9 @@ function explainDifference(d, ctx) {
             causes.push(`${declaredAt}; ${outside.cause}`);
             d = { ...d, hint: undefined };
         }
+        else if (!latest && (0, unlisted_files_1.folderWithoutJournal)(ctx.unlisted))
+            // No file creates it, and without a journal a generate would write every table again as a new first migration.
+            causes.push(`${declaredAt}; none of the migrations folder's SQL files creates it, and the folder has no meta/_journal.json (drizzle's migrator runs none of them)`);
         else if (!latest)
             causes.push(`${declaredAt}; the migrations folder has no usable snapshot, so drizzle-kit never recorded it: ${runGenerate(ctx).replace(/^Run/, 'run')}`);
         else if (!inLatest) {
@@ -25638,7 +25666,11 @@ function explainDifference(d, ctx) {
             (d.kind === 'extra_index' || d.kind === 'extra_constraint' || d.kind === 'extra_policy')
             ? ctx.sources.namedInTable(d.schema, d.table, d.name)
             : undefined;
-        if (unrunRemoval) {
+        const unexported = d.kind === 'extra_enum' && !unrunRemoval ? unexportedEnum(ctx, d) : undefined;
+        if (unexported) {
+            causes.push(`${created ? `created by ${created.file}:${created.line}; ` : ''}${unexported.cause}`);
+        }
+        else if (unrunRemoval) {
             // The diff's rename hint guesses at a missing migration; here the migration exists and did not run.
             d = { ...d, hint: undefined };
             const verb = unrunRemoval.renamed ? 'renamed away' : 'dropped';
@@ -25685,6 +25717,7 @@ function explainDifference(d, ctx) {
             : undefined;
         let valuesCause;
         let statementsCause;
+        let unrecordedCause;
         if (outside) {
             causes.push(`${declaredAt}; ${outside.cause}`);
             d = { ...d, hint: undefined };
@@ -25707,6 +25740,9 @@ function explainDifference(d, ctx) {
             causes.push(enumChanged
                 ? `${declaredAt}, changed after the last snapshot (${latestTag}): no migration was generated${lost}`
                 : `${declaredAt}; the snapshots agree with the schema, so the SQL that built this enum differs from what drizzle-kit generated`);
+        }
+        else if (d.kind !== 'enum_mismatch' && (unrecordedCause = (0, history_causes_1.unrecordedTableCause)(ctx, d, declaredAt, recorded))) {
+            causes.push(unrecordedCause);
         }
         else if (latest && (0, snapshot_history_1.changedAfterSnapshot)(latest, d)) {
             causes.push(`${declaredAt}, changed after the last snapshot (${latestTag}): no migration was generated${lost}. ${runGenerate(ctx)}`);
@@ -25731,13 +25767,16 @@ function explainDifference(d, ctx) {
         causes.push(d.hint);
     // A cause that ends with a full stop is not given a second one at the joint; what the causes quote is kept.
     finding.cause = causes.map((c, i) => (i < causes.length - 1 ? c.replace(/\.$/, '') : c)).join('. ');
-    const fix = outside
-        ? outside.fix
-        : unreadFix(d, ctx)
-            ? unreadFix(d, ctx)
-            : undeclarable(d)
-                ? `Keep it, and accept it in ${load_config_1.DEFAULT_CONFIG_FILE}: "severity": { "${d.kind}": "notice" } (or "off") on target "${ctx.target}" (this applies to every ${d.kind} of the target)`
-                : (0, fix_sql_1.fixSql)(d, ctx.expected);
+    const unexportedFix = d.kind === 'extra_enum' ? unexportedEnum(ctx, d)?.fix : undefined;
+    const fix = unexportedFix
+        ? unexportedFix
+        : outside
+            ? outside.fix
+            : unreadFix(d, ctx)
+                ? unreadFix(d, ctx)
+                : undeclarable(d)
+                    ? `Keep it, and accept it in ${load_config_1.DEFAULT_CONFIG_FILE}: "severity": { "${d.kind}": "notice" } (or "off") on target "${ctx.target}" (this applies to every ${d.kind} of the target)`
+                    : (0, fix_sql_1.fixSql)(d, ctx.expected);
     if (fix)
         finding.fix = fix;
     return finding;
@@ -25767,8 +25806,26 @@ function unlistedCause(ctx, d) {
             ? `row level security ${d.expected === 'enabled' ? 'enabled' : 'disabled'}`
             : 'changed';
     return {
-        cause: `${verb} by ${by.file}:${by.line}, ${(0, unlisted_files_1.neverRun)(by.migration)}, so the databases it migrates lack that`,
+        cause: `${verb} by ${by.file}:${by.line}, ${(0, unlisted_files_1.neverRun)(by.migration)}, so the databases it migrates do not have it`,
         fix: (0, unlisted_files_1.unlistedFix)(ctx, by.migration, ctx.target)
+    };
+}
+/**
+ * An enum the schema's columns use but the schema files do not export: drizzle-kit does not read it (no CREATE TYPE,
+ * no snapshot entry), so it looks undeclared; dropping it would fail while the columns use it.
+ */
+function unexportedEnum(ctx, d) {
+    if (!d.name)
+        return undefined;
+    const columns = (0, declared_1.unexportedEnums)(ctx.schemaSnapshot).get(`${d.schema}.${d.name}`);
+    if (!columns)
+        return undefined;
+    const at = ctx.sources.unexportedEnum(d.name);
+    const where = at ? ` at ${at.file}:${at.line}` : '';
+    const users = columns.length > 3 ? `${columns.slice(0, 3).join(', ')} and ${columns.length - 3} more` : columns.join(', ');
+    return {
+        cause: `the schema declares it${where}, used by ${users}, but does not export it: drizzle-kit reads only the enums the schema files export, so its snapshots and generate do not see it (and push would try to drop it)`,
+        fix: `Export it${where} (export const … = pgEnum(…)), then check again; do not drop it: ${users} ${columns.length === 1 ? 'uses' : 'use'} it`
     };
 }
 /** An undeclared index, constraint or policy whose name the table's declaration spells: declare it as drizzle-kit reads it. */
@@ -26454,12 +26511,14 @@ exports.hasHistory = hasHistory;
 exports.createdByRunMigration = createdByRunMigration;
 exports.changedByStatements = changedByStatements;
 exports.enumValuesCause = enumValuesCause;
+exports.unrecordedTableCause = unrecordedTableCause;
 // Causes read from what the migrations' statements did (object-history), checked against which snapshots record
 // the result: the statement that made an object what the database has, whether that migration ran, and whether a
 // snapshot recorded it. Each function answers only when the statements tell the story; otherwise the snapshot
 // history's causes (explain-difference) speak.
 const path = __importStar(__nccwpck_require__(6760));
 const identifiers_1 = __nccwpck_require__(7704);
+const kit1_names_1 = __nccwpck_require__(4245);
 const object_history_1 = __nccwpck_require__(1573);
 const statement_search_1 = __nccwpck_require__(5547);
 function eventsOf(ctx, key) {
@@ -26546,6 +26605,9 @@ function changedByStatements(ctx, d, declaredAt, recorded) {
     const previous = all[all.indexOf(setter) - 1];
     const replaced = !d.column && previous?.action === 'drop' && previous.migration === setter.migration && !previous.renamed;
     const verb = setter.action === 'create' && !setter.renamed && !replaced ? 'created with another definition by' : 'changed by';
+    const retyped = serialRetyped(ctx, d, setter, recorded);
+    if (retyped)
+        return `${declaredAt}; ${retyped}`;
     if (recorded.length === 0)
         return `${declaredAt}; ${verb} ${site(setter)}`;
     const own = recorded.find((s) => s.migration === setter.migration);
@@ -26559,20 +26621,123 @@ function changedByStatements(ctx, d, declaredAt, recorded) {
             return `${declaredAt}; ${verb} ${site(setter)}, which the snapshots do not record (hand-written SQL)`;
         return `${declaredAt}; the snapshots agree with the schema, so the SQL that built it (${site(setter)}) differs from what drizzle-kit generated (edited after generation?)`;
     }
-    // The migration's own snapshot records the object: a later snapshot that records it otherwise, with no statement
-    // in between, was generated on another branch that never had this change (branches merged).
+    // The migration's own snapshot records the object: a later snapshot records what differs as the schema has it,
+    // while no statement after the setter changes it. Compared on what differs only (a type change recorded with its
+    // SQL is not the snapshot that took the NOT NULL).
+    const value = (entry) => aspectValue(entry, aspect);
     const latest = recorded[recorded.length - 1];
     const later = recorded.slice(recorded.indexOf(own) + 1);
-    const flip = later.find((s) => s.entry(d) !== own.entry(d));
-    if (flip &&
-        ran(ctx, flip.migration) &&
-        latest.entry(d) === latest.schemaEntry(d) &&
-        own.entry(d) !== own.schemaEntry(d))
-        return (`${declaredAt}; ${verb} ${site(setter)} (snapshot ${own.migration.tag} records it), but snapshot ` +
-            `${flip.migration.tag} records it as the schema has it, and no migration changes it back: branches were merged, ` +
-            `and ${flip.migration.tag}'s snapshot comes from a branch without that change. drizzle-kit generate sees no change ` +
-            `(its last snapshot agrees with the schema): change it in a new migration`);
-    return undefined;
+    const flip = later.find((s) => value(s.entry(d)) !== value(own.entry(d)));
+    if (!flip ||
+        !ran(ctx, flip.migration) ||
+        value(latest.entry(d)) !== value(latest.schemaEntry(d)) ||
+        value(own.entry(d)) === value(own.schemaEntry(d)))
+        return undefined;
+    const asSchema = value(flip.entry(d)) === value(flip.schemaEntry(d));
+    const lead = `${declaredAt}; ${verb} ${site(setter)} (snapshot ${own.migration.tag} records it), but snapshot ` +
+        `${flip.migration.tag} records it ${asSchema ? `as the schema has it${schemaValue(d)}` : 'otherwise'}`;
+    const tail = `drizzle-kit generate sees no change (its last snapshot agrees with the schema): change it in a new migration`;
+    const parents = snapshotParents(recorded, flip);
+    // Merged branches only on the prevId chain's word: flip was generated on top of snapshots that do not descend from
+    // own's, and that record it otherwise than own does (the branch never had the change).
+    if (parents &&
+        parents.length > 0 &&
+        !descendsFrom(recorded, flip, own) &&
+        parents.every((p) => value(p.entry(d)) !== value(own.entry(d))))
+        return (`${lead}, and no migration changes it back: branches were merged, and ${flip.migration.tag}'s snapshot comes ` +
+            `from a branch without that change (it was generated on top of ${parents.map((p) => `${p.migration.tag}'s`).join(' and ')}). ${tail}`);
+    const sql = path.relative(ctx.root, flip.migration.file);
+    // Generated on top of a snapshot that records it as own does: drizzle-kit wrote SQL for the change, which the
+    // file lacks. Otherwise (its parent unknown) only the facts.
+    const generatedOnOwn = parents?.some((p) => value(p.entry(d)) === value(own.entry(d))) ?? false;
+    return `${lead}, which ${sql} does not do${generatedOnOwn ? ' (hand-written SQL, or edited after generation)' : ''}, nor does any later migration. ${tail}`;
+}
+/**
+ * A column whose default is still its sequence's (created as serial) after a later statement changed its type:
+ * ALTER COLUMN … SET DATA TYPE keeps the default, and drizzle-kit's SQL for a change from serial is only that.
+ */
+function serialRetyped(ctx, d, setter, recorded) {
+    if (d.kind !== 'column_default_mismatch' || d.actual !== 'nextval(<owned sequence>)')
+        return undefined;
+    const all = eventsOf(ctx, (0, object_history_1.differenceKey)(d));
+    const retype = all
+        .slice(all.indexOf(setter) + 1)
+        .find((e) => e.action === 'change' && e.aspects?.includes('type') && ran(ctx, e.migration));
+    if (!retype)
+        return undefined;
+    const text = setter.migration.sql?.split('\n')[setter.line - 1] ?? '';
+    const serial = /\b(small|big)?serial[248]?\b/i.exec(text)?.[0].toLowerCase();
+    const origin = setter.action === 'create'
+        ? `created ${serial ? `as ${serial}` : 'with a default of nextval on its own sequence'} by ${site(setter)}`
+        : `given its sequence's default by ${site(setter)}`;
+    const latest = recorded[recorded.length - 1];
+    const unseen = latest && aspectValue(latest.entry(d), 'default') === aspectValue(latest.schemaEntry(d), 'default')
+        ? 'drizzle-kit generate sees no change (its last snapshot agrees with the schema): '
+        : '';
+    return (`${origin}; ${site(retype)} changed its type from ${serial ?? 'that'}, which keeps the default: Postgres changes only ` +
+        `the type (drizzle-kit's SQL for a change from serial, ALTER COLUMN … SET DATA TYPE, drops neither the default nor ` +
+        `the sequence), so the column still takes its values from the sequence. ${unseen}drop the default in a new migration`.replace(/\. drop/, '. Drop'));
+}
+/** What of a column's snapshot entry a difference is about (the whole entry for anything else). */
+function aspectValue(entry, aspect) {
+    if (entry === undefined || aspect === undefined || aspect === 'other')
+        return entry;
+    let c;
+    try {
+        c = JSON.parse(entry);
+    }
+    catch {
+        return entry;
+    }
+    if (!c || typeof c !== 'object' || Array.isArray(c))
+        return entry;
+    switch (aspect) {
+        case 'nullability':
+            return String(Boolean(c.notNull || c.primaryKey));
+        case 'default':
+            // A serial's default (nextval of its sequence) is recorded as its type.
+            return JSON.stringify([c.default ?? null, /serial\d?$/i.test(String(c.type ?? ''))]);
+        case 'type':
+            return JSON.stringify([c.type ?? null, c.typeSchema ?? null]);
+        default:
+            return JSON.stringify(c[aspect] ?? null);
+    }
+}
+/** The schema's side of a column difference, as the cause can say it: " (NOT NULL)", " (no default)". */
+function schemaValue(d) {
+    if (d.expected === undefined)
+        return '';
+    if (d.kind === 'column_nullability_mismatch')
+        return d.expected === 'NOT NULL' ? ' (NOT NULL)' : ' (nullable)';
+    if (d.kind === 'column_default_mismatch')
+        return d.expected === '(none)' ? ' (no default)' : ` (default ${d.expected})`;
+    if (d.kind === 'column_type_mismatch')
+        return ` (${d.expected})`;
+    return '';
+}
+/** The snapshots a snapshot was generated on top of, by its prevId; undefined when its ids are not all known. */
+function snapshotParents(recorded, s) {
+    if (!s.prevIds)
+        return undefined;
+    const parents = s.prevIds.map((id) => recorded.find((r) => r.id === id));
+    return parents.every((p) => p !== undefined) ? parents : undefined;
+}
+/** Whether `s` was generated, through its prevId chain, on top of `ancestor` (false also when the chain is cut). */
+function descendsFrom(recorded, s, ancestor) {
+    if (!ancestor.id)
+        return false;
+    const seen = new Set();
+    const stack = [...(s.prevIds ?? [])];
+    while (stack.length > 0) {
+        const id = stack.pop();
+        if (id === ancestor.id)
+            return true;
+        if (seen.has(id))
+            continue;
+        seen.add(id);
+        stack.push(...(recorded.find((r) => r.id === id)?.prevIds ?? []));
+    }
+    return false;
 }
 /** The values of an enum a snapshot records (0.x: the enum's entry; 1.x: the normalised list). */
 function snapshotValues(s, d) {
@@ -26646,6 +26811,39 @@ function enumValuesCause(ctx, d, declaredAt, recorded) {
     }
     return `${declaredAt}; ${parts.join('; ')}`;
 }
+/** Whether a name is one Postgres chooses for an unnamed constraint of these columns (`<table>_<columns>_fkey`, …). */
+function postgresChoseName(table, columns, name) {
+    const chosen = [(0, kit1_names_1.postgresObjectName)(table, undefined, 'pkey')];
+    if (columns?.length)
+        for (const label of ['fkey', 'key', 'excl', 'check'])
+            chosen.push((0, kit1_names_1.postgresObjectName)(table, columns.join('_'), label));
+    // A name already taken gets a number after its label (`…_fkey1`).
+    return chosen.some((base) => name === base || new RegExp(`^${base.replace(/[^\w]/g, '\\$&')}\\d+$`).test(name));
+}
+/**
+ * An object of a table that no snapshot records, which the snapshots can therefore not agree with: the table was
+ * built by SQL drizzle-kit never generated (hand-written after, or without, a snapshot). A constraint left unnamed
+ * there got the name Postgres chooses, not drizzle's.
+ */
+function unrecordedTableCause(ctx, d, declaredAt, recorded) {
+    if (!d.table || recorded.length === 0)
+        return undefined;
+    const asTable = { ...d, kind: 'missing_table', column: undefined, name: undefined };
+    if (recorded.some((s) => s.declares(asTable)))
+        return undefined;
+    const events = eventsOf(ctx, (0, object_history_1.objectKey)('table', d.schema, d.table)).filter((e) => ran(ctx, e.migration));
+    const creator = sinceLastDrop(events).find((e) => e.action === 'create');
+    const latest = recorded[recorded.length - 1];
+    const table = d.schema === 'public' ? (0, identifiers_1.quoteIdentifierIfNeeded)(d.table) : `${d.schema}.${d.table}`;
+    const built = creator ? `created by ${site(creator)}` : 'built by the migrations';
+    const named = d.kind === 'constraint_mismatch' &&
+        d.expected === d.name &&
+        d.actual &&
+        postgresChoseName(d.table, d.columns, d.actual)
+        ? `; that SQL leaves the constraint unnamed, so Postgres named it "${d.actual}"`
+        : '';
+    return `${declaredAt}; table ${table} is in no snapshot (the last is ${latest.migration.tag}): it was ${built}, hand-written SQL drizzle-kit never generated${named}`;
+}
 
 
 /***/ }),
@@ -26695,6 +26893,7 @@ exports.checkAgainstBase = checkAgainstBase;
 const path = __importStar(__nccwpck_require__(6760));
 const errors_1 = __nccwpck_require__(4296);
 const git_1 = __nccwpck_require__(7167);
+const unlisted_files_1 = __nccwpck_require__(3555);
 const folder_1 = __nccwpck_require__(7697);
 function checkFolder(folder, snapshots, root) {
     const out = [];
@@ -26708,7 +26907,9 @@ function checkFolder(folder, snapshots, root) {
             ...(p.tag ? { name: p.tag } : {}),
             message: `${rel(p.file)}: ${p.message}`,
             ...(p.cause ? { cause: p.cause } : {}),
-            ...(p.fix ? { fix: p.fix } : {})
+            ...(p.fix ? { fix: p.fix } : {}),
+            // The same words as the missing objects' causes, which name the files that would create them.
+            ...(p.noJournal ? { cause: (0, unlisted_files_1.noJournalCause)(root, p.noJournal), fix: (0, unlisted_files_1.noJournalFix)(root, p.noJournal) } : {})
         });
     }
     const journal = folder.journalFile ? rel(folder.journalFile) : rel(folder.dir);
@@ -27398,7 +27599,7 @@ function objectHistory(root, migrations) {
             }
         }
     }
-    const result = { events: history.events };
+    const result = { events: history.events, tableMoves: history.tableMoves };
     cache.set(migrations, result);
     return result;
 }
@@ -27463,6 +27664,7 @@ const TABLE_CONSTRAINT = /^(constraint|primary\s+key|unique|check|foreign\s+key|
 class Replay {
     root;
     events = new Map();
+    tableMoves = [];
     /** Keys that exist after the statements read so far. */
     live = new Set();
     /** Index key -> the key of its table. */
@@ -27482,6 +27684,16 @@ class Replay {
     /** A rename: the new key takes the old key's events, then a create. */
     rename(from, to, event) {
         const earlier = this.events.get(from) ?? [];
+        this.add(from, { ...event, action: 'drop', renamed: true });
+        this.events.set(to, [...earlier, ...(this.events.get(to) ?? [])]);
+        this.add(to, { ...event, action: 'create', renamed: true });
+    }
+    /**
+     * A move to another schema (SET SCHEMA): the same object under a new key, so its events before the move are its
+     * own (unlike a rename's, the drop of the old key is not), and the move is a renamed create.
+     */
+    move(from, to, event) {
+        const earlier = [...(this.events.get(from) ?? [])];
         this.add(from, { ...event, action: 'drop', renamed: true });
         this.events.set(to, [...earlier, ...(this.events.get(to) ?? [])]);
         this.add(to, { ...event, action: 'create', renamed: true });
@@ -27669,17 +27881,27 @@ class Replay {
         const column = (c) => objectKey('column', t.schema, name(c), t.name);
         const constraint = (c) => objectKey('constraint', t.schema, name(c), t.name);
         let r;
-        if ((r = re(String.raw `^rename\s+to\s+(${IDENT})`).exec(rest))) {
-            const to = name(r[1]);
+        // A rename keeps the schema; SET SCHEMA keeps the name and takes the table's indexes along.
+        const renamed = re(String.raw `^rename\s+to\s+(${IDENT})`).exec(rest);
+        const moved = re(String.raw `^set\s+schema\s+(${IDENT})`).exec(rest);
+        if (renamed || moved) {
+            const to = renamed ? name(renamed[1]) : t.name;
+            const schema = moved ? name(moved[1]) : t.schema;
             for (const key of this.children(t.schema, t.name)) {
                 const [kind, tail] = [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)];
                 if (kind === 'index') {
-                    this.indexTable.set(key, objectKey('table', t.schema, to));
+                    const index = moved ? objectKey('index', schema, tail.split('\u0000')[2]) : key;
+                    if (moved)
+                        this.move(key, index, at(offset));
+                    this.indexTable.set(index, objectKey('table', schema, to));
                     continue;
                 }
-                this.rename(key, objectKey(kind, t.schema, tail.split('\u0000')[2], to), at(offset));
+                const shift = moved ? this.move.bind(this) : this.rename.bind(this);
+                shift(key, objectKey(kind, schema, tail.split('\u0000')[2], to), at(offset));
             }
-            this.rename(objectKey('table', t.schema, t.name), objectKey('table', t.schema, to), at(offset));
+            const shift = moved ? this.move.bind(this) : this.rename.bind(this);
+            shift(objectKey('table', t.schema, t.name), objectKey('table', schema, to), at(offset));
+            this.tableMoves.push({ migration, from: { schema: t.schema, table: t.name }, to: { schema, table: to } });
             return;
         }
         if ((r = re(String.raw `^rename\s+constraint\s+(${IDENT})\s+to\s+(${IDENT})`).exec(rest))) {
@@ -28304,6 +28526,7 @@ function identifierCollisionFindings(snapshot, sources) {
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.asItWas = asItWas;
 exports.recordedSnapshots = recordedSnapshots;
 exports.changedAfterSnapshot = changedAfterSnapshot;
 exports.removedIn = removedIn;
@@ -28314,6 +28537,24 @@ const identifiers_1 = __nccwpck_require__(7704);
 const kit1_names_1 = __nccwpck_require__(4245);
 const snapshots_1 = __nccwpck_require__(8678);
 const snapshot_v1_1 = __nccwpck_require__(5213);
+const object_history_1 = __nccwpck_require__(1573);
+/**
+ * A table's object under the names its table had when a migration's snapshot was taken: the renames and moves to
+ * another schema (ALTER TABLE … RENAME TO / SET SCHEMA) of later migrations undone, so the history follows the table.
+ */
+function asItWas(ctx, d, at) {
+    if (!d.table)
+        return d;
+    const position = ctx.migrations.indexOf(at);
+    let [schema, table] = [d.schema, d.table];
+    for (const move of [...(0, object_history_1.objectHistory)(ctx.root, ctx.migrations).tableMoves].reverse()) {
+        if (ctx.migrations.indexOf(move.migration) <= position)
+            break;
+        if (move.to.schema === schema && move.to.table === table)
+            [schema, table] = [move.from.schema, move.from.table];
+    }
+    return schema === d.schema && table === d.table ? d : { ...d, schema, table };
+}
 const recordedCache = new WeakMap();
 function recordedSnapshots(ctx) {
     const cached = recordedCache.get(ctx.snapshots);
@@ -28326,6 +28567,8 @@ function recordedSnapshots(ctx) {
             const snapshot = s.snapshot;
             recorded.push({
                 migration: s.migration,
+                ...(typeof snapshot.id === 'string' ? { id: snapshot.id } : {}),
+                ...(typeof snapshot.prevId === 'string' ? { prevIds: [snapshot.prevId] } : {}),
                 declares: (d) => (0, snapshots_1.snapshotDeclares)(snapshot, d),
                 entry: (d) => (0, snapshots_1.canonical)(snapshotEntry(snapshot, d)),
                 schemaEntry: (d) => (0, snapshots_1.canonical)(snapshotEntry(ctx.schemaSnapshot, d))
@@ -28365,7 +28608,7 @@ function removedIn(ctx, d) {
     let removal;
     let had = false;
     for (const s of recordedSnapshots(ctx)) {
-        if (s.declares(d)) {
+        if (s.declares(asItWas(ctx, d, s.migration))) {
             had = true;
             removal = undefined;
         }
@@ -29488,6 +29731,7 @@ exports.notApplied = notApplied;
 // check's database lacks what a migration would build. Text search over the statements, line numbers kept.
 const path = __importStar(__nccwpck_require__(6760));
 const identifiers_1 = __nccwpck_require__(7704);
+const statements_1 = __nccwpck_require__(5528);
 /**
  * The SQL statement that created, dropped or altered an object: a line mentioning its quoted name. For create and
  * alter, only the object that exists now counts: the search starts after the last statement that dropped the name
@@ -29512,7 +29756,7 @@ function findStatement(ctx, d, action, after) {
         .slice(start)
         .filter((m) => m.sql !== undefined)
         .flatMap((migration) => migration.statements.map((statement) => ({ migration, statement })))
-        .map(({ migration, statement }) => ({ migration, statement, code: withoutComments(statement.sql) }))
+        .map(({ migration, statement }) => ({ migration, statement, code: (0, statements_1.codeOnly)(statement.sql) }))
         .filter(({ code }) => !(d.table && d.column && !code.includes(d.table)));
     // A column goes with its table; an index or constraint goes when its table is dropped.
     const removes = (sql) => removesName(sql, object) ||
@@ -29531,8 +29775,17 @@ function findStatement(ctx, d, action, after) {
             const lines = code.split('\n');
             const creates = /^\s*create\s+table\b/i.test(code);
             const columnLine = creates && definition ? lines.findIndex((l) => definition.test(l)) : -1;
+            // A chunk without breakpoints holds several statements: the line is in one that does it, not one that only
+            // names the object (a COMMENT ON, an earlier ALTER TABLE of the same table).
+            const parts = (0, statements_1.splitSqlStatements)(code);
+            const doesIt = (i) => {
+                if (parts.length < 2)
+                    return true;
+                const part = parts.filter((p) => p.line - 1 <= i).pop();
+                return part === undefined || matches(part.sql);
+            };
             for (let i = columnLine >= 0 ? columnLine : 0; i < lines.length; i++) {
-                if (!mentions(` ${lines[i]}\n`))
+                if (!mentions(` ${lines[i]}\n`) || !doesIt(i))
                     continue;
                 if (action === 'drop' && !/\bdrop\b/i.test(lines[i]))
                     continue;
@@ -29550,16 +29803,18 @@ function findStatement(ctx, d, action, after) {
         return search(from, createsName) ?? (from > 0 ? search(0, createsName) : undefined);
     if (action === 'drop')
         return search(0, (sql) => verbs.test(sql));
-    const altered = search(from, (sql) => verbs.test(sql) || renamesInto(sql, object));
+    // Row level security is switched by its own clause: another ALTER TABLE of the table (ADD CONSTRAINT …) does not
+    // change it, and only the clause that leaves it as the database has it made the difference.
+    const rlsSwitch = d.kind === 'rls_mismatch'
+        ? new RegExp(String.raw `\b${d.actual === 'enabled' ? 'enable' : 'disable'}\s+row\s+level\s+security\b`, 'i')
+        : undefined;
+    const alters = (sql) => (rlsSwitch ? rlsSwitch.test(sql) : verbs.test(sql));
+    const altered = search(from, (sql) => alters(sql) || (!rlsSwitch && renamesInto(sql, object)));
     if (altered || from === 0)
         return altered;
     // Dropped or renamed away, then created again: the statement that created the one that exists.
     const recreated = search(from, createsName);
-    return recreated ? { ...recreated, creates: true } : search(0, (sql) => verbs.test(sql));
-}
-/** SQL without its comments, line for line (so that line numbers still hold): a comment is not a statement's words. */
-function withoutComments(sql) {
-    return sql.replace(/\/\*[\s\S]*?\*\/|--[^\n]*/g, (comment) => comment.replace(/[^\n]/g, ' '));
+    return recreated ? { ...recreated, creates: true } : search(0, alters);
 }
 const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** The name as SQL writes it, quoted or not, optionally schema-qualified; not followed by more of an identifier. */
@@ -29669,10 +29924,14 @@ var __importStar = (this && this.__importStar) || (function () {
     };
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.NOT_A_MIGRATION = exports.NOT_IN_JOURNAL = void 0;
+exports.NO_JOURNAL = exports.NOT_A_MIGRATION = exports.NOT_IN_JOURNAL = void 0;
 exports.unlistedMigrations = unlistedMigrations;
 exports.unlistedEvents = unlistedEvents;
 exports.neverRun = neverRun;
+exports.inFolderWithoutJournal = inFolderWithoutJournal;
+exports.folderWithoutJournal = folderWithoutJournal;
+exports.noJournalCause = noJournalCause;
+exports.noJournalFix = noJournalFix;
 exports.tablesItAlters = tablesItAlters;
 exports.unlistedFix = unlistedFix;
 // SQL files in a migrations folder that its journal does not list (a 1.x folder: that are no folder's migration.sql).
@@ -29688,34 +29947,47 @@ const object_history_1 = __nccwpck_require__(1573);
 const unlistedCache = new WeakMap();
 /** The unlisted files of 1.x folders (one folder per migration): their causes and fixes speak of folders, not a journal. */
 const ofFolders = new WeakSet();
+/**
+ * The files of a folder that has no meta/_journal.json at all, with what is known of the missing journal: no entry
+ * can be added to a journal that is not there, so their causes and fixes speak of getting the journal back.
+ */
+const withoutJournal = new WeakMap();
+function readUnlisted(file) {
+    let sql;
+    try {
+        sql = fs.readFileSync(file, 'utf8');
+    }
+    catch {
+        return undefined;
+    }
+    return {
+        idx: -1,
+        tag: path.basename(file, '.sql'),
+        when: 0,
+        file,
+        sql,
+        hash: (0, folder_1.hashMigration)(sql),
+        statements: (0, folder_1.splitStatements)(sql),
+        breakpoints: true
+    };
+}
 /** The folder's .sql files that the journal does not list, read as migrations (outside the journal's order). */
 function unlistedMigrations(folder) {
     const cached = unlistedCache.get(folder.problems);
     if (cached)
         return cached;
-    const out = folder.problems
-        .filter((p) => p.unlisted)
-        .flatMap((p) => {
-        let sql;
-        try {
-            sql = fs.readFileSync(p.file, 'utf8');
+    const out = folder.problems.flatMap((p) => {
+        if (p.noJournal) {
+            const noJournal = p.noJournal;
+            return noJournal.sqlFiles.flatMap((file) => {
+                const m = readUnlisted(file);
+                if (m)
+                    withoutJournal.set(m, noJournal);
+                return m ? [m] : [];
+            });
         }
-        catch {
-            return [];
-        }
-        const tag = path.basename(p.file, '.sql');
-        return [
-            {
-                idx: -1,
-                tag,
-                when: 0,
-                file: p.file,
-                sql,
-                hash: (0, folder_1.hashMigration)(sql),
-                statements: (0, folder_1.splitStatements)(sql),
-                breakpoints: true
-            }
-        ];
+        const m = p.unlisted ? readUnlisted(p.file) : undefined;
+        return m ? [m] : [];
     });
     if (folder.format === 'folders')
         for (const m of out)
@@ -29748,9 +30020,42 @@ function unlistedEvents(project, key) {
 exports.NOT_IN_JOURNAL = `a file of the migrations folder that meta/_journal.json does not list: drizzle's migrator never runs it`;
 /** The same of a 1.x folder's file: the migrator runs only each migration folder's migration.sql. */
 exports.NOT_A_MIGRATION = `a file of the migrations folder that is no migration folder's migration.sql: drizzle's migrator never runs it`;
+/** The same of a file of a folder that has no journal at all. */
+exports.NO_JOURNAL = `a file of a migrations folder that has no meta/_journal.json: drizzle's migrator refuses that folder ("Can't find meta/_journal.json file") and runs none of its files`;
 /** Why drizzle's migrator never runs this unlisted file, in the words of its folder's layout. */
 function neverRun(file) {
+    if (withoutJournal.has(file))
+        return exports.NO_JOURNAL;
     return ofFolders.has(file) ? exports.NOT_A_MIGRATION : exports.NOT_IN_JOURNAL;
+}
+/** Is this one of the files of a folder that has no journal at all? */
+function inFolderWithoutJournal(file) {
+    return withoutJournal.has(file);
+}
+/** Does the target's folder have SQL files but no journal (read from its unlisted files)? */
+function folderWithoutJournal(unlisted) {
+    for (const m of unlisted ?? []) {
+        const noJournal = withoutJournal.get(m);
+        if (noJournal)
+            return noJournal;
+    }
+    return undefined;
+}
+/** Why nothing of a folder without meta/_journal.json runs (the folder-level journal_error says it too). */
+function noJournalCause(root, noJournal) {
+    const ignored = noJournal.ignoredBy;
+    const why = ignored
+        ? `: ${path.relative(root, ignored.file)}:${ignored.line} (\`${ignored.pattern}\`) ignores it, so the repository does not hold it and no clone has it`
+        : '';
+    return `the folder has no meta/_journal.json${why}. drizzle's migrator refuses the folder ("Can't find meta/_journal.json file") and runs none of its ${noJournal.sqlFiles.length} SQL file(s): nothing they create exists in a database it migrates`;
+}
+/** How to get a journal back for such a folder: its own (restored and committed), or a new one generated afresh. */
+function noJournalFix(root, noJournal) {
+    const ignored = noJournal.ignoredBy;
+    const unignore = ignored
+        ? `, and stop ignoring it (change ${path.relative(root, ignored.file)}:${ignored.line}, \`${ignored.pattern}\`)`
+        : '';
+    return `Bring back the meta/ folder drizzle-kit wrote with these files (meta/_journal.json and its snapshots, from the checkout that generated them or the repository's history) and commit it${unignore}. If it is lost, move the SQL files aside and run drizzle-kit generate, which writes the whole schema again as a first migration with a new journal; a database the old files already built must not run that migration (record it there as applied)`;
 }
 /**
  * The tables an unlisted file alters (columns, constraints, policies, row level security) that the journal's
@@ -29781,6 +30086,9 @@ function tablesItAlters(project, file) {
  * `before` is dated before it, so a database that already ran `before` skips it for good, and the text says so.
  */
 function unlistedFix(project, file, target, options = {}) {
+    const noJournal = withoutJournal.get(file);
+    if (noJournal)
+        return noJournalFix(project.root, noJournal);
     const rel = path.relative(project.root, file.file);
     const altered = tablesItAlters(project, file);
     if (ofFolders.has(file))
@@ -31190,6 +31498,7 @@ exports.applyMigrations = applyMigrations;
 const provider_1 = __nccwpck_require__(6410);
 const errors_1 = __nccwpck_require__(4296);
 const identifiers_1 = __nccwpck_require__(7704);
+const statements_1 = __nccwpck_require__(5528);
 const quote = identifiers_1.quoteIdentifier;
 /**
  * @param options.transaction false: no transaction around the run (each statement commits on its own), as other runners do
@@ -31297,7 +31606,9 @@ function errorLine(statement, message, position) {
  * names the missing object is the statement that failed, since any earlier use of it would have failed first.
  */
 function namedObjectLine(sql, chunkLine, message) {
-    const statements = sql.split(';').filter((part) => part.trim() !== '').length;
+    // A name in a comment or a string literal (`WHERE table_name = 'climbs'` in a DO block) is not a use of it.
+    const code = (0, statements_1.codeOnly)(sql);
+    const statements = code.split(';').filter((part) => part.trim() !== '').length;
     if (statements < 2)
         return undefined;
     const named = /^(schema|relation|function|type|column) "?([^"(]+)"?(?:\(.*?\))? (?:of relation "[^"]+" )?does not exist/.exec(message);
@@ -31311,8 +31622,7 @@ function namedObjectLine(sql, chunkLine, message) {
         : what === 'function'
             ? new RegExp(`(?:"${escaped}"|(?<![\\w$.])${escaped})\\s*\\(`)
             : new RegExp(`(?:"${escaped}"|(?<![\\w$])${escaped}(?![\\w$]))`);
-    const lines = sql.split('\n');
-    const at = lines.findIndex((line) => mention.test(line.replace(/--.*$/, '')));
+    const at = code.split('\n').findIndex((line) => mention.test(line));
     return at < 0 ? undefined : chunkLine + at;
 }
 
@@ -31370,6 +31680,7 @@ const fs = __importStar(__nccwpck_require__(3024));
 const path = __importStar(__nccwpck_require__(6760));
 const node_crypto_1 = __nccwpck_require__(7598);
 const json_1 = __nccwpck_require__(6153);
+const ignored_by_1 = __nccwpck_require__(5329);
 exports.STATEMENT_BREAKPOINT = '--> statement-breakpoint';
 /**
  * Splits a migration as drizzle-orm's readMigrationFiles does: at every `--> statement-breakpoint`, whatever the
@@ -31401,7 +31712,11 @@ function readMigrationFolder(dir) {
     const v1 = fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory() && /^\d{14}_/.test(e.name));
     if (v1.length > 0)
         return readV1Folder(dir, v1.map((e) => e.name).sort());
-    const sqlFiles = fs.readdirSync(dir).filter((f) => f.endsWith('.sql'));
+    const sqlFiles = fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith('.sql'))
+        .sort();
+    const ignored = sqlFiles.length > 0 ? (0, ignored_by_1.ignoredBy)(journalFile) : undefined;
     return {
         dir,
         format: 'journal',
@@ -31412,8 +31727,16 @@ function readMigrationFolder(dir) {
                 message: sqlFiles.length > 0
                     ? `${sqlFiles.length} SQL file(s) but no meta/_journal.json: drizzle's migrator applies nothing from this folder`
                     : 'the migrations folder holds no migration: run drizzle-kit generate',
-                file: sqlFiles.length > 0 ? path.join(dir, 'meta', '_journal.json') : dir,
-                severity: 'error'
+                file: sqlFiles.length > 0 ? journalFile : dir,
+                severity: 'error',
+                ...(sqlFiles.length > 0
+                    ? {
+                        noJournal: {
+                            sqlFiles: sqlFiles.map((f) => path.join(dir, f)),
+                            ...(ignored ? { ignoredBy: ignored } : {})
+                        }
+                    }
+                    : {})
             }
         ]
     };
@@ -31690,6 +32013,150 @@ function outsideTheRepository(dir, file, entry, repositoryOf = findRepository) {
     const inside = path.relative(repository, real);
     if (inside.startsWith('..') || path.isAbsolute(inside))
         return `${entry} is a symlink to ${real}, outside the repository (${repository}): refused`;
+    return undefined;
+}
+
+
+/***/ }),
+
+/***/ 5329:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.ignoredBy = ignoredBy;
+// Which .gitignore line ignores a path: a migrations folder without meta/_journal.json is most often one whose meta/
+// a .gitignore keeps out of the repository (every clone then has SQL files its migrator never runs). Read from the
+// .gitignore files themselves, not `git check-ignore`, so that it also answers for a copy that is no git checkout.
+// A reduced reading of gitignore's rules (*, ?, **, a leading or inner slash anchoring, a trailing slash for
+// directories, `!` negation): when it cannot tell, it names no line (the cause then says less, never a wrong line).
+const fs = __importStar(__nccwpck_require__(3024));
+const path = __importStar(__nccwpck_require__(6760));
+function globToRegExp(glob) {
+    let out = '';
+    for (let i = 0; i < glob.length; i++) {
+        const c = glob[i];
+        if (c === '*' && glob[i + 1] === '*') {
+            // `**/` is any number of directories, `/**` everything inside.
+            if (glob[i + 2] === '/') {
+                out += '(?:.*/)?';
+                i += 2;
+            }
+            else {
+                out += '.*';
+                i += 1;
+            }
+        }
+        else if (c === '*')
+            out += '[^/]*';
+        else if (c === '?')
+            out += '[^/]';
+        else if (c === '\\' && i + 1 < glob.length)
+            out += glob[++i].replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+        else
+            out += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    }
+    return new RegExp(`^${out}$`);
+}
+/** Does this .gitignore line match `rel` (relative to the .gitignore's directory; `isDir` for a directory)? */
+function matches(pattern, rel, isDir) {
+    let p = pattern;
+    const dirOnly = p.endsWith('/');
+    if (dirOnly)
+        p = p.replace(/\/+$/, '');
+    if (dirOnly && !isDir)
+        return false;
+    // Character classes are left unread: such a line names no cause.
+    if (p.length === 0 || /\[/.test(p))
+        return false;
+    const anchored = p.includes('/');
+    if (p.startsWith('/'))
+        p = p.slice(1);
+    const re = globToRegExp(p);
+    return anchored ? re.test(rel) : re.test(path.posix.basename(rel));
+}
+/**
+ * The .gitignore line that ignores `file` (absolute), looking in the .gitignore files of its directories up to the
+ * repository's top (the first directory holding .git) or the filesystem's root. A path inside an ignored directory
+ * is ignored whatever later lines say of the path itself (git does not descend into it), so the directories are
+ * tried from the outermost in.
+ */
+function ignoredBy(file) {
+    const dirs = [];
+    for (let dir = path.dirname(path.resolve(file));; dir = path.dirname(dir)) {
+        dirs.unshift(dir);
+        if (fs.existsSync(path.join(dir, '.git')) || path.dirname(dir) === dir)
+            break;
+    }
+    const rules = [];
+    for (const dir of dirs) {
+        const ignoreFile = path.join(dir, '.gitignore');
+        let text;
+        try {
+            text = fs.readFileSync(ignoreFile, 'utf8');
+        }
+        catch {
+            continue;
+        }
+        text.split(/\r?\n/).forEach((raw, i) => {
+            const line = raw.replace(/(?<!\\)\s+$/, '');
+            if (!line || line.startsWith('#'))
+                return;
+            const negated = line.startsWith('!');
+            const pattern = negated ? line.slice(1) : line;
+            rules.push({ base: dir, rule: { file: ignoreFile, line: i + 1, pattern: line }, negated, text: pattern });
+        });
+    }
+    const target = path.resolve(file);
+    // Each directory from the top down, then the file: the first one ignored is the answer.
+    const candidates = [...dirs.slice(1), target];
+    for (const candidate of candidates) {
+        const isDir = candidate !== target;
+        let last;
+        for (const r of rules) {
+            if (!candidate.startsWith(r.base + path.sep))
+                continue;
+            const rel = path.relative(r.base, candidate).split(path.sep).join('/');
+            if (matches(r.text, rel, isDir))
+                last = r;
+        }
+        if (last && !last.negated)
+            return last.rule;
+    }
     return undefined;
 }
 
@@ -37414,6 +37881,22 @@ const path = __importStar(__nccwpck_require__(6760));
 const errors_1 = __nccwpck_require__(4296);
 const provider_1 = __nccwpck_require__(6410);
 const objects_1 = __nccwpck_require__(296);
+/** A `type "x" does not exist` for an enum the schema declares without exporting it: drizzle-kit never creates it. */
+function unexportedEnumCause(info, context) {
+    const m = /^type "(.+)" does not exist/.exec(info.message);
+    if (!m || !context.unexportedEnums)
+        return undefined;
+    const dot = m[1].lastIndexOf('.');
+    const [schema, name] = dot > 0 ? [m[1].slice(0, dot), m[1].slice(dot + 1)] : ['public', m[1]];
+    if (!context.unexportedEnums.has(`${schema}.${name}`))
+        return undefined;
+    const at = context.sources?.unexportedEnum(name);
+    const where = at ? ` at ${at.file}:${at.line}` : '';
+    return {
+        cause: `enum ${name} is declared${where} but not exported: drizzle-kit writes CREATE TYPE only for the enums the schema files export`,
+        fix: `Export the enum${where} (export const … = pgEnum(…)), then check again`
+    };
+}
 /** The objects of a database outside the system schemas, keyed as statements' objects are matched against them. */
 async function existingObjects(db) {
     const system = `not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg\\_toast%' and n.nspname not like 'pg\\_temp\\_%'`;
@@ -37680,6 +38163,7 @@ async function runSchemaStatements(db, statements, context) {
         if (partial) {
             const object = (0, objects_1.statementObject)(statement);
             unbuilt.push({ ...object, column: partial });
+            const unexported = unexportedEnumCause(info, context);
             const finding = {
                 kind: 'schema_error',
                 severity: 'error',
@@ -37688,8 +38172,8 @@ async function runSchemaStatements(db, statements, context) {
                 column: partial,
                 ...(context.sources?.column(object.schema, object.table, partial) ?? where(object)),
                 message: `drizzle-kit's SQL for column ${partial} of ${(0, objects_1.describeStatementObject)(object)} fails on Postgres: ${info.message}`,
-                cause: `statement: ${firstLine(statement)}; the table was built without this column, and everything else of it is compared`,
-                fix: 'Change the declaration so that drizzle-kit writes SQL Postgres accepts; this column is left out of the comparison'
+                cause: `statement: ${firstLine(statement)}; ${unexported ? `${unexported.cause}; ` : ''}the table was built without this column, and everything else of it is compared`,
+                fix: `${unexported?.fix ?? 'Change the declaration so that drizzle-kit writes SQL Postgres accepts'}; this column is left out of the comparison`
             };
             problems.push(finding);
             leftOut.set(`${object.schema}.${object.table}.${partial}`, { finding, dependents: [] });
@@ -37730,7 +38214,8 @@ async function runSchemaStatements(db, statements, context) {
                 failedBy.set(key, cause);
             continue;
         }
-        const platform = await context.platformCause?.(info);
+        const unexported = unexportedEnumCause(info, context);
+        const platform = unexported ? undefined : await context.platformCause?.(info);
         // A statement or schema has nothing a migrated database could lack by name.
         unbuilt.push({
             ...object,
@@ -37742,10 +38227,12 @@ async function runSchemaStatements(db, statements, context) {
             ...subject(object),
             ...where(object),
             message: `drizzle-kit's SQL for ${(0, objects_1.describeStatementObject)(object)} fails on Postgres: ${info.message}`,
-            cause: `statement: ${firstLine(statement)}${platform ? `; ${platform.cause}` : ''}`,
-            fix: platform
-                ? `${platform.fix}. Until then this object is compared by name only: a migrated database that lacks it is reported, its definition is not compared`
-                : 'Change the declaration so that drizzle-kit writes SQL Postgres accepts; this object is left out of the comparison'
+            cause: `statement: ${firstLine(statement)}${unexported || platform ? `; ${(unexported ?? platform).cause}` : ''}`,
+            fix: unexported
+                ? `${unexported.fix}; this object is left out of the comparison`
+                : platform
+                    ? `${platform.fix}. Until then this object is compared by name only: a migrated database that lacks it is reported, its definition is not compared`
+                    : 'Change the declaration so that drizzle-kit writes SQL Postgres accepts; this object is left out of the comparison'
         };
         problems.push(finding);
         if (key)
@@ -37875,6 +38362,7 @@ async function retryParenthesised(db, statement) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.declaredCounts = declaredCounts;
 exports.unexportedSchemas = unexportedSchemas;
+exports.unexportedEnums = unexportedEnums;
 function declaredCounts(snapshot) {
     const tables = Object.values(snapshot.tables);
     return {
@@ -37898,6 +38386,23 @@ function unexportedSchemas(snapshot) {
             used.add(o.schema || 'public');
     const exported = new Set(Object.values(snapshot.schemas ?? {}));
     return [...used].filter((s) => s !== 'public' && !exported.has(s)).sort();
+}
+/**
+ * Enums the schema's columns use that the schema files do not export (drizzle-kit reads only exported enums: it
+ * writes no CREATE TYPE for them, and its snapshots lack them), by "schema.name", with the columns that use them.
+ */
+function unexportedEnums(snapshot) {
+    const out = new Map();
+    for (const table of Object.values(snapshot.tables))
+        for (const column of Object.values(table.columns)) {
+            if (!column.typeSchema)
+                continue;
+            const key = `${column.typeSchema}.${column.type.replace(/(\[\d*\])+$/, '')}`;
+            if (snapshot.enums?.[key])
+                continue;
+            out.set(key, [...(out.get(key) ?? []), `${table.name}.${column.name}`]);
+        }
+    return out;
 }
 
 
@@ -39633,6 +40138,21 @@ class SourceIndex {
         const block = exportName ? this.findBlock(exportName, name) : undefined;
         return block ? { file: this.rel(block.file), line: block.start + 1 } : undefined;
     }
+    /**
+     * Where an enum the module does not export is declared: the line of its `pgEnum('name'` (or a pgSchema's
+     * `.enum('name'`) in the schema files, found by its name since no export names it.
+     */
+    unexportedEnum(name) {
+        const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        const call = new RegExp(`(?:\\bpgEnum|\\.enum)\\s*\\(\\s*(['"\`])${escaped}\\1`);
+        for (const file of this.files) {
+            const text = this.lines(file).join('\n');
+            const found = call.exec(text);
+            if (found)
+                return { file: this.rel(file), line: text.slice(0, found.index).split('\n').length };
+        }
+        return undefined;
+    }
     /** A sequence, view or pgSchema: the line of its export. */
     object(kind, schema, name) {
         const exportName = this.others.get(kind === 'schema' ? `schema:${name}` : `${kind}:${schema}.${name}`);
@@ -40014,6 +40534,7 @@ function rewritingRoleCreationsInDoBlocks(text, decide) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.splitSqlStatements = splitSqlStatements;
 exports.positionLine = positionLine;
+exports.codeOnly = codeOnly;
 /**
  * Splits SQL text at the semicolons that end statements: not those in quotes, identifiers, dollar-quoted bodies
  * or comments, nor those inside parentheses (a rule's actions) or the SQL-standard body of a function or procedure
@@ -40156,6 +40677,82 @@ function positionLine(statement, position) {
     if (!position || position > statement.sql.length)
         return statement.line;
     return statement.textLine + (statement.sql.slice(0, position - 1).match(/\n/g)?.length ?? 0);
+}
+/**
+ * SQL with its comments and string literals blanked out, character for character (offsets and lines still hold):
+ * a name in a comment or in a literal (`WHERE table_name = 'climbs'`) is not a statement using it. Quoted
+ * identifiers are kept, and so is the inside of a dollar-quoted body: that of a `DO` block or a function is code.
+ */
+function codeOnly(sql) {
+    const blank = (text) => text.replace(/[^\n]/g, ' ');
+    let out = '';
+    let i = 0;
+    while (i < sql.length) {
+        const c = sql[i];
+        let end = i + 1;
+        if (c === '-' && sql[i + 1] === '-') {
+            end = sql.indexOf('\n', i);
+            if (end < 0)
+                end = sql.length;
+        }
+        else if (c === '/' && sql[i + 1] === '*') {
+            // Block comments nest in Postgres.
+            let depth = 1;
+            end = i + 2;
+            while (end < sql.length && depth > 0) {
+                if (sql.startsWith('/*', end))
+                    depth++;
+                else if (sql.startsWith('*/', end))
+                    depth--;
+                else {
+                    end++;
+                    continue;
+                }
+                end += 2;
+            }
+        }
+        else if (c === "'") {
+            // E'…' takes backslash escapes; '' is a quote in any literal.
+            const escapes = /[eE]/.test(sql[i - 1] ?? '') && !/[\w$]/.test(sql[i - 2] ?? '');
+            while (end < sql.length) {
+                if (escapes && sql[end] === '\\')
+                    end += 2;
+                else if (sql[end] === "'" && sql[end + 1] === "'")
+                    end += 2;
+                else if (sql[end] === "'") {
+                    end++;
+                    break;
+                }
+                else
+                    end++;
+            }
+            end = Math.min(end, sql.length);
+        }
+        else if (c === '"') {
+            end = i + 1;
+            while (end < sql.length) {
+                if (sql[end] === '"' && sql[end + 1] === '"')
+                    end += 2;
+                else if (sql[end] === '"') {
+                    end++;
+                    break;
+                }
+                else
+                    end++;
+            }
+            out += sql.slice(i, end);
+            i = end;
+            continue;
+        }
+        else {
+            out += c;
+            i = end;
+            continue;
+        }
+        out += blank(sql.slice(i, end));
+        i = end;
+    }
+    return out;
 }
 
 

@@ -20940,6 +20940,7 @@ const fs = __importStar(__nccwpck_require__(3024));
 const path = __importStar(__nccwpck_require__(6760));
 const node_crypto_1 = __nccwpck_require__(7598);
 const json_1 = __nccwpck_require__(6153);
+const ignored_by_1 = __nccwpck_require__(5329);
 exports.STATEMENT_BREAKPOINT = '--> statement-breakpoint';
 /**
  * Splits a migration as drizzle-orm's readMigrationFiles does: at every `--> statement-breakpoint`, whatever the
@@ -20971,7 +20972,11 @@ function readMigrationFolder(dir) {
     const v1 = fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory() && /^\d{14}_/.test(e.name));
     if (v1.length > 0)
         return readV1Folder(dir, v1.map((e) => e.name).sort());
-    const sqlFiles = fs.readdirSync(dir).filter((f) => f.endsWith('.sql'));
+    const sqlFiles = fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith('.sql'))
+        .sort();
+    const ignored = sqlFiles.length > 0 ? (0, ignored_by_1.ignoredBy)(journalFile) : undefined;
     return {
         dir,
         format: 'journal',
@@ -20982,8 +20987,16 @@ function readMigrationFolder(dir) {
                 message: sqlFiles.length > 0
                     ? `${sqlFiles.length} SQL file(s) but no meta/_journal.json: drizzle's migrator applies nothing from this folder`
                     : 'the migrations folder holds no migration: run drizzle-kit generate',
-                file: sqlFiles.length > 0 ? path.join(dir, 'meta', '_journal.json') : dir,
-                severity: 'error'
+                file: sqlFiles.length > 0 ? journalFile : dir,
+                severity: 'error',
+                ...(sqlFiles.length > 0
+                    ? {
+                        noJournal: {
+                            sqlFiles: sqlFiles.map((f) => path.join(dir, f)),
+                            ...(ignored ? { ignoredBy: ignored } : {})
+                        }
+                    }
+                    : {})
             }
         ]
     };
@@ -21260,6 +21273,150 @@ function outsideTheRepository(dir, file, entry, repositoryOf = findRepository) {
     const inside = path.relative(repository, real);
     if (inside.startsWith('..') || path.isAbsolute(inside))
         return `${entry} is a symlink to ${real}, outside the repository (${repository}): refused`;
+    return undefined;
+}
+
+
+/***/ }),
+
+/***/ 5329:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.ignoredBy = ignoredBy;
+// Which .gitignore line ignores a path: a migrations folder without meta/_journal.json is most often one whose meta/
+// a .gitignore keeps out of the repository (every clone then has SQL files its migrator never runs). Read from the
+// .gitignore files themselves, not `git check-ignore`, so that it also answers for a copy that is no git checkout.
+// A reduced reading of gitignore's rules (*, ?, **, a leading or inner slash anchoring, a trailing slash for
+// directories, `!` negation): when it cannot tell, it names no line (the cause then says less, never a wrong line).
+const fs = __importStar(__nccwpck_require__(3024));
+const path = __importStar(__nccwpck_require__(6760));
+function globToRegExp(glob) {
+    let out = '';
+    for (let i = 0; i < glob.length; i++) {
+        const c = glob[i];
+        if (c === '*' && glob[i + 1] === '*') {
+            // `**/` is any number of directories, `/**` everything inside.
+            if (glob[i + 2] === '/') {
+                out += '(?:.*/)?';
+                i += 2;
+            }
+            else {
+                out += '.*';
+                i += 1;
+            }
+        }
+        else if (c === '*')
+            out += '[^/]*';
+        else if (c === '?')
+            out += '[^/]';
+        else if (c === '\\' && i + 1 < glob.length)
+            out += glob[++i].replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+        else
+            out += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    }
+    return new RegExp(`^${out}$`);
+}
+/** Does this .gitignore line match `rel` (relative to the .gitignore's directory; `isDir` for a directory)? */
+function matches(pattern, rel, isDir) {
+    let p = pattern;
+    const dirOnly = p.endsWith('/');
+    if (dirOnly)
+        p = p.replace(/\/+$/, '');
+    if (dirOnly && !isDir)
+        return false;
+    // Character classes are left unread: such a line names no cause.
+    if (p.length === 0 || /\[/.test(p))
+        return false;
+    const anchored = p.includes('/');
+    if (p.startsWith('/'))
+        p = p.slice(1);
+    const re = globToRegExp(p);
+    return anchored ? re.test(rel) : re.test(path.posix.basename(rel));
+}
+/**
+ * The .gitignore line that ignores `file` (absolute), looking in the .gitignore files of its directories up to the
+ * repository's top (the first directory holding .git) or the filesystem's root. A path inside an ignored directory
+ * is ignored whatever later lines say of the path itself (git does not descend into it), so the directories are
+ * tried from the outermost in.
+ */
+function ignoredBy(file) {
+    const dirs = [];
+    for (let dir = path.dirname(path.resolve(file));; dir = path.dirname(dir)) {
+        dirs.unshift(dir);
+        if (fs.existsSync(path.join(dir, '.git')) || path.dirname(dir) === dir)
+            break;
+    }
+    const rules = [];
+    for (const dir of dirs) {
+        const ignoreFile = path.join(dir, '.gitignore');
+        let text;
+        try {
+            text = fs.readFileSync(ignoreFile, 'utf8');
+        }
+        catch {
+            continue;
+        }
+        text.split(/\r?\n/).forEach((raw, i) => {
+            const line = raw.replace(/(?<!\\)\s+$/, '');
+            if (!line || line.startsWith('#'))
+                return;
+            const negated = line.startsWith('!');
+            const pattern = negated ? line.slice(1) : line;
+            rules.push({ base: dir, rule: { file: ignoreFile, line: i + 1, pattern: line }, negated, text: pattern });
+        });
+    }
+    const target = path.resolve(file);
+    // Each directory from the top down, then the file: the first one ignored is the answer.
+    const candidates = [...dirs.slice(1), target];
+    for (const candidate of candidates) {
+        const isDir = candidate !== target;
+        let last;
+        for (const r of rules) {
+            if (!candidate.startsWith(r.base + path.sep))
+                continue;
+            const rel = path.relative(r.base, candidate).split(path.sep).join('/');
+            if (matches(r.text, rel, isDir))
+                last = r;
+        }
+        if (last && !last.negated)
+            return last.rule;
+    }
     return undefined;
 }
 
@@ -23454,6 +23611,21 @@ class SourceIndex {
         const exportName = this.enums.get(`${schema}.${name}`);
         const block = exportName ? this.findBlock(exportName, name) : undefined;
         return block ? { file: this.rel(block.file), line: block.start + 1 } : undefined;
+    }
+    /**
+     * Where an enum the module does not export is declared: the line of its `pgEnum('name'` (or a pgSchema's
+     * `.enum('name'`) in the schema files, found by its name since no export names it.
+     */
+    unexportedEnum(name) {
+        const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        const call = new RegExp(`(?:\\bpgEnum|\\.enum)\\s*\\(\\s*(['"\`])${escaped}\\1`);
+        for (const file of this.files) {
+            const text = this.lines(file).join('\n');
+            const found = call.exec(text);
+            if (found)
+                return { file: this.rel(file), line: text.slice(0, found.index).split('\n').length };
+        }
+        return undefined;
     }
     /** A sequence, view or pgSchema: the line of its export. */
     object(kind, schema, name) {
