@@ -215,7 +215,7 @@ export const users = pgTable('users', { id: integer('id').primaryKey(), verified
       fs.writeFileSync(sql, 'UPDATE "users" SET "verified" = false WHERE "verified" IS NULL;')
       const report = await runCheck({ root: dir, provider })
       expect(findFinding(report, 'column_nullability_mismatch', { column: 'verified' }).cause).toBe(
-        'declared at src/schema.ts:2; created with another definition by drizzle/0000_step_0.sql:3 (snapshot 0000_step_0 records it), but snapshot 0001_step_1 records it as the schema has it (NOT NULL), which drizzle/0001_step_1.sql does not do (hand-written SQL, or edited after generation), nor does any later migration. drizzle-kit generate sees no change (its last snapshot agrees with the schema): change it in a new migration'
+        'declared at src/schema.ts:2; created nullable by drizzle/0000_step_0.sql:3 (snapshot 0000_step_0 records it), but snapshot 0001_step_1 records it as the schema has it (NOT NULL), which drizzle/0001_step_1.sql does not do (hand-written SQL, or edited after generation), nor does any later migration. drizzle-kit generate sees no change (its last snapshot agrees with the schema): change it in a new migration'
       )
     })
 
@@ -229,7 +229,7 @@ export const packs = pgTable('packs', { id: serial('id').primaryKey(), name: tex
       )
       const report = await runCheck({ root: dir, provider })
       expect(findFinding(report, 'column_default_mismatch', { table: 'packs', column: 'id' }).cause).toBe(
-        "declared at src/schema.ts:2; created as serial by drizzle/0000_step_0.sql:2; drizzle/0001_step_1.sql:1 changed its type from serial, which keeps the default: Postgres changes only the type (drizzle-kit's SQL for a change from serial, ALTER COLUMN … SET DATA TYPE, drops neither the default nor the sequence), so the column still takes its values from the sequence. drizzle-kit generate sees no change (its last snapshot agrees with the schema): drop the default in a new migration"
+        "declared at src/schema.ts:2; created as serial by drizzle/0000_step_0.sql:2; drizzle/0001_step_1.sql:1 changed its type from serial, which keeps the default: Postgres changes only the type (drizzle-kit's SQL for a change from serial, ALTER COLUMN … SET DATA TYPE, drops neither the default nor the sequence), so an insert that leaves the column out still gets the sequence's next number. drizzle-kit generate sees no change (its last snapshot agrees with the schema): drop the default in a new migration"
       )
     })
 

@@ -562,7 +562,7 @@ describe('explainDifference: objects both have, differently', () => {
         ])
       ).cause
     ).toBe(
-      'declared at src/schema.ts:9; created with another definition by drizzle/0001_hand.sql:5, which the snapshots do not record (hand-written SQL)'
+      'declared at src/schema.ts:9; created nullable by drizzle/0001_hand.sql:5, which the snapshots do not record (hand-written SQL)'
     )
   })
 
@@ -576,7 +576,7 @@ describe('explainDifference: objects both have, differently', () => {
   test('without snapshots: where it was created, if found', () => {
     const init = migration(0, 'init', INIT_SQL.replace('"email" text NOT NULL', '"email" text'), false)
     expect(explainDifference(emailNullable, context([[init, undefined]])).cause).toBe(
-      'declared at src/schema.ts:9; created with another definition by drizzle/0000_init.sql:5'
+      'declared at src/schema.ts:9; created nullable by drizzle/0000_init.sql:5'
     )
     const elsewhere = migration(0, 'init', 'SELECT 1;', false)
     expect(explainDifference(emailNullable, context([[elsewhere, undefined]])).cause).toBe(
@@ -1006,13 +1006,21 @@ describe('fixSql', () => {
     expect(fix('q')).toBe('ALTER TABLE "users" ADD COLUMN "q" text DEFAULT \'it\'\'s\'::text NOT NULL;')
   })
 
+  test('row level security: enabled as the schema says; enabled by a migration only, declared first (turning it off is a decision)', () => {
+    expect(fixSql(d('rls_mismatch', { expected: 'enabled', actual: 'disabled' }), expected)).toBe(
+      'ALTER TABLE "users" ENABLE ROW LEVEL SECURITY;'
+    )
+    const disable = fixSql(d('rls_mismatch', { expected: 'disabled', actual: 'enabled' }), expected)!
+    expect(disable).toMatch(/^Declare it in the schema \(pgTable\(…\)\.enableRLS\(\)/)
+    expect(disable).toContain('ALTER TABLE "users" DISABLE ROW LEVEL SECURITY; in a new migration')
+  })
+
   test('nothing to propose when the schema has no such object, or for kinds without a fix', () => {
     expect(fixSql(d('missing_column', { column: 'ghost' }), expected)).toBeUndefined()
     expect(fixSql(d('missing_index', { name: 'ghost' }), expected)).toBeUndefined()
     expect(fixSql(d('missing_constraint', { name: 'ghost' }), expected)).toBeUndefined()
     expect(fixSql({ kind: 'missing_enum', schema: 'public', name: 'ghost', message: 'm' }, expected)).toBeUndefined()
     expect(fixSql(d('missing_table'), expected)).toBeUndefined()
-    expect(fixSql(d('rls_mismatch'), expected)).toBeUndefined()
     expect(fixSql({ kind: 'enum_mismatch', schema: 'public', name: 'mood', message: 'm' }, expected)).toBeUndefined()
   })
 })

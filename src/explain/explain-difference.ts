@@ -17,6 +17,7 @@ import { changedAfterSnapshot, introducedBy, recordedSnapshots, removedIn } from
 import { findStatement, lostAfter, notApplied } from './statement-search'
 import {
   changedByStatements,
+  createdAs,
   createdByRunMigration,
   droppedByRunMigration,
   enumValuesCause,
@@ -199,7 +200,7 @@ export function explainDifference(d: SchemaDifference, ctx: ExplainContext): Omi
     } else if (introduced && notApplied(ctx, introduced)) {
       causes.push(`${declaredAt}; set by ${introduced.tag}, ${notApplied(ctx, introduced)}`)
     } else if (altered) {
-      const verb = altered.creates ? 'created with another definition by' : 'changed by'
+      const verb = altered.creates ? createdAs(d) : 'changed by'
       causes.push(
         `${declaredAt}; ${verb} ${altered.file}:${altered.line}, which the snapshots do not record (hand-written SQL)`
       )
@@ -210,10 +211,7 @@ export function explainDifference(d: SchemaDifference, ctx: ExplainContext): Omi
         causes.push(
           `${declaredAt}; the snapshots agree with the schema, so the SQL that built it${site} differs from what drizzle-kit generated (edited after generation?)`
         )
-      else
-        causes.push(
-          built ? `${declaredAt}; created with another definition by ${built.file}:${built.line}` : declaredAt
-        )
+      else causes.push(built ? `${declaredAt}; ${createdAs(d)} ${built.file}:${built.line}` : declaredAt)
     }
   }
   if (d.hint) causes.push(d.hint)

@@ -69,6 +69,12 @@ export function fixSql(d: SchemaDifference, expected: DatabaseModel): string | u
     }
     case 'missing_schema':
       return `CREATE SCHEMA ${q(d.name!)};`
+    case 'rls_mismatch':
+      // Row level security a migration enabled and the schema does not declare is usually meant (its policies rely
+      // on it): switching it off is a security decision, so the first way out offered is declaring it.
+      return d.expected === 'enabled'
+        ? `ALTER TABLE ${t} ENABLE ROW LEVEL SECURITY;`
+        : `Declare it in the schema (pgTable(…).enableRLS(), or a pgPolicy on the table, which enables it), then check again; or, if the table must not have it, ALTER TABLE ${t} DISABLE ROW LEVEL SECURITY; in a new migration`
     default:
       return undefined
   }

@@ -120,8 +120,7 @@ export function changedByStatements(
   const previous = all[all.indexOf(setter) - 1]
   const replaced =
     !d.column && previous?.action === 'drop' && previous.migration === setter.migration && !previous.renamed
-  const verb =
-    setter.action === 'create' && !setter.renamed && !replaced ? 'created with another definition by' : 'changed by'
+  const verb = setter.action === 'create' && !setter.renamed && !replaced ? createdAs(d) : 'changed by'
   const retyped = serialRetyped(ctx, d, setter, recorded)
   if (retyped) return `${declaredAt}; ${retyped}`
   if (recorded.length === 0) return `${declaredAt}; ${verb} ${site(setter)}`
@@ -205,7 +204,7 @@ function serialRetyped(
   return (
     `${origin}; ${site(retype)} changed its type from ${serial ?? 'that'}, which keeps the default: Postgres changes only ` +
     `the type (drizzle-kit's SQL for a change from serial, ALTER COLUMN … SET DATA TYPE, drops neither the default nor ` +
-    `the sequence), so the column still takes its values from the sequence. ${unseen}drop the default in a new migration`.replace(
+    `the sequence), so an insert that leaves the column out still gets the sequence's next number. ${unseen}drop the default in a new migration`.replace(
       /\. drop/,
       '. Drop'
     )
@@ -380,4 +379,15 @@ export function unrecordedTableCause(
       ? `; that SQL leaves the constraint unnamed, so Postgres named it "${d.actual}"`
       : ''
   return `${declaredAt}; table ${table} is in no snapshot (the last is ${latest.migration.tag}): it was ${built}, hand-written SQL drizzle-kit never generated${named}`
+}
+
+/**
+ * How the statement that created the object left it, in words, for "<this> by file:line": the aspect that differs
+ * when the finding says which (nullable, a type), "with another definition" otherwise.
+ */
+export function createdAs(d: SchemaDifference): string {
+  if (d.kind === 'column_nullability_mismatch' && d.actual)
+    return `created ${d.actual === 'NOT NULL' ? 'NOT NULL' : 'nullable'} by`
+  if (d.kind === 'column_type_mismatch' && d.actual) return `created as ${d.actual} by`
+  return 'created with another definition by'
 }

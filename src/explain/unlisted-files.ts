@@ -132,7 +132,7 @@ export function noJournalFix(root: string, noJournal: NoJournal): string {
   const unignore = ignored
     ? `, and stop ignoring it (change ${path.relative(root, ignored.file)}:${ignored.line}, \`${ignored.pattern}\`)`
     : ''
-  return `Bring back the meta/ folder drizzle-kit wrote with these files (meta/_journal.json and its snapshots, from the checkout that generated them or the repository's history) and commit it${unignore}. If it is lost, move the SQL files aside and run drizzle-kit generate, which writes the whole schema again as a first migration with a new journal; a database the old files already built must not run that migration (record it there as applied)`
+  return `Bring back the meta/ folder drizzle-kit wrote with these files (meta/_journal.json and its snapshots, from the checkout that generated them or the repository's history) and commit it${unignore}. If it is lost, move the SQL files aside and run drizzle-kit generate, which writes the whole schema again as a first migration with a new journal; a database the old files already built must not run that migration: record it there as applied (a row in its migrations table, drizzle.__drizzle_migrations unless the config names another, with the sha256 of the new file as hash and its journal \`when\` as created_at)`
 }
 
 /**
