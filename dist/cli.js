@@ -25751,7 +25751,7 @@ function explainDifference(d, ctx) {
             causes.push(`${declaredAt}; set by ${introduced.tag}, ${(0, statement_search_1.notApplied)(ctx, introduced)}`);
         }
         else if (altered) {
-            const verb = altered.creates ? 'created with another definition by' : 'changed by';
+            const verb = altered.creates ? (0, history_causes_1.createdAs)(d) : 'changed by';
             causes.push(`${declaredAt}; ${verb} ${altered.file}:${altered.line}, which the snapshots do not record (hand-written SQL)`);
         }
         else {
@@ -25760,7 +25760,7 @@ function explainDifference(d, ctx) {
             if (latest)
                 causes.push(`${declaredAt}; the snapshots agree with the schema, so the SQL that built it${site} differs from what drizzle-kit generated (edited after generation?)`);
             else
-                causes.push(built ? `${declaredAt}; created with another definition by ${built.file}:${built.line}` : declaredAt);
+                causes.push(built ? `${declaredAt}; ${(0, history_causes_1.createdAs)(d)} ${built.file}:${built.line}` : declaredAt);
         }
     }
     if (d.hint)
@@ -26453,6 +26453,12 @@ function fixSql(d, expected) {
         }
         case 'missing_schema':
             return `CREATE SCHEMA ${q(d.name)};`;
+        case 'rls_mismatch':
+            // Row level security a migration enabled and the schema does not declare is usually meant (its policies rely
+            // on it): switching it off is a security decision, so the first way out offered is declaring it.
+            return d.expected === 'enabled'
+                ? `ALTER TABLE ${t} ENABLE ROW LEVEL SECURITY;`
+                : `Declare it in the schema (pgTable(…).enableRLS(), or a pgPolicy on the table, which enables it), then check again; or, if the table must not have it, ALTER TABLE ${t} DISABLE ROW LEVEL SECURITY; in a new migration`;
         default:
             return undefined;
     }
@@ -26512,6 +26518,7 @@ exports.createdByRunMigration = createdByRunMigration;
 exports.changedByStatements = changedByStatements;
 exports.enumValuesCause = enumValuesCause;
 exports.unrecordedTableCause = unrecordedTableCause;
+exports.createdAs = createdAs;
 // Causes read from what the migrations' statements did (object-history), checked against which snapshots record
 // the result: the statement that made an object what the database has, whether that migration ran, and whether a
 // snapshot recorded it. Each function answers only when the statements tell the story; otherwise the snapshot
@@ -26604,7 +26611,7 @@ function changedByStatements(ctx, d, declaredAt, recorded) {
     const all = eventsOf(ctx, (0, object_history_1.differenceKey)(d));
     const previous = all[all.indexOf(setter) - 1];
     const replaced = !d.column && previous?.action === 'drop' && previous.migration === setter.migration && !previous.renamed;
-    const verb = setter.action === 'create' && !setter.renamed && !replaced ? 'created with another definition by' : 'changed by';
+    const verb = setter.action === 'create' && !setter.renamed && !replaced ? createdAs(d) : 'changed by';
     const retyped = serialRetyped(ctx, d, setter, recorded);
     if (retyped)
         return `${declaredAt}; ${retyped}`;
@@ -26676,7 +26683,7 @@ function serialRetyped(ctx, d, setter, recorded) {
         : '';
     return (`${origin}; ${site(retype)} changed its type from ${serial ?? 'that'}, which keeps the default: Postgres changes only ` +
         `the type (drizzle-kit's SQL for a change from serial, ALTER COLUMN … SET DATA TYPE, drops neither the default nor ` +
-        `the sequence), so the column still takes its values from the sequence. ${unseen}drop the default in a new migration`.replace(/\. drop/, '. Drop'));
+        `the sequence), so an insert that leaves the column out still gets the sequence's next number. ${unseen}drop the default in a new migration`.replace(/\. drop/, '. Drop'));
 }
 /** What of a column's snapshot entry a difference is about (the whole entry for anything else). */
 function aspectValue(entry, aspect) {
@@ -26843,6 +26850,17 @@ function unrecordedTableCause(ctx, d, declaredAt, recorded) {
         ? `; that SQL leaves the constraint unnamed, so Postgres named it "${d.actual}"`
         : '';
     return `${declaredAt}; table ${table} is in no snapshot (the last is ${latest.migration.tag}): it was ${built}, hand-written SQL drizzle-kit never generated${named}`;
+}
+/**
+ * How the statement that created the object left it, in words, for "<this> by file:line": the aspect that differs
+ * when the finding says which (nullable, a type), "with another definition" otherwise.
+ */
+function createdAs(d) {
+    if (d.kind === 'column_nullability_mismatch' && d.actual)
+        return `created ${d.actual === 'NOT NULL' ? 'NOT NULL' : 'nullable'} by`;
+    if (d.kind === 'column_type_mismatch' && d.actual)
+        return `created as ${d.actual} by`;
+    return 'created with another definition by';
 }
 
 
@@ -30055,7 +30073,7 @@ function noJournalFix(root, noJournal) {
     const unignore = ignored
         ? `, and stop ignoring it (change ${path.relative(root, ignored.file)}:${ignored.line}, \`${ignored.pattern}\`)`
         : '';
-    return `Bring back the meta/ folder drizzle-kit wrote with these files (meta/_journal.json and its snapshots, from the checkout that generated them or the repository's history) and commit it${unignore}. If it is lost, move the SQL files aside and run drizzle-kit generate, which writes the whole schema again as a first migration with a new journal; a database the old files already built must not run that migration (record it there as applied)`;
+    return `Bring back the meta/ folder drizzle-kit wrote with these files (meta/_journal.json and its snapshots, from the checkout that generated them or the repository's history) and commit it${unignore}. If it is lost, move the SQL files aside and run drizzle-kit generate, which writes the whole schema again as a first migration with a new journal; a database the old files already built must not run that migration: record it there as applied (a row in its migrations table, drizzle.__drizzle_migrations unless the config names another, with the sha256 of the new file as hash and its journal \`when\` as created_at)`;
 }
 /**
  * The tables an unlisted file alters (columns, constraints, policies, row level security) that the journal's
