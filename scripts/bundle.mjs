@@ -12,88 +12,96 @@ import { dataDirFile } from './pglite-datadir.mjs'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 // DIST_DIR lets the check-dist test build into a scratch folder and compare.
-const dist = process.env.DIST_DIR ? path.resolve(process.env.DIST_DIR) : path.join(root, 'dist')
-const work = path.join(dist, '..', `.ncc-${process.pid}`)
+const target = process.env.DIST_DIR ? path.resolve(process.env.DIST_DIR) : path.join(root, 'dist')
+const work = path.join(target, '..', `.ncc-${process.pid}`)
+// Built whole beside the target, then put in its place: a build that fails or is killed half-way leaves the
+// committed dist/ as it was (and its work folder is removed on failure).
+const dist = path.join(work, 'dist')
 const ncc = path.join(root, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js')
 
-fs.rmSync(dist, { recursive: true, force: true })
-fs.rmSync(work, { recursive: true, force: true })
-fs.mkdirSync(dist, { recursive: true })
+try {
+  fs.rmSync(work, { recursive: true, force: true })
+  fs.mkdirSync(dist, { recursive: true })
 
-for (const [entry, out] of [
-  ['src/index.ts', 'index.js'],
-  ['src/cli.ts', 'cli.js'],
-  // The process that loads the project's configs and schemas, away from the tool's secrets (src/project-code/).
-  ['src/project-child.ts', 'project-child.js'],
-  // The thread each embedded Postgres instance runs in, under the statement time limit (src/postgres/pglite-instance.ts).
-  ['src/pglite-worker.ts', 'pglite-worker.js']
-]) {
-  const outDir = path.join(work, path.basename(out, '.js'))
-  execFileSync(process.execPath, [ncc, 'build', entry, '-o', outDir, '--quiet', '--target', 'es2022'], {
-    cwd: root,
-    stdio: 'inherit'
-  })
-  const files = fs.readdirSync(outDir)
-  const extra = files.filter((f) => f !== 'index.js')
-  if (extra.length)
-    throw new Error(
-      `ncc emitted unexpected files for ${entry}: ${extra.join(', ')} (keep packages with assets in vendor/)`
-    )
-  fs.copyFileSync(path.join(outDir, 'index.js'), path.join(dist, out))
-}
-fs.chmodSync(path.join(dist, 'cli.js'), 0o755)
+  for (const [entry, out] of [
+    ['src/index.ts', 'index.js'],
+    ['src/cli.ts', 'cli.js'],
+    // The process that loads the project's configs and schemas, away from the tool's secrets (src/project-code/).
+    ['src/project-child.ts', 'project-child.js'],
+    // The thread each embedded Postgres instance runs in, under the statement time limit (src/postgres/pglite-instance.ts).
+    ['src/pglite-worker.ts', 'pglite-worker.js']
+  ]) {
+    const outDir = path.join(work, path.basename(out, '.js'))
+    execFileSync(process.execPath, [ncc, 'build', entry, '-o', outDir, '--quiet', '--target', 'es2022'], {
+      cwd: root,
+      stdio: 'inherit'
+    })
+    const files = fs.readdirSync(outDir)
+    const extra = files.filter((f) => f !== 'index.js')
+    if (extra.length)
+      throw new Error(
+        `ncc emitted unexpected files for ${entry}: ${extra.join(', ')} (keep packages with assets in vendor/)`
+      )
+    fs.copyFileSync(path.join(outDir, 'index.js'), path.join(dist, out))
+  }
+  fs.chmodSync(path.join(dist, 'cli.js'), 0o755)
 
-const vendor = path.join(dist, 'vendor', 'node_modules')
-function copyPackage(name, keep, fromModules = path.join(root, 'node_modules'), toModules = vendor) {
-  const from = path.join(fromModules, name)
-  const to = path.join(toModules, name)
-  const walk = (dir) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      const full = path.join(dir, entry.name)
-      const rel = path.relative(from, full)
-      if (entry.isDirectory()) {
-        if (entry.name !== 'node_modules') walk(full)
-      } else if (rel === 'package.json' || rel === 'LICENSE' || rel === 'LICENSE.md' || keep(rel)) {
-        fs.mkdirSync(path.dirname(path.join(to, rel)), { recursive: true })
-        fs.copyFileSync(full, path.join(to, rel))
+  const vendor = path.join(dist, 'vendor', 'node_modules')
+  function copyPackage(name, keep, fromModules = path.join(root, 'node_modules'), toModules = vendor) {
+    const from = path.join(fromModules, name)
+    const to = path.join(toModules, name)
+    const walk = (dir) => {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+        const full = path.join(dir, entry.name)
+        const rel = path.relative(from, full)
+        if (entry.isDirectory()) {
+          if (entry.name !== 'node_modules') walk(full)
+        } else if (rel === 'package.json' || rel === 'LICENSE' || rel === 'LICENSE.md' || keep(rel)) {
+          fs.mkdirSync(path.dirname(path.join(to, rel)), { recursive: true })
+          fs.copyFileSync(full, path.join(to, rel))
+        }
       }
     }
+    walk(from)
   }
-  walk(from)
-}
-copyPackage('drizzle-orm', (rel) => rel.endsWith('.cjs'))
-copyPackage('drizzle-kit', (rel) => rel === 'api.js')
-// The 1.x generation (docs/drizzle-1.md), from the npm workspace vendor-drizzle-1/: drizzle-kit's Postgres API and
-// the drizzle-orm it requires (all of its CommonJS entries: the API requires every dialect's core at load).
-const generation1 = path.join(root, 'vendor-drizzle-1', 'node_modules')
-const vendor1 = path.join(dist, 'vendor', 'drizzle-1', 'node_modules')
-copyPackage('drizzle-orm', (rel) => rel.endsWith('.cjs'), generation1, vendor1)
-copyPackage('drizzle-kit', (rel) => rel === 'api-postgres.js', generation1, vendor1)
-fs.writeFileSync(
-  path.join(dist, 'vendor', 'drizzle-1', 'index.js'),
-  '// Anchor for resolving the 1.x packages in ./node_modules (see src/core/vendor.ts).\n'
-)
-copyPackage(
-  '@electric-sql/pglite',
-  (rel) =>
-    rel === 'dist/index.cjs' ||
-    /^dist\/[^/]+\.(wasm|data|tar\.gz)$/.test(rel) ||
-    /^dist\/contrib\/[^/]+\.cjs$/.test(rel)
-)
-copyPackage('@electric-sql/pglite-pgvector', (rel) => rel === 'dist/index.cjs' || rel.endsWith('.tar.gz'))
-// PGlite's initialised data directory (committed, one per PGlite version). Never made here: a build must not write
-// to the source tree, and check-dist must compare like with like.
-const dataDir = dataDirFile()
-if (!fs.existsSync(dataDir)) {
-  console.error(
-    `${path.relative(root, dataDir)} is missing (PGlite was upgraded?): run node scripts/pglite-datadir.mjs, commit it, then bundle again`
+  copyPackage('drizzle-orm', (rel) => rel.endsWith('.cjs'))
+  copyPackage('drizzle-kit', (rel) => rel === 'api.js')
+  // The 1.x generation (docs/drizzle-1.md), from the npm workspace vendor-drizzle-1/: drizzle-kit's Postgres API and
+  // the drizzle-orm it requires (all of its CommonJS entries: the API requires every dialect's core at load).
+  const generation1 = path.join(root, 'vendor-drizzle-1', 'node_modules')
+  const vendor1 = path.join(dist, 'vendor', 'drizzle-1', 'node_modules')
+  copyPackage('drizzle-orm', (rel) => rel.endsWith('.cjs'), generation1, vendor1)
+  copyPackage('drizzle-kit', (rel) => rel === 'api-postgres.js', generation1, vendor1)
+  fs.writeFileSync(
+    path.join(dist, 'vendor', 'drizzle-1', 'index.js'),
+    '// Anchor for resolving the 1.x packages in ./node_modules (see src/core/vendor.ts).\n'
   )
+  copyPackage(
+    '@electric-sql/pglite',
+    (rel) =>
+      rel === 'dist/index.cjs' ||
+      /^dist\/[^/]+\.(wasm|data|tar\.gz)$/.test(rel) ||
+      /^dist\/contrib\/[^/]+\.cjs$/.test(rel)
+  )
+  copyPackage('@electric-sql/pglite-pgvector', (rel) => rel === 'dist/index.cjs' || rel.endsWith('.tar.gz'))
+  // PGlite's initialised data directory (committed, one per PGlite version). Never made here: a build must not write
+  // to the source tree, and check-dist must compare like with like.
+  const dataDir = dataDirFile()
+  if (!fs.existsSync(dataDir))
+    throw new Error(
+      `${path.relative(root, dataDir)} is missing (PGlite was upgraded?): run node scripts/pglite-datadir.mjs, commit it, then bundle again`
+    )
+  fs.copyFileSync(dataDir, path.join(dist, 'vendor', path.basename(dataDir)))
+  fs.writeFileSync(
+    path.join(dist, 'vendor', 'index.js'),
+    '// Anchor for resolving the packages in ./node_modules (see src/config/vendor.ts).\n'
+  )
+  fs.rmSync(target, { recursive: true, force: true })
+  fs.renameSync(dist, target)
+  fs.rmSync(work, { recursive: true, force: true })
+} catch (error) {
+  fs.rmSync(work, { recursive: true, force: true })
+  console.error(`bundle failed, ${path.relative(root, target) || target} left as it was: ${error.message}`)
   process.exit(1)
 }
-fs.copyFileSync(dataDir, path.join(dist, 'vendor', path.basename(dataDir)))
-fs.writeFileSync(
-  path.join(dist, 'vendor', 'index.js'),
-  '// Anchor for resolving the packages in ./node_modules (see src/config/vendor.ts).\n'
-)
-fs.rmSync(work, { recursive: true, force: true })
 console.log('dist/ built')
