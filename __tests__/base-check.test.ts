@@ -147,6 +147,87 @@ describe.each(EACH_POSTGRES)('--base on %s', (name, createProvider) => {
     expect(git('worktree', 'list').trim().split('\n')).toHaveLength(1)
   })
 
+  test("files git lists as changed are read on each side (an applied migration edited, a snapshot edited, a name git would quote); the others are read once: the same report as a plain check", async () => {
+    const dir = await makeProject({ steps: [SCHEMA, DRIFTED], name: 'base-changed' })
+    addMigration(dir, 'café_index', 'CREATE INDEX "users_email_idx" ON "users" ("email");\n')
+    const git = gitIn(dir)
+    git('init', '-q')
+    git('add', '-A')
+    git('commit', '-qm', 'an index nobody declared')
+    // The pull request edits the applied migration (its name has bytes git quotes unless told not to) and the last
+    // snapshot, which no longer records the column.
+    fs.writeFileSync(
+      path.join(dir, 'drizzle', '0002_café_index.sql'),
+      'CREATE INDEX "users_email_idx" ON "users" ("nickname");\n'
+    )
+    const snapshotFile = path.join(dir, 'drizzle', 'meta', '0001_snapshot.json')
+    const snapshot = JSON.parse(fs.readFileSync(snapshotFile, 'utf8'))
+    delete snapshot.tables['public.users'].columns.nickname
+    fs.writeFileSync(snapshotFile, JSON.stringify(snapshot, null, 2))
+    const withBase = await runCheckWithBase({ root: dir, provider, base: 'HEAD', newOnly: true })
+    expect(outcome(withBase)).toEqual(outcome(await runCheck({ root: dir, provider, base: 'HEAD' })))
+    const introduced = withBase.findings.filter((f) => f.new).map((f) => `${f.kind} ${f.name ?? f.column ?? ''}`)
+    expect(introduced).toEqual(
+      expect.arrayContaining(['migration_modified 0002_café_index', expect.stringMatching(/^snapshot_out_of_date/)])
+    )
+    expect(git('worktree', 'list').trim().split('\n')).toHaveLength(1)
+  })
+
+  test("a second run on the same base builds neither side's schema database again: the base's worktree, in a new temporary folder on every run, finds its entry", async () => {
+    const dir = await makeProject({ steps: [SCHEMA], finalSchema: DRIFTED, name: 'base-cached' })
+    const git = gitIn(dir)
+    git('init', '-q')
+    git('add', '-A')
+    git('commit', '-qm', 'drifting already')
+    // The pull request: another column declared, so both sides have a schema of their own.
+    fs.writeFileSync(
+      path.join(dir, 'src', 'schema.ts'),
+      DRIFTED.replace('  email:', '  avatar: text("avatar"),\n  email:')
+    )
+    const runnerTemp = process.env.RUNNER_TEMP
+    process.env.RUNNER_TEMP = tempDir('base-cache-')
+    const labels: string[][] = []
+    const identities: (string | undefined)[] = []
+    // A provider per run, as a CLI run has: a server's state is read once per provider.
+    const run = async (): Promise<Report> => {
+      const own = createProvider()
+      const create = own.createDatabase.bind(own)
+      const created: string[] = []
+      own.createDatabase = (label, options) => {
+        created.push(label)
+        return create(label, options)
+      }
+      try {
+        return await runCheckWithBase({ root: dir, provider: own, base: 'HEAD', newOnly: true })
+      } finally {
+        labels.push(created.sort())
+        identities.push(await own.buildIdentity?.())
+        await own.dispose()
+      }
+    }
+    try {
+      const first = await run()
+      expect(labels[0].filter((l) => l.endsWith('_schema'))).toHaveLength(2)
+      // (On the server, another test file's migration may create a role for a moment: the server's state, and the
+      // key, change; the pair is run again then.)
+      let second = await run()
+      for (let attempt = 0; attempt < 2 && identities.at(-1) !== identities.at(-2); attempt++) second = await run()
+      expect(labels.at(-1)!.filter((l) => l.endsWith('_schema'))).toEqual([])
+      expect(outcome(second)).toEqual(outcome(first))
+      // The column the pull request declares is new (and so is the snapshot's difference, which now names it); the
+      // base's own drift is not.
+      const isNew = (f: Report['findings'][number]): string => `${f.new} ${f.kind} ${f.column ?? ''}`.trim()
+      expect(second.findings.map(isNew).sort()).toEqual([
+        'false missing_column nickname',
+        'true missing_column avatar',
+        'true snapshot_out_of_date'
+      ])
+    } finally {
+      if (runnerTemp === undefined) delete process.env.RUNNER_TEMP
+      else process.env.RUNNER_TEMP = runnerTemp
+    }
+  })
+
   test("where one run from clean would differ from the base's run gone on (an enum value added before, used after, in one transaction), the head builds its own database: the same failure as a plain check", async () => {
     const ENUM = `import { pgEnum, pgTable, serial } from "drizzle-orm/pg-core";
 

@@ -1,5 +1,6 @@
 // Reading a git repository by running git (never a library): what --base needs of the base commit.
 import { execFile, execFileSync } from 'node:child_process'
+import * as path from 'node:path'
 
 /** git's output as text; throws when git fails. */
 export function git(cwd: string, ...args: string[]): string {
@@ -62,4 +63,29 @@ export function showFiles(cwd: string, rev: string, paths: string[]): Map<string
     }
   }
   return out
+}
+
+/**
+ * What differs between a base commit and the working tree under one folder of the repository (--base), as git
+ * compared them: a file under that folder that is not listed has the same bytes on both sides, so it need not be
+ * read twice, nor asked of git.
+ */
+export interface BaseChanges {
+  /** The folder the list covers, relative to the repository's top and '/'-separated ('' for all of it). */
+  scope: string
+  /** The files under it that differ (changed, added, removed, untracked), relative to the top, '/'-separated. */
+  changed: ReadonlySet<string>
+}
+
+/**
+ * The name git gives `file` (a path under the checkout at `top`: the working tree, or the base's worktree) when it
+ * is under the compared folder and not among the changed files; undefined when that cannot be said (outside the
+ * folder, or reached through another path than `top`): the caller then reads the file.
+ */
+export function unchangedPath(changes: BaseChanges, top: string, file: string): string | undefined {
+  const rel = path.relative(top, file)
+  if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) return undefined
+  const name = rel.split(path.sep).join('/')
+  if (changes.scope && name !== changes.scope && !name.startsWith(`${changes.scope}/`)) return undefined
+  return changes.changed.has(name) ? undefined : name
 }

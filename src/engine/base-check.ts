@@ -27,8 +27,9 @@ export interface BaseCheckOptions extends CheckOptions {
 /** Files under `dir` (relative to the top) that differ between the base commit and the working tree. */
 function changedUnder(top: string, base: string, dir: string): string[] {
   const spec = dir ? [dir] : ['.']
-  const tracked = git(top, 'diff', '--name-only', base, '--', ...spec).split('\n')
-  const untracked = git(top, 'ls-files', '--others', '--exclude-standard', '--', ...spec).split('\n')
+  // NUL-separated: by default git quotes names with unusual bytes ("caf\303\251.sql"), which would then match no file.
+  const tracked = git(top, 'diff', '--name-only', '-z', '--no-renames', base, '--', ...spec).split('\0')
+  const untracked = git(top, 'ls-files', '-z', '--others', '--exclude-standard', '--', ...spec).split('\0')
   return [...tracked, ...untracked].filter(Boolean)
 }
 
@@ -76,14 +77,17 @@ export async function runCheckWithBase(options: BaseCheckOptions): Promise<Repor
   }
   const rel = path.relative(top, fs.realpathSync(root))
   const shared = { ...options, limit: options.limit ?? limiter(options.concurrency ?? options.provider.concurrency) }
-  if (changedUnder(top, options.base, rel).length === 0) {
+  // What git found different, so that what it found the same is read once (snapshots) or not asked of git at all.
+  const changes = { scope: rel.split(path.sep).join('/'), changed: new Set(changedUnder(top, options.base, rel)) }
+  const baseComparison = { top, changes }
+  if (changes.changed.size === 0) {
     log(`base ${options.base}: nothing under ${rel || '.'} changed, its findings are the head's`)
-    const head = await checkProject(shared)
+    const head = await checkProject({ ...shared, baseComparison })
     options.onHead?.(head)
     return markAgainstBase(head.report, head.report, options.base, options.newOnly ?? false)
   }
-  const worktree = fs.mkdtempSync(path.join(os.tmpdir(), 'drift-guard-base-'))
-  const databases = new SharedDatabases(2)
+  const worktree = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'drift-guard-base-')))
+  const databases = new SharedDatabases(2, { changes, tops: [top, worktree] })
   // The head waits for the base's announcement of what it applies: a pull request usually adds migrations to the
   // base's, and the base's database is then the start of the head's (src/engine/shared-databases.ts).
   const headSide = databases.side(0, true)
@@ -97,7 +101,7 @@ export async function runCheckWithBase(options: BaseCheckOptions): Promise<Repor
     }
   // The head's check starts while git writes the base's worktree: its project code loads meanwhile (git's checkout
   // of a large repository takes a while, and the base's side cannot start before it).
-  const headRun = checkProject({ ...shared, shared: headSide }).catch(abandonOnFailure(headSide))
+  const headRun = checkProject({ ...shared, shared: headSide, baseComparison }).catch(abandonOnFailure(headSide))
   // Settled at once so that a head failing early is not an unhandled rejection while the worktree is added.
   const headSettled = headRun.then(
     (value) => ({ status: 'fulfilled' as const, value }),

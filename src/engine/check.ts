@@ -6,7 +6,7 @@ import { Finding, Report, TargetResult } from '../core/findings'
 import { Limiter, limiter } from '../core/limiter'
 import { TOOL_VERSION } from '../core/version'
 import { crossDatabaseRoleFindings, crossTargetFindings, failedTargetResult } from '../explain/cross-target'
-import { checkAgainstBase, checkFolder } from '../explain/journal'
+import { BaseComparison, checkAgainstBase, checkFolder } from '../explain/journal'
 import { identifierCollisionFindings, snapshotFindings, withSnapshotOnlyChanges } from '../explain/snapshot-findings'
 import { readSnapshots } from '../explain/snapshots'
 import { readMigrationFolder } from '../migrations/folder'
@@ -29,6 +29,8 @@ export interface CheckOptions {
   provider: PostgresProvider
   /** Git ref of the base branch: enables migration_modified / out-of-order checks against it. */
   base?: string
+  /** The repository's top and what differs from `base` there, when --base compared them already. */
+  baseComparison?: BaseComparison
   /** Progress lines for people (stderr in the CLI, the log in the action). */
   log?: (line: string) => void
   version?: string
@@ -148,7 +150,7 @@ async function prepareTarget(target: ResolvedTarget, options: CheckOptions, run:
     run.shared ? run.shared.snapshots(folder.migrations) : readSnapshots(folder.migrations)
   )
   const findings: TargetFinding[] = [...checkFolder(folder, snapshots, root)]
-  if (options.base) findings.push(...checkAgainstBase(folder, options.base, root))
+  if (options.base) findings.push(...checkAgainstBase(folder, options.base, root, options.baseComparison))
   findings.push(
     ...(await timed('diff', () =>
       snapshotFindings(

@@ -1,5 +1,6 @@
 // The schema's side of the comparison: a throwaway database built from drizzle-kit's SQL for the schema, prepared as
 // the migrated ones are (setup, extensions, schemas and roles the migrations would have made), then introspected.
+import * as path from 'node:path'
 import { ResolvedTarget } from '../config/load-config'
 import { Finding } from '../core/findings'
 import { schemaPlatformCause } from '../explain/platform'
@@ -60,20 +61,23 @@ export async function buildSchemaDatabase(
   const declaredRoles = new Set(Object.keys(snapshot.roles ?? {}))
   const roles = migrationRoles.filter((r) => !declaredRoles.has(r))
   // Built before from the same inputs on the same embedded Postgres, or on a server in the same state: the same model
-  // and the same problems (their file:line come from the schema's files, which the schema's key covers, and the root).
+  // and the same problems (their file:line come from the schema's files, which the schema's key covers). Every path
+  // in the key is relative to the root, as in the schema's key: the same project in another folder (the base
+  // commit's worktree of --base, made in a new temporary folder on every run; another clone) finds the same entry.
+  const relative = (file: string): string => (path.isAbsolute(file) ? path.relative(root, file) : file)
+  const declared = target.extensionsDeclared
   const builtKey = builtSchemaKey(cacheKey, cacheKey ? await provider.buildIdentity?.() : undefined, {
-    root,
     statements,
     setup,
     preinstalled,
     loaded,
     extensions,
-    declared: target.extensionsDeclared ?? null,
+    declared: declared ? { ...declared, file: relative(declared.file) } : null,
     migrationsSchema: target.migrationsSchema,
     unexported: unexportedSchemas(snapshot),
     roles,
     introspectOptions,
-    fallbackFile: target.schemaFiles[0],
+    fallbackFile: relative(target.schemaFiles[0]),
     target: target.name
   })
   const built = readBuiltSchema(builtKey)

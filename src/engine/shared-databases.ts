@@ -9,10 +9,12 @@
 // Each side announces what it will apply before it asks for a database; the head waits for the base's
 // announcement (a pull request usually adds migrations to the base's), the base never waits. A side that fails
 // is abandoned: nothing waits for it. The snapshot files both sides read are parsed once too (200 snapshots of a
-// 130-table schema are 25 MB of JSON, ~0.2 s of parsing each time).
+// 130-table schema are 25 MB of JSON, ~0.2 s of parsing each time); one git says is the same on both sides is not
+// even read again, nor hashed.
 import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
 import { SnapshotFile, readSnapshotFile, readSnapshots } from '../explain/snapshots'
+import { BaseChanges, unchangedPath } from '../core/git'
 import { Migration } from '../migrations/folder'
 import { Database } from '../postgres/provider'
 
@@ -54,8 +56,15 @@ export class SharedDatabases {
   private readonly open = new Set<Database>()
   private readonly snapshotFiles = new Map<string, SnapshotFile>()
 
-  /** @param sides how many checks use each database */
-  constructor(private readonly sides: number) {
+  /**
+   * @param sides how many checks use each database
+   * @param sameFiles what git says differs between the sides' checkouts, and the top folder of each side's checkout
+   *   (by side index): a snapshot file it does not list is the same file on every side
+   */
+  constructor(
+    private readonly sides: number,
+    private readonly sameFiles?: { changes: BaseChanges; tops: string[] }
+  ) {
     this.plans = Array.from({ length: sides }, () => new Map())
     this.announced = Array.from({ length: sides }, () => deferred<void>())
     this.abandoned = Array.from({ length: sides }, () => false)
@@ -173,21 +182,24 @@ export class SharedDatabases {
    * handed to the other with its own migration (each side names its own files). 1.x snapshots are not shared:
    * their states are rebuilt from the whole folder, migrations included.
    */
-  snapshots(migrations: Migration[]): SnapshotFile[] {
+  snapshots(migrations: Migration[], side: number): SnapshotFile[] {
     const files: SnapshotFile[] = []
+    const top = this.sameFiles?.tops[side]
     for (const migration of migrations) {
       if (!migration.snapshotFile) {
         files.push(readSnapshotFile(migration) as SnapshotFile)
         continue
       }
-      const bytes = fs.readFileSync(migration.snapshotFile)
-      const key = `${migration.tag}\0${createHash('sha256').update(bytes).digest('hex')}`
+      // A file git did not list as changed is known by its name; any other by its bytes.
+      const same = top !== undefined ? unchangedPath(this.sameFiles!.changes, top, migration.snapshotFile) : undefined
+      const bytes = same === undefined ? fs.readFileSync(migration.snapshotFile) : undefined
+      const key = `${migration.tag}\0${bytes ? createHash('sha256').update(bytes).digest('hex') : `same ${same}`}`
       const known = this.snapshotFiles.get(key)
       if (known) {
         files.push({ ...known, migration })
         continue
       }
-      const read = readSnapshotFile(migration, bytes.toString('utf8'))
+      const read = readSnapshotFile(migration, (bytes ?? fs.readFileSync(migration.snapshotFile)).toString('utf8'))
       if ('v1Json' in read) return readSnapshots(migrations)
       this.snapshotFiles.set(key, read)
       files.push(read)
@@ -248,6 +260,6 @@ export class SharedSide {
   }
 
   snapshots(migrations: Migration[]): SnapshotFile[] {
-    return this.shared.snapshots(migrations)
+    return this.shared.snapshots(migrations, this.index)
   }
 }
