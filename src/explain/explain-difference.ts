@@ -112,6 +112,11 @@ export function explainDifference(d: SchemaDifference, ctx: ExplainContext): Omi
         : undefined
     const unexported = d.kind === 'extra_enum' && !unrunRemoval ? unexportedEnum(ctx, d) : undefined
     if (unexported) {
+      // It is declared: "not declared in the schema" would send the reader looking for a missing declaration.
+      finding.message = d.message.replace(
+        / is not declared in the schema$/,
+        ' is declared in the schema but not exported, so drizzle-kit does not read it'
+      )
       causes.push(`${created ? `created by ${created.file}:${created.line}; ` : ''}${unexported.cause}`)
     } else if (unrunRemoval) {
       // The diff's rename hint guesses at a missing migration; here the migration exists and did not run.

@@ -314,6 +314,8 @@ export async function runSchemaStatements(
   const setupTables = new Set<string>()
   // Columns left out of tables built without them (schema.table.column), with the statements that needed them.
   const leftOut = new Map<string, { finding: SchemaFinding; dependents: string[] }>()
+  /** The statement each schema_error is about: named at the end of its cause. */
+  const statementOf = new Map<SchemaFinding, string>()
   let failed: { statement: string; info: PostgresErrorInfo }[] = []
   for (const statement of statements) {
     if (context.existing) {
@@ -347,10 +349,11 @@ export async function runSchemaStatements(
           'file' | 'line'
         >),
         message: `drizzle-kit's SQL for column ${partial} of ${describe(object)} fails on Postgres: ${info.message}`,
-        cause: `statement: ${firstLine(statement)}; ${unexported ? `${unexported.cause}; ` : ''}the table was built without this column, and everything else of it is compared`,
+        cause: `${unexported ? `${unexported.cause}; ` : ''}the table was built without this column, and everything else of it is compared`,
         fix: `${unexported?.fix ?? 'Change the declaration so that drizzle-kit writes SQL Postgres accepts'}; this column is left out of the comparison`
       }
       problems.push(finding)
+      statementOf.set(finding, statement)
       leftOut.set(`${object.schema}.${object.table}.${partial}`, { finding, dependents: [] })
       continue
     }
@@ -402,7 +405,7 @@ export async function runSchemaStatements(
       ...subject(object),
       ...where(object),
       message: `drizzle-kit's SQL for ${describe(object)} fails on Postgres: ${info.message}`,
-      cause: `statement: ${firstLine(statement)}${unexported || platform ? `; ${(unexported ?? platform)!.cause}` : ''}`,
+      cause: unexported || platform ? (unexported ?? platform)!.cause : '',
       fix: unexported
         ? `${unexported.fix}; this object is left out of the comparison`
         : platform
@@ -410,12 +413,19 @@ export async function runSchemaStatements(
           : 'Change the declaration so that drizzle-kit writes SQL Postgres accepts; this object is left out of the comparison'
     }
     problems.push(finding)
+    statementOf.set(finding, statement)
     if (key) failedBy.set(key, { finding, dependents: [] })
   }
   for (const { finding, dependents } of new Set([...failedBy.values(), ...leftOut.values()])) {
     if (dependents.length)
-      finding.cause += `; also not built, as they depend on it: ${[...new Set(dependents)].join(', ')}`
+      finding.cause = [finding.cause, `also not built, as they depend on it: ${[...new Set(dependents)].join(', ')}`]
+        .filter(Boolean)
+        .join('; ')
   }
+  // The statement last: its first line is often a whole CREATE TABLE, hundreds of characters the reason would
+  // otherwise come after.
+  for (const [finding, statement] of statementOf)
+    finding.cause = [finding.cause, `statement: ${firstLine(statement)}`].filter(Boolean).join('; ')
   return { problems, unbuilt }
 }
 
