@@ -232,4 +232,63 @@ describe("drizzle-orm 1.x's migrator rules: applied by folder name", () => {
       await admin.end()
     }
   })
+
+  test('folders named otherwise than drizzle-kit names them, as the real 1.x migrate takes them: one whose name begins with a timestamp is applied; one that does not fails the whole migrate (its created_at is NaN), on both Postgres kinds', async () => {
+    const dir = copyFixture('clean', installed, 'odd-folders')
+    const folder = (name: string, sql: string): void => {
+      fs.mkdirSync(path.join(dir, 'drizzle', name))
+      fs.writeFileSync(path.join(dir, 'drizzle', name, 'migration.sql'), sql)
+    }
+    // No underscore after the timestamp: drizzle-kit never writes such a name, the migrator applies it all the same.
+    folder('20260110000002-notes', 'CREATE TABLE "notes" ("id" integer);\n')
+    const admin = postgres(SERVER_URL, { max: 1, onnotice: () => undefined })
+    const database = `kit1_odd_${process.pid}`
+    const url = SERVER_URL.replace(/\/[^/]*$/, `/${database}`)
+    const server = new ServerProvider(SERVER_URL)
+    const kinds = (report: Report): string[] => report.findings.map((f) => `${f.kind} ${f.table ?? f.name ?? ''}`)
+    try {
+      const fresh = async (): Promise<void> => {
+        await admin.unsafe(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)
+        await admin.unsafe(`CREATE DATABASE ${database}`)
+      }
+      await fresh()
+      expect(await kit(dir, ['migrate'], { DATABASE_URL: url })).toMatch(/applied successfully/)
+      const live = postgres(url, { max: 1, onnotice: () => undefined })
+      try {
+        const rows = await live.unsafe('select name from drizzle.__drizzle_migrations order by id')
+        expect(rows.map((r) => r.name)).toContain('20260110000002-notes')
+      } finally {
+        await live.end()
+      }
+      for (const provider of [pglite, server]) {
+        const report = await runCheck({ root: dir, provider })
+        // The migrations build the table the schema does not declare: the folder was applied, as production does.
+        expect(kinds(report)).toEqual(['extra_table notes'])
+        expect(report.targets[0].databases[0].migrations.map((m) => m.ok)).toEqual([true, true, true])
+      }
+
+      // A folder whose name does not begin with a timestamp: the real migrate runs it, cannot record it, rolls back.
+      folder('seed', 'CREATE TABLE "seeded" ("id" integer);\n')
+      await fresh()
+      expect(await kit(dir, ['migrate'], { DATABASE_URL: url })).toMatch(/invalid input syntax for type bigint: "NaN"/)
+      for (const provider of [pglite, server]) {
+        const report = await runCheck({ root: dir, provider })
+        expect(kinds(report).sort()).toEqual(['journal_error seed', 'migration_failed seed'])
+        const failed = report.findings.find((f) => f.kind === 'migration_failed')!
+        expect(failed.message).toBe(
+          'seed ran, then recording it in drizzle.__drizzle_migrations failed: invalid input syntax for type bigint: "NaN"'
+        )
+        expect(failed.cause).toMatch(
+          /"seed" does not begin with a timestamp \(NaN\).*rolls back every migration of this run/
+        )
+        expect(failed.fix).toBe(
+          'Rename seed/ to <YYYYMMDDHHmmss>_seed, the timestamp placing it where it belongs in the order'
+        )
+      }
+    } finally {
+      await server.dispose()
+      await admin.unsafe(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => undefined)
+      await admin.end()
+    }
+  })
 })

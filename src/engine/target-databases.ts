@@ -272,12 +272,21 @@ export async function checkTargetDatabases(
               file,
               line,
               name: migration.tag,
-              message: `${migration.tag} failed at ${file}:${line}: ${error.message}`,
+              message: applied.failure.recording
+                ? `${migration.tag} ran, then recording it in ${target.migrationsSchema}.${target.migrationsTable} failed: ${error.message}`
+                : `${migration.tag} failed at ${file}:${line}: ${error.message}`,
               cause:
+                (applied.failure.recording ? recordingCause(migration) : undefined) ??
                 explained?.cause ??
                 runnerCause(error, target) ??
                 `drizzle's migrator would stop here and roll back every migration of this run${error.hint ? ` (hint: ${error.hint})` : ''}; the schema comparison is skipped for this database`,
-              ...(explained?.fix ? { fix: explained.fix } : {})
+              ...(applied.failure.recording && Number.isNaN(migration.when)
+                ? {
+                    fix: `Rename ${path.basename(path.dirname(migration.file))}/ to <YYYYMMDDHHmmss>_${path.basename(path.dirname(migration.file))}, the timestamp placing it where it belongs in the order`
+                  }
+                : explained?.fix
+                  ? { fix: explained.fix }
+                  : {})
             }
           })
         }
@@ -482,4 +491,15 @@ function oneStatementEach(migration: Migration): Migration {
       }))
     )
   }
+}
+
+/**
+ * Why recording a migration that ran failed. drizzle-orm 1.x's migrator records a folder's created_at from its name's
+ * first 14 characters: a folder named otherwise gives NaN, which the bigint column refuses.
+ */
+function recordingCause(migration: Migration): string {
+  const named = Number.isNaN(migration.when)
+    ? `drizzle-orm 1.x's migrator records each folder with the created_at its name's first 14 characters give, and "${migration.tag}" does not begin with a timestamp (NaN); `
+    : ''
+  return `${named}drizzle's migrator inserts that row in the same transaction as the migrations, so it stops here and rolls back every migration of this run; the schema comparison is skipped for this database`
 }

@@ -5,7 +5,7 @@ import { UsageError } from '../core/errors'
 import { BaseChanges, git, showFiles, unchangedPath } from '../core/git'
 import { SnapshotFile } from './snapshots'
 import { noJournalCause, noJournalFix } from './unlisted-files'
-import { MigrationFolder, hashMigration } from '../migrations/folder'
+import { MigrationFolder, V1_TIMESTAMP, hashMigration } from '../migrations/folder'
 
 type FolderFinding = Omit<Finding, 'target' | 'severity'> & { severity: Finding['severity'] }
 
@@ -352,12 +352,14 @@ export function checkAgainstBase(
   } else {
     let listing: string
     try {
-      listing = git(top, 'ls-tree', '--name-only', `${base}:${relDir}`)
+      listing = git(top, 'ls-tree', '-z', '--name-only', `${base}:${relDir}`)
     } catch {
       return out
     }
-    const names = listing.split('\n').filter((n) => /^\d{14}_/.test(n))
-    const sql = showChanged(names.map((name) => inFolder(`${name}/migration.sql`)))
+    // drizzle-orm 1.x's migrator applies every folder holding a migration.sql, whatever its name.
+    const listed = listing.split('\0').filter(Boolean)
+    const sql = showChanged(listed.map((name) => inFolder(`${name}/migration.sql`)))
+    const names = listed.filter((name) => V1_TIMESTAMP.test(name) || sql.has(inFolder(`${name}/migration.sql`)))
     for (const name of names) {
       const m = folder.migrations.find((x) => x.tag === name)
       baseEntries.push({ tag: name, when: m?.when ?? 0, sql: sql.get(inFolder(`${name}/migration.sql`)) })

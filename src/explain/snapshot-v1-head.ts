@@ -28,11 +28,10 @@ export function readV1Head(dir: string, root: string, sqlTexts: (string | undefi
   const folders = fs.existsSync(dir)
     ? fs
         .readdirSync(dir, { withFileTypes: true })
-        .filter(
-          (e) => e.isDirectory() && /^\d{14}_/.test(e.name) && fs.existsSync(path.join(dir, e.name, 'snapshot.json'))
-        )
+        // drizzle-kit 1.x reads the snapshot.json of every folder, whatever its name.
+        .filter((e) => e.isDirectory() && fs.existsSync(path.join(dir, e.name, 'snapshot.json')))
         .map((e) => e.name)
-        .sort()
+        .sort((a, b) => a.localeCompare(b))
     : []
   const problems: V1Head['problems'] = []
   const jsons: V1SnapshotJson[] = []

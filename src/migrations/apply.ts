@@ -21,6 +21,8 @@ export interface MigrationFailure {
   /** Line in the SQL file of the failing statement (or of the error position inside it). */
   line: number
   error: PostgresErrorInfo
+  /** The migration ran; the ledger row drizzle's migrator inserts after it failed (a 1.x folder named without a timestamp). */
+  recording?: true
 }
 
 export interface ApplyResult {
@@ -99,7 +101,15 @@ export async function applyMigrations(
         }
       }
     }
-    await recordApplied(db, table, migration, byName)
+    try {
+      await recordApplied(db, table, migration, byName)
+    } catch (error) {
+      // drizzle's migrator inserts the row inside the same transaction: its failure rolls the whole run back too.
+      if (isConnectionError(error)) throw error
+      if (transaction) await db.exec('ROLLBACK').catch(() => undefined)
+      applied.push({ tag: migration.tag, file: migration.file, statements: migration.statements.length, ok: false })
+      return { applied, failure: { migration, line: 1, error: toPostgresError(error), recording: true } }
+    }
     applied.push({ tag: migration.tag, file: migration.file, statements: migration.statements.length, ok: true })
   }
   if (transaction) await db.exec('COMMIT')

@@ -105,8 +105,17 @@ export function hashMigration(sql: string): string {
 export function readMigrationFolder(dir: string): MigrationFolder {
   const journalFile = path.join(dir, 'meta', '_journal.json')
   if (fs.existsSync(journalFile)) return readJournalFolder(dir, journalFile)
-  const v1 = fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory() && /^\d{14}_/.test(e.name))
-  if (v1.length > 0) return readV1Folder(dir, v1.map((e) => e.name).sort())
+  const folders = fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory())
+  // drizzle-kit 1.x's layout is told by its `<YYYYMMDDHHmmss>_<name>/` folders; then drizzle-orm 1.x's migrator
+  // applies the migration.sql of every folder, whatever its name, in name order (localeCompare, as it sorts).
+  if (folders.some((e) => /^\d{14}_/.test(e.name)))
+    return readV1Folder(
+      dir,
+      folders
+        .map((e) => e.name)
+        .filter((name) => V1_TIMESTAMP.test(name) || fs.existsSync(path.join(dir, name, 'migration.sql')))
+        .sort((a, b) => a.localeCompare(b))
+    )
   const sqlFiles = fs
     .readdirSync(dir)
     .filter((f) => f.endsWith('.sql'))
@@ -294,6 +303,18 @@ function readJournalFolder(dir: string, journalFile: string): MigrationFolder {
   return { dir, format: 'journal', journalFile, migrations, problems, journalEntries: entries }
 }
 
+/** A folder name drizzle-kit 1.x gave: it begins with the migration's UTC timestamp, `YYYYMMDDHHmmss`. */
+export const V1_TIMESTAMP = /^\d{14}/
+
+/**
+ * The created_at drizzle-orm 1.x's migrator records for a folder: the UTC date of its name's first 14 characters,
+ * each part read as parseInt reads it (so "20250101000000-x" is a date, and "seed" is NaN, which the insert refuses).
+ */
+export function folderMillis(name: string): number {
+  const part = (from: number, to: number): number => parseInt(name.slice(from, to), 10)
+  return Date.UTC(part(0, 4), part(4, 6) - 1, part(6, 8), part(8, 10), part(10, 12), part(12, 14))
+}
+
 function readV1Folder(dir: string, names: string[]): MigrationFolder {
   const problems: FolderProblem[] = []
   const migrations: Migration[] = []
@@ -302,16 +323,16 @@ function readV1Folder(dir: string, names: string[]): MigrationFolder {
   names.forEach((name, idx) => {
     const file = path.join(dir, name, 'migration.sql')
     const snapshot = path.join(dir, name, 'snapshot.json')
-    const ts = name.slice(0, 14)
-    const when = Date.UTC(
-      +ts.slice(0, 4),
-      +ts.slice(4, 6) - 1,
-      +ts.slice(6, 8),
-      +ts.slice(8, 10),
-      +ts.slice(10, 12),
-      +ts.slice(12, 14)
-    )
+    const when = folderMillis(name)
     entries.push({ idx, when, tag: name, breakpoints: true })
+    if (Number.isNaN(when) && fs.existsSync(file))
+      problems.push({
+        message: `${name}/ does not begin with a 14-digit timestamp: drizzle-orm 1.x's migrator applies its migration.sql, then cannot record it (the created_at it reads from the name is NaN: "invalid input syntax for type bigint"), and the whole migrate is rolled back`,
+        fix: `Rename the folder to <YYYYMMDDHHmmss>_${name}, the timestamp placing it where it belongs in the order (drizzle-kit generate --custom writes such a folder)`,
+        file: path.join(dir, name),
+        tag: name,
+        severity: 'error'
+      })
     // drizzle-orm 1.x's readMigrationFiles keeps only the folders that hold a migration.sql: the others are skipped.
     if (!fs.existsSync(file)) {
       problems.push({

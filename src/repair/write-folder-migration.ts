@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto'
 import { parseJson } from '../core/json'
 import { entityKey } from '../explain/snapshot-v1-states'
 import type { DdlEntity } from '../explain/snapshot-types'
-import { MigrationFolder } from '../migrations/folder'
+import { MigrationFolder, V1_TIMESTAMP } from '../migrations/folder'
 import { WrittenMigration } from './write-migration'
 
 const ORIGIN = '00000000-0000-0000-0000-000000000000'
@@ -35,24 +35,33 @@ interface StoredSnapshot {
 
 function storedSnapshots(dir: string): StoredSnapshot[] {
   if (!fs.existsSync(dir)) return []
-  return fs
-    .readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && /^\d{14}_/.test(e.name))
-    .map((e) => e.name)
-    .sort()
-    .flatMap((folder): StoredSnapshot[] => {
-      const file = path.join(dir, folder, 'snapshot.json')
-      if (!fs.existsSync(file)) return [{ folder, prevIds: [] }]
-      const json = parseJson<{ id?: unknown; prevIds?: unknown; version?: unknown }>(fs.readFileSync(file, 'utf8'))
-      return [
-        {
-          folder,
-          id: typeof json.id === 'string' ? json.id : undefined,
-          prevIds: Array.isArray(json.prevIds) ? json.prevIds.filter((p): p is string => typeof p === 'string') : [],
-          version: typeof json.version === 'string' ? json.version : undefined
-        }
-      ]
-    })
+  return (
+    fs
+      .readdirSync(dir, { withFileTypes: true })
+      // Every folder drizzle-kit 1.x or its migrator reads: timestamped, or holding a snapshot or a migration.
+      .filter(
+        (e) =>
+          e.isDirectory() &&
+          (V1_TIMESTAMP.test(e.name) ||
+            fs.existsSync(path.join(dir, e.name, 'snapshot.json')) ||
+            fs.existsSync(path.join(dir, e.name, 'migration.sql')))
+      )
+      .map((e) => e.name)
+      .sort((a, b) => a.localeCompare(b))
+      .flatMap((folder): StoredSnapshot[] => {
+        const file = path.join(dir, folder, 'snapshot.json')
+        if (!fs.existsSync(file)) return [{ folder, prevIds: [] }]
+        const json = parseJson<{ id?: unknown; prevIds?: unknown; version?: unknown }>(fs.readFileSync(file, 'utf8'))
+        return [
+          {
+            folder,
+            id: typeof json.id === 'string' ? json.id : undefined,
+            prevIds: Array.isArray(json.prevIds) ? json.prevIds.filter((p): p is string => typeof p === 'string') : [],
+            version: typeof json.version === 'string' ? json.version : undefined
+          }
+        ]
+      })
+  )
 }
 
 /** `YYYYMMDDHHmmss` of a UTC time, as drizzle's migrator reads a folder's prefix (formatToMillis: UTC). */
