@@ -63,7 +63,7 @@ describe.each(EACH_POSTGRES)('on %s', (_name, createProvider) => {
     })
     expect(find(report, 'column_type_mismatch', { column: 'name' }).message).toMatch(/character varying\(100\).*text/)
     expect(find(report, 'column_nullability_mismatch', { column: 'email' }).fix).toBe(
-      'ALTER TABLE "accounts" ALTER COLUMN "email" SET NOT NULL;'
+      'ALTER TABLE "accounts" ALTER COLUMN "email" SET NOT NULL; -- fails while rows hold NULL in "email": fill them first (UPDATE "accounts" SET "email" = … WHERE "email" IS NULL)'
     )
     expect(find(report, 'column_default_mismatch', { column: 'credits' }).message).toMatch(/10.*0/)
     expect(find(report, 'extra_index', { name: 'accounts_created_idx' })).toMatchObject({

@@ -526,7 +526,7 @@ describe('explainDifference: objects both have, differently', () => {
       line: 9,
       cause:
         'declared at src/schema.ts:9, changed after the last snapshot (0000_init): no migration was generated. Run npx drizzle-kit generate',
-      fix: 'ALTER TABLE "users" ALTER COLUMN "email" SET NOT NULL;'
+      fix: 'ALTER TABLE "users" ALTER COLUMN "email" SET NOT NULL; -- fails while rows hold NULL in "email": fill them first (UPDATE "users" SET "email" = … WHERE "email" IS NULL)'
     })
   })
 
@@ -967,7 +967,7 @@ describe('fixSql', () => {
 
   test('one statement per kind it can fix', () => {
     expect(fixSql(d('missing_column', { column: 'email' }), expected)).toBe(
-      'ALTER TABLE "users" ADD COLUMN "email" text NOT NULL;'
+      'ALTER TABLE "users" ADD COLUMN "email" text NOT NULL; -- on a table with rows this fails: add it without NOT NULL, fill it (UPDATE "users" SET "email" = …), then SET NOT NULL'
     )
     expect(fixSql(d('column_nullability_mismatch', { column: 'nick', expected: 'NULL' }), expected)).toBe(
       'ALTER TABLE "users" ALTER COLUMN "nick" DROP NOT NULL;'
@@ -1004,6 +1004,28 @@ describe('fixSql', () => {
     expect(fix('g')).toBe('ALTER TABLE "users" ADD COLUMN "g" integer GENERATED ALWAYS AS ((id * 2)) STORED;')
     expect(fix('s')).toBe('ALTER TABLE "users" ADD COLUMN "s" serial;')
     expect(fix('q')).toBe('ALTER TABLE "users" ADD COLUMN "q" text DEFAULT \'it\'\'s\'::text NOT NULL;')
+  })
+
+  test('NOT NULL where rows may hold NULL: the declared default fills them first; without one, the fix says to fill them', () => {
+    const model = expectedModel()
+    const columns = model.tables.get('public.users')!.columns
+    columns.set('plan', { name: 'plan', position: 5, type: 'text', notNull: true, default: "'free'::text" })
+    columns.set('nick', { name: 'nick', position: 6, type: 'text', notNull: true })
+    const nullability = (column: string): string | undefined =>
+      fixSql(d('column_nullability_mismatch', { column, expected: 'NOT NULL', actual: 'NULL' }), model)
+    expect(nullability('plan')).toBe(
+      'UPDATE "users" SET "plan" = \'free\'::text WHERE "plan" IS NULL;\nALTER TABLE "users" ALTER COLUMN "plan" SET NOT NULL;'
+    )
+    expect(nullability('nick')).toBe(
+      'ALTER TABLE "users" ALTER COLUMN "nick" SET NOT NULL; -- fails while rows hold NULL in "nick": fill them first (UPDATE "users" SET "nick" = … WHERE "nick" IS NULL)'
+    )
+    expect(
+      fixSql(d('column_nullability_mismatch', { column: 'nick', expected: 'NULL', actual: 'NOT NULL' }), model)
+    ).toBe('ALTER TABLE "users" ALTER COLUMN "nick" DROP NOT NULL;')
+    // A NOT NULL column added without a default fails on a table with rows: the fix says how to add it.
+    expect(fixSql(d('missing_column', { column: 'nick' }), model)).toBe(
+      'ALTER TABLE "users" ADD COLUMN "nick" text NOT NULL; -- on a table with rows this fails: add it without NOT NULL, fill it (UPDATE "users" SET "nick" = …), then SET NOT NULL'
+    )
   })
 
   test('row level security: enabled as the schema says; enabled by a migration only, declared first (turning it off is a decision)', () => {

@@ -25,14 +25,32 @@ export function fixSql(d: SchemaDifference, expected: DatabaseModel): string | u
       if (c.generated) parts.push(`GENERATED ALWAYS AS (${c.generated}) STORED`)
       if (c.default && !serial) parts.push(`DEFAULT ${c.default}`)
       if (c.notNull && !serial) parts.push('NOT NULL')
-      return parts.join(' ') + ';'
+      // Postgres refuses a NOT NULL column without a default on a table that has rows.
+      const refusedOnRows = c.notNull && !serial && !c.default && !c.identity && !c.generated
+      return (
+        parts.join(' ') +
+        ';' +
+        (refusedOnRows
+          ? ` -- on a table with rows this fails: add it without NOT NULL, fill it (UPDATE ${t} SET ${q(c.name)} = …), then SET NOT NULL`
+          : '')
+      )
     }
     case 'extra_column':
       return `ALTER TABLE ${t} DROP COLUMN ${q(d.column!)};`
     case 'column_type_mismatch':
       return `ALTER TABLE ${t} ALTER COLUMN ${q(d.column!)} SET DATA TYPE ${d.expected};`
-    case 'column_nullability_mismatch':
-      return `ALTER TABLE ${t} ALTER COLUMN ${q(d.column!)} ${d.expected === 'NOT NULL' ? 'SET' : 'DROP'} NOT NULL;`
+    case 'column_nullability_mismatch': {
+      const column = q(d.column!)
+      if (d.expected !== 'NOT NULL') return `ALTER TABLE ${t} ALTER COLUMN ${column} DROP NOT NULL;`
+      // SET NOT NULL fails while a row holds NULL: the rows are filled first, with the declared default when there
+      // is one (a serial's or an identity's values come from its sequence, never NULL).
+      const c = table?.columns.get(d.column!)
+      const fill =
+        c?.default && c.default !== 'nextval(<owned sequence>)'
+          ? `UPDATE ${t} SET ${column} = ${c.default} WHERE ${column} IS NULL;\n`
+          : ''
+      return `${fill}ALTER TABLE ${t} ALTER COLUMN ${column} SET NOT NULL;${fill ? '' : ` -- fails while rows hold NULL in ${column}: fill them first (UPDATE ${t} SET ${column} = … WHERE ${column} IS NULL)`}`
+    }
     case 'column_default_mismatch':
       return d.expected === '(none)'
         ? `ALTER TABLE ${t} ALTER COLUMN ${q(d.column!)} DROP DEFAULT;`
