@@ -231,6 +231,57 @@ export const packs = pgTable('packs', { id: serial('id').primaryKey(), name: tex
       expect(findFinding(report, 'column_default_mismatch', { table: 'packs', column: 'id' }).cause).toBe(
         "declared at src/schema.ts:2; created as serial by drizzle/0000_step_0.sql:2; drizzle/0001_step_1.sql:1 changed its type from serial, which keeps the default: Postgres changes only the type (drizzle-kit's SQL for a change from serial, ALTER COLUMN … SET DATA TYPE, drops neither the default nor the sequence), so an insert that leaves the column out still gets the sequence's next number. drizzle-kit generate sees no change (its last snapshot agrees with the schema): drop the default in a new migration"
       )
+      const finding = findFinding(report, 'column_default_mismatch', { table: 'packs', column: 'id' })
+      expect(finding.message).toBe(
+        `column packs.id defaults to the next value of its own sequence (a serial's default), the schema says no default`
+      )
+      // The fix, run as a new migration, leaves no drift.
+      appendHandWrittenMigration(dir, 'drizzle', '0002_fix', finding.fix!, { copySnapshot: true })
+      const fixed = await runCheck({ root: dir, provider })
+      expect(fixed.findings.filter((f) => f.kind !== 'journal_error')).toEqual([])
+    })
+
+    test("a column the schema declares serial that the migrations made a plain integer: the fix creates its sequence, starts it after the rows' values, and leaves no drift", async () => {
+      const plain = `import { integer, pgTable, text } from 'drizzle-orm/pg-core'
+export const packs = pgTable('packs', { id: integer('id').primaryKey(), name: text('name') })
+`
+      const dir = await makeProject({
+        steps: [plain],
+        finalSchema: plain.replace("integer('id')", "serial('id')").replace('{ integer,', '{ integer, serial,')
+      })
+      // Rows are there before the fix runs: the sequence must start after them.
+      appendHandWrittenMigration(
+        dir,
+        'drizzle',
+        '0001_rows',
+        `INSERT INTO "packs" ("id", "name") VALUES (1, 'a'), (7, 'b');`,
+        {
+          copySnapshot: true
+        }
+      )
+      const report = await runCheck({ root: dir, provider })
+      const finding = findFinding(report, 'column_default_mismatch', { table: 'packs', column: 'id' })
+      expect(finding.message).toBe(
+        `column packs.id defaults to nothing, the schema says the next value of its own sequence (a serial's default)`
+      )
+      expect(finding.fix).toBe(
+        [
+          'CREATE SEQUENCE "packs_id_seq" OWNED BY "packs"."id";',
+          `ALTER TABLE "packs" ALTER COLUMN "id" SET DEFAULT nextval('"packs_id_seq"');`,
+          `SELECT setval('"packs_id_seq"', COALESCE(max("id"), 0) + 1, false) FROM "packs";`
+        ].join('\n')
+      )
+      appendHandWrittenMigration(
+        dir,
+        'drizzle',
+        '0002_fix',
+        `${finding.fix!}\nINSERT INTO "packs" ("name") VALUES ('c');`,
+        {
+          copySnapshot: true
+        }
+      )
+      const fixed = await runCheck({ root: dir, provider })
+      expect(fixed.findings.filter((f) => f.kind !== 'journal_error' && f.kind !== 'snapshot_out_of_date')).toEqual([])
     })
 
     test('an enum a column uses but the schema does not export: named at its declaration, to export, never to drop', async () => {

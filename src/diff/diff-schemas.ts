@@ -220,7 +220,7 @@ function diffTables(e: TableModel, a: TableModel, out: SchemaDifference[]): void
         type: ec.type,
         expected: ec.default ?? '(none)',
         actual: ac.default ?? '(none)',
-        message: `column ${col} defaults to ${ac.default ?? 'nothing'}, the schema says ${ec.default ?? 'no default'}`
+        message: `column ${col} defaults to ${defaultInWords(ac.default) ?? 'nothing'}, the schema says ${defaultInWords(ec.default) ?? 'no default'}`
       })
     }
     if ((ec.identity ?? '') !== (ac.identity ?? '')) {
@@ -316,4 +316,9 @@ function columnSummary(c: { type: string; notNull: boolean; default?: string; id
 function renameHint(candidates: string[], name: string, what: string): string | undefined {
   if (candidates.length === 0) return undefined
   return `if ${candidates.map((c) => `"${c}"`).join(' or ')} was renamed to "${name}", the migration that renames the ${what} is missing (drizzle-kit asks about renames interactively; this check never guesses)`
+}
+
+/** A default as a message says it: a serial's is the next value of the column's own sequence (its name is not compared). */
+function defaultInWords(value: string | undefined): string | undefined {
+  return value === 'nextval(<owned sequence>)' ? "the next value of its own sequence (a serial's default)" : value
 }

@@ -4,6 +4,8 @@ import { DatabaseModel, TableModel } from '../model/types'
 import { SchemaDifference } from '../diff/diff-schemas'
 
 const q = quoteIdentifier
+/** How introspection writes a serial's default (the sequence's name is not compared). */
+const SERIAL_DEFAULT = 'nextval(<owned sequence>)'
 
 const tableRef = (schema: string, table: string): string =>
   schema === 'public' ? q(table) : `${q(schema)}.${q(table)}`
@@ -51,10 +53,26 @@ export function fixSql(d: SchemaDifference, expected: DatabaseModel): string | u
           : ''
       return `${fill}ALTER TABLE ${t} ALTER COLUMN ${column} SET NOT NULL;${fill ? '' : ` -- fails while rows hold NULL in ${column}: fill them first (UPDATE ${t} SET ${column} = … WHERE ${column} IS NULL)`}`
     }
-    case 'column_default_mismatch':
-      return d.expected === '(none)'
-        ? `ALTER TABLE ${t} ALTER COLUMN ${q(d.column!)} DROP DEFAULT;`
-        : `ALTER TABLE ${t} ALTER COLUMN ${q(d.column!)} SET DEFAULT ${d.expected};`
+    case 'column_default_mismatch': {
+      const column = q(d.column!)
+      if (d.expected === SERIAL_DEFAULT) {
+        // The schema declares a serial: a sequence owned by the column, started after the values already there.
+        const sequence =
+          d.schema === 'public' ? q(`${d.table}_${d.column}_seq`) : `${q(d.schema)}.${q(`${d.table}_${d.column}_seq`)}`
+        return [
+          `CREATE SEQUENCE ${sequence} OWNED BY ${t}.${column};`,
+          `ALTER TABLE ${t} ALTER COLUMN ${column} SET DEFAULT nextval('${sequence.replace(/'/g, "''")}');`,
+          `SELECT setval('${sequence.replace(/'/g, "''")}', COALESCE(max(${column}), 0) + 1, false) FROM ${t};`
+        ].join('\n')
+      }
+      if (d.expected === '(none)')
+        return `ALTER TABLE ${t} ALTER COLUMN ${column} DROP DEFAULT;${
+          d.actual === SERIAL_DEFAULT
+            ? ` -- the serial's sequence stays, owned by the column: SELECT pg_get_serial_sequence('${t.replace(/'/g, "''")}', '${d.column!.replace(/'/g, "''")}') names it, to DROP SEQUENCE once nothing uses it`
+            : ''
+        }`
+      return `ALTER TABLE ${t} ALTER COLUMN ${column} SET DEFAULT ${d.expected};`
+    }
     case 'extra_table':
       return `DROP TABLE ${t};`
     case 'missing_index': {
