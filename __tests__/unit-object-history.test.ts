@@ -42,6 +42,21 @@ describe('object history', () => {
     expect(story(h, objectKey('enum_value', 'public', 'c', 'mood'))).toEqual(['create drizzle/0001_m.sql:3'])
   })
 
+  test('a -- or /* inside a string literal is not a comment: the actions after it in the statement are still read', () => {
+    const h = history(
+      'CREATE TABLE "links" ("id" integer, "url" text, "kind" text);',
+      // A regex took '--' for a comment to the end of the line, and '/*' for one running to the next */.
+      `ALTER TABLE "links" ALTER COLUMN "url" SET DEFAULT 'a--b', ADD COLUMN "note" text;\n` +
+        `ALTER TABLE "links" ALTER COLUMN "kind" SET DEFAULT '/*',\n  ADD COLUMN "tag" text; -- */ a comment`
+    )
+    expect(story(h, objectKey('column', 'public', 'note', 'links'))).toEqual(['create drizzle/0001_m.sql:1'])
+    expect(story(h, objectKey('column', 'public', 'kind', 'links'))).toEqual([
+      'create drizzle/0000_m.sql:1',
+      'change default drizzle/0001_m.sql:2'
+    ])
+    expect(story(h, objectKey('column', 'public', 'tag', 'links'))).toEqual(['create drizzle/0001_m.sql:3'])
+  })
+
   test('renames keep the earlier events; DROP TABLE drops the columns and indexes', () => {
     const h = history(
       'CREATE TABLE "a" ("id" integer, "n" text);\nCREATE INDEX "a_n" ON "a" ("n");',

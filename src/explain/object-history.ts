@@ -5,7 +5,7 @@
 // not understand changes nothing here.
 import * as path from 'node:path'
 import { Migration } from '../migrations/folder'
-import { splitSqlStatements } from '../sql/statements'
+import { splitSqlStatements, withoutComments } from '../sql/statements'
 import { truncateIdentifier, unquoteIdentifier } from '../sql/identifiers'
 import { SchemaDifference } from '../diff/diff-schemas'
 
@@ -110,11 +110,6 @@ export function objectHistory(root: string, migrations: Migration[]): ObjectHist
   const result = { events: history.events, tableMoves: history.tableMoves }
   cache.set(migrations, result)
   return result
-}
-
-/** SQL without its comments, character for character (offsets and lines still hold). */
-function withoutComments(sql: string): string {
-  return sql.replace(/\/\*[\s\S]*?\*\/|--[^\n]*/g, (comment) => comment.replace(/[^\n]/g, ' '))
 }
 
 const IDENT = String.raw`(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)`

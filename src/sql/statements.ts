@@ -144,6 +144,18 @@ export function positionLine(statement: SqlStatement, position?: number): number
  * identifiers are kept, and so is the inside of a dollar-quoted body: that of a `DO` block or a function is code.
  */
 export function codeOnly(sql: string): string {
+  return blankedOut(sql, true)
+}
+
+/**
+ * SQL with only its comments blanked out, character for character: string literals are kept (a default's or an
+ * enum's values are read from them), and a `--` or `/*` inside one is not taken for a comment.
+ */
+export function withoutComments(sql: string): string {
+  return blankedOut(sql, false)
+}
+
+function blankedOut(sql: string, literals: boolean): string {
   const blank = (text: string): string => text.replace(/[^\n]/g, ' ')
   let out = ''
   let i = 0
@@ -178,6 +190,11 @@ export function codeOnly(sql: string): string {
         } else end++
       }
       end = Math.min(end, sql.length)
+      if (!literals) {
+        out += sql.slice(i, end)
+        i = end
+        continue
+      }
     } else if (c === '"') {
       end = i + 1
       while (end < sql.length) {
