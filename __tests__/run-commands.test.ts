@@ -42,11 +42,18 @@ try {
 }
 `
 
+// Stuck in a statement: stopped at its time limit, its statement still running in the database.
+const STUCK = `import postgres from 'postgres'
+const sql = postgres(process.env.DATABASE_URL, { max: 1, onnotice: () => undefined })
+console.log('sleeping')
+await sql\`select pg_sleep(100000)\`
+`
+
 async function project(): Promise<string> {
   const dir = await makeProject({
     steps: [MIGRATED],
     finalSchema: DECLARED,
-    files: { 'seed.mjs': SEED, 'init.mjs': INIT }
+    files: { 'seed.mjs': SEED, 'init.mjs': INIT, 'stuck.mjs': STUCK }
   })
   const target = (name: string, extra: object) => ({ name, drizzleConfig: 'drizzle.config.ts', ...extra })
   fs.writeFileSync(
@@ -57,6 +64,7 @@ async function project(): Promise<string> {
           target('seeded', { databases: ['tenant_1', 'tenant_2'], run: ['node seed.mjs'], urlEnv: 'APP_DATABASE_URL' }),
           target('init', { run: ['node init.mjs', 'node seed.mjs'] }),
           target('slow', { run: ['node -e "setTimeout(() => {}, 60000)"'], runTimeout: 1 }),
+          target('stuck', { run: ['node stuck.mjs'], runTimeout: 2 }),
           target('missing', { run: ['drift-guard-no-such-command --init'] })
         ]
       },
@@ -102,6 +110,14 @@ describe.each(EACH_POSTGRES)('run on %s', (_name, create) => {
     const [finding] = runFailed('slow')
     expect(finding.message).toMatch(/did not finish within 1 s/)
     expect(finding.cause).toMatch(/runTimeout/)
+  })
+
+  test('a command stopped inside a statement: the statement does not hold the run (the embedded Postgres running it is ended), and the check goes on', () => {
+    const [finding] = runFailed('stuck')
+    expect(finding.message).toMatch(/did not finish within 2 s/)
+    expect(finding.output).toMatch(/sleeping/)
+    // The targets after it were checked.
+    expect(runFailed('missing')).toHaveLength(1)
   })
 
   test('a command that is not there is reported as such', () => {

@@ -12,6 +12,8 @@ import { ErrorFields, ThreadAnswer, ThreadRequest, ThreadStart } from './pglite-
 
 /** Clients at once on a served instance: an init script may open a pool; PGlite still runs one message at a time. */
 const MAX_CLIENTS = 16
+/** How long a served instance may take to stop serving once the commands have ended (it answers in milliseconds). */
+const UNSERVE_GRACE_MS = 5_000
 
 type Request = ThreadRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never
 
@@ -92,7 +94,22 @@ export class PgliteThreadInstance {
     return {
       url: url!,
       close: async () => {
-        await this.request({ op: 'unserve' }, false).catch(() => undefined)
+        // Closed once the commands have ended. A statement one of them left running (stopped at its time limit in
+        // a pg_sleep or an endless loop) still holds the thread, which then never answers: it is ended with the
+        // instance, as a statement over the time limit is, instead of holding the run.
+        const unserved = this.request({ op: 'unserve' }, false).then(
+          () => true,
+          () => true
+        )
+        let timer: NodeJS.Timeout | undefined
+        const answered = await Promise.race([
+          unserved,
+          new Promise<false>((resolve) => {
+            timer = setTimeout(() => resolve(false), UNSERVE_GRACE_MS)
+          })
+        ])
+        clearTimeout(timer)
+        if (!answered) await this.terminate()
       }
     }
   }
