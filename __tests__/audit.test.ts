@@ -145,6 +145,14 @@ test('each planted fault is reported on the right database, and nothing on the h
   )
   expect(onlyIn(report, 'migration_modified', { name: '0001_invoice_payments' })).toEqual([tenant('edited')])
   expect(onlyIn(report, 'extra_column', { table: 'clients', column: 'notes' })).toEqual([tenant('handcol')])
+  // Added on that live database by hand: no migration creates it, so its data is not dropped without a word.
+  const handColumn = report.findings.find((f) => f.kind === 'extra_column' && f.column === 'notes')!
+  expect(handColumn.cause).toBe(
+    'no migration creates it: it was made on this database outside the migrations (by hand, a script, or drizzle-kit push), so a database the migrations build lacks it'
+  )
+  expect(handColumn.fix).toBe(
+    'If the application uses it, declare it in the schema and add a migration that creates it only where it is missing (IF NOT EXISTS), so that this database keeps it and new ones get it; otherwise drop it here, with what it holds: ALTER TABLE "clients" DROP COLUMN "notes";'
+  )
   expect(onlyIn(report, 'missing_index', { name: 'invoices_project_idx' })).toEqual([tenant('noindex')])
   expect(onlyIn(report, 'migration_skipped', { name: '0000_brave_tenant' })).toEqual([tenant('skipped')])
   expect(onlyIn(report, 'migration_unknown')).toEqual([tenant('unknown')])
@@ -154,6 +162,9 @@ test('each planted fault is reported on the right database, and nothing on the h
   const unreachable = report.findings.find((f) => f.kind === 'database_unreachable')!
   expect(unreachable.databases).toEqual([GHOST])
   expect(unreachable.message).toMatch(/does not exist/)
+  expect(unreachable.cause).toMatch(
+    /^the server has no database of that name: the audit reads the databases the target lists in "databases"/
+  )
   const mentioned = new Set(report.findings.flatMap((f) => f.databases ?? []))
   expect(mentioned.has(tenant('healthy'))).toBe(false)
   expect(mentioned.has(tenant('healthy2'))).toBe(false)

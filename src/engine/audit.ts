@@ -218,8 +218,9 @@ export async function runAudit(options: AuditOptions): Promise<Report> {
                 kind: 'database_unreachable',
                 severity: 'error',
                 message: describeError(error),
-                cause:
-                  error instanceof DatabaseUnavailableError
+                cause: /database ".*" does not exist/.test(describeError(error))
+                  ? `the server has no database of that name: the audit reads the databases the target lists in "databases" (else the URL's own database${target.name === tenantTarget ? ', or the tenants --tenants-query / --tenants-pattern find' : ''}); list the real names there`
+                  : error instanceof DatabaseUnavailableError
                     ? 'the database could not be reached with the credentials given'
                     : 'the audit of this database did not finish'
               }
@@ -233,7 +234,7 @@ export async function runAudit(options: AuditOptions): Promise<Report> {
       for (const f of r.findings) add(f, name)
       const pending = new Set(r.result.ledger?.pending ?? [])
       for (const d of r.differences ?? []) {
-        const explained = explainDifference(d, { ...ctx, pending })
+        const explained = explainDifference(d, { ...ctx, pending, live: true })
         // Drift that a pending migration will fix is expected until the next deploy: a warning, like the pending migration.
         add({ ...explained, severity: explained.cause?.includes('(pending)') ? 'warning' : defaultSeverity(d) }, name)
       }

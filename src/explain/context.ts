@@ -18,6 +18,8 @@ export interface ExplainContext {
   generateAdvice?: string
   /** audit: migrations this database has not applied yet. */
   pending?: Set<string>
+  /** audit: the database compared is a live one, not one the migrations built from clean here. */
+  live?: true
   /** v1 folders whose migration.sql is gone (drizzle's migrator skips them; their snapshot.json may record the change). */
   foldersWithoutSql?: string[]
   /** check: the first migration whose SQL file is missing; only the migrations before it were applied. */

@@ -49,6 +49,8 @@ export function explainDifference(d: SchemaDifference, ctx: ExplainContext): Omi
   const lost = lostAfter(ctx, latest?.migration)
   const declaredAt = declaration ? `declared at ${declaration.file}:${declaration.line}` : 'declared in the schema'
   const causes: string[] = []
+  /** audit: an extra object no migration creates (made on the live database itself). */
+  let madeOnLive = false
   // A file of the folder outside the journal that creates or changes it: the migrator never ran it.
   const outside = d.kind.startsWith('extra_') ? undefined : unlistedCause(ctx, d)
 
@@ -145,6 +147,12 @@ export function explainDifference(d: SchemaDifference, ctx: ExplainContext): Omi
       causes.push(
         `${created ? `created by ${created.file}:${created.line}, then` : ''} removed from the schema in ${removal.tag}, ${notApplied(ctx, removal) ?? 'whose SQL does not drop it'}. drizzle-kit generate will not drop it (the snapshots already lack it): drop it in a migration, or declare it in the schema again`.trim()
       )
+    } else if (!created && ctx.live) {
+      // No migration creates it, and this database was not built here: it was made on this database itself.
+      madeOnLive = true
+      causes.push(
+        `no migration creates it: it was made on this database outside the migrations (by hand, a script, or drizzle-kit push), so a database the migrations build lacks it`
+      )
     } else if (undeclarable(d)) {
       causes.push(
         `${created ? `created by ${created.file}:${created.line}` : 'created by the migrations'}: hand-written SQL, as it must be, since drizzle cannot declare ${CONSTRAINT_KINDS[d.constraintKind!]}s. ` +
@@ -223,15 +231,18 @@ export function explainDifference(d: SchemaDifference, ctx: ExplainContext): Omi
   // A cause that ends with a full stop is not given a second one at the joint; what the causes quote is kept.
   finding.cause = causes.map((c, i) => (i < causes.length - 1 ? c.replace(/\.$/, '') : c)).join('. ')
   const unexportedFix = d.kind === 'extra_enum' ? unexportedEnum(ctx, d)?.fix : undefined
+  const liveFix = madeOnLive ? fixSql(d, ctx.expected) : undefined
   const fix = unexportedFix
     ? unexportedFix
-    : outside
-      ? outside.fix
-      : unreadFix(d, ctx)
-        ? unreadFix(d, ctx)
-        : undeclarable(d)
-          ? `Keep it, and accept it in ${DEFAULT_CONFIG_FILE}: "severity": { "${d.kind}": "notice" } (or "off") on target "${ctx.target}" (this applies to every ${d.kind} of the target)`
-          : fixSql(d, ctx.expected)
+    : madeOnLive
+      ? `If the application uses it, ${undeclarable(d) ? `create it in a migration (only where it is missing, so that this database keeps it and new ones get it) and accept it in ${DEFAULT_CONFIG_FILE} ("severity": { "${d.kind}": "notice" })` : 'declare it in the schema and add a migration that creates it only where it is missing (IF NOT EXISTS), so that this database keeps it and new ones get it'}${liveFix ? `; otherwise drop it here, with what it holds: ${liveFix}` : ''}`
+      : outside
+        ? outside.fix
+        : unreadFix(d, ctx)
+          ? unreadFix(d, ctx)
+          : undeclarable(d)
+            ? `Keep it, and accept it in ${DEFAULT_CONFIG_FILE}: "severity": { "${d.kind}": "notice" } (or "off") on target "${ctx.target}" (this applies to every ${d.kind} of the target)`
+            : fixSql(d, ctx.expected)
   if (fix) finding.fix = fix
   return finding
 }

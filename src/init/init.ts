@@ -52,8 +52,9 @@ const toPosix = (p: string): string => p.split(path.sep).join('/')
 export function configText(targets: { name: string; drizzleConfig: string }[]): string {
   const config = {
     $schema: CONFIG_SCHEMA_URL,
-    // "databases" starts as the target's name; the user replaces it with the real names (tenants) when they want them.
-    targets: targets.map((t) => ({ name: t.name, drizzleConfig: toPosix(t.drizzleConfig), databases: [t.name] }))
+    // No "databases": the names written there are the real ones (the audit connects to them), which only the user
+    // knows; a check names its one database after the target meanwhile.
+    targets: targets.map((t) => ({ name: t.name, drizzleConfig: toPosix(t.drizzleConfig) }))
   }
   return JSON.stringify(config, null, 2) + '\n'
 }

@@ -27,9 +27,10 @@ async function runInit(parsed: ParsedArgv, io: CliIO): Promise<number> {
   for (const note of result.notes) say(`note: ${note}`)
   if (result.targets.length)
     say(
-      'note: each target\'s "databases" is its own name for now. List the real databases there (e.g. the tenants: ' +
-        '"databases": ["tenant_1", "tenant_2"]) to have findings name them; the live ones are audited with ' +
-        '`drift-guard audit --database-url URL --tenants-query SQL` (or --tenants-pattern).'
+      'note: no target lists its "databases" yet: a check names its one database after the target. List the real ' +
+        'names there (e.g. "databases": ["rsm_master"], or the tenants: ["tenant_1", "tenant_2"]) to have findings ' +
+        'name them; `drift-guard audit --database-url URL` reads the databases listed (else the URL\'s own), and ' +
+        'the tenants with --tenants-query SQL or --tenants-pattern.'
     )
   if (parsed.flags.has('--no-check')) return 0
 
