@@ -120,6 +120,7 @@ export async function checkProject(options: CheckOptions): Promise<CheckedProjec
   const assembled = assembleFindings(findings, { targets: config.targets }, 'by-target', policies)
   const report: Report = {
     version: 1,
+    mode: 'check',
     ok: assembled.ok,
     tool: { name: 'drizzle-drift-guard', version: options.version ?? TOOL_VERSION, drizzleKit: drizzleKitVersion() },
     root,
