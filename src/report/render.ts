@@ -7,9 +7,14 @@ export function renderJson(report: Report): string {
   return JSON.stringify(report, null, 2) + '\n'
 }
 
-/** "this pull request introduces 1, fixes 2, 5 were already there" (with a base commit). */
-export function deltaLine(base: NonNullable<Report['base']>): string {
-  return `this pull request introduces ${base.introduced}, fixes ${base.fixed}, ${base.existing} ${base.existing === 1 ? 'was' : 'were'} already there${base.newOnly ? ' (only new findings fail the check)' : ''}`
+/**
+ * "this pull request introduces 1, fixes 2, 5 were already there" (with a base commit), and the findings the baseline
+ * accepts, which count in none of these (they fail nothing) but are not nothing either.
+ */
+export function deltaLine(report: Report & { base: NonNullable<Report['base']> }): string {
+  const { base } = report
+  const accepted = report.findings.filter((f) => f.accepted).length
+  return `this pull request introduces ${base.introduced}, fixes ${base.fixed}, ${base.existing} ${base.existing === 1 ? 'was' : 'were'} already there${accepted ? ` (and ${accepted} accepted in the baseline)` : ''}${base.newOnly ? ' (only new findings fail the check)' : ''}`
 }
 
 /** Findings listed in the main list: not those the baseline accepted, which have their own collapsed section. */
@@ -110,7 +115,7 @@ function changeNotes(report: Report, f: Finding): string {
 
 export function renderText(report: Report): string {
   const lines: string[] = []
-  if (report.base) lines.push(deltaLine(report.base))
+  if (report.base) lines.push(deltaLine({ ...report, base: report.base }))
   for (const note of report.notes) lines.push(`note: ${note}`)
   const isNew = (f: Finding): string => (report.base && f.new ? 'new ' : '')
   for (const target of report.targets) {
@@ -183,7 +188,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   const { errors, warnings } = report.summary
   head.push(`### ${errors ? '❌' : warnings ? '⚠️' : '✅'} drizzle-drift-guard: ${verdict(report)}`)
   head.push('')
-  if (report.base) head.push(`**${deltaLine(report.base)}**`, '')
+  if (report.base) head.push(`**${deltaLine({ ...report, base: report.base })}**`, '')
   for (const note of report.notes) head.push(`> ${note}`)
   const body: string[] = []
   const link = (f: Finding): string => {
