@@ -16,12 +16,14 @@ Usage: drift-guard check [options]            migrations from clean vs the schem
                        [--database-url URL [audit tenant options]]
                                                 write the corrective migration (SQL, snapshot, journal entry) in
                                                 drizzle-kit's format; destructive statements only when allowed
-       drift-guard init [--force] [--no-check]  write drift-guard.config.json and .github/workflows/drift-guard.yml
+       drift-guard init [--cwd DIR] [--force] [--no-check] [--database-url URL]
+                                                write drift-guard.config.json and .github/workflows/drift-guard.yml
                                                 for the discovered targets (asks nothing), then the first check
 
 Options:
-  --config FILE          drift-guard.config.json (default; without it, drizzle.config.ts and
-                         drizzle.*.config.ts at the root are discovered, one target each)
+  --config FILE          drift-guard.config.json (default; without it, every drizzle*.config.* in the
+                         repository outside node_modules and build folders, and every config a package.json
+                         script passes to drizzle-kit, is discovered, one target each)
   --cwd DIR              repository root (default: current folder)
   --database-url URL     a Postgres server to create throwaway databases on (default: embedded
                          Postgres). Also DRIFT_GUARD_DATABASE_URL.
