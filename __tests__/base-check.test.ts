@@ -3,6 +3,7 @@
 // checked folder changed, and the snapshots parsed once for both sides while each side names its own files.
 import { execFileSync } from 'node:child_process'
 import * as fs from 'node:fs'
+import * as os from 'node:os'
 import * as path from 'node:path'
 import { showFiles } from '../src/core/git'
 import { Report } from '../src/core/findings'
@@ -95,6 +96,25 @@ describe.each(EACH_POSTGRES)('--base on %s', (name, createProvider) => {
     expect(snapshot.file).toBe(path.join('drizzle', 'meta', '0000_snapshot.json'))
     expect(fixed.fixed!.find((f) => f.kind === 'missing_column')!.file).toBe(path.join('src', 'schema.ts'))
     expect(git('worktree', 'list').trim().split('\n')).toHaveLength(1)
+  })
+
+  test('a folder outside any git repository, and a ref that is not a commit: each said for what it is', async () => {
+    // (The test projects are inside this repository: this one is in the system's temporary folder.)
+    const bare = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-base-no-git-'))
+    try {
+      await expect(runCheckWithBase({ root: bare, provider, base: 'main' })).rejects.toThrow(
+        /^--base main: .* is not in a git repository \(--base checks a commit of it too\)$/
+      )
+    } finally {
+      fs.rmSync(bare, { recursive: true, force: true })
+    }
+    const outside = await makeProject({ steps: [SCHEMA], name: 'base-no-ref' })
+    gitIn(outside)('init', '-q')
+    gitIn(outside)('add', '-A')
+    gitIn(outside)('commit', '-qm', 'one')
+    await expect(runCheckWithBase({ root: outside, provider, base: 'no-such-branch' })).rejects.toThrow(
+      /^--base no-such-branch: not a commit of the git repository at .*fetch-depth: 0\)$/
+    )
   })
 
   test('the checked folder is new in this change: every finding is new, the head waits for no base, the worktree is removed', async () => {

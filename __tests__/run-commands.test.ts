@@ -53,7 +53,12 @@ async function project(): Promise<string> {
   const dir = await makeProject({
     steps: [MIGRATED],
     finalSchema: DECLARED,
-    files: { 'seed.mjs': SEED, 'init.mjs': INIT, 'stuck.mjs': STUCK }
+    files: {
+      'seed.mjs': SEED,
+      'init.mjs': INIT,
+      'stuck.mjs': STUCK,
+      'nopkg.mjs': "import 'drift-guard-no-such-package'\n"
+    }
   })
   const target = (name: string, extra: object) => ({ name, drizzleConfig: 'drizzle.config.ts', ...extra })
   fs.writeFileSync(
@@ -65,6 +70,7 @@ async function project(): Promise<string> {
           target('init', { run: ['node init.mjs', 'node seed.mjs'] }),
           target('slow', { run: ['node -e "setTimeout(() => {}, 60000)"'], runTimeout: 1 }),
           target('stuck', { run: ['node stuck.mjs'], runTimeout: 2 }),
+          target('uninstalled', { run: ['node nopkg.mjs'] }),
           target('missing', { run: ['drift-guard-no-such-command --init'] })
         ]
       },
@@ -118,6 +124,14 @@ describe.each(EACH_POSTGRES)('run on %s', (_name, create) => {
     expect(finding.output).toMatch(/sleeping/)
     // The targets after it were checked.
     expect(runFailed('missing')).toHaveLength(1)
+  })
+
+  test('a command whose package is not installed: the dependencies, not the database', () => {
+    const [finding] = runFailed('uninstalled')
+    expect(finding.message).toMatch(/exit code 1/)
+    expect(finding.cause).toBe(
+      "the command could not load package 'drift-guard-no-such-package': the project's dependencies must be installed before drift-guard runs (npm ci); nothing says the database is at fault"
+    )
   })
 
   test('a command that is not there is reported as such', () => {

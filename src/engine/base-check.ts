@@ -69,10 +69,14 @@ export async function runCheckWithBase(options: BaseCheckOptions): Promise<Repor
   let top: string
   try {
     top = fs.realpathSync(git(root, 'rev-parse', '--show-toplevel').trim())
+  } catch {
+    throw new UsageError(`--base ${options.base}: ${root} is not in a git repository (--base checks a commit of it too)`)
+  }
+  try {
     git(root, 'rev-parse', '--verify', '--quiet', `${options.base}^{commit}`)
   } catch {
     throw new UsageError(
-      `--base ${options.base}: not a commit of the git repository at ${root} (with actions/checkout, fetch it: fetch-depth: 0)`
+      `--base ${options.base}: not a commit of the git repository at ${top} (with actions/checkout, fetch it: fetch-depth: 0)`
     )
   }
   const rel = path.relative(top, fs.realpathSync(root))

@@ -117,7 +117,9 @@ export function runFailedFinding(
       ? `the command ran longer than "runTimeout" (${timeoutSeconds} s) against the migrated database; raise "runTimeout" if it needs more`
       : run.notFound
         ? "the shell could not find the command: the project's dependencies must be installed before drift-guard runs (npm ci)"
-        : 'the command failed against the database the migrations build from clean; its output names no object another finding explains'
+        : missingPackage(run)
+          ? `the command could not load ${missingPackage(run)}: the project's dependencies must be installed before drift-guard runs (npm ci); nothing says the database is at fault`
+          : 'the command failed against the database the migrations build from clean; its output names no object another finding explains'
   const fix = [explaining, ...others].flatMap((f) => (f?.fix ? [f.fix] : [])).join('\n')
   return {
     kind: 'run_failed',
@@ -130,4 +132,12 @@ export function runFailedFinding(
     ...(fix ? { fix } : {}),
     ...(run.tail.length ? { output: run.tail.join('\n') } : {})
   }
+}
+
+/** The package or module Node could not find for the command (ERR_MODULE_NOT_FOUND, MODULE_NOT_FOUND), quoted. */
+function missingPackage(run: CommandRun): string | undefined {
+  const text = [...run.errorLines, ...run.tail].join('\n')
+  const m = /Cannot find (package|module) '([^']+)'/.exec(text)
+  if (!m || !/ERR_MODULE_NOT_FOUND|MODULE_NOT_FOUND|Cannot find (?:package|module)/.test(text)) return undefined
+  return `${m[1]} '${m[2]}'`
 }
