@@ -167,7 +167,7 @@ describe.each(EACH_POSTGRES)('--base on %s', (name, createProvider) => {
     expect(git('worktree', 'list').trim().split('\n')).toHaveLength(1)
   })
 
-  test("files git lists as changed are read on each side (an applied migration edited, a snapshot edited, a name git would quote); the others are read once: the same report as a plain check", async () => {
+  test('files git lists as changed are read on each side (an applied migration edited, a snapshot edited, a name git would quote); the others are read once: the same report as a plain check', async () => {
     const dir = await makeProject({ steps: [SCHEMA, DRIFTED], name: 'base-changed' })
     addMigration(dir, 'café_index', 'CREATE INDEX "users_email_idx" ON "users" ("email");\n')
     const git = gitIn(dir)

@@ -70,7 +70,9 @@ export async function runCheckWithBase(options: BaseCheckOptions): Promise<Repor
   try {
     top = fs.realpathSync(git(root, 'rev-parse', '--show-toplevel').trim())
   } catch {
-    throw new UsageError(`--base ${options.base}: ${root} is not in a git repository (--base checks a commit of it too)`)
+    throw new UsageError(
+      `--base ${options.base}: ${root} is not in a git repository (--base checks a commit of it too)`
+    )
   }
   try {
     git(root, 'rev-parse', '--verify', '--quiet', `${options.base}^{commit}`)
