@@ -122,6 +122,8 @@ export function baselinePolicy(run: BaselineRun): FindingPolicy {
         kind: 'baseline_stale',
         severity: 'error',
         target: e.target,
+        // What the entry accepted, for the header of the finding ("baseline_stale extra_index index public.t.i").
+        name: `${e.kind} ${e.object}`,
         file: rel,
         ...(e.line ? { line: e.line } : {}),
         message: `accepted drift no longer found: ${e.kind} ${e.object} (${e.difference})`,
