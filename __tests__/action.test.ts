@@ -190,7 +190,7 @@ test("the user's bug: five error annotations on the five schema lines, a summary
   ).toEqual([...STRIPE_COLUMNS].sort())
 
   // The corrective migration, collapsed, with the command that writes it; nothing written without fix: true.
-  expect(first.summary).toMatch(/### Corrective migration\n[\s\S]*```sh\nnpx drift-guard fix\n```/)
+  expect(first.summary).toMatch(/### Corrective migration\n[\s\S]*```sh\nnpx drizzle-drift-guard fix\n```/)
   expect(first.summary).toMatch(/<details><summary>0001_\w+: 5 statement\(s\)<\/summary>/)
   expect(first.outputs['fix-patch']).toBeUndefined()
   expect(
@@ -202,7 +202,7 @@ test("the user's bug: five error annotations on the five schema lines, a summary
   expect(api.comments[0].body).toContain('<!-- drizzle-drift-guard:')
   expect(api.comments[0].body).toContain('stripe_customer_id')
   expect(api.comments[0].body).toContain('ADD COLUMN IF NOT EXISTS "stripe_customer_id" text;')
-  expect(api.comments[0].body).toContain('npx drift-guard fix')
+  expect(api.comments[0].body).toContain('npx drizzle-drift-guard fix')
   expect(api.requests.every((r) => r.authorization === 'token ghs_secret_token_value')).toBe(true)
 
   // A second run updates the same comment.

@@ -31,7 +31,7 @@ test('the job summary and the sticky comment for examples/saas are exactly docs/
     const { report } = checked
     // As src/action/main.ts renders them (the comment body is prefixed with its marker by upsertComment).
     const repair = repairInAction(checked, { workspace: root, fix: false, run: { root } }, '', Date.UTC(2026, 0, 1))
-    expect(repair?.command).toBe('npx drift-guard fix')
+    expect(repair?.command).toBe('npx drizzle-drift-guard fix')
     expectGolden(
       'summary.md',
       renderMarkdown(report, { fileUrl: FILE_URL, details: true }) + `\n${repairMarkdown(repair!)}`

@@ -1,5 +1,5 @@
 // The corrective migration in the action (docs/repair.md, "In the action"): planned from the check's own reading of
-// the project, shown in the job summary and the sticky comment (collapsed) with the exact `npx drift-guard fix …`
+// the project, shown in the job summary and the sticky comment (collapsed) with the exact `npx drizzle-drift-guard fix …`
 // command that writes it; with `fix: true` the files are written into the workspace and a `git diff` of them is
 // left for a later step (upload it, or open a pull request with it). The action never commits or pushes.
 import { execFileSync } from 'node:child_process'
@@ -29,9 +29,9 @@ export interface FixSettings {
   run: Pick<RunSettings, 'root' | 'config' | 'stubMissingImports'>
 }
 
-/** `npx drift-guard fix` with the options that make it read the project as the action did. */
+/** `npx drizzle-drift-guard fix` (the package's name: npx finds it installed or not) with the options that make it read the project as the action did. */
 export function fixCommand(settings: FixSettings): string {
-  const args = ['npx', 'drift-guard', 'fix']
+  const args = ['npx', 'drizzle-drift-guard', 'fix']
   const cwd = path.relative(settings.workspace, settings.run.root).split(path.sep).join('/')
   if (cwd) args.push('--cwd', cwd)
   if (settings.run.config) args.push('--config', settings.run.config)

@@ -53,7 +53,7 @@ export function discoverTargets(root: string): LoadedConfig {
     .map((f) => path.relative(root, f))
   if (found.length === 0) {
     throw new UsageError(
-      `No ${DEFAULT_CONFIG_FILE} and no drizzle config (drizzle.config.ts, drizzle.*.config.ts) in ${root}. ` +
+      `No ${DEFAULT_CONFIG_FILE} and no drizzle config (drizzle*.config.{ts,mts,cts,js,mjs,cjs,json} outside node_modules and build folders, or one a package.json script passes to drizzle-kit) in ${root}. ` +
         `Write ${DEFAULT_CONFIG_FILE} with your targets, or pass --config.`
     )
   }
