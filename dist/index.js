@@ -47861,7 +47861,7 @@ exports.fixCommand = fixCommand;
 exports.repairInAction = repairInAction;
 exports.repairMarkdown = repairMarkdown;
 // The corrective migration in the action (docs/repair.md, "In the action"): planned from the check's own reading of
-// the project, shown in the job summary and the sticky comment (collapsed) with the exact `npx drift-guard fix …`
+// the project, shown in the job summary and the sticky comment (collapsed) with the exact `npx drizzle-drift-guard fix …`
 // command that writes it; with `fix: true` the files are written into the workspace and a `git diff` of them is
 // left for a later step (upload it, or open a pull request with it). The action never commits or pushes.
 const node_child_process_1 = __nccwpck_require__(1421);
@@ -47870,9 +47870,9 @@ const path = __importStar(__nccwpck_require__(6760));
 const errors_1 = __nccwpck_require__(4296);
 const repair_1 = __nccwpck_require__(7468);
 const render_1 = __nccwpck_require__(273);
-/** `npx drift-guard fix` with the options that make it read the project as the action did. */
+/** `npx drizzle-drift-guard fix` (the package's name: npx finds it installed or not) with the options that make it read the project as the action did. */
 function fixCommand(settings) {
-    const args = ['npx', 'drift-guard', 'fix'];
+    const args = ['npx', 'drizzle-drift-guard', 'fix'];
     const cwd = path.relative(settings.workspace, settings.run.root).split(path.sep).join('/');
     if (cwd)
         args.push('--cwd', cwd);
@@ -48482,6 +48482,8 @@ function baselinePolicy(run) {
             kind: 'baseline_stale',
             severity: 'error',
             target: e.target,
+            // What the entry accepted, for the header of the finding ("baseline_stale extra_index index public.t.i").
+            name: `${e.kind} ${e.object}`,
             file: rel,
             ...(e.line ? { line: e.line } : {}),
             message: `accepted drift no longer found: ${e.kind} ${e.object} (${e.difference})`,
@@ -49279,7 +49281,7 @@ function discoverTargets(root) {
         .sort()
         .map((f) => path.relative(root, f));
     if (found.length === 0) {
-        throw new errors_1.UsageError(`No ${target_types_1.DEFAULT_CONFIG_FILE} and no drizzle config (drizzle.config.ts, drizzle.*.config.ts) in ${root}. ` +
+        throw new errors_1.UsageError(`No ${target_types_1.DEFAULT_CONFIG_FILE} and no drizzle config (drizzle*.config.{ts,mts,cts,js,mjs,cjs,json} outside node_modules and build folders, or one a package.json script passes to drizzle-kit) in ${root}. ` +
             `Write ${target_types_1.DEFAULT_CONFIG_FILE} with your targets, or pass --config.`);
     }
     const notes = [];
@@ -51629,16 +51631,51 @@ exports.SEVERITY_RANK = { error: 0, warning: 1, notice: 2 };
 /***/ }),
 
 /***/ 7167:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
 
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.git = git;
 exports.gitAsync = gitAsync;
 exports.showFiles = showFiles;
+exports.unchangedPath = unchangedPath;
 // Reading a git repository by running git (never a library): what --base needs of the base commit.
 const node_child_process_1 = __nccwpck_require__(1421);
+const path = __importStar(__nccwpck_require__(6760));
 /** git's output as text; throws when git fails. */
 function git(cwd, ...args) {
     return (0, node_child_process_1.execFileSync)('git', ['-C', cwd, ...args], {
@@ -51695,6 +51732,20 @@ function showFiles(cwd, rev, paths) {
         }
     }
     return out;
+}
+/**
+ * The name git gives `file` (a path under the checkout at `top`: the working tree, or the base's worktree) when it
+ * is under the compared folder and not among the changed files; undefined when that cannot be said (outside the
+ * folder, or reached through another path than `top`): the caller then reads the file.
+ */
+function unchangedPath(changes, top, file) {
+    const rel = path.relative(top, file);
+    if (!rel || rel.startsWith('..') || path.isAbsolute(rel))
+        return undefined;
+    const name = rel.split(path.sep).join('/');
+    if (changes.scope && name !== changes.scope && !name.startsWith(`${changes.scope}/`))
+        return undefined;
+    return changes.changed.has(name) ? undefined : name;
 }
 
 
@@ -52482,7 +52533,7 @@ function diffTables(e, a, out) {
                 type: ec.type,
                 expected: ec.default ?? '(none)',
                 actual: ac.default ?? '(none)',
-                message: `column ${col} defaults to ${ac.default ?? 'nothing'}, the schema says ${ec.default ?? 'no default'}`
+                message: `column ${col} defaults to ${defaultInWords(ac.default) ?? 'nothing'}, the schema says ${defaultInWords(ec.default) ?? 'no default'}`
             });
         }
         if ((ec.identity ?? '') !== (ac.identity ?? '')) {
@@ -52575,6 +52626,10 @@ function renameHint(candidates, name, what) {
     if (candidates.length === 0)
         return undefined;
     return `if ${candidates.map((c) => `"${c}"`).join(' or ')} was renamed to "${name}", the migration that renames the ${what} is missing (drizzle-kit asks about renames interactively; this check never guesses)`;
+}
+/** A default as a message says it: a serial's is the next value of the column's own sequence (its name is not compared). */
+function defaultInWords(value) {
+    return value === 'nextval(<owned sequence>)' ? "the next value of its own sequence (a serial's default)" : value;
 }
 
 
@@ -53291,9 +53346,11 @@ async function runAudit(options) {
                     kind: 'database_unreachable',
                     severity: 'error',
                     message: (0, errors_1.describeError)(error),
-                    cause: error instanceof errors_2.DatabaseUnavailableError
-                        ? 'the database could not be reached with the credentials given'
-                        : 'the audit of this database did not finish'
+                    cause: /database ".*" does not exist/.test((0, errors_1.describeError)(error))
+                        ? `the server has no database of that name: the audit reads the databases the target lists in "databases" (else the URL's own database${target.name === tenantTarget ? ', or the tenants --tenants-query / --tenants-pattern find' : ''}); list the real names there`
+                        : error instanceof errors_2.DatabaseUnavailableError
+                            ? 'the database could not be reached with the credentials given'
+                            : 'the audit of this database did not finish'
                 }
             ]
         })))));
@@ -53303,7 +53360,7 @@ async function runAudit(options) {
                 add(f, name);
             const pending = new Set(r.result.ledger?.pending ?? []);
             for (const d of r.differences ?? []) {
-                const explained = (0, explain_difference_1.explainDifference)(d, { ...ctx, pending });
+                const explained = (0, explain_difference_1.explainDifference)(d, { ...ctx, pending, live: true });
                 // Drift that a pending migration will fix is expected until the next deploy: a warning, like the pending migration.
                 add({ ...explained, severity: explained.cause?.includes('(pending)') ? 'warning' : (0, explain_difference_1.defaultSeverity)(d) }, name);
             }
@@ -53570,8 +53627,9 @@ const shared_databases_1 = __nccwpck_require__(5086);
 /** Files under `dir` (relative to the top) that differ between the base commit and the working tree. */
 function changedUnder(top, base, dir) {
     const spec = dir ? [dir] : ['.'];
-    const tracked = (0, git_1.git)(top, 'diff', '--name-only', base, '--', ...spec).split('\n');
-    const untracked = (0, git_1.git)(top, 'ls-files', '--others', '--exclude-standard', '--', ...spec).split('\n');
+    // NUL-separated: by default git quotes names with unusual bytes ("caf\303\251.sql"), which would then match no file.
+    const tracked = (0, git_1.git)(top, 'diff', '--name-only', '-z', '--no-renames', base, '--', ...spec).split('\0');
+    const untracked = (0, git_1.git)(top, 'ls-files', '-z', '--others', '--exclude-standard', '--', ...spec).split('\0');
     return [...tracked, ...untracked].filter(Boolean);
 }
 /**
@@ -53611,21 +53669,29 @@ async function runCheckWithBase(options) {
     let top;
     try {
         top = fs.realpathSync((0, git_1.git)(root, 'rev-parse', '--show-toplevel').trim());
+    }
+    catch {
+        throw new errors_1.UsageError(`--base ${options.base}: ${root} is not in a git repository (--base checks a commit of it too)`);
+    }
+    try {
         (0, git_1.git)(root, 'rev-parse', '--verify', '--quiet', `${options.base}^{commit}`);
     }
     catch {
-        throw new errors_1.UsageError(`--base ${options.base}: not a commit of the git repository at ${root} (with actions/checkout, fetch it: fetch-depth: 0)`);
+        throw new errors_1.UsageError(`--base ${options.base}: not a commit of the git repository at ${top} (with actions/checkout, fetch it: fetch-depth: 0)`);
     }
     const rel = path.relative(top, fs.realpathSync(root));
     const shared = { ...options, limit: options.limit ?? (0, limiter_1.limiter)(options.concurrency ?? options.provider.concurrency) };
-    if (changedUnder(top, options.base, rel).length === 0) {
+    // What git found different, so that what it found the same is read once (snapshots) or not asked of git at all.
+    const changes = { scope: rel.split(path.sep).join('/'), changed: new Set(changedUnder(top, options.base, rel)) };
+    const baseComparison = { top, changes };
+    if (changes.changed.size === 0) {
         log(`base ${options.base}: nothing under ${rel || '.'} changed, its findings are the head's`);
-        const head = await (0, check_1.checkProject)(shared);
+        const head = await (0, check_1.checkProject)({ ...shared, baseComparison });
         options.onHead?.(head);
         return (0, delta_1.markAgainstBase)(head.report, head.report, options.base, options.newOnly ?? false);
     }
-    const worktree = fs.mkdtempSync(path.join(os.tmpdir(), 'drift-guard-base-'));
-    const databases = new shared_databases_1.SharedDatabases(2);
+    const worktree = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'drift-guard-base-')));
+    const databases = new shared_databases_1.SharedDatabases(2, { changes, tops: [top, worktree] });
     // The head waits for the base's announcement of what it applies: a pull request usually adds migrations to the
     // base's, and the base's database is then the start of the head's (src/engine/shared-databases.ts).
     const headSide = databases.side(0, true);
@@ -53637,7 +53703,7 @@ async function runCheckWithBase(options) {
     };
     // The head's check starts while git writes the base's worktree: its project code loads meanwhile (git's checkout
     // of a large repository takes a while, and the base's side cannot start before it).
-    const headRun = (0, check_1.checkProject)({ ...shared, shared: headSide }).catch(abandonOnFailure(headSide));
+    const headRun = (0, check_1.checkProject)({ ...shared, shared: headSide, baseComparison }).catch(abandonOnFailure(headSide));
     // Settled at once so that a head failing early is not an unhandled rejection while the worktree is added.
     const headSettled = headRun.then((value) => ({ status: 'fulfilled', value }), (reason) => ({ status: 'rejected', reason }));
     try {
@@ -53815,6 +53881,7 @@ async function checkProject(options) {
     const assembled = (0, assembly_1.assembleFindings)(findings, { targets: config.targets }, 'by-target', policies);
     const report = {
         version: 1,
+        mode: 'check',
         ok: assembled.ok,
         tool: { name: 'drizzle-drift-guard', version: options.version ?? version_1.TOOL_VERSION, drizzleKit: (0, drizzle_kit_1.drizzleKitVersion)() },
         root,
@@ -53843,7 +53910,7 @@ async function prepareTarget(target, options, run) {
     const snapshots = await timed('load', () => run.shared ? run.shared.snapshots(folder.migrations) : (0, snapshots_1.readSnapshots)(folder.migrations));
     const findings = [...(0, journal_1.checkFolder)(folder, snapshots, root)];
     if (options.base)
-        findings.push(...(0, journal_1.checkAgainstBase)(folder, options.base, root));
+        findings.push(...(0, journal_1.checkAgainstBase)(folder, options.base, root, options.baseComparison));
     findings.push(...(await timed('diff', () => (0, snapshot_findings_1.snapshotFindings)(target, schema.snapshot, snapshots, root, schema.cacheKey, schema.kit1State && head ? { state: schema.kit1State, head } : undefined))));
     findings.push(...(0, snapshot_findings_1.identifierCollisionFindings)(schema.snapshot, schema.sources));
     const result = {
@@ -53981,12 +54048,48 @@ exports.untimed = untimed;
 /***/ }),
 
 /***/ 8381:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
 
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.buildSchemaDatabase = buildSchemaDatabase;
+// The schema's side of the comparison: a throwaway database built from drizzle-kit's SQL for the schema, prepared as
+// the migrated ones are (setup, extensions, schemas and roles the migrations would have made), then introspected.
+const path = __importStar(__nccwpck_require__(6760));
 const platform_1 = __nccwpck_require__(6312);
 const introspect_1 = __nccwpck_require__(1370);
 const pglite_1 = __nccwpck_require__(9890);
@@ -54015,20 +54118,23 @@ async function buildSchemaDatabase(request, { provider, root, timed }) {
     const declaredRoles = new Set(Object.keys(snapshot.roles ?? {}));
     const roles = migrationRoles.filter((r) => !declaredRoles.has(r));
     // Built before from the same inputs on the same embedded Postgres, or on a server in the same state: the same model
-    // and the same problems (their file:line come from the schema's files, which the schema's key covers, and the root).
+    // and the same problems (their file:line come from the schema's files, which the schema's key covers). Every path
+    // in the key is relative to the root, as in the schema's key: the same project in another folder (the base
+    // commit's worktree of --base, made in a new temporary folder on every run; another clone) finds the same entry.
+    const relative = (file) => (path.isAbsolute(file) ? path.relative(root, file) : file);
+    const declared = target.extensionsDeclared;
     const builtKey = (0, schema_cache_1.builtSchemaKey)(cacheKey, cacheKey ? await provider.buildIdentity?.() : undefined, {
-        root,
         statements,
         setup,
         preinstalled,
         loaded,
         extensions,
-        declared: target.extensionsDeclared ?? null,
+        declared: declared ? { ...declared, file: relative(declared.file) } : null,
         migrationsSchema: target.migrationsSchema,
         unexported: (0, declared_1.unexportedSchemas)(snapshot),
         roles,
         introspectOptions,
-        fallbackFile: target.schemaFiles[0],
+        fallbackFile: relative(target.schemaFiles[0]),
         target: target.name
     });
     const built = (0, schema_cache_1.readBuiltSchema)(builtKey);
@@ -54145,10 +54251,12 @@ exports.SharedSide = exports.SharedDatabases = void 0;
 // Each side announces what it will apply before it asks for a database; the head waits for the base's
 // announcement (a pull request usually adds migrations to the base's), the base never waits. A side that fails
 // is abandoned: nothing waits for it. The snapshot files both sides read are parsed once too (200 snapshots of a
-// 130-table schema are 25 MB of JSON, ~0.2 s of parsing each time).
+// 130-table schema are 25 MB of JSON, ~0.2 s of parsing each time); one git says is the same on both sides is not
+// even read again, nor hashed.
 const node_crypto_1 = __nccwpck_require__(7598);
 const fs = __importStar(__nccwpck_require__(3024));
 const snapshots_1 = __nccwpck_require__(8678);
+const git_1 = __nccwpck_require__(7167);
 function deferred() {
     let resolve = () => undefined;
     const promise = new Promise((r) => (resolve = r));
@@ -54157,6 +54265,7 @@ function deferred() {
 const samePrefix = (prefix, list) => prefix.every((id, i) => list[i] === id);
 class SharedDatabases {
     sides;
+    sameFiles;
     plans;
     announced;
     abandoned;
@@ -54165,9 +54274,14 @@ class SharedDatabases {
     handoffs = new Map();
     open = new Set();
     snapshotFiles = new Map();
-    /** @param sides how many checks use each database */
-    constructor(sides) {
+    /**
+     * @param sides how many checks use each database
+     * @param sameFiles what git says differs between the sides' checkouts, and the top folder of each side's checkout
+     *   (by side index): a snapshot file it does not list is the same file on every side
+     */
+    constructor(sides, sameFiles) {
         this.sides = sides;
+        this.sameFiles = sameFiles;
         this.plans = Array.from({ length: sides }, () => new Map());
         this.announced = Array.from({ length: sides }, () => deferred());
         this.abandoned = Array.from({ length: sides }, () => false);
@@ -54273,21 +54387,24 @@ class SharedDatabases {
      * handed to the other with its own migration (each side names its own files). 1.x snapshots are not shared:
      * their states are rebuilt from the whole folder, migrations included.
      */
-    snapshots(migrations) {
+    snapshots(migrations, side) {
         const files = [];
+        const top = this.sameFiles?.tops[side];
         for (const migration of migrations) {
             if (!migration.snapshotFile) {
                 files.push((0, snapshots_1.readSnapshotFile)(migration));
                 continue;
             }
-            const bytes = fs.readFileSync(migration.snapshotFile);
-            const key = `${migration.tag}\0${(0, node_crypto_1.createHash)('sha256').update(bytes).digest('hex')}`;
+            // A file git did not list as changed is known by its name; any other by its bytes.
+            const same = top !== undefined ? (0, git_1.unchangedPath)(this.sameFiles.changes, top, migration.snapshotFile) : undefined;
+            const bytes = same === undefined ? fs.readFileSync(migration.snapshotFile) : undefined;
+            const key = `${migration.tag}\0${bytes ? (0, node_crypto_1.createHash)('sha256').update(bytes).digest('hex') : `same ${same}`}`;
             const known = this.snapshotFiles.get(key);
             if (known) {
                 files.push({ ...known, migration });
                 continue;
             }
-            const read = (0, snapshots_1.readSnapshotFile)(migration, bytes.toString('utf8'));
+            const read = (0, snapshots_1.readSnapshotFile)(migration, (bytes ?? fs.readFileSync(migration.snapshotFile)).toString('utf8'));
             if ('v1Json' in read)
                 return (0, snapshots_1.readSnapshots)(migrations);
             this.snapshotFiles.set(key, read);
@@ -54341,7 +54458,7 @@ class SharedSide {
         return this.shared.close(db);
     }
     snapshots(migrations) {
-        return this.shared.snapshots(migrations);
+        return this.shared.snapshots(migrations, this.index);
     }
 }
 exports.SharedSide = SharedSide;
@@ -54566,11 +54683,20 @@ async function checkTargetDatabases(check, run, plan) {
                             file,
                             line,
                             name: migration.tag,
-                            message: `${migration.tag} failed at ${file}:${line}: ${error.message}`,
-                            cause: explained?.cause ??
+                            message: applied.failure.recording
+                                ? `${migration.tag} ran, then recording it in ${target.migrationsSchema}.${target.migrationsTable} failed: ${error.message}`
+                                : `${migration.tag} failed at ${file}:${line}: ${error.message}`,
+                            cause: (applied.failure.recording ? recordingCause(migration) : undefined) ??
+                                explained?.cause ??
                                 (0, failed_migration_1.runnerCause)(error, target) ??
                                 `drizzle's migrator would stop here and roll back every migration of this run${error.hint ? ` (hint: ${error.hint})` : ''}; the schema comparison is skipped for this database`,
-                            ...(explained?.fix ? { fix: explained.fix } : {})
+                            ...(applied.failure.recording && Number.isNaN(migration.when)
+                                ? {
+                                    fix: `Rename ${path.basename(path.dirname(migration.file))}/ to <YYYYMMDDHHmmss>_${path.basename(path.dirname(migration.file))}, the timestamp placing it where it belongs in the order`
+                                }
+                                : explained?.fix
+                                    ? { fix: explained.fix }
+                                    : {})
                         }
                     });
                 }
@@ -54749,6 +54875,16 @@ function oneStatementEach(migration) {
             chunkLine: chunk.chunkLine + s.textLine - 1
         })))
     };
+}
+/**
+ * Why recording a migration that ran failed. drizzle-orm 1.x's migrator records a folder's created_at from its name's
+ * first 14 characters: a folder named otherwise gives NaN, which the bigint column refuses.
+ */
+function recordingCause(migration) {
+    const named = Number.isNaN(migration.when)
+        ? `drizzle-orm 1.x's migrator records each folder with the created_at its name's first 14 characters give, and "${migration.tag}" does not begin with a timestamp (NaN); `
+        : '';
+    return `${named}drizzle's migrator inserts that row in the same transaction as the migrations, so it stops here and rolls back every migration of this run; the schema comparison is skipped for this database`;
 }
 
 
@@ -55213,6 +55349,8 @@ function explainDifference(d, ctx) {
     const lost = (0, statement_search_1.lostAfter)(ctx, latest?.migration);
     const declaredAt = declaration ? `declared at ${declaration.file}:${declaration.line}` : 'declared in the schema';
     const causes = [];
+    /** audit: an extra object no migration creates (made on the live database itself). */
+    let madeOnLive = false;
     // A file of the folder outside the journal that creates or changes it: the migrator never ran it.
     const outside = d.kind.startsWith('extra_') ? undefined : unlistedCause(ctx, d);
     if (d.kind.startsWith('missing_')) {
@@ -55269,6 +55407,8 @@ function explainDifference(d, ctx) {
             : undefined;
         const unexported = d.kind === 'extra_enum' && !unrunRemoval ? unexportedEnum(ctx, d) : undefined;
         if (unexported) {
+            // It is declared: "not declared in the schema" would send the reader looking for a missing declaration.
+            finding.message = d.message.replace(/ is not declared in the schema$/, ' is declared in the schema but not exported, so drizzle-kit does not read it');
             causes.push(`${created ? `created by ${created.file}:${created.line}; ` : ''}${unexported.cause}`);
         }
         else if (unrunRemoval) {
@@ -55292,6 +55432,11 @@ function explainDifference(d, ctx) {
         else if (removal) {
             // drizzle-kit generate will not drop it: its snapshots already lack it.
             causes.push(`${created ? `created by ${created.file}:${created.line}, then` : ''} removed from the schema in ${removal.tag}, ${(0, statement_search_1.notApplied)(ctx, removal) ?? 'whose SQL does not drop it'}. drizzle-kit generate will not drop it (the snapshots already lack it): drop it in a migration, or declare it in the schema again`.trim());
+        }
+        else if (!created && ctx.live) {
+            // No migration creates it, and this database was not built here: it was made on this database itself.
+            madeOnLive = true;
+            causes.push(`no migration creates it: it was made on this database outside the migrations (by hand, a script, or drizzle-kit push), so a database the migrations build lacks it`);
         }
         else if (undeclarable(d)) {
             causes.push(`${created ? `created by ${created.file}:${created.line}` : 'created by the migrations'}: hand-written SQL, as it must be, since drizzle cannot declare ${CONSTRAINT_KINDS[d.constraintKind]}s. ` +
@@ -55369,15 +55514,18 @@ function explainDifference(d, ctx) {
     // A cause that ends with a full stop is not given a second one at the joint; what the causes quote is kept.
     finding.cause = causes.map((c, i) => (i < causes.length - 1 ? c.replace(/\.$/, '') : c)).join('. ');
     const unexportedFix = d.kind === 'extra_enum' ? unexportedEnum(ctx, d)?.fix : undefined;
+    const liveFix = madeOnLive ? (0, fix_sql_1.fixSql)(d, ctx.expected) : undefined;
     const fix = unexportedFix
         ? unexportedFix
-        : outside
-            ? outside.fix
-            : unreadFix(d, ctx)
-                ? unreadFix(d, ctx)
-                : undeclarable(d)
-                    ? `Keep it, and accept it in ${load_config_1.DEFAULT_CONFIG_FILE}: "severity": { "${d.kind}": "notice" } (or "off") on target "${ctx.target}" (this applies to every ${d.kind} of the target)`
-                    : (0, fix_sql_1.fixSql)(d, ctx.expected);
+        : madeOnLive
+            ? `If the application uses it, ${undeclarable(d) ? `create it in a migration (only where it is missing, so that this database keeps it and new ones get it) and accept it in ${load_config_1.DEFAULT_CONFIG_FILE} ("severity": { "${d.kind}": "notice" })` : 'declare it in the schema and add a migration that creates it only where it is missing (IF NOT EXISTS), so that this database keeps it and new ones get it'}${liveFix ? `; otherwise drop it here, with what it holds: ${liveFix}` : ''}`
+            : outside
+                ? outside.fix
+                : unreadFix(d, ctx)
+                    ? unreadFix(d, ctx)
+                    : undeclarable(d)
+                        ? `Keep it, and accept it in ${load_config_1.DEFAULT_CONFIG_FILE}: "severity": { "${d.kind}": "notice" } (or "off") on target "${ctx.target}" (this applies to every ${d.kind} of the target)`
+                        : (0, fix_sql_1.fixSql)(d, ctx.expected);
     if (fix)
         finding.fix = fix;
     return finding;
@@ -55988,6 +56136,8 @@ exports.fixSql = fixSql;
 // The SQL that would make the migrations' database match the schema for one difference (the finding's `fix`).
 const identifiers_1 = __nccwpck_require__(7704);
 const q = identifiers_1.quoteIdentifier;
+/** How introspection writes a serial's default (the sequence's name is not compared). */
+const SERIAL_DEFAULT = 'nextval(<owned sequence>)';
 const tableRef = (schema, table) => schema === 'public' ? q(table) : `${q(schema)}.${q(table)}`;
 function fixSql(d, expected) {
     const t = d.table ? tableRef(d.schema, d.table) : '';
@@ -56011,18 +56161,47 @@ function fixSql(d, expected) {
                 parts.push(`DEFAULT ${c.default}`);
             if (c.notNull && !serial)
                 parts.push('NOT NULL');
-            return parts.join(' ') + ';';
+            // Postgres refuses a NOT NULL column without a default on a table that has rows.
+            const refusedOnRows = c.notNull && !serial && !c.default && !c.identity && !c.generated;
+            return (parts.join(' ') +
+                ';' +
+                (refusedOnRows
+                    ? ` -- on a table with rows this fails: add it without NOT NULL, fill it (UPDATE ${t} SET ${q(c.name)} = …), then SET NOT NULL`
+                    : ''));
         }
         case 'extra_column':
             return `ALTER TABLE ${t} DROP COLUMN ${q(d.column)};`;
         case 'column_type_mismatch':
             return `ALTER TABLE ${t} ALTER COLUMN ${q(d.column)} SET DATA TYPE ${d.expected};`;
-        case 'column_nullability_mismatch':
-            return `ALTER TABLE ${t} ALTER COLUMN ${q(d.column)} ${d.expected === 'NOT NULL' ? 'SET' : 'DROP'} NOT NULL;`;
-        case 'column_default_mismatch':
-            return d.expected === '(none)'
-                ? `ALTER TABLE ${t} ALTER COLUMN ${q(d.column)} DROP DEFAULT;`
-                : `ALTER TABLE ${t} ALTER COLUMN ${q(d.column)} SET DEFAULT ${d.expected};`;
+        case 'column_nullability_mismatch': {
+            const column = q(d.column);
+            if (d.expected !== 'NOT NULL')
+                return `ALTER TABLE ${t} ALTER COLUMN ${column} DROP NOT NULL;`;
+            // SET NOT NULL fails while a row holds NULL: the rows are filled first, with the declared default when there
+            // is one (a serial's or an identity's values come from its sequence, never NULL).
+            const c = table?.columns.get(d.column);
+            const fill = c?.default && c.default !== 'nextval(<owned sequence>)'
+                ? `UPDATE ${t} SET ${column} = ${c.default} WHERE ${column} IS NULL;\n`
+                : '';
+            return `${fill}ALTER TABLE ${t} ALTER COLUMN ${column} SET NOT NULL;${fill ? '' : ` -- fails while rows hold NULL in ${column}: fill them first (UPDATE ${t} SET ${column} = … WHERE ${column} IS NULL)`}`;
+        }
+        case 'column_default_mismatch': {
+            const column = q(d.column);
+            if (d.expected === SERIAL_DEFAULT) {
+                // The schema declares a serial: a sequence owned by the column, started after the values already there.
+                const sequence = d.schema === 'public' ? q(`${d.table}_${d.column}_seq`) : `${q(d.schema)}.${q(`${d.table}_${d.column}_seq`)}`;
+                return [
+                    `CREATE SEQUENCE ${sequence} OWNED BY ${t}.${column};`,
+                    `ALTER TABLE ${t} ALTER COLUMN ${column} SET DEFAULT nextval('${sequence.replace(/'/g, "''")}');`,
+                    `SELECT setval('${sequence.replace(/'/g, "''")}', COALESCE(max(${column}), 0) + 1, false) FROM ${t};`
+                ].join('\n');
+            }
+            if (d.expected === '(none)')
+                return `ALTER TABLE ${t} ALTER COLUMN ${column} DROP DEFAULT;${d.actual === SERIAL_DEFAULT
+                    ? ` -- the serial's sequence stays, owned by the column: SELECT pg_get_serial_sequence('${t.replace(/'/g, "''")}', '${d.column.replace(/'/g, "''")}') names it, to DROP SEQUENCE once nothing uses it`
+                    : ''}`;
+            return `ALTER TABLE ${t} ALTER COLUMN ${column} SET DEFAULT ${d.expected};`;
+        }
         case 'extra_table':
             return `DROP TABLE ${t};`;
         case 'missing_index': {
@@ -56794,18 +56973,24 @@ function outOfOrder(entries) {
 function iso(when) {
     return new Date(when).toISOString();
 }
-/** Against the base branch: applied migrations that were edited, and new ones that production would skip. */
-function checkAgainstBase(folder, base, root) {
+function checkAgainstBase(folder, base, root, known) {
     let top;
-    try {
-        top = (0, git_1.git)(root, 'rev-parse', '--show-toplevel').trim();
-        (0, git_1.git)(root, 'rev-parse', '--verify', '--quiet', `${base}^{commit}`);
-    }
-    catch {
-        throw new errors_1.UsageError(`--base ${base}: not a commit of the git repository at ${root} (with actions/checkout, fetch it: fetch-depth: 0)`);
-    }
+    if (known)
+        top = known.top;
+    else
+        try {
+            top = (0, git_1.git)(root, 'rev-parse', '--show-toplevel').trim();
+            (0, git_1.git)(root, 'rev-parse', '--verify', '--quiet', `${base}^{commit}`);
+        }
+        catch {
+            throw new errors_1.UsageError(`--base ${base}: not a commit of the git repository at ${root} (with actions/checkout, fetch it: fetch-depth: 0)`);
+        }
     const relDir = path.relative(top, folder.dir).split(path.sep).join('/');
     const inFolder = (file) => `${relDir ? relDir + '/' : ''}${file}`;
+    // A migration git says is unchanged since the base has the same SQL there: it is not asked of git (200 of them
+    // were ~40 ms of CPU in a --base run), and nothing is said of it.
+    const unchanged = (file) => known !== undefined && (0, git_1.unchangedPath)(known.changes, top, path.join(top, ...file.split('/'))) !== undefined;
+    const showChanged = (files) => (0, git_1.showFiles)(top, base, files.filter((f) => !unchanged(f)));
     const out = [];
     const baseEntries = [];
     if (folder.format === 'journal') {
@@ -56820,20 +57005,22 @@ function checkAgainstBase(folder, base, root) {
             return out;
         }
         const entries = journal.entries ?? [];
-        const sql = (0, git_1.showFiles)(top, base, entries.map((e) => inFolder(`${e.tag}.sql`)));
+        const sql = showChanged(entries.map((e) => inFolder(`${e.tag}.sql`)));
         for (const e of entries)
             baseEntries.push({ tag: e.tag, when: e.when, sql: sql.get(inFolder(`${e.tag}.sql`)) });
     }
     else {
         let listing;
         try {
-            listing = (0, git_1.git)(top, 'ls-tree', '--name-only', `${base}:${relDir}`);
+            listing = (0, git_1.git)(top, 'ls-tree', '-z', '--name-only', `${base}:${relDir}`);
         }
         catch {
             return out;
         }
-        const names = listing.split('\n').filter((n) => /^\d{14}_/.test(n));
-        const sql = (0, git_1.showFiles)(top, base, names.map((name) => inFolder(`${name}/migration.sql`)));
+        // drizzle-orm 1.x's migrator applies every folder holding a migration.sql, whatever its name.
+        const listed = listing.split('\0').filter(Boolean);
+        const sql = showChanged(listed.map((name) => inFolder(`${name}/migration.sql`)));
+        const names = listed.filter((name) => folder_1.V1_TIMESTAMP.test(name) || sql.has(inFolder(`${name}/migration.sql`)));
         for (const name of names) {
             const m = folder.migrations.find((x) => x.tag === name);
             baseEntries.push({ tag: name, when: m?.when ?? 0, sql: sql.get(inFolder(`${name}/migration.sql`)) });
@@ -57213,7 +57400,7 @@ function objectHistory(root, migrations) {
             continue;
         for (const chunk of migration.statements) {
             for (const s of (0, statements_1.splitSqlStatements)(chunk.sql)) {
-                const code = withoutComments(s.sql);
+                const code = (0, statements_1.withoutComments)(s.sql);
                 history.statement(migration, code, chunk.chunkLine + s.textLine - 1);
             }
         }
@@ -57221,10 +57408,6 @@ function objectHistory(root, migrations) {
     const result = { events: history.events, tableMoves: history.tableMoves };
     cache.set(migrations, result);
     return result;
-}
-/** SQL without its comments, character for character (offsets and lines still hold). */
-function withoutComments(sql) {
-    return sql.replace(/\/\*[\s\S]*?\*\/|--[^\n]*/g, (comment) => comment.replace(/[^\n]/g, ' '));
 }
 const IDENT = String.raw `(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)`;
 const QNAME = String.raw `(${IDENT}(?:\s*\.\s*${IDENT})?)`;
@@ -58497,9 +58680,10 @@ function readV1Head(dir, root, sqlTexts) {
     const folders = fs.existsSync(dir)
         ? fs
             .readdirSync(dir, { withFileTypes: true })
-            .filter((e) => e.isDirectory() && /^\d{14}_/.test(e.name) && fs.existsSync(path.join(dir, e.name, 'snapshot.json')))
+            // drizzle-kit 1.x reads the snapshot.json of every folder, whatever its name.
+            .filter((e) => e.isDirectory() && fs.existsSync(path.join(dir, e.name, 'snapshot.json')))
             .map((e) => e.name)
-            .sort()
+            .sort((a, b) => a.localeCompare(b))
         : [];
     const problems = [];
     const jsons = [];
@@ -59909,7 +60093,18 @@ async function applyMigrations(db, migrations, where, options = {}) {
                 };
             }
         }
-        await recordApplied(db, table, migration, byName);
+        try {
+            await recordApplied(db, table, migration, byName);
+        }
+        catch (error) {
+            // drizzle's migrator inserts the row inside the same transaction: its failure rolls the whole run back too.
+            if ((0, errors_1.isConnectionError)(error))
+                throw error;
+            if (transaction)
+                await db.exec('ROLLBACK').catch(() => undefined);
+            applied.push({ tag: migration.tag, file: migration.file, statements: migration.statements.length, ok: false });
+            return { applied, failure: { migration, line: 1, error: (0, provider_1.toPostgresError)(error), recording: true } };
+        }
         applied.push({ tag: migration.tag, file: migration.file, statements: migration.statements.length, ok: true });
     }
     if (transaction)
@@ -60014,10 +60209,11 @@ var __importStar = (this && this.__importStar) || (function () {
     };
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.STATEMENT_BREAKPOINT = void 0;
+exports.V1_TIMESTAMP = exports.STATEMENT_BREAKPOINT = void 0;
 exports.splitStatements = splitStatements;
 exports.hashMigration = hashMigration;
 exports.readMigrationFolder = readMigrationFolder;
+exports.folderMillis = folderMillis;
 // Reads a drizzle-kit migrations folder, in either layout, into the list of migrations drizzle's migrator applies.
 //   0.x layout: meta/_journal.json + NNNN_tag.sql + meta/NNNN_snapshot.json
 //   v1 layout:  <YYYYMMDDHHmmss>_<name>/migration.sql + snapshot.json (no journal; order and `when` from the name)
@@ -60055,9 +60251,14 @@ function readMigrationFolder(dir) {
     const journalFile = path.join(dir, 'meta', '_journal.json');
     if (fs.existsSync(journalFile))
         return readJournalFolder(dir, journalFile);
-    const v1 = fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory() && /^\d{14}_/.test(e.name));
-    if (v1.length > 0)
-        return readV1Folder(dir, v1.map((e) => e.name).sort());
+    const folders = fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory());
+    // drizzle-kit 1.x's layout is told by its `<YYYYMMDDHHmmss>_<name>/` folders; then drizzle-orm 1.x's migrator
+    // applies the migration.sql of every folder, whatever its name, in name order (localeCompare, as it sorts).
+    if (folders.some((e) => /^\d{14}_/.test(e.name)))
+        return readV1Folder(dir, folders
+            .map((e) => e.name)
+            .filter((name) => exports.V1_TIMESTAMP.test(name) || fs.existsSync(path.join(dir, name, 'migration.sql')))
+            .sort((a, b) => a.localeCompare(b)));
     const sqlFiles = fs
         .readdirSync(dir)
         .filter((f) => f.endsWith('.sql'))
@@ -60242,6 +60443,16 @@ function readJournalFolder(dir, journalFile) {
     }
     return { dir, format: 'journal', journalFile, migrations, problems, journalEntries: entries };
 }
+/** A folder name drizzle-kit 1.x gave: it begins with the migration's UTC timestamp, `YYYYMMDDHHmmss`. */
+exports.V1_TIMESTAMP = /^\d{14}/;
+/**
+ * The created_at drizzle-orm 1.x's migrator records for a folder: the UTC date of its name's first 14 characters,
+ * each part read as parseInt reads it (so "20250101000000-x" is a date, and "seed" is NaN, which the insert refuses).
+ */
+function folderMillis(name) {
+    const part = (from, to) => parseInt(name.slice(from, to), 10);
+    return Date.UTC(part(0, 4), part(4, 6) - 1, part(6, 8), part(8, 10), part(10, 12), part(12, 14));
+}
 function readV1Folder(dir, names) {
     const problems = [];
     const migrations = [];
@@ -60250,9 +60461,16 @@ function readV1Folder(dir, names) {
     names.forEach((name, idx) => {
         const file = path.join(dir, name, 'migration.sql');
         const snapshot = path.join(dir, name, 'snapshot.json');
-        const ts = name.slice(0, 14);
-        const when = Date.UTC(+ts.slice(0, 4), +ts.slice(4, 6) - 1, +ts.slice(6, 8), +ts.slice(8, 10), +ts.slice(10, 12), +ts.slice(12, 14));
+        const when = folderMillis(name);
         entries.push({ idx, when, tag: name, breakpoints: true });
+        if (Number.isNaN(when) && fs.existsSync(file))
+            problems.push({
+                message: `${name}/ does not begin with a 14-digit timestamp: drizzle-orm 1.x's migrator applies its migration.sql, then cannot record it (the created_at it reads from the name is NaN: "invalid input syntax for type bigint"), and the whole migrate is rolled back`,
+                fix: `Rename the folder to <YYYYMMDDHHmmss>_${name}, the timestamp placing it where it belongs in the order (drizzle-kit generate --custom writes such a folder)`,
+                file: path.join(dir, name),
+                tag: name,
+                severity: 'error'
+            });
         // drizzle-orm 1.x's readMigrationFiles keeps only the folders that hold a migration.sql: the others are skipped.
         if (!fs.existsSync(file)) {
             problems.push({
@@ -61530,6 +61748,8 @@ const path = __importStar(__nccwpck_require__(6760));
 const node_worker_threads_1 = __nccwpck_require__(5919);
 /** Clients at once on a served instance: an init script may open a pool; PGlite still runs one message at a time. */
 const MAX_CLIENTS = 16;
+/** How long a served instance may take to stop serving once the commands have ended (it answers in milliseconds). */
+const UNSERVE_GRACE_MS = 5_000;
 /** How the thread is started: the bundle's dist/pglite-worker.js, or src/pglite-worker.ts with sucrase's hook. */
 function newWorker(start) {
     const bundled = path.join(__dirname, 'pglite-worker.js');
@@ -61600,7 +61820,20 @@ class PgliteThreadInstance {
         return {
             url: url,
             close: async () => {
-                await this.request({ op: 'unserve' }, false).catch(() => undefined);
+                // Closed once the commands have ended. A statement one of them left running (stopped at its time limit in
+                // a pg_sleep or an endless loop) still holds the thread, which then never answers: it is ended with the
+                // instance, as a statement over the time limit is, instead of holding the run.
+                const unserved = this.request({ op: 'unserve' }, false).then(() => true, () => true);
+                let timer;
+                const answered = await Promise.race([
+                    unserved,
+                    new Promise((resolve) => {
+                        timer = setTimeout(() => resolve(false), UNSERVE_GRACE_MS);
+                    })
+                ]);
+                clearTimeout(timer);
+                if (!answered)
+                    await this.terminate();
             }
         };
     }
@@ -64874,15 +65107,20 @@ const path = __importStar(__nccwpck_require__(6760));
 const node_crypto_1 = __nccwpck_require__(7598);
 const json_1 = __nccwpck_require__(6153);
 const snapshot_v1_states_1 = __nccwpck_require__(9164);
+const folder_1 = __nccwpck_require__(7697);
 const ORIGIN = '00000000-0000-0000-0000-000000000000';
 function storedSnapshots(dir) {
     if (!fs.existsSync(dir))
         return [];
-    return fs
+    return (fs
         .readdirSync(dir, { withFileTypes: true })
-        .filter((e) => e.isDirectory() && /^\d{14}_/.test(e.name))
+        // Every folder drizzle-kit 1.x or its migrator reads: timestamped, or holding a snapshot or a migration.
+        .filter((e) => e.isDirectory() &&
+        (folder_1.V1_TIMESTAMP.test(e.name) ||
+            fs.existsSync(path.join(dir, e.name, 'snapshot.json')) ||
+            fs.existsSync(path.join(dir, e.name, 'migration.sql'))))
         .map((e) => e.name)
-        .sort()
+        .sort((a, b) => a.localeCompare(b))
         .flatMap((folder) => {
         const file = path.join(dir, folder, 'snapshot.json');
         if (!fs.existsSync(file))
@@ -64896,7 +65134,7 @@ function storedSnapshots(dir) {
                 version: typeof json.version === 'string' ? json.version : undefined
             }
         ];
-    });
+    }));
 }
 /** `YYYYMMDDHHmmss` of a UTC time, as drizzle's migrator reads a folder's prefix (formatToMillis: UTC). */
 function folderStamp(ms) {
@@ -65213,9 +65451,14 @@ const ICON = { error: '✖', warning: '⚠', notice: 'ℹ' };
 function renderJson(report) {
     return JSON.stringify(report, null, 2) + '\n';
 }
-/** "this pull request introduces 1, fixes 2, 5 were already there" (with a base commit). */
-function deltaLine(base) {
-    return `this pull request introduces ${base.introduced}, fixes ${base.fixed}, ${base.existing} ${base.existing === 1 ? 'was' : 'were'} already there${base.newOnly ? ' (only new findings fail the check)' : ''}`;
+/**
+ * "this pull request introduces 1, fixes 2, 5 were already there" (with a base commit), and the findings the baseline
+ * accepts, which count in none of these (they fail nothing) but are not nothing either.
+ */
+function deltaLine(report) {
+    const { base } = report;
+    const accepted = report.findings.filter((f) => f.accepted).length;
+    return `this pull request introduces ${base.introduced}, fixes ${base.fixed}, ${base.existing} ${base.existing === 1 ? 'was' : 'were'} already there${accepted ? ` (and ${accepted} accepted in the baseline)` : ''}${base.newOnly ? ' (only new findings fail the check)' : ''}`;
 }
 /** Findings listed in the main list: not those the baseline accepted, which have their own collapsed section. */
 const listed = (f) => !f.accepted;
@@ -65304,7 +65547,7 @@ function changeNotes(report, f) {
 function renderText(report) {
     const lines = [];
     if (report.base)
-        lines.push(deltaLine(report.base));
+        lines.push(deltaLine({ ...report, base: report.base }));
     for (const note of report.notes)
         lines.push(`note: ${note}`);
     const isNew = (f) => (report.base && f.new ? 'new ' : '');
@@ -65369,7 +65612,7 @@ function renderMarkdown(report, options = {}) {
     head.push(`### ${errors ? '❌' : warnings ? '⚠️' : '✅'} drizzle-drift-guard: ${verdict(report)}`);
     head.push('');
     if (report.base)
-        head.push(`**${deltaLine(report.base)}**`, '');
+        head.push(`**${deltaLine({ ...report, base: report.base })}**`, '');
     for (const note of report.notes)
         head.push(`> ${note}`);
     const body = [];
@@ -65656,7 +65899,9 @@ function runFailedFinding({ run, databases, timeoutSeconds, file, line }, findin
             ? `the command ran longer than "runTimeout" (${timeoutSeconds} s) against the migrated database; raise "runTimeout" if it needs more`
             : run.notFound
                 ? "the shell could not find the command: the project's dependencies must be installed before drift-guard runs (npm ci)"
-                : 'the command failed against the database the migrations build from clean; its output names no object another finding explains';
+                : missingPackage(run)
+                    ? `the command could not load ${missingPackage(run)}: the project's dependencies must be installed before drift-guard runs (npm ci); nothing says the database is at fault`
+                    : 'the command failed against the database the migrations build from clean; its output names no object another finding explains';
     const fix = [explaining, ...others].flatMap((f) => (f?.fix ? [f.fix] : [])).join('\n');
     return {
         kind: 'run_failed',
@@ -65669,6 +65914,14 @@ function runFailedFinding({ run, databases, timeoutSeconds, file, line }, findin
         ...(fix ? { fix } : {}),
         ...(run.tail.length ? { output: run.tail.join('\n') } : {})
     };
+}
+/** The package or module Node could not find for the command (ERR_MODULE_NOT_FOUND, MODULE_NOT_FOUND), quoted. */
+function missingPackage(run) {
+    const text = [...run.errorLines, ...run.tail].join('\n');
+    const m = /Cannot find (package|module) '([^']+)'/.exec(text);
+    if (!m || !/ERR_MODULE_NOT_FOUND|MODULE_NOT_FOUND|Cannot find (?:package|module)/.test(text))
+        return undefined;
+    return `${m[1]} '${m[2]}'`;
 }
 
 
@@ -66374,6 +66627,8 @@ async function runSchemaStatements(db, statements, context) {
     const setupTables = new Set();
     // Columns left out of tables built without them (schema.table.column), with the statements that needed them.
     const leftOut = new Map();
+    /** The statement each schema_error is about: named at the end of its cause. */
+    const statementOf = new Map();
     let failed = [];
     for (const statement of statements) {
         if (context.existing) {
@@ -66406,10 +66661,11 @@ async function runSchemaStatements(db, statements, context) {
                 column: partial,
                 ...(context.sources?.column(object.schema, object.table, partial) ?? where(object)),
                 message: `drizzle-kit's SQL for column ${partial} of ${(0, objects_1.describeStatementObject)(object)} fails on Postgres: ${info.message}`,
-                cause: `statement: ${firstLine(statement)}; ${unexported ? `${unexported.cause}; ` : ''}the table was built without this column, and everything else of it is compared`,
+                cause: `${unexported ? `${unexported.cause}; ` : ''}the table was built without this column, and everything else of it is compared`,
                 fix: `${unexported?.fix ?? 'Change the declaration so that drizzle-kit writes SQL Postgres accepts'}; this column is left out of the comparison`
             };
             problems.push(finding);
+            statementOf.set(finding, statement);
             leftOut.set(`${object.schema}.${object.table}.${partial}`, { finding, dependents: [] });
             continue;
         }
@@ -66461,7 +66717,7 @@ async function runSchemaStatements(db, statements, context) {
             ...subject(object),
             ...where(object),
             message: `drizzle-kit's SQL for ${(0, objects_1.describeStatementObject)(object)} fails on Postgres: ${info.message}`,
-            cause: `statement: ${firstLine(statement)}${unexported || platform ? `; ${(unexported ?? platform).cause}` : ''}`,
+            cause: unexported || platform ? (unexported ?? platform).cause : '',
             fix: unexported
                 ? `${unexported.fix}; this object is left out of the comparison`
                 : platform
@@ -66469,13 +66725,20 @@ async function runSchemaStatements(db, statements, context) {
                     : 'Change the declaration so that drizzle-kit writes SQL Postgres accepts; this object is left out of the comparison'
         };
         problems.push(finding);
+        statementOf.set(finding, statement);
         if (key)
             failedBy.set(key, { finding, dependents: [] });
     }
     for (const { finding, dependents } of new Set([...failedBy.values(), ...leftOut.values()])) {
         if (dependents.length)
-            finding.cause += `; also not built, as they depend on it: ${[...new Set(dependents)].join(', ')}`;
+            finding.cause = [finding.cause, `also not built, as they depend on it: ${[...new Set(dependents)].join(', ')}`]
+                .filter(Boolean)
+                .join('; ');
     }
+    // The statement last: its first line is often a whole CREATE TABLE, hundreds of characters the reason would
+    // otherwise come after.
+    for (const [finding, statement] of statementOf)
+        finding.cause = [finding.cause, `statement: ${firstLine(statement)}`].filter(Boolean).join('; ');
     return { problems, unbuilt };
 }
 /** SQLSTATE undefined_function: "function … does not exist" (also an operator that does not exist). */
@@ -68769,6 +69032,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.splitSqlStatements = splitSqlStatements;
 exports.positionLine = positionLine;
 exports.codeOnly = codeOnly;
+exports.withoutComments = withoutComments;
 /**
  * Splits SQL text at the semicolons that end statements: not those in quotes, identifiers, dollar-quoted bodies
  * or comments, nor those inside parentheses (a rule's actions) or the SQL-standard body of a function or procedure
@@ -68918,6 +69182,16 @@ function positionLine(statement, position) {
  * identifiers are kept, and so is the inside of a dollar-quoted body: that of a `DO` block or a function is code.
  */
 function codeOnly(sql) {
+    return blankedOut(sql, true);
+}
+/**
+ * SQL with only its comments blanked out, character for character: string literals are kept (a default's or an
+ * enum's values are read from them), and a `--` or `/*` inside one is not taken for a comment.
+ */
+function withoutComments(sql) {
+    return blankedOut(sql, false);
+}
+function blankedOut(sql, literals) {
     const blank = (text) => text.replace(/[^\n]/g, ' ');
     let out = '';
     let i = 0;
@@ -68961,6 +69235,11 @@ function codeOnly(sql) {
                     end++;
             }
             end = Math.min(end, sql.length);
+            if (!literals) {
+                out += sql.slice(i, end);
+                i = end;
+                continue;
+            }
         }
         else if (c === '"') {
             end = i + 1;

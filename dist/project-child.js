@@ -18037,7 +18037,7 @@ function discoverTargets(root) {
         .sort()
         .map((f) => path.relative(root, f));
     if (found.length === 0) {
-        throw new errors_1.UsageError(`No ${target_types_1.DEFAULT_CONFIG_FILE} and no drizzle config (drizzle.config.ts, drizzle.*.config.ts) in ${root}. ` +
+        throw new errors_1.UsageError(`No ${target_types_1.DEFAULT_CONFIG_FILE} and no drizzle config (drizzle*.config.{ts,mts,cts,js,mjs,cjs,json} outside node_modules and build folders, or one a package.json script passes to drizzle-kit) in ${root}. ` +
             `Write ${target_types_1.DEFAULT_CONFIG_FILE} with your targets, or pass --config.`);
     }
     const notes = [];
@@ -20928,10 +20928,11 @@ var __importStar = (this && this.__importStar) || (function () {
     };
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.STATEMENT_BREAKPOINT = void 0;
+exports.V1_TIMESTAMP = exports.STATEMENT_BREAKPOINT = void 0;
 exports.splitStatements = splitStatements;
 exports.hashMigration = hashMigration;
 exports.readMigrationFolder = readMigrationFolder;
+exports.folderMillis = folderMillis;
 // Reads a drizzle-kit migrations folder, in either layout, into the list of migrations drizzle's migrator applies.
 //   0.x layout: meta/_journal.json + NNNN_tag.sql + meta/NNNN_snapshot.json
 //   v1 layout:  <YYYYMMDDHHmmss>_<name>/migration.sql + snapshot.json (no journal; order and `when` from the name)
@@ -20969,9 +20970,14 @@ function readMigrationFolder(dir) {
     const journalFile = path.join(dir, 'meta', '_journal.json');
     if (fs.existsSync(journalFile))
         return readJournalFolder(dir, journalFile);
-    const v1 = fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory() && /^\d{14}_/.test(e.name));
-    if (v1.length > 0)
-        return readV1Folder(dir, v1.map((e) => e.name).sort());
+    const folders = fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory());
+    // drizzle-kit 1.x's layout is told by its `<YYYYMMDDHHmmss>_<name>/` folders; then drizzle-orm 1.x's migrator
+    // applies the migration.sql of every folder, whatever its name, in name order (localeCompare, as it sorts).
+    if (folders.some((e) => /^\d{14}_/.test(e.name)))
+        return readV1Folder(dir, folders
+            .map((e) => e.name)
+            .filter((name) => exports.V1_TIMESTAMP.test(name) || fs.existsSync(path.join(dir, name, 'migration.sql')))
+            .sort((a, b) => a.localeCompare(b)));
     const sqlFiles = fs
         .readdirSync(dir)
         .filter((f) => f.endsWith('.sql'))
@@ -21156,6 +21162,16 @@ function readJournalFolder(dir, journalFile) {
     }
     return { dir, format: 'journal', journalFile, migrations, problems, journalEntries: entries };
 }
+/** A folder name drizzle-kit 1.x gave: it begins with the migration's UTC timestamp, `YYYYMMDDHHmmss`. */
+exports.V1_TIMESTAMP = /^\d{14}/;
+/**
+ * The created_at drizzle-orm 1.x's migrator records for a folder: the UTC date of its name's first 14 characters,
+ * each part read as parseInt reads it (so "20250101000000-x" is a date, and "seed" is NaN, which the insert refuses).
+ */
+function folderMillis(name) {
+    const part = (from, to) => parseInt(name.slice(from, to), 10);
+    return Date.UTC(part(0, 4), part(4, 6) - 1, part(6, 8), part(8, 10), part(10, 12), part(12, 14));
+}
 function readV1Folder(dir, names) {
     const problems = [];
     const migrations = [];
@@ -21164,9 +21180,16 @@ function readV1Folder(dir, names) {
     names.forEach((name, idx) => {
         const file = path.join(dir, name, 'migration.sql');
         const snapshot = path.join(dir, name, 'snapshot.json');
-        const ts = name.slice(0, 14);
-        const when = Date.UTC(+ts.slice(0, 4), +ts.slice(4, 6) - 1, +ts.slice(6, 8), +ts.slice(8, 10), +ts.slice(10, 12), +ts.slice(12, 14));
+        const when = folderMillis(name);
         entries.push({ idx, when, tag: name, breakpoints: true });
+        if (Number.isNaN(when) && fs.existsSync(file))
+            problems.push({
+                message: `${name}/ does not begin with a 14-digit timestamp: drizzle-orm 1.x's migrator applies its migration.sql, then cannot record it (the created_at it reads from the name is NaN: "invalid input syntax for type bigint"), and the whole migrate is rolled back`,
+                fix: `Rename the folder to <YYYYMMDDHHmmss>_${name}, the timestamp placing it where it belongs in the order (drizzle-kit generate --custom writes such a folder)`,
+                file: path.join(dir, name),
+                tag: name,
+                severity: 'error'
+            });
         // drizzle-orm 1.x's readMigrationFiles keeps only the folders that hold a migration.sql: the others are skipped.
         if (!fs.existsSync(file)) {
             problems.push({
