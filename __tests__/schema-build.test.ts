@@ -297,7 +297,9 @@ describe.each(EACH_POSTGRES)('statements of the schema that Postgres rejects, on
     // authors is built without the column whose type fails (issue 12, class 5: its other drift stays visible), so
     // the foreign key to it is built; what needs the column is named once, here, and not compared.
     expect(table.column).toBe('handle')
-    expect(table.cause).toMatch(/also not built, as they depend on it: index "authors_handle_idx" on authors; statement: /)
+    expect(table.cause).toMatch(
+      /also not built, as they depend on it: index "authors_handle_idx" on authors; statement: /
+    )
   })
 })
 
@@ -348,7 +350,9 @@ describe.each(EACH_POSTGRES)('failed objects of the same name, on %s', (_name, c
     const table = errors.find((f) => f.table === 'users')!
     expect(table.message).toMatch(/type "handle_t" does not exist/)
     // users is built without its failing column (issue 12, class 5), so the foreign key from posts is built too.
-    expect(table.cause).toMatch(/the table was built without this column, and everything else of it is compared; statement: /)
+    expect(table.cause).toMatch(
+      /the table was built without this column, and everything else of it is compared; statement: /
+    )
     const fk = errors.find((f) => f.table === 'sessions')!
     expect(fk.message).toMatch(/relation "auth\.users" does not exist/)
   })

@@ -29,7 +29,7 @@ async function runInit(parsed: ParsedArgv, io: CliIO): Promise<number> {
     say(
       'note: no target lists its "databases" yet: a check names its one database after the target. List the real ' +
         'names there (e.g. "databases": ["rsm_master"], or the tenants: ["tenant_1", "tenant_2"]) to have findings ' +
-        'name them; `drift-guard audit --database-url URL` reads the databases listed (else the URL\'s own), and ' +
+        "name them; `drift-guard audit --database-url URL` reads the databases listed (else the URL's own), and " +
         'the tenants with --tenants-query SQL or --tenants-pattern.'
     )
   if (parsed.flags.has('--no-check')) return 0
