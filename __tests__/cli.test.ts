@@ -125,7 +125,7 @@ describe('bad input: one clear line, the right exit code', () => {
     expect(r.status).toBe(2)
     expectCleanError(r)
     expect(r.stderr).toMatch(
-      /No drift-guard\.config\.json and no drizzle config \(drizzle\.config\.ts, drizzle\.\*\.config\.ts\)/
+      /No drift-guard\.config\.json and no drizzle config \(drizzle\*\.config\.\{ts,mts,cts,js,mjs,cjs,json\} outside node_modules and build folders, or one a package\.json script passes to drizzle-kit\)/
     )
   })
 
