@@ -1,5 +1,5 @@
 // The repository's own promises: dist/ is what src/ builds, the workflows and action.yml are valid.
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
@@ -37,6 +37,38 @@ test('dist/ matches a fresh build of src/ (check-dist)', () => {
     expect(listFiles(path.join(REPO, 'dist'))).toEqual(built)
     const different = built.filter((f) => digest(path.join(out, f)) !== digest(path.join(REPO, 'dist', f)))
     expect(different).toEqual([]) // run `npm run bundle` and commit dist/
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true })
+  }
+})
+
+test('a build killed half-way leaves dist/ as it was; the next build removes the work folder a killed one left', async () => {
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'dg-dist-killed-'))
+  try {
+    const out = path.join(scratch, 'dist')
+    fs.mkdirSync(out)
+    fs.writeFileSync(path.join(out, 'cli.js'), 'the committed build\n')
+    // The work folder of a build killed before: its process is gone (no process has that id).
+    const stale = path.join(scratch, '.ncc-999999999')
+    fs.mkdirSync(path.join(stale, 'dist'), { recursive: true })
+    // Its own process group, so that ncc, started by the build, is killed with it.
+    const build = spawn(process.execPath, [path.join(REPO, 'scripts', 'bundle.mjs')], {
+      cwd: REPO,
+      env: { ...process.env, DIST_DIR: out },
+      stdio: 'ignore',
+      detached: true
+    })
+    const exited = new Promise((resolve) => build.on('exit', resolve))
+    // Killed once it has begun: the stale folder is removed first thing, then ncc builds in the build's own folder.
+    for (let waited = 0; fs.existsSync(stale) && waited < 30_000; waited += 50)
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    process.kill(-build.pid!, 'SIGKILL')
+    await exited
+    expect(fs.existsSync(stale)).toBe(false)
+    expect(fs.readdirSync(out)).toEqual(['cli.js'])
+    expect(fs.readFileSync(path.join(out, 'cli.js'), 'utf8')).toBe('the committed build\n')
+    expect(fs.readdirSync(scratch).filter((f) => f.startsWith('.ncc-'))).toEqual([`.ncc-${build.pid}`])
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true })
   }

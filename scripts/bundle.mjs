@@ -19,7 +19,24 @@ const work = path.join(target, '..', `.ncc-${process.pid}`)
 const dist = path.join(work, 'dist')
 const ncc = path.join(root, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js')
 
+/** Whether a process of that id runs (one of another user counts as running). */
+function running(pid) {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return error.code === 'EPERM'
+  }
+}
+
 try {
+  // Work folders of builds that were killed (their process is gone) are removed, as a failed build removes its own.
+  const beside = path.dirname(target)
+  for (const name of fs.existsSync(beside) ? fs.readdirSync(beside) : []) {
+    const pid = Number(/^\.ncc-(\d+)$/.exec(name)?.[1])
+    if (pid && pid !== process.pid && !running(pid))
+      fs.rmSync(path.join(beside, name), { recursive: true, force: true })
+  }
   fs.rmSync(work, { recursive: true, force: true })
   fs.mkdirSync(dist, { recursive: true })
 
