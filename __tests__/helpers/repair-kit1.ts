@@ -127,6 +127,40 @@ export const KIT1_CASES: Kit1Case[] = [
     count: 'SELECT count(*) FROM posts'
   },
   {
+    fixture: 'rename-column', // one column renamed, its table kept; its unique constraint is named after it
+    config: 'drizzle.config.ts',
+    folder: 'drizzle',
+    renames: ['members.email=contactEmail'],
+    statements: [
+      'ALTER TABLE "members" RENAME COLUMN "email" TO "contactEmail";',
+      'ALTER TABLE "members" RENAME CONSTRAINT "members_email_key" TO "members_contactEmail_key";'
+    ],
+    deltas: [
+      'drop columns\0["public","members","email"]',
+      'drop uniques\0["public","members","members_email_key"]',
+      'create contactEmail',
+      'create members_contactEmail_key'
+    ],
+    seed: "INSERT INTO members (email) VALUES ('a@x.io')",
+    count: 'SELECT count(*) FROM members WHERE "contactEmail" = \'a@x.io\''
+  },
+  {
+    fixture: 'enum-value-removed', // a value taken out of an enum: the type re-created, its column cast through text
+    config: 'drizzle.config.ts',
+    folder: 'drizzle',
+    statements: [
+      'ALTER TYPE "public"."status" RENAME TO "status_old";',
+      `CREATE TYPE "public"."status" AS ENUM('draft', 'published');`,
+      'ALTER TABLE "posts" ALTER COLUMN "status" DROP DEFAULT;',
+      'ALTER TABLE "posts" ALTER COLUMN "status" SET DATA TYPE "public"."status" USING "status"::text::"public"."status";',
+      `ALTER TABLE "posts" ALTER COLUMN "status" SET DEFAULT 'draft'::status;`,
+      'DROP TYPE "public"."status_old";'
+    ],
+    deltas: ['alter enums\0["public","status"]'],
+    seed: "INSERT INTO posts (title, status) VALUES ('a', 'published'), ('b', 'draft')",
+    count: "SELECT count(*) FROM posts WHERE status = 'published'"
+  },
+  {
     fixture: 'default-index', // a default added, one changed, an index declared: never generated
     config: 'drizzle.config.ts',
     folder: 'drizzle',

@@ -5,7 +5,7 @@
 import { UsageError } from '../core/errors'
 import { SchemaDifference, diffSchemas } from '../diff/diff-schemas'
 import { DatabaseModel, TableModel } from '../model/types'
-import { quoteIdentifier as q } from '../sql/identifiers'
+import { quoteIdentifier as q, quoteIdentifierIfNeeded } from '../sql/identifiers'
 import { PHASE, tableRef } from './plan'
 import { isSerial } from './sql-text'
 import { RepairStatement } from './types'
@@ -118,13 +118,16 @@ export function applyRenames(
       const column = table.columns.get(r.from)!
       table.columns.delete(r.from)
       table.columns.set(r.to, { ...column, name: r.to })
+      // In the definitions as Postgres prints them: a name it must quote ("contactEmail") is quoted, or the renamed
+      // constraint would differ from the schema's by its quotes alone, and be dropped and added again.
+      const printed = quoteIdentifierIfNeeded(r.to)
       for (const c of table.constraints.values()) {
         c.columns = c.columns.map((x) => (x === r.from ? r.to : x))
-        c.definition = c.definition.replace(/\(([^)]*)\)/, (m) => m.replace(word(r.from), r.to))
+        c.definition = c.definition.replace(/\(([^)]*)\)/, (m) => m.replace(word(r.from), printed))
       }
       for (const i of table.indexes.values()) {
-        i.keys = i.keys.map((k) => k.replace(word(r.from), r.to))
-        i.definition = i.definition.replace(/ USING (.*)$/, (m) => m.replace(word(r.from), r.to))
+        i.keys = i.keys.map((k) => k.replace(word(r.from), printed))
+        i.definition = i.definition.replace(/ USING (.*)$/, (m) => m.replace(word(r.from), printed))
       }
       renameDependents(table, want, r.from, r.to, statements, finding)
       model.tables.set(key, table)
@@ -142,7 +145,7 @@ export function applyRenames(
       statements.push(rename(`ALTER TABLE ${tableRef(r.schema, r.from)} RENAME TO ${q(r.to)};`, finding))
       const table = { ...cloneTable(current), name: r.to }
       for (const c of table.constraints.values())
-        c.definition = c.definition.replace(word(r.from), (m) => m.replace(r.from, r.to))
+        c.definition = c.definition.replace(word(r.from), () => quoteIdentifierIfNeeded(r.to))
       renameDependents(table, want, r.from, r.to, statements, finding)
       // A serial's sequence is named after the table: renamed too, so the database ends as a fresh one would.
       for (const c of table.columns.values())
@@ -159,7 +162,8 @@ export function applyRenames(
         if (key === toKey || ![...other.constraints.values()].some((c) => word(r.from).test(c.definition))) continue
         const copy = cloneTable(other)
         for (const c of copy.constraints.values())
-          if (c.kind === 'foreign_key') c.definition = c.definition.replace(word(r.from), r.to)
+          if (c.kind === 'foreign_key')
+            c.definition = c.definition.replace(word(r.from), () => quoteIdentifierIfNeeded(r.to))
         model.tables.set(key, copy)
         touched.add(key)
       }

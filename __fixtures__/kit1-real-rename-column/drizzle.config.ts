@@ -1,0 +1,7 @@
+import { defineConfig } from 'drizzle-kit'
+export default defineConfig({
+  dialect: 'postgresql',
+  schema: './schema.ts',
+  out: './drizzle',
+  dbCredentials: { url: process.env.DATABASE_URL ?? 'postgres://localhost/unused' }
+})
