@@ -78,7 +78,7 @@ describe.each(EACH_POSTGRES)('--base on %s', (name, createProvider) => {
     git('commit', '-qm', 'drifting already')
     const logs: string[] = []
     const same = await runCheckWithBase({ root: dir, provider, base: 'HEAD', newOnly: true, log: (l) => logs.push(l) })
-    expect(logs).toContain("base HEAD: nothing under . changed, its findings are the head's")
+    expect(logs).toContain("base HEAD: nothing in the repository changed, its findings are the head's")
     expect(logs.some((l) => l.startsWith('base: '))).toBe(false)
     expect(same.findings.length).toBeGreaterThan(0)
     expect(same.findings.every((f) => f.new === false)).toBe(true)
@@ -115,6 +115,39 @@ describe.each(EACH_POSTGRES)('--base on %s', (name, createProvider) => {
     await expect(runCheckWithBase({ root: outside, provider, base: 'no-such-branch' })).rejects.toThrow(
       /^--base no-such-branch: not a commit of the git repository at .*fetch-depth: 0\)$/
     )
+  })
+
+  test('a snapshot edited in the change is new whatever the path that reaches it: through a symbolic link, or in a folder outside the checked one', async () => {
+    for (const layout of ['symlink', 'outside'] as const) {
+      const top = tempDir(`base-${layout}-`)
+      // outside: the checked folder is app/, its migrations are ../db/drizzle. symlink: drizzle -> db/drizzle.
+      const root = layout === 'outside' ? path.join(top, 'app') : top
+      const out = layout === 'outside' ? '../db/drizzle' : './drizzle'
+      const project = await makeProject({ steps: [SCHEMA], name: `base-${layout}-project` })
+      fs.mkdirSync(root, { recursive: true })
+      fs.cpSync(path.join(project, 'src'), path.join(root, 'src'), { recursive: true })
+      fs.cpSync(path.join(project, 'drizzle'), path.join(top, 'db', 'drizzle'), { recursive: true })
+      fs.writeFileSync(
+        path.join(root, 'drizzle.config.ts'),
+        `import { defineConfig } from "drizzle-kit";\nexport default defineConfig({ dialect: "postgresql", schema: "./src/schema.ts", out: "${out}" });\n`
+      )
+      if (layout === 'symlink') fs.symlinkSync(path.join('db', 'drizzle'), path.join(top, 'drizzle'))
+      const git = gitIn(top)
+      git('init', '-q')
+      git('add', '-A')
+      git('commit', '-qm', 'no drift')
+      // The change: the last snapshot loses a column the schema declares.
+      const snapshotFile = path.join(top, 'db', 'drizzle', 'meta', '0000_snapshot.json')
+      const snapshot = JSON.parse(fs.readFileSync(snapshotFile, 'utf8'))
+      delete snapshot.tables['public.users'].columns.email
+      fs.writeFileSync(snapshotFile, JSON.stringify(snapshot, null, 2))
+      const report = await runCheckWithBase({ root, provider, base: 'HEAD', newOnly: true })
+      expect({ layout, findings: report.findings.map((f) => `${f.kind} new=${f.new}`) }).toEqual({
+        layout,
+        findings: ['snapshot_out_of_date new=true']
+      })
+      expect(report.ok).toBe(false)
+    }
   })
 
   test('the checked folder is new in this change: every finding is new, the head waits for no base, the worktree is removed', async () => {

@@ -1,5 +1,6 @@
 // Reading a git repository by running git (never a library): what --base needs of the base commit.
 import { execFile, execFileSync } from 'node:child_process'
+import * as fs from 'node:fs'
 import * as path from 'node:path'
 
 /** git's output as text; throws when git fails. */
@@ -66,26 +67,49 @@ export function showFiles(cwd: string, rev: string, paths: string[]): Map<string
 }
 
 /**
- * What differs between a base commit and the working tree under one folder of the repository (--base), as git
- * compared them: a file under that folder that is not listed has the same bytes on both sides, so it need not be
- * read twice, nor asked of git.
+ * What differs between a base commit and the working tree, as git compared them: a file git tracks that is not
+ * listed has the same bytes on both sides, so it need not be read twice, nor asked of git.
  */
 export interface BaseChanges {
-  /** The folder the list covers, relative to the repository's top and '/'-separated ('' for all of it). */
-  scope: string
-  /** The files under it that differ (changed, added, removed, untracked), relative to the top, '/'-separated. */
+  /** The files that differ (changed, added, removed, untracked), relative to the top, '/'-separated. */
   changed: ReadonlySet<string>
+  /** The files git tracks in the working tree, named the same way. */
+  tracked: ReadonlySet<string>
+}
+
+/** What differs between `base` and the working tree of the repository at `top` (git diff, and untracked files). */
+export function baseChanges(top: string, base: string): BaseChanges {
+  // NUL-separated: by default git quotes names with unusual bytes ("caf\303\251.sql"), which would then match no
+  // file; renames off, so that a renamed file's old name is listed too.
+  const list = (...args: string[]): string[] =>
+    git(top, ...args)
+      .split('\0')
+      .filter(Boolean)
+  return {
+    changed: new Set([
+      ...list('diff', '--name-only', '-z', '--no-renames', base),
+      ...list('ls-files', '-z', '--others', '--exclude-standard')
+    ]),
+    tracked: new Set(list('ls-files', '-z'))
+  }
 }
 
 /**
- * The name git gives `file` (a path under the checkout at `top`: the working tree, or the base's worktree) when it
- * is under the compared folder and not among the changed files; undefined when that cannot be said (outside the
- * folder, or reached through another path than `top`): the caller then reads the file.
+ * The name git gives `file` (under the checkout at `top`: the working tree, or the base's worktree) when git tracks
+ * that very file and it is not among the changed ones; undefined when that cannot be said, and the caller reads the
+ * file: outside the checkout, reached through a symbolic link or under another case of its name (git lists the
+ * file it tracks, not the path that reaches it), not tracked (ignored files are not listed as changed), or inside
+ * a submodule (git lists the submodule, not its files).
  */
 export function unchangedPath(changes: BaseChanges, top: string, file: string): string | undefined {
   const rel = path.relative(top, file)
   if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) return undefined
   const name = rel.split(path.sep).join('/')
-  if (changes.scope && name !== changes.scope && !name.startsWith(`${changes.scope}/`)) return undefined
-  return changes.changed.has(name) ? undefined : name
+  if (!changes.tracked.has(name) || changes.changed.has(name)) return undefined
+  try {
+    if (fs.realpathSync.native(file) !== path.join(fs.realpathSync.native(top), rel)) return undefined
+  } catch {
+    return undefined
+  }
+  return name
 }

@@ -3,14 +3,14 @@
 // both sides apply the same migrations, and the base's continued with the head's further migrations when the head
 // adds some, src/engine/shared-databases.ts), then each
 // finding marked new or not and the base's gone ones listed as fixed (src/baseline/delta.ts). The worktree is
-// removed also on failure; when nothing under the checked folder differs from the base, the head's report stands
-// for the base's and no worktree is made.
+// removed also on failure; when nothing in the repository differs from the base, the head's report stands for the
+// base's and no worktree is made.
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { markAgainstBase } from '../baseline/delta'
 import { UsageError } from '../core/errors'
-import { git, gitAsync } from '../core/git'
+import { baseChanges, git, gitAsync } from '../core/git'
 import { Report } from '../core/findings'
 import { limiter } from '../core/limiter'
 import { CheckOptions, CheckedProject, checkProject } from './check'
@@ -22,15 +22,6 @@ export interface BaseCheckOptions extends CheckOptions {
   newOnly?: boolean
   /** Given the head's check (what `fix` plans from), before it is marked against the base. */
   onHead?: (head: CheckedProject) => void
-}
-
-/** Files under `dir` (relative to the top) that differ between the base commit and the working tree. */
-function changedUnder(top: string, base: string, dir: string): string[] {
-  const spec = dir ? [dir] : ['.']
-  // NUL-separated: by default git quotes names with unusual bytes ("caf\303\251.sql"), which would then match no file.
-  const tracked = git(top, 'diff', '--name-only', '-z', '--no-renames', base, '--', ...spec).split('\0')
-  const untracked = git(top, 'ls-files', '-z', '--others', '--exclude-standard', '--', ...spec).split('\0')
-  return [...tracked, ...untracked].filter(Boolean)
 }
 
 /**
@@ -83,11 +74,13 @@ export async function runCheckWithBase(options: BaseCheckOptions): Promise<Repor
   }
   const rel = path.relative(top, fs.realpathSync(root))
   const shared = { ...options, limit: options.limit ?? limiter(options.concurrency ?? options.provider.concurrency) }
-  // What git found different, so that what it found the same is read once (snapshots) or not asked of git at all.
-  const changes = { scope: rel.split(path.sep).join('/'), changed: new Set(changedUnder(top, options.base, rel)) }
+  // What git found different in the whole repository, so that what it found the same is read once (snapshots) or not
+  // asked of git at all. The whole repository: a check reads files outside its folder too (a config's
+  // `out: '../db/drizzle'`, a schema importing a shared package), so a change anywhere is a change.
+  const changes = baseChanges(top, options.base)
   const baseComparison = { top, changes }
   if (changes.changed.size === 0) {
-    log(`base ${options.base}: nothing under ${rel || '.'} changed, its findings are the head's`)
+    log(`base ${options.base}: nothing in the repository changed, its findings are the head's`)
     const head = await checkProject({ ...shared, baseComparison })
     options.onHead?.(head)
     return markAgainstBase(head.report, head.report, options.base, options.newOnly ?? false)
