@@ -407,6 +407,41 @@ describe('identity of a finding in the baseline and the delta', () => {
     summary: { errors: findings.length, warnings: 0, notices: 0 }
   })
 
+  test('a message reworded since 1.0.0 keeps the identity a baseline of 1.0.0 recorded', () => {
+    const finding = (message: string): Finding => ({
+      kind: 'column_default_mismatch',
+      severity: 'error',
+      target: 'app',
+      schema: 'public',
+      table: 'packs',
+      column: 'id',
+      message
+    })
+    // As 1.0.0 wrote it, and as it is written now.
+    const before = finding('column packs.id defaults to nothing, the schema says nextval(<owned sequence>)')
+    const now = finding(
+      "column packs.id defaults to nothing, the schema says the next value of its own sequence (a serial's default)"
+    )
+    expect(identitiesOf(now).map((i) => i.fingerprint)).toEqual(identitiesOf(before).map((i) => i.fingerprint))
+    const enumFinding = (message: string): Finding => ({
+      kind: 'extra_enum',
+      severity: 'error',
+      target: 'app',
+      schema: 'public',
+      name: 'availability',
+      message
+    })
+    expect(
+      identitiesOf(
+        enumFinding('enum availability is declared in the schema but not exported, so drizzle-kit does not read it')
+      )[0].fingerprint
+    ).toBe(identitiesOf(enumFinding('enum availability is not declared in the schema'))[0].fingerprint)
+    // Another default is another drift.
+    expect(identitiesOf(finding('column packs.id defaults to nothing, the schema says 0'))[0].fingerprint).not.toBe(
+      identitiesOf(before)[0].fingerprint
+    )
+  })
+
   test('a snapshot finding is one identity per change: the same object defined otherwise is another', () => {
     const [a, b] = identitiesOf(
       snapshot([

@@ -51,6 +51,9 @@ test('a build killed half-way leaves dist/ as it was; the next build removes the
     // The work folder of a build killed before: its process is gone (no process has that id).
     const stale = path.join(scratch, '.ncc-999999999')
     fs.mkdirSync(path.join(stale, 'dist'), { recursive: true })
+    // Two hours old (a build in another container, of a process this one cannot see, is kept for an hour).
+    const twoHoursAgo = new Date(Date.now() - 2 * 3_600_000)
+    fs.utimesSync(stale, twoHoursAgo, twoHoursAgo)
     // Its own process group, so that ncc, started by the build, is killed with it.
     const build = spawn(process.execPath, [path.join(REPO, 'scripts', 'bundle.mjs')], {
       cwd: REPO,

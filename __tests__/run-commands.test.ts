@@ -7,6 +7,7 @@ import { UsageError } from '../src/core/errors'
 import { Report } from '../src/core/findings'
 import { loadConfig } from '../src/config/load-config'
 import { runCheck } from '../src/engine/check'
+import { runFailedFinding } from '../src/run-commands/link'
 import { EACH_POSTGRES, providerForSuite } from './helpers/postgres'
 import { makeProject } from './helpers/project'
 
@@ -140,6 +141,31 @@ describe.each(EACH_POSTGRES)('run on %s', (_name, create) => {
     expect(finding.output).toMatch(/not found/)
     expect(finding.cause).toMatch(/npm ci/)
   })
+})
+
+test('a project file that is not there (a build not run) is not taken for a package to install', () => {
+  const failed = (line: string): string =>
+    runFailedFinding(
+      {
+        run: {
+          command: 'node dist/seed.js',
+          exitCode: 1,
+          timedOut: false,
+          notFound: false,
+          tail: [line],
+          errorLines: [],
+          durationMs: 1
+        },
+        databases: ['app'],
+        timeoutSeconds: 120
+      },
+      []
+    ).cause!
+  expect(failed("Error: Cannot find module '/app/dist/seed.js'")).toMatch(/^the command failed against the database/)
+  expect(failed("Error: Cannot find module './seed.js'")).toMatch(/^the command failed against the database/)
+  expect(failed("Error [ERR_MODULE_NOT_FOUND]: Cannot find package 'postgres' imported from /app/db/init.mjs")).toMatch(
+    /^the command could not load package 'postgres'/
+  )
 })
 
 test('run, urlEnv and runTimeout are checked, with the file and line of the wrong value', () => {

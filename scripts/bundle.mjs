@@ -30,11 +30,14 @@ function running(pid) {
 }
 
 try {
-  // Work folders of builds that were killed (their process is gone) are removed, as a failed build removes its own.
+  // Work folders of builds that were killed (their process gone, an hour ago) are removed, as a failed build removes
+  // its own.
   const beside = path.dirname(target)
   for (const name of fs.existsSync(beside) ? fs.readdirSync(beside) : []) {
     const pid = Number(/^\.ncc-(\d+)$/.exec(name)?.[1])
-    if (pid && pid !== process.pid && !running(pid))
+    // An hour old too: a build in another container runs as a process this one cannot see.
+    const old = () => Date.now() - fs.statSync(path.join(beside, name)).mtimeMs > 3_600_000
+    if (pid && pid !== process.pid && !running(pid) && old())
       fs.rmSync(path.join(beside, name), { recursive: true, force: true })
   }
   fs.rmSync(work, { recursive: true, force: true })

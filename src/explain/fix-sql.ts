@@ -59,8 +59,11 @@ export function fixSql(d: SchemaDifference, expected: DatabaseModel): string | u
         // The schema declares a serial: a sequence owned by the column, started after the values already there.
         const sequence =
           d.schema === 'public' ? q(`${d.table}_${d.column}_seq`) : `${q(d.schema)}.${q(`${d.table}_${d.column}_seq`)}`
+        // IF NOT EXISTS: a serial whose default was dropped still owns its sequence, under this name.
+        const as = ['smallint', 'integer', 'bigint'].includes(d.type ?? '') ? ` AS ${d.type}` : ''
         return [
-          `CREATE SEQUENCE ${sequence} OWNED BY ${t}.${column};`,
+          `CREATE SEQUENCE IF NOT EXISTS ${sequence}${as};`,
+          `ALTER SEQUENCE ${sequence} OWNED BY ${t}.${column};`,
           `ALTER TABLE ${t} ALTER COLUMN ${column} SET DEFAULT nextval('${sequence.replace(/'/g, "''")}');`,
           `SELECT setval('${sequence.replace(/'/g, "''")}', COALESCE(max(${column}), 0) + 1, false) FROM ${t};`
         ].join('\n')

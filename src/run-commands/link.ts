@@ -137,7 +137,8 @@ export function runFailedFinding(
 /** The package or module Node could not find for the command (ERR_MODULE_NOT_FOUND, MODULE_NOT_FOUND), quoted. */
 function missingPackage(run: CommandRun): string | undefined {
   const text = [...run.errorLines, ...run.tail].join('\n')
-  const m = /Cannot find (package|module) '([^']+)'/.exec(text)
+  // A package's name, not a path: a project file that is not there (a build not run) is not a dependency.
+  const m = /Cannot find (package|module) '([^'./][^']*)'/.exec(text)
   if (!m || !/ERR_MODULE_NOT_FOUND|MODULE_NOT_FOUND|Cannot find (?:package|module)/.test(text)) return undefined
   return `${m[1]} '${m[2]}'`
 }
