@@ -48859,6 +48859,9 @@ function differenceOf(f) {
         text = text.slice(0, note);
     for (const database of f.databases ?? [])
         text = text.split(database).join('*');
+    // Messages reworded since baselines were written: the words they had then, so that an entry still matches.
+    for (const [now, before] of REWORDED)
+        text = text.split(now).join(before);
     return text
         .replace(/(\.(?:sql|ts|tsx|mts|cts|js|mjs|cjs|json)):\d+(?::\d+)?/g, '$1')
         .replace(/\blines? \d+(?:\s*(?:-|–|to|and)\s*\d+)?/g, 'line')
@@ -48866,6 +48869,14 @@ function differenceOf(f) {
         .replace(/\s+/g, ' ')
         .trim();
 }
+/**
+ * Message wordings that changed after 1.0.0, with the words they replaced: a fingerprint is taken of the old words,
+ * so that a baseline written by an earlier release keeps matching the same drift.
+ */
+const REWORDED = [
+    ["the next value of its own sequence (a serial's default)", 'nextval(<owned sequence>)'],
+    [' is declared in the schema but not exported, so drizzle-kit does not read it', ' is not declared in the schema']
+];
 /** sha256 of kind, target, object path and difference: stable across runs, machines and line moves. */
 function fingerprintOf(f) {
     return digest([f.kind, f.target, (0, findings_1.findingObjectPath)(f) ?? '', differenceOf(f)]);
@@ -51672,9 +51683,11 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.git = git;
 exports.gitAsync = gitAsync;
 exports.showFiles = showFiles;
+exports.baseChanges = baseChanges;
 exports.unchangedPath = unchangedPath;
 // Reading a git repository by running git (never a library): what --base needs of the base commit.
 const node_child_process_1 = __nccwpck_require__(1421);
+const fs = __importStar(__nccwpck_require__(3024));
 const path = __importStar(__nccwpck_require__(6760));
 /** git's output as text; throws when git fails. */
 function git(cwd, ...args) {
@@ -51733,19 +51746,43 @@ function showFiles(cwd, rev, paths) {
     }
     return out;
 }
+/** What differs between `base` and the working tree of the repository at `top` (git diff, and untracked files). */
+function baseChanges(top, base) {
+    // NUL-separated: by default git quotes names with unusual bytes ("caf\303\251.sql"), which would then match no
+    // file; renames off, so that a renamed file's old name is listed too.
+    const list = (...args) => git(top, ...args)
+        .split('\0')
+        .filter(Boolean);
+    return {
+        changed: new Set([
+            ...list('diff', '--name-only', '-z', '--no-renames', base),
+            ...list('ls-files', '-z', '--others', '--exclude-standard')
+        ]),
+        tracked: new Set(list('ls-files', '-z'))
+    };
+}
 /**
- * The name git gives `file` (a path under the checkout at `top`: the working tree, or the base's worktree) when it
- * is under the compared folder and not among the changed files; undefined when that cannot be said (outside the
- * folder, or reached through another path than `top`): the caller then reads the file.
+ * The name git gives `file` (under the checkout at `top`: the working tree, or the base's worktree) when git tracks
+ * that very file and it is not among the changed ones; undefined when that cannot be said, and the caller reads the
+ * file: outside the checkout, reached through a symbolic link or under another case of its name (git lists the
+ * file it tracks, not the path that reaches it), not tracked (ignored files are not listed as changed), or inside
+ * a submodule (git lists the submodule, not its files).
  */
 function unchangedPath(changes, top, file) {
     const rel = path.relative(top, file);
     if (!rel || rel.startsWith('..') || path.isAbsolute(rel))
         return undefined;
     const name = rel.split(path.sep).join('/');
-    if (changes.scope && name !== changes.scope && !name.startsWith(`${changes.scope}/`))
+    if (!changes.tracked.has(name) || changes.changed.has(name))
         return undefined;
-    return changes.changed.has(name) ? undefined : name;
+    try {
+        if (fs.realpathSync.native(file) !== path.join(fs.realpathSync.native(top), rel))
+            return undefined;
+    }
+    catch {
+        return undefined;
+    }
+    return name;
 }
 
 
@@ -53613,8 +53650,8 @@ exports.runCheckWithBase = runCheckWithBase;
 // both sides apply the same migrations, and the base's continued with the head's further migrations when the head
 // adds some, src/engine/shared-databases.ts), then each
 // finding marked new or not and the base's gone ones listed as fixed (src/baseline/delta.ts). The worktree is
-// removed also on failure; when nothing under the checked folder differs from the base, the head's report stands
-// for the base's and no worktree is made.
+// removed also on failure; when nothing in the repository differs from the base, the head's report stands for the
+// base's and no worktree is made.
 const fs = __importStar(__nccwpck_require__(3024));
 const os = __importStar(__nccwpck_require__(8161));
 const path = __importStar(__nccwpck_require__(6760));
@@ -53624,14 +53661,6 @@ const git_1 = __nccwpck_require__(7167);
 const limiter_1 = __nccwpck_require__(5543);
 const check_1 = __nccwpck_require__(3326);
 const shared_databases_1 = __nccwpck_require__(5086);
-/** Files under `dir` (relative to the top) that differ between the base commit and the working tree. */
-function changedUnder(top, base, dir) {
-    const spec = dir ? [dir] : ['.'];
-    // NUL-separated: by default git quotes names with unusual bytes ("caf\303\251.sql"), which would then match no file.
-    const tracked = (0, git_1.git)(top, 'diff', '--name-only', '-z', '--no-renames', base, '--', ...spec).split('\0');
-    const untracked = (0, git_1.git)(top, 'ls-files', '-z', '--others', '--exclude-standard', '--', ...spec).split('\0');
-    return [...tracked, ...untracked].filter(Boolean);
-}
 /**
  * The node_modules the head resolves packages from, linked at the same places in the worktree (they are not in
  * git): every one from the checked folder up to the top, else the nearest above the top.
@@ -53681,11 +53710,13 @@ async function runCheckWithBase(options) {
     }
     const rel = path.relative(top, fs.realpathSync(root));
     const shared = { ...options, limit: options.limit ?? (0, limiter_1.limiter)(options.concurrency ?? options.provider.concurrency) };
-    // What git found different, so that what it found the same is read once (snapshots) or not asked of git at all.
-    const changes = { scope: rel.split(path.sep).join('/'), changed: new Set(changedUnder(top, options.base, rel)) };
+    // What git found different in the whole repository, so that what it found the same is read once (snapshots) or not
+    // asked of git at all. The whole repository: a check reads files outside its folder too (a config's
+    // `out: '../db/drizzle'`, a schema importing a shared package), so a change anywhere is a change.
+    const changes = (0, git_1.baseChanges)(top, options.base);
     const baseComparison = { top, changes };
     if (changes.changed.size === 0) {
-        log(`base ${options.base}: nothing under ${rel || '.'} changed, its findings are the head's`);
+        log(`base ${options.base}: nothing in the repository changed, its findings are the head's`);
         const head = await (0, check_1.checkProject)({ ...shared, baseComparison });
         options.onHead?.(head);
         return (0, delta_1.markAgainstBase)(head.report, head.report, options.base, options.newOnly ?? false);
@@ -56190,8 +56221,11 @@ function fixSql(d, expected) {
             if (d.expected === SERIAL_DEFAULT) {
                 // The schema declares a serial: a sequence owned by the column, started after the values already there.
                 const sequence = d.schema === 'public' ? q(`${d.table}_${d.column}_seq`) : `${q(d.schema)}.${q(`${d.table}_${d.column}_seq`)}`;
+                // IF NOT EXISTS: a serial whose default was dropped still owns its sequence, under this name.
+                const as = ['smallint', 'integer', 'bigint'].includes(d.type ?? '') ? ` AS ${d.type}` : '';
                 return [
-                    `CREATE SEQUENCE ${sequence} OWNED BY ${t}.${column};`,
+                    `CREATE SEQUENCE IF NOT EXISTS ${sequence}${as};`,
+                    `ALTER SEQUENCE ${sequence} OWNED BY ${t}.${column};`,
                     `ALTER TABLE ${t} ALTER COLUMN ${column} SET DEFAULT nextval('${sequence.replace(/'/g, "''")}');`,
                     `SELECT setval('${sequence.replace(/'/g, "''")}', COALESCE(max(${column}), 0) + 1, false) FROM ${t};`
                 ].join('\n');
@@ -64639,13 +64673,16 @@ function applyRenames(renames, expected, actual, differences) {
             const column = table.columns.get(r.from);
             table.columns.delete(r.from);
             table.columns.set(r.to, { ...column, name: r.to });
+            // In the definitions as Postgres prints them: a name it must quote ("contactEmail") is quoted, or the renamed
+            // constraint would differ from the schema's by its quotes alone, and be dropped and added again.
+            const printed = (0, identifiers_1.quoteIdentifierIfNeeded)(r.to);
             for (const c of table.constraints.values()) {
                 c.columns = c.columns.map((x) => (x === r.from ? r.to : x));
-                c.definition = c.definition.replace(/\(([^)]*)\)/, (m) => m.replace(word(r.from), r.to));
+                c.definition = c.definition.replace(/\(([^)]*)\)/, (m) => m.replace(word(r.from), printed));
             }
             for (const i of table.indexes.values()) {
-                i.keys = i.keys.map((k) => k.replace(word(r.from), r.to));
-                i.definition = i.definition.replace(/ USING (.*)$/, (m) => m.replace(word(r.from), r.to));
+                i.keys = i.keys.map((k) => k.replace(word(r.from), printed));
+                i.definition = i.definition.replace(/ USING (.*)$/, (m) => m.replace(word(r.from), printed));
             }
             renameDependents(table, want, r.from, r.to, statements, finding);
             model.tables.set(key, table);
@@ -64662,7 +64699,7 @@ function applyRenames(renames, expected, actual, differences) {
             statements.push(rename(`ALTER TABLE ${(0, plan_1.tableRef)(r.schema, r.from)} RENAME TO ${(0, identifiers_1.quoteIdentifier)(r.to)};`, finding));
             const table = { ...cloneTable(current), name: r.to };
             for (const c of table.constraints.values())
-                c.definition = c.definition.replace(word(r.from), (m) => m.replace(r.from, r.to));
+                c.definition = c.definition.replace(word(r.from), () => (0, identifiers_1.quoteIdentifierIfNeeded)(r.to));
             renameDependents(table, want, r.from, r.to, statements, finding);
             // A serial's sequence is named after the table: renamed too, so the database ends as a fresh one would.
             for (const c of table.columns.values())
@@ -64679,7 +64716,7 @@ function applyRenames(renames, expected, actual, differences) {
                 const copy = cloneTable(other);
                 for (const c of copy.constraints.values())
                     if (c.kind === 'foreign_key')
-                        c.definition = c.definition.replace(word(r.from), r.to);
+                        c.definition = c.definition.replace(word(r.from), () => (0, identifiers_1.quoteIdentifierIfNeeded)(r.to));
                 model.tables.set(key, copy);
                 touched.add(key);
             }
@@ -65918,7 +65955,8 @@ function runFailedFinding({ run, databases, timeoutSeconds, file, line }, findin
 /** The package or module Node could not find for the command (ERR_MODULE_NOT_FOUND, MODULE_NOT_FOUND), quoted. */
 function missingPackage(run) {
     const text = [...run.errorLines, ...run.tail].join('\n');
-    const m = /Cannot find (package|module) '([^']+)'/.exec(text);
+    // A package's name, not a path: a project file that is not there (a build not run) is not a dependency.
+    const m = /Cannot find (package|module) '([^'./][^']*)'/.exec(text);
     if (!m || !/ERR_MODULE_NOT_FOUND|MODULE_NOT_FOUND|Cannot find (?:package|module)/.test(text))
         return undefined;
     return `${m[1]} '${m[2]}'`;
