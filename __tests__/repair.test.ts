@@ -279,6 +279,41 @@ describe.each(EACH_POSTGRES)('drift-guard fix on %s', (name, create) => {
     expect(migrated.upgraded).toEqual(migrated.fresh)
   })
 
+  test("a serial's default edited out of the SQL: the fix gives it back with its sequence, started after the rows' ids", async () => {
+    const schema = `import { pgTable, serial, text } from 'drizzle-orm/pg-core'
+export const packs = pgTable('packs', { id: serial('id').primaryKey(), name: text('name') })
+`
+    const dir = await makeProject({ steps: [schema], name: 'fix-serial' })
+    const folder = path.join(dir, 'drizzle')
+    edit(path.join(folder, '0000_step_0.sql'), [
+      ['"id" serial PRIMARY KEY NOT NULL', '"id" integer PRIMARY KEY NOT NULL']
+    ])
+    const old = path.join(dir, 'drizzle-old')
+    fs.cpSync(folder, old, { recursive: true })
+    const result = await fix(dir, provider)
+    expect(result.ok).toBe(true)
+    expect(result.targets[0].statements.map((s) => s.sql)).toEqual([
+      'CREATE SEQUENCE IF NOT EXISTS "packs_id_seq" AS integer;',
+      'ALTER SEQUENCE "packs_id_seq" OWNED BY "packs"."id";',
+      `ALTER TABLE "packs" ALTER COLUMN "id" SET DEFAULT nextval('"packs_id_seq"');`,
+      `SELECT setval('"packs_id_seq"', COALESCE(max("id"), 0) + 1, false) FROM "packs";`
+    ])
+    const report = await runCheck({ root: dir, provider })
+    expect(report.findings.filter((f) => f.severity !== 'notice')).toEqual([])
+    expect(drizzleKitGenerate(dir)).toContain('No schema changes')
+    // A database migrated with the edited SQL (rows given their ids by hand) upgraded: its rows kept, its schema a
+    // fresh one's.
+    const migrated = drizzleMigrate(
+      kind,
+      old,
+      folder,
+      "INSERT INTO packs (id, name) VALUES (1, 'a'), (7, 'b')",
+      'SELECT count(*) FROM packs WHERE id IN (1, 7)'
+    )
+    expect(migrated.rows).toBe(2)
+    expect(migrated.upgraded).toEqual(migrated.fresh)
+  })
+
   test('enum values reordered and one dropped: the type is re-created only with --allow-destructive, rows converted and kept', async () => {
     const v0 = `import { pgTable, pgEnum, serial } from 'drizzle-orm/pg-core'
 export const status = pgEnum('status', ['draft', 'sent', 'paid'])

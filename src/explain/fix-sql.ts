@@ -55,19 +55,7 @@ export function fixSql(d: SchemaDifference, expected: DatabaseModel): string | u
     }
     case 'column_default_mismatch': {
       const column = q(d.column!)
-      if (d.expected === SERIAL_DEFAULT) {
-        // The schema declares a serial: a sequence owned by the column, started after the values already there.
-        const sequence =
-          d.schema === 'public' ? q(`${d.table}_${d.column}_seq`) : `${q(d.schema)}.${q(`${d.table}_${d.column}_seq`)}`
-        // IF NOT EXISTS: a serial whose default was dropped still owns its sequence, under this name.
-        const as = ['smallint', 'integer', 'bigint'].includes(d.type ?? '') ? ` AS ${d.type}` : ''
-        return [
-          `CREATE SEQUENCE IF NOT EXISTS ${sequence}${as};`,
-          `ALTER SEQUENCE ${sequence} OWNED BY ${t}.${column};`,
-          `ALTER TABLE ${t} ALTER COLUMN ${column} SET DEFAULT nextval('${sequence.replace(/'/g, "''")}');`,
-          `SELECT setval('${sequence.replace(/'/g, "''")}', COALESCE(max(${column}), 0) + 1, false) FROM ${t};`
-        ].join('\n')
-      }
+      if (d.expected === SERIAL_DEFAULT) return serialDefaultSql(d).join('\n')
       if (d.expected === '(none)')
         return `ALTER TABLE ${t} ALTER COLUMN ${column} DROP DEFAULT;${
           d.actual === SERIAL_DEFAULT
@@ -121,4 +109,25 @@ export function fixSql(d: SchemaDifference, expected: DatabaseModel): string | u
 
 function onlyByName(d: SchemaDifference): boolean {
   return d.expected === d.name && d.actual !== undefined && d.actual !== d.name
+}
+
+/**
+ * A serial's default given back to a column the schema declares serial: its sequence, owned by the column, started
+ * after the values already there. IF NOT EXISTS: a serial whose default was dropped still owns its sequence, under
+ * this name. Each statement leaves a database that already has the default as it was (but for the sequence's next
+ * value, set after the rows').
+ */
+export function serialDefaultSql(d: SchemaDifference): string[] {
+  const t = tableRef(d.schema, d.table!)
+  const column = q(d.column!)
+  const name = q(`${d.table}_${d.column}_seq`)
+  const sequence = d.schema === 'public' ? name : `${q(d.schema)}.${name}`
+  const as = ['smallint', 'integer', 'bigint'].includes(d.type ?? '') ? ` AS ${d.type}` : ''
+  const text = sequence.replace(/'/g, "''")
+  return [
+    `CREATE SEQUENCE IF NOT EXISTS ${sequence}${as};`,
+    `ALTER SEQUENCE ${sequence} OWNED BY ${t}.${column};`,
+    `ALTER TABLE ${t} ALTER COLUMN ${column} SET DEFAULT nextval('${text}');`,
+    `SELECT setval('${text}', COALESCE(max(${column}), 0) + 1, false) FROM ${t};`
+  ]
 }

@@ -3,6 +3,7 @@
 // in drizzle-kit's style, in a form that also converges a database already partly fixed by hand (IF [NOT] EXISTS,
 // or a DO block that ignores "already exists"), and carries its hazards.
 import { SchemaDifference } from '../diff/diff-schemas'
+import { serialDefaultSql } from '../explain/fix-sql'
 import { ColumnModel, ConstraintModel, DatabaseModel, IndexModel, TableModel } from '../model/types'
 import { quoteIdentifier as q } from '../sql/identifiers'
 import { columnDeclaration, indexDeclaration } from './declarations'
@@ -258,7 +259,8 @@ export function planStatements(differences: SchemaDifference[], ctx: PlanContext
       case 'column_default_mismatch': {
         const c = e?.columns.get(d.column!)
         if (c && isSerial(c)) {
-          skip(d, 'a serial default belongs to its sequence: re-create the column, or write the sequence by hand')
+          // The schema declares a serial: its sequence (kept if the column still owns it) and its default.
+          for (const sql of serialDefaultSql(d)) by(finding, sql, PHASE.alterColumn)
           break
         }
         by(
