@@ -67,6 +67,23 @@ const FIXTURES: Record<string, Expected> = {
   },
   malformed: { findings: { default: ['journal_error'] }, generates: true },
   branches: { findings: { default: [] }, generates: false, pushes: false },
+  'rename-column': {
+    findings: {
+      default: [
+        'snapshot_out_of_date',
+        'extra_column members email',
+        'extra_constraint members members_email_key',
+        'missing_column members contactEmail',
+        'missing_constraint members members_contactEmail_key'
+      ]
+    },
+    generates: true
+  },
+  'enum-value-removed': {
+    findings: { default: ['snapshot_out_of_date', 'enum_mismatch status'] },
+    generates: true,
+    pushes: true
+  },
   upgrade: { findings: { default: [] }, generates: false, pushes: false }
 }
 
