@@ -56164,6 +56164,7 @@ function withMissingObjectOrigin(finding, project) {
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.fixSql = fixSql;
+exports.serialDefaultSql = serialDefaultSql;
 // The SQL that would make the migrations' database match the schema for one difference (the finding's `fix`).
 const identifiers_1 = __nccwpck_require__(7704);
 const q = identifiers_1.quoteIdentifier;
@@ -56218,18 +56219,8 @@ function fixSql(d, expected) {
         }
         case 'column_default_mismatch': {
             const column = q(d.column);
-            if (d.expected === SERIAL_DEFAULT) {
-                // The schema declares a serial: a sequence owned by the column, started after the values already there.
-                const sequence = d.schema === 'public' ? q(`${d.table}_${d.column}_seq`) : `${q(d.schema)}.${q(`${d.table}_${d.column}_seq`)}`;
-                // IF NOT EXISTS: a serial whose default was dropped still owns its sequence, under this name.
-                const as = ['smallint', 'integer', 'bigint'].includes(d.type ?? '') ? ` AS ${d.type}` : '';
-                return [
-                    `CREATE SEQUENCE IF NOT EXISTS ${sequence}${as};`,
-                    `ALTER SEQUENCE ${sequence} OWNED BY ${t}.${column};`,
-                    `ALTER TABLE ${t} ALTER COLUMN ${column} SET DEFAULT nextval('${sequence.replace(/'/g, "''")}');`,
-                    `SELECT setval('${sequence.replace(/'/g, "''")}', COALESCE(max(${column}), 0) + 1, false) FROM ${t};`
-                ].join('\n');
-            }
+            if (d.expected === SERIAL_DEFAULT)
+                return serialDefaultSql(d).join('\n');
             if (d.expected === '(none)')
                 return `ALTER TABLE ${t} ALTER COLUMN ${column} DROP DEFAULT;${d.actual === SERIAL_DEFAULT
                     ? ` -- the serial's sequence stays, owned by the column: SELECT pg_get_serial_sequence('${t.replace(/'/g, "''")}', '${d.column.replace(/'/g, "''")}') names it, to DROP SEQUENCE once nothing uses it`
@@ -56279,6 +56270,26 @@ function fixSql(d, expected) {
 }
 function onlyByName(d) {
     return d.expected === d.name && d.actual !== undefined && d.actual !== d.name;
+}
+/**
+ * A serial's default given back to a column the schema declares serial: its sequence, owned by the column, started
+ * after the values already there. IF NOT EXISTS: a serial whose default was dropped still owns its sequence, under
+ * this name. Each statement leaves a database that already has the default as it was (but for the sequence's next
+ * value, set after the rows').
+ */
+function serialDefaultSql(d) {
+    const t = tableRef(d.schema, d.table);
+    const column = q(d.column);
+    const name = q(`${d.table}_${d.column}_seq`);
+    const sequence = d.schema === 'public' ? name : `${q(d.schema)}.${name}`;
+    const as = ['smallint', 'integer', 'bigint'].includes(d.type ?? '') ? ` AS ${d.type}` : '';
+    const text = sequence.replace(/'/g, "''");
+    return [
+        `CREATE SEQUENCE IF NOT EXISTS ${sequence}${as};`,
+        `ALTER SEQUENCE ${sequence} OWNED BY ${t}.${column};`,
+        `ALTER TABLE ${t} ALTER COLUMN ${column} SET DEFAULT nextval('${text}');`,
+        `SELECT setval('${text}', COALESCE(max(${column}), 0) + 1, false) FROM ${t};`
+    ];
 }
 
 
@@ -64223,6 +64234,7 @@ exports.findingLabel = findingLabel;
 exports.columnDefinition = columnDefinition;
 exports.indexStatement = indexStatement;
 exports.planStatements = planStatements;
+const fix_sql_1 = __nccwpck_require__(7645);
 const identifiers_1 = __nccwpck_require__(7704);
 const declarations_1 = __nccwpck_require__(7996);
 const sql_text_1 = __nccwpck_require__(9954);
@@ -64428,7 +64440,9 @@ function planStatements(differences, ctx) {
             case 'column_default_mismatch': {
                 const c = e?.columns.get(d.column);
                 if (c && (0, sql_text_1.isSerial)(c)) {
-                    skip(d, 'a serial default belongs to its sequence: re-create the column, or write the sequence by hand');
+                    // The schema declares a serial: its sequence (kept if the column still owns it) and its default.
+                    for (const sql of (0, fix_sql_1.serialDefaultSql)(d))
+                        by(finding, sql, exports.PHASE.alterColumn);
                     break;
                 }
                 by(finding, d.expected === '(none)'
