@@ -1,6 +1,6 @@
 // What --base reads of the base commit, and the work it saves (docs/baseline.md, bench/README.md): the base's files
-// read in one git process (names with spaces, non-ASCII bytes, missing paths), no worktree when nothing under the
-// checked folder changed, and the snapshots parsed once for both sides while each side names its own files.
+// read in one git process (names with spaces, non-ASCII bytes, missing paths), no worktree when nothing in the
+// repository changed, and the snapshots parsed once for both sides while each side names its own files.
 import { execFileSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
@@ -70,7 +70,7 @@ test('showFiles reads many files of a commit in one git: exact bytes, names with
 describe.each(EACH_POSTGRES)('--base on %s', (name, createProvider) => {
   const provider = providerForSuite(createProvider)
 
-  test('nothing changed under the checked folder: no worktree, every finding old; an edited schema: the base checked in a worktree, its files named from its own root', async () => {
+  test('nothing changed in the repository: no worktree, every finding old; an edited schema: the base checked in a worktree, its files named from its own root', async () => {
     const dir = await makeProject({ steps: [SCHEMA], finalSchema: DRIFTED, name: 'base-check' })
     const git = gitIn(dir)
     git('init', '-q')

@@ -2,6 +2,7 @@
 import { execFile, execFileSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
+import { UsageError } from './errors'
 
 /** git's output as text; throws when git fails. */
 export function git(cwd: string, ...args: string[]): string {
@@ -11,6 +12,27 @@ export function git(cwd: string, ...args: string[]): string {
     maxBuffer: 256 * 1024 * 1024,
     timeout: 120_000
   })
+}
+
+/**
+ * The top folder (its real path) of the git repository `root` is in, once `base` is known to be one of its commits;
+ * a clear error otherwise (--base compares with that commit).
+ */
+export function repositoryTop(root: string, base: string): string {
+  let top: string
+  try {
+    top = fs.realpathSync(git(root, 'rev-parse', '--show-toplevel').trim())
+  } catch {
+    throw new UsageError(`--base ${base}: ${root} is not in a git repository (--base checks a commit of it too)`)
+  }
+  try {
+    git(root, 'rev-parse', '--verify', '--quiet', `${base}^{commit}`)
+  } catch {
+    throw new UsageError(
+      `--base ${base}: not a commit of the git repository at ${top} (with actions/checkout, fetch it: fetch-depth: 0)`
+    )
+  }
+  return top
 }
 
 /** git run without blocking the event loop (what else runs meanwhile goes on); rejects when git fails. */

@@ -1,6 +1,6 @@
 // diff(expected, actual): what the schema's database has that the migrated one lacks, and the reverse.
 // Both models come from the same catalog queries, so equal objects print identically; differences are real.
-import { DatabaseModel, TableModel } from '../model/types'
+import { DatabaseModel, SERIAL_DEFAULT, TableModel } from '../model/types'
 import { DiffOptions, SchemaDifference, label, quoteName } from './difference'
 import { diffConstraints, diffIndexes } from './diff-table-parts'
 import { enumOrderHint, misplacedEnumValues } from './enum-order'
@@ -320,5 +320,5 @@ function renameHint(candidates: string[], name: string, what: string): string | 
 
 /** A default as a message says it: a serial's is the next value of the column's own sequence (its name is not compared). */
 function defaultInWords(value: string | undefined): string | undefined {
-  return value === 'nextval(<owned sequence>)' ? "the next value of its own sequence (a serial's default)" : value
+  return value === SERIAL_DEFAULT ? "the next value of its own sequence (a serial's default)" : value
 }

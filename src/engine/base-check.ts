@@ -10,7 +10,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { markAgainstBase } from '../baseline/delta'
 import { UsageError } from '../core/errors'
-import { baseChanges, git, gitAsync } from '../core/git'
+import { baseChanges, git, gitAsync, repositoryTop } from '../core/git'
 import { Report } from '../core/findings'
 import { limiter } from '../core/limiter'
 import { CheckOptions, CheckedProject, checkProject } from './check'
@@ -57,21 +57,7 @@ export async function runCheckWithBase(options: BaseCheckOptions): Promise<Repor
   // handshake that cannot finish while the event loop is busy would read as a server that does not answer.
   await options.provider.warm?.(['check'])
   await options.provider.serverVersion().catch(() => undefined)
-  let top: string
-  try {
-    top = fs.realpathSync(git(root, 'rev-parse', '--show-toplevel').trim())
-  } catch {
-    throw new UsageError(
-      `--base ${options.base}: ${root} is not in a git repository (--base checks a commit of it too)`
-    )
-  }
-  try {
-    git(root, 'rev-parse', '--verify', '--quiet', `${options.base}^{commit}`)
-  } catch {
-    throw new UsageError(
-      `--base ${options.base}: not a commit of the git repository at ${top} (with actions/checkout, fetch it: fetch-depth: 0)`
-    )
-  }
+  const top = repositoryTop(root, options.base)
   const rel = path.relative(top, fs.realpathSync(root))
   const shared = { ...options, limit: options.limit ?? limiter(options.concurrency ?? options.provider.concurrency) }
   // What git found different in the whole repository, so that what it found the same is read once (snapshots) or not

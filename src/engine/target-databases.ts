@@ -19,7 +19,7 @@ import { generateAdvice, generateCommand } from '../explain/snapshot-findings'
 import { unlistedMigrations } from '../explain/unlisted-files'
 import { SnapshotFile } from '../explain/snapshots'
 import { ApplyResult, applyMigrations } from '../migrations/apply'
-import { Migration, MigrationFolder } from '../migrations/folder'
+import { Migration, MigrationFolder, timestampedFolderFix } from '../migrations/folder'
 import { rolesCreatedBy } from '../migrations/roles'
 import { introspectDatabase } from '../model/introspect'
 import { DatabaseModel } from '../model/types'
@@ -281,9 +281,7 @@ export async function checkTargetDatabases(
                 runnerCause(error, target) ??
                 `drizzle's migrator would stop here and roll back every migration of this run${error.hint ? ` (hint: ${error.hint})` : ''}; the schema comparison is skipped for this database`,
               ...(applied.failure.recording && Number.isNaN(migration.when)
-                ? {
-                    fix: `Rename ${path.basename(path.dirname(migration.file))}/ to <YYYYMMDDHHmmss>_${path.basename(path.dirname(migration.file))}, the timestamp placing it where it belongs in the order`
-                  }
+                ? { fix: timestampedFolderFix(migration.tag) }
                 : explained?.fix
                   ? { fix: explained.fix }
                   : {})

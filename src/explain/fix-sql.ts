@@ -1,11 +1,9 @@
 // The SQL that would make the migrations' database match the schema for one difference (the finding's `fix`).
 import { quoteIdentifier } from '../sql/identifiers'
-import { DatabaseModel, TableModel } from '../model/types'
+import { DatabaseModel, SERIAL_DEFAULT, TableModel } from '../model/types'
 import { SchemaDifference } from '../diff/diff-schemas'
 
 const q = quoteIdentifier
-/** How introspection writes a serial's default (the sequence's name is not compared). */
-const SERIAL_DEFAULT = 'nextval(<owned sequence>)'
 
 const tableRef = (schema: string, table: string): string =>
   schema === 'public' ? q(table) : `${q(schema)}.${q(table)}`
@@ -17,7 +15,7 @@ export function fixSql(d: SchemaDifference, expected: DatabaseModel): string | u
     case 'missing_column': {
       const c = table?.columns.get(d.column!)
       if (!c) return undefined
-      const serial = c.default === 'nextval(<owned sequence>)'
+      const serial = c.default === SERIAL_DEFAULT
       const type = serial
         ? (({ integer: 'serial', bigint: 'bigserial', smallint: 'smallserial' } as Record<string, string>)[c.type] ??
           c.type)
@@ -48,7 +46,7 @@ export function fixSql(d: SchemaDifference, expected: DatabaseModel): string | u
       // is one (a serial's or an identity's values come from its sequence, never NULL).
       const c = table?.columns.get(d.column!)
       const fill =
-        c?.default && c.default !== 'nextval(<owned sequence>)'
+        c?.default && c.default !== SERIAL_DEFAULT
           ? `UPDATE ${t} SET ${column} = ${c.default} WHERE ${column} IS NULL;\n`
           : ''
       return `${fill}ALTER TABLE ${t} ALTER COLUMN ${column} SET NOT NULL;${fill ? '' : ` -- fails while rows hold NULL in ${column}: fill them first (UPDATE ${t} SET ${column} = … WHERE ${column} IS NULL)`}`

@@ -5,6 +5,7 @@
 import * as path from 'node:path'
 import { Migration } from '../migrations/folder'
 import { SchemaDifference } from '../diff/diff-schemas'
+import { SERIAL_DEFAULT } from '../model/types'
 import { quoteIdentifierIfNeeded } from '../sql/identifiers'
 import { postgresObjectName } from '../schema/kit1-names'
 import { ExplainContext } from './context'
@@ -184,7 +185,7 @@ function serialRetyped(
   setter: ObjectEvent,
   recorded: RecordedSnapshot[]
 ): string | undefined {
-  if (d.kind !== 'column_default_mismatch' || d.actual !== 'nextval(<owned sequence>)') return undefined
+  if (d.kind !== 'column_default_mismatch' || d.actual !== SERIAL_DEFAULT) return undefined
   const all = eventsOf(ctx, differenceKey(d))
   const retype = all
     .slice(all.indexOf(setter) + 1)

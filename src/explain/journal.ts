@@ -1,8 +1,8 @@
 // Integrity of a migrations folder on its own, and against the base branch: the failures drizzle never reports.
+import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { Finding } from '../core/findings'
-import { UsageError } from '../core/errors'
-import { BaseChanges, git, showFiles, unchangedPath } from '../core/git'
+import { BaseChanges, git, repositoryTop, showFiles, unchangedPath } from '../core/git'
 import { SnapshotFile } from './snapshots'
 import { noJournalCause, noJournalFix } from './unlisted-files'
 import { MigrationFolder, V1_TIMESTAMP, hashMigration } from '../migrations/folder'
@@ -298,7 +298,6 @@ function iso(when: number): string {
   return new Date(when).toISOString()
 }
 
-/** Against the base branch: applied migrations that were edited, and new ones that production would skip. */
 /** The repository and what differs from the base, when the caller compared them already (--base). */
 export interface BaseComparison {
   /** The repository's top folder (the base was verified to be a commit of it). */
@@ -306,24 +305,16 @@ export interface BaseComparison {
   changes: BaseChanges
 }
 
+/** Against the base branch: applied migrations that were edited, and new ones that production would skip. */
 export function checkAgainstBase(
   folder: MigrationFolder,
   base: string,
   root: string,
   known?: BaseComparison
 ): FolderFinding[] {
-  let top: string
-  if (known) top = known.top
-  else
-    try {
-      top = git(root, 'rev-parse', '--show-toplevel').trim()
-      git(root, 'rev-parse', '--verify', '--quiet', `${base}^{commit}`)
-    } catch {
-      throw new UsageError(
-        `--base ${base}: not a commit of the git repository at ${root} (with actions/checkout, fetch it: fetch-depth: 0)`
-      )
-    }
-  const relDir = path.relative(top, folder.dir).split(path.sep).join('/')
+  const top = known?.top ?? repositoryTop(root, base)
+  // Both real paths: git names the top by its real path, and the folder may be reached through a link.
+  const relDir = path.relative(top, fs.realpathSync(folder.dir)).split(path.sep).join('/')
   const inFolder = (file: string): string => `${relDir ? relDir + '/' : ''}${file}`
   // A migration git says is unchanged since the base has the same SQL there: it is not asked of git (200 of them
   // were ~40 ms of CPU in a --base run), and nothing is said of it.

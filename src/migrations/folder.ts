@@ -108,7 +108,7 @@ export function readMigrationFolder(dir: string): MigrationFolder {
   const folders = fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory())
   // drizzle-kit 1.x's layout is told by its `<YYYYMMDDHHmmss>_<name>/` folders; then drizzle-orm 1.x's migrator
   // applies the migration.sql of every folder, whatever its name, in name order (localeCompare, as it sorts).
-  if (folders.some((e) => /^\d{14}_/.test(e.name)))
+  if (folders.some((e) => V1_FOLDER.test(e.name)))
     return readV1Folder(
       dir,
       folders
@@ -305,6 +305,13 @@ function readJournalFolder(dir: string, journalFile: string): MigrationFolder {
 
 /** A folder name drizzle-kit 1.x gave: it begins with the migration's UTC timestamp, `YYYYMMDDHHmmss`. */
 export const V1_TIMESTAMP = /^\d{14}/
+/** A folder as drizzle-kit 1.x names it, `<YYYYMMDDHHmmss>_<name>`: one tells a 1.x migrations folder. */
+export const V1_FOLDER = /^\d{14}_/
+
+/** The way out for a 1.x folder whose name gives no timestamp (drizzle-orm 1.x's migrator cannot record it). */
+export function timestampedFolderFix(name: string): string {
+  return `Rename ${name}/ to <YYYYMMDDHHmmss>_${name}, the timestamp placing it where it belongs in the order`
+}
 
 /**
  * The created_at drizzle-orm 1.x's migrator records for a folder: the UTC date of its name's first 14 characters,
@@ -328,7 +335,7 @@ function readV1Folder(dir: string, names: string[]): MigrationFolder {
     if (Number.isNaN(when) && fs.existsSync(file))
       problems.push({
         message: `${name}/ does not begin with a 14-digit timestamp: drizzle-orm 1.x's migrator applies its migration.sql, then cannot record it (the created_at it reads from the name is NaN: "invalid input syntax for type bigint"), and the whole migrate is rolled back`,
-        fix: `Rename the folder to <YYYYMMDDHHmmss>_${name}, the timestamp placing it where it belongs in the order (drizzle-kit generate --custom writes such a folder)`,
+        fix: timestampedFolderFix(name),
         file: path.join(dir, name),
         tag: name,
         severity: 'error'

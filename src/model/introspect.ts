@@ -1,7 +1,7 @@
 // Reads a database's structure from pg_catalog. Read-only: only SELECTs, so the same code audits live databases.
 import { Database } from '../postgres/provider'
 import { globToRegExp } from '../config/glob'
-import { ColumnModel, ConstraintModel, DatabaseModel, IndexModel, TableModel, qualified } from './types'
+import { ColumnModel, ConstraintModel, DatabaseModel, IndexModel, SERIAL_DEFAULT, TableModel, qualified } from './types'
 import { quoteIdentifierIfNeeded, userSchemaCondition } from '../sql/identifiers'
 
 export interface IntrospectOptions {
@@ -203,7 +203,7 @@ export async function introspectDatabase(db: Database, options: IntrospectOption
     // Postgres and drizzle-kit treat it as no default, and so does the comparison.
     if (c.default !== null && c.generated !== 's' && !isNullDefault(c.default)) {
       // Serial columns: the sequence name is derived from the table and column; what matters is that it is owned.
-      column.default = c.owned_sequence && /^nextval\(/.test(c.default) ? 'nextval(<owned sequence>)' : c.default
+      column.default = c.owned_sequence && /^nextval\(/.test(c.default) ? SERIAL_DEFAULT : c.default
     }
     if (c.identity === 'a') column.identity = 'always'
     if (c.identity === 'd') column.identity = 'by default'

@@ -8,7 +8,7 @@ export interface ColumnModel {
   /** format_type(), with enum types schema-qualified when not in public. */
   type: string
   notNull: boolean
-  /** pg_get_expr() of the default; undefined when none. Serial sequences are normalised to nextval(<owned>). */
+  /** pg_get_expr() of the default; undefined when none. A serial's is SERIAL_DEFAULT. */
   default?: string
   identity?: 'always' | 'by default'
   /** Expression of a stored generated column. */
@@ -90,3 +90,9 @@ export interface DatabaseModel {
 }
 
 export const qualified = (schema: string, name: string): string => `${schema}.${name}`
+
+/**
+ * The default of a column whose sequence it owns (a serial), as introspection writes it: the sequence's own name is
+ * not compared (a database built from clean and one whose table was renamed name it differently).
+ */
+export const SERIAL_DEFAULT = 'nextval(<owned sequence>)'

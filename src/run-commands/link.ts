@@ -107,6 +107,7 @@ export function runFailedFinding(
       ? `${command} could not run on ${on}: ${run.startError ?? 'command not found (exit code 127)'}`
       : `${command} failed on ${on} (exit code ${run.exitCode})${firstError ? `: ${firstError}` : ''}`
   const explaining = run.timedOut ? undefined : explainingFinding(run, findings)
+  const unloaded = missingPackage(run)
   const others = explaining
     ? findings.filter((f) => f !== explaining && f.kind === explaining.kind && f.table && f.table === explaining.table)
     : []
@@ -117,8 +118,8 @@ export function runFailedFinding(
       ? `the command ran longer than "runTimeout" (${timeoutSeconds} s) against the migrated database; raise "runTimeout" if it needs more`
       : run.notFound
         ? "the shell could not find the command: the project's dependencies must be installed before drift-guard runs (npm ci)"
-        : missingPackage(run)
-          ? `the command could not load ${missingPackage(run)}: the project's dependencies must be installed before drift-guard runs (npm ci); nothing says the database is at fault`
+        : unloaded
+          ? `the command could not load ${unloaded}: the project's dependencies must be installed before drift-guard runs (npm ci); nothing says the database is at fault`
           : 'the command failed against the database the migrations build from clean; its output names no object another finding explains'
   const fix = [explaining, ...others].flatMap((f) => (f?.fix ? [f.fix] : [])).join('\n')
   return {
@@ -139,6 +140,5 @@ function missingPackage(run: CommandRun): string | undefined {
   const text = [...run.errorLines, ...run.tail].join('\n')
   // A package's name, not a path: a project file that is not there (a build not run) is not a dependency.
   const m = /Cannot find (package|module) '([^'./][^']*)'/.exec(text)
-  if (!m || !/ERR_MODULE_NOT_FOUND|MODULE_NOT_FOUND|Cannot find (?:package|module)/.test(text)) return undefined
-  return `${m[1]} '${m[2]}'`
+  return m ? `${m[1]} '${m[2]}'` : undefined
 }

@@ -7,6 +7,7 @@ import { createRequire } from 'node:module'
 import { ResolvedTarget } from '../config/load-config'
 import { readPnpmWorkspace } from '../config/workspaces'
 import { DrizzleGeneration, isToolInstallation } from '../core/vendor'
+import { V1_FOLDER } from '../migrations/folder'
 
 export interface DrizzleChoice {
   generation: DrizzleGeneration
@@ -104,7 +105,7 @@ function readVersion(file: string): string | undefined {
 export function isV1Folder(dir: string): boolean {
   if (fs.existsSync(path.join(dir, 'meta', '_journal.json'))) return false
   try {
-    return fs.readdirSync(dir, { withFileTypes: true }).some((e) => e.isDirectory() && /^\d{14}_/.test(e.name))
+    return fs.readdirSync(dir, { withFileTypes: true }).some((e) => e.isDirectory() && V1_FOLDER.test(e.name))
   } catch {
     return false
   }

@@ -55,23 +55,10 @@ export function splitSqlStatements(text: string): SqlStatement[] {
       i++
       continue
     }
-    if (c === '-' && text[i + 1] === '-') {
-      const end = text.indexOf('\n', i)
-      i = end < 0 ? text.length : end
-      continue
-    }
-    if (c === '/' && text[i + 1] === '*') {
-      let depth = 1
-      let k = i + 2
-      while (k < text.length && depth > 0) {
-        const pair = text.slice(k, k + 2)
-        if (pair === '/*' || pair === '*/') {
-          depth += pair === '/*' ? 1 : -1
-          k += 2
-        } else k++
-      }
-      line += newlines(i, k)
-      i = k
+    const skipped = commentOrQuoted(text, i)
+    if (skipped?.kind === 'comment') {
+      line += newlines(i, skipped.end)
+      i = skipped.end
       continue
     }
     if (/\s/.test(c)) {
@@ -85,18 +72,10 @@ export function splitSqlStatements(text: string): SqlStatement[] {
       continue
     }
     first ??= line
-    if (c === "'" || c === '"') {
-      // E'…' strings escape with backslashes; others double the quote.
-      const backslashes = c === "'" && /[eE]/.test(text[i - 1] ?? '') && !/[\w$]/.test(text[i - 2] ?? '')
-      let k = i + 1
-      while (k < text.length) {
-        if (backslashes && text[k] === '\\') k += 2
-        else if (text[k] === c && text[k + 1] === c) k += 2
-        else if (text[k] === c) break
-        else k++
-      }
-      line += newlines(i, Math.min(k, text.length))
-      i = k + 1
+    if (skipped) {
+      // A string literal or a quoted identifier: its semicolons end nothing.
+      line += newlines(i, skipped.end)
+      i = skipped.end
       continue
     }
     if (c === '$' && !/[\w$]/.test(text[i - 1] ?? '')) {
@@ -156,64 +135,58 @@ export function withoutComments(sql: string): string {
 }
 
 function blankedOut(sql: string, literals: boolean): string {
-  const blank = (text: string): string => text.replace(/[^\n]/g, ' ')
   let out = ''
   let i = 0
   while (i < sql.length) {
-    const c = sql[i]
-    let end = i + 1
-    if (c === '-' && sql[i + 1] === '-') {
-      end = sql.indexOf('\n', i)
-      if (end < 0) end = sql.length
-    } else if (c === '/' && sql[i + 1] === '*') {
-      // Block comments nest in Postgres.
-      let depth = 1
-      end = i + 2
-      while (end < sql.length && depth > 0) {
-        if (sql.startsWith('/*', end)) depth++
-        else if (sql.startsWith('*/', end)) depth--
-        else {
-          end++
-          continue
-        }
-        end += 2
-      }
-    } else if (c === "'") {
-      // E'…' takes backslash escapes; '' is a quote in any literal.
-      const escapes = /[eE]/.test(sql[i - 1] ?? '') && !/[\w$]/.test(sql[i - 2] ?? '')
-      while (end < sql.length) {
-        if (escapes && sql[end] === '\\') end += 2
-        else if (sql[end] === "'" && sql[end + 1] === "'") end += 2
-        else if (sql[end] === "'") {
-          end++
-          break
-        } else end++
-      }
-      end = Math.min(end, sql.length)
-      if (!literals) {
-        out += sql.slice(i, end)
-        i = end
-        continue
-      }
-    } else if (c === '"') {
-      end = i + 1
-      while (end < sql.length) {
-        if (sql[end] === '"' && sql[end + 1] === '"') end += 2
-        else if (sql[end] === '"') {
-          end++
-          break
-        } else end++
-      }
-      out += sql.slice(i, end)
-      i = end
-      continue
-    } else {
-      out += c
-      i = end
+    const skipped = commentOrQuoted(sql, i)
+    if (!skipped) {
+      out += sql[i++]
       continue
     }
-    out += blank(sql.slice(i, end))
-    i = end
+    const text = sql.slice(i, skipped.end)
+    // Quoted identifiers are names, kept; literals only when asked.
+    const keep = skipped.kind === 'identifier' || (skipped.kind === 'literal' && !literals)
+    out += keep ? text : text.replace(/[^\n]/g, ' ')
+    i = skipped.end
   }
   return out
+}
+
+/**
+ * The comment, string literal or quoted identifier that starts at `i`, and where it ends (exclusive; the text's end
+ * when it is not closed): what both the statement splitter and the blanking above must not read as code. A line
+ * comment ends before its line break; block comments nest, as in Postgres; E'…' literals escape with backslashes,
+ * and every literal and identifier doubles its quote.
+ */
+function commentOrQuoted(
+  text: string,
+  i: number
+): { kind: 'comment' | 'literal' | 'identifier'; end: number } | undefined {
+  const c = text[i]
+  if (c === '-' && text[i + 1] === '-') {
+    const end = text.indexOf('\n', i)
+    return { kind: 'comment', end: end < 0 ? text.length : end }
+  }
+  if (c === '/' && text[i + 1] === '*') {
+    let depth = 1
+    let k = i + 2
+    while (k < text.length && depth > 0) {
+      const pair = text.slice(k, k + 2)
+      if (pair === '/*' || pair === '*/') {
+        depth += pair === '/*' ? 1 : -1
+        k += 2
+      } else k++
+    }
+    return { kind: 'comment', end: Math.min(k, text.length) }
+  }
+  if (c !== "'" && c !== '"') return undefined
+  const backslashes = c === "'" && /[eE]/.test(text[i - 1] ?? '') && !/[\w$]/.test(text[i - 2] ?? '')
+  let k = i + 1
+  while (k < text.length) {
+    if (backslashes && text[k] === '\\') k += 2
+    else if (text[k] === c && text[k + 1] === c) k += 2
+    else if (text[k] === c) break
+    else k++
+  }
+  return { kind: c === "'" ? 'literal' : 'identifier', end: Math.min(k + 1, text.length) }
 }
