@@ -22083,6 +22083,7 @@ var __importStar = (this && this.__importStar) || (function () {
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.git = git;
+exports.repositoryTop = repositoryTop;
 exports.gitAsync = gitAsync;
 exports.showFiles = showFiles;
 exports.baseChanges = baseChanges;
@@ -22091,6 +22092,7 @@ exports.unchangedPath = unchangedPath;
 const node_child_process_1 = __nccwpck_require__(1421);
 const fs = __importStar(__nccwpck_require__(3024));
 const path = __importStar(__nccwpck_require__(6760));
+const errors_1 = __nccwpck_require__(4296);
 /** git's output as text; throws when git fails. */
 function git(cwd, ...args) {
     return (0, node_child_process_1.execFileSync)('git', ['-C', cwd, ...args], {
@@ -22099,6 +22101,26 @@ function git(cwd, ...args) {
         maxBuffer: 256 * 1024 * 1024,
         timeout: 120_000
     });
+}
+/**
+ * The top folder (its real path) of the git repository `root` is in, once `base` is known to be one of its commits;
+ * a clear error otherwise (--base compares with that commit).
+ */
+function repositoryTop(root, base) {
+    let top;
+    try {
+        top = fs.realpathSync(git(root, 'rev-parse', '--show-toplevel').trim());
+    }
+    catch {
+        throw new errors_1.UsageError(`--base ${base}: ${root} is not in a git repository (--base checks a commit of it too)`);
+    }
+    try {
+        git(root, 'rev-parse', '--verify', '--quiet', `${base}^{commit}`);
+    }
+    catch {
+        throw new errors_1.UsageError(`--base ${base}: not a commit of the git repository at ${top} (with actions/checkout, fetch it: fetch-depth: 0)`);
+    }
+    return top;
 }
 /** git run without blocking the event loop (what else runs meanwhile goes on); rejects when git fails. */
 function gitAsync(cwd, ...args) {
@@ -22765,6 +22787,9 @@ exports.TOOL_VERSION = __nccwpck_require__(8330).version;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.misplacedEnumValues = exports.enumOrderHint = void 0;
 exports.diffSchemas = diffSchemas;
+// diff(expected, actual): what the schema's database has that the migrated one lacks, and the reverse.
+// Both models come from the same catalog queries, so equal objects print identically; differences are real.
+const types_1 = __nccwpck_require__(440);
 const difference_1 = __nccwpck_require__(4112);
 const diff_table_parts_1 = __nccwpck_require__(5474);
 const enum_order_1 = __nccwpck_require__(9627);
@@ -23068,7 +23093,7 @@ function renameHint(candidates, name, what) {
 }
 /** A default as a message says it: a serial's is the next value of the column's own sequence (its name is not compared). */
 function defaultInWords(value) {
-    return value === 'nextval(<owned sequence>)' ? "the next value of its own sequence (a serial's default)" : value;
+    return value === types_1.SERIAL_DEFAULT ? "the next value of its own sequence (a serial's default)" : value;
 }
 
 
@@ -24097,19 +24122,7 @@ async function runCheckWithBase(options) {
     // handshake that cannot finish while the event loop is busy would read as a server that does not answer.
     await options.provider.warm?.(['check']);
     await options.provider.serverVersion().catch(() => undefined);
-    let top;
-    try {
-        top = fs.realpathSync((0, git_1.git)(root, 'rev-parse', '--show-toplevel').trim());
-    }
-    catch {
-        throw new errors_1.UsageError(`--base ${options.base}: ${root} is not in a git repository (--base checks a commit of it too)`);
-    }
-    try {
-        (0, git_1.git)(root, 'rev-parse', '--verify', '--quiet', `${options.base}^{commit}`);
-    }
-    catch {
-        throw new errors_1.UsageError(`--base ${options.base}: not a commit of the git repository at ${top} (with actions/checkout, fetch it: fetch-depth: 0)`);
-    }
+    const top = (0, git_1.repositoryTop)(root, options.base);
     const rel = path.relative(top, fs.realpathSync(root));
     const shared = { ...options, limit: options.limit ?? (0, limiter_1.limiter)(options.concurrency ?? options.provider.concurrency) };
     // What git found different in the whole repository, so that what it found the same is read once (snapshots) or not
@@ -24952,6 +24965,7 @@ const failed_migration_1 = __nccwpck_require__(9515);
 const snapshot_findings_1 = __nccwpck_require__(8090);
 const unlisted_files_1 = __nccwpck_require__(3555);
 const apply_1 = __nccwpck_require__(9657);
+const folder_1 = __nccwpck_require__(7697);
 const roles_1 = __nccwpck_require__(3428);
 const introspect_1 = __nccwpck_require__(1370);
 const pglite_1 = __nccwpck_require__(9890);
@@ -25124,9 +25138,7 @@ async function checkTargetDatabases(check, run, plan) {
                                 (0, failed_migration_1.runnerCause)(error, target) ??
                                 `drizzle's migrator would stop here and roll back every migration of this run${error.hint ? ` (hint: ${error.hint})` : ''}; the schema comparison is skipped for this database`,
                             ...(applied.failure.recording && Number.isNaN(migration.when)
-                                ? {
-                                    fix: `Rename ${path.basename(path.dirname(migration.file))}/ to <YYYYMMDDHHmmss>_${path.basename(path.dirname(migration.file))}, the timestamp placing it where it belongs in the order`
-                                }
+                                ? { fix: (0, folder_1.timestampedFolderFix)(migration.tag) }
                                 : explained?.fix
                                     ? { fix: explained.fix }
                                     : {})
@@ -26569,9 +26581,8 @@ exports.fixSql = fixSql;
 exports.serialDefaultSql = serialDefaultSql;
 // The SQL that would make the migrations' database match the schema for one difference (the finding's `fix`).
 const identifiers_1 = __nccwpck_require__(7704);
+const types_1 = __nccwpck_require__(440);
 const q = identifiers_1.quoteIdentifier;
-/** How introspection writes a serial's default (the sequence's name is not compared). */
-const SERIAL_DEFAULT = 'nextval(<owned sequence>)';
 const tableRef = (schema, table) => schema === 'public' ? q(table) : `${q(schema)}.${q(table)}`;
 function fixSql(d, expected) {
     const t = d.table ? tableRef(d.schema, d.table) : '';
@@ -26581,7 +26592,7 @@ function fixSql(d, expected) {
             const c = table?.columns.get(d.column);
             if (!c)
                 return undefined;
-            const serial = c.default === 'nextval(<owned sequence>)';
+            const serial = c.default === types_1.SERIAL_DEFAULT;
             const type = serial
                 ? ({ integer: 'serial', bigint: 'bigserial', smallint: 'smallserial' }[c.type] ??
                     c.type)
@@ -26614,17 +26625,17 @@ function fixSql(d, expected) {
             // SET NOT NULL fails while a row holds NULL: the rows are filled first, with the declared default when there
             // is one (a serial's or an identity's values come from its sequence, never NULL).
             const c = table?.columns.get(d.column);
-            const fill = c?.default && c.default !== 'nextval(<owned sequence>)'
+            const fill = c?.default && c.default !== types_1.SERIAL_DEFAULT
                 ? `UPDATE ${t} SET ${column} = ${c.default} WHERE ${column} IS NULL;\n`
                 : '';
             return `${fill}ALTER TABLE ${t} ALTER COLUMN ${column} SET NOT NULL;${fill ? '' : ` -- fails while rows hold NULL in ${column}: fill them first (UPDATE ${t} SET ${column} = … WHERE ${column} IS NULL)`}`;
         }
         case 'column_default_mismatch': {
             const column = q(d.column);
-            if (d.expected === SERIAL_DEFAULT)
+            if (d.expected === types_1.SERIAL_DEFAULT)
                 return serialDefaultSql(d).join('\n');
             if (d.expected === '(none)')
-                return `ALTER TABLE ${t} ALTER COLUMN ${column} DROP DEFAULT;${d.actual === SERIAL_DEFAULT
+                return `ALTER TABLE ${t} ALTER COLUMN ${column} DROP DEFAULT;${d.actual === types_1.SERIAL_DEFAULT
                     ? ` -- the serial's sequence stays, owned by the column: SELECT pg_get_serial_sequence('${t.replace(/'/g, "''")}', '${d.column.replace(/'/g, "''")}') names it, to DROP SEQUENCE once nothing uses it`
                     : ''}`;
             return `ALTER TABLE ${t} ALTER COLUMN ${column} SET DEFAULT ${d.expected};`;
@@ -26751,6 +26762,7 @@ exports.createdAs = createdAs;
 // snapshot recorded it. Each function answers only when the statements tell the story; otherwise the snapshot
 // history's causes (explain-difference) speak.
 const path = __importStar(__nccwpck_require__(6760));
+const types_1 = __nccwpck_require__(440);
 const identifiers_1 = __nccwpck_require__(7704);
 const kit1_names_1 = __nccwpck_require__(4245);
 const object_history_1 = __nccwpck_require__(1573);
@@ -26891,7 +26903,7 @@ function changedByStatements(ctx, d, declaredAt, recorded) {
  * ALTER COLUMN … SET DATA TYPE keeps the default, and drizzle-kit's SQL for a change from serial is only that.
  */
 function serialRetyped(ctx, d, setter, recorded) {
-    if (d.kind !== 'column_default_mismatch' || d.actual !== 'nextval(<owned sequence>)')
+    if (d.kind !== 'column_default_mismatch' || d.actual !== types_1.SERIAL_DEFAULT)
         return undefined;
     const all = eventsOf(ctx, (0, object_history_1.differenceKey)(d));
     const retype = all
@@ -27135,8 +27147,8 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.checkFolder = checkFolder;
 exports.checkAgainstBase = checkAgainstBase;
 // Integrity of a migrations folder on its own, and against the base branch: the failures drizzle never reports.
+const fs = __importStar(__nccwpck_require__(3024));
 const path = __importStar(__nccwpck_require__(6760));
-const errors_1 = __nccwpck_require__(4296);
 const git_1 = __nccwpck_require__(7167);
 const unlisted_files_1 = __nccwpck_require__(3555);
 const folder_1 = __nccwpck_require__(7697);
@@ -27420,19 +27432,11 @@ function outOfOrder(entries) {
 function iso(when) {
     return new Date(when).toISOString();
 }
+/** Against the base branch: applied migrations that were edited, and new ones that production would skip. */
 function checkAgainstBase(folder, base, root, known) {
-    let top;
-    if (known)
-        top = known.top;
-    else
-        try {
-            top = (0, git_1.git)(root, 'rev-parse', '--show-toplevel').trim();
-            (0, git_1.git)(root, 'rev-parse', '--verify', '--quiet', `${base}^{commit}`);
-        }
-        catch {
-            throw new errors_1.UsageError(`--base ${base}: not a commit of the git repository at ${root} (with actions/checkout, fetch it: fetch-depth: 0)`);
-        }
-    const relDir = path.relative(top, folder.dir).split(path.sep).join('/');
+    const top = known?.top ?? (0, git_1.repositoryTop)(root, base);
+    // Both real paths: git names the top by its real path, and the folder may be reached through a link.
+    const relDir = path.relative(top, fs.realpathSync(folder.dir)).split(path.sep).join('/');
     const inFolder = (file) => `${relDir ? relDir + '/' : ''}${file}`;
     // A migration git says is unchanged since the base has the same SQL there: it is not asked of git (200 of them
     // were ~40 ms of CPU in a --base run), and nothing is said of it.
@@ -31930,10 +31934,11 @@ var __importStar = (this && this.__importStar) || (function () {
     };
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.V1_TIMESTAMP = exports.STATEMENT_BREAKPOINT = void 0;
+exports.V1_FOLDER = exports.V1_TIMESTAMP = exports.STATEMENT_BREAKPOINT = void 0;
 exports.splitStatements = splitStatements;
 exports.hashMigration = hashMigration;
 exports.readMigrationFolder = readMigrationFolder;
+exports.timestampedFolderFix = timestampedFolderFix;
 exports.folderMillis = folderMillis;
 // Reads a drizzle-kit migrations folder, in either layout, into the list of migrations drizzle's migrator applies.
 //   0.x layout: meta/_journal.json + NNNN_tag.sql + meta/NNNN_snapshot.json
@@ -31975,7 +31980,7 @@ function readMigrationFolder(dir) {
     const folders = fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory());
     // drizzle-kit 1.x's layout is told by its `<YYYYMMDDHHmmss>_<name>/` folders; then drizzle-orm 1.x's migrator
     // applies the migration.sql of every folder, whatever its name, in name order (localeCompare, as it sorts).
-    if (folders.some((e) => /^\d{14}_/.test(e.name)))
+    if (folders.some((e) => exports.V1_FOLDER.test(e.name)))
         return readV1Folder(dir, folders
             .map((e) => e.name)
             .filter((name) => exports.V1_TIMESTAMP.test(name) || fs.existsSync(path.join(dir, name, 'migration.sql')))
@@ -32166,6 +32171,12 @@ function readJournalFolder(dir, journalFile) {
 }
 /** A folder name drizzle-kit 1.x gave: it begins with the migration's UTC timestamp, `YYYYMMDDHHmmss`. */
 exports.V1_TIMESTAMP = /^\d{14}/;
+/** A folder as drizzle-kit 1.x names it, `<YYYYMMDDHHmmss>_<name>`: one tells a 1.x migrations folder. */
+exports.V1_FOLDER = /^\d{14}_/;
+/** The way out for a 1.x folder whose name gives no timestamp (drizzle-orm 1.x's migrator cannot record it). */
+function timestampedFolderFix(name) {
+    return `Rename ${name}/ to <YYYYMMDDHHmmss>_${name}, the timestamp placing it where it belongs in the order`;
+}
 /**
  * The created_at drizzle-orm 1.x's migrator records for a folder: the UTC date of its name's first 14 characters,
  * each part read as parseInt reads it (so "20250101000000-x" is a date, and "seed" is NaN, which the insert refuses).
@@ -32187,7 +32198,7 @@ function readV1Folder(dir, names) {
         if (Number.isNaN(when) && fs.existsSync(file))
             problems.push({
                 message: `${name}/ does not begin with a 14-digit timestamp: drizzle-orm 1.x's migrator applies its migration.sql, then cannot record it (the created_at it reads from the name is NaN: "invalid input syntax for type bigint"), and the whole migrate is rolled back`,
-                fix: `Rename the folder to <YYYYMMDDHHmmss>_${name}, the timestamp placing it where it belongs in the order (drizzle-kit generate --custom writes such a folder)`,
+                fix: timestampedFolderFix(name),
                 file: path.join(dir, name),
                 tag: name,
                 severity: 'error'
@@ -32696,7 +32707,7 @@ async function introspectDatabase(db, options) {
         // Postgres and drizzle-kit treat it as no default, and so does the comparison.
         if (c.default !== null && c.generated !== 's' && !isNullDefault(c.default)) {
             // Serial columns: the sequence name is derived from the table and column; what matters is that it is owned.
-            column.default = c.owned_sequence && /^nextval\(/.test(c.default) ? 'nextval(<owned sequence>)' : c.default;
+            column.default = c.owned_sequence && /^nextval\(/.test(c.default) ? types_1.SERIAL_DEFAULT : c.default;
         }
         if (c.identity === 'a')
             column.identity = 'always';
@@ -32819,9 +32830,14 @@ function isNullDefault(expression) {
 // Both the schema's database (built from the TypeScript schema) and the migrated database are read by the same
 // catalog queries, so Postgres itself normalises types, defaults and expressions on both sides.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.qualified = void 0;
+exports.SERIAL_DEFAULT = exports.qualified = void 0;
 const qualified = (schema, name) => `${schema}.${name}`;
 exports.qualified = qualified;
+/**
+ * The default of a column whose sequence it owns (a serial), as introspection writes it: the sequence's own name is
+ * not compared (a database built from clean and one whose table was renamed name it differently).
+ */
+exports.SERIAL_DEFAULT = 'nextval(<owned sequence>)';
 
 
 /***/ }),
@@ -36829,16 +36845,18 @@ const renameAdvice = (finding) => finding.startsWith('extra_column') || finding.
 /***/ }),
 
 /***/ 9954:
-/***/ ((__unused_webpack_module, exports) => {
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.isSerial = exports.literal = void 0;
+// Small SQL text helpers shared by the planner and the declarations.
+const types_1 = __nccwpck_require__(440);
 const literal = (value) => `'${value.replace(/'/g, "''")}'`;
 exports.literal = literal;
 /** A serial column: introspection normalises its default to this (the sequence name does not matter). */
-const isSerial = (c) => c.default === 'nextval(<owned sequence>)';
+const isSerial = (c) => c.default === types_1.SERIAL_DEFAULT;
 exports.isSerial = isSerial;
 
 
@@ -37587,6 +37605,7 @@ function runFailedFinding({ run, databases, timeoutSeconds, file, line }, findin
             ? `${command} could not run on ${on}: ${run.startError ?? 'command not found (exit code 127)'}`
             : `${command} failed on ${on} (exit code ${run.exitCode})${firstError ? `: ${firstError}` : ''}`;
     const explaining = run.timedOut ? undefined : explainingFinding(run, findings);
+    const unloaded = missingPackage(run);
     const others = explaining
         ? findings.filter((f) => f !== explaining && f.kind === explaining.kind && f.table && f.table === explaining.table)
         : [];
@@ -37597,8 +37616,8 @@ function runFailedFinding({ run, databases, timeoutSeconds, file, line }, findin
             ? `the command ran longer than "runTimeout" (${timeoutSeconds} s) against the migrated database; raise "runTimeout" if it needs more`
             : run.notFound
                 ? "the shell could not find the command: the project's dependencies must be installed before drift-guard runs (npm ci)"
-                : missingPackage(run)
-                    ? `the command could not load ${missingPackage(run)}: the project's dependencies must be installed before drift-guard runs (npm ci); nothing says the database is at fault`
+                : unloaded
+                    ? `the command could not load ${unloaded}: the project's dependencies must be installed before drift-guard runs (npm ci); nothing says the database is at fault`
                     : 'the command failed against the database the migrations build from clean; its output names no object another finding explains';
     const fix = [explaining, ...others].flatMap((f) => (f?.fix ? [f.fix] : [])).join('\n');
     return {
@@ -37618,9 +37637,7 @@ function missingPackage(run) {
     const text = [...run.errorLines, ...run.tail].join('\n');
     // A package's name, not a path: a project file that is not there (a build not run) is not a dependency.
     const m = /Cannot find (package|module) '([^'./][^']*)'/.exec(text);
-    if (!m || !/ERR_MODULE_NOT_FOUND|MODULE_NOT_FOUND|Cannot find (?:package|module)/.test(text))
-        return undefined;
-    return `${m[1]} '${m[2]}'`;
+    return m ? `${m[1]} '${m[2]}'` : undefined;
 }
 
 
@@ -39125,6 +39142,7 @@ const path = __importStar(__nccwpck_require__(6760));
 const node_module_1 = __nccwpck_require__(8995);
 const workspaces_1 = __nccwpck_require__(6082);
 const vendor_1 = __nccwpck_require__(2317);
+const folder_1 = __nccwpck_require__(7697);
 function chooseDrizzleGeneration(target, root) {
     const installed = installedVersions(target);
     const installed1 = installed.find(([, version]) => isMajorOneOrLater(version));
@@ -39217,7 +39235,7 @@ function isV1Folder(dir) {
     if (fs.existsSync(path.join(dir, 'meta', '_journal.json')))
         return false;
     try {
-        return fs.readdirSync(dir, { withFileTypes: true }).some((e) => e.isDirectory() && /^\d{14}_/.test(e.name));
+        return fs.readdirSync(dir, { withFileTypes: true }).some((e) => e.isDirectory() && folder_1.V1_FOLDER.test(e.name));
     }
     catch {
         return false;
@@ -40921,25 +40939,10 @@ function splitSqlStatements(text) {
             i++;
             continue;
         }
-        if (c === '-' && text[i + 1] === '-') {
-            const end = text.indexOf('\n', i);
-            i = end < 0 ? text.length : end;
-            continue;
-        }
-        if (c === '/' && text[i + 1] === '*') {
-            let depth = 1;
-            let k = i + 2;
-            while (k < text.length && depth > 0) {
-                const pair = text.slice(k, k + 2);
-                if (pair === '/*' || pair === '*/') {
-                    depth += pair === '/*' ? 1 : -1;
-                    k += 2;
-                }
-                else
-                    k++;
-            }
-            line += newlines(i, k);
-            i = k;
+        const skipped = commentOrQuoted(text, i);
+        if (skipped?.kind === 'comment') {
+            line += newlines(i, skipped.end);
+            i = skipped.end;
             continue;
         }
         if (/\s/.test(c)) {
@@ -40953,22 +40956,10 @@ function splitSqlStatements(text) {
             continue;
         }
         first ??= line;
-        if (c === "'" || c === '"') {
-            // E'…' strings escape with backslashes; others double the quote.
-            const backslashes = c === "'" && /[eE]/.test(text[i - 1] ?? '') && !/[\w$]/.test(text[i - 2] ?? '');
-            let k = i + 1;
-            while (k < text.length) {
-                if (backslashes && text[k] === '\\')
-                    k += 2;
-                else if (text[k] === c && text[k + 1] === c)
-                    k += 2;
-                else if (text[k] === c)
-                    break;
-                else
-                    k++;
-            }
-            line += newlines(i, Math.min(k, text.length));
-            i = k + 1;
+        if (skipped) {
+            // A string literal or a quoted identifier: its semicolons end nothing.
+            line += newlines(i, skipped.end);
+            i = skipped.end;
             continue;
         }
         if (c === '$' && !/[\w$]/.test(text[i - 1] ?? '')) {
@@ -41032,80 +41023,63 @@ function withoutComments(sql) {
     return blankedOut(sql, false);
 }
 function blankedOut(sql, literals) {
-    const blank = (text) => text.replace(/[^\n]/g, ' ');
     let out = '';
     let i = 0;
     while (i < sql.length) {
-        const c = sql[i];
-        let end = i + 1;
-        if (c === '-' && sql[i + 1] === '-') {
-            end = sql.indexOf('\n', i);
-            if (end < 0)
-                end = sql.length;
-        }
-        else if (c === '/' && sql[i + 1] === '*') {
-            // Block comments nest in Postgres.
-            let depth = 1;
-            end = i + 2;
-            while (end < sql.length && depth > 0) {
-                if (sql.startsWith('/*', end))
-                    depth++;
-                else if (sql.startsWith('*/', end))
-                    depth--;
-                else {
-                    end++;
-                    continue;
-                }
-                end += 2;
-            }
-        }
-        else if (c === "'") {
-            // E'…' takes backslash escapes; '' is a quote in any literal.
-            const escapes = /[eE]/.test(sql[i - 1] ?? '') && !/[\w$]/.test(sql[i - 2] ?? '');
-            while (end < sql.length) {
-                if (escapes && sql[end] === '\\')
-                    end += 2;
-                else if (sql[end] === "'" && sql[end + 1] === "'")
-                    end += 2;
-                else if (sql[end] === "'") {
-                    end++;
-                    break;
-                }
-                else
-                    end++;
-            }
-            end = Math.min(end, sql.length);
-            if (!literals) {
-                out += sql.slice(i, end);
-                i = end;
-                continue;
-            }
-        }
-        else if (c === '"') {
-            end = i + 1;
-            while (end < sql.length) {
-                if (sql[end] === '"' && sql[end + 1] === '"')
-                    end += 2;
-                else if (sql[end] === '"') {
-                    end++;
-                    break;
-                }
-                else
-                    end++;
-            }
-            out += sql.slice(i, end);
-            i = end;
+        const skipped = commentOrQuoted(sql, i);
+        if (!skipped) {
+            out += sql[i++];
             continue;
         }
-        else {
-            out += c;
-            i = end;
-            continue;
-        }
-        out += blank(sql.slice(i, end));
-        i = end;
+        const text = sql.slice(i, skipped.end);
+        // Quoted identifiers are names, kept; literals only when asked.
+        const keep = skipped.kind === 'identifier' || (skipped.kind === 'literal' && !literals);
+        out += keep ? text : text.replace(/[^\n]/g, ' ');
+        i = skipped.end;
     }
     return out;
+}
+/**
+ * The comment, string literal or quoted identifier that starts at `i`, and where it ends (exclusive; the text's end
+ * when it is not closed): what both the statement splitter and the blanking above must not read as code. A line
+ * comment ends before its line break; block comments nest, as in Postgres; E'…' literals escape with backslashes,
+ * and every literal and identifier doubles its quote.
+ */
+function commentOrQuoted(text, i) {
+    const c = text[i];
+    if (c === '-' && text[i + 1] === '-') {
+        const end = text.indexOf('\n', i);
+        return { kind: 'comment', end: end < 0 ? text.length : end };
+    }
+    if (c === '/' && text[i + 1] === '*') {
+        let depth = 1;
+        let k = i + 2;
+        while (k < text.length && depth > 0) {
+            const pair = text.slice(k, k + 2);
+            if (pair === '/*' || pair === '*/') {
+                depth += pair === '/*' ? 1 : -1;
+                k += 2;
+            }
+            else
+                k++;
+        }
+        return { kind: 'comment', end: Math.min(k, text.length) };
+    }
+    if (c !== "'" && c !== '"')
+        return undefined;
+    const backslashes = c === "'" && /[eE]/.test(text[i - 1] ?? '') && !/[\w$]/.test(text[i - 2] ?? '');
+    let k = i + 1;
+    while (k < text.length) {
+        if (backslashes && text[k] === '\\')
+            k += 2;
+        else if (text[k] === c && text[k + 1] === c)
+            k += 2;
+        else if (text[k] === c)
+            break;
+        else
+            k++;
+    }
+    return { kind: c === "'" ? 'literal' : 'identifier', end: Math.min(k + 1, text.length) };
 }
 
 

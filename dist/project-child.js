@@ -20928,10 +20928,11 @@ var __importStar = (this && this.__importStar) || (function () {
     };
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.V1_TIMESTAMP = exports.STATEMENT_BREAKPOINT = void 0;
+exports.V1_FOLDER = exports.V1_TIMESTAMP = exports.STATEMENT_BREAKPOINT = void 0;
 exports.splitStatements = splitStatements;
 exports.hashMigration = hashMigration;
 exports.readMigrationFolder = readMigrationFolder;
+exports.timestampedFolderFix = timestampedFolderFix;
 exports.folderMillis = folderMillis;
 // Reads a drizzle-kit migrations folder, in either layout, into the list of migrations drizzle's migrator applies.
 //   0.x layout: meta/_journal.json + NNNN_tag.sql + meta/NNNN_snapshot.json
@@ -20973,7 +20974,7 @@ function readMigrationFolder(dir) {
     const folders = fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory());
     // drizzle-kit 1.x's layout is told by its `<YYYYMMDDHHmmss>_<name>/` folders; then drizzle-orm 1.x's migrator
     // applies the migration.sql of every folder, whatever its name, in name order (localeCompare, as it sorts).
-    if (folders.some((e) => /^\d{14}_/.test(e.name)))
+    if (folders.some((e) => exports.V1_FOLDER.test(e.name)))
         return readV1Folder(dir, folders
             .map((e) => e.name)
             .filter((name) => exports.V1_TIMESTAMP.test(name) || fs.existsSync(path.join(dir, name, 'migration.sql')))
@@ -21164,6 +21165,12 @@ function readJournalFolder(dir, journalFile) {
 }
 /** A folder name drizzle-kit 1.x gave: it begins with the migration's UTC timestamp, `YYYYMMDDHHmmss`. */
 exports.V1_TIMESTAMP = /^\d{14}/;
+/** A folder as drizzle-kit 1.x names it, `<YYYYMMDDHHmmss>_<name>`: one tells a 1.x migrations folder. */
+exports.V1_FOLDER = /^\d{14}_/;
+/** The way out for a 1.x folder whose name gives no timestamp (drizzle-orm 1.x's migrator cannot record it). */
+function timestampedFolderFix(name) {
+    return `Rename ${name}/ to <YYYYMMDDHHmmss>_${name}, the timestamp placing it where it belongs in the order`;
+}
 /**
  * The created_at drizzle-orm 1.x's migrator records for a folder: the UTC date of its name's first 14 characters,
  * each part read as parseInt reads it (so "20250101000000-x" is a date, and "seed" is NaN, which the insert refuses).
@@ -21185,7 +21192,7 @@ function readV1Folder(dir, names) {
         if (Number.isNaN(when) && fs.existsSync(file))
             problems.push({
                 message: `${name}/ does not begin with a 14-digit timestamp: drizzle-orm 1.x's migrator applies its migration.sql, then cannot record it (the created_at it reads from the name is NaN: "invalid input syntax for type bigint"), and the whole migrate is rolled back`,
-                fix: `Rename the folder to <YYYYMMDDHHmmss>_${name}, the timestamp placing it where it belongs in the order (drizzle-kit generate --custom writes such a folder)`,
+                fix: timestampedFolderFix(name),
                 file: path.join(dir, name),
                 tag: name,
                 severity: 'error'
@@ -22285,6 +22292,7 @@ const path = __importStar(__nccwpck_require__(6760));
 const node_module_1 = __nccwpck_require__(8995);
 const workspaces_1 = __nccwpck_require__(6082);
 const vendor_1 = __nccwpck_require__(2317);
+const folder_1 = __nccwpck_require__(7697);
 function chooseDrizzleGeneration(target, root) {
     const installed = installedVersions(target);
     const installed1 = installed.find(([, version]) => isMajorOneOrLater(version));
@@ -22377,7 +22385,7 @@ function isV1Folder(dir) {
     if (fs.existsSync(path.join(dir, 'meta', '_journal.json')))
         return false;
     try {
-        return fs.readdirSync(dir, { withFileTypes: true }).some((e) => e.isDirectory() && /^\d{14}_/.test(e.name));
+        return fs.readdirSync(dir, { withFileTypes: true }).some((e) => e.isDirectory() && folder_1.V1_FOLDER.test(e.name));
     }
     catch {
         return false;
